@@ -1,0 +1,19 @@
+import { z } from 'zod';
+import { defineHttp } from '../shared/http/define-http.js';
+import { checkHealth } from '../shared/ops/health.js';
+
+const component = z.object({ ok: z.boolean(), detail: z.string().optional(), latencyMs: z.number().optional() });
+
+export default defineHttp({
+  name: 'health-get',
+  route: 'health',
+  methods: ['GET'],
+  summary: 'Liveness and dependency status (Cosmos DB, Service Bus); 503 when a dependency is down.',
+  tags: ['operations'],
+  auth: 'public',
+  output: z.object({ status: z.enum(['ok', 'degraded']), cosmos: component, bus: component }),
+  handler: async ({ services }) => {
+    const report = await checkHealth(services);
+    return { status: report.status === 'ok' ? 200 : 503, body: report };
+  },
+});

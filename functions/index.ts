@@ -1,0 +1,25 @@
+/**
+ * The app's entry point, for Azure and for the local host: every function definition, listed once.
+ * A test fails when a file in functions/ is missing here, or when two functions share a name or a route + method.
+ */
+import { RouteTable, setRouteTable } from '../shared/http/route-table.js';
+import { app } from '../shared/platform/azure-functions.js';
+import { loadConfig } from '../shared/platform/config.js';
+import type { FunctionDefinition, HttpDefinition } from '../shared/platform/definitions.js';
+import { registerWithAzure } from '../shared/platform/register.js';
+import accountsMe from './accounts-me.js';
+import emailSend from './email-send.js';
+import healthGet from './health-get.js';
+import httpNotFound from './http-not-found.js';
+import openapiGet from './openapi-get.js';
+
+export const definitions: readonly FunctionDefinition[] = [accountsMe, emailSend, healthGet, httpNotFound, openapiGet];
+
+setRouteTable(new RouteTable(definitions.filter((d): d is HttpDefinition => d.kind === 'http')));
+
+// The local host and the tests drive the same definitions themselves; in Azure a bad setting stops the app here,
+// with one message naming it, before any function is registered.
+if (process.env.OPIQ_LOCAL_HOST !== '1') {
+  loadConfig();
+  registerWithAzure(app, definitions);
+}

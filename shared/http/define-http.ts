@@ -1,0 +1,271 @@
+import { randomUUID, timingSafeEqual } from 'node:crypto';
+import type { Cookie, HttpMethod, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import { parse as parseCookies } from 'cookie';
+import { z } from 'zod';
+import { AccessTokenError, verifyAccessToken } from '../auth/session-token.js';
+import { ConcurrentUpdateError, DocumentExistsError } from '../platform/cosmos.js';
+import type { HttpContract, HttpDefinition } from '../platform/definitions.js';
+import { formatCounts, withOperationCounter } from '../platform/operations.js';
+import { getServices, type Services } from '../platform/services.js';
+import { HttpError, type ErrorDetail } from './errors.js';
+import { message, negotiateLanguage, type Language } from './i18n.js';
+
+export const ACCESS_TOKEN_COOKIE = 'opiq_at';
+export const CSRF_COOKIE = 'opiq_csrf';
+export const CSRF_HEADER = 'x-csrf-token';
+export const CORRELATION_HEADER = 'x-correlation-id';
+
+/** Who is calling, from our own verified session token; never from anything else the client sends. */
+export interface Principal {
+  accountId: string;
+  sessionId: string;
+  via: 'bearer' | 'cookie';
+}
+
+export interface HttpContext<P, Q, B, A extends 'public' | 'session'> {
+  params: P;
+  query: Q;
+  body: B;
+  principal: A extends 'session' ? Principal : Principal | undefined;
+  services: Services;
+  language: Language;
+  correlationId: string;
+  request: HttpRequest;
+  invocation: InvocationContext;
+}
+
+export interface HttpResult {
+  status?: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+  cookies?: Cookie[];
+}
+
+export const ok = (body: unknown, extra: Omit<HttpResult, 'body'> = {}): HttpResult => ({ status: 200, body, ...extra });
+export const created = (body: unknown, extra: Omit<HttpResult, 'body'> = {}): HttpResult => ({ status: 201, body, ...extra });
+export const noContent = (extra: Omit<HttpResult, 'body' | 'status'> = {}): HttpResult => ({ status: 204, ...extra });
+export const redirect = (location: string, extra: Omit<HttpResult, 'body' | 'status'> = {}): HttpResult => ({
+  status: 303,
+  ...extra,
+  headers: { ...extra.headers, location },
+});
+
+type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
+
+export interface HttpOptions<
+  PS extends z.ZodType | undefined,
+  QS extends z.ZodType | undefined,
+  BS extends z.ZodType | undefined,
+  A extends 'public' | 'session',
+> {
+  name: string;
+  route: string;
+  methods: HttpMethod[];
+  summary: string;
+  tags: string[];
+  auth: A;
+  params?: PS;
+  query?: QS;
+  body?: BS;
+  /** Body encodings accepted when `body` is set (default JSON only; payment callbacks also take forms). */
+  bodyTypes?: ('json' | 'form')[];
+  output?: z.ZodType;
+  successStatus?: number;
+  handler: (context: HttpContext<Out<PS>, Out<QS>, Out<BS>, A>) => Promise<HttpResult>;
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const CORRELATION_ID = /^[A-Za-z0-9._:-]{8,128}$/;
+
+/**
+ * Every HTTP function goes through here: correlation id, language, principal, CSRF for cookie sessions, body limits
+ * and media types, zod validation, and one error envelope. Anything unexpected is a 500 without internals.
+ */
+export function defineHttp<
+  PS extends z.ZodType | undefined = undefined,
+  QS extends z.ZodType | undefined = undefined,
+  BS extends z.ZodType | undefined = undefined,
+  A extends 'public' | 'session' = 'session',
+>(options: HttpOptions<PS, QS, BS, A>): HttpDefinition {
+  const contract: HttpContract = {
+    summary: options.summary,
+    tags: options.tags,
+    auth: options.auth,
+    params: options.params,
+    query: options.query,
+    body: options.body,
+    bodyTypes: options.bodyTypes ?? ['json'],
+    output: options.output,
+    successStatus: options.successStatus ?? 200,
+  };
+
+  async function handle(request: HttpRequest, invocation: InvocationContext): Promise<HttpResponseInit> {
+    const language = negotiateLanguage(request.headers.get('accept-language'));
+    const incoming = request.headers.get(CORRELATION_HEADER);
+    const correlationId =
+      incoming && CORRELATION_ID.test(incoming)
+        ? incoming
+        : invocation.invocationId && invocation.invocationId !== 'unknown'
+          ? invocation.invocationId
+          : randomUUID();
+    const baseHeaders: Record<string, string> = {
+      [CORRELATION_HEADER]: correlationId,
+      'content-language': language,
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+    };
+
+    let services: Services | undefined;
+    const run = withOperationCounter(async (): Promise<HttpResponseInit> => {
+      services = await getServices();
+      const principal = await resolvePrincipal(request, services);
+      if (options.auth === 'session' && !principal) throw new HttpError(401, 'unauthenticated', {}, undefined, { 'www-authenticate': 'Bearer' });
+      if (principal?.via === 'cookie' && !SAFE_METHODS.has(request.method.toUpperCase())) checkCsrf(request);
+
+      const params = parseWith(options.params, request.params, 400, 'invalid_parameter');
+      const query = parseWith(options.query, queryObject(request), 400, 'invalid_query');
+      const rawBody = options.body ? await readBody(request, contract.bodyTypes, services.config.MAX_BODY_BYTES) : undefined;
+      const body = parseWith(options.body, rawBody, 422, 'validation_failed');
+
+      const result = await options.handler({
+        params,
+        query,
+        body,
+        principal: principal as HttpContext<Out<PS>, Out<QS>, Out<BS>, A>['principal'],
+        services,
+        language,
+        correlationId,
+        request,
+        invocation,
+      } as HttpContext<Out<PS>, Out<QS>, Out<BS>, A>);
+      const status = result.status ?? contract.successStatus;
+      return {
+        status,
+        headers: { ...baseHeaders, ...result.headers },
+        cookies: result.cookies,
+        ...(status === 204 || result.body === undefined ? {} : { jsonBody: result.body }),
+      };
+    });
+
+    let response: HttpResponseInit;
+    try {
+      response = await run.result;
+    } catch (error) {
+      response = errorResponse(error, language, correlationId, baseHeaders, services, options.name);
+    }
+    if (services?.config.APP_ENV === 'local') (response.headers as Record<string, string>)['x-cosmos-ops'] = formatCounts(run.counts);
+    return response;
+  }
+
+  return { kind: 'http', name: options.name, route: options.route, methods: options.methods, contract, handler: handle };
+}
+
+function errorResponse(
+  error: unknown,
+  language: Language,
+  correlationId: string,
+  baseHeaders: Record<string, string>,
+  services: Services | undefined,
+  functionName: string,
+): HttpResponseInit {
+  let httpError: HttpError;
+  if (error instanceof HttpError) httpError = error;
+  else if (error instanceof ConcurrentUpdateError) httpError = new HttpError(409, 'conflict');
+  else if (error instanceof DocumentExistsError) httpError = new HttpError(409, 'already_exists');
+  else {
+    httpError = new HttpError(500, 'internal_error', { correlationId });
+    if (services) services.telemetry.exception(error, { function: functionName, correlationId });
+    else console.error(JSON.stringify({ kind: 'exception', function: functionName, correlationId, errorType: error instanceof Error ? error.name : typeof error }));
+  }
+  return {
+    status: httpError.status,
+    headers: { ...baseHeaders, ...httpError.headers, 'content-type': 'application/json; charset=utf-8' },
+    jsonBody: {
+      error: {
+        code: httpError.code,
+        message: message(httpError.code, language, { correlationId, ...httpError.params }),
+        ...(httpError.details ? { details: httpError.details } : {}),
+      },
+    },
+  };
+}
+
+async function resolvePrincipal(request: HttpRequest, services: Services): Promise<Principal | undefined> {
+  const authorization = request.headers.get('authorization');
+  let token: string | undefined;
+  let via: Principal['via'] = 'bearer';
+  if (authorization) {
+    const match = /^Bearer\s+([A-Za-z0-9._~+/-]+=*)$/i.exec(authorization.trim());
+    if (!match) throw new HttpError(401, 'unauthenticated', {}, undefined, { 'www-authenticate': 'Bearer error="invalid_request"' });
+    token = match[1];
+  } else {
+    const cookieHeader = request.headers.get('cookie');
+    token = cookieHeader ? parseCookies(cookieHeader)[ACCESS_TOKEN_COOKIE] : undefined;
+    via = 'cookie';
+  }
+  if (!token) return undefined;
+  try {
+    const claims = await verifyAccessToken(token, services.config.SESSION_SIGNING_KEYS, services.clock.now());
+    return { ...claims, via };
+  } catch (error) {
+    if (error instanceof AccessTokenError) {
+      const code = error.problem === 'expired' ? 'session_expired' : 'unauthenticated';
+      throw new HttpError(401, code, {}, undefined, { 'www-authenticate': `Bearer error="invalid_token"` });
+    }
+    throw error;
+  }
+}
+
+/** Double-submit CSRF check for cookie sessions: the header must repeat the CSRF cookie. */
+function checkCsrf(request: HttpRequest): void {
+  const header = request.headers.get(CSRF_HEADER) ?? '';
+  const cookieHeader = request.headers.get('cookie');
+  const cookie = (cookieHeader ? parseCookies(cookieHeader)[CSRF_COOKIE] : undefined) ?? '';
+  const a = Buffer.from(header);
+  const b = Buffer.from(cookie);
+  if (a.length < 16 || a.length !== b.length || !timingSafeEqual(a, b)) throw new HttpError(403, 'csrf_failed');
+}
+
+function queryObject(request: HttpRequest): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const key of new Set(request.query.keys())) {
+    const values = request.query.getAll(key);
+    out[key] = values.length === 1 ? values[0]! : values;
+  }
+  return out;
+}
+
+function parseWith<S extends z.ZodType | undefined>(schema: S, value: unknown, status: number, code: string): Out<S> {
+  if (!schema) return undefined as Out<S>;
+  const result = schema.safeParse(value);
+  if (result.success) return result.data as Out<S>;
+  throw new HttpError(status, code, {}, zodDetails(result.error));
+}
+
+export function zodDetails(error: z.ZodError): ErrorDetail[] {
+  return error.issues.slice(0, 20).map((issue) => ({ path: issue.path.join('.') || '(root)', issue: issue.message }));
+}
+
+const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json$/i;
+const FORM_TYPE = /^application\/x-www-form-urlencoded$/i;
+
+async function readBody(request: HttpRequest, accepted: ('json' | 'form')[], limit: number): Promise<unknown> {
+  const declaredLength = Number(request.headers.get('content-length') ?? '0');
+  if (declaredLength > limit) throw new HttpError(413, 'payload_too_large', { limit });
+  const contentType = (request.headers.get('content-type') ?? '').split(';')[0]!.trim();
+  const bytes = new Uint8Array(await request.arrayBuffer());
+  if (bytes.byteLength > limit) throw new HttpError(413, 'payload_too_large', { limit });
+  if (bytes.byteLength === 0 && !contentType) return undefined;
+  const expected = accepted.map((t) => (t === 'json' ? 'application/json' : 'application/x-www-form-urlencoded')).join(', ');
+  const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
+  if (accepted.includes('json') && JSON_TYPE.test(contentType)) {
+    if (text.trim() === '') return undefined;
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      throw new HttpError(400, 'malformed_json');
+    }
+  }
+  if (accepted.includes('form') && FORM_TYPE.test(contentType)) return Object.fromEntries(new URLSearchParams(text));
+  throw new HttpError(415, 'unsupported_media_type', { expected });
+}

@@ -1,0 +1,221 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { signAccessToken } from '../auth/session-token.js';
+import { RouteTable } from '../http/route-table.js';
+import { InvocationContext } from '../platform/azure-functions.js';
+import { AdjustableClock } from '../platform/clock.js';
+import { loadConfig, type Config } from '../platform/config.js';
+import { createDatabase } from '../platform/cosmos.js';
+import type { FunctionDefinition, HttpDefinition, QueueDefinition, TimerDefinition } from '../platform/definitions.js';
+import { createSendGridSender, Outbox } from '../platform/email.js';
+import { queueSpecs, type QueueName } from '../platform/queues.js';
+import { useServices, type Services } from '../platform/services.js';
+import { ConsoleTelemetry, MemoryTelemetry, safeErrorSummary, TeeTelemetry, type Telemetry } from '../platform/telemetry.js';
+import { dataRegistry } from '../privacy/registry.js';
+import { LocalBus } from './bus.js';
+import { startEmbeddedCosmos, type EmbeddedCosmos } from './cosmos-server.js';
+import { startLocalHttpServer, type LocalRoute } from './http-server.js';
+import { seedDemoData } from './seed.js';
+import { LocalTimers } from './timers.js';
+import { TtlSweeper } from './ttl-sweeper.js';
+
+export interface LocalHostOptions {
+  /** 0 picks a free port. */
+  port?: number;
+  /** Settings that win over the environment and local.settings.json (tests use this). */
+  env?: Record<string, string | undefined>;
+  /** Defaults to every function in functions/index.ts. */
+  definitions?: readonly FunctionDefinition[];
+  seed?: boolean;
+  sweepIntervalMs?: number;
+  redeliveryDelayMs?: number;
+  /** Start timers on their schedules (tests fire them on demand instead). */
+  scheduleTimers?: boolean;
+  /** Telemetry to the console as JSON lines. */
+  consoleTelemetry?: boolean;
+}
+
+export interface LocalHost {
+  url: string;
+  config: Config;
+  services: Services;
+  bus: LocalBus;
+  outbox: Outbox;
+  telemetry: MemoryTelemetry;
+  clock: AdjustableClock;
+  sweeper: TtlSweeper;
+  timers: LocalTimers;
+  cosmos: EmbeddedCosmos;
+  seededDocuments: number;
+  /** Delivers a message to a queue function through the bus, as Service Bus would. */
+  deliver(functionName: string, body: unknown): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Settings the way `func start` reads them: the environment wins over local.settings.json's Values. */
+function localSettings(): Record<string, string> {
+  const file = 'local.settings.json';
+  if (!existsSync(file)) return {};
+  const parsed = JSON.parse(readFileSync(file, 'utf8')) as { Values?: Record<string, unknown> };
+  return Object.fromEntries(Object.entries(parsed.Values ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string'));
+}
+
+export async function startLocalHost(options: LocalHostOptions = {}): Promise<LocalHost> {
+  process.env.OPIQ_LOCAL_HOST = '1';
+  const definitions = options.definitions ?? (await import('../../functions/index.js')).definitions;
+
+  const cosmos = await startEmbeddedCosmos(dataRegistry);
+  const cleanups: (() => Promise<void> | void)[] = [() => cosmos.close()];
+  try {
+    const config = loadConfig({
+      PUBLIC_WEB_URL: 'http://localhost:3000',
+      EMAIL_FROM: 'no-reply@opiq.example',
+      // A fresh key each start: sessions of an earlier run stop working, which is what a developer expects.
+      SESSION_SIGNING_KEYS: `local-${randomBytes(4).toString('hex')}:${randomBytes(32).toString('base64url')}`,
+      ...localSettings(),
+      ...process.env,
+      ...options.env,
+      APP_ENV: 'local',
+      COSMOS_ENDPOINT: cosmos.endpoint,
+      COSMOS_KEY: cosmos.key,
+      ServiceBusConnection__fullyQualifiedNamespace: undefined,
+      APPLICATIONINSIGHTS_CONNECTION_STRING: undefined,
+    });
+
+    const clock = new AdjustableClock();
+    const memory = new MemoryTelemetry();
+    const telemetry: Telemetry = options.consoleTelemetry ? new TeeTelemetry([new ConsoleTelemetry(), memory]) : memory;
+    const bus = new LocalBus({ redeliveryDelayMs: options.redeliveryDelayMs, describeError: (e) => safeErrorSummary(e).errorType });
+    cleanups.unshift(() => bus.close());
+    const outbox = new Outbox(config.EMAIL_FROM);
+    // SendGrid only when a key is configured; otherwise mail stays in the outbox at GET /_local/outbox.
+    const email = config.SENDGRID_API_KEY ? await createSendGridSender(config.SENDGRID_API_KEY, config.EMAIL_FROM) : outbox;
+    const db = createDatabase(cosmos.client, config.COSMOS_DATABASE, clock);
+    const services: Services = { config, clock, db, bus, email, telemetry };
+    useServices(services);
+
+    const queueFunctions = definitions.filter((d): d is QueueDefinition => d.kind === 'queue');
+    for (const definition of queueFunctions) {
+      if (queueFunctions.filter((d) => d.queue === definition.queue).length > 1) throw new Error(`Two functions listen on queue ${definition.queue}`);
+      bus.subscribe(definition.queue, (body, delivery) =>
+        definition.handler(
+          body,
+          new InvocationContext({ invocationId: randomUUID(), functionName: definition.name, triggerMetadata: { ...delivery } }),
+        ),
+      );
+    }
+
+    const timers = new LocalTimers(
+      definitions.filter((d): d is TimerDefinition => d.kind === 'timer'),
+      (name, error) => telemetry.exception(error, { function: name }),
+    );
+    if (options.scheduleTimers) timers.start();
+    cleanups.unshift(() => timers.stop());
+
+    const sweeper = new TtlSweeper(cosmos.client, dataRegistry, clock);
+    if (options.sweepIntervalMs !== 0) sweeper.start(options.sweepIntervalMs ?? 10_000, (e) => telemetry.exception(e, { component: 'ttl-sweeper' }));
+    cleanups.unshift(() => sweeper.stop());
+
+    const seededDocuments = options.seed === false ? 0 : await seedDemoData(db);
+
+    const deliver = async (functionName: string, body: unknown) => {
+      const definition = queueFunctions.find((d) => d.name.toLowerCase() === functionName.toLowerCase());
+      if (!definition) throw new Error(`No queue function named ${functionName}`);
+      await bus.send(definition.queue, { body });
+      await bus.idle();
+    };
+
+    const localRoutes: LocalRoute = async ({ method, path, body }) => {
+      const admin = /^\/admin\/functions\/([A-Za-z0-9_-]+)$/.exec(path);
+      if (admin && method === 'POST') {
+        const name = admin[1]!;
+        const input = (body as { input?: unknown } | undefined)?.input;
+        if (timers.names().some((n) => n.toLowerCase() === name.toLowerCase())) {
+          await timers.fire(name);
+          return { status: 202, body: { fired: name } };
+        }
+        if (queueFunctions.some((d) => d.name.toLowerCase() === name.toLowerCase())) {
+          await deliver(name, input);
+          return { status: 202, body: { delivered: name } };
+        }
+        return { status: 404, body: { error: { code: 'not_found', message: `No timer or queue function named ${name}` } } };
+      }
+      switch (`${method} ${path}`) {
+        case 'GET /':
+          return { status: 200, body: localIndex(url) };
+        case 'GET /_local/outbox':
+          return { status: 200, body: outbox.messages };
+        case 'DELETE /_local/outbox':
+          outbox.messages.length = 0;
+          return { status: 204 };
+        case 'GET /_local/dead-letters':
+          return {
+            status: 200,
+            body: Object.fromEntries((Object.keys(queueSpecs) as QueueName[]).map((q) => [q, bus.deadLetters(q)])),
+          };
+        case 'POST /_local/ttl-sweep':
+          return { status: 200, body: { removed: await sweeper.sweepOnce() } };
+        case 'POST /_local/clock': {
+          const seconds = Number((body as { advanceSeconds?: unknown } | undefined)?.advanceSeconds);
+          if (!Number.isFinite(seconds) || seconds < 0) return { status: 400, body: { error: { code: 'validation_failed', message: 'advanceSeconds must be a non-negative number' } } };
+          clock.advance(seconds * 1000);
+          return { status: 200, body: { now: clock.now().toISOString() } };
+        }
+        case 'POST /_local/tokens': {
+          const accountId = (body as { accountId?: unknown } | undefined)?.accountId;
+          if (typeof accountId !== 'string' || !accountId) return { status: 400, body: { error: { code: 'validation_failed', message: 'accountId is required' } } };
+          const token = await signAccessToken({ accountId, sessionId: `local-${randomUUID()}` }, config.SESSION_SIGNING_KEYS, clock.now());
+          return { status: 200, body: { accessToken: token, tokenType: 'Bearer' } };
+        }
+        default:
+          return undefined;
+      }
+    };
+
+    const http = await startLocalHttpServer({
+      routes: new RouteTable(definitions.filter((d): d is HttpDefinition => d.kind === 'http')),
+      localRoutes,
+      maxBodyBytes: config.MAX_BODY_BYTES,
+      port: options.port ?? 7071,
+    });
+    const url = http.url;
+    cleanups.unshift(() => http.close());
+
+    return {
+      url,
+      config,
+      services,
+      bus,
+      outbox,
+      telemetry: memory,
+      clock,
+      sweeper,
+      timers,
+      cosmos,
+      seededDocuments,
+      deliver,
+      async close() {
+        for (const cleanup of cleanups) await cleanup();
+      },
+    };
+  } catch (error) {
+    for (const cleanup of cleanups) await cleanup();
+    throw error;
+  }
+}
+
+function localIndex(url: string) {
+  return {
+    api: `${url}/api`,
+    health: `${url}/api/health`,
+    openapi: `${url}/api/openapi.json`,
+    local: {
+      outbox: `GET ${url}/_local/outbox`,
+      deadLetters: `GET ${url}/_local/dead-letters`,
+      fireTimerOrQueue: `POST ${url}/admin/functions/{name} {"input": ...}`,
+      ttlSweep: `POST ${url}/_local/ttl-sweep`,
+      advanceClock: `POST ${url}/_local/clock {"advanceSeconds": n}`,
+      demoToken: `POST ${url}/_local/tokens {"accountId": "acc-ee-student-mihkel"}`,
+    },
+  };
+}

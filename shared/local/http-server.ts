@@ -1,0 +1,152 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Cookie, HttpResponseInit } from '@azure/functions';
+import { serialize } from 'cookie';
+import { HttpRequest, InvocationContext } from '../platform/azure-functions.js';
+import type { RouteTable } from '../http/route-table.js';
+
+/** A route the local host serves itself (outbox, dead letters, admin): never part of the app in Azure. */
+export type LocalRoute = (request: { method: string; path: string; body: unknown }) => Promise<{ status: number; body?: unknown } | undefined>;
+
+export interface LocalHttpServerOptions {
+  routes: RouteTable;
+  localRoutes: LocalRoute;
+  /** Bytes read from a request before giving up on it; the wrapper answers 413 past its own limit. */
+  maxBodyBytes: number;
+  port: number;
+  host?: string;
+}
+
+/**
+ * A thin node:http adapter over the same definitions the Functions host runs: `/api` prefix, host route precedence,
+ * the library's own HttpRequest and InvocationContext, structured cookies serialised on the way out.
+ */
+export async function startLocalHttpServer(options: LocalHttpServerOptions): Promise<{ server: Server; url: string; close(): Promise<void> }> {
+  const server = createServer((req, res) => {
+    void handle(req, res, options).catch((error: unknown) => {
+      // The wrapper already turns handler errors into envelopes; this is the adapter itself failing.
+      console.error(JSON.stringify({ kind: 'local-host-error', errorType: error instanceof Error ? error.name : typeof error }));
+      if (!res.headersSent) writeJson(res, 500, { error: { code: 'internal_error', message: 'Local host error' } });
+      else res.end();
+    });
+  });
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const url = `http://${address.address === '::' ? 'localhost' : address.address}:${address.port}`;
+  return {
+    server,
+    url,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeIdleConnections?.();
+        server.close(() => resolve());
+        setTimeout(() => server.closeAllConnections?.(), 2_000).unref();
+      }),
+  };
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse, options: LocalHttpServerOptions): Promise<void> {
+  const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
+  const method = (req.method ?? 'GET').toUpperCase();
+  const body = await readLimited(req, options.maxBodyBytes + 1);
+
+  const apiPath = /^\/api(?=\/|$)/i.test(url.pathname) ? url.pathname.slice(4) : undefined;
+  if (apiPath === undefined) {
+    let parsed: unknown;
+    try {
+      parsed = body.byteLength ? JSON.parse(body.toString('utf8')) : undefined;
+    } catch {
+      return writeJson(res, 400, { error: { code: 'malformed_json', message: 'The request body is not valid JSON.' } });
+    }
+    const local = await options.localRoutes({ method, path: url.pathname, body: parsed });
+    if (!local) return writeJson(res, 404, { error: { code: 'not_found', message: 'Local routes: see GET /' } });
+    return writeJson(res, local.status, local.body);
+  }
+
+  const match = options.routes.find(method, apiPath);
+  if (!match) return writeJson(res, 404, { error: { code: 'not_found', message: 'No route' } });
+
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  const request = new HttpRequest({
+    method,
+    url: url.toString(),
+    headers,
+    params: match.params,
+    ...(method === 'GET' || method === 'HEAD' || body.byteLength === 0 ? {} : { body: { bytes: body } }),
+  });
+  const context = new InvocationContext({ invocationId: randomUUID(), functionName: match.definition.name });
+  const response = await match.definition.handler(request, context);
+  writeResponse(res, response, method === 'HEAD');
+}
+
+function writeResponse(res: ServerResponse, response: HttpResponseInit, headOnly: boolean): void {
+  const headers = new Headers(response.headers as ConstructorParameters<typeof Headers>[0]);
+  let payload: Buffer | undefined;
+  if (response.jsonBody !== undefined) {
+    payload = Buffer.from(JSON.stringify(response.jsonBody));
+    if (!headers.has('content-type')) headers.set('content-type', 'application/json; charset=utf-8');
+  } else if (typeof response.body === 'string') {
+    payload = Buffer.from(response.body);
+    if (!headers.has('content-type')) headers.set('content-type', 'text/plain; charset=utf-8');
+  } else if (response.body instanceof Uint8Array) {
+    payload = Buffer.from(response.body);
+  }
+  const setCookies = [...headers.getSetCookie(), ...(response.cookies ?? []).map(serializeCookie)];
+  headers.delete('set-cookie');
+  res.statusCode = response.status ?? 200;
+  for (const [name, value] of headers) res.setHeader(name, value);
+  if (setCookies.length > 0) res.setHeader('set-cookie', setCookies);
+  if (payload) res.setHeader('content-length', payload.byteLength);
+  res.end(headOnly ? undefined : payload);
+}
+
+function serializeCookie(cookie: Cookie): string {
+  return serialize(cookie.name, cookie.value, {
+    ...(cookie.domain ? { domain: cookie.domain } : {}),
+    ...(cookie.path ? { path: cookie.path } : {}),
+    ...(cookie.expires ? { expires: new Date(cookie.expires) } : {}),
+    ...(cookie.maxAge !== undefined ? { maxAge: cookie.maxAge } : {}),
+    ...(cookie.secure ? { secure: true } : {}),
+    ...(cookie.httpOnly ? { httpOnly: true } : {}),
+    ...(cookie.sameSite ? { sameSite: cookie.sameSite.toLowerCase() as 'strict' | 'lax' | 'none' } : {}),
+  });
+}
+
+function writeJson(res: ServerResponse, status: number, body: unknown): void {
+  const payload = Buffer.from(JSON.stringify(body ?? null));
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': payload.byteLength });
+  res.end(payload);
+}
+
+/** Reads at most `limit` bytes and then stops reading: an oversized upload is never buffered whole. */
+function readLimited(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
+      resolve(Buffer.concat(chunks, Math.min(size, limit)));
+    };
+    req.on('data', (chunk: Buffer) => {
+      if (done) return;
+      chunks.push(chunk);
+      size += chunk.byteLength;
+      if (size >= limit) {
+        finish();
+        req.pause();
+      }
+    });
+    req.on('end', finish);
+    req.on('error', (error) => (done ? undefined : reject(error)));
+  });
+}

@@ -1,0 +1,53 @@
+/**
+ * `npm start`: the whole app on the embedded stack (Cosmos-protocol server, in-process bus, e-mail outbox, console
+ * telemetry), with demo data, on port 7071 like `func start` (PORT overrides).
+ */
+import { ConfigError } from '../platform/config.js';
+import { demo } from './seed.js';
+import { startLocalHost } from './host.js';
+
+const port = process.env.PORT ? Number(process.env.PORT) : 7071;
+
+try {
+  const started = Date.now();
+  const host = await startLocalHost({ port, consoleTelemetry: true, scheduleTimers: true });
+  const lines = [
+    '',
+    `Opiq back end is running locally (started in ${Date.now() - started} ms, ${host.seededDocuments} demo documents).`,
+    '',
+    `  API            ${host.url}/api`,
+    `  Health         ${host.url}/api/health`,
+    `  OpenAPI        ${host.url}/api/openapi.json`,
+    `  Local routes   ${host.url}/   (outbox, dead letters, timers, TTL sweep, demo tokens)`,
+    '',
+    `  Demo accounts: ${Object.values(demo.accounts).join(', ')}`,
+    `  Try: curl -s -X POST ${host.url}/_local/tokens -H 'content-type: application/json' -d '{"accountId":"${demo.accounts.eeStudent}"}'`,
+    '',
+    'Press Ctrl-C to stop.',
+    '',
+  ];
+  process.stdout.write(lines.join('\n'));
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`\n${signal}: stopping...\n`);
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    await host.close();
+    process.stdout.write('Stopped.\n');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+} catch (error) {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`\n${error.message}\n\n`);
+  } else if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+    process.stderr.write(`\nPort ${port} is in use. Stop the other process or start with PORT=<another port> npm start.\n\n`);
+  } else {
+    process.stderr.write(`\nThe local host could not start: ${error instanceof Error ? error.stack : String(error)}\n\n`);
+  }
+  process.exit(1);
+}

@@ -1,0 +1,108 @@
+import type { AccountDoc } from '../accounts/model.js';
+import type { Database, Doc } from '../platform/cosmos.js';
+
+/**
+ * Demo data for `npm start` and the end-to-end tests: two schools (Estonia, Finland) with classes, teachers,
+ * students, a school administrator, a parent and a private user; two publishers with works and packages.
+ * All people are fictional; their personal codes are the public checksum examples. Writing is idempotent (upsert).
+ */
+export const demo = {
+  schools: {
+    ee: 'school-ee-kuusiku',
+    fi: 'school-fi-koivula',
+  },
+  classes: {
+    ee5a: 'class-ee-5a',
+    ee6b: 'class-ee-6b',
+    fi7a: 'class-fi-7a',
+  },
+  accounts: {
+    eeAdmin: 'acc-ee-admin-kadri',
+    eeClassTeacher: 'acc-ee-teacher-mari',
+    eeTeacher: 'acc-ee-teacher-jaan',
+    eeStudent: 'acc-ee-student-mihkel',
+    eeStudent2: 'acc-ee-student-liis',
+    eeParent: 'acc-ee-parent-tiina',
+    fiTeacher: 'acc-fi-teacher-aino',
+    fiStudent: 'acc-fi-student-eero',
+    privateUser: 'acc-private-peeter',
+  },
+  publishers: { ee: 'pub-ee-naide', fi: 'pub-fi-esimerkki' },
+} as const;
+
+const at = '2026-08-15T08:00:00.000Z';
+
+function account(id: string, fields: Omit<AccountDoc, 'id' | 'type' | 'accountId' | 'status' | 'createdAt' | 'updatedAt'>): AccountDoc {
+  return { id, type: 'account', accountId: id, status: 'active', createdAt: at, updatedAt: at, ...fields } as AccountDoc;
+}
+
+export function demoDocuments(): { container: Parameters<Database['collection']>[0]; doc: Doc }[] {
+  const a = demo.accounts;
+  const accounts: AccountDoc[] = [
+    account(a.eeAdmin, { firstName: 'Kadri', lastName: 'Kask', email: 'kadri.kask@kuusiku.example', language: 'et', country: 'EE', personalCode: { country: 'EE', code: '47302200234' } }),
+    account(a.eeClassTeacher, { firstName: 'Mari', lastName: 'Mets', email: 'mari.mets@kuusiku.example', language: 'et', country: 'EE', personalCode: { country: 'EE', code: '47502124911' } }),
+    account(a.eeTeacher, { firstName: 'Jaan', lastName: 'Tamm', email: 'jaan.tamm@kuusiku.example', language: 'et', country: 'EE', personalCode: { country: 'EE', code: '38207146522' } }),
+    account(a.eeStudent, { firstName: 'Mihkel', lastName: 'Saar', email: 'mihkel.saar@kuusiku.example', language: 'et', country: 'EE', birthDate: '2014-03-09' }),
+    account(a.eeStudent2, { firstName: 'Liis', lastName: 'Saar', email: 'liis.saar@kuusiku.example', language: 'et', country: 'EE', birthDate: '2013-11-21' }),
+    account(a.eeParent, { firstName: 'Tiina', lastName: 'Saar', email: 'tiina.saar@example.com', language: 'et', country: 'EE', personalCode: { country: 'EE', code: '36805280109' } }),
+    account(a.fiTeacher, { firstName: 'Aino', lastName: 'Virtanen', email: 'aino.virtanen@koivula.example', language: 'fi', country: 'FI', personalCode: { country: 'FI', code: '131052-308T' } }),
+    account(a.fiStudent, { firstName: 'Eero', lastName: 'Korhonen', email: 'eero.korhonen@koivula.example', language: 'fi', country: 'FI', birthDate: '2012-05-02' }),
+    account(a.privateUser, { firstName: 'Peeter', lastName: 'Pärn', email: 'peeter.parn@example.com', language: 'en', country: 'EE' }),
+  ];
+
+  const s = demo.schools;
+  const c = demo.classes;
+  const schools: Doc[] = [
+    { id: s.ee, type: 'school', schoolId: s.ee, name: 'Kuusiku Põhikool', country: 'EE', registryCode: '75000001' },
+    { id: s.fi, type: 'school', schoolId: s.fi, name: 'Koivulan koulu', country: 'FI', registryCode: '1.2.246.562.10.00000000001' },
+    { id: c.ee5a, type: 'class', schoolId: s.ee, name: '5.a', grade: 5, schoolYear: '2026/2027' },
+    { id: c.ee6b, type: 'class', schoolId: s.ee, name: '6.b', grade: 6, schoolYear: '2026/2027' },
+    { id: c.fi7a, type: 'class', schoolId: s.fi, name: '7A', grade: 7, schoolYear: '2026/2027' },
+  ];
+  const membership = (schoolId: string, accountId: string, role: string, extra: Record<string, unknown> = {}): Doc => ({
+    id: `membership:${accountId}:${role}`,
+    type: 'membership',
+    schoolId,
+    accountId,
+    role,
+    status: 'active',
+    since: at,
+    ...extra,
+  });
+  const memberships: Doc[] = [
+    membership(s.ee, a.eeAdmin, 'schoolAdmin'),
+    membership(s.ee, a.eeClassTeacher, 'teacher', { subjects: ['mathematics'] }),
+    membership(s.ee, a.eeClassTeacher, 'classTeacher', { classId: c.ee5a }),
+    membership(s.ee, a.eeTeacher, 'teacher', { subjects: ['estonian'] }),
+    membership(s.ee, a.eeStudent, 'student', { classId: c.ee5a }),
+    membership(s.ee, a.eeStudent2, 'student', { classId: c.ee6b }),
+    membership(s.fi, a.fiTeacher, 'teacher', { subjects: ['mathematics'] }),
+    membership(s.fi, a.fiTeacher, 'classTeacher', { classId: c.fi7a }),
+    membership(s.fi, a.fiStudent, 'student', { classId: c.fi7a }),
+  ];
+
+  const p = demo.publishers;
+  const catalog: Doc[] = [
+    { id: p.ee, type: 'publisher', publisherId: p.ee, name: 'Kirjastus Näide', country: 'EE' },
+    { id: p.fi, type: 'publisher', publisherId: p.fi, name: 'Esimerkki Kustannus', country: 'FI' },
+    { id: 'work-ee-math-5', type: 'work', publisherId: p.ee, title: 'Matemaatika 5. klassile', subjects: ['mathematics'], country: 'EE', language: 'et', status: 'distributed' },
+    { id: 'work-ee-math-6', type: 'work', publisherId: p.ee, title: 'Matemaatika 6. klassile', subjects: ['mathematics'], country: 'EE', language: 'et', status: 'distributed' },
+    { id: 'work-ee-est-5', type: 'work', publisherId: p.ee, title: 'Eesti keel 5. klassile', subjects: ['estonian'], country: 'EE', language: 'et', status: 'distributed' },
+    { id: 'work-fi-math-7', type: 'work', publisherId: p.fi, title: 'Matematiikka 7', subjects: ['mathematics'], country: 'FI', language: 'fi', status: 'distributed' },
+    { id: 'package-ee-math', type: 'package', publisherId: p.ee, title: 'Matemaatika 5.–6. klass', workIds: ['work-ee-math-5', 'work-ee-math-6'], priceCentsPerMonth: 299, country: 'EE' },
+    { id: 'package-ee-est-5', type: 'package', publisherId: p.ee, title: 'Eesti keel 5. klass', workIds: ['work-ee-est-5'], priceCentsPerMonth: 199, country: 'EE' },
+    { id: 'package-fi-math-7', type: 'package', publisherId: p.fi, title: 'Matematiikka 7', workIds: ['work-fi-math-7'], priceCentsPerMonth: 349, country: 'FI' },
+  ];
+
+  return [
+    ...accounts.map((doc) => ({ container: 'accounts' as const, doc })),
+    ...[...schools, ...memberships].map((doc) => ({ container: 'schools' as const, doc })),
+    ...catalog.map((doc) => ({ container: 'catalog' as const, doc })),
+  ];
+}
+
+export async function seedDemoData(db: Database): Promise<number> {
+  const documents = demoDocuments();
+  for (const { container, doc } of documents) await db.collection(container).upsert(doc);
+  return documents.length;
+}

@@ -1,0 +1,40 @@
+import { CosmosClient } from '@azure/cosmos';
+import { DefaultAzureCredential, ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
+import { createServiceBus } from './bus.js';
+import { systemClock } from './clock.js';
+import type { Config } from './config.js';
+import { createDatabase } from './cosmos.js';
+import { createSendGridSender, Outbox } from './email.js';
+import type { Services } from './services.js';
+import { ConsoleTelemetry } from './telemetry.js';
+import { createAppInsightsTelemetry } from './telemetry-appinsights.js';
+
+/** The real adapters: managed identity for Cosmos DB, Service Bus and Application Insights; keys only from Key Vault. */
+export async function createAzureServices(config: Config): Promise<Services> {
+  const credential: TokenCredential = config.AZURE_CLIENT_ID
+    ? new ManagedIdentityCredential({ clientId: config.AZURE_CLIENT_ID })
+    : new DefaultAzureCredential();
+
+  const telemetry = config.APPLICATIONINSIGHTS_CONNECTION_STRING
+    ? await createAppInsightsTelemetry(config.APPLICATIONINSIGHTS_CONNECTION_STRING, config.AZURE_CLIENT_ID ? credential : undefined)
+    : new ConsoleTelemetry();
+
+  const cosmos = new CosmosClient(
+    config.COSMOS_KEY
+      ? { endpoint: config.COSMOS_ENDPOINT, key: config.COSMOS_KEY }
+      : { endpoint: config.COSMOS_ENDPOINT, aadCredentials: credential },
+  );
+
+  const namespace = config.ServiceBusConnection__fullyQualifiedNamespace;
+  if (!namespace) throw new Error('ServiceBusConnection__fullyQualifiedNamespace is required in Azure');
+  const bus = await createServiceBus(namespace, credential);
+
+  let email;
+  if (config.SENDGRID_API_KEY) email = await createSendGridSender(config.SENDGRID_API_KEY, config.EMAIL_FROM);
+  else {
+    telemetry.trace('SENDGRID_API_KEY is not set: e-mail is kept in memory and not delivered');
+    email = new Outbox(config.EMAIL_FROM);
+  }
+
+  return { config, clock: systemClock, db: createDatabase(cosmos, config.COSMOS_DATABASE, systemClock), bus, email, telemetry };
+}

@@ -1,0 +1,71 @@
+import type { TokenCredential } from '@azure/identity';
+import type { ServiceBusClient, ServiceBusSender } from '@azure/service-bus';
+import type { QueueName } from './queues.js';
+
+export interface OutgoingMessage<T> {
+  body: T;
+  /** Service Bus drops a repeat of the same id inside the queue's duplicate-detection window. */
+  messageId?: string;
+  scheduledEnqueueTime?: Date;
+}
+
+export interface ComponentHealth {
+  ok: boolean;
+  detail?: string;
+  latencyMs?: number;
+}
+
+export interface Bus {
+  send<T>(queue: QueueName, message: OutgoingMessage<T>): Promise<void>;
+  health(): Promise<ComponentHealth>;
+  close(): Promise<void>;
+}
+
+/** What a queue handler learns about the delivery (from the trigger metadata in Azure). */
+export interface DeliveryInfo {
+  messageId: string;
+  deliveryCount: number;
+  enqueuedTimeUtc: string;
+}
+
+/** Azure Service Bus with the app's managed identity (no connection strings). */
+export async function createServiceBus(fullyQualifiedNamespace: string, credential: TokenCredential): Promise<Bus> {
+  const { ServiceBusClient: Client } = await import('@azure/service-bus');
+  const client: ServiceBusClient = new Client(fullyQualifiedNamespace, credential);
+  const senders = new Map<string, ServiceBusSender>();
+  const senderFor = (queue: string) => {
+    let sender = senders.get(queue);
+    if (!sender) {
+      sender = client.createSender(queue);
+      senders.set(queue, sender);
+    }
+    return sender;
+  };
+  return {
+    async send(queue, message) {
+      await senderFor(queue).sendMessages({
+        body: message.body,
+        contentType: 'application/json',
+        ...(message.messageId ? { messageId: message.messageId } : {}),
+        ...(message.scheduledEnqueueTime ? { scheduledEnqueueTimeUtc: message.scheduledEnqueueTime } : {}),
+      });
+    },
+    async health() {
+      const started = Date.now();
+      // Peeking needs only the receive right the app already has, and changes nothing.
+      const receiver = client.createReceiver('email-outbound' satisfies QueueName, { receiveMode: 'peekLock' });
+      try {
+        await receiver.peekMessages(1);
+        return { ok: true, latencyMs: Date.now() - started };
+      } catch (error) {
+        return { ok: false, detail: error instanceof Error ? error.name : 'error', latencyMs: Date.now() - started };
+      } finally {
+        await receiver.close();
+      }
+    },
+    async close() {
+      await Promise.all([...senders.values()].map((s) => s.close()));
+      await client.close();
+    },
+  };
+}

@@ -1,0 +1,167 @@
+import { z } from 'zod';
+
+/**
+ * Every setting the app reads, declared once. `where` says who provides it in Azure:
+ * - 'infrastructure': Bicep derives it from the resources it creates;
+ * - 'secret': a Key Vault reference (Bicep writes the reference, the operator the value);
+ * - 'parameter': the deployer supplies a plain value through main.bicepparam;
+ * - 'local': only meaningful on the local embedded stack (never set in Azure).
+ * infra/settings.json, local.settings.sample.json and the README's settings table are generated from this list.
+ */
+export interface SettingSpec {
+  schema: z.ZodType;
+  where: 'infrastructure' | 'secret' | 'parameter' | 'local';
+  description: string;
+  /** Value for local.settings.sample.json; secrets get a placeholder, never a real value. */
+  example: string;
+}
+
+const url = z.url({ protocol: /^https?$/ });
+const optionalText = z.string().min(1).optional();
+
+/** "kid:base64url,kid2:base64url": the first key signs; every listed key verifies (rotation by kid). */
+export const signingKeysSchema = z
+  .string()
+  .transform((raw, ctx) => {
+    const keys: { kid: string; secret: Uint8Array }[] = [];
+    for (const part of raw.split(',').map((p) => p.trim()).filter(Boolean)) {
+      const [kid, material] = part.split(':');
+      if (!kid || !material || !/^[A-Za-z0-9_-]{1,40}$/.test(kid)) {
+        ctx.addIssue({ code: 'custom', message: 'each entry must be kid:base64url' });
+        return z.NEVER;
+      }
+      const secret = new Uint8Array(Buffer.from(material, 'base64url'));
+      if (secret.byteLength < 32) {
+        ctx.addIssue({ code: 'custom', message: `key ${kid} is shorter than 32 bytes` });
+        return z.NEVER;
+      }
+      keys.push({ kid, secret });
+    }
+    if (keys.length === 0) {
+      ctx.addIssue({ code: 'custom', message: 'at least one key is required' });
+      return z.NEVER;
+    }
+    if (new Set(keys.map((k) => k.kid)).size !== keys.length) {
+      ctx.addIssue({ code: 'custom', message: 'key ids must be unique' });
+      return z.NEVER;
+    }
+    return keys;
+  });
+
+export const settingSpecs = {
+  APP_ENV: {
+    schema: z.enum(['azure', 'local']).default('azure'),
+    where: 'infrastructure',
+    description: "'azure' in Azure; 'local' on the embedded stack (enables local diagnostics headers).",
+    example: 'local',
+  },
+  COSMOS_ENDPOINT: {
+    schema: url,
+    where: 'infrastructure',
+    description: 'Cosmos DB account endpoint. In Azure the app signs in with its managed identity.',
+    example: 'https://localhost:8081/',
+  },
+  COSMOS_DATABASE: {
+    schema: z.string().regex(/^[A-Za-z0-9-]{1,64}$/).default('opiq'),
+    where: 'infrastructure',
+    description: 'Cosmos DB database name (infra/containers.json names it).',
+    example: 'opiq',
+  },
+  COSMOS_KEY: {
+    schema: optionalText,
+    where: 'local',
+    description: 'Account key, for a local emulator only. Azure uses managed identity and disables keys.',
+    example: '',
+  },
+  AZURE_CLIENT_ID: {
+    schema: optionalText,
+    where: 'infrastructure',
+    description: 'Client id of the user-assigned managed identity used for Cosmos DB and Service Bus.',
+    example: '',
+  },
+  ServiceBusConnection__fullyQualifiedNamespace: {
+    schema: z.string().regex(/^[a-z0-9-]+\.servicebus\.windows\.net$/i).optional(),
+    where: 'infrastructure',
+    description: 'Service Bus namespace (<ns>.servicebus.windows.net); the triggers and the sender share it. Empty locally: the in-process bus is used.',
+    example: '',
+  },
+  APPLICATIONINSIGHTS_CONNECTION_STRING: {
+    schema: optionalText,
+    where: 'infrastructure',
+    description: 'Application Insights; when empty, telemetry is written to the console as JSON lines.',
+    example: '',
+  },
+  SENDGRID_API_KEY: {
+    schema: optionalText,
+    where: 'secret',
+    description: 'SendGrid API key; when empty, e-mail goes to the local outbox.',
+    example: '',
+  },
+  EMAIL_FROM: {
+    schema: z.email(),
+    where: 'parameter',
+    description: 'Sender address of every e-mail.',
+    example: 'no-reply@opiq.example',
+  },
+  PUBLIC_WEB_URL: {
+    schema: url,
+    where: 'parameter',
+    description: 'Base URL of the web front end (links in e-mails, return paths).',
+    example: 'http://localhost:3000',
+  },
+  SESSION_SIGNING_KEYS: {
+    schema: signingKeysSchema,
+    where: 'secret',
+    description: 'Session token keys "kid:base64url,kid2:base64url" (>= 32 bytes each); the first signs, all verify.',
+    example: 'dev1:<base64url of 32 random bytes>',
+  },
+  MAX_BODY_BYTES: {
+    schema: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(256 * 1024),
+    where: 'parameter',
+    description: 'Largest accepted request body in bytes (default 262144).',
+    example: '262144',
+  },
+  MAKSEKESKUS_SECRET_KEY: {
+    schema: optionalText,
+    where: 'secret',
+    description: 'Maksekeskus secret key (API basic auth and message MAC).',
+    example: '',
+  },
+  HARID_CLIENT_SECRET: { schema: optionalText, where: 'secret', description: 'HarID OIDC client secret.', example: '' },
+  MPASSID_CLIENT_SECRET: { schema: optionalText, where: 'secret', description: 'MPASSid OIDC client secret.', example: '' },
+  GOOGLE_CLIENT_SECRET: { schema: optionalText, where: 'secret', description: 'Google OIDC client secret.', example: '' },
+  FACEBOOK_APP_SECRET: { schema: optionalText, where: 'secret', description: 'Facebook app secret.', example: '' },
+  EKOOL_CLIENT_SECRET: { schema: optionalText, where: 'secret', description: 'eKool OAuth client secret.', example: '' },
+  STUUDIUM_CLIENT_SECRET: { schema: optionalText, where: 'secret', description: 'Stuudium API client secret.', example: '' },
+} satisfies Record<string, SettingSpec>;
+
+type Specs = typeof settingSpecs;
+export type Config = { [K in keyof Specs]: z.output<Specs[K]['schema']> };
+
+export class ConfigError extends Error {
+  constructor(readonly problems: { setting: string; message: string }[]) {
+    super(
+      `Configuration is invalid: ${problems.map((p) => `${p.setting}: ${p.message}`).join('; ')}. ` +
+        'See the settings table in README.md.',
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads and validates every setting once; empty strings count as unset (app settings cannot be null). */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const problems: { setting: string; message: string }[] = [];
+  const out: Record<string, unknown> = {};
+  for (const [name, spec] of Object.entries(settingSpecs) as [string, SettingSpec][]) {
+    const raw = env[name];
+    const result = spec.schema.safeParse(raw === '' ? undefined : raw);
+    if (result.success) out[name] = result.data;
+    else
+      problems.push({
+        setting: name,
+        message: raw === undefined || raw === '' ? 'is required but not set' : (result.error.issues[0]?.message ?? 'is malformed'),
+      });
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return out as Config;
+}

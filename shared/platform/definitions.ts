@@ -1,0 +1,150 @@
+import type { HttpMethod, HttpRequest, HttpResponseInit, InvocationContext, Timer } from '@azure/functions';
+import type { z } from 'zod';
+import type { DeliveryInfo } from './bus.js';
+import { withOperationCounter } from './operations.js';
+import type { QueueName } from './queues.js';
+import { getServices, type Services } from './services.js';
+
+/** What OpenAPI generation and the route x role tests read about an HTTP function. */
+export interface HttpContract {
+  summary: string;
+  tags: string[];
+  auth: 'public' | 'session';
+  params?: z.ZodType;
+  query?: z.ZodType;
+  body?: z.ZodType;
+  bodyTypes: ('json' | 'form')[];
+  output?: z.ZodType;
+  successStatus: number;
+}
+
+export interface HttpDefinition {
+  kind: 'http';
+  name: string;
+  /** Functions route template without the `api` prefix, e.g. `accounts/{id}`. */
+  route: string;
+  methods: HttpMethod[];
+  contract: HttpContract;
+  handler: (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit>;
+}
+
+export interface QueueDefinition {
+  kind: 'queue';
+  name: string;
+  queue: QueueName;
+  handler: (message: unknown, context: InvocationContext) => Promise<void>;
+}
+
+export interface TimerDefinition {
+  kind: 'timer';
+  name: string;
+  /** Six-field NCRONTAB: second minute hour day month day-of-week (UTC). */
+  schedule: string;
+  runOnStartup: boolean;
+  handler: (timer: Timer, context: InvocationContext) => Promise<void>;
+}
+
+export type FunctionDefinition = HttpDefinition | QueueDefinition | TimerDefinition;
+
+/** The app setting prefix the Service Bus trigger reads (`ServiceBusConnection__fullyQualifiedNamespace`). */
+export const SERVICE_BUS_CONNECTION = 'ServiceBusConnection';
+
+export interface QueueHandlerContext {
+  services: Services;
+  delivery: DeliveryInfo;
+}
+
+/**
+ * A Service Bus queue function. The body is validated; a handler that throws makes the message redeliver (and
+ * dead-letter after the queue's max delivery count), so handlers must be idempotent.
+ */
+export function defineQueue<S extends z.ZodType>(options: {
+  name: string;
+  queue: QueueName;
+  input: S;
+  handler: (body: z.output<S>, context: QueueHandlerContext) => Promise<void>;
+}): QueueDefinition {
+  return {
+    kind: 'queue',
+    name: options.name,
+    queue: options.queue,
+    async handler(message, context) {
+      const services = await getServices();
+      const metadata = (context.triggerMetadata ?? {}) as Record<string, unknown>;
+      const delivery: DeliveryInfo = {
+        messageId: String(metadata.messageId ?? context.invocationId),
+        deliveryCount: Number(metadata.deliveryCount ?? 1),
+        enqueuedTimeUtc: String(metadata.enqueuedTimeUtc ?? ''),
+      };
+      const parsed = options.input.safeParse(message);
+      const properties = { function: options.name, messageId: delivery.messageId, deliveryCount: delivery.deliveryCount };
+      if (!parsed.success) {
+        // Our own code produced it, so redelivery will not help: it ends in the dead-letter queue for an operator.
+        services.telemetry.event('queue.poison', { ...properties, issues: parsed.error.issues.map((i) => i.path.join('.')).join(',') });
+        throw new Error(`Message on ${options.queue} does not match its schema`);
+      }
+      const run = withOperationCounter(() => options.handler(parsed.data, { services, delivery }));
+      try {
+        await run.result;
+      } catch (error) {
+        services.telemetry.exception(error, properties);
+        throw error;
+      }
+    },
+  };
+}
+
+export interface TimerHandlerContext {
+  services: Services;
+  now: Date;
+  isPastDue: boolean;
+}
+
+export interface TimerOutcome {
+  /** Counts worth keeping about the run (documents swept, e-mails queued). */
+  counts?: Record<string, number>;
+}
+
+/** A timer function. Each run is recorded as a `timer-run` document so operators can see retention actually ran. */
+export function defineTimer(options: {
+  name: string;
+  schedule: string;
+  runOnStartup?: boolean;
+  handler: (context: TimerHandlerContext) => Promise<TimerOutcome | void>;
+}): TimerDefinition {
+  return {
+    kind: 'timer',
+    name: options.name,
+    schedule: options.schedule,
+    runOnStartup: options.runOnStartup ?? false,
+    async handler(timer) {
+      const services = await getServices();
+      const startedAt = services.clock.now();
+      let outcome: TimerOutcome | void = undefined;
+      let failure: unknown;
+      try {
+        outcome = await withOperationCounter(() => options.handler({ services, now: startedAt, isPastDue: timer.isPastDue })).result;
+      } catch (error) {
+        failure = error;
+        services.telemetry.exception(error, { function: options.name });
+      }
+      const finishedAt = services.clock.now();
+      await services.db.collection('jobs').upsert({
+        id: `timer-run:${options.name}`,
+        type: 'timer-run',
+        accountId: 'system',
+        name: options.name,
+        startedAt: startedAt.toISOString(),
+        finishedAt: finishedAt.toISOString(),
+        outcome: failure ? 'failed' : 'succeeded',
+        counts: outcome?.counts ?? {},
+      });
+      services.telemetry.event(
+        'timer.completed',
+        { function: options.name, outcome: failure ? 'failed' : 'succeeded' },
+        { durationMs: finishedAt.getTime() - startedAt.getTime(), ...(outcome?.counts ?? {}) },
+      );
+      if (failure) throw failure;
+    },
+  };
+}

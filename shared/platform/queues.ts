@@ -1,0 +1,47 @@
+/**
+ * The Service Bus queues the code uses, with the properties the code relies on. infra/queues.json is generated from
+ * this list; the local bus applies the same delivery count and duplicate-detection window.
+ */
+export interface QueueSpec {
+  description: string;
+  /** Deliveries before the message is dead-lettered. */
+  maxDeliveryCount: number;
+  /** ISO 8601 durations, as Service Bus takes them. */
+  lockDuration: string;
+  duplicateDetectionWindow: string;
+  messageTimeToLive: string;
+}
+
+export const queueSpecs = {
+  'email-outbound': {
+    description: 'E-mails to send: a failed SendGrid call is retried by redelivery instead of failing the request.',
+    maxDeliveryCount: 10,
+    lockDuration: 'PT1M',
+    duplicateDetectionWindow: 'PT10M',
+    messageTimeToLive: 'P14D',
+  },
+} as const satisfies Record<string, QueueSpec>;
+
+export type QueueName = keyof typeof queueSpecs;
+
+/** Seconds in an ISO 8601 duration of days/hours/minutes/seconds (what the queue properties use). */
+export function isoDurationSeconds(duration: string): number {
+  const match = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(duration);
+  if (!match || duration === 'P' || duration.endsWith('T')) throw new Error(`Unsupported ISO 8601 duration: ${duration}`);
+  const [, d, h, m, s] = match;
+  return Number(d ?? 0) * 86_400 + Number(h ?? 0) * 3600 + Number(m ?? 0) * 60 + Number(s ?? 0);
+}
+
+export function infraQueues() {
+  return {
+    queues: Object.entries(queueSpecs).map(([name, spec]) => ({
+      name,
+      maxDeliveryCount: spec.maxDeliveryCount,
+      lockDuration: spec.lockDuration,
+      requiresDuplicateDetection: true,
+      duplicateDetectionHistoryTimeWindow: spec.duplicateDetectionWindow,
+      defaultMessageTimeToLive: spec.messageTimeToLive,
+      deadLetteringOnMessageExpiration: true,
+    })),
+  };
+}

@@ -1,0 +1,106 @@
+export type TelemetryValue = string | number | boolean | undefined;
+export type TelemetryProperties = Record<string, TelemetryValue>;
+
+/**
+ * Where security events and technical telemetry go. Properties must never carry names, e-mails, personal codes or
+ * IP addresses unless a requirement says so (AUTH-4 does for the security log: `ip`, `country`, `browser`); both
+ * implementations pass them through `scrubPersonalData` first.
+ */
+export interface Telemetry {
+  event(name: string, properties?: TelemetryProperties, measurements?: Record<string, number>): void;
+  exception(error: unknown, properties?: TelemetryProperties): void;
+  trace(message: string, properties?: TelemetryProperties): void;
+  flush(): Promise<void>;
+}
+
+/** Property names AUTH-4 allows in security events (Application Insights keeps them one year, RET-6). */
+const SECURITY_LOG_FIELDS = new Set(['ip', 'country', 'browser']);
+
+const EMAIL = /[^\s@]+@[^\s@]+\.[^\s@]+/;
+const ISIKUKOOD = /\b[1-8]\d{2}[01]\d[0-3]\d{5}\b/;
+const HETU = /\b[0-3]\d[01]\d\d{2}[-+A-FU-Y]\d{3}[0-9A-Y]\b/i;
+const IPV4 = /\b(?:\d{1,3}\.){3}\d{1,3}\b/;
+const IPV6 = /\b(?:[0-9a-f]{1,4}:){3,7}[0-9a-f]{1,4}\b/i;
+
+export function looksPersonal(value: string): boolean {
+  return EMAIL.test(value) || ISIKUKOOD.test(value) || HETU.test(value) || IPV4.test(value) || IPV6.test(value);
+}
+
+/**
+ * Replaces values that look like personal data with "[redacted]", except the security-log fields on security events.
+ * A safety net: code should not pass such values in the first place (the tests check it does not).
+ */
+export function scrubPersonalData(properties: TelemetryProperties | undefined, allowSecurityFields = false): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(properties ?? {})) {
+    if (value === undefined) continue;
+    const text = String(value);
+    if (allowSecurityFields && SECURITY_LOG_FIELDS.has(key)) out[key] = text;
+    else out[key] = looksPersonal(text) ? '[redacted]' : text;
+  }
+  return out;
+}
+
+/** Error text without personal data: the class name, plus the message only when it looks harmless. */
+export function safeErrorSummary(error: unknown): { errorType: string; errorMessage: string } {
+  if (error instanceof Error) {
+    return { errorType: error.name, errorMessage: looksPersonal(error.message) ? '[redacted]' : error.message.slice(0, 500) };
+  }
+  return { errorType: typeof error, errorMessage: '[non-error thrown]' };
+}
+
+export const isSecurityEvent = (name: string) => name.startsWith('security.');
+
+/** Structured JSON lines on stdout: the local stack, and Azure without a connection string. */
+export class ConsoleTelemetry implements Telemetry {
+  constructor(private readonly write: (line: string) => void = (line) => process.stdout.write(`${line}\n`)) {}
+
+  event(name: string, properties?: TelemetryProperties, measurements?: Record<string, number>): void {
+    this.emit({ kind: 'event', name, properties: scrubPersonalData(properties, isSecurityEvent(name)), measurements });
+  }
+  exception(error: unknown, properties?: TelemetryProperties): void {
+    const stack = error instanceof Error ? error.stack?.split('\n').slice(1, 6).map((l) => l.trim()) : undefined;
+    this.emit({ kind: 'exception', ...safeErrorSummary(error), stack, properties: scrubPersonalData(properties) });
+  }
+  trace(message: string, properties?: TelemetryProperties): void {
+    this.emit({ kind: 'trace', message, properties: scrubPersonalData(properties) });
+  }
+  async flush(): Promise<void> {}
+
+  private emit(record: Record<string, unknown>): void {
+    this.write(JSON.stringify({ time: new Date().toISOString(), ...record }));
+  }
+}
+
+/** Collects telemetry in memory: tests read it to assert what was (and was not) sent. */
+export class MemoryTelemetry implements Telemetry {
+  readonly records: { kind: string; name: string; properties: Record<string, string>; measurements?: Record<string, number> }[] = [];
+  event(name: string, properties?: TelemetryProperties, measurements?: Record<string, number>): void {
+    this.records.push({ kind: 'event', name, properties: scrubPersonalData(properties, isSecurityEvent(name)), measurements });
+  }
+  exception(error: unknown, properties?: TelemetryProperties): void {
+    const summary = safeErrorSummary(error);
+    this.records.push({ kind: 'exception', name: summary.errorType, properties: { ...scrubPersonalData(properties), ...summary } });
+  }
+  trace(message: string, properties?: TelemetryProperties): void {
+    this.records.push({ kind: 'trace', name: message, properties: scrubPersonalData(properties) });
+  }
+  async flush(): Promise<void> {}
+}
+
+/** Both: console for the developer, memory for the tests of the local host. */
+export class TeeTelemetry implements Telemetry {
+  constructor(private readonly sinks: Telemetry[]) {}
+  event(...args: Parameters<Telemetry['event']>) {
+    for (const s of this.sinks) s.event(...args);
+  }
+  exception(...args: Parameters<Telemetry['exception']>) {
+    for (const s of this.sinks) s.exception(...args);
+  }
+  trace(...args: Parameters<Telemetry['trace']>) {
+    for (const s of this.sinks) s.trace(...args);
+  }
+  async flush() {
+    await Promise.all(this.sinks.map((s) => s.flush()));
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * Types of the data registry: the one declared inventory of where data lives, what personal data it holds, why,
+ * on what lawful basis, how long, and how it is exported and erased (Moodle's privacy API is the model).
+ */
+
+export type PersonalDataCategory =
+  | 'identification' // name, personal code, date of birth (AUTH-3)
+  | 'contact' // e-mail, phone
+  | 'authentication' // external login ids, password hashes, session records
+  | 'school-role' // roles, school, class, subjects, study groups, inviter (ACC-1, ACC-2)
+  | 'parent-link' // parent-child links (ACC-3)
+  | 'privacy-settings' // who may see the person's data, consents (ACC-4, PRIV-6)
+  | 'device' // device and browser info
+  | 'usage' // time of use, IP, usage events (LOG-1, RET-7)
+  | 'security-log' // sign-ins and failures (AUTH-4, RET-8)
+  | 'learning' // journals, answers, grades, feedback, notes (LRN)
+  | 'study-history' // 30-day change history (LRN-6)
+  | 'accounting' // orders, invoices, payer data (RET-3, PAY-3)
+  | 'payment-message' // raw provider messages (PAY-2)
+  | 'marketing' // newsletter consent (MKT-1, RET-5)
+  | 'support' // support requests (ACC-6)
+  | 'audit'; // staff access to a person's data (ACL-7)
+
+export type LawfulBasis =
+  | 'contract' // GDPR 6(1)(b): the service the user or school signed up for
+  | 'legal-obligation' // 6(1)(c): accounting law
+  | 'public-task' // 6(1)(e): schools' statutory tasks, where the platform is the school's processor
+  | 'legitimate-interest' // 6(1)(f): security, platform development
+  | 'consent'; // 6(1)(a): marketing, optional features
+
+export type RetentionRule =
+  /** Cosmos TTL set on every write: the document disappears `days` after its last write. */
+  | { kind: 'fixed'; days: number; requirement: string }
+  /** Accounting documents: 7 years plus the running financial year (RET-3), computed on write. */
+  | { kind: 'accounting'; requirement: 'RET-3' }
+  /** Kept until an event (account deletion, consent withdrawal, expiry set by the code); a sweep or the erasure pipeline sets the TTL. */
+  | { kind: 'event'; event: string; requirement: string }
+  /** Not personal data: kept while the business needs it. */
+  | { kind: 'indefinite'; reason: string };
+
+export type ErasureStep = 'delete' | 'anonymise' | 'legal-hold';
+
+export interface ContainerSpec {
+  name: string;
+  /** Single-field partition key path, e.g. '/accountId'. */
+  partitionKeyPath: `/${string}`;
+  description: string;
+}
+
+export interface DocumentTypeSpec {
+  /** Value of the document's `type` field. */
+  type: string;
+  container: string;
+  description: string;
+  /** Empty when the document holds no personal data. */
+  personalData: PersonalDataCategory[];
+  purpose: string;
+  lawfulBasis: LawfulBasis;
+  retention: RetentionRule;
+  /** Field holding the data subject's account id: how export and erasure find the subject's documents. */
+  subjectField?: string;
+  /** How the document appears in the subject's export (PRIV-2); `omit` lists fields never exported (hashes). */
+  export?: { omit: string[] };
+  /** What erasure does (PRIV-3); legal-hold keeps the document until its retention ends. */
+  erasure?: ErasureStep;
+  requirements: string[];
+}
+
+export interface DataRegistry {
+  database: string;
+  containers: ContainerSpec[];
+  documentTypes: DocumentTypeSpec[];
+}

@@ -1,0 +1,208 @@
+import type { DataRegistry, DocumentTypeSpec, ContainerSpec } from './registry-types.js';
+
+export type * from './registry-types.js';
+
+/**
+ * The data registry. Every container and every document type the code writes is declared here; the Cosmos adapter
+ * refuses to write an undeclared type, infra/containers.json is generated from it, and export/erasure follow it.
+ * Partition keys follow the hot paths (DESIGN.md s.4): per-account data by account id so export and erasure read one
+ * partition, school data by school id so teacher and administrator views are single-partition queries.
+ */
+const containers = [
+  { name: 'accounts', partitionKeyPath: '/accountId', description: 'Per-account data: profile, sessions, login log, entitlements.' },
+  { name: 'logins', partitionKeyPath: '/id', description: 'Index documents from an external login, e-mail or personal code to an account: one point read at sign-in.' },
+  { name: 'schools', partitionKeyPath: '/schoolId', description: 'Schools with their classes, memberships, invitations, parent links and study work.' },
+  { name: 'catalog', partitionKeyPath: '/publisherId', description: 'Publishers, works and packages with prices.' },
+  { name: 'jobs', partitionKeyPath: '/accountId', description: 'Data-subject requests and background job state (system jobs use accountId "system").' },
+] as const satisfies readonly ContainerSpec[];
+
+export type ContainerName = (typeof containers)[number]['name'];
+
+const accountsDeleted = { kind: 'event', event: 'account-deleted', requirement: 'RET-1' } as const;
+
+const documentTypes: DocumentTypeSpec[] = [
+  {
+    type: 'account',
+    container: 'accounts',
+    description: 'Profile: names, personal code or birth date, e-mail, phone, language, country, status.',
+    personalData: ['identification', 'contact'],
+    purpose: 'Identify the user and provide the account (AUTH-3, ACC-2).',
+    lawfulBasis: 'contract',
+    retention: accountsDeleted,
+    subjectField: 'accountId',
+    export: { omit: [] },
+    erasure: 'delete',
+    requirements: ['AUTH-3', 'ACC-2', 'RET-1'],
+  },
+  {
+    type: 'login-index',
+    container: 'logins',
+    description: 'Maps a provider subject id, e-mail or personal code to an account id.',
+    personalData: ['authentication'],
+    purpose: 'Sign the user in with an external account or password (AUTH-1, AUTH-2).',
+    lawfulBasis: 'contract',
+    retention: accountsDeleted,
+    subjectField: 'accountId',
+    export: { omit: ['passwordHash'] },
+    erasure: 'delete',
+    requirements: ['AUTH-1', 'AUTH-2', 'RET-1'],
+  },
+  {
+    type: 'school',
+    container: 'schools',
+    description: 'A school: name, country, registry code.',
+    personalData: [],
+    purpose: 'Organise users by school.',
+    lawfulBasis: 'contract',
+    retention: { kind: 'indefinite', reason: 'Organisation data, no personal data.' },
+    requirements: ['ACC-1'],
+  },
+  {
+    type: 'class',
+    container: 'schools',
+    description: 'A class or study group of a school: name, grade, school year.',
+    personalData: [],
+    purpose: 'Organise students and journals.',
+    lawfulBasis: 'public-task',
+    retention: { kind: 'indefinite', reason: 'Organisation data, no personal data.' },
+    requirements: ['ACC-1'],
+  },
+  {
+    type: 'membership',
+    container: 'schools',
+    description: "A person's role in a school: student, teacher, class teacher, administrator; class, subjects, inviter.",
+    personalData: ['school-role'],
+    purpose: 'Give school users the rights their role needs (ACC-1, ACL-1..5).',
+    lawfulBasis: 'public-task',
+    retention: { kind: 'event', event: 'account-deleted+5y', requirement: 'RET-2' },
+    subjectField: 'accountId',
+    export: { omit: [] },
+    erasure: 'anonymise',
+    requirements: ['ACC-1', 'ACC-2', 'RET-2'],
+  },
+  {
+    type: 'publisher',
+    container: 'catalog',
+    description: 'A publisher of works.',
+    personalData: [],
+    purpose: 'Catalogue.',
+    lawfulBasis: 'contract',
+    retention: { kind: 'indefinite', reason: 'Catalogue data, no personal data.' },
+    requirements: ['STORE-1'],
+  },
+  {
+    type: 'work',
+    container: 'catalog',
+    description: 'A digital textbook: title, subjects, country, distribution status.',
+    personalData: [],
+    purpose: 'Catalogue.',
+    lawfulBasis: 'contract',
+    retention: { kind: 'indefinite', reason: 'Catalogue data, no personal data.' },
+    requirements: ['STORE-1', 'OPS-2'],
+  },
+  {
+    type: 'package',
+    container: 'catalog',
+    description: 'A set of works sold together with a monthly licence price.',
+    personalData: [],
+    purpose: 'Catalogue and prices.',
+    lawfulBasis: 'contract',
+    retention: { kind: 'indefinite', reason: 'Catalogue data, no personal data.' },
+    requirements: ['STORE-2'],
+  },
+  {
+    type: 'timer-run',
+    container: 'jobs',
+    description: 'Last run of a timer function (name, time, outcome, counts): operators see whether retention ran.',
+    personalData: [],
+    purpose: 'Operate retention and other scheduled work.',
+    lawfulBasis: 'legitimate-interest',
+    retention: { kind: 'fixed', days: 400, requirement: 'RET-6' },
+    requirements: ['RET-6'],
+  },
+];
+
+export const dataRegistry: DataRegistry = { database: 'opiq', containers: [...containers], documentTypes };
+
+/** Problems that make a registry unusable; the tests assert the real one has none. */
+export function validateRegistry(registry: DataRegistry): string[] {
+  const problems: string[] = [];
+  const containerNames = new Set<string>();
+  for (const c of registry.containers) {
+    if (containerNames.has(c.name)) problems.push(`container ${c.name} is declared twice`);
+    containerNames.add(c.name);
+    if (!/^\/[A-Za-z][A-Za-z0-9]*$/.test(c.partitionKeyPath)) problems.push(`container ${c.name} has an invalid partition key path`);
+  }
+  const types = new Set<string>();
+  for (const t of registry.documentTypes) {
+    const where = `document type ${t.type}`;
+    if (types.has(t.type)) problems.push(`${where} is declared twice`);
+    types.add(t.type);
+    if (!containerNames.has(t.container)) problems.push(`${where} names unknown container ${t.container}`);
+    if (!t.purpose.trim()) problems.push(`${where} has no purpose`);
+    if (t.requirements.length === 0) problems.push(`${where} names no requirement`);
+    if (t.retention.kind === 'fixed' && !(t.retention.days > 0)) problems.push(`${where} has a fixed retention without days`);
+    if (t.personalData.length > 0) {
+      if (!t.export) problems.push(`${where} holds personal data (${t.personalData.join(', ')}) but has no export step`);
+      if (!t.erasure) problems.push(`${where} holds personal data (${t.personalData.join(', ')}) but has no erasure step`);
+      if (!t.subjectField) problems.push(`${where} holds personal data but names no subject field`);
+      if (t.retention.kind === 'indefinite') problems.push(`${where} holds personal data but is kept indefinitely`);
+      if (t.erasure === 'legal-hold' && t.retention.kind !== 'accounting' && t.retention.kind !== 'fixed')
+        problems.push(`${where} is under legal hold without a fixed or accounting retention that ends it`);
+    }
+  }
+  for (const name of containerNames)
+    if (!registry.documentTypes.some((t) => t.container === name)) problems.push(`container ${name} holds no declared document type`);
+  return problems;
+}
+
+const typesByKey = new Map(documentTypes.map((t) => [`${t.container}/${t.type}`, t]));
+
+export function documentTypeSpec(container: string, type: unknown): DocumentTypeSpec | undefined {
+  return typeof type === 'string' ? typesByKey.get(`${container}/${type}`) : undefined;
+}
+
+export function containerSpec(name: string): ContainerSpec {
+  const spec = dataRegistry.containers.find((c) => c.name === name);
+  if (!spec) throw new Error(`Container ${name} is not in the data registry`);
+  return spec;
+}
+
+/** Per-item TTLs only work when the container has TTL switched on (-1: on, no default expiry). */
+export function containerUsesTtl(registry: DataRegistry, name: string): boolean {
+  return registry.documentTypes.some((t) => t.container === name && t.retention.kind !== 'indefinite');
+}
+
+const DAY = 86_400;
+
+/**
+ * The `ttl` (seconds) a document gets when written, from its retention rule. Event-driven rules keep whatever ttl
+ * the code or a sweep set (undefined = none yet).
+ */
+export function ttlOnWrite(spec: DocumentTypeSpec, now: Date, explicitTtl: number | undefined): number | undefined {
+  switch (spec.retention.kind) {
+    case 'fixed':
+      return spec.retention.days * DAY;
+    case 'accounting': {
+      // Until the end of the financial (calendar) year in which the record is made, plus 7 full years.
+      const end = Date.UTC(now.getUTCFullYear() + 8, 0, 1);
+      return Math.ceil((end - now.getTime()) / 1000);
+    }
+    case 'event':
+      return explicitTtl;
+    case 'indefinite':
+      return undefined;
+  }
+}
+
+/** The generated infra/containers.json: what Bicep loads with loadJsonContent. */
+export function infraContainers(registry: DataRegistry = dataRegistry) {
+  return {
+    database: registry.database,
+    containers: registry.containers.map((c) => ({
+      name: c.name,
+      partitionKeyPath: c.partitionKeyPath,
+      ...(containerUsesTtl(registry, c.name) ? { defaultTtl: -1 } : {}),
+    })),
+  };
+}

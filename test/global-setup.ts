@@ -1,0 +1,27 @@
+import type { TestProject } from 'vitest/node';
+import { startLocalHost } from '../shared/local/host.js';
+
+/** A fixed key for the test run so tests can mint session tokens the app accepts. */
+export const TEST_SIGNING_KEYS = `test1:${Buffer.alloc(32, 7).toString('base64url')}`;
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    baseUrl: string;
+    signingKeys: string;
+  }
+}
+
+/** Starts the local host once per run on a free port; end-to-end tests drive it over HTTP. */
+export default async function setup(project: TestProject) {
+  const host = await startLocalHost({
+    port: 0,
+    env: { SESSION_SIGNING_KEYS: TEST_SIGNING_KEYS, MAX_BODY_BYTES: '65536' },
+    sweepIntervalMs: 0,
+    redeliveryDelayMs: 5,
+  });
+  project.provide('baseUrl', host.url);
+  project.provide('signingKeys', TEST_SIGNING_KEYS);
+  return async () => {
+    await host.close();
+  };
+}

@@ -1,0 +1,32 @@
+import { inject } from 'vitest';
+import { signAccessToken } from '../shared/auth/session-token.js';
+import { signingKeysSchema } from '../shared/platform/config.js';
+
+export const baseUrl = () => inject('baseUrl');
+
+export async function tokenFor(accountId: string, options: { now?: Date; ttlSeconds?: number } = {}): Promise<string> {
+  const keys = signingKeysSchema.parse(inject('signingKeys'));
+  return signAccessToken({ accountId, sessionId: `test-${accountId}` }, keys, options.now ?? new Date(), options.ttlSeconds);
+}
+
+export interface ApiResponse<T = unknown> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+/** fetch against the local host; parses JSON bodies. */
+export async function api<T = any>(path: string, init: RequestInit & { token?: string; json?: unknown } = {}): Promise<ApiResponse<T>> {
+  const headers = new Headers(init.headers);
+  if (init.token) headers.set('authorization', `Bearer ${init.token}`);
+  let body = init.body;
+  if (init.json !== undefined) {
+    headers.set('content-type', 'application/json');
+    body = JSON.stringify(init.json);
+  }
+  const response = await fetch(`${baseUrl()}${path}`, { ...init, headers, body });
+  const text = await response.text();
+  let parsed: unknown = text;
+  if ((response.headers.get('content-type') ?? '').includes('json') && text) parsed = JSON.parse(text);
+  return { status: response.status, headers: response.headers, body: parsed as T };
+}
