@@ -8,12 +8,13 @@ import { loadConfig } from '../shared/platform/config.js';
 import type { FunctionDefinition, HttpDefinition } from '../shared/platform/definitions.js';
 import { registerWithAzure } from '../shared/platform/register.js';
 import accountsMe from './accounts-me.js';
+import accountsPreferencesUpdate from './accounts-preferences-update.js';
 import emailSend from './email-send.js';
 import healthGet from './health-get.js';
 import httpNotFound from './http-not-found.js';
 import openapiGet from './openapi-get.js';
 
-export const definitions: readonly FunctionDefinition[] = [accountsMe, emailSend, healthGet, httpNotFound, openapiGet];
+export const definitions: readonly FunctionDefinition[] = [accountsMe, accountsPreferencesUpdate, emailSend, healthGet, httpNotFound, openapiGet];
 
 setRouteTable(new RouteTable(definitions.filter((d): d is HttpDefinition => d.kind === 'http')));
 

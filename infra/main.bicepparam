@@ -10,6 +10,7 @@ param location = readEnvironmentVariable('AZURE_LOCATION', 'westeurope')
 param appParameters = {
   PUBLIC_WEB_URL: 'https://www.opiq.ee'
   EMAIL_FROM: 'noreply@opiq.ee'
+  MAX_BODY_BYTES: '262144'
 }
 
 // Object id of whoever sets the Key Vault secret values (gets Key Vault Secrets Officer), e.g.

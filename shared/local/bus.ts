@@ -103,7 +103,10 @@ export class LocalBus implements Bus {
     return this.state(queue).pending.length;
   }
 
-  /** Resolves once no message is due or being handled (scheduled future messages do not count). */
+  /**
+   * Resolves once no message is due, being handled or waiting to be redelivered (scheduled future messages that were
+   * never delivered do not count).
+   */
   idle(): Promise<void> {
     if (this.isIdle()) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
@@ -113,7 +116,8 @@ export class LocalBus implements Bus {
     const now = Date.now();
     for (const state of this.queues.values()) {
       if (state.inFlight > 0) return false;
-      if (state.handler && state.pending.some((m) => m.visibleAt <= now)) return false;
+      // deliveryCount > 0 while still pending: a failed delivery waiting for its redelivery (or dead-lettering).
+      if (state.handler && state.pending.some((m) => m.visibleAt <= now || m.deliveryCount > 0)) return false;
     }
     return true;
   }

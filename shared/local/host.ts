@@ -48,7 +48,7 @@ export interface LocalHost {
   cosmos: EmbeddedCosmos;
   seededDocuments: number;
   /** Delivers a message to a queue function through the bus, as Service Bus would. */
-  deliver(functionName: string, body: unknown): Promise<void>;
+  deliver(functionName: string, body: unknown, messageId?: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -57,7 +57,8 @@ function localSettings(): Record<string, string> {
   const file = 'local.settings.json';
   if (!existsSync(file)) return {};
   const parsed = JSON.parse(readFileSync(file, 'utf8')) as { Values?: Record<string, unknown> };
-  return Object.fromEntries(Object.entries(parsed.Values ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string'));
+  // Empty values mean "not set", so the local defaults below still apply.
+  return Object.fromEntries(Object.entries(parsed.Values ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== ''));
 }
 
 export async function startLocalHost(options: LocalHostOptions = {}): Promise<LocalHost> {
@@ -118,10 +119,10 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
 
     const seededDocuments = options.seed === false ? 0 : await seedDemoData(db);
 
-    const deliver = async (functionName: string, body: unknown) => {
+    const deliver = async (functionName: string, body: unknown, messageId?: string) => {
       const definition = queueFunctions.find((d) => d.name.toLowerCase() === functionName.toLowerCase());
       if (!definition) throw new Error(`No queue function named ${functionName}`);
-      await bus.send(definition.queue, { body });
+      await bus.send(definition.queue, { body, ...(messageId ? { messageId } : {}) });
       await bus.idle();
     };
 
@@ -129,13 +130,13 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
       const admin = /^\/admin\/functions\/([A-Za-z0-9_-]+)$/.exec(path);
       if (admin && method === 'POST') {
         const name = admin[1]!;
-        const input = (body as { input?: unknown } | undefined)?.input;
+        const { input, messageId } = (body ?? {}) as { input?: unknown; messageId?: unknown };
         if (timers.names().some((n) => n.toLowerCase() === name.toLowerCase())) {
           await timers.fire(name);
           return { status: 202, body: { fired: name } };
         }
         if (queueFunctions.some((d) => d.name.toLowerCase() === name.toLowerCase())) {
-          await deliver(name, input);
+          await deliver(name, input, typeof messageId === 'string' ? messageId : undefined);
           return { status: 202, body: { delivered: name } };
         }
         return { status: 404, body: { error: { code: 'not_found', message: `No timer or queue function named ${name}` } } };
@@ -212,7 +213,7 @@ function localIndex(url: string) {
     local: {
       outbox: `GET ${url}/_local/outbox`,
       deadLetters: `GET ${url}/_local/dead-letters`,
-      fireTimerOrQueue: `POST ${url}/admin/functions/{name} {"input": ...}`,
+      fireTimerOrQueue: `POST ${url}/admin/functions/{name} {"input": ..., "messageId"?: "..."}`,
       ttlSweep: `POST ${url}/_local/ttl-sweep`,
       advanceClock: `POST ${url}/_local/clock {"advanceSeconds": n}`,
       demoToken: `POST ${url}/_local/tokens {"accountId": "acc-ee-student-mihkel"}`,

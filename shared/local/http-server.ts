@@ -54,6 +54,12 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: LocalH
   const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
   const method = (req.method ?? 'GET').toUpperCase();
   const body = await readLimited(req, options.maxBodyBytes + 1);
+  if (body.byteLength > options.maxBodyBytes) {
+    // The rest of the upload is never read: close the connection once answered so it cannot be reused mid-body.
+    res.shouldKeepAlive = false;
+    res.setHeader('connection', 'close');
+    res.on('finish', () => req.destroy());
+  }
 
   const apiPath = /^\/api(?=\/|$)/i.test(url.pathname) ? url.pathname.slice(4) : undefined;
   if (apiPath === undefined) {

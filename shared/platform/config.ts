@@ -113,7 +113,7 @@ export const settingSpecs = {
     schema: signingKeysSchema,
     where: 'secret',
     description: 'Session token keys "kid:base64url,kid2:base64url" (>= 32 bytes each); the first signs, all verify.',
-    example: 'dev1:<base64url of 32 random bytes>',
+    example: '',
   },
   MAX_BODY_BYTES: {
     schema: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(256 * 1024),

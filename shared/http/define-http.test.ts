@@ -1,0 +1,247 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { signAccessToken } from '../auth/session-token.js';
+import { LocalBus } from '../local/bus.js';
+import { HttpRequest, InvocationContext } from '../platform/azure-functions.js';
+import { AdjustableClock } from '../platform/clock.js';
+import { loadConfig } from '../platform/config.js';
+import { ConcurrentUpdateError, type Database } from '../platform/cosmos.js';
+import { Outbox } from '../platform/email.js';
+import { useServices, type Services } from '../platform/services.js';
+import { MemoryTelemetry } from '../platform/telemetry.js';
+import { CSRF_COOKIE, CSRF_HEADER, defineHttp, ok } from './define-http.js';
+import { HttpError } from './errors.js';
+
+const KEYS = `unit:${Buffer.alloc(32, 3).toString('base64url')}`;
+let telemetry: MemoryTelemetry;
+let clock: AdjustableClock;
+let services: Services;
+
+beforeEach(() => {
+  telemetry = new MemoryTelemetry();
+  clock = new AdjustableClock();
+  const config = loadConfig({
+    APP_ENV: 'local',
+    COSMOS_ENDPOINT: 'http://127.0.0.1:1/',
+    EMAIL_FROM: 'no-reply@opiq.example',
+    PUBLIC_WEB_URL: 'http://localhost:3000',
+    SESSION_SIGNING_KEYS: KEYS,
+    MAX_BODY_BYTES: '2048',
+  });
+  const db = { collection: () => { throw new Error('no database in this test'); }, ping: async () => {} } as unknown as Database;
+  services = { config, clock, db, bus: new LocalBus(), email: new Outbox(config.EMAIL_FROM), telemetry };
+  useServices(services);
+});
+
+const echo = defineHttp({
+  name: 'things-update',
+  route: 'things/{id}',
+  methods: ['POST'],
+  summary: 'test',
+  tags: ['test'],
+  auth: 'session',
+  params: z.object({ id: z.string().regex(/^t-\d+$/) }),
+  query: z.object({ dryRun: z.enum(['true', 'false']).optional() }),
+  body: z.strictObject({ title: z.string().min(1), count: z.number().int() }),
+  handler: async ({ params, query, body, principal }) => ok({ id: params.id, dryRun: query.dryRun ?? 'false', body, accountId: principal.accountId }),
+});
+
+const publicRoute = defineHttp({
+  name: 'things-list',
+  route: 'things',
+  methods: ['GET'],
+  summary: 'test',
+  tags: ['test'],
+  auth: 'public',
+  handler: async ({ principal }) => ok({ signedIn: Boolean(principal) }),
+});
+
+function request(init: { method?: string; path?: string; headers?: Record<string, string>; body?: string | Uint8Array; params?: Record<string, string> }) {
+  const body = init.body === undefined ? undefined : typeof init.body === 'string' ? { string: init.body } : { bytes: init.body };
+  return new HttpRequest({
+    method: init.method ?? 'POST',
+    url: `http://localhost/api/${init.path ?? 'things/t-1'}`,
+    headers: init.headers ?? {},
+    params: init.params ?? { id: 't-1' },
+    ...(body ? { body } : {}),
+  });
+}
+
+const context = () => new InvocationContext({ invocationId: 'inv-0001-abcd', functionName: 'test' });
+const token = (accountId = 'acc-1', now = new Date()) => signAccessToken({ accountId, sessionId: 's-1' }, loadConfig({ COSMOS_ENDPOINT: 'http://x/', EMAIL_FROM: 'a@b.ee', PUBLIC_WEB_URL: 'http://x/', SESSION_SIGNING_KEYS: KEYS }).SESSION_SIGNING_KEYS, now);
+const json = { 'content-type': 'application/json' };
+
+async function call(definition: typeof echo, init: Parameters<typeof request>[0]) {
+  const response = await definition.handler(request(init), context());
+  return { status: response.status, headers: response.headers as Record<string, string>, body: response.jsonBody as any };
+}
+
+describe('defineHttp: the one HTTP wrapper', () => {
+  it('passes validated, typed params, query and body to the handler with the principal from the token', async () => {
+    const r = await call(echo, {
+      path: 'things/t-7?dryRun=true',
+      params: { id: 't-7' },
+      headers: { ...json, authorization: `Bearer ${await token('acc-42')}` },
+      body: JSON.stringify({ title: 'x', count: 2 }),
+    });
+    expect(r.status).toBe(200);
+    expect(r.body).toEqual({ id: 't-7', dryRun: 'true', body: { title: 'x', count: 2 }, accountId: 'acc-42' });
+  });
+
+  it('a missing session gets 401 with the envelope, in Estonian by default', async () => {
+    const r = await call(echo, { headers: json, body: '{}' });
+    expect(r.status).toBe(401);
+    expect(r.headers['www-authenticate']).toMatch(/^Bearer/);
+    expect(r.body).toEqual({ error: { code: 'unauthenticated', message: 'Palun logi sisse.' } });
+  });
+
+  it.each([
+    ['fi-FI,fi;q=0.9', 'Kirjaudu sisään.'],
+    ['en-GB, en;q=0.8', 'Please sign in.'],
+    ['de-DE, en;q=0.5', 'Please sign in.'],
+    ['et', 'Palun logi sisse.'],
+  ])('OPS-3: messages follow Accept-Language %s', async (header, text) => {
+    const r = await call(echo, { headers: { ...json, 'accept-language': header }, body: '{}' });
+    expect(r.body.error.message).toBe(text);
+    expect(r.headers['content-language']).toBe(text === 'Please sign in.' ? 'en' : text === 'Kirjaudu sisään.' ? 'fi' : 'et');
+  });
+
+  it('a malformed JSON body gets 400 malformed_json in each language', async () => {
+    const auth = `Bearer ${await token()}`;
+    const texts: Record<string, string> = {
+      et: 'Päringu sisu ei ole korrektne JSON.',
+      fi: 'Pyynnön sisältö ei ole kelvollista JSONia.',
+      en: 'The request body is not valid JSON.',
+    };
+    for (const [language, text] of Object.entries(texts)) {
+      const r = await call(echo, { headers: { ...json, authorization: auth, 'accept-language': language }, body: '{"title": "x",' });
+      expect(r.status).toBe(400);
+      expect(r.body).toEqual({ error: { code: 'malformed_json', message: text } });
+    }
+  });
+
+  it('a wrong type gets 422 with details naming the field, without echoing the value', async () => {
+    const r = await call(echo, {
+      headers: { ...json, authorization: `Bearer ${await token()}`, 'accept-language': 'en' },
+      body: JSON.stringify({ title: 'secret-value-123', count: 'three' }),
+    });
+    expect(r.status).toBe(422);
+    expect(r.body.error.code).toBe('validation_failed');
+    expect(r.body.error.message).toBe('The request data is invalid.');
+    expect(r.body.error.details).toEqual([{ path: 'count', issue: expect.stringContaining('number') }]);
+    expect(JSON.stringify(r.body)).not.toContain('three');
+  });
+
+  it('unknown body fields are refused by strict schemas', async () => {
+    const r = await call(echo, { headers: { ...json, authorization: `Bearer ${await token()}` }, body: JSON.stringify({ title: 'x', count: 1, isAdmin: true }) });
+    expect(r.status).toBe(422);
+    expect(r.body.error.details[0].issue).toMatch(/isAdmin/);
+  });
+
+  it('invalid path parameters and query values get 400', async () => {
+    const auth = { ...json, authorization: `Bearer ${await token()}` };
+    const badParam = await call(echo, { params: { id: 'nope' }, headers: auth, body: '{"title":"x","count":1}' });
+    expect(badParam.status).toBe(400);
+    expect(badParam.body.error.code).toBe('invalid_parameter');
+    const badQuery = await call(echo, { path: 'things/t-1?dryRun=maybe', headers: auth, body: '{"title":"x","count":1}' });
+    expect(badQuery.status).toBe(400);
+    expect(badQuery.body.error.code).toBe('invalid_query');
+  });
+
+  it('a body that is not JSON where JSON is expected gets 415', async () => {
+    const r = await call(echo, {
+      headers: { 'content-type': 'text/plain', authorization: `Bearer ${await token()}`, 'accept-language': 'en' },
+      body: 'title=x',
+    });
+    expect(r.status).toBe(415);
+    expect(r.body.error).toEqual({ code: 'unsupported_media_type', message: 'The request body must be application/json.' });
+  });
+
+  it('a body over the limit gets 413, whether declared by content-length or not', async () => {
+    const auth = `Bearer ${await token()}`;
+    const big = JSON.stringify({ title: 'x'.repeat(3000), count: 1 });
+    const declared = await call(echo, { headers: { ...json, authorization: auth, 'content-length': String(big.length) }, body: big });
+    expect(declared.status).toBe(413);
+    const undeclared = await call(echo, { headers: { ...json, authorization: auth }, body: big });
+    expect(undeclared.status).toBe(413);
+    expect(undeclared.body.error.message).toContain('2048');
+  });
+
+  it('an expired token gets 401 session_expired; a tampered or foreign one 401 unauthenticated', async () => {
+    const expired = await token('acc-1', new Date(Date.now() - 3600_000));
+    const r1 = await call(echo, { headers: { ...json, authorization: `Bearer ${expired}` }, body: '{}' });
+    expect(r1.status).toBe(401);
+    expect(r1.body.error.code).toBe('session_expired');
+    const valid = await token();
+    const tampered = valid.slice(0, -3) + (valid.endsWith('AAA') ? 'BBB' : 'AAA');
+    const r2 = await call(echo, { headers: { ...json, authorization: `Bearer ${tampered}` }, body: '{}' });
+    expect(r2.status).toBe(401);
+    expect(r2.body.error.code).toBe('unauthenticated');
+    const r3 = await call(echo, { headers: { ...json, authorization: 'Basic dXNlcjpwYXNz' }, body: '{}' });
+    expect(r3.status).toBe(401);
+  });
+
+  it('a public route works without a session, and still recognises one', async () => {
+    expect((await call(publicRoute, { method: 'GET', path: 'things' })).body).toEqual({ signedIn: false });
+    const signedIn = await call(publicRoute, { method: 'GET', path: 'things', headers: { authorization: `Bearer ${await token()}` } });
+    expect(signedIn.body).toEqual({ signedIn: true });
+  });
+
+  it('cookie sessions need the CSRF header on writes, not on reads', async () => {
+    const cookie = `opiq_at=${await token()}; ${CSRF_COOKIE}=csrf-0123456789abcdef`;
+    const noHeader = await call(echo, { headers: { ...json, cookie }, body: '{"title":"x","count":1}' });
+    expect(noHeader.status).toBe(403);
+    expect(noHeader.body.error.code).toBe('csrf_failed');
+    const wrong = await call(echo, { headers: { ...json, cookie, [CSRF_HEADER]: 'csrf-0123456789abcdeX' }, body: '{"title":"x","count":1}' });
+    expect(wrong.status).toBe(403);
+    const right = await call(echo, { headers: { ...json, cookie, [CSRF_HEADER]: 'csrf-0123456789abcdef' }, body: '{"title":"x","count":1}' });
+    expect(right.status).toBe(200);
+    const read = await call(publicRoute, { method: 'GET', path: 'things', headers: { cookie } });
+    expect(read.body).toEqual({ signedIn: true });
+  });
+
+  it('every response carries a correlation id: the caller’s when well-formed, else the invocation id', async () => {
+    const given = await call(publicRoute, { method: 'GET', path: 'things', headers: { 'x-correlation-id': 'abc-12345678' } });
+    expect(given.headers['x-correlation-id']).toBe('abc-12345678');
+    const rejected = await call(publicRoute, { method: 'GET', path: 'things', headers: { 'x-correlation-id': '<script>' } });
+    expect(rejected.headers['x-correlation-id']).toBe('inv-0001-abcd');
+    const error = await call(echo, { headers: json, body: '{}' });
+    expect(error.headers['x-correlation-id']).toBe('inv-0001-abcd');
+  });
+
+  it('an unexpected error is a 500 that names only the correlation id; telemetry gets no personal data', async () => {
+    const failing = defineHttp({
+      name: 'things-fail',
+      route: 'fail',
+      methods: ['GET'],
+      summary: 'test',
+      tags: ['test'],
+      auth: 'public',
+      handler: async () => {
+        throw new Error('lookup failed for mari.mets@kuusiku.example with code 47502124911');
+      },
+    });
+    const r = await call(failing, { method: 'GET', path: 'fail', headers: { 'accept-language': 'en' } });
+    expect(r.status).toBe(500);
+    expect(r.body.error.code).toBe('internal_error');
+    expect(r.body.error.message).toContain('inv-0001-abcd');
+    expect(JSON.stringify(r.body)).not.toMatch(/mari|47502124911|lookup failed/);
+    const recorded = JSON.stringify(telemetry.records);
+    expect(telemetry.records.some((t) => t.kind === 'exception' && t.properties.correlationId === 'inv-0001-abcd')).toBe(true);
+    expect(recorded).not.toMatch(/mari\.mets|47502124911/);
+  });
+
+  it('HttpError statuses and a concurrent update (409) pass through as envelopes', async () => {
+    const thrower = (error: Error) =>
+      defineHttp({ name: 'things-throw', route: 'x', methods: ['GET'], summary: 't', tags: ['t'], auth: 'public', handler: async () => { throw error; } });
+    expect((await call(thrower(new HttpError(404, 'not_found')), { method: 'GET', path: 'x' })).status).toBe(404);
+    const conflict = await call(thrower(new ConcurrentUpdateError('accounts')), { method: 'GET', path: 'x', headers: { 'accept-language': 'en' } });
+    expect(conflict.status).toBe(409);
+    expect(conflict.body.error).toEqual({ code: 'conflict', message: 'The data was changed in the meantime. Please try again.' });
+  });
+
+  it('locally, responses report the Cosmos operations the request made', async () => {
+    const r = await call(publicRoute, { method: 'GET', path: 'things' });
+    expect(r.headers['x-cosmos-ops']).toBe('pointRead=0;write=0;query=0;crossPartitionQuery=0');
+  });
+});
