@@ -132,7 +132,12 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
         const name = admin[1]!;
         const { input, messageId } = (body ?? {}) as { input?: unknown; messageId?: unknown };
         if (timers.names().some((n) => n.toLowerCase() === name.toLowerCase())) {
-          await timers.fire(name);
+          try {
+            await timers.fire(name);
+          } catch (error) {
+            // Already reported to telemetry by defineTimer; the caller learns it failed.
+            return { status: 500, body: { error: { code: 'function_failed', message: `${name} failed: ${safeErrorSummary(error).errorType}` } } };
+          }
           return { status: 202, body: { fired: name } };
         }
         if (queueFunctions.some((d) => d.name.toLowerCase() === name.toLowerCase())) {

@@ -162,6 +162,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         message: raw === undefined || raw === '' ? 'is required but not set' : (result.error.issues[0]?.message ?? 'is malformed'),
       });
   }
+  // Rules across settings: in Azure the bus is Service Bus, so its namespace must be known.
+  if (out.APP_ENV === 'azure' && !out.ServiceBusConnection__fullyQualifiedNamespace && !problems.some((p) => p.setting === 'APP_ENV'))
+    problems.push({ setting: 'ServiceBusConnection__fullyQualifiedNamespace', message: 'is required when APP_ENV is azure' });
   if (problems.length > 0) throw new ConfigError(problems);
   return out as Config;
 }
