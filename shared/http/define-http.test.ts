@@ -68,7 +68,7 @@ function request(init: { method?: string; path?: string; headers?: Record<string
 }
 
 const context = () => new InvocationContext({ invocationId: 'inv-0001-abcd', functionName: 'test' });
-const token = (accountId = 'acc-1', now = new Date()) => signAccessToken({ accountId, sessionId: 's-1' }, loadConfig({ COSMOS_ENDPOINT: 'http://x/', EMAIL_FROM: 'a@b.ee', PUBLIC_WEB_URL: 'http://x/', SESSION_SIGNING_KEYS: KEYS }).SESSION_SIGNING_KEYS, now);
+const token = (accountId = 'acc-1', now = new Date()) => signAccessToken({ accountId, sessionId: 's-1' }, loadConfig({ APP_ENV: 'local', COSMOS_ENDPOINT: 'http://x/', EMAIL_FROM: 'a@b.ee', PUBLIC_WEB_URL: 'http://x/', SESSION_SIGNING_KEYS: KEYS }).SESSION_SIGNING_KEYS, now);
 const json = { 'content-type': 'application/json' };
 
 async function call(definition: typeof echo, init: Parameters<typeof request>[0]) {

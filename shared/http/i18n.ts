@@ -107,6 +107,11 @@ export function hasMessage(code: string): boolean {
   return code in catalogue;
 }
 
+/** Every message code known so far (the catalogue plus what areas registered): tests check each has all languages. */
+export function messageCodes(): string[] {
+  return Object.keys(catalogue);
+}
+
 export function message(code: string, language: Language, params: Record<string, string | number> = {}): string {
   const texts = catalogue[code] ?? catalogue.internal_error!;
   return texts[language].replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));

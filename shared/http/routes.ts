@@ -32,7 +32,7 @@ export function compileRoute(template: string): CompiledRoute {
       return { kind: 'literal', text: part.toLowerCase() };
     }
     const [, star, name = '', constraint, optional] = param;
-    if (constraint && !CONSTRAINTS[constraint]) throw new Error(`Unsupported route constraint "${constraint}" in ${template}`);
+    if (constraint && !Object.hasOwn(CONSTRAINTS, constraint)) throw new Error(`Unsupported route constraint "${constraint}" in ${template}`);
     if (star) return { kind: 'catchAll', name };
     return { kind: 'param', name, optional: Boolean(optional), ...(constraint ? { constraint } : {}) };
   });

@@ -35,8 +35,9 @@ export class LocalTimers {
   async fire(name: string, isPastDue = false): Promise<void> {
     const definition = this.definitions.find((d) => d.name.toLowerCase() === name.toLowerCase());
     if (!definition) throw new Error(`No timer function named ${name}`);
-    const inFlight = this.running.get(definition.name);
-    if (inFlight) await inFlight.catch(() => undefined);
+    // Loop: when several fires wait for one run, only the first to wake may start; the others wait for it in turn.
+    for (let inFlight = this.running.get(definition.name); inFlight; inFlight = this.running.get(definition.name))
+      await inFlight.catch(() => undefined);
     const timer: Timer = {
       isPastDue,
       schedule: { adjustForDST: false },
@@ -48,7 +49,7 @@ export class LocalTimers {
     try {
       await run;
     } finally {
-      this.running.delete(definition.name);
+      if (this.running.get(definition.name) === run) this.running.delete(definition.name);
     }
   }
 

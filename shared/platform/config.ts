@@ -163,7 +163,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       });
   }
   // Rules across settings: in Azure the bus is Service Bus, so its namespace must be known.
-  if (out.APP_ENV === 'azure' && !out.ServiceBusConnection__fullyQualifiedNamespace && !problems.some((p) => p.setting === 'APP_ENV'))
+  // (Not when APP_ENV or the namespace itself is already reported: a malformed namespace is one problem, not two.)
+  if (
+    out.APP_ENV === 'azure' &&
+    !out.ServiceBusConnection__fullyQualifiedNamespace &&
+    !problems.some((p) => p.setting === 'APP_ENV' || p.setting === 'ServiceBusConnection__fullyQualifiedNamespace')
+  )
     problems.push({ setting: 'ServiceBusConnection__fullyQualifiedNamespace', message: 'is required when APP_ENV is azure' });
   if (problems.length > 0) throw new ConfigError(problems);
   return out as Config;

@@ -15,6 +15,8 @@ export interface Doc {
 export interface Stored {
   _etag: string;
   _ts: number;
+  /** Seconds after `_ts` at which Cosmos deletes the document (set from the registry's retention rule). */
+  ttl?: number;
 }
 
 export class DocumentExistsError extends Error {

@@ -19,7 +19,9 @@ export async function createAppInsightsTelemetry(connectionString: string, crede
       // The exception object itself could carry personal data in its message: send a sanitised copy.
       const sanitized = new Error(summary.errorMessage);
       sanitized.name = summary.errorType;
-      if (error instanceof Error && error.stack) sanitized.stack = `${summary.errorType}: ${summary.errorMessage}\n${error.stack.split('\n').slice(1).join('\n')}`;
+      // Only the frame lines: the lines after the first can still be a multi-line message with personal data.
+      const frames = error instanceof Error && error.stack ? error.stack.split('\n').filter((line) => /^\s+at /.test(line)) : [];
+      sanitized.stack = [`${summary.errorType}: ${summary.errorMessage}`, ...frames].join('\n');
       client.trackException({ exception: sanitized, properties: scrubPersonalData(properties) });
     },
     trace(message: string, properties?: TelemetryProperties) {

@@ -1,3 +1,5 @@
+import { isIPv6 } from 'node:net';
+
 export type TelemetryValue = string | number | boolean | undefined;
 export type TelemetryProperties = Record<string, TelemetryValue>;
 
@@ -21,9 +23,20 @@ const ISIKUKOOD = /\b[1-8]\d{2}[01]\d[0-3]\d{5}\b/;
 const HETU = /\b[0-3]\d[01]\d\d{2}[-+A-FU-Y]\d{3}[0-9A-Y]\b/i;
 const IPV4 = /\b(?:\d{1,3}\.){3}\d{1,3}\b/;
 const IPV6 = /\b(?:[0-9a-f]{1,4}:){3,7}[0-9a-f]{1,4}\b/i;
+/** Runs of hex groups with at least two colons; compressed forms ("2001:db8::1") are confirmed by isIPv6. */
+const IPV6_CANDIDATE = /(?:[0-9a-f]{0,4}:){2,7}[0-9a-f.]*/gi;
+
+function containsCompressedIpv6(value: string): boolean {
+  for (const [candidate] of value.matchAll(IPV6_CANDIDATE)) {
+    const address = candidate.replace(/\.+$/, '');
+    // Two hex groups at least, so "::1" or "std::" in a message stay readable.
+    if ((address.match(/[0-9a-f]+/gi) ?? []).length >= 2 && isIPv6(address)) return true;
+  }
+  return false;
+}
 
 export function looksPersonal(value: string): boolean {
-  return EMAIL.test(value) || ISIKUKOOD.test(value) || HETU.test(value) || IPV4.test(value) || IPV6.test(value);
+  return EMAIL.test(value) || ISIKUKOOD.test(value) || HETU.test(value) || IPV4.test(value) || IPV6.test(value) || containsCompressedIpv6(value);
 }
 
 /**
@@ -59,7 +72,15 @@ export class ConsoleTelemetry implements Telemetry {
     this.emit({ kind: 'event', name, properties: scrubPersonalData(properties, isSecurityEvent(name)), measurements });
   }
   exception(error: unknown, properties?: TelemetryProperties): void {
-    const stack = error instanceof Error ? error.stack?.split('\n').slice(1, 6).map((l) => l.trim()) : undefined;
+    // Only the "at ..." frames: the lines before them are the message, which may span lines and carry personal data.
+    const stack =
+      error instanceof Error
+        ? error.stack
+            ?.split('\n')
+            .map((l) => l.trim())
+            .filter((l) => l.startsWith('at '))
+            .slice(0, 5)
+        : undefined;
     this.emit({ kind: 'exception', ...safeErrorSummary(error), stack, properties: scrubPersonalData(properties) });
   }
   trace(message: string, properties?: TelemetryProperties): void {

@@ -1,0 +1,133 @@
+import { SignJWT, UnsecuredJWT, base64url } from 'jose';
+import { describe, expect, it } from 'vitest';
+import {
+  ACCESS_TOKEN_AUDIENCE,
+  ACCESS_TOKEN_ISSUER,
+  ACCESS_TOKEN_TTL_SECONDS,
+  AccessTokenError,
+  signAccessToken,
+  verifyAccessToken,
+  type SigningKey,
+} from './session-token.js';
+
+const keyA: SigningKey = { kid: 'a', secret: new Uint8Array(32).fill(1) };
+const keyB: SigningKey = { kid: 'b', secret: new Uint8Array(32).fill(2) };
+const now = new Date('2026-11-22T10:00:00Z');
+const claims = { accountId: 'acc-1', sessionId: 'ses-1' };
+const at = (offsetSeconds: number) => new Date(now.getTime() + offsetSeconds * 1000);
+
+async function problemOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(AccessTokenError);
+    return (error as AccessTokenError).problem;
+  }
+  throw new Error('the token was accepted');
+}
+
+/** A token with our claims, signed however the test wants. */
+const forge = (options: { alg?: string; kid?: string; iss?: string; aud?: string; secret?: Uint8Array } = {}) =>
+  new SignJWT({ sid: 'ses-1' })
+    .setProtectedHeader({ alg: options.alg ?? 'HS256', kid: options.kid ?? 'a' })
+    .setSubject('acc-1')
+    .setIssuer(options.iss ?? ACCESS_TOKEN_ISSUER)
+    .setAudience(options.aud ?? ACCESS_TOKEN_AUDIENCE)
+    .setIssuedAt(Math.floor(now.getTime() / 1000))
+    .setExpirationTime(Math.floor(now.getTime() / 1000) + 600)
+    .sign(options.secret ?? keyA.secret);
+
+describe('session access tokens', () => {
+  it('sign and verify round-trip the account and session ids', async () => {
+    const token = await signAccessToken(claims, [keyA], now);
+    expect(await verifyAccessToken(token, [keyA], now)).toEqual(claims);
+    expect(await verifyAccessToken(token, [keyA], at(ACCESS_TOKEN_TTL_SECONDS - 1))).toEqual(claims);
+  });
+
+  it('a token past its lifetime is "expired"', async () => {
+    const token = await signAccessToken(claims, [keyA], now);
+    expect(await problemOf(verifyAccessToken(token, [keyA], at(ACCESS_TOKEN_TTL_SECONDS + 1)))).toBe('expired');
+    const short = await signAccessToken(claims, [keyA], now, 60);
+    expect(await problemOf(verifyAccessToken(short, [keyA], at(61)))).toBe('expired');
+  });
+
+  it('a tampered payload is "invalid"', async () => {
+    const token = await signAccessToken(claims, [keyA], now);
+    const [header, payload, signature] = token.split('.') as [string, string, string];
+    const body = JSON.parse(new TextDecoder().decode(base64url.decode(payload))) as Record<string, unknown>;
+    const tampered = base64url.encode(JSON.stringify({ ...body, sub: 'acc-admin' }));
+    expect(await problemOf(verifyAccessToken(`${header}.${tampered}.${signature}`, [keyA], now))).toBe('invalid');
+  });
+
+  it('a tampered signature, or garbage, is "invalid"', async () => {
+    const token = await signAccessToken(claims, [keyA], now);
+    const [header, payload, signature] = token.split('.') as [string, string, string];
+    const flipped = (signature[0] === 'A' ? 'B' : 'A') + signature.slice(1);
+    expect(await problemOf(verifyAccessToken(`${header}.${payload}.${flipped}`, [keyA], now))).toBe('invalid');
+    expect(await problemOf(verifyAccessToken(`${header}.${payload}.`, [keyA], now))).toBe('invalid');
+    expect(await problemOf(verifyAccessToken('not.a.token', [keyA], now))).toBe('invalid');
+    expect(await problemOf(verifyAccessToken('', [keyA], now))).toBe('invalid');
+  });
+
+  it('a token signed with another key of the same kid is "invalid"', async () => {
+    expect(await problemOf(verifyAccessToken(await forge({ secret: keyB.secret }), [keyA], now))).toBe('invalid');
+  });
+
+  it('an unknown kid is "invalid"', async () => {
+    const token = await signAccessToken(claims, [keyB], now);
+    expect(await problemOf(verifyAccessToken(token, [keyA], now))).toBe('invalid');
+  });
+
+  it('alg "none" is "invalid"', async () => {
+    const unsecured = new UnsecuredJWT({ sid: 'ses-1' })
+      .setSubject('acc-1')
+      .setIssuer(ACCESS_TOKEN_ISSUER)
+      .setAudience(ACCESS_TOKEN_AUDIENCE)
+      .setIssuedAt(Math.floor(now.getTime() / 1000))
+      .setExpirationTime(Math.floor(now.getTime() / 1000) + 600)
+      .encode();
+    expect(await problemOf(verifyAccessToken(unsecured, [keyA], now))).toBe('invalid');
+    // Also with a kid we know, so the key lookup succeeds and only the algorithm can refuse it.
+    const [, payload] = unsecured.split('.');
+    const header = base64url.encode(JSON.stringify({ alg: 'none', kid: 'a' }));
+    expect(await problemOf(verifyAccessToken(`${header}.${payload}.`, [keyA], now))).toBe('invalid');
+  });
+
+  it('the algorithm is pinned: HS512 with the same secret and kid is "invalid"', async () => {
+    const token = await forge({ alg: 'HS512' });
+    expect(await problemOf(verifyAccessToken(token, [keyA], now))).toBe('invalid');
+    // The same forge with HS256 is accepted, so only the algorithm differs.
+    expect(await verifyAccessToken(await forge(), [keyA], now)).toEqual(claims);
+  });
+
+  it('a wrong issuer or audience is "invalid"', async () => {
+    expect(await problemOf(verifyAccessToken(await forge({ iss: 'someone-else' }), [keyA], now))).toBe('invalid');
+    expect(await problemOf(verifyAccessToken(await forge({ aud: 'other-api' }), [keyA], now))).toBe('invalid');
+  });
+
+  it('a token without the session id is "invalid"', async () => {
+    const token = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256', kid: 'a' })
+      .setSubject('acc-1')
+      .setIssuer(ACCESS_TOKEN_ISSUER)
+      .setAudience(ACCESS_TOKEN_AUDIENCE)
+      .setIssuedAt(Math.floor(now.getTime() / 1000))
+      .setExpirationTime(Math.floor(now.getTime() / 1000) + 600)
+      .sign(keyA.secret);
+    expect(await problemOf(verifyAccessToken(token, [keyA], now))).toBe('invalid');
+  });
+
+  it('rotation: the first key signs; a token of the old key verifies while it is listed second, and fails once removed', async () => {
+    const old = await signAccessToken(claims, [keyA], now);
+    const rotated = [keyB, keyA];
+    expect(await verifyAccessToken(old, rotated, now)).toEqual(claims);
+    const fresh = await signAccessToken(claims, rotated, now);
+    expect(JSON.parse(new TextDecoder().decode(base64url.decode(fresh.split('.')[0]!)))).toMatchObject({ alg: 'HS256', kid: 'b' });
+    expect(await verifyAccessToken(fresh, rotated, now)).toEqual(claims);
+    expect(await problemOf(verifyAccessToken(old, [keyB], now))).toBe('invalid');
+  });
+
+  it('refuses to sign without a key', async () => {
+    await expect(signAccessToken(claims, [], now)).rejects.toThrow(/No session signing key/);
+  });
+});

@@ -1,0 +1,186 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmbeddedCosmos, type EmbeddedCosmos } from '../local/cosmos-server.js';
+import { dataRegistry } from '../privacy/registry.js';
+import { AdjustableClock } from './clock.js';
+import { ConcurrentUpdateError, createDatabase, DocumentExistsError, UndeclaredDocumentError, type Database, type Doc } from './cosmos.js';
+import { emptyCounts, withOperationCounter } from './operations.js';
+
+describe('Cosmos adapter against the embedded server', () => {
+  let cosmos: EmbeddedCosmos;
+  let db: Database;
+  const raw = (container: string) => cosmos.client.database(dataRegistry.database).container(container);
+  const rawCount = async (container: string) =>
+    (await raw(container).items.query<number>('SELECT VALUE COUNT(1) FROM c').fetchAll()).resources[0];
+
+  beforeAll(async () => {
+    cosmos = await startEmbeddedCosmos();
+    db = createDatabase(cosmos.client, dataRegistry.database, new AdjustableClock());
+  });
+  afterAll(async () => {
+    await cosmos?.close();
+  });
+
+  describe('the data registry guards every write', () => {
+    it('refuses a document type the registry does not declare and writes nothing', async () => {
+      const accounts = db.collection('accounts');
+      const before = await rawCount('accounts');
+      await expect(accounts.create({ id: 'u1', type: 'shadow-profile', accountId: 'a1' })).rejects.toBeInstanceOf(UndeclaredDocumentError);
+      await expect(accounts.upsert({ id: 'u1', type: 'shadow-profile', accountId: 'a1' })).rejects.toBeInstanceOf(UndeclaredDocumentError);
+      await expect(accounts.upsert({ id: 'u2', accountId: 'a1' } as never)).rejects.toBeInstanceOf(UndeclaredDocumentError);
+      expect(await rawCount('accounts')).toBe(before);
+      expect(await accounts.read('u1', 'a1')).toBeUndefined();
+    });
+
+    it('refuses a declared type written to a container it is not declared for', async () => {
+      await expect(db.collection('accounts').create({ id: 't1', type: 'timer-run', accountId: 'system' })).rejects.toBeInstanceOf(
+        UndeclaredDocumentError,
+      );
+      expect(await db.collection('accounts').read('t1', 'system')).toBeUndefined();
+    });
+
+    it('refuses a document without its partition key field', async () => {
+      const jobs = db.collection('jobs');
+      await expect(jobs.create({ id: 'no-pk', type: 'timer-run' })).rejects.toThrow(/partition key accountId/);
+      await expect(jobs.create({ id: 'empty-pk', type: 'timer-run', accountId: '' })).rejects.toThrow(/partition key/);
+      expect((await raw('jobs').items.query({ query: "SELECT * FROM c WHERE c.id IN ('no-pk','empty-pk')" }).fetchAll()).resources).toEqual([]);
+    });
+  });
+
+  describe('retention TTL on write', () => {
+    it('RET-6: fixed retention sets ttl = days * 86400 and overrides an explicit ttl', async () => {
+      const jobs = db.collection('jobs');
+      const plain = await jobs.create<Doc>({ id: 'run-a', type: 'timer-run', accountId: 'system' });
+      expect(plain.ttl).toBe(400 * 86_400);
+      const explicit = await jobs.upsert({ id: 'run-b', type: 'timer-run', accountId: 'system', ttl: 5 });
+      expect(explicit.ttl).toBe(400 * 86_400);
+      expect((await jobs.read('run-b', 'system'))?.ttl).toBe(400 * 86_400);
+    });
+
+    it('RET-1: event retention keeps an explicit ttl and leaves ttl absent otherwise', async () => {
+      const accounts = db.collection('accounts');
+      await accounts.create({ id: 'ev-1', type: 'account', accountId: 'ev-1', ttl: 3600 });
+      await accounts.create({ id: 'ev-2', type: 'account', accountId: 'ev-2' });
+      expect((await accounts.read('ev-1', 'ev-1'))?.ttl).toBe(3600);
+      const stored = await accounts.read('ev-2', 'ev-2');
+      expect(stored).toBeDefined();
+      expect('ttl' in stored!).toBe(false);
+    });
+
+    it('indefinite retention drops a ttl the caller set', async () => {
+      const catalog = db.collection('catalog');
+      await catalog.create({ id: 'w-1', type: 'work', publisherId: 'p-1', ttl: 10 });
+      expect('ttl' in (await catalog.read('w-1', 'p-1'))!).toBe(false);
+    });
+  });
+
+  describe('concurrency and idempotency', () => {
+    it('replace with a stale _etag throws ConcurrentUpdateError and leaves the stored document unchanged', async () => {
+      const accounts = db.collection('accounts');
+      const v1 = await accounts.create({ id: 'etag-1', type: 'account', accountId: 'etag-1', name: 'first' });
+      const v2 = await accounts.replace({ ...v1, name: 'second' });
+      expect(v2._etag).not.toBe(v1._etag);
+      await expect(accounts.replace({ ...v1, name: 'stale writer' })).rejects.toBeInstanceOf(ConcurrentUpdateError);
+      const stored = await accounts.read<{ id: string; type: string; name: string }>('etag-1', 'etag-1');
+      expect(stored?.name).toBe('second');
+      expect(stored?._etag).toBe(v2._etag);
+    });
+
+    it('create twice throws DocumentExistsError and keeps the first document', async () => {
+      const accounts = db.collection('accounts');
+      await accounts.create({ id: 'dup-1', type: 'account', accountId: 'dup-1', name: 'original' });
+      await expect(accounts.create({ id: 'dup-1', type: 'account', accountId: 'dup-1', name: 'again' })).rejects.toBeInstanceOf(
+        DocumentExistsError,
+      );
+      expect((await accounts.read<{ id: string; type: string; name: string }>('dup-1', 'dup-1'))?.name).toBe('original');
+    });
+
+    it('delete is idempotent: true the first time, false once gone, never an error', async () => {
+      const accounts = db.collection('accounts');
+      await accounts.create({ id: 'del-1', type: 'account', accountId: 'del-1' });
+      expect(await accounts.delete('del-1', 'del-1')).toBe(true);
+      expect(await accounts.delete('del-1', 'del-1')).toBe(false);
+      expect(await accounts.read('del-1', 'del-1')).toBeUndefined();
+    });
+  });
+
+  describe('queries', () => {
+    beforeAll(async () => {
+      const schools = db.collection('schools');
+      for (let i = 0; i < 7; i++) await schools.create({ id: `m-a-${i}`, type: 'membership', schoolId: 'school-a', accountId: `acc-${i}`, n: i });
+      for (let i = 0; i < 3; i++) await schools.create({ id: `m-b-${i}`, type: 'membership', schoolId: 'school-b', accountId: `acc-${i}`, n: i });
+    });
+
+    it("returns only the given partition's rows although the emulator ignores the partitionKey option", async () => {
+      // The premise: a bare query with only the option returns rows of other partitions on the emulator.
+      const unfiltered = await raw('schools').items.query('SELECT * FROM c', { partitionKey: 'school-a' }).fetchAll();
+      expect(unfiltered.resources.some((d) => d.schoolId === 'school-b')).toBe(true);
+
+      const page = await db.collection('schools').query<{ id: string; schoolId: string }>('school-a');
+      expect(page.items).toHaveLength(7);
+      expect(page.items.every((d) => d.schoolId === 'school-a')).toBe(true);
+      expect(page.continuation).toBeUndefined();
+    });
+
+    it('ANDs an extra condition after the partition filter', async () => {
+      const rows = await db.collection('schools').queryAll<{ id: string }>('school-b', { where: 'c.n >= @min', parameters: [{ name: '@min', value: 1 }] });
+      expect(rows.map((r) => r.id).sort()).toEqual(['m-b-1', 'm-b-2']);
+    });
+
+    it('pages with pageSize and continuation, returning every row exactly once', async () => {
+      const schools = db.collection('schools');
+      const ids: string[] = [];
+      const sizes: number[] = [];
+      let continuation: string | undefined;
+      do {
+        const page = await schools.query<{ id: string }>('school-a', { pageSize: 3, continuation, orderBy: 'c.n' });
+        sizes.push(page.items.length);
+        ids.push(...page.items.map((d) => d.id));
+        continuation = page.continuation;
+      } while (continuation);
+      expect(sizes).toEqual([3, 3, 1]);
+      expect(ids).toEqual(Array.from({ length: 7 }, (_, i) => `m-a-${i}`));
+
+      const all = await schools.queryAll<{ id: string }>('school-a', { pageSize: 2 });
+      expect(all.map((d) => d.id).sort()).toEqual([...ids].sort());
+    });
+  });
+
+  describe('operation counting', () => {
+    it('counts exactly the operations done inside withOperationCounter, by kind, and none outside it', async () => {
+      const accounts = db.collection('accounts');
+      const schools = db.collection('schools');
+      const outside = withOperationCounter(async () => undefined);
+      await outside.result;
+      await accounts.read('outside', 'outside'); // not counted anywhere scoped
+
+      const run = withOperationCounter(async () => {
+        await accounts.read('nope', 'nope'); // a 404 is still a point read
+        await accounts.upsert({ id: 'ops-1', type: 'account', accountId: 'ops-1' });
+        await accounts.read('ops-1', 'ops-1');
+        await accounts.delete('ops-1', 'ops-1');
+        await schools.query('school-b');
+        await schools.crossPartitionQuery('SELECT * FROM c WHERE c.type = @t', [{ name: '@t', value: 'membership' }]);
+        return 'done';
+      });
+      await accounts.read('also-outside', 'x');
+      expect(await run.result).toBe('done');
+      await accounts.upsert({ id: 'ops-2', type: 'account', accountId: 'ops-2' });
+
+      expect(run.counts).toEqual({ pointRead: 2, write: 2, query: 1, crossPartitionQuery: 1 });
+      expect(outside.counts).toEqual(emptyCounts());
+    });
+
+    it('keeps concurrent counters apart', async () => {
+      const accounts = db.collection('accounts');
+      const a = withOperationCounter(async () => {
+        await Promise.all([accounts.read('x1', 'x1'), accounts.read('x2', 'x2'), accounts.read('x3', 'x3')]);
+      });
+      const b = withOperationCounter(async () => {
+        await accounts.upsert({ id: 'conc', type: 'account', accountId: 'conc' });
+      });
+      await Promise.all([a.result, b.result]);
+      expect(a.counts).toEqual({ ...emptyCounts(), pointRead: 3 });
+      expect(b.counts).toEqual({ ...emptyCounts(), write: 1 });
+    });
+  });
+});

@@ -1,0 +1,140 @@
+import { describe, expect, it } from 'vitest';
+import {
+  containerUsesTtl,
+  dataRegistry,
+  documentTypeSpec,
+  infraContainers,
+  ttlOnWrite,
+  validateRegistry,
+  type DataRegistry,
+  type DocumentTypeSpec,
+} from './registry.js';
+
+/** A well-formed personal-data type; each test breaks one thing. */
+const personal = (overrides: Partial<DocumentTypeSpec> = {}): DocumentTypeSpec => ({
+  type: 'profile',
+  container: 'people',
+  description: 'A profile.',
+  personalData: ['identification'],
+  purpose: 'Identify the user.',
+  lawfulBasis: 'contract',
+  retention: { kind: 'event', event: 'account-deleted', requirement: 'RET-1' },
+  subjectField: 'accountId',
+  export: { omit: [] },
+  erasure: 'delete',
+  requirements: ['RET-1'],
+  ...overrides,
+});
+
+const registryWith = (...types: DocumentTypeSpec[]): DataRegistry => ({
+  database: 'test',
+  containers: [{ name: 'people', partitionKeyPath: '/accountId', description: 'People.' }],
+  documentTypes: types,
+});
+
+describe('validateRegistry', () => {
+  it('the real data registry has no problems', () => {
+    expect(validateRegistry(dataRegistry)).toEqual([]);
+  });
+
+  it('the well-formed fixture has no problems (so each failure below comes from the one thing broken)', () => {
+    expect(validateRegistry(registryWith(personal()))).toEqual([]);
+  });
+
+  it('PRIV-2: a personal-data type without an export step is reported', () => {
+    const problems = validateRegistry(registryWith(personal({ export: undefined })));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/document type profile .*no export step/);
+  });
+
+  it('PRIV-3: a personal-data type without an erasure step is reported', () => {
+    const problems = validateRegistry(registryWith(personal({ erasure: undefined })));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/document type profile .*no erasure step/);
+  });
+
+  it('a personal-data type without a subject field is reported', () => {
+    const problems = validateRegistry(registryWith(personal({ subjectField: undefined })));
+    expect(problems).toEqual([expect.stringMatching(/document type profile .*no subject field/)]);
+  });
+
+  it('a personal-data type kept indefinitely is reported', () => {
+    const problems = validateRegistry(registryWith(personal({ retention: { kind: 'indefinite', reason: 'forever' } })));
+    expect(problems).toEqual([expect.stringMatching(/document type profile .*kept indefinitely/)]);
+  });
+
+  it('RET-3: legal hold with an event retention (nothing ends the hold) is reported; with accounting retention it is fine', () => {
+    const problems = validateRegistry(registryWith(personal({ erasure: 'legal-hold' })));
+    expect(problems).toEqual([expect.stringMatching(/document type profile .*legal hold/)]);
+    expect(validateRegistry(registryWith(personal({ erasure: 'legal-hold', retention: { kind: 'accounting', requirement: 'RET-3' } })))).toEqual([]);
+  });
+
+  it('a type in an unknown container is reported', () => {
+    const problems = validateRegistry(registryWith(personal(), personal({ type: 'stray', container: 'nowhere' })));
+    expect(problems).toEqual([expect.stringMatching(/document type stray names unknown container nowhere/)]);
+  });
+
+  it('a type declared twice is reported', () => {
+    const problems = validateRegistry(registryWith(personal(), personal()));
+    expect(problems).toEqual([expect.stringMatching(/document type profile is declared twice/)]);
+  });
+
+  it('a container with no declared types is reported', () => {
+    const registry = registryWith(personal());
+    registry.containers.push({ name: 'empty', partitionKeyPath: '/id', description: 'Nothing.' });
+    expect(validateRegistry(registry)).toEqual([expect.stringMatching(/container empty holds no declared document type/)]);
+  });
+
+  it('reports every problem of a type, not just the first', () => {
+    const problems = validateRegistry(registryWith(personal({ export: undefined, erasure: undefined, subjectField: undefined })));
+    expect(problems).toHaveLength(3);
+    expect(problems.every((p) => p.includes('profile'))).toBe(true);
+  });
+});
+
+describe('ttlOnWrite', () => {
+  const accounting: DocumentTypeSpec = personal({ type: 'invoice', retention: { kind: 'accounting', requirement: 'RET-3' } });
+  const seconds = (from: string, to: string) => (Date.parse(to) - Date.parse(from)) / 1000;
+
+  it('RET-3: accounting documents live until 1 January of the year + 8 (7 years plus the running year)', () => {
+    expect(ttlOnWrite(accounting, new Date('2026-11-22T00:00:00Z'), undefined)).toBe(seconds('2026-11-22T00:00:00Z', '2034-01-01T00:00:00Z'));
+    expect(ttlOnWrite(accounting, new Date('2026-12-31T23:59:59Z'), undefined)).toBe(seconds('2026-12-31T23:59:59Z', '2034-01-01T00:00:00Z'));
+    // The next day belongs to the next financial year.
+    expect(ttlOnWrite(accounting, new Date('2027-01-01T00:00:00Z'), undefined)).toBe(seconds('2027-01-01T00:00:00Z', '2035-01-01T00:00:00Z'));
+  });
+
+  it('RET-3: an explicit ttl does not shorten accounting retention', () => {
+    expect(ttlOnWrite(accounting, new Date('2026-11-22T00:00:00Z'), 60)).toBe(seconds('2026-11-22T00:00:00Z', '2034-01-01T00:00:00Z'));
+  });
+
+  it('RET-6: fixed retention is days * 86400 whatever the caller passes', () => {
+    const spec = documentTypeSpec('jobs', 'timer-run')!;
+    expect(ttlOnWrite(spec, new Date(), undefined)).toBe(400 * 86_400);
+    expect(ttlOnWrite(spec, new Date(), 10)).toBe(400 * 86_400);
+  });
+
+  it('RET-1: event retention passes an explicit ttl through and sets none otherwise; indefinite sets none', () => {
+    const account = documentTypeSpec('accounts', 'account')!;
+    expect(ttlOnWrite(account, new Date(), 3600)).toBe(3600);
+    expect(ttlOnWrite(account, new Date(), undefined)).toBeUndefined();
+    expect(ttlOnWrite(documentTypeSpec('catalog', 'work')!, new Date(), 3600)).toBeUndefined();
+  });
+});
+
+describe('infraContainers', () => {
+  it('switches TTL on (defaultTtl -1) exactly on containers holding a non-indefinite type', () => {
+    const infra = infraContainers();
+    expect(infra.database).toBe(dataRegistry.database);
+    expect(infra.containers.map((c) => c.name)).toEqual(dataRegistry.containers.map((c) => c.name));
+    for (const c of infra.containers) {
+      const hasExpiring = dataRegistry.documentTypes.some((t) => t.container === c.name && t.retention.kind !== 'indefinite');
+      if (hasExpiring) expect(c, c.name).toMatchObject({ defaultTtl: -1 });
+      else expect(c, c.name).not.toHaveProperty('defaultTtl');
+      expect(containerUsesTtl(dataRegistry, c.name)).toBe(hasExpiring);
+    }
+    const byName = Object.fromEntries(infra.containers.map((c) => [c.name, c]));
+    expect(byName.catalog).not.toHaveProperty('defaultTtl'); // only indefinite catalogue types
+    expect(byName.jobs).toMatchObject({ defaultTtl: -1, partitionKeyPath: '/accountId' }); // timer-run: 400 days
+    expect(byName.schools).toMatchObject({ defaultTtl: -1 }); // membership: event retention
+  });
+});
