@@ -4,9 +4,25 @@ import { signingKeysSchema } from '../shared/platform/config.js';
 
 export const baseUrl = () => inject('baseUrl');
 
-export async function tokenFor(accountId: string, options: { now?: Date; ttlSeconds?: number } = {}): Promise<string> {
+/** A real session for a demo account, created by the local host (so revocation and suspension apply). */
+export async function sessionFor(accountId: string): Promise<{ accessToken: string; refreshToken: string; sessionId: string }> {
+  const response = await fetch(`${baseUrl()}/_local/tokens`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ accountId }),
+  });
+  if (response.status !== 200) throw new Error(`/_local/tokens answered ${response.status}`);
+  return (await response.json()) as { accessToken: string; refreshToken: string; sessionId: string };
+}
+
+export async function tokenFor(accountId: string): Promise<string> {
+  return (await sessionFor(accountId)).accessToken;
+}
+
+/** A correctly signed token for any claims, without a session behind it (for negative tests). */
+export async function signedTokenWithoutSession(accountId: string, options: { now?: Date; ttlSeconds?: number } = {}): Promise<string> {
   const keys = signingKeysSchema.parse(inject('signingKeys'));
-  return signAccessToken({ accountId, sessionId: `test-${accountId}` }, keys, options.now ?? new Date(), options.ttlSeconds);
+  return signAccessToken({ accountId, sessionId: `no-session-${accountId}` }, keys, options.now ?? new Date(), options.ttlSeconds);
 }
 
 export interface ApiResponse<T = unknown> {

@@ -42,7 +42,7 @@ describe('timers and TTL on the local host', () => {
   it('a failing timer is recorded as failed and reported as an exception', async () => {
     const response = await post('/admin/functions/testing-fail');
     expect(response.status).toBe(500);
-    const record = await host.services.db.collection('jobs').read<{ outcome: string }>('timer-run:testing-fail', 'system');
+    const record = await host.services.db.collection('jobs').read<{ id: string; type: string; outcome: string }>('timer-run:testing-fail', 'system');
     expect(record?.outcome).toBe('failed');
     expect(host.telemetry.records.some((r) => r.kind === 'exception' && r.properties.function === 'testing-fail')).toBe(true);
   });

@@ -28,7 +28,14 @@ beforeEach(() => {
     SESSION_SIGNING_KEYS: KEYS,
     MAX_BODY_BYTES: '2048',
   });
-  const db = { collection: () => { throw new Error('no database in this test'); }, ping: async () => {} } as unknown as Database;
+  // Only the session check reads the database here: every session is active unless its id says revoked.
+  const sessions = {
+    read: async (id: string, accountId: string) =>
+      id.includes('revoked') ? { id, type: 'session', accountId, status: 'revoked' } : {
+        id, type: 'session', accountId, status: 'active', idleExpiresAt: '2999-01-01T00:00:00Z', absoluteExpiresAt: '2999-01-01T00:00:00Z',
+      },
+  };
+  const db = { collection: () => sessions, ping: async () => {} } as unknown as Database;
   services = { config, clock, db, bus: new LocalBus(), email: new Outbox(config.EMAIL_FROM), telemetry };
   useServices(services);
 });
@@ -68,7 +75,7 @@ function request(init: { method?: string; path?: string; headers?: Record<string
 }
 
 const context = () => new InvocationContext({ invocationId: 'inv-0001-abcd', functionName: 'test' });
-const token = (accountId = 'acc-1', now = new Date()) => signAccessToken({ accountId, sessionId: 's-1' }, loadConfig({ APP_ENV: 'local', COSMOS_ENDPOINT: 'http://x/', EMAIL_FROM: 'a@b.ee', PUBLIC_WEB_URL: 'http://x/', SESSION_SIGNING_KEYS: KEYS }).SESSION_SIGNING_KEYS, now);
+const token = (accountId = 'acc-1', now = new Date(), sessionId = 's-1') => signAccessToken({ accountId, sessionId }, loadConfig({ APP_ENV: 'local', COSMOS_ENDPOINT: 'http://x/', EMAIL_FROM: 'a@b.ee', PUBLIC_WEB_URL: 'http://x/', SESSION_SIGNING_KEYS: KEYS }).SESSION_SIGNING_KEYS, now);
 const json = { 'content-type': 'application/json' };
 
 async function call(definition: typeof echo, init: Parameters<typeof request>[0]) {
@@ -179,6 +186,12 @@ describe('defineHttp: the one HTTP wrapper', () => {
     expect(r2.body.error.code).toBe('unauthenticated');
     const r3 = await call(echo, { headers: { ...json, authorization: 'Basic dXNlcjpwYXNz' }, body: '{}' });
     expect(r3.status).toBe(401);
+  });
+
+  it('AUTH-5: a valid token of a revoked session is refused at once with 401 session_revoked', async () => {
+    const r = await call(echo, { headers: { ...json, authorization: `Bearer ${await token('acc-1', new Date(), 's-revoked')}`, 'accept-language': 'en' }, body: '{}' });
+    expect(r.status).toBe(401);
+    expect(r.body.error).toEqual({ code: 'session_revoked', message: 'This session has ended. Please sign in again.' });
   });
 
   it('a public route works without a session, and still recognises one', async () => {

@@ -3,6 +3,7 @@ import type { Cookie, HttpMethod, HttpRequest, HttpResponseInit, InvocationConte
 import { parse as parseCookies } from 'cookie';
 import { z } from 'zod';
 import { AccessTokenError, verifyAccessToken } from '../auth/session-token.js';
+import { ACCESS_TOKEN_COOKIE, assertSessionActive, CSRF_COOKIE } from '../auth/sessions.js';
 import { ConcurrentUpdateError, DocumentExistsError } from '../platform/cosmos.js';
 import type { HttpContract, HttpDefinition } from '../platform/definitions.js';
 import { formatCounts, withOperationCounter } from '../platform/operations.js';
@@ -10,8 +11,7 @@ import { getServices, type Services } from '../platform/services.js';
 import { HttpError, type ErrorDetail } from './errors.js';
 import { message, negotiateLanguage, type Language } from './i18n.js';
 
-export const ACCESS_TOKEN_COOKIE = 'opiq_at';
-export const CSRF_COOKIE = 'opiq_csrf';
+export { ACCESS_TOKEN_COOKIE, CSRF_COOKIE } from '../auth/sessions.js';
 export const CSRF_HEADER = 'x-csrf-token';
 export const CORRELATION_HEADER = 'x-correlation-id';
 
@@ -205,7 +205,10 @@ async function resolvePrincipal(request: HttpRequest, services: Services): Promi
   }
   if (!token) return undefined;
   try {
-    const claims = await verifyAccessToken(token, services.config.SESSION_SIGNING_KEYS, services.clock.now());
+    const now = services.clock.now();
+    const claims = await verifyAccessToken(token, services.config.SESSION_SIGNING_KEYS, now);
+    // One point read: a revoked session (sign-out, suspension, password change) stops working at once.
+    await assertSessionActive(services.db, claims, now);
     return { ...claims, via };
   } catch (error) {
     if (error instanceof AccessTokenError) {

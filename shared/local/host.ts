@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { signAccessToken } from '../auth/session-token.js';
+import { createSession } from '../auth/sessions.js';
 import { RouteTable } from '../http/route-table.js';
 import { InvocationContext } from '../platform/azure-functions.js';
 import { AdjustableClock } from '../platform/clock.js';
@@ -170,8 +170,9 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
         case 'POST /_local/tokens': {
           const accountId = (body as { accountId?: unknown } | undefined)?.accountId;
           if (typeof accountId !== 'string' || !accountId) return { status: 400, body: { error: { code: 'validation_failed', message: 'accountId is required' } } };
-          const token = await signAccessToken({ accountId, sessionId: `local-${randomUUID()}` }, config.SESSION_SIGNING_KEYS, clock.now());
-          return { status: 200, body: { accessToken: token, tokenType: 'Bearer' } };
+          // A real session, as signing in creates one, so revocation and suspension apply to it too.
+          const session = await createSession(services, { accountId, method: 'local-token' });
+          return { status: 200, body: { accessToken: session.accessToken, refreshToken: session.refreshToken, sessionId: session.sessionId, tokenType: 'Bearer' } };
         }
         default:
           return undefined;

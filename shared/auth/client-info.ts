@@ -1,0 +1,57 @@
+import type { HttpRequest } from '@azure/functions';
+
+/** What the security log records about where a request came from (AUTH-4): IP, country, browser. */
+export interface ClientInfo {
+  ip?: string;
+  country?: string;
+  browser?: string;
+}
+
+/**
+ * The client's address is the first entry of X-Forwarded-For, which the Azure front ends set; the country comes from
+ * the edge's header when one is configured and present. The browser is summarised (family, major version, OS)
+ * rather than kept as the full user-agent string, which would be a fingerprint.
+ */
+export function clientInfo(request: HttpRequest, countryHeader: string | undefined): ClientInfo {
+  const forwarded = request.headers.get('x-forwarded-for')?.split(',')[0]?.trim();
+  const ip = forwarded ? stripPort(forwarded) : undefined;
+  const country = countryHeader ? request.headers.get(countryHeader)?.trim().toUpperCase() : undefined;
+  const userAgent = request.headers.get('user-agent') ?? undefined;
+  return {
+    ...(ip ? { ip } : {}),
+    ...(country && /^[A-Z]{2}$/.test(country) ? { country } : {}),
+    ...(userAgent ? { browser: summariseUserAgent(userAgent) } : {}),
+  };
+}
+
+function stripPort(address: string): string {
+  if (address.startsWith('[')) return address.slice(1, address.indexOf(']'));
+  const parts = address.split(':');
+  return parts.length === 2 ? parts[0]! : address;
+}
+
+const BROWSERS: [string, RegExp][] = [
+  ['Edge', /Edg(?:e|A|iOS)?\/(\d+)/],
+  ['Opera', /OPR\/(\d+)/],
+  ['Samsung Internet', /SamsungBrowser\/(\d+)/],
+  ['Firefox', /(?:Firefox|FxiOS)\/(\d+)/],
+  ['Chrome', /(?:Chrome|CriOS)\/(\d+)/],
+  ['Safari', /Version\/(\d+).*Safari\//],
+];
+
+const SYSTEMS: [string, RegExp][] = [
+  ['Android', /Android/],
+  ['iOS', /iPhone|iPad|iPod/],
+  ['ChromeOS', /CrOS/],
+  ['Windows', /Windows/],
+  ['macOS', /Mac OS X|Macintosh/],
+  ['Linux', /Linux/],
+];
+
+export function summariseUserAgent(userAgent: string): string {
+  const browser = BROWSERS.find(([, pattern]) => pattern.test(userAgent));
+  const system = SYSTEMS.find(([, pattern]) => pattern.test(userAgent))?.[0] ?? 'other OS';
+  if (!browser) return `other (${system})`;
+  const version = browser[1].exec(userAgent)?.[1];
+  return `${browser[0]} ${version ?? ''} (${system})`.replace('  ', ' ');
+}

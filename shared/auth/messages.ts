@@ -1,0 +1,104 @@
+import { registerMessages } from '../http/i18n.js';
+
+registerMessages({
+  session_revoked: {
+    et: 'See sessioon on lõpetatud. Palun logi uuesti sisse.',
+    fi: 'Tämä istunto on päättynyt. Kirjaudu uudelleen.',
+    en: 'This session has ended. Please sign in again.',
+  },
+  refresh_invalid: {
+    et: 'Sessiooni ei saa pikendada. Palun logi uuesti sisse.',
+    fi: 'Istuntoa ei voi jatkaa. Kirjaudu uudelleen.',
+    en: 'The session cannot be renewed. Please sign in again.',
+  },
+  refresh_race: {
+    et: 'Sessiooni pikendati samal ajal teises aknas. Proovi uuesti.',
+    fi: 'Istuntoa jatkettiin samaan aikaan toisessa ikkunassa. Yritä uudelleen.',
+    en: 'The session was renewed in another window at the same moment. Please try again.',
+  },
+  refresh_reused: {
+    et: 'Sessiooni võtit kasutati teist korda, seetõttu lõpetasime sessiooni. Palun logi uuesti sisse.',
+    fi: 'Istunnon avainta käytettiin toiseen kertaan, joten istunto lopetettiin. Kirjaudu uudelleen.',
+    en: 'The session key was used a second time, so the session was ended. Please sign in again.',
+  },
+  invalid_credentials: {
+    et: 'E-posti aadress või parool ei ole õige.',
+    fi: 'Sähköpostiosoite tai salasana on väärin.',
+    en: 'The e-mail address or password is not correct.',
+  },
+  too_many_attempts: {
+    et: 'Liiga palju ebaõnnestunud katseid. Proovi uuesti {retryAfterMinutes} minuti pärast.',
+    fi: 'Liian monta epäonnistunutta yritystä. Yritä uudelleen {retryAfterMinutes} minuutin kuluttua.',
+    en: 'Too many failed attempts. Try again in {retryAfterMinutes} minutes.',
+  },
+  email_not_verified: {
+    et: 'Kinnita esmalt oma e-posti aadress: saatsime sulle kirja.',
+    fi: 'Vahvista ensin sähköpostiosoitteesi: lähetimme sinulle viestin.',
+    en: 'Please confirm your e-mail address first: we sent you a message.',
+  },
+  account_suspended: {
+    et: 'Konto kasutamine on peatatud. Võta ühendust kasutajatoega.',
+    fi: 'Tilin käyttö on keskeytetty. Ota yhteyttä käyttäjätukeen.',
+    en: 'This account is suspended. Please contact user support.',
+  },
+  password_too_short: {
+    et: 'Parool peab olema vähemalt {min} märki pikk.',
+    fi: 'Salasanan on oltava vähintään {min} merkkiä pitkä.',
+    en: 'The password must be at least {min} characters long.',
+  },
+  password_too_long: {
+    et: 'Parool võib olla kuni {max} märki pikk.',
+    fi: 'Salasana voi olla enintään {max} merkkiä pitkä.',
+    en: 'The password can be at most {max} characters long.',
+  },
+  password_too_simple: {
+    et: 'Parool on liiga lihtne. Vali pikem ja mitmekesisem parool.',
+    fi: 'Salasana on liian yksinkertainen. Valitse pidempi ja monipuolisempi salasana.',
+    en: 'The password is too simple. Choose a longer, more varied one.',
+  },
+  token_invalid: {
+    et: 'Link on aegunud või juba kasutatud.',
+    fi: 'Linkki on vanhentunut tai jo käytetty.',
+    en: 'The link has expired or has already been used.',
+  },
+  provider_disabled: {
+    et: 'Sisselogimine teenusega {provider} ei ole sisse lülitatud.',
+    fi: 'Kirjautuminen palvelulla {provider} ei ole käytössä.',
+    en: 'Sign-in with {provider} is not switched on.',
+  },
+  invalid_return_path: {
+    et: 'Tagasisuunamise aadress ei ole lubatud.',
+    fi: 'Paluuosoite ei ole sallittu.',
+    en: 'The return address is not allowed.',
+  },
+  login_linked_elsewhere: {
+    et: 'See sisselogimisviis on juba seotud teise kontoga.',
+    fi: 'Tämä kirjautumistapa on jo liitetty toiseen tiliin.',
+    en: 'This way of signing in is already linked to another account.',
+  },
+  last_login: {
+    et: 'Viimast sisselogimisviisi ei saa eemaldada: muidu ei pääseks sa enam kontole.',
+    fi: 'Viimeistä kirjautumistapaa ei voi poistaa: muuten et pääsisi enää tilillesi.',
+    en: 'The last way to sign in cannot be removed, or you could no longer reach your account.',
+  },
+  login_not_found: {
+    et: 'Sellist sisselogimisviisi sinu kontol ei ole.',
+    fi: 'Tililläsi ei ole tällaista kirjautumistapaa.',
+    en: 'Your account has no such way of signing in.',
+  },
+  invalid_personal_code: {
+    et: 'Isikukood ei ole korrektne.',
+    fi: 'Henkilötunnus ei ole oikein.',
+    en: 'The personal identification code is not valid.',
+  },
+  staff_only: {
+    et: 'Seda saavad teha ainult teenuse haldaja töötajad.',
+    fi: 'Tämän voivat tehdä vain palvelun ylläpitäjän työntekijät.',
+    en: 'Only the operator’s staff can do this.',
+  },
+  wrong_password: {
+    et: 'Praegune parool ei ole õige.',
+    fi: 'Nykyinen salasana on väärin.',
+    en: 'The current password is not correct.',
+  },
+});

@@ -1,0 +1,63 @@
+import { randomUUID } from 'node:crypto';
+import type { Doc } from '../platform/cosmos.js';
+import type { Services } from '../platform/services.js';
+import type { ClientInfo } from './client-info.js';
+
+export type SecurityEventName =
+  | 'sign-in'
+  | 'sign-in-failed'
+  | 'sign-out'
+  | 'session-refreshed'
+  | 'refresh-reuse-detected'
+  | 'suspended'
+  | 'suspension-lifted'
+  | 'password-changed'
+  | 'password-reset'
+  | 'login-linked'
+  | 'login-unlinked'
+  | 'sign-up';
+
+export interface LoginLogDoc extends Doc {
+  type: 'login-log';
+  accountId: string;
+  at: string;
+  event: SecurityEventName;
+  /** 'password', 'harid', 'google', … */
+  method?: string;
+  /** Why a sign-in failed, as a code ('wrong_password', 'state_mismatch'); never the submitted values. */
+  reason?: string;
+  ip?: string;
+  country?: string;
+  browser?: string;
+}
+
+/**
+ * The security log (AUTH-4): every event goes to telemetry (Application Insights keeps it a year, RET-6) with the
+ * IP, country and browser but no name, e-mail or personal code; events of a known account are also written to that
+ * account's login log, which it can read and which is kept 5 years (RET-8).
+ */
+export async function recordSecurityEvent(
+  services: Pick<Services, 'db' | 'telemetry' | 'clock'>,
+  event: { name: SecurityEventName; accountId?: string; method?: string; reason?: string; client: ClientInfo },
+): Promise<void> {
+  services.telemetry.event(`security.${event.name}`, {
+    accountId: event.accountId,
+    method: event.method,
+    reason: event.reason,
+    ip: event.client.ip,
+    country: event.client.country,
+    browser: event.client.browser,
+  });
+  if (!event.accountId) return;
+  const doc: LoginLogDoc = {
+    id: `login-log:${randomUUID()}`,
+    type: 'login-log',
+    accountId: event.accountId,
+    at: services.clock.now().toISOString(),
+    event: event.name,
+    ...(event.method ? { method: event.method } : {}),
+    ...(event.reason ? { reason: event.reason } : {}),
+    ...event.client,
+  };
+  await services.db.collection('accounts').create(doc);
+}

@@ -1,0 +1,260 @@
+import './messages.js';
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import type { Cookie } from '@azure/functions';
+import { HttpError } from '../http/errors.js';
+import { ConcurrentUpdateError, type Database, type Doc, type Stored } from '../platform/cosmos.js';
+import type { Services } from '../platform/services.js';
+import { ACCESS_TOKEN_TTL_SECONDS, signAccessToken, type AccessTokenClaims } from './session-token.js';
+
+export const ACCESS_TOKEN_COOKIE = 'opiq_at';
+export const REFRESH_TOKEN_COOKIE = 'opiq_rt';
+export const CSRF_COOKIE = 'opiq_csrf';
+
+/** A refresh token unused for 14 days expires; no session lives longer than 60 days (then sign in again). */
+export const SESSION_IDLE_SECONDS = 14 * 86_400;
+export const SESSION_ABSOLUTE_SECONDS = 60 * 86_400;
+/** A refresh token replaced this recently is a race between two tabs, not a theft. */
+export const REFRESH_RACE_GRACE_SECONDS = 10;
+const REMEMBERED_ROTATIONS = 20;
+
+export interface SessionDoc extends Doc {
+  type: 'session';
+  accountId: string;
+  sessionId: string;
+  status: 'active' | 'revoked';
+  method: string;
+  refreshHash: string;
+  /** Recently rotated-out refresh token hashes: presenting one again means the token was copied (reuse). */
+  previousRefreshHashes: { hash: string; rotatedAt: string }[];
+  createdAt: string;
+  lastRefreshedAt: string;
+  idleExpiresAt: string;
+  absoluteExpiresAt: string;
+  browser?: string;
+  revokedAt?: string;
+  revokedReason?: string;
+}
+
+export interface IssuedSession {
+  accountId: string;
+  sessionId: string;
+  accessToken: string;
+  refreshToken: string;
+  csrfToken: string;
+  expiresIn: number;
+}
+
+const sessionDocId = (sessionId: string) => `session:${sessionId}`;
+const sha256 = (value: string) => createHash('sha256').update(value).digest('base64url');
+
+/** `<accountId as base64url>.<sessionId>.<secret>`: the first two parts make the check one point read. */
+function encodeRefreshToken(accountId: string, sessionId: string, secret: string): string {
+  return `${Buffer.from(accountId).toString('base64url')}.${sessionId}.${secret}`;
+}
+
+function decodeRefreshToken(token: string): { accountId: string; sessionId: string; secret: string } | undefined {
+  const parts = token.split('.');
+  if (parts.length !== 3 || parts.some((p) => !/^[A-Za-z0-9_-]{1,200}$/.test(p))) return undefined;
+  const [account, sessionId, secret] = parts as [string, string, string];
+  return { accountId: Buffer.from(account, 'base64url').toString('utf8'), sessionId, secret };
+}
+
+function sameHash(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+async function accessTokenFor(services: Pick<Services, 'config' | 'clock'>, claims: AccessTokenClaims): Promise<string> {
+  return signAccessToken(claims, services.config.SESSION_SIGNING_KEYS, services.clock.now());
+}
+
+export async function createSession(
+  services: Pick<Services, 'db' | 'config' | 'clock'>,
+  input: { accountId: string; method: string; browser?: string },
+): Promise<IssuedSession> {
+  const now = services.clock.now();
+  const sessionId = randomUUID();
+  const secret = randomBytes(32).toString('base64url');
+  const doc: SessionDoc = {
+    id: sessionDocId(sessionId),
+    type: 'session',
+    accountId: input.accountId,
+    sessionId,
+    status: 'active',
+    method: input.method,
+    refreshHash: sha256(secret),
+    previousRefreshHashes: [],
+    createdAt: now.toISOString(),
+    lastRefreshedAt: now.toISOString(),
+    idleExpiresAt: new Date(now.getTime() + SESSION_IDLE_SECONDS * 1000).toISOString(),
+    absoluteExpiresAt: new Date(now.getTime() + SESSION_ABSOLUTE_SECONDS * 1000).toISOString(),
+    ...(input.browser ? { browser: input.browser } : {}),
+  };
+  await services.db.collection('accounts').create(doc);
+  return {
+    accountId: input.accountId,
+    sessionId,
+    accessToken: await accessTokenFor(services, { accountId: input.accountId, sessionId }),
+    refreshToken: encodeRefreshToken(input.accountId, sessionId, secret),
+    csrfToken: randomBytes(24).toString('base64url'),
+    expiresIn: ACCESS_TOKEN_TTL_SECONDS,
+  };
+}
+
+function isUsable(session: SessionDoc, now: Date): boolean {
+  return (
+    session.status === 'active' &&
+    now.getTime() < Date.parse(session.idleExpiresAt) &&
+    now.getTime() < Date.parse(session.absoluteExpiresAt)
+  );
+}
+
+/**
+ * The per-request check behind every access token: its session must still be active. Revoking a session (sign-out,
+ * suspension, password change, refresh-token reuse) therefore takes effect at once, not when the token expires.
+ */
+export async function assertSessionActive(db: Database, claims: AccessTokenClaims, now: Date): Promise<void> {
+  const session = await db.collection('accounts').read<SessionDoc>(sessionDocId(claims.sessionId), claims.accountId);
+  if (!session || session.type !== 'session' || !isUsable(session, now)) throw new HttpError(401, 'session_revoked');
+}
+
+export type RefreshOutcome =
+  | { kind: 'rotated'; session: IssuedSession }
+  | { kind: 'reused'; accountId: string; sessionId: string };
+
+/**
+ * Rotates a refresh token: the presented one must be the current one; it is replaced (ETag-checked) by a new one.
+ * A token that was already rotated out is a stolen copy in use, so the whole session (the token family) is revoked.
+ */
+export async function refreshSession(services: Pick<Services, 'db' | 'config' | 'clock'>, refreshToken: string): Promise<RefreshOutcome> {
+  const decoded = decodeRefreshToken(refreshToken);
+  if (!decoded) throw new HttpError(401, 'refresh_invalid');
+  const sessions = services.db.collection('accounts');
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const now = services.clock.now();
+    const session = await sessions.read<SessionDoc>(sessionDocId(decoded.sessionId), decoded.accountId);
+    if (!session || session.type !== 'session') throw new HttpError(401, 'refresh_invalid');
+    const presented = sha256(decoded.secret);
+    const previous = session.previousRefreshHashes.find((p) => sameHash(p.hash, presented));
+    if (previous) {
+      if (session.status === 'active' && now.getTime() - Date.parse(previous.rotatedAt) < REFRESH_RACE_GRACE_SECONDS * 1000)
+        throw new HttpError(409, 'refresh_race');
+      if (session.status === 'active') await revokeSessionDoc(services, session, 'refresh-token-reuse');
+      return { kind: 'reused', accountId: session.accountId, sessionId: session.sessionId };
+    }
+    if (!sameHash(session.refreshHash, presented) || !isUsable(session, now)) throw new HttpError(401, 'refresh_invalid');
+
+    const secret = randomBytes(32).toString('base64url');
+    const rotated: SessionDoc & Stored = {
+      ...session,
+      refreshHash: sha256(secret),
+      previousRefreshHashes: [{ hash: session.refreshHash, rotatedAt: now.toISOString() }, ...session.previousRefreshHashes].slice(
+        0,
+        REMEMBERED_ROTATIONS,
+      ),
+      lastRefreshedAt: now.toISOString(),
+      idleExpiresAt: new Date(Math.min(now.getTime() + SESSION_IDLE_SECONDS * 1000, Date.parse(session.absoluteExpiresAt))).toISOString(),
+    };
+    try {
+      await sessions.replace<SessionDoc>(rotated);
+    } catch (error) {
+      if (error instanceof ConcurrentUpdateError) continue; // re-read: the other writer may have rotated or revoked it
+      throw error;
+    }
+    return {
+      kind: 'rotated',
+      session: {
+        accountId: session.accountId,
+        sessionId: session.sessionId,
+        accessToken: await accessTokenFor(services, { accountId: session.accountId, sessionId: session.sessionId }),
+        refreshToken: encodeRefreshToken(session.accountId, session.sessionId, secret),
+        csrfToken: randomBytes(24).toString('base64url'),
+        expiresIn: ACCESS_TOKEN_TTL_SECONDS,
+      },
+    };
+  }
+  throw new HttpError(409, 'conflict');
+}
+
+async function revokeSessionDoc(services: Pick<Services, 'db' | 'clock'>, session: SessionDoc & Stored, reason: string): Promise<void> {
+  const sessions = services.db.collection('accounts');
+  let current: (SessionDoc & Stored) | undefined = session;
+  for (let attempt = 0; attempt < 5 && current && current.status === 'active'; attempt++) {
+    try {
+      await sessions.replace<SessionDoc>({ ...current, status: 'revoked', revokedAt: services.clock.now().toISOString(), revokedReason: reason });
+      return;
+    } catch (error) {
+      if (!(error instanceof ConcurrentUpdateError)) throw error;
+      current = await sessions.read<SessionDoc>(session.id, session.accountId);
+    }
+  }
+}
+
+export async function revokeSession(services: Pick<Services, 'db' | 'clock'>, accountId: string, sessionId: string, reason: string): Promise<void> {
+  const session = await services.db.collection('accounts').read<SessionDoc>(sessionDocId(sessionId), accountId);
+  if (session?.type === 'session') await revokeSessionDoc(services, session, reason);
+}
+
+/** Ends every active session of the account (optionally but one): one single-partition query plus a write each. */
+export async function revokeAllSessions(
+  services: Pick<Services, 'db' | 'clock'>,
+  accountId: string,
+  reason: string,
+  exceptSessionId?: string,
+): Promise<number> {
+  const active = await services.db.collection('accounts').queryAll<SessionDoc & Stored>(accountId, {
+    where: "c.type = 'session' AND c.status = 'active'",
+  });
+  const targets = active.filter((s) => s.sessionId !== exceptSessionId);
+  for (const session of targets) await revokeSessionDoc(services, session, reason);
+  return targets.length;
+}
+
+export interface SessionView {
+  sessionId: string;
+  method: string;
+  createdAt: string;
+  lastRefreshedAt: string;
+  browser?: string;
+  current: boolean;
+}
+
+export async function listActiveSessions(services: Pick<Services, 'db' | 'clock'>, accountId: string, currentSessionId: string): Promise<SessionView[]> {
+  const now = services.clock.now();
+  const sessions = await services.db.collection('accounts').queryAll<SessionDoc>(accountId, {
+    where: "c.type = 'session' AND c.status = 'active'",
+    orderBy: 'c.lastRefreshedAt DESC',
+  });
+  return sessions
+    .filter((s) => isUsable(s, now))
+    .map((s) => ({
+      sessionId: s.sessionId,
+      method: s.method,
+      createdAt: s.createdAt,
+      lastRefreshedAt: s.lastRefreshedAt,
+      ...(s.browser ? { browser: s.browser } : {}),
+      current: s.sessionId === currentSessionId,
+    }));
+}
+
+/**
+ * Cookies for the web front end: the access token for every API call, the refresh token only for /api/auth, both
+ * HttpOnly; the CSRF token readable by the page, which repeats it in the x-csrf-token header on writes.
+ */
+export function sessionCookies(session: IssuedSession): Cookie[] {
+  const common = { secure: true, httpOnly: true } as const;
+  return [
+    { name: ACCESS_TOKEN_COOKIE, value: session.accessToken, path: '/api', maxAge: session.expiresIn, sameSite: 'Lax', ...common },
+    { name: REFRESH_TOKEN_COOKIE, value: session.refreshToken, path: '/api/auth', maxAge: SESSION_ABSOLUTE_SECONDS, sameSite: 'Strict', ...common },
+    { name: CSRF_COOKIE, value: session.csrfToken, path: '/', maxAge: SESSION_ABSOLUTE_SECONDS, sameSite: 'Lax', secure: true },
+  ];
+}
+
+export function clearedSessionCookies(): Cookie[] {
+  return [
+    { name: ACCESS_TOKEN_COOKIE, value: '', path: '/api', maxAge: 0, secure: true, httpOnly: true, sameSite: 'Lax' },
+    { name: REFRESH_TOKEN_COOKIE, value: '', path: '/api/auth', maxAge: 0, secure: true, httpOnly: true, sameSite: 'Strict' },
+    { name: CSRF_COOKIE, value: '', path: '/', maxAge: 0, secure: true, sameSite: 'Lax' },
+  ];
+}
