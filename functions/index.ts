@@ -7,14 +7,51 @@ import { app } from '../shared/platform/azure-functions.js';
 import { loadConfig } from '../shared/platform/config.js';
 import type { FunctionDefinition, HttpDefinition } from '../shared/platform/definitions.js';
 import { registerWithAzure } from '../shared/platform/register.js';
+import accountsLoginLog from './accounts-login-log.js';
+import accountsLoginsList from './accounts-logins-list.js';
+import accountsLoginsUnlink from './accounts-logins-unlink.js';
 import accountsMe from './accounts-me.js';
+import accountsPasswordChange from './accounts-password-change.js';
 import accountsPreferencesUpdate from './accounts-preferences-update.js';
+import authCallback from './auth-callback.js';
+import authLogin from './auth-login.js';
+import authLogout from './auth-logout.js';
+import authPasswordLogin from './auth-password-login.js';
+import authPasswordReset from './auth-password-reset.js';
+import authPasswordResetRequest from './auth-password-reset-request.js';
+import authPasswordSignup from './auth-password-signup.js';
+import authPasswordVerify from './auth-password-verify.js';
+import authRefresh from './auth-refresh.js';
 import emailSend from './email-send.js';
 import healthGet from './health-get.js';
 import httpNotFound from './http-not-found.js';
 import openapiGet from './openapi-get.js';
+import opsAccountsReinstate from './ops-accounts-reinstate.js';
+import opsAccountsSuspend from './ops-accounts-suspend.js';
 
-export const definitions: readonly FunctionDefinition[] = [accountsMe, accountsPreferencesUpdate, emailSend, healthGet, httpNotFound, openapiGet];
+export const definitions: readonly FunctionDefinition[] = [
+  accountsLoginLog,
+  accountsLoginsList,
+  accountsLoginsUnlink,
+  accountsMe,
+  accountsPasswordChange,
+  accountsPreferencesUpdate,
+  authCallback,
+  authLogin,
+  authLogout,
+  authPasswordLogin,
+  authPasswordReset,
+  authPasswordResetRequest,
+  authPasswordSignup,
+  authPasswordVerify,
+  authRefresh,
+  emailSend,
+  healthGet,
+  httpNotFound,
+  openapiGet,
+  opsAccountsReinstate,
+  opsAccountsSuspend,
+];
 
 setRouteTable(new RouteTable(definitions.filter((d): d is HttpDefinition => d.kind === 'http')));
 

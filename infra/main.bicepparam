@@ -8,9 +8,28 @@ param namePrefix = 'opiq'
 param location = readEnvironmentVariable('AZURE_LOCATION', 'westeurope')
 
 param appParameters = {
-  PUBLIC_WEB_URL: 'https://www.opiq.ee'
+  // Empty values mean unset: the app's default applies, or the sign-in provider stays switched off.
   EMAIL_FROM: 'noreply@opiq.ee'
+  PUBLIC_WEB_URL: 'https://www.opiq.ee'
   MAX_BODY_BYTES: '262144'
+  API_PUBLIC_URL: 'https://api.opiq.ee'
+  AUTH_RETURN_PATHS: '/'
+  EDGE_COUNTRY_HEADER: ''
+  HARID_ISSUER: 'https://harid.ee'
+  HARID_CLIENT_ID: ''
+  MPASSID_ISSUER: 'https://mpass-proxy.csc.fi'
+  MPASSID_CLIENT_ID: ''
+  GOOGLE_ISSUER: ''
+  GOOGLE_CLIENT_ID: ''
+  FACEBOOK_APP_ID: ''
+  FACEBOOK_DIALOG_URL: ''
+  FACEBOOK_GRAPH_URL: ''
+  EKOOL_AUTHORIZE_URL: ''
+  EKOOL_TOKEN_URL: ''
+  EKOOL_USERINFO_URL: ''
+  EKOOL_CLIENT_ID: ''
+  STUUDIUM_API_URL: ''
+  STUUDIUM_CLIENT_ID: ''
 }
 
 // Object id of whoever sets the Key Vault secret values (gets Key Vault Secrets Officer), e.g.

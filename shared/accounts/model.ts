@@ -3,6 +3,27 @@ import type { Doc } from '../platform/cosmos.js';
 
 export const countrySchema = z.enum(['EE', 'FI']);
 
+/** One way to sign in, as listed on the account (the index document in `logins` is the authority). */
+export interface LinkedLogin {
+  /** The login index id: 'harid:<sub>', 'email:<address>'. */
+  id: string;
+  provider: string;
+  linkedAt: string;
+}
+
+/** Operator staff roles (ACL-7): support sees what a case needs; security can suspend accounts (AUTH-5, OPS-1). */
+export type StaffRole = 'support' | 'security';
+
+export interface Suspension {
+  at: string;
+  reason: 'password-leak' | 'malicious-activity' | 'unusual-usage' | 'terms-breach';
+  /** Staff account that suspended it. */
+  by: string;
+  /** The school involved, when the suspension was agreed with it (OPS-1). */
+  schoolId?: string;
+  note?: string;
+}
+
 /** The account's profile document: `id` and `accountId` are the same, so `/me` is one point read. */
 export interface AccountDoc extends Doc {
   type: 'account';
@@ -17,6 +38,9 @@ export interface AccountDoc extends Doc {
   language: 'et' | 'fi' | 'en';
   country: 'EE' | 'FI';
   status: 'active' | 'suspended' | 'closed';
+  logins?: LinkedLogin[];
+  staffRoles?: StaffRole[];
+  suspension?: Suspension;
   createdAt: string;
   updatedAt: string;
 }

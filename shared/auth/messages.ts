@@ -91,6 +91,16 @@ registerMessages({
     fi: 'Henkilötunnus ei ole oikein.',
     en: 'The personal identification code is not valid.',
   },
+  unknown_provider: {
+    et: 'Sellist sisselogimisviisi ei ole.',
+    fi: 'Tällaista kirjautumistapaa ei ole.',
+    en: 'There is no such way of signing in.',
+  },
+  school_required: {
+    et: 'Vali kool, mille Stuudiumi kaudu sisse logid.',
+    fi: 'Valitse koulu, jonka Stuudiumin kautta kirjaudut.',
+    en: 'Choose the school whose Stuudium you sign in with.',
+  },
   staff_only: {
     et: 'Seda saavad teha ainult teenuse haldaja töötajad.',
     fi: 'Tämän voivat tehdä vain palvelun ylläpitäjän työntekijät.',

@@ -258,3 +258,16 @@ export function clearedSessionCookies(): Cookie[] {
     { name: CSRF_COOKIE, value: '', path: '/', maxAge: 0, secure: true, sameSite: 'Lax' },
   ];
 }
+
+/**
+ * How a new session reaches the client: the web front end gets cookies (and the CSRF token to repeat); API clients
+ * that send `x-session-delivery: body` get the tokens in the body instead, as bearer tokens.
+ */
+export function deliverSession(session: IssuedSession, wantsBody: boolean, extra: Record<string, unknown> = {}) {
+  if (wantsBody)
+    return {
+      body: { ...extra, accessToken: session.accessToken, refreshToken: session.refreshToken, tokenType: 'Bearer', expiresIn: session.expiresIn },
+      cookies: [] as Cookie[],
+    };
+  return { body: { ...extra, csrfToken: session.csrfToken, expiresIn: session.expiresIn }, cookies: sessionCookies(session) };
+}

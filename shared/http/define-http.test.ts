@@ -25,6 +25,7 @@ beforeEach(() => {
     COSMOS_ENDPOINT: 'http://127.0.0.1:1/',
     EMAIL_FROM: 'no-reply@opiq.example',
     PUBLIC_WEB_URL: 'http://localhost:3000',
+    API_PUBLIC_URL: 'http://localhost:7071',
     SESSION_SIGNING_KEYS: KEYS,
     MAX_BODY_BYTES: '2048',
   });
@@ -36,7 +37,7 @@ beforeEach(() => {
       },
   };
   const db = { collection: () => sessions, ping: async () => {} } as unknown as Database;
-  services = { config, clock, db, bus: new LocalBus(), email: new Outbox(config.EMAIL_FROM), telemetry };
+  services = { config, clock, db, bus: new LocalBus(), email: new Outbox(config.EMAIL_FROM), telemetry, identityProviders: new Map() };
   useServices(services);
 });
 
@@ -75,7 +76,7 @@ function request(init: { method?: string; path?: string; headers?: Record<string
 }
 
 const context = () => new InvocationContext({ invocationId: 'inv-0001-abcd', functionName: 'test' });
-const token = (accountId = 'acc-1', now = new Date(), sessionId = 's-1') => signAccessToken({ accountId, sessionId }, loadConfig({ APP_ENV: 'local', COSMOS_ENDPOINT: 'http://x/', EMAIL_FROM: 'a@b.ee', PUBLIC_WEB_URL: 'http://x/', SESSION_SIGNING_KEYS: KEYS }).SESSION_SIGNING_KEYS, now);
+const token = (accountId = 'acc-1', now = new Date(), sessionId = 's-1') => signAccessToken({ accountId, sessionId }, loadConfig({ APP_ENV: 'local', COSMOS_ENDPOINT: 'http://x/', EMAIL_FROM: 'a@b.ee', PUBLIC_WEB_URL: 'http://x/', API_PUBLIC_URL: 'http://x/', SESSION_SIGNING_KEYS: KEYS }).SESSION_SIGNING_KEYS, now);
 const json = { 'content-type': 'application/json' };
 
 async function call(definition: typeof echo, init: Parameters<typeof request>[0]) {

@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { createProviders, type FetchLike } from '../auth/providers/index.js';
 import { createSession } from '../auth/sessions.js';
 import { RouteTable } from '../http/route-table.js';
 import { InvocationContext } from '../platform/azure-functions.js';
@@ -33,6 +34,8 @@ export interface LocalHostOptions {
   scheduleTimers?: boolean;
   /** Telemetry to the console as JSON lines. */
   consoleTelemetry?: boolean;
+  /** The fetch the sign-in providers' clients use (abuse tests put a tampering proxy here). */
+  identityFetch?: FetchLike;
 }
 
 export interface LocalHost {
@@ -68,7 +71,13 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
   const cosmos = await startEmbeddedCosmos(dataRegistry);
   const cleanups: (() => Promise<void> | void)[] = [() => cosmos.close()];
   try {
+    // Listen first: the app's own URL goes into its settings (sign-in callbacks) and into the stand-ins' client registrations.
+    const http = await startLocalHttpServer({ port: options.port ?? 7071 });
+    const url = http.url;
+    cleanups.unshift(() => http.close());
+
     const config = loadConfig({
+      API_PUBLIC_URL: url,
       PUBLIC_WEB_URL: 'http://localhost:3000',
       EMAIL_FROM: 'no-reply@opiq.example',
       // A fresh key each start: sessions of an earlier run stop working, which is what a developer expects.
@@ -92,7 +101,8 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     // SendGrid only when a key is configured; otherwise mail stays in the outbox at GET /_local/outbox.
     const email = config.SENDGRID_API_KEY ? await createSendGridSender(config.SENDGRID_API_KEY, config.EMAIL_FROM) : outbox;
     const db = createDatabase(cosmos.client, config.COSMOS_DATABASE, clock);
-    const services: Services = { config, clock, db, bus, email, telemetry };
+    const identityProviders = createProviders(config, options.identityFetch ?? fetch);
+    const services: Services = { config, clock, db, bus, email, telemetry, identityProviders };
     useServices(services);
 
     const queueFunctions = definitions.filter((d): d is QueueDefinition => d.kind === 'queue');
@@ -179,14 +189,11 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
       }
     };
 
-    const http = await startLocalHttpServer({
+    http.setApp({
       routes: new RouteTable(definitions.filter((d): d is HttpDefinition => d.kind === 'http')),
       localRoutes,
       maxBodyBytes: config.MAX_BODY_BYTES,
-      port: options.port ?? 7071,
     });
-    const url = http.url;
-    cleanups.unshift(() => http.close());
 
     return {
       url,

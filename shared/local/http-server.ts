@@ -9,22 +9,30 @@ import type { RouteTable } from '../http/route-table.js';
 /** A route the local host serves itself (outbox, dead letters, admin): never part of the app in Azure. */
 export type LocalRoute = (request: { method: string; path: string; body: unknown }) => Promise<{ status: number; body?: unknown } | undefined>;
 
-export interface LocalHttpServerOptions {
+export interface LocalApp {
   routes: RouteTable;
   localRoutes: LocalRoute;
   /** Bytes read from a request before giving up on it; the wrapper answers 413 past its own limit. */
   maxBodyBytes: number;
-  port: number;
-  host?: string;
+}
+
+export interface LocalHttpServer {
+  server: Server;
+  url: string;
+  /** Installs the app; until then every request gets 503 (the server listens first so its URL can go into the settings). */
+  setApp(app: LocalApp): void;
+  close(): Promise<void>;
 }
 
 /**
  * A thin node:http adapter over the same definitions the Functions host runs: `/api` prefix, host route precedence,
  * the library's own HttpRequest and InvocationContext, structured cookies serialised on the way out.
  */
-export async function startLocalHttpServer(options: LocalHttpServerOptions): Promise<{ server: Server; url: string; close(): Promise<void> }> {
+export async function startLocalHttpServer(options: { port: number; host?: string }): Promise<LocalHttpServer> {
+  let app: LocalApp | undefined;
   const server = createServer((req, res) => {
-    void handle(req, res, options).catch((error: unknown) => {
+    if (!app) return writeJson(res, 503, { error: { code: 'service_unavailable', message: 'Starting' } });
+    void handle(req, res, app).catch((error: unknown) => {
       // The wrapper already turns handler errors into envelopes; this is the adapter itself failing.
       console.error(JSON.stringify({ kind: 'local-host-error', errorType: error instanceof Error ? error.name : typeof error }));
       if (!res.headersSent) writeJson(res, 500, { error: { code: 'internal_error', message: 'Local host error' } });
@@ -41,6 +49,9 @@ export async function startLocalHttpServer(options: LocalHttpServerOptions): Pro
   return {
     server,
     url,
+    setApp: (installed) => {
+      app = installed;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeIdleConnections?.();
@@ -50,7 +61,7 @@ export async function startLocalHttpServer(options: LocalHttpServerOptions): Pro
   };
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, options: LocalHttpServerOptions): Promise<void> {
+async function handle(req: IncomingMessage, res: ServerResponse, options: LocalApp): Promise<void> {
   const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
   const method = (req.method ?? 'GET').toUpperCase();
   const body = await readLimited(req, options.maxBodyBytes + 1);

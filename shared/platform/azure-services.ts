@@ -1,5 +1,6 @@
 import { CosmosClient } from '@azure/cosmos';
 import { DefaultAzureCredential, ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
+import { createProviders } from '../auth/providers/index.js';
 import { createServiceBus } from './bus.js';
 import { systemClock } from './clock.js';
 import type { Config } from './config.js';
@@ -36,5 +37,6 @@ export async function createAzureServices(config: Config): Promise<Services> {
     email = new Outbox(config.EMAIL_FROM);
   }
 
-  return { config, clock: systemClock, db: createDatabase(cosmos, config.COSMOS_DATABASE, systemClock), bus, email, telemetry };
+  const db = createDatabase(cosmos, config.COSMOS_DATABASE, systemClock);
+  return { config, clock: systemClock, db, bus, email, telemetry, identityProviders: createProviders(config) };
 }

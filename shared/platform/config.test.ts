@@ -7,6 +7,7 @@ const valid = (): Record<string, string | undefined> => ({
   COSMOS_ENDPOINT: 'https://opiq-cosmos.documents.azure.com:443/',
   EMAIL_FROM: 'no-reply@opiq.example',
   PUBLIC_WEB_URL: 'https://opiq.example',
+  API_PUBLIC_URL: 'https://api.opiq.example',
   SESSION_SIGNING_KEYS: `k2026:${key(1)}, k2025:${key(2)}`,
   ServiceBusConnection__fullyQualifiedNamespace: 'opiq-sb.servicebus.windows.net',
 });

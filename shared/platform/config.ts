@@ -121,6 +121,49 @@ export const settingSpecs = {
     description: 'Largest accepted request body in bytes (default 262144).',
     example: '262144',
   },
+  API_PUBLIC_URL: {
+    schema: url,
+    where: 'parameter',
+    description: "This API's public base URL (without /api): sign-in providers redirect back to <API_PUBLIC_URL>/api/auth/<provider>/callback.",
+    example: 'http://localhost:7071',
+  },
+  AUTH_RETURN_PATHS: {
+    schema: z
+      .string()
+      .default('/')
+      .transform((v) => v.split(',').map((p) => p.trim()).filter(Boolean))
+      .pipe(z.array(z.string().regex(/^\/[A-Za-z0-9/_-]*$/, 'each entry must be a path like /shop'))),
+    where: 'parameter',
+    description: 'Comma-separated path prefixes of the web front end that sign-in may return to (default "/": any path on PUBLIC_WEB_URL).',
+    example: '/',
+  },
+  EDGE_COUNTRY_HEADER: {
+    schema: z.string().regex(/^[A-Za-z0-9-]+$/).optional(),
+    where: 'parameter',
+    description: 'Request header in which the edge (Front Door rule, CDN) passes the client country for the security log; unset = no country.',
+    example: '',
+  },
+  HARID_ISSUER: { schema: url.optional(), where: 'parameter', description: 'HarID OpenID issuer (https://harid.ee; test: https://test.harid.ee). HarID is on when issuer, client id and secret are set.', example: '' },
+  HARID_CLIENT_ID: { schema: optionalText, where: 'parameter', description: 'HarID client id.', example: '' },
+  MPASSID_ISSUER: { schema: url.optional(), where: 'parameter', description: 'MPASSid OpenID issuer (https://mpass-proxy.csc.fi; test: https://mpass-proxy-test.csc.fi).', example: '' },
+  MPASSID_CLIENT_ID: { schema: optionalText, where: 'parameter', description: 'MPASSid client id.', example: '' },
+  GOOGLE_ISSUER: { schema: url.default('https://accounts.google.com'), where: 'parameter', description: 'Google OpenID issuer.', example: '' },
+  GOOGLE_CLIENT_ID: { schema: optionalText, where: 'parameter', description: 'Google OAuth client id.', example: '' },
+  FACEBOOK_APP_ID: { schema: optionalText, where: 'parameter', description: 'Facebook app id.', example: '' },
+  FACEBOOK_DIALOG_URL: { schema: url.default('https://www.facebook.com/v19.0/dialog/oauth'), where: 'parameter', description: 'Facebook login dialog URL.', example: '' },
+  FACEBOOK_GRAPH_URL: { schema: url.default('https://graph.facebook.com/v19.0'), where: 'parameter', description: 'Facebook Graph API base URL.', example: '' },
+  EKOOL_AUTHORIZE_URL: { schema: url.default('https://login.ekool.eu/oauth/authorize'), where: 'parameter', description: 'eKool OAuth authorization endpoint.', example: '' },
+  EKOOL_TOKEN_URL: { schema: url.optional(), where: 'parameter', description: 'eKool OAuth token endpoint (given by eKool on registration).', example: '' },
+  EKOOL_USERINFO_URL: { schema: url.optional(), where: 'parameter', description: 'eKool user information endpoint (given by eKool on registration).', example: '' },
+  EKOOL_CLIENT_ID: { schema: optionalText, where: 'parameter', description: 'eKool client id.', example: '' },
+  STUUDIUM_API_URL: { schema: url.default('https://api.ope.ee/v1.1'), where: 'parameter', description: 'Stuudium API base (authenticate and authenticate/verify live under it).', example: '' },
+  STUUDIUM_CLIENT_ID: { schema: optionalText, where: 'parameter', description: 'Stuudium client id.', example: '' },
+  OIDC_ALLOW_HTTP: {
+    schema: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+    where: 'local',
+    description: 'Lets the OpenID client talk plain HTTP to the local stand-in providers. Never in Azure.',
+    example: 'false',
+  },
   MAKSEKESKUS_SECRET_KEY: {
     schema: optionalText,
     where: 'secret',
@@ -170,6 +213,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     !problems.some((p) => p.setting === 'APP_ENV' || p.setting === 'ServiceBusConnection__fullyQualifiedNamespace')
   )
     problems.push({ setting: 'ServiceBusConnection__fullyQualifiedNamespace', message: 'is required when APP_ENV is azure' });
+  if (out.APP_ENV === 'azure' && out.OIDC_ALLOW_HTTP === true)
+    problems.push({ setting: 'OIDC_ALLOW_HTTP', message: 'must not be true in Azure' });
   if (problems.length > 0) throw new ConfigError(problems);
   return out as Config;
 }

@@ -4,6 +4,8 @@ import type { Config } from './config.js';
 import type { Database } from './cosmos.js';
 import type { EmailSender } from './email.js';
 import type { Telemetry } from './telemetry.js';
+import type { ProviderId } from '../auth/identity.js';
+import type { SignInProvider } from '../auth/providers/types.js';
 
 /** Everything a handler may use from the outside world; handlers get it as an argument, never import adapters. */
 export interface Services {
@@ -13,6 +15,8 @@ export interface Services {
   bus: Bus;
   email: EmailSender;
   telemetry: Telemetry;
+  /** The sign-in providers whose settings are complete (AUTH-1). */
+  identityProviders: Map<ProviderId, SignInProvider>;
 }
 
 let pending: Promise<Services> | undefined;

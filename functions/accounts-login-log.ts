@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import type { LoginLogDoc } from '../shared/auth/security-log.js';
+import { defineHttp, ok } from '../shared/http/define-http.js';
+
+const entry = z.object({
+  at: z.string(),
+  event: z.string(),
+  method: z.string().optional(),
+  reason: z.string().optional(),
+  ip: z.string().optional(),
+  country: z.string().optional(),
+  browser: z.string().optional(),
+});
+
+export default defineHttp({
+  name: 'accounts-login-log',
+  route: 'me/login-log',
+  methods: ['GET'],
+  summary: "The signed-in user's own security log (AUTH-4): sign-ins, failures, sign-outs, password changes, newest first; kept 5 years.",
+  tags: ['auth'],
+  auth: 'session',
+  query: z.object({ continuation: z.string().max(4000).optional(), pageSize: z.coerce.number().int().min(1).max(100).optional() }),
+  output: z.object({ entries: z.array(entry), continuation: z.string().optional() }),
+  handler: async ({ principal, query, services }) => {
+    const page = await services.db.collection('accounts').query<LoginLogDoc>(principal.accountId, {
+      where: "c.type = 'login-log'",
+      orderBy: 'c.at DESC',
+      pageSize: query.pageSize ?? 50,
+      continuation: query.continuation,
+    });
+    return ok({
+      entries: page.items.map(({ at, event, method, reason, ip, country, browser }) => ({ at, event, method, reason, ip, country, browser })),
+      ...(page.continuation ? { continuation: page.continuation } : {}),
+    });
+  },
+});

@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import { clientInfo } from '../shared/auth/client-info.js';
+import { unlinkLogin } from '../shared/auth/identity.js';
+import { recordSecurityEvent } from '../shared/auth/security-log.js';
+import { defineHttp, noContent } from '../shared/http/define-http.js';
+
+export default defineHttp({
+  name: 'accounts-logins-unlink',
+  route: 'me/logins/{loginId}',
+  methods: ['DELETE'],
+  summary: 'Removes a way to sign in; the last one is refused with 409 last_login.',
+  tags: ['auth'],
+  auth: 'session',
+  params: z.object({ loginId: z.string().min(3).max(300) }),
+  handler: async ({ params, principal, services, request }) => {
+    await unlinkLogin(services, principal.accountId, params.loginId);
+    await recordSecurityEvent(services, {
+      name: 'login-unlinked',
+      accountId: principal.accountId,
+      method: params.loginId.split(':')[0],
+      client: clientInfo(request, services.config.EDGE_COUNTRY_HEADER),
+    });
+    return noContent();
+  },
+});

@@ -1,0 +1,18 @@
+import { z } from 'zod';
+import { clientInfo } from '../shared/auth/client-info.js';
+import { changePassword } from '../shared/auth/password-flows.js';
+import { defineHttp, ok } from '../shared/http/define-http.js';
+
+export default defineHttp({
+  name: 'accounts-password-change',
+  route: 'me/password',
+  methods: ['POST'],
+  summary: "Changes the signed-in user's password; their other sessions end and they are told by e-mail.",
+  tags: ['auth'],
+  auth: 'session',
+  body: z.strictObject({ currentPassword: z.string().min(1).max(1000), newPassword: z.string().max(1000) }),
+  handler: async ({ body, services, principal, request }) => {
+    await changePassword(services, principal, body, clientInfo(request, services.config.EDGE_COUNTRY_HEADER));
+    return ok({ status: 'password_changed' });
+  },
+});

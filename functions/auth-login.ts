@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { beginSignIn, knownProvider, providerOrThrow, providerParam } from '../shared/auth/sign-in.js';
+import { defineHttp } from '../shared/http/define-http.js';
+import { HttpError } from '../shared/http/errors.js';
+
+/** Starts sign-in with an external account (AUTH-1): redirects the browser to the provider. */
+export default defineHttp({
+  name: 'auth-login',
+  route: 'auth/{provider}/login',
+  methods: ['GET'],
+  summary:
+    'Redirects to the sign-in provider (harid, ekool, stuudium, mpassid, google, facebook). returnTo: a path on the web front end. link=true links the login to the signed-in account. school: the Stuudium school subdomain.',
+  tags: ['auth'],
+  auth: 'public',
+  params: providerParam,
+  query: z.object({
+    returnTo: z.string().max(500).optional(),
+    link: z.enum(['true', 'false']).optional(),
+    loginHint: z.string().max(200).optional(),
+    school: z.string().regex(/^[a-z0-9-]{1,63}$/).optional(),
+  }),
+  handler: async ({ params, query, services, language, principal }) => {
+    const provider = providerOrThrow(services, knownProvider(params.provider));
+    if (provider.id === 'stuudium' && !query.school) throw new HttpError(400, 'school_required');
+    return beginSignIn(services, provider, {
+      returnTo: query.returnTo,
+      link: query.link === 'true',
+      loginHint: query.loginHint,
+      school: query.school,
+      language,
+      principal,
+    });
+  },
+});

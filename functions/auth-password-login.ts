@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import { clientInfo } from '../shared/auth/client-info.js';
+import { passwordSignIn } from '../shared/auth/password-flows.js';
+import { deliverSession } from '../shared/auth/sessions.js';
+import { defineHttp, ok } from '../shared/http/define-http.js';
+
+export default defineHttp({
+  name: 'auth-password-login',
+  route: 'auth/password/login',
+  methods: ['POST'],
+  summary:
+    'Signs in with e-mail and password (AUTH-2). Sets the session cookies, or with `x-session-delivery: body` returns bearer tokens. 401 for any wrong e-mail or password; 429 with Retry-After when throttled.',
+  tags: ['auth'],
+  auth: 'public',
+  body: z.strictObject({ email: z.string().trim().min(3).max(254), password: z.string().min(1).max(1000) }),
+  handler: async ({ body, services, request }) => {
+    const session = await passwordSignIn(services, body, clientInfo(request, services.config.EDGE_COUNTRY_HEADER));
+    const delivered = deliverSession(session, request.headers.get('x-session-delivery') === 'body', { accountId: session.accountId });
+    return ok(delivered.body, { cookies: delivered.cookies });
+  },
+});

@@ -1,0 +1,19 @@
+import { z } from 'zod';
+import { clientInfo } from '../shared/auth/client-info.js';
+import { requestPasswordReset } from '../shared/auth/password-flows.js';
+import { defineHttp } from '../shared/http/define-http.js';
+
+export default defineHttp({
+  name: 'auth-password-reset-request',
+  route: 'auth/password/reset-request',
+  methods: ['POST'],
+  summary: 'E-mails a single-use password reset link (valid one hour) if the address has a password login. Always 202.',
+  tags: ['auth'],
+  auth: 'public',
+  body: z.strictObject({ email: z.string().trim().min(3).max(254) }),
+  successStatus: 202,
+  handler: async ({ body, services, request }) => {
+    await requestPasswordReset(services, body, clientInfo(request, services.config.EDGE_COUNTRY_HEADER));
+    return { status: 202, body: { status: 'sent_if_known' } };
+  },
+});

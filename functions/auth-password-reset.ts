@@ -1,0 +1,18 @@
+import { z } from 'zod';
+import { clientInfo } from '../shared/auth/client-info.js';
+import { resetPassword } from '../shared/auth/password-flows.js';
+import { defineHttp, ok } from '../shared/http/define-http.js';
+
+export default defineHttp({
+  name: 'auth-password-reset',
+  route: 'auth/password/reset',
+  methods: ['POST'],
+  summary: 'Sets a new password with the reset token; every session of the account ends.',
+  tags: ['auth'],
+  auth: 'public',
+  body: z.strictObject({ token: z.string().min(20).max(200), password: z.string().max(1000) }),
+  handler: async ({ body, services, request }) => {
+    await resetPassword(services, body, clientInfo(request, services.config.EDGE_COUNTRY_HEADER));
+    return ok({ status: 'password_set' });
+  },
+});

@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import { clientInfo } from '../shared/auth/client-info.js';
+import { signUp } from '../shared/auth/password-flows.js';
+import { defineHttp } from '../shared/http/define-http.js';
+
+export default defineHttp({
+  name: 'auth-password-signup',
+  route: 'auth/password/signup',
+  methods: ['POST'],
+  summary: 'Creates an account with e-mail and password (AUTH-2) and e-mails a verification link. The same 202 whether or not the address is taken.',
+  tags: ['auth'],
+  auth: 'public',
+  body: z.strictObject({
+    email: z.email().max(254),
+    password: z.string().max(1000),
+    firstName: z.string().trim().min(1).max(100),
+    lastName: z.string().trim().min(1).max(100),
+    language: z.enum(['et', 'fi', 'en']).optional(),
+  }),
+  successStatus: 202,
+  handler: async ({ body, services, language, request }) => {
+    await signUp(services, { ...body, language: body.language ?? language }, clientInfo(request, services.config.EDGE_COUNTRY_HEADER));
+    return { status: 202, body: { status: 'verification_sent' } };
+  },
+});

@@ -1,0 +1,17 @@
+import { z } from 'zod';
+import { verifyEmail } from '../shared/auth/password-flows.js';
+import { defineHttp, ok } from '../shared/http/define-http.js';
+
+export default defineHttp({
+  name: 'auth-password-verify',
+  route: 'auth/password/verify',
+  methods: ['POST'],
+  summary: 'Confirms an e-mail address with the single-use token from the verification e-mail.',
+  tags: ['auth'],
+  auth: 'public',
+  body: z.strictObject({ token: z.string().min(20).max(200) }),
+  handler: async ({ body, services }) => {
+    await verifyEmail(services, body.token);
+    return ok({ status: 'verified' });
+  },
+});

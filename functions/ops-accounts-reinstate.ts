@@ -1,0 +1,19 @@
+import { z } from 'zod';
+import { clientInfo } from '../shared/auth/client-info.js';
+import { assertStaff, liftSuspension } from '../shared/auth/suspension.js';
+import { defineHttp, ok } from '../shared/http/define-http.js';
+
+export default defineHttp({
+  name: 'ops-accounts-reinstate',
+  route: 'ops/accounts/{accountId}/reinstate',
+  methods: ['POST'],
+  summary: 'Operator staff lift a suspension once it is cleared; the user signs in again.',
+  tags: ['operations'],
+  auth: 'session',
+  params: z.object({ accountId: z.string().min(3).max(100) }),
+  handler: async ({ params, principal, services, request }) => {
+    await assertStaff(services, principal.accountId);
+    await liftSuspension(services, { accountId: params.accountId, by: principal.accountId }, clientInfo(request, services.config.EDGE_COUNTRY_HEADER));
+    return ok({ status: 'active' });
+  },
+});

@@ -1,0 +1,139 @@
+import type { Config } from '../../platform/config.js';
+import type { ProviderId } from '../identity.js';
+import { fromHarIdClaim } from '../personal-code.js';
+import { createEkoolProvider, createFacebookProvider, createStuudiumProvider } from './oauth.js';
+import { claimString as str, createOidcProvider } from './oidc.js';
+import { SignInError, type FetchLike, type SignInProvider } from './types.js';
+
+export * from './types.js';
+
+/**
+ * The providers whose settings are complete; a provider without configuration is switched off (its routes answer
+ * 404 provider_disabled). Built once per process and configuration.
+ */
+export function createProviders(config: Config, fetchImpl: FetchLike = fetch): Map<ProviderId, SignInProvider> {
+  const providers = new Map<ProviderId, SignInProvider>();
+  const allowHttp = config.OIDC_ALLOW_HTTP;
+
+  if (config.HARID_ISSUER && config.HARID_CLIENT_ID && config.HARID_CLIENT_SECRET)
+    providers.set(
+      'harid',
+      createOidcProvider({
+        id: 'harid',
+        issuer: config.HARID_ISSUER,
+        clientId: config.HARID_CLIENT_ID,
+        clientSecret: config.HARID_CLIENT_SECRET,
+        scope: 'openid profile email personal_code',
+        allowHttp,
+        fetch: fetchImpl,
+        // HarID's id_token is minimal; names and the personal code come from userinfo. School roles are not taken
+        // from HarID (not reliable since 2023): schools manage them.
+        map: (claims, info) => {
+          const rawCode = str(info.personal_code);
+          const personalCode = rawCode ? fromHarIdClaim(rawCode) : undefined;
+          if (rawCode && !personalCode && rawCode.startsWith('EE:EID:')) throw new SignInError('invalid_personal_code');
+          return {
+            subject: claims.sub,
+            ...(str(info.given_name) ? { givenName: str(info.given_name) } : {}),
+            ...(str(info.family_name) ? { familyName: str(info.family_name) } : {}),
+            ...(str(info.email) ? { email: str(info.email) } : {}),
+            emailVerified: info.email_verified === true,
+            ...(personalCode ? { personalCode } : {}),
+            personalCodeTrusted: true,
+            language: 'et',
+            country: 'EE',
+          };
+        },
+      }),
+    );
+
+  if (config.MPASSID_ISSUER && config.MPASSID_CLIENT_ID && config.MPASSID_CLIENT_SECRET)
+    providers.set(
+      'mpassid',
+      createOidcProvider({
+        id: 'mpassid',
+        issuer: config.MPASSID_ISSUER,
+        clientId: config.MPASSID_CLIENT_ID,
+        clientSecret: config.MPASSID_CLIENT_SECRET,
+        scope: 'openid profile',
+        allowHttp,
+        fetch: fetchImpl,
+        // MPASSid keeps SAML attribute names as claims; no e-mail and no henkilötunnus are released to services.
+        map: (claims, info) => {
+          const all = { ...claims, ...info } as Record<string, unknown>;
+          return {
+            subject: str(all['urn:mpass.id:uid']) ?? claims.sub,
+            ...(str(all['urn:oid:2.5.4.42']) ? { givenName: str(all['urn:oid:2.5.4.42']) } : {}),
+            ...(str(all['urn:oid:2.5.4.4']) ? { familyName: str(all['urn:oid:2.5.4.4']) } : {}),
+            emailVerified: false,
+            personalCodeTrusted: false,
+            language: 'fi',
+            country: 'FI',
+          };
+        },
+      }),
+    );
+
+  if (config.GOOGLE_CLIENT_ID && config.GOOGLE_CLIENT_SECRET)
+    providers.set(
+      'google',
+      createOidcProvider({
+        id: 'google',
+        issuer: config.GOOGLE_ISSUER,
+        clientId: config.GOOGLE_CLIENT_ID,
+        clientSecret: config.GOOGLE_CLIENT_SECRET,
+        scope: 'openid email profile',
+        allowHttp,
+        fetch: fetchImpl,
+        map: (claims, info) => {
+          const all = { ...claims, ...info } as Record<string, unknown>;
+          return {
+            subject: claims.sub,
+            ...(str(all.given_name) ? { givenName: str(all.given_name) } : {}),
+            ...(str(all.family_name) ? { familyName: str(all.family_name) } : {}),
+            ...(str(all.email) ? { email: str(all.email) } : {}),
+            emailVerified: all.email_verified === true,
+            personalCodeTrusted: false,
+          };
+        },
+      }),
+    );
+
+  if (config.FACEBOOK_APP_ID && config.FACEBOOK_APP_SECRET)
+    providers.set(
+      'facebook',
+      createFacebookProvider({
+        appId: config.FACEBOOK_APP_ID,
+        appSecret: config.FACEBOOK_APP_SECRET,
+        dialogUrl: config.FACEBOOK_DIALOG_URL,
+        graphUrl: config.FACEBOOK_GRAPH_URL,
+        fetch: fetchImpl,
+      }),
+    );
+
+  if (config.EKOOL_CLIENT_ID && config.EKOOL_CLIENT_SECRET && config.EKOOL_TOKEN_URL && config.EKOOL_USERINFO_URL)
+    providers.set(
+      'ekool',
+      createEkoolProvider({
+        clientId: config.EKOOL_CLIENT_ID,
+        clientSecret: config.EKOOL_CLIENT_SECRET,
+        authorizeUrl: config.EKOOL_AUTHORIZE_URL,
+        tokenUrl: config.EKOOL_TOKEN_URL,
+        userinfoUrl: config.EKOOL_USERINFO_URL,
+        fetch: fetchImpl,
+      }),
+    );
+
+  if (config.STUUDIUM_CLIENT_ID && config.STUUDIUM_CLIENT_SECRET)
+    providers.set(
+      'stuudium',
+      createStuudiumProvider({
+        clientId: config.STUUDIUM_CLIENT_ID,
+        clientSecret: config.STUUDIUM_CLIENT_SECRET,
+        apiUrl: config.STUUDIUM_API_URL,
+        fetch: fetchImpl,
+      }),
+    );
+
+  return providers;
+}

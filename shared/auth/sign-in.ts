@@ -1,0 +1,118 @@
+import type { Cookie, HttpRequest } from '@azure/functions';
+import { parse as parseCookies } from 'cookie';
+import * as oidc from 'openid-client';
+import type { AccountDoc } from '../accounts/model.js';
+import { HttpError } from '../http/errors.js';
+import type { HttpResult, Principal } from '../http/define-http.js';
+import type { Language } from '../http/i18n.js';
+import type { Services } from '../platform/services.js';
+import { clientInfo } from './client-info.js';
+import { clearedFlowCookie, flowCookieName, openFlow, sealFlow, type SignInFlow } from './flow-state.js';
+import { z } from 'zod';
+import { providerIds, resolveSignIn, type ProviderId } from './identity.js';
+import { SignInError, type SignInFailure, type SignInProvider } from './providers/types.js';
+import { recordSecurityEvent } from './security-log.js';
+import { createSession, sessionCookies } from './sessions.js';
+
+export function callbackUrl(services: Pick<Services, 'config'>, provider: ProviderId): string {
+  return `${services.config.API_PUBLIC_URL.replace(/\/$/, '')}/api/auth/${provider}/callback`;
+}
+
+/**
+ * Where sign-in may send the browser afterwards: a path on our own front end under an allowed prefix. Absolute
+ * URLs, protocol-relative `//host` and backslash tricks are refused (open redirects).
+ */
+export function checkReturnPath(returnTo: string | undefined, allowedPrefixes: readonly string[]): string {
+  const path = returnTo ?? '/';
+  const safe = /^\/(?![/\\])[A-Za-z0-9\-._~/?=&%]*$/.test(path) && !path.includes('..');
+  const pathname = path.split('?')[0]!;
+  const allowed = allowedPrefixes.some((prefix) => prefix === '/' || pathname === prefix || pathname.startsWith(`${prefix.replace(/\/$/, '')}/`));
+  if (!safe || !allowed) throw new HttpError(400, 'invalid_return_path');
+  return path;
+}
+
+export const providerParam = z.object({ provider: z.string().max(40) });
+
+/** 404 for a provider we do not know at all; providerOrThrow adds 404 provider_disabled for one not configured. */
+export function knownProvider(value: string): ProviderId {
+  const id = value.toLowerCase();
+  if (!(providerIds as readonly string[]).includes(id)) throw new HttpError(404, 'unknown_provider');
+  return id as ProviderId;
+}
+
+export function providerOrThrow(services: Services, id: ProviderId): SignInProvider {
+  const provider = services.identityProviders.get(id);
+  if (!provider) throw new HttpError(404, 'provider_disabled', { provider: id });
+  return provider;
+}
+
+export async function beginSignIn(
+  services: Services,
+  provider: SignInProvider,
+  input: { returnTo?: string; link: boolean; loginHint?: string; school?: string; language: Language; principal?: Principal },
+): Promise<HttpResult> {
+  if (input.link && !input.principal) throw new HttpError(401, 'unauthenticated');
+  const flow: SignInFlow = {
+    provider: provider.id,
+    state: oidc.randomState(),
+    nonce: oidc.randomNonce(),
+    codeVerifier: oidc.randomPKCECodeVerifier(),
+    redirectUri: callbackUrl(services, provider.id),
+    returnTo: checkReturnPath(input.returnTo, services.config.AUTH_RETURN_PATHS),
+    language: input.language,
+    ...(input.school ? { school: input.school } : {}),
+    ...(input.link && input.principal ? { linkAccountId: input.principal.accountId } : {}),
+  };
+  let location: URL;
+  try {
+    location = await provider.authorizationUrl(flow, input.loginHint);
+  } catch (error) {
+    if (error instanceof SignInError) throw new HttpError(503, 'service_unavailable');
+    throw error;
+  }
+  return { status: 302, headers: { location: location.toString() }, cookies: [await sealFlow(flow, services.config.SESSION_SIGNING_KEYS, services.clock.now())] };
+}
+
+/**
+ * The provider's redirect back. Never answers with an error page: the browser is sent to the front end, signed in,
+ * or to its sign-in page with an error code. Every outcome is in the security log.
+ */
+export async function finishSignIn(services: Services, providerId: ProviderId, request: HttpRequest, principal: Principal | undefined): Promise<HttpResult> {
+  const provider = providerOrThrow(services, providerId);
+  const client = clientInfo(request, services.config.EDGE_COUNTRY_HEADER);
+  const cookies: Cookie[] = [clearedFlowCookie(providerId)];
+  const web = services.config.PUBLIC_WEB_URL.replace(/\/$/, '');
+  let accountId: string | undefined;
+
+  const fail = async (failure: SignInFailure): Promise<HttpResult> => {
+    await recordSecurityEvent(services, { name: 'sign-in-failed', accountId, method: providerId, reason: failure, client });
+    const location = new URL(`${web}/sign-in`);
+    location.searchParams.set('error', failure);
+    location.searchParams.set('provider', providerId);
+    return { status: 303, headers: { location: location.toString() }, cookies };
+  };
+
+  const raw = parseCookies(request.headers.get('cookie') ?? '')[flowCookieName(providerId)];
+  const flow = raw ? await openFlow(raw, services.config.SESSION_SIGNING_KEYS, services.clock.now()) : undefined;
+  if (!flow || flow.provider !== providerId) return fail('flow_expired');
+
+  try {
+    const identity = await provider.completeSignIn(new URL(request.url), flow);
+    if (flow.linkAccountId && principal?.accountId !== flow.linkAccountId) return fail('link_requires_session');
+    const resolution = await resolveSignIn(services, identity, flow.linkAccountId);
+    accountId = resolution.accountId;
+    const account = await services.db.collection('accounts').read<AccountDoc>(accountId, accountId);
+    if (!account || account.status === 'closed') return fail('token_rejected');
+    if (account.status === 'suspended') return fail('account_suspended');
+
+    if (resolution.outcome === 'linked') await recordSecurityEvent(services, { name: 'login-linked', accountId, method: providerId, reason: resolution.via, client });
+    const session = await createSession(services, { accountId, method: providerId, ...(client.browser ? { browser: client.browser } : {}) });
+    await recordSecurityEvent(services, { name: 'sign-in', accountId, method: providerId, client });
+    cookies.push(...sessionCookies(session));
+    return { status: 303, headers: { location: `${web}${flow.returnTo}` }, cookies };
+  } catch (error) {
+    if (error instanceof SignInError) return fail(error.failure);
+    if (error instanceof HttpError && error.code === 'login_linked_elsewhere') return fail('login_linked_elsewhere');
+    throw error;
+  }
+}
