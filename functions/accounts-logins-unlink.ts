@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { clientInfo } from '../shared/auth/client-info.js';
+import { requestClient } from '../shared/auth/client-info.js';
 import { unlinkLogin } from '../shared/auth/identity.js';
 import { recordSecurityEvent } from '../shared/auth/security-log.js';
 import { defineHttp, noContent } from '../shared/http/define-http.js';
@@ -18,7 +18,7 @@ export default defineHttp({
       name: 'login-unlinked',
       accountId: principal.accountId,
       method: params.loginId.split(':')[0],
-      client: clientInfo(request, services.config.EDGE_COUNTRY_HEADER),
+      client: requestClient(request, services.config),
     });
     return noContent();
   },

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { clientInfo } from '../shared/auth/client-info.js';
+import { requestClient } from '../shared/auth/client-info.js';
 import { changePassword } from '../shared/auth/password-flows.js';
 import { defineHttp, ok } from '../shared/http/define-http.js';
 
@@ -12,7 +12,7 @@ export default defineHttp({
   auth: 'session',
   body: z.strictObject({ currentPassword: z.string().min(1).max(1000), newPassword: z.string().max(1000) }),
   handler: async ({ body, services, principal, request }) => {
-    await changePassword(services, principal, body, clientInfo(request, services.config.EDGE_COUNTRY_HEADER));
+    await changePassword(services, principal, body, requestClient(request, services.config));
     return ok({ status: 'password_changed' });
   },
 });

@@ -1,4 +1,4 @@
-import { clientInfo } from '../shared/auth/client-info.js';
+import { requestClient } from '../shared/auth/client-info.js';
 import { recordSecurityEvent } from '../shared/auth/security-log.js';
 import { clearedSessionCookies, revokeSession } from '../shared/auth/sessions.js';
 import { defineHttp, noContent } from '../shared/http/define-http.js';
@@ -12,7 +12,7 @@ export default defineHttp({
   auth: 'session',
   handler: async ({ principal, services, request }) => {
     await revokeSession(services, principal.accountId, principal.sessionId, 'sign-out');
-    await recordSecurityEvent(services, { name: 'sign-out', accountId: principal.accountId, client: clientInfo(request, services.config.EDGE_COUNTRY_HEADER) });
+    await recordSecurityEvent(services, { name: 'sign-out', accountId: principal.accountId, client: requestClient(request, services.config) });
     return noContent({ cookies: clearedSessionCookies() });
   },
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { clientInfo } from '../shared/auth/client-info.js';
+import { requestClient } from '../shared/auth/client-info.js';
 import { passwordSignIn } from '../shared/auth/password-flows.js';
 import { deliverSession } from '../shared/auth/sessions.js';
 import { defineHttp, ok } from '../shared/http/define-http.js';
@@ -14,7 +14,7 @@ export default defineHttp({
   auth: 'public',
   body: z.strictObject({ email: z.string().trim().min(3).max(254), password: z.string().min(1).max(1000) }),
   handler: async ({ body, services, request }) => {
-    const session = await passwordSignIn(services, body, clientInfo(request, services.config.EDGE_COUNTRY_HEADER));
+    const session = await passwordSignIn(services, body, requestClient(request, services.config));
     const delivered = deliverSession(session, request.headers.get('x-session-delivery') === 'body', { accountId: session.accountId });
     return ok(delivered.body, { cookies: delivered.cookies });
   },

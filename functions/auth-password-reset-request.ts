@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { clientInfo } from '../shared/auth/client-info.js';
+import { requestClient } from '../shared/auth/client-info.js';
 import { requestPasswordReset } from '../shared/auth/password-flows.js';
 import { defineHttp } from '../shared/http/define-http.js';
 
@@ -13,7 +13,7 @@ export default defineHttp({
   body: z.strictObject({ email: z.string().trim().min(3).max(254) }),
   successStatus: 202,
   handler: async ({ body, services, request }) => {
-    await requestPasswordReset(services, body, clientInfo(request, services.config.EDGE_COUNTRY_HEADER));
+    await requestPasswordReset(services, body, requestClient(request, services.config));
     return { status: 202, body: { status: 'sent_if_known' } };
   },
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { clientInfo } from '../shared/auth/client-info.js';
+import { requestClient } from '../shared/auth/client-info.js';
 import { resetPassword } from '../shared/auth/password-flows.js';
 import { defineHttp, ok } from '../shared/http/define-http.js';
 
@@ -12,7 +12,7 @@ export default defineHttp({
   auth: 'public',
   body: z.strictObject({ token: z.string().min(20).max(200), password: z.string().max(1000) }),
   handler: async ({ body, services, request }) => {
-    await resetPassword(services, body, clientInfo(request, services.config.EDGE_COUNTRY_HEADER));
+    await resetPassword(services, body, requestClient(request, services.config));
     return ok({ status: 'password_set' });
   },
 });

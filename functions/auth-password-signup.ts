@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { clientInfo } from '../shared/auth/client-info.js';
+import { requestClient } from '../shared/auth/client-info.js';
 import { signUp } from '../shared/auth/password-flows.js';
 import { defineHttp } from '../shared/http/define-http.js';
 
@@ -19,7 +19,7 @@ export default defineHttp({
   }),
   successStatus: 202,
   handler: async ({ body, services, language, request }) => {
-    await signUp(services, { ...body, language: body.language ?? language }, clientInfo(request, services.config.EDGE_COUNTRY_HEADER));
+    await signUp(services, { ...body, language: body.language ?? language }, requestClient(request, services.config));
     return { status: 202, body: { status: 'verification_sent' } };
   },
 });

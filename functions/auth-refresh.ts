@@ -1,6 +1,6 @@
 import { parse as parseCookies } from 'cookie';
 import { z } from 'zod';
-import { clientInfo } from '../shared/auth/client-info.js';
+import { requestClient } from '../shared/auth/client-info.js';
 import { recordSecurityEvent } from '../shared/auth/security-log.js';
 import { deliverSession, refreshSession, REFRESH_TOKEN_COOKIE } from '../shared/auth/sessions.js';
 import { defineHttp, ok } from '../shared/http/define-http.js';
@@ -25,7 +25,7 @@ export default defineHttp({
         name: 'refresh-reuse-detected',
         accountId: outcome.accountId,
         reason: 'session-revoked',
-        client: clientInfo(request, services.config.EDGE_COUNTRY_HEADER),
+        client: requestClient(request, services.config),
       });
       throw new HttpError(401, 'refresh_reused', {}, undefined, {});
     }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { clientInfo } from '../shared/auth/client-info.js';
+import { requestClient } from '../shared/auth/client-info.js';
 import { assertStaff, liftSuspension } from '../shared/auth/suspension.js';
 import { defineHttp, ok } from '../shared/http/define-http.js';
 
@@ -13,7 +13,7 @@ export default defineHttp({
   params: z.object({ accountId: z.string().min(3).max(100) }),
   handler: async ({ params, principal, services, request }) => {
     await assertStaff(services, principal.accountId);
-    await liftSuspension(services, { accountId: params.accountId, by: principal.accountId }, clientInfo(request, services.config.EDGE_COUNTRY_HEADER));
+    await liftSuspension(services, { accountId: params.accountId, by: principal.accountId }, requestClient(request, services.config));
     return ok({ status: 'active' });
   },
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { clientInfo } from '../shared/auth/client-info.js';
+import { requestClient } from '../shared/auth/client-info.js';
 import { assertStaff, suspendAccount } from '../shared/auth/suspension.js';
 import { defineHttp, ok } from '../shared/http/define-http.js';
 
@@ -22,7 +22,7 @@ export default defineHttp({
     const result = await suspendAccount(
       services,
       { accountId: params.accountId, by: principal.accountId, ...body },
-      clientInfo(request, services.config.EDGE_COUNTRY_HEADER),
+      requestClient(request, services.config),
     );
     return ok({ status: 'suspended', ...result });
   },

@@ -15,7 +15,8 @@ declare module 'vitest' {
 export default async function setup(project: TestProject) {
   const host = await startLocalHost({
     port: 0,
-    env: { SESSION_SIGNING_KEYS: TEST_SIGNING_KEYS, MAX_BODY_BYTES: '65536' },
+    // Two hops: the tests' own X-Forwarded-For stands for the client address, so IP throttling can be tested per test.
+    env: { SESSION_SIGNING_KEYS: TEST_SIGNING_KEYS, MAX_BODY_BYTES: '65536', TRUSTED_PROXY_HOPS: '2' },
     sweepIntervalMs: 0,
     redeliveryDelayMs: 5,
   });

@@ -8,12 +8,14 @@ export interface ClientInfo {
 }
 
 /**
- * The client's address is the first entry of X-Forwarded-For, which the Azure front ends set; the country comes from
+ * The client's address comes from X-Forwarded-For as appended by our own front ends; the country comes from
  * the edge's header when one is configured and present. The browser is summarised (family, major version, OS)
  * rather than kept as the full user-agent string, which would be a fingerprint.
  */
-export function clientInfo(request: HttpRequest, countryHeader: string | undefined): ClientInfo {
-  const forwarded = request.headers.get('x-forwarded-for')?.split(',')[0]?.trim();
+export function clientInfo(request: HttpRequest, countryHeader: string | undefined, trustedProxyHops = 1): ClientInfo {
+  const chain = (request.headers.get('x-forwarded-for') ?? '').split(',').map((e) => e.trim()).filter(Boolean);
+  // Each trusted proxy appends the address it saw; anything to the left of those could be made up by the client.
+  const forwarded = chain[chain.length - trustedProxyHops];
   const ip = forwarded ? stripPort(forwarded) : undefined;
   const country = countryHeader ? request.headers.get(countryHeader)?.trim().toUpperCase() : undefined;
   const userAgent = request.headers.get('user-agent') ?? undefined;
@@ -54,4 +56,9 @@ export function summariseUserAgent(userAgent: string): string {
   if (!browser) return `other (${system})`;
   const version = browser[1].exec(userAgent)?.[1];
   return `${browser[0]} ${version ?? ''} (${system})`.replace('  ', ' ');
+}
+
+/** clientInfo with the app's settings. */
+export function requestClient(request: HttpRequest, config: { EDGE_COUNTRY_HEADER?: string; TRUSTED_PROXY_HOPS: number }): ClientInfo {
+  return clientInfo(request, config.EDGE_COUNTRY_HEADER, config.TRUSTED_PROXY_HOPS);
 }

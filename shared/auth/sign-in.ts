@@ -6,7 +6,7 @@ import { HttpError } from '../http/errors.js';
 import type { HttpResult, Principal } from '../http/define-http.js';
 import type { Language } from '../http/i18n.js';
 import type { Services } from '../platform/services.js';
-import { clientInfo } from './client-info.js';
+import { requestClient } from './client-info.js';
 import { clearedFlowCookie, flowCookieName, openFlow, sealFlow, type SignInFlow } from './flow-state.js';
 import { z } from 'zod';
 import { providerIds, resolveSignIn, type ProviderId } from './identity.js';
@@ -79,7 +79,7 @@ export async function beginSignIn(
  */
 export async function finishSignIn(services: Services, providerId: ProviderId, request: HttpRequest, principal: Principal | undefined): Promise<HttpResult> {
   const provider = providerOrThrow(services, providerId);
-  const client = clientInfo(request, services.config.EDGE_COUNTRY_HEADER);
+  const client = requestClient(request, services.config);
   const cookies: Cookie[] = [clearedFlowCookie(providerId)];
   const web = services.config.PUBLIC_WEB_URL.replace(/\/$/, '');
   let accountId: string | undefined;

@@ -12,8 +12,9 @@ import { createSendGridSender, Outbox } from '../platform/email.js';
 import { queueSpecs, type QueueName } from '../platform/queues.js';
 import { useServices, type Services } from '../platform/services.js';
 import { ConsoleTelemetry, MemoryTelemetry, safeErrorSummary, TeeTelemetry, type Telemetry } from '../platform/telemetry.js';
-import { dataRegistry } from '../privacy/registry.js';
+import { dataRegistry, type ContainerName } from '../privacy/registry.js';
 import { LocalBus } from './bus.js';
+import { startIdentityStandIns, type IdentityStandIns } from './identity/index.js';
 import { startEmbeddedCosmos, type EmbeddedCosmos } from './cosmos-server.js';
 import { startLocalHttpServer, type LocalRoute } from './http-server.js';
 import { seedDemoData } from './seed.js';
@@ -36,6 +37,8 @@ export interface LocalHostOptions {
   consoleTelemetry?: boolean;
   /** The fetch the sign-in providers' clients use (abuse tests put a tampering proxy here). */
   identityFetch?: FetchLike;
+  /** Start the local stand-ins of HarID, MPASSid, Google, Facebook, eKool and Stuudium (default true). */
+  identityStandIns?: boolean;
 }
 
 export interface LocalHost {
@@ -49,6 +52,8 @@ export interface LocalHost {
   sweeper: TtlSweeper;
   timers: LocalTimers;
   cosmos: EmbeddedCosmos;
+  /** The sign-in providers' stand-ins, when started. */
+  identity?: IdentityStandIns;
   seededDocuments: number;
   /** Delivers a message to a queue function through the bus, as Service Bus would. */
   deliver(functionName: string, body: unknown, messageId?: string): Promise<void>;
@@ -76,7 +81,12 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     const url = http.url;
     cleanups.unshift(() => http.close());
 
+    // The six sign-in providers' stand-ins, registered with this host's callback URLs (real settings win over them).
+    const standIns = options.identityStandIns === false ? undefined : await startStandIns(url);
+    if (standIns) cleanups.unshift(() => standIns.handle.close());
+
     const config = loadConfig({
+      ...standIns?.settings,
       API_PUBLIC_URL: url,
       PUBLIC_WEB_URL: 'http://localhost:3000',
       EMAIL_FROM: 'no-reply@opiq.example',
@@ -156,7 +166,16 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
         }
         return { status: 404, body: { error: { code: 'not_found', message: `No timer or queue function named ${name}` } } };
       }
+      const document = /^\/_local\/documents\/([a-z]+)\/([^/]+)\/([^/]+)$/.exec(path);
+      if (document && method === 'GET') {
+        const [, container, partitionKey, id] = document as unknown as [string, string, string, string];
+        if (!dataRegistry.containers.some((c) => c.name === container)) return { status: 404, body: { error: { code: 'not_found', message: 'No such container' } } };
+        const found = await db.collection(container as ContainerName).read(decodeURIComponent(id), decodeURIComponent(partitionKey));
+        return found ? { status: 200, body: found } : { status: 404, body: { error: { code: 'not_found', message: 'No such document' } } };
+      }
       switch (`${method} ${path}`) {
+        case 'GET /_local/telemetry':
+          return { status: 200, body: memory.records };
         case 'GET /':
           return { status: 200, body: localIndex(url) };
         case 'GET /_local/outbox':
@@ -206,6 +225,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
       sweeper,
       timers,
       cosmos,
+      ...(standIns ? { identity: standIns.handle } : {}),
       seededDocuments,
       deliver,
       async close() {
@@ -218,6 +238,41 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
   }
 }
 
+async function startStandIns(url: string): Promise<{ handle: IdentityStandIns; settings: Record<string, string> }> {
+  const providers = ['harid', 'mpassid', 'google', 'facebook', 'ekool', 'stuudium'] as const;
+  const clients = Object.fromEntries(
+    providers.map((p) => [p, { clientId: `opiq-local-${p}`, clientSecret: randomBytes(24).toString('base64url'), redirectUris: [`${url}/api/auth/${p}/callback`] }]),
+  ) as Record<(typeof providers)[number], { clientId: string; clientSecret: string; redirectUris: string[] }>;
+  const handle = await startIdentityStandIns({ clients });
+  return {
+    handle,
+    settings: {
+      OIDC_ALLOW_HTTP: 'true',
+      HARID_ISSUER: handle.harid.issuer,
+      HARID_CLIENT_ID: clients.harid.clientId,
+      HARID_CLIENT_SECRET: clients.harid.clientSecret,
+      MPASSID_ISSUER: handle.mpassid.issuer,
+      MPASSID_CLIENT_ID: clients.mpassid.clientId,
+      MPASSID_CLIENT_SECRET: clients.mpassid.clientSecret,
+      GOOGLE_ISSUER: handle.google.issuer,
+      GOOGLE_CLIENT_ID: clients.google.clientId,
+      GOOGLE_CLIENT_SECRET: clients.google.clientSecret,
+      FACEBOOK_APP_ID: clients.facebook.clientId,
+      FACEBOOK_APP_SECRET: clients.facebook.clientSecret,
+      FACEBOOK_DIALOG_URL: handle.facebook.dialogUrl,
+      FACEBOOK_GRAPH_URL: handle.facebook.graphUrl,
+      EKOOL_AUTHORIZE_URL: handle.ekool.authorizeUrl,
+      EKOOL_TOKEN_URL: handle.ekool.tokenUrl,
+      EKOOL_USERINFO_URL: handle.ekool.userinfoUrl,
+      EKOOL_CLIENT_ID: clients.ekool.clientId,
+      EKOOL_CLIENT_SECRET: clients.ekool.clientSecret,
+      STUUDIUM_API_URL: handle.stuudium.apiUrl,
+      STUUDIUM_CLIENT_ID: clients.stuudium.clientId,
+      STUUDIUM_CLIENT_SECRET: clients.stuudium.clientSecret,
+    },
+  };
+}
+
 function localIndex(url: string) {
   return {
     api: `${url}/api`,
@@ -228,6 +283,8 @@ function localIndex(url: string) {
       deadLetters: `GET ${url}/_local/dead-letters`,
       fireTimerOrQueue: `POST ${url}/admin/functions/{name} {"input": ..., "messageId"?: "..."}`,
       ttlSweep: `POST ${url}/_local/ttl-sweep`,
+      telemetry: `GET ${url}/_local/telemetry`,
+      document: `GET ${url}/_local/documents/{container}/{partitionKey}/{id}`,
       advanceClock: `POST ${url}/_local/clock {"advanceSeconds": n}`,
       demoToken: `POST ${url}/_local/tokens {"accountId": "acc-ee-student-mihkel"}`,
     },

@@ -92,6 +92,9 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: LocalA
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
   }
+  // As the platform's front end does: append the address the connection came from.
+  const peer = req.socket.remoteAddress?.replace(/^::ffff:/, '');
+  if (peer) headers['x-forwarded-for'] = headers['x-forwarded-for'] ? `${headers['x-forwarded-for']}, ${peer}` : peer;
   const request = new HttpRequest({
     method,
     url: url.toString(),

@@ -26,11 +26,17 @@ export const demo = {
     fiTeacher: 'acc-fi-teacher-aino',
     fiStudent: 'acc-fi-student-eero',
     privateUser: 'acc-private-peeter',
+    staff: 'acc-staff-sirje',
   },
+  /** Every demo account with an e-mail can also sign in with this password (AUTH-2). */
+  password: 'Opiq-demo-2026',
   publishers: { ee: 'pub-ee-naide', fi: 'pub-fi-esimerkki' },
 } as const;
 
 const at = '2026-08-15T08:00:00.000Z';
+
+/** scrypt hash of demo.password, computed once (hashing at every start would cost a second). */
+const DEMO_PASSWORD_HASH = 'scrypt$32768$8$1$b3BpcS1kZW1vLXNhbHQhIQ$sqIED1bJ6ak7dkwBKpWSJ7ZCYq8_UdiJSu00ltG2a7g';
 
 function account(id: string, fields: Omit<AccountDoc, 'id' | 'type' | 'accountId' | 'status' | 'createdAt' | 'updatedAt'>): AccountDoc {
   return { id, type: 'account', accountId: id, status: 'active', createdAt: at, updatedAt: at, ...fields } as AccountDoc;
@@ -48,7 +54,18 @@ export function demoDocuments(): { container: Parameters<Database['collection']>
     account(a.fiTeacher, { firstName: 'Aino', lastName: 'Virtanen', email: 'aino.virtanen@koivula.example', language: 'fi', country: 'FI', personalCode: { country: 'FI', code: '131052-308T' } }),
     account(a.fiStudent, { firstName: 'Eero', lastName: 'Korhonen', email: 'eero.korhonen@koivula.example', language: 'fi', country: 'FI', birthDate: '2012-05-02' }),
     account(a.privateUser, { firstName: 'Peeter', lastName: 'Pärn', email: 'peeter.parn@example.com', language: 'en', country: 'EE' }),
+    account(a.staff, { firstName: 'Sirje', lastName: 'Sepp', email: 'sirje.sepp@opiq.example', language: 'et', country: 'EE', staffRoles: ['support', 'security'] }),
   ];
+  // Password logins and personal-code index documents, as sign-up and verified sign-ins create them.
+  const logins: Doc[] = [];
+  for (const acc of accounts) {
+    if (acc.email) {
+      const id = `email:${acc.email}`;
+      acc.logins = [{ id, provider: 'password', linkedAt: at }];
+      logins.push({ id, type: 'login-index', accountId: acc.accountId, kind: 'password', email: acc.email, passwordHash: DEMO_PASSWORD_HASH, emailVerifiedAt: at, linkedAt: at });
+    }
+    if (acc.personalCode) logins.push({ id: `pcode:${acc.personalCode.country}:${acc.personalCode.code}`, type: 'login-index', accountId: acc.accountId, kind: 'personal-code', linkedAt: at });
+  }
 
   const s = demo.schools;
   const c = demo.classes;
@@ -96,6 +113,7 @@ export function demoDocuments(): { container: Parameters<Database['collection']>
 
   return [
     ...accounts.map((doc) => ({ container: 'accounts' as const, doc })),
+    ...logins.map((doc) => ({ container: 'logins' as const, doc })),
     ...[...schools, ...memberships].map((doc) => ({ container: 'schools' as const, doc })),
     ...catalog.map((doc) => ({ container: 'catalog' as const, doc })),
   ];

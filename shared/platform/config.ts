@@ -137,6 +137,13 @@ export const settingSpecs = {
     description: 'Comma-separated path prefixes of the web front end that sign-in may return to (default "/": any path on PUBLIC_WEB_URL).',
     example: '/',
   },
+  TRUSTED_PROXY_HOPS: {
+    schema: z.coerce.number().int().min(1).max(5).default(1),
+    where: 'parameter',
+    description:
+      'How many proxies in front of the app append to X-Forwarded-For (1: the Functions front end; 2: Front Door + front end). The client IP is the entry that many places from the right; entries further left are client-supplied and not trusted.',
+    example: '1',
+  },
   EDGE_COUNTRY_HEADER: {
     schema: z.string().regex(/^[A-Za-z0-9-]+$/).optional(),
     where: 'parameter',

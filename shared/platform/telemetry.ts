@@ -96,15 +96,23 @@ export class ConsoleTelemetry implements Telemetry {
 /** Collects telemetry in memory: tests read it to assert what was (and was not) sent. */
 export class MemoryTelemetry implements Telemetry {
   readonly records: { kind: string; name: string; properties: Record<string, string>; measurements?: Record<string, number> }[] = [];
+  /** Keeps the newest records only, so a long-running local host does not grow without bound. */
+  constructor(private readonly limit = 10_000) {}
+  private trim(): void {
+    if (this.records.length > this.limit) this.records.splice(0, this.records.length - this.limit);
+  }
   event(name: string, properties?: TelemetryProperties, measurements?: Record<string, number>): void {
     this.records.push({ kind: 'event', name, properties: scrubPersonalData(properties, isSecurityEvent(name)), measurements });
+    this.trim();
   }
   exception(error: unknown, properties?: TelemetryProperties): void {
     const summary = safeErrorSummary(error);
     this.records.push({ kind: 'exception', name: summary.errorType, properties: { ...scrubPersonalData(properties), ...summary } });
+    this.trim();
   }
   trace(message: string, properties?: TelemetryProperties): void {
     this.records.push({ kind: 'trace', name: message, properties: scrubPersonalData(properties) });
+    this.trim();
   }
   async flush(): Promise<void> {}
 }
