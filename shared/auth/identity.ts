@@ -39,8 +39,9 @@ export interface LoginIndexDoc extends Doc {
   emailVerifiedAt?: string;
 }
 
-export const externalLoginId = (provider: ProviderId, subject: string) => `${provider}:${subject}`;
-export const emailLoginId = (email: string) => `email:${normaliseEmail(email)}`;
+/** Cosmos ids may not contain / \\ ? #, which subjects and e-mail addresses can: they are percent-encoded. */
+export const externalLoginId = (provider: ProviderId, subject: string) => `${provider}:${encodeURIComponent(subject)}`;
+export const emailLoginId = (email: string) => `email:${encodeURIComponent(normaliseEmail(email))}`;
 export const personalCodeLoginId = (code: Pick<ParsedPersonalCode, 'country' | 'code'>) => `pcode:${code.country}:${code.code}`;
 export const normaliseEmail = (email: string) => email.trim().toLowerCase();
 

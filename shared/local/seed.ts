@@ -1,4 +1,5 @@
 import type { AccountDoc } from '../accounts/model.js';
+import { emailLoginId } from '../auth/identity.js';
 import type { Database, Doc } from '../platform/cosmos.js';
 
 /**
@@ -60,7 +61,7 @@ export function demoDocuments(): { container: Parameters<Database['collection']>
   const logins: Doc[] = [];
   for (const acc of accounts) {
     if (acc.email) {
-      const id = `email:${acc.email}`;
+      const id = emailLoginId(acc.email);
       acc.logins = [{ id, provider: 'password', linkedAt: at }];
       logins.push({ id, type: 'login-index', accountId: acc.accountId, kind: 'password', email: acc.email, passwordHash: DEMO_PASSWORD_HASH, emailVerifiedAt: at, linkedAt: at });
     }

@@ -212,7 +212,7 @@ export function createStuudiumProvider(options: { clientId: string; clientSecret
       return {
         provider: 'stuudium',
         // Stuudium ids are per school installation.
-        subject: `${flow.school}/${id}`,
+        subject: `${flow.school}:${id}`,
         ...(text(user.first_name) ? { givenName: text(user.first_name) } : {}),
         ...(text(user.last_name) ? { familyName: text(user.last_name) } : {}),
         ...(text(user.email) ? { email: text(user.email) } : {}),
