@@ -23,6 +23,20 @@ export interface ExternalIdentity {
   personalCodeTrusted: boolean;
   language?: 'et' | 'fi' | 'en';
   country?: 'EE' | 'FI';
+  /**
+   * School roles the provider asserts (HarID roles, MPASSid urn:mpass.id:role). Hints only: schools confirm roles
+   * (HarID's are not reliable since 2023), so they are never turned into rights directly.
+   */
+  schoolRoles?: AssertedSchoolRole[];
+  /** MPASSid's national learner id (urn:oid:1.3.6.1.4.1.16161.1.1.27), when the user is a learner. */
+  learnerId?: string;
+}
+
+export interface AssertedSchoolRole {
+  /** EHIS id (Estonia) or school code (Finland). */
+  schoolCode: string;
+  role: 'student' | 'teacher' | 'staff' | 'principal' | 'other';
+  className?: string;
 }
 
 /** The index documents of the `logins` container: one point read from a login to its account. */

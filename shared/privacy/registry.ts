@@ -68,7 +68,8 @@ const documentTypes: DocumentTypeSpec[] = [
     personalData: ['security-log', 'usage'],
     purpose: 'Security log the user can read and the operator can investigate misuse with (AUTH-4).',
     lawfulBasis: 'legitimate-interest',
-    retention: { kind: 'fixed', days: 5 * 365 + 1, requirement: 'RET-8' },
+    // 1827 days: five calendar years even when they hold two leap days.
+    retention: { kind: 'fixed', days: 5 * 365 + 2, requirement: 'RET-8' },
     subjectField: 'accountId',
     export: { omit: [] },
     // Kept for its 5 years even after erasure of the account: it is the evidence of who used the account (eKool practice).

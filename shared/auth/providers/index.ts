@@ -1,5 +1,5 @@
 import type { Config } from '../../platform/config.js';
-import type { ProviderId } from '../identity.js';
+import type { AssertedSchoolRole, ProviderId } from '../identity.js';
 import { fromHarIdClaim } from '../personal-code.js';
 import { createEkoolProvider, createFacebookProvider, createStuudiumProvider } from './oauth.js';
 import { claimString as str, createOidcProvider } from './oidc.js';
@@ -32,6 +32,7 @@ export function createProviders(config: Config, fetchImpl: FetchLike = fetch): M
           const rawCode = str(info.personal_code);
           const personalCode = rawCode ? fromHarIdClaim(rawCode) : undefined;
           if (rawCode && !personalCode && rawCode.startsWith('EE:EID:')) throw new SignInError('invalid_personal_code');
+          const schoolRoles = haridRoles(info.roles);
           return {
             subject: claims.sub,
             ...(str(info.given_name) ? { givenName: str(info.given_name) } : {}),
@@ -42,6 +43,7 @@ export function createProviders(config: Config, fetchImpl: FetchLike = fetch): M
             personalCodeTrusted: true,
             language: 'et',
             country: 'EE',
+            ...(schoolRoles.length ? { schoolRoles } : {}),
           };
         },
       }),
@@ -61,7 +63,11 @@ export function createProviders(config: Config, fetchImpl: FetchLike = fetch): M
         // MPASSid keeps SAML attribute names as claims; no e-mail and no henkilötunnus are released to services.
         map: (claims, info) => {
           const all = { ...claims, ...info } as Record<string, unknown>;
+          const schoolRoles = mpassRoles(all['urn:mpass.id:role']);
+          const learnerId = str(all['urn:oid:1.3.6.1.4.1.16161.1.1.27']);
           return {
+            ...(schoolRoles.length ? { schoolRoles } : {}),
+            ...(learnerId ? { learnerId } : {}),
             subject: str(all['urn:mpass.id:uid']) ?? claims.sub,
             ...(str(all['urn:oid:2.5.4.42']) ? { givenName: str(all['urn:oid:2.5.4.42']) } : {}),
             ...(str(all['urn:oid:2.5.4.4']) ? { familyName: str(all['urn:oid:2.5.4.4']) } : {}),
@@ -136,4 +142,36 @@ export function createProviders(config: Config, fetchImpl: FetchLike = fetch): M
     );
 
   return providers;
+}
+
+/** HarID roles: [{ marker: 'student' | 'faculty' | 'director' …, active, provider_ehis_id, student_grade, student_parallel }]. */
+export function haridRoles(value: unknown): AssertedSchoolRole[] {
+  if (!Array.isArray(value)) return [];
+  const roles: AssertedSchoolRole[] = [];
+  for (const entry of value as Record<string, unknown>[]) {
+    const schoolCode = str(entry?.provider_ehis_id);
+    if (!schoolCode || entry.active === false) continue;
+    const marker = str(entry.marker);
+    const role: AssertedSchoolRole['role'] =
+      marker === 'student' ? 'student' : marker === 'faculty' ? 'teacher' : marker === 'director' ? 'principal' : marker ? 'staff' : 'other';
+    const grade = entry.student_grade !== undefined ? String(entry.student_grade) : undefined;
+    const parallel = str(entry.student_parallel);
+    roles.push({ schoolCode, role, ...(grade ? { className: `${grade}${parallel ? `.${parallel}` : ''}` } : {}) });
+  }
+  return roles;
+}
+
+/** MPASSid role values: "providerOID;schoolCode;class;roleName;roleCode;institutionOID;officeOID" (codes 1 learner, 2 teacher, 3 staff, 4 secretary, 5 substitute, 6 principal). */
+export function mpassRoles(value: unknown): AssertedSchoolRole[] {
+  const values = Array.isArray(value) ? value : typeof value === 'string' ? [value] : [];
+  const roles: AssertedSchoolRole[] = [];
+  for (const raw of values) {
+    if (typeof raw !== 'string') continue;
+    const [, schoolCode, className, , roleCode] = raw.split(';');
+    if (!schoolCode) continue;
+    const role: AssertedSchoolRole['role'] =
+      roleCode === '1' ? 'student' : roleCode === '2' || roleCode === '5' ? 'teacher' : roleCode === '6' ? 'principal' : roleCode === '3' || roleCode === '4' ? 'staff' : 'other';
+    roles.push({ schoolCode, role, ...(className ? { className } : {}) });
+  }
+  return roles;
 }
