@@ -1,6 +1,5 @@
-import { accountView, accountViewSchema, type AccountDoc } from '../shared/accounts/model.js';
+import { accountView, accountViewSchema } from '../shared/accounts/model.js';
 import { defineHttp, ok } from '../shared/http/define-http.js';
-import { HttpError } from '../shared/http/errors.js';
 
 export default defineHttp({
   name: 'accounts-me',
@@ -10,9 +9,7 @@ export default defineHttp({
   tags: ['accounts'],
   auth: 'session',
   output: accountViewSchema,
-  handler: async ({ principal, services }) => {
-    const account = await services.db.collection('accounts').read<AccountDoc>(principal.accountId, principal.accountId);
-    if (!account || account.type !== 'account') throw new HttpError(404, 'account_not_found');
-    return ok(accountView(account));
-  },
+  capability: 'self.read',
+  // The wrapper already read the caller's account for the access check.
+  handler: async ({ access }) => ok(accountView(access.account)),
 });

@@ -47,10 +47,10 @@ describe('the local host over HTTP', () => {
     expect(r.headers.get('cache-control')).toBe('no-store');
   });
 
-  it('a valid token for an account that does not exist gets 404 account_not_found', async () => {
+  it('a session whose account no longer exists is refused with 401 session_revoked', async () => {
     const r = await api('/api/me', { token: await tokenFor('acc-nobody'), headers: { 'accept-language': 'en' } });
-    expect(r.status).toBe(404);
-    expect(r.body.error.code).toBe('account_not_found');
+    expect(r.status).toBe(401);
+    expect(r.body.error.code).toBe('session_revoked');
   });
 
   describe('PATCH /api/me/preferences', () => {

@@ -24,6 +24,38 @@ export interface Suspension {
   note?: string;
 }
 
+export type SchoolRoleName = 'student' | 'teacher' | 'classTeacher' | 'schoolAdmin';
+
+/** An active role in a school, copied from its membership document so access checks need only the account. */
+export interface SchoolRole {
+  schoolId: string;
+  role: SchoolRoleName;
+  classId?: string;
+  subjects?: string[];
+}
+
+export interface FamilyLink {
+  accountId: string;
+  /** The child's school, which confirmed the link and holds its document. */
+  schoolId: string;
+  linkId: string;
+}
+
+export interface PublisherRole {
+  publisherId: string;
+  role: 'author' | 'editor' | 'designer' | 'technicalEditor';
+}
+
+/** ACC-4: who beyond the person's schools may see their data; schools always can while the role lasts. */
+export interface PrivacySettings {
+  shareWithParents: boolean;
+  shareWithPublishers: boolean;
+  updatedAt?: string;
+  updatedBy?: string;
+}
+
+export const defaultPrivacy: PrivacySettings = { shareWithParents: true, shareWithPublishers: false };
+
 /** The account's profile document: `id` and `accountId` are the same, so `/me` is one point read. */
 export interface AccountDoc extends Doc {
   type: 'account';
@@ -39,6 +71,14 @@ export interface AccountDoc extends Doc {
   country: 'EE' | 'FI';
   status: 'active' | 'suspended' | 'closed';
   logins?: LinkedLogin[];
+  schoolRoles?: SchoolRole[];
+  /** Confirmed parent links, on both sides. */
+  children?: FamilyLink[];
+  parents?: FamilyLink[];
+  publisherRoles?: PublisherRole[];
+  /** A municipality official: the schools whose aggregate statistics they may see (ACL-8). */
+  municipality?: { name: string; schoolIds: string[] };
+  privacy?: PrivacySettings;
   staffRoles?: StaffRole[];
   suspension?: Suspension;
   createdAt: string;
@@ -56,6 +96,12 @@ export const accountViewSchema = z.object({
   language: z.enum(['et', 'fi', 'en']),
   country: countrySchema,
   status: z.enum(['active', 'suspended', 'closed']),
+  schoolRoles: z.array(z.object({ schoolId: z.string(), role: z.string(), classId: z.string().optional(), subjects: z.array(z.string()).optional() })),
+  children: z.array(z.object({ accountId: z.string(), schoolId: z.string() })),
+  parents: z.array(z.object({ accountId: z.string(), schoolId: z.string() })),
+  publisherRoles: z.array(z.object({ publisherId: z.string(), role: z.string() })),
+  staffRoles: z.array(z.string()),
+  privacy: z.object({ shareWithParents: z.boolean(), shareWithPublishers: z.boolean() }),
 });
 
 export type AccountView = z.infer<typeof accountViewSchema>;
@@ -72,5 +118,11 @@ export function accountView(doc: AccountDoc): AccountView {
     language: doc.language,
     country: doc.country,
     status: doc.status,
+    schoolRoles: doc.schoolRoles ?? [],
+    children: (doc.children ?? []).map(({ accountId, schoolId }) => ({ accountId, schoolId })),
+    parents: (doc.parents ?? []).map(({ accountId, schoolId }) => ({ accountId, schoolId })),
+    publisherRoles: doc.publisherRoles ?? [],
+    staffRoles: doc.staffRoles ?? [],
+    privacy: { shareWithParents: (doc.privacy ?? defaultPrivacy).shareWithParents, shareWithPublishers: (doc.privacy ?? defaultPrivacy).shareWithPublishers },
   };
 }

@@ -29,10 +29,11 @@ beforeEach(() => {
     SESSION_SIGNING_KEYS: KEYS,
     MAX_BODY_BYTES: '2048',
   });
-  // Only the session check reads the database here: every session is active unless its id says revoked.
+  // Only the session check and the caller's account are read here: every session is active unless its id says revoked.
   const sessions = {
     read: async (id: string, accountId: string) =>
-      id.includes('revoked') ? { id, type: 'session', accountId, status: 'revoked' } : {
+      !id.startsWith('session:') ? { id, type: 'account', accountId, status: 'active' }
+      : id.includes('revoked') ? { id, type: 'session', accountId, status: 'revoked' } : {
         id, type: 'session', accountId, status: 'active', idleExpiresAt: '2999-01-01T00:00:00Z', absoluteExpiresAt: '2999-01-01T00:00:00Z',
       },
   };

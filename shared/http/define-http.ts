@@ -4,6 +4,10 @@ import { parse as parseCookies } from 'cookie';
 import { z } from 'zod';
 import { AccessTokenError, verifyAccessToken } from '../auth/session-token.js';
 import { ACCESS_TOKEN_COOKIE, assertSessionActive, CSRF_COOKIE } from '../auth/sessions.js';
+import type { AccountDoc } from '../accounts/model.js';
+import { recordStaffAccess } from '../acl/audit.js';
+import { authorize, type Grant, type Target } from '../acl/authorize.js';
+import { auditedCapabilities, type Capability } from '../acl/capabilities.js';
 import { ConcurrentUpdateError, DocumentExistsError } from '../platform/cosmos.js';
 import type { HttpContract, HttpDefinition } from '../platform/definitions.js';
 import { formatCounts, withOperationCounter } from '../platform/operations.js';
@@ -22,11 +26,18 @@ export interface Principal {
   via: 'bearer' | 'cookie';
 }
 
+/** What the capability table granted: the caller's account (read once per request) and the matching grants. */
+export interface Access {
+  account: AccountDoc;
+  grants: Grant[];
+}
+
 export interface HttpContext<P, Q, B, A extends 'public' | 'session'> {
   params: P;
   query: Q;
   body: B;
   principal: A extends 'session' ? Principal : Principal | undefined;
+  access: A extends 'session' ? Access : undefined;
   services: Services;
   language: Language;
   correlationId: string;
@@ -64,6 +75,13 @@ export interface HttpOptions<
   summary: string;
   tags: string[];
   auth: A;
+  /**
+   * The row of the capability table this route needs (ACL). Session routes without one get 'self.read' for GET and
+   * 'self.update' otherwise: the caller's own data only. The route x role test lists any route that relies on that.
+   */
+  capability?: Capability;
+  /** What the request is about, from its validated parameters; defaults to the caller's own account. */
+  target?: (input: { params: Out<PS>; query: Out<QS> }) => Target;
   params?: PS;
   query?: QS;
   body?: BS;
@@ -87,10 +105,14 @@ export function defineHttp<
   BS extends z.ZodType | undefined = undefined,
   A extends 'public' | 'session' = 'session',
 >(options: HttpOptions<PS, QS, BS, A>): HttpDefinition {
+  const capability: Capability =
+    options.auth === 'public' ? 'public' : (options.capability ?? (options.methods.every((m) => m === 'GET' || m === 'HEAD') ? 'self.read' : 'self.update'));
   const contract: HttpContract = {
     summary: options.summary,
     tags: options.tags,
     auth: options.auth,
+    capability,
+    capabilityDeclared: options.auth === 'public' || options.capability !== undefined,
     params: options.params,
     query: options.query,
     body: options.body,
@@ -122,8 +144,10 @@ export function defineHttp<
       if (options.auth === 'session' && !principal) throw new HttpError(401, 'unauthenticated', {}, undefined, { 'www-authenticate': 'Bearer' });
       if (principal?.via === 'cookie' && !SAFE_METHODS.has(request.method.toUpperCase())) checkCsrf(request);
 
-      const params = parseWith(options.params, request.params, 400, 'invalid_parameter');
-      const query = parseWith(options.query, queryObject(request), 400, 'invalid_query');
+      const params = parseWith(options.params as PS, request.params, 400, 'invalid_parameter');
+      const query = parseWith(options.query as QS, queryObject(request), 400, 'invalid_query');
+      // Authorisation comes before the body is read: a caller without the right learns nothing about the input.
+      const access = principal && capability !== 'public' ? await grantAccess(services, principal, capability, options.target?.({ params, query }) ?? {}, correlationId) : undefined;
       const rawBody = options.body ? await readBody(request, contract.bodyTypes, services.config.MAX_BODY_BYTES) : undefined;
       const body = parseWith(options.body, rawBody, 422, 'validation_failed');
 
@@ -132,6 +156,7 @@ export function defineHttp<
         query,
         body,
         principal: principal as HttpContext<Out<PS>, Out<QS>, Out<BS>, A>['principal'],
+        access: access as HttpContext<Out<PS>, Out<QS>, Out<BS>, A>['access'],
         services,
         language,
         correlationId,
@@ -158,6 +183,18 @@ export function defineHttp<
   }
 
   return { kind: 'http', name: options.name, route: options.route, methods: options.methods, contract, handler: handle };
+}
+
+async function grantAccess(services: Services, principal: Principal, capability: Capability, target: Target, correlationId: string): Promise<Access> {
+  const accounts = services.db.collection('accounts');
+  const account = await accounts.read<AccountDoc>(principal.accountId, principal.accountId);
+  if (!account || account.type !== 'account' || account.status !== 'active') throw new HttpError(401, 'session_revoked');
+  const grants = await authorize(account, capability, target, (id) => accounts.read<AccountDoc>(id, id));
+  if (grants.length === 0) throw new HttpError(403, 'forbidden');
+  // ACL-7: staff looking at someone else's data leave a trace the person can see.
+  if (auditedCapabilities.has(capability) && grants.every((g) => g.scope === 'staff') && target.accountId && target.accountId !== principal.accountId)
+    await recordStaffAccess(services, { subjectId: target.accountId, staffAccountId: principal.accountId, capability, correlationId });
+  return { account, grants };
 }
 
 function errorResponse(

@@ -11,7 +11,7 @@ const def = (name: string, route: string, methods: HttpMethod[] = ['GET']): Http
   name,
   route,
   methods,
-  contract: { summary: name, tags: [], auth: 'public', bodyTypes: ['json'], successStatus: 200 },
+  contract: { summary: name, tags: [], auth: 'public', capability: 'public', capabilityDeclared: true, bodyTypes: ['json'], successStatus: 200 },
   handler: async () => ({ status: 200 }),
 });
 

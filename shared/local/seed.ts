@@ -28,6 +28,12 @@ export const demo = {
     fiStudent: 'acc-fi-student-eero',
     privateUser: 'acc-private-peeter',
     staff: 'acc-staff-sirje',
+    /** Teacher in the Estonian school and school administrator in the Finnish one (two roles, two schools). */
+    twoSchools: 'acc-two-schools-helena',
+    /** Teacher in the Finnish school and confirmed parent of a student in the Estonian school. */
+    teacherParent: 'acc-fi-teacher-parent-juha',
+    cmsAuthor: 'acc-cms-author-anu',
+    municipality: 'acc-municipality-tallinn',
   },
   /** Every demo account with an e-mail can also sign in with this password (AUTH-2). */
   password: 'Opiq-demo-2026',
@@ -56,6 +62,10 @@ export function demoDocuments(): { container: Parameters<Database['collection']>
     account(a.fiStudent, { firstName: 'Eero', lastName: 'Korhonen', email: 'eero.korhonen@koivula.example', language: 'fi', country: 'FI', birthDate: '2012-05-02' }),
     account(a.privateUser, { firstName: 'Peeter', lastName: 'Pärn', email: 'peeter.parn@example.com', language: 'en', country: 'EE' }),
     account(a.staff, { firstName: 'Sirje', lastName: 'Sepp', email: 'sirje.sepp@opiq.example', language: 'et', country: 'EE', staffRoles: ['support', 'security'] }),
+    account(a.twoSchools, { firstName: 'Helena', lastName: 'Kaks', email: 'helena.kaks@example.com', language: 'et', country: 'EE' }),
+    account(a.teacherParent, { firstName: 'Juha', lastName: 'Saarinen', email: 'juha.saarinen@koivula.example', language: 'fi', country: 'FI' }),
+    account(a.cmsAuthor, { firstName: 'Anu', lastName: 'Autor', email: 'anu.autor@naide.example', language: 'et', country: 'EE', publisherRoles: [{ publisherId: demo.publishers.ee, role: 'author' }] }),
+    account(a.municipality, { firstName: 'Linda', lastName: 'Linn', email: 'linda.linn@tallinn.example', language: 'et', country: 'EE', municipality: { name: 'Tallinn', schoolIds: [demo.schools.ee] } }),
   ];
   // Password logins and personal-code index documents, as sign-up and verified sign-ins create them.
   const logins: Doc[] = [];
@@ -97,7 +107,44 @@ export function demoDocuments(): { container: Parameters<Database['collection']>
     membership(s.fi, a.fiTeacher, 'teacher', { subjects: ['mathematics'] }),
     membership(s.fi, a.fiTeacher, 'classTeacher', { classId: c.fi7a }),
     membership(s.fi, a.fiStudent, 'student', { classId: c.fi7a }),
+    membership(s.ee, a.twoSchools, 'teacher', { subjects: ['history'] }),
+    membership(s.fi, a.twoSchools, 'schoolAdmin'),
+    membership(s.fi, a.teacherParent, 'teacher', { subjects: ['physics'] }),
   ];
+  // Confirmed parent links (ACC-3): Tiina is Mihkel's parent, Juha is Liis's; Kuusiku's administrator confirmed both.
+  const parentLink = (parentAccountId: string, childAccountId: string): Doc => ({
+    id: `parent-link:${parentAccountId}:${childAccountId}`,
+    type: 'parent-link',
+    schoolId: s.ee,
+    parentAccountId,
+    childAccountId,
+    status: 'confirmed',
+    requestedBy: 'parent',
+    requestedAt: at,
+    decidedBy: a.eeAdmin,
+    decidedAt: at,
+    history: [
+      { status: 'requested', at, by: parentAccountId },
+      { status: 'confirmed', at, by: a.eeAdmin },
+    ],
+  });
+  const parentLinks = [parentLink(a.eeParent, a.eeStudent), parentLink(a.teacherParent, a.eeStudent2)];
+
+  // The account documents carry a summary of their active roles and links, as the membership code keeps them.
+  for (const acc of accounts) {
+    const mine = memberships.filter((m) => m.accountId === acc.accountId);
+    if (mine.length)
+      acc.schoolRoles = mine.map((m) => ({
+        schoolId: m.schoolId as string,
+        role: m.role as 'student' | 'teacher' | 'classTeacher' | 'schoolAdmin',
+        ...(m.classId ? { classId: m.classId as string } : {}),
+        ...(m.subjects ? { subjects: m.subjects as string[] } : {}),
+      }));
+    const asParent = parentLinks.filter((l) => l.parentAccountId === acc.accountId);
+    if (asParent.length) acc.children = asParent.map((l) => ({ accountId: l.childAccountId as string, schoolId: l.schoolId as string, linkId: l.id }));
+    const asChild = parentLinks.filter((l) => l.childAccountId === acc.accountId);
+    if (asChild.length) acc.parents = asChild.map((l) => ({ accountId: l.parentAccountId as string, schoolId: l.schoolId as string, linkId: l.id }));
+  }
 
   const p = demo.publishers;
   const catalog: Doc[] = [
@@ -115,7 +162,7 @@ export function demoDocuments(): { container: Parameters<Database['collection']>
   return [
     ...accounts.map((doc) => ({ container: 'accounts' as const, doc })),
     ...logins.map((doc) => ({ container: 'logins' as const, doc })),
-    ...[...schools, ...memberships].map((doc) => ({ container: 'schools' as const, doc })),
+    ...[...schools, ...memberships, ...parentLinks].map((doc) => ({ container: 'schools' as const, doc })),
     ...catalog.map((doc) => ({ container: 'catalog' as const, doc })),
   ];
 }

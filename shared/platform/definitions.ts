@@ -1,5 +1,6 @@
 import type { HttpMethod, HttpRequest, HttpResponseInit, InvocationContext, Timer } from '@azure/functions';
 import type { z } from 'zod';
+import type { Capability } from '../acl/capabilities.js';
 import type { DeliveryInfo } from './bus.js';
 import { withOperationCounter } from './operations.js';
 import type { QueueName } from './queues.js';
@@ -10,6 +11,10 @@ export interface HttpContract {
   summary: string;
   tags: string[];
   auth: 'public' | 'session';
+  /** The capability-table row the route needs ('public' for public routes). */
+  capability: Capability;
+  /** False when a session route fell back to self.read / self.update without naming its capability. */
+  capabilityDeclared: boolean;
   params?: z.ZodType;
   query?: z.ZodType;
   body?: z.ZodType;

@@ -1,0 +1,88 @@
+/**
+ * Access control as data (ACL-1..8): one table of capability x role -> scope. Every HTTP route names its capability;
+ * the wrapper grants access only through this table, and a generated test walks every route x every role against it.
+ * A person can hold several roles in several schools; a school role grants nothing outside its own school.
+ */
+
+export const roles = [
+  /** Everyone signed in, for their own data. */
+  'user',
+  'student',
+  'teacher',
+  'classTeacher',
+  'schoolAdmin',
+  /** Has at least one child whose link the school confirmed (ACC-3). */
+  'parent',
+  /** No school role and no publisher role (ACC-1). */
+  'privateUser',
+  /** Author, editor, designer or technical editor of a publisher (ACC-1, ACL-6). */
+  'cmsUser',
+  /** Operator staff (ACL-7): every access to another person's data is audited. */
+  'support',
+  'security',
+  /** A municipality's education official: aggregates only (ACL-8). */
+  'municipality',
+] as const;
+export type Role = (typeof roles)[number];
+
+export type Scope =
+  /** The caller's own data. */
+  | 'own'
+  /** A child whose parent link the school confirmed, and who has not hidden their data from parents. */
+  | 'ownChild'
+  /** A class the caller is class teacher of. */
+  | 'ownClass'
+  /** The school in which the caller holds this role. */
+  | 'ownSchool'
+  /** A publisher the caller works for. */
+  | 'publisher'
+  /** Operator staff, limited to the fields the task needs and audited. */
+  | 'staff';
+
+type Row = Partial<Record<Role, Scope>>;
+
+/** Capabilities of HTTP routes (and of routes to come: they are declared so the rules are written down once). */
+export const capabilityTable = {
+  /** Public routes (health, OpenAPI, sign-in, provider and payment callbacks): no principal needed. */
+  public: {},
+  'self.read': { user: 'own' },
+  'self.update': { user: 'own' },
+
+  'school.read': { student: 'ownSchool', teacher: 'ownSchool', classTeacher: 'ownSchool', schoolAdmin: 'ownSchool' },
+  // ACL-1: administrators see their school's people; ACL-2: teachers see the school's students (names, e-mails).
+  'school.members.read': { schoolAdmin: 'ownSchool', teacher: 'ownSchool', classTeacher: 'ownSchool' },
+  'school.members.manage': { schoolAdmin: 'ownSchool' },
+  // ACC-5: the school, not the student, corrects a student's name and personal code.
+  'school.members.rectify': { schoolAdmin: 'ownSchool' },
+  'school.invitations.manage': { schoolAdmin: 'ownSchool', teacher: 'ownSchool', classTeacher: 'ownSchool' },
+  'school.parentLinks.review': { schoolAdmin: 'ownSchool' },
+  'invitation.accept': { user: 'own' },
+  'parentLink.request': { user: 'own' },
+  'parentLink.end': { user: 'own', schoolAdmin: 'ownSchool' },
+
+  // ACL-5: parents read their child's data and manage a minor's privacy settings, nothing more.
+  'child.read': { parent: 'ownChild' },
+  'child.privacy.update': { parent: 'ownChild' },
+
+  // ACL-7: support sees what a case needs (no personal code), every look audited for the person to see.
+  'ops.account.read': { support: 'staff', security: 'staff' },
+  'ops.account.suspend': { support: 'staff', security: 'staff' },
+
+  // LRN (not built yet), written down so the rules stand: parents never act in the child's name (ACL-5).
+  'journal.read': { teacher: 'ownSchool', classTeacher: 'ownClass', schoolAdmin: 'ownSchool', student: 'own', parent: 'ownChild' },
+  'journal.write': { teacher: 'ownSchool', classTeacher: 'ownSchool' },
+  'task.submit': { student: 'own' },
+  'material.annotate': { student: 'own', teacher: 'own', privateUser: 'own' },
+  'material.edit': { cmsUser: 'publisher' },
+  // STAT, ACL-8: municipalities get aggregates through statistics routes, never a capability on a person.
+  'stats.aggregate.read': { municipality: 'ownSchool', schoolAdmin: 'ownSchool' },
+} as const satisfies Record<string, Row>;
+
+export type Capability = keyof typeof capabilityTable;
+
+export function rowOf(capability: Capability): Row {
+  return capabilityTable[capability] as Row;
+}
+
+/** Capabilities whose grants to staff are written to the data subject's audit log (ACL-7). */
+export const auditedCapabilities: ReadonlySet<Capability> = new Set<Capability>(['ops.account.read']);
