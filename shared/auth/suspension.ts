@@ -1,7 +1,7 @@
 import type { AccountDoc, StaffRole, Suspension } from '../accounts/model.js';
 import { HttpError } from '../http/errors.js';
 import { queueEmail } from '../messaging/index.js';
-import { ConcurrentUpdateError } from '../platform/cosmos.js';
+import { updateAccount } from '../accounts/store.js';
 import type { Services } from '../platform/services.js';
 import type { ClientInfo } from './client-info.js';
 import { securityEmail } from './emails.js';
@@ -15,20 +15,6 @@ export async function assertStaff(services: Pick<Services, 'db'>, accountId: str
   const actor = await services.db.collection('accounts').read<AccountDoc>(accountId, accountId);
   if (!actor || actor.status !== 'active' || !(actor.staffRoles ?? []).some((r) => roles.includes(r))) throw new HttpError(403, 'staff_only');
   return actor;
-}
-
-async function updateAccount(services: Pick<Services, 'db' | 'clock'>, accountId: string, change: (account: AccountDoc) => AccountDoc): Promise<AccountDoc> {
-  const accounts = services.db.collection('accounts');
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const account = await accounts.read<AccountDoc>(accountId, accountId);
-    if (!account || account.type !== 'account') throw new HttpError(404, 'account_not_found');
-    try {
-      return await accounts.replace<AccountDoc>({ ...change(account), _etag: account._etag, updatedAt: services.clock.now().toISOString() });
-    } catch (error) {
-      if (!(error instanceof ConcurrentUpdateError)) throw error;
-    }
-  }
-  throw new HttpError(409, 'conflict');
 }
 
 /**

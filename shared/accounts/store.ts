@@ -1,0 +1,56 @@
+import { HttpError } from '../http/errors.js';
+import { ConcurrentUpdateError, type Stored } from '../platform/cosmos.js';
+import type { Services } from '../platform/services.js';
+import type { AccountDoc, FamilyLink, SchoolRole } from './model.js';
+
+type Deps = Pick<Services, 'db' | 'clock'>;
+
+/** Reads, changes and writes an account with its ETag, retrying when someone else wrote in between. */
+export async function updateAccount(deps: Deps, accountId: string, change: (account: AccountDoc & Stored) => AccountDoc): Promise<AccountDoc & Stored> {
+  const accounts = deps.db.collection('accounts');
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const account = await accounts.read<AccountDoc>(accountId, accountId);
+    if (!account || account.type !== 'account') throw new HttpError(404, 'account_not_found');
+    const next = change(account);
+    if (next === account) return account;
+    try {
+      return await accounts.replace<AccountDoc>({ ...next, _etag: account._etag, updatedAt: deps.clock.now().toISOString() });
+    } catch (error) {
+      if (!(error instanceof ConcurrentUpdateError)) throw error;
+    }
+  }
+  throw new HttpError(409, 'conflict');
+}
+
+export async function readAccount(deps: Pick<Services, 'db'>, accountId: string): Promise<(AccountDoc & Stored) | undefined> {
+  const account = await deps.db.collection('accounts').read<AccountDoc>(accountId, accountId);
+  return account?.type === 'account' ? account : undefined;
+}
+
+const sameRole = (a: SchoolRole, b: SchoolRole) => a.schoolId === b.schoolId && a.role === b.role && (a.classId ?? '') === (b.classId ?? '');
+
+/** Adds an active school role to the account's summary (idempotent). */
+export function withSchoolRole(account: AccountDoc, role: SchoolRole): AccountDoc {
+  const current = account.schoolRoles ?? [];
+  if (current.some((r) => sameRole(r, role))) return account;
+  return { ...account, schoolRoles: [...current, role] };
+}
+
+/** Removes a school role from the summary: the school's access through it ends at once (ACC-4). */
+export function withoutSchoolRole(account: AccountDoc, role: Pick<SchoolRole, 'schoolId' | 'role' | 'classId'>): AccountDoc {
+  const current = account.schoolRoles ?? [];
+  const next = current.filter((r) => !sameRole(r, role as SchoolRole));
+  return next.length === current.length ? account : { ...account, schoolRoles: next };
+}
+
+export function withFamilyLink(account: AccountDoc, side: 'children' | 'parents', link: FamilyLink): AccountDoc {
+  const current = account[side] ?? [];
+  if (current.some((l) => l.linkId === link.linkId)) return account;
+  return { ...account, [side]: [...current, link] };
+}
+
+export function withoutFamilyLink(account: AccountDoc, side: 'children' | 'parents', linkId: string): AccountDoc {
+  const current = account[side] ?? [];
+  const next = current.filter((l) => l.linkId !== linkId);
+  return next.length === current.length ? account : { ...account, [side]: next };
+}
