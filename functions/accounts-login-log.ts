@@ -19,6 +19,7 @@ export default defineHttp({
   summary: "The signed-in user's own security log (AUTH-4): sign-ins, failures, sign-outs, password changes, newest first; kept 5 years.",
   tags: ['auth'],
   auth: 'session',
+  capability: 'self.read',
   query: z.object({ continuation: z.string().max(4000).optional(), pageSize: z.coerce.number().int().min(1).max(100).optional() }),
   output: z.object({ entries: z.array(entry), continuation: z.string().optional() }),
   handler: async ({ principal, query, services }) => {

@@ -10,6 +10,7 @@ export default defineHttp({
   summary: "The signed-in user's ways to sign in (linked external accounts and password).",
   tags: ['auth'],
   auth: 'session',
+  capability: 'self.read',
   output: z.object({ logins: z.array(z.object({ id: z.string(), provider: z.string(), linkedAt: z.string() })) }),
   handler: async ({ principal, services }) => {
     const account = await services.db.collection('accounts').read<AccountDoc>(principal.accountId, principal.accountId);

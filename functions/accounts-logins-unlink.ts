@@ -11,6 +11,7 @@ export default defineHttp({
   summary: 'Removes a way to sign in; the last one is refused with 409 last_login.',
   tags: ['auth'],
   auth: 'session',
+  capability: 'self.update',
   params: z.object({ loginId: z.string().min(3).max(300) }),
   handler: async ({ params, principal, services, request }) => {
     await unlinkLogin(services, principal.accountId, params.loginId);

@@ -10,6 +10,7 @@ export default defineHttp({
   summary: "Changes the signed-in user's password; their other sessions end and they are told by e-mail.",
   tags: ['auth'],
   auth: 'session',
+  capability: 'self.update',
   body: z.strictObject({ currentPassword: z.string().min(1).max(1000), newPassword: z.string().max(1000) }),
   handler: async ({ body, services, principal, request }) => {
     await changePassword(services, principal, body, requestClient(request, services.config));

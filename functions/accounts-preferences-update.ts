@@ -11,6 +11,7 @@ export default defineHttp({
   summary: "Changes the signed-in user's preferences (language of messages and e-mails).",
   tags: ['accounts'],
   auth: 'session',
+  capability: 'self.update',
   body: z.strictObject({ language: z.enum(['et', 'fi', 'en']) }),
   output: accountViewSchema,
   handler: async ({ principal, body, services }) => {

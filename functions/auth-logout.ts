@@ -10,6 +10,7 @@ export default defineHttp({
   summary: 'Signs out: the session is revoked at once (its access and refresh tokens stop working) and the cookies are cleared.',
   tags: ['auth'],
   auth: 'session',
+  capability: 'self.update',
   handler: async ({ principal, services, request }) => {
     await revokeSession(services, principal.accountId, principal.sessionId, 'sign-out');
     await recordSecurityEvent(services, { name: 'sign-out', accountId: principal.accountId, client: requestClient(request, services.config) });

@@ -7,12 +7,14 @@ import { app } from '../shared/platform/azure-functions.js';
 import { loadConfig } from '../shared/platform/config.js';
 import type { FunctionDefinition, HttpDefinition } from '../shared/platform/definitions.js';
 import { registerWithAzure } from '../shared/platform/register.js';
+import accountsAuditList from './accounts-audit-list.js';
 import accountsLoginLog from './accounts-login-log.js';
 import accountsLoginsList from './accounts-logins-list.js';
 import accountsLoginsUnlink from './accounts-logins-unlink.js';
 import accountsMe from './accounts-me.js';
 import accountsPasswordChange from './accounts-password-change.js';
 import accountsPreferencesUpdate from './accounts-preferences-update.js';
+import accountsProfileUpdate from './accounts-profile-update.js';
 import authCallback from './auth-callback.js';
 import authLogin from './auth-login.js';
 import authLogout from './auth-logout.js';
@@ -26,16 +28,24 @@ import emailSend from './email-send.js';
 import healthGet from './health-get.js';
 import httpNotFound from './http-not-found.js';
 import openapiGet from './openapi-get.js';
+import opsAccountsGet from './ops-accounts-get.js';
 import opsAccountsReinstate from './ops-accounts-reinstate.js';
 import opsAccountsSuspend from './ops-accounts-suspend.js';
+import schoolsGet from './schools-get.js';
+import schoolsMembersEnd from './schools-members-end.js';
+import schoolsMembersGet from './schools-members-get.js';
+import schoolsMembersList from './schools-members-list.js';
+import schoolsStudentsRectify from './schools-students-rectify.js';
 
 export const definitions: readonly FunctionDefinition[] = [
+  accountsAuditList,
   accountsLoginLog,
   accountsLoginsList,
   accountsLoginsUnlink,
   accountsMe,
   accountsPasswordChange,
   accountsPreferencesUpdate,
+  accountsProfileUpdate,
   authCallback,
   authLogin,
   authLogout,
@@ -49,8 +59,14 @@ export const definitions: readonly FunctionDefinition[] = [
   healthGet,
   httpNotFound,
   openapiGet,
+  opsAccountsGet,
   opsAccountsReinstate,
   opsAccountsSuspend,
+  schoolsGet,
+  schoolsMembersEnd,
+  schoolsMembersGet,
+  schoolsMembersList,
+  schoolsStudentsRectify,
 ];
 
 setRouteTable(new RouteTable(definitions.filter((d): d is HttpDefinition => d.kind === 'http')));

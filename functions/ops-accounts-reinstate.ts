@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { requestClient } from '../shared/auth/client-info.js';
-import { assertStaff, liftSuspension } from '../shared/auth/suspension.js';
+import { liftSuspension } from '../shared/auth/suspension.js';
 import { defineHttp, ok } from '../shared/http/define-http.js';
 
 export default defineHttp({
@@ -10,9 +10,10 @@ export default defineHttp({
   summary: 'Operator staff lift a suspension once it is cleared; the user signs in again.',
   tags: ['operations'],
   auth: 'session',
+  capability: 'ops.account.suspend',
   params: z.object({ accountId: z.string().min(3).max(100) }),
+  target: ({ params }) => ({ accountId: params.accountId }),
   handler: async ({ params, principal, services, request }) => {
-    await assertStaff(services, principal.accountId);
     await liftSuspension(services, { accountId: params.accountId, by: principal.accountId }, requestClient(request, services.config));
     return ok({ status: 'active' });
   },

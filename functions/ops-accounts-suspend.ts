@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { requestClient } from '../shared/auth/client-info.js';
-import { assertStaff, suspendAccount } from '../shared/auth/suspension.js';
+import { suspendAccount } from '../shared/auth/suspension.js';
 import { defineHttp, ok } from '../shared/http/define-http.js';
 
 export default defineHttp({
@@ -11,14 +11,15 @@ export default defineHttp({
     'Operator staff suspend an account at once (AUTH-5, OPS-1): every session ends immediately, new sign-ins are refused, the user is e-mailed. Idempotent.',
   tags: ['operations'],
   auth: 'session',
+  capability: 'ops.account.suspend',
   params: z.object({ accountId: z.string().min(3).max(100) }),
+  target: ({ params }) => ({ accountId: params.accountId }),
   body: z.strictObject({
     reason: z.enum(['password-leak', 'malicious-activity', 'unusual-usage', 'terms-breach']),
     schoolId: z.string().max(100).optional(),
     note: z.string().max(1000).optional(),
   }),
   handler: async ({ params, body, principal, services, request }) => {
-    await assertStaff(services, principal.accountId);
     const result = await suspendAccount(
       services,
       { accountId: params.accountId, by: principal.accountId, ...body },

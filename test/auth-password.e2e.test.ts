@@ -237,7 +237,7 @@ describe('AUTH-5, OPS-1: suspension by the operator', () => {
     const teacher = await tokenFor(demo.accounts.eeTeacher);
     const r = await api(`/api/ops/accounts/${demo.accounts.eeStudent}/suspend`, { method: 'POST', token: teacher, json: { reason: 'unusual-usage' }, headers: { 'accept-language': 'en' } });
     expect(r.status).toBe(403);
-    expect(r.body.error.code).toBe('staff_only');
+    expect(r.body.error.code).toBe('forbidden');
     expect((await api('/api/me', { token: await tokenFor(demo.accounts.eeStudent) })).status).toBe(200);
   });
 });

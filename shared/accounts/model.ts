@@ -81,6 +81,9 @@ export interface AccountDoc extends Doc {
   privacy?: PrivacySettings;
   staffRoles?: StaffRole[];
   suspension?: Suspension;
+  /** Suspensions for malicious activity, unusual usage or breaking the terms (OPS-1): at 3, access is cancelled. */
+  breachCount?: number;
+  accessCancelled?: { at: string; by: string };
   createdAt: string;
   updatedAt: string;
 }

@@ -1,3 +1,4 @@
+import '../accounts/messages.js';
 import type { AccountDoc, StaffRole, Suspension } from '../accounts/model.js';
 import { HttpError } from '../http/errors.js';
 import { queueEmail } from '../messaging/index.js';
@@ -7,6 +8,9 @@ import type { ClientInfo } from './client-info.js';
 import { securityEmail } from './emails.js';
 import { recordSecurityEvent } from './security-log.js';
 import { revokeAllSessions } from './sessions.js';
+
+/** OPS-1: access is cancelled on the third breach; lifting the suspension is then refused. */
+export const BREACHES_BEFORE_CANCELLATION = 3;
 
 /** Operator staff with one of these roles may suspend and reinstate accounts (AUTH-5, OPS-1). */
 const SUSPENDING_ROLES: readonly StaffRole[] = ['security', 'support'];
@@ -36,7 +40,16 @@ export async function suspendAccount(
   let alreadySuspended = false;
   const account = await updateAccount(services, input.accountId, (a) => {
     alreadySuspended = a.status === 'suspended';
-    return alreadySuspended ? a : { ...a, status: 'suspended', suspension };
+    if (alreadySuspended) return a;
+    // OPS-1: a leaked password is not the user's breach; the other reasons count, and the third cancels access.
+    const breachCount = (a.breachCount ?? 0) + (input.reason === 'password-leak' ? 0 : 1);
+    return {
+      ...a,
+      status: 'suspended',
+      suspension,
+      breachCount,
+      ...(breachCount >= BREACHES_BEFORE_CANCELLATION && !a.accessCancelled ? { accessCancelled: { at: suspension.at, by: input.by } } : {}),
+    };
   });
   // Revoked even when already suspended: a session created in a race with the first call must end too.
   const revokedSessions = await revokeAllSessions(services, input.accountId, 'suspended');
@@ -51,6 +64,7 @@ export async function suspendAccount(
 export async function liftSuspension(services: Services, input: { accountId: string; by: string }, client: ClientInfo): Promise<void> {
   let changed = false;
   await updateAccount(services, input.accountId, (a) => {
+    if (a.accessCancelled) throw new HttpError(409, 'access_cancelled');
     changed = a.status === 'suspended';
     if (!changed) return a;
     const { suspension: _previous, ...rest } = a;

@@ -87,6 +87,8 @@ export function demoDocuments(): { container: Parameters<Database['collection']>
     { id: c.ee6b, type: 'class', schoolId: s.ee, name: '6.b', grade: 6, schoolYear: '2026/2027' },
     { id: c.fi7a, type: 'class', schoolId: s.fi, name: '7A', grade: 7, schoolYear: '2026/2027' },
   ];
+  const byId = new Map(accounts.map((acc) => [acc.accountId, acc]));
+  // Memberships carry a snapshot of the person's name and e-mail, so school lists are one single-partition query.
   const membership = (schoolId: string, accountId: string, role: string, extra: Record<string, unknown> = {}): Doc => ({
     id: `membership:${accountId}:${role}`,
     type: 'membership',
@@ -95,6 +97,9 @@ export function demoDocuments(): { container: Parameters<Database['collection']>
     role,
     status: 'active',
     since: at,
+    firstName: byId.get(accountId)?.firstName,
+    lastName: byId.get(accountId)?.lastName,
+    ...(byId.get(accountId)?.email ? { email: byId.get(accountId)?.email } : {}),
     ...extra,
   });
   const memberships: Doc[] = [

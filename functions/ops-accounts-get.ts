@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { readAccount } from '../shared/accounts/store.js';
+import { defineHttp, ok } from '../shared/http/define-http.js';
+import { HttpError } from '../shared/http/errors.js';
+
+/**
+ * What user support needs to help someone (ACL-7): name, e-mail, status, roles, ways to sign in. Not the personal
+ * code, not study data. Every call is written to the person's audit log, which they can read.
+ */
+export default defineHttp({
+  name: 'ops-accounts-get',
+  route: 'ops/accounts/{accountId}',
+  methods: ['GET'],
+  summary: "Operator staff's view of an account for a support case; audited for the person to see (GET /api/me/audit).",
+  tags: ['operations'],
+  auth: 'session',
+  capability: 'ops.account.read',
+  params: z.object({ accountId: z.string().min(1).max(100) }),
+  target: ({ params }) => ({ accountId: params.accountId }),
+  handler: async ({ params, services }) => {
+    const account = await readAccount(services, params.accountId);
+    if (!account) throw new HttpError(404, 'account_not_found');
+    return ok({
+      id: account.accountId,
+      firstName: account.firstName,
+      lastName: account.lastName,
+      ...(account.email ? { email: account.email } : {}),
+      status: account.status,
+      language: account.language,
+      country: account.country,
+      schoolRoles: account.schoolRoles ?? [],
+      signInMethods: (account.logins ?? []).map((l) => l.provider),
+      ...(account.suspension ? { suspension: { at: account.suspension.at, reason: account.suspension.reason, schoolId: account.suspension.schoolId } } : {}),
+      createdAt: account.createdAt,
+    });
+  },
+});

@@ -1,0 +1,144 @@
+import { randomUUID } from 'node:crypto';
+import type { AccountDoc, SchoolRoleName } from '../accounts/model.js';
+import { readAccount, updateAccount, withoutSchoolRole } from '../accounts/store.js';
+import type { Grant } from '../acl/authorize.js';
+import { HttpError } from '../http/errors.js';
+import { ConcurrentUpdateError, type Doc, type Stored } from '../platform/cosmos.js';
+import type { Services } from '../platform/services.js';
+
+/** A person's role in a school. The name and e-mail are a snapshot kept current on rectification. */
+export interface MembershipDoc extends Doc {
+  type: 'membership';
+  schoolId: string;
+  accountId: string;
+  role: SchoolRoleName;
+  classId?: string;
+  subjects?: string[];
+  status: 'active' | 'ended';
+  since: string;
+  endedAt?: string;
+  endedBy?: string;
+  invitedBy?: string;
+  firstName?: string;
+  lastName?: string;
+  email?: string;
+}
+
+export interface MemberView {
+  accountId: string;
+  firstName?: string;
+  lastName?: string;
+  email?: string;
+  roles: { role: SchoolRoleName; classId?: string; subjects?: string[] }[];
+}
+
+type Deps = Pick<Services, 'db' | 'clock'>;
+
+export async function activeMemberships(deps: Pick<Services, 'db'>, schoolId: string, accountId?: string): Promise<MembershipDoc[]> {
+  return deps.db.collection('schools').queryAll<MembershipDoc>(schoolId, {
+    where: `c.type = 'membership' AND c.status = 'active'${accountId ? ' AND c.accountId = @accountId' : ''}`,
+    parameters: accountId ? [{ name: '@accountId', value: accountId }] : [],
+  });
+}
+
+/**
+ * The school's people as the caller may see them: administrators everyone with names, roles, classes and e-mails
+ * (ACL-1); teachers only the students, with names, classes and e-mails (ACL-2). Ended roles are gone (ACC-4).
+ */
+export function visibleMembers(memberships: MembershipDoc[], grants: Grant[]): MemberView[] {
+  const admin = grants.some((g) => g.role === 'schoolAdmin');
+  const byAccount = new Map<string, MemberView>();
+  for (const m of memberships) {
+    if (!admin && m.role !== 'student') continue;
+    const view = byAccount.get(m.accountId) ?? {
+      accountId: m.accountId,
+      ...(m.firstName ? { firstName: m.firstName } : {}),
+      ...(m.lastName ? { lastName: m.lastName } : {}),
+      ...(m.email ? { email: m.email } : {}),
+      roles: [],
+    };
+    view.roles.push({ role: m.role, ...(m.classId ? { classId: m.classId } : {}), ...(admin && m.subjects ? { subjects: m.subjects } : {}) });
+    byAccount.set(m.accountId, view);
+  }
+  return [...byAccount.values()].sort((a, b) => `${a.lastName} ${a.firstName}`.localeCompare(`${b.lastName} ${b.firstName}`, 'et'));
+}
+
+/**
+ * Ends a role: the membership is marked ended and the role leaves the person's account at once, so the school's
+ * access through it ends immediately (ACC-4). Ending an already ended role is harmless.
+ */
+export async function endRole(deps: Deps, input: { schoolId: string; accountId: string; role: SchoolRoleName; classId?: string; by: string }): Promise<boolean> {
+  const schools = deps.db.collection('schools');
+  const candidates = (await activeMemberships(deps, input.schoolId, input.accountId)).filter(
+    (m) => m.role === input.role && (input.classId === undefined || m.classId === input.classId),
+  );
+  for (const membership of candidates) {
+    try {
+      await schools.replace<MembershipDoc>({ ...(membership as MembershipDoc & Stored), status: 'ended', endedAt: deps.clock.now().toISOString(), endedBy: input.by });
+    } catch (error) {
+      if (!(error instanceof ConcurrentUpdateError)) throw error;
+    }
+    await updateAccount(deps, input.accountId, (a) => withoutSchoolRole(a, { schoolId: input.schoolId, role: input.role, ...(membership.classId ? { classId: membership.classId } : {}) }));
+  }
+  return candidates.length > 0;
+}
+
+export type ProfileField = 'firstName' | 'lastName' | 'phone' | 'personalCode' | 'birthDate' | 'email';
+
+export interface AccountChangeDoc extends Doc {
+  type: 'account-change';
+  accountId: string;
+  at: string;
+  by: string;
+  /** 'self', 'school:<schoolId>' or 'operator'. */
+  via: string;
+  changes: { field: ProfileField; from?: unknown; to?: unknown }[];
+}
+
+/**
+ * Rectification (ACC-5, PRIV-5): applies the changes to the account, records them, and refreshes the name and
+ * e-mail snapshot on the person's memberships.
+ */
+export async function rectify(
+  deps: Deps,
+  input: { accountId: string; by: string; via: string; changes: Partial<Pick<AccountDoc, ProfileField>> },
+): Promise<AccountDoc> {
+  let recorded: AccountChangeDoc['changes'] = [];
+  const updated = await updateAccount(deps, input.accountId, (account) => {
+    recorded = (Object.entries(input.changes) as [ProfileField, unknown][])
+      .filter(([field, value]) => value !== undefined && JSON.stringify(account[field]) !== JSON.stringify(value))
+      .map(([field, value]) => ({ field, from: account[field], to: value }));
+    return recorded.length ? ({ ...account, ...input.changes } as AccountDoc) : account;
+  });
+  if (recorded.length === 0) return updated;
+  await deps.db.collection('accounts').create<AccountChangeDoc>({
+    id: `account-change:${randomUUID()}`,
+    type: 'account-change',
+    accountId: input.accountId,
+    at: deps.clock.now().toISOString(),
+    by: input.by,
+    via: input.via,
+    changes: recorded,
+  });
+  if (recorded.some((c) => c.field === 'firstName' || c.field === 'lastName' || c.field === 'email')) {
+    for (const schoolId of new Set((updated.schoolRoles ?? []).map((r) => r.schoolId))) {
+      for (const m of await activeMemberships(deps, schoolId, input.accountId)) {
+        await deps.db.collection('schools').upsert<MembershipDoc>({
+          ...m,
+          ...(updated.firstName ? { firstName: updated.firstName } : {}),
+          ...(updated.lastName ? { lastName: updated.lastName } : {}),
+          ...(updated.email ? { email: updated.email } : {}),
+        });
+      }
+    }
+  }
+  return updated;
+}
+
+export async function memberOrThrow(deps: Pick<Services, 'db'>, schoolId: string, accountId: string, grants: Grant[]): Promise<MemberView> {
+  const [member] = visibleMembers(await activeMemberships(deps, schoolId, accountId), grants);
+  if (!member) throw new HttpError(404, 'member_not_found');
+  return member;
+}
+
+export { readAccount };
