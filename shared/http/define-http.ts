@@ -113,6 +113,7 @@ export function defineHttp<
     auth: options.auth,
     capability,
     capabilityDeclared: options.auth === 'public' || options.capability !== undefined,
+    ...(options.target ? { target: options.target as HttpContract['target'] } : {}),
     params: options.params,
     query: options.query,
     body: options.body,

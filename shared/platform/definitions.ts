@@ -1,5 +1,6 @@
 import type { HttpMethod, HttpRequest, HttpResponseInit, InvocationContext, Timer } from '@azure/functions';
 import type { z } from 'zod';
+import type { Target } from '../acl/authorize.js';
 import type { Capability } from '../acl/capabilities.js';
 import type { DeliveryInfo } from './bus.js';
 import { withOperationCounter } from './operations.js';
@@ -15,6 +16,8 @@ export interface HttpContract {
   capability: Capability;
   /** False when a session route fell back to self.read / self.update without naming its capability. */
   capabilityDeclared: boolean;
+  /** What a request is about, from its parameters (the caller's own account when absent). */
+  target?: (input: { params: any; query: any }) => Target;
   params?: z.ZodType;
   query?: z.ZodType;
   body?: z.ZodType;
