@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import '../shared/accounts/messages.js';
 import { accountView, accountViewSchema } from '../shared/accounts/model.js';
-import { claimPersonalCode } from '../shared/auth/identity.js';
+import { assignPersonalCode } from '../shared/auth/identity.js';
 import { personalCodeSchema } from '../shared/auth/personal-code.js';
 import { defineHttp, ok } from '../shared/http/define-http.js';
 import { HttpError } from '../shared/http/errors.js';
@@ -32,11 +32,7 @@ export default defineHttp({
       throw new HttpError(403, 'school_managed_field', {}, [
         ...(['firstName', 'lastName', 'personalCode'] as const).filter((f) => body[f] !== undefined).map((path) => ({ path, issue: 'managed by the school' })),
       ]);
-    if (body.personalCode && !(await claimPersonalCode(services, principal.accountId, body.personalCode))) {
-      const id = `pcode:${body.personalCode.country}:${body.personalCode.code}`;
-      const owner = await services.db.collection('logins').read<{ id: string; type: string; accountId: string }>(id, id);
-      if (owner?.accountId !== principal.accountId) throw new HttpError(409, 'personal_code_taken');
-    }
+    if (body.personalCode) await assignPersonalCode(services, principal.accountId, body.personalCode);
     const updated = await rectify(services, {
       accountId: principal.accountId,
       by: principal.accountId,

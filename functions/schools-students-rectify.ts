@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { accountView, accountViewSchema } from '../shared/accounts/model.js';
-import { claimPersonalCode } from '../shared/auth/identity.js';
+import { assignPersonalCode } from '../shared/auth/identity.js';
 import { personalCodeSchema } from '../shared/auth/personal-code.js';
 import { defineHttp, ok } from '../shared/http/define-http.js';
 import { HttpError } from '../shared/http/errors.js';
@@ -26,10 +26,7 @@ export default defineHttp({
   handler: async ({ params, body, principal, services }) => {
     const memberships = await activeMemberships(services, params.schoolId, params.accountId);
     if (!memberships.some((m) => m.role === 'student')) throw new HttpError(404, 'member_not_found');
-    if (body.personalCode && !(await claimPersonalCode(services, params.accountId, body.personalCode))) {
-      const owner = await services.db.collection('logins').read<{ id: string; type: string; accountId: string }>(`pcode:${body.personalCode.country}:${body.personalCode.code}`, `pcode:${body.personalCode.country}:${body.personalCode.code}`);
-      if (owner?.accountId !== params.accountId) throw new HttpError(409, 'personal_code_taken');
-    }
+    if (body.personalCode) await assignPersonalCode(services, params.accountId, body.personalCode);
     const updated = await rectify(services, {
       accountId: params.accountId,
       by: principal.accountId,

@@ -101,11 +101,9 @@ export async function resolveSignIn(deps: Deps, identity: ExternalIdentity, link
   return createAccountFor(deps, identity);
 }
 
-async function linkLogin(deps: Deps, accountId: string, identity: ExternalIdentity): Promise<void> {
-  const loginId = externalLoginId(identity.provider, identity.subject);
-  const linkedAt = deps.clock.now().toISOString();
-  const index: LoginIndexDoc = {
-    id: loginId,
+function externalLoginIndex(accountId: string, identity: ExternalIdentity, linkedAt: string): LoginIndexDoc {
+  return {
+    id: externalLoginId(identity.provider, identity.subject),
     type: 'login-index',
     accountId,
     kind: 'external',
@@ -113,8 +111,13 @@ async function linkLogin(deps: Deps, accountId: string, identity: ExternalIdenti
     subject: identity.subject,
     linkedAt,
   };
+}
+
+async function linkLogin(deps: Deps, accountId: string, identity: ExternalIdentity): Promise<void> {
+  const loginId = externalLoginId(identity.provider, identity.subject);
+  const linkedAt = deps.clock.now().toISOString();
   try {
-    await deps.db.collection('logins').create(index);
+    await deps.db.collection('logins').create(externalLoginIndex(accountId, identity, linkedAt));
   } catch (error) {
     if (!(error instanceof DocumentExistsError)) throw error;
     // A concurrent callback of the same login won the race; fine if it linked the same account.
@@ -166,15 +169,7 @@ async function createAccountFor(deps: Deps, identity: ExternalIdentity): Promise
   // points at nothing; a loser of the race deletes its unused account.
   await deps.db.collection('accounts').create(account);
   try {
-    await deps.db.collection('logins').create<LoginIndexDoc>({
-      id: loginId,
-      type: 'login-index',
-      accountId,
-      kind: 'external',
-      provider: identity.provider,
-      subject: identity.subject,
-      linkedAt: now,
-    });
+    await deps.db.collection('logins').create(externalLoginIndex(accountId, identity, now));
   } catch (error) {
     await deps.db.collection('accounts').delete(accountId, accountId);
     if (!(error instanceof DocumentExistsError)) throw error;
@@ -196,6 +191,14 @@ export async function claimPersonalCode(deps: Deps, accountId: string, code: Pic
     if (error instanceof DocumentExistsError) return false;
     throw error;
   }
+}
+
+/** Gives the account a personal code (AUTH-3): refused with 409 when another account already holds it. */
+export async function assignPersonalCode(deps: Deps, accountId: string, code: Pick<ParsedPersonalCode, 'country' | 'code'>): Promise<void> {
+  if (await claimPersonalCode(deps, accountId, code)) return;
+  const id = personalCodeLoginId(code);
+  const owner = await deps.db.collection('logins').read<LoginIndexDoc>(id, id);
+  if (owner?.accountId !== accountId) throw new HttpError(409, 'personal_code_taken');
 }
 
 /** Removes a way to sign in; the last one cannot go (AUTH-1), or the account could not be reached any more. */
