@@ -133,6 +133,7 @@ describe('the local host over HTTP', () => {
       additionalProperties: false,
     });
     expect(patch.security).toEqual([{ bearer: [] }, { sessionCookie: [] }]);
+    expect(patch['x-capability']).toBe('self.update');
     expect(r.body.paths['/api/me'].get.responses['200'].content['application/json'].schema.properties).toHaveProperty('firstName');
   });
 });

@@ -87,6 +87,8 @@ export function buildOpenApi(table: RouteTable): JsonSchema {
             }
           : {}),
         security: contract.auth === 'session' ? [{ bearer: [] }, { sessionCookie: [] }] : [],
+        // The row of the capability table (shared/acl/capabilities.ts) that decides who may call it.
+        'x-capability': contract.capability,
         responses,
       };
     }
