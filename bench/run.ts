@@ -14,6 +14,7 @@ import type { Bench, Json } from './lib.js';
 
 const benches: Record<string, () => Promise<Bench>> = {
   import: async () => (await import('./import.bench.js')).bench,
+  http: async () => (await import('./http.bench.js')).bench,
 };
 
 const recordFile = path.join(path.dirname(fileURLToPath(import.meta.url)), 'last.json');
