@@ -8,12 +8,18 @@ import { loadConfig } from '../shared/platform/config.js';
 import type { FunctionDefinition, HttpDefinition } from '../shared/platform/definitions.js';
 import { registerWithAzure } from '../shared/platform/register.js';
 import accountsAuditList from './accounts-audit-list.js';
+import accountsChildrenList from './accounts-children-list.js';
+import accountsChildrenRequest from './accounts-children-request.js';
 import accountsLoginLog from './accounts-login-log.js';
 import accountsLoginsList from './accounts-logins-list.js';
 import accountsLoginsUnlink from './accounts-logins-unlink.js';
 import accountsMe from './accounts-me.js';
+import accountsParentsList from './accounts-parents-list.js';
+import accountsParentsRequest from './accounts-parents-request.js';
 import accountsPasswordChange from './accounts-password-change.js';
 import accountsPreferencesUpdate from './accounts-preferences-update.js';
+import accountsPrivacyGet from './accounts-privacy-get.js';
+import accountsPrivacyUpdate from './accounts-privacy-update.js';
 import accountsProfileUpdate from './accounts-profile-update.js';
 import authCallback from './auth-callback.js';
 import authLogin from './auth-login.js';
@@ -24,27 +30,63 @@ import authPasswordResetRequest from './auth-password-reset-request.js';
 import authPasswordSignup from './auth-password-signup.js';
 import authPasswordVerify from './auth-password-verify.js';
 import authRefresh from './auth-refresh.js';
+import catalogList from './catalog-list.js';
+import childrenGet from './children-get.js';
+import childrenPrivacyGet from './children-privacy-get.js';
+import childrenPrivacyUpdate from './children-privacy-update.js';
 import emailSend from './email-send.js';
 import healthGet from './health-get.js';
 import httpNotFound from './http-not-found.js';
+import invitationsAccept from './invitations-accept.js';
+import licencesAccess from './licences-access.js';
+import licencesExpire from './licences-expire.js';
+import licencesList from './licences-list.js';
 import openapiGet from './openapi-get.js';
 import opsAccountsGet from './ops-accounts-get.js';
 import opsAccountsReinstate from './ops-accounts-reinstate.js';
 import opsAccountsSuspend from './ops-accounts-suspend.js';
+import opsInvoicesRecordPayment from './ops-invoices-record-payment.js';
+import opsOrdersCancel from './ops-orders-cancel.js';
+import opsOrdersFlagged from './ops-orders-flagged.js';
+import opsWorksWithdraw from './ops-works-withdraw.js';
+import paymentsMethods from './payments-methods.js';
+import paymentsMethodsRefresh from './payments-methods-refresh.js';
+import paymentsNotify from './payments-notify.js';
+import paymentsProcess from './payments-process.js';
+import paymentsReconcile from './payments-reconcile.js';
+import paymentsReturn from './payments-return.js';
 import schoolsGet from './schools-get.js';
+import schoolsInvitationsCreate from './schools-invitations-create.js';
+import schoolsInvitationsList from './schools-invitations-list.js';
+import schoolsInvitationsRevoke from './schools-invitations-revoke.js';
 import schoolsMembersEnd from './schools-members-end.js';
 import schoolsMembersGet from './schools-members-get.js';
 import schoolsMembersList from './schools-members-list.js';
+import schoolsParentLinksConfirm from './schools-parent-links-confirm.js';
+import schoolsParentLinksEnd from './schools-parent-links-end.js';
+import schoolsParentLinksList from './schools-parent-links-list.js';
+import schoolsParentLinksRefuse from './schools-parent-links-refuse.js';
 import schoolsStudentsRectify from './schools-students-rectify.js';
+import storeFulfil from './store-fulfil.js';
+import storeOrdersCreate from './store-orders-create.js';
+import storeOrdersGet from './store-orders-get.js';
+import storeOrdersList from './store-orders-list.js';
+import storeQuote from './store-quote.js';
 
 export const definitions: readonly FunctionDefinition[] = [
   accountsAuditList,
+  accountsChildrenList,
+  accountsChildrenRequest,
   accountsLoginLog,
   accountsLoginsList,
   accountsLoginsUnlink,
   accountsMe,
+  accountsParentsList,
+  accountsParentsRequest,
   accountsPasswordChange,
   accountsPreferencesUpdate,
+  accountsPrivacyGet,
+  accountsPrivacyUpdate,
   accountsProfileUpdate,
   authCallback,
   authLogin,
@@ -55,18 +97,48 @@ export const definitions: readonly FunctionDefinition[] = [
   authPasswordSignup,
   authPasswordVerify,
   authRefresh,
+  catalogList,
+  childrenGet,
+  childrenPrivacyGet,
+  childrenPrivacyUpdate,
   emailSend,
   healthGet,
   httpNotFound,
+  invitationsAccept,
+  licencesAccess,
+  licencesExpire,
+  licencesList,
   openapiGet,
   opsAccountsGet,
   opsAccountsReinstate,
   opsAccountsSuspend,
+  opsInvoicesRecordPayment,
+  opsOrdersCancel,
+  opsOrdersFlagged,
+  opsWorksWithdraw,
+  paymentsMethods,
+  paymentsMethodsRefresh,
+  paymentsNotify,
+  paymentsProcess,
+  paymentsReconcile,
+  paymentsReturn,
   schoolsGet,
+  schoolsInvitationsCreate,
+  schoolsInvitationsList,
+  schoolsInvitationsRevoke,
   schoolsMembersEnd,
   schoolsMembersGet,
   schoolsMembersList,
+  schoolsParentLinksConfirm,
+  schoolsParentLinksEnd,
+  schoolsParentLinksList,
+  schoolsParentLinksRefuse,
   schoolsStudentsRectify,
+  storeFulfil,
+  storeOrdersCreate,
+  storeOrdersGet,
+  storeOrdersList,
+  storeQuote,
 ];
 
 setRouteTable(new RouteTable(definitions.filter((d): d is HttpDefinition => d.kind === 'http')));

@@ -31,6 +31,14 @@ param appParameters = {
   EKOOL_CLIENT_ID: ''
   STUUDIUM_API_URL: ''
   STUUDIUM_CLIENT_ID: ''
+  // Store and payments: bank links and cards are on when the shop id and the Key Vault secret maksekeskus-secret-key
+  // are set; prepayment invoices when INVOICE_IBAN is set (README "Store and payments").
+  MAKSEKESKUS_SHOP_ID: ''
+  MAKSEKESKUS_API_URL: 'https://api.maksekeskus.ee/v1'
+  VAT_RATES: 'EE:24,FI:25.5'
+  INVOICE_SELLER: 'Star Cloud OÜ'
+  INVOICE_IBAN: ''
+  INVOICE_DUE_DAYS: '14'
 }
 
 // Object id of whoever sets the Key Vault secret values (gets Key Vault Secrets Officer), e.g.

@@ -89,6 +89,8 @@ function expectedAllowed(capability: Capability, persona: Persona, target: Targe
         return persona.schoolRoles.some((r) => r.role === 'classTeacher' && r.schoolId === target.schoolId && r.classId === target.classId);
       case 'ownChild':
         return Boolean(target.accountId && persona.children.includes(target.accountId));
+      case 'ownMinorChild': // both seeded children are under 18
+        return Boolean(target.accountId && persona.children.includes(target.accountId));
       case 'publisher':
         return Boolean(target.publisherId && persona.publishers?.includes(target.publisherId));
       case 'staff':
@@ -111,6 +113,7 @@ const candidates: Record<string, (p: Persona) => string[]> = {
   orderId: () => ['order-none'],
   workId: () => ['work-ee-math-5'],
   publisherId: () => [demo.publishers.ee, demo.publishers.fi],
+  invoiceNumber: () => ['2026-000999'],
 };
 
 function expand(route: string, persona: Persona): Record<string, string>[] {
@@ -151,7 +154,7 @@ describe('ACL: every route x every persona', () => {
       const mismatches: string[] = [];
       for (const route of sessionRoutes) {
         for (const params of expand(route.route, persona)) {
-          const target = route.contract.target?.({ params, query: {} }) ?? {};
+          const target = route.contract.target?.({ params, query: {}, principal: { accountId: persona.id } }) ?? {};
           const expected = expectedAllowed(route.contract.capability, persona, target);
           for (const method of route.methods) {
             const path = `/api/${compileRoute(route.route).segments.map((s) => (s.kind === 'literal' ? s.text : encodeURIComponent(params[s.name]!))).join('/')}`;

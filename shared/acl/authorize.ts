@@ -1,3 +1,4 @@
+import { isMinorAccount } from '../accounts/age.js';
 import type { AccountDoc } from '../accounts/model.js';
 import { defaultPrivacy } from '../accounts/model.js';
 import { rowOf, type Capability, type Role, type Scope } from './capabilities.js';
@@ -31,13 +32,14 @@ export function rolesOf(account: AccountDoc): Set<Role> {
 
 /**
  * The grants the capability table gives this person for this target; empty means 403. `loadAccount` reads a
- * child's account for the parent scope (their privacy settings apply at once, ACC-4).
+ * child's account for the parent scopes (their privacy settings apply at once, ACC-4); `now` decides who is a minor.
  */
 export async function authorize(
   account: AccountDoc,
   capability: Capability,
   target: Target,
   loadAccount: (accountId: string) => Promise<AccountDoc | undefined>,
+  now: Date = new Date(),
 ): Promise<Grant[]> {
   const held = rolesOf(account);
   const grants: Grant[] = [];
@@ -65,6 +67,14 @@ export async function authorize(
         if (!link) break;
         const child = await loadAccount(link.accountId);
         if (child && (child.privacy ?? defaultPrivacy).shareWithParents && (child.parents ?? []).some((p) => p.accountId === account.accountId))
+          grants.push({ role, scope, schoolId: link.schoolId });
+        break;
+      }
+      case 'ownMinorChild': {
+        const link = target.accountId ? (account.children ?? []).find((c) => c.accountId === target.accountId) : undefined;
+        if (!link) break;
+        const child = await loadAccount(link.accountId);
+        if (child && isMinorAccount(child, now) === true && (child.parents ?? []).some((p) => p.accountId === account.accountId))
           grants.push({ role, scope, schoolId: link.schoolId });
         break;
       }

@@ -30,6 +30,11 @@ export type Scope =
   | 'own'
   /** A child whose parent link the school confirmed, and who has not hidden their data from parents. */
   | 'ownChild'
+  /**
+   * A child under 18 whose parent link the school confirmed, whatever their sharing settings: the parent manages a
+   * minor's privacy settings (ACC-3), so hiding the data from parents must not lock the parent out of undoing it.
+   */
+  | 'ownMinorChild'
   /** A class the caller is class teacher of. */
   | 'ownClass'
   /** The school in which the caller holds this role. */
@@ -62,7 +67,7 @@ export const capabilityTable = {
 
   // ACL-5: parents read their child's data and manage a minor's privacy settings, nothing more.
   'child.read': { parent: 'ownChild' },
-  'child.privacy.update': { parent: 'ownChild' },
+  'child.privacy.update': { parent: 'ownMinorChild' },
 
   // ACL-7: support sees what a case needs (no personal code), every look audited for the person to see.
   'ops.account.read': { support: 'staff', security: 'staff' },

@@ -80,8 +80,11 @@ export interface HttpOptions<
    * 'self.update' otherwise: the caller's own data only. The route x role test lists any route that relies on that.
    */
   capability?: Capability;
-  /** What the request is about, from its validated parameters; defaults to the caller's own account. */
-  target?: (input: { params: Out<PS>; query: Out<QS> }) => Target;
+  /**
+   * What the request is about, from its validated parameters (and the caller, for routes whose target depends on
+   * whether the caller is a party, e.g. ending a parent link); defaults to the caller's own account.
+   */
+  target?: (input: { params: Out<PS>; query: Out<QS>; principal: Principal | undefined }) => Target;
   params?: PS;
   query?: QS;
   body?: BS;
@@ -148,7 +151,7 @@ export function defineHttp<
       const params = parseWith(options.params as PS, request.params, 400, 'invalid_parameter');
       const query = parseWith(options.query as QS, queryObject(request), 400, 'invalid_query');
       // Authorisation comes before the body is read: a caller without the right learns nothing about the input.
-      const access = principal && capability !== 'public' ? await grantAccess(services, principal, capability, options.target?.({ params, query }) ?? {}, correlationId) : undefined;
+      const access = principal && capability !== 'public' ? await grantAccess(services, principal, capability, options.target?.({ params, query, principal }) ?? {}, correlationId) : undefined;
       const rawBody = options.body ? await readBody(request, contract.bodyTypes, services.config.MAX_BODY_BYTES) : undefined;
       const body = parseWith(options.body, rawBody, 422, 'validation_failed');
 
@@ -190,7 +193,7 @@ async function grantAccess(services: Services, principal: Principal, capability:
   const accounts = services.db.collection('accounts');
   const account = await accounts.read<AccountDoc>(principal.accountId, principal.accountId);
   if (!account || account.type !== 'account' || account.status !== 'active') throw new HttpError(401, 'session_revoked');
-  const grants = await authorize(account, capability, target, (id) => accounts.read<AccountDoc>(id, id));
+  const grants = await authorize(account, capability, target, (id) => accounts.read<AccountDoc>(id, id), services.clock.now());
   if (grants.length === 0) throw new HttpError(403, 'forbidden');
   // ACL-7: staff looking at someone else's data leave a trace the person can see.
   if (auditedCapabilities.has(capability) && grants.every((g) => g.scope === 'staff') && target.accountId && target.accountId !== principal.accountId)

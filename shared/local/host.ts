@@ -15,6 +15,7 @@ import { ConsoleTelemetry, MemoryTelemetry, safeErrorSummary, TeeTelemetry, type
 import { dataRegistry, type ContainerName } from '../privacy/registry.js';
 import { LocalBus } from './bus.js';
 import { startIdentityStandIns, type IdentityStandIns } from './identity/index.js';
+import { startMaksekeskusStandIn, type MaksekeskusStandIn } from './maksekeskus/index.js';
 import { startEmbeddedCosmos, type EmbeddedCosmos } from './cosmos-server.js';
 import { startLocalHttpServer, type LocalRoute } from './http-server.js';
 import { seedDemoData } from './seed.js';
@@ -39,6 +40,8 @@ export interface LocalHostOptions {
   identityFetch?: FetchLike;
   /** Start the local stand-ins of HarID, MPASSid, Google, Facebook, eKool and Stuudium (default true). */
   identityStandIns?: boolean;
+  /** Start the local Maksekeskus stand-in and point the app at it (default true). */
+  maksekeskusStandIn?: boolean;
 }
 
 export interface LocalHost {
@@ -54,6 +57,8 @@ export interface LocalHost {
   cosmos: EmbeddedCosmos;
   /** The sign-in providers' stand-ins, when started. */
   identity?: IdentityStandIns;
+  /** The Maksekeskus stand-in, when started (shared/local/maksekeskus). */
+  maksekeskus?: MaksekeskusStandIn;
   seededDocuments: number;
   /** Delivers a message to a queue function through the bus, as Service Bus would. */
   deliver(functionName: string, body: unknown, messageId?: string): Promise<void>;
@@ -84,9 +89,13 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     // The six sign-in providers' stand-ins, registered with this host's callback URLs (real settings win over them).
     const standIns = options.identityStandIns === false ? undefined : await startStandIns(url);
     if (standIns) cleanups.unshift(() => standIns.handle.close());
+    // Maksekeskus' stand-in with a fresh shop id and secret key each start (real settings win over them).
+    const payments = options.maksekeskusStandIn === false ? undefined : await startPaymentStandIn();
+    if (payments) cleanups.unshift(() => payments.handle.close());
 
     const config = loadConfig({
       ...standIns?.settings,
+      ...payments?.settings,
       API_PUBLIC_URL: url,
       PUBLIC_WEB_URL: 'http://localhost:3000',
       EMAIL_FROM: 'no-reply@opiq.example',
@@ -226,6 +235,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
       timers,
       cosmos,
       ...(standIns ? { identity: standIns.handle } : {}),
+      ...(payments ? { maksekeskus: payments.handle } : {}),
       seededDocuments,
       deliver,
       async close() {
@@ -269,6 +279,20 @@ async function startStandIns(url: string): Promise<{ handle: IdentityStandIns; s
       STUUDIUM_API_URL: handle.stuudium.apiUrl,
       STUUDIUM_CLIENT_ID: clients.stuudium.clientId,
       STUUDIUM_CLIENT_SECRET: clients.stuudium.clientSecret,
+    },
+  };
+}
+
+async function startPaymentStandIn(): Promise<{ handle: MaksekeskusStandIn; settings: Record<string, string> }> {
+  const handle = await startMaksekeskusStandIn({ shopId: randomUUID(), secretKey: randomBytes(32).toString('base64url') });
+  return {
+    handle,
+    settings: {
+      MAKSEKESKUS_SHOP_ID: handle.shopId,
+      MAKSEKESKUS_SECRET_KEY: handle.secretKey,
+      MAKSEKESKUS_API_URL: handle.apiUrl,
+      // A public example IBAN (no real account): prepayment invoices work locally.
+      INVOICE_IBAN: 'EE382200221020145685',
     },
   };
 }

@@ -162,6 +162,10 @@ export function demoDocuments(): { container: Parameters<Database['collection']>
     { id: 'package-ee-math', type: 'package', publisherId: p.ee, title: 'Matemaatika 5.–6. klass', workIds: ['work-ee-math-5', 'work-ee-math-6'], priceCentsPerMonth: 299, country: 'EE' },
     { id: 'package-ee-est-5', type: 'package', publisherId: p.ee, title: 'Eesti keel 5. klass', workIds: ['work-ee-est-5'], priceCentsPerMonth: 199, country: 'EE' },
     { id: 'package-fi-math-7', type: 'package', publisherId: p.fi, title: 'Matematiikka 7', workIds: ['work-fi-math-7'], priceCentsPerMonth: 349, country: 'FI' },
+    // Shop demo: a package of two works (the publisher may stop one of them, OPS-2).
+    { id: 'work-ee-hist-7', type: 'work', publisherId: p.ee, title: 'Ajalugu 7. klassile', subjects: ['history'], country: 'EE', language: 'et', status: 'distributed' },
+    { id: 'work-ee-geo-7', type: 'work', publisherId: p.ee, title: 'Geograafia 7. klassile', subjects: ['geography'], country: 'EE', language: 'et', status: 'distributed' },
+    { id: 'package-ee-social-7', type: 'package', publisherId: p.ee, title: 'Ajalugu ja geograafia 7. klass', workIds: ['work-ee-hist-7', 'work-ee-geo-7'], priceCentsPerMonth: 499, country: 'EE' },
   ];
 
   return [

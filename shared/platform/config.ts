@@ -48,6 +48,27 @@ export const signingKeysSchema = z
     return keys;
   });
 
+/** "EE:24,FI:25.5": VAT percent by country, kept as basis points (2400, 2550) so price arithmetic stays in integers. */
+export const vatRatesSchema = z
+  .string()
+  .default('EE:24,FI:25.5')
+  .transform((raw, ctx) => {
+    const rates: Partial<Record<'EE' | 'FI', number>> = {};
+    for (const part of raw.split(',').map((p) => p.trim()).filter(Boolean)) {
+      const match = /^(EE|FI):(\d{1,2}(?:\.\d{1,2})?)$/.exec(part);
+      if (!match) {
+        ctx.addIssue({ code: 'custom', message: 'each entry must be COUNTRY:percent (EE or FI, up to two decimals)' });
+        return z.NEVER;
+      }
+      rates[match[1] as 'EE' | 'FI'] = Math.round(Number(match[2]) * 100);
+    }
+    if (rates.EE === undefined || rates.FI === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'rates for both EE and FI are required' });
+      return z.NEVER;
+    }
+    return rates as Record<'EE' | 'FI', number>;
+  });
+
 export const settingSpecs = {
   APP_ENV: {
     schema: z.enum(['azure', 'local']).default('azure'),
@@ -176,6 +197,42 @@ export const settingSpecs = {
     where: 'secret',
     description: 'Maksekeskus secret key (API basic auth and message MAC).',
     example: '',
+  },
+  MAKSEKESKUS_SHOP_ID: {
+    schema: optionalText,
+    where: 'parameter',
+    description: 'Maksekeskus shop id (API user name and the `shop` of its messages). Bank links and cards are on when the shop id and MAKSEKESKUS_SECRET_KEY are set.',
+    example: '',
+  },
+  MAKSEKESKUS_API_URL: {
+    schema: url.default('https://api.maksekeskus.ee/v1'),
+    where: 'parameter',
+    description: 'Maksekeskus API base, ending in /v1 (test: https://api.test.maksekeskus.ee/v1).',
+    example: '',
+  },
+  VAT_RATES: {
+    schema: vatRatesSchema,
+    where: 'parameter',
+    description: 'VAT rate in percent by the buyer\'s country, "EE:24,FI:25.5" (the default); catalogue prices include VAT. Check the rate for e-publications with the tax adviser.',
+    example: 'EE:24,FI:25.5',
+  },
+  INVOICE_SELLER: {
+    schema: z.string().min(1).max(200).default('Star Cloud OÜ'),
+    where: 'parameter',
+    description: 'Seller named on prepayment invoices.',
+    example: '',
+  },
+  INVOICE_IBAN: {
+    schema: z.string().regex(/^[A-Z]{2}\d{2}[A-Z0-9]{10,30}$/, 'must be an IBAN without spaces').optional(),
+    where: 'parameter',
+    description: 'Bank account (IBAN, no spaces) that prepayment invoices ask the buyer to pay to; prepayment invoices are on when it is set.',
+    example: '',
+  },
+  INVOICE_DUE_DAYS: {
+    schema: z.coerce.number().int().min(1).max(60).default(14),
+    where: 'parameter',
+    description: 'Days a prepayment invoice gives the buyer to pay (default 14).',
+    example: '14',
   },
   HARID_CLIENT_SECRET: { schema: optionalText, where: 'secret', description: 'HarID OIDC client secret.', example: '' },
   MPASSID_CLIENT_SECRET: { schema: optionalText, where: 'secret', description: 'MPASSid OIDC client secret.', example: '' },

@@ -16,8 +16,11 @@ export interface HttpContract {
   capability: Capability;
   /** False when a session route fell back to self.read / self.update without naming its capability. */
   capabilityDeclared: boolean;
-  /** What a request is about, from its parameters (the caller's own account when absent). */
-  target?: (input: { params: any; query: any }) => Target;
+  /**
+   * What a request is about, from its parameters (the caller's own account when absent). A few routes also look at
+   * the caller (ending a parent link: is the caller a party?); without a principal they answer as for a non-party.
+   */
+  target?: (input: { params: any; query: any; principal?: { accountId: string } }) => Target;
   params?: z.ZodType;
   query?: z.ZodType;
   body?: z.ZodType;

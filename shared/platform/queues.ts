@@ -20,6 +20,21 @@ export const queueSpecs = {
     duplicateDetectionWindow: 'PT10M',
     messageTimeToLive: 'P14D',
   },
+  'payments-process': {
+    description:
+      'Payment provider messages to process after they were stored (PAY-2): message id <transactionId>:<status>, so a repeated notification or the browser return racing it is dropped.',
+    maxDeliveryCount: 10,
+    lockDuration: 'PT1M',
+    duplicateDetectionWindow: 'PT1H',
+    messageTimeToLive: 'P7D',
+  },
+  'store-fulfilment': {
+    description: 'Order work that must not be lost or block a request: ending licences when a publisher stops a work, and the refunds (STORE-6, OPS-2).',
+    maxDeliveryCount: 10,
+    lockDuration: 'PT2M',
+    duplicateDetectionWindow: 'PT1H',
+    messageTimeToLive: 'P14D',
+  },
 } as const satisfies Record<string, QueueSpec>;
 
 export type QueueName = keyof typeof queueSpecs;

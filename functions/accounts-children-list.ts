@@ -1,0 +1,16 @@
+import { z } from 'zod';
+import { defineHttp, ok } from '../shared/http/define-http.js';
+import { familyMemberSchema } from '../shared/schools/model.js';
+import { familyOf } from '../shared/schools/parent-links.js';
+
+export default defineHttp({
+  name: 'accounts-children-list',
+  route: 'me/children',
+  methods: ['GET'],
+  summary: "The signed-in parent's children whose links the school confirmed (ACC-3), with their names.",
+  tags: ['family'],
+  auth: 'session',
+  capability: 'self.read',
+  output: z.object({ children: z.array(familyMemberSchema) }),
+  handler: async ({ access, services }) => ok({ children: await familyOf(services, access.account, 'children') }),
+});

@@ -1,0 +1,16 @@
+import { z } from 'zod';
+import { defineHttp, ok } from '../shared/http/define-http.js';
+import { familyMemberSchema } from '../shared/schools/model.js';
+import { familyOf } from '../shared/schools/parent-links.js';
+
+export default defineHttp({
+  name: 'accounts-parents-list',
+  route: 'me/parents',
+  methods: ['GET'],
+  summary: "The signed-in user's parents whose links the school confirmed (ACC-3), with their names.",
+  tags: ['family'],
+  auth: 'session',
+  capability: 'self.read',
+  output: z.object({ parents: z.array(familyMemberSchema) }),
+  handler: async ({ access, services }) => ok({ parents: await familyOf(services, access.account, 'parents') }),
+});

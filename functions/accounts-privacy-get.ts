@@ -1,0 +1,15 @@
+import { defineHttp, ok } from '../shared/http/define-http.js';
+import { privacyViewSchema } from '../shared/schools/model.js';
+import { privacyView } from '../shared/schools/privacy.js';
+
+export default defineHttp({
+  name: 'accounts-privacy-get',
+  route: 'me/privacy',
+  methods: ['GET'],
+  summary: "The signed-in user's privacy settings (ACC-4): whether parents and publishers may see their data, who last changed them, and whether a parent manages them (ACC-3).",
+  tags: ['accounts'],
+  auth: 'session',
+  capability: 'self.read',
+  output: privacyViewSchema,
+  handler: async ({ access, services }) => ok(privacyView(access.account, services.clock.now())),
+});

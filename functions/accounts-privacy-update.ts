@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import { defineHttp, ok } from '../shared/http/define-http.js';
+import { privacyViewSchema } from '../shared/schools/model.js';
+import { privacyView, setPrivacy } from '../shared/schools/privacy.js';
+
+export default defineHttp({
+  name: 'accounts-privacy-update',
+  route: 'me/privacy',
+  methods: ['PUT'],
+  summary:
+    "Sets the signed-in user's privacy settings (ACC-4); they take effect at once. A student under 18 whose parent link is confirmed gets 403 privacy_managed_by_parent: the parent manages them (ACC-3).",
+  tags: ['accounts'],
+  auth: 'session',
+  capability: 'self.update',
+  body: z.strictObject({ shareWithParents: z.boolean(), shareWithPublishers: z.boolean() }),
+  output: privacyViewSchema,
+  handler: async ({ body, principal, services }) => {
+    const account = await setPrivacy(services, principal.accountId, body, 'self');
+    return ok(privacyView(account, services.clock.now()));
+  },
+});

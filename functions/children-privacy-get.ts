@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import { readAccount } from '../shared/accounts/store.js';
+import { defineHttp, ok } from '../shared/http/define-http.js';
+import { HttpError } from '../shared/http/errors.js';
+import { privacyViewSchema } from '../shared/schools/model.js';
+import { privacyView } from '../shared/schools/privacy.js';
+
+export default defineHttp({
+  name: 'children-privacy-get',
+  route: 'children/{childId}/privacy',
+  methods: ['GET'],
+  summary: "A parent reads the privacy settings of their child under 18, which they manage (ACC-3, ACC-4).",
+  tags: ['family'],
+  auth: 'session',
+  capability: 'child.privacy.update',
+  params: z.object({ childId: z.string().min(1).max(100) }),
+  target: ({ params }) => ({ accountId: params.childId }),
+  output: privacyViewSchema,
+  handler: async ({ params, services }) => {
+    const child = await readAccount(services, params.childId);
+    if (!child) throw new HttpError(404, 'account_not_found');
+    return ok(privacyView(child, services.clock.now()));
+  },
+});

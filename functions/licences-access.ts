@@ -1,0 +1,17 @@
+import { z } from 'zod';
+import { defineHttp, ok } from '../shared/http/define-http.js';
+import { mayOpenWork } from '../shared/store/licences.js';
+import { idSchema } from '../shared/store/model.js';
+
+export default defineHttp({
+  name: 'licences-access',
+  route: 'licences/works/{workId}/access',
+  methods: ['GET'],
+  summary: 'The entitlement check (STORE-4): may the signed-in user open this work now, and until when. One Cosmos point read besides the session.',
+  tags: ['store'],
+  auth: 'session',
+  capability: 'self.read',
+  params: z.object({ workId: idSchema }),
+  output: z.object({ allowed: z.boolean(), until: z.string().optional() }),
+  handler: async ({ params, principal, services }) => ok(await mayOpenWork(services, principal.accountId, params.workId, services.clock.now())),
+});

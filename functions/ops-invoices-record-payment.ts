@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { defineHttp, ok } from '../shared/http/define-http.js';
+import { recordInvoicePayment } from '../shared/store/invoice-payments.js';
+import { orderView } from '../shared/store/model.js';
+import { assertStoreStaff } from '../shared/store/staff.js';
+
+export default defineHttp({
+  name: 'ops-invoices-record-payment',
+  route: 'ops/invoices/{invoiceNumber}/payments',
+  methods: ['POST'],
+  summary:
+    "Operator staff record money that arrived for a prepayment invoice (STORE-3, STORE-4), one bank statement entry at a time (idempotent by bankEntryId). Paid in full, the order's licence becomes active from the buyer's chosen start date.",
+  tags: ['operations', 'store'],
+  auth: 'session',
+  // TODO(ACL): a shop-operations capability ('ops.store.manage': support staff) belongs in shared/acl/capabilities.ts.
+  capability: 'ops.account.suspend',
+  // Checked by recordInvoicePayment: a malformed number is simply not found (404), after access control.
+  params: z.object({ invoiceNumber: z.string().min(1).max(20) }),
+  body: z.strictObject({
+    bankEntryId: z.string().min(1).max(100),
+    amountCents: z.number().int().min(1).max(100_000_000),
+    receivedOn: z.iso.date(),
+    payerAccount: z.string().regex(/^[A-Za-z0-9 ]{5,40}$/).optional(),
+  }),
+  handler: async ({ params, body, access, services }) => {
+    const staff = assertStoreStaff(access);
+    const result = await recordInvoicePayment(services, { invoiceNumber: params.invoiceNumber, ...body }, staff);
+    return ok({ order: orderView(result.order, services.clock.now()), paidCents: result.paidCents, outstandingCents: result.outstandingCents });
+  },
+});

@@ -1,0 +1,15 @@
+import { z } from 'zod';
+import { defineHttp, ok } from '../shared/http/define-http.js';
+import { paymentMethods } from '../shared/payments/methods.js';
+
+export default defineHttp({
+  name: 'payments-methods',
+  route: 'payments/methods',
+  methods: ['GET'],
+  summary:
+    "The payment methods to show at checkout (STORE-3): Maksekeskus' bank links (Swedbank, SEB, LHV, Luminor, Coop, Pocopay) and cards for the country, cached and refreshed a few times a day, and whether prepayment invoices are offered.",
+  tags: ['store'],
+  auth: 'public',
+  query: z.strictObject({ country: z.enum(['EE', 'FI']).default('EE') }),
+  handler: async ({ query, services }) => ok(await paymentMethods(services, query.country), { headers: { 'cache-control': 'public, max-age=600' } }),
+});

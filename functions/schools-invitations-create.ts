@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { defineHttp } from '../shared/http/define-http.js';
+import { createInvitation } from '../shared/schools/invitations.js';
+import { invitableRoles, invitationViewSchema } from '../shared/schools/model.js';
+
+/** ACC-2: a school administrator invites into any role, a teacher invites students; the link goes by e-mail. */
+export default defineHttp({
+  name: 'schools-invitations-create',
+  route: 'schools/{schoolId}/invitations',
+  methods: ['POST'],
+  summary:
+    "Invites an e-mail address into a role in the caller's school (ACC-2): administrators any role, teachers students only. The link (valid 14 days) is e-mailed; the token is stored only as a hash.",
+  tags: ['schools'],
+  auth: 'session',
+  capability: 'school.invitations.manage',
+  params: z.object({ schoolId: z.string().min(1).max(100) }),
+  target: ({ params }) => ({ schoolId: params.schoolId }),
+  body: z
+    .strictObject({
+      email: z.email().max(254),
+      role: z.enum(invitableRoles),
+      classId: z.string().min(1).max(100).optional(),
+      subjects: z.array(z.string().trim().min(1).max(60)).max(20).optional(),
+      language: z.enum(['et', 'fi', 'en']).optional(),
+    })
+    .refine((b) => !b.classId || b.role === 'student' || b.role === 'classTeacher', { path: ['classId'], message: 'only students and class teachers have a class' }),
+  output: invitationViewSchema,
+  successStatus: 201,
+  handler: async ({ params, body, access, services }) => {
+    const invitation = await createInvitation(services, { schoolId: params.schoolId, ...body }, access.account, access.grants);
+    return { status: 201, body: invitation };
+  },
+});

@@ -1,0 +1,20 @@
+import { z } from 'zod';
+import { defineHttp, ok } from '../shared/http/define-http.js';
+import { listInvitations } from '../shared/schools/invitations.js';
+import { invitationViewSchema } from '../shared/schools/model.js';
+
+export default defineHttp({
+  name: 'schools-invitations-list',
+  route: 'schools/{schoolId}/invitations',
+  methods: ['GET'],
+  summary: "The school's invitations, newest first (ACC-2): administrators see all, teachers the ones they sent. One single-partition query.",
+  tags: ['schools'],
+  auth: 'session',
+  capability: 'school.invitations.manage',
+  params: z.object({ schoolId: z.string().min(1).max(100) }),
+  query: z.object({ status: z.enum(['pending', 'accepted', 'revoked', 'expired']).optional() }),
+  target: ({ params }) => ({ schoolId: params.schoolId }),
+  output: z.object({ invitations: z.array(invitationViewSchema) }),
+  handler: async ({ params, query, principal, access, services }) =>
+    ok({ invitations: await listInvitations(services, params.schoolId, principal.accountId, access.grants, query.status) }),
+});

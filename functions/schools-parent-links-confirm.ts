@@ -1,0 +1,19 @@
+import { z } from 'zod';
+import { defineHttp, ok } from '../shared/http/define-http.js';
+import { parentLinkViewSchema } from '../shared/schools/model.js';
+import { confirmLink } from '../shared/schools/parent-links.js';
+
+export default defineHttp({
+  name: 'schools-parent-links-confirm',
+  route: 'schools/{schoolId}/parent-links/{linkId}/confirm',
+  methods: ['POST'],
+  summary:
+    "The school's administrator confirms a requested parent link (ACC-3): from now on it counts, the parent sees the child's data and is told by e-mail. Only requested -> confirmed; anything else is 409 parent_link_transition.",
+  tags: ['schools', 'family'],
+  auth: 'session',
+  capability: 'school.parentLinks.review',
+  params: z.object({ schoolId: z.string().min(1).max(100), linkId: z.string().min(1).max(300) }),
+  target: ({ params }) => ({ schoolId: params.schoolId }),
+  output: parentLinkViewSchema,
+  handler: async ({ params, principal, services }) => ok(await confirmLink(services, params.schoolId, params.linkId, principal.accountId)),
+});

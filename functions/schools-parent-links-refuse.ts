@@ -1,0 +1,18 @@
+import { z } from 'zod';
+import { defineHttp, ok } from '../shared/http/define-http.js';
+import { parentLinkViewSchema } from '../shared/schools/model.js';
+import { refuseLink } from '../shared/schools/parent-links.js';
+
+export default defineHttp({
+  name: 'schools-parent-links-refuse',
+  route: 'schools/{schoolId}/parent-links/{linkId}/refuse',
+  methods: ['POST'],
+  summary: "The school's administrator refuses a requested parent link (ACC-3). Only requested -> refused; anything else is 409 parent_link_transition.",
+  tags: ['schools', 'family'],
+  auth: 'session',
+  capability: 'school.parentLinks.review',
+  params: z.object({ schoolId: z.string().min(1).max(100), linkId: z.string().min(1).max(300) }),
+  target: ({ params }) => ({ schoolId: params.schoolId }),
+  output: parentLinkViewSchema,
+  handler: async ({ params, principal, services }) => ok(await refuseLink(services, params.schoolId, params.linkId, principal.accountId)),
+});

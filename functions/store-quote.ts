@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import { defineHttp, ok } from '../shared/http/define-http.js';
+import { MAX_MONTHS, quote } from '../shared/store/checkout.js';
+
+export default defineHttp({
+  name: 'store-quote',
+  route: 'store/quote',
+  methods: ['GET'],
+  summary:
+    "The price (VAT at the signed-in buyer's country rate), licence period and the no-withdrawal text (STORE-7) for a package, months and start date, before ordering.",
+  tags: ['store'],
+  auth: 'session',
+  capability: 'self.read',
+  query: z.strictObject({
+    publisherId: z.string().min(1).max(100),
+    packageId: z.string().min(1).max(100),
+    months: z.coerce.number().int().min(1).max(MAX_MONTHS),
+    startDate: z.iso.date().optional(),
+  }),
+  handler: async ({ query, access, services, language }) => ok(await quote(services, access.account, query, language)),
+});

@@ -1,0 +1,25 @@
+import { isMinor, parsePersonalCode } from '../auth/personal-code.js';
+import type { AccountDoc } from './model.js';
+
+/** The person's birth date: from a valid personal code first (AUTH-3), else the birth date on the profile. */
+export function birthDateOf(account: Pick<AccountDoc, 'personalCode' | 'birthDate'>): string | undefined {
+  if (account.personalCode) {
+    const parsed = parsePersonalCode(account.personalCode.country, account.personalCode.code);
+    if (parsed.ok) return parsed.value.birthDate;
+  }
+  return account.birthDate && /^\d{4}-\d{2}-\d{2}$/.test(account.birthDate) ? account.birthDate : undefined;
+}
+
+/**
+ * Under 18 on `now` (ACC-3: a parent manages the privacy settings of a child under 18). Undefined when the age is not
+ * known (no personal code, no birth date): such a person is treated as managing their own settings.
+ */
+export function isMinorAccount(account: Pick<AccountDoc, 'personalCode' | 'birthDate'>, now: Date): boolean | undefined {
+  const birthDate = birthDateOf(account);
+  if (!birthDate) return undefined;
+  try {
+    return isMinor(birthDate, now);
+  } catch {
+    return undefined;
+  }
+}

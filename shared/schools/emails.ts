@@ -1,0 +1,67 @@
+import type { SchoolRoleName } from '../accounts/model.js';
+import type { Language } from '../http/i18n.js';
+import type { EmailMessage } from '../platform/email.js';
+
+const roleNames: Record<SchoolRoleName, Record<Language, string>> = {
+  student: { et: 'õpilane', fi: 'oppilas', en: 'student' },
+  teacher: { et: 'õpetaja', fi: 'opettaja', en: 'teacher' },
+  classTeacher: { et: 'klassijuhataja', fi: 'luokanvalvoja', en: 'class teacher' },
+  schoolAdmin: { et: 'kooli administraator', fi: 'koulun ylläpitäjä', en: 'school administrator' },
+};
+
+/** 25.11.2026 in Estonian and Finnish, 2026-11-25 in English (UTC). */
+function formatDate(iso: string, language: Language): string {
+  const [year = '', month = '', day = ''] = iso.slice(0, 10).split('-');
+  return language === 'en' ? `${year}-${month}-${day}` : `${day}.${month}.${year}`;
+}
+
+export interface InvitationEmailVars {
+  inviterName: string;
+  inviterEmail?: string;
+  schoolName: string;
+  role: SchoolRoleName;
+  className?: string;
+  link: string;
+  expiresAt: string;
+}
+
+/** ACC-2: the invitation names who invited, into which school and role, and until when the link works. */
+export function invitationEmail(language: Language, to: string, v: InvitationEmailVars): EmailMessage {
+  const role = roleNames[v.role][language];
+  const inviter = v.inviterEmail ? `${v.inviterName} (${v.inviterEmail})` : v.inviterName;
+  const expires = formatDate(v.expiresAt, language);
+  const texts: Record<Language, { subject: string; text: string }> = {
+    et: {
+      subject: `Kutse kooli ${v.schoolName}`,
+      text: `Tere!\n\n${inviter} kutsub sind Opiqus kooli ${v.schoolName} rolli: ${role}${v.className ? `, klass ${v.className}` : ''}.\n\nKutse vastuvõtmiseks logi sisse või loo konto ja ava link:\n${v.link}\n\nLink kehtib kuni ${expires}. Kui sa kutset ei oodanud, jäta see kiri tähelepanuta.`,
+    },
+    fi: {
+      subject: `Kutsu kouluun ${v.schoolName}`,
+      text: `Hei!\n\n${inviter} kutsuu sinut Opiqissa kouluun ${v.schoolName} rooliin: ${role}${v.className ? `, luokka ${v.className}` : ''}.\n\nHyväksy kutsu kirjautumalla sisään tai luomalla tilin ja avaamalla linkki:\n${v.link}\n\nLinkki on voimassa ${expires} asti. Jos et odottanut kutsua, voit jättää tämän viestin huomiotta.`,
+    },
+    en: {
+      subject: `Invitation to ${v.schoolName}`,
+      text: `Hello,\n\n${inviter} invites you to ${v.schoolName} on Opiq as ${role}${v.className ? `, class ${v.className}` : ''}.\n\nTo accept, sign in or create an account and open the link:\n${v.link}\n\nThe link works until ${expires}. If you did not expect this invitation, ignore this message.`,
+    },
+  };
+  return { to, category: 'service', ...texts[language] };
+}
+
+/** ACC-3: the parent is told when the school has confirmed the link to their child. */
+export function parentLinkConfirmedEmail(language: Language, to: string, v: { parentName: string; childName: string; schoolName: string }): EmailMessage {
+  const texts: Record<Language, { subject: string; text: string }> = {
+    et: {
+      subject: 'Kool kinnitas seose sinu lapsega',
+      text: `Tere, ${v.parentName}!\n\n${v.schoolName} kinnitas, et oled lapse ${v.childName} vanem. Näed nüüd Opiqus oma lapse õppematerjale, ülesandeid ja tulemusi ning saad hallata alla 18-aastase lapse privaatsusseadeid.`,
+    },
+    fi: {
+      subject: 'Koulu vahvisti yhteyden lapseesi',
+      text: `Hei ${v.parentName}!\n\n${v.schoolName} vahvisti, että olet oppilaan ${v.childName} huoltaja. Näet nyt Opiqissa lapsesi oppimateriaalit, tehtävät ja tulokset ja voit hallita alle 18-vuotiaan lapsesi yksityisyysasetuksia.`,
+    },
+    en: {
+      subject: 'The school confirmed the link to your child',
+      text: `Hello ${v.parentName},\n\n${v.schoolName} confirmed that you are the parent of ${v.childName}. You can now see your child's materials, tasks and results on Opiq, and manage the privacy settings of a child under 18.`,
+    },
+  };
+  return { to, category: 'service', ...texts[language] };
+}

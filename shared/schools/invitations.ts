@@ -1,0 +1,279 @@
+import { createHash, randomBytes } from 'node:crypto';
+import '../accounts/messages.js';
+import type { AccountDoc, SchoolRoleName } from '../accounts/model.js';
+import { updateAccount, withSchoolRole } from '../accounts/store.js';
+import type { Grant } from '../acl/authorize.js';
+import { normaliseEmail } from '../auth/identity.js';
+import { HttpError } from '../http/errors.js';
+import type { Language } from '../http/i18n.js';
+import { queueEmail } from '../messaging/index.js';
+import { ConcurrentUpdateError, DocumentExistsError, type Stored } from '../platform/cosmos.js';
+import type { Services } from '../platform/services.js';
+import { invitationEmail } from './emails.js';
+import { activeMemberships, type MembershipDoc } from './members.js';
+import './messages.js';
+import type { ClassDoc, InvitationDoc, InvitationStatus, InvitationView, SchoolDoc } from './model.js';
+
+export const INVITATION_DAYS = 14;
+/** Closed (accepted, revoked) invitations stay 30 days for the record, then Cosmos deletes them (registry retention). */
+export const CLOSED_RETENTION_SECONDS = 30 * 86_400;
+const DAY_MS = 86_400_000;
+
+/** Token hashes are ids: base64url has no characters Cosmos forbids in ids (/ \ ? #). */
+export const hashToken = (token: string) => createHash('sha256').update(token).digest('base64url');
+export const invitationIdOf = (tokenHash: string) => `invitation:${tokenHash}`;
+
+/** The token in the e-mailed link: `<schoolId>.<random>`, so acceptance is a point read in the school's partition. */
+export const linkToken = (schoolId: string, token: string) => `${schoolId}.${token}`;
+
+const TOKEN_PART = /^[A-Za-z0-9_-]{43}$/;
+
+export function parseInvitationToken(value: string): { schoolId: string; token: string } | undefined {
+  const dot = value.lastIndexOf('.');
+  if (dot <= 0) return undefined;
+  const schoolId = value.slice(0, dot);
+  const token = value.slice(dot + 1);
+  if (!TOKEN_PART.test(token) || schoolId.length > 100 || /[/\\?#\s]/.test(schoolId)) return undefined;
+  return { schoolId, token };
+}
+
+/** The status as it reads now: a pending invitation past its expiry is expired (nothing needs to write that down). */
+export function invitationStatus(doc: Pick<InvitationDoc, 'status' | 'expiresAt'>, now: Date): InvitationStatus {
+  if (doc.status === 'pending' && Date.parse(doc.expiresAt) <= now.getTime()) return 'expired';
+  return doc.status;
+}
+
+/** Administrators may invite into any role; teachers and class teachers only students (ACC-2). */
+export function invitableRolesFor(grants: Grant[]): SchoolRoleName[] {
+  if (grants.some((g) => g.role === 'schoolAdmin')) return ['student', 'teacher', 'classTeacher', 'schoolAdmin'];
+  if (grants.some((g) => g.role === 'teacher' || g.role === 'classTeacher')) return ['student'];
+  return [];
+}
+
+const isAdmin = (grants: Grant[]) => grants.some((g) => g.role === 'schoolAdmin');
+
+export function invitationView(doc: InvitationDoc, now: Date): InvitationView {
+  return {
+    id: doc.id,
+    schoolId: doc.schoolId,
+    email: doc.email,
+    role: doc.role,
+    ...(doc.classId ? { classId: doc.classId } : {}),
+    ...(doc.subjects ? { subjects: doc.subjects } : {}),
+    invitedBy: doc.invitedBy,
+    inviter: doc.inviter,
+    invitedAt: doc.invitedAt,
+    expiresAt: doc.expiresAt,
+    status: invitationStatus(doc, now),
+    ...(doc.acceptedBy ? { acceptedBy: doc.acceptedBy, acceptedAt: doc.acceptedAt } : {}),
+    ...(doc.revokedBy ? { revokedBy: doc.revokedBy, revokedAt: doc.revokedAt } : {}),
+  };
+}
+
+export async function readSchool(services: Pick<Services, 'db'>, schoolId: string): Promise<SchoolDoc> {
+  const school = await services.db.collection('schools').read<SchoolDoc>(schoolId, schoolId);
+  if (!school || school.type !== 'school') throw new HttpError(404, 'school_not_found');
+  return school;
+}
+
+async function readClass(services: Pick<Services, 'db'>, schoolId: string, classId: string): Promise<ClassDoc> {
+  const doc = await services.db.collection('schools').read<ClassDoc>(classId, schoolId);
+  if (!doc || doc.type !== 'class') throw new HttpError(422, 'class_not_found', {}, [{ path: 'classId', issue: 'not a class of this school' }]);
+  return doc;
+}
+
+export interface NewInvitation {
+  schoolId: string;
+  email: string;
+  role: SchoolRoleName;
+  classId?: string;
+  subjects?: string[];
+  /** Language of the e-mail; by default the school's (Estonian or Finnish). */
+  language?: Language;
+}
+
+/**
+ * ACC-2: invites an e-mail address into a role in the inviter's school. Stores the invitation with the token's hash
+ * only and e-mails the link. The caller's grants (from the capability table) decide which roles they may give.
+ */
+export async function createInvitation(services: Services, input: NewInvitation, inviter: AccountDoc, grants: Grant[]): Promise<InvitationView> {
+  if (!invitableRolesFor(grants).includes(input.role)) throw new HttpError(403, 'invitation_role_not_allowed');
+  if (input.role === 'classTeacher' && !input.classId) throw new HttpError(422, 'class_required', {}, [{ path: 'classId', issue: 'required for a class teacher' }]);
+  const school = await readSchool(services, input.schoolId);
+  const klass = input.classId ? await readClass(services, input.schoolId, input.classId) : undefined;
+
+  const now = services.clock.now();
+  const token = randomBytes(32).toString('base64url');
+  const tokenHash = hashToken(token);
+  const expiresAt = new Date(now.getTime() + INVITATION_DAYS * DAY_MS);
+  const doc: InvitationDoc = {
+    id: invitationIdOf(tokenHash),
+    type: 'invitation',
+    schoolId: input.schoolId,
+    email: normaliseEmail(input.email),
+    role: input.role,
+    ...(input.classId ? { classId: input.classId } : {}),
+    ...(input.subjects?.length ? { subjects: input.subjects } : {}),
+    invitedBy: inviter.accountId,
+    inviter: { accountId: inviter.accountId, firstName: inviter.firstName, lastName: inviter.lastName, ...(inviter.email ? { email: inviter.email } : {}) },
+    invitedAt: now.toISOString(),
+    expiresAt: expiresAt.toISOString(),
+    status: 'pending',
+    tokenHash,
+    // Event retention: Cosmos removes the invitation 30 days after it expires, unless closing it sets a new ttl.
+    ttl: Math.ceil((expiresAt.getTime() - now.getTime()) / 1000) + CLOSED_RETENTION_SECONDS,
+  };
+  await services.db.collection('schools').create<InvitationDoc>(doc);
+
+  const language: Language = input.language ?? (school.country === 'FI' ? 'fi' : 'et');
+  const link = `${services.config.PUBLIC_WEB_URL.replace(/\/$/, '')}/invitations/accept?token=${encodeURIComponent(linkToken(input.schoolId, token))}`;
+  await queueEmail(
+    services,
+    invitationEmail(language, doc.email, {
+      inviterName: `${inviter.firstName} ${inviter.lastName}`.trim(),
+      ...(inviter.email ? { inviterEmail: inviter.email } : {}),
+      schoolName: school.name,
+      role: input.role,
+      ...(klass ? { className: klass.name } : {}),
+      link,
+      expiresAt: doc.expiresAt,
+    }),
+    doc.id,
+  );
+  return invitationView(doc, now);
+}
+
+/** Administrators see every invitation of their school; teachers the ones they sent. Newest first. */
+export async function listInvitations(
+  services: Pick<Services, 'db' | 'clock'>,
+  schoolId: string,
+  caller: string,
+  grants: Grant[],
+  status?: InvitationStatus,
+): Promise<InvitationView[]> {
+  const admin = isAdmin(grants);
+  const docs = await services.db.collection('schools').queryAll<InvitationDoc>(schoolId, {
+    where: `c.type = 'invitation'${admin ? '' : ' AND c.invitedBy = @caller'}`,
+    parameters: admin ? [] : [{ name: '@caller', value: caller }],
+  });
+  const now = services.clock.now();
+  return docs
+    .map((d) => invitationView(d, now))
+    .filter((v) => !status || v.status === status)
+    .sort((a, b) => b.invitedAt.localeCompare(a.invitedAt));
+}
+
+/** Withdraws a pending (or expired) invitation: the school's administrator or whoever sent it. Repeating is harmless. */
+export async function revokeInvitation(services: Pick<Services, 'db' | 'clock'>, schoolId: string, invitationId: string, caller: string, grants: Grant[]): Promise<void> {
+  const schools = services.db.collection('schools');
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const doc = await schools.read<InvitationDoc>(invitationId, schoolId);
+    if (!doc || doc.type !== 'invitation') throw new HttpError(404, 'invitation_not_found');
+    if (!isAdmin(grants) && doc.invitedBy !== caller) throw new HttpError(403, 'forbidden');
+    if (doc.status === 'revoked') return;
+    if (doc.status === 'accepted') throw new HttpError(409, 'invitation_closed');
+    try {
+      await schools.replace<InvitationDoc>({
+        ...doc,
+        status: 'revoked',
+        revokedBy: caller,
+        revokedAt: services.clock.now().toISOString(),
+        ttl: CLOSED_RETENTION_SECONDS,
+      });
+      return;
+    } catch (error) {
+      if (!(error instanceof ConcurrentUpdateError)) throw error;
+    }
+  }
+  throw new HttpError(409, 'conflict');
+}
+
+export interface AcceptedRole {
+  schoolId: string;
+  role: SchoolRoleName;
+  classId?: string;
+  membershipId: string;
+}
+
+/**
+ * ACC-2: the signed-in user accepts an invitation. The invitation is claimed with its ETag (so two people cannot
+ * both use one link), then the membership is created and the role added to the account's summary. The link is
+ * possession-based, like a password reset link: whoever signs in and opens it gets the role, whatever their e-mail.
+ * The same user opening it again gets the same answer (and any half-finished step is completed).
+ */
+export async function acceptInvitation(services: Pick<Services, 'db' | 'clock'>, value: string, account: AccountDoc): Promise<AcceptedRole> {
+  const parsed = parseInvitationToken(value);
+  if (!parsed) throw new HttpError(400, 'invitation_invalid');
+  const id = invitationIdOf(hashToken(parsed.token));
+  const schools = services.db.collection('schools');
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const doc = await schools.read<InvitationDoc>(id, parsed.schoolId);
+    if (!doc || doc.type !== 'invitation') throw new HttpError(400, 'invitation_invalid');
+    const now = services.clock.now();
+    switch (invitationStatus(doc, now)) {
+      case 'accepted':
+        if (doc.acceptedBy === account.accountId) return grantInvitedRole(services, doc, account);
+        throw new HttpError(410, 'invitation_used');
+      case 'revoked':
+        throw new HttpError(410, 'invitation_revoked');
+      case 'expired':
+        throw new HttpError(410, 'invitation_expired');
+      case 'pending':
+        break;
+    }
+    let claimed: InvitationDoc & Stored;
+    try {
+      claimed = await schools.replace<InvitationDoc>({ ...doc, status: 'accepted', acceptedBy: account.accountId, acceptedAt: now.toISOString(), ttl: CLOSED_RETENTION_SECONDS });
+    } catch (error) {
+      if (error instanceof ConcurrentUpdateError) continue;
+      throw error;
+    }
+    return grantInvitedRole(services, claimed, account);
+  }
+  throw new HttpError(409, 'conflict');
+}
+
+const membershipBaseId = (accountId: string, role: SchoolRoleName, classId?: string) => `membership:${accountId}:${role}${classId ? `:${classId}` : ''}`;
+
+/** Creates the membership (unless the same active role exists already) and adds the role to the account. Idempotent. */
+async function grantInvitedRole(services: Pick<Services, 'db' | 'clock'>, invitation: InvitationDoc, account: AccountDoc): Promise<AcceptedRole> {
+  const schools = services.db.collection('schools');
+  const { schoolId, role, classId, subjects } = invitation;
+  const existing = (await activeMemberships(services, schoolId, account.accountId)).find((m) => m.role === role && (m.classId ?? undefined) === classId);
+  let membershipId = existing?.id;
+  if (!membershipId) {
+    const now = services.clock.now();
+    const doc: MembershipDoc = {
+      id: membershipBaseId(account.accountId, role, classId),
+      type: 'membership',
+      schoolId,
+      accountId: account.accountId,
+      role,
+      ...(classId ? { classId } : {}),
+      ...(subjects?.length ? { subjects } : {}),
+      status: 'active',
+      since: now.toISOString(),
+      // ACC-2: who invited them, with the inviter's details as they were.
+      invitedBy: invitation.invitedBy,
+      inviter: invitation.inviter,
+      invitationId: invitation.id,
+      firstName: account.firstName,
+      lastName: account.lastName,
+      ...(account.email ? { email: account.email } : {}),
+    };
+    try {
+      membershipId = (await schools.create<MembershipDoc>(doc)).id;
+    } catch (error) {
+      if (!(error instanceof DocumentExistsError)) throw error;
+      const holder = await schools.read<MembershipDoc>(doc.id, schoolId);
+      // The same acceptance running twice at once: the other one created it.
+      if (holder?.status === 'active') membershipId = holder.id;
+      // An earlier, ended membership holds the plain id; it stays as the record of that role.
+      else membershipId = (await schools.create<MembershipDoc>({ ...doc, id: `${doc.id}:${now.getTime()}` })).id;
+    }
+  }
+  await updateAccount(services, account.accountId, (a) =>
+    withSchoolRole(a, { schoolId, role, ...(classId ? { classId } : {}), ...(subjects?.length ? { subjects } : {}) }),
+  );
+  return { schoolId, role, ...(classId ? { classId } : {}), membershipId };
+}

@@ -1,0 +1,80 @@
+import { registerMessages } from '../http/i18n.js';
+
+/** Error messages of invitations (ACC-2), parent links (ACC-3) and privacy settings (ACC-4), in et, fi and en. */
+registerMessages({
+  invitation_role_not_allowed: {
+    et: 'Õpetaja saab kutsuda ainult õpilasi. Teisi rolle annab kooli administraator.',
+    fi: 'Opettaja voi kutsua vain oppilaita. Muut roolit antaa koulun ylläpitäjä.',
+    en: 'Teachers can invite students only. Other roles are given by the school administrator.',
+  },
+  class_not_found: {
+    et: 'Sellist klassi selles koolis ei ole.',
+    fi: 'Tällaista luokkaa ei ole tässä koulussa.',
+    en: 'This school has no such class.',
+  },
+  class_required: {
+    et: 'Klassijuhataja kutsel peab olema klass.',
+    fi: 'Luokanvalvojan kutsussa on oltava luokka.',
+    en: 'A class teacher invitation needs a class.',
+  },
+  invitation_not_found: {
+    et: 'Sellist kutset ei ole.',
+    fi: 'Tällaista kutsua ei ole.',
+    en: 'There is no such invitation.',
+  },
+  invitation_invalid: {
+    et: 'Kutse link ei ole korrektne. Kontrolli, et kopeerisid selle tervikuna.',
+    fi: 'Kutsulinkki ei ole kelvollinen. Tarkista, että kopioit sen kokonaan.',
+    en: 'The invitation link is not valid. Check that you copied all of it.',
+  },
+  invitation_expired: {
+    et: 'Kutse on aegunud. Palu koolilt uus kutse.',
+    fi: 'Kutsu on vanhentunut. Pyydä koululta uusi kutsu.',
+    en: 'The invitation has expired. Ask the school for a new one.',
+  },
+  invitation_revoked: {
+    et: 'Kool on selle kutse tühistanud.',
+    fi: 'Koulu on perunut tämän kutsun.',
+    en: 'The school has withdrawn this invitation.',
+  },
+  invitation_used: {
+    et: 'Selle kutsega on juba liitutud.',
+    fi: 'Tämä kutsu on jo käytetty.',
+    en: 'This invitation has already been used.',
+  },
+  invitation_closed: {
+    et: 'Vastu võetud kutset ei saa enam tühistada. Rolli saab lõpetada kooli liikmete alt.',
+    fi: 'Hyväksyttyä kutsua ei voi enää perua. Roolin voi päättää koulun jäsenten kautta.',
+    en: 'An accepted invitation can no longer be withdrawn. End the role among the school members instead.',
+  },
+  parent_link_not_found: {
+    et: 'Sellist lapsevanema seost ei ole.',
+    fi: 'Tällaista huoltajan yhteyttä ei ole.',
+    en: 'There is no such parent link.',
+  },
+  parent_link_transition: {
+    et: 'Seost ei saa selle praeguses olekus nii muuta.',
+    fi: 'Yhteyttä ei voi muuttaa näin sen nykyisessä tilassa.',
+    en: 'The link cannot be changed like this in its current state.',
+  },
+  student_role_required: {
+    et: 'Lapsevanemat saab oma kontoga siduda õpilane, kellel on roll mõnes koolis.',
+    fi: 'Huoltajan voi liittää tiliinsä oppilas, jolla on rooli jossakin koulussa.',
+    en: 'Only a student with a role in a school can link a parent to their account.',
+  },
+  cannot_link_self: {
+    et: 'Iseennast ei saa lapsevanemaks ega lapseks siduda.',
+    fi: 'Itseään ei voi liittää huoltajaksi eikä lapseksi.',
+    en: 'You cannot link yourself as your own parent or child.',
+  },
+  child_not_in_school: {
+    et: 'Laps ei ole enam selle kooli õpilane.',
+    fi: 'Lapsi ei ole enää tämän koulun oppilas.',
+    en: 'The child is no longer a student of this school.',
+  },
+  privacy_managed_by_parent: {
+    et: 'Alla 18-aastase õpilase privaatsusseadeid haldab tema lapsevanem.',
+    fi: 'Alle 18-vuotiaan oppilaan yksityisyysasetuksia hallinnoi hänen huoltajansa.',
+    en: 'The privacy settings of a student under 18 are managed by their parent.',
+  },
+});

@@ -1,0 +1,318 @@
+import { isMinorAccount } from '../accounts/age.js';
+import type { AccountDoc, SchoolRole } from '../accounts/model.js';
+import { readAccount, updateAccount, withFamilyLink, withoutFamilyLink } from '../accounts/store.js';
+import type { Grant, Target } from '../acl/authorize.js';
+import { emailLoginId, normaliseEmail, personalCodeLoginId, type LoginIndexDoc } from '../auth/identity.js';
+import { parsePersonalCode, type PersonalCodeCountry } from '../auth/personal-code.js';
+import { HttpError } from '../http/errors.js';
+import { queueEmail } from '../messaging/index.js';
+import { ConcurrentUpdateError, DocumentExistsError } from '../platform/cosmos.js';
+import type { Services } from '../platform/services.js';
+import { parentLinkConfirmedEmail } from './emails.js';
+import { readSchool } from './invitations.js';
+import './messages.js';
+import type { ClassDoc, ParentLinkDoc, ParentLinkEvent, ParentLinkStatus, ParentLinkView, PersonSnapshot } from './model.js';
+
+type Deps = Pick<Services, 'db' | 'clock'>;
+
+// ---------------------------------------------------------------------------------------------------------------
+// The state machine (ACC-3): requested -> confirmed | refused; confirmed -> ended. Nothing else.
+
+export const parentLinkTransitions: Readonly<Record<ParentLinkStatus, readonly ParentLinkStatus[]>> = {
+  requested: ['confirmed', 'refused'],
+  confirmed: ['ended'],
+  refused: [],
+  ended: [],
+};
+
+export function canTransition(from: ParentLinkStatus, to: ParentLinkStatus): boolean {
+  return parentLinkTransitions[from].includes(to);
+}
+
+/**
+ * The link after moving to `to`, with the move appended to its history (who, in which capacity, when).
+ * An illegal move throws 409 `parent_link_transition`, naming the move in the details.
+ */
+export function transition(link: ParentLinkDoc, to: ParentLinkStatus, actor: Omit<ParentLinkEvent, 'status'>): ParentLinkDoc {
+  if (!canTransition(link.status, to))
+    throw new HttpError(409, 'parent_link_transition', {}, [{ path: 'status', issue: `${link.status} -> ${to} is not allowed` }]);
+  const event: ParentLinkEvent = { status: to, at: actor.at, by: actor.by, as: actor.as };
+  return {
+    ...link,
+    status: to,
+    ...(to === 'confirmed' || to === 'refused' ? { decidedBy: actor.by, decidedAt: actor.at } : {}),
+    ...(to === 'ended' ? { endedBy: actor.by, endedAt: actor.at } : {}),
+    history: [...link.history, event],
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+const LINK_ID = /^parent-link:([^:]+):([^:]+)(?::\d+)?$/;
+
+/** The parties a link id names (ids are made by this module: `parent-link:<parentId>:<childId>[:<epoch ms>]`). */
+export function partiesOf(linkId: string): { parentId: string; childId: string } | undefined {
+  const match = LINK_ID.exec(linkId);
+  return match ? { parentId: match[1]!, childId: match[2]! } : undefined;
+}
+
+/**
+ * What ending a link is about, for the capability table's `parentLink.end` row: a party to the link gets the `own`
+ * grant (target = themselves), anyone else is aimed at the link's parent so `own` fails; a school administrator
+ * gets `ownSchool` through the school. The handler checks the stored link again.
+ */
+export function endLinkTarget(linkId: string, schoolId: string, caller: string | undefined): Target {
+  const parties = partiesOf(linkId);
+  const isParty = caller !== undefined && parties !== undefined && (parties.parentId === caller || parties.childId === caller);
+  return { schoolId, accountId: isParty ? caller : (parties?.parentId ?? 'parent-link:unknown') };
+}
+
+const snapshot = (a: AccountDoc): PersonSnapshot => ({ accountId: a.accountId, firstName: a.firstName, lastName: a.lastName, ...(a.email ? { email: a.email } : {}) });
+
+/**
+ * The school a link is made in: the child's first active student role. A student of several schools gets one link,
+ * confirmed by one school (one confirmation, one FamilyLink per parent); the parent's access is per child, not per school.
+ */
+export function linkSchoolOf(child: AccountDoc): SchoolRole | undefined {
+  return (child.schoolRoles ?? []).find((r) => r.role === 'student');
+}
+
+async function openLink(deps: Pick<Services, 'db'>, schoolId: string, parentId: string, childId: string): Promise<ParentLinkDoc | undefined> {
+  const [open] = await deps.db.collection('schools').queryAll<ParentLinkDoc>(schoolId, {
+    where: "c.type = 'parent-link' AND c.parentAccountId = @parent AND c.childAccountId = @child AND c.status IN ('requested', 'confirmed')",
+    parameters: [
+      { name: '@parent', value: parentId },
+      { name: '@child', value: childId },
+    ],
+  });
+  return open;
+}
+
+export type RequestOutcome = 'requested' | 'already-open' | 'no-school';
+
+/** Creates a requested link in the child's school unless one is open (or the parent is already linked). */
+export async function requestLink(deps: Deps, input: { parent: AccountDoc; child: AccountDoc; requestedBy: 'parent' | 'child' }): Promise<RequestOutcome> {
+  const { parent, child } = input;
+  const school = linkSchoolOf(child);
+  if (!school) return 'no-school';
+  if ((parent.children ?? []).some((c) => c.accountId === child.accountId)) return 'already-open';
+  if (await openLink(deps, school.schoolId, parent.accountId, child.accountId)) return 'already-open';
+  const at = deps.clock.now().toISOString();
+  const doc: ParentLinkDoc = {
+    id: `parent-link:${parent.accountId}:${child.accountId}`,
+    type: 'parent-link',
+    schoolId: school.schoolId,
+    parentAccountId: parent.accountId,
+    childAccountId: child.accountId,
+    status: 'requested',
+    requestedBy: input.requestedBy,
+    requestedAt: at,
+    parent: snapshot(parent),
+    child: { ...snapshot(child), ...(school.classId ? { classId: school.classId } : {}) },
+    history: [{ status: 'requested', at, by: input.requestedBy === 'parent' ? parent.accountId : child.accountId, as: input.requestedBy }],
+  };
+  const schools = deps.db.collection('schools');
+  try {
+    await schools.create<ParentLinkDoc>(doc);
+  } catch (error) {
+    if (!(error instanceof DocumentExistsError)) throw error;
+    // The pair's first link is closed (refused or ended), or a request racing this one created it just now.
+    if (await openLink(deps, school.schoolId, parent.accountId, child.accountId)) return 'already-open';
+    await schools.create<ParentLinkDoc>({ ...doc, id: `${doc.id}:${Date.parse(at)}` });
+  }
+  return 'requested';
+}
+
+/**
+ * A student names a parent by e-mail (the address of the parent's password login). An unknown address does nothing
+ * and answers the same, so accounts cannot be discovered this way.
+ */
+export async function requestByChild(deps: Deps, child: AccountDoc, parentEmail: string): Promise<RequestOutcome | 'unknown'> {
+  if (!linkSchoolOf(child)) throw new HttpError(403, 'student_role_required');
+  const email = normaliseEmail(parentEmail);
+  if (child.email && normaliseEmail(child.email) === email) throw new HttpError(422, 'cannot_link_self', {}, [{ path: 'parentEmail', issue: 'your own address' }]);
+  const loginId = emailLoginId(email);
+  const login = await deps.db.collection('logins').read<LoginIndexDoc>(loginId, loginId);
+  if (!login || login.type !== 'login-index') return 'unknown';
+  if (login.accountId === child.accountId) throw new HttpError(422, 'cannot_link_self', {}, [{ path: 'parentEmail', issue: 'your own address' }]);
+  const parent = await readAccount(deps, login.accountId);
+  if (!parent || parent.status !== 'active') return 'unknown';
+  return requestLink(deps, { parent, child, requestedBy: 'child' });
+}
+
+/**
+ * A parent names a child by personal code (AUTH-3; 422 invalid_personal_code when it fails its checksum). An unknown
+ * code, or a person who is not a student, does nothing and answers the same.
+ */
+export async function requestByParent(deps: Deps, parent: AccountDoc, code: { country: PersonalCodeCountry; code: string }): Promise<RequestOutcome | 'unknown'> {
+  const parsed = parsePersonalCode(code.country, code.code);
+  if (!parsed.ok) throw new HttpError(422, 'invalid_personal_code', {}, [{ path: 'personalCode.code', issue: parsed.problem }]);
+  const loginId = personalCodeLoginId(parsed.value);
+  const login = await deps.db.collection('logins').read<LoginIndexDoc>(loginId, loginId);
+  if (!login || login.type !== 'login-index') return 'unknown';
+  if (login.accountId === parent.accountId) throw new HttpError(422, 'cannot_link_self', {}, [{ path: 'personalCode', issue: 'your own code' }]);
+  const child = await readAccount(deps, login.accountId);
+  if (!child || child.status !== 'active') return 'unknown';
+  return requestLink(deps, { parent, child, requestedBy: 'parent' });
+}
+
+export function parentLinkView(doc: ParentLinkDoc): ParentLinkView {
+  return {
+    id: doc.id,
+    schoolId: doc.schoolId,
+    parentAccountId: doc.parentAccountId,
+    childAccountId: doc.childAccountId,
+    status: doc.status,
+    requestedBy: doc.requestedBy,
+    requestedAt: doc.requestedAt,
+    ...(doc.decidedBy ? { decidedBy: doc.decidedBy, decidedAt: doc.decidedAt } : {}),
+    ...(doc.endedBy ? { endedBy: doc.endedBy, endedAt: doc.endedAt } : {}),
+    ...(doc.parent ? { parent: doc.parent } : {}),
+    ...(doc.child ? { child: doc.child } : {}),
+    history: doc.history,
+  };
+}
+
+/** The school's parent links, newest request first, optionally of one status (the administrator's review list). */
+export async function listLinks(deps: Pick<Services, 'db'>, schoolId: string, status?: ParentLinkStatus): Promise<ParentLinkView[]> {
+  const docs = await deps.db.collection('schools').queryAll<ParentLinkDoc>(schoolId, {
+    where: `c.type = 'parent-link'${status ? ' AND c.status = @status' : ''}`,
+    parameters: status ? [{ name: '@status', value: status }] : [],
+  });
+  return docs.map(parentLinkView).sort((a, b) => b.requestedAt.localeCompare(a.requestedAt));
+}
+
+async function readLink(deps: Pick<Services, 'db'>, schoolId: string, linkId: string): Promise<ParentLinkDoc & { _etag: string }> {
+  const doc = await deps.db.collection('schools').read<ParentLinkDoc>(linkId, schoolId);
+  if (!doc || doc.type !== 'parent-link') throw new HttpError(404, 'parent_link_not_found');
+  return doc;
+}
+
+/** Reads, moves and writes a link with its ETag; a concurrent change is re-read and judged again. */
+async function moveLink(deps: Deps, schoolId: string, linkId: string, decide: (link: ParentLinkDoc) => ParentLinkDoc): Promise<ParentLinkDoc> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const link = await readLink(deps, schoolId, linkId);
+    const next = decide(link);
+    try {
+      return await deps.db.collection('schools').replace<ParentLinkDoc>({ ...next, _etag: link._etag });
+    } catch (error) {
+      if (!(error instanceof ConcurrentUpdateError)) throw error;
+    }
+  }
+  throw new HttpError(409, 'conflict');
+}
+
+const familyLinkOf = (link: ParentLinkDoc) => ({ schoolId: link.schoolId, linkId: link.id });
+
+/** Mirrors a confirmed link on both accounts: parent.children and child.parents (what access checks read). */
+async function addFamilyLinks(deps: Deps, link: ParentLinkDoc): Promise<void> {
+  await updateAccount(deps, link.parentAccountId, (a) => withFamilyLink(a, 'children', { accountId: link.childAccountId, ...familyLinkOf(link) }));
+  await updateAccount(deps, link.childAccountId, (a) => withFamilyLink(a, 'parents', { accountId: link.parentAccountId, ...familyLinkOf(link) }));
+}
+
+async function removeFamilyLinks(deps: Deps, link: ParentLinkDoc): Promise<void> {
+  // The parent's side first: that is the side that grants access, so it ends first.
+  await updateAccount(deps, link.parentAccountId, (a) => withoutFamilyLink(a, 'children', link.id)).catch(ignoreMissingAccount);
+  await updateAccount(deps, link.childAccountId, (a) => withoutFamilyLink(a, 'parents', link.id)).catch(ignoreMissingAccount);
+}
+
+function ignoreMissingAccount(error: unknown): undefined {
+  if (error instanceof HttpError && error.code === 'account_not_found') return undefined;
+  throw error;
+}
+
+/**
+ * A repeat of a move that already happened is still refused (409: the state machine has no confirmed -> confirmed),
+ * but first the accounts are brought in line with the stored state, so a request that failed half-way is completed.
+ */
+async function repairThenRethrow(deps: Deps, schoolId: string, linkId: string, error: unknown): Promise<never> {
+  if (error instanceof HttpError && error.code === 'parent_link_transition') {
+    const link = await readLink(deps, schoolId, linkId);
+    if (link.status === 'confirmed') await addFamilyLinks(deps, link);
+    if (link.status === 'ended') await removeFamilyLinks(deps, link);
+  }
+  throw error;
+}
+
+/**
+ * The school's administrator confirms a requested link (ACC-3: only now does it count). Both accounts get their
+ * FamilyLink at once and the parent is told by e-mail.
+ */
+export async function confirmLink(services: Services, schoolId: string, linkId: string, adminId: string): Promise<ParentLinkView> {
+  const current = await readLink(services, schoolId, linkId);
+  const [parent, child] = await Promise.all([readAccount(services, current.parentAccountId), readAccount(services, current.childAccountId)]);
+  if (current.status === 'requested') {
+    if (!child || !(child.schoolRoles ?? []).some((r) => r.role === 'student' && r.schoolId === schoolId)) throw new HttpError(409, 'child_not_in_school');
+    if (!parent || parent.status === 'closed') throw new HttpError(404, 'account_not_found');
+  }
+  const at = services.clock.now().toISOString();
+  const link = await moveLink(services, schoolId, linkId, (l) => transition(l, 'confirmed', { by: adminId, as: 'school', at })).catch((e: unknown) =>
+    repairThenRethrow(services, schoolId, linkId, e),
+  );
+  await addFamilyLinks(services, link);
+  if (parent?.email && child) {
+    const school = await readSchool(services, schoolId);
+    await queueEmail(
+      services,
+      parentLinkConfirmedEmail(parent.language, parent.email, { parentName: parent.firstName, childName: `${child.firstName} ${child.lastName}`, schoolName: school.name }),
+      `parent-link-confirmed:${link.id}`,
+    );
+  }
+  return parentLinkView(link);
+}
+
+export async function refuseLink(deps: Deps, schoolId: string, linkId: string, adminId: string): Promise<ParentLinkView> {
+  const at = deps.clock.now().toISOString();
+  const link = await moveLink(deps, schoolId, linkId, (l) => transition(l, 'refused', { by: adminId, as: 'school', at }));
+  return parentLinkView(link);
+}
+
+/**
+ * Ends a confirmed link: either party, or the school's administrator. The FamilyLink entries go at once, so the
+ * parent's access ends with this request (ACC-4).
+ */
+export async function endLink(deps: Deps, schoolId: string, linkId: string, caller: string, grants: Grant[]): Promise<ParentLinkView> {
+  const current = await readLink(deps, schoolId, linkId);
+  const as: ParentLinkEvent['as'] | undefined =
+    current.parentAccountId === caller ? 'parent' : current.childAccountId === caller ? 'child' : grants.some((g) => g.role === 'schoolAdmin' && g.schoolId === schoolId) ? 'school' : undefined;
+  if (!as) throw new HttpError(403, 'forbidden');
+  const at = deps.clock.now().toISOString();
+  const link = await moveLink(deps, schoolId, linkId, (l) => transition(l, 'ended', { by: caller, as, at })).catch((e: unknown) => repairThenRethrow(deps, schoolId, linkId, e));
+  await removeFamilyLinks(deps, link);
+  return parentLinkView(link);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Reading
+
+/** The caller's confirmed children or parents with their current names (one point read each; families are small). */
+export async function familyOf(deps: Pick<Services, 'db'>, account: AccountDoc, side: 'children' | 'parents') {
+  const links = account[side] ?? [];
+  const people = await Promise.all(links.map((l) => readAccount(deps, l.accountId)));
+  return links.flatMap((l, i) => {
+    const person = people[i];
+    return person ? [{ accountId: l.accountId, firstName: person.firstName, lastName: person.lastName, schoolId: l.schoolId, linkId: l.linkId }] : [];
+  });
+}
+
+/** ACL-5: what a parent sees of their child's profile: name, schools and classes. Read-only; no contact data. */
+export async function childProfile(deps: Deps, childId: string) {
+  const child = await readAccount(deps, childId);
+  if (!child) throw new HttpError(404, 'account_not_found');
+  const studentRoles = (child.schoolRoles ?? []).filter((r) => r.role === 'student');
+  const schools = await Promise.all(
+    studentRoles.map(async (r) => {
+      const [school, klass] = await Promise.all([
+        deps.db.collection('schools').read<{ id: string; type: string; name: string }>(r.schoolId, r.schoolId),
+        r.classId ? deps.db.collection('schools').read<ClassDoc>(r.classId, r.schoolId) : Promise.resolve(undefined),
+      ]);
+      return {
+        schoolId: r.schoolId,
+        ...(school?.name ? { schoolName: school.name } : {}),
+        ...(r.classId ? { classId: r.classId } : {}),
+        ...(klass?.name ? { className: klass.name } : {}),
+      };
+    }),
+  );
+  return { id: child.accountId, firstName: child.firstName, lastName: child.lastName, minor: isMinorAccount(child, deps.clock.now()) === true, schools };
+}

@@ -1,0 +1,82 @@
+import type { Stored } from '../platform/cosmos.js';
+import type { Services } from '../platform/services.js';
+import type { PackageDoc, PublisherDoc, WorkDoc } from './model.js';
+
+export async function readPackage(services: Pick<Services, 'db'>, publisherId: string, packageId: string): Promise<(PackageDoc & Stored) | undefined> {
+  const doc = await services.db.collection('catalog').read<PackageDoc>(packageId, publisherId);
+  return doc?.type === 'package' ? doc : undefined;
+}
+
+export async function readWork(services: Pick<Services, 'db'>, publisherId: string, workId: string): Promise<(WorkDoc & Stored) | undefined> {
+  const doc = await services.db.collection('catalog').read<WorkDoc>(workId, publisherId);
+  return doc?.type === 'work' ? doc : undefined;
+}
+
+/** The works of one publisher with these ids: one single-partition query. */
+export async function readWorks(services: Pick<Services, 'db'>, publisherId: string, workIds: readonly string[]): Promise<Map<string, WorkDoc>> {
+  if (workIds.length === 0) return new Map();
+  const works = await services.db.collection('catalog').queryAll<WorkDoc & Stored>(publisherId, {
+    where: 'c.type = @type AND ARRAY_CONTAINS(@ids, c.id)',
+    parameters: [
+      { name: '@type', value: 'work' },
+      { name: '@ids', value: [...workIds] },
+    ],
+  });
+  return new Map(works.map((w) => [w.id, w]));
+}
+
+export interface CatalogSnapshot {
+  at: number;
+  publishers: { id: string; name: string; country: string }[];
+  works: { id: string; publisherId: string; title: string; subjects: string[]; country: string; language?: string }[];
+  packages: { id: string; publisherId: string; title: string; workIds: string[]; priceCentsPerMonth: number; country: string }[];
+}
+
+const SNAPSHOT_MS = 5 * 60_000;
+let snapshot: { db: unknown; value: Promise<CatalogSnapshot> } | undefined;
+
+/**
+ * The shop's catalogue: small, public and the same for everyone, so it is read as a whole at most once per
+ * 5 minutes per instance (a cross-partition query, never per user) and served from memory. Only works that are
+ * distributed and packages whose works all are appear. Checkout re-reads the package and its works itself.
+ */
+export async function catalogSnapshot(services: Pick<Services, 'db' | 'clock'>): Promise<CatalogSnapshot> {
+  const now = Date.now();
+  if (snapshot && snapshot.db === services.db) {
+    const current = await snapshot.value.catch(() => undefined);
+    if (current && now - current.at < SNAPSHOT_MS) return current;
+  }
+  const value = loadSnapshot(services);
+  snapshot = { db: services.db, value };
+  return value;
+}
+
+/** Forget the snapshot (after a work is withdrawn, this instance shows it at once). */
+export function invalidateCatalogSnapshot(): void {
+  snapshot = undefined;
+}
+
+async function loadSnapshot(services: Pick<Services, 'db'>): Promise<CatalogSnapshot> {
+  const catalog = services.db.collection('catalog');
+  const docs: (PublisherDoc | WorkDoc | PackageDoc)[] = [];
+  let continuation: string | undefined;
+  do {
+    const page = await catalog.crossPartitionQuery<PublisherDoc | WorkDoc | PackageDoc>(
+      "SELECT * FROM c WHERE c.type = 'publisher' OR c.type = 'work' OR c.type = 'package'",
+      [],
+      continuation,
+      500,
+    );
+    docs.push(...page.items);
+    continuation = page.continuation;
+  } while (continuation);
+  const works = docs.filter((d): d is WorkDoc => d.type === 'work' && d.status === 'distributed');
+  const available = new Set(works.map((w) => w.id));
+  const packages = docs.filter((d): d is PackageDoc => d.type === 'package' && (d.status ?? 'on-sale') === 'on-sale' && d.workIds.every((id) => available.has(id)));
+  return {
+    at: Date.now(),
+    publishers: docs.filter((d): d is PublisherDoc => d.type === 'publisher').map((p) => ({ id: p.id, name: p.name, country: p.country })),
+    works: works.map((w) => ({ id: w.id, publisherId: w.publisherId, title: w.title, subjects: w.subjects, country: w.country, ...(w.language ? { language: w.language } : {}) })),
+    packages: packages.map((p) => ({ id: p.id, publisherId: p.publisherId, title: p.title, workIds: p.workIds, priceCentsPerMonth: p.priceCentsPerMonth, country: p.country })),
+  };
+}

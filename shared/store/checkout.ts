@@ -1,0 +1,253 @@
+import { z } from 'zod';
+import type { AccountDoc } from '../accounts/model.js';
+import { HttpError } from '../http/errors.js';
+import type { Language } from '../http/i18n.js';
+import { queueEmail } from '../messaging/index.js';
+import { maksekeskusClient, type MaksekeskusTransaction } from '../payments/maksekeskus.js';
+import { DocumentExistsError } from '../platform/cosmos.js';
+import type { Services } from '../platform/services.js';
+import { readPackage, readWorks } from './catalog.js';
+import { addDays, licencePeriod, localDate } from './dates.js';
+import { invoiceEmail, noWithdrawalText } from './emails.js';
+import { allocateInvoiceNumber } from './invoices.js';
+import { closeUnpaid } from './fulfilment.js';
+import { paymentMethodSchema, type OrderDoc, type PaymentMethod, type PackageDoc, type WorkDoc } from './model.js';
+import { centsToAmount, priceOrder, vatRateFor, type Pricing } from './money.js';
+import { logTransition, newOrderId, readOrder, transitionOrder, type OrderKey } from './orders.js';
+import './messages.js';
+
+export const MAX_MONTHS = 36;
+
+export const checkoutSchema = z.strictObject({
+  publisherId: z.string().min(1).max(100),
+  packageId: z.string().min(1).max(100),
+  months: z.number().int().min(1).max(MAX_MONTHS),
+  startDate: z.iso.date(),
+  paymentMethod: paymentMethodSchema,
+  /** STORE-7: must be true; the text the buyer saw is stored with the order. */
+  acknowledgeNoWithdrawal: z.boolean(),
+  /** Makes checkout idempotent: repeating a request id returns the order it created. */
+  requestId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/).optional(),
+});
+export type CheckoutInput = z.infer<typeof checkoutSchema>;
+
+export interface Quote {
+  publisherId: string;
+  packageId: string;
+  packageTitle: string;
+  works: { workId: string; title: string }[];
+  pricing: Pricing;
+  licence: { startDate: string; endDate: string; months: number };
+  acknowledgementText: string;
+}
+
+async function sellable(services: Services, publisherId: string, packageId: string): Promise<{ pkg: PackageDoc; works: WorkDoc[] }> {
+  const pkg = await readPackage(services, publisherId, packageId);
+  if (!pkg) throw new HttpError(404, 'package_not_found');
+  if ((pkg.status ?? 'on-sale') !== 'on-sale') throw new HttpError(409, 'package_not_on_sale');
+  const found = await readWorks(services, publisherId, pkg.workIds);
+  const works = pkg.workIds.map((id) => found.get(id));
+  // STORE-1: only licences to works in the repository, and distributed (OPS-2), are sold.
+  if (works.some((w) => !w || w.status !== 'distributed')) throw new HttpError(409, 'work_not_distributed');
+  return { pkg, works: works as WorkDoc[] };
+}
+
+function checkStartDate(services: Services, startDate: string): void {
+  const today = localDate(services.clock.now());
+  if (startDate < today || startDate > addDays(today, 365)) throw new HttpError(422, 'start_date_invalid');
+}
+
+/** The price and period the buyer would get, in their country, before ordering. */
+export async function quote(services: Services, account: AccountDoc, input: { publisherId: string; packageId: string; months: number; startDate?: string }, language: Language): Promise<Quote> {
+  const startDate = input.startDate ?? localDate(services.clock.now());
+  checkStartDate(services, startDate);
+  const { pkg, works } = await sellable(services, input.publisherId, input.packageId);
+  const period = licencePeriod(startDate, input.months);
+  return {
+    publisherId: pkg.publisherId,
+    packageId: pkg.id,
+    packageTitle: pkg.title,
+    works: works.map((w) => ({ workId: w.id, title: w.title })),
+    pricing: priceOrder(pkg.priceCentsPerMonth, input.months, vatRateFor(services.config.VAT_RATES, account.country)),
+    licence: { startDate: period.startDate, endDate: period.endDate, months: input.months },
+    acknowledgementText: noWithdrawalText[language],
+  };
+}
+
+export interface CheckoutResult {
+  order: OrderDoc;
+  /** Where to send the browser to pay (bank links and cards). */
+  paymentUrl?: string;
+  replayed: boolean;
+}
+
+/**
+ * Checkout (STORE-1, 2, 3, 7): a registered user orders a package for some months from a start date, with a payment
+ * method, acknowledging that digital content has no withdrawal right. The price, VAT and acknowledgement of this
+ * moment are stored on the order and stand whatever the catalogue says later.
+ */
+export async function placeOrder(
+  services: Services,
+  account: AccountDoc,
+  input: CheckoutInput,
+  context: { language: Language; clientIp?: string },
+): Promise<CheckoutResult> {
+  if (!input.acknowledgeNoWithdrawal) throw new HttpError(422, 'withdrawal_acknowledgement_required');
+  if (!account.email) throw new HttpError(422, 'email_required');
+  checkStartDate(services, input.startDate);
+  const provider = input.paymentMethod.type === 'invoice' ? undefined : maksekeskusClient(services.config);
+  if (input.paymentMethod.type !== 'invoice' && !provider) throw new HttpError(503, 'payments_unavailable');
+  if (input.paymentMethod.type === 'invoice' && !services.config.INVOICE_IBAN) throw new HttpError(503, 'invoices_unavailable');
+
+  const orderId = newOrderId(account.accountId, input.requestId);
+  const key: OrderKey = { accountId: account.accountId, orderId };
+  if (input.requestId) {
+    const existing = await readOrder(services, key);
+    if (existing) return replay(existing, input);
+  }
+
+  const { pkg, works } = await sellable(services, input.publisherId, input.packageId);
+  const now = services.clock.now().toISOString();
+  const period = licencePeriod(input.startDate, input.months);
+  const order: OrderDoc = {
+    id: orderId,
+    type: 'order',
+    accountId: account.accountId,
+    status: 'created',
+    createdAt: now,
+    updatedAt: now,
+    buyer: { firstName: account.firstName, lastName: account.lastName, email: account.email, country: account.country, language: account.language },
+    publisherId: pkg.publisherId,
+    packageId: pkg.id,
+    packageTitle: pkg.title,
+    lines: works.map((w) => ({ workId: w.id, title: w.title })),
+    workIds: works.map((w) => w.id),
+    licence: { startDate: period.startDate, endDate: period.endDate, from: period.from, until: period.until, months: input.months },
+    pricing: priceOrder(pkg.priceCentsPerMonth, input.months, vatRateFor(services.config.VAT_RATES, account.country)),
+    paymentMethod: input.paymentMethod,
+    acknowledgement: { noWithdrawalRight: true, text: noWithdrawalText[context.language], language: context.language, at: now },
+    refunds: [],
+    flags: [],
+    transitions: [{ from: null, to: 'created', at: now, by: 'buyer', reason: 'checkout' }],
+  };
+  try {
+    await services.db.collection('orders').create(order);
+  } catch (error) {
+    // Two identical requests at once: the second answers with the first one's order.
+    if (error instanceof DocumentExistsError && input.requestId) {
+      const existing = await readOrder(services, key);
+      if (existing) return replay(existing, input);
+    }
+    throw error;
+  }
+  logTransition(services, order, 'checkout');
+
+  if (input.paymentMethod.type === 'invoice') return { order: await issueInvoice(services, order), replayed: false };
+  return startProviderPayment(services, order, input.paymentMethod, provider!, context);
+}
+
+/** A repeated request id answers the order it created, unless the request now asks for something else. */
+function replay(existing: OrderDoc, input: CheckoutInput): CheckoutResult {
+  const same =
+    existing.packageId === input.packageId &&
+    existing.publisherId === input.publisherId &&
+    existing.licence.months === input.months &&
+    existing.licence.startDate === input.startDate &&
+    existing.paymentMethod.type === input.paymentMethod.type;
+  if (!same) throw new HttpError(409, 'conflict');
+  return { order: existing, ...(existing.payment?.paymentUrl ? { paymentUrl: existing.payment.paymentUrl } : {}), replayed: true };
+}
+
+async function issueInvoice(services: Services, order: OrderDoc): Promise<OrderDoc> {
+  const number = await allocateInvoiceNumber(services, { orderId: order.id, buyerAccountId: order.accountId, grossCents: order.pricing.grossCents });
+  const dueDate = addDays(localDate(new Date(number.issuedAt)), services.config.INVOICE_DUE_DAYS);
+  const result = await transitionOrder(services, { accountId: order.accountId, orderId: order.id }, 'pending-payment', { by: 'system', reason: `invoice ${number.number} issued` }, {
+    from: ['created'],
+    changes: () => ({
+      payment: { provider: 'invoice' },
+      invoice: {
+        number: number.number,
+        year: number.year,
+        sequence: number.sequence,
+        issuedAt: number.issuedAt,
+        dueDate,
+        referenceNumber: number.referenceNumber,
+        seller: services.config.INVOICE_SELLER,
+        iban: services.config.INVOICE_IBAN!,
+        payments: [],
+      },
+    }),
+  });
+  await queueEmail(services, invoiceEmail(result.order), `invoice:${number.number}`);
+  return result.order;
+}
+
+function paymentUrlFor(transaction: MaksekeskusTransaction, method: PaymentMethod): string | undefined {
+  const methods = transaction.payment_methods ?? {};
+  if (method.type === 'banklink') {
+    const bank = methods.banklinks?.find((b) => b.name === method.bank);
+    if (bank?.url) return bank.url;
+  }
+  if (method.type === 'card') {
+    const card = methods.cards?.find((c) => c.url);
+    if (card?.url) return card.url;
+  }
+  // Maksekeskus' own payment page lets the buyer choose.
+  return methods.other?.find((o) => o.name === 'redirect')?.url;
+}
+
+async function startProviderPayment(
+  services: Services,
+  order: OrderDoc,
+  method: PaymentMethod,
+  provider: NonNullable<ReturnType<typeof maksekeskusClient>>,
+  context: { clientIp?: string },
+): Promise<CheckoutResult> {
+  const key: OrderKey = { accountId: order.accountId, orderId: order.id };
+  const base = services.config.API_PUBLIC_URL.replace(/\/+$/, '');
+  const back = { url: `${base}/api/payments/maksekeskus/return`, method: 'POST' as const };
+  let transaction: MaksekeskusTransaction;
+  try {
+    // PAY-1: the amount, our reference and the customer's e-mail, IP, country and locale; nothing else about them.
+    transaction = await provider.createTransaction({
+      transaction: {
+        amount: centsToAmount(order.pricing.grossCents),
+        currency: 'EUR',
+        reference: order.id,
+        transaction_url: { return_url: back, cancel_url: back, notification_url: { url: `${base}/api/payments/maksekeskus/notification`, method: 'POST' } },
+      },
+      customer: {
+        ip: context.clientIp ?? '0.0.0.0',
+        email: order.buyer.email,
+        country: order.buyer.country.toLowerCase(),
+        locale: order.buyer.language,
+      },
+      app_info: { platform: 'opiq', module: 'store' },
+    });
+  } catch (error) {
+    services.telemetry.event('store.payment-start-failed', { orderId: order.id, errorType: error instanceof Error ? error.name : 'error' });
+    await closeUnpaid(services, key, 'cancelled', { by: 'system', reason: 'the payment could not be started' });
+    throw new HttpError(502, 'payment_provider_unavailable');
+  }
+  const paymentUrl = paymentUrlFor(transaction, method);
+  // The index from the transaction id to the order: how a payment message finds its order with one point read.
+  await services.db.collection('payments').upsert({
+    id: `trx:${transaction.id}`,
+    type: 'payment-transaction',
+    transactionId: transaction.id,
+    accountId: order.accountId,
+    orderId: order.id,
+    amountCents: order.pricing.grossCents,
+    currency: 'EUR',
+    method: method.type === 'banklink' ? `banklink:${method.bank}` : method.type,
+    createdAt: services.clock.now().toISOString(),
+  });
+  const result = await transitionOrder(services, key, 'pending-payment', { by: 'system', reason: 'Maksekeskus transaction created' }, {
+    from: ['created'],
+    changes: () => ({
+      payment: { provider: 'maksekeskus', transactionId: transaction.id, providerStatus: transaction.status, ...(paymentUrl ? { paymentUrl } : {}) },
+    }),
+  });
+  return { order: result.order, ...(paymentUrl ? { paymentUrl } : {}), replayed: false };
+}
+

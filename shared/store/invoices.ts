@@ -1,0 +1,153 @@
+import { ConcurrentUpdateError, DocumentExistsError, type Doc, type Stored } from '../platform/cosmos.js';
+import type { Services } from '../platform/services.js';
+import { localDate } from './dates.js';
+
+/**
+ * Prepayment invoice numbers: one gap-free series per calendar year (Estonian time), "2026-00017".
+ *
+ * A number is taken by CREATING its register entry (`invoice:<year>:<seq>` in the partition invoice-register:<year>
+ * of `orders`); Cosmos lets exactly one create of an id succeed, so two buyers never share a number, and the entry
+ * names the order, so the number and its journal line are one atomic write (a crash can never leave a number that
+ * was counted but belongs to nobody, which a bare counter + separate invoice write could). The taker starts at the
+ * yearly counter document (a hint, only ever raised) and walks up to the first free number, so the numbers taken
+ * are always exactly 1..n: no gaps, no reuse, under any concurrency.
+ */
+
+export interface InvoiceRegisterEntry extends Doc {
+  type: 'invoice-register-entry';
+  accountId: string;
+  year: number;
+  sequence: number;
+  number: string;
+  orderId: string;
+  buyerAccountId: string;
+  grossCents: number;
+  issuedAt: string;
+}
+
+interface InvoiceCounter extends Doc {
+  type: 'invoice-counter';
+  accountId: string;
+  year: number;
+  last: number;
+}
+
+export const registerPartition = (year: number) => `invoice-register:${year}`;
+const entryId = (year: number, sequence: number) => `invoice:${year}:${sequence}`;
+const COUNTER_ID = 'invoice-counter';
+
+export function formatInvoiceNumber(year: number, sequence: number): string {
+  return `${year}-${String(sequence).padStart(5, '0')}`;
+}
+
+export function parseInvoiceNumber(number: string): { year: number; sequence: number } | undefined {
+  const match = /^(\d{4})-(\d{5,7})$/.exec(number);
+  if (!match) return undefined;
+  const sequence = Number(match[2]);
+  return sequence > 0 ? { year: Number(match[1]), sequence } : undefined;
+}
+
+/**
+ * Estonian reference number (viitenumber) and Finnish viitenumero: the base digits followed by a 7-3-1 check digit
+ * (weights 7, 3, 1 repeating from the rightmost digit; check = (10 - sum mod 10) mod 10).
+ */
+export function referenceNumber(base: string): string {
+  if (!/^\d{1,19}$/.test(base)) throw new RangeError('reference base must be 1..19 digits');
+  const weights = [7, 3, 1];
+  let sum = 0;
+  for (let i = 0; i < base.length; i++) sum += Number(base[base.length - 1 - i]) * weights[i % 3]!;
+  return `${base}${(10 - (sum % 10)) % 10}`;
+}
+
+export function isValidReferenceNumber(reference: string): boolean {
+  return /^\d{2,20}$/.test(reference) && referenceNumber(reference.slice(0, -1)) === reference;
+}
+
+export interface AllocatedNumber {
+  year: number;
+  sequence: number;
+  number: string;
+  referenceNumber: string;
+  issuedAt: string;
+}
+
+export async function findRegisterEntry(services: Pick<Services, 'db'>, year: number, orderId: string): Promise<(InvoiceRegisterEntry & Stored) | undefined> {
+  const page = await services.db.collection('orders').query<InvoiceRegisterEntry & Stored>(registerPartition(year), {
+    where: 'c.type = @type AND c.orderId = @orderId',
+    parameters: [
+      { name: '@type', value: 'invoice-register-entry' },
+      { name: '@orderId', value: orderId },
+    ],
+  });
+  return page.items[0];
+}
+
+export async function readRegisterEntry(services: Pick<Services, 'db'>, year: number, sequence: number): Promise<(InvoiceRegisterEntry & Stored) | undefined> {
+  const entry = await services.db.collection('orders').read<InvoiceRegisterEntry>(entryId(year, sequence), registerPartition(year));
+  return entry?.type === 'invoice-register-entry' ? entry : undefined;
+}
+
+/** Takes the next number of the year for an order; the same order asking again gets its number back. */
+export async function allocateInvoiceNumber(
+  services: Pick<Services, 'db' | 'clock'>,
+  input: { orderId: string; buyerAccountId: string; grossCents: number },
+): Promise<AllocatedNumber> {
+  const now = services.clock.now();
+  const issuedAt = now.toISOString();
+  const year = Number(localDate(now).slice(0, 4));
+  const orders = services.db.collection('orders');
+  const partition = registerPartition(year);
+  const result = (entry: InvoiceRegisterEntry): AllocatedNumber => ({
+    year,
+    sequence: entry.sequence,
+    number: entry.number,
+    referenceNumber: referenceNumber(`${year}${String(entry.sequence).padStart(5, '0')}`),
+    issuedAt: entry.issuedAt,
+  });
+
+  const existing = await findRegisterEntry(services, year, input.orderId);
+  if (existing) return result(existing);
+
+  const counter = await orders.read<InvoiceCounter>(COUNTER_ID, partition);
+  let sequence = (counter?.last ?? 0) + 1;
+  for (let probes = 0; probes < 10_000; probes++, sequence++) {
+    const entry: InvoiceRegisterEntry = {
+      id: entryId(year, sequence),
+      type: 'invoice-register-entry',
+      accountId: partition,
+      year,
+      sequence,
+      number: formatInvoiceNumber(year, sequence),
+      orderId: input.orderId,
+      buyerAccountId: input.buyerAccountId,
+      grossCents: input.grossCents,
+      issuedAt,
+    };
+    try {
+      await orders.create(entry);
+    } catch (error) {
+      if (error instanceof DocumentExistsError) continue; // taken by someone else: try the next one
+      throw error;
+    }
+    await raiseCounter(services, year, sequence);
+    return result(entry);
+  }
+  throw new Error('No free invoice number found');
+}
+
+/** Best effort: the counter only ever goes up, and a lost update just makes the next taker probe a little further. */
+async function raiseCounter(services: Pick<Services, 'db'>, year: number, sequence: number): Promise<void> {
+  const orders = services.db.collection('orders');
+  const partition = registerPartition(year);
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const counter = await orders.read<InvoiceCounter>(COUNTER_ID, partition);
+    if (counter && counter.last >= sequence) return;
+    try {
+      if (counter) await orders.replace<InvoiceCounter>({ ...counter, last: sequence });
+      else await orders.create<InvoiceCounter>({ id: COUNTER_ID, type: 'invoice-counter', accountId: partition, year, last: sequence });
+      return;
+    } catch (error) {
+      if (!(error instanceof ConcurrentUpdateError) && !(error instanceof DocumentExistsError)) throw error;
+    }
+  }
+}

@@ -1,0 +1,125 @@
+import { ConcurrentUpdateError, DocumentExistsError, type Stored } from '../platform/cosmos.js';
+import type { Services } from '../platform/services.js';
+import { entitlementId, type EntitlementDoc, type EntitlementPeriod, type OrderDoc } from './model.js';
+
+/**
+ * Licences as the entitlement check needs them: one document per account and work (`accounts` container,
+ * id entitlement:<workId>) holding the periods of every paid order of that account that includes the work.
+ * Writing is idempotent per order: a period is added once, whatever repeats.
+ */
+
+async function changeEntitlement(
+  services: Pick<Services, 'db' | 'clock'>,
+  accountId: string,
+  workId: string,
+  publisherId: string,
+  change: (periods: EntitlementPeriod[]) => EntitlementPeriod[] | undefined,
+): Promise<void> {
+  const accounts = services.db.collection('accounts');
+  for (let attempt = 0; attempt < 30; attempt++) {
+    const current = await accounts.read<EntitlementDoc>(entitlementId(workId), accountId);
+    const next = change(current?.periods ?? []);
+    if (!next) return;
+    const doc: EntitlementDoc = {
+      id: entitlementId(workId),
+      type: 'entitlement',
+      accountId,
+      workId,
+      publisherId,
+      periods: next,
+      updatedAt: services.clock.now().toISOString(),
+    };
+    try {
+      if (current) await accounts.replace<EntitlementDoc>({ ...doc, _etag: current._etag });
+      else await accounts.create<EntitlementDoc>(doc);
+      return;
+    } catch (error) {
+      if (!(error instanceof ConcurrentUpdateError) && !(error instanceof DocumentExistsError)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 10));
+    }
+  }
+  throw new ConcurrentUpdateError('accounts');
+}
+
+/** Writes the order's licence period into the buyer's entitlement for each work still in the order (STORE-4). */
+export async function grantLicences(services: Pick<Services, 'db' | 'clock'>, order: OrderDoc): Promise<void> {
+  for (const line of order.lines) {
+    if (line.endedAt) continue;
+    await changeEntitlement(services, order.accountId, line.workId, order.publisherId, (periods) =>
+      periods.some((p) => p.orderId === order.id) ? undefined : [...periods, { orderId: order.id, from: order.licence.from, until: order.licence.until }],
+    );
+  }
+}
+
+/** Ends the order's licence to these works at `endedAt` (OPS-2, STORE-6). Repeating it changes nothing. */
+export async function endLicences(
+  services: Pick<Services, 'db' | 'clock'>,
+  order: Pick<OrderDoc, 'id' | 'accountId' | 'publisherId'>,
+  workIds: readonly string[],
+  endedAt: string,
+  reason: string,
+): Promise<void> {
+  for (const workId of workIds) {
+    await changeEntitlement(services, order.accountId, workId, order.publisherId, (periods) => {
+      const period = periods.find((p) => p.orderId === order.id);
+      if (!period || period.endedAt) return undefined;
+      return periods.map((p) => (p === period ? { ...p, endedAt, endReason: reason } : p));
+    });
+  }
+}
+
+export interface Access {
+  allowed: boolean;
+  /** Until when access is certain (the end of the current period, or of a period that continues it). */
+  until?: string;
+}
+
+const t = (iso: string) => Date.parse(iso);
+/** Whether one period grants access at instant `at` (ms). */
+const covers = (p: EntitlementPeriod, at: number) => t(p.from) <= at && at < t(p.until) && (!p.endedAt || at < t(p.endedAt));
+const endOf = (p: EntitlementPeriod) => (p.endedAt && t(p.endedAt) < t(p.until) ? p.endedAt : p.until);
+
+/** Pure decision over the periods: allowed now, and until when, following periods that continue one another. */
+export function accessFrom(periods: readonly EntitlementPeriod[], now: Date): Access {
+  const at = now.getTime();
+  if (!periods.some((p) => covers(p, at))) return { allowed: false };
+  let until = at;
+  let untilText = now.toISOString();
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const p of periods) {
+      const end = endOf(p);
+      if (covers(p, until) && t(end) > until) {
+        until = t(end);
+        untilText = end;
+        changed = true;
+      }
+    }
+  }
+  return { allowed: true, until: untilText };
+}
+
+/** "May this user open this work now?" (STORE-4): exactly one Cosmos point read. */
+export async function mayOpenWork(services: Pick<Services, 'db'>, accountId: string, workId: string, now: Date): Promise<Access> {
+  const entitlement = await services.db.collection('accounts').read<EntitlementDoc>(entitlementId(workId), accountId);
+  if (!entitlement || entitlement.type !== 'entitlement') return { allowed: false };
+  return accessFrom(entitlement.periods, now);
+}
+
+export interface LicenceView {
+  workId: string;
+  publisherId: string;
+  allowed: boolean;
+  until?: string;
+  periods: { orderId: string; from: string; until: string; endedAt?: string; endReason?: string }[];
+}
+
+/** The buyer's licences: one single-partition query over their own entitlements. */
+export async function listLicences(services: Pick<Services, 'db'>, accountId: string, now: Date): Promise<LicenceView[]> {
+  const docs = await services.db
+    .collection('accounts')
+    .queryAll<EntitlementDoc & Stored>(accountId, { where: 'c.type = @type', parameters: [{ name: '@type', value: 'entitlement' }] });
+  return docs
+    .map((doc) => ({ workId: doc.workId, publisherId: doc.publisherId, ...accessFrom(doc.periods, now), periods: doc.periods }))
+    .sort((a, b) => a.workId.localeCompare(b.workId));
+}

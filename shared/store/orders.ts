@@ -1,0 +1,99 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { HttpError } from '../http/errors.js';
+import { ConcurrentUpdateError, type Stored } from '../platform/cosmos.js';
+import type { Services } from '../platform/services.js';
+import type { OrderDoc, OrderFlag, OrderStatus } from './model.js';
+import { IllegalTransitionError, transition } from './state-machine.js';
+
+export interface OrderKey {
+  accountId: string;
+  orderId: string;
+}
+
+const BASE32 = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
+
+function encode(bytes: Uint8Array, length: number): string {
+  let out = '';
+  for (let i = 0; i < length; i++) out += BASE32[bytes[i]! % BASE32.length];
+  return out;
+}
+
+/**
+ * Order ids double as the Maksekeskus reference and the buyer's order number: "ord-" and 12 unambiguous letters and
+ * digits. A client request id makes checkout idempotent: the same account and request id give the same order id.
+ */
+export function newOrderId(accountId: string, requestId?: string): string {
+  const bytes = requestId ? createHash('sha256').update(`${accountId}\n${requestId}`).digest() : randomBytes(12);
+  return `ord-${encode(bytes, 12)}`;
+}
+
+export async function readOrder(services: Pick<Services, 'db'>, key: OrderKey): Promise<(OrderDoc & Stored) | undefined> {
+  const order = await services.db.collection('orders').read<OrderDoc>(key.orderId, key.accountId);
+  return order && order.type === 'order' ? order : undefined;
+}
+
+export interface OrderUpdate {
+  order: OrderDoc & Stored;
+  /** False when the change function found nothing to do (idempotent repeats). */
+  changed: boolean;
+}
+
+/**
+ * Read, decide, ETag-checked replace; on a concurrent change read again and decide again. The change function sees
+ * the latest order and returns the new one, or undefined when there is nothing to do, so concurrent duplicates of the
+ * same step (50 copies of one payment notification) apply it exactly once.
+ */
+export async function updateOrder(
+  services: Pick<Services, 'db'>,
+  key: OrderKey,
+  change: (order: OrderDoc & Stored) => OrderDoc | undefined,
+  attempts = 30,
+): Promise<OrderUpdate> {
+  const orders = services.db.collection('orders');
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    const current = await readOrder(services, key);
+    if (!current) throw new HttpError(404, 'order_not_found');
+    const next = change(current);
+    if (!next) return { order: current, changed: false };
+    try {
+      return { order: await orders.replace<OrderDoc>({ ...next, _etag: current._etag }), changed: true };
+    } catch (error) {
+      if (!(error instanceof ConcurrentUpdateError)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 5 * (attempt + 1))));
+    }
+  }
+  throw new ConcurrentUpdateError('orders');
+}
+
+/** Moves the order to `to` unless it already got there (or past it): the check and the write are one ETag step. */
+export async function transitionOrder(
+  services: Pick<Services, 'db' | 'clock' | 'telemetry'>,
+  key: OrderKey,
+  to: OrderStatus,
+  entry: { by: string; reason: string },
+  options: { from?: readonly OrderStatus[]; changes?: (order: OrderDoc) => Partial<OrderDoc> } = {},
+): Promise<OrderUpdate> {
+  const result = await updateOrder(services, key, (order) => {
+    if (options.from && !options.from.includes(order.status)) return undefined;
+    if (order.status === to) return undefined;
+    return transition(order, to, { at: services.clock.now().toISOString(), ...entry }, options.changes?.(order) ?? {});
+  });
+  if (result.changed) logTransition(services, result.order, entry.reason);
+  return result;
+}
+
+export function logTransition(services: Pick<Services, 'telemetry'>, order: OrderDoc, reason: string): void {
+  const last = order.transitions[order.transitions.length - 1];
+  services.telemetry.event('store.order-transition', { orderId: order.id, from: last?.from ?? 'none', to: order.status, reason });
+}
+
+/** Adds a flag for an operator once per key. */
+export function withFlag(order: OrderDoc, flag: OrderFlag): OrderDoc | undefined {
+  if (order.flags.some((f) => f.key === flag.key)) return undefined;
+  return { ...order, flags: [...order.flags, flag] };
+}
+
+export function conflictFor(error: unknown): never {
+  if (error instanceof IllegalTransitionError) throw new HttpError(409, 'order_state_conflict', { status: error.from });
+  throw error;
+}
