@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { defineHttp, ok } from '../shared/http/define-http.js';
 import { recordInvoicePayment } from '../shared/store/invoice-payments.js';
 import { orderView } from '../shared/store/model.js';
-import { assertStoreStaff } from '../shared/store/staff.js';
 
 export default defineHttp({
   name: 'ops-invoices-record-payment',
@@ -13,7 +12,7 @@ export default defineHttp({
   tags: ['operations', 'store'],
   auth: 'session',
   // TODO(ACL): a shop-operations capability ('ops.store.manage': support staff) belongs in shared/acl/capabilities.ts.
-  capability: 'ops.account.suspend',
+  capability: 'ops.store.manage',
   // Checked by recordInvoicePayment: a malformed number is simply not found (404), after access control.
   params: z.object({ invoiceNumber: z.string().min(1).max(20) }),
   body: z.strictObject({
@@ -23,7 +22,7 @@ export default defineHttp({
     payerAccount: z.string().regex(/^[A-Za-z0-9 ]{5,40}$/).optional(),
   }),
   handler: async ({ params, body, access, services }) => {
-    const staff = assertStoreStaff(access);
+    const staff = access.account.accountId;
     const result = await recordInvoicePayment(services, { invoiceNumber: params.invoiceNumber, ...body }, staff);
     return ok({ order: orderView(result.order, services.clock.now()), paidCents: result.paidCents, outstandingCents: result.outstandingCents });
   },

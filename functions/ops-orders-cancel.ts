@@ -3,10 +3,7 @@ import { defineHttp } from '../shared/http/define-http.js';
 import { HttpError } from '../shared/http/errors.js';
 import { idSchema } from '../shared/store/model.js';
 import { readOrder } from '../shared/store/orders.js';
-import { assertStoreStaff } from '../shared/store/staff.js';
-import type { FulfilmentMessage } from '../shared/store/withdrawal.js';
-
-const defaultRefund = { 'terms-breach': 'none', 'cannot-fulfil': 'full', operator: 'pro-rata' } as const;
+import { queueOrderCancellation } from '../shared/store/withdrawal.js';
 
 export default defineHttp({
   name: 'ops-orders-cancel',
@@ -16,7 +13,8 @@ export default defineHttp({
     "Operator staff end an order's licence early (STORE-6, OPS-1): the buyer broke the terms (no refund by default), the order cannot be fulfilled (full refund), or another reason (pro-rata). Queued; the buyer is e-mailed. 202.",
   tags: ['operations', 'store'],
   auth: 'session',
-  capability: 'ops.account.suspend',
+  // TODO(ACL): a shop-operations capability ('ops.store.manage': support staff) belongs in shared/acl/capabilities.ts.
+  capability: 'ops.store.manage',
   // Lenient ids: a malformed one is simply not found (404), after access control has spoken.
   params: z.object({ accountId: idSchema, orderId: idSchema }),
   target: ({ params }) => ({ accountId: params.accountId }),
@@ -28,22 +26,10 @@ export default defineHttp({
   }),
   successStatus: 202,
   handler: async ({ params, body, access, services }) => {
-    const staff = assertStoreStaff(access);
+    const staff = access.account.accountId;
     const order = await readOrder(services, params);
     if (!order) throw new HttpError(404, 'order_not_found');
-    const effectiveAt = services.clock.now().toISOString();
-    const message: FulfilmentMessage = {
-      kind: 'end-order-works',
-      accountId: params.accountId,
-      orderId: params.orderId,
-      ...(body.workIds ? { workIds: body.workIds } : {}),
-      reason: body.reason,
-      refund: body.refund ?? defaultRefund[body.reason],
-      effectiveAt,
-      by: staff,
-      ...(body.note ? { note: body.note } : {}),
-    };
-    await services.bus.send('store-fulfilment', { body: message, messageId: `cancel:${order.id}:${(body.workIds ?? ['all']).join(',')}` });
+    await queueOrderCancellation(services, { ...params, ...body, by: staff });
     return { status: 202, body: { orderId: order.id, queued: true } };
   },
 });

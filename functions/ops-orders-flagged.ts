@@ -1,8 +1,5 @@
 import { defineHttp, ok } from '../shared/http/define-http.js';
-import type { OrderDoc } from '../shared/store/model.js';
-import { assertStoreStaff } from '../shared/store/staff.js';
-
-type Row = Pick<OrderDoc, 'id' | 'accountId' | 'status' | 'flags' | 'updatedAt'> & { grossCents: number; transactionId?: string; invoiceNumber?: string };
+import { listFlaggedOrders } from '../shared/store/orders.js';
 
 export default defineHttp({
   name: 'ops-orders-flagged',
@@ -12,23 +9,10 @@ export default defineHttp({
     'Orders waiting for an operator (PAY-2): payments that did not match their order, refunds whose outcome is unknown or made outside the app, payments for closed orders, overpaid invoices.',
   tags: ['operations', 'store'],
   auth: 'session',
-  capability: 'ops.account.suspend',
+  // TODO(ACL): a shop-operations capability ('ops.store.manage': support staff) belongs in shared/acl/capabilities.ts.
+  capability: 'ops.store.manage',
   handler: async ({ access, services }) => {
-    assertStoreStaff(access);
-    const rows: Row[] = [];
-    let continuation: string | undefined;
-    do {
-      const page = await services.db
-        .collection('orders')
-        .crossPartitionQuery<Row>(
-          "SELECT c.id, c.accountId, c.status, c.flags, c.updatedAt, c.pricing.grossCents AS grossCents, c.payment.transactionId AS transactionId, c.invoice.number AS invoiceNumber FROM c WHERE c.type = 'order' AND ARRAY_LENGTH(c.flags) > 0",
-          [],
-          continuation,
-          200,
-        );
-      rows.push(...page.items.filter((r) => r.flags.some((f) => !f.resolvedAt)));
-      continuation = page.continuation;
-    } while (continuation && rows.length < 1000);
-    return ok({ orders: rows });
+    access.account.accountId;
+    return ok({ orders: await listFlaggedOrders(services) });
   },
 });

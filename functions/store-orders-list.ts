@@ -1,6 +1,6 @@
 import { defineHttp, ok } from '../shared/http/define-http.js';
-import type { Stored } from '../shared/platform/cosmos.js';
-import { orderView, type OrderDoc } from '../shared/store/model.js';
+import { orderView } from '../shared/store/model.js';
+import { listOrders } from '../shared/store/orders.js';
 
 export default defineHttp({
   name: 'store-orders-list',
@@ -11,12 +11,7 @@ export default defineHttp({
   auth: 'session',
   capability: 'self.read',
   handler: async ({ principal, services }) => {
-    const orders = await services.db.collection('orders').queryAll<OrderDoc & Stored>(principal.accountId, {
-      where: 'c.type = @type',
-      parameters: [{ name: '@type', value: 'order' }],
-      orderBy: 'c.createdAt DESC',
-    });
     const now = services.clock.now();
-    return ok({ orders: orders.map((o) => orderView(o, now)) });
+    return ok({ orders: (await listOrders(services, principal.accountId)).map((o) => orderView(o, now)) });
   },
 });

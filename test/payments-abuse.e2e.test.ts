@@ -60,7 +60,13 @@ async function send(message: { json?: string; mac?: string }, options: { to?: 'n
     response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString(), redirect: 'manual' });
   answered.push(response.status);
   const text = await response.text();
-  return { status: response.status, messageId: response.headers.get('x-payment-message-id'), location: response.headers.get('location'), body: text ? (JSON.parse(text) as any) : undefined };
+  return {
+    status: response.status,
+    messageId: response.headers.get('x-payment-message-id'),
+    location: response.headers.get('location'),
+    ops: response.headers.get('x-cosmos-ops'),
+    body: text ? (JSON.parse(text) as any) : undefined,
+  };
 }
 
 const settle = () => host.bus.idle();
@@ -164,6 +170,8 @@ describe('PAY-2 abuse suite: Maksekeskus messages', () => {
     const outboxBefore = host.outbox.messages.length;
     const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => send(real, { as: (['form', 'json', 'query'] as const)[i % 3] })));
     expect(answers.map((a) => a.status)).toEqual(Array(50).fill(200));
+    // Answered fast: one point read (the transaction's order) and one write (the message), then the queue.
+    expect(new Set(answers.map((a) => a.ops))).toEqual(new Set(['pointRead=1;write=1;query=0;crossPartitionQuery=0']));
     await settle();
     const order = await orderDoc(placed.accountId, placed.orderId);
     expect(order.status).toBe('licence-active');

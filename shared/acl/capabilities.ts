@@ -72,6 +72,10 @@ export const capabilityTable = {
   // ACL-7: support sees what a case needs (no personal code), every look audited for the person to see.
   'ops.account.read': { support: 'staff', security: 'staff' },
   'ops.account.suspend': { support: 'staff', security: 'staff' },
+  // The shop's back office (STORE-3..6): record invoice payments, cancel and refund orders, see flagged orders.
+  'ops.store.manage': { support: 'staff' },
+  // OPS-2: the operator, or the publisher's own CMS people, stop distributing a work.
+  'catalog.work.withdraw': { support: 'staff', cmsUser: 'publisher' },
 
   // LRN (not built yet), written down so the rules stand: parents never act in the child's name (ACL-5).
   'journal.read': { teacher: 'ownSchool', classTeacher: 'ownClass', schoolAdmin: 'ownSchool', student: 'own', parent: 'ownChild' },

@@ -91,7 +91,7 @@ export async function endOrderWorks(services: Services, input: EndWorksInput): P
 
   // Step 2.
   const endedHere = order.lines.filter((l) => wanted.has(l.workId) && l.endedAt);
-  await endLicences(services, order, endedHere.map((l) => l.workId), endedHere[0]?.endedAt ?? input.effectiveAt, input.reason);
+  for (const line of endedHere) await endLicences(services, order, [line.workId], line.endedAt!, line.endReason ?? input.reason);
 
   // Step 3.
   const refund = order.refunds.find((r) => r.id === refundId);

@@ -97,3 +97,33 @@ export function conflictFor(error: unknown): never {
   if (error instanceof IllegalTransitionError) throw new HttpError(409, 'order_state_conflict', { status: error.from });
   throw error;
 }
+
+/** The buyer's own orders, newest first: one single-partition query. */
+export async function listOrders(services: Pick<Services, 'db'>, accountId: string): Promise<(OrderDoc & Stored)[]> {
+  return services.db.collection('orders').queryAll<OrderDoc & Stored>(accountId, {
+    where: 'c.type = @type',
+    parameters: [{ name: '@type', value: 'order' }],
+    orderBy: 'c.createdAt DESC',
+  });
+}
+
+export type FlaggedOrder = Pick<OrderDoc, 'id' | 'accountId' | 'status' | 'flags' | 'updatedAt'> & { grossCents: number; transactionId?: string; invoiceNumber?: string };
+
+/** Orders with a flag no operator has resolved yet (an operator view: the cross-partition query is allowed here). */
+export async function listFlaggedOrders(services: Pick<Services, 'db'>, limit = 1000): Promise<FlaggedOrder[]> {
+  const rows: FlaggedOrder[] = [];
+  let continuation: string | undefined;
+  do {
+    const page = await services.db
+      .collection('orders')
+      .crossPartitionQuery<FlaggedOrder>(
+        "SELECT c.id, c.accountId, c.status, c.flags, c.updatedAt, c.pricing.grossCents AS grossCents, c.payment.transactionId AS transactionId, c.invoice.number AS invoiceNumber FROM c WHERE c.type = 'order' AND ARRAY_LENGTH(c.flags) > 0",
+        [],
+        continuation,
+        200,
+      );
+    rows.push(...page.items.filter((r) => r.flags.some((f) => !f.resolvedAt)));
+    continuation = page.continuation;
+  } while (continuation && rows.length < limit);
+  return rows;
+}

@@ -120,3 +120,27 @@ export async function handleFulfilmentMessage(services: Services, message: Fulfi
     ...(message.note ? { note: message.note } : {}),
   });
 }
+
+const defaultRefund = { 'terms-breach': 'none', 'cannot-fulfil': 'full', operator: 'pro-rata' } as const;
+
+/**
+ * STORE-6, OPS-1: operator staff end an order's licence early. Queued like a withdrawal, so the refund and the e-mail
+ * are retried until done. Terms breach refunds nothing unless asked, cannot-fulfil refunds in full.
+ */
+export async function queueOrderCancellation(
+  services: Services,
+  input: { accountId: string; orderId: string; reason: 'terms-breach' | 'cannot-fulfil' | 'operator'; refund?: 'none' | 'pro-rata' | 'full'; workIds?: string[]; note?: string; by: string },
+): Promise<void> {
+  const message: FulfilmentMessage = {
+    kind: 'end-order-works',
+    accountId: input.accountId,
+    orderId: input.orderId,
+    ...(input.workIds ? { workIds: input.workIds } : {}),
+    reason: input.reason,
+    refund: input.refund ?? defaultRefund[input.reason],
+    effectiveAt: services.clock.now().toISOString(),
+    by: input.by,
+    ...(input.note ? { note: input.note } : {}),
+  };
+  await services.bus.send('store-fulfilment', { body: message, messageId: `cancel:${input.orderId}:${(input.workIds ?? ['all']).join(',')}` });
+}
