@@ -2,13 +2,15 @@ import { z } from 'zod';
 import { requestClient } from '../shared/auth/client-info.js';
 import { suspendAccount } from '../shared/auth/suspension.js';
 import { defineHttp, ok } from '../shared/http/define-http.js';
+import { listOrders } from '../shared/store/orders.js';
+import { queueOrderCancellation } from '../shared/store/withdrawal.js';
 
 export default defineHttp({
   name: 'ops-accounts-suspend',
   route: 'ops/accounts/{accountId}/suspend',
   methods: ['POST'],
   summary:
-    'Operator staff suspend an account at once (AUTH-5, OPS-1): every session ends immediately, new sign-ins are refused, the user is e-mailed. Idempotent.',
+    'Operator staff suspend an account at once (AUTH-5, OPS-1): every session ends immediately, new sign-ins are refused, the user is e-mailed. The third breach cancels access and the licences. Idempotent.',
   tags: ['operations'],
   auth: 'session',
   capability: 'ops.account.suspend',
@@ -25,6 +27,15 @@ export default defineHttp({
       { accountId: params.accountId, by: principal.accountId, ...body },
       requestClient(request, services.config),
     );
-    return ok({ status: 'suspended', ...result });
+    // OPS-1: on the breach that cancels access, the licences go too (STORE-6: terms breach, no refund by default).
+    let licencesCancelled = 0;
+    if (result.accessCancelledNow) {
+      for (const order of await listOrders(services, params.accountId)) {
+        if (order.status !== 'paid' && order.status !== 'licence-active') continue;
+        await queueOrderCancellation(services, { accountId: params.accountId, orderId: order.id, reason: 'terms-breach', by: principal.accountId, note: 'access cancelled after repeated breaches (OPS-1)' });
+        licencesCancelled += 1;
+      }
+    }
+    return ok({ status: 'suspended', ...result, licencesCancelled });
   },
 });

@@ -471,6 +471,24 @@ describe('licences, entitlement check, invoices, withdrawal and expiry (STORE-4,
     expect(host.outbox.messages.some((m) => m.to === 'liis.saar@kuusiku.example' && m.subject.includes(placed.orderId) && m.text.includes('Tasutud summat ei tagastata'))).toBe(true);
   });
 
+  it('OPS-1: the third breach cancels access and with it the licences', async () => {
+    const buyer = demo.accounts.cmsAuthor;
+    const placed = await placeOrder(buyer, { packageId: 'package-ee-est-5', months: 1 });
+    await send(await paySilently(placed));
+    await settle();
+    expect((await mayOpenWork(host.services, buyer, 'work-ee-est-5', host.clock.now())).allowed).toBe(true);
+    const staff = await token(demo.accounts.staff);
+    for (const [i, reason] of (['unusual-usage', 'malicious-activity', 'terms-breach'] as const).entries()) {
+      const r = await call(`/api/ops/accounts/${buyer}/suspend`, { method: 'POST', token: staff, json: { reason } });
+      expect(r.status).toBe(200);
+      expect(r.body.licencesCancelled).toBe(i === 2 ? 1 : 0);
+      if (i < 2) expect((await call(`/api/ops/accounts/${buyer}/reinstate`, { method: 'POST', token: staff })).status).toBe(200);
+    }
+    await settle();
+    expect((await orderDoc(buyer, placed.orderId)).status).toBe('cancelled');
+    expect((await mayOpenWork(host.services, buyer, 'work-ee-est-5', host.clock.now())).allowed).toBe(false);
+  });
+
   it('STORE-6: a refund Maksekeskus is still processing (1045) is retried later and made once', async () => {
     const placed = await placeOrder(demo.accounts.eeTeacher, { packageId: 'package-ee-est-5', months: 1 });
     await send(await paySilently(placed));

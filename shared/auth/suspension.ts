@@ -29,7 +29,7 @@ export async function suspendAccount(
   services: Services,
   input: { accountId: string; by: string; reason: Suspension['reason']; schoolId?: string; note?: string },
   client: ClientInfo,
-): Promise<{ revokedSessions: number }> {
+): Promise<{ revokedSessions: number; accessCancelledNow: boolean }> {
   const suspension: Suspension = {
     at: services.clock.now().toISOString(),
     reason: input.reason,
@@ -38,8 +38,10 @@ export async function suspendAccount(
     ...(input.note ? { note: input.note } : {}),
   };
   let alreadySuspended = false;
+  let cancelledBefore = false;
   const account = await updateAccount(services, input.accountId, (a) => {
     alreadySuspended = a.status === 'suspended';
+    cancelledBefore = Boolean(a.accessCancelled);
     if (alreadySuspended) return a;
     // OPS-1: a leaked password is not the user's breach; the other reasons count, and the third cancels access.
     const breachCount = (a.breachCount ?? 0) + (input.reason === 'password-leak' ? 0 : 1);
@@ -58,7 +60,7 @@ export async function suspendAccount(
     if (account.email)
       await queueEmail(services, securityEmail('suspended', account.language, account.email, { name: account.firstName }), `suspended:${input.accountId}:${suspension.at}`);
   }
-  return { revokedSessions };
+  return { revokedSessions, accessCancelledNow: !cancelledBefore && Boolean(account.accessCancelled) };
 }
 
 export async function liftSuspension(services: Services, input: { accountId: string; by: string }, client: ClientInfo): Promise<void> {
