@@ -57,8 +57,11 @@ export interface DocumentTypeSpec {
   purpose: string;
   lawfulBasis: LawfulBasis;
   retention: RetentionRule;
-  /** Field holding the data subject's account id: how export and erasure find the subject's documents. */
-  subjectField?: string;
+  /**
+   * Field(s) holding the data subjects' account ids: how export and erasure find a subject's documents. Several when a
+   * document is about more than one person (a parent link is the child's and the parent's).
+   */
+  subjectField?: string | string[];
   /** How the document appears in the subject's export (PRIV-2); `omit` lists fields never exported (hashes). */
   export?: { omit: string[] };
   /** What erasure does (PRIV-3); legal-hold keeps the document until its retention ends. */

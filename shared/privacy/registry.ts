@@ -156,7 +156,7 @@ const documentTypes: DocumentTypeSpec[] = [
     purpose: 'Let parents see their child\'s study information once the school confirms (ACC-3, ACL-5).',
     lawfulBasis: 'public-task',
     retention: { kind: 'event', event: 'account-deleted+5y', requirement: 'RET-2' },
-    subjectField: 'childAccountId',
+    subjectField: ['childAccountId', 'parentAccountId'],
     export: { omit: [] },
     erasure: 'anonymise',
     requirements: ['ACC-3', 'ACL-5'],
