@@ -1,5 +1,4 @@
-import { CosmosClient } from '@azure/cosmos';
-import { DefaultAzureCredential, ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
+import type { TokenCredential } from '@azure/identity';
 import { createProviders } from '../auth/providers/index.js';
 import { createServiceBus } from './bus.js';
 import { systemClock } from './clock.js';
@@ -12,6 +11,8 @@ import { createAppInsightsTelemetry } from './telemetry-appinsights.js';
 
 /** The real adapters: managed identity for Cosmos DB, Service Bus and Application Insights; keys only from Key Vault. */
 export async function createAzureServices(config: Config): Promise<Services> {
+  // Loaded here, on the first request, not at start: the deployed bundle keeps the SDKs in separate files (cold start).
+  const [{ CosmosClient }, { DefaultAzureCredential, ManagedIdentityCredential }] = await Promise.all([import('@azure/cosmos'), import('@azure/identity')]);
   const credential: TokenCredential = config.AZURE_CLIENT_ID
     ? new ManagedIdentityCredential({ clientId: config.AZURE_CLIENT_ID })
     : new DefaultAzureCredential();
