@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { requestClient } from '../shared/auth/client-info.js';
 import { defineHttp, ok } from '../shared/http/define-http.js';
 import { HttpError } from '../shared/http/errors.js';
-import { extractMessage, paymentMessageQuery, receivePaymentMessage, rejectionCodes } from '../shared/payments/inbound.js';
+import { paymentMessageQuery, receiveFromRequest, rejectionCodes } from '../shared/payments/inbound.js';
 
 export default defineHttp({
   name: 'payments-notify',
@@ -16,14 +15,7 @@ export default defineHttp({
   body: z.unknown(),
   bodyTypes: ['form', 'json'],
   handler: async ({ body, query, services, request }) => {
-    const { json, mac } = extractMessage(body, query);
-    const received = await receivePaymentMessage(services, {
-      channel: 'notification',
-      ...(json !== undefined ? { json } : {}),
-      ...(mac !== undefined ? { mac } : {}),
-      client: requestClient(request, services.config),
-    });
-    const headers: Record<string, string> = received.messageId ? { 'x-payment-message-id': received.messageId } : {};
+    const { received, headers } = await receiveFromRequest(services, 'notification', { body, query, request });
     if (!received.accepted) {
       const [status, code] = rejectionCodes[received.reason];
       throw new HttpError(status, code, {}, undefined, headers);

@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { requestClient } from '../shared/auth/client-info.js';
 import { defineHttp, redirect } from '../shared/http/define-http.js';
-import { extractMessage, paymentMessageQuery, receivePaymentMessage } from '../shared/payments/inbound.js';
+import { paymentMessageQuery, receiveFromRequest } from '../shared/payments/inbound.js';
 import { orderIdSchema } from '../shared/store/model.js';
 
 export default defineHttp({
@@ -16,15 +15,8 @@ export default defineHttp({
   body: z.unknown(),
   bodyTypes: ['form', 'json'],
   handler: async ({ body, query, services, request }) => {
-    const { json, mac } = extractMessage(body, query);
-    const received = await receivePaymentMessage(services, {
-      channel: 'return',
-      ...(json !== undefined ? { json } : {}),
-      ...(mac !== undefined ? { mac } : {}),
-      client: requestClient(request, services.config),
-    });
+    const { received, headers } = await receiveFromRequest(services, 'return', { body, query, request });
     const web = services.config.PUBLIC_WEB_URL.replace(/\/+$/, '');
-    const headers: Record<string, string> = received.messageId ? { 'x-payment-message-id': received.messageId } : {};
     if (received.accepted && received.reference && orderIdSchema.safeParse(received.reference).success)
       return redirect(`${web}/shop/orders/${received.reference}?payment=${encodeURIComponent(received.status.toLowerCase())}`, { headers });
     return redirect(`${web}/shop/orders?payment=unverified`, { headers });

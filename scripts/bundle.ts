@@ -158,43 +158,37 @@ export async function buildBundle(options: BundleOptions = {}): Promise<BundleRe
   await rm(outDir, { recursive: true, force: true });
   await mkdir(outDir, { recursive: true });
 
-  const result = await esbuild.build({
+  // What the app's entry and each vendor file share: one self-contained ESM file for Node 22 with the require banner.
+  const common = {
     absWorkingDir: repoRoot,
-    entryPoints,
-    outdir: outDir,
     bundle: true,
     platform: 'node',
     format: 'esm',
     target: 'node22',
-    splitting: options.splitting ?? false,
-    chunkNames: 'chunks/[name]-[hash]',
     external: [...externalPackages],
-    plugins: options.lazyVendors === false ? [] : [lazyVendorPlugin],
     minify: options.minify ?? true,
     sourcemap: options.sourcemap ?? 'linked',
     legalComments: 'none',
     banner: { js: esmBanner },
     metafile: true,
     logLevel: options.logLevel ?? 'warning',
+  } satisfies esbuild.BuildOptions;
+
+  const result = await esbuild.build({
+    ...common,
+    entryPoints,
+    outdir: outDir,
+    splitting: options.splitting ?? false,
+    chunkNames: 'chunks/[name]-[hash]',
+    plugins: options.lazyVendors === false ? [] : [lazyVendorPlugin],
   });
 
   if (options.lazyVendors !== false) {
     for (const [specifier, vendor] of Object.entries(lazyVendors)) {
       const built = await esbuild.build({
-        absWorkingDir: repoRoot,
+        ...common,
         stdin: { contents: vendor.stub, resolveDir: repoRoot, sourcefile: `vendor-${vendor.file}`, loader: 'js' },
         outfile: path.join(outDir, 'vendor', vendor.file),
-        bundle: true,
-        platform: 'node',
-        format: 'esm',
-        target: 'node22',
-        external: [...externalPackages],
-        minify: options.minify ?? true,
-        sourcemap: options.sourcemap ?? 'linked',
-        legalComments: 'none',
-        banner: { js: esmBanner },
-        metafile: true,
-        logLevel: options.logLevel ?? 'warning',
       });
       if (!Object.keys(built.metafile.inputs).some((input) => input.includes(`node_modules/${specifier}/`))) throw new Error(`vendor ${specifier} did not bundle`);
       for (const [key, value] of Object.entries(built.metafile.inputs)) result.metafile.inputs[key] ??= value;

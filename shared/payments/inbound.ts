@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import type { ClientInfo } from '../auth/client-info.js';
+import type { HttpRequest } from '@azure/functions';
+import { requestClient, type ClientInfo } from '../auth/client-info.js';
 import type { Services } from '../platform/services.js';
 import { verifyMac } from './mac.js';
 import { maksekeskusSettings } from './maksekeskus.js';
@@ -156,4 +157,20 @@ export async function receivePaymentMessage(
   });
   services.telemetry.event('payment.message-received', { channel: input.channel, transactionId, status, known: Boolean(index) });
   return { accepted: true, messageId, transactionId, status, ...(message.data.reference ? { reference: message.data.reference } : {}) };
+}
+
+/** Both callback routes: the message from whichever encoding it came in, stored and queued, plus its id header. */
+export async function receiveFromRequest(
+  services: Services,
+  channel: Channel,
+  input: { body: unknown; query: Record<string, unknown>; request: HttpRequest },
+): Promise<{ received: Received; headers: Record<string, string> }> {
+  const { json, mac } = extractMessage(input.body, input.query);
+  const received = await receivePaymentMessage(services, {
+    channel,
+    ...(json !== undefined ? { json } : {}),
+    ...(mac !== undefined ? { mac } : {}),
+    client: requestClient(input.request, services.config),
+  });
+  return { received, headers: received.messageId ? { 'x-payment-message-id': received.messageId } : {} };
 }
