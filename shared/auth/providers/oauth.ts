@@ -10,6 +10,15 @@ export function checkState(callbackUrl: URL, flow: FlowSecrets): void {
   if (returned.length !== expected.length || !timingSafeEqual(returned, expected)) throw new SignInError('state_mismatch');
 }
 
+/** The code of an OAuth 2 callback, once its state is checked and it is not an error answer. */
+function authorizationCode(callbackUrl: URL, flow: FlowSecrets): string {
+  checkState(callbackUrl, flow);
+  if (callbackUrl.searchParams.get('error')) throw new SignInError('access_denied');
+  const code = callbackUrl.searchParams.get('code');
+  if (!code) throw new SignInError('code_rejected');
+  return code;
+}
+
 async function getJson(fetchImpl: FetchLike, url: string | URL, init: RequestInit, failure: 'code_rejected' | 'token_rejected'): Promise<Record<string, unknown>> {
   let response: Response;
   try {
@@ -57,10 +66,7 @@ export function createFacebookProvider(options: { appId: string; appSecret: stri
       return url;
     },
     async completeSignIn(callbackUrl, flow) {
-      checkState(callbackUrl, flow);
-      if (callbackUrl.searchParams.get('error')) throw new SignInError('access_denied');
-      const code = callbackUrl.searchParams.get('code');
-      if (!code) throw new SignInError('code_rejected');
+      const code = authorizationCode(callbackUrl, flow);
       const token = await getJson(
         options.fetch,
         graph('oauth/access_token', { client_id: options.appId, redirect_uri: flow.redirectUri, client_secret: options.appSecret, code }),
@@ -133,10 +139,7 @@ export function createEkoolProvider(options: {
       return url;
     },
     async completeSignIn(callbackUrl, flow) {
-      checkState(callbackUrl, flow);
-      if (callbackUrl.searchParams.get('error')) throw new SignInError('access_denied');
-      const code = callbackUrl.searchParams.get('code');
-      if (!code) throw new SignInError('code_rejected');
+      const code = authorizationCode(callbackUrl, flow);
       const basic = Buffer.from(`${encodeURIComponent(options.clientId)}:${encodeURIComponent(options.clientSecret)}`).toString('base64');
       const token = await getJson(
         options.fetch,
