@@ -20,6 +20,14 @@ describe('Cosmos adapter against the embedded server', () => {
     await cosmos?.close();
   });
 
+  it('an id Cosmos could never hold (from a URL) is simply not found, without asking the service', async () => {
+    const accounts = db.collection('accounts');
+    for (const id of ['a#1', 'a/b', 'a\\b', 'what?', 'x'.repeat(256), '']) {
+      expect(await accounts.read(id, 'a1')).toBeUndefined();
+      expect(await accounts.delete(id, 'a1')).toBe(false);
+    }
+  });
+
   describe('the data registry guards every write', () => {
     it('refuses a document type the registry does not declare and writes nothing', async () => {
       const accounts = db.collection('accounts');

@@ -68,6 +68,8 @@ export class Collection {
   }
 
   async read<T extends Doc>(id: string, partitionKey: string): Promise<(T & Stored) | undefined> {
+    // An id Cosmos could never hold (from a URL, say) is simply not there; asking would be a 400 from the service.
+    if (!isStorableId(id)) return undefined;
     countOperation('pointRead');
     try {
       const response = await this.container.item(id, partitionKey).read<T & Stored>();
@@ -119,6 +121,7 @@ export class Collection {
 
   /** Deletes; a document already gone counts as deleted (idempotent). */
   async delete(id: string, partitionKey: string): Promise<boolean> {
+    if (!isStorableId(id)) return false;
     countOperation('write');
     try {
       await this.container.item(id, partitionKey).delete();
@@ -206,6 +209,11 @@ export function createDatabase(client: CosmosClient, databaseId: string, clock: 
       await db.read();
     },
   };
+}
+
+/** Cosmos DB item ids are at most 255 characters and may not contain / \\ ? # (nor end with a space). */
+export function isStorableId(id: string): boolean {
+  return id.length > 0 && id.length <= 255 && !/[/\\?#]/.test(id) && !id.endsWith(' ');
 }
 
 export function statusOf(error: unknown): number | undefined {
