@@ -73,6 +73,11 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
     keyVaultReferenceIdentity: identityResourceId
     siteConfig: {
       minTlsVersion: '1.2'
+      // The web front end calls the API from its own origin with the session cookies (credentials).
+      cors: {
+        allowedOrigins: [appParameters.PUBLIC_WEB_URL]
+        supportCredentials: true
+      }
     }
     functionAppConfig: {
       deployment: {
