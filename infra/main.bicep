@@ -25,6 +25,9 @@ param location string = resourceGroup().location
 param appParameters object
 
 @description('Optional object id of the user, group or service principal that will set Key Vault secret values; it gets Key Vault Secrets Officer on the vault. Empty = no assignment.')
+@description('Origins of the web front end allowed to call the API with its session cookies (CORS with credentials).')
+param corsAllowedOrigins array = []
+
 param operatorPrincipalId string = ''
 
 @description('Principal type of operatorPrincipalId.')
@@ -156,6 +159,7 @@ module functionApp './modules/functionapp.bicep' = {
     secretSettings: settingsConfig.secrets
     parameterSettingNames: settingsConfig.parameters
     appParameters: appParameters
+    corsAllowedOrigins: corsAllowedOrigins
   }
 }
 

@@ -41,6 +41,9 @@ param appParameters = {
   INVOICE_DUE_DAYS: '14'
 }
 
+// The web front end (PUBLIC_WEB_URL) calls the API with its session cookies.
+param corsAllowedOrigins = ['https://www.opiq.ee']
+
 // Object id of whoever sets the Key Vault secret values (gets Key Vault Secrets Officer), e.g.
 //   az ad signed-in-user show --query id -o tsv
 param operatorPrincipalId = readEnvironmentVariable('OPERATOR_PRINCIPAL_ID', '')

@@ -34,6 +34,9 @@ param parameterSettingNames array
 @description('name -> value for every name in parameterSettingNames. A missing name fails the deployment (ARM cannot read a property that does not exist).')
 param appParameters object
 
+@description('Origins allowed to call the API with credentials (the web front end).')
+param corsAllowedOrigins array
+
 // Read here through `existing`, so the connection string never crosses a module boundary or an output.
 resource insights 'Microsoft.Insights/components@2020-02-02' existing = {
   name: insightsName
@@ -75,7 +78,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
       minTlsVersion: '1.2'
       // The web front end calls the API from its own origin with the session cookies (credentials).
       cors: {
-        allowedOrigins: [appParameters.PUBLIC_WEB_URL]
+        allowedOrigins: corsAllowedOrigins
         supportCredentials: true
       }
     }
