@@ -221,6 +221,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
       routes: new RouteTable(definitions.filter((d): d is HttpDefinition => d.kind === 'http')),
       localRoutes,
       maxBodyBytes: config.MAX_BODY_BYTES,
+      corsOrigins: [new URL(config.PUBLIC_WEB_URL).origin],
     });
 
     return {

@@ -14,6 +14,8 @@ export interface LocalApp {
   localRoutes: LocalRoute;
   /** Bytes read from a request before giving up on it; the wrapper answers 413 past its own limit. */
   maxBodyBytes: number;
+  /** Origins allowed cross-origin calls with credentials, as the platform's CORS setting does in Azure. */
+  corsOrigins: string[];
 }
 
 export interface LocalHttpServer {
@@ -64,6 +66,21 @@ export async function startLocalHttpServer(options: { port: number; host?: strin
 async function handle(req: IncomingMessage, res: ServerResponse, options: LocalApp): Promise<void> {
   const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
   const method = (req.method ?? 'GET').toUpperCase();
+  // CORS as the Functions platform answers it in front of the app: the web front end's origin, with credentials.
+  const origin = req.headers.origin;
+  if (origin && options.corsOrigins.includes(origin)) {
+    res.setHeader('access-control-allow-origin', origin);
+    res.setHeader('access-control-allow-credentials', 'true');
+    res.setHeader('vary', 'Origin');
+    if (method === 'OPTIONS' && req.headers['access-control-request-method']) {
+      res.setHeader('access-control-allow-methods', 'GET, POST, PUT, PATCH, DELETE, OPTIONS');
+      res.setHeader('access-control-allow-headers', req.headers['access-control-request-headers'] ?? 'content-type');
+      res.setHeader('access-control-max-age', '600');
+      res.statusCode = 204;
+      res.end();
+      return;
+    }
+  }
   const body = await readLimited(req, options.maxBodyBytes + 1);
   if (body.byteLength > options.maxBodyBytes) {
     // The rest of the upload is never read: close the connection once answered so it cannot be reused mid-body.
