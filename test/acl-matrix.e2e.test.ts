@@ -19,7 +19,7 @@ const C = demo.classes;
 
 interface Persona {
   id: string;
-  schoolRoles: { schoolId: string; role: Role; classId?: string }[];
+  schoolRoles: { schoolId: string; role: Role; classId?: string; subjects?: string[] }[];
   children: string[];
   staff?: ('support' | 'security')[];
   publishers?: string[];
@@ -87,6 +87,8 @@ function expectedAllowed(capability: Capability, persona: Persona, target: Targe
           : persona.schoolRoles.some((r) => r.role === role && r.schoolId === target.schoolId);
       case 'ownClass':
         return persona.schoolRoles.some((r) => r.role === 'classTeacher' && r.schoolId === target.schoolId && r.classId === target.classId);
+      case 'ownSubject':
+        return persona.schoolRoles.some((r) => r.role === role && r.schoolId === target.schoolId && Boolean(target.subject) && (r.subjects ?? []).includes(target.subject!));
       case 'ownChild':
         return Boolean(target.accountId && persona.children.includes(target.accountId));
       case 'ownMinorChild': // both seeded children are under 18

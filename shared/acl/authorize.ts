@@ -8,6 +8,7 @@ export interface Target {
   accountId?: string;
   schoolId?: string;
   classId?: string;
+  subject?: string;
   publisherId?: string;
 }
 
@@ -60,6 +61,10 @@ export async function authorize(
       }
       case 'ownClass':
         if (target.schoolId && target.classId && (account.schoolRoles ?? []).some((r) => r.role === 'classTeacher' && r.schoolId === target.schoolId && r.classId === target.classId))
+          grants.push({ role, scope, schoolId: target.schoolId });
+        break;
+      case 'ownSubject':
+        if (target.schoolId && target.subject && (account.schoolRoles ?? []).some((r) => r.role === role && r.schoolId === target.schoolId && (r.subjects ?? []).includes(target.subject!)))
           grants.push({ role, scope, schoolId: target.schoolId });
         break;
       case 'ownChild': {

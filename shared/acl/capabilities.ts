@@ -37,6 +37,8 @@ export type Scope =
   | 'ownMinorChild'
   /** A class the caller is class teacher of. */
   | 'ownClass'
+  /** A subject the caller teaches in that school (ACL-2: teachers see their own subject's journals). */
+  | 'ownSubject'
   /** The school in which the caller holds this role. */
   | 'ownSchool'
   /** A publisher the caller works for. */
@@ -78,8 +80,9 @@ export const capabilityTable = {
   'catalog.work.withdraw': { support: 'staff', cmsUser: 'publisher' },
 
   // LRN (not built yet), written down so the rules stand: parents never act in the child's name (ACL-5).
-  'journal.read': { teacher: 'ownSchool', classTeacher: 'ownClass', schoolAdmin: 'ownSchool', student: 'own', parent: 'ownChild' },
-  'journal.write': { teacher: 'ownSchool', classTeacher: 'ownSchool' },
+  // ACL-2: a teacher, their subject's journals; ACL-3: a class teacher, also every journal of their class.
+  'journal.read': { teacher: 'ownSubject', classTeacher: 'ownClass', schoolAdmin: 'ownSchool', student: 'own', parent: 'ownChild' },
+  'journal.write': { teacher: 'ownSubject' },
   'task.submit': { student: 'own' },
   'material.annotate': { student: 'own', teacher: 'own', privateUser: 'own' },
   'material.edit': { cmsUser: 'publisher' },
