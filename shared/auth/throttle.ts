@@ -83,6 +83,19 @@ async function bump(deps: Deps, id: string, limit: number): Promise<void> {
   }
 }
 
+/**
+ * A general per-key limit on the same window: true once `limit` events were counted in the window (then for the lock
+ * time); otherwise counts this one. Used for public endpoints where each event costs storage (rejected payment
+ * messages per client IP).
+ */
+export async function overLimit(deps: Deps, kind: string, value: string, limit: number): Promise<boolean> {
+  const id = keyed(deps, kind, value);
+  const doc = await deps.db.collection('logins').read<ThrottleDoc>(id, id);
+  if (doc?.lockedUntil && Date.parse(doc.lockedUntil) > deps.clock.now().getTime()) return true;
+  await bump(deps, id, limit);
+  return false;
+}
+
 /** A successful sign-in clears the name's count (the IP's count stays: one success must not reset an attack). */
 export async function clearFailures(deps: Deps, name: string): Promise<void> {
   const id = keyed(deps, 'name', name.toLowerCase());

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { HttpRequest } from '@azure/functions';
 import { requestClient, type ClientInfo } from '../auth/client-info.js';
+import { overLimit } from '../auth/throttle.js';
 import type { Services } from '../platform/services.js';
 import { verifyMac } from './mac.js';
 import { maksekeskusSettings } from './maksekeskus.js';
@@ -66,7 +67,7 @@ export const paymentMessageQuery = z.looseObject({ json: z.unknown().optional(),
 
 export type Received =
   | { accepted: true; messageId: string; transactionId: string; status: string; reference?: string }
-  /** messageId is absent only for a request that carried neither json nor mac (nothing to keep). */
+  /** messageId is absent for a request that carried neither json nor mac, and for junk past the per-IP storage limit. */
   | { accepted: false; messageId?: string; reason: Rejection };
 
 const STORED_REJECTED_CHARS = 8192;
@@ -84,6 +85,9 @@ export const processQueueMessageSchema = z.strictObject({
 });
 export type ProcessQueueMessage = z.infer<typeof processQueueMessageSchema>;
 
+/** Rejected payment messages stored per client IP within 15 minutes; beyond that they are only counted. */
+export const REJECTIONS_STORED_PER_IP = 200;
+
 export async function receivePaymentMessage(
   services: Services,
   input: { channel: Channel; json?: string; mac?: string; client: ClientInfo },
@@ -94,6 +98,11 @@ export async function receivePaymentMessage(
 
   const reject = async (reason: Rejection): Promise<Received> => {
     const json = input.json ?? '';
+    // A flood of junk must not fill storage: past the limit per client IP, rejections are counted, not kept.
+    if (input.client.ip && (await overLimit(services, 'payment-rejections', input.client.ip, REJECTIONS_STORED_PER_IP))) {
+      services.telemetry.event('security.payment-message-rejected', { channel: input.channel, reason, stored: false, ip: input.client.ip, country: input.client.country });
+      return { accepted: false, reason };
+    }
     await services.db.collection('payments').create({
       id: messageId,
       type: 'payment-message-rejected',

@@ -95,7 +95,7 @@ const documentTypes: DocumentTypeSpec[] = [
   {
     type: 'login-throttle',
     container: 'logins',
-    description: 'Counts of recent failed sign-ins per account and per IP address (the address only as a keyed hash).',
+    description: 'Counts of recent failed sign-ins per sign-in name and per IP address, and of rejected payment messages per IP (names and addresses only as keyed hashes).',
     personalData: ['security-log'],
     purpose: 'Slow down password guessing (AUTH-2).',
     lawfulBasis: 'legitimate-interest',
