@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineHttp } from '../shared/http/define-http.js';
-import { requestByParent } from '../shared/schools/parent-links.js';
+import { assertUnderLimit } from '../shared/auth/throttle.js';
+import { LINK_REQUESTS_PER_WINDOW, requestByParent } from '../shared/schools/parent-links.js';
 
 export default defineHttp({
   name: 'accounts-children-request',
@@ -15,6 +16,8 @@ export default defineHttp({
   output: z.object({ status: z.literal('requested') }),
   successStatus: 202,
   handler: async ({ body, access, services }) => {
+    // Looking people up by e-mail or personal code is limited, so it cannot be used to probe who has an account.
+    await assertUnderLimit(services, 'parent-link-requests', access.account.accountId, LINK_REQUESTS_PER_WINDOW);
     await requestByParent(services, access.account, body.personalCode);
     return { status: 202, body: { status: 'requested' } };
   },

@@ -266,3 +266,17 @@ describe('ACC-4: privacy settings', () => {
     expect((await api(`/api/children/${child.accountId}`, { token: parent.token })).status).toBe(200);
   });
 });
+
+describe('ACC-3: link requests cannot be used to probe who has an account', () => {
+  it('ACC-3: a person may ask for 10 links in 15 minutes; the 11th gets 429 with Retry-After', async () => {
+    const parent = await newPerson('Proovija');
+    for (let i = 0; i < 10; i++) {
+      const r = await api('/api/me/children', { method: 'POST', token: parent.token, json: { personalCode: { country: 'EE', code: estonianCode(birthDateIn(2012)) } } });
+      expect(r.status, JSON.stringify(r.body)).toBe(202);
+    }
+    const limited = await api('/api/me/children', { method: 'POST', token: parent.token, json: { personalCode: { country: 'EE', code: estonianCode(birthDateIn(2012)) } } });
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(limited.body.error.code).toBe('too_many_attempts');
+  });
+});

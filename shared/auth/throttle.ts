@@ -96,6 +96,12 @@ export async function overLimit(deps: Deps, kind: string, value: string, limit: 
   return false;
 }
 
+/** overLimit as a 429 with Retry-After, for endpoints a person calls (link requests by e-mail or personal code). */
+export async function assertUnderLimit(deps: Deps, kind: string, value: string, limit: number): Promise<void> {
+  if (await overLimit(deps, kind, value, limit))
+    throw new HttpError(429, 'too_many_attempts', { retryAfterMinutes: Math.ceil(THROTTLE.lockSeconds / 60) }, undefined, { 'retry-after': String(THROTTLE.lockSeconds) });
+}
+
 /** A successful sign-in clears the name's count (the IP's count stays: one success must not reset an attack). */
 export async function clearFailures(deps: Deps, name: string): Promise<void> {
   const id = keyed(deps, 'name', name.toLowerCase());

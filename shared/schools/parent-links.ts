@@ -15,6 +15,9 @@ import type { ClassDoc, ParentLinkDoc, ParentLinkEvent, ParentLinkStatus, Parent
 
 type Deps = Pick<Services, 'db' | 'clock'>;
 
+/** Link requests a person may make in 15 minutes (each one looks someone up by e-mail or personal code). */
+export const LINK_REQUESTS_PER_WINDOW = 10;
+
 // ---------------------------------------------------------------------------------------------------------------
 // The state machine (ACC-3): requested -> confirmed | refused; confirmed -> ended. Nothing else.
 
