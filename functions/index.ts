@@ -47,6 +47,7 @@ import opsAccountsReinstate from './ops-accounts-reinstate.js';
 import opsAccountsSuspend from './ops-accounts-suspend.js';
 import opsInvoicesRecordPayment from './ops-invoices-record-payment.js';
 import opsOrdersCancel from './ops-orders-cancel.js';
+import opsOrdersFlagResolve from './ops-orders-flag-resolve.js';
 import opsOrdersFlagged from './ops-orders-flagged.js';
 import opsWorksWithdraw from './ops-works-withdraw.js';
 import paymentsMethods from './payments-methods.js';
@@ -114,6 +115,7 @@ export const definitions: readonly FunctionDefinition[] = [
   opsAccountsSuspend,
   opsInvoicesRecordPayment,
   opsOrdersCancel,
+  opsOrdersFlagResolve,
   opsOrdersFlagged,
   opsWorksWithdraw,
   paymentsMethods,

@@ -11,7 +11,6 @@ export default defineHttp({
     "Operator staff record money that arrived for a prepayment invoice (STORE-3, STORE-4), one bank statement entry at a time (idempotent by bankEntryId). Paid in full, the order's licence becomes active from the buyer's chosen start date.",
   tags: ['operations', 'store'],
   auth: 'session',
-  // TODO(ACL): a shop-operations capability ('ops.store.manage': support staff) belongs in shared/acl/capabilities.ts.
   capability: 'ops.store.manage',
   // Checked by recordInvoicePayment: a malformed number is simply not found (404), after access control.
   params: z.object({ invoiceNumber: z.string().min(1).max(20) }),

@@ -13,7 +13,6 @@ export default defineHttp({
     "Operator staff end an order's licence early (STORE-6, OPS-1): the buyer broke the terms (no refund by default), the order cannot be fulfilled (full refund), or another reason (pro-rata). Queued; the buyer is e-mailed. 202.",
   tags: ['operations', 'store'],
   auth: 'session',
-  // TODO(ACL): a shop-operations capability ('ops.store.manage': support staff) belongs in shared/acl/capabilities.ts.
   capability: 'ops.store.manage',
   // Lenient ids: a malformed one is simply not found (404), after access control has spoken.
   params: z.object({ accountId: idSchema, orderId: idSchema }),

@@ -116,6 +116,7 @@ const candidates: Record<string, (p: Persona) => string[]> = {
   workId: () => ['work-ee-math-5'],
   publisherId: () => [demo.publishers.ee, demo.publishers.fi],
   invoiceNumber: () => ['2026-000999'],
+  flagKey: () => ['payment-mismatch:none'],
 };
 
 function expand(route: string, persona: Persona): Record<string, string>[] {

@@ -262,6 +262,18 @@ describe('PAY-2 abuse suite: Maksekeskus messages', () => {
     expect(flagged.status).toBe(200);
     expect(flagged.body.orders.filter((o: OrderDoc) => o.flags.some((f) => f.kind === 'payment-mismatch')).length).toBeGreaterThanOrEqual(3);
     expect((await call('/api/ops/orders/flagged', { token: await token(demo.accounts.eeStudent) })).status).toBe(403);
+
+    // An operator closes a flag with what they did; the order then leaves the list, and closing again is harmless.
+    const one = flagged.body.orders.find((o: OrderDoc) => o.flags.some((f) => f.kind === 'payment-mismatch' && !f.resolvedAt)) as OrderDoc;
+    const flagKey = one.flags.find((f) => f.kind === 'payment-mismatch')!.key;
+    const path = `/api/ops/orders/${one.accountId}/${one.id}/flags/${encodeURIComponent(flagKey)}/resolve`;
+    const resolved = await call(path, { method: 'POST', token: staff, json: { resolution: 'refunded by hand in the bank' } });
+    expect(resolved.status).toBe(200);
+    expect(resolved.body).toMatchObject({ key: flagKey, resolvedBy: demo.accounts.staff, resolution: 'refunded by hand in the bank' });
+    expect((await call(path, { method: 'POST', token: staff, json: { resolution: 'again' } })).body.resolution).toBe('refunded by hand in the bank');
+    const after = await call('/api/ops/orders/flagged', { token: staff });
+    expect(after.body.orders.map((o: OrderDoc) => o.id)).not.toContain(one.id);
+    expect((await call(`/api/ops/orders/${one.accountId}/${one.id}/flags/no-such-flag/resolve`, { method: 'POST', token: staff, json: { resolution: 'nothing to do' } })).status).toBe(404);
   });
 
   it('PAY-2: a signed message about a transaction we never created is stored and changes nothing', async () => {

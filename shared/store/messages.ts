@@ -57,6 +57,11 @@ registerMessages({
     fi: 'Tätä maksutapaa ei tarjota.',
     en: 'This payment method is not offered.',
   },
+  order_flag_not_found: {
+    et: 'Tellimusel ei ole sellist märget.',
+    fi: 'Tilauksella ei ole tällaista merkintää.',
+    en: 'The order has no such flag.',
+  },
   order_not_found: {
     et: 'Sellist tellimust ei ole.',
     fi: 'Tällaista tilausta ei ole.',

@@ -109,6 +109,9 @@ export interface OrderFlag {
   detail: string;
   at: string;
   resolvedAt?: string;
+  resolvedBy?: string;
+  /** What the operator did about it (refunded by hand, payment matched, …). */
+  resolution?: string;
 }
 
 export interface OrderLine {

@@ -93,6 +93,23 @@ export function withFlag(order: OrderDoc, flag: OrderFlag): OrderDoc | undefined
   return { ...order, flags: [...order.flags, flag] };
 }
 
+/** An operator closes a flag with what they did about it; closing it again changes nothing. */
+export async function resolveFlag(
+  services: Pick<Services, 'db' | 'clock' | 'telemetry'>,
+  key: OrderKey,
+  input: { flagKey: string; by: string; resolution: string },
+): Promise<OrderFlag> {
+  const result = await updateOrder(services, key, (order) => {
+    const flag = order.flags.find((f) => f.key === input.flagKey);
+    if (!flag) throw new HttpError(404, 'order_flag_not_found');
+    if (flag.resolvedAt) return undefined;
+    const resolved: OrderFlag = { ...flag, resolvedAt: services.clock.now().toISOString(), resolvedBy: input.by, resolution: input.resolution };
+    return { ...order, flags: order.flags.map((f) => (f.key === input.flagKey ? resolved : f)) };
+  });
+  if (result.changed) services.telemetry.event('store.order-flag-resolved', { orderId: key.orderId });
+  return result.order.flags.find((f) => f.key === input.flagKey)!;
+}
+
 export function conflictFor(error: unknown): never {
   if (error instanceof IllegalTransitionError) throw new HttpError(409, 'order_state_conflict', { status: error.from });
   throw error;
