@@ -49,6 +49,8 @@ import opsInvoicesRecordPayment from './ops-invoices-record-payment.js';
 import opsOrdersCancel from './ops-orders-cancel.js';
 import opsOrdersFlagResolve from './ops-orders-flag-resolve.js';
 import opsOrdersFlagged from './ops-orders-flagged.js';
+import opsSupportList from './ops-support-list.js';
+import opsSupportReply from './ops-support-reply.js';
 import opsWorksWithdraw from './ops-works-withdraw.js';
 import paymentsMethods from './payments-methods.js';
 import paymentsMethodsRefresh from './payments-methods-refresh.js';
@@ -73,6 +75,9 @@ import storeOrdersCreate from './store-orders-create.js';
 import storeOrdersGet from './store-orders-get.js';
 import storeOrdersList from './store-orders-list.js';
 import storeQuote from './store-quote.js';
+import supportRequestsCreate from './support-requests-create.js';
+import supportRequestsList from './support-requests-list.js';
+import supportRequestsMessage from './support-requests-message.js';
 
 export const definitions: readonly FunctionDefinition[] = [
   accountsAuditList,
@@ -117,6 +122,8 @@ export const definitions: readonly FunctionDefinition[] = [
   opsOrdersCancel,
   opsOrdersFlagResolve,
   opsOrdersFlagged,
+  opsSupportList,
+  opsSupportReply,
   opsWorksWithdraw,
   paymentsMethods,
   paymentsMethodsRefresh,
@@ -141,6 +148,9 @@ export const definitions: readonly FunctionDefinition[] = [
   storeOrdersGet,
   storeOrdersList,
   storeQuote,
+  supportRequestsCreate,
+  supportRequestsList,
+  supportRequestsMessage,
 ];
 
 setRouteTable(new RouteTable(definitions.filter((d): d is HttpDefinition => d.kind === 'http')));

@@ -117,6 +117,7 @@ const candidates: Record<string, (p: Persona) => string[]> = {
   publisherId: () => [demo.publishers.ee, demo.publishers.fi],
   invoiceNumber: () => ['2026-000999'],
   flagKey: () => ['payment-mismatch:none'],
+  requestId: () => ['support:none'],
 };
 
 function expand(route: string, persona: Persona): Record<string, string>[] {

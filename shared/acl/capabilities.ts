@@ -74,6 +74,9 @@ export const capabilityTable = {
   // ACL-7: support sees what a case needs (no personal code), every look audited for the person to see.
   'ops.account.read': { support: 'staff', security: 'staff' },
   'ops.account.suspend': { support: 'staff', security: 'staff' },
+  // ACC-6: support reads and answers a person's support requests (audited like any look at their data).
+  'ops.support.read': { support: 'staff' },
+  'ops.support.reply': { support: 'staff' },
   // The shop's back office (STORE-3..6): record invoice payments, cancel and refund orders, see flagged orders.
   'ops.store.manage': { support: 'staff' },
   // OPS-2: the operator, or the publisher's own CMS people, stop distributing a work.
@@ -97,4 +100,4 @@ export function rowOf(capability: Capability): Row {
 }
 
 /** Capabilities whose grants to staff are written to the data subject's audit log (ACL-7). */
-export const auditedCapabilities: ReadonlySet<Capability> = new Set<Capability>(['ops.account.read']);
+export const auditedCapabilities: ReadonlySet<Capability> = new Set<Capability>(['ops.account.read', 'ops.support.read', 'ops.support.reply']);

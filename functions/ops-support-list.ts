@@ -1,0 +1,16 @@
+import { z } from 'zod';
+import { defineHttp, ok } from '../shared/http/define-http.js';
+import { listRequests } from '../shared/support/requests.js';
+
+export default defineHttp({
+  name: 'ops-support-list',
+  route: 'ops/accounts/{accountId}/support-requests',
+  methods: ['GET'],
+  summary: "User support reads a person's support requests (ACC-6, ACL-7); every look is in the person's audit log.",
+  tags: ['operations', 'support'],
+  auth: 'session',
+  capability: 'ops.support.read',
+  params: z.object({ accountId: z.string().min(1).max(100) }),
+  target: ({ params }) => ({ accountId: params.accountId }),
+  handler: async ({ params, services }) => ok({ requests: await listRequests(services, params.accountId) }),
+});

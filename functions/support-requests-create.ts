@@ -1,0 +1,16 @@
+import { z } from 'zod';
+import { created, defineHttp } from '../shared/http/define-http.js';
+import { openRequest, supportRequestView } from '../shared/support/requests.js';
+
+export default defineHttp({
+  name: 'support-requests-create',
+  route: 'me/support-requests',
+  methods: ['POST'],
+  summary: 'Sends an inquiry to user support (ACC-6); it is kept with the account, with its history.',
+  tags: ['support'],
+  auth: 'session',
+  capability: 'self.update',
+  body: z.strictObject({ subject: z.string().trim().min(3).max(200), message: z.string().trim().min(1).max(10_000) }),
+  successStatus: 201,
+  handler: async ({ body, principal, services }) => created(supportRequestView(await openRequest(services, principal.accountId, body))),
+});

@@ -1,0 +1,17 @@
+import { z } from 'zod';
+import { defineHttp, ok } from '../shared/http/define-http.js';
+import { addMessage, supportRequestView } from '../shared/support/requests.js';
+
+export default defineHttp({
+  name: 'support-requests-message',
+  route: 'me/support-requests/{requestId}/messages',
+  methods: ['POST'],
+  summary: 'Adds the user’s message to their support request (and reopens it).',
+  tags: ['support'],
+  auth: 'session',
+  capability: 'self.update',
+  params: z.object({ requestId: z.string().min(1).max(100) }),
+  body: z.strictObject({ message: z.string().trim().min(1).max(10_000) }),
+  handler: async ({ params, body, principal, services }) =>
+    ok(supportRequestView(await addMessage(services, { accountId: principal.accountId, requestId: params.requestId, from: 'user', by: principal.accountId, text: body.message }))),
+});
