@@ -1,8 +1,7 @@
 /**
  * Shared pieces of the bench (bench/run.ts runs the *.bench.ts modules). No side effects on import.
  */
-import { spawn } from 'node:child_process';
-import { readableStderr } from '../scripts/bundle.js';
+import { readableStderr, runNodeEval } from '../scripts/bundle.js';
 
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 
@@ -47,29 +46,13 @@ export function round(value: number, digits = 1): number {
  * Runs `node --input-type=module -e script ...args` in a fresh process and returns the JSON the script printed on a
  * line starting with "BENCH ". stderr is collected but only shown when the process fails.
  */
-export function runNodeScript<T>(
+export async function runNodeScript<T>(
   script: string,
   args: readonly string[],
   options: { cwd: string; env: Record<string, string>; timeoutMs?: number },
 ): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script, ...args], {
-      cwd: options.cwd,
-      env: options.env,
-      timeout: options.timeoutMs ?? 60_000,
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      const line = stdout.split('\n').find((l) => l.startsWith('BENCH '));
-      if (code !== 0 || line === undefined) {
-        reject(new Error(`node ${args.join(' ')} failed (${signal ?? `exit ${code}`}):\n${readableStderr(stderr)}`));
-        return;
-      }
-      resolve(JSON.parse(line.slice('BENCH '.length)) as T);
-    });
-  });
+  const run = await runNodeEval(script, args, { ...options, timeoutMs: options.timeoutMs ?? 60_000 });
+  const line = run.stdout.split('\n').find((l) => l.startsWith('BENCH '));
+  if (run.code !== 0 || line === undefined) throw new Error(`node ${args.join(' ')} failed (${run.signal ?? `exit ${run.code}`}):\n${readableStderr(run.stderr)}`);
+  return JSON.parse(line.slice('BENCH '.length)) as T;
 }

@@ -362,29 +362,36 @@ export interface SmokeResult {
  * placeholder settings only, cwd = its directory. `getServices`: the file is the bundled bench/ready-entry.ts;
  * call getServices() with every optional adapter switched on.
  */
-export function smokeTestBundle(file: string, options: { getServices?: boolean; timeoutMs?: number } = {}): Promise<SmokeResult> {
-  const args = ['--input-type=module', '-e', smokeScript, pathToFileURL(file).href, options.getServices ? 'services' : 'import'];
-  const env = isolatedEnv(options.getServices ? placeholderAzureEnvAllAdapters() : placeholderAzureEnv());
+export async function smokeTestBundle(file: string, options: { getServices?: boolean; timeoutMs?: number } = {}): Promise<SmokeResult> {
   const started = performance.now();
+  const run = await runNodeEval(smokeScript, [pathToFileURL(file).href, options.getServices ? 'services' : 'import'], {
+    cwd: path.dirname(file),
+    env: isolatedEnv(options.getServices ? placeholderAzureEnvAllAdapters() : placeholderAzureEnv()),
+    timeoutMs: options.timeoutMs ?? 15_000,
+  });
+  const line = run.stdout.split('\n').find((l) => l.startsWith('SMOKE_OK '));
+  return {
+    ok: run.code === 0 && line !== undefined,
+    ...run,
+    report: line === undefined ? undefined : (JSON.parse(line.slice('SMOKE_OK '.length)) as SmokeReport),
+    durationMs: performance.now() - started,
+  };
+}
+
+/** Runs `node --input-type=module -e script ...args` in a fresh process and collects what it printed. */
+export function runNodeEval(
+  script: string,
+  args: readonly string[],
+  options: { cwd: string; env: Record<string, string>; timeoutMs: number },
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: path.dirname(file), env, timeout: options.timeoutMs ?? 15_000 });
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script, ...args], { cwd: options.cwd, env: options.env, timeout: options.timeoutMs });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', reject);
-    child.on('close', (code, signal) => {
-      const line = stdout.split('\n').find((l) => l.startsWith('SMOKE_OK '));
-      resolve({
-        ok: code === 0 && line !== undefined,
-        code,
-        signal,
-        report: line === undefined ? undefined : (JSON.parse(line.slice('SMOKE_OK '.length)) as SmokeReport),
-        stdout,
-        stderr,
-        durationMs: performance.now() - started,
-      });
-    });
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
 }
 
