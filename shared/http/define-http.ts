@@ -8,11 +8,12 @@ import type { AccountDoc } from '../accounts/model.js';
 import { recordStaffAccess } from '../acl/audit.js';
 import { authorize, type Grant, type Target } from '../acl/authorize.js';
 import { auditedCapabilities, type Capability } from '../acl/capabilities.js';
-import { ConcurrentUpdateError, DocumentExistsError } from '../platform/cosmos.js';
+import { ConcurrentUpdateError, DocumentExistsError, StoreUnavailableError } from '../platform/cosmos.js';
 import type { HttpContract, HttpDefinition } from '../platform/definitions.js';
 import { formatCounts, withOperationCounter } from '../platform/operations.js';
 import { getServices, type Services } from '../platform/services.js';
 import { HttpError, type ErrorDetail } from './errors.js';
+import { storeUnavailable } from './store-errors.js';
 import { message, negotiateLanguage, type Language } from './i18n.js';
 
 export { ACCESS_TOKEN_COOKIE, CSRF_COOKIE } from '../auth/sessions.js';
@@ -213,6 +214,7 @@ function errorResponse(
   if (error instanceof HttpError) httpError = error;
   else if (error instanceof ConcurrentUpdateError) httpError = new HttpError(409, 'conflict');
   else if (error instanceof DocumentExistsError) httpError = new HttpError(409, 'already_exists');
+  else if (error instanceof StoreUnavailableError) httpError = storeUnavailable(error);
   else {
     httpError = new HttpError(500, 'internal_error', { correlationId });
     if (services) services.telemetry.exception(error, { function: functionName, correlationId });
