@@ -178,6 +178,12 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
         }
         return { status: 404, body: { error: { code: 'not_found', message: `No timer or queue function named ${name}` } } };
       }
+      const replay = /^\/_local\/dead-letters\/([a-z-]+)\/replay$/.exec(path);
+      if (replay && method === 'POST') {
+        const queue = replay[1] as QueueName;
+        if (!(queue in queueSpecs)) return { status: 404, body: { error: { code: 'not_found', message: 'No such queue' } } };
+        return { status: 202, body: { replayed: await bus.replayDeadLetters(queue) } };
+      }
       const document = /^\/_local\/documents\/([a-z]+)\/([^/]+)\/([^/]+)$/.exec(path);
       if (document && method === 'GET') {
         const [, container, partitionKey, id] = document as unknown as [string, string, string, string];
@@ -309,6 +315,7 @@ function localIndex(url: string) {
     local: {
       outbox: `GET ${url}/_local/outbox`,
       deadLetters: `GET ${url}/_local/dead-letters`,
+      replayDeadLetters: `POST ${url}/_local/dead-letters/{queue}/replay`,
       fireTimerOrQueue: `POST ${url}/admin/functions/{name} {"input": ..., "messageId"?: "..."}`,
       ttlSweep: `POST ${url}/_local/ttl-sweep`,
       telemetry: `GET ${url}/_local/telemetry`,
