@@ -220,6 +220,16 @@ export class Collection {
     return { items: response.resources, continuation: response.continuationToken || undefined };
   }
 
+  /** How many documents of one partition match (one single-partition query): for per-user limits. */
+  async count(partitionKey: string, where: string, parameters: SqlParameter[] = []): Promise<number> {
+    countOperation('query');
+    const text = `SELECT VALUE COUNT(1) FROM c WHERE c.${this.pkField} = @pk AND (${where})`;
+    const response = await withStoreRetry(this.policy, (abortSignal) =>
+      this.container.items.query<number>({ query: text, parameters: [{ name: '@pk', value: partitionKey }, ...parameters] }, { partitionKey, abortSignal }).fetchAll(),
+    );
+    return response.resources[0] ?? 0;
+  }
+
   /** Every row of a single-partition query, page by page (for bounded partitions only). */
   async queryAll<T>(partitionKey: string, options: Omit<QueryOptions, 'continuation'> = {}): Promise<T[]> {
     const all: T[] = [];

@@ -5,9 +5,10 @@ import { updateAccount, withSchoolRole } from '../accounts/store.js';
 import type { Grant } from '../acl/authorize.js';
 import { normaliseEmail } from '../auth/identity.js';
 import { HttpError } from '../http/errors.js';
+import { pageOf, type PageRequest } from '../http/paging.js';
 import type { Language } from '../http/i18n.js';
 import { queueEmail } from '../messaging/index.js';
-import { ConcurrentUpdateError, DocumentExistsError, type Stored } from '../platform/cosmos.js';
+import { ConcurrentUpdateError, DocumentExistsError, type Page, type Stored } from '../platform/cosmos.js';
 import type { Services } from '../platform/services.js';
 import { invitationEmail } from './emails.js';
 import { activeMemberships, type MembershipDoc } from './members.js';
@@ -145,22 +146,35 @@ export async function createInvitation(services: Services, input: NewInvitation,
 
 /** Administrators see every invitation of their school; teachers the ones they sent. Newest first. */
 export async function listInvitations(
-  services: Pick<Services, 'db' | 'clock'>,
+  services: Pick<Services, 'db' | 'clock' | 'config'>,
   schoolId: string,
   caller: string,
   grants: Grant[],
   status?: InvitationStatus,
-): Promise<InvitationView[]> {
+  page: PageRequest = {},
+): Promise<Page<InvitationView>> {
   const admin = isAdmin(grants);
-  const docs = await services.db.collection('schools').queryAll<InvitationDoc>(schoolId, {
-    where: `c.type = 'invitation'${admin ? '' : ' AND c.invitedBy = @caller'}`,
-    parameters: admin ? [] : [{ name: '@caller', value: caller }],
-  });
   const now = services.clock.now();
-  return docs
-    .map((d) => invitationView(d, now))
-    .filter((v) => !status || v.status === status)
-    .sort((a, b) => b.invitedAt.localeCompare(a.invitedAt));
+  // The status filter is part of the query (a pending invitation past expiresAt reads as expired), so a page is full.
+  const byStatus: Record<InvitationStatus, string> = {
+    pending: "c.status = 'pending' AND c.expiresAt > @now",
+    expired: "(c.status = 'expired' OR (c.status = 'pending' AND c.expiresAt <= @now))",
+    accepted: "c.status = 'accepted'",
+    revoked: "c.status = 'revoked'",
+  };
+  const docs = await pageOf<InvitationDoc>(
+    services,
+    {
+      container: 'schools',
+      partitionKey: schoolId,
+      where: `c.type = 'invitation'${admin ? '' : ' AND c.invitedBy = @caller'}${status ? ` AND ${byStatus[status]}` : ''}`,
+      parameters: [...(admin ? [] : [{ name: '@caller', value: caller }]), ...(status === 'pending' || status === 'expired' ? [{ name: '@now', value: now.toISOString() }] : [])],
+      orderBy: 'c.invitedAt DESC',
+      defaultPageSize: 50,
+    },
+    page,
+  );
+  return { items: docs.items.map((d) => invitationView(d, now)), ...(docs.continuation ? { continuation: docs.continuation } : {}) };
 }
 
 /** Withdraws a pending (or expired) invitation: the school's administrator or whoever sent it. Repeating is harmless. */

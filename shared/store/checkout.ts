@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { AccountDoc } from '../accounts/model.js';
+import { assertUnderLimit } from '../auth/throttle.js';
 import { HttpError } from '../http/errors.js';
 import type { Language } from '../http/i18n.js';
 import { queueEmail } from '../messaging/index.js';
@@ -17,6 +18,8 @@ import { logTransition, newOrderId, readOrder, transitionOrder, updateOrder, typ
 import './messages.js';
 
 export const MAX_MONTHS = 36;
+/** New orders one account may place within the throttle window (15 minutes). */
+export const ORDERS_PER_WINDOW = 30;
 
 export const checkoutSchema = z.strictObject({
   publisherId: z.string().min(1).max(100),
@@ -106,6 +109,8 @@ export async function placeOrder(
     if (existing) return resume(services, existing, input, provider, context);
   }
 
+  // Per-person limit on new orders (each may open a provider transaction): issue 9, defect 8.
+  await assertUnderLimit(services, 'checkout', account.accountId, ORDERS_PER_WINDOW);
   const { pkg, works } = await sellable(services, input.publisherId, input.packageId);
   const now = services.clock.now().toISOString();
   const period = licencePeriod(input.startDate, input.months);

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { HttpError } from '../http/errors.js';
-import { ConcurrentUpdateError, type Stored } from '../platform/cosmos.js';
+import { pageOf, type PageRequest } from '../http/paging.js';
+import { ConcurrentUpdateError, type Page, type Stored } from '../platform/cosmos.js';
 import type { Services } from '../platform/services.js';
 import type { OrderDoc, OrderFlag, OrderStatus } from './model.js';
 import { IllegalTransitionError, transition } from './state-machine.js';
@@ -122,6 +123,15 @@ export async function listOrders(services: Pick<Services, 'db'>, accountId: stri
     parameters: [{ name: '@type', value: 'order' }],
     orderBy: 'c.createdAt DESC',
   });
+}
+
+/** One page of the buyer's own orders, newest first: one single-partition query. */
+export async function pageOrders(services: Pick<Services, 'db' | 'config'>, accountId: string, page: PageRequest): Promise<Page<OrderDoc & Stored>> {
+  return pageOf<OrderDoc & Stored>(
+    services,
+    { container: 'orders', partitionKey: accountId, where: 'c.type = @type', parameters: [{ name: '@type', value: 'order' }], orderBy: 'c.createdAt DESC', defaultPageSize: 20 },
+    page,
+  );
 }
 
 export type FlaggedOrder = Pick<OrderDoc, 'id' | 'accountId' | 'status' | 'flags' | 'updatedAt'> & { grossCents: number; transactionId?: string; invoiceNumber?: string };
