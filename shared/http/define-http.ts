@@ -13,6 +13,7 @@ import type { HttpContract, HttpDefinition } from '../platform/definitions.js';
 import { formatCounts, withOperationCounter } from '../platform/operations.js';
 import { getServices, type Services } from '../platform/services.js';
 import { HttpError, type ErrorDetail } from './errors.js';
+import { parseFormStrictly, parseJsonStrictly } from './json-body.js';
 import { storeUnavailable } from './store-errors.js';
 import { message, negotiateLanguage, type Language } from './i18n.js';
 
@@ -303,15 +304,8 @@ async function readBody(request: HttpRequest, accepted: ('json' | 'form')[], lim
   if (bytes.byteLength > limit) throw new HttpError(413, 'payload_too_large', { limit });
   if (bytes.byteLength === 0 && !contentType) return undefined;
   const expected = accepted.map((t) => (t === 'json' ? 'application/json' : 'application/x-www-form-urlencoded')).join(', ');
+  if (accepted.includes('json') && JSON_TYPE.test(contentType)) return parseJsonStrictly(bytes);
   const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
-  if (accepted.includes('json') && JSON_TYPE.test(contentType)) {
-    if (text.trim() === '') return undefined;
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      throw new HttpError(400, 'malformed_json');
-    }
-  }
-  if (accepted.includes('form') && FORM_TYPE.test(contentType)) return Object.fromEntries(new URLSearchParams(text));
+  if (accepted.includes('form') && FORM_TYPE.test(contentType)) return parseFormStrictly(text);
   throw new HttpError(415, 'unsupported_media_type', { expected });
 }
