@@ -152,6 +152,16 @@ export async function placeOrder(
 type Provider = ReturnType<typeof maksekeskusClient>;
 
 /**
+ * The reconcile timer's part: an invoice checkout whose answer was lost (a 503 after the number was registered) and
+ * that the buyer never repeated gets its invoice, so no number stays counted against an order without one (STORE-3).
+ */
+export async function finishInvoiceCheckout(services: Services, key: OrderKey): Promise<OrderDoc | undefined> {
+  const order = await readOrder(services, key);
+  if (!order || order.status !== 'created' || order.paymentMethod.type !== 'invoice' || !services.config.INVOICE_IBAN) return order;
+  return issueInvoice(services, order);
+}
+
+/**
  * A repeated request id answers the order it created, unless the request now asks for something else, and finishes
  * whatever the first attempt left undone (its answer may have been a 503 after some of the steps were applied), so
  * the buyer gets a payable order: with its payment URL, or its invoice.
