@@ -13,9 +13,9 @@ import type { HttpContract, HttpDefinition } from '../platform/definitions.js';
 import { formatCounts, withOperationCounter } from '../platform/operations.js';
 import { getServices, type Services } from '../platform/services.js';
 import { HttpError, type ErrorDetail } from './errors.js';
+import { message, negotiateLanguage, type Language } from './i18n.js';
 import { parseFormStrictly, parseJsonStrictly } from './json-body.js';
 import { storeUnavailable } from './store-errors.js';
-import { message, negotiateLanguage, type Language } from './i18n.js';
 
 export { ACCESS_TOKEN_COOKIE, CSRF_COOKIE } from '../auth/sessions.js';
 export const CSRF_HEADER = 'x-csrf-token';
