@@ -112,7 +112,11 @@ export async function finishSignIn(services: Services, providerId: ProviderId, r
   if (!flow || flow.provider !== providerId) return fail('flow_expired');
 
   try {
-    const identity = await provider.completeSignIn(new URL(request.url), flow);
+    // The provider's answer on the redirect URI it was given: behind a TLS front door the URL the app sees may say
+    // http or another host, and openid-client compares it with the redirect_uri of the flow.
+    const answered = new URL(flow.redirectUri);
+    answered.search = new URL(request.url).search;
+    const identity = await provider.completeSignIn(answered, flow);
     if (flow.linkAccountId && principal?.accountId !== flow.linkAccountId) return fail('link_requires_session');
     const resolution = await resolveSignIn(services, identity, flow.linkAccountId);
     accountId = resolution.accountId;

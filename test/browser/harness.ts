@@ -39,6 +39,8 @@ export async function launchChromium(extraArgs: string[] = []): Promise<Browser>
 /** A fresh browser profile (cookies) per test; a failing test leaves a screenshot in test-artifacts/. */
 export async function withPage<T>(browser: Browser, name: string, run: (page: Page, context: BrowserContext) => Promise<T>, options: { ignoreHTTPSErrors?: boolean } = {}): Promise<T> {
   const context = await browser.newContext({ ignoreHTTPSErrors: options.ignoreHTTPSErrors ?? false, locale: 'et-EE' });
+  // Well inside the test's own timeout, so a stuck page still fails here, with its screenshot and address.
+  context.setDefaultTimeout(10_000);
   const page = await context.newPage();
   try {
     return await run(page, context);
