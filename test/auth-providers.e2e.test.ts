@@ -174,12 +174,12 @@ describe('AUTH-1: failed and forged sign-ins', () => {
     const browser = new Browser();
     const start = `${host.url}/api/auth/harid/login?loginHint=kadri.kask@kuusiku.example`;
     const callback = await browser.followUntil(start, `${host.url}/api/auth/harid/callback`);
-    const flowCookie = browser.jar.get('opiq_signin_harid', callback)!;
+    const flowCookie = browser.jar.get('__Host-opiq_signin_harid', callback)!;
     await browser.navigate(callback, { stopAt: WEB });
     expect(browser.jar.get('__Host-opiq_at', `${host.url}/api/me`)).toBeDefined();
 
     const attacker = new Browser();
-    attacker.jar.setCookie(callback, `opiq_signin_harid=${flowCookie}; Path=/api/auth`);
+    attacker.jar.setCookie(callback, `__Host-opiq_signin_harid=${flowCookie}; Path=/; Secure`);
     const replay = await attacker.navigate(callback, { stopAt: WEB });
     const landed = new URL(replay.url);
     expect(landed.searchParams.get('error')).toBe('code_rejected');

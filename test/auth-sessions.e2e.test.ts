@@ -176,7 +176,7 @@ describe('issue 17: the CSRF token is bound to the session', () => {
     });
     expect(started.status).toBe(200);
     expect(((await started.json()) as { location: string }).location).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/o\/oauth2\/v2\/auth\?/);
-    expect(started.headers.getSetCookie().some((c) => c.startsWith('opiq_signin_google='))).toBe(true);
+    expect(started.headers.getSetCookie().some((c) => c.startsWith('__Host-opiq_signin_google='))).toBe(true);
   });
 });
 
