@@ -31,12 +31,16 @@ describe.runIf(runSuite)('real browser (local topology): Chromium against the lo
   beforeAll(async () => {
     if (!chromiumPresent) throw new Error(`REQUIRE_BROWSER=1 but ${CHROMIUM} is missing: apt-get install -y chromium`);
     frontEnd = await startFrontEnd();
-    host = await startLocalHost({ port: 0, sweepIntervalMs: 0, env: { PUBLIC_WEB_URL: frontEnd.origin } });
-    frontEnd.setApi(host.url);
-    API = host.url;
     WEB = frontEnd.origin;
+    await startHost();
     browser = await launchChromium();
   });
+  /** Like `npm start`: a fresh signing key and fresh data each time. */
+  async function startHost() {
+    host = await startLocalHost({ port: 0, sweepIntervalMs: 0, env: { PUBLIC_WEB_URL: WEB } });
+    frontEnd.setApi(host.url);
+    API = host.url;
+  }
   afterAll(async () => {
     await browser?.close();
     await host?.close();
@@ -157,6 +161,26 @@ describe.runIf(runSuite)('real browser (local topology): Chromium against the lo
         order = await callFromPage(page, `/api/store/orders/${orderId}`);
       }
       expect(order.body.status).toBe('licence-active');
+    });
+  });
+  // Last in this file: it restarts the host the other tests use.
+  it('issue 17: after npm start is restarted (new signing key, new data), the cookies of the last run do not lock the browser out', async () => {
+    await withPage(browser, 'local-restart', async (page, context) => {
+      await page.goto(`${WEB}/shop`);
+      await landing(page);
+      expect((await callFromPage(page, '/api/auth/password/login', { method: 'POST', json: { email: 'juha.saarinen@koivula.example', password: demo.password } })).status).toBe(200);
+      const before = (await context.cookies(API)).map((c) => c.name);
+      expect(before).toEqual(expect.arrayContaining(['__Host-opiq_at', '__Host-opiq_rt', '__Host-opiq_csrf']));
+
+      await host.close();
+      await startHost();
+      // Cookies belong to the host, not the port: the new run on another port gets the old run's HttpOnly cookies.
+      const signInLink = await page.goto(`${API}/api/auth/harid/login?returnTo=/shop`);
+      expect(signInLink?.status()).toBe(200);
+      await page.click('a[href*="login_hint=mari.mets"]');
+      await page.waitForURL((url) => url.origin === WEB && url.pathname === '/shop');
+      expect((await landing(page)).me).toMatchObject({ status: 200, body: { firstName: 'Mari' } });
+      expect((await callFromPage(page, '/api/catalog')).status).toBe(200);
     });
   });
 });
