@@ -169,14 +169,17 @@ describe.runIf(runSuite)('real browser (local topology): Chromium against the lo
       await page.goto(`${WEB}/shop`);
       await landing(page);
       expect((await callFromPage(page, '/api/auth/password/login', { method: 'POST', json: { email: 'juha.saarinen@koivula.example', password: demo.password } })).status).toBe(200);
-      const before = (await context.cookies(API)).map((c) => c.name);
-      expect(before).toEqual(expect.arrayContaining(['__Host-opiq_at', '__Host-opiq_rt', '__Host-opiq_csrf']));
+      const before = await context.cookies(API);
+      expect(before.map((c) => c.name)).toEqual(expect.arrayContaining(['__Host-opiq_at', '__Host-opiq_rt', '__Host-opiq_csrf']));
+      const oldAccess = before.find((c) => c.name === '__Host-opiq_at')!.value;
 
       await host.close();
       await startHost();
       // Cookies belong to the host, not the port: the new run on another port gets the old run's HttpOnly cookies.
       const signInLink = await page.goto(`${API}/api/auth/harid/login?returnTo=/shop`);
       expect(signInLink?.status()).toBe(200);
+      // The new run could not use them, and cleared them.
+      expect((await context.cookies(API)).map((c) => c.value)).not.toContain(oldAccess);
       await page.click('a[href*="login_hint=mari.mets"]');
       await page.waitForURL((url) => url.origin === WEB && url.pathname === '/shop');
       expect((await landing(page)).me).toMatchObject({ status: 200, body: { firstName: 'Mari' } });
