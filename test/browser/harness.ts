@@ -123,7 +123,11 @@ export async function startFrontEnd(): Promise<{ origin: string; setApi(origin: 
 export async function startTwoHostFrontDoor(): Promise<{ apiOrigin: string; webOrigin: string; setBackend(url: string): void; close(): Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'opiq-tls-'));
   try {
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '2', '-subj', '/CN=opiq.test', '-addext', 'subjectAltName=DNS:api.opiq.test,DNS:www.opiq.test'], { stdio: 'ignore' });
+    try {
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '2', '-subj', '/CN=opiq.test', '-addext', 'subjectAltName=DNS:api.opiq.test,DNS:www.opiq.test'], { stdio: 'ignore' });
+    } catch {
+      throw new Error('The two-host browser test needs openssl for a throwaway TLS certificate: apt-get install -y openssl');
+    }
     const tls = { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) };
     let backend: URL | undefined;
     let apiOrigin = '';
