@@ -247,6 +247,20 @@ describe('PAY-2 recovery: duplicate keys, dead letters and replay', () => {
     expect(host.outbox.messages.filter((m) => m.subject.includes(entry.number))).toHaveLength(1);
   });
 
+  it('STORE-2: one person places at most 30 new orders in 15 minutes (429 with Retry-After); repeating an order\'s request still answers', async () => {
+    const buyer = demo.accounts.cmsAuthor;
+    const t = await token(buyer);
+    const json = (n: number) => ({ publisherId: demo.publishers.ee, packageId: 'package-ee-est-5', months: 1, startDate: localDate(host.clock.now()), paymentMethod: { type: 'card' }, acknowledgeNoWithdrawal: true, requestId: `limit-order-${String(n).padStart(3, '0')}` });
+    for (let n = 0; n < 30; n++) expect((await call('/api/store/orders', { method: 'POST', token: t, json: json(n) })).status).toBe(201);
+    const refused = await fetch(`${host.url}/api/store/orders`, { method: 'POST', headers: { authorization: `Bearer ${t}`, 'content-type': 'application/json' }, body: JSON.stringify(json(30)) });
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    await refused.arrayBuffer();
+    const replay = await call('/api/store/orders', { method: 'POST', token: t, json: json(7) });
+    expect(replay.status).toBe(200);
+    expect(replay.body.paymentUrl).toMatch(/\/pay\//);
+  });
+
   it('PAY-2: no endpoint answered a 5xx in this suite (other than the 503s the tests caused)', () => {
     expect(answered.filter((s) => s >= 500)).toEqual([]);
   });
