@@ -10,6 +10,7 @@ export default defineHttp({
   summary: 'User support answers (and may close) a support request; the user is told by e-mail that an answer is waiting.',
   tags: ['operations', 'support'],
   auth: 'session',
+  idempotencyKey: true,
   capability: 'ops.support.reply',
   params: z.object({ accountId: z.string().min(1).max(100), requestId: z.string().min(1).max(100) }),
   target: ({ params }) => ({ accountId: params.accountId }),

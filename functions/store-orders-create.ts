@@ -12,6 +12,7 @@ export default defineHttp({
     'Checkout (STORE-1, 2, 3, 7): orders a package for some months from a start date with a payment method (bank link, card, prepayment invoice); acknowledgeNoWithdrawal must be true. Answers the order and, for bank links and cards, the Maksekeskus paymentUrl to send the browser to. requestId (or an Idempotency-Key header) makes a retry return the same order and finish its checkout (200).',
   tags: ['store'],
   auth: 'session',
+  idempotencyKey: true,
   capability: 'self.update',
   body: checkoutSchema,
   successStatus: 201,

@@ -11,6 +11,7 @@ export default defineHttp({
     'Sends an inquiry to user support (ACC-6); it is kept with the account, with its history. An Idempotency-Key header makes a retry return the request the first attempt opened (200). At most 20 open requests per person.',
   tags: ['support'],
   auth: 'session',
+  idempotencyKey: true,
   capability: 'self.update',
   body: z.strictObject({ subject: z.string().trim().min(3).max(200), message: z.string().trim().min(1).max(10_000) }),
   successStatus: 201,

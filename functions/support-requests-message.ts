@@ -10,6 +10,7 @@ export default defineHttp({
   summary: 'Adds the user’s message to their support request (and reopens it).',
   tags: ['support'],
   auth: 'session',
+  idempotencyKey: true,
   capability: 'self.update',
   params: z.object({ requestId: z.string().min(1).max(100) }),
   body: z.strictObject({ message: z.string().trim().min(1).max(10_000) }),

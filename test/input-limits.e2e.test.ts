@@ -35,6 +35,15 @@ describe('idempotency keys, limits, paging and strict bodies (issue 9)', () => {
     expect(mails).toHaveLength(1);
   });
 
+  it('the OpenAPI document names the Idempotency-Key header on the routes that honour it', async () => {
+    const doc = (await api('/api/openapi.json')).body;
+    const header = (path: string, method: string) => (doc.paths[path][method].parameters as { name: string }[]).some((p) => p.name === 'Idempotency-Key');
+    expect(header('/api/store/orders', 'post')).toBe(true);
+    expect(header('/api/me/support-requests', 'post')).toBe(true);
+    expect(header('/api/me/support-requests/{requestId}/messages', 'post')).toBe(true);
+    expect(header('/api/me/support-requests', 'get')).toBe(false);
+  });
+
   it('ACC-6: one person can keep at most 20 open support requests and 40 messages in one; the list is paged with a sealed continuation', async () => {
     const user = await newPerson('Piirang');
     for (let i = 0; i < 20; i++) expect((await post('/api/me/support-requests', user.token, { subject: `Request ${i}`, message: 'x'.repeat(100) })).status).toBe(201);

@@ -96,6 +96,8 @@ export interface HttpOptions<
   bodyTypes?: ('json' | 'form')[];
   output?: z.ZodType;
   successStatus?: number;
+  /** The route honours an Idempotency-Key header (shared/http/idempotency.ts); documented in OpenAPI. */
+  idempotencyKey?: boolean;
   /**
    * For addresses a browser is sent to by another site (the payment page's return): every error becomes a 303 to this
    * page of the front end instead of a JSON error page; unexpected errors are still reported to telemetry.
@@ -132,6 +134,7 @@ export function defineHttp<
     bodyTypes: options.bodyTypes ?? ['json'],
     output: options.output,
     successStatus: options.successStatus ?? 200,
+    ...(options.idempotencyKey ? { idempotencyKey: true } : {}),
   };
 
   async function handle(request: HttpRequest, invocation: InvocationContext): Promise<HttpResponseInit> {
