@@ -1,4 +1,6 @@
+import { z } from 'zod';
 import { defineHttp, ok } from '../shared/http/define-http.js';
+import { pagingQuery } from '../shared/http/paging.js';
 import { listFlaggedOrders } from '../shared/store/orders.js';
 
 export default defineHttp({
@@ -10,5 +12,9 @@ export default defineHttp({
   tags: ['operations', 'store'],
   auth: 'session',
   capability: 'ops.store.manage',
-  handler: async ({ services }) => ok({ orders: await listFlaggedOrders(services) }),
+  query: z.object(pagingQuery(500)),
+  handler: async ({ query, services }) => {
+    const page = await listFlaggedOrders(services, query);
+    return ok({ orders: page.items, ...(page.continuation ? { continuation: page.continuation } : {}) });
+  },
 });

@@ -65,6 +65,22 @@ export function openContinuation(keys: Keys, scope: string, sealed: string): str
   return token;
 }
 
+/**
+ * One page of a cross-partition query, for operator views only (the Collection names them so): the continuation is
+ * sealed and bound to the query text and parameters like the single-partition ones.
+ */
+export async function pageAcrossPartitions<T>(
+  services: Pick<Services, 'db' | 'config'>,
+  query: { container: ContainerName; text: string; parameters?: SqlParameter[]; defaultPageSize: number },
+  request: PageRequest,
+): Promise<Page<T>> {
+  const scope = createHash('sha256').update(JSON.stringify([query.container, '*', query.text, query.parameters ?? []])).digest('base64url');
+  const keys = services.config.SESSION_SIGNING_KEYS;
+  const continuation = request.continuation ? openContinuation(keys, scope, request.continuation) : undefined;
+  const page = await services.db.collection(query.container).crossPartitionQuery<T>(query.text, query.parameters ?? [], continuation, request.pageSize ?? query.defaultPageSize);
+  return { items: page.items, ...(page.continuation ? { continuation: sealContinuation(keys, scope, page.continuation) } : {}) };
+}
+
 /** One page of a single-partition query: exactly one Cosmos query per page, the continuation sealed. */
 export async function pageOf<T>(services: Pick<Services, 'db' | 'config'>, query: PagedQuery, request: PageRequest): Promise<Page<T>> {
   const scope = scopeOf(query);
