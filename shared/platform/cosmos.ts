@@ -177,6 +177,7 @@ export class Collection {
     });
   }
 
+  /** Retried like every write, so after a lost answer it may apply twice: only idempotent operations (set, remove), never incr. */
   async patch(id: string, partitionKey: string, operations: PatchOperation[]): Promise<void> {
     countOperation('write');
     await withStoreRetry(this.policy, (abortSignal) => this.container.item(id, partitionKey).patch(operations, { abortSignal }));
