@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineHttp } from '../shared/http/define-http.js';
+import { idempotencyKey } from '../shared/http/idempotency.js';
 import { createInvitation } from '../shared/schools/invitations.js';
 import { invitableRoles, invitationViewSchema } from '../shared/schools/model.js';
 
@@ -9,9 +10,10 @@ export default defineHttp({
   route: 'schools/{schoolId}/invitations',
   methods: ['POST'],
   summary:
-    "Invites an e-mail address into a role in the caller's school (ACC-2): administrators any role, teachers students only. The link (valid 14 days) is e-mailed; the token is stored only as a hash.",
+    "Invites an e-mail address into a role in the caller's school (ACC-2): administrators any role, teachers students only. The link (valid 14 days) is e-mailed; the token is stored only as a hash. With an Idempotency-Key a repeat answers the same invitation and sends no second e-mail.",
   tags: ['schools'],
   auth: 'session',
+  idempotencyKey: true,
   capability: 'school.invitations.manage',
   params: z.object({ schoolId: z.string().min(1).max(100) }),
   target: ({ params }) => ({ schoolId: params.schoolId }),
@@ -26,8 +28,8 @@ export default defineHttp({
     .refine((b) => !b.classId || b.role === 'student' || b.role === 'classTeacher', { path: ['classId'], message: 'only students and class teachers have a class' }),
   output: invitationViewSchema,
   successStatus: 201,
-  handler: async ({ params, body, access, services }) => {
-    const invitation = await createInvitation(services, { schoolId: params.schoolId, ...body }, access.account, access.grants);
+  handler: async ({ params, body, access, services, request }) => {
+    const invitation = await createInvitation(services, { schoolId: params.schoolId, ...body }, access.account, access.grants, idempotencyKey(request));
     return { status: 201, body: invitation };
   },
 });

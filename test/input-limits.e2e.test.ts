@@ -35,6 +35,20 @@ describe('idempotency keys, limits, paging and strict bodies (issue 9)', () => {
     expect(mails).toHaveLength(1);
   });
 
+  it('ACC-2: with an Idempotency-Key a repeated invitation is the same one and e-mailed once; the key for another address is 409', async () => {
+    const admin = await tokenFor(demo.accounts.eeAdmin);
+    const email = `kutse-${Date.now()}@example.com`;
+    const path = `/api/schools/${demo.schools.ee}/invitations`;
+    const first = await post(path, admin, { email, role: 'student', classId: demo.classes.ee5a }, 'invite-key-0001');
+    expect(first.status).toBe(201);
+    const again = await post(path, admin, { email, role: 'student', classId: demo.classes.ee5a }, 'invite-key-0001');
+    expect(again.status).toBe(201);
+    expect(again.body.id).toBe(first.body.id);
+    expect((await post(path, admin, { email: `other-${email}`, role: 'student', classId: demo.classes.ee5a }, 'invite-key-0001')).status).toBe(409);
+    const mails = (await api<{ to: string }[]>('/_local/outbox')).body.filter((m) => m.to === email);
+    expect(mails).toHaveLength(1);
+  });
+
   it('the OpenAPI document names the Idempotency-Key header on the routes that honour it', async () => {
     const doc = (await api('/api/openapi.json')).body;
     const header = (path: string, method: string) => (doc.paths[path][method].parameters as { name: string }[]).some((p) => p.name === 'Idempotency-Key');
