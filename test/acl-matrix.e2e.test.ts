@@ -119,6 +119,7 @@ const candidates: Record<string, (p: Persona) => string[]> = {
   flagKey: () => ['payment-mismatch:none'],
   requestId: () => ['support:none'],
   sessionId: () => ['00000000-0000-4000-8000-000000000000'],
+  provider: () => ['google'],
 };
 
 function expand(route: string, persona: Persona): Record<string, string>[] {
