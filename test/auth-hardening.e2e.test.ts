@@ -393,6 +393,23 @@ describe('ASVS V3: sessions (issue 17)', () => {
     expect((await refresh(last.body.refreshToken)).status).toBe(401);
   }
 
+  it('AUTH-5: a role gained after sign-in (made school administrator) shortens the session at its next refresh', async () => {
+    const session = await signIn('jaan.tamm@kuusiku.example', demo.password);
+    expect(session.status).toBe(200);
+    // The school makes him its administrator (written as the membership code writes the account's role summary).
+    const accounts = host.services.db.collection('accounts');
+    const account = (await accounts.read<{ id: string; schoolRoles?: { schoolId: string; role: string }[] } & { _etag: string; type: 'account' }>(demo.accounts.eeTeacher, demo.accounts.eeTeacher))!;
+    await accounts.replace({ ...account, schoolRoles: [...(account.schoolRoles ?? []), { schoolId: demo.schools.ee, role: 'schoolAdmin' }] });
+
+    const refreshed = await refresh(session.body.refreshToken);
+    expect(refreshed.status).toBe(200);
+    const mine = (await call('/api/me/sessions', { token: (refreshed.body as unknown as { accessToken: string }).accessToken })).body.sessions.find((s: { current: boolean }) => s.current);
+    expect(Date.parse(mine.absoluteExpiresAt) - Date.parse(mine.createdAt)).toBeLessThanOrEqual(7 * DAY * 1000);
+    expect(Date.parse(mine.idleExpiresAt) - Date.parse(mine.lastRefreshedAt)).toBeLessThanOrEqual(1 * DAY * 1000);
+    await advance(DAY + 1);
+    expect((await refresh(refreshed.body.refreshToken)).status).toBe(401);
+  });
+
   it('AUTH-5: a student, teacher or private user: idle 14 days, absolute 60 days', async () => {
     await checkLifetime('peeter.parn@example.com', 14 * DAY, 60 * DAY);
   });

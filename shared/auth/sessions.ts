@@ -163,6 +163,12 @@ export async function refreshSession(services: Pick<Services, 'db' | 'config' | 
       return { kind: 'reused', accountId: session.accountId, sessionId: session.sessionId };
     }
     if (!sameHash(session.refreshHash, presented) || !isUsable(session, now)) throw new HttpError(401, 'refresh_invalid');
+    // A role gained since sign-in (made a school administrator) shortens the session at its next refresh; a role
+    // lost never lengthens it.
+    const policy = sessionLifetimeFor(await sessions.read<AccountDoc>(session.accountId, session.accountId));
+    const idleSeconds = Math.min(session.idleSeconds ?? SESSION_IDLE_SECONDS, policy.idleSeconds);
+    const absoluteEnd = Math.min(Date.parse(session.absoluteExpiresAt), Date.parse(session.createdAt) + policy.absoluteSeconds * 1000);
+    if (now.getTime() >= absoluteEnd) throw new HttpError(401, 'refresh_invalid');
 
     const secret = randomBytes(32).toString('base64url');
     const rotated: SessionDoc & Stored = {
@@ -173,7 +179,9 @@ export async function refreshSession(services: Pick<Services, 'db' | 'config' | 
         REMEMBERED_ROTATIONS,
       ),
       lastRefreshedAt: now.toISOString(),
-      idleExpiresAt: new Date(Math.min(now.getTime() + (session.idleSeconds ?? SESSION_IDLE_SECONDS) * 1000, Date.parse(session.absoluteExpiresAt))).toISOString(),
+      idleExpiresAt: new Date(Math.min(now.getTime() + idleSeconds * 1000, absoluteEnd)).toISOString(),
+      absoluteExpiresAt: new Date(absoluteEnd).toISOString(),
+      idleSeconds,
     };
     try {
       await sessions.replace<SessionDoc>(rotated);
