@@ -111,10 +111,12 @@ export interface SignInAttempt {
  * locked), then waits out the slow-down of the name and IP buckets. The caller must call `finish`.
  */
 export async function reserveSignInAttempt(deps: Deps, keys: SignInAttemptKeys): Promise<SignInAttempt> {
+  // Without a client address (never in Azure, whose front end always forwards it) the pair bucket is per name, and
+  // there is no IP bucket: one shared "unknown" bucket would let anyone slow everyone down.
   const ip = keys.ip ?? 'unknown';
   const pairId = keyed(deps, 'name-ip', `${keys.passwordVersion}:${keys.name}|${ip}`);
   const nameId = keyed(deps, 'name', keys.name);
-  const ipId = keyed(deps, 'ip', ip);
+  const ipId = keys.ip ? keyed(deps, 'ip', keys.ip) : undefined;
   const reservation = randomUUID();
 
   await update(deps, pairId, (doc, now) => {
@@ -134,7 +136,7 @@ export async function reserveSignInAttempt(deps: Deps, keys: SignInAttemptKeys):
     };
   });
 
-  const [nameFailures, ipFailures] = await Promise.all([failuresIn(deps, nameId), failuresIn(deps, ipId)]);
+  const [nameFailures, ipFailures] = await Promise.all([failuresIn(deps, nameId), ipId ? failuresIn(deps, ipId) : 0]);
   const excess = Math.max(nameFailures - THROTTLE.nameSlowAfter, ipFailures - THROTTLE.ipSlowAfter, 0);
   if (excess > 0) await sleep(Math.min(THROTTLE.maxDelayMs, excess * THROTTLE.slowStepMs));
 
@@ -157,7 +159,7 @@ export async function reserveSignInAttempt(deps: Deps, keys: SignInAttemptKeys):
           ...(failures >= THROTTLE.perNameAndIp ? { lockedUntil: new Date(now + THROTTLE.lockSeconds * 1000).toISOString() } : {}),
         };
       });
-      if (outcome === 'failure') await Promise.all([countFailure(deps, nameId), countFailure(deps, ipId)]);
+      if (outcome === 'failure') await Promise.all([countFailure(deps, nameId), ...(ipId ? [countFailure(deps, ipId)] : [])]);
     },
   };
 }
