@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { domainToASCII } from 'node:url';
+import { z } from 'zod';
 import type { AccountDoc, LinkedLogin } from '../accounts/model.js';
 import { HttpError } from '../http/errors.js';
 import { ConcurrentUpdateError, DocumentExistsError, type Doc } from '../platform/cosmos.js';
@@ -81,6 +82,18 @@ export function canonicalEmail(raw: string): string | undefined {
   if (!/^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(domain)) return undefined;
   return `${local.toLowerCase()}@${domain}`;
 }
+
+/** A request field holding an e-mail address, given to the handler in canonical form (422 when it has none). */
+export const canonicalEmailSchema = z
+  .string()
+  .trim()
+  .min(3)
+  .max(254)
+  .transform((value, ctx) => {
+    const canonical = canonicalEmail(value);
+    if (!canonical) ctx.addIssue({ code: 'custom', message: 'not a usable e-mail address' });
+    return canonical ?? z.NEVER;
+  });
 
 /** canonicalEmail, or 422 invalid_email naming the field. */
 export function normaliseEmail(email: string, field = 'email'): string {
