@@ -65,6 +65,9 @@ import schoolsInvitationsRevoke from './schools-invitations-revoke.js';
 import schoolsMembersEnd from './schools-members-end.js';
 import schoolsMembersGet from './schools-members-get.js';
 import schoolsMembersList from './schools-members-list.js';
+import schoolsCodeLinksConfirm from './schools-code-links-confirm.js';
+import schoolsCodeLinksList from './schools-code-links-list.js';
+import schoolsCodeLinksRefuse from './schools-code-links-refuse.js';
 import schoolsParentLinksConfirm from './schools-parent-links-confirm.js';
 import schoolsParentLinksEnd from './schools-parent-links-end.js';
 import schoolsParentLinksList from './schools-parent-links-list.js';
@@ -138,6 +141,9 @@ export const definitions: readonly FunctionDefinition[] = [
   schoolsMembersEnd,
   schoolsMembersGet,
   schoolsMembersList,
+  schoolsCodeLinksConfirm,
+  schoolsCodeLinksList,
+  schoolsCodeLinksRefuse,
   schoolsParentLinksConfirm,
   schoolsParentLinksEnd,
   schoolsParentLinksList,

@@ -63,6 +63,8 @@ export const capabilityTable = {
   'school.members.rectify': { schoolAdmin: 'ownSchool' },
   'school.invitations.manage': { schoolAdmin: 'ownSchool', teacher: 'ownSchool', classTeacher: 'ownSchool' },
   'school.parentLinks.review': { schoolAdmin: 'ownSchool' },
+  // ACC-5, AUTH-3: the school confirms an eID sign-in with its student's code but other names before it is linked.
+  'school.codeLinks.review': { schoolAdmin: 'ownSchool' },
   'invitation.accept': { user: 'own' },
   'parentLink.request': { user: 'own' },
   'parentLink.end': { user: 'own', schoolAdmin: 'ownSchool' },

@@ -75,8 +75,14 @@ export function demoDocuments(): { container: Parameters<Database['collection']>
       acc.logins = [{ id, provider: 'password', linkedAt: at }];
       logins.push({ id, type: 'login-index', accountId: acc.accountId, kind: 'password', email: acc.email, passwordHash: DEMO_PASSWORD_HASH, emailVerifiedAt: at, linkedAt: at });
     }
-    if (acc.personalCode) logins.push({ id: `pcode:${acc.personalCode.country}:${acc.personalCode.code}`, type: 'login-index', accountId: acc.accountId, kind: 'personal-code', linkedAt: at });
+    // The demo codes count as verified by an earlier eID sign-in (HarID with Smart-ID, MPASSid), so they link.
+    if (acc.personalCode) {
+      acc.personalCodeVerification = { kind: 'eid', by: acc.country === 'FI' ? 'mpassid' : 'harid', at };
+      logins.push({ id: `pcode:${acc.personalCode.country}:${acc.personalCode.code}`, type: 'login-index', accountId: acc.accountId, kind: 'personal-code', verification: 'eid', linkedAt: at });
+    }
   }
+  // AUTH-1: the Stuudium installations whose people may sign in (schools on the platform).
+  logins.push({ id: 'stuudium-installation:kuusiku', type: 'stuudium-installation', subdomain: 'kuusiku', schoolId: demo.schools.ee });
 
   const s = demo.schools;
   const c = demo.classes;

@@ -78,3 +78,16 @@ registerMessages({
     en: 'The privacy settings of a student under 18 are managed by their parent.',
   },
 });
+
+registerMessages({
+  code_link_not_found: {
+    et: 'Sellist isikukoodiga sidumise taotlust ei ole.',
+    fi: 'Tällaista henkilötunnuksella liittämisen pyyntöä ei ole.',
+    en: 'There is no such request to link by personal code.',
+  },
+  code_link_decided: {
+    et: 'Selle taotluse kohta on juba teisiti otsustatud.',
+    fi: 'Tästä pyynnöstä on jo päätetty toisin.',
+    en: 'This request has already been decided otherwise.',
+  },
+});
