@@ -59,6 +59,7 @@ import paymentsProcess from './payments-process.js';
 import paymentsReconcile from './payments-reconcile.js';
 import paymentsReturn from './payments-return.js';
 import schoolsGet from './schools-get.js';
+import schoolsInvitationsConfirmClaim from './schools-invitations-confirm-claim.js';
 import schoolsInvitationsCreate from './schools-invitations-create.js';
 import schoolsInvitationsList from './schools-invitations-list.js';
 import schoolsInvitationsRevoke from './schools-invitations-revoke.js';
@@ -135,6 +136,7 @@ export const definitions: readonly FunctionDefinition[] = [
   paymentsReconcile,
   paymentsReturn,
   schoolsGet,
+  schoolsInvitationsConfirmClaim,
   schoolsInvitationsCreate,
   schoolsInvitationsList,
   schoolsInvitationsRevoke,

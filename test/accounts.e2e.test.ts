@@ -106,7 +106,7 @@ describe('ACC-5, PRIV-5: rectification', () => {
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ personalCode: { country: 'EE', code: '47502124911' }, personalCodeVerified: false });
     // Mari's verified code still points at Mari.
-    const index = await host.services.db.collection('logins').read<{ accountId: string }>('pcode:EE:47502124911', 'pcode:EE:47502124911');
+    const index = await host.services.db.collection('logins').read<{ id: string; type: string; accountId: string }>('pcode:EE:47502124911', 'pcode:EE:47502124911');
     expect(index?.accountId).toBe(A.eeClassTeacher);
   });
 

@@ -8,6 +8,7 @@ import { HttpError } from '../http/errors.js';
 import type { Language } from '../http/i18n.js';
 import { queueEmail } from '../messaging/index.js';
 import { ConcurrentUpdateError, DocumentExistsError, type Doc } from '../platform/cosmos.js';
+import type { EmailMessage } from '../platform/email.js';
 import type { Services } from '../platform/services.js';
 import { codeLinkEmail } from './emails.js';
 import { readSchool } from './invitations.js';
@@ -66,7 +67,7 @@ const view = (d: CodeLinkRequestDoc): z.infer<typeof codeLinkViewSchema> => ({
 export async function tellSchoolAdmins(
   services: Pick<Services, 'db' | 'bus'>,
   schoolId: string,
-  make: (language: Language, to: string, schoolName: string) => ReturnType<typeof codeLinkEmail>,
+  make: (language: Language, to: string, schoolName: string) => EmailMessage,
   key: string,
 ): Promise<void> {
   const school = await readSchool(services, schoolId).catch(() => undefined);

@@ -103,3 +103,26 @@ export function codeLinkEmail(kind: 'linked' | 'confirm', language: Language, to
         };
   return { to, category: 'security', ...texts[language] };
 }
+
+/**
+ * ACC-2: someone opened a staff-role invitation without holding the invited address. The administrators decide; the
+ * mail names only the role and the invited address (the claimant's names are typed by them: shown in the app only).
+ */
+export function invitationClaimEmail(language: Language, to: string, v: { schoolName: string; role: SchoolRoleName; invitedEmail: string }): EmailMessage {
+  const role = roleNames[v.role][language];
+  const texts: Record<Language, { subject: string; text: string }> = {
+    et: {
+      subject: 'Kutset püüti kasutada teise kontoga',
+      text: `Tere!\n\nKooli ${v.schoolName} kutse rolli "${role}" aadressile ${v.invitedEmail} avati kontoga, millel seda aadressi kinnitatud ei ole. Rolli ei antud. Kui see on õige inimene, kinnita see Opiqus kutsete all; muidu tühista kutse.`,
+    },
+    fi: {
+      subject: 'Kutsua yritettiin käyttää toisella tilillä',
+      text: `Hei!\n\nKoulun ${v.schoolName} kutsu rooliin "${role}" osoitteeseen ${v.invitedEmail} avattiin tilillä, jolla ei ole tätä vahvistettua osoitetta. Roolia ei annettu. Jos kyseessä on oikea henkilö, vahvista se Opiqissa kutsujen kohdalla; muuten peru kutsu.`,
+    },
+    en: {
+      subject: 'An invitation was opened with another account',
+      text: `Hello,\n\nThe invitation of ${v.schoolName} as ${role} sent to ${v.invitedEmail} was opened by an account that does not hold that address (verified). The role was not given. If it is the right person, confirm it under invitations in Opiq; otherwise withdraw the invitation.`,
+    },
+  };
+  return { to, category: 'security', ...texts[language] };
+}

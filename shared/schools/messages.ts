@@ -91,3 +91,21 @@ registerMessages({
     en: 'This request has already been decided otherwise.',
   },
 });
+
+registerMessages({
+  invitation_wrong_country: {
+    et: 'Selle kooli õpilaseks saab kutse vastu võtta ainult sama riigi konto.',
+    fi: 'Tämän koulun oppilaskutsun voi hyväksyä vain saman maan tili.',
+    en: "A student invitation to this school can only be accepted by an account of the school's country.",
+  },
+  invitation_claims_full: {
+    et: 'Seda kutset on juba mitu korda teiste kontodega avatud. Palu koolilt uus kutse.',
+    fi: 'Tämä kutsu on jo avattu useita kertoja muilla tileillä. Pyydä koululta uusi kutsu.',
+    en: 'This invitation has already been opened with several other accounts. Ask the school for a new one.',
+  },
+  invitation_claim_not_found: {
+    et: 'See konto ei ole seda kutset avanud.',
+    fi: 'Tämä tili ei ole avannut tätä kutsua.',
+    en: 'This account has not opened this invitation.',
+  },
+});
