@@ -52,6 +52,7 @@ import opsOrdersFlagged from './ops-orders-flagged.js';
 import opsSupportList from './ops-support-list.js';
 import opsSupportReply from './ops-support-reply.js';
 import opsWorksWithdraw from './ops-works-withdraw.js';
+import opsWorksWithdrawCancel from './ops-works-withdraw-cancel.js';
 import paymentsMethods from './payments-methods.js';
 import paymentsMethodsRefresh from './payments-methods-refresh.js';
 import paymentsNotify from './payments-notify.js';
@@ -66,6 +67,8 @@ import schoolsInvitationsRevoke from './schools-invitations-revoke.js';
 import schoolsMembersEnd from './schools-members-end.js';
 import schoolsMembersGet from './schools-members-get.js';
 import schoolsMembersList from './schools-members-list.js';
+import schoolsCasesComment from './schools-cases-comment.js';
+import schoolsCasesList from './schools-cases-list.js';
 import schoolsCodeLinksConfirm from './schools-code-links-confirm.js';
 import schoolsCodeLinksList from './schools-code-links-list.js';
 import schoolsCodeLinksRefuse from './schools-code-links-refuse.js';
@@ -129,6 +132,7 @@ export const definitions: readonly FunctionDefinition[] = [
   opsSupportList,
   opsSupportReply,
   opsWorksWithdraw,
+  opsWorksWithdrawCancel,
   paymentsMethods,
   paymentsMethodsRefresh,
   paymentsNotify,
@@ -143,6 +147,8 @@ export const definitions: readonly FunctionDefinition[] = [
   schoolsMembersEnd,
   schoolsMembersGet,
   schoolsMembersList,
+  schoolsCasesComment,
+  schoolsCasesList,
   schoolsCodeLinksConfirm,
   schoolsCodeLinksList,
   schoolsCodeLinksRefuse,

@@ -93,6 +93,11 @@ export interface AccountDoc extends Doc {
   privacy?: PrivacySettings;
   staffRoles?: StaffRole[];
   suspension?: Suspension;
+  /**
+   * OPS-1: a restriction short of suspension for misuse: the person signs in and reads, but writes nothing others see
+   * (answers, notes, chat, invitations, requests); only their own settings. Lifted like a suspension.
+   */
+  restriction?: Omit<Suspension, 'reason'> & { mode: 'read-only'; reason: Exclude<Suspension['reason'], 'password-leak'> };
   /** Suspensions for malicious activity, unusual usage or breaking the terms (OPS-1): at 3, access is cancelled. */
   breachCount?: number;
   accessCancelled?: { at: string; by: string };

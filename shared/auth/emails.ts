@@ -72,3 +72,32 @@ const notices: Record<NoticeKind, Record<Language, (v: NoticeVars) => { subject:
 export function accountNotice(kind: NoticeKind, language: Language, to: string, vars: NoticeVars): EmailMessage {
   return { to, category: 'security', ...notices[kind][language]({ ...vars, ...(vars.provider ? { provider: providerName(vars.provider) } : {}) }) };
 }
+
+type MeasureReason = 'password-leak' | 'malicious-activity' | 'unusual-usage' | 'terms-breach';
+const measureReasons: Record<MeasureReason, Record<Language, string>> = {
+  'password-leak': { et: 'turvalisuse huvides: sinu parool võib olla lekkinud', fi: 'turvallisuussyistä: salasanasi on voinut vuotaa', en: 'for security reasons: your password may have leaked' },
+  'malicious-activity': { et: 'pahatahtliku tegevuse tõttu', fi: 'haitallisen toiminnan vuoksi', en: 'because of malicious activity' },
+  'unusual-usage': { et: 'ebatavalise kasutuse tõttu', fi: 'epätavallisen käytön vuoksi', en: 'because of unusual usage' },
+  'terms-breach': { et: 'kasutustingimuste rikkumise tõttu', fi: 'käyttöehtojen rikkomisen vuoksi', en: 'because the terms of use were broken' },
+};
+
+/**
+ * OPS-1: the person is told what was done and the real reason category (not always "security"), and that the school
+ * is involved when it is.
+ */
+export function measureEmail(measure: 'suspended' | 'read-only', reason: MeasureReason, language: Language, to: string, v: { name: string; withSchool: boolean }): EmailMessage {
+  const why = measureReasons[reason][language];
+  const texts: Record<Language, { subject: string; text: string }> =
+    measure === 'suspended'
+      ? {
+          et: { subject: 'Sinu konto kasutamine on peatatud', text: `Tere, ${v.name}!\n\nPeatasime sinu konto kasutamise ${why}. Kõik sessioonid lõpetati.${v.withSchool ? ' Sinu kool on sellest teadlik ja otsustab koos meiega.' : ''} Küsimuste korral võta ühendust kasutajatoega.` },
+          fi: { subject: 'Tilisi käyttö on keskeytetty', text: `Hei ${v.name}!\n\nKeskeytimme tilisi käytön ${why}. Kaikki istunnot lopetettiin.${v.withSchool ? ' Koulusi tietää tästä ja päättää asiasta kanssamme.' : ''} Jos sinulla on kysyttävää, ota yhteyttä käyttäjätukeen.` },
+          en: { subject: 'Your account has been suspended', text: `Hello ${v.name},\n\nWe suspended your account ${why}. All sessions were ended.${v.withSchool ? ' Your school knows and decides together with us.' : ''} If you have questions, contact user support.` },
+        }
+      : {
+          et: { subject: 'Sinu kontot on piiratud', text: `Tere, ${v.name}!\n\nPiirasime sinu kontot ${why}: saad sisse logida ja lugeda, kuid mitte vastata, märkmeid lisada ega vestelda.${v.withSchool ? ' Sinu kool on sellest teadlik ja otsustab koos meiega.' : ''} Küsimuste korral võta ühendust kasutajatoega.` },
+          fi: { subject: 'Tiliäsi on rajoitettu', text: `Hei ${v.name}!\n\nRajoitimme tiliäsi ${why}: voit kirjautua ja lukea, mutta et vastata, lisätä muistiinpanoja tai keskustella.${v.withSchool ? ' Koulusi tietää tästä ja päättää asiasta kanssamme.' : ''} Jos sinulla on kysyttävää, ota yhteyttä käyttäjätukeen.` },
+          en: { subject: 'Your account has been restricted', text: `Hello ${v.name},\n\nWe restricted your account ${why}: you can sign in and read, but not answer, add notes or chat.${v.withSchool ? ' Your school knows and decides together with us.' : ''} If you have questions, contact user support.` },
+        };
+  return { to, category: 'security', ...texts[language] };
+}

@@ -33,6 +33,8 @@ export const demo = {
     /** Teacher in the Finnish school and confirmed parent of a student in the Estonian school. */
     teacherParent: 'acc-fi-teacher-parent-juha',
     cmsAuthor: 'acc-cms-author-anu',
+    /** Editor at Kirjastus Näide: the CMS role that may stop distributing the publisher's works (OPS-2). */
+    cmsEditor: 'acc-cms-editor-enn',
     municipality: 'acc-municipality-tallinn',
   },
   /** Every demo account with an e-mail can also sign in with this password (AUTH-2). */
@@ -65,6 +67,7 @@ export function demoDocuments(): { container: Parameters<Database['collection']>
     account(a.twoSchools, { firstName: 'Helena', lastName: 'Kaks', email: 'helena.kaks@example.com', language: 'et', country: 'EE' }),
     account(a.teacherParent, { firstName: 'Juha', lastName: 'Saarinen', email: 'juha.saarinen@koivula.example', language: 'fi', country: 'FI' }),
     account(a.cmsAuthor, { firstName: 'Anu', lastName: 'Autor', email: 'anu.autor@naide.example', language: 'et', country: 'EE', publisherRoles: [{ publisherId: demo.publishers.ee, role: 'author' }] }),
+    account(a.cmsEditor, { firstName: 'Enn', lastName: 'Editor', email: 'enn.editor@naide.example', language: 'et', country: 'EE', publisherRoles: [{ publisherId: demo.publishers.ee, role: 'editor' }] }),
     account(a.municipality, { firstName: 'Linda', lastName: 'Linn', email: 'linda.linn@tallinn.example', language: 'et', country: 'EE', municipality: { name: 'Tallinn', schoolIds: [demo.schools.ee] } }),
   ];
   // Password logins and personal-code index documents, as sign-up and verified sign-ins create them.

@@ -129,6 +129,20 @@ const documentTypes: DocumentTypeSpec[] = [
     requirements: ['AUTH-3', 'ACC-5'],
   },
   {
+    type: 'ops-case',
+    container: 'schools',
+    description: "A suspension or read-only restriction of a school's user, with the reason category and the operator's and the school's comments (OPS-1).",
+    personalData: ['identification', 'security-log'],
+    purpose: 'Decide on suspensions and restrictions together with the school (OPS-1).',
+    lawfulBasis: 'legitimate-interest',
+    retention: { kind: 'fixed', days: 5 * 365 + 2, requirement: 'OPS-1' },
+    subjectField: 'accountId',
+    export: { omit: [] },
+    // Kept for its term: the record of a measure taken against the account and of what the school said.
+    erasure: 'legal-hold',
+    requirements: ['OPS-1'],
+  },
+  {
     type: 'staff-access',
     container: 'audit',
     description: 'An access by operator staff to a person\'s data: who, when, which capability, correlation id.',

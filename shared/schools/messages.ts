@@ -109,3 +109,16 @@ registerMessages({
     en: 'This account has not opened this invitation.',
   },
 });
+
+registerMessages({
+  case_not_found: {
+    et: 'Sellist juhtumit selles koolis ei ole.',
+    fi: 'Tällaista tapausta ei ole tässä koulussa.',
+    en: 'This school has no such case.',
+  },
+  school_not_involved: {
+    et: 'Sellel inimesel ei ole selles koolis rolli.',
+    fi: 'Tällä henkilöllä ei ole roolia tässä koulussa.',
+    en: 'This person holds no role in this school.',
+  },
+});
