@@ -28,6 +28,8 @@ export const demo = {
     fiStudent: 'acc-fi-student-eero',
     privateUser: 'acc-private-peeter',
     staff: 'acc-staff-sirje',
+    /** Operator support staff only (no security role). */
+    supportStaff: 'acc-staff-sven',
     /** Teacher in the Estonian school and school administrator in the Finnish one (two roles, two schools). */
     twoSchools: 'acc-two-schools-helena',
     /** Teacher in the Finnish school and confirmed parent of a student in the Estonian school. */
@@ -64,6 +66,7 @@ export function demoDocuments(): { container: Parameters<Database['collection']>
     account(a.fiStudent, { firstName: 'Eero', lastName: 'Korhonen', email: 'eero.korhonen@koivula.example', language: 'fi', country: 'FI', birthDate: '2012-05-02' }),
     account(a.privateUser, { firstName: 'Peeter', lastName: 'Pärn', email: 'peeter.parn@example.com', language: 'en', country: 'EE' }),
     account(a.staff, { firstName: 'Sirje', lastName: 'Sepp', email: 'sirje.sepp@opiq.example', language: 'et', country: 'EE', staffRoles: ['support', 'security'] }),
+    account(a.supportStaff, { firstName: 'Sven', lastName: 'Tugi', email: 'sven.tugi@opiq.example', language: 'et', country: 'EE', staffRoles: ['support'] }),
     account(a.twoSchools, { firstName: 'Helena', lastName: 'Kaks', email: 'helena.kaks@example.com', language: 'et', country: 'EE' }),
     account(a.teacherParent, { firstName: 'Juha', lastName: 'Saarinen', email: 'juha.saarinen@koivula.example', language: 'fi', country: 'FI' }),
     account(a.cmsAuthor, { firstName: 'Anu', lastName: 'Autor', email: 'anu.autor@naide.example', language: 'et', country: 'EE', publisherRoles: [{ publisherId: demo.publishers.ee, role: 'author' }] }),
