@@ -1,5 +1,5 @@
 import type { Config } from '../../platform/config.js';
-import type { AssertedSchoolRole, ProviderId } from '../identity.js';
+import type { AssertedSchoolRole, ExternalIdentity, ProviderId } from '../identity.js';
 import { fromHarIdClaim, parsePersonalCode } from '../personal-code.js';
 import { createEkoolProvider, createFacebookProvider, createStuudiumProvider } from './oauth.js';
 import { claimString as str, createOidcProvider } from './oidc.js';
@@ -60,29 +60,7 @@ export function createProviders(config: Config, fetchImpl: FetchLike = fetch): M
         scope: 'openid profile',
         allowHttp,
         fetch: fetchImpl,
-        // MPASSid keeps SAML attribute names as claims; no e-mail is released, and the henkilötunnus only to services
-        // the registry allows (nationalIdentificationNumber). When it is released it comes from the education
-        // provider's register, so it is proof (eID grade); an invalid one stops the sign-in.
-        map: (claims, info) => {
-          const all = { ...claims, ...info } as Record<string, unknown>;
-          const schoolRoles = mpassRoles(all['urn:mpass.id:role']);
-          const learnerId = str(all['urn:oid:1.3.6.1.4.1.16161.1.1.27']);
-          const rawHetu = str(all[MPASS_NATIONAL_ID]);
-          const hetu = rawHetu ? parsePersonalCode('FI', rawHetu) : undefined;
-          if (hetu && !hetu.ok) throw new SignInError('invalid_personal_code');
-          return {
-            ...(hetu?.ok ? { personalCode: hetu.value } : {}),
-            ...(schoolRoles.length ? { schoolRoles } : {}),
-            ...(learnerId ? { learnerId } : {}),
-            subject: str(all['urn:mpass.id:uid']) ?? claims.sub,
-            ...(str(all['urn:oid:2.5.4.42']) ? { givenName: str(all['urn:oid:2.5.4.42']) } : {}),
-            ...(str(all['urn:oid:2.5.4.4']) ? { familyName: str(all['urn:oid:2.5.4.4']) } : {}),
-            emailVerified: false,
-            personalCodeGrade: 'eid',
-            language: 'fi',
-            country: 'FI',
-          };
-        },
+        map: (claims, info) => mpassidIdentity(claims.sub, { ...claims, ...info } as Record<string, unknown>),
       }),
     );
 
@@ -148,6 +126,32 @@ export function createProviders(config: Config, fetchImpl: FetchLike = fetch): M
     );
 
   return providers;
+}
+
+
+/**
+ * MPASSid keeps SAML attribute names as claims; no e-mail is released, and the henkilötunnus only to services the
+ * registry allows (nationalIdentificationNumber). When it is released it comes from the education provider's
+ * register, so it is proof (eID grade); an invalid one stops the sign-in.
+ */
+export function mpassidIdentity(sub: string, all: Record<string, unknown>): Omit<ExternalIdentity, 'provider'> {
+  const schoolRoles = mpassRoles(all['urn:mpass.id:role']);
+  const learnerId = str(all['urn:oid:1.3.6.1.4.1.16161.1.1.27']);
+  const rawHetu = str(all[MPASS_NATIONAL_ID]);
+  const hetu = rawHetu ? parsePersonalCode('FI', rawHetu) : undefined;
+  if (hetu && !hetu.ok) throw new SignInError('invalid_personal_code');
+  return {
+    ...(hetu?.ok ? { personalCode: hetu.value } : {}),
+    ...(schoolRoles.length ? { schoolRoles } : {}),
+    ...(learnerId ? { learnerId } : {}),
+    subject: str(all['urn:mpass.id:uid']) ?? sub,
+    ...(str(all['urn:oid:2.5.4.42']) ? { givenName: str(all['urn:oid:2.5.4.42']) } : {}),
+    ...(str(all['urn:oid:2.5.4.4']) ? { familyName: str(all['urn:oid:2.5.4.4']) } : {}),
+    emailVerified: false,
+    personalCodeGrade: 'eid',
+    language: 'fi',
+    country: 'FI',
+  };
 }
 
 /** MPASSid's SAML attribute for the Finnish national identification number (henkilötunnus), when released. */
