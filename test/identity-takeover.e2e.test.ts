@@ -70,6 +70,12 @@ describe('AUTH-3: a personal code typed into a profile is never proof', () => {
     expect(await loginsOf(A.privateUser)).not.toContain('harid');
     // The eID-verified code is now the link target, and it points at Kristjan.
     expect((await pcodeIndex('38511210519'))?.accountId).toBe(victim.me!.id);
+
+    // Kristjan removes it from his profile: the index goes at once (a removed code links nobody).
+    const removed = await call('/api/me/profile', { method: 'PATCH', as: victim.me!.id, json: { personalCode: null } });
+    expect(removed.status).toBe(200);
+    expect(removed.body.personalCode).toBeUndefined();
+    expect(await pcodeIndex('38511210519')).toBeUndefined();
   });
 
   it('AUTH-3: the answer for a taken code is the same as for a free one (status, body shape, storage work), and code changes are throttled', async () => {

@@ -163,4 +163,20 @@ describe('ACL-7: staff shop routes leave a trace for the buyer', () => {
     expect(entries.length).toBe(before + 1);
     expect(entries).toEqual(expect.arrayContaining([expect.objectContaining({ staffAccountId: A.supportStaff, capability: 'ops.store.manage' })]));
   });
+
+  it('ACL-7: listing flagged orders writes an entry to each listed buyer’s audit log', async () => {
+    await host.services.db.collection('orders').upsert({
+      id: 'order-flagged-audit',
+      type: 'order',
+      accountId: A.eeParent,
+      status: 'paid',
+      flags: [{ key: 'payment-mismatch:x', kind: 'payment-mismatch', detail: 'amount', at: host.clock.now().toISOString() }],
+      updatedAt: host.clock.now().toISOString(),
+    });
+    const listed = await call('/api/ops/orders/flagged', { as: A.supportStaff });
+    expect(listed.status).toBe(200);
+    expect(listed.body.orders.map((o: { accountId: string }) => o.accountId)).toContain(A.eeParent);
+    const entries = (await call('/api/me/audit', { as: A.eeParent })).body.entries;
+    expect(entries).toEqual(expect.arrayContaining([expect.objectContaining({ staffAccountId: A.supportStaff, capability: 'ops.store.manage' })]));
+  });
 });
