@@ -204,6 +204,18 @@ describe('ACC-5, AUTH-3: codes the school enters', () => {
     expect(await mailsTo('eero.korhonen@koivula.example', /kirjautumistapa|new way to sign in/i)).toHaveLength(1);
   });
 
+  it('AUTH-3: the school’s answer for a code another account holds is the same as for a free one (status, storage work)', async () => {
+    // Liis and Eero both hold a school-entered code: one gets Mari's (taken), the other a free one.
+    const taken = await call(`/api/schools/${S.ee}/students/${A.eeStudent2}`, { method: 'PATCH', as: A.eeAdmin, json: { personalCode: { country: 'EE', code: '47502124911' } } });
+    const free = await call(`/api/schools/${S.fi}/students/${A.fiStudent}`, { method: 'PATCH', as: A.twoSchools, json: { personalCode: { country: 'EE', code: '36001010005' } } });
+    expect(taken.status).toBe(200);
+    expect(free.status).toBe(200);
+    expect(Object.keys(taken.body).sort()).toEqual(Object.keys(free.body).sort());
+    expect(taken.headers.get('x-cosmos-ops')).toBe(free.headers.get('x-cosmos-ops'));
+    // The taken code stays Mari's link target; it is not moved to the student.
+    expect((await pcodeIndex('47502124911'))?.accountId).toBe(A.eeClassTeacher);
+  });
+
   it('AUTH-3: removing a code releases its index at once', async () => {
     const removed = await call(`/api/schools/${S.ee}/students/${A.eeStudent}`, { method: 'PATCH', as: A.eeAdmin, json: { personalCode: null } });
     expect(removed.status).toBe(200);

@@ -279,13 +279,13 @@ export async function claimPersonalCode(
   const doc: LoginIndexDoc = { id, type: 'login-index', accountId, kind: 'personal-code', linkedAt: deps.clock.now().toISOString(), ...source };
   try {
     await deps.db.collection('logins').create<LoginIndexDoc>(doc);
-    return true;
   } catch (error) {
     if (!(error instanceof DocumentExistsError)) throw error;
   }
-  // Held already: by this account (a repeat, or a school confirming a code an eID sign-in verified) or by another.
+  // Read back on both paths: whoever holds it, the work is the same, so timing does not tell a taken code (AUTH-3).
   const held = await deps.db.collection('logins').read<LoginIndexDoc>(id, id);
   if (held?.accountId !== accountId) return false;
+  // Held by this account already (a repeat, or a school entering a code an eID sign-in verified): keep one record.
   if (held.verification !== source.verification) await deps.db.collection('logins').upsert<LoginIndexDoc>({ ...held, ...source });
   return true;
 }
