@@ -104,6 +104,26 @@ describe('AUTH-3: a personal code typed into a profile is never proof', () => {
   });
 });
 
+describe('AUTH-3: a typed code becomes proof only through the person’s own eID', () => {
+  it('AUTH-3: linking one’s own eID-grade HarID login while signed in verifies the code one typed; the owner is told', async () => {
+    expect((await call('/api/me/profile', { method: 'PATCH', as: A.cmsEditor, json: { personalCode: { country: 'EE', code: '37705150332' } } })).body.personalCodeVerified).toBe(false);
+    const browser = new Browser();
+    const login = await browser.request(`${host.url}/api/auth/password/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'enn.editor@naide.example', password: demo.password }),
+    });
+    expect(login.status).toBe(200);
+    const start = `${host.url}/api/auth/harid/login?loginHint=enn.editor@naide.example&returnTo=/shop&link=true`;
+    const callback = await browser.followUntil(start, `${host.url}/api/auth/harid/callback`);
+    await browser.navigate(callback, { stopAt: WEB });
+    const me = (await (await browser.request(`${host.url}/api/me`)).json()) as Record<string, any>;
+    expect(me).toMatchObject({ id: A.cmsEditor, personalCodeVerified: true });
+    expect((await pcodeIndex('37705150332'))?.accountId).toBe(A.cmsEditor);
+    expect(await mailsTo('enn.editor@naide.example', /new way to sign in|uus sisselogimisviis/i)).toHaveLength(1);
+  });
+});
+
 describe('AUTH-3: eKool and Stuudium never link by code; Stuudium only for schools on the platform', () => {
   it('AUTH-3: takeover by eKool: an eKool assertion of a seeded person’s code lands in a new account, not theirs', async () => {
     const before = await loginsOf(A.eeParent);

@@ -16,11 +16,6 @@ registerMessages({
     fi: 'Oppilaan nimen ja henkilötunnuksen muuttaa koulu. Ota yhteyttä kouluusi.',
     en: "A student's name and personal code are changed by the school. Please contact your school.",
   },
-  personal_code_taken: {
-    et: 'See isikukood on juba teise kontoga seotud.',
-    fi: 'Tämä henkilötunnus on jo liitetty toiseen tiliin.',
-    en: 'This personal identification code already belongs to another account.',
-  },
   cannot_act_on_self: {
     et: 'Oma kontot ei saa ise peatada ega taastada.',
     fi: 'Omaa tiliä ei voi itse keskeyttää eikä palauttaa.',

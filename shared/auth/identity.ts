@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AccountDoc, LinkedLogin } from '../accounts/model.js';
+import { updateAccount } from '../accounts/store.js';
 import { HttpError } from '../http/errors.js';
 import { ConcurrentUpdateError, DocumentExistsError, type Doc } from '../platform/cosmos.js';
 import type { Services } from '../platform/services.js';
@@ -119,6 +120,7 @@ export async function resolveSignIn(deps: Deps, identity: ExternalIdentity, link
 
   if (linkToAccountId) {
     await linkLogin(deps, linkToAccountId, identity);
+    if (identity.personalCode && identity.personalCodeGrade === 'eid') await verifyOwnCode(deps, linkToAccountId, identity.provider, identity.personalCode);
     return { outcome: 'linked', accountId: linkToAccountId, via: 'explicit' };
   }
 
@@ -140,6 +142,19 @@ export async function resolveSignIn(deps: Deps, identity: ExternalIdentity, link
   }
 
   return createAccountFor(deps, identity);
+}
+
+/**
+ * A signed-in person links an eID-grade login whose code is the one they typed themselves: the code is now proven,
+ * so it becomes verified and their link target (unless another account already holds it verified).
+ */
+async function verifyOwnCode(deps: Deps, accountId: string, provider: ProviderId, code: Pick<ParsedPersonalCode, 'country' | 'code'>): Promise<void> {
+  const verified = await updateAccount(deps, accountId, (a) =>
+    a.personalCode?.country === code.country && a.personalCode.code === code.code && !a.personalCodeVerification
+      ? { ...a, personalCodeVerification: { kind: 'eid', by: provider, at: deps.clock.now().toISOString() } }
+      : a,
+  );
+  if (verified.personalCodeVerification?.kind === 'eid' && verified.personalCode?.code === code.code) await claimPersonalCode(deps, accountId, code, { verification: 'eid' });
 }
 
 /**

@@ -221,6 +221,21 @@ export const haridUsers: HaridUser[] = [
       roles: [],
     },
   },
+  {
+    loginHint: 'enn.editor@naide.example',
+    aliases: ['37705150332', '5a617283-94a5-4fb6-8c07-d1e8f90a1b11'],
+    description: 'Enn Editor, seed CMS editor (the seed account has no code); Smart-ID; isikukood 37705150332',
+    sub: '5a617283-94a5-4fb6-8c07-d1e8f90a1b11',
+    amr: ['smartid'],
+    claims: {
+      given_name: 'Enn',
+      family_name: 'Editor',
+      email: 'enn.editor@naide.example',
+      email_verified: true,
+      personal_code: 'EE:EID:37705150332',
+      roles: [],
+    },
+  },
 ];
 
 // -------------------------------------------------------------------------------------------------------- MPASSid
