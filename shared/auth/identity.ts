@@ -131,13 +131,14 @@ export async function resolveSignIn(deps: Deps, identity: ExternalIdentity, link
       await linkLogin(deps, account.accountId, identity);
       return { outcome: 'linked', accountId: account.accountId, via: 'personal-code', codeFrom: 'eid' };
     }
-    const schoolId = index.schoolId ?? account.personalCodeVerification?.by ?? '';
-    const decision = namesMatch(identity, account) ? 'confirmed' : ledger ? await ledger({ schoolId, account, identity }) : 'requested';
+    const schoolId = index.schoolId ?? account.personalCodeVerification?.by;
+    // Without a school to ask (an index written before schools were recorded), only matching names link.
+    const decision = namesMatch(identity, account) ? 'confirmed' : schoolId && ledger ? await ledger({ schoolId, account, identity }) : 'refused';
     if (decision === 'confirmed') {
       await linkLogin(deps, account.accountId, identity);
-      return { outcome: 'linked', accountId: account.accountId, via: 'personal-code', codeFrom: 'school', schoolId };
+      return { outcome: 'linked', accountId: account.accountId, via: 'personal-code', codeFrom: 'school', ...(schoolId ? { schoolId } : {}) };
     }
-    if (decision === 'requested') throw new SchoolConfirmationNeeded(schoolId, account.accountId);
+    if (decision === 'requested') throw new SchoolConfirmationNeeded(schoolId!, account.accountId);
     // Refused by the school: this person is not its student; they get an account of their own.
   }
 
