@@ -121,6 +121,12 @@ describe('AUTH-3: a typed code becomes proof only through the person’s own eID
     expect(me).toMatchObject({ id: A.cmsEditor, personalCodeVerified: true });
     expect((await pcodeIndex('37705150332'))?.accountId).toBe(A.cmsEditor);
     expect(await mailsTo('enn.editor@naide.example', /new way to sign in|uus sisselogimisviis/i)).toHaveLength(1);
+
+    // Removing a login is told to the owner too.
+    const logins = (await call('/api/me/logins', { as: A.cmsEditor })).body.logins as { id: string; provider: string }[];
+    const harid = logins.find((l) => l.provider === 'harid')!;
+    expect((await call(`/api/me/logins/${encodeURIComponent(harid.id)}`, { method: 'DELETE', as: A.cmsEditor })).status).toBe(204);
+    expect(await mailsTo('enn.editor@naide.example', /removed|eemaldati/i)).toHaveLength(1);
   });
 });
 
