@@ -34,6 +34,8 @@ import catalogList from './catalog-list.js';
 import childrenGet from './children-get.js';
 import childrenPrivacyGet from './children-privacy-get.js';
 import childrenPrivacyUpdate from './children-privacy-update.js';
+import docsAssetGet from './docs-asset-get.js';
+import docsGet from './docs-get.js';
 import emailSend from './email-send.js';
 import healthGet from './health-get.js';
 import httpNotFound from './http-not-found.js';
@@ -114,6 +116,8 @@ export const definitions: readonly FunctionDefinition[] = [
   childrenGet,
   childrenPrivacyGet,
   childrenPrivacyUpdate,
+  docsAssetGet,
+  docsGet,
   emailSend,
   healthGet,
   httpNotFound,

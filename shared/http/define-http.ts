@@ -175,7 +175,7 @@ export function defineHttp<
         status,
         headers: { ...baseHeaders, ...result.headers },
         cookies: result.cookies,
-        ...(status === 204 || result.body === undefined ? {} : { jsonBody: result.body }),
+        ...responseBody(status, result.body),
       };
     });
 
@@ -190,6 +190,13 @@ export function defineHttp<
   }
 
   return { kind: 'http', name: options.name, route: options.route, methods: options.methods, contract, handler: handle };
+}
+
+/** JSON unless the handler hands over text or bytes (the docs page and its assets), which go out as they are. */
+function responseBody(status: number, body: unknown): Pick<HttpResponseInit, 'body' | 'jsonBody'> {
+  if (status === 204 || body === undefined) return {};
+  if (typeof body === 'string' || body instanceof Uint8Array) return { body };
+  return { jsonBody: body };
 }
 
 async function grantAccess(services: Services, principal: Principal, capability: Capability, target: Target, correlationId: string): Promise<Access> {

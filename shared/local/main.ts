@@ -18,6 +18,7 @@ try {
     `  API            ${host.url}/api`,
     `  Health         ${host.url}/api/health`,
     `  OpenAPI        ${host.url}/api/openapi.json`,
+    `  API docs       ${host.url}/api/docs`,
     `  Local routes   ${host.url}/   (outbox, dead letters, timers, TTL sweep, demo tokens)`,
     '',
     `  Sign in        ${host.url}/api/auth/harid/login   (also mpassid, google, facebook, ekool, stuudium?school=kuusiku)`,

@@ -142,6 +142,12 @@ export const settingSpecs = {
     description: 'Largest accepted request body in bytes (default 262144).',
     example: '262144',
   },
+  API_DOCS_ENABLED: {
+    schema: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+    where: 'parameter',
+    description: 'Serve the interactive API docs page at /api/docs (default true; the OpenAPI JSON stays at /api/openapi.json either way).',
+    example: 'true',
+  },
   API_PUBLIC_URL: {
     schema: url,
     where: 'parameter',
