@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readAccount } from '../accounts/store.js';
 import { queueEmail } from '../messaging/index.js';
 import type { Services } from '../platform/services.js';
@@ -16,5 +17,8 @@ export async function tellOwner(
 ): Promise<void> {
   const account = await readAccount(services, accountId);
   if (!account?.email) return;
-  await queueEmail(services, accountNotice(kind, account.language, account.email, { name: account.firstName, ...vars }), `${kind}:${accountId}:${key}`);
+  await queueEmail(services, accountNotice(kind, account.language, account.email, { name: account.firstName, ...vars }), `${kind}:${messageKey(`${accountId}:${key}`)}`);
 }
+
+/** Idempotency keys become message ids (visible in queues and dead letters): hashed, so no login subject shows. */
+export const messageKey = (key: string) => createHash('sha256').update(key).digest('base64url').slice(0, 32);

@@ -3,7 +3,7 @@ import type { AccountDoc } from '../accounts/model.js';
 import { readAccount } from '../accounts/store.js';
 import { providerName } from '../auth/emails.js';
 import { externalLoginId, linkLogin, type ConfirmationLedger, type ExternalIdentity, type ProviderId } from '../auth/identity.js';
-import { tellOwner } from '../auth/notices.js';
+import { messageKey, tellOwner } from '../auth/notices.js';
 import { HttpError } from '../http/errors.js';
 import type { Language } from '../http/i18n.js';
 import { queueEmail } from '../messaging/index.js';
@@ -74,7 +74,7 @@ export async function tellSchoolAdmins(
   if (!school) return;
   const language: Language = school.country === 'FI' ? 'fi' : 'et';
   const admins = (await activeMemberships(services, schoolId)).filter((m) => m.role === 'schoolAdmin' && m.email);
-  for (const admin of admins) await queueEmail(services, make(language, admin.email!, school.name), `${key}:${admin.accountId}`);
+  for (const admin of admins) await queueEmail(services, make(language, admin.email!, school.name), `school:${messageKey(`${key}:${admin.accountId}`)}`);
 }
 
 /** The ledger resolveSignIn consults: the stored decision, or a new request (and an e-mail to the administrators). */
