@@ -124,6 +124,7 @@ const candidates: Record<string, (p: Persona) => string[]> = {
   flagKey: () => ['payment-mismatch:none'],
   requestId: () => ['support:none'],
   caseId: () => ['case:none'],
+  provider: () => ['google'],
 };
 
 function expand(route: string, persona: Persona): Record<string, string>[] {

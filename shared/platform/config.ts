@@ -128,7 +128,7 @@ export const settingSpecs = {
     schema: url,
     where: 'parameter',
     description: 'Base URL of the web front end (links in e-mails, return paths).',
-    example: 'http://localhost:3000',
+    example: 'http://127.0.0.1:3000',
   },
   SESSION_SIGNING_KEYS: {
     schema: signingKeysSchema,
@@ -152,7 +152,7 @@ export const settingSpecs = {
     schema: url,
     where: 'parameter',
     description: "This API's public base URL (without /api): sign-in providers redirect back to <API_PUBLIC_URL>/api/auth/<provider>/callback.",
-    example: 'http://localhost:7071',
+    example: 'http://127.0.0.1:7071',
   },
   AUTH_RETURN_PATHS: {
     schema: z
