@@ -10,7 +10,7 @@ import { demo } from '../shared/local/seed.js';
  * HarID stand-in users carry `amr`: idcard / mID / smartid are eID grade, Uku Uus ('harid', a password) is not.
  */
 let host: LocalHost;
-const WEB = 'http://localhost:3000';
+const WEB = 'http://127.0.0.1:3000';
 const A = demo.accounts;
 const S = demo.schools;
 
@@ -43,7 +43,7 @@ async function signInWith(provider: string, loginHint: string, options: { school
   const callback = await browser.followUntil(start, `${host.url}/api/auth/${provider}/callback`);
   const done = await browser.navigate(callback, { stopAt: WEB });
   const landed = new URL(done.url);
-  const signedIn = browser.jar.get('opiq_at', `${host.url}/api/me`) !== undefined;
+  const signedIn = browser.jar.get('__Host-opiq_at', `${host.url}/api/me`) !== undefined;
   const me = signedIn ? ((await (await browser.request(`${host.url}/api/me`)).json()) as Record<string, any>) : undefined;
   return { landed, signedIn, me };
 }
@@ -114,8 +114,14 @@ describe('AUTH-3: a typed code becomes proof only through the person’s own eID
       body: JSON.stringify({ email: 'enn.editor@naide.example', password: demo.password }),
     });
     expect(login.status).toBe(200);
-    const start = `${host.url}/api/auth/harid/login?loginHint=enn.editor@naide.example&returnTo=/shop&link=true`;
-    const callback = await browser.followUntil(start, `${host.url}/api/auth/harid/callback`);
+    // Linking starts with a CSRF-protected POST; the browser then goes where it answers.
+    const started = await browser.request(`${host.url}/api/auth/harid/link`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-csrf-token': browser.jar.get('__Host-opiq_csrf', `${host.url}/`) ?? '' },
+      body: JSON.stringify({ loginHint: 'enn.editor@naide.example', returnTo: '/shop' }),
+    });
+    expect(started.status).toBe(200);
+    const callback = await browser.followUntil(((await started.json()) as { location: string }).location, `${host.url}/api/auth/harid/callback`);
     await browser.navigate(callback, { stopAt: WEB });
     const me = (await (await browser.request(`${host.url}/api/me`)).json()) as Record<string, any>;
     expect(me).toMatchObject({ id: A.cmsEditor, personalCodeVerified: true });
