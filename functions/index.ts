@@ -13,6 +13,9 @@ import accountsChildrenRequest from './accounts-children-request.js';
 import accountsLoginLog from './accounts-login-log.js';
 import accountsLoginsList from './accounts-logins-list.js';
 import accountsLoginsUnlink from './accounts-logins-unlink.js';
+import accountsSessionsEnd from './accounts-sessions-end.js';
+import accountsSessionsEndOthers from './accounts-sessions-end-others.js';
+import accountsSessionsList from './accounts-sessions-list.js';
 import accountsMe from './accounts-me.js';
 import accountsParentsList from './accounts-parents-list.js';
 import accountsParentsRequest from './accounts-parents-request.js';
@@ -97,6 +100,9 @@ export const definitions: readonly FunctionDefinition[] = [
   accountsLoginLog,
   accountsLoginsList,
   accountsLoginsUnlink,
+  accountsSessionsList,
+  accountsSessionsEnd,
+  accountsSessionsEndOthers,
   accountsMe,
   accountsParentsList,
   accountsParentsRequest,

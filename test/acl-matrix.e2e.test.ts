@@ -124,6 +124,7 @@ const candidates: Record<string, (p: Persona) => string[]> = {
   flagKey: () => ['payment-mismatch:none'],
   requestId: () => ['support:none'],
   caseId: () => ['case:none'],
+  sessionId: () => ['00000000-0000-4000-8000-000000000000'],
   provider: () => ['google'],
 };
 

@@ -22,14 +22,28 @@ export function callbackUrl(services: Pick<Services, 'config'>, provider: Provid
 
 /**
  * Where sign-in may send the browser afterwards: a path on our own front end under an allowed prefix. Absolute
- * URLs, protocol-relative `//host` and backslash tricks are refused (open redirects).
+ * URLs, protocol-relative `//host` and backslash tricks are refused (open redirects). The prefix is compared on the
+ * path as the browser and the front end will read it: percent-decoded, with no dot segments left. Anything whose
+ * decoded form differs in meaning (`%2e%2e`, an encoded `/` or `\`, double encoding) is refused rather than
+ * repaired, so `/shop/%2e%2e/admin` cannot pass as a path under `/shop`.
  */
 export function checkReturnPath(returnTo: string | undefined, allowedPrefixes: readonly string[]): string {
   const path = returnTo ?? '/';
-  const safe = /^\/(?![/\\])[A-Za-z0-9\-._~/?=&%]*$/.test(path) && !path.includes('..');
-  const pathname = path.split('?')[0]!;
-  const allowed = allowedPrefixes.some((prefix) => prefix === '/' || pathname === prefix || pathname.startsWith(`${prefix.replace(/\/$/, '')}/`));
-  if (!safe || !allowed) throw new HttpError(400, 'invalid_return_path');
+  const refuse = () => new HttpError(400, 'invalid_return_path');
+  if (!/^\/(?![/\\])[A-Za-z0-9\-._~/?=&%]*$/.test(path)) throw refuse();
+  const [rawPath = '/', query = ''] = path.split(/\?(.*)/s);
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(rawPath);
+  } catch {
+    throw refuse();
+  }
+  // After one decoding there must be nothing left to decode and no separator that was hidden by encoding.
+  if (/[%\\\u0000-\u001f\u007f]/.test(decoded) || /%2f|%5c/i.test(rawPath)) throw refuse();
+  if (decoded.startsWith('//') || decoded.split('/').some((segment) => segment === '.' || segment === '..')) throw refuse();
+  if (/%(?:2e|2f|5c)/i.test(query) || query.includes('..')) throw refuse();
+  const allowed = allowedPrefixes.some((prefix) => prefix === '/' || decoded === prefix || decoded.startsWith(`${prefix.replace(/\/$/, '')}/`));
+  if (!allowed) throw refuse();
   return path;
 }
 
@@ -145,7 +159,7 @@ export async function finishSignIn(services: Services, providerId: ProviderId, r
       await tellOwner(services, accountId, 'loginLinked', key, { provider: providerId });
       if (resolution.schoolId) await tellSchoolOfCodeLink(services, resolution.schoolId, account, providerId, `${accountId}:${key}`);
     }
-    const session = await createSession(services, { accountId, method: providerId, ...(client.browser ? { browser: client.browser } : {}) });
+    const session = await createSession(services, { accountId, method: providerId, account, ...(client.browser ? { browser: client.browser } : {}) });
     await recordSecurityEvent(services, { name: 'sign-in', accountId, method: providerId, client });
     cookies.push(...sessionCookies(session));
     return { status: 303, headers: { location: `${web}${flow.returnTo}` }, cookies };
