@@ -86,7 +86,7 @@ describe('OPS-2: withdrawing a work is for the publisher’s editors, with a rea
 });
 
 describe('AUTH-5, OPS-1: who may suspend whom', () => {
-  it('AUTH-5: support staff cannot suspend security staff or themselves; nobody reinstates themselves', async () => {
+  it('AUTH-5: support staff cannot suspend security staff or themselves, nor security staff themselves; security staff may act on support staff', async () => {
     const onSecurity = await call(`/api/ops/accounts/${A.staff}/suspend`, { method: 'POST', as: A.supportStaff, json: { reason: 'unusual-usage' } });
     expect(onSecurity.status).toBe(403);
     expect(onSecurity.body.error.code).toBe('cannot_act_on_security_staff');
