@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { recordStaffAccess } from '../shared/acl/audit.js';
 import { defineHttp, ok } from '../shared/http/define-http.js';
 import { pagingQuery } from '../shared/http/paging.js';
 import { listFlaggedOrders } from '../shared/store/orders.js';
@@ -13,8 +14,11 @@ export default defineHttp({
   auth: 'session',
   capability: 'ops.store.manage',
   query: z.object(pagingQuery(500)),
-  handler: async ({ query, services }) => {
+  handler: async ({ query, services, principal, correlationId }) => {
     const page = await listFlaggedOrders(services, query);
+    // ACL-7: a look at buyers' orders is a look at their data: each buyer listed sees it in their audit log.
+    for (const subjectId of new Set(page.items.map((o) => o.accountId)))
+      await recordStaffAccess(services, { subjectId, staffAccountId: principal.accountId, capability: 'ops.store.manage', correlationId });
     return ok({ orders: page.items, ...(page.continuation ? { continuation: page.continuation } : {}) });
   },
 });
