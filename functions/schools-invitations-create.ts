@@ -1,9 +1,13 @@
 import { z } from 'zod';
+import { assertUnderLimit } from '../shared/auth/throttle.js';
 import { defineHttp } from '../shared/http/define-http.js';
 import { idempotencyKey } from '../shared/http/idempotency.js';
 import { createInvitation } from '../shared/schools/invitations.js';
 import { invitableRoles, invitationViewSchema } from '../shared/schools/model.js';
 import { canonicalEmailSchema } from '../shared/auth/identity.js';
+
+/** Invitations one person may send within the throttle window (15 minutes). */
+const INVITATIONS_PER_WINDOW = 200;
 
 /** ACC-2: a school administrator invites into any role, a teacher invites students; the link goes by e-mail. */
 export default defineHttp({
@@ -30,6 +34,8 @@ export default defineHttp({
   output: invitationViewSchema,
   successStatus: 201,
   handler: async ({ params, body, access, services, request }) => {
+    // Per-person limit on what one account can make the store hold and e-mail out (issue 9): a class at a time fits.
+    await assertUnderLimit(services, 'invitations', access.account.accountId, INVITATIONS_PER_WINDOW);
     const invitation = await createInvitation(services, { schoolId: params.schoolId, ...body }, access.account, access.grants, idempotencyKey(request));
     return { status: 201, body: invitation };
   },
