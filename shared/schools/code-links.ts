@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { AccountDoc } from '../accounts/model.js';
 import { readAccount } from '../accounts/store.js';
 import { providerName } from '../auth/emails.js';
-import { externalLoginId, linkLogin, type ConfirmationLedger, type ExternalIdentity, type ProviderId } from '../auth/identity.js';
+import { externalLoginId, linkLogin, type ConfirmationLedger, type ProviderId } from '../auth/identity.js';
 import { messageKey, tellOwner } from '../auth/notices.js';
 import { HttpError } from '../http/errors.js';
 import { pageOf, type PageRequest } from '../http/paging.js';

@@ -97,7 +97,7 @@ export async function startFacebookStandIn(app: FacebookApp): Promise<FacebookSt
   const dialogPath = `/${VERSION}/dialog/oauth`;
   const graphPrefix = `/graph/${VERSION}`;
 
-  async function dialog(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  async function dialog(_req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const q = url.searchParams;
     const clientId = q.get('client_id');
     const redirectUri = q.get('redirect_uri');

@@ -409,7 +409,7 @@ export async function startMaksekeskusStandIn(options: { shopId: string; secretK
 </form></body></html>`;
   }
 
-  async function payPage(req: IncomingMessage, res: ServerResponse, url: URL, id: string): Promise<void> {
+  async function payPage(_req: IncomingMessage, res: ServerResponse, url: URL, id: string): Promise<void> {
     const trx = transactions.get(id);
     if (!trx) return html(res, 404, '<!doctype html><p>Unknown transaction</p>');
     const outcome = url.searchParams.get('outcome');
