@@ -5,7 +5,7 @@
  */
 import { startLocalHost } from '../shared/local/host.js';
 import { demo } from '../shared/local/seed.js';
-import { round, type Bench, type Json } from './lib.js';
+import { type Bench, type Json,round } from './lib.js';
 
 const REQUESTS = 1500;
 const CONCURRENCY = 16;

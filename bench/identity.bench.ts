@@ -2,8 +2,8 @@
  * How long the six sign-in providers' local stand-ins take to start (RSA keys, oidc-provider): a figure, not a test
  * (a timed unit test failed on a busy machine, issue 9). In this process, median of `runs` starts.
  */
-import { startIdentityStandIns, type IdentityProviderName } from '../shared/local/identity/index.js';
-import { median, round, type Bench } from './lib.js';
+import { type IdentityProviderName,startIdentityStandIns } from '../shared/local/identity/index.js';
+import { type Bench,median, round } from './lib.js';
 
 const providers: IdentityProviderName[] = ['harid', 'mpassid', 'google', 'facebook', 'ekool', 'stuudium'];
 

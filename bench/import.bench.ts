@@ -9,6 +9,7 @@
  */
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+
 import {
   buildBundle,
   buildTsc,
@@ -19,7 +20,7 @@ import {
   repoRoot,
   stageDeployment,
 } from '../scripts/bundle.js';
-import { median, round, runNodeScript, type Bench, type BenchContext, type BenchOutput } from './lib.js';
+import { type Bench, type BenchContext, type BenchOutput,median, round, runNodeScript } from './lib.js';
 
 /** argv: mode ('import' | 'ready'), entry URL, services module URL (the entry itself when it exports getServices). */
 const childScript = `

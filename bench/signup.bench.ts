@@ -5,8 +5,9 @@
  * slower median to the faster one. It must stay under 2: past that the bench fails (exit code 1).
  */
 import { randomUUID } from 'node:crypto';
+
 import { startLocalHost } from '../shared/local/host.js';
-import { median, round, type Bench } from './lib.js';
+import { type Bench,median, round } from './lib.js';
 
 const SAMPLES = 20;
 export const MAX_RATIO = 2;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import type { StaffAccessDoc } from '../shared/acl/audit.js';
 import { defineHttp, ok } from '../shared/http/define-http.js';
 import { pageOf, pagingQuery } from '../shared/http/paging.js';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { defineHttp, ok } from '../shared/http/define-http.js';
 import { familyMemberSchema } from '../shared/schools/model.js';
 import { familyOf } from '../shared/schools/parent-links.js';

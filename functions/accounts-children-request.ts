@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { defineHttp } from '../shared/http/define-http.js';
+
 import { assertUnderLimit } from '../shared/auth/throttle.js';
+import { defineHttp } from '../shared/http/define-http.js';
 import { LINK_REQUESTS_PER_WINDOW, requestByParent } from '../shared/schools/parent-links.js';
 
 export default defineHttp({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import type { LoginLogDoc } from '../shared/auth/security-log.js';
 import { defineHttp, ok } from '../shared/http/define-http.js';
 import { pageOf, pagingQuery } from '../shared/http/paging.js';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import type { AccountDoc } from '../shared/accounts/model.js';
 import { defineHttp, ok } from '../shared/http/define-http.js';
 import { HttpError } from '../shared/http/errors.js';

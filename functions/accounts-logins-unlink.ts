@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { requestClient } from '../shared/auth/client-info.js';
 import { unlinkLogin } from '../shared/auth/identity.js';
 import { tellOwner } from '../shared/auth/notices.js';

@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { defineHttp } from '../shared/http/define-http.js';
-import { assertUnderLimit } from '../shared/auth/throttle.js';
-import { LINK_REQUESTS_PER_WINDOW, requestByChild } from '../shared/schools/parent-links.js';
+
 import { canonicalEmailSchema } from '../shared/auth/identity.js';
+import { assertUnderLimit } from '../shared/auth/throttle.js';
+import { defineHttp } from '../shared/http/define-http.js';
+import { LINK_REQUESTS_PER_WINDOW, requestByChild } from '../shared/schools/parent-links.js';
 
 export default defineHttp({
   name: 'accounts-parents-request',

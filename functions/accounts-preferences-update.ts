@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { accountView, accountViewSchema, type AccountDoc } from '../shared/accounts/model.js';
+
+import { type AccountDoc,accountView, accountViewSchema } from '../shared/accounts/model.js';
 import { defineHttp, ok } from '../shared/http/define-http.js';
 import { HttpError } from '../shared/http/errors.js';
 

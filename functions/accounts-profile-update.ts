@@ -1,7 +1,9 @@
-import { z } from 'zod';
 import '../shared/accounts/messages.js';
-import { personNameSchema } from '../shared/accounts/names.js';
+
+import { z } from 'zod';
+
 import { accountView, accountViewSchema } from '../shared/accounts/model.js';
+import { personNameSchema } from '../shared/accounts/names.js';
 import { personalCodeSchema } from '../shared/auth/personal-code.js';
 import { assertUnderLimit } from '../shared/auth/throttle.js';
 import { defineHttp, ok } from '../shared/http/define-http.js';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { listActiveSessions } from '../shared/auth/sessions.js';
 import { defineHttp, ok } from '../shared/http/define-http.js';
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { beginSignIn, knownProvider, loopbackCanonicalRedirect, providerOrThrow, providerParam } from '../shared/auth/sign-in.js';
 import { defineHttp } from '../shared/http/define-http.js';
 import { HttpError } from '../shared/http/errors.js';

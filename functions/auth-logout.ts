@@ -1,4 +1,5 @@
 import { parse as parseCookies } from 'cookie';
+
 import { requestClient } from '../shared/auth/client-info.js';
 import { recordSecurityEvent } from '../shared/auth/security-log.js';
 import { clearedSessionCookies, REFRESH_TOKEN_COOKIE, revokeSession, revokeSessionByRefreshToken } from '../shared/auth/sessions.js';

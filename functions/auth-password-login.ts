@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { requestClient } from '../shared/auth/client-info.js';
 import { passwordSignIn } from '../shared/auth/password-flows.js';
 import { deliverSession } from '../shared/auth/sessions.js';

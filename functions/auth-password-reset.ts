@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { requestClient } from '../shared/auth/client-info.js';
 import { resetPassword } from '../shared/auth/password-flows.js';
 import { defineHttp, ok } from '../shared/http/define-http.js';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { personNameSchema } from '../shared/accounts/names.js';
 import { requestClient } from '../shared/auth/client-info.js';
 import { signUp } from '../shared/auth/password-flows.js';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { verifyEmail } from '../shared/auth/password-flows.js';
 import { defineHttp, ok } from '../shared/http/define-http.js';
 

@@ -1,8 +1,9 @@
 import { parse as parseCookies } from 'cookie';
 import { z } from 'zod';
+
 import { requestClient } from '../shared/auth/client-info.js';
 import { recordSecurityEvent } from '../shared/auth/security-log.js';
-import { deliverSession, refreshSession, REFRESH_TOKEN_COOKIE } from '../shared/auth/sessions.js';
+import { deliverSession, REFRESH_TOKEN_COOKIE,refreshSession } from '../shared/auth/sessions.js';
 import { defineHttp, ok } from '../shared/http/define-http.js';
 import { HttpError } from '../shared/http/errors.js';
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { csrfTokenFor } from '../shared/auth/csrf.js';
 import { activeSession } from '../shared/auth/sessions.js';
 import { defineHttp, ok } from '../shared/http/define-http.js';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { defineHttp, ok } from '../shared/http/define-http.js';
 import { privacyViewSchema } from '../shared/schools/model.js';
 import { privacyView, setPrivacy } from '../shared/schools/privacy.js';

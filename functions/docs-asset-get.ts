@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { apiDocsAssets, apiDocsInitScript, apiDocsSecurityHeaders, readApiDocsAsset } from '../shared/http/api-docs.js';
 import { defineHttp, ok } from '../shared/http/define-http.js';
 import { HttpError } from '../shared/http/errors.js';

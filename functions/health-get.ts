@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { defineHttp } from '../shared/http/define-http.js';
 import { checkHealth } from '../shared/ops/health.js';
 

@@ -1,7 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+
 import { describe, expect, it } from 'vitest';
+
 import { routeShape } from '../shared/http/routes.js';
 import type { FunctionDefinition } from '../shared/platform/definitions.js';
 import { definitions } from './index.js';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { defineHttp, ok } from '../shared/http/define-http.js';
 import { acceptInvitation } from '../shared/schools/invitations.js';
 import { invitableRoles } from '../shared/schools/model.js';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { defineHttp } from '../shared/http/define-http.js';
 import { HttpError } from '../shared/http/errors.js';
 import { idSchema } from '../shared/store/model.js';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { defineHttp, ok } from '../shared/http/define-http.js';
 import { idempotencyKey } from '../shared/http/idempotency.js';
 import { addMessage, notifyAnswered } from '../shared/support/requests.js';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { defineHttp, ok } from '../shared/http/define-http.js';
 import { paymentMethods } from '../shared/payments/methods.js';
 

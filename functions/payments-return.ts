@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { defineHttp, redirect } from '../shared/http/define-http.js';
 import { paymentMessageQuery, receiveFromRequest } from '../shared/payments/inbound.js';
 import { orderIdSchema } from '../shared/store/model.js';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { defineHttp, ok } from '../shared/http/define-http.js';
 import { commentCase, opsCaseViewSchema } from '../shared/schools/cases.js';
 

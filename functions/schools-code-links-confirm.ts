@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { requestClient } from '../shared/auth/client-info.js';
 import { recordSecurityEvent } from '../shared/auth/security-log.js';
 import { defineHttp, ok } from '../shared/http/define-http.js';

@@ -1,5 +1,7 @@
-import { z } from 'zod';
 import '../shared/accounts/messages.js';
+
+import { z } from 'zod';
+
 import { defineHttp, ok } from '../shared/http/define-http.js';
 import { HttpError } from '../shared/http/errors.js';
 import type { Doc } from '../shared/platform/cosmos.js';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { defineHttp, noContent } from '../shared/http/define-http.js';
 import { revokeInvitation } from '../shared/schools/invitations.js';
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { defineHttp, ok } from '../shared/http/define-http.js';
 import { memberOrThrow } from '../shared/schools/members.js';
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { defineHttp, ok } from '../shared/http/define-http.js';
 import { parentLinkViewSchema } from '../shared/schools/model.js';
 import { confirmLink } from '../shared/schools/parent-links.js';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { personNameSchema } from '../shared/accounts/names.js';
+
 import { accountView, accountViewSchema } from '../shared/accounts/model.js';
+import { personNameSchema } from '../shared/accounts/names.js';
 import { personalCodeSchema } from '../shared/auth/personal-code.js';
 import { assertUnderLimit } from '../shared/auth/throttle.js';
 import { defineHttp, ok } from '../shared/http/define-http.js';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { defineHttp, ok } from '../shared/http/define-http.js';
 import { MAX_MONTHS, quote } from '../shared/store/checkout.js';
 

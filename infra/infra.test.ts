@@ -2,10 +2,11 @@
 // are the guard: they read infra/*.bicep, infra/modules/*.bicep and main.bicepparam as text and check the
 // requirements, the wiring between files (module paths, params, outputs) and cheap syntax (balanced
 // brackets and strings, unique symbols, references to declared symbols).
-import { describe, it, expect } from 'vitest';
-import { readFileSync, readdirSync, existsSync } from 'node:fs';
-import { dirname, join, resolve, basename } from 'node:path';
+import { existsSync,readdirSync, readFileSync } from 'node:fs';
+import { basename,dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+import { describe, expect,it } from 'vitest';
 
 const infraDir = dirname(fileURLToPath(import.meta.url));
 const modulesDir = join(infraDir, 'modules');

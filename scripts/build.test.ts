@@ -5,22 +5,24 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+
 import type { Metafile } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { definitions } from '../functions/index.js';
 import { API_DOCS_ASSET_DIR, apiDocsAssetNames, apiDocsSourceDir } from '../shared/http/api-docs.js';
 import {
   buildBundle,
+  type BundleResult,
   esmBanner,
-  forbiddenInputs,
   ForbiddenInputError,
+  forbiddenInputs,
   formatBytes,
+  lazyVendors,
   readableStderr,
   repoRoot,
   smokeTestBundle,
   stageDeployment,
-  lazyVendors,
-  type BundleResult,
 } from './bundle.js';
 
 /**

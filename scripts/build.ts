@@ -8,10 +8,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+
 import { buildBundle, buildTsc, formatBytes, inputBytesByPackage, readableStderr, repoRoot, smokeTestBundle, stageDeployment } from './bundle.js';
 
-export { buildBundle, buildTsc } from './bundle.js';
 export type { BundleOptions, BundleResult } from './bundle.js';
+export { buildBundle, buildTsc } from './bundle.js';
 
 async function main(): Promise<void> {
   let started = performance.now();

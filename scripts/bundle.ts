@@ -13,9 +13,11 @@ import { copyFile, cp, mkdir, readdir, rm, stat, writeFile } from 'node:fs/promi
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+
 import * as esbuild from 'esbuild';
+
 import { API_DOCS_ASSET_DIR, apiDocsAssetNames, apiDocsSourceDir } from '../shared/http/api-docs.js';
-import { loadConfig, settingSpecs, type SettingSpec } from '../shared/platform/config.js';
+import { loadConfig, type SettingSpec,settingSpecs } from '../shared/platform/config.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 

@@ -1,4 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+
 import { generatedFiles, replaceReadmeSection } from './generated.js';
 
 for (const [path, render] of Object.entries(generatedFiles)) {

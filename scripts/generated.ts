@@ -2,8 +2,8 @@
  * Files generated from the code's declarations (data registry, queues, settings). `npm run gen` writes them; a test
  * fails when a committed copy differs, so Bicep, the sample settings and the README never drift from the code.
  */
+import { type SettingSpec,settingSpecs } from '../shared/platform/config.js';
 import { infraQueues } from '../shared/platform/queues.js';
-import { settingSpecs, type SettingSpec } from '../shared/platform/config.js';
 import { infraContainers } from '../shared/privacy/registry.js';
 
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalHost, type LocalHost } from '../shared/local/host.js';
+
+import { type LocalHost,startLocalHost } from '../shared/local/host.js';
 import { demo } from '../shared/local/seed.js';
 import type { AccountChangeDoc } from '../shared/schools/members.js';
 
@@ -29,7 +30,7 @@ async function call(path: string, options: { method?: string; as: string; json?:
     ...(options.json === undefined ? {} : { body: JSON.stringify(options.json) }),
   });
   const text = await response.text();
-  return { status: response.status, body: text ? (JSON.parse(text) as any) : undefined };
+  return { status: response.status, body: text ? JSON.parse(text) : undefined };
 }
 
 describe('ACC-4: a school role ends, and with it the school’s access', () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+
 import { definitions } from '../functions/index.js';
-import { capabilityTable, type Capability, type Role, type Scope } from '../shared/acl/capabilities.js';
 import type { Target } from '../shared/acl/authorize.js';
+import { type Capability, capabilityTable, type Role, type Scope } from '../shared/acl/capabilities.js';
 import { compileRoute } from '../shared/http/routes.js';
 import { demo } from '../shared/local/seed.js';
 import type { HttpDefinition } from '../shared/platform/definitions.js';

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import type { FetchLike } from '../shared/auth/providers/types.js';
-import { startLocalHost, type LocalHost } from '../shared/local/host.js';
+import { type LocalHost,startLocalHost } from '../shared/local/host.js';
 import { Browser } from '../shared/local/identity/browser.js';
 import { demo } from '../shared/local/seed.js';
 

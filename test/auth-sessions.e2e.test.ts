@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
+
 import { describe, expect, it } from 'vitest';
+
 import { signAccessToken } from '../shared/auth/session-token.js';
-import { signingKeysSchema } from '../shared/platform/config.js';
 import { Browser } from '../shared/local/identity/browser.js';
 import { demo } from '../shared/local/seed.js';
+import { signingKeysSchema } from '../shared/platform/config.js';
 import { api, baseUrl } from './helpers.js';
 
 /**

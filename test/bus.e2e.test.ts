@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+
 import { describe, expect, it } from 'vitest';
+
 import { api } from './helpers.js';
 
 const outbox = async () => (await api<{ subject: string; to: string; category: string }[]>('/_local/outbox')).body;

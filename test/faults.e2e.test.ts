@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import type { CosmosFault } from '../shared/local/cosmos-server.js';
+import { type LocalHost,startLocalHost } from '../shared/local/host.js';
 import type { MaksekeskusStandIn } from '../shared/local/maksekeskus/index.js';
-import { startLocalHost, type LocalHost } from '../shared/local/host.js';
 import { demo } from '../shared/local/seed.js';
 import type { Stored } from '../shared/platform/cosmos.js';
-import { registerPartition, type InvoiceRegisterEntry } from '../shared/store/invoices.js';
 import { localDate } from '../shared/store/dates.js';
-import { entitlementId, type EntitlementDoc, type OrderDoc } from '../shared/store/model.js';
+import { type InvoiceRegisterEntry,registerPartition } from '../shared/store/invoices.js';
+import { type EntitlementDoc, entitlementId, type OrderDoc } from '../shared/store/model.js';
 import type { SupportRequestDoc } from '../shared/support/requests.js';
 
 /**

@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+
 import { definitions } from '../functions/index.js';
 import { compileRoute } from '../shared/http/routes.js';
-import { startLocalHost, type LocalHost } from '../shared/local/host.js';
+import { type LocalHost,startLocalHost } from '../shared/local/host.js';
 import { demo } from '../shared/local/seed.js';
 import type { HttpDefinition } from '../shared/platform/definitions.js';
 
@@ -59,7 +60,7 @@ const edgeValue = fc.oneof(
 /** The route's own query parameter names (from its zod schema), so fuzzing reaches past "unknown parameter". */
 function queryKeys(route: HttpDefinition): string[] {
   const schema = route.contract.query;
-  return schema instanceof z.ZodObject ? Object.keys(schema.shape as Record<string, unknown>) : [];
+  return schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
 }
 
 const queryFor = (route: HttpDefinition) =>

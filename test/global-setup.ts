@@ -1,4 +1,5 @@
 import type { TestProject } from 'vitest/node';
+
 import { startLocalHost } from '../shared/local/host.js';
 
 /** A fixed key for the test run so tests can mint session tokens the app accepts. */

@@ -1,4 +1,5 @@
 import { inject } from 'vitest';
+
 import { signAccessToken } from '../shared/auth/session-token.js';
 import { signingKeysSchema } from '../shared/platform/config.js';
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import type { LoginIndexDoc } from '../shared/auth/identity.js';
-import { startLocalHost, type LocalHost } from '../shared/local/host.js';
+import { type LocalHost,startLocalHost } from '../shared/local/host.js';
 import { Browser } from '../shared/local/identity/browser.js';
 import { demo } from '../shared/local/seed.js';
 
@@ -31,7 +32,7 @@ async function call(path: string, options: { method?: string; as: string; json?:
     ...(options.json === undefined ? {} : { body: JSON.stringify(options.json) }),
   });
   const text = await r.text();
-  return { status: r.status, headers: r.headers, body: text ? (JSON.parse(text) as any) : undefined };
+  return { status: r.status, headers: r.headers, body: text ? JSON.parse(text) : undefined };
 }
 
 async function signInWith(provider: string, loginHint: string, options: { school?: string } = {}) {

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalHost, type LocalHost } from '../shared/local/host.js';
+
+import { type LocalHost,startLocalHost } from '../shared/local/host.js';
 import { demo } from '../shared/local/seed.js';
 import { api, tokenFor } from './helpers.js';
 import { adminToken, mailedToken, newPerson, outboxFor } from './people.js';
@@ -191,7 +193,7 @@ describe('ACC-2: invitation expiry (own host: the clock moves)', () => {
       ...(init.json !== undefined ? { body: JSON.stringify(init.json) } : {}),
     });
     const text = await response.text();
-    return { status: response.status, body: text ? (JSON.parse(text) as any) : undefined };
+    return { status: response.status, body: text ? JSON.parse(text) : undefined };
   };
   const tokenOn = async (accountId: string) => (await call('/_local/tokens', { method: 'POST', json: { accountId } })).body.accessToken as string;
 

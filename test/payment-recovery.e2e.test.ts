@@ -1,10 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+
 import type { CosmosFault } from '../shared/local/cosmos-server.js';
-import { registerPartition, type InvoiceRegisterEntry } from '../shared/store/invoices.js';
+import { type LocalHost,startLocalHost } from '../shared/local/host.js';
 import type { MaksekeskusStandIn, SignedMessage } from '../shared/local/maksekeskus/index.js';
-import { startLocalHost, type LocalHost } from '../shared/local/host.js';
 import { demo } from '../shared/local/seed.js';
 import { localDate } from '../shared/store/dates.js';
+import { type InvoiceRegisterEntry,registerPartition } from '../shared/store/invoices.js';
 import type { OrderDoc } from '../shared/store/model.js';
 
 /**

@@ -1,14 +1,16 @@
 import { randomUUID } from 'node:crypto';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { type LocalHost,startLocalHost } from '../shared/local/host.js';
 import type { MaksekeskusStandIn, SignedMessage } from '../shared/local/maksekeskus/index.js';
-import { startLocalHost, type LocalHost } from '../shared/local/host.js';
 import { demo } from '../shared/local/seed.js';
 import { computeMac } from '../shared/payments/mac.js';
 import type { Doc, Stored } from '../shared/platform/cosmos.js';
 import { emptyCounts, withOperationCounter } from '../shared/platform/operations.js';
 import { localDate } from '../shared/store/dates.js';
 import { mayOpenWork } from '../shared/store/licences.js';
-import { entitlementId, type EntitlementDoc, type OrderDoc } from '../shared/store/model.js';
+import { type EntitlementDoc, entitlementId, type OrderDoc } from '../shared/store/model.js';
 
 /**
  * PAY-2 abuse suite and the clock-dependent shop cases, on a host of their own (in-process access to the Maksekeskus
@@ -65,7 +67,7 @@ async function send(message: { json?: string; mac?: string }, options: { to?: 'n
     messageId: response.headers.get('x-payment-message-id'),
     location: response.headers.get('location'),
     ops: response.headers.get('x-cosmos-ops'),
-    body: text ? (JSON.parse(text) as any) : undefined,
+    body: text ? JSON.parse(text) : undefined,
   };
 }
 
@@ -212,7 +214,7 @@ describe('PAY-2 abuse suite: Maksekeskus messages', () => {
       send(real, { to: 'notification', as: 'json' }),
     ]);
     expect(answers.map((a) => a.status)).toEqual([200, 303, 303, 200]);
-    expect(answers[1]!.location).toBe(`http://127.0.0.1:3000/shop/orders/${placed.orderId}?payment=completed`);
+    expect(answers[1].location).toBe(`http://127.0.0.1:3000/shop/orders/${placed.orderId}?payment=completed`);
     await settle();
     const order = await orderDoc(placed.accountId, placed.orderId);
     expect(order.status).toBe('licence-active');

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+
 import { expect } from 'vitest';
+
 import { demo } from '../shared/local/seed.js';
 import { api, tokenFor } from './helpers.js';
 

@@ -1,8 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalHost, type LocalHost } from '../shared/local/host.js';
+
+import { type LocalHost,startLocalHost } from '../shared/local/host.js';
 import { ARTIFACTS, browserRequired, CHROMIUM, chromiumPresent, launchChromium, withPage } from './browser/harness.js';
 
 /** Issue 16: a front-end developer opening /api/docs in a browser finds every operation, with nothing loaded from elsewhere. */

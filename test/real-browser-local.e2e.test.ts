@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
+
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { signAccessToken } from '../shared/auth/session-token.js';
-import { startLocalHost, type LocalHost } from '../shared/local/host.js';
+import { type LocalHost,startLocalHost } from '../shared/local/host.js';
 import { demo } from '../shared/local/seed.js';
 import { signingKeysSchema } from '../shared/platform/config.js';
 import { localDate } from '../shared/store/dates.js';

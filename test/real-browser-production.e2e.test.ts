@@ -1,6 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalHost, type LocalHost } from '../shared/local/host.js';
+
+import { type LocalHost,startLocalHost } from '../shared/local/host.js';
 import { demo } from '../shared/local/seed.js';
 import { localDate } from '../shared/store/dates.js';
 import { browserRequired, callFromPage, CHROMIUM, chromiumPresent, landing, launchChromium, startTwoHostFrontDoor, withPage } from './browser/harness.js';

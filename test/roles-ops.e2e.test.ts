@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalHost, type LocalHost } from '../shared/local/host.js';
+
+import { type LocalHost,startLocalHost } from '../shared/local/host.js';
 import { demo } from '../shared/local/seed.js';
 import type { WorkDoc } from '../shared/store/model.js';
 
@@ -26,7 +27,7 @@ async function call(path: string, options: { method?: string; as?: string; json?
   if (options.json !== undefined) headers['content-type'] = 'application/json';
   const r = await fetch(`${host.url}${path}`, { method: options.method ?? 'GET', headers, ...(options.json !== undefined ? { body: JSON.stringify(options.json) } : {}) });
   const text = await r.text();
-  return { status: r.status, body: text ? (JSON.parse(text) as any) : undefined };
+  return { status: r.status, body: text ? JSON.parse(text) : undefined };
 }
 
 const withdraw = (workId: string, as: string, json: unknown = { reason: 'distribution contract ended' }) =>

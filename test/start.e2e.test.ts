@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+
 import { describe, expect, it } from 'vitest';
 
 function freePort(): Promise<number> {

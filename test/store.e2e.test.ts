@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { demo } from '../shared/local/seed.js';
 import { localDate } from '../shared/store/dates.js';
 import { api, baseUrl, tokenFor } from './helpers.js';

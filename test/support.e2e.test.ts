@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { demo } from '../shared/local/seed.js';
 import { api, tokenFor } from './helpers.js';
 import { newPerson } from './people.js';

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { definitions } from '../functions/index.js';
-import { startLocalHost, type LocalHost } from '../shared/local/host.js';
+import { type LocalHost,startLocalHost } from '../shared/local/host.js';
 import { defineTimer } from '../shared/platform/definitions.js';
 
 let runs = 0;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import type { Doc } from '../platform/cosmos.js';
 
 export const countrySchema = z.enum(['EE', 'FI']);

@@ -1,7 +1,7 @@
 import { isMinorAccount } from '../accounts/age.js';
 import type { AccountDoc } from '../accounts/model.js';
 import { defaultPrivacy } from '../accounts/model.js';
-import { rowOf, WITHDRAWING_PUBLISHER_ROLES, type Capability, type Role, type Scope } from './capabilities.js';
+import { type Capability, type Role, rowOf, type Scope,WITHDRAWING_PUBLISHER_ROLES } from './capabilities.js';
 
 /** What a request is about: the wrapper derives it from the route's parameters. */
 export interface Target {

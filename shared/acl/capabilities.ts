@@ -103,7 +103,7 @@ export const capabilityTable = {
 export type Capability = keyof typeof capabilityTable;
 
 export function rowOf(capability: Capability): Row {
-  return capabilityTable[capability] as Row;
+  return capabilityTable[capability];
 }
 
 /** Capabilities whose grants to staff are written to the data subject's audit log (ACL-7). */

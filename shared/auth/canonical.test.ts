@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { nameProblem } from '../accounts/names.js';
 import { canonicalEmail } from './identity.js';
 import { isCommonPassword, passwordProblem } from './passwords.js';

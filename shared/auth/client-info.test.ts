@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { summariseUserAgent, USER_AGENT_MAX_LENGTH } from './client-info.js';
 import { countryOfIp } from './geoip.js';
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { signingKeysSchema } from '../platform/config.js';
 import { csrfTokenFor, csrfTokenValid } from './csrf.js';
 

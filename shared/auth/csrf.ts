@@ -1,4 +1,5 @@
 import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+
 import type { SigningKey } from './session-token.js';
 
 /**

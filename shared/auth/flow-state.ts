@@ -1,9 +1,11 @@
 import { hkdfSync } from 'node:crypto';
+
 import type { Cookie } from '@azure/functions';
 import { EncryptJWT, jwtDecrypt } from 'jose';
-import type { SigningKey } from './session-token.js';
+
 import type { ProviderId } from './identity.js';
 import type { FlowSecrets } from './providers/types.js';
+import type { SigningKey } from './session-token.js';
 
 /** A sign-in attempt must come back within 10 minutes. */
 export const FLOW_TTL_SECONDS = 600;

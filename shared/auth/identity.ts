@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { domainToASCII } from 'node:url';
+
 import { z } from 'zod';
+
 import type { AccountDoc, LinkedLogin } from '../accounts/model.js';
 import { updateAccount } from '../accounts/store.js';
 import { HttpError } from '../http/errors.js';
-import { ConcurrentUpdateError, DocumentExistsError, type Doc } from '../platform/cosmos.js';
+import { ConcurrentUpdateError, type Doc,DocumentExistsError } from '../platform/cosmos.js';
 import type { Services } from '../platform/services.js';
 import type { ParsedPersonalCode } from './personal-code.js';
 

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+
 import { readAccount } from '../accounts/store.js';
 import { queueEmail } from '../messaging/index.js';
 import type { Services } from '../platform/services.js';

@@ -1,16 +1,17 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+
 import type { AccountDoc } from '../accounts/model.js';
 import { HttpError } from '../http/errors.js';
 import type { Language } from '../http/i18n.js';
 import { queueEmail } from '../messaging/index.js';
-import { ConcurrentUpdateError, DocumentExistsError, type Doc } from '../platform/cosmos.js';
+import { ConcurrentUpdateError, type Doc,DocumentExistsError } from '../platform/cosmos.js';
 import type { Services } from '../platform/services.js';
 import type { ClientInfo } from './client-info.js';
 import { securityEmail } from './emails.js';
-import { canonicalEmail, emailLoginId, normaliseEmail, type LoginIndexDoc } from './identity.js';
+import { canonicalEmail, emailLoginId, type LoginIndexDoc,normaliseEmail } from './identity.js';
 import { hashPassword, isCommonPassword, needsRehash, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, passwordProblem, verifyAgainstDummy, verifyPassword } from './passwords.js';
 import { recordSecurityEvent } from './security-log.js';
-import { createSession, revokeAllSessions, type IssuedSession } from './sessions.js';
+import { createSession, type IssuedSession,revokeAllSessions } from './sessions.js';
 import { assertUnderLimit, firstInPeriod, overLimit, reserveSignInAttempt } from './throttle.js';
 
 export const VERIFY_TOKEN_SECONDS = 24 * 3600;

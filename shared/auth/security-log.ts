@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+
 import type { Doc } from '../platform/cosmos.js';
 import type { Services } from '../platform/services.js';
 import type { ClientInfo } from './client-info.js';

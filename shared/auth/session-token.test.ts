@@ -1,13 +1,14 @@
-import { SignJWT, UnsecuredJWT, base64url } from 'jose';
+import { base64url,SignJWT, UnsecuredJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
+
 import {
   ACCESS_TOKEN_AUDIENCE,
   ACCESS_TOKEN_ISSUER,
   ACCESS_TOKEN_TTL_SECONDS,
   AccessTokenError,
   signAccessToken,
-  verifyAccessToken,
   type SigningKey,
+  verifyAccessToken,
 } from './session-token.js';
 
 const keyA: SigningKey = { kid: 'a', secret: new Uint8Array(32).fill(1) };

@@ -1,4 +1,4 @@
-import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
+import { errors as joseErrors,jwtVerify, SignJWT } from 'jose';
 
 /** Our own access token: short-lived, HS256 only (pinned), key chosen by `kid` so keys can rotate. */
 export const ACCESS_TOKEN_ALGORITHM = 'HS256';

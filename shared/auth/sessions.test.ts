@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmbeddedCosmos, type EmbeddedCosmos } from '../local/cosmos-server.js';
+
+import { type EmbeddedCosmos,startEmbeddedCosmos } from '../local/cosmos-server.js';
 import { AdjustableClock } from '../platform/clock.js';
 import { loadConfig } from '../platform/config.js';
-import { Collection, createDatabase, type Database, type Doc } from '../platform/cosmos.js';
+import { createDatabase, type Database, type Doc } from '../platform/cosmos.js';
 import { dataRegistry } from '../privacy/registry.js';
 import { createSession, revokeSession, type SessionDoc } from './sessions.js';
 
@@ -51,7 +52,7 @@ describe('revokeSession under concurrent writes', () => {
               return target.replace<T>(doc);
             };
           },
-        }) as Collection;
+        });
       },
     };
   }

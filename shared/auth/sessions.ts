@@ -1,13 +1,16 @@
 import './messages.js';
+
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+
 import type { Cookie } from '@azure/functions';
+
+import type { AccountDoc } from '../accounts/model.js';
 import { HttpError } from '../http/errors.js';
 import { ConcurrentUpdateError, type Database, type Doc, type Stored } from '../platform/cosmos.js';
 import type { Services } from '../platform/services.js';
-import type { AccountDoc } from '../accounts/model.js';
 import { csrfTokenFor } from './csrf.js';
 import { sessionLifetimeFor } from './session-policy.js';
-import { ACCESS_TOKEN_TTL_SECONDS, signAccessToken, type AccessTokenClaims } from './session-token.js';
+import { ACCESS_TOKEN_TTL_SECONDS, type AccessTokenClaims,signAccessToken } from './session-token.js';
 
 /**
  * `__Host-` names: the browser takes them only with Secure, Path=/ and no Domain, so no sibling subdomain or plain-http

@@ -1,16 +1,17 @@
 import type { Cookie, HttpRequest } from '@azure/functions';
 import { parse as parseCookies } from 'cookie';
 import * as oidc from 'openid-client';
+import { z } from 'zod';
+
 import type { AccountDoc } from '../accounts/model.js';
-import { HttpError } from '../http/errors.js';
 import type { HttpResult, Principal } from '../http/define-http.js';
+import { HttpError } from '../http/errors.js';
 import type { Language } from '../http/i18n.js';
 import type { Services } from '../platform/services.js';
+import { codeLinkLedger, tellSchoolOfCodeLink } from '../schools/code-links.js';
 import { requestClient } from './client-info.js';
 import { clearedFlowCookie, flowCookieName, openFlow, sealFlow, type SignInFlow } from './flow-state.js';
-import { z } from 'zod';
-import { codeLinkLedger, tellSchoolOfCodeLink } from '../schools/code-links.js';
-import { providerIds, resolveSignIn, SchoolConfirmationNeeded, type ProviderId } from './identity.js';
+import { type ProviderId,providerIds, resolveSignIn, SchoolConfirmationNeeded } from './identity.js';
 import { tellOwner } from './notices.js';
 import { SignInError, type SignInFailure, type SignInProvider } from './providers/types.js';
 import { recordSecurityEvent } from './security-log.js';

@@ -1,9 +1,10 @@
 import '../accounts/messages.js';
+
 import type { AccountDoc, StaffRole, Suspension } from '../accounts/model.js';
+import { readAccount, updateAccount } from '../accounts/store.js';
 import type { Capability } from '../acl/capabilities.js';
 import { HttpError } from '../http/errors.js';
 import { queueEmail } from '../messaging/index.js';
-import { readAccount, updateAccount } from '../accounts/store.js';
 import type { Services } from '../platform/services.js';
 import { closeCases, openCases, schoolsInvolved } from '../schools/cases.js';
 import type { ClientInfo } from './client-info.js';

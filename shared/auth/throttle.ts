@@ -1,7 +1,8 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+
 import { HttpError } from '../http/errors.js';
-import { ConcurrentUpdateError, DocumentExistsError, type Doc, type Stored } from '../platform/cosmos.js';
+import { ConcurrentUpdateError, type Doc, DocumentExistsError, type Stored } from '../platform/cosmos.js';
 import type { Services } from '../platform/services.js';
 
 /**

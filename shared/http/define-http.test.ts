@@ -1,5 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+
+import { csrfTokenFor } from '../auth/csrf.js';
 import { signAccessToken } from '../auth/session-token.js';
 import { LocalBus } from '../local/bus.js';
 import { HttpRequest, InvocationContext } from '../platform/azure-functions.js';
@@ -7,9 +9,8 @@ import { AdjustableClock } from '../platform/clock.js';
 import { loadConfig } from '../platform/config.js';
 import { ConcurrentUpdateError, type Database } from '../platform/cosmos.js';
 import { Outbox } from '../platform/email.js';
-import { useServices, type Services } from '../platform/services.js';
+import { type Services,useServices } from '../platform/services.js';
 import { MemoryTelemetry } from '../platform/telemetry.js';
-import { csrfTokenFor } from '../auth/csrf.js';
 import { ACCESS_TOKEN_COOKIE, CSRF_COOKIE, CSRF_HEADER, defineHttp, ok } from './define-http.js';
 import { HttpError } from './errors.js';
 
@@ -83,7 +84,7 @@ const json = { 'content-type': 'application/json' };
 
 async function call(definition: typeof echo, init: Parameters<typeof request>[0]) {
   const response = await definition.handler(request(init), context());
-  return { status: response.status, headers: response.headers as Record<string, string>, body: response.jsonBody as any };
+  return { status: response.status, headers: response.headers as Record<string, string>, body: response.jsonBody };
 }
 
 describe('defineHttp: the one HTTP wrapper', () => {

@@ -1,22 +1,24 @@
 import { randomUUID } from 'node:crypto';
+
 import type { Cookie, HttpMethod, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { parse as parseCookies } from 'cookie';
 import { z } from 'zod';
-import { AccessTokenError, verifyAccessToken } from '../auth/session-token.js';
-import { csrfTokenValid } from '../auth/csrf.js';
-import { ACCESS_TOKEN_COOKIE, assertSessionActive, clearedSessionCookies } from '../auth/sessions.js';
-import { blockedByRestriction } from '../auth/suspension.js';
+
 import type { AccountDoc } from '../accounts/model.js';
 import { recordStaffAccess } from '../acl/audit.js';
 import { authorize, type Grant, type Target } from '../acl/authorize.js';
 import { auditedCapabilities, type Capability } from '../acl/capabilities.js';
-import { ConcurrentUpdateError, DocumentExistsError, StoreUnavailableError } from '../platform/cosmos.js';
+import { csrfTokenValid } from '../auth/csrf.js';
+import { AccessTokenError, verifyAccessToken } from '../auth/session-token.js';
+import { ACCESS_TOKEN_COOKIE, assertSessionActive, clearedSessionCookies } from '../auth/sessions.js';
+import { blockedByRestriction } from '../auth/suspension.js';
 import type { Config } from '../platform/config.js';
+import { ConcurrentUpdateError, DocumentExistsError, StoreUnavailableError } from '../platform/cosmos.js';
 import type { HttpContract, HttpDefinition } from '../platform/definitions.js';
 import { formatCounts, withOperationCounter } from '../platform/operations.js';
 import { getServices, type Services } from '../platform/services.js';
-import { HttpError, type ErrorDetail } from './errors.js';
-import { message, negotiateLanguage, type Language } from './i18n.js';
+import { type ErrorDetail,HttpError } from './errors.js';
+import { type Language,message, negotiateLanguage } from './i18n.js';
 import { parseFormStrictly, parseJsonStrictly } from './json-body.js';
 import { storeUnavailable } from './store-errors.js';
 

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+
 import { defaultLanguage, hasMessage, languages, message, messageCodes, negotiateLanguage, registerMessages } from './i18n.js';
 
 describe('negotiateLanguage', () => {

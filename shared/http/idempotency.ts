@@ -1,5 +1,7 @@
-import type { HttpRequest } from '@azure/functions';
 import { createHash } from 'node:crypto';
+
+import type { HttpRequest } from '@azure/functions';
+
 import { HttpError } from './errors.js';
 import { registerMessages } from './i18n.js';
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { HttpError } from './errors.js';
 import { firstDuplicateKey, parseFormStrictly, parseJsonStrictly } from './json-body.js';
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import type { RouteTable } from './route-table.js';
 import { compileRoute } from './routes.js';
 

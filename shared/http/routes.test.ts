@@ -1,5 +1,6 @@
 import type { HttpMethod } from '@azure/functions';
 import { describe, expect, it } from 'vitest';
+
 import type { HttpDefinition } from '../platform/definitions.js';
 import { RouteTable } from './route-table.js';
 import { compileRoute, matchRoute, routeShape } from './routes.js';

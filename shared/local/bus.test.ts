@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+
 import type { DeliveryInfo } from '../platform/bus.js';
 import { queueSpecs } from '../platform/queues.js';
 import { LocalBus } from './bus.js';

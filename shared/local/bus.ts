@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
+
 import type { Bus, ComponentHealth, DeliveryInfo, OutgoingMessage } from '../platform/bus.js';
-import { isoDurationSeconds, queueSpecs, type QueueName } from '../platform/queues.js';
+import { isoDurationSeconds, type QueueName,queueSpecs } from '../platform/queues.js';
 
 export type QueueHandler = (body: unknown, delivery: DeliveryInfo) => Promise<void>;
 

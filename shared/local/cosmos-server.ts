@@ -1,9 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+
 import { CosmosClient } from '@azure/cosmos';
 import { createHttpServer } from '@vercel/cosmosdb-server';
+
 import { cosmosConnectionPolicy, defaultStorePolicy, type StorePolicy } from '../platform/cosmos.js';
-import { containerUsesTtl, dataRegistry, type DataRegistry } from '../privacy/registry.js';
+import { containerUsesTtl, type DataRegistry,dataRegistry } from '../privacy/registry.js';
 
 /**
  * What the fault hook (tests) makes of one request to the embedded server, modelled on what Cosmos DB really does:

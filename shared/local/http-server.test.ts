@@ -1,8 +1,10 @@
 import { connect } from 'node:net';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { RouteTable } from '../http/route-table.js';
 import type { HttpDefinition } from '../platform/definitions.js';
-import { startLocalHttpServer, type LocalHttpServer } from './http-server.js';
+import { type LocalHttpServer,startLocalHttpServer } from './http-server.js';
 
 /**
  * The local host's HTTP limits (issue 9, defect 9): request timeouts like the Functions front end's, Node's parser
@@ -56,7 +58,7 @@ describe('local HTTP server limits', () => {
         controller.enqueue(chunk);
       },
     });
-    const response = await fetch(`${http.url}/api/echo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body, duplex: 'half' } as RequestInit);
+    const response = await fetch(`${http.url}/api/echo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body, duplex: 'half' });
     expect(response.status).toBe(413);
     expect(await response.json()).toEqual({ error: { code: 'payload_too_large', message: 'too large' } });
     expect(response.headers.get('connection')).toBe('close');

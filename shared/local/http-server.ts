@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+
 import type { Cookie, HttpResponseInit } from '@azure/functions';
 import { serialize } from 'cookie';
-import { HttpRequest, InvocationContext } from '../platform/azure-functions.js';
+
 import type { RouteTable } from '../http/route-table.js';
+import { HttpRequest, InvocationContext } from '../platform/azure-functions.js';
 
 /** A route the local host serves itself (outbox, dead letters, admin): never part of the app in Azure. */
 export type LocalRoute = (request: { method: string; path: string; body: unknown }) => Promise<{ status: number; body?: unknown } | undefined>;
@@ -151,7 +153,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: LocalA
 }
 
 function writeResponse(res: ServerResponse, response: HttpResponseInit, headOnly: boolean): void {
-  const headers = new Headers(response.headers as ConstructorParameters<typeof Headers>[0]);
+  const headers = new Headers(response.headers);
   let payload: Buffer | undefined;
   if (response.jsonBody !== undefined) {
     payload = Buffer.from(JSON.stringify(response.jsonBody));

@@ -3,8 +3,8 @@
  * telemetry), with demo data, on port 7071 like `func start` (PORT overrides).
  */
 import { ConfigError } from '../platform/config.js';
-import { demo } from './seed.js';
 import { startLocalHost } from './host.js';
+import { demo } from './seed.js';
 
 const port = process.env.PORT ? Number(process.env.PORT) : 7071;
 

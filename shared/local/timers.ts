@@ -1,7 +1,9 @@
-import type { Timer } from '@azure/functions';
-import { InvocationContext } from '../platform/azure-functions.js';
-import { CronExpressionParser } from 'cron-parser';
 import { randomUUID } from 'node:crypto';
+
+import type { Timer } from '@azure/functions';
+import { CronExpressionParser } from 'cron-parser';
+
+import { InvocationContext } from '../platform/azure-functions.js';
 import type { TimerDefinition } from '../platform/definitions.js';
 
 export function nextOccurrence(schedule: string, after: Date): Date {

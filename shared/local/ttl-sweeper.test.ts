@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { AdjustableClock } from '../platform/clock.js';
 import { createDatabase, type Database, type Doc } from '../platform/cosmos.js';
 import { dataRegistry } from '../privacy/registry.js';
-import { startEmbeddedCosmos, type EmbeddedCosmos } from './cosmos-server.js';
+import { type EmbeddedCosmos,startEmbeddedCosmos } from './cosmos-server.js';
 import { TtlSweeper } from './ttl-sweeper.js';
 
 const DAY_MS = 86_400_000;

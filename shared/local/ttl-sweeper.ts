@@ -1,4 +1,5 @@
 import type { CosmosClient } from '@azure/cosmos';
+
 import type { Clock } from '../platform/clock.js';
 import type { DataRegistry } from '../privacy/registry.js';
 

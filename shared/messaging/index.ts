@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import type { EmailMessage } from '../platform/email.js';
 import type { Services } from '../platform/services.js';
 

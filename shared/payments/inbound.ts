@@ -1,12 +1,15 @@
+import '../store/messages.js';
+
 import { createHash, randomBytes } from 'node:crypto';
-import { z } from 'zod';
+
 import type { HttpRequest } from '@azure/functions';
-import { requestClient, type ClientInfo } from '../auth/client-info.js';
+import { z } from 'zod';
+
+import { type ClientInfo,requestClient } from '../auth/client-info.js';
 import { overLimit } from '../auth/throttle.js';
 import type { Services } from '../platform/services.js';
 import { verifyMac } from './mac.js';
 import { maksekeskusSettings } from './maksekeskus.js';
-import '../store/messages.js';
 
 /**
  * Payment messages from Maksekeskus (PAY-2): the server-to-server notification and the browser return. Both carry

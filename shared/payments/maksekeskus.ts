@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import type { Config } from '../platform/config.js';
 
 /**
@@ -117,7 +118,7 @@ export function createMaksekeskusClient(settings: MaksekeskusSettings, fetchImpl
     const result = schema.safeParse(parsed);
     // A 2xx we cannot read: for a POST it may have taken effect, so it counts as "unknown", never as "failed".
     if (!result.success) throw new MaksekeskusError('unavailable', response.status, undefined, `${what} (unreadable answer)`);
-    return result.data as z.output<S>;
+    return result.data;
   }
 
   const idPath = (id: string) => encodeURIComponent(id);

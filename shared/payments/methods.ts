@@ -1,8 +1,9 @@
+import '../store/messages.js';
+
 import { HttpError } from '../http/errors.js';
 import type { Services } from '../platform/services.js';
 import type { Country } from '../store/money.js';
 import { maksekeskusClient, type MaksekeskusMethods } from './maksekeskus.js';
-import '../store/messages.js';
 
 /** Maksekeskus asks shops to cache the method list and refresh it a few times a day. */
 export const METHODS_MAX_AGE_MS = 8 * 3600_000;

@@ -1,10 +1,10 @@
 import { ConcurrentUpdateError, type Doc, type Stored } from '../platform/cosmos.js';
 import type { Services } from '../platform/services.js';
 import { closeUnpaid, flagOrder, fulfilOrder, markPaid } from '../store/fulfilment.js';
-import { amountToCents } from '../store/money.js';
 import type { OrderDoc } from '../store/model.js';
-import { readOrder, type OrderKey } from '../store/orders.js';
-import { reportedPayerAccount, type ProcessQueueMessage } from './inbound.js';
+import { amountToCents } from '../store/money.js';
+import { type OrderKey,readOrder } from '../store/orders.js';
+import { type ProcessQueueMessage,reportedPayerAccount } from './inbound.js';
 import { maksekeskusClient, type MaksekeskusTransaction } from './maksekeskus.js';
 
 export interface TransactionIndex extends Doc {

@@ -1,7 +1,7 @@
 import type { Services } from '../platform/services.js';
-import { closeUnpaid, fulfilOrder } from '../store/fulfilment.js';
-import { addDays, localDate } from '../store/dates.js';
 import { finishInvoiceCheckout } from '../store/checkout.js';
+import { addDays, localDate } from '../store/dates.js';
+import { closeUnpaid, fulfilOrder } from '../store/fulfilment.js';
 import { readOrder } from '../store/orders.js';
 import { processTransaction } from './process.js';
 

@@ -1,4 +1,5 @@
 import type { TokenCredential } from '@azure/identity';
+
 import { createProviders } from '../auth/providers/index.js';
 import { createServiceBus } from './bus.js';
 import { systemClock } from './clock.js';

@@ -1,5 +1,6 @@
 import type { TokenCredential } from '@azure/identity';
 import type { ServiceBusClient, ServiceBusSender } from '@azure/service-bus';
+
 import { StoreUnavailableError } from './cosmos.js';
 import type { QueueName } from './queues.js';
 

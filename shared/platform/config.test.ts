@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { ConfigError, loadConfig, settingSpecs } from './config.js';
 
 /** Key material that looks random (all byte values distinct), as Azure requires; `fill` makes each key different. */

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmbeddedCosmos, type EmbeddedCosmos } from '../local/cosmos-server.js';
+
+import { type EmbeddedCosmos,startEmbeddedCosmos } from '../local/cosmos-server.js';
 import { dataRegistry } from '../privacy/registry.js';
 import { AdjustableClock } from './clock.js';
-import { ConcurrentUpdateError, createDatabase, DocumentExistsError, UndeclaredDocumentError, type Database, type Doc } from './cosmos.js';
+import { ConcurrentUpdateError, createDatabase, type Database, type Doc,DocumentExistsError, UndeclaredDocumentError } from './cosmos.js';
 import { emptyCounts, withOperationCounter } from './operations.js';
 
 describe('Cosmos adapter against the embedded server', () => {

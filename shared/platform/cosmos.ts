@@ -1,7 +1,8 @@
 import type { Container, CosmosClient, ItemDefinition, PatchOperation, SqlParameter } from '@azure/cosmos';
+
+import { type ContainerName,containerSpec, documentTypeSpec, ttlOnWrite } from '../privacy/registry.js';
 import type { Clock } from './clock.js';
 import { countOperation } from './operations.js';
-import { containerSpec, documentTypeSpec, ttlOnWrite, type ContainerName } from '../privacy/registry.js';
 
 /** Every stored document carries its registry type; the partition key field is named by the container. */
 export interface Doc {
@@ -268,7 +269,7 @@ export class Collection {
     void _etag, void _ts, void _rid, void _self, void _attachments;
     if (ttl === undefined) delete body.ttl;
     else body.ttl = ttl;
-    return body as ItemDefinition;
+    return body;
   }
 }
 

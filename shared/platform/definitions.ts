@@ -1,5 +1,6 @@
 import type { HttpMethod, HttpRequest, HttpResponseInit, InvocationContext, Timer } from '@azure/functions';
 import type { z } from 'zod';
+
 import type { Target } from '../acl/authorize.js';
 import type { Capability } from '../acl/capabilities.js';
 import type { DeliveryInfo } from './bus.js';

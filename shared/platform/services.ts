@@ -1,11 +1,11 @@
+import type { ProviderId } from '../auth/identity.js';
+import type { SignInProvider } from '../auth/providers/types.js';
 import type { Bus } from './bus.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Database } from './cosmos.js';
 import type { EmailSender } from './email.js';
 import type { Telemetry } from './telemetry.js';
-import type { ProviderId } from '../auth/identity.js';
-import type { SignInProvider } from '../auth/providers/types.js';
 
 /** Everything a handler may use from the outside world; handlers get it as an argument, never import adapters. */
 export interface Services {

@@ -1,4 +1,5 @@
 import type { TokenCredential } from '@azure/identity';
+
 import { isSecurityEvent, safeErrorSummary, scrubPersonalData, type Telemetry, type TelemetryProperties } from './telemetry.js';
 
 /**

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { ConsoleTelemetry, looksPersonal, MemoryTelemetry, safeErrorSummary, scrubPersonalData } from './telemetry.js';
 
 const R = '[redacted]';

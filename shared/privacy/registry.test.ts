@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
+
 import {
   containerUsesTtl,
+  type DataRegistry,
   dataRegistry,
+  type DocumentTypeSpec,
   documentTypeSpec,
   infraContainers,
   ttlOnWrite,
   validateRegistry,
-  type DataRegistry,
-  type DocumentTypeSpec,
 } from './registry.js';
 
 /** A well-formed personal-data type; each test breaks one thing. */

@@ -1,4 +1,4 @@
-import type { DataRegistry, DocumentTypeSpec, ContainerSpec } from './registry-types.js';
+import type { ContainerSpec,DataRegistry, DocumentTypeSpec } from './registry-types.js';
 
 export type * from './registry-types.js';
 

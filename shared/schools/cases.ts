@@ -1,13 +1,15 @@
+import './messages.js';
+
 import { z } from 'zod';
+
 import type { AccountDoc, Suspension } from '../accounts/model.js';
 import { HttpError } from '../http/errors.js';
-import { pageOf, type PageRequest } from '../http/paging.js';
 import type { Language } from '../http/i18n.js';
+import { pageOf, type PageRequest } from '../http/paging.js';
 import { ConcurrentUpdateError, type Doc, type Page } from '../platform/cosmos.js';
 import type { EmailMessage } from '../platform/email.js';
 import type { Services } from '../platform/services.js';
 import { tellSchoolAdmins } from './code-links.js';
-import './messages.js';
 
 /**
  * OPS-1 "together with the school": when the operator suspends or restricts a person who holds a school role, each of

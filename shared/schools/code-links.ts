@@ -1,20 +1,22 @@
+import './messages.js';
+
 import { z } from 'zod';
+
 import type { AccountDoc } from '../accounts/model.js';
 import { readAccount } from '../accounts/store.js';
 import { providerName } from '../auth/emails.js';
-import { externalLoginId, linkLogin, type ConfirmationLedger, type ProviderId } from '../auth/identity.js';
+import { type ConfirmationLedger, externalLoginId, linkLogin, type ProviderId } from '../auth/identity.js';
 import { messageKey, tellOwner } from '../auth/notices.js';
 import { HttpError } from '../http/errors.js';
-import { pageOf, type PageRequest } from '../http/paging.js';
 import type { Language } from '../http/i18n.js';
+import { pageOf, type PageRequest } from '../http/paging.js';
 import { queueEmail } from '../messaging/index.js';
-import { ConcurrentUpdateError, DocumentExistsError, type Doc } from '../platform/cosmos.js';
+import { ConcurrentUpdateError, type Doc,DocumentExistsError } from '../platform/cosmos.js';
 import type { EmailMessage } from '../platform/email.js';
 import type { Services } from '../platform/services.js';
 import { codeLinkEmail } from './emails.js';
 import { readSchool } from './invitations.js';
 import { activeMemberships } from './members.js';
-import './messages.js';
 
 /**
  * ACC-5, AUTH-3: an eID-grade sign-in whose personal code matches the code a school entered for its student, but

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import type { Grant } from '../acl/authorize.js';
 import { hashToken, invitableRolesFor, invitationIdOf, invitationStatus, linkToken, parseInvitationToken } from './invitations.js';
 

@@ -1,19 +1,21 @@
-import { createHash, createHmac, randomBytes } from 'node:crypto';
 import '../accounts/messages.js';
+import './messages.js';
+
+import { createHash, createHmac, randomBytes } from 'node:crypto';
+
 import type { AccountDoc, SchoolRoleName } from '../accounts/model.js';
 import { readAccount, updateAccount, withSchoolRole } from '../accounts/store.js';
 import type { Grant } from '../acl/authorize.js';
-import { emailLoginId, normaliseEmail, type LoginIndexDoc } from '../auth/identity.js';
+import { emailLoginId, type LoginIndexDoc,normaliseEmail } from '../auth/identity.js';
 import { HttpError } from '../http/errors.js';
-import { pageOf, type PageRequest } from '../http/paging.js';
 import type { Language } from '../http/i18n.js';
+import { pageOf, type PageRequest } from '../http/paging.js';
 import { queueEmail } from '../messaging/index.js';
 import { ConcurrentUpdateError, DocumentExistsError, type Page, type Stored } from '../platform/cosmos.js';
 import type { Services } from '../platform/services.js';
 import { tellSchoolAdmins } from './code-links.js';
 import { invitationClaimEmail, invitationEmail } from './emails.js';
 import { activeMemberships, type MembershipDoc } from './members.js';
-import './messages.js';
 import type { ClassDoc, InvitationDoc, InvitationStatus, InvitationView, SchoolDoc } from './model.js';
 
 export const INVITATION_DAYS = 14;

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+
 import type { AccountDoc, SchoolRoleName } from '../accounts/model.js';
 import { readAccount, updateAccount, withoutSchoolRole } from '../accounts/store.js';
 import type { Grant } from '../acl/authorize.js';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import type { SchoolRoleName } from '../accounts/model.js';
 import type { Doc } from '../platform/cosmos.js';
 

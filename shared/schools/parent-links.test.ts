@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { HttpError } from '../http/errors.js';
 import type { ParentLinkDoc, ParentLinkStatus } from './model.js';
 import { canTransition, endLinkTarget, partiesOf, transition } from './parent-links.js';

@@ -1,8 +1,10 @@
+import './messages.js';
+
 import { isMinorAccount } from '../accounts/age.js';
 import type { AccountDoc, SchoolRole } from '../accounts/model.js';
 import { readAccount, updateAccount, withFamilyLink, withoutFamilyLink } from '../accounts/store.js';
 import type { Grant, Target } from '../acl/authorize.js';
-import { emailLoginId, normaliseEmail, personalCodeLoginId, type LoginIndexDoc } from '../auth/identity.js';
+import { emailLoginId, type LoginIndexDoc,normaliseEmail, personalCodeLoginId } from '../auth/identity.js';
 import { parsePersonalCode, type PersonalCodeCountry } from '../auth/personal-code.js';
 import { HttpError } from '../http/errors.js';
 import { pageOf, type PageRequest } from '../http/paging.js';
@@ -11,7 +13,6 @@ import { ConcurrentUpdateError, DocumentExistsError, type Page } from '../platfo
 import type { Services } from '../platform/services.js';
 import { parentLinkConfirmedEmail } from './emails.js';
 import { readSchool } from './invitations.js';
-import './messages.js';
 import type { ClassDoc, ParentLinkDoc, ParentLinkEvent, ParentLinkStatus, ParentLinkView, PersonSnapshot } from './model.js';
 
 type Deps = Pick<Services, 'db' | 'clock'>;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { isMinorAccount } from '../accounts/age.js';
 import type { AccountDoc } from '../accounts/model.js';
 import { authorize } from '../acl/authorize.js';

@@ -1,9 +1,10 @@
+import './messages.js';
+
 import { isMinorAccount } from '../accounts/age.js';
-import { defaultPrivacy, type AccountDoc, type PrivacySettings } from '../accounts/model.js';
+import { type AccountDoc, defaultPrivacy, type PrivacySettings } from '../accounts/model.js';
 import { updateAccount } from '../accounts/store.js';
 import { HttpError } from '../http/errors.js';
 import type { Services } from '../platform/services.js';
-import './messages.js';
 import type { PrivacyView } from './model.js';
 
 /**

@@ -1,11 +1,11 @@
 import { queueEmail } from '../messaging/index.js';
 import { maksekeskusClient, MaksekeskusError, REFUND_STILL_PROCESSING } from '../payments/maksekeskus.js';
 import type { Services } from '../platform/services.js';
-import { centsToAmount } from './money.js';
-import { licenceEndedEmail, type EndReason } from './emails.js';
+import { type EndReason,licenceEndedEmail } from './emails.js';
 import { endLicences } from './licences.js';
 import type { OrderDoc, RefundRecord } from './model.js';
-import { logTransition, readOrder, updateOrder, withFlag, type OrderKey } from './orders.js';
+import { centsToAmount } from './money.js';
+import { logTransition, type OrderKey,readOrder, updateOrder, withFlag } from './orders.js';
 import { refundCents, type RefundRule } from './refunds.js';
 import { paidStatuses, transition } from './state-machine.js';
 

@@ -1,21 +1,23 @@
+import './messages.js';
+
 import { z } from 'zod';
+
 import type { AccountDoc } from '../accounts/model.js';
 import { assertUnderLimit } from '../auth/throttle.js';
 import { HttpError } from '../http/errors.js';
 import type { Language } from '../http/i18n.js';
 import { queueEmail } from '../messaging/index.js';
-import { MaksekeskusError, maksekeskusClient, type MaksekeskusTransaction } from '../payments/maksekeskus.js';
+import { maksekeskusClient, MaksekeskusError, type MaksekeskusTransaction } from '../payments/maksekeskus.js';
 import { DocumentExistsError } from '../platform/cosmos.js';
 import type { Services } from '../platform/services.js';
 import { readPackage, readWorks } from './catalog.js';
 import { addDays, licencePeriod, localDate } from './dates.js';
 import { invoiceEmail, noWithdrawalText } from './emails.js';
-import { allocateInvoiceNumber } from './invoices.js';
 import { closeUnpaid } from './fulfilment.js';
-import { paymentMethodSchema, type OrderDoc, type PaymentMethod, type PackageDoc, type WorkDoc } from './model.js';
-import { centsToAmount, priceOrder, vatRateFor, type Pricing } from './money.js';
-import { logTransition, newOrderId, readOrder, transitionOrder, updateOrder, type OrderKey } from './orders.js';
-import './messages.js';
+import { allocateInvoiceNumber } from './invoices.js';
+import { type OrderDoc, type PackageDoc, type PaymentMethod, paymentMethodSchema, type WorkDoc } from './model.js';
+import { centsToAmount, priceOrder, type Pricing,vatRateFor } from './money.js';
+import { logTransition, newOrderId, type OrderKey,readOrder, transitionOrder, updateOrder } from './orders.js';
 
 export const MAX_MONTHS = 36;
 /** New orders one account may place within the throttle window (15 minutes). */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { addDays, daysBetween, isValidDate, licenceEndDate, licencePeriod, localDate, startOfLocalDay } from './dates.js';
 
 describe('licence dates (STORE-2, STORE-4)', () => {

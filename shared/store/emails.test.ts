@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { licencePeriod } from './dates.js';
 import { invoiceEmail, licenceEndedEmail, noWithdrawalText, orderConfirmedEmail, orderDetails } from './emails.js';
 import type { OrderDoc } from './model.js';

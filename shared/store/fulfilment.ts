@@ -5,7 +5,7 @@ import { readWorks } from './catalog.js';
 import { orderConfirmedEmail } from './emails.js';
 import { grantLicences } from './licences.js';
 import type { OrderDoc, OrderFlag, OrderPayment } from './model.js';
-import { readOrder, transitionOrder, updateOrder, withFlag, type OrderKey } from './orders.js';
+import { type OrderKey,readOrder, transitionOrder, updateOrder, withFlag } from './orders.js';
 import { canTransition, IllegalTransitionError } from './state-machine.js';
 
 /**

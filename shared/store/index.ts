@@ -5,9 +5,9 @@
  */
 import './messages.js';
 
-export { catalogSnapshot, readPackage, readWork, readWorks } from './catalog.js';
-export { checkoutSchema, placeOrder, quote, type CheckoutInput } from './checkout.js';
 export { endOrderWorks, type EndWorksInput } from './cancellation.js';
+export { catalogSnapshot, readPackage, readWork, readWorks } from './catalog.js';
+export { type CheckoutInput,checkoutSchema, placeOrder, quote } from './checkout.js';
 export { licencePeriod, localDate } from './dates.js';
 export { expireLicences } from './expiry.js';
 export { closeUnpaid, fulfilOrder, markPaid } from './fulfilment.js';
@@ -16,7 +16,7 @@ export { allocateInvoiceNumber, referenceNumber } from './invoices.js';
 export { accessFrom, grantLicences, listLicences, mayOpenWork } from './licences.js';
 export * from './model.js';
 export { amountToCents, centsToAmount, priceOrder } from './money.js';
-export { listFlaggedOrders, listOrders, readOrder, transitionOrder, updateOrder, type OrderKey } from './orders.js';
+export { listFlaggedOrders, listOrders, type OrderKey,readOrder, transitionOrder, updateOrder } from './orders.js';
 export { refundCents, type RefundRule } from './refunds.js';
 export { canTransition, IllegalTransitionError, transition, transitions } from './state-machine.js';
 export { handleFulfilmentMessage, queueOrderCancellation, stopDistribution } from './withdrawal.js';

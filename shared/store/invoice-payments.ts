@@ -1,10 +1,11 @@
+import './messages.js';
+
 import { HttpError } from '../http/errors.js';
 import type { Services } from '../platform/services.js';
 import { flagOrder, fulfilOrder, markPaid } from './fulfilment.js';
 import { parseInvoiceNumber, readRegisterEntry } from './invoices.js';
 import type { OrderDoc } from './model.js';
-import { updateOrder, type OrderKey } from './orders.js';
-import './messages.js';
+import { type OrderKey,updateOrder } from './orders.js';
 
 export interface InvoicePaymentInput {
   invoiceNumber: string;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmbeddedCosmos, type EmbeddedCosmos } from '../local/cosmos-server.js';
+
+import { type EmbeddedCosmos,startEmbeddedCosmos } from '../local/cosmos-server.js';
 import { AdjustableClock } from '../platform/clock.js';
 import { createDatabase, type Database } from '../platform/cosmos.js';
 import { dataRegistry } from '../privacy/registry.js';

@@ -1,4 +1,4 @@
-import { ConcurrentUpdateError, DocumentExistsError, type Doc, type Stored } from '../platform/cosmos.js';
+import { ConcurrentUpdateError, type Doc, DocumentExistsError, type Stored } from '../platform/cosmos.js';
 import type { Services } from '../platform/services.js';
 import { localDate } from './dates.js';
 

@@ -1,7 +1,7 @@
 import { pageOf, type PageRequest } from '../http/paging.js';
 import { ConcurrentUpdateError, DocumentExistsError, type Page, type Stored } from '../platform/cosmos.js';
 import type { Services } from '../platform/services.js';
-import { entitlementId, type EntitlementDoc, type EntitlementPeriod, type OrderDoc } from './model.js';
+import { type EntitlementDoc, entitlementId, type EntitlementPeriod, type OrderDoc } from './model.js';
 
 /**
  * Licences as the entitlement check needs them: one document per account and work (`accounts` container,

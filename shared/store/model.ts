@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import type { Doc } from '../platform/cosmos.js';
 import type { Country, Pricing } from './money.js';
 

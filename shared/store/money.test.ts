@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+
 import { vatRatesSchema } from '../platform/config.js';
 import { amountToCents, centsToAmount, formatEuro, priceOrder, vatIncluded } from './money.js';
 

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+
 import { HttpError } from '../http/errors.js';
 import { pageAcrossPartitions, pageOf, type PageRequest } from '../http/paging.js';
 import { ConcurrentUpdateError, type Page, type Stored } from '../platform/cosmos.js';

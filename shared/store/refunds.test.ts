@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
+
+import { licencePeriod } from './dates.js';
+import { formatInvoiceNumber, isValidReferenceNumber, parseInvoiceNumber,referenceNumber } from './invoices.js';
+import { accessFrom } from './licences.js';
 import type { OrderDoc } from './model.js';
 import { priceOrder } from './money.js';
 import { refundCents } from './refunds.js';
-import { isValidReferenceNumber, referenceNumber, formatInvoiceNumber, parseInvoiceNumber } from './invoices.js';
-import { accessFrom } from './licences.js';
-import { licencePeriod } from './dates.js';
 
 const order = (works: number, gross = 36_500, refunds: number[] = []) =>
   ({

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { orderStatuses, type OrderDoc, type OrderStatus } from './model.js';
+
+import { type OrderDoc, type OrderStatus,orderStatuses } from './model.js';
 import { canTransition, IllegalTransitionError, transition, transitions } from './state-machine.js';
 
 const order = (status: OrderStatus, extra: Partial<OrderDoc> = {}) =>

@@ -1,12 +1,15 @@
+import './messages.js';
+
 import { randomUUID } from 'node:crypto';
+
 import { z } from 'zod';
+
 import { HttpError } from '../http/errors.js';
 import { ConcurrentUpdateError } from '../platform/cosmos.js';
 import type { Services } from '../platform/services.js';
 import { endOrderWorks } from './cancellation.js';
 import { invalidateCatalogSnapshot, readWork } from './catalog.js';
 import type { WorkDoc } from './model.js';
-import './messages.js';
 
 /** Messages of the `store-fulfilment` queue. */
 export const fulfilmentMessageSchema = z.discriminatedUnion('kind', [

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
+
 import { readAccount } from '../accounts/store.js';
 import { HttpError } from '../http/errors.js';
-import { keyedId } from '../http/idempotency.js';
 import { registerMessages } from '../http/i18n.js';
-import { queueEmail } from '../messaging/index.js';
+import { keyedId } from '../http/idempotency.js';
 import { pageOf, type PageRequest } from '../http/paging.js';
-import { ConcurrentUpdateError, DocumentExistsError, type Doc, type Page, type Stored } from '../platform/cosmos.js';
+import { queueEmail } from '../messaging/index.js';
+import { ConcurrentUpdateError, type Doc, DocumentExistsError, type Page } from '../platform/cosmos.js';
 import type { Services } from '../platform/services.js';
 
 registerMessages({
@@ -135,7 +136,7 @@ export async function addMessage(
     const status: SupportRequestDoc['status'] = input.from === 'user' ? 'open' : input.close ? 'closed' : 'answered';
     try {
       return await accounts.replace<SupportRequestDoc>({
-        ...(current as SupportRequestDoc & Stored),
+        ...current,
         status,
         messages: [...current.messages, { from: input.from, by: input.by, at, text: input.text, ...(key ? { key } : {}) }],
         updatedAt: at,

@@ -3,7 +3,7 @@ import type { AssertedSchoolRole, ExternalIdentity, ProviderId } from '../identi
 import { fromHarIdClaim, parsePersonalCode } from '../personal-code.js';
 import { createEkoolProvider, createFacebookProvider, createStuudiumProvider } from './oauth.js';
 import { claimString as str, createOidcProvider } from './oidc.js';
-import { SignInError, type FetchLike, type SignInProvider } from './types.js';
+import { type FetchLike, SignInError, type SignInProvider } from './types.js';
 
 export * from './types.js';
 
@@ -60,7 +60,7 @@ export function createProviders(config: Config, fetchImpl: FetchLike = fetch): M
         scope: 'openid profile',
         allowHttp,
         fetch: fetchImpl,
-        map: (claims, info) => mpassidIdentity(claims.sub, { ...claims, ...info } as Record<string, unknown>),
+        map: (claims, info) => mpassidIdentity(claims.sub, { ...claims, ...info }),
       }),
     );
 

@@ -1,6 +1,7 @@
 import * as oidc from 'openid-client';
+
 import type { ExternalIdentity, ProviderId } from '../identity.js';
-import { SignInError, type FetchLike, type FlowSecrets, type SignInProvider } from './types.js';
+import { type FetchLike, type FlowSecrets, SignInError, type SignInProvider } from './types.js';
 
 export interface OidcProviderOptions {
   id: ProviderId;
@@ -30,7 +31,7 @@ export function createOidcProvider(options: OidcProviderOptions): SignInProvider
       configuration = oidc
         .discovery(new URL(options.issuer), options.clientId, options.clientSecret, oidc.ClientSecretBasic(options.clientSecret), {
           execute: options.allowHttp ? [oidc.allowInsecureRequests] : [],
-          [oidc.customFetch]: options.fetch as oidc.CustomFetch,
+          [oidc.customFetch]: options.fetch,
           timeout: 10,
         })
         .then((c) => {

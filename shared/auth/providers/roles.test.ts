@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { namesMatch } from '../identity.js';
 import { haridEidGrade, haridRoles, MPASS_NATIONAL_ID, mpassidIdentity, mpassRoles } from './index.js';
 

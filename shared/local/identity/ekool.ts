@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+
 import {
   ExpiringMap,
   handle,
@@ -13,7 +14,7 @@ import {
   sendJson,
   sendUserChooser,
 } from './http.js';
-import { ekoolUsers, findUser, summaries, type EkoolUser } from './users.js';
+import { type EkoolUser,ekoolUsers, findUser, summaries } from './users.js';
 
 /**
  * eKool stand-in: a plain OAuth 2.0 authorization-code server (RFC 6749). eKool's real token and user endpoints are

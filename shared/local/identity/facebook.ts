@@ -1,7 +1,8 @@
 import { createHmac } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+
 import { ExpiringMap, handle, listen, randomToken, readParams, redirect, requestUrl, safeEqual, sendHtml, sendJson, sendUserChooser } from './http.js';
-import { facebookUsers, findUser, summaries, type FacebookUser } from './users.js';
+import { type FacebookUser,facebookUsers, findUser, summaries } from './users.js';
 
 /**
  * Facebook Login stand-in (manual login flow of the Graph API, version path v21.0):

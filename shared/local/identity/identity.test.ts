@@ -1,14 +1,16 @@
 import { createHmac } from 'node:crypto';
+
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { addLoginHint, Browser, CookieJar } from './browser.js';
 import {
-  startIdentityStandIns,
-  stuudiumAuthorization,
   type IdentityClientRegistration,
   type IdentityProviderName,
   type IdentityStandIns,
+  startIdentityStandIns,
+  stuudiumAuthorization,
 } from './index.js';
 
 /** The app's callbacks: never requested, the scripted browser stops when a redirect reaches them. */

@@ -1,6 +1,6 @@
 import { startEkoolStandIn } from './ekool.js';
 import { startFacebookStandIn } from './facebook.js';
-import { generateSigningJwk, preloadOidcProvider, startOidcStandIn, type OidcStandIn, type SignJwtOptions } from './oidc.js';
+import { generateSigningJwk, type OidcStandIn, preloadOidcProvider, type SignJwtOptions,startOidcStandIn } from './oidc.js';
 import { startStuudiumStandIn } from './stuudium.js';
 import { ekoolUsers, facebookUsers, googleUsers, haridUsers, MPASS, mpassidUsers, stuudiumUsers, summaries } from './users.js';
 

@@ -1,7 +1,9 @@
 import { generateKeyPair as generateKeyPairCb, type KeyObject } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { promisify } from 'node:util';
-import { decodeJwt, importJWK, SignJWT, type JWK, type JWTPayload } from 'jose';
+
+import { decodeJwt, importJWK, type JWK, type JWTPayload,SignJWT } from 'jose';
+
 import { escapeHtml, listen, randomToken, sendHtml, sendUserChooser } from './http.js';
 
 /**
@@ -154,7 +156,7 @@ async function signWith(jwk: JWK, payload: JWTPayload, options: SignJwtOptions =
 
 function publicJwk(jwk: JWK): JWK {
   const { kty, n, e, kid, alg, use } = jwk;
-  return { kty, n, e, kid, alg, use } as JWK;
+  return { kty, n, e, kid, alg, use };
 }
 
 // ----------------------------------------------------------------------------------------------------- adapter
@@ -267,7 +269,7 @@ function withoutSessionCookie(res: ServerResponse, cookieName: string): void {
       );
     }
     return writeHead.apply(this, args);
-  } as typeof res.writeHead;
+  };
 }
 
 export async function startOidcStandIn(config: OidcStandInConfig, signingJwk: JWK): Promise<OidcStandIn> {

@@ -1,7 +1,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+
 import { ExpiringMap, handle, listen, randomToken, redirect, requestUrl, sendHtml, sendJson, sendUserChooser } from './http.js';
-import { findUser, SCHOOLS, stuudiumUsers, summaries, type StuudiumUser } from './users.js';
+import { findUser, SCHOOLS, type StuudiumUser,stuudiumUsers, summaries } from './users.js';
 
 /**
  * Stuudium stand-in (api.ope.ee; NOT OAuth):

@@ -1,6 +1,7 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isIPv4 } from 'node:net';
+
 import { computeMac } from '../../payments/mac.js';
 import { listen } from '../identity/http.js';
 
@@ -349,7 +350,7 @@ export async function startMaksekeskusStandIn(options: { shopId: string; secretK
         currency: b.transaction.currency as string,
         ...(typeof b.transaction.reference === 'string' ? { reference: b.transaction.reference } : {}),
         ...(typeof b.transaction.merchant_data === 'string' ? { merchantData: b.transaction.merchant_data } : {}),
-        urls: (b.transaction.transaction_url ?? {}) as StandInTransaction['urls'],
+        urls: b.transaction.transaction_url ?? {},
         customer: b.customer,
         refundedCents: 0,
       };

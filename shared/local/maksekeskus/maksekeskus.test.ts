@@ -1,9 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { verifyMac } from '../../payments/mac.js';
-import { createMaksekeskusClient, MaksekeskusError, REFUND_STILL_PROCESSING, type CreateTransactionRequest } from '../../payments/maksekeskus.js';
-import { startMaksekeskusStandIn, type MaksekeskusStandIn } from './index.js';
+import { createMaksekeskusClient, type CreateTransactionRequest,MaksekeskusError, REFUND_STILL_PROCESSING } from '../../payments/maksekeskus.js';
+import { type MaksekeskusStandIn,startMaksekeskusStandIn } from './index.js';
 
 /** The stand-in and the app's real client against each other, plus a small receiver for its notifications. */
 let standIn: MaksekeskusStandIn;
@@ -42,7 +44,7 @@ const request = (overrides: Partial<CreateTransactionRequest['transaction']> = {
     },
     ...overrides,
   },
-  customer: { ip: '127.0.0.1', email: 'buyer@example.com', country: 'ee', locale: 'et', ...customer } as CreateTransactionRequest['customer'],
+  customer: { ip: '127.0.0.1', email: 'buyer@example.com', country: 'ee', locale: 'et', ...customer },
 });
 
 describe('Maksekeskus stand-in and client', () => {
