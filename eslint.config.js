@@ -20,7 +20,10 @@ export default tseslint.config(
       // without await is the interface's contract here, not a forgotten await (no-floating-promises catches those).
       '@typescript-eslint/require-await': 'off',
       // URLSearchParams stringifies to its query string, which is what every such template means.
-      '@typescript-eslint/restrict-template-expressions': ['error', { allow: [{ name: ['URLSearchParams'], from: 'lib' }] }],
+      '@typescript-eslint/restrict-template-expressions': [
+        'error',
+        { allow: [{ name: ['URLSearchParams'], from: 'lib' }, { name: ['URLSearchParams'], from: 'package', package: 'url' }] },
+      ],
       // Destructuring away the fields we do not write (`const { _etag, ...body } = doc`) is the idiom for omitting them.
       '@typescript-eslint/no-unused-vars': ['error', { ignoreRestSiblings: true, argsIgnorePattern: '^_' }],
     },

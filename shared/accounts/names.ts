@@ -6,7 +6,7 @@ import { z } from 'zod';
  * format characters (line breaks, bidi overrides that reorder text in e-mails), digits and symbols, and anything
  * that reads as a web address ("evil.example", "www.", "://"), because names are put into e-mails.
  */
-const NAME = /^[\p{L}\p{M}]+(?:[ '’.\-]{1,2}[\p{L}\p{M}]+)*\.?$/u;
+const NAME = /^[\p{L}\p{M}]+(?:[ '’.-]{1,2}[\p{L}\p{M}]+)*\.?$/u;
 const WEB_ADDRESS = /(?:\.\p{L}{2,})|www|:\/\//iu;
 
 export function nameProblem(value: string): string | undefined {

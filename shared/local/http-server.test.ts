@@ -73,14 +73,14 @@ describe('local HTTP server limits', () => {
       socket.on('data', (chunk) => (answer += chunk.toString('utf8')));
       socket.on('error', (e: NodeJS.ErrnoException) => (error = e.code ?? e.message));
       socket.on('close', () => resolve({ answer, ...(error ? { error } : {}) }));
-      socket.on('connect', async () => {
+      socket.on('connect', () => void (async () => {
         socket.write('POST /api/echo HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n');
         const piece = `10000\r\n${'x'.repeat(0x10000)}\r\n`;
         for (let i = 0; i < 160 && !socket.destroyed; i++) {
           if (!socket.write(piece)) await new Promise((r) => socket.once('drain', r));
         }
         socket.end('0\r\n\r\n');
-      });
+      })());
     });
     expect(result.error).toBeUndefined();
     expect(result.answer).toMatch(/^HTTP\/1\.1 413 /);

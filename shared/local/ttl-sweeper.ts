@@ -60,10 +60,10 @@ export class TtlSweeper {
       } catch (error) {
         onError(error);
       }
-      this.timer = setTimeout(tick, intervalMs);
+      this.timer = setTimeout(() => void tick(), intervalMs);
       this.timer.unref();
     };
-    this.timer = setTimeout(tick, intervalMs);
+    this.timer = setTimeout(() => void tick(), intervalMs);
     this.timer.unref();
   }
 

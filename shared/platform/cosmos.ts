@@ -266,7 +266,6 @@ export class Collection {
     this.partitionKeyOf(doc);
     const ttl = ttlOnWrite(spec, this.clock.now(), doc.ttl);
     const { _etag, _ts, _rid, _self, _attachments, ...body } = doc as Doc & Record<string, unknown>;
-    void _etag, void _ts, void _rid, void _self, void _attachments;
     if (ttl === undefined) delete body.ttl;
     else body.ttl = ttl;
     return body;

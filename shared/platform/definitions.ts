@@ -21,6 +21,7 @@ export interface HttpContract {
    * What a request is about, from its parameters (the caller's own account when absent). A few routes also look at
    * the caller (ending a parent link: is the caller a party?); without a principal they answer as for a non-party.
    */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each route's target reads its own parsed params; their type is the route's schema
   target?: (input: { params: any; query: any; principal?: { accountId: string } }) => Target;
   params?: z.ZodType;
   query?: z.ZodType;
@@ -84,7 +85,7 @@ export function defineQueue<S extends z.ZodType>(options: {
     queue: options.queue,
     async handler(message, context) {
       const services = await getServices();
-      const metadata = (context.triggerMetadata ?? {}) as Record<string, unknown>;
+      const metadata = (context.triggerMetadata ?? {}) as Record<string, string | number | Date | undefined>;
       const delivery: DeliveryInfo = {
         messageId: String(metadata.messageId ?? context.invocationId),
         deliveryCount: Number(metadata.deliveryCount ?? 1),
@@ -158,6 +159,7 @@ export function defineTimer(options: {
         { function: options.name, outcome: failure ? 'failed' : 'succeeded' },
         { durationMs: finishedAt.getTime() - startedAt.getTime(), ...(outcome?.counts ?? {}) },
       );
+      // eslint-disable-next-line @typescript-eslint/only-throw-error -- rethrows what the handler threw, after recording it
       if (failure) throw failure;
     },
   };

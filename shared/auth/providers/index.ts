@@ -179,7 +179,8 @@ export function haridRoles(value: unknown): AssertedSchoolRole[] {
     const marker = str(entry.marker);
     const role: AssertedSchoolRole['role'] =
       marker === 'student' ? 'student' : marker === 'faculty' ? 'teacher' : marker === 'director' ? 'principal' : marker ? 'staff' : 'other';
-    const grade = entry.student_grade !== undefined ? String(entry.student_grade) : undefined;
+    // HarID sends the grade as a number or a string; anything else is no grade (not "[object Object]").
+    const grade = typeof entry.student_grade === 'number' || typeof entry.student_grade === 'string' ? String(entry.student_grade) : undefined;
     const parallel = str(entry.student_parallel);
     roles.push({ schoolCode, role, ...(grade ? { className: `${grade}${parallel ? `.${parallel}` : ''}` } : {}) });
   }

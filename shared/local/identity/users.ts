@@ -25,7 +25,8 @@ interface BaseUser {
 // ---------------------------------------------------------------------------------------------------------- HarID
 
 export interface HaridRole {
-  marker: 'faculty' | 'student' | 'director' | 'parent' | string;
+  /** 'faculty', 'student', 'director', 'parent', or another the provider adds. */
+  marker: string;
   active: boolean;
   start_date: string;
   end_date?: string;

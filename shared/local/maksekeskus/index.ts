@@ -356,7 +356,7 @@ export async function startMaksekeskusStandIn(options: { shopId: string; secretK
       };
       transactions.set(trx.id, trx);
       const view = apiView(trx);
-      return json(res, 201, { ...view, payment_methods: paymentMethods(trx.id, String(b.customer.country ?? 'ee').toLowerCase()) });
+      return json(res, 201, { ...view, payment_methods: paymentMethods(trx.id, String((b.customer.country as string | undefined) ?? 'ee').toLowerCase()) });
     }
     if (method === 'GET' && path === '/methods') {
       const country = (url.searchParams.get('country') ?? 'ee').toLowerCase();
@@ -420,7 +420,7 @@ export async function startMaksekeskusStandIn(options: { shopId: string; secretK
       const all = [...Object.values(BANKS).flat(), { name: 'card', display: 'Visa / Mastercard' }];
       const choices = method
         ? [all.find((c) => c.name === method) ?? { name: method, display: method }]
-        : [...(BANKS[String(trx.customer.country ?? 'ee').toLowerCase()] ?? BANKS.ee!), { name: 'card', display: 'Visa / Mastercard' }];
+        : [...(BANKS[String((trx.customer.country as string | undefined) ?? 'ee').toLowerCase()] ?? BANKS.ee!), { name: 'card', display: 'Visa / Mastercard' }];
       const links = choices
         .map((c) => `<li><a href="/pay/${encodeURIComponent(id)}?outcome=paid&method=${encodeURIComponent(c.name)}">${escapeHtml(c.display)}: maksa ${escapeHtml(trx.amount)} ${escapeHtml(trx.currency)}</a></li>`)
         .join('\n');
