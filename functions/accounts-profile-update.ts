@@ -11,7 +11,7 @@ import { HttpError } from '../shared/http/errors.js';
 import { rectifyIdentity } from '../shared/schools/members.js';
 
 /** Personal-code changes a person may make in 15 minutes: enough to fix a typo, too few to probe codes. */
-export const SELF_CODE_CHANGES_PER_WINDOW = 5;
+const SELF_CODE_CHANGES_PER_WINDOW = 5;
 
 /**
  * Rectification by the user (ACC-5, PRIV-5). A student cannot change their own name or personal code: school data

@@ -9,7 +9,7 @@ import { HttpError } from '../shared/http/errors.js';
 import { activeMemberships, rectifyIdentity } from '../shared/schools/members.js';
 
 /** Personal-code corrections one administrator may make in 15 minutes (a class's typos, not a sweep of codes). */
-export const SCHOOL_CODE_CHANGES_PER_WINDOW = 30;
+const SCHOOL_CODE_CHANGES_PER_WINDOW = 30;
 
 /**
  * ACC-5: the school corrects its student's name and personal code (students cannot); every change is recorded. A code

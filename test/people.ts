@@ -99,7 +99,7 @@ export async function newStudent(firstName: string, birthDate: string): Promise<
   return { ...person, personalCode };
 }
 
-export async function joinAsStudent(person: Person, classId: string = demo.classes.ee5a): Promise<void> {
+async function joinAsStudent(person: Person, classId: string = demo.classes.ee5a): Promise<void> {
   const invite = await api(`/api/schools/${demo.schools.ee}/invitations`, { method: 'POST', token: await adminToken(), json: { email: person.email, role: 'student', classId } });
   expect(invite.status, JSON.stringify(invite.body)).toBe(201);
   const accepted = await api('/api/invitations/accept', { method: 'POST', token: person.token, json: { token: await mailedToken(person.email, /Kutse kooli/) } });

@@ -2,7 +2,7 @@ import { isMinor, parsePersonalCode } from '../auth/personal-code.js';
 import type { AccountDoc } from './model.js';
 
 /** The person's birth date: from a valid personal code first (AUTH-3), else the birth date on the profile. */
-export function birthDateOf(account: Pick<AccountDoc, 'personalCode' | 'birthDate'>): string | undefined {
+function birthDateOf(account: Pick<AccountDoc, 'personalCode' | 'birthDate'>): string | undefined {
   if (account.personalCode) {
     const parsed = parsePersonalCode(account.personalCode.country, account.personalCode.code);
     if (parsed.ok) return parsed.value.birthDate;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 import type { Doc } from '../platform/cosmos.js';
 
-export const countrySchema = z.enum(['EE', 'FI']);
+const countrySchema = z.enum(['EE', 'FI']);
 
 /** One way to sign in, as listed on the account (the index document in `logins` is the authority). */
 export interface LinkedLogin {
@@ -13,7 +13,7 @@ export interface LinkedLogin {
 }
 
 /** Operator staff roles (ACL-7): support sees what a case needs; security can suspend accounts (AUTH-5, OPS-1). */
-export type StaffRole = 'support' | 'security';
+type StaffRole = 'support' | 'security';
 
 export interface Suspension {
   at: string;
@@ -25,7 +25,7 @@ export interface Suspension {
   note?: string;
 }
 
-export interface PersonalCodeVerification {
+interface PersonalCodeVerification {
   kind: 'eid' | 'school';
   /** The provider id (kind 'eid') or the school id (kind 'school'). */
   by: string;
@@ -49,7 +49,7 @@ export interface FamilyLink {
   linkId: string;
 }
 
-export interface PublisherRole {
+interface PublisherRole {
   publisherId: string;
   role: 'author' | 'editor' | 'designer' | 'technicalEditor';
 }

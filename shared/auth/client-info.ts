@@ -12,7 +12,7 @@ export interface ClientInfo {
  * the edge's header when one is configured and present. The browser is summarised (family, major version, OS)
  * rather than kept as the full user-agent string, which would be a fingerprint.
  */
-export function clientInfo(request: HttpRequest, countryHeader: string | undefined, trustedProxyHops = 1): ClientInfo {
+function clientInfo(request: HttpRequest, countryHeader: string | undefined, trustedProxyHops = 1): ClientInfo {
   const chain = (request.headers.get('x-forwarded-for') ?? '').split(',').map((e) => e.trim()).filter(Boolean);
   // Each trusted proxy appends the address it saw; anything to the left of those could be made up by the client.
   const forwarded = chain[chain.length - trustedProxyHops];

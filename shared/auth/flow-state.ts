@@ -8,7 +8,7 @@ import type { FlowSecrets } from './providers/types.js';
 import type { SigningKey } from './session-token.js';
 
 /** A sign-in attempt must come back within 10 minutes. */
-export const FLOW_TTL_SECONDS = 600;
+const FLOW_TTL_SECONDS = 600;
 
 export interface SignInFlow extends FlowSecrets {
   provider: ProviderId;

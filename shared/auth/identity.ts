@@ -271,7 +271,7 @@ export async function linkLogin(deps: Deps, accountId: string, identity: Pick<Ex
 }
 
 /** The account lists its logins (for "my ways to sign in" and unlinking); repairs the list if a write was lost. */
-export async function ensureListed(deps: Deps, accountId: string, login: LinkedLogin): Promise<void> {
+async function ensureListed(deps: Deps, accountId: string, login: LinkedLogin): Promise<void> {
   const accounts = deps.db.collection('accounts');
   for (let attempt = 0; attempt < 5; attempt++) {
     const account = await accounts.read<AccountDoc>(accountId, accountId);

@@ -14,8 +14,8 @@ import { recordSecurityEvent } from './security-log.js';
 import { createSession, type IssuedSession,revokeAllSessions } from './sessions.js';
 import { assertUnderLimit, firstInPeriod, overLimit, reserveSignInAttempt } from './throttle.js';
 
-export const VERIFY_TOKEN_SECONDS = 24 * 3600;
-export const RESET_TOKEN_SECONDS = 3600;
+const VERIFY_TOKEN_SECONDS = 24 * 3600;
+const RESET_TOKEN_SECONDS = 3600;
 
 interface PasswordTokenDoc extends Doc {
   type: 'password-token';
@@ -28,11 +28,11 @@ interface PasswordTokenDoc extends Doc {
 }
 
 /** Sign-ups per client IP and per address within the throttle window (a class signing up behind one NAT fits). */
-export const SIGNUP_LIMITS = { perIp: 30, perAddress: 5 } as const;
+const SIGNUP_LIMITS = { perIp: 30, perAddress: 5 } as const;
 /** Reset requests per client IP (429 past it) and reset e-mails per address (silently none past it). */
-export const RESET_LIMITS = { perIp: 30, perAddress: 5 } as const;
+const RESET_LIMITS = { perIp: 30, perAddress: 5 } as const;
 /** At most one "you already have an account" e-mail per address in this time. */
-export const ACCOUNT_EXISTS_NOTICE_SECONDS = 3600;
+const ACCOUNT_EXISTS_NOTICE_SECONDS = 3600;
 
 const versionOf = (login: Pick<LoginIndexDoc, 'passwordVersion'> | undefined) => login?.passwordVersion ?? 0;
 

@@ -5,7 +5,7 @@ import { randomBytes, scrypt as scryptCallback, type ScryptOptions,timingSafeEqu
  * about 32 MiB and ~50-100 ms per hash on one core, the OWASP minimum for scrypt. The parameters are stored with
  * each hash (`scrypt$N$r$p$salt$key`), so they can be raised later and old hashes still verify (and get rehashed).
  */
-export const SCRYPT_PARAMS = { N: 2 ** 15, r: 8, p: 1, keyLength: 32, saltLength: 16 } as const;
+const SCRYPT_PARAMS = { N: 2 ** 15, r: 8, p: 1, keyLength: 32, saltLength: 16 } as const;
 
 function scrypt(password: string, salt: Buffer, keyLength: number, options: ScryptOptions): Promise<Buffer> {
   return new Promise((resolve, reject) =>

@@ -28,7 +28,7 @@ export interface ParsedPersonalCode {
   temporary: boolean;
 }
 
-export type PersonalCodeProblem = 'format' | 'checksum' | 'date';
+type PersonalCodeProblem = 'format' | 'checksum' | 'date';
 
 export type PersonalCodeResult =
   | { ok: true; value: ParsedPersonalCode }

@@ -1,7 +1,7 @@
 import { errors as joseErrors,jwtVerify, SignJWT } from 'jose';
 
 /** Our own access token: short-lived, HS256 only (pinned), key chosen by `kid` so keys can rotate. */
-export const ACCESS_TOKEN_ALGORITHM = 'HS256';
+const ACCESS_TOKEN_ALGORITHM = 'HS256';
 export const ACCESS_TOKEN_ISSUER = 'opiq-backend';
 export const ACCESS_TOKEN_AUDIENCE = 'opiq-api';
 export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;

@@ -23,10 +23,10 @@ export const CSRF_COOKIE = '__Host-opiq_csrf';
 
 /** By default a refresh token unused for 14 days expires and no session lives longer than 60 days; staff and school
  * administrators get shorter ones (session-policy.ts). */
-export const SESSION_IDLE_SECONDS = 14 * 86_400;
-export const SESSION_ABSOLUTE_SECONDS = 60 * 86_400;
+const SESSION_IDLE_SECONDS = 14 * 86_400;
+const SESSION_ABSOLUTE_SECONDS = 60 * 86_400;
 /** A refresh token replaced this recently is a race between two tabs, not a theft. */
-export const REFRESH_RACE_GRACE_SECONDS = 10;
+const REFRESH_RACE_GRACE_SECONDS = 10;
 const REMEMBERED_ROTATIONS = 20;
 
 export interface SessionDoc extends Doc {

@@ -17,7 +17,7 @@ import { SignInError, type SignInFailure, type SignInProvider } from './provider
 import { recordSecurityEvent } from './security-log.js';
 import { createSession, sessionCookies } from './sessions.js';
 
-export function callbackUrl(services: Pick<Services, 'config'>, provider: ProviderId): string {
+function callbackUrl(services: Pick<Services, 'config'>, provider: ProviderId): string {
   return `${services.config.API_PUBLIC_URL.replace(/\/$/, '')}/api/auth/${provider}/callback`;
 }
 
@@ -28,7 +28,7 @@ export function callbackUrl(services: Pick<Services, 'config'>, provider: Provid
  * decoded form differs in meaning (`%2e%2e`, an encoded `/` or `\`, double encoding) is refused rather than
  * repaired, so `/shop/%2e%2e/admin` cannot pass as a path under `/shop`.
  */
-export function checkReturnPath(returnTo: string | undefined, allowedPrefixes: readonly string[]): string {
+function checkReturnPath(returnTo: string | undefined, allowedPrefixes: readonly string[]): string {
   const path = returnTo ?? '/';
   const refuse = () => new HttpError(400, 'invalid_return_path');
   if (!/^\/(?![/\\])[A-Za-z0-9\-._~/?=&%]*$/.test(path)) throw refuse();
@@ -50,9 +50,9 @@ export function checkReturnPath(returnTo: string | undefined, allowedPrefixes: r
 }
 
 /** Stuudium installations (school subdomains) whose people may sign in: only schools on the platform (AUTH-1). */
-export const stuudiumInstallationId = (subdomain: string) => `stuudium-installation:${encodeURIComponent(subdomain.toLowerCase())}`;
+const stuudiumInstallationId = (subdomain: string) => `stuudium-installation:${encodeURIComponent(subdomain.toLowerCase())}`;
 
-export async function stuudiumInstallationAllowed(services: Pick<Services, 'db'>, subdomain: string): Promise<boolean> {
+async function stuudiumInstallationAllowed(services: Pick<Services, 'db'>, subdomain: string): Promise<boolean> {
   const id = stuudiumInstallationId(subdomain);
   const doc = await services.db.collection('logins').read<{ id: string; type: string }>(id, id);
   return doc?.type === 'stuudium-installation';

@@ -1,6 +1,6 @@
 import '../accounts/messages.js';
 
-import type { AccountDoc, StaffRole, Suspension } from '../accounts/model.js';
+import type { AccountDoc, Suspension } from '../accounts/model.js';
 import { readAccount, updateAccount } from '../accounts/store.js';
 import type { Capability } from '../acl/capabilities.js';
 import { HttpError } from '../http/errors.js';
@@ -13,22 +13,13 @@ import { recordSecurityEvent } from './security-log.js';
 import { revokeAllSessions } from './sessions.js';
 
 /** OPS-1: access is cancelled on the third breach; lifting the suspension is then refused. */
-export const BREACHES_BEFORE_CANCELLATION = 3;
-
-/** Operator staff with one of these roles may suspend and reinstate accounts (AUTH-5, OPS-1). */
-const SUSPENDING_ROLES: readonly StaffRole[] = ['security', 'support'];
-
-export async function assertStaff(services: Pick<Services, 'db'>, accountId: string, roles: readonly StaffRole[] = SUSPENDING_ROLES): Promise<AccountDoc> {
-  const actor = await services.db.collection('accounts').read<AccountDoc>(accountId, accountId);
-  if (!actor || actor.status !== 'active' || !(actor.staffRoles ?? []).some((r) => roles.includes(r))) throw new HttpError(403, 'staff_only');
-  return actor;
-}
+const BREACHES_BEFORE_CANCELLATION = 3;
 
 /**
  * Who may act on whom (issue 17, roles broader than tasks): nobody suspends or reinstates themselves, and only
  * security staff act on security staff (support could otherwise lock out the people who investigate them).
  */
-export function assertMayActOn(actor: AccountDoc, target: AccountDoc): void {
+function assertMayActOn(actor: AccountDoc, target: AccountDoc): void {
   if (actor.accountId === target.accountId) throw new HttpError(403, 'cannot_act_on_self');
   if ((target.staffRoles ?? []).includes('security') && !(actor.staffRoles ?? []).includes('security')) throw new HttpError(403, 'cannot_act_on_security_staff');
 }

@@ -17,7 +17,7 @@ import type { Services } from '../platform/services.js';
  * guesses cannot all pass the check before any is counted. Other actions (reset requests, sign-ups) have their own
  * buckets and never count towards sign-in.
  */
-export const THROTTLE = {
+const THROTTLE = {
   windowSeconds: 15 * 60,
   lockSeconds: 15 * 60,
   perNameAndIp: 5,

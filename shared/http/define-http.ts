@@ -24,7 +24,7 @@ import { storeUnavailable } from './store-errors.js';
 
 export { ACCESS_TOKEN_COOKIE, CSRF_COOKIE } from '../auth/sessions.js';
 export const CSRF_HEADER = 'x-csrf-token';
-export const CORRELATION_HEADER = 'x-correlation-id';
+const CORRELATION_HEADER = 'x-correlation-id';
 
 /** Who is calling, from our own verified session token; never from anything else the client sends. */
 export interface Principal {
@@ -34,12 +34,12 @@ export interface Principal {
 }
 
 /** What the capability table granted: the caller's account (read once per request) and the matching grants. */
-export interface Access {
+interface Access {
   account: AccountDoc;
   grants: Grant[];
 }
 
-export interface HttpContext<P, Q, B, A extends 'public' | 'session'> {
+interface HttpContext<P, Q, B, A extends 'public' | 'session'> {
   params: P;
   query: Q;
   body: B;
@@ -340,7 +340,7 @@ function parseWith<S extends z.ZodType | undefined>(schema: S, value: unknown, s
   throw new HttpError(status, code, {}, zodDetails(result.error));
 }
 
-export function zodDetails(error: z.ZodError): ErrorDetail[] {
+function zodDetails(error: z.ZodError): ErrorDetail[] {
   return error.issues.slice(0, 20).map((issue) => ({ path: issue.path.join('.') || '(root)', issue: issue.message }));
 }
 

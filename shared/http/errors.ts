@@ -20,10 +20,3 @@ export class HttpError extends Error {
     this.name = 'HttpError';
   }
 }
-
-export const badRequest = (code = 'validation_failed', details?: ErrorDetail[]) => new HttpError(400, code, {}, details);
-export const unauthenticated = (code = 'unauthenticated') => new HttpError(401, code, {}, undefined, { 'www-authenticate': 'Bearer' });
-export const forbidden = (code = 'forbidden') => new HttpError(403, code);
-export const notFound = (code = 'not_found') => new HttpError(404, code);
-export const conflict = (code = 'conflict') => new HttpError(409, code);
-export const unprocessable = (code = 'validation_failed', details?: ErrorDetail[]) => new HttpError(422, code, {}, details);

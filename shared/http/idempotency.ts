@@ -18,7 +18,7 @@ registerMessages({
   },
 });
 
-export const IDEMPOTENCY_HEADER = 'idempotency-key';
+const IDEMPOTENCY_HEADER = 'idempotency-key';
 const KEY = /^[A-Za-z0-9_-]{8,64}$/;
 
 /**

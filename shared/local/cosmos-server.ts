@@ -18,7 +18,7 @@ export type CosmosFault =
   | { kind: 'delay'; ms: number }
   | { kind: 'lose-answer' };
 
-export type CosmosFaultHook = (request: { method: string; path: string }) => CosmosFault | undefined;
+type CosmosFaultHook = (request: { method: string; path: string }) => CosmosFault | undefined;
 
 export interface EmbeddedCosmos {
   endpoint: string;
@@ -32,7 +32,7 @@ export interface EmbeddedCosmos {
 /** Any key works against the embedded server; the SDK only needs one to sign requests. */
 const LOCAL_KEY = Buffer.from('local-embedded-cosmos-key-not-a-secret').toString('base64');
 
-export function localCosmosClient(endpoint: string, policy: StorePolicy = defaultStorePolicy): CosmosClient {
+function localCosmosClient(endpoint: string, policy: StorePolicy = defaultStorePolicy): CosmosClient {
   // HTTP mode: without enableEndpointDiscovery=false the SDK switches to the https address it is told about.
   return new CosmosClient({ endpoint, key: LOCAL_KEY, connectionPolicy: { ...cosmosConnectionPolicy(policy), enableEndpointDiscovery: false } });
 }

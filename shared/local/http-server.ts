@@ -11,7 +11,7 @@ import { HttpRequest, InvocationContext } from '../platform/azure-functions.js';
 /** A route the local host serves itself (outbox, dead letters, admin): never part of the app in Azure. */
 export type LocalRoute = (request: { method: string; path: string; body: unknown }) => Promise<{ status: number; body?: unknown } | undefined>;
 
-export interface LocalApp {
+interface LocalApp {
   routes: RouteTable;
   localRoutes: LocalRoute;
   /** Bytes read from a request before giving up on it; the wrapper answers 413 past its own limit. */

@@ -44,7 +44,7 @@ export const REFUND_STILL_PROCESSING = 1045;
 
 const link = z.looseObject({ name: z.string(), url: z.string().optional(), country: z.string().nullish(), display_name: z.string().nullish(), logo_url: z.string().nullish() });
 
-export const methodsSchema = z.looseObject({
+const methodsSchema = z.looseObject({
   banklinks: z.array(link).default([]),
   cards: z.array(link).default([]),
   payLater: z.array(link).default([]),
@@ -52,7 +52,7 @@ export const methodsSchema = z.looseObject({
 });
 export type MaksekeskusMethods = z.infer<typeof methodsSchema>;
 
-export const transactionSchema = z.looseObject({
+const transactionSchema = z.looseObject({
   id: z.string().min(1).max(100),
   status: z.string().min(1).max(40),
   amount: z.union([z.string(), z.number()]).optional(),
@@ -64,7 +64,7 @@ export const transactionSchema = z.looseObject({
 export type MaksekeskusTransaction = z.infer<typeof transactionSchema>;
 
 const refundSchema = z.looseObject({ id: z.string().min(1), status: z.string().optional(), amount: z.union([z.string(), z.number()]).optional() });
-export type MaksekeskusRefund = z.infer<typeof refundSchema>;
+type MaksekeskusRefund = z.infer<typeof refundSchema>;
 
 export interface CreateTransactionRequest {
   transaction: {

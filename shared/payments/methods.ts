@@ -6,9 +6,9 @@ import type { Country } from '../store/money.js';
 import { maksekeskusClient, type MaksekeskusMethods } from './maksekeskus.js';
 
 /** Maksekeskus asks shops to cache the method list and refresh it a few times a day. */
-export const METHODS_MAX_AGE_MS = 8 * 3600_000;
+const METHODS_MAX_AGE_MS = 8 * 3600_000;
 
-export interface MethodView {
+interface MethodView {
   name: string;
   displayName: string;
   logoUrl?: string;

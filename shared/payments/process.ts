@@ -7,7 +7,7 @@ import { type OrderKey,readOrder } from '../store/orders.js';
 import { type ProcessQueueMessage,reportedPayerAccount } from './inbound.js';
 import { maksekeskusClient, type MaksekeskusTransaction } from './maksekeskus.js';
 
-export interface TransactionIndex extends Doc {
+interface TransactionIndex extends Doc {
   id: string;
   type: 'payment-transaction';
   transactionId: string;
@@ -29,7 +29,7 @@ export type ProcessOutcome =
   | 'flagged';
 
 /** Differences between what Maksekeskus' API reports and the order (amount, currency, reference, transaction). */
-export function mismatches(order: OrderDoc, transaction: MaksekeskusTransaction, transactionId: string): string[] {
+function mismatches(order: OrderDoc, transaction: MaksekeskusTransaction, transactionId: string): string[] {
   const problems: string[] = [];
   if (transaction.id !== transactionId) problems.push('transaction id');
   if (order.payment?.transactionId !== transactionId) problems.push('order transaction');
@@ -39,7 +39,7 @@ export function mismatches(order: OrderDoc, transaction: MaksekeskusTransaction,
   return problems;
 }
 
-export class OrderNotReadyError extends Error {
+class OrderNotReadyError extends Error {
   constructor() {
     super('The order of this transaction is not pending payment yet');
     this.name = 'OrderNotReadyError';

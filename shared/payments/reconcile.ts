@@ -18,11 +18,11 @@ interface Row {
 }
 
 /** Orders this old without a word from Maksekeskus are asked about (a lost notification must not lose a payment). */
-export const RECONCILE_AFTER_MS = 5 * 60_000;
+const RECONCILE_AFTER_MS = 5 * 60_000;
 /** A bank-link or card payment not completed within a day is given up (Maksekeskus expires them after 30 minutes). */
-export const ABANDON_AFTER_MS = 24 * 3600_000;
+const ABANDON_AFTER_MS = 24 * 3600_000;
 /** Invoices unpaid this many days after their due date are closed (money arriving later still reopens them). */
-export const INVOICE_GRACE_DAYS = 30;
+const INVOICE_GRACE_DAYS = 30;
 
 /**
  * The safety net of PAY-2 (timer, operators' cross-partition query): asks Maksekeskus about every payment still

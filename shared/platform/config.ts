@@ -265,7 +265,7 @@ export class ConfigError extends Error {
  * Whether key material looks like the output of a random generator: 32 random bytes have ~28 distinct values and
  * never fewer than 16 in practice, while typed or padded keys (32 zero bytes, a repeated word) have far fewer.
  */
-export function looksRandom(secret: Uint8Array): boolean {
+function looksRandom(secret: Uint8Array): boolean {
   return new Set(secret).size >= 16;
 }
 

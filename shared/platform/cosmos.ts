@@ -77,7 +77,7 @@ export class UndeclaredDocumentError extends Error {
   }
 }
 
-export interface QueryOptions {
+interface QueryOptions {
   /** Extra condition, ANDed after the partition-key filter; refer to the document as `c`. */
   where?: string;
   parameters?: SqlParameter[];
@@ -92,7 +92,7 @@ export interface Page<T> {
 }
 
 /** A handle to one registry container. All queries are filtered on the partition key unless named cross-partition. */
-export class Collection {
+class Collection {
   readonly pkField: string;
 
   constructor(
@@ -301,7 +301,7 @@ const TRANSIENT_STATUS = new Set([408, 429, 449, 502, 503, 504]);
 const TRANSIENT_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'REQUEST_SEND_ERROR', 'TimeoutError', 'UND_ERR_SOCKET']);
 
 /** Whether a failure may go away by itself (and so is worth another attempt); anything else is a bug or a real answer. */
-export function isTransientStoreError(error: unknown): boolean {
+function isTransientStoreError(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
   const status = statusOf(error);
   if (status !== undefined) return TRANSIENT_STATUS.has(status);
@@ -319,7 +319,7 @@ function retryAfterMsOf(error: unknown): number | undefined {
  * Runs one store operation with retries inside the policy's budget. `uncertain` tells the attempt that an earlier
  * one may have been applied although its answer was lost, so a 409/412 may be our own write.
  */
-export async function withStoreRetry<T>(policy: StorePolicy, attempt: (signal: AbortSignal, uncertain: boolean) => Promise<T>): Promise<T> {
+async function withStoreRetry<T>(policy: StorePolicy, attempt: (signal: AbortSignal, uncertain: boolean) => Promise<T>): Promise<T> {
   const deadline = Date.now() + policy.budgetMs;
   let uncertain = false;
   for (let n = 0; ; n++) {
@@ -340,7 +340,7 @@ export async function withStoreRetry<T>(policy: StorePolicy, attempt: (signal: A
 const SYSTEM_PROPERTIES = new Set(['_etag', '_ts', '_rid', '_self', '_attachments', '_lsn']);
 
 /** Equal JSON values, ignoring key order and Cosmos' system properties at the top level. */
-export function sameContent(stored: object, written: object): boolean {
+function sameContent(stored: object, written: object): boolean {
   const strip = (o: object) => Object.fromEntries(Object.entries(o).filter(([k, v]) => !SYSTEM_PROPERTIES.has(k) && v !== undefined));
   return deepEqual(strip(stored), strip(written));
 }
@@ -356,11 +356,11 @@ function deepEqual(a: unknown, b: unknown): boolean {
 }
 
 /** Cosmos DB item ids are at most 255 characters and may not contain / \\ ? # (nor end with a space). */
-export function isStorableId(id: string): boolean {
+function isStorableId(id: string): boolean {
   return id.length > 0 && id.length <= 255 && !/[/\\?#]/.test(id) && !id.endsWith(' ');
 }
 
-export function statusOf(error: unknown): number | undefined {
+function statusOf(error: unknown): number | undefined {
   if (typeof error === 'object' && error !== null) {
     const code = (error as { code?: unknown; statusCode?: unknown }).code ?? (error as { statusCode?: unknown }).statusCode;
     if (typeof code === 'number') return code;

@@ -25,11 +25,6 @@ export function countOperation(kind: keyof OperationCounts, n = 1): void {
   if (current) current[kind] += n;
 }
 
-/** Process-wide totals since start (benchmarks read these). */
-export function operationTotals(): OperationCounts {
-  return { ...totals };
-}
-
 export function formatCounts(c: OperationCounts): string {
   return `pointRead=${c.pointRead};write=${c.write};query=${c.query};crossPartitionQuery=${c.crossPartitionQuery}`;
 }

@@ -1,6 +1,6 @@
 import { isIPv6 } from 'node:net';
 
-export type TelemetryValue = string | number | boolean | undefined;
+type TelemetryValue = string | number | boolean | undefined;
 export type TelemetryProperties = Record<string, TelemetryValue>;
 
 /**

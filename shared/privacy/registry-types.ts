@@ -3,7 +3,7 @@
  * on what lawful basis, how long, and how it is exported and erased (Moodle's privacy API is the model).
  */
 
-export type PersonalDataCategory =
+type PersonalDataCategory =
   | 'identification' // name, personal code, date of birth (AUTH-3)
   | 'contact' // e-mail, phone
   | 'authentication' // external login ids, password hashes, session records
@@ -21,14 +21,14 @@ export type PersonalDataCategory =
   | 'support' // support requests (ACC-6)
   | 'audit'; // staff access to a person's data (ACL-7)
 
-export type LawfulBasis =
+type LawfulBasis =
   | 'contract' // GDPR 6(1)(b): the service the user or school signed up for
   | 'legal-obligation' // 6(1)(c): accounting law
   | 'public-task' // 6(1)(e): schools' statutory tasks, where the platform is the school's processor
   | 'legitimate-interest' // 6(1)(f): security, platform development
   | 'consent'; // 6(1)(a): marketing, optional features
 
-export type RetentionRule =
+type RetentionRule =
   /** Cosmos TTL set on every write: the document disappears `days` after its last write. */
   | { kind: 'fixed'; days: number; requirement: string }
   /** Accounting documents: 7 years plus the running financial year (RET-3), computed on write. */
@@ -38,7 +38,7 @@ export type RetentionRule =
   /** Not personal data: kept while the business needs it. */
   | { kind: 'indefinite'; reason: string };
 
-export type ErasureStep = 'delete' | 'anonymise' | 'legal-hold';
+type ErasureStep = 'delete' | 'anonymise' | 'legal-hold';
 
 export interface ContainerSpec {
   name: string;

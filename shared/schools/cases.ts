@@ -71,7 +71,7 @@ const reasonNames: Record<Suspension['reason'], Record<Language, string>> = {
   'unusual-usage': { et: 'ebatavaline kasutus', fi: 'epätavallinen käyttö', en: 'unusual usage' },
   'terms-breach': { et: 'kasutustingimuste rikkumine', fi: 'käyttöehtojen rikkominen', en: 'a breach of the terms of use' },
 };
-export const reasonName = (reason: Suspension['reason'], language: Language) => reasonNames[reason][language];
+const reasonName = (reason: Suspension['reason'], language: Language) => reasonNames[reason][language];
 
 function caseEmail(language: Language, to: string, v: { schoolName: string; personName: string; measure: OpsCaseDoc['measure']; reason: Suspension['reason'] }): EmailMessage {
   const reason = reasonName(v.reason, language);

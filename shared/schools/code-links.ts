@@ -53,7 +53,7 @@ export const codeLinkViewSchema = z.object({
   decidedAt: z.string().optional(),
 });
 
-export const codeLinkId = (accountId: string, loginId: string) => `code-link:${accountId}:${loginId}`;
+const codeLinkId = (accountId: string, loginId: string) => `code-link:${accountId}:${loginId}`;
 
 const view = (d: CodeLinkRequestDoc): z.infer<typeof codeLinkViewSchema> => ({
   id: d.id,

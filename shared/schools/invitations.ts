@@ -18,9 +18,9 @@ import { invitationClaimEmail, invitationEmail } from './emails.js';
 import { activeMemberships, type MembershipDoc } from './members.js';
 import type { ClassDoc, InvitationDoc, InvitationStatus, InvitationView, SchoolDoc } from './model.js';
 
-export const INVITATION_DAYS = 14;
+const INVITATION_DAYS = 14;
 /** Closed (accepted, revoked) invitations stay 30 days for the record, then Cosmos deletes them (registry retention). */
-export const CLOSED_RETENTION_SECONDS = 30 * 86_400;
+const CLOSED_RETENTION_SECONDS = 30 * 86_400;
 const DAY_MS = 86_400_000;
 
 /** Token hashes are ids: base64url has no characters Cosmos forbids in ids (/ \ ? #). */
@@ -56,7 +56,7 @@ export function invitableRolesFor(grants: Grant[]): SchoolRoleName[] {
 
 const isAdmin = (grants: Grant[]) => grants.some((g) => g.role === 'schoolAdmin');
 
-export function invitationView(doc: InvitationDoc, now: Date): InvitationView {
+function invitationView(doc: InvitationDoc, now: Date): InvitationView {
   return {
     id: doc.id,
     schoolId: doc.schoolId,
@@ -230,7 +230,7 @@ export interface AcceptedRole {
 }
 
 /** Roles that give access to other people's data: accepting them is bound to the invited address (ACC-2, ACL-1). */
-export const STAFF_ROLES: readonly SchoolRoleName[] = ['teacher', 'classTeacher', 'schoolAdmin'];
+const STAFF_ROLES: readonly SchoolRoleName[] = ['teacher', 'classTeacher', 'schoolAdmin'];
 /** Claims kept on one invitation: enough for a typo'd address, not a queue for anyone who got hold of the link. */
 const MAX_CLAIMS = 5;
 
@@ -240,7 +240,7 @@ export type AcceptOutcome = (AcceptedRole & { status: 'accepted' }) | { status: 
  * Whether the account holds this address, verified: the address's password login is this account's and verified,
  * or (no password login) the account got it from a provider that verified it (accounts keep only verified ones).
  */
-export async function holdsVerifiedEmail(services: Pick<Services, 'db'>, account: AccountDoc, email: string): Promise<boolean> {
+async function holdsVerifiedEmail(services: Pick<Services, 'db'>, account: AccountDoc, email: string): Promise<boolean> {
   const address = normaliseEmail(email);
   const id = emailLoginId(address);
   const login = await services.db.collection('logins').read<LoginIndexDoc>(id, id);

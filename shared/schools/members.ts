@@ -113,10 +113,10 @@ export async function endRole(deps: Deps, input: { schoolId: string; accountId: 
   return candidates.length > 0;
 }
 
-export type ProfileField = 'firstName' | 'lastName' | 'phone' | 'personalCode' | 'personalCodeVerification' | 'birthDate' | 'email';
+type ProfileField = 'firstName' | 'lastName' | 'phone' | 'personalCode' | 'personalCodeVerification' | 'birthDate' | 'email';
 
 /** A field set to null is removed (a personal code taken off the account). */
-export type ProfileChanges = { [F in ProfileField]?: AccountDoc[F] | null };
+type ProfileChanges = { [F in ProfileField]?: AccountDoc[F] | null };
 
 export interface AccountChangeDoc extends Doc {
   type: 'account-change';
@@ -132,11 +132,7 @@ export interface AccountChangeDoc extends Doc {
  * Rectification (ACC-5, PRIV-5): applies the changes to the account, records them, and refreshes the name and
  * e-mail snapshot on the person's memberships.
  */
-export async function rectify(deps: Deps, input: { accountId: string; by: string; via: string; changes: ProfileChanges }): Promise<AccountDoc> {
-  return (await rectifyRecorded(deps, input)).account;
-}
-
-export async function rectifyRecorded(
+async function rectifyRecorded(
   deps: Deps,
   input: { accountId: string; by: string; via: string; changes: ProfileChanges },
 ): Promise<{ account: AccountDoc; changes: AccountChangeDoc['changes'] }> {
@@ -232,4 +228,4 @@ export async function memberOrThrow(deps: Pick<Services, 'db'>, schoolId: string
   return member;
 }
 
-export { readAccount };
+;

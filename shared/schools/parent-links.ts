@@ -23,7 +23,7 @@ export const LINK_REQUESTS_PER_WINDOW = 10;
 // ---------------------------------------------------------------------------------------------------------------
 // The state machine (ACC-3): requested -> confirmed | refused; confirmed -> ended. Nothing else.
 
-export const parentLinkTransitions: Readonly<Record<ParentLinkStatus, readonly ParentLinkStatus[]>> = {
+const parentLinkTransitions: Readonly<Record<ParentLinkStatus, readonly ParentLinkStatus[]>> = {
   requested: ['confirmed', 'refused'],
   confirmed: ['ended'],
   refused: [],
@@ -78,7 +78,7 @@ const snapshot = (a: AccountDoc): PersonSnapshot => ({ accountId: a.accountId, f
  * The school a link is made in: the child's first active student role. A student of several schools gets one link,
  * confirmed by one school (one confirmation, one FamilyLink per parent); the parent's access is per child, not per school.
  */
-export function linkSchoolOf(child: AccountDoc): SchoolRole | undefined {
+function linkSchoolOf(child: AccountDoc): SchoolRole | undefined {
   return (child.schoolRoles ?? []).find((r) => r.role === 'student');
 }
 
@@ -96,7 +96,7 @@ async function openLink(deps: Pick<Services, 'db'>, schoolId: string, parentId: 
 export type RequestOutcome = 'requested' | 'already-open' | 'no-school';
 
 /** Creates a requested link in the child's school unless one is open (or the parent is already linked). */
-export async function requestLink(deps: Deps, input: { parent: AccountDoc; child: AccountDoc; requestedBy: 'parent' | 'child' }): Promise<RequestOutcome> {
+async function requestLink(deps: Deps, input: { parent: AccountDoc; child: AccountDoc; requestedBy: 'parent' | 'child' }): Promise<RequestOutcome> {
   const { parent, child } = input;
   const school = linkSchoolOf(child);
   if (!school) return 'no-school';
@@ -162,7 +162,7 @@ export async function requestByParent(deps: Deps, parent: AccountDoc, code: { co
   return requestLink(deps, { parent, child, requestedBy: 'parent' });
 }
 
-export function parentLinkView(doc: ParentLinkDoc): ParentLinkView {
+function parentLinkView(doc: ParentLinkDoc): ParentLinkView {
   return {
     id: doc.id,
     schoolId: doc.schoolId,

@@ -21,7 +21,7 @@ export interface EndWorksInput {
   note?: string;
 }
 
-export class RefundRetryLater extends Error {
+class RefundRetryLater extends Error {
   constructor() {
     super('Maksekeskus is still processing an earlier refund of this transaction');
     this.name = 'RefundRetryLater';

@@ -21,7 +21,7 @@ import { logTransition, newOrderId, type OrderKey,readOrder, transitionOrder, up
 
 export const MAX_MONTHS = 36;
 /** New orders one account may place within the throttle window (15 minutes). */
-export const ORDERS_PER_WINDOW = 30;
+const ORDERS_PER_WINDOW = 30;
 
 export const checkoutSchema = z.strictObject({
   publisherId: z.string().min(1).max(100),

@@ -3,7 +3,7 @@
  * from local midnight of the start date to local midnight of its end date (exclusive), as instants in UTC.
  */
 
-export const SHOP_TIME_ZONE = 'Europe/Tallinn';
+const SHOP_TIME_ZONE = 'Europe/Tallinn';
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
@@ -14,7 +14,7 @@ export function isValidDate(date: string): boolean {
   return m >= 1 && m <= 12 && d >= 1 && d <= daysInMonth(y, m);
 }
 
-export function daysInMonth(year: number, month: number): number {
+function daysInMonth(year: number, month: number): number {
   return new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
 

@@ -71,7 +71,7 @@ export interface AllocatedNumber {
   issuedAt: string;
 }
 
-export async function findRegisterEntry(services: Pick<Services, 'db'>, year: number, orderId: string): Promise<(InvoiceRegisterEntry & Stored) | undefined> {
+async function findRegisterEntry(services: Pick<Services, 'db'>, year: number, orderId: string): Promise<(InvoiceRegisterEntry & Stored) | undefined> {
   const page = await services.db.collection('orders').query<InvoiceRegisterEntry & Stored>(registerPartition(year), {
     where: 'c.type = @type AND c.orderId = @orderId',
     parameters: [

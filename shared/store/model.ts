@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Doc } from '../platform/cosmos.js';
 import type { Country, Pricing } from './money.js';
 
-export type { Country, Pricing } from './money.js';
+;
 
 /** A catalogue work (container `catalog`, partition publisherId). */
 export interface WorkDoc extends Doc {
@@ -68,7 +68,7 @@ export interface OrderPayment {
   payerName?: string;
 }
 
-export interface InvoicePaymentRecord {
+interface InvoicePaymentRecord {
   /** The bank statement entry: recording the same entry twice changes nothing. */
   bankEntryId: string;
   amountCents: number;
@@ -78,7 +78,7 @@ export interface InvoicePaymentRecord {
   recordedAt: string;
 }
 
-export interface OrderInvoice {
+interface OrderInvoice {
   number: string;
   year: number;
   sequence: number;
@@ -122,7 +122,7 @@ export interface OrderFlag {
   resolution?: string;
 }
 
-export interface OrderLine {
+interface OrderLine {
   workId: string;
   title: string;
   /** Set when the licence to this work ended before its time (OPS-2, STORE-6). */
@@ -230,7 +230,7 @@ export const orderViewSchema = z.object({
 
 export type OrderView = z.infer<typeof orderViewSchema>;
 
-export function licenceState(order: OrderDoc, now: Date): OrderView['licence']['state'] {
+function licenceState(order: OrderDoc, now: Date): OrderView['licence']['state'] {
   if (order.status !== 'licence-active' && order.status !== 'expired' && order.status !== 'cancelled' && order.status !== 'refunded') return 'none';
   if (!order.transitions.some((t) => t.to === 'licence-active')) return 'none';
   if (order.status !== 'licence-active') return 'ended';

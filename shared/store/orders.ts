@@ -5,7 +5,7 @@ import { pageAcrossPartitions, pageOf, type PageRequest } from '../http/paging.j
 import { ConcurrentUpdateError, type Page, type Stored } from '../platform/cosmos.js';
 import type { Services } from '../platform/services.js';
 import type { OrderDoc, OrderFlag, OrderStatus } from './model.js';
-import { IllegalTransitionError, transition } from './state-machine.js';
+import { transition } from './state-machine.js';
 
 export interface OrderKey {
   accountId: string;
@@ -110,11 +110,6 @@ export async function resolveFlag(
   });
   if (result.changed) services.telemetry.event('store.order-flag-resolved', { orderId: key.orderId });
   return result.order.flags.find((f) => f.key === input.flagKey)!;
-}
-
-export function conflictFor(error: unknown): never {
-  if (error instanceof IllegalTransitionError) throw new HttpError(409, 'order_state_conflict', { status: error.from });
-  throw error;
 }
 
 /** The buyer's own orders, newest first: one single-partition query. */

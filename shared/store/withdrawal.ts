@@ -38,7 +38,7 @@ export const fulfilmentMessageSchema = z.discriminatedUnion('kind', [
 export type FulfilmentMessage = z.infer<typeof fulfilmentMessageSchema>;
 
 /** Hours a withdrawal waits before its job ends the licences, unless the caller asks otherwise (issue 17). */
-export const WITHDRAWAL_GRACE_HOURS = 24;
+const WITHDRAWAL_GRACE_HOURS = 24;
 
 /**
  * OPS-2: the publisher stops distributing a work. The work leaves the shop at once (checkout refuses it), and a

@@ -39,7 +39,7 @@ export interface SupportRequestDoc extends Doc {
 }
 
 /** Per-person limits (issue 9, defect 8): what one account can make the store hold. */
-export const SUPPORT_LIMITS = { openRequests: 20, messagesPerRequest: 40 } as const;
+const SUPPORT_LIMITS = { openRequests: 20, messagesPerRequest: 40 } as const;
 
 export interface SupportRequestView {
   id: string;

@@ -61,7 +61,7 @@ export async function withPage<T>(browser: Browser, name: string, run: (page: Pa
  * The web front end's part, as a page: it asks GET /api/auth/session for the CSRF token (the documented way, also
  * when the API is on another host), calls the API with credentials, and sends x-csrf-token on writes.
  */
-export function frontEndPage(apiOrigin: string): string {
+function frontEndPage(apiOrigin: string): string {
   return `<!doctype html><html lang="et"><head><meta charset="utf-8"><title>Opiq (test front end)</title></head>
 <body><h1>Opiq test front end</h1><pre id="status">…</pre>
 <script>

@@ -162,7 +162,7 @@ export const MPASS_NATIONAL_ID = 'urn:oid:1.2.246.21';
  * (the state's identity documents, eIDAS substantial/high); a HarID password or another school system is not, so
  * its personal code is only asserted. Unknown values are not eID grade.
  */
-export const HARID_EID_AMR: readonly string[] = ['idcard', 'mid', 'mobileid', 'smartid'];
+const HARID_EID_AMR: readonly string[] = ['idcard', 'mid', 'mobileid', 'smartid'];
 
 export function haridEidGrade(amr: unknown): boolean {
   const values = Array.isArray(amr) ? amr : typeof amr === 'string' ? [amr] : [];

@@ -5,7 +5,7 @@ import { parsePersonalCode } from '../personal-code.js';
 import { type FetchLike, type FlowSecrets, SignInError, type SignInProvider } from './types.js';
 
 /** The state parameter must come back unchanged; compared in constant time. */
-export function checkState(callbackUrl: URL, flow: FlowSecrets): void {
+function checkState(callbackUrl: URL, flow: FlowSecrets): void {
   const returned = Buffer.from(callbackUrl.searchParams.get('state') ?? '');
   const expected = Buffer.from(flow.state);
   if (returned.length !== expected.length || !timingSafeEqual(returned, expected)) throw new SignInError('state_mismatch');
@@ -82,7 +82,7 @@ export function createFacebookProvider(options: { appId: string; appSecret: stri
 }
 
 /** Exported for the abuse tests: the check a token from a callback goes through. */
-export async function facebookIdentity(
+async function facebookIdentity(
   options: { appId: string; appSecret: string; fetch: FetchLike },
   graph: (path: string, params: Record<string, string>) => URL,
   accessToken: string,

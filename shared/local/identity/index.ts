@@ -1,6 +1,6 @@
 import { startEkoolStandIn } from './ekool.js';
 import { startFacebookStandIn } from './facebook.js';
-import { generateSigningJwk, type OidcStandIn, preloadOidcProvider, type SignJwtOptions,startOidcStandIn } from './oidc.js';
+import { generateSigningJwk, type OidcStandIn, preloadOidcProvider, startOidcStandIn } from './oidc.js';
 import { startStuudiumStandIn } from './stuudium.js';
 import { ekoolUsers, facebookUsers, googleUsers, haridUsers, MPASS, mpassidUsers, stuudiumUsers, summaries } from './users.js';
 
@@ -31,7 +31,7 @@ export interface StandInOptions {
 }
 
 /** An OIDC stand-in: discovery at `${issuer}/.well-known/openid-configuration`, plus helpers for negative tests. */
-export type OidcStandInHandle = Omit<OidcStandIn, 'close'>;
+type OidcStandInHandle = Omit<OidcStandIn, 'close'>;
 
 export interface IdentityStandIns {
   harid: OidcStandInHandle;
@@ -52,9 +52,7 @@ export interface IdentityStandIns {
   close(): Promise<void>;
 }
 
-export type { SignJwtOptions };
 export { stuudiumAuthorization } from './stuudium.js';
-export { ekoolUsers, facebookUsers, googleUsers, haridUsers, MPASS, mpassidUsers, SCHOOLS, stuudiumUsers } from './users.js';
 
 export async function startIdentityStandIns(options: StandInOptions): Promise<IdentityStandIns> {
   const { clients } = options;

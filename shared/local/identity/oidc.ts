@@ -14,13 +14,13 @@ import { escapeHtml, listen, randomToken, sendHtml, sendUserChooser } from './ht
  * oidc-provider is a devDependency and ESM-only; it is imported lazily so production code never loads it.
  */
 
-export interface OidcClientRegistration {
+interface OidcClientRegistration {
   clientId: string;
   clientSecret: string;
   redirectUris: string[];
 }
 
-export interface OidcDemoUser {
+interface OidcDemoUser {
   loginHint: string;
   aliases: string[];
   description: string;
@@ -44,7 +44,7 @@ export interface OidcStandInConfig {
   client: OidcClientRegistration;
 }
 
-export interface SignJwtOptions {
+interface SignJwtOptions {
   /**
    * Sign with a key that is NOT the provider's (but carries the provider's `kid`): a forged token. Default: sign
    * with the provider's real key (e.g. to mint a well-signed but expired or wrongly addressed token).

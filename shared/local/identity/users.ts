@@ -14,7 +14,7 @@ export const SCHOOLS = {
 } as const;
 
 /** Education provider (municipality) of Koivulan koulu, used as providerOID in MPASSid roles. */
-export const KOIVULA_PROVIDER_OID = '1.2.246.562.10.00000000002';
+const KOIVULA_PROVIDER_OID = '1.2.246.562.10.00000000002';
 
 interface BaseUser {
   loginHint: string;
@@ -24,7 +24,7 @@ interface BaseUser {
 
 // ---------------------------------------------------------------------------------------------------------- HarID
 
-export interface HaridRole {
+interface HaridRole {
   /** 'faculty', 'student', 'director', 'parent', or another the provider adds. */
   marker: string;
   active: boolean;
@@ -252,7 +252,7 @@ export const MPASS = {
   learningMaterialsCharge: 'urn:mpass.id:learningMaterialsCharge',
 } as const;
 
-export type MpassClaims = Record<string, string | string[]>;
+type MpassClaims = Record<string, string | string[]>;
 
 export interface MpassUser extends BaseUser {
   /** = claims['urn:mpass.id:uid'] */
@@ -390,7 +390,7 @@ export const facebookUsers: FacebookUser[] = [
 
 // ---------------------------------------------------------------------------------------------------------- eKool
 
-export interface EkoolRole {
+interface EkoolRole {
   schoolName: string;
   /** EHIS id of the school (= the seed school's registryCode). */
   schoolEhisId: string;

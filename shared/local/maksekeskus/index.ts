@@ -20,14 +20,14 @@ import { listen } from '../identity/http.js';
  *        "Tagasi kaupmehe juurde" button does.
  */
 
-export type StandInStatus = 'CREATED' | 'PENDING' | 'CANCELLED' | 'EXPIRED' | 'APPROVED' | 'COMPLETED' | 'PART_REFUNDED' | 'REFUNDED';
+type StandInStatus = 'CREATED' | 'PENDING' | 'CANCELLED' | 'EXPIRED' | 'APPROVED' | 'COMPLETED' | 'PART_REFUNDED' | 'REFUNDED';
 
 interface UrlSpec {
   url: string;
   method: 'POST' | 'GET';
 }
 
-export interface StandInTransaction {
+interface StandInTransaction {
   id: string;
   createdAt: string;
   status: StandInStatus;
@@ -48,7 +48,7 @@ export interface StandInTransaction {
   apiOverride?: Partial<{ amount: string | number; currency: string; reference: string; status: StandInStatus }>;
 }
 
-export interface StandInRefund {
+interface StandInRefund {
   id: string;
   transactionId: string;
   amount: string;
@@ -62,13 +62,13 @@ export interface SignedMessage {
   mac: string;
 }
 
-export interface Delivery {
+interface Delivery {
   transactionId: string;
   status: string;
   httpStatus: number | 'error';
 }
 
-export interface PayOptions {
+interface PayOptions {
   outcome: 'paid' | 'cancelled' | 'expired';
   method?: string;
   /** Send the final notification this many times, all at once (default 1). */
@@ -83,7 +83,7 @@ export interface PayOptions {
   notify?: boolean;
 }
 
-export interface PayResult {
+interface PayResult {
   /** Where and how the browser goes back to the shop, with the signed message. */
   return: { url: string; method: 'POST' | 'GET'; message: SignedMessage };
   deliveries: Delivery[];
