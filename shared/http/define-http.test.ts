@@ -63,6 +63,7 @@ const publicRoute = defineHttp({
   summary: 'test',
   tags: ['test'],
   auth: 'public',
+  usesSession: true,
   handler: async ({ principal }) => ok({ signedIn: Boolean(principal) }),
 });
 
@@ -279,6 +280,6 @@ describe('defineHttp: the one HTTP wrapper', () => {
 
   it('locally, responses report the Cosmos operations the request made', async () => {
     const r = await call(publicRoute, { method: 'GET', path: 'things' });
-    expect(r.headers['x-cosmos-ops']).toBe('pointRead=0;write=0;query=0;crossPartitionQuery=0');
+    expect(r.headers['x-cosmos-ops']).toBe('pointRead=0;write=0;query=0;crossPartitionQuery=0;metadata=0');
   });
 });

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { CosmosClient } from '@azure/cosmos';
 import { createHttpServer } from '@vercel/cosmosdb-server';
+import { withCountingPlugin } from '../platform/operations.js';
 import { containerUsesTtl, dataRegistry, type DataRegistry } from '../privacy/registry.js';
 
 export interface EmbeddedCosmos {
@@ -15,7 +16,7 @@ const LOCAL_KEY = Buffer.from('local-embedded-cosmos-key-not-a-secret').toString
 
 export function localCosmosClient(endpoint: string): CosmosClient {
   // HTTP mode: without enableEndpointDiscovery=false the SDK switches to the https address it is told about.
-  return new CosmosClient({ endpoint, key: LOCAL_KEY, connectionPolicy: { enableEndpointDiscovery: false } });
+  return new CosmosClient(withCountingPlugin({ endpoint, key: LOCAL_KEY, connectionPolicy: { enableEndpointDiscovery: false } }));
 }
 
 /**

@@ -4,6 +4,7 @@ import { createServiceBus } from './bus.js';
 import { systemClock } from './clock.js';
 import type { Config } from './config.js';
 import { createDatabase } from './cosmos.js';
+import { withCountingPlugin } from './operations.js';
 import { createSendGridSender, Outbox } from './email.js';
 import type { Services } from './services.js';
 import { ConsoleTelemetry } from './telemetry.js';
@@ -22,9 +23,7 @@ export async function createAzureServices(config: Config): Promise<Services> {
     : new ConsoleTelemetry();
 
   const cosmos = new CosmosClient(
-    config.COSMOS_KEY
-      ? { endpoint: config.COSMOS_ENDPOINT, key: config.COSMOS_KEY }
-      : { endpoint: config.COSMOS_ENDPOINT, aadCredentials: credential },
+    withCountingPlugin(config.COSMOS_KEY ? { endpoint: config.COSMOS_ENDPOINT, key: config.COSMOS_KEY } : { endpoint: config.COSMOS_ENDPOINT, aadCredentials: credential }),
   );
 
   const namespace = config.ServiceBusConnection__fullyQualifiedNamespace;

@@ -1,6 +1,5 @@
-import type { Container, CosmosClient, ItemDefinition, PatchOperation, SqlParameter } from '@azure/cosmos';
+import type { Container, CosmosClient, ItemDefinition, PatchOperation, SqlParameter, SqlQuerySpec } from '@azure/cosmos';
 import type { Clock } from './clock.js';
-import { countOperation } from './operations.js';
 import { containerSpec, documentTypeSpec, ttlOnWrite, type ContainerName } from '../privacy/registry.js';
 
 /** Every stored document carries its registry type; the partition key field is named by the container. */
@@ -70,7 +69,6 @@ export class Collection {
   async read<T extends Doc>(id: string, partitionKey: string): Promise<(T & Stored) | undefined> {
     // An id Cosmos could never hold (from a URL, say) is simply not there; asking would be a 400 from the service.
     if (!isStorableId(id)) return undefined;
-    countOperation('pointRead');
     try {
       const response = await this.container.item(id, partitionKey).read<T & Stored>();
       return response.resource ?? undefined;
@@ -82,7 +80,6 @@ export class Collection {
 
   async create<T extends Doc>(doc: T): Promise<T & Stored> {
     const prepared = this.prepare(doc);
-    countOperation('write');
     try {
       const response = await this.container.items.create(prepared);
       return response.resource as unknown as T & Stored;
@@ -94,7 +91,6 @@ export class Collection {
 
   async upsert<T extends Doc>(doc: T): Promise<T & Stored> {
     const prepared = this.prepare(doc);
-    countOperation('write');
     const response = await this.container.items.upsert(prepared);
     return response.resource as unknown as T & Stored;
   }
@@ -102,7 +98,6 @@ export class Collection {
   /** Replaces a document only if it is unchanged since it was read (its `_etag`). */
   async replace<T extends Doc>(doc: T & { _etag: string }): Promise<T & Stored> {
     const prepared = this.prepare(doc);
-    countOperation('write');
     try {
       const response = await this.container
         .item(doc.id, this.partitionKeyOf(doc))
@@ -115,14 +110,12 @@ export class Collection {
   }
 
   async patch(id: string, partitionKey: string, operations: PatchOperation[]): Promise<void> {
-    countOperation('write');
     await this.container.item(id, partitionKey).patch(operations);
   }
 
   /** Deletes; a document already gone counts as deleted (idempotent). */
   async delete(id: string, partitionKey: string): Promise<boolean> {
     if (!isStorableId(id)) return false;
-    countOperation('write');
     try {
       await this.container.item(id, partitionKey).delete();
       return true;
@@ -134,33 +127,34 @@ export class Collection {
 
   /** One page of a single-partition query. */
   async query<T>(partitionKey: string, options: QueryOptions = {}): Promise<Page<T>> {
-    countOperation('query');
-    const where = `c.${this.pkField} = @pk${options.where ? ` AND (${options.where})` : ''}`;
-    const text = `SELECT * FROM c WHERE ${where}${options.orderBy ? ` ORDER BY ${options.orderBy}` : ''}`;
     const response = await this.container.items
-      .query<T>(
-        { query: text, parameters: [{ name: '@pk', value: partitionKey }, ...(options.parameters ?? [])] },
-        { partitionKey, maxItemCount: options.pageSize ?? 100, continuationToken: options.continuation },
-      )
+      .query<T>(this.querySpec(partitionKey, options), { partitionKey, maxItemCount: options.pageSize ?? 100, continuationToken: options.continuation })
       .fetchNext();
     return { items: response.resources, continuation: response.continuationToken || undefined };
   }
 
-  /** Every row of a single-partition query, page by page (for bounded partitions only). */
+  /**
+   * Every row of a single-partition query (for bounded partitions only). One iterator for all pages: the SDK asks
+   * Cosmos for a query plan once per iterator, so a new iterator per page would pay a plan request per page.
+   */
   async queryAll<T>(partitionKey: string, options: Omit<QueryOptions, 'continuation'> = {}): Promise<T[]> {
+    const iterator = this.container.items.query<T>(this.querySpec(partitionKey, options), { partitionKey, maxItemCount: options.pageSize ?? 100 });
     const all: T[] = [];
-    let continuation: string | undefined;
-    do {
-      const page = await this.query<T>(partitionKey, { ...options, continuation });
-      all.push(...page.items);
-      continuation = page.continuation;
-    } while (continuation);
+    while (iterator.hasMoreResults()) {
+      const page = await iterator.fetchNext();
+      all.push(...page.resources);
+    }
     return all;
+  }
+
+  private querySpec(partitionKey: string, options: QueryOptions): SqlQuerySpec {
+    const where = `c.${this.pkField} = @pk${options.where ? ` AND (${options.where})` : ''}`;
+    const text = `SELECT * FROM c WHERE ${where}${options.orderBy ? ` ORDER BY ${options.orderBy}` : ''}`;
+    return { query: text, parameters: [{ name: '@pk', value: partitionKey }, ...(options.parameters ?? [])] };
   }
 
   /** A query across partitions: for timers and operator jobs only, never on a user-facing path. */
   async crossPartitionQuery<T>(text: string, parameters: SqlParameter[] = [], continuation?: string, pageSize = 100): Promise<Page<T>> {
-    countOperation('crossPartitionQuery');
     const response = await this.container.items
       .query<T>({ query: text, parameters }, { maxItemCount: pageSize, continuationToken: continuation })
       .fetchNext();
@@ -189,7 +183,7 @@ export class Collection {
 
 export interface Database {
   collection(name: ContainerName): Collection;
-  /** Reads the database metadata: a cheap liveness check. */
+  /** Reads the database metadata: a cheap liveness check (counted as a metadata request). */
   ping(): Promise<void>;
 }
 
