@@ -171,7 +171,7 @@ describe('PAY-2 abuse suite: Maksekeskus messages', () => {
     const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => send(real, { as: (['form', 'json', 'query'] as const)[i % 3] })));
     expect(answers.map((a) => a.status)).toEqual(Array(50).fill(200));
     // Answered fast: one point read (the transaction's order) and one write (the message), then the queue.
-    expect(new Set(answers.map((a) => a.ops))).toEqual(new Set(['pointRead=1;write=1;query=0;crossPartitionQuery=0']));
+    expect(new Set(answers.map((a) => a.ops))).toEqual(new Set(['pointRead=1;write=1;query=0;crossPartitionQuery=0;metadata=0']));
     await settle();
     const order = await orderDoc(placed.accountId, placed.orderId);
     expect(order.status).toBe('licence-active');
