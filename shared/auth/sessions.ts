@@ -288,10 +288,16 @@ const REVOKE_ATTEMPTS = 50;
  * re-reads and tries again; if it still cannot write, it throws (the caller answers 503 and the user retries) rather
  * than leave a session the user believes ended.
  */
-async function revokeSessionDoc(services: Pick<Services, 'db' | 'clock'>, session: SessionDoc & Stored, reason: string, unlisted = false): Promise<void> {
+async function revokeSessionDoc(
+  services: Pick<Services, 'db' | 'clock'>,
+  session: SessionDoc & Stored,
+  reason: string,
+  unlisted = false,
+  account?: AccountDoc,
+): Promise<void> {
   const sessions = services.db.collection('accounts');
   // The account's entry is what the per-request check reads: removing it ends the session at once.
-  if (!unlisted) await changeSessionIndex(services, session.accountId, undefined, false, (entries) =>
+  if (!unlisted) await changeSessionIndex(services, session.accountId, account, false, (entries) =>
     entries.some((e) => e.sessionId === session.sessionId) ? entries.filter((e) => e.sessionId !== session.sessionId) : undefined,
   );
   let current: (SessionDoc & Stored) | undefined = session;
@@ -332,13 +338,15 @@ export async function revokeAllSessions(
   accountId: string,
   reason: string,
   exceptSessionId?: string,
+  /** The account as the caller read it (with its ETag): saves a read when it is still current. */
+  account?: AccountDoc,
 ): Promise<number> {
   const active = await services.db.collection('accounts').queryAll<SessionDoc & Stored>(accountId, {
     where: "c.type = 'session' AND c.status = 'active'",
   });
   const targets = active.filter((s) => s.sessionId !== exceptSessionId);
   // One account write ends them all at once (the documents follow, one write each).
-  await changeSessionIndex(services, accountId, undefined, false, (entries) => {
+  await changeSessionIndex(services, accountId, account, false, (entries) => {
     const next = entries.filter((e) => e.sessionId === exceptSessionId);
     return next.length === entries.length ? undefined : next;
   });
@@ -350,10 +358,10 @@ export async function revokeAllSessions(
  * Ends one of the account's own sessions ("sign out that device"). False when the account has no such active
  * session: the read is in the caller's own partition, so another account's session id is simply not found.
  */
-export async function endOwnSession(services: Pick<Services, 'db' | 'clock'>, accountId: string, sessionId: string, reason: string): Promise<boolean> {
+export async function endOwnSession(services: Pick<Services, 'db' | 'clock'>, accountId: string, sessionId: string, reason: string, account?: AccountDoc): Promise<boolean> {
   const session = await services.db.collection('accounts').read<SessionDoc>(sessionDocId(sessionId), accountId);
   if (!session || session.type !== 'session' || session.accountId !== accountId || !isUsable(session, services.clock.now())) return false;
-  await revokeSessionDoc(services, session, reason);
+  await revokeSessionDoc(services, session, reason, false, account);
   return true;
 }
 

@@ -33,6 +33,8 @@ export interface Principal {
 export interface Access {
   account: AccountDoc;
   grants: Grant[];
+  /** The target's account when the access check had to read it (a parent's child): handlers use it, not a second read. */
+  targetAccount?: AccountDoc;
 }
 
 export interface HttpContext<P, Q, B, A extends 'public' | 'session'> {
@@ -232,12 +234,18 @@ function responseBody(status: number, body: unknown): Pick<HttpResponseInit, 'bo
 
 async function grantAccess(services: Services, principal: Principal, account: AccountDoc, capability: Capability, target: Target, correlationId: string): Promise<Access> {
   const accounts = services.db.collection('accounts');
-  const grants = await authorize(account, capability, target, (id) => accounts.read<AccountDoc>(id, id), services.clock.now());
+  const loaded = new Map<string, AccountDoc | undefined>();
+  const load = async (id: string) => {
+    if (!loaded.has(id)) loaded.set(id, await accounts.read<AccountDoc>(id, id));
+    return loaded.get(id);
+  };
+  const grants = await authorize(account, capability, target, load, services.clock.now());
   if (grants.length === 0) throw new HttpError(403, 'forbidden');
   // ACL-7: staff looking at someone else's data leave a trace the person can see.
   if (auditedCapabilities.has(capability) && grants.every((g) => g.scope === 'staff') && target.accountId && target.accountId !== principal.accountId)
     await recordStaffAccess(services, { subjectId: target.accountId, staffAccountId: principal.accountId, capability, correlationId });
-  return { account, grants };
+  const targetAccount = target.accountId ? loaded.get(target.accountId) : undefined;
+  return { account, grants, ...(targetAccount?.type === 'account' ? { targetAccount } : {}) };
 }
 
 function errorResponse(
