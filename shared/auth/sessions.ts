@@ -26,10 +26,12 @@ export const SESSION_ABSOLUTE_SECONDS = 60 * 86_400;
 export const REFRESH_RACE_GRACE_SECONDS = 10;
 const REMEMBERED_ROTATIONS = 20;
 /**
- * At most this many sessions per account are active (the account document carries one entry each): signing in on one
- * more ends the oldest. Generous, since shared classroom devices sign the same person in often.
+ * At most this many sessions per account are active (the account document carries one entry of ~80 bytes each, so
+ * at most ~40 KB): signing in on one more ends the oldest. Generous, since nothing records when a session was last
+ * used, the oldest may still be in use; the bound keeps a flood of sign-ins from bloating the document every request
+ * reads.
  */
-export const MAX_ACTIVE_SESSIONS = 50;
+export const MAX_ACTIVE_SESSIONS = 500;
 
 export interface SessionDoc extends Doc {
   type: 'session';
