@@ -117,7 +117,7 @@ export async function createSession(
   // The entry on the account is what makes the session work: written after the document, so a failure in between
   // leaves a session that never worked rather than one that cannot be listed or ended.
   const evicted: SessionEntry[] = [];
-  await changeSessionIndex(services, input.accountId, account, true, (entries) => {
+  await changeSessionIndex(services, input.accountId, account, (entries) => {
     const now = services.clock.now().getTime();
     const kept = [...entries.filter((e) => e.sessionId !== sessionId && Date.parse(e.absoluteExpiresAt) > now), { sessionId, absoluteExpiresAt: doc.absoluteExpiresAt }];
     kept.sort((a, b) => Date.parse(a.absoluteExpiresAt) - Date.parse(b.absoluteExpiresAt));
@@ -156,14 +156,14 @@ export function sessionListedOnAccount(account: Pick<AccountDoc, 'activeSessions
 
 /**
  * Changes the account's list of active sessions (ETag-checked, retried). An account without the list gets it built
- * from its active session documents first when `build` is set (one query, once per account); removals skip that.
- * Nothing is written for an account that does not exist.
+ * from its active session documents first (one query, once per account): whoever writes first creates the list and
+ * the other writer's ETag check fails, so it re-reads and changes that list. Nothing is written for an account that
+ * does not exist.
  */
 async function changeSessionIndex(
   services: Pick<Services, 'db' | 'clock'>,
   accountId: string,
   known: (AccountDoc & Stored) | AccountDoc | undefined,
-  build: boolean,
   change: (entries: SessionEntry[]) => SessionEntry[] | undefined,
 ): Promise<void> {
   const accounts = services.db.collection('accounts');
@@ -173,7 +173,6 @@ async function changeSessionIndex(
     if (!account || account.type !== 'account') return;
     let entries = account.activeSessions;
     if (entries === undefined) {
-      if (!build) return;
       const now = services.clock.now();
       const docs = await accounts.queryAll<SessionDoc>(accountId, { where: "c.type = 'session' AND c.status = 'active'" });
       entries = docs.filter((d) => isUsable(d, now)).map((d) => ({ sessionId: d.sessionId, absoluteExpiresAt: d.absoluteExpiresAt }));
@@ -262,7 +261,7 @@ export async function refreshSession(services: Pick<Services, 'db' | 'config' | 
     // The account's entry changes only when a role gained shortened the session, or when the account has no list yet.
     if (account?.activeSessions === undefined || rotated.absoluteExpiresAt !== session.absoluteExpiresAt) {
       let listed = true;
-      await changeSessionIndex(services, session.accountId, account, true, (entries) => {
+      await changeSessionIndex(services, session.accountId, account, (entries) => {
         listed = entries.some((e) => e.sessionId === session.sessionId);
         return listed ? entries.map((e) => (e.sessionId === session.sessionId ? { ...e, absoluteExpiresAt: rotated.absoluteExpiresAt } : e)) : undefined;
       });
@@ -298,8 +297,9 @@ async function revokeSessionDoc(
   account?: AccountDoc,
 ): Promise<void> {
   const sessions = services.db.collection('accounts');
-  // The account's entry is what the per-request check reads: removing it ends the session at once.
-  if (!unlisted) await changeSessionIndex(services, session.accountId, account, false, (entries) =>
+  // The account's entry is what the per-request check reads: removing it ends the session at once. An account without
+  // the list gets it here too, so a sign-in building it at the same time cannot list this session again.
+  if (!unlisted) await changeSessionIndex(services, session.accountId, account, (entries) =>
     entries.some((e) => e.sessionId === session.sessionId) ? entries.filter((e) => e.sessionId !== session.sessionId) : undefined,
   );
   let current: (SessionDoc & Stored) | undefined = session;
@@ -348,7 +348,7 @@ export async function revokeAllSessions(
   });
   const targets = active.filter((s) => s.sessionId !== exceptSessionId);
   // One account write ends them all at once (the documents follow, one write each).
-  await changeSessionIndex(services, accountId, account, false, (entries) => {
+  await changeSessionIndex(services, accountId, account, (entries) => {
     const next = entries.filter((e) => e.sessionId === exceptSessionId);
     return next.length === entries.length ? undefined : next;
   });
