@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 
-import { type PluginConfig, type RequestContext, ResourceType } from '@azure/cosmos';
+import type { PluginConfig, RequestContext } from '@azure/cosmos';
 
 /**
  * Requests that reached Cosmos, by kind: request charges are meaningless on the emulator, so budgets are counted in
@@ -51,7 +51,8 @@ const WRITES = new Set(['create', 'replace', 'upsert', 'delete', 'patch', 'batch
 function cosmosRequestKind(context: Pick<RequestContext, 'operationType' | 'resourceType' | 'headers' | 'partitionKey'>): keyof OperationCounts {
   const headers = (context.headers ?? {}) as Record<string, unknown>;
   if (headers['x-ms-cosmos-is-query-plan-request'] !== undefined) return 'metadata';
-  if (context.resourceType !== ResourceType.item) return 'metadata';
+  // ResourceType.item is 'docs'; the enum is a value of the lazily loaded SDK, which the bundle must not import here.
+  if (String(context.resourceType) !== 'docs') return 'metadata';
   const operation = String(context.operationType ?? '');
   if (operation === 'read') return 'pointRead';
   if (operation === 'query') return context.partitionKey !== undefined || headers['x-ms-documentdb-partitionkey'] !== undefined ? 'query' : 'crossPartitionQuery';
