@@ -24,10 +24,10 @@ param location string = resourceGroup().location
 @description('Plain (non-secret) app settings: an object name -> string value that must contain every name listed in settings.json "parameters". Bicep cannot validate the keys before deployment; a missing name makes the deployment fail when the app settings are built.')
 param appParameters object
 
-@description('Optional object id of the user, group or service principal that will set Key Vault secret values; it gets Key Vault Secrets Officer on the vault. Empty = no assignment.')
 @description('Origins of the web front end allowed to call the API with its session cookies (CORS with credentials).')
 param corsAllowedOrigins array = []
 
+@description('Optional object id of the user, group or service principal that will set Key Vault secret values; it gets Key Vault Secrets Officer on the vault. Empty = no assignment.')
 param operatorPrincipalId string = ''
 
 @description('Principal type of operatorPrincipalId.')
