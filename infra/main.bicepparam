@@ -1,6 +1,8 @@
-// Example parameters. Deploy with:
+// Production parameters, used by `azd up` / `azd provision` (azd reads infra/main.bicepparam) and by
 //   az deployment group create --resource-group <rg> --template-file infra/main.bicep --parameters infra/main.bicepparam
-// appParameters must hold every name in settings.json "parameters" (infra/infra.test.ts checks this file).
+// appParameters must hold every name in settings.json "parameters" (infra/infra.test.ts checks the compiled result).
+// readEnvironmentVariable is evaluated when the file is compiled; azd passes its environment (.azure/<env>/.env,
+// which also holds the previous deployment's outputs) to the compiler.
 using 'main.bicep'
 
 param namePrefix = 'opiq'
@@ -44,9 +46,24 @@ param appParameters = {
 // The web front end (PUBLIC_WEB_URL) calls the API with its session cookies.
 param corsAllowedOrigins = ['https://www.opiq.ee']
 
-// Object id of whoever sets the Key Vault secret values (gets Key Vault Secrets Officer), e.g.
-//   az ad signed-in-user show --query id -o tsv
-param operatorPrincipalId = readEnvironmentVariable('OPERATOR_PRINCIPAL_ID', '')
+// Object id of whoever sets the Key Vault secret values (gets Key Vault Secrets Officer). azd sets
+// AZURE_PRINCIPAL_ID to the signed-in principal, so `azd up` grants it to whoever deploys; outside azd set
+// OPERATOR_PRINCIPAL_ID=$(az ad signed-in-user show --query id -o tsv).
+param operatorPrincipalId = readEnvironmentVariable('OPERATOR_PRINCIPAL_ID', readEnvironmentVariable('AZURE_PRINCIPAL_ID', ''))
+param operatorPrincipalType = readEnvironmentVariable('OPERATOR_PRINCIPAL_TYPE', 'User')
+
+// Children's personal data: VNet integration, private endpoints, public access off (infra/README.md, costs).
+// `azd env set PRIVATE_NETWORKING false` for a throw-away test environment with public endpoints.
+param privateNetworking = toLower(readEnvironmentVariable('PRIVATE_NETWORKING', 'true')) != 'false'
+
+// Service Bus Standard has no private endpoints; Premium (about 70x the price) does (infra/README.md).
+param serviceBusSku = readEnvironmentVariable('SERVICE_BUS_SKU', 'Standard')
+
+// A deleted vault's name stays taken for 90 days: the azd postdown hook sets a new seed (azure.yaml).
+param keyVaultNameSeed = readEnvironmentVariable('KEY_VAULT_NAME_SEED', '')
+
+// Output of the previous deployment (azd keeps it in .env): the session signing key is created once per vault.
+param sessionKeysVault = readEnvironmentVariable('SESSION_KEYS_VAULT', '')
 
 param tags = {
   project: 'opiq'

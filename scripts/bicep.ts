@@ -136,7 +136,7 @@ export function parseSarif(text: string, baseDir: string): Diagnostic[] {
   );
 }
 
-export const formatDiagnostic = (d: Diagnostic) => `${d.file}(${d.line}) ${d.level} ${d.code}: ${d.message}`;
+export const formatDiagnostic = (d: Diagnostic) => `${d.file}(${d.line}) ${d.level} ${d.code}: ${d.message.replace(/\s*\[https:\/\/aka\.ms\/[^\]]*\]$/, '')}`;
 
 /** `bicep lint` with SARIF on stdout: every diagnostic of the file and the modules it uses, compiler and linter. */
 export async function lint(bicep: Bicep, file: string, env?: NodeJS.ProcessEnv): Promise<Diagnostic[]> {
