@@ -18,7 +18,7 @@ export interface ArmTemplate {
 
 interface InfraJson {
   containers: { database: string; containers: { name: string; partitionKeyPath: string; defaultTtl?: number }[] };
-  queues: { queues: Record<string, unknown>[] & { name: string }[] };
+  queues: { queues: ({ name: string; lockDuration: string } & Record<string, unknown>)[] };
   settings: { secrets: { name: string; keyVaultSecretName: string }[]; infrastructure: string[]; parameters: string[] };
 }
 
