@@ -19,14 +19,17 @@ export interface ArmTemplate {
 interface InfraJson {
   containers: { database: string; containers: { name: string; partitionKeyPath: string; defaultTtl?: number }[] };
   queues: { queues: ({ name: string; lockDuration: string } & Record<string, unknown>)[] };
-  settings: { secrets: { name: string; keyVaultSecretName: string }[]; infrastructure: string[]; parameters: string[] };
+  settings: { secrets: { name: string; keyVaultSecretName: string; required: boolean }[]; infrastructure: string[]; parameters: string[] };
 }
 
 export interface InfraModel {
   template: ArmTemplate;
   /** main.bicepparam as in production (private networking), deployed by a principal azd knows (AZURE_PRINCIPAL_ID). */
   prod: Snapshot;
-  /** PRIVATE_NETWORKING=false, redeployed into the same vault (SESSION_KEYS_VAULT set), no principal id known. */
+  /**
+   * PRIVATE_NETWORKING=false, redeployed into the same vault (SESSION_KEYS_VAULT set), no principal id known, every
+   * optional secret stored by the operator (KEY_VAULT_SECRETS, with stray spaces).
+   */
   publicRedeploy: Snapshot;
   /** Production with a new KEY_VAULT_NAME_SEED (after a vault was deleted) and the old SESSION_KEYS_VAULT in .env. */
   newSeed: Snapshot;
@@ -39,22 +42,24 @@ export const OPERATOR_ID = 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee';
 /** Compiles infraDir (a copy of infra/) and reads its generated JSON; hostJsonPath is the app's host.json. */
 export async function loadInfraModel(bicep: Bicep, infraDir: string, hostJsonPath: string): Promise<InfraModel> {
   const param = path.join(infraDir, 'main.bicepparam');
+  const read = async <T>(file: string) => JSON.parse(await readFile(path.join(infraDir, file), 'utf8')) as T;
+  const json: InfraJson = { containers: await read('containers.json'), queues: await read('queues.json'), settings: await read('settings.json') };
+  const optionalSecrets = json.settings.secrets.filter((s) => !s.required).map((s) => s.name);
   const [template, prod] = await Promise.all([
     buildJson(bicep, 'build', path.join(infraDir, 'main.bicep')) as Promise<ArmTemplate>,
     snapshot(bicep, param, { AZURE_PRINCIPAL_ID: OPERATOR_ID }),
   ]);
   const vault = prod.predictedResources.find((r) => r.type === 'Microsoft.KeyVault/vaults');
   const [publicRedeploy, newSeed] = await Promise.all([
-    snapshot(bicep, param, { PRIVATE_NETWORKING: 'false', SESSION_KEYS_VAULT: vault?.name ?? '' }),
+    snapshot(bicep, param, { PRIVATE_NETWORKING: 'false', SESSION_KEYS_VAULT: vault?.name ?? '', KEY_VAULT_SECRETS: optionalSecrets.join(' , ') }),
     snapshot(bicep, param, { KEY_VAULT_NAME_SEED: 'after-delete', SESSION_KEYS_VAULT: vault?.name ?? '' }),
   ]);
-  const read = async <T>(file: string) => JSON.parse(await readFile(path.join(infraDir, file), 'utf8')) as T;
   return {
     template,
     prod,
     publicRedeploy,
     newSeed,
-    json: { containers: await read('containers.json'), queues: await read('queues.json'), settings: await read('settings.json') },
+    json,
     hostJson: JSON.parse(await readFile(hostJsonPath, 'utf8')) as InfraModel['hostJson'],
   };
 }
@@ -547,16 +552,37 @@ export const armChecks: ArmCheck[] = [
   },
   {
     area: 'settings',
-    name: 'app settings: every parameter of settings.json with its value from main.bicepparam, every secret as a Key Vault reference, every infrastructure setting; nothing else',
+    name: 'app settings: every parameter of settings.json with its value from main.bicepparam, every infrastructure setting, and a Key Vault reference for each secret that exists (required ones, and the optional ones listed in KEY_VAULT_SECRETS); nothing else',
+    check: (m) => {
+      const { parameters, secrets, infrastructure } = m.json.settings;
+      const identityBased = ['AzureWebJobsStorage__accountName', 'AzureWebJobsStorage__credential', 'AzureWebJobsStorage__clientId', 'ServiceBusConnection__credential', 'ServiceBusConnection__clientId', 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING'];
+      const cases: [string, Snapshot, typeof secrets][] = [
+        ['first azd up (no optional secret stored)', m.prod, secrets.filter((s) => s.required)],
+        ['every optional secret stored', m.publicRedeploy, secrets],
+      ];
+      for (const [label, s, referenced] of cases) {
+        const n = names(s);
+        const settings = appSettings(s);
+        for (const name of parameters) assert.equal(typeof settings[name], 'string', `${label}: ${name} (a parameter) is set`);
+        for (const x of referenced) assert.equal(settings[x.name], `@Microsoft.KeyVault(VaultName=${n.vault};SecretName=${x.keyVaultSecretName})`, `${label}: ${x.name}`);
+        for (const name of infrastructure) assert.ok(settings[name] !== undefined && settings[name] !== '', `${label}: ${name} (infrastructure) is set`);
+        assert.deepEqual(Object.keys(settings).sort(), [...new Set([...parameters, ...referenced.map((x) => x.name), ...infrastructure, ...identityBased])].sort(), label);
+      }
+    },
+  },
+  {
+    area: 'settings',
+    name: 'no unresolvable Key Vault reference after the first deployment: every referenced secret is one the deployment creates (the app refuses unresolved references at start)',
     check: (m) => {
       const n = names(m.prod);
-      const settings = appSettings(m.prod);
-      const { parameters, secrets, infrastructure } = m.json.settings;
-      for (const name of parameters) assert.equal(typeof settings[name], 'string', `${name} (a parameter) is set`);
-      for (const s of secrets) assert.equal(settings[s.name], `@Microsoft.KeyVault(VaultName=${n.vault};SecretName=${s.keyVaultSecretName})`, s.name);
-      for (const name of infrastructure) assert.ok(settings[name] !== undefined && settings[name] !== '', `${name} (infrastructure) is set`);
-      const identityBased = ['AzureWebJobsStorage__accountName', 'AzureWebJobsStorage__credential', 'AzureWebJobsStorage__clientId', 'ServiceBusConnection__credential', 'ServiceBusConnection__clientId', 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING'];
-      assert.deepEqual(Object.keys(settings).sort(), [...new Set([...parameters, ...secrets.map((s) => s.name), ...infrastructure, ...identityBased])].sort());
+      const created = new Set(all(m.prod, 'Microsoft.KeyVault/vaults/secrets').map((s) => s.name.slice(n.vault.length + 1)));
+      const references = Object.entries(appSettings(m.prod)).filter(([, v]) => v.startsWith('@Microsoft.KeyVault('));
+      assert.ok(references.length > 0);
+      for (const [name, value] of references) {
+        const secret = /SecretName=([^;)]+)/.exec(value)?.[1] ?? '';
+        assert.ok(created.has(secret), `${name} refers to ${secret}, which the first deployment does not create`);
+      }
+      for (const required of m.json.settings.secrets.filter((s) => s.required)) assert.ok(created.has(required.keyVaultSecretName), `required secret ${required.name} is created`);
     },
   },
   {

@@ -60,6 +60,9 @@ param keyVaultNameSeed string = ''
 @description('Name of the vault in which an earlier deployment created the session signing key (azd passes back the SESSION_KEYS_VAULT output). When it is this deployment\'s vault, the secret is left alone; otherwise a new key is created, so the first deployment leaves a working app and later ones do not log everyone out.')
 param sessionKeysVault string = ''
 
+@description('Names of the optional secret settings (settings.json "secrets") whose values are stored in Key Vault. Only these, and the required ones the deployment creates, become Key Vault references: an unset secret gets no app setting (the feature stays off) instead of a reference that cannot be resolved, which the app would refuse at start.')
+param keyVaultSecretSettings array = []
+
 @description('Random material for the first session signing key (three GUIDs, about 366 random bits). Never set it: the default is fresh on every deployment and is only used when the secret is created.')
 @secure()
 param sessionKeyMaterial string = '${newGuid()}${newGuid()}${newGuid()}'
@@ -101,6 +104,7 @@ var hostContainerNames = [
 // cannot sign sessions. Every other secret belongs to a third party and is set by the operator.
 var sessionSigningSecretName = first(filter(settingsConfig.secrets, s => s.name == 'SESSION_SIGNING_KEYS'))!.keyVaultSecretName
 var createSessionSigningKey = sessionKeysVault != names.vault
+var referencedSecrets = filter(settingsConfig.secrets, s => s.required || contains(keyVaultSecretSettings, s.name))
 
 module identity './modules/identity.bicep' = {
   name: 'identity'
@@ -246,7 +250,7 @@ module functionApp './modules/functionapp.bicep' = {
     cosmosEndpoint: cosmos.outputs.endpoint
     cosmosDatabaseName: cosmos.outputs.databaseName
     vaultName: vault.outputs.name
-    secretSettings: settingsConfig.secrets
+    secretSettings: referencedSecrets
     parameterSettingNames: settingsConfig.parameters
     appParameters: appParameters
     corsAllowedOrigins: corsAllowedOrigins

@@ -62,6 +62,11 @@ param serviceBusSku = readEnvironmentVariable('SERVICE_BUS_SKU', 'Standard')
 // A deleted vault's name stays taken for 90 days: the azd postdown hook sets a new seed (azure.yaml).
 param keyVaultNameSeed = readEnvironmentVariable('KEY_VAULT_NAME_SEED', '')
 
+// Optional secrets the operator has stored in Key Vault, by setting name, comma-separated, e.g.
+//   azd env set KEY_VAULT_SECRETS SENDGRID_API_KEY,HARID_CLIENT_SECRET
+// Only these (and the session signing key, which the deployment creates) become Key Vault references.
+param keyVaultSecretSettings = filter(map(split(readEnvironmentVariable('KEY_VAULT_SECRETS', ''), ','), n => trim(n)), n => !empty(n))
+
 // Output of the previous deployment (azd keeps it in .env): the session signing key is created once per vault.
 param sessionKeysVault = readEnvironmentVariable('SESSION_KEYS_VAULT', '')
 

@@ -44,6 +44,7 @@ export const mutations: Mutation[] = [
   { name: 'private endpoint without its DNS zone group (name resolves publicly)', file: 'infra/modules/network.bicep', from: /\n\/\/ The zone group writes[\s\S]*$/, to: '\n' },
   { name: 'scm basic-auth publishing left on', file: 'infra/modules/functionapp.bicep', from: /(name: 'scm'\n  properties: \{\n    allow: )false/, to: '$1true' },
   { name: 'Key Vault audit log category misspelt', file: 'infra/modules/keyvault.bicep', from: "category: 'AuditEvent'", to: "category: 'AuditEvents'" },
+  { name: 'every optional secret referenced before the operator stored it (unresolved references)', file: 'infra/main.bicep', from: 'secretSettings: referencedSecrets', to: 'secretSettings: settingsConfig.secrets' },
   { name: 'a queue of queues.json not deployed (loop over a slice)', file: 'infra/main.bicep', from: 'queues: queuesConfig.queues', to: 'queues: take(queuesConfig.queues, 2)' },
 ];
 
