@@ -31,7 +31,10 @@ export interface InfraModel {
    * optional secret stored by the operator (KEY_VAULT_SECRETS, with stray spaces).
    */
   publicRedeploy: Snapshot;
-  /** Production with a new KEY_VAULT_NAME_SEED (after a vault was deleted) and the old SESSION_KEYS_VAULT in .env. */
+  /**
+   * Production again, with a new KEY_VAULT_NAME_SEED (after a vault was deleted; the old SESSION_KEYS_VAULT still in
+   * .env) and Service Bus Premium (SERVICE_BUS_SKU), the tier that has private endpoints.
+   */
   newSeed: Snapshot;
   json: InfraJson;
   hostJson: { functionTimeout?: string; extensions?: { serviceBus?: { maxAutoLockRenewalDuration?: string } } };
@@ -52,7 +55,7 @@ export async function loadInfraModel(bicep: Bicep, infraDir: string, hostJsonPat
   const vault = prod.predictedResources.find((r) => r.type === 'Microsoft.KeyVault/vaults');
   const [publicRedeploy, newSeed] = await Promise.all([
     snapshot(bicep, param, { PRIVATE_NETWORKING: 'false', SESSION_KEYS_VAULT: vault?.name ?? '', KEY_VAULT_SECRETS: optionalSecrets.join(' , ') }),
-    snapshot(bicep, param, { KEY_VAULT_NAME_SEED: 'after-delete', SESSION_KEYS_VAULT: vault?.name ?? '' }),
+    snapshot(bicep, param, { KEY_VAULT_NAME_SEED: 'after-delete', SESSION_KEYS_VAULT: vault?.name ?? '', SERVICE_BUS_SKU: 'Premium' }),
   ]);
   return {
     template,
@@ -354,6 +357,20 @@ export const armChecks: ArmCheck[] = [
         assert.equal((bus.sku as { name?: string }).name, 'Standard', label);
         assert.equal(props(bus).publicNetworkAccess, 'Enabled', label);
       }
+    },
+  },
+  {
+    area: 'servicebus',
+    name: 'Premium with private networking: a private endpoint in privatelink.servicebus.windows.net and public network access off',
+    check: (m) => {
+      const n = names(m.newSeed);
+      const bus = one(m.newSeed, 'Microsoft.ServiceBus/namespaces');
+      assert.deepEqual(bus.sku, { name: 'Premium', tier: 'Premium', capacity: 1 });
+      assert.equal(props(bus).publicNetworkAccess, 'Disabled');
+      const pe = all(m.newSeed, 'Microsoft.Network/privateEndpoints').find((e) => props(e).privateLinkServiceConnections?.[0]?.properties?.privateLinkServiceId === idOf('Microsoft.ServiceBus/namespaces', n.bus));
+      assert.ok(pe, 'a private endpoint for the namespace');
+      assert.deepEqual(props(pe).privateLinkServiceConnections[0].properties.groupIds, ['namespace']);
+      assert.ok(all(m.newSeed, 'Microsoft.Network/privateDnsZones').some((z) => z.name === 'privatelink.servicebus.windows.net'));
     },
   },
   {
