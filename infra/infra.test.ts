@@ -25,7 +25,7 @@ if (bicep === undefined) {
   let model: InfraModel;
   beforeAll(async () => {
     model = await loadInfraModel(bicep, infraDir, path.join(infraDir, '..', 'host.json'));
-  }, 120_000);
+  }, 600_000);
 
   const areas = [...new Set(armChecks.map((c) => c.area))];
   for (const area of areas) {

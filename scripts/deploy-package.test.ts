@@ -20,7 +20,7 @@ beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'opiq-deploy-test-'));
   const bundle = await buildBundle({ outDir: path.join(dir, 'bundle') });
   files = await stageDeployPackage(bundle, path.join(dir, 'package'));
-}, 120_000);
+}, 600_000);
 
 afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
