@@ -22,6 +22,7 @@ import accountsPrivacyGet from './accounts-privacy-get.js';
 import accountsPrivacyUpdate from './accounts-privacy-update.js';
 import accountsProfileUpdate from './accounts-profile-update.js';
 import authCallback from './auth-callback.js';
+import authLink from './auth-link.js';
 import authLogin from './auth-login.js';
 import authLogout from './auth-logout.js';
 import authPasswordLogin from './auth-password-login.js';
@@ -30,10 +31,13 @@ import authPasswordResetRequest from './auth-password-reset-request.js';
 import authPasswordSignup from './auth-password-signup.js';
 import authPasswordVerify from './auth-password-verify.js';
 import authRefresh from './auth-refresh.js';
+import authSession from './auth-session.js';
 import catalogList from './catalog-list.js';
 import childrenGet from './children-get.js';
 import childrenPrivacyGet from './children-privacy-get.js';
 import childrenPrivacyUpdate from './children-privacy-update.js';
+import docsAssetGet from './docs-asset-get.js';
+import docsGet from './docs-get.js';
 import emailSend from './email-send.js';
 import healthGet from './health-get.js';
 import httpNotFound from './http-not-found.js';
@@ -95,6 +99,7 @@ export const definitions: readonly FunctionDefinition[] = [
   accountsPrivacyUpdate,
   accountsProfileUpdate,
   authCallback,
+  authLink,
   authLogin,
   authLogout,
   authPasswordLogin,
@@ -103,10 +108,13 @@ export const definitions: readonly FunctionDefinition[] = [
   authPasswordSignup,
   authPasswordVerify,
   authRefresh,
+  authSession,
   catalogList,
   childrenGet,
   childrenPrivacyGet,
   childrenPrivacyUpdate,
+  docsAssetGet,
+  docsGet,
   emailSend,
   healthGet,
   httpNotFound,

@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { Metafile } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { definitions } from '../functions/index.js';
+import { API_DOCS_ASSET_DIR, apiDocsAssetNames, apiDocsSourceDir } from '../shared/http/api-docs.js';
 import {
   buildBundle,
   esmBanner,
@@ -96,6 +97,13 @@ describe('the bundle', () => {
     expect(result.stderr).not.toMatch(/Dynamic require|Cannot find (module|package)|ERR_/);
     expect({ code: result.code, signal: result.signal }, readableStderr(result.stderr)).toEqual({ code: 0, signal: null });
     expect(result.report?.definitions).toEqual(definitions.map((d) => d.name));
+  });
+
+  it('carries the API docs page assets beside the bundle, where the deployed app reads them (no node_modules there)', async () => {
+    for (const name of apiDocsAssetNames) {
+      const copied = await readFile(path.join(dir, 'dist', 'app', API_DOCS_ASSET_DIR, name));
+      expect(copied.equals(await readFile(path.join(apiDocsSourceDir(), name))), name).toBe(true);
+    }
   });
 
   it('creates every Azure client on the first getServices() without node_modules', async () => {

@@ -14,6 +14,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
+import { API_DOCS_ASSET_DIR, apiDocsAssetNames, apiDocsSourceDir } from '../shared/http/api-docs.js';
 import { loadConfig, settingSpecs, type SettingSpec } from '../shared/platform/config.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -196,6 +197,8 @@ export async function buildBundle(options: BundleOptions = {}): Promise<BundleRe
     }
   }
 
+  await copyApiDocsAssets(outDir);
+
   const leaked = forbiddenInputs(result.metafile);
   if (leaked.length > 0) throw new ForbiddenInputError(leaked);
   if (options.metafilePath) {
@@ -204,7 +207,7 @@ export async function buildBundle(options: BundleOptions = {}): Promise<BundleRe
   }
 
   const files = (await listFiles(outDir))
-    .filter((f) => f.path.endsWith('.js'))
+    .filter((f) => f.path.endsWith('.js') && !f.path.startsWith(`${API_DOCS_ASSET_DIR}/`))
     .sort((a, b) => b.bytes - a.bytes || a.path.localeCompare(b.path));
   const entryFile = path.join(outDir, 'index.js');
   return {
@@ -217,6 +220,12 @@ export async function buildBundle(options: BundleOptions = {}): Promise<BundleRe
     metafile: result.metafile,
     warnings: result.warnings,
   };
+}
+
+/** The docs page's static files go beside the bundle (they are served, never imported, so not counted as code). */
+async function copyApiDocsAssets(outDir: string): Promise<void> {
+  await mkdir(path.join(outDir, API_DOCS_ASSET_DIR), { recursive: true });
+  for (const name of apiDocsAssetNames) await copyFile(path.join(apiDocsSourceDir(), name), path.join(outDir, API_DOCS_ASSET_DIR, name));
 }
 
 async function listFiles(dir: string): Promise<BundleFile[]> {

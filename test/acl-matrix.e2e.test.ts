@@ -118,6 +118,7 @@ const candidates: Record<string, (p: Persona) => string[]> = {
   invoiceNumber: () => ['2026-000999'],
   flagKey: () => ['payment-mismatch:none'],
   requestId: () => ['support:none'],
+  provider: () => ['google'],
 };
 
 function expand(route: string, persona: Persona): Record<string, string>[] {

@@ -185,15 +185,20 @@ describe('AUTH-5: sessions', () => {
     });
     expect(response.status).toBe(200);
     const cookies = response.headers.getSetCookie();
-    const access = cookies.find((c) => c.startsWith('opiq_at='))!;
-    const refresh = cookies.find((c) => c.startsWith('opiq_rt='))!;
-    const csrf = cookies.find((c) => c.startsWith('opiq_csrf='))!;
+    const access = cookies.find((c) => c.startsWith('__Host-opiq_at='))!;
+    const refresh = cookies.find((c) => c.startsWith('__Host-opiq_rt='))!;
+    const csrf = cookies.find((c) => c.startsWith('__Host-opiq_csrf='))!;
     expect(access).toMatch(/HttpOnly/i);
     expect(access).toMatch(/Secure/i);
     expect(access).toMatch(/SameSite=Lax/i);
     expect(refresh).toMatch(/HttpOnly.*|.*HttpOnly/i);
     expect(refresh).toMatch(/SameSite=Strict/i);
-    expect(refresh).toMatch(/Path=\/api\/auth/);
+    // __Host- (issue 17): Secure, Path=/ and no Domain, so no sibling host can plant or overwrite them.
+    for (const cookie of [access, refresh, csrf]) {
+      expect(cookie).toMatch(/;\s*Secure/i);
+      expect(cookie).toMatch(/;\s*Path=\/(;|$)/);
+      expect(cookie).not.toMatch(/Domain=/i);
+    }
     expect(csrf).not.toMatch(/HttpOnly/i);
     const body = (await response.json()) as { csrfToken: string; accessToken?: string };
     expect(body.accessToken).toBeUndefined();

@@ -96,6 +96,11 @@ registerMessages({
     fi: 'Tällaista kirjautumistapaa ei ole.',
     en: 'There is no such way of signing in.',
   },
+  link_requires_post: {
+    et: 'Konto sidumine algab POST-päringuga aadressile /api/auth/{provider}/link.',
+    fi: 'Tilin linkitys alkaa POST-pyynnöllä osoitteeseen /api/auth/{provider}/link.',
+    en: 'Linking a login starts with a POST to /api/auth/{provider}/link.',
+  },
   school_required: {
     et: 'Vali kool, mille Stuudiumi kaudu sisse logid.',
     fi: 'Valitse koulu, jonka Stuudiumin kautta kirjaudut.',

@@ -4,11 +4,17 @@ import type { Cookie } from '@azure/functions';
 import { HttpError } from '../http/errors.js';
 import { ConcurrentUpdateError, type Database, type Doc, type Stored } from '../platform/cosmos.js';
 import type { Services } from '../platform/services.js';
+import { csrfTokenFor } from './csrf.js';
 import { ACCESS_TOKEN_TTL_SECONDS, signAccessToken, type AccessTokenClaims } from './session-token.js';
 
-export const ACCESS_TOKEN_COOKIE = 'opiq_at';
-export const REFRESH_TOKEN_COOKIE = 'opiq_rt';
-export const CSRF_COOKIE = 'opiq_csrf';
+/**
+ * `__Host-` names: the browser takes them only with Secure, Path=/ and no Domain, so no sibling subdomain or plain-http
+ * page can plant or overwrite them (issue 17). Chromium and Firefox treat http://127.0.0.1 and http://localhost as
+ * secure, so the same names work on the local host without TLS.
+ */
+export const ACCESS_TOKEN_COOKIE = '__Host-opiq_at';
+export const REFRESH_TOKEN_COOKIE = '__Host-opiq_rt';
+export const CSRF_COOKIE = '__Host-opiq_csrf';
 
 /** A refresh token unused for 14 days expires; no session lives longer than 60 days (then sign in again). */
 export const SESSION_IDLE_SECONDS = 14 * 86_400;
@@ -97,7 +103,7 @@ export async function createSession(
     sessionId,
     accessToken: await accessTokenFor(services, { accountId: input.accountId, sessionId }),
     refreshToken: encodeRefreshToken(input.accountId, sessionId, secret),
-    csrfToken: randomBytes(24).toString('base64url'),
+    csrfToken: csrfTokenFor(sessionId, services.config.SESSION_SIGNING_KEYS),
     expiresIn: ACCESS_TOKEN_TTL_SECONDS,
   };
 }
@@ -115,8 +121,13 @@ function isUsable(session: SessionDoc, now: Date): boolean {
  * suspension, password change, refresh-token reuse) therefore takes effect at once, not when the token expires.
  */
 export async function assertSessionActive(db: Database, claims: AccessTokenClaims, now: Date): Promise<void> {
+  if (!(await activeSession(db, claims, now))) throw new HttpError(401, 'session_revoked');
+}
+
+/** The session behind a token when it is still usable (for GET /api/auth/session). */
+export async function activeSession(db: Database, claims: AccessTokenClaims, now: Date): Promise<SessionDoc | undefined> {
   const session = await db.collection('accounts').read<SessionDoc>(sessionDocId(claims.sessionId), claims.accountId);
-  if (!session || session.type !== 'session' || !isUsable(session, now)) throw new HttpError(401, 'session_revoked');
+  return session && session.type === 'session' && isUsable(session, now) ? session : undefined;
 }
 
 export type RefreshOutcome =
@@ -169,7 +180,7 @@ export async function refreshSession(services: Pick<Services, 'db' | 'config' | 
         sessionId: session.sessionId,
         accessToken: await accessTokenFor(services, { accountId: session.accountId, sessionId: session.sessionId }),
         refreshToken: encodeRefreshToken(session.accountId, session.sessionId, secret),
-        csrfToken: randomBytes(24).toString('base64url'),
+        csrfToken: csrfTokenFor(session.sessionId, services.config.SESSION_SIGNING_KEYS),
         expiresIn: ACCESS_TOKEN_TTL_SECONDS,
       },
     };
@@ -189,6 +200,19 @@ async function revokeSessionDoc(services: Pick<Services, 'db' | 'clock'>, sessio
       current = await sessions.read<SessionDoc>(session.id, session.accountId);
     }
   }
+}
+
+/**
+ * Sign-out by the refresh-token cookie alone (SameSite=Strict, so never sent by another site's form): a browser whose
+ * access token is stale or whose page lost the CSRF token can still end its session rather than only drop cookies.
+ */
+export async function revokeSessionByRefreshToken(services: Pick<Services, 'db' | 'clock'>, refreshToken: string, reason: string): Promise<string | undefined> {
+  const decoded = decodeRefreshToken(refreshToken);
+  if (!decoded) return undefined;
+  const session = await services.db.collection('accounts').read<SessionDoc>(sessionDocId(decoded.sessionId), decoded.accountId);
+  if (session?.type !== 'session' || session.status !== 'active' || !sameHash(session.refreshHash, sha256(decoded.secret))) return undefined;
+  await revokeSessionDoc(services, session, reason);
+  return session.accountId;
 }
 
 export async function revokeSession(services: Pick<Services, 'db' | 'clock'>, accountId: string, sessionId: string, reason: string): Promise<void> {
@@ -239,22 +263,23 @@ export async function listActiveSessions(services: Pick<Services, 'db' | 'clock'
 }
 
 /**
- * Cookies for the web front end: the access token for every API call, the refresh token only for /api/auth, both
- * HttpOnly; the CSRF token readable by the page, which repeats it in the x-csrf-token header on writes.
+ * Cookies for the web front end, all on Path=/ as `__Host-` requires: the access token (SameSite=Lax, so the provider's
+ * redirect back carries it) and the refresh token (SameSite=Strict), both HttpOnly; the CSRF token readable, for a
+ * front end served from the API's own host (others get it from GET /api/auth/session or a sign-in answer).
  */
 export function sessionCookies(session: IssuedSession): Cookie[] {
-  const common = { secure: true, httpOnly: true } as const;
+  const common = { secure: true, httpOnly: true, path: '/' } as const;
   return [
-    { name: ACCESS_TOKEN_COOKIE, value: session.accessToken, path: '/api', maxAge: session.expiresIn, sameSite: 'Lax', ...common },
-    { name: REFRESH_TOKEN_COOKIE, value: session.refreshToken, path: '/api/auth', maxAge: SESSION_ABSOLUTE_SECONDS, sameSite: 'Strict', ...common },
+    { name: ACCESS_TOKEN_COOKIE, value: session.accessToken, maxAge: session.expiresIn, sameSite: 'Lax', ...common },
+    { name: REFRESH_TOKEN_COOKIE, value: session.refreshToken, maxAge: SESSION_ABSOLUTE_SECONDS, sameSite: 'Strict', ...common },
     { name: CSRF_COOKIE, value: session.csrfToken, path: '/', maxAge: SESSION_ABSOLUTE_SECONDS, sameSite: 'Lax', secure: true },
   ];
 }
 
 export function clearedSessionCookies(): Cookie[] {
   return [
-    { name: ACCESS_TOKEN_COOKIE, value: '', path: '/api', maxAge: 0, secure: true, httpOnly: true, sameSite: 'Lax' },
-    { name: REFRESH_TOKEN_COOKIE, value: '', path: '/api/auth', maxAge: 0, secure: true, httpOnly: true, sameSite: 'Strict' },
+    { name: ACCESS_TOKEN_COOKIE, value: '', path: '/', maxAge: 0, secure: true, httpOnly: true, sameSite: 'Lax' },
+    { name: REFRESH_TOKEN_COOKIE, value: '', path: '/', maxAge: 0, secure: true, httpOnly: true, sameSite: 'Strict' },
     { name: CSRF_COOKIE, value: '', path: '/', maxAge: 0, secure: true, sameSite: 'Lax' },
   ];
 }

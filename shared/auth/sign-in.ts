@@ -33,6 +33,21 @@ export function checkReturnPath(returnTo: string | undefined, allowedPrefixes: r
 
 export const providerParam = z.object({ provider: z.string().max(40) });
 
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/**
+ * Locally the API answers on both http://localhost:<port> and http://127.0.0.1:<port>, but the provider sends the
+ * browser back to API_PUBLIC_URL; cookies do not cross between the two names, so a flow started on the other one
+ * ended in flow_expired. Starting there first moves the browser to API_PUBLIC_URL's host. Loopback names only: in
+ * Azure the Host header a function sees need not be the public one.
+ */
+export function loopbackCanonicalRedirect(request: HttpRequest, config: Pick<Services['config'], 'API_PUBLIC_URL'>): HttpResult | undefined {
+  const asked = new URL(request.url);
+  const canonical = new URL(config.API_PUBLIC_URL);
+  if (!LOOPBACK_HOSTS.has(asked.hostname) || !LOOPBACK_HOSTS.has(canonical.hostname) || asked.hostname === canonical.hostname) return undefined;
+  return { status: 302, headers: { location: `${canonical.origin}${asked.pathname}${asked.search}` } };
+}
+
 /** 404 for a provider we do not know at all; providerOrThrow adds 404 provider_disabled for one not configured. */
 export function knownProvider(value: string): ProviderId {
   const id = value.toLowerCase();
@@ -97,7 +112,11 @@ export async function finishSignIn(services: Services, providerId: ProviderId, r
   if (!flow || flow.provider !== providerId) return fail('flow_expired');
 
   try {
-    const identity = await provider.completeSignIn(new URL(request.url), flow);
+    // The provider's answer on the redirect URI it was given: behind a TLS front door the URL the app sees may say
+    // http or another host, and openid-client compares it with the redirect_uri of the flow.
+    const answered = new URL(flow.redirectUri);
+    answered.search = new URL(request.url).search;
+    const identity = await provider.completeSignIn(answered, flow);
     if (flow.linkAccountId && principal?.accountId !== flow.linkAccountId) return fail('link_requires_session');
     const resolution = await resolveSignIn(services, identity, flow.linkAccountId);
     accountId = resolution.accountId;

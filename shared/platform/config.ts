@@ -128,7 +128,7 @@ export const settingSpecs = {
     schema: url,
     where: 'parameter',
     description: 'Base URL of the web front end (links in e-mails, return paths).',
-    example: 'http://localhost:3000',
+    example: 'http://127.0.0.1:3000',
   },
   SESSION_SIGNING_KEYS: {
     schema: signingKeysSchema,
@@ -142,11 +142,17 @@ export const settingSpecs = {
     description: 'Largest accepted request body in bytes (default 262144).',
     example: '262144',
   },
+  API_DOCS_ENABLED: {
+    schema: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+    where: 'parameter',
+    description: 'Serve the interactive API docs page at /api/docs (default true; the OpenAPI JSON stays at /api/openapi.json either way).',
+    example: 'true',
+  },
   API_PUBLIC_URL: {
     schema: url,
     where: 'parameter',
     description: "This API's public base URL (without /api): sign-in providers redirect back to <API_PUBLIC_URL>/api/auth/<provider>/callback.",
-    example: 'http://localhost:7071',
+    example: 'http://127.0.0.1:7071',
   },
   AUTH_RETURN_PATHS: {
     schema: z

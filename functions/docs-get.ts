@@ -1,0 +1,18 @@
+import { apiDocsPage, apiDocsSecurityHeaders } from '../shared/http/api-docs.js';
+import { defineHttp, ok } from '../shared/http/define-http.js';
+import { HttpError } from '../shared/http/errors.js';
+
+export default defineHttp({
+  name: 'docs-get',
+  route: 'docs',
+  methods: ['GET'],
+  summary: 'The interactive API docs page (Swagger UI over /api/openapi.json); off when API_DOCS_ENABLED is false.',
+  tags: ['operations'],
+  auth: 'public',
+  handler: async ({ services }) => {
+    if (!services.config.API_DOCS_ENABLED) throw new HttpError(404, 'not_found');
+    return ok(apiDocsPage, {
+      headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'public, max-age=300', ...apiDocsSecurityHeaders },
+    });
+  },
+});
