@@ -51,7 +51,7 @@ param corsAllowedOrigins = ['https://www.opiq.ee']
 // AZURE_PRINCIPAL_ID to the signed-in principal, so `azd up` grants it to whoever deploys; outside azd set
 // OPERATOR_PRINCIPAL_ID=$(az ad signed-in-user show --query id -o tsv).
 param operatorPrincipalId = readEnvironmentVariable('OPERATOR_PRINCIPAL_ID', readEnvironmentVariable('AZURE_PRINCIPAL_ID', ''))
-param operatorPrincipalType = readEnvironmentVariable('OPERATOR_PRINCIPAL_TYPE', 'User')
+param operatorPrincipalType = readEnvironmentVariable('OPERATOR_PRINCIPAL_TYPE', readEnvironmentVariable('AZURE_PRINCIPAL_TYPE', 'User'))
 
 // Children's personal data: VNet integration, private endpoints, public access off (infra/README.md, costs).
 // `azd env set PRIVATE_NETWORKING false` for a throw-away test environment with public endpoints.

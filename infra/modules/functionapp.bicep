@@ -92,7 +92,6 @@ resource site 'Microsoft.Web/sites@2025-03-01' = {
     siteConfig: {
       minTlsVersion: '1.2'
       scmMinTlsVersion: '1.2'
-      http20Enabled: true
       // The web front end calls the API from its own origin with the session cookies (credentials).
       cors: {
         allowedOrigins: corsAllowedOrigins
