@@ -9,7 +9,8 @@
 //   containers.json  Cosmos database + containers
 //   queues.json      Service Bus queues
 //   settings.json    app settings: Key Vault secrets, resource-derived settings, deployer parameters
-// Nothing in this template lists containers, queues or secrets by hand.
+// Nothing in this template lists Cosmos containers, queues or settings by hand; the exceptions are the Functions
+// host's own blob containers and SESSION_SIGNING_KEYS, the one secret the deployment creates.
 
 targetScope = 'resourceGroup'
 
