@@ -38,13 +38,13 @@ export const mutations: Mutation[] = [
   { name: 'Blob role on the storage account instead of the containers', file: 'infra/modules/rbac.bicep', from: 'scope: containers[i]', to: 'scope: storage' },
   { name: 'keyVaultReferenceIdentity moved into siteConfig', file: 'infra/modules/functionapp.bicep', from: /\n    keyVaultReferenceIdentity: identity\.id\n([\s\S]*?siteConfig: \{\n)/, to: '\n$1      keyVaultReferenceIdentity: identity.id\n' },
   { name: 'no Key Vault role for the deployer under azd (AZURE_PRINCIPAL_ID ignored)', file: 'infra/main.bicepparam', from: "readEnvironmentVariable('OPERATOR_PRINCIPAL_ID', readEnvironmentVariable('AZURE_PRINCIPAL_ID', ''))", to: "readEnvironmentVariable('OPERATOR_PRINCIPAL_ID', '')" },
-  { name: 'session signing key rewritten on every deployment (everyone logged out)', file: 'infra/main.bicep', from: 'var createSessionSigningKey = sessionKeysVault != names.vault', to: 'var createSessionSigningKey = !empty(names.vault)' },
+  { name: 'session signing key rewritten on every deployment (the param file no longer passes SESSION_KEYS_VAULT back)', file: 'infra/main.bicepparam', from: /\nparam sessionKeysVault = [^\n]+/, to: '' },
   { name: 'lock renewal shorter than the function timeout', file: 'host.json', from: '"maxAutoLockRenewalDuration": "00:10:00"', to: '"maxAutoLockRenewalDuration": "00:05:00"' },
   { name: 'partition key version 1', file: 'infra/modules/cosmos.bicep', from: 'version: 2', to: 'version: 1' },
   { name: 'private endpoint without its DNS zone group (name resolves publicly)', file: 'infra/modules/network.bicep', from: /\n\/\/ The zone group writes[\s\S]*$/, to: '\n' },
   { name: 'scm basic-auth publishing left on', file: 'infra/modules/functionapp.bicep', from: /(name: 'scm'\n  properties: \{\n    allow: )false/, to: '$1true' },
   { name: 'Key Vault audit log category misspelt', file: 'infra/modules/keyvault.bicep', from: "category: 'AuditEvent'", to: "category: 'AuditEvents'" },
-  { name: 'every optional secret referenced before the operator stored it (unresolved references)', file: 'infra/main.bicep', from: 'secretSettings: referencedSecrets', to: 'secretSettings: settingsConfig.secrets' },
+  { name: 'optional secrets referenced before the operator stored them (unresolved references)', file: 'infra/main.bicep', from: 's.required || contains(keyVaultSecretSettings, s.name)', to: 's.required || !contains(keyVaultSecretSettings, s.name)' },
   { name: 'a queue of queues.json not deployed (loop over a slice)', file: 'infra/main.bicep', from: 'queues: queuesConfig.queues', to: 'queues: take(queuesConfig.queues, 2)' },
 ];
 
@@ -70,7 +70,10 @@ async function copyWith(mutation: Mutation | undefined): Promise<{ dir: string; 
 /** What catches the infra in dir: a lint/compile diagnostic, a failed build, failing ARM checks; undefined = nothing. */
 async function catcher(bicep: Bicep, dir: string): Promise<string | undefined> {
   const infraDir = path.join(dir, 'infra');
-  const diagnostics = (await lint(bicep, path.join(infraDir, 'main.bicepparam'), await paramEnv(infraDir))).filter((d) => d.level !== 'info');
+  // BCP104 ("the referenced module has errors") only echoes a module's diagnostic: name the cause first.
+  const diagnostics = (await lint(bicep, path.join(infraDir, 'main.bicepparam'), await paramEnv(infraDir)))
+    .filter((d) => d.level !== 'info')
+    .sort((a, b) => Number(a.code === 'BCP104') - Number(b.code === 'BCP104'));
   if (diagnostics.length > 0) return `lint: ${formatDiagnostic(diagnostics[0]!)}${diagnostics.length > 1 ? ` (+${diagnostics.length - 1})` : ''}`;
   let model;
   try {
