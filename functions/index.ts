@@ -13,6 +13,9 @@ import accountsChildrenRequest from './accounts-children-request.js';
 import accountsLoginLog from './accounts-login-log.js';
 import accountsLoginsList from './accounts-logins-list.js';
 import accountsLoginsUnlink from './accounts-logins-unlink.js';
+import accountsSessionsEnd from './accounts-sessions-end.js';
+import accountsSessionsEndOthers from './accounts-sessions-end-others.js';
+import accountsSessionsList from './accounts-sessions-list.js';
 import accountsMe from './accounts-me.js';
 import accountsParentsList from './accounts-parents-list.js';
 import accountsParentsRequest from './accounts-parents-request.js';
@@ -56,6 +59,7 @@ import opsOrdersFlagged from './ops-orders-flagged.js';
 import opsSupportList from './ops-support-list.js';
 import opsSupportReply from './ops-support-reply.js';
 import opsWorksWithdraw from './ops-works-withdraw.js';
+import opsWorksWithdrawCancel from './ops-works-withdraw-cancel.js';
 import paymentsMethods from './payments-methods.js';
 import paymentsMethodsRefresh from './payments-methods-refresh.js';
 import paymentsNotify from './payments-notify.js';
@@ -63,12 +67,18 @@ import paymentsProcess from './payments-process.js';
 import paymentsReconcile from './payments-reconcile.js';
 import paymentsReturn from './payments-return.js';
 import schoolsGet from './schools-get.js';
+import schoolsInvitationsConfirmClaim from './schools-invitations-confirm-claim.js';
 import schoolsInvitationsCreate from './schools-invitations-create.js';
 import schoolsInvitationsList from './schools-invitations-list.js';
 import schoolsInvitationsRevoke from './schools-invitations-revoke.js';
 import schoolsMembersEnd from './schools-members-end.js';
 import schoolsMembersGet from './schools-members-get.js';
 import schoolsMembersList from './schools-members-list.js';
+import schoolsCasesComment from './schools-cases-comment.js';
+import schoolsCasesList from './schools-cases-list.js';
+import schoolsCodeLinksConfirm from './schools-code-links-confirm.js';
+import schoolsCodeLinksList from './schools-code-links-list.js';
+import schoolsCodeLinksRefuse from './schools-code-links-refuse.js';
 import schoolsParentLinksConfirm from './schools-parent-links-confirm.js';
 import schoolsParentLinksEnd from './schools-parent-links-end.js';
 import schoolsParentLinksList from './schools-parent-links-list.js';
@@ -90,6 +100,9 @@ export const definitions: readonly FunctionDefinition[] = [
   accountsLoginLog,
   accountsLoginsList,
   accountsLoginsUnlink,
+  accountsSessionsList,
+  accountsSessionsEnd,
+  accountsSessionsEndOthers,
   accountsMe,
   accountsParentsList,
   accountsParentsRequest,
@@ -133,6 +146,7 @@ export const definitions: readonly FunctionDefinition[] = [
   opsSupportList,
   opsSupportReply,
   opsWorksWithdraw,
+  opsWorksWithdrawCancel,
   paymentsMethods,
   paymentsMethodsRefresh,
   paymentsNotify,
@@ -140,12 +154,18 @@ export const definitions: readonly FunctionDefinition[] = [
   paymentsReconcile,
   paymentsReturn,
   schoolsGet,
+  schoolsInvitationsConfirmClaim,
   schoolsInvitationsCreate,
   schoolsInvitationsList,
   schoolsInvitationsRevoke,
   schoolsMembersEnd,
   schoolsMembersGet,
   schoolsMembersList,
+  schoolsCasesComment,
+  schoolsCasesList,
+  schoolsCodeLinksConfirm,
+  schoolsCodeLinksList,
+  schoolsCodeLinksRefuse,
   schoolsParentLinksConfirm,
   schoolsParentLinksEnd,
   schoolsParentLinksList,

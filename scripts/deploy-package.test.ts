@@ -11,14 +11,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { definitions } from '../functions/index.js';
 import { buildBundle, readableStderr, repoRoot, smokeTestBundle } from './bundle.js';
-import { buildFingerprint, deployedBundleFiles, deployMain, deployPackageIsCurrent, stageDeployPackage } from './deploy-package.js';
+import { buildFingerprint, deployedBundleFiles, deployMain, deployPackageIsCurrent, listPackage, stageDeployPackage } from './deploy-package.js';
 
 let dir: string;
 let files: string[];
+let bundleFiles: string[];
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'opiq-deploy-test-'));
   const bundle = await buildBundle({ outDir: path.join(dir, 'bundle') });
+  bundleFiles = await listPackage(bundle.outDir);
   files = await stageDeployPackage(bundle, path.join(dir, 'package'));
 }, 600_000);
 
@@ -30,8 +32,12 @@ const pkgDir = () => path.join(dir, 'package');
 
 describe('the deploy package (dist/deploy)', () => {
   it('holds host.json, package.json and the bundle, and nothing else: no maps, sources, node_modules or local settings', () => {
-    expect(files).toEqual(['app/index.js', ...deployedBundleFiles().filter((f) => f !== 'index.js').map((f) => `app/${f}`), 'host.json', 'package.json'].sort());
+    expect(files).toEqual([...deployedBundleFiles().map((f) => `app/${f}`), 'host.json', 'package.json'].sort());
     expect(files.filter((f) => /\.(map|ts)$|node_modules|local\.settings/.test(f))).toEqual([]);
+  });
+
+  it('every file the build writes beside the bundle, except source maps, is deployed (vendor code, data, docs assets)', () => {
+    expect(files.filter((f) => f.startsWith('app/')).map((f) => f.slice('app/'.length))).toEqual(bundleFiles.filter((f) => !f.endsWith('.map')));
   });
 
   it('host.json is at the root: Functions 2.0 schema with the v4 extension bundle (Service Bus identity connections need it)', async () => {

@@ -5,7 +5,8 @@
  *   host.json          as in the repository
  *   package.json       "type": "module", "main": "app/index.js", no dependencies (the bundle inlines them; the one
  *                      import left, @azure/functions-core, is provided by the Node worker), no scripts
- *   app/index.js       the esbuild bundle (scripts/bundle.ts), and app/vendor/*.js, the SDKs it imports lazily
+ *   app/index.js       the esbuild bundle (scripts/bundle.ts), app/vendor/*, the SDKs and data it loads lazily, and
+ *                      app/api-docs/*, the static files of the API docs page, read beside the bundle
  *
  * No source maps (the app runs without them; keep dist/app/index.js.map from the build to decode stack traces), no
  * sources, no node_modules, no local settings.
@@ -13,14 +14,15 @@
 import { createHash } from 'node:crypto';
 import { copyFile, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { API_DOCS_ASSET_DIR, apiDocsAssetNames } from '../shared/http/api-docs.js';
 import { lazyVendors, repoRoot, type BundleResult } from './bundle.js';
 
 export const deployDir = path.join(repoRoot, 'dist', 'deploy');
 export const deployMain = 'app/index.js';
 
-/** Files of the bundle that are deployed: the entry and the lazily imported vendor files (no maps, no extra entries). */
+/** Files of the bundle output that are deployed: entry, lazily loaded vendor files, docs assets (no maps, no extra entries). */
 export function deployedBundleFiles(): string[] {
-  return ['index.js', ...Object.values(lazyVendors).map((v) => `vendor/${v.file}`)];
+  return ['index.js', ...Object.values(lazyVendors).map((v) => `vendor/${v.file}`), ...apiDocsAssetNames.map((n) => `${API_DOCS_ASSET_DIR}/${n}`)];
 }
 
 export function deployPackageJson(source: { name: string; version: string; engines?: Record<string, string> }): Record<string, unknown> {
@@ -39,11 +41,14 @@ export async function stageDeployPackage(bundle: BundleResult, dir: string = dep
   const inRepo = !path.relative(repoRoot, dir).startsWith('..');
   if (inRepo && path.resolve(dir) !== deployDir) throw new Error(`refusing to empty ${dir}: the package goes to dist/deploy or a temporary directory`);
   await rm(dir, { recursive: true, force: true });
-  await mkdir(path.join(dir, 'app', 'vendor'), { recursive: true });
+  await mkdir(dir, { recursive: true });
   await copyFile(path.join(repoRoot, 'host.json'), path.join(dir, 'host.json'));
   const source = JSON.parse(await readFile(path.join(repoRoot, 'package.json'), 'utf8')) as { name: string; version: string; engines?: Record<string, string> };
   await writeFile(path.join(dir, 'package.json'), `${JSON.stringify(deployPackageJson(source), null, 2)}\n`);
-  for (const file of deployedBundleFiles()) await copyFile(path.join(bundle.outDir, file), path.join(dir, 'app', file));
+  for (const file of deployedBundleFiles()) {
+    await mkdir(path.dirname(path.join(dir, 'app', file)), { recursive: true });
+    await copyFile(path.join(bundle.outDir, file), path.join(dir, 'app', file));
+  }
   return listPackage(dir);
 }
 

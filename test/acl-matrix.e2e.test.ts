@@ -23,6 +23,8 @@ interface Persona {
   children: string[];
   staff?: ('support' | 'security')[];
   publishers?: string[];
+  /** Publishers the persona is an editor of (the CMS role that may withdraw works). */
+  editorOf?: string[];
   municipalitySchools?: string[];
 }
 
@@ -59,6 +61,7 @@ const personas: Record<string, Persona> = {
   teacherParent: { id: A.teacherParent, schoolRoles: [{ schoolId: S.fi, role: 'teacher' }], children: [A.eeStudent2] },
   staff: { id: A.staff, schoolRoles: [], children: [], staff: ['support', 'security'] },
   cmsAuthor: { id: A.cmsAuthor, schoolRoles: [], children: [], publishers: [demo.publishers.ee] },
+  cmsEditor: { id: A.cmsEditor, schoolRoles: [], children: [], publishers: [demo.publishers.ee], editorOf: [demo.publishers.ee] },
   municipality: { id: A.municipality, schoolRoles: [], children: [], municipalitySchools: [S.ee] },
 };
 
@@ -95,6 +98,8 @@ function expectedAllowed(capability: Capability, persona: Persona, target: Targe
         return Boolean(target.accountId && persona.children.includes(target.accountId));
       case 'publisher':
         return Boolean(target.publisherId && persona.publishers?.includes(target.publisherId));
+      case 'publisherEditor':
+        return Boolean(target.publisherId && persona.editorOf?.includes(target.publisherId));
       case 'staff':
         return true;
     }
@@ -118,6 +123,8 @@ const candidates: Record<string, (p: Persona) => string[]> = {
   invoiceNumber: () => ['2026-000999'],
   flagKey: () => ['payment-mismatch:none'],
   requestId: () => ['support:none'],
+  caseId: () => ['case:none'],
+  sessionId: () => ['00000000-0000-4000-8000-000000000000'],
   provider: () => ['google'],
 };
 

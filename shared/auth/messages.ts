@@ -61,6 +61,11 @@ registerMessages({
     fi: 'Linkki on vanhentunut tai jo käytetty.',
     en: 'The link has expired or has already been used.',
   },
+  school_not_on_platform: {
+    et: 'See kool ei kasuta Opiqut, seega ei saa selle Stuudiumiga sisse logida.',
+    fi: 'Tämä koulu ei käytä Opiqia, joten sen Stuudiumilla ei voi kirjautua.',
+    en: 'This school is not on Opiq, so its Stuudium cannot be used to sign in.',
+  },
   provider_disabled: {
     et: 'Sisselogimine teenusega {provider} ei ole sisse lülitatud.',
     fi: 'Kirjautuminen palvelulla {provider} ei ole käytössä.',
@@ -115,5 +120,20 @@ registerMessages({
     et: 'Praegune parool ei ole õige.',
     fi: 'Nykyinen salasana on väärin.',
     en: 'The current password is not correct.',
+  },
+  password_common: {
+    et: 'See parool on lekkinud paroolide nimekirjades ja seda arvatakse kergesti ära. Vali teine parool.',
+    fi: 'Tämä salasana löytyy vuotaneiden salasanojen listoilta ja on helppo arvata. Valitse toinen salasana.',
+    en: 'This password appears in lists of leaked passwords and is easy to guess. Choose another one.',
+  },
+  invalid_email: {
+    et: 'E-posti aadress ei ole kasutatav. Kasuta tavalistest tähtedest ja numbritest koosnevat aadressi.',
+    fi: 'Sähköpostiosoite ei ole käytettävissä. Käytä tavallisista kirjaimista ja numeroista koostuvaa osoitetta.',
+    en: 'This e-mail address cannot be used. Use an address made of plain letters and digits.',
+  },
+  session_not_found: {
+    et: 'Sellist aktiivset sessiooni sinu kontol ei ole.',
+    fi: 'Tililläsi ei ole tällaista aktiivista istuntoa.',
+    en: 'Your account has no such active session.',
   },
 });

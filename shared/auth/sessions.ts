@@ -4,7 +4,9 @@ import type { Cookie } from '@azure/functions';
 import { HttpError } from '../http/errors.js';
 import { ConcurrentUpdateError, type Database, type Doc, type Stored } from '../platform/cosmos.js';
 import type { Services } from '../platform/services.js';
+import type { AccountDoc } from '../accounts/model.js';
 import { csrfTokenFor } from './csrf.js';
+import { sessionLifetimeFor } from './session-policy.js';
 import { ACCESS_TOKEN_TTL_SECONDS, signAccessToken, type AccessTokenClaims } from './session-token.js';
 
 /**
@@ -16,7 +18,8 @@ export const ACCESS_TOKEN_COOKIE = '__Host-opiq_at';
 export const REFRESH_TOKEN_COOKIE = '__Host-opiq_rt';
 export const CSRF_COOKIE = '__Host-opiq_csrf';
 
-/** A refresh token unused for 14 days expires; no session lives longer than 60 days (then sign in again). */
+/** By default a refresh token unused for 14 days expires and no session lives longer than 60 days; staff and school
+ * administrators get shorter ones (session-policy.ts). */
 export const SESSION_IDLE_SECONDS = 14 * 86_400;
 export const SESSION_ABSOLUTE_SECONDS = 60 * 86_400;
 /** A refresh token replaced this recently is a race between two tabs, not a theft. */
@@ -37,6 +40,8 @@ export interface SessionDoc extends Doc {
   idleExpiresAt: string;
   absoluteExpiresAt: string;
   browser?: string;
+  /** The idle time of this session's policy (older sessions lack it: the default applies). */
+  idleSeconds?: number;
   revokedAt?: string;
   revokedReason?: string;
 }
@@ -77,9 +82,11 @@ async function accessTokenFor(services: Pick<Services, 'config' | 'clock'>, clai
 
 export async function createSession(
   services: Pick<Services, 'db' | 'config' | 'clock'>,
-  input: { accountId: string; method: string; browser?: string },
+  input: { accountId: string; method: string; browser?: string; account?: AccountDoc },
 ): Promise<IssuedSession> {
   const now = services.clock.now();
+  // The lifetime follows the account's roles (the caller usually has the account at hand; otherwise one read).
+  const lifetime = sessionLifetimeFor(input.account ?? (await services.db.collection('accounts').read<AccountDoc>(input.accountId, input.accountId)));
   const sessionId = randomUUID();
   const secret = randomBytes(32).toString('base64url');
   const doc: SessionDoc = {
@@ -93,8 +100,9 @@ export async function createSession(
     previousRefreshHashes: [],
     createdAt: now.toISOString(),
     lastRefreshedAt: now.toISOString(),
-    idleExpiresAt: new Date(now.getTime() + SESSION_IDLE_SECONDS * 1000).toISOString(),
-    absoluteExpiresAt: new Date(now.getTime() + SESSION_ABSOLUTE_SECONDS * 1000).toISOString(),
+    idleExpiresAt: new Date(now.getTime() + lifetime.idleSeconds * 1000).toISOString(),
+    absoluteExpiresAt: new Date(now.getTime() + lifetime.absoluteSeconds * 1000).toISOString(),
+    idleSeconds: lifetime.idleSeconds,
     ...(input.browser ? { browser: input.browser } : {}),
   };
   await services.db.collection('accounts').create(doc);
@@ -155,6 +163,12 @@ export async function refreshSession(services: Pick<Services, 'db' | 'config' | 
       return { kind: 'reused', accountId: session.accountId, sessionId: session.sessionId };
     }
     if (!sameHash(session.refreshHash, presented) || !isUsable(session, now)) throw new HttpError(401, 'refresh_invalid');
+    // A role gained since sign-in (made a school administrator) shortens the session at its next refresh; a role
+    // lost never lengthens it.
+    const policy = sessionLifetimeFor(await sessions.read<AccountDoc>(session.accountId, session.accountId));
+    const idleSeconds = Math.min(session.idleSeconds ?? SESSION_IDLE_SECONDS, policy.idleSeconds);
+    const absoluteEnd = Math.min(Date.parse(session.absoluteExpiresAt), Date.parse(session.createdAt) + policy.absoluteSeconds * 1000);
+    if (now.getTime() >= absoluteEnd) throw new HttpError(401, 'refresh_invalid');
 
     const secret = randomBytes(32).toString('base64url');
     const rotated: SessionDoc & Stored = {
@@ -165,7 +179,9 @@ export async function refreshSession(services: Pick<Services, 'db' | 'config' | 
         REMEMBERED_ROTATIONS,
       ),
       lastRefreshedAt: now.toISOString(),
-      idleExpiresAt: new Date(Math.min(now.getTime() + SESSION_IDLE_SECONDS * 1000, Date.parse(session.absoluteExpiresAt))).toISOString(),
+      idleExpiresAt: new Date(Math.min(now.getTime() + idleSeconds * 1000, absoluteEnd)).toISOString(),
+      absoluteExpiresAt: new Date(absoluteEnd).toISOString(),
+      idleSeconds,
     };
     try {
       await sessions.replace<SessionDoc>(rotated);
@@ -188,10 +204,18 @@ export async function refreshSession(services: Pick<Services, 'db' | 'config' | 
   throw new HttpError(409, 'conflict');
 }
 
+const REVOKE_ATTEMPTS = 50;
+
+/**
+ * Revocation never gives up silently: every ETag conflict is another writer (a refresh) that got through, so it
+ * re-reads and tries again; if it still cannot write, it throws (the caller answers 503 and the user retries) rather
+ * than leave a session the user believes ended.
+ */
 async function revokeSessionDoc(services: Pick<Services, 'db' | 'clock'>, session: SessionDoc & Stored, reason: string): Promise<void> {
   const sessions = services.db.collection('accounts');
   let current: (SessionDoc & Stored) | undefined = session;
-  for (let attempt = 0; attempt < 5 && current && current.status === 'active'; attempt++) {
+  for (let attempt = 0; attempt < REVOKE_ATTEMPTS; attempt++) {
+    if (!current || current.status !== 'active') return;
     try {
       await sessions.replace<SessionDoc>({ ...current, status: 'revoked', revokedAt: services.clock.now().toISOString(), revokedReason: reason });
       return;
@@ -200,6 +224,7 @@ async function revokeSessionDoc(services: Pick<Services, 'db' | 'clock'>, sessio
       current = await sessions.read<SessionDoc>(session.id, session.accountId);
     }
   }
+  throw new HttpError(503, 'service_unavailable');
 }
 
 /**
@@ -235,12 +260,26 @@ export async function revokeAllSessions(
   return targets.length;
 }
 
+/**
+ * Ends one of the account's own sessions ("sign out that device"). False when the account has no such active
+ * session: the read is in the caller's own partition, so another account's session id is simply not found.
+ */
+export async function endOwnSession(services: Pick<Services, 'db' | 'clock'>, accountId: string, sessionId: string, reason: string): Promise<boolean> {
+  const session = await services.db.collection('accounts').read<SessionDoc>(sessionDocId(sessionId), accountId);
+  if (!session || session.type !== 'session' || session.accountId !== accountId || !isUsable(session, services.clock.now())) return false;
+  await revokeSessionDoc(services, session, reason);
+  return true;
+}
+
 export interface SessionView {
   sessionId: string;
   method: string;
   createdAt: string;
   lastRefreshedAt: string;
   browser?: string;
+  /** When it ends unless refreshed first, and when it ends regardless. */
+  idleExpiresAt: string;
+  absoluteExpiresAt: string;
   current: boolean;
 }
 
@@ -258,6 +297,8 @@ export async function listActiveSessions(services: Pick<Services, 'db' | 'clock'
       createdAt: s.createdAt,
       lastRefreshedAt: s.lastRefreshedAt,
       ...(s.browser ? { browser: s.browser } : {}),
+      idleExpiresAt: s.idleExpiresAt,
+      absoluteExpiresAt: s.absoluteExpiresAt,
       current: s.sessionId === currentSessionId,
     }));
 }

@@ -9,7 +9,9 @@ import type { Services } from '../platform/services.js';
 import { requestClient } from './client-info.js';
 import { clearedFlowCookie, flowCookieName, openFlow, sealFlow, type SignInFlow } from './flow-state.js';
 import { z } from 'zod';
-import { providerIds, resolveSignIn, type ProviderId } from './identity.js';
+import { codeLinkLedger, tellSchoolOfCodeLink } from '../schools/code-links.js';
+import { providerIds, resolveSignIn, SchoolConfirmationNeeded, type ProviderId } from './identity.js';
+import { tellOwner } from './notices.js';
 import { SignInError, type SignInFailure, type SignInProvider } from './providers/types.js';
 import { recordSecurityEvent } from './security-log.js';
 import { createSession, sessionCookies } from './sessions.js';
@@ -20,15 +22,38 @@ export function callbackUrl(services: Pick<Services, 'config'>, provider: Provid
 
 /**
  * Where sign-in may send the browser afterwards: a path on our own front end under an allowed prefix. Absolute
- * URLs, protocol-relative `//host` and backslash tricks are refused (open redirects).
+ * URLs, protocol-relative `//host` and backslash tricks are refused (open redirects). The prefix is compared on the
+ * path as the browser and the front end will read it: percent-decoded, with no dot segments left. Anything whose
+ * decoded form differs in meaning (`%2e%2e`, an encoded `/` or `\`, double encoding) is refused rather than
+ * repaired, so `/shop/%2e%2e/admin` cannot pass as a path under `/shop`.
  */
 export function checkReturnPath(returnTo: string | undefined, allowedPrefixes: readonly string[]): string {
   const path = returnTo ?? '/';
-  const safe = /^\/(?![/\\])[A-Za-z0-9\-._~/?=&%]*$/.test(path) && !path.includes('..');
-  const pathname = path.split('?')[0]!;
-  const allowed = allowedPrefixes.some((prefix) => prefix === '/' || pathname === prefix || pathname.startsWith(`${prefix.replace(/\/$/, '')}/`));
-  if (!safe || !allowed) throw new HttpError(400, 'invalid_return_path');
+  const refuse = () => new HttpError(400, 'invalid_return_path');
+  if (!/^\/(?![/\\])[A-Za-z0-9\-._~/?=&%]*$/.test(path)) throw refuse();
+  const [rawPath = '/', query = ''] = path.split(/\?(.*)/s);
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(rawPath);
+  } catch {
+    throw refuse();
+  }
+  // After one decoding there must be nothing left to decode and no separator that was hidden by encoding.
+  if (/[%\\\u0000-\u001f\u007f]/.test(decoded) || /%2f|%5c/i.test(rawPath)) throw refuse();
+  if (decoded.startsWith('//') || decoded.split('/').some((segment) => segment === '.' || segment === '..')) throw refuse();
+  if (/%(?:2e|2f|5c)/i.test(query) || query.includes('..')) throw refuse();
+  const allowed = allowedPrefixes.some((prefix) => prefix === '/' || decoded === prefix || decoded.startsWith(`${prefix.replace(/\/$/, '')}/`));
+  if (!allowed) throw refuse();
   return path;
+}
+
+/** Stuudium installations (school subdomains) whose people may sign in: only schools on the platform (AUTH-1). */
+export const stuudiumInstallationId = (subdomain: string) => `stuudium-installation:${encodeURIComponent(subdomain.toLowerCase())}`;
+
+export async function stuudiumInstallationAllowed(services: Pick<Services, 'db'>, subdomain: string): Promise<boolean> {
+  const id = stuudiumInstallationId(subdomain);
+  const doc = await services.db.collection('logins').read<{ id: string; type: string }>(id, id);
+  return doc?.type === 'stuudium-installation';
 }
 
 export const providerParam = z.object({ provider: z.string().max(40) });
@@ -67,6 +92,8 @@ export async function beginSignIn(
   input: { returnTo?: string; link: boolean; loginHint?: string; school?: string; language: Language; principal?: Principal },
 ): Promise<HttpResult> {
   if (input.link && !input.principal) throw new HttpError(401, 'unauthenticated');
+  if (provider.id === 'stuudium' && !(input.school && (await stuudiumInstallationAllowed(services, input.school))))
+    throw new HttpError(404, 'school_not_on_platform');
   const flow: SignInFlow = {
     provider: provider.id,
     state: oidc.randomState(),
@@ -118,19 +145,27 @@ export async function finishSignIn(services: Services, providerId: ProviderId, r
     answered.search = new URL(request.url).search;
     const identity = await provider.completeSignIn(answered, flow);
     if (flow.linkAccountId && principal?.accountId !== flow.linkAccountId) return fail('link_requires_session');
-    const resolution = await resolveSignIn(services, identity, flow.linkAccountId);
+    // Checked again at the callback: the allow-list may have changed since the redirect.
+    if (identity.provider === 'stuudium' && !(identity.installation && (await stuudiumInstallationAllowed(services, identity.installation)))) return fail('wrong_school');
+    const resolution = await resolveSignIn(services, identity, flow.linkAccountId, codeLinkLedger(services));
     accountId = resolution.accountId;
     const account = await services.db.collection('accounts').read<AccountDoc>(accountId, accountId);
     if (!account || account.status === 'closed') return fail('token_rejected');
     if (account.status === 'suspended') return fail('account_suspended');
 
-    if (resolution.outcome === 'linked') await recordSecurityEvent(services, { name: 'login-linked', accountId, method: providerId, reason: resolution.via, client });
-    const session = await createSession(services, { accountId, method: providerId, ...(client.browser ? { browser: client.browser } : {}) });
+    if (resolution.outcome === 'linked') {
+      await recordSecurityEvent(services, { name: 'login-linked', accountId, method: providerId, reason: resolution.via, client });
+      const key = `${providerId}:${identity.subject}`;
+      await tellOwner(services, accountId, 'loginLinked', key, { provider: providerId });
+      if (resolution.schoolId) await tellSchoolOfCodeLink(services, resolution.schoolId, account, providerId, `${accountId}:${key}`);
+    }
+    const session = await createSession(services, { accountId, method: providerId, account, ...(client.browser ? { browser: client.browser } : {}) });
     await recordSecurityEvent(services, { name: 'sign-in', accountId, method: providerId, client });
     cookies.push(...sessionCookies(session));
     return { status: 303, headers: { location: `${web}${flow.returnTo}` }, cookies };
   } catch (error) {
     if (error instanceof SignInError) return fail(error.failure);
+    if (error instanceof SchoolConfirmationNeeded) return fail('school_confirmation_pending');
     if (error instanceof HttpError && error.code === 'login_linked_elsewhere') return fail('login_linked_elsewhere');
     throw error;
   }
