@@ -26,8 +26,10 @@ const kids: Record<string, ChildFacts & { birthDate: string }> = {
   'kid-adult': { birthDate: '2000-01-15', minor: false, sharesWithParents: true, namesParent: true },
   // 18 tomorrow: still a minor today (ACC-3 "under 18").
   'kid-almost-18': { birthDate: '2008-11-23', minor: true, sharesWithParents: false, namesParent: true },
-  // The parent's account lists this child, but the child's account does not name the parent.
+  // The parent's account lists this child, but the child's account does not name the parent: it names no one...
   'kid-one-sided': { birthDate: '2014-05-05', minor: true, sharesWithParents: true, namesParent: false },
+  // ...or only another parent.
+  'kid-names-another': { birthDate: '2014-06-06', minor: true, sharesWithParents: true, namesParent: false },
 };
 
 const personas: Record<string, Persona> = {
@@ -97,7 +99,11 @@ function kidAccount(id: string, facts: (typeof kids)[string]): AccountDoc {
     ...base(id),
     birthDate: facts.birthDate,
     schoolRoles: [{ schoolId: S1, role: 'student', classId: C2 }],
-    parents: facts.namesParent ? parents.map((p) => ({ accountId: p.id, schoolId: S1, linkId: `link:${p.id}:${id}` })) : [],
+    parents: facts.namesParent
+      ? parents.map((p) => ({ accountId: p.id, schoolId: S1, linkId: `link:${p.id}:${id}` }))
+      : id === 'kid-names-another'
+        ? [{ accountId: 'p-another-parent', schoolId: S1, linkId: `link:p-another-parent:${id}` }]
+        : [],
     privacy: { shareWithParents: facts.sharesWithParents, shareWithPublishers: false },
   } as AccountDoc;
 }
@@ -182,6 +188,9 @@ describe('ACL: what a grant says', () => {
     expect(await grants('parent', 'child.read', { accountId: 'kid-one-sided' })).toEqual([]);
     expect(await grants('parent', 'child.privacy.update', { accountId: 'kid-one-sided' })).toEqual([]);
     expect(await grants('parent', 'journal.read', { accountId: 'kid-one-sided' })).toEqual([]);
+    // The child names a parent, just not this one.
+    expect(await grants('parent', 'child.read', { accountId: 'kid-names-another' })).toEqual([]);
+    expect(await grants('parent', 'child.privacy.update', { accountId: 'kid-names-another' })).toEqual([]);
     // The same child facts with the link on both sides do grant: the refusal above is the missing back-link.
     expect(await grants('parent', 'child.read', { accountId: 'kid-shares' })).toEqual([{ role: 'parent', scope: 'ownChild', schoolId: S1 }]);
   });
@@ -232,6 +241,31 @@ describe('ACL: what a grant says', () => {
   it('ACL-3: a class teacher of the same class id in another school reads nothing here', async () => {
     const account = { ...accounts.get(personas.classTeacher!.id)!, schoolRoles: [{ schoolId: S2, role: 'classTeacher' as const, classId: C1 }, { schoolId: S1, role: 'classTeacher' as const, classId: C2 }] };
     expect(await authorize(account, 'journal.read', { schoolId: S1, classId: C1 }, load, NOW)).toEqual([]);
+  });
+
+  it('ACL-3: a class-teacher role that names no class reads no journal of the school', async () => {
+    const account = { ...accounts.get(personas.classTeacherOnly!.id)!, schoolRoles: [{ schoolId: S1, role: 'classTeacher' as const }] };
+    expect(await authorize(account, 'journal.read', { schoolId: S1 }, load, NOW)).toEqual([]);
+  });
+
+  it('ACL-3: only the class-teacher role’s class counts, not a class the person has in another role', async () => {
+    const account = { ...accounts.get(personas.classTeacher!.id)!, schoolRoles: [{ schoolId: S1, role: 'classTeacher' as const, classId: C2 }, { schoolId: S1, role: 'student' as const, classId: C1 }] };
+    // Another person's journal in that class (the student role reads only the person's own).
+    expect(await authorize(account, 'journal.read', { schoolId: S1, classId: C1, accountId: 'someone-else' }, load, NOW)).toEqual([]);
+    expect(await authorize(account, 'journal.read', { schoolId: S1, classId: C2, accountId: 'someone-else' }, load, NOW)).toHaveLength(1);
+  });
+
+  it('ACL-2: only the teacher role’s subjects count, not subjects listed on another role', async () => {
+    const account = { ...accounts.get(personas.classTeacher!.id)!, schoolRoles: [{ schoolId: S1, role: 'teacher' as const, subjects: ['history'] }, { schoolId: S1, role: 'classTeacher' as const, classId: C1, subjects: ['math'] }] };
+    expect(await authorize(account, 'journal.write', { schoolId: S1, subject: 'math' }, load, NOW)).toEqual([]);
+    expect(await authorize(account, 'journal.write', { schoolId: S1, subject: 'history' }, load, NOW)).toHaveLength(1);
+  });
+
+  it('ACL-6: a CMS person working for two publishers edits the materials of each', async () => {
+    const account = { ...accounts.get(personas.cmsUser!.id)!, publisherRoles: [{ publisherId: P1, role: 'author' as const }, { publisherId: P2, role: 'editor' as const }] };
+    expect(await authorize(account, 'material.edit', { publisherId: P1 }, load, NOW)).toHaveLength(1);
+    expect(await authorize(account, 'material.edit', { publisherId: P2 }, load, NOW)).toHaveLength(1);
+    expect(await authorize(account, 'material.edit', { publisherId: 'pub-3' }, load, NOW)).toEqual([]);
   });
 
   it('ACL-8: a municipality official with no schools listed sees no school', async () => {

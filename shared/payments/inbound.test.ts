@@ -4,7 +4,7 @@ import { startEmbeddedCosmos, type EmbeddedCosmos } from '../local/cosmos-server
 import type { Bus, OutgoingMessage } from '../platform/bus.js';
 import { AdjustableClock } from '../platform/clock.js';
 import { loadConfig, type Config } from '../platform/config.js';
-import { createDatabase, type Database } from '../platform/cosmos.js';
+import { createDatabase, type Database, type Doc } from '../platform/cosmos.js';
 import type { Services } from '../platform/services.js';
 import { MemoryTelemetry } from '../platform/telemetry.js';
 import { dataRegistry } from '../privacy/registry.js';
@@ -69,10 +69,10 @@ const signed = (message: Record<string, unknown>) => {
 
 /** The stored rejected message, as a list: empty when nothing was stored. */
 const stored = async (received: Received) => {
-  const doc = received.messageId ? await db.collection('payments').read<Record<string, unknown>>(received.messageId, `rejected:${clock.now().toISOString().slice(0, 10)}`) : undefined;
+  const doc = received.messageId ? await db.collection('payments').read<Record<string, unknown> & Doc>(received.messageId, `rejected:${clock.now().toISOString().slice(0, 10)}`) : undefined;
   return doc ? [doc] : [];
 };
-const rejectedToday = async () => (await db.collection('payments').queryAll<Record<string, unknown>>(`rejected:${clock.now().toISOString().slice(0, 10)}`, {})).length;
+const rejectedToday = async () => (await db.collection('payments').queryAll<Record<string, unknown> & Doc>(`rejected:${clock.now().toISOString().slice(0, 10)}`, {})).length;
 const receive = (input: { json?: string; mac?: string }, config = configured, ip = client()) =>
   receivePaymentMessage(servicesWith(config), { channel: 'notification', ...input, client: ip });
 
@@ -180,7 +180,7 @@ describe('receivePaymentMessage: accepted messages', () => {
     const received = await receive(message);
     expect(received).toEqual({ accepted: true, messageId: expect.stringMatching(/^msg:/), transactionId: 'trx-100', status: 'COMPLETED', reference: 'ref-1' });
     if (!received.accepted) throw new Error('expected accepted');
-    const doc = await db.collection('payments').read<Record<string, unknown>>(received.messageId, 'trx-100');
+    const doc = await db.collection('payments').read<Record<string, unknown> & Doc>(received.messageId, 'trx-100');
     expect(doc).toMatchObject({ type: 'payment-message', transactionId: 'trx-100', accountId: 'acc-buyer', orderId: 'ord-100', channel: 'notification', status: 'COMPLETED', json: message.json, mac: message.mac });
     expect(sent).toEqual([
       {
@@ -199,7 +199,7 @@ describe('receivePaymentMessage: accepted messages', () => {
     expect(received).toMatchObject({ accepted: true, transactionId: 't'.repeat(100) });
     expect(received).not.toHaveProperty('reference');
     if (!received.accepted) throw new Error('expected accepted');
-    const doc = await db.collection('payments').read<Record<string, unknown>>(received.messageId, 't'.repeat(100));
+    const doc = await db.collection('payments').read<Record<string, unknown> & Doc>(received.messageId, 't'.repeat(100));
     expect(doc).not.toHaveProperty('accountId');
     expect(sent.map((s) => s.message.body)).toEqual([{ transactionId: 't'.repeat(100), status: 'A'.repeat(40), source: 'notification', messageId: received.messageId }]);
     expect(telemetry.records.map((r) => [r.name, r.properties.known])).toEqual([['payment.message-received', 'false']]);

@@ -95,7 +95,7 @@ describe('validateRegistry', () => {
     'DESIGN 4: a partition key path %j that is not one top-level property is reported',
     (partitionKeyPath) => {
       const registry = registryWith(personal());
-      registry.containers[0] = { name: 'people', partitionKeyPath, description: 'People.' };
+      registry.containers[0] = { name: 'people', partitionKeyPath: partitionKeyPath as `/${string}`, description: 'People.' };
       expect(validateRegistry(registry)).toEqual(['container people has an invalid partition key path']);
     },
   );
@@ -103,7 +103,7 @@ describe('validateRegistry', () => {
   it('DESIGN 4: one-letter and alphanumeric top-level paths are valid partition keys', () => {
     for (const partitionKeyPath of ['/a', '/subjectId2', '/ID']) {
       const registry = registryWith(personal());
-      registry.containers[0] = { name: 'people', partitionKeyPath, description: 'People.' };
+      registry.containers[0] = { name: 'people', partitionKeyPath: partitionKeyPath as `/${string}`, description: 'People.' };
       expect(validateRegistry(registry), partitionKeyPath).toEqual([]);
     }
   });
