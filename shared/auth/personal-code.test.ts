@@ -422,3 +422,24 @@ describe('calendar dates and birthdays at their edges (issue 19)', () => {
     expect(parsePersonalCode('SE' as 'EE', '36805280109')).toEqual({ ok: false, problem: 'format' });
   });
 });
+
+describe('input that is not what the types promise (issue 19)', () => {
+  it('AUTH-3: a value that is not a string (untyped JSON) is a format problem, not a crash', () => {
+    for (const input of [36805280109, undefined, null, { code: '36805280109' }]) {
+      expect(parseEstonianCode(input as unknown as string)).toEqual({ ok: false, problem: 'format' });
+      expect(parseFinnishCode(input as unknown as string)).toEqual({ ok: false, problem: 'format' });
+      expect(fromHarIdClaim(input as unknown as string)).toBeUndefined();
+    }
+  });
+
+  it.each([['X131052-308T'], ['1131052-308T'], ['-131052-308T']])('AUTH-3: a Finnish code with anything before it (%s) is a format problem', (input) => {
+    expect(parseFinnishCode(input)).toEqual({ ok: false, problem: 'format' });
+  });
+
+  it('AUTH-3: ageOn names what was wrong, and takes only a bare YYYY-MM-DD', () => {
+    expect(() => ageOn('2008-02-30', new Date())).toThrow('invalid birth date: 2008-02-30');
+    expect(() => ageOn('2008-05-28', new Date(Number.NaN))).toThrow('invalid date');
+    for (const birthDate of ['12008-05-28', 'x2008-05-28', '2008-05-28T00:00:00Z', '2008-05-281'])
+      expect(() => ageOn(birthDate, new Date('2026-01-01T00:00:00Z')), birthDate).toThrow(RangeError);
+  });
+});

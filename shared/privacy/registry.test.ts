@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  containerSpec,
   containerUsesTtl,
   dataRegistry,
   documentTypeSpec,
@@ -129,7 +130,9 @@ describe('validateRegistry', () => {
   });
 
   it('problems name the type and what is missing, in full', () => {
-    expect(validateRegistry(registryWith(personal({ export: undefined })))).toEqual(['document type profile holds personal data (identification) but has no export step']);
+    expect(validateRegistry(registryWith(personal({ export: undefined, personalData: ['identification', 'contact'] })))).toEqual([
+      'document type profile holds personal data (identification, contact) but has no export step',
+    ]);
     expect(validateRegistry(registryWith(personal({ erasure: undefined, personalData: ['identification', 'contact'] })))).toEqual([
       'document type profile holds personal data (identification, contact) but has no erasure step',
     ]);
@@ -144,6 +147,22 @@ describe('validateRegistry', () => {
     const problems = validateRegistry(registryWith(personal({ export: undefined, erasure: undefined, subjectField: undefined })));
     expect(problems).toHaveLength(3);
     expect(problems.every((p) => p.includes('profile'))).toBe(true);
+  });
+});
+
+describe('looking up the registry', () => {
+  it('a document type is found by container and type name, and only by a string type', () => {
+    expect(documentTypeSpec('accounts', 'account')).toMatchObject({ type: 'account', container: 'accounts' });
+    expect(documentTypeSpec('logins', 'account')).toBeUndefined();
+    // A type field that is not a string (from a stored document) never matches, even one that prints as a name.
+    expect(documentTypeSpec('accounts', ['account'])).toBeUndefined();
+    expect(documentTypeSpec('accounts', undefined)).toBeUndefined();
+  });
+
+  it('a container is found by name; an unknown one is an error that names it', () => {
+    expect(containerSpec('accounts')).toMatchObject({ name: 'accounts', partitionKeyPath: '/accountId' });
+    expect(containerSpec('audit')).toMatchObject({ name: 'audit', partitionKeyPath: '/subjectId' });
+    expect(() => containerSpec('nowhere')).toThrow('Container nowhere is not in the data registry');
   });
 });
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startEmbeddedCosmos, type EmbeddedCosmos } from '../local/cosmos-server.js';
 import { AdjustableClock } from '../platform/clock.js';
-import { createDatabase, type Database } from '../platform/cosmos.js';
+import { ConcurrentUpdateError, createDatabase, DocumentExistsError, type Database } from '../platform/cosmos.js';
 import { dataRegistry } from '../privacy/registry.js';
 import { accessFrom, endLicences, grantLicences, listLicences, mayOpenWork } from './licences.js';
 import { entitlementId, type EntitlementDoc, type EntitlementPeriod, type OrderDoc } from './model.js';
@@ -116,6 +116,41 @@ describe('ending licences', () => {
   });
 });
 
+describe('writing under contention', () => {
+  /** The real database, except that every write of an entitlement fails with `error`; counts the attempts. */
+  function failingWrites(error: () => Error) {
+    let attempts = 0;
+    const failing = {
+      collection: (name: Parameters<Database['collection']>[0]) => {
+        const real = db.collection(name);
+        const fail = async () => {
+          attempts++;
+          throw error();
+        };
+        return Object.assign(Object.create(real) as typeof real, { create: fail, replace: fail });
+      },
+    } as unknown as Database;
+    return { services: { db: failing, clock }, attempts: () => attempts };
+  }
+
+  it('PAY-2: a write that keeps losing the ETag race gives up after 30 attempts with a conflict, not forever', async () => {
+    const { services: racing, attempts } = failingWrites(() => new ConcurrentUpdateError('accounts'));
+    const failure = await grantLicences(racing, A()).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(ConcurrentUpdateError);
+    expect((failure as Error).message).toBe(new ConcurrentUpdateError('accounts').message);
+    expect(attempts()).toBe(30);
+  });
+
+  it('PAY-2: any other failure is not retried: it reaches the caller at once (the queue retries the job)', async () => {
+    const { services: broken, attempts } = failingWrites(() => new Error('service unavailable'));
+    await expect(grantLicences(broken, A())).rejects.toThrow('service unavailable');
+    expect(attempts()).toBe(1);
+    const { services: existing, attempts: tries } = failingWrites(() => new DocumentExistsError('accounts', 'x'));
+    await expect(grantLicences(existing, A())).rejects.toBeInstanceOf(ConcurrentUpdateError);
+    expect(tries()).toBe(30);
+  });
+});
+
 describe('may this user open this work now', () => {
   it('STORE-4: no entitlement, or a document that is not one, opens nothing', async () => {
     expect(await mayOpenWork(services(), buyer, 'work-a', new Date('2027-01-01T00:00:00Z'))).toEqual({ allowed: false });
@@ -125,6 +160,8 @@ describe('may this user open this work now', () => {
   });
 
   it('STORE-4: the buyer’s licences are listed per work in order, with access now and every period', async () => {
+    // The buyer's partition holds other documents too (their profile): only entitlements are licences.
+    await db.collection('accounts').upsert({ id: buyer, type: 'account', accountId: buyer, firstName: 'F', lastName: 'L', language: 'et', country: 'EE', status: 'active', createdAt: LA.from, updatedAt: LA.from });
     await grantLicences(services(), order('ord-3', LA.from, LA.until, [{ workId: 'work-b' }, { workId: 'work-a' }]));
     await endLicences(services(), order('ord-3', LA.from, LA.until), ['work-b'], '2026-10-01T00:00:00.000Z', 'work-withdrawn');
     const list = await listLicences(services(), buyer, new Date('2026-11-01T00:00:00Z'));
