@@ -8,7 +8,7 @@ import { createDatabase, type Database, type Doc } from '../platform/cosmos.js';
 import type { Services } from '../platform/services.js';
 import { MemoryTelemetry } from '../platform/telemetry.js';
 import { dataRegistry } from '../privacy/registry.js';
-import { extractMessage, receivePaymentMessage, rejectionCodes, REJECTIONS_STORED_PER_IP, reportedPayerAccount, type Received } from './inbound.js';
+import { extractMessage, processQueueMessageSchema, receivePaymentMessage, rejectionCodes, REJECTIONS_STORED_PER_IP, reportedPayerAccount, type Received } from './inbound.js';
 import { computeMac } from './mac.js';
 
 /**
@@ -85,6 +85,8 @@ describe('extractMessage', () => {
     expect(extractMessage(undefined, { json: '{}', mac: 'AB' })).toEqual({ json: '{}', mac: 'AB' });
     expect(extractMessage([{ json: '{}' }], { json: 'q', mac: 'q' })).toEqual({ json: 'q', mac: 'q' });
     expect(extractMessage('json=x', {})).toEqual({});
+    // No body at all (null from an empty JSON body): the query, without a crash.
+    expect(extractMessage(null, { json: '{}', mac: 'AB' })).toEqual({ json: '{}', mac: 'AB' });
     expect(extractMessage({ json: { transaction: 't' }, mac: 7 }, {})).toEqual({});
   });
 });
@@ -134,6 +136,10 @@ describe('receivePaymentMessage: rejections', () => {
     expect(doc?.jsonSha256).toBe(createHash('sha256').update(junk).digest('hex'));
     expect(doc?.mac).toBe('F'.repeat(256));
     expect(rejectionCodes.mac).toEqual([400, 'payment_mac_invalid']);
+    // A forged payment message is a security event, with the sender's address (AUTH-4 fields).
+    expect(telemetry.records.map((r) => ({ name: r.name, ...r.properties }))).toEqual([
+      { name: 'security.payment-message-rejected', channel: 'notification', reason: 'mac', ip: expect.stringMatching(/^198\.51\.100\./), country: 'EE' },
+    ]);
   });
 
   it('PAY-2: a correctly signed message that is not JSON is rejected as json', async () => {
@@ -167,7 +173,7 @@ describe('receivePaymentMessage: rejections', () => {
     const over = await receive({ json: 'one too many' }, configured, ip);
     expect(over).toEqual({ accepted: false, reason: 'missing' });
     expect(await rejectedToday()).toBe(before);
-    expect(telemetry.records.at(-1)?.properties).toMatchObject({ stored: 'false', reason: 'missing' });
+    expect(telemetry.records.at(-1)).toMatchObject({ name: 'security.payment-message-rejected', properties: { stored: 'false', reason: 'missing', channel: 'notification' } });
     // Another address is still stored.
     expect((await receive({ json: 'elsewhere' })).messageId).toBeDefined();
   });
@@ -176,7 +182,7 @@ describe('receivePaymentMessage: rejections', () => {
 describe('receivePaymentMessage: accepted messages', () => {
   it('PAY-2, PAY-3: a signed message is stored as received, names its order, and is queued once per transaction and status with the payer’s account', async () => {
     await db.collection('payments').upsert({ id: 'trx:trx-100', type: 'payment-transaction', transactionId: 'trx-100', accountId: 'acc-buyer', orderId: 'ord-100', amountCents: 100, currency: 'EUR', method: 'card', createdAt: clock.now().toISOString() });
-    const message = signed({ transaction: 'trx-100', status: 'COMPLETED', reference: 'ref-1', customer_name: 'N'.repeat(250), customer_account: 'EE38 2200 2210 2014 5685' });
+    const message = signed({ transaction: 'trx-100', status: 'COMPLETED', reference: 'ref-1', amount: '12.95', currency: 'EUR', customer_name: 'N'.repeat(250), customer_account: 'EE38 2200 2210 2014 5685' });
     const received = await receive(message);
     expect(received).toEqual({ accepted: true, messageId: expect.stringMatching(/^msg:/), transactionId: 'trx-100', status: 'COMPLETED', reference: 'ref-1' });
     if (!received.accepted) throw new Error('expected accepted');
@@ -195,7 +201,7 @@ describe('receivePaymentMessage: accepted messages', () => {
   });
 
   it('PAY-2: a message for an unknown transaction is still stored and queued (processing asks Maksekeskus), without payer fields it lacks', async () => {
-    const received = await receive(signed({ transaction: 't'.repeat(100), status: 'A'.repeat(40), shop: null }));
+    const received = await receive(signed({ transaction: 't'.repeat(100), status: 'A'.repeat(40), shop: null, amount: 12.95 }));
     expect(received).toMatchObject({ accepted: true, transactionId: 't'.repeat(100) });
     expect(received).not.toHaveProperty('reference');
     if (!received.accepted) throw new Error('expected accepted');
@@ -203,6 +209,29 @@ describe('receivePaymentMessage: accepted messages', () => {
     expect(doc).not.toHaveProperty('accountId');
     expect(sent.map((s) => s.message.body)).toEqual([{ transactionId: 't'.repeat(100), status: 'A'.repeat(40), source: 'notification', messageId: received.messageId }]);
     expect(telemetry.records.map((r) => [r.name, r.properties.known])).toEqual([['payment.message-received', 'false']]);
+  });
+});
+
+describe('processQueueMessageSchema', () => {
+  const job = { transactionId: 'trx-1', status: 'COMPLETED', source: 'notification', messageId: 'msg:1', payerAccount: 'EE382200221020145685', payerName: 'Jaan Tamm' };
+
+  it('PAY-2: the processing job takes what the endpoints and reconciliation queue, and nothing else', () => {
+    expect(processQueueMessageSchema.parse(job)).toEqual(job);
+    for (const source of ['notification', 'return', 'reconcile']) expect(processQueueMessageSchema.safeParse({ ...job, source }).success, source).toBe(true);
+    expect(processQueueMessageSchema.parse({ transactionId: 't', source: 'reconcile' })).toEqual({ transactionId: 't', source: 'reconcile' });
+    expect(processQueueMessageSchema.safeParse({ ...job, transactionId: 't'.repeat(100), status: 'S'.repeat(40), payerAccount: 'A'.repeat(40), payerName: 'N'.repeat(200) }).success).toBe(true);
+  });
+
+  it.each([
+    ['an empty transaction id', { transactionId: '' }],
+    ['a transaction id of 101 characters', { transactionId: 't'.repeat(101) }],
+    ['a status of 41 characters', { status: 'S'.repeat(41) }],
+    ['an unknown source', { source: 'browser' }],
+    ['a payer account of 41 characters', { payerAccount: 'A'.repeat(41) }],
+    ['a payer name of 201 characters', { payerName: 'N'.repeat(201) }],
+    ['an extra field', { amount: 100 }],
+  ])('PAY-2: a job with %s is refused', (_label, change) => {
+    expect(processQueueMessageSchema.safeParse({ ...job, ...change }).success).toBe(false);
   });
 });
 
