@@ -20,6 +20,8 @@ export interface BenchOutput {
   table: Record<string, string | number>[];
   /** Printed under the table (e.g. how to read a ratio). */
   notes?: string[];
+  /** Limits the figures missed: printed, and `npm run bench` exits non-zero (the record is still written). */
+  failures?: string[];
 }
 
 /** A bench module (bench/<name>.bench.ts) exports `bench` of this type and is listed in bench/run.ts. */

@@ -15,6 +15,7 @@ import type { Bench, Json } from './lib.js';
 const benches: Record<string, () => Promise<Bench>> = {
   import: async () => (await import('./import.bench.js')).bench,
   http: async () => (await import('./http.bench.js')).bench,
+  signup: async () => (await import('./signup.bench.js')).bench,
 };
 
 const recordFile = path.join(path.dirname(fileURLToPath(import.meta.url)), 'last.json');
@@ -66,6 +67,8 @@ async function main(): Promise<void> {
       const output = await bench.run({ runs, tmpDir, log: (message) => console.log(`   ${message}`) });
       console.table(output.table);
       for (const note of output.notes ?? []) console.log(`   ${note}`);
+      for (const failure of output.failures ?? []) console.error(`   FAILED: ${failure}`);
+      if ((output.failures ?? []).length > 0) process.exitCode = 1;
       Object.assign(record, output.record);
     }
   } finally {

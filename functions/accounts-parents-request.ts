@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineHttp } from '../shared/http/define-http.js';
 import { assertUnderLimit } from '../shared/auth/throttle.js';
 import { LINK_REQUESTS_PER_WINDOW, requestByChild } from '../shared/schools/parent-links.js';
+import { canonicalEmailSchema } from '../shared/auth/identity.js';
 
 export default defineHttp({
   name: 'accounts-parents-request',
@@ -12,7 +13,7 @@ export default defineHttp({
   tags: ['family'],
   auth: 'session',
   capability: 'parentLink.request',
-  body: z.strictObject({ parentEmail: z.email().max(254) }),
+  body: z.strictObject({ parentEmail: canonicalEmailSchema }),
   output: z.object({ status: z.literal('requested') }),
   successStatus: 202,
   handler: async ({ body, access, services }) => {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import '../shared/accounts/messages.js';
+import { personNameSchema } from '../shared/accounts/names.js';
 import { accountView, accountViewSchema } from '../shared/accounts/model.js';
 import { assignPersonalCode } from '../shared/auth/identity.js';
 import { personalCodeSchema } from '../shared/auth/personal-code.js';
@@ -20,8 +21,8 @@ export default defineHttp({
   auth: 'session',
   capability: 'self.update',
   body: z.strictObject({
-    firstName: z.string().trim().min(1).max(100).optional(),
-    lastName: z.string().trim().min(1).max(100).optional(),
+    firstName: personNameSchema.optional(),
+    lastName: personNameSchema.optional(),
     phone: z.string().trim().regex(/^\+?[0-9 ()-]{5,20}$/).optional(),
     personalCode: personalCodeSchema().optional(),
   }),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { beginSignIn, knownProvider, providerOrThrow, providerParam } from '../shared/auth/sign-in.js';
+import { beginSignIn, knownProvider, loopbackCanonicalRedirect, providerOrThrow, providerParam } from '../shared/auth/sign-in.js';
 import { defineHttp } from '../shared/http/define-http.js';
 import { HttpError } from '../shared/http/errors.js';
 
@@ -9,7 +9,7 @@ export default defineHttp({
   route: 'auth/{provider}/login',
   methods: ['GET'],
   summary:
-    'Redirects to the sign-in provider (harid, ekool, stuudium, mpassid, google, facebook). returnTo: a path on the web front end. link=true links the login to the signed-in account. school: the Stuudium school subdomain.',
+    'Redirects to the sign-in provider (harid, ekool, stuudium, mpassid, google, facebook). returnTo: a path on the web front end. school: the Stuudium school subdomain. Linking a login to the signed-in account starts with POST /api/auth/{provider}/link instead.',
   tags: ['auth'],
   auth: 'public',
   params: providerParam,
@@ -19,16 +19,19 @@ export default defineHttp({
     loginHint: z.string().max(200).optional(),
     school: z.string().regex(/^[a-z0-9-]{1,63}$/).optional(),
   }),
-  handler: async ({ params, query, services, language, principal }) => {
+  handler: async ({ params, query, services, language, request }) => {
     const provider = providerOrThrow(services, knownProvider(params.provider));
+    // A GET any page can trigger must never attach a login to the signed-in account (issue 17).
+    if (query.link === 'true') throw new HttpError(400, 'link_requires_post', { provider: provider.id });
     if (provider.id === 'stuudium' && !query.school) throw new HttpError(400, 'school_required');
+    const canonical = loopbackCanonicalRedirect(request, services.config);
+    if (canonical) return canonical;
     return beginSignIn(services, provider, {
       returnTo: query.returnTo,
-      link: query.link === 'true',
+      link: false,
       loginHint: query.loginHint,
       school: query.school,
       language,
-      principal,
     });
   },
 });

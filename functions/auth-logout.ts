@@ -1,19 +1,31 @@
+import { parse as parseCookies } from 'cookie';
 import { requestClient } from '../shared/auth/client-info.js';
 import { recordSecurityEvent } from '../shared/auth/security-log.js';
-import { clearedSessionCookies, revokeSession } from '../shared/auth/sessions.js';
+import { clearedSessionCookies, REFRESH_TOKEN_COOKIE, revokeSession, revokeSessionByRefreshToken } from '../shared/auth/sessions.js';
 import { defineHttp, noContent } from '../shared/http/define-http.js';
 
+/**
+ * Public so that signing out always works, also with a stale cookie (issue 17): the session named by the access token
+ * (with its CSRF token) or else by the refresh-token cookie is revoked; the cookies are cleared either way.
+ */
 export default defineHttp({
   name: 'auth-logout',
   route: 'auth/logout',
   methods: ['POST'],
-  summary: 'Signs out: the session is revoked at once (its access and refresh tokens stop working) and the cookies are cleared.',
+  summary:
+    'Signs out: the session (from the access token with its x-csrf-token, or the refresh-token cookie) is revoked at once and the cookies are cleared. Always 204, also without a working session.',
   tags: ['auth'],
-  auth: 'session',
-  capability: 'self.update',
+  auth: 'public',
   handler: async ({ principal, services, request }) => {
-    await revokeSession(services, principal.accountId, principal.sessionId, 'sign-out');
-    await recordSecurityEvent(services, { name: 'sign-out', accountId: principal.accountId, client: requestClient(request, services.config) });
+    let accountId: string | undefined;
+    if (principal) {
+      await revokeSession(services, principal.accountId, principal.sessionId, 'sign-out');
+      accountId = principal.accountId;
+    } else {
+      const refreshToken = parseCookies(request.headers.get('cookie') ?? '')[REFRESH_TOKEN_COOKIE];
+      if (refreshToken) accountId = await revokeSessionByRefreshToken(services, refreshToken, 'sign-out');
+    }
+    if (accountId) await recordSecurityEvent(services, { name: 'sign-out', accountId, client: requestClient(request, services.config) });
     return noContent({ cookies: clearedSessionCookies() });
   },
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { personNameSchema } from '../shared/accounts/names.js';
 import { requestClient } from '../shared/auth/client-info.js';
 import { signUp } from '../shared/auth/password-flows.js';
 import { defineHttp } from '../shared/http/define-http.js';
@@ -11,10 +12,11 @@ export default defineHttp({
   tags: ['auth'],
   auth: 'public',
   body: z.strictObject({
-    email: z.email().max(254),
+    // Checked and put in canonical form by normaliseEmail (422 invalid_email), the same as on every other path.
+    email: z.string().trim().min(3).max(254),
     password: z.string().max(1000),
-    firstName: z.string().trim().min(1).max(100),
-    lastName: z.string().trim().min(1).max(100),
+    firstName: personNameSchema,
+    lastName: personNameSchema,
     language: z.enum(['et', 'fi', 'en']).optional(),
   }),
   successStatus: 202,

@@ -11,7 +11,7 @@ export default defineHttp({
   route: 'auth/refresh',
   methods: ['POST'],
   summary:
-    'Rotates the refresh token (from the opiq_rt cookie or the body) and issues a new access token. A refresh token used a second time ends the whole session (reuse detection).',
+    'Rotates the refresh token (from the __Host-opiq_rt cookie or the body) and issues a new access token; the answer carries the csrfToken of the session. A refresh token used a second time ends the whole session (reuse detection).',
   tags: ['auth'],
   auth: 'public',
   body: z.strictObject({ refreshToken: z.string().min(10).max(1000).optional() }).optional(),

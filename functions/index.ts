@@ -13,6 +13,9 @@ import accountsChildrenRequest from './accounts-children-request.js';
 import accountsLoginLog from './accounts-login-log.js';
 import accountsLoginsList from './accounts-logins-list.js';
 import accountsLoginsUnlink from './accounts-logins-unlink.js';
+import accountsSessionsEnd from './accounts-sessions-end.js';
+import accountsSessionsEndOthers from './accounts-sessions-end-others.js';
+import accountsSessionsList from './accounts-sessions-list.js';
 import accountsMe from './accounts-me.js';
 import accountsParentsList from './accounts-parents-list.js';
 import accountsParentsRequest from './accounts-parents-request.js';
@@ -22,6 +25,7 @@ import accountsPrivacyGet from './accounts-privacy-get.js';
 import accountsPrivacyUpdate from './accounts-privacy-update.js';
 import accountsProfileUpdate from './accounts-profile-update.js';
 import authCallback from './auth-callback.js';
+import authLink from './auth-link.js';
 import authLogin from './auth-login.js';
 import authLogout from './auth-logout.js';
 import authPasswordLogin from './auth-password-login.js';
@@ -30,6 +34,7 @@ import authPasswordResetRequest from './auth-password-reset-request.js';
 import authPasswordSignup from './auth-password-signup.js';
 import authPasswordVerify from './auth-password-verify.js';
 import authRefresh from './auth-refresh.js';
+import authSession from './auth-session.js';
 import catalogList from './catalog-list.js';
 import childrenGet from './children-get.js';
 import childrenPrivacyGet from './children-privacy-get.js';
@@ -88,6 +93,9 @@ export const definitions: readonly FunctionDefinition[] = [
   accountsLoginLog,
   accountsLoginsList,
   accountsLoginsUnlink,
+  accountsSessionsList,
+  accountsSessionsEnd,
+  accountsSessionsEndOthers,
   accountsMe,
   accountsParentsList,
   accountsParentsRequest,
@@ -97,6 +105,7 @@ export const definitions: readonly FunctionDefinition[] = [
   accountsPrivacyUpdate,
   accountsProfileUpdate,
   authCallback,
+  authLink,
   authLogin,
   authLogout,
   authPasswordLogin,
@@ -105,6 +114,7 @@ export const definitions: readonly FunctionDefinition[] = [
   authPasswordSignup,
   authPasswordVerify,
   authRefresh,
+  authSession,
   catalogList,
   childrenGet,
   childrenPrivacyGet,

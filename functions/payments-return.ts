@@ -8,12 +8,14 @@ export default defineHttp({
   route: 'payments/maksekeskus/return',
   methods: ['GET', 'POST'],
   summary:
-    'Where the bank or card page sends the browser back ("Tagasi kaupmehe juurde", PAY-2): the message is stored and queued like a notification, and the browser lands on the shop\'s order page (303 to PUBLIC_WEB_URL/shop/orders/<order id>?payment=<status>), or on /shop/orders?payment=unverified when the message did not verify.',
+    'Where the bank or card page sends the browser back ("Tagasi kaupmehe juurde", PAY-2): the message is stored and queued like a notification, and the browser lands on the shop\'s order page (303 to PUBLIC_WEB_URL/shop/orders/<order id>?payment=<status>), or on /shop/orders?payment=unverified when the message did not verify or anything else went wrong.',
   tags: ['payments'],
   auth: 'public',
   query: paymentMessageQuery,
   body: z.unknown(),
   bodyTypes: ['form', 'json'],
+  // PAY-2: the buyer always lands on the shop, signed in or not, never on a JSON error page (issue 17).
+  errorRedirect: (config) => `${config.PUBLIC_WEB_URL.replace(/\/+$/, '')}/shop/orders?payment=unverified`,
   handler: async ({ body, query, services, request }) => {
     const { received, headers } = await receiveFromRequest(services, 'return', { body, query, request });
     const web = services.config.PUBLIC_WEB_URL.replace(/\/+$/, '');

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineHttp } from '../shared/http/define-http.js';
 import { createInvitation } from '../shared/schools/invitations.js';
 import { invitableRoles, invitationViewSchema } from '../shared/schools/model.js';
+import { canonicalEmailSchema } from '../shared/auth/identity.js';
 
 /** ACC-2: a school administrator invites into any role, a teacher invites students; the link goes by e-mail. */
 export default defineHttp({
@@ -17,7 +18,7 @@ export default defineHttp({
   target: ({ params }) => ({ schoolId: params.schoolId }),
   body: z
     .strictObject({
-      email: z.email().max(254),
+      email: canonicalEmailSchema,
       role: z.enum(invitableRoles),
       classId: z.string().min(1).max(100).optional(),
       subjects: z.array(z.string().trim().min(1).max(60)).max(20).optional(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { personNameSchema } from '../shared/accounts/names.js';
 import { accountView, accountViewSchema } from '../shared/accounts/model.js';
 import { assignPersonalCode } from '../shared/auth/identity.js';
 import { personalCodeSchema } from '../shared/auth/personal-code.js';
@@ -18,8 +19,8 @@ export default defineHttp({
   params: z.object({ schoolId: z.string().min(1).max(100), accountId: z.string().min(1).max(100) }),
   target: ({ params }) => ({ schoolId: params.schoolId }),
   body: z.strictObject({
-    firstName: z.string().trim().min(1).max(100).optional(),
-    lastName: z.string().trim().min(1).max(100).optional(),
+    firstName: personNameSchema.optional(),
+    lastName: personNameSchema.optional(),
     personalCode: personalCodeSchema().optional(),
   }),
   output: accountViewSchema,

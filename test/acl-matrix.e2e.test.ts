@@ -120,6 +120,8 @@ const candidates: Record<string, (p: Persona) => string[]> = {
   invoiceNumber: () => ['2026-000999'],
   flagKey: () => ['payment-mismatch:none'],
   requestId: () => ['support:none'],
+  sessionId: () => ['00000000-0000-4000-8000-000000000000'],
+  provider: () => ['google'],
 };
 
 function expand(route: string, persona: Persona): Record<string, string>[] {

@@ -18,7 +18,7 @@ const interceptingFetch: FetchLike = async (input, init) => {
   return intercept ? intercept(url, response) : response;
 };
 
-const WEB = 'http://localhost:3000';
+const WEB = 'http://127.0.0.1:3000';
 
 beforeAll(async () => {
   host = await startLocalHost({ port: 0, sweepIntervalMs: 0, identityFetch: interceptingFetch });
@@ -40,13 +40,23 @@ async function signInWith(provider: string, loginHint: string, options: FlowOpti
   start.searchParams.set('loginHint', loginHint);
   start.searchParams.set('returnTo', options.returnTo ?? '/shop');
   if (options.school) start.searchParams.set('school', options.school);
-  if (options.link) start.searchParams.set('link', 'true');
   const callbackPrefix = `${host.url}/api/auth/${provider}/callback`;
-  const callback = new URL(await browser.followUntil(start, callbackPrefix));
+  let first: URL = start;
+  if (options.link) {
+    // Linking starts with a CSRF-protected POST (issue 17); the browser then goes where it answers.
+    const linked = await browser.request(`${host.url}/api/auth/${provider}/link`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-csrf-token': browser.jar.get('__Host-opiq_csrf', `${host.url}/`) ?? '' },
+      body: JSON.stringify({ loginHint, returnTo: options.returnTo ?? '/shop', ...(options.school ? { school: options.school } : {}) }),
+    });
+    if (linked.status !== 200) throw new Error(`link start answered ${linked.status}`);
+    first = new URL(((await linked.json()) as { location: string }).location);
+  }
+  const callback = new URL(await browser.followUntil(first, callbackPrefix));
   const target = options.editCallback ? options.editCallback(callback) : callback;
   const done = await browser.navigate(target, { stopAt: WEB });
   const landed = new URL(done.url);
-  return { browser, landed, callback, signedIn: browser.jar.get('opiq_at', `${host.url}/api/me`) !== undefined };
+  return { browser, landed, callback, signedIn: browser.jar.get('__Host-opiq_at', `${host.url}/api/me`) !== undefined };
 }
 
 async function me(browser: Browser) {
@@ -127,7 +137,7 @@ describe('AUTH-1: sign-in with external accounts', () => {
     const single = await signInWith('google', 'peeter.parn@example.com');
     const only = (await (await single.browser.request(`${host.url}/api/me/logins`)).json()) as { logins: { id: string }[] };
     expect(only.logins).toHaveLength(1);
-    const csrf = single.browser.jar.get('opiq_csrf', `${host.url}/`)!;
+    const csrf = single.browser.jar.get('__Host-opiq_csrf', `${host.url}/`)!;
     const refused = await single.browser.request(`${host.url}/api/me/logins/${encodeURIComponent(only.logins[0]!.id)}`, {
       method: 'DELETE',
       headers: { 'x-csrf-token': csrf, 'accept-language': 'en' },
@@ -137,7 +147,7 @@ describe('AUTH-1: sign-in with external accounts', () => {
   });
 
   it('AUTH-1: linking needs a session; without one the start is refused', async () => {
-    const response = await new Browser().request(`${host.url}/api/auth/google/login?link=true`);
+    const response = await new Browser().request(`${host.url}/api/auth/google/link`, { method: 'POST' });
     expect(response.status).toBe(401);
   });
 });
@@ -164,16 +174,16 @@ describe('AUTH-1: failed and forged sign-ins', () => {
     const browser = new Browser();
     const start = `${host.url}/api/auth/harid/login?loginHint=kadri.kask@kuusiku.example`;
     const callback = await browser.followUntil(start, `${host.url}/api/auth/harid/callback`);
-    const flowCookie = browser.jar.get('opiq_signin_harid', callback)!;
+    const flowCookie = browser.jar.get('__Host-opiq_signin_harid', callback)!;
     await browser.navigate(callback, { stopAt: WEB });
-    expect(browser.jar.get('opiq_at', `${host.url}/api/me`)).toBeDefined();
+    expect(browser.jar.get('__Host-opiq_at', `${host.url}/api/me`)).toBeDefined();
 
     const attacker = new Browser();
-    attacker.jar.setCookie(callback, `opiq_signin_harid=${flowCookie}; Path=/api/auth`);
+    attacker.jar.setCookie(callback, `__Host-opiq_signin_harid=${flowCookie}; Path=/; Secure`);
     const replay = await attacker.navigate(callback, { stopAt: WEB });
     const landed = new URL(replay.url);
     expect(landed.searchParams.get('error')).toBe('code_rejected');
-    expect(attacker.jar.get('opiq_at', `${host.url}/api/me`)).toBeUndefined();
+    expect(attacker.jar.get('__Host-opiq_at', `${host.url}/api/me`)).toBeUndefined();
   });
 
   it('a callback without the flow cookie (expired or from another browser) is refused', async () => {

@@ -33,7 +33,7 @@ describe('ACC-2: invitations', () => {
     expect(mail).toMatchObject({ subject: 'Kutse kooli Kuusiku Põhikool', category: 'service' });
     expect(mail!.text).toContain('Kadri Kask (kadri.kask@kuusiku.example)');
     expect(mail!.text).toContain('rolli: õpetaja');
-    expect(mail!.text).toMatch(/http:\/\/localhost:3000\/invitations\/accept\?token=school-ee-kuusiku\.[A-Za-z0-9_-]{43}\s/);
+    expect(mail!.text).toMatch(/http:\/\/127\.0\.0\.1:3000\/invitations\/accept\?token=school-ee-kuusiku\.[A-Za-z0-9_-]{43}\s/);
 
     // Stored: only the token's hash; the id is that hash; closed-or-expired retention as a ttl.
     const stored = (await api(`/_local/documents/schools/${ee}/${encodeURIComponent(invited.body.id)}`)).body;

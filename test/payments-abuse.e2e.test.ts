@@ -212,7 +212,7 @@ describe('PAY-2 abuse suite: Maksekeskus messages', () => {
       send(real, { to: 'notification', as: 'json' }),
     ]);
     expect(answers.map((a) => a.status)).toEqual([200, 303, 303, 200]);
-    expect(answers[1]!.location).toBe(`http://localhost:3000/shop/orders/${placed.orderId}?payment=completed`);
+    expect(answers[1]!.location).toBe(`http://127.0.0.1:3000/shop/orders/${placed.orderId}?payment=completed`);
     await settle();
     const order = await orderDoc(placed.accountId, placed.orderId);
     expect(order.status).toBe('licence-active');

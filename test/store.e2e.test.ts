@@ -9,7 +9,7 @@ import { api, baseUrl, tokenFor } from './helpers.js';
  * The abuse suite and the clock-dependent cases run on their own host (payments-abuse.e2e.test.ts).
  */
 
-const WEB = 'http://localhost:3000';
+const WEB = 'http://127.0.0.1:3000';
 const today = () => localDate(new Date());
 
 async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {

@@ -32,13 +32,14 @@ function stripPort(address: string): string {
   return parts.length === 2 ? parts[0]! : address;
 }
 
-const BROWSERS: [string, RegExp][] = [
+/** Family, version pattern, and a token that must also appear (kept out of the pattern: `.*` made it quadratic). */
+const BROWSERS: [string, RegExp, string?][] = [
   ['Edge', /Edg(?:e|A|iOS)?\/(\d+)/],
   ['Opera', /OPR\/(\d+)/],
   ['Samsung Internet', /SamsungBrowser\/(\d+)/],
   ['Firefox', /(?:Firefox|FxiOS)\/(\d+)/],
   ['Chrome', /(?:Chrome|CriOS)\/(\d+)/],
-  ['Safari', /Version\/(\d+).*Safari\//],
+  ['Safari', /Version\/(\d+)/, 'Safari/'],
 ];
 
 const SYSTEMS: [string, RegExp][] = [
@@ -50,8 +51,12 @@ const SYSTEMS: [string, RegExp][] = [
   ['Linux', /Linux/],
 ];
 
-export function summariseUserAgent(userAgent: string): string {
-  const browser = BROWSERS.find(([, pattern]) => pattern.test(userAgent));
+/** Real user-agent strings are under 300 characters; longer ones are cut before any pattern runs over them. */
+export const USER_AGENT_MAX_LENGTH = 512;
+
+export function summariseUserAgent(raw: string): string {
+  const userAgent = raw.slice(0, USER_AGENT_MAX_LENGTH);
+  const browser = BROWSERS.find(([, pattern, also]) => pattern.test(userAgent) && (!also || userAgent.includes(also)));
   const system = SYSTEMS.find(([, pattern]) => pattern.test(userAgent))?.[0] ?? 'other OS';
   if (!browser) return `other (${system})`;
   const version = browser[1].exec(userAgent)?.[1];

@@ -16,7 +16,8 @@ export interface SignInFlow extends FlowSecrets {
   linkAccountId?: string;
 }
 
-export const flowCookieName = (provider: ProviderId) => `opiq_signin_${provider}`;
+/** `__Host-` like the session cookies: a sibling host cannot plant its own flow to sign a victim into its account. */
+export const flowCookieName = (provider: ProviderId) => `__Host-opiq_signin_${provider}`;
 
 /** The flow cookie is encrypted (A256GCM) with a key derived from the session keys, so it is neither readable nor forgeable. */
 function flowKey(key: SigningKey): Uint8Array {
@@ -35,7 +36,7 @@ export async function sealFlow(flow: SignInFlow, keys: readonly SigningKey[], no
   return {
     name: flowCookieName(flow.provider),
     value,
-    path: '/api/auth',
+    path: '/',
     maxAge: FLOW_TTL_SECONDS,
     httpOnly: true,
     secure: true,
@@ -57,5 +58,5 @@ export async function openFlow(value: string, keys: readonly SigningKey[], now: 
 }
 
 export function clearedFlowCookie(provider: ProviderId): Cookie {
-  return { name: flowCookieName(provider), value: '', path: '/api/auth', maxAge: 0, httpOnly: true, secure: true, sameSite: 'Lax' };
+  return { name: flowCookieName(provider), value: '', path: '/', maxAge: 0, httpOnly: true, secure: true, sameSite: 'Lax' };
 }

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { domainToASCII } from 'node:url';
+import { z } from 'zod';
 import type { AccountDoc, LinkedLogin } from '../accounts/model.js';
 import { HttpError } from '../http/errors.js';
 import { ConcurrentUpdateError, DocumentExistsError, type Doc } from '../platform/cosmos.js';
@@ -50,6 +52,8 @@ export interface LoginIndexDoc extends Doc {
   /** kind 'password' only. */
   email?: string;
   passwordHash?: string;
+  /** Raised by every password change or reset; tokens and throttle buckets of an older version are dead. */
+  passwordVersion?: number;
   emailVerifiedAt?: string;
 }
 
@@ -57,7 +61,46 @@ export interface LoginIndexDoc extends Doc {
 export const externalLoginId = (provider: ProviderId, subject: string) => `${provider}:${encodeURIComponent(subject)}`;
 export const emailLoginId = (email: string) => `email:${encodeURIComponent(normaliseEmail(email))}`;
 export const personalCodeLoginId = (code: Pick<ParsedPersonalCode, 'country' | 'code'>) => `pcode:${code.country}:${code.code}`;
-export const normaliseEmail = (email: string) => email.trim().toLowerCase();
+
+/**
+ * The one canonical form of an e-mail address, used everywhere an address is typed, stored, looked up or mailed:
+ * Unicode NFKC first (so compatibility characters such as the Kelvin sign U+212A become the letter they stand for,
+ * the same way on every path), then
+ * - the domain through UTS #46 (node:url domainToASCII): lower-case ASCII, internationalised names as punycode;
+ * - the local part must then be printable ASCII, and is lower-cased: we treat addresses case-insensitively, as
+ *   nearly every mail provider does. Non-ASCII local parts are refused: they are rare, and letters from other
+ *   scripts that look Latin (Cyrillic "а") cannot be mapped safely.
+ * Undefined when the address cannot be put in that form.
+ */
+export function canonicalEmail(raw: string): string | undefined {
+  const text = raw.trim().normalize('NFKC');
+  const at = text.lastIndexOf('@');
+  if (at < 1 || at === text.length - 1 || text.length > 254) return undefined;
+  const local = text.slice(0, at);
+  if (!/^[\x21-\x7e]{1,64}$/.test(local) || local.includes('@')) return undefined;
+  const domain = domainToASCII(text.slice(at + 1));
+  if (!/^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(domain)) return undefined;
+  return `${local.toLowerCase()}@${domain}`;
+}
+
+/** A request field holding an e-mail address, given to the handler in canonical form (422 when it has none). */
+export const canonicalEmailSchema = z
+  .string()
+  .trim()
+  .min(3)
+  .max(254)
+  .transform((value, ctx) => {
+    const canonical = canonicalEmail(value);
+    if (!canonical) ctx.addIssue({ code: 'custom', message: 'not a usable e-mail address' });
+    return canonical ?? z.NEVER;
+  });
+
+/** canonicalEmail, or 422 invalid_email naming the field. */
+export function normaliseEmail(email: string, field = 'email'): string {
+  const canonical = canonicalEmail(email);
+  if (!canonical) throw new HttpError(422, 'invalid_email', {}, [{ path: field, issue: 'not a usable e-mail address' }]);
+  return canonical;
+}
 
 export type SignInResolution =
   | { outcome: 'existing'; accountId: string }
@@ -154,7 +197,7 @@ async function createAccountFor(deps: Deps, identity: ExternalIdentity): Promise
     accountId,
     firstName: identity.givenName ?? '',
     lastName: identity.familyName ?? '',
-    ...(identity.email && identity.emailVerified ? { email: normaliseEmail(identity.email) } : {}),
+    ...(identity.email && identity.emailVerified && canonicalEmail(identity.email) ? { email: canonicalEmail(identity.email) } : {}),
     ...(identity.personalCode
       ? { personalCode: { country: identity.personalCode.country, code: identity.personalCode.code }, birthDate: identity.personalCode.birthDate }
       : {}),

@@ -96,6 +96,11 @@ registerMessages({
     fi: 'Tällaista kirjautumistapaa ei ole.',
     en: 'There is no such way of signing in.',
   },
+  link_requires_post: {
+    et: 'Konto sidumine algab POST-päringuga aadressile /api/auth/{provider}/link.',
+    fi: 'Tilin linkitys alkaa POST-pyynnöllä osoitteeseen /api/auth/{provider}/link.',
+    en: 'Linking a login starts with a POST to /api/auth/{provider}/link.',
+  },
   school_required: {
     et: 'Vali kool, mille Stuudiumi kaudu sisse logid.',
     fi: 'Valitse koulu, jonka Stuudiumin kautta kirjaudut.',
@@ -110,5 +115,20 @@ registerMessages({
     et: 'Praegune parool ei ole õige.',
     fi: 'Nykyinen salasana on väärin.',
     en: 'The current password is not correct.',
+  },
+  password_common: {
+    et: 'See parool on lekkinud paroolide nimekirjades ja seda arvatakse kergesti ära. Vali teine parool.',
+    fi: 'Tämä salasana löytyy vuotaneiden salasanojen listoilta ja on helppo arvata. Valitse toinen salasana.',
+    en: 'This password appears in lists of leaked passwords and is easy to guess. Choose another one.',
+  },
+  invalid_email: {
+    et: 'E-posti aadress ei ole kasutatav. Kasuta tavalistest tähtedest ja numbritest koosnevat aadressi.',
+    fi: 'Sähköpostiosoite ei ole käytettävissä. Käytä tavallisista kirjaimista ja numeroista koostuvaa osoitetta.',
+    en: 'This e-mail address cannot be used. Use an address made of plain letters and digits.',
+  },
+  session_not_found: {
+    et: 'Sellist aktiivset sessiooni sinu kontol ei ole.',
+    fi: 'Tililläsi ei ole tällaista aktiivista istuntoa.',
+    en: 'Your account has no such active session.',
   },
 });

@@ -7,11 +7,11 @@ import { ConcurrentUpdateError, DocumentExistsError, type Doc } from '../platfor
 import type { Services } from '../platform/services.js';
 import type { ClientInfo } from './client-info.js';
 import { securityEmail } from './emails.js';
-import { emailLoginId, normaliseEmail, type LoginIndexDoc } from './identity.js';
-import { hashPassword, needsRehash, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, passwordProblem, verifyAgainstDummy, verifyPassword } from './passwords.js';
+import { canonicalEmail, emailLoginId, normaliseEmail, type LoginIndexDoc } from './identity.js';
+import { hashPassword, isCommonPassword, needsRehash, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, passwordProblem, verifyAgainstDummy, verifyPassword } from './passwords.js';
 import { recordSecurityEvent } from './security-log.js';
 import { createSession, revokeAllSessions, type IssuedSession } from './sessions.js';
-import { assertNotThrottled, clearFailures, recordFailure } from './throttle.js';
+import { assertUnderLimit, firstInPeriod, overLimit, reserveSignInAttempt } from './throttle.js';
 
 export const VERIFY_TOKEN_SECONDS = 24 * 3600;
 export const RESET_TOKEN_SECONDS = 3600;
@@ -22,30 +22,50 @@ interface PasswordTokenDoc extends Doc {
   purpose: 'verify-email' | 'reset-password';
   loginId: string;
   expiresAt: string;
+  /** The login's password version when the token was issued: a later password change or reset kills the token. */
+  passwordVersion?: number;
 }
+
+/** Sign-ups per client IP and per address within the throttle window (a class signing up behind one NAT fits). */
+export const SIGNUP_LIMITS = { perIp: 30, perAddress: 5 } as const;
+/** Reset requests per client IP (429 past it) and reset e-mails per address (silently none past it). */
+export const RESET_LIMITS = { perIp: 30, perAddress: 5 } as const;
+/** At most one "you already have an account" e-mail per address in this time. */
+export const ACCOUNT_EXISTS_NOTICE_SECONDS = 3600;
+
+const versionOf = (login: Pick<LoginIndexDoc, 'passwordVersion'> | undefined) => login?.passwordVersion ?? 0;
 
 const tokenDocId = (token: string) => `pwtoken:${createHash('sha256').update(token).digest('base64url')}`;
 
-function assertGoodPassword(password: string, email?: string): void {
-  const problem = passwordProblem(password, email);
+async function assertGoodPassword(password: string, email?: string): Promise<void> {
+  const problem = passwordProblem(password, email) ?? ((await isCommonPassword(password)) ? 'common' : undefined);
   if (problem) throw new HttpError(422, `password_${problem}`, { min: PASSWORD_MIN_LENGTH, max: PASSWORD_MAX_LENGTH }, [{ path: 'password', issue: problem }]);
 }
 
-async function issueToken(deps: Pick<Services, 'db' | 'clock'>, accountId: string, loginId: string, purpose: PasswordTokenDoc['purpose'], seconds: number): Promise<string> {
+async function issueToken(
+  deps: Pick<Services, 'db' | 'clock'>,
+  login: Pick<LoginIndexDoc, 'accountId' | 'id' | 'passwordVersion'>,
+  purpose: PasswordTokenDoc['purpose'],
+  seconds: number,
+): Promise<string> {
   const token = randomBytes(32).toString('base64url');
   const id = tokenDocId(token);
   await deps.db.collection('logins').create<PasswordTokenDoc>({
     id,
     type: 'password-token',
-    accountId,
+    accountId: login.accountId,
     purpose,
-    loginId,
+    loginId: login.id,
     expiresAt: new Date(deps.clock.now().getTime() + seconds * 1000).toISOString(),
+    passwordVersion: versionOf(login),
   });
   return token;
 }
 
-/** Uses up a single-use token: the delete is the claim, so two concurrent uses cannot both succeed. */
+/**
+ * Uses up a single-use token: the delete is the claim, so two concurrent uses cannot both succeed. A token issued
+ * before the password last changed is dead too (every outstanding link ends when the password changes).
+ */
 async function consumeToken(deps: Pick<Services, 'db' | 'clock'>, token: string, purpose: PasswordTokenDoc['purpose']): Promise<PasswordTokenDoc> {
   const id = tokenDocId(token);
   const logins = deps.db.collection('logins');
@@ -53,6 +73,8 @@ async function consumeToken(deps: Pick<Services, 'db' | 'clock'>, token: string,
   if (!doc || doc.type !== 'password-token' || doc.purpose !== purpose || Date.parse(doc.expiresAt) <= deps.clock.now().getTime())
     throw new HttpError(400, 'token_invalid');
   if (!(await logins.delete(id, id))) throw new HttpError(400, 'token_invalid');
+  const login = await logins.read<LoginIndexDoc>(doc.loginId, doc.loginId);
+  if (!login || versionOf(login) !== (doc.passwordVersion ?? 0)) throw new HttpError(400, 'token_invalid');
   return doc;
 }
 
@@ -61,7 +83,8 @@ const link = (services: Pick<Services, 'config'>, path: string, token: string) =
 
 /**
  * Sign-up with e-mail and password (AUTH-2). The answer is the same whether or not the address already has an
- * account (no account discovery); the owner of an existing address gets a "you already have an account" e-mail.
+ * account (no account discovery), after the same work: the password is hashed on both paths. The owner of an
+ * existing address gets at most one "you already have an account" e-mail an hour. Throttled per IP and per address.
  */
 export async function signUp(
   services: Services,
@@ -69,9 +92,13 @@ export async function signUp(
   client: ClientInfo,
 ): Promise<void> {
   const email = normaliseEmail(input.email);
-  assertGoodPassword(input.password, email);
+  await assertGoodPassword(input.password, email);
+  await assertUnderLimit(services, 'signup-ip', client.ip ?? 'unknown', SIGNUP_LIMITS.perIp);
+  await assertUnderLimit(services, 'signup-address', email, SIGNUP_LIMITS.perAddress);
   const loginId = emailLoginId(email);
   const logins = services.db.collection('logins');
+  // Hashed before the lookup, on both paths, so the answer's timing does not tell whether the address is taken.
+  const passwordHash = await hashPassword(input.password);
   const existing = await logins.read<LoginIndexDoc>(loginId, loginId);
   if (existing) return notifyExisting(services, existing, input.language);
 
@@ -91,10 +118,10 @@ export async function signUp(
     createdAt: now,
     updatedAt: now,
   };
-  const passwordHash = await hashPassword(input.password);
   await services.db.collection('accounts').create(account);
+  let login: LoginIndexDoc;
   try {
-    await logins.create<LoginIndexDoc>({ id: loginId, type: 'login-index', accountId, kind: 'password', email, passwordHash, linkedAt: now });
+    login = await logins.create<LoginIndexDoc>({ id: loginId, type: 'login-index', accountId, kind: 'password', email, passwordHash, passwordVersion: 0, linkedAt: now });
   } catch (error) {
     await services.db.collection('accounts').delete(accountId, accountId);
     if (!(error instanceof DocumentExistsError)) throw error;
@@ -102,15 +129,17 @@ export async function signUp(
     if (winner) await notifyExisting(services, winner, input.language);
     return;
   }
-  const token = await issueToken(services, accountId, loginId, 'verify-email', VERIFY_TOKEN_SECONDS);
-  await queueEmail(services, securityEmail('verifyEmail', input.language, email, { name: input.firstName, link: link(services, '/verify-email', token) }), `verify:${tokenDocId(token)}`);
+  const token = await issueToken(services, login, 'verify-email', VERIFY_TOKEN_SECONDS);
+  // No name in this e-mail: the address is not verified, and the name is whatever the sender typed.
+  await queueEmail(services, securityEmail('verifyEmail', input.language, email, { link: link(services, '/verify-email', token) }), `verify:${tokenDocId(token)}`);
   await recordSecurityEvent(services, { name: 'sign-up', accountId, method: 'password', client });
 }
 
 async function notifyExisting(services: Services, login: LoginIndexDoc, language: Language): Promise<void> {
   if (!login.email) return;
-  const token = await issueToken(services, login.accountId, login.id, 'reset-password', RESET_TOKEN_SECONDS);
-  await queueEmail(services, securityEmail('accountExists', language, login.email, { name: '', link: link(services, '/reset-password', token) }), `exists:${tokenDocId(token)}`);
+  if (!(await firstInPeriod(services, 'notice-account-exists', login.email, ACCOUNT_EXISTS_NOTICE_SECONDS))) return;
+  const token = await issueToken(services, login, 'reset-password', RESET_TOKEN_SECONDS);
+  await queueEmail(services, securityEmail('accountExists', language, login.email, { link: link(services, '/reset-password', token) }), `exists:${tokenDocId(token)}`);
 }
 
 export async function verifyEmail(services: Services, token: string): Promise<void> {
@@ -133,39 +162,48 @@ async function updateLogin(services: Pick<Services, 'db'>, loginId: string, chan
 }
 
 /**
- * Password sign-in. "No such user" and "wrong password" get the same 401 after the same work (a dummy hash is
- * verified when there is no account); failures count towards the per-name and per-IP throttles.
+ * Password sign-in. "No such user", "wrong password" and "suspended account" get the same 401 after the same work
+ * (a dummy hash is verified when there is no account). The attempt is reserved in the throttle before the password
+ * is verified; failures count towards the name + IP lock and the name and IP slow-downs (throttle.ts).
  */
 export async function passwordSignIn(services: Services, input: { email: string; password: string }, client: ClientInfo): Promise<IssuedSession> {
-  const email = normaliseEmail(input.email);
-  const keys = { name: email, ...(client.ip ? { ip: client.ip } : {}) };
-  await assertNotThrottled(services, keys);
-  const loginId = emailLoginId(email);
-  const login = await services.db.collection('logins').read<LoginIndexDoc>(loginId, loginId);
-  const ok = login?.passwordHash ? await verifyPassword(input.password, login.passwordHash) : await verifyAgainstDummy(input.password);
-  if (!login || !ok) {
-    await recordFailure(services, keys);
-    await recordSecurityEvent(services, { name: 'sign-in-failed', accountId: login?.accountId, method: 'password', reason: login ? 'wrong_password' : 'unknown_name', client });
+  // An address that has no canonical form cannot have an account: it is answered like any unknown name.
+  const email = canonicalEmail(input.email);
+  const loginId = email ? emailLoginId(email) : undefined;
+  const login = loginId ? await services.db.collection('logins').read<LoginIndexDoc>(loginId, loginId) : undefined;
+  const attempt = await reserveSignInAttempt(services, { name: email ?? `unusable:${input.email.trim()}`, ...(client.ip ? { ip: client.ip } : {}), passwordVersion: versionOf(login) });
+  let account: AccountDoc | undefined;
+  let ok: boolean;
+  try {
+    ok = login?.passwordHash ? await verifyPassword(input.password, login.passwordHash) : await verifyAgainstDummy(input.password);
+    account = login ? await services.db.collection('accounts').read<AccountDoc>(login.accountId, login.accountId) : undefined;
+  } catch (error) {
+    await attempt.finish('failure');
+    throw error;
+  }
+  // A suspended or closed account with the right password is answered exactly like a wrong password (and counted
+  // like one), so the answer does not confirm a guessed password; the owner's login log says why.
+  if (!login || !ok || !account || account.status !== 'active') {
+    await attempt.finish('failure');
+    const reason = !login ? 'unknown_name' : !ok ? 'wrong_password' : account?.status === 'suspended' ? 'account_suspended' : 'account_closed';
+    await recordSecurityEvent(services, { name: 'sign-in-failed', accountId: login?.accountId, method: 'password', reason, client });
     throw new HttpError(401, 'invalid_credentials');
   }
-  await clearFailures(services, email);
+  await attempt.finish('success');
   if (!login.emailVerifiedAt) throw new HttpError(403, 'email_not_verified');
-  const account = await services.db.collection('accounts').read<AccountDoc>(login.accountId, login.accountId);
-  if (!account || account.status === 'closed') throw new HttpError(401, 'invalid_credentials');
-  if (account.status === 'suspended') {
-    await recordSecurityEvent(services, { name: 'sign-in-failed', accountId: login.accountId, method: 'password', reason: 'account_suspended', client });
-    throw new HttpError(403, 'account_suspended');
-  }
   if (needsRehash(login.passwordHash!)) {
     const passwordHash = await hashPassword(input.password);
-    await updateLogin(services, loginId, (l) => ({ ...l, passwordHash }));
+    await updateLogin(services, login.id, (l) => ({ ...l, passwordHash }));
   }
-  const session = await createSession(services, { accountId: login.accountId, method: 'password', ...(client.browser ? { browser: client.browser } : {}) });
+  const session = await createSession(services, { accountId: login.accountId, method: 'password', account, ...(client.browser ? { browser: client.browser } : {}) });
   await recordSecurityEvent(services, { name: 'sign-in', accountId: login.accountId, method: 'password', client });
   return session;
 }
 
-/** Changing the password ends every other session of the account and tells the user by e-mail. */
+/**
+ * Changing the password ends every other session of the account and every outstanding reset link, and tells the
+ * user by e-mail.
+ */
 export async function changePassword(
   services: Services,
   principal: { accountId: string; sessionId: string },
@@ -177,47 +215,63 @@ export async function changePassword(
   if (!account || !loginId) throw new HttpError(404, 'login_not_found');
   const login = await services.db.collection('logins').read<LoginIndexDoc>(loginId, loginId);
   if (!login?.passwordHash || !login.email) throw new HttpError(404, 'login_not_found');
-  const keys = { name: login.email, ...(client.ip ? { ip: client.ip } : {}) };
-  await assertNotThrottled(services, keys);
-  if (!(await verifyPassword(input.currentPassword, login.passwordHash))) {
-    await recordFailure(services, keys);
-    throw new HttpError(403, 'wrong_password');
+  const attempt = await reserveSignInAttempt(services, { name: login.email, ...(client.ip ? { ip: client.ip } : {}), passwordVersion: versionOf(login) });
+  let ok = false;
+  try {
+    ok = await verifyPassword(input.currentPassword, login.passwordHash);
+  } finally {
+    await attempt.finish(ok ? 'success' : 'failure');
   }
-  assertGoodPassword(input.newPassword, login.email);
+  if (!ok) throw new HttpError(403, 'wrong_password');
+  await assertGoodPassword(input.newPassword, login.email);
   const passwordHash = await hashPassword(input.newPassword);
-  await updateLogin(services, loginId, (l) => ({ ...l, passwordHash }));
+  await updateLogin(services, loginId, (l) => ({ ...l, passwordHash, passwordVersion: versionOf(l) + 1 }));
   await revokeAllSessions(services, principal.accountId, 'password-changed', principal.sessionId);
   await recordSecurityEvent(services, { name: 'password-changed', accountId: principal.accountId, method: 'password', client });
   await queueEmail(services, securityEmail('passwordChanged', account.language, login.email, { name: account.firstName }), `pwchanged:${principal.accountId}:${services.clock.now().getTime()}`);
 }
 
-/** Always the same answer; the e-mail goes only to an address that has a password login. */
+/**
+ * Always the same answer (202) for a usable address; the e-mail goes only to an address that has a password login.
+ * Reset requests have their own buckets (they never lock anyone out of signing in): past the per-IP limit the IP
+ * gets 429; past the per-address limit no more e-mails go out, silently, so nobody can use the limit to keep the
+ * owner from the links already in their mailbox.
+ */
 export async function requestPasswordReset(services: Services, input: { email: string }, client: ClientInfo): Promise<void> {
   const email = normaliseEmail(input.email);
-  const keys = { name: `reset:${email}`, ...(client.ip ? { ip: client.ip } : {}) };
-  await assertNotThrottled(services, keys);
-  // Each request counts: a reset link per 3 minutes on average is plenty and stops mail bombing.
-  await recordFailure(services, keys);
+  await assertUnderLimit(services, 'reset-ip', client.ip ?? 'unknown', RESET_LIMITS.perIp);
+  if (await overLimit(services, 'reset-address', email, RESET_LIMITS.perAddress)) return;
   const loginId = emailLoginId(email);
   const login = await services.db.collection('logins').read<LoginIndexDoc>(loginId, loginId);
   if (!login?.email) return;
   const account = await services.db.collection('accounts').read<AccountDoc>(login.accountId, login.accountId);
   if (!account) return;
-  const token = await issueToken(services, login.accountId, loginId, 'reset-password', RESET_TOKEN_SECONDS);
-  await queueEmail(services, securityEmail('resetPassword', account.language, login.email, { name: account.firstName, link: link(services, '/reset-password', token) }), `reset:${tokenDocId(token)}`);
+  const token = await issueToken(services, login, 'reset-password', RESET_TOKEN_SECONDS);
+  // The name only when the address was verified: otherwise it is text someone else typed (see emails.ts).
+  const name = login.emailVerifiedAt ? account.firstName : undefined;
+  await queueEmail(services, securityEmail('resetPassword', account.language, login.email, { name, link: link(services, '/reset-password', token) }), `reset:${tokenDocId(token)}`);
 }
 
-/** A reset proves control of the address: it sets the password, confirms the address, and ends every session. */
+/**
+ * A reset proves control of the address: it sets the password, confirms the address, raises the password version
+ * (every other outstanding link dies) and ends every session. The owner is told by e-mail.
+ */
 export async function resetPassword(services: Services, input: { token: string; password: string }, client: ClientInfo): Promise<void> {
   const id = tokenDocId(input.token);
   const pending = await services.db.collection('logins').read<PasswordTokenDoc>(id, id);
   const email = pending ? (await services.db.collection('logins').read<LoginIndexDoc>(pending.loginId, pending.loginId))?.email : undefined;
-  assertGoodPassword(input.password, email);
+  await assertGoodPassword(input.password, email);
   const used = await consumeToken(services, input.token, 'reset-password');
   const passwordHash = await hashPassword(input.password);
   const now = services.clock.now().toISOString();
-  await updateLogin(services, used.loginId, (l) => ({ ...l, passwordHash, emailVerifiedAt: l.emailVerifiedAt ?? now }));
+  const login = await updateLogin(services, used.loginId, (l) => {
+    // Two links used at the same moment: only the first raises the version; the other is dead.
+    if (versionOf(l) !== (used.passwordVersion ?? 0)) throw new HttpError(400, 'token_invalid');
+    return { ...l, passwordHash, passwordVersion: versionOf(l) + 1, emailVerifiedAt: l.emailVerifiedAt ?? now };
+  });
   await revokeAllSessions(services, used.accountId, 'password-reset');
-  await clearFailures(services, email ?? '');
   await recordSecurityEvent(services, { name: 'password-reset', accountId: used.accountId, method: 'password', client });
+  const account = await services.db.collection('accounts').read<AccountDoc>(used.accountId, used.accountId);
+  if (account && login.email)
+    await queueEmail(services, securityEmail('passwordReset', account.language, login.email, { name: account.firstName }), `pwreset:${used.accountId}:${versionOf(login)}`);
 }

@@ -55,3 +55,24 @@ export function passwordProblem(password: string, email?: string): 'too_short' |
   if (new Set(lower).size < 4) return 'too_simple';
   return undefined;
 }
+
+/**
+ * The most common passwords from public breach corpora (about 49 000, the list zxcvbn-ts maintains in
+ * @zxcvbn-ts/language-common; no network), loaded on first use so a cold start does not pay for it.
+ */
+let commonPasswords: Promise<ReadonlySet<string>> | undefined;
+function loadCommonPasswords(): Promise<ReadonlySet<string>> {
+  commonPasswords ??= import('@zxcvbn-ts/language-common').then((m) => new Set(m.dictionary['passwords-common'].map((p) => p.toLowerCase())));
+  return commonPasswords;
+}
+
+/**
+ * NIST 800-63B 5.1.1.2: refuse passwords found in breach lists. Compared case-insensitively, and also without a
+ * short tail of digits and symbols, which people add to pass composition rules ("password2026!").
+ */
+export async function isCommonPassword(password: string): Promise<boolean> {
+  const list = await loadCommonPasswords();
+  const lower = password.normalize('NFKC').toLowerCase();
+  const base = lower.replace(/[\p{N}\p{P}\p{S}\s_]{1,6}$/u, '');
+  return list.has(lower) || (base.length >= 4 && list.has(base));
+}

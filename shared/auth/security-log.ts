@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Doc } from '../platform/cosmos.js';
 import type { Services } from '../platform/services.js';
 import type { ClientInfo } from './client-info.js';
+import { countryOfIp } from './geoip.js';
 
 export type SecurityEventName =
   | 'sign-in'
@@ -15,7 +16,8 @@ export type SecurityEventName =
   | 'password-reset'
   | 'login-linked'
   | 'login-unlinked'
-  | 'sign-up';
+  | 'sign-up'
+  | 'session-ended';
 
 export interface LoginLogDoc extends Doc {
   type: 'login-log';
@@ -40,13 +42,16 @@ export async function recordSecurityEvent(
   services: Pick<Services, 'db' | 'telemetry' | 'clock'>,
   event: { name: SecurityEventName; accountId?: string; method?: string; reason?: string; client: ClientInfo },
 ): Promise<void> {
+  // The edge's country header wins; otherwise the offline table (AUTH-4 asks for the country of every event).
+  const client: ClientInfo = { ...event.client, ...(event.client.country ? {} : { country: await countryOfIp(event.client.ip) }) };
+  if (!client.country) delete client.country;
   services.telemetry.event(`security.${event.name}`, {
     accountId: event.accountId,
     method: event.method,
     reason: event.reason,
-    ip: event.client.ip,
-    country: event.client.country,
-    browser: event.client.browser,
+    ip: client.ip,
+    country: client.country,
+    browser: client.browser,
   });
   if (!event.accountId) return;
   const doc: LoginLogDoc = {
@@ -57,7 +62,7 @@ export async function recordSecurityEvent(
     event: event.name,
     ...(event.method ? { method: event.method } : {}),
     ...(event.reason ? { reason: event.reason } : {}),
-    ...event.client,
+    ...client,
   };
   await services.db.collection('accounts').create(doc);
 }

@@ -4,13 +4,22 @@ import type { Cookie } from '@azure/functions';
 import { HttpError } from '../http/errors.js';
 import { ConcurrentUpdateError, type Database, type Doc, type Stored } from '../platform/cosmos.js';
 import type { Services } from '../platform/services.js';
+import type { AccountDoc } from '../accounts/model.js';
+import { csrfTokenFor } from './csrf.js';
+import { sessionLifetimeFor } from './session-policy.js';
 import { ACCESS_TOKEN_TTL_SECONDS, signAccessToken, type AccessTokenClaims } from './session-token.js';
 
-export const ACCESS_TOKEN_COOKIE = 'opiq_at';
-export const REFRESH_TOKEN_COOKIE = 'opiq_rt';
-export const CSRF_COOKIE = 'opiq_csrf';
+/**
+ * `__Host-` names: the browser takes them only with Secure, Path=/ and no Domain, so no sibling subdomain or plain-http
+ * page can plant or overwrite them (issue 17). Chromium and Firefox treat http://127.0.0.1 and http://localhost as
+ * secure, so the same names work on the local host without TLS.
+ */
+export const ACCESS_TOKEN_COOKIE = '__Host-opiq_at';
+export const REFRESH_TOKEN_COOKIE = '__Host-opiq_rt';
+export const CSRF_COOKIE = '__Host-opiq_csrf';
 
-/** A refresh token unused for 14 days expires; no session lives longer than 60 days (then sign in again). */
+/** By default a refresh token unused for 14 days expires and no session lives longer than 60 days; staff and school
+ * administrators get shorter ones (session-policy.ts). */
 export const SESSION_IDLE_SECONDS = 14 * 86_400;
 export const SESSION_ABSOLUTE_SECONDS = 60 * 86_400;
 /** A refresh token replaced this recently is a race between two tabs, not a theft. */
@@ -31,6 +40,8 @@ export interface SessionDoc extends Doc {
   idleExpiresAt: string;
   absoluteExpiresAt: string;
   browser?: string;
+  /** The idle time of this session's policy (older sessions lack it: the default applies). */
+  idleSeconds?: number;
   revokedAt?: string;
   revokedReason?: string;
 }
@@ -71,9 +82,11 @@ async function accessTokenFor(services: Pick<Services, 'config' | 'clock'>, clai
 
 export async function createSession(
   services: Pick<Services, 'db' | 'config' | 'clock'>,
-  input: { accountId: string; method: string; browser?: string },
+  input: { accountId: string; method: string; browser?: string; account?: AccountDoc },
 ): Promise<IssuedSession> {
   const now = services.clock.now();
+  // The lifetime follows the account's roles (the caller usually has the account at hand; otherwise one read).
+  const lifetime = sessionLifetimeFor(input.account ?? (await services.db.collection('accounts').read<AccountDoc>(input.accountId, input.accountId)));
   const sessionId = randomUUID();
   const secret = randomBytes(32).toString('base64url');
   const doc: SessionDoc = {
@@ -87,8 +100,9 @@ export async function createSession(
     previousRefreshHashes: [],
     createdAt: now.toISOString(),
     lastRefreshedAt: now.toISOString(),
-    idleExpiresAt: new Date(now.getTime() + SESSION_IDLE_SECONDS * 1000).toISOString(),
-    absoluteExpiresAt: new Date(now.getTime() + SESSION_ABSOLUTE_SECONDS * 1000).toISOString(),
+    idleExpiresAt: new Date(now.getTime() + lifetime.idleSeconds * 1000).toISOString(),
+    absoluteExpiresAt: new Date(now.getTime() + lifetime.absoluteSeconds * 1000).toISOString(),
+    idleSeconds: lifetime.idleSeconds,
     ...(input.browser ? { browser: input.browser } : {}),
   };
   await services.db.collection('accounts').create(doc);
@@ -97,7 +111,7 @@ export async function createSession(
     sessionId,
     accessToken: await accessTokenFor(services, { accountId: input.accountId, sessionId }),
     refreshToken: encodeRefreshToken(input.accountId, sessionId, secret),
-    csrfToken: randomBytes(24).toString('base64url'),
+    csrfToken: csrfTokenFor(sessionId, services.config.SESSION_SIGNING_KEYS),
     expiresIn: ACCESS_TOKEN_TTL_SECONDS,
   };
 }
@@ -115,8 +129,13 @@ function isUsable(session: SessionDoc, now: Date): boolean {
  * suspension, password change, refresh-token reuse) therefore takes effect at once, not when the token expires.
  */
 export async function assertSessionActive(db: Database, claims: AccessTokenClaims, now: Date): Promise<void> {
+  if (!(await activeSession(db, claims, now))) throw new HttpError(401, 'session_revoked');
+}
+
+/** The session behind a token when it is still usable (for GET /api/auth/session). */
+export async function activeSession(db: Database, claims: AccessTokenClaims, now: Date): Promise<SessionDoc | undefined> {
   const session = await db.collection('accounts').read<SessionDoc>(sessionDocId(claims.sessionId), claims.accountId);
-  if (!session || session.type !== 'session' || !isUsable(session, now)) throw new HttpError(401, 'session_revoked');
+  return session && session.type === 'session' && isUsable(session, now) ? session : undefined;
 }
 
 export type RefreshOutcome =
@@ -144,6 +163,12 @@ export async function refreshSession(services: Pick<Services, 'db' | 'config' | 
       return { kind: 'reused', accountId: session.accountId, sessionId: session.sessionId };
     }
     if (!sameHash(session.refreshHash, presented) || !isUsable(session, now)) throw new HttpError(401, 'refresh_invalid');
+    // A role gained since sign-in (made a school administrator) shortens the session at its next refresh; a role
+    // lost never lengthens it.
+    const policy = sessionLifetimeFor(await sessions.read<AccountDoc>(session.accountId, session.accountId));
+    const idleSeconds = Math.min(session.idleSeconds ?? SESSION_IDLE_SECONDS, policy.idleSeconds);
+    const absoluteEnd = Math.min(Date.parse(session.absoluteExpiresAt), Date.parse(session.createdAt) + policy.absoluteSeconds * 1000);
+    if (now.getTime() >= absoluteEnd) throw new HttpError(401, 'refresh_invalid');
 
     const secret = randomBytes(32).toString('base64url');
     const rotated: SessionDoc & Stored = {
@@ -154,7 +179,9 @@ export async function refreshSession(services: Pick<Services, 'db' | 'config' | 
         REMEMBERED_ROTATIONS,
       ),
       lastRefreshedAt: now.toISOString(),
-      idleExpiresAt: new Date(Math.min(now.getTime() + SESSION_IDLE_SECONDS * 1000, Date.parse(session.absoluteExpiresAt))).toISOString(),
+      idleExpiresAt: new Date(Math.min(now.getTime() + idleSeconds * 1000, absoluteEnd)).toISOString(),
+      absoluteExpiresAt: new Date(absoluteEnd).toISOString(),
+      idleSeconds,
     };
     try {
       await sessions.replace<SessionDoc>(rotated);
@@ -169,7 +196,7 @@ export async function refreshSession(services: Pick<Services, 'db' | 'config' | 
         sessionId: session.sessionId,
         accessToken: await accessTokenFor(services, { accountId: session.accountId, sessionId: session.sessionId }),
         refreshToken: encodeRefreshToken(session.accountId, session.sessionId, secret),
-        csrfToken: randomBytes(24).toString('base64url'),
+        csrfToken: csrfTokenFor(session.sessionId, services.config.SESSION_SIGNING_KEYS),
         expiresIn: ACCESS_TOKEN_TTL_SECONDS,
       },
     };
@@ -177,10 +204,18 @@ export async function refreshSession(services: Pick<Services, 'db' | 'config' | 
   throw new HttpError(409, 'conflict');
 }
 
+const REVOKE_ATTEMPTS = 50;
+
+/**
+ * Revocation never gives up silently: every ETag conflict is another writer (a refresh) that got through, so it
+ * re-reads and tries again; if it still cannot write, it throws (the caller answers 503 and the user retries) rather
+ * than leave a session the user believes ended.
+ */
 async function revokeSessionDoc(services: Pick<Services, 'db' | 'clock'>, session: SessionDoc & Stored, reason: string): Promise<void> {
   const sessions = services.db.collection('accounts');
   let current: (SessionDoc & Stored) | undefined = session;
-  for (let attempt = 0; attempt < 5 && current && current.status === 'active'; attempt++) {
+  for (let attempt = 0; attempt < REVOKE_ATTEMPTS; attempt++) {
+    if (!current || current.status !== 'active') return;
     try {
       await sessions.replace<SessionDoc>({ ...current, status: 'revoked', revokedAt: services.clock.now().toISOString(), revokedReason: reason });
       return;
@@ -189,6 +224,20 @@ async function revokeSessionDoc(services: Pick<Services, 'db' | 'clock'>, sessio
       current = await sessions.read<SessionDoc>(session.id, session.accountId);
     }
   }
+  throw new HttpError(503, 'service_unavailable');
+}
+
+/**
+ * Sign-out by the refresh-token cookie alone (SameSite=Strict, so never sent by another site's form): a browser whose
+ * access token is stale or whose page lost the CSRF token can still end its session rather than only drop cookies.
+ */
+export async function revokeSessionByRefreshToken(services: Pick<Services, 'db' | 'clock'>, refreshToken: string, reason: string): Promise<string | undefined> {
+  const decoded = decodeRefreshToken(refreshToken);
+  if (!decoded) return undefined;
+  const session = await services.db.collection('accounts').read<SessionDoc>(sessionDocId(decoded.sessionId), decoded.accountId);
+  if (session?.type !== 'session' || session.status !== 'active' || !sameHash(session.refreshHash, sha256(decoded.secret))) return undefined;
+  await revokeSessionDoc(services, session, reason);
+  return session.accountId;
 }
 
 export async function revokeSession(services: Pick<Services, 'db' | 'clock'>, accountId: string, sessionId: string, reason: string): Promise<void> {
@@ -211,12 +260,26 @@ export async function revokeAllSessions(
   return targets.length;
 }
 
+/**
+ * Ends one of the account's own sessions ("sign out that device"). False when the account has no such active
+ * session: the read is in the caller's own partition, so another account's session id is simply not found.
+ */
+export async function endOwnSession(services: Pick<Services, 'db' | 'clock'>, accountId: string, sessionId: string, reason: string): Promise<boolean> {
+  const session = await services.db.collection('accounts').read<SessionDoc>(sessionDocId(sessionId), accountId);
+  if (!session || session.type !== 'session' || session.accountId !== accountId || !isUsable(session, services.clock.now())) return false;
+  await revokeSessionDoc(services, session, reason);
+  return true;
+}
+
 export interface SessionView {
   sessionId: string;
   method: string;
   createdAt: string;
   lastRefreshedAt: string;
   browser?: string;
+  /** When it ends unless refreshed first, and when it ends regardless. */
+  idleExpiresAt: string;
+  absoluteExpiresAt: string;
   current: boolean;
 }
 
@@ -234,27 +297,30 @@ export async function listActiveSessions(services: Pick<Services, 'db' | 'clock'
       createdAt: s.createdAt,
       lastRefreshedAt: s.lastRefreshedAt,
       ...(s.browser ? { browser: s.browser } : {}),
+      idleExpiresAt: s.idleExpiresAt,
+      absoluteExpiresAt: s.absoluteExpiresAt,
       current: s.sessionId === currentSessionId,
     }));
 }
 
 /**
- * Cookies for the web front end: the access token for every API call, the refresh token only for /api/auth, both
- * HttpOnly; the CSRF token readable by the page, which repeats it in the x-csrf-token header on writes.
+ * Cookies for the web front end, all on Path=/ as `__Host-` requires: the access token (SameSite=Lax, so the provider's
+ * redirect back carries it) and the refresh token (SameSite=Strict), both HttpOnly; the CSRF token readable, for a
+ * front end served from the API's own host (others get it from GET /api/auth/session or a sign-in answer).
  */
 export function sessionCookies(session: IssuedSession): Cookie[] {
-  const common = { secure: true, httpOnly: true } as const;
+  const common = { secure: true, httpOnly: true, path: '/' } as const;
   return [
-    { name: ACCESS_TOKEN_COOKIE, value: session.accessToken, path: '/api', maxAge: session.expiresIn, sameSite: 'Lax', ...common },
-    { name: REFRESH_TOKEN_COOKIE, value: session.refreshToken, path: '/api/auth', maxAge: SESSION_ABSOLUTE_SECONDS, sameSite: 'Strict', ...common },
+    { name: ACCESS_TOKEN_COOKIE, value: session.accessToken, maxAge: session.expiresIn, sameSite: 'Lax', ...common },
+    { name: REFRESH_TOKEN_COOKIE, value: session.refreshToken, maxAge: SESSION_ABSOLUTE_SECONDS, sameSite: 'Strict', ...common },
     { name: CSRF_COOKIE, value: session.csrfToken, path: '/', maxAge: SESSION_ABSOLUTE_SECONDS, sameSite: 'Lax', secure: true },
   ];
 }
 
 export function clearedSessionCookies(): Cookie[] {
   return [
-    { name: ACCESS_TOKEN_COOKIE, value: '', path: '/api', maxAge: 0, secure: true, httpOnly: true, sameSite: 'Lax' },
-    { name: REFRESH_TOKEN_COOKIE, value: '', path: '/api/auth', maxAge: 0, secure: true, httpOnly: true, sameSite: 'Strict' },
+    { name: ACCESS_TOKEN_COOKIE, value: '', path: '/', maxAge: 0, secure: true, httpOnly: true, sameSite: 'Lax' },
+    { name: REFRESH_TOKEN_COOKIE, value: '', path: '/', maxAge: 0, secure: true, httpOnly: true, sameSite: 'Strict' },
     { name: CSRF_COOKIE, value: '', path: '/', maxAge: 0, secure: true, sameSite: 'Lax' },
   ];
 }

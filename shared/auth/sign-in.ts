@@ -20,18 +20,47 @@ export function callbackUrl(services: Pick<Services, 'config'>, provider: Provid
 
 /**
  * Where sign-in may send the browser afterwards: a path on our own front end under an allowed prefix. Absolute
- * URLs, protocol-relative `//host` and backslash tricks are refused (open redirects).
+ * URLs, protocol-relative `//host` and backslash tricks are refused (open redirects). The prefix is compared on the
+ * path as the browser and the front end will read it: percent-decoded, with no dot segments left. Anything whose
+ * decoded form differs in meaning (`%2e%2e`, an encoded `/` or `\`, double encoding) is refused rather than
+ * repaired, so `/shop/%2e%2e/admin` cannot pass as a path under `/shop`.
  */
 export function checkReturnPath(returnTo: string | undefined, allowedPrefixes: readonly string[]): string {
   const path = returnTo ?? '/';
-  const safe = /^\/(?![/\\])[A-Za-z0-9\-._~/?=&%]*$/.test(path) && !path.includes('..');
-  const pathname = path.split('?')[0]!;
-  const allowed = allowedPrefixes.some((prefix) => prefix === '/' || pathname === prefix || pathname.startsWith(`${prefix.replace(/\/$/, '')}/`));
-  if (!safe || !allowed) throw new HttpError(400, 'invalid_return_path');
+  const refuse = () => new HttpError(400, 'invalid_return_path');
+  if (!/^\/(?![/\\])[A-Za-z0-9\-._~/?=&%]*$/.test(path)) throw refuse();
+  const [rawPath = '/', query = ''] = path.split(/\?(.*)/s);
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(rawPath);
+  } catch {
+    throw refuse();
+  }
+  // After one decoding there must be nothing left to decode and no separator that was hidden by encoding.
+  if (/[%\\\u0000-\u001f\u007f]/.test(decoded) || /%2f|%5c/i.test(rawPath)) throw refuse();
+  if (decoded.startsWith('//') || decoded.split('/').some((segment) => segment === '.' || segment === '..')) throw refuse();
+  if (/%(?:2e|2f|5c)/i.test(query) || query.includes('..')) throw refuse();
+  const allowed = allowedPrefixes.some((prefix) => prefix === '/' || decoded === prefix || decoded.startsWith(`${prefix.replace(/\/$/, '')}/`));
+  if (!allowed) throw refuse();
   return path;
 }
 
 export const providerParam = z.object({ provider: z.string().max(40) });
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/**
+ * Locally the API answers on both http://localhost:<port> and http://127.0.0.1:<port>, but the provider sends the
+ * browser back to API_PUBLIC_URL; cookies do not cross between the two names, so a flow started on the other one
+ * ended in flow_expired. Starting there first moves the browser to API_PUBLIC_URL's host. Loopback names only: in
+ * Azure the Host header a function sees need not be the public one.
+ */
+export function loopbackCanonicalRedirect(request: HttpRequest, config: Pick<Services['config'], 'API_PUBLIC_URL'>): HttpResult | undefined {
+  const asked = new URL(request.url);
+  const canonical = new URL(config.API_PUBLIC_URL);
+  if (!LOOPBACK_HOSTS.has(asked.hostname) || !LOOPBACK_HOSTS.has(canonical.hostname) || asked.hostname === canonical.hostname) return undefined;
+  return { status: 302, headers: { location: `${canonical.origin}${asked.pathname}${asked.search}` } };
+}
 
 /** 404 for a provider we do not know at all; providerOrThrow adds 404 provider_disabled for one not configured. */
 export function knownProvider(value: string): ProviderId {
@@ -97,7 +126,11 @@ export async function finishSignIn(services: Services, providerId: ProviderId, r
   if (!flow || flow.provider !== providerId) return fail('flow_expired');
 
   try {
-    const identity = await provider.completeSignIn(new URL(request.url), flow);
+    // The provider's answer on the redirect URI it was given: behind a TLS front door the URL the app sees may say
+    // http or another host, and openid-client compares it with the redirect_uri of the flow.
+    const answered = new URL(flow.redirectUri);
+    answered.search = new URL(request.url).search;
+    const identity = await provider.completeSignIn(answered, flow);
     if (flow.linkAccountId && principal?.accountId !== flow.linkAccountId) return fail('link_requires_session');
     const resolution = await resolveSignIn(services, identity, flow.linkAccountId);
     accountId = resolution.accountId;
@@ -106,7 +139,7 @@ export async function finishSignIn(services: Services, providerId: ProviderId, r
     if (account.status === 'suspended') return fail('account_suspended');
 
     if (resolution.outcome === 'linked') await recordSecurityEvent(services, { name: 'login-linked', accountId, method: providerId, reason: resolution.via, client });
-    const session = await createSession(services, { accountId, method: providerId, ...(client.browser ? { browser: client.browser } : {}) });
+    const session = await createSession(services, { accountId, method: providerId, account, ...(client.browser ? { browser: client.browser } : {}) });
     await recordSecurityEvent(services, { name: 'sign-in', accountId, method: providerId, client });
     cookies.push(...sessionCookies(session));
     return { status: 303, headers: { location: `${web}${flow.returnTo}` }, cookies };

@@ -1,18 +1,31 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { HttpError } from '../http/errors.js';
-import { ConcurrentUpdateError, DocumentExistsError, type Doc } from '../platform/cosmos.js';
+import { ConcurrentUpdateError, DocumentExistsError, type Doc, type Stored } from '../platform/cosmos.js';
 import type { Services } from '../platform/services.js';
 
 /**
- * Failed password sign-ins are counted per sign-in name (the e-mail, whether or not an account has it, so the
- * answer never tells them apart) and per client IP. Past the limit within the window, attempts are refused with
- * 429 and Retry-After until the lock ends. The IP is stored only as a keyed hash, for a day at most.
+ * Password guessing is limited in three buckets, each in its own document (names and IPs only as keyed hashes):
+ * - name + IP: 5 failures within 15 minutes lock that name *from that IP* for 15 minutes (429 with Retry-After). The
+ *   owner elsewhere is not locked out, and the reset e-mail stays open (a reset starts a fresh bucket).
+ * - name, from anywhere: past 10 failures each attempt is slowed down (never refused), so guessing one account from
+ *   many addresses is slow without giving anyone a way to lock its owner out.
+ * - IP, for every name: past 30 failures each attempt from it is slowed down (never refused): a school behind one
+ *   NAT address keeps signing in with correct passwords while a sprayer is slowed.
+ * An attempt is *reserved* in the name + IP bucket (ETag-checked) before the password is verified, so parallel
+ * guesses cannot all pass the check before any is counted. Other actions (reset requests, sign-ups) have their own
+ * buckets and never count towards sign-in.
  */
 export const THROTTLE = {
   windowSeconds: 15 * 60,
   lockSeconds: 15 * 60,
-  perName: 5,
-  perIp: 30,
+  perNameAndIp: 5,
+  nameSlowAfter: 10,
+  ipSlowAfter: 30,
+  slowStepMs: 250,
+  maxDelayMs: 5_000,
+  /** A reservation whose outcome never arrived (a crashed request) stops counting after this long. */
+  reservationSeconds: 60,
 } as const;
 
 interface ThrottleDoc extends Doc {
@@ -20,90 +33,180 @@ interface ThrottleDoc extends Doc {
   failures: number;
   windowStart: string;
   lockedUntil?: string;
+  /** Attempts reserved but not yet decided (name + IP bucket). */
+  pending?: { id: string; at: string }[];
   accountId?: string;
 }
 
 type Deps = Pick<Services, 'db' | 'clock' | 'config'>;
-
-export interface ThrottleKeys {
-  name: string;
-  ip?: string;
-}
 
 function keyed(deps: Deps, kind: string, value: string): string {
   const secret = deps.config.SESSION_SIGNING_KEYS[0]!.secret;
   return `throttle:${kind}:${createHmac('sha256', secret).update(`${kind}:${value}`).digest('base64url').slice(0, 32)}`;
 }
 
-function docIds(deps: Deps, keys: ThrottleKeys): { id: string; limit: number }[] {
-  return [
-    { id: keyed(deps, 'name', keys.name.toLowerCase()), limit: THROTTLE.perName },
-    ...(keys.ip ? [{ id: keyed(deps, 'ip', keys.ip), limit: THROTTLE.perIp }] : []),
-  ];
+const tooMany = (seconds: number) =>
+  new HttpError(429, 'too_many_attempts', { retryAfterMinutes: Math.max(1, Math.ceil(seconds / 60)) }, undefined, { 'retry-after': String(Math.max(1, Math.ceil(seconds))) });
+
+/** Whether the document's window has run out (then it counts from zero again). */
+function expired(doc: ThrottleDoc | undefined, now: number): boolean {
+  return !doc || now - Date.parse(doc.windowStart) > THROTTLE.windowSeconds * 1000;
 }
 
-/** Refuses the attempt while a lock is on (429 too_many_attempts with Retry-After). */
-export async function assertNotThrottled(deps: Deps, keys: ThrottleKeys): Promise<void> {
-  const now = deps.clock.now().getTime();
-  for (const { id } of docIds(deps, keys)) {
-    const doc = await deps.db.collection('logins').read<ThrottleDoc>(id, id);
-    const until = doc?.lockedUntil ? Date.parse(doc.lockedUntil) : 0;
-    if (until > now) {
-      const seconds = Math.ceil((until - now) / 1000);
-      throw new HttpError(429, 'too_many_attempts', { retryAfterMinutes: Math.ceil(seconds / 60) }, undefined, { 'retry-after': String(seconds) });
-    }
-  }
-}
-
-export async function recordFailure(deps: Deps, keys: ThrottleKeys): Promise<void> {
-  for (const { id, limit } of docIds(deps, keys)) await bump(deps, id, limit);
-}
-
-async function bump(deps: Deps, id: string, limit: number): Promise<void> {
+/**
+ * Read-modify-write of one throttle document under its ETag, retried on conflicts. `change` returns the next
+ * document, or throws to refuse. Many parallel requests on one document all finish: each conflict means another
+ * writer got through, so the loop makes progress; past the attempts it refuses (fails closed) rather than skip.
+ */
+async function update(deps: Deps, id: string, change: (doc: (ThrottleDoc & Stored) | undefined, now: number) => ThrottleDoc | undefined): Promise<void> {
   const logins = deps.db.collection('logins');
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const now = deps.clock.now();
+  for (let attempt = 0; attempt < 100; attempt++) {
     const doc = await logins.read<ThrottleDoc>(id, id);
-    const fresh = !doc || now.getTime() - Date.parse(doc.windowStart) > THROTTLE.windowSeconds * 1000;
-    const failures = fresh ? 1 : doc.failures + 1;
-    const next: ThrottleDoc = {
-      id,
-      type: 'login-throttle',
-      failures,
-      windowStart: fresh ? now.toISOString() : doc.windowStart,
-      ...(failures >= limit ? { lockedUntil: new Date(now.getTime() + THROTTLE.lockSeconds * 1000).toISOString() } : {}),
-    };
+    const next = change(doc, deps.clock.now().getTime());
+    if (!next) return;
     try {
-      if (!doc) await logins.create(next);
+      if (!doc) await logins.create<ThrottleDoc>(next);
       else await logins.replace<ThrottleDoc>({ ...next, _etag: doc._etag });
       return;
     } catch (error) {
       if (!(error instanceof ConcurrentUpdateError) && !(error instanceof DocumentExistsError)) throw error;
+      await sleep(Math.random() * Math.min(50, 2 * (attempt + 1)));
     }
   }
+  throw tooMany(5);
+}
+
+/** Adds one failure to a counting bucket (name or IP); no lock, the count only slows attempts down. */
+async function countFailure(deps: Deps, id: string): Promise<void> {
+  await update(deps, id, (doc, now) =>
+    expired(doc, now)
+      ? { id, type: 'login-throttle', failures: 1, windowStart: new Date(now).toISOString() }
+      : { id, type: 'login-throttle', failures: doc!.failures + 1, windowStart: doc!.windowStart },
+  );
+}
+
+async function failuresIn(deps: Deps, id: string): Promise<number> {
+  const doc = await deps.db.collection('logins').read<ThrottleDoc>(id, id);
+  return expired(doc, deps.clock.now().getTime()) ? 0 : doc!.failures;
+}
+
+export interface SignInAttemptKeys {
+  /** The normalised sign-in name (whether or not an account has it, so the answer never tells them apart). */
+  name: string;
+  ip?: string;
+  /**
+   * The login's password version (0 when there is no such login). Part of the name + IP bucket's key, so a password
+   * reset or change starts a fresh bucket: failures against the old password say nothing about the new one.
+   */
+  passwordVersion: number;
+}
+
+export interface SignInAttempt {
+  /** Records how the attempt ended; failures count, a success clears the name + IP bucket. */
+  finish(outcome: 'success' | 'failure'): Promise<void>;
+}
+
+/**
+ * Reserves one attempt for this name from this IP before the password is checked (429 when the bucket is full or
+ * locked), then waits out the slow-down of the name and IP buckets. The caller must call `finish`.
+ */
+export async function reserveSignInAttempt(deps: Deps, keys: SignInAttemptKeys): Promise<SignInAttempt> {
+  // Without a client address (never in Azure, whose front end always forwards it) the pair bucket is per name, and
+  // there is no IP bucket: one shared "unknown" bucket would let anyone slow everyone down.
+  const ip = keys.ip ?? 'unknown';
+  const pairId = keyed(deps, 'name-ip', `${keys.passwordVersion}:${keys.name}|${ip}`);
+  const nameId = keyed(deps, 'name', keys.name);
+  const ipId = keys.ip ? keyed(deps, 'ip', keys.ip) : undefined;
+  const reservation = randomUUID();
+
+  await update(deps, pairId, (doc, now) => {
+    const locked = doc?.lockedUntil ? Date.parse(doc.lockedUntil) : 0;
+    if (locked > now) throw tooMany((locked - now) / 1000);
+    const fresh = expired(doc, now);
+    const failures = fresh ? 0 : doc!.failures;
+    const pending = (doc?.pending ?? []).filter((p) => now - Date.parse(p.at) < THROTTLE.reservationSeconds * 1000);
+    // In-flight attempts count: a sixth parallel guess is refused before any of the first five is decided.
+    if (failures + pending.length >= THROTTLE.perNameAndIp) throw tooMany(failures >= THROTTLE.perNameAndIp ? THROTTLE.lockSeconds : 5);
+    return {
+      id: pairId,
+      type: 'login-throttle',
+      failures,
+      windowStart: fresh ? new Date(now).toISOString() : doc!.windowStart,
+      pending: [...pending, { id: reservation, at: new Date(now).toISOString() }],
+    };
+  });
+
+  const [nameFailures, ipFailures] = await Promise.all([failuresIn(deps, nameId), ipId ? failuresIn(deps, ipId) : 0]);
+  const excess = Math.max(nameFailures - THROTTLE.nameSlowAfter, ipFailures - THROTTLE.ipSlowAfter, 0);
+  if (excess > 0) await sleep(Math.min(THROTTLE.maxDelayMs, excess * THROTTLE.slowStepMs));
+
+  let finished = false;
+  return {
+    async finish(outcome) {
+      if (finished) return;
+      finished = true;
+      await update(deps, pairId, (doc, now) => {
+        if (!doc) return undefined;
+        const pending = (doc.pending ?? []).filter((p) => p.id !== reservation);
+        if (outcome === 'success') return { id: pairId, type: 'login-throttle', failures: 0, windowStart: new Date(now).toISOString(), pending };
+        const failures = expired(doc, now) ? 1 : doc.failures + 1;
+        return {
+          id: pairId,
+          type: 'login-throttle',
+          failures,
+          windowStart: expired(doc, now) ? new Date(now).toISOString() : doc.windowStart,
+          pending,
+          ...(failures >= THROTTLE.perNameAndIp ? { lockedUntil: new Date(now + THROTTLE.lockSeconds * 1000).toISOString() } : {}),
+        };
+      });
+      if (outcome === 'failure') await Promise.all([countFailure(deps, nameId), ...(ipId ? [countFailure(deps, ipId)] : [])]);
+    },
+  };
 }
 
 /**
  * A general per-key limit on the same window: true once `limit` events were counted in the window (then for the lock
- * time); otherwise counts this one. Used for public endpoints where each event costs storage (rejected payment
- * messages per client IP).
+ * time); otherwise counts this one. The check and the count are one ETag-checked write, so parallel requests cannot
+ * all slip under the limit. Used for public endpoints where each event costs storage or mail (rejected payment
+ * messages per client IP, reset requests, sign-ups, link requests).
  */
 export async function overLimit(deps: Deps, kind: string, value: string, limit: number): Promise<boolean> {
   const id = keyed(deps, kind, value);
-  const doc = await deps.db.collection('logins').read<ThrottleDoc>(id, id);
-  if (doc?.lockedUntil && Date.parse(doc.lockedUntil) > deps.clock.now().getTime()) return true;
-  await bump(deps, id, limit);
-  return false;
+  let over = false;
+  await update(deps, id, (doc, now) => {
+    over = false;
+    if (doc?.lockedUntil && Date.parse(doc.lockedUntil) > now) {
+      over = true;
+      return undefined;
+    }
+    const fresh = expired(doc, now);
+    const failures = fresh ? 1 : doc!.failures + 1;
+    return {
+      id,
+      type: 'login-throttle',
+      failures,
+      windowStart: fresh ? new Date(now).toISOString() : doc!.windowStart,
+      ...(failures >= limit ? { lockedUntil: new Date(now + THROTTLE.lockSeconds * 1000).toISOString() } : {}),
+    };
+  });
+  return over;
 }
 
 /** overLimit as a 429 with Retry-After, for endpoints a person calls (link requests by e-mail or personal code). */
 export async function assertUnderLimit(deps: Deps, kind: string, value: string, limit: number): Promise<void> {
-  if (await overLimit(deps, kind, value, limit))
-    throw new HttpError(429, 'too_many_attempts', { retryAfterMinutes: Math.ceil(THROTTLE.lockSeconds / 60) }, undefined, { 'retry-after': String(THROTTLE.lockSeconds) });
+  if (await overLimit(deps, kind, value, limit)) throw tooMany(THROTTLE.lockSeconds);
 }
 
-/** A successful sign-in clears the name's count (the IP's count stays: one success must not reset an attack). */
-export async function clearFailures(deps: Deps, name: string): Promise<void> {
-  const id = keyed(deps, 'name', name.toLowerCase());
-  await deps.db.collection('logins').delete(id, id);
+/**
+ * True for the first call per key within `seconds` (then false until they have passed): "at most one e-mail of this
+ * kind to this address per hour". One ETag-checked write decides, so parallel calls get one true between them.
+ */
+export async function firstInPeriod(deps: Deps, kind: string, value: string, seconds: number): Promise<boolean> {
+  const id = keyed(deps, kind, value);
+  let first = false;
+  await update(deps, id, (doc, now) => {
+    first = !doc || now - Date.parse(doc.windowStart) >= seconds * 1000;
+    return first ? { id, type: 'login-throttle', failures: 1, windowStart: new Date(now).toISOString() } : undefined;
+  });
+  return first;
 }

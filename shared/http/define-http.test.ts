@@ -9,7 +9,8 @@ import { ConcurrentUpdateError, type Database } from '../platform/cosmos.js';
 import { Outbox } from '../platform/email.js';
 import { useServices, type Services } from '../platform/services.js';
 import { MemoryTelemetry } from '../platform/telemetry.js';
-import { CSRF_COOKIE, CSRF_HEADER, defineHttp, ok } from './define-http.js';
+import { csrfTokenFor } from '../auth/csrf.js';
+import { ACCESS_TOKEN_COOKIE, CSRF_COOKIE, CSRF_HEADER, defineHttp, ok } from './define-http.js';
 import { HttpError } from './errors.js';
 
 const KEYS = `unit:${Buffer.alloc(32, 3).toString('base64url')}`;
@@ -202,17 +203,38 @@ describe('defineHttp: the one HTTP wrapper', () => {
     expect(signedIn.body).toEqual({ signedIn: true });
   });
 
-  it('cookie sessions need the CSRF header on writes, not on reads', async () => {
-    const cookie = `opiq_at=${await token()}; ${CSRF_COOKIE}=csrf-0123456789abcdef`;
+  it('cookie sessions need the CSRF header on writes, not on reads; the token is bound to the session (issue 17)', async () => {
+    const sessionToken = csrfTokenFor('s-1', services.config.SESSION_SIGNING_KEYS);
+    const cookie = `${ACCESS_TOKEN_COOKIE}=${await token()}; ${CSRF_COOKIE}=${sessionToken}`;
     const noHeader = await call(echo, { headers: { ...json, cookie }, body: '{"title":"x","count":1}' });
     expect(noHeader.status).toBe(403);
     expect(noHeader.body.error.code).toBe('csrf_failed');
-    const wrong = await call(echo, { headers: { ...json, cookie, [CSRF_HEADER]: 'csrf-0123456789abcdeX' }, body: '{"title":"x","count":1}' });
+    const wrong = await call(echo, { headers: { ...json, cookie, [CSRF_HEADER]: `${sessionToken.slice(0, -1)}X` }, body: '{"title":"x","count":1}' });
     expect(wrong.status).toBe(403);
-    const right = await call(echo, { headers: { ...json, cookie, [CSRF_HEADER]: 'csrf-0123456789abcdef' }, body: '{"title":"x","count":1}' });
+    // An attacker-chosen cookie repeated in the header (plain double submit) no longer passes.
+    const planted = `${ACCESS_TOKEN_COOKIE}=${await token()}; ${CSRF_COOKIE}=csrf-0123456789abcdef`;
+    const doubleSubmit = await call(echo, { headers: { ...json, cookie: planted, [CSRF_HEADER]: 'csrf-0123456789abcdef' }, body: '{"title":"x","count":1}' });
+    expect(doubleSubmit.status).toBe(403);
+    // Another session's token is worthless for this one.
+    const otherSession = csrfTokenFor('s-2', services.config.SESSION_SIGNING_KEYS);
+    expect((await call(echo, { headers: { ...json, cookie, [CSRF_HEADER]: otherSession }, body: '{"title":"x","count":1}' })).status).toBe(403);
+    const right = await call(echo, { headers: { ...json, cookie, [CSRF_HEADER]: sessionToken }, body: '{"title":"x","count":1}' });
     expect(right.status).toBe(200);
     const read = await call(publicRoute, { method: 'GET', path: 'things', headers: { cookie } });
     expect(read.body).toEqual({ signedIn: true });
+  });
+
+  it('a public route ignores a stale or revoked session cookie and clears it; a session route still answers 401 (issue 17)', async () => {
+    const revoked = `${ACCESS_TOKEN_COOKIE}=${await token('acc-1', new Date(), 's-revoked')}`;
+    const forged = `${ACCESS_TOKEN_COOKIE}=eyJhbGciOiJIUzI1NiJ9.e30.c2lnbmF0dXJl`;
+    for (const cookie of [revoked, forged]) {
+      const response = await publicRoute.handler(request({ method: 'GET', path: 'things', headers: { cookie } }), context());
+      expect(response.status).toBe(200);
+      expect(response.jsonBody).toEqual({ signedIn: false });
+      expect((response.cookies ?? []).filter((c) => c.maxAge === 0).map((c) => c.name).sort()).toEqual([ACCESS_TOKEN_COOKIE, CSRF_COOKIE, '__Host-opiq_rt'].sort());
+      const session = await call(echo, { headers: { ...json, cookie }, body: '{"title":"x","count":1}' });
+      expect(session.status).toBe(401);
+    }
   });
 
   it('every response carries a correlation id: the caller’s when well-formed, else the invocation id', async () => {

@@ -1,14 +1,16 @@
-import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Cookie, HttpMethod, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { parse as parseCookies } from 'cookie';
 import { z } from 'zod';
 import { AccessTokenError, verifyAccessToken } from '../auth/session-token.js';
-import { ACCESS_TOKEN_COOKIE, assertSessionActive, CSRF_COOKIE } from '../auth/sessions.js';
+import { csrfTokenValid } from '../auth/csrf.js';
+import { ACCESS_TOKEN_COOKIE, assertSessionActive, clearedSessionCookies } from '../auth/sessions.js';
 import type { AccountDoc } from '../accounts/model.js';
 import { recordStaffAccess } from '../acl/audit.js';
 import { authorize, type Grant, type Target } from '../acl/authorize.js';
 import { auditedCapabilities, type Capability } from '../acl/capabilities.js';
 import { ConcurrentUpdateError, DocumentExistsError } from '../platform/cosmos.js';
+import type { Config } from '../platform/config.js';
 import type { HttpContract, HttpDefinition } from '../platform/definitions.js';
 import { formatCounts, withOperationCounter } from '../platform/operations.js';
 import { getServices, type Services } from '../platform/services.js';
@@ -92,6 +94,11 @@ export interface HttpOptions<
   bodyTypes?: ('json' | 'form')[];
   output?: z.ZodType;
   successStatus?: number;
+  /**
+   * For addresses a browser is sent to by another site (the payment page's return): every error becomes a 303 to this
+   * page of the front end instead of a JSON error page; unexpected errors are still reported to telemetry.
+   */
+  errorRedirect?: (config: Config) => string;
   handler: (context: HttpContext<Out<PS>, Out<QS>, Out<BS>, A>) => Promise<HttpResult>;
 }
 
@@ -142,11 +149,24 @@ export function defineHttp<
     };
 
     let services: Services | undefined;
+    /** Set when the request carried a session cookie that no longer works: the response clears it. */
+    let staleCookies: Cookie[] = [];
     const run = withOperationCounter(async (): Promise<HttpResponseInit> => {
       services = await getServices();
-      const principal = await resolvePrincipal(request, services);
+      const resolved = await resolvePrincipal(request, services);
+      let principal = resolved.principal;
+      if (resolved.problem) {
+        if (resolved.via === 'cookie') staleCookies = resolved.problem.code === 'session_expired' ? clearedSessionCookies().filter((c) => c.name === ACCESS_TOKEN_COOKIE) : clearedSessionCookies();
+        // Public routes (catalogue, sign-in, refresh, sign-out, the payment return) ignore a bad session: a stale
+        // cookie must never lock a browser out of signing in again (issue 17).
+        if (options.auth === 'session') throw resolved.problem;
+      }
       if (options.auth === 'session' && !principal) throw new HttpError(401, 'unauthenticated', {}, undefined, { 'www-authenticate': 'Bearer' });
-      if (principal?.via === 'cookie' && !SAFE_METHODS.has(request.method.toUpperCase())) checkCsrf(request);
+      if (principal?.via === 'cookie' && !SAFE_METHODS.has(request.method.toUpperCase()) && !csrfHeaderValid(request, principal, services.config)) {
+        if (options.auth === 'session') throw new HttpError(403, 'csrf_failed');
+        // A public write without the session's CSRF token runs as anonymous: the cookie lends it no authority.
+        principal = undefined;
+      }
 
       const params = parseWith(options.params as PS, request.params, 400, 'invalid_parameter');
       const query = parseWith(options.query as QS, queryObject(request), 400, 'invalid_query');
@@ -170,8 +190,8 @@ export function defineHttp<
       const status = result.status ?? contract.successStatus;
       return {
         status,
-        headers: { ...baseHeaders, ...result.headers },
-        cookies: result.cookies,
+        headers: { ...baseHeaders, ...result.headers, ...(staleCookies.length ? { 'cache-control': 'no-store' } : {}) },
+        cookies: mergeCookies(staleCookies, result.cookies),
         ...responseBody(status, result.body),
       };
     });
@@ -181,6 +201,8 @@ export function defineHttp<
       response = await run.result;
     } catch (error) {
       response = errorResponse(error, language, correlationId, baseHeaders, services, options.name);
+      if (options.errorRedirect && services) response = { status: 303, headers: { ...baseHeaders, location: options.errorRedirect(services.config) } };
+      if (staleCookies.length) response.cookies = staleCookies;
     }
     if (services?.config.APP_ENV === 'local') (response.headers as Record<string, string>)['x-cosmos-ops'] = formatCounts(run.counts);
     return response;
@@ -238,43 +260,57 @@ function errorResponse(
   };
 }
 
-async function resolvePrincipal(request: HttpRequest, services: Services): Promise<Principal | undefined> {
+interface ResolvedPrincipal {
+  principal?: Principal;
+  /** Why the presented token did not give a principal (401); routes that need a session answer it. */
+  problem?: HttpError;
+  via?: Principal['via'];
+}
+
+async function resolvePrincipal(request: HttpRequest, services: Services): Promise<ResolvedPrincipal> {
   const authorization = request.headers.get('authorization');
   let token: string | undefined;
   let via: Principal['via'] = 'bearer';
   if (authorization) {
     const match = /^Bearer\s+([A-Za-z0-9._~+/-]+=*)$/i.exec(authorization.trim());
-    if (!match) throw new HttpError(401, 'unauthenticated', {}, undefined, { 'www-authenticate': 'Bearer error="invalid_request"' });
+    if (!match) return { via, problem: new HttpError(401, 'unauthenticated', {}, undefined, { 'www-authenticate': 'Bearer error="invalid_request"' }) };
     token = match[1];
   } else {
     const cookieHeader = request.headers.get('cookie');
     token = cookieHeader ? parseCookies(cookieHeader)[ACCESS_TOKEN_COOKIE] : undefined;
     via = 'cookie';
   }
-  if (!token) return undefined;
+  if (!token) return {};
   try {
     const now = services.clock.now();
     const claims = await verifyAccessToken(token, services.config.SESSION_SIGNING_KEYS, now);
     // One point read: a revoked session (sign-out, suspension, password change) stops working at once.
     await assertSessionActive(services.db, claims, now);
-    return { ...claims, via };
+    return { principal: { ...claims, via }, via };
   } catch (error) {
     if (error instanceof AccessTokenError) {
       const code = error.problem === 'expired' ? 'session_expired' : 'unauthenticated';
-      throw new HttpError(401, code, {}, undefined, { 'www-authenticate': `Bearer error="invalid_token"` });
+      return { via, problem: new HttpError(401, code, {}, undefined, { 'www-authenticate': `Bearer error="invalid_token"` }) };
     }
+    if (error instanceof HttpError && error.status === 401) return { via, problem: error };
     throw error;
   }
 }
 
-/** Double-submit CSRF check for cookie sessions: the header must repeat the CSRF cookie. */
-function checkCsrf(request: HttpRequest): void {
+/**
+ * CSRF for cookie sessions: the header must carry the token derived from this session (HMAC of its id with a server
+ * key). A cookie proves nothing here, since a sibling host or an attacker's page may be able to plant one.
+ */
+function csrfHeaderValid(request: HttpRequest, principal: Principal, config: Config): boolean {
   const header = request.headers.get(CSRF_HEADER) ?? '';
-  const cookieHeader = request.headers.get('cookie');
-  const cookie = (cookieHeader ? parseCookies(cookieHeader)[CSRF_COOKIE] : undefined) ?? '';
-  const a = Buffer.from(header);
-  const b = Buffer.from(cookie);
-  if (a.length < 16 || a.length !== b.length || !timingSafeEqual(a, b)) throw new HttpError(403, 'csrf_failed');
+  return header.length >= 16 && header.length <= 200 && csrfTokenValid(header, principal.sessionId, config.SESSION_SIGNING_KEYS);
+}
+
+/** The handler's cookies win over the clearing of stale ones (a sign-in on a public route sets fresh ones). */
+function mergeCookies(stale: Cookie[], fresh: Cookie[] | undefined): Cookie[] | undefined {
+  if (stale.length === 0) return fresh;
+  const names = new Set((fresh ?? []).map((c) => c.name));
+  return [...stale.filter((c) => !names.has(c.name)), ...(fresh ?? [])];
 }
 
 function queryObject(request: HttpRequest): Record<string, string | string[]> {

@@ -102,7 +102,7 @@ export function buildOpenApi(table: RouteTable): JsonSchema {
       schemas: { Error: errorEnvelope },
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
-        sessionCookie: { type: 'apiKey', in: 'cookie', name: 'opiq_at', description: 'Writes also need the x-csrf-token header.' },
+        sessionCookie: { type: 'apiKey', in: 'cookie', name: '__Host-opiq_at', description: 'Writes also need the x-csrf-token header (the csrfToken from GET /api/auth/session or a sign-in answer).' },
       },
     },
   };

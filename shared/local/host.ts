@@ -86,8 +86,11 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     const url = http.url;
     cleanups.unshift(() => http.close());
 
+    // The API's public URL may be set (tests of the two-host production topology): callbacks are registered for it.
+    const fileSettings = localSettings();
+    const apiPublicUrl = (options.env?.API_PUBLIC_URL ?? process.env.API_PUBLIC_URL ?? fileSettings.API_PUBLIC_URL ?? url).replace(/\/+$/, '');
     // The six sign-in providers' stand-ins, registered with this host's callback URLs (real settings win over them).
-    const standIns = options.identityStandIns === false ? undefined : await startStandIns(url);
+    const standIns = options.identityStandIns === false ? undefined : await startStandIns(apiPublicUrl);
     if (standIns) cleanups.unshift(() => standIns.handle.close());
     // Maksekeskus' stand-in with a fresh shop id and secret key each start (real settings win over them).
     const payments = options.maksekeskusStandIn === false ? undefined : await startPaymentStandIn();
@@ -97,11 +100,13 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
       ...standIns?.settings,
       ...payments?.settings,
       API_PUBLIC_URL: url,
-      PUBLIC_WEB_URL: 'http://localhost:3000',
+      // The same host name as the API (127.0.0.1): cookies set by the API after a provider sign-in belong to the
+      // host, not the port, so a front end on another port of 127.0.0.1 sends them (localhost would not).
+      PUBLIC_WEB_URL: `http://${new URL(url).hostname}:3000`,
       EMAIL_FROM: 'no-reply@opiq.example',
       // A fresh key each start: sessions of an earlier run stop working, which is what a developer expects.
       SESSION_SIGNING_KEYS: `local-${randomBytes(4).toString('hex')}:${randomBytes(32).toString('base64url')}`,
-      ...localSettings(),
+      ...fileSettings,
       ...process.env,
       ...options.env,
       APP_ENV: 'local',

@@ -22,6 +22,7 @@ try {
     `  Local routes   ${host.url}/   (outbox, dead letters, timers, TTL sweep, demo tokens)`,
     '',
     `  Sign in        ${host.url}/api/auth/harid/login   (also mpassid, google, facebook, ekool, stuudium?school=kuusiku)`,
+    `  Front end      ${host.config.PUBLIC_WEB_URL}   (sign-in lands here; use this host name, not localhost)`,
     `  Password       any demo e-mail, e.g. mari.mets@kuusiku.example / ${demo.password}`,
     `  Demo accounts  ${Object.values(demo.accounts).join(', ')}`,
     '',

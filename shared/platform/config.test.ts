@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, settingSpecs } from './config.js';
 
-const key = (fill: number, bytes = 32) => Buffer.alloc(bytes, fill).toString('base64url');
+/** Key material that looks random (all byte values distinct), as Azure requires; `fill` makes each key different. */
+const keyBytes = (fill: number, bytes = 32) => Buffer.from(Array.from({ length: bytes }, (_, i) => (i * 37 + fill * 11) & 255));
+const key = (fill: number, bytes = 32) => keyBytes(fill, bytes).toString('base64url');
 
 const valid = (): Record<string, string | undefined> => ({
   COSMOS_ENDPOINT: 'https://opiq-cosmos.documents.azure.com:443/',
@@ -32,7 +34,7 @@ describe('loadConfig', () => {
     expect(config.APP_ENV).toBe('azure');
     expect(config.SENDGRID_API_KEY).toBeUndefined();
     expect(config.SESSION_SIGNING_KEYS.map((k) => k.kid)).toEqual(['k2026', 'k2025']);
-    expect(config.SESSION_SIGNING_KEYS[0]?.secret).toEqual(new Uint8Array(32).fill(1));
+    expect(config.SESSION_SIGNING_KEYS[0]?.secret).toEqual(new Uint8Array(keyBytes(1)));
   });
 
   it('coerces numbers and keeps given values over defaults', () => {
@@ -106,6 +108,28 @@ describe('loadConfig', () => {
     expect(configError({ ...valid(), SESSION_SIGNING_KEYS: `k1:${key(1, 16)}` }).problems[0]?.message).toMatch(/k1 is shorter than 32 bytes/);
     expect(configError({ ...valid(), SESSION_SIGNING_KEYS: `k1:${key(1)},k1:${key(2)}` }).problems[0]?.message).toMatch(/unique/);
     expect(configError({ ...valid(), SESSION_SIGNING_KEYS: `bad kid!:${key(1)}` }).problems[0]?.message).toMatch(/kid:base64url/);
+  });
+
+  it('AUTH-5: in Azure a session key that is not random (32 zero bytes, a repeated byte) is refused, naming the setting', () => {
+    for (const weak of [Buffer.alloc(32, 0), Buffer.alloc(64, 7), Buffer.from('password'.repeat(4))]) {
+      const error = configError({ ...valid(), SESSION_SIGNING_KEYS: `k2026:${weak.toString('base64url')}` });
+      expect(error.problems).toEqual([{ setting: 'SESSION_SIGNING_KEYS', message: expect.stringMatching(/key k2026 is not random/) }]);
+    }
+    // The local stack and the tests may use fixed keys.
+    expect(loadConfig({ ...valid(), APP_ENV: 'local', SESSION_SIGNING_KEYS: `k:${Buffer.alloc(32, 0).toString('base64url')}` }).SESSION_SIGNING_KEYS).toHaveLength(1);
+  });
+
+  it('AUTH-5, PAY-2: an unresolved Key Vault reference is refused as a secret value, naming the setting', () => {
+    const reference = '@Microsoft.KeyVault(SecretUri=https://opiq-kv.vault.azure.net/secrets/maksekeskus-secret-key/)';
+    for (const name of ['MAKSEKESKUS_SECRET_KEY', 'SENDGRID_API_KEY', 'HARID_CLIENT_SECRET']) {
+      const error = configError({ ...valid(), [name]: reference });
+      expect(error.problems.map((p) => p.setting)).toEqual([name]);
+      expect(error.problems[0]!.message).toMatch(/unresolved Key Vault reference/);
+      expect(error.message).toContain(`${name}: is an unresolved Key Vault reference`);
+    }
+    // Also locally, and also for the session keys (which would otherwise fail as "kid:base64url" only).
+    const both = configError({ ...valid(), APP_ENV: 'local', SENDGRID_API_KEY: reference, MAKSEKESKUS_SECRET_KEY: '@Microsoft.KeyVault(VaultName=kv;SecretName=mk)' });
+    expect(both.problems.map((p) => p.setting).sort()).toEqual(['MAKSEKESKUS_SECRET_KEY', 'SENDGRID_API_KEY']);
   });
 
   it('reports several problems together', () => {

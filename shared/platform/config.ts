@@ -128,7 +128,7 @@ export const settingSpecs = {
     schema: url,
     where: 'parameter',
     description: 'Base URL of the web front end (links in e-mails, return paths).',
-    example: 'http://localhost:3000',
+    example: 'http://127.0.0.1:3000',
   },
   SESSION_SIGNING_KEYS: {
     schema: signingKeysSchema,
@@ -152,7 +152,7 @@ export const settingSpecs = {
     schema: url,
     where: 'parameter',
     description: "This API's public base URL (without /api): sign-in providers redirect back to <API_PUBLIC_URL>/api/auth/<provider>/callback.",
-    example: 'http://localhost:7071',
+    example: 'http://127.0.0.1:7071',
   },
   AUTH_RETURN_PATHS: {
     schema: z
@@ -261,6 +261,14 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * Whether key material looks like the output of a random generator: 32 random bytes have ~28 distinct values and
+ * never fewer than 16 in practice, while typed or padded keys (32 zero bytes, a repeated word) have far fewer.
+ */
+export function looksRandom(secret: Uint8Array): boolean {
+  return new Set(secret).size >= 16;
+}
+
 /** Reads and validates every setting once; empty strings count as unset (app settings cannot be null). */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const problems: { setting: string; message: string }[] = [];
@@ -285,6 +293,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     problems.push({ setting: 'ServiceBusConnection__fullyQualifiedNamespace', message: 'is required when APP_ENV is azure' });
   if (out.APP_ENV === 'azure' && out.OIDC_ALLOW_HTTP === true)
     problems.push({ setting: 'OIDC_ALLOW_HTTP', message: 'must not be true in Azure' });
+  // A Key Vault reference the platform could not resolve arrives as its own text ("@Microsoft.KeyVault(...)"): used as
+  // a key it fails every call (SendGrid, Maksekeskus) or, worse, signs with a public string. Refused wherever it is.
+  for (const [name, raw] of Object.entries(env))
+    if (name in settingSpecs && typeof raw === 'string' && /^\s*@Microsoft\.KeyVault\s*\(/i.test(raw))
+      problems.push({ setting: name, message: 'is an unresolved Key Vault reference (give the app\'s identity access to the vault and check the secret name)' });
+  if (out.APP_ENV === 'azure' && Array.isArray(out.SESSION_SIGNING_KEYS))
+    for (const key of out.SESSION_SIGNING_KEYS as { kid: string; secret: Uint8Array }[])
+      if (!looksRandom(key.secret)) problems.push({ setting: 'SESSION_SIGNING_KEYS', message: `key ${key.kid} is not random (generate it with: openssl rand -base64 32)` });
   if (problems.length > 0) throw new ConfigError(problems);
   return out as Config;
 }

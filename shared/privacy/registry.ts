@@ -95,7 +95,7 @@ const documentTypes: DocumentTypeSpec[] = [
   {
     type: 'login-throttle',
     container: 'logins',
-    description: 'Counts of recent failed sign-ins per sign-in name and per IP address, and of rejected payment messages per IP (names and addresses only as keyed hashes).',
+    description: 'Counts of recent failed sign-ins per sign-in name, per name and IP and per IP address, of sign-ups, reset requests and link requests per address and IP, when an "account exists" e-mail last went to an address, and of rejected payment messages per IP (names and addresses only as keyed hashes).',
     personalData: ['security-log'],
     purpose: 'Slow down password guessing (AUTH-2).',
     lawfulBasis: 'legitimate-interest',

@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { parsePersonalCode } from '../personal-code.js';
 import type { ExternalIdentity } from '../identity.js';
 import { SignInError, type FetchLike, type FlowSecrets, type SignInProvider } from './types.js';
@@ -134,6 +134,9 @@ export function createEkoolProvider(options: {
       url.searchParams.set('client_id', options.clientId);
       url.searchParams.set('redirect_uri', flow.redirectUri);
       url.searchParams.set('state', flow.state);
+      // PKCE (RFC 7636, S256): a code intercepted on its way back is useless without the verifier in our flow cookie.
+      url.searchParams.set('code_challenge', createHash('sha256').update(flow.codeVerifier).digest('base64url'));
+      url.searchParams.set('code_challenge_method', 'S256');
       url.searchParams.set('scope', 'openid profile');
       if (loginHint) url.searchParams.set('login_hint', loginHint);
       return url;
@@ -147,7 +150,7 @@ export function createEkoolProvider(options: {
         {
           method: 'POST',
           headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-          body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: flow.redirectUri }).toString(),
+          body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: flow.redirectUri, code_verifier: flow.codeVerifier }).toString(),
         },
         'code_rejected',
       );

@@ -19,7 +19,7 @@ import { ekoolUsers, findUser, summaries, type EkoolUser } from './users.js';
  * eKool stand-in: a plain OAuth 2.0 authorization-code server (RFC 6749). eKool's real token and user endpoints are
  * not public; the shapes below are plausible, not confirmed:
  *
- *   GET  {authorizeUrl}?client_id&redirect_uri&state&response_type=code&scope&login_hint[&code_challenge&code_challenge_method=S256]
+ *   GET  {authorizeUrl}?client_id&redirect_uri&state&response_type=code&scope&login_hint&code_challenge&code_challenge_method=S256 (PKCE required)
  *        -> 302 redirect_uri?code&state  |  redirect_uri?error=access_denied|unsupported_response_type|invalid_request&error_description&state
  *        (unknown client_id or unregistered redirect_uri: 400 HTML, never redirected)
  *   POST {tokenUrl}  form: grant_type=authorization_code&code&redirect_uri[&code_verifier]  or  grant_type=refresh_token&refresh_token
@@ -101,7 +101,10 @@ export async function startEkoolStandIn(client: EkoolClient): Promise<EkoolStand
     };
     if (q.get('response_type') !== 'code') return fail('unsupported_response_type', 'response_type must be "code"');
     const challenge = q.get('code_challenge');
-    if (challenge !== null && q.get('code_challenge_method') !== 'S256') {
+    // PKCE is required of our client (as a provider should for a confidential client too, RFC 9700 2.1.1), so a
+    // client that forgets it fails here instead of silently running without it.
+    if (!challenge) return fail('invalid_request', 'code_challenge is required');
+    if (q.get('code_challenge_method') !== 'S256') {
       return fail('invalid_request', 'code_challenge_method must be S256');
     }
     if (q.has('deny')) return fail('access_denied', 'The user cancelled the sign-in');

@@ -348,9 +348,12 @@ describe('eKool', () => {
   const redirectUri = callbackOf('ekool');
   const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
 
+  /** The stand-in requires PKCE: codes are asked for with this verifier's challenge unless a test passes its own. */
+  const verifier0 = oidc.randomPKCECodeVerifier();
   async function authorizeCode(loginHint: string, extra: Record<string, string> = {}): Promise<URL> {
     const url = new URL(ids.ekool.authorizeUrl);
-    url.search = new URLSearchParams({ client_id: ek.clientId, redirect_uri: redirectUri, state: 'ek-state', response_type: 'code', scope: 'openid profile', login_hint: loginHint, ...extra }).toString();
+    const pkce = { code_challenge: await oidc.calculatePKCECodeChallenge(verifier0), code_challenge_method: 'S256' };
+    url.search = new URLSearchParams({ client_id: ek.clientId, redirect_uri: redirectUri, state: 'ek-state', response_type: 'code', scope: 'openid profile', login_hint: loginHint, ...pkce, ...extra }).toString();
     return new URL(await new Browser().followUntil(url, redirectUri));
   }
 
@@ -362,7 +365,7 @@ describe('eKool', () => {
   it('runs authorize -> token (Basic) -> userinfo, and refreshes', async () => {
     const cb = await authorizeCode('mari.mets@kuusiku.example');
     expect(cb.searchParams.get('state')).toBe('ek-state');
-    const res = await token({ grant_type: 'authorization_code', code: cb.searchParams.get('code') ?? '', redirect_uri: redirectUri });
+    const res = await token({ grant_type: 'authorization_code', code: cb.searchParams.get('code') ?? '', redirect_uri: redirectUri, code_verifier: verifier0 });
     expect(res.status).toBe(200);
     const tok = (await res.json()) as { access_token: string; token_type: string; refresh_token: string; expires_in: number };
     expect(tok).toMatchObject({ token_type: 'Bearer', expires_in: 3600 });
@@ -392,7 +395,7 @@ describe('eKool', () => {
 
   it('rejects a wrong secret, a different redirect_uri, and a replayed code (revoking its tokens)', async () => {
     const code = (await authorizeCode('tiina.saar@example.com')).searchParams.get('code') ?? '';
-    const form = { grant_type: 'authorization_code', code, redirect_uri: redirectUri };
+    const form = { grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: verifier0 };
     const wrong = await token(form, { authorization: basic(ek.clientId, 'wrong') });
     expect(wrong.status).toBe(401);
     expect(await wrong.json()).toMatchObject({ error: 'invalid_client' });
@@ -405,6 +408,18 @@ describe('eKool', () => {
     expect(replay.status).toBe(400);
     expect(await replay.json()).toMatchObject({ error: 'invalid_grant' });
     expect((await userinfo(access_token)).status).toBe(401);
+  });
+
+  it('AUTH-1: requires PKCE (S256): no challenge or a plain one is refused before any code is issued', async () => {
+    const none = await authorizeCode('mari.mets@kuusiku.example', { code_challenge: '' });
+    expect(none.searchParams.get('code')).toBeNull();
+    const url = new URL(ids.ekool.authorizeUrl);
+    url.search = new URLSearchParams({ client_id: ek.clientId, redirect_uri: redirectUri, state: 'ek-state', response_type: 'code', login_hint: 'mari.mets@kuusiku.example' }).toString();
+    const missing = new URL(await new Browser().followUntil(url, redirectUri));
+    expect(missing.searchParams.get('error')).toBe('invalid_request');
+    expect(missing.searchParams.get('code')).toBeNull();
+    const plain = await authorizeCode('mari.mets@kuusiku.example', { code_challenge: verifier0, code_challenge_method: 'plain' });
+    expect(plain.searchParams.get('error')).toBe('invalid_request');
   });
 
   it('denies an unknown login_hint', async () => {

@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import { requestClient } from '../shared/auth/client-info.js';
+import { recordSecurityEvent } from '../shared/auth/security-log.js';
+import { revokeAllSessions } from '../shared/auth/sessions.js';
+import { defineHttp, ok } from '../shared/http/define-http.js';
+
+export default defineHttp({
+  name: 'accounts-sessions-end-others',
+  route: 'me/sessions/end-others',
+  methods: ['POST'],
+  summary: "Ends every session of the signed-in user except this one (\"sign out everywhere else\"); answers how many ended.",
+  tags: ['auth'],
+  auth: 'session',
+  capability: 'self.update',
+  output: z.object({ ended: z.number().int() }),
+  handler: async ({ principal, services, request }) => {
+    const ended = await revokeAllSessions(services, principal.accountId, 'ended-by-user', principal.sessionId);
+    if (ended > 0) await recordSecurityEvent(services, { name: 'session-ended', accountId: principal.accountId, reason: 'ended-others', client: requestClient(request, services.config) });
+    return ok({ ended });
+  },
+});

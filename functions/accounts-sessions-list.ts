@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { listActiveSessions } from '../shared/auth/sessions.js';
+import { defineHttp, ok } from '../shared/http/define-http.js';
+
+export default defineHttp({
+  name: 'accounts-sessions-list',
+  route: 'me/sessions',
+  methods: ['GET'],
+  summary: "The signed-in user's active sessions (ASVS V3.3.4): how each was started, the browser, when it was last used and when it ends; `current` marks this one.",
+  tags: ['auth'],
+  auth: 'session',
+  capability: 'self.read',
+  output: z.object({
+    sessions: z.array(
+      z.object({
+        sessionId: z.string(),
+        method: z.string(),
+        createdAt: z.string(),
+        lastRefreshedAt: z.string(),
+        browser: z.string().optional(),
+        idleExpiresAt: z.string(),
+        absoluteExpiresAt: z.string(),
+        current: z.boolean(),
+      }),
+    ),
+  }),
+  handler: async ({ principal, services }) => ok({ sessions: await listActiveSessions(services, principal.accountId, principal.sessionId) }),
+});

@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmbeddedCosmos, type EmbeddedCosmos } from '../local/cosmos-server.js';
+import { AdjustableClock } from '../platform/clock.js';
+import { loadConfig } from '../platform/config.js';
+import { Collection, createDatabase, type Database, type Doc } from '../platform/cosmos.js';
+import { dataRegistry } from '../privacy/registry.js';
+import { createSession, revokeSession, type SessionDoc } from './sessions.js';
+
+/**
+ * Revocation against the real embedded Cosmos server, with a concurrent writer that really replaces the session
+ * (as a refresh in another tab does) just before each of our writes, so every ETag conflict is a genuine one.
+ */
+describe('revokeSession under concurrent writes', () => {
+  let cosmos: EmbeddedCosmos;
+  let db: Database;
+  const clock = new AdjustableClock();
+  const config = loadConfig({
+    APP_ENV: 'local',
+    COSMOS_ENDPOINT: 'http://127.0.0.1:1/',
+    EMAIL_FROM: 'no-reply@opiq.example',
+    PUBLIC_WEB_URL: 'http://localhost:3000',
+    API_PUBLIC_URL: 'http://localhost:7071',
+    SESSION_SIGNING_KEYS: `unit:${Buffer.from(Array.from({ length: 32 }, (_, i) => i * 5 + 3)).toString('base64url')}`,
+  });
+
+  beforeAll(async () => {
+    cosmos = await startEmbeddedCosmos();
+    db = createDatabase(cosmos.client, dataRegistry.database, clock);
+  });
+  afterAll(async () => {
+    await cosmos?.close();
+  });
+
+  /** The same database, but the sessions' collection loses the next `conflicts` replaces to another writer. */
+  function withRivalWriter(conflicts: number): Database {
+    let left = conflicts;
+    return {
+      ping: () => db.ping(),
+      collection(name) {
+        const real = db.collection(name);
+        if (name !== 'accounts') return real;
+        return new Proxy(real, {
+          get(target, property) {
+            if (property !== 'replace') return Reflect.get(target, property, target);
+            return async <T extends Doc>(doc: T & { _etag: string }) => {
+              if (left > 0) {
+                left -= 1;
+                const current = await target.read<SessionDoc>(doc.id, (doc as unknown as SessionDoc).accountId);
+                await target.replace<SessionDoc>({ ...current!, lastRefreshedAt: new Date().toISOString() });
+              }
+              return target.replace<T>(doc);
+            };
+          },
+        }) as Collection;
+      },
+    };
+  }
+
+  it('AUTH-5: keeps trying past five conflicts and ends the session', async () => {
+    const session = await createSession({ db, config, clock }, { accountId: 'acc-unit-revoke-1', method: 'password' });
+    await revokeSession({ db: withRivalWriter(12), clock }, session.accountId, session.sessionId, 'sign-out');
+    const stored = await db.collection('accounts').read<SessionDoc>(`session:${session.sessionId}`, session.accountId);
+    expect(stored).toMatchObject({ status: 'revoked', revokedReason: 'sign-out' });
+  });
+
+  it('AUTH-5: when it can never write, it throws (503) instead of returning as if the session had ended', async () => {
+    const session = await createSession({ db, config, clock }, { accountId: 'acc-unit-revoke-2', method: 'password' });
+    await expect(revokeSession({ db: withRivalWriter(10_000), clock }, session.accountId, session.sessionId, 'sign-out')).rejects.toMatchObject({
+      status: 503,
+      code: 'service_unavailable',
+    });
+    const stored = await db.collection('accounts').read<SessionDoc>(`session:${session.sessionId}`, session.accountId);
+    expect(stored?.status).toBe('active');
+  });
+});
