@@ -72,11 +72,11 @@ describe('payment endpoints with payments configured', () => {
   it('PAY-2: the browser return sends the user back to the shop, to the order when the message verified', async () => {
     const good = await post(host, 'return', signed({ transaction: 'trx-endpoint-return', status: 'COMPLETED', reference: 'ord-ABCDEFGH', amount: 12.95 }));
     expect(good.status).toBe(303);
-    expect(good.location).toBe('http://localhost:3000/shop/orders/ord-ABCDEFGH?payment=completed');
+    expect(good.location).toBe(`${host.config.PUBLIC_WEB_URL}/shop/orders/ord-ABCDEFGH?payment=completed`);
     expect(good.messageId).toMatch(/^msg:/);
     const forged = await post(host, 'return', { json: '{"transaction":"t"}', mac: 'A'.repeat(128) });
     expect(forged.status).toBe(303);
-    expect(forged.location).toBe('http://localhost:3000/shop/orders?payment=unverified');
+    expect(forged.location).toBe(`${host.config.PUBLIC_WEB_URL}/shop/orders?payment=unverified`);
     expect(forged.messageId).toMatch(/^msg:/);
   });
 });
