@@ -42,7 +42,7 @@ export const modules = {
   },
   // Listed so the sessions work can be measured; its survivors belong to the sessions work, not to issue 19. The
   // refresh, expiry and logout tests (test/auth-password.e2e.test.ts) use the shared globalSetup host, which no mutant
-  // reaches: they need a host of their own before they can be listed here.
+  // reaches, like test/auth-sessions.e2e.test.ts: they need a host of their own before they can be listed here.
   sessions: {
     mutate: ['shared/auth/sessions.ts', 'shared/auth/session-token.ts'],
     tests: ['shared/auth/session-token.test.ts', 'test/auth-providers.e2e.test.ts'],
