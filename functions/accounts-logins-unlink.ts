@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { requestClient } from '../shared/auth/client-info.js';
 import { unlinkLogin } from '../shared/auth/identity.js';
+import { tellOwner } from '../shared/auth/notices.js';
 import { recordSecurityEvent } from '../shared/auth/security-log.js';
 import { defineHttp, noContent } from '../shared/http/define-http.js';
 
@@ -21,6 +22,8 @@ export default defineHttp({
       method: params.loginId.split(':')[0],
       client: requestClient(request, services.config),
     });
+    // The owner hears of it: a way into the account going unnoticed is how takeovers stay hidden.
+    await tellOwner(services, principal.accountId, 'loginUnlinked', `${params.loginId}:${services.clock.now().toISOString()}`, { provider: params.loginId.split(':')[0] });
     return noContent();
   },
 });

@@ -59,6 +59,7 @@ import opsOrdersFlagged from './ops-orders-flagged.js';
 import opsSupportList from './ops-support-list.js';
 import opsSupportReply from './ops-support-reply.js';
 import opsWorksWithdraw from './ops-works-withdraw.js';
+import opsWorksWithdrawCancel from './ops-works-withdraw-cancel.js';
 import paymentsMethods from './payments-methods.js';
 import paymentsMethodsRefresh from './payments-methods-refresh.js';
 import paymentsNotify from './payments-notify.js';
@@ -66,12 +67,18 @@ import paymentsProcess from './payments-process.js';
 import paymentsReconcile from './payments-reconcile.js';
 import paymentsReturn from './payments-return.js';
 import schoolsGet from './schools-get.js';
+import schoolsInvitationsConfirmClaim from './schools-invitations-confirm-claim.js';
 import schoolsInvitationsCreate from './schools-invitations-create.js';
 import schoolsInvitationsList from './schools-invitations-list.js';
 import schoolsInvitationsRevoke from './schools-invitations-revoke.js';
 import schoolsMembersEnd from './schools-members-end.js';
 import schoolsMembersGet from './schools-members-get.js';
 import schoolsMembersList from './schools-members-list.js';
+import schoolsCasesComment from './schools-cases-comment.js';
+import schoolsCasesList from './schools-cases-list.js';
+import schoolsCodeLinksConfirm from './schools-code-links-confirm.js';
+import schoolsCodeLinksList from './schools-code-links-list.js';
+import schoolsCodeLinksRefuse from './schools-code-links-refuse.js';
 import schoolsParentLinksConfirm from './schools-parent-links-confirm.js';
 import schoolsParentLinksEnd from './schools-parent-links-end.js';
 import schoolsParentLinksList from './schools-parent-links-list.js';
@@ -139,6 +146,7 @@ export const definitions: readonly FunctionDefinition[] = [
   opsSupportList,
   opsSupportReply,
   opsWorksWithdraw,
+  opsWorksWithdrawCancel,
   paymentsMethods,
   paymentsMethodsRefresh,
   paymentsNotify,
@@ -146,12 +154,18 @@ export const definitions: readonly FunctionDefinition[] = [
   paymentsReconcile,
   paymentsReturn,
   schoolsGet,
+  schoolsInvitationsConfirmClaim,
   schoolsInvitationsCreate,
   schoolsInvitationsList,
   schoolsInvitationsRevoke,
   schoolsMembersEnd,
   schoolsMembersGet,
   schoolsMembersList,
+  schoolsCasesComment,
+  schoolsCasesList,
+  schoolsCodeLinksConfirm,
+  schoolsCodeLinksList,
+  schoolsCodeLinksRefuse,
   schoolsParentLinksConfirm,
   schoolsParentLinksEnd,
   schoolsParentLinksList,

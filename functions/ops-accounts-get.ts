@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { readAccount } from '../shared/accounts/store.js';
 import { defineHttp, ok } from '../shared/http/define-http.js';
 import { HttpError } from '../shared/http/errors.js';
+import { casesAbout } from '../shared/schools/cases.js';
 
 /**
  * What user support needs to help someone (ACL-7): name, e-mail, status, roles, ways to sign in. Not the personal
@@ -31,6 +32,9 @@ export default defineHttp({
       schoolRoles: account.schoolRoles ?? [],
       signInMethods: (account.logins ?? []).map((l) => l.provider),
       ...(account.suspension ? { suspension: { at: account.suspension.at, reason: account.suspension.reason, schoolId: account.suspension.schoolId } } : {}),
+      ...(account.restriction ? { restriction: { mode: account.restriction.mode, at: account.restriction.at, reason: account.restriction.reason, schoolId: account.restriction.schoolId } } : {}),
+      // OPS-1: the schools' cases about the person, with what their administrators said.
+      cases: await casesAbout(services, account),
       createdAt: account.createdAt,
     });
   },

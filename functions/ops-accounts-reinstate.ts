@@ -7,14 +7,14 @@ export default defineHttp({
   name: 'ops-accounts-reinstate',
   route: 'ops/accounts/{accountId}/reinstate',
   methods: ['POST'],
-  summary: 'Operator staff lift a suspension once it is cleared; the user signs in again.',
+  summary: 'Operator staff lift a suspension or read-only restriction once it is cleared; the user signs in again and the schools\' cases are closed.',
   tags: ['operations'],
   auth: 'session',
   capability: 'ops.account.suspend',
   params: z.object({ accountId: z.string().min(3).max(100) }),
   target: ({ params }) => ({ accountId: params.accountId }),
-  handler: async ({ params, principal, services, request }) => {
-    await liftSuspension(services, { accountId: params.accountId, by: principal.accountId }, requestClient(request, services.config));
+  handler: async ({ params, access, services, request }) => {
+    await liftSuspension(services, { accountId: params.accountId, actor: access.account }, requestClient(request, services.config));
     return ok({ status: 'active' });
   },
 });

@@ -10,7 +10,7 @@ export default defineHttp({
   route: 'ops/accounts/{accountId}/suspend',
   methods: ['POST'],
   summary:
-    'Operator staff suspend an account at once (AUTH-5, OPS-1): every session ends immediately, new sign-ins are refused, the user is e-mailed. The third breach cancels access and the licences. Idempotent.',
+    "Operator staff suspend an account at once (AUTH-5, OPS-1): every session ends immediately, new sign-ins are refused, the user is e-mailed with the reason category. mode read-only restricts instead (misuse: reading only, no answers, notes or chat). The schools where the person holds a role (or the one named) get a case their administrators are e-mailed about and can comment on. The third suspension for a breach cancels access and the licences. Nobody acts on themselves; only security staff act on security staff. Idempotent.",
   tags: ['operations'],
   auth: 'session',
   capability: 'ops.account.suspend',
@@ -18,13 +18,14 @@ export default defineHttp({
   target: ({ params }) => ({ accountId: params.accountId }),
   body: z.strictObject({
     reason: z.enum(['password-leak', 'malicious-activity', 'unusual-usage', 'terms-breach']),
+    mode: z.enum(['suspend', 'read-only']).optional(),
     schoolId: z.string().max(100).optional(),
     note: z.string().max(1000).optional(),
   }),
-  handler: async ({ params, body, principal, services, request }) => {
+  handler: async ({ params, body, principal, access, services, request }) => {
     const result = await suspendAccount(
       services,
-      { accountId: params.accountId, by: principal.accountId, ...body },
+      { accountId: params.accountId, actor: access.account, ...body },
       requestClient(request, services.config),
     );
     // OPS-1: on the breach that cancels access, the licences go too (STORE-6: terms breach, no refund by default).
@@ -36,6 +37,6 @@ export default defineHttp({
         licencesCancelled += 1;
       }
     }
-    return ok({ status: 'suspended', ...result, licencesCancelled });
+    return ok({ status: body.mode === 'read-only' ? 'read-only' : 'suspended', ...result, licencesCancelled });
   },
 });

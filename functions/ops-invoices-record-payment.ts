@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { recordStaffAccess } from '../shared/acl/audit.js';
 import { defineHttp, ok } from '../shared/http/define-http.js';
 import { recordInvoicePayment } from '../shared/store/invoice-payments.js';
 import { orderView } from '../shared/store/model.js';
@@ -20,9 +21,11 @@ export default defineHttp({
     receivedOn: z.iso.date(),
     payerAccount: z.string().regex(/^[A-Za-z0-9 ]{5,40}$/).optional(),
   }),
-  handler: async ({ params, body, access, services }) => {
+  handler: async ({ params, body, access, services, correlationId }) => {
     const staff = access.account.accountId;
     const result = await recordInvoicePayment(services, { invoiceNumber: params.invoiceNumber, ...body }, staff);
+    // ACL-7: the answer is the buyer's order: the buyer sees in their audit log that staff handled it.
+    await recordStaffAccess(services, { subjectId: result.order.accountId, staffAccountId: staff, capability: 'ops.store.manage', correlationId });
     return ok({ order: orderView(result.order, services.clock.now()), paidCents: result.paidCents, outstandingCents: result.outstandingCents });
   },
 });

@@ -1,3 +1,4 @@
+import { recordStaffAccess } from '../shared/acl/audit.js';
 import { defineHttp, ok } from '../shared/http/define-http.js';
 import { listFlaggedOrders } from '../shared/store/orders.js';
 
@@ -10,5 +11,11 @@ export default defineHttp({
   tags: ['operations', 'store'],
   auth: 'session',
   capability: 'ops.store.manage',
-  handler: async ({ services }) => ok({ orders: await listFlaggedOrders(services) }),
+  handler: async ({ services, principal, correlationId }) => {
+    const orders = await listFlaggedOrders(services);
+    // ACL-7: a look at buyers' orders is a look at their data: each buyer listed sees it in their audit log.
+    for (const subjectId of new Set(orders.map((o) => o.accountId)))
+      await recordStaffAccess(services, { subjectId, staffAccountId: principal.accountId, capability: 'ops.store.manage', correlationId });
+    return ok({ orders });
+  },
 });

@@ -1,18 +1,25 @@
 import { z } from 'zod';
 import { personNameSchema } from '../shared/accounts/names.js';
 import { accountView, accountViewSchema } from '../shared/accounts/model.js';
-import { assignPersonalCode } from '../shared/auth/identity.js';
 import { personalCodeSchema } from '../shared/auth/personal-code.js';
+import { assertUnderLimit } from '../shared/auth/throttle.js';
 import { defineHttp, ok } from '../shared/http/define-http.js';
 import { HttpError } from '../shared/http/errors.js';
-import { activeMemberships, rectify } from '../shared/schools/members.js';
+import { activeMemberships, rectifyIdentity } from '../shared/schools/members.js';
 
-/** ACC-5: the school corrects its student's name and personal code (students cannot); every change is recorded. */
+/** Personal-code corrections one administrator may make in 15 minutes (a class's typos, not a sweep of codes). */
+export const SCHOOL_CODE_CHANGES_PER_WINDOW = 30;
+
+/**
+ * ACC-5: the school corrects its student's name and personal code (students cannot); every change is recorded. A code
+ * the school enters is verified by the school: an eID sign-in with it and the same names links to this student, with
+ * other names only once the school confirms. The old code stops linking at once.
+ */
 export default defineHttp({
   name: 'schools-students-rectify',
   route: 'schools/{schoolId}/students/{accountId}',
   methods: ['PATCH'],
-  summary: "The school's administrator corrects a student's name or personal code (ACC-5); the change is recorded.",
+  summary: "The school's administrator corrects a student's name or personal code (ACC-5; null removes the code); the change is recorded and the student e-mailed.",
   tags: ['schools'],
   auth: 'session',
   capability: 'school.members.rectify',
@@ -21,22 +28,19 @@ export default defineHttp({
   body: z.strictObject({
     firstName: personNameSchema.optional(),
     lastName: personNameSchema.optional(),
-    personalCode: personalCodeSchema().optional(),
+    personalCode: personalCodeSchema().nullable().optional(),
   }),
   output: accountViewSchema,
   handler: async ({ params, body, principal, services }) => {
     const memberships = await activeMemberships(services, params.schoolId, params.accountId);
     if (!memberships.some((m) => m.role === 'student')) throw new HttpError(404, 'member_not_found');
-    if (body.personalCode) await assignPersonalCode(services, params.accountId, body.personalCode);
-    const updated = await rectify(services, {
+    if (body.personalCode !== undefined) await assertUnderLimit(services, 'pcode-change', principal.accountId, SCHOOL_CODE_CHANGES_PER_WINDOW);
+    const updated = await rectifyIdentity(services, {
       accountId: params.accountId,
       by: principal.accountId,
-      via: `school:${params.schoolId}`,
-      changes: {
-        ...(body.firstName ? { firstName: body.firstName } : {}),
-        ...(body.lastName ? { lastName: body.lastName } : {}),
-        ...(body.personalCode ? { personalCode: { country: body.personalCode.country, code: body.personalCode.code }, birthDate: body.personalCode.birthDate } : {}),
-      },
+      source: { kind: 'school', schoolId: params.schoolId },
+      names: { ...(body.firstName ? { firstName: body.firstName } : {}), ...(body.lastName ? { lastName: body.lastName } : {}) },
+      ...(body.personalCode !== undefined ? { personalCode: body.personalCode && { country: body.personalCode.country, code: body.personalCode.code, birthDate: body.personalCode.birthDate } } : {}),
     });
     return ok(accountView(updated));
   },

@@ -16,6 +16,7 @@ param appParameters = {
   TRUSTED_PROXY_HOPS: '1'
   API_PUBLIC_URL: 'https://api.opiq.ee'
   AUTH_RETURN_PATHS: '/'
+  API_DOCS_ENABLED: 'true'
   EDGE_COUNTRY_HEADER: ''
   HARID_ISSUER: 'https://harid.ee'
   HARID_CLIENT_ID: ''

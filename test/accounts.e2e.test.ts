@@ -99,10 +99,15 @@ describe('ACC-5, PRIV-5: rectification', () => {
     expect(r.body.error.details).toEqual([{ path: 'personalCode.code', issue: 'invalid personal code (checksum)' }]);
   });
 
-  it('ACC-5: a personal code already held by another account is refused', async () => {
+  // Issue 17: answering 409 for a taken code let anyone test whether a code is registered. A typed code is now
+  // stored unverified (never a link target), and the answer does not depend on whether someone else has it.
+  it('AUTH-3, ACC-5: a personal code held by another account is stored unverified, with the same answer as a free one', async () => {
     const r = await call('/api/me/profile', { method: 'PATCH', as: A.privateUser, json: { personalCode: { country: 'EE', code: '47502124911' } } });
-    expect(r.status).toBe(409);
-    expect(r.body.error.code).toBe('personal_code_taken');
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ personalCode: { country: 'EE', code: '47502124911' }, personalCodeVerified: false });
+    // Mari's verified code still points at Mari.
+    const index = await host.services.db.collection('logins').read<{ id: string; type: string; accountId: string }>('pcode:EE:47502124911', 'pcode:EE:47502124911');
+    expect(index?.accountId).toBe(A.eeClassTeacher);
   });
 
   it('ACL-5: a parent cannot rectify their child through the school route', async () => {

@@ -22,8 +22,7 @@ const S = demo.schools;
 const A = demo.accounts;
 const C = demo.classes;
 
-/** Staff with one role each (ACL-7): added to this file's host, the seed has only a support + security person. */
-const supportOnly = 'acc-staff-support-only';
+/** Security staff alone (ACL-7): added to this file's host; the seed has support-only and support + security staff. */
 const securityOnly = 'acc-staff-security-only';
 
 const personas: Record<string, Persona> = {
@@ -57,10 +56,11 @@ const personas: Record<string, Persona> = {
     children: [],
   },
   teacherParent: { id: A.teacherParent, schoolRoles: [{ schoolId: S.fi, role: 'teacher', subjects: ['physics'] }], children: [A.eeStudent2] },
-  supportOnly: { id: supportOnly, schoolRoles: [], children: [], staff: ['support'] },
+  supportOnly: { id: A.supportStaff, schoolRoles: [], children: [], staff: ['support'] },
   securityOnly: { id: securityOnly, schoolRoles: [], children: [], staff: ['security'] },
   supportAndSecurity: { id: A.staff, schoolRoles: [], children: [], staff: ['support', 'security'] },
   cmsAuthor: { id: A.cmsAuthor, schoolRoles: [], children: [], publishers: [demo.publishers.ee] },
+  cmsEditor: { id: A.cmsEditor, schoolRoles: [], children: [], publishers: [demo.publishers.ee], editorOf: [demo.publishers.ee] },
   municipality: { id: A.municipality, schoolRoles: [], children: [], municipalitySchools: [S.ee] },
 };
 
@@ -75,14 +75,10 @@ let host: LocalHost;
 beforeAll(async () => {
   host = await startLocalHost({ port: 0, sweepIntervalMs: 0, identityStandIns: false, maksekeskusStandIn: false, redeliveryDelayMs: 5 });
   const at = new Date('2026-08-15T08:00:00Z').toISOString();
-  for (const [accountId, staffRoles, firstName] of [
-    [supportOnly, ['support'], 'Tugi'],
-    [securityOnly, ['security'], 'Turve'],
-  ] as const)
-    await host.services.db.collection('accounts').upsert<AccountDoc>({
-      id: accountId, type: 'account', accountId, firstName, lastName: 'Staff', email: `${accountId}@opiq.example`, language: 'et', country: 'EE',
-      status: 'active', staffRoles: [...staffRoles], createdAt: at, updatedAt: at,
-    });
+  await host.services.db.collection('accounts').upsert<AccountDoc>({
+    id: securityOnly, type: 'account', accountId: securityOnly, firstName: 'Turve', lastName: 'Staff', email: `${securityOnly}@opiq.example`, language: 'et', country: 'EE',
+    status: 'active', staffRoles: ['security'], createdAt: at, updatedAt: at,
+  });
 });
 afterAll(async () => host?.close());
 
@@ -120,6 +116,7 @@ const candidates: Record<string, (p: Persona) => string[]> = {
   invoiceNumber: () => ['2026-000999'],
   flagKey: () => ['payment-mismatch:none'],
   requestId: () => ['support:none'],
+  caseId: () => ['case:none'],
   sessionId: () => ['00000000-0000-4000-8000-000000000000'],
   provider: () => ['google'],
 };

@@ -35,6 +35,11 @@ export const expectedGrants: Record<Capability, Partial<Record<Role, Scope>>> = 
   'school.invitations.manage': { schoolAdmin: 'ownSchool', teacher: 'ownSchool', classTeacher: 'ownSchool' },
   // ACC-3: a parent-child link counts only when the school confirmed it.
   'school.parentLinks.review': { schoolAdmin: 'ownSchool' },
+  // ACC-5, AUTH-3: the school holds its students' identification data, so it confirms an eID sign-in that carries its
+  // student's code under other names before that login is linked.
+  'school.codeLinks.review': { schoolAdmin: 'ownSchool' },
+  // OPS-1: the operator suspends "together with the school": the school's administrator sees the cases about its people.
+  'school.cases.review': { schoolAdmin: 'ownSchool' },
   'invitation.accept': { user: 'own' },
   // ACC-3: the student links parents (and a parent may ask); the school decides.
   'parentLink.request': { user: 'own' },
@@ -55,8 +60,10 @@ export const expectedGrants: Record<Capability, Partial<Record<Role, Scope>>> = 
   'ops.support.reply': { support: 'staff' },
   // STORE-3..6: invoices paid, orders cancelled and refunded: the shop's back office is support's duty.
   'ops.store.manage': { support: 'staff' },
-  // OPS-2: the operator, or the publisher itself, stops distributing a work (STORE-6: its licences end).
-  'catalog.work.withdraw': { support: 'staff', cmsUser: 'publisher' },
+  // OPS-2: the operator, or the publisher itself, stops distributing a work (STORE-6: every buyer's licence ends).
+  // "The publisher" acts through its editors, not every CMS person: ACL-6 gives authors and designers the materials
+  // tied to them, not the publisher's distribution (narrowed in main by the identity work, issue 17).
+  'catalog.work.withdraw': { support: 'staff', cmsUser: 'publisherEditor' },
 
   // Journals (LRN-1). ACL-1: the administrator, the sets of materials in their school's journals; ACL-2: a
   // teacher, their own subject's journals; ACL-3: a class teacher, every journal of their class; ACL-4: a student,
@@ -75,12 +82,12 @@ export const expectedGrants: Record<Capability, Partial<Record<Role, Scope>>> = 
 };
 
 /**
- * ACL-7: the capabilities by which staff look at another person's data, so the look is written to that person's
- * audit log. Open question for the lead: `ops.store.manage` (cancelling a buyer's order, reading flagged orders with
- * payer data) and `ops.account.suspend` act on a person too and are not audited here; ACL-7 only says "as far as
- * their duties need", so this pins the code's current choice rather than calling it a bug.
+ * ACL-7: the capabilities by which staff look at or act on another person's data, so it is written to that person's
+ * audit log: their account, their support requests, their orders and invoices (the shop's back office). Open question
+ * for the lead: `ops.account.suspend` acts on a person too and is not in this set (suspensions go to the person's
+ * security log instead, AUTH-4); this pins the code's choice rather than calling it a bug.
  */
-export const expectedAudited: readonly Capability[] = ['ops.account.read', 'ops.support.read', 'ops.support.reply'];
+export const expectedAudited: readonly Capability[] = ['ops.account.read', 'ops.support.read', 'ops.support.reply', 'ops.store.manage'];
 
 // ---------------------------------------------------------------------------------------------------------------
 // Personas and the scopes, evaluated from plain facts (not from the app's evaluation).
@@ -94,6 +101,8 @@ export interface Persona {
   children: string[];
   staff?: ('support' | 'security')[];
   publishers?: string[];
+  /** Publishers the persona is an editor of (the CMS role that may withdraw works, OPS-2). */
+  editorOf?: string[];
   municipalitySchools?: string[];
 }
 
@@ -144,6 +153,8 @@ export function oracleAllows(capability: Capability, persona: Persona, target: T
         return Boolean(linkedChild()?.minor);
       case 'publisher':
         return Boolean(target.publisherId && persona.publishers?.includes(target.publisherId));
+      case 'publisherEditor':
+        return Boolean(target.publisherId && persona.editorOf?.includes(target.publisherId));
       case 'staff':
         return true;
     }

@@ -108,15 +108,21 @@ describe('AUTH-1: sign-in with external accounts', () => {
     expect((await me(browser)).body).toMatchObject({ firstName: 'Maarja' });
   });
 
-  it('AUTH-1: eKool: OAuth code flow; the personal code links the seeded account', async () => {
-    const { browser } = await signInWith('ekool', 'mari.mets@kuusiku.example');
-    expect((await me(browser)).body.id).toBe(demo.accounts.eeClassTeacher);
+  // AUTH-3 (issue 17): eKool and Stuudium codes are not proof of identity, so they sign in but never link by code.
+  it('AUTH-1, AUTH-3: eKool: OAuth code flow signs in; its personal code is kept unverified and does not link the seeded account', async () => {
+    const { browser, signedIn } = await signInWith('ekool', 'mari.mets@kuusiku.example');
+    expect(signedIn).toBe(true);
+    const account = (await me(browser)).body;
+    expect(account.id).not.toBe(demo.accounts.eeClassTeacher);
+    expect(account).toMatchObject({ firstName: 'Mari', personalCode: { country: 'EE', code: '47502124911' }, personalCodeVerified: false });
   });
 
-  it('AUTH-1: Stuudium: token callback verified with the HMAC-signed request for the chosen school', async () => {
+  it('AUTH-1, AUTH-3: Stuudium: token callback verified with the HMAC-signed request for the chosen school; the code does not link', async () => {
     const { browser, landed } = await signInWith('stuudium', 'jaan.tamm@kuusiku.example', { school: 'kuusiku' });
     expect(landed.pathname).toBe('/shop');
-    expect((await me(browser)).body.id).toBe(demo.accounts.eeTeacher);
+    const account = (await me(browser)).body;
+    expect(account.id).not.toBe(demo.accounts.eeTeacher);
+    expect(account).toMatchObject({ firstName: 'Jaan', personalCodeVerified: false });
   });
 
   it('AUTH-1: explicit linking while signed in adds the login to that account; the last login cannot be removed', async () => {

@@ -405,7 +405,7 @@ describe('licences, entitlement check, invoices, withdrawal and expiry (STORE-4,
     const outboxBefore = host.outbox.messages.length;
     expect((await call(`/api/ops/publishers/${demo.publishers.ee}/works/work-ee-hist-7/withdraw`, { method: 'POST', token: await token(demo.accounts.eeStudent), json: { reason: 'x' } })).status).toBe(403);
     expect((await call(`/api/ops/publishers/${demo.publishers.ee}/works/work-ee-hist-7/withdraw`, { method: 'POST', token: staff, json: {} })).status).toBe(422);
-    const withdrawn = await call(`/api/ops/publishers/${demo.publishers.ee}/works/work-ee-hist-7/withdraw`, { method: 'POST', token: staff, json: { reason: 'distribution contract ended' } });
+    const withdrawn = await call(`/api/ops/publishers/${demo.publishers.ee}/works/work-ee-hist-7/withdraw`, { method: 'POST', token: staff, json: { reason: 'distribution contract ended', graceHours: 0 } });
     expect(withdrawn.status).toBe(202);
     await settle();
 
@@ -439,7 +439,7 @@ describe('licences, entitlement check, invoices, withdrawal and expiry (STORE-4,
     expect(refused.body.error.code).toBe('work_not_distributed');
 
     // The second work stops too: A's order is cancelled, then refunded (a second, partial refund).
-    await call(`/api/ops/publishers/${demo.publishers.ee}/works/work-ee-geo-7/withdraw`, { method: 'POST', token: staff, json: { reason: 'contract ended' } });
+    await call(`/api/ops/publishers/${demo.publishers.ee}/works/work-ee-geo-7/withdraw`, { method: 'POST', token: staff, json: { reason: 'contract ended', graceHours: 0 } });
     await settle();
     const finalA = await orderDoc(a.accountId, a.orderId);
     expect(finalA.status).toBe('refunded');
@@ -447,7 +447,7 @@ describe('licences, entitlement check, invoices, withdrawal and expiry (STORE-4,
     expect(finalA.refunds.map((r) => r.status)).toEqual(['completed', 'completed']);
     expect(finalA.refunds.reduce((s, r) => s + r.amountCents, 0)).toBeLessThanOrEqual(a.grossCents);
     // Repeating the withdrawal changes nothing more.
-    await call(`/api/ops/publishers/${demo.publishers.ee}/works/work-ee-geo-7/withdraw`, { method: 'POST', token: staff, json: { reason: 'contract ended' } });
+    await call(`/api/ops/publishers/${demo.publishers.ee}/works/work-ee-geo-7/withdraw`, { method: 'POST', token: staff, json: { reason: 'contract ended', graceHours: 0 } });
     await settle();
     expect((await orderDoc(a.accountId, a.orderId)).refunds).toHaveLength(2);
     expect(mk.refunds.filter((r) => r.transactionId === a.transactionId)).toHaveLength(2);
@@ -456,7 +456,7 @@ describe('licences, entitlement check, invoices, withdrawal and expiry (STORE-4,
   it('STORE-6: an order that cannot be fulfilled (the work stopped before payment) is refunded in full and the buyer told', async () => {
     const placed = await placeOrder(demo.accounts.fiStudent, { packageId: 'package-fi-math-7', publisherId: demo.publishers.fi, months: 3 });
     const staff = await token(demo.accounts.staff);
-    await call(`/api/ops/publishers/${demo.publishers.fi}/works/work-fi-math-7/withdraw`, { method: 'POST', token: staff, json: { reason: 'rights ended' } });
+    await call(`/api/ops/publishers/${demo.publishers.fi}/works/work-fi-math-7/withdraw`, { method: 'POST', token: staff, json: { reason: 'rights ended', graceHours: 0 } });
     await settle();
     await send(await paySilently(placed));
     await settle();

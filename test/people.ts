@@ -80,15 +80,20 @@ export const birthDateIn = (year: number) => `${year}-${String(1 + Math.floor(Ma
 export const adminToken = () => tokenFor(demo.accounts.eeAdmin);
 
 /**
- * A fresh student of Kuusiku's class 5.a, with a personal code for the birth date: they record the code themselves
- * (as a private user they may, ACC-5), then accept the administrator's invitation (ACC-2).
+ * A fresh student of Kuusiku's class 5.a, with a personal code for the birth date: they accept the administrator's
+ * invitation (ACC-2), then the school enters their personal code (ACC-5: school-entered codes are verified, so a
+ * parent can name the child by it; a code the student typed would not be).
  */
 export async function newStudent(firstName: string, birthDate: string): Promise<Person & { personalCode: string }> {
   const person = await newPerson(firstName);
   const personalCode = estonianCode(birthDate);
-  const profile = await api('/api/me/profile', { method: 'PATCH', token: person.token, json: { personalCode: { country: 'EE', code: personalCode } } });
-  expect(profile.status, JSON.stringify(profile.body)).toBe(200);
   await joinAsStudent(person);
+  const entered = await api(`/api/schools/${demo.schools.ee}/students/${person.accountId}`, {
+    method: 'PATCH',
+    token: await adminToken(),
+    json: { personalCode: { country: 'EE', code: personalCode } },
+  });
+  expect(entered.status, JSON.stringify(entered.body)).toBe(200);
   return { ...person, personalCode };
 }
 

@@ -16,10 +16,20 @@ registerMessages({
     fi: 'Oppilaan nimen ja henkilötunnuksen muuttaa koulu. Ota yhteyttä kouluusi.',
     en: "A student's name and personal code are changed by the school. Please contact your school.",
   },
-  personal_code_taken: {
-    et: 'See isikukood on juba teise kontoga seotud.',
-    fi: 'Tämä henkilötunnus on jo liitetty toiseen tiliin.',
-    en: 'This personal identification code already belongs to another account.',
+  cannot_act_on_self: {
+    et: 'Oma kontot ei saa ise peatada ega taastada.',
+    fi: 'Omaa tiliä ei voi itse keskeyttää eikä palauttaa.',
+    en: 'You cannot suspend or reinstate your own account.',
+  },
+  cannot_act_on_security_staff: {
+    et: 'Turvatöötaja kontot saab peatada või taastada ainult turvatöötaja.',
+    fi: 'Turvallisuushenkilöstön tilin voi keskeyttää tai palauttaa vain turvallisuushenkilöstö.',
+    en: "Only security staff can suspend or reinstate a security staff member's account.",
+  },
+  account_read_only: {
+    et: 'Sinu konto on piiratud: saad lugeda, kuid mitte midagi lisada ega muuta.',
+    fi: 'Tiliäsi on rajoitettu: voit lukea, mutta et lisätä tai muuttaa mitään.',
+    en: 'Your account is restricted: you can read, but not add or change anything.',
   },
   access_cancelled: {
     et: 'Korduvate rikkumiste tõttu on juurdepääs lõpetatud.',

@@ -24,6 +24,13 @@ export interface Suspension {
   note?: string;
 }
 
+export interface PersonalCodeVerification {
+  kind: 'eid' | 'school';
+  /** The provider id (kind 'eid') or the school id (kind 'school'). */
+  by: string;
+  at: string;
+}
+
 export type SchoolRoleName = 'student' | 'teacher' | 'classTeacher' | 'schoolAdmin';
 
 /** An active role in a school, copied from its membership document so access checks need only the account. */
@@ -66,6 +73,11 @@ export interface AccountDoc extends Doc {
   phone?: string;
   /** Personal identification code with its country (AUTH-3). */
   personalCode?: { country: 'EE' | 'FI'; code: string };
+  /**
+   * Where the personal code came from, when it is proof of identity: an eID-grade sign-in or the person's school
+   * (ACC-5). Absent for a code the user typed about themselves: such a code never links a sign-in to this account.
+   */
+  personalCodeVerification?: PersonalCodeVerification;
   birthDate?: string;
   language: 'et' | 'fi' | 'en';
   country: 'EE' | 'FI';
@@ -81,6 +93,11 @@ export interface AccountDoc extends Doc {
   privacy?: PrivacySettings;
   staffRoles?: StaffRole[];
   suspension?: Suspension;
+  /**
+   * OPS-1: a restriction short of suspension for misuse: the person signs in and reads, but writes nothing others see
+   * (answers, notes, chat, invitations, requests); only their own settings. Lifted like a suspension.
+   */
+  restriction?: Omit<Suspension, 'reason'> & { mode: 'read-only'; reason: Exclude<Suspension['reason'], 'password-leak'> };
   /** Suspensions for malicious activity, unusual usage or breaking the terms (OPS-1): at 3, access is cancelled. */
   breachCount?: number;
   accessCancelled?: { at: string; by: string };
@@ -95,6 +112,8 @@ export const accountViewSchema = z.object({
   email: z.string().optional(),
   phone: z.string().optional(),
   personalCode: z.object({ country: countrySchema, code: z.string() }).optional(),
+  /** True when the code came from an eID-grade sign-in or from the school; a self-typed code is unverified. */
+  personalCodeVerified: z.boolean().optional(),
   birthDate: z.string().optional(),
   language: z.enum(['et', 'fi', 'en']),
   country: countrySchema,
@@ -116,7 +135,7 @@ export function accountView(doc: AccountDoc): AccountView {
     lastName: doc.lastName,
     ...(doc.email ? { email: doc.email } : {}),
     ...(doc.phone ? { phone: doc.phone } : {}),
-    ...(doc.personalCode ? { personalCode: doc.personalCode } : {}),
+    ...(doc.personalCode ? { personalCode: doc.personalCode, personalCodeVerified: Boolean(doc.personalCodeVerification) } : {}),
     ...(doc.birthDate ? { birthDate: doc.birthDate } : {}),
     language: doc.language,
     country: doc.country,

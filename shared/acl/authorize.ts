@@ -1,7 +1,7 @@
 import { isMinorAccount } from '../accounts/age.js';
 import type { AccountDoc } from '../accounts/model.js';
 import { defaultPrivacy } from '../accounts/model.js';
-import { rowOf, type Capability, type Role, type Scope } from './capabilities.js';
+import { rowOf, WITHDRAWING_PUBLISHER_ROLES, type Capability, type Role, type Scope } from './capabilities.js';
 
 /** What a request is about: the wrapper derives it from the route's parameters. */
 export interface Target {
@@ -85,6 +85,10 @@ export async function authorize(
       }
       case 'publisher':
         if (target.publisherId && (account.publisherRoles ?? []).some((r) => r.publisherId === target.publisherId)) grants.push({ role, scope });
+        break;
+      case 'publisherEditor':
+        if (target.publisherId && (account.publisherRoles ?? []).some((r) => r.publisherId === target.publisherId && WITHDRAWING_PUBLISHER_ROLES.includes(r.role)))
+          grants.push({ role, scope });
         break;
       case 'staff':
         grants.push({ role, scope });

@@ -61,6 +61,8 @@ const personas: Record<string, Persona> = {
   securityOnly: { id: 'p-security', schoolRoles: [], children: [], staff: ['security'] },
   supportAndSecurity: { id: 'p-staff-both', schoolRoles: [], children: [], staff: ['support', 'security'] },
   cmsUser: { id: 'p-cms', schoolRoles: [], children: [], publishers: [P1] },
+  // OPS-2: an editor of P1 who is an author at P2: withdraws P1's works only.
+  cmsEditor: { id: 'p-cms-editor', schoolRoles: [], children: [], publishers: [P1, P2], editorOf: [P1] },
   municipality: { id: 'p-municipality', schoolRoles: [], children: [], municipalitySchools: [S1] },
 };
 
@@ -88,7 +90,7 @@ function accountOf(p: Persona): AccountDoc {
     schoolRoles: p.schoolRoles,
     children: p.children.map((accountId) => ({ accountId, schoolId: S1, linkId: `link:${p.id}:${accountId}` })),
     ...(p.staff ? { staffRoles: p.staff } : {}),
-    ...(p.publishers ? { publisherRoles: p.publishers.map((publisherId) => ({ publisherId, role: 'author' as const })) } : {}),
+    ...(p.publishers ? { publisherRoles: p.publishers.map((publisherId) => ({ publisherId, role: p.editorOf?.includes(publisherId) ? ('editor' as const) : ('author' as const) })) } : {}),
     ...(p.municipalitySchools ? { municipality: { name: 'Town', schoolIds: p.municipalitySchools } } : {}),
   } as AccountDoc;
 }

@@ -43,6 +43,8 @@ export type Scope =
   | 'ownSchool'
   /** A publisher the caller works for. */
   | 'publisher'
+  /** A publisher the caller is an editor of (the CMS role that may stop distributing its works). */
+  | 'publisherEditor'
   /** Operator staff, limited to the fields the task needs and audited. */
   | 'staff';
 
@@ -67,6 +69,10 @@ export const capabilityTable = {
   'school.members.rectify': { schoolAdmin: 'ownSchool' },
   'school.invitations.manage': { schoolAdmin: 'ownSchool', teacher: 'ownSchool', classTeacher: 'ownSchool' },
   'school.parentLinks.review': { schoolAdmin: 'ownSchool' },
+  // ACC-5, AUTH-3: the school confirms an eID sign-in with its student's code but other names before it is linked.
+  'school.codeLinks.review': { schoolAdmin: 'ownSchool' },
+  // OPS-1: the school's administrators see and comment on the operator's measures against their school's people.
+  'school.cases.review': { schoolAdmin: 'ownSchool' },
   'invitation.accept': { user: 'own' },
   'parentLink.request': { user: 'own' },
   'parentLink.end': { user: 'own', schoolAdmin: 'ownSchool' },
@@ -83,8 +89,9 @@ export const capabilityTable = {
   'ops.support.reply': { support: 'staff' },
   // The shop's back office (STORE-3..6): record invoice payments, cancel and refund orders, see flagged orders.
   'ops.store.manage': { support: 'staff' },
-  // OPS-2: the operator, or the publisher's own CMS people, stop distributing a work.
-  'catalog.work.withdraw': { support: 'staff', cmsUser: 'publisher' },
+  // OPS-2: the operator, or the publisher's editors (not every CMS role: authors and designers cannot end every buyer's
+  // licence, issue 17), stop distributing a work; reversible until the job runs.
+  'catalog.work.withdraw': { support: 'staff', cmsUser: 'publisherEditor' },
 
   // LRN (not built yet), written down so the rules stand: parents never act in the child's name (ACL-5).
   // ACL-2: a teacher, their subject's journals; ACL-3: a class teacher, also every journal of their class.
@@ -104,4 +111,7 @@ export function rowOf(capability: Capability): Row {
 }
 
 /** Capabilities whose grants to staff are written to the data subject's audit log (ACL-7). */
-export const auditedCapabilities: ReadonlySet<Capability> = new Set<Capability>(['ops.account.read', 'ops.support.read', 'ops.support.reply']);
+export const auditedCapabilities: ReadonlySet<Capability> = new Set<Capability>(['ops.account.read', 'ops.support.read', 'ops.support.reply', 'ops.store.manage']);
+
+/** CMS roles that may stop distributing their publisher's works (OPS-2). */
+export const WITHDRAWING_PUBLISHER_ROLES: readonly string[] = ['editor'];

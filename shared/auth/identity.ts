@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { domainToASCII } from 'node:url';
 import { z } from 'zod';
 import type { AccountDoc, LinkedLogin } from '../accounts/model.js';
+import { updateAccount } from '../accounts/store.js';
 import { HttpError } from '../http/errors.js';
 import { ConcurrentUpdateError, DocumentExistsError, type Doc } from '../platform/cosmos.js';
 import type { Services } from '../platform/services.js';
@@ -21,8 +22,15 @@ export interface ExternalIdentity {
   emailVerified: boolean;
   /** Present only when the provider asserts a code that passed its checksum (AUTH-3). */
   personalCode?: ParsedPersonalCode;
-  /** Whether the provider's personal codes are verified identity data (school and eID systems), and so may link accounts. */
-  personalCodeTrusted: boolean;
+  /**
+   * How much the asserted personal code proves. 'eid': the person was identified with an eID-grade means (HarID with
+   * ID-card, Mobile-ID or Smart-ID; MPASSid when it releases the henkilötunnus): the code is proof and may link this
+   * sign-in to the account holding the same verified code. 'asserted': the provider only says so (eKool, Stuudium,
+   * HarID with a password): kept on a new account as unverified, never used to link.
+   */
+  personalCodeGrade: 'eid' | 'asserted';
+  /** Stuudium: the school installation (subdomain) the user signed in through; it must be on our allow-list. */
+  installation?: string;
   language?: 'et' | 'fi' | 'en';
   country?: 'EE' | 'FI';
   /**
@@ -49,6 +57,10 @@ export interface LoginIndexDoc extends Doc {
   provider?: ProviderId;
   subject?: string;
   linkedAt: string;
+  /** kind 'personal-code': where the code was verified (absent on old, unverified indexes: never a link target). */
+  verification?: 'eid' | 'school';
+  /** kind 'personal-code' with verification 'school': the school that entered it (ACC-5). */
+  schoolId?: string;
   /** kind 'password' only. */
   email?: string;
   passwordHash?: string;
@@ -104,20 +116,42 @@ export function normaliseEmail(email: string, field = 'email'): string {
 
 export type SignInResolution =
   | { outcome: 'existing'; accountId: string }
-  | { outcome: 'linked'; accountId: string; via: 'explicit' | 'personal-code' }
+  | { outcome: 'linked'; accountId: string; via: 'explicit' | 'personal-code'; codeFrom?: 'eid' | 'school'; schoolId?: string }
   | { outcome: 'created'; accountId: string };
 
 type Deps = Pick<Services, 'db' | 'clock'>;
 
 /**
+ * An eID-grade sign-in whose code matches a code the school entered, but whose names do not match the account's: the
+ * school must confirm that this is its student before the login is linked (the sign-in stops until then).
+ */
+export class SchoolConfirmationNeeded extends Error {
+  constructor(
+    readonly schoolId: string,
+    readonly accountId: string,
+  ) {
+    super('school_confirmation_pending');
+    this.name = 'SchoolConfirmationNeeded';
+  }
+}
+
+/**
+ * Looks up a pending or decided confirmation (kept by the schools area); injected so this module stays below it.
+ * Answers the stored status of the request for this login and account, creating it when there is none.
+ */
+export type ConfirmationLedger = (input: { schoolId: string; account: AccountDoc; identity: ExternalIdentity }) => Promise<'requested' | 'confirmed' | 'refused'>;
+
+/**
  * Maps a provider's identity to our account (AUTH-1):
  * 1. a login already linked signs in its account;
  * 2. a signed-in user who asked to link gets the login added (explicit linking);
- * 3. a trusted, verified personal code that belongs to an account links the login to it;
+ * 3. an eID-grade personal code links the login to the account holding the same VERIFIED code (from an earlier
+ *    eID-grade sign-in, or entered by the person's school with matching names; otherwise the school confirms first);
  * 4. otherwise a new account is created.
- * An e-mail address never links accounts: providers differ in whether they verified it, and an address can change hands.
+ * A code a user typed about themselves is never indexed, so it is never a link target; eKool and Stuudium codes are
+ * not proof and never link. An e-mail address never links accounts either.
  */
-export async function resolveSignIn(deps: Deps, identity: ExternalIdentity, linkToAccountId?: string): Promise<SignInResolution> {
+export async function resolveSignIn(deps: Deps, identity: ExternalIdentity, linkToAccountId?: string, ledger?: ConfirmationLedger): Promise<SignInResolution> {
   const logins = deps.db.collection('logins');
   const loginId = externalLoginId(identity.provider, identity.subject);
   const existing = await logins.read<LoginIndexDoc>(loginId, loginId);
@@ -129,22 +163,86 @@ export async function resolveSignIn(deps: Deps, identity: ExternalIdentity, link
 
   if (linkToAccountId) {
     await linkLogin(deps, linkToAccountId, identity);
+    if (identity.personalCode && identity.personalCodeGrade === 'eid') await verifyOwnCode(deps, linkToAccountId, identity.provider, identity.personalCode);
     return { outcome: 'linked', accountId: linkToAccountId, via: 'explicit' };
   }
 
-  if (identity.personalCode && identity.personalCodeTrusted) {
-    const codeId = personalCodeLoginId(identity.personalCode);
-    const owner = await logins.read<LoginIndexDoc>(codeId, codeId);
-    if (owner) {
-      await linkLogin(deps, owner.accountId, identity);
-      return { outcome: 'linked', accountId: owner.accountId, via: 'personal-code' };
+  const holder = identity.personalCode && identity.personalCodeGrade === 'eid' ? await verifiedHolder(deps, identity.personalCode) : undefined;
+  if (holder) {
+    const { account, index } = holder;
+    if (index.verification === 'eid') {
+      await linkLogin(deps, account.accountId, identity);
+      return { outcome: 'linked', accountId: account.accountId, via: 'personal-code', codeFrom: 'eid' };
     }
+    const schoolId = index.schoolId ?? account.personalCodeVerification?.by;
+    // Without a school to ask (an index written before schools were recorded), only matching names link.
+    const decision = namesMatch(identity, account) ? 'confirmed' : schoolId && ledger ? await ledger({ schoolId, account, identity }) : 'refused';
+    if (decision === 'confirmed') {
+      await linkLogin(deps, account.accountId, identity);
+      return { outcome: 'linked', accountId: account.accountId, via: 'personal-code', codeFrom: 'school', ...(schoolId ? { schoolId } : {}) };
+    }
+    if (decision === 'requested') throw new SchoolConfirmationNeeded(schoolId!, account.accountId);
+    // Refused by the school: this person is not its student; they get an account of their own.
   }
 
   return createAccountFor(deps, identity);
 }
 
-function externalLoginIndex(accountId: string, identity: ExternalIdentity, linkedAt: string): LoginIndexDoc {
+/**
+ * A signed-in person links an eID-grade login whose code is the one they typed themselves: the code is now proven,
+ * so it becomes verified and their link target (unless another account already holds it verified).
+ */
+async function verifyOwnCode(deps: Deps, accountId: string, provider: ProviderId, code: Pick<ParsedPersonalCode, 'country' | 'code'>): Promise<void> {
+  const verified = await updateAccount(deps, accountId, (a) =>
+    a.personalCode?.country === code.country && a.personalCode.code === code.code && !a.personalCodeVerification
+      ? { ...a, personalCodeVerification: { kind: 'eid', by: provider, at: deps.clock.now().toISOString() } }
+      : a,
+  );
+  if (verified.personalCodeVerification?.kind === 'eid' && verified.personalCode?.code === code.code) await claimPersonalCode(deps, accountId, code, { verification: 'eid' });
+}
+
+/**
+ * The account a personal code is proof of, or nothing. The index is only a pointer: the account must still carry
+ * the same code, verified, or the index is stale (a change that did not finish releasing it) and is removed.
+ */
+async function verifiedHolder(deps: Deps, code: Pick<ParsedPersonalCode, 'country' | 'code'>): Promise<{ account: AccountDoc; index: LoginIndexDoc } | undefined> {
+  const codeId = personalCodeLoginId(code);
+  const index = await deps.db.collection('logins').read<LoginIndexDoc>(codeId, codeId);
+  if (!index || index.kind !== 'personal-code' || !index.verification) return undefined;
+  const account = await deps.db.collection('accounts').read<AccountDoc>(index.accountId, index.accountId);
+  const current =
+    account?.type === 'account' &&
+    account.personalCode?.country === code.country &&
+    account.personalCode.code === code.code &&
+    account.personalCodeVerification?.kind === index.verification;
+  if (!current) {
+    await releasePersonalCode(deps, index.accountId, code);
+    return undefined;
+  }
+  return { account, index };
+}
+
+/** Letters only, without accents or case: "Mäe-Kask" and "mae kask" are the same name. */
+const nameTokens = (value: string | undefined) =>
+  (value ?? '')
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .split(/[^\p{L}]+/u)
+    .filter(Boolean);
+
+/**
+ * Whether the eID's names are the school's record of the person: the same family name, and at least one given name
+ * in common (schools often record only the first of several given names).
+ */
+export function namesMatch(identity: Pick<ExternalIdentity, 'givenName' | 'familyName'>, account: Pick<AccountDoc, 'firstName' | 'lastName'>): boolean {
+  const family = nameTokens(identity.familyName).join(' ');
+  if (!family || family !== nameTokens(account.lastName).join(' ')) return false;
+  const given = new Set(nameTokens(account.firstName));
+  return nameTokens(identity.givenName).some((t) => given.has(t));
+}
+
+function externalLoginIndex(accountId: string, identity: Pick<ExternalIdentity, 'provider' | 'subject'>, linkedAt: string): LoginIndexDoc {
   return {
     id: externalLoginId(identity.provider, identity.subject),
     type: 'login-index',
@@ -156,7 +254,7 @@ function externalLoginIndex(accountId: string, identity: ExternalIdentity, linke
   };
 }
 
-async function linkLogin(deps: Deps, accountId: string, identity: ExternalIdentity): Promise<void> {
+export async function linkLogin(deps: Deps, accountId: string, identity: Pick<ExternalIdentity, 'provider' | 'subject'>): Promise<void> {
   const loginId = externalLoginId(identity.provider, identity.subject);
   const linkedAt = deps.clock.now().toISOString();
   try {
@@ -191,6 +289,7 @@ async function createAccountFor(deps: Deps, identity: ExternalIdentity): Promise
   const now = deps.clock.now().toISOString();
   const accountId = `acc-${randomUUID()}`;
   const loginId = externalLoginId(identity.provider, identity.subject);
+  const eid = identity.personalCode !== undefined && identity.personalCodeGrade === 'eid';
   const account: AccountDoc = {
     id: accountId,
     type: 'account',
@@ -201,6 +300,7 @@ async function createAccountFor(deps: Deps, identity: ExternalIdentity): Promise
     ...(identity.personalCode
       ? { personalCode: { country: identity.personalCode.country, code: identity.personalCode.code }, birthDate: identity.personalCode.birthDate }
       : {}),
+    ...(eid ? { personalCodeVerification: { kind: 'eid' as const, by: identity.provider, at: now } } : {}),
     language: identity.language ?? (identity.country === 'FI' ? 'fi' : 'et'),
     country: identity.country ?? identity.personalCode?.country ?? 'EE',
     status: 'active',
@@ -220,28 +320,40 @@ async function createAccountFor(deps: Deps, identity: ExternalIdentity): Promise
     if (!winner) throw error;
     return { outcome: 'existing', accountId: winner.accountId };
   }
-  if (identity.personalCode && identity.personalCodeTrusted) await claimPersonalCode(deps, accountId, identity.personalCode);
+  if (eid) await claimPersonalCode(deps, accountId, identity.personalCode!, { verification: 'eid' });
   return { outcome: 'created', accountId };
 }
 
-/** Records that a verified personal code belongs to the account, unless another account already holds it. */
-export async function claimPersonalCode(deps: Deps, accountId: string, code: Pick<ParsedPersonalCode, 'country' | 'code'>): Promise<boolean> {
+/**
+ * Records that a VERIFIED personal code belongs to the account (the link target of later eID-grade sign-ins),
+ * unless another account already holds it. Unverified codes get no index at all.
+ */
+export async function claimPersonalCode(
+  deps: Deps,
+  accountId: string,
+  code: Pick<ParsedPersonalCode, 'country' | 'code'>,
+  source: { verification: 'eid' } | { verification: 'school'; schoolId: string },
+): Promise<boolean> {
   const id = personalCodeLoginId(code);
+  const doc: LoginIndexDoc = { id, type: 'login-index', accountId, kind: 'personal-code', linkedAt: deps.clock.now().toISOString(), ...source };
   try {
-    await deps.db.collection('logins').create<LoginIndexDoc>({ id, type: 'login-index', accountId, kind: 'personal-code', linkedAt: deps.clock.now().toISOString() });
-    return true;
+    await deps.db.collection('logins').create<LoginIndexDoc>(doc);
   } catch (error) {
-    if (error instanceof DocumentExistsError) return false;
-    throw error;
+    if (!(error instanceof DocumentExistsError)) throw error;
   }
+  // Read back on both paths: whoever holds it, the work is the same, so timing does not tell a taken code (AUTH-3).
+  const held = await deps.db.collection('logins').read<LoginIndexDoc>(id, id);
+  if (held?.accountId !== accountId) return false;
+  // Held by this account already (a repeat, or a school entering a code an eID sign-in verified): keep one record.
+  if (held.verification !== source.verification) await deps.db.collection('logins').upsert<LoginIndexDoc>({ ...held, ...source });
+  return true;
 }
 
-/** Gives the account a personal code (AUTH-3): refused with 409 when another account already holds it. */
-export async function assignPersonalCode(deps: Deps, accountId: string, code: Pick<ParsedPersonalCode, 'country' | 'code'>): Promise<void> {
-  if (await claimPersonalCode(deps, accountId, code)) return;
+/** Drops the code's index when it points at this account: a changed or removed code stops linking at once. */
+export async function releasePersonalCode(deps: Deps, accountId: string, code: Pick<ParsedPersonalCode, 'country' | 'code'>): Promise<void> {
   const id = personalCodeLoginId(code);
-  const owner = await deps.db.collection('logins').read<LoginIndexDoc>(id, id);
-  if (owner?.accountId !== accountId) throw new HttpError(409, 'personal_code_taken');
+  const index = await deps.db.collection('logins').read<LoginIndexDoc>(id, id);
+  if (index?.accountId === accountId) await deps.db.collection('logins').delete(id, id);
 }
 
 /** Removes a way to sign in; the last one cannot go (AUTH-1), or the account could not be reached any more. */

@@ -61,6 +61,11 @@ registerMessages({
     fi: 'Linkki on vanhentunut tai jo käytetty.',
     en: 'The link has expired or has already been used.',
   },
+  school_not_on_platform: {
+    et: 'See kool ei kasuta Opiqut, seega ei saa selle Stuudiumiga sisse logida.',
+    fi: 'Tämä koulu ei käytä Opiqia, joten sen Stuudiumilla ei voi kirjautua.',
+    en: 'This school is not on Opiq, so its Stuudium cannot be used to sign in.',
+  },
   provider_disabled: {
     et: 'Sisselogimine teenusega {provider} ei ole sisse lülitatud.',
     fi: 'Kirjautuminen palvelulla {provider} ei ole käytössä.',

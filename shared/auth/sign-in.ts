@@ -9,7 +9,9 @@ import type { Services } from '../platform/services.js';
 import { requestClient } from './client-info.js';
 import { clearedFlowCookie, flowCookieName, openFlow, sealFlow, type SignInFlow } from './flow-state.js';
 import { z } from 'zod';
-import { providerIds, resolveSignIn, type ProviderId } from './identity.js';
+import { codeLinkLedger, tellSchoolOfCodeLink } from '../schools/code-links.js';
+import { providerIds, resolveSignIn, SchoolConfirmationNeeded, type ProviderId } from './identity.js';
+import { tellOwner } from './notices.js';
 import { SignInError, type SignInFailure, type SignInProvider } from './providers/types.js';
 import { recordSecurityEvent } from './security-log.js';
 import { createSession, sessionCookies } from './sessions.js';
@@ -43,6 +45,15 @@ export function checkReturnPath(returnTo: string | undefined, allowedPrefixes: r
   const allowed = allowedPrefixes.some((prefix) => prefix === '/' || decoded === prefix || decoded.startsWith(`${prefix.replace(/\/$/, '')}/`));
   if (!allowed) throw refuse();
   return path;
+}
+
+/** Stuudium installations (school subdomains) whose people may sign in: only schools on the platform (AUTH-1). */
+export const stuudiumInstallationId = (subdomain: string) => `stuudium-installation:${encodeURIComponent(subdomain.toLowerCase())}`;
+
+export async function stuudiumInstallationAllowed(services: Pick<Services, 'db'>, subdomain: string): Promise<boolean> {
+  const id = stuudiumInstallationId(subdomain);
+  const doc = await services.db.collection('logins').read<{ id: string; type: string }>(id, id);
+  return doc?.type === 'stuudium-installation';
 }
 
 export const providerParam = z.object({ provider: z.string().max(40) });
@@ -81,6 +92,8 @@ export async function beginSignIn(
   input: { returnTo?: string; link: boolean; loginHint?: string; school?: string; language: Language; principal?: Principal },
 ): Promise<HttpResult> {
   if (input.link && !input.principal) throw new HttpError(401, 'unauthenticated');
+  if (provider.id === 'stuudium' && !(input.school && (await stuudiumInstallationAllowed(services, input.school))))
+    throw new HttpError(404, 'school_not_on_platform');
   const flow: SignInFlow = {
     provider: provider.id,
     state: oidc.randomState(),
@@ -132,19 +145,27 @@ export async function finishSignIn(services: Services, providerId: ProviderId, r
     answered.search = new URL(request.url).search;
     const identity = await provider.completeSignIn(answered, flow);
     if (flow.linkAccountId && principal?.accountId !== flow.linkAccountId) return fail('link_requires_session');
-    const resolution = await resolveSignIn(services, identity, flow.linkAccountId);
+    // Checked again at the callback: the allow-list may have changed since the redirect.
+    if (identity.provider === 'stuudium' && !(identity.installation && (await stuudiumInstallationAllowed(services, identity.installation)))) return fail('wrong_school');
+    const resolution = await resolveSignIn(services, identity, flow.linkAccountId, codeLinkLedger(services));
     accountId = resolution.accountId;
     const account = await services.db.collection('accounts').read<AccountDoc>(accountId, accountId);
     if (!account || account.status === 'closed') return fail('token_rejected');
     if (account.status === 'suspended') return fail('account_suspended');
 
-    if (resolution.outcome === 'linked') await recordSecurityEvent(services, { name: 'login-linked', accountId, method: providerId, reason: resolution.via, client });
+    if (resolution.outcome === 'linked') {
+      await recordSecurityEvent(services, { name: 'login-linked', accountId, method: providerId, reason: resolution.via, client });
+      const key = `${providerId}:${identity.subject}`;
+      await tellOwner(services, accountId, 'loginLinked', key, { provider: providerId });
+      if (resolution.schoolId) await tellSchoolOfCodeLink(services, resolution.schoolId, account, providerId, `${accountId}:${key}`);
+    }
     const session = await createSession(services, { accountId, method: providerId, account, ...(client.browser ? { browser: client.browser } : {}) });
     await recordSecurityEvent(services, { name: 'sign-in', accountId, method: providerId, client });
     cookies.push(...sessionCookies(session));
     return { status: 303, headers: { location: `${web}${flow.returnTo}` }, cookies };
   } catch (error) {
     if (error instanceof SignInError) return fail(error.failure);
+    if (error instanceof SchoolConfirmationNeeded) return fail('school_confirmation_pending');
     if (error instanceof HttpError && error.code === 'login_linked_elsewhere') return fail('login_linked_elsewhere');
     throw error;
   }

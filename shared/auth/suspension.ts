@@ -1,11 +1,13 @@
 import '../accounts/messages.js';
 import type { AccountDoc, StaffRole, Suspension } from '../accounts/model.js';
+import type { Capability } from '../acl/capabilities.js';
 import { HttpError } from '../http/errors.js';
 import { queueEmail } from '../messaging/index.js';
-import { updateAccount } from '../accounts/store.js';
+import { readAccount, updateAccount } from '../accounts/store.js';
 import type { Services } from '../platform/services.js';
+import { closeCases, openCases, schoolsInvolved } from '../schools/cases.js';
 import type { ClientInfo } from './client-info.js';
-import { securityEmail } from './emails.js';
+import { measureEmail } from './emails.js';
 import { recordSecurityEvent } from './security-log.js';
 import { revokeAllSessions } from './sessions.js';
 
@@ -22,21 +24,43 @@ export async function assertStaff(services: Pick<Services, 'db'>, accountId: str
 }
 
 /**
+ * Who may act on whom (issue 17, roles broader than tasks): nobody suspends or reinstates themselves, and only
+ * security staff act on security staff (support could otherwise lock out the people who investigate them).
+ */
+export function assertMayActOn(actor: AccountDoc, target: AccountDoc): void {
+  if (actor.accountId === target.accountId) throw new HttpError(403, 'cannot_act_on_self');
+  if ((target.staffRoles ?? []).includes('security') && !(actor.staffRoles ?? []).includes('security')) throw new HttpError(403, 'cannot_act_on_security_staff');
+}
+
+/**
+ * OPS-1: a read-only account writes only its own settings (capability self.update: profile, privacy, password,
+ * logins, support requests); everything others would see or act on is refused.
+ */
+export function blockedByRestriction(account: AccountDoc, capability: Capability): boolean {
+  return account.restriction?.mode === 'read-only' && capability !== 'self.update' && capability !== 'public';
+}
+
+/**
  * Suspends an account at once (AUTH-5): the status blocks new sign-ins and every session is revoked, so even a
- * still-valid access token stops working on its next request. The user is told by e-mail. Repeating it is harmless.
+ * still-valid access token stops working on its next request. Or, for misuse, restricts it to read-only (OPS-1).
+ * The user is told by e-mail with the real reason category; the schools where they hold a role get a case their
+ * administrators are e-mailed about, can see and comment on. Repeating it is harmless.
  */
 export async function suspendAccount(
   services: Services,
-  input: { accountId: string; by: string; reason: Suspension['reason']; schoolId?: string; note?: string },
+  input: { accountId: string; actor: AccountDoc; reason: Suspension['reason']; mode?: 'suspend' | 'read-only'; schoolId?: string; note?: string },
   client: ClientInfo,
-): Promise<{ revokedSessions: number; accessCancelledNow: boolean }> {
-  const suspension: Suspension = {
-    at: services.clock.now().toISOString(),
-    reason: input.reason,
-    by: input.by,
-    ...(input.schoolId ? { schoolId: input.schoolId } : {}),
-    ...(input.note ? { note: input.note } : {}),
-  };
+): Promise<{ revokedSessions: number; accessCancelledNow: boolean; cases: string[] }> {
+  const target = await readAccount(services, input.accountId);
+  if (!target) throw new HttpError(404, 'account_not_found');
+  assertMayActOn(input.actor, target);
+  // A leaked password is not misuse: the school is involved only when the operator names it.
+  const schoolIds = input.reason === 'password-leak' && !input.schoolId ? [] : schoolsInvolved(target, input.schoolId);
+  const by = input.actor.accountId;
+  const at = services.clock.now().toISOString();
+  if (input.mode === 'read-only') return restrictAccount(services, { target, reason: input.reason, by, at, schoolIds, ...(input.schoolId ? { schoolId: input.schoolId } : {}), ...(input.note ? { note: input.note } : {}) }, client);
+
+  const suspension: Suspension = { at, reason: input.reason, by, ...(input.schoolId ? { schoolId: input.schoolId } : {}), ...(input.note ? { note: input.note } : {}) };
   let alreadySuspended = false;
   let cancelledBefore = false;
   const account = await updateAccount(services, input.accountId, (a) => {
@@ -50,28 +74,70 @@ export async function suspendAccount(
       status: 'suspended',
       suspension,
       breachCount,
-      ...(breachCount >= BREACHES_BEFORE_CANCELLATION && !a.accessCancelled ? { accessCancelled: { at: suspension.at, by: input.by } } : {}),
+      ...(breachCount >= BREACHES_BEFORE_CANCELLATION && !a.accessCancelled ? { accessCancelled: { at: suspension.at, by } } : {}),
     };
   });
   // Revoked even when already suspended: a session created in a race with the first call must end too.
   const revokedSessions = await revokeAllSessions(services, input.accountId, 'suspended');
+  let cases: string[] = [];
   if (!alreadySuspended) {
     await recordSecurityEvent(services, { name: 'suspended', accountId: input.accountId, reason: input.reason, client });
+    cases = await openCases(services, { account, schoolIds, measure: 'suspended', reason: input.reason, by, at, ...(input.note ? { note: input.note } : {}) });
     if (account.email)
-      await queueEmail(services, securityEmail('suspended', account.language, account.email, { name: account.firstName }), `suspended:${input.accountId}:${suspension.at}`);
+      await queueEmail(
+        services,
+        measureEmail('suspended', input.reason, account.language, account.email, { name: account.firstName, withSchool: schoolIds.length > 0 }),
+        `suspended:${input.accountId}:${suspension.at}`,
+      );
   }
-  return { revokedSessions, accessCancelledNow: !cancelledBefore && Boolean(account.accessCancelled) };
+  return { revokedSessions, accessCancelledNow: !cancelledBefore && Boolean(account.accessCancelled), cases };
 }
 
-export async function liftSuspension(services: Services, input: { accountId: string; by: string }, client: ClientInfo): Promise<void> {
+async function restrictAccount(
+  services: Services,
+  input: { target: AccountDoc; reason: Suspension['reason']; by: string; at: string; schoolIds: string[]; schoolId?: string; note?: string },
+  client: ClientInfo,
+): Promise<{ revokedSessions: number; accessCancelledNow: boolean; cases: string[] }> {
+  // Read-only is for misuse; a leaked password needs the sessions ended (a suspension).
+  if (input.reason === 'password-leak')
+    throw new HttpError(422, 'validation_failed', {}, [{ path: 'mode', issue: 'read-only is for misuse; suspend for a password leak' }]);
+  const reason = input.reason;
+  let already = false;
+  const account = await updateAccount(services, input.target.accountId, (a) => {
+    already = a.restriction !== undefined || a.status === 'suspended';
+    if (already) return a;
+    return {
+      ...a,
+      restriction: { mode: 'read-only', reason, at: input.at, by: input.by, ...(input.schoolId ? { schoolId: input.schoolId } : {}), ...(input.note ? { note: input.note } : {}) },
+    };
+  });
+  if (already) return { revokedSessions: 0, accessCancelledNow: false, cases: [] };
+  await recordSecurityEvent(services, { name: 'suspended', accountId: account.accountId, reason: `read-only:${reason}`, client });
+  const cases = await openCases(services, { account, schoolIds: input.schoolIds, measure: 'read-only', reason, by: input.by, at: input.at, ...(input.note ? { note: input.note } : {}) });
+  if (account.email)
+    await queueEmail(services, measureEmail('read-only', reason, account.language, account.email, { name: account.firstName, withSchool: input.schoolIds.length > 0 }), `restricted:${account.accountId}:${input.at}`);
+  return { revokedSessions: 0, accessCancelledNow: false, cases };
+}
+
+/** Lifts a suspension or a read-only restriction once it is cleared; the schools' cases are closed. */
+export async function liftSuspension(services: Services, input: { accountId: string; actor: AccountDoc }, client: ClientInfo): Promise<void> {
+  const target = await readAccount(services, input.accountId);
+  if (!target) throw new HttpError(404, 'account_not_found');
+  assertMayActOn(input.actor, target);
   let changed = false;
+  let schoolIds: string[] = [];
   await updateAccount(services, input.accountId, (a) => {
     if (a.accessCancelled) throw new HttpError(409, 'access_cancelled');
-    changed = a.status === 'suspended';
+    changed = a.status === 'suspended' || a.restriction !== undefined;
     if (!changed) return a;
-    const { suspension: _previous, ...rest } = a;
+    schoolIds = [...new Set([...(a.schoolRoles ?? []).map((r) => r.schoolId), ...[a.suspension?.schoolId, a.restriction?.schoolId].filter((s): s is string => Boolean(s))])];
+    const { suspension: _previous, restriction: _restriction, ...rest } = a;
     void _previous;
+    void _restriction;
     return { ...rest, status: 'active' };
   });
-  if (changed) await recordSecurityEvent(services, { name: 'suspension-lifted', accountId: input.accountId, reason: `by:${input.by}`, client });
+  if (changed) {
+    await recordSecurityEvent(services, { name: 'suspension-lifted', accountId: input.accountId, reason: `by:${input.actor.accountId}`, client });
+    await closeCases(services, target, schoolIds);
+  }
 }

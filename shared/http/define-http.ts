@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { AccessTokenError, verifyAccessToken } from '../auth/session-token.js';
 import { csrfTokenValid } from '../auth/csrf.js';
 import { ACCESS_TOKEN_COOKIE, assertSessionActive, clearedSessionCookies } from '../auth/sessions.js';
+import { blockedByRestriction } from '../auth/suspension.js';
 import type { AccountDoc } from '../accounts/model.js';
 import { recordStaffAccess } from '../acl/audit.js';
 import { authorize, type Grant, type Target } from '../acl/authorize.js';
@@ -172,6 +173,8 @@ export function defineHttp<
       const query = parseWith(options.query as QS, queryObject(request), 400, 'invalid_query');
       // Authorisation comes before the body is read: a caller without the right learns nothing about the input.
       const access = principal && capability !== 'public' ? await grantAccess(services, principal, capability, options.target?.({ params, query, principal }) ?? {}, correlationId) : undefined;
+      // OPS-1: a read-only restriction leaves the person their own settings only.
+      if (access && !SAFE_METHODS.has(request.method.toUpperCase()) && blockedByRestriction(access.account, capability)) throw new HttpError(403, 'account_read_only');
       const rawBody = options.body ? await readBody(request, contract.bodyTypes, services.config.MAX_BODY_BYTES) : undefined;
       const body = parseWith(options.body, rawBody, 422, 'validation_failed');
 

@@ -28,11 +28,15 @@ export const demo = {
     fiStudent: 'acc-fi-student-eero',
     privateUser: 'acc-private-peeter',
     staff: 'acc-staff-sirje',
+    /** Operator support staff only (no security role). */
+    supportStaff: 'acc-staff-sven',
     /** Teacher in the Estonian school and school administrator in the Finnish one (two roles, two schools). */
     twoSchools: 'acc-two-schools-helena',
     /** Teacher in the Finnish school and confirmed parent of a student in the Estonian school. */
     teacherParent: 'acc-fi-teacher-parent-juha',
     cmsAuthor: 'acc-cms-author-anu',
+    /** Editor at Kirjastus Näide: the CMS role that may stop distributing the publisher's works (OPS-2). */
+    cmsEditor: 'acc-cms-editor-enn',
     municipality: 'acc-municipality-tallinn',
   },
   /** Every demo account with an e-mail can also sign in with this password (AUTH-2). */
@@ -62,9 +66,11 @@ export function demoDocuments(): { container: Parameters<Database['collection']>
     account(a.fiStudent, { firstName: 'Eero', lastName: 'Korhonen', email: 'eero.korhonen@koivula.example', language: 'fi', country: 'FI', birthDate: '2012-05-02' }),
     account(a.privateUser, { firstName: 'Peeter', lastName: 'Pärn', email: 'peeter.parn@example.com', language: 'en', country: 'EE' }),
     account(a.staff, { firstName: 'Sirje', lastName: 'Sepp', email: 'sirje.sepp@opiq.example', language: 'et', country: 'EE', staffRoles: ['support', 'security'] }),
+    account(a.supportStaff, { firstName: 'Sven', lastName: 'Tugi', email: 'sven.tugi@opiq.example', language: 'et', country: 'EE', staffRoles: ['support'] }),
     account(a.twoSchools, { firstName: 'Helena', lastName: 'Kaks', email: 'helena.kaks@example.com', language: 'et', country: 'EE' }),
     account(a.teacherParent, { firstName: 'Juha', lastName: 'Saarinen', email: 'juha.saarinen@koivula.example', language: 'fi', country: 'FI' }),
     account(a.cmsAuthor, { firstName: 'Anu', lastName: 'Autor', email: 'anu.autor@naide.example', language: 'et', country: 'EE', publisherRoles: [{ publisherId: demo.publishers.ee, role: 'author' }] }),
+    account(a.cmsEditor, { firstName: 'Enn', lastName: 'Editor', email: 'enn.editor@naide.example', language: 'et', country: 'EE', publisherRoles: [{ publisherId: demo.publishers.ee, role: 'editor' }] }),
     account(a.municipality, { firstName: 'Linda', lastName: 'Linn', email: 'linda.linn@tallinn.example', language: 'et', country: 'EE', municipality: { name: 'Tallinn', schoolIds: [demo.schools.ee] } }),
   ];
   // Password logins and personal-code index documents, as sign-up and verified sign-ins create them.
@@ -75,8 +81,14 @@ export function demoDocuments(): { container: Parameters<Database['collection']>
       acc.logins = [{ id, provider: 'password', linkedAt: at }];
       logins.push({ id, type: 'login-index', accountId: acc.accountId, kind: 'password', email: acc.email, passwordHash: DEMO_PASSWORD_HASH, emailVerifiedAt: at, linkedAt: at });
     }
-    if (acc.personalCode) logins.push({ id: `pcode:${acc.personalCode.country}:${acc.personalCode.code}`, type: 'login-index', accountId: acc.accountId, kind: 'personal-code', linkedAt: at });
+    // The demo codes count as verified by an earlier eID sign-in (HarID with Smart-ID, MPASSid), so they link.
+    if (acc.personalCode) {
+      acc.personalCodeVerification = { kind: 'eid', by: acc.country === 'FI' ? 'mpassid' : 'harid', at };
+      logins.push({ id: `pcode:${acc.personalCode.country}:${acc.personalCode.code}`, type: 'login-index', accountId: acc.accountId, kind: 'personal-code', verification: 'eid', linkedAt: at });
+    }
   }
+  // AUTH-1: the Stuudium installations whose people may sign in (schools on the platform).
+  logins.push({ id: 'stuudium-installation:kuusiku', type: 'stuudium-installation', subdomain: 'kuusiku', schoolId: demo.schools.ee });
 
   const s = demo.schools;
   const c = demo.classes;

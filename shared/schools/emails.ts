@@ -65,3 +65,64 @@ export function parentLinkConfirmedEmail(language: Language, to: string, v: { pa
   };
   return { to, category: 'service', ...texts[language] };
 }
+
+/**
+ * The school's administrators are told when a sign-in was linked to their student's account by the personal code the
+ * school entered (ACC-5), and asked to confirm when the eID's names differ from the school's record.
+ */
+export function codeLinkEmail(kind: 'linked' | 'confirm', language: Language, to: string, v: { studentName: string; schoolName: string; provider: string }): EmailMessage {
+  const texts: Record<Language, { subject: string; text: string }> =
+    kind === 'linked'
+      ? {
+          et: {
+            subject: `Õpilase konto seoti sisselogimisega (${v.provider})`,
+            text: `Tere!\n\nÕpilase ${v.studentName} Opiqu konto (${v.schoolName}) seoti ${v.provider} sisselogimisega, sest selle isikukood ja nimi vastasid kooli sisestatud andmetele. Kui see on viga, paranda õpilase isikukood ja võta ühendust kasutajatoega.`,
+          },
+          fi: {
+            subject: `Oppilaan tili liitettiin kirjautumiseen (${v.provider})`,
+            text: `Hei!\n\nOppilaan ${v.studentName} Opiq-tili (${v.schoolName}) liitettiin ${v.provider}-kirjautumiseen, koska sen henkilötunnus ja nimi vastasivat koulun syöttämiä tietoja. Jos tämä on virhe, korjaa oppilaan henkilötunnus ja ota yhteyttä käyttäjätukeen.`,
+          },
+          en: {
+            subject: `A student's account was linked to a sign-in (${v.provider})`,
+            text: `Hello,\n\nThe Opiq account of ${v.studentName} (${v.schoolName}) was linked to a ${v.provider} sign-in, because its personal code and name matched what the school entered. If this is a mistake, correct the student's personal code and contact user support.`,
+          },
+        }
+      : {
+          et: {
+            subject: 'Palun kinnita õpilase sisselogimine',
+            text: `Tere!\n\nKeegi logis sisse (${v.provider}) isikukoodiga, mille kool sisestas õpilasele ${v.studentName} (${v.schoolName}), kuid nimi ei ühti kooli andmetega. Konto seotakse alles siis, kui kooli administraator selle Opiqus kinnitab (kool → isikukoodiga sidumised). Kui see pole sinu õpilane, lükka taotlus tagasi.`,
+          },
+          fi: {
+            subject: 'Vahvista oppilaan kirjautuminen',
+            text: `Hei!\n\nJoku kirjautui (${v.provider}) henkilötunnuksella, jonka koulu syötti oppilaalle ${v.studentName} (${v.schoolName}), mutta nimi ei vastaa koulun tietoja. Tili liitetään vasta, kun koulun ylläpitäjä vahvistaa sen Opiqissa (koulu → henkilötunnuksella liittämiset). Jos kyse ei ole oppilaastasi, hylkää pyyntö.`,
+          },
+          en: {
+            subject: "Please confirm a student's sign-in",
+            text: `Hello,\n\nSomeone signed in (${v.provider}) with the personal code the school entered for ${v.studentName} (${v.schoolName}), but the name does not match the school's record. The account is linked only once a school administrator confirms it in Opiq (school → links by personal code). If this is not your student, refuse the request.`,
+          },
+        };
+  return { to, category: 'security', ...texts[language] };
+}
+
+/**
+ * ACC-2: someone opened a staff-role invitation without holding the invited address. The administrators decide; the
+ * mail names only the role and the invited address (the claimant's names are typed by them: shown in the app only).
+ */
+export function invitationClaimEmail(language: Language, to: string, v: { schoolName: string; role: SchoolRoleName; invitedEmail: string }): EmailMessage {
+  const role = roleNames[v.role][language];
+  const texts: Record<Language, { subject: string; text: string }> = {
+    et: {
+      subject: 'Kutset püüti kasutada teise kontoga',
+      text: `Tere!\n\nKooli ${v.schoolName} kutse rolli "${role}" aadressile ${v.invitedEmail} avati kontoga, millel seda aadressi kinnitatud ei ole. Rolli ei antud. Kui see on õige inimene, kinnita see Opiqus kutsete all; muidu tühista kutse.`,
+    },
+    fi: {
+      subject: 'Kutsua yritettiin käyttää toisella tilillä',
+      text: `Hei!\n\nKoulun ${v.schoolName} kutsu rooliin "${role}" osoitteeseen ${v.invitedEmail} avattiin tilillä, jolla ei ole tätä vahvistettua osoitetta. Roolia ei annettu. Jos kyseessä on oikea henkilö, vahvista se Opiqissa kutsujen kohdalla; muuten peru kutsu.`,
+    },
+    en: {
+      subject: 'An invitation was opened with another account',
+      text: `Hello,\n\nThe invitation of ${v.schoolName} as ${role} sent to ${v.invitedEmail} was opened by an account that does not hold that address (verified). The role was not given. If it is the right person, confirm it under invitations in Opiq; otherwise withdraw the invitation.`,
+    },
+  };
+  return { to, category: 'security', ...texts[language] };
+}

@@ -1,15 +1,16 @@
 import { createHash, randomBytes } from 'node:crypto';
 import '../accounts/messages.js';
 import type { AccountDoc, SchoolRoleName } from '../accounts/model.js';
-import { updateAccount, withSchoolRole } from '../accounts/store.js';
+import { readAccount, updateAccount, withSchoolRole } from '../accounts/store.js';
 import type { Grant } from '../acl/authorize.js';
-import { normaliseEmail } from '../auth/identity.js';
+import { emailLoginId, normaliseEmail, type LoginIndexDoc } from '../auth/identity.js';
 import { HttpError } from '../http/errors.js';
 import type { Language } from '../http/i18n.js';
 import { queueEmail } from '../messaging/index.js';
 import { ConcurrentUpdateError, DocumentExistsError, type Stored } from '../platform/cosmos.js';
 import type { Services } from '../platform/services.js';
-import { invitationEmail } from './emails.js';
+import { tellSchoolAdmins } from './code-links.js';
+import { invitationClaimEmail, invitationEmail } from './emails.js';
 import { activeMemberships, type MembershipDoc } from './members.js';
 import './messages.js';
 import type { ClassDoc, InvitationDoc, InvitationStatus, InvitationView, SchoolDoc } from './model.js';
@@ -67,6 +68,7 @@ export function invitationView(doc: InvitationDoc, now: Date): InvitationView {
     status: invitationStatus(doc, now),
     ...(doc.acceptedBy ? { acceptedBy: doc.acceptedBy, acceptedAt: doc.acceptedAt } : {}),
     ...(doc.revokedBy ? { revokedBy: doc.revokedBy, revokedAt: doc.revokedAt } : {}),
+    ...(doc.claims?.length ? { claims: doc.claims } : {}),
   };
 }
 
@@ -195,13 +197,35 @@ export interface AcceptedRole {
   membershipId: string;
 }
 
+/** Roles that give access to other people's data: accepting them is bound to the invited address (ACC-2, ACL-1). */
+export const STAFF_ROLES: readonly SchoolRoleName[] = ['teacher', 'classTeacher', 'schoolAdmin'];
+/** Claims kept on one invitation: enough for a typo'd address, not a queue for anyone who got hold of the link. */
+const MAX_CLAIMS = 5;
+
+export type AcceptOutcome = (AcceptedRole & { status: 'accepted' }) | { status: 'awaiting-school-confirmation'; schoolId: string; role: SchoolRoleName };
+
+/**
+ * Whether the account holds this address, verified: the address's password login is this account's and verified,
+ * or (no password login) the account got it from a provider that verified it (accounts keep only verified ones).
+ */
+export async function holdsVerifiedEmail(services: Pick<Services, 'db'>, account: AccountDoc, email: string): Promise<boolean> {
+  const address = normaliseEmail(email);
+  const id = emailLoginId(address);
+  const login = await services.db.collection('logins').read<LoginIndexDoc>(id, id);
+  if (login) return login.accountId === account.accountId && Boolean(login.emailVerifiedAt);
+  return account.email !== undefined && normaliseEmail(account.email) === address;
+}
+
 /**
  * ACC-2: the signed-in user accepts an invitation. The invitation is claimed with its ETag (so two people cannot
- * both use one link), then the membership is created and the role added to the account's summary. The link is
- * possession-based, like a password reset link: whoever signs in and opens it gets the role, whatever their e-mail.
- * The same user opening it again gets the same answer (and any half-finished step is completed).
+ * both use one link), then the membership is created and the role added to the account's summary.
+ * The link alone is not enough (issue 17: a Finnish student took a teacher role in an Estonian school with a
+ * forwarded link): a staff role (teacher, class teacher, administrator) goes only to an account holding the invited
+ * address, verified; anyone else's acceptance is recorded as a claim the school's administrator may confirm. A
+ * student invitation is limited to people of the school's country. The same user opening it again gets the same
+ * answer (and any half-finished step is completed).
  */
-export async function acceptInvitation(services: Pick<Services, 'db' | 'clock'>, value: string, account: AccountDoc): Promise<AcceptedRole> {
+export async function acceptInvitation(services: Pick<Services, 'db' | 'clock' | 'bus'>, value: string, account: AccountDoc): Promise<AcceptOutcome> {
   const parsed = parseInvitationToken(value);
   if (!parsed) throw new HttpError(400, 'invitation_invalid');
   const id = invitationIdOf(hashToken(parsed.token));
@@ -212,7 +236,7 @@ export async function acceptInvitation(services: Pick<Services, 'db' | 'clock'>,
     const now = services.clock.now();
     switch (invitationStatus(doc, now)) {
       case 'accepted':
-        if (doc.acceptedBy === account.accountId) return grantInvitedRole(services, doc, account);
+        if (doc.acceptedBy === account.accountId) return { status: 'accepted', ...(await grantInvitedRole(services, doc, account)) };
         throw new HttpError(410, 'invitation_used');
       case 'revoked':
         throw new HttpError(410, 'invitation_revoked');
@@ -221,9 +245,69 @@ export async function acceptInvitation(services: Pick<Services, 'db' | 'clock'>,
       case 'pending':
         break;
     }
+    if (doc.role === 'student') {
+      const school = await readSchool(services, doc.schoolId);
+      if (account.country !== school.country) throw new HttpError(403, 'invitation_wrong_country');
+    } else if (STAFF_ROLES.includes(doc.role) && !(await holdsVerifiedEmail(services, account, doc.email))) {
+      return claimInvitation(services, doc, account);
+    }
     let claimed: InvitationDoc & Stored;
     try {
       claimed = await schools.replace<InvitationDoc>({ ...doc, status: 'accepted', acceptedBy: account.accountId, acceptedAt: now.toISOString(), ttl: CLOSED_RETENTION_SECONDS });
+    } catch (error) {
+      if (error instanceof ConcurrentUpdateError) continue;
+      throw error;
+    }
+    return { status: 'accepted', ...(await grantInvitedRole(services, claimed, account)) };
+  }
+  throw new HttpError(409, 'conflict');
+}
+
+/** Records the claim (once per account) and asks the school's administrators to look; the role is not given. */
+async function claimInvitation(services: Pick<Services, 'db' | 'clock' | 'bus'>, doc: InvitationDoc & Stored, account: AccountDoc): Promise<AcceptOutcome> {
+  const waiting = { status: 'awaiting-school-confirmation' as const, schoolId: doc.schoolId, role: doc.role };
+  const claims = doc.claims ?? [];
+  if (claims.some((c) => c.accountId === account.accountId)) return waiting;
+  if (claims.length >= MAX_CLAIMS) throw new HttpError(409, 'invitation_claims_full');
+  const claim = { accountId: account.accountId, at: services.clock.now().toISOString(), firstName: account.firstName, lastName: account.lastName, ...(account.email ? { email: account.email } : {}) };
+  // A concurrent change (another claim, the real invitee accepting) is judged again by the caller's retry.
+  await services.db.collection('schools').replace<InvitationDoc>({ ...doc, claims: [...claims, claim] });
+  await tellSchoolAdmins(
+    services,
+    doc.schoolId,
+    (language, to, schoolName) => invitationClaimEmail(language, to, { schoolName, role: doc.role, invitedEmail: doc.email }),
+    `invitation-claim:${doc.id}:${account.accountId}`,
+  );
+  return waiting;
+}
+
+/**
+ * The school's administrator confirms that a claimant of a staff-role invitation is the person meant (an address
+ * with a typo, a person who signed up with another address): the claimant gets the role. Idempotent.
+ */
+export async function confirmInvitationClaim(
+  services: Pick<Services, 'db' | 'clock'>,
+  input: { schoolId: string; invitationId: string; accountId: string; by: string },
+): Promise<AcceptedRole> {
+  const schools = services.db.collection('schools');
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const doc = await schools.read<InvitationDoc>(input.invitationId, input.schoolId);
+    if (!doc || doc.type !== 'invitation') throw new HttpError(404, 'invitation_not_found');
+    const account = await readAccount(services, input.accountId);
+    const status = invitationStatus(doc, services.clock.now());
+    if (status === 'accepted' && doc.acceptedBy === input.accountId && account) return grantInvitedRole(services, doc, account);
+    if (status !== 'pending') throw new HttpError(410, status === 'expired' ? 'invitation_expired' : status === 'revoked' ? 'invitation_revoked' : 'invitation_used');
+    if (!account || !(doc.claims ?? []).some((c) => c.accountId === input.accountId)) throw new HttpError(404, 'invitation_claim_not_found');
+    let claimed: InvitationDoc & Stored;
+    try {
+      claimed = await schools.replace<InvitationDoc>({
+        ...doc,
+        status: 'accepted',
+        acceptedBy: input.accountId,
+        acceptedAt: services.clock.now().toISOString(),
+        confirmedBy: input.by,
+        ttl: CLOSED_RETENTION_SECONDS,
+      });
     } catch (error) {
       if (error instanceof ConcurrentUpdateError) continue;
       throw error;

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { AccountDoc, SchoolRoleName } from '../accounts/model.js';
 import { readAccount, updateAccount, withoutSchoolRole } from '../accounts/store.js';
 import type { Grant } from '../acl/authorize.js';
+import { claimPersonalCode, releasePersonalCode } from '../auth/identity.js';
+import { tellOwner } from '../auth/notices.js';
 import { HttpError } from '../http/errors.js';
 import { ConcurrentUpdateError, type Doc, type Stored } from '../platform/cosmos.js';
 import type { Services } from '../platform/services.js';
@@ -83,7 +85,10 @@ export async function endRole(deps: Deps, input: { schoolId: string; accountId: 
   return candidates.length > 0;
 }
 
-export type ProfileField = 'firstName' | 'lastName' | 'phone' | 'personalCode' | 'birthDate' | 'email';
+export type ProfileField = 'firstName' | 'lastName' | 'phone' | 'personalCode' | 'personalCodeVerification' | 'birthDate' | 'email';
+
+/** A field set to null is removed (a personal code taken off the account). */
+export type ProfileChanges = { [F in ProfileField]?: AccountDoc[F] | null };
 
 export interface AccountChangeDoc extends Doc {
   type: 'account-change';
@@ -99,18 +104,28 @@ export interface AccountChangeDoc extends Doc {
  * Rectification (ACC-5, PRIV-5): applies the changes to the account, records them, and refreshes the name and
  * e-mail snapshot on the person's memberships.
  */
-export async function rectify(
+export async function rectify(deps: Deps, input: { accountId: string; by: string; via: string; changes: ProfileChanges }): Promise<AccountDoc> {
+  return (await rectifyRecorded(deps, input)).account;
+}
+
+export async function rectifyRecorded(
   deps: Deps,
-  input: { accountId: string; by: string; via: string; changes: Partial<Pick<AccountDoc, ProfileField>> },
-): Promise<AccountDoc> {
+  input: { accountId: string; by: string; via: string; changes: ProfileChanges },
+): Promise<{ account: AccountDoc; changes: AccountChangeDoc['changes'] }> {
   let recorded: AccountChangeDoc['changes'] = [];
   const updated = await updateAccount(deps, input.accountId, (account) => {
     recorded = (Object.entries(input.changes) as [ProfileField, unknown][])
-      .filter(([field, value]) => value !== undefined && JSON.stringify(account[field]) !== JSON.stringify(value))
-      .map(([field, value]) => ({ field, from: account[field], to: value }));
-    return recorded.length ? ({ ...account, ...input.changes } as AccountDoc) : account;
+      .filter(([field, value]) => value !== undefined && JSON.stringify(account[field] ?? null) !== JSON.stringify(value))
+      .map(([field, value]) => ({ field, ...(account[field] !== undefined ? { from: account[field] } : {}), ...(value !== null ? { to: value } : {}) }));
+    if (!recorded.length) return account;
+    const next = { ...account } as Record<string, unknown>;
+    for (const change of recorded) {
+      if (change.to === undefined) delete next[change.field];
+      else next[change.field] = change.to;
+    }
+    return next as unknown as AccountDoc;
   });
-  if (recorded.length === 0) return updated;
+  if (recorded.length === 0) return { account: updated, changes: [] };
   await deps.db.collection('accounts').create<AccountChangeDoc>({
     id: `account-change:${randomUUID()}`,
     type: 'account-change',
@@ -132,7 +147,55 @@ export async function rectify(
       }
     }
   }
-  return updated;
+  return { account: updated, changes: recorded };
+}
+
+type CodeInput = { country: 'EE' | 'FI'; code: string; birthDate: string } | null;
+
+/**
+ * Corrects names and the personal code (ACC-5, AUTH-3), by the person ('self') or by their school. A code the person
+ * types is stored UNVERIFIED and gets no index, so it can never link anyone's sign-in to this account; a code the
+ * school enters for its student is verified by the school and indexed (unless another account holds it). The old
+ * code's index is released at once. The answer is the same whether or not another account has the code, so codes
+ * cannot be probed; the owner is e-mailed when their code changes.
+ */
+export async function rectifyIdentity(
+  services: Pick<Services, 'db' | 'clock' | 'bus'>,
+  input: { accountId: string; by: string; source: { kind: 'self' } | { kind: 'school'; schoolId: string }; names: { firstName?: string; lastName?: string; phone?: string }; personalCode?: CodeInput },
+): Promise<AccountDoc> {
+  const now = services.clock.now().toISOString();
+  const code = input.personalCode;
+  const codeChanges: ProfileChanges =
+    code === undefined
+      ? {}
+      : code === null
+        ? { personalCode: null, personalCodeVerification: null }
+        : {
+            personalCode: { country: code.country, code: code.code },
+            birthDate: code.birthDate,
+            personalCodeVerification: input.source.kind === 'school' ? { kind: 'school', by: input.source.schoolId, at: now } : null,
+          };
+  const before = await readAccount(services, input.accountId);
+  if (!before) throw new HttpError(404, 'account_not_found');
+  // The same code again is no change when nothing would be gained: a person re-typing it keeps its verification, and
+  // the school re-entering a verified code keeps the first verification; the school entering a code the person had
+  // typed verifies it.
+  const sameCode = code && before.personalCode?.country === code.country && before.personalCode.code === code.code;
+  const sameStanding = sameCode && (input.source.kind === 'self' || before.personalCodeVerification !== undefined);
+  const { account, changes } = await rectifyRecorded(services, {
+    accountId: input.accountId,
+    by: input.by,
+    via: input.source.kind === 'self' ? 'self' : `school:${input.source.schoolId}`,
+    changes: { ...input.names, ...(sameStanding ? {} : codeChanges) },
+  });
+  const codeChanged = changes.some((c) => c.field === 'personalCode' || c.field === 'personalCodeVerification');
+  if (codeChanged && before.personalCode) await releasePersonalCode(services, input.accountId, before.personalCode);
+  if (account.personalCode && account.personalCodeVerification?.kind === 'school' && input.source.kind === 'school')
+    // Idempotent: a retried request claims what an interrupted one did not.
+    await claimPersonalCode(services, input.accountId, account.personalCode, { verification: 'school', schoolId: input.source.schoolId });
+  if (changes.some((c) => c.field === 'personalCode'))
+    await tellOwner(services, input.accountId, 'personalCodeChanged', now, { bySchool: input.source.kind === 'school' });
+  return account;
 }
 
 export async function memberOrThrow(deps: Pick<Services, 'db'>, schoolId: string, accountId: string, grants: Grant[]): Promise<MemberView> {

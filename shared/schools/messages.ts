@@ -78,3 +78,47 @@ registerMessages({
     en: 'The privacy settings of a student under 18 are managed by their parent.',
   },
 });
+
+registerMessages({
+  code_link_not_found: {
+    et: 'Sellist isikukoodiga sidumise taotlust ei ole.',
+    fi: 'Tällaista henkilötunnuksella liittämisen pyyntöä ei ole.',
+    en: 'There is no such request to link by personal code.',
+  },
+  code_link_decided: {
+    et: 'Selle taotluse kohta on juba teisiti otsustatud.',
+    fi: 'Tästä pyynnöstä on jo päätetty toisin.',
+    en: 'This request has already been decided otherwise.',
+  },
+});
+
+registerMessages({
+  invitation_wrong_country: {
+    et: 'Selle kooli õpilaseks saab kutse vastu võtta ainult sama riigi konto.',
+    fi: 'Tämän koulun oppilaskutsun voi hyväksyä vain saman maan tili.',
+    en: "A student invitation to this school can only be accepted by an account of the school's country.",
+  },
+  invitation_claims_full: {
+    et: 'Seda kutset on juba mitu korda teiste kontodega avatud. Palu koolilt uus kutse.',
+    fi: 'Tämä kutsu on jo avattu useita kertoja muilla tileillä. Pyydä koululta uusi kutsu.',
+    en: 'This invitation has already been opened with several other accounts. Ask the school for a new one.',
+  },
+  invitation_claim_not_found: {
+    et: 'See konto ei ole seda kutset avanud.',
+    fi: 'Tämä tili ei ole avannut tätä kutsua.',
+    en: 'This account has not opened this invitation.',
+  },
+});
+
+registerMessages({
+  case_not_found: {
+    et: 'Sellist juhtumit selles koolis ei ole.',
+    fi: 'Tällaista tapausta ei ole tässä koulussa.',
+    en: 'This school has no such case.',
+  },
+  school_not_involved: {
+    et: 'Sellel inimesel ei ole selles koolis rolli.',
+    fi: 'Tällä henkilöllä ei ole roolia tässä koulussa.',
+    en: 'This person holds no role in this school.',
+  },
+});

@@ -54,8 +54,15 @@ export interface InvitationDoc extends Doc {
   tokenHash: string;
   acceptedBy?: string;
   acceptedAt?: string;
+  /** The administrator who confirmed a claim (the acceptor did not hold the invited address). */
+  confirmedBy?: string;
   revokedBy?: string;
   revokedAt?: string;
+  /**
+   * Signed-in people who opened the link for a staff role without holding the invited address (verified): the role
+   * is theirs only once the school's administrator confirms one of them (ACC-2). At most a few are kept.
+   */
+  claims?: { accountId: string; at: string; firstName: string; lastName: string; email?: string }[];
 }
 
 export const invitationViewSchema = z.object({
@@ -74,6 +81,7 @@ export const invitationViewSchema = z.object({
   acceptedAt: z.string().optional(),
   revokedBy: z.string().optional(),
   revokedAt: z.string().optional(),
+  claims: z.array(z.object({ accountId: z.string(), at: z.string(), firstName: z.string(), lastName: z.string(), email: z.string().optional() })).optional(),
 });
 export type InvitationView = z.infer<typeof invitationViewSchema>;
 

@@ -127,8 +127,8 @@ export async function requestLink(deps: Deps, input: { parent: AccountDoc; child
 }
 
 /**
- * A student names a parent by e-mail (the address of the parent's password login). An unknown address does nothing
- * and answers the same, so accounts cannot be discovered this way.
+ * A student names a parent by e-mail (the address of the parent's password login, verified). An unknown or unverified
+ * address does nothing and answers the same, so accounts cannot be discovered this way.
  */
 export async function requestByChild(deps: Deps, child: AccountDoc, parentEmail: string): Promise<RequestOutcome | 'unknown'> {
   if (!linkSchoolOf(child)) throw new HttpError(403, 'student_role_required');
@@ -136,7 +136,8 @@ export async function requestByChild(deps: Deps, child: AccountDoc, parentEmail:
   if (child.email && normaliseEmail(child.email) === email) throw new HttpError(422, 'cannot_link_self', {}, [{ path: 'parentEmail', issue: 'your own address' }]);
   const loginId = emailLoginId(email);
   const login = await deps.db.collection('logins').read<LoginIndexDoc>(loginId, loginId);
-  if (!login || login.type !== 'login-index') return 'unknown';
+  // Issue 17: an address nobody proved they own (sign-up never verified) names no one: same answer as unknown.
+  if (!login || login.type !== 'login-index' || !login.emailVerifiedAt) return 'unknown';
   if (login.accountId === child.accountId) throw new HttpError(422, 'cannot_link_self', {}, [{ path: 'parentEmail', issue: 'your own address' }]);
   const parent = await readAccount(deps, login.accountId);
   if (!parent || parent.status !== 'active') return 'unknown';

@@ -93,3 +93,11 @@ registerMessages({
     en: 'The payment message json is not valid.',
   },
 });
+
+registerMessages({
+  withdrawal_in_progress: {
+    et: 'Müügi lõpetamise töö on juba alanud: litsentse lõpetatakse ja seda ei saa enam tagasi võtta.',
+    fi: 'Myynnin lopettamisen työ on jo alkanut: lisenssejä päätetään, eikä sitä voi enää perua.',
+    en: 'The withdrawal job has already started: licences are being ended, and it can no longer be taken back.',
+  },
+});

@@ -16,6 +16,11 @@ export interface WorkDoc extends Doc {
   status: 'distributed' | 'withdrawn';
   withdrawnAt?: string;
   withdrawalReason?: string;
+  /**
+   * The current (or last) withdrawal: who asked, why, and when its job ends the licences. Until the job starts it can be
+   * cancelled, and the work returns to the shop (issue 17: a withdrawal ends every buyer's licence).
+   */
+  withdrawal?: { id: string; by: string; reason: string; requestedAt: string; effectiveAt: string; state: 'scheduled' | 'running' | 'cancelled'; cancelledBy?: string; cancelledAt?: string };
 }
 
 export interface PackageDoc extends Doc {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { HttpError } from '../http/errors.js';
 import { ConcurrentUpdateError } from '../platform/cosmos.js';
@@ -16,6 +17,8 @@ export const fulfilmentMessageSchema = z.discriminatedUnion('kind', [
     effectiveAt: z.string(),
     continuation: z.string().optional(),
     page: z.number().int().min(0),
+    /** The withdrawal this scan belongs to: a cancelled or replaced withdrawal's scan does nothing. */
+    withdrawalId: z.string().optional(),
   }),
   z.strictObject({
     kind: z.literal('end-order-works'),
@@ -31,13 +34,18 @@ export const fulfilmentMessageSchema = z.discriminatedUnion('kind', [
 ]);
 export type FulfilmentMessage = z.infer<typeof fulfilmentMessageSchema>;
 
+/** Hours a withdrawal waits before its job ends the licences, unless the caller asks otherwise (issue 17). */
+export const WITHDRAWAL_GRACE_HOURS = 24;
+
 /**
  * OPS-2: the publisher stops distributing a work. The work leaves the shop at once (checkout refuses it), and a
- * resumable job ends every current licence to it: one message per page of affected orders, one per order.
+ * resumable job ends every current licence to it: one message per page of affected orders, one per order. The job
+ * runs after a grace period (default 24 h, buyers keep their access until then), and until it starts the withdrawal
+ * can be cancelled (a mistaken or malicious withdrawal by one CMS person must not end every buyer's licence at once).
  */
 export async function stopDistribution(
   services: Services,
-  input: { publisherId: string; workId: string; by: string; reason?: string },
+  input: { publisherId: string; workId: string; by: string; reason: string; graceHours?: number },
 ): Promise<{ work: WorkDoc; alreadyWithdrawn: boolean }> {
   const catalog = services.db.collection('catalog');
   let work: WorkDoc | undefined;
@@ -50,12 +58,15 @@ export async function stopDistribution(
       alreadyWithdrawn = true;
       break;
     }
+    const now = services.clock.now();
+    const effectiveAt = new Date(now.getTime() + (input.graceHours ?? WITHDRAWAL_GRACE_HOURS) * 3_600_000).toISOString();
     try {
       work = await catalog.replace<WorkDoc>({
         ...current,
         status: 'withdrawn',
-        withdrawnAt: services.clock.now().toISOString(),
-        ...(input.reason ? { withdrawalReason: input.reason } : {}),
+        withdrawnAt: now.toISOString(),
+        withdrawalReason: input.reason,
+        withdrawal: { id: randomUUID(), by: input.by, reason: input.reason, requestedAt: now.toISOString(), effectiveAt, state: 'scheduled' },
       });
     } catch (error) {
       if (!(error instanceof ConcurrentUpdateError)) throw error;
@@ -63,20 +74,87 @@ export async function stopDistribution(
   }
   if (!work) throw new ConcurrentUpdateError('catalog');
   invalidateCatalogSnapshot();
-  const effectiveAt = work.withdrawnAt ?? services.clock.now().toISOString();
+  // Works withdrawn before withdrawals were scheduled have no record: their licences end from the withdrawal time.
+  const effectiveAt = work.withdrawal?.effectiveAt ?? work.withdrawnAt ?? services.clock.now().toISOString();
   services.telemetry.event('store.work-withdrawn', { publisherId: input.publisherId, workId: input.workId, repeated: alreadyWithdrawn });
-  // Repeating the request starts the scan again (harmless: every step is idempotent), e.g. after a failed job.
+  // A repeat of a withdrawal still waiting changes nothing; a repeat after the job ran starts the scan again
+  // (harmless: every step is idempotent), e.g. after a failed job.
+  if (alreadyWithdrawn && work.withdrawal?.state === 'scheduled') return { work, alreadyWithdrawn };
+  const due = new Date(effectiveAt);
   await services.bus.send('store-fulfilment', {
-    body: { kind: 'withdrawal-scan', publisherId: input.publisherId, workId: input.workId, effectiveAt, page: 0 } satisfies FulfilmentMessage,
+    body: {
+      kind: 'withdrawal-scan',
+      publisherId: input.publisherId,
+      workId: input.workId,
+      effectiveAt,
+      page: 0,
+      ...(work.withdrawal ? { withdrawalId: work.withdrawal.id } : {}),
+    } satisfies FulfilmentMessage,
     messageId: `withdrawal-scan:${input.workId}:${effectiveAt}:0:${alreadyWithdrawn ? services.clock.now().toISOString() : ''}`,
+    ...(due.getTime() > services.clock.now().getTime() ? { scheduledEnqueueTime: due } : {}),
   });
   return { work, alreadyWithdrawn };
+}
+
+/**
+ * Takes a withdrawal back while its job has not started: the work returns to the shop and the scheduled job finds
+ * nothing to do. Once the job runs, licences have ended and this is refused (409 withdrawal_in_progress).
+ */
+export async function cancelWithdrawal(services: Services, input: { publisherId: string; workId: string; by: string }): Promise<WorkDoc> {
+  const catalog = services.db.collection('catalog');
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const current = await readWork(services, input.publisherId, input.workId);
+    if (!current) throw new HttpError(404, 'work_not_found');
+    if (current.status === 'distributed') return current;
+    if (current.withdrawal?.state !== 'scheduled') throw new HttpError(409, 'withdrawal_in_progress');
+    const { withdrawnAt: _at, withdrawalReason: _reason, ...rest } = current;
+    void _at;
+    void _reason;
+    try {
+      const restored = await catalog.replace<WorkDoc>({
+        ...rest,
+        status: 'distributed',
+        withdrawal: { ...current.withdrawal, state: 'cancelled', cancelledBy: input.by, cancelledAt: services.clock.now().toISOString() },
+      });
+      invalidateCatalogSnapshot();
+      services.telemetry.event('store.work-withdrawal-cancelled', { publisherId: input.publisherId, workId: input.workId });
+      return restored;
+    } catch (error) {
+      if (!(error instanceof ConcurrentUpdateError)) throw error;
+    }
+  }
+  throw new ConcurrentUpdateError('catalog');
+}
+
+/**
+ * Whether a scan may go on: its withdrawal is the work's current one and not cancelled. The first page marks the
+ * withdrawal running (with the work's ETag, so a cancellation racing it either wins or is refused).
+ */
+async function scanMayRun(services: Services, message: Extract<FulfilmentMessage, { kind: 'withdrawal-scan' }>): Promise<boolean> {
+  if (!message.withdrawalId) return true;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const work = await readWork(services, message.publisherId, message.workId);
+    if (!work || work.status !== 'withdrawn' || work.withdrawal?.id !== message.withdrawalId) return false;
+    if (work.withdrawal.state === 'running') return true;
+    if (work.withdrawal.state !== 'scheduled') return false;
+    try {
+      await services.db.collection('catalog').replace<WorkDoc>({ ...work, withdrawal: { ...work.withdrawal, state: 'running' } });
+      return true;
+    } catch (error) {
+      if (!(error instanceof ConcurrentUpdateError)) throw error;
+    }
+  }
+  throw new ConcurrentUpdateError('catalog');
 }
 
 const PAGE = 50;
 
 export async function handleFulfilmentMessage(services: Services, message: FulfilmentMessage): Promise<void> {
   if (message.kind === 'withdrawal-scan') {
+    if (!(await scanMayRun(services, message))) {
+      services.telemetry.event('store.withdrawal-scan-skipped', { workId: message.workId });
+      return;
+    }
     // An operator job, not a user path: the one place orders are searched across buyers.
     const page = await services.db.collection('orders').crossPartitionQuery<{ id: string; accountId: string }>(
       "SELECT c.id, c.accountId FROM c WHERE c.type = 'order' AND ARRAY_CONTAINS(c.workIds, @workId) AND (c.status = 'paid' OR c.status = 'licence-active') AND c.licence.until > @at",

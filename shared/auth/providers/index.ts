@@ -1,6 +1,6 @@
 import type { Config } from '../../platform/config.js';
-import type { AssertedSchoolRole, ProviderId } from '../identity.js';
-import { fromHarIdClaim } from '../personal-code.js';
+import type { AssertedSchoolRole, ExternalIdentity, ProviderId } from '../identity.js';
+import { fromHarIdClaim, parsePersonalCode } from '../personal-code.js';
 import { createEkoolProvider, createFacebookProvider, createStuudiumProvider } from './oauth.js';
 import { claimString as str, createOidcProvider } from './oidc.js';
 import { SignInError, type FetchLike, type SignInProvider } from './types.js';
@@ -40,7 +40,7 @@ export function createProviders(config: Config, fetchImpl: FetchLike = fetch): M
             ...(str(info.email) ? { email: str(info.email) } : {}),
             emailVerified: info.email_verified === true,
             ...(personalCode ? { personalCode } : {}),
-            personalCodeTrusted: true,
+            personalCodeGrade: haridEidGrade(claims.amr) ? 'eid' : 'asserted',
             language: 'et',
             country: 'EE',
             ...(schoolRoles.length ? { schoolRoles } : {}),
@@ -60,23 +60,7 @@ export function createProviders(config: Config, fetchImpl: FetchLike = fetch): M
         scope: 'openid profile',
         allowHttp,
         fetch: fetchImpl,
-        // MPASSid keeps SAML attribute names as claims; no e-mail and no henkilötunnus are released to services.
-        map: (claims, info) => {
-          const all = { ...claims, ...info } as Record<string, unknown>;
-          const schoolRoles = mpassRoles(all['urn:mpass.id:role']);
-          const learnerId = str(all['urn:oid:1.3.6.1.4.1.16161.1.1.27']);
-          return {
-            ...(schoolRoles.length ? { schoolRoles } : {}),
-            ...(learnerId ? { learnerId } : {}),
-            subject: str(all['urn:mpass.id:uid']) ?? claims.sub,
-            ...(str(all['urn:oid:2.5.4.42']) ? { givenName: str(all['urn:oid:2.5.4.42']) } : {}),
-            ...(str(all['urn:oid:2.5.4.4']) ? { familyName: str(all['urn:oid:2.5.4.4']) } : {}),
-            emailVerified: false,
-            personalCodeTrusted: false,
-            language: 'fi',
-            country: 'FI',
-          };
-        },
+        map: (claims, info) => mpassidIdentity(claims.sub, { ...claims, ...info } as Record<string, unknown>),
       }),
     );
 
@@ -99,7 +83,7 @@ export function createProviders(config: Config, fetchImpl: FetchLike = fetch): M
             ...(str(all.family_name) ? { familyName: str(all.family_name) } : {}),
             ...(str(all.email) ? { email: str(all.email) } : {}),
             emailVerified: all.email_verified === true,
-            personalCodeTrusted: false,
+            personalCodeGrade: 'asserted',
           };
         },
       }),
@@ -142,6 +126,47 @@ export function createProviders(config: Config, fetchImpl: FetchLike = fetch): M
     );
 
   return providers;
+}
+
+
+/**
+ * MPASSid keeps SAML attribute names as claims; no e-mail is released, and the henkilötunnus only to services the
+ * registry allows (nationalIdentificationNumber). When it is released it comes from the education provider's
+ * register, so it is proof (eID grade); an invalid one stops the sign-in.
+ */
+export function mpassidIdentity(sub: string, all: Record<string, unknown>): Omit<ExternalIdentity, 'provider'> {
+  const schoolRoles = mpassRoles(all['urn:mpass.id:role']);
+  const learnerId = str(all['urn:oid:1.3.6.1.4.1.16161.1.1.27']);
+  const rawHetu = str(all[MPASS_NATIONAL_ID]);
+  const hetu = rawHetu ? parsePersonalCode('FI', rawHetu) : undefined;
+  if (hetu && !hetu.ok) throw new SignInError('invalid_personal_code');
+  return {
+    ...(hetu?.ok ? { personalCode: hetu.value } : {}),
+    ...(schoolRoles.length ? { schoolRoles } : {}),
+    ...(learnerId ? { learnerId } : {}),
+    subject: str(all['urn:mpass.id:uid']) ?? sub,
+    ...(str(all['urn:oid:2.5.4.42']) ? { givenName: str(all['urn:oid:2.5.4.42']) } : {}),
+    ...(str(all['urn:oid:2.5.4.4']) ? { familyName: str(all['urn:oid:2.5.4.4']) } : {}),
+    emailVerified: false,
+    personalCodeGrade: 'eid',
+    language: 'fi',
+    country: 'FI',
+  };
+}
+
+/** MPASSid's SAML attribute for the Finnish national identification number (henkilötunnus), when released. */
+export const MPASS_NATIONAL_ID = 'urn:oid:1.2.246.21';
+
+/**
+ * HarID's `amr` (id_token) names how the person authenticated. ID-card, Mobile-ID and Smart-ID are eID grade
+ * (the state's identity documents, eIDAS substantial/high); a HarID password or another school system is not, so
+ * its personal code is only asserted. Unknown values are not eID grade.
+ */
+export const HARID_EID_AMR: readonly string[] = ['idcard', 'mid', 'mobileid', 'smartid'];
+
+export function haridEidGrade(amr: unknown): boolean {
+  const values = Array.isArray(amr) ? amr : typeof amr === 'string' ? [amr] : [];
+  return values.some((v) => typeof v === 'string' && HARID_EID_AMR.includes(v.toLowerCase()));
 }
 
 /** HarID roles: [{ marker: 'student' | 'faculty' | 'director' …, active, provider_ehis_id, student_grade, student_parallel }]. */

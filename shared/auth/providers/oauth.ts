@@ -113,7 +113,7 @@ export async function facebookIdentity(
     ...(text(me.email) ? { email: text(me.email) } : {}),
     // Facebook does not say whether the address is verified: it is kept off the account and never links.
     emailVerified: false,
-    personalCodeTrusted: false,
+    personalCodeGrade: 'asserted',
   };
 }
 
@@ -168,7 +168,8 @@ export function createEkoolProvider(options: {
         ...(text(profile.email) ? { email: text(profile.email) } : {}),
         emailVerified: false,
         ...(personalCode ? { personalCode } : {}),
-        personalCodeTrusted: true,
+        // eKool does not say how the person authenticated (its own password is common): the code is not proof.
+        personalCodeGrade: 'asserted',
         language: 'et',
         country: 'EE',
       };
@@ -224,7 +225,9 @@ export function createStuudiumProvider(options: { clientId: string; clientSecret
         ...(text(user.email) ? { email: text(user.email) } : {}),
         emailVerified: false,
         ...(personalCode ? { personalCode } : {}),
-        personalCodeTrusted: true,
+        // A school system's password sign-in: the code is the school's record, not proof of who is at the keyboard.
+        personalCodeGrade: 'asserted',
+        installation: flow.school,
         language: 'et',
         country: 'EE',
       };

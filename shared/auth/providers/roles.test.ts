@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { haridRoles, mpassRoles } from './index.js';
+import { namesMatch } from '../identity.js';
+import { haridEidGrade, haridRoles, MPASS_NATIONAL_ID, mpassidIdentity, mpassRoles } from './index.js';
 
 describe('school roles asserted by providers', () => {
   it('AUTH-1: HarID roles map to school codes and roles; ended roles are dropped', () => {
@@ -32,5 +33,33 @@ describe('school roles asserted by providers', () => {
       { schoolCode: '00002', role: 'teacher' },
     ]);
     expect(mpassRoles('x;00003;;Rehtori;6;;')).toEqual([{ schoolCode: '00003', role: 'principal' }]);
+  });
+});
+
+describe('AUTH-3: which assertions are eID grade', () => {
+  it('AUTH-3: HarID with ID-card, Mobile-ID or Smart-ID is eID grade; a HarID password or an unknown method is not', () => {
+    for (const amr of [['idcard'], ['mID'], ['smartid'], ['mobileid'], 'smartid']) expect(haridEidGrade(amr), JSON.stringify(amr)).toBe(true);
+    for (const amr of [['harid'], ['pwd'], [], undefined, 'password', [42]]) expect(haridEidGrade(amr), JSON.stringify(amr)).toBe(false);
+  });
+
+  it('AUTH-3: MPASSid: a released henkilötunnus is eID grade; none released means no code; an invalid one stops the sign-in', () => {
+    const base = { 'urn:mpass.id:uid': 'MPASSOID.1', 'urn:oid:2.5.4.42': 'Aino', 'urn:oid:2.5.4.4': 'Virtanen' };
+    expect(mpassidIdentity('sub', { ...base, [MPASS_NATIONAL_ID]: '131052-308T' })).toMatchObject({
+      subject: 'MPASSOID.1',
+      personalCode: { country: 'FI', code: '131052-308T' },
+      personalCodeGrade: 'eid',
+    });
+    expect(mpassidIdentity('sub', base).personalCode).toBeUndefined();
+    expect(() => mpassidIdentity('sub', { ...base, [MPASS_NATIONAL_ID]: '131052-308X' })).toThrow(/invalid_personal_code/);
+  });
+
+  it('AUTH-3, ACC-5: names match when the family name is the same and one given name is shared, ignoring case and accents', () => {
+    const record = { firstName: 'Mari-Liis', lastName: 'Mäe' };
+    expect(namesMatch({ givenName: 'MARI LIIS', familyName: 'mae' }, record)).toBe(true);
+    expect(namesMatch({ givenName: 'Liis', familyName: 'Mäe' }, record)).toBe(true);
+    expect(namesMatch({ givenName: 'Mari', familyName: 'Mets' }, record)).toBe(false);
+    expect(namesMatch({ givenName: 'Kati', familyName: 'Mäe' }, record)).toBe(false);
+    expect(namesMatch({ familyName: 'Mäe' }, record)).toBe(false);
+    expect(namesMatch({ givenName: 'Mari', familyName: '' }, { firstName: 'Mari', lastName: '' })).toBe(false);
   });
 });

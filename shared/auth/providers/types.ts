@@ -32,7 +32,9 @@ export type SignInFailure =
   | 'flow_expired'
   | 'account_suspended'
   | 'link_requires_session'
-  | 'login_linked_elsewhere';
+  | 'login_linked_elsewhere'
+  /** An eID sign-in matched a school-entered personal code with other names: the school must confirm first. */
+  | 'school_confirmation_pending';
 
 export class SignInError extends Error {
   constructor(

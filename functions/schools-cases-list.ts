@@ -1,0 +1,19 @@
+import { z } from 'zod';
+import { defineHttp, ok } from '../shared/http/define-http.js';
+import { listCases, opsCaseViewSchema } from '../shared/schools/cases.js';
+
+export default defineHttp({
+  name: 'schools-cases-list',
+  route: 'schools/{schoolId}/cases',
+  methods: ['GET'],
+  summary:
+    "The operator's suspensions and read-only restrictions of the school's people (OPS-1), with the reason category and the comments, for the school's administrators; ?status=open for the current ones.",
+  tags: ['schools', 'operations'],
+  auth: 'session',
+  capability: 'school.cases.review',
+  params: z.object({ schoolId: z.string().min(1).max(100) }),
+  query: z.object({ status: z.enum(['open', 'closed']).optional() }),
+  target: ({ params }) => ({ schoolId: params.schoolId }),
+  output: z.object({ cases: z.array(opsCaseViewSchema) }),
+  handler: async ({ params, query, services }) => ok({ cases: await listCases(services, params.schoolId, query.status) }),
+});

@@ -1,0 +1,19 @@
+import { z } from 'zod';
+import { defineHttp, ok } from '../shared/http/define-http.js';
+import { codeLinkViewSchema, listCodeLinks } from '../shared/schools/code-links.js';
+
+export default defineHttp({
+  name: 'schools-code-links-list',
+  route: 'schools/{schoolId}/code-links',
+  methods: ['GET'],
+  summary:
+    "Sign-ins waiting for the school's confirmation (ACC-5, AUTH-3): an eID sign-in carried the personal code the school entered for a student, but other names. ?status=requested for the ones waiting.",
+  tags: ['schools', 'auth'],
+  auth: 'session',
+  capability: 'school.codeLinks.review',
+  params: z.object({ schoolId: z.string().min(1).max(100) }),
+  query: z.object({ status: z.enum(['requested', 'confirmed', 'refused']).optional() }),
+  target: ({ params }) => ({ schoolId: params.schoolId }),
+  output: z.object({ codeLinks: z.array(codeLinkViewSchema) }),
+  handler: async ({ params, query, services }) => ok({ codeLinks: await listCodeLinks(services, params.schoolId, query.status) }),
+});

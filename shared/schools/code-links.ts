@@ -1,0 +1,165 @@
+import { z } from 'zod';
+import type { AccountDoc } from '../accounts/model.js';
+import { readAccount } from '../accounts/store.js';
+import { providerName } from '../auth/emails.js';
+import { externalLoginId, linkLogin, type ConfirmationLedger, type ExternalIdentity, type ProviderId } from '../auth/identity.js';
+import { messageKey, tellOwner } from '../auth/notices.js';
+import { HttpError } from '../http/errors.js';
+import type { Language } from '../http/i18n.js';
+import { queueEmail } from '../messaging/index.js';
+import { ConcurrentUpdateError, DocumentExistsError, type Doc } from '../platform/cosmos.js';
+import type { EmailMessage } from '../platform/email.js';
+import type { Services } from '../platform/services.js';
+import { codeLinkEmail } from './emails.js';
+import { readSchool } from './invitations.js';
+import { activeMemberships } from './members.js';
+import './messages.js';
+
+/**
+ * ACC-5, AUTH-3: an eID-grade sign-in whose personal code matches the code a school entered for its student, but
+ * whose names differ from the school's record, is not linked until the school's administrator confirms that it is
+ * the student (a wrongly typed code must not hand a child's account to a stranger). One request per login and
+ * account, in the school's partition: requested -> confirmed | refused.
+ */
+export interface CodeLinkRequestDoc extends Doc {
+  type: 'code-link-request';
+  schoolId: string;
+  /** The student's account the code points at. */
+  accountId: string;
+  provider: ProviderId;
+  subject: string;
+  loginId: string;
+  /** Names the eID asserted, and the school's record at the time, for the administrator to compare. */
+  asserted: { firstName: string; lastName: string };
+  student: { firstName: string; lastName: string };
+  status: 'requested' | 'confirmed' | 'refused';
+  requestedAt: string;
+  decidedBy?: string;
+  decidedAt?: string;
+}
+
+export const codeLinkViewSchema = z.object({
+  id: z.string(),
+  accountId: z.string(),
+  provider: z.string(),
+  asserted: z.object({ firstName: z.string(), lastName: z.string() }),
+  student: z.object({ firstName: z.string(), lastName: z.string() }),
+  status: z.enum(['requested', 'confirmed', 'refused']),
+  requestedAt: z.string(),
+  decidedBy: z.string().optional(),
+  decidedAt: z.string().optional(),
+});
+
+export const codeLinkId = (accountId: string, loginId: string) => `code-link:${accountId}:${loginId}`;
+
+const view = (d: CodeLinkRequestDoc): z.infer<typeof codeLinkViewSchema> => ({
+  id: d.id,
+  accountId: d.accountId,
+  provider: d.provider,
+  asserted: d.asserted,
+  student: d.student,
+  status: d.status,
+  requestedAt: d.requestedAt,
+  ...(d.decidedBy ? { decidedBy: d.decidedBy, decidedAt: d.decidedAt } : {}),
+});
+
+/** E-mails every administrator of the school (the addresses on their memberships). */
+export async function tellSchoolAdmins(
+  services: Pick<Services, 'db' | 'bus'>,
+  schoolId: string,
+  make: (language: Language, to: string, schoolName: string) => EmailMessage,
+  key: string,
+): Promise<void> {
+  const school = await readSchool(services, schoolId).catch(() => undefined);
+  if (!school) return;
+  const language: Language = school.country === 'FI' ? 'fi' : 'et';
+  const admins = (await activeMemberships(services, schoolId)).filter((m) => m.role === 'schoolAdmin' && m.email);
+  for (const admin of admins) await queueEmail(services, make(language, admin.email!, school.name), `school:${messageKey(`${key}:${admin.accountId}`)}`);
+}
+
+/** The ledger resolveSignIn consults: the stored decision, or a new request (and an e-mail to the administrators). */
+export function codeLinkLedger(services: Pick<Services, 'db' | 'bus' | 'clock'>): ConfirmationLedger {
+  return async ({ schoolId, account, identity }) => {
+    const schools = services.db.collection('schools');
+    const loginId = externalLoginId(identity.provider, identity.subject);
+    const id = codeLinkId(account.accountId, loginId);
+    const stored = await schools.read<CodeLinkRequestDoc>(id, schoolId);
+    if (stored?.type === 'code-link-request') return stored.status;
+    const doc: CodeLinkRequestDoc = {
+      id,
+      type: 'code-link-request',
+      schoolId,
+      accountId: account.accountId,
+      provider: identity.provider,
+      subject: identity.subject,
+      loginId,
+      asserted: { firstName: identity.givenName ?? '', lastName: identity.familyName ?? '' },
+      student: { firstName: account.firstName, lastName: account.lastName },
+      status: 'requested',
+      requestedAt: services.clock.now().toISOString(),
+    };
+    try {
+      await schools.create<CodeLinkRequestDoc>(doc);
+    } catch (error) {
+      if (!(error instanceof DocumentExistsError)) throw error;
+    }
+    await tellSchoolAdmins(
+      services,
+      schoolId,
+      (language, to, schoolName) => codeLinkEmail('confirm', language, to, { studentName: `${account.firstName} ${account.lastName}`, schoolName, provider: providerName(identity.provider) }),
+      `code-link-confirm:${id}`,
+    );
+    return 'requested';
+  };
+}
+
+/** Tells the school that a sign-in was linked to its student by the code it entered (names matched). */
+export async function tellSchoolOfCodeLink(services: Pick<Services, 'db' | 'bus'>, schoolId: string, account: AccountDoc, provider: string, key: string): Promise<void> {
+  await tellSchoolAdmins(
+    services,
+    schoolId,
+    (language, to, schoolName) => codeLinkEmail('linked', language, to, { studentName: `${account.firstName} ${account.lastName}`, schoolName, provider: providerName(provider) }),
+    `code-linked:${key}`,
+  );
+}
+
+export async function listCodeLinks(services: Pick<Services, 'db'>, schoolId: string, status?: CodeLinkRequestDoc['status']) {
+  const docs = await services.db.collection('schools').queryAll<CodeLinkRequestDoc>(schoolId, {
+    where: `c.type = 'code-link-request'${status ? ' AND c.status = @status' : ''}`,
+    parameters: status ? [{ name: '@status', value: status }] : [],
+  });
+  return docs.map(view).sort((a, b) => b.requestedAt.localeCompare(a.requestedAt));
+}
+
+/**
+ * The administrator decides. Confirming links the login to the student's account and e-mails the owner; refusing
+ * lets the person sign in to an account of their own. Repeating the same decision is harmless; changing it is 409.
+ */
+export async function decideCodeLink(
+  services: Pick<Services, 'db' | 'bus' | 'clock'>,
+  input: { schoolId: string; requestId: string; decision: 'confirmed' | 'refused'; by: string },
+) {
+  const schools = services.db.collection('schools');
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const doc = await schools.read<CodeLinkRequestDoc>(input.requestId, input.schoolId);
+    if (!doc || doc.type !== 'code-link-request') throw new HttpError(404, 'code_link_not_found');
+    if (doc.status !== 'requested' && doc.status !== input.decision) throw new HttpError(409, 'code_link_decided');
+    let decided = doc;
+    if (doc.status === 'requested') {
+      try {
+        decided = await schools.replace<CodeLinkRequestDoc>({ ...doc, status: input.decision, decidedBy: input.by, decidedAt: services.clock.now().toISOString() });
+      } catch (error) {
+        if (error instanceof ConcurrentUpdateError) continue;
+        throw error;
+      }
+    }
+    // Idempotent: a repeat (or a retry after a failure here) completes the link.
+    if (decided.status === 'confirmed') {
+      if (!(await readAccount(services, decided.accountId))) throw new HttpError(404, 'account_not_found');
+      await linkLogin(services, decided.accountId, { provider: decided.provider, subject: decided.subject });
+      await tellOwner(services, decided.accountId, 'loginLinked', decided.id, { provider: decided.provider });
+    }
+    return view(decided);
+  }
+  throw new HttpError(409, 'conflict');
+}
