@@ -231,6 +231,9 @@ describe('ACL: what a grant says', () => {
       { role: 'security', scope: 'staff' },
     ]);
     expect(await grants('cmsUser', 'material.edit', { publisherId: P1 })).toEqual([{ role: 'cmsUser', scope: 'publisher' }]);
+    // OPS-2: an editor withdraws their publisher's works; where they are only an author, nothing.
+    expect(await grants('cmsEditor', 'catalog.work.withdraw', { publisherId: P1 })).toEqual([{ role: 'cmsUser', scope: 'publisherEditor' }]);
+    expect(await grants('cmsEditor', 'catalog.work.withdraw', { publisherId: P2 })).toEqual([]);
     expect(await grants('student', 'task.submit', {})).toEqual([{ role: 'student', scope: 'own' }]);
   });
 
