@@ -15,6 +15,7 @@ import type { Bench, Json } from './lib.js';
 const benches: Record<string, () => Promise<Bench>> = {
   import: async () => (await import('./import.bench.js')).bench,
   http: async () => (await import('./http.bench.js')).bench,
+  identity: async () => (await import('./identity.bench.js')).bench,
   signup: async () => (await import('./signup.bench.js')).bench,
 };
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { StaffAccessDoc } from '../shared/acl/audit.js';
 import { defineHttp, ok } from '../shared/http/define-http.js';
+import { pageOf, pagingQuery } from '../shared/http/paging.js';
 
 export default defineHttp({
   name: 'accounts-audit-list',
@@ -10,14 +11,13 @@ export default defineHttp({
   tags: ['accounts'],
   auth: 'session',
   capability: 'self.read',
-  query: z.object({ continuation: z.string().max(4000).optional() }),
+  query: z.object(pagingQuery(100)),
   handler: async ({ principal, query, services }) => {
-    const page = await services.db.collection('audit').query<StaffAccessDoc>(principal.accountId, {
-      where: "c.type = 'staff-access'",
-      orderBy: 'c.at DESC',
-      pageSize: 50,
-      continuation: query.continuation,
-    });
+    const page = await pageOf<StaffAccessDoc>(
+      services,
+      { container: 'audit', partitionKey: principal.accountId, where: "c.type = 'staff-access'", orderBy: 'c.at DESC', defaultPageSize: 50 },
+      query,
+    );
     return ok({
       entries: page.items.map((e) => ({ at: e.at, staffAccountId: e.staffAccountId, capability: e.capability })),
       ...(page.continuation ? { continuation: page.continuation } : {}),

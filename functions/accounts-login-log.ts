@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { LoginLogDoc } from '../shared/auth/security-log.js';
 import { defineHttp, ok } from '../shared/http/define-http.js';
+import { pageOf, pagingQuery } from '../shared/http/paging.js';
 
 const entry = z.object({
   at: z.string(),
@@ -20,15 +21,14 @@ export default defineHttp({
   tags: ['auth'],
   auth: 'session',
   capability: 'self.read',
-  query: z.object({ continuation: z.string().max(4000).optional(), pageSize: z.coerce.number().int().min(1).max(100).optional() }),
+  query: z.object(pagingQuery(100)),
   output: z.object({ entries: z.array(entry), continuation: z.string().optional() }),
   handler: async ({ principal, query, services }) => {
-    const page = await services.db.collection('accounts').query<LoginLogDoc>(principal.accountId, {
-      where: "c.type = 'login-log'",
-      orderBy: 'c.at DESC',
-      pageSize: query.pageSize ?? 50,
-      continuation: query.continuation,
-    });
+    const page = await pageOf<LoginLogDoc>(
+      services,
+      { container: 'accounts', partitionKey: principal.accountId, where: "c.type = 'login-log'", orderBy: 'c.at DESC', defaultPageSize: 50 },
+      query,
+    );
     return ok({
       entries: page.items.map(({ at, event, method, reason, ip, country, browser }) => ({ at, event, method, reason, ip, country, browser })),
       ...(page.continuation ? { continuation: page.continuation } : {}),

@@ -1,4 +1,6 @@
+import { z } from 'zod';
 import { defineHttp, ok } from '../shared/http/define-http.js';
+import { pagingQuery } from '../shared/http/paging.js';
 import { listLicences } from '../shared/store/licences.js';
 
 export default defineHttp({
@@ -9,5 +11,9 @@ export default defineHttp({
   tags: ['store'],
   auth: 'session',
   capability: 'self.read',
-  handler: async ({ principal, services }) => ok({ licences: await listLicences(services, principal.accountId, services.clock.now()) }),
+  query: z.object(pagingQuery(100)),
+  handler: async ({ principal, query, services }) => {
+    const page = await listLicences(services, principal.accountId, services.clock.now(), query);
+    return ok({ licences: page.items, ...(page.continuation ? { continuation: page.continuation } : {}) });
+  },
 });

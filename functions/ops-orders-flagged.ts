@@ -1,5 +1,7 @@
+import { z } from 'zod';
 import { recordStaffAccess } from '../shared/acl/audit.js';
 import { defineHttp, ok } from '../shared/http/define-http.js';
+import { pagingQuery } from '../shared/http/paging.js';
 import { listFlaggedOrders } from '../shared/store/orders.js';
 
 export default defineHttp({
@@ -11,11 +13,12 @@ export default defineHttp({
   tags: ['operations', 'store'],
   auth: 'session',
   capability: 'ops.store.manage',
-  handler: async ({ services, principal, correlationId }) => {
-    const orders = await listFlaggedOrders(services);
+  query: z.object(pagingQuery(500)),
+  handler: async ({ query, services, principal, correlationId }) => {
+    const page = await listFlaggedOrders(services, query);
     // ACL-7: a look at buyers' orders is a look at their data: each buyer listed sees it in their audit log.
-    for (const subjectId of new Set(orders.map((o) => o.accountId)))
+    for (const subjectId of new Set(page.items.map((o) => o.accountId)))
       await recordStaffAccess(services, { subjectId, staffAccountId: principal.accountId, capability: 'ops.store.manage', correlationId });
-    return ok({ orders });
+    return ok({ orders: page.items, ...(page.continuation ? { continuation: page.continuation } : {}) });
   },
 });

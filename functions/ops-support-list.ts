@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineHttp, ok } from '../shared/http/define-http.js';
+import { pagingQuery } from '../shared/http/paging.js';
 import { listRequests } from '../shared/support/requests.js';
 
 export default defineHttp({
@@ -11,6 +12,10 @@ export default defineHttp({
   auth: 'session',
   capability: 'ops.support.read',
   params: z.object({ accountId: z.string().min(1).max(100) }),
+  query: z.object(pagingQuery(20)),
   target: ({ params }) => ({ accountId: params.accountId }),
-  handler: async ({ params, services }) => ok({ requests: await listRequests(services, params.accountId) }),
+  handler: async ({ params, query, services }) => {
+    const page = await listRequests(services, params.accountId, query);
+    return ok({ requests: page.items, ...(page.continuation ? { continuation: page.continuation } : {}) });
+  },
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineHttp, ok } from '../shared/http/define-http.js';
+import { idempotencyKey } from '../shared/http/idempotency.js';
 import { addMessage, notifyAnswered } from '../shared/support/requests.js';
 
 export default defineHttp({
@@ -9,12 +10,14 @@ export default defineHttp({
   summary: 'User support answers (and may close) a support request; the user is told by e-mail that an answer is waiting.',
   tags: ['operations', 'support'],
   auth: 'session',
+  idempotencyKey: true,
   capability: 'ops.support.reply',
   params: z.object({ accountId: z.string().min(1).max(100), requestId: z.string().min(1).max(100) }),
   target: ({ params }) => ({ accountId: params.accountId }),
   body: z.strictObject({ message: z.string().trim().min(1).max(10_000), close: z.boolean().optional() }),
-  handler: async ({ params, body, principal, services }) => {
+  handler: async ({ params, body, principal, services, request: http }) => {
     const request = await addMessage(services, {
+      key: idempotencyKey(http),
       accountId: params.accountId,
       requestId: params.requestId,
       from: 'support',

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineHttp, ok } from '../shared/http/define-http.js';
+import { pagingQuery } from '../shared/http/paging.js';
 import { listCases, opsCaseViewSchema } from '../shared/schools/cases.js';
 
 export default defineHttp({
@@ -12,8 +13,11 @@ export default defineHttp({
   auth: 'session',
   capability: 'school.cases.review',
   params: z.object({ schoolId: z.string().min(1).max(100) }),
-  query: z.object({ status: z.enum(['open', 'closed']).optional() }),
+  query: z.object({ status: z.enum(['open', 'closed']).optional(), ...pagingQuery(100) }),
   target: ({ params }) => ({ schoolId: params.schoolId }),
-  output: z.object({ cases: z.array(opsCaseViewSchema) }),
-  handler: async ({ params, query, services }) => ok({ cases: await listCases(services, params.schoolId, query.status) }),
+  output: z.object({ cases: z.array(opsCaseViewSchema), continuation: z.string().optional() }),
+  handler: async ({ params, query, services }) => {
+    const page = await listCases(services, params.schoolId, query.status, query);
+    return ok({ cases: page.items, ...(page.continuation ? { continuation: page.continuation } : {}) });
+  },
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineHttp, ok } from '../shared/http/define-http.js';
+import { pagingQuery } from '../shared/http/paging.js';
 import { codeLinkViewSchema, listCodeLinks } from '../shared/schools/code-links.js';
 
 export default defineHttp({
@@ -12,8 +13,11 @@ export default defineHttp({
   auth: 'session',
   capability: 'school.codeLinks.review',
   params: z.object({ schoolId: z.string().min(1).max(100) }),
-  query: z.object({ status: z.enum(['requested', 'confirmed', 'refused']).optional() }),
+  query: z.object({ status: z.enum(['requested', 'confirmed', 'refused']).optional(), ...pagingQuery(100) }),
   target: ({ params }) => ({ schoolId: params.schoolId }),
-  output: z.object({ codeLinks: z.array(codeLinkViewSchema) }),
-  handler: async ({ params, query, services }) => ok({ codeLinks: await listCodeLinks(services, params.schoolId, query.status) }),
+  output: z.object({ codeLinks: z.array(codeLinkViewSchema), continuation: z.string().optional() }),
+  handler: async ({ params, query, services }) => {
+    const page = await listCodeLinks(services, params.schoolId, query.status, query);
+    return ok({ codeLinks: page.items, ...(page.continuation ? { continuation: page.continuation } : {}) });
+  },
 });

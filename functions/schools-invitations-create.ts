@@ -1,8 +1,13 @@
 import { z } from 'zod';
+import { assertUnderLimit } from '../shared/auth/throttle.js';
 import { defineHttp } from '../shared/http/define-http.js';
+import { idempotencyKey } from '../shared/http/idempotency.js';
 import { createInvitation } from '../shared/schools/invitations.js';
 import { invitableRoles, invitationViewSchema } from '../shared/schools/model.js';
 import { canonicalEmailSchema } from '../shared/auth/identity.js';
+
+/** Invitations one person may send within the throttle window (15 minutes). */
+const INVITATIONS_PER_WINDOW = 200;
 
 /** ACC-2: a school administrator invites into any role, a teacher invites students; the link goes by e-mail. */
 export default defineHttp({
@@ -10,9 +15,10 @@ export default defineHttp({
   route: 'schools/{schoolId}/invitations',
   methods: ['POST'],
   summary:
-    "Invites an e-mail address into a role in the caller's school (ACC-2): administrators any role, teachers students only. The link (valid 14 days) is e-mailed; the token is stored only as a hash.",
+    "Invites an e-mail address into a role in the caller's school (ACC-2): administrators any role, teachers students only. The link (valid 14 days) is e-mailed; the token is stored only as a hash. With an Idempotency-Key a repeat answers the same invitation and sends no second e-mail.",
   tags: ['schools'],
   auth: 'session',
+  idempotencyKey: true,
   capability: 'school.invitations.manage',
   params: z.object({ schoolId: z.string().min(1).max(100) }),
   target: ({ params }) => ({ schoolId: params.schoolId }),
@@ -27,8 +33,10 @@ export default defineHttp({
     .refine((b) => !b.classId || b.role === 'student' || b.role === 'classTeacher', { path: ['classId'], message: 'only students and class teachers have a class' }),
   output: invitationViewSchema,
   successStatus: 201,
-  handler: async ({ params, body, access, services }) => {
-    const invitation = await createInvitation(services, { schoolId: params.schoolId, ...body }, access.account, access.grants);
+  handler: async ({ params, body, access, services, request }) => {
+    // Per-person limit on what one account can make the store hold and e-mail out (issue 9): a class at a time fits.
+    await assertUnderLimit(services, 'invitations', access.account.accountId, INVITATIONS_PER_WINDOW);
+    const invitation = await createInvitation(services, { schoolId: params.schoolId, ...body }, access.account, access.grants, idempotencyKey(request));
     return { status: 201, body: invitation };
   },
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineHttp, ok } from '../shared/http/define-http.js';
+import { pagingQuery } from '../shared/http/paging.js';
 import { listInvitations } from '../shared/schools/invitations.js';
 import { invitationViewSchema } from '../shared/schools/model.js';
 
@@ -12,9 +13,11 @@ export default defineHttp({
   auth: 'session',
   capability: 'school.invitations.manage',
   params: z.object({ schoolId: z.string().min(1).max(100) }),
-  query: z.object({ status: z.enum(['pending', 'accepted', 'revoked', 'expired']).optional() }),
+  query: z.object({ status: z.enum(['pending', 'accepted', 'revoked', 'expired']).optional(), ...pagingQuery(100) }),
   target: ({ params }) => ({ schoolId: params.schoolId }),
-  output: z.object({ invitations: z.array(invitationViewSchema) }),
-  handler: async ({ params, query, principal, access, services }) =>
-    ok({ invitations: await listInvitations(services, params.schoolId, principal.accountId, access.grants, query.status) }),
+  output: z.object({ invitations: z.array(invitationViewSchema), continuation: z.string().optional() }),
+  handler: async ({ params, query, principal, access, services }) => {
+    const page = await listInvitations(services, params.schoolId, principal.accountId, access.grants, query.status, query);
+    return ok({ invitations: page.items, ...(page.continuation ? { continuation: page.continuation } : {}) });
+  },
 });

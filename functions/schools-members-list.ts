@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineHttp, ok } from '../shared/http/define-http.js';
-import { activeMemberships, visibleMembers } from '../shared/schools/members.js';
+import { pagingQuery } from '../shared/http/paging.js';
+import { pageMemberships, visibleMembers } from '../shared/schools/members.js';
 
 const member = z.object({
   accountId: z.string(),
@@ -15,18 +16,16 @@ export default defineHttp({
   route: 'schools/{schoolId}/members',
   methods: ['GET'],
   summary:
-    "The school's people: administrators see everyone with roles, classes and e-mails (ACL-1); teachers see the students with their classes and e-mails (ACL-2). One single-partition query.",
+    "The school's people: administrators see everyone with roles, classes and e-mails (ACL-1); teachers see the students with their classes and e-mails (ACL-2). One single-partition query per page (a page holds up to pageSize roles; a person's roles are adjacent).",
   tags: ['schools'],
   auth: 'session',
   capability: 'school.members.read',
   params: z.object({ schoolId: z.string().min(1).max(100) }),
-  query: z.object({ classId: z.string().max(100).optional() }),
+  query: z.object({ classId: z.string().max(100).optional(), ...pagingQuery(200) }),
   target: ({ params }) => ({ schoolId: params.schoolId }),
-  output: z.object({ members: z.array(member) }),
+  output: z.object({ members: z.array(member), continuation: z.string().optional() }),
   handler: async ({ params, query, access, services }) => {
-    const memberships = await activeMemberships(services, params.schoolId);
-    const inClass = query.classId ? new Set(memberships.filter((m) => m.classId === query.classId).map((m) => m.accountId)) : undefined;
-    const members = visibleMembers(memberships, access.grants).filter((m) => !inClass || inClass.has(m.accountId));
-    return ok({ members });
+    const page = await pageMemberships(services, params.schoolId, access.grants, { classId: query.classId }, query);
+    return ok({ members: visibleMembers(page.items, access.grants), ...(page.continuation ? { continuation: page.continuation } : {}) });
   },
 });

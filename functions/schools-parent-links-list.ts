@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineHttp, ok } from '../shared/http/define-http.js';
+import { pagingQuery } from '../shared/http/paging.js';
 import { parentLinkStatuses, parentLinkViewSchema } from '../shared/schools/model.js';
 import { listLinks } from '../shared/schools/parent-links.js';
 
@@ -12,8 +13,11 @@ export default defineHttp({
   auth: 'session',
   capability: 'school.parentLinks.review',
   params: z.object({ schoolId: z.string().min(1).max(100) }),
-  query: z.object({ status: z.enum(parentLinkStatuses).optional() }),
+  query: z.object({ status: z.enum(parentLinkStatuses).optional(), ...pagingQuery(100) }),
   target: ({ params }) => ({ schoolId: params.schoolId }),
-  output: z.object({ parentLinks: z.array(parentLinkViewSchema) }),
-  handler: async ({ params, query, services }) => ok({ parentLinks: await listLinks(services, params.schoolId, query.status) }),
+  output: z.object({ parentLinks: z.array(parentLinkViewSchema), continuation: z.string().optional() }),
+  handler: async ({ params, query, services }) => {
+    const page = await listLinks(services, params.schoolId, query.status, query);
+    return ok({ parentLinks: page.items, ...(page.continuation ? { continuation: page.continuation } : {}) });
+  },
 });

@@ -1,5 +1,6 @@
 import { requestClient } from '../shared/auth/client-info.js';
 import { created, defineHttp, ok } from '../shared/http/define-http.js';
+import { idempotencyKey } from '../shared/http/idempotency.js';
 import { checkoutSchema, placeOrder } from '../shared/store/checkout.js';
 import { orderView } from '../shared/store/model.js';
 
@@ -8,15 +9,17 @@ export default defineHttp({
   route: 'store/orders',
   methods: ['POST'],
   summary:
-    'Checkout (STORE-1, 2, 3, 7): orders a package for some months from a start date with a payment method (bank link, card, prepayment invoice); acknowledgeNoWithdrawal must be true. Answers the order and, for bank links and cards, the Maksekeskus paymentUrl to send the browser to. requestId makes a retry return the same order.',
+    'Checkout (STORE-1, 2, 3, 7): orders a package for some months from a start date with a payment method (bank link, card, prepayment invoice); acknowledgeNoWithdrawal must be true. Answers the order and, for bank links and cards, the Maksekeskus paymentUrl to send the browser to. requestId (or an Idempotency-Key header) makes a retry return the same order and finish its checkout (200).',
   tags: ['store'],
   auth: 'session',
+  idempotencyKey: true,
   capability: 'self.update',
   body: checkoutSchema,
   successStatus: 201,
   handler: async ({ body, access, services, language, request }) => {
     const client = requestClient(request, services.config);
-    const result = await placeOrder(services, access.account, body, { language, ...(client.ip ? { clientIp: client.ip } : {}) });
+    const requestId = idempotencyKey(request, body.requestId);
+    const result = await placeOrder(services, access.account, { ...body, ...(requestId ? { requestId } : {}) }, { language, ...(client.ip ? { clientIp: client.ip } : {}) });
     const payload = { order: orderView(result.order, services.clock.now()), ...(result.paymentUrl ? { paymentUrl: result.paymentUrl } : {}) };
     return result.replayed ? ok(payload) : created(payload, { headers: { location: `/api/store/orders/${result.order.id}` } });
   },

@@ -1,6 +1,8 @@
+import { z } from 'zod';
 import { defineHttp, ok } from '../shared/http/define-http.js';
+import { pagingQuery } from '../shared/http/paging.js';
 import { orderView } from '../shared/store/model.js';
-import { listOrders } from '../shared/store/orders.js';
+import { pageOrders } from '../shared/store/orders.js';
 
 export default defineHttp({
   name: 'store-orders-list',
@@ -10,8 +12,10 @@ export default defineHttp({
   tags: ['store'],
   auth: 'session',
   capability: 'self.read',
-  handler: async ({ principal, services }) => {
+  query: z.object(pagingQuery(50)),
+  handler: async ({ principal, query, services }) => {
     const now = services.clock.now();
-    return ok({ orders: (await listOrders(services, principal.accountId)).map((o) => orderView(o, now)) });
+    const page = await pageOrders(services, principal.accountId, query);
+    return ok({ orders: page.items.map((o) => orderView(o, now)), ...(page.continuation ? { continuation: page.continuation } : {}) });
   },
 });

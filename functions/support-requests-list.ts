@@ -1,4 +1,6 @@
+import { z } from 'zod';
 import { defineHttp, ok } from '../shared/http/define-http.js';
+import { pagingQuery } from '../shared/http/paging.js';
 import { listRequests, supportRequestView } from '../shared/support/requests.js';
 
 export default defineHttp({
@@ -9,5 +11,9 @@ export default defineHttp({
   tags: ['support'],
   auth: 'session',
   capability: 'self.read',
-  handler: async ({ principal, services }) => ok({ requests: (await listRequests(services, principal.accountId)).map(supportRequestView) }),
+  query: z.object(pagingQuery(20)),
+  handler: async ({ principal, query, services }) => {
+    const page = await listRequests(services, principal.accountId, query);
+    return ok({ requests: page.items.map(supportRequestView), ...(page.continuation ? { continuation: page.continuation } : {}) });
+  },
 });

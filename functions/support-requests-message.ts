@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineHttp, ok } from '../shared/http/define-http.js';
+import { idempotencyKey } from '../shared/http/idempotency.js';
 import { addMessage, supportRequestView } from '../shared/support/requests.js';
 
 export default defineHttp({
@@ -9,9 +10,14 @@ export default defineHttp({
   summary: 'Adds the user’s message to their support request (and reopens it).',
   tags: ['support'],
   auth: 'session',
+  idempotencyKey: true,
   capability: 'self.update',
   params: z.object({ requestId: z.string().min(1).max(100) }),
   body: z.strictObject({ message: z.string().trim().min(1).max(10_000) }),
-  handler: async ({ params, body, principal, services }) =>
-    ok(supportRequestView(await addMessage(services, { accountId: principal.accountId, requestId: params.requestId, from: 'user', by: principal.accountId, text: body.message }))),
+  handler: async ({ params, body, principal, services, request }) =>
+    ok(
+      supportRequestView(
+        await addMessage(services, { accountId: principal.accountId, requestId: params.requestId, from: 'user', by: principal.accountId, text: body.message, key: idempotencyKey(request) }),
+      ),
+    ),
 });

@@ -10,13 +10,15 @@ import type { AccountDoc } from '../accounts/model.js';
 import { recordStaffAccess } from '../acl/audit.js';
 import { authorize, type Grant, type Target } from '../acl/authorize.js';
 import { auditedCapabilities, type Capability } from '../acl/capabilities.js';
-import { ConcurrentUpdateError, DocumentExistsError } from '../platform/cosmos.js';
+import { ConcurrentUpdateError, DocumentExistsError, StoreUnavailableError } from '../platform/cosmos.js';
 import type { Config } from '../platform/config.js';
 import type { HttpContract, HttpDefinition } from '../platform/definitions.js';
 import { formatCounts, withOperationCounter } from '../platform/operations.js';
 import { getServices, type Services } from '../platform/services.js';
 import { HttpError, type ErrorDetail } from './errors.js';
 import { message, negotiateLanguage, type Language } from './i18n.js';
+import { parseFormStrictly, parseJsonStrictly } from './json-body.js';
+import { storeUnavailable } from './store-errors.js';
 
 export { ACCESS_TOKEN_COOKIE, CSRF_COOKIE } from '../auth/sessions.js';
 export const CSRF_HEADER = 'x-csrf-token';
@@ -95,6 +97,8 @@ export interface HttpOptions<
   bodyTypes?: ('json' | 'form')[];
   output?: z.ZodType;
   successStatus?: number;
+  /** The route honours an Idempotency-Key header (shared/http/idempotency.ts); documented in OpenAPI. */
+  idempotencyKey?: boolean;
   /**
    * For addresses a browser is sent to by another site (the payment page's return): every error becomes a 303 to this
    * page of the front end instead of a JSON error page; unexpected errors are still reported to telemetry.
@@ -131,6 +135,7 @@ export function defineHttp<
     bodyTypes: options.bodyTypes ?? ['json'],
     output: options.output,
     successStatus: options.successStatus ?? 200,
+    ...(options.idempotencyKey ? { idempotencyKey: true } : {}),
   };
 
   async function handle(request: HttpRequest, invocation: InvocationContext): Promise<HttpResponseInit> {
@@ -245,6 +250,7 @@ function errorResponse(
   if (error instanceof HttpError) httpError = error;
   else if (error instanceof ConcurrentUpdateError) httpError = new HttpError(409, 'conflict');
   else if (error instanceof DocumentExistsError) httpError = new HttpError(409, 'already_exists');
+  else if (error instanceof StoreUnavailableError) httpError = storeUnavailable(error);
   else {
     httpError = new HttpError(500, 'internal_error', { correlationId });
     if (services) services.telemetry.exception(error, { function: functionName, correlationId });
@@ -347,15 +353,8 @@ async function readBody(request: HttpRequest, accepted: ('json' | 'form')[], lim
   if (bytes.byteLength > limit) throw new HttpError(413, 'payload_too_large', { limit });
   if (bytes.byteLength === 0 && !contentType) return undefined;
   const expected = accepted.map((t) => (t === 'json' ? 'application/json' : 'application/x-www-form-urlencoded')).join(', ');
+  if (accepted.includes('json') && JSON_TYPE.test(contentType)) return parseJsonStrictly(bytes);
   const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
-  if (accepted.includes('json') && JSON_TYPE.test(contentType)) {
-    if (text.trim() === '') return undefined;
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      throw new HttpError(400, 'malformed_json');
-    }
-  }
-  if (accepted.includes('form') && FORM_TYPE.test(contentType)) return Object.fromEntries(new URLSearchParams(text));
+  if (accepted.includes('form') && FORM_TYPE.test(contentType)) return parseFormStrictly(text);
   throw new HttpError(415, 'unsupported_media_type', { expected });
 }

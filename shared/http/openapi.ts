@@ -72,6 +72,17 @@ export function buildOpenApi(table: RouteTable): JsonSchema {
           ...parametersFrom(contract.params, 'path'),
           ...parametersFrom(contract.query, 'query'),
           { name: 'Accept-Language', in: 'header', required: false, schema: { type: 'string' }, description: 'et (default), fi or en' },
+          ...(contract.idempotencyKey
+            ? [
+                {
+                  name: 'Idempotency-Key',
+                  in: 'header',
+                  required: false,
+                  schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{8,64}$' },
+                  description: 'Repeating the request with the same key (after a 503 or no answer) returns what the first attempt made.',
+                },
+              ]
+            : []),
         ],
         ...(contract.body
           ? {

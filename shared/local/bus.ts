@@ -99,6 +99,17 @@ export class LocalBus implements Bus {
     return this.state(queue).deadLetters;
   }
 
+  /**
+   * The operator's replay of dead letters, as Service Bus Explorer's re-send does: each goes back to the queue as a new
+   * message (a new message id, so duplicate detection does not drop it) and leaves the dead-letter queue.
+   */
+  async replayDeadLetters(queue: QueueName): Promise<number> {
+    const state = this.state(queue);
+    const letters = state.deadLetters.splice(0);
+    for (const letter of letters) await this.send(queue, { body: letter.body, messageId: `${letter.messageId}:replay:${randomUUID()}` });
+    return letters.length;
+  }
+
   pendingCount(queue: QueueName): number {
     return this.state(queue).pending.length;
   }

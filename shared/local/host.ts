@@ -6,7 +6,7 @@ import { RouteTable } from '../http/route-table.js';
 import { InvocationContext } from '../platform/azure-functions.js';
 import { AdjustableClock } from '../platform/clock.js';
 import { loadConfig, type Config } from '../platform/config.js';
-import { createDatabase } from '../platform/cosmos.js';
+import { createDatabase, defaultStorePolicy, type StorePolicy } from '../platform/cosmos.js';
 import type { FunctionDefinition, HttpDefinition, QueueDefinition, TimerDefinition } from '../platform/definitions.js';
 import { createSendGridSender, Outbox } from '../platform/email.js';
 import { queueSpecs, type QueueName } from '../platform/queues.js';
@@ -42,6 +42,8 @@ export interface LocalHostOptions {
   identityStandIns?: boolean;
   /** Start the local Maksekeskus stand-in and point the app at it (default true). */
   maksekeskusStandIn?: boolean;
+  /** Store timeouts and retry budget (fault-injection tests shorten them). */
+  storePolicy?: StorePolicy;
 }
 
 export interface LocalHost {
@@ -78,7 +80,8 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
   process.env.OPIQ_LOCAL_HOST = '1';
   const definitions = options.definitions ?? (await import('../../functions/index.js')).definitions;
 
-  const cosmos = await startEmbeddedCosmos(dataRegistry);
+  const storePolicy = options.storePolicy ?? defaultStorePolicy;
+  const cosmos = await startEmbeddedCosmos(dataRegistry, 0, storePolicy);
   const cleanups: (() => Promise<void> | void)[] = [() => cosmos.close()];
   try {
     // Listen first: the app's own URL goes into its settings (sign-in callbacks) and into the stand-ins' client registrations.
@@ -124,7 +127,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     const outbox = new Outbox(config.EMAIL_FROM);
     // SendGrid only when a key is configured; otherwise mail stays in the outbox at GET /_local/outbox.
     const email = config.SENDGRID_API_KEY ? await createSendGridSender(config.SENDGRID_API_KEY, config.EMAIL_FROM) : outbox;
-    const db = createDatabase(cosmos.client, config.COSMOS_DATABASE, clock);
+    const db = createDatabase(cosmos.client, config.COSMOS_DATABASE, clock, storePolicy);
     const identityProviders = createProviders(config, options.identityFetch ?? fetch);
     const services: Services = { config, clock, db, bus, email, telemetry, identityProviders };
     useServices(services);
@@ -179,6 +182,12 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
           return { status: 202, body: { delivered: name } };
         }
         return { status: 404, body: { error: { code: 'not_found', message: `No timer or queue function named ${name}` } } };
+      }
+      const replay = /^\/_local\/dead-letters\/([a-z-]+)\/replay$/.exec(path);
+      if (replay && method === 'POST') {
+        const queue = replay[1] as QueueName;
+        if (!(queue in queueSpecs)) return { status: 404, body: { error: { code: 'not_found', message: 'No such queue' } } };
+        return { status: 202, body: { replayed: await bus.replayDeadLetters(queue) } };
       }
       const document = /^\/_local\/documents\/([a-z]+)\/([^/]+)\/([^/]+)$/.exec(path);
       if (document && method === 'GET') {
@@ -311,6 +320,7 @@ function localIndex(url: string) {
     local: {
       outbox: `GET ${url}/_local/outbox`,
       deadLetters: `GET ${url}/_local/dead-letters`,
+      replayDeadLetters: `POST ${url}/_local/dead-letters/{queue}/replay`,
       fireTimerOrQueue: `POST ${url}/admin/functions/{name} {"input": ..., "messageId"?: "..."}`,
       ttlSweep: `POST ${url}/_local/ttl-sweep`,
       telemetry: `GET ${url}/_local/telemetry`,

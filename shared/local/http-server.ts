@@ -30,18 +30,43 @@ export interface LocalHttpServer {
  * A thin node:http adapter over the same definitions the Functions host runs: `/api` prefix, host route precedence,
  * the library's own HttpRequest and InvocationContext, structured cookies serialised on the way out.
  */
-export async function startLocalHttpServer(options: { port: number; host?: string }): Promise<LocalHttpServer> {
+/**
+ * Limits like the Functions host's front end (Kestrel): the request head within 30 s, the whole request within 60 s
+ * (Node's defaults are 60 s and 300 s: a slow body held a connection for 5 minutes), checked every second.
+ */
+export const LOCAL_HTTP_LIMITS = { headersTimeoutMs: 30_000, requestTimeoutMs: 60_000, keepAliveTimeoutMs: 5_000 };
+
+/** How much of an oversized upload is read and discarded after its 413, so the client reads the answer (not a reset). */
+const DISCARD_LIMIT_BYTES = 64 * 1024 * 1024;
+
+export async function startLocalHttpServer(options: { port: number; host?: string; limits?: Partial<typeof LOCAL_HTTP_LIMITS> }): Promise<LocalHttpServer> {
   let app: LocalApp | undefined;
-  const server = createServer((req, res) => {
+  const limits = { ...LOCAL_HTTP_LIMITS, ...options.limits };
+  const server = createServer({ headersTimeout: limits.headersTimeoutMs, requestTimeout: limits.requestTimeoutMs, connectionsCheckingInterval: 1_000 }, (req, res) => {
     if (!app) return writeJson(res, 503, { error: { code: 'service_unavailable', message: 'Starting' } });
     void handle(req, res, app).catch((error: unknown) => {
+      // The client went away (or the request timed out, already answered by clientError): nobody to answer.
+      if (req.socket.destroyed || (error as NodeJS.ErrnoException).code === 'ECONNRESET') return void res.destroy();
       // The wrapper already turns handler errors into envelopes; this is the adapter itself failing.
       console.error(JSON.stringify({ kind: 'local-host-error', errorType: error instanceof Error ? error.name : typeof error }));
       if (!res.headersSent) writeJson(res, 500, { error: { code: 'internal_error', message: 'Local host error' } });
       else res.end();
     });
   });
-  server.keepAliveTimeout = 5_000;
+  server.keepAliveTimeout = limits.keepAliveTimeoutMs;
+  // Node's own parser errors (431 header too large, 400 malformed, 408 timed out) answered with the error envelope, as
+  // far as the socket still takes an answer (in Azure the Functions front end answers these itself).
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (error.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
+    const [status, code, text] =
+      error.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'headers_too_large', 'Request Header Fields Too Large']
+        : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? [408, 'request_timeout', 'Request Timeout']
+          : [400, 'bad_request', 'Bad Request'];
+    const payload = JSON.stringify({ error: { code, message: text } });
+    socket.end(`HTTP/1.1 ${status} ${text}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(payload)}\r\nconnection: close\r\n\r\n${payload}`);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host ?? '127.0.0.1', () => resolve());
@@ -83,10 +108,11 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: LocalA
   }
   const body = await readLimited(req, options.maxBodyBytes + 1);
   if (body.byteLength > options.maxBodyBytes) {
-    // The rest of the upload is never read: close the connection once answered so it cannot be reused mid-body.
+    // The rest of the upload is read and thrown away (up to a cap), so the client gets its 413 rather than a reset
+    // mid-upload; the connection then closes, as it cannot be reused mid-body.
     res.shouldKeepAlive = false;
     res.setHeader('connection', 'close');
-    res.on('finish', () => req.destroy());
+    if (!(await discardRest(req))) return;
   }
 
   const apiPath = /^\/api(?=\/|$)/i.test(url.pathname) ? url.pathname.slice(4) : undefined;
@@ -161,6 +187,24 @@ function writeJson(res: ServerResponse, status: number, body: unknown): void {
   const payload = Buffer.from(JSON.stringify(body ?? null));
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': payload.byteLength });
   res.end(payload);
+}
+
+/** Reads the rest of the body and throws it away; false (and the connection dropped) past the cap. */
+function discardRest(req: IncomingMessage): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (req.readableEnded) return resolve(true);
+    let discarded = 0;
+    req.on('data', (chunk: Buffer) => {
+      discarded += chunk.byteLength;
+      if (discarded > DISCARD_LIMIT_BYTES) {
+        req.destroy();
+        resolve(false);
+      }
+    });
+    req.on('end', () => resolve(true));
+    req.on('close', () => resolve(!req.destroyed || req.readableEnded));
+    req.resume();
+  });
 }
 
 /** Reads at most `limit` bytes and then stops reading: an oversized upload is never buffered whole. */

@@ -139,7 +139,7 @@ export async function receivePaymentMessage(
   const { transaction: transactionId, status } = message.data;
 
   // One point read: the order this transaction belongs to, so the stored message names its data subject.
-  const index = await services.db.collection('payments').read<{ id: string; type: string; accountId: string; orderId: string }>(`trx:${transactionId}`, transactionId);
+  const index = await services.db.collection('payments').read<{ id: string; type: string; accountId: string; orderId: string; keyGeneration?: number }>(`trx:${transactionId}`, transactionId);
   await services.db.collection('payments').create({
     id: messageId,
     type: 'payment-message',
@@ -161,11 +161,17 @@ export async function receivePaymentMessage(
       ...(payerAccount ? { payerAccount } : {}),
       ...(message.data.customer_name ? { payerName: message.data.customer_name.slice(0, 200) } : {}),
     } satisfies ProcessQueueMessage,
-    // The idempotency key: the same transaction and status, however often and by whichever channel, is one job.
-    messageId: `${transactionId}:${status}`,
+    // The duplicate key: copies of the same transaction and status (the return racing the notification) are one job,
+    // until a job starts processing. Each run moves the key on (keyGeneration), so a message arriving after it, say
+    // the genuine COMPLETED after one the API did not confirm yet, or a repeat after a dead letter, is processed.
+    messageId: duplicateKey(transactionId, status, index?.type === 'payment-transaction' ? index.keyGeneration : undefined),
   });
   services.telemetry.event('payment.message-received', { channel: input.channel, transactionId, status, known: Boolean(index) });
   return { accepted: true, messageId, transactionId, status, ...(message.data.reference ? { reference: message.data.reference } : {}) };
+}
+
+export function duplicateKey(transactionId: string, status: string, generation: number | undefined): string {
+  return generation ? `${transactionId}:${status}:${generation}` : `${transactionId}:${status}`;
 }
 
 /** Both callback routes: the message from whichever encoding it came in, stored and queued, plus its id header. */

@@ -1,4 +1,4 @@
-import type { Doc } from '../platform/cosmos.js';
+import { ConcurrentUpdateError, type Doc, type Stored } from '../platform/cosmos.js';
 import type { Services } from '../platform/services.js';
 import { closeUnpaid, flagOrder, fulfilOrder, markPaid } from '../store/fulfilment.js';
 import { amountToCents } from '../store/money.js';
@@ -13,6 +13,8 @@ export interface TransactionIndex extends Doc {
   transactionId: string;
   accountId: string;
   orderId: string;
+  /** Moved on by every processing run, so messages after it are not dropped as duplicates of it (see inbound.ts). */
+  keyGeneration?: number;
 }
 
 export type ProcessOutcome =
@@ -45,6 +47,19 @@ export class OrderNotReadyError extends Error {
 }
 
 /**
+ * This run answers every message queued so far under the current duplicate key; a message received from now on gets
+ * the next key. Whatever this run finds (the API may not confirm the claimed status yet), a later message is then
+ * processed rather than dropped (issue 9, defect 2). A racing run that moved it first is just as good.
+ */
+async function consumeDuplicateKey(services: Services, index: TransactionIndex & Stored): Promise<void> {
+  try {
+    await services.db.collection('payments').replace<TransactionIndex>({ ...index, keyGeneration: (index.keyGeneration ?? 0) + 1 });
+  } catch (error) {
+    if (!(error instanceof ConcurrentUpdateError)) throw error;
+  }
+}
+
+/**
  * Processes what Maksekeskus says about one transaction (PAY-2). The message is only a trigger: the status, amount,
  * currency and reference come from GET /v1/transactions/{id}, and are checked against the order before anything is
  * granted. Every step is idempotent and ETag-guarded, so duplicates, racing copies and out-of-order messages end the
@@ -59,6 +74,7 @@ export async function processTransaction(services: Services, input: ProcessQueue
 
   const index = await services.db.collection('payments').read<TransactionIndex>(`trx:${transactionId}`, transactionId);
   if (!index || index.type !== 'payment-transaction') return event('unknown-transaction');
+  await consumeDuplicateKey(services, index);
   const client = maksekeskusClient(services.config);
   if (!client) throw new Error('Maksekeskus is not configured');
   // Transient failures throw: the queue delivers the message again later.

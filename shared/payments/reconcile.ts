@@ -1,6 +1,7 @@
 import type { Services } from '../platform/services.js';
 import { closeUnpaid, fulfilOrder } from '../store/fulfilment.js';
 import { addDays, localDate } from '../store/dates.js';
+import { finishInvoiceCheckout } from '../store/checkout.js';
 import { readOrder } from '../store/orders.js';
 import { processTransaction } from './process.js';
 
@@ -10,6 +11,7 @@ interface Row {
   status: string;
   transactionId?: string;
   provider?: string;
+  method?: string;
   createdAt: string;
   updatedAt: string;
   dueDate?: string;
@@ -34,7 +36,7 @@ export async function reconcileOrders(services: Services, now: Date, maxOrders =
   let continuation: string | undefined;
   do {
     const page = await orders.crossPartitionQuery<Row>(
-      "SELECT c.id, c.accountId, c.status, c.payment.transactionId AS transactionId, c.payment.provider AS provider, c.createdAt, c.updatedAt, c.invoice.dueDate AS dueDate FROM c WHERE c.type = 'order' AND (c.status = 'created' OR c.status = 'pending-payment' OR c.status = 'paid') AND c.updatedAt < @stale",
+      "SELECT c.id, c.accountId, c.status, c.payment.transactionId AS transactionId, c.payment.provider AS provider, c.paymentMethod.type AS method, c.createdAt, c.updatedAt, c.invoice.dueDate AS dueDate FROM c WHERE c.type = 'order' AND (c.status = 'created' OR c.status = 'pending-payment' OR c.status = 'paid') AND c.updatedAt < @stale",
       [{ name: '@stale', value: staleBefore }],
       continuation,
       100,
@@ -48,6 +50,10 @@ export async function reconcileOrders(services: Services, now: Date, maxOrders =
         if (row.status === 'paid') {
           await fulfilOrder(services, key);
           counts.fulfilled! += 1;
+        } else if (row.status === 'created' && row.method === 'invoice') {
+          // A number may already be registered for it: the invoice is issued rather than the number left unused.
+          await finishInvoiceCheckout(services, key);
+          counts.resumed = (counts.resumed ?? 0) + 1;
         } else if (row.status === 'created') {
           if (now.getTime() - Date.parse(row.createdAt) > 3600_000) {
             await closeUnpaid(services, key, 'cancelled', { by: 'system', reason: 'checkout was not completed' });

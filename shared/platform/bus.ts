@@ -1,6 +1,14 @@
 import type { TokenCredential } from '@azure/identity';
 import type { ServiceBusClient, ServiceBusSender } from '@azure/service-bus';
+import { StoreUnavailableError } from './cosmos.js';
 import type { QueueName } from './queues.js';
+
+/**
+ * A send gets this long, its retries included: the SDK's own attempt timeout cannot go below 60 s and its default
+ * delay between retries is 30 s, far longer than a caller of an HTTP function waits (issue 9). A send that timed out
+ * may still have arrived; the deterministic message ids make a repeat of the request harmless.
+ */
+const SEND_BUDGET_MS = 8_000;
 
 export interface OutgoingMessage<T> {
   body: T;
@@ -31,7 +39,8 @@ export interface DeliveryInfo {
 /** Azure Service Bus with the app's managed identity (no connection strings). */
 export async function createServiceBus(fullyQualifiedNamespace: string, credential: TokenCredential): Promise<Bus> {
   const { ServiceBusClient: Client } = await import('@azure/service-bus');
-  const client: ServiceBusClient = new Client(fullyQualifiedNamespace, credential);
+  // Exponential (0) backoff from 200 ms instead of a fixed 30 s between retries.
+  const client: ServiceBusClient = new Client(fullyQualifiedNamespace, credential, { retryOptions: { maxRetries: 3, retryDelayInMs: 200, maxRetryDelayInMs: 2_000, mode: 0 } });
   const senders = new Map<string, ServiceBusSender>();
   const senderFor = (queue: string) => {
     let sender = senders.get(queue);
@@ -43,12 +52,22 @@ export async function createServiceBus(fullyQualifiedNamespace: string, credenti
   };
   return {
     async send(queue, message) {
-      await senderFor(queue).sendMessages({
-        body: message.body,
-        contentType: 'application/json',
-        ...(message.messageId ? { messageId: message.messageId } : {}),
-        ...(message.scheduledEnqueueTime ? { scheduledEnqueueTimeUtc: message.scheduledEnqueueTime } : {}),
-      });
+      try {
+        await senderFor(queue).sendMessages(
+          {
+            body: message.body,
+            contentType: 'application/json',
+            ...(message.messageId ? { messageId: message.messageId } : {}),
+            ...(message.scheduledEnqueueTime ? { scheduledEnqueueTimeUtc: message.scheduledEnqueueTime } : {}),
+          },
+          { abortSignal: AbortSignal.timeout(SEND_BUDGET_MS) },
+        );
+      } catch (error) {
+        // Busy, unreachable or out of time: the caller answers 503 with Retry-After (a queue message is redelivered).
+        const { name, retryable } = (error ?? {}) as { name?: unknown; retryable?: unknown };
+        if (retryable === true || name === 'AbortError' || name === 'TimeoutError') throw new StoreUnavailableError(5);
+        throw error;
+      }
     },
     async health() {
       const started = Date.now();

@@ -34,6 +34,41 @@ export class ConcurrentUpdateError extends Error {
   }
 }
 
+/**
+ * The store did not answer within the operation's budget (throttled, unavailable, connection lost, timed out): the
+ * caller should try again after `retryAfterSeconds`. The HTTP wrapper answers 503 with Retry-After; queue handlers
+ * rethrow it so the message is redelivered.
+ */
+export class StoreUnavailableError extends Error {
+  constructor(readonly retryAfterSeconds: number) {
+    super('The data store is temporarily unavailable');
+    this.name = 'StoreUnavailableError';
+  }
+}
+
+/**
+ * How long one Cosmos operation may take. Transient failures (429, 503, 408, resets, timeouts) are retried with
+ * backoff until `budgetMs` is spent, each attempt cut off after `attemptTimeoutMs` (the SDK's own default is 60 s, far
+ * longer than a caller of an HTTP function waits); then StoreUnavailableError.
+ */
+export interface StorePolicy {
+  attemptTimeoutMs: number;
+  budgetMs: number;
+}
+
+export const defaultStorePolicy: StorePolicy = { attemptTimeoutMs: 3_000, budgetMs: 8_000 };
+
+/**
+ * Client settings that leave retrying to the adapter, so one budget covers an operation: the SDK's own throttling
+ * retries (up to 30 s) are off and its request timeout matches an attempt.
+ */
+export function cosmosConnectionPolicy(policy: StorePolicy = defaultStorePolicy) {
+  return {
+    requestTimeout: policy.attemptTimeoutMs,
+    retryOptions: { maxRetryAttemptCount: 0, fixedRetryIntervalInMilliseconds: 0, maxWaitTimeInSeconds: 0 },
+  };
+}
+
 export class UndeclaredDocumentError extends Error {
   constructor(container: string, type: unknown) {
     super(`Document type ${String(type)} is not declared for container ${container} in the data registry`);
@@ -63,6 +98,7 @@ export class Collection {
     readonly name: ContainerName,
     private readonly container: Container,
     private readonly clock: Clock,
+    private readonly policy: StorePolicy = defaultStorePolicy,
   ) {
     this.pkField = containerSpec(name).partitionKeyPath.slice(1);
   }
@@ -71,65 +107,102 @@ export class Collection {
     // An id Cosmos could never hold (from a URL, say) is simply not there; asking would be a 400 from the service.
     if (!isStorableId(id)) return undefined;
     countOperation('pointRead');
-    try {
-      const response = await this.container.item(id, partitionKey).read<T & Stored>();
-      return response.resource ?? undefined;
-    } catch (error) {
-      if (statusOf(error) === 404) return undefined;
-      throw error;
-    }
+    return this.readUncounted<T>(id, partitionKey);
   }
 
+  private readUncounted<T extends Doc>(id: string, partitionKey: string): Promise<(T & Stored) | undefined> {
+    return withStoreRetry(this.policy, async (abortSignal) => {
+      try {
+        const response = await this.container.item(id, partitionKey).read<T & Stored>({ abortSignal });
+        return response.resource ?? undefined;
+      } catch (error) {
+        if (statusOf(error) === 404) return undefined;
+        throw error;
+      }
+    });
+  }
+
+  /**
+   * Creates a document once. When an earlier attempt's answer was lost (reset, timeout) and the retry finds the id
+   * taken by exactly what we wrote, that is our own earlier success, not someone else's document.
+   */
   async create<T extends Doc>(doc: T): Promise<T & Stored> {
     const prepared = this.prepare(doc);
     countOperation('write');
-    try {
-      const response = await this.container.items.create(prepared);
-      return response.resource as unknown as T & Stored;
-    } catch (error) {
-      if (statusOf(error) === 409) throw new DocumentExistsError(this.name, doc.id);
-      throw error;
-    }
+    return withStoreRetry(this.policy, async (abortSignal, uncertain) => {
+      try {
+        const response = await this.container.items.create(prepared, { abortSignal });
+        return response.resource as unknown as T & Stored;
+      } catch (error) {
+        if (statusOf(error) === 409) {
+          const own = uncertain ? await this.ownEarlierWrite<T>(prepared) : undefined;
+          if (own) return own;
+          throw new DocumentExistsError(this.name, doc.id);
+        }
+        throw error;
+      }
+    });
   }
 
   async upsert<T extends Doc>(doc: T): Promise<T & Stored> {
     const prepared = this.prepare(doc);
     countOperation('write');
-    const response = await this.container.items.upsert(prepared);
-    return response.resource as unknown as T & Stored;
+    return withStoreRetry(this.policy, async (abortSignal) => {
+      const response = await this.container.items.upsert(prepared, { abortSignal });
+      return response.resource as unknown as T & Stored;
+    });
   }
 
-  /** Replaces a document only if it is unchanged since it was read (its `_etag`). */
+  /**
+   * Replaces a document only if it is unchanged since it was read (its `_etag`). A retry after a lost answer that
+   * meets a changed ETag checks whether the change is our own write before calling it a concurrent update.
+   */
   async replace<T extends Doc>(doc: T & { _etag: string }): Promise<T & Stored> {
     const prepared = this.prepare(doc);
     countOperation('write');
-    try {
-      const response = await this.container
-        .item(doc.id, this.partitionKeyOf(doc))
-        .replace(prepared, { accessCondition: { type: 'IfMatch', condition: doc._etag } });
-      return response.resource as unknown as T & Stored;
-    } catch (error) {
-      if (statusOf(error) === 412) throw new ConcurrentUpdateError(this.name);
-      throw error;
-    }
+    return withStoreRetry(this.policy, async (abortSignal, uncertain) => {
+      try {
+        const response = await this.container
+          .item(doc.id, this.partitionKeyOf(doc))
+          .replace(prepared, { accessCondition: { type: 'IfMatch', condition: doc._etag }, abortSignal });
+        return response.resource as unknown as T & Stored;
+      } catch (error) {
+        if (statusOf(error) === 412) {
+          const own = uncertain ? await this.ownEarlierWrite<T>(prepared) : undefined;
+          if (own) return own;
+          throw new ConcurrentUpdateError(this.name);
+        }
+        throw error;
+      }
+    });
   }
 
+  /** Retried like every write, so after a lost answer it may apply twice: only idempotent operations (set, remove), never incr. */
   async patch(id: string, partitionKey: string, operations: PatchOperation[]): Promise<void> {
     countOperation('write');
-    await this.container.item(id, partitionKey).patch(operations);
+    await withStoreRetry(this.policy, (abortSignal) => this.container.item(id, partitionKey).patch(operations, { abortSignal }));
   }
 
   /** Deletes; a document already gone counts as deleted (idempotent). */
   async delete(id: string, partitionKey: string): Promise<boolean> {
     if (!isStorableId(id)) return false;
     countOperation('write');
-    try {
-      await this.container.item(id, partitionKey).delete();
-      return true;
-    } catch (error) {
-      if (statusOf(error) === 404) return false;
-      throw error;
-    }
+    return withStoreRetry(this.policy, async (abortSignal, uncertain) => {
+      try {
+        await this.container.item(id, partitionKey).delete({ abortSignal });
+        return true;
+      } catch (error) {
+        // Gone after a lost answer: our own earlier delete.
+        if (statusOf(error) === 404) return uncertain;
+        throw error;
+      }
+    });
+  }
+
+  /** The stored document when it holds exactly what we tried to write (system properties aside). */
+  private async ownEarlierWrite<T extends Doc>(prepared: ItemDefinition): Promise<(T & Stored) | undefined> {
+    const stored = await this.readUncounted<T>(String(prepared.id), this.partitionKeyOf(prepared as Doc));
+    return stored && sameContent(stored, prepared) ? stored : undefined;
   }
 
   /** One page of a single-partition query. */
@@ -137,13 +210,25 @@ export class Collection {
     countOperation('query');
     const where = `c.${this.pkField} = @pk${options.where ? ` AND (${options.where})` : ''}`;
     const text = `SELECT * FROM c WHERE ${where}${options.orderBy ? ` ORDER BY ${options.orderBy}` : ''}`;
-    const response = await this.container.items
-      .query<T>(
-        { query: text, parameters: [{ name: '@pk', value: partitionKey }, ...(options.parameters ?? [])] },
-        { partitionKey, maxItemCount: options.pageSize ?? 100, continuationToken: options.continuation },
-      )
-      .fetchNext();
+    const response = await withStoreRetry(this.policy, (abortSignal) =>
+      this.container.items
+        .query<T>(
+          { query: text, parameters: [{ name: '@pk', value: partitionKey }, ...(options.parameters ?? [])] },
+          { partitionKey, maxItemCount: options.pageSize ?? 100, continuationToken: options.continuation, abortSignal },
+        )
+        .fetchNext(),
+    );
     return { items: response.resources, continuation: response.continuationToken || undefined };
+  }
+
+  /** How many documents of one partition match (one single-partition query): for per-user limits. */
+  async count(partitionKey: string, where: string, parameters: SqlParameter[] = []): Promise<number> {
+    countOperation('query');
+    const text = `SELECT VALUE COUNT(1) FROM c WHERE c.${this.pkField} = @pk AND (${where})`;
+    const response = await withStoreRetry(this.policy, (abortSignal) =>
+      this.container.items.query<number>({ query: text, parameters: [{ name: '@pk', value: partitionKey }, ...parameters] }, { partitionKey, abortSignal }).fetchAll(),
+    );
+    return response.resources[0] ?? 0;
   }
 
   /** Every row of a single-partition query, page by page (for bounded partitions only). */
@@ -161,9 +246,9 @@ export class Collection {
   /** A query across partitions: for timers and operator jobs only, never on a user-facing path. */
   async crossPartitionQuery<T>(text: string, parameters: SqlParameter[] = [], continuation?: string, pageSize = 100): Promise<Page<T>> {
     countOperation('crossPartitionQuery');
-    const response = await this.container.items
-      .query<T>({ query: text, parameters }, { maxItemCount: pageSize, continuationToken: continuation })
-      .fetchNext();
+    const response = await withStoreRetry(this.policy, (abortSignal) =>
+      this.container.items.query<T>({ query: text, parameters }, { maxItemCount: pageSize, continuationToken: continuation, abortSignal }).fetchNext(),
+    );
     return { items: response.resources, continuation: response.continuationToken || undefined };
   }
 
@@ -193,22 +278,81 @@ export interface Database {
   ping(): Promise<void>;
 }
 
-export function createDatabase(client: CosmosClient, databaseId: string, clock: Clock): Database {
+export function createDatabase(client: CosmosClient, databaseId: string, clock: Clock, policy: StorePolicy = defaultStorePolicy): Database {
   const db = client.database(databaseId);
   const cache = new Map<ContainerName, Collection>();
   return {
     collection(name) {
       let handle = cache.get(name);
       if (!handle) {
-        handle = new Collection(name, db.container(name), clock);
+        handle = new Collection(name, db.container(name), clock, policy);
         cache.set(name, handle);
       }
       return handle;
     },
     async ping() {
-      await db.read();
+      await withStoreRetry(policy, (abortSignal) => db.read({ abortSignal }));
     },
   };
+}
+
+// 500 is left out: from the service it is a bug to see, not to retry.
+const TRANSIENT_STATUS = new Set([408, 429, 449, 502, 503, 504]);
+const TRANSIENT_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'REQUEST_SEND_ERROR', 'TimeoutError', 'UND_ERR_SOCKET']);
+
+/** Whether a failure may go away by itself (and so is worth another attempt); anything else is a bug or a real answer. */
+export function isTransientStoreError(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const status = statusOf(error);
+  if (status !== undefined) return TRANSIENT_STATUS.has(status);
+  const { code, name } = error as { code?: unknown; name?: unknown };
+  if (typeof code === 'string' && TRANSIENT_CODES.has(code)) return true;
+  return name === 'AbortError' || name === 'TimeoutError';
+}
+
+function retryAfterMsOf(error: unknown): number | undefined {
+  const value = (error as { retryAfterInMs?: unknown } | undefined)?.retryAfterInMs;
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
+}
+
+/**
+ * Runs one store operation with retries inside the policy's budget. `uncertain` tells the attempt that an earlier
+ * one may have been applied although its answer was lost, so a 409/412 may be our own write.
+ */
+export async function withStoreRetry<T>(policy: StorePolicy, attempt: (signal: AbortSignal, uncertain: boolean) => Promise<T>): Promise<T> {
+  const deadline = Date.now() + policy.budgetMs;
+  let uncertain = false;
+  for (let n = 0; ; n++) {
+    const remaining = deadline - Date.now();
+    try {
+      return await attempt(AbortSignal.timeout(Math.max(1, Math.min(policy.attemptTimeoutMs, remaining))), uncertain);
+    } catch (error) {
+      if (!isTransientStoreError(error)) throw error;
+      uncertain = true;
+      // Throttling says how long to wait; otherwise exponential backoff with jitter.
+      const wait = retryAfterMsOf(error) ?? Math.min(1_000, 25 * 2 ** n) * (0.5 + Math.random() / 2);
+      if (Date.now() + wait >= deadline) throw new StoreUnavailableError(Math.min(30, Math.max(1, Math.ceil(wait / 1000))));
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
+}
+
+const SYSTEM_PROPERTIES = new Set(['_etag', '_ts', '_rid', '_self', '_attachments', '_lsn']);
+
+/** Equal JSON values, ignoring key order and Cosmos' system properties at the top level. */
+export function sameContent(stored: object, written: object): boolean {
+  const strip = (o: object) => Object.fromEntries(Object.entries(o).filter(([k, v]) => !SYSTEM_PROPERTIES.has(k) && v !== undefined));
+  return deepEqual(strip(stored), strip(written));
+}
+
+function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) return a.length === (b as unknown[]).length && a.every((v, i) => deepEqual(v, (b as unknown[])[i]));
+  const ka = Object.keys(a).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
+  const kb = Object.keys(b).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
+  return ka.length === kb.length && ka.every((k) => deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }
 
 /** Cosmos DB item ids are at most 255 characters and may not contain / \\ ? # (nor end with a space). */

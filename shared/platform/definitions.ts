@@ -27,6 +27,8 @@ export interface HttpContract {
   bodyTypes: ('json' | 'form')[];
   output?: z.ZodType;
   successStatus: number;
+  /** Takes an Idempotency-Key header: repeating the request with the same key returns what the first one made. */
+  idempotencyKey?: boolean;
 }
 
 export interface HttpDefinition {

@@ -22,7 +22,7 @@ export const queueSpecs = {
   },
   'payments-process': {
     description:
-      'Payment provider messages to process after they were stored (PAY-2): message id <transactionId>:<status>, so a repeated notification or the browser return racing it is dropped.',
+      'Payment provider messages to process after they were stored (PAY-2): message id <transactionId>:<status>[:<generation>], so a repeated notification or the browser return racing it is dropped until a processing run starts (each run moves the generation on).',
     maxDeliveryCount: 10,
     lockDuration: 'PT1M',
     duplicateDetectionWindow: 'PT1H',

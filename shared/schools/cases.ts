@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import type { AccountDoc, Suspension } from '../accounts/model.js';
 import { HttpError } from '../http/errors.js';
+import { pageOf, type PageRequest } from '../http/paging.js';
 import type { Language } from '../http/i18n.js';
-import { ConcurrentUpdateError, type Doc } from '../platform/cosmos.js';
+import { ConcurrentUpdateError, type Doc, type Page } from '../platform/cosmos.js';
 import type { EmailMessage } from '../platform/email.js';
 import type { Services } from '../platform/services.js';
 import { tellSchoolAdmins } from './code-links.js';
@@ -135,8 +136,21 @@ export async function closeCases(services: Pick<Services, 'db' | 'clock'>, accou
       await services.db.collection('schools').upsert<OpsCaseDoc>({ ...doc, status: 'closed', closedAt: services.clock.now().toISOString() });
 }
 
-export async function listCases(services: Pick<Services, 'db'>, schoolId: string, status?: OpsCaseDoc['status']): Promise<OpsCaseView[]> {
-  return (await casesOf(services, schoolId, undefined, status)).map(view).sort((a, b) => b.openedAt.localeCompare(a.openedAt));
+/** One page of the school's cases, newest first: one single-partition query, sealed continuation (issue 9). */
+export async function listCases(services: Pick<Services, 'db' | 'config'>, schoolId: string, status?: OpsCaseDoc['status'], page: PageRequest = {}): Promise<Page<OpsCaseView>> {
+  const docs = await pageOf<OpsCaseDoc>(
+    services,
+    {
+      container: 'schools',
+      partitionKey: schoolId,
+      where: `c.type = 'ops-case'${status ? ' AND c.status = @status' : ''}`,
+      parameters: status ? [{ name: '@status', value: status }] : [],
+      orderBy: 'c.openedAt DESC',
+      defaultPageSize: 50,
+    },
+    page,
+  );
+  return { items: docs.items.map(view), ...(docs.continuation ? { continuation: docs.continuation } : {}) };
 }
 
 /** The operator's view of a person's cases in their schools, with the schools' comments. */

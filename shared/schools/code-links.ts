@@ -5,6 +5,7 @@ import { providerName } from '../auth/emails.js';
 import { externalLoginId, linkLogin, type ConfirmationLedger, type ExternalIdentity, type ProviderId } from '../auth/identity.js';
 import { messageKey, tellOwner } from '../auth/notices.js';
 import { HttpError } from '../http/errors.js';
+import { pageOf, type PageRequest } from '../http/paging.js';
 import type { Language } from '../http/i18n.js';
 import { queueEmail } from '../messaging/index.js';
 import { ConcurrentUpdateError, DocumentExistsError, type Doc } from '../platform/cosmos.js';
@@ -123,12 +124,21 @@ export async function tellSchoolOfCodeLink(services: Pick<Services, 'db' | 'bus'
   );
 }
 
-export async function listCodeLinks(services: Pick<Services, 'db'>, schoolId: string, status?: CodeLinkRequestDoc['status']) {
-  const docs = await services.db.collection('schools').queryAll<CodeLinkRequestDoc>(schoolId, {
-    where: `c.type = 'code-link-request'${status ? ' AND c.status = @status' : ''}`,
-    parameters: status ? [{ name: '@status', value: status }] : [],
-  });
-  return docs.map(view).sort((a, b) => b.requestedAt.localeCompare(a.requestedAt));
+/** One page of the school's code-link requests, newest first: one single-partition query, sealed continuation (issue 9). */
+export async function listCodeLinks(services: Pick<Services, 'db' | 'config'>, schoolId: string, status?: CodeLinkRequestDoc['status'], page: PageRequest = {}) {
+  const docs = await pageOf<CodeLinkRequestDoc>(
+    services,
+    {
+      container: 'schools',
+      partitionKey: schoolId,
+      where: `c.type = 'code-link-request'${status ? ' AND c.status = @status' : ''}`,
+      parameters: status ? [{ name: '@status', value: status }] : [],
+      orderBy: 'c.requestedAt DESC',
+      defaultPageSize: 50,
+    },
+    page,
+  );
+  return { items: docs.items.map(view), ...(docs.continuation ? { continuation: docs.continuation } : {}) };
 }
 
 /**

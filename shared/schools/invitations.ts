@@ -1,13 +1,14 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import '../accounts/messages.js';
 import type { AccountDoc, SchoolRoleName } from '../accounts/model.js';
 import { readAccount, updateAccount, withSchoolRole } from '../accounts/store.js';
 import type { Grant } from '../acl/authorize.js';
 import { emailLoginId, normaliseEmail, type LoginIndexDoc } from '../auth/identity.js';
 import { HttpError } from '../http/errors.js';
+import { pageOf, type PageRequest } from '../http/paging.js';
 import type { Language } from '../http/i18n.js';
 import { queueEmail } from '../messaging/index.js';
-import { ConcurrentUpdateError, DocumentExistsError, type Stored } from '../platform/cosmos.js';
+import { ConcurrentUpdateError, DocumentExistsError, type Page, type Stored } from '../platform/cosmos.js';
 import type { Services } from '../platform/services.js';
 import { tellSchoolAdmins } from './code-links.js';
 import { invitationClaimEmail, invitationEmail } from './emails.js';
@@ -98,14 +99,21 @@ export interface NewInvitation {
  * ACC-2: invites an e-mail address into a role in the inviter's school. Stores the invitation with the token's hash
  * only and e-mails the link. The caller's grants (from the capability table) decide which roles they may give.
  */
-export async function createInvitation(services: Services, input: NewInvitation, inviter: AccountDoc, grants: Grant[]): Promise<InvitationView> {
+/**
+ * With an idempotency key the link token is derived from it (HMAC with the first session signing key: as secret as a
+ * random one), so a repeated request finds the invitation the first attempt made instead of sending a second one.
+ */
+const tokenFor = (services: Services, schoolId: string, inviterId: string, key: string | undefined) =>
+  key ? createHmac('sha256', services.config.SESSION_SIGNING_KEYS[0]!.secret).update(`invitation\n${schoolId}\n${inviterId}\n${key}`).digest('base64url') : randomBytes(32).toString('base64url');
+
+export async function createInvitation(services: Services, input: NewInvitation, inviter: AccountDoc, grants: Grant[], key?: string): Promise<InvitationView> {
   if (!invitableRolesFor(grants).includes(input.role)) throw new HttpError(403, 'invitation_role_not_allowed');
   if (input.role === 'classTeacher' && !input.classId) throw new HttpError(422, 'class_required', {}, [{ path: 'classId', issue: 'required for a class teacher' }]);
   const school = await readSchool(services, input.schoolId);
   const klass = input.classId ? await readClass(services, input.schoolId, input.classId) : undefined;
 
   const now = services.clock.now();
-  const token = randomBytes(32).toString('base64url');
+  const token = tokenFor(services, input.schoolId, inviter.accountId, key);
   const tokenHash = hashToken(token);
   const expiresAt = new Date(now.getTime() + INVITATION_DAYS * DAY_MS);
   const doc: InvitationDoc = {
@@ -125,7 +133,15 @@ export async function createInvitation(services: Services, input: NewInvitation,
     // Event retention: Cosmos removes the invitation 30 days after it expires, unless closing it sets a new ttl.
     ttl: Math.ceil((expiresAt.getTime() - now.getTime()) / 1000) + CLOSED_RETENTION_SECONDS,
   };
-  await services.db.collection('schools').create<InvitationDoc>(doc);
+  try {
+    await services.db.collection('schools').create<InvitationDoc>(doc);
+  } catch (error) {
+    if (!(error instanceof DocumentExistsError) || !key) throw error;
+    const earlier = await services.db.collection('schools').read<InvitationDoc>(doc.id, input.schoolId);
+    if (!earlier || earlier.email !== doc.email || earlier.role !== doc.role || earlier.classId !== doc.classId) throw new HttpError(409, 'idempotency_key_reused');
+    // The first attempt's e-mail is keyed by the invitation id, so queueing it again below is dropped as a duplicate.
+    Object.assign(doc, { invitedAt: earlier.invitedAt, expiresAt: earlier.expiresAt });
+  }
 
   const language: Language = input.language ?? (school.country === 'FI' ? 'fi' : 'et');
   const link = `${services.config.PUBLIC_WEB_URL.replace(/\/$/, '')}/invitations/accept?token=${encodeURIComponent(linkToken(input.schoolId, token))}`;
@@ -145,24 +161,38 @@ export async function createInvitation(services: Services, input: NewInvitation,
   return invitationView(doc, now);
 }
 
+
 /** Administrators see every invitation of their school; teachers the ones they sent. Newest first. */
 export async function listInvitations(
-  services: Pick<Services, 'db' | 'clock'>,
+  services: Pick<Services, 'db' | 'clock' | 'config'>,
   schoolId: string,
   caller: string,
   grants: Grant[],
   status?: InvitationStatus,
-): Promise<InvitationView[]> {
+  page: PageRequest = {},
+): Promise<Page<InvitationView>> {
   const admin = isAdmin(grants);
-  const docs = await services.db.collection('schools').queryAll<InvitationDoc>(schoolId, {
-    where: `c.type = 'invitation'${admin ? '' : ' AND c.invitedBy = @caller'}`,
-    parameters: admin ? [] : [{ name: '@caller', value: caller }],
-  });
   const now = services.clock.now();
-  return docs
-    .map((d) => invitationView(d, now))
-    .filter((v) => !status || v.status === status)
-    .sort((a, b) => b.invitedAt.localeCompare(a.invitedAt));
+  // The status filter is part of the query (a pending invitation past expiresAt reads as expired), so a page is full.
+  const byStatus: Record<InvitationStatus, string> = {
+    pending: "c.status = 'pending' AND c.expiresAt > @now",
+    expired: "(c.status = 'expired' OR (c.status = 'pending' AND c.expiresAt <= @now))",
+    accepted: "c.status = 'accepted'",
+    revoked: "c.status = 'revoked'",
+  };
+  const docs = await pageOf<InvitationDoc>(
+    services,
+    {
+      container: 'schools',
+      partitionKey: schoolId,
+      where: `c.type = 'invitation'${admin ? '' : ' AND c.invitedBy = @caller'}${status ? ` AND ${byStatus[status]}` : ''}`,
+      parameters: [...(admin ? [] : [{ name: '@caller', value: caller }]), ...(status === 'pending' || status === 'expired' ? [{ name: '@now', value: now.toISOString() }] : [])],
+      orderBy: 'c.invitedAt DESC',
+      defaultPageSize: 50,
+    },
+    page,
+  );
+  return { items: docs.items.map((d) => invitationView(d, now)), ...(docs.continuation ? { continuation: docs.continuation } : {}) };
 }
 
 /** Withdraws a pending (or expired) invitation: the school's administrator or whoever sent it. Repeating is harmless. */

@@ -5,7 +5,8 @@ import type { Grant } from '../acl/authorize.js';
 import { claimPersonalCode, releasePersonalCode } from '../auth/identity.js';
 import { tellOwner } from '../auth/notices.js';
 import { HttpError } from '../http/errors.js';
-import { ConcurrentUpdateError, type Doc, type Stored } from '../platform/cosmos.js';
+import { pageOf, type PageRequest } from '../http/paging.js';
+import { ConcurrentUpdateError, type Doc, type Page, type Stored } from '../platform/cosmos.js';
 import type { Services } from '../platform/services.js';
 
 /** A person's role in a school. The name and e-mail are a snapshot kept current on rectification. */
@@ -41,6 +42,32 @@ export async function activeMemberships(deps: Pick<Services, 'db'>, schoolId: st
     where: `c.type = 'membership' AND c.status = 'active'${accountId ? ' AND c.accountId = @accountId' : ''}`,
     parameters: accountId ? [{ name: '@accountId', value: accountId }] : [],
   });
+}
+
+/**
+ * One page of the school's active memberships the caller may see (teachers: students only), optionally of one class,
+ * ordered by account so that a person's roles are adjacent: one single-partition query per page.
+ */
+export async function pageMemberships(
+  deps: Pick<Services, 'db' | 'config'>,
+  schoolId: string,
+  grants: Grant[],
+  filter: { classId?: string | undefined },
+  page: PageRequest,
+): Promise<Page<MembershipDoc>> {
+  const admin = grants.some((g) => g.role === 'schoolAdmin');
+  return pageOf<MembershipDoc>(
+    deps,
+    {
+      container: 'schools',
+      partitionKey: schoolId,
+      where: `c.type = 'membership' AND c.status = 'active'${admin ? '' : " AND c.role = 'student'"}${filter.classId ? ' AND c.classId = @classId' : ''}`,
+      parameters: filter.classId ? [{ name: '@classId', value: filter.classId }] : [],
+      orderBy: 'c.accountId',
+      defaultPageSize: 100,
+    },
+    page,
+  );
 }
 
 /**

@@ -5,8 +5,9 @@ import type { Grant, Target } from '../acl/authorize.js';
 import { emailLoginId, normaliseEmail, personalCodeLoginId, type LoginIndexDoc } from '../auth/identity.js';
 import { parsePersonalCode, type PersonalCodeCountry } from '../auth/personal-code.js';
 import { HttpError } from '../http/errors.js';
+import { pageOf, type PageRequest } from '../http/paging.js';
 import { queueEmail } from '../messaging/index.js';
-import { ConcurrentUpdateError, DocumentExistsError } from '../platform/cosmos.js';
+import { ConcurrentUpdateError, DocumentExistsError, type Page } from '../platform/cosmos.js';
 import type { Services } from '../platform/services.js';
 import { parentLinkConfirmedEmail } from './emails.js';
 import { readSchool } from './invitations.js';
@@ -178,12 +179,20 @@ export function parentLinkView(doc: ParentLinkDoc): ParentLinkView {
 }
 
 /** The school's parent links, newest request first, optionally of one status (the administrator's review list). */
-export async function listLinks(deps: Pick<Services, 'db'>, schoolId: string, status?: ParentLinkStatus): Promise<ParentLinkView[]> {
-  const docs = await deps.db.collection('schools').queryAll<ParentLinkDoc>(schoolId, {
-    where: `c.type = 'parent-link'${status ? ' AND c.status = @status' : ''}`,
-    parameters: status ? [{ name: '@status', value: status }] : [],
-  });
-  return docs.map(parentLinkView).sort((a, b) => b.requestedAt.localeCompare(a.requestedAt));
+export async function listLinks(deps: Pick<Services, 'db' | 'config'>, schoolId: string, status?: ParentLinkStatus, page: PageRequest = {}): Promise<Page<ParentLinkView>> {
+  const docs = await pageOf<ParentLinkDoc>(
+    deps,
+    {
+      container: 'schools',
+      partitionKey: schoolId,
+      where: `c.type = 'parent-link'${status ? ' AND c.status = @status' : ''}`,
+      parameters: status ? [{ name: '@status', value: status }] : [],
+      orderBy: 'c.requestedAt DESC',
+      defaultPageSize: 50,
+    },
+    page,
+  );
+  return { items: docs.items.map(parentLinkView), ...(docs.continuation ? { continuation: docs.continuation } : {}) };
 }
 
 async function readLink(deps: Pick<Services, 'db'>, schoolId: string, linkId: string): Promise<ParentLinkDoc & { _etag: string }> {

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import type { AccountDoc } from '../accounts/model.js';
+import { assertUnderLimit } from '../auth/throttle.js';
 import { HttpError } from '../http/errors.js';
 import type { Language } from '../http/i18n.js';
 import { queueEmail } from '../messaging/index.js';
-import { maksekeskusClient, type MaksekeskusTransaction } from '../payments/maksekeskus.js';
+import { MaksekeskusError, maksekeskusClient, type MaksekeskusTransaction } from '../payments/maksekeskus.js';
 import { DocumentExistsError } from '../platform/cosmos.js';
 import type { Services } from '../platform/services.js';
 import { readPackage, readWorks } from './catalog.js';
@@ -13,10 +14,12 @@ import { allocateInvoiceNumber } from './invoices.js';
 import { closeUnpaid } from './fulfilment.js';
 import { paymentMethodSchema, type OrderDoc, type PaymentMethod, type PackageDoc, type WorkDoc } from './model.js';
 import { centsToAmount, priceOrder, vatRateFor, type Pricing } from './money.js';
-import { logTransition, newOrderId, readOrder, transitionOrder, type OrderKey } from './orders.js';
+import { logTransition, newOrderId, readOrder, transitionOrder, updateOrder, type OrderKey } from './orders.js';
 import './messages.js';
 
 export const MAX_MONTHS = 36;
+/** New orders one account may place within the throttle window (15 minutes). */
+export const ORDERS_PER_WINDOW = 30;
 
 export const checkoutSchema = z.strictObject({
   publisherId: z.string().min(1).max(100),
@@ -103,9 +106,11 @@ export async function placeOrder(
   const key: OrderKey = { accountId: account.accountId, orderId };
   if (input.requestId) {
     const existing = await readOrder(services, key);
-    if (existing) return replay(existing, input);
+    if (existing) return resume(services, existing, input, provider, context);
   }
 
+  // Per-person limit on new orders (each may open a provider transaction): issue 9, defect 8.
+  await assertUnderLimit(services, 'checkout', account.accountId, ORDERS_PER_WINDOW);
   const { pkg, works } = await sellable(services, input.publisherId, input.packageId);
   const now = services.clock.now().toISOString();
   const period = licencePeriod(input.startDate, input.months);
@@ -133,21 +138,35 @@ export async function placeOrder(
   try {
     await services.db.collection('orders').create(order);
   } catch (error) {
-    // Two identical requests at once: the second answers with the first one's order.
+    // Two identical requests at once: the second answers with (and finishes) the first one's order.
     if (error instanceof DocumentExistsError && input.requestId) {
       const existing = await readOrder(services, key);
-      if (existing) return replay(existing, input);
+      if (existing) return resume(services, existing, input, provider, context);
     }
     throw error;
   }
   logTransition(services, order, 'checkout');
-
-  if (input.paymentMethod.type === 'invoice') return { order: await issueInvoice(services, order), replayed: false };
-  return startProviderPayment(services, order, input.paymentMethod, provider!, context);
+  return { ...(await completeCheckout(services, order, provider, context)), replayed: false };
 }
 
-/** A repeated request id answers the order it created, unless the request now asks for something else. */
-function replay(existing: OrderDoc, input: CheckoutInput): CheckoutResult {
+type Provider = ReturnType<typeof maksekeskusClient>;
+
+/**
+ * The reconcile timer's part: an invoice checkout whose answer was lost (a 503 after the number was registered) and
+ * that the buyer never repeated gets its invoice, so no number stays counted against an order without one (STORE-3).
+ */
+export async function finishInvoiceCheckout(services: Services, key: OrderKey): Promise<OrderDoc | undefined> {
+  const order = await readOrder(services, key);
+  if (!order || order.status !== 'created' || order.paymentMethod.type !== 'invoice' || !services.config.INVOICE_IBAN) return order;
+  return issueInvoice(services, order);
+}
+
+/**
+ * A repeated request id answers the order it created, unless the request now asks for something else, and finishes
+ * whatever the first attempt left undone (its answer may have been a 503 after some of the steps were applied), so
+ * the buyer gets a payable order: with its payment URL, or its invoice.
+ */
+async function resume(services: Services, existing: OrderDoc, input: CheckoutInput, provider: Provider, context: { clientIp?: string }): Promise<CheckoutResult> {
   const same =
     existing.packageId === input.packageId &&
     existing.publisherId === input.publisherId &&
@@ -155,9 +174,29 @@ function replay(existing: OrderDoc, input: CheckoutInput): CheckoutResult {
     existing.licence.startDate === input.startDate &&
     existing.paymentMethod.type === input.paymentMethod.type;
   if (!same) throw new HttpError(409, 'conflict');
-  return { order: existing, ...(existing.payment?.paymentUrl ? { paymentUrl: existing.payment.paymentUrl } : {}), replayed: true };
+  return { ...(await completeCheckout(services, existing, provider, context)), replayed: true };
 }
 
+/** The steps after the order exists; each finds its own earlier success, so running them again is harmless. */
+async function completeCheckout(services: Services, order: OrderDoc, provider: Provider, context: { clientIp?: string }): Promise<Omit<CheckoutResult, 'replayed'>> {
+  if (order.paymentMethod.type === 'invoice') {
+    if (order.status !== 'created' && order.status !== 'pending-payment') return { order };
+    return { order: await issueInvoice(services, order) };
+  }
+  if (order.status === 'pending-payment' && order.payment?.transactionId) {
+    // The transaction exists (the order names it): make sure a payment message can find the order, then pay.
+    await indexTransaction(services, order, order.payment.transactionId);
+    return { order, ...(order.payment.paymentUrl ? { paymentUrl: order.payment.paymentUrl } : {}) };
+  }
+  if (order.status !== 'created') return { order };
+  if (!provider) throw new HttpError(503, 'payments_unavailable');
+  return startProviderPayment(services, order, order.paymentMethod, provider, context);
+}
+
+/**
+ * Takes the order's invoice number (the same one again on a repeat: the register entry names the order), moves the
+ * order on and e-mails the invoice (keyed by number, so a repeat is dropped): a number is never left counted but unused.
+ */
 async function issueInvoice(services: Services, order: OrderDoc): Promise<OrderDoc> {
   const number = await allocateInvoiceNumber(services, { orderId: order.id, buyerAccountId: order.accountId, grossCents: order.pricing.grossCents });
   const dueDate = addDays(localDate(new Date(number.issuedAt)), services.config.INVOICE_DUE_DAYS);
@@ -178,8 +217,13 @@ async function issueInvoice(services: Services, order: OrderDoc): Promise<OrderD
       },
     }),
   });
+  if (result.order.invoice?.emailQueuedAt) return result.order;
   await queueEmail(services, invoiceEmail(result.order), `invoice:${number.number}`);
-  return result.order;
+  const at = services.clock.now().toISOString();
+  const marked = await updateOrder(services, { accountId: order.accountId, orderId: order.id }, (o) =>
+    o.invoice && !o.invoice.emailQueuedAt ? { ...o, invoice: { ...o.invoice, emailQueuedAt: at } } : undefined,
+  );
+  return marked.order;
 }
 
 function paymentUrlFor(transaction: MaksekeskusTransaction, method: PaymentMethod): string | undefined {
@@ -202,7 +246,7 @@ async function startProviderPayment(
   method: PaymentMethod,
   provider: NonNullable<ReturnType<typeof maksekeskusClient>>,
   context: { clientIp?: string },
-): Promise<CheckoutResult> {
+): Promise<Omit<CheckoutResult, 'replayed'>> {
   const key: OrderKey = { accountId: order.accountId, orderId: order.id };
   const base = services.config.API_PUBLIC_URL.replace(/\/+$/, '');
   const back = { url: `${base}/api/payments/maksekeskus/return`, method: 'POST' as const };
@@ -226,28 +270,45 @@ async function startProviderPayment(
     });
   } catch (error) {
     services.telemetry.event('store.payment-start-failed', { orderId: order.id, errorType: error instanceof Error ? error.name : 'error' });
-    await closeUnpaid(services, key, 'cancelled', { by: 'system', reason: 'the payment could not be started' });
-    throw new HttpError(502, 'payment_provider_unavailable');
+    // Maksekeskus refused the request: trying again will not help. Otherwise the order waits in `created` for a retry
+    // with the same request id (the reconcile timer cancels it after an hour).
+    if (error instanceof MaksekeskusError && error.kind === 'rejected') {
+      await closeUnpaid(services, key, 'cancelled', { by: 'system', reason: 'the payment could not be started' });
+      throw new HttpError(502, 'payment_provider_unavailable');
+    }
+    throw new HttpError(503, 'payment_provider_unavailable', {}, undefined, { 'retry-after': '5' });
   }
   const paymentUrl = paymentUrlFor(transaction, method);
-  // The index from the transaction id to the order: how a payment message finds its order with one point read.
-  await services.db.collection('payments').upsert({
-    id: `trx:${transaction.id}`,
-    type: 'payment-transaction',
-    transactionId: transaction.id,
-    accountId: order.accountId,
-    orderId: order.id,
-    amountCents: order.pricing.grossCents,
-    currency: 'EUR',
-    method: method.type === 'banklink' ? `banklink:${method.bank}` : method.type,
-    createdAt: services.clock.now().toISOString(),
-  });
+  // The order names its transaction first: a retry then finds it (instead of opening another), and the buyer only
+  // ever sees the payment URL of the transaction the order names.
   const result = await transitionOrder(services, key, 'pending-payment', { by: 'system', reason: 'Maksekeskus transaction created' }, {
     from: ['created'],
     changes: () => ({
       payment: { provider: 'maksekeskus', transactionId: transaction.id, providerStatus: transaction.status, ...(paymentUrl ? { paymentUrl } : {}) },
     }),
   });
-  return { order: result.order, ...(paymentUrl ? { paymentUrl } : {}), replayed: false };
+  if (result.order.payment?.transactionId !== transaction.id) {
+    // A concurrent retry of this checkout got there first with its own transaction: answer with the order's one.
+    return completeCheckout(services, result.order, provider, context);
+  }
+  await indexTransaction(services, result.order, transaction.id);
+  return { order: result.order, ...(paymentUrl ? { paymentUrl } : {}) };
+}
+
+/** The index from the transaction id to the order: how a payment message finds its order with one point read. */
+async function indexTransaction(services: Services, order: OrderDoc, transactionId: string): Promise<void> {
+  const payments = services.db.collection('payments');
+  if (await payments.read(`trx:${transactionId}`, transactionId)) return;
+  await payments.upsert({
+    id: `trx:${transactionId}`,
+    type: 'payment-transaction',
+    transactionId,
+    accountId: order.accountId,
+    orderId: order.id,
+    amountCents: order.pricing.grossCents,
+    currency: 'EUR',
+    method: order.paymentMethod.type === 'banklink' ? `banklink:${order.paymentMethod.bank}` : order.paymentMethod.type,
+    createdAt: services.clock.now().toISOString(),
+  });
 }
 

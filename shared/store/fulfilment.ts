@@ -6,7 +6,7 @@ import { orderConfirmedEmail } from './emails.js';
 import { grantLicences } from './licences.js';
 import type { OrderDoc, OrderFlag, OrderPayment } from './model.js';
 import { readOrder, transitionOrder, updateOrder, withFlag, type OrderKey } from './orders.js';
-import { canTransition } from './state-machine.js';
+import { canTransition, IllegalTransitionError } from './state-machine.js';
 
 /**
  * Marks the order paid once (ETag): a repeat, a racing duplicate or a late message finds it paid (or further on)
@@ -23,7 +23,12 @@ export async function markPaid(
     from: ['pending-payment', 'cancelled', 'expired'],
     changes: (order) => ({ payment: { provider: order.payment?.provider ?? 'invoice', ...order.payment, ...input.payment, paidAt: input.payment.paidAt ?? now }, closure: undefined }),
   }).catch(async (error: unknown) => {
+    // Only a refused transition means "closed for another reason"; store trouble is rethrown (the queue tries again).
+    if (!(error instanceof IllegalTransitionError)) throw error;
     const current = await readOrder(services, key);
+    // Our own earlier success (the move to paid applied, its answer lost; or paid, then its licence ended): no flag.
+    if (current && input.payment.transactionId && current.payment?.transactionId === input.payment.transactionId && current.transitions.some((t) => t.to === 'paid'))
+      return { order: current, changed: false };
     if (current && !canTransition(current, 'paid')) {
       await flagOrder(services, key, {
         key: `payment-after-close:${input.payment.transactionId ?? 'invoice'}`,

@@ -1,4 +1,5 @@
-import { ConcurrentUpdateError, DocumentExistsError, type Stored } from '../platform/cosmos.js';
+import { pageOf, type PageRequest } from '../http/paging.js';
+import { ConcurrentUpdateError, DocumentExistsError, type Page, type Stored } from '../platform/cosmos.js';
 import type { Services } from '../platform/services.js';
 import { entitlementId, type EntitlementDoc, type EntitlementPeriod, type OrderDoc } from './model.js';
 
@@ -114,12 +115,15 @@ export interface LicenceView {
   periods: { orderId: string; from: string; until: string; endedAt?: string; endReason?: string }[];
 }
 
-/** The buyer's licences: one single-partition query over their own entitlements. */
-export async function listLicences(services: Pick<Services, 'db'>, accountId: string, now: Date): Promise<LicenceView[]> {
-  const docs = await services.db
-    .collection('accounts')
-    .queryAll<EntitlementDoc & Stored>(accountId, { where: 'c.type = @type', parameters: [{ name: '@type', value: 'entitlement' }] });
-  return docs
-    .map((doc) => ({ workId: doc.workId, publisherId: doc.publisherId, ...accessFrom(doc.periods, now), periods: doc.periods }))
-    .sort((a, b) => a.workId.localeCompare(b.workId));
+/** One page of the buyer's licences by work: one single-partition query over their own entitlements. */
+export async function listLicences(services: Pick<Services, 'db' | 'config'>, accountId: string, now: Date, page: PageRequest = {}): Promise<Page<LicenceView>> {
+  const docs = await pageOf<EntitlementDoc & Stored>(
+    services,
+    { container: 'accounts', partitionKey: accountId, where: 'c.type = @type', parameters: [{ name: '@type', value: 'entitlement' }], orderBy: 'c.workId', defaultPageSize: 50 },
+    page,
+  );
+  return {
+    items: docs.items.map((doc) => ({ workId: doc.workId, publisherId: doc.publisherId, ...accessFrom(doc.periods, now), periods: doc.periods })),
+    ...(docs.continuation ? { continuation: docs.continuation } : {}),
+  };
 }

@@ -88,6 +88,8 @@ export interface OrderInvoice {
   seller: string;
   iban: string;
   payments: InvoicePaymentRecord[];
+  /** When the invoice e-mail was queued: a resumed checkout does not send it twice. */
+  emailQueuedAt?: string;
 }
 
 export interface RefundRecord {

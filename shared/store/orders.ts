@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { HttpError } from '../http/errors.js';
-import { ConcurrentUpdateError, type Stored } from '../platform/cosmos.js';
+import { pageAcrossPartitions, pageOf, type PageRequest } from '../http/paging.js';
+import { ConcurrentUpdateError, type Page, type Stored } from '../platform/cosmos.js';
 import type { Services } from '../platform/services.js';
 import type { OrderDoc, OrderFlag, OrderStatus } from './model.js';
 import { IllegalTransitionError, transition } from './state-machine.js';
@@ -124,23 +125,30 @@ export async function listOrders(services: Pick<Services, 'db'>, accountId: stri
   });
 }
 
+/** One page of the buyer's own orders, newest first: one single-partition query. */
+export async function pageOrders(services: Pick<Services, 'db' | 'config'>, accountId: string, page: PageRequest): Promise<Page<OrderDoc & Stored>> {
+  return pageOf<OrderDoc & Stored>(
+    services,
+    { container: 'orders', partitionKey: accountId, where: 'c.type = @type', parameters: [{ name: '@type', value: 'order' }], orderBy: 'c.createdAt DESC', defaultPageSize: 20 },
+    page,
+  );
+}
+
 export type FlaggedOrder = Pick<OrderDoc, 'id' | 'accountId' | 'status' | 'flags' | 'updatedAt'> & { grossCents: number; transactionId?: string; invoiceNumber?: string };
 
-/** Orders with a flag no operator has resolved yet (an operator view: the cross-partition query is allowed here). */
-export async function listFlaggedOrders(services: Pick<Services, 'db'>, limit = 1000): Promise<FlaggedOrder[]> {
-  const rows: FlaggedOrder[] = [];
-  let continuation: string | undefined;
-  do {
-    const page = await services.db
-      .collection('orders')
-      .crossPartitionQuery<FlaggedOrder>(
-        "SELECT c.id, c.accountId, c.status, c.flags, c.updatedAt, c.pricing.grossCents AS grossCents, c.payment.transactionId AS transactionId, c.invoice.number AS invoiceNumber FROM c WHERE c.type = 'order' AND ARRAY_LENGTH(c.flags) > 0",
-        [],
-        continuation,
-        200,
-      );
-    rows.push(...page.items.filter((r) => r.flags.some((f) => !f.resolvedAt)));
-    continuation = page.continuation;
-  } while (continuation && rows.length < limit);
-  return rows;
+/**
+ * A page of orders with a flag no operator has resolved yet (an operator view: the cross-partition query is allowed
+ * here). Rows whose flags are all resolved are left out, so a page may hold fewer than pageSize.
+ */
+export async function listFlaggedOrders(services: Pick<Services, 'db' | 'config'>, page: PageRequest = {}): Promise<Page<FlaggedOrder>> {
+  const rows = await pageAcrossPartitions<FlaggedOrder>(
+    services,
+    {
+      container: 'orders',
+      text: "SELECT c.id, c.accountId, c.status, c.flags, c.updatedAt, c.pricing.grossCents AS grossCents, c.payment.transactionId AS transactionId, c.invoice.number AS invoiceNumber FROM c WHERE c.type = 'order' AND ARRAY_LENGTH(c.flags) > 0",
+      defaultPageSize: 200,
+    },
+    page,
+  );
+  return { items: rows.items.filter((r) => r.flags.some((f) => !f.resolvedAt)), ...(rows.continuation ? { continuation: rows.continuation } : {}) };
 }

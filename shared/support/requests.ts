@@ -1,12 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import { readAccount } from '../accounts/store.js';
 import { HttpError } from '../http/errors.js';
+import { keyedId } from '../http/idempotency.js';
 import { registerMessages } from '../http/i18n.js';
 import { queueEmail } from '../messaging/index.js';
-import { ConcurrentUpdateError, type Doc, type Stored } from '../platform/cosmos.js';
+import { pageOf, type PageRequest } from '../http/paging.js';
+import { ConcurrentUpdateError, DocumentExistsError, type Doc, type Page, type Stored } from '../platform/cosmos.js';
 import type { Services } from '../platform/services.js';
 
 registerMessages({
+  support_request_limit: {
+    et: 'Sul on juba {limit} avatud pöördumist. Palun jätka mõnda neist.',
+    fi: 'Sinulla on jo {limit} avointa yhteydenottoa. Jatka jotakin niistä.',
+    en: 'You already have {limit} open support requests. Please continue one of them.',
+  },
+  support_request_full: {
+    et: 'Selles pöördumises on juba {limit} sõnumit. Palun alusta uut pöördumist.',
+    fi: 'Tässä yhteydenotossa on jo {limit} viestiä. Aloita uusi yhteydenotto.',
+    en: 'This support request already has {limit} messages. Please open a new one.',
+  },
   support_request_not_found: {
     et: 'Sellist pöördumist ei ole.',
     fi: 'Tällaista yhteydenottoa ei ole.',
@@ -20,10 +32,13 @@ export interface SupportRequestDoc extends Doc {
   accountId: string;
   subject: string;
   status: 'open' | 'answered' | 'closed';
-  messages: { from: 'user' | 'support'; by: string; at: string; text: string }[];
+  messages: { from: 'user' | 'support'; by: string; at: string; text: string; key?: string }[];
   createdAt: string;
   updatedAt: string;
 }
+
+/** Per-person limits (issue 9, defect 8): what one account can make the store hold. */
+export const SUPPORT_LIMITS = { openRequests: 20, messagesPerRequest: 40 } as const;
 
 export interface SupportRequestView {
   id: string;
@@ -48,40 +63,81 @@ export function supportRequestView(doc: SupportRequestDoc): SupportRequestView {
 
 type Deps = Pick<Services, 'db' | 'clock'>;
 
-export async function openRequest(deps: Deps, accountId: string, input: { subject: string; message: string }): Promise<SupportRequestDoc> {
+/**
+ * Opens a support request. With an idempotency key the id is derived from it, so a retry (after a 503 or a lost
+ * answer) returns the request the first attempt opened instead of opening a second one.
+ */
+export async function openRequest(
+  deps: Deps,
+  accountId: string,
+  input: { subject: string; message: string },
+  key?: string,
+): Promise<{ request: SupportRequestDoc; replayed: boolean }> {
+  const accounts = deps.db.collection('accounts');
+  const id = key ? `support:${keyedId(accountId, key)}` : `support:${randomUUID()}`;
+  const replay = async () => {
+    const existing = await accounts.read<SupportRequestDoc>(id, accountId);
+    if (!existing || existing.type !== 'support-request') return undefined;
+    if (existing.subject !== input.subject || existing.messages[0]?.text !== input.message) throw new HttpError(409, 'idempotency_key_reused');
+    return { request: existing, replayed: true };
+  };
+  if (key) {
+    const earlier = await replay();
+    if (earlier) return earlier;
+  }
+  const open = await accounts.count(accountId, "c.type = 'support-request' AND c.status != 'closed'");
+  if (open >= SUPPORT_LIMITS.openRequests) throw new HttpError(409, 'support_request_limit', { limit: SUPPORT_LIMITS.openRequests });
   const at = deps.clock.now().toISOString();
-  return deps.db.collection('accounts').create<SupportRequestDoc>({
-    id: `support:${randomUUID()}`,
-    type: 'support-request',
-    accountId,
-    subject: input.subject,
-    status: 'open',
-    messages: [{ from: 'user', by: accountId, at, text: input.message }],
-    createdAt: at,
-    updatedAt: at,
-  });
+  try {
+    const request = await accounts.create<SupportRequestDoc>({
+      id,
+      type: 'support-request',
+      accountId,
+      subject: input.subject,
+      status: 'open',
+      messages: [{ from: 'user', by: accountId, at, text: input.message }],
+      createdAt: at,
+      updatedAt: at,
+    });
+    return { request, replayed: false };
+  } catch (error) {
+    if (error instanceof DocumentExistsError && key) {
+      const earlier = await replay();
+      if (earlier) return earlier;
+    }
+    throw error;
+  }
 }
 
-export async function listRequests(deps: Pick<Services, 'db'>, accountId: string): Promise<SupportRequestDoc[]> {
-  return deps.db.collection('accounts').queryAll<SupportRequestDoc>(accountId, { where: "c.type = 'support-request'", orderBy: 'c.updatedAt DESC' });
+/** One page of a person's support requests, most recently active first (one single-partition query). */
+export async function listRequests(deps: Pick<Services, 'db' | 'config'>, accountId: string, page: PageRequest = {}): Promise<Page<SupportRequestDoc>> {
+  return pageOf<SupportRequestDoc>(deps, { container: 'accounts', partitionKey: accountId, where: "c.type = 'support-request'", orderBy: 'c.updatedAt DESC', defaultPageSize: 10 }, page);
 }
 
 /** Adds a message from the user (reopening the request) or from support (answering or closing it). */
 export async function addMessage(
   deps: Deps,
-  input: { accountId: string; requestId: string; from: 'user' | 'support'; by: string; text: string; close?: boolean },
+  input: { accountId: string; requestId: string; from: 'user' | 'support'; by: string; text: string; close?: boolean; key?: string | undefined },
 ): Promise<SupportRequestDoc> {
   const accounts = deps.db.collection('accounts');
+  const key = input.key ? keyedId(input.by, input.key) : undefined;
   for (let attempt = 0; attempt < 5; attempt++) {
     const current = await accounts.read<SupportRequestDoc>(input.requestId, input.accountId);
     if (!current || current.type !== 'support-request') throw new HttpError(404, 'support_request_not_found');
+    // A retried message (same idempotency key) was already added by the first attempt.
+    const earlier = key ? current.messages.find((m) => m.key === key) : undefined;
+    if (earlier) {
+      if (earlier.text !== input.text) throw new HttpError(409, 'idempotency_key_reused');
+      return current;
+    }
+    if (current.messages.length >= SUPPORT_LIMITS.messagesPerRequest) throw new HttpError(409, 'support_request_full', { limit: SUPPORT_LIMITS.messagesPerRequest });
     const at = deps.clock.now().toISOString();
     const status: SupportRequestDoc['status'] = input.from === 'user' ? 'open' : input.close ? 'closed' : 'answered';
     try {
       return await accounts.replace<SupportRequestDoc>({
         ...(current as SupportRequestDoc & Stored),
         status,
-        messages: [...current.messages, { from: input.from, by: input.by, at, text: input.text }],
+        messages: [...current.messages, { from: input.from, by: input.by, at, text: input.text, ...(key ? { key } : {}) }],
         updatedAt: at,
       });
     } catch (error) {

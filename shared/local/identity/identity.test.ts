@@ -29,12 +29,9 @@ const clients: Record<IdentityProviderName, IdentityClientRegistration> = {
 };
 
 let ids: IdentityStandIns;
-let startMs = 0;
 
 beforeAll(async () => {
-  const t0 = performance.now();
   ids = await startIdentityStandIns({ clients });
-  startMs = performance.now() - t0;
 });
 
 afterAll(async () => {
@@ -104,8 +101,8 @@ async function signIn(p: OidcName, options: OidcFlowOptions) {
 const HARID_SCOPE = 'openid profile email personal_code roles';
 
 describe('identity stand-ins', () => {
-  it('start quickly on loopback ports', () => {
-    expect(startMs).toBeLessThan(5_000); // typically ~0.5 s, most of it RSA key generation and loading oidc-provider
+  // How fast they start is a figure of `npm run bench -- identity`, not a test (issue 9, defect 10).
+  it('start on loopback ports with the demo people', () => {
     for (const url of [ids.harid.issuer, ids.mpassid.issuer, ids.google.issuer, ids.facebook.dialogUrl, ids.ekool.tokenUrl, ids.stuudium.apiUrl]) {
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+/);
     }

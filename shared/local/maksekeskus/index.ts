@@ -112,6 +112,8 @@ export interface MaksekeskusStandIn {
   overrideApi(transactionId: string, override: StandInTransaction['apiOverride']): void;
   /** The next refund request is answered with this Maksekeskus error code (1045: still processing). */
   failNextRefund(code: number, httpStatus?: number): void;
+  /** The next `count` API requests whose path matches are answered 503, as an outage would (fault tests). */
+  failApi(count: number, match?: RegExp): void;
   close(): Promise<void>;
 }
 
@@ -154,6 +156,7 @@ export async function startMaksekeskusStandIn(options: { shopId: string; secretK
   const deliveries: Delivery[] = [];
   const requests: MaksekeskusStandIn['requests'] = [];
   let refundFailure: { code: number; status: number } | undefined;
+  let outage: { count: number; match: RegExp } | undefined;
 
   const server = await listen();
   const origin = server.origin;
@@ -329,6 +332,10 @@ export async function startMaksekeskusStandIn(options: { shopId: string; secretK
     }
     const path = url.pathname.slice('/v1'.length);
     requests.push({ method, path: `${path}${url.search}`, ...(body === undefined ? {} : { body }) });
+    if (outage && outage.count > 0 && outage.match.test(`${method} ${path}`)) {
+      outage.count -= 1;
+      return json(res, 503, { code: 9999, message: 'Service temporarily unavailable' });
+    }
 
     if (method === 'POST' && path === '/transactions') {
       const errors = validateCreate(body);
@@ -479,6 +486,9 @@ export async function startMaksekeskusStandIn(options: { shopId: string; secretK
     },
     failNextRefund(code, httpStatus = 400) {
       refundFailure = { code, status: httpStatus };
+    },
+    failApi(count, match = /./) {
+      outage = { count, match };
     },
     close: () => server.close(),
   };
