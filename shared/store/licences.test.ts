@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startEmbeddedCosmos, type EmbeddedCosmos } from '../local/cosmos-server.js';
 import { AdjustableClock } from '../platform/clock.js';
+import { loadConfig } from '../platform/config.js';
 import { ConcurrentUpdateError, createDatabase, DocumentExistsError, type Database } from '../platform/cosmos.js';
 import { dataRegistry } from '../privacy/registry.js';
 import { accessFrom, endLicences, grantLicences, listLicences, mayOpenWork } from './licences.js';
@@ -14,7 +15,16 @@ import { entitlementId, type EntitlementDoc, type EntitlementPeriod, type OrderD
 let cosmos: EmbeddedCosmos;
 let db: Database;
 const clock = new AdjustableClock();
-const services = () => ({ db, clock });
+// Listing pages seal their continuation with the session keys: a minimal valid configuration.
+const config = loadConfig({
+  COSMOS_ENDPOINT: 'https://localhost:8081/',
+  EMAIL_FROM: 'no-reply@opiq.example',
+  PUBLIC_WEB_URL: 'https://opiq.example',
+  API_PUBLIC_URL: 'https://api.opiq.example',
+  SESSION_SIGNING_KEYS: `k1:${Buffer.alloc(32, 5).toString('base64url')}`,
+  APP_ENV: 'local',
+});
+const services = () => ({ db, clock, config });
 let buyer = '';
 let n = 0;
 
@@ -165,15 +175,17 @@ describe('may this user open this work now', () => {
     await grantLicences(services(), order('ord-3', LA.from, LA.until, [{ workId: 'work-b' }, { workId: 'work-a' }]));
     await endLicences(services(), order('ord-3', LA.from, LA.until), ['work-b'], '2026-10-01T00:00:00.000Z', 'work-withdrawn');
     const list = await listLicences(services(), buyer, new Date('2026-11-01T00:00:00Z'));
-    expect(list).toEqual([
-      { workId: 'work-a', publisherId: 'pub-1', allowed: true, until: LA.until, periods: [{ orderId: 'ord-3', from: LA.from, until: LA.until }] },
-      {
-        workId: 'work-b',
-        publisherId: 'pub-1',
-        allowed: false,
-        periods: [{ orderId: 'ord-3', from: LA.from, until: LA.until, endedAt: '2026-10-01T00:00:00.000Z', endReason: 'work-withdrawn' }],
-      },
-    ]);
+    expect(list).toEqual({
+      items: [
+        { workId: 'work-a', publisherId: 'pub-1', allowed: true, until: LA.until, periods: [{ orderId: 'ord-3', from: LA.from, until: LA.until }] },
+        {
+          workId: 'work-b',
+          publisherId: 'pub-1',
+          allowed: false,
+          periods: [{ orderId: 'ord-3', from: LA.from, until: LA.until, endedAt: '2026-10-01T00:00:00.000Z', endReason: 'work-withdrawn' }],
+        },
+      ],
+    });
   });
 });
 
