@@ -189,6 +189,18 @@ describe('may this user open this work now', () => {
   });
 });
 
+describe('listing licences page by page', () => {
+  it('STORE-4: a long list comes in pages, each with the token for the next, in work order', async () => {
+    await grantLicences(services(), order('ord-4', LA.from, LA.until, [{ workId: 'work-c' }, { workId: 'work-a' }, { workId: 'work-b' }]));
+    const now = new Date('2026-11-01T00:00:00Z');
+    const first = await listLicences(services(), buyer, now, { pageSize: 2 });
+    expect(first.items.map((l) => l.workId)).toEqual(['work-a', 'work-b']);
+    expect(first.continuation).toEqual(expect.any(String));
+    const second = await listLicences(services(), buyer, now, { pageSize: 2, continuation: first.continuation! });
+    expect(second).toEqual({ items: [expect.objectContaining({ workId: 'work-c', allowed: true })] });
+  });
+});
+
 describe('accessFrom', () => {
   const p = (orderId: string, from: string, until: string, endedAt?: string): EntitlementPeriod => ({ orderId, from: `${from}T00:00:00.000Z`, until: `${until}T00:00:00.000Z`, ...(endedAt ? { endedAt: `${endedAt}T00:00:00.000Z` } : {}) });
   const on = (day: string) => new Date(`${day}T00:00:00.000Z`);
