@@ -8,7 +8,7 @@ import { createDatabase, type Database, type Doc } from '../platform/cosmos.js';
 import type { Services } from '../platform/services.js';
 import { MemoryTelemetry } from '../platform/telemetry.js';
 import { dataRegistry } from '../privacy/registry.js';
-import { extractMessage, processQueueMessageSchema, receivePaymentMessage, rejectionCodes, REJECTIONS_STORED_PER_IP, reportedPayerAccount, type Received } from './inbound.js';
+import { duplicateKey, extractMessage, processQueueMessageSchema, receivePaymentMessage, rejectionCodes, REJECTIONS_STORED_PER_IP, reportedPayerAccount, type Received } from './inbound.js';
 import { computeMac } from './mac.js';
 
 /**
@@ -209,6 +209,17 @@ describe('receivePaymentMessage: accepted messages', () => {
     expect(doc).not.toHaveProperty('accountId');
     expect(sent.map((s) => s.message.body)).toEqual([{ transactionId: 't'.repeat(100), status: 'A'.repeat(40), source: 'notification', messageId: received.messageId }]);
     expect(telemetry.records.map((r) => [r.name, r.properties.known])).toEqual([['payment.message-received', 'false']]);
+  });
+});
+
+describe('the processing job’s duplicate key', () => {
+  it('PAY-2: copies of one transaction and status share a key; each processing run (a generation) moves it on', async () => {
+    expect(duplicateKey('trx-1', 'COMPLETED', undefined)).toBe('trx-1:COMPLETED');
+    expect(duplicateKey('trx-1', 'COMPLETED', 0)).toBe('trx-1:COMPLETED');
+    expect(duplicateKey('trx-1', 'COMPLETED', 2)).toBe('trx-1:COMPLETED:2');
+    await db.collection('payments').upsert({ id: 'trx:trx-gen', type: 'payment-transaction', transactionId: 'trx-gen', accountId: 'acc-buyer', orderId: 'ord-gen', amountCents: 100, currency: 'EUR', method: 'card', createdAt: clock.now().toISOString(), keyGeneration: 3 });
+    await receive(signed({ transaction: 'trx-gen', status: 'COMPLETED' }));
+    expect(sent.map((s) => s.message.messageId)).toEqual(['trx-gen:COMPLETED:3']);
   });
 });
 
