@@ -4,7 +4,7 @@ import type { Cookie } from '@azure/functions';
 import { HttpError } from '../http/errors.js';
 import { ConcurrentUpdateError, type Database, type Doc, type Stored } from '../platform/cosmos.js';
 import type { Services } from '../platform/services.js';
-import type { AccountDoc } from '../accounts/model.js';
+import type { AccountDoc, SessionEntry } from '../accounts/model.js';
 import { csrfTokenFor } from './csrf.js';
 import { sessionLifetimeFor } from './session-policy.js';
 import { ACCESS_TOKEN_TTL_SECONDS, signAccessToken, type AccessTokenClaims } from './session-token.js';
@@ -25,6 +25,13 @@ export const SESSION_ABSOLUTE_SECONDS = 60 * 86_400;
 /** A refresh token replaced this recently is a race between two tabs, not a theft. */
 export const REFRESH_RACE_GRACE_SECONDS = 10;
 const REMEMBERED_ROTATIONS = 20;
+/**
+ * At most this many sessions per account are active (the account document carries one entry of ~80 bytes each, so
+ * at most ~40 KB): signing in on one more ends the oldest. Generous, since nothing records when a session was last
+ * used, the oldest may still be in use; the bound keeps a flood of sign-ins from bloating the document every request
+ * reads.
+ */
+export const MAX_ACTIVE_SESSIONS = 500;
 
 export interface SessionDoc extends Doc {
   type: 'session';
@@ -86,7 +93,8 @@ export async function createSession(
 ): Promise<IssuedSession> {
   const now = services.clock.now();
   // The lifetime follows the account's roles (the caller usually has the account at hand; otherwise one read).
-  const lifetime = sessionLifetimeFor(input.account ?? (await services.db.collection('accounts').read<AccountDoc>(input.accountId, input.accountId)));
+  const account = input.account ?? (await services.db.collection('accounts').read<AccountDoc>(input.accountId, input.accountId));
+  const lifetime = sessionLifetimeFor(account);
   const sessionId = randomUUID();
   const secret = randomBytes(32).toString('base64url');
   const doc: SessionDoc = {
@@ -106,6 +114,17 @@ export async function createSession(
     ...(input.browser ? { browser: input.browser } : {}),
   };
   await services.db.collection('accounts').create(doc);
+  // The entry on the account is what makes the session work: written after the document, so a failure in between
+  // leaves a session that never worked rather than one that cannot be listed or ended.
+  const evicted: SessionEntry[] = [];
+  await changeSessionIndex(services, input.accountId, account, (entries) => {
+    const now = services.clock.now().getTime();
+    const kept = [...entries.filter((e) => e.sessionId !== sessionId && Date.parse(e.absoluteExpiresAt) > now), { sessionId, absoluteExpiresAt: doc.absoluteExpiresAt }];
+    kept.sort((a, b) => Date.parse(a.absoluteExpiresAt) - Date.parse(b.absoluteExpiresAt));
+    evicted.splice(0, evicted.length, ...kept.slice(0, Math.max(0, kept.length - MAX_ACTIVE_SESSIONS)));
+    return kept.slice(-MAX_ACTIVE_SESSIONS);
+  });
+  for (const entry of evicted) await revokeSession(services, input.accountId, entry.sessionId, 'session-limit');
   return {
     accountId: input.accountId,
     sessionId,
@@ -122,6 +141,53 @@ function isUsable(session: SessionDoc, now: Date): boolean {
     now.getTime() < Date.parse(session.idleExpiresAt) &&
     now.getTime() < Date.parse(session.absoluteExpiresAt)
   );
+}
+
+/**
+ * The per-request check on the account document (issue 11: one point read authenticates): true when the session is
+ * listed and not past its absolute end; undefined when the account predates the index (then the session document
+ * decides). The idle time needs no check here: it is at least a day and every access token (15 minutes) was issued
+ * by a sign-in or refresh that checked it.
+ */
+export function sessionListedOnAccount(account: Pick<AccountDoc, 'activeSessions'>, sessionId: string, now: Date): boolean | undefined {
+  if (account.activeSessions === undefined) return undefined;
+  return account.activeSessions.some((e) => e.sessionId === sessionId && now.getTime() < Date.parse(e.absoluteExpiresAt));
+}
+
+/**
+ * Changes the account's list of active sessions (ETag-checked, retried). An account without the list gets it built
+ * from its active session documents first (one query, once per account): whoever writes first creates the list and
+ * the other writer's ETag check fails, so it re-reads and changes that list. Nothing is written for an account that
+ * does not exist.
+ */
+async function changeSessionIndex(
+  services: Pick<Services, 'db' | 'clock'>,
+  accountId: string,
+  known: (AccountDoc & Stored) | AccountDoc | undefined,
+  change: (entries: SessionEntry[]) => SessionEntry[] | undefined,
+): Promise<void> {
+  const accounts = services.db.collection('accounts');
+  let account = known && '_etag' in known ? (known as AccountDoc & Stored) : undefined;
+  for (let attempt = 0; attempt < REVOKE_ATTEMPTS; attempt++) {
+    account ??= await accounts.read<AccountDoc>(accountId, accountId);
+    if (!account || account.type !== 'account') return;
+    let entries = account.activeSessions;
+    if (entries === undefined) {
+      const now = services.clock.now();
+      const docs = await accounts.queryAll<SessionDoc>(accountId, { where: "c.type = 'session' AND c.status = 'active'" });
+      entries = docs.filter((d) => isUsable(d, now)).map((d) => ({ sessionId: d.sessionId, absoluteExpiresAt: d.absoluteExpiresAt }));
+    }
+    const next = change(entries);
+    if (next === undefined) return;
+    try {
+      await accounts.replace<AccountDoc>({ ...account, activeSessions: next });
+      return;
+    } catch (error) {
+      if (!(error instanceof ConcurrentUpdateError)) throw error;
+      account = undefined;
+    }
+  }
+  throw new HttpError(503, 'service_unavailable');
 }
 
 /**
@@ -165,7 +231,10 @@ export async function refreshSession(services: Pick<Services, 'db' | 'config' | 
     if (!sameHash(session.refreshHash, presented) || !isUsable(session, now)) throw new HttpError(401, 'refresh_invalid');
     // A role gained since sign-in (made a school administrator) shortens the session at its next refresh; a role
     // lost never lengthens it.
-    const policy = sessionLifetimeFor(await sessions.read<AccountDoc>(session.accountId, session.accountId));
+    const account = await sessions.read<AccountDoc>(session.accountId, session.accountId);
+    // Revocation removes the account's entry first: a session no longer listed there is over.
+    if (account && sessionListedOnAccount(account, session.sessionId, now) === false) throw new HttpError(401, 'refresh_invalid');
+    const policy = sessionLifetimeFor(account);
     const idleSeconds = Math.min(session.idleSeconds ?? SESSION_IDLE_SECONDS, policy.idleSeconds);
     const absoluteEnd = Math.min(Date.parse(session.absoluteExpiresAt), Date.parse(session.createdAt) + policy.absoluteSeconds * 1000);
     if (now.getTime() >= absoluteEnd) throw new HttpError(401, 'refresh_invalid');
@@ -189,6 +258,15 @@ export async function refreshSession(services: Pick<Services, 'db' | 'config' | 
       if (error instanceof ConcurrentUpdateError) continue; // re-read: the other writer may have rotated or revoked it
       throw error;
     }
+    // The account's entry changes only when a role gained shortened the session, or when the account has no list yet.
+    if (account?.activeSessions === undefined || rotated.absoluteExpiresAt !== session.absoluteExpiresAt) {
+      let listed = true;
+      await changeSessionIndex(services, session.accountId, account, (entries) => {
+        listed = entries.some((e) => e.sessionId === session.sessionId);
+        return listed ? entries.map((e) => (e.sessionId === session.sessionId ? { ...e, absoluteExpiresAt: rotated.absoluteExpiresAt } : e)) : undefined;
+      });
+      if (!listed) throw new HttpError(401, 'refresh_invalid');
+    }
     return {
       kind: 'rotated',
       session: {
@@ -211,8 +289,19 @@ const REVOKE_ATTEMPTS = 50;
  * re-reads and tries again; if it still cannot write, it throws (the caller answers 503 and the user retries) rather
  * than leave a session the user believes ended.
  */
-async function revokeSessionDoc(services: Pick<Services, 'db' | 'clock'>, session: SessionDoc & Stored, reason: string): Promise<void> {
+async function revokeSessionDoc(
+  services: Pick<Services, 'db' | 'clock'>,
+  session: SessionDoc & Stored,
+  reason: string,
+  unlisted = false,
+  account?: AccountDoc,
+): Promise<void> {
   const sessions = services.db.collection('accounts');
+  // The account's entry is what the per-request check reads: removing it ends the session at once. An account without
+  // the list gets it here too, so a sign-in building it at the same time cannot list this session again.
+  if (!unlisted) await changeSessionIndex(services, session.accountId, account, (entries) =>
+    entries.some((e) => e.sessionId === session.sessionId) ? entries.filter((e) => e.sessionId !== session.sessionId) : undefined,
+  );
   let current: (SessionDoc & Stored) | undefined = session;
   for (let attempt = 0; attempt < REVOKE_ATTEMPTS; attempt++) {
     if (!current || current.status !== 'active') return;
@@ -251,12 +340,19 @@ export async function revokeAllSessions(
   accountId: string,
   reason: string,
   exceptSessionId?: string,
+  /** The account as the caller read it (with its ETag): saves a read when it is still current. */
+  account?: AccountDoc,
 ): Promise<number> {
   const active = await services.db.collection('accounts').queryAll<SessionDoc & Stored>(accountId, {
     where: "c.type = 'session' AND c.status = 'active'",
   });
   const targets = active.filter((s) => s.sessionId !== exceptSessionId);
-  for (const session of targets) await revokeSessionDoc(services, session, reason);
+  // One account write ends them all at once (the documents follow, one write each).
+  await changeSessionIndex(services, accountId, account, (entries) => {
+    const next = entries.filter((e) => e.sessionId === exceptSessionId);
+    return next.length === entries.length ? undefined : next;
+  });
+  for (const session of targets) await revokeSessionDoc(services, session, reason, true);
   return targets.length;
 }
 
@@ -264,10 +360,10 @@ export async function revokeAllSessions(
  * Ends one of the account's own sessions ("sign out that device"). False when the account has no such active
  * session: the read is in the caller's own partition, so another account's session id is simply not found.
  */
-export async function endOwnSession(services: Pick<Services, 'db' | 'clock'>, accountId: string, sessionId: string, reason: string): Promise<boolean> {
+export async function endOwnSession(services: Pick<Services, 'db' | 'clock'>, accountId: string, sessionId: string, reason: string, account?: AccountDoc): Promise<boolean> {
   const session = await services.db.collection('accounts').read<SessionDoc>(sessionDocId(sessionId), accountId);
   if (!session || session.type !== 'session' || session.accountId !== accountId || !isUsable(session, services.clock.now())) return false;
-  await revokeSessionDoc(services, session, reason);
+  await revokeSessionDoc(services, session, reason, false, account);
   return true;
 }
 
@@ -283,14 +379,20 @@ export interface SessionView {
   current: boolean;
 }
 
-export async function listActiveSessions(services: Pick<Services, 'db' | 'clock'>, accountId: string, currentSessionId: string): Promise<SessionView[]> {
+/** `account` (the caller's, already read) narrows the list to the sessions its index still lists. */
+export async function listActiveSessions(
+  services: Pick<Services, 'db' | 'clock'>,
+  accountId: string,
+  currentSessionId: string,
+  account?: Pick<AccountDoc, 'activeSessions'>,
+): Promise<SessionView[]> {
   const now = services.clock.now();
   const sessions = await services.db.collection('accounts').queryAll<SessionDoc>(accountId, {
     where: "c.type = 'session' AND c.status = 'active'",
     orderBy: 'c.lastRefreshedAt DESC',
   });
   return sessions
-    .filter((s) => isUsable(s, now))
+    .filter((s) => isUsable(s, now) && (account ? sessionListedOnAccount(account, s.sessionId, now) !== false : true))
     .map((s) => ({
       sessionId: s.sessionId,
       method: s.method,
