@@ -21,7 +21,7 @@ import { maksekeskusSettings } from './maksekeskus.js';
 export type Channel = 'notification' | 'return';
 
 /** The json + mac of a request, from the body (form or JSON object) or else the query. */
-function extractMessage(body: unknown, query: Record<string, unknown>): { json?: string; mac?: string } {
+export function extractMessage(body: unknown, query: Record<string, unknown>): { json?: string; mac?: string } {
   const pick = (source: unknown, name: string): unknown => (source && typeof source === 'object' && !Array.isArray(source) ? (source as Record<string, unknown>)[name] : undefined);
   const fromBody = pick(body, 'json') !== undefined || pick(body, 'mac') !== undefined;
   const json = fromBody ? pick(body, 'json') : pick(query, 'json');
@@ -91,7 +91,7 @@ export type ProcessQueueMessage = z.infer<typeof processQueueMessageSchema>;
 /** Rejected payment messages stored per client IP within 15 minutes; beyond that they are only counted. */
 export const REJECTIONS_STORED_PER_IP = 200;
 
-async function receivePaymentMessage(
+export async function receivePaymentMessage(
   services: Services,
   input: { channel: Channel; json?: string; mac?: string; client: ClientInfo },
 ): Promise<Received> {
@@ -173,7 +173,7 @@ async function receivePaymentMessage(
   return { accepted: true, messageId, transactionId, status, ...(message.data.reference ? { reference: message.data.reference } : {}) };
 }
 
-function duplicateKey(transactionId: string, status: string, generation: number | undefined): string {
+export function duplicateKey(transactionId: string, status: string, generation: number | undefined): string {
   return generation ? `${transactionId}:${status}:${generation}` : `${transactionId}:${status}`;
 }
 
