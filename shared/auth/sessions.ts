@@ -2,7 +2,7 @@ import './messages.js';
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Cookie } from '@azure/functions';
 import { HttpError } from '../http/errors.js';
-import { ConcurrentUpdateError, type Database, type Doc, type Stored } from '../platform/cosmos.js';
+import { ConcurrentUpdateError, updateWithEtag, type Database, type Doc, type Stored } from '../platform/cosmos.js';
 import type { Services } from '../platform/services.js';
 import type { AccountDoc } from '../accounts/model.js';
 import { csrfTokenFor } from './csrf.js';
@@ -150,81 +150,86 @@ export async function refreshSession(services: Pick<Services, 'db' | 'config' | 
   const decoded = decodeRefreshToken(refreshToken);
   if (!decoded) throw new HttpError(401, 'refresh_invalid');
   const sessions = services.db.collection('accounts');
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const now = services.clock.now();
-    const session = await sessions.read<SessionDoc>(sessionDocId(decoded.sessionId), decoded.accountId);
-    if (!session || session.type !== 'session') throw new HttpError(401, 'refresh_invalid');
-    const presented = sha256(decoded.secret);
-    const previous = session.previousRefreshHashes.find((p) => sameHash(p.hash, presented));
-    if (previous) {
-      if (session.status === 'active' && now.getTime() - Date.parse(previous.rotatedAt) < REFRESH_RACE_GRACE_SECONDS * 1000)
-        throw new HttpError(409, 'refresh_race');
-      if (session.status === 'active') await revokeSessionDoc(services, session, 'refresh-token-reuse');
-      return { kind: 'reused', accountId: session.accountId, sessionId: session.sessionId };
-    }
-    if (!sameHash(session.refreshHash, presented) || !isUsable(session, now)) throw new HttpError(401, 'refresh_invalid');
-    // A role gained since sign-in (made a school administrator) shortens the session at its next refresh; a role
-    // lost never lengthens it.
-    const policy = sessionLifetimeFor(await sessions.read<AccountDoc>(session.accountId, session.accountId));
-    const idleSeconds = Math.min(session.idleSeconds ?? SESSION_IDLE_SECONDS, policy.idleSeconds);
-    const absoluteEnd = Math.min(Date.parse(session.absoluteExpiresAt), Date.parse(session.createdAt) + policy.absoluteSeconds * 1000);
-    if (now.getTime() >= absoluteEnd) throw new HttpError(401, 'refresh_invalid');
+  const presented = sha256(decoded.secret);
+  let secret = '';
+  // A conflict re-reads and judges again: the other writer may have rotated or revoked the session.
+  const updated = await updateWithEtag<SessionDoc>(
+    sessions,
+    sessionDocId(decoded.sessionId),
+    decoded.accountId,
+    async (session) => {
+      const now = services.clock.now();
+      const previous = session.previousRefreshHashes.find((p) => sameHash(p.hash, presented));
+      if (previous) {
+        if (session.status === 'active' && now.getTime() - Date.parse(previous.rotatedAt) < REFRESH_RACE_GRACE_SECONDS * 1000)
+          throw new HttpError(409, 'refresh_race');
+        return undefined; // reuse of a rotated-out token: revoked below, not rotated
+      }
+      if (!sameHash(session.refreshHash, presented) || !isUsable(session, now)) throw new HttpError(401, 'refresh_invalid');
+      // A role gained since sign-in (made a school administrator) shortens the session at its next refresh; a role
+      // lost never lengthens it.
+      const policy = sessionLifetimeFor(await sessions.read<AccountDoc>(session.accountId, session.accountId));
+      const idleSeconds = Math.min(session.idleSeconds ?? SESSION_IDLE_SECONDS, policy.idleSeconds);
+      const absoluteEnd = Math.min(Date.parse(session.absoluteExpiresAt), Date.parse(session.createdAt) + policy.absoluteSeconds * 1000);
+      if (now.getTime() >= absoluteEnd) throw new HttpError(401, 'refresh_invalid');
 
-    const secret = randomBytes(32).toString('base64url');
-    const rotated: SessionDoc & Stored = {
-      ...session,
-      refreshHash: sha256(secret),
-      previousRefreshHashes: [{ hash: session.refreshHash, rotatedAt: now.toISOString() }, ...session.previousRefreshHashes].slice(
-        0,
-        REMEMBERED_ROTATIONS,
-      ),
-      lastRefreshedAt: now.toISOString(),
-      idleExpiresAt: new Date(Math.min(now.getTime() + idleSeconds * 1000, absoluteEnd)).toISOString(),
-      absoluteExpiresAt: new Date(absoluteEnd).toISOString(),
-      idleSeconds,
-    };
-    try {
-      await sessions.replace<SessionDoc>(rotated);
-    } catch (error) {
-      if (error instanceof ConcurrentUpdateError) continue; // re-read: the other writer may have rotated or revoked it
-      throw error;
-    }
-    return {
-      kind: 'rotated',
-      session: {
-        accountId: session.accountId,
-        sessionId: session.sessionId,
-        accessToken: await accessTokenFor(services, { accountId: session.accountId, sessionId: session.sessionId }),
-        refreshToken: encodeRefreshToken(session.accountId, session.sessionId, secret),
-        csrfToken: csrfTokenFor(session.sessionId, services.config.SESSION_SIGNING_KEYS),
-        expiresIn: ACCESS_TOKEN_TTL_SECONDS,
-      },
-    };
+      secret = randomBytes(32).toString('base64url');
+      return {
+        ...session,
+        refreshHash: sha256(secret),
+        previousRefreshHashes: [{ hash: session.refreshHash, rotatedAt: now.toISOString() }, ...session.previousRefreshHashes].slice(
+          0,
+          REMEMBERED_ROTATIONS,
+        ),
+        lastRefreshedAt: now.toISOString(),
+        idleExpiresAt: new Date(Math.min(now.getTime() + idleSeconds * 1000, absoluteEnd)).toISOString(),
+        absoluteExpiresAt: new Date(absoluteEnd).toISOString(),
+        idleSeconds,
+      };
+    },
+    { type: 'session', attempts: 3 },
+  );
+  if (!updated) throw new HttpError(401, 'refresh_invalid');
+  const session = updated.doc;
+  if (!updated.changed) {
+    if (session.status === 'active') await revokeSessionDoc(services, session, 'refresh-token-reuse');
+    return { kind: 'reused', accountId: session.accountId, sessionId: session.sessionId };
   }
-  throw new HttpError(409, 'conflict');
+  return {
+    kind: 'rotated',
+    session: {
+      accountId: session.accountId,
+      sessionId: session.sessionId,
+      accessToken: await accessTokenFor(services, { accountId: session.accountId, sessionId: session.sessionId }),
+      refreshToken: encodeRefreshToken(session.accountId, session.sessionId, secret),
+      csrfToken: csrfTokenFor(session.sessionId, services.config.SESSION_SIGNING_KEYS),
+      expiresIn: ACCESS_TOKEN_TTL_SECONDS,
+    },
+  };
 }
 
+/** Far above any real burst of refreshes on one session: revocation must get through, not give up at 5. */
 const REVOKE_ATTEMPTS = 50;
 
 /**
  * Revocation never gives up silently: every ETag conflict is another writer (a refresh) that got through, so it
  * re-reads and tries again; if it still cannot write, it throws (the caller answers 503 and the user retries) rather
- * than leave a session the user believes ended.
+ * than leave a session the user believes ended. It starts from the document the caller has just read.
  */
 async function revokeSessionDoc(services: Pick<Services, 'db' | 'clock'>, session: SessionDoc & Stored, reason: string): Promise<void> {
-  const sessions = services.db.collection('accounts');
-  let current: (SessionDoc & Stored) | undefined = session;
-  for (let attempt = 0; attempt < REVOKE_ATTEMPTS; attempt++) {
-    if (!current || current.status !== 'active') return;
-    try {
-      await sessions.replace<SessionDoc>({ ...current, status: 'revoked', revokedAt: services.clock.now().toISOString(), revokedReason: reason });
-      return;
-    } catch (error) {
-      if (!(error instanceof ConcurrentUpdateError)) throw error;
-      current = await sessions.read<SessionDoc>(session.id, session.accountId);
-    }
+  try {
+    await updateWithEtag<SessionDoc>(
+      services.db.collection('accounts'),
+      session.id,
+      session.accountId,
+      (current) => (current.status !== 'active' ? undefined : { ...current, status: 'revoked', revokedAt: services.clock.now().toISOString(), revokedReason: reason }),
+      { attempts: REVOKE_ATTEMPTS, current: session },
+    );
+  } catch (error) {
+    // Not 409: nothing about the request is wrong, the same sign-out later will get through.
+    if (error instanceof ConcurrentUpdateError) throw new HttpError(503, 'service_unavailable');
+    throw error;
   }
-  throw new HttpError(503, 'service_unavailable');
 }
 
 /**

@@ -128,19 +128,19 @@ export async function cancelWithdrawal(services: Services, input: { publisherId:
  */
 async function scanMayRun(services: Services, message: Extract<FulfilmentMessage, { kind: 'withdrawal-scan' }>): Promise<boolean> {
   if (!message.withdrawalId) return true;
-  let mayRun = false;
   const updated = await updateWithEtag<WorkDoc>(
     services.db.collection('catalog'),
     message.workId,
     message.publisherId,
     (work) => {
       const withdrawal = work.status === 'withdrawn' && work.withdrawal?.id === message.withdrawalId ? work.withdrawal : undefined;
-      mayRun = withdrawal?.state === 'running' || withdrawal?.state === 'scheduled';
       return withdrawal?.state === 'scheduled' ? { ...work, withdrawal: { ...withdrawal, state: 'running' } } : undefined;
     },
     { type: 'work' },
   );
-  return updated !== undefined && mayRun;
+  // Running now (marked by this call or an earlier page's) is the only state in which the scan goes on.
+  const work = updated?.doc;
+  return work?.status === 'withdrawn' && work.withdrawal?.id === message.withdrawalId && work.withdrawal.state === 'running';
 }
 
 const PAGE = 50;
