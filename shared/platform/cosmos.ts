@@ -273,11 +273,11 @@ export class Collection {
 }
 
 /** ETag conflicts an update tolerates by default before giving up: each one means another writer got through. */
-export const DEFAULT_UPDATE_ATTEMPTS = 5;
+const DEFAULT_UPDATE_ATTEMPTS = 5;
 
 export interface UpdateOptions<T extends Doc> {
   /**
-   * Reads allowed (each conflict re-reads and re-applies) before ConcurrentUpdateError. Hot documents many requests
+   * Attempts (each conflict re-reads and re-applies) before ConcurrentUpdateError. Hot documents many requests
    * write at once (an order under 50 copies of one notification, a session being revoked) get more.
    */
   attempts?: number;
@@ -318,15 +318,19 @@ export async function updateWithEtag<T extends Doc>(
     const stored = known ?? (await collection.read<T>(id, partitionKey));
     known = undefined;
     const current = stored && (options.type === undefined || stored.type === options.type) ? stored : undefined;
-    try {
-      if (!current) {
-        const fresh = stored ? undefined : options.create?.();
-        if (!fresh) return undefined;
-        return { doc: await collection.create<T>(fresh), changed: true };
-      }
+    let write: () => Promise<T & Stored>;
+    if (current) {
       const next = await change(current);
       if (next === undefined) return { doc: current, changed: false };
-      return { doc: await collection.replace<T>({ ...next, _etag: current._etag }), changed: true };
+      write = () => collection.replace<T>({ ...next, _etag: current._etag });
+    } else {
+      const fresh = stored ? undefined : options.create?.();
+      if (!fresh) return undefined;
+      write = () => collection.create<T>(fresh);
+    }
+    // Only our own write's conflict is retried: whatever `change` throws is the caller's answer.
+    try {
+      return { doc: await write(), changed: true };
     } catch (error) {
       if (!(error instanceof ConcurrentUpdateError) && !(error instanceof DocumentExistsError)) throw error;
       if (attempt >= attempts) throw new ConcurrentUpdateError(collection.name);
