@@ -8,7 +8,7 @@ import { HttpError } from '../http/errors.js';
 import { pageOf, type PageRequest } from '../http/paging.js';
 import type { Language } from '../http/i18n.js';
 import { queueEmail } from '../messaging/index.js';
-import { DocumentExistsError, updateWithEtag, type Page, type Stored } from '../platform/cosmos.js';
+import { DocumentExistsError, updateWithEtag, type Page } from '../platform/cosmos.js';
 import type { Services } from '../platform/services.js';
 import { tellSchoolAdmins } from './code-links.js';
 import { invitationClaimEmail, invitationEmail } from './emails.js';
@@ -272,34 +272,34 @@ export async function acceptInvitation(services: Pick<Services, 'db' | 'clock' |
         const school = await readSchool(services, doc.schoolId);
         if (account.country !== school.country) throw new HttpError(403, 'invitation_wrong_country');
       } else if (STAFF_ROLES.includes(doc.role) && !(await holdsVerifiedEmail(services, account, doc.email))) {
-        return undefined; // a claim, recorded below
+        return withClaim(services, doc, account);
       }
       return { ...doc, status: 'accepted', acceptedBy: account.accountId, acceptedAt: now.toISOString(), ttl: CLOSED_RETENTION_SECONDS };
     },
     { type: 'invitation' },
   );
   if (!updated) throw new HttpError(400, 'invitation_invalid');
-  // Left unchanged: accepted by this account earlier (its role is granted again, idempotently), or still pending for a claim.
-  if (updated.doc.status !== 'accepted') return claimInvitation(services, updated.doc, account);
-  return { status: 'accepted', ...(await grantInvitedRole(services, updated.doc, account)) };
+  const doc = updated.doc;
+  if (doc.status === 'accepted') return { status: 'accepted', ...(await grantInvitedRole(services, doc, account)) };
+  // Still pending: the acceptance was recorded as a claim; the school's administrators hear of it once.
+  if (updated.changed) {
+    await tellSchoolAdmins(
+      services,
+      doc.schoolId,
+      (language, to, schoolName) => invitationClaimEmail(language, to, { schoolName, role: doc.role, invitedEmail: doc.email }),
+      `invitation-claim:${doc.id}:${account.accountId}`,
+    );
+  }
+  return { status: 'awaiting-school-confirmation', schoolId: doc.schoolId, role: doc.role };
 }
 
-/** Records the claim (once per account) and asks the school's administrators to look; the role is not given. */
-async function claimInvitation(services: Pick<Services, 'db' | 'clock' | 'bus'>, doc: InvitationDoc & Stored, account: AccountDoc): Promise<AcceptOutcome> {
-  const waiting = { status: 'awaiting-school-confirmation' as const, schoolId: doc.schoolId, role: doc.role };
+/** The invitation with this account's claim added (once per account; undefined when it is there); the role is not given. */
+function withClaim(services: Pick<Services, 'clock'>, doc: InvitationDoc, account: AccountDoc): InvitationDoc | undefined {
   const claims = doc.claims ?? [];
-  if (claims.some((c) => c.accountId === account.accountId)) return waiting;
+  if (claims.some((c) => c.accountId === account.accountId)) return undefined;
   if (claims.length >= MAX_CLAIMS) throw new HttpError(409, 'invitation_claims_full');
   const claim = { accountId: account.accountId, at: services.clock.now().toISOString(), firstName: account.firstName, lastName: account.lastName, ...(account.email ? { email: account.email } : {}) };
-  // A concurrent change (another claim, the real invitee accepting) is judged again by the caller's retry.
-  await services.db.collection('schools').replace<InvitationDoc>({ ...doc, claims: [...claims, claim] });
-  await tellSchoolAdmins(
-    services,
-    doc.schoolId,
-    (language, to, schoolName) => invitationClaimEmail(language, to, { schoolName, role: doc.role, invitedEmail: doc.email }),
-    `invitation-claim:${doc.id}:${account.accountId}`,
-  );
-  return waiting;
+  return { ...doc, claims: [...claims, claim] };
 }
 
 /**
