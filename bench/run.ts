@@ -59,7 +59,8 @@ function ordered(record: Record<string, Json>): Record<string, Json> {
 
 async function main(): Promise<void> {
   const { names, runs } = parseArgs(process.argv.slice(2));
-  const record = await readRecord();
+  // A run of every bench replaces the whole record, so every figure in it comes from one run.
+  const record = names.length === Object.keys(benches).length ? {} : await readRecord();
   const tmpDir = await mkdtemp(path.join(os.tmpdir(), 'opiq-bench-'));
   try {
     for (const name of names) {

@@ -1,7 +1,5 @@
 import { z } from 'zod';
-import type { AccountDoc } from '../shared/accounts/model.js';
 import { defineHttp, ok } from '../shared/http/define-http.js';
-import { HttpError } from '../shared/http/errors.js';
 
 export default defineHttp({
   name: 'accounts-logins-list',
@@ -12,9 +10,6 @@ export default defineHttp({
   auth: 'session',
   capability: 'self.read',
   output: z.object({ logins: z.array(z.object({ id: z.string(), provider: z.string(), linkedAt: z.string() })) }),
-  handler: async ({ principal, services }) => {
-    const account = await services.db.collection('accounts').read<AccountDoc>(principal.accountId, principal.accountId);
-    if (!account) throw new HttpError(404, 'account_not_found');
-    return ok({ logins: account.logins ?? [] });
-  },
+  // The wrapper has read the caller's account already (issue 11: no second read).
+  handler: async ({ access }) => ok({ logins: access.account.logins ?? [] }),
 });

@@ -13,8 +13,8 @@ export default defineHttp({
   auth: 'session',
   capability: 'self.update',
   output: z.object({ ended: z.number().int() }),
-  handler: async ({ principal, services, request }) => {
-    const ended = await revokeAllSessions(services, principal.accountId, 'ended-by-user', principal.sessionId);
+  handler: async ({ principal, access, services, request }) => {
+    const ended = await revokeAllSessions(services, principal.accountId, 'ended-by-user', principal.sessionId, access.account);
     if (ended > 0) await recordSecurityEvent(services, { name: 'session-ended', accountId: principal.accountId, reason: 'ended-others', client: requestClient(request, services.config) });
     return ok({ ended });
   },

@@ -14,8 +14,8 @@ export default defineHttp({
   auth: 'session',
   capability: 'self.update',
   params: z.object({ sessionId: z.uuid() }),
-  handler: async ({ params, principal, services, request }) => {
-    if (!(await endOwnSession(services, principal.accountId, params.sessionId, 'ended-by-user'))) throw new HttpError(404, 'session_not_found');
+  handler: async ({ params, principal, access, services, request }) => {
+    if (!(await endOwnSession(services, principal.accountId, params.sessionId, 'ended-by-user', access.account))) throw new HttpError(404, 'session_not_found');
     await recordSecurityEvent(services, { name: 'session-ended', accountId: principal.accountId, reason: 'ended-by-user', client: requestClient(request, services.config) });
     return noContent();
   },

@@ -24,5 +24,5 @@ export default defineHttp({
       }),
     ),
   }),
-  handler: async ({ principal, services }) => ok({ sessions: await listActiveSessions(services, principal.accountId, principal.sessionId) }),
+  handler: async ({ principal, access, services }) => ok({ sessions: await listActiveSessions(services, principal.accountId, principal.sessionId, access.account) }),
 });

@@ -9,6 +9,7 @@ export default defineHttp({
   summary: "The sign-in provider's redirect back: checks state, code and tokens, signs in, and redirects to the front end.",
   tags: ['auth'],
   auth: 'public',
+  usesSession: true,
   params: providerParam,
   handler: async ({ params, services, request, principal }) => finishSignIn(services, knownProvider(params.provider), request, principal),
 });

@@ -16,6 +16,7 @@ export default defineHttp({
     'Signs out: the session (from the access token with its x-csrf-token, or the refresh-token cookie) is revoked at once and the cookies are cleared. Always 204, also without a working session.',
   tags: ['auth'],
   auth: 'public',
+  usesSession: true,
   handler: async ({ principal, services, request }) => {
     let accountId: string | undefined;
     if (principal) {

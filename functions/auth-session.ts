@@ -29,6 +29,7 @@ export default defineHttp({
     "The current cookie or bearer session: signedIn, the account id, the CSRF token to send as x-csrf-token on writes, the sign-in method and the session's expiry times. signedIn false without a working session (then try POST /api/auth/refresh, or sign in).",
   tags: ['auth'],
   auth: 'public',
+  usesSession: true,
   output: sessionViewSchema,
   handler: async ({ principal, services }) => {
     const session = principal ? await activeSession(services.db, principal, services.clock.now()) : undefined;

@@ -20,5 +20,5 @@ export default defineHttp({
     minor: z.boolean(),
     schools: z.array(z.object({ schoolId: z.string(), schoolName: z.string().optional(), classId: z.string().optional(), className: z.string().optional() })),
   }),
-  handler: async ({ params, services }) => ok(await childProfile(services, params.childId)),
+  handler: async ({ params, access, services }) => ok(await childProfile(services, params.childId, access.targetAccount)),
 });

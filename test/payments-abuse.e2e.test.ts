@@ -171,7 +171,7 @@ describe('PAY-2 abuse suite: Maksekeskus messages', () => {
     const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => send(real, { as: (['form', 'json', 'query'] as const)[i % 3] })));
     expect(answers.map((a) => a.status)).toEqual(Array(50).fill(200));
     // Answered fast: one point read (the transaction's order) and one write (the message), then the queue.
-    expect(new Set(answers.map((a) => a.ops))).toEqual(new Set(['pointRead=1;write=1;query=0;crossPartitionQuery=0']));
+    expect(new Set(answers.map((a) => a.ops))).toEqual(new Set(['pointRead=1;write=1;query=0;crossPartitionQuery=0;metadata=0']));
     await settle();
     const order = await orderDoc(placed.accountId, placed.orderId);
     expect(order.status).toBe('licence-active');
@@ -343,10 +343,10 @@ describe('licences, entitlement check, invoices, withdrawal and expiry (STORE-4,
       expect((await run.result).allowed).toBe(allowed);
       expect(run.counts).toEqual({ ...emptyCounts(), pointRead: 1 });
     }
-    // Over HTTP the route adds only the wrapper's session and account reads.
+    // Over HTTP the route adds only the wrapper's one read of the caller's account (session and account in one, issue 11).
     const r = await call('/api/licences/works/work-ee-est-5/access', { token: await token(buyer) });
     expect(r.body.allowed).toBe(true);
-    expect(r.headers.get('x-cosmos-ops')).toMatch(/^pointRead=\d;write=0;query=0;crossPartitionQuery=0$/);
+    expect(r.headers.get('x-cosmos-ops')).toBe('pointRead=2;write=0;query=0;crossPartitionQuery=0;metadata=0');
   });
 
   it('PAY-1: Maksekeskus got only what payment needs: amount, reference, and the e-mail, IP, country and locale', () => {

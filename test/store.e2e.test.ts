@@ -57,7 +57,7 @@ describe('store: catalogue, checkout and Maksekeskus payment (STORE-1..5, STORE-
     expect(r.body.invoice).toBe(true);
     // The second call is served from the cache: one point read, no write.
     const again = await api('/api/payments/methods?country=EE');
-    expect(again.headers.get('x-cosmos-ops')).toBe('pointRead=1;write=0;query=0;crossPartitionQuery=0');
+    expect(again.headers.get('x-cosmos-ops')).toBe('pointRead=1;write=0;query=0;crossPartitionQuery=0;metadata=0');
   });
 
   it('STORE-7: checkout without the no-withdrawal acknowledgement is refused; a buyer must be signed in (STORE-1)', async () => {

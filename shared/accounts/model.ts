@@ -63,6 +63,17 @@ export interface PrivacySettings {
 
 export const defaultPrivacy: PrivacySettings = { shareWithParents: true, shareWithPublishers: false };
 
+/**
+ * One active session in brief, kept on the account so that authenticating a request is one point read (issue 11):
+ * the account's status and the session's revocation are then in the same document. The session document keeps the
+ * rest (refresh-token hashes, times, browser). Revoking removes the entry first; an access token whose session has no
+ * entry is refused.
+ */
+export interface SessionEntry {
+  sessionId: string;
+  absoluteExpiresAt: string;
+}
+
 /** The account's profile document: `id` and `accountId` are the same, so `/me` is one point read. */
 export interface AccountDoc extends Doc {
   type: 'account';
@@ -101,6 +112,8 @@ export interface AccountDoc extends Doc {
   /** Suspensions for malicious activity, unusual usage or breaking the terms (OPS-1): at 3, access is cancelled. */
   breachCount?: number;
   accessCancelled?: { at: string; by: string };
+  /** Absent on accounts not signed in since the index was introduced: their sessions are checked on the session document. */
+  activeSessions?: SessionEntry[];
   createdAt: string;
   updatedAt: string;
 }

@@ -302,6 +302,8 @@ async function createAccountFor(deps: Deps, identity: ExternalIdentity): Promise
     country: identity.country ?? identity.personalCode?.country ?? 'EE',
     status: 'active',
     logins: [{ id: loginId, provider: identity.provider, linkedAt: now }],
+    // A new account starts with the list of its sessions (issue 11), so its first sign-in need not build it.
+    activeSessions: [],
     createdAt: now,
     updatedAt: now,
   };

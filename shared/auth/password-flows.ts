@@ -115,6 +115,8 @@ export async function signUp(
     country: input.language === 'fi' ? 'FI' : 'EE',
     status: 'active',
     logins: [{ id: loginId, provider: 'password', linkedAt: now }],
+    // A new account starts with the list of its sessions (issue 11), so its first sign-in need not build it.
+    activeSessions: [],
     createdAt: now,
     updatedAt: now,
   };

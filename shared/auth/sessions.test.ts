@@ -4,7 +4,8 @@ import { AdjustableClock } from '../platform/clock.js';
 import { loadConfig } from '../platform/config.js';
 import { Collection, createDatabase, type Database, type Doc } from '../platform/cosmos.js';
 import { dataRegistry } from '../privacy/registry.js';
-import { createSession, revokeSession, type SessionDoc } from './sessions.js';
+import type { AccountDoc } from '../accounts/model.js';
+import { createSession, revokeSession, sessionListedOnAccount, type SessionDoc } from './sessions.js';
 
 /**
  * Revocation against the real embedded Cosmos server, with a concurrent writer that really replaces the session
@@ -71,5 +72,25 @@ describe('revokeSession under concurrent writes', () => {
     });
     const stored = await db.collection('accounts').read<SessionDoc>(`session:${session.sessionId}`, session.accountId);
     expect(stored?.status).toBe('active');
+  });
+  it('issue 11: an account from before the session list gets one at its first revocation: the ended session is not on it, the other one is', async () => {
+    const accounts = db.collection('accounts');
+    const id = 'acc-unit-legacy-1';
+    const at = clock.now().toISOString();
+    await accounts.upsert({ id, type: 'account', accountId: id, status: 'active', firstName: 'Lea', lastName: 'Vana', language: 'et', country: 'EE', createdAt: at, updatedAt: at });
+    const ending = await createSession({ db, config, clock }, { accountId: id, method: 'password' });
+    const staying = await createSession({ db, config, clock }, { accountId: id, method: 'password' });
+    // As deployed before the list existed: the account has none.
+    const { activeSessions, ...legacy } = (await accounts.read<AccountDoc>(id, id))!;
+    expect(activeSessions?.map((e) => e.sessionId).sort()).toEqual([ending.sessionId, staying.sessionId].sort());
+    await accounts.replace<AccountDoc>(legacy);
+    expect(sessionListedOnAccount((await accounts.read<AccountDoc>(id, id))!, staying.sessionId, clock.now())).toBeUndefined();
+
+    await revokeSession({ db, clock }, id, ending.sessionId, 'sign-out');
+    const after = (await accounts.read<AccountDoc>(id, id))!;
+    expect(after.activeSessions?.map((e) => e.sessionId)).toEqual([staying.sessionId]);
+    expect(sessionListedOnAccount(after, ending.sessionId, clock.now())).toBe(false);
+    expect(sessionListedOnAccount(after, staying.sessionId, clock.now())).toBe(true);
+    expect((await accounts.read<SessionDoc>(`session:${ending.sessionId}`, id))?.status).toBe('revoked');
   });
 });

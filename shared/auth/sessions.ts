@@ -4,7 +4,7 @@ import type { Cookie } from '@azure/functions';
 import { HttpError } from '../http/errors.js';
 import { ConcurrentUpdateError, updateWithEtag, type Database, type Doc, type Stored } from '../platform/cosmos.js';
 import type { Services } from '../platform/services.js';
-import type { AccountDoc } from '../accounts/model.js';
+import type { AccountDoc, SessionEntry } from '../accounts/model.js';
 import { csrfTokenFor } from './csrf.js';
 import { sessionLifetimeFor } from './session-policy.js';
 import { ACCESS_TOKEN_TTL_SECONDS, signAccessToken, type AccessTokenClaims } from './session-token.js';
@@ -25,6 +25,13 @@ export const SESSION_ABSOLUTE_SECONDS = 60 * 86_400;
 /** A refresh token replaced this recently is a race between two tabs, not a theft. */
 export const REFRESH_RACE_GRACE_SECONDS = 10;
 const REMEMBERED_ROTATIONS = 20;
+/**
+ * At most this many sessions per account are active (the account document carries one entry of ~80 bytes each, so
+ * at most ~40 KB): signing in on one more ends the oldest. Generous, since nothing records when a session was last
+ * used, the oldest may still be in use; the bound keeps a flood of sign-ins from bloating the document every request
+ * reads.
+ */
+export const MAX_ACTIVE_SESSIONS = 500;
 
 export interface SessionDoc extends Doc {
   type: 'session';
@@ -86,7 +93,8 @@ export async function createSession(
 ): Promise<IssuedSession> {
   const now = services.clock.now();
   // The lifetime follows the account's roles (the caller usually has the account at hand; otherwise one read).
-  const lifetime = sessionLifetimeFor(input.account ?? (await services.db.collection('accounts').read<AccountDoc>(input.accountId, input.accountId)));
+  const account = input.account ?? (await services.db.collection('accounts').read<AccountDoc>(input.accountId, input.accountId));
+  const lifetime = sessionLifetimeFor(account);
   const sessionId = randomUUID();
   const secret = randomBytes(32).toString('base64url');
   const doc: SessionDoc = {
@@ -106,6 +114,17 @@ export async function createSession(
     ...(input.browser ? { browser: input.browser } : {}),
   };
   await services.db.collection('accounts').create(doc);
+  // The entry on the account is what makes the session work: written after the document, so a failure in between
+  // leaves a session that never worked rather than one that cannot be listed or ended.
+  const evicted: SessionEntry[] = [];
+  await changeSessionIndex(services, input.accountId, account, (entries) => {
+    const now = services.clock.now().getTime();
+    const kept = [...entries.filter((e) => e.sessionId !== sessionId && Date.parse(e.absoluteExpiresAt) > now), { sessionId, absoluteExpiresAt: doc.absoluteExpiresAt }];
+    kept.sort((a, b) => Date.parse(a.absoluteExpiresAt) - Date.parse(b.absoluteExpiresAt));
+    evicted.splice(0, evicted.length, ...kept.slice(0, Math.max(0, kept.length - MAX_ACTIVE_SESSIONS)));
+    return kept.slice(-MAX_ACTIVE_SESSIONS);
+  });
+  for (const entry of evicted) await revokeSession(services, input.accountId, entry.sessionId, 'session-limit');
   return {
     accountId: input.accountId,
     sessionId,
@@ -121,6 +140,50 @@ function isUsable(session: SessionDoc, now: Date): boolean {
     session.status === 'active' &&
     now.getTime() < Date.parse(session.idleExpiresAt) &&
     now.getTime() < Date.parse(session.absoluteExpiresAt)
+  );
+}
+
+/**
+ * The per-request check on the account document (issue 11: one point read authenticates): true when the session is
+ * listed and not past its absolute end; undefined when the account predates the index (then the session document
+ * decides). The idle time needs no check here: it is at least a day and every access token (15 minutes) was issued
+ * by a sign-in or refresh that checked it.
+ */
+export function sessionListedOnAccount(account: Pick<AccountDoc, 'activeSessions'>, sessionId: string, now: Date): boolean | undefined {
+  if (account.activeSessions === undefined) return undefined;
+  return account.activeSessions.some((e) => e.sessionId === sessionId && now.getTime() < Date.parse(e.absoluteExpiresAt));
+}
+
+/**
+ * Changes the account's list of active sessions (ETag-checked, retried). An account without the list gets it built
+ * from its active session documents first (one query, once per account): whoever writes first creates the list and
+ * the other writer's ETag check fails, so it re-reads and changes that list. Nothing is written for an account that
+ * does not exist.
+ */
+async function changeSessionIndex(
+  services: Pick<Services, 'db' | 'clock'>,
+  accountId: string,
+  known: (AccountDoc & Stored) | AccountDoc | undefined,
+  change: (entries: SessionEntry[]) => SessionEntry[] | undefined,
+): Promise<void> {
+  const accounts = services.db.collection('accounts');
+  await revocationGetsThrough(() =>
+    updateWithEtag<AccountDoc>(
+      accounts,
+      accountId,
+      accountId,
+      async (account) => {
+        let entries = account.activeSessions;
+        if (entries === undefined) {
+          const now = services.clock.now();
+          const docs = await accounts.queryAll<SessionDoc>(accountId, { where: "c.type = 'session' AND c.status = 'active'" });
+          entries = docs.filter((d) => isUsable(d, now)).map((d) => ({ sessionId: d.sessionId, absoluteExpiresAt: d.absoluteExpiresAt }));
+        }
+        const next = change(entries);
+        return next === undefined ? undefined : { ...account, activeSessions: next };
+      },
+      { type: 'account', attempts: REVOKE_ATTEMPTS, ...(known && '_etag' in known ? { current: known as AccountDoc & Stored } : {}) },
+    ),
   );
 }
 
@@ -151,7 +214,8 @@ export async function refreshSession(services: Pick<Services, 'db' | 'config' | 
   if (!decoded) throw new HttpError(401, 'refresh_invalid');
   const sessions = services.db.collection('accounts');
   const presented = sha256(decoded.secret);
-  let secret = '';
+  // What the change function saw on its last run (a holder: assignments inside a callback are not narrowed).
+  const seen: { secret: string; account?: (AccountDoc & Stored) | undefined; absoluteExpiresAt?: string } = { secret: '' };
   // A conflict re-reads and judges again: the other writer may have rotated or revoked the session.
   const updated = await updateWithEtag<SessionDoc>(
     sessions,
@@ -168,15 +232,19 @@ export async function refreshSession(services: Pick<Services, 'db' | 'config' | 
       if (!sameHash(session.refreshHash, presented) || !isUsable(session, now)) throw new HttpError(401, 'refresh_invalid');
       // A role gained since sign-in (made a school administrator) shortens the session at its next refresh; a role
       // lost never lengthens it.
-      const policy = sessionLifetimeFor(await sessions.read<AccountDoc>(session.accountId, session.accountId));
+      const account = (seen.account = await sessions.read<AccountDoc>(session.accountId, session.accountId));
+      // Revocation removes the account's entry first: a session no longer listed there is over.
+      if (account && sessionListedOnAccount(account, session.sessionId, now) === false) throw new HttpError(401, 'refresh_invalid');
+      const policy = sessionLifetimeFor(account);
       const idleSeconds = Math.min(session.idleSeconds ?? SESSION_IDLE_SECONDS, policy.idleSeconds);
       const absoluteEnd = Math.min(Date.parse(session.absoluteExpiresAt), Date.parse(session.createdAt) + policy.absoluteSeconds * 1000);
       if (now.getTime() >= absoluteEnd) throw new HttpError(401, 'refresh_invalid');
 
-      secret = randomBytes(32).toString('base64url');
+      seen.secret = randomBytes(32).toString('base64url');
+      seen.absoluteExpiresAt = session.absoluteExpiresAt;
       return {
         ...session,
-        refreshHash: sha256(secret),
+        refreshHash: sha256(seen.secret),
         previousRefreshHashes: [{ hash: session.refreshHash, rotatedAt: now.toISOString() }, ...session.previousRefreshHashes].slice(
           0,
           REMEMBERED_ROTATIONS,
@@ -195,41 +263,69 @@ export async function refreshSession(services: Pick<Services, 'db' | 'config' | 
     if (session.status === 'active') await revokeSessionDoc(services, session, 'refresh-token-reuse');
     return { kind: 'reused', accountId: session.accountId, sessionId: session.sessionId };
   }
+  // The account's entry changes only when a role gained shortened the session, or when the account has no list yet.
+  const account = seen.account;
+  if (account?.activeSessions === undefined || session.absoluteExpiresAt !== seen.absoluteExpiresAt) {
+    let listed = true;
+    await changeSessionIndex(services, session.accountId, account, (entries) => {
+      listed = entries.some((e) => e.sessionId === session.sessionId);
+      return listed ? entries.map((e) => (e.sessionId === session.sessionId ? { ...e, absoluteExpiresAt: session.absoluteExpiresAt } : e)) : undefined;
+    });
+    if (!listed) throw new HttpError(401, 'refresh_invalid');
+  }
   return {
     kind: 'rotated',
     session: {
       accountId: session.accountId,
       sessionId: session.sessionId,
       accessToken: await accessTokenFor(services, { accountId: session.accountId, sessionId: session.sessionId }),
-      refreshToken: encodeRefreshToken(session.accountId, session.sessionId, secret),
+      refreshToken: encodeRefreshToken(session.accountId, session.sessionId, seen.secret),
       csrfToken: csrfTokenFor(session.sessionId, services.config.SESSION_SIGNING_KEYS),
       expiresIn: ACCESS_TOKEN_TTL_SECONDS,
     },
   };
 }
 
-/** Far above any real burst of refreshes on one session: revocation must get through, not give up at 5. */
+/** Far above any real burst of writers on one session or account: revocation must get through, not give up at 5. */
 const REVOKE_ATTEMPTS = 50;
 
 /**
  * Revocation never gives up silently: every ETag conflict is another writer (a refresh) that got through, so it
  * re-reads and tries again; if it still cannot write, it throws (the caller answers 503 and the user retries) rather
- * than leave a session the user believes ended. It starts from the document the caller has just read.
+ * than leave a session the user believes ended.
  */
-async function revokeSessionDoc(services: Pick<Services, 'db' | 'clock'>, session: SessionDoc & Stored, reason: string): Promise<void> {
+async function revocationGetsThrough(update: () => Promise<unknown>): Promise<void> {
   try {
-    await updateWithEtag<SessionDoc>(
-      services.db.collection('accounts'),
-      session.id,
-      session.accountId,
-      (current) => (current.status !== 'active' ? undefined : { ...current, status: 'revoked', revokedAt: services.clock.now().toISOString(), revokedReason: reason }),
-      { attempts: REVOKE_ATTEMPTS, current: session },
-    );
+    await update();
   } catch (error) {
     // Not 409: nothing about the request is wrong, the same sign-out later will get through.
     if (error instanceof ConcurrentUpdateError) throw new HttpError(503, 'service_unavailable');
     throw error;
   }
+}
+
+/** Takes the session off the account's list, then marks its document revoked, starting from the document just read. */
+async function revokeSessionDoc(
+  services: Pick<Services, 'db' | 'clock'>,
+  session: SessionDoc & Stored,
+  reason: string,
+  unlisted = false,
+  account?: AccountDoc,
+): Promise<void> {
+  // The account's entry is what the per-request check reads: removing it ends the session at once. An account without
+  // the list gets it here too, so a sign-in building it at the same time cannot list this session again.
+  if (!unlisted) await changeSessionIndex(services, session.accountId, account, (entries) =>
+    entries.some((e) => e.sessionId === session.sessionId) ? entries.filter((e) => e.sessionId !== session.sessionId) : undefined,
+  );
+  await revocationGetsThrough(() =>
+    updateWithEtag<SessionDoc>(
+      services.db.collection('accounts'),
+      session.id,
+      session.accountId,
+      (current) => (current.status !== 'active' ? undefined : { ...current, status: 'revoked', revokedAt: services.clock.now().toISOString(), revokedReason: reason }),
+      { attempts: REVOKE_ATTEMPTS, current: session },
+    ),
+  );
 }
 
 /**
@@ -256,12 +352,19 @@ export async function revokeAllSessions(
   accountId: string,
   reason: string,
   exceptSessionId?: string,
+  /** The account as the caller read it (with its ETag): saves a read when it is still current. */
+  account?: AccountDoc,
 ): Promise<number> {
   const active = await services.db.collection('accounts').queryAll<SessionDoc & Stored>(accountId, {
     where: "c.type = 'session' AND c.status = 'active'",
   });
   const targets = active.filter((s) => s.sessionId !== exceptSessionId);
-  for (const session of targets) await revokeSessionDoc(services, session, reason);
+  // One account write ends them all at once (the documents follow, one write each).
+  await changeSessionIndex(services, accountId, account, (entries) => {
+    const next = entries.filter((e) => e.sessionId === exceptSessionId);
+    return next.length === entries.length ? undefined : next;
+  });
+  for (const session of targets) await revokeSessionDoc(services, session, reason, true);
   return targets.length;
 }
 
@@ -269,10 +372,10 @@ export async function revokeAllSessions(
  * Ends one of the account's own sessions ("sign out that device"). False when the account has no such active
  * session: the read is in the caller's own partition, so another account's session id is simply not found.
  */
-export async function endOwnSession(services: Pick<Services, 'db' | 'clock'>, accountId: string, sessionId: string, reason: string): Promise<boolean> {
+export async function endOwnSession(services: Pick<Services, 'db' | 'clock'>, accountId: string, sessionId: string, reason: string, account?: AccountDoc): Promise<boolean> {
   const session = await services.db.collection('accounts').read<SessionDoc>(sessionDocId(sessionId), accountId);
   if (!session || session.type !== 'session' || session.accountId !== accountId || !isUsable(session, services.clock.now())) return false;
-  await revokeSessionDoc(services, session, reason);
+  await revokeSessionDoc(services, session, reason, false, account);
   return true;
 }
 
@@ -288,14 +391,20 @@ export interface SessionView {
   current: boolean;
 }
 
-export async function listActiveSessions(services: Pick<Services, 'db' | 'clock'>, accountId: string, currentSessionId: string): Promise<SessionView[]> {
+/** `account` (the caller's, already read) narrows the list to the sessions its index still lists. */
+export async function listActiveSessions(
+  services: Pick<Services, 'db' | 'clock'>,
+  accountId: string,
+  currentSessionId: string,
+  account?: Pick<AccountDoc, 'activeSessions'>,
+): Promise<SessionView[]> {
   const now = services.clock.now();
   const sessions = await services.db.collection('accounts').queryAll<SessionDoc>(accountId, {
     where: "c.type = 'session' AND c.status = 'active'",
     orderBy: 'c.lastRefreshedAt DESC',
   });
   return sessions
-    .filter((s) => isUsable(s, now))
+    .filter((s) => isUsable(s, now) && (account ? sessionListedOnAccount(account, s.sessionId, now) !== false : true))
     .map((s) => ({
       sessionId: s.sessionId,
       method: s.method,

@@ -63,6 +63,7 @@ const publicRoute = defineHttp({
   summary: 'test',
   tags: ['test'],
   auth: 'public',
+  usesSession: true,
   handler: async ({ principal }) => ok({ signedIn: Boolean(principal) }),
 });
 
@@ -277,8 +278,57 @@ describe('defineHttp: the one HTTP wrapper', () => {
     expect(conflict.body.error).toEqual({ code: 'conflict', message: 'The data was changed in the meantime. Please try again.' });
   });
 
+  describe('issue 11: authentication in one point read', () => {
+    /** A database holding one account (with the given fields) that records every read. */
+    function accountStore(fields: Record<string, unknown>) {
+      const reads: string[] = [];
+      const collection = {
+        read: async (id: string, accountId: string) => {
+          reads.push(id);
+          return id === accountId ? { id, type: 'account', accountId, status: 'active', ...fields } : undefined;
+        },
+      };
+      useServices({ ...services, db: { collection: () => collection, ping: async () => {} } as unknown as Database });
+      return reads;
+    }
+    const future = '2999-01-01T00:00:00Z';
+
+    it('AUTH-5: a session listed on the account is accepted after reading the account alone', async () => {
+      const reads = accountStore({ activeSessions: [{ sessionId: 's-1', absoluteExpiresAt: future }] });
+      const r = await call(echo, { headers: { ...json, authorization: `Bearer ${await token('acc-1')}` }, body: '{"title":"x","count":1}' });
+      expect(r.status).toBe(200);
+      expect(reads).toEqual(['acc-1']);
+    });
+
+    it('AUTH-5: a session no longer listed (revoked), past its absolute end, or of a suspended account is refused at once', async () => {
+      for (const fields of [
+        { activeSessions: [{ sessionId: 's-other', absoluteExpiresAt: future }] },
+        { activeSessions: [{ sessionId: 's-1', absoluteExpiresAt: '2000-01-01T00:00:00Z' }] },
+        { activeSessions: [{ sessionId: 's-1', absoluteExpiresAt: future }], status: 'suspended' },
+      ]) {
+        const reads = accountStore(fields);
+        const r = await call(echo, { headers: { ...json, authorization: `Bearer ${await token('acc-1')}` }, body: '{"title":"x","count":1}' });
+        expect(r.status).toBe(401);
+        expect(r.body.error.code).toBe('session_revoked');
+        expect(reads).toEqual(['acc-1']);
+      }
+    });
+
+    it('a public route that does not use the session reads nothing for a bearer token, and clears a badly signed cookie without a read', async () => {
+      const reads = accountStore({ activeSessions: [{ sessionId: 's-1', absoluteExpiresAt: future }] });
+      const catalogue = defineHttp({ name: 'things-public', route: 'things', methods: ['GET'], summary: 't', tags: ['t'], auth: 'public', handler: async ({ principal }) => ok({ signedIn: Boolean(principal) }) });
+      const bearer = await call(catalogue, { method: 'GET', path: 'things', headers: { authorization: `Bearer ${await token('acc-1')}` } });
+      expect(bearer.body).toEqual({ signedIn: false });
+      const forged = (await token('acc-1')).slice(0, -4) + 'AAAA';
+      const response = await catalogue.handler(request({ method: 'GET', path: 'things', headers: { cookie: `${ACCESS_TOKEN_COOKIE}=${forged}` } }), context());
+      expect(response.status).toBe(200);
+      expect((response.cookies ?? []).map((c) => c.name)).toContain(ACCESS_TOKEN_COOKIE);
+      expect(reads).toEqual([]);
+    });
+  });
+
   it('locally, responses report the Cosmos operations the request made', async () => {
     const r = await call(publicRoute, { method: 'GET', path: 'things' });
-    expect(r.headers['x-cosmos-ops']).toBe('pointRead=0;write=0;query=0;crossPartitionQuery=0');
+    expect(r.headers['x-cosmos-ops']).toBe('pointRead=0;write=0;query=0;crossPartitionQuery=0;metadata=0');
   });
 });

@@ -4,7 +4,7 @@ import { parse as parseCookies } from 'cookie';
 import { z } from 'zod';
 import { AccessTokenError, verifyAccessToken } from '../auth/session-token.js';
 import { csrfTokenValid } from '../auth/csrf.js';
-import { ACCESS_TOKEN_COOKIE, assertSessionActive, clearedSessionCookies } from '../auth/sessions.js';
+import { ACCESS_TOKEN_COOKIE, assertSessionActive, clearedSessionCookies, sessionListedOnAccount } from '../auth/sessions.js';
 import { blockedByRestriction } from '../auth/suspension.js';
 import type { AccountDoc } from '../accounts/model.js';
 import { recordStaffAccess } from '../acl/audit.js';
@@ -35,6 +35,8 @@ export interface Principal {
 export interface Access {
   account: AccountDoc;
   grants: Grant[];
+  /** The target's account when the access check had to read it (a parent's child): handlers use it, not a second read. */
+  targetAccount?: AccountDoc;
 }
 
 export interface HttpContext<P, Q, B, A extends 'public' | 'session'> {
@@ -80,6 +82,12 @@ export interface HttpOptions<
   summary: string;
   tags: string[];
   auth: A;
+  /**
+   * Public routes that act on the caller's session when there is one (the session answer, sign-out, a sign-in that
+   * links): only these resolve a bearer token. Other public routes never read Cosmos for it; a session cookie is still
+   * checked there so that a revoked or stale one is cleared (issue 17).
+   */
+  usesSession?: boolean;
   /**
    * The row of the capability table this route needs (ACL). Session routes without one get 'self.read' for GET and
    * 'self.update' otherwise: the caller's own data only. The route x role test lists any route that relies on that.
@@ -159,8 +167,8 @@ export function defineHttp<
     let staleCookies: Cookie[] = [];
     const run = withOperationCounter(async (): Promise<HttpResponseInit> => {
       services = await getServices();
-      const resolved = await resolvePrincipal(request, services);
-      let principal = resolved.principal;
+      const resolved = await resolvePrincipal(request, services, options.auth === 'session' || options.usesSession === true);
+      let principal = options.auth === 'public' && !options.usesSession ? undefined : resolved.principal;
       if (resolved.problem) {
         if (resolved.via === 'cookie') staleCookies = resolved.problem.code === 'session_expired' ? clearedSessionCookies().filter((c) => c.name === ACCESS_TOKEN_COOKIE) : clearedSessionCookies();
         // Public routes (catalogue, sign-in, refresh, sign-out, the payment return) ignore a bad session: a stale
@@ -177,7 +185,10 @@ export function defineHttp<
       const params = parseWith(options.params as PS, request.params, 400, 'invalid_parameter');
       const query = parseWith(options.query as QS, queryObject(request), 400, 'invalid_query');
       // Authorisation comes before the body is read: a caller without the right learns nothing about the input.
-      const access = principal && capability !== 'public' ? await grantAccess(services, principal, capability, options.target?.({ params, query, principal }) ?? {}, correlationId) : undefined;
+      const access =
+        principal && resolved.account && capability !== 'public'
+          ? await grantAccess(services, principal, resolved.account, capability, options.target?.({ params, query, principal }) ?? {}, correlationId)
+          : undefined;
       // OPS-1: a read-only restriction leaves the person their own settings only.
       if (access && !SAFE_METHODS.has(request.method.toUpperCase()) && blockedByRestriction(access.account, capability)) throw new HttpError(403, 'account_read_only');
       const rawBody = options.body ? await readBody(request, contract.bodyTypes, services.config.MAX_BODY_BYTES) : undefined;
@@ -226,16 +237,20 @@ function responseBody(status: number, body: unknown): Pick<HttpResponseInit, 'bo
   return { jsonBody: body };
 }
 
-async function grantAccess(services: Services, principal: Principal, capability: Capability, target: Target, correlationId: string): Promise<Access> {
+async function grantAccess(services: Services, principal: Principal, account: AccountDoc, capability: Capability, target: Target, correlationId: string): Promise<Access> {
   const accounts = services.db.collection('accounts');
-  const account = await accounts.read<AccountDoc>(principal.accountId, principal.accountId);
-  if (!account || account.type !== 'account' || account.status !== 'active') throw new HttpError(401, 'session_revoked');
-  const grants = await authorize(account, capability, target, (id) => accounts.read<AccountDoc>(id, id), services.clock.now());
+  const loaded = new Map<string, AccountDoc | undefined>();
+  const load = async (id: string) => {
+    if (!loaded.has(id)) loaded.set(id, await accounts.read<AccountDoc>(id, id));
+    return loaded.get(id);
+  };
+  const grants = await authorize(account, capability, target, load, services.clock.now());
   if (grants.length === 0) throw new HttpError(403, 'forbidden');
   // ACL-7: staff looking at someone else's data leave a trace the person can see.
   if (auditedCapabilities.has(capability) && grants.every((g) => g.scope === 'staff') && target.accountId && target.accountId !== principal.accountId)
     await recordStaffAccess(services, { subjectId: target.accountId, staffAccountId: principal.accountId, capability, correlationId });
-  return { account, grants };
+  const targetAccount = target.accountId ? loaded.get(target.accountId) : undefined;
+  return { account, grants, ...(targetAccount?.type === 'account' ? { targetAccount } : {}) };
 }
 
 function errorResponse(
@@ -271,17 +286,24 @@ function errorResponse(
 
 interface ResolvedPrincipal {
   principal?: Principal;
+  /** The caller's account, read once: it authenticates the session and feeds the access check. */
+  account?: AccountDoc;
   /** Why the presented token did not give a principal (401); routes that need a session answer it. */
   problem?: HttpError;
   via?: Principal['via'];
 }
 
-async function resolvePrincipal(request: HttpRequest, services: Services): Promise<ResolvedPrincipal> {
+/**
+ * The caller from the token, in one point read: the account document carries its status and the list of its active
+ * sessions (issue 11). `bearer` false: a bearer token is not looked at (public routes that do not use the session).
+ */
+async function resolvePrincipal(request: HttpRequest, services: Services, bearer: boolean): Promise<ResolvedPrincipal> {
   const authorization = request.headers.get('authorization');
   let token: string | undefined;
   let via: Principal['via'] = 'bearer';
   if (authorization) {
     const match = /^Bearer\s+([A-Za-z0-9._~+/-]+=*)$/i.exec(authorization.trim());
+    if (!bearer) return {};
     if (!match) return { via, problem: new HttpError(401, 'unauthenticated', {}, undefined, { 'www-authenticate': 'Bearer error="invalid_request"' }) };
     token = match[1];
   } else {
@@ -294,8 +316,13 @@ async function resolvePrincipal(request: HttpRequest, services: Services): Promi
     const now = services.clock.now();
     const claims = await verifyAccessToken(token, services.config.SESSION_SIGNING_KEYS, now);
     // One point read: a revoked session (sign-out, suspension, password change) stops working at once.
-    await assertSessionActive(services.db, claims, now);
-    return { principal: { ...claims, via }, via };
+    const account = await services.db.collection('accounts').read<AccountDoc>(claims.accountId, claims.accountId);
+    if (!account || account.type !== 'account' || account.status !== 'active') throw new HttpError(401, 'session_revoked');
+    const listed = sessionListedOnAccount(account, claims.sessionId, now);
+    // An account not signed in since the list was introduced: its session document decides (a second read, once).
+    if (listed === undefined) await assertSessionActive(services.db, claims, now);
+    else if (!listed) throw new HttpError(401, 'session_revoked');
+    return { principal: { ...claims, via }, account, via };
   } catch (error) {
     if (error instanceof AccessTokenError) {
       const code = error.problem === 'expired' ? 'session_expired' : 'unauthenticated';

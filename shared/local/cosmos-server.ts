@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { CosmosClient } from '@azure/cosmos';
 import { createHttpServer } from '@vercel/cosmosdb-server';
 import { cosmosConnectionPolicy, defaultStorePolicy, type StorePolicy } from '../platform/cosmos.js';
+import { withCountingPlugin } from '../platform/operations.js';
 import { containerUsesTtl, dataRegistry, type DataRegistry } from '../privacy/registry.js';
 
 /**
@@ -32,7 +33,7 @@ const LOCAL_KEY = Buffer.from('local-embedded-cosmos-key-not-a-secret').toString
 
 export function localCosmosClient(endpoint: string, policy: StorePolicy = defaultStorePolicy): CosmosClient {
   // HTTP mode: without enableEndpointDiscovery=false the SDK switches to the https address it is told about.
-  return new CosmosClient({ endpoint, key: LOCAL_KEY, connectionPolicy: { ...cosmosConnectionPolicy(policy), enableEndpointDiscovery: false } });
+  return new CosmosClient(withCountingPlugin({ endpoint, key: LOCAL_KEY, connectionPolicy: { ...cosmosConnectionPolicy(policy), enableEndpointDiscovery: false } }));
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;

@@ -4,6 +4,7 @@ import { createServiceBus } from './bus.js';
 import { systemClock } from './clock.js';
 import type { Config } from './config.js';
 import { cosmosConnectionPolicy, createDatabase } from './cosmos.js';
+import { withCountingPlugin } from './operations.js';
 import { createSendGridSender, Outbox } from './email.js';
 import type { Services } from './services.js';
 import { ConsoleTelemetry } from './telemetry.js';
@@ -21,11 +22,13 @@ export async function createAzureServices(config: Config): Promise<Services> {
     ? await createAppInsightsTelemetry(config.APPLICATIONINSIGHTS_CONNECTION_STRING, config.AZURE_CLIENT_ID ? credential : undefined)
     : new ConsoleTelemetry();
 
-  const cosmos = new CosmosClient({
-    ...(config.COSMOS_KEY ? { endpoint: config.COSMOS_ENDPOINT, key: config.COSMOS_KEY } : { endpoint: config.COSMOS_ENDPOINT, aadCredentials: credential }),
-    // Retries and timeouts are the adapter's, inside one budget per operation (defect: a paused store held requests 60 s).
-    connectionPolicy: cosmosConnectionPolicy(),
-  });
+  const cosmos = new CosmosClient(
+    withCountingPlugin({
+      ...(config.COSMOS_KEY ? { endpoint: config.COSMOS_ENDPOINT, key: config.COSMOS_KEY } : { endpoint: config.COSMOS_ENDPOINT, aadCredentials: credential }),
+      // Retries and timeouts are the adapter's, inside one budget per operation (defect: a paused store held requests 60 s).
+      connectionPolicy: cosmosConnectionPolicy(),
+    }),
+  );
 
   const namespace = config.ServiceBusConnection__fullyQualifiedNamespace;
   if (!namespace) throw new Error('ServiceBusConnection__fullyQualifiedNamespace is required in Azure');

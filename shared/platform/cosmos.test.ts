@@ -174,8 +174,21 @@ describe('Cosmos adapter against the embedded server', () => {
       expect(await run.result).toBe('done');
       await accounts.upsert({ id: 'ops-2', type: 'account', accountId: 'ops-2' });
 
-      expect(run.counts).toEqual({ pointRead: 2, write: 2, query: 1, crossPartitionQuery: 1 });
+      // Counted on the wire: each query also asked Cosmos for its query plan (metadata).
+      expect(run.counts).toEqual({ pointRead: 2, write: 2, query: 1, crossPartitionQuery: 1, metadata: 2 });
       expect(outside.counts).toEqual(emptyCounts());
+    });
+
+    it('issue 11: queryAll asks for one query plan however many pages it reads, and the health ping is counted', async () => {
+      const schools = db.collection('schools');
+      const paged = withOperationCounter(() => schools.queryAll<{ id: string }>('school-a', { pageSize: 2 }));
+      expect(await paged.result).toHaveLength(7);
+      expect(paged.counts.query).toBeGreaterThanOrEqual(4);
+      expect(paged.counts.metadata).toBe(1);
+
+      const ping = withOperationCounter(() => db.ping());
+      await ping.result;
+      expect(ping.counts).toEqual({ ...emptyCounts(), metadata: 1 });
     });
 
     it('keeps concurrent counters apart', async () => {

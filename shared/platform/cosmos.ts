@@ -1,6 +1,5 @@
-import type { Container, CosmosClient, ItemDefinition, PatchOperation, SqlParameter } from '@azure/cosmos';
+import type { Container, CosmosClient, ItemDefinition, PatchOperation, QueryIterator, SqlParameter, SqlQuerySpec } from '@azure/cosmos';
 import type { Clock } from './clock.js';
-import { countOperation } from './operations.js';
 import { containerSpec, documentTypeSpec, ttlOnWrite, type ContainerName } from '../privacy/registry.js';
 
 /** Every stored document carries its registry type; the partition key field is named by the container. */
@@ -106,7 +105,6 @@ export class Collection {
   async read<T extends Doc>(id: string, partitionKey: string): Promise<(T & Stored) | undefined> {
     // An id Cosmos could never hold (from a URL, say) is simply not there; asking would be a 400 from the service.
     if (!isStorableId(id)) return undefined;
-    countOperation('pointRead');
     return this.readUncounted<T>(id, partitionKey);
   }
 
@@ -128,7 +126,6 @@ export class Collection {
    */
   async create<T extends Doc>(doc: T): Promise<T & Stored> {
     const prepared = this.prepare(doc);
-    countOperation('write');
     return withStoreRetry(this.policy, async (abortSignal, uncertain) => {
       try {
         const response = await this.container.items.create(prepared, { abortSignal });
@@ -146,7 +143,6 @@ export class Collection {
 
   async upsert<T extends Doc>(doc: T): Promise<T & Stored> {
     const prepared = this.prepare(doc);
-    countOperation('write');
     return withStoreRetry(this.policy, async (abortSignal) => {
       const response = await this.container.items.upsert(prepared, { abortSignal });
       return response.resource as unknown as T & Stored;
@@ -159,7 +155,6 @@ export class Collection {
    */
   async replace<T extends Doc>(doc: T & { _etag: string }): Promise<T & Stored> {
     const prepared = this.prepare(doc);
-    countOperation('write');
     return withStoreRetry(this.policy, async (abortSignal, uncertain) => {
       try {
         const response = await this.container
@@ -179,14 +174,12 @@ export class Collection {
 
   /** Retried like every write, so after a lost answer it may apply twice: only idempotent operations (set, remove), never incr. */
   async patch(id: string, partitionKey: string, operations: PatchOperation[]): Promise<void> {
-    countOperation('write');
     await withStoreRetry(this.policy, (abortSignal) => this.container.item(id, partitionKey).patch(operations, { abortSignal }));
   }
 
   /** Deletes; a document already gone counts as deleted (idempotent). */
   async delete(id: string, partitionKey: string): Promise<boolean> {
     if (!isStorableId(id)) return false;
-    countOperation('write');
     return withStoreRetry(this.policy, async (abortSignal, uncertain) => {
       try {
         await this.container.item(id, partitionKey).delete({ abortSignal });
@@ -207,23 +200,22 @@ export class Collection {
 
   /** One page of a single-partition query. */
   async query<T>(partitionKey: string, options: QueryOptions = {}): Promise<Page<T>> {
-    countOperation('query');
-    const where = `c.${this.pkField} = @pk${options.where ? ` AND (${options.where})` : ''}`;
-    const text = `SELECT * FROM c WHERE ${where}${options.orderBy ? ` ORDER BY ${options.orderBy}` : ''}`;
     const response = await withStoreRetry(this.policy, (abortSignal) =>
       this.container.items
-        .query<T>(
-          { query: text, parameters: [{ name: '@pk', value: partitionKey }, ...(options.parameters ?? [])] },
-          { partitionKey, maxItemCount: options.pageSize ?? 100, continuationToken: options.continuation, abortSignal },
-        )
+        .query<T>(this.querySpec(partitionKey, options), { partitionKey, maxItemCount: options.pageSize ?? 100, continuationToken: options.continuation, abortSignal })
         .fetchNext(),
     );
     return { items: response.resources, continuation: response.continuationToken || undefined };
   }
 
+  private querySpec(partitionKey: string, options: QueryOptions): SqlQuerySpec {
+    const where = `c.${this.pkField} = @pk${options.where ? ` AND (${options.where})` : ''}`;
+    const text = `SELECT * FROM c WHERE ${where}${options.orderBy ? ` ORDER BY ${options.orderBy}` : ''}`;
+    return { query: text, parameters: [{ name: '@pk', value: partitionKey }, ...(options.parameters ?? [])] };
+  }
+
   /** How many documents of one partition match (one single-partition query): for per-user limits. */
   async count(partitionKey: string, where: string, parameters: SqlParameter[] = []): Promise<number> {
-    countOperation('query');
     const text = `SELECT VALUE COUNT(1) FROM c WHERE c.${this.pkField} = @pk AND (${where})`;
     const response = await withStoreRetry(this.policy, (abortSignal) =>
       this.container.items.query<number>({ query: text, parameters: [{ name: '@pk', value: partitionKey }, ...parameters] }, { partitionKey, abortSignal }).fetchAll(),
@@ -231,21 +223,30 @@ export class Collection {
     return response.resources[0] ?? 0;
   }
 
-  /** Every row of a single-partition query, page by page (for bounded partitions only). */
+  /**
+   * Every row of a single-partition query, page by page (for bounded partitions only). One iterator for all pages:
+   * the SDK asks Cosmos for a query plan once per iterator, so a new one per page paid a plan request per page
+   * (issue 11). It gets no abort signal (a page is bounded by the client's request timeout, the attempt time); after a
+   * failed attempt a fresh iterator resumes from the last continuation.
+   */
   async queryAll<T>(partitionKey: string, options: Omit<QueryOptions, 'continuation'> = {}): Promise<T[]> {
+    const spec = this.querySpec(partitionKey, options);
     const all: T[] = [];
     let continuation: string | undefined;
+    let iterator: QueryIterator<T> | undefined;
     do {
-      const page = await this.query<T>(partitionKey, { ...options, continuation });
-      all.push(...page.items);
-      continuation = page.continuation;
+      const page = await withStoreRetry(this.policy, (_signal, uncertain) => {
+        if (!iterator || uncertain) iterator = this.container.items.query<T>(spec, { partitionKey, maxItemCount: options.pageSize ?? 100, continuationToken: continuation });
+        return iterator.fetchNext();
+      });
+      all.push(...page.resources);
+      continuation = page.continuationToken || undefined;
     } while (continuation);
     return all;
   }
 
   /** A query across partitions: for timers and operator jobs only, never on a user-facing path. */
   async crossPartitionQuery<T>(text: string, parameters: SqlParameter[] = [], continuation?: string, pageSize = 100): Promise<Page<T>> {
-    countOperation('crossPartitionQuery');
     const response = await withStoreRetry(this.policy, (abortSignal) =>
       this.container.items.query<T>({ query: text, parameters }, { maxItemCount: pageSize, continuationToken: continuation, abortSignal }).fetchNext(),
     );
@@ -342,7 +343,7 @@ export async function updateWithEtag<T extends Doc>(
 
 export interface Database {
   collection(name: ContainerName): Collection;
-  /** Reads the database metadata: a cheap liveness check. */
+  /** Reads the database metadata: a cheap liveness check (counted as a metadata request). */
   ping(): Promise<void>;
 }
 

@@ -1,14 +1,20 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { PluginConfig, RequestContext } from '@azure/cosmos';
 
-/** Cosmos operations by kind: request charges are meaningless on the emulator, so budgets are counted in operations. */
+/**
+ * Requests that reached Cosmos, by kind: request charges are meaningless on the emulator, so budgets are counted in
+ * operations. Counted on the wire by an SDK plugin (`countingPlugin`), so SDK retries, query plans and the health
+ * ping are counted too. `metadata`: query plans, partition key ranges, database and container reads (the health ping).
+ */
 export interface OperationCounts {
   pointRead: number;
   write: number;
   query: number;
   crossPartitionQuery: number;
+  metadata: number;
 }
 
-export const emptyCounts = (): OperationCounts => ({ pointRead: 0, write: 0, query: 0, crossPartitionQuery: 0 });
+export const emptyCounts = (): OperationCounts => ({ pointRead: 0, write: 0, query: 0, crossPartitionQuery: 0, metadata: 0 });
 
 const scope = new AsyncLocalStorage<OperationCounts>();
 const totals = emptyCounts();
@@ -31,5 +37,46 @@ export function operationTotals(): OperationCounts {
 }
 
 export function formatCounts(c: OperationCounts): string {
-  return `pointRead=${c.pointRead};write=${c.write};query=${c.query};crossPartitionQuery=${c.crossPartitionQuery}`;
+  return `pointRead=${c.pointRead};write=${c.write};query=${c.query};crossPartitionQuery=${c.crossPartitionQuery};metadata=${c.metadata}`;
+}
+
+export function parseCounts(header: string): OperationCounts {
+  const counts = emptyCounts();
+  for (const part of header.split(';')) {
+    const [key, value] = part.split('=');
+    if (key && key in counts) counts[key as keyof OperationCounts] = Number(value);
+  }
+  return counts;
+}
+
+const WRITES = new Set(['create', 'replace', 'upsert', 'delete', 'patch', 'batch']);
+
+/** What one request to Cosmos is, from the SDK's request context. */
+export function cosmosRequestKind(context: Pick<RequestContext, 'operationType' | 'resourceType' | 'headers' | 'partitionKey'>): keyof OperationCounts {
+  const headers = (context.headers ?? {}) as Record<string, unknown>;
+  if (headers['x-ms-cosmos-is-query-plan-request'] !== undefined) return 'metadata';
+  if (context.resourceType !== 'docs') return 'metadata';
+  const operation = String(context.operationType ?? '');
+  if (operation === 'read') return 'pointRead';
+  if (operation === 'query') return context.partitionKey !== undefined || headers['x-ms-documentdb-partitionkey'] !== undefined ? 'query' : 'crossPartitionQuery';
+  if (WRITES.has(operation)) return 'write';
+  return 'metadata';
+}
+
+/** The SDK plugin that counts every network request to Cosmos into the current scope (give it to every CosmosClient). */
+export const countingPlugin: PluginConfig = {
+  on: 'request',
+  plugin: async (context, diagnosticNode, next) => {
+    countOperation(cosmosRequestKind(context));
+    return next(context);
+  },
+};
+
+/**
+ * Client options with the counting plugin. `plugins` is a hidden (undocumented, untyped) option of @azure/cosmos
+ * 4.x that the SDK itself passes to every request; the build-time type check cannot see it, so a test checks that
+ * requests are counted (shared/platform/cosmos.test.ts).
+ */
+export function withCountingPlugin<T extends object>(options: T): T {
+  return { ...options, plugins: [countingPlugin] } as T;
 }

@@ -27,8 +27,8 @@ const documentTypes: DocumentTypeSpec[] = [
   {
     type: 'account',
     container: 'accounts',
-    description: 'Profile: names, personal code or birth date, e-mail, phone, language, country, status.',
-    personalData: ['identification', 'contact'],
+    description: 'Profile: names, personal code or birth date, e-mail, phone, language, country, status; the ids and ends of its active sessions (one read authenticates).',
+    personalData: ['identification', 'contact', 'authentication'],
     purpose: 'Identify the user and provide the account (AUTH-3, ACC-2).',
     lawfulBasis: 'contract',
     retention: accountsDeleted,

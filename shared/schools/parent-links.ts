@@ -302,16 +302,23 @@ export async function familyOf(deps: Pick<Services, 'db'>, account: AccountDoc, 
 }
 
 /** ACL-5: what a parent sees of their child's profile: name, schools and classes. Read-only; no contact data. */
-export async function childProfile(deps: Deps, childId: string) {
-  const child = await readAccount(deps, childId);
+export async function childProfile(deps: Deps, childId: string, known?: AccountDoc) {
+  // The access check has usually read the child's account already (issue 11): no second read then.
+  const child = known?.accountId === childId ? known : await readAccount(deps, childId);
   if (!child) throw new HttpError(404, 'account_not_found');
   const studentRoles = (child.schoolRoles ?? []).filter((r) => r.role === 'student');
   const schools = await Promise.all(
     studentRoles.map(async (r) => {
-      const [school, klass] = await Promise.all([
-        deps.db.collection('schools').read<{ id: string; type: string; name: string }>(r.schoolId, r.schoolId),
-        r.classId ? deps.db.collection('schools').read<ClassDoc>(r.classId, r.schoolId) : Promise.resolve(undefined),
-      ]);
+      // The school and the class document in one single-partition query rather than two point reads.
+      const ids = [r.schoolId, ...(r.classId ? [r.classId] : [])];
+      const docs = (
+        await deps.db.collection('schools').query<{ id: string; type: string; name?: string }>(r.schoolId, {
+          where: 'ARRAY_CONTAINS(@ids, c.id)',
+          parameters: [{ name: '@ids', value: ids }],
+        })
+      ).items;
+      const school = docs.find((d) => d.id === r.schoolId && d.type === 'school');
+      const klass = r.classId ? docs.find((d) => d.id === r.classId && d.type === 'class') : undefined;
       return {
         schoolId: r.schoolId,
         ...(school?.name ? { schoolName: school.name } : {}),
