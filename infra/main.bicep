@@ -9,7 +9,8 @@
 //   containers.json  Cosmos database + containers
 //   queues.json      Service Bus queues
 //   settings.json    app settings: Key Vault secrets, resource-derived settings, deployer parameters
-// Nothing in this template lists containers, queues or secrets by hand.
+// Nothing in this template lists Cosmos containers, queues or settings by hand; the exceptions are the Functions
+// host's own blob containers and SESSION_SIGNING_KEYS, the one secret the deployment creates.
 
 targetScope = 'resourceGroup'
 
@@ -24,10 +25,10 @@ param location string = resourceGroup().location
 @description('Plain (non-secret) app settings: an object name -> string value that must contain every name listed in settings.json "parameters". Bicep cannot validate the keys before deployment; a missing name makes the deployment fail when the app settings are built.')
 param appParameters object
 
-@description('Optional object id of the user, group or service principal that will set Key Vault secret values; it gets Key Vault Secrets Officer on the vault. Empty = no assignment.')
 @description('Origins of the web front end allowed to call the API with its session cookies (CORS with credentials).')
 param corsAllowedOrigins array = []
 
+@description('Optional object id of the user, group or service principal that will set Key Vault secret values; it gets Key Vault Secrets Officer on the vault. Empty = no assignment.')
 param operatorPrincipalId string = ''
 
 @description('Principal type of operatorPrincipalId.')
@@ -41,6 +42,32 @@ param operatorPrincipalType string = 'User'
 @description('Tags applied to every resource.')
 param tags object = {}
 
+@description('Private networking: the app joins a VNet (Flex Consumption VNet integration) with a NAT gateway for its outbound calls; Key Vault, Cosmos DB and Storage (and Service Bus on Premium) get private endpoints with private DNS zones, and their public network access is turned off.')
+param privateNetworking bool = false
+
+@description('Address space of the VNet when privateNetworking is on: a /22 or larger (two /24 subnets are taken from it).')
+param vnetAddressPrefix string = '10.60.0.0/22'
+
+@description('Service Bus tier. Standard (about US$10/month) has no private endpoints; Premium (about US$700/month per messaging unit) gets one when privateNetworking is on (infra/README.md).')
+@allowed([
+  'Standard'
+  'Premium'
+])
+param serviceBusSku string = 'Standard'
+
+@description('Changes the Key Vault name. A deleted vault keeps its name for 90 days (soft delete, purge protection), so a redeployment into a recreated resource group needs a new seed; the azd postdown hook sets one.')
+param keyVaultNameSeed string = ''
+
+@description('Name of the vault in which an earlier deployment created the session signing key (azd passes back the SESSION_KEYS_VAULT output). When it is this deployment\'s vault, the secret is left alone; otherwise a new key is created, so the first deployment leaves a working app and later ones do not log everyone out.')
+param sessionKeysVault string = ''
+
+@description('Names of the optional secret settings (settings.json "secrets") whose values are stored in Key Vault. Only these, and the required ones the deployment creates, become Key Vault references: an unset secret gets no app setting (the feature stays off) instead of a reference that cannot be resolved, which the app would refuse at start.')
+param keyVaultSecretSettings array = []
+
+@description('Random material for the first session signing key (three GUIDs, about 366 random bits). Never set it: the default is fresh on every deployment and is only used when the secret is created.')
+@secure()
+param sessionKeyMaterial string = '${newGuid()}${newGuid()}${newGuid()}'
+
 var containersConfig = loadJsonContent('containers.json')
 var queuesConfig = loadJsonContent('queues.json')
 var settingsConfig = loadJsonContent('settings.json')
@@ -49,6 +76,8 @@ var prefix = toLower(namePrefix)
 // 13 lowercase alphanumerics, stable for a given resource group and prefix; keeps global names unique.
 var token = uniqueString(resourceGroup().id, prefix)
 
+// Every name is known before the deployment starts, so modules take names (not other modules' outputs) and
+// role assignment names and scopes are deterministic (what-if can predict them).
 var names = {
   identity: 'id-${prefix}-${token}'
   workspace: 'log-${prefix}-${token}'
@@ -56,10 +85,27 @@ var names = {
   storage: 'st${prefix}${token}'
   cosmos: 'cosmos-${prefix}-${token}'
   serviceBus: 'sb-${prefix}-${token}'
-  vault: 'kv${prefix}${token}'
+  vault: 'kv${prefix}${empty(keyVaultNameSeed) ? token : uniqueString(resourceGroup().id, prefix, keyVaultNameSeed)}'
   plan: 'plan-${prefix}-${token}'
   site: 'func-${prefix}-${token}'
+  vnet: 'vnet-${prefix}-${token}'
+  natGateway: 'ng-${prefix}-${token}'
+  natIp: 'pip-ng-${prefix}-${token}'
 }
+
+// Blob containers the app's identity may use: the Flex deployment package, and the two the Functions host keeps
+// its locks (timers, singletons) and keys in. Created here so the role assignments can be scoped to them.
+var deploymentContainerName = 'app-package'
+var hostContainerNames = [
+  'azure-webjobs-hosts'
+  'azure-webjobs-secrets'
+]
+
+// The one secret the deployment creates itself (settings.json names its Key Vault secret): without it the app
+// cannot sign sessions. Every other secret belongs to a third party and is set by the operator.
+var sessionSigningSecretName = first(filter(settingsConfig.secrets, s => s.name == 'SESSION_SIGNING_KEYS'))!.keyVaultSecretName
+var createSessionSigningKey = sessionKeysVault != names.vault
+var referencedSecrets = filter(settingsConfig.secrets, s => s.required || contains(keyVaultSecretSettings, s.name))
 
 module identity './modules/identity.bicep' = {
   name: 'identity'
@@ -86,18 +132,25 @@ module storage './modules/storage.bicep' = {
     name: names.storage
     location: location
     tags: tags
+    containerNames: concat([deploymentContainerName], hostContainerNames)
+    publicNetworkAccess: !privateNetworking
   }
 }
 
 module cosmos './modules/cosmos.bicep' = {
   name: 'cosmos'
+  dependsOn: [
+    identity
+  ]
   params: {
     name: names.cosmos
     location: location
     tags: tags
     databaseName: containersConfig.database
     containers: containersConfig.containers
-    dataContributorPrincipalId: identity.outputs.principalId
+    identityName: names.identity
+    publicNetworkAccess: !privateNetworking
+    workspaceId: monitoring.outputs.workspaceId
   }
 }
 
@@ -107,7 +160,11 @@ module serviceBus './modules/servicebus.bicep' = {
     name: names.serviceBus
     location: location
     tags: tags
+    sku: serviceBusSku
     queues: queuesConfig.queues
+    // Standard has no private endpoints: its public endpoint stays on (local auth off, Entra RBAC only).
+    publicNetworkAccess: !(privateNetworking && serviceBusSku == 'Premium')
+    workspaceId: monitoring.outputs.workspaceId
   }
 }
 
@@ -117,17 +174,54 @@ module vault './modules/keyvault.bicep' = {
     name: names.vault
     location: location
     tags: tags
+    publicNetworkAccess: !privateNetworking
+    workspaceId: monitoring.outputs.workspaceId
+    sessionSigningSecretName: sessionSigningSecretName
+    createSessionSigningKey: createSessionSigningKey
+    sessionKeyMaterial: sessionKeyMaterial
+  }
+}
+
+module network './modules/network.bicep' = if (privateNetworking) {
+  name: 'network'
+  params: {
+    vnetName: names.vnet
+    natGatewayName: names.natGateway
+    natPublicIpName: names.natIp
+    location: location
+    tags: tags
+    addressPrefix: vnetAddressPrefix
+    privateEndpoints: concat(
+      [
+        { name: names.vault, id: vault.outputs.id, groupId: 'vault', zone: 'privatelink.vaultcore.azure.net' }
+        { name: names.cosmos, id: cosmos.outputs.id, groupId: 'Sql', zone: 'privatelink.documents.azure.com' }
+        // Host storage and the deployment package use blob only (no queue or table triggers, no Durable).
+        { name: names.storage, id: storage.outputs.id, groupId: 'blob', zone: 'privatelink.blob.${environment().suffixes.storage}' }
+      ],
+      serviceBusSku == 'Premium'
+        ? [{ name: names.serviceBus, id: serviceBus.outputs.id, groupId: 'namespace', zone: 'privatelink.servicebus.windows.net' }]
+        : []
+    )
   }
 }
 
 module rbac './modules/rbac.bicep' = {
   name: 'rbac'
+  dependsOn: [
+    identity
+    storage
+    serviceBus
+    vault
+    monitoring
+  ]
   params: {
-    principalId: identity.outputs.principalId
-    storageAccountName: storage.outputs.name
-    serviceBusNamespaceName: serviceBus.outputs.name
-    vaultName: vault.outputs.name
-    insightsName: monitoring.outputs.insightsName
+    identityName: names.identity
+    storageAccountName: names.storage
+    blobContainerNames: concat([deploymentContainerName], hostContainerNames)
+    serviceBusNamespaceName: names.serviceBus
+    queueNames: map(queuesConfig.queues, q => q.name)
+    vaultName: names.vault
+    insightsName: names.insights
     operatorPrincipalId: operatorPrincipalId
     operatorPrincipalType: operatorPrincipalType
   }
@@ -135,31 +229,33 @@ module rbac './modules/rbac.bicep' = {
 
 module functionApp './modules/functionapp.bicep' = {
   name: 'functionapp'
-  // The app reads host storage, the deployment container and Key Vault with the identity from its first
-  // start, so the Azure RBAC assignments are made first. (The Cosmos data-plane assignment is in the cosmos
-  // module, which this module already depends on through cosmos.outputs.)
+  // The app reads host storage, the deployment container and Key Vault with the identity from its first start,
+  // so the role assignments come first; with private networking, so do the private endpoints and DNS records.
   dependsOn: [
+    identity
+    storage
     rbac
+    network
   ]
   params: {
     planName: names.plan
     siteName: names.site
     location: location
     tags: tags
-    identityResourceId: identity.outputs.resourceId
-    identityClientId: identity.outputs.clientId
-    storageAccountName: storage.outputs.name
-    storageBlobEndpoint: storage.outputs.blobEndpoint
-    deploymentContainerName: storage.outputs.deploymentContainerName
-    insightsName: monitoring.outputs.insightsName
+    identityName: names.identity
+    storageAccountName: names.storage
+    deploymentContainerName: deploymentContainerName
+    insightsName: names.insights
+    workspaceId: monitoring.outputs.workspaceId
     serviceBusFullyQualifiedNamespace: serviceBus.outputs.fullyQualifiedNamespace
     cosmosEndpoint: cosmos.outputs.endpoint
     cosmosDatabaseName: cosmos.outputs.databaseName
     vaultName: vault.outputs.name
-    secretSettings: settingsConfig.secrets
+    secretSettings: referencedSecrets
     parameterSettingNames: settingsConfig.parameters
     appParameters: appParameters
     corsAllowedOrigins: corsAllowedOrigins
+    appSubnetId: privateNetworking ? resourceId('Microsoft.Network/virtualNetworks/subnets', names.vnet, 'app') : ''
   }
 }
 
@@ -179,3 +275,6 @@ output VAULT_NAME string = vault.outputs.name
 output VAULT_URI string = vault.outputs.uri
 output APPLICATION_INSIGHTS_NAME string = monitoring.outputs.insightsName
 output LOG_ANALYTICS_WORKSPACE_NAME string = monitoring.outputs.workspaceName
+// The vault that holds the session signing key (the name only). azd writes outputs to its .env and hands them to
+// the next `bicep build-params`, which passes it back as sessionKeysVault: the key is created once per vault.
+output SESSION_KEYS_VAULT string = vault.outputs.name

@@ -1,6 +1,8 @@
-// Example parameters. Deploy with:
+// Production parameters, used by `azd up` / `azd provision` (azd reads infra/main.bicepparam) and by
 //   az deployment group create --resource-group <rg> --template-file infra/main.bicep --parameters infra/main.bicepparam
-// appParameters must hold every name in settings.json "parameters" (infra/infra.test.ts checks this file).
+// appParameters must hold every name in settings.json "parameters" (infra/infra.test.ts checks the compiled result).
+// readEnvironmentVariable is evaluated when the file is compiled; azd passes its environment (.azure/<env>/.env,
+// which also holds the previous deployment's outputs) to the compiler.
 using 'main.bicep'
 
 param namePrefix = 'opiq'
@@ -16,7 +18,6 @@ param appParameters = {
   TRUSTED_PROXY_HOPS: '1'
   API_PUBLIC_URL: 'https://api.opiq.ee'
   AUTH_RETURN_PATHS: '/'
-  API_DOCS_ENABLED: 'true'
   EDGE_COUNTRY_HEADER: ''
   HARID_ISSUER: 'https://harid.ee'
   HARID_CLIENT_ID: ''
@@ -46,9 +47,29 @@ param appParameters = {
 // The web front end (PUBLIC_WEB_URL) calls the API with its session cookies.
 param corsAllowedOrigins = ['https://www.opiq.ee']
 
-// Object id of whoever sets the Key Vault secret values (gets Key Vault Secrets Officer), e.g.
-//   az ad signed-in-user show --query id -o tsv
-param operatorPrincipalId = readEnvironmentVariable('OPERATOR_PRINCIPAL_ID', '')
+// Object id of whoever sets the Key Vault secret values (gets Key Vault Secrets Officer). azd sets
+// AZURE_PRINCIPAL_ID to the signed-in principal, so `azd up` grants it to whoever deploys; outside azd set
+// OPERATOR_PRINCIPAL_ID=$(az ad signed-in-user show --query id -o tsv).
+param operatorPrincipalId = readEnvironmentVariable('OPERATOR_PRINCIPAL_ID', readEnvironmentVariable('AZURE_PRINCIPAL_ID', ''))
+param operatorPrincipalType = readEnvironmentVariable('OPERATOR_PRINCIPAL_TYPE', readEnvironmentVariable('AZURE_PRINCIPAL_TYPE', 'User'))
+
+// Children's personal data: VNet integration, private endpoints, public access off (infra/README.md, costs).
+// `azd env set PRIVATE_NETWORKING false` for a throw-away test environment with public endpoints.
+param privateNetworking = toLower(readEnvironmentVariable('PRIVATE_NETWORKING', 'true')) != 'false'
+
+// Service Bus Standard has no private endpoints; Premium (about 70x the price) does (infra/README.md).
+param serviceBusSku = readEnvironmentVariable('SERVICE_BUS_SKU', 'Standard')
+
+// A deleted vault's name stays taken for 90 days: the azd postdown hook sets a new seed (azure.yaml).
+param keyVaultNameSeed = readEnvironmentVariable('KEY_VAULT_NAME_SEED', '')
+
+// Optional secrets the operator has stored in Key Vault, by setting name, comma-separated, e.g.
+//   azd env set KEY_VAULT_SECRETS SENDGRID_API_KEY,HARID_CLIENT_SECRET
+// Only these (and the session signing key, which the deployment creates) become Key Vault references.
+param keyVaultSecretSettings = filter(map(split(readEnvironmentVariable('KEY_VAULT_SECRETS', ''), ','), n => trim(n)), n => !empty(n))
+
+// Output of the previous deployment (azd keeps it in .env): the session signing key is created once per vault.
+param sessionKeysVault = readEnvironmentVariable('SESSION_KEYS_VAULT', '')
 
 param tags = {
   project: 'opiq'

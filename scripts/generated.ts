@@ -11,9 +11,11 @@ const specs = Object.entries(settingSpecs) as [string, SettingSpec][];
 
 export function infraSettings() {
   return {
+    // required: the app does not start without it, so the deployment must create it (infra/main.bicep); the others
+    // are referenced only once the operator has stored them (KEY_VAULT_SECRETS), never as unresolved references.
     secrets: specs
       .filter(([, s]) => s.where === 'secret')
-      .map(([name]) => ({ name, keyVaultSecretName: name.toLowerCase().replace(/_/g, '-') })),
+      .map(([name, spec]) => ({ name, keyVaultSecretName: name.toLowerCase().replace(/_/g, '-'), required: !spec.schema.safeParse(undefined).success })),
     infrastructure: specs.filter(([, s]) => s.where === 'infrastructure').map(([name]) => name),
     parameters: specs.filter(([, s]) => s.where === 'parameter').map(([name]) => name),
   };

@@ -5,13 +5,11 @@ param name string
 param location string
 param tags object
 
-resource uami 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
+resource uami 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' = {
   name: name
   location: location
   tags: tags
 }
 
 output name string = uami.name
-output resourceId string = uami.id
 output clientId string = uami.properties.clientId
-output principalId string = uami.properties.principalId

@@ -1,11 +1,29 @@
-// Key Vault in RBAC mode. No secret values are created here: the operator sets them (infra/README.md).
-// Purge protection cannot be turned off again once on; soft-deleted vault names stay reserved 90 days.
+// Key Vault in RBAC mode. The only secret value created here is the first session signing key (the app cannot
+// start without one); every other secret is set by the operator (infra/README.md).
+// Purge protection cannot be turned off again once on; soft-deleted vault names stay reserved 90 days, hence
+// keyVaultNameSeed in main.bicep.
 
 param name string
 param location string
 param tags object
 
-resource vault 'Microsoft.KeyVault/vaults@2024-11-01' = {
+@description('false: public network access off, reached through the private endpoint (network.bicep).')
+param publicNetworkAccess bool
+
+@description('Log Analytics workspace for the audit log (AuditEvent: who read or changed which secret).')
+param workspaceId string
+
+@description('Key Vault secret name of SESSION_SIGNING_KEYS.')
+param sessionSigningSecretName string
+
+@description('true: write a new session signing key (first deployment into this vault).')
+param createSessionSigningKey bool
+
+@description('Random material for the key; only used when createSessionSigningKey.')
+@secure()
+param sessionKeyMaterial string
+
+resource vault 'Microsoft.KeyVault/vaults@2026-05-15' = {
   name: name
   location: location
   tags: tags
@@ -19,9 +37,42 @@ resource vault 'Microsoft.KeyVault/vaults@2024-11-01' = {
     enableSoftDelete: true
     softDeleteRetentionInDays: 90
     enablePurgeProtection: true
-    publicNetworkAccess: 'Enabled'
+    publicNetworkAccess: publicNetworkAccess ? 'Enabled' : 'Disabled'
+    networkAcls: {
+      defaultAction: publicNetworkAccess ? 'Allow' : 'Deny'
+      bypass: 'None'
+    }
+  }
+}
+
+// "kid:base64url" as the app expects (shared/platform/config.ts): base64url of 108 bytes of GUID text, about 366
+// random bits. Written through ARM (control plane), which works with the vault's public access off.
+resource sessionSigningKey 'Microsoft.KeyVault/vaults/secrets@2026-05-15' = if (createSessionSigningKey) {
+  parent: vault
+  name: sessionSigningSecretName
+  properties: {
+    value: 'k1:${replace(replace(replace(base64(sessionKeyMaterial), '+', '-'), '/', '_'), '=', '')}'
+    contentType: 'kid:base64url[,kid:base64url] - the first key signs sessions'
+  }
+}
+
+// The linter's only GA version of this type (2016-09-01) is the legacy shape without categoryGroup or a
+// workspace destination type; 2021-05-01-preview is the current diagnostic settings API (infra/README.md, lint).
+#disable-next-line use-recent-api-versions
+resource diagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: vault
+  properties: {
+    workspaceId: workspaceId
+    logs: [
+      {
+        category: 'AuditEvent'
+        enabled: true
+      }
+    ]
   }
 }
 
 output name string = vault.name
+output id string = vault.id
 output uri string = vault.properties.vaultUri

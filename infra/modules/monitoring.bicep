@@ -1,5 +1,6 @@
 // Log Analytics workspace + workspace-based Application Insights.
-// RET-6: technical logs (Application Insights) are kept 1 year -> 365 days on both.
+// RET-6: technical logs (Application Insights) are kept 1 year -> 365 days on both. The diagnostic settings of
+// Key Vault (audit), Cosmos DB, Service Bus and the function app send their logs to the same workspace.
 // Local (instrumentation-key) auth is off: the app ingests with its managed identity
 // (APPLICATIONINSIGHTS_AUTHENTICATION_STRING) and needs Monitoring Metrics Publisher (rbac.bicep).
 
@@ -37,7 +38,8 @@ resource insights 'Microsoft.Insights/components@2020-02-02' = {
   }
 }
 
-// Names only. The connection string is read by functionapp.bicep through an `existing` reference,
+// Names and ids only. The connection string is read by functionapp.bicep through an `existing` reference,
 // so it never appears in deployment outputs.
 output workspaceName string = workspace.name
+output workspaceId string = workspace.id
 output insightsName string = insights.name

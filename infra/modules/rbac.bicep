@@ -1,12 +1,18 @@
-// Azure RBAC role assignments for the app's user-assigned identity (and, optionally, an operator who sets
-// Key Vault secret values). Kept in a module so that principalId is a parameter here: role assignment names
-// must be computable when the deployment starts, which a module output used directly in main.bicep is not.
+// Azure RBAC role assignments for the app's user-assigned identity (and, optionally, an operator who sets Key Vault
+// secret values), each scoped as narrowly as the resource allows. Every name and scope is derived from resource
+// names known when the deployment starts (not from runtime outputs), so what-if can predict them.
 // Cosmos DB data-plane access is not Azure RBAC; it is assigned in cosmos.bicep.
 
-@description('Principal (object) id of the app identity.')
-param principalId string
+@description('Name of the app\'s user-assigned identity.')
+param identityName string
 param storageAccountName string
+
+@description('Blob containers the app uses: the Flex deployment package and the Functions host containers.')
+param blobContainerNames array
 param serviceBusNamespaceName string
+
+@description('Queues the app both sends to and is triggered by (every queue in queues.json).')
+param queueNames array
 param vaultName string
 param insightsName string
 
@@ -23,35 +29,43 @@ param operatorPrincipalType string = 'User'
 // Built-in role definition GUIDs (see /work/shared/research/azure-infra.md section 3).
 var roleIds = {
   storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
-  storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
-  storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
-  serviceBusDataSender: '69a216fc-b8fb-44d8-bc22-1f3c2cd27a39'
-  serviceBusDataReceiver: '4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0'
+  serviceBusDataOwner: '090c5cfd-751d-490a-894a-3ce6f1109419'
   keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6'
   keyVaultSecretsOfficer: 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7'
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
 }
 
-var storageRoleIds = [
-  roleIds.storageBlobDataOwner
-  roleIds.storageQueueDataContributor
-  roleIds.storageTableDataContributor
-]
-
-var serviceBusRoleIds = [
-  roleIds.serviceBusDataSender
-  roleIds.serviceBusDataReceiver
-]
-
-resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
-  name: storageAccountName
+resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' existing = {
+  name: identityName
 }
 
-resource bus 'Microsoft.ServiceBus/namespaces@2024-01-01' existing = {
+resource storage 'Microsoft.Storage/storageAccounts@2026-09-01' existing = {
+  name: storageAccountName
+
+  resource blobService 'blobServices' existing = {
+    name: 'default'
+  }
+}
+
+resource containers 'Microsoft.Storage/storageAccounts/blobServices/containers@2026-09-01' existing = [
+  for c in blobContainerNames: {
+    parent: storage::blobService
+    name: c
+  }
+]
+
+resource bus 'Microsoft.ServiceBus/namespaces@2026-01-01' existing = {
   name: serviceBusNamespaceName
 }
 
-resource vault 'Microsoft.KeyVault/vaults@2024-11-01' existing = {
+resource queues 'Microsoft.ServiceBus/namespaces/queues@2026-01-01' existing = [
+  for q in queueNames: {
+    parent: bus
+    name: q
+  }
+]
+
+resource vault 'Microsoft.KeyVault/vaults@2026-05-15' existing = {
   name: vaultName
 }
 
@@ -59,46 +73,53 @@ resource insights 'Microsoft.Insights/components@2020-02-02' existing = {
   name: insightsName
 }
 
-resource storageAssignments 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
-  for roleId in storageRoleIds: {
-    name: guid(storage.id, principalId, roleId)
-    scope: storage
+// Blob Data Owner (the host takes blob leases for timers and singletons) on each container, not the account. No
+// queue or table role: the app has no storage queue or table triggers, bindings or Durable functions.
+resource containerAssignments 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
+  for (c, i) in blobContainerNames: {
+    name: guid(containers[i].id, identity.id, roleIds.storageBlobDataOwner)
+    scope: containers[i]
     properties: {
-      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleId)
-      principalId: principalId
+      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleIds.storageBlobDataOwner)
+      principalId: identity.properties.principalId
       principalType: 'ServicePrincipal'
     }
   }
 ]
 
-resource serviceBusAssignments 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
-  for roleId in serviceBusRoleIds: {
-    name: guid(bus.id, principalId, roleId)
-    scope: bus
+// Per queue. The app sends to and is triggered by every queue, so sender and receiver do not differ; Data Owner
+// rather than Sender + Receiver because the scale controller of Flex Consumption reads each queue's message count
+// with the app's identity, which needs the Manage right that only Data Owner carries. Nothing at namespace scope.
+resource queueAssignments 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
+  for (q, i) in queueNames: {
+    name: guid(queues[i].id, identity.id, roleIds.serviceBusDataOwner)
+    scope: queues[i]
     properties: {
-      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleId)
-      principalId: principalId
+      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleIds.serviceBusDataOwner)
+      principalId: identity.properties.principalId
       principalType: 'ServicePrincipal'
     }
   }
 ]
 
+// Vault scope: Key Vault references need every secret of settings.json, and a role can only be scoped to a secret
+// that already exists (most are set by the operator after the deployment).
 resource vaultSecretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(vault.id, principalId, roleIds.keyVaultSecretsUser)
+  name: guid(vault.id, identity.id, roleIds.keyVaultSecretsUser)
   scope: vault
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleIds.keyVaultSecretsUser)
-    principalId: principalId
+    principalId: identity.properties.principalId
     principalType: 'ServicePrincipal'
   }
 }
 
 resource metricsPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(insights.id, principalId, roleIds.monitoringMetricsPublisher)
+  name: guid(insights.id, identity.id, roleIds.monitoringMetricsPublisher)
   scope: insights
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleIds.monitoringMetricsPublisher)
-    principalId: principalId
+    principalId: identity.properties.principalId
     principalType: 'ServicePrincipal'
   }
 }

@@ -1,14 +1,18 @@
 // Storage account for the Functions host (AzureWebJobsStorage, identity-based) and the Flex Consumption
-// deployment container. Shared keys are disabled: every access goes through Entra ID (the UAMI).
+// deployment container. Shared keys are disabled: every access goes through Entra ID (the UAMI), and the
+// app's role is scoped to the containers created here (rbac.bicep).
 
 param name string
 param location string
 param tags object
 
-@description('Blob container that Flex Consumption deploys the app package into.')
-param deploymentContainerName string = 'app-package'
+@description('Blob containers to create: the deployment package container and the Functions host containers.')
+param containerNames array
 
-resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
+@description('false: public network access off, reached through the blob private endpoint (network.bicep).')
+param publicNetworkAccess bool
+
+resource account 'Microsoft.Storage/storageAccounts@2026-09-01' = {
   name: name
   location: location
   tags: tags
@@ -24,27 +28,28 @@ resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
     defaultToOAuthAuthentication: true
     minimumTlsVersion: 'TLS1_2'
     supportsHttpsTrafficOnly: true
-    publicNetworkAccess: 'Enabled'
+    publicNetworkAccess: publicNetworkAccess ? 'Enabled' : 'Disabled'
     networkAcls: {
-      defaultAction: 'Allow'
-      bypass: 'AzureServices'
+      defaultAction: publicNetworkAccess ? 'Allow' : 'Deny'
+      bypass: publicNetworkAccess ? 'AzureServices' : 'None'
     }
   }
 }
 
-resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01' = {
+resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2026-09-01' = {
   parent: account
   name: 'default'
 }
 
-resource deploymentContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
-  parent: blobService
-  name: deploymentContainerName
-  properties: {
-    publicAccess: 'None'
+resource containers 'Microsoft.Storage/storageAccounts/blobServices/containers@2026-09-01' = [
+  for c in containerNames: {
+    parent: blobService
+    name: c
+    properties: {
+      publicAccess: 'None'
+    }
   }
-}
+]
 
 output name string = account.name
-output blobEndpoint string = account.properties.primaryEndpoints.blob
-output deploymentContainerName string = deploymentContainer.name
+output id string = account.id
