@@ -1,51 +1,48 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { definitions } from '../functions/index.js';
-import { capabilityTable, type Capability, type Role, type Scope } from '../shared/acl/capabilities.js';
-import type { Target } from '../shared/acl/authorize.js';
+import type { AccountDoc } from '../shared/accounts/model.js';
+import { rolesOf } from '../shared/acl/authorize.js';
+import { capabilityTable } from '../shared/acl/capabilities.js';
 import { compileRoute } from '../shared/http/routes.js';
+import { startLocalHost, type LocalHost } from '../shared/local/host.js';
 import { demo } from '../shared/local/seed.js';
 import type { HttpDefinition } from '../shared/platform/definitions.js';
+import { expectedGrants, heldRoles, oracleAllows, type ChildFacts, type Persona } from './acl-oracle.js';
 import { api, tokenFor } from './helpers.js';
 
 /**
  * ACL-1..8, generated: every HTTP route x every persona x a set of targets. The expected answer comes from the
- * capability table and the personas' facts written out below (not from the app's own evaluation), and the actual
- * answer from the running app: 403 forbidden means denied, anything else means the request got past access control.
- * Write routes get an empty body, so an allowed call stops at validation (422) and changes nothing.
+ * requirements' table in test/acl-oracle.ts and the personas' facts written out below (not from the app's table or
+ * its evaluation), and the actual answer from the running app: 403 forbidden means denied, anything else means the
+ * request got past access control. Write routes get an empty body, so an allowed call stops at validation (422) and
+ * changes nothing. The walk runs on a host of its own, started in this test worker: its data stays as seeded (other
+ * files change privacy settings and links), it can add staff personas the seed lacks, and mutation testing reaches it.
  */
 const S = demo.schools;
 const A = demo.accounts;
 const C = demo.classes;
 
-interface Persona {
-  id: string;
-  schoolRoles: { schoolId: string; role: Role; classId?: string; subjects?: string[] }[];
-  children: string[];
-  staff?: ('support' | 'security')[];
-  publishers?: string[];
-  /** Publishers the persona is an editor of (the CMS role that may withdraw works). */
-  editorOf?: string[];
-  municipalitySchools?: string[];
-}
+/** Security staff alone (ACL-7): added to this file's host; the seed has support-only and support + security staff. */
+const securityOnly = 'acc-staff-security-only';
 
 const personas: Record<string, Persona> = {
   student: { id: A.eeStudent, schoolRoles: [{ schoolId: S.ee, role: 'student', classId: C.ee5a }], children: [] },
   classTeacher: {
     id: A.eeClassTeacher,
     schoolRoles: [
-      { schoolId: S.ee, role: 'teacher' },
+      { schoolId: S.ee, role: 'teacher', subjects: ['mathematics'] },
       { schoolId: S.ee, role: 'classTeacher', classId: C.ee5a },
     ],
     children: [],
   },
-  teacher: { id: A.eeTeacher, schoolRoles: [{ schoolId: S.ee, role: 'teacher' }], children: [] },
+  teacher: { id: A.eeTeacher, schoolRoles: [{ schoolId: S.ee, role: 'teacher', subjects: ['estonian'] }], children: [] },
   admin: { id: A.eeAdmin, schoolRoles: [{ schoolId: S.ee, role: 'schoolAdmin' }], children: [] },
   parent: { id: A.eeParent, schoolRoles: [], children: [A.eeStudent] },
   privateUser: { id: A.privateUser, schoolRoles: [], children: [] },
   fiTeacher: {
     id: A.fiTeacher,
     schoolRoles: [
-      { schoolId: S.fi, role: 'teacher' },
+      { schoolId: S.fi, role: 'teacher', subjects: ['mathematics'] },
       { schoolId: S.fi, role: 'classTeacher', classId: C.fi7a },
     ],
     children: [],
@@ -53,57 +50,53 @@ const personas: Record<string, Persona> = {
   twoSchools: {
     id: A.twoSchools,
     schoolRoles: [
-      { schoolId: S.ee, role: 'teacher' },
+      { schoolId: S.ee, role: 'teacher', subjects: ['history'] },
       { schoolId: S.fi, role: 'schoolAdmin' },
     ],
     children: [],
   },
-  teacherParent: { id: A.teacherParent, schoolRoles: [{ schoolId: S.fi, role: 'teacher' }], children: [A.eeStudent2] },
-  staff: { id: A.staff, schoolRoles: [], children: [], staff: ['support', 'security'] },
+  teacherParent: { id: A.teacherParent, schoolRoles: [{ schoolId: S.fi, role: 'teacher', subjects: ['physics'] }], children: [A.eeStudent2] },
+  supportOnly: { id: A.supportStaff, schoolRoles: [], children: [], staff: ['support'] },
+  securityOnly: { id: securityOnly, schoolRoles: [], children: [], staff: ['security'] },
+  supportAndSecurity: { id: A.staff, schoolRoles: [], children: [], staff: ['support', 'security'] },
   cmsAuthor: { id: A.cmsAuthor, schoolRoles: [], children: [], publishers: [demo.publishers.ee] },
   cmsEditor: { id: A.cmsEditor, schoolRoles: [], children: [], publishers: [demo.publishers.ee], editorOf: [demo.publishers.ee] },
   municipality: { id: A.municipality, schoolRoles: [], children: [], municipalitySchools: [S.ee] },
 };
 
-function rolesOf(p: Persona): Set<Role> {
-  const held = new Set<Role>(['user', ...p.schoolRoles.map((r) => r.role)]);
-  if (p.children.length) held.add('parent');
-  for (const s of p.staff ?? []) held.add(s);
-  if (p.publishers?.length) held.add('cmsUser');
-  if (p.municipalitySchools) held.add('municipality');
-  if (!p.schoolRoles.length && !p.staff?.length && !p.publishers?.length && !p.municipalitySchools) held.add('privateUser');
-  return held;
+/** The seeded children: both under 18, sharing with parents (the default), links confirmed on both sides. */
+const seededChildren: Record<string, ChildFacts> = {
+  [A.eeStudent]: { minor: true, sharesWithParents: true, namesParent: true },
+  [A.eeStudent2]: { minor: true, sharesWithParents: true, namesParent: true },
+};
+const childFacts = (id: string) => seededChildren[id];
+
+let host: LocalHost;
+beforeAll(async () => {
+  host = await startLocalHost({ port: 0, sweepIntervalMs: 0, identityStandIns: false, maksekeskusStandIn: false, redeliveryDelayMs: 5 });
+  const at = new Date('2026-08-15T08:00:00Z').toISOString();
+  await host.services.db.collection('accounts').upsert<AccountDoc>({
+    id: securityOnly, type: 'account', accountId: securityOnly, firstName: 'Turve', lastName: 'Staff', email: `${securityOnly}@opiq.example`, language: 'et', country: 'EE',
+    status: 'active', staffRoles: ['security'], createdAt: at, updatedAt: at,
+  });
+});
+afterAll(async () => host?.close());
+
+async function walkToken(accountId: string): Promise<string> {
+  const r = await fetch(`${host.url}/_local/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ accountId }) });
+  return ((await r.json()) as { accessToken: string }).accessToken;
 }
 
-/** The table's answer, evaluated from the persona's facts. */
-function expectedAllowed(capability: Capability, persona: Persona, target: Target): boolean {
-  const row = capabilityTable[capability] as Partial<Record<Role, Scope>>;
-  const held = rolesOf(persona);
-  return (Object.entries(row) as [Role, Scope][]).some(([role, scope]) => {
-    if (!held.has(role)) return false;
-    switch (scope) {
-      case 'own':
-        return !target.accountId || target.accountId === persona.id;
-      case 'ownSchool':
-        return role === 'municipality'
-          ? Boolean(target.schoolId && persona.municipalitySchools?.includes(target.schoolId))
-          : persona.schoolRoles.some((r) => r.role === role && r.schoolId === target.schoolId);
-      case 'ownClass':
-        return persona.schoolRoles.some((r) => r.role === 'classTeacher' && r.schoolId === target.schoolId && r.classId === target.classId);
-      case 'ownSubject':
-        return persona.schoolRoles.some((r) => r.role === role && r.schoolId === target.schoolId && Boolean(target.subject) && (r.subjects ?? []).includes(target.subject!));
-      case 'ownChild':
-        return Boolean(target.accountId && persona.children.includes(target.accountId));
-      case 'ownMinorChild': // both seeded children are under 18
-        return Boolean(target.accountId && persona.children.includes(target.accountId));
-      case 'publisher':
-        return Boolean(target.publisherId && persona.publishers?.includes(target.publisherId));
-      case 'publisherEditor':
-        return Boolean(target.publisherId && persona.editorOf?.includes(target.publisherId));
-      case 'staff':
-        return true;
-    }
+async function walkCall(path: string, method: string, token: string): Promise<{ status: number; code?: string }> {
+  const r = await fetch(`${host.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(method === 'GET' ? {} : { 'content-type': 'application/json' }) },
+    ...(method === 'GET' ? {} : { body: '{}' }),
+    redirect: 'manual',
   });
+  const text = await r.text();
+  const code = (r.headers.get('content-type') ?? '').includes('json') && text ? (JSON.parse(text) as { error?: { code?: string } }).error?.code : undefined;
+  return { status: r.status, ...(code ? { code } : {}) };
 }
 
 /**
@@ -148,6 +141,10 @@ describe('ACL: the capability table covers every route', () => {
     for (const d of definitions) if (d.kind === 'http') expect(Object.keys(capabilityTable), d.name).toContain(d.contract.capability);
   });
 
+  it('ACL-1..8: every capability a route names has a rule in the requirements table', () => {
+    for (const d of definitions) if (d.kind === 'http') expect(Object.keys(expectedGrants), d.name).toContain(d.contract.capability);
+  });
+
   it('ACL-8: no capability gives municipalities a person: only aggregate statistics', () => {
     for (const [capability, row] of Object.entries(capabilityTable))
       if ('municipality' in row) expect(capability, 'a municipality grant outside statistics').toMatch(/^stats\.aggregate\./);
@@ -160,22 +157,29 @@ describe('ACL: the capability table covers every route', () => {
 });
 
 describe('ACL: every route x every persona', () => {
+  it('ACC-1: the personas are the accounts as stored: the roles the app derives are the ones written above', async () => {
+    for (const [name, persona] of Object.entries(personas)) {
+      const account = await host.services.db.collection('accounts').read<AccountDoc>(persona.id, persona.id);
+      expect(account && rolesOf(account), name).toEqual(heldRoles(persona));
+    }
+  });
+
   for (const [personaName, persona] of Object.entries(personas)) {
-    it(`ACL-1..8: ${personaName} (${[...rolesOf(persona)].join(', ')}) is allowed exactly what the table says`, async () => {
-      const token = await tokenFor(persona.id);
+    it(`ACL-1..8: ${personaName} (${[...heldRoles(persona)].join(', ')}) is allowed exactly what the requirements say`, async () => {
+      const token = await walkToken(persona.id);
       const mismatches: string[] = [];
       for (const route of sessionRoutes) {
         for (const params of expand(route.route, persona)) {
           const target = route.contract.target?.({ params, query: {}, principal: { accountId: persona.id } }) ?? {};
-          const expected = expectedAllowed(route.contract.capability, persona, target);
+          const expected = oracleAllows(route.contract.capability, persona, target, childFacts);
           for (const method of route.methods) {
             const path = `/api/${compileRoute(route.route).segments.map((s) => (s.kind === 'literal' ? s.text : encodeURIComponent(params[s.name]!))).join('/')}`;
             // Signing out would end the session the other requests use: it gets a session of its own.
-            const callToken = route.name === 'auth-logout' ? await tokenFor(persona.id) : token;
-            const response = await api(path, { method, token: callToken, ...(method === 'GET' ? {} : { json: {} }) });
-            const denied = response.status === 403 && response.body?.error?.code === 'forbidden';
+            const callToken = route.name === 'auth-logout' ? await walkToken(persona.id) : token;
+            const response = await walkCall(path, method, callToken);
+            const denied = response.status === 403 && response.code === 'forbidden';
             if (response.status >= 500) mismatches.push(`${method} ${path}: ${response.status}`);
-            if (response.status === 401) mismatches.push(`${method} ${path}: 401 ${response.body?.error?.code}`);
+            if (response.status === 401) mismatches.push(`${method} ${path}: 401 ${response.code}`);
             if (denied === expected) mismatches.push(`${method} ${path}: expected ${expected ? 'allowed' : 'denied'}, got ${response.status}`);
           }
         }

@@ -336,3 +336,110 @@ describe('fromHarIdClaim', () => {
     expect(fromHarIdClaim(claim)).toBeUndefined();
   });
 });
+
+describe('calendar dates and birthdays at their edges (issue 19)', () => {
+  const ee = (firstTen: string) => firstTen + eeCheck(firstTen);
+  const fi = (ddmmyy: string, sign: string, individual = '123') => `${ddmmyy}${sign}${individual}${fiControl(ddmmyy + individual)}`;
+
+  it.each([
+    ['31 April', '3900431', '310490', '-'],
+    ['31 June', '6100631', '310610', 'A'],
+    ['31 September', '4850931', '310985', '-'],
+    ['31 November', '5221131', '311122', 'A'],
+    ['29 February of a common year (2001)', '5010229', '290201', 'A'],
+    ['29 February of a common year (1999)', '4990229', '290299', '-'],
+    ['30 February of a leap year', '5040230', '300204', 'A'],
+    ['month 00', '3900015', '150090', '-'],
+    ['month 13', '3901315', '151390', '-'],
+    ['day 00', '3900500', '000590', '-'],
+    ['day 32 of January', '3900132', '320190', '-'],
+  ])('AUTH-3: %s is not a date, in an Estonian and in a Finnish code', (_label, eeFirstSeven, fiDate, sign) => {
+    expect(parseEstonianCode(ee(`${eeFirstSeven}123`))).toEqual({ ok: false, problem: 'date' });
+    expect(parseFinnishCode(fi(fiDate, sign))).toEqual({ ok: false, problem: 'date' });
+  });
+
+  it.each([
+    ['30 April', '3900430', '300490', '-', '1990-04-30'],
+    ['30 June', '6100630', '300610', 'A', '2010-06-30'],
+    ['30 September', '4850930', '300985', '-', '1985-09-30'],
+    ['30 November', '5221130', '301122', 'A', '2022-11-30'],
+    ['31 March', '3900331', '310390', '-', '1990-03-31'],
+    ['31 December', '3901231', '311290', '-', '1990-12-31'],
+    ['1 January', '5010101', '010101', 'A', '2001-01-01'],
+    ['28 February of a common year', '5010228', '280201', 'A', '2001-02-28'],
+    ['29 February of a leap year (2004)', '5040229', '290204', 'A', '2004-02-29'],
+    ['29 February of a leap year (1996)', '4960229', '290296', '-', '1996-02-29'],
+    ['31 January, 31 May, 31 July, 31 August, 31 October', '3900131', '310190', '-', '1990-01-31'],
+  ])('AUTH-3: %s is a date in both countries', (_label, eeFirstSeven, fiDate, sign, birthDate) => {
+    expect(parseEstonianCode(ee(`${eeFirstSeven}123`))).toMatchObject({ ok: true, value: { birthDate } });
+    expect(parseFinnishCode(fi(fiDate, sign))).toMatchObject({ ok: true, value: { birthDate } });
+    for (const month of ['05', '07', '08', '10']) expect(parseFinnishCode(fi(`31${month}90`, '-'))).toMatchObject({ ok: true, value: { birthDate: `1990-${month}-31` } });
+  });
+
+  it('AUTH-3: the Finnish temporary range starts at 900; individual numbers 002 and up are valid', () => {
+    expect(parseFinnishCode(fi('010190', '-', '899'))).toMatchObject({ ok: true, value: { temporary: false, sex: 'male' } });
+    expect(parseFinnishCode(fi('010190', '-', '900'))).toMatchObject({ ok: true, value: { temporary: true, sex: 'female' } });
+    expect(parseFinnishCode(fi('010190', '-', '002'))).toMatchObject({ ok: true, value: { temporary: false, sex: 'female' } });
+  });
+
+  it('ACC-3: a 17-year-old is a minor the day before their 18th birthday, and an adult on it', () => {
+    // Born 2008-11-23: on 2026-11-22 still 17, whatever the time of day.
+    expect(isMinor('2008-11-23', new Date('2026-11-22T00:00:00Z'))).toBe(true);
+    expect(isMinor('2008-11-23', new Date('2026-11-22T23:59:59.999Z'))).toBe(true);
+    expect(ageOn('2008-11-23', new Date('2026-11-22T12:00:00Z'))).toBe(17);
+    expect(isMinor('2008-11-23', new Date('2026-11-23T00:00:00Z'))).toBe(false);
+  });
+
+  it('ACC-3: on both sides of the birthday month and day, in every combination', () => {
+    const born = '2008-06-15';
+    const cases: [string, number][] = [
+      ['2026-05-14', 17], // month before, day before
+      ['2026-05-15', 17], // month before, same day
+      ['2026-05-16', 17], // month before, day after
+      ['2026-06-14', 17], // same month, day before
+      ['2026-06-15', 18], // the birthday
+      ['2026-06-16', 18], // same month, day after
+      ['2026-07-14', 18], // month after, day before
+      ['2026-07-15', 18], // month after, same day
+      ['2026-07-16', 18], // month after, day after
+      ['2026-01-31', 17],
+      ['2026-12-01', 18],
+    ];
+    for (const [on, age] of cases) {
+      expect(ageOn(born, new Date(`${on}T12:00:00Z`)), on).toBe(age);
+      expect(isMinor(born, new Date(`${on}T12:00:00Z`)), on).toBe(age < 18);
+    }
+  });
+
+  it('AUTH-3: an unreal birth date is refused in ageOn too (month 00, 31 April, 29 February of a common year)', () => {
+    for (const birthDate of ['2008-00-10', '2008-04-31', '2007-02-29', '2008-13-01', '2008-01-00', '2008-01-32'])
+      expect(() => ageOn(birthDate, new Date('2026-01-01T00:00:00Z')), birthDate).toThrow(RangeError);
+    expect(ageOn('2008-02-29', new Date('2026-01-01T00:00:00Z'))).toBe(17);
+    expect(() => ageOn('2008-05-28', 'not a date' as unknown as Date)).toThrow(RangeError);
+  });
+
+  it('AUTH-3: parsePersonalCode refuses a country it does not know', () => {
+    expect(parsePersonalCode('SE' as 'EE', '36805280109')).toEqual({ ok: false, problem: 'format' });
+  });
+});
+
+describe('input that is not what the types promise (issue 19)', () => {
+  it('AUTH-3: a value that is not a string (untyped JSON) is a format problem, not a crash', () => {
+    for (const input of [36805280109, undefined, null, { code: '36805280109' }]) {
+      expect(parseEstonianCode(input as unknown as string)).toEqual({ ok: false, problem: 'format' });
+      expect(parseFinnishCode(input as unknown as string)).toEqual({ ok: false, problem: 'format' });
+      expect(fromHarIdClaim(input as unknown as string)).toBeUndefined();
+    }
+  });
+
+  it.each([['X131052-308T'], ['1131052-308T'], ['-131052-308T']])('AUTH-3: a Finnish code with anything before it (%s) is a format problem', (input) => {
+    expect(parseFinnishCode(input)).toEqual({ ok: false, problem: 'format' });
+  });
+
+  it('AUTH-3: ageOn names what was wrong, and takes only a bare YYYY-MM-DD', () => {
+    expect(() => ageOn('2008-02-30', new Date())).toThrow('invalid birth date: 2008-02-30');
+    expect(() => ageOn('2008-05-28', new Date(Number.NaN))).toThrow('invalid date');
+    for (const birthDate of ['12008-05-28', 'x2008-05-28', '2008-05-28T00:00:00Z', '2008-05-281'])
+      expect(() => ageOn(birthDate, new Date('2026-01-01T00:00:00Z')), birthDate).toThrow(RangeError);
+  });
+});

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  containerSpec,
   containerUsesTtl,
   dataRegistry,
   documentTypeSpec,
@@ -85,10 +86,83 @@ describe('validateRegistry', () => {
     expect(validateRegistry(registry)).toEqual([expect.stringMatching(/container empty holds no declared document type/)]);
   });
 
+  it('a container declared twice is reported (infra would create it once, with whichever key came first)', () => {
+    const registry = registryWith(personal());
+    registry.containers.push({ name: 'people', partitionKeyPath: '/id', description: 'Again.' });
+    expect(validateRegistry(registry)).toEqual(['container people is declared twice']);
+  });
+
+  it.each([['accountId'], ['/'], ['/1accountId'], ['/account/id'], ['/account-id'], ['x/accountId'], ['/accountId/'], ['']])(
+    'DESIGN 4: a partition key path %j that is not one top-level property is reported',
+    (partitionKeyPath) => {
+      const registry = registryWith(personal());
+      registry.containers[0] = { name: 'people', partitionKeyPath: partitionKeyPath as `/${string}`, description: 'People.' };
+      expect(validateRegistry(registry)).toEqual(['container people has an invalid partition key path']);
+    },
+  );
+
+  it('DESIGN 4: one-letter and alphanumeric top-level paths are valid partition keys', () => {
+    for (const partitionKeyPath of ['/a', '/subjectId2', '/ID']) {
+      const registry = registryWith(personal());
+      registry.containers[0] = { name: 'people', partitionKeyPath: partitionKeyPath as `/${string}`, description: 'People.' };
+      expect(validateRegistry(registry), partitionKeyPath).toEqual([]);
+    }
+  });
+
+  it.each([[0], [-1], [Number.NaN]])('RET: a fixed retention of %s days is reported (it would delete at once, or never)', (days) => {
+    const problems = validateRegistry(registryWith(personal({ retention: { kind: 'fixed', days, requirement: 'RET-6' } })));
+    expect(problems).toEqual(['document type profile has a fixed retention without days']);
+    expect(validateRegistry(registryWith(personal({ retention: { kind: 'fixed', days: 1, requirement: 'RET-6' } })))).toEqual([]);
+  });
+
+  it('PRIV-1: a type with a blank purpose or no requirement is reported', () => {
+    expect(validateRegistry(registryWith(personal({ purpose: '  ' })))).toEqual(['document type profile has no purpose']);
+    expect(validateRegistry(registryWith(personal({ requirements: [] })))).toEqual(['document type profile names no requirement']);
+  });
+
+  it('a type without personal data needs no export, erasure or subject field, and may be kept indefinitely', () => {
+    const catalogue = personal({ personalData: [], export: undefined, erasure: undefined, subjectField: undefined, retention: { kind: 'indefinite', reason: 'catalogue' } });
+    expect(validateRegistry(registryWith(catalogue))).toEqual([]);
+  });
+
+  it('RET-8: legal hold with a fixed retention is fine (the period ends the hold)', () => {
+    expect(validateRegistry(registryWith(personal({ erasure: 'legal-hold', retention: { kind: 'fixed', days: 1827, requirement: 'RET-8' } })))).toEqual([]);
+  });
+
+  it('problems name the type and what is missing, in full', () => {
+    expect(validateRegistry(registryWith(personal({ export: undefined, personalData: ['identification', 'contact'] })))).toEqual([
+      'document type profile holds personal data (identification, contact) but has no export step',
+    ]);
+    expect(validateRegistry(registryWith(personal({ erasure: undefined, personalData: ['identification', 'contact'] })))).toEqual([
+      'document type profile holds personal data (identification, contact) but has no erasure step',
+    ]);
+    expect(validateRegistry(registryWith(personal({ subjectField: undefined })))).toEqual(['document type profile holds personal data but names no subject field']);
+    expect(validateRegistry(registryWith(personal({ retention: { kind: 'indefinite', reason: 'x' } })))).toEqual(['document type profile holds personal data but is kept indefinitely']);
+    expect(validateRegistry(registryWith(personal({ erasure: 'legal-hold' })))).toEqual(['document type profile is under legal hold without a fixed or accounting retention that ends it']);
+    expect(validateRegistry(registryWith(personal(), personal({ type: 'stray', container: 'nowhere' })))).toEqual(['document type stray names unknown container nowhere']);
+    expect(validateRegistry(registryWith(personal(), personal()))).toEqual(['document type profile is declared twice']);
+  });
+
   it('reports every problem of a type, not just the first', () => {
     const problems = validateRegistry(registryWith(personal({ export: undefined, erasure: undefined, subjectField: undefined })));
     expect(problems).toHaveLength(3);
     expect(problems.every((p) => p.includes('profile'))).toBe(true);
+  });
+});
+
+describe('looking up the registry', () => {
+  it('a document type is found by container and type name, and only by a string type', () => {
+    expect(documentTypeSpec('accounts', 'account')).toMatchObject({ type: 'account', container: 'accounts' });
+    expect(documentTypeSpec('logins', 'account')).toBeUndefined();
+    // A type field that is not a string (from a stored document) never matches, even one that prints as a name.
+    expect(documentTypeSpec('accounts', ['account'])).toBeUndefined();
+    expect(documentTypeSpec('accounts', undefined)).toBeUndefined();
+  });
+
+  it('a container is found by name; an unknown one is an error that names it', () => {
+    expect(containerSpec('accounts')).toMatchObject({ name: 'accounts', partitionKeyPath: '/accountId' });
+    expect(containerSpec('audit')).toMatchObject({ name: 'audit', partitionKeyPath: '/subjectId' });
+    expect(() => containerSpec('nowhere')).toThrow('Container nowhere is not in the data registry');
   });
 });
 

@@ -1,0 +1,232 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startEmbeddedCosmos, type EmbeddedCosmos } from '../local/cosmos-server.js';
+import { AdjustableClock } from '../platform/clock.js';
+import { loadConfig } from '../platform/config.js';
+import { ConcurrentUpdateError, createDatabase, DocumentExistsError, type Database } from '../platform/cosmos.js';
+import { dataRegistry } from '../privacy/registry.js';
+import { accessFrom, endLicences, grantLicences, listLicences, mayOpenWork } from './licences.js';
+import { entitlementId, type EntitlementDoc, type EntitlementPeriod, type OrderDoc } from './model.js';
+
+/**
+ * Licences as entitlement documents (STORE-4, STORE-6, OPS-2) against the embedded Cosmos server: two orders of one
+ * buyer for the same work (a renewal), ending one of them, and order lines that ended before the grant.
+ */
+
+let cosmos: EmbeddedCosmos;
+let db: Database;
+const clock = new AdjustableClock();
+// Listing pages seal their continuation with the session keys: a minimal valid configuration.
+const config = loadConfig({
+  COSMOS_ENDPOINT: 'https://localhost:8081/',
+  EMAIL_FROM: 'no-reply@opiq.example',
+  PUBLIC_WEB_URL: 'https://opiq.example',
+  API_PUBLIC_URL: 'https://api.opiq.example',
+  SESSION_SIGNING_KEYS: `k1:${Buffer.alloc(32, 5).toString('base64url')}`,
+  APP_ENV: 'local',
+});
+const services = () => ({ db, clock, config });
+let buyer = '';
+let n = 0;
+
+beforeAll(async () => {
+  cosmos = await startEmbeddedCosmos();
+  db = createDatabase(cosmos.client, dataRegistry.database, clock);
+});
+afterAll(async () => cosmos?.close());
+// A fresh buyer per test: each test's entitlements start empty.
+beforeEach(() => {
+  buyer = `acc-licence-buyer-${++n}`;
+});
+
+function order(id: string, from: string, until: string, lines: { workId: string; endedAt?: string }[] = [{ workId: 'work-a' }]): OrderDoc {
+  return {
+    id,
+    type: 'order',
+    accountId: buyer,
+    publisherId: 'pub-1',
+    lines: lines.map((l) => ({ title: l.workId, ...l })),
+    workIds: lines.map((l) => l.workId),
+    licence: { from, until },
+  } as unknown as OrderDoc;
+}
+
+const entitlement = (workId = 'work-a') => db.collection('accounts').read<EntitlementDoc>(entitlementId(workId), buyer);
+const periodsOf = async (workId = 'work-a') => (await entitlement(workId))?.periods.map(({ orderId, from, until, endedAt, endReason }) => ({ orderId, from, until, endedAt, endReason }));
+
+const A = () => order('ord-A', '2026-09-01T00:00:00.000Z', '2027-09-01T00:00:00.000Z');
+const LA = { from: '2026-09-01T00:00:00.000Z', until: '2027-09-01T00:00:00.000Z' };
+const B = () => order('ord-B', '2027-09-01T00:00:00.000Z', '2028-09-01T00:00:00.000Z');
+
+describe('granting licences', () => {
+  it('STORE-4: a paid order writes its period into the buyer’s entitlement for each work, with the work’s publisher', async () => {
+    await grantLicences(services(), order('ord-1', LA.from, LA.until, [{ workId: 'work-a' }, { workId: 'work-b' }]));
+    for (const workId of ['work-a', 'work-b']) {
+      const doc = await entitlement(workId);
+      expect(doc).toMatchObject({ id: entitlementId(workId), type: 'entitlement', accountId: buyer, workId, publisherId: 'pub-1' });
+      expect(doc?.periods).toEqual([{ orderId: 'ord-1', from: LA.from, until: LA.until }]);
+    }
+  });
+
+  it('STORE-4: a renewal (a second paid order for the same work) adds its own period, and access runs to its end', async () => {
+    await grantLicences(services(), A());
+    await grantLicences(services(), B());
+    expect(await periodsOf()).toEqual([
+      { orderId: 'ord-A', from: LA.from, until: LA.until, endedAt: undefined, endReason: undefined },
+      { orderId: 'ord-B', from: '2027-09-01T00:00:00.000Z', until: '2028-09-01T00:00:00.000Z', endedAt: undefined, endReason: undefined },
+    ]);
+    expect(await mayOpenWork(services(), buyer, 'work-a', new Date('2027-03-01T00:00:00Z'))).toEqual({ allowed: true, until: '2028-09-01T00:00:00.000Z' });
+  });
+
+  it('PAY-2: granting the same order again (a repeated message) adds nothing', async () => {
+    await grantLicences(services(), A());
+    await grantLicences(services(), A());
+    expect(await periodsOf()).toHaveLength(1);
+  });
+
+  it('STORE-6: an order line that already ended is not granted; the order’s other works are', async () => {
+    await grantLicences(services(), order('ord-2', LA.from, LA.until, [{ workId: 'work-gone', endedAt: '2026-10-01T00:00:00.000Z' }, { workId: 'work-b' }]));
+    expect(await entitlement('work-gone')).toBeUndefined();
+    expect(await periodsOf('work-b')).toHaveLength(1);
+  });
+
+  it('PAY-2: two orders granted at the same moment both land (the ETag retry keeps neither from being lost)', async () => {
+    await Promise.all([grantLicences(services(), A()), grantLicences(services(), B())]);
+    expect((await periodsOf())?.map((p) => p.orderId).sort()).toEqual(['ord-A', 'ord-B']);
+  });
+});
+
+describe('ending licences', () => {
+  it('OPS-2, STORE-6: ending order B’s licence leaves order A’s period of the same work untouched', async () => {
+    await grantLicences(services(), A());
+    await grantLicences(services(), B());
+    await endLicences(services(), B(), ['work-a'], '2027-10-01T00:00:00.000Z', 'work-withdrawn');
+    const periods = await periodsOf();
+    expect(periods?.find((p) => p.orderId === 'ord-A')).toEqual({ orderId: 'ord-A', from: LA.from, until: LA.until, endedAt: undefined, endReason: undefined });
+    expect(periods?.find((p) => p.orderId === 'ord-B')).toMatchObject({ endedAt: '2027-10-01T00:00:00.000Z', endReason: 'work-withdrawn' });
+    // Order A still opens the work in its own time; B's time is gone after the end.
+    expect(await mayOpenWork(services(), buyer, 'work-a', new Date('2027-03-01T00:00:00Z'))).toEqual({ allowed: true, until: '2027-10-01T00:00:00.000Z' });
+    expect(await mayOpenWork(services(), buyer, 'work-a', new Date('2027-10-01T00:00:00Z'))).toEqual({ allowed: false });
+  });
+
+  it('STORE-6: ending again keeps the first end and its reason', async () => {
+    await grantLicences(services(), A());
+    await endLicences(services(), A(), ['work-a'], '2026-10-01T00:00:00.000Z', 'terms-breach');
+    await endLicences(services(), A(), ['work-a'], '2026-12-01T00:00:00.000Z', 'operator');
+    expect(await periodsOf()).toEqual([{ orderId: 'ord-A', from: LA.from, until: LA.until, endedAt: '2026-10-01T00:00:00.000Z', endReason: 'terms-breach' }]);
+  });
+
+  it('STORE-6: ending an order that holds no period of the work writes nothing', async () => {
+    await grantLicences(services(), A());
+    const before = await entitlement();
+    clock.advance(60_000);
+    await endLicences(services(), B(), ['work-a'], '2026-10-01T00:00:00.000Z', 'operator');
+    await endLicences(services(), B(), ['work-none'], '2026-10-01T00:00:00.000Z', 'operator');
+    expect(await entitlement()).toEqual(before);
+    expect(await entitlement('work-none')).toBeUndefined();
+  });
+});
+
+describe('writing under contention', () => {
+  /** The real database, except that every write of an entitlement fails with `error`; counts the attempts. */
+  function failingWrites(error: () => Error) {
+    let attempts = 0;
+    const failing = {
+      collection: (name: Parameters<Database['collection']>[0]) => {
+        const real = db.collection(name);
+        const fail = async () => {
+          attempts++;
+          throw error();
+        };
+        return Object.assign(Object.create(real) as typeof real, { create: fail, replace: fail });
+      },
+    } as unknown as Database;
+    return { services: { db: failing, clock }, attempts: () => attempts };
+  }
+
+  it('PAY-2: a write that keeps losing the ETag race gives up after 30 attempts with a conflict, not forever', async () => {
+    const { services: racing, attempts } = failingWrites(() => new ConcurrentUpdateError('accounts'));
+    const failure = await grantLicences(racing, A()).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(ConcurrentUpdateError);
+    expect((failure as Error).message).toBe(new ConcurrentUpdateError('accounts').message);
+    expect(attempts()).toBe(30);
+  });
+
+  it('PAY-2: any other failure is not retried: it reaches the caller at once (the queue retries the job)', async () => {
+    const { services: broken, attempts } = failingWrites(() => new Error('service unavailable'));
+    await expect(grantLicences(broken, A())).rejects.toThrow('service unavailable');
+    expect(attempts()).toBe(1);
+    const { services: existing, attempts: tries } = failingWrites(() => new DocumentExistsError('accounts', 'x'));
+    await expect(grantLicences(existing, A())).rejects.toBeInstanceOf(ConcurrentUpdateError);
+    expect(tries()).toBe(30);
+  });
+});
+
+describe('may this user open this work now', () => {
+  it('STORE-4: no entitlement, or a document that is not one, opens nothing', async () => {
+    expect(await mayOpenWork(services(), buyer, 'work-a', new Date('2027-01-01T00:00:00Z'))).toEqual({ allowed: false });
+    // An account document stored under an entitlement's id (never written by the app) is not an entitlement.
+    await db.collection('accounts').upsert({ id: entitlementId('work-x'), type: 'account', accountId: buyer, firstName: 'F', lastName: 'L', language: 'et', country: 'EE', status: 'active', createdAt: LA.from, updatedAt: LA.from, periods: [{ orderId: 'x', from: LA.from, until: LA.until }] });
+    expect(await mayOpenWork(services(), buyer, 'work-x', new Date('2027-01-01T00:00:00Z'))).toEqual({ allowed: false });
+  });
+
+  it('STORE-4: the buyer’s licences are listed per work in order, with access now and every period', async () => {
+    // The buyer's partition holds other documents too (their profile): only entitlements are licences.
+    await db.collection('accounts').upsert({ id: buyer, type: 'account', accountId: buyer, firstName: 'F', lastName: 'L', language: 'et', country: 'EE', status: 'active', createdAt: LA.from, updatedAt: LA.from });
+    await grantLicences(services(), order('ord-3', LA.from, LA.until, [{ workId: 'work-b' }, { workId: 'work-a' }]));
+    await endLicences(services(), order('ord-3', LA.from, LA.until), ['work-b'], '2026-10-01T00:00:00.000Z', 'work-withdrawn');
+    const list = await listLicences(services(), buyer, new Date('2026-11-01T00:00:00Z'));
+    expect(list).toEqual({
+      items: [
+        { workId: 'work-a', publisherId: 'pub-1', allowed: true, until: LA.until, periods: [{ orderId: 'ord-3', from: LA.from, until: LA.until }] },
+        {
+          workId: 'work-b',
+          publisherId: 'pub-1',
+          allowed: false,
+          periods: [{ orderId: 'ord-3', from: LA.from, until: LA.until, endedAt: '2026-10-01T00:00:00.000Z', endReason: 'work-withdrawn' }],
+        },
+      ],
+    });
+  });
+});
+
+describe('listing licences page by page', () => {
+  it('STORE-4: a long list comes in pages, each with the token for the next, in work order', async () => {
+    await grantLicences(services(), order('ord-4', LA.from, LA.until, [{ workId: 'work-c' }, { workId: 'work-a' }, { workId: 'work-b' }]));
+    const now = new Date('2026-11-01T00:00:00Z');
+    const first = await listLicences(services(), buyer, now, { pageSize: 2 });
+    expect(first.items.map((l) => l.workId)).toEqual(['work-a', 'work-b']);
+    expect(first.continuation).toEqual(expect.any(String));
+    const second = await listLicences(services(), buyer, now, { pageSize: 2, continuation: first.continuation! });
+    expect(second).toEqual({ items: [expect.objectContaining({ workId: 'work-c', allowed: true })] });
+  });
+});
+
+describe('accessFrom', () => {
+  const p = (orderId: string, from: string, until: string, endedAt?: string): EntitlementPeriod => ({ orderId, from: `${from}T00:00:00.000Z`, until: `${until}T00:00:00.000Z`, ...(endedAt ? { endedAt: `${endedAt}T00:00:00.000Z` } : {}) });
+  const on = (day: string) => new Date(`${day}T00:00:00.000Z`);
+
+  it('STORE-4: a period opens from its first instant up to, not including, its end', () => {
+    const periods = [p('a', '2026-09-01', '2027-09-01')];
+    expect(accessFrom(periods, new Date(Date.parse('2026-09-01T00:00:00Z') - 1))).toEqual({ allowed: false });
+    expect(accessFrom(periods, on('2026-09-01'))).toEqual({ allowed: true, until: '2027-09-01T00:00:00.000Z' });
+    expect(accessFrom(periods, new Date(Date.parse('2027-09-01T00:00:00Z') - 1))).toEqual({ allowed: true, until: '2027-09-01T00:00:00.000Z' });
+    expect(accessFrom(periods, on('2027-09-01'))).toEqual({ allowed: false });
+  });
+
+  it('STORE-6: an ended period opens nothing from its end on; before it, access runs to the end', () => {
+    const periods = [p('a', '2026-09-01', '2027-09-01', '2026-12-01')];
+    expect(accessFrom(periods, on('2026-11-30'))).toEqual({ allowed: true, until: '2026-12-01T00:00:00.000Z' });
+    expect(accessFrom(periods, on('2026-12-01'))).toEqual({ allowed: false });
+    // Ended after its own end (a late cancellation): the period's end stands.
+    expect(accessFrom([p('a', '2026-09-01', '2027-09-01', '2027-12-01')], on('2027-01-01'))).toEqual({ allowed: true, until: '2027-09-01T00:00:00.000Z' });
+  });
+
+  it('STORE-4: access follows periods that continue one another, in any order, and stops at a gap', () => {
+    const chain = [p('c', '2028-09-01', '2029-09-01'), p('a', '2026-09-01', '2027-09-01'), p('b', '2027-09-01', '2028-09-01'), p('far', '2030-01-01', '2031-01-01')];
+    expect(accessFrom(chain, on('2027-01-01'))).toEqual({ allowed: true, until: '2029-09-01T00:00:00.000Z' });
+    // An overlapping shorter period does not cut access short.
+    expect(accessFrom([p('long', '2026-09-01', '2028-01-01'), p('short', '2026-10-01', '2027-01-01')], on('2026-11-01'))).toEqual({ allowed: true, until: '2028-01-01T00:00:00.000Z' });
+    // A following period that was ended before it began continues nothing.
+    expect(accessFrom([p('a', '2026-09-01', '2027-09-01'), p('b', '2027-09-01', '2028-09-01', '2027-01-01')], on('2027-01-01'))).toEqual({ allowed: true, until: '2027-09-01T00:00:00.000Z' });
+  });
+});
