@@ -22,6 +22,14 @@ describe('the local host over HTTP', () => {
     expect(r.headers.get('x-correlation-id')).toBeTruthy();
   });
 
+  it('every answer, success or error, tells browsers to use HTTPS only (HSTS) and not to sniff types', async () => {
+    for (const path of ['/api/health', '/api/catalog', '/api/me', '/api/no/such/thing']) {
+      const r = await api(path);
+      expect(r.headers.get('strict-transport-security'), path).toBe('max-age=31536000; includeSubDomains');
+      expect(r.headers.get('x-content-type-options'), path).toBe('nosniff');
+    }
+  });
+
   it('a known address with the wrong method gets 405 with Allow', async () => {
     const r = await api('/api/me', { method: 'DELETE', headers: { 'accept-language': 'en' } });
     expect(r.status).toBe(405);

@@ -160,6 +160,8 @@ export function defineHttp<
       'content-language': language,
       'cache-control': 'no-store',
       'x-content-type-options': 'nosniff',
+      // App Service cannot add HSTS and Bicep cannot set it, so the app does (browsers ignore it over plain http).
+      'strict-transport-security': 'max-age=31536000; includeSubDomains',
     };
 
     let services: Services | undefined;
