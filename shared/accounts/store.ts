@@ -1,5 +1,5 @@
 import { HttpError } from '../http/errors.js';
-import { ConcurrentUpdateError, type Stored } from '../platform/cosmos.js';
+import { type Stored,updateWithEtag } from '../platform/cosmos.js';
 import type { Services } from '../platform/services.js';
 import type { AccountDoc, FamilyLink, SchoolRole } from './model.js';
 
@@ -7,19 +7,18 @@ type Deps = Pick<Services, 'db' | 'clock'>;
 
 /** Reads, changes and writes an account with its ETag, retrying when someone else wrote in between. */
 export async function updateAccount(deps: Deps, accountId: string, change: (account: AccountDoc & Stored) => AccountDoc): Promise<AccountDoc & Stored> {
-  const accounts = deps.db.collection('accounts');
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const account = await accounts.read<AccountDoc>(accountId, accountId);
-    if (!account || account.type !== 'account') throw new HttpError(404, 'account_not_found');
-    const next = change(account);
-    if (next === account) return account;
-    try {
-      return await accounts.replace<AccountDoc>({ ...next, _etag: account._etag, updatedAt: deps.clock.now().toISOString() });
-    } catch (error) {
-      if (!(error instanceof ConcurrentUpdateError)) throw error;
-    }
-  }
-  throw new HttpError(409, 'conflict');
+  const updated = await updateWithEtag<AccountDoc>(
+    deps.db.collection('accounts'),
+    accountId,
+    accountId,
+    (account) => {
+      const next = change(account);
+      return next === account ? undefined : { ...next, updatedAt: deps.clock.now().toISOString() };
+    },
+    { type: 'account' },
+  );
+  if (!updated) throw new HttpError(404, 'account_not_found');
+  return updated.doc;
 }
 
 export async function readAccount(deps: Pick<Services, 'db'>, accountId: string): Promise<(AccountDoc & Stored) | undefined> {

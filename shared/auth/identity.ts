@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { AccountDoc, LinkedLogin } from '../accounts/model.js';
 import { updateAccount } from '../accounts/store.js';
 import { HttpError } from '../http/errors.js';
-import { ConcurrentUpdateError, type Doc,DocumentExistsError } from '../platform/cosmos.js';
+import { type Doc,DocumentExistsError, updateWithEtag } from '../platform/cosmos.js';
 import type { Services } from '../platform/services.js';
 import type { ParsedPersonalCode } from './personal-code.js';
 
@@ -272,19 +272,16 @@ export async function linkLogin(deps: Deps, accountId: string, identity: Pick<Ex
 
 /** The account lists its logins (for "my ways to sign in" and unlinking); repairs the list if a write was lost. */
 async function ensureListed(deps: Deps, accountId: string, login: LinkedLogin): Promise<void> {
-  const accounts = deps.db.collection('accounts');
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const account = await accounts.read<AccountDoc>(accountId, accountId);
-    if (!account || account.type !== 'account') return;
-    if ((account.logins ?? []).some((l) => l.id === login.id)) return;
-    try {
-      await accounts.replace<AccountDoc>({ ...account, logins: [...(account.logins ?? []), login], updatedAt: deps.clock.now().toISOString() });
-      return;
-    } catch (error) {
-      if (!(error instanceof ConcurrentUpdateError)) throw error;
-    }
-  }
-  throw new HttpError(409, 'conflict');
+  await updateWithEtag<AccountDoc>(
+    deps.db.collection('accounts'),
+    accountId,
+    accountId,
+    (account) =>
+      (account.logins ?? []).some((l) => l.id === login.id)
+        ? undefined
+        : { ...account, logins: [...(account.logins ?? []), login], updatedAt: deps.clock.now().toISOString() },
+    { type: 'account' },
+  );
 }
 
 async function createAccountFor(deps: Deps, identity: ExternalIdentity): Promise<SignInResolution> {
@@ -362,22 +359,19 @@ export async function releasePersonalCode(deps: Deps, accountId: string, code: P
 
 /** Removes a way to sign in; the last one cannot go (AUTH-1), or the account could not be reached any more. */
 export async function unlinkLogin(deps: Deps, accountId: string, loginId: string): Promise<void> {
-  const accounts = deps.db.collection('accounts');
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const account = await accounts.read<AccountDoc>(accountId, accountId);
-    if (!account || account.type !== 'account') throw new HttpError(404, 'account_not_found');
-    const current = account.logins ?? [];
-    if (!current.some((l) => l.id === loginId)) throw new HttpError(404, 'login_not_found');
-    if (current.length <= 1) throw new HttpError(409, 'last_login');
-    try {
-      await accounts.replace<AccountDoc>({ ...account, logins: current.filter((l) => l.id !== loginId), updatedAt: deps.clock.now().toISOString() });
-    } catch (error) {
-      if (error instanceof ConcurrentUpdateError) continue;
-      throw error;
-    }
-    const index = await deps.db.collection('logins').read<LoginIndexDoc>(loginId, loginId);
-    if (index?.accountId === accountId) await deps.db.collection('logins').delete(loginId, loginId);
-    return;
-  }
-  throw new HttpError(409, 'conflict');
+  const updated = await updateWithEtag<AccountDoc>(
+    deps.db.collection('accounts'),
+    accountId,
+    accountId,
+    (account) => {
+      const current = account.logins ?? [];
+      if (!current.some((l) => l.id === loginId)) throw new HttpError(404, 'login_not_found');
+      if (current.length <= 1) throw new HttpError(409, 'last_login');
+      return { ...account, logins: current.filter((l) => l.id !== loginId), updatedAt: deps.clock.now().toISOString() };
+    },
+    { type: 'account' },
+  );
+  if (!updated) throw new HttpError(404, 'account_not_found');
+  const index = await deps.db.collection('logins').read<LoginIndexDoc>(loginId, loginId);
+  if (index?.accountId === accountId) await deps.db.collection('logins').delete(loginId, loginId);
 }

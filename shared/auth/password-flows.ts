@@ -4,7 +4,7 @@ import type { AccountDoc } from '../accounts/model.js';
 import { HttpError } from '../http/errors.js';
 import type { Language } from '../http/i18n.js';
 import { queueEmail } from '../messaging/index.js';
-import { ConcurrentUpdateError, type Doc,DocumentExistsError } from '../platform/cosmos.js';
+import { type Doc,DocumentExistsError, updateWithEtag } from '../platform/cosmos.js';
 import type { Services } from '../platform/services.js';
 import type { ClientInfo } from './client-info.js';
 import { securityEmail } from './emails.js';
@@ -151,17 +151,9 @@ export async function verifyEmail(services: Services, token: string): Promise<vo
 }
 
 async function updateLogin(services: Pick<Services, 'db'>, loginId: string, change: (login: LoginIndexDoc) => LoginIndexDoc): Promise<LoginIndexDoc> {
-  const logins = services.db.collection('logins');
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const login = await logins.read<LoginIndexDoc>(loginId, loginId);
-    if (!login) throw new HttpError(400, 'token_invalid');
-    try {
-      return await logins.replace<LoginIndexDoc>({ ...change(login), _etag: login._etag });
-    } catch (error) {
-      if (!(error instanceof ConcurrentUpdateError)) throw error;
-    }
-  }
-  throw new HttpError(409, 'conflict');
+  const updated = await updateWithEtag<LoginIndexDoc>(services.db.collection('logins'), loginId, loginId, (login) => change(login));
+  if (!updated) throw new HttpError(400, 'token_invalid');
+  return updated.doc;
 }
 
 /**

@@ -6,7 +6,7 @@ import type { Cookie } from '@azure/functions';
 
 import type { AccountDoc, SessionEntry } from '../accounts/model.js';
 import { HttpError } from '../http/errors.js';
-import { ConcurrentUpdateError, type Database, type Doc, type Stored } from '../platform/cosmos.js';
+import { ConcurrentUpdateError, type Database, type Doc, type Stored,updateWithEtag } from '../platform/cosmos.js';
 import type { Services } from '../platform/services.js';
 import { csrfTokenFor } from './csrf.js';
 import { sessionLifetimeFor } from './session-policy.js';
@@ -170,27 +170,24 @@ async function changeSessionIndex(
   change: (entries: SessionEntry[]) => SessionEntry[] | undefined,
 ): Promise<void> {
   const accounts = services.db.collection('accounts');
-  let account = known && '_etag' in known ? (known as AccountDoc & Stored) : undefined;
-  for (let attempt = 0; attempt < REVOKE_ATTEMPTS; attempt++) {
-    account ??= await accounts.read<AccountDoc>(accountId, accountId);
-    if (!account || account.type !== 'account') return;
-    let entries = account.activeSessions;
-    if (entries === undefined) {
-      const now = services.clock.now();
-      const docs = await accounts.queryAll<SessionDoc>(accountId, { where: "c.type = 'session' AND c.status = 'active'" });
-      entries = docs.filter((d) => isUsable(d, now)).map((d) => ({ sessionId: d.sessionId, absoluteExpiresAt: d.absoluteExpiresAt }));
-    }
-    const next = change(entries);
-    if (next === undefined) return;
-    try {
-      await accounts.replace<AccountDoc>({ ...account, activeSessions: next });
-      return;
-    } catch (error) {
-      if (!(error instanceof ConcurrentUpdateError)) throw error;
-      account = undefined;
-    }
-  }
-  throw new HttpError(503, 'service_unavailable');
+  await revocationGetsThrough(() =>
+    updateWithEtag<AccountDoc>(
+      accounts,
+      accountId,
+      accountId,
+      async (account) => {
+        let entries = account.activeSessions;
+        if (entries === undefined) {
+          const now = services.clock.now();
+          const docs = await accounts.queryAll<SessionDoc>(accountId, { where: "c.type = 'session' AND c.status = 'active'" });
+          entries = docs.filter((d) => isUsable(d, now)).map((d) => ({ sessionId: d.sessionId, absoluteExpiresAt: d.absoluteExpiresAt }));
+        }
+        const next = change(entries);
+        return next === undefined ? undefined : { ...account, activeSessions: next };
+      },
+      { type: 'account', attempts: REVOKE_ATTEMPTS, ...(known && '_etag' in known ? { current: known as AccountDoc & Stored } : {}) },
+    ),
+  );
 }
 
 /**
@@ -219,72 +216,80 @@ export async function refreshSession(services: Pick<Services, 'db' | 'config' | 
   const decoded = decodeRefreshToken(refreshToken);
   if (!decoded) throw new HttpError(401, 'refresh_invalid');
   const sessions = services.db.collection('accounts');
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const now = services.clock.now();
-    const session = await sessions.read<SessionDoc>(sessionDocId(decoded.sessionId), decoded.accountId);
-    if (!session || session.type !== 'session') throw new HttpError(401, 'refresh_invalid');
-    const presented = sha256(decoded.secret);
-    const previous = session.previousRefreshHashes.find((p) => sameHash(p.hash, presented));
-    if (previous) {
-      if (session.status === 'active' && now.getTime() - Date.parse(previous.rotatedAt) < REFRESH_RACE_GRACE_SECONDS * 1000)
-        throw new HttpError(409, 'refresh_race');
-      if (session.status === 'active') await revokeSessionDoc(services, session, 'refresh-token-reuse');
-      return { kind: 'reused', accountId: session.accountId, sessionId: session.sessionId };
-    }
-    if (!sameHash(session.refreshHash, presented) || !isUsable(session, now)) throw new HttpError(401, 'refresh_invalid');
-    // A role gained since sign-in (made a school administrator) shortens the session at its next refresh; a role
-    // lost never lengthens it.
-    const account = await sessions.read<AccountDoc>(session.accountId, session.accountId);
-    // Revocation removes the account's entry first: a session no longer listed there is over.
-    if (account && sessionListedOnAccount(account, session.sessionId, now) === false) throw new HttpError(401, 'refresh_invalid');
-    const policy = sessionLifetimeFor(account);
-    const idleSeconds = Math.min(session.idleSeconds ?? SESSION_IDLE_SECONDS, policy.idleSeconds);
-    const absoluteEnd = Math.min(Date.parse(session.absoluteExpiresAt), Date.parse(session.createdAt) + policy.absoluteSeconds * 1000);
-    if (now.getTime() >= absoluteEnd) throw new HttpError(401, 'refresh_invalid');
+  const presented = sha256(decoded.secret);
+  // What the change function saw on its last run (a holder: assignments inside a callback are not narrowed).
+  const seen: { secret: string; account?: (AccountDoc & Stored) | undefined; absoluteExpiresAt?: string } = { secret: '' };
+  // A conflict re-reads and judges again: the other writer may have rotated or revoked the session.
+  const updated = await updateWithEtag<SessionDoc>(
+    sessions,
+    sessionDocId(decoded.sessionId),
+    decoded.accountId,
+    async (session) => {
+      const now = services.clock.now();
+      const previous = session.previousRefreshHashes.find((p) => sameHash(p.hash, presented));
+      if (previous) {
+        if (session.status === 'active' && now.getTime() - Date.parse(previous.rotatedAt) < REFRESH_RACE_GRACE_SECONDS * 1000)
+          throw new HttpError(409, 'refresh_race');
+        return undefined; // reuse of a rotated-out token: revoked below, not rotated
+      }
+      if (!sameHash(session.refreshHash, presented) || !isUsable(session, now)) throw new HttpError(401, 'refresh_invalid');
+      // A role gained since sign-in (made a school administrator) shortens the session at its next refresh; a role
+      // lost never lengthens it.
+      const account = (seen.account = await sessions.read<AccountDoc>(session.accountId, session.accountId));
+      // Revocation removes the account's entry first: a session no longer listed there is over.
+      if (account && sessionListedOnAccount(account, session.sessionId, now) === false) throw new HttpError(401, 'refresh_invalid');
+      const policy = sessionLifetimeFor(account);
+      const idleSeconds = Math.min(session.idleSeconds ?? SESSION_IDLE_SECONDS, policy.idleSeconds);
+      const absoluteEnd = Math.min(Date.parse(session.absoluteExpiresAt), Date.parse(session.createdAt) + policy.absoluteSeconds * 1000);
+      if (now.getTime() >= absoluteEnd) throw new HttpError(401, 'refresh_invalid');
 
-    const secret = randomBytes(32).toString('base64url');
-    const rotated: SessionDoc & Stored = {
-      ...session,
-      refreshHash: sha256(secret),
-      previousRefreshHashes: [{ hash: session.refreshHash, rotatedAt: now.toISOString() }, ...session.previousRefreshHashes].slice(
-        0,
-        REMEMBERED_ROTATIONS,
-      ),
-      lastRefreshedAt: now.toISOString(),
-      idleExpiresAt: new Date(Math.min(now.getTime() + idleSeconds * 1000, absoluteEnd)).toISOString(),
-      absoluteExpiresAt: new Date(absoluteEnd).toISOString(),
-      idleSeconds,
-    };
-    try {
-      await sessions.replace<SessionDoc>(rotated);
-    } catch (error) {
-      if (error instanceof ConcurrentUpdateError) continue; // re-read: the other writer may have rotated or revoked it
-      throw error;
-    }
-    // The account's entry changes only when a role gained shortened the session, or when the account has no list yet.
-    if (account?.activeSessions === undefined || rotated.absoluteExpiresAt !== session.absoluteExpiresAt) {
-      let listed = true;
-      await changeSessionIndex(services, session.accountId, account, (entries) => {
-        listed = entries.some((e) => e.sessionId === session.sessionId);
-        return listed ? entries.map((e) => (e.sessionId === session.sessionId ? { ...e, absoluteExpiresAt: rotated.absoluteExpiresAt } : e)) : undefined;
-      });
-      if (!listed) throw new HttpError(401, 'refresh_invalid');
-    }
-    return {
-      kind: 'rotated',
-      session: {
-        accountId: session.accountId,
-        sessionId: session.sessionId,
-        accessToken: await accessTokenFor(services, { accountId: session.accountId, sessionId: session.sessionId }),
-        refreshToken: encodeRefreshToken(session.accountId, session.sessionId, secret),
-        csrfToken: csrfTokenFor(session.sessionId, services.config.SESSION_SIGNING_KEYS),
-        expiresIn: ACCESS_TOKEN_TTL_SECONDS,
-      },
-    };
+      seen.secret = randomBytes(32).toString('base64url');
+      seen.absoluteExpiresAt = session.absoluteExpiresAt;
+      return {
+        ...session,
+        refreshHash: sha256(seen.secret),
+        previousRefreshHashes: [{ hash: session.refreshHash, rotatedAt: now.toISOString() }, ...session.previousRefreshHashes].slice(
+          0,
+          REMEMBERED_ROTATIONS,
+        ),
+        lastRefreshedAt: now.toISOString(),
+        idleExpiresAt: new Date(Math.min(now.getTime() + idleSeconds * 1000, absoluteEnd)).toISOString(),
+        absoluteExpiresAt: new Date(absoluteEnd).toISOString(),
+        idleSeconds,
+      };
+    },
+    { type: 'session', attempts: 3 },
+  );
+  if (!updated) throw new HttpError(401, 'refresh_invalid');
+  const session = updated.doc;
+  if (!updated.changed) {
+    if (session.status === 'active') await revokeSessionDoc(services, session, 'refresh-token-reuse');
+    return { kind: 'reused', accountId: session.accountId, sessionId: session.sessionId };
   }
-  throw new HttpError(409, 'conflict');
+  // The account's entry changes only when a role gained shortened the session, or when the account has no list yet.
+  const account = seen.account;
+  if (account?.activeSessions === undefined || session.absoluteExpiresAt !== seen.absoluteExpiresAt) {
+    let listed = true;
+    await changeSessionIndex(services, session.accountId, account, (entries) => {
+      listed = entries.some((e) => e.sessionId === session.sessionId);
+      return listed ? entries.map((e) => (e.sessionId === session.sessionId ? { ...e, absoluteExpiresAt: session.absoluteExpiresAt } : e)) : undefined;
+    });
+    if (!listed) throw new HttpError(401, 'refresh_invalid');
+  }
+  return {
+    kind: 'rotated',
+    session: {
+      accountId: session.accountId,
+      sessionId: session.sessionId,
+      accessToken: await accessTokenFor(services, { accountId: session.accountId, sessionId: session.sessionId }),
+      refreshToken: encodeRefreshToken(session.accountId, session.sessionId, seen.secret),
+      csrfToken: csrfTokenFor(session.sessionId, services.config.SESSION_SIGNING_KEYS),
+      expiresIn: ACCESS_TOKEN_TTL_SECONDS,
+    },
+  };
 }
 
+/** Far above any real burst of writers on one session or account: revocation must get through, not give up at 5. */
 const REVOKE_ATTEMPTS = 50;
 
 /**
@@ -292,6 +297,17 @@ const REVOKE_ATTEMPTS = 50;
  * re-reads and tries again; if it still cannot write, it throws (the caller answers 503 and the user retries) rather
  * than leave a session the user believes ended.
  */
+async function revocationGetsThrough(update: () => Promise<unknown>): Promise<void> {
+  try {
+    await update();
+  } catch (error) {
+    // Not 409: nothing about the request is wrong, the same sign-out later will get through.
+    if (error instanceof ConcurrentUpdateError) throw new HttpError(503, 'service_unavailable');
+    throw error;
+  }
+}
+
+/** Takes the session off the account's list, then marks its document revoked, starting from the document just read. */
 async function revokeSessionDoc(
   services: Pick<Services, 'db' | 'clock'>,
   session: SessionDoc & Stored,
@@ -299,24 +315,20 @@ async function revokeSessionDoc(
   unlisted = false,
   account?: AccountDoc,
 ): Promise<void> {
-  const sessions = services.db.collection('accounts');
   // The account's entry is what the per-request check reads: removing it ends the session at once. An account without
   // the list gets it here too, so a sign-in building it at the same time cannot list this session again.
   if (!unlisted) await changeSessionIndex(services, session.accountId, account, (entries) =>
     entries.some((e) => e.sessionId === session.sessionId) ? entries.filter((e) => e.sessionId !== session.sessionId) : undefined,
   );
-  let current: (SessionDoc & Stored) | undefined = session;
-  for (let attempt = 0; attempt < REVOKE_ATTEMPTS; attempt++) {
-    if (!current || current.status !== 'active') return;
-    try {
-      await sessions.replace<SessionDoc>({ ...current, status: 'revoked', revokedAt: services.clock.now().toISOString(), revokedReason: reason });
-      return;
-    } catch (error) {
-      if (!(error instanceof ConcurrentUpdateError)) throw error;
-      current = await sessions.read<SessionDoc>(session.id, session.accountId);
-    }
-  }
-  throw new HttpError(503, 'service_unavailable');
+  await revocationGetsThrough(() =>
+    updateWithEtag<SessionDoc>(
+      services.db.collection('accounts'),
+      session.id,
+      session.accountId,
+      (current) => (current.status !== 'active' ? undefined : { ...current, status: 'revoked', revokedAt: services.clock.now().toISOString(), revokedReason: reason }),
+      { attempts: REVOKE_ATTEMPTS, current: session },
+    ),
+  );
 }
 
 /**

@@ -2,7 +2,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { HttpError } from '../http/errors.js';
-import { ConcurrentUpdateError, type Doc, DocumentExistsError, type Stored } from '../platform/cosmos.js';
+import { ConcurrentUpdateError, type Doc, type Stored,updateWithEtag } from '../platform/cosmos.js';
 import type { Services } from '../platform/services.js';
 
 /**
@@ -57,24 +57,16 @@ function expired(doc: ThrottleDoc | undefined, now: number): boolean {
 /**
  * Read-modify-write of one throttle document under its ETag, retried on conflicts. `change` returns the next
  * document, or throws to refuse. Many parallel requests on one document all finish: each conflict means another
- * writer got through, so the loop makes progress; past the attempts it refuses (fails closed) rather than skip.
+ * writer got through, so retrying makes progress; past the attempts it refuses (fails closed, 429) rather than skip.
  */
 async function update(deps: Deps, id: string, change: (doc: (ThrottleDoc & Stored) | undefined, now: number) => ThrottleDoc | undefined): Promise<void> {
-  const logins = deps.db.collection('logins');
-  for (let attempt = 0; attempt < 100; attempt++) {
-    const doc = await logins.read<ThrottleDoc>(id, id);
-    const next = change(doc, deps.clock.now().getTime());
-    if (!next) return;
-    try {
-      if (!doc) await logins.create<ThrottleDoc>(next);
-      else await logins.replace<ThrottleDoc>({ ...next, _etag: doc._etag });
-      return;
-    } catch (error) {
-      if (!(error instanceof ConcurrentUpdateError) && !(error instanceof DocumentExistsError)) throw error;
-      await sleep(Math.random() * Math.min(50, 2 * (attempt + 1)));
-    }
+  const now = () => deps.clock.now().getTime();
+  try {
+    await updateWithEtag<ThrottleDoc>(deps.db.collection('logins'), id, id, (doc) => change(doc, now()), { attempts: 100, create: () => change(undefined, now()) });
+  } catch (error) {
+    if (error instanceof ConcurrentUpdateError) throw tooMany(5);
+    throw error;
   }
-  throw tooMany(5);
 }
 
 /** Adds one failure to a counting bucket (name or IP); no lock, the count only slows attempts down. */

@@ -273,6 +273,74 @@ class Collection {
   }
 }
 
+/** ETag conflicts an update tolerates by default before giving up: each one means another writer got through. */
+const DEFAULT_UPDATE_ATTEMPTS = 5;
+
+export interface UpdateOptions<T extends Doc> {
+  /**
+   * Attempts (each conflict re-reads and re-applies) before ConcurrentUpdateError. Hot documents many requests
+   * write at once (an order under 50 copies of one notification, a session being revoked) get more.
+   */
+  attempts?: number;
+  /** Only a document of this type counts; another type under the id is treated as missing. */
+  type?: T['type'];
+  /** The document as the caller just read it: the first attempt starts from it instead of reading again. */
+  current?: T & Stored;
+  /**
+   * What to create when the document is missing (undefined: nothing). Someone else creating it first is a conflict
+   * like any other: it is read and `change` applied to it.
+   */
+  create?: () => T | undefined;
+}
+
+export interface Updated<T extends Doc> {
+  doc: T & Stored;
+  /** False when `change` found nothing to do (the stored document is returned as it was). */
+  changed: boolean;
+}
+
+/**
+ * The one read-change-write of a document under its ETag. `change` sees the latest document and returns the new one,
+ * or undefined when there is nothing to do (no write), or throws to refuse. When another writer got in between (412)
+ * it reads and applies again, up to `attempts`, then throws ConcurrentUpdateError (the HTTP wrapper answers 409).
+ * Resolves undefined when the document is missing (and nothing was created). Transient failures and lost answers are
+ * handled inside each read and write (`withStoreRetry`, `replace`'s own-write check), so a conflict here is real.
+ */
+export async function updateWithEtag<T extends Doc>(
+  collection: Collection,
+  id: string,
+  partitionKey: string,
+  change: (current: T & Stored) => T | undefined | Promise<T | undefined>,
+  options: UpdateOptions<T> = {},
+): Promise<Updated<T> | undefined> {
+  const attempts = options.attempts ?? DEFAULT_UPDATE_ATTEMPTS;
+  let known = options.current;
+  for (let attempt = 1; ; attempt++) {
+    const stored = known ?? (await collection.read<T>(id, partitionKey));
+    known = undefined;
+    const current = stored && (options.type === undefined || stored.type === options.type) ? stored : undefined;
+    let write: () => Promise<T & Stored>;
+    if (current) {
+      const next = await change(current);
+      if (next === undefined) return { doc: current, changed: false };
+      write = () => collection.replace<T>({ ...next, _etag: current._etag });
+    } else {
+      const fresh = stored ? undefined : options.create?.();
+      if (!fresh) return undefined;
+      write = () => collection.create<T>(fresh);
+    }
+    // Only our own write's conflict is retried: whatever `change` throws is the caller's answer.
+    try {
+      return { doc: await write(), changed: true };
+    } catch (error) {
+      if (!(error instanceof ConcurrentUpdateError) && !(error instanceof DocumentExistsError)) throw error;
+      if (attempt >= attempts) throw new ConcurrentUpdateError(collection.name);
+      // A little jitter so a crowd of writers on one document does not collide again in lockstep.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 5 * attempt)));
+    }
+  }
+}
+
 export interface Database {
   collection(name: ContainerName): Collection;
   /** Reads the database metadata: a cheap liveness check (counted as a metadata request). */

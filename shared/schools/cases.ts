@@ -6,7 +6,7 @@ import type { AccountDoc, Suspension } from '../accounts/model.js';
 import { HttpError } from '../http/errors.js';
 import type { Language } from '../http/i18n.js';
 import { pageOf, type PageRequest } from '../http/paging.js';
-import { ConcurrentUpdateError, type Doc, type Page } from '../platform/cosmos.js';
+import { type Doc, type Page,updateWithEtag } from '../platform/cosmos.js';
 import type { EmailMessage } from '../platform/email.js';
 import type { Services } from '../platform/services.js';
 import { tellSchoolAdmins } from './code-links.js';
@@ -165,16 +165,13 @@ export async function casesAbout(services: Pick<Services, 'db'>, account: Accoun
 
 /** The school's administrator comments on a case (the operator reads it with the account). */
 export async function commentCase(services: Pick<Services, 'db' | 'clock'>, input: { schoolId: string; caseId: string; by: string; text: string }): Promise<OpsCaseView> {
-  const schools = services.db.collection('schools');
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const doc = await schools.read<OpsCaseDoc>(input.caseId, input.schoolId);
-    if (!doc || doc.type !== 'ops-case') throw new HttpError(404, 'case_not_found');
-    try {
-      const next = await schools.replace<OpsCaseDoc>({ ...doc, comments: [...doc.comments, { at: services.clock.now().toISOString(), by: input.by, as: 'school', text: input.text }] });
-      return view(next);
-    } catch (error) {
-      if (!(error instanceof ConcurrentUpdateError)) throw error;
-    }
-  }
-  throw new HttpError(409, 'conflict');
+  const updated = await updateWithEtag<OpsCaseDoc>(
+    services.db.collection('schools'),
+    input.caseId,
+    input.schoolId,
+    (doc) => ({ ...doc, comments: [...doc.comments, { at: services.clock.now().toISOString(), by: input.by, as: 'school', text: input.text }] }),
+    { type: 'ops-case' },
+  );
+  if (!updated) throw new HttpError(404, 'case_not_found');
+  return view(updated.doc);
 }

@@ -11,7 +11,7 @@ import { HttpError } from '../http/errors.js';
 import type { Language } from '../http/i18n.js';
 import { pageOf, type PageRequest } from '../http/paging.js';
 import { queueEmail } from '../messaging/index.js';
-import { ConcurrentUpdateError, type Doc,DocumentExistsError } from '../platform/cosmos.js';
+import { type Doc,DocumentExistsError, updateWithEtag } from '../platform/cosmos.js';
 import type { EmailMessage } from '../platform/email.js';
 import type { Services } from '../platform/services.js';
 import { codeLinkEmail } from './emails.js';
@@ -151,27 +151,23 @@ export async function decideCodeLink(
   services: Pick<Services, 'db' | 'bus' | 'clock'>,
   input: { schoolId: string; requestId: string; decision: 'confirmed' | 'refused'; by: string },
 ) {
-  const schools = services.db.collection('schools');
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const doc = await schools.read<CodeLinkRequestDoc>(input.requestId, input.schoolId);
-    if (!doc || doc.type !== 'code-link-request') throw new HttpError(404, 'code_link_not_found');
-    if (doc.status !== 'requested' && doc.status !== input.decision) throw new HttpError(409, 'code_link_decided');
-    let decided = doc;
-    if (doc.status === 'requested') {
-      try {
-        decided = await schools.replace<CodeLinkRequestDoc>({ ...doc, status: input.decision, decidedBy: input.by, decidedAt: services.clock.now().toISOString() });
-      } catch (error) {
-        if (error instanceof ConcurrentUpdateError) continue;
-        throw error;
-      }
-    }
-    // Idempotent: a repeat (or a retry after a failure here) completes the link.
-    if (decided.status === 'confirmed') {
-      if (!(await readAccount(services, decided.accountId))) throw new HttpError(404, 'account_not_found');
-      await linkLogin(services, decided.accountId, { provider: decided.provider, subject: decided.subject });
-      await tellOwner(services, decided.accountId, 'loginLinked', decided.id, { provider: decided.provider });
-    }
-    return view(decided);
+  const updated = await updateWithEtag<CodeLinkRequestDoc>(
+    services.db.collection('schools'),
+    input.requestId,
+    input.schoolId,
+    (doc) => {
+      if (doc.status !== 'requested' && doc.status !== input.decision) throw new HttpError(409, 'code_link_decided');
+      return doc.status === 'requested' ? { ...doc, status: input.decision, decidedBy: input.by, decidedAt: services.clock.now().toISOString() } : undefined;
+    },
+    { type: 'code-link-request' },
+  );
+  if (!updated) throw new HttpError(404, 'code_link_not_found');
+  const decided = updated.doc;
+  // Idempotent: a repeat (or a retry after a failure here) completes the link.
+  if (decided.status === 'confirmed') {
+    if (!(await readAccount(services, decided.accountId))) throw new HttpError(404, 'account_not_found');
+    await linkLogin(services, decided.accountId, { provider: decided.provider, subject: decided.subject });
+    await tellOwner(services, decided.accountId, 'loginLinked', decided.id, { provider: decided.provider });
   }
-  throw new HttpError(409, 'conflict');
+  return view(decided);
 }

@@ -11,7 +11,7 @@ import { HttpError } from '../http/errors.js';
 import type { Language } from '../http/i18n.js';
 import { pageOf, type PageRequest } from '../http/paging.js';
 import { queueEmail } from '../messaging/index.js';
-import { ConcurrentUpdateError, DocumentExistsError, type Page, type Stored } from '../platform/cosmos.js';
+import { DocumentExistsError, type Page,updateWithEtag } from '../platform/cosmos.js';
 import type { Services } from '../platform/services.js';
 import { tellSchoolAdmins } from './code-links.js';
 import { invitationClaimEmail, invitationEmail } from './emails.js';
@@ -199,27 +199,19 @@ export async function listInvitations(
 
 /** Withdraws a pending (or expired) invitation: the school's administrator or whoever sent it. Repeating is harmless. */
 export async function revokeInvitation(services: Pick<Services, 'db' | 'clock'>, schoolId: string, invitationId: string, caller: string, grants: Grant[]): Promise<void> {
-  const schools = services.db.collection('schools');
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const doc = await schools.read<InvitationDoc>(invitationId, schoolId);
-    if (!doc || doc.type !== 'invitation') throw new HttpError(404, 'invitation_not_found');
-    if (!isAdmin(grants) && doc.invitedBy !== caller) throw new HttpError(403, 'forbidden');
-    if (doc.status === 'revoked') return;
-    if (doc.status === 'accepted') throw new HttpError(409, 'invitation_closed');
-    try {
-      await schools.replace<InvitationDoc>({
-        ...doc,
-        status: 'revoked',
-        revokedBy: caller,
-        revokedAt: services.clock.now().toISOString(),
-        ttl: CLOSED_RETENTION_SECONDS,
-      });
-      return;
-    } catch (error) {
-      if (!(error instanceof ConcurrentUpdateError)) throw error;
-    }
-  }
-  throw new HttpError(409, 'conflict');
+  const updated = await updateWithEtag<InvitationDoc>(
+    services.db.collection('schools'),
+    invitationId,
+    schoolId,
+    (doc) => {
+      if (!isAdmin(grants) && doc.invitedBy !== caller) throw new HttpError(403, 'forbidden');
+      if (doc.status === 'revoked') return undefined;
+      if (doc.status === 'accepted') throw new HttpError(409, 'invitation_closed');
+      return { ...doc, status: 'revoked', revokedBy: caller, revokedAt: services.clock.now().toISOString(), ttl: CLOSED_RETENTION_SECONDS };
+    },
+    { type: 'invitation' },
+  );
+  if (!updated) throw new HttpError(404, 'invitation_not_found');
 }
 
 export interface AcceptedRole {
@@ -261,56 +253,55 @@ export async function acceptInvitation(services: Pick<Services, 'db' | 'clock' |
   const parsed = parseInvitationToken(value);
   if (!parsed) throw new HttpError(400, 'invitation_invalid');
   const id = invitationIdOf(hashToken(parsed.token));
-  const schools = services.db.collection('schools');
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const doc = await schools.read<InvitationDoc>(id, parsed.schoolId);
-    if (!doc || doc.type !== 'invitation') throw new HttpError(400, 'invitation_invalid');
-    const now = services.clock.now();
-    switch (invitationStatus(doc, now)) {
-      case 'accepted':
-        if (doc.acceptedBy === account.accountId) return { status: 'accepted', ...(await grantInvitedRole(services, doc, account)) };
-        throw new HttpError(410, 'invitation_used');
-      case 'revoked':
-        throw new HttpError(410, 'invitation_revoked');
-      case 'expired':
-        throw new HttpError(410, 'invitation_expired');
-      case 'pending':
-        break;
-    }
-    if (doc.role === 'student') {
-      const school = await readSchool(services, doc.schoolId);
-      if (account.country !== school.country) throw new HttpError(403, 'invitation_wrong_country');
-    } else if (STAFF_ROLES.includes(doc.role) && !(await holdsVerifiedEmail(services, account, doc.email))) {
-      return claimInvitation(services, doc, account);
-    }
-    let claimed: InvitationDoc & Stored;
-    try {
-      claimed = await schools.replace<InvitationDoc>({ ...doc, status: 'accepted', acceptedBy: account.accountId, acceptedAt: now.toISOString(), ttl: CLOSED_RETENTION_SECONDS });
-    } catch (error) {
-      if (error instanceof ConcurrentUpdateError) continue;
-      throw error;
-    }
-    return { status: 'accepted', ...(await grantInvitedRole(services, claimed, account)) };
+  const updated = await updateWithEtag<InvitationDoc>(
+    services.db.collection('schools'),
+    id,
+    parsed.schoolId,
+    async (doc) => {
+      const now = services.clock.now();
+      switch (invitationStatus(doc, now)) {
+        case 'accepted':
+          if (doc.acceptedBy === account.accountId) return undefined;
+          throw new HttpError(410, 'invitation_used');
+        case 'revoked':
+          throw new HttpError(410, 'invitation_revoked');
+        case 'expired':
+          throw new HttpError(410, 'invitation_expired');
+        case 'pending':
+          break;
+      }
+      if (doc.role === 'student') {
+        const school = await readSchool(services, doc.schoolId);
+        if (account.country !== school.country) throw new HttpError(403, 'invitation_wrong_country');
+      } else if (STAFF_ROLES.includes(doc.role) && !(await holdsVerifiedEmail(services, account, doc.email))) {
+        return withClaim(services, doc, account);
+      }
+      return { ...doc, status: 'accepted', acceptedBy: account.accountId, acceptedAt: now.toISOString(), ttl: CLOSED_RETENTION_SECONDS };
+    },
+    { type: 'invitation' },
+  );
+  if (!updated) throw new HttpError(400, 'invitation_invalid');
+  const doc = updated.doc;
+  if (doc.status === 'accepted') return { status: 'accepted', ...(await grantInvitedRole(services, doc, account)) };
+  // Still pending: the acceptance was recorded as a claim; the school's administrators hear of it once.
+  if (updated.changed) {
+    await tellSchoolAdmins(
+      services,
+      doc.schoolId,
+      (language, to, schoolName) => invitationClaimEmail(language, to, { schoolName, role: doc.role, invitedEmail: doc.email }),
+      `invitation-claim:${doc.id}:${account.accountId}`,
+    );
   }
-  throw new HttpError(409, 'conflict');
+  return { status: 'awaiting-school-confirmation', schoolId: doc.schoolId, role: doc.role };
 }
 
-/** Records the claim (once per account) and asks the school's administrators to look; the role is not given. */
-async function claimInvitation(services: Pick<Services, 'db' | 'clock' | 'bus'>, doc: InvitationDoc & Stored, account: AccountDoc): Promise<AcceptOutcome> {
-  const waiting = { status: 'awaiting-school-confirmation' as const, schoolId: doc.schoolId, role: doc.role };
+/** The invitation with this account's claim added (once per account; undefined when it is there); the role is not given. */
+function withClaim(services: Pick<Services, 'clock'>, doc: InvitationDoc, account: AccountDoc): InvitationDoc | undefined {
   const claims = doc.claims ?? [];
-  if (claims.some((c) => c.accountId === account.accountId)) return waiting;
+  if (claims.some((c) => c.accountId === account.accountId)) return undefined;
   if (claims.length >= MAX_CLAIMS) throw new HttpError(409, 'invitation_claims_full');
   const claim = { accountId: account.accountId, at: services.clock.now().toISOString(), firstName: account.firstName, lastName: account.lastName, ...(account.email ? { email: account.email } : {}) };
-  // A concurrent change (another claim, the real invitee accepting) is judged again by the caller's retry.
-  await services.db.collection('schools').replace<InvitationDoc>({ ...doc, claims: [...claims, claim] });
-  await tellSchoolAdmins(
-    services,
-    doc.schoolId,
-    (language, to, schoolName) => invitationClaimEmail(language, to, { schoolName, role: doc.role, invitedEmail: doc.email }),
-    `invitation-claim:${doc.id}:${account.accountId}`,
-  );
-  return waiting;
+  return { ...doc, claims: [...claims, claim] };
 }
 
 /**
@@ -321,32 +312,25 @@ export async function confirmInvitationClaim(
   services: Pick<Services, 'db' | 'clock'>,
   input: { schoolId: string; invitationId: string; accountId: string; by: string },
 ): Promise<AcceptedRole> {
-  const schools = services.db.collection('schools');
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const doc = await schools.read<InvitationDoc>(input.invitationId, input.schoolId);
-    if (!doc || doc.type !== 'invitation') throw new HttpError(404, 'invitation_not_found');
-    const account = await readAccount(services, input.accountId);
-    const status = invitationStatus(doc, services.clock.now());
-    if (status === 'accepted' && doc.acceptedBy === input.accountId && account) return grantInvitedRole(services, doc, account);
-    if (status !== 'pending') throw new HttpError(410, status === 'expired' ? 'invitation_expired' : status === 'revoked' ? 'invitation_revoked' : 'invitation_used');
-    if (!account || !(doc.claims ?? []).some((c) => c.accountId === input.accountId)) throw new HttpError(404, 'invitation_claim_not_found');
-    let claimed: InvitationDoc & Stored;
-    try {
-      claimed = await schools.replace<InvitationDoc>({
-        ...doc,
-        status: 'accepted',
-        acceptedBy: input.accountId,
-        acceptedAt: services.clock.now().toISOString(),
-        confirmedBy: input.by,
-        ttl: CLOSED_RETENTION_SECONDS,
-      });
-    } catch (error) {
-      if (error instanceof ConcurrentUpdateError) continue;
-      throw error;
-    }
-    return grantInvitedRole(services, claimed, account);
-  }
-  throw new HttpError(409, 'conflict');
+  // The claimant's account as read with the latest invitation (a holder: assignments in a callback are not narrowed).
+  const claimant: { account?: AccountDoc } = {};
+  const updated = await updateWithEtag<InvitationDoc>(
+    services.db.collection('schools'),
+    input.invitationId,
+    input.schoolId,
+    async (doc) => {
+      const account = (claimant.account = await readAccount(services, input.accountId));
+      const status = invitationStatus(doc, services.clock.now());
+      if (status === 'accepted' && doc.acceptedBy === input.accountId && account) return undefined;
+      if (status !== 'pending') throw new HttpError(410, status === 'expired' ? 'invitation_expired' : status === 'revoked' ? 'invitation_revoked' : 'invitation_used');
+      if (!account || !(doc.claims ?? []).some((c) => c.accountId === input.accountId)) throw new HttpError(404, 'invitation_claim_not_found');
+      return { ...doc, status: 'accepted', acceptedBy: input.accountId, acceptedAt: services.clock.now().toISOString(), confirmedBy: input.by, ttl: CLOSED_RETENTION_SECONDS };
+    },
+    { type: 'invitation' },
+  );
+  if (!updated) throw new HttpError(404, 'invitation_not_found');
+  // Whether written now or found accepted for this claimant, the change function saw the account.
+  return grantInvitedRole(services, updated.doc, claimant.account!);
 }
 
 const membershipBaseId = (accountId: string, role: SchoolRoleName, classId?: string) => `membership:${accountId}:${role}${classId ? `:${classId}` : ''}`;

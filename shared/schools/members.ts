@@ -7,7 +7,7 @@ import { claimPersonalCode, releasePersonalCode } from '../auth/identity.js';
 import { tellOwner } from '../auth/notices.js';
 import { HttpError } from '../http/errors.js';
 import { pageOf, type PageRequest } from '../http/paging.js';
-import { ConcurrentUpdateError, type Doc, type Page, type Stored } from '../platform/cosmos.js';
+import { type Doc, type Page, type Stored,updateWithEtag } from '../platform/cosmos.js';
 import type { Services } from '../platform/services.js';
 
 /** A person's role in a school. The name and e-mail are a snapshot kept current on rectification. */
@@ -103,11 +103,14 @@ export async function endRole(deps: Deps, input: { schoolId: string; accountId: 
     (m) => m.role === input.role && (input.classId === undefined || m.classId === input.classId),
   );
   for (const membership of candidates) {
-    try {
-      await schools.replace<MembershipDoc>({ ...(membership as MembershipDoc & Stored), status: 'ended', endedAt: deps.clock.now().toISOString(), endedBy: input.by });
-    } catch (error) {
-      if (!(error instanceof ConcurrentUpdateError)) throw error;
-    }
+    // A concurrent change is re-read and the membership still ended (ending an ended one writes nothing).
+    await updateWithEtag<MembershipDoc>(
+      schools,
+      membership.id,
+      input.schoolId,
+      (m) => (m.status === 'ended' ? undefined : { ...m, status: 'ended', endedAt: deps.clock.now().toISOString(), endedBy: input.by }),
+      { type: 'membership', current: membership as MembershipDoc & Stored },
+    );
     await updateAccount(deps, input.accountId, (a) => withoutSchoolRole(a, { schoolId: input.schoolId, role: input.role, ...(membership.classId ? { classId: membership.classId } : {}) }));
   }
   return candidates.length > 0;

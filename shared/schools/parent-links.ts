@@ -9,7 +9,7 @@ import { parsePersonalCode, type PersonalCodeCountry } from '../auth/personal-co
 import { HttpError } from '../http/errors.js';
 import { pageOf, type PageRequest } from '../http/paging.js';
 import { queueEmail } from '../messaging/index.js';
-import { ConcurrentUpdateError, DocumentExistsError, type Page } from '../platform/cosmos.js';
+import { DocumentExistsError, type Page,updateWithEtag } from '../platform/cosmos.js';
 import type { Services } from '../platform/services.js';
 import { parentLinkConfirmedEmail } from './emails.js';
 import { readSchool } from './invitations.js';
@@ -204,16 +204,9 @@ async function readLink(deps: Pick<Services, 'db'>, schoolId: string, linkId: st
 
 /** Reads, moves and writes a link with its ETag; a concurrent change is re-read and judged again. */
 async function moveLink(deps: Deps, schoolId: string, linkId: string, decide: (link: ParentLinkDoc) => ParentLinkDoc): Promise<ParentLinkDoc> {
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const link = await readLink(deps, schoolId, linkId);
-    const next = decide(link);
-    try {
-      return await deps.db.collection('schools').replace<ParentLinkDoc>({ ...next, _etag: link._etag });
-    } catch (error) {
-      if (!(error instanceof ConcurrentUpdateError)) throw error;
-    }
-  }
-  throw new HttpError(409, 'conflict');
+  const updated = await updateWithEtag<ParentLinkDoc>(deps.db.collection('schools'), linkId, schoolId, decide, { type: 'parent-link' });
+  if (!updated) throw new HttpError(404, 'parent_link_not_found');
+  return updated.doc;
 }
 
 const familyLinkOf = (link: ParentLinkDoc) => ({ schoolId: link.schoolId, linkId: link.id });

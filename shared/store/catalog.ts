@@ -7,11 +7,6 @@ export async function readPackage(services: Pick<Services, 'db'>, publisherId: s
   return doc?.type === 'package' ? doc : undefined;
 }
 
-export async function readWork(services: Pick<Services, 'db'>, publisherId: string, workId: string): Promise<(WorkDoc & Stored) | undefined> {
-  const doc = await services.db.collection('catalog').read<WorkDoc>(workId, publisherId);
-  return doc?.type === 'work' ? doc : undefined;
-}
-
 /** The works of one publisher with these ids: one single-partition query. */
 export async function readWorks(services: Pick<Services, 'db'>, publisherId: string, workIds: readonly string[]): Promise<Map<string, WorkDoc>> {
   if (workIds.length === 0) return new Map();

@@ -1,4 +1,4 @@
-import { ConcurrentUpdateError, type Doc, DocumentExistsError, type Stored } from '../platform/cosmos.js';
+import { ConcurrentUpdateError, type Doc, DocumentExistsError, type Stored,updateWithEtag } from '../platform/cosmos.js';
 import type { Services } from '../platform/services.js';
 import { localDate } from './dates.js';
 
@@ -137,17 +137,12 @@ export async function allocateInvoiceNumber(
 
 /** Best effort: the counter only ever goes up, and a lost update just makes the next taker probe a little further. */
 async function raiseCounter(services: Pick<Services, 'db'>, year: number, sequence: number): Promise<void> {
-  const orders = services.db.collection('orders');
   const partition = registerPartition(year);
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const counter = await orders.read<InvoiceCounter>(COUNTER_ID, partition);
-    if (counter && counter.last >= sequence) return;
-    try {
-      if (counter) await orders.replace<InvoiceCounter>({ ...counter, last: sequence });
-      else await orders.create<InvoiceCounter>({ id: COUNTER_ID, type: 'invoice-counter', accountId: partition, year, last: sequence });
-      return;
-    } catch (error) {
-      if (!(error instanceof ConcurrentUpdateError) && !(error instanceof DocumentExistsError)) throw error;
-    }
+  try {
+    await updateWithEtag<InvoiceCounter>(services.db.collection('orders'), COUNTER_ID, partition, (counter) => (counter.last >= sequence ? undefined : { ...counter, last: sequence }), {
+      create: () => ({ id: COUNTER_ID, type: 'invoice-counter', accountId: partition, year, last: sequence }),
+    });
+  } catch (error) {
+    if (!(error instanceof ConcurrentUpdateError)) throw error;
   }
 }

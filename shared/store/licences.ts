@@ -1,5 +1,5 @@
 import { pageOf, type PageRequest } from '../http/paging.js';
-import { ConcurrentUpdateError, DocumentExistsError, type Page, type Stored } from '../platform/cosmos.js';
+import { type Page, type Stored,updateWithEtag } from '../platform/cosmos.js';
 import type { Services } from '../platform/services.js';
 import { type EntitlementDoc, entitlementId, type EntitlementPeriod, type OrderDoc } from './model.js';
 
@@ -16,30 +16,15 @@ async function changeEntitlement(
   publisherId: string,
   change: (periods: EntitlementPeriod[]) => EntitlementPeriod[] | undefined,
 ): Promise<void> {
-  const accounts = services.db.collection('accounts');
-  for (let attempt = 0; attempt < 30; attempt++) {
-    const current = await accounts.read<EntitlementDoc>(entitlementId(workId), accountId);
-    const next = change(current?.periods ?? []);
-    if (!next) return;
-    const doc: EntitlementDoc = {
-      id: entitlementId(workId),
-      type: 'entitlement',
-      accountId,
-      workId,
-      publisherId,
-      periods: next,
-      updatedAt: services.clock.now().toISOString(),
-    };
-    try {
-      if (current) await accounts.replace<EntitlementDoc>({ ...doc, _etag: current._etag });
-      else await accounts.create<EntitlementDoc>(doc);
-      return;
-    } catch (error) {
-      if (!(error instanceof ConcurrentUpdateError) && !(error instanceof DocumentExistsError)) throw error;
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 10));
-    }
-  }
-  throw new ConcurrentUpdateError('accounts');
+  const entitlement = (periods: EntitlementPeriod[]): EntitlementDoc | undefined => {
+    const next = change(periods);
+    return next && { id: entitlementId(workId), type: 'entitlement', accountId, workId, publisherId, periods: next, updatedAt: services.clock.now().toISOString() };
+  };
+  // Every paid order of the buyer writes here, possibly all at once: a larger budget than the default.
+  await updateWithEtag<EntitlementDoc>(services.db.collection('accounts'), entitlementId(workId), accountId, (current) => entitlement(current.periods), {
+    attempts: 30,
+    create: () => entitlement([]),
+  });
 }
 
 /** Writes the order's licence period into the buyer's entitlement for each work still in the order (STORE-4). */

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 
 import { HttpError } from '../http/errors.js';
 import { pageAcrossPartitions, pageOf, type PageRequest } from '../http/paging.js';
-import { ConcurrentUpdateError, type Page, type Stored } from '../platform/cosmos.js';
+import { type Page, type Stored,updateWithEtag } from '../platform/cosmos.js';
 import type { Services } from '../platform/services.js';
 import type { OrderDoc, OrderFlag, OrderStatus } from './model.js';
 import { transition } from './state-machine.js';
@@ -51,20 +51,9 @@ export async function updateOrder(
   change: (order: OrderDoc & Stored) => OrderDoc | undefined,
   attempts = 30,
 ): Promise<OrderUpdate> {
-  const orders = services.db.collection('orders');
-  for (let attempt = 0; attempt < attempts; attempt++) {
-    const current = await readOrder(services, key);
-    if (!current) throw new HttpError(404, 'order_not_found');
-    const next = change(current);
-    if (!next) return { order: current, changed: false };
-    try {
-      return { order: await orders.replace<OrderDoc>({ ...next, _etag: current._etag }), changed: true };
-    } catch (error) {
-      if (!(error instanceof ConcurrentUpdateError)) throw error;
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 5 * (attempt + 1))));
-    }
-  }
-  throw new ConcurrentUpdateError('orders');
+  const updated = await updateWithEtag<OrderDoc>(services.db.collection('orders'), key.orderId, key.accountId, change, { type: 'order', attempts });
+  if (!updated) throw new HttpError(404, 'order_not_found');
+  return { order: updated.doc, changed: updated.changed };
 }
 
 /** Moves the order to `to` unless it already got there (or past it): the check and the write are one ETag step. */

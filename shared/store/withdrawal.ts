@@ -5,10 +5,10 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 
 import { HttpError } from '../http/errors.js';
-import { ConcurrentUpdateError } from '../platform/cosmos.js';
+import { updateWithEtag } from '../platform/cosmos.js';
 import type { Services } from '../platform/services.js';
 import { endOrderWorks } from './cancellation.js';
-import { invalidateCatalogSnapshot, readWork } from './catalog.js';
+import { invalidateCatalogSnapshot } from './catalog.js';
 import type { WorkDoc } from './model.js';
 
 /** Messages of the `store-fulfilment` queue. */
@@ -50,32 +50,27 @@ export async function stopDistribution(
   services: Services,
   input: { publisherId: string; workId: string; by: string; reason: string; graceHours?: number },
 ): Promise<{ work: WorkDoc; alreadyWithdrawn: boolean }> {
-  const catalog = services.db.collection('catalog');
-  let work: WorkDoc | undefined;
-  let alreadyWithdrawn = false;
-  for (let attempt = 0; attempt < 5 && !work; attempt++) {
-    const current = await readWork(services, input.publisherId, input.workId);
-    if (!current) throw new HttpError(404, 'work_not_found');
-    if (current.status === 'withdrawn') {
-      work = current;
-      alreadyWithdrawn = true;
-      break;
-    }
-    const now = services.clock.now();
-    const effectiveAt = new Date(now.getTime() + (input.graceHours ?? WITHDRAWAL_GRACE_HOURS) * 3_600_000).toISOString();
-    try {
-      work = await catalog.replace<WorkDoc>({
+  const updated = await updateWithEtag<WorkDoc>(
+    services.db.collection('catalog'),
+    input.workId,
+    input.publisherId,
+    (current) => {
+      if (current.status === 'withdrawn') return undefined;
+      const now = services.clock.now();
+      const effectiveAt = new Date(now.getTime() + (input.graceHours ?? WITHDRAWAL_GRACE_HOURS) * 3_600_000).toISOString();
+      return {
         ...current,
         status: 'withdrawn',
         withdrawnAt: now.toISOString(),
         withdrawalReason: input.reason,
         withdrawal: { id: randomUUID(), by: input.by, reason: input.reason, requestedAt: now.toISOString(), effectiveAt, state: 'scheduled' },
-      });
-    } catch (error) {
-      if (!(error instanceof ConcurrentUpdateError)) throw error;
-    }
-  }
-  if (!work) throw new ConcurrentUpdateError('catalog');
+      };
+    },
+    { type: 'work' },
+  );
+  if (!updated) throw new HttpError(404, 'work_not_found');
+  const work: WorkDoc = updated.doc;
+  const alreadyWithdrawn = !updated.changed;
   invalidateCatalogSnapshot();
   // Works withdrawn before withdrawals were scheduled have no record: their licences end from the withdrawal time.
   const effectiveAt = work.withdrawal?.effectiveAt ?? work.withdrawnAt ?? services.clock.now().toISOString();
@@ -104,29 +99,30 @@ export async function stopDistribution(
  * nothing to do. Once the job runs, licences have ended and this is refused (409 withdrawal_in_progress).
  */
 export async function cancelWithdrawal(services: Services, input: { publisherId: string; workId: string; by: string }): Promise<WorkDoc> {
-  const catalog = services.db.collection('catalog');
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const current = await readWork(services, input.publisherId, input.workId);
-    if (!current) throw new HttpError(404, 'work_not_found');
-    if (current.status === 'distributed') return current;
-    if (current.withdrawal?.state !== 'scheduled') throw new HttpError(409, 'withdrawal_in_progress');
-    const { withdrawnAt: _at, withdrawalReason: _reason, ...rest } = current;
-    void _at;
-    void _reason;
-    try {
-      const restored = await catalog.replace<WorkDoc>({
+  const updated = await updateWithEtag<WorkDoc>(
+    services.db.collection('catalog'),
+    input.workId,
+    input.publisherId,
+    (current) => {
+      if (current.status === 'distributed') return undefined;
+      if (current.withdrawal?.state !== 'scheduled') throw new HttpError(409, 'withdrawal_in_progress');
+      const { withdrawnAt: _at, withdrawalReason: _reason, ...rest } = current;
+      void _at;
+      void _reason;
+      return {
         ...rest,
         status: 'distributed',
         withdrawal: { ...current.withdrawal, state: 'cancelled', cancelledBy: input.by, cancelledAt: services.clock.now().toISOString() },
-      });
-      invalidateCatalogSnapshot();
-      services.telemetry.event('store.work-withdrawal-cancelled', { publisherId: input.publisherId, workId: input.workId });
-      return restored;
-    } catch (error) {
-      if (!(error instanceof ConcurrentUpdateError)) throw error;
-    }
+      };
+    },
+    { type: 'work' },
+  );
+  if (!updated) throw new HttpError(404, 'work_not_found');
+  if (updated.changed) {
+    invalidateCatalogSnapshot();
+    services.telemetry.event('store.work-withdrawal-cancelled', { publisherId: input.publisherId, workId: input.workId });
   }
-  throw new ConcurrentUpdateError('catalog');
+  return updated.doc;
 }
 
 /**
@@ -135,19 +131,19 @@ export async function cancelWithdrawal(services: Services, input: { publisherId:
  */
 async function scanMayRun(services: Services, message: Extract<FulfilmentMessage, { kind: 'withdrawal-scan' }>): Promise<boolean> {
   if (!message.withdrawalId) return true;
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const work = await readWork(services, message.publisherId, message.workId);
-    if (!work || work.status !== 'withdrawn' || work.withdrawal?.id !== message.withdrawalId) return false;
-    if (work.withdrawal.state === 'running') return true;
-    if (work.withdrawal.state !== 'scheduled') return false;
-    try {
-      await services.db.collection('catalog').replace<WorkDoc>({ ...work, withdrawal: { ...work.withdrawal, state: 'running' } });
-      return true;
-    } catch (error) {
-      if (!(error instanceof ConcurrentUpdateError)) throw error;
-    }
-  }
-  throw new ConcurrentUpdateError('catalog');
+  const updated = await updateWithEtag<WorkDoc>(
+    services.db.collection('catalog'),
+    message.workId,
+    message.publisherId,
+    (work) => {
+      const withdrawal = work.status === 'withdrawn' && work.withdrawal?.id === message.withdrawalId ? work.withdrawal : undefined;
+      return withdrawal?.state === 'scheduled' ? { ...work, withdrawal: { ...withdrawal, state: 'running' } } : undefined;
+    },
+    { type: 'work' },
+  );
+  // Running now (marked by this call or an earlier page's) is the only state in which the scan goes on.
+  const work = updated?.doc;
+  return work?.status === 'withdrawn' && work.withdrawal?.id === message.withdrawalId && work.withdrawal.state === 'running';
 }
 
 const PAGE = 50;

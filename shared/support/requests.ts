@@ -6,7 +6,7 @@ import { registerMessages } from '../http/i18n.js';
 import { keyedId } from '../http/idempotency.js';
 import { pageOf, type PageRequest } from '../http/paging.js';
 import { queueEmail } from '../messaging/index.js';
-import { ConcurrentUpdateError, type Doc, DocumentExistsError, type Page } from '../platform/cosmos.js';
+import { type Doc, DocumentExistsError, type Page,updateWithEtag } from '../platform/cosmos.js';
 import type { Services } from '../platform/services.js';
 
 registerMessages({
@@ -120,32 +120,27 @@ export async function addMessage(
   deps: Deps,
   input: { accountId: string; requestId: string; from: 'user' | 'support'; by: string; text: string; close?: boolean; key?: string | undefined },
 ): Promise<SupportRequestDoc> {
-  const accounts = deps.db.collection('accounts');
   const key = input.key ? keyedId(input.by, input.key) : undefined;
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const current = await accounts.read<SupportRequestDoc>(input.requestId, input.accountId);
-    if (!current || current.type !== 'support-request') throw new HttpError(404, 'support_request_not_found');
-    // A retried message (same idempotency key) was already added by the first attempt.
-    const earlier = key ? current.messages.find((m) => m.key === key) : undefined;
-    if (earlier) {
-      if (earlier.text !== input.text) throw new HttpError(409, 'idempotency_key_reused');
-      return current;
-    }
-    if (current.messages.length >= SUPPORT_LIMITS.messagesPerRequest) throw new HttpError(409, 'support_request_full', { limit: SUPPORT_LIMITS.messagesPerRequest });
-    const at = deps.clock.now().toISOString();
-    const status: SupportRequestDoc['status'] = input.from === 'user' ? 'open' : input.close ? 'closed' : 'answered';
-    try {
-      return await accounts.replace<SupportRequestDoc>({
-        ...current,
-        status,
-        messages: [...current.messages, { from: input.from, by: input.by, at, text: input.text, ...(key ? { key } : {}) }],
-        updatedAt: at,
-      });
-    } catch (error) {
-      if (!(error instanceof ConcurrentUpdateError)) throw error;
-    }
-  }
-  throw new HttpError(409, 'conflict');
+  const updated = await updateWithEtag<SupportRequestDoc>(
+    deps.db.collection('accounts'),
+    input.requestId,
+    input.accountId,
+    (current) => {
+      // A retried message (same idempotency key) was already added by the first attempt.
+      const earlier = key ? current.messages.find((m) => m.key === key) : undefined;
+      if (earlier) {
+        if (earlier.text !== input.text) throw new HttpError(409, 'idempotency_key_reused');
+        return undefined;
+      }
+      if (current.messages.length >= SUPPORT_LIMITS.messagesPerRequest) throw new HttpError(409, 'support_request_full', { limit: SUPPORT_LIMITS.messagesPerRequest });
+      const at = deps.clock.now().toISOString();
+      const status: SupportRequestDoc['status'] = input.from === 'user' ? 'open' : input.close ? 'closed' : 'answered';
+      return { ...current, status, messages: [...current.messages, { from: input.from, by: input.by, at, text: input.text, ...(key ? { key } : {}) }], updatedAt: at };
+    },
+    { type: 'support-request' },
+  );
+  if (!updated) throw new HttpError(404, 'support_request_not_found');
+  return updated.doc;
 }
 
 const answeredText = {
