@@ -12,10 +12,10 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 
 import { buildBundle, buildTsc, formatBytes, inputBytesByPackage, readableStderr, repoRoot, smokeTestBundle } from './bundle.js';
 import { buildFingerprint, deployDir, deployMain, deployPackageIsCurrent, stageDeployPackage, stampFile } from './deploy-package.js';
+import { runAsScript } from './run-as-script.js';
 
 export type { BundleOptions, BundleResult } from './bundle.js';
 export { buildBundle, buildTsc } from './bundle.js';
@@ -60,10 +60,4 @@ function elapsed(started: number): string {
   return `${Math.round(performance.now() - started)} ms`;
 }
 
-const invokedDirectly = process.argv[1] !== undefined && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href;
-if (invokedDirectly) {
-  main().catch((error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exitCode = 1;
-  });
-}
+runAsScript(import.meta.url, main, { messageOnly: true });

@@ -7,9 +7,9 @@
  * the check was skipped and exit 0, unless REQUIRE_BICEP=1 (CI), which makes it fail.
  */
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 
 import { buildJson, type Diagnostic,ensureBicep, formatDiagnostic, lint, paramEnv, paramVariants, repoRoot } from './bicep.js';
+import { runAsScript } from './run-as-script.js';
 
 export const infraDir = path.join(repoRoot, 'infra');
 
@@ -67,13 +67,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-const invokedDirectly = process.argv[1] !== undefined && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href;
-if (invokedDirectly) {
-  main().then(
-    (code) => (process.exitCode = code),
-    (error: unknown) => {
-      console.error(error instanceof Error ? error.stack : error);
-      process.exitCode = 1;
-    },
-  );
-}
+runAsScript(import.meta.url, main);

@@ -8,10 +8,10 @@
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 
 import { armChecks, loadInfraModel } from '../infra/arm-checks.js';
 import { type Bicep,ensureBicep, formatDiagnostic, lint, paramEnv, repoRoot } from './bicep.js';
+import { runAsScript } from './run-as-script.js';
 
 export interface Mutation {
   name: string;
@@ -143,13 +143,4 @@ async function main(): Promise<number> {
   return caught === selected.length ? 0 : 1;
 }
 
-const invokedDirectly = process.argv[1] !== undefined && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href;
-if (invokedDirectly) {
-  main().then(
-    (code) => (process.exitCode = code),
-    (error: unknown) => {
-      console.error(error instanceof Error ? error.stack : error);
-      process.exitCode = 1;
-    },
-  );
-}
+runAsScript(import.meta.url, main);
