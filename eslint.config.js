@@ -26,6 +26,8 @@ export default tseslint.config(
       ],
       // Destructuring away the fields we do not write (`const { _etag, ...body } = doc`) is the idiom for omitting them.
       '@typescript-eslint/no-unused-vars': ['error', { ignoreRestSiblings: true, argsIgnorePattern: '^_' }],
+      // Areas add their error codes to platform's ErrorCodes by declaration merging: `interface ErrorCodes extends X {}`.
+      '@typescript-eslint/no-empty-object-type': ['error', { allowInterfaces: 'with-single-extends' }],
     },
   },
   {

@@ -15,9 +15,11 @@ import { blockedByRestriction } from '../auth/suspension.js';
 import type { Config } from '../platform/config.js';
 import { ConcurrentUpdateError, DocumentExistsError, StoreUnavailableError } from '../platform/cosmos.js';
 import type { HttpContract, HttpDefinition } from '../platform/definitions.js';
+import { AppError } from '../platform/errors.js';
 import { formatCounts, withOperationCounter } from '../platform/operations.js';
 import { getServices, type Services } from '../platform/services.js';
-import { type ErrorDetail,HttpError } from './errors.js';
+import { fromAppError } from './error-catalogue.js';
+import { type ErrorDetail, HttpError } from './errors.js';
 import { type Language,message, negotiateLanguage } from './i18n.js';
 import { parseFormStrictly, parseJsonStrictly } from './json-body.js';
 import { storeUnavailable } from './store-errors.js';
@@ -266,7 +268,8 @@ function errorResponse(
   functionName: string,
 ): HttpResponseInit {
   let httpError: HttpError;
-  if (error instanceof HttpError) httpError = error;
+  if (error instanceof AppError) httpError = fromAppError(error);
+  else if (error instanceof HttpError) httpError = error;
   else if (error instanceof ConcurrentUpdateError) httpError = new HttpError(409, 'conflict');
   else if (error instanceof DocumentExistsError) httpError = new HttpError(409, 'already_exists');
   else if (error instanceof StoreUnavailableError) httpError = storeUnavailable(error);

@@ -1,6 +1,7 @@
-export const languages = ['et', 'fi', 'en'] as const;
-export type Language = (typeof languages)[number];
-export const defaultLanguage: Language = 'et';
+import { defaultLanguage, type Language, languages } from '../platform/language.js';
+import { errorCatalogue } from './error-catalogue.js';
+
+export { defaultLanguage, type Language, languages } from '../platform/language.js';
 
 type Messages = Record<Language, string>;
 
@@ -104,16 +105,16 @@ export function registerMessages(messages: Record<string, Messages>): void {
 }
 
 export function hasMessage(code: string): boolean {
-  return code in catalogue;
+  return code in catalogue || code in errorCatalogue;
 }
 
 /** Every message code known so far (the catalogue plus what areas registered): tests check each has all languages. */
 export function messageCodes(): string[] {
-  return Object.keys(catalogue);
+  return [...Object.keys(catalogue), ...Object.keys(errorCatalogue)];
 }
 
 export function message(code: string, language: Language, params: Record<string, string | number> = {}): string {
-  const texts = catalogue[code] ?? catalogue.internal_error!;
+  const texts = catalogue[code] ?? (errorCatalogue as Record<string, { text: Messages } | undefined>)[code]?.text ?? catalogue.internal_error!;
   return texts[language].replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
 }
 

@@ -2,30 +2,12 @@ import { randomUUID } from 'node:crypto';
 
 import { readAccount } from '../accounts/store.js';
 import { HttpError } from '../http/errors.js';
-import { registerMessages } from '../http/i18n.js';
 import { keyedId } from '../http/idempotency.js';
 import { pageOf, type PageRequest } from '../http/paging.js';
 import { queueEmail } from '../messaging/index.js';
 import { type Doc, DocumentExistsError, type Page,updateWithEtag } from '../platform/cosmos.js';
+import { AppError } from '../platform/errors.js';
 import type { Services } from '../platform/services.js';
-
-registerMessages({
-  support_request_limit: {
-    et: 'Sul on juba {limit} avatud pöördumist. Palun jätka mõnda neist.',
-    fi: 'Sinulla on jo {limit} avointa yhteydenottoa. Jatka jotakin niistä.',
-    en: 'You already have {limit} open support requests. Please continue one of them.',
-  },
-  support_request_full: {
-    et: 'Selles pöördumises on juba {limit} sõnumit. Palun alusta uut pöördumist.',
-    fi: 'Tässä yhteydenotossa on jo {limit} viestiä. Aloita uusi yhteydenotto.',
-    en: 'This support request already has {limit} messages. Please open a new one.',
-  },
-  support_request_not_found: {
-    et: 'Sellist pöördumist ei ole.',
-    fi: 'Tällaista yhteydenottoa ei ole.',
-    en: 'There is no such support request.',
-  },
-});
 
 /** ACC-6: a user's inquiry to user support with its whole history, kept with the account. */
 export interface SupportRequestDoc extends Doc {
@@ -87,7 +69,7 @@ export async function openRequest(
     if (earlier) return earlier;
   }
   const open = await accounts.count(accountId, "c.type = 'support-request' AND c.status != 'closed'");
-  if (open >= SUPPORT_LIMITS.openRequests) throw new HttpError(409, 'support_request_limit', { limit: SUPPORT_LIMITS.openRequests });
+  if (open >= SUPPORT_LIMITS.openRequests) throw new AppError('support_request_limit', { params: { limit: SUPPORT_LIMITS.openRequests } });
   const at = deps.clock.now().toISOString();
   try {
     const request = await accounts.create<SupportRequestDoc>({
@@ -132,14 +114,14 @@ export async function addMessage(
         if (earlier.text !== input.text) throw new HttpError(409, 'idempotency_key_reused');
         return undefined;
       }
-      if (current.messages.length >= SUPPORT_LIMITS.messagesPerRequest) throw new HttpError(409, 'support_request_full', { limit: SUPPORT_LIMITS.messagesPerRequest });
+      if (current.messages.length >= SUPPORT_LIMITS.messagesPerRequest) throw new AppError('support_request_full', { params: { limit: SUPPORT_LIMITS.messagesPerRequest } });
       const at = deps.clock.now().toISOString();
       const status: SupportRequestDoc['status'] = input.from === 'user' ? 'open' : input.close ? 'closed' : 'answered';
       return { ...current, status, messages: [...current.messages, { from: input.from, by: input.by, at, text: input.text, ...(key ? { key } : {}) }], updatedAt: at };
     },
     { type: 'support-request' },
   );
-  if (!updated) throw new HttpError(404, 'support_request_not_found');
+  if (!updated) throw new AppError('support_request_not_found');
   return updated.doc;
 }
 
