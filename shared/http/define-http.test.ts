@@ -5,6 +5,7 @@ import { csrfTokenFor } from '../auth/csrf.js';
 import { signAccessToken } from '../auth/session-token.js';
 import { LocalBus } from '../local/bus.js';
 import { HttpRequest, InvocationContext } from '../platform/azure-functions.js';
+import { unconfiguredBlobStore } from '../platform/blob.js';
 import { AdjustableClock } from '../platform/clock.js';
 import { loadConfig } from '../platform/config.js';
 import { ConcurrentUpdateError, type Database } from '../platform/cosmos.js';
@@ -40,7 +41,7 @@ beforeEach(() => {
       },
   };
   const db = { collection: () => sessions, ping: async () => {} } as unknown as Database;
-  services = { config, clock, db, bus: new LocalBus(), email: new Outbox(config.EMAIL_FROM), telemetry, identityProviders: new Map() };
+  services = { config, clock, db, bus: new LocalBus(), email: new Outbox(config.EMAIL_FROM), telemetry, blobs: unconfiguredBlobStore, identityProviders: new Map() };
   useServices(services);
 });
 

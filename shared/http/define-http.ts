@@ -105,8 +105,10 @@ export interface HttpOptions<
   params?: PS;
   query?: QS;
   body?: BS;
-  /** Body encodings accepted when `body` is set (default JSON only; payment callbacks also take forms). */
-  bodyTypes?: ('json' | 'form')[];
+  /** Body encodings accepted when `body` is set (default JSON only; payment callbacks also take forms; uploads take bytes). */
+  bodyTypes?: ('json' | 'form' | 'bytes')[];
+  /** This route's body limit when it is not MAX_BODY_BYTES (uploads: their own cap, checked before reading). */
+  maxBodyBytes?: number;
   output?: z.ZodType;
   successStatus?: number;
   /** The route honours an Idempotency-Key header (shared/http/idempotency.ts); documented in OpenAPI. */
@@ -145,6 +147,7 @@ export function defineHttp<
     query: options.query,
     body: options.body,
     bodyTypes: options.bodyTypes ?? ['json'],
+    ...(options.maxBodyBytes ? { maxBodyBytes: options.maxBodyBytes } : {}),
     output: options.output,
     successStatus: options.successStatus ?? 200,
     ...(options.idempotencyKey ? { idempotencyKey: true } : {}),
@@ -197,7 +200,7 @@ export function defineHttp<
           : undefined;
       // OPS-1: a read-only restriction leaves the person their own settings only.
       if (access && !SAFE_METHODS.has(request.method.toUpperCase()) && blockedByRestriction(access.account, capability)) throw new HttpError(403, 'account_read_only');
-      const rawBody = options.body ? await readBody(request, contract.bodyTypes, services.config.MAX_BODY_BYTES) : undefined;
+      const rawBody = options.body ? await readBody(request, contract.bodyTypes, options.maxBodyBytes ?? services.config.MAX_BODY_BYTES) : undefined;
       const body = parseWith(options.body, rawBody, 422, 'validation_failed');
 
       const result = await options.handler({
@@ -379,14 +382,16 @@ function zodDetails(error: z.ZodError): ErrorDetail[] {
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json$/i;
 const FORM_TYPE = /^application\/x-www-form-urlencoded$/i;
 
-async function readBody(request: HttpRequest, accepted: ('json' | 'form')[], limit: number): Promise<unknown> {
+async function readBody(request: HttpRequest, accepted: ('json' | 'form' | 'bytes')[], limit: number): Promise<unknown> {
   const declaredLength = Number(request.headers.get('content-length') ?? '0');
   if (declaredLength > limit) throw new HttpError(413, 'payload_too_large', { limit });
   const contentType = (request.headers.get('content-type') ?? '').split(';')[0]!.trim();
   const bytes = new Uint8Array(await request.arrayBuffer());
   if (bytes.byteLength > limit) throw new HttpError(413, 'payload_too_large', { limit });
+  // An upload is taken as bytes whatever type the client claims: the handler decides by its content (sniffing).
+  if (accepted.includes('bytes')) return bytes;
   if (bytes.byteLength === 0 && !contentType) return undefined;
-  const expected = accepted.map((t) => (t === 'json' ? 'application/json' : 'application/x-www-form-urlencoded')).join(', ');
+  const expected = accepted.map((t) => (t === 'json' ? 'application/json' : t === 'form' ? 'application/x-www-form-urlencoded' : 'application/octet-stream')).join(', ');
   if (accepted.includes('json') && JSON_TYPE.test(contentType)) return parseJsonStrictly(bytes);
   const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
   if (accepted.includes('form') && FORM_TYPE.test(contentType)) return parseFormStrictly(text);

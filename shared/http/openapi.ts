@@ -90,10 +90,11 @@ export function buildOpenApi(table: RouteTable): JsonSchema {
               requestBody: {
                 required: true,
                 content: Object.fromEntries(
-                  contract.bodyTypes.map((t) => [
-                    t === 'json' ? 'application/json' : 'application/x-www-form-urlencoded',
-                    { schema: schemaOf(contract.body!, 'input') },
-                  ]),
+                  contract.bodyTypes.map((t) =>
+                    t === 'bytes'
+                      ? ['application/octet-stream', { schema: { type: 'string', format: 'binary' } }]
+                      : [t === 'json' ? 'application/json' : 'application/x-www-form-urlencoded', { schema: schemaOf(contract.body!, 'input') }],
+                  ),
                 ),
               },
             }

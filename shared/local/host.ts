@@ -7,6 +7,7 @@ import { RouteTable } from '../http/route-table.js';
 import { InvocationContext } from '../platform/azure-functions.js';
 import { AdjustableClock } from '../platform/clock.js';
 import { type Config,loadConfig } from '../platform/config.js';
+import { createBlobStore } from '../platform/blob.js';
 import { createDatabase, defaultStorePolicy, type StorePolicy } from '../platform/cosmos.js';
 import type { FunctionDefinition, HttpDefinition, QueueDefinition, TimerDefinition } from '../platform/definitions.js';
 import { createSendGridSender, Outbox } from '../platform/email.js';
@@ -15,6 +16,7 @@ import { type Services,useServices } from '../platform/services.js';
 import { ConsoleTelemetry, MemoryTelemetry, safeErrorSummary, TeeTelemetry, type Telemetry } from '../platform/telemetry.js';
 import { type ContainerName,dataRegistry } from '../privacy/registry.js';
 import { LocalBus } from './bus.js';
+import { type EmbeddedAzurite, startEmbeddedAzurite } from './azurite.js';
 import { type EmbeddedCosmos,startEmbeddedCosmos } from './cosmos-server.js';
 import { type LocalRoute,startLocalHttpServer } from './http-server.js';
 import { type IdentityStandIns,startIdentityStandIns } from './identity/index.js';
@@ -58,6 +60,8 @@ export interface LocalHost {
   sweeper: TtlSweeper;
   timers: LocalTimers;
   cosmos: EmbeddedCosmos;
+  /** Azurite's Blob service, in this process and in memory (users' own files). */
+  azurite: EmbeddedAzurite;
   /** The sign-in providers' stand-ins, when started. */
   identity?: IdentityStandIns;
   /** The Maksekeskus stand-in, when started (shared/local/maksekeskus). */
@@ -86,6 +90,8 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
   const cleanups: (() => Promise<void> | void)[] = [() => cosmos.close()];
   try {
     // Listen first: the app's own URL goes into its settings (sign-in callbacks) and into the stand-ins' client registrations.
+    const azurite = await startEmbeddedAzurite();
+    cleanups.unshift(() => azurite.close());
     const http = await startLocalHttpServer({ port: options.port ?? 7071 });
     const url = http.url;
     cleanups.unshift(() => http.close());
@@ -118,6 +124,8 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
       COSMOS_KEY: cosmos.key,
       ServiceBusConnection__fullyQualifiedNamespace: undefined,
       APPLICATIONINSIGHTS_CONNECTION_STRING: undefined,
+      BLOB_ACCOUNT_URL: undefined,
+      BLOB_CONNECTION_STRING: azurite.connectionString,
     });
 
     const clock = new AdjustableClock();
@@ -130,7 +138,8 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     const email = config.SENDGRID_API_KEY ? await createSendGridSender(config.SENDGRID_API_KEY, config.EMAIL_FROM) : outbox;
     const db = createDatabase(cosmos.client, config.COSMOS_DATABASE, clock, storePolicy);
     const identityProviders = createProviders(config, options.identityFetch ?? fetch);
-    const services: Services = { config, clock, db, bus, email, telemetry, identityProviders };
+    const blobs = await createBlobStore({ connectionString: azurite.connectionString }, { createContainer: true });
+    const services: Services = { config, clock, db, bus, email, telemetry, blobs, identityProviders };
     useServices(services);
 
     const queueFunctions = definitions.filter((d): d is QueueDefinition => d.kind === 'queue');
@@ -250,6 +259,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
       sweeper,
       timers,
       cosmos,
+      azurite,
       ...(standIns ? { identity: standIns.handle } : {}),
       ...(payments ? { maksekeskus: payments.handle } : {}),
       seededDocuments,

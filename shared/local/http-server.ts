@@ -108,8 +108,11 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: LocalA
       return;
     }
   }
-  const body = await readLimited(req, options.maxBodyBytes + 1);
-  if (body.byteLength > options.maxBodyBytes) {
+  // Upload routes declare a larger limit of their own; the wrapper enforces each route's limit with the envelope.
+  const routeLimit = /^\/api\//i.test(url.pathname) ? options.routes.find(method, url.pathname.slice(4))?.definition.contract.maxBodyBytes : undefined;
+  const maxBodyBytes = Math.max(options.maxBodyBytes, routeLimit ?? 0);
+  const body = await readLimited(req, maxBodyBytes + 1);
+  if (body.byteLength > maxBodyBytes) {
     // The rest of the upload is read and thrown away (up to a cap), so the client gets its 413 rather than a reset
     // mid-upload; the connection then closes, as it cannot be reused mid-body.
     res.shouldKeepAlive = false;

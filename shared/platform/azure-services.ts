@@ -1,6 +1,7 @@
 import type { TokenCredential } from '@azure/identity';
 
 import { createProviders } from '../auth/providers/index.js';
+import { type BlobStore, createBlobStore, unconfiguredBlobStore } from './blob.js';
 import { createServiceBus } from './bus.js';
 import { systemClock } from './clock.js';
 import type { Config } from './config.js';
@@ -42,6 +43,7 @@ export async function createAzureServices(config: Config): Promise<Services> {
     email = new Outbox(config.EMAIL_FROM);
   }
 
+  const blobs: BlobStore = config.BLOB_ACCOUNT_URL ? await createBlobStore({ accountUrl: config.BLOB_ACCOUNT_URL, credential }) : unconfiguredBlobStore;
   const db = createDatabase(cosmos, config.COSMOS_DATABASE, systemClock);
-  return { config, clock: systemClock, db, bus, email, telemetry, identityProviders: createProviders(config) };
+  return { config, clock: systemClock, db, bus, email, telemetry, blobs, identityProviders: createProviders(config) };
 }

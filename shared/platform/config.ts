@@ -100,6 +100,18 @@ export const settingSpecs = {
     description: 'Client id of the user-assigned managed identity used for Cosmos DB and Service Bus.',
     example: '',
   },
+  BLOB_ACCOUNT_URL: {
+    schema: url.optional(),
+    where: 'infrastructure',
+    description: "Blob endpoint of the storage account holding users' own files (https://<account>.blob.core.windows.net/); the app signs in with its managed identity. Empty locally: Azurite is used.",
+    example: '',
+  },
+  BLOB_CONNECTION_STRING: {
+    schema: optionalText,
+    where: 'local',
+    description: 'Connection string of a local Blob Storage emulator (Azurite); the local host sets it to the Azurite it starts. Never in Azure (shared keys are off there).',
+    example: '',
+  },
   ServiceBusConnection__fullyQualifiedNamespace: {
     schema: z.string().regex(/^[a-z0-9-]+\.servicebus\.windows\.net$/i).optional(),
     where: 'infrastructure',

@@ -26,7 +26,10 @@ export interface HttpContract {
   params?: z.ZodType;
   query?: z.ZodType;
   body?: z.ZodType;
-  bodyTypes: ('json' | 'form')[];
+  /** 'bytes': the raw body as a Uint8Array whatever its declared type (uploads, which the handler sniffs). */
+  bodyTypes: ('json' | 'form' | 'bytes')[];
+  /** A larger body limit than MAX_BODY_BYTES for this route (uploads); the local host reads up to it too. */
+  maxBodyBytes?: number;
   output?: z.ZodType;
   successStatus: number;
   /** Takes an Idempotency-Key header: repeating the request with the same key returns what the first one made. */

@@ -1,5 +1,6 @@
 import type { ProviderId } from '../auth/identity.js';
 import type { SignInProvider } from '../auth/providers/types.js';
+import type { BlobStore } from './blob.js';
 import type { Bus } from './bus.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
@@ -15,6 +16,8 @@ export interface Services {
   bus: Bus;
   email: EmailSender;
   telemetry: Telemetry;
+  /** Users' own files (LRN-4), per-account prefixes. */
+  blobs: BlobStore;
   /** The sign-in providers whose settings are complete (AUTH-1). */
   identityProviders: Map<ProviderId, SignInProvider>;
 }

@@ -1,0 +1,87 @@
+import type { TokenCredential } from '@azure/identity';
+import type { ContainerClient } from '@azure/storage-blob';
+
+/**
+ * Blob Storage for users' own files (LRN-4): one container, every blob under a per-account prefix
+ * (`accounts/<accountId>/…`) so export and erasure find a person's blobs by listing one prefix (PRIV-2, PRIV-3).
+ * In Azure the app reaches it with its managed identity (Storage Blob Data Contributor on this container, no keys);
+ * locally and in tests the same SDK talks to Azurite.
+ */
+export const USER_FILES_CONTAINER = 'user-files';
+
+export interface StoredBlob {
+  bytes: Uint8Array;
+  contentType: string;
+}
+
+export interface BlobStore {
+  /** Writes (or overwrites) one blob with its content type; the bytes are already checked by the caller. */
+  put(name: string, bytes: Uint8Array, contentType: string, metadata?: Record<string, string>): Promise<void>;
+  /** The blob, or undefined when it is not there. */
+  get(name: string): Promise<StoredBlob | undefined>;
+  /** Deletes one blob; one already gone counts as deleted (idempotent). */
+  delete(name: string): Promise<void>;
+  /** Names and sizes of every blob under a prefix (paged by the SDK). */
+  list(prefix: string): Promise<{ name: string; size: number }[]>;
+}
+
+const statusOf = (error: unknown): number | undefined =>
+  typeof error === 'object' && error !== null && 'statusCode' in error && typeof error.statusCode === 'number' ? error.statusCode : undefined;
+
+class ContainerBlobStore implements BlobStore {
+  constructor(private readonly container: ContainerClient) {}
+
+  async put(name: string, bytes: Uint8Array, contentType: string, metadata: Record<string, string> = {}): Promise<void> {
+    await this.container.getBlockBlobClient(name).uploadData(bytes, {
+      // Stored with the sniffed type and as an attachment: even a direct link to the blob never renders in a page.
+      blobHTTPHeaders: { blobContentType: contentType, blobContentDisposition: 'attachment' },
+      metadata,
+    });
+  }
+
+  async get(name: string): Promise<StoredBlob | undefined> {
+    try {
+      const client = this.container.getBlockBlobClient(name);
+      const buffer = await client.downloadToBuffer();
+      const properties = await client.getProperties();
+      return { bytes: new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength), contentType: properties.contentType ?? 'application/octet-stream' };
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      throw error;
+    }
+  }
+
+  async delete(name: string): Promise<void> {
+    await this.container.getBlockBlobClient(name).deleteIfExists({ deleteSnapshots: 'include' });
+  }
+
+  async list(prefix: string): Promise<{ name: string; size: number }[]> {
+    const out: { name: string; size: number }[] = [];
+    for await (const blob of this.container.listBlobsFlat({ prefix })) out.push({ name: blob.name, size: blob.properties.contentLength ?? 0 });
+    return out;
+  }
+}
+
+/**
+ * The store over a connection string (Azurite locally: its well-known development key, read from the package at run
+ * time) or over an account URL with a token credential (Azure: the managed identity).
+ */
+export async function createBlobStore(
+  source: { connectionString: string } | { accountUrl: string; credential: TokenCredential },
+  options: { createContainer?: boolean } = {},
+): Promise<BlobStore> {
+  const { BlobServiceClient } = await import('@azure/storage-blob');
+  const service = 'connectionString' in source ? BlobServiceClient.fromConnectionString(source.connectionString) : new BlobServiceClient(source.accountUrl, source.credential);
+  const container = service.getContainerClient(USER_FILES_CONTAINER);
+  // In Azure, Bicep creates the container and the app's role is scoped to it (it may not create containers).
+  if (options.createContainer) await container.createIfNotExists();
+  return new ContainerBlobStore(container);
+}
+
+/** Without BLOB_ACCOUNT_URL every file operation fails (500 with a correlation id); the rest of the app runs. */
+export const unconfiguredBlobStore: BlobStore = {
+  put: () => Promise.reject(new Error('BLOB_ACCOUNT_URL is not set')),
+  get: () => Promise.reject(new Error('BLOB_ACCOUNT_URL is not set')),
+  delete: () => Promise.reject(new Error('BLOB_ACCOUNT_URL is not set')),
+  list: () => Promise.reject(new Error('BLOB_ACCOUNT_URL is not set')),
+};
