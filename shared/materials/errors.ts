@@ -22,6 +22,14 @@ export const materialsErrors = defineErrors({
       en: 'You already have {limit} notes, bookmarks and highlights in this work.',
     },
   },
+  annotation_change_invalid: {
+    kind: 'unprocessable',
+    text: {
+      et: 'Seda ei saa seda liiki märkel muuta (märkmel peab olema tekst, värv on ainult esiletõstmisel).',
+      fi: 'Tätä ei voi muuttaa tämänlaisessa merkinnässä (muistiinpanossa on oltava teksti, väri on vain korostuksella).',
+      en: 'This change does not fit this kind of annotation (a note needs its text; only highlights have a colour).',
+    },
+  },
   if_match_required: {
     kind: 'unprocessable',
     text: {
@@ -73,14 +81,6 @@ export const materialsErrors = defineErrors({
   journal_not_found: {
     kind: 'not_found',
     text: { et: 'Sellist päevikut ei ole.', fi: 'Tällaista päiväkirjaa ei ole.', en: 'There is no such journal.' },
-  },
-  journal_share_limit: {
-    kind: 'conflict',
-    text: {
-      et: 'Selle päevikuga on juba jagatud {limit} materjali.',
-      fi: 'Tähän päiväkirjaan on jo jaettu {limit} materiaalia.',
-      en: 'This journal already has {limit} shared materials.',
-    },
   },
 });
 

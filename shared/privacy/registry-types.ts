@@ -66,6 +66,11 @@ export interface DocumentTypeSpec {
   export?: { omit: string[] };
   /** What erasure does (PRIV-3); legal-hold keeps the document until its retention ends. */
   erasure?: ErasureStep;
+  /**
+   * Blobs the document stands for, under a per-account prefix (`{accountId}` is the subject's id): export copies every
+   * blob under it and erasure deletes them (shared/materials: exportMaterialsOf, eraseMaterialsOf).
+   */
+  blobs?: { container: string; prefix: `${string}{accountId}/${string}` };
   requirements: string[];
 }
 

@@ -1,3 +1,4 @@
+import { USER_FILES_CONTAINER } from '../platform/blob.js';
 import type { ContainerSpec,DataRegistry, DocumentTypeSpec } from './registry-types.js';
 
 export type * from './registry-types.js';
@@ -212,6 +213,59 @@ const documentTypes: DocumentTypeSpec[] = [
     requirements: ['ACC-6'],
   },
   {
+    type: 'material-annotation',
+    container: 'accounts',
+    description: 'A note, bookmark or highlight of a user in a work: the position (chapter, page, block ids, offsets), the text, a colour.',
+    personalData: ['learning'],
+    purpose: "The user's own notes, bookmarks and highlights in materials (LRN-4).",
+    lawfulBasis: 'contract',
+    retention: { kind: 'event', event: 'account-deleted+5y', requirement: 'RET-2' },
+    subjectField: 'accountId',
+    export: { omit: [] },
+    erasure: 'delete',
+    requirements: ['LRN-4', 'ACL-4', 'ACL-5'],
+  },
+  {
+    type: 'material-progress',
+    container: 'accounts',
+    description: 'What a user has worked through in one work: pages and exercises visited or completed, with times.',
+    personalData: ['learning'],
+    purpose: 'Show users (and their parents) what material they have worked through (LRN-4).',
+    lawfulBasis: 'contract',
+    retention: { kind: 'event', event: 'account-deleted+5y', requirement: 'RET-2' },
+    subjectField: 'accountId',
+    export: { omit: [] },
+    erasure: 'delete',
+    requirements: ['LRN-4', 'ACL-4', 'ACL-5'],
+  },
+  {
+    type: 'material-library',
+    container: 'accounts',
+    description: "A user's own materials (files and texts they added): name, sniffed type, size, hash, blob name, journals shared with. The files are blobs under the account's prefix.",
+    personalData: ['learning'],
+    purpose: 'Materials users add for themselves, and teachers share with their journals (LRN-4, LRN-1).',
+    lawfulBasis: 'contract',
+    retention: { kind: 'event', event: 'account-deleted+5y', requirement: 'RET-2' },
+    subjectField: 'accountId',
+    export: { omit: ['sha256'] },
+    erasure: 'delete',
+    blobs: { container: 'user-files', prefix: 'accounts/{accountId}/' },
+    requirements: ['LRN-4', 'PRIV-2', 'PRIV-3'],
+  },
+  {
+    type: 'journal-material-share',
+    container: 'schools',
+    description: "A teacher's own material shared with a journal: owner, material id, name, type, size, the blob's name.",
+    personalData: ['learning'],
+    purpose: "Let a journal's students open the materials its teacher shared (LRN-1, LRN-4).",
+    lawfulBasis: 'public-task',
+    retention: { kind: 'event', event: 'account-deleted+5y', requirement: 'RET-2' },
+    subjectField: 'ownerId',
+    export: { omit: ['blob'] },
+    erasure: 'delete',
+    requirements: ['LRN-4', 'LRN-1'],
+  },
+  {
     type: 'school',
     container: 'schools',
     description: 'A school: name, country, registry code.',
@@ -411,6 +465,7 @@ export function validateRegistry(registry: DataRegistry): string[] {
       if (!t.erasure) problems.push(`${where} holds personal data (${t.personalData.join(', ')}) but has no erasure step`);
       if (!t.subjectField) problems.push(`${where} holds personal data but names no subject field`);
       if (t.retention.kind === 'indefinite') problems.push(`${where} holds personal data but is kept indefinitely`);
+      if (t.blobs && t.blobs.container !== USER_FILES_CONTAINER) problems.push(`${where} names unknown blob container ${t.blobs.container}`);
       if (t.erasure === 'legal-hold' && t.retention.kind !== 'accounting' && t.retention.kind !== 'fixed')
         problems.push(`${where} is under legal hold without a fixed or accounting retention that ends it`);
     }
