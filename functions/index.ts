@@ -45,9 +45,23 @@ import emailSend from './email-send.js';
 import healthGet from './health-get.js';
 import httpNotFound from './http-not-found.js';
 import invitationsAccept from './invitations-accept.js';
+import journalsMaterialsContent from './journals-materials-content.js';
+import journalsMaterialsList from './journals-materials-list.js';
 import licencesAccess from './licences-access.js';
 import licencesExpire from './licences-expire.js';
 import licencesList from './licences-list.js';
+import materialsAnnotationsCreate from './materials-annotations-create.js';
+import materialsAnnotationsDelete from './materials-annotations-delete.js';
+import materialsAnnotationsList from './materials-annotations-list.js';
+import materialsAnnotationsUpdate from './materials-annotations-update.js';
+import materialsContent from './materials-content.js';
+import materialsDelete from './materials-delete.js';
+import materialsList from './materials-list.js';
+import materialsProgressGet from './materials-progress-get.js';
+import materialsProgressRecord from './materials-progress-record.js';
+import materialsShare from './materials-share.js';
+import materialsUnshare from './materials-unshare.js';
+import materialsUpload from './materials-upload.js';
 import openapiGet from './openapi-get.js';
 import opsAccountsGet from './ops-accounts-get.js';
 import opsAccountsReinstate from './ops-accounts-reinstate.js';
@@ -132,6 +146,20 @@ export const definitions: readonly FunctionDefinition[] = [
   healthGet,
   httpNotFound,
   invitationsAccept,
+  journalsMaterialsContent,
+  journalsMaterialsList,
+  materialsAnnotationsCreate,
+  materialsAnnotationsDelete,
+  materialsAnnotationsList,
+  materialsAnnotationsUpdate,
+  materialsContent,
+  materialsDelete,
+  materialsList,
+  materialsProgressGet,
+  materialsProgressRecord,
+  materialsShare,
+  materialsUnshare,
+  materialsUpload,
   licencesAccess,
   licencesExpire,
   licencesList,

@@ -74,7 +74,15 @@ export const expectedGrants: Record<Capability, Partial<Record<Role, Scope>>> = 
   // ACL-4: a student's own tasks; ACL-5: a parent never solves or submits a task in the child's name.
   'task.submit': { student: 'own' },
   // LRN-4: notes and bookmarks in materials, the user's own; ACL-5: a parent never marks the child's material.
-  'material.annotate': { student: 'own', teacher: 'own', privateUser: 'own' },
+  // Every user may keep notes, progress and files of their own (LRN-4 speaks of "the user"); 'own' never reaches a
+  // child, so a parent never marks or adds material in the child's name (ACL-5).
+  'material.annotate': { user: 'own' },
+  // ACL-4: a student's own materials; ACL-5: a parent reads the child's materials.
+  'material.read': { user: 'own', parent: 'ownChild' },
+  // LRN-1: journals belong to teachers; they share materials there (which journal: the handler, from journal data).
+  'material.share': { teacher: 'ownSchool', classTeacher: 'ownSchool' },
+  // LRN-1, ACL-4: a journal's students (and its teachers) see the materials of that journal; never another school's.
+  'journal.materials.read': { student: 'ownSchool', teacher: 'ownSchool', classTeacher: 'ownSchool' },
   // ACL-6: authors, editors and the like reach the materials tied to them: their publisher's.
   'material.edit': { cmsUser: 'publisher' },
   // ACL-8, STAT-1: municipalities get aggregates of their schools only; a school's administrator, their school's.

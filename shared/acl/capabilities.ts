@@ -99,7 +99,15 @@ export const capabilityTable = {
   'journal.read': { teacher: 'ownSubject', classTeacher: 'ownClass', schoolAdmin: 'ownSchool', student: 'own', parent: 'ownChild' },
   'journal.write': { teacher: 'ownSubject' },
   'task.submit': { student: 'own' },
-  'material.annotate': { student: 'own', teacher: 'own', privateUser: 'own' },
+  // LRN-4: notes, bookmarks, highlights, progress and own files are every user's own (a parent, an administrator or
+  // CMS user keeps theirs too); ACL-5: 'own' never reaches a child, so a parent never writes in the child's name.
+  'material.annotate': { user: 'own' },
+  // ACL-4: the user's own materials; ACL-5: a parent reads the child's (while the child shares with parents, ACC-4).
+  'material.read': { user: 'own', parent: 'ownChild' },
+  // LRN-1, LRN-4: teachers share their own materials with the journals they teach (the handler checks the journal).
+  'material.share': { teacher: 'ownSchool', classTeacher: 'ownSchool' },
+  // LRN-1: a journal's teachers and students open what was shared with it (the handler checks membership).
+  'journal.materials.read': { student: 'ownSchool', teacher: 'ownSchool', classTeacher: 'ownSchool' },
   'material.edit': { cmsUser: 'publisher' },
   // STAT, ACL-8: municipalities get aggregates through statistics routes, never a capability on a person.
   'stats.aggregate.read': { municipality: 'ownSchool', schoolAdmin: 'ownSchool' },

@@ -1,6 +1,6 @@
+import { materialsErrors } from '../materials/errors.js';
 import type { AppError, ErrorCode, ErrorDefinition, ErrorKind } from '../platform/errors.js';
 import type { Language } from '../platform/language.js';
-import { materialsErrors } from '../materials/errors.js';
 import { supportErrors } from '../support/errors.js';
 import { HttpError } from './errors.js';
 

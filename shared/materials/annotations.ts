@@ -81,7 +81,7 @@ function publicAnnotation(doc: AnnotationDoc & Stored): AnnotationOut {
     id: doc.id.slice('annotation:'.length),
     workId: doc.workId,
     kind: doc.kind,
-    position: doc.position as AnnotationOut['position'],
+    position: doc.position,
     ...(doc.text !== undefined ? { text: doc.text } : {}),
     ...(doc.color !== undefined ? { color: doc.color } : {}),
     createdAt: doc.createdAt,
@@ -90,17 +90,19 @@ function publicAnnotation(doc: AnnotationDoc & Stored): AnnotationOut {
   };
 }
 
-/** One page of a user's annotations in one work, oldest first (one single-partition query). */
-export async function listAnnotations(services: Services, accountId: string, workId: string, continuation?: string) {
-  const page = await services.db.collection('accounts').query<AnnotationDoc & Stored>(accountId, {
+/** The single-partition query of a user's annotations in one work, oldest first (the route pages it). */
+export function annotationsQuery(accountId: string, workId: string) {
+  return {
+    container: 'accounts' as const,
+    partitionKey: accountId,
     where: "c.type = 'material-annotation' AND c.workId = @workId",
     parameters: [{ name: '@workId', value: workId }],
     orderBy: 'c.createdAt',
-    pageSize: ANNOTATION_PAGE_SIZE,
-    continuation,
-  });
-  return { annotations: page.items.map(publicAnnotation), ...(page.continuation ? { continuation: page.continuation } : {}) };
+    defaultPageSize: ANNOTATION_PAGE_SIZE,
+  };
 }
+
+export const annotationView = (doc: unknown): AnnotationOut => publicAnnotation(doc as AnnotationDoc & Stored);
 
 /**
  * Creates one under the client's id when it sends one: repeating a create whose answer was lost returns the stored

@@ -50,6 +50,14 @@ export const materialsErrors = defineErrors({
       en: 'This kind of file cannot be added. Allowed: PDF, PNG, JPEG, GIF, WebP, plain text, DOCX and ODT.',
     },
   },
+  material_name_invalid: {
+    kind: 'unprocessable',
+    text: {
+      et: 'Faili nimi puudub või on lubamatu (1–120 märki, ilma kaldkriipsude, juhtmärkide ja ".." osata).',
+      fi: 'Tiedoston nimi puuttuu tai ei kelpaa (1–120 merkkiä, ei kauttaviivoja, ohjausmerkkejä eikä "..").',
+      en: 'The file name is missing or not allowed (1 to 120 characters, no slashes, control characters or "..").',
+    },
+  },
   material_empty: {
     kind: 'invalid',
     text: { et: 'Fail on tühi.', fi: 'Tiedosto on tyhjä.', en: 'The file is empty.' },

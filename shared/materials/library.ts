@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
 
+import { z } from 'zod';
+
 import { updateWithEtag } from '../platform/cosmos.js';
 import { AppError } from '../platform/errors.js';
 import type { Services } from '../platform/services.js';
-import { attachmentDisposition, downloadName, sniffContentType } from './sniff.js';
+import { attachmentDisposition, downloadName, safeFileName, sniffContentType } from './sniff.js';
 
 /**
  * Own materials (LRN-4): files and texts a user adds. The file goes to Blob Storage under the account's prefix; the
@@ -47,8 +49,16 @@ interface LibraryDoc {
 export const accountBlobPrefix = (accountId: string) => `accounts/${accountId}/`;
 const materialBlob = (accountId: string, materialId: string) => `${accountBlobPrefix(accountId)}materials/${materialId}`;
 
-const publicItem = ({ id, name, contentType, size, createdAt, shares }: MaterialItem) => ({ id, name, contentType, size, createdAt, shares });
-export type PublicMaterial = ReturnType<typeof publicItem>;
+export const materialOutputSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  contentType: z.string(),
+  size: z.number().int(),
+  createdAt: z.string(),
+  shares: z.array(z.object({ schoolId: z.string(), journalId: z.string() })),
+});
+type PublicMaterial = z.output<typeof materialOutputSchema>;
+const publicItem = ({ id, name, contentType, size, createdAt, shares }: MaterialItem): PublicMaterial => ({ id, name, contentType, size, createdAt, shares });
 
 export async function listMaterials(services: Services, accountId: string): Promise<PublicMaterial[]> {
   const library = await services.db.collection('accounts').read<LibraryDoc>(LIBRARY_ID, accountId);
@@ -72,8 +82,9 @@ export async function findMaterial(services: Services, accountId: string, materi
 export async function addMaterial(
   services: Services,
   accountId: string,
-  input: { materialId: string; name: string; bytes: Uint8Array },
+  input: { materialId: string; name: string | undefined; bytes: Uint8Array },
 ): Promise<{ material: PublicMaterial; created: boolean }> {
+  if (input.name === undefined || !safeFileName(input.name)) throw new AppError('material_name_invalid');
   if (input.bytes.byteLength === 0) throw new AppError('material_empty');
   const sniffed = sniffContentType(input.bytes);
   if (!sniffed) throw new AppError('material_type_refused');

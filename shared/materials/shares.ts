@@ -3,8 +3,8 @@ import { z } from 'zod';
 import type { Stored } from '../platform/cosmos.js';
 import { AppError } from '../platform/errors.js';
 import type { Services } from '../platform/services.js';
-import { type JournalRef, materialContent, setMaterialShare } from './library.js';
 import { journalRole } from './journals.js';
+import { type JournalRef, materialContent, setMaterialShare } from './library.js';
 
 /**
  * Teachers share their own materials with a journal (LRN-4, LRN-1): the share is a reference {schoolId, journalId}

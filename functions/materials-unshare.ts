@@ -1,0 +1,21 @@
+import { z } from 'zod';
+
+import { defineHttp, noContent } from '../shared/http/define-http.js';
+import { clientIdSchema, contentIdSchema, unshareMaterial } from '../shared/materials/index.js';
+
+export default defineHttp({
+  name: 'materials-unshare',
+  route: 'schools/{schoolId}/journals/{journalId}/materials/{materialId}',
+  methods: ['DELETE'],
+  summary: "The owner stops sharing one of their own materials with a journal (LRN-4). Stopping a share that is not there is 204.",
+  tags: ['materials'],
+  auth: 'session',
+  capability: 'material.share',
+  params: z.object({ schoolId: z.string().min(1).max(100), journalId: contentIdSchema, materialId: clientIdSchema }),
+  target: ({ params }) => ({ schoolId: params.schoolId }),
+  successStatus: 204,
+  handler: async ({ params, principal, services }) => {
+    await unshareMaterial(services, principal.accountId, params.materialId, { schoolId: params.schoolId, journalId: params.journalId });
+    return noContent();
+  },
+});
