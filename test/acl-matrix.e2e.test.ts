@@ -120,6 +120,10 @@ const candidates: Record<string, (p: Persona) => string[]> = {
   caseId: () => ['case:none'],
   sessionId: () => ['00000000-0000-4000-8000-000000000000'],
   provider: () => ['google'],
+  annotationId: () => ['annotation-none-0001'],
+  materialId: () => ['material-none-0001'],
+  journalId: () => ['journal-none'],
+  ownerId: (p) => [...new Set([p.id, A.eeTeacher])],
 };
 
 function expand(route: string, persona: Persona): Record<string, string>[] {

@@ -90,7 +90,8 @@ export async function addMaterial(
   if (!sniffed) throw new AppError('material_type_refused');
   const sha256 = createHash('sha256').update(input.bytes).digest('hex');
   const accounts = services.db.collection('accounts');
-  const existing = (await accounts.read<LibraryDoc>(LIBRARY_ID, accountId))?.items.find((i) => i.id === input.materialId);
+  const library = await accounts.read<LibraryDoc>(LIBRARY_ID, accountId);
+  const existing = library?.items.find((i) => i.id === input.materialId);
   if (existing) {
     if (existing.sha256 !== sha256) throw new AppError('material_id_taken');
     return { material: publicItem(existing), created: false };
@@ -124,7 +125,12 @@ export async function addMaterial(
         assertQuota(library.items, item.size);
         return { ...library, items: [...library.items, item] };
       },
-      { type: 'material-library', create: () => (assertQuota([], item.size), { id: LIBRARY_ID, type: 'material-library', accountId, items: [item] }) },
+      {
+        type: 'material-library',
+        // The library as read above: the first attempt writes from it (one read, one ETag-checked write).
+        ...(library?.type === 'material-library' ? { current: library } : {}),
+        create: () => (assertQuota([], item.size), { id: LIBRARY_ID, type: 'material-library', accountId, items: [item] }),
+      },
     );
   } catch (error) {
     // Refused or failed: the blob must not outlive it (the id was free, so the blob is this attempt's own).
