@@ -84,5 +84,7 @@ export function safeFileName(name: string): boolean {
 /** Content-Disposition for a download: always an attachment, the name as RFC 6266/5987 UTF-8 plus an ASCII fallback. */
 export function attachmentDisposition(name: string): string {
   const fallback = name.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
-  return `attachment; filename="${fallback}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+  // RFC 5987 attr-chars: encodeURIComponent leaves ' ( ) * as they are, which the grammar does not allow.
+  const encoded = encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `attachment; filename="${fallback}"; filename*=UTF-8''${encoded}`;
 }
