@@ -26,7 +26,7 @@ async function call(accountId: string, path: string, init: RequestInit = {}) {
   }
   const response = await fetch(`${host.url}/api${path}`, { ...init, headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${tokens.get(accountId)}` } });
   const text = await response.text();
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read untyped JSON bodies
+   
   const body: any = (response.headers.get('content-type') ?? '').includes('json') && text ? JSON.parse(text) : text;
   return { status: response.status, headers: response.headers, body };
 }

@@ -11,14 +11,14 @@ import type { Services } from '../platform/services.js';
  * user's annotations of one work is one single-partition query page, export and erasure read one partition, and
  * every change is an ETag-checked replace of one small document (two devices editing two notes never collide).
  */
-export const MAX_ANNOTATIONS_PER_WORK = 2_000;
+const MAX_ANNOTATIONS_PER_WORK = 2_000;
 export const ANNOTATION_PAGE_SIZE = 100;
 
 /** Ids of the content (works, chapters, pages, blocks) are opaque strings of the content model. */
 export const contentIdSchema = z.string().regex(/^[A-Za-z0-9._:~-]{1,100}$/, 'letters, digits and . _ : ~ - only, at most 100');
 export const clientIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, '8 to 64 letters, digits, _ or -');
 
-export const positionSchema = z
+const positionSchema = z
   .object({
     chapterId: contentIdSchema.optional(),
     pageId: contentIdSchema.optional(),

@@ -14,10 +14,10 @@ import { attachmentDisposition, downloadName, safeFileName, sniffContentType } f
  * ETag-checked write that makes the file visible, so parallel uploads cannot overshoot it.
  */
 export const MAX_MATERIAL_BYTES = 10 * 1024 * 1024;
-export const MAX_MATERIALS_PER_ACCOUNT = 100;
-export const MAX_MATERIAL_BYTES_PER_ACCOUNT = 200 * 1024 * 1024;
+const MAX_MATERIALS_PER_ACCOUNT = 100;
+const MAX_MATERIAL_BYTES_PER_ACCOUNT = 200 * 1024 * 1024;
 
-export const LIBRARY_ID = 'material-library';
+const LIBRARY_ID = 'material-library';
 
 export interface JournalRef {
   schoolId: string;

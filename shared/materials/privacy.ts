@@ -10,7 +10,7 @@ import { deleteSharesOf } from './shares.js';
  */
 const MATERIAL_TYPES = ['material-annotation', 'material-progress', 'material-library'] as const;
 
-export interface MaterialsExport {
+interface MaterialsExport {
   documents: Record<(typeof MATERIAL_TYPES)[number], Record<string, unknown>[]>;
   /** The person's files: container, blob names and sizes; read each with services.blobs.get(name). */
   blobs: { container: string; prefix: string; items: { name: string; size: number }[] };

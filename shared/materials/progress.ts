@@ -9,8 +9,8 @@ import { contentIdSchema } from './annotations.js';
  * `accounts`, read with one point read and written once per batch of events (a read and one ETag-checked replace).
  * A page or exercise once completed stays completed; visiting it again only moves its time.
  */
-export const MAX_PROGRESS_ENTRIES = 5_000;
-export const MAX_EVENTS_PER_BATCH = 100;
+const MAX_PROGRESS_ENTRIES = 5_000;
+const MAX_EVENTS_PER_BATCH = 100;
 
 export const progressEventsSchema = z
   .object({

@@ -9,7 +9,7 @@ import type { ContainerClient } from '@azure/storage-blob';
  */
 export const USER_FILES_CONTAINER = 'user-files';
 
-export interface StoredBlob {
+interface StoredBlob {
   bytes: Uint8Array;
   contentType: string;
 }
