@@ -152,6 +152,7 @@ function escape(s: string): string {
 
 const roles = {
   storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b',
+  storageBlobDataContributor: 'ba92f5b4-2d11-453e-a403-e96b0029c9fe',
   serviceBusDataOwner: '090c5cfd-751d-490a-894a-3ce6f1109419',
   keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6',
   keyVaultSecretsOfficer: 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7',
@@ -286,11 +287,11 @@ export const armChecks: ArmCheck[] = [
   },
   {
     area: 'storage',
-    name: 'the deployment package container and the Functions host containers exist, private',
+    name: "the deployment package container, the Functions host containers and users' files (LRN-4) exist, private",
     check: (m) => {
       const n = names(m.prod);
       const containers = all(m.prod, 'Microsoft.Storage/storageAccounts/blobServices/containers');
-      assert.deepEqual(containers.map((c) => c.name).sort(), ['app-package', 'azure-webjobs-hosts', 'azure-webjobs-secrets'].map((c) => `${n.storage}/default/${c}`));
+      assert.deepEqual(containers.map((c) => c.name).sort(), ['app-package', 'azure-webjobs-hosts', 'azure-webjobs-secrets', 'user-files'].map((c) => `${n.storage}/default/${c}`));
       for (const c of containers) assert.equal(props(c).publicAccess, 'None', c.name);
     },
   },
@@ -449,13 +450,17 @@ export const armChecks: ArmCheck[] = [
   // -- role assignments
   {
     area: 'rbac',
-    name: 'the app identity has Blob Data Owner on each of its containers (not the account), and no storage queue or table role',
+    name: "the app identity has Blob Data Owner on each host container and Blob Data Contributor on users' files (not the account), and no storage queue or table role",
     check: (m) => {
       const n = names(m.prod);
       const storageAssignments = assignments(m.prod).filter((a) => a.scope.includes('/Microsoft.Storage/'));
+      const container = (c: string) => idOf('Microsoft.Storage/storageAccounts/blobServices/containers', n.storage, 'default', c);
       assert.deepEqual(
         storageAssignments.map((a) => [a.scope, a.role]).sort(),
-        ['app-package', 'azure-webjobs-hosts', 'azure-webjobs-secrets'].map((c) => [idOf('Microsoft.Storage/storageAccounts/blobServices/containers', n.storage, 'default', c), roleDefinition(roles.storageBlobDataOwner)]),
+        [
+          ...['app-package', 'azure-webjobs-hosts', 'azure-webjobs-secrets'].map((c) => [container(c), roleDefinition(roles.storageBlobDataOwner)]),
+          [container('user-files'), roleDefinition(roles.storageBlobDataContributor)],
+        ].sort(),
       );
       for (const a of storageAssignments) {
         assert.match(a.principal, uamiPrincipal(n));

@@ -100,6 +100,9 @@ var hostContainerNames = [
   'azure-webjobs-hosts'
   'azure-webjobs-secrets'
 ]
+// Users' own files (LRN-4), one prefix per account (shared/platform/blob.ts USER_FILES_CONTAINER); the app gets Storage
+// Blob Data Contributor on it alone (read, write, delete, list; no leases, tags or ACLs).
+var userFilesContainerName = 'user-files'
 
 // The one secret the deployment creates itself (settings.json names its Key Vault secret): without it the app
 // cannot sign sessions. Every other secret belongs to a third party and is set by the operator.
@@ -132,7 +135,7 @@ module storage './modules/storage.bicep' = {
     name: names.storage
     location: location
     tags: tags
-    containerNames: concat([deploymentContainerName], hostContainerNames)
+    containerNames: concat([deploymentContainerName], hostContainerNames, [userFilesContainerName])
     publicNetworkAccess: !privateNetworking
   }
 }
@@ -218,6 +221,7 @@ module rbac './modules/rbac.bicep' = {
     identityName: names.identity
     storageAccountName: names.storage
     blobContainerNames: concat([deploymentContainerName], hostContainerNames)
+    userFilesContainerName: userFilesContainerName
     serviceBusNamespaceName: names.serviceBus
     queueNames: map(queuesConfig.queues, q => q.name)
     vaultName: names.vault

@@ -112,6 +112,6 @@ describe('the bundle', () => {
     const result = await smokeTestBundle(path.join(dir, 'dist', 'app', 'ready.js'), { getServices: true });
     expect(result.stderr).not.toMatch(/Dynamic require|Cannot find (module|package)|ERR_/);
     expect({ code: result.code, signal: result.signal }, readableStderr(result.stderr)).toEqual({ code: 0, signal: null });
-    expect(result.report?.services).toEqual(expect.arrayContaining(['bus', 'clock', 'config', 'db', 'email', 'telemetry']));
+    expect(result.report?.services).toEqual(expect.arrayContaining(['blobs', 'bus', 'clock', 'config', 'db', 'email', 'telemetry']));
   });
 });

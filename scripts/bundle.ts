@@ -34,6 +34,7 @@ export const lazyVendors: Record<string, { file: string; stub: string; format?: 
   applicationinsights: { file: 'applicationinsights.js', stub: "import * as ai from 'applicationinsights';\nexport default ai;" },
   '@azure/service-bus': { file: 'azure-service-bus.js', stub: "export { ServiceBusClient } from '@azure/service-bus';" },
   '@azure/cosmos': { file: 'azure-cosmos.js', stub: "export { CosmosClient } from '@azure/cosmos';" },
+  '@azure/storage-blob': { file: 'azure-storage-blob.js', stub: "export { BlobServiceClient } from '@azure/storage-blob';" },
   '@azure/identity': { file: 'azure-identity.js', stub: "export { DefaultAzureCredential, ManagedIdentityCredential } from '@azure/identity';" },
   '@sendgrid/mail': { file: 'sendgrid-mail.js', stub: "import * as m from '@sendgrid/mail';\nexport const MailService = m.MailService;\nexport default m;" },
   '@sendgrid/client': { file: 'sendgrid-client.js', stub: "import * as c from '@sendgrid/client';\nexport default c;" },
@@ -53,7 +54,7 @@ const lazyVendorPlugin: esbuild.Plugin = {
 };
 
 /** Input paths that mean dev-only code (the local host and its emulators) leaked into the deployed bundle. */
-export const forbiddenInputPatterns = ['shared/local/', 'node_modules/@vercel/', 'oidc-provider'] as const;
+export const forbiddenInputPatterns = ['shared/local/', 'node_modules/@vercel/', 'oidc-provider', 'node_modules/azurite/'] as const;
 
 /**
  * ESM output of CommonJS dependencies still calls require() (node builtins, optional packages, the worker's
@@ -277,6 +278,7 @@ export function placeholderAzureEnv(): Record<string, string> {
     APP_ENV: 'azure',
     COSMOS_ENDPOINT: 'https://example.documents.azure.com/',
     ServiceBusConnection__fullyQualifiedNamespace: 'example.servicebus.windows.net',
+    BLOB_ACCOUNT_URL: 'https://example.blob.core.windows.net/',
     EMAIL_FROM: 'no-reply@opiq.example',
     PUBLIC_WEB_URL: 'https://opiq.example',
     API_PUBLIC_URL: 'https://api.opiq.example',

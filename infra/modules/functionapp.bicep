@@ -166,6 +166,8 @@ var infrastructureSettings = {
   ServiceBusConnection__credential: 'managedidentity'
   ServiceBusConnection__clientId: identity.properties.clientId
   COSMOS_ENDPOINT: cosmosEndpoint
+  // Users' own files (LRN-4): the app's identity, no keys (shared keys are off on the account).
+  BLOB_ACCOUNT_URL: storage.properties.primaryEndpoints.blob
   COSMOS_DATABASE: cosmosDatabaseName
   AZURE_CLIENT_ID: identity.properties.clientId
   APP_ENV: 'azure'

@@ -9,6 +9,9 @@ param storageAccountName string
 
 @description('Blob containers the app uses: the Flex deployment package and the Functions host containers.')
 param blobContainerNames array
+
+@description('Blob container of users\' own files (LRN-4): the app reads, writes, lists and deletes blobs there, nothing more.')
+param userFilesContainerName string
 param serviceBusNamespaceName string
 
 @description('Queues the app both sends to and is triggered by (every queue in queues.json).')
@@ -29,6 +32,7 @@ param operatorPrincipalType string = 'User'
 // Built-in role definition GUIDs (see /work/shared/research/azure-infra.md section 3).
 var roleIds = {
   storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
+  storageBlobDataContributor: 'ba92f5b4-2d11-453e-a403-e96b0029c9fe'
   serviceBusDataOwner: '090c5cfd-751d-490a-894a-3ce6f1109419'
   keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6'
   keyVaultSecretsOfficer: 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7'
@@ -53,6 +57,11 @@ resource containers 'Microsoft.Storage/storageAccounts/blobServices/containers@2
     name: c
   }
 ]
+
+resource userFiles 'Microsoft.Storage/storageAccounts/blobServices/containers@2026-09-01' existing = {
+  parent: storage::blobService
+  name: userFilesContainerName
+}
 
 resource bus 'Microsoft.ServiceBus/namespaces@2026-01-01' existing = {
   name: serviceBusNamespaceName
@@ -86,6 +95,18 @@ resource containerAssignments 'Microsoft.Authorization/roleAssignments@2022-04-0
     }
   }
 ]
+
+// Users' own files: Data Contributor, not Owner (no leases, ACLs or index tags are needed: per-account prefixes find a
+// person's blobs for export and erasure), on that container only.
+resource userFilesAssignment 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(userFiles.id, identity.id, roleIds.storageBlobDataContributor)
+  scope: userFiles
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleIds.storageBlobDataContributor)
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
 
 // Per queue. The app sends to and is triggered by every queue, so sender and receiver do not differ; Data Owner
 // rather than Sender + Receiver because the scale controller of Flex Consumption reads each queue's message count
