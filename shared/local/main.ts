@@ -1,6 +1,6 @@
 /**
- * `npm start`: the whole app on the embedded stack (Cosmos-protocol server, in-process bus, e-mail outbox, console
- * telemetry), with demo data, on port 7071 like `func start` (PORT overrides).
+ * `npm start`: the whole app on the embedded stack (Cosmos-protocol server, Azurite for blobs, in-process bus, e-mail
+ * outbox, console telemetry), with demo data, on port 7071 like `func start` (PORT overrides).
  */
 import { ConfigError } from '../platform/config.js';
 import { startLocalHost } from './host.js';
@@ -20,6 +20,7 @@ try {
     `  OpenAPI        ${host.url}/api/openapi.json`,
     `  API docs       ${host.url}/api/docs`,
     `  Local routes   ${host.url}/   (outbox, dead letters, timers, TTL sweep, demo tokens)`,
+    `  Blob (Azurite) ${host.azurite.blobEndpoint}   (in memory; users' files in container user-files)`,
     '',
     `  Sign in        ${host.url}/api/auth/harid/login   (also mpassid, google, facebook, ekool, stuudium?school=kuusiku)`,
     `  Front end      ${host.config.PUBLIC_WEB_URL}   (sign-in lands here; use this host name, not localhost)`,
