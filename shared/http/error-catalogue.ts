@@ -1,5 +1,6 @@
 import type { AppError, ErrorCode, ErrorDefinition, ErrorKind } from '../platform/errors.js';
 import type { Language } from '../platform/language.js';
+import { learningErrors } from '../learning/errors.js';
 import { supportErrors } from '../support/errors.js';
 import { HttpError } from './errors.js';
 
@@ -8,10 +9,11 @@ import { HttpError } from './errors.js';
  * so a code an area declares but whose catalogue is missing here fails to compile; a test refuses a code two areas
  * both declare.
  */
-export const areaCatalogues = { support: supportErrors } as const;
+export const areaCatalogues = { support: supportErrors, learning: learningErrors } as const;
 
 export const errorCatalogue: { [C in ErrorCode]: ErrorDefinition } = {
   ...supportErrors,
+  ...learningErrors,
 };
 
 /** The HTTP status each kind of error answers with. */
