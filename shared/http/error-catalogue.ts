@@ -1,3 +1,4 @@
+import { contentErrors } from '../content/errors.js';
 import type { AppError, ErrorCode, ErrorDefinition, ErrorKind } from '../platform/errors.js';
 import type { Language } from '../platform/language.js';
 import { supportErrors } from '../support/errors.js';
@@ -8,10 +9,11 @@ import { HttpError } from './errors.js';
  * so a code an area declares but whose catalogue is missing here fails to compile; a test refuses a code two areas
  * both declare.
  */
-export const areaCatalogues = { support: supportErrors } as const;
+export const areaCatalogues = { support: supportErrors, content: contentErrors } as const;
 
 export const errorCatalogue: { [C in ErrorCode]: ErrorDefinition } = {
   ...supportErrors,
+  ...contentErrors,
 };
 
 /** The HTTP status each kind of error answers with. */
