@@ -1,6 +1,7 @@
+import { contentErrors } from '../content/errors.js';
 import type { AppError, ErrorCode, ErrorDefinition, ErrorKind } from '../platform/errors.js';
-import type { Language } from '../platform/language.js';
 import { learningErrors } from '../learning/errors.js';
+import type { Language } from '../platform/language.js';
 import { supportErrors } from '../support/errors.js';
 import { HttpError } from './errors.js';
 
@@ -9,10 +10,11 @@ import { HttpError } from './errors.js';
  * so a code an area declares but whose catalogue is missing here fails to compile; a test refuses a code two areas
  * both declare.
  */
-export const areaCatalogues = { support: supportErrors, learning: learningErrors } as const;
+export const areaCatalogues = { support: supportErrors, content: contentErrors, learning: learningErrors } as const;
 
 export const errorCatalogue: { [C in ErrorCode]: ErrorDefinition } = {
   ...supportErrors,
+  ...contentErrors,
   ...learningErrors,
 };
 
