@@ -1,6 +1,6 @@
 import { contentErrors } from '../content/errors.js';
-import type { AppError, ErrorCode, ErrorDefinition, ErrorKind } from '../platform/errors.js';
 import { learningErrors } from '../learning/errors.js';
+import type { AppError, ErrorCode, ErrorDefinition, ErrorKind } from '../platform/errors.js';
 import type { Language } from '../platform/language.js';
 import { supportErrors } from '../support/errors.js';
 import { HttpError } from './errors.js';

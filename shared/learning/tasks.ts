@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 import type { AccountDoc } from '../accounts/model.js';
-import { type Exercise, findExercise, loadPublishedVersion, studentExercise, type StudentExercise } from '../content/index.js';
+import { type Exercise, findExercise, loadPublishedVersion, type StudentExercise,studentExercise } from '../content/index.js';
 import { keyedId } from '../http/idempotency.js';
 import { pageOf, type PageRequest } from '../http/paging.js';
 import { DocumentExistsError, type Stored } from '../platform/cosmos.js';
