@@ -120,6 +120,9 @@ const candidates: Record<string, (p: Persona) => string[]> = {
   caseId: () => ['case:none'],
   sessionId: () => ['00000000-0000-4000-8000-000000000000'],
   provider: () => ['google'],
+  journalId: () => ['j-none'],
+  taskId: () => ['t-none'],
+  studentId: (p) => [...new Set([p.id, A.eeStudent])],
 };
 
 function expand(route: string, persona: Persona): Record<string, string>[] {

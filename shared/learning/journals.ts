@@ -232,7 +232,15 @@ export async function readJournal(
   journalId: string,
   roles: readonly JournalRole[] = ['teacher', 'classTeacher', 'admin'],
 ): Promise<{ journal: JournalDoc & Stored; role: JournalRole }> {
-  const journal = await services.db.collection('schools').read<JournalDoc>(journalId, schoolId);
+  return visibleJournal(await services.db.collection('schools').read<JournalDoc>(journalId, schoolId), account, roles);
+}
+
+/** The journal when the caller may see it in one of these roles; otherwise 404. */
+export function visibleJournal<J extends JournalDoc>(
+  journal: J | undefined,
+  account: SchoolPerson,
+  roles: readonly JournalRole[] = ['teacher', 'classTeacher', 'admin'],
+): { journal: J; role: JournalRole } {
   const role = journal?.type === 'journal' ? journalRoleOf(journal, account) : undefined;
   if (!journal || !role || !roles.includes(role)) throw new AppError('journal_not_found');
   return { journal, role };

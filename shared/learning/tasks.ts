@@ -4,11 +4,11 @@ import type { AccountDoc } from '../accounts/model.js';
 import { type Exercise, findExercise, loadPublishedVersion, type StudentExercise,studentExercise } from '../content/index.js';
 import { keyedId } from '../http/idempotency.js';
 import { pageOf, type PageRequest } from '../http/paging.js';
-import { DocumentExistsError, type Stored } from '../platform/cosmos.js';
+import type { Stored } from '../platform/cosmos.js';
 import { AppError } from '../platform/errors.js';
 import type { Services } from '../platform/services.js';
-import { isArchived, readJournal, taskView } from './journals.js';
-import { type AnswerDoc, MAX_TASK_STUDENTS, type TaskDoc, type TaskItem, type TaskView } from './model.js';
+import { isArchived, taskView, visibleJournal } from './journals.js';
+import { type AnswerDoc, type JournalDoc, MAX_TASK_STUDENTS, type TaskDoc, type TaskItem, type TaskView } from './model.js';
 
 export interface TaskInput {
   title: string;
@@ -38,7 +38,8 @@ function checkWindow(input: Pick<TaskInput, 'dueAt' | 'opensAt' | 'closesAt'>): 
  * A journal's teacher assigns exercises or pages of one of the journal's works to its students, all or some, with a
  * due date and an optional window (LRN-2). The exercises are copied with their keys from the work's current published
  * version, which the task records: answers are made and checked in that version (LRN-3). With an idempotency key a
- * retry returns the task the first attempt created. Costs: the journal, the work and its version, one write.
+ * retry returns the task the first attempt created. Costs: the journal (with a key: one query for it and an earlier
+ * attempt's task), the work and its version, one write.
  */
 export async function createTask(
   services: Pick<Services, 'db' | 'clock'>,
@@ -48,7 +49,13 @@ export async function createTask(
   input: TaskInput,
   key?: string,
 ): Promise<{ task: TaskDoc; replayed: boolean }> {
-  const { journal } = await readJournal(services, teacher, schoolId, journalId, ['teacher']);
+  const id = key ? `t-${keyedId(teacher.accountId, key)}` : `t-${randomUUID()}`;
+  // With a key, the journal and an earlier attempt's task in one query (a retry then costs nothing more).
+  const [journalDoc, earlier] = key
+    ? await journalAndTask(services, schoolId, journalId, id)
+    : [await services.db.collection('schools').read<JournalDoc>(journalId, schoolId), undefined];
+  const { journal } = visibleJournal(journalDoc, teacher, ['teacher']);
+  if (earlier?.createdBy === teacher.accountId) return { task: earlier, replayed: true };
   const now = services.clock.now();
   if (isArchived(journal, now)) throw new AppError('journal_archived');
   if (!journal.workIds.includes(input.workId)) throw new AppError('task_work_not_in_journal');
@@ -68,7 +75,6 @@ export async function createTask(
   const exercises = new Map<string, Exercise>(found.map((f) => [f.id, f.found!.exercise]));
   for (const id of pageIds) for (const block of pages.get(id)!.blocks) if (block.kind === 'exercise') exercises.set(block.exercise.id, block.exercise);
 
-  const id = key ? `t-${keyedId(teacher.accountId, key)}` : `t-${randomUUID()}`;
   const at = now.toISOString();
   const items: TaskItem[] = [...exerciseIds.map((e) => ({ kind: 'exercise' as const, id: e })), ...pageIds.map((p) => ({ kind: 'page' as const, id: p }))];
   const task: TaskDoc = {
@@ -93,14 +99,15 @@ export async function createTask(
     createdAt: at,
     updatedAt: at,
   };
-  try {
-    return { task: await services.db.collection('schools').create(task), replayed: false };
-  } catch (error) {
-    if (!(error instanceof DocumentExistsError) || !key) throw error;
-    const existing = await services.db.collection('schools').read<TaskDoc>(id, schoolId);
-    if (existing?.type === 'task' && existing.createdBy === teacher.accountId) return { task: existing, replayed: true };
-    throw error;
-  }
+  return { task: await services.db.collection('schools').create(task), replayed: false };
+}
+
+async function journalAndTask(services: Pick<Services, 'db'>, schoolId: string, journalId: string, taskId: string): Promise<[JournalDoc | undefined, TaskDoc | undefined]> {
+  const rows = await services.db.collection('schools').queryAll<JournalDoc | TaskDoc>(schoolId, {
+    where: 'ARRAY_CONTAINS(@ids, c.id)',
+    parameters: [{ name: '@ids', value: [journalId, taskId] }],
+  });
+  return [rows.find((r): r is JournalDoc => r.type === 'journal' && r.id === journalId), rows.find((r): r is TaskDoc => r.type === 'task' && r.id === taskId)];
 }
 
 export const taskExercises = (task: TaskDoc) => task.exercises as Exercise[];
