@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 import { defineHttp, ok } from '../shared/http/define-http.js';
-import { accountIdSchema, answerView, answerViewSchema, giveFeedback, gradeSchema, learningIdSchema } from '../shared/learning/index.js';
+import { accountIdSchema, answerView, answerViewSchema, giveFeedback, gradeSchema, journalTarget, learningIdSchema } from '../shared/learning/index.js';
 import { idSchema } from '../shared/store/model.js';
 
 export default defineHttp({
@@ -14,7 +14,7 @@ export default defineHttp({
   auth: 'session',
   capability: 'journal.write',
   params: z.object({ schoolId: idSchema, journalId: learningIdSchema, taskId: learningIdSchema, studentId: accountIdSchema }),
-  target: ({ params }) => ({ schoolId: params.schoolId }),
+  target: ({ params }) => journalTarget(params.schoolId, params.journalId),
   body: z.strictObject({
     comment: z.string().trim().max(5000).optional(),
     corrections: z

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 import { defineHttp, ok } from '../shared/http/define-http.js';
 import { pagingQuery } from '../shared/http/paging.js';
-import { journalPage, journalViewSchema, learningIdSchema, taskViewSchema } from '../shared/learning/index.js';
+import { journalPage, journalTarget, journalViewSchema, learningIdSchema, taskViewSchema } from '../shared/learning/index.js';
 import { idSchema } from '../shared/store/model.js';
 
 export default defineHttp({
@@ -16,7 +16,7 @@ export default defineHttp({
   capability: 'journal.read',
   params: z.object({ schoolId: idSchema, journalId: learningIdSchema }),
   query: z.object(pagingQuery(100)),
-  target: ({ params }) => ({ schoolId: params.schoolId }),
+  target: ({ params }) => journalTarget(params.schoolId, params.journalId),
   output: z.object({
     journal: journalViewSchema.optional(),
     role: z.enum(['teacher', 'classTeacher', 'admin']).optional(),

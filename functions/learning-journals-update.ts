@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 import { defineHttp, ok } from '../shared/http/define-http.js';
-import { accountIdSchema, changeJournal, journalView, journalViewSchema, learningIdSchema, MAX_CO_TEACHERS, MAX_JOURNAL_STUDENTS, MAX_JOURNAL_WORKS } from '../shared/learning/index.js';
+import { accountIdSchema, changeJournal, journalTarget, journalView, journalViewSchema, learningIdSchema, MAX_CO_TEACHERS, MAX_JOURNAL_STUDENTS, MAX_JOURNAL_WORKS } from '../shared/learning/index.js';
 import { idSchema } from '../shared/store/model.js';
 
 export default defineHttp({
@@ -14,7 +14,7 @@ export default defineHttp({
   auth: 'session',
   capability: 'journal.write',
   params: z.object({ schoolId: idSchema, journalId: learningIdSchema }),
-  target: ({ params }) => ({ schoolId: params.schoolId }),
+  target: ({ params }) => journalTarget(params.schoolId, params.journalId),
   body: z.strictObject({
     name: z.string().trim().min(1).max(200).optional(),
     studentIds: z.array(accountIdSchema).max(MAX_JOURNAL_STUDENTS).optional(),

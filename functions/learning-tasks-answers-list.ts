@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 import { defineHttp, ok } from '../shared/http/define-http.js';
 import { pagingQuery } from '../shared/http/paging.js';
-import { answerViewSchema, learningIdSchema, taskAnswersPage } from '../shared/learning/index.js';
+import { answerViewSchema, journalTarget, learningIdSchema, taskAnswersPage } from '../shared/learning/index.js';
 import { idSchema } from '../shared/store/model.js';
 
 export default defineHttp({
@@ -16,7 +16,7 @@ export default defineHttp({
   capability: 'journal.read',
   params: z.object({ schoolId: idSchema, journalId: learningIdSchema, taskId: learningIdSchema }),
   query: z.object(pagingQuery(200)),
-  target: ({ params }) => ({ schoolId: params.schoolId }),
+  target: ({ params }) => journalTarget(params.schoolId, params.journalId),
   output: z.object({ answers: z.array(answerViewSchema), continuation: z.string().optional() }),
   handler: async ({ params, query, access, services }) => {
     const page = await taskAnswersPage(services, access.account, params.schoolId, params.journalId, params.taskId, query);

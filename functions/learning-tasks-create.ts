@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 import { created, defineHttp, ok } from '../shared/http/define-http.js';
 import { idempotencyKey } from '../shared/http/idempotency.js';
-import { accountIdSchema, createTask, learningIdSchema, MAX_JOURNAL_STUDENTS, MAX_TASK_EXERCISES, taskView, taskViewSchema } from '../shared/learning/index.js';
+import { accountIdSchema, createTask, journalTarget, learningIdSchema, MAX_JOURNAL_STUDENTS, MAX_TASK_EXERCISES, taskView, taskViewSchema } from '../shared/learning/index.js';
 import { idSchema } from '../shared/store/model.js';
 
 const contentId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'must be a content id');
@@ -19,7 +19,7 @@ export default defineHttp({
   idempotencyKey: true,
   capability: 'journal.write',
   params: z.object({ schoolId: idSchema, journalId: learningIdSchema }),
-  target: ({ params }) => ({ schoolId: params.schoolId }),
+  target: ({ params }) => journalTarget(params.schoolId, params.journalId),
   body: z
     .strictObject({
       title: z.string().trim().min(1).max(200),

@@ -65,17 +65,16 @@ export const expectedGrants: Record<Capability, Partial<Record<Role, Scope>>> = 
   // tied to them, not the publisher's distribution (narrowed in main by the identity work, issue 17).
   'catalog.work.withdraw': { support: 'staff', cmsUser: 'publisherEditor' },
 
-  // Journals (LRN-1). The routes are the school's staff's: ACL-1 the administrator (the students and the sets of
-  // materials in the school's journals), ACL-2 a teacher (their own journals), ACL-3 a class teacher (every journal
-  // of their class). Which journal within the school each of them reaches is the journal's own rule (its teachers,
-  // its class), tested on the routes themselves (test/learning*.e2e.test.ts); a student or a parent reaches none.
-  'journal.read': { teacher: 'ownSchool', classTeacher: 'ownSchool', schoolAdmin: 'ownSchool' },
-  // LRN-1: journals are created or changed by teachers (in journals they teach, and their own subject); ACL-5: never by a parent.
-  'journal.write': { teacher: 'ownSchool' },
-  // ACL-4: a student's tasks sent to them; ACL-5: a parent's child's tasks and results, read only.
+  // Journals (LRN-1). ACL-1: the administrator, the sets of materials in their school's journals; ACL-2: a
+  // teacher, their own subject's journals; ACL-3: a class teacher, every journal of their class; ACL-4: a student,
+  // their own; ACL-5: a parent, their child's results.
+  'journal.read': { teacher: 'ownSubject', classTeacher: 'ownClass', schoolAdmin: 'ownSchool', student: 'own', parent: 'ownChild' },
+  // LRN-1: journals are created or changed by teachers (of that subject); ACL-5: never by a parent.
+  'journal.write': { teacher: 'ownSubject' },
+  // ACL-4: the tasks sent to a student, read by them; ACL-5: by their parent, read only.
   'task.read': { student: 'own', parent: 'ownChild' },
-  // ACL-4: a student answers in their own school; ACL-5: a parent never solves or submits a task in the child's name.
-  'task.submit': { student: 'ownSchool' },
+  // ACL-4: a student's own tasks; ACL-5: a parent never solves or submits a task in the child's name.
+  'task.submit': { student: 'own' },
   // LRN-4: notes and bookmarks in materials, the user's own; ACL-5: a parent never marks the child's material.
   'material.annotate': { student: 'own', teacher: 'own', privateUser: 'own' },
   // ACL-6: authors, editors and the like reach the materials tied to them: their publisher's.

@@ -1,3 +1,4 @@
+import type { AccountDoc } from '../shared/accounts/model.js';
 import { exampleWorkContent } from '../shared/content/fixtures.js';
 import type { WorkContent } from '../shared/content/index.js';
 import { type LocalHost, startLocalHost } from '../shared/local/host.js';
@@ -66,15 +67,15 @@ export interface Call {
 
 /** Requests against the host, with bearer tokens made by its local token route (real sessions). */
 export function client(host: LocalHost) {
-  const tokens = new Map<string, string>();
+  // Access tokens last 15 minutes of the host's clock, which tests move on: a token is made again after 10.
+  const tokens = new Map<string, { token: string; at: number }>();
   const token = async (accountId: string) => {
-    let t = tokens.get(accountId);
-    if (!t) {
-      const r = await fetch(`${host.url}/_local/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ accountId }) });
-      t = ((await r.json()) as { accessToken: string }).accessToken;
-      tokens.set(accountId, t);
-    }
-    return t;
+    const known = tokens.get(accountId);
+    if (known && host.clock.now().getTime() - known.at < 600_000) return known.token;
+    const r = await fetch(`${host.url}/_local/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ accountId }) });
+    const fresh = ((await r.json()) as { accessToken: string }).accessToken;
+    tokens.set(accountId, { token: fresh, at: host.clock.now().getTime() });
+    return fresh;
   };
   return async (as: string | undefined, method: string, path: string, json?: unknown, headers: Record<string, string> = {}): Promise<Call> => {
     const h: Record<string, string> = { ...headers };
@@ -103,3 +104,33 @@ export const answers = {
 } as const;
 
 export const inDays = (host: LocalHost, days: number) => new Date(host.clock.now().getTime() + days * 86_400_000).toISOString();
+
+/** A teacher of the school with these subjects: the account with its role summary and the membership, as invitations leave them. */
+export async function addTeacher(host: LocalHost, accountId: string, schoolId: string, subjects: string[]): Promise<void> {
+  const at = host.clock.now().toISOString();
+  await host.services.db.collection('accounts').upsert<AccountDoc>({
+    id: accountId,
+    type: 'account',
+    accountId,
+    firstName: 'Teine',
+    lastName: 'Õpetaja',
+    language: 'et',
+    country: 'EE',
+    status: 'active',
+    schoolRoles: [{ schoolId, role: 'teacher', subjects }],
+    createdAt: at,
+    updatedAt: at,
+  });
+  await host.services.db.collection('schools').upsert({
+    id: `membership:${accountId}:teacher`,
+    type: 'membership',
+    schoolId,
+    accountId,
+    role: 'teacher',
+    subjects,
+    status: 'active',
+    since: at,
+    firstName: 'Teine',
+    lastName: 'Õpetaja',
+  });
+}

@@ -39,10 +39,10 @@ let journal: Promise<string> | undefined;
 /** A journal of the class teacher's for the learning probes, with the fresh child among its students (created once). */
 const learningJournal = () =>
   (journal ??= (async () => {
-    const r = await api(`/api/schools/${EE}/journals`, {
+    const r = await api(`/api/schools/${EE}/subjects/mathematics/journals`, {
       method: 'POST',
       token: await tokenFor(demo.accounts.eeClassTeacher),
-      json: { name: 'Budget journal', subject: 'mathematics', groupName: 'Budget group', studentIds: [child.accountId], workIds: ['work-ee-math-5'] },
+      json: { name: 'Budget journal', groupName: 'Budget group', studentIds: [child.accountId], workIds: ['work-ee-math-5'] },
     });
     expect(r.status, JSON.stringify(r.body)).toBe(201);
     return r.body.id as string;
@@ -154,9 +154,9 @@ const probes: Record<string, () => Promise<Probe>> = {
   'learning-history-mine': async () => ({ method: 'GET', path: '/api/me/study-history', token: child.token, status: 200 }),
   'learning-journals-create': async () => ({
     method: 'POST',
-    path: `/api/schools/${EE}/journals`,
+    path: `/api/schools/${EE}/subjects/mathematics/journals`,
     token: await teacherToken(),
-    json: { name: 'Budget class journal', subject: 'mathematics', classId: demo.classes.ee6b, workIds: ['work-ee-math-6'] },
+    json: { name: 'Budget class journal', classId: demo.classes.ee6b, workIds: ['work-ee-math-6'] },
     headers: { 'idempotency-key': `budget-${randomUUID()}` },
     status: 201,
   }),

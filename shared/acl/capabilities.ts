@@ -94,16 +94,16 @@ export const capabilityTable = {
   // licence, issue 17), stop distributing a work; reversible until the job runs.
   'catalog.work.withdraw': { support: 'staff', cmsUser: 'publisherEditor' },
 
-  // LRN-1..3. The journal routes are open to the school's teachers, class teachers and administrators; the journal
-  // itself decides which of its journals each reaches and how much (shared/learning/journals.ts): its own teachers
-  // everything (ACL-2), the class teacher of its class its tasks and statistics (ACL-3), the administrator its students
-  // and works (ACL-1). Only teachers write, and only in journals they teach; parents never (ACL-5).
-  'journal.read': { teacher: 'ownSchool', classTeacher: 'ownSchool', schoolAdmin: 'ownSchool' },
-  'journal.write': { teacher: 'ownSchool' },
+  // LRN-1..3: parents never act in the child's name (ACL-5). ACL-2: a teacher, their subject's journals; ACL-3: a class
+  // teacher, also every journal of their class; ACL-1: the administrator, the school's. A journal's id carries its
+  // subject and class (shared/learning/journal-ids.ts), so these scopes are decided at the door; the journal itself then
+  // narrows a subject's teachers to its own teachers, and a student to nothing (404).
+  'journal.read': { teacher: 'ownSubject', classTeacher: 'ownClass', schoolAdmin: 'ownSchool', student: 'own', parent: 'ownChild' },
+  'journal.write': { teacher: 'ownSubject' },
   // ACL-4: a student, the tasks sent to them and their answers; ACL-5: a parent, their child's, read-only.
   'task.read': { student: 'own', parent: 'ownChild' },
-  // ACL-4: a student answers in a school they study in, always as themselves; ACL-5: never a parent for the child.
-  'task.submit': { student: 'ownSchool' },
+  // ACL-4: a student answers as themselves (the task must be sent to them); ACL-5: never a parent for the child.
+  'task.submit': { student: 'own' },
   'material.annotate': { student: 'own', teacher: 'own', privateUser: 'own' },
   'material.edit': { cmsUser: 'publisher' },
   // STAT, ACL-8: municipalities get aggregates through statistics routes, never a capability on a person.

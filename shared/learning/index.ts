@@ -5,6 +5,7 @@
 export { answerView, giveFeedback, readOwnAnswer, saveAnswer, taskAnswersPage } from './answers.js';
 export { learningErrors } from './errors.js';
 export { historyPage } from './history.js';
+export { journalTarget } from './journal-ids.js';
 export { changeJournal, createJournal, journalPage, journalView, listJournals, taskView } from './journals.js';
 export {
   accountIdSchema,
@@ -18,6 +19,7 @@ export {
   MAX_JOURNAL_STUDENTS,
   MAX_JOURNAL_WORKS,
   MAX_TASK_EXERCISES,
+  subjectSchema,
   taskViewSchema,
 } from './model.js';
 export { createTask, readStudentTask, studentSchool, studentTaskPage, studentTaskView } from './tasks.js';

@@ -7,6 +7,7 @@ import { pageOf, type PageRequest } from '../http/paging.js';
 import { type Doc, DocumentExistsError, type Page, type Stored, updateWithEtag } from '../platform/cosmos.js';
 import { AppError } from '../platform/errors.js';
 import type { Services } from '../platform/services.js';
+import { journalIdFor } from './journal-ids.js';
 import { type GradingScale, type JournalDoc, type JournalView, type Person, type TaskDoc, type TaskView } from './model.js';
 
 /**
@@ -105,6 +106,7 @@ interface MembershipRow extends Doc {
   accountId: string;
   role: string;
   classId?: string;
+  subjects?: string[];
   firstName?: string;
   lastName?: string;
 }
@@ -113,7 +115,7 @@ interface MembershipRow extends Doc {
  * The school's country, the class and the active memberships of the people named (or of the class's students): one
  * single-partition query.
  */
-async function schoolFacts(services: Pick<Services, 'db'>, schoolId: string, ids: string[], classId: string | undefined): Promise<SchoolFacts> {
+async function schoolFacts(services: Pick<Services, 'db'>, schoolId: string, ids: string[], classId: string | undefined, subject: string): Promise<SchoolFacts> {
   const rows = await services.db.collection('schools').queryAll<MembershipRow & { country?: 'EE' | 'FI'; schoolYear?: string }>(schoolId, {
     where:
       "c.type = 'school' OR (c.type = 'class' AND c.id = @classId) OR (c.type = 'membership' AND c.status = 'active' AND (ARRAY_CONTAINS(@ids, c.accountId) OR (c.role = 'student' AND c.classId = @classId)))",
@@ -131,7 +133,8 @@ async function schoolFacts(services: Pick<Services, 'db'>, schoolId: string, ids
   for (const m of rows.filter((r) => r.type === 'membership')) {
     const person: Person = { accountId: m.accountId, ...(m.firstName ? { firstName: m.firstName } : {}), ...(m.lastName ? { lastName: m.lastName } : {}) };
     if (m.role === 'student') facts.students.set(m.accountId, { ...person, ...(m.classId ? { classId: m.classId } : {}) });
-    if (m.role === 'teacher') facts.teachers.set(m.accountId, person);
+    // ACL-2: a journal's teachers teach its subject (the door lets only them in).
+    if (m.role === 'teacher' && (m.subjects ?? []).includes(subject)) facts.teachers.set(m.accountId, person);
   }
   return facts;
 }
@@ -171,7 +174,7 @@ export async function createJournal(
   if (!(teacher.schoolRoles ?? []).some((r) => r.schoolId === schoolId && r.role === 'teacher' && (r.subjects ?? []).includes(input.subject)))
     throw new AppError('journal_subject_not_taught');
   const schools = services.db.collection('schools');
-  const id = key ? `j-${keyedId(teacher.accountId, key)}` : `j-${randomUUID()}`;
+  const id = journalIdFor(input.subject, input.classId, key ? keyedId(teacher.accountId, key) : randomUUID());
   const replay = async () => {
     const existing = await schools.read<JournalDoc>(id, schoolId);
     return existing?.type === 'journal' && existing.ownerId === teacher.accountId ? { journal: existing, replayed: true } : undefined;
@@ -182,7 +185,7 @@ export async function createJournal(
   }
   const coTeacherIds = unique(input.coTeacherIds ?? []).filter((t) => t !== teacher.accountId);
   const askedStudents = input.studentIds ? unique(input.studentIds) : undefined;
-  const facts = await schoolFacts(services, schoolId, [...(askedStudents ?? []), ...coTeacherIds, teacher.accountId], input.classId);
+  const facts = await schoolFacts(services, schoolId, [...(askedStudents ?? []), ...coTeacherIds, teacher.accountId], input.classId, input.subject);
   if (input.classId && !facts.classDoc) throw new AppError('journal_class_not_found');
   const studentIds = askedStudents ?? [...facts.students.values()].filter((s) => input.classId && s.classId === input.classId).map((s) => s.accountId);
   const students = peopleOrRefuse(studentIds, facts.students);
@@ -274,7 +277,7 @@ export async function changeJournal(
     ...(change.studentIds ?? []).filter((id) => !journal.studentIds.includes(id)),
     ...(change.coTeacherIds ?? []).filter((id) => !journal.teacherIds.includes(id)),
   ];
-  const facts = newPeople.length ? await schoolFacts(services, schoolId, unique(newPeople), undefined) : undefined;
+  const facts = newPeople.length ? await schoolFacts(services, schoolId, unique(newPeople), undefined, journal.subject) : undefined;
   const knownStudents = new Map([...journal.students.map((s) => [s.accountId, s] as const), ...(facts?.students ?? new Map<string, Person>())]);
   const knownTeachers = new Map([...journal.teachers.map((t) => [t.accountId, t] as const), ...(facts?.teachers ?? new Map<string, Person>())]);
   const students = change.studentIds ? peopleOrRefuse(unique(change.studentIds), knownStudents) : undefined;
@@ -354,23 +357,22 @@ export async function journalPage(
 /**
  * The journals the caller may see in a school, one single-partition query page (LRN-1): the administrator every
  * journal (ACL-1: with its students and works, so the works used in each student's journals; `studentId` narrows to
- * one student's), a teacher the journals they teach, a class teacher also every journal of their class (ACL-3).
+ * one student's); a teacher the journals they teach of the subject named (ACL-2); a class teacher every journal of the
+ * class named (ACL-3). The door granted each of these for the subject and class in the query.
  */
 export async function listJournals(
   services: Pick<Services, 'db' | 'config' | 'clock'>,
   account: SchoolPerson,
   grants: Grant[],
   schoolId: string,
-  filter: { classId?: string | undefined; studentId?: string | undefined; archived?: boolean | undefined },
+  filter: { subject?: string | undefined; classId?: string | undefined; studentId?: string | undefined; archived?: boolean | undefined },
   page: PageRequest,
 ): Promise<Page<JournalView>> {
-  const admin = grants.some((g) => g.role === 'schoolAdmin' && g.schoolId === schoolId);
-  const myClasses = (account.schoolRoles ?? []).filter((r) => r.schoolId === schoolId && r.role === 'classTeacher' && r.classId).map((r) => r.classId!);
   const conditions = ["c.type = 'journal'"];
-  const parameters: { name: string; value: string | string[] }[] = [];
-  if (!admin) {
-    conditions.push('(ARRAY_CONTAINS(c.teacherIds, @me) OR ARRAY_CONTAINS(@classes, c.classId))');
-    parameters.push({ name: '@me', value: account.accountId }, { name: '@classes', value: myClasses });
+  const parameters: { name: string; value: string }[] = [];
+  if (filter.subject) {
+    conditions.push('c.subject = @subject');
+    parameters.push({ name: '@subject', value: filter.subject });
   }
   if (filter.classId) {
     conditions.push('c.classId = @classId');
@@ -380,12 +382,22 @@ export async function listJournals(
     conditions.push('ARRAY_CONTAINS(c.studentIds, @studentId)');
     parameters.push({ name: '@studentId', value: filter.studentId });
   }
-  const now = services.clock.now();
+  if (!grants.some((g) => g.role === 'schoolAdmin')) {
+    // A teacher's own journals of the subject; a class teacher's class (both filtered above to what the door granted).
+    const ways = [
+      ...(grants.some((g) => g.role === 'teacher') ? ['ARRAY_CONTAINS(c.teacherIds, @me)'] : []),
+      ...(grants.some((g) => g.role === 'classTeacher') && filter.classId ? ['true'] : []),
+    ];
+    if (ways.length === 0) return { items: [] };
+    conditions.push(`(${ways.join(' OR ')})`);
+    parameters.push({ name: '@me', value: account.accountId });
+  }
   const rows = await pageOf<JournalDoc>(
     services,
     { container: 'schools', partitionKey: schoolId, where: conditions.join(' AND '), parameters, orderBy: 'c.name', defaultPageSize: 50 },
     page,
   );
+  const now = services.clock.now();
   // Archived or not is filtered here: it depends on the time, and a continuation is bound to its query's parameters.
   const items = rows.items.filter((j) => filter.archived === undefined || isArchived(j, now) === filter.archived).map((j) => journalView(j, now));
   return { items, ...(rows.continuation ? { continuation: rows.continuation } : {}) };

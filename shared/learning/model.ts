@@ -13,7 +13,9 @@ import type { Doc } from '../platform/cosmos.js';
  */
 
 /** Ids we hand out for journals and tasks: safe in URLs and Cosmos ids. */
-export const learningIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/, 'must be an id of letters, digits, _ and -');
+export const learningIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,199}$/, 'must be an id of letters, digits, ., _ and -');
+/** A subject as the school's memberships name it ("mathematics"). */
+export const subjectSchema = z.string().regex(/^[\p{L}\p{N}][\p{L}\p{N} _-]{0,59}$/u, 'must be a subject name');
 export const accountIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$/, 'must be an account id');
 
 export const MAX_JOURNAL_STUDENTS = 200;
