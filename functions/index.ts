@@ -58,6 +58,9 @@ import learningTasksAnswersList from './learning-tasks-answers-list.js';
 import learningTasksCreate from './learning-tasks-create.js';
 import learningTasksGet from './learning-tasks-get.js';
 import learningTasksMine from './learning-tasks-mine.js';
+import learningChildrenStats from './learning-children-stats.js';
+import learningStatsMine from './learning-stats-mine.js';
+import learningTasksStats from './learning-tasks-stats.js';
 import licencesAccess from './licences-access.js';
 import licencesExpire from './licences-expire.js';
 import licencesList from './licences-list.js';
@@ -158,6 +161,9 @@ export const definitions: readonly FunctionDefinition[] = [
   learningTasksCreate,
   learningTasksGet,
   learningTasksMine,
+  learningChildrenStats,
+  learningStatsMine,
+  learningTasksStats,
   licencesAccess,
   licencesExpire,
   licencesList,

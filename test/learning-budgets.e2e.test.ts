@@ -62,6 +62,9 @@ describe('learning routes keep their Cosmos budgets on their successful paths', 
     withinBudget('learning-feedback-give', 'PUT', await call(A.eeClassTeacher, 'PUT', feedback, { grade: 4 }), 200);
     withinBudget('learning-history-mine', 'GET', await call(A.eeStudent, 'GET', 'me/study-history'), 200);
     withinBudget('learning-children-history', 'GET', await call(A.eeParent, 'GET', `children/${A.eeStudent}/study-history`), 200);
+    withinBudget('learning-tasks-stats', 'GET', await call(A.eeClassTeacher, 'GET', `schools/${S.ee}/journals/${journalId}/tasks/${taskId}/stats`), 200);
+    withinBudget('learning-stats-mine', 'GET', await call(A.eeStudent, 'GET', 'me/stats'), 200);
+    withinBudget('learning-children-stats', 'GET', await call(A.eeParent, 'GET', `children/${A.eeStudent}/stats`), 200);
     withinBudget('learning-children-tasks', 'GET', await call(A.eeParent, 'GET', `children/${A.eeStudent}/tasks`), 200);
   });
 });

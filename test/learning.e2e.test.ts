@@ -218,4 +218,31 @@ describe('learning: journal, task, answer, feedback, history', () => {
     expect((await call(A.fiStudent, 'GET', `schools/${S.ee}/tasks/${taskId}`)).status).toBe(404);
     expect((await call(A.fiStudent, 'GET', `me/tasks`)).body.tasks).toEqual([]);
   });
+
+  it('LRN-5, ACL-2, ACL-3: task statistics for the journal\'s teacher and the class teacher, with the caveat; not for others', async () => {
+    const stats = await call(A.eeClassTeacher, 'GET', `schools/${S.ee}/journals/${journalId}/tasks/${taskId}/stats`);
+    expect(stats.status, JSON.stringify(stats.body)).toBe(200);
+    expect(stats.body).toMatchObject({ assigned: 2, submitted: 1, late: 0, completion: 50, averagePercent: 60 });
+    expect(stats.body.scoreDistribution).toEqual({ '0-19': 0, '20-39': 0, '40-59': 0, '60-79': 1, '80-100': 0 });
+    expect(stats.body.exercises.map((e: { exerciseId: string }) => e.exerciseId).slice(0, 2).sort()).toEqual(['ex-numeric', 'ex-text']);
+    expect(stats.body.exercises.at(-1)).toMatchObject({ correctPercent: 100, averagePercent: 100 });
+    expect(stats.body.caveat.et).toMatch(/üldist õppeedukust/);
+    expect(stats.body.caveat.fi).toMatch(/yleistä opintomenestystä/);
+    expect(stats.body.caveat.en).toMatch(/overall academic success/);
+    expect((await call(A.eeAdmin, 'GET', `schools/${S.ee}/journals/${journalId}/tasks/${taskId}/stats`)).status).toBe(404);
+    expect((await call(A.eeTeacher, 'GET', `schools/${S.ee}/journals/${journalId}/tasks/${taskId}/stats`)).status).toBe(403);
+    expect((await call(A.fiTeacher, 'GET', `schools/${S.ee}/journals/${journalId}/tasks/${taskId}/stats`)).status).toBe(403);
+  });
+
+  it('LRN-5, ACL-4, ACL-5: the student\'s statistics per work and task, also for the confirmed parent, with the caveat', async () => {
+    const mine = await call(A.eeStudent, 'GET', 'me/stats');
+    expect(mine.status).toBe(200);
+    expect(mine.body.works).toEqual([{ workId: DEMO_WORK, tasks: 1, submitted: 1, averagePercent: 60 }]);
+    expect(mine.body.tasks).toEqual([expect.objectContaining({ taskId, percent: 60, status: 'submitted' })]);
+    expect(mine.body.caveat.en).toMatch(/overall academic success/);
+    const parent = await call(A.eeParent, 'GET', `children/${A.eeStudent}/stats`);
+    expect(parent.body).toEqual(mine.body);
+    expect((await call(A.teacherParent, 'GET', `children/${A.eeStudent}/stats`)).status).toBe(403);
+    expect((await call(A.eeClassTeacher, 'GET', 'me/stats')).status).toBe(403);
+  });
 });
