@@ -47,6 +47,22 @@ import httpNotFound from './http-not-found.js';
 import invitationsAccept from './invitations-accept.js';
 import journalsMaterialsContent from './journals-materials-content.js';
 import journalsMaterialsList from './journals-materials-list.js';
+import learningAnswersSave from './learning-answers-save.js';
+import learningChildrenHistory from './learning-children-history.js';
+import learningChildrenTasks from './learning-children-tasks.js';
+import learningFeedbackGive from './learning-feedback-give.js';
+import learningHistoryMine from './learning-history-mine.js';
+import learningJournalsCreate from './learning-journals-create.js';
+import learningJournalsGet from './learning-journals-get.js';
+import learningJournalsList from './learning-journals-list.js';
+import learningJournalsUpdate from './learning-journals-update.js';
+import learningTasksAnswersList from './learning-tasks-answers-list.js';
+import learningTasksCreate from './learning-tasks-create.js';
+import learningTasksGet from './learning-tasks-get.js';
+import learningTasksMine from './learning-tasks-mine.js';
+import learningChildrenStats from './learning-children-stats.js';
+import learningStatsMine from './learning-stats-mine.js';
+import learningTasksStats from './learning-tasks-stats.js';
 import licencesAccess from './licences-access.js';
 import licencesExpire from './licences-expire.js';
 import licencesList from './licences-list.js';
@@ -160,6 +176,22 @@ export const definitions: readonly FunctionDefinition[] = [
   materialsShare,
   materialsUnshare,
   materialsUpload,
+  learningAnswersSave,
+  learningChildrenHistory,
+  learningChildrenTasks,
+  learningFeedbackGive,
+  learningHistoryMine,
+  learningJournalsCreate,
+  learningJournalsGet,
+  learningJournalsList,
+  learningJournalsUpdate,
+  learningTasksAnswersList,
+  learningTasksCreate,
+  learningTasksGet,
+  learningTasksMine,
+  learningChildrenStats,
+  learningStatsMine,
+  learningTasksStats,
   licencesAccess,
   licencesExpire,
   licencesList,

@@ -5,6 +5,7 @@ import type { AccountDoc } from '../shared/accounts/model.js';
 import { rolesOf } from '../shared/acl/authorize.js';
 import { capabilityTable } from '../shared/acl/capabilities.js';
 import { compileRoute } from '../shared/http/routes.js';
+import { journalIdFor } from '../shared/learning/journal-ids.js';
 import { type LocalHost,startLocalHost } from '../shared/local/host.js';
 import { demo } from '../shared/local/seed.js';
 import type { HttpDefinition } from '../shared/platform/definitions.js';
@@ -122,8 +123,12 @@ const candidates: Record<string, (p: Persona) => string[]> = {
   provider: () => ['google'],
   annotationId: () => ['annotation-none-0001'],
   materialId: () => ['material-none-0001'],
-  journalId: () => ['journal-none'],
   ownerId: (p) => [...new Set([p.id, A.eeTeacher])],
+  // Journal ids carry their subject and class: the class teacher's class and subject, another's, a group's.
+  journalId: () => [journalIdFor('mathematics', C.ee5a, 'none'), journalIdFor('estonian', C.ee6b, 'none'), journalIdFor('history', undefined, 'none'), 'j-none'],
+  subject: () => ['mathematics', 'physics'],
+  taskId: () => ['t-none'],
+  studentId: (p) => [...new Set([p.id, A.eeStudent])],
 };
 
 function expand(route: string, persona: Persona): Record<string, string>[] {

@@ -71,6 +71,8 @@ export const expectedGrants: Record<Capability, Partial<Record<Role, Scope>>> = 
   'journal.read': { teacher: 'ownSubject', classTeacher: 'ownClass', schoolAdmin: 'ownSchool', student: 'own', parent: 'ownChild' },
   // LRN-1: journals are created or changed by teachers (of that subject); ACL-5: never by a parent.
   'journal.write': { teacher: 'ownSubject' },
+  // ACL-4: the tasks sent to a student, read by them; ACL-5: by their parent, read only.
+  'task.read': { student: 'own', parent: 'ownChild' },
   // ACL-4: a student's own tasks; ACL-5: a parent never solves or submits a task in the child's name.
   'task.submit': { student: 'own' },
   // LRN-4: notes and bookmarks in materials, the user's own; ACL-5: a parent never marks the child's material.

@@ -38,6 +38,20 @@ let parent: Person;
 let child: Person & { personalCode: string };
 let linkId: string;
 
+let journal: Promise<string> | undefined;
+/** A journal of the class teacher's for the learning probes, with the fresh child among its students (created once). */
+const learningJournal = () =>
+  (journal ??= (async () => {
+    const r = await api(`/api/schools/${EE}/subjects/mathematics/journals`, {
+      method: 'POST',
+      token: await tokenFor(demo.accounts.eeClassTeacher),
+      json: { name: 'Budget journal', groupName: 'Budget group', studentIds: [child.accountId], workIds: ['work-ee-math-5'] },
+    });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    return r.body.id as string;
+  })());
+const teacherToken = () => tokenFor(demo.accounts.eeClassTeacher);
+
 /** How each route is called (by function name). */
 const probes: Record<string, () => Promise<Probe>> = {
   'accounts-audit-list': async () => ({ method: 'GET', path: '/api/me/audit', token: child.token, status: 200 }),
@@ -130,6 +144,41 @@ const probes: Record<string, () => Promise<Probe>> = {
     expect(invite.status).toBe(201);
     return { method: 'POST', path: '/api/invitations/accept', token: person.token, json: { token: await mailedToken(person.email, /Kutse kooli/) }, status: 200 };
   },
+  'learning-answers-save': async () => ({ method: 'PUT', path: `/api/schools/${EE}/tasks/t-none/answer`, token: child.token, json: { responses: {}, submit: true }, status: 404 }),
+  'learning-children-history': async () => ({ method: 'GET', path: `/api/children/${child.accountId}/study-history`, token: parent.token, status: 200 }),
+  'learning-children-tasks': async () => ({ method: 'GET', path: `/api/children/${child.accountId}/tasks`, token: parent.token, status: 200 }),
+  'learning-feedback-give': async () => ({
+    method: 'PUT',
+    path: `/api/schools/${EE}/journals/${await learningJournal()}/tasks/t-none/answers/${child.accountId}/feedback`,
+    token: await teacherToken(),
+    json: { grade: 5, publish: true },
+    status: 404,
+  }),
+  'learning-history-mine': async () => ({ method: 'GET', path: '/api/me/study-history', token: child.token, status: 200 }),
+  'learning-journals-create': async () => ({
+    method: 'POST',
+    path: `/api/schools/${EE}/subjects/mathematics/journals`,
+    token: await teacherToken(),
+    json: { name: 'Budget class journal', classId: demo.classes.ee6b, workIds: ['work-ee-math-6'] },
+    headers: { 'idempotency-key': `budget-${randomUUID()}` },
+    status: 201,
+  }),
+  'learning-journals-get': async () => ({ method: 'GET', path: `/api/schools/${EE}/journals/${await learningJournal()}`, token: await teacherToken(), status: 200 }),
+  'learning-journals-list': async () => ({ method: 'GET', path: `/api/schools/${EE}/journals`, token: await adminToken(), status: 200 }),
+  'learning-journals-update': async () => ({ method: 'PATCH', path: `/api/schools/${EE}/journals/${await learningJournal()}`, token: await teacherToken(), json: { name: `Budget journal ${randomUUID()}` }, status: 200 }),
+  'learning-tasks-answers-list': async () => ({ method: 'GET', path: `/api/schools/${EE}/journals/${await learningJournal()}/tasks/t-none/answers`, token: await teacherToken(), status: 200 }),
+  'learning-tasks-create': async () => ({
+    method: 'POST',
+    path: `/api/schools/${EE}/journals/${await learningJournal()}/tasks`,
+    token: await teacherToken(),
+    json: { title: 'Budget task', workId: 'work-ee-math-5', exerciseIds: ['ex-1'], dueAt: new Date(Date.now() + 86_400_000).toISOString() },
+    status: 422,
+  }),
+  'learning-tasks-get': async () => ({ method: 'GET', path: `/api/schools/${EE}/tasks/t-none`, token: child.token, status: 404 }),
+  'learning-children-stats': async () => ({ method: 'GET', path: `/api/children/${child.accountId}/stats`, token: parent.token, status: 200 }),
+  'learning-stats-mine': async () => ({ method: 'GET', path: '/api/me/stats', token: child.token, status: 200 }),
+  'learning-tasks-stats': async () => ({ method: 'GET', path: `/api/schools/${EE}/journals/${await learningJournal()}/tasks/t-none/stats`, token: await teacherToken(), status: 404 }),
+  'learning-tasks-mine': async () => ({ method: 'GET', path: '/api/me/tasks', token: child.token, status: 200 }),
   'licences-access': async () => ({ method: 'GET', path: '/api/licences/works/work-ee-math-5/access', token: child.token, status: 200 }),
   'licences-list': async () => ({ method: 'GET', path: '/api/licences', token: child.token, status: 200 }),
   'openapi-get': async () => ({ method: 'GET', path: '/api/openapi.json', status: 200 }),
@@ -294,6 +343,11 @@ const REFUSAL_ONLY: Record<string, string> = {
   'payments-return': 'needs a message signed by the Maksekeskus stand-in',
   'http-not-found': 'a 404 is its work',
   'accounts-logins-unlink': 'a person with two logins needs a provider link',
+  'learning-answers-save': 'needs a task, which needs a published work version: measured on its success in test/learning-budgets.e2e.test.ts',
+  'learning-feedback-give': 'needs a submitted answer: measured on its success in test/learning-budgets.e2e.test.ts',
+  'learning-tasks-create': 'needs a published work version (none on the shared host): measured on its success in test/learning-budgets.e2e.test.ts',
+  'learning-tasks-stats': 'needs a task: measured on its success in test/learning-budgets.e2e.test.ts',
+  'learning-tasks-get': 'needs a task: measured on its success in test/learning-budgets.e2e.test.ts',
   'ops-invoices-record-payment': 'needs an invoice order',
   'ops-orders-cancel': 'needs a paid order',
   'ops-orders-flag-resolve': 'needs a flagged order',

@@ -94,10 +94,15 @@ export const capabilityTable = {
   // licence, issue 17), stop distributing a work; reversible until the job runs.
   'catalog.work.withdraw': { support: 'staff', cmsUser: 'publisherEditor' },
 
-  // LRN (not built yet), written down so the rules stand: parents never act in the child's name (ACL-5).
-  // ACL-2: a teacher, their subject's journals; ACL-3: a class teacher, also every journal of their class.
+  // LRN-1..3: parents never act in the child's name (ACL-5). ACL-2: a teacher, their subject's journals; ACL-3: a class
+  // teacher, also every journal of their class; ACL-1: the administrator, the school's. A journal's id carries its
+  // subject and class (shared/learning/journal-ids.ts), so these scopes are decided at the door; the journal itself then
+  // narrows a subject's teachers to its own teachers, and a student to nothing (404).
   'journal.read': { teacher: 'ownSubject', classTeacher: 'ownClass', schoolAdmin: 'ownSchool', student: 'own', parent: 'ownChild' },
   'journal.write': { teacher: 'ownSubject' },
+  // ACL-4: a student, the tasks sent to them and their answers; ACL-5: a parent, their child's, read-only.
+  'task.read': { student: 'own', parent: 'ownChild' },
+  // ACL-4: a student answers as themselves (the task must be sent to them); ACL-5: never a parent for the child.
   'task.submit': { student: 'own' },
   // LRN-4: notes, bookmarks, highlights, progress and own files are every user's own (a parent, an administrator or
   // CMS user keeps theirs too); ACL-5: 'own' never reaches a child, so a parent never writes in the child's name.

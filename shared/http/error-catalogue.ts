@@ -1,3 +1,5 @@
+import { contentErrors } from '../content/errors.js';
+import { learningErrors } from '../learning/errors.js';
 import { materialsErrors } from '../materials/errors.js';
 import type { AppError, ErrorCode, ErrorDefinition, ErrorKind } from '../platform/errors.js';
 import type { Language } from '../platform/language.js';
@@ -9,10 +11,12 @@ import { HttpError } from './errors.js';
  * so a code an area declares but whose catalogue is missing here fails to compile; a test refuses a code two areas
  * both declare.
  */
-export const areaCatalogues = { support: supportErrors, materials: materialsErrors } as const;
+export const areaCatalogues = { support: supportErrors, content: contentErrors, learning: learningErrors, materials: materialsErrors } as const;
 
 export const errorCatalogue: { [C in ErrorCode]: ErrorDefinition } = {
   ...supportErrors,
+  ...contentErrors,
+  ...learningErrors,
   ...materialsErrors,
 };
 

@@ -18,6 +18,11 @@ const containers = [
   { name: 'orders', partitionKeyPath: '/accountId', description: 'Orders with their payment, invoice and refund records (accounting data), per buyer; the invoice register per year.' },
   { name: 'payments', partitionKeyPath: '/transactionId', description: 'Payment provider transactions and every message received about them, stored before processing (PAY-2).' },
   { name: 'audit', partitionKeyPath: '/subjectId', description: 'Who of the operator staff saw whose data: one partition per data subject, which they can read.' },
+  {
+    name: 'history',
+    partitionKeyPath: '/accountId',
+    description: "30-day change history of a student's study information (LRN-6), one partition per student: their and their parents' history view is one query.",
+  },
 ] as const satisfies readonly ContainerSpec[];
 
 export type ContainerName = (typeof containers)[number]['name'];
@@ -211,6 +216,64 @@ const documentTypes: DocumentTypeSpec[] = [
     export: { omit: [] },
     erasure: 'delete',
     requirements: ['ACC-6'],
+  },
+  // Learning (LRN-1..6). Teaching data (journals, tasks) follows RET-2, learning outcomes (answers, grades, feedback)
+  // RET-4: both as a fixed period after the document's last change, which Cosmos TTL carries out with no job to fail.
+  {
+    type: 'journal',
+    container: 'schools',
+    description:
+      "A study journal (LRN-1): name, subject, class or study group, school year, grading scale, the owner and co-teachers (ids and names), the students (ids and names) and the works used.",
+    personalData: ['learning', 'school-role', 'identification'],
+    purpose: 'Organise teaching in a class or group and a subject (LRN-1); show the school the works used per student (ACL-1).',
+    lawfulBasis: 'public-task',
+    // RET-2 "account and teaching data, 5 years": counted from the journal's last change (it ends with its school year).
+    retention: { kind: 'fixed', days: 5 * 365 + 2, requirement: 'RET-2' },
+    subjectField: ['studentIds', 'teacherIds'],
+    export: { omit: [] },
+    // A journal is about a whole class: erasing one person removes them from its lists (anonymise), not the journal.
+    erasure: 'anonymise',
+    requirements: ['LRN-1', 'ACL-1', 'ACL-3', 'RET-2'],
+  },
+  {
+    type: 'task',
+    container: 'schools',
+    description: "A task (LRN-2): the exercises or pages of a journal's work (with the work version and the exercises' keys), the students it was sent to, due date and window.",
+    personalData: ['learning'],
+    purpose: "Assign work to a journal's students and check their answers (LRN-2, LRN-3).",
+    lawfulBasis: 'public-task',
+    retention: { kind: 'fixed', days: 5 * 365 + 2, requirement: 'RET-2' },
+    subjectField: 'studentIds',
+    export: { omit: ['exercises'] },
+    erasure: 'anonymise',
+    requirements: ['LRN-2', 'RET-2'],
+  },
+  {
+    type: 'answer',
+    container: 'schools',
+    description: "A student's answer to a task (LRN-3): responses, the work version, automatic results and score, late mark, the teacher's corrections, comment, points, grade and when published.",
+    personalData: ['learning'],
+    purpose: 'Let students answer and get automatic and teacher feedback (LRN-3); statistics for the teacher and the student (LRN-5).',
+    lawfulBasis: 'public-task',
+    // RET-4 learning outcomes: 5 years (from the last change), or until the user asks for deletion (erasure deletes).
+    retention: { kind: 'fixed', days: 5 * 365 + 2, requirement: 'RET-4' },
+    subjectField: 'studentId',
+    export: { omit: [] },
+    erasure: 'delete',
+    requirements: ['LRN-3', 'LRN-5', 'RET-4'],
+  },
+  {
+    type: 'study-history',
+    container: 'history',
+    description: 'One change to a student\'s study information (grade, feedback, correction, deletion of an answer): when, by whom, before and after.',
+    personalData: ['study-history', 'learning'],
+    purpose: 'Show the student and their parents every change to study information for 30 days (LRN-6).',
+    lawfulBasis: 'public-task',
+    retention: { kind: 'fixed', days: 30, requirement: 'LRN-6' },
+    subjectField: 'accountId',
+    export: { omit: [] },
+    erasure: 'delete',
+    requirements: ['LRN-6', 'ACC-4'],
   },
   {
     type: 'material-annotation',

@@ -1,0 +1,27 @@
+/**
+ * The content area's public face (issue 18): the content model, the automatic checker, the student view without keys,
+ * published versions and search.
+ */
+export { checkAnswer, type CheckResult, type Feedback, type FeedbackCode, normaliseText, parseNumber } from './checker.js';
+export { contentErrors } from './errors.js';
+export {
+  type Answer,
+  type AnswerOf,
+  answerSchema,
+  type Block,
+  type Chapter,
+  type Choice,
+  type ContentLanguage,
+  type Exercise,
+  type ExerciseKind,
+  exerciseKinds,
+  type ExerciseOf,
+  exerciseSchema,
+  type Page,
+  type Publication,
+  type WorkContent,
+  workContentSchema,
+  type WorkVersion,
+} from './model.js';
+export { exercisesOf, findExercise, type FoundExercise, loadPublishedVersion, publisherOfWork } from './store.js';
+export { type StudentExercise, studentExercise, studentView,type StudentWorkVersion } from './student-view.js';
