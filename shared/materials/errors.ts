@@ -86,10 +86,6 @@ export const materialsErrors = defineErrors({
       en: 'The material is shared with a journal. Stop sharing it before deleting it.',
     },
   },
-  journal_not_found: {
-    kind: 'not_found',
-    text: { et: 'Sellist päevikut ei ole.', fi: 'Tällaista päiväkirjaa ei ole.', en: 'There is no such journal.' },
-  },
 });
 
 declare module '../platform/errors.js' {

@@ -1,10 +1,11 @@
 import type { Services } from '../platform/services.js';
 
 /**
- * Who a person is in a study journal (LRN-1), for sharing own materials with it. Journals belong to the learning
- * area (issue 18, branch l-learning), which had not landed when this was written: this reads a `journal` document in
- * the school's partition by id and its `teacherIds` / `studentIds`, the one place to rewire to the learning area's
- * membership check when it lands. No journal document means no journal (sharing answers 404).
+ * Who a person is in a study journal (LRN-1), for sharing own materials with it. Journals are the learning area's
+ * (shared/learning: a `journal` document in the school's partition, id = journal id, with `teacherIds` and
+ * `studentIds`); its public face exports no membership check yet, so this reads those two fields, one point read. The
+ * capability at the door already requires a current teacher or student role in that school (ACC-4). No journal, or
+ * not a member: the caller gets 404 journal_not_found (the learning area's code), as for its own journal routes.
  */
 export type JournalRole = 'teacher' | 'student';
 
