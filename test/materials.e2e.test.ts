@@ -284,3 +284,17 @@ describe('ACL-5: a parent and the child’s materials', () => {
     expect((await api(`/api/accounts/${child.accountId}/materials`, { token: parent.token })).status).toBe(200);
   });
 });
+
+describe('LRN-4: parallel uploads under one id', () => {
+  it('LRN-4: the same bytes sent three times at once make one material and one readable file; other bytes are 409', async () => {
+    const person = await newPerson('Parallel');
+    const id = newId();
+    const results = await Promise.all([upload(person, PDF, 'same.pdf', { id }), upload(person, PDF, 'same.pdf', { id }), upload(person, PDF, 'same.pdf', { id })]);
+    expect(results.map((r) => r.status).sort()).toEqual([200, 200, 201]);
+    const clash = await Promise.all([upload(person, PNG, 'clash.png', { id }), upload(person, PNG, 'clash.png', { id: newId() })]);
+    expect(clash.map((r) => r.status)).toEqual([409, 201]);
+    const content = await api(`/api/accounts/${person.accountId}/materials/${id}/content`, { token: person.token });
+    expect(content.status).toBe(200);
+    expect(content.headers.get('content-type')).toBe('application/pdf');
+  });
+});

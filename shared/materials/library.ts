@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 
 import { z } from 'zod';
 
@@ -47,7 +47,12 @@ interface LibraryDoc {
 
 /** Every blob of a person lives under this prefix (export and erasure list it; PRIV-2, PRIV-3). */
 export const accountBlobPrefix = (accountId: string) => `accounts/${accountId}/`;
-const materialBlob = (accountId: string, materialId: string) => `${accountBlobPrefix(accountId)}materials/${materialId}`;
+/**
+ * One blob per upload attempt (a random last segment): a losing or refused attempt deletes only its own bytes, never
+ * the blob another attempt under the same material id made visible, and a re-upload after a delete never meets the
+ * delete of the old blob.
+ */
+const materialBlob = (accountId: string, materialId: string) => `${accountBlobPrefix(accountId)}materials/${materialId}/${randomUUID()}`;
 
 export const materialOutputSchema = z.object({
   id: z.string(),
@@ -133,10 +138,12 @@ export async function addMaterial(
       },
     );
   } catch (error) {
-    // Refused or failed: the blob must not outlive it (the id was free, so the blob is this attempt's own).
+    // Refused or failed: this attempt's blob must not outlive it.
     await services.blobs.delete(blob).catch(() => undefined);
     throw error;
   }
+  // Another attempt with the same bytes got there first: its blob is the material's; this one's goes.
+  if (stored !== item) await services.blobs.delete(blob).catch(() => undefined);
   return { material: publicItem(stored), created: stored === item };
 }
 
