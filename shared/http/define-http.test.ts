@@ -180,6 +180,30 @@ describe('defineHttp: the one HTTP wrapper', () => {
     expect(undeclared.body.error.message).toContain('2048');
   });
 
+  it('LRN-4: an upload route takes raw bytes whatever the declared type, up to its own limit above MAX_BODY_BYTES', async () => {
+    const upload = defineHttp({
+      name: 'things-upload',
+      route: 'things/{id}/file',
+      methods: ['PUT'],
+      summary: 'test',
+      tags: ['test'],
+      auth: 'session',
+      body: z.instanceof(Uint8Array),
+      bodyTypes: ['bytes'],
+      maxBodyBytes: 4096,
+      handler: async ({ body }) => ok({ size: body.byteLength, first: body[0] }),
+    });
+    expect(upload.kind === 'http' && upload.contract.maxBodyBytes).toBe(4096);
+    const auth = `Bearer ${await token()}`;
+    const bytes = new Uint8Array(3000).fill(0x89);
+    const r = await call(upload, { method: 'PUT', headers: { 'content-type': 'text/html', authorization: auth }, body: bytes });
+    expect(r.status).toBe(200);
+    expect(r.body).toEqual({ size: 3000, first: 0x89 });
+    const over = await call(upload, { method: 'PUT', headers: { authorization: auth }, body: new Uint8Array(4097) });
+    expect(over.status).toBe(413);
+    expect(over.body.error.message).toContain('4096');
+  });
+
   it('an expired token gets 401 session_expired; a tampered or foreign one 401 unauthenticated', async () => {
     const expired = await token('acc-1', new Date(Date.now() - 3600_000));
     const r1 = await call(echo, { headers: { ...json, authorization: `Bearer ${expired}` }, body: '{}' });
