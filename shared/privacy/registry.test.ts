@@ -43,6 +43,15 @@ describe('validateRegistry', () => {
     expect(validateRegistry(registryWith(personal()))).toEqual([]);
   });
 
+  it('PRIV-2, PRIV-3: blobs a type stands for live in the users\' files container under a per-account prefix', () => {
+    expect(validateRegistry(registryWith(personal({ blobs: { container: 'user-files', prefix: 'accounts/{accountId}/' } })))).toEqual([]);
+    expect(validateRegistry(registryWith(personal({ blobs: { container: 'elsewhere', prefix: 'accounts/{accountId}/' } })))).toEqual([
+      'document type profile names unknown blob container elsewhere',
+    ]);
+    const withBlobs = dataRegistry.documentTypes.filter((t) => t.blobs);
+    expect(withBlobs.map((t) => [t.type, t.blobs])).toEqual([['material-library', { container: 'user-files', prefix: 'accounts/{accountId}/' }]]);
+  });
+
   it('PRIV-2: a personal-data type without an export step is reported', () => {
     const problems = validateRegistry(registryWith(personal({ export: undefined })));
     expect(problems).toHaveLength(1);
