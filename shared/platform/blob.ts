@@ -41,10 +41,12 @@ class ContainerBlobStore implements BlobStore {
 
   async get(name: string): Promise<StoredBlob | undefined> {
     try {
-      const client = this.container.getBlockBlobClient(name);
-      const buffer = await client.downloadToBuffer();
-      const properties = await client.getProperties();
-      return { bytes: new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength), contentType: properties.contentType ?? 'application/octet-stream' };
+      // One request: the body and its stored content type together.
+      const response = await this.container.getBlockBlobClient(name).download();
+      const chunks: Buffer[] = [];
+      for await (const chunk of response.readableStreamBody ?? []) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+      const buffer = Buffer.concat(chunks);
+      return { bytes: new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength), contentType: response.contentType ?? 'application/octet-stream' };
     } catch (error) {
       if (statusOf(error) === 404) return undefined;
       throw error;

@@ -310,7 +310,7 @@ const documentTypes: DocumentTypeSpec[] = [
     lawfulBasis: 'contract',
     retention: { kind: 'event', event: 'account-deleted+5y', requirement: 'RET-2' },
     subjectField: 'accountId',
-    export: { omit: ['sha256'] },
+    export: { omit: [] },
     erasure: 'delete',
     blobs: { container: 'user-files', prefix: 'accounts/{accountId}/' },
     requirements: ['LRN-4', 'PRIV-2', 'PRIV-3'],
