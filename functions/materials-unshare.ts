@@ -7,12 +7,13 @@ export default defineHttp({
   name: 'materials-unshare',
   route: 'schools/{schoolId}/journals/{journalId}/materials/{materialId}',
   methods: ['DELETE'],
-  summary: "The owner stops sharing one of their own materials with a journal (LRN-4). Stopping a share that is not there is 204.",
+  summary:
+    "The owner stops sharing one of their own materials with a journal (LRN-4), also after their teacher role there ended (the file is theirs; otherwise it could never be deleted). Stopping a share that is not there is 204.",
   tags: ['materials'],
   auth: 'session',
-  capability: 'material.share',
+  // The caller's own material only (the share's id names the caller as owner): no school role needed to take it back.
+  capability: 'material.annotate',
   params: z.object({ schoolId: z.string().min(1).max(100), journalId: contentIdSchema, materialId: clientIdSchema }),
-  target: ({ params }) => ({ schoolId: params.schoolId }),
   successStatus: 204,
   handler: async ({ params, principal, services }) => {
     await unshareMaterial(services, principal.accountId, params.materialId, { schoolId: params.schoolId, journalId: params.journalId });

@@ -101,6 +101,16 @@ describe('LRN-4: a teacher shares own materials with a journal', () => {
     expect((await call(A.eeStudent, `${journal()}/${A.eeTeacher}/${materialId}/content`)).status).toBe(404);
     expect((await call(A.eeTeacher, `/accounts/${A.eeTeacher}/materials/${materialId}`, { method: 'DELETE' })).status).toBe(204);
   });
+
+  it("LRN-4: another person's unshare touches only their own materials: the teacher's share stays", async () => {
+    const id = `kept-${randomUUID()}`;
+    expect((await upload(A.eeTeacher, id, 'kept.pdf')).status).toBe(201);
+    expect((await call(A.eeTeacher, `${journal()}/${id}`, { method: 'PUT' })).status).toBe(200);
+    for (const who of [A.eeStudent, A.eeParent, A.eeClassTeacher]) expect((await call(who, `${journal()}/${id}`, { method: 'DELETE' })).status).toBe(404);
+    expect((await call(A.eeStudent, journal())).body.materials.map((m: { materialId: string }) => m.materialId)).toContain(id);
+    expect((await call(A.eeTeacher, `${journal()}/${id}`, { method: 'DELETE' })).status).toBe(204);
+    expect((await call(A.eeTeacher, `/accounts/${A.eeTeacher}/materials/${id}`, { method: 'DELETE' })).status).toBe(204);
+  });
 });
 
 describe('PRIV-2, PRIV-3: materials in export and erasure', () => {
