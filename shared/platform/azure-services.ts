@@ -43,7 +43,12 @@ export async function createAzureServices(config: Config): Promise<Services> {
     email = new Outbox(config.EMAIL_FROM);
   }
 
-  const blobs: BlobStore = config.BLOB_ACCOUNT_URL ? await createBlobStore({ accountUrl: config.BLOB_ACCOUNT_URL, credential }) : unconfiguredBlobStore;
+  // `func start` against a local Azurite takes its connection string (never set in Azure: loadConfig refuses it there).
+  const blobs: BlobStore = config.BLOB_CONNECTION_STRING
+    ? await createBlobStore({ connectionString: config.BLOB_CONNECTION_STRING }, { createContainer: true })
+    : config.BLOB_ACCOUNT_URL
+      ? await createBlobStore({ accountUrl: config.BLOB_ACCOUNT_URL, credential })
+      : unconfiguredBlobStore;
   const db = createDatabase(cosmos, config.COSMOS_DATABASE, systemClock);
   return { config, clock: systemClock, db, bus, email, telemetry, blobs, identityProviders: createProviders(config) };
 }

@@ -133,6 +133,15 @@ describe('loadConfig', () => {
     expect(both.problems.map((p) => p.setting).sort()).toEqual(['MAKSEKESKUS_SECRET_KEY', 'SENDGRID_API_KEY']);
   });
 
+  it('LRN-4: a Blob Storage connection string (shared key) is refused in Azure and taken locally', () => {
+    const connection = 'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=placeholder;BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;';
+    expect(configError({ ...valid(), BLOB_CONNECTION_STRING: connection }).problems).toEqual([
+      { setting: 'BLOB_CONNECTION_STRING', message: 'must not be set in Azure (the app reaches Blob Storage with its managed identity: BLOB_ACCOUNT_URL)' },
+    ]);
+    expect(loadConfig({ ...valid(), APP_ENV: 'local', BLOB_CONNECTION_STRING: connection }).BLOB_CONNECTION_STRING).toBe(connection);
+    expect(loadConfig({ ...valid(), BLOB_ACCOUNT_URL: 'https://opiqfiles.blob.core.windows.net/' }).BLOB_ACCOUNT_URL).toBe('https://opiqfiles.blob.core.windows.net/');
+  });
+
   it('reports several problems together', () => {
     const error = configError({ ...valid(), COSMOS_ENDPOINT: undefined, EMAIL_FROM: 'nope', SESSION_SIGNING_KEYS: `a:${key(1, 8)}` });
     expect(error.problems.map((p) => p.setting).sort()).toEqual(['COSMOS_ENDPOINT', 'EMAIL_FROM', 'SESSION_SIGNING_KEYS']);

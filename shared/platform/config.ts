@@ -305,6 +305,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     problems.push({ setting: 'ServiceBusConnection__fullyQualifiedNamespace', message: 'is required when APP_ENV is azure' });
   if (out.APP_ENV === 'azure' && out.OIDC_ALLOW_HTTP === true)
     problems.push({ setting: 'OIDC_ALLOW_HTTP', message: 'must not be true in Azure' });
+  if (out.APP_ENV === 'azure' && out.BLOB_CONNECTION_STRING)
+    problems.push({ setting: 'BLOB_CONNECTION_STRING', message: 'must not be set in Azure (the app reaches Blob Storage with its managed identity: BLOB_ACCOUNT_URL)' });
   // A Key Vault reference the platform could not resolve arrives as its own text ("@Microsoft.KeyVault(...)"): used as
   // a key it fails every call (SendGrid, Maksekeskus) or, worse, signs with a public string. Refused wherever it is.
   for (const [name, raw] of Object.entries(env))
