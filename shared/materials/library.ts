@@ -101,6 +101,8 @@ export async function addMaterial(
     if (existing.sha256 !== sha256) throw new AppError('material_id_taken');
     return { material: publicItem(existing), created: false };
   }
+  // A full library refuses before any bytes are written (checked again in the write that makes the file visible).
+  if (library?.type === 'material-library') assertQuota(library.items, input.bytes.byteLength);
 
   const blob = materialBlob(accountId, input.materialId);
   await services.blobs.put(blob, input.bytes, sniffed.contentType, { accountid: accountId, sha256 });
