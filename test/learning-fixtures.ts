@@ -18,7 +18,7 @@ export async function startLearningHost(): Promise<LocalHost> {
   return host;
 }
 
-export async function publishWork(host: LocalHost, workId: string, content: WorkContent, versionNo = 1): Promise<void> {
+async function publishWork(host: LocalHost, workId: string, content: WorkContent, versionNo = 1): Promise<void> {
   const catalog = host.cosmos.client.database(host.config.COSMOS_DATABASE).container('catalog');
   const publisherId = workId.slice(0, workId.indexOf('.'));
   const at = host.clock.now().toISOString();

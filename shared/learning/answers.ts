@@ -12,7 +12,7 @@ import type { AnswerDoc, AnswerView, ExerciseResult, Feedback, Grade } from './m
 import { readStudentTask, taskExercises } from './tasks.js';
 
 /** One answer per task and student, in the school's partition: the student's id is in it, never taken from a body. */
-export const answerId = (taskId: string, studentId: string) => `answer:${taskId}:${studentId}`;
+const answerId = (taskId: string, studentId: string) => `answer:${taskId}:${studentId}`;
 
 const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
