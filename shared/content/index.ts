@@ -23,5 +23,7 @@ export {
   workContentSchema,
   type WorkVersion,
 } from './model.js';
+export { type Actor, cmsWork, createWork, publishDraft, readDraft, saveDraft } from './publishing.js';
+export { openForNewWork, openVersion, openWork, searchCatalogue, searchWork } from './reading.js';
 export { exercisesOf, findExercise, type FoundExercise, loadPublishedVersion, publisherOfWork } from './store.js';
 export { type StudentExercise, studentExercise, studentView,type StudentWorkVersion } from './student-view.js';
