@@ -46,7 +46,7 @@ export interface NewWork {
   country: Country;
 }
 
-export const workIdOf = (publisherId: string, slug: string) => `${publisherId}.${slug}`;
+const workIdOf = (publisherId: string, slug: string) => `${publisherId}.${slug}`;
 const bytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value), 'utf8');
 
 /** The work in this publisher's partition, or 404 (another publisher's work is not found, never forbidden). */

@@ -83,7 +83,7 @@ export function publisherOfWork(workId: string): string | undefined {
 export const outlineOf = (chapters: readonly Chapter[]): OutlineChapter[] =>
   chapters.map((c) => ({ id: c.id, title: c.title, pages: c.pages.map((p) => ({ id: p.id, title: p.title })) }));
 
-export function toWorkVersion(doc: VersionDoc): WorkVersion {
+function toWorkVersion(doc: VersionDoc): WorkVersion {
   const { workId, publisherId, versionNo, title, language, chapters, publishedAt, publishedBy } = doc;
   return { workId, publisherId, versionNo, title, language, chapters, publishedAt, publishedBy };
 }

@@ -8,7 +8,7 @@ import { z } from 'zod';
 const choice = z.strictObject({ id: z.string(), text: z.string() });
 const base = { id: z.string(), prompt: z.string(), points: z.number() };
 
-export const studentExerciseSchema = z.discriminatedUnion('kind', [
+const studentExerciseSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('single'), ...base, choices: z.array(choice) }),
   z.strictObject({ kind: z.literal('multiple'), ...base, choices: z.array(choice) }),
   z.strictObject({ kind: z.literal('text'), ...base }),
