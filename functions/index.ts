@@ -39,9 +39,20 @@ import catalogList from './catalog-list.js';
 import childrenGet from './children-get.js';
 import childrenPrivacyGet from './children-privacy-get.js';
 import childrenPrivacyUpdate from './children-privacy-update.js';
+import contentCatalogSearch from './content-catalog-search.js';
+import contentDraftsChapterSave from './content-drafts-chapter-save.js';
+import contentDraftsGet from './content-drafts-get.js';
+import contentDraftsSave from './content-drafts-save.js';
+import contentSearch from './content-search.js';
+import contentVersionGet from './content-version-get.js';
+import contentWorksCreate from './content-works-create.js';
+import contentWorksGet from './content-works-get.js';
+import contentWorksOpen from './content-works-open.js';
+import contentWorksPublish from './content-works-publish.js';
 import docsAssetGet from './docs-asset-get.js';
 import docsGet from './docs-get.js';
 import emailSend from './email-send.js';
+import eventsRecord from './events-record.js';
 import healthGet from './health-get.js';
 import httpNotFound from './http-not-found.js';
 import invitationsAccept from './invitations-accept.js';
@@ -142,9 +153,20 @@ export const definitions: readonly FunctionDefinition[] = [
   childrenGet,
   childrenPrivacyGet,
   childrenPrivacyUpdate,
+  contentCatalogSearch,
+  contentDraftsChapterSave,
+  contentDraftsGet,
+  contentDraftsSave,
+  contentSearch,
+  contentVersionGet,
+  contentWorksCreate,
+  contentWorksGet,
+  contentWorksOpen,
+  contentWorksPublish,
   docsAssetGet,
   docsGet,
   emailSend,
+  eventsRecord,
   healthGet,
   httpNotFound,
   invitationsAccept,
