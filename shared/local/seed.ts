@@ -4,6 +4,7 @@ import { exampleWorkContent } from '../content/fixtures.js';
 import { buildVersionDoc } from '../content/publishing.js';
 import { type ContentWorkDoc, type DraftDoc, draftId, outlineOf } from '../content/store.js';
 import type { Database, Doc } from '../platform/cosmos.js';
+import { demoLearningDocuments } from './seed-learning.js';
 
 /**
  * Demo data for `npm start` and the end-to-end tests: two schools (Estonia, Finland) with classes, teachers,
@@ -218,6 +219,17 @@ export function demoDocuments(): { container: Parameters<Database['collection']>
     ...entitlements.map((doc) => ({ container: 'accounts' as const, doc })),
     ...logins.map((doc) => ({ container: 'logins' as const, doc })),
     ...[...schools, ...memberships, ...parentLinks].map((doc) => ({ container: 'schools' as const, doc })),
+    // Issue 18: a journal with tasks and answers (shared/local/seed-learning.ts).
+    ...demoLearningDocuments({
+      school: s.ee,
+      teacher: { accountId: a.eeClassTeacher, firstName: 'Mari', lastName: 'Mets' },
+      students: [
+        { accountId: a.eeStudent, firstName: 'Mihkel', lastName: 'Saar' },
+        { accountId: a.eeStudent2, firstName: 'Liis', lastName: 'Saar' },
+      ],
+      work: demo.contentWork,
+      at,
+    }).map((doc) => ({ container: 'schools' as const, doc })),
     ...catalog.map((doc) => ({ container: 'catalog' as const, doc })),
     ...[draft, version].map((doc) => ({ container: 'content' as const, doc })),
   ];
