@@ -56,6 +56,7 @@ import eventsRecord from './events-record.js';
 import healthGet from './health-get.js';
 import httpNotFound from './http-not-found.js';
 import invitationsAccept from './invitations-accept.js';
+import learningAnswersDelete from './learning-answers-delete.js';
 import learningAnswersSave from './learning-answers-save.js';
 import learningChildrenHistory from './learning-children-history.js';
 import learningChildrenTasks from './learning-children-tasks.js';
@@ -170,6 +171,7 @@ export const definitions: readonly FunctionDefinition[] = [
   healthGet,
   httpNotFound,
   invitationsAccept,
+  learningAnswersDelete,
   learningAnswersSave,
   learningChildrenHistory,
   learningChildrenTasks,

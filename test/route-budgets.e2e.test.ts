@@ -181,6 +181,7 @@ const probes: Record<string, () => Promise<Probe>> = {
     expect(invite.status).toBe(201);
     return { method: 'POST', path: '/api/invitations/accept', token: person.token, json: { token: await mailedToken(person.email, /Kutse kooli/) }, status: 200 };
   },
+  'learning-answers-delete': async () => ({ method: 'DELETE', path: `/api/schools/${EE}/journals/${await learningJournal()}/tasks/t-none/answers/${child.accountId}`, token: await teacherToken(), status: 404 }),
   'learning-answers-save': async () => ({ method: 'PUT', path: `/api/schools/${EE}/tasks/t-none/answer`, token: child.token, json: { responses: {}, submit: true }, status: 404 }),
   'learning-children-history': async () => ({ method: 'GET', path: `/api/children/${child.accountId}/study-history`, token: parent.token, status: 200 }),
   'learning-children-tasks': async () => ({ method: 'GET', path: `/api/children/${child.accountId}/tasks`, token: parent.token, status: 200 }),
@@ -327,6 +328,7 @@ const REFUSAL_ONLY: Record<string, string> = {
   'payments-return': 'needs a message signed by the Maksekeskus stand-in',
   'http-not-found': 'a 404 is its work',
   'accounts-logins-unlink': 'a person with two logins needs a provider link',
+  'learning-answers-delete': 'needs an answer: measured on its success in test/learning-budgets.e2e.test.ts',
   'learning-answers-save': 'needs a task, which needs a published work version: measured on its success in test/learning-budgets.e2e.test.ts',
   'learning-feedback-give': 'needs a submitted answer: measured on its success in test/learning-budgets.e2e.test.ts',
   'learning-tasks-create': 'needs a published work version (none on the shared host): measured on its success in test/learning-budgets.e2e.test.ts',

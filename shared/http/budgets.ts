@@ -58,6 +58,7 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   'health-get': {},
   'http-not-found': {},
   'invitations-accept': { queued: ['email-outbound'], exception: { measured: 8, reason: "the invitation and the membership it creates, the account's role summary (read, write); not yet reduced" } },
+  'learning-answers-delete': {},
   'learning-answers-save': {},
   'learning-children-history': {},
   'learning-children-tasks': {},

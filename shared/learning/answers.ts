@@ -254,3 +254,27 @@ export async function taskAnswersPage(
   );
   return { items: rows.items.map((a) => answerView(a, 'teacher')), ...(rows.continuation ? { continuation: rows.continuation } : {}) };
 }
+
+/**
+ * A journal's teacher deletes a student's answer (LRN-3), e.g. one handed in by mistake; the student may then answer
+ * again. The deletion is written to the student's 30-day history first (LRN-6), then the answer is deleted: a retry
+ * after a failure in between finds the entry there (same id) and finishes the deletion. Costs: the journal, the answer,
+ * the history entry, the delete.
+ */
+export async function deleteAnswer(
+  services: Pick<Services, 'db' | 'clock'>,
+  teacher: AccountDoc,
+  schoolId: string,
+  journalId: string,
+  taskId: string,
+  studentId: string,
+): Promise<void> {
+  await readJournal(services, teacher, schoolId, journalId, ['teacher']);
+  const schools = services.db.collection('schools');
+  const answer = await schools.read<AnswerDoc>(answerId(taskId, studentId), schoolId);
+  if (answer?.type !== 'answer' || answer.journalId !== journalId) throw new AppError('answer_not_found');
+  const was = visible(answer.feedback);
+  await recordChange(services, { answer, revision: answer.attempt, change: 'answer-deleted', by: teacher.accountId, ...(was ? { before: was } : {}) });
+  await schools.delete(answer.id, schoolId);
+}
+

@@ -16,7 +16,7 @@ export async function recordChange(
 ): Promise<void> {
   const now = services.clock.now();
   const doc: HistoryDoc = {
-    id: `history:${entry.answer.id}:${entry.change === 'answer-deleted' ? 'deleted' : entry.revision}`,
+    id: `history:${entry.answer.id}:${entry.change === 'answer-deleted' ? `deleted:${entry.answer.savedAt}` : entry.revision}`,
     type: 'study-history',
     accountId: entry.answer.studentId,
     schoolId: entry.answer.schoolId,
