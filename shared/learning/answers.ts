@@ -78,6 +78,7 @@ export async function saveAnswer(
   if (unknown.length) throw new AppError('answer_exercise_unknown', { params: { ids: unknown.join(', ').slice(0, 300) } });
   const wrongKind = Object.entries(input.responses).filter(([id, a]) => exercises.get(id)!.kind !== a.kind);
   if (wrongKind.length) throw new AppError('answer_invalid', { params: { ids: wrongKind.map(([id]) => id).join(', ').slice(0, 300) } });
+  // The content area's refusal (its catalogue): the same answer as opening the work without a licence.
   if (!(await mayOpenWork(services, student.accountId, task.workId, now)).allowed) throw new AppError('work_not_licensed');
 
   const at = now.toISOString();
