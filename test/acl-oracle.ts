@@ -87,6 +87,10 @@ export const expectedGrants: Record<Capability, Partial<Record<Role, Scope>>> = 
   'journal.materials.read': { student: 'ownSchool', teacher: 'ownSchool', classTeacher: 'ownSchool' },
   // ACL-6: authors, editors and the like reach the materials tied to them: their publisher's.
   'material.edit': { cmsUser: 'publisher' },
+  // Issue 18 (ACC-1 CMS roles): editors publish; the other CMS roles prepare drafts.
+  'material.publish': { cmsUser: 'publisherEditor' },
+  // Issue 18, STORE-4: opening a work is decided by the licence, not by a role (a private user may have bought one).
+  'work.open': { user: 'own' },
   // ACL-8, STAT-1: municipalities get aggregates of their schools only; a school's administrator, their school's.
   'stats.aggregate.read': { municipality: 'ownSchool', schoolAdmin: 'ownSchool' },
 };

@@ -7,8 +7,9 @@ import type { EntitlementDoc } from '../shared/store/model.js';
 
 /**
  * A host of its own for the learning tests (issue 18): its clock can be moved (LRN-6 history, due dates) and its
- * catalogue gets a published work with every exercise kind, written as the content area stores a publication (a work
- * document naming its current version, and the version) straight into the store.
+ * catalogue gets a published work with every exercise kind, written as the content area stores a publication (the
+ * work document naming its current version in `catalog`, the version in `content`) straight into the store: nobody
+ * is licensed for it until a test says so (the seed's content work is licensed to Mihkel already).
  */
 export const DEMO_WORK = `${demo.publishers.ee}.learning-demo`;
 
@@ -18,8 +19,9 @@ export async function startLearningHost(): Promise<LocalHost> {
   return host;
 }
 
-export async function publishWork(host: LocalHost, workId: string, content: WorkContent, versionNo = 1): Promise<void> {
-  const catalog = host.cosmos.client.database(host.config.COSMOS_DATABASE).container('catalog');
+async function publishWork(host: LocalHost, workId: string, content: WorkContent, versionNo = 1): Promise<void> {
+  const database = host.cosmos.client.database(host.config.COSMOS_DATABASE);
+  const catalog = database.container('catalog');
   const publisherId = workId.slice(0, workId.indexOf('.'));
   const at = host.clock.now().toISOString();
   await catalog.items.upsert({
@@ -33,7 +35,7 @@ export async function publishWork(host: LocalHost, workId: string, content: Work
     status: 'distributed',
     content: { currentVersion: versionNo },
   });
-  await catalog.items.upsert({
+  await database.container('content').items.upsert({
     id: `version:${workId}:${versionNo}`,
     type: 'work-version',
     workId,

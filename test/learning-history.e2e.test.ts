@@ -84,4 +84,20 @@ describe('LRN-6: the 30-day change history', () => {
     expect((await call(A.eeStudent2, 'PUT', 'me/privacy', { shareWithParents: true, shareWithPublishers: false })).status).toBe(200);
     expect((await call(A.teacherParent, 'GET', `children/${A.eeStudent2}/study-history`)).body.history).toHaveLength(1);
   });
+
+  it('LRN-3, LRN-6: a teacher deletes an answer; the deletion is in the history for the student and the parent, who cannot delete', async () => {
+    const path = `schools/${S.ee}/journals/${journalId}/tasks/${taskId}/answers/${A.eeStudent}`;
+    expect((await call(A.eeParent, 'DELETE', path)).status).toBe(403);
+    expect((await call(A.eeStudent, 'DELETE', path)).status).toBe(403);
+    expect((await call(A.eeTeacher, 'DELETE', path)).status).toBe(403);
+    expect((await call(A.eeClassTeacher, 'DELETE', path)).status).toBe(204);
+    expect((await call(A.eeClassTeacher, 'DELETE', path)).status).toBe(404);
+    expect((await call(A.eeStudent, 'GET', `schools/${S.ee}/tasks/${taskId}`)).body.answer).toBeUndefined();
+    const history = (await call(A.eeStudent, 'GET', 'me/study-history')).body.history;
+    expect(history).toEqual([expect.objectContaining({ change: 'answer-deleted', taskId, by: A.eeClassTeacher, before: expect.objectContaining({ grade: 5 }) })]);
+    expect((await call(A.eeParent, 'GET', `children/${A.eeStudent}/study-history`)).body.history).toEqual(history);
+    // The student may answer again.
+    expect((await call(A.eeStudent, 'PUT', `schools/${S.ee}/tasks/${taskId}/answer`, { responses: {}, submit: true })).status).toBe(200);
+  });
 });
+

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { LocalHost } from '../shared/local/host.js';
 import { demo } from '../shared/local/seed.js';
+import { demoLearning } from '../shared/local/seed-learning.js';
 import { answers, client, DEMO_WORK, inDays, license, startLearningHost } from './learning-fixtures.js';
 
 /**
@@ -114,7 +115,9 @@ describe('learning: journal, task, answer, feedback, history', () => {
     const tasks = await call(A.eeParent, 'GET', `children/${A.eeStudent}/tasks`);
     expect(tasks.status).toBe(200);
     expect(tasks.body.tasks.map((t: { id: string }) => t.id)).toContain(taskId);
-    expect(tasks.body.answers).toEqual([expect.objectContaining({ taskId, status: 'submitted', score: 3 })]);
+    // This task's answer, beside the seeded journal's (shared/local/seed-learning.ts).
+    expect(tasks.body.answers.filter((a: { taskId: string }) => a.taskId === taskId)).toEqual([expect.objectContaining({ taskId, status: 'submitted', score: 3 })]);
+    expect(tasks.body.answers.map((a: { taskId: string }) => a.taskId).sort()).toEqual([demoLearning.taskId, demoLearning.draftTaskId, taskId].sort());
     // Another's child: refused.
     expect((await call(A.eeParent, 'GET', `children/${A.eeStudent2}/tasks`)).status).toBe(403);
   });
@@ -150,7 +153,7 @@ describe('learning: journal, task, answer, feedback, history', () => {
     expect(parentHistory.status).toBe(200);
     expect(parentHistory.body.history).toEqual(history.body.history);
     const parentTasks = await call(A.eeParent, 'GET', `children/${A.eeStudent}/tasks`);
-    expect(parentTasks.body.answers[0].feedback).toMatchObject({ grade: 4 });
+    expect(parentTasks.body.answers.find((a: { taskId: string }) => a.taskId === taskId).feedback).toMatchObject({ grade: 4 });
     // Another parent (of Liis) sees nothing of Mihkel's.
     expect((await call(A.teacherParent, 'GET', `children/${A.eeStudent}/study-history`)).status).toBe(403);
   });
@@ -176,7 +179,7 @@ describe('learning: journal, task, answer, feedback, history', () => {
 
     const list = await call(A.eeClassTeacher, 'GET', `schools/${S.ee}/journals?classId=${C.ee5a}`);
     expect(list.status).toBe(200);
-    expect(list.body.journals.map((j: { id: string }) => j.id).sort()).toEqual([journalId, estonianJournalId].sort());
+    expect(list.body.journals.map((j: { id: string }) => j.id).sort()).toEqual([demoLearning.journalId, journalId, estonianJournalId].sort());
     const view = await call(A.eeClassTeacher, 'GET', `schools/${S.ee}/journals/${estonianJournalId}`);
     expect(view.status).toBe(200);
     expect(view.body.role).toBe('classTeacher');
@@ -192,9 +195,10 @@ describe('learning: journal, task, answer, feedback, history', () => {
   it("ACL-1: the administrator sees the journals with their students and works, per student, and no tasks or answers", async () => {
     const all = await call(A.eeAdmin, 'GET', `schools/${S.ee}/journals`);
     expect(all.status).toBe(200);
-    expect(all.body.journals.map((j: { id: string }) => j.id).sort()).toEqual([journalId, estonianJournalId].sort());
+    expect(all.body.journals.map((j: { id: string }) => j.id).sort()).toEqual([demoLearning.journalId, journalId, estonianJournalId].sort());
     const liis = await call(A.eeAdmin, 'GET', `schools/${S.ee}/journals?studentId=${A.eeStudent2}`);
-    expect(liis.body.journals).toEqual([expect.objectContaining({ id: journalId, workIds: [DEMO_WORK] })]);
+    expect(liis.body.journals.filter((j: { id: string }) => j.id !== demoLearning.journalId)).toEqual([expect.objectContaining({ id: journalId, workIds: [DEMO_WORK] })]);
+    expect(liis.body.journals.map((j: { id: string }) => j.id).sort()).toEqual([demoLearning.journalId, journalId].sort());
     const view = await call(A.eeAdmin, 'GET', `schools/${S.ee}/journals/${journalId}`);
     expect(view.status).toBe(200);
     expect(view.body).toMatchObject({ role: 'admin', tasks: [] });
@@ -237,12 +241,24 @@ describe('learning: journal, task, answer, feedback, history', () => {
   it('LRN-5, ACL-4, ACL-5: the student\'s statistics per work and task, also for the confirmed parent, with the caveat', async () => {
     const mine = await call(A.eeStudent, 'GET', 'me/stats');
     expect(mine.status).toBe(200);
-    expect(mine.body.works).toEqual([{ workId: DEMO_WORK, tasks: 1, submitted: 1, averagePercent: 60 }]);
-    expect(mine.body.tasks).toEqual([expect.objectContaining({ taskId, percent: 60, status: 'submitted' })]);
+    // Beside the seeded journal's work (one task submitted, one a draft).
+    expect(mine.body.works.find((w: { workId: string }) => w.workId === DEMO_WORK)).toEqual({ workId: DEMO_WORK, tasks: 1, submitted: 1, averagePercent: 60 });
+    expect(mine.body.works.find((w: { workId: string }) => w.workId === demo.contentWork)).toMatchObject({ tasks: 2, submitted: 1 });
+    expect(mine.body.tasks.filter((t: { taskId: string }) => t.taskId === taskId)).toEqual([expect.objectContaining({ taskId, percent: 60, status: 'submitted' })]);
     expect(mine.body.caveat.en).toMatch(/overall academic success/);
     const parent = await call(A.eeParent, 'GET', `children/${A.eeStudent}/stats`);
     expect(parent.body).toEqual(mine.body);
     expect((await call(A.teacherParent, 'GET', `children/${A.eeStudent}/stats`)).status).toBe(403);
     expect((await call(A.eeClassTeacher, 'GET', 'me/stats')).status).toBe(403);
+  });
+
+  it('LRN-1..3: the demo data (npm start): Mari\'s journal, a graded task and a draft of Mihkel\'s', async () => {
+    const view = await call(A.eeClassTeacher, 'GET', `schools/${S.ee}/journals/${demoLearning.journalId}`);
+    expect(view.status).toBe(200);
+    expect(view.body.tasks.map((t: { id: string }) => t.id)).toEqual([demoLearning.taskId, demoLearning.draftTaskId]);
+    const task = await call(A.eeStudent, 'GET', `schools/${S.ee}/tasks/${demoLearning.taskId}`);
+    expect(task.body.answer).toMatchObject({ status: 'submitted', feedback: { grade: 4 } });
+    const stats = await call(A.eeClassTeacher, 'GET', `schools/${S.ee}/journals/${demoLearning.journalId}/tasks/${demoLearning.taskId}/stats`);
+    expect(stats.body).toMatchObject({ assigned: 2, submitted: 1, completion: 50 });
   });
 });

@@ -114,6 +114,11 @@ export const capabilityTable = {
   // LRN-1: a journal's teachers and students open what was shared with it (the handler checks membership).
   'journal.materials.read': { student: 'ownSchool', teacher: 'ownSchool', classTeacher: 'ownSchool' },
   'material.edit': { cmsUser: 'publisher' },
+  // Issue 18: publishing a version (immutable, what every reader and answer then meets) is an editor's act, like stopping
+  // distribution; authors, designers and technical editors edit drafts.
+  'material.publish': { cmsUser: 'publisherEditor' },
+  // Issue 18: anyone signed in may ask to open a work; the licence (own or school, `mayOpenWork`) decides, in the handler.
+  'work.open': { user: 'own' },
   // STAT, ACL-8: municipalities get aggregates through statistics routes, never a capability on a person.
   'stats.aggregate.read': { municipality: 'ownSchool', schoolAdmin: 'ownSchool' },
 } satisfies Record<string, Row>;

@@ -62,6 +62,14 @@ export const contentErrors = defineErrors({
       en: 'The draft was changed meanwhile; load it again.',
     },
   },
+  work_content_invalid: {
+    kind: 'unprocessable',
+    text: {
+      et: 'Teose sisu ei vasta nõuetele (vaata üksikasju).',
+      fi: 'Teoksen sisältö ei täytä vaatimuksia (katso tiedot).',
+      en: 'The work content is not valid (see the details).',
+    },
+  },
   work_content_too_large: {
     kind: 'too_large',
     text: {

@@ -4,6 +4,8 @@
  */
 export { checkAnswer, type CheckResult, type Feedback, type FeedbackCode, normaliseText, parseNumber } from './checker.js';
 export { contentErrors } from './errors.js';
+// LOG-1: usage events live in their own area; re-exported here as the content area's brief names it.
+export { recordUsageEvent, type UsageEvent } from '../events/index.js';
 export {
   type Answer,
   type AnswerOf,
@@ -18,10 +20,11 @@ export {
   type ExerciseOf,
   exerciseSchema,
   type Page,
-  type Publication,
   type WorkContent,
   workContentSchema,
   type WorkVersion,
 } from './model.js';
+export { type Actor, cmsWork, createWork, publishDraft, readDraft, saveDraft } from './publishing.js';
+export { openForNewWork, openVersion, openWork, searchCatalogue, searchWork } from './reading.js';
 export { exercisesOf, findExercise, type FoundExercise, loadPublishedVersion, publisherOfWork } from './store.js';
 export { type StudentExercise, studentExercise, studentView,type StudentWorkVersion } from './student-view.js';

@@ -76,7 +76,7 @@ const openSchema = z
 const exerciseShape = z.discriminatedUnion('kind', [singleSchema, multipleSchema, textSchema, numericSchema, matchingSchema, orderingSchema, openSchema]);
 
 /** Problems with an exercise's key for its kind (ids unknown or repeated, an order that is not a permutation, …). */
-export function keyIssues(exercise: z.infer<typeof exerciseShape>): string[] {
+function keyIssues(exercise: z.infer<typeof exerciseShape>): string[] {
   const issues: string[] = [];
   const unique = (ids: string[], what: string) => {
     if (new Set(ids).size !== ids.length) issues.push(`${what} ids must be unique`);
@@ -130,7 +130,7 @@ export type ExerciseKind = Exercise['kind'];
 export const exerciseKinds = ['single', 'multiple', 'text', 'numeric', 'matching', 'ordering', 'open'] as const satisfies readonly ExerciseKind[];
 export type ExerciseOf<K extends ExerciseKind> = Extract<Exercise, { kind: K }>;
 
-export const blockSchema = z.discriminatedUnion('kind', [
+const blockSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('heading'), id: contentIdSchema, text: text(500) }).strict(),
   z.object({ kind: z.literal('text'), id: contentIdSchema, text: text(20_000) }).strict(),
   z.object({ kind: z.literal('image'), id: contentIdSchema, src: z.string().url().max(2000), alt: text(1000) }).strict(),
@@ -138,7 +138,7 @@ export const blockSchema = z.discriminatedUnion('kind', [
 ]);
 export type Block = z.infer<typeof blockSchema>;
 
-export const pageSchema = z.object({ id: contentIdSchema, title: text(300), blocks: z.array(blockSchema).max(300) }).strict();
+const pageSchema = z.object({ id: contentIdSchema, title: text(300), blocks: z.array(blockSchema).max(300) }).strict();
 export type Page = z.infer<typeof pageSchema>;
 
 export const chapterSchema = z.object({ id: contentIdSchema, title: text(300), pages: z.array(pageSchema).max(200) }).strict();
@@ -172,7 +172,7 @@ export const workContentSchema = z
 export type WorkContent = z.infer<typeof workContentSchema>;
 
 /** Who published a version, and when (audit kept on the version itself). */
-export interface Publication {
+interface Publication {
   publishedAt: string;
   publishedBy: { accountId: string; role: string };
 }

@@ -130,7 +130,7 @@ export interface SearchHit {
   blockId?: string;
 }
 
-export const MAX_QUERY_WORDS = 8;
+const MAX_QUERY_WORDS = 8;
 
 /** Locations holding every word of the query (at most `limit`, in reading order). */
 export function searchIndex(index: SearchIndex, query: string, limit = 20): SearchHit[] {

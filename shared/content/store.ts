@@ -5,10 +5,12 @@ import type { Block, Chapter, Exercise, Page, WorkContent, WorkVersion } from '.
 import type { SearchIndex } from './search.js';
 
 /**
- * Where content lives (container `catalog`, partition publisherId, beside the shop's work documents):
- * - the work document (`id` = workId, type 'work') gains `content`: the current published version and its outline;
- * - `draft:<workId>` (type 'work-draft'): what CMS users edit, one document, at most MAX_CONTENT_BYTES;
- * - `version:<workId>:<n>` (type 'work-version'): a published version with its search index, only ever created.
+ * Where content lives (partition publisherId everywhere):
+ * - the shop's work document (container `catalog`, `id` = workId, type 'work') gains `content`: the current published
+ *   version, its outline and the list of versions;
+ * - container `content` (kept apart so the catalogue's snapshot never reads through large documents):
+ *   `draft:<workId>` (type 'work-draft'): what CMS users edit, one document, at most MAX_CONTENT_BYTES;
+ *   `version:<workId>:<n>` (type 'work-version'): a published version with its search index, only ever created.
  * Work ids made by the CMS are `<publisherId>.<slug>`, so the publisher (the partition) is known from the id alone:
  * opening a work costs no query (DESIGN.md section 4).
  */
@@ -30,11 +32,28 @@ export interface WorkContentState {
   /** The draft revision the current version was published from (publishing it again changes nothing). */
   publishedDraftRevision?: number;
   outline?: OutlineChapter[];
-  grades: number[];
+  /** The versions published (newest last, at most the last 200): number, when, and the publishing CMS role. */
+  history?: VersionListed[];
 }
 
-/** The shop's work document as content sees it: `status` 'preparing' until its first publication. */
-export type ContentWorkDoc = Omit<WorkDoc, 'status'> & { status: WorkDoc['status'] | 'preparing'; content?: WorkContentState };
+export interface VersionListed {
+  versionNo: number;
+  publishedAt: string;
+  role: string;
+}
+
+/** The shop's work document (store/model.ts) as content sees it: `status` 'preparing' until its first publication. */
+export interface ContentWorkDoc extends Doc {
+  type: 'work';
+  publisherId: string;
+  title: string;
+  subjects: string[];
+  country: WorkDoc['country'];
+  language?: string;
+  grades?: number[];
+  status: WorkDoc['status'] | 'preparing';
+  content?: WorkContentState;
+}
 
 export interface DraftDoc extends Doc {
   type: 'work-draft';
@@ -64,7 +83,7 @@ export function publisherOfWork(workId: string): string | undefined {
 export const outlineOf = (chapters: readonly Chapter[]): OutlineChapter[] =>
   chapters.map((c) => ({ id: c.id, title: c.title, pages: c.pages.map((p) => ({ id: p.id, title: p.title })) }));
 
-export function toWorkVersion(doc: VersionDoc): WorkVersion {
+function toWorkVersion(doc: VersionDoc): WorkVersion {
   const { workId, publisherId, versionNo, title, language, chapters, publishedAt, publishedBy } = doc;
   return { workId, publisherId, versionNo, title, language, chapters, publishedAt, publishedBy };
 }
@@ -72,7 +91,7 @@ export function toWorkVersion(doc: VersionDoc): WorkVersion {
 export async function readVersionDoc(services: Pick<Services, 'db'>, workId: string, versionNo: number): Promise<VersionDoc | undefined> {
   const publisherId = publisherOfWork(workId);
   if (!publisherId) return undefined;
-  const doc = await services.db.collection('catalog').read<VersionDoc>(versionId(workId, versionNo), publisherId);
+  const doc = await services.db.collection('content').read<VersionDoc>(versionId(workId, versionNo), publisherId);
   return doc?.type === 'work-version' && doc.workId === workId ? doc : undefined;
 }
 

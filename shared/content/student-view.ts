@@ -9,11 +9,11 @@ import type { Block, Chapter, Choice, Exercise, Page, WorkVersion } from './mode
  */
 type WithoutKey<T> = T extends unknown ? Omit<T, 'key'> : never;
 export type StudentExercise = WithoutKey<Exercise>;
-export type StudentBlock = Exclude<Block, { kind: 'exercise' }> | { kind: 'exercise'; id: string; exercise: StudentExercise };
-export interface StudentPage extends Omit<Page, 'blocks'> {
+type StudentBlock = Exclude<Block, { kind: 'exercise' }> | { kind: 'exercise'; id: string; exercise: StudentExercise };
+interface StudentPage extends Omit<Page, 'blocks'> {
   blocks: StudentBlock[];
 }
-export interface StudentChapter extends Omit<Chapter, 'pages'> {
+interface StudentChapter extends Omit<Chapter, 'pages'> {
   pages: StudentPage[];
 }
 export interface StudentWorkVersion extends Omit<WorkVersion, 'chapters' | 'publishedBy'> {
@@ -50,7 +50,7 @@ export function studentExercise(exercise: Exercise): StudentExercise {
 
 const studentBlock = (block: Block): StudentBlock => (block.kind === 'exercise' ? { kind: 'exercise', id: block.id, exercise: studentExercise(block.exercise) } : block);
 
-export function studentChapter(chapter: Chapter): StudentChapter {
+function studentChapter(chapter: Chapter): StudentChapter {
   return { id: chapter.id, title: chapter.title, pages: chapter.pages.map((p) => ({ id: p.id, title: p.title, blocks: p.blocks.map(studentBlock) })) };
 }
 

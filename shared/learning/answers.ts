@@ -12,7 +12,7 @@ import type { AnswerDoc, AnswerView, ExerciseResult, Feedback, Grade } from './m
 import { readStudentTask, taskExercises } from './tasks.js';
 
 /** One answer per task and student, in the school's partition: the student's id is in it, never taken from a body. */
-export const answerId = (taskId: string, studentId: string) => `answer:${taskId}:${studentId}`;
+const answerId = (taskId: string, studentId: string) => `answer:${taskId}:${studentId}`;
 
 const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
@@ -78,6 +78,7 @@ export async function saveAnswer(
   if (unknown.length) throw new AppError('answer_exercise_unknown', { params: { ids: unknown.join(', ').slice(0, 300) } });
   const wrongKind = Object.entries(input.responses).filter(([id, a]) => exercises.get(id)!.kind !== a.kind);
   if (wrongKind.length) throw new AppError('answer_invalid', { params: { ids: wrongKind.map(([id]) => id).join(', ').slice(0, 300) } });
+  // The content area's refusal (its catalogue): the same answer as opening the work without a licence.
   if (!(await mayOpenWork(services, student.accountId, task.workId, now)).allowed) throw new AppError('work_not_licensed');
 
   const at = now.toISOString();
@@ -254,3 +255,27 @@ export async function taskAnswersPage(
   );
   return { items: rows.items.map((a) => answerView(a, 'teacher')), ...(rows.continuation ? { continuation: rows.continuation } : {}) };
 }
+
+/**
+ * A journal's teacher deletes a student's answer (LRN-3), e.g. one handed in by mistake; the student may then answer
+ * again. The deletion is written to the student's 30-day history first (LRN-6), then the answer is deleted: a retry
+ * after a failure in between finds the entry there (same id) and finishes the deletion. Costs: the journal, the answer,
+ * the history entry, the delete.
+ */
+export async function deleteAnswer(
+  services: Pick<Services, 'db' | 'clock'>,
+  teacher: AccountDoc,
+  schoolId: string,
+  journalId: string,
+  taskId: string,
+  studentId: string,
+): Promise<void> {
+  await readJournal(services, teacher, schoolId, journalId, ['teacher']);
+  const schools = services.db.collection('schools');
+  const answer = await schools.read<AnswerDoc>(answerId(taskId, studentId), schoolId);
+  if (answer?.type !== 'answer' || answer.journalId !== journalId) throw new AppError('answer_not_found');
+  const was = visible(answer.feedback);
+  await recordChange(services, { answer, revision: answer.attempt, change: 'answer-deleted', by: teacher.accountId, ...(was ? { before: was } : {}) });
+  await schools.delete(answer.id, schoolId);
+}
+

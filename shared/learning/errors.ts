@@ -122,14 +122,6 @@ export const learningErrors = defineErrors({
       en: 'The answer has not been submitted; feedback is given on a submitted answer.',
     },
   },
-  work_not_licensed: {
-    kind: 'forbidden',
-    text: {
-      et: 'Sul ei ole selle teose kasutamiseks kehtivat litsentsi.',
-      fi: 'Sinulla ei ole voimassa olevaa lisenssiä tähän teokseen.',
-      en: 'You have no valid licence for this work.',
-    },
-  },
   grade_not_on_scale: {
     kind: 'unprocessable',
     text: {

@@ -4,7 +4,7 @@ import type { Services } from '../platform/services.js';
 import type { AnswerDoc, HistoryDoc, HistoryView } from './model.js';
 
 /** LRN-6: a change stays visible for 30 days; Cosmos removes the entry then by its TTL (the registry's fixed rule). */
-export const HISTORY_DAYS = 30;
+const HISTORY_DAYS = 30;
 
 /**
  * Writes one change of study information to the student's history (LRN-6). The id is the answer's and the change's
@@ -16,7 +16,7 @@ export async function recordChange(
 ): Promise<void> {
   const now = services.clock.now();
   const doc: HistoryDoc = {
-    id: `history:${entry.answer.id}:${entry.change === 'answer-deleted' ? 'deleted' : entry.revision}`,
+    id: `history:${entry.answer.id}:${entry.change === 'answer-deleted' ? `deleted:${entry.answer.savedAt}` : entry.revision}`,
     type: 'study-history',
     accountId: entry.answer.studentId,
     schoolId: entry.answer.schoolId,

@@ -2,8 +2,7 @@
  * The learning area's public face (LRN-1..6): journals, tasks, answers with automatic and teacher feedback, the 30-day
  * change history and statistics, with the views and schemas the routes answer with.
  */
-export { answerView, giveFeedback, readOwnAnswer, saveAnswer, taskAnswersPage } from './answers.js';
-export { learningErrors } from './errors.js';
+export { answerView, deleteAnswer, giveFeedback, readOwnAnswer, saveAnswer, taskAnswersPage } from './answers.js';
 export { historyPage } from './history.js';
 export { journalTarget } from './journal-ids.js';
 export { changeJournal, createJournal, journalPage, journalView, listJournals, taskView } from './journals.js';

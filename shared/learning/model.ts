@@ -19,7 +19,8 @@ export const subjectSchema = z.string().regex(/^[\p{L}\p{N}][\p{L}\p{N} _-]{0,59
 export const accountIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$/, 'must be an account id');
 
 export const MAX_JOURNAL_STUDENTS = 200;
-export const MAX_TASK_STUDENTS = MAX_JOURNAL_STUDENTS;
+/** A task goes to some or all of a journal's students: as many at most (its statistics are then one query). */
+export const MAX_TASK_STUDENTS = 200;
 export const MAX_JOURNAL_WORKS = 50;
 export const MAX_CO_TEACHERS = 10;
 export const MAX_TASK_EXERCISES = 100;
@@ -119,7 +120,7 @@ export interface Feedback {
   revision: number;
 }
 
-export type AnswerStatus = 'draft' | 'submitted';
+type AnswerStatus = 'draft' | 'submitted';
 
 export interface AnswerDoc extends Doc {
   type: 'answer';
@@ -209,7 +210,7 @@ const resultView = z.object({
   feedback: z.array(z.object({ code: z.string(), part: z.string().optional(), text: z.object({ et: z.string(), fi: z.string(), en: z.string() }) })),
 });
 
-export const feedbackViewSchema = z.object({
+const feedbackViewSchema = z.object({
   comment: z.string().optional(),
   corrections: z.array(z.object({ exerciseId: z.string().optional(), text: z.string() })),
   points: z.number().optional(),
