@@ -88,6 +88,8 @@ export function runFaces(options: { check: boolean; lint: boolean }): number {
   const importerEdits = new Map<string, Edit[]>();
   /** Per index file (absolute path): names to add, by name. */
   const additions = new Map<string, Map<string, Addition>>();
+  /** Per index file: internal modules other areas loaded for their side effects, which the index now loads. */
+  const sideEffects = new Map<string, Set<string>>();
 
   /** The names an index exports now, each with the symbol it stands for. */
   const indexExports = new Map<string, Map<string, ts.Symbol>>();
@@ -131,7 +133,18 @@ export function runFaces(options: { check: boolean; lint: boolean }): number {
 
       const clause = statement.importClause;
       const named = clause?.namedBindings;
-      if (!clause || clause.name || !named || !ts.isNamedImports(named)) {
+      if (!clause) {
+        // A side-effect import (a module that registers something when loaded): the index loads it instead.
+        const from = relSpecifier(indexFile, path.join(root, target));
+        let loads = sideEffects.get(indexFile);
+        if (!loads) sideEffects.set(indexFile, (loads = new Set()));
+        loads.add(from);
+        let group = groups.get(indexFile);
+        if (!group) groups.set(indexFile, (group = { specs: [], nodes: [] }));
+        group.nodes.push(statement);
+        continue;
+      }
+      if (clause.name || !named || !ts.isNamedImports(named)) {
         problems.push(`${file}: ${statement.getText(source)}: only named imports can be rewritten; change it by hand`);
         continue;
       }
@@ -182,7 +195,8 @@ export function runFaces(options: { check: boolean; lint: boolean }): number {
       const merged = existing && existingSpecs.length > 0 ? existing : undefined;
       const [first, ...rest] = merged ? [merged, ...group.nodes] : group.nodes;
       if (!first) continue;
-      edits.push({ start: first.getStart(source), end: first.getEnd(), text: importText([...existingSpecs, ...group.specs], specifier) });
+      const specs = [...existingSpecs, ...group.specs];
+      edits.push({ start: first.getStart(source), end: first.getEnd(), text: specs.length > 0 ? importText(specs, specifier) : `import '${specifier}';` });
       for (const node of rest) edits.push({ ...statementRange(source, node), text: '' });
     }
     if (edits.length > 0) importerEdits.set(absolute, edits);
@@ -193,9 +207,11 @@ export function runFaces(options: { check: boolean; lint: boolean }): number {
     touched.push(file);
     if (!options.check) writeFileSync(file, applyEdits(readFileSync(file, 'utf8'), edits));
   }
-  for (const [indexFile, list] of additions) {
+  for (const indexFile of new Set([...additions.keys(), ...sideEffects.keys()])) {
+    const text = withReExports(indexFile, [...(additions.get(indexFile)?.values() ?? [])], [...(sideEffects.get(indexFile) ?? [])]);
+    if (existsSync(indexFile) && readFileSync(indexFile, 'utf8') === text) continue;
     touched.push(indexFile);
-    if (!options.check) writeFileSync(indexFile, withReExports(indexFile, [...list.values()]));
+    if (!options.check) writeFileSync(indexFile, text);
   }
 
   for (const p of problems) console.error(p);
@@ -216,7 +232,7 @@ export function runFaces(options: { check: boolean; lint: boolean }): number {
 }
 
 /** The index's text with `additions` as named re-exports, merged into an existing `export { … } from` of the same file. */
-function withReExports(indexFile: string, additions: Addition[]): string {
+function withReExports(indexFile: string, additions: Addition[], loads: string[]): string {
   const area = path.basename(path.dirname(indexFile));
   const text = existsSync(indexFile)
     ? readFileSync(indexFile, 'utf8')
@@ -236,6 +252,10 @@ function withReExports(indexFile: string, additions: Addition[]): string {
       const current = existing.exportClause.elements.map((e) => e.getText(source));
       edits.push({ start: existing.getStart(source), end: existing.getEnd(), text: `export { ${[...current, ...specs].join(', ')} } from '${from}';` });
     } else appended.push(`export { ${specs.join(', ')} } from '${from}';`);
+  }
+  for (const from of loads) {
+    const loaded = source.statements.some((s) => ts.isImportDeclaration(s) && !s.importClause && ts.isStringLiteral(s.moduleSpecifier) && s.moduleSpecifier.text === from);
+    if (!loaded) appended.unshift(`import '${from}';`);
   }
   const edited = applyEdits(text, edits);
   return appended.length === 0 ? edited : `${edited.replace(/\n*$/, '\n')}${appended.join('\n')}\n`;

@@ -1,4 +1,4 @@
-import type { Language } from '../http/i18n.js';
+import type { Language } from '../platform/language.js';
 import type { EmailMessage } from '../platform/email.js';
 
 /**

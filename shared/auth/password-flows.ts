@@ -2,7 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 
 import type { AccountDoc } from '../accounts/model.js';
 import { HttpError } from '../http/errors.js';
-import type { Language } from '../http/i18n.js';
+import type { Language } from '../platform/language.js';
 import { queueEmail } from '../messaging/index.js';
 import { type Doc,DocumentExistsError, updateWithEtag } from '../platform/cosmos.js';
 import type { Services } from '../platform/services.js';

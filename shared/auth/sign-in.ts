@@ -4,9 +4,9 @@ import * as oidc from 'openid-client';
 import { z } from 'zod';
 
 import type { AccountDoc } from '../accounts/model.js';
-import type { HttpResult, Principal } from '../http/define-http.js';
+import type { HttpResult } from '../platform/definitions.js';
 import { HttpError } from '../http/errors.js';
-import type { Language } from '../http/i18n.js';
+import type { Language } from '../platform/language.js';
 import type { Services } from '../platform/services.js';
 import { codeLinkLedger, tellSchoolOfCodeLink } from '../schools/code-links.js';
 import { requestClient } from './client-info.js';
@@ -15,7 +15,7 @@ import { type ProviderId,providerIds, resolveSignIn, SchoolConfirmationNeeded } 
 import { tellOwner } from './notices.js';
 import { SignInError, type SignInFailure, type SignInProvider } from './providers/types.js';
 import { recordSecurityEvent } from './security-log.js';
-import { createSession, sessionCookies } from './sessions.js';
+import { createSession, type Principal, sessionCookies } from './sessions.js';
 
 function callbackUrl(services: Pick<Services, 'config'>, provider: ProviderId): string {
   return `${services.config.API_PUBLIC_URL.replace(/\/$/, '')}/api/auth/${provider}/callback`;

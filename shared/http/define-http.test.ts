@@ -11,7 +11,8 @@ import { ConcurrentUpdateError, type Database } from '../platform/cosmos.js';
 import { Outbox } from '../platform/email.js';
 import { type Services,useServices } from '../platform/services.js';
 import { MemoryTelemetry } from '../platform/telemetry.js';
-import { ACCESS_TOKEN_COOKIE, CSRF_COOKIE, CSRF_HEADER, defineHttp, ok } from './define-http.js';
+import { ACCESS_TOKEN_COOKIE, CSRF_COOKIE } from '../auth/sessions.js';
+import { CSRF_HEADER, defineHttp, ok } from './define-http.js';
 import { HttpError } from './errors.js';
 
 const KEYS = `unit:${Buffer.alloc(32, 3).toString('base64url')}`;

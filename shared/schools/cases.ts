@@ -4,7 +4,7 @@ import { z } from 'zod';
 
 import type { AccountDoc, Suspension } from '../accounts/model.js';
 import { HttpError } from '../http/errors.js';
-import type { Language } from '../http/i18n.js';
+import type { Language } from '../platform/language.js';
 import { pageOf, type PageRequest } from '../http/paging.js';
 import { type Doc, type Page,updateWithEtag } from '../platform/cosmos.js';
 import type { EmailMessage } from '../platform/email.js';

@@ -8,7 +8,7 @@ import { providerName } from '../auth/emails.js';
 import { type ConfirmationLedger, externalLoginId, linkLogin, type ProviderId } from '../auth/identity.js';
 import { messageKey, tellOwner } from '../auth/notices.js';
 import { HttpError } from '../http/errors.js';
-import type { Language } from '../http/i18n.js';
+import type { Language } from '../platform/language.js';
 import { pageOf, type PageRequest } from '../http/paging.js';
 import { queueEmail } from '../messaging/index.js';
 import { type Doc,DocumentExistsError, updateWithEtag } from '../platform/cosmos.js';

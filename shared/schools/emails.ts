@@ -1,5 +1,5 @@
 import type { SchoolRoleName } from '../accounts/model.js';
-import type { Language } from '../http/i18n.js';
+import type { Language } from '../platform/language.js';
 import type { EmailMessage } from '../platform/email.js';
 
 const roleNames: Record<SchoolRoleName, Record<Language, string>> = {

@@ -8,7 +8,7 @@ import { readAccount, updateAccount, withSchoolRole } from '../accounts/store.js
 import type { Grant } from '../acl/authorize.js';
 import { emailLoginId, type LoginIndexDoc,normaliseEmail } from '../auth/identity.js';
 import { HttpError } from '../http/errors.js';
-import type { Language } from '../http/i18n.js';
+import type { Language } from '../platform/language.js';
 import { pageOf, type PageRequest } from '../http/paging.js';
 import { queueEmail } from '../messaging/index.js';
 import { DocumentExistsError, type Page,updateWithEtag } from '../platform/cosmos.js';

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { AccountDoc } from '../accounts/model.js';
 import { assertUnderLimit } from '../auth/throttle.js';
 import { HttpError } from '../http/errors.js';
-import type { Language } from '../http/i18n.js';
+import type { Language } from '../platform/language.js';
 import { queueEmail } from '../messaging/index.js';
 import { maksekeskusClient, MaksekeskusError, type MaksekeskusTransaction } from '../payments/maksekeskus.js';
 import { DocumentExistsError } from '../platform/cosmos.js';

@@ -1,4 +1,4 @@
-import type { Language } from '../http/i18n.js';
+import type { Language } from '../platform/language.js';
 import type { EmailMessage } from '../platform/email.js';
 import { addDays, localDate } from './dates.js';
 import type { OrderDoc, PaymentMethod } from './model.js';
