@@ -1,8 +1,7 @@
 import { z } from 'zod';
 
-import type { LoginLogDoc } from '../shared/auth/security-log.js';
-import { defineHttp, ok } from '../shared/http/define-http.js';
-import { pageOf, pagingQuery } from '../shared/http/paging.js';
+import type { LoginLogDoc } from '../shared/auth/index.js';
+import { defineHttp, ok, pageOf, pagingQuery } from '../shared/http/index.js';
 
 const entry = z.object({
   at: z.string(),

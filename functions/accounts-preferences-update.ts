@@ -1,8 +1,7 @@
 import { z } from 'zod';
 
-import { type AccountDoc,accountView, accountViewSchema } from '../shared/accounts/model.js';
-import { defineHttp, ok } from '../shared/http/define-http.js';
-import { HttpError } from '../shared/http/errors.js';
+import { type AccountDoc, accountView, accountViewSchema } from '../shared/accounts/index.js';
+import { defineHttp, HttpError,ok } from '../shared/http/index.js';
 
 /** The user's own preferences: the language of e-mails and messages (OPS-3: et, fi or en). */
 export default defineHttp({

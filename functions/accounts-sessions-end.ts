@@ -1,10 +1,7 @@
 import { z } from 'zod';
 
-import { requestClient } from '../shared/auth/client-info.js';
-import { recordSecurityEvent } from '../shared/auth/security-log.js';
-import { endOwnSession } from '../shared/auth/sessions.js';
-import { defineHttp, noContent } from '../shared/http/define-http.js';
-import { HttpError } from '../shared/http/errors.js';
+import { endOwnSession,recordSecurityEvent, requestClient } from '../shared/auth/index.js';
+import { defineHttp, HttpError,noContent } from '../shared/http/index.js';
 
 export default defineHttp({
   name: 'accounts-sessions-end',

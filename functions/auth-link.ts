@@ -1,8 +1,7 @@
 import { z } from 'zod';
 
-import { beginSignIn, knownProvider, providerOrThrow, providerParam } from '../shared/auth/sign-in.js';
-import { defineHttp, ok } from '../shared/http/define-http.js';
-import { HttpError } from '../shared/http/errors.js';
+import { beginSignIn, knownProvider, providerOrThrow, providerParam } from '../shared/auth/index.js';
+import { defineHttp, HttpError,ok } from '../shared/http/index.js';
 
 /**
  * Linking another login to the signed-in account (AUTH-1) starts with this CSRF-protected POST, never with a GET

@@ -1,8 +1,6 @@
 import { z } from 'zod';
 
-import { apiDocsAssets, apiDocsInitScript, apiDocsSecurityHeaders, readApiDocsAsset } from '../shared/http/api-docs.js';
-import { defineHttp, ok } from '../shared/http/define-http.js';
-import { HttpError } from '../shared/http/errors.js';
+import { apiDocsAssets, apiDocsInitScript, apiDocsSecurityHeaders, defineHttp, HttpError,ok, readApiDocsAsset } from '../shared/http/index.js';
 
 export default defineHttp({
   name: 'docs-asset-get',

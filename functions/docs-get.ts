@@ -1,6 +1,4 @@
-import { apiDocsPage, apiDocsSecurityHeaders } from '../shared/http/api-docs.js';
-import { defineHttp, ok } from '../shared/http/define-http.js';
-import { HttpError } from '../shared/http/errors.js';
+import { apiDocsPage, apiDocsSecurityHeaders, defineHttp, HttpError,ok } from '../shared/http/index.js';
 
 export default defineHttp({
   name: 'docs-get',

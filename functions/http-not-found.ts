@@ -1,6 +1,4 @@
-import { defineHttp } from '../shared/http/define-http.js';
-import { HttpError } from '../shared/http/errors.js';
-import { routeTable } from '../shared/http/route-table.js';
+import { defineHttp, HttpError, routeTable } from '../shared/http/index.js';
 
 /**
  * The catch-all route: the host picks it only when no other route matches, so unknown addresses get the same error

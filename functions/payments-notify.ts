@@ -1,8 +1,7 @@
 import { z } from 'zod';
 
-import { defineHttp, ok } from '../shared/http/define-http.js';
-import { HttpError } from '../shared/http/errors.js';
-import { paymentMessageQuery, receiveFromRequest, rejectionCodes } from '../shared/payments/inbound.js';
+import { defineHttp, HttpError,ok } from '../shared/http/index.js';
+import { paymentMessageQuery, receiveFromRequest, rejectionCodes } from '../shared/payments/index.js';
 
 export default defineHttp({
   name: 'payments-notify',

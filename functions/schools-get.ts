@@ -1,9 +1,8 @@
-import '../shared/accounts/messages.js';
+import '../shared/accounts/index.js';
 
 import { z } from 'zod';
 
-import { defineHttp, ok } from '../shared/http/define-http.js';
-import { HttpError } from '../shared/http/errors.js';
+import { defineHttp, HttpError,ok } from '../shared/http/index.js';
 import type { Doc } from '../shared/platform/cosmos.js';
 
 export default defineHttp({

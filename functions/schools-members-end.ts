@@ -1,8 +1,7 @@
 import { z } from 'zod';
 
-import { defineHttp, ok } from '../shared/http/define-http.js';
-import { HttpError } from '../shared/http/errors.js';
-import { endRole } from '../shared/schools/members.js';
+import { defineHttp, HttpError,ok } from '../shared/http/index.js';
+import { endRole } from '../shared/schools/index.js';
 
 export default defineHttp({
   name: 'schools-members-end',

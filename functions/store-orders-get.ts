@@ -1,11 +1,7 @@
-import '../shared/store/messages.js';
-
 import { z } from 'zod';
 
-import { defineHttp, ok } from '../shared/http/define-http.js';
-import { HttpError } from '../shared/http/errors.js';
-import { idSchema, orderView, orderViewSchema } from '../shared/store/model.js';
-import { readOrder } from '../shared/store/orders.js';
+import { defineHttp, HttpError,ok } from '../shared/http/index.js';
+import { idSchema, orderView, orderViewSchema, readOrder } from '../shared/store/index.js';
 
 export default defineHttp({
   name: 'store-orders-get',

@@ -1,4 +1,4 @@
-import { HttpError } from '../http/errors.js';
+import { HttpError } from '../http/index.js';
 import { type Stored,updateWithEtag } from '../platform/cosmos.js';
 import type { Services } from '../platform/services.js';
 import type { AccountDoc, FamilyLink, SchoolRole } from './model.js';

@@ -3,9 +3,8 @@ import { domainToASCII } from 'node:url';
 
 import { z } from 'zod';
 
-import type { AccountDoc, LinkedLogin } from '../accounts/model.js';
-import { updateAccount } from '../accounts/store.js';
-import { HttpError } from '../http/errors.js';
+import { type AccountDoc, type LinkedLogin, updateAccount } from '../accounts/index.js';
+import { HttpError } from '../http/index.js';
 import { type Doc,DocumentExistsError, updateWithEtag } from '../platform/cosmos.js';
 import type { Services } from '../platform/services.js';
 import type { ParsedPersonalCode } from './personal-code.js';

@@ -1,4 +1,4 @@
-import { registerMessages } from '../http/i18n.js';
+import { registerMessages } from '../http/index.js';
 
 registerMessages({
   session_revoked: {

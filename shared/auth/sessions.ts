@@ -4,8 +4,8 @@ import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypt
 
 import type { Cookie } from '@azure/functions';
 
-import type { AccountDoc, SessionEntry } from '../accounts/model.js';
-import { HttpError } from '../http/errors.js';
+import type { AccountDoc, SessionEntry } from '../accounts/index.js';
+import { HttpError } from '../http/index.js';
 import { ConcurrentUpdateError, type Database, type Doc, type Stored,updateWithEtag } from '../platform/cosmos.js';
 import type { Services } from '../platform/services.js';
 import { csrfTokenFor } from './csrf.js';

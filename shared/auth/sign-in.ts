@@ -3,12 +3,12 @@ import { parse as parseCookies } from 'cookie';
 import * as oidc from 'openid-client';
 import { z } from 'zod';
 
-import type { AccountDoc } from '../accounts/model.js';
+import type { AccountDoc } from '../accounts/index.js';
+import { HttpError } from '../http/index.js';
 import type { HttpResult } from '../platform/definitions.js';
-import { HttpError } from '../http/errors.js';
 import type { Language } from '../platform/language.js';
 import type { Services } from '../platform/services.js';
-import { codeLinkLedger, tellSchoolOfCodeLink } from '../schools/code-links.js';
+import { codeLinkLedger, tellSchoolOfCodeLink } from '../schools/index.js';
 import { requestClient } from './client-info.js';
 import { clearedFlowCookie, flowCookieName, openFlow, sealFlow, type SignInFlow } from './flow-state.js';
 import { type ProviderId,providerIds, resolveSignIn, SchoolConfirmationNeeded } from './identity.js';

@@ -1,7 +1,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { HttpError } from '../http/errors.js';
+import { HttpError } from '../http/index.js';
 import { ConcurrentUpdateError, type Doc, type Stored,updateWithEtag } from '../platform/cosmos.js';
 import type { Services } from '../platform/services.js';
 

@@ -4,14 +4,9 @@ import type { Cookie, HttpMethod, HttpRequest, HttpResponseInit, InvocationConte
 import { parse as parseCookies } from 'cookie';
 import { z } from 'zod';
 
-import type { AccountDoc } from '../accounts/model.js';
-import { recordStaffAccess } from '../acl/audit.js';
-import { authorize, type Grant, type Target } from '../acl/authorize.js';
-import { auditedCapabilities, type Capability } from '../acl/capabilities.js';
-import { csrfTokenValid } from '../auth/csrf.js';
-import { AccessTokenError, verifyAccessToken } from '../auth/session-token.js';
-import { ACCESS_TOKEN_COOKIE, assertSessionActive, clearedSessionCookies, type Principal, sessionListedOnAccount } from '../auth/sessions.js';
-import { blockedByRestriction } from '../auth/suspension.js';
+import type { AccountDoc } from '../accounts/index.js';
+import { auditedCapabilities, authorize, type Capability,type Grant, recordStaffAccess, type Target } from '../acl/index.js';
+import { ACCESS_TOKEN_COOKIE, AccessTokenError, assertSessionActive, blockedByRestriction,clearedSessionCookies, csrfTokenValid, type Principal, sessionListedOnAccount, verifyAccessToken } from '../auth/index.js';
 import type { Config } from '../platform/config.js';
 import { ConcurrentUpdateError, DocumentExistsError, StoreUnavailableError } from '../platform/cosmos.js';
 import type { HttpContract, HttpDefinition, HttpResult } from '../platform/definitions.js';

@@ -1,6 +1,6 @@
 import type { AppError, ErrorCode, ErrorDefinition, ErrorKind } from '../platform/errors.js';
 import type { Language } from '../platform/language.js';
-import { supportErrors } from '../support/errors.js';
+import { supportErrors } from '../support/index.js';
 import { HttpError } from './errors.js';
 
 /**

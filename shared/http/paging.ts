@@ -5,7 +5,7 @@ import { z } from 'zod';
 
 import type { Page } from '../platform/cosmos.js';
 import type { Services } from '../platform/services.js';
-import type { ContainerName } from '../privacy/registry.js';
+import type { ContainerName } from '../privacy/index.js';
 import { HttpError } from './errors.js';
 import { registerMessages } from './i18n.js';
 

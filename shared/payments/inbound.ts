@@ -1,12 +1,11 @@
-import '../store/messages.js';
+import '../store/index.js';
 
 import { createHash, randomBytes } from 'node:crypto';
 
 import type { HttpRequest } from '@azure/functions';
 import { z } from 'zod';
 
-import { type ClientInfo,requestClient } from '../auth/client-info.js';
-import { overLimit } from '../auth/throttle.js';
+import { type ClientInfo, overLimit,requestClient } from '../auth/index.js';
 import type { Services } from '../platform/services.js';
 import { verifyMac } from './mac.js';
 import { maksekeskusSettings } from './maksekeskus.js';

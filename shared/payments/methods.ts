@@ -1,8 +1,6 @@
-import '../store/messages.js';
-
-import { HttpError } from '../http/errors.js';
+import { HttpError } from '../http/index.js';
 import type { Services } from '../platform/services.js';
-import type { Country } from '../store/money.js';
+import type { Country } from '../store/index.js';
 import { maksekeskusClient, type MaksekeskusMethods } from './maksekeskus.js';
 
 /** Maksekeskus asks shops to cache the method list and refresh it a few times a day. */

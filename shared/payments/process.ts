@@ -1,9 +1,6 @@
 import { ConcurrentUpdateError, type Doc, type Stored } from '../platform/cosmos.js';
 import type { Services } from '../platform/services.js';
-import { closeUnpaid, flagOrder, fulfilOrder, markPaid } from '../store/fulfilment.js';
-import type { OrderDoc } from '../store/model.js';
-import { amountToCents } from '../store/money.js';
-import { type OrderKey,readOrder } from '../store/orders.js';
+import { amountToCents, closeUnpaid, flagOrder, fulfilOrder, markPaid, type OrderDoc, type OrderKey, readOrder } from '../store/index.js';
 import { type ProcessQueueMessage,reportedPayerAccount } from './inbound.js';
 import { maksekeskusClient, type MaksekeskusTransaction } from './maksekeskus.js';
 

@@ -2,12 +2,11 @@ import './messages.js';
 
 import { z } from 'zod';
 
-import type { AccountDoc, Suspension } from '../accounts/model.js';
-import { HttpError } from '../http/errors.js';
-import type { Language } from '../platform/language.js';
-import { pageOf, type PageRequest } from '../http/paging.js';
+import type { AccountDoc, Suspension } from '../accounts/index.js';
+import { HttpError, pageOf, type PageRequest } from '../http/index.js';
 import { type Doc, type Page,updateWithEtag } from '../platform/cosmos.js';
 import type { EmailMessage } from '../platform/email.js';
+import type { Language } from '../platform/language.js';
 import type { Services } from '../platform/services.js';
 import { tellSchoolAdmins } from './code-links.js';
 

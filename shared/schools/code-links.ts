@@ -2,17 +2,13 @@ import './messages.js';
 
 import { z } from 'zod';
 
-import type { AccountDoc } from '../accounts/model.js';
-import { readAccount } from '../accounts/store.js';
-import { providerName } from '../auth/emails.js';
-import { type ConfirmationLedger, externalLoginId, linkLogin, type ProviderId } from '../auth/identity.js';
-import { messageKey, tellOwner } from '../auth/notices.js';
-import { HttpError } from '../http/errors.js';
-import type { Language } from '../platform/language.js';
-import { pageOf, type PageRequest } from '../http/paging.js';
+import { type AccountDoc, readAccount } from '../accounts/index.js';
+import { type ConfirmationLedger, externalLoginId, linkLogin, messageKey, type ProviderId, providerName, tellOwner } from '../auth/index.js';
+import { HttpError, pageOf, type PageRequest } from '../http/index.js';
 import { queueEmail } from '../messaging/index.js';
 import { type Doc,DocumentExistsError, updateWithEtag } from '../platform/cosmos.js';
 import type { EmailMessage } from '../platform/email.js';
+import type { Language } from '../platform/language.js';
 import type { Services } from '../platform/services.js';
 import { codeLinkEmail } from './emails.js';
 import { readSchool } from './invitations.js';

@@ -1,17 +1,14 @@
-import '../accounts/messages.js';
 import './messages.js';
 
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 
-import type { AccountDoc, SchoolRoleName } from '../accounts/model.js';
-import { readAccount, updateAccount, withSchoolRole } from '../accounts/store.js';
-import type { Grant } from '../acl/authorize.js';
-import { emailLoginId, type LoginIndexDoc,normaliseEmail } from '../auth/identity.js';
-import { HttpError } from '../http/errors.js';
-import type { Language } from '../platform/language.js';
-import { pageOf, type PageRequest } from '../http/paging.js';
+import { type AccountDoc, readAccount, type SchoolRoleName, updateAccount, withSchoolRole } from '../accounts/index.js';
+import type { Grant } from '../acl/index.js';
+import { emailLoginId, type LoginIndexDoc, normaliseEmail } from '../auth/index.js';
+import { HttpError, pageOf, type PageRequest } from '../http/index.js';
 import { queueEmail } from '../messaging/index.js';
 import { DocumentExistsError, type Page,updateWithEtag } from '../platform/cosmos.js';
+import type { Language } from '../platform/language.js';
 import type { Services } from '../platform/services.js';
 import { tellSchoolAdmins } from './code-links.js';
 import { invitationClaimEmail, invitationEmail } from './emails.js';

@@ -1,4 +1,4 @@
-import { registerMessages } from '../http/i18n.js';
+import { registerMessages } from '../http/index.js';
 
 /** Error messages of invitations (ACC-2), parent links (ACC-3) and privacy settings (ACC-4), in et, fi and en. */
 registerMessages({

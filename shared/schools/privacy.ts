@@ -1,9 +1,7 @@
 import './messages.js';
 
-import { isMinorAccount } from '../accounts/age.js';
-import { type AccountDoc, defaultPrivacy, type PrivacySettings } from '../accounts/model.js';
-import { updateAccount } from '../accounts/store.js';
-import { HttpError } from '../http/errors.js';
+import { type AccountDoc, defaultPrivacy, isMinorAccount, type PrivacySettings, updateAccount } from '../accounts/index.js';
+import { HttpError } from '../http/index.js';
 import type { Services } from '../platform/services.js';
 import type { PrivacyView } from './model.js';
 

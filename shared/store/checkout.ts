@@ -2,13 +2,13 @@ import './messages.js';
 
 import { z } from 'zod';
 
-import type { AccountDoc } from '../accounts/model.js';
-import { assertUnderLimit } from '../auth/throttle.js';
-import { HttpError } from '../http/errors.js';
-import type { Language } from '../platform/language.js';
+import type { AccountDoc } from '../accounts/index.js';
+import { assertUnderLimit } from '../auth/index.js';
+import { HttpError } from '../http/index.js';
 import { queueEmail } from '../messaging/index.js';
-import { maksekeskusClient, MaksekeskusError, type MaksekeskusTransaction } from '../payments/maksekeskus.js';
+import { maksekeskusClient, MaksekeskusError, type MaksekeskusTransaction } from '../payments/index.js';
 import { DocumentExistsError } from '../platform/cosmos.js';
+import type { Language } from '../platform/language.js';
 import type { Services } from '../platform/services.js';
 import { readPackage, readWorks } from './catalog.js';
 import { addDays, licencePeriod, localDate } from './dates.js';

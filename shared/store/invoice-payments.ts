@@ -1,6 +1,6 @@
 import './messages.js';
 
-import { HttpError } from '../http/errors.js';
+import { HttpError } from '../http/index.js';
 import type { Services } from '../platform/services.js';
 import { flagOrder, fulfilOrder, markPaid } from './fulfilment.js';
 import { parseInvoiceNumber, readRegisterEntry } from './invoices.js';

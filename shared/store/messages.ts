@@ -1,4 +1,4 @@
-import { registerMessages } from '../http/i18n.js';
+import { registerMessages } from '../http/index.js';
 
 /** Error messages of the shop and payments (OPS-3: et, fi, en). */
 registerMessages({

@@ -1,7 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 
-import { HttpError } from '../http/errors.js';
-import { pageAcrossPartitions, pageOf, type PageRequest } from '../http/paging.js';
+import { HttpError, pageAcrossPartitions, pageOf, type PageRequest } from '../http/index.js';
 import { type Page, type Stored,updateWithEtag } from '../platform/cosmos.js';
 import type { Services } from '../platform/services.js';
 import type { OrderDoc, OrderFlag, OrderStatus } from './model.js';

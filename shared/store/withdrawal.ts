@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 
 import { z } from 'zod';
 
-import { HttpError } from '../http/errors.js';
+import { HttpError } from '../http/index.js';
 import { updateWithEtag } from '../platform/cosmos.js';
 import type { Services } from '../platform/services.js';
 import { endOrderWorks } from './cancellation.js';

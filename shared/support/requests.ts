@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
-import { readAccount } from '../accounts/store.js';
-import { HttpError } from '../http/errors.js';
-import { keyedId } from '../http/idempotency.js';
-import { pageOf, type PageRequest } from '../http/paging.js';
+import { readAccount } from '../accounts/index.js';
+import { HttpError, keyedId, pageOf, type PageRequest } from '../http/index.js';
 import { queueEmail } from '../messaging/index.js';
 import { type Doc, DocumentExistsError, type Page,updateWithEtag } from '../platform/cosmos.js';
 import { AppError } from '../platform/errors.js';

@@ -1,0 +1,9 @@
+/** The public face of shared/http: what other areas and functions/ may import (README, "Areas and their faces"). */
+export { apiDocsAssets, apiDocsInitScript, apiDocsPage,apiDocsSecurityHeaders, readApiDocsAsset } from './api-docs.js';
+export { created,defineHttp, noContent, ok, redirect } from './define-http.js';
+export { HttpError } from './errors.js';
+export { registerMessages } from './i18n.js';
+export { idempotencyKey, keyedId } from './idempotency.js';
+export { buildOpenApi } from './openapi.js';
+export { pageAcrossPartitions,pageOf, type PageRequest, pagingQuery } from './paging.js';
+export { RouteTable, routeTable, setRouteTable } from './route-table.js';
