@@ -137,7 +137,7 @@ export function runFaces(options: { check: boolean; lint: boolean }): number {
         // A side-effect import (a module that registers something when loaded): the index loads it instead.
         const from = relSpecifier(indexFile, path.join(root, target));
         let loads = sideEffects.get(indexFile);
-        if (!loads) sideEffects.set(indexFile, (loads = new Set()));
+        if (!loads) sideEffects.set(indexFile, (loads = new Set<string>()));
         loads.add(from);
         let group = groups.get(indexFile);
         if (!group) groups.set(indexFile, (group = { specs: [], nodes: [] }));
@@ -171,7 +171,7 @@ export function runFaces(options: { check: boolean; lint: boolean }): number {
           refused = true;
         } else if (!present && !planned) {
           let list = additions.get(indexFile);
-          if (!list) additions.set(indexFile, (list = new Map()));
+          if (!list) additions.set(indexFile, (list = new Map<string, Addition>()));
           list.set(name, { name, from, typeOnly: (original.flags & ts.SymbolFlags.Value) === 0 });
         }
         specs.push({ name, alias, typeOnly: clause.isTypeOnly || element.isTypeOnly });

@@ -3,6 +3,7 @@ import { z } from 'zod';
 
 import { csrfTokenFor } from '../auth/csrf.js';
 import { signAccessToken } from '../auth/session-token.js';
+import { ACCESS_TOKEN_COOKIE, CSRF_COOKIE } from '../auth/sessions.js';
 import { LocalBus } from '../local/bus.js';
 import { HttpRequest, InvocationContext } from '../platform/azure-functions.js';
 import { AdjustableClock } from '../platform/clock.js';
@@ -11,7 +12,6 @@ import { ConcurrentUpdateError, type Database } from '../platform/cosmos.js';
 import { Outbox } from '../platform/email.js';
 import { type Services,useServices } from '../platform/services.js';
 import { MemoryTelemetry } from '../platform/telemetry.js';
-import { ACCESS_TOKEN_COOKIE, CSRF_COOKIE } from '../auth/sessions.js';
 import { CSRF_HEADER, defineHttp, ok } from './define-http.js';
 import { HttpError } from './errors.js';
 

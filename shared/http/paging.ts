@@ -3,9 +3,8 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { SqlParameter } from '@azure/cosmos';
 import { z } from 'zod';
 
-import type { Page } from '../platform/cosmos.js';
+import type { ContainerName, Page } from '../platform/cosmos.js';
 import type { Services } from '../platform/services.js';
-import type { ContainerName } from '../privacy/index.js';
 import { HttpError } from './errors.js';
 import { registerMessages } from './i18n.js';
 

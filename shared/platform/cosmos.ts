@@ -8,6 +8,7 @@ import type { Clock } from './clock.js';
  *   declare module '../platform/cosmos.js' { interface ContainerNames extends Record<'accounts' | …, true> {} }
  *
  * so `db.collection('accounts')` is checked by the compiler and platform imports no area.
+ * @public exported for the registry's `declare module` merge, which knip does not count as a use
  */
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by declaration merging from the data registry
 export interface ContainerNames {}

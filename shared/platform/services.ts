@@ -24,7 +24,7 @@ export interface PlatformServices {
 export interface Services extends PlatformServices {}
 
 /** What areas add to the platform's services. */
-export type AreaServices = Omit<Services, keyof PlatformServices>;
+type AreaServices = Omit<Services, keyof PlatformServices>;
 
 /**
  * What the composition (functions/index.ts) gives platform in Azure: the data registry's storage rules, and how to
