@@ -39,6 +39,8 @@ export interface ErrorDetail {
  *
  * so `new AppError('order_not_found')` is checked by the compiler and `platform` never imports an area. The codes
  * below (platformErrors) are the ones every area shares: forbidden, conflict, the store's failures.
+ *
+ * @public exported for the areas' `declare module` merges, which knip does not count as uses
  */
 export interface ErrorCodes extends Record<keyof typeof platformErrors, true> {}
 export type ErrorCode = Extract<keyof ErrorCodes, string>;
