@@ -2,7 +2,8 @@ import { z } from 'zod';
 
 import { accountView, accountViewSchema, personNameSchema } from '../shared/accounts/index.js';
 import { assertUnderLimit,personalCodeSchema } from '../shared/auth/index.js';
-import { defineHttp, HttpError,ok } from '../shared/http/index.js';
+import { defineHttp, ok } from '../shared/http/index.js';
+import { AppError } from '../shared/platform/errors.js';
 import { rectifyIdentity } from '../shared/schools/index.js';
 
 /** Personal-code changes a person may make in 15 minutes: enough to fix a typo, too few to probe codes. */
@@ -33,9 +34,9 @@ export default defineHttp({
   handler: async ({ body, access, principal, services }) => {
     const isStudent = (access.account.schoolRoles ?? []).some((r) => r.role === 'student');
     if (isStudent && (body.firstName || body.lastName || body.personalCode !== undefined))
-      throw new HttpError(403, 'school_managed_field', {}, [
+      throw new AppError('school_managed_field', { details: [
         ...(['firstName', 'lastName', 'personalCode'] as const).filter((f) => body[f] !== undefined).map((path) => ({ path, issue: 'managed by the school' })),
-      ]);
+      ] });
     if (body.personalCode !== undefined) await assertUnderLimit(services, 'pcode-change', principal.accountId, SELF_CODE_CHANGES_PER_WINDOW);
     const updated = await rectifyIdentity(services, {
       accountId: principal.accountId,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
-import { defineHttp, HttpError,ok } from '../shared/http/index.js';
+import { defineHttp, ok } from '../shared/http/index.js';
+import { AppError } from '../shared/platform/errors.js';
 import { idSchema, orderView, orderViewSchema, readOrder } from '../shared/store/index.js';
 
 export default defineHttp({
@@ -15,7 +16,7 @@ export default defineHttp({
   output: orderViewSchema,
   handler: async ({ params, principal, services }) => {
     const order = await readOrder(services, { accountId: principal.accountId, orderId: params.orderId });
-    if (!order) throw new HttpError(404, 'order_not_found');
+    if (!order) throw new AppError('order_not_found');
     return ok(orderView(order, services.clock.now()));
   },
 });

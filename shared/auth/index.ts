@@ -2,6 +2,7 @@
 export { type ClientInfo,requestClient } from './client-info.js';
 export { csrfTokenFor, csrfTokenValid } from './csrf.js';
 export { providerName } from './emails.js';
+export { authErrors } from './errors.js';
 export { canonicalEmailSchema, claimPersonalCode, type ConfirmationLedger, emailLoginId, externalLoginId, linkLogin, type LoginIndexDoc, normaliseEmail, personalCodeLoginId,type ProviderId, releasePersonalCode, unlinkLogin } from './identity.js';
 export { messageKey,tellOwner } from './notices.js';
 export { changePassword, passwordSignIn, requestPasswordReset, resetPassword, signUp, verifyEmail } from './password-flows.js';

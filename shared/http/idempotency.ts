@@ -3,20 +3,6 @@ import { createHash } from 'node:crypto';
 import type { HttpRequest } from '@azure/functions';
 
 import { HttpError } from './errors.js';
-import { registerMessages } from './i18n.js';
-
-registerMessages({
-  invalid_idempotency_key: {
-    et: 'Idempotency-Key peab olema 8–64 tähte, numbrit, - või _, ja sama mis requestId, kui mõlemad on antud.',
-    fi: 'Idempotency-Key on 8–64 kirjainta, numeroa, - tai _, ja sama kuin requestId, jos molemmat annetaan.',
-    en: 'Idempotency-Key must be 8 to 64 letters, digits, - or _, and the same as requestId when both are given.',
-  },
-  idempotency_key_reused: {
-    et: 'See Idempotency-Key on juba kasutatud teistsuguse päringu jaoks.',
-    fi: 'Tätä Idempotency-Key-arvoa on jo käytetty toiseen pyyntöön.',
-    en: 'This Idempotency-Key was already used for a different request.',
-  },
-});
 
 const IDEMPOTENCY_HEADER = 'idempotency-key';
 const KEY = /^[A-Za-z0-9_-]{8,64}$/;

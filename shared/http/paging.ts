@@ -6,15 +6,6 @@ import { z } from 'zod';
 import type { ContainerName, Page } from '../platform/cosmos.js';
 import type { Services } from '../platform/services.js';
 import { HttpError } from './errors.js';
-import { registerMessages } from './i18n.js';
-
-registerMessages({
-  invalid_continuation: {
-    et: 'Jätkamise märk on vigane või kuulub teisele päringule. Alusta loendit algusest.',
-    fi: 'Jatkotunniste on virheellinen tai kuuluu toiseen kyselyyn. Aloita luettelo alusta.',
-    en: 'The continuation token is invalid or belongs to another query. Start the list from the beginning.',
-  },
-});
 
 /**
  * Paging for every list (DESIGN s.4): a capped page size and a continuation token. The tokens we hand out are sealed

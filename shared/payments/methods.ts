@@ -1,4 +1,4 @@
-import { HttpError } from '../http/index.js';
+import { AppError } from '../platform/errors.js';
 import type { Services } from '../platform/services.js';
 import type { Country } from '../store/index.js';
 import { maksekeskusClient, type MaksekeskusMethods } from './maksekeskus.js';
@@ -60,7 +60,7 @@ export async function paymentMethods(services: Services, country: Country): Prom
       doc = ((await refreshPaymentMethods(services, country)) as typeof doc) ?? doc;
     } catch (error) {
       services.telemetry.event('payment.methods-refresh-failed', { country, errorType: error instanceof Error ? error.name : 'error' });
-      if (!doc) throw new HttpError(503, 'payment_provider_unavailable');
+      if (!doc) throw new AppError('payment_provider_unavailable');
     }
   }
   if (!doc) return { country, banklinks: [], cards: [], invoice };

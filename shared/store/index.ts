@@ -1,8 +1,8 @@
 /** The public face of shared/store: what other areas and functions/ may import (README, "Areas and their faces"). */
-import './messages.js';
 export { catalogSnapshot } from './catalog.js';
 export { checkoutSchema, finishInvoiceCheckout,MAX_MONTHS, placeOrder, quote } from './checkout.js';
 export { addDays, localDate } from './dates.js';
+export { storeErrors } from './errors.js';
 export { expireLicences } from './expiry.js';
 export { closeUnpaid, flagOrder, fulfilOrder, markPaid } from './fulfilment.js';
 export { recordInvoicePayment } from './invoice-payments.js';
