@@ -1,7 +1,8 @@
 import { z } from 'zod';
 
 import type { StaffAccessDoc } from '../shared/acl/index.js';
-import { defineHttp, ok, pageOf, pagingQuery } from '../shared/http/index.js';
+import { defineHttp, ok } from '../shared/http/index.js';
+import { pageOf, pagingQuery } from '../shared/platform/paging.js';
 
 export default defineHttp({
   name: 'accounts-audit-list',

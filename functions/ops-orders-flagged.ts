@@ -1,7 +1,8 @@
 import { z } from 'zod';
 
 import { recordStaffAccess } from '../shared/acl/index.js';
-import { defineHttp, ok, pagingQuery } from '../shared/http/index.js';
+import { defineHttp, ok } from '../shared/http/index.js';
+import { pagingQuery } from '../shared/platform/paging.js';
 import { listFlaggedOrders } from '../shared/store/index.js';
 
 export default defineHttp({

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
-import { defineHttp, ok, pagingQuery } from '../shared/http/index.js';
+import { defineHttp, ok } from '../shared/http/index.js';
+import { pagingQuery } from '../shared/platform/paging.js';
 import { listCases, opsCaseViewSchema } from '../shared/schools/index.js';
 
 export default defineHttp({

@@ -8,7 +8,7 @@ import { boundaryViolations, checkedFiles, describeViolation, folderOf, importSi
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 describe('area boundaries (issue 16 item 2; README "Areas and their faces")', () => {
-  it('no file in shared/ or functions/ reaches into another area, and platform imports no area', () => {
+  it('no file in shared/ or functions/ reaches into another area, platform imports no area, no area imports http', () => {
     const violations = boundaryViolations(readSources(root)).map(describeViolation);
     expect(violations, `fix by hand, or run \`npx tsx scripts/faces.ts\`:\n${violations.join('\n')}`).toEqual([]);
   });
@@ -45,6 +45,11 @@ describe('area boundaries (issue 16 item 2; README "Areas and their faces")', ()
         text: ["import type { Capability } from '../acl/index.js';", "import { dataRegistry } from '../privacy/registry.js';", "import { clock } from './clock.js';"].join('\n'),
       },
       { path: 'functions/store-planted.ts', text: "import { createOrder } from '../shared/store/checkout.js';\nimport { defineHttp } from '../shared/http/index.js';" },
+      {
+        path: 'shared/store/planted.ts',
+        text: ["import { defineHttp } from '../http/index.js';", "import type { HttpResult } from '../platform/definitions.js';", "import type { Principal } from '../auth/index.js';"].join('\n'),
+      },
+      { path: 'shared/http/planted.ts', text: "import { storeErrors } from '../store/index.js';" },
       { path: 'shared/local/planted.ts', text: "import { createSession } from '../auth/sessions.js';" },
       { path: 'shared/schools/planted.test.ts', text: "import { createSession } from '../auth/sessions.js';" },
       { path: 'shared/auth/planted.ts', text: "import { createProviders } from './providers/index.js';" },
@@ -57,6 +62,7 @@ describe('area boundaries (issue 16 item 2; README "Areas and their faces")', ()
       'shared/platform/planted.ts:1 ../acl/index.js: platform imports an area',
       'shared/platform/planted.ts:2 ../privacy/registry.js: platform imports an area',
       'functions/store-planted.ts:1 ../shared/store/checkout.js: reaches into another area (import its index.ts)',
+      'shared/store/planted.ts:1 ../http/index.js: a domain area imports a layer above it (http)',
     ]);
   });
 });

@@ -11,8 +11,9 @@ import ts from 'typescript';
  *
  * - An import into another area goes through that area's face, `shared/<area>/index.ts`. Platform files are the
  *   ground: anyone may import them file by file. `shared/local` (the local host composes everything) is exempt.
- * - `shared/platform` imports no other folder of `shared/` (areas register into it instead: declaration merging for
- *   types, arguments for providers and the data registry).
+ * - No import goes up a layer: `shared/platform` imports no other folder of `shared/` (areas register into it
+ *   instead: declaration merging for types, arguments for providers and the data registry), and no domain area
+ *   imports `shared/http` (the wrapper maps the domain's AppErrors; paging and keyed ids are platform's).
  * - functions/ follows the first rule like an area.
  * Test files are exempt: a unit test may reach into what it tests and into other areas to build fixtures.
  */
@@ -20,6 +21,9 @@ import ts from 'typescript';
 /** Folders of shared/ that are not domain areas with a face. */
 const GROUND = 'platform';
 const EXEMPT = 'local';
+/** Layers from the ground up; every other folder of shared/ is a domain area, layer 1. */
+const LAYERS: Record<string, number> = { [GROUND]: 0, http: 2, functions: 3 };
+const layerOf = (folder: string) => LAYERS[folder] ?? 1;
 
 export interface Source {
   /** Repository-relative path with forward slashes, e.g. `shared/auth/sign-in.ts`. */
@@ -31,7 +35,7 @@ export interface Violation {
   file: string;
   line: number;
   specifier: string;
-  rule: 'internal' | 'platform-imports-area';
+  rule: 'internal' | 'platform-imports-area' | 'imports-upward';
 }
 
 interface ImportSite {
@@ -80,7 +84,9 @@ export function classify(importer: string, target: string): Violation['rule'] | 
   const to = folderOf(target);
   if (from === undefined || to === undefined || from === to || from === EXEMPT) return undefined;
   if (from === GROUND) return 'platform-imports-area';
-  if (to === GROUND || to === EXEMPT || to === 'functions') return undefined;
+  if (to === EXEMPT) return undefined;
+  if (layerOf(to) > layerOf(from)) return 'imports-upward';
+  if (to === GROUND || to === 'functions') return undefined;
   return target === `shared/${to}/index.ts` ? undefined : 'internal';
 }
 
@@ -114,6 +120,10 @@ export function readSources(root: string, files: readonly string[] = checkedFile
 }
 
 export function describeViolation(v: Violation): string {
-  const why = v.rule === 'internal' ? 'reaches into another area (import its index.ts)' : 'platform imports an area';
+  const why = {
+    internal: 'reaches into another area (import its index.ts)',
+    'platform-imports-area': 'platform imports an area',
+    'imports-upward': `a domain area imports a layer above it (${folderOf(resolveSpecifier(v.file, v.specifier) ?? '')})`,
+  }[v.rule];
   return `${v.file}:${v.line} ${v.specifier}: ${why}`;
 }

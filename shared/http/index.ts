@@ -2,7 +2,6 @@
 export { apiDocsAssets, apiDocsInitScript, apiDocsPage,apiDocsSecurityHeaders, readApiDocsAsset } from './api-docs.js';
 export { created,defineHttp, noContent, ok, redirect } from './define-http.js';
 export { withHeaders } from './error-catalogue.js';
-export { idempotencyKey, keyedId } from './idempotency.js';
+export { idempotencyKey } from './idempotency.js';
 export { buildOpenApi } from './openapi.js';
-export { pageAcrossPartitions,pageOf, type PageRequest, pagingQuery } from './paging.js';
 export { RouteTable, routeTable, setRouteTable } from './route-table.js';

@@ -2,12 +2,12 @@ import { z } from 'zod';
 
 import { type AccountDoc, readAccount } from '../accounts/index.js';
 import { type ConfirmationLedger, externalLoginId, linkLogin, messageKey, type ProviderId, providerName, tellOwner } from '../auth/index.js';
-import { pageOf, type PageRequest } from '../http/index.js';
 import { queueEmail } from '../messaging/index.js';
 import { type Doc,DocumentExistsError, updateWithEtag } from '../platform/cosmos.js';
 import type { EmailMessage } from '../platform/email.js';
 import { AppError } from '../platform/errors.js';
 import type { Language } from '../platform/language.js';
+import { pageOf, type PageRequest } from '../platform/paging.js';
 import type { Services } from '../platform/services.js';
 import { codeLinkEmail } from './emails.js';
 import { readSchool } from './invitations.js';

@@ -3,9 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { type AccountDoc, readAccount, type SchoolRoleName, updateAccount, withoutSchoolRole } from '../accounts/index.js';
 import type { Grant } from '../acl/index.js';
 import { claimPersonalCode, releasePersonalCode, tellOwner } from '../auth/index.js';
-import { pageOf, type PageRequest } from '../http/index.js';
 import { type Doc, type Page, type Stored,updateWithEtag } from '../platform/cosmos.js';
 import { AppError } from '../platform/errors.js';
+import { pageOf, type PageRequest } from '../platform/paging.js';
 import type { Services } from '../platform/services.js';
 
 /** A person's role in a school. The name and e-mail are a snapshot kept current on rectification. */

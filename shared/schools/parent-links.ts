@@ -1,10 +1,10 @@
 import { type AccountDoc, isMinorAccount, readAccount, type SchoolRole, updateAccount, withFamilyLink, withoutFamilyLink } from '../accounts/index.js';
 import type { Grant, Target } from '../acl/index.js';
 import { emailLoginId, type LoginIndexDoc, normaliseEmail, parsePersonalCode, type PersonalCodeCountry,personalCodeLoginId } from '../auth/index.js';
-import { pageOf, type PageRequest } from '../http/index.js';
 import { queueEmail } from '../messaging/index.js';
 import { DocumentExistsError, type Page,updateWithEtag } from '../platform/cosmos.js';
 import { AppError, isAppError } from '../platform/errors.js';
+import { pageOf, type PageRequest } from '../platform/paging.js';
 import type { Services } from '../platform/services.js';
 import { parentLinkConfirmedEmail } from './emails.js';
 import { readSchool } from './invitations.js';
