@@ -2,6 +2,7 @@ import type { Cookie, HttpMethod, HttpRequest, HttpResponseInit, InvocationConte
 import type { z } from 'zod';
 
 import type { DeliveryInfo } from './bus.js';
+import { AppError } from './errors.js';
 import { withOperationCounter } from './operations.js';
 import type { QueueName } from './queues.js';
 import { getServices, type Services } from './services.js';
@@ -103,11 +104,17 @@ export function defineQueue<S extends z.ZodType>(options: {
       try {
         await run.result;
       } catch (error) {
-        services.telemetry.exception(error, properties);
+        // Every error is rethrown, so Service Bus redelivers and finally dead-letters; an AppError's code says why.
+        services.telemetry.exception(error, { ...properties, ...codeOf(error) });
         throw error;
       }
     },
   };
+}
+
+/** The code of an AppError, for the exception a queue or timer run records (no status: there is no HTTP here). */
+function codeOf(error: unknown): { errorCode?: string } {
+  return error instanceof AppError ? { errorCode: error.code } : {};
 }
 
 export interface TimerHandlerContext {
@@ -142,7 +149,7 @@ export function defineTimer(options: {
         outcome = await withOperationCounter(() => options.handler({ services, now: startedAt, isPastDue: timer.isPastDue })).result;
       } catch (error) {
         failure = error;
-        services.telemetry.exception(error, { function: options.name });
+        services.telemetry.exception(error, { function: options.name, ...codeOf(error) });
       }
       const finishedAt = services.clock.now();
       await services.db.collection('jobs').upsert({
