@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import ts from 'typescript';
@@ -112,7 +112,7 @@ export function checkedFiles(root: string): string[] {
       if (entry.isDirectory()) return walk(relative);
       return entry.name.endsWith('.ts') ? [relative] : [];
     });
-  return [...walk('shared'), ...walk('functions')].sort();
+  return ['shared', 'functions'].flatMap((dir) => (existsSync(path.join(root, dir)) ? walk(dir) : [])).sort();
 }
 
 export function readSources(root: string, files: readonly string[] = checkedFiles(root)): Source[] {

@@ -19,7 +19,7 @@ import { runAsScript } from './run-as-script.js';
  * `--check` changes nothing and exits 1 when something would change.
  */
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 interface Spec {
   name: string;
@@ -74,15 +74,16 @@ function applyEdits(text: string, edits: Edit[]): string {
   return out;
 }
 
-function createProgram(): ts.Program {
+function createProgram(root: string): ts.Program {
   const configPath = path.join(root, 'tsconfig.json');
   const parsed = ts.getParsedCommandLineOfConfigFile(configPath, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => { throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n')); } });
   if (!parsed) throw new Error('cannot read tsconfig.json');
   return ts.createProgram(parsed.fileNames, parsed.options);
 }
 
-export function runFaces(options: { check: boolean; lint: boolean }): number {
-  const program = createProgram();
+export function runFaces(options: { check: boolean; lint: boolean; root?: string }): number {
+  const root = options.root ?? repoRoot;
+  const program = createProgram(root);
   const checker = program.getTypeChecker();
   const problems: string[] = [];
   const importerEdits = new Map<string, Edit[]>();
