@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { recordSecurityEvent,requestClient, tellOwner, unlinkLogin } from '../shared/auth/index.js';
+import { recordSecurityEvent, requestClient, tellOwner, unlinkLogin } from '../shared/auth/index.js';
 import { defineHttp, noContent } from '../shared/http/index.js';
 
 export default defineHttp({

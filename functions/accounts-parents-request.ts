@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { assertUnderLimit,canonicalEmailSchema } from '../shared/auth/index.js';
+import { assertUnderLimit, canonicalEmailSchema } from '../shared/auth/index.js';
 import { defineHttp } from '../shared/http/index.js';
 import { LINK_REQUESTS_PER_WINDOW, requestByChild } from '../shared/schools/index.js';
 

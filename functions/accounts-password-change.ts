@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { changePassword,requestClient } from '../shared/auth/index.js';
+import { changePassword, requestClient } from '../shared/auth/index.js';
 import { defineHttp, ok } from '../shared/http/index.js';
 
 export default defineHttp({

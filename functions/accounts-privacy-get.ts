@@ -1,5 +1,5 @@
 import { defineHttp, ok } from '../shared/http/index.js';
-import { privacyView,privacyViewSchema } from '../shared/schools/index.js';
+import { privacyView, privacyViewSchema } from '../shared/schools/index.js';
 
 export default defineHttp({
   name: 'accounts-privacy-get',

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 import { accountView, accountViewSchema, personNameSchema } from '../shared/accounts/index.js';
-import { assertUnderLimit,personalCodeSchema } from '../shared/auth/index.js';
+import { assertUnderLimit, personalCodeSchema } from '../shared/auth/index.js';
 import { defineHttp, ok } from '../shared/http/index.js';
 import { AppError } from '../shared/platform/errors.js';
 import { rectifyIdentity } from '../shared/schools/index.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { endOwnSession,recordSecurityEvent, requestClient } from '../shared/auth/index.js';
+import { endOwnSession, recordSecurityEvent, requestClient } from '../shared/auth/index.js';
 import { defineHttp, noContent } from '../shared/http/index.js';
 import { AppError } from '../shared/platform/errors.js';
 

@@ -1,6 +1,13 @@
 import { parse as parseCookies } from 'cookie';
 
-import { clearedSessionCookies, recordSecurityEvent, REFRESH_TOKEN_COOKIE, requestClient, revokeSession, revokeSessionByRefreshToken } from '../shared/auth/index.js';
+import {
+  clearedSessionCookies,
+  recordSecurityEvent,
+  REFRESH_TOKEN_COOKIE,
+  requestClient,
+  revokeSession,
+  revokeSessionByRefreshToken,
+} from '../shared/auth/index.js';
 import { defineHttp, noContent } from '../shared/http/index.js';
 
 /**

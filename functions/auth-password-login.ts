@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { deliverSession,passwordSignIn, requestClient } from '../shared/auth/index.js';
+import { deliverSession, passwordSignIn, requestClient } from '../shared/auth/index.js';
 import { defineHttp, ok } from '../shared/http/index.js';
 
 export default defineHttp({

@@ -1,7 +1,7 @@
 import { parse as parseCookies } from 'cookie';
 import { z } from 'zod';
 
-import { deliverSession, recordSecurityEvent, REFRESH_TOKEN_COOKIE, refreshSession,requestClient } from '../shared/auth/index.js';
+import { deliverSession, recordSecurityEvent, REFRESH_TOKEN_COOKIE, refreshSession, requestClient } from '../shared/auth/index.js';
 import { defineHttp, ok } from '../shared/http/index.js';
 import { AppError } from '../shared/platform/errors.js';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { activeSession,csrfTokenFor } from '../shared/auth/index.js';
+import { activeSession, csrfTokenFor } from '../shared/auth/index.js';
 import { defineHttp, ok } from '../shared/http/index.js';
 
 const sessionViewSchema = z.union([

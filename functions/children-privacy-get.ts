@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { readAccount } from '../shared/accounts/index.js';
 import { defineHttp, ok } from '../shared/http/index.js';
 import { AppError } from '../shared/platform/errors.js';
-import { privacyView,privacyViewSchema } from '../shared/schools/index.js';
+import { privacyView, privacyViewSchema } from '../shared/schools/index.js';
 
 export default defineHttp({
   name: 'children-privacy-get',

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { apiDocsAssets, apiDocsInitScript, apiDocsSecurityHeaders, defineHttp, ok,readApiDocsAsset } from '../shared/http/index.js';
+import { apiDocsAssets, apiDocsInitScript, apiDocsSecurityHeaders, defineHttp, ok, readApiDocsAsset } from '../shared/http/index.js';
 import { AppError } from '../shared/platform/errors.js';
 
 export default defineHttp({

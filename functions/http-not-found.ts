@@ -1,4 +1,4 @@
-import { defineHttp, routeTable,withHeaders } from '../shared/http/index.js';
+import { defineHttp, routeTable, withHeaders } from '../shared/http/index.js';
 import { AppError } from '../shared/platform/errors.js';
 
 /**

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 import { defineHttp, ok } from '../shared/http/index.js';
-import { idSchema,mayOpenWork } from '../shared/store/index.js';
+import { idSchema, mayOpenWork } from '../shared/store/index.js';
 
 export default defineHttp({
   name: 'licences-access',

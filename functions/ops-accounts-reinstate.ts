@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { liftSuspension,requestClient } from '../shared/auth/index.js';
+import { liftSuspension, requestClient } from '../shared/auth/index.js';
 import { defineHttp, ok } from '../shared/http/index.js';
 
 export default defineHttp({

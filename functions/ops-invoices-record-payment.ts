@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 import { recordStaffAccess } from '../shared/acl/index.js';
 import { defineHttp, ok } from '../shared/http/index.js';
-import { orderView,recordInvoicePayment } from '../shared/store/index.js';
+import { orderView, recordInvoicePayment } from '../shared/store/index.js';
 
 export default defineHttp({
   name: 'ops-invoices-record-payment',

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 import { defineHttp } from '../shared/http/index.js';
 import { AppError } from '../shared/platform/errors.js';
-import { idSchema, queueOrderCancellation,readOrder } from '../shared/store/index.js';
+import { idSchema, queueOrderCancellation, readOrder } from '../shared/store/index.js';
 
 export default defineHttp({
   name: 'ops-orders-cancel',

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { defineHttp, idempotencyKey,ok } from '../shared/http/index.js';
+import { defineHttp, idempotencyKey, ok } from '../shared/http/index.js';
 import { addMessage, notifyAnswered } from '../shared/support/index.js';
 
 export default defineHttp({

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 import { defineHttp, ok } from '../shared/http/index.js';
-import { cancelWithdrawal,idSchema } from '../shared/store/index.js';
+import { cancelWithdrawal, idSchema } from '../shared/store/index.js';
 
 export default defineHttp({
   name: 'ops-works-withdraw-cancel',

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { recordSecurityEvent,requestClient } from '../shared/auth/index.js';
+import { recordSecurityEvent, requestClient } from '../shared/auth/index.js';
 import { defineHttp, ok } from '../shared/http/index.js';
 import { codeLinkViewSchema, decideCodeLink } from '../shared/schools/index.js';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { assertUnderLimit,canonicalEmailSchema } from '../shared/auth/index.js';
+import { assertUnderLimit, canonicalEmailSchema } from '../shared/auth/index.js';
 import { defineHttp, idempotencyKey } from '../shared/http/index.js';
 import { createInvitation, invitableRoles, invitationViewSchema } from '../shared/schools/index.js';
 

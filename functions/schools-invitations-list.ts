@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 import { defineHttp, ok } from '../shared/http/index.js';
 import { pagingQuery } from '../shared/platform/paging.js';
-import { invitationViewSchema,listInvitations } from '../shared/schools/index.js';
+import { invitationViewSchema, listInvitations } from '../shared/schools/index.js';
 
 export default defineHttp({
   name: 'schools-invitations-list',

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 import { defineHttp, ok } from '../shared/http/index.js';
-import { confirmLink,parentLinkViewSchema } from '../shared/schools/index.js';
+import { confirmLink, parentLinkViewSchema } from '../shared/schools/index.js';
 
 export default defineHttp({
   name: 'schools-parent-links-confirm',

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 import { defineHttp, ok } from '../shared/http/index.js';
-import { endLink, endLinkTarget,parentLinkViewSchema } from '../shared/schools/index.js';
+import { endLink, endLinkTarget, parentLinkViewSchema } from '../shared/schools/index.js';
 
 export default defineHttp({
   name: 'schools-parent-links-end',

@@ -1,6 +1,6 @@
 import { requestClient } from '../shared/auth/index.js';
-import { created, defineHttp, idempotencyKey,ok } from '../shared/http/index.js';
-import { checkoutSchema, orderView,placeOrder } from '../shared/store/index.js';
+import { created, defineHttp, idempotencyKey, ok } from '../shared/http/index.js';
+import { checkoutSchema, orderView, placeOrder } from '../shared/store/index.js';
 
 export default defineHttp({
   name: 'store-orders-create',

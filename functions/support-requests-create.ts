@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { created, defineHttp, idempotencyKey,ok } from '../shared/http/index.js';
+import { created, defineHttp, idempotencyKey, ok } from '../shared/http/index.js';
 import { openRequest, supportRequestView } from '../shared/support/index.js';
 
 export default defineHttp({

@@ -48,6 +48,18 @@ const relSpecifier = (fromFile: string, toFile: string) => {
 };
 const specText = (s: Spec) => `${s.typeOnly ? 'type ' : ''}${s.alias && s.alias !== s.name ? `${s.name} as ${s.alias}` : s.name}`;
 
+/** The project's lines stay under about 150 characters: a longer list is written one name a line. */
+const MAX_LINE = 150;
+/** simple-import-sort's order (by name, `type` ignored, case-insensitive first), so ESLint has nothing to move. */
+const collator = new Intl.Collator('en', { sensitivity: 'base', numeric: true });
+const bare = (n: string) => n.replace(/^type /, '');
+const byName = (a: string, b: string) => collator.compare(bare(a), bare(b)) || (bare(a) < bare(b) ? -1 : bare(a) > bare(b) ? 1 : 0);
+function namedList(head: string, unsorted: string[], tail: string): string {
+  const names = [...unsorted].sort(byName);
+  const line = `${head} { ${names.join(', ')} } ${tail}`;
+  return line.length <= MAX_LINE ? line : `${head} {\n${names.map((n) => `  ${n},\n`).join('')}} ${tail}`;
+}
+
 function importText(specs: Spec[], specifier: string): string {
   const unique = new Map<string, Spec>();
   for (const s of specs) {
@@ -56,8 +68,8 @@ function importText(specs: Spec[], specifier: string): string {
     unique.set(key, seen ? { ...s, typeOnly: seen.typeOnly && s.typeOnly } : s);
   }
   const list = [...unique.values()];
-  if (list.every((s) => s.typeOnly)) return `import type { ${list.map((s) => specText({ ...s, typeOnly: false })).join(', ')} } from '${specifier}';`;
-  return `import { ${list.map(specText).join(', ')} } from '${specifier}';`;
+  if (list.every((s) => s.typeOnly)) return namedList('import type', list.map((s) => specText({ ...s, typeOnly: false })), `from '${specifier}';`);
+  return namedList('import', list.map(specText), `from '${specifier}';`);
 }
 
 /** The whole line(s) of a statement, so removing it leaves no blank line behind. */
@@ -251,8 +263,8 @@ function withReExports(indexFile: string, additions: Addition[], loads: string[]
     );
     if (existing && existing.exportClause && ts.isNamedExports(existing.exportClause)) {
       const current = existing.exportClause.elements.map((e) => e.getText(source));
-      edits.push({ start: existing.getStart(source), end: existing.getEnd(), text: `export { ${[...current, ...specs].join(', ')} } from '${from}';` });
-    } else appended.push(`export { ${specs.join(', ')} } from '${from}';`);
+      edits.push({ start: existing.getStart(source), end: existing.getEnd(), text: namedList('export', [...current, ...specs], `from '${from}';`) });
+    } else appended.push(namedList('export', specs, `from '${from}';`));
   }
   for (const from of loads) {
     const loaded = source.statements.some((s) => ts.isImportDeclaration(s) && !s.importClause && ts.isStringLiteral(s.moduleSpecifier) && s.moduleSpecifier.text === from);

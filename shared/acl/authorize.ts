@@ -1,4 +1,4 @@
-import { type AccountDoc, defaultPrivacy,isMinorAccount } from '../accounts/index.js';
+import { type AccountDoc, defaultPrivacy, isMinorAccount } from '../accounts/index.js';
 import { type Capability, type Role, rowOf, type Scope,WITHDRAWING_PUBLISHER_ROLES } from './capabilities.js';
 
 /** What a request is about: the wrapper derives it from the route's parameters. */

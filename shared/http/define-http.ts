@@ -5,8 +5,18 @@ import { parse as parseCookies } from 'cookie';
 import { z } from 'zod';
 
 import type { AccountDoc } from '../accounts/index.js';
-import { auditedCapabilities, authorize, type Capability,type Grant, recordStaffAccess, type Target } from '../acl/index.js';
-import { ACCESS_TOKEN_COOKIE, AccessTokenError, assertSessionActive, blockedByRestriction,clearedSessionCookies, csrfTokenValid, type Principal, sessionListedOnAccount, verifyAccessToken } from '../auth/index.js';
+import { auditedCapabilities, authorize, type Capability, type Grant, recordStaffAccess, type Target } from '../acl/index.js';
+import {
+  ACCESS_TOKEN_COOKIE,
+  AccessTokenError,
+  assertSessionActive,
+  blockedByRestriction,
+  clearedSessionCookies,
+  csrfTokenValid,
+  type Principal,
+  sessionListedOnAccount,
+  verifyAccessToken,
+} from '../auth/index.js';
 import type { Config } from '../platform/config.js';
 import type { HttpContract, HttpDefinition, HttpResult } from '../platform/definitions.js';
 import { type AppError, type ErrorCode, isAppError } from '../platform/errors.js';

@@ -17,8 +17,8 @@ import { type ContainerName,dataRegistry, storageRules } from '../privacy/regist
 import { LocalBus } from './bus.js';
 import { type EmbeddedCosmos,startEmbeddedCosmos } from './cosmos-server.js';
 import { type LocalRoute,startLocalHttpServer } from './http-server.js';
-import { type IdentityStandIns,startIdentityStandIns } from './identity/index.js';
-import { type MaksekeskusStandIn,startMaksekeskusStandIn } from './maksekeskus/index.js';
+import { type IdentityStandIns, startIdentityStandIns } from './identity/index.js';
+import { type MaksekeskusStandIn, startMaksekeskusStandIn } from './maksekeskus/index.js';
 import { seedDemoData } from './seed.js';
 import { LocalTimers } from './timers.js';
 import { TtlSweeper } from './ttl-sweeper.js';

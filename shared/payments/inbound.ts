@@ -3,7 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { HttpRequest } from '@azure/functions';
 import { z } from 'zod';
 
-import { type ClientInfo, overLimit,requestClient } from '../auth/index.js';
+import { type ClientInfo, overLimit, requestClient } from '../auth/index.js';
 import type { ErrorCode } from '../platform/errors.js';
 import type { Services } from '../platform/services.js';
 import { verifyMac } from './mac.js';

@@ -369,7 +369,13 @@ export interface Database {
   ping(): Promise<void>;
 }
 
-export function createDatabase(client: CosmosClient, databaseId: string, rules: StorageRules, clock: Clock, policy: StorePolicy = defaultStorePolicy): Database {
+export function createDatabase(
+  client: CosmosClient,
+  databaseId: string,
+  rules: StorageRules,
+  clock: Clock,
+  policy: StorePolicy = defaultStorePolicy,
+): Database {
   const db = client.database(databaseId);
   const cache = new Map<ContainerName, Collection>();
   return {

@@ -1,6 +1,14 @@
-import { type AccountDoc, isMinorAccount, readAccount, type SchoolRole, updateAccount, withFamilyLink, withoutFamilyLink } from '../accounts/index.js';
+import {
+  type AccountDoc,
+  isMinorAccount,
+  readAccount,
+  type SchoolRole,
+  updateAccount,
+  withFamilyLink,
+  withoutFamilyLink,
+} from '../accounts/index.js';
 import type { Grant, Target } from '../acl/index.js';
-import { emailLoginId, type LoginIndexDoc, normaliseEmail, parsePersonalCode, type PersonalCodeCountry,personalCodeLoginId } from '../auth/index.js';
+import { emailLoginId, type LoginIndexDoc, normaliseEmail, parsePersonalCode, type PersonalCodeCountry, personalCodeLoginId } from '../auth/index.js';
 import { queueEmail } from '../messaging/index.js';
 import { DocumentExistsError, type Page,updateWithEtag } from '../platform/cosmos.js';
 import { AppError, isAppError } from '../platform/errors.js';
