@@ -5,9 +5,9 @@ import { z } from 'zod';
 
 import { type ClientInfo, overLimit, requestClient } from '../auth/index.js';
 import type { ErrorCode } from '../platform/errors.js';
+import { maksekeskusSettings } from '../platform/maksekeskus.js';
 import type { Services } from '../platform/services.js';
 import { verifyMac } from './mac.js';
-import { maksekeskusSettings } from './maksekeskus.js';
 
 /**
  * Payment messages from Maksekeskus (PAY-2): the server-to-server notification and the browser return. Both carry
