@@ -1,4 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 import { describe, expect, it } from 'vitest';
 
@@ -53,6 +55,25 @@ describe('error catalogue', () => {
     }
     expect(seen).toBeGreaterThan(5);
     expect(mismatches).toEqual([]);
+  });
+});
+
+describe('issue 16: no HTTP outside shared/http', () => {
+  it('no domain, queue, timer or function file names HttpError: they throw AppError with a code', () => {
+    const root = new URL('../../', import.meta.url);
+    const offenders: string[] = [];
+    let scanned = 0;
+    for (const top of ['shared', 'functions']) {
+      for (const entry of readdirSync(new URL(`${top}/`, root), { recursive: true, withFileTypes: true })) {
+        if (!entry.isFile() || !entry.name.endsWith('.ts') || entry.name.endsWith('.test.ts')) continue;
+        const path = relative(fileURLToPath(root), join(entry.parentPath, entry.name));
+        if (path.startsWith('shared/http/')) continue;
+        scanned++;
+        if (/\bHttpError\b/.test(readFileSync(new URL(path, root), 'utf8'))) offenders.push(path);
+      }
+    }
+    expect(scanned).toBeGreaterThan(100);
+    expect(offenders).toEqual([]);
   });
 });
 
