@@ -8,7 +8,7 @@ import { ConcurrentUpdateError, StoreUnavailableError } from '../platform/cosmos
 import { AppError, type ErrorCode, isAppError } from '../platform/errors.js';
 import { languages } from '../platform/language.js';
 import { IllegalTransitionError } from '../store/state-machine.js';
-import { areaCatalogues, errorCatalogue, httpErrorOf, statusOf, withHeaders } from './error-catalogue.js';
+import { areaCatalogues, errorCatalogue, httpErrorOf, statusOf, statusOfKind, withHeaders } from './error-catalogue.js';
 import { HttpError } from './errors.js';
 
 describe('error catalogue', () => {
@@ -26,6 +26,11 @@ describe('error catalogue', () => {
     const twice = [...owners].filter(([, areas]) => areas.length > 1);
     expect(twice).toEqual([]);
     expect(Object.keys(errorCatalogue)).toHaveLength(owners.size);
+  });
+
+  it('each kind answers its own status (a status says which kind went wrong)', () => {
+    const statuses = Object.values(statusOfKind);
+    expect(new Set(statuses).size).toBe(statuses.length);
   });
 
   it('statuses come from kinds; the few codes whose status is worth pinning answer what they always did', () => {
