@@ -1,4 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 import { describe, expect, it } from 'vitest';
 
@@ -6,7 +8,7 @@ import { ConcurrentUpdateError, StoreUnavailableError } from '../platform/cosmos
 import { AppError, type ErrorCode, isAppError } from '../platform/errors.js';
 import { languages } from '../platform/language.js';
 import { IllegalTransitionError } from '../store/state-machine.js';
-import { areaCatalogues, errorCatalogue, httpErrorOf, statusOf, withHeaders } from './error-catalogue.js';
+import { areaCatalogues, errorCatalogue, httpErrorOf, statusOf, statusOfKind, withHeaders } from './error-catalogue.js';
 import { HttpError } from './errors.js';
 
 describe('error catalogue', () => {
@@ -24,6 +26,11 @@ describe('error catalogue', () => {
     const twice = [...owners].filter(([, areas]) => areas.length > 1);
     expect(twice).toEqual([]);
     expect(Object.keys(errorCatalogue)).toHaveLength(owners.size);
+  });
+
+  it('each kind answers its own status (a status says which kind went wrong)', () => {
+    const statuses = Object.values(statusOfKind);
+    expect(new Set(statuses).size).toBe(statuses.length);
   });
 
   it('statuses come from kinds; the few codes whose status is worth pinning answer what they always did', () => {
@@ -53,6 +60,25 @@ describe('error catalogue', () => {
     }
     expect(seen).toBeGreaterThan(5);
     expect(mismatches).toEqual([]);
+  });
+});
+
+describe('issue 16: no HTTP outside shared/http', () => {
+  it('no domain, queue, timer or function file names HttpError: they throw AppError with a code', () => {
+    const root = new URL('../../', import.meta.url);
+    const offenders: string[] = [];
+    let scanned = 0;
+    for (const top of ['shared', 'functions']) {
+      for (const entry of readdirSync(new URL(`${top}/`, root), { recursive: true, withFileTypes: true })) {
+        if (!entry.isFile() || !entry.name.endsWith('.ts') || entry.name.endsWith('.test.ts')) continue;
+        const path = relative(fileURLToPath(root), join(entry.parentPath, entry.name));
+        if (path.startsWith('shared/http/')) continue;
+        scanned++;
+        if (/\bHttpError\b/.test(readFileSync(new URL(path, root), 'utf8'))) offenders.push(path);
+      }
+    }
+    expect(scanned).toBeGreaterThan(100);
+    expect(offenders).toEqual([]);
   });
 });
 

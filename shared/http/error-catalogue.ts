@@ -37,7 +37,7 @@ export const errorCatalogue: { [C in ErrorCode]: ErrorDefinition } = {
 };
 
 /** The HTTP status each kind of error answers with. */
-const statusOfKind: Record<ErrorKind, number> = {
+export const statusOfKind: Record<ErrorKind, number> = {
   invalid: 400,
   unauthenticated: 401,
   forbidden: 403,
