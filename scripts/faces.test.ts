@@ -101,3 +101,25 @@ describe('scripts/faces.ts, the faces codemod', () => {
     expect(after['shared/schools/d.ts']).toContain("import { dup } from '../auth/a.js';");
   });
 });
+
+describe('scripts/faces.ts brings along code written before the moves', () => {
+  it('follows a moved file and moved names, then makes the faces', () => {
+    quietly();
+    const root = fixture({
+      'shared/platform/paging.ts': 'export const pageOf = 1;\n',
+      'shared/platform/idempotency.ts': 'export const keyedId = 2;\n',
+      'shared/http/idempotency.ts': 'export const idempotencyKey = 3;\n',
+      'shared/learning/tasks.ts': "import { pageOf } from '../http/paging.js';\nimport { keyedId } from '../http/idempotency.js';\nexport const t = [pageOf, keyedId];\n",
+      'functions/learning-tasks.ts': "import { idempotencyKey, keyedId } from '../shared/http/idempotency.js';\nexport default [idempotencyKey, keyedId];\n",
+    });
+    expect(runFaces({ root, check: false, lint: false })).toBe(0);
+    const after = snapshot(root);
+    expect(after['shared/learning/tasks.ts']).toBe(
+      "import { pageOf } from '../platform/paging.js';\nimport { keyedId } from '../platform/idempotency.js';\nexport const t = [pageOf, keyedId];\n",
+    );
+    expect(after['functions/learning-tasks.ts']).toBe(
+      "import { idempotencyKey } from '../shared/http/index.js';\nimport { keyedId } from '../shared/platform/idempotency.js';\nexport default [idempotencyKey, keyedId];\n",
+    );
+    expect(runFaces({ root, check: true, lint: false })).toBe(0);
+  });
+});

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -93,8 +93,73 @@ function createProgram(root: string): ts.Program {
   return ts.createProgram(parsed.fileNames, parsed.options);
 }
 
+/**
+ * What issue 16 item 2 moved down a layer, so branches written before it can be brought along: a whole file (every
+ * name imported from it) or single names (`file#name`) and where they live now. A file is followed where the old one
+ * no longer exists; a name wherever another folder imports it from the old place (and in the old folder once the old
+ * file no longer exports it); in every .ts file, tests too, before the faces are made.
+ */
+const MOVED: Record<string, string> = {
+  'shared/http/paging.ts': 'shared/platform/paging.ts',
+  'shared/payments/maksekeskus.ts': 'shared/platform/maksekeskus.ts',
+  'shared/http/idempotency.ts#keyedId': 'shared/platform/idempotency.ts',
+  'shared/http/i18n.ts#Language': 'shared/platform/language.ts',
+  'shared/http/define-http.ts#Principal': 'shared/auth/sessions.ts',
+  'shared/http/define-http.ts#HttpResult': 'shared/platform/definitions.ts',
+};
+
+/** Rewrites imports of what MOVED lists; returns the files it changed (written unless `check`). */
+function followMoves(root: string, check: boolean): string[] {
+  const changed: string[] = [];
+  const exists = (file: string) => existsSync(path.join(root, file));
+  const exportsName = (file: string, name: string) =>
+    exists(file) && new RegExp(`export (?:async )?(?:function|const|let|class|interface|type|enum) ${name}\\b|export \\{[^}]*\\b${name}\\b`).test(readFileSync(path.join(root, file), 'utf8'));
+  const walk = (dir: string): string[] =>
+    !exists(dir)
+      ? []
+      : readdirSync(path.join(root, dir), { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(`${dir}/${e.name}`) : e.name.endsWith('.ts') ? [`${dir}/${e.name}`] : []));
+  for (const file of ['shared', 'functions', 'test', 'bench', 'scripts'].flatMap(walk)) {
+    const text = readFileSync(path.join(root, file), 'utf8');
+    const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+    const edits: Edit[] = [];
+    for (const statement of source.statements) {
+      if (!ts.isImportDeclaration(statement) || !ts.isStringLiteral(statement.moduleSpecifier)) continue;
+      const target = resolveSpecifier(file, statement.moduleSpecifier.text);
+      if (!target) continue;
+      const wholeFile = MOVED[target];
+      const to = (dest: string) => relSpecifier(path.join(root, file), path.join(root, dest));
+      if (wholeFile && !exists(target)) {
+        edits.push({ start: statement.moduleSpecifier.getStart(source), end: statement.moduleSpecifier.getEnd(), text: `'${to(wholeFile)}'` });
+        continue;
+      }
+      const named = statement.importClause?.namedBindings;
+      if (!named || !ts.isNamedImports(named)) continue;
+      const stay: Spec[] = [];
+      const moved = new Map<string, Spec[]>();
+      for (const element of named.elements) {
+        const name = (element.propertyName ?? element.name).text;
+        const spec: Spec = { name, alias: element.propertyName ? element.name.text : undefined, typeOnly: statement.importClause.isTypeOnly || element.isTypeOnly };
+        const dest = MOVED[`${target}#${name}`];
+        if (dest && (folderOf(file) !== folderOf(target) || !exportsName(target, name))) moved.set(dest, [...(moved.get(dest) ?? []), spec]);
+        else stay.push(spec);
+      }
+      if (moved.size === 0) continue;
+      const replacement = [
+        ...(stay.length > 0 ? [importText(stay, statement.moduleSpecifier.text)] : []),
+        ...[...moved].map(([dest, specs]) => importText(specs, to(dest))),
+      ].join('\n');
+      edits.push({ start: statement.getStart(source), end: statement.getEnd(), text: replacement });
+    }
+    if (edits.length === 0) continue;
+    changed.push(file);
+    if (!check) writeFileSync(path.join(root, file), applyEdits(text, edits));
+  }
+  return changed;
+}
+
 export function runFaces(options: { check: boolean; lint: boolean; root?: string }): number {
   const root = options.root ?? repoRoot;
+  const movedFiles = followMoves(root, options.check);
   const program = createProgram(root);
   const checker = program.getTypeChecker();
   const problems: string[] = [];
@@ -215,7 +280,7 @@ export function runFaces(options: { check: boolean; lint: boolean; root?: string
     if (edits.length > 0) importerEdits.set(absolute, edits);
   }
 
-  const touched: string[] = [];
+  const touched: string[] = movedFiles.map((f) => path.join(root, f));
   for (const [file, edits] of importerEdits) {
     touched.push(file);
     if (!options.check) writeFileSync(file, applyEdits(readFileSync(file, 'utf8'), edits));
@@ -228,7 +293,7 @@ export function runFaces(options: { check: boolean; lint: boolean; root?: string
   }
 
   for (const p of problems) console.error(p);
-  const rel = touched.map((f) => posix(path.relative(root, f))).sort();
+  const rel = [...new Set(touched.map((f) => posix(path.relative(root, f))))].sort();
   if (options.check) {
     for (const f of rel) console.log(`would change ${f}`);
     return rel.length > 0 || problems.length > 0 ? 1 : 0;
