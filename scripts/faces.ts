@@ -13,10 +13,12 @@ import { runAsScript } from './run-as-script.js';
  * file (in shared/ and functions/, tests excepted) to that area's `index.ts`, and adds what it imports to the index
  * as explicit named re-exports (`export { a, type B } from './file.js'`), creating the index when the area has none.
  * Areas are the folders of shared/ other than platform and local, found on each run, so a new area is covered.
- * Imports of the same index are merged; then ESLint sorts the touched files (`--no-lint` skips that).
- * Idempotent: a second run finds nothing to do. It refuses (and leaves the import alone) when an index already
- * exports the name from somewhere else, or the import is a default, namespace or side-effect import.
- * `--check` changes nothing and exits 1 when something would change.
+ * Imports of the same index are merged; a side-effect import (`import '../a/x.js'`) becomes one of the index, which
+ * then loads the file. ESLint sorts the touched files (`--no-lint` skips that). Before all that, imports of what
+ * this change moved down a layer follow it (MOVED, below). Idempotent: a second run finds nothing to do. It refuses
+ * (and leaves the import alone) when an index already exports the name from somewhere else, or for a default or
+ * namespace import, and ends by listing the boundary violations left. `--check` changes nothing and exits 1 when
+ * something would change.
  */
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
