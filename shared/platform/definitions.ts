@@ -4,19 +4,42 @@ import type { z } from 'zod';
 import type { Target } from '../acl/authorize.js';
 import type { Capability } from '../acl/capabilities.js';
 import type { DeliveryInfo } from './bus.js';
+import type { ErrorCode } from './errors.js';
 import { withOperationCounter } from './operations.js';
 import type { QueueName } from './queues.js';
 import { getServices, type Services } from './services.js';
 
-/** What OpenAPI generation and the route x role tests read about an HTTP function. */
+/** A route that sends the browser on (302 Found or 303 See Other with Location), never a JSON body. */
+export interface RedirectOutput {
+  kind: 'redirect';
+  status: 302 | 303;
+  /** Where Location points, in words for the API docs. */
+  to: string;
+}
+
+/** A route that answers 204 No Content. */
+export interface NoContentOutput {
+  kind: 'noContent';
+}
+
+/** A page or file sent as it is (the API docs page and its assets). */
+export interface FileOutput {
+  kind: 'file';
+  mediaTypes: [string, ...string[]];
+}
+
+/** What a successful answer is: a JSON body described by its zod schema, or one of the answers without one. */
+export type OutputContract = z.ZodType | RedirectOutput | NoContentOutput | FileOutput;
+
+/** What OpenAPI generation, the route x role tests and the local output check read about an HTTP function. */
 export interface HttpContract {
   summary: string;
   tags: string[];
   auth: 'public' | 'session';
+  /** Public routes that act on the caller's session when there is one (only these resolve a bearer token). */
+  usesSession: boolean;
   /** The capability-table row the route needs ('public' for public routes). */
   capability: Capability;
-  /** False when a session route fell back to self.read / self.update without naming its capability. */
-  capabilityDeclared: boolean;
   /**
    * What a request is about, from its parameters (the caller's own account when absent). A few routes also look at
    * the caller (ending a parent link: is the caller a party?); without a principal they answer as for a non-party.
@@ -27,8 +50,15 @@ export interface HttpContract {
   query?: z.ZodType;
   body?: z.ZodType;
   bodyTypes: ('json' | 'form')[];
-  output?: z.ZodType;
+  output: OutputContract;
+  /** The status of a JSON success (redirects and 204 carry their own). */
   successStatus: number;
+  /** Other statuses answered with the same body (a replayed create: 200; health with a dependency down: 503). */
+  otherStatuses: number[];
+  /** Catalogued error codes the route's own code may throw, besides what the wrapper answers (OpenAPI lists both). */
+  errors: readonly ErrorCode[];
+  /** Every error becomes a 303 to the front end (a browser sent here by another site): no JSON error is answered. */
+  errorRedirect: boolean;
   /** Takes an Idempotency-Key header: repeating the request with the same key returns what the first one made. */
   idempotencyKey?: boolean;
 }
