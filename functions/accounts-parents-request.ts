@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 import { canonicalEmailSchema } from '../shared/auth/identity.js';
 import { assertUnderLimit } from '../shared/auth/throttle.js';
-import { defineHttp } from '../shared/http/define-http.js';
+import { accepted, defineHttp } from '../shared/http/define-http.js';
 import { LINK_REQUESTS_PER_WINDOW, requestByChild } from '../shared/schools/parent-links.js';
 
 export default defineHttp({
@@ -21,6 +21,6 @@ export default defineHttp({
     // Looking people up by e-mail or personal code is limited, so it cannot be used to probe who has an account.
     await assertUnderLimit(services, 'parent-link-requests', access.account.accountId, LINK_REQUESTS_PER_WINDOW);
     await requestByChild(services, access.account, body.parentEmail);
-    return { status: 202, body: { status: 'requested' } };
+    return accepted({ status: 'requested' });
   },
 });

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { personNameSchema } from '../shared/accounts/names.js';
 import { requestClient } from '../shared/auth/client-info.js';
 import { signUp } from '../shared/auth/password-flows.js';
-import { defineHttp } from '../shared/http/define-http.js';
+import { accepted, defineHttp } from '../shared/http/define-http.js';
 
 export default defineHttp({
   name: 'auth-password-signup',
@@ -21,8 +21,9 @@ export default defineHttp({
     language: z.enum(['et', 'fi', 'en']).optional(),
   }),
   successStatus: 202,
+  output: z.object({ status: z.literal('verification_sent') }),
   handler: async ({ body, services, language, request }) => {
     await signUp(services, { ...body, language: body.language ?? language }, requestClient(request, services.config));
-    return { status: 202, body: { status: 'verification_sent' } };
+    return accepted({ status: 'verification_sent' });
   },
 });

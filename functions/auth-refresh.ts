@@ -3,7 +3,7 @@ import { z } from 'zod';
 
 import { requestClient } from '../shared/auth/client-info.js';
 import { recordSecurityEvent } from '../shared/auth/security-log.js';
-import { deliverSession, REFRESH_TOKEN_COOKIE,refreshSession } from '../shared/auth/sessions.js';
+import { deliveredSessionSchema, deliverSession, REFRESH_TOKEN_COOKIE, refreshSession } from '../shared/auth/sessions.js';
 import { defineHttp, ok } from '../shared/http/define-http.js';
 import { HttpError } from '../shared/http/errors.js';
 
@@ -16,6 +16,7 @@ export default defineHttp({
   tags: ['auth'],
   auth: 'public',
   body: z.strictObject({ refreshToken: z.string().min(10).max(1000).optional() }).optional(),
+  output: deliveredSessionSchema,
   handler: async ({ body, services, request }) => {
     const fromCookie = parseCookies(request.headers.get('cookie') ?? '')[REFRESH_TOKEN_COOKIE];
     const token = body?.refreshToken ?? fromCookie;

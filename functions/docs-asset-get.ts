@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 import { apiDocsAssets, apiDocsInitScript, apiDocsSecurityHeaders, readApiDocsAsset } from '../shared/http/api-docs.js';
-import { defineHttp, ok } from '../shared/http/define-http.js';
+import { defineHttp, ok, responds } from '../shared/http/define-http.js';
 import { HttpError } from '../shared/http/errors.js';
 
 export default defineHttp({
@@ -12,6 +12,7 @@ export default defineHttp({
   tags: ['operations'],
   auth: 'public',
   params: z.object({ asset: z.string().max(64) }),
+  output: responds.file('text/javascript', 'text/css'),
   handler: async ({ params, services }) => {
     // A file that is not there is not found, whatever its name: not a validation error.
     if (!services.config.API_DOCS_ENABLED || !isAsset(params.asset)) throw new HttpError(404, 'not_found');

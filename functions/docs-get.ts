@@ -1,5 +1,5 @@
 import { apiDocsPage, apiDocsSecurityHeaders } from '../shared/http/api-docs.js';
-import { defineHttp, ok } from '../shared/http/define-http.js';
+import { defineHttp, ok, responds } from '../shared/http/define-http.js';
 import { HttpError } from '../shared/http/errors.js';
 
 export default defineHttp({
@@ -9,6 +9,7 @@ export default defineHttp({
   summary: 'The interactive API docs page (Swagger UI over /api/openapi.json); off when API_DOCS_ENABLED is false.',
   tags: ['operations'],
   auth: 'public',
+  output: responds.file('text/html'),
   handler: async ({ services }) => {
     if (!services.config.API_DOCS_ENABLED) throw new HttpError(404, 'not_found');
     return ok(apiDocsPage, {

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 import { defineHttp } from '../shared/http/define-http.js';
 import { HttpError } from '../shared/http/errors.js';
 import { routeTable } from '../shared/http/route-table.js';
@@ -13,6 +15,7 @@ export default defineHttp({
   summary: 'Answers addresses no other function serves.',
   tags: ['operations'],
   auth: 'public',
+  output: z.never(),
   handler: async ({ request }) => {
     const path = new URL(request.url).pathname.replace(/^\/api(?=\/|$)/i, '');
     const allowed = routeTable().allowedMethods(path);

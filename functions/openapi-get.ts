@@ -1,8 +1,8 @@
 import { defineHttp, ok } from '../shared/http/define-http.js';
-import { buildOpenApi } from '../shared/http/openapi.js';
+import { buildOpenApi, type OpenApiDocument, openApiDocumentSchema } from '../shared/http/openapi.js';
 import { routeTable } from '../shared/http/route-table.js';
 
-let cached: unknown;
+let cached: OpenApiDocument | undefined;
 
 export default defineHttp({
   name: 'openapi-get',
@@ -11,6 +11,7 @@ export default defineHttp({
   summary: 'The OpenAPI 3.1 description of this API, generated from the schemas the handlers validate with.',
   tags: ['operations'],
   auth: 'public',
+  output: openApiDocumentSchema,
   handler: async () => {
     cached ??= buildOpenApi(routeTable());
     return ok(cached, { headers: { 'cache-control': 'public, max-age=300' } });

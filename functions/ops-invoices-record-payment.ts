@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { recordStaffAccess } from '../shared/acl/audit.js';
 import { defineHttp, ok } from '../shared/http/define-http.js';
 import { recordInvoicePayment } from '../shared/store/invoice-payments.js';
-import { orderView } from '../shared/store/model.js';
+import { orderView, orderViewSchema } from '../shared/store/model.js';
 
 export default defineHttp({
   name: 'ops-invoices-record-payment',
@@ -22,6 +22,7 @@ export default defineHttp({
     receivedOn: z.iso.date(),
     payerAccount: z.string().regex(/^[A-Za-z0-9 ]{5,40}$/).optional(),
   }),
+  output: z.object({ order: orderViewSchema, paidCents: z.number().int(), outstandingCents: z.number().int() }),
   handler: async ({ params, body, access, services, correlationId }) => {
     const staff = access.account.accountId;
     const result = await recordInvoicePayment(services, { invoiceNumber: params.invoiceNumber, ...body }, staff);

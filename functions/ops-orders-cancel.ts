@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { defineHttp } from '../shared/http/define-http.js';
+import { accepted, defineHttp } from '../shared/http/define-http.js';
 import { HttpError } from '../shared/http/errors.js';
 import { idSchema } from '../shared/store/model.js';
 import { readOrder } from '../shared/store/orders.js';
@@ -25,11 +25,12 @@ export default defineHttp({
     note: z.string().max(1000).optional(),
   }),
   successStatus: 202,
+  output: z.object({ orderId: z.string(), queued: z.literal(true) }),
   handler: async ({ params, body, access, services }) => {
     const staff = access.account.accountId;
     const order = await readOrder(services, params);
     if (!order) throw new HttpError(404, 'order_not_found');
     await queueOrderCancellation(services, { ...params, ...body, by: staff });
-    return { status: 202, body: { orderId: order.id, queued: true } };
+    return accepted({ orderId: order.id, queued: true });
   },
 });

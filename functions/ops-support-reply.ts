@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 import { defineHttp, ok } from '../shared/http/define-http.js';
 import { idempotencyKey } from '../shared/http/idempotency.js';
-import { addMessage, notifyAnswered } from '../shared/support/requests.js';
+import { addMessage, notifyAnswered, supportRequestDocSchema } from '../shared/support/requests.js';
 
 export default defineHttp({
   name: 'ops-support-reply',
@@ -16,6 +16,7 @@ export default defineHttp({
   params: z.object({ accountId: z.string().min(1).max(100), requestId: z.string().min(1).max(100) }),
   target: ({ params }) => ({ accountId: params.accountId }),
   body: z.strictObject({ message: z.string().trim().min(1).max(10_000), close: z.boolean().optional() }),
+  output: supportRequestDocSchema,
   handler: async ({ params, body, principal, services, request: http }) => {
     const request = await addMessage(services, {
       key: idempotencyKey(http),

@@ -1,8 +1,10 @@
+import { z } from 'zod';
+
 import { requestClient } from '../shared/auth/client-info.js';
 import { created, defineHttp, ok } from '../shared/http/define-http.js';
 import { idempotencyKey } from '../shared/http/idempotency.js';
 import { checkoutSchema, placeOrder } from '../shared/store/checkout.js';
-import { orderView } from '../shared/store/model.js';
+import { orderView, orderViewSchema } from '../shared/store/model.js';
 
 export default defineHttp({
   name: 'store-orders-create',
@@ -16,6 +18,9 @@ export default defineHttp({
   capability: 'self.update',
   body: checkoutSchema,
   successStatus: 201,
+  // A retry with the same request id answers the order the first attempt made.
+  otherStatuses: [200],
+  output: z.object({ order: orderViewSchema, paymentUrl: z.string().optional() }),
   handler: async ({ body, access, services, language, request }) => {
     const client = requestClient(request, services.config);
     const requestId = idempotencyKey(request, body.requestId);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 import { defineHttp, ok } from '../shared/http/define-http.js';
 import { MAX_MONTHS, quote } from '../shared/store/checkout.js';
+import { pricingSchema } from '../shared/store/model.js';
 
 export default defineHttp({
   name: 'store-quote',
@@ -17,6 +18,15 @@ export default defineHttp({
     packageId: z.string().min(1).max(100),
     months: z.coerce.number().int().min(1).max(MAX_MONTHS),
     startDate: z.iso.date().optional(),
+  }),
+  output: z.object({
+    publisherId: z.string(),
+    packageId: z.string(),
+    packageTitle: z.string(),
+    works: z.array(z.object({ workId: z.string(), title: z.string() })),
+    pricing: pricingSchema,
+    licence: z.object({ startDate: z.string(), endDate: z.string(), months: z.number().int() }),
+    acknowledgementText: z.string(),
   }),
   handler: async ({ query, access, services, language }) => ok(await quote(services, access.account, query, language)),
 });

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 import { created, defineHttp, ok } from '../shared/http/define-http.js';
 import { idempotencyKey } from '../shared/http/idempotency.js';
-import { openRequest, supportRequestView } from '../shared/support/requests.js';
+import { openRequest, supportRequestView, supportRequestViewSchema } from '../shared/support/requests.js';
 
 export default defineHttp({
   name: 'support-requests-create',
@@ -16,6 +16,10 @@ export default defineHttp({
   capability: 'self.update',
   body: z.strictObject({ subject: z.string().trim().min(3).max(200), message: z.string().trim().min(1).max(10_000) }),
   successStatus: 201,
+  // A retry with the same Idempotency-Key answers the request the first attempt opened.
+  otherStatuses: [200],
+  errors: ['support_request_limit'],
+  output: supportRequestViewSchema,
   handler: async ({ body, principal, services, request }) => {
     const opened = await openRequest(services, principal.accountId, body, idempotencyKey(request));
     return opened.replayed ? ok(supportRequestView(opened.request)) : created(supportRequestView(opened.request));

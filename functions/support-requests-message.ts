@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 import { defineHttp, ok } from '../shared/http/define-http.js';
 import { idempotencyKey } from '../shared/http/idempotency.js';
-import { addMessage, supportRequestView } from '../shared/support/requests.js';
+import { addMessage, supportRequestView, supportRequestViewSchema } from '../shared/support/requests.js';
 
 export default defineHttp({
   name: 'support-requests-message',
@@ -15,6 +15,8 @@ export default defineHttp({
   capability: 'self.update',
   params: z.object({ requestId: z.string().min(1).max(100) }),
   body: z.strictObject({ message: z.string().trim().min(1).max(10_000) }),
+  errors: ['support_request_not_found', 'support_request_full'],
+  output: supportRequestViewSchema,
   handler: async ({ params, body, principal, services, request }) =>
     ok(
       supportRequestView(

@@ -11,7 +11,7 @@ import { ConcurrentUpdateError, type Database } from '../platform/cosmos.js';
 import { Outbox } from '../platform/email.js';
 import { type Services,useServices } from '../platform/services.js';
 import { MemoryTelemetry } from '../platform/telemetry.js';
-import { ACCESS_TOKEN_COOKIE, CSRF_COOKIE, CSRF_HEADER, defineHttp, ok } from './define-http.js';
+import { ACCESS_TOKEN_COOKIE, CSRF_COOKIE, CSRF_HEADER, defineHttp, ok, redirect, responds } from './define-http.js';
 import { HttpError } from './errors.js';
 
 const KEYS = `unit:${Buffer.alloc(32, 3).toString('base64url')}`;
@@ -51,9 +51,11 @@ const echo = defineHttp({
   summary: 'test',
   tags: ['test'],
   auth: 'session',
+  capability: 'self.update',
   params: z.object({ id: z.string().regex(/^t-\d+$/) }),
   query: z.object({ dryRun: z.enum(['true', 'false']).optional() }),
   body: z.strictObject({ title: z.string().min(1), count: z.number().int() }),
+  output: z.object({ id: z.string(), dryRun: z.enum(['true', 'false']), body: z.object({ title: z.string(), count: z.number() }), accountId: z.string() }),
   handler: async ({ params, query, body, principal }) => ok({ id: params.id, dryRun: query.dryRun ?? 'false', body, accountId: principal.accountId }),
 });
 
@@ -65,6 +67,7 @@ const publicRoute = defineHttp({
   tags: ['test'],
   auth: 'public',
   usesSession: true,
+  output: z.object({ signedIn: z.boolean() }),
   handler: async ({ principal }) => ok({ signedIn: Boolean(principal) }),
 });
 
@@ -256,6 +259,7 @@ describe('defineHttp: the one HTTP wrapper', () => {
       summary: 'test',
       tags: ['test'],
       auth: 'public',
+      output: responds.noContent,
       handler: async () => {
         throw new Error('lookup failed for mari.mets@kuusiku.example with code 47502124911');
       },
@@ -272,7 +276,7 @@ describe('defineHttp: the one HTTP wrapper', () => {
 
   it('HttpError statuses and a concurrent update (409) pass through as envelopes', async () => {
     const thrower = (error: Error) =>
-      defineHttp({ name: 'things-throw', route: 'x', methods: ['GET'], summary: 't', tags: ['t'], auth: 'public', handler: async () => { throw error; } });
+      defineHttp({ name: 'things-throw', route: 'x', methods: ['GET'], summary: 't', tags: ['t'], auth: 'public', output: responds.noContent, handler: async () => { throw error; } });
     expect((await call(thrower(new HttpError(404, 'not_found')), { method: 'GET', path: 'x' })).status).toBe(404);
     const conflict = await call(thrower(new ConcurrentUpdateError('accounts')), { method: 'GET', path: 'x', headers: { 'accept-language': 'en' } });
     expect(conflict.status).toBe(409);
@@ -317,7 +321,7 @@ describe('defineHttp: the one HTTP wrapper', () => {
 
     it('a public route that does not use the session reads nothing for a bearer token, and clears a badly signed cookie without a read', async () => {
       const reads = accountStore({ activeSessions: [{ sessionId: 's-1', absoluteExpiresAt: future }] });
-      const catalogue = defineHttp({ name: 'things-public', route: 'things', methods: ['GET'], summary: 't', tags: ['t'], auth: 'public', handler: async ({ principal }) => ok({ signedIn: Boolean(principal) }) });
+      const catalogue = defineHttp({ name: 'things-public', route: 'things', methods: ['GET'], summary: 't', tags: ['t'], auth: 'public', output: z.object({ signedIn: z.boolean() }), handler: async ({ principal }) => ok({ signedIn: Boolean(principal) }) });
       const bearer = await call(catalogue, { method: 'GET', path: 'things', headers: { authorization: `Bearer ${await token('acc-1')}` } });
       expect(bearer.body).toEqual({ signedIn: false });
       const forged = (await token('acc-1')).slice(0, -4) + 'AAAA';
@@ -331,5 +335,38 @@ describe('defineHttp: the one HTTP wrapper', () => {
   it('locally, responses report the Cosmos operations the request made', async () => {
     const r = await call(publicRoute, { method: 'GET', path: 'things' });
     expect(r.headers['x-cosmos-ops']).toBe('pointRead=0;write=0;query=0;crossPartitionQuery=0;metadata=0');
+  });
+});
+
+describe('issue 16: a route\'s output is a contract, checked on the local stack', () => {
+  const route = (output: Parameters<typeof defineHttp>[0]['output'], result: () => Promise<never>) =>
+    defineHttp({ name: 'things-get', route: 'things', methods: ['GET'], summary: 't', tags: ['t'], auth: 'public', output, handler: result });
+  const get = (definition: typeof echo) => call(definition, { method: 'GET', path: 'things', headers: { 'accept-language': 'en' } });
+  // The handlers below lie about their result on purpose: the type checker would refuse them otherwise.
+  const answer = (value: unknown) => async () => value as never;
+
+  it('a JSON body that fits its schema and a declared status pass; a body or a status that does not is a 500 locally', async () => {
+    const schema = z.object({ n: z.number() });
+    expect((await get(route(schema, answer(ok({ n: 1 }))))).status).toBe(200);
+    const drift = await get(route(schema, answer(ok({ n: 'one' }))));
+    expect(drift.status).toBe(500);
+    expect(drift.body.error.code).toBe('internal_error');
+    expect(telemetry.records.some((t) => t.kind === 'exception' && /things-get breaks its contract: n:/.test(JSON.stringify(t)))).toBe(true);
+    expect((await get(route(schema, answer({ status: 202, body: { n: 1 } })))).status).toBe(500);
+  });
+
+  it('a redirect route answers its status with Location, a no-content route 204 without a body, a file route its media type', async () => {
+    expect((await get(route(responds.redirect('the front end'), answer(redirect('http://x/'))))).status).toBe(303);
+    expect((await get(route(responds.redirect('the front end'), answer(ok({ n: 1 }))))).status).toBe(500);
+    expect((await get(route(responds.redirect('the provider', 302), answer(redirect('http://x/'))))).status).toBe(500);
+    expect((await get(route(responds.noContent, answer({ status: 204 })))).status).toBe(204);
+    expect((await get(route(responds.noContent, answer(ok({ n: 1 }))))).status).toBe(500);
+    expect((await get(route(responds.file('text/html'), answer(ok('<p>', { headers: { 'content-type': 'text/html; charset=utf-8' } }))))).status).toBe(200);
+    expect((await get(route(responds.file('text/html'), answer(ok('<p>', { headers: { 'content-type': 'text/css' } }))))).status).toBe(500);
+  });
+
+  it('in Azure the output is not checked: it would cost every request, and a working answer must not become a 500', async () => {
+    useServices({ ...services, config: { ...services.config, APP_ENV: 'azure' } });
+    expect((await get(route(z.object({ n: z.number() }), answer(ok({ n: 'one' }))))).status).toBe(200);
   });
 });

@@ -78,17 +78,21 @@ interface FileResult extends ResultExtras {
   body: string | Uint8Array;
 }
 type AnyResult = JsonResult<unknown> | RedirectResult | NoContentResult | FileResult;
+/** Readonly all the way down: a handler may answer with `as const` data (what `ok` infers) wherever the schema has arrays. */
+type Frozen<T> = T extends (infer E)[] ? readonly Frozen<E>[] : T extends object ? { readonly [K in keyof T]: Frozen<T[K]> } : T;
 /** What the handler of a route with output `O` returns: a JSON body that fits the schema, or the declared non-JSON answer. */
 type ResultFor<O extends OutputContract> = O extends z.ZodType
-  ? JsonResult<z.input<O>>
+  ? JsonResult<Frozen<z.input<O>>>
   : O extends RedirectOutput
     ? RedirectResult
     : O extends NoContentOutput
       ? NoContentResult
       : FileResult;
 
-export const ok = <T>(body: T, extra: ResultExtras = {}): JsonResult<T> => ({ status: 200, body, ...extra });
-export const created = <T>(body: T, extra: ResultExtras = {}): JsonResult<T> => ({ status: 201, body, ...extra });
+// `const`: a body's literals ('requested', false) keep their literal types, so they can be checked against the schema.
+export const ok = <const T>(body: T, extra: ResultExtras = {}): JsonResult<T> => ({ status: 200, body, ...extra });
+export const created = <const T>(body: T, extra: ResultExtras = {}): JsonResult<T> => ({ status: 201, body, ...extra });
+export const accepted = <const T>(body: T, extra: ResultExtras = {}): JsonResult<T> => ({ status: 202, body, ...extra });
 export const noContent = (extra: ResultExtras = {}): NoContentResult => ({ status: 204, ...extra });
 export const redirect = (location: string, extra: ResultExtras = {}): RedirectResult => ({
   status: 303,
@@ -100,7 +104,7 @@ export const redirect = (location: string, extra: ResultExtras = {}): RedirectRe
 export const responds = {
   /** The browser is sent on with Location (303 See Other; 302 where the route has always answered that). */
   redirect: (to: string, status: 302 | 303 = 303): RedirectOutput => ({ kind: 'redirect', status, to }),
-  noContent: { kind: 'noContent' } satisfies NoContentOutput as NoContentOutput,
+  noContent: { kind: 'noContent' } satisfies NoContentOutput,
   file: (...mediaTypes: [string, ...string[]]): FileOutput => ({ kind: 'file', mediaTypes }),
 };
 
@@ -160,7 +164,8 @@ export interface HttpOptions<
    * page of the front end instead of a JSON error page; unexpected errors are still reported to telemetry.
    */
   errorRedirect?: (config: Config) => string;
-  handler: (context: HttpContext<Out<PS>, Out<QS>, Out<BS>, A>) => Promise<ResultFor<O>>;
+  /** Its result is typed by `output` (NoInfer: the schema decides, the handler does not widen it). */
+  handler: (context: HttpContext<Out<PS>, Out<QS>, Out<BS>, A>) => Promise<NoInfer<ResultFor<O>>>;
 }
 
 /** A route as the steps see it: its contract plus what runs it, with the handler's types erased. */
@@ -203,7 +208,7 @@ const CORRELATION_ID = /^[A-Za-z0-9._:-]{8,128}$/;
  * the handler runs, its answer is checked against the route's output (locally) and sent; any error on the way becomes
  * the one error envelope. Anything unexpected is a 500 without internals.
  */
-const steps: Step[] = [authenticate, requireSession, checkCsrf, parseAddress, authorize, refuseReadOnly, parseBody];
+const steps: Step[] = [authenticate, requireSession, checkCsrf, parseAddress, checkAccess, refuseReadOnly, parseBody];
 
 export function defineHttp<
   PS extends z.ZodType | undefined = undefined,
@@ -323,7 +328,7 @@ function parseAddress(flow: Ready): void {
 }
 
 /** The capability table decides (ACL), before the body is read: a caller without the right learns nothing about the input. */
-async function authorize(flow: Ready): Promise<void> {
+async function checkAccess(flow: Ready): Promise<void> {
   const { principal, account, route } = flow;
   if (!principal || !account || route.capability === 'public') return;
   const target = route.target?.({ params: flow.params, query: flow.query, principal }) ?? {};
