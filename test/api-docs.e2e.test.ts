@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { definitions } from '../functions/index.js';
+import { errorCatalogue, statusOfKind } from '../shared/http/error-catalogue.js';
 import { type LocalHost,startLocalHost } from '../shared/local/host.js';
+import type { HttpDefinition } from '../shared/platform/definitions.js';
 import { api } from './helpers.js';
 
 describe('the API docs page', () => {
@@ -50,3 +53,69 @@ describe('the API docs page switched off', () => {
     expect((await fetch(`${host.url}/api/openapi.json`)).status).toBe(200);
   });
 });
+
+type Operation = { operationId: string; responses: Record<string, { content?: Record<string, { schema?: unknown }>; headers?: Record<string, unknown> }> };
+
+describe('issue 16: the OpenAPI document is the contract of every route', () => {
+  const routes = definitions.filter((d): d is HttpDefinition => d.kind === 'http' && !d.route.includes('{*'));
+  let operations: { method: string; path: string; operation: Operation; route: HttpDefinition }[] = [];
+
+  beforeAll(async () => {
+    const doc = (await api<{ paths: Record<string, Record<string, Operation>> }>('/api/openapi.json')).body;
+    operations = Object.entries(doc.paths).flatMap(([path, item]) =>
+      Object.entries(item).map(([method, operation]) => {
+        const route = routes.find((r) => r.name === operation.operationId);
+        if (!route) throw new Error(`${operation.operationId} is not a route`);
+        return { method: method.toUpperCase(), path, operation, route };
+      }),
+    );
+  });
+
+  it('lists every route and method once, under the route\'s name as its operationId', () => {
+    const expected = routes.flatMap((r) => r.methods.map((m) => `${r.name} ${m}`)).sort();
+    expect(operations.map((o) => `${o.operation.operationId} ${o.method}`).sort()).toEqual(expected);
+  });
+
+  it('every operation documents its success: a JSON schema, 204, a file, or a redirect with Location (303; 302 only where declared)', () => {
+    const missing: string[] = [];
+    const found: string[] = [];
+    for (const { method, path, operation, route } of operations) {
+      const success = Object.entries(operation.responses).filter(([status]) => /^[23]\d\d$/.test(status));
+      if (success.length === 0) missing.push(`${method} ${path}: no success response`);
+      for (const [status, response] of success) {
+        if (status.startsWith('3')) {
+          if (!response.headers?.Location) missing.push(`${method} ${path}: ${status} without Location`);
+          if (status !== '303') found.push(`${route.name} ${status}`);
+        } else if (status !== '204' && !Object.values(response.content ?? {}).some((c) => c.schema)) missing.push(`${method} ${path}: ${status} without a schema`);
+      }
+    }
+    expect(missing).toEqual([]);
+    // The sign-in start has always answered 302 Found (its tests and the providers' stand-ins rely on it); it says so.
+    expect([...new Set(found)]).toEqual(['auth-login 302']);
+  });
+
+  it('every operation documents the errors it can answer, each with the one error envelope', () => {
+    const problems: string[] = [];
+    for (const { method, path, operation, route } of operations) {
+      const { contract } = route;
+      const documented = Object.keys(operation.responses).filter((s) => /^[45]\d\d$/.test(s));
+      for (const status of documented) {
+        const schema = operation.responses[status]?.content?.['application/json']?.schema;
+        if (JSON.stringify(schema) !== JSON.stringify({ $ref: '#/components/schemas/Error' })) problems.push(`${method} ${path} ${status}: not the error envelope`);
+      }
+      // A browser sent here by another site (the payment return) is redirected on every error: no JSON error exists.
+      if (contract.errorRedirect) {
+        if (documented.length > 0) problems.push(`${method} ${path}: documents JSON errors but redirects them`);
+        continue;
+      }
+      const expected = new Set([500, 503]);
+      if (contract.auth === 'session') [401, 403].forEach((s) => expected.add(s));
+      if (contract.params || contract.query || contract.idempotencyKey) expected.add(400);
+      if (contract.body) [400, 413, 415, 422].forEach((s) => expected.add(s));
+      for (const code of contract.errors) expected.add(statusOfKind[errorCatalogue[code].kind]);
+      for (const status of expected) if (!documented.includes(String(status))) problems.push(`${method} ${path}: ${status} not documented`);
+    }
+    expect(problems).toEqual([]);
+  });
+});
+

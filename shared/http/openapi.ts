@@ -85,7 +85,7 @@ function successResponses(contract: HttpContract): Record<string, JsonSchema> {
  * Every error an operation can answer, by status, with its codes: what the wrapper itself answers for this kind of
  * route (session, CSRF, access, input, body, store) plus the catalogued codes the route declares it throws.
  */
-export function errorCodesOf(contract: HttpContract, method: string): Map<number, Set<string>> {
+function errorCodesOf(contract: HttpContract, method: string): Map<number, Set<string>> {
   const codes = new Map<number, Set<string>>();
   const add = (status: number, ...names: string[]) => {
     const set = codes.get(status) ?? new Set<string>();
