@@ -3,7 +3,6 @@ import { z } from 'zod';
 import { canonicalEmailSchema } from '../shared/auth/identity.js';
 import { assertUnderLimit } from '../shared/auth/throttle.js';
 import { defineHttp } from '../shared/http/define-http.js';
-import { idempotencyKey } from '../shared/http/idempotency.js';
 import { createInvitation } from '../shared/schools/invitations.js';
 import { invitableRoles, invitationViewSchema } from '../shared/schools/model.js';
 
@@ -34,10 +33,10 @@ export default defineHttp({
     .refine((b) => !b.classId || b.role === 'student' || b.role === 'classTeacher', { path: ['classId'], message: 'only students and class teachers have a class' }),
   output: invitationViewSchema,
   successStatus: 201,
-  handler: async ({ params, body, access, services, request }) => {
+  handler: async ({ params, body, access, services, idempotencyKey }) => {
     // Per-person limit on what one account can make the store hold and e-mail out (issue 9): a class at a time fits.
     await assertUnderLimit(services, 'invitations', access.account.accountId, INVITATIONS_PER_WINDOW);
-    const invitation = await createInvitation(services, { schoolId: params.schoolId, ...body }, access.account, access.grants, idempotencyKey(request));
+    const invitation = await createInvitation(services, { schoolId: params.schoolId, ...body }, access.account, access.grants, idempotencyKey);
     return { status: 201, body: invitation };
   },
 });

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 
 import { created, defineHttp, ok } from '../shared/http/define-http.js';
-import { idempotencyKey } from '../shared/http/idempotency.js';
 import { openRequest, supportRequestView, supportRequestViewSchema } from '../shared/support/requests.js';
 
 export default defineHttp({
@@ -20,8 +19,8 @@ export default defineHttp({
   otherStatuses: [200],
   errors: ['support_request_limit'],
   output: supportRequestViewSchema,
-  handler: async ({ body, principal, services, request }) => {
-    const opened = await openRequest(services, principal.accountId, body, idempotencyKey(request));
+  handler: async ({ body, principal, services, idempotencyKey }) => {
+    const opened = await openRequest(services, principal.accountId, body, idempotencyKey);
     return opened.replayed ? ok(supportRequestView(opened.request)) : created(supportRequestView(opened.request));
   },
 });

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 
 import { defineHttp, ok } from '../shared/http/define-http.js';
-import { idempotencyKey } from '../shared/http/idempotency.js';
 import { addMessage, supportRequestView, supportRequestViewSchema } from '../shared/support/requests.js';
 
 export default defineHttp({
@@ -17,10 +16,10 @@ export default defineHttp({
   body: z.strictObject({ message: z.string().trim().min(1).max(10_000) }),
   errors: ['support_request_not_found', 'support_request_full'],
   output: supportRequestViewSchema,
-  handler: async ({ params, body, principal, services, request }) =>
+  handler: async ({ params, body, principal, services, idempotencyKey }) =>
     ok(
       supportRequestView(
-        await addMessage(services, { accountId: principal.accountId, requestId: params.requestId, from: 'user', by: principal.accountId, text: body.message, key: idempotencyKey(request) }),
+        await addMessage(services, { accountId: principal.accountId, requestId: params.requestId, from: 'user', by: principal.accountId, text: body.message, key: idempotencyKey }),
       ),
     ),
 });

@@ -21,6 +21,7 @@ import { getServices, type Services } from '../platform/services.js';
 import { fromAppError } from './error-catalogue.js';
 import { type ErrorDetail, HttpError } from './errors.js';
 import { type Language,message, negotiateLanguage } from './i18n.js';
+import { idempotencyKey } from './idempotency.js';
 import { parseFormStrictly, parseJsonStrictly } from './json-body.js';
 import { storeUnavailable } from './store-errors.js';
 
@@ -52,6 +53,8 @@ interface HttpContext<P, Q, B, A extends 'public' | 'session'> {
   services: Services;
   language: Language;
   correlationId: string;
+  /** The client's Idempotency-Key, checked, on routes that declare `idempotencyKey`. */
+  idempotencyKey: string | undefined;
   request: HttpRequest;
   invocation: InvocationContext;
 }
@@ -197,19 +200,21 @@ interface Ready extends Flow {
   query?: unknown;
   body?: unknown;
   access?: Access;
+  idempotencyKey?: string;
 }
 type Step = (flow: Ready) => void | Promise<void>;
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const CORRELATION_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 
-/**
- * Every HTTP function goes through here. The request passes `steps` in order (Hono's middleware is the model); then
- * the handler runs, its answer is checked against the route's output (locally) and sent; any error on the way becomes
- * the one error envelope. Anything unexpected is a 500 without internals.
- */
-const steps: Step[] = [authenticate, requireSession, checkCsrf, parseAddress, checkAccess, refuseReadOnly, parseBody];
+/** What every request passes before its handler, in this order (Hono's middleware is the model). */
+const steps: Step[] = [authenticate, requireSession, checkCsrf, parseAddress, checkAccess, refuseReadOnly, parseBody, readIdempotencyKey];
 
+/**
+ * Every HTTP function goes through here: the `steps`, then the handler, whose answer is checked against the route's
+ * output (locally) and sent; any error on the way becomes the one error envelope (`answerError`). Anything unexpected
+ * is a 500 without internals.
+ */
 export function defineHttp<
   PS extends z.ZodType | undefined = undefined,
   QS extends z.ZodType | undefined = undefined,
@@ -348,10 +353,15 @@ async function parseBody(flow: Ready): Promise<void> {
   flow.body = parseWith(flow.route.body, raw, 422, 'validation_failed');
 }
 
+/** A client that got a 503 or no answer may repeat a creating request with the same key (issue 9); a malformed key is 400. */
+function readIdempotencyKey(flow: Ready): void {
+  if (flow.route.idempotencyKey) flow.idempotencyKey = idempotencyKey(flow.request);
+}
+
 /** The handler gets only what the steps established. */
 function callHandler(flow: Ready): Promise<AnyResult> {
-  const { params, query, body, principal, access, services, language, correlationId, request, invocation } = flow;
-  return flow.route.handler({ params, query, body, principal, access, services, language, correlationId, request, invocation });
+  const { params, query, body, principal, access, services, language, correlationId, idempotencyKey, request, invocation } = flow;
+  return flow.route.handler({ params, query, body, principal, access, services, language, correlationId, idempotencyKey, request, invocation });
 }
 
 /**
