@@ -22,7 +22,8 @@ export default defineHttp({
       status: z.enum(orderStatuses),
       flags: z.array(orderFlagSchema),
       updatedAt: z.string(),
-      grossCents: z.number().int(),
+      // A projection: absent on an order stored without pricing.
+      grossCents: z.number().int().optional(),
       transactionId: z.string().optional(),
       invoiceNumber: z.string().optional(),
     })), continuation: z.string().optional() }),

@@ -372,7 +372,10 @@ function callHandler(flow: Ready): Promise<AnyResult> {
 function checkOutput(flow: Ready, result: AnyResult): void {
   if (flow.services.config.APP_ENV !== 'local') return;
   const problem = outputProblem(flow.route, result);
-  if (problem) throw new Error(`Output of ${flow.route.name} breaks its contract: ${problem}`);
+  if (!problem) return;
+  // Said on the console too: the 500 itself names only the correlation id. Zod's issues name fields, never values.
+  console.error(JSON.stringify({ kind: 'output-contract', function: flow.route.name, correlationId: flow.correlationId, problem }));
+  throw new Error(`Output of ${flow.route.name} breaks its contract: ${problem}`);
 }
 
 /** Why `result` is not what `route` declares, or undefined when it is. */
