@@ -24,7 +24,8 @@ export default defineHttp({
     packageId: z.string(),
     packageTitle: z.string(),
     works: z.array(z.object({ workId: z.string(), title: z.string() })),
-    pricing: pricingSchema,
+    // The quote carries the rate in basis points as well (the order view leaves it out).
+    pricing: pricingSchema.extend({ vatRateBasisPoints: z.number().int() }),
     licence: z.object({ startDate: z.string(), endDate: z.string(), months: z.number().int() }),
     acknowledgementText: z.string(),
   }),
