@@ -372,3 +372,20 @@ describe('issue 16: a route\'s output is a contract, checked on the local stack'
     expect((await get(route(z.object({ n: z.number() }), answer(ok({ n: 'one' }))))).status).toBe(200);
   });
 });
+
+describe('issue 16: fields the output schema does not name', () => {
+  it('are refused locally, also inside arrays, unions and intersections; declared ones pass', async () => {
+    const { outputProblem } = await import('./output-check.js');
+    const contract = (output: z.ZodType) => ({ output, successStatus: 200, otherStatuses: [] });
+    const list = z.object({ items: z.array(z.object({ id: z.string() })) });
+    expect(outputProblem(contract(list), { body: { items: [{ id: 'a' }] } })).toBeUndefined();
+    expect(outputProblem(contract(list), { body: { items: [{ id: 'a', _etag: 'x' }] } })).toBe('fields the schema does not name: items[]._etag');
+    const either = z.union([z.object({ signedIn: z.literal(false) }), z.object({ signedIn: z.literal(true), accountId: z.string() })]);
+    expect(outputProblem(contract(either), { body: { signedIn: true, accountId: 'a' } })).toBeUndefined();
+    expect(outputProblem(contract(either), { body: { signedIn: false, secret: 's' } })).toBe('fields the schema does not name: secret');
+    const both = z.intersection(z.object({ accountId: z.string() }), z.union([z.object({ csrfToken: z.string() }), z.object({ accessToken: z.string() })]));
+    expect(outputProblem(contract(both), { body: { accountId: 'a', csrfToken: 'c' } })).toBeUndefined();
+    expect(outputProblem(contract(both), { body: { accountId: 'a', csrfToken: 'c', password: 'p' } })).toBe('fields the schema does not name: password');
+    expect(outputProblem(contract(z.record(z.string(), z.object({ n: z.number() }))), { body: { a: { n: 1, m: 2 } } })).toBe('fields the schema does not name: a.m');
+  });
+});

@@ -23,6 +23,7 @@ import { type ErrorDetail, HttpError } from './errors.js';
 import { type Language,message, negotiateLanguage } from './i18n.js';
 import { idempotencyKey } from './idempotency.js';
 import { parseFormStrictly, parseJsonStrictly } from './json-body.js';
+import { outputProblem } from './output-check.js';
 import { storeUnavailable } from './store-errors.js';
 
 export { ACCESS_TOKEN_COOKIE, CSRF_COOKIE } from '../auth/sessions.js';
@@ -376,23 +377,6 @@ function checkOutput(flow: Ready, result: AnyResult): void {
   // Said on the console too: the 500 itself names only the correlation id. Zod's issues name fields, never values.
   console.error(JSON.stringify({ kind: 'output-contract', function: flow.route.name, correlationId: flow.correlationId, problem }));
   throw new Error(`Output of ${flow.route.name} breaks its contract: ${problem}`);
-}
-
-/** Why `result` is not what `route` declares, or undefined when it is. */
-function outputProblem(route: Route, result: AnyResult): string | undefined {
-  const { output } = route;
-  const status = result.status ?? route.successStatus;
-  const body = 'body' in result ? result.body : undefined;
-  if (output instanceof z.ZodType) {
-    if (status !== route.successStatus && !route.otherStatuses.includes(status)) return `status ${status} is not declared`;
-    // What the client receives: JSON drops undefined and turns dates into strings.
-    const parsed = output.safeParse(body === undefined ? undefined : JSON.parse(JSON.stringify(body)));
-    return parsed.success ? undefined : parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-  }
-  if (output.kind === 'redirect') return status === output.status && result.headers?.location ? undefined : `expected ${output.status} with Location, got ${status}`;
-  if (output.kind === 'noContent') return status === 204 && body === undefined ? undefined : `expected 204 without a body, got ${status}`;
-  const type = (result.headers?.['content-type'] ?? '').split(';')[0]!.trim();
-  return output.mediaTypes.includes(type) && (typeof body === 'string' || body instanceof Uint8Array) ? undefined : `expected a file of ${output.mediaTypes.join(', ')}, got ${type || 'none'}`;
 }
 
 /** The success answer: the route's headers over the common ones; cleared stale cookies unless the handler sets fresh ones. */

@@ -51,6 +51,11 @@ export const supportRequestDocSchema = supportRequestViewSchema.extend({
   type: z.literal('support-request'),
   accountId: z.string(),
   messages: z.array(supportMessageSchema.extend({ by: z.string(), key: z.string().optional() })),
+  // Sent as stored, Cosmos DB's own fields included (a view without them would be tidier; issue 16 kept the bodies).
+  _rid: z.string().optional(),
+  _self: z.string().optional(),
+  _etag: z.string().optional(),
+  _ts: z.number().optional(),
 });
 
 export function supportRequestView(doc: SupportRequestDoc): SupportRequestView {
