@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 import { recordSecurityEvent, requestClient, tellOwner, unlinkLogin } from '../shared/auth/index.js';
-import { defineHttp, noContent } from '../shared/http/index.js';
+import { defineHttp, noContent, responds } from '../shared/http/index.js';
 
 export default defineHttp({
   name: 'accounts-logins-unlink',
@@ -12,6 +12,7 @@ export default defineHttp({
   auth: 'session',
   capability: 'self.update',
   params: z.object({ loginId: z.string().min(3).max(300) }),
+  output: responds.noContent,
   handler: async ({ params, principal, services, request }) => {
     await unlinkLogin(services, principal.accountId, params.loginId);
     await recordSecurityEvent(services, {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 import { endOwnSession, recordSecurityEvent, requestClient } from '../shared/auth/index.js';
-import { defineHttp, noContent } from '../shared/http/index.js';
+import { defineHttp, noContent, responds } from '../shared/http/index.js';
 import { AppError } from '../shared/platform/errors.js';
 
 export default defineHttp({
@@ -13,6 +13,7 @@ export default defineHttp({
   auth: 'session',
   capability: 'self.update',
   params: z.object({ sessionId: z.uuid() }),
+  output: responds.noContent,
   handler: async ({ params, principal, access, services, request }) => {
     if (!(await endOwnSession(services, principal.accountId, params.sessionId, 'ended-by-user', access.account))) throw new AppError('session_not_found');
     await recordSecurityEvent(services, { name: 'session-ended', accountId: principal.accountId, reason: 'ended-by-user', client: requestClient(request, services.config) });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 import { beginSignIn, knownProvider, loopbackCanonicalRedirect, providerOrThrow, providerParam } from '../shared/auth/index.js';
-import { defineHttp } from '../shared/http/index.js';
+import { defineHttp, responds } from '../shared/http/index.js';
 import { AppError } from '../shared/platform/errors.js';
 
 /** Starts sign-in with an external account (AUTH-1): redirects the browser to the provider. */
@@ -20,6 +20,7 @@ export default defineHttp({
     loginHint: z.string().max(200).optional(),
     school: z.string().regex(/^[a-z0-9-]{1,63}$/).optional(),
   }),
+  output: responds.redirect("the provider's sign-in page (locally, first this address on API_PUBLIC_URL's host name)", 302),
   handler: async ({ params, query, services, language, request }) => {
     const provider = providerOrThrow(services, knownProvider(params.provider));
     // A GET any page can trigger must never attach a login to the signed-in account (issue 17).

@@ -8,7 +8,7 @@ import {
   revokeSession,
   revokeSessionByRefreshToken,
 } from '../shared/auth/index.js';
-import { defineHttp, noContent } from '../shared/http/index.js';
+import { defineHttp, noContent, responds } from '../shared/http/index.js';
 
 /**
  * Public so that signing out always works, also with a stale cookie (issue 17): the session named by the access token
@@ -23,6 +23,7 @@ export default defineHttp({
   tags: ['auth'],
   auth: 'public',
   usesSession: true,
+  output: responds.noContent,
   handler: async ({ principal, services, request }) => {
     let accountId: string | undefined;
     if (principal) {

@@ -11,6 +11,7 @@ export default defineHttp({
   tags: ['auth'],
   auth: 'public',
   body: z.strictObject({ token: z.string().min(20).max(200), password: z.string().max(1000) }),
+  output: z.object({ status: z.literal('password_set') }),
   handler: async ({ body, services, request }) => {
     await resetPassword(services, body, requestClient(request, services.config));
     return ok({ status: 'password_set' });

@@ -11,6 +11,7 @@ export default defineHttp({
   tags: ['auth'],
   auth: 'public',
   body: z.strictObject({ token: z.string().min(20).max(200) }),
+  output: z.object({ status: z.literal('verified') }),
   handler: async ({ body, services }) => {
     await verifyEmail(services, body.token);
     return ok({ status: 'verified' });

@@ -1,7 +1,14 @@
 import { parse as parseCookies } from 'cookie';
 import { z } from 'zod';
 
-import { deliverSession, recordSecurityEvent, REFRESH_TOKEN_COOKIE, refreshSession, requestClient } from '../shared/auth/index.js';
+import {
+  deliveredSessionSchema,
+  deliverSession,
+  recordSecurityEvent,
+  REFRESH_TOKEN_COOKIE,
+  refreshSession,
+  requestClient,
+} from '../shared/auth/index.js';
 import { defineHttp, ok } from '../shared/http/index.js';
 import { AppError } from '../shared/platform/errors.js';
 
@@ -14,6 +21,7 @@ export default defineHttp({
   tags: ['auth'],
   auth: 'public',
   body: z.strictObject({ refreshToken: z.string().min(10).max(1000).optional() }).optional(),
+  output: deliveredSessionSchema,
   handler: async ({ body, services, request }) => {
     const fromCookie = parseCookies(request.headers.get('cookie') ?? '')[REFRESH_TOKEN_COOKIE];
     const token = body?.refreshToken ?? fromCookie;

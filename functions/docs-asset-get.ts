@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { apiDocsAssets, apiDocsInitScript, apiDocsSecurityHeaders, defineHttp, ok, readApiDocsAsset } from '../shared/http/index.js';
+import { apiDocsAssets, apiDocsInitScript, apiDocsSecurityHeaders, defineHttp, ok, readApiDocsAsset, responds } from '../shared/http/index.js';
 import { AppError } from '../shared/platform/errors.js';
 
 export default defineHttp({
@@ -11,6 +11,7 @@ export default defineHttp({
   tags: ['operations'],
   auth: 'public',
   params: z.object({ asset: z.string().max(64) }),
+  output: responds.file('text/javascript', 'text/css'),
   handler: async ({ params, services }) => {
     // A file that is not there is not found, whatever its name: not a validation error.
     if (!services.config.API_DOCS_ENABLED || !isAsset(params.asset)) throw new AppError('not_found');

@@ -1,4 +1,4 @@
-import { apiDocsPage, apiDocsSecurityHeaders, defineHttp, ok } from '../shared/http/index.js';
+import { apiDocsPage, apiDocsSecurityHeaders, defineHttp, ok, responds } from '../shared/http/index.js';
 import { AppError } from '../shared/platform/errors.js';
 
 export default defineHttp({
@@ -8,6 +8,7 @@ export default defineHttp({
   summary: 'The interactive API docs page (Swagger UI over /api/openapi.json); off when API_DOCS_ENABLED is false.',
   tags: ['operations'],
   auth: 'public',
+  output: responds.file('text/html'),
   handler: async ({ services }) => {
     if (!services.config.API_DOCS_ENABLED) throw new AppError('not_found');
     return ok(apiDocsPage, {

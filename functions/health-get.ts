@@ -13,6 +13,8 @@ export default defineHttp({
   tags: ['operations'],
   auth: 'public',
   output: z.object({ status: z.enum(['ok', 'degraded']), cosmos: component, bus: component }),
+  // The same report with a dependency down.
+  otherStatuses: [503],
   handler: async ({ services }) => {
     const report = await checkHealth(services);
     return { status: report.status === 'ok' ? 200 : 503, body: report };

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 import { defineHttp, routeTable, withHeaders } from '../shared/http/index.js';
 import { AppError } from '../shared/platform/errors.js';
 
@@ -12,6 +14,7 @@ export default defineHttp({
   summary: 'Answers addresses no other function serves.',
   tags: ['operations'],
   auth: 'public',
+  output: z.never(),
   handler: async ({ request }) => {
     const path = new URL(request.url).pathname.replace(/^\/api(?=\/|$)/i, '');
     const allowed = routeTable().allowedMethods(path);

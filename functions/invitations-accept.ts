@@ -17,6 +17,8 @@ export default defineHttp({
     z.object({ status: z.literal('accepted'), schoolId: z.string(), role: z.enum(invitableRoles), classId: z.string().optional(), membershipId: z.string() }),
     z.object({ status: z.literal('awaiting-school-confirmation'), schoolId: z.string(), role: z.enum(invitableRoles) }),
   ]),
+  // Accepted at once 200; a staff role waiting for the school's confirmation 202.
+  otherStatuses: [202],
   handler: async ({ body, access, services }) => {
     const outcome = await acceptInvitation(services, body.token, access.account);
     return outcome.status === 'accepted' ? ok(outcome) : { status: 202, body: outcome };

@@ -1,6 +1,6 @@
-import { buildOpenApi, defineHttp, ok, routeTable } from '../shared/http/index.js';
+import { buildOpenApi, defineHttp, ok, type OpenApiDocument, openApiDocumentSchema, routeTable } from '../shared/http/index.js';
 
-let cached: unknown;
+let cached: OpenApiDocument | undefined;
 
 export default defineHttp({
   name: 'openapi-get',
@@ -9,6 +9,7 @@ export default defineHttp({
   summary: 'The OpenAPI 3.1 description of this API, generated from the schemas the handlers validate with.',
   tags: ['operations'],
   auth: 'public',
+  output: openApiDocumentSchema,
   handler: async () => {
     cached ??= buildOpenApi(routeTable());
     return ok(cached, { headers: { 'cache-control': 'public, max-age=300' } });

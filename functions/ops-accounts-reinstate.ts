@@ -13,6 +13,7 @@ export default defineHttp({
   capability: 'ops.account.suspend',
   params: z.object({ accountId: z.string().min(3).max(100) }),
   target: ({ params }) => ({ accountId: params.accountId }),
+  output: z.object({ status: z.literal('active') }),
   handler: async ({ params, access, services, request }) => {
     await liftSuspension(services, { accountId: params.accountId, actor: access.account }, requestClient(request, services.config));
     return ok({ status: 'active' });

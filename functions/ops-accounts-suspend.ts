@@ -21,6 +21,13 @@ export default defineHttp({
     schoolId: z.string().max(100).optional(),
     note: z.string().max(1000).optional(),
   }),
+  output: z.object({
+    status: z.enum(['suspended', 'read-only']),
+    revokedSessions: z.number().int(),
+    accessCancelledNow: z.boolean(),
+    cases: z.array(z.string()),
+    licencesCancelled: z.number().int(),
+  }),
   handler: async ({ params, body, principal, access, services, request }) => {
     const result = await suspendAccount(
       services,

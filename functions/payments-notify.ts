@@ -15,6 +15,7 @@ export default defineHttp({
   query: paymentMessageQuery,
   body: z.unknown(),
   bodyTypes: ['form', 'json'],
+  output: z.object({ status: z.literal('accepted'), transaction: z.string() }),
   handler: async ({ body, query, services, request }) => {
     const { received, headers } = await receiveFromRequest(services, 'notification', { body, query, request });
     if (!received.accepted) throw withHeaders(new AppError(rejectionCodes[received.reason]), headers);

@@ -14,6 +14,12 @@ export default defineHttp({
   capability: 'school.read',
   params: z.object({ schoolId: z.string().min(1).max(100) }),
   target: ({ params }) => ({ schoolId: params.schoolId }),
+  output: z.object({
+    id: z.string(),
+    name: z.string(),
+    country: z.string().optional(),
+    classes: z.array(z.object({ id: z.string(), name: z.string(), grade: z.number().optional(), schoolYear: z.string().optional() })),
+  }),
   handler: async ({ params, services }) => {
     const rows = await services.db.collection('schools').queryAll<Doc & { name: string; country?: string; grade?: number; schoolYear?: string }>(params.schoolId, {
       where: "c.type IN ('school', 'class')",

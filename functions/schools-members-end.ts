@@ -15,6 +15,7 @@ export default defineHttp({
   params: z.object({ schoolId: z.string().min(1).max(100), accountId: z.string().min(1).max(100) }),
   target: ({ params }) => ({ schoolId: params.schoolId }),
   body: z.strictObject({ role: z.enum(['student', 'teacher', 'classTeacher', 'schoolAdmin']), classId: z.string().max(100).optional() }),
+  output: z.object({ status: z.literal('ended') }),
   handler: async ({ params, body, principal, services }) => {
     const ended = await endRole(services, { ...params, ...body, by: principal.accountId });
     if (!ended) throw new AppError('member_not_found');

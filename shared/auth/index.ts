@@ -28,6 +28,7 @@ export {
   activeSession,
   assertSessionActive,
   clearedSessionCookies,
+  deliveredSessionSchema,
   deliverSession,
   endOwnSession,
   listActiveSessions,

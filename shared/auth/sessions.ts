@@ -1,6 +1,7 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 
 import type { Cookie } from '@azure/functions';
+import { z } from 'zod';
 
 import type { AccountDoc, SessionEntry } from '../accounts/index.js';
 import { ConcurrentUpdateError, type Database, type Doc, type Stored,updateWithEtag } from '../platform/cosmos.js';
@@ -451,10 +452,16 @@ export function clearedSessionCookies(): Cookie[] {
  * How a new session reaches the client: the web front end gets cookies (and the CSRF token to repeat); API clients
  * that send `x-session-delivery: body` get the tokens in the body instead, as bearer tokens.
  */
+/** What deliverSession answers: bearer tokens (x-session-delivery: body) or, with the cookies, the session's CSRF token. */
+export const deliveredSessionSchema = z.union([
+  z.object({ accessToken: z.string(), refreshToken: z.string(), tokenType: z.literal('Bearer'), expiresIn: z.number().int() }),
+  z.object({ csrfToken: z.string(), expiresIn: z.number().int() }),
+]);
+
 export function deliverSession(session: IssuedSession, wantsBody: boolean, extra: Record<string, unknown> = {}) {
   if (wantsBody)
     return {
-      body: { ...extra, accessToken: session.accessToken, refreshToken: session.refreshToken, tokenType: 'Bearer', expiresIn: session.expiresIn },
+      body: { ...extra, accessToken: session.accessToken, refreshToken: session.refreshToken, tokenType: 'Bearer' as const, expiresIn: session.expiresIn },
       cookies: [] as Cookie[],
     };
   return { body: { ...extra, csrfToken: session.csrfToken, expiresIn: session.expiresIn }, cookies: sessionCookies(session) };

@@ -4,7 +4,7 @@ import * as oidc from 'openid-client';
 import { z } from 'zod';
 
 import type { AccountDoc } from '../accounts/index.js';
-import type { HttpResult } from '../platform/definitions.js';
+import type { RedirectResult } from '../platform/definitions.js';
 import { AppError, isAppError } from '../platform/errors.js';
 import type { Language } from '../platform/language.js';
 import type { Services } from '../platform/services.js';
@@ -68,7 +68,7 @@ const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
  * ended in flow_expired. Starting there first moves the browser to API_PUBLIC_URL's host. Loopback names only: in
  * Azure the Host header a function sees need not be the public one.
  */
-export function loopbackCanonicalRedirect(request: HttpRequest, config: Pick<Services['config'], 'API_PUBLIC_URL'>): HttpResult | undefined {
+export function loopbackCanonicalRedirect(request: HttpRequest, config: Pick<Services['config'], 'API_PUBLIC_URL'>): RedirectResult | undefined {
   const asked = new URL(request.url);
   const canonical = new URL(config.API_PUBLIC_URL);
   if (!LOOPBACK_HOSTS.has(asked.hostname) || !LOOPBACK_HOSTS.has(canonical.hostname) || asked.hostname === canonical.hostname) return undefined;
@@ -92,7 +92,7 @@ export async function beginSignIn(
   services: Services,
   provider: SignInProvider,
   input: { returnTo?: string; link: boolean; loginHint?: string; school?: string; language: Language; principal?: Principal },
-): Promise<HttpResult> {
+): Promise<RedirectResult> {
   if (input.link && !input.principal) throw new AppError('unauthenticated');
   if (provider.id === 'stuudium' && !(input.school && (await stuudiumInstallationAllowed(services, input.school))))
     throw new AppError('school_not_on_platform');
@@ -121,14 +121,14 @@ export async function beginSignIn(
  * The provider's redirect back. Never answers with an error page: the browser is sent to the front end, signed in,
  * or to its sign-in page with an error code. Every outcome is in the security log.
  */
-export async function finishSignIn(services: Services, providerId: ProviderId, request: HttpRequest, principal: Principal | undefined): Promise<HttpResult> {
+export async function finishSignIn(services: Services, providerId: ProviderId, request: HttpRequest, principal: Principal | undefined): Promise<RedirectResult> {
   const provider = providerOrThrow(services, providerId);
   const client = requestClient(request, services.config);
   const cookies: Cookie[] = [clearedFlowCookie(providerId)];
   const web = services.config.PUBLIC_WEB_URL.replace(/\/$/, '');
   let accountId: string | undefined;
 
-  const fail = async (failure: SignInFailure): Promise<HttpResult> => {
+  const fail = async (failure: SignInFailure): Promise<RedirectResult> => {
     await recordSecurityEvent(services, { name: 'sign-in-failed', accountId, method: providerId, reason: failure, client });
     const location = new URL(`${web}/sign-in`);
     location.searchParams.set('error', failure);

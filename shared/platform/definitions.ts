@@ -2,37 +2,71 @@ import type { Cookie, HttpMethod, HttpRequest, HttpResponseInit, InvocationConte
 import type { z } from 'zod';
 
 import type { DeliveryInfo } from './bus.js';
-import { AppError } from './errors.js';
+import { AppError, type ErrorCode } from './errors.js';
 import { withOperationCounter } from './operations.js';
 import type { QueueName } from './queues.js';
 import { getServices, type Services } from './services.js';
 
+/** A route that sends the browser on (302 Found or 303 See Other with Location), never a JSON body. */
+export interface RedirectOutput {
+  kind: 'redirect';
+  status: 302 | 303;
+  /** Where Location points, in words for the API docs. */
+  to: string;
+}
+
+/** A route that answers 204 No Content. */
+export interface NoContentOutput {
+  kind: 'noContent';
+}
+
+/** A page or file sent as it is (the API docs page and its assets). */
+export interface FileOutput {
+  kind: 'file';
+  mediaTypes: [string, ...string[]];
+}
+
+/** What a successful answer is: a JSON body described by its zod schema, or one of the answers without one. */
+export type OutputContract = z.ZodType | RedirectOutput | NoContentOutput | FileOutput;
+
 /**
- * What OpenAPI generation and the route x role tests read about an HTTP function. The access-control part
- * (`capability`, `target`) is declared by shared/acl, by declaration merging, so platform imports no area.
+ * What OpenAPI generation, the route x role tests and the local output check read about an HTTP function. The
+ * access-control part (`capability`, `target`) is declared by shared/acl, by declaration merging, so platform imports
+ * no area.
  */
 export interface HttpContract {
   summary: string;
   tags: string[];
   auth: 'public' | 'session';
-  /** False when a session route fell back to self.read / self.update without naming its capability. */
-  capabilityDeclared: boolean;
+  /** Public routes that act on the caller's session when there is one (only these resolve a bearer token). */
+  usesSession: boolean;
   params?: z.ZodType;
   query?: z.ZodType;
   body?: z.ZodType;
   bodyTypes: ('json' | 'form')[];
-  output?: z.ZodType;
+  output: OutputContract;
+  /** The status of a JSON success (redirects and 204 carry their own). */
   successStatus: number;
+  /** Other statuses answered with the same body (a replayed create: 200; health with a dependency down: 503). */
+  otherStatuses: number[];
+  /** Catalogued error codes the route's own code may throw, besides what the wrapper answers (OpenAPI lists both). */
+  errors: readonly ErrorCode[];
+  /** Every error becomes a 303 to the front end (a browser sent here by another site): no JSON error is answered. */
+  errorRedirect: boolean;
   /** Takes an Idempotency-Key header: repeating the request with the same key returns what the first one made. */
   idempotencyKey?: boolean;
 }
 
-/** What an HTTP handler answers; the wrapper turns it into the response (cookies, headers, JSON body). */
-export interface HttpResult {
-  status?: number;
-  body?: unknown;
+/** What every handler answer may carry besides its body. */
+export interface ResultExtras {
   headers?: Record<string, string>;
   cookies?: Cookie[];
+}
+
+/** A browser sent on: 303 (302 where a sign-in flow needs it) with Location. Here, not in http: sign-in builds them. */
+export interface RedirectResult extends ResultExtras {
+  status: 302 | 303;
+  headers: Record<string, string> & { location: string };
 }
 
 export interface HttpDefinition {

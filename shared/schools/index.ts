@@ -3,7 +3,7 @@ export { casesAbout, closeCases, commentCase, listCases, openCases, opsCaseViewS
 export { codeLinkLedger, codeLinkViewSchema, decideCodeLink, listCodeLinks, tellSchoolOfCodeLink } from './code-links.js';
 export { schoolsErrors } from './errors.js';
 export { acceptInvitation, confirmInvitationClaim, createInvitation, listInvitations, revokeInvitation } from './invitations.js';
-export { activeMemberships, endRole, memberOrThrow, pageMemberships, rectifyIdentity, visibleMembers } from './members.js';
+export { activeMemberships, endRole, memberOrThrow, memberViewSchema, pageMemberships, rectifyIdentity, visibleMembers } from './members.js';
 export { familyMemberSchema, invitableRoles, invitationViewSchema, parentLinkStatuses, parentLinkViewSchema, privacyViewSchema } from './model.js';
 export {
   childProfile,

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
+import { z } from 'zod';
+
 import { type AccountDoc, readAccount, type SchoolRoleName, updateAccount, withoutSchoolRole } from '../accounts/index.js';
 import type { Grant } from '../acl/index.js';
 import { claimPersonalCode, releasePersonalCode, tellOwner } from '../auth/index.js';
@@ -25,6 +27,15 @@ export interface MembershipDoc extends Doc {
   lastName?: string;
   email?: string;
 }
+
+/** A person of the school as the caller may see them (names and e-mail only where the grant allows). */
+export const memberViewSchema = z.object({
+  accountId: z.string(),
+  firstName: z.string().optional(),
+  lastName: z.string().optional(),
+  email: z.string().optional(),
+  roles: z.array(z.object({ role: z.enum(['student', 'teacher', 'classTeacher', 'schoolAdmin']), classId: z.string().optional(), subjects: z.array(z.string()).optional() })),
+});
 
 export interface MemberView {
   accountId: string;

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
+import { z } from 'zod';
+
 import { readAccount } from '../accounts/index.js';
 import { queueEmail } from '../messaging/index.js';
 import { type Doc, DocumentExistsError, type Page,updateWithEtag } from '../platform/cosmos.js';
@@ -30,6 +32,30 @@ export interface SupportRequestView {
   createdAt: string;
   updatedAt: string;
 }
+
+const supportMessageSchema = z.object({ from: z.enum(['user', 'support']), at: z.string(), text: z.string() });
+
+/** The user's view of a support request (no staff names). */
+export const supportRequestViewSchema = z.object({
+  id: z.string(),
+  subject: z.string(),
+  status: z.enum(['open', 'answered', 'closed']),
+  messages: z.array(supportMessageSchema),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+
+/** User support's view: the stored request, with who answered. */
+export const supportRequestDocSchema = supportRequestViewSchema.extend({
+  type: z.literal('support-request'),
+  accountId: z.string(),
+  messages: z.array(supportMessageSchema.extend({ by: z.string(), key: z.string().optional() })),
+  // Sent as stored, Cosmos DB's own fields included (a view without them would be tidier; issue 16 kept the bodies).
+  _rid: z.string().optional(),
+  _self: z.string().optional(),
+  _etag: z.string().optional(),
+  _ts: z.number().optional(),
+});
 
 export function supportRequestView(doc: SupportRequestDoc): SupportRequestView {
   return {
