@@ -145,6 +145,10 @@ describe('answers: as oneself only, within the task, once', () => {
 
   it('LRN-3: when the teacher allows it the student submits again (attempt 2); the earlier feedback stays until new feedback', async () => {
     expect((await call(A.eeClassTeacher, 'PUT', feedbackPath(), { comment: 'Paranda esimene.', grade: 3, publish: true, allowResubmit: true })).status).toBe(200);
+    // A draft first: the earlier attempt's results go (they describe other responses), its feedback stays.
+    const draft = await call(A.eeStudent, 'PUT', answerPath(), { responses: { 'ex-single': { kind: 'single', choice: 'b' } } });
+    expect(draft.body).toMatchObject({ status: 'draft', attempt: 1, resubmitAllowed: true, feedback: { grade: 3 } });
+    expect(draft.body.results).toBeUndefined();
     const again = await call(A.eeStudent, 'PUT', answerPath(), { responses: { 'ex-single': { kind: 'single', choice: 'a' } }, submit: true });
     expect(again.status, JSON.stringify(again.body)).toBe(200);
     expect(again.body).toMatchObject({ attempt: 2, status: 'submitted', score: 0 });

@@ -113,15 +113,23 @@ export async function saveAnswer(
     answerId(task.id, student.accountId),
     schoolId,
     (current) => {
-      if (current.status === 'submitted' && !current.resubmitAllowed) {
+      // The teacher let the student submit again: the earlier attempt stays submitted until a draft or a new submission.
+      const resubmitting = current.resubmitAllowed === true;
+      if (current.status === 'submitted' && !resubmitting) {
         // The same submission again (a retry) is the one already made; anything else waits for the teacher.
         if (input.submit && sameJson(current.responses, input.responses)) return undefined;
         throw new AppError('answer_already_submitted');
       }
-      if (!input.submit && current.status === 'draft' && sameJson(current.responses, input.responses)) return undefined;
-      const next: AnswerDoc = { ...current, responses: input.responses, savedAt: at };
-      if (!input.submit) return current.status === 'submitted' ? next : { ...next, status: 'draft' };
-      return { ...next, ...checked(), status: 'submitted', attempt: current.status === 'submitted' ? current.attempt + 1 : current.attempt, resubmitAllowed: false };
+      if (!input.submit) {
+        if (current.status === 'draft' && sameJson(current.responses, input.responses)) return undefined;
+        // A new draft: the earlier attempt's results no longer describe the responses (its feedback stays).
+        const draft: AnswerDoc = { ...current, responses: input.responses, savedAt: at, status: 'draft' };
+        delete draft.results;
+        delete draft.score;
+        delete draft.late;
+        return draft;
+      }
+      return { ...current, responses: input.responses, savedAt: at, ...checked(), status: 'submitted', attempt: resubmitting ? current.attempt + 1 : current.attempt, resubmitAllowed: false };
     },
     { type: 'answer', create: fresh },
   );
