@@ -66,6 +66,7 @@ import learningHistoryMine from './learning-history-mine.js';
 import learningJournalsCreate from './learning-journals-create.js';
 import learningJournalsGet from './learning-journals-get.js';
 import learningJournalsList from './learning-journals-list.js';
+import learningJournalsStats from './learning-journals-stats.js';
 import learningJournalsUpdate from './learning-journals-update.js';
 import learningStatsMine from './learning-stats-mine.js';
 import learningTasksAnswersList from './learning-tasks-answers-list.js';
@@ -180,6 +181,7 @@ export const definitions: readonly FunctionDefinition[] = [
   learningJournalsCreate,
   learningJournalsGet,
   learningJournalsList,
+  learningJournalsStats,
   learningJournalsUpdate,
   learningTasksAnswersList,
   learningTasksCreate,

@@ -238,6 +238,22 @@ describe('learning: journal, task, answer, feedback, history', () => {
     expect((await call(A.fiTeacher, 'GET', `schools/${S.ee}/journals/${journalId}/tasks/${taskId}/stats`)).status).toBe(403);
   });
 
+  it('LRN-5, ACL-2, ACL-3: journal statistics over its tasks for its teacher and the class teacher, with the caveat', async () => {
+    const stats = await call(A.eeClassTeacher, 'GET', `schools/${S.ee}/journals/${journalId}/stats`);
+    expect(stats.status, JSON.stringify(stats.body)).toBe(200);
+    expect(stats.body).toMatchObject({ journalId, completion: 50, partial: false });
+    expect(stats.body.tasks).toEqual([expect.objectContaining({ taskId, assigned: 2, submitted: 1, completion: 50, averagePercent: 60 })]);
+    expect(stats.body.scoreDistribution['60-79']).toBe(1);
+    expect(stats.body.exercises[0].averagePercent).toBe(0);
+    expect(stats.body.caveat.fi).toMatch(/yleistä opintomenestystä/);
+    // The class teacher of 5.a sees the Estonian teacher's journal's statistics too (ACL-3); the administrator does not.
+    const estonian = await call(A.eeClassTeacher, 'GET', `schools/${S.ee}/journals/${estonianJournalId}/stats`);
+    expect(estonian.status).toBe(200);
+    expect(estonian.body.tasks).toHaveLength(1);
+    expect((await call(A.eeAdmin, 'GET', `schools/${S.ee}/journals/${journalId}/stats`)).status).toBe(404);
+    expect((await call(A.eeTeacher, 'GET', `schools/${S.ee}/journals/${journalId}/stats`)).status).toBe(403);
+  });
+
   it('LRN-5, ACL-4, ACL-5: the student\'s statistics per work and task, also for the confirmed parent, with the caveat', async () => {
     const mine = await call(A.eeStudent, 'GET', 'me/stats');
     expect(mine.status).toBe(200);

@@ -203,6 +203,7 @@ const probes: Record<string, () => Promise<Probe>> = {
   }),
   'learning-journals-get': async () => ({ method: 'GET', path: `/api/schools/${EE}/journals/${await learningJournal()}`, token: await teacherToken(), status: 200 }),
   'learning-journals-list': async () => ({ method: 'GET', path: `/api/schools/${EE}/journals`, token: await adminToken(), status: 200 }),
+  'learning-journals-stats': async () => ({ method: 'GET', path: `/api/schools/${EE}/journals/${await learningJournal()}/stats`, token: await teacherToken(), status: 200 }),
   'learning-journals-update': async () => ({ method: 'PATCH', path: `/api/schools/${EE}/journals/${await learningJournal()}`, token: await teacherToken(), json: { name: `Budget journal ${randomUUID()}` }, status: 200 }),
   'learning-tasks-answers-list': async () => ({ method: 'GET', path: `/api/schools/${EE}/journals/${await learningJournal()}/tasks/t-none/answers`, token: await teacherToken(), status: 200 }),
   'learning-tasks-create': async () => ({

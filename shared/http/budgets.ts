@@ -67,6 +67,7 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   'learning-journals-create': {},
   'learning-journals-get': {},
   'learning-journals-list': {},
+  'learning-journals-stats': {},
   'learning-journals-update': {},
   'learning-tasks-answers-list': {},
   'learning-tasks-create': {},

@@ -21,5 +21,5 @@ export {
   subjectSchema,
   taskViewSchema,
 } from './model.js';
-export { readStudentStats, readTaskStats, studentStatsSchema, taskStatsSchema } from './stats.js';
+export { journalStatsSchema, readJournalStats, readStudentStats, readTaskStats, studentStatsSchema, taskStatsSchema } from './stats.js';
 export { createTask, readStudentTask, studentSchool, studentTaskPage, studentTaskView } from './tasks.js';
