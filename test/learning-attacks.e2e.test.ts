@@ -219,7 +219,9 @@ describe('feedback: only the journal\'s teachers, on the journal\'s scale', () =
 
 describe('journals change and end', () => {
   it('LRN-1: an archived journal takes no tasks and no changes until un-archived; only the owner changes co-teachers', async () => {
-    expect((await call(mathTeacher, 'PATCH', `schools/${S.ee}/journals/${journalId}`, { coTeacherIds: [] })).status).toBe(404);
+    const notOwner = await call(mathTeacher, 'PATCH', `schools/${S.ee}/journals/${journalId}`, { coTeacherIds: [] });
+    expect(notOwner.status).toBe(403);
+    expect(notOwner.body.error.code).toBe('journal_owner_only');
     const archived = await call(A.eeClassTeacher, 'PATCH', `schools/${S.ee}/journals/${journalId}`, { archived: true });
     expect(archived.body.archived).toBe(true);
     const task = await call(A.eeClassTeacher, 'POST', `schools/${S.ee}/journals/${journalId}/tasks`, { title: 'x', workId: DEMO_WORK, exerciseIds: ['ex-single'], dueAt: inDays(host, 2) });

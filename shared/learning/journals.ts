@@ -272,7 +272,7 @@ export async function changeJournal(
   const now = services.clock.now();
   if (now.toISOString() >= journal.endsAt) throw new AppError('journal_archived');
   if (journal.archivedAt && change.archived !== false) throw new AppError('journal_archived');
-  if (change.coTeacherIds && teacher.accountId !== journal.ownerId) throw new AppError('journal_not_found');
+  if (change.coTeacherIds && teacher.accountId !== journal.ownerId) throw new AppError('journal_owner_only');
   const newPeople = [
     ...(change.studentIds ?? []).filter((id) => !journal.studentIds.includes(id)),
     ...(change.coTeacherIds ?? []).filter((id) => !journal.teacherIds.includes(id)),
