@@ -74,6 +74,7 @@ import learningTasksCreate from './learning-tasks-create.js';
 import learningTasksGet from './learning-tasks-get.js';
 import learningTasksMine from './learning-tasks-mine.js';
 import learningTasksStats from './learning-tasks-stats.js';
+import learningTasksTeacherGet from './learning-tasks-teacher-get.js';
 import licencesAccess from './licences-access.js';
 import licencesExpire from './licences-expire.js';
 import licencesList from './licences-list.js';
@@ -190,6 +191,7 @@ export const definitions: readonly FunctionDefinition[] = [
   learningChildrenStats,
   learningStatsMine,
   learningTasksStats,
+  learningTasksTeacherGet,
   licencesAccess,
   licencesExpire,
   licencesList,

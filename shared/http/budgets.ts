@@ -76,6 +76,7 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   'learning-children-stats': {},
   'learning-stats-mine': {},
   'learning-tasks-stats': {},
+  'learning-tasks-teacher-get': {},
   'content-catalog-search': { queued: ['usage-events'] },
   'content-drafts-chapter-save': {},
   'content-drafts-get': {},

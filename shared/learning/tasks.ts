@@ -7,7 +7,7 @@ import { pageOf, type PageRequest } from '../http/paging.js';
 import type { Stored } from '../platform/cosmos.js';
 import { AppError } from '../platform/errors.js';
 import type { Services } from '../platform/services.js';
-import { isArchived, taskView, visibleJournal } from './journals.js';
+import { isArchived, readJournal, taskView, visibleJournal } from './journals.js';
 import { type AnswerDoc, type JournalDoc, MAX_TASK_STUDENTS, type TaskDoc, type TaskItem, type TaskView } from './model.js';
 
 export interface TaskInput {
@@ -167,3 +167,22 @@ export async function studentTaskPage(
     ...(rows.continuation ? { continuation: rows.continuation } : {}),
   };
 }
+
+/**
+ * A task of a journal as its teachers see it, the exercises with their keys and the teacher's guidance for open
+ * answers (LRN-3 grading); the class teacher of its class sees it as students do (ACL-3: works and statistics).
+ * The journal, then the task: two point reads.
+ */
+export async function readJournalTask(
+  services: Pick<Services, 'db'>,
+  account: AccountDoc,
+  schoolId: string,
+  journalId: string,
+  taskId: string,
+): Promise<TaskView & { exercises: (Exercise | StudentExercise)[] }> {
+  const { role } = await readJournal(services, account, schoolId, journalId, ['teacher', 'classTeacher']);
+  const task = await services.db.collection('schools').read<TaskDoc>(taskId, schoolId);
+  if (task?.type !== 'task' || task.journalId !== journalId) throw new AppError('task_not_found');
+  return { ...taskView(task, true), exercises: role === 'teacher' ? taskExercises(task) : taskExercises(task).map(studentExercise) };
+}
+
