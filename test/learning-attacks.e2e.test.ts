@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import type { AccountDoc } from '../shared/accounts/model.js';
 import type { LocalHost } from '../shared/local/host.js';
 import { demo } from '../shared/local/seed.js';
 import { demoLearning } from '../shared/local/seed-learning.js';
@@ -259,4 +260,16 @@ describe('journals change and end', () => {
     expect(change.status).toBe(409);
     expect(change.body.error.code).toBe('journal_archived');
   });
+
+  it("ACC-4: a student whose role in the school has ended sees and answers none of its tasks", async () => {
+    const accounts = host.services.db.collection('accounts');
+    const liis = await accounts.read<AccountDoc>(A.eeStudent2, A.eeStudent2);
+    // She moved to Koivula: a student still, but no longer of Kuusiku.
+    await accounts.upsert<AccountDoc>({ ...liis!, schoolRoles: [{ schoolId: S.fi, role: 'student', classId: C.fi7a }] });
+    expect((await call(A.eeStudent2, 'GET', `schools/${S.ee}/tasks/${taskId}`)).status).toBe(404);
+    expect((await call(A.eeStudent2, 'PUT', answerPath(), { responses: {}, submit: true })).status).toBe(404);
+    expect((await call(A.eeStudent2, 'GET', `me/tasks?schoolId=${S.ee}`)).status).toBe(404);
+    expect((await call(A.eeStudent2, 'GET', 'me/tasks')).body).toMatchObject({ schoolId: S.fi, tasks: [] });
+  });
 });
+

@@ -64,12 +64,12 @@ export interface AnswerInput {
  */
 export async function saveAnswer(
   services: Pick<Services, 'db' | 'clock'>,
-  student: Pick<AccountDoc, 'accountId'>,
+  student: Pick<AccountDoc, 'accountId' | 'schoolRoles'>,
   schoolId: string,
   taskId: string,
   input: AnswerInput,
 ): Promise<AnswerDoc> {
-  const task = await readStudentTask(services, student.accountId, schoolId, taskId);
+  const task = await readStudentTask(services, student, schoolId, taskId);
   const now = services.clock.now();
   if (task.opensAt && now.toISOString() < task.opensAt) throw new AppError('task_not_open');
   if (task.closesAt && now.toISOString() > task.closesAt) throw new AppError('task_closed');

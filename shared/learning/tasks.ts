@@ -117,10 +117,14 @@ export function studentTaskView(task: TaskDoc): TaskView & { exercises: StudentE
   return { ...taskView(task, false), exercises: taskExercises(task).map(studentExercise) };
 }
 
-/** A task sent to this student, or 404 (another student's, another school's, or none). */
-export async function readStudentTask(services: Pick<Services, 'db'>, studentId: string, schoolId: string, taskId: string): Promise<TaskDoc & Stored> {
+/**
+ * A task sent to this student, while they are a student of its school (ACC-4: a school's access ends with the role),
+ * or 404 (another student's, another school's, or none).
+ */
+export async function readStudentTask(services: Pick<Services, 'db'>, student: Pick<AccountDoc, 'accountId' | 'schoolRoles'>, schoolId: string, taskId: string): Promise<TaskDoc & Stored> {
+  if (!(student.schoolRoles ?? []).some((r) => r.schoolId === schoolId && r.role === 'student')) throw new AppError('task_not_found');
   const task = await services.db.collection('schools').read<TaskDoc>(taskId, schoolId);
-  if (task?.type !== 'task' || !task.studentIds.includes(studentId)) throw new AppError('task_not_found');
+  if (task?.type !== 'task' || !task.studentIds.includes(student.accountId)) throw new AppError('task_not_found');
   return task;
 }
 
