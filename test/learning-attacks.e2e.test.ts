@@ -259,6 +259,10 @@ describe('journals change and end', () => {
     const change = await call(A.eeClassTeacher, 'PATCH', `schools/${S.ee}/journals/${journalId}`, { archived: false });
     expect(change.status).toBe(409);
     expect(change.body.error.code).toBe('journal_archived');
+    // Its tasks take no more answers.
+    const answer = await call(A.eeStudent2, 'PUT', answerPath(), { responses: {}, submit: true });
+    expect(answer.status).toBe(409);
+    expect(answer.body.error.code).toBe('task_closed');
   });
 
   it("ACC-4: a student whose role in the school has ended sees and answers none of its tasks", async () => {

@@ -73,6 +73,8 @@ export async function saveAnswer(
   const now = services.clock.now();
   if (task.opensAt && now.toISOString() < task.opensAt) throw new AppError('task_not_open');
   if (task.closesAt && now.toISOString() > task.closesAt) throw new AppError('task_closed');
+  // LRN-1: the journal's school year has ended (it is archived): no more answers.
+  if (task.journalEndsAt && now.toISOString() >= task.journalEndsAt) throw new AppError('task_closed');
   const exercises = new Map(taskExercises(task).map((e) => [e.id, e]));
   const unknown = Object.keys(input.responses).filter((id) => !exercises.has(id));
   if (unknown.length) throw new AppError('answer_exercise_unknown', { params: { ids: unknown.join(', ').slice(0, 300) } });

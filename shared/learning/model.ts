@@ -92,6 +92,8 @@ export interface TaskDoc extends Doc {
   dueAt: string;
   opensAt?: string;
   closesAt?: string;
+  /** The end of the journal's school year: the journal is archived then and takes no more answers. */
+  journalEndsAt?: string;
   createdBy: string;
   createdAt: string;
   updatedAt: string;

@@ -95,6 +95,7 @@ export async function createTask(
     dueAt: new Date(input.dueAt).toISOString(),
     ...(input.opensAt ? { opensAt: new Date(input.opensAt).toISOString() } : {}),
     ...(input.closesAt ? { closesAt: new Date(input.closesAt).toISOString() } : {}),
+    journalEndsAt: journal.endsAt,
     createdBy: teacher.accountId,
     createdAt: at,
     updatedAt: at,
