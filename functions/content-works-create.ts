@@ -21,7 +21,14 @@ export default defineHttp({
   successStatus: 201,
   handler: async ({ params, body, services }) => {
     const { work, created: isNew } = await createWork(services, params.publisherId, body);
-    const view = { workId: work.id, title: work.title, ...(work.language ? { language: work.language } : {}), status: work.status, versions: [] };
+    const view = {
+      workId: work.id,
+      title: work.title,
+      ...(work.language ? { language: work.language } : {}),
+      status: work.status,
+      ...(work.content?.currentVersion === undefined ? {} : { currentVersion: work.content.currentVersion }),
+      versions: [...(work.content?.history ?? [])].reverse(),
+    };
     return isNew ? created(view) : ok(view);
   },
 });
