@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
-import { defineHttp, noContent } from '../shared/http/define-http.js';
+import { defineHttp, noContent } from '../shared/http/index.js';
 import { accountIdSchema, deleteAnswer, journalTarget, learningIdSchema } from '../shared/learning/index.js';
-import { idSchema } from '../shared/store/model.js';
+import { idSchema } from '../shared/store/index.js';
 
 export default defineHttp({
   name: 'learning-answers-delete',

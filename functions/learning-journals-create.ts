@@ -1,9 +1,8 @@
 import { z } from 'zod';
 
-import { created, defineHttp, ok } from '../shared/http/define-http.js';
-import { idempotencyKey } from '../shared/http/idempotency.js';
+import { created, defineHttp, idempotencyKey, ok } from '../shared/http/index.js';
 import { accountIdSchema, createJournal, gradingScales, journalView, journalViewSchema, MAX_CO_TEACHERS, MAX_JOURNAL_STUDENTS, MAX_JOURNAL_WORKS, subjectSchema } from '../shared/learning/index.js';
-import { idSchema } from '../shared/store/model.js';
+import { idSchema } from '../shared/store/index.js';
 
 const consecutiveYears = (y: string) => Number(y.slice(5)) === Number(y.slice(0, 4)) + 1;
 

@@ -1,10 +1,10 @@
-import type { AccountDoc } from '../accounts/model.js';
+import type { AccountDoc } from '../accounts/index.js';
 import { type Answer, checkAnswer } from '../content/index.js';
-import { pageOf, type PageRequest } from '../http/paging.js';
 import { type Page, updateWithEtag } from '../platform/cosmos.js';
 import { AppError } from '../platform/errors.js';
+import { pageOf, type PageRequest } from '../platform/paging.js';
 import type { Services } from '../platform/services.js';
-import { mayOpenWork } from '../store/licences.js';
+import { mayOpenWork } from '../store/index.js';
 import { gradeOnScale } from './grades.js';
 import { recordChange } from './history.js';
 import { readJournal } from './journals.js';

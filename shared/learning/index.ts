@@ -3,6 +3,7 @@
  * change history and statistics, with the views and schemas the routes answer with.
  */
 export { answerView, deleteAnswer, giveFeedback, readOwnAnswer, saveAnswer, taskAnswersPage } from './answers.js';
+export { learningErrors } from './errors.js';
 export { historyPage } from './history.js';
 export { journalTarget } from './journal-ids.js';
 export { changeJournal, createJournal, journalPage, journalView, listJournals, taskView } from './journals.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import type { AccountDoc } from '../accounts/model.js';
+import type { AccountDoc } from '../accounts/index.js';
 import type { Services } from '../platform/services.js';
 import { readJournal } from './journals.js';
 import { type AnswerDoc, MAX_TASK_STUDENTS, type TaskDoc } from './model.js';

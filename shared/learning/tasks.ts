@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 
-import type { AccountDoc } from '../accounts/model.js';
+import type { AccountDoc } from '../accounts/index.js';
 import { type Exercise, findExercise, loadPublishedVersion, type StudentExercise,studentExercise } from '../content/index.js';
-import { keyedId } from '../http/idempotency.js';
-import { pageOf, type PageRequest } from '../http/paging.js';
 import type { Stored } from '../platform/cosmos.js';
 import { AppError } from '../platform/errors.js';
+import { keyedId } from '../platform/idempotency.js';
+import { pageOf, type PageRequest } from '../platform/paging.js';
 import type { Services } from '../platform/services.js';
 import { isArchived, readJournal, taskView, visibleJournal } from './journals.js';
 import { type AnswerDoc, type JournalDoc, MAX_TASK_STUDENTS, type TaskDoc, type TaskItem, type TaskView } from './model.js';
