@@ -18,6 +18,7 @@ const benches: Record<string, () => Promise<Bench>> = {
   http: async () => (await import('./http.bench.js')).bench,
   identity: async () => (await import('./identity.bench.js')).bench,
   signup: async () => (await import('./signup.bench.js')).bench,
+  learning: async () => (await import('./learning.bench.js')).bench,
 };
 
 const recordFile = path.join(path.dirname(fileURLToPath(import.meta.url)), 'last.json');

@@ -42,12 +42,42 @@ import catalogList from './catalog-list.js';
 import childrenGet from './children-get.js';
 import childrenPrivacyGet from './children-privacy-get.js';
 import childrenPrivacyUpdate from './children-privacy-update.js';
+import contentCatalogSearch from './content-catalog-search.js';
+import contentDraftsChapterSave from './content-drafts-chapter-save.js';
+import contentDraftsGet from './content-drafts-get.js';
+import contentDraftsSave from './content-drafts-save.js';
+import contentSearch from './content-search.js';
+import contentVersionGet from './content-version-get.js';
+import contentWorksCreate from './content-works-create.js';
+import contentWorksGet from './content-works-get.js';
+import contentWorksOpen from './content-works-open.js';
+import contentWorksPublish from './content-works-publish.js';
 import docsAssetGet from './docs-asset-get.js';
 import docsGet from './docs-get.js';
 import emailSend from './email-send.js';
+import eventsRecord from './events-record.js';
 import healthGet from './health-get.js';
 import httpNotFound from './http-not-found.js';
 import invitationsAccept from './invitations-accept.js';
+import learningAnswersDelete from './learning-answers-delete.js';
+import learningAnswersSave from './learning-answers-save.js';
+import learningChildrenHistory from './learning-children-history.js';
+import learningChildrenStats from './learning-children-stats.js';
+import learningChildrenTasks from './learning-children-tasks.js';
+import learningFeedbackGive from './learning-feedback-give.js';
+import learningHistoryMine from './learning-history-mine.js';
+import learningJournalsCreate from './learning-journals-create.js';
+import learningJournalsGet from './learning-journals-get.js';
+import learningJournalsList from './learning-journals-list.js';
+import learningJournalsStats from './learning-journals-stats.js';
+import learningJournalsUpdate from './learning-journals-update.js';
+import learningStatsMine from './learning-stats-mine.js';
+import learningTasksAnswersList from './learning-tasks-answers-list.js';
+import learningTasksCreate from './learning-tasks-create.js';
+import learningTasksGet from './learning-tasks-get.js';
+import learningTasksMine from './learning-tasks-mine.js';
+import learningTasksStats from './learning-tasks-stats.js';
+import learningTasksTeacherGet from './learning-tasks-teacher-get.js';
 import licencesAccess from './licences-access.js';
 import licencesExpire from './licences-expire.js';
 import licencesList from './licences-list.js';
@@ -129,12 +159,42 @@ export const definitions: readonly FunctionDefinition[] = [
   childrenGet,
   childrenPrivacyGet,
   childrenPrivacyUpdate,
+  contentCatalogSearch,
+  contentDraftsChapterSave,
+  contentDraftsGet,
+  contentDraftsSave,
+  contentSearch,
+  contentVersionGet,
+  contentWorksCreate,
+  contentWorksGet,
+  contentWorksOpen,
+  contentWorksPublish,
   docsAssetGet,
   docsGet,
   emailSend,
+  eventsRecord,
   healthGet,
   httpNotFound,
   invitationsAccept,
+  learningAnswersDelete,
+  learningAnswersSave,
+  learningChildrenHistory,
+  learningChildrenTasks,
+  learningFeedbackGive,
+  learningHistoryMine,
+  learningJournalsCreate,
+  learningJournalsGet,
+  learningJournalsList,
+  learningJournalsStats,
+  learningJournalsUpdate,
+  learningTasksAnswersList,
+  learningTasksCreate,
+  learningTasksGet,
+  learningTasksMine,
+  learningChildrenStats,
+  learningStatsMine,
+  learningTasksStats,
+  learningTasksTeacherGet,
   licencesAccess,
   licencesExpire,
   licencesList,

@@ -5,6 +5,7 @@ import type { AccountDoc } from '../shared/accounts/model.js';
 import { rolesOf } from '../shared/acl/authorize.js';
 import { capabilityTable } from '../shared/acl/capabilities.js';
 import { compileRoute } from '../shared/http/routes.js';
+import { journalIdFor } from '../shared/learning/journal-ids.js';
 import { type LocalHost,startLocalHost } from '../shared/local/host.js';
 import { demo } from '../shared/local/seed.js';
 import type { HttpDefinition } from '../shared/platform/definitions.js';
@@ -112,7 +113,9 @@ const candidates: Record<string, (p: Persona) => string[]> = {
   invitationId: () => ['invitation:none'],
   linkId: () => ['parent-link:none'],
   orderId: () => ['order-none'],
-  workId: () => ['work-ee-math-5'],
+  workId: () => ['work-ee-math-5', 'pub-ee-naide.matemaatika-6'],
+  versionNo: () => ['1'],
+  chapterId: () => ['ch-none'],
   publisherId: () => [demo.publishers.ee, demo.publishers.fi],
   invoiceNumber: () => ['2026-000999'],
   flagKey: () => ['payment-mismatch:none'],
@@ -120,6 +123,11 @@ const candidates: Record<string, (p: Persona) => string[]> = {
   caseId: () => ['case:none'],
   sessionId: () => ['00000000-0000-4000-8000-000000000000'],
   provider: () => ['google'],
+  // Journal ids carry their subject and class: the class teacher's class and subject, another's, a group's.
+  journalId: () => [journalIdFor('mathematics', C.ee5a, 'none'), journalIdFor('estonian', C.ee6b, 'none'), journalIdFor('history', undefined, 'none'), 'j-none'],
+  subject: () => ['mathematics', 'physics'],
+  taskId: () => ['t-none'],
+  studentId: (p) => [...new Set([p.id, A.eeStudent])],
 };
 
 function expand(route: string, persona: Persona): Record<string, string>[] {

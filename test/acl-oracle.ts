@@ -71,12 +71,18 @@ export const expectedGrants: Record<Capability, Partial<Record<Role, Scope>>> = 
   'journal.read': { teacher: 'ownSubject', classTeacher: 'ownClass', schoolAdmin: 'ownSchool', student: 'own', parent: 'ownChild' },
   // LRN-1: journals are created or changed by teachers (of that subject); ACL-5: never by a parent.
   'journal.write': { teacher: 'ownSubject' },
+  // ACL-4: the tasks sent to a student, read by them; ACL-5: by their parent, read only.
+  'task.read': { student: 'own', parent: 'ownChild' },
   // ACL-4: a student's own tasks; ACL-5: a parent never solves or submits a task in the child's name.
   'task.submit': { student: 'own' },
   // LRN-4: notes and bookmarks in materials, the user's own; ACL-5: a parent never marks the child's material.
   'material.annotate': { student: 'own', teacher: 'own', privateUser: 'own' },
   // ACL-6: authors, editors and the like reach the materials tied to them: their publisher's.
   'material.edit': { cmsUser: 'publisher' },
+  // Issue 18 (ACC-1 CMS roles): editors publish; the other CMS roles prepare drafts.
+  'material.publish': { cmsUser: 'publisherEditor' },
+  // Issue 18, STORE-4: opening a work is decided by the licence, not by a role (a private user may have bought one).
+  'work.open': { user: 'own' },
   // ACL-8, STAT-1: municipalities get aggregates of their schools only; a school's administrator, their school's.
   'stats.aggregate.read': { municipality: 'ownSchool', schoolAdmin: 'ownSchool' },
 };

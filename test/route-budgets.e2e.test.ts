@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { definitions } from '../functions/index.js';
+import { exampleWorkContent } from '../shared/content/fixtures.js';
 import { budgetOf, ROUTE_BUDGETS, USER_FACING_CROSS_PARTITION_QUERIES } from '../shared/http/budgets.js';
 import { demo } from '../shared/local/seed.js';
 import type { HttpDefinition } from '../shared/platform/definitions.js';
@@ -34,6 +35,32 @@ const today = () => new Date().toISOString().slice(0, 10);
 let parent: Person;
 let child: Person & { personalCode: string };
 let linkId: string;
+
+let journal: Promise<string> | undefined;
+/** A journal of the class teacher's for the learning probes, with the fresh child among its students (created once). */
+const learningJournal = () =>
+  (journal ??= (async () => {
+    const r = await api(`/api/schools/${EE}/subjects/mathematics/journals`, {
+      method: 'POST',
+      token: await tokenFor(demo.accounts.eeClassTeacher),
+      json: { name: 'Budget journal', groupName: 'Budget group', studentIds: [child.accountId], workIds: ['work-ee-math-5'] },
+    });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    return r.body.id as string;
+  })());
+const teacherToken = () => tokenFor(demo.accounts.eeClassTeacher);
+/** A fresh CMS work of the Estonian demo publisher, and content for it (issue 18). */
+async function budgetWork(): Promise<string> {
+  const slug = `budget-${randomUUID().slice(0, 8)}`;
+  const r = await api(`/api/cms/publishers/${demo.publishers.ee}/works`, {
+    method: 'POST',
+    token: await tokenFor(demo.accounts.cmsAuthor),
+    json: { slug, title: 'Budget work', language: 'et', subjects: ['mathematics'], country: 'EE' },
+  });
+  expect(r.status).toBe(201);
+  return r.body.workId as string;
+}
+const budgetContent = () => exampleWorkContent('Budget work');
 
 /** How each route is called (by function name). */
 const probes: Record<string, () => Promise<Probe>> = {
@@ -117,6 +144,33 @@ const probes: Record<string, () => Promise<Probe>> = {
   'children-get': async () => ({ method: 'GET', path: `/api/children/${child.accountId}`, token: parent.token, status: 200 }),
   'children-privacy-get': async () => ({ method: 'GET', path: `/api/children/${child.accountId}/privacy`, token: parent.token, status: 200 }),
   'children-privacy-update': async () => ({ method: 'PUT', path: `/api/children/${child.accountId}/privacy`, token: parent.token, json: { shareWithParents: true, shareWithPublishers: false }, status: 200 }),
+  'content-catalog-search': async () => ({ method: 'GET', path: '/api/catalog/search?q=matem&subject=mathematics', token: child.token, status: 200 }),
+  'content-drafts-chapter-save': async () => {
+    const workId = await budgetWork();
+    return { method: 'PUT', path: `/api/cms/publishers/${demo.publishers.ee}/works/${workId}/draft/chapters/ch-1`, token: await tokenFor(demo.accounts.cmsAuthor), json: { chapter: budgetContent().chapters[0] }, status: 200 };
+  },
+  'content-drafts-get': async () => ({ method: 'GET', path: `/api/cms/publishers/${demo.publishers.ee}/works/${demo.contentWork}/draft`, token: await tokenFor(demo.accounts.cmsAuthor), status: 200 }),
+  'content-drafts-save': async () => {
+    const workId = await budgetWork();
+    return { method: 'PUT', path: `/api/cms/publishers/${demo.publishers.ee}/works/${workId}/draft`, token: await tokenFor(demo.accounts.cmsAuthor), json: { content: budgetContent() }, status: 200 };
+  },
+  'content-search': async () => ({ method: 'GET', path: `/api/works/${demo.contentWork}/versions/1/search?q=arvud`, token: await tokenFor(demo.accounts.eeStudent), status: 200 }),
+  'content-version-get': async () => ({ method: 'GET', path: `/api/works/${demo.contentWork}/versions/1?chapter=ch-1`, token: await tokenFor(demo.accounts.eeStudent), status: 200 }),
+  'content-works-create': async () => ({
+    method: 'POST',
+    path: `/api/cms/publishers/${demo.publishers.ee}/works`,
+    token: await tokenFor(demo.accounts.cmsAuthor),
+    json: { slug: `budget-${randomUUID().slice(0, 8)}`, title: 'Budget', language: 'et', subjects: ['mathematics'], country: 'EE' },
+    status: 201,
+  }),
+  'content-works-get': async () => ({ method: 'GET', path: `/api/cms/publishers/${demo.publishers.ee}/works/${demo.contentWork}`, token: await tokenFor(demo.accounts.cmsAuthor), status: 200 }),
+  'content-works-open': async () => ({ method: 'GET', path: `/api/works/${demo.contentWork}`, token: await tokenFor(demo.accounts.eeStudent), status: 200 }),
+  'content-works-publish': async () => {
+    const workId = await budgetWork();
+    const saved = await api(`/api/cms/publishers/${demo.publishers.ee}/works/${workId}/draft`, { method: 'PUT', token: await tokenFor(demo.accounts.cmsAuthor), json: { content: budgetContent() } });
+    expect(saved.status).toBe(200);
+    return { method: 'POST', path: `/api/cms/publishers/${demo.publishers.ee}/works/${workId}/publish`, token: await tokenFor(demo.accounts.cmsEditor), json: {}, status: 201 };
+  },
   'docs-asset-get': async () => ({ method: 'GET', path: '/api/docs/swagger-ui.css', status: 200 }),
   'docs-get': async () => ({ method: 'GET', path: '/api/docs', status: 200 }),
   'health-get': async () => ({ method: 'GET', path: '/api/health', status: 200 }),
@@ -127,6 +181,44 @@ const probes: Record<string, () => Promise<Probe>> = {
     expect(invite.status).toBe(201);
     return { method: 'POST', path: '/api/invitations/accept', token: person.token, json: { token: await mailedToken(person.email, /Kutse kooli/) }, status: 200 };
   },
+  'learning-answers-delete': async () => ({ method: 'DELETE', path: `/api/schools/${EE}/journals/${await learningJournal()}/tasks/t-none/answers/${child.accountId}`, token: await teacherToken(), status: 404 }),
+  'learning-answers-save': async () => ({ method: 'PUT', path: `/api/schools/${EE}/tasks/t-none/answer`, token: child.token, json: { responses: {}, submit: true }, status: 404 }),
+  'learning-children-history': async () => ({ method: 'GET', path: `/api/children/${child.accountId}/study-history`, token: parent.token, status: 200 }),
+  'learning-children-tasks': async () => ({ method: 'GET', path: `/api/children/${child.accountId}/tasks`, token: parent.token, status: 200 }),
+  'learning-feedback-give': async () => ({
+    method: 'PUT',
+    path: `/api/schools/${EE}/journals/${await learningJournal()}/tasks/t-none/answers/${child.accountId}/feedback`,
+    token: await teacherToken(),
+    json: { grade: 5, publish: true },
+    status: 404,
+  }),
+  'learning-history-mine': async () => ({ method: 'GET', path: '/api/me/study-history', token: child.token, status: 200 }),
+  'learning-journals-create': async () => ({
+    method: 'POST',
+    path: `/api/schools/${EE}/subjects/mathematics/journals`,
+    token: await teacherToken(),
+    json: { name: 'Budget class journal', classId: demo.classes.ee6b, workIds: ['work-ee-math-6'] },
+    headers: { 'idempotency-key': `budget-${randomUUID()}` },
+    status: 201,
+  }),
+  'learning-journals-get': async () => ({ method: 'GET', path: `/api/schools/${EE}/journals/${await learningJournal()}`, token: await teacherToken(), status: 200 }),
+  'learning-journals-list': async () => ({ method: 'GET', path: `/api/schools/${EE}/journals`, token: await adminToken(), status: 200 }),
+  'learning-journals-stats': async () => ({ method: 'GET', path: `/api/schools/${EE}/journals/${await learningJournal()}/stats`, token: await teacherToken(), status: 200 }),
+  'learning-journals-update': async () => ({ method: 'PATCH', path: `/api/schools/${EE}/journals/${await learningJournal()}`, token: await teacherToken(), json: { name: `Budget journal ${randomUUID()}` }, status: 200 }),
+  'learning-tasks-answers-list': async () => ({ method: 'GET', path: `/api/schools/${EE}/journals/${await learningJournal()}/tasks/t-none/answers`, token: await teacherToken(), status: 200 }),
+  'learning-tasks-create': async () => ({
+    method: 'POST',
+    path: `/api/schools/${EE}/journals/${await learningJournal()}/tasks`,
+    token: await teacherToken(),
+    json: { title: 'Budget task', workId: 'work-ee-math-5', exerciseIds: ['ex-1'], dueAt: new Date(Date.now() + 86_400_000).toISOString() },
+    status: 422,
+  }),
+  'learning-tasks-get': async () => ({ method: 'GET', path: `/api/schools/${EE}/tasks/t-none`, token: child.token, status: 404 }),
+  'learning-children-stats': async () => ({ method: 'GET', path: `/api/children/${child.accountId}/stats`, token: parent.token, status: 200 }),
+  'learning-stats-mine': async () => ({ method: 'GET', path: '/api/me/stats', token: child.token, status: 200 }),
+  'learning-tasks-stats': async () => ({ method: 'GET', path: `/api/schools/${EE}/journals/${await learningJournal()}/tasks/t-none/stats`, token: await teacherToken(), status: 404 }),
+  'learning-tasks-teacher-get': async () => ({ method: 'GET', path: `/api/schools/${EE}/journals/${await learningJournal()}/tasks/t-none`, token: await teacherToken(), status: 404 }),
+  'learning-tasks-mine': async () => ({ method: 'GET', path: '/api/me/tasks', token: child.token, status: 200 }),
   'licences-access': async () => ({ method: 'GET', path: '/api/licences/works/work-ee-math-5/access', token: child.token, status: 200 }),
   'licences-list': async () => ({ method: 'GET', path: '/api/licences', token: child.token, status: 200 }),
   'openapi-get': async () => ({ method: 'GET', path: '/api/openapi.json', status: 200 }),
@@ -238,6 +330,13 @@ const REFUSAL_ONLY: Record<string, string> = {
   'payments-return': 'needs a message signed by the Maksekeskus stand-in',
   'http-not-found': 'a 404 is its work',
   'accounts-logins-unlink': 'a person with two logins needs a provider link',
+  'learning-answers-delete': 'needs an answer: measured on its success in test/learning-budgets.e2e.test.ts',
+  'learning-answers-save': 'needs a task, which needs a published work version: measured on its success in test/learning-budgets.e2e.test.ts',
+  'learning-feedback-give': 'needs a submitted answer: measured on its success in test/learning-budgets.e2e.test.ts',
+  'learning-tasks-create': 'needs a published work version (none on the shared host): measured on its success in test/learning-budgets.e2e.test.ts',
+  'learning-tasks-stats': 'needs a task: measured on its success in test/learning-budgets.e2e.test.ts',
+  'learning-tasks-teacher-get': 'needs a task: measured on its success in test/learning-budgets.e2e.test.ts',
+  'learning-tasks-get': 'needs a task: measured on its success in test/learning-budgets.e2e.test.ts',
   'ops-invoices-record-payment': 'needs an invoice order',
   'ops-orders-cancel': 'needs a paid order',
   'ops-orders-flag-resolve': 'needs a flagged order',

@@ -94,13 +94,23 @@ export const capabilityTable = {
   // licence, issue 17), stop distributing a work; reversible until the job runs.
   'catalog.work.withdraw': { support: 'staff', cmsUser: 'publisherEditor' },
 
-  // LRN (not built yet), written down so the rules stand: parents never act in the child's name (ACL-5).
-  // ACL-2: a teacher, their subject's journals; ACL-3: a class teacher, also every journal of their class.
+  // LRN-1..3: parents never act in the child's name (ACL-5). ACL-2: a teacher, their subject's journals; ACL-3: a class
+  // teacher, also every journal of their class; ACL-1: the administrator, the school's. A journal's id carries its
+  // subject and class (shared/learning/journal-ids.ts), so these scopes are decided at the door; the journal itself then
+  // narrows a subject's teachers to its own teachers, and a student to nothing (404).
   'journal.read': { teacher: 'ownSubject', classTeacher: 'ownClass', schoolAdmin: 'ownSchool', student: 'own', parent: 'ownChild' },
   'journal.write': { teacher: 'ownSubject' },
+  // ACL-4: a student, the tasks sent to them and their answers; ACL-5: a parent, their child's, read-only.
+  'task.read': { student: 'own', parent: 'ownChild' },
+  // ACL-4: a student answers as themselves (the task must be sent to them); ACL-5: never a parent for the child.
   'task.submit': { student: 'own' },
   'material.annotate': { student: 'own', teacher: 'own', privateUser: 'own' },
   'material.edit': { cmsUser: 'publisher' },
+  // Issue 18: publishing a version (immutable, what every reader and answer then meets) is an editor's act, like stopping
+  // distribution; authors, designers and technical editors edit drafts.
+  'material.publish': { cmsUser: 'publisherEditor' },
+  // Issue 18: anyone signed in may ask to open a work; the licence (own or school, `mayOpenWork`) decides, in the handler.
+  'work.open': { user: 'own' },
   // STAT, ACL-8: municipalities get aggregates through statistics routes, never a capability on a person.
   'stats.aggregate.read': { municipality: 'ownSchool', schoolAdmin: 'ownSchool' },
 } satisfies Record<string, Row>;

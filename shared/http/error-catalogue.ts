@@ -1,5 +1,7 @@
 import { accountsErrors } from '../accounts/index.js';
 import { authErrors } from '../auth/index.js';
+import { contentErrors } from '../content/index.js';
+import { learningErrors } from '../learning/index.js';
 import { paymentsErrors } from '../payments/index.js';
 import { ConcurrentUpdateError, DocumentExistsError, StoreUnavailableError } from '../platform/cosmos.js';
 import { AppError, type ErrorCode, type ErrorDefinition, type ErrorKind, platformErrors } from '../platform/errors.js';
@@ -23,6 +25,8 @@ export const areaCatalogues = {
   store: storeErrors,
   payments: paymentsErrors,
   support: supportErrors,
+  content: contentErrors,
+  learning: learningErrors,
 } as const;
 
 export const errorCatalogue: { [C in ErrorCode]: ErrorDefinition } = {
@@ -34,6 +38,8 @@ export const errorCatalogue: { [C in ErrorCode]: ErrorDefinition } = {
   ...storeErrors,
   ...paymentsErrors,
   ...supportErrors,
+  ...contentErrors,
+  ...learningErrors,
 };
 
 /** The HTTP status each kind of error answers with. */

@@ -1,6 +1,10 @@
 import type { AccountDoc } from '../accounts/model.js';
 import { emailLoginId } from '../auth/identity.js';
+import { exampleWorkContent } from '../content/fixtures.js';
+import { buildVersionDoc } from '../content/publishing.js';
+import { type ContentWorkDoc, type DraftDoc, draftId, outlineOf } from '../content/store.js';
 import type { Database, Doc } from '../platform/cosmos.js';
+import { demoLearningDocuments } from './seed-learning.js';
 
 /**
  * Demo data for `npm start` and the end-to-end tests: two schools (Estonia, Finland) with classes, teachers,
@@ -42,6 +46,8 @@ export const demo = {
   /** Every demo account with an e-mail can also sign in with this password (AUTH-2). */
   password: 'Opiq-demo-2026',
   publishers: { ee: 'pub-ee-naide', fi: 'pub-fi-esimerkki' },
+  /** A published work with every exercise kind (issue 18), licensed to Mihkel and his teacher Mari, not to Liis. */
+  contentWork: 'pub-ee-naide.matemaatika-6',
 } as const;
 
 const at = '2026-08-15T08:00:00.000Z';
@@ -180,11 +186,52 @@ export function demoDocuments(): { container: Parameters<Database['collection']>
     { id: 'package-ee-social-7', type: 'package', publisherId: p.ee, title: 'Ajalugu ja geograafia 7. klass', workIds: ['work-ee-hist-7', 'work-ee-geo-7'], priceCentsPerMonth: 499, country: 'EE' },
   ];
 
+  // Issue 18: a work with content, published by Enn the editor (version 1, made from draft revision 1).
+  const content = exampleWorkContent();
+  const contentWork: ContentWorkDoc = {
+    id: demo.contentWork,
+    type: 'work',
+    publisherId: p.ee,
+    title: content.title,
+    subjects: ['mathematics'],
+    country: 'EE',
+    language: 'et',
+    grades: [6],
+    status: 'distributed',
+    content: { versions: 1, currentVersion: 1, publishedDraftRevision: 1, outline: outlineOf(content.chapters), history: [{ versionNo: 1, publishedAt: at, role: 'editor' }] },
+  };
+  const draft: DraftDoc = { id: draftId(demo.contentWork), type: 'work-draft', publisherId: p.ee, workId: demo.contentWork, revision: 1, content, updatedAt: at, updatedBy: a.cmsAuthor };
+  const version = buildVersionDoc(contentWork, 1, draft, { accountId: a.cmsEditor, role: 'editor' }, at);
+  catalog.push(contentWork);
+  const licence = (accountId: string): Doc => ({
+    id: `entitlement:${demo.contentWork}`,
+    type: 'entitlement',
+    accountId,
+    workId: demo.contentWork,
+    publisherId: p.ee,
+    periods: [{ orderId: 'demo-licence', from: '2026-01-01T00:00:00.000Z', until: '2036-01-01T00:00:00.000Z' }],
+    updatedAt: at,
+  });
+  const entitlements = [licence(a.eeStudent), licence(a.eeClassTeacher)];
+
   return [
     ...accounts.map((doc) => ({ container: 'accounts' as const, doc })),
+    ...entitlements.map((doc) => ({ container: 'accounts' as const, doc })),
     ...logins.map((doc) => ({ container: 'logins' as const, doc })),
     ...[...schools, ...memberships, ...parentLinks].map((doc) => ({ container: 'schools' as const, doc })),
+    // Issue 18: a journal with tasks and answers (shared/local/seed-learning.ts).
+    ...demoLearningDocuments({
+      school: s.ee,
+      teacher: { accountId: a.eeClassTeacher, firstName: 'Mari', lastName: 'Mets' },
+      students: [
+        { accountId: a.eeStudent, firstName: 'Mihkel', lastName: 'Saar' },
+        { accountId: a.eeStudent2, firstName: 'Liis', lastName: 'Saar' },
+      ],
+      work: demo.contentWork,
+      at,
+    }).map((doc) => ({ container: 'schools' as const, doc })),
     ...catalog.map((doc) => ({ container: 'catalog' as const, doc })),
+    ...[draft, version].map((doc) => ({ container: 'content' as const, doc })),
   ];
 }
 

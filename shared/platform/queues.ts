@@ -35,6 +35,13 @@ export const queueSpecs = {
     duplicateDetectionWindow: 'PT1H',
     messageTimeToLive: 'P14D',
   },
+  'usage-events': {
+    description: 'Usage events (LOG-1) on their way to the events container: searches, without their text; message id = event id.',
+    maxDeliveryCount: 10,
+    lockDuration: 'PT1M',
+    duplicateDetectionWindow: 'PT10M',
+    messageTimeToLive: 'P7D',
+  },
 } as const satisfies Record<string, QueueSpec>;
 
 export type QueueName = keyof typeof queueSpecs;

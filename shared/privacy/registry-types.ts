@@ -19,7 +19,8 @@ type PersonalDataCategory =
   | 'payment-message' // raw provider messages (PAY-2)
   | 'marketing' // newsletter consent (MKT-1, RET-5)
   | 'support' // support requests (ACC-6)
-  | 'audit'; // staff access to a person's data (ACL-7)
+  | 'audit' // staff access to a person's data (ACL-7)
+  | 'authorship'; // which CMS user of a publisher saved a draft or published a version (ACC-1, ACL-6)
 
 type LawfulBasis =
   | 'contract' // GDPR 6(1)(b): the service the user or school signed up for

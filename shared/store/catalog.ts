@@ -23,7 +23,7 @@ export async function readWorks(services: Pick<Services, 'db'>, publisherId: str
 export interface CatalogSnapshot {
   at: number;
   publishers: { id: string; name: string; country: string }[];
-  works: { id: string; publisherId: string; title: string; subjects: string[]; country: string; language?: string }[];
+  works: { id: string; publisherId: string; title: string; subjects: string[]; country: string; language?: string; grades?: number[] }[];
   packages: { id: string; publisherId: string; title: string; workIds: string[]; priceCentsPerMonth: number; country: string }[];
 }
 
@@ -71,7 +71,15 @@ async function loadSnapshot(services: Pick<Services, 'db'>): Promise<CatalogSnap
   return {
     at: Date.now(),
     publishers: docs.filter((d): d is PublisherDoc => d.type === 'publisher').map((p) => ({ id: p.id, name: p.name, country: p.country })),
-    works: works.map((w) => ({ id: w.id, publisherId: w.publisherId, title: w.title, subjects: w.subjects, country: w.country, ...(w.language ? { language: w.language } : {}) })),
+    works: works.map((w) => ({
+      id: w.id,
+      publisherId: w.publisherId,
+      title: w.title,
+      subjects: w.subjects,
+      country: w.country,
+      ...(w.language ? { language: w.language } : {}),
+      ...(w.grades ? { grades: w.grades } : {}),
+    })),
     packages: packages.map((p) => ({ id: p.id, publisherId: p.publisherId, title: p.title, workIds: p.workIds, priceCentsPerMonth: p.priceCentsPerMonth, country: p.country })),
   };
 }

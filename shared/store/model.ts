@@ -13,6 +13,8 @@ export interface WorkDoc extends Doc {
   subjects: string[];
   country: Country;
   language?: string;
+  /** School grades the work is written for (catalogue search, issue 18). */
+  grades?: number[];
   /** OPS-2: a publisher may stop distributing a work; then it is no longer sold and licences to it end. */
   status: 'distributed' | 'withdrawn';
   withdrawnAt?: string;

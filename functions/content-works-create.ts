@@ -1,0 +1,32 @@
+import { z } from 'zod';
+
+import { cmsWorkSchema, createWork, newWorkSchema, publisherIdSchema } from '../shared/content/index.js';
+import { created, defineHttp, ok } from '../shared/http/index.js';
+
+export default defineHttp({
+  name: 'content-works-create',
+  route: 'cms/publishers/{publisherId}/works',
+  methods: ['POST'],
+  summary:
+    "A publisher's CMS user creates a work (issue 18): its id is `<publisherId>.<slug>`. It stays out of the shop until its first version is published. 201; the same request again is 200 with the same work; another work under the id is 409 work_id_taken.",
+  tags: ['content'],
+  auth: 'session',
+  capability: 'material.edit',
+  params: z.object({ publisherId: publisherIdSchema }),
+  target: ({ params }) => ({ publisherId: params.publisherId }),
+  body: newWorkSchema,
+  output: cmsWorkSchema,
+  successStatus: 201,
+  handler: async ({ params, body, services }) => {
+    const { work, created: isNew } = await createWork(services, params.publisherId, body);
+    const view = {
+      workId: work.id,
+      title: work.title,
+      ...(work.language ? { language: work.language } : {}),
+      status: work.status,
+      ...(work.content?.currentVersion === undefined ? {} : { currentVersion: work.content.currentVersion }),
+      versions: [...(work.content?.history ?? [])].reverse(),
+    };
+    return isNew ? created(view) : ok(view);
+  },
+});

@@ -1,0 +1,246 @@
+import { isDeepStrictEqual } from 'node:util';
+
+import { DocumentExistsError, type Stored, updateWithEtag } from '../platform/cosmos.js';
+import { AppError } from '../platform/errors.js';
+import type { Services } from '../platform/services.js';
+import type { Country } from '../store/index.js';
+import { type ContentLanguage, type WorkContent, workContentSchema } from './model.js';
+import { buildSearchIndex } from './search.js';
+import {
+  type ContentWorkDoc,
+  type DraftDoc,
+  draftId,
+  MAX_CONTENT_BYTES,
+  outlineOf,
+  publisherOfWork,
+  readContentWork,
+  type VersionDoc,
+  versionId,
+  type VersionListed,
+  type WorkContentState,
+} from './store.js';
+
+/**
+ * The CMS side (issue 18): publishers' CMS users create a work, edit its draft, and editors publish the draft as the
+ * next version. A published version is only ever created (never replaced): a second write of its id is refused, so
+ * answers made in version N always meet the exercises of version N.
+ */
+
+/** A version, its search index included, must stay under Cosmos's 2 MB document limit. */
+const MAX_VERSION_BYTES = 1_900 * 1024;
+/** Versions listed on the work document (the newest; older ones stay readable by number). */
+const MAX_HISTORY = 200;
+
+export interface Actor {
+  accountId: string;
+  /** The CMS role the actor holds at the publisher (author, editor, designer, technical editor). */
+  role: string;
+}
+
+export interface NewWork {
+  slug: string;
+  title: string;
+  language: ContentLanguage;
+  subjects: string[];
+  grades: number[];
+  country: Country;
+}
+
+const workIdOf = (publisherId: string, slug: string) => `${publisherId}.${slug}`;
+const bytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value), 'utf8');
+
+/** The work in this publisher's partition, or 404 (another publisher's work is not found, never forbidden). */
+async function ownWork(services: Pick<Services, 'db'>, publisherId: string, workId: string): Promise<ContentWorkDoc & Stored> {
+  const work = publisherOfWork(workId) === publisherId ? await readContentWork(services, workId) : undefined;
+  if (!work) throw new AppError('work_not_found');
+  return work as ContentWorkDoc & Stored;
+}
+
+/**
+ * Creates a work in preparation (not in the shop until its first version is published). Repeating the same request
+ * returns the same work; another work under the id is 409 `work_id_taken`.
+ */
+export async function createWork(services: Pick<Services, 'db'>, publisherId: string, input: NewWork): Promise<{ work: ContentWorkDoc; created: boolean }> {
+  const id = workIdOf(publisherId, input.slug);
+  const work: ContentWorkDoc = {
+    id,
+    type: 'work',
+    publisherId,
+    title: input.title,
+    subjects: input.subjects,
+    country: input.country,
+    language: input.language,
+    grades: input.grades,
+    status: 'preparing',
+    content: { versions: 0 },
+  };
+  try {
+    return { work: await services.db.collection('catalog').create(work), created: true };
+  } catch (error) {
+    if (!(error instanceof DocumentExistsError)) throw error;
+    const existing = await readContentWork(services, id);
+    const same = existing && existing.title === input.title && existing.language === input.language && existing.country === input.country;
+    if (!same) throw new AppError('work_id_taken');
+    return { work: existing, created: false };
+  }
+}
+
+export interface DraftView {
+  workId: string;
+  revision: number;
+  content: WorkContent;
+  updatedAt: string;
+}
+
+const draftView = (draft: DraftDoc): DraftView => ({ workId: draft.workId, revision: draft.revision, content: draft.content, updatedAt: draft.updatedAt });
+
+export async function readDraft(services: Pick<Services, 'db'>, publisherId: string, workId: string): Promise<DraftView> {
+  const draft = publisherOfWork(workId) === publisherId ? await services.db.collection('content').read<DraftDoc>(draftId(workId), publisherId) : undefined;
+  if (!draft || draft.type !== 'work-draft') throw new AppError('work_draft_not_found');
+  return draftView(draft);
+}
+
+/**
+ * Changes the draft: `change` gets the current content (undefined before the first save) and returns the new one, which
+ * is validated whole (every exercise with points and a key valid for its kind, ids unique in the work: 422
+ * `work_content_invalid`) and limited in size (413). `baseRevision`, when sent, must be the revision the editor started
+ * from (409 `work_draft_changed` otherwise, so two editors do not overwrite each other unknowingly). Saving the same
+ * content again changes nothing. Operations: the work, the draft, one write.
+ */
+export async function saveDraft(
+  services: Pick<Services, 'db' | 'clock'>,
+  publisherId: string,
+  workId: string,
+  change: (current: WorkContent | undefined, work: ContentWorkDoc) => WorkContent,
+  actor: Actor,
+  baseRevision?: number,
+): Promise<DraftView> {
+  const work = await ownWork(services, publisherId, workId);
+  const at = services.clock.now().toISOString();
+  const validated = (current: WorkContent | undefined): WorkContent => {
+    const parsed = workContentSchema.safeParse(change(current, work));
+    if (!parsed.success) throw new AppError('work_content_invalid', { details: parsed.error.issues.slice(0, 20).map((i) => ({ path: i.path.join('.'), issue: i.message })) });
+    if (bytes(parsed.data) > MAX_CONTENT_BYTES) throw new AppError('work_content_too_large', { params: { limit: Math.floor(MAX_CONTENT_BYTES / 1024) } });
+    return parsed.data;
+  };
+  const draft = (revision: number, content: WorkContent): DraftDoc => ({ id: draftId(workId), type: 'work-draft', publisherId, workId, revision, content, updatedAt: at, updatedBy: actor.accountId });
+  const updated = await updateWithEtag<DraftDoc>(
+    services.db.collection('content'),
+    draftId(workId),
+    publisherId,
+    (current) => {
+      if (baseRevision !== undefined && baseRevision !== current.revision) throw new AppError('work_draft_changed');
+      const content = validated(current.content);
+      return isDeepStrictEqual(current.content, content) ? undefined : draft(current.revision + 1, content);
+    },
+    { type: 'work-draft', create: () => (baseRevision === undefined || baseRevision === 0 ? draft(1, validated(undefined)) : undefined) },
+  );
+  if (!updated) throw new AppError('work_draft_changed');
+  return draftView(updated.doc);
+}
+
+export interface VersionSummary {
+  versionNo: number;
+  publishedAt: string;
+  publishedBy: Actor;
+  draftRevision: number;
+}
+
+/** The version document for a draft: content, publication audit (who, when) and the search index. */
+export function buildVersionDoc(work: Pick<ContentWorkDoc, 'id' | 'publisherId'>, versionNo: number, draft: Pick<DraftDoc, 'content' | 'revision'>, actor: Actor, at: string): VersionDoc {
+  return {
+    id: versionId(work.id, versionNo),
+    type: 'work-version',
+    workId: work.id,
+    publisherId: work.publisherId,
+    versionNo,
+    ...draft.content,
+    publishedAt: at,
+    publishedBy: { accountId: actor.accountId, role: actor.role },
+    draftRevision: draft.revision,
+    search: buildSearchIndex(draft.content),
+  };
+}
+
+const summary = (v: VersionDoc): VersionSummary => ({ versionNo: v.versionNo, publishedAt: v.publishedAt, publishedBy: v.publishedBy, draftRevision: v.draftRevision });
+
+/**
+ * Publishes the draft as the next version (issue 18). Idempotent: publishing a draft revision that is already the
+ * current version returns that version (`created` false); a retry after a lost answer finishes the same version.
+ * Operations: the work, the draft, the version created, the work updated (four besides authentication).
+ */
+export async function publishDraft(
+  services: Pick<Services, 'db' | 'clock' | 'telemetry'>,
+  publisherId: string,
+  workId: string,
+  actor: Actor,
+): Promise<{ version: VersionSummary; created: boolean }> {
+  const work = await ownWork(services, publisherId, workId);
+  const catalog = services.db.collection('catalog');
+  const store = services.db.collection('content');
+  const draft = await store.read<DraftDoc>(draftId(workId), publisherId);
+  if (!draft || draft.type !== 'work-draft') throw new AppError('work_draft_not_found');
+  const state: WorkContentState = work.content ?? { versions: 0 };
+  if (state.currentVersion !== undefined && state.publishedDraftRevision === draft.revision) {
+    const current = await store.read<VersionDoc>(versionId(workId, state.currentVersion), publisherId);
+    if (current) return { version: summary(current), created: false };
+  }
+  const versionNo = state.versions + 1;
+  const candidate = buildVersionDoc(work, versionNo, draft, actor, services.clock.now().toISOString());
+  if (bytes(candidate) > MAX_VERSION_BYTES) throw new AppError('work_content_too_large', { params: { limit: Math.floor(MAX_VERSION_BYTES / 1024) } });
+  let version: VersionDoc;
+  let created = true;
+  try {
+    version = await store.create(candidate);
+  } catch (error) {
+    if (!(error instanceof DocumentExistsError)) throw error;
+    // The id is taken: our own earlier attempt (same draft revision) whose work update was lost, or someone else's
+    // publication in between (then the version stands as it is: it is immutable).
+    const existing = await store.read<VersionDoc>(candidate.id, publisherId);
+    if (!existing || existing.draftRevision !== draft.revision) throw new AppError('work_version_immutable');
+    version = existing;
+    created = false;
+  }
+  const next = (current: ContentWorkDoc): ContentWorkDoc | undefined => {
+    const content = current.content ?? { versions: 0 };
+    if (content.versions >= versionNo) return undefined;
+    return {
+      ...current,
+      status: current.status === 'preparing' ? 'distributed' : current.status,
+      content: {
+        ...content,
+        versions: versionNo,
+        currentVersion: versionNo,
+        publishedDraftRevision: draft.revision,
+        outline: outlineOf(version.chapters),
+        history: [...(content.history ?? []), { versionNo, publishedAt: version.publishedAt, role: version.publishedBy.role }].slice(-MAX_HISTORY),
+      },
+    };
+  };
+  await updateWithEtag<ContentWorkDoc>(catalog, workId, publisherId, next, { current: work, type: 'work' });
+  services.telemetry.event('content.published', { workId, publisherId, versionNo: String(versionNo), role: actor.role });
+  return { version: summary(version), created };
+}
+
+export interface WorkSummary {
+  workId: string;
+  title: string;
+  language?: string;
+  status: string;
+  currentVersion?: number;
+  /** Newest first: number, when, and the publishing CMS role (the account is on the version itself). */
+  versions: VersionListed[];
+}
+
+/** The publisher's own view of a work: its state and the versions published (the work document only). */
+export async function cmsWork(services: Pick<Services, 'db'>, publisherId: string, workId: string): Promise<WorkSummary> {
+  const work = await ownWork(services, publisherId, workId);
+  return {
+    workId: work.id,
+    title: work.title,
+    ...(work.language ? { language: work.language } : {}),
+    status: work.status,
+    ...(work.content?.currentVersion === undefined ? {} : { currentVersion: work.content.currentVersion }),
+    versions: [...(work.content?.history ?? [])].reverse(),
+  };
+}

@@ -1,0 +1,39 @@
+import { randomUUID } from 'node:crypto';
+
+import { z } from 'zod';
+
+import type { Services } from '../platform/services.js';
+
+/**
+ * Usage events (LOG-1, RET-7): what people do in the platform, for its development. They travel through Service Bus
+ * (queue `usage-events`) and are written by the `events-record` function into the `events` container (partition
+ * accountId, kept 5 years, then deleted by TTL; erased with the account). Recording never fails the request it
+ * describes: a lost event is reported to telemetry instead.
+ * Searches carry no query text (a child may type a name into a search box): the number of words and characters, the
+ * number of hits, and where the search was made.
+ */
+export const usageEventSchema = z
+  .object({
+    id: z.string().uuid(),
+    accountId: z.string().min(1).max(100),
+    at: z.string().datetime(),
+    kind: z.enum(['search']),
+    /** Non-personal dimensions only: scope, work, counts. */
+    properties: z.record(z.string().max(40), z.union([z.string().max(200), z.number()])),
+  })
+  .strict();
+export type UsageEvent = z.infer<typeof usageEventSchema>;
+
+export async function recordUsageEvent(services: Pick<Services, 'bus' | 'clock' | 'telemetry'>, event: Omit<UsageEvent, 'id' | 'at'>): Promise<void> {
+  const body: UsageEvent = { id: randomUUID(), at: services.clock.now().toISOString(), ...event };
+  try {
+    await services.bus.send('usage-events', { body, messageId: body.id });
+  } catch (error) {
+    services.telemetry.event('usage-event.lost', { kind: event.kind, error: error instanceof Error ? error.name : 'unknown' });
+  }
+}
+
+/** The queue function's work: one document per event, keyed by the event's id (a redelivery writes it again, once). */
+export async function storeUsageEvent(services: Pick<Services, 'db'>, event: UsageEvent): Promise<void> {
+  await services.db.collection('events').upsert({ ...event, type: 'usage-event' });
+}

@@ -1,0 +1,236 @@
+import { z } from 'zod';
+
+import type { AccountDoc } from '../accounts/index.js';
+import type { Services } from '../platform/services.js';
+import { readJournal } from './journals.js';
+import { type AnswerDoc, MAX_TASK_STUDENTS, type TaskDoc } from './model.js';
+
+/**
+ * Statistics (LRN-5), computed from single-partition reads of the answers they are about, never a scan of all answers:
+ * a task's (its journal's teachers and the class teacher, ACL-2, ACL-3) from the task and its answers (one query, at
+ * most MAX_TASK_STUDENTS answers); a student's (ACL-4) from their own answers in the school (one query page).
+ * Both carry the privacy notice's caveat that they do not show overall success.
+ */
+
+/** The privacy notices' words (seeds 000, 001, 003, section "statistics"). */
+export const STATS_CAVEAT = {
+  et: 'Opiqu statistika ei pruugi näidata õpilase üldist õppeedukust koolis, sest see ei kajasta kogu õppeprotsessi.',
+  fi: 'Opiqin tilastot eivät välttämättä näytä oppilaan yleistä opintomenestystä koulussa, sillä ne eivät kuvasta koko oppimisprosessia.',
+  en: "The statistical data from Opiq may not provide an overview of a student's overall academic success, as it does not reflect the entire teaching process.",
+} as const;
+
+const caveatSchema = z.object({ et: z.string(), fi: z.string(), en: z.string() });
+
+/** Score bands of 20 percentage points: [0,20), [20,40), [40,60), [60,80), [80,100]. */
+const BANDS = ['0-19', '20-39', '40-59', '60-79', '80-100'] as const;
+const bandOf = (percent: number) => BANDS[Math.min(4, Math.floor(percent / 20))]!;
+const percent = (score: number, max: number) => (max > 0 ? Math.round((score / max) * 1000) / 10 : 0);
+
+export const taskStatsSchema = z.object({
+  taskId: z.string(),
+  journalId: z.string(),
+  assigned: z.number(),
+  submitted: z.number(),
+  late: z.number(),
+  drafts: z.number(),
+  /** Share of the assigned students who submitted, in percent. */
+  completion: z.number(),
+  averagePercent: z.number().optional(),
+  scoreDistribution: z.record(z.string(), z.number()),
+  /** Per exercise, hardest first: the share of submitted answers that were right, and the average share of points. */
+  exercises: z.array(z.object({ exerciseId: z.string(), answered: z.number(), correctPercent: z.number(), averagePercent: z.number(), pending: z.number() })),
+  caveat: caveatSchema,
+});
+export type TaskStats = z.infer<typeof taskStatsSchema>;
+
+export function taskStats(task: TaskDoc, answers: readonly AnswerDoc[]): TaskStats {
+  const assigned = new Set(task.studentIds);
+  const mine = answers.filter((a) => assigned.has(a.studentId));
+  const submitted = mine.filter((a) => a.status === 'submitted');
+  const distribution: Record<string, number> = Object.fromEntries(BANDS.map((b) => [b, 0]));
+  for (const a of submitted) distribution[bandOf(percent(a.score ?? 0, a.maxScore ?? task.maxPoints))]! += 1;
+  const perExercise = new Map<string, { answered: number; correct: number; share: number; pending: number }>();
+  for (const a of submitted)
+    for (const r of a.results ?? []) {
+      const e = perExercise.get(r.exerciseId) ?? { answered: 0, correct: 0, share: 0, pending: 0 };
+      e.answered += 1;
+      if (r.correct === true) e.correct += 1;
+      if (r.correct === 'pending') e.pending += 1;
+      e.share += r.maxScore > 0 ? r.score / r.maxScore : 0;
+      perExercise.set(r.exerciseId, e);
+    }
+  const exercises = [...perExercise]
+    .map(([exerciseId, e]) => ({
+      exerciseId,
+      answered: e.answered,
+      correctPercent: percent(e.correct, e.answered - e.pending),
+      averagePercent: percent(e.share, e.answered),
+      pending: e.pending,
+    }))
+    .sort((x, y) => x.averagePercent - y.averagePercent || x.exerciseId.localeCompare(y.exerciseId));
+  const average = submitted.length ? Math.round((submitted.reduce((sum, a) => sum + percent(a.score ?? 0, a.maxScore ?? task.maxPoints), 0) / submitted.length) * 10) / 10 : undefined;
+  return {
+    taskId: task.id,
+    journalId: task.journalId,
+    assigned: assigned.size,
+    submitted: submitted.length,
+    late: submitted.filter((a) => a.late).length,
+    drafts: mine.filter((a) => a.status === 'draft').length,
+    completion: percent(submitted.length, assigned.size),
+    ...(average !== undefined ? { averagePercent: average } : {}),
+    scoreDistribution: distribution,
+    exercises,
+    caveat: STATS_CAVEAT,
+  };
+}
+
+/**
+ * A task's statistics for its journal's teachers and the class teacher (LRN-5, ACL-2, ACL-3; not the administrator):
+ * the journal, then one single-partition query for the task and its answers (at most MAX_TASK_STUDENTS + 1 rows).
+ */
+export async function readTaskStats(services: Pick<Services, 'db'>, account: AccountDoc, schoolId: string, journalId: string, taskId: string): Promise<TaskStats | undefined> {
+  await readJournal(services, account, schoolId, journalId, ['teacher', 'classTeacher']);
+  const page = await services.db.collection('schools').query<TaskDoc | AnswerDoc>(schoolId, {
+    where: "c.taskId = @task AND c.journalId = @journal AND (c.type = 'task' OR c.type = 'answer')",
+    parameters: [
+      { name: '@task', value: taskId },
+      { name: '@journal', value: journalId },
+    ],
+    pageSize: MAX_TASK_STUDENTS * 2 + 1,
+  });
+  const task = page.items.find((r): r is TaskDoc => r.type === 'task');
+  return task && taskStats(task, page.items.filter((r): r is AnswerDoc => r.type === 'answer'));
+}
+
+export const journalStatsSchema = z.object({
+  journalId: z.string(),
+  tasks: z.array(
+    z.object({ taskId: z.string(), title: z.string(), dueAt: z.string(), assigned: z.number(), submitted: z.number(), late: z.number(), completion: z.number(), averagePercent: z.number().optional() }),
+  ),
+  /** Submitted of assigned over all the tasks, in percent. */
+  completion: z.number(),
+  scoreDistribution: z.record(z.string(), z.number()),
+  /** Per exercise over the journal's tasks, hardest first. */
+  exercises: taskStatsSchema.shape.exercises,
+  /** The journal holds more answers than one read: the figures cover the tasks listed. */
+  partial: z.boolean(),
+  caveat: caveatSchema,
+});
+export type JournalStats = z.infer<typeof journalStatsSchema>;
+
+const JOURNAL_STATS_ROWS = 2000;
+
+/**
+ * A journal's statistics for its teachers and the class teacher (LRN-5): every task's completion and average, the
+ * score distribution and exercise difficulty over all of them. The journal, then ONE single-partition query of its
+ * tasks and answers (up to JOURNAL_STATS_ROWS rows, about 60 tasks of a class of 30; a bigger journal's figures cover
+ * the tasks read whole, and say so with `partial`).
+ */
+export async function readJournalStats(services: Pick<Services, 'db'>, account: AccountDoc, schoolId: string, journalId: string): Promise<JournalStats> {
+  await readJournal(services, account, schoolId, journalId, ['teacher', 'classTeacher']);
+  const page = await services.db.collection('schools').query<TaskDoc | AnswerDoc>(schoolId, {
+    where: "c.journalId = @journal AND (c.type = 'task' OR c.type = 'answer')",
+    parameters: [{ name: '@journal', value: journalId }],
+    orderBy: 'c.taskId',
+    pageSize: JOURNAL_STATS_ROWS,
+  });
+  const byTask = new Map<string, { task?: TaskDoc; answers: AnswerDoc[] }>();
+  for (const row of page.items) {
+    const group = byTask.get(row.taskId) ?? { answers: [] };
+    if (row.type === 'task') group.task = row;
+    else group.answers.push(row);
+    byTask.set(row.taskId, group);
+  }
+  // With more to read, the last task's answers may continue on the next page: it is left out.
+  if (page.continuation) byTask.delete(page.items.at(-1)?.taskId ?? '');
+  const perTask = [...byTask.values()].flatMap((g) => (g.task ? [{ task: g.task, stats: taskStats(g.task, g.answers) }] : []));
+  perTask.sort((a, b) => a.task.dueAt.localeCompare(b.task.dueAt));
+  const distribution: Record<string, number> = Object.fromEntries(BANDS.map((b) => [b, 0]));
+  const exercises = new Map<string, { answered: number; correctShare: number; averageShare: number; pending: number; judged: number }>();
+  for (const { stats } of perTask) {
+    for (const [band, count] of Object.entries(stats.scoreDistribution)) distribution[band] = (distribution[band] ?? 0) + count;
+    for (const e of stats.exercises) {
+      const sum = exercises.get(e.exerciseId) ?? { answered: 0, correctShare: 0, averageShare: 0, pending: 0, judged: 0 };
+      sum.answered += e.answered;
+      sum.pending += e.pending;
+      sum.judged += e.answered - e.pending;
+      sum.correctShare += (e.correctPercent / 100) * (e.answered - e.pending);
+      sum.averageShare += (e.averagePercent / 100) * e.answered;
+      exercises.set(e.exerciseId, sum);
+    }
+  }
+  const assigned = perTask.reduce((n, t) => n + t.stats.assigned, 0);
+  const submitted = perTask.reduce((n, t) => n + t.stats.submitted, 0);
+  return {
+    journalId,
+    tasks: perTask.map(({ task, stats }) => ({
+      taskId: task.id,
+      title: task.title,
+      dueAt: task.dueAt,
+      assigned: stats.assigned,
+      submitted: stats.submitted,
+      late: stats.late,
+      completion: stats.completion,
+      ...(stats.averagePercent !== undefined ? { averagePercent: stats.averagePercent } : {}),
+    })),
+    completion: percent(submitted, assigned),
+    scoreDistribution: distribution,
+    exercises: [...exercises]
+      .map(([exerciseId, e]) => ({ exerciseId, answered: e.answered, correctPercent: percent(e.correctShare, e.judged), averagePercent: percent(e.averageShare, e.answered), pending: e.pending }))
+      .sort((x, y) => x.averagePercent - y.averagePercent || x.exerciseId.localeCompare(y.exerciseId)),
+    partial: Boolean(page.continuation),
+    caveat: STATS_CAVEAT,
+  };
+}
+
+export const studentStatsSchema = z.object({
+  schoolId: z.string(),
+  works: z.array(z.object({ workId: z.string(), tasks: z.number(), submitted: z.number(), averagePercent: z.number().optional() })),
+  tasks: z.array(
+    z.object({ taskId: z.string(), workId: z.string(), status: z.enum(['draft', 'submitted']), late: z.boolean().optional(), percent: z.number().optional(), attempt: z.number() }),
+  ),
+  /** More answers than one page: the figures cover the first page (the newest tasks first). */
+  partial: z.boolean(),
+  caveat: caveatSchema,
+});
+export type StudentStats = z.infer<typeof studentStatsSchema>;
+
+const STUDENT_STATS_PAGE = 500;
+
+/** A student's own statistics per work and task in a school (LRN-5, ACL-4): one single-partition query page. */
+export async function readStudentStats(services: Pick<Services, 'db'>, studentId: string, schoolId: string): Promise<StudentStats> {
+  const page = await services.db.collection('schools').query<AnswerDoc>(schoolId, {
+    where: "c.type = 'answer' AND c.studentId = @student",
+    parameters: [{ name: '@student', value: studentId }],
+    orderBy: 'c.taskId DESC',
+    pageSize: STUDENT_STATS_PAGE,
+  });
+  const tasks = page.items.map((a) => ({
+    taskId: a.taskId,
+    workId: a.workId,
+    status: a.status,
+    ...(a.late !== undefined ? { late: a.late } : {}),
+    ...(a.status === 'submitted' && a.maxScore ? { percent: percent(a.score ?? 0, a.maxScore) } : {}),
+    attempt: a.attempt,
+  }));
+  const works = new Map<string, { tasks: number; submitted: number; percents: number[] }>();
+  for (const t of tasks) {
+    const w = works.get(t.workId) ?? { tasks: 0, submitted: 0, percents: [] };
+    w.tasks += 1;
+    if (t.status === 'submitted') w.submitted += 1;
+    if (t.percent !== undefined) w.percents.push(t.percent);
+    works.set(t.workId, w);
+  }
+  return {
+    schoolId,
+    works: [...works].map(([workId, w]) => ({
+      workId,
+      tasks: w.tasks,
+      submitted: w.submitted,
+      ...(w.percents.length ? { averagePercent: Math.round((w.percents.reduce((s, p) => s + p, 0) / w.percents.length) * 10) / 10 } : {}),
+    })),
+    tasks,
+    partial: Boolean(page.continuation),
+    caveat: STATS_CAVEAT,
+  };
+}
