@@ -1,8 +1,7 @@
 import { z } from 'zod';
 
-import { accountView, accountViewSchema } from '../shared/accounts/model.js';
-import { updateAccount } from '../shared/accounts/store.js';
-import { defineHttp, ok } from '../shared/http/define-http.js';
+import { accountView, accountViewSchema, updateAccount } from '../shared/accounts/index.js';
+import { defineHttp, ok } from '../shared/http/index.js';
 
 /** The user's own preferences: the language of e-mails and messages (OPS-3: et, fi or en). */
 export default defineHttp({

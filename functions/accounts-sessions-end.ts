@@ -1,9 +1,7 @@
 import { z } from 'zod';
 
-import { requestClient } from '../shared/auth/client-info.js';
-import { recordSecurityEvent } from '../shared/auth/security-log.js';
-import { endOwnSession } from '../shared/auth/sessions.js';
-import { defineHttp, noContent } from '../shared/http/define-http.js';
+import { endOwnSession, recordSecurityEvent, requestClient } from '../shared/auth/index.js';
+import { defineHttp, noContent } from '../shared/http/index.js';
 import { AppError } from '../shared/platform/errors.js';
 
 export default defineHttp({

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
-import { beginSignIn, knownProvider, providerOrThrow, providerParam } from '../shared/auth/sign-in.js';
-import { defineHttp, ok } from '../shared/http/define-http.js';
+import { beginSignIn, knownProvider, providerOrThrow, providerParam } from '../shared/auth/index.js';
+import { defineHttp, ok } from '../shared/http/index.js';
 import { AppError } from '../shared/platform/errors.js';
 
 /**

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
-import { beginSignIn, knownProvider, loopbackCanonicalRedirect, providerOrThrow, providerParam } from '../shared/auth/sign-in.js';
-import { defineHttp } from '../shared/http/define-http.js';
+import { beginSignIn, knownProvider, loopbackCanonicalRedirect, providerOrThrow, providerParam } from '../shared/auth/index.js';
+import { defineHttp } from '../shared/http/index.js';
 import { AppError } from '../shared/platform/errors.js';
 
 /** Starts sign-in with an external account (AUTH-1): redirects the browser to the provider. */

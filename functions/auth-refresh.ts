@@ -1,10 +1,8 @@
 import { parse as parseCookies } from 'cookie';
 import { z } from 'zod';
 
-import { requestClient } from '../shared/auth/client-info.js';
-import { recordSecurityEvent } from '../shared/auth/security-log.js';
-import { deliverSession, REFRESH_TOKEN_COOKIE,refreshSession } from '../shared/auth/sessions.js';
-import { defineHttp, ok } from '../shared/http/define-http.js';
+import { deliverSession, recordSecurityEvent, REFRESH_TOKEN_COOKIE, refreshSession, requestClient } from '../shared/auth/index.js';
+import { defineHttp, ok } from '../shared/http/index.js';
 import { AppError } from '../shared/platform/errors.js';
 
 export default defineHttp({

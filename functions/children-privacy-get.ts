@@ -1,10 +1,9 @@
 import { z } from 'zod';
 
-import { readAccount } from '../shared/accounts/store.js';
-import { defineHttp, ok } from '../shared/http/define-http.js';
+import { readAccount } from '../shared/accounts/index.js';
+import { defineHttp, ok } from '../shared/http/index.js';
 import { AppError } from '../shared/platform/errors.js';
-import { privacyViewSchema } from '../shared/schools/model.js';
-import { privacyView } from '../shared/schools/privacy.js';
+import { privacyView, privacyViewSchema } from '../shared/schools/index.js';
 
 export default defineHttp({
   name: 'children-privacy-get',

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 
-import { apiDocsAssets, apiDocsInitScript, apiDocsSecurityHeaders, readApiDocsAsset } from '../shared/http/api-docs.js';
-import { defineHttp, ok } from '../shared/http/define-http.js';
+import { apiDocsAssets, apiDocsInitScript, apiDocsSecurityHeaders, defineHttp, ok, readApiDocsAsset } from '../shared/http/index.js';
 import { AppError } from '../shared/platform/errors.js';
 
 export default defineHttp({

@@ -1,5 +1,4 @@
-import { apiDocsPage, apiDocsSecurityHeaders } from '../shared/http/api-docs.js';
-import { defineHttp, ok } from '../shared/http/define-http.js';
+import { apiDocsPage, apiDocsSecurityHeaders, defineHttp, ok } from '../shared/http/index.js';
 import { AppError } from '../shared/platform/errors.js';
 
 export default defineHttp({

@@ -1,6 +1,4 @@
-import { defineHttp } from '../shared/http/define-http.js';
-import { withHeaders } from '../shared/http/error-catalogue.js';
-import { routeTable } from '../shared/http/route-table.js';
+import { defineHttp, routeTable, withHeaders } from '../shared/http/index.js';
 import { AppError } from '../shared/platform/errors.js';
 
 /**

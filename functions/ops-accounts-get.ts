@@ -1,9 +1,9 @@
 import { z } from 'zod';
 
-import { readAccount } from '../shared/accounts/store.js';
-import { defineHttp, ok } from '../shared/http/define-http.js';
+import { readAccount } from '../shared/accounts/index.js';
+import { defineHttp, ok } from '../shared/http/index.js';
 import { AppError } from '../shared/platform/errors.js';
-import { casesAbout } from '../shared/schools/cases.js';
+import { casesAbout } from '../shared/schools/index.js';
 
 /**
  * What user support needs to help someone (ACL-7): name, e-mail, status, roles, ways to sign in. Not the personal

@@ -1,10 +1,8 @@
 import { z } from 'zod';
 
-import { defineHttp } from '../shared/http/define-http.js';
+import { defineHttp } from '../shared/http/index.js';
 import { AppError } from '../shared/platform/errors.js';
-import { idSchema } from '../shared/store/model.js';
-import { readOrder } from '../shared/store/orders.js';
-import { queueOrderCancellation } from '../shared/store/withdrawal.js';
+import { idSchema, queueOrderCancellation, readOrder } from '../shared/store/index.js';
 
 export default defineHttp({
   name: 'ops-orders-cancel',

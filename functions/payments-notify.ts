@@ -1,8 +1,7 @@
 import { z } from 'zod';
 
-import { defineHttp, ok } from '../shared/http/define-http.js';
-import { withHeaders } from '../shared/http/error-catalogue.js';
-import { paymentMessageQuery, receiveFromRequest, rejectionCodes } from '../shared/payments/inbound.js';
+import { defineHttp, ok, withHeaders } from '../shared/http/index.js';
+import { paymentMessageQuery, receiveFromRequest, rejectionCodes } from '../shared/payments/index.js';
 import { AppError } from '../shared/platform/errors.js';
 
 export default defineHttp({

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
-import { defineHttp, ok } from '../shared/http/define-http.js';
+import { defineHttp, ok } from '../shared/http/index.js';
 import { AppError } from '../shared/platform/errors.js';
-import { endRole } from '../shared/schools/members.js';
+import { endRole } from '../shared/schools/index.js';
 
 export default defineHttp({
   name: 'schools-members-end',

@@ -1,9 +1,8 @@
 import { z } from 'zod';
 
-import { defineHttp, ok } from '../shared/http/define-http.js';
+import { defineHttp, ok } from '../shared/http/index.js';
 import { AppError } from '../shared/platform/errors.js';
-import { idSchema, orderView, orderViewSchema } from '../shared/store/model.js';
-import { readOrder } from '../shared/store/orders.js';
+import { idSchema, orderView, orderViewSchema, readOrder } from '../shared/store/index.js';
 
 export default defineHttp({
   name: 'store-orders-get',

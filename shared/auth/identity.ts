@@ -3,8 +3,7 @@ import { domainToASCII } from 'node:url';
 
 import { z } from 'zod';
 
-import type { AccountDoc, LinkedLogin } from '../accounts/model.js';
-import { updateAccount } from '../accounts/store.js';
+import { type AccountDoc, type LinkedLogin, updateAccount } from '../accounts/index.js';
 import { type Doc,DocumentExistsError, updateWithEtag } from '../platform/cosmos.js';
 import { AppError } from '../platform/errors.js';
 import type { Services } from '../platform/services.js';

@@ -1,10 +1,10 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 
-import type { AccountDoc } from '../accounts/model.js';
-import type { Language } from '../http/i18n.js';
+import type { AccountDoc } from '../accounts/index.js';
 import { queueEmail } from '../messaging/index.js';
 import { type Doc,DocumentExistsError, updateWithEtag } from '../platform/cosmos.js';
 import { AppError } from '../platform/errors.js';
+import type { Language } from '../platform/language.js';
 import type { Services } from '../platform/services.js';
 import type { ClientInfo } from './client-info.js';
 import { securityEmail } from './emails.js';

@@ -7,7 +7,7 @@ import { AdjustableClock } from '../platform/clock.js';
 import { loadConfig } from '../platform/config.js';
 import { createDatabase, type Database, type Doc } from '../platform/cosmos.js';
 import { AppError } from '../platform/errors.js';
-import { dataRegistry } from '../privacy/registry.js';
+import { dataRegistry, storageRules } from '../privacy/registry.js';
 import { createSession, revokeSession, type SessionDoc,sessionListedOnAccount } from './sessions.js';
 
 /**
@@ -29,7 +29,7 @@ describe('revokeSession under concurrent writes', () => {
 
   beforeAll(async () => {
     cosmos = await startEmbeddedCosmos();
-    db = createDatabase(cosmos.client, dataRegistry.database, clock);
+    db = createDatabase(cosmos.client, dataRegistry.database, storageRules, clock);
   });
   afterAll(async () => {
     await cosmos?.close();

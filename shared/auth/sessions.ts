@@ -2,7 +2,7 @@ import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypt
 
 import type { Cookie } from '@azure/functions';
 
-import type { AccountDoc, SessionEntry } from '../accounts/model.js';
+import type { AccountDoc, SessionEntry } from '../accounts/index.js';
 import { ConcurrentUpdateError, type Database, type Doc, type Stored,updateWithEtag } from '../platform/cosmos.js';
 import { AppError } from '../platform/errors.js';
 import type { Services } from '../platform/services.js';
@@ -15,6 +15,13 @@ import { ACCESS_TOKEN_TTL_SECONDS, type AccessTokenClaims,signAccessToken } from
  * page can plant or overwrite them (issue 17). Chromium and Firefox treat http://127.0.0.1 and http://localhost as
  * secure, so the same names work on the local host without TLS.
  */
+/** Who is calling, from our own verified session token; never from anything else the client sends. */
+export interface Principal {
+  accountId: string;
+  sessionId: string;
+  via: 'bearer' | 'cookie';
+}
+
 export const ACCESS_TOKEN_COOKIE = '__Host-opiq_at';
 export const REFRESH_TOKEN_COOKIE = '__Host-opiq_rt';
 export const CSRF_COOKIE = '__Host-opiq_csrf';

@@ -3,19 +3,19 @@ import { parse as parseCookies } from 'cookie';
 import * as oidc from 'openid-client';
 import { z } from 'zod';
 
-import type { AccountDoc } from '../accounts/model.js';
-import type { HttpResult, Principal } from '../http/define-http.js';
-import type { Language } from '../http/i18n.js';
+import type { AccountDoc } from '../accounts/index.js';
+import type { HttpResult } from '../platform/definitions.js';
 import { AppError, isAppError } from '../platform/errors.js';
+import type { Language } from '../platform/language.js';
 import type { Services } from '../platform/services.js';
-import { codeLinkLedger, tellSchoolOfCodeLink } from '../schools/code-links.js';
+import { codeLinkLedger, tellSchoolOfCodeLink } from '../schools/index.js';
 import { requestClient } from './client-info.js';
 import { clearedFlowCookie, flowCookieName, openFlow, sealFlow, type SignInFlow } from './flow-state.js';
 import { type ProviderId,providerIds, resolveSignIn, SchoolConfirmationNeeded } from './identity.js';
 import { tellOwner } from './notices.js';
 import { SignInError, type SignInFailure, type SignInProvider } from './providers/types.js';
 import { recordSecurityEvent } from './security-log.js';
-import { createSession, sessionCookies } from './sessions.js';
+import { createSession, type Principal, sessionCookies } from './sessions.js';
 
 function callbackUrl(services: Pick<Services, 'config'>, provider: ProviderId): string {
   return `${services.config.API_PUBLIC_URL.replace(/\/$/, '')}/api/auth/${provider}/callback`;

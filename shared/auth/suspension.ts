@@ -1,10 +1,9 @@
-import type { AccountDoc, Suspension } from '../accounts/model.js';
-import { readAccount, updateAccount } from '../accounts/store.js';
-import type { Capability } from '../acl/capabilities.js';
+import { type AccountDoc, readAccount, type Suspension, updateAccount } from '../accounts/index.js';
+import type { Capability } from '../acl/index.js';
 import { queueEmail } from '../messaging/index.js';
 import { AppError } from '../platform/errors.js';
 import type { Services } from '../platform/services.js';
-import { closeCases, openCases, schoolsInvolved } from '../schools/cases.js';
+import { closeCases, openCases, schoolsInvolved } from '../schools/index.js';
 import type { ClientInfo } from './client-info.js';
 import { measureEmail } from './emails.js';
 import { recordSecurityEvent } from './security-log.js';

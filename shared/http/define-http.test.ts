@@ -3,6 +3,7 @@ import { z } from 'zod';
 
 import { csrfTokenFor } from '../auth/csrf.js';
 import { signAccessToken } from '../auth/session-token.js';
+import { ACCESS_TOKEN_COOKIE, CSRF_COOKIE } from '../auth/sessions.js';
 import { LocalBus } from '../local/bus.js';
 import { HttpRequest, InvocationContext } from '../platform/azure-functions.js';
 import { AdjustableClock } from '../platform/clock.js';
@@ -14,7 +15,7 @@ import { type Services,useServices } from '../platform/services.js';
 import { MemoryTelemetry } from '../platform/telemetry.js';
 import type { OrderDoc } from '../store/model.js';
 import { transition } from '../store/state-machine.js';
-import { ACCESS_TOKEN_COOKIE, CSRF_COOKIE, CSRF_HEADER, defineHttp, ok } from './define-http.js';
+import { CSRF_HEADER, defineHttp, ok } from './define-http.js';
 import { HttpError } from './errors.js';
 
 const KEYS = `unit:${Buffer.alloc(32, 3).toString('base64url')}`;

@@ -4,16 +4,21 @@ import type { Cookie, HttpMethod, HttpRequest, HttpResponseInit, InvocationConte
 import { parse as parseCookies } from 'cookie';
 import { z } from 'zod';
 
-import type { AccountDoc } from '../accounts/model.js';
-import { recordStaffAccess } from '../acl/audit.js';
-import { authorize, type Grant, type Target } from '../acl/authorize.js';
-import { auditedCapabilities, type Capability } from '../acl/capabilities.js';
-import { csrfTokenValid } from '../auth/csrf.js';
-import { AccessTokenError, verifyAccessToken } from '../auth/session-token.js';
-import { ACCESS_TOKEN_COOKIE, assertSessionActive, clearedSessionCookies, sessionListedOnAccount } from '../auth/sessions.js';
-import { blockedByRestriction } from '../auth/suspension.js';
+import type { AccountDoc } from '../accounts/index.js';
+import { auditedCapabilities, authorize, type Capability, type Grant, recordStaffAccess, type Target } from '../acl/index.js';
+import {
+  ACCESS_TOKEN_COOKIE,
+  AccessTokenError,
+  assertSessionActive,
+  blockedByRestriction,
+  clearedSessionCookies,
+  csrfTokenValid,
+  type Principal,
+  sessionListedOnAccount,
+  verifyAccessToken,
+} from '../auth/index.js';
 import type { Config } from '../platform/config.js';
-import type { HttpContract, HttpDefinition } from '../platform/definitions.js';
+import type { HttpContract, HttpDefinition, HttpResult } from '../platform/definitions.js';
 import { type AppError, type ErrorCode, isAppError } from '../platform/errors.js';
 import { formatCounts, withOperationCounter } from '../platform/operations.js';
 import { getServices, type Services } from '../platform/services.js';
@@ -22,16 +27,8 @@ import { type ErrorDetail, HttpError } from './errors.js';
 import { type Language,message, negotiateLanguage } from './i18n.js';
 import { parseFormStrictly, parseJsonStrictly } from './json-body.js';
 
-export { ACCESS_TOKEN_COOKIE, CSRF_COOKIE } from '../auth/sessions.js';
 export const CSRF_HEADER = 'x-csrf-token';
 const CORRELATION_HEADER = 'x-correlation-id';
-
-/** Who is calling, from our own verified session token; never from anything else the client sends. */
-export interface Principal {
-  accountId: string;
-  sessionId: string;
-  via: 'bearer' | 'cookie';
-}
 
 /** What the capability table granted: the caller's account (read once per request) and the matching grants. */
 interface Access {
@@ -52,13 +49,6 @@ interface HttpContext<P, Q, B, A extends 'public' | 'session'> {
   correlationId: string;
   request: HttpRequest;
   invocation: InvocationContext;
-}
-
-export interface HttpResult {
-  status?: number;
-  body?: unknown;
-  headers?: Record<string, string>;
-  cookies?: Cookie[];
 }
 
 export const ok = (body: unknown, extra: Omit<HttpResult, 'body'> = {}): HttpResult => ({ status: 200, body, ...extra });

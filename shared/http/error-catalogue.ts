@@ -1,12 +1,12 @@
-import { accountsErrors } from '../accounts/errors.js';
-import { authErrors } from '../auth/errors.js';
-import { paymentsErrors } from '../payments/errors.js';
+import { accountsErrors } from '../accounts/index.js';
+import { authErrors } from '../auth/index.js';
+import { paymentsErrors } from '../payments/index.js';
 import { ConcurrentUpdateError, DocumentExistsError, StoreUnavailableError } from '../platform/cosmos.js';
 import { AppError, type ErrorCode, type ErrorDefinition, type ErrorKind, platformErrors } from '../platform/errors.js';
 import type { Language } from '../platform/language.js';
-import { schoolsErrors } from '../schools/errors.js';
-import { storeErrors } from '../store/errors.js';
-import { supportErrors } from '../support/errors.js';
+import { schoolsErrors } from '../schools/index.js';
+import { storeErrors } from '../store/index.js';
+import { supportErrors } from '../support/index.js';
 import { HttpError,httpErrors } from './errors.js';
 
 /**

@@ -77,14 +77,6 @@ export const httpErrors = defineErrors({
       en: 'The query parameters are invalid.',
     },
   },
-  invalid_continuation: {
-    kind: 'invalid',
-    text: {
-      et: 'Jätkamise märk on vigane või kuulub teisele päringule. Alusta loendit algusest.',
-      fi: 'Jatkotunniste on virheellinen tai kuuluu toiseen kyselyyn. Aloita luettelo alusta.',
-      en: 'The continuation token is invalid or belongs to another query. Start the list from the beginning.',
-    },
-  },
   invalid_idempotency_key: {
     kind: 'invalid',
     text: {

@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-
 import type { HttpRequest } from '@azure/functions';
 
 import { HttpError } from './errors.js';
@@ -17,9 +15,4 @@ export function idempotencyKey(request: HttpRequest, requestId?: string): string
   if (header !== undefined && !KEY.test(header)) throw new HttpError(400, 'invalid_idempotency_key');
   if (header !== undefined && requestId !== undefined && header !== requestId) throw new HttpError(400, 'invalid_idempotency_key');
   return header ?? requestId;
-}
-
-/** A stable document id part for (owner, key): the key itself never reaches storage. */
-export function keyedId(owner: string, key: string): string {
-  return createHash('sha256').update(`${owner}\n${key}`).digest('base64url').slice(0, 32);
 }

@@ -10,7 +10,7 @@ import { type Config,loadConfig } from '../platform/config.js';
 import { createDatabase, type Database, type Doc } from '../platform/cosmos.js';
 import type { Services } from '../platform/services.js';
 import { MemoryTelemetry } from '../platform/telemetry.js';
-import { dataRegistry } from '../privacy/registry.js';
+import { dataRegistry, storageRules } from '../privacy/registry.js';
 import { duplicateKey, extractMessage, processQueueMessageSchema, type Received,receivePaymentMessage, rejectionCodes, REJECTIONS_STORED_PER_IP, reportedPayerAccount } from './inbound.js';
 import { computeMac } from './mac.js';
 
@@ -53,7 +53,7 @@ const servicesWith = (config: Config) => ({ config, clock, db, bus, telemetry, e
 
 beforeAll(async () => {
   cosmos = await startEmbeddedCosmos();
-  db = createDatabase(cosmos.client, dataRegistry.database, clock);
+  db = createDatabase(cosmos.client, dataRegistry.database, storageRules, clock);
 });
 afterAll(async () => cosmos?.close());
 beforeEach(() => {

@@ -3,12 +3,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { HttpRequest } from '@azure/functions';
 import { z } from 'zod';
 
-import { type ClientInfo,requestClient } from '../auth/client-info.js';
-import { overLimit } from '../auth/throttle.js';
+import { type ClientInfo, overLimit, requestClient } from '../auth/index.js';
 import type { ErrorCode } from '../platform/errors.js';
+import { maksekeskusSettings } from '../platform/maksekeskus.js';
 import type { Services } from '../platform/services.js';
 import { verifyMac } from './mac.js';
-import { maksekeskusSettings } from './maksekeskus.js';
 
 /**
  * Payment messages from Maksekeskus (PAY-2): the server-to-server notification and the browser return. Both carry

@@ -1,7 +1,7 @@
 import { AppError } from '../platform/errors.js';
+import { maksekeskusClient, type MaksekeskusMethods } from '../platform/maksekeskus.js';
 import type { Services } from '../platform/services.js';
-import type { Country } from '../store/money.js';
-import { maksekeskusClient, type MaksekeskusMethods } from './maksekeskus.js';
+import type { Country } from '../store/index.js';
 
 /** Maksekeskus asks shops to cache the method list and refresh it a few times a day. */
 const METHODS_MAX_AGE_MS = 8 * 3600_000;

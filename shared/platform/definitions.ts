@@ -1,29 +1,22 @@
-import type { HttpMethod, HttpRequest, HttpResponseInit, InvocationContext, Timer } from '@azure/functions';
+import type { Cookie, HttpMethod, HttpRequest, HttpResponseInit, InvocationContext, Timer } from '@azure/functions';
 import type { z } from 'zod';
 
-import type { Target } from '../acl/authorize.js';
-import type { Capability } from '../acl/capabilities.js';
 import type { DeliveryInfo } from './bus.js';
 import { AppError } from './errors.js';
 import { withOperationCounter } from './operations.js';
 import type { QueueName } from './queues.js';
 import { getServices, type Services } from './services.js';
 
-/** What OpenAPI generation and the route x role tests read about an HTTP function. */
+/**
+ * What OpenAPI generation and the route x role tests read about an HTTP function. The access-control part
+ * (`capability`, `target`) is declared by shared/acl, by declaration merging, so platform imports no area.
+ */
 export interface HttpContract {
   summary: string;
   tags: string[];
   auth: 'public' | 'session';
-  /** The capability-table row the route needs ('public' for public routes). */
-  capability: Capability;
   /** False when a session route fell back to self.read / self.update without naming its capability. */
   capabilityDeclared: boolean;
-  /**
-   * What a request is about, from its parameters (the caller's own account when absent). A few routes also look at
-   * the caller (ending a parent link: is the caller a party?); without a principal they answer as for a non-party.
-   */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each route's target reads its own parsed params; their type is the route's schema
-  target?: (input: { params: any; query: any; principal?: { accountId: string } }) => Target;
   params?: z.ZodType;
   query?: z.ZodType;
   body?: z.ZodType;
@@ -32,6 +25,14 @@ export interface HttpContract {
   successStatus: number;
   /** Takes an Idempotency-Key header: repeating the request with the same key returns what the first one made. */
   idempotencyKey?: boolean;
+}
+
+/** What an HTTP handler answers; the wrapper turns it into the response (cookies, headers, JSON body). */
+export interface HttpResult {
+  status?: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+  cookies?: Cookie[];
 }
 
 export interface HttpDefinition {

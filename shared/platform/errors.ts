@@ -68,6 +68,14 @@ export const platformErrors = defineErrors({
       en: 'The service is not available at the moment.',
     },
   },
+  invalid_continuation: {
+    kind: 'invalid',
+    text: {
+      et: 'Jätkamise märk on vigane või kuulub teisele päringule. Alusta loendit algusest.',
+      fi: 'Jatkotunniste on virheellinen tai kuuluu toiseen kyselyyn. Aloita luettelo alusta.',
+      en: 'The continuation token is invalid or belongs to another query. Start the list from the beginning.',
+    },
+  },
   store_unavailable: {
     kind: 'unavailable',
     text: {

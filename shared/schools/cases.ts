@@ -1,11 +1,11 @@
 import { z } from 'zod';
 
-import type { AccountDoc, Suspension } from '../accounts/model.js';
-import type { Language } from '../http/i18n.js';
-import { pageOf, type PageRequest } from '../http/paging.js';
+import type { AccountDoc, Suspension } from '../accounts/index.js';
 import { type Doc, type Page,updateWithEtag } from '../platform/cosmos.js';
 import type { EmailMessage } from '../platform/email.js';
 import { AppError } from '../platform/errors.js';
+import type { Language } from '../platform/language.js';
+import { pageOf, type PageRequest } from '../platform/paging.js';
 import type { Services } from '../platform/services.js';
 import { tellSchoolAdmins } from './code-links.js';
 

@@ -1,16 +1,13 @@
 import { z } from 'zod';
 
-import type { AccountDoc } from '../accounts/model.js';
-import { readAccount } from '../accounts/store.js';
-import { providerName } from '../auth/emails.js';
-import { type ConfirmationLedger, externalLoginId, linkLogin, type ProviderId } from '../auth/identity.js';
-import { messageKey, tellOwner } from '../auth/notices.js';
-import type { Language } from '../http/i18n.js';
-import { pageOf, type PageRequest } from '../http/paging.js';
+import { type AccountDoc, readAccount } from '../accounts/index.js';
+import { type ConfirmationLedger, externalLoginId, linkLogin, messageKey, type ProviderId, providerName, tellOwner } from '../auth/index.js';
 import { queueEmail } from '../messaging/index.js';
 import { type Doc,DocumentExistsError, updateWithEtag } from '../platform/cosmos.js';
 import type { EmailMessage } from '../platform/email.js';
 import { AppError } from '../platform/errors.js';
+import type { Language } from '../platform/language.js';
+import { pageOf, type PageRequest } from '../platform/paging.js';
 import type { Services } from '../platform/services.js';
 import { codeLinkEmail } from './emails.js';
 import { readSchool } from './invitations.js';

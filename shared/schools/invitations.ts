@@ -1,14 +1,13 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 
-import type { AccountDoc, SchoolRoleName } from '../accounts/model.js';
-import { readAccount, updateAccount, withSchoolRole } from '../accounts/store.js';
-import type { Grant } from '../acl/authorize.js';
-import { emailLoginId, type LoginIndexDoc,normaliseEmail } from '../auth/identity.js';
-import type { Language } from '../http/i18n.js';
-import { pageOf, type PageRequest } from '../http/paging.js';
+import { type AccountDoc, readAccount, type SchoolRoleName, updateAccount, withSchoolRole } from '../accounts/index.js';
+import type { Grant } from '../acl/index.js';
+import { emailLoginId, type LoginIndexDoc, normaliseEmail } from '../auth/index.js';
 import { queueEmail } from '../messaging/index.js';
 import { DocumentExistsError, type Page,updateWithEtag } from '../platform/cosmos.js';
 import { AppError } from '../platform/errors.js';
+import type { Language } from '../platform/language.js';
+import { pageOf, type PageRequest } from '../platform/paging.js';
 import type { Services } from '../platform/services.js';
 import { tellSchoolAdmins } from './code-links.js';
 import { invitationClaimEmail, invitationEmail } from './emails.js';

@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto';
 
-import type { AccountDoc, SchoolRoleName } from '../accounts/model.js';
-import { readAccount, updateAccount, withoutSchoolRole } from '../accounts/store.js';
-import type { Grant } from '../acl/authorize.js';
-import { claimPersonalCode, releasePersonalCode } from '../auth/identity.js';
-import { tellOwner } from '../auth/notices.js';
-import { pageOf, type PageRequest } from '../http/paging.js';
+import { type AccountDoc, readAccount, type SchoolRoleName, updateAccount, withoutSchoolRole } from '../accounts/index.js';
+import type { Grant } from '../acl/index.js';
+import { claimPersonalCode, releasePersonalCode, tellOwner } from '../auth/index.js';
 import { type Doc, type Page, type Stored,updateWithEtag } from '../platform/cosmos.js';
 import { AppError } from '../platform/errors.js';
+import { pageOf, type PageRequest } from '../platform/paging.js';
 import type { Services } from '../platform/services.js';
 
 /** A person's role in a school. The name and e-mail are a snapshot kept current on rectification. */

@@ -1,13 +1,18 @@
-import { isMinorAccount } from '../accounts/age.js';
-import type { AccountDoc, SchoolRole } from '../accounts/model.js';
-import { readAccount, updateAccount, withFamilyLink, withoutFamilyLink } from '../accounts/store.js';
-import type { Grant, Target } from '../acl/authorize.js';
-import { emailLoginId, type LoginIndexDoc,normaliseEmail, personalCodeLoginId } from '../auth/identity.js';
-import { parsePersonalCode, type PersonalCodeCountry } from '../auth/personal-code.js';
-import { pageOf, type PageRequest } from '../http/paging.js';
+import {
+  type AccountDoc,
+  isMinorAccount,
+  readAccount,
+  type SchoolRole,
+  updateAccount,
+  withFamilyLink,
+  withoutFamilyLink,
+} from '../accounts/index.js';
+import type { Grant, Target } from '../acl/index.js';
+import { emailLoginId, type LoginIndexDoc, normaliseEmail, parsePersonalCode, type PersonalCodeCountry, personalCodeLoginId } from '../auth/index.js';
 import { queueEmail } from '../messaging/index.js';
 import { DocumentExistsError, type Page,updateWithEtag } from '../platform/cosmos.js';
 import { AppError, isAppError } from '../platform/errors.js';
+import { pageOf, type PageRequest } from '../platform/paging.js';
 import type { Services } from '../platform/services.js';
 import { parentLinkConfirmedEmail } from './emails.js';
 import { readSchool } from './invitations.js';

@@ -1,6 +1,4 @@
-import { isMinorAccount } from '../accounts/age.js';
-import { type AccountDoc, defaultPrivacy, type PrivacySettings } from '../accounts/model.js';
-import { updateAccount } from '../accounts/store.js';
+import { type AccountDoc, defaultPrivacy, isMinorAccount, type PrivacySettings, updateAccount } from '../accounts/index.js';
 import { AppError } from '../platform/errors.js';
 import type { Services } from '../platform/services.js';
 import type { PrivacyView } from './model.js';

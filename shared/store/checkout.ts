@@ -1,12 +1,12 @@
 import { z } from 'zod';
 
-import type { AccountDoc } from '../accounts/model.js';
-import { assertUnderLimit } from '../auth/throttle.js';
-import type { Language } from '../http/i18n.js';
+import type { AccountDoc } from '../accounts/index.js';
+import { assertUnderLimit } from '../auth/index.js';
 import { queueEmail } from '../messaging/index.js';
-import { maksekeskusClient, MaksekeskusError, type MaksekeskusTransaction } from '../payments/maksekeskus.js';
 import { DocumentExistsError } from '../platform/cosmos.js';
 import { AppError } from '../platform/errors.js';
+import type { Language } from '../platform/language.js';
+import { maksekeskusClient, MaksekeskusError, type MaksekeskusTransaction } from '../platform/maksekeskus.js';
 import type { Services } from '../platform/services.js';
 import { readPackage, readWorks } from './catalog.js';
 import { addDays, licencePeriod, localDate } from './dates.js';

@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 
-import { pageAcrossPartitions, pageOf, type PageRequest } from '../http/paging.js';
 import { type Page, type Stored,updateWithEtag } from '../platform/cosmos.js';
 import { AppError } from '../platform/errors.js';
+import { pageAcrossPartitions, pageOf, type PageRequest } from '../platform/paging.js';
 import type { Services } from '../platform/services.js';
 import type { OrderDoc, OrderFlag, OrderStatus } from './model.js';
 import { transition } from './state-machine.js';

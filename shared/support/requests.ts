@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 
-import { readAccount } from '../accounts/store.js';
-import { keyedId } from '../http/idempotency.js';
-import { pageOf, type PageRequest } from '../http/paging.js';
+import { readAccount } from '../accounts/index.js';
 import { queueEmail } from '../messaging/index.js';
 import { type Doc, DocumentExistsError, type Page,updateWithEtag } from '../platform/cosmos.js';
 import { AppError } from '../platform/errors.js';
+import { keyedId } from '../platform/idempotency.js';
+import { pageOf, type PageRequest } from '../platform/paging.js';
 import type { Services } from '../platform/services.js';
 
 /** ACC-6: a user's inquiry to user support with its whole history, kept with the account. */
