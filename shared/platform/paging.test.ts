@@ -48,7 +48,7 @@ describe('sealed continuation tokens (issue 9, defect 1)', () => {
     };
     const sameMac = respell(mac);
     expect(Buffer.from(sameMac, 'base64url').equals(Buffer.from(mac, 'base64url'))).toBe(true);
-    expect(() => openContinuation(keys(k1), 'scope-a', `${body}.${sameMac}`)).toThrow(HttpError);
+    expect(() => openContinuation(keys(k1), 'scope-a', `${body}.${sameMac}`)).toThrow(AppError);
     expect(openContinuation(keys(k1), 'scope-a', sealed)).toBe(cosmosToken);
   });
 });
