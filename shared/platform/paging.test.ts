@@ -36,4 +36,19 @@ describe('sealed continuation tokens (issue 9, defect 1)', () => {
     expect(refused(k1, 'scope-a', `${body}.${mac.slice(0, -1)}`)).toBe('400 invalid_continuation');
     for (const raw of [cosmosToken, '1', 'true', '', '.', `${body}.`]) expect(refused(k1, 'scope-a', raw)).toBe('400 invalid_continuation');
   });
+
+  it('refuses another spelling of the same bytes (the spare bits of the last base64url letter), not only other bytes', () => {
+    const sealed = sealContinuation(keys(k1), 'scope-a', cosmosToken);
+    const [body, mac] = sealed.split('.') as [string, string];
+    const respell = (text: string) => {
+      const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+      const last = alphabet.indexOf(text.at(-1)!);
+      // 43 letters carry 256 bits: the last letter's two low bits are spare, so flipping one decodes to the same bytes.
+      return `${text.slice(0, -1)}${alphabet[last ^ 1]}`;
+    };
+    const sameMac = respell(mac);
+    expect(Buffer.from(sameMac, 'base64url').equals(Buffer.from(mac, 'base64url'))).toBe(true);
+    expect(() => openContinuation(keys(k1), 'scope-a', `${body}.${sameMac}`)).toThrow(AppError);
+    expect(openContinuation(keys(k1), 'scope-a', sealed)).toBe(cosmosToken);
+  });
 });

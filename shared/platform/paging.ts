@@ -53,6 +53,8 @@ export function openContinuation(keys: Keys, scope: string, sealed: string): str
   if (!match) throw invalid;
   const token = Buffer.from(match[1]!, 'base64url').toString('utf8');
   const mac = Buffer.from(match[2]!, 'base64url');
+  // Only the one encoding we hand out: the last base64url letter carries spare bits, so "…A" and "…B" decode alike.
+  if (Buffer.from(token, 'utf8').toString('base64url') !== match[1] || mac.toString('base64url') !== match[2]) throw invalid;
   if (!keys.some((k) => timingSafeEqual(macOf(k.secret, scope, token), mac))) throw invalid;
   return token;
 }
