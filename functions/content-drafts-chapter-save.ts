@@ -1,10 +1,16 @@
 import { z } from 'zod';
 
-import { type ContentLanguage, saveDraft } from '../shared/content/index.js';
-import { contentIdSchema } from '../shared/content/model.js';
-import { actorOf, chapterBodySchema, publisherIdSchema, workIdSchema } from '../shared/content/routes.js';
-import { draftSchema } from '../shared/content/views.js';
-import { defineHttp, ok } from '../shared/http/define-http.js';
+import {
+  actorOf,
+  chapterBodySchema,
+  contentIdSchema,
+  type ContentLanguage,
+  draftSchema,
+  publisherIdSchema,
+  saveDraft,
+  workIdSchema,
+} from '../shared/content/index.js';
+import { defineHttp, ok } from '../shared/http/index.js';
 
 export default defineHttp({
   name: 'content-drafts-chapter-save',

@@ -1,9 +1,7 @@
 import { z } from 'zod';
 
-import { createWork } from '../shared/content/index.js';
-import { newWorkSchema, publisherIdSchema } from '../shared/content/routes.js';
-import { cmsWorkSchema } from '../shared/content/views.js';
-import { created, defineHttp, ok } from '../shared/http/define-http.js';
+import { cmsWorkSchema, createWork, newWorkSchema, publisherIdSchema } from '../shared/content/index.js';
+import { created, defineHttp, ok } from '../shared/http/index.js';
 
 export default defineHttp({
   name: 'content-works-create',

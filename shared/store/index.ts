@@ -7,7 +7,7 @@ export { expireLicences } from './expiry.js';
 export { closeUnpaid, flagOrder, fulfilOrder, markPaid } from './fulfilment.js';
 export { recordInvoicePayment } from './invoice-payments.js';
 export { listLicences, mayOpenWork } from './licences.js';
-export { idSchema, type OrderDoc, orderIdSchema, orderView, orderViewSchema } from './model.js';
+export { idSchema, type OrderDoc, orderIdSchema, orderView, orderViewSchema, type WorkDoc } from './model.js';
 export { amountToCents, type Country } from './money.js';
 export { listFlaggedOrders, listOrders, type OrderKey, pageOrders, readOrder, resolveFlag } from './orders.js';
 export { cancelWithdrawal, fulfilmentMessageSchema, handleFulfilmentMessage, queueOrderCancellation, stopDistribution } from './withdrawal.js';
