@@ -17,6 +17,7 @@ export default defineHttp({
   body: newWorkSchema,
   output: cmsWorkSchema,
   successStatus: 201,
+  otherStatuses: [200],
   handler: async ({ params, body, services }) => {
     const { work, created: isNew } = await createWork(services, params.publisherId, body);
     const view = {

@@ -17,6 +17,7 @@ export default defineHttp({
   body: z.strictObject({}),
   output: publishedSchema,
   successStatus: 201,
+  otherStatuses: [200],
   handler: async ({ params, access, services }) => {
     const { version, created: isNew } = await publishDraft(services, params.publisherId, params.workId, actorOf(access.account, params.publisherId));
     const view = { workId: params.workId, ...version, created: isNew };
