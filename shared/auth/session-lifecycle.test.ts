@@ -1,0 +1,391 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+
+import type { AccountDoc } from '../accounts/model.js';
+import { type EmbeddedCosmos, startEmbeddedCosmos } from '../local/cosmos-server.js';
+import type { Clock } from '../platform/clock.js';
+import { loadConfig } from '../platform/config.js';
+import { createDatabase, type Database } from '../platform/cosmos.js';
+import { dataRegistry } from '../privacy/registry.js';
+import { verifyAccessToken } from './session-token.js';
+import {
+  ACCESS_TOKEN_COOKIE,
+  activeSession,
+  clearedSessionCookies,
+  createSession,
+  CSRF_COOKIE,
+  deliverSession,
+  endOwnSession,
+  type IssuedSession,
+  listActiveSessions,
+  REFRESH_TOKEN_COOKIE,
+  refreshSession,
+  revokeAllSessions,
+  revokeSessionByRefreshToken,
+  sessionCookies,
+  type SessionDoc,
+  sessionListedOnAccount,
+} from './sessions.js';
+
+/**
+ * The session life cycle against the real embedded Cosmos server, in the test worker (so mutation testing reaches it,
+ * issue 19): refresh-token rotation and its forgeries, idle and absolute expiry at their boundaries under a clock the
+ * test sets to the millisecond, reuse detection and the two-tab grace, sign-out by refresh token, the session list.
+ */
+const DAY = 86_400_000;
+
+/** A clock that stands still until the test moves it: boundaries are exact, not "about now". */
+class StillClock implements Clock {
+  constructor(private at: number) {}
+  now(): Date {
+    return new Date(this.at);
+  }
+  set(ms: number): void {
+    this.at = ms;
+  }
+  advance(ms: number): void {
+    this.at += ms;
+  }
+}
+
+const start = Date.parse('2026-09-01T08:00:00.000Z');
+const clock = new StillClock(start);
+const config = loadConfig({
+  APP_ENV: 'local',
+  COSMOS_ENDPOINT: 'http://127.0.0.1:1/',
+  EMAIL_FROM: 'no-reply@opiq.example',
+  PUBLIC_WEB_URL: 'http://localhost:3000',
+  API_PUBLIC_URL: 'http://localhost:7071',
+  SESSION_SIGNING_KEYS: `unit:${Buffer.from(Array.from({ length: 32 }, (_, i) => i * 7 + 1)).toString('base64url')}`,
+});
+
+let cosmos: EmbeddedCosmos;
+let db: Database;
+let serial = 0;
+
+beforeAll(async () => {
+  cosmos = await startEmbeddedCosmos();
+  db = createDatabase(cosmos.client, dataRegistry.database, clock);
+});
+afterAll(async () => {
+  await cosmos?.close();
+});
+beforeEach(() => clock.set(start));
+
+const services = () => ({ db, config, clock });
+
+async function newAccount(extra: Partial<AccountDoc> = {}): Promise<string> {
+  serial += 1;
+  const id = `acc-lifecycle-${serial}`;
+  const at = clock.now().toISOString();
+  await db.collection('accounts').upsert<AccountDoc>({
+    id,
+    type: 'account',
+    accountId: id,
+    status: 'active',
+    firstName: 'Mari',
+    lastName: 'Maasikas',
+    language: 'et',
+    country: 'EE',
+    createdAt: at,
+    updatedAt: at,
+    activeSessions: [],
+    ...extra,
+  });
+  return id;
+}
+
+async function signIn(extra: Partial<AccountDoc> = {}): Promise<IssuedSession> {
+  return createSession(services(), { accountId: await newAccount(extra), method: 'password', browser: 'Firefox 140 on Linux' });
+}
+
+const stored = (s: Pick<IssuedSession, 'accountId' | 'sessionId'>) => db.collection('accounts').read<SessionDoc>(`session:${s.sessionId}`, s.accountId);
+const account = async (id: string) => (await db.collection('accounts').read<AccountDoc>(id, id))!;
+const stillActive = async (s: IssuedSession) => (await activeSession(db, { accountId: s.accountId, sessionId: s.sessionId }, clock.now())) !== undefined;
+
+/** The same token with its secret part replaced: the account and session parts are right, the secret is not. */
+function withSecret(token: string, secret: string): string {
+  const [account, session] = token.split('.');
+  return `${account}.${session}.${secret}`;
+}
+
+async function rotated(token: string): Promise<IssuedSession> {
+  const outcome = await refreshSession(services(), token);
+  if (outcome.kind !== 'rotated') throw new Error(`expected a rotation, got ${outcome.kind}`);
+  return outcome.session;
+}
+
+describe('refresh-token rotation', () => {
+  it('AUTH-2: the current refresh token rotates: new tokens for the same session, the old refresh token no longer current', async () => {
+    const first = await signIn();
+    clock.advance(60_000);
+    const second = await rotated(first.refreshToken);
+    expect(second).toMatchObject({ accountId: first.accountId, sessionId: first.sessionId, expiresIn: first.expiresIn });
+    expect(second.refreshToken).not.toBe(first.refreshToken);
+    expect(second.csrfToken).toBe(first.csrfToken); // bound to the session, not to the token
+    expect(await verifyAccessToken(second.accessToken, config.SESSION_SIGNING_KEYS, clock.now())).toMatchObject({
+      accountId: first.accountId,
+      sessionId: first.sessionId,
+    });
+    const doc = (await stored(first))!;
+    expect(doc.lastRefreshedAt).toBe(clock.now().toISOString());
+    expect(doc.idleExpiresAt).toBe(new Date(clock.now().getTime() + 14 * DAY).toISOString());
+    expect(doc.previousRefreshHashes).toHaveLength(1);
+    expect(doc.previousRefreshHashes[0]!.rotatedAt).toBe(clock.now().toISOString());
+    // The new one rotates again.
+    clock.advance(60_000);
+    expect((await rotated(second.refreshToken)).sessionId).toBe(first.sessionId);
+  });
+
+  it('AUTH-2: a refresh token with the right account and session but a forged secret is refused, and the session is not harmed', async () => {
+    const session = await signIn();
+    const forged = withSecret(session.refreshToken, 'A'.repeat(43));
+    await expect(refreshSession(services(), forged)).rejects.toMatchObject({ code: 'refresh_invalid' });
+    // A secret of another length than the hash (sameHash compares lengths first) is refused as well.
+    await expect(refreshSession(services(), withSecret(session.refreshToken, 'short'))).rejects.toMatchObject({ code: 'refresh_invalid' });
+    expect(await stillActive(session)).toBe(true);
+    expect((await stored(session))!.previousRefreshHashes).toEqual([]);
+    await expect(rotated(session.refreshToken)).resolves.toMatchObject({ sessionId: session.sessionId });
+  });
+
+  it('AUTH-2: a refresh token naming another account (same session id and secret) is refused', async () => {
+    const session = await signIn();
+    const other = await newAccount();
+    const [, sessionPart, secret] = session.refreshToken.split('.');
+    const moved = `${Buffer.from(other).toString('base64url')}.${sessionPart}.${secret}`;
+    await expect(refreshSession(services(), moved)).rejects.toMatchObject({ code: 'refresh_invalid' });
+    expect(await stillActive(session)).toBe(true);
+  });
+
+  it.each([
+    ['empty', ''],
+    ['two parts', 'YWJj.session'],
+    ['four parts', 'YWJj.s.secret.extra'],
+    ['a character outside base64url', 'YWJj.s.sec+ret'],
+    ['an empty part', 'YWJj..secret'],
+    ['a part over 200 characters', `YWJj.s.${'a'.repeat(201)}`],
+    ['an unknown session', 'YWJj.no-such-session.secret'],
+  ])('AUTH-2: a malformed or unknown refresh token (%s) is refused as invalid, never an internal error', async (_, token) => {
+    await expect(refreshSession(services(), token)).rejects.toMatchObject({ code: 'refresh_invalid' });
+    expect(await revokeSessionByRefreshToken(services(), token, 'sign-out')).toBeUndefined();
+  });
+
+  it('AUTH-2: a rotated-out token presented within the 10-second grace is a race between tabs: refused, session kept', async () => {
+    const first = await signIn();
+    await rotated(first.refreshToken);
+    clock.advance(9_999);
+    await expect(refreshSession(services(), first.refreshToken)).rejects.toMatchObject({ code: 'refresh_race' });
+    expect(await stillActive(first)).toBe(true);
+  });
+
+  it('AUTH-2: a rotated-out token presented after the grace is a stolen copy: the whole session is revoked, the current token too', async () => {
+    const first = await signIn();
+    const second = await rotated(first.refreshToken);
+    clock.advance(10_000);
+    await expect(refreshSession(services(), first.refreshToken)).resolves.toEqual({ kind: 'reused', accountId: first.accountId, sessionId: first.sessionId });
+    expect(await stored(first)).toMatchObject({ status: 'revoked', revokedReason: 'refresh-token-reuse' });
+    expect(sessionListedOnAccount(await account(first.accountId), first.sessionId, clock.now())).toBe(false);
+    await expect(refreshSession(services(), second.refreshToken)).rejects.toMatchObject({ code: 'refresh_invalid' });
+    // Reuse of an already revoked session changes nothing further and is still reported as reuse.
+    await expect(refreshSession(services(), first.refreshToken)).resolves.toMatchObject({ kind: 'reused' });
+  });
+
+  it('AUTH-2: only the last 20 rotated-out tokens are remembered; an older one is simply invalid', async () => {
+    const first = await signIn();
+    let current = first;
+    for (let i = 0; i < 21; i++) {
+      clock.advance(11_000);
+      current = await rotated(current.refreshToken);
+    }
+    expect((await stored(first))!.previousRefreshHashes).toHaveLength(20);
+    await expect(refreshSession(services(), first.refreshToken)).rejects.toMatchObject({ code: 'refresh_invalid' });
+    expect(await stillActive(first)).toBe(true);
+  });
+
+  it('AUTH-5: a session taken off the account list (revoked elsewhere) cannot be refreshed even if its document still says active', async () => {
+    const session = await signIn();
+    const accounts = db.collection('accounts');
+    const doc = await account(session.accountId);
+    await accounts.replace<AccountDoc>({ ...doc, activeSessions: [] });
+    await expect(refreshSession(services(), session.refreshToken)).rejects.toMatchObject({ code: 'refresh_invalid' });
+  });
+});
+
+describe('idle and absolute expiry at their boundaries', () => {
+  it('AUTH-2: the idle limit: a refresh 1 ms before 14 days works; at exactly 14 days it is refused', async () => {
+    const early = await signIn();
+    const late = await signIn();
+    clock.advance(14 * DAY - 1);
+    expect(await stillActive(early)).toBe(true);
+    await expect(rotated(early.refreshToken)).resolves.toMatchObject({ sessionId: early.sessionId });
+    clock.advance(1);
+    expect(await stillActive(late)).toBe(false);
+    await expect(refreshSession(services(), late.refreshToken)).rejects.toMatchObject({ code: 'refresh_invalid' });
+    expect(await endOwnSession(services(), late.accountId, late.sessionId, 'sign-out')).toBe(false);
+  });
+
+  it('AUTH-2: the absolute limit: refreshed every 13 days, the session still ends at 60 days; the idle end never passes it', async () => {
+    const session = await signIn();
+    let current = session;
+    for (let day = 13; day < 60; day += 13) {
+      clock.set(start + day * DAY);
+      current = await rotated(current.refreshToken);
+    }
+    // Day 52: the idle end (day 66) is capped at the absolute end (day 60).
+    expect((await stored(session))!.idleExpiresAt).toBe(new Date(start + 60 * DAY).toISOString());
+    clock.set(start + 60 * DAY - 1);
+    current = await rotated(current.refreshToken);
+    expect((await stored(session))!.absoluteExpiresAt).toBe(new Date(start + 60 * DAY).toISOString());
+    expect(sessionListedOnAccount(await account(session.accountId), session.sessionId, clock.now())).toBe(true);
+    clock.set(start + 60 * DAY);
+    expect(sessionListedOnAccount(await account(session.accountId), session.sessionId, clock.now())).toBe(false);
+    await expect(refreshSession(services(), current.refreshToken)).rejects.toMatchObject({ code: 'refresh_invalid' });
+  });
+
+  it('AUTH-2: a school administrator gets a privileged session: idle 1 day, absolute 7 days', async () => {
+    const session = await signIn({ schoolRoles: [{ role: 'schoolAdmin', schoolId: 'school-lifecycle' }] });
+    const doc = (await stored(session))!;
+    expect(doc.idleExpiresAt).toBe(new Date(start + DAY).toISOString());
+    expect(doc.absoluteExpiresAt).toBe(new Date(start + 7 * DAY).toISOString());
+    expect(doc.idleSeconds).toBe(86_400);
+  });
+
+  it('AUTH-2: a role gained after sign-in shortens the session at its next refresh, on the session and on the account list', async () => {
+    const session = await signIn();
+    const accounts = db.collection('accounts');
+    await accounts.replace<AccountDoc>({ ...(await account(session.accountId)), staffRoles: ['support'] });
+    clock.advance(3_600_000);
+    const next = await rotated(session.refreshToken);
+    const doc = (await stored(session))!;
+    expect(doc.absoluteExpiresAt).toBe(new Date(start + 7 * DAY).toISOString());
+    expect(doc.idleExpiresAt).toBe(new Date(start + 3_600_000 + DAY).toISOString());
+    expect((await account(session.accountId)).activeSessions).toEqual([{ sessionId: session.sessionId, absoluteExpiresAt: doc.absoluteExpiresAt }]);
+    clock.set(start + 7 * DAY);
+    await expect(refreshSession(services(), next.refreshToken)).rejects.toMatchObject({ code: 'refresh_invalid' });
+  });
+
+  it('AUTH-2: a role lost never lengthens a session', async () => {
+    const session = await signIn({ staffRoles: ['support'] });
+    const accounts = db.collection('accounts');
+    const doc = await account(session.accountId);
+    expect(doc.staffRoles).toEqual(['support']);
+    delete doc.staffRoles;
+    await accounts.replace(doc);
+    clock.advance(3_600_000);
+    await rotated(session.refreshToken);
+    const after = (await stored(session))!;
+    expect(after.absoluteExpiresAt).toBe(new Date(start + 7 * DAY).toISOString());
+    expect(after.idleExpiresAt).toBe(new Date(start + 3_600_000 + DAY).toISOString());
+  });
+});
+
+describe('ending sessions', () => {
+  it('AUTH-2: sign-out by the refresh token ends the session; a wrong secret ends nothing', async () => {
+    const session = await signIn();
+    expect(await revokeSessionByRefreshToken(services(), withSecret(session.refreshToken, 'B'.repeat(43)), 'sign-out')).toBeUndefined();
+    expect(await stillActive(session)).toBe(true);
+    expect(await revokeSessionByRefreshToken(services(), session.refreshToken, 'sign-out')).toBe(session.accountId);
+    expect(await stored(session)).toMatchObject({ status: 'revoked', revokedReason: 'sign-out', revokedAt: clock.now().toISOString() });
+    expect(sessionListedOnAccount(await account(session.accountId), session.sessionId, clock.now())).toBe(false);
+    // Twice is harmless and ends nothing more.
+    expect(await revokeSessionByRefreshToken(services(), session.refreshToken, 'sign-out')).toBeUndefined();
+  });
+
+  it('AUTH-5: "sign out that device" ends only the account’s own active session', async () => {
+    const mine = await signIn();
+    const theirs = await signIn();
+    expect(await endOwnSession(services(), mine.accountId, theirs.sessionId, 'sign-out')).toBe(false);
+    expect(await stillActive(theirs)).toBe(true);
+    expect(await endOwnSession(services(), mine.accountId, mine.sessionId, 'sign-out')).toBe(true);
+    expect(await stillActive(mine)).toBe(false);
+    expect(await endOwnSession(services(), mine.accountId, mine.sessionId, 'sign-out')).toBe(false);
+  });
+
+  it('AUTH-5: ending every other session keeps the current one, on the documents and on the account list', async () => {
+    const current = await signIn();
+    const others = [
+      await createSession(services(), { accountId: current.accountId, method: 'harid' }),
+      await createSession(services(), { accountId: current.accountId, method: 'google' }),
+    ];
+    expect(await revokeAllSessions(services(), current.accountId, 'password-change', current.sessionId)).toBe(2);
+    for (const other of others) expect(await stored(other)).toMatchObject({ status: 'revoked', revokedReason: 'password-change' });
+    expect(await stillActive(current)).toBe(true);
+    expect((await account(current.accountId)).activeSessions?.map((e) => e.sessionId)).toEqual([current.sessionId]);
+    expect(await revokeAllSessions(services(), current.accountId, 'suspension')).toBe(1);
+    expect((await account(current.accountId)).activeSessions).toEqual([]);
+  });
+});
+
+describe('the session list', () => {
+  it('AUTH-5: lists active sessions newest refresh first, marks the current one, leaves out ended and expired ones', async () => {
+    const current = await signIn();
+    clock.advance(1_000);
+    const other = await createSession(services(), { accountId: current.accountId, method: 'harid' });
+    clock.advance(1_000);
+    const ended = await createSession(services(), { accountId: current.accountId, method: 'google' });
+    await endOwnSession(services(), current.accountId, ended.sessionId, 'sign-out');
+    clock.advance(1_000);
+    await rotated(current.refreshToken);
+
+    const list = await listActiveSessions(services(), current.accountId, current.sessionId);
+    expect(list.map((s) => [s.sessionId, s.current, s.method])).toEqual([
+      [current.sessionId, true, 'password'],
+      [other.sessionId, false, 'harid'],
+    ]);
+    expect(list[0]).toMatchObject({ browser: 'Firefox 140 on Linux', createdAt: new Date(start).toISOString() });
+    expect(list[1]).not.toHaveProperty('browser');
+
+    clock.set(start + 14 * DAY + 1_000);
+    expect((await listActiveSessions(services(), current.accountId, current.sessionId)).map((s) => s.sessionId)).toEqual([current.sessionId]);
+  });
+
+  it('AUTH-5: given the account, the list leaves out a session its account no longer lists', async () => {
+    const current = await signIn();
+    const other = await createSession(services(), { accountId: current.accountId, method: 'harid' });
+    const doc = await account(current.accountId);
+    const narrowed = { activeSessions: doc.activeSessions!.filter((e) => e.sessionId !== other.sessionId) };
+    expect((await listActiveSessions(services(), current.accountId, current.sessionId, narrowed)).map((s) => s.sessionId)).toEqual([current.sessionId]);
+    expect((await listActiveSessions(services(), current.accountId, current.sessionId, {})).map((s) => s.sessionId).sort()).toEqual(
+      [current.sessionId, other.sessionId].sort(),
+    );
+  });
+
+  it('issue 11: sessionListedOnAccount: unknown without a list, true while listed and before the absolute end, false otherwise', () => {
+    const now = new Date(start);
+    const entry = { sessionId: 's1', absoluteExpiresAt: new Date(start + 1).toISOString() };
+    expect(sessionListedOnAccount({}, 's1', now)).toBeUndefined();
+    expect(sessionListedOnAccount({ activeSessions: [entry] }, 's1', now)).toBe(true);
+    expect(sessionListedOnAccount({ activeSessions: [entry] }, 's2', now)).toBe(false);
+    expect(sessionListedOnAccount({ activeSessions: [entry] }, 's1', new Date(start + 1))).toBe(false);
+  });
+});
+
+describe('how a session reaches the browser', () => {
+  const issued: IssuedSession = { accountId: 'a', sessionId: 's', accessToken: 'at', refreshToken: 'rt', csrfToken: 'ct', expiresIn: 900 };
+
+  it('AUTH-2: cookies are __Host- names on Path=/, Secure; access and refresh HttpOnly; refresh SameSite=Strict; the CSRF token readable', () => {
+    const cookies = Object.fromEntries(sessionCookies(issued).map((c) => [c.name, c]));
+    expect(cookies[ACCESS_TOKEN_COOKIE]).toEqual({ name: '__Host-opiq_at', value: 'at', maxAge: 900, sameSite: 'Lax', secure: true, httpOnly: true, path: '/' });
+    expect(cookies[REFRESH_TOKEN_COOKIE]).toEqual({ name: '__Host-opiq_rt', value: 'rt', maxAge: 60 * 86_400, sameSite: 'Strict', secure: true, httpOnly: true, path: '/' });
+    expect(cookies[CSRF_COOKIE]).toEqual({ name: '__Host-opiq_csrf', value: 'ct', maxAge: 60 * 86_400, sameSite: 'Lax', secure: true, path: '/' });
+  });
+
+  it('AUTH-2: sign-out clears all three cookies with the attributes that let the browser replace them', () => {
+    const cleared = clearedSessionCookies();
+    expect(cleared.map((c) => [c.name, c.value, c.maxAge, c.path, c.secure])).toEqual([
+      ['__Host-opiq_at', '', 0, '/', true],
+      ['__Host-opiq_rt', '', 0, '/', true],
+      ['__Host-opiq_csrf', '', 0, '/', true],
+    ]);
+    expect(cleared.map((c) => c.httpOnly ?? false)).toEqual([true, true, false]);
+  });
+
+  it('AUTH-2: API clients asking for the body get bearer tokens and no cookies; the web gets cookies and only the CSRF token in the body', () => {
+    expect(deliverSession(issued, true, { accountId: 'a' })).toEqual({
+      body: { accountId: 'a', accessToken: 'at', refreshToken: 'rt', tokenType: 'Bearer', expiresIn: 900 },
+      cookies: [],
+    });
+    const web = deliverSession(issued, false, { accountId: 'a' });
+    expect(web.body).toEqual({ accountId: 'a', csrfToken: 'ct', expiresIn: 900 });
+    expect(web.cookies.map((c) => c.name)).toEqual([ACCESS_TOKEN_COOKIE, REFRESH_TOKEN_COOKIE, CSRF_COOKIE]);
+  });
+});
