@@ -169,6 +169,39 @@ describe('refresh-token rotation', () => {
     expect(await revokeSessionByRefreshToken(services(), token, 'sign-out')).toBeUndefined();
   });
 
+  it.each([
+    ['two parts', 'YWJj.session'],
+    ['four parts', 'YWJj.s.secret.extra'],
+    ['a character outside base64url at the start', '+YWJj.s.secret'],
+    ['a character outside base64url at the end', 'YWJj.s.secret+'],
+    ['an empty part', 'YWJj..secret'],
+    ['a part over 200 characters', `YWJj.s.${'a'.repeat(201)}`],
+  ])('AUTH-2: a malformed refresh token (%s) is refused before any store read', async (_, token) => {
+    let reads = 0;
+    const counting: Database = {
+      ping: () => db.ping(),
+      collection(name) {
+        const real = db.collection(name);
+        return new Proxy(real, {
+          get(target, property) {
+            if (property === 'read') reads += 1;
+            return Reflect.get(target, property, target) as unknown;
+          },
+        });
+      },
+    };
+    await expect(refreshSession({ db: counting, config, clock }, token)).rejects.toMatchObject({ code: 'refresh_invalid' });
+    expect(await revokeSessionByRefreshToken({ db: counting, clock }, token, 'sign-out')).toBeUndefined();
+    expect(reads).toBe(0);
+  });
+
+  it('AUTH-2: a well-formed token of exactly 200 characters per part is read, not refused unread', async () => {
+    const session = await signIn();
+    const [account, sessionPart] = session.refreshToken.split('.');
+    await expect(refreshSession(services(), `${account}.${sessionPart}.${'a'.repeat(200)}`)).rejects.toMatchObject({ code: 'refresh_invalid' });
+    expect(await stillActive(session)).toBe(true);
+  });
+
   it('AUTH-2: a rotated-out token presented within the 10-second grace is a race between tabs: refused, session kept', async () => {
     const first = await signIn();
     await rotated(first.refreshToken);
@@ -207,6 +240,49 @@ describe('refresh-token rotation', () => {
     const doc = await account(session.accountId);
     await accounts.replace<AccountDoc>({ ...doc, activeSessions: [] });
     await expect(refreshSession(services(), session.refreshToken)).rejects.toMatchObject({ code: 'refresh_invalid' });
+  });
+});
+
+describe('at most 500 sessions per account', () => {
+  it('AUTH-5: signing in once more ends the session that ends first; expired entries drop off without counting', async () => {
+    const oldest = await signIn();
+    const accounts = db.collection('accounts');
+    const later = (days: number) => new Date(start + days * DAY).toISOString();
+    // The real session ends at day 60; 498 others (entries only) end later, one entry has already ended.
+    const others = Array.from({ length: 498 }, (_, i) => ({ sessionId: `other-${i}`, absoluteExpiresAt: later(61 + i / 1000) }));
+    const expired = { sessionId: 'long-gone', absoluteExpiresAt: later(-1) };
+    await accounts.replace<AccountDoc>({ ...(await account(oldest.accountId)), activeSessions: [expired, ...others, { sessionId: oldest.sessionId, absoluteExpiresAt: later(60) }] });
+
+    clock.advance(1_000);
+    const fiveHundredth = await createSession(services(), { accountId: oldest.accountId, method: 'password' });
+    let entries = (await account(oldest.accountId)).activeSessions!;
+    expect(entries).toHaveLength(500);
+    expect(entries.map((e) => e.sessionId)).not.toContain('long-gone');
+    expect(entries[0]!.sessionId).toBe(oldest.sessionId); // ordered by end
+    expect(await stillActive(oldest)).toBe(true);
+
+    clock.advance(1_000);
+    const newest = await createSession(services(), { accountId: oldest.accountId, method: 'password' });
+    entries = (await account(oldest.accountId)).activeSessions!;
+    expect(entries).toHaveLength(500);
+    expect(entries.map((e) => e.sessionId)).not.toContain(oldest.sessionId);
+    expect(entries.map((e) => e.sessionId)).toEqual(expect.arrayContaining([fiveHundredth.sessionId, newest.sessionId, 'other-0', 'other-497']));
+    expect(await stored(oldest)).toMatchObject({ status: 'revoked', revokedReason: 'session-limit' });
+    expect(await stillActive(newest)).toBe(true);
+  });
+
+  it('AUTH-2: a new session starts with the account’s lifetime, no rotated tokens and the browser it was started in', async () => {
+    const session = await signIn();
+    const doc = (await stored(session))!;
+    expect(doc).toMatchObject({ type: 'session', status: 'active', method: 'password', browser: 'Firefox 140 on Linux', previousRefreshHashes: [] });
+    expect(doc.createdAt).toBe(new Date(start).toISOString());
+    expect(doc.idleExpiresAt).toBe(new Date(start + 14 * DAY).toISOString());
+    expect(doc.absoluteExpiresAt).toBe(new Date(start + 60 * DAY).toISOString());
+    expect(doc.idleSeconds).toBe(14 * 86_400);
+    expect(doc.refreshHash).not.toContain(session.refreshToken.split('.')[2]!); // a hash, not the secret
+    expect((await account(session.accountId)).activeSessions).toEqual([{ sessionId: session.sessionId, absoluteExpiresAt: doc.absoluteExpiresAt }]);
+    const without = await createSession(services(), { accountId: session.accountId, method: 'harid' });
+    expect(await stored(without)).not.toHaveProperty('browser');
   });
 });
 
