@@ -10,6 +10,7 @@ import { verifyAccessToken } from './session-token.js';
 import {
   ACCESS_TOKEN_COOKIE,
   activeSession,
+  assertSessionActive,
   clearedSessionCookies,
   createSession,
   CSRF_COOKIE,
@@ -20,6 +21,7 @@ import {
   REFRESH_TOKEN_COOKIE,
   refreshSession,
   revokeAllSessions,
+  revokeSession,
   revokeSessionByRefreshToken,
   sessionCookies,
   type SessionDoc,
@@ -373,6 +375,8 @@ describe('ending sessions', () => {
     expect(await stillActive(theirs)).toBe(true);
     expect(await endOwnSession(services(), mine.accountId, mine.sessionId, 'sign-out')).toBe(true);
     expect(await stillActive(mine)).toBe(false);
+    // The per-request check reads the account's list: ending a session must take it off at once.
+    expect(sessionListedOnAccount(await account(mine.accountId), mine.sessionId, clock.now())).toBe(false);
     expect(await endOwnSession(services(), mine.accountId, mine.sessionId, 'sign-out')).toBe(false);
   });
 
@@ -393,9 +397,10 @@ describe('ending sessions', () => {
 
 describe('the session list', () => {
   it('AUTH-5: lists active sessions newest refresh first, marks the current one, leaves out ended and expired ones', async () => {
-    const current = await signIn();
+    // Stored in the order other, current, ended; listed by last refresh: current (refreshed last), then other.
+    const other = await createSession(services(), { accountId: await newAccount(), method: 'harid' });
     clock.advance(1_000);
-    const other = await createSession(services(), { accountId: current.accountId, method: 'harid' });
+    const current = await createSession(services(), { accountId: other.accountId, method: 'password', browser: 'Firefox 140 on Linux' });
     clock.advance(1_000);
     const ended = await createSession(services(), { accountId: current.accountId, method: 'google' });
     await endOwnSession(services(), current.accountId, ended.sessionId, 'sign-out');
@@ -407,10 +412,10 @@ describe('the session list', () => {
       [current.sessionId, true, 'password'],
       [other.sessionId, false, 'harid'],
     ]);
-    expect(list[0]).toMatchObject({ browser: 'Firefox 140 on Linux', createdAt: new Date(start).toISOString() });
+    expect(list[0]).toMatchObject({ browser: 'Firefox 140 on Linux', createdAt: new Date(start + 1_000).toISOString() });
     expect(list[1]).not.toHaveProperty('browser');
 
-    clock.set(start + 14 * DAY + 1_000);
+    clock.set(start + 14 * DAY + 500);
     expect((await listActiveSessions(services(), current.accountId, current.sessionId)).map((s) => s.sessionId)).toEqual([current.sessionId]);
   });
 
@@ -453,6 +458,7 @@ describe('how a session reaches the browser', () => {
       ['__Host-opiq_csrf', '', 0, '/', true],
     ]);
     expect(cleared.map((c) => c.httpOnly ?? false)).toEqual([true, true, false]);
+    expect(cleared.map((c) => c.sameSite)).toEqual(['Lax', 'Strict', 'Lax']);
   });
 
   it('AUTH-2: API clients asking for the body get bearer tokens and no cookies; the web gets cookies and only the CSRF token in the body', () => {
@@ -463,5 +469,84 @@ describe('how a session reaches the browser', () => {
     const web = deliverSession(issued, false, { accountId: 'a' });
     expect(web.body).toEqual({ accountId: 'a', csrfToken: 'ct', expiresIn: 900 });
     expect(web.cookies.map((c) => c.name)).toEqual([ACCESS_TOKEN_COOKIE, REFRESH_TOKEN_COOKIE, CSRF_COOKIE]);
+  });
+});
+
+describe('the less travelled paths', () => {
+  it('AUTH-2: a role gained more than 7 days into a session ends it at the next refresh', async () => {
+    const session = await signIn();
+    clock.set(start + 7 * DAY - 1);
+    await db.collection('accounts').replace<AccountDoc>({ ...(await account(session.accountId)), staffRoles: ['security'] });
+    const next = await rotated(session.refreshToken); // 1 ms before the privileged end: still refreshed
+    clock.set(start + 7 * DAY);
+    await expect(refreshSession(services(), next.refreshToken)).rejects.toMatchObject({ code: 'refresh_invalid' });
+  });
+
+  it('AUTH-2: a rotated-out token of a session already signed out is reuse, not a race, even within the grace', async () => {
+    const first = await signIn();
+    const second = await rotated(first.refreshToken);
+    expect(await revokeSessionByRefreshToken(services(), second.refreshToken, 'sign-out')).toBe(first.accountId);
+    clock.advance(1_000);
+    await expect(refreshSession(services(), first.refreshToken)).resolves.toMatchObject({ kind: 'reused' });
+    expect(await stored(first)).toMatchObject({ status: 'revoked', revokedReason: 'sign-out' });
+  });
+
+  it('AUTH-5: revoking twice keeps the first reason and time; revoking an unknown session does nothing', async () => {
+    const session = await signIn();
+    await revokeSession(services(), session.accountId, session.sessionId, 'suspension');
+    const first = (await stored(session))!;
+    clock.advance(5_000);
+    await revokeSession(services(), session.accountId, session.sessionId, 'sign-out');
+    expect(await stored(session)).toMatchObject({ status: 'revoked', revokedReason: 'suspension', revokedAt: first.revokedAt });
+    await expect(revokeSession(services(), session.accountId, 'no-such-session', 'sign-out')).resolves.toBeUndefined();
+  });
+
+  it('AUTH-2: a session stored before sessions carried their idle time gets the default 14 days at refresh', async () => {
+    const session = await signIn();
+    const doc = (await stored(session))!;
+    delete doc.idleSeconds;
+    await db.collection('accounts').replace(doc);
+    clock.advance(60_000);
+    await rotated(session.refreshToken);
+    expect((await stored(session))!.idleExpiresAt).toBe(new Date(start + 60_000 + 14 * DAY).toISOString());
+  });
+
+  it('issue 11: an account without the session list gets one at refresh, built from its usable sessions only', async () => {
+    const session = await signIn();
+    const revoked = await createSession(services(), { accountId: session.accountId, method: 'harid' });
+    await revokeSession(services(), session.accountId, revoked.sessionId, 'sign-out');
+    const doc = await account(session.accountId);
+    delete doc.activeSessions;
+    await db.collection('accounts').replace(doc);
+    clock.advance(60_000);
+    await rotated(session.refreshToken);
+    expect((await account(session.accountId)).activeSessions?.map((e) => e.sessionId)).toEqual([session.sessionId]);
+  });
+
+  it('issue 11: the per-request check for such an account reads the session: active passes, revoked is session_revoked', async () => {
+    const session = await signIn();
+    const claims = { accountId: session.accountId, sessionId: session.sessionId };
+    await expect(assertSessionActive(db, claims, clock.now())).resolves.toBeUndefined();
+    await revokeSession(services(), session.accountId, session.sessionId, 'sign-out');
+    await expect(assertSessionActive(db, claims, clock.now())).rejects.toMatchObject({ code: 'session_revoked' });
+  });
+
+  it('AUTH-2: with two sessions listed, the one refreshed after a role change is shortened and the other is left as it was', async () => {
+    const session = await signIn();
+    const other = await createSession(services(), { accountId: session.accountId, method: 'harid' });
+    await db.collection('accounts').replace<AccountDoc>({ ...(await account(session.accountId)), staffRoles: ['support'] });
+    clock.advance(60_000);
+    await rotated(session.refreshToken);
+    const entries = Object.fromEntries((await account(session.accountId)).activeSessions!.map((e) => [e.sessionId, e.absoluteExpiresAt]));
+    expect(entries).toEqual({ [session.sessionId]: new Date(start + 7 * DAY).toISOString(), [other.sessionId]: new Date(start + 60 * DAY).toISOString() });
+  });
+
+  it('AUTH-5: an entry that has reached its end drops off the list when the next session is added', async () => {
+    const session = await signIn();
+    const ending = { sessionId: 'ends-now', absoluteExpiresAt: new Date(start + 1_000).toISOString() };
+    await db.collection('accounts').replace<AccountDoc>({ ...(await account(session.accountId)), activeSessions: [ending, ...(await account(session.accountId)).activeSessions!] });
+    clock.advance(1_000);
+    const next = await createSession(services(), { accountId: session.accountId, method: 'harid' });
+    expect((await account(session.accountId)).activeSessions!.map((e) => e.sessionId).sort()).toEqual([session.sessionId, next.sessionId].sort());
   });
 });
