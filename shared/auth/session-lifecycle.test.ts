@@ -482,6 +482,17 @@ describe('the less travelled paths', () => {
     await expect(refreshSession(services(), next.refreshToken)).rejects.toMatchObject({ code: 'refresh_invalid' });
   });
 
+  it('AUTH-2: a role gained once a session is already older than the privileged limit ends it at once, from exactly 7 days', async () => {
+    const exactly = await signIn();
+    const later = await signIn();
+    for (const session of [exactly, later])
+      await db.collection('accounts').replace<AccountDoc>({ ...(await account(session.accountId)), schoolRoles: [{ role: 'schoolAdmin', schoolId: 'school-lifecycle' }] });
+    clock.set(start + 7 * DAY);
+    await expect(refreshSession(services(), exactly.refreshToken)).rejects.toMatchObject({ code: 'refresh_invalid' });
+    clock.set(start + 8 * DAY);
+    await expect(refreshSession(services(), later.refreshToken)).rejects.toMatchObject({ code: 'refresh_invalid' });
+  });
+
   it('AUTH-2: a rotated-out token of a session already signed out is reuse, not a race, even within the grace', async () => {
     const first = await signIn();
     const second = await rotated(first.refreshToken);
