@@ -5,7 +5,7 @@ import { type EmbeddedCosmos, startEmbeddedCosmos } from '../local/cosmos-server
 import type { Clock } from '../platform/clock.js';
 import { loadConfig } from '../platform/config.js';
 import { createDatabase, type Database } from '../platform/cosmos.js';
-import { dataRegistry } from '../privacy/registry.js';
+import { dataRegistry, storageRules } from '../privacy/registry.js';
 import { verifyAccessToken } from './session-token.js';
 import {
   ACCESS_TOKEN_COOKIE,
@@ -66,7 +66,7 @@ let serial = 0;
 
 beforeAll(async () => {
   cosmos = await startEmbeddedCosmos();
-  db = createDatabase(cosmos.client, dataRegistry.database, clock);
+  db = createDatabase(cosmos.client, dataRegistry.database, storageRules, clock);
 });
 afterAll(async () => {
   await cosmos?.close();
