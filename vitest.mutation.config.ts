@@ -10,6 +10,10 @@ export default defineConfig({
   test: {
     include: process.env.MUTATION_TESTS ? process.env.MUTATION_TESTS.split(',') : ['shared/**/*.test.ts'],
     env: { OPIQ_LOCAL_HOST: '1' },
+    // One worker for every file: Stryker's per-test coverage is gathered from a single worker, and coverage recorded in a
+    // second one was lost (whole test files of a module counted as covering nothing, their mutants "no coverage").
+    fileParallelism: false,
+    maxWorkers: 1,
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },

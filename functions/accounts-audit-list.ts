@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
-import type { StaffAccessDoc } from '../shared/acl/audit.js';
-import { defineHttp, ok } from '../shared/http/define-http.js';
-import { pageOf, pagingQuery } from '../shared/http/paging.js';
+import type { StaffAccessDoc } from '../shared/acl/index.js';
+import { defineHttp, ok } from '../shared/http/index.js';
+import { pageOf, pagingQuery } from '../shared/platform/paging.js';
 
 export default defineHttp({
   name: 'accounts-audit-list',
@@ -13,6 +13,7 @@ export default defineHttp({
   auth: 'session',
   capability: 'self.read',
   query: z.object(pagingQuery(100)),
+  output: z.object({ entries: z.array(z.object({ at: z.string(), staffAccountId: z.string(), capability: z.string() })), continuation: z.string().optional() }),
   handler: async ({ principal, query, services }) => {
     const page = await pageOf<StaffAccessDoc>(
       services,

@@ -1,9 +1,8 @@
 import { z } from 'zod';
 
-import { canonicalEmailSchema } from '../shared/auth/identity.js';
-import { assertUnderLimit } from '../shared/auth/throttle.js';
-import { defineHttp } from '../shared/http/define-http.js';
-import { LINK_REQUESTS_PER_WINDOW, requestByChild } from '../shared/schools/parent-links.js';
+import { assertUnderLimit, canonicalEmailSchema } from '../shared/auth/index.js';
+import { accepted, defineHttp } from '../shared/http/index.js';
+import { LINK_REQUESTS_PER_WINDOW, requestByChild } from '../shared/schools/index.js';
 
 export default defineHttp({
   name: 'accounts-parents-request',
@@ -21,6 +20,6 @@ export default defineHttp({
     // Looking people up by e-mail or personal code is limited, so it cannot be used to probe who has an account.
     await assertUnderLimit(services, 'parent-link-requests', access.account.accountId, LINK_REQUESTS_PER_WINDOW);
     await requestByChild(services, access.account, body.parentEmail);
-    return { status: 202, body: { status: 'requested' } };
+    return accepted({ status: 'requested' });
   },
 });

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 
-import { requestClient } from '../shared/auth/client-info.js';
-import { changePassword } from '../shared/auth/password-flows.js';
-import { defineHttp, ok } from '../shared/http/define-http.js';
+import { changePassword, requestClient } from '../shared/auth/index.js';
+import { defineHttp, ok } from '../shared/http/index.js';
 
 export default defineHttp({
   name: 'accounts-password-change',
@@ -13,6 +12,7 @@ export default defineHttp({
   auth: 'session',
   capability: 'self.update',
   body: z.strictObject({ currentPassword: z.string().min(1).max(1000), newPassword: z.string().max(1000) }),
+  output: z.object({ status: z.literal('password_changed') }),
   handler: async ({ body, services, principal, request }) => {
     await changePassword(services, principal, body, requestClient(request, services.config));
     return ok({ status: 'password_changed' });

@@ -1,5 +1,5 @@
-import { finishSignIn, knownProvider, providerParam } from '../shared/auth/sign-in.js';
-import { defineHttp } from '../shared/http/define-http.js';
+import { finishSignIn, knownProvider, providerParam } from '../shared/auth/index.js';
+import { defineHttp, responds } from '../shared/http/index.js';
 
 /** The provider sends the browser back here; on success it lands signed in on the front end (303). */
 export default defineHttp({
@@ -11,5 +11,6 @@ export default defineHttp({
   auth: 'public',
   usesSession: true,
   params: providerParam,
+  output: responds.redirect('the front end: PUBLIC_WEB_URL + returnTo, signed in; or PUBLIC_WEB_URL/sign-in?error=<code>&provider=<id>'),
   handler: async ({ params, services, request, principal }) => finishSignIn(services, knownProvider(params.provider), request, principal),
 });

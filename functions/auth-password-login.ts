@@ -1,9 +1,10 @@
 import { z } from 'zod';
 
-import { requestClient } from '../shared/auth/client-info.js';
-import { passwordSignIn } from '../shared/auth/password-flows.js';
-import { deliverSession } from '../shared/auth/sessions.js';
-import { defineHttp, ok } from '../shared/http/define-http.js';
+import { deliveredSessionSchema, deliverSession, passwordSignIn, requestClient } from '../shared/auth/index.js';
+import { defineHttp, ok } from '../shared/http/index.js';
+
+/** The session as deliverSession hands it over (bearer tokens or cookies with the CSRF token), with the account id. */
+const passwordSessionSchema = z.intersection(z.object({ accountId: z.string() }), deliveredSessionSchema);
 
 export default defineHttp({
   name: 'auth-password-login',
@@ -14,9 +15,10 @@ export default defineHttp({
   tags: ['auth'],
   auth: 'public',
   body: z.strictObject({ email: z.string().trim().min(3).max(254), password: z.string().min(1).max(1000) }),
+  output: passwordSessionSchema,
   handler: async ({ body, services, request }) => {
     const session = await passwordSignIn(services, body, requestClient(request, services.config));
-    const delivered = deliverSession(session, request.headers.get('x-session-delivery') === 'body', { accountId: session.accountId });
-    return ok(delivered.body, { cookies: delivered.cookies });
+    const delivered = deliverSession(session, request.headers.get('x-session-delivery') === 'body');
+    return ok({ accountId: session.accountId, ...delivered.body }, { cookies: delivered.cookies });
   },
 });

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 
-import { requestClient } from '../shared/auth/client-info.js';
-import { requestPasswordReset } from '../shared/auth/password-flows.js';
-import { defineHttp } from '../shared/http/define-http.js';
+import { requestClient, requestPasswordReset } from '../shared/auth/index.js';
+import { accepted, defineHttp } from '../shared/http/index.js';
 
 export default defineHttp({
   name: 'auth-password-reset-request',
@@ -13,8 +12,9 @@ export default defineHttp({
   auth: 'public',
   body: z.strictObject({ email: z.string().trim().min(3).max(254) }),
   successStatus: 202,
+  output: z.object({ status: z.literal('sent_if_known') }),
   handler: async ({ body, services, request }) => {
     await requestPasswordReset(services, body, requestClient(request, services.config));
-    return { status: 202, body: { status: 'sent_if_known' } };
+    return accepted({ status: 'sent_if_known' });
   },
 });

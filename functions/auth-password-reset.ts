@@ -1,8 +1,7 @@
 import { z } from 'zod';
 
-import { requestClient } from '../shared/auth/client-info.js';
-import { resetPassword } from '../shared/auth/password-flows.js';
-import { defineHttp, ok } from '../shared/http/define-http.js';
+import { requestClient, resetPassword } from '../shared/auth/index.js';
+import { defineHttp, ok } from '../shared/http/index.js';
 
 export default defineHttp({
   name: 'auth-password-reset',
@@ -12,6 +11,7 @@ export default defineHttp({
   tags: ['auth'],
   auth: 'public',
   body: z.strictObject({ token: z.string().min(20).max(200), password: z.string().max(1000) }),
+  output: z.object({ status: z.literal('password_set') }),
   handler: async ({ body, services, request }) => {
     await resetPassword(services, body, requestClient(request, services.config));
     return ok({ status: 'password_set' });

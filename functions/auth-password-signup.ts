@@ -1,9 +1,8 @@
 import { z } from 'zod';
 
-import { personNameSchema } from '../shared/accounts/names.js';
-import { requestClient } from '../shared/auth/client-info.js';
-import { signUp } from '../shared/auth/password-flows.js';
-import { defineHttp } from '../shared/http/define-http.js';
+import { personNameSchema } from '../shared/accounts/index.js';
+import { requestClient, signUp } from '../shared/auth/index.js';
+import { accepted, defineHttp } from '../shared/http/index.js';
 
 export default defineHttp({
   name: 'auth-password-signup',
@@ -21,8 +20,9 @@ export default defineHttp({
     language: z.enum(['et', 'fi', 'en']).optional(),
   }),
   successStatus: 202,
+  output: z.object({ status: z.literal('verification_sent') }),
   handler: async ({ body, services, language, request }) => {
     await signUp(services, { ...body, language: body.language ?? language }, requestClient(request, services.config));
-    return { status: 202, body: { status: 'verification_sent' } };
+    return accepted({ status: 'verification_sent' });
   },
 });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
-import { verifyEmail } from '../shared/auth/password-flows.js';
-import { defineHttp, ok } from '../shared/http/define-http.js';
+import { verifyEmail } from '../shared/auth/index.js';
+import { defineHttp, ok } from '../shared/http/index.js';
 
 export default defineHttp({
   name: 'auth-password-verify',
@@ -11,6 +11,7 @@ export default defineHttp({
   tags: ['auth'],
   auth: 'public',
   body: z.strictObject({ token: z.string().min(20).max(200) }),
+  output: z.object({ status: z.literal('verified') }),
   handler: async ({ body, services }) => {
     await verifyEmail(services, body.token);
     return ok({ status: 'verified' });

@@ -1,5 +1,7 @@
-import { defineHttp, ok } from '../shared/http/define-http.js';
-import { catalogSnapshot } from '../shared/store/catalog.js';
+import { z } from 'zod';
+
+import { defineHttp, ok } from '../shared/http/index.js';
+import { catalogSnapshot } from '../shared/store/index.js';
 
 export default defineHttp({
   name: 'catalog-list',
@@ -9,6 +11,14 @@ export default defineHttp({
     'The shop catalogue (STORE-1, STORE-2): publishers, distributed works (subjects, country) and the packages on sale with their VAT-inclusive price per licence month in euro cents, and the VAT rates by buyer country.',
   tags: ['store'],
   auth: 'public',
+  output: z.object({
+    publishers: z.array(z.object({ id: z.string(), name: z.string(), country: z.string() })),
+    works: z.array(z.object({ id: z.string(), publisherId: z.string(), title: z.string(), subjects: z.array(z.string()), country: z.string(), language: z.string().optional() })),
+    packages: z.array(z.object({ id: z.string(), publisherId: z.string(), title: z.string(), workIds: z.array(z.string()), priceCentsPerMonth: z.number().int(), country: z.string() })),
+    currency: z.literal('EUR'),
+    pricesIncludeVat: z.literal(true),
+    vatRatePercent: z.object({ EE: z.number(), FI: z.number() }),
+  }),
   handler: async ({ services }) => {
     const catalog = await catalogSnapshot(services);
     const rates = services.config.VAT_RATES;

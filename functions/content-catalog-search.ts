@@ -1,8 +1,7 @@
 import { z } from 'zod';
 
-import { searchCatalogue } from '../shared/content/index.js';
-import { catalogueSearchSchema } from '../shared/content/views.js';
-import { defineHttp, ok } from '../shared/http/define-http.js';
+import { catalogueSearchSchema, searchCatalogue } from '../shared/content/index.js';
+import { defineHttp, ok } from '../shared/http/index.js';
 
 export default defineHttp({
   name: 'content-catalog-search',

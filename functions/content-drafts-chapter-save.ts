@@ -1,10 +1,16 @@
 import { z } from 'zod';
 
-import { saveDraft } from '../shared/content/index.js';
-import { contentIdSchema } from '../shared/content/model.js';
-import { actorOf, chapterBodySchema, publisherIdSchema, workIdSchema } from '../shared/content/routes.js';
-import { draftSchema } from '../shared/content/views.js';
-import { defineHttp, ok } from '../shared/http/define-http.js';
+import {
+  actorOf,
+  chapterBodySchema,
+  contentIdSchema,
+  type ContentLanguage,
+  draftSchema,
+  publisherIdSchema,
+  saveDraft,
+  workIdSchema,
+} from '../shared/content/index.js';
+import { defineHttp, ok } from '../shared/http/index.js';
 
 export default defineHttp({
   name: 'content-drafts-chapter-save',
@@ -27,7 +33,8 @@ export default defineHttp({
         params.publisherId,
         params.workId,
         (current, work) => {
-          const base = current ?? { title: work.title, language: (work.language ?? 'et') as 'et', chapters: [] };
+          // Before the first save the draft starts from the work's title and language (validated with the rest).
+          const base = current ?? { title: work.title, language: (work.language ?? 'et') as ContentLanguage, chapters: [] };
           const at = base.chapters.findIndex((c) => c.id === chapter.id);
           return { ...base, chapters: at < 0 ? [...base.chapters, chapter] : base.chapters.map((c, i) => (i === at ? chapter : c)) };
         },

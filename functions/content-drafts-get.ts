@@ -1,9 +1,7 @@
 import { z } from 'zod';
 
-import { readDraft } from '../shared/content/index.js';
-import { publisherIdSchema, workIdSchema } from '../shared/content/routes.js';
-import { draftSchema } from '../shared/content/views.js';
-import { defineHttp, ok } from '../shared/http/define-http.js';
+import { draftSchema, publisherIdSchema, readDraft, workIdSchema } from '../shared/content/index.js';
+import { defineHttp, ok } from '../shared/http/index.js';
 
 export default defineHttp({
   name: 'content-drafts-get',

@@ -1,9 +1,7 @@
 import { z } from 'zod';
 
-import { saveDraft } from '../shared/content/index.js';
-import { actorOf, draftBodySchema, publisherIdSchema, workIdSchema } from '../shared/content/routes.js';
-import { draftSchema } from '../shared/content/views.js';
-import { defineHttp, ok } from '../shared/http/define-http.js';
+import { actorOf, draftBodySchema, draftSchema, publisherIdSchema, saveDraft, workIdSchema } from '../shared/content/index.js';
+import { defineHttp, ok } from '../shared/http/index.js';
 
 export default defineHttp({
   name: 'content-drafts-save',

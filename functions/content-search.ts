@@ -1,9 +1,7 @@
 import { z } from 'zod';
 
-import { searchWork } from '../shared/content/index.js';
-import { versionNoSchema, workIdSchema } from '../shared/content/routes.js';
-import { workSearchSchema } from '../shared/content/views.js';
-import { defineHttp, ok } from '../shared/http/define-http.js';
+import { searchWork, versionNoSchema, workIdSchema, workSearchSchema } from '../shared/content/index.js';
+import { defineHttp, ok } from '../shared/http/index.js';
 
 export default defineHttp({
   name: 'content-search',

@@ -1,10 +1,7 @@
 import { z } from 'zod';
 
-import { openVersion } from '../shared/content/index.js';
-import { contentIdSchema } from '../shared/content/model.js';
-import { versionNoSchema, workIdSchema } from '../shared/content/routes.js';
-import { studentVersionSchema } from '../shared/content/views.js';
-import { defineHttp, ok } from '../shared/http/define-http.js';
+import { contentIdSchema, openVersion, studentVersionSchema, versionNoSchema, workIdSchema } from '../shared/content/index.js';
+import { defineHttp, ok } from '../shared/http/index.js';
 
 export default defineHttp({
   name: 'content-version-get',

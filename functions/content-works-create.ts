@@ -1,9 +1,7 @@
 import { z } from 'zod';
 
-import { createWork } from '../shared/content/index.js';
-import { newWorkSchema, publisherIdSchema } from '../shared/content/routes.js';
-import { cmsWorkSchema } from '../shared/content/views.js';
-import { created, defineHttp, ok } from '../shared/http/define-http.js';
+import { cmsWorkSchema, createWork, newWorkSchema, publisherIdSchema } from '../shared/content/index.js';
+import { created, defineHttp, ok } from '../shared/http/index.js';
 
 export default defineHttp({
   name: 'content-works-create',
@@ -19,9 +17,17 @@ export default defineHttp({
   body: newWorkSchema,
   output: cmsWorkSchema,
   successStatus: 201,
+  otherStatuses: [200],
   handler: async ({ params, body, services }) => {
     const { work, created: isNew } = await createWork(services, params.publisherId, body);
-    const view = { workId: work.id, title: work.title, ...(work.language ? { language: work.language } : {}), status: work.status, versions: [] };
+    const view = {
+      workId: work.id,
+      title: work.title,
+      ...(work.language ? { language: work.language } : {}),
+      status: work.status,
+      ...(work.content?.currentVersion === undefined ? {} : { currentVersion: work.content.currentVersion }),
+      versions: [...(work.content?.history ?? [])].reverse(),
+    };
     return isNew ? created(view) : ok(view);
   },
 });

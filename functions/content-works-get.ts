@@ -1,9 +1,7 @@
 import { z } from 'zod';
 
-import { cmsWork } from '../shared/content/index.js';
-import { publisherIdSchema, workIdSchema } from '../shared/content/routes.js';
-import { cmsWorkSchema } from '../shared/content/views.js';
-import { defineHttp, ok } from '../shared/http/define-http.js';
+import { cmsWork, cmsWorkSchema, publisherIdSchema, workIdSchema } from '../shared/content/index.js';
+import { defineHttp, ok } from '../shared/http/index.js';
 
 export default defineHttp({
   name: 'content-works-get',

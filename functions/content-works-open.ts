@@ -1,9 +1,7 @@
 import { z } from 'zod';
 
-import { openWork } from '../shared/content/index.js';
-import { workIdSchema } from '../shared/content/routes.js';
-import { workOutlineSchema } from '../shared/content/views.js';
-import { defineHttp, ok } from '../shared/http/define-http.js';
+import { openWork, workIdSchema, workOutlineSchema } from '../shared/content/index.js';
+import { defineHttp, ok } from '../shared/http/index.js';
 
 export default defineHttp({
   name: 'content-works-open',

@@ -1,9 +1,7 @@
 import { z } from 'zod';
 
-import { publishDraft } from '../shared/content/index.js';
-import { actorOf, publisherIdSchema, workIdSchema } from '../shared/content/routes.js';
-import { publishedSchema } from '../shared/content/views.js';
-import { created, defineHttp, ok } from '../shared/http/define-http.js';
+import { actorOf, publishDraft, publishedSchema, publisherIdSchema, workIdSchema } from '../shared/content/index.js';
+import { created, defineHttp, ok } from '../shared/http/index.js';
 
 export default defineHttp({
   name: 'content-works-publish',
@@ -19,6 +17,7 @@ export default defineHttp({
   body: z.strictObject({}),
   output: publishedSchema,
   successStatus: 201,
+  otherStatuses: [200],
   handler: async ({ params, access, services }) => {
     const { version, created: isNew } = await publishDraft(services, params.publisherId, params.workId, actorOf(access.account, params.publisherId));
     const view = { workId: params.workId, ...version, created: isNew };

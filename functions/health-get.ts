@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
-import { defineHttp } from '../shared/http/define-http.js';
-import { checkHealth } from '../shared/ops/health.js';
+import { defineHttp } from '../shared/http/index.js';
+import { checkHealth } from '../shared/ops/index.js';
 
 const component = z.object({ ok: z.boolean(), detail: z.string().optional(), latencyMs: z.number().optional() });
 
@@ -13,6 +13,8 @@ export default defineHttp({
   tags: ['operations'],
   auth: 'public',
   output: z.object({ status: z.enum(['ok', 'degraded']), cosmos: component, bus: component }),
+  // The same report with a dependency down.
+  otherStatuses: [503],
   handler: async ({ services }) => {
     const report = await checkHealth(services);
     return { status: report.status === 'ok' ? 200 : 503, body: report };

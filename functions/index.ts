@@ -2,11 +2,14 @@
  * The app's entry point, for Azure and for the local host: every function definition, listed once.
  * A test fails when a file in functions/ is missing here, or when two functions share a name or a route + method.
  */
-import { RouteTable, setRouteTable } from '../shared/http/route-table.js';
+import { createProviders } from '../shared/auth/index.js';
+import { RouteTable, setRouteTable } from '../shared/http/index.js';
 import { app } from '../shared/platform/azure-functions.js';
 import { loadConfig } from '../shared/platform/config.js';
 import type { FunctionDefinition, HttpDefinition } from '../shared/platform/definitions.js';
 import { registerWithAzure } from '../shared/platform/register.js';
+import { compose } from '../shared/platform/services.js';
+import { storageRules } from '../shared/privacy/index.js';
 import accountsAuditList from './accounts-audit-list.js';
 import accountsChildrenList from './accounts-children-list.js';
 import accountsChildrenRequest from './accounts-children-request.js';
@@ -68,6 +71,7 @@ import learningHistoryMine from './learning-history-mine.js';
 import learningJournalsCreate from './learning-journals-create.js';
 import learningJournalsGet from './learning-journals-get.js';
 import learningJournalsList from './learning-journals-list.js';
+import learningJournalsStats from './learning-journals-stats.js';
 import learningJournalsUpdate from './learning-journals-update.js';
 import learningStatsMine from './learning-stats-mine.js';
 import learningTasksAnswersList from './learning-tasks-answers-list.js';
@@ -75,6 +79,7 @@ import learningTasksCreate from './learning-tasks-create.js';
 import learningTasksGet from './learning-tasks-get.js';
 import learningTasksMine from './learning-tasks-mine.js';
 import learningTasksStats from './learning-tasks-stats.js';
+import learningTasksTeacherGet from './learning-tasks-teacher-get.js';
 import licencesAccess from './licences-access.js';
 import licencesExpire from './licences-expire.js';
 import licencesList from './licences-list.js';
@@ -208,6 +213,7 @@ export const definitions: readonly FunctionDefinition[] = [
   learningJournalsCreate,
   learningJournalsGet,
   learningJournalsList,
+  learningJournalsStats,
   learningJournalsUpdate,
   learningTasksAnswersList,
   learningTasksCreate,
@@ -216,6 +222,7 @@ export const definitions: readonly FunctionDefinition[] = [
   learningChildrenStats,
   learningStatsMine,
   learningTasksStats,
+  learningTasksTeacherGet,
   licencesAccess,
   licencesExpire,
   licencesList,
@@ -266,6 +273,10 @@ export const definitions: readonly FunctionDefinition[] = [
 ];
 
 setRouteTable(new RouteTable(definitions.filter((d): d is HttpDefinition => d.kind === 'http')));
+
+// Platform imports no area: the app's services in Azure get the registry's storage rules and auth's sign-in
+// providers from here (the local host and the tests install their own services).
+compose({ storage: storageRules, areaServices: ({ config }) => ({ identityProviders: createProviders(config) }) });
 
 // The local host and the tests drive the same definitions themselves; in Azure a bad setting stops the app here,
 // with one message naming it, before any function is registered.

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 
-import { defineHttp, ok } from '../shared/http/define-http.js';
-import { acceptInvitation } from '../shared/schools/invitations.js';
-import { invitableRoles } from '../shared/schools/model.js';
+import { defineHttp, ok } from '../shared/http/index.js';
+import { acceptInvitation, invitableRoles } from '../shared/schools/index.js';
 
 export default defineHttp({
   name: 'invitations-accept',
@@ -18,6 +17,8 @@ export default defineHttp({
     z.object({ status: z.literal('accepted'), schoolId: z.string(), role: z.enum(invitableRoles), classId: z.string().optional(), membershipId: z.string() }),
     z.object({ status: z.literal('awaiting-school-confirmation'), schoolId: z.string(), role: z.enum(invitableRoles) }),
   ]),
+  // Accepted at once 200; a staff role waiting for the school's confirmation 202.
+  otherStatuses: [202],
   handler: async ({ body, access, services }) => {
     const outcome = await acceptInvitation(services, body.token, access.account);
     return outcome.status === 'accepted' ? ok(outcome) : { status: 202, body: outcome };

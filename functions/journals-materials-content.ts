@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
-import { defineHttp, ok } from '../shared/http/define-http.js';
-import { clientIdSchema, contentIdSchema, journalMaterialContent } from '../shared/materials/index.js';
+import { defineHttp, ok, responds } from '../shared/http/index.js';
+import { clientIdSchema, contentIdSchema, journalMaterialContent, MATERIAL_MEDIA_TYPES } from '../shared/materials/index.js';
 
 export default defineHttp({
   name: 'journals-materials-content',
@@ -13,6 +13,7 @@ export default defineHttp({
   capability: 'journal.materials.read',
   params: z.object({ schoolId: z.string().min(1).max(100), journalId: contentIdSchema, ownerId: z.string().min(1).max(100), materialId: clientIdSchema }),
   target: ({ params }) => ({ schoolId: params.schoolId }),
+  output: responds.file(...MATERIAL_MEDIA_TYPES),
   handler: async ({ params, principal, services }) => {
     const content = await journalMaterialContent(services, principal.accountId, { schoolId: params.schoolId, journalId: params.journalId }, params.ownerId, params.materialId);
     return ok(content.bytes, { headers: content.headers });

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
-import { defineHttp, noContent } from '../shared/http/define-http.js';
+import { defineHttp, noContent, responds } from '../shared/http/index.js';
 import { accountIdSchema, deleteAnswer, journalTarget, learningIdSchema } from '../shared/learning/index.js';
-import { idSchema } from '../shared/store/model.js';
+import { idSchema } from '../shared/store/index.js';
 
 export default defineHttp({
   name: 'learning-answers-delete',
@@ -15,7 +15,7 @@ export default defineHttp({
   capability: 'journal.write',
   params: z.object({ schoolId: idSchema, journalId: learningIdSchema, taskId: learningIdSchema, studentId: accountIdSchema }),
   target: ({ params }) => journalTarget(params.schoolId, params.journalId),
-  successStatus: 204,
+  output: responds.noContent,
   handler: async ({ params, access, services }) => {
     await deleteAnswer(services, access.account, params.schoolId, params.journalId, params.taskId, params.studentId);
     return noContent();

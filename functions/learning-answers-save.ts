@@ -1,9 +1,9 @@
 import { z } from 'zod';
 
 import { answerSchema } from '../shared/content/index.js';
-import { defineHttp, ok } from '../shared/http/define-http.js';
+import { defineHttp, ok } from '../shared/http/index.js';
 import { answerView, answerViewSchema, learningIdSchema, MAX_TASK_EXERCISES, saveAnswer } from '../shared/learning/index.js';
-import { idSchema } from '../shared/store/model.js';
+import { idSchema } from '../shared/store/index.js';
 
 export default defineHttp({
   name: 'learning-answers-save',

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
-import { defineHttp, ok } from '../shared/http/define-http.js';
-import { pagingQuery } from '../shared/http/paging.js';
+import { defineHttp, ok } from '../shared/http/index.js';
 import { accountIdSchema, historyPage, historyViewSchema } from '../shared/learning/index.js';
+import { pagingQuery } from '../shared/platform/paging.js';
 
 export default defineHttp({
   name: 'learning-children-history',

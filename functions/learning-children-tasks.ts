@@ -1,10 +1,10 @@
 import { z } from 'zod';
 
-import { defineHttp, ok } from '../shared/http/define-http.js';
-import { pagingQuery } from '../shared/http/paging.js';
+import { defineHttp, ok } from '../shared/http/index.js';
 import { accountIdSchema, answerView, answerViewSchema, studentSchool, studentTaskPage, taskView, taskViewSchema } from '../shared/learning/index.js';
 import { AppError } from '../shared/platform/errors.js';
-import { idSchema } from '../shared/store/model.js';
+import { pagingQuery } from '../shared/platform/paging.js';
+import { idSchema } from '../shared/store/index.js';
 
 export default defineHttp({
   name: 'learning-children-tasks',

@@ -1,9 +1,8 @@
 import { z } from 'zod';
 
-import { created, defineHttp, ok } from '../shared/http/define-http.js';
-import { idempotencyKey } from '../shared/http/idempotency.js';
+import { created, defineHttp, idempotencyKey, ok } from '../shared/http/index.js';
 import { accountIdSchema, createJournal, gradingScales, journalView, journalViewSchema, MAX_CO_TEACHERS, MAX_JOURNAL_STUDENTS, MAX_JOURNAL_WORKS, subjectSchema } from '../shared/learning/index.js';
-import { idSchema } from '../shared/store/model.js';
+import { idSchema } from '../shared/store/index.js';
 
 const consecutiveYears = (y: string) => Number(y.slice(5)) === Number(y.slice(0, 4)) + 1;
 
@@ -32,6 +31,7 @@ export default defineHttp({
     })
     .refine((b) => Boolean(b.classId) !== Boolean(b.groupName), { message: 'give either classId or groupName', path: ['classId'] }),
   successStatus: 201,
+  otherStatuses: [200],
   output: journalViewSchema,
   handler: async ({ params, body, access, services, request }) => {
     const { journal, replayed } = await createJournal(services, access.account, params.schoolId, { ...body, subject: params.subject }, idempotencyKey(request));

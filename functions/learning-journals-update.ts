@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
-import { defineHttp, ok } from '../shared/http/define-http.js';
+import { defineHttp, ok } from '../shared/http/index.js';
 import { accountIdSchema, changeJournal, journalTarget, journalView, journalViewSchema, learningIdSchema, MAX_CO_TEACHERS, MAX_JOURNAL_STUDENTS, MAX_JOURNAL_WORKS } from '../shared/learning/index.js';
-import { idSchema } from '../shared/store/model.js';
+import { idSchema } from '../shared/store/index.js';
 
 export default defineHttp({
   name: 'learning-journals-update',

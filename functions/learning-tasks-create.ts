@@ -1,9 +1,8 @@
 import { z } from 'zod';
 
-import { created, defineHttp, ok } from '../shared/http/define-http.js';
-import { idempotencyKey } from '../shared/http/idempotency.js';
+import { created, defineHttp, idempotencyKey, ok } from '../shared/http/index.js';
 import { accountIdSchema, createTask, journalTarget, learningIdSchema, MAX_JOURNAL_STUDENTS, MAX_TASK_EXERCISES, taskView, taskViewSchema } from '../shared/learning/index.js';
-import { idSchema } from '../shared/store/model.js';
+import { idSchema } from '../shared/store/index.js';
 
 const contentId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'must be a content id');
 const instant = z.string().datetime({ offset: true });
@@ -34,6 +33,7 @@ export default defineHttp({
     })
     .refine((b) => b.exerciseIds.length + b.pageIds.length > 0, { message: 'name at least one exercise or page', path: ['exerciseIds'] }),
   successStatus: 201,
+  otherStatuses: [200],
   output: taskViewSchema,
   handler: async ({ params, body, access, services, request }) => {
     const { task, replayed } = await createTask(services, access.account, params.schoolId, params.journalId, body, idempotencyKey(request));

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
-import { defineHttp, ok } from '../shared/http/define-http.js';
+import { defineHttp, ok } from '../shared/http/index.js';
 import { answerView, answerViewSchema, learningIdSchema, readOwnAnswer, readStudentTask, studentTaskView, taskViewSchema } from '../shared/learning/index.js';
-import { idSchema } from '../shared/store/model.js';
+import { idSchema } from '../shared/store/index.js';
 
 export default defineHttp({
   name: 'learning-tasks-get',
@@ -15,8 +15,8 @@ export default defineHttp({
   capability: 'task.read',
   params: z.object({ schoolId: idSchema, taskId: learningIdSchema }),
   output: z.object({ task: taskViewSchema.extend({ exercises: z.array(z.record(z.string(), z.unknown())) }), answer: answerViewSchema.optional() }),
-  handler: async ({ params, principal, services }) => {
-    const task = await readStudentTask(services, principal.accountId, params.schoolId, params.taskId);
+  handler: async ({ params, access, principal, services }) => {
+    const task = await readStudentTask(services, access.account, params.schoolId, params.taskId);
     const answer = await readOwnAnswer(services, principal.accountId, params.schoolId, params.taskId);
     return ok({ task: studentTaskView(task), ...(answer ? { answer: answerView(answer, 'student') } : {}) });
   },

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 
-import { defineHttp, ok } from '../shared/http/define-http.js';
-import { pagingQuery } from '../shared/http/paging.js';
+import { defineHttp, ok } from '../shared/http/index.js';
 import { answerView, answerViewSchema, studentSchool, studentTaskPage, taskView, taskViewSchema } from '../shared/learning/index.js';
-import { idSchema } from '../shared/store/model.js';
+import { pagingQuery } from '../shared/platform/paging.js';
+import { idSchema } from '../shared/store/index.js';
 
 export default defineHttp({
   name: 'learning-tasks-mine',

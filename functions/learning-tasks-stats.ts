@@ -1,9 +1,9 @@
 import { z } from 'zod';
 
-import { defineHttp, ok } from '../shared/http/define-http.js';
+import { defineHttp, ok } from '../shared/http/index.js';
 import { journalTarget, learningIdSchema, readTaskStats, taskStatsSchema } from '../shared/learning/index.js';
 import { AppError } from '../shared/platform/errors.js';
-import { idSchema } from '../shared/store/model.js';
+import { idSchema } from '../shared/store/index.js';
 
 export default defineHttp({
   name: 'learning-tasks-stats',

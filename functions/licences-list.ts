@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
-import { defineHttp, ok } from '../shared/http/define-http.js';
-import { pagingQuery } from '../shared/http/paging.js';
-import { listLicences } from '../shared/store/licences.js';
+import { defineHttp, ok } from '../shared/http/index.js';
+import { pagingQuery } from '../shared/platform/paging.js';
+import { listLicences } from '../shared/store/index.js';
 
 export default defineHttp({
   name: 'licences-list',
@@ -13,6 +13,13 @@ export default defineHttp({
   auth: 'session',
   capability: 'self.read',
   query: z.object(pagingQuery(100)),
+  output: z.object({ licences: z.array(z.object({
+      workId: z.string(),
+      publisherId: z.string(),
+      allowed: z.boolean(),
+      until: z.string().optional(),
+      periods: z.array(z.object({ orderId: z.string(), from: z.string(), until: z.string(), endedAt: z.string().optional(), endReason: z.string().optional() })),
+    })), continuation: z.string().optional() }),
   handler: async ({ principal, query, services }) => {
     const page = await listLicences(services, principal.accountId, services.clock.now(), query);
     return ok({ licences: page.items, ...(page.continuation ? { continuation: page.continuation } : {}) });

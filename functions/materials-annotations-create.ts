@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { created, defineHttp, ok } from '../shared/http/define-http.js';
+import { created, defineHttp, ok } from '../shared/http/index.js';
 import { annotationInputSchema, annotationOutputSchema, contentIdSchema, createAnnotation } from '../shared/materials/index.js';
 
 export default defineHttp({
@@ -16,6 +16,7 @@ export default defineHttp({
   target: ({ params }) => ({ accountId: params.accountId }),
   body: annotationInputSchema,
   successStatus: 201,
+  otherStatuses: [200],
   output: annotationOutputSchema,
   handler: async ({ params, body, services }) => {
     const result = await createAnnotation(services, params.accountId, params.workId, body);

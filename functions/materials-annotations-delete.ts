@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { defineHttp, noContent } from '../shared/http/define-http.js';
+import { defineHttp, noContent, responds } from '../shared/http/index.js';
 import { clientIdSchema, deleteAnnotation } from '../shared/materials/index.js';
 
 export default defineHttp({
@@ -13,7 +13,7 @@ export default defineHttp({
   capability: 'material.annotate',
   params: z.object({ accountId: z.string().min(1).max(100), annotationId: clientIdSchema }),
   target: ({ params }) => ({ accountId: params.accountId }),
-  successStatus: 204,
+  output: responds.noContent,
   handler: async ({ params, services, request }) => {
     await deleteAnnotation(services, params.accountId, params.annotationId, request.headers.get('if-match') ?? undefined);
     return noContent();

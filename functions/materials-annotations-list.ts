@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
-import { defineHttp, ok } from '../shared/http/define-http.js';
-import { pageOf, pagingQuery } from '../shared/http/paging.js';
+import { defineHttp, ok } from '../shared/http/index.js';
 import { ANNOTATION_PAGE_SIZE, annotationOutputSchema, annotationsQuery, annotationView, contentIdSchema } from '../shared/materials/index.js';
+import { pageOf, pagingQuery } from '../shared/platform/paging.js';
 
 export default defineHttp({
   name: 'materials-annotations-list',

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
-import { defineHttp, ok } from '../shared/http/define-http.js';
-import { clientIdSchema, findMaterial, materialContent } from '../shared/materials/index.js';
+import { defineHttp, ok, responds } from '../shared/http/index.js';
+import { clientIdSchema, findMaterial, MATERIAL_MEDIA_TYPES,materialContent } from '../shared/materials/index.js';
 
 export default defineHttp({
   name: 'materials-content',
@@ -14,6 +14,7 @@ export default defineHttp({
   capability: 'material.read',
   params: z.object({ accountId: z.string().min(1).max(100), materialId: clientIdSchema }),
   target: ({ params }) => ({ accountId: params.accountId }),
+  output: responds.file(...MATERIAL_MEDIA_TYPES),
   handler: async ({ params, services }) => {
     const content = await materialContent(services, await findMaterial(services, params.accountId, params.materialId));
     return ok(content.bytes, { headers: content.headers });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { defineHttp, noContent } from '../shared/http/define-http.js';
+import { defineHttp, noContent, responds } from '../shared/http/index.js';
 import { clientIdSchema, contentIdSchema, unshareMaterial } from '../shared/materials/index.js';
 
 export default defineHttp({
@@ -14,7 +14,7 @@ export default defineHttp({
   // The caller's own material only (the share's id names the caller as owner): no school role needed to take it back.
   capability: 'material.annotate',
   params: z.object({ schoolId: z.string().min(1).max(100), journalId: contentIdSchema, materialId: clientIdSchema }),
-  successStatus: 204,
+  output: responds.noContent,
   handler: async ({ params, principal, services }) => {
     await unshareMaterial(services, principal.accountId, params.materialId, { schoolId: params.schoolId, journalId: params.journalId });
     return noContent();

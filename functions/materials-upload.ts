@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { created, defineHttp, ok } from '../shared/http/define-http.js';
+import { created, defineHttp, ok } from '../shared/http/index.js';
 import { addMaterial, clientIdSchema, materialOutputSchema,MAX_MATERIAL_BYTES } from '../shared/materials/index.js';
 
 export default defineHttp({
@@ -20,6 +20,7 @@ export default defineHttp({
   bodyTypes: ['bytes'],
   maxBodyBytes: MAX_MATERIAL_BYTES,
   successStatus: 201,
+  otherStatuses: [200],
   output: materialOutputSchema,
   handler: async ({ params, query, body, services }) => {
     const result = await addMaterial(services, params.accountId, { materialId: params.materialId, name: query.name, bytes: body });

@@ -1,8 +1,6 @@
-import { defineHttp, ok } from '../shared/http/define-http.js';
-import { buildOpenApi } from '../shared/http/openapi.js';
-import { routeTable } from '../shared/http/route-table.js';
+import { buildOpenApi, defineHttp, ok, type OpenApiDocument, openApiDocumentSchema, routeTable } from '../shared/http/index.js';
 
-let cached: unknown;
+let cached: OpenApiDocument | undefined;
 
 export default defineHttp({
   name: 'openapi-get',
@@ -11,6 +9,7 @@ export default defineHttp({
   summary: 'The OpenAPI 3.1 description of this API, generated from the schemas the handlers validate with.',
   tags: ['operations'],
   auth: 'public',
+  output: openApiDocumentSchema,
   handler: async () => {
     cached ??= buildOpenApi(routeTable());
     return ok(cached, { headers: { 'cache-control': 'public, max-age=300' } });

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 
-import { readAccount } from '../shared/accounts/store.js';
-import { defineHttp, ok } from '../shared/http/define-http.js';
-import { HttpError } from '../shared/http/errors.js';
-import { casesAbout } from '../shared/schools/cases.js';
+import { readAccount } from '../shared/accounts/index.js';
+import { defineHttp, ok } from '../shared/http/index.js';
+import { AppError } from '../shared/platform/errors.js';
+import { casesAbout, opsCaseViewSchema } from '../shared/schools/index.js';
 
 /**
  * What user support needs to help someone (ACL-7): name, e-mail, status, roles, ways to sign in. Not the personal
@@ -19,9 +19,24 @@ export default defineHttp({
   capability: 'ops.account.read',
   params: z.object({ accountId: z.string().min(1).max(100) }),
   target: ({ params }) => ({ accountId: params.accountId }),
+  output: z.object({
+    id: z.string(),
+    firstName: z.string(),
+    lastName: z.string(),
+    email: z.string().optional(),
+    status: z.enum(['active', 'suspended', 'closed']),
+    language: z.enum(['et', 'fi', 'en']),
+    country: z.string(),
+    schoolRoles: z.array(z.object({ schoolId: z.string(), role: z.string(), classId: z.string().optional(), subjects: z.array(z.string()).optional() })),
+    signInMethods: z.array(z.string()),
+    suspension: z.object({ at: z.string(), reason: z.string(), schoolId: z.string().optional() }).optional(),
+    restriction: z.object({ mode: z.literal('read-only'), at: z.string(), reason: z.string(), schoolId: z.string().optional() }).optional(),
+    cases: z.array(opsCaseViewSchema),
+    createdAt: z.string(),
+  }),
   handler: async ({ params, services }) => {
     const account = await readAccount(services, params.accountId);
-    if (!account) throw new HttpError(404, 'account_not_found');
+    if (!account) throw new AppError('account_not_found');
     return ok({
       id: account.accountId,
       firstName: account.firstName,

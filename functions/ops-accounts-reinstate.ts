@@ -1,8 +1,7 @@
 import { z } from 'zod';
 
-import { requestClient } from '../shared/auth/client-info.js';
-import { liftSuspension } from '../shared/auth/suspension.js';
-import { defineHttp, ok } from '../shared/http/define-http.js';
+import { liftSuspension, requestClient } from '../shared/auth/index.js';
+import { defineHttp, ok } from '../shared/http/index.js';
 
 export default defineHttp({
   name: 'ops-accounts-reinstate',
@@ -14,6 +13,7 @@ export default defineHttp({
   capability: 'ops.account.suspend',
   params: z.object({ accountId: z.string().min(3).max(100) }),
   target: ({ params }) => ({ accountId: params.accountId }),
+  output: z.object({ status: z.literal('active') }),
   handler: async ({ params, access, services, request }) => {
     await liftSuspension(services, { accountId: params.accountId, actor: access.account }, requestClient(request, services.config));
     return ok({ status: 'active' });

@@ -1,10 +1,8 @@
 import { z } from 'zod';
 
-import { requestClient } from '../shared/auth/client-info.js';
-import { suspendAccount } from '../shared/auth/suspension.js';
-import { defineHttp, ok } from '../shared/http/define-http.js';
-import { listOrders } from '../shared/store/orders.js';
-import { queueOrderCancellation } from '../shared/store/withdrawal.js';
+import { requestClient, suspendAccount } from '../shared/auth/index.js';
+import { defineHttp, ok } from '../shared/http/index.js';
+import { listOrders, queueOrderCancellation } from '../shared/store/index.js';
 
 export default defineHttp({
   name: 'ops-accounts-suspend',
@@ -22,6 +20,13 @@ export default defineHttp({
     mode: z.enum(['suspend', 'read-only']).optional(),
     schoolId: z.string().max(100).optional(),
     note: z.string().max(1000).optional(),
+  }),
+  output: z.object({
+    status: z.enum(['suspended', 'read-only']),
+    revokedSessions: z.number().int(),
+    accessCancelledNow: z.boolean(),
+    cases: z.array(z.string()),
+    licencesCancelled: z.number().int(),
   }),
   handler: async ({ params, body, principal, access, services, request }) => {
     const result = await suspendAccount(

@@ -1,9 +1,8 @@
 import { z } from 'zod';
 
-import { recordStaffAccess } from '../shared/acl/audit.js';
-import { defineHttp, ok } from '../shared/http/define-http.js';
-import { recordInvoicePayment } from '../shared/store/invoice-payments.js';
-import { orderView } from '../shared/store/model.js';
+import { recordStaffAccess } from '../shared/acl/index.js';
+import { defineHttp, ok } from '../shared/http/index.js';
+import { orderView, orderViewSchema, recordInvoicePayment } from '../shared/store/index.js';
 
 export default defineHttp({
   name: 'ops-invoices-record-payment',
@@ -22,6 +21,7 @@ export default defineHttp({
     receivedOn: z.iso.date(),
     payerAccount: z.string().regex(/^[A-Za-z0-9 ]{5,40}$/).optional(),
   }),
+  output: z.object({ order: orderViewSchema, paidCents: z.number().int(), outstandingCents: z.number().int() }),
   handler: async ({ params, body, access, services, correlationId }) => {
     const staff = access.account.accountId;
     const result = await recordInvoicePayment(services, { invoiceNumber: params.invoiceNumber, ...body }, staff);

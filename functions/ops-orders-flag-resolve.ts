@@ -1,8 +1,7 @@
 import { z } from 'zod';
 
-import { defineHttp, ok } from '../shared/http/define-http.js';
-import { idSchema } from '../shared/store/model.js';
-import { resolveFlag } from '../shared/store/orders.js';
+import { defineHttp, ok } from '../shared/http/index.js';
+import { idSchema, orderFlagSchema, resolveFlag } from '../shared/store/index.js';
 
 export default defineHttp({
   name: 'ops-orders-flag-resolve',
@@ -16,6 +15,7 @@ export default defineHttp({
   params: z.object({ accountId: idSchema, orderId: idSchema, flagKey: z.string().min(1).max(300) }),
   target: ({ params }) => ({ accountId: params.accountId }),
   body: z.strictObject({ resolution: z.string().trim().min(3).max(1000) }),
+  output: orderFlagSchema,
   handler: async ({ params, body, access, services }) =>
     ok(await resolveFlag(services, params, { flagKey: params.flagKey, by: access.account.accountId, resolution: body.resolution })),
 });

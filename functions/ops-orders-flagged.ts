@@ -1,9 +1,9 @@
 import { z } from 'zod';
 
-import { recordStaffAccess } from '../shared/acl/audit.js';
-import { defineHttp, ok } from '../shared/http/define-http.js';
-import { pagingQuery } from '../shared/http/paging.js';
-import { listFlaggedOrders } from '../shared/store/orders.js';
+import { recordStaffAccess } from '../shared/acl/index.js';
+import { defineHttp, ok } from '../shared/http/index.js';
+import { pagingQuery } from '../shared/platform/paging.js';
+import { listFlaggedOrders, orderFlagSchema, orderStatuses } from '../shared/store/index.js';
 
 export default defineHttp({
   name: 'ops-orders-flagged',
@@ -15,6 +15,17 @@ export default defineHttp({
   auth: 'session',
   capability: 'ops.store.manage',
   query: z.object(pagingQuery(500)),
+  output: z.object({ orders: z.array(z.object({
+      id: z.string(),
+      accountId: z.string(),
+      status: z.enum(orderStatuses),
+      flags: z.array(orderFlagSchema),
+      updatedAt: z.string(),
+      // A projection: absent on an order stored without pricing.
+      grossCents: z.number().int().optional(),
+      transactionId: z.string().optional(),
+      invoiceNumber: z.string().optional(),
+    })), continuation: z.string().optional() }),
   handler: async ({ query, services, principal, correlationId }) => {
     const page = await listFlaggedOrders(services, query);
     // ACL-7: a look at buyers' orders is a look at their data: each buyer listed sees it in their audit log.

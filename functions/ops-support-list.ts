@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
-import { defineHttp, ok } from '../shared/http/define-http.js';
-import { pagingQuery } from '../shared/http/paging.js';
-import { listRequests } from '../shared/support/requests.js';
+import { defineHttp, ok } from '../shared/http/index.js';
+import { pagingQuery } from '../shared/platform/paging.js';
+import { listRequests, supportRequestDocSchema } from '../shared/support/index.js';
 
 export default defineHttp({
   name: 'ops-support-list',
@@ -15,6 +15,7 @@ export default defineHttp({
   params: z.object({ accountId: z.string().min(1).max(100) }),
   query: z.object(pagingQuery(20)),
   target: ({ params }) => ({ accountId: params.accountId }),
+  output: z.object({ requests: z.array(supportRequestDocSchema), continuation: z.string().optional() }),
   handler: async ({ params, query, services }) => {
     const page = await listRequests(services, params.accountId, query);
     return ok({ requests: page.items, ...(page.continuation ? { continuation: page.continuation } : {}) });

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 
-import { defineHttp, ok } from '../shared/http/define-http.js';
-import { idempotencyKey } from '../shared/http/idempotency.js';
-import { addMessage, notifyAnswered } from '../shared/support/requests.js';
+import { defineHttp, ok } from '../shared/http/index.js';
+import { addMessage, notifyAnswered, supportRequestDocSchema } from '../shared/support/index.js';
 
 export default defineHttp({
   name: 'ops-support-reply',
@@ -16,9 +15,11 @@ export default defineHttp({
   params: z.object({ accountId: z.string().min(1).max(100), requestId: z.string().min(1).max(100) }),
   target: ({ params }) => ({ accountId: params.accountId }),
   body: z.strictObject({ message: z.string().trim().min(1).max(10_000), close: z.boolean().optional() }),
-  handler: async ({ params, body, principal, services, request: http }) => {
+  errors: ['support_request_not_found', 'support_request_full'],
+  output: supportRequestDocSchema,
+  handler: async ({ params, body, principal, services, idempotencyKey }) => {
     const request = await addMessage(services, {
-      key: idempotencyKey(http),
+      key: idempotencyKey,
       accountId: params.accountId,
       requestId: params.requestId,
       from: 'support',

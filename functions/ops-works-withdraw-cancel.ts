@@ -1,8 +1,7 @@
 import { z } from 'zod';
 
-import { defineHttp, ok } from '../shared/http/define-http.js';
-import { idSchema } from '../shared/store/model.js';
-import { cancelWithdrawal } from '../shared/store/withdrawal.js';
+import { defineHttp, ok } from '../shared/http/index.js';
+import { cancelWithdrawal, idSchema } from '../shared/store/index.js';
 
 export default defineHttp({
   name: 'ops-works-withdraw-cancel',
@@ -15,6 +14,7 @@ export default defineHttp({
   capability: 'catalog.work.withdraw',
   params: z.object({ publisherId: idSchema, workId: idSchema }),
   target: ({ params }) => ({ publisherId: params.publisherId }),
+  output: z.object({ workId: z.string(), status: z.enum(['distributed', 'withdrawn']) }),
   handler: async ({ params, access, services }) => {
     const work = await cancelWithdrawal(services, { ...params, by: access.account.accountId });
     return ok({ workId: work.id, status: work.status });

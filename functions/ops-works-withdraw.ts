@@ -1,8 +1,7 @@
 import { z } from 'zod';
 
-import { defineHttp } from '../shared/http/define-http.js';
-import { idSchema } from '../shared/store/model.js';
-import { stopDistribution } from '../shared/store/withdrawal.js';
+import { accepted, defineHttp } from '../shared/http/index.js';
+import { idSchema, stopDistribution } from '../shared/store/index.js';
 
 export default defineHttp({
   name: 'ops-works-withdraw',
@@ -18,19 +17,25 @@ export default defineHttp({
   // The reason is required: it is kept on the work, and an empty request never stops distribution by accident.
   body: z.strictObject({ reason: z.string().trim().min(3).max(500), graceHours: z.number().int().min(0).max(168).optional() }),
   successStatus: 202,
+  output: z.object({
+    workId: z.string(),
+    status: z.enum(['distributed', 'withdrawn']),
+    withdrawnAt: z.string().optional(),
+    alreadyWithdrawn: z.boolean(),
+    withdrawalId: z.string().optional(),
+    licencesEndAt: z.string().optional(),
+    cancellable: z.boolean().optional(),
+  }),
   handler: async ({ params, body, access, services }) => {
     const staff = access.account.accountId;
     const result = await stopDistribution(services, { ...params, by: staff, reason: body.reason, ...(body.graceHours !== undefined ? { graceHours: body.graceHours } : {}) });
     const w = result.work.withdrawal;
-    return {
-      status: 202,
-      body: {
-        workId: result.work.id,
-        status: result.work.status,
-        withdrawnAt: result.work.withdrawnAt,
-        alreadyWithdrawn: result.alreadyWithdrawn,
-        ...(w ? { withdrawalId: w.id, licencesEndAt: w.effectiveAt, cancellable: w.state === 'scheduled' } : {}),
-      },
-    };
+    return accepted({
+      workId: result.work.id,
+      status: result.work.status,
+      withdrawnAt: result.work.withdrawnAt,
+      alreadyWithdrawn: result.alreadyWithdrawn,
+      ...(w ? { withdrawalId: w.id, licencesEndAt: w.effectiveAt, cancellable: w.state === 'scheduled' } : {}),
+    });
   },
 });

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 
-import { defineHttp, ok } from '../shared/http/define-http.js';
-import { paymentMethods } from '../shared/payments/methods.js';
+import { defineHttp, ok } from '../shared/http/index.js';
+import { paymentMethods } from '../shared/payments/index.js';
+
+const method = z.object({ name: z.string(), displayName: z.string(), logoUrl: z.string().optional() });
 
 export default defineHttp({
   name: 'payments-methods',
@@ -12,5 +14,12 @@ export default defineHttp({
   tags: ['store'],
   auth: 'public',
   query: z.strictObject({ country: z.enum(['EE', 'FI']).default('EE') }),
+  output: z.object({
+    country: z.enum(['EE', 'FI']),
+    fetchedAt: z.string().optional(),
+    banklinks: z.array(method),
+    cards: z.array(method),
+    invoice: z.boolean(),
+  }),
   handler: async ({ query, services }) => ok(await paymentMethods(services, query.country), { headers: { 'cache-control': 'public, max-age=600' } }),
 });

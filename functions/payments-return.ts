@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
-import { defineHttp, redirect } from '../shared/http/define-http.js';
-import { paymentMessageQuery, receiveFromRequest } from '../shared/payments/inbound.js';
-import { orderIdSchema } from '../shared/store/model.js';
+import { defineHttp, redirect, responds } from '../shared/http/index.js';
+import { paymentMessageQuery, receiveFromRequest } from '../shared/payments/index.js';
+import { orderIdSchema } from '../shared/store/index.js';
 
 export default defineHttp({
   name: 'payments-return',
@@ -17,6 +17,7 @@ export default defineHttp({
   bodyTypes: ['form', 'json'],
   // PAY-2: the buyer always lands on the shop, signed in or not, never on a JSON error page (issue 17).
   errorRedirect: (config) => `${config.PUBLIC_WEB_URL.replace(/\/+$/, '')}/shop/orders?payment=unverified`,
+  output: responds.redirect("the shop's order page: PUBLIC_WEB_URL/shop/orders/<order id>?payment=<status>, or /shop/orders?payment=unverified"),
   handler: async ({ body, query, services, request }) => {
     const { received, headers } = await receiveFromRequest(services, 'return', { body, query, request });
     const web = services.config.PUBLIC_WEB_URL.replace(/\/+$/, '');

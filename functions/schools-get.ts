@@ -1,10 +1,8 @@
-import '../shared/accounts/messages.js';
-
 import { z } from 'zod';
 
-import { defineHttp, ok } from '../shared/http/define-http.js';
-import { HttpError } from '../shared/http/errors.js';
+import { defineHttp, ok } from '../shared/http/index.js';
 import type { Doc } from '../shared/platform/cosmos.js';
+import { AppError } from '../shared/platform/errors.js';
 
 export default defineHttp({
   name: 'schools-get',
@@ -16,12 +14,18 @@ export default defineHttp({
   capability: 'school.read',
   params: z.object({ schoolId: z.string().min(1).max(100) }),
   target: ({ params }) => ({ schoolId: params.schoolId }),
+  output: z.object({
+    id: z.string(),
+    name: z.string(),
+    country: z.string().optional(),
+    classes: z.array(z.object({ id: z.string(), name: z.string(), grade: z.number().optional(), schoolYear: z.string().optional() })),
+  }),
   handler: async ({ params, services }) => {
     const rows = await services.db.collection('schools').queryAll<Doc & { name: string; country?: string; grade?: number; schoolYear?: string }>(params.schoolId, {
       where: "c.type IN ('school', 'class')",
     });
     const school = rows.find((r) => r.type === 'school');
-    if (!school) throw new HttpError(404, 'school_not_found');
+    if (!school) throw new AppError('school_not_found');
     return ok({
       id: school.id,
       name: school.name,

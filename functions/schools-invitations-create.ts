@@ -1,11 +1,8 @@
 import { z } from 'zod';
 
-import { canonicalEmailSchema } from '../shared/auth/identity.js';
-import { assertUnderLimit } from '../shared/auth/throttle.js';
-import { defineHttp } from '../shared/http/define-http.js';
-import { idempotencyKey } from '../shared/http/idempotency.js';
-import { createInvitation } from '../shared/schools/invitations.js';
-import { invitableRoles, invitationViewSchema } from '../shared/schools/model.js';
+import { assertUnderLimit, canonicalEmailSchema } from '../shared/auth/index.js';
+import { defineHttp } from '../shared/http/index.js';
+import { createInvitation, invitableRoles, invitationViewSchema } from '../shared/schools/index.js';
 
 /** Invitations one person may send within the throttle window (15 minutes). */
 const INVITATIONS_PER_WINDOW = 200;
@@ -34,10 +31,10 @@ export default defineHttp({
     .refine((b) => !b.classId || b.role === 'student' || b.role === 'classTeacher', { path: ['classId'], message: 'only students and class teachers have a class' }),
   output: invitationViewSchema,
   successStatus: 201,
-  handler: async ({ params, body, access, services, request }) => {
+  handler: async ({ params, body, access, services, idempotencyKey }) => {
     // Per-person limit on what one account can make the store hold and e-mail out (issue 9): a class at a time fits.
     await assertUnderLimit(services, 'invitations', access.account.accountId, INVITATIONS_PER_WINDOW);
-    const invitation = await createInvitation(services, { schoolId: params.schoolId, ...body }, access.account, access.grants, idempotencyKey(request));
+    const invitation = await createInvitation(services, { schoolId: params.schoolId, ...body }, access.account, access.grants, idempotencyKey);
     return { status: 201, body: invitation };
   },
 });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
-import { defineHttp, noContent } from '../shared/http/define-http.js';
-import { revokeInvitation } from '../shared/schools/invitations.js';
+import { defineHttp, noContent, responds } from '../shared/http/index.js';
+import { revokeInvitation } from '../shared/schools/index.js';
 
 export default defineHttp({
   name: 'schools-invitations-revoke',
@@ -13,7 +13,7 @@ export default defineHttp({
   capability: 'school.invitations.manage',
   params: z.object({ schoolId: z.string().min(1).max(100), invitationId: z.string().min(1).max(200) }),
   target: ({ params }) => ({ schoolId: params.schoolId }),
-  successStatus: 204,
+  output: responds.noContent,
   handler: async ({ params, principal, access, services }) => {
     await revokeInvitation(services, params.schoolId, params.invitationId, principal.accountId, access.grants);
     return noContent();

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
-import { defineHttp, ok } from '../shared/http/define-http.js';
-import { memberOrThrow } from '../shared/schools/members.js';
+import { defineHttp, ok } from '../shared/http/index.js';
+import { memberOrThrow, memberViewSchema } from '../shared/schools/index.js';
 
 export default defineHttp({
   name: 'schools-members-get',
@@ -13,5 +13,6 @@ export default defineHttp({
   capability: 'school.members.read',
   params: z.object({ schoolId: z.string().min(1).max(100), accountId: z.string().min(1).max(100) }),
   target: ({ params }) => ({ schoolId: params.schoolId }),
+  output: memberViewSchema,
   handler: async ({ params, access, services }) => ok(await memberOrThrow(services, params.schoolId, params.accountId, access.grants)),
 });

@@ -1,16 +1,8 @@
 import { z } from 'zod';
 
-import { defineHttp, ok } from '../shared/http/define-http.js';
-import { pagingQuery } from '../shared/http/paging.js';
-import { pageMemberships, visibleMembers } from '../shared/schools/members.js';
-
-const member = z.object({
-  accountId: z.string(),
-  firstName: z.string().optional(),
-  lastName: z.string().optional(),
-  email: z.string().optional(),
-  roles: z.array(z.object({ role: z.string(), classId: z.string().optional(), subjects: z.array(z.string()).optional() })),
-});
+import { defineHttp, ok } from '../shared/http/index.js';
+import { pagingQuery } from '../shared/platform/paging.js';
+import { memberViewSchema, pageMemberships, visibleMembers } from '../shared/schools/index.js';
 
 export default defineHttp({
   name: 'schools-members-list',
@@ -24,7 +16,7 @@ export default defineHttp({
   params: z.object({ schoolId: z.string().min(1).max(100) }),
   query: z.object({ classId: z.string().max(100).optional(), ...pagingQuery(200) }),
   target: ({ params }) => ({ schoolId: params.schoolId }),
-  output: z.object({ members: z.array(member), continuation: z.string().optional() }),
+  output: z.object({ members: z.array(memberViewSchema), continuation: z.string().optional() }),
   handler: async ({ params, query, access, services }) => {
     const page = await pageMemberships(services, params.schoolId, access.grants, { classId: query.classId }, query);
     return ok({ members: visibleMembers(page.items, access.grants), ...(page.continuation ? { continuation: page.continuation } : {}) });

@@ -1,8 +1,8 @@
-import { requestClient } from '../shared/auth/client-info.js';
-import { created, defineHttp, ok } from '../shared/http/define-http.js';
-import { idempotencyKey } from '../shared/http/idempotency.js';
-import { checkoutSchema, placeOrder } from '../shared/store/checkout.js';
-import { orderView } from '../shared/store/model.js';
+import { z } from 'zod';
+
+import { requestClient } from '../shared/auth/index.js';
+import { created, defineHttp, idempotencyKey, ok } from '../shared/http/index.js';
+import { checkoutSchema, orderView, orderViewSchema, placeOrder } from '../shared/store/index.js';
 
 export default defineHttp({
   name: 'store-orders-create',
@@ -16,8 +16,12 @@ export default defineHttp({
   capability: 'self.update',
   body: checkoutSchema,
   successStatus: 201,
+  // A retry with the same request id answers the order the first attempt made.
+  otherStatuses: [200],
+  output: z.object({ order: orderViewSchema, paymentUrl: z.string().optional() }),
   handler: async ({ body, access, services, language, request }) => {
     const client = requestClient(request, services.config);
+    // The header is checked by the wrapper; here it must also agree with the body's requestId (the older form).
     const requestId = idempotencyKey(request, body.requestId);
     const result = await placeOrder(services, access.account, { ...body, ...(requestId ? { requestId } : {}) }, { language, ...(client.ip ? { clientIp: client.ip } : {}) });
     const payload = { order: orderView(result.order, services.clock.now()), ...(result.paymentUrl ? { paymentUrl: result.paymentUrl } : {}) };

@@ -1,9 +1,8 @@
 import { z } from 'zod';
 
-import { defineHttp, ok } from '../shared/http/define-http.js';
-import { pagingQuery } from '../shared/http/paging.js';
-import { orderView } from '../shared/store/model.js';
-import { pageOrders } from '../shared/store/orders.js';
+import { defineHttp, ok } from '../shared/http/index.js';
+import { pagingQuery } from '../shared/platform/paging.js';
+import { orderView, orderViewSchema, pageOrders } from '../shared/store/index.js';
 
 export default defineHttp({
   name: 'store-orders-list',
@@ -14,6 +13,7 @@ export default defineHttp({
   auth: 'session',
   capability: 'self.read',
   query: z.object(pagingQuery(50)),
+  output: z.object({ orders: z.array(orderViewSchema), continuation: z.string().optional() }),
   handler: async ({ principal, query, services }) => {
     const now = services.clock.now();
     const page = await pageOrders(services, principal.accountId, query);

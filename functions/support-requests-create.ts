@@ -1,8 +1,7 @@
 import { z } from 'zod';
 
-import { created, defineHttp, ok } from '../shared/http/define-http.js';
-import { idempotencyKey } from '../shared/http/idempotency.js';
-import { openRequest, supportRequestView } from '../shared/support/requests.js';
+import { created, defineHttp, ok } from '../shared/http/index.js';
+import { openRequest, supportRequestView, supportRequestViewSchema } from '../shared/support/index.js';
 
 export default defineHttp({
   name: 'support-requests-create',
@@ -16,8 +15,12 @@ export default defineHttp({
   capability: 'self.update',
   body: z.strictObject({ subject: z.string().trim().min(3).max(200), message: z.string().trim().min(1).max(10_000) }),
   successStatus: 201,
-  handler: async ({ body, principal, services, request }) => {
-    const opened = await openRequest(services, principal.accountId, body, idempotencyKey(request));
+  // A retry with the same Idempotency-Key answers the request the first attempt opened.
+  otherStatuses: [200],
+  errors: ['support_request_limit'],
+  output: supportRequestViewSchema,
+  handler: async ({ body, principal, services, idempotencyKey }) => {
+    const opened = await openRequest(services, principal.accountId, body, idempotencyKey);
     return opened.replayed ? ok(supportRequestView(opened.request)) : created(supportRequestView(opened.request));
   },
 });

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
-import { defineHttp, ok } from '../shared/http/define-http.js';
-import { pagingQuery } from '../shared/http/paging.js';
-import { listRequests, supportRequestView } from '../shared/support/requests.js';
+import { defineHttp, ok } from '../shared/http/index.js';
+import { pagingQuery } from '../shared/platform/paging.js';
+import { listRequests, supportRequestView, supportRequestViewSchema } from '../shared/support/index.js';
 
 export default defineHttp({
   name: 'support-requests-list',
@@ -13,6 +13,7 @@ export default defineHttp({
   auth: 'session',
   capability: 'self.read',
   query: z.object(pagingQuery(20)),
+  output: z.object({ requests: z.array(supportRequestViewSchema), continuation: z.string().optional() }),
   handler: async ({ principal, query, services }) => {
     const page = await listRequests(services, principal.accountId, query);
     return ok({ requests: page.items.map(supportRequestView), ...(page.continuation ? { continuation: page.continuation } : {}) });

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 
-import { defineHttp, ok } from '../shared/http/define-http.js';
-import { idempotencyKey } from '../shared/http/idempotency.js';
-import { addMessage, supportRequestView } from '../shared/support/requests.js';
+import { defineHttp, ok } from '../shared/http/index.js';
+import { addMessage, supportRequestView, supportRequestViewSchema } from '../shared/support/index.js';
 
 export default defineHttp({
   name: 'support-requests-message',
@@ -15,10 +14,12 @@ export default defineHttp({
   capability: 'self.update',
   params: z.object({ requestId: z.string().min(1).max(100) }),
   body: z.strictObject({ message: z.string().trim().min(1).max(10_000) }),
-  handler: async ({ params, body, principal, services, request }) =>
+  errors: ['support_request_not_found', 'support_request_full'],
+  output: supportRequestViewSchema,
+  handler: async ({ params, body, principal, services, idempotencyKey }) =>
     ok(
       supportRequestView(
-        await addMessage(services, { accountId: principal.accountId, requestId: params.requestId, from: 'user', by: principal.accountId, text: body.message, key: idempotencyKey(request) }),
+        await addMessage(services, { accountId: principal.accountId, requestId: params.requestId, from: 'user', by: principal.accountId, text: body.message, key: idempotencyKey }),
       ),
     ),
 });

@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { definitions } from '../functions/index.js';
+import { errorCatalogue, statusOfKind } from '../shared/http/error-catalogue.js';
 import { type LocalHost,startLocalHost } from '../shared/local/host.js';
+import type { HttpDefinition } from '../shared/platform/definitions.js';
 import { api } from './helpers.js';
 
 describe('the API docs page', () => {
@@ -48,5 +51,99 @@ describe('the API docs page switched off', () => {
       expect(((await response.json()) as { error: { code: string } }).error.code).toBe('not_found');
     }
     expect((await fetch(`${host.url}/api/openapi.json`)).status).toBe(200);
+  });
+});
+
+type Operation = { operationId: string; responses: Record<string, { content?: Record<string, { schema?: unknown }>; headers?: Record<string, unknown> }> };
+type Documented = { method: string; path: string; operation: Operation; route: HttpDefinition };
+
+/** What is wrong with the success responses: none, one without a schema, a redirect without Location; and the redirects that are not 303. */
+function successProblems(operations: Documented[]): { problems: string[]; not303: string[] } {
+  const problems: string[] = [];
+  const not303: string[] = [];
+  for (const { method, path, operation, route } of operations) {
+    const success = Object.entries(operation.responses).filter(([status]) => /^[23]\d\d$/.test(status));
+    if (success.length === 0) problems.push(`${method} ${path}: no success response`);
+    for (const [status, response] of success) {
+      if (status.startsWith('3')) {
+        if (!response.headers?.Location) problems.push(`${method} ${path}: ${status} without Location`);
+        if (status !== '303') not303.push(`${route.name} ${status}`);
+      } else if (status !== '204' && !Object.values(response.content ?? {}).some((c) => c.schema)) problems.push(`${method} ${path}: ${status} without a schema`);
+    }
+  }
+  return { problems, not303: [...new Set(not303)] };
+}
+
+/** Errors an operation can answer that it does not document, or documents without the one error envelope. */
+function errorProblems(operations: Documented[]): string[] {
+  const problems: string[] = [];
+  for (const { method, path, operation, route } of operations) {
+    const { contract } = route;
+    const documented = Object.keys(operation.responses).filter((s) => /^[45]\d\d$/.test(s));
+    for (const status of documented) {
+      const schema = operation.responses[status]?.content?.['application/json']?.schema;
+      if (JSON.stringify(schema) !== JSON.stringify({ $ref: '#/components/schemas/Error' })) problems.push(`${method} ${path} ${status}: not the error envelope`);
+    }
+    // A browser sent here by another site (the payment return) is redirected on every error: no JSON error exists.
+    if (contract.errorRedirect) {
+      if (documented.length > 0) problems.push(`${method} ${path}: documents JSON errors but redirects them`);
+      continue;
+    }
+    const expected = new Set([500, 503]);
+    if (contract.auth === 'session') [401, 403].forEach((s) => expected.add(s));
+    if (contract.params || contract.query || contract.idempotencyKey) expected.add(400);
+    if (contract.body) [400, 413, 415, 422].forEach((s) => expected.add(s));
+    for (const code of contract.errors) expected.add(statusOfKind[errorCatalogue[code].kind]);
+    for (const status of expected) if (!documented.includes(String(status))) problems.push(`${method} ${path}: ${status} not documented`);
+  }
+  return problems;
+}
+
+describe('issue 16: the OpenAPI document is the contract of every route', () => {
+  const routes = definitions.filter((d): d is HttpDefinition => d.kind === 'http' && !d.route.includes('{*'));
+  let operations: Documented[] = [];
+
+  beforeAll(async () => {
+    const doc = (await api<{ paths: Record<string, Record<string, Operation>> }>('/api/openapi.json')).body;
+    operations = Object.entries(doc.paths).flatMap(([path, item]) =>
+      Object.entries(item).map(([method, operation]) => {
+        const route = routes.find((r) => r.name === operation.operationId);
+        if (!route) throw new Error(`${operation.operationId} is not a route`);
+        return { method: method.toUpperCase(), path, operation, route };
+      }),
+    );
+  });
+
+  it('lists every route and method once, under the route\'s name as its operationId', () => {
+    const expected = routes.flatMap((r) => r.methods.map((m) => `${r.name} ${m}`)).sort();
+    expect(operations.map((o) => `${o.operation.operationId} ${o.method}`).sort()).toEqual(expected);
+  });
+
+  it('every operation documents its success: a JSON schema, 204, a file, or a redirect with Location (303; 302 only where declared)', () => {
+    const { problems, not303 } = successProblems(operations);
+    expect(problems).toEqual([]);
+    // The sign-in start has always answered 302 Found (its tests and the providers' stand-ins rely on it); it says so.
+    expect(not303).toEqual(['auth-login 302']);
+  });
+
+  it('every operation documents the errors it can answer, each with the one error envelope', () => {
+    expect(errorProblems(operations)).toEqual([]);
+  });
+
+  it('the checks fail on an operation without a success schema, a redirect without Location, or a missing error', () => {
+    // A copy of the operation (the route itself holds functions, so it is shared, not cloned).
+    const find = (name: string) => {
+      const found = operations.find((o) => o.route.name === name)!;
+      return { ...found, operation: structuredClone(found.operation) };
+    };
+    const me = find('accounts-me');
+    delete me.operation.responses['200']!.content;
+    const back = find('payments-return');
+    delete back.operation.responses['303']!.headers;
+    expect(successProblems([me, back]).problems).toEqual(['GET /api/me: 200 without a schema', `${back.method} /api/payments/maksekeskus/return: 303 without Location`]);
+    const logins = find('accounts-logins-list');
+    delete logins.operation.responses['401'];
+    logins.operation.responses['403']!.content = { 'application/json': { schema: { type: 'object' } } };
+    expect(errorProblems([logins])).toEqual(['GET /api/me/logins 403: not the error envelope', 'GET /api/me/logins: 401 not documented']);
   });
 });

@@ -129,6 +129,20 @@ describe('issue 18: CMS users publish versions of a work', () => {
     expect((await loadPublishedVersion(host.services, workId, 3))!.title).toBe('Not this');
   });
 
+  it('issue 18: a publication whose work update was lost is finished by the retry, not duplicated', async () => {
+    const created = await call(A.cmsAuthor, cms(EE), 'POST', { slug: 'crash-test', title: 'Crash', language: 'fi', subjects: ['mathematics'], country: 'EE' });
+    const id = created.body.workId as string;
+    const draft = await call(A.cmsAuthor, cms(EE, `/${id}/draft`), 'PUT', { content: { ...exampleWorkContent('Crash'), language: 'fi' } });
+    // The version was written, then the process died before the work pointed to it.
+    const lost = buildVersionDoc({ id, publisherId: EE }, 1, { content: draft.body.content, revision: draft.body.revision }, { accountId: A.cmsEditor, role: 'editor' }, new Date().toISOString());
+    await host.services.db.collection('content').create(lost);
+    const retry = await call(A.cmsEditor, cms(EE, `/${id}/publish`), 'POST', {});
+    expect(retry.status).toBe(200);
+    expect(retry.body).toMatchObject({ versionNo: 1, created: false });
+    expect((await call(A.cmsAuthor, cms(EE, `/${id}`))).body).toMatchObject({ currentVersion: 1, status: 'distributed' });
+    expect((await loadPublishedVersion(host.services, id))?.language).toBe('fi');
+  });
+
   it("ACL-6: another publisher's CMS users are refused (403), and a work id under their own publisher is not found (404)", async () => {
     for (const [method, rest, json] of [
       ['GET', `/${WORK}`, undefined],

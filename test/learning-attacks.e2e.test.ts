@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import type { AccountDoc } from '../shared/accounts/model.js';
 import type { LocalHost } from '../shared/local/host.js';
 import { demo } from '../shared/local/seed.js';
 import { demoLearning } from '../shared/local/seed-learning.js';
@@ -145,6 +146,10 @@ describe('answers: as oneself only, within the task, once', () => {
 
   it('LRN-3: when the teacher allows it the student submits again (attempt 2); the earlier feedback stays until new feedback', async () => {
     expect((await call(A.eeClassTeacher, 'PUT', feedbackPath(), { comment: 'Paranda esimene.', grade: 3, publish: true, allowResubmit: true })).status).toBe(200);
+    // A draft first: the earlier attempt's results go (they describe other responses), its feedback stays.
+    const draft = await call(A.eeStudent, 'PUT', answerPath(), { responses: { 'ex-single': { kind: 'single', choice: 'b' } } });
+    expect(draft.body).toMatchObject({ status: 'draft', attempt: 1, resubmitAllowed: true, feedback: { grade: 3 } });
+    expect(draft.body.results).toBeUndefined();
     const again = await call(A.eeStudent, 'PUT', answerPath(), { responses: { 'ex-single': { kind: 'single', choice: 'a' } }, submit: true });
     expect(again.status, JSON.stringify(again.body)).toBe(200);
     expect(again.body).toMatchObject({ attempt: 2, status: 'submitted', score: 0 });
@@ -215,7 +220,9 @@ describe('feedback: only the journal\'s teachers, on the journal\'s scale', () =
 
 describe('journals change and end', () => {
   it('LRN-1: an archived journal takes no tasks and no changes until un-archived; only the owner changes co-teachers', async () => {
-    expect((await call(mathTeacher, 'PATCH', `schools/${S.ee}/journals/${journalId}`, { coTeacherIds: [] })).status).toBe(404);
+    const notOwner = await call(mathTeacher, 'PATCH', `schools/${S.ee}/journals/${journalId}`, { coTeacherIds: [] });
+    expect(notOwner.status).toBe(403);
+    expect(notOwner.body.error.code).toBe('journal_owner_only');
     const archived = await call(A.eeClassTeacher, 'PATCH', `schools/${S.ee}/journals/${journalId}`, { archived: true });
     expect(archived.body.archived).toBe(true);
     const task = await call(A.eeClassTeacher, 'POST', `schools/${S.ee}/journals/${journalId}/tasks`, { title: 'x', workId: DEMO_WORK, exerciseIds: ['ex-single'], dueAt: inDays(host, 2) });
@@ -252,5 +259,21 @@ describe('journals change and end', () => {
     const change = await call(A.eeClassTeacher, 'PATCH', `schools/${S.ee}/journals/${journalId}`, { archived: false });
     expect(change.status).toBe(409);
     expect(change.body.error.code).toBe('journal_archived');
+    // Its tasks take no more answers.
+    const answer = await call(A.eeStudent2, 'PUT', answerPath(), { responses: {}, submit: true });
+    expect(answer.status).toBe(409);
+    expect(answer.body.error.code).toBe('task_closed');
+  });
+
+  it("ACC-4: a student whose role in the school has ended sees and answers none of its tasks", async () => {
+    const accounts = host.services.db.collection('accounts');
+    const liis = await accounts.read<AccountDoc>(A.eeStudent2, A.eeStudent2);
+    // She moved to Koivula: a student still, but no longer of Kuusiku.
+    await accounts.upsert<AccountDoc>({ ...liis!, schoolRoles: [{ schoolId: S.fi, role: 'student', classId: C.fi7a }] });
+    expect((await call(A.eeStudent2, 'GET', `schools/${S.ee}/tasks/${taskId}`)).status).toBe(404);
+    expect((await call(A.eeStudent2, 'PUT', answerPath(), { responses: {}, submit: true })).status).toBe(404);
+    expect((await call(A.eeStudent2, 'GET', `me/tasks?schoolId=${S.ee}`)).status).toBe(404);
+    expect((await call(A.eeStudent2, 'GET', 'me/tasks')).body).toMatchObject({ schoolId: S.fi, tasks: [] });
   });
 });
+

@@ -63,6 +63,8 @@ describe('learning routes keep their Cosmos budgets on their successful paths', 
     withinBudget('learning-history-mine', 'GET', await call(A.eeStudent, 'GET', 'me/study-history'), 200);
     withinBudget('learning-children-history', 'GET', await call(A.eeParent, 'GET', `children/${A.eeStudent}/study-history`), 200);
     withinBudget('learning-tasks-stats', 'GET', await call(A.eeClassTeacher, 'GET', `schools/${S.ee}/journals/${journalId}/tasks/${taskId}/stats`), 200);
+    withinBudget('learning-journals-stats', 'GET', await call(A.eeClassTeacher, 'GET', `schools/${S.ee}/journals/${journalId}/stats`), 200);
+    withinBudget('learning-tasks-teacher-get', 'GET', await call(A.eeClassTeacher, 'GET', `schools/${S.ee}/journals/${journalId}/tasks/${taskId}`), 200);
     withinBudget('learning-stats-mine', 'GET', await call(A.eeStudent, 'GET', 'me/stats'), 200);
     withinBudget('learning-children-stats', 'GET', await call(A.eeParent, 'GET', `children/${A.eeStudent}/stats`), 200);
     withinBudget('learning-answers-delete', 'DELETE', await call(A.eeClassTeacher, 'DELETE', `schools/${S.ee}/journals/${journalId}/tasks/${taskId}/answers/${A.eeStudent}`), 204);

@@ -60,6 +60,15 @@ describe('learning: journal, task, answer, feedback, history', () => {
     taskId = r.body.id;
   });
 
+  it('LRN-3, ACL-3: the journal\'s teacher sees the task with the keys; the class teacher without; a student not at all', async () => {
+    const teacher = await call(A.eeClassTeacher, 'GET', `schools/${S.ee}/journals/${journalId}/tasks/${taskId}`);
+    expect(teacher.status).toBe(200);
+    expect(teacher.body.exercises.find((e: { id: string }) => e.id === 'ex-single').key).toEqual({ correct: 'b' });
+    expect((await call(A.eeStudent, 'GET', `schools/${S.ee}/journals/${journalId}/tasks/${taskId}`)).status).toBe(404);
+    expect((await call(A.eeParent, 'GET', `schools/${S.ee}/journals/${journalId}/tasks/${taskId}`)).status).toBe(403);
+    expect((await call(A.eeTeacher, 'GET', `schools/${S.ee}/journals/${journalId}/tasks/${taskId}`)).status).toBe(403);
+  });
+
   it('LRN-1: the teacher\'s journal view is the journal and its tasks in one single-partition query', async () => {
     const r = await call(A.eeClassTeacher, 'GET', `schools/${S.ee}/journals/${journalId}`);
     expect(r.status).toBe(200);
@@ -185,6 +194,10 @@ describe('learning: journal, task, answer, feedback, history', () => {
     expect(view.body.role).toBe('classTeacher');
     expect(view.body.tasks).toHaveLength(1);
     expect((await call(A.eeClassTeacher, 'GET', `schools/${S.ee}/journals/${estonianJournalId}/tasks/${task.body.id}/answers`)).status).toBe(404);
+    const asClassTeacher = await call(A.eeClassTeacher, 'GET', `schools/${S.ee}/journals/${estonianJournalId}/tasks/${task.body.id}`);
+    expect(asClassTeacher.status).toBe(200);
+    expect(asClassTeacher.body.exercises).toHaveLength(4);
+    expect(JSON.stringify(asClassTeacher.body.exercises)).not.toContain('"key"');
     // The Estonian teacher sees their own journal only, not the class teacher's mathematics journal.
     const jaans = await call(A.eeTeacher, 'GET', `schools/${S.ee}/journals?subject=estonian`);
     expect(jaans.body.journals.map((j: { id: string }) => j.id)).toEqual([estonianJournalId]);
@@ -236,6 +249,22 @@ describe('learning: journal, task, answer, feedback, history', () => {
     expect((await call(A.eeAdmin, 'GET', `schools/${S.ee}/journals/${journalId}/tasks/${taskId}/stats`)).status).toBe(404);
     expect((await call(A.eeTeacher, 'GET', `schools/${S.ee}/journals/${journalId}/tasks/${taskId}/stats`)).status).toBe(403);
     expect((await call(A.fiTeacher, 'GET', `schools/${S.ee}/journals/${journalId}/tasks/${taskId}/stats`)).status).toBe(403);
+  });
+
+  it('LRN-5, ACL-2, ACL-3: journal statistics over its tasks for its teacher and the class teacher, with the caveat', async () => {
+    const stats = await call(A.eeClassTeacher, 'GET', `schools/${S.ee}/journals/${journalId}/stats`);
+    expect(stats.status, JSON.stringify(stats.body)).toBe(200);
+    expect(stats.body).toMatchObject({ journalId, completion: 50, partial: false });
+    expect(stats.body.tasks).toEqual([expect.objectContaining({ taskId, assigned: 2, submitted: 1, completion: 50, averagePercent: 60 })]);
+    expect(stats.body.scoreDistribution['60-79']).toBe(1);
+    expect(stats.body.exercises[0].averagePercent).toBe(0);
+    expect(stats.body.caveat.fi).toMatch(/yleistä opintomenestystä/);
+    // The class teacher of 5.a sees the Estonian teacher's journal's statistics too (ACL-3); the administrator does not.
+    const estonian = await call(A.eeClassTeacher, 'GET', `schools/${S.ee}/journals/${estonianJournalId}/stats`);
+    expect(estonian.status).toBe(200);
+    expect(estonian.body.tasks).toHaveLength(1);
+    expect((await call(A.eeAdmin, 'GET', `schools/${S.ee}/journals/${journalId}/stats`)).status).toBe(404);
+    expect((await call(A.eeTeacher, 'GET', `schools/${S.ee}/journals/${journalId}/stats`)).status).toBe(403);
   });
 
   it('LRN-5, ACL-4, ACL-5: the student\'s statistics per work and task, also for the confirmed parent, with the caveat', async () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { definitions } from '../functions/index.js';
 import { type LocalHost,startLocalHost } from '../shared/local/host.js';
 import { ARTIFACTS, browserRequired, CHROMIUM, chromiumPresent, launchChromium, withPage } from './browser/harness.js';
 
@@ -30,10 +31,14 @@ describe.runIf(runSuite)('real browser: the API docs page', () => {
   });
 
   it('renders in Chromium and lists every operation of /api/openapi.json, loading nothing from another origin', async () => {
-    const spec = (await (await fetch(`${host.url}/api/openapi.json`)).json()) as { paths: Record<string, Record<string, unknown>> };
+    const spec = (await (await fetch(`${host.url}/api/openapi.json`)).json()) as { paths: Record<string, Record<string, { operationId: string }>> };
     const methods = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);
     const operations = Object.entries(spec.paths).flatMap(([path, item]) => Object.keys(item).filter((k) => methods.has(k)).map((m) => `${m.toUpperCase()} ${path}`));
     expect(operations.length).toBeGreaterThan(50);
+    // Every route of the app is an operation of the document, by its name (the not-found catch-all is not an API).
+    const operationIds = Object.values(spec.paths).flatMap((item) => Object.entries(item).filter(([k]) => methods.has(k)).map(([, op]) => op.operationId));
+    const routeNames = definitions.filter((d) => d.kind === 'http' && d.name !== 'http-not-found').map((d) => d.name);
+    expect([...new Set(operationIds)].sort()).toEqual([...new Set(routeNames)].sort());
 
     await withPage(browser, 'api-docs', async (page) => {
       const foreign: string[] = [];
@@ -54,6 +59,9 @@ describe.runIf(runSuite)('real browser: the API docs page', () => {
           ),
         );
       await expect.poll(async () => [...(await shown())].sort()).toEqual([...new Set(operations)].sort());
+      // And each under its operationId, the name front-end developers find it by.
+      const shownIds = new Set(await page.locator('.opblock-summary-operation-id').allTextContents());
+      expect([...shownIds].sort()).toEqual([...new Set(operationIds)].sort());
       expect(await page.locator('.info .title').textContent()).toContain('Opiq');
       mkdirSync(ARTIFACTS, { recursive: true });
       // Kept as an artefact: what a front-end developer sees.

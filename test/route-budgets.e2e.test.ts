@@ -206,6 +206,7 @@ const probes: Record<string, () => Promise<Probe>> = {
   }),
   'learning-journals-get': async () => ({ method: 'GET', path: `/api/schools/${EE}/journals/${await learningJournal()}`, token: await teacherToken(), status: 200 }),
   'learning-journals-list': async () => ({ method: 'GET', path: `/api/schools/${EE}/journals`, token: await adminToken(), status: 200 }),
+  'learning-journals-stats': async () => ({ method: 'GET', path: `/api/schools/${EE}/journals/${await learningJournal()}/stats`, token: await teacherToken(), status: 200 }),
   'learning-journals-update': async () => ({ method: 'PATCH', path: `/api/schools/${EE}/journals/${await learningJournal()}`, token: await teacherToken(), json: { name: `Budget journal ${randomUUID()}` }, status: 200 }),
   'learning-tasks-answers-list': async () => ({ method: 'GET', path: `/api/schools/${EE}/journals/${await learningJournal()}/tasks/t-none/answers`, token: await teacherToken(), status: 200 }),
   'learning-tasks-create': async () => ({
@@ -219,6 +220,7 @@ const probes: Record<string, () => Promise<Probe>> = {
   'learning-children-stats': async () => ({ method: 'GET', path: `/api/children/${child.accountId}/stats`, token: parent.token, status: 200 }),
   'learning-stats-mine': async () => ({ method: 'GET', path: '/api/me/stats', token: child.token, status: 200 }),
   'learning-tasks-stats': async () => ({ method: 'GET', path: `/api/schools/${EE}/journals/${await learningJournal()}/tasks/t-none/stats`, token: await teacherToken(), status: 404 }),
+  'learning-tasks-teacher-get': async () => ({ method: 'GET', path: `/api/schools/${EE}/journals/${await learningJournal()}/tasks/t-none`, token: await teacherToken(), status: 404 }),
   'learning-tasks-mine': async () => ({ method: 'GET', path: '/api/me/tasks', token: child.token, status: 200 }),
   'licences-access': async () => ({ method: 'GET', path: '/api/licences/works/work-ee-math-5/access', token: child.token, status: 200 }),
   'licences-list': async () => ({ method: 'GET', path: '/api/licences', token: child.token, status: 200 }),
@@ -389,6 +391,7 @@ const REFUSAL_ONLY: Record<string, string> = {
   'learning-feedback-give': 'needs a submitted answer: measured on its success in test/learning-budgets.e2e.test.ts',
   'learning-tasks-create': 'needs a published work version (none on the shared host): measured on its success in test/learning-budgets.e2e.test.ts',
   'learning-tasks-stats': 'needs a task: measured on its success in test/learning-budgets.e2e.test.ts',
+  'learning-tasks-teacher-get': 'needs a task: measured on its success in test/learning-budgets.e2e.test.ts',
   'learning-tasks-get': 'needs a task: measured on its success in test/learning-budgets.e2e.test.ts',
   'ops-invoices-record-payment': 'needs an invoice order',
   'ops-orders-cancel': 'needs a paid order',

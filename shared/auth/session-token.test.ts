@@ -106,6 +106,36 @@ describe('session access tokens', () => {
     expect(await problemOf(verifyAccessToken(await forge({ aud: 'other-api' }), [keyA], now))).toBe('invalid');
   });
 
+  it('AUTH-2: the issued token names our issuer and audience, is typed JWT and lives 15 minutes', async () => {
+    const token = await signAccessToken(claims, [keyA], now);
+    const [header, payload] = token.split('.') as [string, string, string];
+    expect(JSON.parse(new TextDecoder().decode(base64url.decode(header)))).toEqual({ alg: 'HS256', kid: 'a', typ: 'JWT' });
+    const body = JSON.parse(new TextDecoder().decode(base64url.decode(payload))) as Record<string, unknown>;
+    const iat = Math.floor(now.getTime() / 1000);
+    expect(body).toEqual({ sid: 'ses-1', sub: 'acc-1', iss: 'opiq-backend', aud: 'opiq-api', iat, exp: iat + 900 });
+  });
+
+  it('AUTH-2: a token without an expiry or issue time is "invalid", even correctly signed', async () => {
+    const base = () => new SignJWT({ sid: 'ses-1' }).setProtectedHeader({ alg: 'HS256', kid: 'a' }).setSubject('acc-1').setIssuer(ACCESS_TOKEN_ISSUER).setAudience(ACCESS_TOKEN_AUDIENCE);
+    const iat = Math.floor(now.getTime() / 1000);
+    expect(await problemOf(verifyAccessToken(await base().setIssuedAt(iat).sign(keyA.secret), [keyA], now))).toBe('invalid');
+    expect(await problemOf(verifyAccessToken(await base().setExpirationTime(iat + 600).sign(keyA.secret), [keyA], now))).toBe('invalid');
+  });
+
+  it('AUTH-2: a subject or session id that is not a string is "invalid"', async () => {
+    const iat = Math.floor(now.getTime() / 1000);
+    const signed = (payload: Record<string, unknown>) =>
+      new SignJWT(payload).setProtectedHeader({ alg: 'HS256', kid: 'a' }).setIssuer(ACCESS_TOKEN_ISSUER).setAudience(ACCESS_TOKEN_AUDIENCE).setIssuedAt(iat).setExpirationTime(iat + 600).sign(keyA.secret);
+    expect(await problemOf(verifyAccessToken(await signed({ sub: 'acc-1', sid: 7 }), [keyA], now))).toBe('invalid');
+    expect(await problemOf(verifyAccessToken(await signed({ sub: 7, sid: 'ses-1' }), [keyA], now))).toBe('invalid');
+  });
+
+  it('a token problem is an AccessTokenError that says which, for the logs', async () => {
+    const error = await verifyAccessToken('garbage', [keyA], now).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AccessTokenError);
+    expect(error).toMatchObject({ name: 'AccessTokenError', message: 'Access token is invalid', problem: 'invalid' });
+  });
+
   it('a token without the session id is "invalid"', async () => {
     const token = await new SignJWT({})
       .setProtectedHeader({ alg: 'HS256', kid: 'a' })

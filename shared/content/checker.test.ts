@@ -168,7 +168,7 @@ describe('checkAnswer properties (LRN-3)', () => {
     );
   });
 
-  it('LRN-3: a wrong single choice or a shuffled ordering never scores more than its right positions allow', () => {
+  it('LRN-3: swapping two items of an ordering costs at least those two positions', () => {
     fc.assert(
       fc.property(exercise, fc.nat(), (e, seed) => {
         if (e.kind !== 'ordering') return;

@@ -10,10 +10,7 @@ export const contentErrors = defineErrors({
       en: 'The answer does not fit this exercise (its kind is {kind}).',
     },
   },
-  work_not_found: {
-    kind: 'not_found',
-    text: { et: 'Sellist teost ei ole.', fi: 'Tällaista teosta ei ole.', en: 'There is no such work.' },
-  },
+  // work_not_found is the store's (one code, one meaning: there is no such work).
   work_version_not_found: {
     kind: 'not_found',
     text: { et: 'Teosel ei ole sellist avaldatud versiooni.', fi: 'Teoksella ei ole tällaista julkaistua versiota.', en: 'The work has no such published version.' },

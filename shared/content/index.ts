@@ -13,6 +13,7 @@ export {
   type Block,
   type Chapter,
   type Choice,
+  contentIdSchema,
   type ContentLanguage,
   type Exercise,
   type ExerciseKind,
@@ -26,5 +27,15 @@ export {
 } from './model.js';
 export { type Actor, cmsWork, createWork, publishDraft, readDraft, saveDraft } from './publishing.js';
 export { openForNewWork, openVersion, openWork, searchCatalogue, searchWork } from './reading.js';
+export { actorOf, chapterBodySchema, draftBodySchema, newWorkSchema, publisherIdSchema, versionNoSchema, workIdSchema } from './routes.js';
 export { exercisesOf, findExercise, type FoundExercise, loadPublishedVersion, publisherOfWork } from './store.js';
 export { type StudentExercise, studentExercise, studentView,type StudentWorkVersion } from './student-view.js';
+export {
+  catalogueSearchSchema,
+  cmsWorkSchema,
+  draftSchema,
+  publishedSchema,
+  studentVersionSchema,
+  workOutlineSchema,
+  workSearchSchema,
+} from './views.js';

@@ -3,7 +3,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { DocumentExistsError, type Stored, updateWithEtag } from '../platform/cosmos.js';
 import { AppError } from '../platform/errors.js';
 import type { Services } from '../platform/services.js';
-import type { Country } from '../store/money.js';
+import type { Country } from '../store/index.js';
 import { type ContentLanguage, type WorkContent, workContentSchema } from './model.js';
 import { buildSearchIndex } from './search.js';
 import {

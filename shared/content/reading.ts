@@ -1,8 +1,7 @@
 import { recordUsageEvent } from '../events/index.js';
 import { AppError } from '../platform/errors.js';
 import type { Services } from '../platform/services.js';
-import { catalogSnapshot } from '../store/catalog.js';
-import { mayOpenWork } from '../store/licences.js';
+import { catalogSnapshot, mayOpenWork } from '../store/index.js';
 import type { Block } from './model.js';
 import { searchIndex, words } from './search.js';
 import { type OutlineChapter, readContentWork, readVersionDoc } from './store.js';

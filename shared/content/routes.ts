@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import type { AccountDoc } from '../accounts/model.js';
+import type { AccountDoc } from '../accounts/index.js';
 import { chapterSchema, contentLanguages, workContentSchema } from './model.js';
 import type { Actor } from './publishing.js';
 

@@ -1,6 +1,6 @@
 import type { Doc } from '../platform/cosmos.js';
 import type { Services } from '../platform/services.js';
-import type { WorkDoc } from '../store/model.js';
+import type { WorkDoc } from '../store/index.js';
 import type { Block, Chapter, Exercise, Page, WorkContent, WorkVersion } from './model.js';
 import type { SearchIndex } from './search.js';
 

@@ -20,7 +20,7 @@ export const API_DOCS_ASSET_DIR = 'api-docs';
 
 /** Inline scripts would need a weaker Content-Security-Policy, so the page starts Swagger UI from its own file. */
 const initScript = `window.addEventListener('load', function () {
-  window.ui = SwaggerUIBundle({ url: 'openapi.json', dom_id: '#api-docs', deepLinking: true, validatorUrl: null, tryItOutEnabled: false });
+  window.ui = SwaggerUIBundle({ url: 'openapi.json', dom_id: '#api-docs', deepLinking: true, validatorUrl: null, tryItOutEnabled: false, displayOperationId: true });
 });
 `;
 

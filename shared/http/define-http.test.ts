@@ -1,8 +1,9 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 
 import { csrfTokenFor } from '../auth/csrf.js';
 import { signAccessToken } from '../auth/session-token.js';
+import { ACCESS_TOKEN_COOKIE, CSRF_COOKIE } from '../auth/sessions.js';
 import { LocalBus } from '../local/bus.js';
 import { HttpRequest, InvocationContext } from '../platform/azure-functions.js';
 import { unconfiguredBlobStore } from '../platform/blob.js';
@@ -10,9 +11,12 @@ import { AdjustableClock } from '../platform/clock.js';
 import { loadConfig } from '../platform/config.js';
 import { ConcurrentUpdateError, type Database } from '../platform/cosmos.js';
 import { Outbox } from '../platform/email.js';
+import { AppError } from '../platform/errors.js';
 import { type Services,useServices } from '../platform/services.js';
 import { MemoryTelemetry } from '../platform/telemetry.js';
-import { ACCESS_TOKEN_COOKIE, CSRF_COOKIE, CSRF_HEADER, defineHttp, ok } from './define-http.js';
+import type { OrderDoc } from '../store/model.js';
+import { transition } from '../store/state-machine.js';
+import { CSRF_HEADER, defineHttp, ok, redirect, responds } from './define-http.js';
 import { HttpError } from './errors.js';
 
 const KEYS = `unit:${Buffer.alloc(32, 3).toString('base64url')}`;
@@ -52,9 +56,11 @@ const echo = defineHttp({
   summary: 'test',
   tags: ['test'],
   auth: 'session',
+  capability: 'self.update',
   params: z.object({ id: z.string().regex(/^t-\d+$/) }),
   query: z.object({ dryRun: z.enum(['true', 'false']).optional() }),
   body: z.strictObject({ title: z.string().min(1), count: z.number().int() }),
+  output: z.object({ id: z.string(), dryRun: z.enum(['true', 'false']), body: z.object({ title: z.string(), count: z.number() }), accountId: z.string() }),
   handler: async ({ params, query, body, principal }) => ok({ id: params.id, dryRun: query.dryRun ?? 'false', body, accountId: principal.accountId }),
 });
 
@@ -66,6 +72,7 @@ const publicRoute = defineHttp({
   tags: ['test'],
   auth: 'public',
   usesSession: true,
+  output: z.object({ signedIn: z.boolean() }),
   handler: async ({ principal }) => ok({ signedIn: Boolean(principal) }),
 });
 
@@ -191,6 +198,8 @@ describe('defineHttp: the one HTTP wrapper', () => {
       body: z.instanceof(Uint8Array),
       bodyTypes: ['bytes'],
       maxBodyBytes: 4096,
+      capability: 'self.update',
+      output: z.object({ size: z.number(), first: z.number().optional() }),
       handler: async ({ body }) => ok({ size: body.byteLength, first: body[0] }),
     });
     expect(upload.kind === 'http' && upload.contract.maxBodyBytes).toBe(4096);
@@ -281,6 +290,7 @@ describe('defineHttp: the one HTTP wrapper', () => {
       summary: 'test',
       tags: ['test'],
       auth: 'public',
+      output: responds.noContent,
       handler: async () => {
         throw new Error('lookup failed for mari.mets@kuusiku.example with code 47502124911');
       },
@@ -297,11 +307,41 @@ describe('defineHttp: the one HTTP wrapper', () => {
 
   it('HttpError statuses and a concurrent update (409) pass through as envelopes', async () => {
     const thrower = (error: Error) =>
-      defineHttp({ name: 'things-throw', route: 'x', methods: ['GET'], summary: 't', tags: ['t'], auth: 'public', handler: async () => { throw error; } });
+      defineHttp({ name: 'things-throw', route: 'x', methods: ['GET'], summary: 't', tags: ['t'], auth: 'public', output: responds.noContent, handler: async () => { throw error; } });
     expect((await call(thrower(new HttpError(404, 'not_found')), { method: 'GET', path: 'x' })).status).toBe(404);
     const conflict = await call(thrower(new ConcurrentUpdateError('accounts')), { method: 'GET', path: 'x', headers: { 'accept-language': 'en' } });
     expect(conflict.status).toBe(409);
     expect(conflict.body.error).toEqual({ code: 'conflict', message: 'The data was changed in the meantime. Please try again.' });
+  });
+
+  it('issue 16: an illegal order transition reaching a route answers 409 order_state_conflict with the envelope, not 500', async () => {
+    const refunded = { id: 'ord-TEST', type: 'order', status: 'refunded', transitions: [] } as unknown as OrderDoc;
+    const route = defineHttp({
+      name: 'orders-reopen',
+      route: 'reopen',
+      methods: ['POST'],
+      summary: 't',
+      tags: ['t'],
+      auth: 'public',
+      output: z.unknown(),
+      handler: async () => ok(transition(refunded, 'paid', { at: '2026-09-01T00:00:00.000Z', by: 'system', reason: 'test' })),
+    });
+    const r = await call(route, { path: 'reopen', headers: { 'accept-language': 'en' } });
+    expect(r.status).toBe(409);
+    expect(r.body.error).toEqual({ code: 'order_state_conflict', message: 'The order is “refunded”, so this cannot be done.' });
+    expect(telemetry.records.filter((t) => t.kind === 'exception')).toEqual([]);
+  });
+
+  it('issue 16: an AppError from the domain answers its kind’s status; Retry-After comes from retryAfterSeconds', async () => {
+    const thrower = (error: Error) =>
+      defineHttp({ name: 'things-throw', route: 'x', methods: ['GET'], summary: 't', tags: ['t'], auth: 'public', output: z.never(), handler: async () => { throw error; } });
+    const limited = await call(thrower(new AppError('too_many_attempts', { params: { retryAfterMinutes: 2 }, retryAfterSeconds: 61 })), { method: 'GET', path: 'x', headers: { 'accept-language': 'en' } });
+    expect(limited.status).toBe(429);
+    expect(limited.headers['retry-after']).toBe('61');
+    expect(limited.body.error).toEqual({ code: 'too_many_attempts', message: 'Too many failed attempts. Try again in 2 minutes.' });
+    const gone = await call(thrower(new AppError('invitation_expired')), { method: 'GET', path: 'x' });
+    expect(gone.status).toBe(410);
+    expect(gone.headers['retry-after']).toBeUndefined();
   });
 
   describe('issue 11: authentication in one point read', () => {
@@ -342,7 +382,7 @@ describe('defineHttp: the one HTTP wrapper', () => {
 
     it('a public route that does not use the session reads nothing for a bearer token, and clears a badly signed cookie without a read', async () => {
       const reads = accountStore({ activeSessions: [{ sessionId: 's-1', absoluteExpiresAt: future }] });
-      const catalogue = defineHttp({ name: 'things-public', route: 'things', methods: ['GET'], summary: 't', tags: ['t'], auth: 'public', handler: async ({ principal }) => ok({ signedIn: Boolean(principal) }) });
+      const catalogue = defineHttp({ name: 'things-public', route: 'things', methods: ['GET'], summary: 't', tags: ['t'], auth: 'public', output: z.object({ signedIn: z.boolean() }), handler: async ({ principal }) => ok({ signedIn: Boolean(principal) }) });
       const bearer = await call(catalogue, { method: 'GET', path: 'things', headers: { authorization: `Bearer ${await token('acc-1')}` } });
       expect(bearer.body).toEqual({ signedIn: false });
       const forged = (await token('acc-1')).slice(0, -4) + 'AAAA';
@@ -356,5 +396,57 @@ describe('defineHttp: the one HTTP wrapper', () => {
   it('locally, responses report the Cosmos operations the request made', async () => {
     const r = await call(publicRoute, { method: 'GET', path: 'things' });
     expect(r.headers['x-cosmos-ops']).toBe('pointRead=0;write=0;query=0;crossPartitionQuery=0;metadata=0');
+  });
+});
+
+describe('issue 16: a route\'s output is a contract, checked on the local stack', () => {
+  const route = (output: Parameters<typeof defineHttp>[0]['output'], result: () => Promise<never>) =>
+    defineHttp({ name: 'things-get', route: 'things', methods: ['GET'], summary: 't', tags: ['t'], auth: 'public', output, handler: result });
+  const get = (definition: typeof echo) => call(definition, { method: 'GET', path: 'things', headers: { 'accept-language': 'en' } });
+  // The handlers below lie about their result on purpose: the type checker would refuse them otherwise.
+  const answer = (value: unknown) => async () => value as never;
+  // The wrapper says what broke on the console as well; here that is expected.
+  beforeEach(() => void vi.spyOn(console, 'error').mockImplementation(() => {}));
+
+  it('a JSON body that fits its schema and a declared status pass; a body or a status that does not is a 500 locally', async () => {
+    const schema = z.object({ n: z.number() });
+    expect((await get(route(schema, answer(ok({ n: 1 }))))).status).toBe(200);
+    const drift = await get(route(schema, answer(ok({ n: 'one' }))));
+    expect(drift.status).toBe(500);
+    expect(drift.body.error.code).toBe('internal_error');
+    expect(telemetry.records.some((t) => t.kind === 'exception' && /things-get breaks its contract: n:/.test(JSON.stringify(t)))).toBe(true);
+    expect((await get(route(schema, answer({ status: 202, body: { n: 1 } })))).status).toBe(500);
+  });
+
+  it('a redirect route answers its status with Location, a no-content route 204 without a body, a file route its media type', async () => {
+    expect((await get(route(responds.redirect('the front end'), answer(redirect('http://x/'))))).status).toBe(303);
+    expect((await get(route(responds.redirect('the front end'), answer(ok({ n: 1 }))))).status).toBe(500);
+    expect((await get(route(responds.redirect('the provider', 302), answer(redirect('http://x/'))))).status).toBe(500);
+    expect((await get(route(responds.noContent, answer({ status: 204 })))).status).toBe(204);
+    expect((await get(route(responds.noContent, answer(ok({ n: 1 }))))).status).toBe(500);
+    expect((await get(route(responds.file('text/html'), answer(ok('<p>', { headers: { 'content-type': 'text/html; charset=utf-8' } }))))).status).toBe(200);
+    expect((await get(route(responds.file('text/html'), answer(ok('<p>', { headers: { 'content-type': 'text/css' } }))))).status).toBe(500);
+  });
+
+  it('in Azure the output is not checked: it would cost every request, and a working answer must not become a 500', async () => {
+    useServices({ ...services, config: { ...services.config, APP_ENV: 'azure' } });
+    expect((await get(route(z.object({ n: z.number() }), answer(ok({ n: 'one' }))))).status).toBe(200);
+  });
+});
+
+describe('issue 16: fields the output schema does not name', () => {
+  it('are refused locally, also inside arrays, unions and intersections; declared ones pass', async () => {
+    const { outputProblem } = await import('./output-check.js');
+    const contract = (output: z.ZodType) => ({ output, successStatus: 200, otherStatuses: [] });
+    const list = z.object({ items: z.array(z.object({ id: z.string() })) });
+    expect(outputProblem(contract(list), { body: { items: [{ id: 'a' }] } })).toBeUndefined();
+    expect(outputProblem(contract(list), { body: { items: [{ id: 'a', _etag: 'x' }] } })).toBe('fields the schema does not name: items[]._etag');
+    const either = z.union([z.object({ signedIn: z.literal(false) }), z.object({ signedIn: z.literal(true), accountId: z.string() })]);
+    expect(outputProblem(contract(either), { body: { signedIn: true, accountId: 'a' } })).toBeUndefined();
+    expect(outputProblem(contract(either), { body: { signedIn: false, secret: 's' } })).toBe('fields the schema does not name: secret');
+    const both = z.intersection(z.object({ accountId: z.string() }), z.union([z.object({ csrfToken: z.string() }), z.object({ accessToken: z.string() })]));
+    expect(outputProblem(contract(both), { body: { accountId: 'a', csrfToken: 'c' } })).toBeUndefined();
+    expect(outputProblem(contract(both), { body: { accountId: 'a', csrfToken: 'c', password: 'p' } })).toBe('fields the schema does not name: password');
+    expect(outputProblem(contract(z.record(z.string(), z.object({ n: z.number() }))), { body: { a: { n: 1, m: 2 } } })).toBe('fields the schema does not name: a.m');
   });
 });

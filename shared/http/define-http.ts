@@ -4,36 +4,42 @@ import type { Cookie, HttpMethod, HttpRequest, HttpResponseInit, InvocationConte
 import { parse as parseCookies } from 'cookie';
 import { z } from 'zod';
 
-import type { AccountDoc } from '../accounts/model.js';
-import { recordStaffAccess } from '../acl/audit.js';
-import { authorize, type Grant, type Target } from '../acl/authorize.js';
-import { auditedCapabilities, type Capability } from '../acl/capabilities.js';
-import { csrfTokenValid } from '../auth/csrf.js';
-import { AccessTokenError, verifyAccessToken } from '../auth/session-token.js';
-import { ACCESS_TOKEN_COOKIE, assertSessionActive, clearedSessionCookies, sessionListedOnAccount } from '../auth/sessions.js';
-import { blockedByRestriction } from '../auth/suspension.js';
+import type { AccountDoc } from '../accounts/index.js';
+import { auditedCapabilities, authorize, type Capability, type Grant, recordStaffAccess, type Target } from '../acl/index.js';
+import {
+  ACCESS_TOKEN_COOKIE,
+  AccessTokenError,
+  assertSessionActive,
+  blockedByRestriction,
+  clearedSessionCookies,
+  csrfTokenValid,
+  type Principal,
+  sessionListedOnAccount,
+  verifyAccessToken,
+} from '../auth/index.js';
 import type { Config } from '../platform/config.js';
-import { ConcurrentUpdateError, DocumentExistsError, StoreUnavailableError } from '../platform/cosmos.js';
-import type { HttpContract, HttpDefinition } from '../platform/definitions.js';
-import { AppError } from '../platform/errors.js';
+import type {
+  FileOutput,
+  HttpContract,
+  HttpDefinition,
+  NoContentOutput,
+  OutputContract,
+  RedirectOutput,
+  RedirectResult,
+  ResultExtras,
+} from '../platform/definitions.js';
+import { type AppError, type ErrorCode, isAppError } from '../platform/errors.js';
 import { formatCounts, withOperationCounter } from '../platform/operations.js';
 import { getServices, type Services } from '../platform/services.js';
-import { fromAppError } from './error-catalogue.js';
+import { httpErrorOf } from './error-catalogue.js';
 import { type ErrorDetail, HttpError } from './errors.js';
 import { type Language,message, negotiateLanguage } from './i18n.js';
+import { idempotencyKey } from './idempotency.js';
 import { parseFormStrictly, parseJsonStrictly } from './json-body.js';
-import { storeUnavailable } from './store-errors.js';
+import { outputProblem } from './output-check.js';
 
-export { ACCESS_TOKEN_COOKIE, CSRF_COOKIE } from '../auth/sessions.js';
 export const CSRF_HEADER = 'x-csrf-token';
 const CORRELATION_HEADER = 'x-correlation-id';
-
-/** Who is calling, from our own verified session token; never from anything else the client sends. */
-export interface Principal {
-  accountId: string;
-  sessionId: string;
-  via: 'bearer' | 'cookie';
-}
 
 /** What the capability table granted: the caller's account (read once per request) and the matching grants. */
 interface Access {
@@ -52,33 +58,76 @@ interface HttpContext<P, Q, B, A extends 'public' | 'session'> {
   services: Services;
   language: Language;
   correlationId: string;
+  /** The client's Idempotency-Key, checked, on routes that declare `idempotencyKey`. */
+  idempotencyKey: string | undefined;
   request: HttpRequest;
   invocation: InvocationContext;
 }
 
-export interface HttpResult {
+/** A JSON answer; `body` is typed by the route's output schema. */
+export interface JsonResult<T> extends ResultExtras {
   status?: number;
-  body?: unknown;
-  headers?: Record<string, string>;
-  cookies?: Cookie[];
+  body: T;
 }
+interface NoContentResult extends ResultExtras {
+  status: 204;
+}
+interface FileResult extends ResultExtras {
+  status?: number;
+  body: string | Uint8Array;
+}
+type AnyResult = JsonResult<unknown> | RedirectResult | NoContentResult | FileResult;
+/** Readonly all the way down: a handler may answer with `as const` data (what `ok` infers) wherever the schema has arrays. */
+type Frozen<T> = T extends (infer E)[] ? readonly Frozen<E>[] : T extends object ? { readonly [K in keyof T]: Frozen<T[K]> } : T;
+/** What the handler of a route with output `O` returns: a JSON body that fits the schema, or the declared non-JSON answer. */
+type ResultFor<O extends OutputContract> = O extends z.ZodType
+  ? JsonResult<Frozen<z.input<O>>>
+  : O extends RedirectOutput
+    ? RedirectResult
+    : O extends NoContentOutput
+      ? NoContentResult
+      : FileResult;
 
-export const ok = (body: unknown, extra: Omit<HttpResult, 'body'> = {}): HttpResult => ({ status: 200, body, ...extra });
-export const created = (body: unknown, extra: Omit<HttpResult, 'body'> = {}): HttpResult => ({ status: 201, body, ...extra });
-export const noContent = (extra: Omit<HttpResult, 'body' | 'status'> = {}): HttpResult => ({ status: 204, ...extra });
-export const redirect = (location: string, extra: Omit<HttpResult, 'body' | 'status'> = {}): HttpResult => ({
+// `const`: a body's literals ('requested', false) keep their literal types, so they can be checked against the schema.
+export const ok = <const T>(body: T, extra: ResultExtras = {}): JsonResult<T> => ({ status: 200, body, ...extra });
+export const created = <const T>(body: T, extra: ResultExtras = {}): JsonResult<T> => ({ status: 201, body, ...extra });
+export const accepted = <const T>(body: T, extra: ResultExtras = {}): JsonResult<T> => ({ status: 202, body, ...extra });
+export const noContent = (extra: ResultExtras = {}): NoContentResult => ({ status: 204, ...extra });
+export const redirect = (location: string, extra: ResultExtras = {}): RedirectResult => ({
   status: 303,
   ...extra,
   headers: { ...extra.headers, location },
 });
 
+/** Outputs without a JSON body; a JSON answer is declared by its zod schema itself (`output: z.object(…)`). */
+export const responds = {
+  /** The browser is sent on with Location (303 See Other; 302 where the route has always answered that). */
+  redirect: (to: string, status: 302 | 303 = 303): RedirectOutput => ({ kind: 'redirect', status, to }),
+  noContent: { kind: 'noContent' } satisfies NoContentOutput,
+  file: (...mediaTypes: [string, ...string[]]): FileOutput => ({ kind: 'file', mediaTypes }),
+};
+
 type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
+
+/** Session routes name the row of the capability table they need (ACL); public routes may act on a session. */
+type AuthOptions<A extends 'public' | 'session'> = A extends 'session'
+  ? { capability: Exclude<Capability, 'public'>; usesSession?: never }
+  : {
+      capability?: never;
+      /**
+       * Public routes that act on the caller's session when there is one (the session answer, sign-out, a sign-in
+       * that links): only these resolve a bearer token. Other public routes never read Cosmos for it; a session
+       * cookie is still checked there so that a revoked or stale one is cleared (issue 17).
+       */
+      usesSession?: boolean;
+    };
 
 export interface HttpOptions<
   PS extends z.ZodType | undefined,
   QS extends z.ZodType | undefined,
   BS extends z.ZodType | undefined,
   A extends 'public' | 'session',
+  O extends OutputContract,
 > {
   name: string;
   route: string;
@@ -86,17 +135,6 @@ export interface HttpOptions<
   summary: string;
   tags: string[];
   auth: A;
-  /**
-   * Public routes that act on the caller's session when there is one (the session answer, sign-out, a sign-in that
-   * links): only these resolve a bearer token. Other public routes never read Cosmos for it; a session cookie is still
-   * checked there so that a revoked or stale one is cleared (issue 17).
-   */
-  usesSession?: boolean;
-  /**
-   * The row of the capability table this route needs (ACL). Session routes without one get 'self.read' for GET and
-   * 'self.update' otherwise: the caller's own data only. The route x role test lists any route that relies on that.
-   */
-  capability?: Capability;
   /**
    * What the request is about, from its validated parameters (and the caller, for routes whose target depends on
    * whether the caller is a party, e.g. ending a parent link); defaults to the caller's own account.
@@ -109,8 +147,17 @@ export interface HttpOptions<
   bodyTypes?: ('json' | 'form' | 'bytes')[];
   /** This route's body limit when it is not MAX_BODY_BYTES (uploads: their own cap, checked before reading). */
   maxBodyBytes?: number;
-  output?: z.ZodType;
+  /**
+   * Required: what a success answers. A zod schema for JSON (the handler's body is typed by it, and checked against
+   * it on the local stack), or `responds.redirect(…)`, `responds.noContent`, `responds.file(…)`.
+   */
+  output: O;
+  /** Status of a JSON success (default 200). */
   successStatus?: number;
+  /** Other statuses a success may answer with the same body (a replayed create: 200; health degraded: 503). */
+  otherStatuses?: number[];
+  /** Catalogued error codes this route's code may throw; their kinds give the statuses OpenAPI lists. */
+  errors?: readonly ErrorCode[];
   /** The route honours an Idempotency-Key header (shared/http/idempotency.ts); documented in OpenAPI. */
   idempotencyKey?: boolean;
   /**
@@ -118,30 +165,99 @@ export interface HttpOptions<
    * page of the front end instead of a JSON error page; unexpected errors are still reported to telemetry.
    */
   errorRedirect?: (config: Config) => string;
-  handler: (context: HttpContext<Out<PS>, Out<QS>, Out<BS>, A>) => Promise<HttpResult>;
+  /** Its result is typed by `output` (NoInfer: the schema decides, the handler does not widen it). */
+  handler: (context: HttpContext<Out<PS>, Out<QS>, Out<BS>, A>) => Promise<NoInfer<ResultFor<O>>>;
 }
+
+/** A route as the steps see it: its contract plus what runs it, with the handler's types erased. */
+interface Route extends HttpContract {
+  name: string;
+  errorRedirectTo?: (config: Config) => string;
+  handler: (context: HttpContext<unknown, unknown, unknown, 'public' | 'session'>) => Promise<AnyResult>;
+}
+
+/** One request on its way through the steps: each step reads what the earlier ones established. */
+interface Flow {
+  readonly route: Route;
+  readonly request: HttpRequest;
+  readonly invocation: InvocationContext;
+  readonly language: Language;
+  readonly correlationId: string;
+  /** Sent with every answer, success or error. */
+  readonly headers: Record<string, string>;
+  /** Set when the request carried a session cookie that no longer works: the answer clears it. */
+  staleCookies: Cookie[];
+  services?: Services;
+}
+interface Ready extends Flow {
+  services: Services;
+  /** The caller's account, read once: it authenticates the session and feeds the access check. */
+  account?: AccountDoc;
+  principal?: Principal;
+  params?: unknown;
+  query?: unknown;
+  body?: unknown;
+  access?: Access;
+  idempotencyKey?: string;
+}
+type Step = (flow: Ready) => void | Promise<void>;
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const CORRELATION_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 
+/** What every request passes before its handler, in this order (Hono's middleware is the model). */
+const steps: Step[] = [authenticate, requireSession, checkCsrf, parseAddress, checkAccess, refuseReadOnly, parseBody, readIdempotencyKey];
+
 /**
- * Every HTTP function goes through here: correlation id, language, principal, CSRF for cookie sessions, body limits
- * and media types, zod validation, and one error envelope. Anything unexpected is a 500 without internals.
+ * Every HTTP function goes through here: the `steps`, then the handler, whose answer is checked against the route's
+ * output (locally) and sent; any error on the way becomes the one error envelope (`answerError`). Anything unexpected
+ * is a 500 without internals.
  */
 export function defineHttp<
   PS extends z.ZodType | undefined = undefined,
   QS extends z.ZodType | undefined = undefined,
   BS extends z.ZodType | undefined = undefined,
-  A extends 'public' | 'session' = 'session',
->(options: HttpOptions<PS, QS, BS, A>): HttpDefinition {
-  const capability: Capability =
-    options.auth === 'public' ? 'public' : (options.capability ?? (options.methods.every((m) => m === 'GET' || m === 'HEAD') ? 'self.read' : 'self.update'));
-  const contract: HttpContract = {
+  A extends 'public' | 'session' = 'public' | 'session',
+  O extends OutputContract = OutputContract,
+>(options: HttpOptions<PS, QS, BS, A, O> & AuthOptions<A>): HttpDefinition {
+  const route = routeOf(options);
+  const { name, errorRedirectTo: _r, handler: _h, ...contract } = route;
+
+  async function handle(request: HttpRequest, invocation: InvocationContext): Promise<HttpResponseInit> {
+    const flow = begin(route, request, invocation);
+    const run = withOperationCounter(async (): Promise<HttpResponseInit> => {
+      // The same object from here on, so that what the steps learn (stale cookies) reaches the error answer too.
+      const ready: Ready = Object.assign(flow, { services: await getServices() });
+      for (const step of steps) await step(ready);
+      const result = await callHandler(ready);
+      checkOutput(ready, result);
+      return respond(ready, result);
+    });
+    let response: HttpResponseInit;
+    try {
+      response = await run.result;
+    } catch (error) {
+      response = answerError(flow, error);
+    }
+    // Locally, every answer says how many Cosmos operations it took (the route budget tests read it).
+    if (flow.services?.config.APP_ENV === 'local') (response.headers as Record<string, string>)['x-cosmos-ops'] = formatCounts(run.counts);
+    return response;
+  }
+
+  return { kind: 'http', name, route: options.route, methods: options.methods, contract, handler: handle };
+}
+
+/** The definition with its defaults filled in, as the contract OpenAPI reads and the steps run. */
+function routeOf<PS extends z.ZodType | undefined, QS extends z.ZodType | undefined, BS extends z.ZodType | undefined, A extends 'public' | 'session', O extends OutputContract>(
+  options: HttpOptions<PS, QS, BS, A, O> & AuthOptions<A>,
+): Route {
+  return {
+    name: options.name,
     summary: options.summary,
     tags: options.tags,
     auth: options.auth,
-    capability,
-    capabilityDeclared: options.auth === 'public' || options.capability !== undefined,
+    usesSession: options.usesSession === true,
+    capability: options.capability ?? 'public',
     ...(options.target ? { target: options.target as HttpContract['target'] } : {}),
     params: options.params,
     query: options.query,
@@ -150,93 +266,134 @@ export function defineHttp<
     ...(options.maxBodyBytes ? { maxBodyBytes: options.maxBodyBytes } : {}),
     output: options.output,
     successStatus: options.successStatus ?? 200,
+    otherStatuses: options.otherStatuses ?? [],
+    errors: options.errors ?? [],
+    errorRedirect: options.errorRedirect !== undefined,
+    ...(options.errorRedirect ? { errorRedirectTo: options.errorRedirect } : {}),
     ...(options.idempotencyKey ? { idempotencyKey: true } : {}),
+    // The one place the handler's types are erased: the steps hand it exactly what its schemas produced.
+    handler: options.handler as unknown as Route['handler'],
   };
+}
 
-  async function handle(request: HttpRequest, invocation: InvocationContext): Promise<HttpResponseInit> {
-    const language = negotiateLanguage(request.headers.get('accept-language'));
-    const incoming = request.headers.get(CORRELATION_HEADER);
-    const correlationId =
-      incoming && CORRELATION_ID.test(incoming)
-        ? incoming
-        : invocation.invocationId && invocation.invocationId !== 'unknown'
-          ? invocation.invocationId
-          : randomUUID();
-    const baseHeaders: Record<string, string> = {
-      [CORRELATION_HEADER]: correlationId,
-      'content-language': language,
-      'cache-control': 'no-store',
-      'x-content-type-options': 'nosniff',
-      // App Service cannot add HSTS and Bicep cannot set it, so the app does (browsers ignore it over plain http).
-      'strict-transport-security': 'max-age=31536000; includeSubDomains',
-    };
+/** Correlation id, language and the headers every answer carries, before anything can fail. */
+function begin(route: Route, request: HttpRequest, invocation: InvocationContext): Flow {
+  const language = negotiateLanguage(request.headers.get('accept-language'));
+  const incoming = request.headers.get(CORRELATION_HEADER);
+  const correlationId =
+    incoming && CORRELATION_ID.test(incoming)
+      ? incoming
+      : invocation.invocationId && invocation.invocationId !== 'unknown'
+        ? invocation.invocationId
+        : randomUUID();
+  const headers: Record<string, string> = {
+    [CORRELATION_HEADER]: correlationId,
+    'content-language': language,
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+    // App Service cannot add HSTS and Bicep cannot set it, so the app does (browsers ignore it over plain http).
+    'strict-transport-security': 'max-age=31536000; includeSubDomains',
+  };
+  return { route, request, invocation, language, correlationId, headers, staleCookies: [] };
+}
 
-    let services: Services | undefined;
-    /** Set when the request carried a session cookie that no longer works: the response clears it. */
-    let staleCookies: Cookie[] = [];
-    const run = withOperationCounter(async (): Promise<HttpResponseInit> => {
-      services = await getServices();
-      const resolved = await resolvePrincipal(request, services, options.auth === 'session' || options.usesSession === true);
-      let principal = options.auth === 'public' && !options.usesSession ? undefined : resolved.principal;
-      if (resolved.problem) {
-        if (resolved.via === 'cookie') staleCookies = resolved.problem.code === 'session_expired' ? clearedSessionCookies().filter((c) => c.name === ACCESS_TOKEN_COOKIE) : clearedSessionCookies();
-        // Public routes (catalogue, sign-in, refresh, sign-out, the payment return) ignore a bad session: a stale
-        // cookie must never lock a browser out of signing in again (issue 17).
-        if (options.auth === 'session') throw resolved.problem;
-      }
-      if (options.auth === 'session' && !principal) throw new HttpError(401, 'unauthenticated', {}, undefined, { 'www-authenticate': 'Bearer' });
-      if (principal?.via === 'cookie' && !SAFE_METHODS.has(request.method.toUpperCase()) && !csrfHeaderValid(request, principal, services.config)) {
-        if (options.auth === 'session') throw new HttpError(403, 'csrf_failed');
-        // A public write without the session's CSRF token runs as anonymous: the cookie lends it no authority.
-        principal = undefined;
-      }
+/** Who is calling, from our own session token in one account read; a session cookie that no longer works is cleared. */
+async function authenticate(flow: Ready): Promise<void> {
+  const { route } = flow;
+  const resolved = await resolvePrincipal(flow.request, flow.services, route.auth === 'session' || route.usesSession);
+  flow.account = resolved.account;
+  flow.principal = route.auth === 'public' && !route.usesSession ? undefined : resolved.principal;
+  if (!resolved.problem) return;
+  if (resolved.via === 'cookie')
+    flow.staleCookies = resolved.problem.code === 'session_expired' ? clearedSessionCookies().filter((c) => c.name === ACCESS_TOKEN_COOKIE) : clearedSessionCookies();
+  // Public routes (catalogue, sign-in, refresh, sign-out, the payment return) ignore a bad session: a stale cookie
+  // must never lock a browser out of signing in again (issue 17).
+  if (route.auth === 'session') throw resolved.problem;
+}
 
-      const params = parseWith(options.params as PS, request.params, 400, 'invalid_parameter');
-      const query = parseWith(options.query as QS, queryObject(request), 400, 'invalid_query');
-      // Authorisation comes before the body is read: a caller without the right learns nothing about the input.
-      const access =
-        principal && resolved.account && capability !== 'public'
-          ? await grantAccess(services, principal, resolved.account, capability, options.target?.({ params, query, principal }) ?? {}, correlationId)
-          : undefined;
-      // OPS-1: a read-only restriction leaves the person their own settings only.
-      if (access && !SAFE_METHODS.has(request.method.toUpperCase()) && blockedByRestriction(access.account, capability)) throw new HttpError(403, 'account_read_only');
-      const rawBody = options.body ? await readBody(request, contract.bodyTypes, options.maxBodyBytes ?? services.config.MAX_BODY_BYTES) : undefined;
-      const body = parseWith(options.body, rawBody, 422, 'validation_failed');
+/** A session route without a caller is answered 401 with a Bearer challenge. */
+function requireSession(flow: Ready): void {
+  if (flow.route.auth === 'session' && !flow.principal) throw new HttpError(401, 'unauthenticated', {}, undefined, { 'www-authenticate': 'Bearer' });
+}
 
-      const result = await options.handler({
-        params,
-        query,
-        body,
-        principal: principal as HttpContext<Out<PS>, Out<QS>, Out<BS>, A>['principal'],
-        access: access as HttpContext<Out<PS>, Out<QS>, Out<BS>, A>['access'],
-        services,
-        language,
-        correlationId,
-        request,
-        invocation,
-      } as HttpContext<Out<PS>, Out<QS>, Out<BS>, A>);
-      const status = result.status ?? contract.successStatus;
-      return {
-        status,
-        headers: { ...baseHeaders, ...result.headers, ...(staleCookies.length ? { 'cache-control': 'no-store' } : {}) },
-        cookies: mergeCookies(staleCookies, result.cookies),
-        ...responseBody(status, result.body),
-      };
-    });
+/** A cookie travels with requests other sites start, so cookie-authenticated writes must carry the session's CSRF token. */
+function checkCsrf(flow: Ready): void {
+  const { principal, request } = flow;
+  if (principal?.via !== 'cookie' || SAFE_METHODS.has(request.method.toUpperCase()) || csrfHeaderValid(request, principal, flow.services.config)) return;
+  if (flow.route.auth === 'session') throw new HttpError(403, 'csrf_failed');
+  // A public write without the session's CSRF token runs as anonymous: the cookie lends it no authority.
+  flow.principal = undefined;
+}
 
-    let response: HttpResponseInit;
-    try {
-      response = await run.result;
-    } catch (error) {
-      response = errorResponse(error, language, correlationId, baseHeaders, services, options.name);
-      if (options.errorRedirect && services) response = { status: 303, headers: { ...baseHeaders, location: options.errorRedirect(services.config) } };
-      if (staleCookies.length) response.cookies = staleCookies;
-    }
-    if (services?.config.APP_ENV === 'local') (response.headers as Record<string, string>)['x-cosmos-ops'] = formatCounts(run.counts);
-    return response;
-  }
+/** Path and query are validated (400) before anything is read on their behalf. */
+function parseAddress(flow: Ready): void {
+  flow.params = parseWith(flow.route.params, flow.request.params, 400, 'invalid_parameter');
+  flow.query = parseWith(flow.route.query, queryObject(flow.request), 400, 'invalid_query');
+}
 
-  return { kind: 'http', name: options.name, route: options.route, methods: options.methods, contract, handler: handle };
+/** The capability table decides (ACL), before the body is read: a caller without the right learns nothing about the input. */
+async function checkAccess(flow: Ready): Promise<void> {
+  const { principal, account, route } = flow;
+  if (!principal || !account || route.capability === 'public') return;
+  const target = route.target?.({ params: flow.params, query: flow.query, principal }) ?? {};
+  flow.access = await grantAccess(flow.services, principal, account, route.capability, target, flow.correlationId);
+}
+
+/** OPS-1: a read-only restriction leaves the person their own settings only. */
+function refuseReadOnly(flow: Ready): void {
+  if (flow.access && !SAFE_METHODS.has(flow.request.method.toUpperCase()) && blockedByRestriction(flow.access.account, flow.route.capability))
+    throw new HttpError(403, 'account_read_only');
+}
+
+/** The body last: size (413), media type (415), syntax (400) and schema (422). */
+async function parseBody(flow: Ready): Promise<void> {
+  if (!flow.route.body) return;
+  const raw = await readBody(flow.request, flow.route.bodyTypes, flow.route.maxBodyBytes ?? flow.services.config.MAX_BODY_BYTES);
+  flow.body = parseWith(flow.route.body, raw, 422, 'validation_failed');
+}
+
+/** A client that got a 503 or no answer may repeat a creating request with the same key (issue 9); a malformed key is 400. */
+function readIdempotencyKey(flow: Ready): void {
+  if (flow.route.idempotencyKey) flow.idempotencyKey = idempotencyKey(flow.request);
+}
+
+/** The handler gets only what the steps established. */
+function callHandler(flow: Ready): Promise<AnyResult> {
+  const { params, query, body, principal, access, services, language, correlationId, idempotencyKey, request, invocation } = flow;
+  return flow.route.handler({ params, query, body, principal, access, services, language, correlationId, idempotencyKey, request, invocation });
+}
+
+/**
+ * On the local stack (development and every e2e suite) an answer that is not what the route's output declares is a
+ * 500, so drift between handlers and the documented contract fails the tests. In Azure it is not checked: it would
+ * cost every request a validation, and a working answer must not become a 500 over an undocumented field.
+ */
+function checkOutput(flow: Ready, result: AnyResult): void {
+  if (flow.services.config.APP_ENV !== 'local') return;
+  const problem = outputProblem(flow.route, result);
+  if (!problem) return;
+  // Said on the console too: the 500 itself names only the correlation id. Zod's issues name fields, never values.
+  console.error(JSON.stringify({ kind: 'output-contract', function: flow.route.name, correlationId: flow.correlationId, problem }));
+  throw new Error(`Output of ${flow.route.name} breaks its contract: ${problem}`);
+}
+
+/** The success answer: the route's headers over the common ones; cleared stale cookies unless the handler sets fresh ones. */
+function respond(flow: Ready, result: AnyResult): HttpResponseInit {
+  const status = result.status ?? flow.route.successStatus;
+  return {
+    status,
+    headers: { ...flow.headers, ...result.headers, ...(flow.staleCookies.length ? { 'cache-control': 'no-store' } : {}) },
+    cookies: mergeCookies(flow.staleCookies, result.cookies),
+    ...responseBody(status, 'body' in result ? result.body : undefined),
+  };
+}
+
+/** Any error becomes the one envelope; a browser sent here by another site is sent to the front end instead. */
+function answerError(flow: Flow, error: unknown): HttpResponseInit {
+  let response = errorResponse(error, flow.language, flow.correlationId, flow.headers, flow.services, flow.route.name);
+  if (flow.route.errorRedirectTo && flow.services) response = { status: 303, headers: { ...flow.headers, location: flow.route.errorRedirectTo(flow.services.config) } };
+  if (flow.staleCookies.length) response.cookies = flow.staleCookies;
+  return response;
 }
 
 /** JSON unless the handler hands over text or bytes (the docs page and its assets), which go out as they are. */
@@ -270,13 +427,8 @@ function errorResponse(
   services: Services | undefined,
   functionName: string,
 ): HttpResponseInit {
-  let httpError: HttpError;
-  if (error instanceof AppError) httpError = fromAppError(error);
-  else if (error instanceof HttpError) httpError = error;
-  else if (error instanceof ConcurrentUpdateError) httpError = new HttpError(409, 'conflict');
-  else if (error instanceof DocumentExistsError) httpError = new HttpError(409, 'already_exists');
-  else if (error instanceof StoreUnavailableError) httpError = storeUnavailable(error);
-  else {
+  let httpError = httpErrorOf(error);
+  if (!httpError) {
     httpError = new HttpError(500, 'internal_error', { correlationId });
     if (services) services.telemetry.exception(error, { function: functionName, correlationId });
     else console.error(JSON.stringify({ kind: 'exception', function: functionName, correlationId, errorType: error instanceof Error ? error.name : typeof error }));
@@ -299,7 +451,7 @@ interface ResolvedPrincipal {
   /** The caller's account, read once: it authenticates the session and feeds the access check. */
   account?: AccountDoc;
   /** Why the presented token did not give a principal (401); routes that need a session answer it. */
-  problem?: HttpError;
+  problem?: AppError;
   via?: Principal['via'];
 }
 
@@ -338,7 +490,7 @@ async function resolvePrincipal(request: HttpRequest, services: Services, bearer
       const code = error.problem === 'expired' ? 'session_expired' : 'unauthenticated';
       return { via, problem: new HttpError(401, code, {}, undefined, { 'www-authenticate': `Bearer error="invalid_token"` }) };
     }
-    if (error instanceof HttpError && error.status === 401) return { via, problem: error };
+    if (isAppError(error, 'session_revoked')) return { via, problem: error };
     throw error;
   }
 }
@@ -368,7 +520,7 @@ function queryObject(request: HttpRequest): Record<string, string | string[]> {
   return out;
 }
 
-function parseWith<S extends z.ZodType | undefined>(schema: S, value: unknown, status: number, code: string): Out<S> {
+function parseWith<S extends z.ZodType | undefined>(schema: S, value: unknown, status: number, code: ErrorCode): Out<S> {
   if (!schema) return undefined as Out<S>;
   const result = schema.safeParse(value);
   if (result.success) return result.data as Out<S>;

@@ -1,9 +1,23 @@
 import { z } from 'zod';
 
+import type { HttpContract } from '../platform/definitions.js';
+import { errorCatalogue, statusOfKind } from './error-catalogue.js';
 import type { RouteTable } from './route-table.js';
 import { compileRoute } from './routes.js';
 
 type JsonSchema = Record<string, unknown>;
+
+/** The document /api/openapi.json answers (its own output schema: the route that serves it declares one like every route). */
+export const openApiDocumentSchema = z.object({
+  openapi: z.literal('3.1.0'),
+  info: z.object({ title: z.string(), version: z.string(), description: z.string() }),
+  servers: z.array(z.object({ url: z.string() })),
+  paths: z.record(z.string(), z.record(z.string(), z.record(z.string(), z.unknown()))),
+  components: z.object({ schemas: z.record(z.string(), z.record(z.string(), z.unknown())), securitySchemes: z.record(z.string(), z.record(z.string(), z.unknown())) }),
+});
+export type OpenApiDocument = z.infer<typeof openApiDocumentSchema>;
+
+const ERROR_REF = { $ref: '#/components/schemas/Error' };
 
 const errorEnvelope: JsonSchema = {
   type: 'object',
@@ -49,8 +63,74 @@ function parametersFrom(schema: z.ZodType | undefined, location: 'path' | 'query
   }));
 }
 
+/** The success answers of an operation, from its declared output: a JSON schema, a redirect, 204 or a file. */
+function successResponses(contract: HttpContract): Record<string, JsonSchema> {
+  const { output } = contract;
+  if (output instanceof z.ZodType) {
+    const response = { description: 'Success', content: { 'application/json': { schema: schemaOf(output, 'output') } } };
+    return Object.fromEntries([contract.successStatus, ...contract.otherStatuses].map((status) => [String(status), response]));
+  }
+  if (output.kind === 'redirect')
+    return {
+      [String(output.status)]: {
+        description: `${output.status === 303 ? 'See Other' : 'Found'}: the browser is sent to ${output.to}.`,
+        headers: { Location: { required: true, schema: { type: 'string', format: 'uri-reference' }, description: output.to } },
+      },
+    };
+  if (output.kind === 'noContent') return { '204': { description: 'No Content' } };
+  return { '200': { description: 'Success', content: Object.fromEntries(output.mediaTypes.map((type) => [type, { schema: { type: 'string' } }])) } };
+}
+
+/**
+ * Every error an operation can answer, by status, with its codes: what the wrapper itself answers for this kind of
+ * route (session, CSRF, access, input, body, store) plus the catalogued codes the route declares it throws.
+ */
+function errorCodesOf(contract: HttpContract, method: string): Map<number, Set<string>> {
+  const codes = new Map<number, Set<string>>();
+  const add = (status: number, ...names: string[]) => {
+    const set = codes.get(status) ?? new Set<string>();
+    for (const name of names) set.add(name);
+    codes.set(status, set);
+  };
+  const write = !['GET', 'HEAD', 'OPTIONS'].includes(method);
+  if (contract.auth === 'session') {
+    add(401, 'unauthenticated', 'session_expired', 'session_revoked');
+    add(403, 'forbidden', ...(write ? ['csrf_failed', 'account_read_only'] : []));
+  }
+  if (contract.params) add(400, 'invalid_parameter');
+  if (contract.query) add(400, 'invalid_query');
+  if (contract.body) {
+    add(400, 'malformed_json', 'duplicate_json_key', 'invalid_text');
+    add(413, 'payload_too_large');
+    add(415, 'unsupported_media_type');
+    add(422, 'validation_failed');
+  }
+  if (contract.idempotencyKey) add(400, 'invalid_idempotency_key');
+  for (const code of contract.errors) add(statusOfKind[errorCatalogue[code].kind], code);
+  // Any route may meet a store that stays busy (a session cookie is checked on every route), or our own fault.
+  add(503, 'store_unavailable');
+  add(500, 'internal_error');
+  return codes;
+}
+
+function errorResponses(contract: HttpContract, method: string): Record<string, JsonSchema> {
+  // A browser sent here by another site gets a redirect for every error, never a JSON error page.
+  if (contract.errorRedirect) return {};
+  const responses: Record<string, JsonSchema> = {};
+  for (const [status, codes] of [...errorCodesOf(contract, method)].sort(([a], [b]) => a - b)) {
+    const retry = status === 429 || status === 503;
+    responses[String(status)] = {
+      description: `Error: ${[...codes].join(', ')}`,
+      ...(retry ? { headers: { 'Retry-After': { schema: { type: 'integer' }, description: 'Seconds to wait before trying again.' } } } : {}),
+      content: { 'application/json': { schema: ERROR_REF } },
+      'x-error-codes': [...codes],
+    };
+  }
+  return responses;
+}
+
 /** The OpenAPI 3.1 document, built from the same zod schemas the wrapper validates with. */
-export function buildOpenApi(table: RouteTable): JsonSchema {
+export function buildOpenApi(table: RouteTable): OpenApiDocument {
   const paths: Record<string, Record<string, JsonSchema>> = {};
   for (const { definition, compiled } of table.entries) {
     if (compiled.segments.some((s) => s.kind === 'catchAll')) continue; // the not-found fallback is not an API
@@ -58,13 +138,6 @@ export function buildOpenApi(table: RouteTable): JsonSchema {
     const path = openApiPath(definition.route);
     const item = (paths[path] ??= {});
     for (const method of definition.methods) {
-      const responses: Record<string, JsonSchema> = {
-        [String(contract.successStatus)]: {
-          description: 'Success',
-          ...(contract.output ? { content: { 'application/json': { schema: schemaOf(contract.output, 'output') } } } : {}),
-        },
-        default: { description: 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
-      };
       item[method.toLowerCase()] = {
         operationId: definition.name,
         summary: contract.summary,
@@ -102,7 +175,7 @@ export function buildOpenApi(table: RouteTable): JsonSchema {
         security: contract.auth === 'session' ? [{ bearer: [] }, { sessionCookie: [] }] : [],
         // The row of the capability table (shared/acl/capabilities.ts) that decides who may call it.
         'x-capability': contract.capability,
-        responses,
+        responses: { ...successResponses(contract), ...errorResponses(contract, method) },
       };
     }
   }

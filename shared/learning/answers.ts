@@ -1,10 +1,10 @@
-import type { AccountDoc } from '../accounts/model.js';
+import type { AccountDoc } from '../accounts/index.js';
 import { type Answer, checkAnswer } from '../content/index.js';
-import { pageOf, type PageRequest } from '../http/paging.js';
 import { type Page, updateWithEtag } from '../platform/cosmos.js';
 import { AppError } from '../platform/errors.js';
+import { pageOf, type PageRequest } from '../platform/paging.js';
 import type { Services } from '../platform/services.js';
-import { mayOpenWork } from '../store/licences.js';
+import { mayOpenWork } from '../store/index.js';
 import { gradeOnScale } from './grades.js';
 import { recordChange } from './history.js';
 import { readJournal } from './journals.js';
@@ -64,15 +64,17 @@ export interface AnswerInput {
  */
 export async function saveAnswer(
   services: Pick<Services, 'db' | 'clock'>,
-  student: Pick<AccountDoc, 'accountId'>,
+  student: Pick<AccountDoc, 'accountId' | 'schoolRoles'>,
   schoolId: string,
   taskId: string,
   input: AnswerInput,
 ): Promise<AnswerDoc> {
-  const task = await readStudentTask(services, student.accountId, schoolId, taskId);
+  const task = await readStudentTask(services, student, schoolId, taskId);
   const now = services.clock.now();
   if (task.opensAt && now.toISOString() < task.opensAt) throw new AppError('task_not_open');
   if (task.closesAt && now.toISOString() > task.closesAt) throw new AppError('task_closed');
+  // LRN-1: the journal's school year has ended (it is archived): no more answers.
+  if (task.journalEndsAt && now.toISOString() >= task.journalEndsAt) throw new AppError('task_closed');
   const exercises = new Map(taskExercises(task).map((e) => [e.id, e]));
   const unknown = Object.keys(input.responses).filter((id) => !exercises.has(id));
   if (unknown.length) throw new AppError('answer_exercise_unknown', { params: { ids: unknown.join(', ').slice(0, 300) } });
@@ -113,15 +115,23 @@ export async function saveAnswer(
     answerId(task.id, student.accountId),
     schoolId,
     (current) => {
-      if (current.status === 'submitted' && !current.resubmitAllowed) {
+      // The teacher let the student submit again: the earlier attempt stays submitted until a draft or a new submission.
+      const resubmitting = current.resubmitAllowed === true;
+      if (current.status === 'submitted' && !resubmitting) {
         // The same submission again (a retry) is the one already made; anything else waits for the teacher.
         if (input.submit && sameJson(current.responses, input.responses)) return undefined;
         throw new AppError('answer_already_submitted');
       }
-      if (!input.submit && current.status === 'draft' && sameJson(current.responses, input.responses)) return undefined;
-      const next: AnswerDoc = { ...current, responses: input.responses, savedAt: at };
-      if (!input.submit) return current.status === 'submitted' ? next : { ...next, status: 'draft' };
-      return { ...next, ...checked(), status: 'submitted', attempt: current.status === 'submitted' ? current.attempt + 1 : current.attempt, resubmitAllowed: false };
+      if (!input.submit) {
+        if (current.status === 'draft' && sameJson(current.responses, input.responses)) return undefined;
+        // A new draft: the earlier attempt's results no longer describe the responses (its feedback stays).
+        const draft: AnswerDoc = { ...current, responses: input.responses, savedAt: at, status: 'draft' };
+        delete draft.results;
+        delete draft.score;
+        delete draft.late;
+        return draft;
+      }
+      return { ...current, responses: input.responses, savedAt: at, ...checked(), status: 'submitted', attempt: resubmitting ? current.attempt + 1 : current.attempt, resubmitAllowed: false };
     },
     { type: 'answer', create: fresh },
   );

@@ -14,6 +14,14 @@ export const learningErrors = defineErrors({
       en: 'You can create journals only for a subject you teach in this school.',
     },
   },
+  journal_owner_only: {
+    kind: 'forbidden',
+    text: {
+      et: 'Kaasõpetajaid saab muuta ainult päeviku looja.',
+      fi: 'Vain päiväkirjan luoja voi muuttaa opettajia.',
+      en: "Only the journal's owner can change its co-teachers.",
+    },
+  },
   journal_archived: {
     kind: 'conflict',
     text: {

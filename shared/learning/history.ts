@@ -1,5 +1,5 @@
-import { pageOf, type PageRequest } from '../http/paging.js';
 import { DocumentExistsError, type Page } from '../platform/cosmos.js';
+import { pageOf, type PageRequest } from '../platform/paging.js';
 import type { Services } from '../platform/services.js';
 import type { AnswerDoc, HistoryDoc, HistoryView } from './model.js';
 

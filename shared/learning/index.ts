@@ -3,6 +3,7 @@
  * change history and statistics, with the views and schemas the routes answer with.
  */
 export { answerView, deleteAnswer, giveFeedback, readOwnAnswer, saveAnswer, taskAnswersPage } from './answers.js';
+export { learningErrors } from './errors.js';
 export { historyPage } from './history.js';
 export { journalTarget } from './journal-ids.js';
 export { changeJournal, createJournal, journalPage, journalView, listJournals, taskView } from './journals.js';
@@ -21,5 +22,5 @@ export {
   subjectSchema,
   taskViewSchema,
 } from './model.js';
-export { readStudentStats, readTaskStats, studentStatsSchema, taskStatsSchema } from './stats.js';
-export { createTask, readStudentTask, studentSchool, studentTaskPage, studentTaskView } from './tasks.js';
+export { journalStatsSchema, readJournalStats, readStudentStats, readTaskStats, studentStatsSchema, taskStatsSchema } from './stats.js';
+export { createTask, readJournalTask, readStudentTask, studentSchool, studentTaskPage, studentTaskView } from './tasks.js';

@@ -1,4 +1,4 @@
-import type { Target } from '../acl/authorize.js';
+import type { Target } from '../acl/index.js';
 
 /**
  * A journal's id carries its subject and class: `j.<subject>.<class>.<unique>`, each part base64url (the class part

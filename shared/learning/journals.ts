@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 
-import type { AccountDoc } from '../accounts/model.js';
-import type { Grant } from '../acl/authorize.js';
-import { keyedId } from '../http/idempotency.js';
-import { pageOf, type PageRequest } from '../http/paging.js';
+import type { AccountDoc } from '../accounts/index.js';
+import type { Grant } from '../acl/index.js';
 import { type Doc, DocumentExistsError, type Page, type Stored, updateWithEtag } from '../platform/cosmos.js';
 import { AppError } from '../platform/errors.js';
+import { keyedId } from '../platform/idempotency.js';
+import { pageOf, type PageRequest } from '../platform/paging.js';
 import type { Services } from '../platform/services.js';
 import { journalIdFor } from './journal-ids.js';
 import { type GradingScale, type JournalDoc, type JournalView, type Person, type TaskDoc, type TaskView } from './model.js';
@@ -272,7 +272,7 @@ export async function changeJournal(
   const now = services.clock.now();
   if (now.toISOString() >= journal.endsAt) throw new AppError('journal_archived');
   if (journal.archivedAt && change.archived !== false) throw new AppError('journal_archived');
-  if (change.coTeacherIds && teacher.accountId !== journal.ownerId) throw new AppError('journal_not_found');
+  if (change.coTeacherIds && teacher.accountId !== journal.ownerId) throw new AppError('journal_owner_only');
   const newPeople = [
     ...(change.studentIds ?? []).filter((id) => !journal.studentIds.includes(id)),
     ...(change.coTeacherIds ?? []).filter((id) => !journal.teacherIds.includes(id)),

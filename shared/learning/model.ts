@@ -92,6 +92,8 @@ export interface TaskDoc extends Doc {
   dueAt: string;
   opensAt?: string;
   closesAt?: string;
+  /** The end of the journal's school year: the journal is archived then and takes no more answers. */
+  journalEndsAt?: string;
   createdBy: string;
   createdAt: string;
   updatedAt: string;
@@ -164,7 +166,7 @@ export interface HistoryDoc extends Doc {
 
 // ---- Views ---------------------------------------------------------------------------------------------------------
 
-const personView = z.object({ accountId: z.string(), firstName: z.string().optional(), lastName: z.string().optional() });
+const personView = z.object({ accountId: z.string(), firstName: z.string().optional(), lastName: z.string().optional(), classId: z.string().optional() });
 
 export const journalViewSchema = z.object({
   id: z.string(),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import type { AccountDoc } from '../accounts/model.js';
+import type { AccountDoc } from '../accounts/index.js';
 import type { Services } from '../platform/services.js';
 import { readJournal } from './journals.js';
 import { type AnswerDoc, MAX_TASK_STUDENTS, type TaskDoc } from './model.js';
@@ -100,6 +100,87 @@ export async function readTaskStats(services: Pick<Services, 'db'>, account: Acc
   });
   const task = page.items.find((r): r is TaskDoc => r.type === 'task');
   return task && taskStats(task, page.items.filter((r): r is AnswerDoc => r.type === 'answer'));
+}
+
+export const journalStatsSchema = z.object({
+  journalId: z.string(),
+  tasks: z.array(
+    z.object({ taskId: z.string(), title: z.string(), dueAt: z.string(), assigned: z.number(), submitted: z.number(), late: z.number(), completion: z.number(), averagePercent: z.number().optional() }),
+  ),
+  /** Submitted of assigned over all the tasks, in percent. */
+  completion: z.number(),
+  scoreDistribution: z.record(z.string(), z.number()),
+  /** Per exercise over the journal's tasks, hardest first. */
+  exercises: taskStatsSchema.shape.exercises,
+  /** The journal holds more answers than one read: the figures cover the tasks listed. */
+  partial: z.boolean(),
+  caveat: caveatSchema,
+});
+export type JournalStats = z.infer<typeof journalStatsSchema>;
+
+const JOURNAL_STATS_ROWS = 2000;
+
+/**
+ * A journal's statistics for its teachers and the class teacher (LRN-5): every task's completion and average, the
+ * score distribution and exercise difficulty over all of them. The journal, then ONE single-partition query of its
+ * tasks and answers (up to JOURNAL_STATS_ROWS rows, about 60 tasks of a class of 30; a bigger journal's figures cover
+ * the tasks read whole, and say so with `partial`).
+ */
+export async function readJournalStats(services: Pick<Services, 'db'>, account: AccountDoc, schoolId: string, journalId: string): Promise<JournalStats> {
+  await readJournal(services, account, schoolId, journalId, ['teacher', 'classTeacher']);
+  const page = await services.db.collection('schools').query<TaskDoc | AnswerDoc>(schoolId, {
+    where: "c.journalId = @journal AND (c.type = 'task' OR c.type = 'answer')",
+    parameters: [{ name: '@journal', value: journalId }],
+    orderBy: 'c.taskId',
+    pageSize: JOURNAL_STATS_ROWS,
+  });
+  const byTask = new Map<string, { task?: TaskDoc; answers: AnswerDoc[] }>();
+  for (const row of page.items) {
+    const group = byTask.get(row.taskId) ?? { answers: [] };
+    if (row.type === 'task') group.task = row;
+    else group.answers.push(row);
+    byTask.set(row.taskId, group);
+  }
+  // With more to read, the last task's answers may continue on the next page: it is left out.
+  if (page.continuation) byTask.delete(page.items.at(-1)?.taskId ?? '');
+  const perTask = [...byTask.values()].flatMap((g) => (g.task ? [{ task: g.task, stats: taskStats(g.task, g.answers) }] : []));
+  perTask.sort((a, b) => a.task.dueAt.localeCompare(b.task.dueAt));
+  const distribution: Record<string, number> = Object.fromEntries(BANDS.map((b) => [b, 0]));
+  const exercises = new Map<string, { answered: number; correctShare: number; averageShare: number; pending: number; judged: number }>();
+  for (const { stats } of perTask) {
+    for (const [band, count] of Object.entries(stats.scoreDistribution)) distribution[band] = (distribution[band] ?? 0) + count;
+    for (const e of stats.exercises) {
+      const sum = exercises.get(e.exerciseId) ?? { answered: 0, correctShare: 0, averageShare: 0, pending: 0, judged: 0 };
+      sum.answered += e.answered;
+      sum.pending += e.pending;
+      sum.judged += e.answered - e.pending;
+      sum.correctShare += (e.correctPercent / 100) * (e.answered - e.pending);
+      sum.averageShare += (e.averagePercent / 100) * e.answered;
+      exercises.set(e.exerciseId, sum);
+    }
+  }
+  const assigned = perTask.reduce((n, t) => n + t.stats.assigned, 0);
+  const submitted = perTask.reduce((n, t) => n + t.stats.submitted, 0);
+  return {
+    journalId,
+    tasks: perTask.map(({ task, stats }) => ({
+      taskId: task.id,
+      title: task.title,
+      dueAt: task.dueAt,
+      assigned: stats.assigned,
+      submitted: stats.submitted,
+      late: stats.late,
+      completion: stats.completion,
+      ...(stats.averagePercent !== undefined ? { averagePercent: stats.averagePercent } : {}),
+    })),
+    completion: percent(submitted, assigned),
+    scoreDistribution: distribution,
+    exercises: [...exercises]
+      .map(([exerciseId, e]) => ({ exerciseId, answered: e.answered, correctPercent: percent(e.correctShare, e.judged), averagePercent: percent(e.averageShare, e.answered), pending: e.pending }))
+      .sort((x, y) => x.averagePercent - y.averagePercent || x.exerciseId.localeCompare(y.exerciseId)),
+    partial: Boolean(page.continuation),
+    caveat: STATS_CAVEAT,
+  };
 }
 
 export const studentStatsSchema = z.object({

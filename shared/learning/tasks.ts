@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 
-import type { AccountDoc } from '../accounts/model.js';
+import type { AccountDoc } from '../accounts/index.js';
 import { type Exercise, findExercise, loadPublishedVersion, type StudentExercise,studentExercise } from '../content/index.js';
-import { keyedId } from '../http/idempotency.js';
-import { pageOf, type PageRequest } from '../http/paging.js';
 import type { Stored } from '../platform/cosmos.js';
 import { AppError } from '../platform/errors.js';
+import { keyedId } from '../platform/idempotency.js';
+import { pageOf, type PageRequest } from '../platform/paging.js';
 import type { Services } from '../platform/services.js';
-import { isArchived, taskView, visibleJournal } from './journals.js';
+import { isArchived, readJournal, taskView, visibleJournal } from './journals.js';
 import { type AnswerDoc, type JournalDoc, MAX_TASK_STUDENTS, type TaskDoc, type TaskItem, type TaskView } from './model.js';
 
 export interface TaskInput {
@@ -95,6 +95,7 @@ export async function createTask(
     dueAt: new Date(input.dueAt).toISOString(),
     ...(input.opensAt ? { opensAt: new Date(input.opensAt).toISOString() } : {}),
     ...(input.closesAt ? { closesAt: new Date(input.closesAt).toISOString() } : {}),
+    journalEndsAt: journal.endsAt,
     createdBy: teacher.accountId,
     createdAt: at,
     updatedAt: at,
@@ -117,10 +118,14 @@ export function studentTaskView(task: TaskDoc): TaskView & { exercises: StudentE
   return { ...taskView(task, false), exercises: taskExercises(task).map(studentExercise) };
 }
 
-/** A task sent to this student, or 404 (another student's, another school's, or none). */
-export async function readStudentTask(services: Pick<Services, 'db'>, studentId: string, schoolId: string, taskId: string): Promise<TaskDoc & Stored> {
+/**
+ * A task sent to this student, while they are a student of its school (ACC-4: a school's access ends with the role),
+ * or 404 (another student's, another school's, or none).
+ */
+export async function readStudentTask(services: Pick<Services, 'db'>, student: Pick<AccountDoc, 'accountId' | 'schoolRoles'>, schoolId: string, taskId: string): Promise<TaskDoc & Stored> {
+  if (!(student.schoolRoles ?? []).some((r) => r.schoolId === schoolId && r.role === 'student')) throw new AppError('task_not_found');
   const task = await services.db.collection('schools').read<TaskDoc>(taskId, schoolId);
-  if (task?.type !== 'task' || !task.studentIds.includes(studentId)) throw new AppError('task_not_found');
+  if (task?.type !== 'task' || !task.studentIds.includes(student.accountId)) throw new AppError('task_not_found');
   return task;
 }
 
@@ -167,3 +172,22 @@ export async function studentTaskPage(
     ...(rows.continuation ? { continuation: rows.continuation } : {}),
   };
 }
+
+/**
+ * A task of a journal as its teachers see it, the exercises with their keys and the teacher's guidance for open
+ * answers (LRN-3 grading); the class teacher of its class sees it as students do (ACL-3: works and statistics).
+ * The journal, then the task: two point reads.
+ */
+export async function readJournalTask(
+  services: Pick<Services, 'db'>,
+  account: AccountDoc,
+  schoolId: string,
+  journalId: string,
+  taskId: string,
+): Promise<TaskView & { exercises: (Exercise | StudentExercise)[] }> {
+  const { role } = await readJournal(services, account, schoolId, journalId, ['teacher', 'classTeacher']);
+  const task = await services.db.collection('schools').read<TaskDoc>(taskId, schoolId);
+  if (task?.type !== 'task' || task.journalId !== journalId) throw new AppError('task_not_found');
+  return { ...taskView(task, true), exercises: role === 'teacher' ? taskExercises(task) : taskExercises(task).map(studentExercise) };
+}
+

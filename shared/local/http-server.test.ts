@@ -17,7 +17,7 @@ const echo: HttpDefinition = {
   name: 'echo',
   route: 'echo',
   methods: ['POST'],
-  contract: { summary: 'echo', tags: [], auth: 'public', capability: 'public', capabilityDeclared: true, bodyTypes: ['json'], successStatus: 200 },
+  contract: { summary: 'echo', tags: [], auth: 'public', usesSession: false, capability: 'public', bodyTypes: ['json'], output: { kind: 'noContent' }, successStatus: 200, otherStatuses: [], errors: [], errorRedirect: false },
   handler: async (request) => {
     const bytes = (await request.arrayBuffer()).byteLength;
     return bytes > MAX_BODY ? { status: 413, jsonBody: { error: { code: 'payload_too_large', message: 'too large' } } } : { status: 200, jsonBody: { bytes } };

@@ -63,6 +63,7 @@ export function demoLearningDocuments({ school, teacher, students, work, at }: P
       maxPoints: exercises.reduce((sum, e) => sum + e.points, 0),
       studentIds: journal.studentIds,
       dueAt,
+      journalEndsAt: journal.endsAt,
       createdBy: teacher.accountId,
       createdAt: at,
       updatedAt: at,

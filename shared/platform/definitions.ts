@@ -1,28 +1,45 @@
-import type { HttpMethod, HttpRequest, HttpResponseInit, InvocationContext, Timer } from '@azure/functions';
+import type { Cookie, HttpMethod, HttpRequest, HttpResponseInit, InvocationContext, Timer } from '@azure/functions';
 import type { z } from 'zod';
 
-import type { Target } from '../acl/authorize.js';
-import type { Capability } from '../acl/capabilities.js';
 import type { DeliveryInfo } from './bus.js';
+import { AppError, type ErrorCode } from './errors.js';
 import { withOperationCounter } from './operations.js';
 import type { QueueName } from './queues.js';
 import { getServices, type Services } from './services.js';
 
-/** What OpenAPI generation and the route x role tests read about an HTTP function. */
+/** A route that sends the browser on (302 Found or 303 See Other with Location), never a JSON body. */
+export interface RedirectOutput {
+  kind: 'redirect';
+  status: 302 | 303;
+  /** Where Location points, in words for the API docs. */
+  to: string;
+}
+
+/** A route that answers 204 No Content. */
+export interface NoContentOutput {
+  kind: 'noContent';
+}
+
+/** A page or file sent as it is (the API docs page and its assets). */
+export interface FileOutput {
+  kind: 'file';
+  mediaTypes: [string, ...string[]];
+}
+
+/** What a successful answer is: a JSON body described by its zod schema, or one of the answers without one. */
+export type OutputContract = z.ZodType | RedirectOutput | NoContentOutput | FileOutput;
+
+/**
+ * What OpenAPI generation, the route x role tests and the local output check read about an HTTP function. The
+ * access-control part (`capability`, `target`) is declared by shared/acl, by declaration merging, so platform imports
+ * no area.
+ */
 export interface HttpContract {
   summary: string;
   tags: string[];
   auth: 'public' | 'session';
-  /** The capability-table row the route needs ('public' for public routes). */
-  capability: Capability;
-  /** False when a session route fell back to self.read / self.update without naming its capability. */
-  capabilityDeclared: boolean;
-  /**
-   * What a request is about, from its parameters (the caller's own account when absent). A few routes also look at
-   * the caller (ending a parent link: is the caller a party?); without a principal they answer as for a non-party.
-   */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each route's target reads its own parsed params; their type is the route's schema
-  target?: (input: { params: any; query: any; principal?: { accountId: string } }) => Target;
+  /** Public routes that act on the caller's session when there is one (only these resolve a bearer token). */
+  usesSession: boolean;
   params?: z.ZodType;
   query?: z.ZodType;
   body?: z.ZodType;
@@ -30,10 +47,29 @@ export interface HttpContract {
   bodyTypes: ('json' | 'form' | 'bytes')[];
   /** A larger body limit than MAX_BODY_BYTES for this route (uploads); the local host reads up to it too. */
   maxBodyBytes?: number;
-  output?: z.ZodType;
+  output: OutputContract;
+  /** The status of a JSON success (redirects and 204 carry their own). */
   successStatus: number;
+  /** Other statuses answered with the same body (a replayed create: 200; health with a dependency down: 503). */
+  otherStatuses: number[];
+  /** Catalogued error codes the route's own code may throw, besides what the wrapper answers (OpenAPI lists both). */
+  errors: readonly ErrorCode[];
+  /** Every error becomes a 303 to the front end (a browser sent here by another site): no JSON error is answered. */
+  errorRedirect: boolean;
   /** Takes an Idempotency-Key header: repeating the request with the same key returns what the first one made. */
   idempotencyKey?: boolean;
+}
+
+/** What every handler answer may carry besides its body. */
+export interface ResultExtras {
+  headers?: Record<string, string>;
+  cookies?: Cookie[];
+}
+
+/** A browser sent on: 303 (302 where a sign-in flow needs it) with Location. Here, not in http: sign-in builds them. */
+export interface RedirectResult extends ResultExtras {
+  status: 302 | 303;
+  headers: Record<string, string> & { location: string };
 }
 
 export interface HttpDefinition {
@@ -105,11 +141,17 @@ export function defineQueue<S extends z.ZodType>(options: {
       try {
         await run.result;
       } catch (error) {
-        services.telemetry.exception(error, properties);
+        // Every error is rethrown, so Service Bus redelivers and finally dead-letters; an AppError's code says why.
+        services.telemetry.exception(error, { ...properties, ...codeOf(error) });
         throw error;
       }
     },
   };
+}
+
+/** The code of an AppError, for the exception a queue or timer run records (no status: there is no HTTP here). */
+function codeOf(error: unknown): { errorCode?: string } {
+  return error instanceof AppError ? { errorCode: error.code } : {};
 }
 
 export interface TimerHandlerContext {
@@ -144,7 +186,7 @@ export function defineTimer(options: {
         outcome = await withOperationCounter(() => options.handler({ services, now: startedAt, isPastDue: timer.isPastDue })).result;
       } catch (error) {
         failure = error;
-        services.telemetry.exception(error, { function: options.name });
+        services.telemetry.exception(error, { function: options.name, ...codeOf(error) });
       }
       const finishedAt = services.clock.now();
       await services.db.collection('jobs').upsert({

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 
-import type { AccountDoc, SchoolRoleName } from '../accounts/model.js';
-import { readAccount, updateAccount, withoutSchoolRole } from '../accounts/store.js';
-import type { Grant } from '../acl/authorize.js';
-import { claimPersonalCode, releasePersonalCode } from '../auth/identity.js';
-import { tellOwner } from '../auth/notices.js';
-import { HttpError } from '../http/errors.js';
-import { pageOf, type PageRequest } from '../http/paging.js';
+import { z } from 'zod';
+
+import { type AccountDoc, readAccount, type SchoolRoleName, updateAccount, withoutSchoolRole } from '../accounts/index.js';
+import type { Grant } from '../acl/index.js';
+import { claimPersonalCode, releasePersonalCode, tellOwner } from '../auth/index.js';
 import { type Doc, type Page, type Stored,updateWithEtag } from '../platform/cosmos.js';
+import { AppError } from '../platform/errors.js';
+import { pageOf, type PageRequest } from '../platform/paging.js';
 import type { Services } from '../platform/services.js';
 
 /** A person's role in a school. The name and e-mail are a snapshot kept current on rectification. */
@@ -27,6 +27,15 @@ export interface MembershipDoc extends Doc {
   lastName?: string;
   email?: string;
 }
+
+/** A person of the school as the caller may see them (names and e-mail only where the grant allows). */
+export const memberViewSchema = z.object({
+  accountId: z.string(),
+  firstName: z.string().optional(),
+  lastName: z.string().optional(),
+  email: z.string().optional(),
+  roles: z.array(z.object({ role: z.enum(['student', 'teacher', 'classTeacher', 'schoolAdmin']), classId: z.string().optional(), subjects: z.array(z.string()).optional() })),
+});
 
 export interface MemberView {
   accountId: string;
@@ -203,7 +212,7 @@ export async function rectifyIdentity(
             personalCodeVerification: input.source.kind === 'school' ? { kind: 'school', by: input.source.schoolId, at: now } : null,
           };
   const before = await readAccount(services, input.accountId);
-  if (!before) throw new HttpError(404, 'account_not_found');
+  if (!before) throw new AppError('account_not_found');
   // The same code again is no change when nothing would be gained: a person re-typing it keeps its verification, and
   // the school re-entering a verified code keeps the first verification; the school entering a code the person had
   // typed verifies it.
@@ -227,7 +236,7 @@ export async function rectifyIdentity(
 
 export async function memberOrThrow(deps: Pick<Services, 'db'>, schoolId: string, accountId: string, grants: Grant[]): Promise<MemberView> {
   const [member] = visibleMembers(await activeMemberships(deps, schoolId, accountId), grants);
-  if (!member) throw new HttpError(404, 'member_not_found');
+  if (!member) throw new AppError('member_not_found');
   return member;
 }
 

@@ -4,7 +4,7 @@ import { type EmbeddedCosmos,startEmbeddedCosmos } from '../local/cosmos-server.
 import { AdjustableClock } from '../platform/clock.js';
 import { loadConfig } from '../platform/config.js';
 import { ConcurrentUpdateError, createDatabase, type Database,DocumentExistsError } from '../platform/cosmos.js';
-import { dataRegistry } from '../privacy/registry.js';
+import { dataRegistry, storageRules } from '../privacy/registry.js';
 import { accessFrom, endLicences, grantLicences, listLicences, mayOpenWork } from './licences.js';
 import { type EntitlementDoc, entitlementId, type EntitlementPeriod, type OrderDoc } from './model.js';
 
@@ -31,7 +31,7 @@ let n = 0;
 
 beforeAll(async () => {
   cosmos = await startEmbeddedCosmos();
-  db = createDatabase(cosmos.client, dataRegistry.database, clock);
+  db = createDatabase(cosmos.client, dataRegistry.database, storageRules, clock);
 });
 afterAll(async () => cosmos?.close());
 // A fresh buyer per test: each test's entitlements start empty.

@@ -193,7 +193,7 @@ export const paymentMethodSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('invoice') }),
 ]);
 
-const pricingSchema = z.object({
+export const pricingSchema = z.object({
   currency: z.literal('EUR'),
   unitPriceCents: z.number().int(),
   months: z.number().int(),
@@ -201,6 +201,16 @@ const pricingSchema = z.object({
   netCents: z.number().int(),
   vatCents: z.number().int(),
   grossCents: z.number().int(),
+});
+
+export const orderFlagSchema = z.object({
+  key: z.string(),
+  kind: z.enum(['payment-mismatch', 'refund-outside-app', 'refund-unknown', 'invoice-overpaid', 'payment-after-close']),
+  detail: z.string(),
+  at: z.string(),
+  resolvedAt: z.string().optional(),
+  resolvedBy: z.string().optional(),
+  resolution: z.string().optional(),
 });
 
 export const orderViewSchema = z.object({

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 
-import { readAccount } from '../accounts/store.js';
-import { HttpError } from '../http/errors.js';
-import { keyedId } from '../http/idempotency.js';
-import { pageOf, type PageRequest } from '../http/paging.js';
+import { z } from 'zod';
+
+import { readAccount } from '../accounts/index.js';
 import { queueEmail } from '../messaging/index.js';
 import { type Doc, DocumentExistsError, type Page,updateWithEtag } from '../platform/cosmos.js';
 import { AppError } from '../platform/errors.js';
+import { keyedId } from '../platform/idempotency.js';
+import { pageOf, type PageRequest } from '../platform/paging.js';
 import type { Services } from '../platform/services.js';
 
 /** ACC-6: a user's inquiry to user support with its whole history, kept with the account. */
@@ -31,6 +32,30 @@ export interface SupportRequestView {
   createdAt: string;
   updatedAt: string;
 }
+
+const supportMessageSchema = z.object({ from: z.enum(['user', 'support']), at: z.string(), text: z.string() });
+
+/** The user's view of a support request (no staff names). */
+export const supportRequestViewSchema = z.object({
+  id: z.string(),
+  subject: z.string(),
+  status: z.enum(['open', 'answered', 'closed']),
+  messages: z.array(supportMessageSchema),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+
+/** User support's view: the stored request, with who answered. */
+export const supportRequestDocSchema = supportRequestViewSchema.extend({
+  type: z.literal('support-request'),
+  accountId: z.string(),
+  messages: z.array(supportMessageSchema.extend({ by: z.string(), key: z.string().optional() })),
+  // Sent as stored, Cosmos DB's own fields included (a view without them would be tidier; issue 16 kept the bodies).
+  _rid: z.string().optional(),
+  _self: z.string().optional(),
+  _etag: z.string().optional(),
+  _ts: z.number().optional(),
+});
 
 export function supportRequestView(doc: SupportRequestDoc): SupportRequestView {
   return {
@@ -61,7 +86,7 @@ export async function openRequest(
   const replay = async () => {
     const existing = await accounts.read<SupportRequestDoc>(id, accountId);
     if (!existing || existing.type !== 'support-request') return undefined;
-    if (existing.subject !== input.subject || existing.messages[0]?.text !== input.message) throw new HttpError(409, 'idempotency_key_reused');
+    if (existing.subject !== input.subject || existing.messages[0]?.text !== input.message) throw new AppError('idempotency_key_reused');
     return { request: existing, replayed: true };
   };
   if (key) {
@@ -111,7 +136,7 @@ export async function addMessage(
       // A retried message (same idempotency key) was already added by the first attempt.
       const earlier = key ? current.messages.find((m) => m.key === key) : undefined;
       if (earlier) {
-        if (earlier.text !== input.text) throw new HttpError(409, 'idempotency_key_reused');
+        if (earlier.text !== input.text) throw new AppError('idempotency_key_reused');
         return undefined;
       }
       if (current.messages.length >= SUPPORT_LIMITS.messagesPerRequest) throw new AppError('support_request_full', { params: { limit: SUPPORT_LIMITS.messagesPerRequest } });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 
-import { signingKeysSchema } from '../platform/config.js';
-import { HttpError } from './errors.js';
+import { httpErrorOf } from '../http/error-catalogue.js';
+import { signingKeysSchema } from './config.js';
+import { AppError } from './errors.js';
 import { openContinuation, sealContinuation } from './paging.js';
 
 const keys = (spec: string) => signingKeysSchema.parse(spec);
@@ -23,7 +24,8 @@ describe('sealed continuation tokens (issue 9, defect 1)', () => {
         openContinuation(keys(k), scope, token);
         return 'opened';
       } catch (error) {
-        return error instanceof HttpError ? `${error.status} ${error.code}` : 'other';
+        // What the client gets: the wrapper's answer for the thrown error.
+        return error instanceof AppError ? `${httpErrorOf(error)?.status} ${error.code}` : 'other';
       }
     };
     expect(refused(k1, 'scope-b', sealed)).toBe('400 invalid_continuation');
@@ -33,5 +35,20 @@ describe('sealed continuation tokens (issue 9, defect 1)', () => {
     expect(refused(k1, 'scope-a', altered)).toBe('400 invalid_continuation');
     expect(refused(k1, 'scope-a', `${body}.${mac.slice(0, -1)}`)).toBe('400 invalid_continuation');
     for (const raw of [cosmosToken, '1', 'true', '', '.', `${body}.`]) expect(refused(k1, 'scope-a', raw)).toBe('400 invalid_continuation');
+  });
+
+  it('refuses another spelling of the same bytes (the spare bits of the last base64url letter), not only other bytes', () => {
+    const sealed = sealContinuation(keys(k1), 'scope-a', cosmosToken);
+    const [body, mac] = sealed.split('.') as [string, string];
+    const respell = (text: string) => {
+      const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+      const last = alphabet.indexOf(text.at(-1)!);
+      // 43 letters carry 256 bits: the last letter's two low bits are spare, so flipping one decodes to the same bytes.
+      return `${text.slice(0, -1)}${alphabet[last ^ 1]}`;
+    };
+    const sameMac = respell(mac);
+    expect(Buffer.from(sameMac, 'base64url').equals(Buffer.from(mac, 'base64url'))).toBe(true);
+    expect(() => openContinuation(keys(k1), 'scope-a', `${body}.${sameMac}`)).toThrow(AppError);
+    expect(openContinuation(keys(k1), 'scope-a', sealed)).toBe(cosmosToken);
   });
 });
