@@ -1,5 +1,7 @@
 import type { AppError, ErrorCode, ErrorDefinition, ErrorKind } from '../platform/errors.js';
 import type { Language } from '../platform/language.js';
+import { organisationErrors } from '../organisations/errors.js';
+import { schoolLicenceErrors } from '../store/school-licence-errors.js';
 import { supportErrors } from '../support/errors.js';
 import { HttpError } from './errors.js';
 
@@ -8,10 +10,12 @@ import { HttpError } from './errors.js';
  * so a code an area declares but whose catalogue is missing here fails to compile; a test refuses a code two areas
  * both declare.
  */
-export const areaCatalogues = { support: supportErrors } as const;
+export const areaCatalogues = { support: supportErrors, schoolLicences: schoolLicenceErrors, organisations: organisationErrors } as const;
 
 export const errorCatalogue: { [C in ErrorCode]: ErrorDefinition } = {
   ...supportErrors,
+  ...schoolLicenceErrors,
+  ...organisationErrors,
 };
 
 /** The HTTP status each kind of error answers with. */
