@@ -100,6 +100,16 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   'support-requests-create': { queued: ['email-outbound'] },
   'support-requests-list': {},
   'support-requests-message': {},
+  'ops-accounts-roles': { staff: true },
+  'ops-publishers-create': { staff: true },
+  'ops-schools-create': { staff: true },
+  'ops-schools-first-admin': { staff: true, queued: ['email-outbound'] },
+  'ops-schools-update': { staff: true },
+  'ops-school-licences-record': { staff: true, queued: ['school-entitlements'] },
+  'ops-school-licences-change': { staff: true, queued: ['school-entitlements'] },
+  'ops-school-licences-end': { staff: true, queued: ['school-entitlements'] },
+  'ops-school-licences-list': { staff: true },
+  'schools-licences-list': {},
 };
 
 /** User-facing routes allowed a cross-partition query (none). */

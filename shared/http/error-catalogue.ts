@@ -1,6 +1,6 @@
+import { organisationErrors } from '../organisations/errors.js';
 import type { AppError, ErrorCode, ErrorDefinition, ErrorKind } from '../platform/errors.js';
 import type { Language } from '../platform/language.js';
-import { organisationErrors } from '../organisations/errors.js';
 import { schoolLicenceErrors } from '../store/school-licence-errors.js';
 import { supportErrors } from '../support/errors.js';
 import { HttpError } from './errors.js';
