@@ -68,7 +68,7 @@ async function join(accountId: string, invite: { role: string; classId?: string;
 
 const access = (accountId: string, workId: string) => call(`/api/licences/works/${workId}/access`, { as: accountId });
 const entitlement = (accountId: string, workId: string) => host.services.db.collection('accounts').read<EntitlementDoc>(entitlementId(workId), accountId);
-const record = (body: unknown, as = staff) => call(`/api/ops/schools/${schoolId}/licences`, { as, json: body });
+const record = (body: unknown, as: string = staff) => call(`/api/ops/schools/${schoolId}/licences`, { as, json: body });
 const forClass = (classId: string, workId = 'work-ee-math-6') => ({
   publisherId: demo.publishers.ee,
   workId,
@@ -112,7 +112,7 @@ describe('ACC-1: organisations', () => {
   });
 
   it('ACC-1: the same school again answers it; another school with its registry code is refused; the act is audited under the school', async () => {
-    const doc = await host.services.db.collection('schools').read<{ registryCode: string; name: string; municipality: string }>(schoolId, schoolId);
+    const doc = await host.services.db.collection('schools').read<{ id: string; type: string; registryCode: string; name: string; municipality: string }>(schoolId, schoolId);
     const again = await call('/api/ops/schools', { as: staff, json: { name: doc!.name, country: 'EE', registryCode: doc!.registryCode, municipality: doc!.municipality } });
     expect(again.status).toBe(200);
     const other = await call('/api/ops/schools', { as: staff, json: { name: 'Another', country: 'EE', registryCode: doc!.registryCode } });

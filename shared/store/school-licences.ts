@@ -20,7 +20,7 @@ import { queueLicenceSync } from './school-entitlements.js';
  * each entitled member's entitlement document (school-entitlements.ts), so opening a work stays one point read.
  */
 
-export type Audience = { kind: 'school' } | { kind: 'classes'; classIds: string[] } | { kind: 'students'; accountIds: string[] };
+type Audience = { kind: 'school' } | { kind: 'classes'; classIds: string[] } | { kind: 'students'; accountIds: string[] };
 type Reference = { kind: 'invoice'; number: string } | { kind: 'contract'; reference: string };
 type PeriodInput = { schoolYear: string } | { from: string; until: string };
 
@@ -60,17 +60,17 @@ const schoolYearSchema = z
   .regex(/^\d{4}\/\d{4}$/, 'must be a school year such as 2026/2027')
   .refine((y) => Number(y.slice(5)) === Number(y.slice(0, 4)) + 1, 'the second year must follow the first');
 
-export const periodInputSchema = z.union([z.strictObject({ schoolYear: schoolYearSchema }), z.strictObject({ from: dateSchema, until: dateSchema })]);
-export const audienceSchema = z.discriminatedUnion('kind', [
+const periodInputSchema = z.union([z.strictObject({ schoolYear: schoolYearSchema }), z.strictObject({ from: dateSchema, until: dateSchema })]);
+const audienceSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('school') }),
   z.strictObject({ kind: z.literal('classes'), classIds: z.array(idSchema).min(1).max(50) }),
   z.strictObject({ kind: z.literal('students'), accountIds: z.array(idSchema).min(1).max(500) }),
 ]);
-export const referenceSchema = z.discriminatedUnion('kind', [
+const referenceSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('invoice'), number: z.string().trim().min(1).max(60) }),
   z.strictObject({ kind: z.literal('contract'), reference: z.string().trim().min(1).max(120) }),
 ]);
-export const seatsSchema = z.number().int().min(0).max(100_000);
+const seatsSchema = z.number().int().min(0).max(100_000);
 
 export const newLicenceSchema = z
   .strictObject({
