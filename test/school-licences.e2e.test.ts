@@ -303,13 +303,15 @@ describe('issue 18: school licences', () => {
     expect((await access(ids.student7b, 'work-ee-hist-7')).body.allowed).toBe(true);
   });
 
-  it('STORE-1: with an Idempotency-Key a repeated record answers the same licence and records no second one', async () => {
+  it('STORE-1: with an Idempotency-Key a repeated record answers the same licence and records no second one; the key with another licence is 409', async () => {
     const key = `lic-${randomUUID()}`;
     const body = { ...forClass(class7b, 'work-ee-est-5'), period: { from: '2026-09-01', until: '2027-06-15' } };
     const first = await call(`/api/ops/schools/${schoolId}/licences`, { as: staff, json: body, headers: { 'idempotency-key': key } });
     const second = await call(`/api/ops/schools/${schoolId}/licences`, { as: staff, json: body, headers: { 'idempotency-key': key } });
     expect([first.status, second.status]).toEqual([201, 200]);
     expect(second.body.id).toBe(first.body.id);
+    const other = await call(`/api/ops/schools/${schoolId}/licences`, { as: staff, json: { ...body, seats: 5 }, headers: { 'idempotency-key': key } });
+    expect([other.status, other.body.error.code]).toEqual([409, 'school_licence_key_reused']);
   });
 
   it('demo data: Kuusiku\'s class 5.a licence lets Mihkel and the school\'s teachers open the music book, not Liis of 6.b', async () => {

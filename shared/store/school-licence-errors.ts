@@ -30,6 +30,14 @@ export const schoolLicenceErrors = defineErrors({
     kind: 'unprocessable',
     text: { et: 'Nimetatud inimene ei ole selle kooli õpilane.', fi: 'Nimetty henkilö ei ole tämän koulun oppilas.', en: 'The person named is not a student of this school.' },
   },
+  school_licence_key_reused: {
+    kind: 'conflict',
+    text: {
+      et: 'See Idempotency-Key on juba kasutatud teistsuguse litsentsi jaoks.',
+      fi: 'Tätä Idempotency-Key-arvoa on jo käytetty toiseen lisenssiin.',
+      en: 'This Idempotency-Key was already used for a different licence.',
+    },
+  },
   school_licence_ended: {
     kind: 'conflict',
     text: { et: 'See koolilitsents on lõppenud.', fi: 'Tämä koululisenssi on päättynyt.', en: 'This school licence has ended.' },

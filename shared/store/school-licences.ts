@@ -226,6 +226,8 @@ export async function recordSchoolLicence(
     if (!(error instanceof DocumentExistsError) || !input.key) throw error;
     const earlier = await services.db.collection('schools').read<SchoolLicenceDoc>(doc.id, input.schoolId);
     if (!earlier) throw error;
+    const same = (['publisherId', 'product', 'period', 'audience', 'seats', 'reference'] as const).every((f) => JSON.stringify(earlier[f]) === JSON.stringify(doc[f]));
+    if (!same) throw new AppError('school_licence_key_reused');
     stored = earlier;
     created = false;
   }
