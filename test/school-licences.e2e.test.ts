@@ -314,6 +314,39 @@ describe('issue 18: school licences', () => {
     expect([other.status, other.body.error.code]).toEqual([409, 'school_licence_key_reused']);
   });
 
+  it('STORE-4: the fan-out goes in batches of 50 accounts and resumes; a repeated middle batch changes nothing; named students only', async () => {
+    // 60 students of 7B written straight into the school's partition, as joined members are stored.
+    const crowd = Array.from({ length: 60 }, (_, i) => `acc-t-crowd-${String(i).padStart(2, '0')}-${randomUUID().slice(0, 4)}`);
+    for (const accountId of crowd)
+      await host.services.db.collection('schools').upsert({ id: `membership:${accountId}:student`, type: 'membership', schoolId, accountId, role: 'student', classId: class7b, status: 'active', since: at });
+    const recorded = await record({ ...forClass(class7b, 'work-ee-math-5') });
+    expect(recorded.status).toBe(201);
+    await host.bus.idle();
+    for (const accountId of crowd) expect((await entitlement(accountId, 'work-ee-math-5'))?.schoolPeriods?.map((p) => p.schoolLicenceId), accountId).toEqual([recorded.body.id]);
+    expect((await call(`/api/ops/schools/${schoolId}/licences`, { as: staff })).body.licences.find((l: { id: string }) => l.id === recorded.body.id).materialised).toBe(true);
+    const sample = await entitlement(crowd[55]!, 'work-ee-math-5');
+    await host.deliver('school-entitlements-sync', { kind: 'licence', schoolId, licenceId: recorded.body.id, revision: 1, after: crowd[10] }, `again-${randomUUID()}`);
+    await host.bus.idle();
+    expect((await entitlement(crowd[55]!, 'work-ee-math-5'))?._etag).toBe(sample?._etag);
+    // Named students: only the named one of the crowd holds it.
+    const named = await record({ ...forClass(class7b, 'work-ee-music-5'), audience: { kind: 'students', accountIds: [crowd[3]] } });
+    expect(named.status, JSON.stringify(named.body)).toBe(201);
+    await host.bus.idle();
+    expect((await entitlement(crowd[3]!, 'work-ee-music-5'))?.schoolPeriods).toHaveLength(1);
+    expect(await entitlement(crowd[4]!, 'work-ee-music-5')).toBeUndefined();
+  });
+
+  it('ACC-4: a teacher whose role ends loses the school\'s works at once', async () => {
+    const recorded = await record({ ...forClass(class7a, 'work-ee-hist-7'), period: { from: '2026-08-01', until: '2027-08-01' } });
+    expect(recorded.status).toBe(201);
+    await host.bus.idle();
+    expect((await access(ids.teacher, 'work-ee-hist-7')).body.allowed).toBe(true);
+    expect((await call(`/api/schools/${schoolId}/members/${ids.teacher}/end-role`, { as: ids.admin, json: { role: 'teacher' } })).status).toBe(200);
+    expect((await access(ids.teacher, 'work-ee-hist-7')).body).toEqual({ allowed: false });
+    await host.bus.idle();
+    expect((await access(ids.teacher, 'work-ee-hist-7')).body).toEqual({ allowed: false });
+  });
+
   it('demo data: Kuusiku\'s class 5.a licence lets Mihkel and the school\'s teachers open the music book, not Liis of 6.b', async () => {
     expect((await call(`/api/licences/works/${demo.schoolLicence.workId}/access`, { as: demo.accounts.eeStudent })).body.allowed).toBe(true);
     expect((await call(`/api/licences/works/${demo.schoolLicence.workId}/access`, { as: demo.accounts.eeTeacher })).body.allowed).toBe(true);
