@@ -214,7 +214,7 @@ const documentTypes: DocumentTypeSpec[] = [
   {
     type: 'school',
     container: 'schools',
-    description: 'A school: name, country, registry code.',
+    description: 'A school: name, country, registry code, municipality; who of the operator staff created it.',
     personalData: [],
     purpose: 'Organise users by school.',
     lawfulBasis: 'contract',
