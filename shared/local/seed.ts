@@ -204,6 +204,7 @@ export function demoDocuments(): { container: Parameters<Database['collection']>
       from,
       until,
       audience: { kind: 'classes', classIds: [c.ee5a] },
+      reached: [{ kind: 'classes', classIds: [c.ee5a] }],
       reference: { kind: 'invoice', number: '2026-KUUSIKU-17' },
       status: 'active',
       revision: 1,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { entitlingMemberships, seatHoldersOf } from './school-entitlements.js';
+import { entitlingMemberships, mightHold, seatHoldersOf } from './school-entitlements.js';
 
 const m = (id: string, accountId: string, role: string, since: string, classId?: string) => ({ id, accountId, role, since: `2026-09-0${since}T08:00:00.000Z`, ...(classId ? { classId } : {}) });
 
@@ -27,5 +27,14 @@ describe('school licences: who is entitled (pure)', () => {
     const seats = seatHoldersOf({ ...class7a, seats: 2 }, rows);
     expect(entitlingMemberships({ ...class7a, seats: 2 }, [rows[0]!], seats)).toEqual([]);
     expect(entitlingMemberships({ ...class7a, seats: 2 }, [rows[1]!], seats)).toEqual(['2']);
+  });
+
+  it('STORE-4: a fan-out reads only teachers and students of an audience the licence has ever had', () => {
+    const licence = { audience: { kind: 'classes' as const, classIds: ['7b'] }, reached: [{ kind: 'classes' as const, classIds: ['7a'] }, { kind: 'classes' as const, classIds: ['7b'] }] };
+    expect(mightHold(licence, [m('s', 'x', 'student', '1', '7a')])).toBe(true);
+    expect(mightHold(licence, [m('s', 'x', 'student', '1', '7c')])).toBe(false);
+    expect(mightHold(licence, [m('t', 'x', 'teacher', '1')])).toBe(true);
+    expect(mightHold(licence, [m('a', 'x', 'schoolAdmin', '1')])).toBe(false);
+    expect(mightHold({ audience: { kind: 'classes', classIds: ['7a'] } }, [m('s', 'x', 'student', '1', '7a')])).toBe(true);
   });
 });

@@ -13,7 +13,8 @@ import type { SchoolLicenceDoc } from './school-licences.js';
  *
  * - A licence recorded, changed or ended moves its `revision` on and queues a fan-out for that revision: the handler
  *   reads the school's active memberships (one single-partition query), decides who is entitled, and writes or removes
- *   the licence's period on each person's entitlement per work, a batch of accounts per message; the next batch is a
+ *   the licence's period on each person's entitlement per work (only teachers and students of an audience the licence
+ *   has ever had: nobody else can hold it), a batch of accounts per message; the next batch is a
  *   new message (resumable: a batch repeated after a crash writes the same state). When the last batch is done the
  *   licence records `materialisedRevision`: a repeated message for it changes nothing, and one for an older revision
  *   is dropped (the newer revision's own fan-out does the work).
@@ -58,6 +59,15 @@ export function entitlingMemberships(licence: Pick<SchoolLicenceDoc, 'audience' 
 function inAudience(licence: Pick<SchoolLicenceDoc, 'audience'>, m: MembershipRow): boolean {
   const a = licence.audience;
   return a.kind === 'school' || (a.kind === 'classes' && m.classId !== undefined && a.classIds.includes(m.classId)) || (a.kind === 'students' && a.accountIds.includes(m.accountId));
+}
+
+/**
+ * Whether the account may hold the licence's period from an earlier revision (so its entitlement must be read): a
+ * teacher, or a student of an audience the licence has had. Anyone else never got it and is skipped. Pure.
+ */
+export function mightHold(licence: Pick<SchoolLicenceDoc, 'audience' | 'reached'>, memberships: readonly MembershipRow[]): boolean {
+  const audiences = licence.reached ?? [licence.audience];
+  return memberships.some((m) => m.role === 'teacher' || m.role === 'classTeacher' || (m.role === 'student' && audiences.some((audience) => inAudience({ audience }, m))));
 }
 
 const seatLimited = (licence: Pick<SchoolLicenceDoc, 'audience' | 'seats'>) => licence.seats !== undefined && licence.audience.kind !== 'students';
@@ -127,7 +137,10 @@ async function syncLicence(deps: Deps, message: Extract<SchoolEntitlementMessage
   for (const m of memberships) byAccount.set(m.accountId, [...(byAccount.get(m.accountId) ?? []), m]);
   const accounts = [...byAccount.keys()].sort().filter((id) => message.after === undefined || id > message.after);
   const batch = accounts.slice(0, BATCH);
-  for (const accountId of batch) await applyToAccount(deps, licence, accountId, entitlingMemberships(licence, byAccount.get(accountId)!, seats));
+  for (const accountId of batch) {
+    const rows = byAccount.get(accountId)!;
+    if (mightHold(licence, rows)) await applyToAccount(deps, licence, accountId, entitlingMemberships(licence, rows, seats));
+  }
   if (accounts.length > BATCH) {
     const after = batch.at(-1)!;
     const body: SchoolEntitlementMessage = { ...message, after };

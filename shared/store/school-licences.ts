@@ -36,6 +36,11 @@ export interface SchoolLicenceDoc extends Doc {
   from: string;
   until: string;
   audience: Audience;
+  /**
+   * Every audience the licence has had (the current one included): a fan-out reads the entitlements of these students
+   * and of the teachers only, since nobody else can hold the licence's period.
+   */
+  reached?: Audience[];
   /** At most this many students hold it (absent: every student of the audience). Teachers never take a seat. */
   seats?: number;
   reference: Reference;
@@ -210,6 +215,7 @@ export async function recordSchoolLicence(
     period: input.period,
     ...instantsOf(input.period),
     audience: input.audience,
+    reached: [input.audience],
     ...(input.seats !== undefined ? { seats: input.seats } : {}),
     reference: input.reference,
     status: 'active',
@@ -269,6 +275,8 @@ export async function changeSchoolLicence(
     const same = ['period', 'from', 'until', 'audience', 'seats', 'reference'].every((f) => JSON.stringify(next[f]) === JSON.stringify(doc[f]));
     if (same) return undefined;
     const revision = doc.revision + 1;
+    const reached = doc.reached ?? [doc.audience];
+    if (!reached.some((a) => JSON.stringify(a) === JSON.stringify(next.audience))) next.reached = [...reached, next.audience];
     return { ...next, revision, history: [...doc.history, { at: services.clock.now().toISOString(), by: input.by, action: 'changed', revision }] };
   });
 }
