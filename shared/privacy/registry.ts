@@ -145,7 +145,8 @@ const documentTypes: DocumentTypeSpec[] = [
   {
     type: 'staff-access',
     container: 'audit',
-    description: 'An access by operator staff to a person\'s data: who, when, which capability, correlation id.',
+    description:
+      "An access by operator staff to a person's data, or an act of theirs on a person or an organisation (a role given, a school or publisher created or changed, a school licence recorded): who, when, which capability, what was done, correlation id; under the person, school or publisher it concerns.",
     personalData: ['audit'],
     purpose: 'Accountability of staff access (ACL-7); the person sees who looked at their data (PRIV-1).',
     lawfulBasis: 'legal-obligation',
