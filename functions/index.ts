@@ -78,6 +78,7 @@ import paymentsReturn from './payments-return.js';
 import schoolEntitlementsSync from './school-entitlements-sync.js';
 import schoolsCasesComment from './schools-cases-comment.js';
 import schoolsCasesList from './schools-cases-list.js';
+import schoolsClassesCreate from './schools-classes-create.js';
 import schoolsCodeLinksConfirm from './schools-code-links-confirm.js';
 import schoolsCodeLinksList from './schools-code-links-list.js';
 import schoolsCodeLinksRefuse from './schools-code-links-refuse.js';
@@ -201,6 +202,7 @@ export const definitions: readonly FunctionDefinition[] = [
   opsSchoolsUpdate,
   schoolEntitlementsSync,
   schoolsLicencesList,
+  schoolsClassesCreate,
 ];
 
 setRouteTable(new RouteTable(definitions.filter((d): d is HttpDefinition => d.kind === 'http')));

@@ -28,6 +28,9 @@ export const expectedGrants: Record<Capability, Partial<Record<Role, Scope>>> = 
   'school.members.read': { schoolAdmin: 'ownSchool', teacher: 'ownSchool', classTeacher: 'ownSchool' },
   // PRIV-8 (school users' accounts are closed by the school's authorised person), ACC-4 (a school role ends).
   'school.members.manage': { schoolAdmin: 'ownSchool' },
+  // ACC-1 (a student of a school and class) and ACL-1 (the administrator's own school): the administrator keeps the
+  // school's classes; teachers and students only belong to them.
+  'school.classes.manage': { schoolAdmin: 'ownSchool' },
   // ACC-5: the school, not the student, corrects a student's name and personal code.
   'school.members.rectify': { schoolAdmin: 'ownSchool' },
   // ACC-2 "who invited them (an invitation from another user, with the inviter's details)": teachers invite their

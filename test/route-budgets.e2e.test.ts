@@ -231,6 +231,7 @@ const probes: Record<string, () => Promise<Probe>> = {
     return { method: 'POST', path: `/api/ops/schools/${await budgetSchool()}/licences/${encodeURIComponent(licence)}/end`, token: await tokenFor(demo.accounts.operatorAdmin), json: { reason: 'budget probe' }, status: 200 };
   },
   'ops-school-licences-list': async () => ({ method: 'GET', path: `/api/ops/schools/${await budgetSchool()}/licences`, token: await tokenFor(demo.accounts.operatorAdmin), status: 200 }),
+  'schools-classes-create': async () => ({ method: 'POST', path: `/api/schools/${EE}/classes`, token: await adminToken(), json: { name: `B${randomUUID().slice(0, 6)}`, grade: 7, schoolYear: '2026/2027' }, status: 201 }),
   'schools-licences-list': async () => ({ method: 'GET', path: `/api/schools/${EE}/licences`, token: await adminToken(), status: 200 }),
   'payments-methods': async () => ({ method: 'GET', path: '/api/payments/methods?country=EE', status: 200 }),
   'payments-notify': async () => ({ method: 'POST', path: '/api/payments/maksekeskus/notification', json: { json: '{}', mac: 'AB' }, status: 400 }),

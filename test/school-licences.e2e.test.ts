@@ -84,17 +84,20 @@ beforeAll(async () => {
   const created = await call('/api/ops/schools', { as: staff, json: { name: 'Testi Kool', country: 'EE', registryCode: `7${String(Date.now()).slice(-7)}`, municipality: 'Tartu' } });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
   schoolId = created.body.id;
-  // Classes have no route yet (the school's administrator will make them): written as the school would have them.
-  class7a = `class-${schoolId}-7a`;
-  class7b = `class-${schoolId}-7b`;
-  for (const [id, name] of [[class7a, '7A'], [class7b, '7B']] as const)
-    await host.services.db.collection('schools').upsert({ id, type: 'class', schoolId, name, grade: 7, schoolYear: '2026/2027' });
   // ACC-1: the first administrator by the ordinary invitation.
   const invited = await call(`/api/ops/schools/${schoolId}/first-admin`, { as: staff, json: { email: `${ids.admin}@example.com` } });
   expect(invited.status, JSON.stringify(invited.body)).toBe(201);
   expect(invited.body).toMatchObject({ role: 'schoolAdmin', invitedBy: staff, status: 'pending' });
   await host.bus.idle();
   expect((await call('/api/invitations/accept', { as: ids.admin, json: { token: invitationToken(ids.admin) } })).status).toBe(200);
+  // The administrator adds the classes.
+  const classes: string[] = [];
+  for (const name of ['7A', '7B']) {
+    const made = await call(`/api/schools/${schoolId}/classes`, { as: ids.admin, json: { name, grade: 7, schoolYear: '2026/2027' } });
+    expect(made.status, JSON.stringify(made.body)).toBe(201);
+    classes.push(made.body.id);
+  }
+  [class7a, class7b] = classes as [string, string];
   await join(ids.student7a, { role: 'student', classId: class7a });
   await join(ids.secondA, { role: 'student', classId: class7a });
   await join(ids.student7b, { role: 'student', classId: class7b });
@@ -121,6 +124,14 @@ describe('ACC-1: organisations', () => {
     const audit = await host.services.db.collection('audit').queryAll<{ action?: string; staffAccountId: string }>(schoolId, {});
     expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['school.create', 'school.first-admin-invited']));
     expect(audit.every((a) => a.staffAccountId === staff)).toBe(true);
+  });
+
+  it('ACC-1: the school\'s administrator adds classes (the same one again answers it); nobody else may', async () => {
+    const again = await call(`/api/schools/${schoolId}/classes`, { as: ids.admin, json: { name: '7A', grade: 7, schoolYear: '2026/2027' } });
+    expect([again.status, again.body.id]).toEqual([200, class7a]);
+    for (const who of [demo.accounts.eeAdmin, ids.teacher, staff, demo.accounts.supportStaff])
+      expect((await call(`/api/schools/${schoolId}/classes`, { as: who, json: { name: '9Z' } })).status, who).toBe(403);
+    expect((await call(`/api/schools/${schoolId}/classes`, { as: ids.admin, json: { name: '' } })).status).toBe(422);
   });
 
   it('ACC-1: a school is changed (municipality); bad input is a 4xx envelope', async () => {

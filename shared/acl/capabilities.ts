@@ -68,6 +68,8 @@ export const capabilityTable = {
   // ACL-1: administrators see their school's people; ACL-2: teachers see the school's students (names, e-mails).
   'school.members.read': { schoolAdmin: 'ownSchool', teacher: 'ownSchool', classTeacher: 'ownSchool' },
   'school.members.manage': { schoolAdmin: 'ownSchool' },
+  // ACC-1: the school's classes, kept by its administrator.
+  'school.classes.manage': { schoolAdmin: 'ownSchool' },
   // ACC-5: the school, not the student, corrects a student's name and personal code.
   'school.members.rectify': { schoolAdmin: 'ownSchool' },
   'school.invitations.manage': { schoolAdmin: 'ownSchool', teacher: 'ownSchool', classTeacher: 'ownSchool' },

@@ -117,6 +117,7 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   'ops-school-licences-end': { staff: true, queued: ['school-entitlements'] },
   'ops-school-licences-list': { staff: true },
   'schools-licences-list': {},
+  'schools-classes-create': {},
 };
 
 /** User-facing routes allowed a cross-partition query (none). */

@@ -8,7 +8,7 @@ import { DocumentExistsError, updateWithEtag } from '../platform/cosmos.js';
 import { AppError } from '../platform/errors.js';
 import type { Services } from '../platform/services.js';
 import { createInvitation } from '../schools/invitations.js';
-import type { InvitationView, SchoolDoc } from '../schools/model.js';
+import type { ClassDoc, InvitationView, SchoolDoc } from '../schools/model.js';
 import { invalidateCatalogSnapshot } from '../store/catalog.js';
 import type { PublisherDoc } from '../store/model.js';
 
@@ -208,3 +208,31 @@ export async function appointFirstAdministrator(
   await audit(services, staff, input.schoolId, 'school.first-admin-invited');
   return invitation;
 }
+
+export const newClassSchema = z.strictObject({
+  name: z.string().trim().min(1).max(40),
+  grade: z.number().int().min(0).max(13).optional(),
+  schoolYear: z.string().regex(/^\d{4}\/\d{4}$/, 'a school year such as 2026/2027').optional(),
+});
+export const classViewSchema = z.object({ id: z.string(), schoolId: z.string(), name: z.string(), grade: z.number().optional(), schoolYear: z.string().optional() });
+
+/**
+ * The school's administrator adds a class (ACC-1: students belong to classes; licences and invitations name them).
+ * One id per name and school year: the same class again answers it.
+ */
+export async function createClass(deps: Deps, schoolId: string, input: z.infer<typeof newClassSchema>): Promise<{ klass: ClassDoc; created: boolean }> {
+  const id = `class-${idPart(schoolId)}-${idPart(input.name)}${input.schoolYear ? `-${idPart(input.schoolYear)}` : ''}`;
+  const doc: ClassDoc = { id, type: 'class', schoolId, name: input.name, ...(input.grade !== undefined ? { grade: input.grade } : {}), ...(input.schoolYear ? { schoolYear: input.schoolYear } : {}) };
+  const school = await deps.db.collection('schools').read<SchoolDoc>(schoolId, schoolId);
+  if (school?.type !== 'school') throw new AppError('organisation_school_not_found');
+  try {
+    return { klass: await deps.db.collection('schools').create<ClassDoc>(doc), created: true };
+  } catch (error) {
+    if (!(error instanceof DocumentExistsError)) throw error;
+    const earlier = await deps.db.collection('schools').read<ClassDoc>(id, schoolId);
+    if (earlier?.type !== 'class') throw error;
+    return { klass: earlier, created: false };
+  }
+}
+
+export const classView = (doc: ClassDoc) => ({ id: doc.id, schoolId: doc.schoolId, name: doc.name, ...(doc.grade !== undefined ? { grade: doc.grade } : {}), ...(doc.schoolYear ? { schoolYear: doc.schoolYear } : {}) });
