@@ -163,6 +163,8 @@ describe('ACC-1: organisations', () => {
     const audit = await call('/api/me/audit', { as: ids.cms });
     expect(audit.body.entries.filter((e: { action?: string }) => e.action === 'publisher-role.give')).toHaveLength(1);
     expect((await call(`/api/ops/accounts/${ids.cms}/roles`, { as: staff, json: { kind: 'publisher', publisherId: 'pub-none', role: 'editor' } })).body.error.code).toBe('organisation_publisher_not_found');
+    const own = await call(`/api/ops/accounts/${staff}/roles`, { as: staff, json: { kind: 'publisher', publisherId: publisher.body.id, role: 'editor' } });
+    expect([own.status, own.body.error.code]).toEqual([403, 'organisation_own_roles']);
     const ended = await call(`/api/ops/accounts/${ids.cms}/roles`, { as: staff, json: { kind: 'publisher', publisherId: publisher.body.id, role: 'technicalEditor', end: true } });
     expect(ended.body.publisherRoles).toEqual([]);
   });

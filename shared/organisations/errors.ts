@@ -22,6 +22,10 @@ export const organisationErrors = defineErrors({
     kind: 'not_found',
     text: { et: 'Sellist kontot ei ole.', fi: 'Tällaista tiliä ei ole.', en: 'There is no such account.' },
   },
+  organisation_own_roles: {
+    kind: 'forbidden',
+    text: { et: 'Oma rolle ei saa ise muuta.', fi: 'Omia rooleja ei voi muuttaa itse.', en: 'You cannot change your own roles.' },
+  },
   organisation_schools_unknown: {
     kind: 'unprocessable',
     text: { et: 'Mõnda nimetatud kooli ei ole.', fi: 'Joitakin nimettyjä kouluja ei ole.', en: 'Some of the schools named do not exist.' },

@@ -150,6 +150,8 @@ export const rolesViewSchema = z.object({
  * it changes nothing. Audited under the person, who sees it in their audit log.
  */
 export async function changeRoles(deps: Deps, accountId: string, change: RoleChange, staff: Staff): Promise<z.infer<typeof rolesViewSchema>> {
+  // Separation of duties: a second operator administrator gives an administrator a role.
+  if (accountId === staff.staffAccountId) throw new AppError('organisation_own_roles');
   if (change.kind === 'publisher' && !change.end) {
     const publisher = await deps.db.collection('catalog').read<PublisherDoc>(change.publisherId, change.publisherId);
     if (publisher?.type !== 'publisher') throw new AppError('organisation_publisher_not_found');
