@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
-import type { StaffAccessDoc } from '../shared/acl/audit.js';
-import { defineHttp, ok } from '../shared/http/define-http.js';
-import { pageOf, pagingQuery } from '../shared/http/paging.js';
+import type { StaffAccessDoc } from '../shared/acl/index.js';
+import { defineHttp, ok } from '../shared/http/index.js';
+import { pageOf, pagingQuery } from '../shared/platform/paging.js';
 
 export default defineHttp({
   name: 'accounts-audit-list',

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
-import type { LoginLogDoc } from '../shared/auth/security-log.js';
-import { defineHttp, ok } from '../shared/http/define-http.js';
-import { pageOf, pagingQuery } from '../shared/http/paging.js';
+import type { LoginLogDoc } from '../shared/auth/index.js';
+import { defineHttp, ok } from '../shared/http/index.js';
+import { pageOf, pagingQuery } from '../shared/platform/paging.js';
 
 const entry = z.object({
   at: z.string(),

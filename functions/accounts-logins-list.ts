@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { defineHttp, ok } from '../shared/http/define-http.js';
+import { defineHttp, ok } from '../shared/http/index.js';
 
 export default defineHttp({
   name: 'accounts-logins-list',

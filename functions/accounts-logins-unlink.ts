@@ -1,10 +1,7 @@
 import { z } from 'zod';
 
-import { requestClient } from '../shared/auth/client-info.js';
-import { unlinkLogin } from '../shared/auth/identity.js';
-import { tellOwner } from '../shared/auth/notices.js';
-import { recordSecurityEvent } from '../shared/auth/security-log.js';
-import { defineHttp, noContent } from '../shared/http/define-http.js';
+import { recordSecurityEvent, requestClient, tellOwner, unlinkLogin } from '../shared/auth/index.js';
+import { defineHttp, noContent } from '../shared/http/index.js';
 
 export default defineHttp({
   name: 'accounts-logins-unlink',

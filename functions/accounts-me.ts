@@ -1,5 +1,5 @@
-import { accountView, accountViewSchema } from '../shared/accounts/model.js';
-import { defineHttp, ok } from '../shared/http/define-http.js';
+import { accountView, accountViewSchema } from '../shared/accounts/index.js';
+import { defineHttp, ok } from '../shared/http/index.js';
 
 export default defineHttp({
   name: 'accounts-me',

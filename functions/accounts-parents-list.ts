@@ -1,8 +1,7 @@
 import { z } from 'zod';
 
-import { defineHttp, ok } from '../shared/http/define-http.js';
-import { familyMemberSchema } from '../shared/schools/model.js';
-import { familyOf } from '../shared/schools/parent-links.js';
+import { defineHttp, ok } from '../shared/http/index.js';
+import { familyMemberSchema, familyOf } from '../shared/schools/index.js';
 
 export default defineHttp({
   name: 'accounts-parents-list',

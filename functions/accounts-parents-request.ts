@@ -1,9 +1,8 @@
 import { z } from 'zod';
 
-import { canonicalEmailSchema } from '../shared/auth/identity.js';
-import { assertUnderLimit } from '../shared/auth/throttle.js';
-import { defineHttp } from '../shared/http/define-http.js';
-import { LINK_REQUESTS_PER_WINDOW, requestByChild } from '../shared/schools/parent-links.js';
+import { assertUnderLimit, canonicalEmailSchema } from '../shared/auth/index.js';
+import { defineHttp } from '../shared/http/index.js';
+import { LINK_REQUESTS_PER_WINDOW, requestByChild } from '../shared/schools/index.js';
 
 export default defineHttp({
   name: 'accounts-parents-request',

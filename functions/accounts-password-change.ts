@@ -1,8 +1,7 @@
 import { z } from 'zod';
 
-import { requestClient } from '../shared/auth/client-info.js';
-import { changePassword } from '../shared/auth/password-flows.js';
-import { defineHttp, ok } from '../shared/http/define-http.js';
+import { changePassword, requestClient } from '../shared/auth/index.js';
+import { defineHttp, ok } from '../shared/http/index.js';
 
 export default defineHttp({
   name: 'accounts-password-change',

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 
-import { type AccountDoc,accountView, accountViewSchema } from '../shared/accounts/model.js';
-import { defineHttp, ok } from '../shared/http/define-http.js';
-import { HttpError } from '../shared/http/errors.js';
+import { accountView, accountViewSchema, updateAccount } from '../shared/accounts/index.js';
+import { defineHttp, ok } from '../shared/http/index.js';
 
 /** The user's own preferences: the language of e-mails and messages (OPS-3: et, fi or en). */
 export default defineHttp({
@@ -16,12 +15,8 @@ export default defineHttp({
   body: z.strictObject({ language: z.enum(['et', 'fi', 'en']) }),
   output: accountViewSchema,
   handler: async ({ principal, body, services }) => {
-    const accounts = services.db.collection('accounts');
-    const account = await accounts.read<AccountDoc>(principal.accountId, principal.accountId);
-    if (!account || account.type !== 'account') throw new HttpError(404, 'account_not_found');
-    if (account.language === body.language) return ok(accountView(account));
-    // ETag-checked: a concurrent change of the same account answers 409 instead of being overwritten.
-    const updated = await accounts.replace<AccountDoc>({ ...account, language: body.language, updatedAt: services.clock.now().toISOString() });
+    // ETag-checked (updateWithEtag): a concurrent change of the same account is re-read and kept, never overwritten.
+    const updated = await updateAccount(services, principal.accountId, (account) => (account.language === body.language ? account : { ...account, language: body.language }));
     return ok(accountView(updated));
   },
 });

@@ -1,6 +1,5 @@
-import { defineHttp, ok } from '../shared/http/define-http.js';
-import { privacyViewSchema } from '../shared/schools/model.js';
-import { privacyView } from '../shared/schools/privacy.js';
+import { defineHttp, ok } from '../shared/http/index.js';
+import { privacyView, privacyViewSchema } from '../shared/schools/index.js';
 
 export default defineHttp({
   name: 'accounts-privacy-get',

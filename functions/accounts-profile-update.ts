@@ -1,14 +1,10 @@
-import '../shared/accounts/messages.js';
-
 import { z } from 'zod';
 
-import { accountView, accountViewSchema } from '../shared/accounts/model.js';
-import { personNameSchema } from '../shared/accounts/names.js';
-import { personalCodeSchema } from '../shared/auth/personal-code.js';
-import { assertUnderLimit } from '../shared/auth/throttle.js';
-import { defineHttp, ok } from '../shared/http/define-http.js';
-import { HttpError } from '../shared/http/errors.js';
-import { rectifyIdentity } from '../shared/schools/members.js';
+import { accountView, accountViewSchema, personNameSchema } from '../shared/accounts/index.js';
+import { assertUnderLimit, personalCodeSchema } from '../shared/auth/index.js';
+import { defineHttp, ok } from '../shared/http/index.js';
+import { AppError } from '../shared/platform/errors.js';
+import { rectifyIdentity } from '../shared/schools/index.js';
 
 /** Personal-code changes a person may make in 15 minutes: enough to fix a typo, too few to probe codes. */
 const SELF_CODE_CHANGES_PER_WINDOW = 5;
@@ -38,9 +34,9 @@ export default defineHttp({
   handler: async ({ body, access, principal, services }) => {
     const isStudent = (access.account.schoolRoles ?? []).some((r) => r.role === 'student');
     if (isStudent && (body.firstName || body.lastName || body.personalCode !== undefined))
-      throw new HttpError(403, 'school_managed_field', {}, [
+      throw new AppError('school_managed_field', { details: [
         ...(['firstName', 'lastName', 'personalCode'] as const).filter((f) => body[f] !== undefined).map((path) => ({ path, issue: 'managed by the school' })),
-      ]);
+      ] });
     if (body.personalCode !== undefined) await assertUnderLimit(services, 'pcode-change', principal.accountId, SELF_CODE_CHANGES_PER_WINDOW);
     const updated = await rectifyIdentity(services, {
       accountId: principal.accountId,

@@ -1,9 +1,7 @@
 import { z } from 'zod';
 
-import { requestClient } from '../shared/auth/client-info.js';
-import { recordSecurityEvent } from '../shared/auth/security-log.js';
-import { revokeAllSessions } from '../shared/auth/sessions.js';
-import { defineHttp, ok } from '../shared/http/define-http.js';
+import { recordSecurityEvent, requestClient, revokeAllSessions } from '../shared/auth/index.js';
+import { defineHttp, ok } from '../shared/http/index.js';
 
 export default defineHttp({
   name: 'accounts-sessions-end-others',

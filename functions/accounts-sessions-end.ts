@@ -1,10 +1,8 @@
 import { z } from 'zod';
 
-import { requestClient } from '../shared/auth/client-info.js';
-import { recordSecurityEvent } from '../shared/auth/security-log.js';
-import { endOwnSession } from '../shared/auth/sessions.js';
-import { defineHttp, noContent } from '../shared/http/define-http.js';
-import { HttpError } from '../shared/http/errors.js';
+import { endOwnSession, recordSecurityEvent, requestClient } from '../shared/auth/index.js';
+import { defineHttp, noContent } from '../shared/http/index.js';
+import { AppError } from '../shared/platform/errors.js';
 
 export default defineHttp({
   name: 'accounts-sessions-end',
@@ -16,7 +14,7 @@ export default defineHttp({
   capability: 'self.update',
   params: z.object({ sessionId: z.uuid() }),
   handler: async ({ params, principal, access, services, request }) => {
-    if (!(await endOwnSession(services, principal.accountId, params.sessionId, 'ended-by-user', access.account))) throw new HttpError(404, 'session_not_found');
+    if (!(await endOwnSession(services, principal.accountId, params.sessionId, 'ended-by-user', access.account))) throw new AppError('session_not_found');
     await recordSecurityEvent(services, { name: 'session-ended', accountId: principal.accountId, reason: 'ended-by-user', client: requestClient(request, services.config) });
     return noContent();
   },

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
-import { listActiveSessions } from '../shared/auth/sessions.js';
-import { defineHttp, ok } from '../shared/http/define-http.js';
+import { listActiveSessions } from '../shared/auth/index.js';
+import { defineHttp, ok } from '../shared/http/index.js';
 
 export default defineHttp({
   name: 'accounts-sessions-list',

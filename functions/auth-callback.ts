@@ -1,5 +1,5 @@
-import { finishSignIn, knownProvider, providerParam } from '../shared/auth/sign-in.js';
-import { defineHttp } from '../shared/http/define-http.js';
+import { finishSignIn, knownProvider, providerParam } from '../shared/auth/index.js';
+import { defineHttp } from '../shared/http/index.js';
 
 /** The provider sends the browser back here; on success it lands signed in on the front end (303). */
 export default defineHttp({

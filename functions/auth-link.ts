@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
-import { beginSignIn, knownProvider, providerOrThrow, providerParam } from '../shared/auth/sign-in.js';
-import { defineHttp, ok } from '../shared/http/define-http.js';
-import { HttpError } from '../shared/http/errors.js';
+import { beginSignIn, knownProvider, providerOrThrow, providerParam } from '../shared/auth/index.js';
+import { defineHttp, ok } from '../shared/http/index.js';
+import { AppError } from '../shared/platform/errors.js';
 
 /**
  * Linking another login to the signed-in account (AUTH-1) starts with this CSRF-protected POST, never with a GET
@@ -28,7 +28,7 @@ export default defineHttp({
   output: z.object({ location: z.string() }),
   handler: async ({ params, body, services, language, principal }) => {
     const provider = providerOrThrow(services, knownProvider(params.provider));
-    if (provider.id === 'stuudium' && !body?.school) throw new HttpError(400, 'school_required');
+    if (provider.id === 'stuudium' && !body?.school) throw new AppError('school_required');
     const started = await beginSignIn(services, provider, {
       returnTo: body?.returnTo,
       link: true,

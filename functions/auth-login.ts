@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
-import { beginSignIn, knownProvider, loopbackCanonicalRedirect, providerOrThrow, providerParam } from '../shared/auth/sign-in.js';
-import { defineHttp } from '../shared/http/define-http.js';
-import { HttpError } from '../shared/http/errors.js';
+import { beginSignIn, knownProvider, loopbackCanonicalRedirect, providerOrThrow, providerParam } from '../shared/auth/index.js';
+import { defineHttp } from '../shared/http/index.js';
+import { AppError } from '../shared/platform/errors.js';
 
 /** Starts sign-in with an external account (AUTH-1): redirects the browser to the provider. */
 export default defineHttp({
@@ -23,8 +23,8 @@ export default defineHttp({
   handler: async ({ params, query, services, language, request }) => {
     const provider = providerOrThrow(services, knownProvider(params.provider));
     // A GET any page can trigger must never attach a login to the signed-in account (issue 17).
-    if (query.link === 'true') throw new HttpError(400, 'link_requires_post', { provider: provider.id });
-    if (provider.id === 'stuudium' && !query.school) throw new HttpError(400, 'school_required');
+    if (query.link === 'true') throw new AppError('link_requires_post', { params: { provider: provider.id } });
+    if (provider.id === 'stuudium' && !query.school) throw new AppError('school_required');
     const canonical = loopbackCanonicalRedirect(request, services.config);
     if (canonical) return canonical;
     return beginSignIn(services, provider, {

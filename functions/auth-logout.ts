@@ -1,9 +1,14 @@
 import { parse as parseCookies } from 'cookie';
 
-import { requestClient } from '../shared/auth/client-info.js';
-import { recordSecurityEvent } from '../shared/auth/security-log.js';
-import { clearedSessionCookies, REFRESH_TOKEN_COOKIE, revokeSession, revokeSessionByRefreshToken } from '../shared/auth/sessions.js';
-import { defineHttp, noContent } from '../shared/http/define-http.js';
+import {
+  clearedSessionCookies,
+  recordSecurityEvent,
+  REFRESH_TOKEN_COOKIE,
+  requestClient,
+  revokeSession,
+  revokeSessionByRefreshToken,
+} from '../shared/auth/index.js';
+import { defineHttp, noContent } from '../shared/http/index.js';
 
 /**
  * Public so that signing out always works, also with a stale cookie (issue 17): the session named by the access token

@@ -1,9 +1,7 @@
 import { z } from 'zod';
 
-import { requestClient } from '../shared/auth/client-info.js';
-import { passwordSignIn } from '../shared/auth/password-flows.js';
-import { deliverSession } from '../shared/auth/sessions.js';
-import { defineHttp, ok } from '../shared/http/define-http.js';
+import { deliverSession, passwordSignIn, requestClient } from '../shared/auth/index.js';
+import { defineHttp, ok } from '../shared/http/index.js';
 
 export default defineHttp({
   name: 'auth-password-login',

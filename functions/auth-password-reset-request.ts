@@ -1,8 +1,7 @@
 import { z } from 'zod';
 
-import { requestClient } from '../shared/auth/client-info.js';
-import { requestPasswordReset } from '../shared/auth/password-flows.js';
-import { defineHttp } from '../shared/http/define-http.js';
+import { requestClient, requestPasswordReset } from '../shared/auth/index.js';
+import { defineHttp } from '../shared/http/index.js';
 
 export default defineHttp({
   name: 'auth-password-reset-request',

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 
-import { requestClient } from '../shared/auth/client-info.js';
-import { resetPassword } from '../shared/auth/password-flows.js';
-import { defineHttp, ok } from '../shared/http/define-http.js';
+import { requestClient, resetPassword } from '../shared/auth/index.js';
+import { defineHttp, ok } from '../shared/http/index.js';
 
 export default defineHttp({
   name: 'auth-password-reset',

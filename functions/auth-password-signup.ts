@@ -1,9 +1,8 @@
 import { z } from 'zod';
 
-import { personNameSchema } from '../shared/accounts/names.js';
-import { requestClient } from '../shared/auth/client-info.js';
-import { signUp } from '../shared/auth/password-flows.js';
-import { defineHttp } from '../shared/http/define-http.js';
+import { personNameSchema } from '../shared/accounts/index.js';
+import { requestClient, signUp } from '../shared/auth/index.js';
+import { defineHttp } from '../shared/http/index.js';
 
 export default defineHttp({
   name: 'auth-password-signup',

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
-import { verifyEmail } from '../shared/auth/password-flows.js';
-import { defineHttp, ok } from '../shared/http/define-http.js';
+import { verifyEmail } from '../shared/auth/index.js';
+import { defineHttp, ok } from '../shared/http/index.js';
 
 export default defineHttp({
   name: 'auth-password-verify',

@@ -1,11 +1,9 @@
 import { parse as parseCookies } from 'cookie';
 import { z } from 'zod';
 
-import { requestClient } from '../shared/auth/client-info.js';
-import { recordSecurityEvent } from '../shared/auth/security-log.js';
-import { deliverSession, REFRESH_TOKEN_COOKIE,refreshSession } from '../shared/auth/sessions.js';
-import { defineHttp, ok } from '../shared/http/define-http.js';
-import { HttpError } from '../shared/http/errors.js';
+import { deliverSession, recordSecurityEvent, REFRESH_TOKEN_COOKIE, refreshSession, requestClient } from '../shared/auth/index.js';
+import { defineHttp, ok } from '../shared/http/index.js';
+import { AppError } from '../shared/platform/errors.js';
 
 export default defineHttp({
   name: 'auth-refresh',
@@ -19,7 +17,7 @@ export default defineHttp({
   handler: async ({ body, services, request }) => {
     const fromCookie = parseCookies(request.headers.get('cookie') ?? '')[REFRESH_TOKEN_COOKIE];
     const token = body?.refreshToken ?? fromCookie;
-    if (!token) throw new HttpError(401, 'refresh_invalid');
+    if (!token) throw new AppError('refresh_invalid');
     const outcome = await refreshSession(services, token);
     if (outcome.kind === 'reused') {
       await recordSecurityEvent(services, {
@@ -28,7 +26,7 @@ export default defineHttp({
         reason: 'session-revoked',
         client: requestClient(request, services.config),
       });
-      throw new HttpError(401, 'refresh_reused', {}, undefined, {});
+      throw new AppError('refresh_reused');
     }
     const delivered = deliverSession(outcome.session, body?.refreshToken !== undefined || request.headers.get('x-session-delivery') === 'body');
     return ok(delivered.body, { cookies: delivered.cookies });

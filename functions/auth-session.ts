@@ -1,8 +1,7 @@
 import { z } from 'zod';
 
-import { csrfTokenFor } from '../shared/auth/csrf.js';
-import { activeSession } from '../shared/auth/sessions.js';
-import { defineHttp, ok } from '../shared/http/define-http.js';
+import { activeSession, csrfTokenFor } from '../shared/auth/index.js';
+import { defineHttp, ok } from '../shared/http/index.js';
 
 const sessionViewSchema = z.union([
   z.object({ signedIn: z.literal(false) }),

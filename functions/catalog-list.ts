@@ -1,5 +1,5 @@
-import { defineHttp, ok } from '../shared/http/define-http.js';
-import { catalogSnapshot } from '../shared/store/catalog.js';
+import { defineHttp, ok } from '../shared/http/index.js';
+import { catalogSnapshot } from '../shared/store/index.js';
 
 export default defineHttp({
   name: 'catalog-list',

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
-import { defineHttp, ok } from '../shared/http/define-http.js';
-import { childProfile } from '../shared/schools/parent-links.js';
+import { defineHttp, ok } from '../shared/http/index.js';
+import { childProfile } from '../shared/schools/index.js';
 
 export default defineHttp({
   name: 'children-get',

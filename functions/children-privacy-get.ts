@@ -1,10 +1,9 @@
 import { z } from 'zod';
 
-import { readAccount } from '../shared/accounts/store.js';
-import { defineHttp, ok } from '../shared/http/define-http.js';
-import { HttpError } from '../shared/http/errors.js';
-import { privacyViewSchema } from '../shared/schools/model.js';
-import { privacyView } from '../shared/schools/privacy.js';
+import { readAccount } from '../shared/accounts/index.js';
+import { defineHttp, ok } from '../shared/http/index.js';
+import { AppError } from '../shared/platform/errors.js';
+import { privacyView, privacyViewSchema } from '../shared/schools/index.js';
 
 export default defineHttp({
   name: 'children-privacy-get',
@@ -19,7 +18,7 @@ export default defineHttp({
   output: privacyViewSchema,
   handler: async ({ params, services }) => {
     const child = await readAccount(services, params.childId);
-    if (!child) throw new HttpError(404, 'account_not_found');
+    if (!child) throw new AppError('account_not_found');
     return ok(privacyView(child, services.clock.now()));
   },
 });

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 
-import { defineHttp, ok } from '../shared/http/define-http.js';
-import { privacyViewSchema } from '../shared/schools/model.js';
-import { privacyView, setPrivacy } from '../shared/schools/privacy.js';
+import { defineHttp, ok } from '../shared/http/index.js';
+import { privacyView, privacyViewSchema, setPrivacy } from '../shared/schools/index.js';
 
 export default defineHttp({
   name: 'children-privacy-update',

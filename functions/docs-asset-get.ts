@@ -1,8 +1,7 @@
 import { z } from 'zod';
 
-import { apiDocsAssets, apiDocsInitScript, apiDocsSecurityHeaders, readApiDocsAsset } from '../shared/http/api-docs.js';
-import { defineHttp, ok } from '../shared/http/define-http.js';
-import { HttpError } from '../shared/http/errors.js';
+import { apiDocsAssets, apiDocsInitScript, apiDocsSecurityHeaders, defineHttp, ok, readApiDocsAsset } from '../shared/http/index.js';
+import { AppError } from '../shared/platform/errors.js';
 
 export default defineHttp({
   name: 'docs-asset-get',
@@ -14,7 +13,7 @@ export default defineHttp({
   params: z.object({ asset: z.string().max(64) }),
   handler: async ({ params, services }) => {
     // A file that is not there is not found, whatever its name: not a validation error.
-    if (!services.config.API_DOCS_ENABLED || !isAsset(params.asset)) throw new HttpError(404, 'not_found');
+    if (!services.config.API_DOCS_ENABLED || !isAsset(params.asset)) throw new AppError('not_found');
     const headers = { 'cache-control': 'public, max-age=86400', ...apiDocsSecurityHeaders };
     if (params.asset === 'init.js') return ok(apiDocsInitScript, { headers: { ...headers, 'content-type': 'text/javascript; charset=utf-8' } });
     return ok(await readApiDocsAsset(params.asset), { headers: { ...headers, 'content-type': apiDocsAssets[params.asset] } });

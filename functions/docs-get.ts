@@ -1,6 +1,5 @@
-import { apiDocsPage, apiDocsSecurityHeaders } from '../shared/http/api-docs.js';
-import { defineHttp, ok } from '../shared/http/define-http.js';
-import { HttpError } from '../shared/http/errors.js';
+import { apiDocsPage, apiDocsSecurityHeaders, defineHttp, ok } from '../shared/http/index.js';
+import { AppError } from '../shared/platform/errors.js';
 
 export default defineHttp({
   name: 'docs-get',
@@ -10,7 +9,7 @@ export default defineHttp({
   tags: ['operations'],
   auth: 'public',
   handler: async ({ services }) => {
-    if (!services.config.API_DOCS_ENABLED) throw new HttpError(404, 'not_found');
+    if (!services.config.API_DOCS_ENABLED) throw new AppError('not_found');
     return ok(apiDocsPage, {
       headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'public, max-age=300', ...apiDocsSecurityHeaders },
     });

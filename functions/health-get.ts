@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
-import { defineHttp } from '../shared/http/define-http.js';
-import { checkHealth } from '../shared/ops/health.js';
+import { defineHttp } from '../shared/http/index.js';
+import { checkHealth } from '../shared/ops/index.js';
 
 const component = z.object({ ok: z.boolean(), detail: z.string().optional(), latencyMs: z.number().optional() });
 

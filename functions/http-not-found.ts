@@ -1,6 +1,5 @@
-import { defineHttp } from '../shared/http/define-http.js';
-import { HttpError } from '../shared/http/errors.js';
-import { routeTable } from '../shared/http/route-table.js';
+import { defineHttp, routeTable, withHeaders } from '../shared/http/index.js';
+import { AppError } from '../shared/platform/errors.js';
 
 /**
  * The catch-all route: the host picks it only when no other route matches, so unknown addresses get the same error
@@ -17,8 +16,8 @@ export default defineHttp({
     const path = new URL(request.url).pathname.replace(/^\/api(?=\/|$)/i, '');
     const allowed = routeTable().allowedMethods(path);
     if (allowed.length > 0) {
-      throw new HttpError(405, 'method_not_allowed', { method: request.method }, undefined, { allow: allowed.join(', ') });
+      throw withHeaders(new AppError('method_not_allowed', { params: { method: request.method } }), { allow: allowed.join(', ') });
     }
-    throw new HttpError(404, 'not_found');
+    throw new AppError('not_found');
   },
 });

@@ -2,11 +2,14 @@
  * The app's entry point, for Azure and for the local host: every function definition, listed once.
  * A test fails when a file in functions/ is missing here, or when two functions share a name or a route + method.
  */
-import { RouteTable, setRouteTable } from '../shared/http/route-table.js';
+import { createProviders } from '../shared/auth/index.js';
+import { RouteTable, setRouteTable } from '../shared/http/index.js';
 import { app } from '../shared/platform/azure-functions.js';
 import { loadConfig } from '../shared/platform/config.js';
 import type { FunctionDefinition, HttpDefinition } from '../shared/platform/definitions.js';
 import { registerWithAzure } from '../shared/platform/register.js';
+import { compose } from '../shared/platform/services.js';
+import { storageRules } from '../shared/privacy/index.js';
 import accountsAuditList from './accounts-audit-list.js';
 import accountsChildrenList from './accounts-children-list.js';
 import accountsChildrenRequest from './accounts-children-request.js';
@@ -206,6 +209,10 @@ export const definitions: readonly FunctionDefinition[] = [
 ];
 
 setRouteTable(new RouteTable(definitions.filter((d): d is HttpDefinition => d.kind === 'http')));
+
+// Platform imports no area: the app's services in Azure get the registry's storage rules and auth's sign-in
+// providers from here (the local host and the tests install their own services).
+compose({ storage: storageRules, areaServices: ({ config }) => ({ identityProviders: createProviders(config) }) });
 
 // The local host and the tests drive the same definitions themselves; in Azure a bad setting stops the app here,
 // with one message naming it, before any function is registered.

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 
-import { defineHttp, ok } from '../shared/http/define-http.js';
-import { mayOpenWork } from '../shared/store/licences.js';
-import { idSchema } from '../shared/store/model.js';
+import { defineHttp, ok } from '../shared/http/index.js';
+import { idSchema, mayOpenWork } from '../shared/store/index.js';
 
 export default defineHttp({
   name: 'licences-access',

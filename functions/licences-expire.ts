@@ -1,5 +1,5 @@
 import { defineTimer } from '../shared/platform/definitions.js';
-import { expireLicences } from '../shared/store/expiry.js';
+import { expireLicences } from '../shared/store/index.js';
 
 /** Hourly: orders whose licence period has ended become expired (access already stops at the period's end). */
 export default defineTimer({

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
-import { defineHttp, ok } from '../shared/http/define-http.js';
-import { pagingQuery } from '../shared/http/paging.js';
-import { listLicences } from '../shared/store/licences.js';
+import { defineHttp, ok } from '../shared/http/index.js';
+import { pagingQuery } from '../shared/platform/paging.js';
+import { listLicences } from '../shared/store/index.js';
 
 export default defineHttp({
   name: 'licences-list',

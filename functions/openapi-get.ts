@@ -1,6 +1,4 @@
-import { defineHttp, ok } from '../shared/http/define-http.js';
-import { buildOpenApi } from '../shared/http/openapi.js';
-import { routeTable } from '../shared/http/route-table.js';
+import { buildOpenApi, defineHttp, ok, routeTable } from '../shared/http/index.js';
 
 let cached: unknown;
 

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 
-import { readAccount } from '../shared/accounts/store.js';
-import { defineHttp, ok } from '../shared/http/define-http.js';
-import { HttpError } from '../shared/http/errors.js';
-import { casesAbout } from '../shared/schools/cases.js';
+import { readAccount } from '../shared/accounts/index.js';
+import { defineHttp, ok } from '../shared/http/index.js';
+import { AppError } from '../shared/platform/errors.js';
+import { casesAbout } from '../shared/schools/index.js';
 
 /**
  * What user support needs to help someone (ACL-7): name, e-mail, status, roles, ways to sign in. Not the personal
@@ -21,7 +21,7 @@ export default defineHttp({
   target: ({ params }) => ({ accountId: params.accountId }),
   handler: async ({ params, services }) => {
     const account = await readAccount(services, params.accountId);
-    if (!account) throw new HttpError(404, 'account_not_found');
+    if (!account) throw new AppError('account_not_found');
     return ok({
       id: account.accountId,
       firstName: account.firstName,

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 
-import { requestClient } from '../shared/auth/client-info.js';
-import { liftSuspension } from '../shared/auth/suspension.js';
-import { defineHttp, ok } from '../shared/http/define-http.js';
+import { liftSuspension, requestClient } from '../shared/auth/index.js';
+import { defineHttp, ok } from '../shared/http/index.js';
 
 export default defineHttp({
   name: 'ops-accounts-reinstate',

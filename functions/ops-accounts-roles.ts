@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { defineHttp, ok } from '../shared/http/define-http.js';
+import { defineHttp, ok } from '../shared/http/index.js';
 import { changeRoles, roleChangeSchema, rolesViewSchema } from '../shared/organisations/index.js';
 
 /** ACC-1, ACL-6, ACL-8: CMS roles at a publisher and municipality roles, given and ended by operator administrators. */

@@ -1,10 +1,8 @@
 import { z } from 'zod';
 
-import { requestClient } from '../shared/auth/client-info.js';
-import { suspendAccount } from '../shared/auth/suspension.js';
-import { defineHttp, ok } from '../shared/http/define-http.js';
-import { listOrders } from '../shared/store/orders.js';
-import { queueOrderCancellation } from '../shared/store/withdrawal.js';
+import { requestClient, suspendAccount } from '../shared/auth/index.js';
+import { defineHttp, ok } from '../shared/http/index.js';
+import { listOrders, queueOrderCancellation } from '../shared/store/index.js';
 
 export default defineHttp({
   name: 'ops-accounts-suspend',

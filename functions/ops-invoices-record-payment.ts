@@ -1,9 +1,8 @@
 import { z } from 'zod';
 
-import { recordStaffAccess } from '../shared/acl/audit.js';
-import { defineHttp, ok } from '../shared/http/define-http.js';
-import { recordInvoicePayment } from '../shared/store/invoice-payments.js';
-import { orderView } from '../shared/store/model.js';
+import { recordStaffAccess } from '../shared/acl/index.js';
+import { defineHttp, ok } from '../shared/http/index.js';
+import { orderView, recordInvoicePayment } from '../shared/store/index.js';
 
 export default defineHttp({
   name: 'ops-invoices-record-payment',

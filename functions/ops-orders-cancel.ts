@@ -1,10 +1,8 @@
 import { z } from 'zod';
 
-import { defineHttp } from '../shared/http/define-http.js';
-import { HttpError } from '../shared/http/errors.js';
-import { idSchema } from '../shared/store/model.js';
-import { readOrder } from '../shared/store/orders.js';
-import { queueOrderCancellation } from '../shared/store/withdrawal.js';
+import { defineHttp } from '../shared/http/index.js';
+import { AppError } from '../shared/platform/errors.js';
+import { idSchema, queueOrderCancellation, readOrder } from '../shared/store/index.js';
 
 export default defineHttp({
   name: 'ops-orders-cancel',
@@ -28,7 +26,7 @@ export default defineHttp({
   handler: async ({ params, body, access, services }) => {
     const staff = access.account.accountId;
     const order = await readOrder(services, params);
-    if (!order) throw new HttpError(404, 'order_not_found');
+    if (!order) throw new AppError('order_not_found');
     await queueOrderCancellation(services, { ...params, ...body, by: staff });
     return { status: 202, body: { orderId: order.id, queued: true } };
   },

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 
-import { defineHttp, ok } from '../shared/http/define-http.js';
-import { idSchema } from '../shared/store/model.js';
-import { resolveFlag } from '../shared/store/orders.js';
+import { defineHttp, ok } from '../shared/http/index.js';
+import { idSchema, resolveFlag } from '../shared/store/index.js';
 
 export default defineHttp({
   name: 'ops-orders-flag-resolve',

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 
-import { recordStaffAccess } from '../shared/acl/audit.js';
-import { defineHttp, ok } from '../shared/http/define-http.js';
-import { pagingQuery } from '../shared/http/paging.js';
-import { listFlaggedOrders } from '../shared/store/orders.js';
+import { recordStaffAccess } from '../shared/acl/index.js';
+import { defineHttp, ok } from '../shared/http/index.js';
+import { pagingQuery } from '../shared/platform/paging.js';
+import { listFlaggedOrders } from '../shared/store/index.js';
 
 export default defineHttp({
   name: 'ops-orders-flagged',

@@ -1,4 +1,4 @@
-import { defineHttp } from '../shared/http/define-http.js';
+import { defineHttp } from '../shared/http/index.js';
 import { createPublisher, newPublisherSchema, publisherViewSchema } from '../shared/organisations/index.js';
 
 /** ACC-1: an operator administrator puts a publisher on the platform; audited under the publisher. */

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
-import { recordStaffAccess } from '../shared/acl/audit.js';
-import { defineHttp, ok } from '../shared/http/define-http.js';
-import { changeSchoolLicence, licenceChangeSchema, schoolLicenceView, schoolLicenceViewSchema } from '../shared/store/school-licences.js';
+import { recordStaffAccess } from '../shared/acl/index.js';
+import { defineHttp, ok } from '../shared/http/index.js';
+import { changeSchoolLicence, licenceChangeSchema, schoolLicenceView, schoolLicenceViewSchema } from '../shared/store/index.js';
 
 export default defineHttp({
   name: 'ops-school-licences-change',

@@ -1,9 +1,8 @@
 import { z } from 'zod';
 
-import { recordStaffAccess } from '../shared/acl/audit.js';
-import { defineHttp } from '../shared/http/define-http.js';
-import { idempotencyKey } from '../shared/http/idempotency.js';
-import { newLicenceSchema, recordSchoolLicence, schoolLicenceView, schoolLicenceViewSchema } from '../shared/store/school-licences.js';
+import { recordStaffAccess } from '../shared/acl/index.js';
+import { defineHttp, idempotencyKey } from '../shared/http/index.js';
+import { newLicenceSchema, recordSchoolLicence, schoolLicenceView, schoolLicenceViewSchema } from '../shared/store/index.js';
 
 /** Issue 18: operator staff record a school licence against an invoice or a contract; audited under the school. */
 export default defineHttp({

@@ -1,4 +1,4 @@
-import { defineHttp } from '../shared/http/define-http.js';
+import { defineHttp } from '../shared/http/index.js';
 import { createSchool, newSchoolSchema, schoolView, schoolViewSchema } from '../shared/organisations/index.js';
 
 /** ACC-1: an operator administrator puts a school on the platform; audited under the school. */

@@ -1,10 +1,9 @@
 import { z } from 'zod';
 
-import { canonicalEmailSchema } from '../shared/auth/identity.js';
-import { defineHttp } from '../shared/http/define-http.js';
-import { idempotencyKey } from '../shared/http/idempotency.js';
+import { canonicalEmailSchema } from '../shared/auth/index.js';
+import { defineHttp, idempotencyKey } from '../shared/http/index.js';
 import { appointFirstAdministrator } from '../shared/organisations/index.js';
-import { invitationViewSchema } from '../shared/schools/model.js';
+import { invitationViewSchema } from '../shared/schools/index.js';
 
 /** ACC-1, ACC-2: the operator invites a school's first administrator with the ordinary invitation flow; audited. */
 export default defineHttp({

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { defineHttp, ok } from '../shared/http/define-http.js';
+import { defineHttp, ok } from '../shared/http/index.js';
 import { changeSchool, schoolChangeSchema, schoolView, schoolViewSchema } from '../shared/organisations/index.js';
 
 /** ACC-1: an operator administrator changes a school's name, country, registry code or municipality; audited. */

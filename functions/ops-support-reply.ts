@@ -1,8 +1,7 @@
 import { z } from 'zod';
 
-import { defineHttp, ok } from '../shared/http/define-http.js';
-import { idempotencyKey } from '../shared/http/idempotency.js';
-import { addMessage, notifyAnswered } from '../shared/support/requests.js';
+import { defineHttp, idempotencyKey, ok } from '../shared/http/index.js';
+import { addMessage, notifyAnswered } from '../shared/support/index.js';
 
 export default defineHttp({
   name: 'ops-support-reply',

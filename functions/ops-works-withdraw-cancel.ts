@@ -1,8 +1,7 @@
 import { z } from 'zod';
 
-import { defineHttp, ok } from '../shared/http/define-http.js';
-import { idSchema } from '../shared/store/model.js';
-import { cancelWithdrawal } from '../shared/store/withdrawal.js';
+import { defineHttp, ok } from '../shared/http/index.js';
+import { cancelWithdrawal, idSchema } from '../shared/store/index.js';
 
 export default defineHttp({
   name: 'ops-works-withdraw-cancel',

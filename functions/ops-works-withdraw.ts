@@ -1,8 +1,7 @@
 import { z } from 'zod';
 
-import { defineHttp } from '../shared/http/define-http.js';
-import { idSchema } from '../shared/store/model.js';
-import { stopDistribution } from '../shared/store/withdrawal.js';
+import { defineHttp } from '../shared/http/index.js';
+import { idSchema, stopDistribution } from '../shared/store/index.js';
 
 export default defineHttp({
   name: 'ops-works-withdraw',

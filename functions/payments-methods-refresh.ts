@@ -1,4 +1,4 @@
-import { refreshPaymentMethods } from '../shared/payments/methods.js';
+import { refreshPaymentMethods } from '../shared/payments/index.js';
 import { defineTimer } from '../shared/platform/definitions.js';
 
 /** Three times a day: the cached list of Maksekeskus payment methods per country (STORE-3). */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
-import { defineHttp, ok } from '../shared/http/define-http.js';
-import { paymentMethods } from '../shared/payments/methods.js';
+import { defineHttp, ok } from '../shared/http/index.js';
+import { paymentMethods } from '../shared/payments/index.js';
 
 export default defineHttp({
   name: 'payments-methods',

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
-import { defineHttp, ok } from '../shared/http/define-http.js';
-import { HttpError } from '../shared/http/errors.js';
-import { paymentMessageQuery, receiveFromRequest, rejectionCodes } from '../shared/payments/inbound.js';
+import { defineHttp, ok, withHeaders } from '../shared/http/index.js';
+import { paymentMessageQuery, receiveFromRequest, rejectionCodes } from '../shared/payments/index.js';
+import { AppError } from '../shared/platform/errors.js';
 
 export default defineHttp({
   name: 'payments-notify',
@@ -17,10 +17,7 @@ export default defineHttp({
   bodyTypes: ['form', 'json'],
   handler: async ({ body, query, services, request }) => {
     const { received, headers } = await receiveFromRequest(services, 'notification', { body, query, request });
-    if (!received.accepted) {
-      const [status, code] = rejectionCodes[received.reason];
-      throw new HttpError(status, code, {}, undefined, headers);
-    }
+    if (!received.accepted) throw withHeaders(new AppError(rejectionCodes[received.reason]), headers);
     return ok({ status: 'accepted', transaction: received.transactionId }, { headers });
   },
 });

@@ -1,5 +1,4 @@
-import { processQueueMessageSchema } from '../shared/payments/inbound.js';
-import { processTransaction } from '../shared/payments/process.js';
+import { processQueueMessageSchema, processTransaction } from '../shared/payments/index.js';
 import { defineQueue } from '../shared/platform/definitions.js';
 
 /** Applies a stored payment message (PAY-2): confirms with the Maksekeskus API, then pays, grants or closes the order once. */

@@ -1,4 +1,4 @@
-import { reconcileOrders } from '../shared/payments/reconcile.js';
+import { reconcileOrders } from '../shared/payments/index.js';
 import { defineTimer } from '../shared/platform/definitions.js';
 
 /** Every 10 minutes: asks Maksekeskus about payments still pending, resumes paid orders, closes abandoned ones (PAY-2). */

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
-import { defineHttp, redirect } from '../shared/http/define-http.js';
-import { paymentMessageQuery, receiveFromRequest } from '../shared/payments/inbound.js';
-import { orderIdSchema } from '../shared/store/model.js';
+import { defineHttp, redirect } from '../shared/http/index.js';
+import { paymentMessageQuery, receiveFromRequest } from '../shared/payments/index.js';
+import { orderIdSchema } from '../shared/store/index.js';
 
 export default defineHttp({
   name: 'payments-return',

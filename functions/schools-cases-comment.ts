@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
-import { defineHttp, ok } from '../shared/http/define-http.js';
-import { commentCase, opsCaseViewSchema } from '../shared/schools/cases.js';
+import { defineHttp, ok } from '../shared/http/index.js';
+import { commentCase, opsCaseViewSchema } from '../shared/schools/index.js';
 
 export default defineHttp({
   name: 'schools-cases-comment',

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
-import { defineHttp, ok } from '../shared/http/define-http.js';
-import { pagingQuery } from '../shared/http/paging.js';
-import { listCases, opsCaseViewSchema } from '../shared/schools/cases.js';
+import { defineHttp, ok } from '../shared/http/index.js';
+import { pagingQuery } from '../shared/platform/paging.js';
+import { listCases, opsCaseViewSchema } from '../shared/schools/index.js';
 
 export default defineHttp({
   name: 'schools-cases-list',

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { defineHttp } from '../shared/http/define-http.js';
+import { defineHttp } from '../shared/http/index.js';
 import { classView, classViewSchema, createClass, newClassSchema } from '../shared/organisations/index.js';
 
 /** ACC-1: a school's administrator adds a class; invitations and school licences name classes. */

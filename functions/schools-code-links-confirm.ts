@@ -1,9 +1,8 @@
 import { z } from 'zod';
 
-import { requestClient } from '../shared/auth/client-info.js';
-import { recordSecurityEvent } from '../shared/auth/security-log.js';
-import { defineHttp, ok } from '../shared/http/define-http.js';
-import { codeLinkViewSchema, decideCodeLink } from '../shared/schools/code-links.js';
+import { recordSecurityEvent, requestClient } from '../shared/auth/index.js';
+import { defineHttp, ok } from '../shared/http/index.js';
+import { codeLinkViewSchema, decideCodeLink } from '../shared/schools/index.js';
 
 export default defineHttp({
   name: 'schools-code-links-confirm',

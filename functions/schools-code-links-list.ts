@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
-import { defineHttp, ok } from '../shared/http/define-http.js';
-import { pagingQuery } from '../shared/http/paging.js';
-import { codeLinkViewSchema, listCodeLinks } from '../shared/schools/code-links.js';
+import { defineHttp, ok } from '../shared/http/index.js';
+import { pagingQuery } from '../shared/platform/paging.js';
+import { codeLinkViewSchema, listCodeLinks } from '../shared/schools/index.js';
 
 export default defineHttp({
   name: 'schools-code-links-list',

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
-import { defineHttp, ok } from '../shared/http/define-http.js';
-import { codeLinkViewSchema, decideCodeLink } from '../shared/schools/code-links.js';
+import { defineHttp, ok } from '../shared/http/index.js';
+import { codeLinkViewSchema, decideCodeLink } from '../shared/schools/index.js';
 
 export default defineHttp({
   name: 'schools-code-links-refuse',

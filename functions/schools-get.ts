@@ -1,10 +1,8 @@
-import '../shared/accounts/messages.js';
-
 import { z } from 'zod';
 
-import { defineHttp, ok } from '../shared/http/define-http.js';
-import { HttpError } from '../shared/http/errors.js';
+import { defineHttp, ok } from '../shared/http/index.js';
 import type { Doc } from '../shared/platform/cosmos.js';
+import { AppError } from '../shared/platform/errors.js';
 
 export default defineHttp({
   name: 'schools-get',
@@ -21,7 +19,7 @@ export default defineHttp({
       where: "c.type IN ('school', 'class')",
     });
     const school = rows.find((r) => r.type === 'school');
-    if (!school) throw new HttpError(404, 'school_not_found');
+    if (!school) throw new AppError('school_not_found');
     return ok({
       id: school.id,
       name: school.name,

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 
-import { defineHttp, ok } from '../shared/http/define-http.js';
-import { confirmInvitationClaim } from '../shared/schools/invitations.js';
-import { invitableRoles } from '../shared/schools/model.js';
+import { defineHttp, ok } from '../shared/http/index.js';
+import { confirmInvitationClaim, invitableRoles } from '../shared/schools/index.js';
 
 export default defineHttp({
   name: 'schools-invitations-confirm-claim',

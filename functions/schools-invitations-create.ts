@@ -1,11 +1,8 @@
 import { z } from 'zod';
 
-import { canonicalEmailSchema } from '../shared/auth/identity.js';
-import { assertUnderLimit } from '../shared/auth/throttle.js';
-import { defineHttp } from '../shared/http/define-http.js';
-import { idempotencyKey } from '../shared/http/idempotency.js';
-import { createInvitation } from '../shared/schools/invitations.js';
-import { invitableRoles, invitationViewSchema } from '../shared/schools/model.js';
+import { assertUnderLimit, canonicalEmailSchema } from '../shared/auth/index.js';
+import { defineHttp, idempotencyKey } from '../shared/http/index.js';
+import { createInvitation, invitableRoles, invitationViewSchema } from '../shared/schools/index.js';
 
 /** Invitations one person may send within the throttle window (15 minutes). */
 const INVITATIONS_PER_WINDOW = 200;

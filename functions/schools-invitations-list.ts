@@ -1,9 +1,8 @@
 import { z } from 'zod';
 
-import { defineHttp, ok } from '../shared/http/define-http.js';
-import { pagingQuery } from '../shared/http/paging.js';
-import { listInvitations } from '../shared/schools/invitations.js';
-import { invitationViewSchema } from '../shared/schools/model.js';
+import { defineHttp, ok } from '../shared/http/index.js';
+import { pagingQuery } from '../shared/platform/paging.js';
+import { invitationViewSchema, listInvitations } from '../shared/schools/index.js';
 
 export default defineHttp({
   name: 'schools-invitations-list',

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
-import { defineHttp, noContent } from '../shared/http/define-http.js';
-import { revokeInvitation } from '../shared/schools/invitations.js';
+import { defineHttp, noContent } from '../shared/http/index.js';
+import { revokeInvitation } from '../shared/schools/index.js';
 
 export default defineHttp({
   name: 'schools-invitations-revoke',

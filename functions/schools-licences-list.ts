@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
-import { defineHttp, ok } from '../shared/http/define-http.js';
-import { pagingQuery } from '../shared/http/paging.js';
-import { listSchoolLicences, schoolLicenceViewSchema } from '../shared/store/school-licences.js';
+import { defineHttp, ok } from '../shared/http/index.js';
+import { pagingQuery } from '../shared/platform/paging.js';
+import { listSchoolLicences, schoolLicenceViewSchema } from '../shared/store/index.js';
 
 /** ACL-1: a school's administrators see which works their school licenses, for whom and until when; their school only. */
 export default defineHttp({

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
-import { defineHttp, ok } from '../shared/http/define-http.js';
-import { HttpError } from '../shared/http/errors.js';
-import { endRole } from '../shared/schools/members.js';
+import { defineHttp, ok } from '../shared/http/index.js';
+import { AppError } from '../shared/platform/errors.js';
+import { endRole } from '../shared/schools/index.js';
 
 export default defineHttp({
   name: 'schools-members-end',
@@ -17,7 +17,7 @@ export default defineHttp({
   body: z.strictObject({ role: z.enum(['student', 'teacher', 'classTeacher', 'schoolAdmin']), classId: z.string().max(100).optional() }),
   handler: async ({ params, body, principal, services }) => {
     const ended = await endRole(services, { ...params, ...body, by: principal.accountId });
-    if (!ended) throw new HttpError(404, 'member_not_found');
+    if (!ended) throw new AppError('member_not_found');
     return ok({ status: 'ended' });
   },
 });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
-import { defineHttp, ok } from '../shared/http/define-http.js';
-import { memberOrThrow } from '../shared/schools/members.js';
+import { defineHttp, ok } from '../shared/http/index.js';
+import { memberOrThrow } from '../shared/schools/index.js';
 
 export default defineHttp({
   name: 'schools-members-get',

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
-import { defineHttp, ok } from '../shared/http/define-http.js';
-import { pagingQuery } from '../shared/http/paging.js';
-import { pageMemberships, visibleMembers } from '../shared/schools/members.js';
+import { defineHttp, ok } from '../shared/http/index.js';
+import { pagingQuery } from '../shared/platform/paging.js';
+import { pageMemberships, visibleMembers } from '../shared/schools/index.js';
 
 const member = z.object({
   accountId: z.string(),

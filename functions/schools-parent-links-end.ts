@@ -1,8 +1,7 @@
 import { z } from 'zod';
 
-import { defineHttp, ok } from '../shared/http/define-http.js';
-import { parentLinkViewSchema } from '../shared/schools/model.js';
-import { endLink, endLinkTarget } from '../shared/schools/parent-links.js';
+import { defineHttp, ok } from '../shared/http/index.js';
+import { endLink, endLinkTarget, parentLinkViewSchema } from '../shared/schools/index.js';
 
 export default defineHttp({
   name: 'schools-parent-links-end',

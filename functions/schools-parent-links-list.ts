@@ -1,9 +1,8 @@
 import { z } from 'zod';
 
-import { defineHttp, ok } from '../shared/http/define-http.js';
-import { pagingQuery } from '../shared/http/paging.js';
-import { parentLinkStatuses, parentLinkViewSchema } from '../shared/schools/model.js';
-import { listLinks } from '../shared/schools/parent-links.js';
+import { defineHttp, ok } from '../shared/http/index.js';
+import { pagingQuery } from '../shared/platform/paging.js';
+import { listLinks, parentLinkStatuses, parentLinkViewSchema } from '../shared/schools/index.js';
 
 export default defineHttp({
   name: 'schools-parent-links-list',

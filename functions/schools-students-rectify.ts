@@ -1,12 +1,10 @@
 import { z } from 'zod';
 
-import { accountView, accountViewSchema } from '../shared/accounts/model.js';
-import { personNameSchema } from '../shared/accounts/names.js';
-import { personalCodeSchema } from '../shared/auth/personal-code.js';
-import { assertUnderLimit } from '../shared/auth/throttle.js';
-import { defineHttp, ok } from '../shared/http/define-http.js';
-import { HttpError } from '../shared/http/errors.js';
-import { activeMemberships, rectifyIdentity } from '../shared/schools/members.js';
+import { accountView, accountViewSchema, personNameSchema } from '../shared/accounts/index.js';
+import { assertUnderLimit, personalCodeSchema } from '../shared/auth/index.js';
+import { defineHttp, ok } from '../shared/http/index.js';
+import { AppError } from '../shared/platform/errors.js';
+import { activeMemberships, rectifyIdentity } from '../shared/schools/index.js';
 
 /** Personal-code corrections one administrator may make in 15 minutes (a class's typos, not a sweep of codes). */
 const SCHOOL_CODE_CHANGES_PER_WINDOW = 30;
@@ -34,7 +32,7 @@ export default defineHttp({
   output: accountViewSchema,
   handler: async ({ params, body, principal, services }) => {
     const memberships = await activeMemberships(services, params.schoolId, params.accountId);
-    if (!memberships.some((m) => m.role === 'student')) throw new HttpError(404, 'member_not_found');
+    if (!memberships.some((m) => m.role === 'student')) throw new AppError('member_not_found');
     if (body.personalCode !== undefined) await assertUnderLimit(services, 'pcode-change', principal.accountId, SCHOOL_CODE_CHANGES_PER_WINDOW);
     const updated = await rectifyIdentity(services, {
       accountId: params.accountId,

@@ -1,8 +1,6 @@
-import { requestClient } from '../shared/auth/client-info.js';
-import { created, defineHttp, ok } from '../shared/http/define-http.js';
-import { idempotencyKey } from '../shared/http/idempotency.js';
-import { checkoutSchema, placeOrder } from '../shared/store/checkout.js';
-import { orderView } from '../shared/store/model.js';
+import { requestClient } from '../shared/auth/index.js';
+import { created, defineHttp, idempotencyKey, ok } from '../shared/http/index.js';
+import { checkoutSchema, orderView, placeOrder } from '../shared/store/index.js';
 
 export default defineHttp({
   name: 'store-orders-create',

@@ -1,11 +1,8 @@
-import '../shared/store/messages.js';
-
 import { z } from 'zod';
 
-import { defineHttp, ok } from '../shared/http/define-http.js';
-import { HttpError } from '../shared/http/errors.js';
-import { idSchema, orderView, orderViewSchema } from '../shared/store/model.js';
-import { readOrder } from '../shared/store/orders.js';
+import { defineHttp, ok } from '../shared/http/index.js';
+import { AppError } from '../shared/platform/errors.js';
+import { idSchema, orderView, orderViewSchema, readOrder } from '../shared/store/index.js';
 
 export default defineHttp({
   name: 'store-orders-get',
@@ -19,7 +16,7 @@ export default defineHttp({
   output: orderViewSchema,
   handler: async ({ params, principal, services }) => {
     const order = await readOrder(services, { accountId: principal.accountId, orderId: params.orderId });
-    if (!order) throw new HttpError(404, 'order_not_found');
+    if (!order) throw new AppError('order_not_found');
     return ok(orderView(order, services.clock.now()));
   },
 });

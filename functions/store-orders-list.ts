@@ -1,9 +1,8 @@
 import { z } from 'zod';
 
-import { defineHttp, ok } from '../shared/http/define-http.js';
-import { pagingQuery } from '../shared/http/paging.js';
-import { orderView } from '../shared/store/model.js';
-import { pageOrders } from '../shared/store/orders.js';
+import { defineHttp, ok } from '../shared/http/index.js';
+import { pagingQuery } from '../shared/platform/paging.js';
+import { orderView, pageOrders } from '../shared/store/index.js';
 
 export default defineHttp({
   name: 'store-orders-list',

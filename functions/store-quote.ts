@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
-import { defineHttp, ok } from '../shared/http/define-http.js';
-import { MAX_MONTHS, quote } from '../shared/store/checkout.js';
+import { defineHttp, ok } from '../shared/http/index.js';
+import { MAX_MONTHS, quote } from '../shared/store/index.js';
 
 export default defineHttp({
   name: 'store-quote',

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 
-import { created, defineHttp, ok } from '../shared/http/define-http.js';
-import { idempotencyKey } from '../shared/http/idempotency.js';
-import { openRequest, supportRequestView } from '../shared/support/requests.js';
+import { created, defineHttp, idempotencyKey, ok } from '../shared/http/index.js';
+import { openRequest, supportRequestView } from '../shared/support/index.js';
 
 export default defineHttp({
   name: 'support-requests-create',

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
-import { defineHttp, ok } from '../shared/http/define-http.js';
-import { pagingQuery } from '../shared/http/paging.js';
-import { listRequests, supportRequestView } from '../shared/support/requests.js';
+import { defineHttp, ok } from '../shared/http/index.js';
+import { pagingQuery } from '../shared/platform/paging.js';
+import { listRequests, supportRequestView } from '../shared/support/index.js';
 
 export default defineHttp({
   name: 'support-requests-list',

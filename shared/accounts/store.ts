@@ -1,5 +1,5 @@
-import { HttpError } from '../http/errors.js';
 import { type Stored,updateWithEtag } from '../platform/cosmos.js';
+import { AppError } from '../platform/errors.js';
 import type { Services } from '../platform/services.js';
 import type { AccountDoc, FamilyLink, SchoolRole } from './model.js';
 
@@ -17,7 +17,7 @@ export async function updateAccount(deps: Deps, accountId: string, change: (acco
     },
     { type: 'account' },
   );
-  if (!updated) throw new HttpError(404, 'account_not_found');
+  if (!updated) throw new AppError('account_not_found');
   return updated.doc;
 }
 

@@ -1,6 +1,4 @@
-import { isMinorAccount } from '../accounts/age.js';
-import type { AccountDoc } from '../accounts/model.js';
-import { defaultPrivacy } from '../accounts/model.js';
+import { type AccountDoc, defaultPrivacy, isMinorAccount } from '../accounts/index.js';
 import { type Capability, type Role, rowOf, type Scope,WITHDRAWING_PUBLISHER_ROLES } from './capabilities.js';
 
 /** What a request is about: the wrapper derives it from the route's parameters. */

@@ -1,5 +1,5 @@
-import type { Language } from '../http/i18n.js';
 import type { EmailMessage } from '../platform/email.js';
+import type { Language } from '../platform/language.js';
 
 /**
  * `name` is left out (undefined) for an address nobody has verified yet: a name is typed by whoever signed up, and

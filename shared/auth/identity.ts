@@ -3,10 +3,9 @@ import { domainToASCII } from 'node:url';
 
 import { z } from 'zod';
 
-import type { AccountDoc, LinkedLogin } from '../accounts/model.js';
-import { updateAccount } from '../accounts/store.js';
-import { HttpError } from '../http/errors.js';
+import { type AccountDoc, type LinkedLogin, updateAccount } from '../accounts/index.js';
 import { type Doc,DocumentExistsError, updateWithEtag } from '../platform/cosmos.js';
+import { AppError } from '../platform/errors.js';
 import type { Services } from '../platform/services.js';
 import type { ParsedPersonalCode } from './personal-code.js';
 
@@ -112,7 +111,7 @@ export const canonicalEmailSchema = z
 /** canonicalEmail, or 422 invalid_email naming the field. */
 export function normaliseEmail(email: string, field = 'email'): string {
   const canonical = canonicalEmail(email);
-  if (!canonical) throw new HttpError(422, 'invalid_email', {}, [{ path: field, issue: 'not a usable e-mail address' }]);
+  if (!canonical) throw new AppError('invalid_email', { details: [{ path: field, issue: 'not a usable e-mail address' }] });
   return canonical;
 }
 
@@ -158,7 +157,7 @@ export async function resolveSignIn(deps: Deps, identity: ExternalIdentity, link
   const loginId = externalLoginId(identity.provider, identity.subject);
   const existing = await logins.read<LoginIndexDoc>(loginId, loginId);
   if (existing) {
-    if (linkToAccountId && existing.accountId !== linkToAccountId) throw new HttpError(409, 'login_linked_elsewhere');
+    if (linkToAccountId && existing.accountId !== linkToAccountId) throw new AppError('login_linked_elsewhere');
     await ensureListed(deps, existing.accountId, { id: loginId, provider: identity.provider, linkedAt: existing.linkedAt });
     return { outcome: 'existing', accountId: existing.accountId };
   }
@@ -265,7 +264,7 @@ export async function linkLogin(deps: Deps, accountId: string, identity: Pick<Ex
     if (!(error instanceof DocumentExistsError)) throw error;
     // A concurrent callback of the same login won the race; fine if it linked the same account.
     const winner = await deps.db.collection('logins').read<LoginIndexDoc>(loginId, loginId);
-    if (winner?.accountId !== accountId) throw new HttpError(409, 'login_linked_elsewhere');
+    if (winner?.accountId !== accountId) throw new AppError('login_linked_elsewhere');
   }
   await ensureListed(deps, accountId, { id: loginId, provider: identity.provider, linkedAt });
 }
@@ -365,13 +364,13 @@ export async function unlinkLogin(deps: Deps, accountId: string, loginId: string
     accountId,
     (account) => {
       const current = account.logins ?? [];
-      if (!current.some((l) => l.id === loginId)) throw new HttpError(404, 'login_not_found');
-      if (current.length <= 1) throw new HttpError(409, 'last_login');
+      if (!current.some((l) => l.id === loginId)) throw new AppError('login_not_found');
+      if (current.length <= 1) throw new AppError('last_login');
       return { ...account, logins: current.filter((l) => l.id !== loginId), updatedAt: deps.clock.now().toISOString() };
     },
     { type: 'account' },
   );
-  if (!updated) throw new HttpError(404, 'account_not_found');
+  if (!updated) throw new AppError('account_not_found');
   const index = await deps.db.collection('logins').read<LoginIndexDoc>(loginId, loginId);
   if (index?.accountId === accountId) await deps.db.collection('logins').delete(loginId, loginId);
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 
-import { readAccount } from '../accounts/store.js';
+import { readAccount } from '../accounts/index.js';
 import { queueEmail } from '../messaging/index.js';
 import type { Services } from '../platform/services.js';
 import { accountNotice } from './emails.js';

@@ -1,10 +1,10 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 
-import type { AccountDoc } from '../accounts/model.js';
-import { HttpError } from '../http/errors.js';
-import type { Language } from '../http/i18n.js';
+import type { AccountDoc } from '../accounts/index.js';
 import { queueEmail } from '../messaging/index.js';
 import { type Doc,DocumentExistsError, updateWithEtag } from '../platform/cosmos.js';
+import { AppError } from '../platform/errors.js';
+import type { Language } from '../platform/language.js';
 import type { Services } from '../platform/services.js';
 import type { ClientInfo } from './client-info.js';
 import { securityEmail } from './emails.js';
@@ -40,7 +40,7 @@ const tokenDocId = (token: string) => `pwtoken:${createHash('sha256').update(tok
 
 async function assertGoodPassword(password: string, email?: string): Promise<void> {
   const problem = passwordProblem(password, email) ?? ((await isCommonPassword(password)) ? 'common' : undefined);
-  if (problem) throw new HttpError(422, `password_${problem}`, { min: PASSWORD_MIN_LENGTH, max: PASSWORD_MAX_LENGTH }, [{ path: 'password', issue: problem }]);
+  if (problem) throw new AppError(`password_${problem}` as const, { params: { min: PASSWORD_MIN_LENGTH, max: PASSWORD_MAX_LENGTH }, details: [{ path: 'password', issue: problem }] });
 }
 
 async function issueToken(
@@ -72,10 +72,10 @@ async function consumeToken(deps: Pick<Services, 'db' | 'clock'>, token: string,
   const logins = deps.db.collection('logins');
   const doc = await logins.read<PasswordTokenDoc>(id, id);
   if (!doc || doc.type !== 'password-token' || doc.purpose !== purpose || Date.parse(doc.expiresAt) <= deps.clock.now().getTime())
-    throw new HttpError(400, 'token_invalid');
-  if (!(await logins.delete(id, id))) throw new HttpError(400, 'token_invalid');
+    throw new AppError('token_invalid');
+  if (!(await logins.delete(id, id))) throw new AppError('token_invalid');
   const login = await logins.read<LoginIndexDoc>(doc.loginId, doc.loginId);
-  if (!login || versionOf(login) !== (doc.passwordVersion ?? 0)) throw new HttpError(400, 'token_invalid');
+  if (!login || versionOf(login) !== (doc.passwordVersion ?? 0)) throw new AppError('token_invalid');
   return doc;
 }
 
@@ -152,7 +152,7 @@ export async function verifyEmail(services: Services, token: string): Promise<vo
 
 async function updateLogin(services: Pick<Services, 'db'>, loginId: string, change: (login: LoginIndexDoc) => LoginIndexDoc): Promise<LoginIndexDoc> {
   const updated = await updateWithEtag<LoginIndexDoc>(services.db.collection('logins'), loginId, loginId, (login) => change(login));
-  if (!updated) throw new HttpError(400, 'token_invalid');
+  if (!updated) throw new AppError('token_invalid');
   return updated.doc;
 }
 
@@ -182,10 +182,10 @@ export async function passwordSignIn(services: Services, input: { email: string;
     await attempt.finish('failure');
     const reason = !login ? 'unknown_name' : !ok ? 'wrong_password' : account?.status === 'suspended' ? 'account_suspended' : 'account_closed';
     await recordSecurityEvent(services, { name: 'sign-in-failed', accountId: login?.accountId, method: 'password', reason, client });
-    throw new HttpError(401, 'invalid_credentials');
+    throw new AppError('invalid_credentials');
   }
   await attempt.finish('success');
-  if (!login.emailVerifiedAt) throw new HttpError(403, 'email_not_verified');
+  if (!login.emailVerifiedAt) throw new AppError('email_not_verified');
   if (needsRehash(login.passwordHash!)) {
     const passwordHash = await hashPassword(input.password);
     await updateLogin(services, login.id, (l) => ({ ...l, passwordHash }));
@@ -207,9 +207,9 @@ export async function changePassword(
 ): Promise<void> {
   const account = await services.db.collection('accounts').read<AccountDoc>(principal.accountId, principal.accountId);
   const loginId = account?.logins?.find((l) => l.provider === 'password')?.id;
-  if (!account || !loginId) throw new HttpError(404, 'login_not_found');
+  if (!account || !loginId) throw new AppError('login_not_found');
   const login = await services.db.collection('logins').read<LoginIndexDoc>(loginId, loginId);
-  if (!login?.passwordHash || !login.email) throw new HttpError(404, 'login_not_found');
+  if (!login?.passwordHash || !login.email) throw new AppError('login_not_found');
   const attempt = await reserveSignInAttempt(services, { name: login.email, ...(client.ip ? { ip: client.ip } : {}), passwordVersion: versionOf(login) });
   let ok = false;
   try {
@@ -217,7 +217,7 @@ export async function changePassword(
   } finally {
     await attempt.finish(ok ? 'success' : 'failure');
   }
-  if (!ok) throw new HttpError(403, 'wrong_password');
+  if (!ok) throw new AppError('wrong_password');
   await assertGoodPassword(input.newPassword, login.email);
   const passwordHash = await hashPassword(input.newPassword);
   await updateLogin(services, loginId, (l) => ({ ...l, passwordHash, passwordVersion: versionOf(l) + 1 }));
@@ -261,7 +261,7 @@ export async function resetPassword(services: Services, input: { token: string; 
   const now = services.clock.now().toISOString();
   const login = await updateLogin(services, used.loginId, (l) => {
     // Two links used at the same moment: only the first raises the version; the other is dead.
-    if (versionOf(l) !== (used.passwordVersion ?? 0)) throw new HttpError(400, 'token_invalid');
+    if (versionOf(l) !== (used.passwordVersion ?? 0)) throw new AppError('token_invalid');
     return { ...l, passwordHash, passwordVersion: versionOf(l) + 1, emailVerifiedAt: l.emailVerifiedAt ?? now };
   });
   await revokeAllSessions(services, used.accountId, 'password-reset');

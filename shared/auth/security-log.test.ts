@@ -4,6 +4,7 @@ import { type EmbeddedCosmos,startEmbeddedCosmos } from '../local/cosmos-server.
 import { AdjustableClock } from '../platform/clock.js';
 import { createDatabase, type Database } from '../platform/cosmos.js';
 import { MemoryTelemetry } from '../platform/telemetry.js';
+import { storageRules } from '../privacy/registry.js';
 import { type LoginLogDoc,recordSecurityEvent } from './security-log.js';
 
 let cosmos: EmbeddedCosmos;
@@ -12,7 +13,7 @@ const clock = new AdjustableClock();
 
 beforeAll(async () => {
   cosmos = await startEmbeddedCosmos();
-  db = createDatabase(cosmos.client, 'opiq', clock);
+  db = createDatabase(cosmos.client, 'opiq', storageRules, clock);
 });
 afterAll(async () => cosmos?.close());
 

@@ -1,4 +1,4 @@
-import type { AccountDoc } from '../accounts/model.js';
+import type { AccountDoc } from '../accounts/index.js';
 
 export interface SessionLifetime {
   /** A session whose refresh token goes unused this long ends. */

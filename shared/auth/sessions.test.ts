@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { AccountDoc } from '../accounts/model.js';
+import { httpErrorOf } from '../http/error-catalogue.js';
 import { type EmbeddedCosmos,startEmbeddedCosmos } from '../local/cosmos-server.js';
 import { AdjustableClock } from '../platform/clock.js';
 import { loadConfig } from '../platform/config.js';
 import { createDatabase, type Database, type Doc } from '../platform/cosmos.js';
-import { dataRegistry } from '../privacy/registry.js';
+import { AppError } from '../platform/errors.js';
+import { dataRegistry, storageRules } from '../privacy/registry.js';
 import { createSession, revokeSession, type SessionDoc,sessionListedOnAccount } from './sessions.js';
 
 /**
@@ -27,7 +29,7 @@ describe('revokeSession under concurrent writes', () => {
 
   beforeAll(async () => {
     cosmos = await startEmbeddedCosmos();
-    db = createDatabase(cosmos.client, dataRegistry.database, clock);
+    db = createDatabase(cosmos.client, dataRegistry.database, storageRules, clock);
   });
   afterAll(async () => {
     await cosmos?.close();
@@ -67,7 +69,10 @@ describe('revokeSession under concurrent writes', () => {
 
   it('AUTH-5: when it can never write, it throws (503) instead of returning as if the session had ended', async () => {
     const session = await createSession({ db, config, clock }, { accountId: 'acc-unit-revoke-2', method: 'password' });
-    await expect(revokeSession({ db: withRivalWriter(10_000), clock }, session.accountId, session.sessionId, 'sign-out')).rejects.toMatchObject({
+    const error: unknown = await revokeSession({ db: withRivalWriter(10_000), clock }, session.accountId, session.sessionId, 'sign-out').catch((e: unknown) => e);
+    // The domain throws a code; the one HTTP mapping (shared/http) answers it 503.
+    expect(error).toBeInstanceOf(AppError);
+    expect(httpErrorOf(error)).toMatchObject({
       status: 503,
       code: 'service_unavailable',
     });

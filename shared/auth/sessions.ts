@@ -1,12 +1,10 @@
-import './messages.js';
-
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 
 import type { Cookie } from '@azure/functions';
 
-import type { AccountDoc, SessionEntry } from '../accounts/model.js';
-import { HttpError } from '../http/errors.js';
+import type { AccountDoc, SessionEntry } from '../accounts/index.js';
 import { ConcurrentUpdateError, type Database, type Doc, type Stored,updateWithEtag } from '../platform/cosmos.js';
+import { AppError } from '../platform/errors.js';
 import type { Services } from '../platform/services.js';
 import { csrfTokenFor } from './csrf.js';
 import { sessionLifetimeFor } from './session-policy.js';
@@ -17,6 +15,13 @@ import { ACCESS_TOKEN_TTL_SECONDS, type AccessTokenClaims,signAccessToken } from
  * page can plant or overwrite them (issue 17). Chromium and Firefox treat http://127.0.0.1 and http://localhost as
  * secure, so the same names work on the local host without TLS.
  */
+/** Who is calling, from our own verified session token; never from anything else the client sends. */
+export interface Principal {
+  accountId: string;
+  sessionId: string;
+  via: 'bearer' | 'cookie';
+}
+
 export const ACCESS_TOKEN_COOKIE = '__Host-opiq_at';
 export const REFRESH_TOKEN_COOKIE = '__Host-opiq_rt';
 export const CSRF_COOKIE = '__Host-opiq_csrf';
@@ -195,7 +200,7 @@ async function changeSessionIndex(
  * suspension, password change, refresh-token reuse) therefore takes effect at once, not when the token expires.
  */
 export async function assertSessionActive(db: Database, claims: AccessTokenClaims, now: Date): Promise<void> {
-  if (!(await activeSession(db, claims, now))) throw new HttpError(401, 'session_revoked');
+  if (!(await activeSession(db, claims, now))) throw new AppError('session_revoked');
 }
 
 /** The session behind a token when it is still usable (for GET /api/auth/session). */
@@ -214,7 +219,7 @@ export type RefreshOutcome =
  */
 export async function refreshSession(services: Pick<Services, 'db' | 'config' | 'clock'>, refreshToken: string): Promise<RefreshOutcome> {
   const decoded = decodeRefreshToken(refreshToken);
-  if (!decoded) throw new HttpError(401, 'refresh_invalid');
+  if (!decoded) throw new AppError('refresh_invalid');
   const sessions = services.db.collection('accounts');
   const presented = sha256(decoded.secret);
   // What the change function saw on its last run (a holder: assignments inside a callback are not narrowed).
@@ -229,19 +234,19 @@ export async function refreshSession(services: Pick<Services, 'db' | 'config' | 
       const previous = session.previousRefreshHashes.find((p) => sameHash(p.hash, presented));
       if (previous) {
         if (session.status === 'active' && now.getTime() - Date.parse(previous.rotatedAt) < REFRESH_RACE_GRACE_SECONDS * 1000)
-          throw new HttpError(409, 'refresh_race');
+          throw new AppError('refresh_race');
         return undefined; // reuse of a rotated-out token: revoked below, not rotated
       }
-      if (!sameHash(session.refreshHash, presented) || !isUsable(session, now)) throw new HttpError(401, 'refresh_invalid');
+      if (!sameHash(session.refreshHash, presented) || !isUsable(session, now)) throw new AppError('refresh_invalid');
       // A role gained since sign-in (made a school administrator) shortens the session at its next refresh; a role
       // lost never lengthens it.
       const account = (seen.account = await sessions.read<AccountDoc>(session.accountId, session.accountId));
       // Revocation removes the account's entry first: a session no longer listed there is over.
-      if (account && sessionListedOnAccount(account, session.sessionId, now) === false) throw new HttpError(401, 'refresh_invalid');
+      if (account && sessionListedOnAccount(account, session.sessionId, now) === false) throw new AppError('refresh_invalid');
       const policy = sessionLifetimeFor(account);
       const idleSeconds = Math.min(session.idleSeconds ?? SESSION_IDLE_SECONDS, policy.idleSeconds);
       const absoluteEnd = Math.min(Date.parse(session.absoluteExpiresAt), Date.parse(session.createdAt) + policy.absoluteSeconds * 1000);
-      if (now.getTime() >= absoluteEnd) throw new HttpError(401, 'refresh_invalid');
+      if (now.getTime() >= absoluteEnd) throw new AppError('refresh_invalid');
 
       seen.secret = randomBytes(32).toString('base64url');
       seen.absoluteExpiresAt = session.absoluteExpiresAt;
@@ -260,7 +265,7 @@ export async function refreshSession(services: Pick<Services, 'db' | 'config' | 
     },
     { type: 'session', attempts: 3 },
   );
-  if (!updated) throw new HttpError(401, 'refresh_invalid');
+  if (!updated) throw new AppError('refresh_invalid');
   const session = updated.doc;
   if (!updated.changed) {
     if (session.status === 'active') await revokeSessionDoc(services, session, 'refresh-token-reuse');
@@ -274,7 +279,7 @@ export async function refreshSession(services: Pick<Services, 'db' | 'config' | 
       listed = entries.some((e) => e.sessionId === session.sessionId);
       return listed ? entries.map((e) => (e.sessionId === session.sessionId ? { ...e, absoluteExpiresAt: session.absoluteExpiresAt } : e)) : undefined;
     });
-    if (!listed) throw new HttpError(401, 'refresh_invalid');
+    if (!listed) throw new AppError('refresh_invalid');
   }
   return {
     kind: 'rotated',
@@ -302,7 +307,7 @@ async function revocationGetsThrough(update: () => Promise<unknown>): Promise<vo
     await update();
   } catch (error) {
     // Not 409: nothing about the request is wrong, the same sign-out later will get through.
-    if (error instanceof ConcurrentUpdateError) throw new HttpError(503, 'service_unavailable');
+    if (error instanceof ConcurrentUpdateError) throw new AppError('service_unavailable');
     throw error;
   }
 }

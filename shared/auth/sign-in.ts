@@ -3,19 +3,19 @@ import { parse as parseCookies } from 'cookie';
 import * as oidc from 'openid-client';
 import { z } from 'zod';
 
-import type { AccountDoc } from '../accounts/model.js';
-import type { HttpResult, Principal } from '../http/define-http.js';
-import { HttpError } from '../http/errors.js';
-import type { Language } from '../http/i18n.js';
+import type { AccountDoc } from '../accounts/index.js';
+import type { HttpResult } from '../platform/definitions.js';
+import { AppError, isAppError } from '../platform/errors.js';
+import type { Language } from '../platform/language.js';
 import type { Services } from '../platform/services.js';
-import { codeLinkLedger, tellSchoolOfCodeLink } from '../schools/code-links.js';
+import { codeLinkLedger, tellSchoolOfCodeLink } from '../schools/index.js';
 import { requestClient } from './client-info.js';
 import { clearedFlowCookie, flowCookieName, openFlow, sealFlow, type SignInFlow } from './flow-state.js';
 import { type ProviderId,providerIds, resolveSignIn, SchoolConfirmationNeeded } from './identity.js';
 import { tellOwner } from './notices.js';
 import { SignInError, type SignInFailure, type SignInProvider } from './providers/types.js';
 import { recordSecurityEvent } from './security-log.js';
-import { createSession, sessionCookies } from './sessions.js';
+import { createSession, type Principal, sessionCookies } from './sessions.js';
 
 function callbackUrl(services: Pick<Services, 'config'>, provider: ProviderId): string {
   return `${services.config.API_PUBLIC_URL.replace(/\/$/, '')}/api/auth/${provider}/callback`;
@@ -30,7 +30,7 @@ function callbackUrl(services: Pick<Services, 'config'>, provider: ProviderId): 
  */
 function checkReturnPath(returnTo: string | undefined, allowedPrefixes: readonly string[]): string {
   const path = returnTo ?? '/';
-  const refuse = () => new HttpError(400, 'invalid_return_path');
+  const refuse = () => new AppError('invalid_return_path');
   if (!/^\/(?![/\\])[A-Za-z0-9\-._~/?=&%]*$/.test(path)) throw refuse();
   const [rawPath = '/', query = ''] = path.split(/\?(.*)/s);
   let decoded: string;
@@ -78,13 +78,13 @@ export function loopbackCanonicalRedirect(request: HttpRequest, config: Pick<Ser
 /** 404 for a provider we do not know at all; providerOrThrow adds 404 provider_disabled for one not configured. */
 export function knownProvider(value: string): ProviderId {
   const id = value.toLowerCase();
-  if (!(providerIds as readonly string[]).includes(id)) throw new HttpError(404, 'unknown_provider');
+  if (!(providerIds as readonly string[]).includes(id)) throw new AppError('unknown_provider');
   return id as ProviderId;
 }
 
 export function providerOrThrow(services: Services, id: ProviderId): SignInProvider {
   const provider = services.identityProviders.get(id);
-  if (!provider) throw new HttpError(404, 'provider_disabled', { provider: id });
+  if (!provider) throw new AppError('provider_disabled', { params: { provider: id } });
   return provider;
 }
 
@@ -93,9 +93,9 @@ export async function beginSignIn(
   provider: SignInProvider,
   input: { returnTo?: string; link: boolean; loginHint?: string; school?: string; language: Language; principal?: Principal },
 ): Promise<HttpResult> {
-  if (input.link && !input.principal) throw new HttpError(401, 'unauthenticated');
+  if (input.link && !input.principal) throw new AppError('unauthenticated');
   if (provider.id === 'stuudium' && !(input.school && (await stuudiumInstallationAllowed(services, input.school))))
-    throw new HttpError(404, 'school_not_on_platform');
+    throw new AppError('school_not_on_platform');
   const flow: SignInFlow = {
     provider: provider.id,
     state: oidc.randomState(),
@@ -111,7 +111,7 @@ export async function beginSignIn(
   try {
     location = await provider.authorizationUrl(flow, input.loginHint);
   } catch (error) {
-    if (error instanceof SignInError) throw new HttpError(503, 'service_unavailable');
+    if (error instanceof SignInError) throw new AppError('service_unavailable');
     throw error;
   }
   return { status: 302, headers: { location: location.toString() }, cookies: [await sealFlow(flow, services.config.SESSION_SIGNING_KEYS, services.clock.now())] };
@@ -168,7 +168,7 @@ export async function finishSignIn(services: Services, providerId: ProviderId, r
   } catch (error) {
     if (error instanceof SignInError) return fail(error.failure);
     if (error instanceof SchoolConfirmationNeeded) return fail('school_confirmation_pending');
-    if (error instanceof HttpError && error.code === 'login_linked_elsewhere') return fail('login_linked_elsewhere');
+    if (isAppError(error, 'login_linked_elsewhere')) return fail('login_linked_elsewhere');
     throw error;
   }
 }

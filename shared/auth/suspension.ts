@@ -1,12 +1,9 @@
-import '../accounts/messages.js';
-
-import type { AccountDoc, Suspension } from '../accounts/model.js';
-import { readAccount, updateAccount } from '../accounts/store.js';
-import type { Capability } from '../acl/capabilities.js';
-import { HttpError } from '../http/errors.js';
+import { type AccountDoc, readAccount, type Suspension, updateAccount } from '../accounts/index.js';
+import type { Capability } from '../acl/index.js';
 import { queueEmail } from '../messaging/index.js';
+import { AppError } from '../platform/errors.js';
 import type { Services } from '../platform/services.js';
-import { closeCases, openCases, schoolsInvolved } from '../schools/cases.js';
+import { closeCases, openCases, schoolsInvolved } from '../schools/index.js';
 import type { ClientInfo } from './client-info.js';
 import { measureEmail } from './emails.js';
 import { recordSecurityEvent } from './security-log.js';
@@ -20,8 +17,8 @@ const BREACHES_BEFORE_CANCELLATION = 3;
  * security staff act on security staff (support could otherwise lock out the people who investigate them).
  */
 function assertMayActOn(actor: AccountDoc, target: AccountDoc): void {
-  if (actor.accountId === target.accountId) throw new HttpError(403, 'cannot_act_on_self');
-  if ((target.staffRoles ?? []).includes('security') && !(actor.staffRoles ?? []).includes('security')) throw new HttpError(403, 'cannot_act_on_security_staff');
+  if (actor.accountId === target.accountId) throw new AppError('cannot_act_on_self');
+  if ((target.staffRoles ?? []).includes('security') && !(actor.staffRoles ?? []).includes('security')) throw new AppError('cannot_act_on_security_staff');
 }
 
 /**
@@ -44,7 +41,7 @@ export async function suspendAccount(
   client: ClientInfo,
 ): Promise<{ revokedSessions: number; accessCancelledNow: boolean; cases: string[] }> {
   const target = await readAccount(services, input.accountId);
-  if (!target) throw new HttpError(404, 'account_not_found');
+  if (!target) throw new AppError('account_not_found');
   assertMayActOn(input.actor, target);
   // A leaked password is not misuse: the school is involved only when the operator names it.
   const schoolIds = input.reason === 'password-leak' && !input.schoolId ? [] : schoolsInvolved(target, input.schoolId);
@@ -92,7 +89,7 @@ async function restrictAccount(
 ): Promise<{ revokedSessions: number; accessCancelledNow: boolean; cases: string[] }> {
   // Read-only is for misuse; a leaked password needs the sessions ended (a suspension).
   if (input.reason === 'password-leak')
-    throw new HttpError(422, 'validation_failed', {}, [{ path: 'mode', issue: 'read-only is for misuse; suspend for a password leak' }]);
+    throw new AppError('validation_failed', { details: [{ path: 'mode', issue: 'read-only is for misuse; suspend for a password leak' }] });
   const reason = input.reason;
   let already = false;
   const account = await updateAccount(services, input.target.accountId, (a) => {
@@ -114,12 +111,12 @@ async function restrictAccount(
 /** Lifts a suspension or a read-only restriction once it is cleared; the schools' cases are closed. */
 export async function liftSuspension(services: Services, input: { accountId: string; actor: AccountDoc }, client: ClientInfo): Promise<void> {
   const target = await readAccount(services, input.accountId);
-  if (!target) throw new HttpError(404, 'account_not_found');
+  if (!target) throw new AppError('account_not_found');
   assertMayActOn(input.actor, target);
   let changed = false;
   let schoolIds: string[] = [];
   await updateAccount(services, input.accountId, (a) => {
-    if (a.accessCancelled) throw new HttpError(409, 'access_cancelled');
+    if (a.accessCancelled) throw new AppError('access_cancelled');
     changed = a.status === 'suspended' || a.restriction !== undefined;
     if (!changed) return a;
     schoolIds = [...new Set([...(a.schoolRoles ?? []).map((r) => r.schoolId), ...[a.suspension?.schoolId, a.restriction?.schoolId].filter((s): s is string => Boolean(s))])];

@@ -1,8 +1,8 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { HttpError } from '../http/errors.js';
 import { ConcurrentUpdateError, type Doc, type Stored,updateWithEtag } from '../platform/cosmos.js';
+import { AppError } from '../platform/errors.js';
 import type { Services } from '../platform/services.js';
 
 /**
@@ -47,7 +47,7 @@ function keyed(deps: Deps, kind: string, value: string): string {
 }
 
 const tooMany = (seconds: number) =>
-  new HttpError(429, 'too_many_attempts', { retryAfterMinutes: Math.max(1, Math.ceil(seconds / 60)) }, undefined, { 'retry-after': String(Math.max(1, Math.ceil(seconds))) });
+  new AppError('too_many_attempts', { params: { retryAfterMinutes: Math.max(1, Math.ceil(seconds / 60)) }, retryAfterSeconds: seconds });
 
 /** Whether the document's window has run out (then it counts from zero again). */
 function expired(doc: ThrottleDoc | undefined, now: number): boolean {

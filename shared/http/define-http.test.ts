@@ -3,15 +3,19 @@ import { z } from 'zod';
 
 import { csrfTokenFor } from '../auth/csrf.js';
 import { signAccessToken } from '../auth/session-token.js';
+import { ACCESS_TOKEN_COOKIE, CSRF_COOKIE } from '../auth/sessions.js';
 import { LocalBus } from '../local/bus.js';
 import { HttpRequest, InvocationContext } from '../platform/azure-functions.js';
 import { AdjustableClock } from '../platform/clock.js';
 import { loadConfig } from '../platform/config.js';
 import { ConcurrentUpdateError, type Database } from '../platform/cosmos.js';
 import { Outbox } from '../platform/email.js';
+import { AppError } from '../platform/errors.js';
 import { type Services,useServices } from '../platform/services.js';
 import { MemoryTelemetry } from '../platform/telemetry.js';
-import { ACCESS_TOKEN_COOKIE, CSRF_COOKIE, CSRF_HEADER, defineHttp, ok } from './define-http.js';
+import type { OrderDoc } from '../store/model.js';
+import { transition } from '../store/state-machine.js';
+import { CSRF_HEADER, defineHttp, ok } from './define-http.js';
 import { HttpError } from './errors.js';
 
 const KEYS = `unit:${Buffer.alloc(32, 3).toString('base64url')}`;
@@ -277,6 +281,35 @@ describe('defineHttp: the one HTTP wrapper', () => {
     const conflict = await call(thrower(new ConcurrentUpdateError('accounts')), { method: 'GET', path: 'x', headers: { 'accept-language': 'en' } });
     expect(conflict.status).toBe(409);
     expect(conflict.body.error).toEqual({ code: 'conflict', message: 'The data was changed in the meantime. Please try again.' });
+  });
+
+  it('issue 16: an illegal order transition reaching a route answers 409 order_state_conflict with the envelope, not 500', async () => {
+    const refunded = { id: 'ord-TEST', type: 'order', status: 'refunded', transitions: [] } as unknown as OrderDoc;
+    const route = defineHttp({
+      name: 'orders-reopen',
+      route: 'reopen',
+      methods: ['POST'],
+      summary: 't',
+      tags: ['t'],
+      auth: 'public',
+      handler: async () => ok(transition(refunded, 'paid', { at: '2026-09-01T00:00:00.000Z', by: 'system', reason: 'test' })),
+    });
+    const r = await call(route, { path: 'reopen', headers: { 'accept-language': 'en' } });
+    expect(r.status).toBe(409);
+    expect(r.body.error).toEqual({ code: 'order_state_conflict', message: 'The order is “refunded”, so this cannot be done.' });
+    expect(telemetry.records.filter((t) => t.kind === 'exception')).toEqual([]);
+  });
+
+  it('issue 16: an AppError from the domain answers its kind’s status; Retry-After comes from retryAfterSeconds', async () => {
+    const thrower = (error: Error) =>
+      defineHttp({ name: 'things-throw', route: 'x', methods: ['GET'], summary: 't', tags: ['t'], auth: 'public', handler: async () => { throw error; } });
+    const limited = await call(thrower(new AppError('too_many_attempts', { params: { retryAfterMinutes: 2 }, retryAfterSeconds: 61 })), { method: 'GET', path: 'x', headers: { 'accept-language': 'en' } });
+    expect(limited.status).toBe(429);
+    expect(limited.headers['retry-after']).toBe('61');
+    expect(limited.body.error).toEqual({ code: 'too_many_attempts', message: 'Too many failed attempts. Try again in 2 minutes.' });
+    const gone = await call(thrower(new AppError('invitation_expired')), { method: 'GET', path: 'x' });
+    expect(gone.status).toBe(410);
+    expect(gone.headers['retry-after']).toBeUndefined();
   });
 
   describe('issue 11: authentication in one point read', () => {

@@ -4,36 +4,31 @@ import type { Cookie, HttpMethod, HttpRequest, HttpResponseInit, InvocationConte
 import { parse as parseCookies } from 'cookie';
 import { z } from 'zod';
 
-import type { AccountDoc } from '../accounts/model.js';
-import { recordStaffAccess } from '../acl/audit.js';
-import { authorize, type Grant, type Target } from '../acl/authorize.js';
-import { auditedCapabilities, type Capability } from '../acl/capabilities.js';
-import { csrfTokenValid } from '../auth/csrf.js';
-import { AccessTokenError, verifyAccessToken } from '../auth/session-token.js';
-import { ACCESS_TOKEN_COOKIE, assertSessionActive, clearedSessionCookies, sessionListedOnAccount } from '../auth/sessions.js';
-import { blockedByRestriction } from '../auth/suspension.js';
+import type { AccountDoc } from '../accounts/index.js';
+import { auditedCapabilities, authorize, type Capability, type Grant, recordStaffAccess, type Target } from '../acl/index.js';
+import {
+  ACCESS_TOKEN_COOKIE,
+  AccessTokenError,
+  assertSessionActive,
+  blockedByRestriction,
+  clearedSessionCookies,
+  csrfTokenValid,
+  type Principal,
+  sessionListedOnAccount,
+  verifyAccessToken,
+} from '../auth/index.js';
 import type { Config } from '../platform/config.js';
-import { ConcurrentUpdateError, DocumentExistsError, StoreUnavailableError } from '../platform/cosmos.js';
-import type { HttpContract, HttpDefinition } from '../platform/definitions.js';
-import { AppError } from '../platform/errors.js';
+import type { HttpContract, HttpDefinition, HttpResult } from '../platform/definitions.js';
+import { type AppError, type ErrorCode, isAppError } from '../platform/errors.js';
 import { formatCounts, withOperationCounter } from '../platform/operations.js';
 import { getServices, type Services } from '../platform/services.js';
-import { fromAppError } from './error-catalogue.js';
+import { httpErrorOf } from './error-catalogue.js';
 import { type ErrorDetail, HttpError } from './errors.js';
 import { type Language,message, negotiateLanguage } from './i18n.js';
 import { parseFormStrictly, parseJsonStrictly } from './json-body.js';
-import { storeUnavailable } from './store-errors.js';
 
-export { ACCESS_TOKEN_COOKIE, CSRF_COOKIE } from '../auth/sessions.js';
 export const CSRF_HEADER = 'x-csrf-token';
 const CORRELATION_HEADER = 'x-correlation-id';
-
-/** Who is calling, from our own verified session token; never from anything else the client sends. */
-export interface Principal {
-  accountId: string;
-  sessionId: string;
-  via: 'bearer' | 'cookie';
-}
 
 /** What the capability table granted: the caller's account (read once per request) and the matching grants. */
 interface Access {
@@ -54,13 +49,6 @@ interface HttpContext<P, Q, B, A extends 'public' | 'session'> {
   correlationId: string;
   request: HttpRequest;
   invocation: InvocationContext;
-}
-
-export interface HttpResult {
-  status?: number;
-  body?: unknown;
-  headers?: Record<string, string>;
-  cookies?: Cookie[];
 }
 
 export const ok = (body: unknown, extra: Omit<HttpResult, 'body'> = {}): HttpResult => ({ status: 200, body, ...extra });
@@ -267,13 +255,8 @@ function errorResponse(
   services: Services | undefined,
   functionName: string,
 ): HttpResponseInit {
-  let httpError: HttpError;
-  if (error instanceof AppError) httpError = fromAppError(error);
-  else if (error instanceof HttpError) httpError = error;
-  else if (error instanceof ConcurrentUpdateError) httpError = new HttpError(409, 'conflict');
-  else if (error instanceof DocumentExistsError) httpError = new HttpError(409, 'already_exists');
-  else if (error instanceof StoreUnavailableError) httpError = storeUnavailable(error);
-  else {
+  let httpError = httpErrorOf(error);
+  if (!httpError) {
     httpError = new HttpError(500, 'internal_error', { correlationId });
     if (services) services.telemetry.exception(error, { function: functionName, correlationId });
     else console.error(JSON.stringify({ kind: 'exception', function: functionName, correlationId, errorType: error instanceof Error ? error.name : typeof error }));
@@ -296,7 +279,7 @@ interface ResolvedPrincipal {
   /** The caller's account, read once: it authenticates the session and feeds the access check. */
   account?: AccountDoc;
   /** Why the presented token did not give a principal (401); routes that need a session answer it. */
-  problem?: HttpError;
+  problem?: AppError;
   via?: Principal['via'];
 }
 
@@ -335,7 +318,7 @@ async function resolvePrincipal(request: HttpRequest, services: Services, bearer
       const code = error.problem === 'expired' ? 'session_expired' : 'unauthenticated';
       return { via, problem: new HttpError(401, code, {}, undefined, { 'www-authenticate': `Bearer error="invalid_token"` }) };
     }
-    if (error instanceof HttpError && error.status === 401) return { via, problem: error };
+    if (isAppError(error, 'session_revoked')) return { via, problem: error };
     throw error;
   }
 }
@@ -365,7 +348,7 @@ function queryObject(request: HttpRequest): Record<string, string | string[]> {
   return out;
 }
 
-function parseWith<S extends z.ZodType | undefined>(schema: S, value: unknown, status: number, code: string): Out<S> {
+function parseWith<S extends z.ZodType | undefined>(schema: S, value: unknown, status: number, code: ErrorCode): Out<S> {
   if (!schema) return undefined as Out<S>;
   const result = schema.safeParse(value);
   if (result.success) return result.data as Out<S>;

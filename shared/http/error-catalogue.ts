@@ -1,18 +1,41 @@
-import { organisationErrors } from '../organisations/errors.js';
-import type { AppError, ErrorCode, ErrorDefinition, ErrorKind } from '../platform/errors.js';
+import { accountsErrors } from '../accounts/index.js';
+import { authErrors } from '../auth/index.js';
+import { organisationErrors } from '../organisations/index.js';
+import { paymentsErrors } from '../payments/index.js';
+import { ConcurrentUpdateError, DocumentExistsError, StoreUnavailableError } from '../platform/cosmos.js';
+import { AppError, type ErrorCode, type ErrorDefinition, type ErrorKind, platformErrors } from '../platform/errors.js';
 import type { Language } from '../platform/language.js';
-import { schoolLicenceErrors } from '../store/school-licence-errors.js';
-import { supportErrors } from '../support/errors.js';
-import { HttpError } from './errors.js';
+import { schoolsErrors } from '../schools/index.js';
+import { schoolLicenceErrors, storeErrors } from '../store/index.js';
+import { supportErrors } from '../support/index.js';
+import { HttpError,httpErrors } from './errors.js';
 
 /**
  * Every area's error catalogue in one table, the only place codes meet statuses and texts. Typed against ErrorCode,
  * so a code an area declares but whose catalogue is missing here fails to compile; a test refuses a code two areas
  * both declare.
  */
-export const areaCatalogues = { support: supportErrors, schoolLicences: schoolLicenceErrors, organisations: organisationErrors } as const;
+export const areaCatalogues = {
+  platform: platformErrors,
+  http: httpErrors,
+  auth: authErrors,
+  accounts: accountsErrors,
+  schools: schoolsErrors,
+  store: storeErrors,
+  payments: paymentsErrors,
+  support: supportErrors,
+  schoolLicences: schoolLicenceErrors,
+  organisations: organisationErrors,
+} as const;
 
 export const errorCatalogue: { [C in ErrorCode]: ErrorDefinition } = {
+  ...platformErrors,
+  ...httpErrors,
+  ...authErrors,
+  ...accountsErrors,
+  ...schoolsErrors,
+  ...storeErrors,
+  ...paymentsErrors,
   ...supportErrors,
   ...schoolLicenceErrors,
   ...organisationErrors,
@@ -35,13 +58,41 @@ export const statusOfKind: Record<ErrorKind, number> = {
   unavailable: 503,
 };
 
-export function errorText(code: ErrorCode, language: Language): string {
-  return errorCatalogue[code].text[language];
+/** Codes whose status is pure HTTP and has no kind of its own. */
+const statusOverrides: Partial<Record<ErrorCode, number>> = { method_not_allowed: 405 };
+
+/** The status a code answers with: its kind's, unless HTTP itself names one. */
+export function statusOf(code: ErrorCode): number {
+  return statusOverrides[code] ?? statusOfKind[errorCatalogue[code].kind];
 }
 
-/** Transitional: an AppError in the HttpError shape the wrapper answers with, until HttpError is gone from domain code. */
-export function fromAppError(error: AppError): HttpError {
-  const { kind } = errorCatalogue[error.code];
-  const headers: Record<string, string> = error.retryAfterSeconds === undefined ? {} : { 'retry-after': String(Math.max(1, Math.ceil(error.retryAfterSeconds))) };
-  return new HttpError(statusOfKind[kind], error.code, error.params, error.details, headers);
+/** The code's text in `language`, `{name}` placeholders filled from `params` (unknown ones stay as written). */
+export function errorText(code: ErrorCode, language: Language, params: Record<string, string | number> = {}): string {
+  return errorCatalogue[code].text[language].replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+}
+
+/**
+ * What the wrapper answers for a thrown value: an HttpError as it is; an AppError with its code's status (and
+ * Retry-After when it says when to try again); the store's own failures as their platform codes. Undefined for
+ * anything else: an unexpected error, a 500 the wrapper reports.
+ */
+export function httpErrorOf(error: unknown): HttpError | undefined {
+  if (error instanceof HttpError) return error;
+  if (error instanceof AppError) return new HttpError(statusOf(error.code), error.code, error.params, error.details, retryAfter(error.retryAfterSeconds));
+  if (error instanceof ConcurrentUpdateError) return httpErrorOf(new AppError('conflict'));
+  if (error instanceof DocumentExistsError) return httpErrorOf(new AppError('already_exists'));
+  // Repeating the request is safe: writes are idempotent (request ids, ETags).
+  if (error instanceof StoreUnavailableError)
+    return httpErrorOf(new AppError('store_unavailable', { params: { retryAfter: error.retryAfterSeconds }, retryAfterSeconds: error.retryAfterSeconds }));
+  return undefined;
+}
+
+/** An AppError answered with extra headers (Allow on a 405, the stored payment message's id): for function files. */
+export function withHeaders(error: AppError, headers: Record<string, string>): HttpError {
+  const answer = httpErrorOf(error)!;
+  return new HttpError(answer.status, answer.code, answer.params, answer.details, { ...answer.headers, ...headers });
+}
+
+function retryAfter(seconds: number | undefined): Record<string, string> {
+  return seconds === undefined ? {} : { 'retry-after': String(Math.max(1, Math.ceil(seconds))) };
 }

@@ -1,22 +1,6 @@
-import { createHash } from 'node:crypto';
-
 import type { HttpRequest } from '@azure/functions';
 
 import { HttpError } from './errors.js';
-import { registerMessages } from './i18n.js';
-
-registerMessages({
-  invalid_idempotency_key: {
-    et: 'Idempotency-Key peab olema 8–64 tähte, numbrit, - või _, ja sama mis requestId, kui mõlemad on antud.',
-    fi: 'Idempotency-Key on 8–64 kirjainta, numeroa, - tai _, ja sama kuin requestId, jos molemmat annetaan.',
-    en: 'Idempotency-Key must be 8 to 64 letters, digits, - or _, and the same as requestId when both are given.',
-  },
-  idempotency_key_reused: {
-    et: 'See Idempotency-Key on juba kasutatud teistsuguse päringu jaoks.',
-    fi: 'Tätä Idempotency-Key-arvoa on jo käytetty toiseen pyyntöön.',
-    en: 'This Idempotency-Key was already used for a different request.',
-  },
-});
 
 const IDEMPOTENCY_HEADER = 'idempotency-key';
 const KEY = /^[A-Za-z0-9_-]{8,64}$/;
@@ -31,9 +15,4 @@ export function idempotencyKey(request: HttpRequest, requestId?: string): string
   if (header !== undefined && !KEY.test(header)) throw new HttpError(400, 'invalid_idempotency_key');
   if (header !== undefined && requestId !== undefined && header !== requestId) throw new HttpError(400, 'invalid_idempotency_key');
   return header ?? requestId;
-}
-
-/** A stable document id part for (owner, key): the key itself never reaches storage. */
-export function keyedId(owner: string, key: string): string {
-  return createHash('sha256').update(`${owner}\n${key}`).digest('base64url').slice(0, 32);
 }

@@ -1,18 +1,4 @@
 import { HttpError } from './errors.js';
-import { registerMessages } from './i18n.js';
-
-registerMessages({
-  duplicate_json_key: {
-    et: 'Päringu sisus on sama väli mitu korda ({key}).',
-    fi: 'Pyynnön sisällössä on sama kenttä useaan kertaan ({key}).',
-    en: 'The request body has the same field more than once ({key}).',
-  },
-  invalid_text: {
-    et: 'Päringu sisus on vigane tekst (katkine UTF-8 või üksik asendusmärk).',
-    fi: 'Pyynnön sisällössä on virheellistä tekstiä (rikkinäinen UTF-8 tai yksinäinen korvausmerkki).',
-    en: 'The request body has invalid text (broken UTF-8 or a lone surrogate).',
-  },
-});
 
 /**
  * JSON bodies are read strictly (issue 9, defect 11): JSON.parse keeps the last of duplicate keys, so

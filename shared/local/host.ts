@@ -13,12 +13,12 @@ import { createSendGridSender, Outbox } from '../platform/email.js';
 import { type QueueName,queueSpecs } from '../platform/queues.js';
 import { type Services,useServices } from '../platform/services.js';
 import { ConsoleTelemetry, MemoryTelemetry, safeErrorSummary, TeeTelemetry, type Telemetry } from '../platform/telemetry.js';
-import { type ContainerName,dataRegistry } from '../privacy/registry.js';
+import { type ContainerName,dataRegistry, storageRules } from '../privacy/registry.js';
 import { LocalBus } from './bus.js';
 import { type EmbeddedCosmos,startEmbeddedCosmos } from './cosmos-server.js';
 import { type LocalRoute,startLocalHttpServer } from './http-server.js';
-import { type IdentityStandIns,startIdentityStandIns } from './identity/index.js';
-import { type MaksekeskusStandIn,startMaksekeskusStandIn } from './maksekeskus/index.js';
+import { type IdentityStandIns, startIdentityStandIns } from './identity/index.js';
+import { type MaksekeskusStandIn, startMaksekeskusStandIn } from './maksekeskus/index.js';
 import { seedDemoData } from './seed.js';
 import { LocalTimers } from './timers.js';
 import { TtlSweeper } from './ttl-sweeper.js';
@@ -128,7 +128,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     const outbox = new Outbox(config.EMAIL_FROM);
     // SendGrid only when a key is configured; otherwise mail stays in the outbox at GET /_local/outbox.
     const email = config.SENDGRID_API_KEY ? await createSendGridSender(config.SENDGRID_API_KEY, config.EMAIL_FROM) : outbox;
-    const db = createDatabase(cosmos.client, config.COSMOS_DATABASE, clock, storePolicy);
+    const db = createDatabase(cosmos.client, config.COSMOS_DATABASE, storageRules, clock, storePolicy);
     const identityProviders = createProviders(config, options.identityFetch ?? fetch);
     const services: Services = { config, clock, db, bus, email, telemetry, identityProviders };
     useServices(services);

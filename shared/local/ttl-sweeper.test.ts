@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { AdjustableClock } from '../platform/clock.js';
 import { createDatabase, type Database, type Doc } from '../platform/cosmos.js';
-import { dataRegistry } from '../privacy/registry.js';
+import { dataRegistry, storageRules } from '../privacy/registry.js';
 import { type EmbeddedCosmos,startEmbeddedCosmos } from './cosmos-server.js';
 import { TtlSweeper } from './ttl-sweeper.js';
 
@@ -14,7 +14,7 @@ describe('TtlSweeper against the embedded Cosmos server', () => {
   /** Each test moves its own clock, starting from real time (the server stamps _ts with real time). */
   const fresh = (): { clock: AdjustableClock; db: Database; sweeper: TtlSweeper } => {
     const clock = new AdjustableClock();
-    return { clock, db: createDatabase(cosmos.client, dataRegistry.database, clock), sweeper: new TtlSweeper(cosmos.client, dataRegistry, clock) };
+    return { clock, db: createDatabase(cosmos.client, dataRegistry.database, storageRules, clock), sweeper: new TtlSweeper(cosmos.client, dataRegistry, clock) };
   };
 
   beforeAll(async () => {

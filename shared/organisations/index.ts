@@ -1,4 +1,5 @@
 /** Organisations (ACC-1): what other areas and the routes may use. */
+export { organisationErrors } from './errors.js';
 export {
   appointFirstAdministrator,
   changeRoles,

@@ -2,15 +2,13 @@ import './errors.js';
 
 import { z } from 'zod';
 
-import { type AccountDoc, type PublisherRole, publisherRoleNames } from '../accounts/model.js';
-import { recordStaffAccess } from '../acl/audit.js';
+import { type AccountDoc, type PublisherRole, publisherRoleNames } from '../accounts/index.js';
+import { recordStaffAccess } from '../acl/index.js';
 import { DocumentExistsError, updateWithEtag } from '../platform/cosmos.js';
 import { AppError } from '../platform/errors.js';
 import type { Services } from '../platform/services.js';
-import { createInvitation } from '../schools/invitations.js';
-import type { ClassDoc, InvitationView, SchoolDoc } from '../schools/model.js';
-import { invalidateCatalogSnapshot } from '../store/catalog.js';
-import type { PublisherDoc } from '../store/model.js';
+import { type ClassDoc, createInvitation, type InvitationView, type SchoolDoc } from '../schools/index.js';
+import { invalidateCatalogSnapshot, type PublisherDoc } from '../store/index.js';
 
 /**
  * Organisations (ACC-1): operator administrators create and change schools, create publishers and give CMS and

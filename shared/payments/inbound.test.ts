@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
+import { statusOf } from '../http/error-catalogue.js';
 import { type EmbeddedCosmos,startEmbeddedCosmos } from '../local/cosmos-server.js';
 import type { Bus, OutgoingMessage } from '../platform/bus.js';
 import { AdjustableClock } from '../platform/clock.js';
@@ -9,7 +10,7 @@ import { type Config,loadConfig } from '../platform/config.js';
 import { createDatabase, type Database, type Doc } from '../platform/cosmos.js';
 import type { Services } from '../platform/services.js';
 import { MemoryTelemetry } from '../platform/telemetry.js';
-import { dataRegistry } from '../privacy/registry.js';
+import { dataRegistry, storageRules } from '../privacy/registry.js';
 import { duplicateKey, extractMessage, processQueueMessageSchema, type Received,receivePaymentMessage, rejectionCodes, REJECTIONS_STORED_PER_IP, reportedPayerAccount } from './inbound.js';
 import { computeMac } from './mac.js';
 
@@ -52,7 +53,7 @@ const servicesWith = (config: Config) => ({ config, clock, db, bus, telemetry, e
 
 beforeAll(async () => {
   cosmos = await startEmbeddedCosmos();
-  db = createDatabase(cosmos.client, dataRegistry.database, clock);
+  db = createDatabase(cosmos.client, dataRegistry.database, storageRules, clock);
 });
 afterAll(async () => cosmos?.close());
 beforeEach(() => {
@@ -123,7 +124,7 @@ describe('receivePaymentMessage: rejections', () => {
   it('PAY-2: payments not configured: rejected as not-configured, answered 503 (try again later), not 500', async () => {
     const received = await receive(signed({ transaction: 't-2', status: 'COMPLETED' }), unconfigured);
     expect(received).toMatchObject({ accepted: false, reason: 'not-configured' });
-    expect(rejectionCodes['not-configured']).toEqual([503, 'payments_unavailable']);
+    expect([statusOf(rejectionCodes['not-configured']), rejectionCodes['not-configured']]).toEqual([503, 'payments_unavailable']);
     expect(sent).toEqual([]);
   });
 
@@ -137,7 +138,7 @@ describe('receivePaymentMessage: rejections', () => {
     expect(doc?.jsonLength).toBe(junk.length);
     expect(doc?.jsonSha256).toBe(createHash('sha256').update(junk).digest('hex'));
     expect(doc?.mac).toBe('F'.repeat(256));
-    expect(rejectionCodes.mac).toEqual([400, 'payment_mac_invalid']);
+    expect([statusOf(rejectionCodes.mac), rejectionCodes.mac]).toEqual([400, 'payment_mac_invalid']);
     // A forged payment message is a security event, with the sender's address (AUTH-4 fields).
     expect(telemetry.records.map((r) => ({ name: r.name, ...r.properties }))).toEqual([
       { name: 'security.payment-message-rejected', channel: 'notification', reason: 'mac', ip: expect.stringMatching(/^198\.51\.100\./), country: 'EE' },

@@ -1,15 +1,13 @@
-import '../store/messages.js';
-
 import { createHash, randomBytes } from 'node:crypto';
 
 import type { HttpRequest } from '@azure/functions';
 import { z } from 'zod';
 
-import { type ClientInfo,requestClient } from '../auth/client-info.js';
-import { overLimit } from '../auth/throttle.js';
+import { type ClientInfo, overLimit, requestClient } from '../auth/index.js';
+import type { ErrorCode } from '../platform/errors.js';
+import { maksekeskusSettings } from '../platform/maksekeskus.js';
 import type { Services } from '../platform/services.js';
 import { verifyMac } from './mac.js';
-import { maksekeskusSettings } from './maksekeskus.js';
 
 /**
  * Payment messages from Maksekeskus (PAY-2): the server-to-server notification and the browser return. Both carry
@@ -56,13 +54,16 @@ export function reportedPayerAccount(message: Record<string, unknown>): string |
 
 export type Rejection = 'missing' | 'mac' | 'json' | 'fields' | 'not-configured';
 
-/** How the endpoints answer a rejected message (400: Maksekeskus stops retrying it, and it is visible). */
-export const rejectionCodes: Record<Rejection, [number, string]> = {
-  missing: [400, 'payment_message_invalid'],
-  fields: [400, 'payment_message_invalid'],
-  mac: [400, 'payment_mac_invalid'],
-  json: [400, 'payment_json_invalid'],
-  'not-configured': [503, 'payments_unavailable'],
+/**
+ * How the endpoints answer a rejected message: invalid (400: Maksekeskus stops retrying it, and it is visible), or
+ * unavailable (503: it tries again later).
+ */
+export const rejectionCodes: Record<Rejection, ErrorCode> = {
+  missing: 'payment_message_invalid',
+  fields: 'payment_message_invalid',
+  mac: 'payment_mac_invalid',
+  json: 'payment_json_invalid',
+  'not-configured': 'payments_unavailable',
 };
 
 /** json + mac as form fields, a JSON body or query parameters (Maksekeskus uses each in some integration). */

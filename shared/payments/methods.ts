@@ -1,9 +1,7 @@
-import '../store/messages.js';
-
-import { HttpError } from '../http/errors.js';
+import { AppError } from '../platform/errors.js';
+import { maksekeskusClient, type MaksekeskusMethods } from '../platform/maksekeskus.js';
 import type { Services } from '../platform/services.js';
-import type { Country } from '../store/money.js';
-import { maksekeskusClient, type MaksekeskusMethods } from './maksekeskus.js';
+import type { Country } from '../store/index.js';
 
 /** Maksekeskus asks shops to cache the method list and refresh it a few times a day. */
 const METHODS_MAX_AGE_MS = 8 * 3600_000;
@@ -62,7 +60,7 @@ export async function paymentMethods(services: Services, country: Country): Prom
       doc = ((await refreshPaymentMethods(services, country)) as typeof doc) ?? doc;
     } catch (error) {
       services.telemetry.event('payment.methods-refresh-failed', { country, errorType: error instanceof Error ? error.name : 'error' });
-      if (!doc) throw new HttpError(503, 'payment_provider_unavailable');
+      if (!doc) throw new AppError('payment_provider_unavailable');
     }
   }
   if (!doc) return { country, banklinks: [], cards: [], invoice };

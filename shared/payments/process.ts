@@ -1,11 +1,8 @@
-import { ConcurrentUpdateError, type Doc, type Stored } from '../platform/cosmos.js';
+import { type Doc, type Stored, updateWithEtag } from '../platform/cosmos.js';
+import { maksekeskusClient, type MaksekeskusTransaction } from '../platform/maksekeskus.js';
 import type { Services } from '../platform/services.js';
-import { closeUnpaid, flagOrder, fulfilOrder, markPaid } from '../store/fulfilment.js';
-import type { OrderDoc } from '../store/model.js';
-import { amountToCents } from '../store/money.js';
-import { type OrderKey,readOrder } from '../store/orders.js';
+import { amountToCents, closeUnpaid, flagOrder, fulfilOrder, markPaid, type OrderDoc, type OrderKey, readOrder } from '../store/index.js';
 import { type ProcessQueueMessage,reportedPayerAccount } from './inbound.js';
-import { maksekeskusClient, type MaksekeskusTransaction } from './maksekeskus.js';
 
 interface TransactionIndex extends Doc {
   id: string;
@@ -52,11 +49,14 @@ class OrderNotReadyError extends Error {
  * processed rather than dropped (issue 9, defect 2). A racing run that moved it first is just as good.
  */
 async function consumeDuplicateKey(services: Services, index: TransactionIndex & Stored): Promise<void> {
-  try {
-    await services.db.collection('payments').replace<TransactionIndex>({ ...index, keyGeneration: (index.keyGeneration ?? 0) + 1 });
-  } catch (error) {
-    if (!(error instanceof ConcurrentUpdateError)) throw error;
-  }
+  const seen = index.keyGeneration ?? 0;
+  await updateWithEtag<TransactionIndex>(
+    services.db.collection('payments'),
+    index.id,
+    index.transactionId,
+    (current) => ((current.keyGeneration ?? 0) === seen ? { ...current, keyGeneration: seen + 1 } : undefined),
+    { current: index, type: 'payment-transaction' },
+  );
 }
 
 /**

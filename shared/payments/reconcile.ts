@@ -1,8 +1,5 @@
 import type { Services } from '../platform/services.js';
-import { finishInvoiceCheckout } from '../store/checkout.js';
-import { addDays, localDate } from '../store/dates.js';
-import { closeUnpaid, fulfilOrder } from '../store/fulfilment.js';
-import { readOrder } from '../store/orders.js';
+import { addDays, closeUnpaid, finishInvoiceCheckout, fulfilOrder, localDate, readOrder } from '../store/index.js';
 import { processTransaction } from './process.js';
 
 interface Row {

@@ -1,18 +1,17 @@
 import type { TokenCredential } from '@azure/identity';
 
-import { createProviders } from '../auth/providers/index.js';
 import { createServiceBus } from './bus.js';
 import { systemClock } from './clock.js';
 import type { Config } from './config.js';
 import { cosmosConnectionPolicy, createDatabase } from './cosmos.js';
 import { createSendGridSender, Outbox } from './email.js';
 import { withCountingPlugin } from './operations.js';
-import type { Services } from './services.js';
+import type { Composition, PlatformServices, Services } from './services.js';
 import { ConsoleTelemetry } from './telemetry.js';
 import { createAppInsightsTelemetry } from './telemetry-appinsights.js';
 
 /** The real adapters: managed identity for Cosmos DB, Service Bus and Application Insights; keys only from Key Vault. */
-export async function createAzureServices(config: Config): Promise<Services> {
+export async function createAzureServices(config: Config, composition: Composition): Promise<Services> {
   // Loaded here, on the first request, not at start: the deployed bundle keeps the SDKs in separate files (cold start).
   const [{ CosmosClient }, { DefaultAzureCredential, ManagedIdentityCredential }] = await Promise.all([import('@azure/cosmos'), import('@azure/identity')]);
   const credential: TokenCredential = config.AZURE_CLIENT_ID
@@ -42,6 +41,7 @@ export async function createAzureServices(config: Config): Promise<Services> {
     email = new Outbox(config.EMAIL_FROM);
   }
 
-  const db = createDatabase(cosmos, config.COSMOS_DATABASE, systemClock);
-  return { config, clock: systemClock, db, bus, email, telemetry, identityProviders: createProviders(config) };
+  const db = createDatabase(cosmos, config.COSMOS_DATABASE, composition.storage, systemClock);
+  const platform: PlatformServices = { config, clock: systemClock, db, bus, email, telemetry };
+  return { ...platform, ...composition.areaServices(platform) };
 }

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { type CosmosFault, type EmbeddedCosmos,startEmbeddedCosmos } from '../local/cosmos-server.js';
-import { dataRegistry } from '../privacy/registry.js';
+import { dataRegistry, storageRules } from '../privacy/registry.js';
 import { AdjustableClock } from './clock.js';
 import { ConcurrentUpdateError, createDatabase, type Database, type Doc,DocumentExistsError, StoreUnavailableError } from './cosmos.js';
 
@@ -20,7 +20,7 @@ describe('Cosmos adapter under injected faults', () => {
 
   beforeAll(async () => {
     cosmos = await startEmbeddedCosmos(dataRegistry, 0, policy);
-    db = createDatabase(cosmos.client, dataRegistry.database, new AdjustableClock(), policy);
+    db = createDatabase(cosmos.client, dataRegistry.database, storageRules, new AdjustableClock(), policy);
     cosmos.setFaultHook((request) => {
       seen.push(`${request.method} ${request.path}`);
       const index = script.findIndex((s) => s.match(request));

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { type EmbeddedCosmos,startEmbeddedCosmos } from '../local/cosmos-server.js';
-import { dataRegistry } from '../privacy/registry.js';
+import { dataRegistry, storageRules } from '../privacy/registry.js';
 import { AdjustableClock } from './clock.js';
 import { ConcurrentUpdateError, createDatabase, type Database, type Doc,DocumentExistsError, UndeclaredDocumentError } from './cosmos.js';
 import { emptyCounts, withOperationCounter } from './operations.js';
@@ -15,7 +15,7 @@ describe('Cosmos adapter against the embedded server', () => {
 
   beforeAll(async () => {
     cosmos = await startEmbeddedCosmos();
-    db = createDatabase(cosmos.client, dataRegistry.database, new AdjustableClock());
+    db = createDatabase(cosmos.client, dataRegistry.database, storageRules, new AdjustableClock());
   });
   afterAll(async () => {
     await cosmos?.close();

@@ -1,7 +1,28 @@
 import type { Container, CosmosClient, ItemDefinition, PatchOperation, QueryIterator, SqlParameter, SqlQuerySpec } from '@azure/cosmos';
 
-import { type ContainerName,containerSpec, documentTypeSpec, ttlOnWrite } from '../privacy/registry.js';
 import type { Clock } from './clock.js';
+
+/**
+ * The containers there are. The data registry (shared/privacy) declares them, by declaration merging:
+ *
+ *   declare module '../platform/cosmos.js' { interface ContainerNames extends Record<'accounts' | …, true> {} }
+ *
+ * so `db.collection('accounts')` is checked by the compiler and platform imports no area.
+ * @public exported for the registry's `declare module` merge, which knip does not count as a use
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by declaration merging from the data registry
+export interface ContainerNames {}
+export type ContainerName = Extract<keyof ContainerNames, string>;
+
+/**
+ * What the adapter needs of the data registry: partition keys, which document types are declared, the TTL a write
+ * gets. The registry provides it (`storageRules` in shared/privacy) and the composition passes it to createDatabase.
+ */
+export interface StorageRules {
+  partitionKeyPath(container: ContainerName): string;
+  /** Undefined when the registry does not declare `type` for the container: the write is refused. */
+  documentType(container: ContainerName, type: unknown): { ttlOnWrite(now: Date, explicitTtl: number | undefined): number | undefined } | undefined;
+}
 
 /** Every stored document carries its registry type; the partition key field is named by the container. */
 export interface Doc {
@@ -97,10 +118,11 @@ class Collection {
   constructor(
     readonly name: ContainerName,
     private readonly container: Container,
+    private readonly rules: StorageRules,
     private readonly clock: Clock,
     private readonly policy: StorePolicy = defaultStorePolicy,
   ) {
-    this.pkField = containerSpec(name).partitionKeyPath.slice(1);
+    this.pkField = rules.partitionKeyPath(name).slice(1);
   }
 
   async read<T extends Doc>(id: string, partitionKey: string): Promise<(T & Stored) | undefined> {
@@ -262,10 +284,10 @@ class Collection {
 
   /** Checks the registry declares the type, the partition key is present, and applies the retention TTL. */
   private prepare<T extends Doc>(doc: T): ItemDefinition {
-    const spec = documentTypeSpec(this.name, doc.type);
-    if (!spec) throw new UndeclaredDocumentError(this.name, doc.type);
+    const declared = this.rules.documentType(this.name, doc.type);
+    if (!declared) throw new UndeclaredDocumentError(this.name, doc.type);
     this.partitionKeyOf(doc);
-    const ttl = ttlOnWrite(spec, this.clock.now(), doc.ttl);
+    const ttl = declared.ttlOnWrite(this.clock.now(), doc.ttl);
     const { _etag, _ts, _rid, _self, _attachments, ...body } = doc as Doc & Record<string, unknown>;
     if (ttl === undefined) delete body.ttl;
     else body.ttl = ttl;
@@ -347,14 +369,20 @@ export interface Database {
   ping(): Promise<void>;
 }
 
-export function createDatabase(client: CosmosClient, databaseId: string, clock: Clock, policy: StorePolicy = defaultStorePolicy): Database {
+export function createDatabase(
+  client: CosmosClient,
+  databaseId: string,
+  rules: StorageRules,
+  clock: Clock,
+  policy: StorePolicy = defaultStorePolicy,
+): Database {
   const db = client.database(databaseId);
   const cache = new Map<ContainerName, Collection>();
   return {
     collection(name) {
       let handle = cache.get(name);
       if (!handle) {
-        handle = new Collection(name, db.container(name), clock, policy);
+        handle = new Collection(name, db.container(name), rules, clock, policy);
         cache.set(name, handle);
       }
       return handle;

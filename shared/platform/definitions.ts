@@ -1,28 +1,22 @@
-import type { HttpMethod, HttpRequest, HttpResponseInit, InvocationContext, Timer } from '@azure/functions';
+import type { Cookie, HttpMethod, HttpRequest, HttpResponseInit, InvocationContext, Timer } from '@azure/functions';
 import type { z } from 'zod';
 
-import type { Target } from '../acl/authorize.js';
-import type { Capability } from '../acl/capabilities.js';
 import type { DeliveryInfo } from './bus.js';
+import { AppError } from './errors.js';
 import { withOperationCounter } from './operations.js';
 import type { QueueName } from './queues.js';
 import { getServices, type Services } from './services.js';
 
-/** What OpenAPI generation and the route x role tests read about an HTTP function. */
+/**
+ * What OpenAPI generation and the route x role tests read about an HTTP function. The access-control part
+ * (`capability`, `target`) is declared by shared/acl, by declaration merging, so platform imports no area.
+ */
 export interface HttpContract {
   summary: string;
   tags: string[];
   auth: 'public' | 'session';
-  /** The capability-table row the route needs ('public' for public routes). */
-  capability: Capability;
   /** False when a session route fell back to self.read / self.update without naming its capability. */
   capabilityDeclared: boolean;
-  /**
-   * What a request is about, from its parameters (the caller's own account when absent). A few routes also look at
-   * the caller (ending a parent link: is the caller a party?); without a principal they answer as for a non-party.
-   */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each route's target reads its own parsed params; their type is the route's schema
-  target?: (input: { params: any; query: any; principal?: { accountId: string } }) => Target;
   params?: z.ZodType;
   query?: z.ZodType;
   body?: z.ZodType;
@@ -31,6 +25,14 @@ export interface HttpContract {
   successStatus: number;
   /** Takes an Idempotency-Key header: repeating the request with the same key returns what the first one made. */
   idempotencyKey?: boolean;
+}
+
+/** What an HTTP handler answers; the wrapper turns it into the response (cookies, headers, JSON body). */
+export interface HttpResult {
+  status?: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+  cookies?: Cookie[];
 }
 
 export interface HttpDefinition {
@@ -102,11 +104,17 @@ export function defineQueue<S extends z.ZodType>(options: {
       try {
         await run.result;
       } catch (error) {
-        services.telemetry.exception(error, properties);
+        // Every error is rethrown, so Service Bus redelivers and finally dead-letters; an AppError's code says why.
+        services.telemetry.exception(error, { ...properties, ...codeOf(error) });
         throw error;
       }
     },
   };
+}
+
+/** The code of an AppError, for the exception a queue or timer run records (no status: there is no HTTP here). */
+function codeOf(error: unknown): { errorCode?: string } {
+  return error instanceof AppError ? { errorCode: error.code } : {};
 }
 
 export interface TimerHandlerContext {
@@ -141,7 +149,7 @@ export function defineTimer(options: {
         outcome = await withOperationCounter(() => options.handler({ services, now: startedAt, isPastDue: timer.isPastDue })).result;
       } catch (error) {
         failure = error;
-        services.telemetry.exception(error, { function: options.name });
+        services.telemetry.exception(error, { function: options.name, ...codeOf(error) });
       }
       const finishedAt = services.clock.now();
       await services.db.collection('jobs').upsert({

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { type CosmosFault, type EmbeddedCosmos,startEmbeddedCosmos } from '../local/cosmos-server.js';
-import { dataRegistry } from '../privacy/registry.js';
+import { dataRegistry, storageRules } from '../privacy/registry.js';
 import { AdjustableClock } from './clock.js';
 import { ConcurrentUpdateError, createDatabase, type Database, type Doc, type Stored,updateWithEtag } from './cosmos.js';
 import { withOperationCounter } from './operations.js';
@@ -24,7 +24,7 @@ describe('updateWithEtag against the embedded server', () => {
 
   beforeAll(async () => {
     cosmos = await startEmbeddedCosmos(dataRegistry, 0, policy);
-    db = createDatabase(cosmos.client, dataRegistry.database, new AdjustableClock(), policy);
+    db = createDatabase(cosmos.client, dataRegistry.database, storageRules, new AdjustableClock(), policy);
     cosmos.setFaultHook((request) => {
       const index = script.findIndex((s) => s.match(request));
       return index < 0 ? undefined : script.splice(index, 1)[0]?.fault;

@@ -1,3 +1,4 @@
+import type { StorageRules } from '../platform/cosmos.js';
 import type { ContainerSpec,DataRegistry, DocumentTypeSpec } from './registry-types.js';
 
 export type * from './registry-types.js';
@@ -20,6 +21,11 @@ const containers = [
 ] as const satisfies readonly ContainerSpec[];
 
 export type ContainerName = (typeof containers)[number]['name'];
+
+// The registry declares platform's container names (platform imports no area).
+declare module '../platform/cosmos.js' {
+  interface ContainerNames extends Record<(typeof containers)[number]['name'], true> {}
+}
 
 const accountsDeleted = { kind: 'event', event: 'account-deleted', requirement: 'RET-1' } as const;
 
@@ -449,6 +455,15 @@ export function containerSpec(name: string): ContainerSpec {
   if (!spec) throw new Error(`Container ${name} is not in the data registry`);
   return spec;
 }
+
+/** What the Cosmos adapter needs of the registry; the composition passes it to createDatabase. */
+export const storageRules: StorageRules = {
+  partitionKeyPath: (container) => containerSpec(container).partitionKeyPath,
+  documentType(container, type) {
+    const spec = documentTypeSpec(container, type);
+    return spec && { ttlOnWrite: (now, explicitTtl) => ttlOnWrite(spec, now, explicitTtl) };
+  },
+};
 
 /** Per-item TTLs only work when the container has TTL switched on (-1: on, no default expiry). */
 export function containerUsesTtl(registry: DataRegistry, name: string): boolean {

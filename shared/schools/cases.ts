@@ -1,13 +1,11 @@
-import './messages.js';
-
 import { z } from 'zod';
 
-import type { AccountDoc, Suspension } from '../accounts/model.js';
-import { HttpError } from '../http/errors.js';
-import type { Language } from '../http/i18n.js';
-import { pageOf, type PageRequest } from '../http/paging.js';
+import type { AccountDoc, Suspension } from '../accounts/index.js';
 import { type Doc, type Page,updateWithEtag } from '../platform/cosmos.js';
 import type { EmailMessage } from '../platform/email.js';
+import { AppError } from '../platform/errors.js';
+import type { Language } from '../platform/language.js';
+import { pageOf, type PageRequest } from '../platform/paging.js';
 import type { Services } from '../platform/services.js';
 import { tellSchoolAdmins } from './code-links.js';
 
@@ -61,7 +59,7 @@ const view = (d: OpsCaseDoc): OpsCaseView => ({
 export function schoolsInvolved(account: AccountDoc, schoolId?: string): string[] {
   const held = [...new Set((account.schoolRoles ?? []).map((r) => r.schoolId))];
   if (schoolId === undefined) return held;
-  if (!held.includes(schoolId)) throw new HttpError(422, 'school_not_involved', {}, [{ path: 'schoolId', issue: 'the person holds no role in this school' }]);
+  if (!held.includes(schoolId)) throw new AppError('school_not_involved', { details: [{ path: 'schoolId', issue: 'the person holds no role in this school' }] });
   return [schoolId];
 }
 
@@ -172,6 +170,6 @@ export async function commentCase(services: Pick<Services, 'db' | 'clock'>, inpu
     (doc) => ({ ...doc, comments: [...doc.comments, { at: services.clock.now().toISOString(), by: input.by, as: 'school', text: input.text }] }),
     { type: 'ops-case' },
   );
-  if (!updated) throw new HttpError(404, 'case_not_found');
+  if (!updated) throw new AppError('case_not_found');
   return view(updated.doc);
 }

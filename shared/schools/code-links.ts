@@ -1,18 +1,13 @@
-import './messages.js';
-
 import { z } from 'zod';
 
-import type { AccountDoc } from '../accounts/model.js';
-import { readAccount } from '../accounts/store.js';
-import { providerName } from '../auth/emails.js';
-import { type ConfirmationLedger, externalLoginId, linkLogin, type ProviderId } from '../auth/identity.js';
-import { messageKey, tellOwner } from '../auth/notices.js';
-import { HttpError } from '../http/errors.js';
-import type { Language } from '../http/i18n.js';
-import { pageOf, type PageRequest } from '../http/paging.js';
+import { type AccountDoc, readAccount } from '../accounts/index.js';
+import { type ConfirmationLedger, externalLoginId, linkLogin, messageKey, type ProviderId, providerName, tellOwner } from '../auth/index.js';
 import { queueEmail } from '../messaging/index.js';
 import { type Doc,DocumentExistsError, updateWithEtag } from '../platform/cosmos.js';
 import type { EmailMessage } from '../platform/email.js';
+import { AppError } from '../platform/errors.js';
+import type { Language } from '../platform/language.js';
+import { pageOf, type PageRequest } from '../platform/paging.js';
 import type { Services } from '../platform/services.js';
 import { codeLinkEmail } from './emails.js';
 import { readSchool } from './invitations.js';
@@ -156,16 +151,16 @@ export async function decideCodeLink(
     input.requestId,
     input.schoolId,
     (doc) => {
-      if (doc.status !== 'requested' && doc.status !== input.decision) throw new HttpError(409, 'code_link_decided');
+      if (doc.status !== 'requested' && doc.status !== input.decision) throw new AppError('code_link_decided');
       return doc.status === 'requested' ? { ...doc, status: input.decision, decidedBy: input.by, decidedAt: services.clock.now().toISOString() } : undefined;
     },
     { type: 'code-link-request' },
   );
-  if (!updated) throw new HttpError(404, 'code_link_not_found');
+  if (!updated) throw new AppError('code_link_not_found');
   const decided = updated.doc;
   // Idempotent: a repeat (or a retry after a failure here) completes the link.
   if (decided.status === 'confirmed') {
-    if (!(await readAccount(services, decided.accountId))) throw new HttpError(404, 'account_not_found');
+    if (!(await readAccount(services, decided.accountId))) throw new AppError('account_not_found');
     await linkLogin(services, decided.accountId, { provider: decided.provider, subject: decided.subject });
     await tellOwner(services, decided.accountId, 'loginLinked', decided.id, { provider: decided.provider });
   }

@@ -1,6 +1,6 @@
-import type { SchoolRoleName } from '../accounts/model.js';
-import type { Language } from '../http/i18n.js';
+import type { SchoolRoleName } from '../accounts/index.js';
 import type { EmailMessage } from '../platform/email.js';
+import type { Language } from '../platform/language.js';
 
 const roleNames: Record<SchoolRoleName, Record<Language, string>> = {
   student: { et: 'õpilane', fi: 'oppilas', en: 'student' },

@@ -1,19 +1,15 @@
-import '../accounts/messages.js';
-import './messages.js';
-
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 
-import type { AccountDoc, SchoolRoleName } from '../accounts/model.js';
-import { readAccount, updateAccount, withSchoolRole } from '../accounts/store.js';
-import type { Grant } from '../acl/authorize.js';
-import { emailLoginId, type LoginIndexDoc,normaliseEmail } from '../auth/identity.js';
-import { HttpError } from '../http/errors.js';
-import type { Language } from '../http/i18n.js';
-import { pageOf, type PageRequest } from '../http/paging.js';
+import { type AccountDoc, readAccount, type SchoolRoleName, updateAccount, withSchoolRole } from '../accounts/index.js';
+import type { Grant } from '../acl/index.js';
+import { emailLoginId, type LoginIndexDoc, normaliseEmail } from '../auth/index.js';
 import { queueEmail } from '../messaging/index.js';
 import { DocumentExistsError, type Page,updateWithEtag } from '../platform/cosmos.js';
+import { AppError } from '../platform/errors.js';
+import type { Language } from '../platform/language.js';
+import { pageOf, type PageRequest } from '../platform/paging.js';
 import type { Services } from '../platform/services.js';
-import { queueMemberSync } from '../store/school-entitlements.js';
+import { queueMemberSync } from '../store/index.js';
 import { tellSchoolAdmins } from './code-links.js';
 import { invitationClaimEmail, invitationEmail } from './emails.js';
 import { activeMemberships, type MembershipDoc } from './members.js';
@@ -78,13 +74,13 @@ function invitationView(doc: InvitationDoc, now: Date): InvitationView {
 
 export async function readSchool(services: Pick<Services, 'db'>, schoolId: string): Promise<SchoolDoc> {
   const school = await services.db.collection('schools').read<SchoolDoc>(schoolId, schoolId);
-  if (!school || school.type !== 'school') throw new HttpError(404, 'school_not_found');
+  if (!school || school.type !== 'school') throw new AppError('school_not_found');
   return school;
 }
 
 async function readClass(services: Pick<Services, 'db'>, schoolId: string, classId: string): Promise<ClassDoc> {
   const doc = await services.db.collection('schools').read<ClassDoc>(classId, schoolId);
-  if (!doc || doc.type !== 'class') throw new HttpError(422, 'class_not_found', {}, [{ path: 'classId', issue: 'not a class of this school' }]);
+  if (!doc || doc.type !== 'class') throw new AppError('class_not_found', { details: [{ path: 'classId', issue: 'not a class of this school' }] });
   return doc;
 }
 
@@ -110,8 +106,8 @@ const tokenFor = (services: Services, schoolId: string, inviterId: string, key: 
   key ? createHmac('sha256', services.config.SESSION_SIGNING_KEYS[0]!.secret).update(`invitation\n${schoolId}\n${inviterId}\n${key}`).digest('base64url') : randomBytes(32).toString('base64url');
 
 export async function createInvitation(services: Services, input: NewInvitation, inviter: AccountDoc, grants: Grant[], key?: string): Promise<InvitationView> {
-  if (!invitableRolesFor(grants).includes(input.role)) throw new HttpError(403, 'invitation_role_not_allowed');
-  if (input.role === 'classTeacher' && !input.classId) throw new HttpError(422, 'class_required', {}, [{ path: 'classId', issue: 'required for a class teacher' }]);
+  if (!invitableRolesFor(grants).includes(input.role)) throw new AppError('invitation_role_not_allowed');
+  if (input.role === 'classTeacher' && !input.classId) throw new AppError('class_required', { details: [{ path: 'classId', issue: 'required for a class teacher' }] });
   const school = await readSchool(services, input.schoolId);
   const klass = input.classId ? await readClass(services, input.schoolId, input.classId) : undefined;
 
@@ -141,7 +137,7 @@ export async function createInvitation(services: Services, input: NewInvitation,
   } catch (error) {
     if (!(error instanceof DocumentExistsError) || !key) throw error;
     const earlier = await services.db.collection('schools').read<InvitationDoc>(doc.id, input.schoolId);
-    if (!earlier || earlier.email !== doc.email || earlier.role !== doc.role || earlier.classId !== doc.classId) throw new HttpError(409, 'idempotency_key_reused');
+    if (!earlier || earlier.email !== doc.email || earlier.role !== doc.role || earlier.classId !== doc.classId) throw new AppError('idempotency_key_reused');
     // The first attempt's e-mail is keyed by the invitation id, so queueing it again below is dropped as a duplicate.
     Object.assign(doc, { invitedAt: earlier.invitedAt, expiresAt: earlier.expiresAt });
   }
@@ -205,14 +201,14 @@ export async function revokeInvitation(services: Pick<Services, 'db' | 'clock'>,
     invitationId,
     schoolId,
     (doc) => {
-      if (!isAdmin(grants) && doc.invitedBy !== caller) throw new HttpError(403, 'forbidden');
+      if (!isAdmin(grants) && doc.invitedBy !== caller) throw new AppError('forbidden');
       if (doc.status === 'revoked') return undefined;
-      if (doc.status === 'accepted') throw new HttpError(409, 'invitation_closed');
+      if (doc.status === 'accepted') throw new AppError('invitation_closed');
       return { ...doc, status: 'revoked', revokedBy: caller, revokedAt: services.clock.now().toISOString(), ttl: CLOSED_RETENTION_SECONDS };
     },
     { type: 'invitation' },
   );
-  if (!updated) throw new HttpError(404, 'invitation_not_found');
+  if (!updated) throw new AppError('invitation_not_found');
 }
 
 export interface AcceptedRole {
@@ -252,7 +248,7 @@ async function holdsVerifiedEmail(services: Pick<Services, 'db'>, account: Accou
  */
 export async function acceptInvitation(services: Pick<Services, 'db' | 'clock' | 'bus'>, value: string, account: AccountDoc): Promise<AcceptOutcome> {
   const parsed = parseInvitationToken(value);
-  if (!parsed) throw new HttpError(400, 'invitation_invalid');
+  if (!parsed) throw new AppError('invitation_invalid');
   const id = invitationIdOf(hashToken(parsed.token));
   const updated = await updateWithEtag<InvitationDoc>(
     services.db.collection('schools'),
@@ -263,17 +259,17 @@ export async function acceptInvitation(services: Pick<Services, 'db' | 'clock' |
       switch (invitationStatus(doc, now)) {
         case 'accepted':
           if (doc.acceptedBy === account.accountId) return undefined;
-          throw new HttpError(410, 'invitation_used');
+          throw new AppError('invitation_used');
         case 'revoked':
-          throw new HttpError(410, 'invitation_revoked');
+          throw new AppError('invitation_revoked');
         case 'expired':
-          throw new HttpError(410, 'invitation_expired');
+          throw new AppError('invitation_expired');
         case 'pending':
           break;
       }
       if (doc.role === 'student') {
         const school = await readSchool(services, doc.schoolId);
-        if (account.country !== school.country) throw new HttpError(403, 'invitation_wrong_country');
+        if (account.country !== school.country) throw new AppError('invitation_wrong_country');
       } else if (STAFF_ROLES.includes(doc.role) && !(await holdsVerifiedEmail(services, account, doc.email))) {
         return withClaim(services, doc, account);
       }
@@ -281,7 +277,7 @@ export async function acceptInvitation(services: Pick<Services, 'db' | 'clock' |
     },
     { type: 'invitation' },
   );
-  if (!updated) throw new HttpError(400, 'invitation_invalid');
+  if (!updated) throw new AppError('invitation_invalid');
   const doc = updated.doc;
   if (doc.status === 'accepted') return { status: 'accepted', ...(await grantInvitedRole(services, doc, account)) };
   // Still pending: the acceptance was recorded as a claim; the school's administrators hear of it once.
@@ -300,7 +296,7 @@ export async function acceptInvitation(services: Pick<Services, 'db' | 'clock' |
 function withClaim(services: Pick<Services, 'clock'>, doc: InvitationDoc, account: AccountDoc): InvitationDoc | undefined {
   const claims = doc.claims ?? [];
   if (claims.some((c) => c.accountId === account.accountId)) return undefined;
-  if (claims.length >= MAX_CLAIMS) throw new HttpError(409, 'invitation_claims_full');
+  if (claims.length >= MAX_CLAIMS) throw new AppError('invitation_claims_full');
   const claim = { accountId: account.accountId, at: services.clock.now().toISOString(), firstName: account.firstName, lastName: account.lastName, ...(account.email ? { email: account.email } : {}) };
   return { ...doc, claims: [...claims, claim] };
 }
@@ -323,13 +319,13 @@ export async function confirmInvitationClaim(
       const account = (claimant.account = await readAccount(services, input.accountId));
       const status = invitationStatus(doc, services.clock.now());
       if (status === 'accepted' && doc.acceptedBy === input.accountId && account) return undefined;
-      if (status !== 'pending') throw new HttpError(410, status === 'expired' ? 'invitation_expired' : status === 'revoked' ? 'invitation_revoked' : 'invitation_used');
-      if (!account || !(doc.claims ?? []).some((c) => c.accountId === input.accountId)) throw new HttpError(404, 'invitation_claim_not_found');
+      if (status !== 'pending') throw new AppError(status === 'expired' ? 'invitation_expired' : status === 'revoked' ? 'invitation_revoked' : 'invitation_used');
+      if (!account || !(doc.claims ?? []).some((c) => c.accountId === input.accountId)) throw new AppError('invitation_claim_not_found');
       return { ...doc, status: 'accepted', acceptedBy: input.accountId, acceptedAt: services.clock.now().toISOString(), confirmedBy: input.by, ttl: CLOSED_RETENTION_SECONDS };
     },
     { type: 'invitation' },
   );
-  if (!updated) throw new HttpError(404, 'invitation_not_found');
+  if (!updated) throw new AppError('invitation_not_found');
   // Whether written now or found accepted for this claimant, the change function saw the account.
   return grantInvitedRole(services, updated.doc, claimant.account!);
 }

@@ -1,15 +1,13 @@
 import { randomUUID } from 'node:crypto';
 
-import type { AccountDoc, SchoolRoleName } from '../accounts/model.js';
-import { readAccount, updateAccount, withoutSchoolRole } from '../accounts/store.js';
-import type { Grant } from '../acl/authorize.js';
-import { claimPersonalCode, releasePersonalCode } from '../auth/identity.js';
-import { tellOwner } from '../auth/notices.js';
-import { HttpError } from '../http/errors.js';
-import { pageOf, type PageRequest } from '../http/paging.js';
+import { type AccountDoc, readAccount, type SchoolRoleName, updateAccount, withoutSchoolRole } from '../accounts/index.js';
+import type { Grant } from '../acl/index.js';
+import { claimPersonalCode, releasePersonalCode, tellOwner } from '../auth/index.js';
 import { type Doc, type Page, type Stored,updateWithEtag } from '../platform/cosmos.js';
+import { AppError } from '../platform/errors.js';
+import { pageOf, type PageRequest } from '../platform/paging.js';
 import type { Services } from '../platform/services.js';
-import { dropSchoolPeriods } from '../store/school-entitlements.js';
+import { dropSchoolPeriods } from '../store/index.js';
 
 /** A person's role in a school. The name and e-mail are a snapshot kept current on rectification. */
 export interface MembershipDoc extends Doc {
@@ -206,7 +204,7 @@ export async function rectifyIdentity(
             personalCodeVerification: input.source.kind === 'school' ? { kind: 'school', by: input.source.schoolId, at: now } : null,
           };
   const before = await readAccount(services, input.accountId);
-  if (!before) throw new HttpError(404, 'account_not_found');
+  if (!before) throw new AppError('account_not_found');
   // The same code again is no change when nothing would be gained: a person re-typing it keeps its verification, and
   // the school re-entering a verified code keeps the first verification; the school entering a code the person had
   // typed verifies it.
@@ -230,7 +228,7 @@ export async function rectifyIdentity(
 
 export async function memberOrThrow(deps: Pick<Services, 'db'>, schoolId: string, accountId: string, grants: Grant[]): Promise<MemberView> {
   const [member] = visibleMembers(await activeMemberships(deps, schoolId, accountId), grants);
-  if (!member) throw new HttpError(404, 'member_not_found');
+  if (!member) throw new AppError('member_not_found');
   return member;
 }
 

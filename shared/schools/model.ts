@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import type { SchoolRoleName } from '../accounts/model.js';
+import type { SchoolRoleName } from '../accounts/index.js';
 import type { Doc } from '../platform/cosmos.js';
 
 /** Documents of the `schools` container (partition key /schoolId) that invitations and parent links use. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
-import { HttpError } from '../http/errors.js';
+import { statusOf } from '../http/error-catalogue.js';
+import { AppError } from '../platform/errors.js';
 import type { ParentLinkDoc, ParentLinkStatus } from './model.js';
 import { canTransition, endLinkTarget, partiesOf, transition } from './parent-links.js';
 
@@ -36,10 +37,10 @@ describe('parent link state machine (ACC-3)', () => {
           }
           return undefined;
         })();
-        expect(error, `${from} -> ${to}`).toBeInstanceOf(HttpError);
-        expect((error as HttpError).status).toBe(409);
-        expect((error as HttpError).code).toBe('parent_link_transition');
-        expect((error as HttpError).details).toEqual([{ path: 'status', issue: `${from} -> ${to} is not allowed` }]);
+        expect(error, `${from} -> ${to}`).toBeInstanceOf(AppError);
+        expect(statusOf((error as AppError).code)).toBe(409);
+        expect((error as AppError).code).toBe('parent_link_transition');
+        expect((error as AppError).details).toEqual([{ path: 'status', issue: `${from} -> ${to} is not allowed` }]);
       }
   });
 

@@ -1,15 +1,18 @@
-import './messages.js';
-
-import { isMinorAccount } from '../accounts/age.js';
-import type { AccountDoc, SchoolRole } from '../accounts/model.js';
-import { readAccount, updateAccount, withFamilyLink, withoutFamilyLink } from '../accounts/store.js';
-import type { Grant, Target } from '../acl/authorize.js';
-import { emailLoginId, type LoginIndexDoc,normaliseEmail, personalCodeLoginId } from '../auth/identity.js';
-import { parsePersonalCode, type PersonalCodeCountry } from '../auth/personal-code.js';
-import { HttpError } from '../http/errors.js';
-import { pageOf, type PageRequest } from '../http/paging.js';
+import {
+  type AccountDoc,
+  isMinorAccount,
+  readAccount,
+  type SchoolRole,
+  updateAccount,
+  withFamilyLink,
+  withoutFamilyLink,
+} from '../accounts/index.js';
+import type { Grant, Target } from '../acl/index.js';
+import { emailLoginId, type LoginIndexDoc, normaliseEmail, parsePersonalCode, type PersonalCodeCountry, personalCodeLoginId } from '../auth/index.js';
 import { queueEmail } from '../messaging/index.js';
 import { DocumentExistsError, type Page,updateWithEtag } from '../platform/cosmos.js';
+import { AppError, isAppError } from '../platform/errors.js';
+import { pageOf, type PageRequest } from '../platform/paging.js';
 import type { Services } from '../platform/services.js';
 import { parentLinkConfirmedEmail } from './emails.js';
 import { readSchool } from './invitations.js';
@@ -40,7 +43,7 @@ export function canTransition(from: ParentLinkStatus, to: ParentLinkStatus): boo
  */
 export function transition(link: ParentLinkDoc, to: ParentLinkStatus, actor: Omit<ParentLinkEvent, 'status'>): ParentLinkDoc {
   if (!canTransition(link.status, to))
-    throw new HttpError(409, 'parent_link_transition', {}, [{ path: 'status', issue: `${link.status} -> ${to} is not allowed` }]);
+    throw new AppError('parent_link_transition', { details: [{ path: 'status', issue: `${link.status} -> ${to} is not allowed` }] });
   const event: ParentLinkEvent = { status: to, at: actor.at, by: actor.by, as: actor.as };
   return {
     ...link,
@@ -133,14 +136,14 @@ async function requestLink(deps: Deps, input: { parent: AccountDoc; child: Accou
  * address does nothing and answers the same, so accounts cannot be discovered this way.
  */
 export async function requestByChild(deps: Deps, child: AccountDoc, parentEmail: string): Promise<RequestOutcome | 'unknown'> {
-  if (!linkSchoolOf(child)) throw new HttpError(403, 'student_role_required');
+  if (!linkSchoolOf(child)) throw new AppError('student_role_required');
   const email = normaliseEmail(parentEmail);
-  if (child.email && normaliseEmail(child.email) === email) throw new HttpError(422, 'cannot_link_self', {}, [{ path: 'parentEmail', issue: 'your own address' }]);
+  if (child.email && normaliseEmail(child.email) === email) throw new AppError('cannot_link_self', { details: [{ path: 'parentEmail', issue: 'your own address' }] });
   const loginId = emailLoginId(email);
   const login = await deps.db.collection('logins').read<LoginIndexDoc>(loginId, loginId);
   // Issue 17: an address nobody proved they own (sign-up never verified) names no one: same answer as unknown.
   if (!login || login.type !== 'login-index' || !login.emailVerifiedAt) return 'unknown';
-  if (login.accountId === child.accountId) throw new HttpError(422, 'cannot_link_self', {}, [{ path: 'parentEmail', issue: 'your own address' }]);
+  if (login.accountId === child.accountId) throw new AppError('cannot_link_self', { details: [{ path: 'parentEmail', issue: 'your own address' }] });
   const parent = await readAccount(deps, login.accountId);
   if (!parent || parent.status !== 'active') return 'unknown';
   return requestLink(deps, { parent, child, requestedBy: 'child' });
@@ -152,11 +155,11 @@ export async function requestByChild(deps: Deps, child: AccountDoc, parentEmail:
  */
 export async function requestByParent(deps: Deps, parent: AccountDoc, code: { country: PersonalCodeCountry; code: string }): Promise<RequestOutcome | 'unknown'> {
   const parsed = parsePersonalCode(code.country, code.code);
-  if (!parsed.ok) throw new HttpError(422, 'invalid_personal_code', {}, [{ path: 'personalCode.code', issue: parsed.problem }]);
+  if (!parsed.ok) throw new AppError('invalid_personal_code', { details: [{ path: 'personalCode.code', issue: parsed.problem }] });
   const loginId = personalCodeLoginId(parsed.value);
   const login = await deps.db.collection('logins').read<LoginIndexDoc>(loginId, loginId);
   if (!login || login.type !== 'login-index') return 'unknown';
-  if (login.accountId === parent.accountId) throw new HttpError(422, 'cannot_link_self', {}, [{ path: 'personalCode', issue: 'your own code' }]);
+  if (login.accountId === parent.accountId) throw new AppError('cannot_link_self', { details: [{ path: 'personalCode', issue: 'your own code' }] });
   const child = await readAccount(deps, login.accountId);
   if (!child || child.status !== 'active') return 'unknown';
   return requestLink(deps, { parent, child, requestedBy: 'parent' });
@@ -198,14 +201,14 @@ export async function listLinks(deps: Pick<Services, 'db' | 'config'>, schoolId:
 
 async function readLink(deps: Pick<Services, 'db'>, schoolId: string, linkId: string): Promise<ParentLinkDoc & { _etag: string }> {
   const doc = await deps.db.collection('schools').read<ParentLinkDoc>(linkId, schoolId);
-  if (!doc || doc.type !== 'parent-link') throw new HttpError(404, 'parent_link_not_found');
+  if (!doc || doc.type !== 'parent-link') throw new AppError('parent_link_not_found');
   return doc;
 }
 
 /** Reads, moves and writes a link with its ETag; a concurrent change is re-read and judged again. */
 async function moveLink(deps: Deps, schoolId: string, linkId: string, decide: (link: ParentLinkDoc) => ParentLinkDoc): Promise<ParentLinkDoc> {
   const updated = await updateWithEtag<ParentLinkDoc>(deps.db.collection('schools'), linkId, schoolId, decide, { type: 'parent-link' });
-  if (!updated) throw new HttpError(404, 'parent_link_not_found');
+  if (!updated) throw new AppError('parent_link_not_found');
   return updated.doc;
 }
 
@@ -224,7 +227,7 @@ async function removeFamilyLinks(deps: Deps, link: ParentLinkDoc): Promise<void>
 }
 
 function ignoreMissingAccount(error: unknown): undefined {
-  if (error instanceof HttpError && error.code === 'account_not_found') return undefined;
+  if (isAppError(error, 'account_not_found')) return undefined;
   throw error;
 }
 
@@ -233,7 +236,7 @@ function ignoreMissingAccount(error: unknown): undefined {
  * but first the accounts are brought in line with the stored state, so a request that failed half-way is completed.
  */
 async function repairThenRethrow(deps: Deps, schoolId: string, linkId: string, error: unknown): Promise<never> {
-  if (error instanceof HttpError && error.code === 'parent_link_transition') {
+  if (isAppError(error, 'parent_link_transition')) {
     const link = await readLink(deps, schoolId, linkId);
     if (link.status === 'confirmed') await addFamilyLinks(deps, link);
     if (link.status === 'ended') await removeFamilyLinks(deps, link);
@@ -249,8 +252,8 @@ export async function confirmLink(services: Services, schoolId: string, linkId: 
   const current = await readLink(services, schoolId, linkId);
   const [parent, child] = await Promise.all([readAccount(services, current.parentAccountId), readAccount(services, current.childAccountId)]);
   if (current.status === 'requested') {
-    if (!child || !(child.schoolRoles ?? []).some((r) => r.role === 'student' && r.schoolId === schoolId)) throw new HttpError(409, 'child_not_in_school');
-    if (!parent || parent.status === 'closed') throw new HttpError(404, 'account_not_found');
+    if (!child || !(child.schoolRoles ?? []).some((r) => r.role === 'student' && r.schoolId === schoolId)) throw new AppError('child_not_in_school');
+    if (!parent || parent.status === 'closed') throw new AppError('account_not_found');
   }
   const at = services.clock.now().toISOString();
   const link = await moveLink(services, schoolId, linkId, (l) => transition(l, 'confirmed', { by: adminId, as: 'school', at })).catch((e: unknown) =>
@@ -282,7 +285,7 @@ export async function endLink(deps: Deps, schoolId: string, linkId: string, call
   const current = await readLink(deps, schoolId, linkId);
   const as: ParentLinkEvent['as'] | undefined =
     current.parentAccountId === caller ? 'parent' : current.childAccountId === caller ? 'child' : grants.some((g) => g.role === 'schoolAdmin' && g.schoolId === schoolId) ? 'school' : undefined;
-  if (!as) throw new HttpError(403, 'forbidden');
+  if (!as) throw new AppError('forbidden');
   const at = deps.clock.now().toISOString();
   const link = await moveLink(deps, schoolId, linkId, (l) => transition(l, 'ended', { by: caller, as, at })).catch((e: unknown) => repairThenRethrow(deps, schoolId, linkId, e));
   await removeFamilyLinks(deps, link);
@@ -306,7 +309,7 @@ export async function familyOf(deps: Pick<Services, 'db'>, account: AccountDoc, 
 export async function childProfile(deps: Deps, childId: string, known?: AccountDoc) {
   // The access check has usually read the child's account already (issue 11): no second read then.
   const child = known?.accountId === childId ? known : await readAccount(deps, childId);
-  if (!child) throw new HttpError(404, 'account_not_found');
+  if (!child) throw new AppError('account_not_found');
   const studentRoles = (child.schoolRoles ?? []).filter((r) => r.role === 'student');
   const schools = await Promise.all(
     studentRoles.map(async (r) => {

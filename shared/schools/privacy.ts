@@ -1,9 +1,5 @@
-import './messages.js';
-
-import { isMinorAccount } from '../accounts/age.js';
-import { type AccountDoc, defaultPrivacy, type PrivacySettings } from '../accounts/model.js';
-import { updateAccount } from '../accounts/store.js';
-import { HttpError } from '../http/errors.js';
+import { type AccountDoc, defaultPrivacy, isMinorAccount, type PrivacySettings, updateAccount } from '../accounts/index.js';
+import { AppError } from '../platform/errors.js';
 import type { Services } from '../platform/services.js';
 import type { PrivacyView } from './model.js';
 
@@ -38,8 +34,8 @@ export type PrivacyChoice = Pick<PrivacySettings, 'shareWithParents' | 'shareWit
 export async function setPrivacy(deps: Pick<Services, 'db' | 'clock'>, accountId: string, choice: PrivacyChoice, by: 'self' | { parent: string }): Promise<AccountDoc> {
   return updateAccount(deps, accountId, (account) => {
     const now = deps.clock.now();
-    if (by === 'self' && privacyManagedByParent(account, now)) throw new HttpError(403, 'privacy_managed_by_parent');
-    if (by !== 'self' && !(privacyManagedByParent(account, now) && (account.parents ?? []).some((p) => p.accountId === by.parent))) throw new HttpError(403, 'forbidden');
+    if (by === 'self' && privacyManagedByParent(account, now)) throw new AppError('privacy_managed_by_parent');
+    if (by !== 'self' && !(privacyManagedByParent(account, now) && (account.parents ?? []).some((p) => p.accountId === by.parent))) throw new AppError('forbidden');
     const current = account.privacy ?? defaultPrivacy;
     if (current.shareWithParents === choice.shareWithParents && current.shareWithPublishers === choice.shareWithPublishers && current.updatedAt) return account;
     return {

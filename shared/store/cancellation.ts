@@ -1,5 +1,5 @@
 import { queueEmail } from '../messaging/index.js';
-import { maksekeskusClient, MaksekeskusError, REFUND_STILL_PROCESSING } from '../payments/maksekeskus.js';
+import { maksekeskusClient, MaksekeskusError, REFUND_STILL_PROCESSING } from '../platform/maksekeskus.js';
 import type { Services } from '../platform/services.js';
 import { type EndReason,licenceEndedEmail } from './emails.js';
 import { endLicences } from './licences.js';

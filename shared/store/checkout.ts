@@ -1,14 +1,12 @@
-import './messages.js';
-
 import { z } from 'zod';
 
-import type { AccountDoc } from '../accounts/model.js';
-import { assertUnderLimit } from '../auth/throttle.js';
-import { HttpError } from '../http/errors.js';
-import type { Language } from '../http/i18n.js';
+import type { AccountDoc } from '../accounts/index.js';
+import { assertUnderLimit } from '../auth/index.js';
 import { queueEmail } from '../messaging/index.js';
-import { maksekeskusClient, MaksekeskusError, type MaksekeskusTransaction } from '../payments/maksekeskus.js';
 import { DocumentExistsError } from '../platform/cosmos.js';
+import { AppError } from '../platform/errors.js';
+import type { Language } from '../platform/language.js';
+import { maksekeskusClient, MaksekeskusError, type MaksekeskusTransaction } from '../platform/maksekeskus.js';
 import type { Services } from '../platform/services.js';
 import { readPackage, readWorks } from './catalog.js';
 import { addDays, licencePeriod, localDate } from './dates.js';
@@ -48,18 +46,18 @@ export interface Quote {
 
 async function sellable(services: Services, publisherId: string, packageId: string): Promise<{ pkg: PackageDoc; works: WorkDoc[] }> {
   const pkg = await readPackage(services, publisherId, packageId);
-  if (!pkg) throw new HttpError(404, 'package_not_found');
-  if ((pkg.status ?? 'on-sale') !== 'on-sale') throw new HttpError(409, 'package_not_on_sale');
+  if (!pkg) throw new AppError('package_not_found');
+  if ((pkg.status ?? 'on-sale') !== 'on-sale') throw new AppError('package_not_on_sale');
   const found = await readWorks(services, publisherId, pkg.workIds);
   const works = pkg.workIds.map((id) => found.get(id));
   // STORE-1: only licences to works in the repository, and distributed (OPS-2), are sold.
-  if (works.some((w) => !w || w.status !== 'distributed')) throw new HttpError(409, 'work_not_distributed');
+  if (works.some((w) => !w || w.status !== 'distributed')) throw new AppError('work_not_distributed');
   return { pkg, works: works as WorkDoc[] };
 }
 
 function checkStartDate(services: Services, startDate: string): void {
   const today = localDate(services.clock.now());
-  if (startDate < today || startDate > addDays(today, 365)) throw new HttpError(422, 'start_date_invalid');
+  if (startDate < today || startDate > addDays(today, 365)) throw new AppError('start_date_invalid');
 }
 
 /** The price and period the buyer would get, in their country, before ordering. */
@@ -97,12 +95,12 @@ export async function placeOrder(
   input: CheckoutInput,
   context: { language: Language; clientIp?: string },
 ): Promise<CheckoutResult> {
-  if (!input.acknowledgeNoWithdrawal) throw new HttpError(422, 'withdrawal_acknowledgement_required');
-  if (!account.email) throw new HttpError(422, 'email_required');
+  if (!input.acknowledgeNoWithdrawal) throw new AppError('withdrawal_acknowledgement_required');
+  if (!account.email) throw new AppError('email_required');
   checkStartDate(services, input.startDate);
   const provider = input.paymentMethod.type === 'invoice' ? undefined : maksekeskusClient(services.config);
-  if (input.paymentMethod.type !== 'invoice' && !provider) throw new HttpError(503, 'payments_unavailable');
-  if (input.paymentMethod.type === 'invoice' && !services.config.INVOICE_IBAN) throw new HttpError(503, 'invoices_unavailable');
+  if (input.paymentMethod.type !== 'invoice' && !provider) throw new AppError('payments_unavailable');
+  if (input.paymentMethod.type === 'invoice' && !services.config.INVOICE_IBAN) throw new AppError('invoices_unavailable');
 
   const orderId = newOrderId(account.accountId, input.requestId);
   const key: OrderKey = { accountId: account.accountId, orderId };
@@ -175,7 +173,7 @@ async function resume(services: Services, existing: OrderDoc, input: CheckoutInp
     existing.licence.months === input.months &&
     existing.licence.startDate === input.startDate &&
     existing.paymentMethod.type === input.paymentMethod.type;
-  if (!same) throw new HttpError(409, 'conflict');
+  if (!same) throw new AppError('conflict');
   return { ...(await completeCheckout(services, existing, provider, context)), replayed: true };
 }
 
@@ -191,7 +189,7 @@ async function completeCheckout(services: Services, order: OrderDoc, provider: P
     return { order, ...(order.payment.paymentUrl ? { paymentUrl: order.payment.paymentUrl } : {}) };
   }
   if (order.status !== 'created') return { order };
-  if (!provider) throw new HttpError(503, 'payments_unavailable');
+  if (!provider) throw new AppError('payments_unavailable');
   return startProviderPayment(services, order, order.paymentMethod, provider, context);
 }
 
@@ -276,9 +274,9 @@ async function startProviderPayment(
     // with the same request id (the reconcile timer cancels it after an hour).
     if (error instanceof MaksekeskusError && error.kind === 'rejected') {
       await closeUnpaid(services, key, 'cancelled', { by: 'system', reason: 'the payment could not be started' });
-      throw new HttpError(502, 'payment_provider_unavailable');
+      throw new AppError('payment_provider_refused');
     }
-    throw new HttpError(503, 'payment_provider_unavailable', {}, undefined, { 'retry-after': '5' });
+    throw new AppError('payment_provider_unavailable', { retryAfterSeconds: 5 });
   }
   const paymentUrl = paymentUrlFor(transaction, method);
   // The order names its transaction first: a retry then finds it (instead of opening another), and the buyer only

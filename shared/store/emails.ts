@@ -1,5 +1,5 @@
-import type { Language } from '../http/i18n.js';
 import type { EmailMessage } from '../platform/email.js';
+import type { Language } from '../platform/language.js';
 import { addDays, localDate } from './dates.js';
 import type { OrderDoc, PaymentMethod } from './model.js';
 import { formatEuro, formatPercent } from './money.js';

@@ -1,6 +1,4 @@
-import './messages.js';
-
-import { HttpError } from '../http/errors.js';
+import { AppError } from '../platform/errors.js';
 import type { Services } from '../platform/services.js';
 import { flagOrder, fulfilOrder, markPaid } from './fulfilment.js';
 import { parseInvoiceNumber, readRegisterEntry } from './invoices.js';
@@ -26,7 +24,7 @@ export interface InvoicePaymentInput {
 export async function recordInvoicePayment(services: Services, input: InvoicePaymentInput, staffAccountId: string): Promise<{ order: OrderDoc; paidCents: number; outstandingCents: number }> {
   const parsed = parseInvoiceNumber(input.invoiceNumber);
   const entry = parsed ? await readRegisterEntry(services, parsed.year, parsed.sequence) : undefined;
-  if (!entry) throw new HttpError(404, 'invoice_not_found');
+  if (!entry) throw new AppError('invoice_not_found');
   const key: OrderKey = { accountId: entry.buyerAccountId, orderId: entry.orderId };
   const now = services.clock.now().toISOString();
 
@@ -53,7 +51,7 @@ export async function recordInvoicePayment(services: Services, input: InvoicePay
     };
   });
   let order: OrderDoc = recorded.order;
-  if (!order.invoice) throw new HttpError(404, 'invoice_not_found');
+  if (!order.invoice) throw new AppError('invoice_not_found');
   if (recorded.changed) services.telemetry.event('store.invoice-payment', { orderId: order.id }, { amountCents: input.amountCents });
 
   const paidCents = order.invoice.payments.reduce((sum, p) => sum + p.amountCents, 0);

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EmbeddedCosmos,startEmbeddedCosmos } from '../local/cosmos-server.js';
 import { AdjustableClock } from '../platform/clock.js';
 import { createDatabase, type Database } from '../platform/cosmos.js';
-import { dataRegistry } from '../privacy/registry.js';
+import { dataRegistry, storageRules } from '../privacy/registry.js';
 import { allocateInvoiceNumber, isValidReferenceNumber, readRegisterEntry } from './invoices.js';
 
 describe('gap-free invoice numbers against the embedded Cosmos (STORE-3)', () => {
@@ -12,7 +12,7 @@ describe('gap-free invoice numbers against the embedded Cosmos (STORE-3)', () =>
   const clock = new AdjustableClock();
   beforeAll(async () => {
     cosmos = await startEmbeddedCosmos();
-    db = createDatabase(cosmos.client, dataRegistry.database, clock);
+    db = createDatabase(cosmos.client, dataRegistry.database, storageRules, clock);
   });
   afterAll(async () => cosmos?.close());
 

@@ -5,7 +5,7 @@ import { AdjustableClock } from '../platform/clock.js';
 import { loadConfig } from '../platform/config.js';
 import { ConcurrentUpdateError, createDatabase, type Database,DocumentExistsError } from '../platform/cosmos.js';
 import { withOperationCounter } from '../platform/operations.js';
-import { dataRegistry } from '../privacy/registry.js';
+import { dataRegistry, storageRules } from '../privacy/registry.js';
 import { accessFrom, changeEntitlementDoc, endLicences, grantLicences, listLicences, mayOpenWork } from './licences.js';
 import { type EntitlementDoc, entitlementId, type EntitlementPeriod, type OrderDoc } from './model.js';
 
@@ -32,7 +32,7 @@ let n = 0;
 
 beforeAll(async () => {
   cosmos = await startEmbeddedCosmos();
-  db = createDatabase(cosmos.client, dataRegistry.database, clock);
+  db = createDatabase(cosmos.client, dataRegistry.database, storageRules, clock);
 });
 afterAll(async () => cosmos?.close());
 // A fresh buyer per test: each test's entitlements start empty.

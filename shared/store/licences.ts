@@ -1,5 +1,5 @@
-import { pageOf, type PageRequest } from '../http/paging.js';
 import { type Page, type Stored,updateWithEtag } from '../platform/cosmos.js';
+import { pageOf, type PageRequest } from '../platform/paging.js';
 import type { Services } from '../platform/services.js';
 import { type EntitlementDoc, entitlementId, type EntitlementPeriod, type OrderDoc } from './model.js';
 

@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 
-import { HttpError } from '../http/errors.js';
-import { pageAcrossPartitions, pageOf, type PageRequest } from '../http/paging.js';
 import { type Page, type Stored,updateWithEtag } from '../platform/cosmos.js';
+import { AppError } from '../platform/errors.js';
+import { pageAcrossPartitions, pageOf, type PageRequest } from '../platform/paging.js';
 import type { Services } from '../platform/services.js';
 import type { OrderDoc, OrderFlag, OrderStatus } from './model.js';
 import { transition } from './state-machine.js';
@@ -52,7 +52,7 @@ export async function updateOrder(
   attempts = 30,
 ): Promise<OrderUpdate> {
   const updated = await updateWithEtag<OrderDoc>(services.db.collection('orders'), key.orderId, key.accountId, change, { type: 'order', attempts });
-  if (!updated) throw new HttpError(404, 'order_not_found');
+  if (!updated) throw new AppError('order_not_found');
   return { order: updated.doc, changed: updated.changed };
 }
 
@@ -92,7 +92,7 @@ export async function resolveFlag(
 ): Promise<OrderFlag> {
   const result = await updateOrder(services, key, (order) => {
     const flag = order.flags.find((f) => f.key === input.flagKey);
-    if (!flag) throw new HttpError(404, 'order_flag_not_found');
+    if (!flag) throw new AppError('order_flag_not_found');
     if (flag.resolvedAt) return undefined;
     const resolved: OrderFlag = { ...flag, resolvedAt: services.clock.now().toISOString(), resolvedBy: input.by, resolution: input.resolution };
     return { ...order, flags: order.flags.map((f) => (f.key === input.flagKey ? resolved : f)) };

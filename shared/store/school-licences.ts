@@ -4,10 +4,10 @@ import { randomUUID } from 'node:crypto';
 
 import { z } from 'zod';
 
-import { keyedId } from '../http/idempotency.js';
-import { pageOf, type PageRequest } from '../http/paging.js';
 import { type Doc, DocumentExistsError, type Page, type Stored, updateWithEtag } from '../platform/cosmos.js';
 import { AppError } from '../platform/errors.js';
+import { keyedId } from '../platform/idempotency.js';
+import { pageOf, type PageRequest } from '../platform/paging.js';
 import type { Services } from '../platform/services.js';
 import { isValidDate, startOfLocalDay } from './dates.js';
 import { idSchema, type PackageDoc, type WorkDoc } from './model.js';

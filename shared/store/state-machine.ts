@@ -1,3 +1,4 @@
+import { AppError } from '../platform/errors.js';
 import type { OrderDoc, OrderStatus, Transition } from './model.js';
 
 /**
@@ -28,13 +29,15 @@ export const transitions: Record<OrderStatus, readonly OrderStatus[]> = {
   refunded: [],
 };
 
-export class IllegalTransitionError extends Error {
+/** A move the state machine does not allow: `order_state_conflict` (a conflict: the order's state forbids it). */
+export class IllegalTransitionError extends AppError {
   constructor(
     readonly from: OrderStatus,
     readonly to: OrderStatus,
   ) {
-    super(`An order cannot go from ${from} to ${to}`);
+    super('order_state_conflict', { params: { status: from } });
     this.name = 'IllegalTransitionError';
+    this.message = `An order cannot go from ${from} to ${to}`;
   }
 }
 

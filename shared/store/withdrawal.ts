@@ -1,11 +1,9 @@
-import './messages.js';
-
 import { randomUUID } from 'node:crypto';
 
 import { z } from 'zod';
 
-import { HttpError } from '../http/errors.js';
 import { updateWithEtag } from '../platform/cosmos.js';
+import { AppError } from '../platform/errors.js';
 import type { Services } from '../platform/services.js';
 import { endOrderWorks } from './cancellation.js';
 import { invalidateCatalogSnapshot } from './catalog.js';
@@ -68,7 +66,7 @@ export async function stopDistribution(
     },
     { type: 'work' },
   );
-  if (!updated) throw new HttpError(404, 'work_not_found');
+  if (!updated) throw new AppError('work_not_found');
   const work: WorkDoc = updated.doc;
   const alreadyWithdrawn = !updated.changed;
   invalidateCatalogSnapshot();
@@ -105,7 +103,7 @@ export async function cancelWithdrawal(services: Services, input: { publisherId:
     input.publisherId,
     (current) => {
       if (current.status === 'distributed') return undefined;
-      if (current.withdrawal?.state !== 'scheduled') throw new HttpError(409, 'withdrawal_in_progress');
+      if (current.withdrawal?.state !== 'scheduled') throw new AppError('withdrawal_in_progress');
       const { withdrawnAt: _at, withdrawalReason: _reason, ...rest } = current;
       void _at;
       void _reason;
@@ -117,7 +115,7 @@ export async function cancelWithdrawal(services: Services, input: { publisherId:
     },
     { type: 'work' },
   );
-  if (!updated) throw new HttpError(404, 'work_not_found');
+  if (!updated) throw new AppError('work_not_found');
   if (updated.changed) {
     invalidateCatalogSnapshot();
     services.telemetry.event('store.work-withdrawal-cancelled', { publisherId: input.publisherId, workId: input.workId });

@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 
-import { readAccount } from '../accounts/store.js';
-import { HttpError } from '../http/errors.js';
-import { keyedId } from '../http/idempotency.js';
-import { pageOf, type PageRequest } from '../http/paging.js';
+import { readAccount } from '../accounts/index.js';
 import { queueEmail } from '../messaging/index.js';
 import { type Doc, DocumentExistsError, type Page,updateWithEtag } from '../platform/cosmos.js';
 import { AppError } from '../platform/errors.js';
+import { keyedId } from '../platform/idempotency.js';
+import { pageOf, type PageRequest } from '../platform/paging.js';
 import type { Services } from '../platform/services.js';
 
 /** ACC-6: a user's inquiry to user support with its whole history, kept with the account. */
@@ -61,7 +60,7 @@ export async function openRequest(
   const replay = async () => {
     const existing = await accounts.read<SupportRequestDoc>(id, accountId);
     if (!existing || existing.type !== 'support-request') return undefined;
-    if (existing.subject !== input.subject || existing.messages[0]?.text !== input.message) throw new HttpError(409, 'idempotency_key_reused');
+    if (existing.subject !== input.subject || existing.messages[0]?.text !== input.message) throw new AppError('idempotency_key_reused');
     return { request: existing, replayed: true };
   };
   if (key) {
@@ -111,7 +110,7 @@ export async function addMessage(
       // A retried message (same idempotency key) was already added by the first attempt.
       const earlier = key ? current.messages.find((m) => m.key === key) : undefined;
       if (earlier) {
-        if (earlier.text !== input.text) throw new HttpError(409, 'idempotency_key_reused');
+        if (earlier.text !== input.text) throw new AppError('idempotency_key_reused');
         return undefined;
       }
       if (current.messages.length >= SUPPORT_LIMITS.messagesPerRequest) throw new AppError('support_request_full', { params: { limit: SUPPORT_LIMITS.messagesPerRequest } });

@@ -7,6 +7,14 @@ import { type FetchLike, SignInError, type SignInProvider } from './types.js';
 
 export * from './types.js';
 
+// Auth adds the sign-in providers to the services handlers get (platform imports no area).
+declare module '../../platform/services.js' {
+  interface Services {
+    /** The sign-in providers whose settings are complete (AUTH-1). */
+    identityProviders: Map<ProviderId, SignInProvider>;
+  }
+}
+
 /**
  * The providers whose settings are complete; a provider without configuration is switched off (its routes answer
  * 404 provider_disabled). Built once per process and configuration.

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { verifyMac } from '../../payments/mac.js';
-import { createMaksekeskusClient, type CreateTransactionRequest,MaksekeskusError, REFUND_STILL_PROCESSING } from '../../payments/maksekeskus.js';
+import { createMaksekeskusClient, type CreateTransactionRequest,MaksekeskusError, REFUND_STILL_PROCESSING } from '../../platform/maksekeskus.js';
 import { type MaksekeskusStandIn,startMaksekeskusStandIn } from './index.js';
 
 /** The stand-in and the app's real client against each other, plus a small receiver for its notifications. */

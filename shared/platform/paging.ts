@@ -3,19 +3,9 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { SqlParameter } from '@azure/cosmos';
 import { z } from 'zod';
 
-import type { Page } from '../platform/cosmos.js';
-import type { Services } from '../platform/services.js';
-import type { ContainerName } from '../privacy/registry.js';
-import { HttpError } from './errors.js';
-import { registerMessages } from './i18n.js';
-
-registerMessages({
-  invalid_continuation: {
-    et: 'Jätkamise märk on vigane või kuulub teisele päringule. Alusta loendit algusest.',
-    fi: 'Jatkotunniste on virheellinen tai kuuluu toiseen kyselyyn. Aloita luettelo alusta.',
-    en: 'The continuation token is invalid or belongs to another query. Start the list from the beginning.',
-  },
-});
+import type { ContainerName, Page } from './cosmos.js';
+import { AppError } from './errors.js';
+import type { Services } from './services.js';
 
 /**
  * Paging for every list (DESIGN s.4): a capped page size and a continuation token. The tokens we hand out are sealed
@@ -58,7 +48,7 @@ export function sealContinuation(keys: Keys, scope: string, token: string): stri
 
 /** The Cosmos token inside a sealed one, if we sealed it for this very query (with any current key); else 400. */
 export function openContinuation(keys: Keys, scope: string, sealed: string): string {
-  const invalid = new HttpError(400, 'invalid_continuation', {}, [{ path: 'continuation', issue: 'not a token this list handed out' }]);
+  const invalid = new AppError('invalid_continuation', { details: [{ path: 'continuation', issue: 'not a token this list handed out' }] });
   const match = /^([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]{43})$/.exec(sealed);
   if (!match) throw invalid;
   const token = Buffer.from(match[1]!, 'base64url').toString('utf8');

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 
-import { signingKeysSchema } from '../platform/config.js';
-import { HttpError } from './errors.js';
+import { httpErrorOf } from '../http/error-catalogue.js';
+import { signingKeysSchema } from './config.js';
+import { AppError } from './errors.js';
 import { openContinuation, sealContinuation } from './paging.js';
 
 const keys = (spec: string) => signingKeysSchema.parse(spec);
@@ -23,7 +24,8 @@ describe('sealed continuation tokens (issue 9, defect 1)', () => {
         openContinuation(keys(k), scope, token);
         return 'opened';
       } catch (error) {
-        return error instanceof HttpError ? `${error.status} ${error.code}` : 'other';
+        // What the client gets: the wrapper's answer for the thrown error.
+        return error instanceof AppError ? `${httpErrorOf(error)?.status} ${error.code}` : 'other';
       }
     };
     expect(refused(k1, 'scope-b', sealed)).toBe('400 invalid_continuation');

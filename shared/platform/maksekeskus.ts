@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import type { Config } from '../platform/config.js';
+import type { Config } from './config.js';
 
 /**
  * The Maksekeskus (MakeCommerce) API client: HTTP Basic with the shop id and secret key, JSON bodies, amounts as

@@ -1,0 +1,44 @@
+/** The public face of shared/auth: what other areas and functions/ may import (README, "Areas and their faces"). */
+export { type ClientInfo, requestClient } from './client-info.js';
+export { csrfTokenFor, csrfTokenValid } from './csrf.js';
+export { providerName } from './emails.js';
+export { authErrors } from './errors.js';
+export {
+  canonicalEmailSchema,
+  claimPersonalCode,
+  type ConfirmationLedger,
+  emailLoginId,
+  externalLoginId,
+  linkLogin,
+  type LoginIndexDoc,
+  normaliseEmail,
+  personalCodeLoginId,
+  type ProviderId,
+  releasePersonalCode,
+  unlinkLogin,
+} from './identity.js';
+export { messageKey, tellOwner } from './notices.js';
+export { changePassword, passwordSignIn, requestPasswordReset, resetPassword, signUp, verifyEmail } from './password-flows.js';
+export { isMinor, parsePersonalCode, type PersonalCodeCountry, personalCodeSchema } from './personal-code.js';
+export { createProviders } from './providers/index.js';
+export { type LoginLogDoc, recordSecurityEvent } from './security-log.js';
+export { AccessTokenError, verifyAccessToken } from './session-token.js';
+export {
+  ACCESS_TOKEN_COOKIE,
+  activeSession,
+  assertSessionActive,
+  clearedSessionCookies,
+  deliverSession,
+  endOwnSession,
+  listActiveSessions,
+  type Principal,
+  REFRESH_TOKEN_COOKIE,
+  refreshSession,
+  revokeAllSessions,
+  revokeSession,
+  revokeSessionByRefreshToken,
+  sessionListedOnAccount,
+} from './sessions.js';
+export { beginSignIn, finishSignIn, knownProvider, loopbackCanonicalRedirect, providerOrThrow, providerParam } from './sign-in.js';
+export { blockedByRestriction, liftSuspension, suspendAccount } from './suspension.js';
+export { assertUnderLimit, overLimit } from './throttle.js';

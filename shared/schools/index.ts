@@ -1,0 +1,30 @@
+/** The public face of shared/schools: what other areas and functions/ may import (README, "Areas and their faces"). */
+export { casesAbout, closeCases, commentCase, listCases, openCases, opsCaseViewSchema, schoolsInvolved } from './cases.js';
+export { codeLinkLedger, codeLinkViewSchema, decideCodeLink, listCodeLinks, tellSchoolOfCodeLink } from './code-links.js';
+export { schoolsErrors } from './errors.js';
+export { acceptInvitation, confirmInvitationClaim, createInvitation, listInvitations, revokeInvitation } from './invitations.js';
+export { activeMemberships, endRole, memberOrThrow, pageMemberships, rectifyIdentity, visibleMembers } from './members.js';
+export {
+  type ClassDoc,
+  familyMemberSchema,
+  invitableRoles,
+  type InvitationView,
+  invitationViewSchema,
+  parentLinkStatuses,
+  parentLinkViewSchema,
+  privacyViewSchema,
+  type SchoolDoc,
+} from './model.js';
+export {
+  childProfile,
+  confirmLink,
+  endLink,
+  endLinkTarget,
+  familyOf,
+  LINK_REQUESTS_PER_WINDOW,
+  listLinks,
+  refuseLink,
+  requestByChild,
+  requestByParent,
+} from './parent-links.js';
+export { privacyView, setPrivacy } from './privacy.js';
