@@ -21,7 +21,7 @@ export default defineHttp({
       query,
     );
     return ok({
-      entries: page.items.map((e) => ({ at: e.at, staffAccountId: e.staffAccountId, capability: e.capability })),
+      entries: page.items.map((e) => ({ at: e.at, staffAccountId: e.staffAccountId, capability: e.capability, ...(e.action ? { action: e.action } : {}) })),
       ...(page.continuation ? { continuation: page.continuation } : {}),
     });
   },

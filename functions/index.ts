@@ -98,11 +98,20 @@ import materialsUpload from './materials-upload.js';
 import openapiGet from './openapi-get.js';
 import opsAccountsGet from './ops-accounts-get.js';
 import opsAccountsReinstate from './ops-accounts-reinstate.js';
+import opsAccountsRoles from './ops-accounts-roles.js';
 import opsAccountsSuspend from './ops-accounts-suspend.js';
 import opsInvoicesRecordPayment from './ops-invoices-record-payment.js';
 import opsOrdersCancel from './ops-orders-cancel.js';
 import opsOrdersFlagResolve from './ops-orders-flag-resolve.js';
 import opsOrdersFlagged from './ops-orders-flagged.js';
+import opsPublishersCreate from './ops-publishers-create.js';
+import opsSchoolLicencesChange from './ops-school-licences-change.js';
+import opsSchoolLicencesEnd from './ops-school-licences-end.js';
+import opsSchoolLicencesList from './ops-school-licences-list.js';
+import opsSchoolLicencesRecord from './ops-school-licences-record.js';
+import opsSchoolsCreate from './ops-schools-create.js';
+import opsSchoolsFirstAdmin from './ops-schools-first-admin.js';
+import opsSchoolsUpdate from './ops-schools-update.js';
 import opsSupportList from './ops-support-list.js';
 import opsSupportReply from './ops-support-reply.js';
 import opsWorksWithdraw from './ops-works-withdraw.js';
@@ -113,8 +122,10 @@ import paymentsNotify from './payments-notify.js';
 import paymentsProcess from './payments-process.js';
 import paymentsReconcile from './payments-reconcile.js';
 import paymentsReturn from './payments-return.js';
+import schoolEntitlementsSync from './school-entitlements-sync.js';
 import schoolsCasesComment from './schools-cases-comment.js';
 import schoolsCasesList from './schools-cases-list.js';
+import schoolsClassesCreate from './schools-classes-create.js';
 import schoolsCodeLinksConfirm from './schools-code-links-confirm.js';
 import schoolsCodeLinksList from './schools-code-links-list.js';
 import schoolsCodeLinksRefuse from './schools-code-links-refuse.js';
@@ -123,6 +134,7 @@ import schoolsInvitationsConfirmClaim from './schools-invitations-confirm-claim.
 import schoolsInvitationsCreate from './schools-invitations-create.js';
 import schoolsInvitationsList from './schools-invitations-list.js';
 import schoolsInvitationsRevoke from './schools-invitations-revoke.js';
+import schoolsLicencesList from './schools-licences-list.js';
 import schoolsMembersEnd from './schools-members-end.js';
 import schoolsMembersGet from './schools-members-get.js';
 import schoolsMembersList from './schools-members-list.js';
@@ -270,6 +282,18 @@ export const definitions: readonly FunctionDefinition[] = [
   supportRequestsCreate,
   supportRequestsList,
   supportRequestsMessage,
+  opsAccountsRoles,
+  opsPublishersCreate,
+  opsSchoolLicencesChange,
+  opsSchoolLicencesEnd,
+  opsSchoolLicencesList,
+  opsSchoolLicencesRecord,
+  opsSchoolsCreate,
+  opsSchoolsFirstAdmin,
+  opsSchoolsUpdate,
+  schoolEntitlementsSync,
+  schoolsLicencesList,
+  schoolsClassesCreate,
 ];
 
 setRouteTable(new RouteTable(definitions.filter((d): d is HttpDefinition => d.kind === 'http')));

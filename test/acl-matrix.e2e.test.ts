@@ -61,6 +61,7 @@ const personas: Record<string, Persona> = {
   supportOnly: { id: A.supportStaff, schoolRoles: [], children: [], staff: ['support'] },
   securityOnly: { id: securityOnly, schoolRoles: [], children: [], staff: ['security'] },
   supportAndSecurity: { id: A.staff, schoolRoles: [], children: [], staff: ['support', 'security'] },
+  operatorAdmin: { id: A.operatorAdmin, schoolRoles: [], children: [], staff: ['operatorAdmin'] },
   cmsAuthor: { id: A.cmsAuthor, schoolRoles: [], children: [], publishers: [demo.publishers.ee] },
   cmsEditor: { id: A.cmsEditor, schoolRoles: [], children: [], publishers: [demo.publishers.ee], editorOf: [demo.publishers.ee] },
   municipality: { id: A.municipality, schoolRoles: [], children: [], municipalitySchools: [S.ee] },
@@ -131,6 +132,7 @@ const candidates: Record<string, (p: Persona) => string[]> = {
   subject: () => ['mathematics', 'physics'],
   taskId: () => ['t-none'],
   studentId: (p) => [...new Set([p.id, A.eeStudent])],
+  licenceId: () => ['school-licence:none', demo.schoolLicence.id],
 };
 
 function expand(route: string, persona: Persona): Record<string, string>[] {

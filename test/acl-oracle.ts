@@ -28,6 +28,9 @@ export const expectedGrants: Record<Capability, Partial<Record<Role, Scope>>> = 
   'school.members.read': { schoolAdmin: 'ownSchool', teacher: 'ownSchool', classTeacher: 'ownSchool' },
   // PRIV-8 (school users' accounts are closed by the school's authorised person), ACC-4 (a school role ends).
   'school.members.manage': { schoolAdmin: 'ownSchool' },
+  // ACC-1 (a student of a school and class) and ACL-1 (the administrator's own school): the administrator keeps the
+  // school's classes; teachers and students only belong to them.
+  'school.classes.manage': { schoolAdmin: 'ownSchool' },
   // ACC-5: the school, not the student, corrects a student's name and personal code.
   'school.members.rectify': { schoolAdmin: 'ownSchool' },
   // ACC-2 "who invited them (an invitation from another user, with the inviter's details)": teachers invite their
@@ -64,6 +67,15 @@ export const expectedGrants: Record<Capability, Partial<Record<Role, Scope>>> = 
   // "The publisher" acts through its editors, not every CMS person: ACL-6 gives authors and designers the materials
   // tied to them, not the publisher's distribution (narrowed in main by the identity work, issue 17).
   'catalog.work.withdraw': { support: 'staff', cmsUser: 'publisherEditor' },
+
+  // ACC-1: "operator staff create and change schools, appoint a school's first administrator, create publishers and
+  // give CMS and municipality roles": a back-office duty of the operator's administrators; ACL-7 (staff see only what
+  // their duties need) keeps it from support and security, whose duties are people's cases and misuse.
+  'ops.organisations.manage': { operatorAdmin: 'staff' },
+  // School licences are recorded by operator staff against an invoice or a contract (issue 18): the same duty.
+  'ops.schoolLicences.manage': { operatorAdmin: 'staff' },
+  // ACL-1 "the sets of materials used ... in their own school only": an administrator sees their school's licences.
+  'school.licences.read': { schoolAdmin: 'ownSchool' },
 
   // Journals (LRN-1). ACL-1: the administrator, the sets of materials in their school's journals; ACL-2: a
   // teacher, their own subject's journals; ACL-3: a class teacher, every journal of their class; ACL-4: a student,
@@ -113,7 +125,7 @@ export interface Persona {
   schoolRoles: { schoolId: string; role: SchoolRoleName; classId?: string; subjects?: string[] }[];
   /** Children whose link the school confirmed, recorded on both sides (ACC-3). */
   children: string[];
-  staff?: ('support' | 'security')[];
+  staff?: ('support' | 'security' | 'operatorAdmin')[];
   publishers?: string[];
   /** Publishers the persona is an editor of (the CMS role that may withdraw works, OPS-2). */
   editorOf?: string[];

@@ -64,6 +64,32 @@ async function budgetWork(): Promise<string> {
   return r.body.workId as string;
 }
 const budgetContent = () => exampleWorkContent('Budget work');
+/** A school of the probes' own (no members, so licence fan-outs reach no one the other files use), made once. */
+let budgetSchoolId: string | undefined;
+async function budgetSchool(): Promise<string> {
+  if (budgetSchoolId) return budgetSchoolId;
+  const created = await api('/api/ops/schools', {
+    method: 'POST',
+    token: await tokenFor(demo.accounts.operatorAdmin),
+    json: { name: 'Budget Probe School', country: 'FI', registryCode: `1.2.246.${Date.now()}` },
+  });
+  expect(created.status).toBe(201);
+  return (budgetSchoolId = created.body.id as string);
+}
+
+const budgetLicence = async () => ({
+  publisherId: demo.publishers.fi,
+  workId: 'work-fi-math-7',
+  period: { schoolYear: '2026/2027' },
+  audience: { kind: 'school' },
+  reference: { kind: 'contract', reference: `BUDGET-${randomUUID().slice(0, 6)}` },
+});
+
+async function schoolLicenceForBudget(): Promise<string> {
+  const recorded = await api(`/api/ops/schools/${await budgetSchool()}/licences`, { method: 'POST', token: await tokenFor(demo.accounts.operatorAdmin), json: await budgetLicence() });
+  expect(recorded.status).toBe(201);
+  return recorded.body.id as string;
+}
 
 /** How each route is called (by function name). */
 const probes: Record<string, () => Promise<Probe>> = {
@@ -307,6 +333,53 @@ const probes: Record<string, () => Promise<Probe>> = {
   },
   'ops-works-withdraw': async () => ({ method: 'POST', path: `/api/ops/publishers/${demo.publishers.ee}/works/work-none/withdraw`, token: await tokenFor(demo.accounts.cmsEditor), json: { reason: 'rights-ended' }, status: 404 }),
   'ops-works-withdraw-cancel': async () => ({ method: 'POST', path: `/api/ops/publishers/${demo.publishers.ee}/works/work-none/withdraw/cancel`, token: await tokenFor(demo.accounts.cmsEditor), json: {}, status: 404 }),
+  'ops-accounts-roles': async () => ({
+    method: 'POST',
+    path: `/api/ops/accounts/${(await newPerson('Budgetauthor')).accountId}/roles`,
+    token: await tokenFor(demo.accounts.operatorAdmin),
+    json: { kind: 'publisher', publisherId: demo.publishers.fi, role: 'author' },
+    status: 200,
+  }),
+  'ops-publishers-create': async () => ({
+    method: 'POST',
+    path: '/api/ops/publishers',
+    token: await tokenFor(demo.accounts.operatorAdmin),
+    json: { name: 'Budget Publisher', country: 'FI', registryCode: `${1000000 + Math.floor(Math.random() * 8999999)}-1` },
+    status: 201,
+  }),
+  'ops-schools-create': async () => ({
+    method: 'POST',
+    path: '/api/ops/schools',
+    token: await tokenFor(demo.accounts.operatorAdmin),
+    json: { name: 'Budget School', country: 'EE', registryCode: `7${Math.floor(Math.random() * 9999999)}`, municipality: 'Tartu' },
+    status: 201,
+  }),
+  'ops-schools-first-admin': async () => ({
+    method: 'POST',
+    path: `/api/ops/schools/${await budgetSchool()}/first-admin`,
+    token: await tokenFor(demo.accounts.operatorAdmin),
+    json: { email: `budget-admin-${randomUUID()}@example.com` },
+    status: 201,
+  }),
+  'ops-schools-update': async () => ({ method: 'PATCH', path: `/api/ops/schools/${await budgetSchool()}`, token: await tokenFor(demo.accounts.operatorAdmin), json: { municipality: `Espoo ${randomUUID().slice(0, 4)}` }, status: 200 }),
+  'ops-school-licences-record': async () => ({
+    method: 'POST',
+    path: `/api/ops/schools/${await budgetSchool()}/licences`,
+    token: await tokenFor(demo.accounts.operatorAdmin),
+    json: await budgetLicence(),
+    status: 201,
+  }),
+  'ops-school-licences-change': async () => {
+    const licence = await schoolLicenceForBudget();
+    return { method: 'PATCH', path: `/api/ops/schools/${await budgetSchool()}/licences/${encodeURIComponent(licence)}`, token: await tokenFor(demo.accounts.operatorAdmin), json: { seats: 10 }, status: 200 };
+  },
+  'ops-school-licences-end': async () => {
+    const licence = await schoolLicenceForBudget();
+    return { method: 'POST', path: `/api/ops/schools/${await budgetSchool()}/licences/${encodeURIComponent(licence)}/end`, token: await tokenFor(demo.accounts.operatorAdmin), json: { reason: 'budget probe' }, status: 200 };
+  },
+  'ops-school-licences-list': async () => ({ method: 'GET', path: `/api/ops/schools/${await budgetSchool()}/licences`, token: await tokenFor(demo.accounts.operatorAdmin), status: 200 }),
+  'schools-classes-create': async () => ({ method: 'POST', path: `/api/schools/${EE}/classes`, token: await adminToken(), json: { name: `B${randomUUID().slice(0, 6)}`, grade: 7, schoolYear: '2026/2027' }, status: 201 }),
+  'schools-licences-list': async () => ({ method: 'GET', path: `/api/schools/${EE}/licences`, token: await adminToken(), status: 200 }),
   'payments-methods': async () => ({ method: 'GET', path: '/api/payments/methods?country=EE', status: 200 }),
   'payments-notify': async () => ({ method: 'POST', path: '/api/payments/maksekeskus/notification', json: { json: '{}', mac: 'AB' }, status: 400 }),
   'payments-return': async () => ({ method: 'GET', path: '/api/payments/maksekeskus/return', status: 303 }),

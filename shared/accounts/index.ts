@@ -8,6 +8,8 @@ export {
   defaultPrivacy,
   type LinkedLogin,
   type PrivacySettings,
+  type PublisherRole,
+  publisherRoleNames,
   type SchoolRole,
   type SchoolRoleName,
   type SessionEntry,

@@ -12,8 +12,12 @@ export interface LinkedLogin {
   linkedAt: string;
 }
 
-/** Operator staff roles (ACL-7): support sees what a case needs; security can suspend accounts (AUTH-5, OPS-1). */
-type StaffRole = 'support' | 'security';
+/**
+ * Operator staff roles (ACL-7): support sees what a case needs; security can suspend accounts (AUTH-5, OPS-1);
+ * operatorAdmin sets up organisations (schools, publishers, CMS and municipality roles) and records school licences
+ * (ACC-1): acts on organisations and contracts, with no look at any person's study data.
+ */
+type StaffRole = 'support' | 'security' | 'operatorAdmin';
 
 export interface Suspension {
   at: string;
@@ -49,9 +53,11 @@ export interface FamilyLink {
   linkId: string;
 }
 
-interface PublisherRole {
+export const publisherRoleNames = ['author', 'editor', 'designer', 'technicalEditor'] as const;
+
+export interface PublisherRole {
   publisherId: string;
-  role: 'author' | 'editor' | 'designer' | 'technicalEditor';
+  role: (typeof publisherRoleNames)[number];
 }
 
 /** ACC-4: who beyond the person's schools may see their data; schools always can while the role lasts. */

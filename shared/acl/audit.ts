@@ -12,11 +12,13 @@ export interface StaffAccessDoc extends Doc {
   capability: Capability;
   at: string;
   correlationId: string;
+  /** What the staff member did, when it was an act and not a look (ACC-1: a school created, a role given). */
+  action?: string;
 }
 
 export async function recordStaffAccess(
   services: Pick<Services, 'db' | 'clock'>,
-  input: { subjectId: string; staffAccountId: string; capability: Capability; correlationId: string },
+  input: { subjectId: string; staffAccountId: string; capability: Capability; correlationId: string; action?: string },
 ): Promise<void> {
   await services.db.collection('audit').create<StaffAccessDoc>({
     id: `staff-access:${randomUUID()}`,

@@ -61,6 +61,7 @@ const personas: Record<string, Persona> = {
   supportOnly: { id: 'p-support', schoolRoles: [], children: [], staff: ['support'] },
   securityOnly: { id: 'p-security', schoolRoles: [], children: [], staff: ['security'] },
   supportAndSecurity: { id: 'p-staff-both', schoolRoles: [], children: [], staff: ['support', 'security'] },
+  operatorAdmin: { id: 'p-operator-admin', schoolRoles: [], children: [], staff: ['operatorAdmin'] },
   cmsUser: { id: 'p-cms', schoolRoles: [], children: [], publishers: [P1] },
   // OPS-2: an editor of P1 who is an author at P2: withdraws P1's works only.
   cmsEditor: { id: 'p-cms-editor', schoolRoles: [], children: [], publishers: [P1, P2], editorOf: [P1] },
@@ -79,6 +80,7 @@ const roleCoverage: Record<Role, string> = {
   cmsUser: 'cmsUser',
   support: 'supportOnly',
   security: 'securityOnly',
+  operatorAdmin: 'operatorAdmin',
   municipality: 'municipality',
 };
 

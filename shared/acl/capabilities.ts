@@ -21,6 +21,8 @@ const roles = [
   /** Operator staff (ACL-7): every access to another person's data is audited. */
   'support',
   'security',
+  /** Operator staff who set up organisations and record school licences (ACC-1); sees no person's study data. */
+  'operatorAdmin',
   /** A municipality's education official: aggregates only (ACL-8). */
   'municipality',
 ] as const;
@@ -66,6 +68,8 @@ export const capabilityTable = {
   // ACL-1: administrators see their school's people; ACL-2: teachers see the school's students (names, e-mails).
   'school.members.read': { schoolAdmin: 'ownSchool', teacher: 'ownSchool', classTeacher: 'ownSchool' },
   'school.members.manage': { schoolAdmin: 'ownSchool' },
+  // ACC-1: the school's classes, kept by its administrator.
+  'school.classes.manage': { schoolAdmin: 'ownSchool' },
   // ACC-5: the school, not the student, corrects a student's name and personal code.
   'school.members.rectify': { schoolAdmin: 'ownSchool' },
   'school.invitations.manage': { schoolAdmin: 'ownSchool', teacher: 'ownSchool', classTeacher: 'ownSchool' },
@@ -93,6 +97,15 @@ export const capabilityTable = {
   // OPS-2: the operator, or the publisher's editors (not every CMS role: authors and designers cannot end every buyer's
   // licence, issue 17), stop distributing a work; reversible until the job runs.
   'catalog.work.withdraw': { support: 'staff', cmsUser: 'publisherEditor' },
+
+  // ACC-1: schools, their first administrator, publishers, CMS and municipality roles are set up by the operator's
+  // administrators, not by support (who handle people's cases) or security (misuse): least privilege (ACL-7).
+  'ops.organisations.manage': { operatorAdmin: 'staff' },
+  // School licences recorded against an invoice or a contract with the school (STORE-1, ACC-1).
+  'ops.schoolLicences.manage': { operatorAdmin: 'staff' },
+  // ACL-1: a school's administrators see their own school's licences (which works its people may open).
+  'school.licences.read': { schoolAdmin: 'ownSchool' },
+
 
   // LRN-1..3: parents never act in the child's name (ACL-5). ACL-2: a teacher, their subject's journals; ACL-3: a class
   // teacher, also every journal of their class; ACL-1: the administrator, the school's. A journal's id carries its

@@ -3,12 +3,13 @@ import { authErrors } from '../auth/index.js';
 import { contentErrors } from '../content/index.js';
 import { learningErrors } from '../learning/index.js';
 import { materialsErrors } from '../materials/index.js';
+import { organisationErrors } from '../organisations/index.js';
 import { paymentsErrors } from '../payments/index.js';
 import { ConcurrentUpdateError, DocumentExistsError, StoreUnavailableError } from '../platform/cosmos.js';
 import { AppError, type ErrorCode, type ErrorDefinition, type ErrorKind, platformErrors } from '../platform/errors.js';
 import type { Language } from '../platform/language.js';
 import { schoolsErrors } from '../schools/index.js';
-import { storeErrors } from '../store/index.js';
+import { schoolLicenceErrors, storeErrors } from '../store/index.js';
 import { supportErrors } from '../support/index.js';
 import { HttpError,httpErrors } from './errors.js';
 
@@ -29,6 +30,8 @@ export const areaCatalogues = {
   content: contentErrors,
   learning: learningErrors,
   materials: materialsErrors,
+  schoolLicences: schoolLicenceErrors,
+  organisations: organisationErrors,
 } as const;
 
 export const errorCatalogue: { [C in ErrorCode]: ErrorDefinition } = {
@@ -43,7 +46,8 @@ export const errorCatalogue: { [C in ErrorCode]: ErrorDefinition } = {
   ...contentErrors,
   ...learningErrors,
   ...materialsErrors,
-  ...materialsErrors,
+  ...schoolLicenceErrors,
+  ...organisationErrors,
 };
 
 /** The HTTP status each kind of error answers with. */

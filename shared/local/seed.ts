@@ -42,12 +42,16 @@ export const demo = {
     /** Editor at Kirjastus Näide: the CMS role that may stop distributing the publisher's works (OPS-2). */
     cmsEditor: 'acc-cms-editor-enn',
     municipality: 'acc-municipality-tallinn',
+    /** Operator administrator (ACC-1): creates schools and publishers, gives CMS and municipality roles, records school licences. */
+    operatorAdmin: 'acc-staff-olev',
   },
   /** Every demo account with an e-mail can also sign in with this password (AUTH-2). */
   password: 'Opiq-demo-2026',
   publishers: { ee: 'pub-ee-naide', fi: 'pub-fi-esimerkki' },
   /** A published work with every exercise kind (issue 18), licensed to Mihkel and his teacher Mari, not to Liis. */
   contentWork: 'pub-ee-naide.matemaatika-6',
+  /** Kuusiku's licence to the music book for class 5.a (issue 18): Mihkel and the school's teachers may open it. */
+  schoolLicence: { id: 'school-licence:demo-kuusiku-music-5', workId: 'work-ee-music-5' },
 } as const;
 
 const at = '2026-08-15T08:00:00.000Z';
@@ -77,6 +81,7 @@ export function demoDocuments(): { container: Parameters<Database['collection']>
     account(a.teacherParent, { firstName: 'Juha', lastName: 'Saarinen', email: 'juha.saarinen@koivula.example', language: 'fi', country: 'FI' }),
     account(a.cmsAuthor, { firstName: 'Anu', lastName: 'Autor', email: 'anu.autor@naide.example', language: 'et', country: 'EE', publisherRoles: [{ publisherId: demo.publishers.ee, role: 'author' }] }),
     account(a.cmsEditor, { firstName: 'Enn', lastName: 'Editor', email: 'enn.editor@naide.example', language: 'et', country: 'EE', publisherRoles: [{ publisherId: demo.publishers.ee, role: 'editor' }] }),
+    account(a.operatorAdmin, { firstName: 'Olev', lastName: 'Org', email: 'olev.org@opiq.example', language: 'et', country: 'EE', staffRoles: ['operatorAdmin'] }),
     account(a.municipality, { firstName: 'Linda', lastName: 'Linn', email: 'linda.linn@tallinn.example', language: 'et', country: 'EE', municipality: { name: 'Tallinn', schoolIds: [demo.schools.ee] } }),
   ];
   // Password logins and personal-code index documents, as sign-up and verified sign-ins create them.
@@ -183,6 +188,8 @@ export function demoDocuments(): { container: Parameters<Database['collection']>
     // Shop demo: a package of two works (the publisher may stop one of them, OPS-2).
     { id: 'work-ee-hist-7', type: 'work', publisherId: p.ee, title: 'Ajalugu 7. klassile', subjects: ['history'], country: 'EE', language: 'et', status: 'distributed' },
     { id: 'work-ee-geo-7', type: 'work', publisherId: p.ee, title: 'Geograafia 7. klassile', subjects: ['geography'], country: 'EE', language: 'et', status: 'distributed' },
+    // Not sold in the shop: Kuusiku has it through a school licence (below).
+    { id: demo.schoolLicence.workId, type: 'work', publisherId: p.ee, title: 'Muusika 5. klassile', subjects: ['music'], country: 'EE', language: 'et', status: 'distributed' },
     { id: 'package-ee-social-7', type: 'package', publisherId: p.ee, title: 'Ajalugu ja geograafia 7. klass', workIds: ['work-ee-hist-7', 'work-ee-geo-7'], priceCentsPerMonth: 499, country: 'EE' },
   ];
 
@@ -203,7 +210,7 @@ export function demoDocuments(): { container: Parameters<Database['collection']>
   const draft: DraftDoc = { id: draftId(demo.contentWork), type: 'work-draft', publisherId: p.ee, workId: demo.contentWork, revision: 1, content, updatedAt: at, updatedBy: a.cmsAuthor };
   const version = buildVersionDoc(contentWork, 1, draft, { accountId: a.cmsEditor, role: 'editor' }, at);
   catalog.push(contentWork);
-  const licence = (accountId: string): Doc => ({
+  const contentLicence = (accountId: string): Doc => ({
     id: `entitlement:${demo.contentWork}`,
     type: 'entitlement',
     accountId,
@@ -212,13 +219,51 @@ export function demoDocuments(): { container: Parameters<Database['collection']>
     periods: [{ orderId: 'demo-licence', from: '2026-01-01T00:00:00.000Z', until: '2036-01-01T00:00:00.000Z' }],
     updatedAt: at,
   });
-  const entitlements = [licence(a.eeStudent), licence(a.eeClassTeacher)];
+  const contentEntitlements = [contentLicence(a.eeStudent), contentLicence(a.eeClassTeacher)];
+  // A school licence (issue 18) for class 5.a, recorded against an invoice, as the operator records one; its fan-out has
+  // run: the entitlements of the class's students and the school's teachers carry its period (via their memberships).
+  const licence = demo.schoolLicence;
+  const from = '2026-07-31T21:00:00.000Z';
+  const until = '2027-07-31T21:00:00.000Z';
+  const schoolLicences: Doc[] = [
+    {
+      id: licence.id,
+      type: 'school-licence',
+      schoolId: s.ee,
+      publisherId: p.ee,
+      product: { kind: 'work', workId: licence.workId },
+      workIds: [licence.workId],
+      period: { schoolYear: '2026/2027' },
+      from,
+      until,
+      audience: { kind: 'classes', classIds: [c.ee5a] },
+      reached: [{ kind: 'classes', classIds: [c.ee5a] }],
+      reference: { kind: 'invoice', number: '2026-KUUSIKU-17' },
+      status: 'active',
+      revision: 1,
+      materialisedRevision: 1,
+      recordedBy: a.operatorAdmin,
+      recordedAt: at,
+      history: [{ at, by: a.operatorAdmin, action: 'recorded', revision: 1 }],
+    },
+  ];
+  const entitled = memberships.filter((m) => m.schoolId === s.ee && (m.role === 'teacher' || m.role === 'classTeacher' || (m.role === 'student' && m.classId === c.ee5a)));
+  const schoolEntitlements: Doc[] = [...new Set(entitled.map((m) => m.accountId as string))].map((accountId) => ({
+    id: `entitlement:${licence.workId}`,
+    type: 'entitlement',
+    accountId,
+    workId: licence.workId,
+    publisherId: p.ee,
+    periods: [],
+    schoolPeriods: [{ schoolLicenceId: licence.id, schoolId: s.ee, from, until, via: entitled.filter((m) => m.accountId === accountId).map((m) => m.id).sort() }],
+    updatedAt: at,
+  }));
 
   return [
     ...accounts.map((doc) => ({ container: 'accounts' as const, doc })),
-    ...entitlements.map((doc) => ({ container: 'accounts' as const, doc })),
+    ...[...contentEntitlements, ...schoolEntitlements].map((doc) => ({ container: 'accounts' as const, doc })),
     ...logins.map((doc) => ({ container: 'logins' as const, doc })),
-    ...[...schools, ...memberships, ...parentLinks].map((doc) => ({ container: 'schools' as const, doc })),
+    ...[...schools, ...memberships, ...parentLinks, ...schoolLicences].map((doc) => ({ container: 'schools' as const, doc })),
     // Issue 18: a journal with tasks and answers (shared/local/seed-learning.ts).
     ...demoLearningDocuments({
       school: s.ee,

@@ -42,6 +42,14 @@ export const queueSpecs = {
     duplicateDetectionWindow: 'PT10M',
     messageTimeToLive: 'P7D',
   },
+  'school-entitlements': {
+    description:
+      "School licences materialised into members' entitlements: a licence's fan-out per revision in batches (message id <licenceId>:<revision>[:<after>]), and one person's sync when a membership starts or ends.",
+    maxDeliveryCount: 10,
+    lockDuration: 'PT2M',
+    duplicateDetectionWindow: 'PT1H',
+    messageTimeToLive: 'P14D',
+  },
 } as const satisfies Record<string, QueueSpec>;
 
 export type QueueName = keyof typeof queueSpecs;

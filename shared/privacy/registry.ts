@@ -159,7 +159,8 @@ const documentTypes: DocumentTypeSpec[] = [
   {
     type: 'staff-access',
     container: 'audit',
-    description: 'An access by operator staff to a person\'s data: who, when, which capability, correlation id.',
+    description:
+      "An access by operator staff to a person's data, or an act of theirs on a person or an organisation (a role given, a school or publisher created or changed, a school licence recorded): who, when, which capability, what was done, correlation id; under the person, school or publisher it concerns.",
     personalData: ['audit'],
     purpose: 'Accountability of staff access (ACL-7); the person sees who looked at their data (PRIV-1).',
     lawfulBasis: 'legal-obligation',
@@ -339,7 +340,7 @@ const documentTypes: DocumentTypeSpec[] = [
   {
     type: 'school',
     container: 'schools',
-    description: 'A school: name, country, registry code.',
+    description: 'A school: name, country, registry code, municipality; who of the operator staff created it.',
     personalData: [],
     purpose: 'Organise users by school.',
     lawfulBasis: 'contract',
@@ -536,9 +537,26 @@ const documentTypes: DocumentTypeSpec[] = [
     requirements: ['STORE-3'],
   },
   {
+    type: 'school-licence',
+    container: 'schools',
+    description:
+      "A school's licence to a work or package (school year or dates; all students, named classes, or named students, optionally a number of seats) with the invoice number or contract reference it was recorded against, who of the operator staff recorded, changed or ended it and when, and its fan-out revision.",
+    // Named-student licences list the students' account ids; staff are named by account id in the history.
+    personalData: ['school-role'],
+    purpose: "Let a school's students and teachers open the works the school licensed (STORE-1, ACC-1).",
+    lawfulBasis: 'contract',
+    // Contract data of the school: kept as accounting evidence (it names the invoice or contract).
+    retention: { kind: 'accounting', requirement: 'RET-3' },
+    subjectField: ['audience.accountIds', 'recordedBy'],
+    export: { omit: [] },
+    erasure: 'legal-hold',
+    requirements: ['STORE-1', 'ACC-1', 'RET-3'],
+  },
+  {
     type: 'entitlement',
     container: 'accounts',
-    description: 'The licence periods (from, until, order) an account holds for one work (id entitlement:<workId>): "may this user open this work now" is one point read.',
+    description:
+      'The licence periods an account holds for one work (id entitlement:<workId>): from its orders (from, until, order) and from its school\'s licences (from, until, school licence, the memberships that entitle it): "may this user open this work now" is one point read.',
     personalData: ['accounting'],
     purpose: 'Let a buyer open the works they paid for (STORE-4, STORE-6).',
     lawfulBasis: 'contract',

@@ -4,7 +4,17 @@ export { codeLinkLedger, codeLinkViewSchema, decideCodeLink, listCodeLinks, tell
 export { schoolsErrors } from './errors.js';
 export { acceptInvitation, confirmInvitationClaim, createInvitation, listInvitations, revokeInvitation } from './invitations.js';
 export { activeMemberships, endRole, memberOrThrow, memberViewSchema, pageMemberships, rectifyIdentity, visibleMembers } from './members.js';
-export { familyMemberSchema, invitableRoles, invitationViewSchema, parentLinkStatuses, parentLinkViewSchema, privacyViewSchema } from './model.js';
+export {
+  type ClassDoc,
+  familyMemberSchema,
+  invitableRoles,
+  type InvitationView,
+  invitationViewSchema,
+  parentLinkStatuses,
+  parentLinkViewSchema,
+  privacyViewSchema,
+  type SchoolDoc,
+} from './model.js';
 export {
   childProfile,
   confirmLink,

@@ -9,6 +9,7 @@ import { AppError } from '../platform/errors.js';
 import type { Language } from '../platform/language.js';
 import { pageOf, type PageRequest } from '../platform/paging.js';
 import type { Services } from '../platform/services.js';
+import { queueMemberSync } from '../store/index.js';
 import { tellSchoolAdmins } from './code-links.js';
 import { invitationClaimEmail, invitationEmail } from './emails.js';
 import { activeMemberships, type MembershipDoc } from './members.js';
@@ -305,7 +306,7 @@ function withClaim(services: Pick<Services, 'clock'>, doc: InvitationDoc, accoun
  * with a typo, a person who signed up with another address): the claimant gets the role. Idempotent.
  */
 export async function confirmInvitationClaim(
-  services: Pick<Services, 'db' | 'clock'>,
+  services: Pick<Services, 'db' | 'clock' | 'bus'>,
   input: { schoolId: string; invitationId: string; accountId: string; by: string },
 ): Promise<AcceptedRole> {
   // The claimant's account as read with the latest invitation (a holder: assignments in a callback are not narrowed).
@@ -332,7 +333,7 @@ export async function confirmInvitationClaim(
 const membershipBaseId = (accountId: string, role: SchoolRoleName, classId?: string) => `membership:${accountId}:${role}${classId ? `:${classId}` : ''}`;
 
 /** Creates the membership (unless the same active role exists already) and adds the role to the account. Idempotent. */
-async function grantInvitedRole(services: Pick<Services, 'db' | 'clock'>, invitation: InvitationDoc, account: AccountDoc): Promise<AcceptedRole> {
+async function grantInvitedRole(services: Pick<Services, 'db' | 'clock' | 'bus'>, invitation: InvitationDoc, account: AccountDoc): Promise<AcceptedRole> {
   const schools = services.db.collection('schools');
   const { schoolId, role, classId, subjects } = invitation;
   const existing = (await activeMemberships(services, schoolId, account.accountId)).find((m) => m.role === role && (m.classId ?? undefined) === classId);
@@ -371,5 +372,7 @@ async function grantInvitedRole(services: Pick<Services, 'db' | 'clock'>, invita
   await updateAccount(services, account.accountId, (a) =>
     withSchoolRole(a, { schoolId, role, ...(classId ? { classId } : {}), ...(subjects?.length ? { subjects } : {}) }),
   );
+  // The school's licences reach the new member through the queue (a repeat is dropped as a duplicate).
+  await queueMemberSync(services, schoolId, account.accountId, `joined:${membershipId}`);
   return { schoolId, role, ...(classId ? { classId } : {}), membershipId };
 }

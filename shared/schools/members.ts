@@ -9,6 +9,7 @@ import { type Doc, type Page, type Stored,updateWithEtag } from '../platform/cos
 import { AppError } from '../platform/errors.js';
 import { pageOf, type PageRequest } from '../platform/paging.js';
 import type { Services } from '../platform/services.js';
+import { dropSchoolPeriods } from '../store/index.js';
 
 /** A person's role in a school. The name and e-mail are a snapshot kept current on rectification. */
 export interface MembershipDoc extends Doc {
@@ -106,7 +107,7 @@ export function visibleMembers(memberships: MembershipDoc[], grants: Grant[]): M
  * Ends a role: the membership is marked ended and the role leaves the person's account at once, so the school's
  * access through it ends immediately (ACC-4). Ending an already ended role is harmless.
  */
-export async function endRole(deps: Deps, input: { schoolId: string; accountId: string; role: SchoolRoleName; classId?: string; by: string }): Promise<boolean> {
+export async function endRole(deps: Pick<Services, 'db' | 'clock' | 'bus'>, input: { schoolId: string; accountId: string; role: SchoolRoleName; classId?: string; by: string }): Promise<boolean> {
   const schools = deps.db.collection('schools');
   const candidates = (await activeMemberships(deps, input.schoolId, input.accountId)).filter(
     (m) => m.role === input.role && (input.classId === undefined || m.classId === input.classId),
@@ -122,6 +123,8 @@ export async function endRole(deps: Deps, input: { schoolId: string; accountId: 
     );
     await updateAccount(deps, input.accountId, (a) => withoutSchoolRole(a, { schoolId: input.schoolId, role: input.role, ...(membership.classId ? { classId: membership.classId } : {}) }));
   }
+  // The school licences these roles gave leave the person's entitlements at once (ACC-4: the role's access ends).
+  if (candidates.length > 0) await dropSchoolPeriods(deps, { accountId: input.accountId, schoolId: input.schoolId, membershipIds: candidates.map((m) => m.id) });
   return candidates.length > 0;
 }
 

@@ -1,5 +1,5 @@
 /** The public face of shared/store: what other areas and functions/ may import (README, "Areas and their faces"). */
-export { catalogSnapshot } from './catalog.js';
+export { catalogSnapshot, invalidateCatalogSnapshot } from './catalog.js';
 export { checkoutSchema, finishInvoiceCheckout, MAX_MONTHS, placeOrder, quote } from './checkout.js';
 export { addDays, localDate } from './dates.js';
 export { storeErrors } from './errors.js';
@@ -7,7 +7,19 @@ export { expireLicences } from './expiry.js';
 export { closeUnpaid, flagOrder, fulfilOrder, markPaid } from './fulfilment.js';
 export { recordInvoicePayment } from './invoice-payments.js';
 export { listLicences, mayOpenWork } from './licences.js';
-export { idSchema, type OrderDoc, orderFlagSchema, orderIdSchema, orderStatuses, orderView, orderViewSchema, pricingSchema, type WorkDoc } from './model.js';
+export { idSchema, type OrderDoc, orderFlagSchema, orderIdSchema, orderStatuses, orderView, orderViewSchema, pricingSchema, type PublisherDoc, type WorkDoc } from './model.js';
 export { amountToCents, type Country } from './money.js';
 export { listFlaggedOrders, listOrders, type OrderKey, pageOrders, readOrder, resolveFlag } from './orders.js';
+export { dropSchoolPeriods, handleSchoolEntitlementMessage, queueMemberSync, schoolEntitlementMessageSchema } from './school-entitlements.js';
+export { schoolLicenceErrors } from './school-licence-errors.js';
+export {
+  changeSchoolLicence,
+  endSchoolLicence,
+  licenceChangeSchema,
+  listSchoolLicences,
+  newLicenceSchema,
+  recordSchoolLicence,
+  schoolLicenceView,
+  schoolLicenceViewSchema,
+} from './school-licences.js';
 export { cancelWithdrawal, fulfilmentMessageSchema, handleFulfilmentMessage, queueOrderCancellation, stopDistribution } from './withdrawal.js';

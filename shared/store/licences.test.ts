@@ -4,8 +4,9 @@ import { type EmbeddedCosmos,startEmbeddedCosmos } from '../local/cosmos-server.
 import { AdjustableClock } from '../platform/clock.js';
 import { loadConfig } from '../platform/config.js';
 import { ConcurrentUpdateError, createDatabase, type Database,DocumentExistsError } from '../platform/cosmos.js';
+import { withOperationCounter } from '../platform/operations.js';
 import { dataRegistry, storageRules } from '../privacy/registry.js';
-import { accessFrom, endLicences, grantLicences, listLicences, mayOpenWork } from './licences.js';
+import { accessFrom, changeEntitlementDoc, endLicences, grantLicences, listLicences, mayOpenWork } from './licences.js';
 import { type EntitlementDoc, entitlementId, type EntitlementPeriod, type OrderDoc } from './model.js';
 
 /**
@@ -187,6 +188,23 @@ describe('may this user open this work now', () => {
         },
       ],
     });
+  });
+});
+
+describe('school licences in the same entitlement', () => {
+  const school = { schoolLicenceId: 'school-licence:1', schoolId: 'school-1', from: LA.from, until: '2027-06-01T00:00:00.000Z', via: ['membership:x:student'] };
+
+  it('STORE-4: a school period opens the work, an order continues it, in exactly one point read; granting an order keeps the school period', async () => {
+    await changeEntitlementDoc(services(), buyer, 'work-a', 'pub-1', (doc) => ({ ...doc, schoolPeriods: [school] }));
+    const run = withOperationCounter(() => mayOpenWork(services(), buyer, 'work-a', new Date('2027-03-01T00:00:00Z')));
+    expect(await run.result).toEqual({ allowed: true, until: school.until });
+    expect(run.counts).toMatchObject({ pointRead: 1, write: 0, query: 0, crossPartitionQuery: 0 });
+    await grantLicences(services(), order('ord-S', '2027-06-01T00:00:00.000Z', '2027-12-01T00:00:00.000Z'));
+    expect((await entitlement())?.schoolPeriods).toEqual([school]);
+    expect(await mayOpenWork(services(), buyer, 'work-a', new Date('2027-03-01T00:00:00Z'))).toEqual({ allowed: true, until: '2027-12-01T00:00:00.000Z' });
+    expect(await mayOpenWork(services(), buyer, 'work-a', new Date('2027-12-01T00:00:00Z'))).toEqual({ allowed: false });
+    const list = await listLicences(services(), buyer, new Date('2027-03-01T00:00:00Z'));
+    expect(list.items[0]).toMatchObject({ allowed: true, schoolPeriods: [{ schoolId: 'school-1', from: school.from, until: school.until }] });
   });
 });
 

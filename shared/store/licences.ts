@@ -16,14 +16,33 @@ async function changeEntitlement(
   publisherId: string,
   change: (periods: EntitlementPeriod[]) => EntitlementPeriod[] | undefined,
 ): Promise<void> {
-  const entitlement = (periods: EntitlementPeriod[]): EntitlementDoc | undefined => {
-    const next = change(periods);
-    return next && { id: entitlementId(workId), type: 'entitlement', accountId, workId, publisherId, periods: next, updatedAt: services.clock.now().toISOString() };
+  await changeEntitlementDoc(services, accountId, workId, publisherId, (doc) => {
+    const next = change(doc.periods);
+    return next && { ...doc, periods: next };
+  });
+}
+
+/**
+ * The one read-change-write of an account's entitlement for a work, shared by orders and school licences: `change`
+ * gets the current document (an empty one when there is none) and returns the next, or undefined for no change.
+ */
+export async function changeEntitlementDoc(
+  services: Pick<Services, 'db' | 'clock'>,
+  accountId: string,
+  workId: string,
+  publisherId: string,
+  change: (doc: EntitlementDoc) => EntitlementDoc | undefined,
+): Promise<void> {
+  const empty: EntitlementDoc = { id: entitlementId(workId), type: 'entitlement', accountId, workId, publisherId, periods: [], updatedAt: '' };
+  const next = (current: EntitlementDoc): EntitlementDoc | undefined => {
+    const changed = change(current);
+    if (!changed) return undefined;
+    return { ...changed, updatedAt: services.clock.now().toISOString() };
   };
-  // Every paid order of the buyer writes here, possibly all at once: a larger budget than the default.
-  await updateWithEtag<EntitlementDoc>(services.db.collection('accounts'), entitlementId(workId), accountId, (current) => entitlement(current.periods), {
+  // Every paid order of the buyer writes here, possibly all at once, and school licences too: a larger budget than the default.
+  await updateWithEtag<EntitlementDoc>(services.db.collection('accounts'), entitlementId(workId), accountId, (current) => next(current), {
     attempts: 30,
-    create: () => entitlement([]),
+    create: () => next(empty),
   });
 }
 
@@ -62,11 +81,12 @@ export interface Access {
 
 const t = (iso: string) => Date.parse(iso);
 /** Whether one period grants access at instant `at` (ms). */
-const covers = (p: EntitlementPeriod, at: number) => t(p.from) <= at && at < t(p.until) && (!p.endedAt || at < t(p.endedAt));
-const endOf = (p: EntitlementPeriod) => (p.endedAt && t(p.endedAt) < t(p.until) ? p.endedAt : p.until);
+type Span = Pick<EntitlementPeriod, 'from' | 'until' | 'endedAt'>;
+const covers = (p: Span, at: number) => t(p.from) <= at && at < t(p.until) && (!p.endedAt || at < t(p.endedAt));
+const endOf = (p: Span) => (p.endedAt && t(p.endedAt) < t(p.until) ? p.endedAt : p.until);
 
 /** Pure decision over the periods: allowed now, and until when, following periods that continue one another. */
-export function accessFrom(periods: readonly EntitlementPeriod[], now: Date): Access {
+export function accessFrom(periods: readonly Span[], now: Date): Access {
   const at = now.getTime();
   if (!periods.some((p) => covers(p, at))) return { allowed: false };
   let until = at;
@@ -85,11 +105,12 @@ export function accessFrom(periods: readonly EntitlementPeriod[], now: Date): Ac
   return { allowed: true, until: untilText };
 }
 
-/** "May this user open this work now?" (STORE-4): exactly one Cosmos point read. */
+/** "May this user open this work now?" (STORE-4), by a personal or a school licence: exactly one Cosmos point read. */
 export async function mayOpenWork(services: Pick<Services, 'db'>, accountId: string, workId: string, now: Date): Promise<Access> {
   const entitlement = await services.db.collection('accounts').read<EntitlementDoc>(entitlementId(workId), accountId);
   if (!entitlement || entitlement.type !== 'entitlement') return { allowed: false };
-  return accessFrom(entitlement.periods, now);
+  // Personal licences from the shop and the school's licences (materialised per member) count alike.
+  return accessFrom([...entitlement.periods, ...(entitlement.schoolPeriods ?? [])], now);
 }
 
 export interface LicenceView {
@@ -98,6 +119,8 @@ export interface LicenceView {
   allowed: boolean;
   until?: string;
   periods: { orderId: string; from: string; until: string; endedAt?: string; endReason?: string }[];
+  /** Periods through the user's school (school licences). */
+  schoolPeriods?: { schoolId: string; from: string; until: string }[];
 }
 
 /** One page of the buyer's licences by work: one single-partition query over their own entitlements. */
@@ -108,7 +131,13 @@ export async function listLicences(services: Pick<Services, 'db' | 'config'>, ac
     page,
   );
   return {
-    items: docs.items.map((doc) => ({ workId: doc.workId, publisherId: doc.publisherId, ...accessFrom(doc.periods, now), periods: doc.periods })),
+    items: docs.items.map((doc) => ({
+      workId: doc.workId,
+      publisherId: doc.publisherId,
+      ...accessFrom([...doc.periods, ...(doc.schoolPeriods ?? [])], now),
+      periods: doc.periods,
+      ...(doc.schoolPeriods?.length ? { schoolPeriods: doc.schoolPeriods.map(({ schoolId, from, until }) => ({ schoolId, from, until })) } : {}),
+    })),
     ...(docs.continuation ? { continuation: docs.continuation } : {}),
   };
 }

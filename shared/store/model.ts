@@ -173,12 +173,27 @@ export interface EntitlementPeriod {
   endReason?: string;
 }
 
+/**
+ * A period the account holds through its school (a school licence), materialised into the account's entitlement so the
+ * check stays one point read. `via` names the memberships that entitle the person (a student's class membership, a
+ * teacher's role): ending one of them removes it at once, and the period goes when none is left.
+ */
+export interface SchoolPeriod {
+  schoolLicenceId: string;
+  schoolId: string;
+  from: string;
+  until: string;
+  via: string[];
+}
+
 export interface EntitlementDoc extends Doc {
   type: 'entitlement';
   accountId: string;
   workId: string;
   publisherId: string;
   periods: EntitlementPeriod[];
+  /** Periods from school licences (absent when the account has none for this work). */
+  schoolPeriods?: SchoolPeriod[];
   updatedAt: string;
 }
 
