@@ -78,6 +78,8 @@ describe('issue 18 done means: publish, school licence, journal, task, answer, f
     const text = JSON.stringify(version.body);
     expect(text).not.toMatch(/"key"|"accepted"|"correct"|"tolerance"|"guidance"/);
     for (const secret of KEY_ONLY) expect(text).not.toContain(secret);
+    // The school's teacher reads it through the same school licence.
+    expect((await call(A.eeClassTeacher, 'GET', `works/${workId}/versions/1`)).status).toBe(200);
     for (const path of [`works/${workId}`, `works/${workId}/versions/1`]) {
       const refused = await call(A.eeStudent2, 'GET', path);
       expect([refused.status, refused.body.error?.code], path).toEqual([403, 'work_not_licensed']);
