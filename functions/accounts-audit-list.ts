@@ -13,7 +13,7 @@ export default defineHttp({
   auth: 'session',
   capability: 'self.read',
   query: z.object(pagingQuery(100)),
-  output: z.object({ entries: z.array(z.object({ at: z.string(), staffAccountId: z.string(), capability: z.string() })), continuation: z.string().optional() }),
+  output: z.object({ entries: z.array(z.object({ at: z.string(), staffAccountId: z.string(), capability: z.string(), action: z.string().optional() })), continuation: z.string().optional() }),
   handler: async ({ principal, query, services }) => {
     const page = await pageOf<StaffAccessDoc>(
       services,

@@ -19,6 +19,7 @@ export default defineHttp({
       allowed: z.boolean(),
       until: z.string().optional(),
       periods: z.array(z.object({ orderId: z.string(), from: z.string(), until: z.string(), endedAt: z.string().optional(), endReason: z.string().optional() })),
+      schoolPeriods: z.array(z.object({ schoolId: z.string(), from: z.string(), until: z.string() })).optional(),
     })), continuation: z.string().optional() }),
   handler: async ({ principal, query, services }) => {
     const page = await listLicences(services, principal.accountId, services.clock.now(), query);

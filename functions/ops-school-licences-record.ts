@@ -19,6 +19,7 @@ export default defineHttp({
   body: newLicenceSchema,
   output: schoolLicenceViewSchema,
   successStatus: 201,
+  otherStatuses: [200],
   handler: async ({ params, body, principal, services, correlationId, request }) => {
     const { licence, created } = await recordSchoolLicence(services, { ...body, schoolId: params.schoolId, by: principal.accountId, key: idempotencyKey(request) });
     if (created)

@@ -14,6 +14,7 @@ export default defineHttp({
   body: newSchoolSchema,
   output: schoolViewSchema,
   successStatus: 201,
+  otherStatuses: [200],
   handler: async ({ body, principal, services, correlationId }) => {
     const { school, created } = await createSchool(services, body, { staffAccountId: principal.accountId, correlationId });
     return { status: created ? 201 : 200, body: schoolView(school) };

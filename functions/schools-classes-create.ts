@@ -17,6 +17,7 @@ export default defineHttp({
   body: newClassSchema,
   output: classViewSchema,
   successStatus: 201,
+  otherStatuses: [200],
   handler: async ({ params, body, services }) => {
     const { klass, created } = await createClass(services, params.schoolId, body);
     return { status: created ? 201 : 200, body: classView(klass) };
