@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { isMinorAccount } from '../accounts/age.js';
 import type { AccountDoc } from '../accounts/model.js';
 import { authorize } from '../acl/authorize.js';
-import { privacyManagedByParent } from './privacy.js';
+import { privacyManagedByParent } from './privacy-settings.js';
 
 const now = new Date('2026-09-01T12:00:00Z');
 const base = (id: string, extra: Partial<AccountDoc> = {}): AccountDoc => ({
