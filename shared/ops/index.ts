@@ -1,2 +1,0 @@
-/** The public face of shared/ops: what other areas and functions/ may import (README, "Areas and their faces"). */
-export { checkHealth } from './health.js';
