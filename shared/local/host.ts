@@ -2,7 +2,6 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 
 import { createProviders, type FetchLike } from '../auth/providers/index.js';
-import { createSession } from '../auth/sessions.js';
 import { RouteTable } from '../http/route-table.js';
 import { InvocationContext } from '../platform/azure-functions.js';
 import { createBlobStore } from '../platform/blob.js';
@@ -11,14 +10,14 @@ import { type Config,loadConfig } from '../platform/config.js';
 import { createDatabase, defaultStorePolicy, type StorePolicy } from '../platform/cosmos.js';
 import type { FunctionDefinition, HttpDefinition, QueueDefinition, TimerDefinition } from '../platform/definitions.js';
 import { createSendGridSender, Outbox } from '../platform/email.js';
-import { type QueueName,queueSpecs } from '../platform/queues.js';
 import { type Services,useServices } from '../platform/services.js';
 import { ConsoleTelemetry, MemoryTelemetry, safeErrorSummary, TeeTelemetry, type Telemetry } from '../platform/telemetry.js';
-import { type ContainerName,dataRegistry, storageRules } from '../privacy/registry.js';
+import { dataRegistry, storageRules } from '../privacy/registry.js';
+import { localAdminRouter } from './admin-routes.js';
 import { type EmbeddedAzurite, startEmbeddedAzurite } from './azurite.js';
 import { LocalBus } from './bus.js';
 import { type EmbeddedCosmos,startEmbeddedCosmos } from './cosmos-server.js';
-import { type LocalRoute,startLocalHttpServer } from './http-server.js';
+import { startLocalHttpServer } from './http-server.js';
 import { type IdentityStandIns, startIdentityStandIns } from './identity/index.js';
 import { type MaksekeskusStandIn, startMaksekeskusStandIn } from './maksekeskus/index.js';
 import { seedDemoData } from './seed.js';
@@ -81,13 +80,16 @@ function localSettings(): Record<string, string> {
   return Object.fromEntries(Object.entries(parsed.Values ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== ''));
 }
 
+type Cleanups = (() => Promise<void> | void)[];
+
 export async function startLocalHost(options: LocalHostOptions = {}): Promise<LocalHost> {
   process.env.OPIQ_LOCAL_HOST = '1';
   const definitions = options.definitions ?? (await import('../../functions/index.js')).definitions;
 
   const storePolicy = options.storePolicy ?? defaultStorePolicy;
   const cosmos = await startEmbeddedCosmos(dataRegistry, 0, storePolicy);
-  const cleanups: (() => Promise<void> | void)[] = [() => cosmos.close()];
+  // Run first to last on close: the last started stops first.
+  const cleanups: Cleanups = [() => cosmos.close()];
   try {
     // Listen first: the app's own URL goes into its settings (sign-in callbacks) and into the stand-ins' client registrations.
     const azurite = await startEmbeddedAzurite();
@@ -96,37 +98,9 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     const url = http.url;
     cleanups.unshift(() => http.close());
 
-    // The API's public URL may be set (tests of the two-host production topology): callbacks are registered for it.
     const fileSettings = localSettings();
-    const apiPublicUrl = (options.env?.API_PUBLIC_URL ?? process.env.API_PUBLIC_URL ?? fileSettings.API_PUBLIC_URL ?? url).replace(/\/+$/, '');
-    // The six sign-in providers' stand-ins, registered with this host's callback URLs (real settings win over them).
-    const standIns = options.identityStandIns === false ? undefined : await startStandIns(apiPublicUrl);
-    if (standIns) cleanups.unshift(() => standIns.handle.close());
-    // Maksekeskus' stand-in with a fresh shop id and secret key each start (real settings win over them).
-    const payments = options.maksekeskusStandIn === false ? undefined : await startPaymentStandIn();
-    if (payments) cleanups.unshift(() => payments.handle.close());
-
-    const config = loadConfig({
-      ...standIns?.settings,
-      ...payments?.settings,
-      API_PUBLIC_URL: url,
-      // The same host name as the API (127.0.0.1): cookies set by the API after a provider sign-in belong to the
-      // host, not the port, so a front end on another port of 127.0.0.1 sends them (localhost would not).
-      PUBLIC_WEB_URL: `http://${new URL(url).hostname}:3000`,
-      EMAIL_FROM: 'no-reply@opiq.example',
-      // A fresh key each start: sessions of an earlier run stop working, which is what a developer expects.
-      SESSION_SIGNING_KEYS: `local-${randomBytes(4).toString('hex')}:${randomBytes(32).toString('base64url')}`,
-      ...fileSettings,
-      ...process.env,
-      ...options.env,
-      APP_ENV: 'local',
-      COSMOS_ENDPOINT: cosmos.endpoint,
-      COSMOS_KEY: cosmos.key,
-      ServiceBusConnection__fullyQualifiedNamespace: undefined,
-      APPLICATIONINSIGHTS_CONNECTION_STRING: undefined,
-      BLOB_ACCOUNT_URL: undefined,
-      BLOB_CONNECTION_STRING: azurite.connectionString,
-    });
+    const { standIns, payments } = await startExternalStandIns(options, url, fileSettings, cleanups);
+    const config = buildConfig({ url, fileSettings, env: options.env, standIns, payments, cosmos, azurite });
 
     const clock = new AdjustableClock();
     const memory = new MemoryTelemetry();
@@ -134,37 +108,13 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     const bus = new LocalBus({ redeliveryDelayMs: options.redeliveryDelayMs, describeError: (e) => safeErrorSummary(e).errorType });
     cleanups.unshift(() => bus.close());
     const outbox = new Outbox(config.EMAIL_FROM);
-    // SendGrid only when a key is configured; otherwise mail stays in the outbox at GET /_local/outbox.
-    const email = config.SENDGRID_API_KEY ? await createSendGridSender(config.SENDGRID_API_KEY, config.EMAIL_FROM) : outbox;
-    const db = createDatabase(cosmos.client, config.COSMOS_DATABASE, storageRules, clock, storePolicy);
-    const identityProviders = createProviders(config, options.identityFetch ?? fetch);
-    const blobs = await createBlobStore({ connectionString: azurite.connectionString }, { createContainer: true });
-    const services: Services = { config, clock, db, bus, email, telemetry, blobs, identityProviders };
-    useServices(services);
+    const services = await installServices({ config, clock, bus, telemetry, outbox, cosmos, azurite, storePolicy, identityFetch: options.identityFetch });
 
-    const queueFunctions = definitions.filter((d): d is QueueDefinition => d.kind === 'queue');
-    for (const definition of queueFunctions) {
-      if (queueFunctions.filter((d) => d.queue === definition.queue).length > 1) throw new Error(`Two functions listen on queue ${definition.queue}`);
-      bus.subscribe(definition.queue, (body, delivery) =>
-        definition.handler(
-          body,
-          new InvocationContext({ invocationId: randomUUID(), functionName: definition.name, triggerMetadata: { ...delivery } }),
-        ),
-      );
-    }
+    const queueFunctions = subscribeQueueFunctions(definitions, bus);
+    const timers = startTimers(definitions, options, telemetry, cleanups);
+    const sweeper = startTtlSweeper(cosmos, clock, options, telemetry, cleanups);
 
-    const timers = new LocalTimers(
-      definitions.filter((d): d is TimerDefinition => d.kind === 'timer'),
-      (name, error) => telemetry.exception(error, { function: name }),
-    );
-    if (options.scheduleTimers) timers.start();
-    cleanups.unshift(() => timers.stop());
-
-    const sweeper = new TtlSweeper(cosmos.client, dataRegistry, clock);
-    if (options.sweepIntervalMs !== 0) sweeper.start(options.sweepIntervalMs ?? 10_000, (e) => telemetry.exception(e, { component: 'ttl-sweeper' }));
-    cleanups.unshift(() => sweeper.stop());
-
-    const seededDocuments = options.seed === false ? 0 : await seedDemoData(db);
+    const seededDocuments = options.seed === false ? 0 : await seedDemoData(services.db);
 
     const deliver = async (functionName: string, body: unknown, messageId?: string) => {
       const definition = queueFunctions.find((d) => d.name.toLowerCase() === functionName.toLowerCase());
@@ -173,77 +123,9 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
       await bus.idle();
     };
 
-    const localRoutes: LocalRoute = async ({ method, path, body }) => {
-      const admin = /^\/admin\/functions\/([A-Za-z0-9_-]+)$/.exec(path);
-      if (admin && method === 'POST') {
-        const name = admin[1]!;
-        const { input, messageId } = (body ?? {}) as { input?: unknown; messageId?: unknown };
-        if (timers.names().some((n) => n.toLowerCase() === name.toLowerCase())) {
-          try {
-            await timers.fire(name);
-          } catch (error) {
-            // Already reported to telemetry by defineTimer; the caller learns it failed.
-            return { status: 500, body: { error: { code: 'function_failed', message: `${name} failed: ${safeErrorSummary(error).errorType}` } } };
-          }
-          return { status: 202, body: { fired: name } };
-        }
-        if (queueFunctions.some((d) => d.name.toLowerCase() === name.toLowerCase())) {
-          await deliver(name, input, typeof messageId === 'string' ? messageId : undefined);
-          return { status: 202, body: { delivered: name } };
-        }
-        return { status: 404, body: { error: { code: 'not_found', message: `No timer or queue function named ${name}` } } };
-      }
-      const replay = /^\/_local\/dead-letters\/([a-z-]+)\/replay$/.exec(path);
-      if (replay && method === 'POST') {
-        const queue = replay[1] as QueueName;
-        if (!(queue in queueSpecs)) return { status: 404, body: { error: { code: 'not_found', message: 'No such queue' } } };
-        return { status: 202, body: { replayed: await bus.replayDeadLetters(queue) } };
-      }
-      const document = /^\/_local\/documents\/([a-z]+)\/([^/]+)\/([^/]+)$/.exec(path);
-      if (document && method === 'GET') {
-        const [, container, partitionKey, id] = document as unknown as [string, string, string, string];
-        if (!dataRegistry.containers.some((c) => c.name === container)) return { status: 404, body: { error: { code: 'not_found', message: 'No such container' } } };
-        const found = await db.collection(container as ContainerName).read(decodeURIComponent(id), decodeURIComponent(partitionKey));
-        return found ? { status: 200, body: found } : { status: 404, body: { error: { code: 'not_found', message: 'No such document' } } };
-      }
-      switch (`${method} ${path}`) {
-        case 'GET /_local/telemetry':
-          return { status: 200, body: memory.records };
-        case 'GET /':
-          return { status: 200, body: localIndex(url) };
-        case 'GET /_local/outbox':
-          return { status: 200, body: outbox.messages };
-        case 'DELETE /_local/outbox':
-          outbox.messages.length = 0;
-          return { status: 204 };
-        case 'GET /_local/dead-letters':
-          return {
-            status: 200,
-            body: Object.fromEntries((Object.keys(queueSpecs) as QueueName[]).map((q) => [q, bus.deadLetters(q)])),
-          };
-        case 'POST /_local/ttl-sweep':
-          return { status: 200, body: { removed: await sweeper.sweepOnce() } };
-        case 'POST /_local/clock': {
-          const seconds = Number((body as { advanceSeconds?: unknown } | undefined)?.advanceSeconds);
-          if (!Number.isFinite(seconds) || seconds < 0) return { status: 400, body: { error: { code: 'validation_failed', message: 'advanceSeconds must be a non-negative number' } } };
-          clock.advance(seconds * 1000);
-          return { status: 200, body: { now: clock.now().toISOString() } };
-        }
-        case 'POST /_local/tokens': {
-          const accountId = (body as { accountId?: unknown } | undefined)?.accountId;
-          if (typeof accountId !== 'string' || !accountId) return { status: 400, body: { error: { code: 'validation_failed', message: 'accountId is required' } } };
-          // A real session, as signing in creates one, so revocation and suspension apply to it too.
-          const session = await createSession(services, { accountId, method: 'local-token' });
-          return { status: 200, body: { accessToken: session.accessToken, refreshToken: session.refreshToken, sessionId: session.sessionId, tokenType: 'Bearer' } };
-        }
-        default:
-          return undefined;
-      }
-    };
-
     http.setApp({
       routes: new RouteTable(definitions.filter((d): d is HttpDefinition => d.kind === 'http')),
-      localRoutes,
+      localRoutes: localAdminRouter({ url, services, bus, outbox, telemetry: memory, clock, sweeper, timers, queueFunctions, deliver }),
       maxBodyBytes: config.MAX_BODY_BYTES,
       corsOrigins: [new URL(config.PUBLIC_WEB_URL).origin],
     });
@@ -272,6 +154,117 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     for (const cleanup of cleanups) await cleanup();
     throw error;
   }
+}
+
+interface StartedStandIn<Handle> {
+  handle: Handle;
+  settings: Record<string, string>;
+}
+
+/** The sign-in providers' and Maksekeskus' stand-ins, unless switched off, registered with this host's URLs. */
+async function startExternalStandIns(
+  options: LocalHostOptions,
+  url: string,
+  fileSettings: Record<string, string>,
+  cleanups: Cleanups,
+): Promise<{ standIns?: StartedStandIn<IdentityStandIns>; payments?: StartedStandIn<MaksekeskusStandIn> }> {
+  // The API's public URL may be set (tests of the two-host production topology): callbacks are registered for it.
+  const apiPublicUrl = (options.env?.API_PUBLIC_URL ?? process.env.API_PUBLIC_URL ?? fileSettings.API_PUBLIC_URL ?? url).replace(/\/+$/, '');
+  // The six sign-in providers' stand-ins, registered with this host's callback URLs (real settings win over them).
+  const standIns = options.identityStandIns === false ? undefined : await startStandIns(apiPublicUrl);
+  if (standIns) cleanups.unshift(() => standIns.handle.close());
+  // Maksekeskus' stand-in with a fresh shop id and secret key each start (real settings win over them).
+  const payments = options.maksekeskusStandIn === false ? undefined : await startPaymentStandIn();
+  if (payments) cleanups.unshift(() => payments.handle.close());
+  return { ...(standIns ? { standIns } : {}), ...(payments ? { payments } : {}) };
+}
+
+/** Local defaults, then local.settings.json, the environment and the caller's settings; the local stores always win. */
+function buildConfig(input: {
+  url: string;
+  fileSettings: Record<string, string>;
+  env: LocalHostOptions['env'];
+  standIns: StartedStandIn<IdentityStandIns> | undefined;
+  payments: StartedStandIn<MaksekeskusStandIn> | undefined;
+  cosmos: EmbeddedCosmos;
+  azurite: EmbeddedAzurite;
+}): Config {
+  const { url, fileSettings, env, standIns, payments, cosmos, azurite } = input;
+  return loadConfig({
+    ...standIns?.settings,
+    ...payments?.settings,
+    API_PUBLIC_URL: url,
+    // The same host name as the API (127.0.0.1): cookies set by the API after a provider sign-in belong to the
+    // host, not the port, so a front end on another port of 127.0.0.1 sends them (localhost would not).
+    PUBLIC_WEB_URL: `http://${new URL(url).hostname}:3000`,
+    EMAIL_FROM: 'no-reply@opiq.example',
+    // A fresh key each start: sessions of an earlier run stop working, which is what a developer expects.
+    SESSION_SIGNING_KEYS: `local-${randomBytes(4).toString('hex')}:${randomBytes(32).toString('base64url')}`,
+    ...fileSettings,
+    ...process.env,
+    ...env,
+    APP_ENV: 'local',
+    COSMOS_ENDPOINT: cosmos.endpoint,
+    COSMOS_KEY: cosmos.key,
+    ServiceBusConnection__fullyQualifiedNamespace: undefined,
+    APPLICATIONINSIGHTS_CONNECTION_STRING: undefined,
+    BLOB_ACCOUNT_URL: undefined,
+    BLOB_CONNECTION_STRING: azurite.connectionString,
+  });
+}
+
+/** The platform services over the local stores, installed for the functions (useServices). */
+async function installServices(input: {
+  config: Config;
+  clock: AdjustableClock;
+  bus: LocalBus;
+  telemetry: Telemetry;
+  outbox: Outbox;
+  cosmos: EmbeddedCosmos;
+  azurite: EmbeddedAzurite;
+  storePolicy: StorePolicy;
+  identityFetch: FetchLike | undefined;
+}): Promise<Services> {
+  const { config, clock, bus, telemetry, outbox, cosmos, azurite, storePolicy, identityFetch } = input;
+  // SendGrid only when a key is configured; otherwise mail stays in the outbox at GET /_local/outbox.
+  const email = config.SENDGRID_API_KEY ? await createSendGridSender(config.SENDGRID_API_KEY, config.EMAIL_FROM) : outbox;
+  const db = createDatabase(cosmos.client, config.COSMOS_DATABASE, storageRules, clock, storePolicy);
+  const identityProviders = createProviders(config, identityFetch ?? fetch);
+  const blobs = await createBlobStore({ connectionString: azurite.connectionString }, { createContainer: true });
+  const services: Services = { config, clock, db, bus, email, telemetry, blobs, identityProviders };
+  useServices(services);
+  return services;
+}
+
+/** Each queue function listens on its queue of the local bus (one function a queue). */
+function subscribeQueueFunctions(definitions: readonly FunctionDefinition[], bus: LocalBus): QueueDefinition[] {
+  const queueFunctions = definitions.filter((d): d is QueueDefinition => d.kind === 'queue');
+  for (const definition of queueFunctions) {
+    if (queueFunctions.filter((d) => d.queue === definition.queue).length > 1) throw new Error(`Two functions listen on queue ${definition.queue}`);
+    bus.subscribe(definition.queue, (body, delivery) =>
+      definition.handler(body, new InvocationContext({ invocationId: randomUUID(), functionName: definition.name, triggerMetadata: { ...delivery } })),
+    );
+  }
+  return queueFunctions;
+}
+
+/** The timer functions, on their schedules only when asked (tests fire them through POST /admin/functions/{name}). */
+function startTimers(definitions: readonly FunctionDefinition[], options: LocalHostOptions, telemetry: Telemetry, cleanups: Cleanups): LocalTimers {
+  const timers = new LocalTimers(
+    definitions.filter((d): d is TimerDefinition => d.kind === 'timer'),
+    (name, error) => telemetry.exception(error, { function: name }),
+  );
+  if (options.scheduleTimers) timers.start();
+  cleanups.unshift(() => timers.stop());
+  return timers;
+}
+
+/** Cosmos' TTL, which the embedded server lacks: expired documents are swept every sweepIntervalMs (0: only on request). */
+function startTtlSweeper(cosmos: EmbeddedCosmos, clock: AdjustableClock, options: LocalHostOptions, telemetry: Telemetry, cleanups: Cleanups): TtlSweeper {
+  const sweeper = new TtlSweeper(cosmos.client, dataRegistry, clock);
+  if (options.sweepIntervalMs !== 0) sweeper.start(options.sweepIntervalMs ?? 10_000, (e) => telemetry.exception(e, { component: 'ttl-sweeper' }));
+  cleanups.unshift(() => sweeper.stop());
+  return sweeper;
 }
 
 async function startStandIns(url: string): Promise<{ handle: IdentityStandIns; settings: Record<string, string> }> {
@@ -319,25 +312,6 @@ async function startPaymentStandIn(): Promise<{ handle: MaksekeskusStandIn; sett
       MAKSEKESKUS_API_URL: handle.apiUrl,
       // A public example IBAN (no real account): prepayment invoices work locally.
       INVOICE_IBAN: 'EE382200221020145685',
-    },
-  };
-}
-
-function localIndex(url: string) {
-  return {
-    api: `${url}/api`,
-    health: `${url}/api/health`,
-    openapi: `${url}/api/openapi.json`,
-    local: {
-      outbox: `GET ${url}/_local/outbox`,
-      deadLetters: `GET ${url}/_local/dead-letters`,
-      replayDeadLetters: `POST ${url}/_local/dead-letters/{queue}/replay`,
-      fireTimerOrQueue: `POST ${url}/admin/functions/{name} {"input": ..., "messageId"?: "..."}`,
-      ttlSweep: `POST ${url}/_local/ttl-sweep`,
-      telemetry: `GET ${url}/_local/telemetry`,
-      document: `GET ${url}/_local/documents/{container}/{partitionKey}/{id}`,
-      advanceClock: `POST ${url}/_local/clock {"advanceSeconds": n}`,
-      demoToken: `POST ${url}/_local/tokens {"accountId": "acc-ee-student-mihkel"}`,
     },
   };
 }
