@@ -149,25 +149,147 @@ const messageTime = (date = new Date()) => `${date.toISOString().slice(0, 19)}+0
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-export async function startMaksekeskusStandIn(options: { shopId: string; secretKey: string; fetch?: typeof fetch }): Promise<MaksekeskusStandIn> {
-  const { shopId, secretKey } = options;
-  const send = options.fetch ?? fetch;
-  const transactions = new Map<string, StandInTransaction>();
-  const refunds: StandInRefund[] = [];
-  const deliveries: Delivery[] = [];
-  const requests: MaksekeskusStandIn['requests'] = [];
-  let refundFailure: { code: number; status: number } | undefined;
-  let outage: { count: number; match: RegExp } | undefined;
+/** POST /v1/transactions' body, checked like the real schema (and PAY-1's data minimisation). */
+function validateCreate(body: unknown): string[] {
+  const errors: string[] = [];
+  if (typeof body !== 'object' || body === null) return ['body must be an object'];
+  const b = body as Record<string, unknown>;
+  for (const key of Object.keys(b)) if (!['transaction', 'customer', 'app_info'].includes(key)) errors.push(`unexpected property ${key}`);
+  const t = b.transaction as Record<string, unknown> | undefined;
+  if (typeof t !== 'object' || t === null) errors.push('transaction is required');
+  else {
+    if (typeof t.amount !== 'string' || !AMOUNT.test(t.amount)) errors.push('transaction.amount must be a decimal string');
+    if (typeof t.currency !== 'string' || t.currency.length !== 3) errors.push('transaction.currency must be 3 letters');
+    if (t.reference !== undefined && typeof t.reference !== 'string') errors.push('transaction.reference must be a string');
+    if (t.merchant_data !== undefined && typeof t.merchant_data !== 'string') errors.push('transaction.merchant_data must be a string');
+    const urls = t.transaction_url as Record<string, unknown> | undefined;
+    if (urls !== undefined) {
+      for (const [name, spec] of Object.entries(urls)) {
+        const s = spec as Record<string, unknown> | undefined;
+        if (!['return_url', 'cancel_url', 'notification_url'].includes(name)) errors.push(`transaction_url.${name} is unknown`);
+        else if (!s || typeof s.url !== 'string' || !/^https?:\/\//.test(s.url) || (s.method !== 'POST' && s.method !== 'GET'))
+          errors.push(`transaction_url.${name} needs url and method POST or GET`);
+      }
+    }
+  }
+  const c = b.customer as Record<string, unknown> | undefined;
+  if (typeof c !== 'object' || c === null) errors.push('customer is required');
+  else {
+    if (typeof c.ip !== 'string' || !isIPv4(c.ip)) errors.push('customer.ip must be an IPv4 address');
+    if (c.email !== undefined && (typeof c.email !== 'string' || !EMAIL.test(c.email))) errors.push('customer.email must be an e-mail address');
+    if (c.country !== undefined && (typeof c.country !== 'string' || !/^[A-Za-z]{2}$/.test(c.country))) errors.push('customer.country must be 2 letters');
+    if (c.locale !== undefined && (typeof c.locale !== 'string' || !/^[A-Za-z]{2}$/.test(c.locale))) errors.push('customer.locale must be 2 letters');
+    // Stricter than Maksekeskus on purpose: PAY-1 says the shop sends only what payment needs.
+    for (const key of Object.keys(c)) if (!CUSTOMER_FIELDS.has(key)) errors.push(`customer.${key} is more personal data than payment needs (PAY-1)`);
+  }
+  return errors;
+}
 
-  const server = await listen();
-  const origin = server.origin;
-  const expectedAuth = Buffer.from(`Basic ${Buffer.from(`${shopId}:${secretKey}`).toString('base64')}`);
+function json(res: ServerResponse, status: number, body: unknown): void {
+  const payload = Buffer.from(JSON.stringify(body));
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': payload.byteLength });
+  res.end(payload);
+}
 
-  const sign = (json: string): SignedMessage => ({ json, mac: computeMac(json, secretKey) });
+function html(res: ServerResponse, status: number, body: string): void {
+  res.writeHead(status, { 'content-type': 'text/html; charset=utf-8' });
+  res.end(body);
+}
 
-  function message(id: string, overrides: Record<string, unknown> = {}): SignedMessage {
-    const trx = transactions.get(id);
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).byteLength;
+    if (size > 1_000_000) throw new Error('too large');
+    chunks.push(chunk as Buffer);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  return text ? JSON.parse(text) : undefined;
+}
+
+/** The bank's "back to the shop" page: an auto-submitting form carrying the signed message. */
+function returnForm(result: PayResult): string {
+  const { url, method, message: m } = result.return;
+  return `<!doctype html><html lang="et"><head><meta charset="utf-8"><title>Maksekeskus (local)</title></head>
+<body onload="document.forms[0].submit()">
+<form method="${method}" action="${escapeHtml(url)}">
+<input type="hidden" name="json" value="${escapeHtml(m.json)}">
+<input type="hidden" name="mac" value="${escapeHtml(m.mac)}">
+<p>Makse on tehtud. / The payment is done.</p>
+<button type="submit">Tagasi kaupmehe juurde</button>
+</form></body></html>`;
+}
+
+/** The pay page's options from its query string (`outcome` already checked). */
+function payOptionsFrom(url: URL, outcome: PayOptions['outcome']): PayOptions {
+  const number = (name: string) => Number(url.searchParams.get(name) ?? '0');
+  const flag = (name: string) => ['1', 'true'].includes(url.searchParams.get(name) ?? '');
+  return {
+    outcome,
+    ...(url.searchParams.get('method') ? { method: url.searchParams.get('method')! } : {}),
+    ...(number('duplicates') > 0 ? { duplicates: number('duplicates') } : {}),
+    outOfOrder: flag('outOfOrder'),
+    lateCancel: flag('lateCancel'),
+    ...(url.searchParams.get('payerAccount') ? { payerAccount: url.searchParams.get('payerAccount')! } : {}),
+    ...(url.searchParams.get('payerName') ? { payerName: url.searchParams.get('payerName')! } : {}),
+    notify: url.searchParams.get('notify') !== 'false',
+  };
+}
+
+interface ApiRequest {
+  url: URL;
+  body: unknown;
+  /** The path's one parameter (a transaction or refund id), decoded. */
+  id: string;
+}
+
+interface ApiEndpoint {
+  method: string;
+  /** Matched against the path after /v1; its one group, if any, is the id. */
+  path: RegExp;
+  handle(this: void, stand: LocalMaksekeskus, res: ServerResponse, request: ApiRequest): void;
+}
+
+const API: readonly ApiEndpoint[] = [
+  { method: 'POST', path: /^\/transactions$/, handle: (stand, res, request) => stand.createTransaction(res, request) },
+  { method: 'GET', path: /^\/methods$/, handle: (stand, res, request) => stand.listMethods(res, request) },
+  { method: 'POST', path: /^\/transactions\/([^/]+)\/refunds$/, handle: (stand, res, request) => stand.createRefund(res, request) },
+  { method: 'GET', path: /^\/transactions\/([^/]+)$/, handle: (stand, res, request) => stand.getTransaction(res, request) },
+  { method: 'GET', path: /^\/refunds\/([^/]+)$/, handle: (stand, res, request) => stand.getRefund(res, request) },
+];
+
+/** The stand-in's state, and one method for each thing Maksekeskus does: its API endpoints, the pay page, notifying the shop. */
+class LocalMaksekeskus {
+  readonly transactions = new Map<string, StandInTransaction>();
+  readonly refunds: StandInRefund[] = [];
+  readonly deliveries: Delivery[] = [];
+  readonly requests: MaksekeskusStandIn['requests'] = [];
+  refundFailure: { code: number; status: number } | undefined;
+  outage: { count: number; match: RegExp } | undefined;
+  private readonly expectedAuth: Buffer;
+
+  constructor(
+    readonly origin: string,
+    readonly shopId: string,
+    readonly secretKey: string,
+    private readonly send: typeof fetch,
+  ) {
+    this.expectedAuth = Buffer.from(`Basic ${Buffer.from(`${shopId}:${secretKey}`).toString('base64')}`);
+  }
+
+  sign(json: string): SignedMessage {
+    return { json, mac: computeMac(json, this.secretKey) };
+  }
+
+  transaction(id: string): StandInTransaction {
+    const trx = this.transactions.get(id);
     if (!trx) throw new Error(`No transaction ${id}`);
+    return trx;
+  }
+
+  message(id: string, overrides: Record<string, unknown> = {}): SignedMessage {
+    const trx = this.transaction(id);
     // Keys in alphabetical order and unescaped non-ASCII, like the real messages.
     const body: Record<string, unknown> = {
       amount: trx.amount,
@@ -178,18 +300,17 @@ export async function startMaksekeskusStandIn(options: { shopId: string; secretK
       message_time: messageTime(),
       message_type: 'payment_return',
       reference: trx.reference ?? null,
-      shop: shopId,
+      shop: this.shopId,
       status: trx.status,
       transaction: trx.id,
       ...overrides,
     };
     const sorted = Object.fromEntries(Object.keys(body).sort().map((k) => [k, body[k]]));
-    return sign(JSON.stringify(sorted));
+    return this.sign(JSON.stringify(sorted));
   }
 
-  async function notify(id: string, signed: SignedMessage): Promise<number | 'error'> {
-    const trx = transactions.get(id);
-    const target = trx?.urls.notification_url;
+  async notify(id: string, signed: SignedMessage): Promise<number | 'error'> {
+    const target = this.transactions.get(id)?.urls.notification_url;
     const status = (JSON.parse(signed.json) as { status?: string }).status ?? '?';
     if (!target) return 'error';
     let httpStatus: number | 'error';
@@ -197,20 +318,19 @@ export async function startMaksekeskusStandIn(options: { shopId: string; secretK
       const form = new URLSearchParams({ json: signed.json, mac: signed.mac });
       const response =
         target.method === 'GET'
-          ? await send(`${target.url}${target.url.includes('?') ? '&' : '?'}${form}`, { redirect: 'manual' })
-          : await send(target.url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString(), redirect: 'manual' });
+          ? await this.send(`${target.url}${target.url.includes('?') ? '&' : '?'}${form}`, { redirect: 'manual' })
+          : await this.send(target.url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString(), redirect: 'manual' });
       await response.arrayBuffer().catch(() => undefined);
       httpStatus = response.status;
     } catch {
       httpStatus = 'error';
     }
-    deliveries.push({ transactionId: id, status, httpStatus });
+    this.deliveries.push({ transactionId: id, status, httpStatus });
     return httpStatus;
   }
 
-  async function pay(id: string, pay: PayOptions): Promise<PayResult> {
-    const trx = transactions.get(id);
-    if (!trx) throw new Error(`No transaction ${id}`);
+  async pay(id: string, pay: PayOptions): Promise<PayResult> {
+    const trx = this.transaction(id);
     if (pay.method) trx.method = pay.method;
     if (pay.payerName) trx.payerName = pay.payerName;
     if (pay.payerAccount) trx.payerAccount = pay.payerAccount;
@@ -219,20 +339,166 @@ export async function startMaksekeskusStandIn(options: { shopId: string; secretK
     if (before === 'CREATED' || before === 'PENDING') trx.status = pay.outcome === 'paid' ? 'COMPLETED' : pay.outcome === 'cancelled' ? 'CANCELLED' : 'EXPIRED';
     const results: Delivery[] = [];
     const record = async (signed: SignedMessage) => {
-      await notify(id, signed);
-      results.push(deliveries[deliveries.length - 1]!);
+      await this.notify(id, signed);
+      results.push(this.deliveries[this.deliveries.length - 1]!);
     };
     if (pay.notify !== false) {
-      const final = message(id);
+      const final = this.message(id);
       await Promise.all(Array.from({ length: Math.max(1, Math.min(pay.duplicates ?? 1, 200)) }, () => record(final)));
-      if (pay.outOfOrder) await record(message(id, { status: 'PENDING' }));
-      if (pay.lateCancel && trx.status === 'COMPLETED') await record(message(id, { status: 'CANCELLED' }));
+      if (pay.outOfOrder) await record(this.message(id, { status: 'PENDING' }));
+      if (pay.lateCancel && trx.status === 'COMPLETED') await record(this.message(id, { status: 'CANCELLED' }));
     }
-    const back = (trx.status === 'COMPLETED' ? trx.urls.return_url : (trx.urls.cancel_url ?? trx.urls.return_url)) ?? { url: `${origin}/`, method: 'GET' as const };
-    return { return: { url: back.url, method: back.method, message: message(id) }, deliveries: results };
+    const back = (trx.status === 'COMPLETED' ? trx.urls.return_url : (trx.urls.cancel_url ?? trx.urls.return_url)) ?? { url: `${this.origin}/`, method: 'GET' as const };
+    return { return: { url: back.url, method: back.method, message: this.message(id) }, deliveries: results };
   }
 
-  function apiView(trx: StandInTransaction) {
+  overrideApi(id: string, override: StandInTransaction['apiOverride']): void {
+    const trx = this.transaction(id);
+    trx.apiOverride = { ...trx.apiOverride, ...override };
+  }
+
+  /** Every request to the stand-in's server. */
+  handle(req: IncomingMessage, res: ServerResponse): void {
+    const url = new URL(req.url ?? '/', this.origin);
+    const done = (error: unknown) => {
+      if (!res.headersSent) json(res, 500, { code: 9999, message: error instanceof Error ? error.message : 'error' });
+      else res.end();
+    };
+    if (url.pathname === '/v1' || url.pathname.startsWith('/v1/')) return void this.api(req, res, url).catch(done);
+    const pay = /^\/pay\/([^/]+)$/.exec(url.pathname);
+    if (pay && (req.method === 'GET' || req.method === 'HEAD')) return void this.payPage(res, url, decodeURIComponent(pay[1]!)).catch(done);
+    json(res, 404, { code: 1000, message: 'Not found' });
+  }
+
+  /** /v1/...: authentication, the request log, an injected outage, then the endpoint. */
+  private async api(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const auth = Buffer.from(req.headers.authorization ?? '');
+    if (auth.length !== this.expectedAuth.length || !timingSafeEqual(auth, this.expectedAuth)) return json(res, 401, { code: 1010, message: 'Authentication failed' });
+    const method = req.method ?? 'GET';
+    let body: unknown;
+    if (method === 'POST') {
+      try {
+        body = await readJson(req);
+      } catch {
+        return json(res, 400, { code: 1002, message: 'Malformed JSON' });
+      }
+    }
+    const path = url.pathname.slice('/v1'.length);
+    this.requests.push({ method, path: `${path}${url.search}`, ...(body === undefined ? {} : { body }) });
+    if (this.outage && this.outage.count > 0 && this.outage.match.test(`${method} ${path}`)) {
+      this.outage.count -= 1;
+      return json(res, 503, { code: 9999, message: 'Service temporarily unavailable' });
+    }
+    for (const endpoint of API) {
+      const match = endpoint.method === method ? endpoint.path.exec(path) : null;
+      if (match) return endpoint.handle(this, res, { url, body, id: match[1] === undefined ? '' : decodeURIComponent(match[1]) });
+    }
+    return json(res, 404, { code: 1000, message: 'Not found' });
+  }
+
+  /** POST /v1/transactions */
+  createTransaction(res: ServerResponse, { body }: ApiRequest): void {
+    const errors = validateCreate(body);
+    if (errors.length > 0) return json(res, 400, { code: 1001, message: 'Validation failed', errors });
+    const b = body as { transaction: Record<string, unknown>; customer: Record<string, unknown> };
+    const trx: StandInTransaction = {
+      id: randomUUID(),
+      createdAt: new Date().toISOString(),
+      status: 'CREATED',
+      amount: b.transaction.amount as string,
+      currency: b.transaction.currency as string,
+      ...(typeof b.transaction.reference === 'string' ? { reference: b.transaction.reference } : {}),
+      ...(typeof b.transaction.merchant_data === 'string' ? { merchantData: b.transaction.merchant_data } : {}),
+      urls: b.transaction.transaction_url ?? {},
+      customer: b.customer,
+      refundedCents: 0,
+    };
+    this.transactions.set(trx.id, trx);
+    const view = this.apiView(trx);
+    return json(res, 201, { ...view, payment_methods: this.paymentMethods(trx.id, String((b.customer.country as string | undefined) ?? 'ee').toLowerCase()) });
+  }
+
+  /** GET /v1/methods?country&currency[&transaction] */
+  listMethods(res: ServerResponse, { url }: ApiRequest): void {
+    const country = (url.searchParams.get('country') ?? 'ee').toLowerCase();
+    const transaction = url.searchParams.get('transaction') ?? undefined;
+    return json(res, 200, this.paymentMethods(transaction && this.transactions.has(transaction) ? transaction : undefined, country));
+  }
+
+  /** POST /v1/transactions/{id}/refunds */
+  createRefund(res: ServerResponse, { id, body }: ApiRequest): void {
+    const trx = this.transactions.get(id);
+    if (!trx) return json(res, 404, { code: 1024, message: 'Transaction not found' });
+    if (this.refundFailure) {
+      const failure = this.refundFailure;
+      this.refundFailure = undefined;
+      return json(res, failure.status, { code: failure.code, message: failure.code === 1045 ? 'Previous refund is still being processed' : 'Refund failed' });
+    }
+    const r = body as { amount?: unknown; comment?: unknown } | undefined;
+    if (!r || typeof r.amount !== 'string' || !AMOUNT.test(r.amount) || typeof r.comment !== 'string')
+      return json(res, 400, { code: 1001, message: 'Validation failed', errors: ['amount (decimal string) and comment are required'] });
+    const cents = Math.round(Number(r.amount) * 100);
+    const paidCents = Math.round(Number(trx.amount) * 100);
+    if (trx.status !== 'COMPLETED' && trx.status !== 'PART_REFUNDED') return json(res, 400, { code: 1040, message: 'Transaction cannot be refunded' });
+    if (cents <= 0 || trx.refundedCents + cents > paidCents) return json(res, 400, { code: 1041, message: 'Refund amount exceeds the refundable amount' });
+    trx.refundedCents += cents;
+    trx.status = trx.refundedCents === paidCents ? 'REFUNDED' : 'PART_REFUNDED';
+    const refund: StandInRefund = { id: randomUUID(), transactionId: trx.id, amount: r.amount, comment: r.comment, createdAt: new Date().toISOString(), status: 'SENT' };
+    this.refunds.push(refund);
+    return json(res, 201, { object: 'refund', id: refund.id, transaction: { id: trx.id }, amount: Number(r.amount), comment: refund.comment, status: refund.status, created_at: refund.createdAt });
+  }
+
+  /** GET /v1/transactions/{id} */
+  getTransaction(res: ServerResponse, { id }: ApiRequest): void {
+    const trx = this.transactions.get(id);
+    return trx ? json(res, 200, this.apiView(trx)) : json(res, 404, { code: 1024, message: 'Transaction not found' });
+  }
+
+  /** GET /v1/refunds/{id} */
+  getRefund(res: ServerResponse, { id }: ApiRequest): void {
+    const refund = this.refunds.find((r) => r.id === id);
+    return refund ? json(res, 200, { object: 'refund', ...refund }) : json(res, 404, { code: 1024, message: 'Refund not found' });
+  }
+
+  /** GET /pay/{id}: the bank choice, or with ?outcome= the payment itself and the way back to the shop. */
+  private async payPage(res: ServerResponse, url: URL, id: string): Promise<void> {
+    const trx = this.transactions.get(id);
+    if (!trx) return html(res, 404, '<!doctype html><p>Unknown transaction</p>');
+    const outcome = url.searchParams.get('outcome');
+    if (outcome !== 'paid' && outcome !== 'cancelled' && outcome !== 'expired') return this.choicePage(res, url, trx);
+    const result = await this.pay(id, payOptionsFrom(url, outcome));
+    if (result.return.method === 'GET') {
+      const target = new URL(result.return.url);
+      target.searchParams.set('json', result.return.message.json);
+      target.searchParams.set('mac', result.return.message.mac);
+      res.writeHead(303, { location: target.toString() });
+      return void res.end();
+    }
+    return html(res, 200, returnForm(result));
+  }
+
+  /** The pay page without an outcome: the banks and cards to pay with, or cancel (the transaction becomes PENDING). */
+  private choicePage(res: ServerResponse, url: URL, trx: StandInTransaction): void {
+    const id = trx.id;
+    if (trx.status === 'CREATED') trx.status = 'PENDING';
+    const method = url.searchParams.get('method');
+    const all = [...Object.values(BANKS).flat(), { name: 'card', display: 'Visa / Mastercard' }];
+    const choices = method
+      ? [all.find((c) => c.name === method) ?? { name: method, display: method }]
+      : [...(BANKS[String((trx.customer.country as string | undefined) ?? 'ee').toLowerCase()] ?? BANKS.ee!), { name: 'card', display: 'Visa / Mastercard' }];
+    const links = choices
+      .map((c) => `<li><a href="/pay/${encodeURIComponent(id)}?outcome=paid&method=${encodeURIComponent(c.name)}">${escapeHtml(c.display)}: maksa ${escapeHtml(trx.amount)} ${escapeHtml(trx.currency)}</a></li>`)
+      .join('\n');
+    return html(
+      res,
+      200,
+      `<!doctype html><html lang="et"><head><meta charset="utf-8"><title>Maksekeskus (local)</title></head><body>
+<h1>Maksekeskus (local stand-in)</h1><p>Tellimus ${escapeHtml(trx.reference ?? '')}: ${escapeHtml(trx.amount)} ${escapeHtml(trx.currency)}</p>
+<ul>${links}</ul><p><a href="/pay/${encodeURIComponent(id)}?outcome=cancelled">Katkesta / Cancel</a></p></body></html>`,
+    );
+  }
+
+  private apiView(trx: StandInTransaction) {
     const override = trx.apiOverride ?? {};
     return {
       object: 'transaction',
@@ -248,248 +514,46 @@ export async function startMaksekeskusStandIn(options: { shopId: string; secretK
       ...(trx.payerName ? { customer_name: trx.payerName } : {}),
       ...(trx.payerAccount ? { customer_account: trx.payerAccount } : {}),
       refunded_amount: trx.refundedCents / 100,
-      payment_methods: paymentMethods(trx.id),
+      payment_methods: this.paymentMethods(trx.id),
     };
   }
 
-  function paymentMethods(id: string | undefined, country = 'ee') {
-    const page = (method?: string) => (id ? `${origin}/pay/${id}${method ? `?method=${method}` : ''}` : `${origin}/pay`);
+  private paymentMethods(id: string | undefined, country = 'ee') {
+    const page = (method?: string) => (id ? `${this.origin}/pay/${id}${method ? `?method=${method}` : ''}` : `${this.origin}/pay`);
     return {
-      banklinks: (BANKS[country] ?? BANKS.ee!).map((b) => ({ name: b.name, display_name: b.display, country, url: page(b.name), logo_url: `${origin}/logos/${b.name}.png` })),
+      banklinks: (BANKS[country] ?? BANKS.ee!).map((b) => ({ name: b.name, display_name: b.display, country, url: page(b.name), logo_url: `${this.origin}/logos/${b.name}.png` })),
       cards: CARDS.map((c) => ({ name: c.name, display_name: c.display, url: page('card') })),
       payLater: [],
       other: [{ name: 'redirect', url: page() }],
     };
   }
+}
 
-  function validateCreate(body: unknown): string[] {
-    const errors: string[] = [];
-    if (typeof body !== 'object' || body === null) return ['body must be an object'];
-    const b = body as Record<string, unknown>;
-    for (const key of Object.keys(b)) if (!['transaction', 'customer', 'app_info'].includes(key)) errors.push(`unexpected property ${key}`);
-    const t = b.transaction as Record<string, unknown> | undefined;
-    if (typeof t !== 'object' || t === null) errors.push('transaction is required');
-    else {
-      if (typeof t.amount !== 'string' || !AMOUNT.test(t.amount)) errors.push('transaction.amount must be a decimal string');
-      if (typeof t.currency !== 'string' || t.currency.length !== 3) errors.push('transaction.currency must be 3 letters');
-      if (t.reference !== undefined && typeof t.reference !== 'string') errors.push('transaction.reference must be a string');
-      if (t.merchant_data !== undefined && typeof t.merchant_data !== 'string') errors.push('transaction.merchant_data must be a string');
-      const urls = t.transaction_url as Record<string, unknown> | undefined;
-      if (urls !== undefined) {
-        for (const [name, spec] of Object.entries(urls)) {
-          const s = spec as Record<string, unknown> | undefined;
-          if (!['return_url', 'cancel_url', 'notification_url'].includes(name)) errors.push(`transaction_url.${name} is unknown`);
-          else if (!s || typeof s.url !== 'string' || !/^https?:\/\//.test(s.url) || (s.method !== 'POST' && s.method !== 'GET'))
-            errors.push(`transaction_url.${name} needs url and method POST or GET`);
-        }
-      }
-    }
-    const c = b.customer as Record<string, unknown> | undefined;
-    if (typeof c !== 'object' || c === null) errors.push('customer is required');
-    else {
-      if (typeof c.ip !== 'string' || !isIPv4(c.ip)) errors.push('customer.ip must be an IPv4 address');
-      if (c.email !== undefined && (typeof c.email !== 'string' || !EMAIL.test(c.email))) errors.push('customer.email must be an e-mail address');
-      if (c.country !== undefined && (typeof c.country !== 'string' || !/^[A-Za-z]{2}$/.test(c.country))) errors.push('customer.country must be 2 letters');
-      if (c.locale !== undefined && (typeof c.locale !== 'string' || !/^[A-Za-z]{2}$/.test(c.locale))) errors.push('customer.locale must be 2 letters');
-      // Stricter than Maksekeskus on purpose: PAY-1 says the shop sends only what payment needs.
-      for (const key of Object.keys(c)) if (!CUSTOMER_FIELDS.has(key)) errors.push(`customer.${key} is more personal data than payment needs (PAY-1)`);
-    }
-    return errors;
-  }
-
-  const json = (res: ServerResponse, status: number, body: unknown) => {
-    const payload = Buffer.from(JSON.stringify(body));
-    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': payload.byteLength });
-    res.end(payload);
-  };
-  const html = (res: ServerResponse, status: number, body: string) => {
-    res.writeHead(status, { 'content-type': 'text/html; charset=utf-8' });
-    res.end(body);
-  };
-
-  async function readJson(req: IncomingMessage): Promise<unknown> {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of req) {
-      size += (chunk as Buffer).byteLength;
-      if (size > 1_000_000) throw new Error('too large');
-      chunks.push(chunk as Buffer);
-    }
-    const text = Buffer.concat(chunks).toString('utf8');
-    return text ? JSON.parse(text) : undefined;
-  }
-
-  async function api(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-    const auth = Buffer.from(req.headers.authorization ?? '');
-    if (auth.length !== expectedAuth.length || !timingSafeEqual(auth, expectedAuth)) return json(res, 401, { code: 1010, message: 'Authentication failed' });
-    const method = req.method ?? 'GET';
-    let body: unknown;
-    if (method === 'POST') {
-      try {
-        body = await readJson(req);
-      } catch {
-        return json(res, 400, { code: 1002, message: 'Malformed JSON' });
-      }
-    }
-    const path = url.pathname.slice('/v1'.length);
-    requests.push({ method, path: `${path}${url.search}`, ...(body === undefined ? {} : { body }) });
-    if (outage && outage.count > 0 && outage.match.test(`${method} ${path}`)) {
-      outage.count -= 1;
-      return json(res, 503, { code: 9999, message: 'Service temporarily unavailable' });
-    }
-
-    if (method === 'POST' && path === '/transactions') {
-      const errors = validateCreate(body);
-      if (errors.length > 0) return json(res, 400, { code: 1001, message: 'Validation failed', errors });
-      const b = body as { transaction: Record<string, unknown>; customer: Record<string, unknown> };
-      const trx: StandInTransaction = {
-        id: randomUUID(),
-        createdAt: new Date().toISOString(),
-        status: 'CREATED',
-        amount: b.transaction.amount as string,
-        currency: b.transaction.currency as string,
-        ...(typeof b.transaction.reference === 'string' ? { reference: b.transaction.reference } : {}),
-        ...(typeof b.transaction.merchant_data === 'string' ? { merchantData: b.transaction.merchant_data } : {}),
-        urls: b.transaction.transaction_url ?? {},
-        customer: b.customer,
-        refundedCents: 0,
-      };
-      transactions.set(trx.id, trx);
-      const view = apiView(trx);
-      return json(res, 201, { ...view, payment_methods: paymentMethods(trx.id, String((b.customer.country as string | undefined) ?? 'ee').toLowerCase()) });
-    }
-    if (method === 'GET' && path === '/methods') {
-      const country = (url.searchParams.get('country') ?? 'ee').toLowerCase();
-      const transaction = url.searchParams.get('transaction') ?? undefined;
-      return json(res, 200, paymentMethods(transaction && transactions.has(transaction) ? transaction : undefined, country));
-    }
-    const refundMatch = /^\/transactions\/([^/]+)\/refunds$/.exec(path);
-    if (method === 'POST' && refundMatch) {
-      const trx = transactions.get(decodeURIComponent(refundMatch[1]!));
-      if (!trx) return json(res, 404, { code: 1024, message: 'Transaction not found' });
-      if (refundFailure) {
-        const failure = refundFailure;
-        refundFailure = undefined;
-        return json(res, failure.status, { code: failure.code, message: failure.code === 1045 ? 'Previous refund is still being processed' : 'Refund failed' });
-      }
-      const r = body as { amount?: unknown; comment?: unknown } | undefined;
-      if (!r || typeof r.amount !== 'string' || !AMOUNT.test(r.amount) || typeof r.comment !== 'string')
-        return json(res, 400, { code: 1001, message: 'Validation failed', errors: ['amount (decimal string) and comment are required'] });
-      const cents = Math.round(Number(r.amount) * 100);
-      const paidCents = Math.round(Number(trx.amount) * 100);
-      if (trx.status !== 'COMPLETED' && trx.status !== 'PART_REFUNDED') return json(res, 400, { code: 1040, message: 'Transaction cannot be refunded' });
-      if (cents <= 0 || trx.refundedCents + cents > paidCents) return json(res, 400, { code: 1041, message: 'Refund amount exceeds the refundable amount' });
-      trx.refundedCents += cents;
-      trx.status = trx.refundedCents === paidCents ? 'REFUNDED' : 'PART_REFUNDED';
-      const refund: StandInRefund = { id: randomUUID(), transactionId: trx.id, amount: r.amount, comment: r.comment, createdAt: new Date().toISOString(), status: 'SENT' };
-      refunds.push(refund);
-      return json(res, 201, { object: 'refund', id: refund.id, transaction: { id: trx.id }, amount: Number(r.amount), comment: refund.comment, status: refund.status, created_at: refund.createdAt });
-    }
-    const trxMatch = /^\/transactions\/([^/]+)$/.exec(path);
-    if (method === 'GET' && trxMatch) {
-      const trx = transactions.get(decodeURIComponent(trxMatch[1]!));
-      return trx ? json(res, 200, apiView(trx)) : json(res, 404, { code: 1024, message: 'Transaction not found' });
-    }
-    const refundGet = /^\/refunds\/([^/]+)$/.exec(path);
-    if (method === 'GET' && refundGet) {
-      const refund = refunds.find((r) => r.id === decodeURIComponent(refundGet[1]!));
-      return refund ? json(res, 200, { object: 'refund', ...refund }) : json(res, 404, { code: 1024, message: 'Refund not found' });
-    }
-    return json(res, 404, { code: 1000, message: 'Not found' });
-  }
-
-  function returnForm(result: PayResult): string {
-    const { url, method, message: m } = result.return;
-    return `<!doctype html><html lang="et"><head><meta charset="utf-8"><title>Maksekeskus (local)</title></head>
-<body onload="document.forms[0].submit()">
-<form method="${method}" action="${escapeHtml(url)}">
-<input type="hidden" name="json" value="${escapeHtml(m.json)}">
-<input type="hidden" name="mac" value="${escapeHtml(m.mac)}">
-<p>Makse on tehtud. / The payment is done.</p>
-<button type="submit">Tagasi kaupmehe juurde</button>
-</form></body></html>`;
-  }
-
-  async function payPage(_req: IncomingMessage, res: ServerResponse, url: URL, id: string): Promise<void> {
-    const trx = transactions.get(id);
-    if (!trx) return html(res, 404, '<!doctype html><p>Unknown transaction</p>');
-    const outcome = url.searchParams.get('outcome');
-    if (outcome !== 'paid' && outcome !== 'cancelled' && outcome !== 'expired') {
-      if (trx.status === 'CREATED') trx.status = 'PENDING';
-      const method = url.searchParams.get('method');
-      const all = [...Object.values(BANKS).flat(), { name: 'card', display: 'Visa / Mastercard' }];
-      const choices = method
-        ? [all.find((c) => c.name === method) ?? { name: method, display: method }]
-        : [...(BANKS[String((trx.customer.country as string | undefined) ?? 'ee').toLowerCase()] ?? BANKS.ee!), { name: 'card', display: 'Visa / Mastercard' }];
-      const links = choices
-        .map((c) => `<li><a href="/pay/${encodeURIComponent(id)}?outcome=paid&method=${encodeURIComponent(c.name)}">${escapeHtml(c.display)}: maksa ${escapeHtml(trx.amount)} ${escapeHtml(trx.currency)}</a></li>`)
-        .join('\n');
-      return html(
-        res,
-        200,
-        `<!doctype html><html lang="et"><head><meta charset="utf-8"><title>Maksekeskus (local)</title></head><body>
-<h1>Maksekeskus (local stand-in)</h1><p>Tellimus ${escapeHtml(trx.reference ?? '')}: ${escapeHtml(trx.amount)} ${escapeHtml(trx.currency)}</p>
-<ul>${links}</ul><p><a href="/pay/${encodeURIComponent(id)}?outcome=cancelled">Katkesta / Cancel</a></p></body></html>`,
-      );
-    }
-    const number = (name: string) => Number(url.searchParams.get(name) ?? '0');
-    const flag = (name: string) => ['1', 'true'].includes(url.searchParams.get(name) ?? '');
-    const result = await pay(id, {
-      outcome,
-      ...(url.searchParams.get('method') ? { method: url.searchParams.get('method')! } : {}),
-      ...(number('duplicates') > 0 ? { duplicates: number('duplicates') } : {}),
-      outOfOrder: flag('outOfOrder'),
-      lateCancel: flag('lateCancel'),
-      ...(url.searchParams.get('payerAccount') ? { payerAccount: url.searchParams.get('payerAccount')! } : {}),
-      ...(url.searchParams.get('payerName') ? { payerName: url.searchParams.get('payerName')! } : {}),
-      notify: url.searchParams.get('notify') !== 'false',
-    });
-    if (result.return.method === 'GET') {
-      const target = new URL(result.return.url);
-      target.searchParams.set('json', result.return.message.json);
-      target.searchParams.set('mac', result.return.message.mac);
-      res.writeHead(303, { location: target.toString() });
-      return void res.end();
-    }
-    return html(res, 200, returnForm(result));
-  }
-
-  server.server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    const url = new URL(req.url ?? '/', origin);
-    const done = (error: unknown) => {
-      if (!res.headersSent) json(res, 500, { code: 9999, message: error instanceof Error ? error.message : 'error' });
-      else res.end();
-    };
-    if (url.pathname === '/v1' || url.pathname.startsWith('/v1/')) return void api(req, res, url).catch(done);
-    const pay = /^\/pay\/([^/]+)$/.exec(url.pathname);
-    if (pay && (req.method === 'GET' || req.method === 'HEAD')) return void payPage(req, res, url, decodeURIComponent(pay[1]!)).catch(done);
-    json(res, 404, { code: 1000, message: 'Not found' });
-  });
-
+export async function startMaksekeskusStandIn(options: { shopId: string; secretKey: string; fetch?: typeof fetch }): Promise<MaksekeskusStandIn> {
+  const server = await listen();
+  const stand = new LocalMaksekeskus(server.origin, options.shopId, options.secretKey, options.fetch ?? fetch);
+  server.server.on('request', (req: IncomingMessage, res: ServerResponse) => stand.handle(req, res));
+  const origin = stand.origin;
   return {
     origin,
     apiUrl: `${origin}/v1`,
-    shopId,
-    secretKey,
-    transactions,
-    refunds,
-    deliveries,
-    requests,
+    shopId: stand.shopId,
+    secretKey: stand.secretKey,
+    transactions: stand.transactions,
+    refunds: stand.refunds,
+    deliveries: stand.deliveries,
+    requests: stand.requests,
     payUrl: (id) => `${origin}/pay/${encodeURIComponent(id)}`,
-    pay,
-    message,
-    sign,
-    notify,
-    overrideApi(id, override) {
-      const trx = transactions.get(id);
-      if (!trx) throw new Error(`No transaction ${id}`);
-      trx.apiOverride = { ...trx.apiOverride, ...override };
-    },
+    pay: (id, pay) => stand.pay(id, pay),
+    message: (id, overrides) => stand.message(id, overrides),
+    sign: (json) => stand.sign(json),
+    notify: (id, message) => stand.notify(id, message),
+    overrideApi: (id, override) => stand.overrideApi(id, override),
     failNextRefund(code, httpStatus = 400) {
-      refundFailure = { code, status: httpStatus };
+      stand.refundFailure = { code, status: httpStatus };
     },
     failApi(count, match = /./) {
-      outage = { count, match };
+      stand.outage = { count, match };
     },
     close: () => server.close(),
   };
