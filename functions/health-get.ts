@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
-import { defineHttp } from '../shared/http/index.js';
 import { checkHealth } from '../shared/health/index.js';
+import { defineHttp } from '../shared/http/index.js';
 
 const component = z.object({ ok: z.boolean(), detail: z.string().optional(), latencyMs: z.number().optional() });
 
