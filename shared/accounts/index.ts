@@ -16,4 +16,4 @@ export {
   type Suspension,
 } from './model.js';
 export { personNameSchema } from './names.js';
-export { readAccount, updateAccount, withFamilyLink, withoutFamilyLink, withoutSchoolRole, withSchoolRole } from './store.js';
+export { readAccount, updateAccount, withFamilyLink, withoutFamilyLink, withoutSchoolRole, withSchoolRole } from './documents.js';
