@@ -143,7 +143,7 @@ import schoolsParentLinksEnd from './schools-parent-links-end.js';
 import schoolsParentLinksList from './schools-parent-links-list.js';
 import schoolsParentLinksRefuse from './schools-parent-links-refuse.js';
 import schoolsStudentsRectify from './schools-students-rectify.js';
-import storeFulfil from './store-fulfil.js';
+import storeLicenceEndings from './store-licence-endings.js';
 import storeOrdersCreate from './store-orders-create.js';
 import storeOrdersGet from './store-orders-get.js';
 import storeOrdersList from './store-orders-list.js';
@@ -274,7 +274,7 @@ export const definitions: readonly FunctionDefinition[] = [
   schoolsParentLinksList,
   schoolsParentLinksRefuse,
   schoolsStudentsRectify,
-  storeFulfil,
+  storeLicenceEndings,
   storeOrdersCreate,
   storeOrdersGet,
   storeOrdersList,

@@ -63,7 +63,7 @@ describe('OPS-2: withdrawing a work is for the publisher’s editors, with a rea
     expect(await packagesOnSale()).toContain('package-ee-math');
 
     // The scheduled job arrives later and does nothing.
-    await host.deliver('store-fulfil', {
+    await host.deliver('store-licence-endings', {
       kind: 'withdrawal-scan',
       publisherId: P.ee,
       workId: 'work-ee-math-5',

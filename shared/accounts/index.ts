@@ -1,5 +1,6 @@
 /** The public face of shared/accounts: what other areas and functions/ may import (README, "Areas and their faces"). */
 export { isMinorAccount } from './age.js';
+export { readAccount, updateAccount, withFamilyLink, withoutFamilyLink, withoutSchoolRole, withSchoolRole } from './documents.js';
 export { accountsErrors } from './errors.js';
 export {
   type AccountDoc,
@@ -16,4 +17,3 @@ export {
   type Suspension,
 } from './model.js';
 export { personNameSchema } from './names.js';
-export { readAccount, updateAccount, withFamilyLink, withoutFamilyLink, withoutSchoolRole, withSchoolRole } from './store.js';

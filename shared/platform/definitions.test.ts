@@ -24,7 +24,7 @@ describe('issue 16: queue and timer handlers get AppError without any HTTP', () 
   it('a queue handler that throws an AppError rethrows it (Service Bus redelivers, then dead-letters) and records its code', async () => {
     const queue = defineQueue({
       name: 'testing-queue',
-      queue: 'store-fulfilment',
+      queue: 'store-licence-endings',
       input: z.object({ orderId: z.string() }),
       handler: async () => {
         throw new AppError('order_not_found');

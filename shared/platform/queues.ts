@@ -28,7 +28,7 @@ export const queueSpecs = {
     duplicateDetectionWindow: 'PT1H',
     messageTimeToLive: 'P7D',
   },
-  'store-fulfilment': {
+  'store-licence-endings': {
     description: 'Order work that must not be lost or block a request: ending licences when a publisher stops a work, and the refunds (STORE-6, OPS-2).',
     maxDeliveryCount: 10,
     lockDuration: 'PT2M',

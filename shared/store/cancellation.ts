@@ -35,27 +35,41 @@ const closureKind: Record<EndReason, NonNullable<OrderDoc['closure']>['kind']> =
   operator: 'operator',
 };
 
+/** What one run of endOrderWorks works on, shared by its steps. */
+interface Ending {
+  services: Services;
+  input: EndWorksInput;
+  wanted: Set<string>;
+  refundId: string;
+  at: () => string;
+}
+
 /**
  * Ends an order's licence to some or all of its works early (STORE-6, OPS-2), in idempotent steps, so that the
- * queue can run it again after any failure without doing anything twice:
- *  1. one ETag write: the lines are marked ended, the refund is recorded as requested (or as an offset for invoices),
- *     and when no work is left the order goes to cancelled;
- *  2. the entitlement periods end (access stops at once);
- *  3. the Maksekeskus refund is made at most once (a refund whose outcome is unknown goes to an operator, never
- *     automatically again);
- *  4. a cancelled order whose refund is done goes to refunded (full or partial);
- *  5. the buyer is e-mailed.
+ * queue can run it again after any failure without doing anything twice.
  */
 export async function endOrderWorks(services: Services, input: EndWorksInput): Promise<OrderDoc | undefined> {
   const initial = await readOrder(services, input.key);
   if (!initial) return undefined;
   const wanted = new Set(input.workIds ?? initial.lines.map((l) => l.workId));
-  const effective = new Date(input.effectiveAt);
-  const refundId = `refund:${input.reason}:${[...wanted].sort().join(',')}`;
-  const at = () => services.clock.now().toISOString();
+  const ending: Ending = {
+    services,
+    input,
+    wanted,
+    refundId: `refund:${input.reason}:${[...wanted].sort().join(',')}`,
+    at: () => services.clock.now().toISOString(),
+  };
+  let order = await markLinesEnded(ending, initial);
+  await endEntitlements(ending, order);
+  order = await refundOnce(ending, order);
+  order = await settleCancelledAsRefunded(ending, order);
+  return tellBuyer(ending, order);
+}
 
-  // Step 1.
-  const step1 = await updateOrder(services, input.key, (order) => {
+/** One ETag write records the decision (lines ended, refund requested or offset, cancelled when nothing is left), so every later step can be redone from it. */
+async function markLinesEnded({ services, input, wanted, refundId, at }: Ending, initial: OrderDoc): Promise<OrderDoc> {
+  const effective = new Date(input.effectiveAt);
+  const marked = await updateOrder(services, input.key, (order) => {
     const ending = order.lines.filter((l) => wanted.has(l.workId) && !l.endedAt);
     if (ending.length === 0) return undefined;
     const wasPaid = paidStatuses.has(order.status);
@@ -86,50 +100,55 @@ export async function endOrderWorks(services: Services, input: EndWorksInput): P
       next = transition(next, 'cancelled', { at: at(), by: input.by, reason: input.reason }, { closure: { kind: closureKind[input.reason], at: at() } });
     return next;
   });
-  if (step1.changed && step1.order.status !== initial.status) logTransition(services, step1.order, input.reason);
-  let order: OrderDoc = step1.order;
+  if (marked.changed && marked.order.status !== initial.status) logTransition(services, marked.order, input.reason);
+  return marked.order;
+}
 
-  // Step 2.
+/** Access stops at once: the entitlement periods of the ended lines end at their end time. */
+async function endEntitlements({ services, input, wanted }: Ending, order: OrderDoc): Promise<void> {
   const endedHere = order.lines.filter((l) => wanted.has(l.workId) && l.endedAt);
   for (const line of endedHere) await endLicences(services, order, [line.workId], line.endedAt!, line.endReason ?? input.reason);
+}
 
-  // Step 3.
+/** The Maksekeskus refund is made at most once; one whose outcome is unknown goes to an operator, never automatically again. */
+async function refundOnce({ services, input, refundId }: Ending, order: OrderDoc): Promise<OrderDoc> {
   const refund = order.refunds.find((r) => r.id === refundId);
-  if (refund?.status === 'requested') order = await executeProviderRefund(services, input.key, refund);
+  return refund?.status === 'requested' ? executeProviderRefund(services, input.key, refund) : order;
+}
 
-  // Step 4.
+/** A cancelled order goes to refunded only once its money is settled (refund completed or offset recorded). */
+async function settleCancelledAsRefunded({ services, input, refundId, at }: Ending, order: OrderDoc): Promise<OrderDoc> {
   const settled = order.refunds.find((r) => r.id === refundId);
-  if (order.status === 'cancelled' && settled && (settled.status === 'completed' || settled.status === 'recorded')) {
-    const moved = await updateOrder(services, input.key, (o) =>
-      o.status === 'cancelled' ? transition(o, 'refunded', { at: at(), by: input.by, reason: `${settled.method === 'offset' ? 'offset' : 'refund'} recorded` }) : undefined,
-    );
-    if (moved.changed) logTransition(services, moved.order, 'refund recorded');
-    order = moved.order;
-  }
+  if (order.status !== 'cancelled' || !settled || (settled.status !== 'completed' && settled.status !== 'recorded')) return order;
+  const moved = await updateOrder(services, input.key, (o) =>
+    o.status === 'cancelled' ? transition(o, 'refunded', { at: at(), by: input.by, reason: `${settled.method === 'offset' ? 'offset' : 'refund'} recorded` }) : undefined,
+  );
+  if (moved.changed) logTransition(services, moved.order, 'refund recorded');
+  return moved.order;
+}
 
-  // Step 5: queued first, then marked, so a crash in between at worst repeats it inside the queue's duplicate window.
+/** The buyer is e-mailed: queued first, then marked, so a crash in between at worst repeats it inside the queue's duplicate window. */
+async function tellBuyer({ services, input, wanted, refundId, at }: Ending, order: OrderDoc): Promise<OrderDoc> {
   const untold = order.lines.filter((l) => wanted.has(l.workId) && l.endedAt && !l.endNoticeAt);
-  if (untold.length > 0 && order.buyer.email) {
-    const final = order.refunds.find((r) => r.id === refundId);
-    await queueEmail(
-      services,
-      licenceEndedEmail(order, {
-        workTitles: untold.map((l) => l.title),
-        reason: input.reason,
-        paid: order.transitions.some((t) => t.to === 'paid'),
-        ...(final ? { refund: { amountCents: final.amountCents, method: final.method } } : {}),
-      }),
-      `licence-ended:${order.id}:${refundId}`,
-    );
-    const told = new Set(untold.map((l) => l.workId));
-    const noticed = await updateOrder(services, input.key, (o) =>
-      o.lines.some((l) => told.has(l.workId) && !l.endNoticeAt)
-        ? { ...o, lines: o.lines.map((l) => (told.has(l.workId) && !l.endNoticeAt ? { ...l, endNoticeAt: at() } : l)) }
-        : undefined,
-    );
-    order = noticed.order;
-  }
-  return order;
+  if (untold.length === 0 || !order.buyer.email) return order;
+  const final = order.refunds.find((r) => r.id === refundId);
+  await queueEmail(
+    services,
+    licenceEndedEmail(order, {
+      workTitles: untold.map((l) => l.title),
+      reason: input.reason,
+      paid: order.transitions.some((t) => t.to === 'paid'),
+      ...(final ? { refund: { amountCents: final.amountCents, method: final.method } } : {}),
+    }),
+    `licence-ended:${order.id}:${refundId}`,
+  );
+  const told = new Set(untold.map((l) => l.workId));
+  const noticed = await updateOrder(services, input.key, (o) =>
+    o.lines.some((l) => told.has(l.workId) && !l.endNoticeAt)
+      ? { ...o, lines: o.lines.map((l) => (told.has(l.workId) && !l.endNoticeAt ? { ...l, endNoticeAt: at() } : l)) }
+      : undefined,
+  );
+  return noticed.order;
 }
 
 /** Calls the Maksekeskus refunds API at most once per refund record. */

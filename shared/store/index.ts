@@ -22,4 +22,4 @@ export {
   schoolLicenceView,
   schoolLicenceViewSchema,
 } from './school-licences.js';
-export { cancelWithdrawal, fulfilmentMessageSchema, handleFulfilmentMessage, queueOrderCancellation, stopDistribution } from './withdrawal.js';
+export { cancelWithdrawal, handleLicenceEndingMessage, licenceEndingMessageSchema, queueOrderCancellation, stopDistribution } from './withdrawal.js';

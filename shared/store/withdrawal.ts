@@ -9,8 +9,8 @@ import { endOrderWorks } from './cancellation.js';
 import { invalidateCatalogSnapshot } from './catalog.js';
 import type { WorkDoc } from './model.js';
 
-/** Messages of the `store-fulfilment` queue. */
-export const fulfilmentMessageSchema = z.discriminatedUnion('kind', [
+/** Messages of the `store-licence-endings` queue. */
+export const licenceEndingMessageSchema = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('withdrawal-scan'),
     publisherId: z.string(),
@@ -33,7 +33,7 @@ export const fulfilmentMessageSchema = z.discriminatedUnion('kind', [
     note: z.string().optional(),
   }),
 ]);
-export type FulfilmentMessage = z.infer<typeof fulfilmentMessageSchema>;
+export type LicenceEndingMessage = z.infer<typeof licenceEndingMessageSchema>;
 
 /** Hours a withdrawal waits before its job ends the licences, unless the caller asks otherwise (issue 17). */
 const WITHDRAWAL_GRACE_HOURS = 24;
@@ -77,7 +77,7 @@ export async function stopDistribution(
   // (harmless: every step is idempotent), e.g. after a failed job.
   if (alreadyWithdrawn && work.withdrawal?.state === 'scheduled') return { work, alreadyWithdrawn };
   const due = new Date(effectiveAt);
-  await services.bus.send('store-fulfilment', {
+  await services.bus.send('store-licence-endings', {
     body: {
       kind: 'withdrawal-scan',
       publisherId: input.publisherId,
@@ -85,7 +85,7 @@ export async function stopDistribution(
       effectiveAt,
       page: 0,
       ...(work.withdrawal ? { withdrawalId: work.withdrawal.id } : {}),
-    } satisfies FulfilmentMessage,
+    } satisfies LicenceEndingMessage,
     messageId: `withdrawal-scan:${input.workId}:${effectiveAt}:0:${alreadyWithdrawn ? services.clock.now().toISOString() : ''}`,
     ...(due.getTime() > services.clock.now().getTime() ? { scheduledEnqueueTime: due } : {}),
   });
@@ -127,7 +127,7 @@ export async function cancelWithdrawal(services: Services, input: { publisherId:
  * Whether a scan may go on: its withdrawal is the work's current one and not cancelled. The first page marks the
  * withdrawal running (with the work's ETag, so a cancellation racing it either wins or is refused).
  */
-async function scanMayRun(services: Services, message: Extract<FulfilmentMessage, { kind: 'withdrawal-scan' }>): Promise<boolean> {
+async function scanMayRun(services: Services, message: Extract<LicenceEndingMessage, { kind: 'withdrawal-scan' }>): Promise<boolean> {
   if (!message.withdrawalId) return true;
   const updated = await updateWithEtag<WorkDoc>(
     services.db.collection('catalog'),
@@ -146,7 +146,7 @@ async function scanMayRun(services: Services, message: Extract<FulfilmentMessage
 
 const PAGE = 50;
 
-export async function handleFulfilmentMessage(services: Services, message: FulfilmentMessage): Promise<void> {
+export async function handleLicenceEndingMessage(services: Services, message: LicenceEndingMessage): Promise<void> {
   if (message.kind === 'withdrawal-scan') {
     if (!(await scanMayRun(services, message))) {
       services.telemetry.event('store.withdrawal-scan-skipped', { workId: message.workId });
@@ -163,7 +163,7 @@ export async function handleFulfilmentMessage(services: Services, message: Fulfi
       PAGE,
     );
     for (const order of page.items) {
-      await services.bus.send('store-fulfilment', {
+      await services.bus.send('store-licence-endings', {
         body: {
           kind: 'end-order-works',
           accountId: order.accountId,
@@ -173,13 +173,13 @@ export async function handleFulfilmentMessage(services: Services, message: Fulfi
           refund: 'pro-rata',
           effectiveAt: message.effectiveAt,
           by: 'system',
-        } satisfies FulfilmentMessage,
+        } satisfies LicenceEndingMessage,
         messageId: `end-order-works:${order.id}:${message.workId}`,
       });
     }
     if (page.continuation)
-      await services.bus.send('store-fulfilment', {
-        body: { ...message, continuation: page.continuation, page: message.page + 1 } satisfies FulfilmentMessage,
+      await services.bus.send('store-licence-endings', {
+        body: { ...message, continuation: page.continuation, page: message.page + 1 } satisfies LicenceEndingMessage,
         messageId: `withdrawal-scan:${message.workId}:${message.effectiveAt}:${message.page + 1}`,
       });
     services.telemetry.event('store.withdrawal-scan', { workId: message.workId }, { orders: page.items.length, page: message.page });
@@ -206,7 +206,7 @@ export async function queueOrderCancellation(
   services: Services,
   input: { accountId: string; orderId: string; reason: 'terms-breach' | 'cannot-fulfil' | 'operator'; refund?: 'none' | 'pro-rata' | 'full'; workIds?: string[]; note?: string; by: string },
 ): Promise<void> {
-  const message: FulfilmentMessage = {
+  const message: LicenceEndingMessage = {
     kind: 'end-order-works',
     accountId: input.accountId,
     orderId: input.orderId,
@@ -217,5 +217,5 @@ export async function queueOrderCancellation(
     by: input.by,
     ...(input.note ? { note: input.note } : {}),
   };
-  await services.bus.send('store-fulfilment', { body: message, messageId: `cancel:${input.orderId}:${(input.workIds ?? ['all']).join(',')}` });
+  await services.bus.send('store-licence-endings', { body: message, messageId: `cancel:${input.orderId}:${(input.workIds ?? ['all']).join(',')}` });
 }
