@@ -35,6 +35,15 @@ export const modules = {
     mutate: ['shared/store/licences.ts'],
     tests: ['shared/store/licences.test.ts', 'shared/store/refunds.test.ts'],
   },
+  // Issue 18: the automatic checker decides students' scores; the sniffer decides what a browser may be handed.
+  content: {
+    mutate: ['shared/content/checker.ts'],
+    tests: ['shared/content/checker.test.ts'],
+  },
+  'materials-sniff': {
+    mutate: ['shared/materials/sniff.ts'],
+    tests: ['shared/materials/sniff.test.ts'],
+  },
   // The registry's declarations are data checked by their own tests (infra, export, erasure); its logic is mutated.
   registry: {
     mutate: [linesFrom('shared/privacy/registry.ts', /^\/\*\* Problems that make a registry unusable/)],
