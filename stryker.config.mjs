@@ -38,7 +38,7 @@ export const modules = {
   // Issue 18: the automatic checker decides students' scores; the sniffer decides what a browser may be handed.
   content: {
     mutate: ['shared/content/checker.ts'],
-    tests: ['shared/content/checker.test.ts'],
+    tests: ['shared/content/checker.test.ts', 'shared/content/checker-cases.test.ts'],
   },
   'materials-sniff': {
     mutate: ['shared/materials/sniff.ts'],

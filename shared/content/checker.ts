@@ -147,8 +147,9 @@ const checkers: { [K in Exercise['kind']]: (exercise: ExerciseOf<K>, answer: Ans
     const value = parseNumber(answer.value);
     if (value === undefined) return result(exercise, 0, [feedback(typeof answer.value === 'string' && answer.value.trim() === '' ? 'no_answer' : 'not_a_number')]);
     const { value: expected, tolerance } = exercise.key;
-    // A hair of slack for binary fractions (0.1 + 0.2 typed as 0,3 with tolerance 0).
-    const slack = 1e-9 * Math.max(1, Math.abs(expected));
+    // A hair of slack for binary fractions (0.1 + 0.2 typed as 0,3 with tolerance 0): a few units in the last place of
+    // the key, not a share of it (1e-9 x the key accepted 1 000 000,001 for a key of 1 000 000 with tolerance 0).
+    const slack = 4 * Number.EPSILON * Math.max(1, Math.abs(expected));
     return result(exercise, Math.abs(value - expected) <= tolerance + slack ? 1 : 0, [feedback('out_of_tolerance')]);
   },
   matching: (exercise, answer) => {
