@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { cmsWorkSchema, createWork, newWorkSchema, publisherIdSchema } from '../shared/content/index.js';
+import { cmsWorkSchema, createWork, newWorkSchema, publisherIdSchema, workSummary } from '../shared/content/index.js';
 import { created, defineHttp, ok } from '../shared/http/index.js';
 
 export default defineHttp({
@@ -20,14 +20,7 @@ export default defineHttp({
   otherStatuses: [200],
   handler: async ({ params, body, services }) => {
     const { work, created: isNew } = await createWork(services, params.publisherId, body);
-    const view = {
-      workId: work.id,
-      title: work.title,
-      ...(work.language ? { language: work.language } : {}),
-      status: work.status,
-      ...(work.content?.currentVersion === undefined ? {} : { currentVersion: work.content.currentVersion }),
-      versions: [...(work.content?.history ?? [])].reverse(),
-    };
+    const view = workSummary(work);
     return isNew ? created(view) : ok(view);
   },
 });

@@ -25,7 +25,7 @@ export {
   workContentSchema,
   type WorkVersion,
 } from './model.js';
-export { type Actor, cmsWork, createWork, publishDraft, readDraft, saveDraft } from './publishing.js';
+export { type Actor, cmsWork, createWork, publishDraft, readDraft, saveDraft, workSummary } from './publishing.js';
 export { openForNewWork, openVersion, openWork, searchCatalogue, searchWork } from './reading.js';
 export { actorOf, chapterBodySchema, draftBodySchema, newWorkSchema, publisherIdSchema, versionNoSchema, workIdSchema } from './routes.js';
 export { exercisesOf, findExercise, type FoundExercise, loadPublishedVersion, publisherOfWork } from './store.js';

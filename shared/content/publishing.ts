@@ -234,7 +234,11 @@ export interface WorkSummary {
 
 /** The publisher's own view of a work: its state and the versions published (the work document only). */
 export async function cmsWork(services: Pick<Services, 'db'>, publisherId: string, workId: string): Promise<WorkSummary> {
-  const work = await ownWork(services, publisherId, workId);
+  return workSummary(await ownWork(services, publisherId, workId));
+}
+
+/** The summary of a work document the CMS routes answer with (created, read). */
+export function workSummary(work: ContentWorkDoc): WorkSummary {
   return {
     workId: work.id,
     title: work.title,
