@@ -1,5 +1,5 @@
 // ESLint with typescript-eslint's type-checked rules and import sorting (issue 16 item 8).
-// Formatting stays with the code's own style; this file checks correctness and import order only.
+// Formatting is Prettier's (.prettierrc.json, `npm run format`); this file checks correctness and import order only.
 import js from '@eslint/js';
 import simpleImportSort from 'eslint-plugin-simple-import-sort';
 import tseslint from 'typescript-eslint';
@@ -22,7 +22,12 @@ export default tseslint.config(
       // URLSearchParams stringifies to its query string, which is what every such template means.
       '@typescript-eslint/restrict-template-expressions': [
         'error',
-        { allow: [{ name: ['URLSearchParams'], from: 'lib' }, { name: ['URLSearchParams'], from: 'package', package: 'url' }] },
+        {
+          allow: [
+            { name: ['URLSearchParams'], from: 'lib' },
+            { name: ['URLSearchParams'], from: 'package', package: 'url' },
+          ],
+        },
       ],
       // Destructuring away the fields we do not write (`const { _etag, ...body } = doc`) is the idiom for omitting them.
       '@typescript-eslint/no-unused-vars': ['error', { ignoreRestSiblings: true, argsIgnorePattern: '^_' }],

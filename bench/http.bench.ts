@@ -19,7 +19,7 @@ import { startLocalHost } from '../shared/local/host.js';
 import { demo } from '../shared/local/seed.js';
 import { withOperationCounter } from '../shared/platform/operations.js';
 import { mayOpenWork } from '../shared/store/licences.js';
-import { type Bench, type Json,median, round } from './lib.js';
+import { type Bench, type Json, median, round } from './lib.js';
 
 const ROUND_SECONDS = 5;
 const ROUNDS = 3;
@@ -67,7 +67,11 @@ export const bench: Bench = {
       const buyer = demo.accounts.eeStudent;
       const workId = 'work-ee-math-5';
       const session = (await (
-        await fetch(`${host.url}/_local/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ accountId: buyer }) })
+        await fetch(`${host.url}/_local/tokens`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ accountId: buyer }),
+        })
       ).json()) as { accessToken: string };
       const db = host.services.db;
       const reply = (res: import('node:http').ServerResponse, body: unknown) => {
@@ -135,7 +139,13 @@ export const bench: Bench = {
         requestsPerSecondMedian: Object.fromEntries(Object.entries(rps).map(([k, v]) => [k, round(v)])),
         ratios: Object.fromEntries(Object.entries(ratios).map(([k, v]) => [k, round(v, 3)])),
         targets: { ...TARGETS },
-        soak: { seconds: SOAK_SECONDS, requestsPerSecond: round(soak.requests.average), p50Ms: soak.latency.p50, p99Ms: soak.latency.p99, non2xx: soak.non2xx },
+        soak: {
+          seconds: SOAK_SECONDS,
+          requestsPerSecond: round(soak.requests.average),
+          p50Ms: soak.latency.p50,
+          p99Ms: soak.latency.p99,
+          non2xx: soak.non2xx,
+        },
         rssMiB: { beforeSoak: round(rssBefore / 2 ** 20), afterSoak: round(rssAfter / 2 ** 20) },
         method: `autocannon ${CONNECTIONS} connections in its own process; ${ROUNDS} interleaved rounds of ${ROUND_SECONDS} s per variant, medians`,
       };

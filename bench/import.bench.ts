@@ -20,7 +20,7 @@ import {
   repoRoot,
   stageDeployment,
 } from '../scripts/bundle.js';
-import { type Bench, type BenchContext, type BenchOutput,median, round, runNodeScript } from './lib.js';
+import { type Bench, type BenchContext, type BenchOutput, median, round, runNodeScript } from './lib.js';
 
 /** argv: mode ('import' | 'ready'), entry URL, services module URL (the entry itself when it exports getServices). */
 const childScript = `
@@ -119,8 +119,10 @@ async function run(input: BenchContext): Promise<BenchOutput> {
     .filter((f) => (f.path === 'index.js' || f.path.startsWith('vendor/')) && f.path !== 'vendor/applicationinsights.js')
     .reduce((sum, f) => sum + f.bytes, 0);
   const failures: string[] = [];
-  if (pairRatio > MAX_IMPORT_RATIO) failures.push(`bundled/unbundled import ${pairRatio} (median of ${pairRatios.length} pairs) is above ${MAX_IMPORT_RATIO}`);
-  if (bytesWithoutTelemetry > MAX_BYTES_WITHOUT_TELEMETRY) failures.push(`the bundle without telemetry is ${formatBytes(bytesWithoutTelemetry)}, above 5 MB`);
+  if (pairRatio > MAX_IMPORT_RATIO)
+    failures.push(`bundled/unbundled import ${pairRatio} (median of ${pairRatios.length} pairs) is above ${MAX_IMPORT_RATIO}`);
+  if (bytesWithoutTelemetry > MAX_BYTES_WITHOUT_TELEMETRY)
+    failures.push(`the bundle without telemetry is ${formatBytes(bytesWithoutTelemetry)}, above 5 MB`);
   const readyRatio = round(rdy.bundled.median / rdy.unbundled.median, 3);
 
   return {

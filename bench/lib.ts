@@ -55,6 +55,7 @@ export async function runNodeScript<T>(
 ): Promise<T> {
   const run = await runNodeEval(script, args, { ...options, timeoutMs: options.timeoutMs ?? 60_000 });
   const line = run.stdout.split('\n').find((l) => l.startsWith('BENCH '));
-  if (run.code !== 0 || line === undefined) throw new Error(`node ${args.join(' ')} failed (${run.signal ?? `exit ${run.code}`}):\n${readableStderr(run.stderr)}`);
+  if (run.code !== 0 || line === undefined)
+    throw new Error(`node ${args.join(' ')} failed (${run.signal ?? `exit ${run.code}`}):\n${readableStderr(run.stderr)}`);
   return JSON.parse(line.slice('BENCH '.length)) as T;
 }

@@ -55,7 +55,10 @@ async function readRecord(): Promise<Record<string, Json>> {
 function ordered(record: Record<string, Json>): Record<string, Json> {
   const out: Record<string, Json> = {};
   if (record['meta'] !== undefined) out['meta'] = record['meta'];
-  for (const key of Object.keys(record).filter((k) => k !== 'meta').sort()) out[key] = record[key]!;
+  for (const key of Object.keys(record)
+    .filter((k) => k !== 'meta')
+    .sort())
+    out[key] = record[key]!;
   return out;
 }
 

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 
 import { startLocalHost } from '../shared/local/host.js';
-import { type Bench,median, round } from './lib.js';
+import { type Bench, median, round } from './lib.js';
 
 const SAMPLES = 20;
 export const MAX_RATIO = 2;
@@ -16,7 +16,13 @@ export const bench: Bench = {
   name: 'signup',
   description: `sign-up with a taken vs a new address (${SAMPLES} each, medians; the ratio must stay under ${MAX_RATIO})`,
   async run({ log }) {
-    const host = await startLocalHost({ port: 0, sweepIntervalMs: 0, identityStandIns: false, maksekeskusStandIn: false, env: { TRUSTED_PROXY_HOPS: '2' } });
+    const host = await startLocalHost({
+      port: 0,
+      sweepIntervalMs: 0,
+      identityStandIns: false,
+      maksekeskusStandIn: false,
+      env: { TRUSTED_PROXY_HOPS: '2' },
+    });
     let ip = 0;
     const signUp = async (email: string) => {
       ip += 1;
@@ -49,7 +55,16 @@ export const bench: Bench = {
       const ratio = Math.max(newMs, takenMs) / Math.min(newMs, takenMs);
       const within = ratio < MAX_RATIO;
       return {
-        record: { signup: { samples: SAMPLES, newAddressMedianMs: round(newMs, 2), takenAddressMedianMs: round(takenMs, 2), ratio: round(ratio, 2), maxRatio: MAX_RATIO, within } },
+        record: {
+          signup: {
+            samples: SAMPLES,
+            newAddressMedianMs: round(newMs, 2),
+            takenAddressMedianMs: round(takenMs, 2),
+            ratio: round(ratio, 2),
+            maxRatio: MAX_RATIO,
+            within,
+          },
+        },
         table: [
           { path: 'new address', 'median ms': round(newMs, 2) },
           { path: 'taken address', 'median ms': round(takenMs, 2) },

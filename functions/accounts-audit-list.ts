@@ -13,7 +13,10 @@ export default defineHttp({
   auth: 'session',
   capability: 'self.read',
   query: z.object(pagingQuery(100)),
-  output: z.object({ entries: z.array(z.object({ at: z.string(), staffAccountId: z.string(), capability: z.string(), action: z.string().optional() })), continuation: z.string().optional() }),
+  output: z.object({
+    entries: z.array(z.object({ at: z.string(), staffAccountId: z.string(), capability: z.string(), action: z.string().optional() })),
+    continuation: z.string().optional(),
+  }),
   handler: async ({ principal, query, services }) => {
     const page = await pageOf<StaffAccessDoc>(
       services,
@@ -21,7 +24,12 @@ export default defineHttp({
       query,
     );
     return ok({
-      entries: page.items.map((e) => ({ at: e.at, staffAccountId: e.staffAccountId, capability: e.capability, ...(e.action ? { action: e.action } : {}) })),
+      entries: page.items.map((e) => ({
+        at: e.at,
+        staffAccountId: e.staffAccountId,
+        capability: e.capability,
+        ...(e.action ? { action: e.action } : {}),
+      })),
       ...(page.continuation ? { continuation: page.continuation } : {}),
     });
   },

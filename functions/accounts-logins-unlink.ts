@@ -22,7 +22,9 @@ export default defineHttp({
       client: requestClient(request, services.config),
     });
     // The owner hears of it: a way into the account going unnoticed is how takeovers stay hidden.
-    await tellOwner(services, principal.accountId, 'loginUnlinked', `${params.loginId}:${services.clock.now().toISOString()}`, { provider: params.loginId.split(':')[0] });
+    await tellOwner(services, principal.accountId, 'loginUnlinked', `${params.loginId}:${services.clock.now().toISOString()}`, {
+      provider: params.loginId.split(':')[0],
+    });
     return noContent();
   },
 });

@@ -16,7 +16,9 @@ export default defineHttp({
   output: accountViewSchema,
   handler: async ({ principal, body, services }) => {
     // ETag-checked (updateWithEtag): a concurrent change of the same account is re-read and kept, never overwritten.
-    const updated = await updateAccount(services, principal.accountId, (account) => (account.language === body.language ? account : { ...account, language: body.language }));
+    const updated = await updateAccount(services, principal.accountId, (account) =>
+      account.language === body.language ? account : { ...account, language: body.language },
+    );
     return ok(accountView(updated));
   },
 });

@@ -27,16 +27,24 @@ export default defineHttp({
   body: z.strictObject({
     firstName: personNameSchema.optional(),
     lastName: personNameSchema.optional(),
-    phone: z.string().trim().regex(/^\+?[0-9 ()-]{5,20}$/).optional(),
+    phone: z
+      .string()
+      .trim()
+      .regex(/^\+?[0-9 ()-]{5,20}$/)
+      .optional(),
     personalCode: personalCodeSchema().nullable().optional(),
   }),
   output: accountViewSchema,
   handler: async ({ body, access, principal, services }) => {
     const isStudent = (access.account.schoolRoles ?? []).some((r) => r.role === 'student');
     if (isStudent && (body.firstName || body.lastName || body.personalCode !== undefined))
-      throw new AppError('school_managed_field', { details: [
-        ...(['firstName', 'lastName', 'personalCode'] as const).filter((f) => body[f] !== undefined).map((path) => ({ path, issue: 'managed by the school' })),
-      ] });
+      throw new AppError('school_managed_field', {
+        details: [
+          ...(['firstName', 'lastName', 'personalCode'] as const)
+            .filter((f) => body[f] !== undefined)
+            .map((path) => ({ path, issue: 'managed by the school' })),
+        ],
+      });
     if (body.personalCode !== undefined) await assertUnderLimit(services, 'pcode-change', principal.accountId, SELF_CODE_CHANGES_PER_WINDOW);
     const updated = await rectifyIdentity(services, {
       accountId: principal.accountId,
@@ -47,7 +55,15 @@ export default defineHttp({
         ...(body.lastName ? { lastName: body.lastName } : {}),
         ...(body.phone ? { phone: body.phone } : {}),
       },
-      ...(body.personalCode !== undefined ? { personalCode: body.personalCode && { country: body.personalCode.country, code: body.personalCode.code, birthDate: body.personalCode.birthDate } } : {}),
+      ...(body.personalCode !== undefined
+        ? {
+            personalCode: body.personalCode && {
+              country: body.personalCode.country,
+              code: body.personalCode.code,
+              birthDate: body.personalCode.birthDate,
+            },
+          }
+        : {}),
     });
     return ok(accountView(updated));
   },

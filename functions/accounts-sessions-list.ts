@@ -7,7 +7,8 @@ export default defineHttp({
   name: 'accounts-sessions-list',
   route: 'me/sessions',
   methods: ['GET'],
-  summary: "The signed-in user's active sessions (ASVS V3.3.4): how each was started, the browser, when it was last used and when it ends; `current` marks this one.",
+  summary:
+    "The signed-in user's active sessions (ASVS V3.3.4): how each was started, the browser, when it was last used and when it ends; `current` marks this one.",
   tags: ['auth'],
   auth: 'session',
   capability: 'self.read',
@@ -25,5 +26,6 @@ export default defineHttp({
       }),
     ),
   }),
-  handler: async ({ principal, access, services }) => ok({ sessions: await listActiveSessions(services, principal.accountId, principal.sessionId, access.account) }),
+  handler: async ({ principal, access, services }) =>
+    ok({ sessions: await listActiveSessions(services, principal.accountId, principal.sessionId, access.account) }),
 });

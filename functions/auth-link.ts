@@ -22,7 +22,10 @@ export default defineHttp({
     .strictObject({
       returnTo: z.string().max(500).optional(),
       loginHint: z.string().max(200).optional(),
-      school: z.string().regex(/^[a-z0-9-]{1,63}$/).optional(),
+      school: z
+        .string()
+        .regex(/^[a-z0-9-]{1,63}$/)
+        .optional(),
     })
     .optional(),
   output: z.object({ location: z.string() }),

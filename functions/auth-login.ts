@@ -18,7 +18,10 @@ export default defineHttp({
     returnTo: z.string().max(500).optional(),
     link: z.enum(['true', 'false']).optional(),
     loginHint: z.string().max(200).optional(),
-    school: z.string().regex(/^[a-z0-9-]{1,63}$/).optional(),
+    school: z
+      .string()
+      .regex(/^[a-z0-9-]{1,63}$/)
+      .optional(),
   }),
   output: responds.redirect("the provider's sign-in page (locally, first this address on API_PUBLIC_URL's host name)", 302),
   handler: async ({ params, query, services, language, request }) => {

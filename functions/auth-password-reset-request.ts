@@ -7,7 +7,8 @@ export default defineHttp({
   name: 'auth-password-reset-request',
   route: 'auth/password/reset-request',
   methods: ['POST'],
-  summary: 'E-mails a single-use password reset link (valid one hour) if the address has a password login. Always 202 for a usable address (422 invalid_email otherwise); 429 past 30 requests from one IP in 15 minutes.',
+  summary:
+    'E-mails a single-use password reset link (valid one hour) if the address has a password login. Always 202 for a usable address (422 invalid_email otherwise); 429 past 30 requests from one IP in 15 minutes.',
   tags: ['auth'],
   auth: 'public',
   body: z.strictObject({ email: z.string().trim().min(3).max(254) }),

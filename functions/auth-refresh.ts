@@ -40,4 +40,3 @@ export default defineHttp({
     return ok(delivered.body, { cookies: delivered.cookies });
   },
 });
-

@@ -13,8 +13,27 @@ export default defineHttp({
   auth: 'public',
   output: z.object({
     publishers: z.array(z.object({ id: z.string(), name: z.string(), country: z.string() })),
-    works: z.array(z.object({ id: z.string(), publisherId: z.string(), title: z.string(), subjects: z.array(z.string()), country: z.string(), language: z.string().optional(), grades: z.array(z.number()).optional() })),
-    packages: z.array(z.object({ id: z.string(), publisherId: z.string(), title: z.string(), workIds: z.array(z.string()), priceCentsPerMonth: z.number().int(), country: z.string() })),
+    works: z.array(
+      z.object({
+        id: z.string(),
+        publisherId: z.string(),
+        title: z.string(),
+        subjects: z.array(z.string()),
+        country: z.string(),
+        language: z.string().optional(),
+        grades: z.array(z.number()).optional(),
+      }),
+    ),
+    packages: z.array(
+      z.object({
+        id: z.string(),
+        publisherId: z.string(),
+        title: z.string(),
+        workIds: z.array(z.string()),
+        priceCentsPerMonth: z.number().int(),
+        country: z.string(),
+      }),
+    ),
     currency: z.literal('EUR'),
     pricesIncludeVat: z.literal(true),
     vatRatePercent: z.object({ EE: z.number(), FI: z.number() }),

@@ -19,7 +19,9 @@ export default defineHttp({
     firstName: z.string(),
     lastName: z.string(),
     minor: z.boolean(),
-    schools: z.array(z.object({ schoolId: z.string(), schoolName: z.string().optional(), classId: z.string().optional(), className: z.string().optional() })),
+    schools: z.array(
+      z.object({ schoolId: z.string(), schoolName: z.string().optional(), classId: z.string().optional(), className: z.string().optional() }),
+    ),
   }),
   handler: async ({ params, access, services }) => ok(await childProfile(services, params.childId, access.targetAccount)),
 });

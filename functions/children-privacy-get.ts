@@ -9,7 +9,7 @@ export default defineHttp({
   name: 'children-privacy-get',
   route: 'children/{childId}/privacy',
   methods: ['GET'],
-  summary: "A parent reads the privacy settings of their child under 18, which they manage (ACC-3, ACC-4).",
+  summary: 'A parent reads the privacy settings of their child under 18, which they manage (ACC-3, ACC-4).',
   tags: ['family'],
   auth: 'session',
   capability: 'child.privacy.update',

@@ -8,7 +8,7 @@ export default defineHttp({
   route: 'children/{childId}/privacy',
   methods: ['PUT'],
   summary:
-    "A parent sets the privacy settings of their child under 18 (ACC-3, ACC-4); 403 for an adult child, who manages their own. Takes effect at once; who changed them and when is recorded.",
+    'A parent sets the privacy settings of their child under 18 (ACC-3, ACC-4); 403 for an adult child, who manages their own. Takes effect at once; who changed them and when is recorded.',
   tags: ['family'],
   auth: 'session',
   capability: 'child.privacy.update',

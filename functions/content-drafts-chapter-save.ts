@@ -17,7 +17,7 @@ export default defineHttp({
   route: 'cms/publishers/{publisherId}/works/{workId}/draft/chapters/{chapterId}',
   methods: ['PUT'],
   summary:
-    "Replaces one chapter of the draft, or adds it at the end (a work too large for one request is saved a chapter at a time). The whole draft is validated after the change (ids unique in the work, keys valid: 422), and limited in size (413).",
+    'Replaces one chapter of the draft, or adds it at the end (a work too large for one request is saved a chapter at a time). The whole draft is validated after the change (ids unique in the work, keys valid: 422), and limited in size (413).',
   tags: ['content'],
   auth: 'session',
   capability: 'material.edit',

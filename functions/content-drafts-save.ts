@@ -17,5 +17,14 @@ export default defineHttp({
   body: draftBodySchema,
   output: draftSchema,
   handler: async ({ params, body, access, services }) =>
-    ok(await saveDraft(services, params.publisherId, params.workId, () => body.content, actorOf(access.account, params.publisherId), body.baseRevision)),
+    ok(
+      await saveDraft(
+        services,
+        params.publisherId,
+        params.workId,
+        () => body.content,
+        actorOf(access.account, params.publisherId),
+        body.baseRevision,
+      ),
+    ),
 });

@@ -15,5 +15,6 @@ export default defineHttp({
   params: z.object({ workId: workIdSchema, versionNo: versionNoSchema }),
   query: z.object({ chapter: contentIdSchema.optional() }),
   output: studentVersionSchema,
-  handler: async ({ params, query, principal, services }) => ok(await openVersion(services, principal.accountId, params.workId, params.versionNo, query.chapter)),
+  handler: async ({ params, query, principal, services }) =>
+    ok(await openVersion(services, principal.accountId, params.workId, params.versionNo, query.chapter)),
 });

@@ -7,7 +7,8 @@ export default defineHttp({
   name: 'content-works-get',
   route: 'cms/publishers/{publisherId}/works/{workId}',
   methods: ['GET'],
-  summary: "A publisher's own work in the CMS: status, current version and the versions published (newest first, with when and the publishing CMS role). Another publisher's work is 404.",
+  summary:
+    "A publisher's own work in the CMS: status, current version and the versions published (newest first, with when and the publishing CMS role). Another publisher's work is 404.",
   tags: ['content'],
   auth: 'session',
   capability: 'material.edit',

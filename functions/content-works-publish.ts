@@ -8,7 +8,7 @@ export default defineHttp({
   route: 'cms/publishers/{publisherId}/works/{workId}/publish',
   methods: ['POST'],
   summary:
-    "An editor of the publisher publishes the draft as the next version (issue 18; authors and designers edit drafts, only editors publish). The version is immutable, carries who published it and when, and its search index; the work points to it. 201; publishing the same draft revision again is 200 with the same version.",
+    'An editor of the publisher publishes the draft as the next version (issue 18; authors and designers edit drafts, only editors publish). The version is immutable, carries who published it and when, and its search index; the work points to it. 201; publishing the same draft revision again is 200 with the same version.',
   tags: ['content'],
   auth: 'session',
   capability: 'material.publish',

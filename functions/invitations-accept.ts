@@ -14,7 +14,13 @@ export default defineHttp({
   capability: 'invitation.accept',
   body: z.strictObject({ token: z.string().min(1).max(400) }),
   output: z.union([
-    z.object({ status: z.literal('accepted'), schoolId: z.string(), role: z.enum(invitableRoles), classId: z.string().optional(), membershipId: z.string() }),
+    z.object({
+      status: z.literal('accepted'),
+      schoolId: z.string(),
+      role: z.enum(invitableRoles),
+      classId: z.string().optional(),
+      membershipId: z.string(),
+    }),
     z.object({ status: z.literal('awaiting-school-confirmation'), schoolId: z.string(), role: z.enum(invitableRoles) }),
   ]),
   // Accepted at once 200; a staff role waiting for the school's confirmation 202.

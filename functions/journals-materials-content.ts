@@ -11,11 +11,22 @@ export default defineHttp({
   tags: ['materials'],
   auth: 'session',
   capability: 'journal.materials.read',
-  params: z.object({ schoolId: z.string().min(1).max(100), journalId: contentIdSchema, ownerId: z.string().min(1).max(100), materialId: clientIdSchema }),
+  params: z.object({
+    schoolId: z.string().min(1).max(100),
+    journalId: contentIdSchema,
+    ownerId: z.string().min(1).max(100),
+    materialId: clientIdSchema,
+  }),
   target: ({ params }) => ({ schoolId: params.schoolId }),
   output: responds.file(...MATERIAL_MEDIA_TYPES),
   handler: async ({ params, principal, services }) => {
-    const content = await journalMaterialContent(services, principal.accountId, { schoolId: params.schoolId, journalId: params.journalId }, params.ownerId, params.materialId);
+    const content = await journalMaterialContent(
+      services,
+      principal.accountId,
+      { schoolId: params.schoolId, journalId: params.journalId },
+      params.ownerId,
+      params.materialId,
+    );
     return ok(content.bytes, { headers: content.headers });
   },
 });

@@ -17,9 +17,12 @@ export default defineHttp({
   params: z.object({ schoolId: idSchema, taskId: learningIdSchema }),
   target: ({ params }) => ({ schoolId: params.schoolId }),
   body: z.strictObject({
-    responses: z.record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/), answerSchema).refine((r) => Object.keys(r).length <= MAX_TASK_EXERCISES, 'too many answers'),
+    responses: z
+      .record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/), answerSchema)
+      .refine((r) => Object.keys(r).length <= MAX_TASK_EXERCISES, 'too many answers'),
     submit: z.boolean().default(false),
   }),
   output: answerViewSchema,
-  handler: async ({ params, body, access, services }) => ok(answerView(await saveAnswer(services, access.account, params.schoolId, params.taskId, body), 'student')),
+  handler: async ({ params, body, access, services }) =>
+    ok(answerView(await saveAnswer(services, access.account, params.schoolId, params.taskId, body), 'student')),
 });

@@ -1,7 +1,15 @@
 import { z } from 'zod';
 
 import { defineHttp, ok } from '../shared/http/index.js';
-import { accountIdSchema, answerView, answerViewSchema, giveFeedback, gradeSchema, journalTarget, learningIdSchema } from '../shared/learning/index.js';
+import {
+  accountIdSchema,
+  answerView,
+  answerViewSchema,
+  giveFeedback,
+  gradeSchema,
+  journalTarget,
+  learningIdSchema,
+} from '../shared/learning/index.js';
 import { idSchema } from '../shared/store/index.js';
 
 export default defineHttp({

@@ -9,7 +9,7 @@ export default defineHttp({
   route: 'me/study-history',
   methods: ['GET'],
   summary:
-    'The changes to the signed-in student\'s study information (grades, feedback, corrections, deleted answers) of the last 30 days, newest first (LRN-6): one single-partition query page of their own history.',
+    "The changes to the signed-in student's study information (grades, feedback, corrections, deleted answers) of the last 30 days, newest first (LRN-6): one single-partition query page of their own history.",
   tags: ['learning'],
   auth: 'session',
   capability: 'self.read',

@@ -23,5 +23,6 @@ export default defineHttp({
     tasks: z.array(taskViewSchema),
     continuation: z.string().optional(),
   }),
-  handler: async ({ params, query, access, services }) => ok(await journalPage(services, access.account, access.grants, params.schoolId, params.journalId, query)),
+  handler: async ({ params, query, access, services }) =>
+    ok(await journalPage(services, access.account, access.grants, params.schoolId, params.journalId, query)),
 });

@@ -22,7 +22,11 @@ export default defineHttp({
     archived: z.enum(['true', 'false']).optional(),
     ...pagingQuery(100),
   }),
-  target: ({ params, query }) => ({ schoolId: params.schoolId, ...(query.subject ? { subject: query.subject } : {}), ...(query.classId ? { classId: query.classId } : {}) }),
+  target: ({ params, query }) => ({
+    schoolId: params.schoolId,
+    ...(query.subject ? { subject: query.subject } : {}),
+    ...(query.classId ? { classId: query.classId } : {}),
+  }),
   output: z.object({ journals: z.array(journalViewSchema), continuation: z.string().optional() }),
   handler: async ({ params, query, access, services }) => {
     const page = await listJournals(
@@ -30,7 +34,12 @@ export default defineHttp({
       access.account,
       access.grants,
       params.schoolId,
-      { subject: query.subject, classId: query.classId, studentId: query.studentId, archived: query.archived === undefined ? undefined : query.archived === 'true' },
+      {
+        subject: query.subject,
+        classId: query.classId,
+        studentId: query.studentId,
+        archived: query.archived === undefined ? undefined : query.archived === 'true',
+      },
       query,
     );
     return ok({ journals: page.items, ...(page.continuation ? { continuation: page.continuation } : {}) });

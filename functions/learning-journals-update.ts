@@ -1,7 +1,17 @@
 import { z } from 'zod';
 
 import { defineHttp, ok } from '../shared/http/index.js';
-import { accountIdSchema, changeJournal, journalTarget, journalView, journalViewSchema, learningIdSchema, MAX_CO_TEACHERS, MAX_JOURNAL_STUDENTS, MAX_JOURNAL_WORKS } from '../shared/learning/index.js';
+import {
+  accountIdSchema,
+  changeJournal,
+  journalTarget,
+  journalView,
+  journalViewSchema,
+  learningIdSchema,
+  MAX_CO_TEACHERS,
+  MAX_JOURNAL_STUDENTS,
+  MAX_JOURNAL_WORKS,
+} from '../shared/learning/index.js';
 import { idSchema } from '../shared/store/index.js';
 
 export default defineHttp({

@@ -15,5 +15,6 @@ export default defineHttp({
   capability: 'task.read',
   query: z.object({ schoolId: idSchema.optional() }),
   output: studentStatsSchema,
-  handler: async ({ query, access, services }) => ok(await readStudentStats(services, access.account.accountId, studentSchool(access.account, query.schoolId))),
+  handler: async ({ query, access, services }) =>
+    ok(await readStudentStats(services, access.account.accountId, studentSchool(access.account, query.schoolId))),
 });

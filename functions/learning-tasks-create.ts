@@ -1,7 +1,16 @@
 import { z } from 'zod';
 
 import { created, defineHttp, idempotencyKey, ok } from '../shared/http/index.js';
-import { accountIdSchema, createTask, journalTarget, learningIdSchema, MAX_JOURNAL_STUDENTS, MAX_TASK_EXERCISES, taskView, taskViewSchema } from '../shared/learning/index.js';
+import {
+  accountIdSchema,
+  createTask,
+  journalTarget,
+  learningIdSchema,
+  MAX_JOURNAL_STUDENTS,
+  MAX_TASK_EXERCISES,
+  taskView,
+  taskViewSchema,
+} from '../shared/learning/index.js';
 import { idSchema } from '../shared/store/index.js';
 
 const contentId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'must be a content id');
@@ -41,4 +50,3 @@ export default defineHttp({
     return replayed ? ok(view) : created(view);
   },
 });
-

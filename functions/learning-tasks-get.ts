@@ -1,7 +1,15 @@
 import { z } from 'zod';
 
 import { defineHttp, ok } from '../shared/http/index.js';
-import { answerView, answerViewSchema, learningIdSchema, readOwnAnswer, readStudentTask, studentTaskView, taskViewSchema } from '../shared/learning/index.js';
+import {
+  answerView,
+  answerViewSchema,
+  learningIdSchema,
+  readOwnAnswer,
+  readStudentTask,
+  studentTaskView,
+  taskViewSchema,
+} from '../shared/learning/index.js';
 import { idSchema } from '../shared/store/index.js';
 
 export default defineHttp({

@@ -10,7 +10,7 @@ export default defineHttp({
   route: 'me/tasks',
   methods: ['GET'],
   summary:
-    "The tasks sent to the signed-in student in a school (their only school unless schoolId names one) and their own answers, late ones marked (LRN-2, ACL-4): ONE single-partition query page. A task and its answer may fall on different pages; both carry taskId.",
+    'The tasks sent to the signed-in student in a school (their only school unless schoolId names one) and their own answers, late ones marked (LRN-2, ACL-4): ONE single-partition query page. A task and its answer may fall on different pages; both carry taskId.',
   tags: ['learning'],
   auth: 'session',
   capability: 'task.read',

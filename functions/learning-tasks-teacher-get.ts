@@ -16,5 +16,6 @@ export default defineHttp({
   params: z.object({ schoolId: idSchema, journalId: learningIdSchema, taskId: learningIdSchema }),
   target: ({ params }) => journalTarget(params.schoolId, params.journalId),
   output: taskViewSchema.extend({ exercises: z.array(z.record(z.string(), z.unknown())) }),
-  handler: async ({ params, access, services }) => ok(await readJournalTask(services, access.account, params.schoolId, params.journalId, params.taskId)),
+  handler: async ({ params, access, services }) =>
+    ok(await readJournalTask(services, access.account, params.schoolId, params.journalId, params.taskId)),
 });

@@ -7,7 +7,8 @@ export default defineHttp({
   name: 'licences-access',
   route: 'licences/works/{workId}/access',
   methods: ['GET'],
-  summary: 'The entitlement check (STORE-4): may the signed-in user open this work now (by a licence of their own or of their school), and until when. One Cosmos point read besides the session.',
+  summary:
+    'The entitlement check (STORE-4): may the signed-in user open this work now (by a licence of their own or of their school), and until when. One Cosmos point read besides the session.',
   tags: ['store'],
   auth: 'session',
   capability: 'self.read',

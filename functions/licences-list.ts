@@ -13,14 +13,21 @@ export default defineHttp({
   auth: 'session',
   capability: 'self.read',
   query: z.object(pagingQuery(100)),
-  output: z.object({ licences: z.array(z.object({
-      workId: z.string(),
-      publisherId: z.string(),
-      allowed: z.boolean(),
-      until: z.string().optional(),
-      periods: z.array(z.object({ orderId: z.string(), from: z.string(), until: z.string(), endedAt: z.string().optional(), endReason: z.string().optional() })),
-      schoolPeriods: z.array(z.object({ schoolId: z.string(), from: z.string(), until: z.string() })).optional(),
-    })), continuation: z.string().optional() }),
+  output: z.object({
+    licences: z.array(
+      z.object({
+        workId: z.string(),
+        publisherId: z.string(),
+        allowed: z.boolean(),
+        until: z.string().optional(),
+        periods: z.array(
+          z.object({ orderId: z.string(), from: z.string(), until: z.string(), endedAt: z.string().optional(), endReason: z.string().optional() }),
+        ),
+        schoolPeriods: z.array(z.object({ schoolId: z.string(), from: z.string(), until: z.string() })).optional(),
+      }),
+    ),
+    continuation: z.string().optional(),
+  }),
   handler: async ({ principal, query, services }) => {
     const page = await listLicences(services, principal.accountId, services.clock.now(), query);
     return ok({ licences: page.items, ...(page.continuation ? { continuation: page.continuation } : {}) });

@@ -8,7 +8,7 @@ export default defineHttp({
   route: 'accounts/{accountId}/works/{workId}/annotations',
   methods: ['POST'],
   summary:
-    'Adds a note, bookmark or highlight at a position in a work (LRN-4): the caller\'s own only (a parent never marks the child\'s material, ACL-5). With a client-chosen `id` a retry returns the stored one (200).',
+    "Adds a note, bookmark or highlight at a position in a work (LRN-4): the caller's own only (a parent never marks the child's material, ACL-5). With a client-chosen `id` a retry returns the stored one (200).",
   tags: ['materials'],
   auth: 'session',
   capability: 'material.annotate',

@@ -7,7 +7,8 @@ export default defineHttp({
   name: 'materials-annotations-delete',
   route: 'accounts/{accountId}/annotations/{annotationId}',
   methods: ['DELETE'],
-  summary: "Deletes one of the caller's notes, bookmarks or highlights (LRN-4); with If-Match only that version (else 409). Deleting one already gone is 204.",
+  summary:
+    "Deletes one of the caller's notes, bookmarks or highlights (LRN-4); with If-Match only that version (else 409). Deleting one already gone is 204.",
   tags: ['materials'],
   auth: 'session',
   capability: 'material.annotate',

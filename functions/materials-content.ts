@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 import { defineHttp, ok, responds } from '../shared/http/index.js';
-import { clientIdSchema, findMaterial, MATERIAL_MEDIA_TYPES,materialContent } from '../shared/materials/index.js';
+import { clientIdSchema, findMaterial, MATERIAL_MEDIA_TYPES, materialContent } from '../shared/materials/index.js';
 
 export default defineHttp({
   name: 'materials-content',

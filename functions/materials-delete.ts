@@ -7,7 +7,8 @@ export default defineHttp({
   name: 'materials-delete',
   route: 'accounts/{accountId}/materials/{materialId}',
   methods: ['DELETE'],
-  summary: "Deletes one of the caller's own materials and its file (LRN-4); one still shared with a journal is 409 material_shared. Never in a child's name (ACL-5).",
+  summary:
+    "Deletes one of the caller's own materials and its file (LRN-4); one still shared with a journal is 409 material_shared. Never in a child's name (ACL-5).",
   tags: ['materials'],
   auth: 'session',
   capability: 'material.annotate',

@@ -7,7 +7,8 @@ export default defineHttp({
   name: 'materials-list',
   route: 'accounts/{accountId}/materials',
   methods: ['GET'],
-  summary: "A user's own materials (files and texts they added, LRN-4), with the journals each is shared with (one point read). A parent reads their child's (ACL-5).",
+  summary:
+    "A user's own materials (files and texts they added, LRN-4), with the journals each is shared with (one point read). A parent reads their child's (ACL-5).",
   tags: ['materials'],
   auth: 'session',
   capability: 'material.read',

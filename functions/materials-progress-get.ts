@@ -7,7 +7,8 @@ export default defineHttp({
   name: 'materials-progress-get',
   route: 'accounts/{accountId}/works/{workId}/progress',
   methods: ['GET'],
-  summary: "What a user has worked through in one work (LRN-4): pages and exercises visited or completed (one point read). A parent reads their child's (ACL-5).",
+  summary:
+    "What a user has worked through in one work (LRN-4): pages and exercises visited or completed (one point read). A parent reads their child's (ACL-5).",
   tags: ['materials'],
   auth: 'session',
   capability: 'material.read',

@@ -8,7 +8,7 @@ export default defineHttp({
   route: 'accounts/{accountId}/works/{workId}/progress',
   methods: ['POST'],
   summary:
-    'Records a batch of up to 100 progress events (a page or exercise visited or completed) in one write (LRN-4); completed stays completed, and a repeated batch changes nothing. The caller\'s own only (ACL-5).',
+    "Records a batch of up to 100 progress events (a page or exercise visited or completed) in one write (LRN-4); completed stays completed, and a repeated batch changes nothing. The caller's own only (ACL-5).",
   tags: ['materials'],
   auth: 'session',
   capability: 'material.annotate',

@@ -8,7 +8,7 @@ export default defineHttp({
   route: 'schools/{schoolId}/journals/{journalId}/materials/{materialId}',
   methods: ['DELETE'],
   summary:
-    "The owner stops sharing one of their own materials with a journal (LRN-4), also after their teacher role there ended (the file is theirs; otherwise it could never be deleted). Stopping a share that is not there is 204.",
+    'The owner stops sharing one of their own materials with a journal (LRN-4), also after their teacher role there ended (the file is theirs; otherwise it could never be deleted). Stopping a share that is not there is 204.',
   tags: ['materials'],
   auth: 'session',
   // The caller's own material only (the share's id names the caller as owner): no school role needed to take it back.

@@ -27,7 +27,9 @@ export default defineHttp({
     status: z.enum(['active', 'suspended', 'closed']),
     language: z.enum(['et', 'fi', 'en']),
     country: z.string(),
-    schoolRoles: z.array(z.object({ schoolId: z.string(), role: z.string(), classId: z.string().optional(), subjects: z.array(z.string()).optional() })),
+    schoolRoles: z.array(
+      z.object({ schoolId: z.string(), role: z.string(), classId: z.string().optional(), subjects: z.array(z.string()).optional() }),
+    ),
     signInMethods: z.array(z.string()),
     suspension: z.object({ at: z.string(), reason: z.string(), schoolId: z.string().optional() }).optional(),
     restriction: z.object({ mode: z.literal('read-only'), at: z.string(), reason: z.string(), schoolId: z.string().optional() }).optional(),
@@ -47,8 +49,19 @@ export default defineHttp({
       country: account.country,
       schoolRoles: account.schoolRoles ?? [],
       signInMethods: (account.logins ?? []).map((l) => l.provider),
-      ...(account.suspension ? { suspension: { at: account.suspension.at, reason: account.suspension.reason, schoolId: account.suspension.schoolId } } : {}),
-      ...(account.restriction ? { restriction: { mode: account.restriction.mode, at: account.restriction.at, reason: account.restriction.reason, schoolId: account.restriction.schoolId } } : {}),
+      ...(account.suspension
+        ? { suspension: { at: account.suspension.at, reason: account.suspension.reason, schoolId: account.suspension.schoolId } }
+        : {}),
+      ...(account.restriction
+        ? {
+            restriction: {
+              mode: account.restriction.mode,
+              at: account.restriction.at,
+              reason: account.restriction.reason,
+              schoolId: account.restriction.schoolId,
+            },
+          }
+        : {}),
       // OPS-1: the schools' cases about the person, with what their administrators said.
       cases: await casesAbout(services, account),
       createdAt: account.createdAt,

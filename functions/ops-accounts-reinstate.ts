@@ -7,7 +7,7 @@ export default defineHttp({
   name: 'ops-accounts-reinstate',
   route: 'ops/accounts/{accountId}/reinstate',
   methods: ['POST'],
-  summary: 'Operator staff lift a suspension or read-only restriction once it is cleared; the user signs in again and the schools\' cases are closed.',
+  summary: "Operator staff lift a suspension or read-only restriction once it is cleared; the user signs in again and the schools' cases are closed.",
   tags: ['operations'],
   auth: 'session',
   capability: 'ops.account.suspend',

@@ -9,7 +9,7 @@ export default defineHttp({
   route: 'ops/accounts/{accountId}/suspend',
   methods: ['POST'],
   summary:
-    "Operator staff suspend an account at once (AUTH-5, OPS-1): every session ends immediately, new sign-ins are refused, the user is e-mailed with the reason category. mode read-only restricts instead (misuse: reading only, no answers, notes or chat). The schools where the person holds a role (or the one named) get a case their administrators are e-mailed about and can comment on. The third suspension for a breach cancels access and the licences. Nobody acts on themselves; only security staff act on security staff. Idempotent.",
+    'Operator staff suspend an account at once (AUTH-5, OPS-1): every session ends immediately, new sign-ins are refused, the user is e-mailed with the reason category. mode read-only restricts instead (misuse: reading only, no answers, notes or chat). The schools where the person holds a role (or the one named) get a case their administrators are e-mailed about and can comment on. The third suspension for a breach cancels access and the licences. Nobody acts on themselves; only security staff act on security staff. Idempotent.',
   tags: ['operations'],
   auth: 'session',
   capability: 'ops.account.suspend',
@@ -39,7 +39,13 @@ export default defineHttp({
     if (result.accessCancelledNow) {
       for (const order of await listOrders(services, params.accountId)) {
         if (order.status !== 'paid' && order.status !== 'licence-active') continue;
-        await queueOrderCancellation(services, { accountId: params.accountId, orderId: order.id, reason: 'terms-breach', by: principal.accountId, note: 'access cancelled after repeated breaches (OPS-1)' });
+        await queueOrderCancellation(services, {
+          accountId: params.accountId,
+          orderId: order.id,
+          reason: 'terms-breach',
+          by: principal.accountId,
+          note: 'access cancelled after repeated breaches (OPS-1)',
+        });
         licencesCancelled += 1;
       }
     }

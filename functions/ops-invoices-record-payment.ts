@@ -19,7 +19,10 @@ export default defineHttp({
     bankEntryId: z.string().min(1).max(100),
     amountCents: z.number().int().min(1).max(100_000_000),
     receivedOn: z.iso.date(),
-    payerAccount: z.string().regex(/^[A-Za-z0-9 ]{5,40}$/).optional(),
+    payerAccount: z
+      .string()
+      .regex(/^[A-Za-z0-9 ]{5,40}$/)
+      .optional(),
   }),
   output: z.object({ order: orderViewSchema, paidCents: z.number().int(), outstandingCents: z.number().int() }),
   handler: async ({ params, body, access, services, correlationId }) => {

@@ -15,17 +15,22 @@ export default defineHttp({
   auth: 'session',
   capability: 'ops.store.manage',
   query: z.object(pagingQuery(500)),
-  output: z.object({ orders: z.array(z.object({
-      id: z.string(),
-      accountId: z.string(),
-      status: z.enum(orderStatuses),
-      flags: z.array(orderFlagSchema),
-      updatedAt: z.string(),
-      // A projection: absent on an order stored without pricing.
-      grossCents: z.number().int().optional(),
-      transactionId: z.string().optional(),
-      invoiceNumber: z.string().optional(),
-    })), continuation: z.string().optional() }),
+  output: z.object({
+    orders: z.array(
+      z.object({
+        id: z.string(),
+        accountId: z.string(),
+        status: z.enum(orderStatuses),
+        flags: z.array(orderFlagSchema),
+        updatedAt: z.string(),
+        // A projection: absent on an order stored without pricing.
+        grossCents: z.number().int().optional(),
+        transactionId: z.string().optional(),
+        invoiceNumber: z.string().optional(),
+      }),
+    ),
+    continuation: z.string().optional(),
+  }),
   handler: async ({ query, services, principal, correlationId }) => {
     const page = await listFlaggedOrders(services, query);
     // ACL-7: a look at buyers' orders is a look at their data: each buyer listed sees it in their audit log.

@@ -16,6 +16,9 @@ export default defineHttp({
   successStatus: 201,
   handler: async ({ body, principal, services, correlationId }) => {
     const { publisher, created } = await createPublisher(services, body, { staffAccountId: principal.accountId, correlationId });
-    return { status: created ? 201 : 200, body: { id: publisher.publisherId, name: publisher.name, country: publisher.country, registryCode: body.registryCode } };
+    return {
+      status: created ? 201 : 200,
+      body: { id: publisher.publisherId, name: publisher.name, country: publisher.country, registryCode: body.registryCode },
+    };
   },
 });

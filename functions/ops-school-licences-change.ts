@@ -18,7 +18,13 @@ export default defineHttp({
   output: schoolLicenceViewSchema,
   handler: async ({ params, body, principal, services, correlationId }) => {
     const licence = await changeSchoolLicence(services, { ...params, by: principal.accountId, change: body });
-    await recordStaffAccess(services, { subjectId: params.schoolId, staffAccountId: principal.accountId, capability: 'ops.schoolLicences.manage', correlationId, action: `school-licence.change:${licence.id}:${licence.revision}` });
+    await recordStaffAccess(services, {
+      subjectId: params.schoolId,
+      staffAccountId: principal.accountId,
+      capability: 'ops.schoolLicences.manage',
+      correlationId,
+      action: `school-licence.change:${licence.id}:${licence.revision}`,
+    });
     return ok(schoolLicenceView(licence));
   },
 });

@@ -8,7 +8,8 @@ export default defineHttp({
   name: 'ops-school-licences-end',
   route: 'ops/schools/{schoolId}/licences/{licenceId}/end',
   methods: ['POST'],
-  summary: 'An operator administrator ends a school licence at once, with a reason; it leaves every member\'s entitlement through the queue. Ending it again changes nothing. Audited.',
+  summary:
+    "An operator administrator ends a school licence at once, with a reason; it leaves every member's entitlement through the queue. Ending it again changes nothing. Audited.",
   tags: ['operations', 'store'],
   auth: 'session',
   capability: 'ops.schoolLicences.manage',
@@ -17,7 +18,13 @@ export default defineHttp({
   output: schoolLicenceViewSchema,
   handler: async ({ params, body, principal, services, correlationId }) => {
     const licence = await endSchoolLicence(services, { ...params, by: principal.accountId, reason: body.reason });
-    await recordStaffAccess(services, { subjectId: params.schoolId, staffAccountId: principal.accountId, capability: 'ops.schoolLicences.manage', correlationId, action: `school-licence.end:${licence.id}` });
+    await recordStaffAccess(services, {
+      subjectId: params.schoolId,
+      staffAccountId: principal.accountId,
+      capability: 'ops.schoolLicences.manage',
+      correlationId,
+      action: `school-licence.end:${licence.id}`,
+    });
     return ok(schoolLicenceView(licence));
   },
 });

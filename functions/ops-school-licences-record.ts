@@ -21,9 +21,20 @@ export default defineHttp({
   successStatus: 201,
   otherStatuses: [200],
   handler: async ({ params, body, principal, services, correlationId, request }) => {
-    const { licence, created } = await recordSchoolLicence(services, { ...body, schoolId: params.schoolId, by: principal.accountId, key: idempotencyKey(request) });
+    const { licence, created } = await recordSchoolLicence(services, {
+      ...body,
+      schoolId: params.schoolId,
+      by: principal.accountId,
+      key: idempotencyKey(request),
+    });
     if (created)
-      await recordStaffAccess(services, { subjectId: params.schoolId, staffAccountId: principal.accountId, capability: 'ops.schoolLicences.manage', correlationId, action: `school-licence.record:${licence.id}` });
+      await recordStaffAccess(services, {
+        subjectId: params.schoolId,
+        staffAccountId: principal.accountId,
+        capability: 'ops.schoolLicences.manage',
+        correlationId,
+        action: `school-licence.record:${licence.id}`,
+      });
     return { status: created ? 201 : 200, body: schoolLicenceView(licence) };
   },
 });

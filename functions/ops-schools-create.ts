@@ -7,7 +7,7 @@ export default defineHttp({
   route: 'ops/schools',
   methods: ['POST'],
   summary:
-    "An operator administrator creates a school (ACC-1): name, country, registry code, municipality. Its id is school-<country>-<registry code>: a second school with the code is 409, the same request again answers 200 with the school. Audited.",
+    'An operator administrator creates a school (ACC-1): name, country, registry code, municipality. Its id is school-<country>-<registry code>: a second school with the code is 409, the same request again answers 200 with the school. Audited.',
   tags: ['operations', 'organisations'],
   auth: 'session',
   capability: 'ops.organisations.manage',

@@ -28,7 +28,12 @@ export default defineHttp({
   }),
   handler: async ({ params, body, access, services }) => {
     const staff = access.account.accountId;
-    const result = await stopDistribution(services, { ...params, by: staff, reason: body.reason, ...(body.graceHours !== undefined ? { graceHours: body.graceHours } : {}) });
+    const result = await stopDistribution(services, {
+      ...params,
+      by: staff,
+      reason: body.reason,
+      ...(body.graceHours !== undefined ? { graceHours: body.graceHours } : {}),
+    });
     const w = result.work.withdrawal;
     return accepted({
       workId: result.work.id,

@@ -7,7 +7,8 @@ export default defineHttp({
   name: 'schools-cases-comment',
   route: 'schools/{schoolId}/cases/{caseId}/comments',
   methods: ['POST'],
-  summary: "The school's administrator comments on a suspension or restriction of one of its people (OPS-1: the operator decides together with the school); the operator sees it on the account.",
+  summary:
+    "The school's administrator comments on a suspension or restriction of one of its people (OPS-1: the operator decides together with the school); the operator sees it on the account.",
   tags: ['schools', 'operations'],
   auth: 'session',
   capability: 'school.cases.review',
@@ -15,5 +16,6 @@ export default defineHttp({
   target: ({ params }) => ({ schoolId: params.schoolId }),
   body: z.strictObject({ text: z.string().trim().min(1).max(2000) }),
   output: opsCaseViewSchema,
-  handler: async ({ params, body, principal, services }) => ok(await commentCase(services, { schoolId: params.schoolId, caseId: params.caseId, by: principal.accountId, text: body.text })),
+  handler: async ({ params, body, principal, services }) =>
+    ok(await commentCase(services, { schoolId: params.schoolId, caseId: params.caseId, by: principal.accountId, text: body.text })),
 });

@@ -7,7 +7,8 @@ export default defineHttp({
   name: 'schools-code-links-refuse',
   route: 'schools/{schoolId}/code-links/{requestId}/refuse',
   methods: ['POST'],
-  summary: "The school's administrator refuses: the sign-in is not its student and gets an account of its own at the next sign-in (ACC-5). Repeating is harmless; after a confirmation 409 code_link_decided.",
+  summary:
+    "The school's administrator refuses: the sign-in is not its student and gets an account of its own at the next sign-in (ACC-5). Repeating is harmless; after a confirmation 409 code_link_decided.",
   tags: ['schools', 'auth'],
   auth: 'session',
   capability: 'school.codeLinks.review',

@@ -21,9 +21,11 @@ export default defineHttp({
     classes: z.array(z.object({ id: z.string(), name: z.string(), grade: z.number().optional(), schoolYear: z.string().optional() })),
   }),
   handler: async ({ params, services }) => {
-    const rows = await services.db.collection('schools').queryAll<Doc & { name: string; country?: string; grade?: number; schoolYear?: string }>(params.schoolId, {
-      where: "c.type IN ('school', 'class')",
-    });
+    const rows = await services.db
+      .collection('schools')
+      .queryAll<Doc & { name: string; country?: string; grade?: number; schoolYear?: string }>(params.schoolId, {
+        where: "c.type IN ('school', 'class')",
+      });
     const school = rows.find((r) => r.type === 'school');
     if (!school) throw new AppError('school_not_found');
     return ok({

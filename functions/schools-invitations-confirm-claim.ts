@@ -16,5 +16,12 @@ export default defineHttp({
   target: ({ params }) => ({ schoolId: params.schoolId }),
   output: z.object({ schoolId: z.string(), role: z.enum(invitableRoles), classId: z.string().optional(), membershipId: z.string() }),
   handler: async ({ params, principal, services }) =>
-    ok(await confirmInvitationClaim(services, { schoolId: params.schoolId, invitationId: params.invitationId, accountId: params.accountId, by: principal.accountId })),
+    ok(
+      await confirmInvitationClaim(services, {
+        schoolId: params.schoolId,
+        invitationId: params.invitationId,
+        accountId: params.accountId,
+        by: principal.accountId,
+      }),
+    ),
 });

@@ -28,7 +28,10 @@ export default defineHttp({
       subjects: z.array(z.string().trim().min(1).max(60)).max(20).optional(),
       language: z.enum(['et', 'fi', 'en']).optional(),
     })
-    .refine((b) => !b.classId || b.role === 'student' || b.role === 'classTeacher', { path: ['classId'], message: 'only students and class teachers have a class' }),
+    .refine((b) => !b.classId || b.role === 'student' || b.role === 'classTeacher', {
+      path: ['classId'],
+      message: 'only students and class teachers have a class',
+    }),
   output: invitationViewSchema,
   successStatus: 201,
   handler: async ({ params, body, access, services, idempotencyKey }) => {

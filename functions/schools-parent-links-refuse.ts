@@ -7,7 +7,8 @@ export default defineHttp({
   name: 'schools-parent-links-refuse',
   route: 'schools/{schoolId}/parent-links/{linkId}/refuse',
   methods: ['POST'],
-  summary: "The school's administrator refuses a requested parent link (ACC-3). Only requested -> refused; anything else is 409 parent_link_transition.",
+  summary:
+    "The school's administrator refuses a requested parent link (ACC-3). Only requested -> refused; anything else is 409 parent_link_transition.",
   tags: ['schools', 'family'],
   auth: 'session',
   capability: 'school.parentLinks.review',

@@ -18,7 +18,8 @@ export default defineHttp({
   name: 'schools-students-rectify',
   route: 'schools/{schoolId}/students/{accountId}',
   methods: ['PATCH'],
-  summary: "The school's administrator corrects a student's name or personal code (ACC-5; null removes the code); the change is recorded and the student e-mailed.",
+  summary:
+    "The school's administrator corrects a student's name or personal code (ACC-5; null removes the code); the change is recorded and the student e-mailed.",
   tags: ['schools'],
   auth: 'session',
   capability: 'school.members.rectify',
@@ -39,7 +40,15 @@ export default defineHttp({
       by: principal.accountId,
       source: { kind: 'school', schoolId: params.schoolId },
       names: { ...(body.firstName ? { firstName: body.firstName } : {}), ...(body.lastName ? { lastName: body.lastName } : {}) },
-      ...(body.personalCode !== undefined ? { personalCode: body.personalCode && { country: body.personalCode.country, code: body.personalCode.code, birthDate: body.personalCode.birthDate } } : {}),
+      ...(body.personalCode !== undefined
+        ? {
+            personalCode: body.personalCode && {
+              country: body.personalCode.country,
+              code: body.personalCode.code,
+              birthDate: body.personalCode.birthDate,
+            },
+          }
+        : {}),
     });
     return ok(accountView(updated));
   },

@@ -23,7 +23,12 @@ export default defineHttp({
     const client = requestClient(request, services.config);
     // The header is checked by the wrapper; here it must also agree with the body's requestId (the older form).
     const requestId = idempotencyKey(request, body.requestId);
-    const result = await placeOrder(services, access.account, { ...body, ...(requestId ? { requestId } : {}) }, { language, ...(client.ip ? { clientIp: client.ip } : {}) });
+    const result = await placeOrder(
+      services,
+      access.account,
+      { ...body, ...(requestId ? { requestId } : {}) },
+      { language, ...(client.ip ? { clientIp: client.ip } : {}) },
+    );
     const payload = { order: orderView(result.order, services.clock.now()), ...(result.paymentUrl ? { paymentUrl: result.paymentUrl } : {}) };
     return result.replayed ? ok(payload) : created(payload, { headers: { location: `/api/store/orders/${result.order.id}` } });
   },

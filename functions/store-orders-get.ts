@@ -8,7 +8,8 @@ export default defineHttp({
   name: 'store-orders-get',
   route: 'store/orders/{orderId}',
   methods: ['GET'],
-  summary: "One of the signed-in buyer's orders: status and its log, works, licence period, price and VAT, payment, invoice, refunds. The page the payment return lands on polls this.",
+  summary:
+    "One of the signed-in buyer's orders: status and its log, works, licence period, price and VAT, payment, invoice, refunds. The page the payment return lands on polls this.",
   tags: ['store'],
   auth: 'session',
   capability: 'self.read',

@@ -19,7 +19,14 @@ export default defineHttp({
   handler: async ({ params, body, principal, services, idempotencyKey }) =>
     ok(
       supportRequestView(
-        await addMessage(services, { accountId: principal.accountId, requestId: params.requestId, from: 'user', by: principal.accountId, text: body.message, key: idempotencyKey }),
+        await addMessage(services, {
+          accountId: principal.accountId,
+          requestId: params.requestId,
+          from: 'user',
+          by: principal.accountId,
+          text: body.message,
+          key: idempotencyKey,
+        }),
       ),
     ),
 });

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 
-import { type Bicep, buildJson, type PredictedResource, type Snapshot,snapshot, snapshotScope } from '../scripts/bicep.js';
+import { type Bicep, buildJson, type PredictedResource, type Snapshot, snapshot, snapshotScope } from '../scripts/bicep.js';
 
 interface ArmTemplate {
   parameters: Record<string, { type: string; defaultValue?: unknown; metadata?: { description?: string } }>;
@@ -79,7 +79,10 @@ const roleDefinition = (guid: string) => `/subscriptions/${snapshotScope.subscri
  * public cloud, which is what these templates target.
  */
 const resolveEnvironment = (value: string): string => {
-  const inner = value.replace(/format\('([^']*)', environment\(\)\.suffixes\.storage\)/g, (_m, f: string) => `'${f.replace('{0}', 'core.windows.net')}'`);
+  const inner = value.replace(
+    /format\('([^']*)', environment\(\)\.suffixes\.storage\)/g,
+    (_m, f: string) => `'${f.replace('{0}', 'core.windows.net')}'`,
+  );
   const literal = /^\['([^']*)'\]$/.exec(inner);
   if (literal) return literal[1]!;
   const format = /^\[format\('([^']*)', ((?:'[^']*'(?:, )?)+)\)\]$/.exec(inner);
@@ -144,8 +147,10 @@ function names(s: Snapshot): Names {
 }
 
 /** principalId of the app's identity as ARM resolves it at deployment time. */
-const uamiPrincipal = (n: Names) => new RegExp(`^\\[reference\\('${escape(idOf('Microsoft.ManagedIdentity/userAssignedIdentities', n.identity))}', '[^']+'\\)\\.principalId\\]$`);
-const uamiClientId = (n: Names) => new RegExp(`^\\[reference\\('${escape(idOf('Microsoft.ManagedIdentity/userAssignedIdentities', n.identity))}', '[^']+'\\)\\.clientId\\]$`);
+const uamiPrincipal = (n: Names) =>
+  new RegExp(`^\\[reference\\('${escape(idOf('Microsoft.ManagedIdentity/userAssignedIdentities', n.identity))}', '[^']+'\\)\\.principalId\\]$`);
+const uamiClientId = (n: Names) =>
+  new RegExp(`^\\[reference\\('${escape(idOf('Microsoft.ManagedIdentity/userAssignedIdentities', n.identity))}', '[^']+'\\)\\.clientId\\]$`);
 function escape(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
@@ -226,7 +231,14 @@ const flexRejectedSettings = [
   'SCM_DO_BUILD_DURING_DEPLOYMENT',
   'ENABLE_ORYX_BUILD',
 ];
-const flexRejectedSiteConfig = ['linuxFxVersion', 'ftpsState', 'use32BitWorkerProcess', 'functionAppScaleLimit', 'netFrameworkVersion', 'functionsRuntimeScaleMonitoringEnabled'];
+const flexRejectedSiteConfig = [
+  'linuxFxVersion',
+  'ftpsState',
+  'use32BitWorkerProcess',
+  'functionAppScaleLimit',
+  'netFrameworkVersion',
+  'functionsRuntimeScaleMonitoringEnabled',
+];
 
 const both = (m: InfraModel): [string, Snapshot][] => [
   ['production', m.prod],
@@ -244,7 +256,8 @@ export const armChecks: ArmCheck[] = [
         for (const r of s.predictedResources) {
           assert.match(r.apiVersion, /^\d{4}-\d{2}-\d{2}(-preview)?$/, `${r.type} apiVersion`);
           // The diagnostic settings API has no GA version in the current shape (see the modules' comments).
-          if (r.type !== 'Microsoft.Insights/diagnosticSettings') assert.ok(!r.apiVersion.endsWith('-preview'), `${r.type}@${r.apiVersion} is a preview`);
+          if (r.type !== 'Microsoft.Insights/diagnosticSettings')
+            assert.ok(!r.apiVersion.endsWith('-preview'), `${r.type}@${r.apiVersion} is a preview`);
           const min = minimumApiVersions[r.type];
           if (min) assert.ok(r.apiVersion >= min, `${r.type}@${r.apiVersion} is older than ${min}`);
         }
@@ -258,7 +271,8 @@ export const armChecks: ArmCheck[] = [
       for (const [label, s] of both(m)) {
         names(s);
         for (const r of s.predictedResources.map((x) => ({ ...x, id: resolveEnvironment(x.id) }))) {
-          const inGroup = r.id.startsWith(`${rg}/`) || r.id.startsWith(`[resourceId('${snapshotScope.subscriptionId}', '${snapshotScope.resourceGroup}', `);
+          const inGroup =
+            r.id.startsWith(`${rg}/`) || r.id.startsWith(`[resourceId('${snapshotScope.subscriptionId}', '${snapshotScope.resourceGroup}', `);
           assert.ok(inGroup, `${label}: ${r.type} ${r.name} is in the resource group`);
           if (r.location !== undefined && r.location !== 'global') assert.equal(r.location, snapshotScope.location, `${label}: ${r.type} location`);
         }
@@ -291,7 +305,10 @@ export const armChecks: ArmCheck[] = [
     check: (m) => {
       const n = names(m.prod);
       const containers = all(m.prod, 'Microsoft.Storage/storageAccounts/blobServices/containers');
-      assert.deepEqual(containers.map((c) => c.name).sort(), ['app-package', 'azure-webjobs-hosts', 'azure-webjobs-secrets', 'user-files'].map((c) => `${n.storage}/default/${c}`));
+      assert.deepEqual(
+        containers.map((c) => c.name).sort(),
+        ['app-package', 'azure-webjobs-hosts', 'azure-webjobs-secrets', 'user-files'].map((c) => `${n.storage}/default/${c}`),
+      );
       for (const c of containers) assert.equal(props(c).publicAccess, 'None', c.name);
     },
   },
@@ -318,7 +335,10 @@ export const armChecks: ArmCheck[] = [
     check: (m) => {
       const n = names(m.prod);
       const db = m.json.containers.database;
-      assert.deepEqual(all(m.prod, 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases').map((d) => [d.name, props(d).resource]), [[`${n.cosmos}/${db}`, { id: db }]]);
+      assert.deepEqual(
+        all(m.prod, 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases').map((d) => [d.name, props(d).resource]),
+        [[`${n.cosmos}/${db}`, { id: db }]],
+      );
       const deployed = all(m.prod, 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers');
       assert.deepEqual(
         deployed.map((c) => c.name),
@@ -369,7 +389,9 @@ export const armChecks: ArmCheck[] = [
       const bus = one(m.newSeed, 'Microsoft.ServiceBus/namespaces');
       assert.deepEqual(bus.sku, { name: 'Premium', tier: 'Premium', capacity: 1 });
       assert.equal(props(bus).publicNetworkAccess, 'Disabled');
-      const pe = all(m.newSeed, 'Microsoft.Network/privateEndpoints').find((e) => props(e).privateLinkServiceConnections?.[0]?.properties?.privateLinkServiceId === idOf('Microsoft.ServiceBus/namespaces', n.bus));
+      const pe = all(m.newSeed, 'Microsoft.Network/privateEndpoints').find(
+        (e) => props(e).privateLinkServiceConnections?.[0]?.properties?.privateLinkServiceId === idOf('Microsoft.ServiceBus/namespaces', n.bus),
+      );
       assert.ok(pe, 'a private endpoint for the namespace');
       assert.deepEqual(props(pe).privateLinkServiceConnections[0].properties.groupIds, ['namespace']);
       assert.ok(all(m.newSeed, 'Microsoft.Network/privateDnsZones').some((z) => z.name === 'privatelink.servicebus.windows.net'));
@@ -381,7 +403,10 @@ export const armChecks: ArmCheck[] = [
     check: (m) => {
       const n = names(m.prod);
       const deployed = all(m.prod, 'Microsoft.ServiceBus/namespaces/queues');
-      assert.deepEqual(deployed.map((q) => q.name), m.json.queues.queues.map((q) => `${n.bus}/${q.name}`));
+      assert.deepEqual(
+        deployed.map((q) => q.name),
+        m.json.queues.queues.map((q) => `${n.bus}/${q.name}`),
+      );
       for (const q of m.json.queues.queues) {
         const { name, ...expected } = q;
         assert.deepEqual(props(deployed.find((d) => d.name === `${n.bus}/${name}`)!), expected, String(name));
@@ -425,10 +450,16 @@ export const armChecks: ArmCheck[] = [
       const sessionSecret = m.json.settings.secrets.find((s) => s.name === 'SESSION_SIGNING_KEYS');
       assert.ok(sessionSecret, 'settings.json declares SESSION_SIGNING_KEYS');
       const created = all(m.prod, 'Microsoft.KeyVault/vaults/secrets');
-      assert.deepEqual(created.map((s) => s.name), [`${n.vault}/${sessionSecret.keyVaultSecretName}`]);
+      assert.deepEqual(
+        created.map((s) => s.name),
+        [`${n.vault}/${sessionSecret.keyVaultSecretName}`],
+      );
       const value = String(props(created[0]!).value);
       // Evaluated at deployment time: k1: + base64url of three newGuid() (the material the app needs: >= 32 bytes).
-      assert.equal(value, "[format('k1:{0}', replace(replace(replace(base64(format('{0}{1}{2}', newGuid(), newGuid(), newGuid())), '+', '-'), '/', '_'), '=', ''))]");
+      assert.equal(
+        value,
+        "[format('k1:{0}', replace(replace(replace(base64(format('{0}{1}{2}', newGuid(), newGuid(), newGuid())), '+', '-'), '/', '_'), '=', ''))]",
+      );
       assert.deepEqual(all(m.publicRedeploy, 'Microsoft.KeyVault/vaults/secrets'), [], 'redeploying into the same vault rotates nothing');
       const material = m.template.parameters.sessionKeyMaterial;
       assert.equal(material?.type, 'securestring', 'the key material is a secure parameter');
@@ -488,9 +519,16 @@ export const armChecks: ArmCheck[] = [
       const n = names(m.prod);
       const app = assignments(m.prod).filter((a) => uamiPrincipal(n).test(a.principal));
       const vault = idOf('Microsoft.KeyVault/vaults', n.vault);
-      assert.deepEqual(app.filter((a) => a.scope === vault).map((a) => a.role), [roleDefinition(roles.keyVaultSecretsUser)]);
-      assert.deepEqual(app.filter((a) => a.scope.includes('/Microsoft.Insights/')).map((a) => [a.scope, a.role]), [[idOf('Microsoft.Insights/components', n.insights), roleDefinition(roles.monitoringMetricsPublisher)]]);
-      for (const [label, s] of both(m)) for (const a of assignments(s)) assert.notEqual(a.scope, rg, `${label}: a role assignment on the whole resource group`);
+      assert.deepEqual(
+        app.filter((a) => a.scope === vault).map((a) => a.role),
+        [roleDefinition(roles.keyVaultSecretsUser)],
+      );
+      assert.deepEqual(
+        app.filter((a) => a.scope.includes('/Microsoft.Insights/')).map((a) => [a.scope, a.role]),
+        [[idOf('Microsoft.Insights/components', n.insights), roleDefinition(roles.monitoringMetricsPublisher)]],
+      );
+      for (const [label, s] of both(m))
+        for (const a of assignments(s)) assert.notEqual(a.scope, rg, `${label}: a role assignment on the whole resource group`);
     },
   },
   {
@@ -499,8 +537,14 @@ export const armChecks: ArmCheck[] = [
     check: (m) => {
       const n = names(m.prod);
       const officer = assignments(m.prod).filter((a) => a.role === roleDefinition(roles.keyVaultSecretsOfficer));
-      assert.deepEqual(officer.map((a) => [a.scope, a.principal, a.principalType]), [[idOf('Microsoft.KeyVault/vaults', n.vault), OPERATOR_ID, 'User']]);
-      assert.deepEqual(assignments(m.publicRedeploy).filter((a) => a.role === roleDefinition(roles.keyVaultSecretsOfficer)), []);
+      assert.deepEqual(
+        officer.map((a) => [a.scope, a.principal, a.principalType]),
+        [[idOf('Microsoft.KeyVault/vaults', n.vault), OPERATOR_ID, 'User']],
+      );
+      assert.deepEqual(
+        assignments(m.publicRedeploy).filter((a) => a.role === roleDefinition(roles.keyVaultSecretsOfficer)),
+        [],
+      );
     },
   },
 
@@ -535,7 +579,14 @@ export const armChecks: ArmCheck[] = [
         assert.equal(props(site).siteConfig.minTlsVersion, '1.2', label);
         assert.equal(props(site).siteConfig.scmMinTlsVersion, '1.2', label);
         const policies = all(s, 'Microsoft.Web/sites/basicPublishingCredentialsPolicies');
-        assert.deepEqual(policies.map((p) => [p.name, props(p).allow]).sort(), [[`${site.name}/ftp`, false], [`${site.name}/scm`, false]], label);
+        assert.deepEqual(
+          policies.map((p) => [p.name, props(p).allow]).sort(),
+          [
+            [`${site.name}/ftp`, false],
+            [`${site.name}/scm`, false],
+          ],
+          label,
+        );
       }
     },
   },
@@ -546,8 +597,16 @@ export const armChecks: ArmCheck[] = [
       const n = names(m.prod);
       const storage = props(one(m.prod, 'Microsoft.Web/sites')).functionAppConfig.deployment.storage;
       assert.equal(storage.type, 'blobContainer');
-      assert.match(String(storage.value), new RegExp(`^\\[format\\('\\{0\\}\\{1\\}', reference\\('${escape(idOf('Microsoft.Storage/storageAccounts', n.storage))}', '[^']+'\\)\\.primaryEndpoints\\.blob, 'app-package'\\)\\]$`));
-      assert.deepEqual(storage.authentication, { type: 'UserAssignedIdentity', userAssignedIdentityResourceId: idOf('Microsoft.ManagedIdentity/userAssignedIdentities', n.identity) });
+      assert.match(
+        String(storage.value),
+        new RegExp(
+          `^\\[format\\('\\{0\\}\\{1\\}', reference\\('${escape(idOf('Microsoft.Storage/storageAccounts', n.storage))}', '[^']+'\\)\\.primaryEndpoints\\.blob, 'app-package'\\)\\]$`,
+        ),
+      );
+      assert.deepEqual(storage.authentication, {
+        type: 'UserAssignedIdentity',
+        userAssignedIdentityResourceId: idOf('Microsoft.ManagedIdentity/userAssignedIdentities', n.identity),
+      });
     },
   },
   {
@@ -578,7 +637,14 @@ export const armChecks: ArmCheck[] = [
     name: 'app settings: every parameter of settings.json with its value from main.bicepparam, every infrastructure setting, and a Key Vault reference for each secret that exists (required ones, and the optional ones listed in KEY_VAULT_SECRETS); nothing else',
     check: (m) => {
       const { parameters, secrets, infrastructure } = m.json.settings;
-      const identityBased = ['AzureWebJobsStorage__accountName', 'AzureWebJobsStorage__credential', 'AzureWebJobsStorage__clientId', 'ServiceBusConnection__credential', 'ServiceBusConnection__clientId', 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING'];
+      const identityBased = [
+        'AzureWebJobsStorage__accountName',
+        'AzureWebJobsStorage__credential',
+        'AzureWebJobsStorage__clientId',
+        'ServiceBusConnection__credential',
+        'ServiceBusConnection__clientId',
+        'APPLICATIONINSIGHTS_AUTHENTICATION_STRING',
+      ];
       const cases: [string, Snapshot, typeof secrets][] = [
         ['first azd up (no optional secret stored)', m.prod, secrets.filter((s) => s.required)],
         ['every optional secret stored', m.publicRedeploy, secrets],
@@ -587,9 +653,15 @@ export const armChecks: ArmCheck[] = [
         const n = names(s);
         const settings = appSettings(s);
         for (const name of parameters) assert.equal(typeof settings[name], 'string', `${label}: ${name} (a parameter) is set`);
-        for (const x of referenced) assert.equal(settings[x.name], `@Microsoft.KeyVault(VaultName=${n.vault};SecretName=${x.keyVaultSecretName})`, `${label}: ${x.name}`);
-        for (const name of infrastructure) assert.ok(settings[name] !== undefined && settings[name] !== '', `${label}: ${name} (infrastructure) is set`);
-        assert.deepEqual(Object.keys(settings).sort(), [...new Set([...parameters, ...referenced.map((x) => x.name), ...infrastructure, ...identityBased])].sort(), label);
+        for (const x of referenced)
+          assert.equal(settings[x.name], `@Microsoft.KeyVault(VaultName=${n.vault};SecretName=${x.keyVaultSecretName})`, `${label}: ${x.name}`);
+        for (const name of infrastructure)
+          assert.ok(settings[name] !== undefined && settings[name] !== '', `${label}: ${name} (infrastructure) is set`);
+        assert.deepEqual(
+          Object.keys(settings).sort(),
+          [...new Set([...parameters, ...referenced.map((x) => x.name), ...infrastructure, ...identityBased])].sort(),
+          label,
+        );
       }
     },
   },
@@ -605,7 +677,8 @@ export const armChecks: ArmCheck[] = [
         const secret = /SecretName=([^;)]+)/.exec(value)?.[1] ?? '';
         assert.ok(created.has(secret), `${name} refers to ${secret}, which the first deployment does not create`);
       }
-      for (const required of m.json.settings.secrets.filter((s) => s.required)) assert.ok(created.has(required.keyVaultSecretName), `required secret ${required.name} is created`);
+      for (const required of m.json.settings.secrets.filter((s) => s.required))
+        assert.ok(created.has(required.keyVaultSecretName), `required secret ${required.name} is created`);
     },
   },
   {
@@ -622,12 +695,24 @@ export const armChecks: ArmCheck[] = [
         assert.equal(settings.ServiceBusConnection__credential, 'managedidentity', label);
         assert.match(settings.ServiceBusConnection__clientId ?? '', uamiClientId(n), label);
         assert.match(settings.AZURE_CLIENT_ID ?? '', uamiClientId(n), label);
-        assert.match(settings.COSMOS_ENDPOINT ?? '', new RegExp(`^\\[reference\\('${escape(idOf('Microsoft.DocumentDB/databaseAccounts', n.cosmos))}'`), label);
+        assert.match(
+          settings.COSMOS_ENDPOINT ?? '',
+          new RegExp(`^\\[reference\\('${escape(idOf('Microsoft.DocumentDB/databaseAccounts', n.cosmos))}'`),
+          label,
+        );
         assert.equal(settings.COSMOS_DATABASE, m.json.containers.database, label);
         assert.equal(settings.APP_ENV, 'azure', label);
-        assert.match(settings.APPLICATIONINSIGHTS_AUTHENTICATION_STRING ?? '', /^\[format\('ClientId=\{0\};Authorization=AAD', reference\(.*\)\.clientId\)\]$/, label);
+        assert.match(
+          settings.APPLICATIONINSIGHTS_AUTHENTICATION_STRING ?? '',
+          /^\[format\('ClientId=\{0\};Authorization=AAD', reference\(.*\)\.clientId\)\]$/,
+          label,
+        );
         for (const [key, value] of Object.entries(settings)) {
-          assert.doesNotMatch(`${key}=${value}`, /AccountKey=|SharedAccessKey|listKeys|listConnectionStrings|InstrumentationKey=/i, `${label}: ${key}`);
+          assert.doesNotMatch(
+            `${key}=${value}`,
+            /AccountKey=|SharedAccessKey|listKeys|listConnectionStrings|InstrumentationKey=/i,
+            `${label}: ${key}`,
+          );
         }
       }
     },
@@ -643,9 +728,15 @@ export const armChecks: ArmCheck[] = [
       const subnets = props(vnet).subnets as { name: string; properties: Record<string, any> }[]; // eslint-disable-line @typescript-eslint/no-explicit-any
       const app = subnets.find((s) => s.name === 'app');
       assert.ok(app, 'an app subnet');
-      assert.deepEqual(app.properties.delegations.map((d: { properties: { serviceName: string } }) => d.properties.serviceName), ['Microsoft.App/environments']);
+      assert.deepEqual(
+        app.properties.delegations.map((d: { properties: { serviceName: string } }) => d.properties.serviceName),
+        ['Microsoft.App/environments'],
+      );
       assert.equal(app.properties.natGateway?.id, idOf('Microsoft.Network/natGateways', one(m.prod, 'Microsoft.Network/natGateways').name));
-      assert.equal(props(one(m.prod, 'Microsoft.Web/sites')).virtualNetworkSubnetId, `${idOf('Microsoft.Network/virtualNetworks', vnet.name)}/subnets/app`);
+      assert.equal(
+        props(one(m.prod, 'Microsoft.Web/sites')).virtualNetworkSubnetId,
+        `${idOf('Microsoft.Network/virtualNetworks', vnet.name)}/subnets/app`,
+      );
       const expected: [string, string, string][] = [
         [idOf('Microsoft.KeyVault/vaults', n.vault), 'vault', 'privatelink.vaultcore.azure.net'],
         [idOf('Microsoft.DocumentDB/databaseAccounts', n.cosmos), 'Sql', 'privatelink.documents.azure.com'],
@@ -664,7 +755,10 @@ export const armChecks: ArmCheck[] = [
         assert.ok(zones.includes(zone), `zone ${zone}`);
         const group = groups.find((g) => g.name === `${pe.name}/default`);
         assert.ok(group, `${pe.name} registers its A record`);
-        assert.equal(resolveEnvironment(String(props(group).privateDnsZoneConfigs[0].properties.privateDnsZoneId)), `${rg}/providers/Microsoft.Network/privateDnsZones/${zone}`);
+        assert.equal(
+          resolveEnvironment(String(props(group).privateDnsZoneConfigs[0].properties.privateDnsZoneId)),
+          `${rg}/providers/Microsoft.Network/privateDnsZones/${zone}`,
+        );
         const link = links.find((l) => l.name.startsWith(`${zone}/`));
         assert.equal(props(link!).virtualNetwork.id, idOf('Microsoft.Network/virtualNetworks', vnet.name), `${zone} is linked to the VNet`);
         assert.equal(props(link!).registrationEnabled, false);
@@ -675,7 +769,8 @@ export const armChecks: ArmCheck[] = [
     area: 'network',
     name: 'without private networking there is no VNet, endpoint or zone, and the app is not VNet-integrated',
     check: (m) => {
-      for (const r of m.publicRedeploy.predictedResources) assert.ok(!r.type.startsWith('Microsoft.Network/'), `${r.type} without private networking`);
+      for (const r of m.publicRedeploy.predictedResources)
+        assert.ok(!r.type.startsWith('Microsoft.Network/'), `${r.type} without private networking`);
       assert.equal(props(one(m.publicRedeploy, 'Microsoft.Web/sites')).virtualNetworkSubnetId ?? undefined, undefined);
     },
   },
@@ -700,7 +795,9 @@ export const armChecks: ArmCheck[] = [
     check: (m) => {
       const n = names(m.prod);
       const workspace = idOf('Microsoft.OperationalInsights/workspaces', n.workspace);
-      const settings = new Map(all(m.prod, 'Microsoft.Insights/diagnosticSettings').map((d) => [scopeOf(d, 'Microsoft.Insights/diagnosticSettings'), props(d)]));
+      const settings = new Map(
+        all(m.prod, 'Microsoft.Insights/diagnosticSettings').map((d) => [scopeOf(d, 'Microsoft.Insights/diagnosticSettings'), props(d)]),
+      );
       const expected: [string, Record<string, unknown>][] = [
         [idOf('Microsoft.KeyVault/vaults', n.vault), { category: 'AuditEvent', enabled: true }],
         [idOf('Microsoft.DocumentDB/databaseAccounts', n.cosmos), { categoryGroup: 'allLogs', enabled: true }],
@@ -723,7 +820,11 @@ export const armChecks: ArmCheck[] = [
       for (const [label, s] of both(m)) {
         for (const [name, value] of Object.entries(s.outputs)) {
           const text = `${name}=${JSON.stringify(value)}`;
-          assert.doesNotMatch(text.replace(/KEY_?VAULT|VAULT/gi, ''), /secret|password|connectionstring|instrumentation|listKeys|newGuid|sessionKeyMaterial/i, `${label}: output ${name}`);
+          assert.doesNotMatch(
+            text.replace(/KEY_?VAULT|VAULT/gi, ''),
+            /secret|password|connectionstring|instrumentation|listKeys|newGuid|sessionKeyMaterial/i,
+            `${label}: output ${name}`,
+          );
         }
         assert.equal(s.outputs.SESSION_KEYS_VAULT, names(s).vault, `${label}: SESSION_KEYS_VAULT names the vault holding the key`);
       }

@@ -8,8 +8,8 @@ import { fileURLToPath } from 'node:url';
 
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { type Bicep,findBicep } from '../scripts/bicep.js';
-import { armChecks, type InfraModel,loadInfraModel } from './arm-checks.js';
+import { type Bicep, findBicep } from '../scripts/bicep.js';
+import { armChecks, type InfraModel, loadInfraModel } from './arm-checks.js';
 
 const infraDir = path.dirname(fileURLToPath(import.meta.url));
 const bicep: Bicep | undefined = await findBicep();

@@ -44,7 +44,11 @@ export function run(command: string, args: readonly string[], options: { cwd?: s
   });
 }
 
-const exists = (file: string) => stat(file).then((s) => s.isFile(), () => false);
+const exists = (file: string) =>
+  stat(file).then(
+    (s) => s.isFile(),
+    () => false,
+  );
 
 /** "0.49.2" from "Bicep CLI version 0.49.2 (b34271ac51)"; undefined when the binary does not run. */
 async function versionOf(file: string): Promise<string | undefined> {
@@ -102,7 +106,9 @@ export async function ensureBicep(log: (line: string) => void = () => undefined)
   });
   const restored = await findBicep();
   if (restored) return restored;
-  return { unavailable: `dotnet restore did not produce ${path.relative(repoRoot, restoredBicep)} (exit ${restore.code}): ${(restore.stdout + restore.stderr).trim().slice(-1500)}` };
+  return {
+    unavailable: `dotnet restore did not produce ${path.relative(repoRoot, restoredBicep)} (exit ${restore.code}): ${(restore.stdout + restore.stderr).trim().slice(-1500)}`,
+  };
 }
 
 export interface Diagnostic {
@@ -118,7 +124,14 @@ export function parseSarif(text: string, baseDir: string): Diagnostic[] {
   const start = text.indexOf('{');
   if (start < 0) return [];
   const sarif = JSON.parse(text.slice(start)) as {
-    runs: { results: { ruleId: string; level?: string; message: { text: string }; locations?: { physicalLocation?: { artifactLocation?: { uri?: string }; region?: { startLine?: number } } }[] }[] }[];
+    runs: {
+      results: {
+        ruleId: string;
+        level?: string;
+        message: { text: string };
+        locations?: { physicalLocation?: { artifactLocation?: { uri?: string }; region?: { startLine?: number } } }[];
+      }[];
+    }[];
   };
   return sarif.runs.flatMap((r) =>
     r.results.map((result) => {
@@ -126,7 +139,8 @@ export function parseSarif(text: string, baseDir: string): Diagnostic[] {
       const uri = location?.artifactLocation?.uri ?? '';
       const file = uri.startsWith('file://') ? fileURLToPath(uri) : uri;
       return {
-        level: result.level === 'error' ? 'error' : result.level === 'note' || result.level === 'none' || result.level === 'info' ? 'info' : 'warning',
+        level:
+          result.level === 'error' ? 'error' : result.level === 'note' || result.level === 'none' || result.level === 'info' ? 'info' : 'warning',
         code: result.ruleId,
         file: file ? path.relative(baseDir, file) : '',
         line: location?.region?.startLine ?? 0,
@@ -136,7 +150,8 @@ export function parseSarif(text: string, baseDir: string): Diagnostic[] {
   );
 }
 
-export const formatDiagnostic = (d: Diagnostic) => `${d.file}(${d.line}) ${d.level} ${d.code}: ${d.message.replace(/\s*\[https:\/\/aka\.ms\/[^\]]*\]$/, '')}`;
+export const formatDiagnostic = (d: Diagnostic) =>
+  `${d.file}(${d.line}) ${d.level} ${d.code}: ${d.message.replace(/\s*\[https:\/\/aka\.ms\/[^\]]*\]$/, '')}`;
 
 /** `bicep lint` with SARIF on stdout: every diagnostic of the file and the modules it uses, compiler and linter. */
 export async function lint(bicep: Bicep, file: string, env?: NodeJS.ProcessEnv): Promise<Diagnostic[]> {
@@ -197,7 +212,20 @@ export async function snapshot(bicep: Bicep, paramFile: string, env: Record<stri
     const s = snapshotScope;
     const result = await run(
       bicep.path,
-      ['snapshot', copy, '--mode', 'overwrite', '--tenant-id', s.tenantId, '--subscription-id', s.subscriptionId, '--resource-group', s.resourceGroup, '--location', s.location],
+      [
+        'snapshot',
+        copy,
+        '--mode',
+        'overwrite',
+        '--tenant-id',
+        s.tenantId,
+        '--subscription-id',
+        s.subscriptionId,
+        '--resource-group',
+        s.resourceGroup,
+        '--location',
+        s.location,
+      ],
       { cwd: dir, env: await paramEnv(source, env) },
     );
     if (result.code !== 0) throw new Error(`bicep snapshot ${path.basename(paramFile)} failed:\n${result.stderr.trim()}${result.stdout.trim()}`);

@@ -3,7 +3,16 @@ import { fileURLToPath } from 'node:url';
 
 import { describe, expect, it } from 'vitest';
 
-import { boundaryViolations, checkedFiles, describeViolation, folderOf, importSites, readSources, resolveSpecifier, type Source } from './boundaries.js';
+import {
+  boundaryViolations,
+  checkedFiles,
+  describeViolation,
+  folderOf,
+  importSites,
+  readSources,
+  resolveSpecifier,
+  type Source,
+} from './boundaries.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -42,12 +51,23 @@ describe('area boundaries (issue 16 item 2; README "Areas and their faces")', ()
       },
       {
         path: 'shared/platform/planted.ts',
-        text: ["import type { Capability } from '../acl/index.js';", "import { dataRegistry } from '../privacy/registry.js';", "import { clock } from './clock.js';"].join('\n'),
+        text: [
+          "import type { Capability } from '../acl/index.js';",
+          "import { dataRegistry } from '../privacy/registry.js';",
+          "import { clock } from './clock.js';",
+        ].join('\n'),
       },
-      { path: 'functions/store-planted.ts', text: "import { createOrder } from '../shared/store/checkout.js';\nimport { defineHttp } from '../shared/http/index.js';" },
+      {
+        path: 'functions/store-planted.ts',
+        text: "import { createOrder } from '../shared/store/checkout.js';\nimport { defineHttp } from '../shared/http/index.js';",
+      },
       {
         path: 'shared/store/planted.ts',
-        text: ["import { defineHttp } from '../http/index.js';", "import type { HttpResult } from '../platform/definitions.js';", "import type { Principal } from '../auth/index.js';"].join('\n'),
+        text: [
+          "import { defineHttp } from '../http/index.js';",
+          "import type { HttpResult } from '../platform/definitions.js';",
+          "import type { Principal } from '../auth/index.js';",
+        ].join('\n'),
       },
       { path: 'shared/http/planted.ts', text: "import { storeErrors } from '../store/index.js';" },
       { path: 'shared/local/planted.ts', text: "import { createSession } from '../auth/sessions.js';" },

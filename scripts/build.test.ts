@@ -53,7 +53,9 @@ describe('the bundle', () => {
     const inputs = Object.keys(bundle.metafile.inputs);
     expect(inputs).toContain('functions/index.ts');
     expect(forbiddenInputs(bundle.metafile)).toEqual([]);
-    expect(inputs.filter((p) => /shared\/local\/|node_modules\/(@vercel\/|oidc-provider\/|vitest\/|tsx\/|esbuild\/|typescript\/)/.test(p))).toEqual([]);
+    expect(inputs.filter((p) => /shared\/local\/|node_modules\/(@vercel\/|oidc-provider\/|vitest\/|tsx\/|esbuild\/|typescript\/)/.test(p))).toEqual(
+      [],
+    );
     // The worker provides @azure/functions-core: it must stay an import, not be bundled.
     expect(inputs.some((p) => p.includes('@azure/functions-core'))).toBe(false);
     const index = bundle.metafile.outputs[path.relative(repoRoot, bundle.entryFile).replaceAll('\\', '/')];

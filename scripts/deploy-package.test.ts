@@ -43,7 +43,10 @@ describe('the deploy package (dist/deploy)', () => {
   });
 
   it('host.json is at the root: Functions 2.0 schema with the v4 extension bundle (Service Bus identity connections need it)', async () => {
-    const host = JSON.parse(await readFile(path.join(pkgDir(), 'host.json'), 'utf8')) as { version: string; extensionBundle: { id: string; version: string } };
+    const host = JSON.parse(await readFile(path.join(pkgDir(), 'host.json'), 'utf8')) as {
+      version: string;
+      extensionBundle: { id: string; version: string };
+    };
     expect(host.version).toBe('2.0');
     expect(host.extensionBundle).toEqual({ id: 'Microsoft.Azure.Functions.ExtensionBundle', version: '[4.*, 5.0.0)' });
     expect(await readFile(path.join(pkgDir(), 'host.json'), 'utf8')).toBe(await readFile(path.join(repoRoot, 'host.json'), 'utf8'));
@@ -96,7 +99,11 @@ function azdRemoteBuild(service: AzdService, projectFuncignore: string | undefin
 }
 
 describe('azure.yaml as azd reads it', () => {
-  const azure = parse(readFileSyncUtf8(path.join(repoRoot, 'azure.yaml'))) as { services: Record<string, AzdService>; hooks?: Record<string, unknown>; infra: Record<string, string> };
+  const azure = parse(readFileSyncUtf8(path.join(repoRoot, 'azure.yaml'))) as {
+    services: Record<string, AzdService>;
+    hooks?: Record<string, unknown>;
+    infra: Record<string, string>;
+  };
   const api = azure.services.api!;
   const projectFuncignore = path.join(repoRoot, api.project ?? '.', '.funcignore');
 
@@ -113,7 +120,9 @@ describe('azure.yaml as azd reads it', () => {
   });
 
   it('the rule itself: the old combination (remoteBuild false, .funcignore excluding node_modules) is refused', () => {
-    expect(azdRemoteBuild({ remoteBuild: false }, 'node_modules/\n*.ts\n')).toEqual({ error: "'remoteBuild: false' cannot be used when '.funcignore' excludes node_modules" });
+    expect(azdRemoteBuild({ remoteBuild: false }, 'node_modules/\n*.ts\n')).toEqual({
+      error: "'remoteBuild: false' cannot be used when '.funcignore' excludes node_modules",
+    });
     expect(azdRemoteBuild({}, 'node_modules/\n')).toEqual({ remoteBuild: true });
     expect(ignoresNodeModules('# node_modules\nnode_modules_old/\n')).toBe(false);
   });
@@ -136,7 +145,9 @@ describe('azure.yaml as azd reads it', () => {
     const postdown = (azure.hooks?.postdown ?? {}) as { posix?: { run?: string }; windows?: { run?: string } };
     expect(postdown.posix?.run).toMatch(/^azd env set KEY_VAULT_NAME_SEED /);
     expect(postdown.windows?.run).toMatch(/^azd env set KEY_VAULT_NAME_SEED /);
-    expect(readFileSyncUtf8(path.join(repoRoot, 'infra', 'main.bicepparam'))).toMatch(/param keyVaultNameSeed = readEnvironmentVariable\('KEY_VAULT_NAME_SEED'/);
+    expect(readFileSyncUtf8(path.join(repoRoot, 'infra', 'main.bicepparam'))).toMatch(
+      /param keyVaultNameSeed = readEnvironmentVariable\('KEY_VAULT_NAME_SEED'/,
+    );
   });
 });
 

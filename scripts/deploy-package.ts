@@ -16,7 +16,7 @@ import { copyFile, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs
 import path from 'node:path';
 
 import { API_DOCS_ASSET_DIR, apiDocsAssetNames } from '../shared/http/api-docs.js';
-import { type BundleResult,lazyVendors, repoRoot } from './bundle.js';
+import { type BundleResult, lazyVendors, repoRoot } from './bundle.js';
 
 export const deployDir = path.join(repoRoot, 'dist', 'deploy');
 export const deployMain = 'app/index.js';
@@ -40,11 +40,16 @@ export function deployPackageJson(source: { name: string; version: string; engin
 /** Writes the package into `dir` (emptied first; must be dist/deploy or outside the repository). Returns its files. */
 export async function stageDeployPackage(bundle: BundleResult, dir: string = deployDir): Promise<string[]> {
   const inRepo = !path.relative(repoRoot, dir).startsWith('..');
-  if (inRepo && path.resolve(dir) !== deployDir) throw new Error(`refusing to empty ${dir}: the package goes to dist/deploy or a temporary directory`);
+  if (inRepo && path.resolve(dir) !== deployDir)
+    throw new Error(`refusing to empty ${dir}: the package goes to dist/deploy or a temporary directory`);
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
   await copyFile(path.join(repoRoot, 'host.json'), path.join(dir, 'host.json'));
-  const source = JSON.parse(await readFile(path.join(repoRoot, 'package.json'), 'utf8')) as { name: string; version: string; engines?: Record<string, string> };
+  const source = JSON.parse(await readFile(path.join(repoRoot, 'package.json'), 'utf8')) as {
+    name: string;
+    version: string;
+    engines?: Record<string, string>;
+  };
   await writeFile(path.join(dir, 'package.json'), `${JSON.stringify(deployPackageJson(source), null, 2)}\n`);
   for (const file of deployedBundleFiles()) {
     await mkdir(path.dirname(path.join(dir, 'app', file)), { recursive: true });
@@ -65,7 +70,16 @@ export async function listPackage(dir: string): Promise<string[]> {
 /** The inputs of `npm run build`: if none changed since the last build, azd's second build call can be skipped. */
 export async function buildFingerprint(): Promise<string> {
   const hash = createHash('sha256');
-  const files = ['package.json', 'package-lock.json', 'host.json', 'tsconfig.json', 'tsconfig.build.json', 'scripts/bundle.ts', 'scripts/build.ts', 'scripts/deploy-package.ts'];
+  const files = [
+    'package.json',
+    'package-lock.json',
+    'host.json',
+    'tsconfig.json',
+    'tsconfig.build.json',
+    'scripts/bundle.ts',
+    'scripts/build.ts',
+    'scripts/deploy-package.ts',
+  ];
   for (const dir of ['functions', 'shared']) {
     const entries = await readdir(path.join(repoRoot, dir), { recursive: true, withFileTypes: true });
     for (const e of entries) if (e.isFile()) files.push(path.relative(repoRoot, path.join(e.parentPath, e.name)));

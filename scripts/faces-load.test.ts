@@ -18,7 +18,9 @@ describe('every face loads first without meeting an unfinished area', () => {
   it.each(faces)('shared/%s/index.ts', async (area) => {
     vi.resetModules();
     const face = (await import(pathToFileURL(path.join(shared, area, 'index.ts')).href)) as Record<string, unknown>;
-    const undefinedExports = Object.entries(face).filter(([, value]) => value === undefined).map(([name]) => name);
+    const undefinedExports = Object.entries(face)
+      .filter(([, value]) => value === undefined)
+      .map(([name]) => name);
     expect(undefinedExports).toEqual([]);
   });
 });

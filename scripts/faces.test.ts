@@ -21,7 +21,15 @@ function fixture(files: Record<string, string>): string {
   const all: Record<string, string> = {
     'package.json': '{ "type": "module" }',
     'tsconfig.json': JSON.stringify({
-      compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, verbatimModuleSyntax: true, noEmit: true, skipLibCheck: true, types: [] },
+      compilerOptions: {
+        module: 'NodeNext',
+        moduleResolution: 'NodeNext',
+        strict: true,
+        verbatimModuleSyntax: true,
+        noEmit: true,
+        skipLibCheck: true,
+        types: [],
+      },
       include: ['shared', 'functions'],
     }),
     ...files,
@@ -75,7 +83,9 @@ describe('scripts/faces.ts, the faces codemod', () => {
     );
     expect(after['shared/store/orders.ts']).toContain("import { readAccount as read } from '../accounts/index.js';");
     expect(after['functions/schools-get.ts']).toContain("import { m } from '../shared/schools/index.js';");
-    expect(after['shared/accounts/index.ts']).toContain("export { type AccountDoc, accountView } from './model.js';\nexport { readAccount } from './store.js';\n");
+    expect(after['shared/accounts/index.ts']).toContain(
+      "export { type AccountDoc, accountView } from './model.js';\nexport { readAccount } from './store.js';\n",
+    );
     expect(after['shared/schools/index.ts']).toContain("export { m } from './members.js';\n");
     expect(after['shared/platform/index.ts']).toBeUndefined();
 
@@ -109,8 +119,10 @@ describe('scripts/faces.ts brings along code written before the moves', () => {
       'shared/platform/paging.ts': 'export const pageOf = 1;\n',
       'shared/platform/idempotency.ts': 'export const keyedId = 2;\n',
       'shared/http/idempotency.ts': 'export const idempotencyKey = 3;\n',
-      'shared/learning/tasks.ts': "import { pageOf } from '../http/paging.js';\nimport { keyedId } from '../http/idempotency.js';\nexport const t = [pageOf, keyedId];\n",
-      'functions/learning-tasks.ts': "import { idempotencyKey, keyedId } from '../shared/http/idempotency.js';\nexport default [idempotencyKey, keyedId];\n",
+      'shared/learning/tasks.ts':
+        "import { pageOf } from '../http/paging.js';\nimport { keyedId } from '../http/idempotency.js';\nexport const t = [pageOf, keyedId];\n",
+      'functions/learning-tasks.ts':
+        "import { idempotencyKey, keyedId } from '../shared/http/idempotency.js';\nexport default [idempotencyKey, keyedId];\n",
     });
     expect(runFaces({ root, check: false, lint: false })).toBe(0);
     const after = snapshot(root);

@@ -70,7 +70,12 @@ function importText(specs: Spec[], specifier: string): string {
     unique.set(key, seen ? { ...s, typeOnly: seen.typeOnly && s.typeOnly } : s);
   }
   const list = [...unique.values()];
-  if (list.every((s) => s.typeOnly)) return namedList('import type', list.map((s) => specText({ ...s, typeOnly: false })), `from '${specifier}';`);
+  if (list.every((s) => s.typeOnly))
+    return namedList(
+      'import type',
+      list.map((s) => specText({ ...s, typeOnly: false })),
+      `from '${specifier}';`,
+    );
   return namedList('import', list.map(specText), `from '${specifier}';`);
 }
 
@@ -90,7 +95,16 @@ function applyEdits(text: string, edits: Edit[]): string {
 
 function createProgram(root: string): ts.Program {
   const configPath = path.join(root, 'tsconfig.json');
-  const parsed = ts.getParsedCommandLineOfConfigFile(configPath, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => { throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n')); } });
+  const parsed = ts.getParsedCommandLineOfConfigFile(
+    configPath,
+    {},
+    {
+      ...ts.sys,
+      onUnRecoverableConfigFileDiagnostic: (d) => {
+        throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+      },
+    },
+  );
   if (!parsed) throw new Error('cannot read tsconfig.json');
   return ts.createProgram(parsed.fileNames, parsed.options);
 }
@@ -115,11 +129,16 @@ function followMoves(root: string, check: boolean): string[] {
   const changed: string[] = [];
   const exists = (file: string) => existsSync(path.join(root, file));
   const exportsName = (file: string, name: string) =>
-    exists(file) && new RegExp(`export (?:async )?(?:function|const|let|class|interface|type|enum) ${name}\\b|export \\{[^}]*\\b${name}\\b`).test(readFileSync(path.join(root, file), 'utf8'));
+    exists(file) &&
+    new RegExp(`export (?:async )?(?:function|const|let|class|interface|type|enum) ${name}\\b|export \\{[^}]*\\b${name}\\b`).test(
+      readFileSync(path.join(root, file), 'utf8'),
+    );
   const walk = (dir: string): string[] =>
     !exists(dir)
       ? []
-      : readdirSync(path.join(root, dir), { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(`${dir}/${e.name}`) : e.name.endsWith('.ts') ? [`${dir}/${e.name}`] : []));
+      : readdirSync(path.join(root, dir), { withFileTypes: true }).flatMap((e) =>
+          e.isDirectory() ? walk(`${dir}/${e.name}`) : e.name.endsWith('.ts') ? [`${dir}/${e.name}`] : [],
+        );
   for (const file of ['shared', 'functions', 'test', 'bench', 'scripts'].flatMap(walk)) {
     const text = readFileSync(path.join(root, file), 'utf8');
     const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
@@ -140,7 +159,11 @@ function followMoves(root: string, check: boolean): string[] {
       const moved = new Map<string, Spec[]>();
       for (const element of named.elements) {
         const name = (element.propertyName ?? element.name).text;
-        const spec: Spec = { name, alias: element.propertyName ? element.name.text : undefined, typeOnly: statement.importClause.isTypeOnly || element.isTypeOnly };
+        const spec: Spec = {
+          name,
+          alias: element.propertyName ? element.name.text : undefined,
+          typeOnly: statement.importClause.isTypeOnly || element.isTypeOnly,
+        };
         const dest = MOVED[`${target}#${name}`];
         if (dest && (folderOf(file) !== folderOf(target) || !exportsName(target, name))) moved.set(dest, [...(moved.get(dest) ?? []), spec]);
         else stay.push(spec);
@@ -200,7 +223,8 @@ export function runFaces(options: { check: boolean; lint: boolean; root?: string
     for (const statement of source.statements) {
       if (ts.isExportDeclaration(statement) && statement.moduleSpecifier && ts.isStringLiteral(statement.moduleSpecifier)) {
         const target = resolveSpecifier(file, statement.moduleSpecifier.text);
-        if (target && classify(file, target) === 'internal') problems.push(`${file}: re-exports ${statement.moduleSpecifier.text} from another area: change it by hand`);
+        if (target && classify(file, target) === 'internal')
+          problems.push(`${file}: re-exports ${statement.moduleSpecifier.text} from another area: change it by hand`);
         continue;
       }
       if (!ts.isImportDeclaration(statement) || !ts.isStringLiteral(statement.moduleSpecifier)) continue;
@@ -266,17 +290,27 @@ export function runFaces(options: { check: boolean; lint: boolean; root?: string
     const edits: Edit[] = [];
     for (const [indexFile, group] of groups) {
       const specifier = relSpecifier(absolute, indexFile);
-      const existing = indexImports.find((s) => resolveSpecifier(file, (s.moduleSpecifier as ts.StringLiteral).text) === posix(path.relative(root, indexFile)));
+      const existing = indexImports.find(
+        (s) => resolveSpecifier(file, (s.moduleSpecifier as ts.StringLiteral).text) === posix(path.relative(root, indexFile)),
+      );
       const existingSpecs: Spec[] = [];
       const named = existing?.importClause?.namedBindings;
       if (existing && !existing.importClause?.name && named && ts.isNamedImports(named))
         for (const e of named.elements)
-          existingSpecs.push({ name: (e.propertyName ?? e.name).text, alias: e.propertyName ? e.name.text : undefined, typeOnly: existing.importClause.isTypeOnly || e.isTypeOnly });
+          existingSpecs.push({
+            name: (e.propertyName ?? e.name).text,
+            alias: e.propertyName ? e.name.text : undefined,
+            typeOnly: existing.importClause.isTypeOnly || e.isTypeOnly,
+          });
       const merged = existing && existingSpecs.length > 0 ? existing : undefined;
       const [first, ...rest] = merged ? [merged, ...group.nodes] : group.nodes;
       if (!first) continue;
       const specs = [...existingSpecs, ...group.specs];
-      edits.push({ start: first.getStart(source), end: first.getEnd(), text: specs.length > 0 ? importText(specs, specifier) : `import '${specifier}';` });
+      edits.push({
+        start: first.getStart(source),
+        end: first.getEnd(),
+        text: specs.length > 0 ? importText(specs, specifier) : `import '${specifier}';`,
+      });
       for (const node of rest) edits.push({ ...statementRange(source, node), text: '' });
     }
     if (edits.length > 0) importerEdits.set(absolute, edits);
@@ -326,7 +360,13 @@ function withReExports(indexFile: string, additions: Addition[], loads: string[]
     const specs = list.map((a) => (a.typeOnly ? `type ${a.name}` : a.name));
     const existing = source.statements.find(
       (s): s is ts.ExportDeclaration =>
-        ts.isExportDeclaration(s) && !s.isTypeOnly && !!s.exportClause && ts.isNamedExports(s.exportClause) && !!s.moduleSpecifier && ts.isStringLiteral(s.moduleSpecifier) && s.moduleSpecifier.text === from,
+        ts.isExportDeclaration(s) &&
+        !s.isTypeOnly &&
+        !!s.exportClause &&
+        ts.isNamedExports(s.exportClause) &&
+        !!s.moduleSpecifier &&
+        ts.isStringLiteral(s.moduleSpecifier) &&
+        s.moduleSpecifier.text === from,
     );
     if (existing && existing.exportClause && ts.isNamedExports(existing.exportClause)) {
       const current = existing.exportClause.elements.map((e) => e.getText(source));
@@ -334,7 +374,9 @@ function withReExports(indexFile: string, additions: Addition[], loads: string[]
     } else appended.push(namedList('export', specs, `from '${from}';`));
   }
   for (const from of loads) {
-    const loaded = source.statements.some((s) => ts.isImportDeclaration(s) && !s.importClause && ts.isStringLiteral(s.moduleSpecifier) && s.moduleSpecifier.text === from);
+    const loaded = source.statements.some(
+      (s) => ts.isImportDeclaration(s) && !s.importClause && ts.isStringLiteral(s.moduleSpecifier) && s.moduleSpecifier.text === from,
+    );
     if (!loaded) appended.unshift(`import '${from}';`);
   }
   const edited = applyEdits(text, edits);

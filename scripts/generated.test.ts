@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 
 import { demoDocuments } from '../shared/local/seed.js';
 import { settingSpecs } from '../shared/platform/config.js';
-import { type DataRegistry,dataRegistry, documentTypeSpec, infraContainers } from '../shared/privacy/registry.js';
+import { type DataRegistry, dataRegistry, documentTypeSpec, infraContainers } from '../shared/privacy/registry.js';
 import { generatedFiles, replaceReadmeSection } from './generated.js';
 
 const root = new URL('../', import.meta.url);

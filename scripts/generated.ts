@@ -2,7 +2,7 @@
  * Files generated from the code's declarations (data registry, queues, settings). `npm run gen` writes them; a test
  * fails when a committed copy differs, so Bicep, the sample settings and the README never drift from the code.
  */
-import { type SettingSpec,settingSpecs } from '../shared/platform/config.js';
+import { type SettingSpec, settingSpecs } from '../shared/platform/config.js';
 import { infraQueues } from '../shared/platform/queues.js';
 import { infraContainers } from '../shared/privacy/registry.js';
 
@@ -15,7 +15,11 @@ export function infraSettings() {
     // are referenced only once the operator has stored them (KEY_VAULT_SECRETS), never as unresolved references.
     secrets: specs
       .filter(([, s]) => s.where === 'secret')
-      .map(([name, spec]) => ({ name, keyVaultSecretName: name.toLowerCase().replace(/_/g, '-'), required: !spec.schema.safeParse(undefined).success })),
+      .map(([name, spec]) => ({
+        name,
+        keyVaultSecretName: name.toLowerCase().replace(/_/g, '-'),
+        required: !spec.schema.safeParse(undefined).success,
+      })),
     infrastructure: specs.filter(([, s]) => s.where === 'infrastructure').map(([name]) => name),
     parameters: specs.filter(([, s]) => s.where === 'parameter').map(([name]) => name),
   };

@@ -8,7 +8,7 @@
  */
 import path from 'node:path';
 
-import { buildJson, type Diagnostic,ensureBicep, formatDiagnostic, lint, paramEnv, paramVariants, repoRoot } from './bicep.js';
+import { buildJson, type Diagnostic, ensureBicep, formatDiagnostic, lint, paramEnv, paramVariants, repoRoot } from './bicep.js';
 import { runAsScript } from './run-as-script.js';
 
 export const infraDir = path.join(repoRoot, 'infra');
@@ -20,7 +20,9 @@ async function main(): Promise<number> {
   const bicep = await ensureBicep((line) => console.log(`infra:check ${line}`));
   if ('unavailable' in bicep) {
     if (optional && !required) {
-      console.log(`infra:check SKIPPED: the Bicep compiler is not available (${bicep.unavailable}). The ARM tests in infra/infra.test.ts are skipped too.`);
+      console.log(
+        `infra:check SKIPPED: the Bicep compiler is not available (${bicep.unavailable}). The ARM tests in infra/infra.test.ts are skipped too.`,
+      );
       return 0;
     }
     console.error(`infra:check FAILED: the Bicep compiler is not available: ${bicep.unavailable}`);

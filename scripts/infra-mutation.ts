@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 import { armChecks, loadInfraModel } from '../infra/arm-checks.js';
-import { type Bicep,ensureBicep, formatDiagnostic, lint, paramEnv, repoRoot } from './bicep.js';
+import { type Bicep, ensureBicep, formatDiagnostic, lint, paramEnv, repoRoot } from './bicep.js';
 import { runAsScript } from './run-as-script.js';
 
 export interface Mutation {
@@ -22,31 +22,136 @@ export interface Mutation {
 }
 
 export const mutations: Mutation[] = [
-  { name: 'API version that does not exist', file: 'infra/modules/functionapp.bicep', from: "'Microsoft.Web/sites@2025-03-01' = {", to: "'Microsoft.Web/sites@2025-03-10' = {" },
-  { name: 'API version more than two years old', file: 'infra/modules/cosmos.bicep', from: "'Microsoft.DocumentDB/databaseAccounts@2026-03-15' = {", to: "'Microsoft.DocumentDB/databaseAccounts@2024-11-15' = {" },
+  {
+    name: 'API version that does not exist',
+    file: 'infra/modules/functionapp.bicep',
+    from: "'Microsoft.Web/sites@2025-03-01' = {",
+    to: "'Microsoft.Web/sites@2025-03-10' = {",
+  },
+  {
+    name: 'API version more than two years old',
+    file: 'infra/modules/cosmos.bicep',
+    from: "'Microsoft.DocumentDB/databaseAccounts@2026-03-15' = {",
+    to: "'Microsoft.DocumentDB/databaseAccounts@2024-11-15' = {",
+  },
   { name: 'misspelt property (httpOnly for httpsOnly)', file: 'infra/modules/functionapp.bicep', from: 'httpsOnly: true', to: 'httpOnly: true' },
-  { name: 'child resource without its parent', file: 'infra/modules/cosmos.bicep', from: /(containers@2026-03-15' = \[\n {2}for c in containers: \{\n) {4}parent: database\n/, to: '$1' },
-  { name: 'AzureWebJobsStorage__accountName missing', file: 'infra/modules/functionapp.bicep', from: /\n {2}AzureWebJobsStorage__accountName: [^\n]+/, to: '' },
-  { name: 'Cosmos data role on the whole account instead of the database', file: 'infra/modules/cosmos.bicep', from: "scope: '${account.id}/dbs/${database.name}'", to: 'scope: account.id' },
-  { name: 'param file: a string where main.bicep wants an array', file: 'infra/main.bicepparam', from: "param corsAllowedOrigins = ['https://www.opiq.ee']", to: "param corsAllowedOrigins = 'https://www.opiq.ee'" },
-  { name: 'duplicate @description decorator', file: 'infra/main.bicep', from: "@description('Tags applied to every resource.')", to: "@description('Tags applied to every resource.')\n@description('Tags.')" },
-  { name: 'secret material in an output', file: 'infra/main.bicep', from: 'output SESSION_KEYS_VAULT string = vault.outputs.name', to: 'output SESSION_KEYS_VAULT string = vault.outputs.name\noutput SESSION_KEY_SEED string = sessionKeyMaterial' },
-  { name: 'unused parameter', file: 'infra/main.bicep', from: "param tags object = {}", to: "param tags object = {}\n\nparam legacyMode bool = false" },
+  {
+    name: 'child resource without its parent',
+    file: 'infra/modules/cosmos.bicep',
+    from: /(containers@2026-03-15' = \[\n {2}for c in containers: \{\n) {4}parent: database\n/,
+    to: '$1',
+  },
+  {
+    name: 'AzureWebJobsStorage__accountName missing',
+    file: 'infra/modules/functionapp.bicep',
+    from: /\n {2}AzureWebJobsStorage__accountName: [^\n]+/,
+    to: '',
+  },
+  {
+    name: 'Cosmos data role on the whole account instead of the database',
+    file: 'infra/modules/cosmos.bicep',
+    from: "scope: '${account.id}/dbs/${database.name}'",
+    to: 'scope: account.id',
+  },
+  {
+    name: 'param file: a string where main.bicep wants an array',
+    file: 'infra/main.bicepparam',
+    from: "param corsAllowedOrigins = ['https://www.opiq.ee']",
+    to: "param corsAllowedOrigins = 'https://www.opiq.ee'",
+  },
+  {
+    name: 'duplicate @description decorator',
+    file: 'infra/main.bicep',
+    from: "@description('Tags applied to every resource.')",
+    to: "@description('Tags applied to every resource.')\n@description('Tags.')",
+  },
+  {
+    name: 'secret material in an output',
+    file: 'infra/main.bicep',
+    from: 'output SESSION_KEYS_VAULT string = vault.outputs.name',
+    to: 'output SESSION_KEYS_VAULT string = vault.outputs.name\noutput SESSION_KEY_SEED string = sessionKeyMaterial',
+  },
+  {
+    name: 'unused parameter',
+    file: 'infra/main.bicep',
+    from: 'param tags object = {}',
+    to: 'param tags object = {}\n\nparam legacyMode bool = false',
+  },
   { name: 'hard-coded location', file: 'infra/modules/identity.bicep', from: 'location: location', to: "location: 'westeurope'" },
-  { name: 'Key Vault reachable from the internet with private networking on', file: 'infra/modules/keyvault.bicep', from: "publicNetworkAccess: publicNetworkAccess ? 'Enabled' : 'Disabled'", to: "publicNetworkAccess: 'Enabled'" },
-  { name: 'storage shared keys switched back on', file: 'infra/modules/storage.bicep', from: 'allowSharedKeyAccess: false', to: 'allowSharedKeyAccess: true' },
+  {
+    name: 'Key Vault reachable from the internet with private networking on',
+    file: 'infra/modules/keyvault.bicep',
+    from: "publicNetworkAccess: publicNetworkAccess ? 'Enabled' : 'Disabled'",
+    to: "publicNetworkAccess: 'Enabled'",
+  },
+  {
+    name: 'storage shared keys switched back on',
+    file: 'infra/modules/storage.bicep',
+    from: 'allowSharedKeyAccess: false',
+    to: 'allowSharedKeyAccess: true',
+  },
   { name: 'Service Bus role on the namespace instead of each queue', file: 'infra/modules/rbac.bicep', from: 'scope: queues[i]', to: 'scope: bus' },
-  { name: 'Blob role on the storage account instead of the containers', file: 'infra/modules/rbac.bicep', from: 'scope: containers[i]', to: 'scope: storage' },
-  { name: 'keyVaultReferenceIdentity moved into siteConfig', file: 'infra/modules/functionapp.bicep', from: /\n {4}keyVaultReferenceIdentity: identity\.id\n([\s\S]*?siteConfig: \{\n)/, to: '\n$1      keyVaultReferenceIdentity: identity.id\n' },
-  { name: 'no Key Vault role for the deployer under azd (AZURE_PRINCIPAL_ID ignored)', file: 'infra/main.bicepparam', from: "readEnvironmentVariable('OPERATOR_PRINCIPAL_ID', readEnvironmentVariable('AZURE_PRINCIPAL_ID', ''))", to: "readEnvironmentVariable('OPERATOR_PRINCIPAL_ID', '')" },
-  { name: 'session signing key rewritten on every deployment (the param file no longer passes SESSION_KEYS_VAULT back)', file: 'infra/main.bicepparam', from: /\nparam sessionKeysVault = [^\n]+/, to: '' },
-  { name: 'lock renewal shorter than the function timeout', file: 'host.json', from: '"maxAutoLockRenewalDuration": "00:10:00"', to: '"maxAutoLockRenewalDuration": "00:05:00"' },
+  {
+    name: 'Blob role on the storage account instead of the containers',
+    file: 'infra/modules/rbac.bicep',
+    from: 'scope: containers[i]',
+    to: 'scope: storage',
+  },
+  {
+    name: 'keyVaultReferenceIdentity moved into siteConfig',
+    file: 'infra/modules/functionapp.bicep',
+    from: /\n {4}keyVaultReferenceIdentity: identity\.id\n([\s\S]*?siteConfig: \{\n)/,
+    to: '\n$1      keyVaultReferenceIdentity: identity.id\n',
+  },
+  {
+    name: 'no Key Vault role for the deployer under azd (AZURE_PRINCIPAL_ID ignored)',
+    file: 'infra/main.bicepparam',
+    from: "readEnvironmentVariable('OPERATOR_PRINCIPAL_ID', readEnvironmentVariable('AZURE_PRINCIPAL_ID', ''))",
+    to: "readEnvironmentVariable('OPERATOR_PRINCIPAL_ID', '')",
+  },
+  {
+    name: 'session signing key rewritten on every deployment (the param file no longer passes SESSION_KEYS_VAULT back)',
+    file: 'infra/main.bicepparam',
+    from: /\nparam sessionKeysVault = [^\n]+/,
+    to: '',
+  },
+  {
+    name: 'lock renewal shorter than the function timeout',
+    file: 'host.json',
+    from: '"maxAutoLockRenewalDuration": "00:10:00"',
+    to: '"maxAutoLockRenewalDuration": "00:05:00"',
+  },
   { name: 'partition key version 1', file: 'infra/modules/cosmos.bicep', from: 'version: 2', to: 'version: 1' },
-  { name: 'private endpoint without its DNS zone group (name resolves publicly)', file: 'infra/modules/network.bicep', from: /\n\/\/ The zone group writes[\s\S]*$/, to: '\n' },
-  { name: 'scm basic-auth publishing left on', file: 'infra/modules/functionapp.bicep', from: /(name: 'scm'\n {2}properties: \{\n {4}allow: )false/, to: '$1true' },
-  { name: 'Key Vault audit log category misspelt', file: 'infra/modules/keyvault.bicep', from: "category: 'AuditEvent'", to: "category: 'AuditEvents'" },
-  { name: 'optional secrets referenced before the operator stored them (unresolved references)', file: 'infra/main.bicep', from: 's.required || contains(keyVaultSecretSettings, s.name)', to: 's.required || !contains(keyVaultSecretSettings, s.name)' },
-  { name: 'a queue of queues.json not deployed (loop over a slice)', file: 'infra/main.bicep', from: 'queues: queuesConfig.queues', to: 'queues: take(queuesConfig.queues, 2)' },
+  {
+    name: 'private endpoint without its DNS zone group (name resolves publicly)',
+    file: 'infra/modules/network.bicep',
+    from: /\n\/\/ The zone group writes[\s\S]*$/,
+    to: '\n',
+  },
+  {
+    name: 'scm basic-auth publishing left on',
+    file: 'infra/modules/functionapp.bicep',
+    from: /(name: 'scm'\n {2}properties: \{\n {4}allow: )false/,
+    to: '$1true',
+  },
+  {
+    name: 'Key Vault audit log category misspelt',
+    file: 'infra/modules/keyvault.bicep',
+    from: "category: 'AuditEvent'",
+    to: "category: 'AuditEvents'",
+  },
+  {
+    name: 'optional secrets referenced before the operator stored them (unresolved references)',
+    file: 'infra/main.bicep',
+    from: 's.required || contains(keyVaultSecretSettings, s.name)',
+    to: 's.required || !contains(keyVaultSecretSettings, s.name)',
+  },
+  {
+    name: 'a queue of queues.json not deployed (loop over a slice)',
+    file: 'infra/main.bicep',
+    from: 'queues: queuesConfig.queues',
+    to: 'queues: take(queuesConfig.queues, 2)',
+  },
 ];
 
 export interface MutationResult {

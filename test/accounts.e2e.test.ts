@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { type LocalHost,startLocalHost } from '../shared/local/host.js';
+import { type LocalHost, startLocalHost } from '../shared/local/host.js';
 import { demo } from '../shared/local/seed.js';
 import type { AccountChangeDoc } from '../shared/schools/members.js';
 
@@ -15,7 +15,11 @@ beforeAll(async () => {
 afterAll(async () => host?.close());
 
 async function token(accountId: string): Promise<string> {
-  const response = await fetch(`${host.url}/_local/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ accountId }) });
+  const response = await fetch(`${host.url}/_local/tokens`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ accountId }),
+  });
   return ((await response.json()) as { accessToken: string }).accessToken;
 }
 
@@ -50,7 +54,9 @@ describe('ACC-4: a school role ends, and with it the school’s access', () => {
     expect((await call('/api/me', { as: A.eeStudent2 })).body.schoolRoles).toEqual([]);
 
     // Ending it again is harmless: there is nothing left to end.
-    expect((await call(`/api/schools/${S.ee}/members/${A.eeStudent2}/end-role`, { method: 'POST', as: A.eeAdmin, json: { role: 'student' } })).status).toBe(404);
+    expect(
+      (await call(`/api/schools/${S.ee}/members/${A.eeStudent2}/end-role`, { method: 'POST', as: A.eeAdmin, json: { role: 'student' } })).status,
+    ).toBe(404);
   });
 
   it('ACL-1: a teacher cannot end roles', async () => {
@@ -107,12 +113,16 @@ describe('ACC-5, PRIV-5: rectification', () => {
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ personalCode: { country: 'EE', code: '47502124911' }, personalCodeVerified: false });
     // Mari's verified code still points at Mari.
-    const index = await host.services.db.collection('logins').read<{ id: string; type: string; accountId: string }>('pcode:EE:47502124911', 'pcode:EE:47502124911');
+    const index = await host.services.db
+      .collection('logins')
+      .read<{ id: string; type: string; accountId: string }>('pcode:EE:47502124911', 'pcode:EE:47502124911');
     expect(index?.accountId).toBe(A.eeClassTeacher);
   });
 
   it('ACL-5: a parent cannot rectify their child through the school route', async () => {
-    expect((await call(`/api/schools/${S.ee}/students/${A.eeStudent}`, { method: 'PATCH', as: A.eeParent, json: { firstName: 'X' } })).status).toBe(403);
+    expect((await call(`/api/schools/${S.ee}/students/${A.eeStudent}`, { method: 'PATCH', as: A.eeParent, json: { firstName: 'X' } })).status).toBe(
+      403,
+    );
   });
 });
 
@@ -137,7 +147,8 @@ describe('ACL-7: support staff access is audited for the person to see', () => {
 describe('OPS-1: suspension with the school involved; repeated breaches cancel access', () => {
   it('OPS-1: the school involved is recorded; the third breach cancels access and cannot be lifted', async () => {
     const subject = A.fiStudent;
-    const suspend = (reason: string) => call(`/api/ops/accounts/${subject}/suspend`, { method: 'POST', as: A.staff, json: { reason, schoolId: S.fi } });
+    const suspend = (reason: string) =>
+      call(`/api/ops/accounts/${subject}/suspend`, { method: 'POST', as: A.staff, json: { reason, schoolId: S.fi } });
     const reinstate = () => call(`/api/ops/accounts/${subject}/reinstate`, { method: 'POST', as: A.staff });
 
     expect((await suspend('unusual-usage')).status).toBe(200);
@@ -154,7 +165,9 @@ describe('OPS-1: suspension with the school involved; repeated breaches cancel a
   it('AUTH-5: a suspected password leak is not counted as a breach', async () => {
     const subject = A.fiTeacher;
     for (let i = 0; i < 3; i++) {
-      expect((await call(`/api/ops/accounts/${subject}/suspend`, { method: 'POST', as: A.staff, json: { reason: 'password-leak' } })).status).toBe(200);
+      expect((await call(`/api/ops/accounts/${subject}/suspend`, { method: 'POST', as: A.staff, json: { reason: 'password-leak' } })).status).toBe(
+        200,
+      );
       expect((await call(`/api/ops/accounts/${subject}/reinstate`, { method: 'POST', as: A.staff })).status).toBe(200);
     }
   });

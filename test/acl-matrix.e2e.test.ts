@@ -6,7 +6,7 @@ import { rolesOf } from '../shared/acl/authorize.js';
 import { capabilityTable } from '../shared/acl/capabilities.js';
 import { compileRoute } from '../shared/http/routes.js';
 import { journalIdFor } from '../shared/learning/journal-ids.js';
-import { type LocalHost,startLocalHost } from '../shared/local/host.js';
+import { type LocalHost, startLocalHost } from '../shared/local/host.js';
 import { demo } from '../shared/local/seed.js';
 import type { HttpDefinition } from '../shared/platform/definitions.js';
 import { type ChildFacts, expectedGrants, heldRoles, oracleAllows, type Persona } from './acl-oracle.js';
@@ -79,14 +79,28 @@ beforeAll(async () => {
   host = await startLocalHost({ port: 0, sweepIntervalMs: 0, identityStandIns: false, maksekeskusStandIn: false, redeliveryDelayMs: 5 });
   const at = new Date('2026-08-15T08:00:00Z').toISOString();
   await host.services.db.collection('accounts').upsert<AccountDoc>({
-    id: securityOnly, type: 'account', accountId: securityOnly, firstName: 'Turve', lastName: 'Staff', email: `${securityOnly}@opiq.example`, language: 'et', country: 'EE',
-    status: 'active', staffRoles: ['security'], createdAt: at, updatedAt: at,
+    id: securityOnly,
+    type: 'account',
+    accountId: securityOnly,
+    firstName: 'Turve',
+    lastName: 'Staff',
+    email: `${securityOnly}@opiq.example`,
+    language: 'et',
+    country: 'EE',
+    status: 'active',
+    staffRoles: ['security'],
+    createdAt: at,
+    updatedAt: at,
   });
 });
 afterAll(async () => host?.close());
 
 async function walkToken(accountId: string): Promise<string> {
-  const r = await fetch(`${host.url}/_local/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ accountId }) });
+  const r = await fetch(`${host.url}/_local/tokens`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ accountId }),
+  });
   return ((await r.json()) as { accessToken: string }).accessToken;
 }
 
@@ -98,7 +112,8 @@ async function walkCall(path: string, method: string, token: string): Promise<{ 
     redirect: 'manual',
   });
   const text = await r.text();
-  const code = (r.headers.get('content-type') ?? '').includes('json') && text ? (JSON.parse(text) as { error?: { code?: string } }).error?.code : undefined;
+  const code =
+    (r.headers.get('content-type') ?? '').includes('json') && text ? (JSON.parse(text) as { error?: { code?: string } }).error?.code : undefined;
   return { status: r.status, ...(code ? { code } : {}) };
 }
 
@@ -128,7 +143,12 @@ const candidates: Record<string, (p: Persona) => string[]> = {
   materialId: () => ['material-none-0001'],
   ownerId: (p) => [...new Set([p.id, A.eeTeacher])],
   // Journal ids carry their subject and class: the class teacher's class and subject, another's, a group's.
-  journalId: () => [journalIdFor('mathematics', C.ee5a, 'none'), journalIdFor('estonian', C.ee6b, 'none'), journalIdFor('history', undefined, 'none'), 'j-none'],
+  journalId: () => [
+    journalIdFor('mathematics', C.ee5a, 'none'),
+    journalIdFor('estonian', C.ee6b, 'none'),
+    journalIdFor('history', undefined, 'none'),
+    'j-none',
+  ],
   subject: () => ['mathematics', 'physics'],
   taskId: () => ['t-none'],
   studentId: (p) => [...new Set([p.id, A.eeStudent])],
@@ -188,7 +208,9 @@ describe('ACL: every route x every persona', () => {
           const target = route.contract.target?.({ params, query: {}, principal: { accountId: persona.id } }) ?? {};
           const expected = oracleAllows(route.contract.capability, persona, target, childFacts);
           for (const method of route.methods) {
-            const path = `/api/${compileRoute(route.route).segments.map((s) => (s.kind === 'literal' ? s.text : encodeURIComponent(params[s.name]!))).join('/')}`;
+            const path = `/api/${compileRoute(route.route)
+              .segments.map((s) => (s.kind === 'literal' ? s.text : encodeURIComponent(params[s.name]!)))
+              .join('/')}`;
             // Signing out would end the session the other requests use: it gets a session of its own.
             const callToken = route.name === 'auth-logout' ? await walkToken(persona.id) : token;
             const response = await walkCall(path, method, callToken);
@@ -206,7 +228,12 @@ describe('ACL: every route x every persona', () => {
 
 describe('ACL: the scope of returned rows', () => {
   const members = async (who: string, schoolId: string) =>
-    (await api<{ members: { accountId: string; email?: string; roles: { role: string; subjects?: string[] }[] }[] }>(`/api/schools/${schoolId}/members`, { token: await tokenFor(who) })).body.members;
+    (
+      await api<{ members: { accountId: string; email?: string; roles: { role: string; subjects?: string[] }[] }[] }>(
+        `/api/schools/${schoolId}/members`,
+        { token: await tokenFor(who) },
+      )
+    ).body.members;
 
   it("ACL-1: an administrator sees everyone of their school, with roles, classes and e-mails, and no one else's", async () => {
     const rows = await members(A.eeAdmin, S.ee);
@@ -214,7 +241,12 @@ describe('ACL: the scope of returned rows', () => {
     expect(ids).toEqual(expect.arrayContaining([A.eeStudent, A.eeStudent2, A.eeClassTeacher, A.eeTeacher, A.eeAdmin, A.twoSchools]));
     expect(ids).not.toContain(A.fiStudent);
     expect(ids).not.toContain(A.fiTeacher);
-    expect(rows.find((r) => r.accountId === A.eeClassTeacher)!.roles.map((r) => r.role).sort()).toEqual(['classTeacher', 'teacher']);
+    expect(
+      rows
+        .find((r) => r.accountId === A.eeClassTeacher)!
+        .roles.map((r) => r.role)
+        .sort(),
+    ).toEqual(['classTeacher', 'teacher']);
     expect(rows.find((r) => r.accountId === A.eeStudent)!.email).toBe('mihkel.saar@kuusiku.example');
   });
 

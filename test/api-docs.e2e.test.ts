@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { definitions } from '../functions/index.js';
 import { errorCatalogue, statusOfKind } from '../shared/http/error-catalogue.js';
-import { type LocalHost,startLocalHost } from '../shared/local/host.js';
+import { type LocalHost, startLocalHost } from '../shared/local/host.js';
 import type { HttpDefinition } from '../shared/platform/definitions.js';
 import { api } from './helpers.js';
 
@@ -40,7 +40,14 @@ describe('the API docs page', () => {
 describe('the API docs page switched off', () => {
   let host: LocalHost;
   beforeAll(async () => {
-    host = await startLocalHost({ port: 0, env: { API_DOCS_ENABLED: 'false' }, seed: false, sweepIntervalMs: 0, identityStandIns: false, maksekeskusStandIn: false });
+    host = await startLocalHost({
+      port: 0,
+      env: { API_DOCS_ENABLED: 'false' },
+      seed: false,
+      sweepIntervalMs: 0,
+      identityStandIns: false,
+      maksekeskusStandIn: false,
+    });
   });
   afterAll(async () => host?.close());
 
@@ -54,7 +61,10 @@ describe('the API docs page switched off', () => {
   });
 });
 
-type Operation = { operationId: string; responses: Record<string, { content?: Record<string, { schema?: unknown }>; headers?: Record<string, unknown> }> };
+type Operation = {
+  operationId: string;
+  responses: Record<string, { content?: Record<string, { schema?: unknown }>; headers?: Record<string, unknown> }>;
+};
 type Documented = { method: string; path: string; operation: Operation; route: HttpDefinition };
 
 /** What is wrong with the success responses: none, one without a schema, a redirect without Location; and the redirects that are not 303. */
@@ -68,7 +78,8 @@ function successProblems(operations: Documented[]): { problems: string[]; not303
       if (status.startsWith('3')) {
         if (!response.headers?.Location) problems.push(`${method} ${path}: ${status} without Location`);
         if (status !== '303') not303.push(`${route.name} ${status}`);
-      } else if (status !== '204' && !Object.values(response.content ?? {}).some((c) => c.schema)) problems.push(`${method} ${path}: ${status} without a schema`);
+      } else if (status !== '204' && !Object.values(response.content ?? {}).some((c) => c.schema))
+        problems.push(`${method} ${path}: ${status} without a schema`);
     }
   }
   return { problems, not303: [...new Set(not303)] };
@@ -82,7 +93,8 @@ function errorProblems(operations: Documented[]): string[] {
     const documented = Object.keys(operation.responses).filter((s) => /^[45]\d\d$/.test(s));
     for (const status of documented) {
       const schema = operation.responses[status]?.content?.['application/json']?.schema;
-      if (JSON.stringify(schema) !== JSON.stringify({ $ref: '#/components/schemas/Error' })) problems.push(`${method} ${path} ${status}: not the error envelope`);
+      if (JSON.stringify(schema) !== JSON.stringify({ $ref: '#/components/schemas/Error' }))
+        problems.push(`${method} ${path} ${status}: not the error envelope`);
     }
     // A browser sent here by another site (the payment return) is redirected on every error: no JSON error exists.
     if (contract.errorRedirect) {
@@ -114,7 +126,7 @@ describe('issue 16: the OpenAPI document is the contract of every route', () => 
     );
   });
 
-  it('lists every route and method once, under the route\'s name as its operationId', () => {
+  it("lists every route and method once, under the route's name as its operationId", () => {
     const expected = routes.flatMap((r) => r.methods.map((m) => `${r.name} ${m}`)).sort();
     expect(operations.map((o) => `${o.operation.operationId} ${o.method}`).sort()).toEqual(expected);
   });
@@ -140,7 +152,10 @@ describe('issue 16: the OpenAPI document is the contract of every route', () => 
     delete me.operation.responses['200']!.content;
     const back = find('payments-return');
     delete back.operation.responses['303']!.headers;
-    expect(successProblems([me, back]).problems).toEqual(['GET /api/me: 200 without a schema', `${back.method} /api/payments/maksekeskus/return: 303 without Location`]);
+    expect(successProblems([me, back]).problems).toEqual([
+      'GET /api/me: 200 without a schema',
+      `${back.method} /api/payments/maksekeskus/return: 303 without Location`,
+    ]);
     const logins = find('accounts-logins-list');
     delete logins.operation.responses['401'];
     logins.operation.responses['403']!.content = { 'application/json': { schema: { type: 'object' } } };

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { type LocalHost,startLocalHost } from '../shared/local/host.js';
+import { type LocalHost, startLocalHost } from '../shared/local/host.js';
 import { demo } from '../shared/local/seed.js';
 import { TEST_SIGNING_KEYS } from './global-setup.js';
 
@@ -29,7 +29,10 @@ interface Answer<T = any> {
   body: T;
 }
 
-async function call<T = any>(path: string, init: { method?: string; json?: unknown; token?: string; headers?: Record<string, string> } = {}): Promise<Answer<T>> {
+async function call<T = any>(
+  path: string,
+  init: { method?: string; json?: unknown; token?: string; headers?: Record<string, string> } = {},
+): Promise<Answer<T>> {
   const headers: Record<string, string> = { 'accept-language': 'en', ...init.headers };
   if (init.token) headers.authorization = `Bearer ${init.token}`;
   if (init.json !== undefined) headers['content-type'] = 'application/json';
@@ -59,11 +62,17 @@ const signIn = (email: string, password: string, ip = newIp(), headers: Record<s
   });
 
 const signUp = (email: string, ip = newIp(), extra: Record<string, unknown> = {}) =>
-  call('/api/auth/password/signup', { method: 'POST', headers: { 'x-forwarded-for': ip }, json: { email, password: 'correct horse battery', firstName: 'Test', lastName: 'User', ...extra } });
+  call('/api/auth/password/signup', {
+    method: 'POST',
+    headers: { 'x-forwarded-for': ip },
+    json: { email, password: 'correct horse battery', firstName: 'Test', lastName: 'User', ...extra },
+  });
 
-const resetRequest = (email: string, ip = newIp()) => call('/api/auth/password/reset-request', { method: 'POST', headers: { 'x-forwarded-for': ip }, json: { email } });
+const resetRequest = (email: string, ip = newIp()) =>
+  call('/api/auth/password/reset-request', { method: 'POST', headers: { 'x-forwarded-for': ip }, json: { email } });
 
-const mails = (to?: string, subject?: RegExp) => host.outbox.messages.filter((m) => (to === undefined || m.to === to) && (!subject || subject.test(m.subject)));
+const mails = (to?: string, subject?: RegExp) =>
+  host.outbox.messages.filter((m) => (to === undefined || m.to === to) && (!subject || subject.test(m.subject)));
 
 /** E-mail goes through the queue: wait until `count` matching messages arrived (or the wait runs out). */
 async function mailsWhenDelivered(to: string, subject: RegExp, count = 1) {
@@ -82,7 +91,11 @@ async function newVerifiedUser(password = 'correct horse battery'): Promise<{ em
 }
 
 async function loginLog(accessToken: string) {
-  return (await call<{ entries: { event: string; reason?: string; ip?: string; country?: string; browser?: string }[] }>('/api/me/login-log?pageSize=100', { token: accessToken })).body.entries;
+  return (
+    await call<{ entries: { event: string; reason?: string; ip?: string; country?: string; browser?: string }[] }>('/api/me/login-log?pageSize=100', {
+      token: accessToken,
+    })
+  ).body.entries;
 }
 
 describe('AUTH-2: password guessing is limited without locking owners out (issue 17)', () => {
@@ -104,7 +117,7 @@ describe('AUTH-2: password guessing is limited without locking owners out (issue
     expect(failures.length).toBe(statuses.filter((s) => s === 401).length);
   });
 
-  it('AUTH-2: 30 reset requests for unknown addresses and 30 failed sign-ins from one IP do not lock out another user\'s right password behind that IP', async () => {
+  it("AUTH-2: 30 reset requests for unknown addresses and 30 failed sign-ins from one IP do not lock out another user's right password behind that IP", async () => {
     const school = newIp();
     for (let i = 0; i < 30; i++) expect((await resetRequest(`ghost-${i}-${randomUUID()}@example.com`, school)).status).toBe(202);
     expect((await signIn('jaan.tamm@kuusiku.example', demo.password, school)).status).toBe(200);
@@ -129,13 +142,24 @@ describe('AUTH-2: password guessing is limited without locking owners out (issue
     // The owner behind the locked address: the reset path stays open, and a reset starts a fresh bucket.
     expect((await resetRequest(email, attacker)).status).toBe(202);
     const [mail] = await mailsWhenDelivered(email, /Reset your password/);
-    expect((await call('/api/auth/password/reset', { method: 'POST', json: { token: tokenIn(mail!.text), password: 'a fresh start after reset' } })).status).toBe(200);
+    expect(
+      (await call('/api/auth/password/reset', { method: 'POST', json: { token: tokenIn(mail!.text), password: 'a fresh start after reset' } }))
+        .status,
+    ).toBe(200);
     expect((await signIn(email, 'a fresh start after reset', attacker)).status).toBe(200);
   });
 
   it('AUTH-2: a suspended account with the right password gets exactly the answer of a wrong password', async () => {
     const staff = await call('/_local/tokens', { method: 'POST', json: { accountId: demo.accounts.staff } });
-    expect((await call(`/api/ops/accounts/${demo.accounts.fiTeacher}/suspend`, { method: 'POST', token: staff.body.accessToken, json: { reason: 'password-leak' } })).status).toBe(200);
+    expect(
+      (
+        await call(`/api/ops/accounts/${demo.accounts.fiTeacher}/suspend`, {
+          method: 'POST',
+          token: staff.body.accessToken,
+          json: { reason: 'password-leak' },
+        })
+      ).status,
+    ).toBe(200);
     const right = await signIn('aino.virtanen@koivula.example', demo.password);
     const wrong = await signIn('aino.virtanen@koivula.example', 'not her password at all');
     const nobody = await signIn(`nobody-${randomUUID()}@koivula.example`, demo.password);
@@ -145,7 +169,9 @@ describe('AUTH-2: password guessing is limited without locking owners out (issue
     expect([...right.headers.keys()].filter((h) => !['date', 'x-correlation-id', 'x-cosmos-ops', 'content-length'].includes(h)).sort()).toEqual(
       [...wrong.headers.keys()].filter((h) => !['date', 'x-correlation-id', 'x-cosmos-ops', 'content-length'].includes(h)).sort(),
     );
-    expect((await call(`/api/ops/accounts/${demo.accounts.fiTeacher}/reinstate`, { method: 'POST', token: staff.body.accessToken })).status).toBe(200);
+    expect((await call(`/api/ops/accounts/${demo.accounts.fiTeacher}/reinstate`, { method: 'POST', token: staff.body.accessToken })).status).toBe(
+      200,
+    );
     expect((await signIn('aino.virtanen@koivula.example', demo.password)).status).toBe(200);
   });
 });
@@ -186,10 +212,15 @@ describe('AUTH-2: sign-up (issue 17)', () => {
       expect(r.status, firstName).toBe(422);
       expect(r.body.error.details[0].path).toBe('firstName');
     }
-    for (const firstName of ['Anne-Mari', "O'Brien", 'Jüri', 'J. R. R.', 'Σωκράτης']) expect((await signUp(`name-${randomUUID()}@example.com`, newIp(), { firstName })).status, firstName).toBe(202);
+    for (const firstName of ['Anne-Mari', "O'Brien", 'Jüri', 'J. R. R.', 'Σωκράτης'])
+      expect((await signUp(`name-${randomUUID()}@example.com`, newIp(), { firstName })).status, firstName).toBe(202);
 
     const session = await call('/_local/tokens', { method: 'POST', json: { accountId: demo.accounts.privateUser } });
-    const profile = await call('/api/me/profile', { method: 'PATCH', token: session.body.accessToken, json: { lastName: 'Pärn see www.evil.example' } });
+    const profile = await call('/api/me/profile', {
+      method: 'PATCH',
+      token: session.body.accessToken,
+      json: { lastName: 'Pärn see www.evil.example' },
+    });
     expect(profile.status).toBe(422);
     expect(profile.body.error.details[0].path).toBe('lastName');
     expect((await call('/api/me/profile', { method: 'PATCH', token: session.body.accessToken, json: { lastName: 'Pärn-Mets' } })).status).toBe(200);
@@ -209,11 +240,18 @@ describe('AUTH-2: sign-up (issue 17)', () => {
     for (const password of ['password123', 'qwertyuiop', 'Password2026!', '1q2w3e4r5t6y']) {
       const r = await signUp(`common-${randomUUID()}@example.com`, newIp(), { password });
       expect(r.status, password).toBe(422);
-      expect(r.body.error).toMatchObject({ code: 'password_common', message: 'This password appears in lists of leaked passwords and is easy to guess. Choose another one.' });
+      expect(r.body.error).toMatchObject({
+        code: 'password_common',
+        message: 'This password appears in lists of leaked passwords and is easy to guess. Choose another one.',
+      });
     }
     const { email, password } = await newVerifiedUser();
     const session = await signIn(email, password);
-    const change = await call('/api/me/password', { method: 'POST', token: session.body.accessToken, json: { currentPassword: password, newPassword: 'basketball99' } });
+    const change = await call('/api/me/password', {
+      method: 'POST',
+      token: session.body.accessToken,
+      json: { currentPassword: password, newPassword: 'basketball99' },
+    });
     expect(change.status).toBe(422);
     expect(change.body.error.code).toBe('password_common');
     expect((await resetRequest(email)).status).toBe(202);
@@ -248,8 +286,19 @@ describe('AUTH-2: reset links and password changes (issue 17)', () => {
     const [reset] = await mailsWhenDelivered(email, /Reset your password/);
     const [exists] = await mailsWhenDelivered(email, /already have an account/);
     const session = await signIn(email, password);
-    expect((await call('/api/me/password', { method: 'POST', token: session.body.accessToken, json: { currentPassword: password, newPassword: 'changed on purpose today' } })).status).toBe(200);
-    for (const mail of [reset!, exists!]) expect((await call('/api/auth/password/reset', { method: 'POST', json: { token: tokenIn(mail.text), password: 'taken over through mail' } })).status).toBe(400);
+    expect(
+      (
+        await call('/api/me/password', {
+          method: 'POST',
+          token: session.body.accessToken,
+          json: { currentPassword: password, newPassword: 'changed on purpose today' },
+        })
+      ).status,
+    ).toBe(200);
+    for (const mail of [reset!, exists!])
+      expect(
+        (await call('/api/auth/password/reset', { method: 'POST', json: { token: tokenIn(mail.text), password: 'taken over through mail' } })).status,
+      ).toBe(400);
     expect((await signIn(email, 'changed on purpose today')).status).toBe(200);
   });
 });
@@ -275,7 +324,9 @@ describe('AUTH-2: one canonical form of an e-mail address (issue 17)', () => {
     // Mail only ever goes to the stored, ASCII address, never to what was typed.
     expect(sent.every((m) => m.to === 'mari.mets@kuusiku.example')).toBe(true);
     // No second account appeared for the mapped address.
-    expect(mails(undefined, /Confirm your e-mail|Kinnita oma e-posti/).some((m) => m.to.includes('\u212A') || m.to === 'mari.mets@kuusiku.example')).toBe(false);
+    expect(
+      mails(undefined, /Confirm your e-mail|Kinnita oma e-posti/).some((m) => m.to.includes('\u212A') || m.to === 'mari.mets@kuusiku.example'),
+    ).toBe(false);
   });
 
   it('AUTH-2: look-alike letters that cannot be mapped (Cyrillic а) are refused, and never sign anyone in', async () => {
@@ -291,12 +342,25 @@ describe('AUTH-2: one canonical form of an e-mail address (issue 17)', () => {
 
 describe('AUTH-1: sign-in redirects (issue 17)', () => {
   it('AUTH-1: returnTo is decoded and its dot segments resolved before the prefix check (/shop/%2e%2e/admin is refused)', async () => {
-    for (const returnTo of ['/shop/%2e%2e/admin', '/shop/%2E%2E/admin', '/shop/.%2e/admin', '/shop/..%2fadmin', '/shop%2f..%2fadmin', '/shop/%252e%252e/admin', '/shop/%5c..%5cadmin', '/shop/../admin', '/shop/./../admin', '/admin', '//evil.example/shop']) {
+    for (const returnTo of [
+      '/shop/%2e%2e/admin',
+      '/shop/%2E%2E/admin',
+      '/shop/.%2e/admin',
+      '/shop/..%2fadmin',
+      '/shop%2f..%2fadmin',
+      '/shop/%252e%252e/admin',
+      '/shop/%5c..%5cadmin',
+      '/shop/../admin',
+      '/shop/./../admin',
+      '/admin',
+      '//evil.example/shop',
+    ]) {
       const r = await call(`/api/auth/harid/login?returnTo=${encodeURIComponent(returnTo)}`);
       expect(r.status, returnTo).toBe(400);
       expect(r.body.error.code).toBe('invalid_return_path');
     }
-    for (const returnTo of ['/shop', '/shop/orders/42?payment=ok', '/account/settings', '/shop/caf%C3%A9']) expect((await call(`/api/auth/harid/login?returnTo=${encodeURIComponent(returnTo)}`)).status, returnTo).toBe(302);
+    for (const returnTo of ['/shop', '/shop/orders/42?payment=ok', '/account/settings', '/shop/caf%C3%A9'])
+      expect((await call(`/api/auth/harid/login?returnTo=${encodeURIComponent(returnTo)}`)).status, returnTo).toBe(302);
   });
 
   it('AUTH-1: eKool sign-in uses PKCE (S256): the authorization request carries the challenge, and the sign-in completes', async () => {
@@ -306,7 +370,10 @@ describe('AUTH-1: sign-in redirects (issue 17)', () => {
     expect(authorize.searchParams.get('code_challenge')).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
     // The stand-in requires PKCE; follow it back to our callback with the flow cookie.
-    const flowCookie = start.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    const flowCookie = start.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ');
     const back = await fetch(authorize, { redirect: 'manual' });
     const callback = back.headers.get('location')!;
     expect(new URL(callback).searchParams.get('code')).toBeTruthy();
@@ -331,11 +398,13 @@ describe('AUTH-4: the security log (issue 17)', () => {
 });
 
 describe('ASVS V3: sessions (issue 17)', () => {
-  it('AUTH-5: users list their sessions and end another one; another account\'s session id is not found (404)', async () => {
+  it("AUTH-5: users list their sessions and end another one; another account's session id is not found (404)", async () => {
     const laptop = await signIn('kadri.kask@kuusiku.example', demo.password);
     const phone = await signIn('kadri.kask@kuusiku.example', demo.password);
     const stranger = await signIn('eero.korhonen@koivula.example', demo.password);
-    const phoneSessionId = (await call('/api/me/sessions', { token: phone.body.accessToken })).body.sessions.find((s: { current: boolean }) => s.current).sessionId;
+    const phoneSessionId = (await call('/api/me/sessions', { token: phone.body.accessToken })).body.sessions.find(
+      (s: { current: boolean }) => s.current,
+    ).sessionId;
 
     const list = await call('/api/me/sessions', { token: laptop.body.accessToken });
     expect(list.status).toBe(200);
@@ -361,7 +430,8 @@ describe('ASVS V3: sessions (issue 17)', () => {
     expect((await call('/api/me', { token: laptop.body.accessToken })).status).toBe(200);
   });
 
-  const refresh = (refreshToken: string) => call<{ refreshToken: string }>('/api/auth/refresh', { method: 'POST', json: { refreshToken }, headers: { 'x-session-delivery': 'body' } });
+  const refresh = (refreshToken: string) =>
+    call<{ refreshToken: string }>('/api/auth/refresh', { method: 'POST', json: { refreshToken }, headers: { 'x-session-delivery': 'body' } });
   const advance = (seconds: number) => call('/_local/clock', { method: 'POST', json: { advanceSeconds: seconds } });
   const DAY = 86_400;
 
@@ -400,12 +470,17 @@ describe('ASVS V3: sessions (issue 17)', () => {
     expect(session.status).toBe(200);
     // The school makes him its administrator (written as the membership code writes the account's role summary).
     const accounts = host.services.db.collection('accounts');
-    const account = (await accounts.read<{ id: string; schoolRoles?: { schoolId: string; role: string }[] } & { _etag: string; type: 'account' }>(demo.accounts.eeTeacher, demo.accounts.eeTeacher))!;
+    const account = (await accounts.read<{ id: string; schoolRoles?: { schoolId: string; role: string }[] } & { _etag: string; type: 'account' }>(
+      demo.accounts.eeTeacher,
+      demo.accounts.eeTeacher,
+    ))!;
     await accounts.replace({ ...account, schoolRoles: [...(account.schoolRoles ?? []), { schoolId: demo.schools.ee, role: 'schoolAdmin' }] });
 
     const refreshed = await refresh(session.body.refreshToken);
     expect(refreshed.status).toBe(200);
-    const mine = (await call('/api/me/sessions', { token: (refreshed.body as unknown as { accessToken: string }).accessToken })).body.sessions.find((s: { current: boolean }) => s.current);
+    const mine = (await call('/api/me/sessions', { token: (refreshed.body as unknown as { accessToken: string }).accessToken })).body.sessions.find(
+      (s: { current: boolean }) => s.current,
+    );
     expect(Date.parse(mine.absoluteExpiresAt) - Date.parse(mine.createdAt)).toBeLessThanOrEqual(7 * DAY * 1000);
     expect(Date.parse(mine.idleExpiresAt) - Date.parse(mine.lastRefreshedAt)).toBeLessThanOrEqual(1 * DAY * 1000);
     await advance(DAY + 1);

@@ -71,7 +71,10 @@ describe('AUTH-2: e-mail and password', () => {
   it('AUTH-2: signing up with a taken address answers the same and e-mails the owner instead', async () => {
     const owner = 'mari.mets@kuusiku.example';
     const before = (await outboxFor(owner)).length;
-    const r = await api('/api/auth/password/signup', { method: 'POST', json: { email: owner, password: 'another long password', firstName: 'X', lastName: 'Y' } });
+    const r = await api('/api/auth/password/signup', {
+      method: 'POST',
+      json: { email: owner, password: 'another long password', firstName: 'X', lastName: 'Y' },
+    });
     expect(r.status).toBe(202);
     expect(r.body).toEqual({ status: 'verification_sent' });
     const mails = await outboxFor(owner);
@@ -124,9 +127,17 @@ describe('AUTH-2: e-mail and password', () => {
     const laptop = (await signIn(email, password)).body;
     const phone = (await signIn(email, password)).body;
 
-    const wrong = await api('/api/me/password', { method: 'POST', token: phone.accessToken, json: { currentPassword: 'nope nope nope', newPassword: 'a brand new password' } });
+    const wrong = await api('/api/me/password', {
+      method: 'POST',
+      token: phone.accessToken,
+      json: { currentPassword: 'nope nope nope', newPassword: 'a brand new password' },
+    });
     expect(wrong.status).toBe(403);
-    const changed = await api('/api/me/password', { method: 'POST', token: phone.accessToken, json: { currentPassword: password, newPassword: 'a brand new password' } });
+    const changed = await api('/api/me/password', {
+      method: 'POST',
+      token: phone.accessToken,
+      json: { currentPassword: password, newPassword: 'a brand new password' },
+    });
     expect(changed.status).toBe(200);
 
     expect((await api('/api/me', { token: laptop.accessToken })).status).toBe(401);
@@ -166,7 +177,11 @@ describe('AUTH-5: sessions', () => {
 
     // Past the grace period for two tabs racing, the old token can only be a stolen copy.
     await api('/_local/clock', { method: 'POST', json: { advanceSeconds: 11 } });
-    const replay = await api('/api/auth/refresh', { method: 'POST', json: { refreshToken: first.refreshToken }, headers: { 'accept-language': 'en' } });
+    const replay = await api('/api/auth/refresh', {
+      method: 'POST',
+      json: { refreshToken: first.refreshToken },
+      headers: { 'accept-language': 'en' },
+    });
     expect(replay.status).toBe(401);
     expect(replay.body.error.code).toBe('refresh_reused');
     expect((await api('/api/me', { token: rotated.body.accessToken })).status).toBe(401);
@@ -211,7 +226,11 @@ describe('AUTH-5: sessions', () => {
     expect((await api('/api/me', { headers: { cookie: jar } })).status).toBe(200);
     const noCsrf = await api('/api/me/preferences', { method: 'PATCH', headers: { cookie: jar }, json: { language: 'en' } });
     expect(noCsrf.status).toBe(403);
-    const withCsrf = await api('/api/me/preferences', { method: 'PATCH', headers: { cookie: jar, 'x-csrf-token': body.csrfToken }, json: { language: 'et' } });
+    const withCsrf = await api('/api/me/preferences', {
+      method: 'PATCH',
+      headers: { cookie: jar, 'x-csrf-token': body.csrfToken },
+      json: { language: 'et' },
+    });
     expect(withCsrf.status).toBe(200);
   });
 });
@@ -222,7 +241,11 @@ describe('AUTH-5, OPS-1: suspension by the operator', () => {
     const victim = (await signIn('peeter.parn@example.com', demo.password)).body;
     expect((await api('/api/me', { token: victim.accessToken })).status).toBe(200);
 
-    const suspended = await api(`/api/ops/accounts/${demo.accounts.privateUser}/suspend`, { method: 'POST', token: staff, json: { reason: 'password-leak' } });
+    const suspended = await api(`/api/ops/accounts/${demo.accounts.privateUser}/suspend`, {
+      method: 'POST',
+      token: staff,
+      json: { reason: 'password-leak' },
+    });
     expect(suspended.status).toBe(200);
     expect(suspended.body.revokedSessions).toBeGreaterThanOrEqual(1);
     const refused = await api('/api/me', { token: victim.accessToken, headers: { 'accept-language': 'en' } });
@@ -238,7 +261,10 @@ describe('AUTH-5, OPS-1: suspension by the operator', () => {
     expect((await outboxFor('peeter.parn@example.com')).map((m) => m.subject)).toContain('Your account has been suspended');
 
     // Repeating the suspension is harmless (idempotent).
-    expect((await api(`/api/ops/accounts/${demo.accounts.privateUser}/suspend`, { method: 'POST', token: staff, json: { reason: 'password-leak' } })).status).toBe(200);
+    expect(
+      (await api(`/api/ops/accounts/${demo.accounts.privateUser}/suspend`, { method: 'POST', token: staff, json: { reason: 'password-leak' } }))
+        .status,
+    ).toBe(200);
     expect((await outboxFor('peeter.parn@example.com')).filter((m) => m.subject === 'Your account has been suspended')).toHaveLength(1);
 
     expect((await api(`/api/ops/accounts/${demo.accounts.privateUser}/reinstate`, { method: 'POST', token: staff })).status).toBe(200);
@@ -247,7 +273,12 @@ describe('AUTH-5, OPS-1: suspension by the operator', () => {
 
   it('only operator staff can suspend', async () => {
     const teacher = await tokenFor(demo.accounts.eeTeacher);
-    const r = await api(`/api/ops/accounts/${demo.accounts.eeStudent}/suspend`, { method: 'POST', token: teacher, json: { reason: 'unusual-usage' }, headers: { 'accept-language': 'en' } });
+    const r = await api(`/api/ops/accounts/${demo.accounts.eeStudent}/suspend`, {
+      method: 'POST',
+      token: teacher,
+      json: { reason: 'unusual-usage' },
+      headers: { 'accept-language': 'en' },
+    });
     expect(r.status).toBe(403);
     expect(r.body.error.code).toBe('forbidden');
     expect((await api('/api/me', { token: await tokenFor(demo.accounts.eeStudent) })).status).toBe(200);
@@ -261,7 +292,11 @@ describe('AUTH-4, RET-8: the security log', () => {
     await signIn(email, 'wrong wrong wrong', '192.0.2.44');
     const session = await api<{ accessToken: string; accountId: string }>('/api/auth/password/login', {
       method: 'POST',
-      headers: { ...bodyDelivery, 'x-forwarded-for': '192.0.2.45', 'user-agent': 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36' },
+      headers: {
+        ...bodyDelivery,
+        'x-forwarded-for': '192.0.2.45',
+        'user-agent': 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
+      },
       json: { email, password },
     });
     const log = await api('/api/me/login-log', { token: session.body.accessToken });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { FetchLike } from '../shared/auth/providers/types.js';
-import { type LocalHost,startLocalHost } from '../shared/local/host.js';
+import { type LocalHost, startLocalHost } from '../shared/local/host.js';
 import { Browser } from '../shared/local/identity/browser.js';
 import { demo } from '../shared/local/seed.js';
 
@@ -83,7 +83,13 @@ describe('AUTH-1: sign-in with external accounts', () => {
   it('AUTH-1, AUTH-3: HarID: a new person gets a new account with the birth date from the personal code', async () => {
     const { browser } = await signInWith('harid', 'uku.uus@kuusiku.example');
     const account = await me(browser);
-    expect(account.body).toMatchObject({ firstName: 'Uku', lastName: 'Uus', personalCode: { country: 'EE', code: '51401200276' }, birthDate: '2014-01-20', country: 'EE' });
+    expect(account.body).toMatchObject({
+      firstName: 'Uku',
+      lastName: 'Uus',
+      personalCode: { country: 'EE', code: '51401200276' },
+      birthDate: '2014-01-20',
+      country: 'EE',
+    });
     expect(account.body.id).not.toMatch(/^acc-ee-/);
   });
 
@@ -195,7 +201,10 @@ describe('AUTH-1: failed and forged sign-ins', () => {
 
   it('a callback without the flow cookie (expired or from another browser) is refused', async () => {
     const browser = new Browser();
-    const callback = await browser.followUntil(`${host.url}/api/auth/google/login?loginHint=laura.lepp@example.com`, `${host.url}/api/auth/google/callback`);
+    const callback = await browser.followUntil(
+      `${host.url}/api/auth/google/login?loginHint=laura.lepp@example.com`,
+      `${host.url}/api/auth/google/callback`,
+    );
     const other = new Browser();
     const result = await other.navigate(callback, { stopAt: WEB });
     expect(new URL(result.url).searchParams.get('error')).toBe('flow_expired');
@@ -204,7 +213,12 @@ describe('AUTH-1: failed and forged sign-ins', () => {
   it.each([
     ['a wrong nonce', (c: Record<string, unknown>) => ({ ...c, nonce: 'not-the-nonce' }), {}, 'token_rejected'],
     ['a wrong audience', (c: Record<string, unknown>) => ({ ...c, aud: 'someone-elses-client' }), {}, 'wrong_audience'],
-    ['an expired id_token', (c: Record<string, unknown>) => ({ ...c, iat: Math.floor(Date.now() / 1000) - 7200, exp: Math.floor(Date.now() / 1000) - 3600 }), {}, 'token_rejected'],
+    [
+      'an expired id_token',
+      (c: Record<string, unknown>) => ({ ...c, iat: Math.floor(Date.now() / 1000) - 7200, exp: Math.floor(Date.now() / 1000) - 3600 }),
+      {},
+      'token_rejected',
+    ],
     ['an id_token signed with another key', (c: Record<string, unknown>) => c, { foreignKey: true }, 'token_rejected'],
   ])('%s in the id_token is refused', async (_name, edit, signOptions, error) => {
     host.identity!.google.tamperNextIdToken(edit, signOptions);
@@ -256,7 +270,9 @@ describe('AUTH-1: failed and forged sign-ins', () => {
 
   it('AUTH-4: failed sign-ins are in the security telemetry with a reason and without personal data', async () => {
     const failures = host.telemetry.records.filter((r) => r.name === 'security.sign-in-failed');
-    expect(failures.map((f) => f.properties.reason)).toEqual(expect.arrayContaining(['state_mismatch', 'code_rejected', 'wrong_audience', 'wrong_school']));
+    expect(failures.map((f) => f.properties.reason)).toEqual(
+      expect.arrayContaining(['state_mismatch', 'code_rejected', 'wrong_audience', 'wrong_school']),
+    );
     expect(JSON.stringify(host.telemetry.records)).not.toMatch(/47502124911|51401200276|@kuusiku\.example/);
   });
 });

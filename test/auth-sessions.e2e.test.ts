@@ -36,7 +36,11 @@ function absorb(jar: Jar, response: Response): Jar {
   }
   return jar;
 }
-const cleared = (response: Response) => response.headers.getSetCookie().filter((c) => /max-age=0/i.test(c)).map((c) => c.split('=')[0]);
+const cleared = (response: Response) =>
+  response.headers
+    .getSetCookie()
+    .filter((c) => /max-age=0/i.test(c))
+    .map((c) => c.split('=')[0]);
 
 async function passwordSignIn(email: string): Promise<{ jar: Jar; csrfToken: string; accountId: string }> {
   const response = await fetch(`${baseUrl()}/api/auth/password/login`, {
@@ -170,7 +174,11 @@ describe('issue 17: the CSRF token is bound to the session', () => {
 
     const noToken = await api('/api/auth/google/link', { method: 'POST', headers: { cookie }, json: {} });
     expect(noToken.status).toBe(403);
-    const planted = await api('/api/auth/google/link', { method: 'POST', headers: { cookie: `${cookie}; opiq_csrf=x0123456789abcdef`, 'x-csrf-token': 'x0123456789abcdef' }, json: {} });
+    const planted = await api('/api/auth/google/link', {
+      method: 'POST',
+      headers: { cookie: `${cookie}; opiq_csrf=x0123456789abcdef`, 'x-csrf-token': 'x0123456789abcdef' },
+      json: {},
+    });
     expect(planted.status).toBe(403);
 
     const started = await fetch(`${baseUrl()}/api/auth/google/link`, {
@@ -190,18 +198,33 @@ describe('issue 17: the payment return and the local host names', () => {
     const placed = await api('/api/store/orders', {
       method: 'POST',
       headers: { cookie: cookieHeader(buyer.jar), 'x-csrf-token': buyer.csrfToken },
-      json: { publisherId: demo.publishers.ee, packageId: 'package-ee-est-5', months: 1, startDate: new Date().toISOString().slice(0, 10), paymentMethod: { type: 'card' }, acknowledgeNoWithdrawal: true },
+      json: {
+        publisherId: demo.publishers.ee,
+        packageId: 'package-ee-est-5',
+        months: 1,
+        startDate: new Date().toISOString().slice(0, 10),
+        paymentMethod: { type: 'card' },
+        acknowledgeNoWithdrawal: true,
+      },
     });
     expect(placed.status).toBe(201);
     const page = await (await fetch(`${placed.body.paymentUrl}${placed.body.paymentUrl.includes('?') ? '&' : '?'}outcome=paid`)).text();
-    const decode = (s: string) => s.replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code))).replace(/&amp;/g, '&').replace(/&quot;/g, '"');
+    const decode = (s: string) =>
+      s
+        .replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)))
+        .replace(/&amp;/g, '&')
+        .replace(/&quot;/g, '"');
     const action = decode(/action="([^"]+)"/.exec(page)![1]!);
     const fields = Object.fromEntries([...page.matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1]!, decode(m[2]!)]));
 
     // As the browser sends it: the session cookie comes along, no CSRF header can.
     const back = await fetch(action, {
       method: 'POST',
-      headers: { cookie: cookieHeader(buyer.jar), 'content-type': 'application/x-www-form-urlencoded', origin: new URL(placed.body.paymentUrl).origin },
+      headers: {
+        cookie: cookieHeader(buyer.jar),
+        'content-type': 'application/x-www-form-urlencoded',
+        origin: new URL(placed.body.paymentUrl).origin,
+      },
       body: new URLSearchParams(fields).toString(),
       redirect: 'manual',
     });
@@ -212,7 +235,10 @@ describe('issue 17: the payment return and the local host names', () => {
 
     // A stale cookie, a body the route cannot read, or a forged message: still the shop, never a JSON page.
     const attempts: RequestInit[] = [
-      { headers: { cookie: `${AT}=${await tokenOfAnEarlierRun(buyer.accountId)}`, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() },
+      {
+        headers: { cookie: `${AT}=${await tokenOfAnEarlierRun(buyer.accountId)}`, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(fields).toString(),
+      },
       { headers: { cookie: cookieHeader(buyer.jar), 'content-type': 'text/plain' }, body: 'json=1' },
       { headers: { cookie: cookieHeader(buyer.jar), 'content-type': 'application/json' }, body: '{not json' },
       { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ ...fields, mac: 'AB'.repeat(64) }).toString() },

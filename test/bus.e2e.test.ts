@@ -21,7 +21,10 @@ describe('queue functions on the local bus', () => {
   it('a message whose handler keeps failing is redelivered up to the max delivery count, then dead-lettered', async () => {
     const marker = randomUUID();
     // Not a valid e-mail message: the handler rejects it on every delivery.
-    await api('/admin/functions/email-send', { method: 'POST', json: { input: { to: 'not-an-address', subject: marker }, messageId: `poison-${marker}` } });
+    await api('/admin/functions/email-send', {
+      method: 'POST',
+      json: { input: { to: 'not-an-address', subject: marker }, messageId: `poison-${marker}` },
+    });
     const dead = (await api<Record<string, { messageId: string; deliveryCount: number; deadLetterReason: string }[]>>('/_local/dead-letters')).body;
     expect(dead['email-outbound']).toContainEqual(
       expect.objectContaining({ messageId: `poison-${marker}`, deliveryCount: 10, deadLetterReason: 'MaxDeliveryCountExceeded' }),

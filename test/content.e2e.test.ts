@@ -23,8 +23,18 @@ beforeAll(async () => {
   host = await startLocalHost({ port: 0, sweepIntervalMs: 0, identityStandIns: false, maksekeskusStandIn: false, redeliveryDelayMs: 5 });
   const at = new Date('2026-08-15T08:00:00Z').toISOString();
   await host.services.db.collection('accounts').upsert<AccountDoc>({
-    id: fiEditor, type: 'account', accountId: fiEditor, firstName: 'Esa', lastName: 'Editori', email: `${fiEditor}@esimerkki.example`, language: 'fi', country: 'FI',
-    status: 'active', publisherRoles: [{ publisherId: FI, role: 'editor' }], createdAt: at, updatedAt: at,
+    id: fiEditor,
+    type: 'account',
+    accountId: fiEditor,
+    firstName: 'Esa',
+    lastName: 'Editori',
+    email: `${fiEditor}@esimerkki.example`,
+    language: 'fi',
+    country: 'FI',
+    status: 'active',
+    publisherRoles: [{ publisherId: FI, role: 'editor' }],
+    createdAt: at,
+    updatedAt: at,
   });
 });
 afterAll(async () => host?.close());
@@ -32,7 +42,11 @@ afterAll(async () => host?.close());
 const tokens = new Map<string, string>();
 async function token(accountId: string): Promise<string> {
   if (!tokens.has(accountId)) {
-    const r = await fetch(`${host.url}/_local/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ accountId }) });
+    const r = await fetch(`${host.url}/_local/tokens`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ accountId }),
+    });
     tokens.set(accountId, ((await r.json()) as { accessToken: string }).accessToken);
   }
   return tokens.get(accountId)!;
@@ -56,13 +70,26 @@ describe('issue 18: CMS users publish versions of a work', () => {
   let workId: string;
 
   it('ACC-1: an author creates a work and saves a draft; only an editor publishes (who and when recorded on the version)', async () => {
-    const created = await call(A.cmsAuthor, cms(EE), 'POST', { slug: 'algebra-7', title: 'Algebra 7', language: 'et', subjects: ['mathematics'], grades: [7], country: 'EE' });
+    const created = await call(A.cmsAuthor, cms(EE), 'POST', {
+      slug: 'algebra-7',
+      title: 'Algebra 7',
+      language: 'et',
+      subjects: ['mathematics'],
+      grades: [7],
+      country: 'EE',
+    });
     expect(created.status).toBe(201);
     workId = created.body.workId;
     expect(workId).toBe(`${EE}.algebra-7`);
     // The same request again is the same work; another work under the id is refused.
-    expect((await call(A.cmsAuthor, cms(EE), 'POST', { slug: 'algebra-7', title: 'Algebra 7', language: 'et', subjects: ['mathematics'], country: 'EE' })).status).toBe(200);
-    expect((await call(A.cmsAuthor, cms(EE), 'POST', { slug: 'algebra-7', title: 'Other', language: 'et', subjects: ['mathematics'], country: 'EE' })).body.error.code).toBe('work_id_taken');
+    expect(
+      (await call(A.cmsAuthor, cms(EE), 'POST', { slug: 'algebra-7', title: 'Algebra 7', language: 'et', subjects: ['mathematics'], country: 'EE' }))
+        .status,
+    ).toBe(200);
+    expect(
+      (await call(A.cmsAuthor, cms(EE), 'POST', { slug: 'algebra-7', title: 'Other', language: 'et', subjects: ['mathematics'], country: 'EE' })).body
+        .error.code,
+    ).toBe('work_id_taken');
 
     const saved = await call(A.cmsAuthor, cms(EE, `/${workId}/draft`), 'PUT', { content: exampleWorkContent('Algebra 7') });
     expect(saved.status).toBe(200);
@@ -74,7 +101,13 @@ describe('issue 18: CMS users publish versions of a work', () => {
     expect(byAuthor.status).toBe(403);
     const published = await call(A.cmsEditor, cms(EE, `/${workId}/publish`), 'POST', {});
     expect(published.status).toBe(201);
-    expect(published.body).toMatchObject({ workId, versionNo: 1, draftRevision: 1, created: true, publishedBy: { accountId: A.cmsEditor, role: 'editor' } });
+    expect(published.body).toMatchObject({
+      workId,
+      versionNo: 1,
+      draftRevision: 1,
+      created: true,
+      publishedBy: { accountId: A.cmsEditor, role: 'editor' },
+    });
     // A retry (lost answer, double click) is the same version.
     const again = await call(A.cmsEditor, cms(EE, `/${workId}/publish`), 'POST', {});
     expect(again.status).toBe(200);
@@ -112,14 +145,22 @@ describe('issue 18: CMS users publish versions of a work', () => {
     const saved = await call(A.cmsAuthor, cms(EE, `/${workId}/draft`), 'PUT', { content: changed, baseRevision: 1 });
     expect(saved.body.revision).toBe(2);
     // A save from a stale revision is refused, not merged silently.
-    expect((await call(A.cmsAuthor, cms(EE, `/${workId}/draft`), 'PUT', { content: exampleWorkContent('Algebra 7'), baseRevision: 1 })).body.error.code).toBe('work_draft_changed');
+    expect(
+      (await call(A.cmsAuthor, cms(EE, `/${workId}/draft`), 'PUT', { content: exampleWorkContent('Algebra 7'), baseRevision: 1 })).body.error.code,
+    ).toBe('work_draft_changed');
 
     expect((await call(A.cmsEditor, cms(EE, `/${workId}/publish`), 'POST', {})).body).toMatchObject({ versionNo: 2, draftRevision: 2 });
     expect((await loadPublishedVersion(host.services, workId, 1))!.chapters[0]!.title).toBe('Arvud ja pealinnad');
     expect((await loadPublishedVersion(host.services, workId))!.versionNo).toBe(2);
 
     // Someone else's version 3 already stands (a concurrent publication): publishing does not overwrite it.
-    const squatter = buildVersionDoc({ id: workId, publisherId: EE }, 3, { content: exampleWorkContent('Not this'), revision: 99 }, { accountId: A.cmsEditor, role: 'editor' }, new Date().toISOString());
+    const squatter = buildVersionDoc(
+      { id: workId, publisherId: EE },
+      3,
+      { content: exampleWorkContent('Not this'), revision: 99 },
+      { accountId: A.cmsEditor, role: 'editor' },
+      new Date().toISOString(),
+    );
     await host.services.db.collection('content').create(squatter);
     changed.title = 'Algebra 7, teine trükk';
     await call(A.cmsAuthor, cms(EE, `/${workId}/draft`), 'PUT', { content: changed });
@@ -130,11 +171,23 @@ describe('issue 18: CMS users publish versions of a work', () => {
   });
 
   it('issue 18: a publication whose work update was lost is finished by the retry, not duplicated', async () => {
-    const created = await call(A.cmsAuthor, cms(EE), 'POST', { slug: 'crash-test', title: 'Crash', language: 'fi', subjects: ['mathematics'], country: 'EE' });
+    const created = await call(A.cmsAuthor, cms(EE), 'POST', {
+      slug: 'crash-test',
+      title: 'Crash',
+      language: 'fi',
+      subjects: ['mathematics'],
+      country: 'EE',
+    });
     const id = created.body.workId as string;
     const draft = await call(A.cmsAuthor, cms(EE, `/${id}/draft`), 'PUT', { content: { ...exampleWorkContent('Crash'), language: 'fi' } });
     // The version was written, then the process died before the work pointed to it.
-    const lost = buildVersionDoc({ id, publisherId: EE }, 1, { content: draft.body.content, revision: draft.body.revision }, { accountId: A.cmsEditor, role: 'editor' }, new Date().toISOString());
+    const lost = buildVersionDoc(
+      { id, publisherId: EE },
+      1,
+      { content: draft.body.content, revision: draft.body.revision },
+      { accountId: A.cmsEditor, role: 'editor' },
+      new Date().toISOString(),
+    );
     await host.services.db.collection('content').create(lost);
     const retry = await call(A.cmsEditor, cms(EE, `/${id}/publish`), 'POST', {});
     expect(retry.status).toBe(200);
@@ -183,7 +236,9 @@ describe('issue 18: readers open a published work with a licence, without answer
     expect(() => studentVersionSchema.parse(whole.body)).not.toThrow();
     expect(whole.text).not.toMatch(/"key"|"accepted"|"correct"|"tolerance"|"pairs"|"order"|"guidance"|"publishedBy"/);
     for (const secret of KEY_ONLY) expect(whole.text).not.toContain(secret);
-    const kinds = whole.body.chapters.flatMap((c: any) => c.pages.flatMap((p: any) => p.blocks.filter((b: any) => b.kind === 'exercise').map((b: any) => b.exercise.kind)));
+    const kinds = whole.body.chapters.flatMap((c: any) =>
+      c.pages.flatMap((p: any) => p.blocks.filter((b: any) => b.kind === 'exercise').map((b: any) => b.exercise.kind)),
+    );
     expect(kinds.sort()).toEqual(['matching', 'multiple', 'numeric', 'open', 'ordering', 'single', 'text']);
   });
 
@@ -217,7 +272,8 @@ describe('issue 18 item 6b: search', () => {
     // Estonian: a word's beginning finds its forms (pealinn -> pealinnad, pealinn?).
     const prefix = await call(A.eeStudent, `/api/works/${WORK}/versions/1/search?q=pealinn`);
     expect(prefix.body.hits.map((h: { blockId?: string }) => h.blockId)).toEqual(expect.arrayContaining(['b-ex-single', 'b-ex-matching']));
-    for (const secret of ['sõda', 'Hinda', 'põhjendust']) expect((await call(A.eeStudent, `/api/works/${WORK}/versions/1/search?q=${encodeURIComponent(secret)}`)).body.hits, secret).toEqual([]);
+    for (const secret of ['sõda', 'Hinda', 'põhjendust'])
+      expect((await call(A.eeStudent, `/api/works/${WORK}/versions/1/search?q=${encodeURIComponent(secret)}`)).body.hits, secret).toEqual([]);
     expect((await call(A.eeStudent, `/api/works/${WORK}/versions/1/search?q=`)).status).toBe(400);
   });
 
@@ -235,7 +291,8 @@ describe('issue 18 item 6b: search', () => {
   });
 
   it('issue 18 6b: catalogue search by title words, subject and grade', async () => {
-    const titles = async (query: string) => (await call(A.eeStudent, `/api/catalog/search?${query}`)).body.works.map((w: { workId: string }) => w.workId);
+    const titles = async (query: string) =>
+      (await call(A.eeStudent, `/api/catalog/search?${query}`)).body.works.map((w: { workId: string }) => w.workId);
     expect(await titles('q=matem')).toEqual(expect.arrayContaining(['work-ee-math-5', WORK]));
     expect(await titles('q=matem&grade=6')).toEqual([WORK]);
     expect(await titles('subject=history')).toEqual(['work-ee-hist-7']);

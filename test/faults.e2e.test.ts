@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { CosmosFault } from '../shared/local/cosmos-server.js';
-import { type LocalHost,startLocalHost } from '../shared/local/host.js';
+import { type LocalHost, startLocalHost } from '../shared/local/host.js';
 import type { MaksekeskusStandIn } from '../shared/local/maksekeskus/index.js';
 import { demo } from '../shared/local/seed.js';
 import type { Stored } from '../shared/platform/cosmos.js';
 import { localDate } from '../shared/store/dates.js';
-import { type InvoiceRegisterEntry,registerPartition } from '../shared/store/invoices.js';
+import { type InvoiceRegisterEntry, registerPartition } from '../shared/store/invoices.js';
 import { type EntitlementDoc, entitlementId, type OrderDoc } from '../shared/store/model.js';
 import type { SupportRequestDoc } from '../shared/support/requests.js';
 
@@ -63,7 +63,8 @@ beforeAll(async () => {
   host.cosmos.setFaultHook(() => {
     const fault = pickFault();
     if (fault) {
-      const name = fault.kind === 'status' ? String(fault.status) : fault.kind === 'delay' && fault.ms > POLICY.attemptTimeoutMs ? 'hold' : fault.kind;
+      const name =
+        fault.kind === 'status' ? String(fault.status) : fault.kind === 'delay' && fault.ms > POLICY.attemptTimeoutMs ? 'hold' : fault.kind;
       injected[name] = (injected[name] ?? 0) + 1;
     }
     return fault;
@@ -83,7 +84,11 @@ interface Answer {
 /** Every answer the app gave in this suite, for the "no 500, 503 only with Retry-After" checks. */
 const answers: { path: string; status: number; retryAfter: string | null; code?: string }[] = [];
 
-async function once(method: string, path: string, init: { token?: string; json?: unknown; key?: string; form?: Record<string, string> } = {}): Promise<Answer> {
+async function once(
+  method: string,
+  path: string,
+  init: { token?: string; json?: unknown; key?: string; form?: Record<string, string> } = {},
+): Promise<Answer> {
   const headers: Record<string, string> = { 'x-session-delivery': 'body' };
   if (init.token) headers.authorization = `Bearer ${init.token}`;
   if (init.key) headers['idempotency-key'] = init.key;
@@ -98,7 +103,12 @@ async function once(method: string, path: string, init: { token?: string; json?:
   const r = await fetch(`${host.url}${path}`, { method, headers, ...(body !== undefined ? { body } : {}), redirect: 'manual' });
   const text = await r.text();
   const parsed = text && (r.headers.get('content-type') ?? '').includes('json') ? JSON.parse(text) : text;
-  answers.push({ path: path.split('?')[0]!, status: r.status, retryAfter: r.headers.get('retry-after'), ...(parsed?.error?.code ? { code: parsed.error.code } : {}) });
+  answers.push({
+    path: path.split('?')[0]!,
+    status: r.status,
+    retryAfter: r.headers.get('retry-after'),
+    ...(parsed?.error?.code ? { code: parsed.error.code } : {}),
+  });
   return { status: r.status, headers: r.headers, body: parsed };
 }
 
@@ -150,7 +160,11 @@ async function buyerSession(buyer: (typeof buyers)[number], index: number): Prom
   let token: string | undefined = signIn.status === 200 ? signIn.body.accessToken : undefined;
   // The local token route is a test tool, not the app: asked until it answers, and not counted.
   for (let i = 0; !token && i < 50; i++) {
-    const r = await fetch(`${host.url}/_local/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ accountId: buyer.accountId }) });
+    const r = await fetch(`${host.url}/_local/tokens`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ accountId: buyer.accountId }),
+    });
     if (r.status === 200) token = ((await r.json()) as { accessToken: string }).accessToken;
     else await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -188,7 +202,11 @@ async function buyerSession(buyer: (typeof buyers)[number], index: number): Prom
   }
 
   for (let n = 0; n < 2; n++) {
-    const support: Support = { accountId: buyer.accountId, key: `faults-support-${SEED}-${index}-${n}`, json: { subject: `Question ${n} under load`, message: `Hello, this is question ${n}.` } };
+    const support: Support = {
+      accountId: buyer.accountId,
+      key: `faults-support-${SEED}-${index}-${n}`,
+      json: { subject: `Question ${n} under load`, message: `Hello, this is question ${n}.` },
+    };
     supports.push(support);
     await client('POST', '/api/me/support-requests', { token, json: support.json, key: support.key });
     await client('GET', '/api/me/support-requests', { token });
@@ -198,19 +216,31 @@ async function buyerSession(buyer: (typeof buyers)[number], index: number): Prom
 
 async function allOrders(): Promise<(OrderDoc & Stored)[]> {
   const rows: (OrderDoc & Stored)[] = [];
-  for (const buyer of buyers) rows.push(...(await host.services.db.collection('orders').queryAll<OrderDoc & Stored>(buyer.accountId, { where: "c.type = 'order'" })));
+  for (const buyer of buyers)
+    rows.push(...(await host.services.db.collection('orders').queryAll<OrderDoc & Stored>(buyer.accountId, { where: "c.type = 'order'" })));
   return rows;
 }
 
 async function snapshot() {
-  const orders = (await allOrders()).map((o) => ({ id: o.id, status: o.status, transitions: o.transitions.length, trx: o.payment?.transactionId, invoice: o.invoice?.number, flags: o.flags.length }));
+  const orders = (await allOrders()).map((o) => ({
+    id: o.id,
+    status: o.status,
+    transitions: o.transitions.length,
+    trx: o.payment?.transactionId,
+    invoice: o.invoice?.number,
+    flags: o.flags.length,
+  }));
   const requests: { id: string; messages: number }[] = [];
   for (const buyer of buyers)
-    for (const r of await host.services.db.collection('accounts').queryAll<SupportRequestDoc>(buyer.accountId, { where: "c.type = 'support-request'" }))
+    for (const r of await host.services.db
+      .collection('accounts')
+      .queryAll<SupportRequestDoc>(buyer.accountId, { where: "c.type = 'support-request'" }))
       requests.push({ id: r.id, messages: r.messages.length });
-  const register = await host.services.db.collection('orders').queryAll<InvoiceRegisterEntry>(registerPartition(Number(localDate(host.clock.now()).slice(0, 4))), {
-    where: "c.type = 'invoice-register-entry'",
-  });
+  const register = await host.services.db
+    .collection('orders')
+    .queryAll<InvoiceRegisterEntry>(registerPartition(Number(localDate(host.clock.now()).slice(0, 4))), {
+      where: "c.type = 'invoice-register-entry'",
+    });
   return {
     orders: orders.sort((a, b) => a.id.localeCompare(b.id)),
     requests: requests.sort((a, b) => a.id.localeCompare(b.id)),
@@ -221,19 +251,23 @@ async function snapshot() {
 }
 
 describe('fault injection: Cosmos faults under a mixed workload (issue 9)', () => {
-  it('STORE-2, PAY-2, ACC-6: the workload runs under 429, 503, resets, delays, held and answer-lost requests, and a paused store', { timeout: 180_000 }, async () => {
-    faultsOn = true;
-    const sessions = buyers.map((b, i) => buyerSession(b, i));
-    // A paused store, longer than the retry budget, while the buyers are busy: requests then answer 503.
-    await new Promise((resolve) => setTimeout(resolve, 400));
-    pausedUntil = Date.now() + POLICY.budgetMs + 800;
-    await Promise.all(sessions);
-    faultsOn = false;
-    await host.bus.idle();
+  it(
+    'STORE-2, PAY-2, ACC-6: the workload runs under 429, 503, resets, delays, held and answer-lost requests, and a paused store',
+    { timeout: 180_000 },
+    async () => {
+      faultsOn = true;
+      const sessions = buyers.map((b, i) => buyerSession(b, i));
+      // A paused store, longer than the retry budget, while the buyers are busy: requests then answer 503.
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      pausedUntil = Date.now() + POLICY.budgetMs + 800;
+      await Promise.all(sessions);
+      faultsOn = false;
+      await host.bus.idle();
 
-    expect(Object.keys(injected).sort()).toEqual(['429', '503', 'hold', 'lose-answer', 'reset', 'delay'].sort());
-    expect(checkouts).toHaveLength(buyers.length * 3);
-  });
+      expect(Object.keys(injected).sort()).toEqual(['429', '503', 'hold', 'lose-answer', 'reset', 'delay'].sort());
+      expect(checkouts).toHaveLength(buyers.length * 3);
+    },
+  );
 
   it('STORE-2: nothing answered 500; every 503 carried Retry-After and the envelope', () => {
     expect(answers.filter((a) => a.status >= 500 && a.status !== 503)).toEqual([]);
@@ -245,39 +279,44 @@ describe('fault injection: Cosmos faults under a mixed workload (issue 9)', () =
     }
   });
 
-  it('STORE-2, PAY-2: after the faults, Maksekeskus repeats its notifications and every client repeats its checkout once: every order is payable or paid', { timeout: 60_000 }, async () => {
-    // Maksekeskus repeats a notification until it is answered 2xx.
-    for (const trx of paidTransactions) {
-      const message = mk.message(trx);
-      expect((await once('POST', '/api/payments/maksekeskus/notification', { form: { json: message.json, mac: message.mac } })).status).toBe(200);
-    }
-    await host.bus.idle();
-
-    for (const checkout of checkouts) {
-      const token = tokens.get(checkout.accountId)!;
-      const again = await once('POST', '/api/store/orders', { token, json: checkout.json, key: checkout.key });
-      expect([200, 201], JSON.stringify(again.body)).toContain(again.status);
-      const order = again.body.order;
-      checkout.orderId = order.id;
-      // A buyer who did not get far enough to pay now gets the transaction's URL (or the invoice); paid ones stay paid.
-      if (!checkout.pay && checkout.json.paymentMethod && (checkout.json.paymentMethod as Method).type !== 'invoice')
-        expect(again.body.paymentUrl, `order ${order.id} is payable`).toMatch(/\/pay\//);
-      if ((checkout.json.paymentMethod as Method).type === 'invoice') expect(order).toMatchObject({ status: 'pending-payment', invoice: { number: expect.stringMatching(/^\d{4}-\d{5}$/) } });
-      if (checkout.pay && again.body.paymentUrl) {
-        // The first answer was lost before the buyer could pay: they pay now.
-        const trx = transactionOf(again.body.paymentUrl);
-        await mk.pay(trx, { outcome: 'paid' });
-        paidTransactions.add(trx);
+  it(
+    'STORE-2, PAY-2: after the faults, Maksekeskus repeats its notifications and every client repeats its checkout once: every order is payable or paid',
+    { timeout: 60_000 },
+    async () => {
+      // Maksekeskus repeats a notification until it is answered 2xx.
+      for (const trx of paidTransactions) {
+        const message = mk.message(trx);
+        expect((await once('POST', '/api/payments/maksekeskus/notification', { form: { json: message.json, mac: message.mac } })).status).toBe(200);
       }
-    }
-    await host.bus.idle();
-    for (const trx of paidTransactions) {
-      const message = mk.message(trx);
-      expect((await once('POST', '/api/payments/maksekeskus/notification', { form: { json: message.json, mac: message.mac } })).status).toBe(200);
-    }
-    await host.bus.idle();
-    expect(host.bus.deadLetters('payments-process')).toEqual([]);
-  });
+      await host.bus.idle();
+
+      for (const checkout of checkouts) {
+        const token = tokens.get(checkout.accountId)!;
+        const again = await once('POST', '/api/store/orders', { token, json: checkout.json, key: checkout.key });
+        expect([200, 201], JSON.stringify(again.body)).toContain(again.status);
+        const order = again.body.order;
+        checkout.orderId = order.id;
+        // A buyer who did not get far enough to pay now gets the transaction's URL (or the invoice); paid ones stay paid.
+        if (!checkout.pay && checkout.json.paymentMethod && (checkout.json.paymentMethod as Method).type !== 'invoice')
+          expect(again.body.paymentUrl, `order ${order.id} is payable`).toMatch(/\/pay\//);
+        if ((checkout.json.paymentMethod as Method).type === 'invoice')
+          expect(order).toMatchObject({ status: 'pending-payment', invoice: { number: expect.stringMatching(/^\d{4}-\d{5}$/) } });
+        if (checkout.pay && again.body.paymentUrl) {
+          // The first answer was lost before the buyer could pay: they pay now.
+          const trx = transactionOf(again.body.paymentUrl);
+          await mk.pay(trx, { outcome: 'paid' });
+          paidTransactions.add(trx);
+        }
+      }
+      await host.bus.idle();
+      for (const trx of paidTransactions) {
+        const message = mk.message(trx);
+        expect((await once('POST', '/api/payments/maksekeskus/notification', { form: { json: message.json, mac: message.mac } })).status).toBe(200);
+      }
+      await host.bus.idle();
+      expect(host.bus.deadLetters('payments-process')).toEqual([]);
+    },
+  );
 
   it('STORE-3, STORE-4: no order or invoice number is stuck; exactly one licence per paid order; no false operator flag', async () => {
     const orders = await allOrders();
@@ -307,16 +346,24 @@ describe('fault injection: Cosmos faults under a mixed workload (issue 9)', () =
 
     // Invoice numbers: 1..n without a gap, each naming an order that carries exactly that number.
     const year = Number(localDate(host.clock.now()).slice(0, 4));
-    const register = await host.services.db.collection('orders').queryAll<InvoiceRegisterEntry>(registerPartition(year), { where: "c.type = 'invoice-register-entry'" });
+    const register = await host.services.db
+      .collection('orders')
+      .queryAll<InvoiceRegisterEntry>(registerPartition(year), { where: "c.type = 'invoice-register-entry'" });
     expect(register.map((e) => e.sequence).sort((a, b) => a - b)).toEqual(register.map((_, i) => i + 1));
     for (const entry of register) expect(byId.get(entry.orderId)?.invoice?.number, `invoice ${entry.number}`).toBe(entry.number);
     // Each invoice e-mailed exactly once, resumed checkouts included.
-    for (const entry of register) expect(host.outbox.messages.filter((m) => m.subject.includes(entry.number)), `invoice ${entry.number} e-mail`).toHaveLength(1);
+    for (const entry of register)
+      expect(
+        host.outbox.messages.filter((m) => m.subject.includes(entry.number)),
+        `invoice ${entry.number} e-mail`,
+      ).toHaveLength(1);
   });
 
   it('ACC-6: every support request the clients sent exists exactly once', async () => {
     for (const buyer of buyers) {
-      const docs = await host.services.db.collection('accounts').queryAll<SupportRequestDoc>(buyer.accountId, { where: "c.type = 'support-request'" });
+      const docs = await host.services.db
+        .collection('accounts')
+        .queryAll<SupportRequestDoc>(buyer.accountId, { where: "c.type = 'support-request'" });
       const mine = supports.filter((s) => s.accountId === buyer.accountId);
       for (const s of mine) expect(docs.filter((d) => d.subject === s.json.subject)).toHaveLength(1);
     }

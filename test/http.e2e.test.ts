@@ -151,7 +151,11 @@ describe('CORS for the web front end (as the platform answers it)', () => {
   it('the front end origin may call with credentials; other origins get no CORS headers', async () => {
     const preflight = await api('/api/me/preferences', {
       method: 'OPTIONS',
-      headers: { origin: 'http://127.0.0.1:3000', 'access-control-request-method': 'PATCH', 'access-control-request-headers': 'content-type, x-csrf-token' },
+      headers: {
+        origin: 'http://127.0.0.1:3000',
+        'access-control-request-method': 'PATCH',
+        'access-control-request-headers': 'content-type, x-csrf-token',
+      },
     });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-origin')).toBe('http://127.0.0.1:3000');

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { LoginIndexDoc } from '../shared/auth/identity.js';
-import { type LocalHost,startLocalHost } from '../shared/local/host.js';
+import { type LocalHost, startLocalHost } from '../shared/local/host.js';
 import { Browser } from '../shared/local/identity/browser.js';
 import { demo } from '../shared/local/seed.js';
 
@@ -21,14 +21,22 @@ beforeAll(async () => {
 afterAll(async () => host?.close());
 
 async function token(accountId: string): Promise<string> {
-  const r = await fetch(`${host.url}/_local/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ accountId }) });
+  const r = await fetch(`${host.url}/_local/tokens`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ accountId }),
+  });
   return ((await r.json()) as { accessToken: string }).accessToken;
 }
 
 async function call(path: string, options: { method?: string; as: string; json?: unknown }) {
   const r = await fetch(`${host.url}${path}`, {
     method: options.method ?? 'GET',
-    headers: { authorization: `Bearer ${await token(options.as)}`, 'accept-language': 'en', ...(options.json === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      authorization: `Bearer ${await token(options.as)}`,
+      'accept-language': 'en',
+      ...(options.json === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     ...(options.json === undefined ? {} : { body: JSON.stringify(options.json) }),
   });
   const text = await r.text();
@@ -50,7 +58,8 @@ async function signInWith(provider: string, loginHint: string, options: { school
 }
 
 const pcodeIndex = (code: string) => host.services.db.collection('logins').read<LoginIndexDoc>(`pcode:EE:${code}`, `pcode:EE:${code}`);
-const loginsOf = async (accountId: string) => (await call('/api/me/logins', { as: accountId })).body.logins.map((l: { provider: string }) => l.provider) as string[];
+const loginsOf = async (accountId: string) =>
+  (await call('/api/me/logins', { as: accountId })).body.logins.map((l: { provider: string }) => l.provider) as string[];
 /** E-mails reach the outbox through the queue. */
 async function mailsTo(to: string, subject: RegExp) {
   await host.bus.idle();
@@ -59,7 +68,11 @@ async function mailsTo(to: string, subject: RegExp) {
 
 describe('AUTH-3: a personal code typed into a profile is never proof', () => {
   it('AUTH-3: takeover by profile: a private user types a stranger’s code; the stranger’s eID sign-in gets an account of their own', async () => {
-    const typed = await call('/api/me/profile', { method: 'PATCH', as: A.privateUser, json: { personalCode: { country: 'EE', code: '38511210519' } } });
+    const typed = await call('/api/me/profile', {
+      method: 'PATCH',
+      as: A.privateUser,
+      json: { personalCode: { country: 'EE', code: '38511210519' } },
+    });
     expect(typed.status).toBe(200);
     expect(typed.body).toMatchObject({ personalCode: { code: '38511210519' }, personalCodeVerified: false });
     expect(await pcodeIndex('38511210519')).toBeUndefined();
@@ -81,7 +94,11 @@ describe('AUTH-3: a personal code typed into a profile is never proof', () => {
 
   it('AUTH-3: the answer for a taken code is the same as for a free one (status, body shape, storage work), and code changes are throttled', async () => {
     const taken = await call('/api/me/profile', { method: 'PATCH', as: A.cmsAuthor, json: { personalCode: { country: 'EE', code: '47502124911' } } });
-    const free = await call('/api/me/profile', { method: 'PATCH', as: A.municipality, json: { personalCode: { country: 'EE', code: '50903150414' } } });
+    const free = await call('/api/me/profile', {
+      method: 'PATCH',
+      as: A.municipality,
+      json: { personalCode: { country: 'EE', code: '50903150414' } },
+    });
     expect(taken.status).toBe(200);
     expect(free.status).toBe(200);
     expect(Object.keys(taken.body).sort()).toEqual(Object.keys(free.body).sort());
@@ -90,8 +107,13 @@ describe('AUTH-3: a personal code typed into a profile is never proof', () => {
     expect(taken.headers.get('x-cosmos-ops')).toBe(free.headers.get('x-cosmos-ops'));
 
     const codes = ['36805280109', '47302200234', '38207146522', '51208230619'];
-    for (const code of codes) expect((await call('/api/me/profile', { method: 'PATCH', as: A.cmsAuthor, json: { personalCode: { country: 'EE', code } } })).status).toBe(200);
-    const limited = await call('/api/me/profile', { method: 'PATCH', as: A.cmsAuthor, json: { personalCode: { country: 'EE', code: '47502124911' } } });
+    for (const code of codes)
+      expect((await call('/api/me/profile', { method: 'PATCH', as: A.cmsAuthor, json: { personalCode: { country: 'EE', code } } })).status).toBe(200);
+    const limited = await call('/api/me/profile', {
+      method: 'PATCH',
+      as: A.cmsAuthor,
+      json: { personalCode: { country: 'EE', code: '47502124911' } },
+    });
     expect(limited.status).toBe(429);
     expect(limited.body.error.code).toBe('too_many_attempts');
     // The owner is told each time their code changed.
@@ -107,7 +129,10 @@ describe('AUTH-3: a personal code typed into a profile is never proof', () => {
 
 describe('AUTH-3: a typed code becomes proof only through the person’s own eID', () => {
   it('AUTH-3: linking one’s own eID-grade HarID login while signed in verifies the code one typed; the owner is told', async () => {
-    expect((await call('/api/me/profile', { method: 'PATCH', as: A.cmsEditor, json: { personalCode: { country: 'EE', code: '37705150332' } } })).body.personalCodeVerified).toBe(false);
+    expect(
+      (await call('/api/me/profile', { method: 'PATCH', as: A.cmsEditor, json: { personalCode: { country: 'EE', code: '37705150332' } } })).body
+        .personalCodeVerified,
+    ).toBe(false);
     const browser = new Browser();
     const login = await browser.request(`${host.url}/api/auth/password/login`, {
       method: 'POST',
@@ -152,25 +177,37 @@ describe('AUTH-3: eKool and Stuudium never link by code; Stuudium only for schoo
     expect(stuudium.me!.id).not.toBe(A.eeTeacher);
     expect(await loginsOf(A.eeTeacher)).not.toContain('stuudium');
 
-    const unknown = await fetch(`${host.url}/api/auth/stuudium/login?school=tammiku&loginHint=toomas.teine@tammiku.example`, { redirect: 'manual', headers: { 'accept-language': 'en' } });
+    const unknown = await fetch(`${host.url}/api/auth/stuudium/login?school=tammiku&loginHint=toomas.teine@tammiku.example`, {
+      redirect: 'manual',
+      headers: { 'accept-language': 'en' },
+    });
     expect(unknown.status).toBe(404);
     expect(((await unknown.json()) as any).error.code).toBe('school_not_on_platform');
     // The allow-list is checked again at the callback: a school taken off it stops signing people in.
     const browser = new Browser();
-    const callback = await browser.followUntil(`${host.url}/api/auth/stuudium/login?school=kuusiku&loginHint=liis.saar@kuusiku.example`, `${host.url}/api/auth/stuudium/callback`);
+    const callback = await browser.followUntil(
+      `${host.url}/api/auth/stuudium/login?school=kuusiku&loginHint=liis.saar@kuusiku.example`,
+      `${host.url}/api/auth/stuudium/callback`,
+    );
     await host.services.db.collection('logins').delete('stuudium-installation:kuusiku', 'stuudium-installation:kuusiku');
     try {
       const landed = new URL((await browser.navigate(callback, { stopAt: WEB })).url);
       expect(landed.searchParams.get('error')).toBe('wrong_school');
     } finally {
-      await host.services.db.collection('logins').upsert({ id: 'stuudium-installation:kuusiku', type: 'stuudium-installation', subdomain: 'kuusiku', schoolId: S.ee });
+      await host.services.db
+        .collection('logins')
+        .upsert({ id: 'stuudium-installation:kuusiku', type: 'stuudium-installation', subdomain: 'kuusiku', schoolId: S.ee });
     }
   });
 });
 
 describe('ACC-5, AUTH-3: codes the school enters', () => {
   it('ACC-5: an eID sign-in with the school-entered code and the same names links to the student; the owner and the school are e-mailed', async () => {
-    const entered = await call(`/api/schools/${S.ee}/students/${A.eeStudent2}`, { method: 'PATCH', as: A.eeAdmin, json: { personalCode: { country: 'EE', code: '61311210219' } } });
+    const entered = await call(`/api/schools/${S.ee}/students/${A.eeStudent2}`, {
+      method: 'PATCH',
+      as: A.eeAdmin,
+      json: { personalCode: { country: 'EE', code: '61311210219' } },
+    });
     expect(entered.status).toBe(200);
     expect(entered.body.personalCodeVerified).toBe(true);
     expect(await pcodeIndex('61311210219')).toMatchObject({ accountId: A.eeStudent2, verification: 'school', schoolId: S.ee });
@@ -182,10 +219,18 @@ describe('ACC-5, AUTH-3: codes the school enters', () => {
   });
 
   it('AUTH-3: takeover by school rectification: after the school corrects a code, the old code’s owner no longer gets in; the index is released at once', async () => {
-    const wrong = await call(`/api/schools/${S.ee}/students/${A.eeStudent}`, { method: 'PATCH', as: A.eeAdmin, json: { personalCode: { country: 'EE', code: '51403090216' } } });
+    const wrong = await call(`/api/schools/${S.ee}/students/${A.eeStudent}`, {
+      method: 'PATCH',
+      as: A.eeAdmin,
+      json: { personalCode: { country: 'EE', code: '51403090216' } },
+    });
     expect(wrong.status).toBe(200);
     expect((await pcodeIndex('51403090216'))?.accountId).toBe(A.eeStudent);
-    const corrected = await call(`/api/schools/${S.ee}/students/${A.eeStudent}`, { method: 'PATCH', as: A.eeAdmin, json: { personalCode: { country: 'EE', code: '51208230619' } } });
+    const corrected = await call(`/api/schools/${S.ee}/students/${A.eeStudent}`, {
+      method: 'PATCH',
+      as: A.eeAdmin,
+      json: { personalCode: { country: 'EE', code: '51208230619' } },
+    });
     expect(corrected.status).toBe(200);
     expect(await pcodeIndex('51403090216')).toBeUndefined();
     expect((await pcodeIndex('51208230619'))?.accountId).toBe(A.eeStudent);
@@ -206,10 +251,16 @@ describe('ACC-5, AUTH-3: codes the school enters', () => {
     const waiting = await call(`/api/schools/${S.ee}/code-links?status=requested`, { as: A.eeAdmin });
     expect(waiting.status).toBe(200);
     const request = waiting.body.codeLinks.find((l: { accountId: string }) => l.accountId === A.eeStudent);
-    expect(request).toMatchObject({ provider: 'harid', asserted: { firstName: 'Oskar', lastName: 'Org' }, student: { firstName: 'Mihkel', lastName: 'Saar' } });
+    expect(request).toMatchObject({
+      provider: 'harid',
+      asserted: { firstName: 'Oskar', lastName: 'Org' },
+      student: { firstName: 'Mihkel', lastName: 'Saar' },
+    });
     // Others cannot see or decide it (ACL-1).
     expect((await call(`/api/schools/${S.ee}/code-links`, { as: A.eeTeacher })).status).toBe(403);
-    expect((await call(`/api/schools/${S.ee}/code-links/${encodeURIComponent(request.id)}/confirm`, { method: 'POST', as: A.twoSchools })).status).toBe(403);
+    expect(
+      (await call(`/api/schools/${S.ee}/code-links/${encodeURIComponent(request.id)}/confirm`, { method: 'POST', as: A.twoSchools })).status,
+    ).toBe(403);
 
     // Signing in again while it waits does not get in, nor does it ask the school twice.
     expect((await signInWith('harid', 'oskar.org@example.com')).signedIn).toBe(false);
@@ -218,7 +269,9 @@ describe('ACC-5, AUTH-3: codes the school enters', () => {
     const refused = await call(`/api/schools/${S.ee}/code-links/${encodeURIComponent(request.id)}/refuse`, { method: 'POST', as: A.eeAdmin });
     expect(refused.status).toBe(200);
     expect(refused.body.status).toBe('refused');
-    expect((await call(`/api/schools/${S.ee}/code-links/${encodeURIComponent(request.id)}/confirm`, { method: 'POST', as: A.eeAdmin })).status).toBe(409);
+    expect((await call(`/api/schools/${S.ee}/code-links/${encodeURIComponent(request.id)}/confirm`, { method: 'POST', as: A.eeAdmin })).status).toBe(
+      409,
+    );
     const own = await signInWith('harid', 'oskar.org@example.com');
     expect(own.signedIn).toBe(true);
     expect(own.me!.id).not.toBe(A.eeStudent);
@@ -226,12 +279,22 @@ describe('ACC-5, AUTH-3: codes the school enters', () => {
 
   it('ACC-5: the school confirms an eID sign-in with other names (a changed surname): it is linked and the student told', async () => {
     // Koivula's administrator (Helena) enters the code for Eero; Marten Mänd's Smart-ID carries it.
-    expect((await call(`/api/schools/${S.fi}/students/${A.fiStudent}`, { method: 'PATCH', as: A.twoSchools, json: { personalCode: { country: 'EE', code: '50903150414' } } })).status).toBe(200);
+    expect(
+      (
+        await call(`/api/schools/${S.fi}/students/${A.fiStudent}`, {
+          method: 'PATCH',
+          as: A.twoSchools,
+          json: { personalCode: { country: 'EE', code: '50903150414' } },
+        })
+      ).status,
+    ).toBe(200);
     expect((await signInWith('harid', 'marten.mand@example.com')).landed.searchParams.get('error')).toBe('school_confirmation_pending');
     const [request] = (await call(`/api/schools/${S.fi}/code-links?status=requested`, { as: A.twoSchools })).body.codeLinks;
     const confirmed = await call(`/api/schools/${S.fi}/code-links/${encodeURIComponent(request.id)}/confirm`, { method: 'POST', as: A.twoSchools });
     expect(confirmed.status).toBe(200);
-    expect((await call(`/api/schools/${S.fi}/code-links/${encodeURIComponent(request.id)}/confirm`, { method: 'POST', as: A.twoSchools })).status).toBe(200);
+    expect(
+      (await call(`/api/schools/${S.fi}/code-links/${encodeURIComponent(request.id)}/confirm`, { method: 'POST', as: A.twoSchools })).status,
+    ).toBe(200);
     const marten = await signInWith('harid', 'marten.mand@example.com');
     expect(marten.me!.id).toBe(A.fiStudent);
     expect(await mailsTo('eero.korhonen@koivula.example', /kirjautumistapa|new way to sign in/i)).toHaveLength(1);
@@ -239,8 +302,16 @@ describe('ACC-5, AUTH-3: codes the school enters', () => {
 
   it('AUTH-3: the school’s answer for a code another account holds is the same as for a free one (status, storage work)', async () => {
     // Liis and Eero both hold a school-entered code: one gets Mari's (taken), the other a free one.
-    const taken = await call(`/api/schools/${S.ee}/students/${A.eeStudent2}`, { method: 'PATCH', as: A.eeAdmin, json: { personalCode: { country: 'EE', code: '47502124911' } } });
-    const free = await call(`/api/schools/${S.fi}/students/${A.fiStudent}`, { method: 'PATCH', as: A.twoSchools, json: { personalCode: { country: 'EE', code: '36001010005' } } });
+    const taken = await call(`/api/schools/${S.ee}/students/${A.eeStudent2}`, {
+      method: 'PATCH',
+      as: A.eeAdmin,
+      json: { personalCode: { country: 'EE', code: '47502124911' } },
+    });
+    const free = await call(`/api/schools/${S.fi}/students/${A.fiStudent}`, {
+      method: 'PATCH',
+      as: A.twoSchools,
+      json: { personalCode: { country: 'EE', code: '36001010005' } },
+    });
     expect(taken.status).toBe(200);
     expect(free.status).toBe(200);
     expect(Object.keys(taken.body).sort()).toEqual(Object.keys(free.body).sort());

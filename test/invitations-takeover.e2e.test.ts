@@ -23,13 +23,15 @@ async function invite(role: string, extra: Record<string, unknown> = {}) {
 }
 
 describe('ACC-2: an invitation link alone does not give a staff role', () => {
-  it("ACC-2, ACL-1: a Finnish student with a forwarded teacher invitation does not become a teacher in the Estonian school nor read its students", async () => {
+  it('ACC-2, ACL-1: a Finnish student with a forwarded teacher invitation does not become a teacher in the Estonian school nor read its students', async () => {
     const invitation = await invite('teacher');
     const eero = await tokenFor(demo.accounts.fiStudent);
     const claimed = await accept(eero, invitation.token);
     expect(claimed.status).toBe(202);
     expect(claimed.body).toEqual({ status: 'awaiting-school-confirmation', schoolId: ee, role: 'teacher' });
-    expect((await api('/api/me', { token: eero })).body.schoolRoles).toEqual([{ schoolId: demo.schools.fi, role: 'student', classId: demo.classes.fi7a }]);
+    expect((await api('/api/me', { token: eero })).body.schoolRoles).toEqual([
+      { schoolId: demo.schools.fi, role: 'student', classId: demo.classes.fi7a },
+    ]);
     expect((await api(`/api/schools/${ee}/members`, { token: eero })).status).toBe(403);
 
     // The school sees the claim and is told; the real invitee (holding the address, verified) still gets the role.
@@ -41,7 +43,10 @@ describe('ACC-2: an invitation link alone does not give a staff role', () => {
     expect(accepted.status).toBe(200);
     expect(accepted.body).toMatchObject({ status: 'accepted', role: 'teacher' });
     // The claim can no longer be confirmed: the invitation is used.
-    const late = await api(`${invitations}/${encodeURIComponent(invitation.id)}/claims/${demo.accounts.fiStudent}/confirm`, { method: 'POST', token: await adminToken() });
+    const late = await api(`${invitations}/${encodeURIComponent(invitation.id)}/claims/${demo.accounts.fiStudent}/confirm`, {
+      method: 'POST',
+      token: await adminToken(),
+    });
     expect(late.status).toBe(410);
   });
 
@@ -52,14 +57,34 @@ describe('ACC-2: an invitation link alone does not give a staff role', () => {
     expect((await api(`/api/schools/${ee}/members`, { token: person.token })).status).toBe(403);
 
     // A teacher cannot confirm; an unknown claimant is 404.
-    expect((await api(`${invitations}/${encodeURIComponent(invitation.id)}/claims/${person.accountId}/confirm`, { method: 'POST', token: await tokenFor(demo.accounts.eeTeacher) })).status).toBe(403);
-    expect((await api(`${invitations}/${encodeURIComponent(invitation.id)}/claims/${demo.accounts.privateUser}/confirm`, { method: 'POST', token: await adminToken() })).status).toBe(404);
+    expect(
+      (
+        await api(`${invitations}/${encodeURIComponent(invitation.id)}/claims/${person.accountId}/confirm`, {
+          method: 'POST',
+          token: await tokenFor(demo.accounts.eeTeacher),
+        })
+      ).status,
+    ).toBe(403);
+    expect(
+      (
+        await api(`${invitations}/${encodeURIComponent(invitation.id)}/claims/${demo.accounts.privateUser}/confirm`, {
+          method: 'POST',
+          token: await adminToken(),
+        })
+      ).status,
+    ).toBe(404);
 
-    const confirmed = await api(`${invitations}/${encodeURIComponent(invitation.id)}/claims/${person.accountId}/confirm`, { method: 'POST', token: await adminToken() });
+    const confirmed = await api(`${invitations}/${encodeURIComponent(invitation.id)}/claims/${person.accountId}/confirm`, {
+      method: 'POST',
+      token: await adminToken(),
+    });
     expect(confirmed.status).toBe(200);
     expect(confirmed.body).toMatchObject({ schoolId: ee, role: 'schoolAdmin' });
     expect((await api(`/api/schools/${ee}/members`, { token: person.token })).status).toBe(200);
-    expect((await api(`/_local/documents/schools/${ee}/${encodeURIComponent(invitation.id)}`)).body).toMatchObject({ acceptedBy: person.accountId, confirmedBy: demo.accounts.eeAdmin });
+    expect((await api(`/_local/documents/schools/${ee}/${encodeURIComponent(invitation.id)}`)).body).toMatchObject({
+      acceptedBy: person.accountId,
+      confirmedBy: demo.accounts.eeAdmin,
+    });
   });
 
   it("ACC-2: a student invitation is limited to the school's country", async () => {
@@ -84,7 +109,9 @@ describe('ACC-3: parent links name only verified addresses', () => {
     const asked = await api('/api/me/parents', { method: 'POST', token: child.token, json: { parentEmail: email } });
     expect(asked.status).toBe(202);
     expect(asked.body).toEqual({ status: 'requested' });
-    const review = await api<{ parentLinks: { childAccountId: string }[] }>(`/api/schools/${ee}/parent-links?status=requested`, { token: await adminToken() });
+    const review = await api<{ parentLinks: { childAccountId: string }[] }>(`/api/schools/${ee}/parent-links?status=requested`, {
+      token: await adminToken(),
+    });
     expect(review.body.parentLinks.filter((l) => l.childAccountId === child.accountId)).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { type LocalHost,startLocalHost } from '../shared/local/host.js';
+import { type LocalHost, startLocalHost } from '../shared/local/host.js';
 import { demo } from '../shared/local/seed.js';
 import { api, tokenFor } from './helpers.js';
 import { adminToken, mailedToken, newPerson, outboxFor } from './people.js';
@@ -50,7 +50,9 @@ describe('ACC-2: invitations', () => {
     expect(accepted.body).toMatchObject({ schoolId: ee, role: 'teacher' });
 
     // The role counts at once: the account's summary has it and school routes open.
-    expect((await api('/api/me', { token: invitee.token })).body.schoolRoles).toEqual([{ schoolId: ee, role: 'teacher', subjects: ['physics', 'chemistry'] }]);
+    expect((await api('/api/me', { token: invitee.token })).body.schoolRoles).toEqual([
+      { schoolId: ee, role: 'teacher', subjects: ['physics', 'chemistry'] },
+    ]);
     expect((await api(`/api/schools/${ee}`, { token: invitee.token })).status).toBe(200);
     const membership = (await api(`/_local/documents/schools/${ee}/${encodeURIComponent(accepted.body.membershipId)}`)).body;
     expect(membership).toMatchObject({
@@ -85,20 +87,40 @@ describe('ACC-2: invitations', () => {
 
   it('ACC-2: a teacher invites students only, into a class of their own school, and sees the invitations they sent', async () => {
     const teacher = await tokenFor(demo.accounts.eeClassTeacher);
-    const asTeacher = await api(invitations(), { method: 'POST', token: teacher, json: { email: `t-${randomUUID()}@example.com`, role: 'teacher' }, headers: { 'accept-language': 'en' } });
+    const asTeacher = await api(invitations(), {
+      method: 'POST',
+      token: teacher,
+      json: { email: `t-${randomUUID()}@example.com`, role: 'teacher' },
+      headers: { 'accept-language': 'en' },
+    });
     expect(asTeacher.status).toBe(403);
     expect(asTeacher.body.error.code).toBe('invitation_role_not_allowed');
     for (const json of [{ role: 'classTeacher', classId: demo.classes.ee5a }, { role: 'schoolAdmin' }])
-      expect((await api(invitations(), { method: 'POST', token: teacher, json: { email: `t-${randomUUID()}@example.com`, ...json } })).status).toBe(403);
+      expect((await api(invitations(), { method: 'POST', token: teacher, json: { email: `t-${randomUUID()}@example.com`, ...json } })).status).toBe(
+        403,
+      );
 
-    const foreignClass = await api(invitations(), { method: 'POST', token: teacher, json: { email: `s-${randomUUID()}@example.com`, role: 'student', classId: demo.classes.fi7a } });
+    const foreignClass = await api(invitations(), {
+      method: 'POST',
+      token: teacher,
+      json: { email: `s-${randomUUID()}@example.com`, role: 'student', classId: demo.classes.fi7a },
+    });
     expect(foreignClass.status).toBe(422);
     expect(foreignClass.body.error.code).toBe('class_not_found');
 
     const email = `student-${randomUUID()}@example.com`;
-    const invited = await api(invitations(), { method: 'POST', token: teacher, json: { email, role: 'student', classId: demo.classes.ee5a, language: 'en' } });
+    const invited = await api(invitations(), {
+      method: 'POST',
+      token: teacher,
+      json: { email, role: 'student', classId: demo.classes.ee5a, language: 'en' },
+    });
     expect(invited.status).toBe(201);
-    expect(invited.body).toMatchObject({ role: 'student', classId: demo.classes.ee5a, invitedBy: demo.accounts.eeClassTeacher, inviter: { firstName: 'Mari' } });
+    expect(invited.body).toMatchObject({
+      role: 'student',
+      classId: demo.classes.ee5a,
+      invitedBy: demo.accounts.eeClassTeacher,
+      inviter: { firstName: 'Mari' },
+    });
     const [mail] = await outboxFor(email);
     expect(mail).toMatchObject({ subject: 'Invitation to Kuusiku Põhikool' });
     expect(mail!.text).toContain('Mari Mets (mari.mets@kuusiku.example) invites you to Kuusiku Põhikool on Opiq as student, class 5.a');
@@ -114,14 +136,24 @@ describe('ACC-2: invitations', () => {
     const student = await newPerson('Sten', { email });
     const accepted = await accept(student.token, await mailedToken(email, /Invitation to/));
     expect(accepted.body).toMatchObject({ role: 'student', classId: demo.classes.ee5a });
-    expect((await api('/api/me', { token: student.token })).body.schoolRoles).toEqual([{ schoolId: ee, role: 'student', classId: demo.classes.ee5a }]);
+    expect((await api('/api/me', { token: student.token })).body.schoolRoles).toEqual([
+      { schoolId: ee, role: 'student', classId: demo.classes.ee5a },
+    ]);
   });
 
   it('ACC-2: a class teacher invitation names a class of the school; only students and class teachers have one', async () => {
     const admin = await adminToken();
-    const noClass = await api(invitations(), { method: 'POST', token: admin, json: { email: `ct-${randomUUID()}@example.com`, role: 'classTeacher' } });
+    const noClass = await api(invitations(), {
+      method: 'POST',
+      token: admin,
+      json: { email: `ct-${randomUUID()}@example.com`, role: 'classTeacher' },
+    });
     expect([noClass.status, noClass.body.error.code]).toEqual([422, 'class_required']);
-    const teacherWithClass = await api(invitations(), { method: 'POST', token: admin, json: { email: `ct-${randomUUID()}@example.com`, role: 'teacher', classId: demo.classes.ee5a } });
+    const teacherWithClass = await api(invitations(), {
+      method: 'POST',
+      token: admin,
+      json: { email: `ct-${randomUUID()}@example.com`, role: 'teacher', classId: demo.classes.ee5a },
+    });
     expect([teacherWithClass.status, teacherWithClass.body.error.code]).toEqual([422, 'validation_failed']);
     const badEmail = await api(invitations(), { method: 'POST', token: admin, json: { email: 'not an address', role: 'student' } });
     expect(badEmail.status).toBe(422);
@@ -130,8 +162,13 @@ describe('ACC-2: invitations', () => {
     const invited = await api(invitations(), { method: 'POST', token: admin, json: { email, role: 'classTeacher', classId: demo.classes.ee6b } });
     expect(invited.status).toBe(201);
     const person = await newPerson('Kaie', { email });
-    expect((await accept(person.token, await mailedToken(email, /Kutse kooli/))).body).toMatchObject({ role: 'classTeacher', classId: demo.classes.ee6b });
-    expect((await api('/api/me', { token: person.token })).body.schoolRoles).toEqual([{ schoolId: ee, role: 'classTeacher', classId: demo.classes.ee6b }]);
+    expect((await accept(person.token, await mailedToken(email, /Kutse kooli/))).body).toMatchObject({
+      role: 'classTeacher',
+      classId: demo.classes.ee6b,
+    });
+    expect((await api('/api/me', { token: person.token })).body.schoolRoles).toEqual([
+      { schoolId: ee, role: 'classTeacher', classId: demo.classes.ee6b },
+    ]);
   });
 
   it('ACC-2: a withdrawn invitation cannot be used; only the administrator or the inviter withdraws it', async () => {
@@ -172,15 +209,22 @@ describe('ACC-2: invitations', () => {
   it("ACL-1: people of another school, students and parents cannot invite into or list a school's invitations", async () => {
     for (const accountId of [demo.accounts.fiTeacher, demo.accounts.eeStudent, demo.accounts.eeParent, demo.accounts.privateUser]) {
       const token = await tokenFor(accountId);
-      expect((await api(invitations(), { method: 'POST', token, json: { email: `x-${randomUUID()}@example.com`, role: 'student' } })).status, accountId).toBe(403);
+      expect(
+        (await api(invitations(), { method: 'POST', token, json: { email: `x-${randomUUID()}@example.com`, role: 'student' } })).status,
+        accountId,
+      ).toBe(403);
       expect((await api(invitations(), { token })).status, accountId).toBe(403);
     }
     // Helena administers Koivula and teaches at Kuusiku: at Kuusiku she may invite students only.
     const helena = await tokenFor(demo.accounts.twoSchools);
-    expect((await api(invitations(), { method: 'POST', token: helena, json: { email: `x-${randomUUID()}@example.com`, role: 'schoolAdmin' } })).body.error.code).toBe(
-      'invitation_role_not_allowed',
-    );
-    expect((await api(invitations(demo.schools.fi), { method: 'POST', token: helena, json: { email: `x-${randomUUID()}@example.com`, role: 'teacher' } })).status).toBe(201);
+    expect(
+      (await api(invitations(), { method: 'POST', token: helena, json: { email: `x-${randomUUID()}@example.com`, role: 'schoolAdmin' } })).body.error
+        .code,
+    ).toBe('invitation_role_not_allowed');
+    expect(
+      (await api(invitations(demo.schools.fi), { method: 'POST', token: helena, json: { email: `x-${randomUUID()}@example.com`, role: 'teacher' } }))
+        .status,
+    ).toBe(201);
   });
 });
 
@@ -217,7 +261,9 @@ describe('ACC-2: invitation expiry (own host: the clock moves)', () => {
     const late = await call('/api/invitations/accept', { method: 'POST', token: await tokenOn(demo.accounts.privateUser), json: { token } });
     expect(late.status).toBe(410);
     expect(late.body.error.code).toBe('invitation_expired');
-    const listed = (await call(invitations(), { token: await tokenOn(demo.accounts.eeAdmin) })).body.invitations.find((i: any) => i.id === invited.body.id);
+    const listed = (await call(invitations(), { token: await tokenOn(demo.accounts.eeAdmin) })).body.invitations.find(
+      (i: any) => i.id === invited.body.id,
+    );
     expect(listed.status).toBe('expired');
 
     host.clock.advance(30 * 86_400_000);

@@ -28,7 +28,13 @@ const feedbackPath = (student: string = A.eeStudent) => `schools/${S.ee}/journal
 const stored = (student: string) => host.services.db.collection('schools').read(`answer:${taskId}:${student}`, S.ee);
 
 async function newTask(extra: Record<string, unknown> = {}, journal = journalId): Promise<string> {
-  const r = await call(A.eeClassTeacher, 'POST', `schools/${S.ee}/journals/${journal}/tasks`, { title: 'Ülesanne', workId: DEMO_WORK, exerciseIds: ['ex-single', 'ex-numeric', 'ex-open'], dueAt: inDays(host, 7), ...extra });
+  const r = await call(A.eeClassTeacher, 'POST', `schools/${S.ee}/journals/${journal}/tasks`, {
+    title: 'Ülesanne',
+    workId: DEMO_WORK,
+    exerciseIds: ['ex-single', 'ex-numeric', 'ex-open'],
+    dueAt: inDays(host, 7),
+    ...extra,
+  });
   expect(r.status, JSON.stringify(r.body)).toBe(201);
   return r.body.id;
 }
@@ -48,17 +54,28 @@ afterAll(async () => host?.close());
 
 describe('journals and tasks: bad input and other schools', () => {
   it("LRN-1: a journal naming another school's student, a non-teacher co-teacher or another school's class is refused", async () => {
-    const student = await call(A.eeClassTeacher, 'POST', `schools/${S.ee}/subjects/mathematics/journals`, { ...journalBody, studentIds: [A.fiStudent] });
+    const student = await call(A.eeClassTeacher, 'POST', `schools/${S.ee}/subjects/mathematics/journals`, {
+      ...journalBody,
+      studentIds: [A.fiStudent],
+    });
     expect(student.status).toBe(422);
     expect(student.body.error.code).toBe('journal_people_invalid');
-    const coTeacher = await call(A.eeClassTeacher, 'POST', `schools/${S.ee}/subjects/mathematics/journals`, { ...journalBody, coTeacherIds: [A.eeStudent2] });
+    const coTeacher = await call(A.eeClassTeacher, 'POST', `schools/${S.ee}/subjects/mathematics/journals`, {
+      ...journalBody,
+      coTeacherIds: [A.eeStudent2],
+    });
     expect(coTeacher.body.error.code).toBe('journal_people_invalid');
     const klass = await call(A.eeClassTeacher, 'POST', `schools/${S.ee}/subjects/mathematics/journals`, { ...journalBody, classId: C.fi7a });
     expect(klass.status).toBe(422);
     expect(klass.body.error.code).toBe('journal_class_not_found');
-    expect((await call(A.eeClassTeacher, 'POST', `schools/${S.ee}/subjects/mathematics/journals`, { ...journalBody, gradingScale: 'fi-4-10' })).body.error.code).toBe('grading_scale_not_allowed');
+    expect(
+      (await call(A.eeClassTeacher, 'POST', `schools/${S.ee}/subjects/mathematics/journals`, { ...journalBody, gradingScale: 'fi-4-10' })).body.error
+        .code,
+    ).toBe('grading_scale_not_allowed');
     expect((await call(A.eeClassTeacher, 'POST', `schools/${S.ee}/subjects/mathematics/journals`, { ...journalBody, extra: 1 })).status).toBe(422);
-    expect((await call(A.eeClassTeacher, 'POST', `schools/${S.ee}/subjects/mathematics/journals`, { ...journalBody, schoolYear: '2026/2028' })).status).toBe(422);
+    expect(
+      (await call(A.eeClassTeacher, 'POST', `schools/${S.ee}/subjects/mathematics/journals`, { ...journalBody, schoolYear: '2026/2028' })).status,
+    ).toBe(422);
     // Another school's journal route: the Finnish teacher is refused at the door.
     expect((await call(A.fiTeacher, 'POST', `schools/${S.ee}/subjects/mathematics/journals`, journalBody)).status).toBe(403);
     // Nothing of these was stored: the teacher's list holds the one journal.
@@ -74,7 +91,9 @@ describe('journals and tasks: bad input and other schools', () => {
     const unknown = await call(A.eeClassTeacher, 'POST', path, { ...base, exerciseIds: ['ex-nope'] });
     expect(unknown.status).toBe(422);
     expect(unknown.body.error.code).toBe('task_content_unknown');
-    expect((await call(A.eeClassTeacher, 'POST', path, { ...base, opensAt: inDays(host, 3), closesAt: inDays(host, 1) })).body.error.code).toBe('task_window_invalid');
+    expect((await call(A.eeClassTeacher, 'POST', path, { ...base, opensAt: inDays(host, 3), closesAt: inDays(host, 1) })).body.error.code).toBe(
+      'task_window_invalid',
+    );
     expect((await call(A.eeClassTeacher, 'POST', path, { ...base, dueAt: 'tomorrow' })).status).toBe(422);
     expect((await call(A.eeClassTeacher, 'POST', path, { ...base, exerciseIds: [] })).status).toBe(422);
     // A teacher of another subject, and another school's teacher: refused at the door; a teacher of the subject who
@@ -86,7 +105,7 @@ describe('journals and tasks: bad input and other schools', () => {
     expect(view.body.tasks.map((t: { id: string }) => t.id)).toEqual([taskId]);
   });
 
-  it('LRN-2: a task for some of the journal\'s students is seen by those only', async () => {
+  it("LRN-2: a task for some of the journal's students is seen by those only", async () => {
     const some = await newTask({ studentIds: [A.eeStudent2] });
     expect((await call(A.eeStudent2, 'GET', 'me/tasks')).body.tasks.map((t: { id: string }) => t.id)).toContain(some);
     expect((await call(A.eeStudent, 'GET', 'me/tasks')).body.tasks.map((t: { id: string }) => t.id)).not.toContain(some);
@@ -107,7 +126,7 @@ describe('answers: as oneself only, within the task, once', () => {
     expect((await call(A.eeStudent, 'GET', `schools/${S.ee}/tasks/${taskId}`)).body.answer).toBeUndefined();
   });
 
-  it('ACL-5: a parent, and a teacher who is a parent, cannot answer or grade in the child\'s name', async () => {
+  it("ACL-5: a parent, and a teacher who is a parent, cannot answer or grade in the child's name", async () => {
     expect((await call(A.eeParent, 'PUT', answerPath(), { responses: answers.right, submit: true })).status).toBe(403);
     expect((await call(A.teacherParent, 'PUT', answerPath(), { responses: answers.right, submit: true })).status).toBe(403);
     expect((await call(A.eeParent, 'PUT', feedbackPath(), { grade: 5, publish: true })).status).toBe(403);
@@ -124,7 +143,12 @@ describe('answers: as oneself only, within the task, once', () => {
     expect(kind.body.error.code).toBe('answer_invalid');
     const malformed = await call(A.eeStudent, 'PUT', answerPath(), { responses: { 'ex-single': { kind: 'single' } } });
     expect(malformed.status).toBe(422);
-    const huge = await call(A.eeStudent, 'PUT', answerPath(), JSON.stringify({ responses: { 'ex-open': { kind: 'open', text: 'x'.repeat(2_000_000) } } }));
+    const huge = await call(
+      A.eeStudent,
+      'PUT',
+      answerPath(),
+      JSON.stringify({ responses: { 'ex-open': { kind: 'open', text: 'x'.repeat(2_000_000) } } }),
+    );
     expect(huge.status).toBe(413);
     expect(huge.body.error.code).toBe('payload_too_large');
     expect((await call(A.eeStudent, 'PUT', answerPath(), '{"responses": ')).status).toBe(400);
@@ -132,20 +156,29 @@ describe('answers: as oneself only, within the task, once', () => {
   });
 
   it('LRN-3: a submission repeated (a retry, or ten at once) is one submission; a different one waits for the teacher', async () => {
-    const responses = { 'ex-single': answers.right['ex-single'], 'ex-numeric': answers.right['ex-numeric'], 'ex-open': { kind: 'open', text: 'Pythagoras' } };
+    const responses = {
+      'ex-single': answers.right['ex-single'],
+      'ex-numeric': answers.right['ex-numeric'],
+      'ex-open': { kind: 'open', text: 'Pythagoras' },
+    };
     const results = await Promise.all(Array.from({ length: 10 }, () => call(A.eeStudent, 'PUT', answerPath(), { responses, submit: true })));
     expect(results.map((r) => r.status)).toEqual(Array(10).fill(200));
     expect(new Set(results.map((r) => r.body.submittedAt)).size).toBe(1);
     expect(results[0]!.body).toMatchObject({ attempt: 1, score: 2, maxScore: 7 });
     expect(results[0]!.body.results.find((r: { exerciseId: string }) => r.exerciseId === 'ex-open')).toMatchObject({ correct: 'pending' });
-    const changed = await call(A.eeStudent, 'PUT', answerPath(), { responses: { ...responses, 'ex-single': { kind: 'single', choice: 'a' } }, submit: true });
+    const changed = await call(A.eeStudent, 'PUT', answerPath(), {
+      responses: { ...responses, 'ex-single': { kind: 'single', choice: 'a' } },
+      submit: true,
+    });
     expect(changed.status).toBe(409);
     expect(changed.body.error.code).toBe('answer_already_submitted');
     expect((await call(A.eeStudent, 'PUT', answerPath(), { responses })).status).toBe(409);
   });
 
   it('LRN-3: when the teacher allows it the student submits again (attempt 2); the earlier feedback stays until new feedback', async () => {
-    expect((await call(A.eeClassTeacher, 'PUT', feedbackPath(), { comment: 'Paranda esimene.', grade: 3, publish: true, allowResubmit: true })).status).toBe(200);
+    expect(
+      (await call(A.eeClassTeacher, 'PUT', feedbackPath(), { comment: 'Paranda esimene.', grade: 3, publish: true, allowResubmit: true })).status,
+    ).toBe(200);
     // A draft first: the earlier attempt's results go (they describe other responses), its feedback stays.
     const draft = await call(A.eeStudent, 'PUT', answerPath(), { responses: { 'ex-single': { kind: 'single', choice: 'b' } } });
     expect(draft.body).toMatchObject({ status: 'draft', attempt: 1, resubmitAllowed: true, feedback: { grade: 3 } });
@@ -159,8 +192,8 @@ describe('answers: as oneself only, within the task, once', () => {
   });
 });
 
-describe('feedback: only the journal\'s teachers, on the journal\'s scale', () => {
-  it("LRN-3, ACL-2: a teacher grading outside their journals gets 404 (another teacher) or 403 (another school); nothing changes", async () => {
+describe("feedback: only the journal's teachers, on the journal's scale", () => {
+  it('LRN-3, ACL-2: a teacher grading outside their journals gets 404 (another teacher) or 403 (another school); nothing changes', async () => {
     const before = await stored(A.eeStudent);
     expect((await call(mathTeacher, 'PUT', feedbackPath(), { grade: 1, publish: true })).status).toBe(404);
     expect((await call(A.eeTeacher, 'PUT', feedbackPath(), { grade: 1, publish: true })).status).toBe(403);
@@ -170,13 +203,17 @@ describe('feedback: only the journal\'s teachers, on the journal\'s scale', () =
     // The teacher's own other journal with this journal's task: the answer is not in it.
     const other = await call(A.eeTeacher, 'POST', `schools/${S.ee}/subjects/estonian/journals`, { name: 'Eesti', classId: C.ee5a, workIds: [] });
     expect(other.status).toBe(201);
-    expect((await call(A.eeTeacher, 'PUT', `schools/${S.ee}/journals/${other.body.id}/tasks/${taskId}/answers/${A.eeStudent}/feedback`, { grade: 1 })).status).toBe(404);
+    expect(
+      (await call(A.eeTeacher, 'PUT', `schools/${S.ee}/journals/${other.body.id}/tasks/${taskId}/answers/${A.eeStudent}/feedback`, { grade: 1 }))
+        .status,
+    ).toBe(404);
     expect((await stored(A.eeStudent))?._etag).toBe(before?._etag);
   });
 
   it('LRN-3: a grade off the scale, points out of range, a draft answer: refused with nothing stored', async () => {
     const before = await stored(A.eeStudent);
-    for (const grade of [0, 6, 4.5, 'pass']) expect((await call(A.eeClassTeacher, 'PUT', feedbackPath(), { grade })).body.error.code, String(grade)).toBe('grade_not_on_scale');
+    for (const grade of [0, 6, 4.5, 'pass'])
+      expect((await call(A.eeClassTeacher, 'PUT', feedbackPath(), { grade })).body.error.code, String(grade)).toBe('grade_not_on_scale');
     expect((await call(A.eeClassTeacher, 'PUT', feedbackPath(), { points: 8 })).body.error.code).toBe('points_out_of_range');
     expect((await call(A.eeClassTeacher, 'PUT', feedbackPath(), { points: -1 })).body.error.code).toBe('points_out_of_range');
     expect((await stored(A.eeStudent))?._etag).toBe(before?._etag);
@@ -186,12 +223,24 @@ describe('feedback: only the journal\'s teachers, on the journal\'s scale', () =
   });
 
   it('LRN-3: grading scales: Finnish 4-10 with halves and +/-, pass/fail, percentage', async () => {
-    const fi = await call(A.fiTeacher, 'POST', `schools/${S.fi}/subjects/mathematics/journals`, { name: '7A matematiikka', classId: C.fi7a, workIds: [DEMO_WORK] });
+    const fi = await call(A.fiTeacher, 'POST', `schools/${S.fi}/subjects/mathematics/journals`, {
+      name: '7A matematiikka',
+      classId: C.fi7a,
+      workIds: [DEMO_WORK],
+    });
     expect(fi.status, JSON.stringify(fi.body)).toBe(201);
     expect(fi.body.gradingScale).toBe('fi-4-10');
-    const pass = await call(A.eeClassTeacher, 'POST', `schools/${S.ee}/subjects/mathematics/journals`, { ...journalBody, name: 'Arvestus', gradingScale: 'pass-fail' });
+    const pass = await call(A.eeClassTeacher, 'POST', `schools/${S.ee}/subjects/mathematics/journals`, {
+      ...journalBody,
+      name: 'Arvestus',
+      gradingScale: 'pass-fail',
+    });
     expect(pass.body.gradingScale).toBe('pass-fail');
-    const percent = await call(A.eeClassTeacher, 'POST', `schools/${S.ee}/subjects/mathematics/journals`, { ...journalBody, name: 'Protsent', gradingScale: 'percentage' });
+    const percent = await call(A.eeClassTeacher, 'POST', `schools/${S.ee}/subjects/mathematics/journals`, {
+      ...journalBody,
+      name: 'Protsent',
+      gradingScale: 'percentage',
+    });
     expect(percent.body.gradingScale).toBe('percentage');
     const { gradeOnScale } = await import('../shared/learning/grades.js');
     expect([8.5, 8.75, 9.25, 4, 10].every((g) => gradeOnScale('fi-4-10', g))).toBe(true);
@@ -202,7 +251,9 @@ describe('feedback: only the journal\'s teachers, on the journal\'s scale', () =
 
   it('LRN-3, LRN-6: two teachers grading at once both land, one after the other, each visible change once in the history', async () => {
     // ACL-2: a co-teacher teaches the journal's subject: Helena (history) cannot be one; the other mathematics teacher can.
-    expect((await call(A.eeClassTeacher, 'PATCH', `schools/${S.ee}/journals/${journalId}`, { coTeacherIds: [A.twoSchools] })).body.error.code).toBe('journal_people_invalid');
+    expect((await call(A.eeClassTeacher, 'PATCH', `schools/${S.ee}/journals/${journalId}`, { coTeacherIds: [A.twoSchools] })).body.error.code).toBe(
+      'journal_people_invalid',
+    );
     const co = await call(A.eeClassTeacher, 'PATCH', `schools/${S.ee}/journals/${journalId}`, { coTeacherIds: [mathTeacher] });
     expect(co.status, JSON.stringify(co.body)).toBe(200);
     const [a, b] = await Promise.all([
@@ -225,11 +276,20 @@ describe('journals change and end', () => {
     expect(notOwner.body.error.code).toBe('journal_owner_only');
     const archived = await call(A.eeClassTeacher, 'PATCH', `schools/${S.ee}/journals/${journalId}`, { archived: true });
     expect(archived.body.archived).toBe(true);
-    const task = await call(A.eeClassTeacher, 'POST', `schools/${S.ee}/journals/${journalId}/tasks`, { title: 'x', workId: DEMO_WORK, exerciseIds: ['ex-single'], dueAt: inDays(host, 2) });
+    const task = await call(A.eeClassTeacher, 'POST', `schools/${S.ee}/journals/${journalId}/tasks`, {
+      title: 'x',
+      workId: DEMO_WORK,
+      exerciseIds: ['ex-single'],
+      dueAt: inDays(host, 2),
+    });
     expect(task.status).toBe(409);
     expect(task.body.error.code).toBe('journal_archived');
     expect((await call(A.eeClassTeacher, 'PATCH', `schools/${S.ee}/journals/${journalId}`, { name: 'x' })).status).toBe(409);
-    expect((await call(A.eeClassTeacher, 'GET', `schools/${S.ee}/journals?subject=mathematics&archived=true`)).body.journals.map((j: { id: string }) => j.id)).toContain(journalId);
+    expect(
+      (await call(A.eeClassTeacher, 'GET', `schools/${S.ee}/journals?subject=mathematics&archived=true`)).body.journals.map(
+        (j: { id: string }) => j.id,
+      ),
+    ).toContain(journalId);
     expect((await call(A.eeClassTeacher, 'PATCH', `schools/${S.ee}/journals/${journalId}`, { archived: false })).body.archived).toBe(false);
   });
 
@@ -265,7 +325,7 @@ describe('journals change and end', () => {
     expect(answer.body.error.code).toBe('task_closed');
   });
 
-  it("ACC-4: a student whose role in the school has ended sees and answers none of its tasks", async () => {
+  it('ACC-4: a student whose role in the school has ended sees and answers none of its tasks', async () => {
     const accounts = host.services.db.collection('accounts');
     const liis = await accounts.read<AccountDoc>(A.eeStudent2, A.eeStudent2);
     // She moved to Koivula: a student still, but no longer of Kuusiku.
@@ -276,4 +336,3 @@ describe('journals change and end', () => {
     expect((await call(A.eeStudent2, 'GET', 'me/tasks')).body).toMatchObject({ schoolId: S.fi, tasks: [] });
   });
 });
-

@@ -33,41 +33,95 @@ function withinBudget(name: string, method: string, r: Call, status: number) {
 
 describe('learning routes keep their Cosmos budgets on their successful paths', () => {
   it('LRN-1..3, LRN-6: journal, task, answer, feedback and history routes within GET <= 3 and writes <= 5', async () => {
-    const journal = await call(A.eeClassTeacher, 'POST', `schools/${S.ee}/subjects/mathematics/journals`, { name: 'Budget', classId: demo.classes.ee5a, workIds: [DEMO_WORK] }, { 'idempotency-key': 'budget-journal-1' });
+    const journal = await call(
+      A.eeClassTeacher,
+      'POST',
+      `schools/${S.ee}/subjects/mathematics/journals`,
+      { name: 'Budget', classId: demo.classes.ee5a, workIds: [DEMO_WORK] },
+      { 'idempotency-key': 'budget-journal-1' },
+    );
     withinBudget('learning-journals-create', 'POST', journal, 201);
     const journalId = journal.body.id as string;
     // The retry with the same key answers the journal the first call made.
-    const again = await call(A.eeClassTeacher, 'POST', `schools/${S.ee}/subjects/mathematics/journals`, { name: 'Budget', classId: demo.classes.ee5a, workIds: [DEMO_WORK] }, { 'idempotency-key': 'budget-journal-1' });
+    const again = await call(
+      A.eeClassTeacher,
+      'POST',
+      `schools/${S.ee}/subjects/mathematics/journals`,
+      { name: 'Budget', classId: demo.classes.ee5a, workIds: [DEMO_WORK] },
+      { 'idempotency-key': 'budget-journal-1' },
+    );
     withinBudget('learning-journals-create', 'POST', again, 200);
     expect(again.body.id).toBe(journalId);
 
-    const task = await call(A.eeClassTeacher, 'POST', `schools/${S.ee}/journals/${journalId}/tasks`, { title: 'T', workId: DEMO_WORK, exerciseIds: ['ex-single', 'ex-numeric'], dueAt: inDays(host, 2) }, { 'idempotency-key': 'budget-task-1' });
+    const task = await call(
+      A.eeClassTeacher,
+      'POST',
+      `schools/${S.ee}/journals/${journalId}/tasks`,
+      { title: 'T', workId: DEMO_WORK, exerciseIds: ['ex-single', 'ex-numeric'], dueAt: inDays(host, 2) },
+      { 'idempotency-key': 'budget-task-1' },
+    );
     withinBudget('learning-tasks-create', 'POST', task, 201);
     const taskId = task.body.id as string;
-    const taskAgain = await call(A.eeClassTeacher, 'POST', `schools/${S.ee}/journals/${journalId}/tasks`, { title: 'T', workId: DEMO_WORK, exerciseIds: ['ex-single', 'ex-numeric'], dueAt: inDays(host, 2) }, { 'idempotency-key': 'budget-task-1' });
+    const taskAgain = await call(
+      A.eeClassTeacher,
+      'POST',
+      `schools/${S.ee}/journals/${journalId}/tasks`,
+      { title: 'T', workId: DEMO_WORK, exerciseIds: ['ex-single', 'ex-numeric'], dueAt: inDays(host, 2) },
+      { 'idempotency-key': 'budget-task-1' },
+    );
     withinBudget('learning-tasks-create', 'POST', taskAgain, 200);
     expect(taskAgain.body.id).toBe(taskId);
 
     withinBudget('learning-journals-get', 'GET', await call(A.eeClassTeacher, 'GET', `schools/${S.ee}/journals/${journalId}`), 200);
     withinBudget('learning-journals-list', 'GET', await call(A.eeClassTeacher, 'GET', `schools/${S.ee}/journals?subject=mathematics`), 200);
-    withinBudget('learning-journals-update', 'PATCH', await call(A.eeClassTeacher, 'PATCH', `schools/${S.ee}/journals/${journalId}`, { name: 'Budget 2', studentIds: [A.eeStudent, A.eeStudent2] }), 200);
+    withinBudget(
+      'learning-journals-update',
+      'PATCH',
+      await call(A.eeClassTeacher, 'PATCH', `schools/${S.ee}/journals/${journalId}`, { name: 'Budget 2', studentIds: [A.eeStudent, A.eeStudent2] }),
+      200,
+    );
     withinBudget('learning-tasks-mine', 'GET', await call(A.eeStudent, 'GET', 'me/tasks'), 200);
     withinBudget('learning-tasks-get', 'GET', await call(A.eeStudent, 'GET', `schools/${S.ee}/tasks/${taskId}`), 200);
     const responses = { 'ex-single': answers.right['ex-single'], 'ex-numeric': answers.right['ex-numeric'] };
     withinBudget('learning-answers-save', 'PUT', await call(A.eeStudent, 'PUT', `schools/${S.ee}/tasks/${taskId}/answer`, { responses }), 200);
-    withinBudget('learning-answers-save', 'PUT', await call(A.eeStudent, 'PUT', `schools/${S.ee}/tasks/${taskId}/answer`, { responses, submit: true }), 200);
-    withinBudget('learning-tasks-answers-list', 'GET', await call(A.eeClassTeacher, 'GET', `schools/${S.ee}/journals/${journalId}/tasks/${taskId}/answers`), 200);
+    withinBudget(
+      'learning-answers-save',
+      'PUT',
+      await call(A.eeStudent, 'PUT', `schools/${S.ee}/tasks/${taskId}/answer`, { responses, submit: true }),
+      200,
+    );
+    withinBudget(
+      'learning-tasks-answers-list',
+      'GET',
+      await call(A.eeClassTeacher, 'GET', `schools/${S.ee}/journals/${journalId}/tasks/${taskId}/answers`),
+      200,
+    );
     const feedback = `schools/${S.ee}/journals/${journalId}/tasks/${taskId}/answers/${A.eeStudent}/feedback`;
     withinBudget('learning-feedback-give', 'PUT', await call(A.eeClassTeacher, 'PUT', feedback, { grade: 5, comment: 'Tubli!', publish: true }), 200);
     withinBudget('learning-feedback-give', 'PUT', await call(A.eeClassTeacher, 'PUT', feedback, { grade: 4 }), 200);
     withinBudget('learning-history-mine', 'GET', await call(A.eeStudent, 'GET', 'me/study-history'), 200);
     withinBudget('learning-children-history', 'GET', await call(A.eeParent, 'GET', `children/${A.eeStudent}/study-history`), 200);
-    withinBudget('learning-tasks-stats', 'GET', await call(A.eeClassTeacher, 'GET', `schools/${S.ee}/journals/${journalId}/tasks/${taskId}/stats`), 200);
+    withinBudget(
+      'learning-tasks-stats',
+      'GET',
+      await call(A.eeClassTeacher, 'GET', `schools/${S.ee}/journals/${journalId}/tasks/${taskId}/stats`),
+      200,
+    );
     withinBudget('learning-journals-stats', 'GET', await call(A.eeClassTeacher, 'GET', `schools/${S.ee}/journals/${journalId}/stats`), 200);
-    withinBudget('learning-tasks-teacher-get', 'GET', await call(A.eeClassTeacher, 'GET', `schools/${S.ee}/journals/${journalId}/tasks/${taskId}`), 200);
+    withinBudget(
+      'learning-tasks-teacher-get',
+      'GET',
+      await call(A.eeClassTeacher, 'GET', `schools/${S.ee}/journals/${journalId}/tasks/${taskId}`),
+      200,
+    );
     withinBudget('learning-stats-mine', 'GET', await call(A.eeStudent, 'GET', 'me/stats'), 200);
     withinBudget('learning-children-stats', 'GET', await call(A.eeParent, 'GET', `children/${A.eeStudent}/stats`), 200);
-    withinBudget('learning-answers-delete', 'DELETE', await call(A.eeClassTeacher, 'DELETE', `schools/${S.ee}/journals/${journalId}/tasks/${taskId}/answers/${A.eeStudent}`), 204);
+    withinBudget(
+      'learning-answers-delete',
+      'DELETE',
+      await call(A.eeClassTeacher, 'DELETE', `schools/${S.ee}/journals/${journalId}/tasks/${taskId}/answers/${A.eeStudent}`),
+      204,
+    );
     withinBudget('learning-children-tasks', 'GET', await call(A.eeParent, 'GET', `children/${A.eeStudent}/tasks`), 200);
   });
 });

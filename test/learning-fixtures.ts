@@ -56,7 +56,13 @@ export async function license(host: LocalHost, accountId: string, workId = DEMO_
     accountId,
     workId,
     publisherId: workId.slice(0, workId.indexOf('.')),
-    periods: [{ orderId: `ord-TEST${accountId.length}`, from: new Date(now.getTime() - 86_400_000).toISOString(), until: new Date(now.getTime() + 365 * 86_400_000).toISOString() }],
+    periods: [
+      {
+        orderId: `ord-TEST${accountId.length}`,
+        from: new Date(now.getTime() - 86_400_000).toISOString(),
+        until: new Date(now.getTime() + 365 * 86_400_000).toISOString(),
+      },
+    ],
     updatedAt: now.toISOString(),
   });
 }
@@ -74,7 +80,11 @@ export function client(host: LocalHost) {
   const token = async (accountId: string) => {
     const known = tokens.get(accountId);
     if (known && host.clock.now().getTime() - known.at < 600_000) return known.token;
-    const r = await fetch(`${host.url}/_local/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ accountId }) });
+    const r = await fetch(`${host.url}/_local/tokens`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ accountId }),
+    });
     const fresh = ((await r.json()) as { accessToken: string }).accessToken;
     tokens.set(accountId, { token: fresh, at: host.clock.now().getTime() });
     return fresh;
@@ -83,7 +93,11 @@ export function client(host: LocalHost) {
     const h: Record<string, string> = { ...headers };
     if (as) h.authorization = `Bearer ${await token(as)}`;
     if (json !== undefined) h['content-type'] = 'application/json';
-    const r = await fetch(`${host.url}/api/${path}`, { method, headers: h, ...(json !== undefined ? { body: typeof json === 'string' ? json : JSON.stringify(json) } : {}) });
+    const r = await fetch(`${host.url}/api/${path}`, {
+      method,
+      headers: h,
+      ...(json !== undefined ? { body: typeof json === 'string' ? json : JSON.stringify(json) } : {}),
+    });
     const text = await r.text();
     return { status: r.status, body: text && (r.headers.get('content-type') ?? '').includes('json') ? JSON.parse(text) : text, headers: r.headers };
   };

@@ -39,7 +39,14 @@ afterAll(async () => host?.close());
 
 describe('issue 18 done means: publish, school licence, journal, task, answer, feedback, history', () => {
   it('ACC-1, LRN-3 (material.publish): a CMS editor of the Estonian publisher creates a work, saves a draft with single-choice, numeric and open exercises and publishes version 1', async () => {
-    const created = await call(A.cmsEditor, 'POST', `cms/publishers/${EE}/works`, { slug, title: 'Voo töö', language: 'et', subjects: ['mathematics'], grades: [5], country: 'EE' });
+    const created = await call(A.cmsEditor, 'POST', `cms/publishers/${EE}/works`, {
+      slug,
+      title: 'Voo töö',
+      language: 'et',
+      subjects: ['mathematics'],
+      grades: [5],
+      country: 'EE',
+    });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     expect(created.body.workId).toBe(workId);
     const content = exampleWorkContent('Voo töö');
@@ -98,7 +105,12 @@ describe('issue 18 done means: publish, school licence, journal, task, answer, f
     expect(journal.body).toMatchObject({ subject: 'mathematics', classId: C.ee5a, gradingScale: 'ee-1-5', workIds: [workId] });
     journalId = journal.body.id;
     const dueAt = new Date(host.clock.now().getTime() + 7 * 86_400_000).toISOString();
-    const task = await call(A.eeClassTeacher, 'POST', `schools/${S.ee}/journals/${journalId}/tasks`, { title: 'Voo kodutöö', workId, exerciseIds, dueAt });
+    const task = await call(A.eeClassTeacher, 'POST', `schools/${S.ee}/journals/${journalId}/tasks`, {
+      title: 'Voo kodutöö',
+      workId,
+      exerciseIds,
+      dueAt,
+    });
     expect(task.status, JSON.stringify(task.body)).toBe(201);
     expect(task.body).toMatchObject({ workId, workVersion: 1, maxPoints: 7, studentIds: [A.eeStudent, A.eeStudent2] });
     taskId = task.body.id;
@@ -146,7 +158,13 @@ describe('issue 18 done means: publish, school licence, journal, task, answer, f
     expect(mine.body.answer.feedback).toMatchObject({ grade: 4, points: 5.5 });
     const history = await call(A.eeStudent, 'GET', 'me/study-history');
     expect(history.status).toBe(200);
-    const entry = expect.objectContaining({ taskId, journalId, change: 'feedback-published', by: A.eeClassTeacher, after: expect.objectContaining({ grade: 4 }) });
+    const entry = expect.objectContaining({
+      taskId,
+      journalId,
+      change: 'feedback-published',
+      by: A.eeClassTeacher,
+      after: expect.objectContaining({ grade: 4 }),
+    });
     expect(history.body.history.filter((h: { taskId: string }) => h.taskId === taskId)).toEqual([entry]);
     const parentHistory = await call(A.eeParent, 'GET', `children/${A.eeStudent}/study-history`);
     expect(parentHistory.status).toBe(200);
@@ -156,24 +174,37 @@ describe('issue 18 done means: publish, school licence, journal, task, answer, f
     expect(parentTasks.body.answers.find((a: { taskId: string }) => a.taskId === taskId).feedback).toMatchObject({ grade: 4 });
   });
 
-  it('ACL-5, STORE-4: the parent cannot answer or annotate in the child\'s name; the unlicensed 6.b student cannot answer, and nothing is stored', async () => {
-    const byParent = await call(A.eeParent, 'PUT', `schools/${S.ee}/tasks/${taskId}/answer`, { responses: { 'ex-single': { kind: 'single', choice: 'a' } }, submit: true });
+  it("ACL-5, STORE-4: the parent cannot answer or annotate in the child's name; the unlicensed 6.b student cannot answer, and nothing is stored", async () => {
+    const byParent = await call(A.eeParent, 'PUT', `schools/${S.ee}/tasks/${taskId}/answer`, {
+      responses: { 'ex-single': { kind: 'single', choice: 'a' } },
+      submit: true,
+    });
     expect(byParent.status).toBe(403);
-    const annotation = await call(A.eeParent, 'POST', `accounts/${A.eeStudent}/works/${workId}/annotations`, { kind: 'bookmark', position: { pageId: 'p-1' } });
+    const annotation = await call(A.eeParent, 'POST', `accounts/${A.eeStudent}/works/${workId}/annotations`, {
+      kind: 'bookmark',
+      position: { pageId: 'p-1' },
+    });
     expect(annotation.status).toBe(403);
     // The child's answer is as the teacher left it.
     expect((await call(A.eeStudent, 'GET', `schools/${S.ee}/tasks/${taskId}`)).body.answer).toMatchObject({ score: 1, feedback: { grade: 4 } });
 
-    const unlicensed = await call(A.eeStudent2, 'PUT', `schools/${S.ee}/tasks/${taskId}/answer`, { responses: { 'ex-single': { kind: 'single', choice: 'b' } }, submit: true });
+    const unlicensed = await call(A.eeStudent2, 'PUT', `schools/${S.ee}/tasks/${taskId}/answer`, {
+      responses: { 'ex-single': { kind: 'single', choice: 'b' } },
+      submit: true,
+    });
     expect([unlicensed.status, unlicensed.body.error?.code]).toEqual([403, 'work_not_licensed']);
     expect((await call(A.eeStudent2, 'GET', `schools/${S.ee}/tasks/${taskId}`)).body.answer).toBeUndefined();
     const answers = await call(A.eeClassTeacher, 'GET', `schools/${S.ee}/journals/${journalId}/tasks/${taskId}/answers`);
     expect(answers.body.answers.map((a: { studentId: string }) => a.studentId)).toEqual([A.eeStudent]);
   });
 
-  it('ACL-1: another school\'s administrator sees nothing of the journal', async () => {
+  it("ACL-1: another school's administrator sees nothing of the journal", async () => {
     // Helena administers Koivula (and teaches history in Kuusiku, which gives her nothing of a mathematics journal).
-    for (const path of [`schools/${S.ee}/journals/${journalId}`, `schools/${S.ee}/journals/${journalId}/tasks/${taskId}`, `schools/${S.ee}/journals/${journalId}/tasks/${taskId}/answers`]) {
+    for (const path of [
+      `schools/${S.ee}/journals/${journalId}`,
+      `schools/${S.ee}/journals/${journalId}/tasks/${taskId}`,
+      `schools/${S.ee}/journals/${journalId}/tasks/${taskId}/answers`,
+    ]) {
       const r = await call(A.twoSchools, 'GET', path);
       expect([403, 404], path).toContain(r.status);
       expect(JSON.stringify(r.body)).not.toContain(A.eeStudent);

@@ -21,18 +21,34 @@ const DAY = 86_400_000;
 
 async function gradeAndPublish(student: string, grade: number): Promise<void> {
   await license(host, student);
-  const submitted = await call(student, 'PUT', `schools/${S.ee}/tasks/${taskId}/answer`, { responses: { 'ex-single': answers.right['ex-single'] }, submit: true });
+  const submitted = await call(student, 'PUT', `schools/${S.ee}/tasks/${taskId}/answer`, {
+    responses: { 'ex-single': answers.right['ex-single'] },
+    submit: true,
+  });
   expect(submitted.status, JSON.stringify(submitted.body)).toBe(200);
-  const graded = await call(A.eeClassTeacher, 'PUT', `schools/${S.ee}/journals/${journalId}/tasks/${taskId}/answers/${student}/feedback`, { grade, publish: true });
+  const graded = await call(A.eeClassTeacher, 'PUT', `schools/${S.ee}/journals/${journalId}/tasks/${taskId}/answers/${student}/feedback`, {
+    grade,
+    publish: true,
+  });
   expect(graded.status, JSON.stringify(graded.body)).toBe(200);
 }
 
 beforeAll(async () => {
   host = await startLearningHost();
   call = client(host);
-  const journal = await call(A.eeClassTeacher, 'POST', `schools/${S.ee}/subjects/mathematics/journals`, { name: 'Ajalugu', classId: demo.classes.ee5a, studentIds: [A.eeStudent, A.eeStudent2], workIds: [DEMO_WORK] });
+  const journal = await call(A.eeClassTeacher, 'POST', `schools/${S.ee}/subjects/mathematics/journals`, {
+    name: 'Ajalugu',
+    classId: demo.classes.ee5a,
+    studentIds: [A.eeStudent, A.eeStudent2],
+    workIds: [DEMO_WORK],
+  });
   journalId = journal.body.id;
-  const task = await call(A.eeClassTeacher, 'POST', `schools/${S.ee}/journals/${journalId}/tasks`, { title: 'Test', workId: DEMO_WORK, exerciseIds: ['ex-single'], dueAt: inDays(host, 60) });
+  const task = await call(A.eeClassTeacher, 'POST', `schools/${S.ee}/journals/${journalId}/tasks`, {
+    title: 'Test',
+    workId: DEMO_WORK,
+    exerciseIds: ['ex-single'],
+    dueAt: inDays(host, 60),
+  });
   taskId = task.body.id;
   await gradeAndPublish(A.eeStudent, 5);
 });
@@ -94,10 +110,11 @@ describe('LRN-6: the 30-day change history', () => {
     expect((await call(A.eeClassTeacher, 'DELETE', path)).status).toBe(404);
     expect((await call(A.eeStudent, 'GET', `schools/${S.ee}/tasks/${taskId}`)).body.answer).toBeUndefined();
     const history = (await call(A.eeStudent, 'GET', 'me/study-history')).body.history;
-    expect(history).toEqual([expect.objectContaining({ change: 'answer-deleted', taskId, by: A.eeClassTeacher, before: expect.objectContaining({ grade: 5 }) })]);
+    expect(history).toEqual([
+      expect.objectContaining({ change: 'answer-deleted', taskId, by: A.eeClassTeacher, before: expect.objectContaining({ grade: 5 }) }),
+    ]);
     expect((await call(A.eeParent, 'GET', `children/${A.eeStudent}/study-history`)).body.history).toEqual(history);
     // The student may answer again.
     expect((await call(A.eeStudent, 'PUT', `schools/${S.ee}/tasks/${taskId}/answer`, { responses: {}, submit: true })).status).toBe(200);
   });
 });
-

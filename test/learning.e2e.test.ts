@@ -36,7 +36,14 @@ describe('learning: journal, task, answer, feedback, history', () => {
       workIds: [DEMO_WORK],
     });
     expect(r.status, JSON.stringify(r.body)).toBe(201);
-    expect(r.body).toMatchObject({ subject: 'mathematics', classId: C.ee5a, gradingScale: 'ee-1-5', archived: false, ownerId: A.eeClassTeacher, workIds: [DEMO_WORK] });
+    expect(r.body).toMatchObject({
+      subject: 'mathematics',
+      classId: C.ee5a,
+      gradingScale: 'ee-1-5',
+      archived: false,
+      ownerId: A.eeClassTeacher,
+      workIds: [DEMO_WORK],
+    });
     expect(r.body.students.map((s: { accountId: string }) => s.accountId)).toEqual([A.eeStudent, A.eeStudent2]);
     expect(r.body.students[0]).toMatchObject({ firstName: 'Mihkel', lastName: 'Saar' });
     journalId = r.body.id;
@@ -60,7 +67,7 @@ describe('learning: journal, task, answer, feedback, history', () => {
     taskId = r.body.id;
   });
 
-  it('LRN-3, ACL-3: the journal\'s teacher sees the task with the keys; the class teacher without; a student not at all', async () => {
+  it("LRN-3, ACL-3: the journal's teacher sees the task with the keys; the class teacher without; a student not at all", async () => {
     const teacher = await call(A.eeClassTeacher, 'GET', `schools/${S.ee}/journals/${journalId}/tasks/${taskId}`);
     expect(teacher.status).toBe(200);
     expect(teacher.body.exercises.find((e: { id: string }) => e.id === 'ex-single').key).toEqual({ correct: 'b' });
@@ -69,7 +76,7 @@ describe('learning: journal, task, answer, feedback, history', () => {
     expect((await call(A.eeTeacher, 'GET', `schools/${S.ee}/journals/${journalId}/tasks/${taskId}`)).status).toBe(403);
   });
 
-  it('LRN-1: the teacher\'s journal view is the journal and its tasks in one single-partition query', async () => {
+  it("LRN-1: the teacher's journal view is the journal and its tasks in one single-partition query", async () => {
     const r = await call(A.eeClassTeacher, 'GET', `schools/${S.ee}/journals/${journalId}`);
     expect(r.status).toBe(200);
     expect(r.body.role).toBe('teacher');
@@ -100,7 +107,9 @@ describe('learning: journal, task, answer, feedback, history', () => {
 
   it('LRN-3: the student saves a draft, then submits and gets automatic feedback on what was wrong', async () => {
     await license(host, A.eeStudent);
-    const draft = await call(A.eeStudent, 'PUT', `schools/${S.ee}/tasks/${taskId}/answer`, { responses: { 'ex-single': { kind: 'single', choice: 'a' } } });
+    const draft = await call(A.eeStudent, 'PUT', `schools/${S.ee}/tasks/${taskId}/answer`, {
+      responses: { 'ex-single': { kind: 'single', choice: 'a' } },
+    });
     expect(draft.status, JSON.stringify(draft.body)).toBe(200);
     expect(draft.body).toMatchObject({ status: 'draft', attempt: 1, workVersion: 1 });
     expect(draft.body.results).toBeUndefined();
@@ -118,15 +127,19 @@ describe('learning: journal, task, answer, feedback, history', () => {
     expect(submitted.body.feedback).toBeUndefined();
   });
 
-  it('ACL-5: the parent cannot answer in the child\'s name, and reads the child\'s task and result', async () => {
+  it("ACL-5: the parent cannot answer in the child's name, and reads the child's task and result", async () => {
     const answer = await call(A.eeParent, 'PUT', `schools/${S.ee}/tasks/${taskId}/answer`, { responses: answers.right, submit: true });
     expect(answer.status).toBe(403);
     const tasks = await call(A.eeParent, 'GET', `children/${A.eeStudent}/tasks`);
     expect(tasks.status).toBe(200);
     expect(tasks.body.tasks.map((t: { id: string }) => t.id)).toContain(taskId);
     // This task's answer, beside the seeded journal's (shared/local/seed-learning.ts).
-    expect(tasks.body.answers.filter((a: { taskId: string }) => a.taskId === taskId)).toEqual([expect.objectContaining({ taskId, status: 'submitted', score: 3 })]);
-    expect(tasks.body.answers.map((a: { taskId: string }) => a.taskId).sort()).toEqual([demoLearning.taskId, demoLearning.draftTaskId, taskId].sort());
+    expect(tasks.body.answers.filter((a: { taskId: string }) => a.taskId === taskId)).toEqual([
+      expect.objectContaining({ taskId, status: 'submitted', score: 3 }),
+    ]);
+    expect(tasks.body.answers.map((a: { taskId: string }) => a.taskId).sort()).toEqual(
+      [demoLearning.taskId, demoLearning.draftTaskId, taskId].sort(),
+    );
     // Another's child: refused.
     expect((await call(A.eeParent, 'GET', `children/${A.eeStudent2}/tasks`)).status).toBe(403);
   });
@@ -157,7 +170,15 @@ describe('learning: journal, task, answer, feedback, history', () => {
     expect(mine.body.answer.feedback).toMatchObject({ grade: 4, comment: 'Hea töö, vaata jagamist üle.' });
     const history = await call(A.eeStudent, 'GET', 'me/study-history');
     expect(history.status).toBe(200);
-    expect(history.body.history).toEqual([expect.objectContaining({ taskId, journalId, change: 'feedback-published', by: A.eeClassTeacher, after: expect.objectContaining({ grade: 4 }) })]);
+    expect(history.body.history).toEqual([
+      expect.objectContaining({
+        taskId,
+        journalId,
+        change: 'feedback-published',
+        by: A.eeClassTeacher,
+        after: expect.objectContaining({ grade: 4 }),
+      }),
+    ]);
     const parentHistory = await call(A.eeParent, 'GET', `children/${A.eeStudent}/study-history`);
     expect(parentHistory.status).toBe(200);
     expect(parentHistory.body.history).toEqual(history.body.history);
@@ -178,12 +199,21 @@ describe('learning: journal, task, answer, feedback, history', () => {
   });
 
   it('ACL-3: the class teacher sees every journal of the class, with its tasks, but not the answers of a journal they do not teach; a teacher of another subject sees none', async () => {
-    const created = await call(A.eeTeacher, 'POST', `schools/${S.ee}/subjects/estonian/journals`, { name: '5.a eesti keel', classId: C.ee5a, workIds: [DEMO_WORK] });
+    const created = await call(A.eeTeacher, 'POST', `schools/${S.ee}/subjects/estonian/journals`, {
+      name: '5.a eesti keel',
+      classId: C.ee5a,
+      workIds: [DEMO_WORK],
+    });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     estonianJournalId = created.body.id;
     // Without a student list a class journal gets the class's students.
     expect(created.body.students.map((s: { accountId: string }) => s.accountId)).toEqual([A.eeStudent]);
-    const task = await call(A.eeTeacher, 'POST', `schools/${S.ee}/journals/${estonianJournalId}/tasks`, { title: 'Lugemine', workId: DEMO_WORK, pageIds: ['p-2'], dueAt: inDays(host, 3) });
+    const task = await call(A.eeTeacher, 'POST', `schools/${S.ee}/journals/${estonianJournalId}/tasks`, {
+      title: 'Lugemine',
+      workId: DEMO_WORK,
+      pageIds: ['p-2'],
+      dueAt: inDays(host, 3),
+    });
     expect(task.status, JSON.stringify(task.body)).toBe(201);
 
     const list = await call(A.eeClassTeacher, 'GET', `schools/${S.ee}/journals?classId=${C.ee5a}`);
@@ -205,24 +235,30 @@ describe('learning: journal, task, answer, feedback, history', () => {
     expect((await call(A.eeTeacher, 'GET', `schools/${S.ee}/journals/${journalId}`)).status).toBe(403);
   });
 
-  it("ACL-1: the administrator sees the journals with their students and works, per student, and no tasks or answers", async () => {
+  it('ACL-1: the administrator sees the journals with their students and works, per student, and no tasks or answers', async () => {
     const all = await call(A.eeAdmin, 'GET', `schools/${S.ee}/journals`);
     expect(all.status).toBe(200);
     expect(all.body.journals.map((j: { id: string }) => j.id).sort()).toEqual([demoLearning.journalId, journalId, estonianJournalId].sort());
     const liis = await call(A.eeAdmin, 'GET', `schools/${S.ee}/journals?studentId=${A.eeStudent2}`);
-    expect(liis.body.journals.filter((j: { id: string }) => j.id !== demoLearning.journalId)).toEqual([expect.objectContaining({ id: journalId, workIds: [DEMO_WORK] })]);
+    expect(liis.body.journals.filter((j: { id: string }) => j.id !== demoLearning.journalId)).toEqual([
+      expect.objectContaining({ id: journalId, workIds: [DEMO_WORK] }),
+    ]);
     expect(liis.body.journals.map((j: { id: string }) => j.id).sort()).toEqual([demoLearning.journalId, journalId].sort());
     const view = await call(A.eeAdmin, 'GET', `schools/${S.ee}/journals/${journalId}`);
     expect(view.status).toBe(200);
     expect(view.body).toMatchObject({ role: 'admin', tasks: [] });
     expect((await call(A.eeAdmin, 'GET', `schools/${S.ee}/journals/${journalId}/tasks/${taskId}/answers`)).status).toBe(404);
-    expect((await call(A.eeAdmin, 'PUT', `schools/${S.ee}/journals/${journalId}/tasks/${taskId}/answers/${A.eeStudent}/feedback`, { grade: 1 })).status).toBe(403);
+    expect(
+      (await call(A.eeAdmin, 'PUT', `schools/${S.ee}/journals/${journalId}/tasks/${taskId}/answers/${A.eeStudent}/feedback`, { grade: 1 })).status,
+    ).toBe(403);
   });
 
   it('ACL-1..5: another school sees nothing: its teacher, administrator and student are refused or find nothing', async () => {
     expect((await call(A.fiTeacher, 'GET', `schools/${S.ee}/journals`)).status).toBe(403);
     expect((await call(A.fiTeacher, 'GET', `schools/${S.ee}/journals/${journalId}`)).status).toBe(403);
-    expect((await call(A.fiTeacher, 'PUT', `schools/${S.ee}/journals/${journalId}/tasks/${taskId}/answers/${A.eeStudent}/feedback`, { grade: 1 })).status).toBe(403);
+    expect(
+      (await call(A.fiTeacher, 'PUT', `schools/${S.ee}/journals/${journalId}/tasks/${taskId}/answers/${A.eeStudent}/feedback`, { grade: 1 })).status,
+    ).toBe(403);
     // Helena teaches history in Kuusiku and administers Koivula: in Kuusiku she is a teacher without these journals.
     const helena = await call(A.twoSchools, 'GET', `schools/${S.ee}/journals?subject=history`);
     expect(helena.status).toBe(200);
@@ -236,12 +272,17 @@ describe('learning: journal, task, answer, feedback, history', () => {
     expect((await call(A.fiStudent, 'GET', `me/tasks`)).body.tasks).toEqual([]);
   });
 
-  it('LRN-5, ACL-2, ACL-3: task statistics for the journal\'s teacher and the class teacher, with the caveat; not for others', async () => {
+  it("LRN-5, ACL-2, ACL-3: task statistics for the journal's teacher and the class teacher, with the caveat; not for others", async () => {
     const stats = await call(A.eeClassTeacher, 'GET', `schools/${S.ee}/journals/${journalId}/tasks/${taskId}/stats`);
     expect(stats.status, JSON.stringify(stats.body)).toBe(200);
     expect(stats.body).toMatchObject({ assigned: 2, submitted: 1, late: 0, completion: 50, averagePercent: 60 });
     expect(stats.body.scoreDistribution).toEqual({ '0-19': 0, '20-39': 0, '40-59': 0, '60-79': 1, '80-100': 0 });
-    expect(stats.body.exercises.map((e: { exerciseId: string }) => e.exerciseId).slice(0, 2).sort()).toEqual(['ex-numeric', 'ex-text']);
+    expect(
+      stats.body.exercises
+        .map((e: { exerciseId: string }) => e.exerciseId)
+        .slice(0, 2)
+        .sort(),
+    ).toEqual(['ex-numeric', 'ex-text']);
     expect(stats.body.exercises.at(-1)).toMatchObject({ correctPercent: 100, averagePercent: 100 });
     expect(stats.body.caveat.et).toMatch(/üldist õppeedukust/);
     expect(stats.body.caveat.fi).toMatch(/yleistä opintomenestystä/);
@@ -267,13 +308,20 @@ describe('learning: journal, task, answer, feedback, history', () => {
     expect((await call(A.eeTeacher, 'GET', `schools/${S.ee}/journals/${journalId}/stats`)).status).toBe(403);
   });
 
-  it('LRN-5, ACL-4, ACL-5: the student\'s statistics per work and task, also for the confirmed parent, with the caveat', async () => {
+  it("LRN-5, ACL-4, ACL-5: the student's statistics per work and task, also for the confirmed parent, with the caveat", async () => {
     const mine = await call(A.eeStudent, 'GET', 'me/stats');
     expect(mine.status).toBe(200);
     // Beside the seeded journal's work (one task submitted, one a draft).
-    expect(mine.body.works.find((w: { workId: string }) => w.workId === DEMO_WORK)).toEqual({ workId: DEMO_WORK, tasks: 1, submitted: 1, averagePercent: 60 });
+    expect(mine.body.works.find((w: { workId: string }) => w.workId === DEMO_WORK)).toEqual({
+      workId: DEMO_WORK,
+      tasks: 1,
+      submitted: 1,
+      averagePercent: 60,
+    });
     expect(mine.body.works.find((w: { workId: string }) => w.workId === demo.contentWork)).toMatchObject({ tasks: 2, submitted: 1 });
-    expect(mine.body.tasks.filter((t: { taskId: string }) => t.taskId === taskId)).toEqual([expect.objectContaining({ taskId, percent: 60, status: 'submitted' })]);
+    expect(mine.body.tasks.filter((t: { taskId: string }) => t.taskId === taskId)).toEqual([
+      expect.objectContaining({ taskId, percent: 60, status: 'submitted' }),
+    ]);
     expect(mine.body.caveat.en).toMatch(/overall academic success/);
     const parent = await call(A.eeParent, 'GET', `children/${A.eeStudent}/stats`);
     expect(parent.body).toEqual(mine.body);
@@ -281,7 +329,7 @@ describe('learning: journal, task, answer, feedback, history', () => {
     expect((await call(A.eeClassTeacher, 'GET', 'me/stats')).status).toBe(403);
   });
 
-  it('LRN-1..3: the demo data (npm start): Mari\'s journal, a graded task and a draft of Mihkel\'s', async () => {
+  it("LRN-1..3: the demo data (npm start): Mari's journal, a graded task and a draft of Mihkel's", async () => {
     const view = await call(A.eeClassTeacher, 'GET', `schools/${S.ee}/journals/${demoLearning.journalId}`);
     expect(view.status).toBe(200);
     expect(view.body.tasks.map((t: { id: string }) => t.id)).toEqual([demoLearning.taskId, demoLearning.draftTaskId]);

@@ -21,12 +21,19 @@ const tokens = new Map<string, string>();
 
 async function call(accountId: string, path: string, init: RequestInit = {}) {
   if (!tokens.has(accountId)) {
-    const r = await fetch(`${host.url}/_local/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ accountId }) });
+    const r = await fetch(`${host.url}/_local/tokens`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ accountId }),
+    });
     tokens.set(accountId, ((await r.json()) as { accessToken: string }).accessToken);
   }
-  const response = await fetch(`${host.url}/api${path}`, { ...init, headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${tokens.get(accountId)}` } });
+  const response = await fetch(`${host.url}/api${path}`, {
+    ...init,
+    headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${tokens.get(accountId)}` },
+  });
   const text = await response.text();
-   
+
   const body: any = (response.headers.get('content-type') ?? '').includes('json') && text ? JSON.parse(text) : text;
   return { status: response.status, headers: response.headers, body };
 }
@@ -67,9 +74,9 @@ describe('LRN-4: a teacher shares own materials with a journal', () => {
     expect(content.headers.get('content-type')).toBe('application/pdf');
     expect(content.headers.get('x-content-type-options')).toBe('nosniff');
     expect(content.headers.get('content-disposition')).toMatch(/^attachment;/);
-    expect((await call(A.eeTeacher, `/accounts/${A.eeTeacher}/materials`)).body.materials.find((m: { id: string }) => m.id === materialId).shares).toEqual([
-      { schoolId: S.ee, journalId },
-    ]);
+    expect(
+      (await call(A.eeTeacher, `/accounts/${A.eeTeacher}/materials`)).body.materials.find((m: { id: string }) => m.id === materialId).shares,
+    ).toEqual([{ schoolId: S.ee, journalId }]);
   });
 
   it("LRN-4: a student outside the journal, another school's teacher and a parent get nothing", async () => {
@@ -106,7 +113,8 @@ describe('LRN-4: a teacher shares own materials with a journal', () => {
     const id = `kept-${randomUUID()}`;
     expect((await upload(A.eeTeacher, id, 'kept.pdf')).status).toBe(201);
     expect((await call(A.eeTeacher, `${journal()}/${id}`, { method: 'PUT' })).status).toBe(200);
-    for (const who of [A.eeStudent, A.eeParent, A.eeClassTeacher]) expect((await call(who, `${journal()}/${id}`, { method: 'DELETE' })).status).toBe(404);
+    for (const who of [A.eeStudent, A.eeParent, A.eeClassTeacher])
+      expect((await call(who, `${journal()}/${id}`, { method: 'DELETE' })).status).toBe(404);
     expect((await call(A.eeStudent, journal())).body.materials.map((m: { materialId: string }) => m.materialId)).toContain(id);
     expect((await call(A.eeTeacher, `${journal()}/${id}`, { method: 'DELETE' })).status).toBe(204);
     expect((await call(A.eeTeacher, `/accounts/${A.eeTeacher}/materials/${id}`, { method: 'DELETE' })).status).toBe(204);
@@ -120,8 +128,24 @@ describe('PRIV-2, PRIV-3: materials in export and erasure', () => {
     const files = [`erase-a-${randomUUID()}`, `erase-b-${randomUUID()}`];
     for (const id of files) expect((await upload(who, id, `${id}.pdf`)).status).toBe(201);
     expect((await call(who, `${journal()}/${files[0]}`, { method: 'PUT' })).status).toBe(200);
-    expect((await call(who, `/accounts/${who}/works/w-erase/annotations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'note', position: { pageId: 'p' }, text: 'x' }) })).status).toBe(201);
-    expect((await call(who, `/accounts/${who}/works/w-erase/progress`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ events: [{ positionId: 'p', kind: 'page', state: 'completed' }] }) })).status).toBe(200);
+    expect(
+      (
+        await call(who, `/accounts/${who}/works/w-erase/annotations`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ kind: 'note', position: { pageId: 'p' }, text: 'x' }),
+        })
+      ).status,
+    ).toBe(201);
+    expect(
+      (
+        await call(who, `/accounts/${who}/works/w-erase/progress`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ events: [{ positionId: 'p', kind: 'page', state: 'completed' }] }),
+        })
+      ).status,
+    ).toBe(200);
     // A blob whose library entry never got written (a crash between the two steps) is under the prefix too.
     await host.services.blobs.put(`accounts/${who}/materials/orphan`, PDF, 'application/pdf');
 
@@ -132,7 +156,11 @@ describe('PRIV-2, PRIV-3: materials in export and erasure', () => {
     expect(exported.blobs.prefix).toBe(`accounts/${who}/`);
     const names = exported.blobs.items.map((b) => b.name);
     expect(names).toHaveLength(3);
-    for (const id of files) expect(names.some((name) => name.startsWith(`accounts/${who}/materials/${id}/`)), id).toBe(true);
+    for (const id of files)
+      expect(
+        names.some((name) => name.startsWith(`accounts/${who}/materials/${id}/`)),
+        id,
+      ).toBe(true);
     expect(names).toContain(`accounts/${who}/materials/orphan`);
     expect(exported.documents['material-library'][0]).not.toHaveProperty('_etag');
 

@@ -13,12 +13,19 @@ import { birthDateIn, confirmedLink, newPerson, newStudent, type Person } from '
  */
 
 const PDF = new TextEncoder().encode('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
-const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0]);
+const PNG = new Uint8Array([
+  0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0,
+]);
 const HTML = new TextEncoder().encode('<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>');
 const SVG = new TextEncoder().encode('<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"></svg>');
 
 const newId = () => randomUUID().replaceAll('-', '');
-const upload = (person: Person, bytes: Uint8Array, name: string, options: { accountId?: string; id?: string; contentType?: string; token?: string } = {}) =>
+const upload = (
+  person: Person,
+  bytes: Uint8Array,
+  name: string,
+  options: { accountId?: string; id?: string; contentType?: string; token?: string } = {},
+) =>
   api(`/api/accounts/${options.accountId ?? person.accountId}/materials/${options.id ?? newId()}?name=${encodeURIComponent(name)}`, {
     method: 'PUT',
     token: options.token ?? person.token,
@@ -46,11 +53,15 @@ describe('LRN-4: own materials in Blob Storage', () => {
     const counts = parseCounts(list.headers.get('x-cosmos-ops') ?? '');
     expect(counts.pointRead + counts.query + counts.crossPartitionQuery).toBeLessThanOrEqual(3);
 
-    const response = await fetch(`${baseUrl()}/api/accounts/${owner.accountId}/materials/${id}/content`, { headers: { authorization: `Bearer ${owner.token}` } });
+    const response = await fetch(`${baseUrl()}/api/accounts/${owner.accountId}/materials/${id}/content`, {
+      headers: { authorization: `Bearer ${owner.token}` },
+    });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('application/pdf');
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
-    expect(response.headers.get('content-disposition')).toBe(`attachment; filename="T__ leht.pdf"; filename*=UTF-8''${encodeURIComponent('Töö leht.pdf')}`);
+    expect(response.headers.get('content-disposition')).toBe(
+      `attachment; filename="T__ leht.pdf"; filename*=UTF-8''${encodeURIComponent('Töö leht.pdf')}`,
+    );
     expect(response.headers.get('content-security-policy')).toContain('sandbox');
     expect(new Uint8Array(await response.arrayBuffer())).toEqual(PDF);
   });
@@ -149,15 +160,35 @@ describe('LRN-4: notes, bookmarks and highlights', () => {
 
   it('LRN-4: notes CRUD with ETags; a change from a stale ETag is 409, one without If-Match 422', async () => {
     const base = `/api/accounts/${owner.accountId}`;
-    const note = await api(`${base}/works/${work}/annotations`, { method: 'POST', token: owner.token, json: { kind: 'note', position: { chapterId: 'ch-2', pageId: 'p-14', blockId: 'b-3' }, text: 'Kordamiseks' } });
+    const note = await api(`${base}/works/${work}/annotations`, {
+      method: 'POST',
+      token: owner.token,
+      json: { kind: 'note', position: { chapterId: 'ch-2', pageId: 'p-14', blockId: 'b-3' }, text: 'Kordamiseks' },
+    });
     expect(note.status, JSON.stringify(note.body)).toBe(201);
     expect(note.headers.get('etag')).toBe(note.body.etag);
-    const bookmark = await api(`${base}/works/${work}/annotations`, { method: 'POST', token: owner.token, json: { kind: 'bookmark', position: { pageId: 'p-20' } } });
+    const bookmark = await api(`${base}/works/${work}/annotations`, {
+      method: 'POST',
+      token: owner.token,
+      json: { kind: 'bookmark', position: { pageId: 'p-20' } },
+    });
     expect(bookmark.status).toBe(201);
-    const highlight = await api(`${base}/works/${work}/annotations`, { method: 'POST', token: owner.token, json: { kind: 'highlight', position: { blockId: 'b-9', start: 4, end: 18 }, color: 'yellow' } });
+    const highlight = await api(`${base}/works/${work}/annotations`, {
+      method: 'POST',
+      token: owner.token,
+      json: { kind: 'highlight', position: { blockId: 'b-9', start: 4, end: 18 }, color: 'yellow' },
+    });
     expect(highlight.status).toBe(201);
     // Another work's annotation is not in this work's list.
-    expect((await api(`${base}/works/work-other/annotations`, { method: 'POST', token: owner.token, json: { kind: 'bookmark', position: { pageId: 'p-1' } } })).status).toBe(201);
+    expect(
+      (
+        await api(`${base}/works/work-other/annotations`, {
+          method: 'POST',
+          token: owner.token,
+          json: { kind: 'bookmark', position: { pageId: 'p-1' } },
+        })
+      ).status,
+    ).toBe(201);
 
     const list = await api(`${base}/works/${work}/annotations`, { token: owner.token });
     expect(list.status).toBe(200);
@@ -174,20 +205,33 @@ describe('LRN-4: notes, bookmarks and highlights', () => {
     const stale = await api(path, { method: 'PATCH', token: owner.token, headers: { 'if-match': note.body.etag }, json: { text: 'Phone' } });
     expect(stale.status).toBe(409);
     expect(stale.body.error.code).toBe('annotation_changed');
-    expect((await api(path, { method: 'PATCH', token: owner.token, headers: { 'if-match': first.body.etag }, json: { text: null } })).status).toBe(422);
+    expect((await api(path, { method: 'PATCH', token: owner.token, headers: { 'if-match': first.body.etag }, json: { text: null } })).status).toBe(
+      422,
+    );
 
     expect((await api(path, { method: 'DELETE', token: owner.token, headers: { 'if-match': note.body.etag } })).status).toBe(409);
     expect((await api(path, { method: 'DELETE', token: owner.token, headers: { 'if-match': first.body.etag } })).status).toBe(204);
     expect((await api(path, { method: 'DELETE', token: owner.token })).status).toBe(204);
-    expect((await api(path, { method: 'PATCH', token: owner.token, headers: { 'if-match': first.body.etag }, json: { text: 'x' } })).status).toBe(404);
+    expect((await api(path, { method: 'PATCH', token: owner.token, headers: { 'if-match': first.body.etag }, json: { text: 'x' } })).status).toBe(
+      404,
+    );
   });
 
   it('LRN-4: concurrent changes of one note from one ETag: exactly one wins, the others get 409', async () => {
     const base = `/api/accounts/${owner.accountId}`;
-    const note = await api(`${base}/works/${work}/annotations`, { method: 'POST', token: owner.token, json: { kind: 'note', position: { pageId: 'p-5' }, text: 'start' } });
+    const note = await api(`${base}/works/${work}/annotations`, {
+      method: 'POST',
+      token: owner.token,
+      json: { kind: 'note', position: { pageId: 'p-5' }, text: 'start' },
+    });
     const results = await Promise.all(
       Array.from({ length: 6 }, (_, i) =>
-        api(`${base}/annotations/${note.body.id}`, { method: 'PATCH', token: owner.token, headers: { 'if-match': note.body.etag }, json: { text: `device ${i}` } }),
+        api(`${base}/annotations/${note.body.id}`, {
+          method: 'PATCH',
+          token: owner.token,
+          headers: { 'if-match': note.body.etag },
+          json: { text: `device ${i}` },
+        }),
       ),
     );
     expect(results.filter((r) => r.status === 200)).toHaveLength(1);
@@ -209,7 +253,9 @@ describe('LRN-4: notes, bookmarks and highlights', () => {
       const r = await api(base, { method: 'POST', token: owner.token, json: { kind: 'bookmark', position } });
       expect(r.status, JSON.stringify(position)).toBe(422);
     }
-    expect((await api(base, { method: 'POST', token: owner.token, json: { kind: 'note', position: { pageId: 'p' }, text: 'x'.repeat(5001) } })).status).toBe(422);
+    expect(
+      (await api(base, { method: 'POST', token: owner.token, json: { kind: 'note', position: { pageId: 'p' }, text: 'x'.repeat(5001) } })).status,
+    ).toBe(422);
     expect((await api(`/api/accounts/${owner.accountId}/works/..%2F..%2Fx/annotations`, { token: owner.token })).status).toBe(400);
   });
 });
@@ -218,18 +264,35 @@ describe('LRN-4: progress', () => {
   it('LRN-4: batches of events merge into one document per work; completed stays completed; a repeated batch changes nothing', async () => {
     const path = `/api/accounts/${owner.accountId}/works/work-progress/progress`;
     expect((await api(path, { token: owner.token })).body).toMatchObject({ workId: 'work-progress', entries: {}, visited: 0, completed: 0 });
-    const batch = { events: [{ positionId: 'p-1', kind: 'page', state: 'visited' }, { positionId: 'ex-1', kind: 'exercise', state: 'completed' }] };
+    const batch = {
+      events: [
+        { positionId: 'p-1', kind: 'page', state: 'visited' },
+        { positionId: 'ex-1', kind: 'exercise', state: 'completed' },
+      ],
+    };
     const first = await api(path, { method: 'POST', token: owner.token, json: batch });
     expect(first.status).toBe(200);
     expect(first.body).toMatchObject({ visited: 2, completed: 1 });
     const again = await api(path, { method: 'POST', token: owner.token, json: batch });
     expect(again.body.updatedAt).toBe(first.body.updatedAt);
-    const back = await api(path, { method: 'POST', token: owner.token, json: { events: [{ positionId: 'ex-1', kind: 'exercise', state: 'visited' }] } });
+    const back = await api(path, {
+      method: 'POST',
+      token: owner.token,
+      json: { events: [{ positionId: 'ex-1', kind: 'exercise', state: 'visited' }] },
+    });
     expect(back.body.entries['ex-1'].state).toBe('completed');
     const read = await api(path, { token: owner.token });
     expect(read.body).toMatchObject({ visited: 2, completed: 1 });
     expect(parseCounts(read.headers.get('x-cosmos-ops') ?? '')).toMatchObject({ pointRead: 2, query: 0, write: 0 });
-    expect((await api(path, { method: 'POST', token: owner.token, json: { events: Array.from({ length: 101 }, (_, i) => ({ positionId: `p${i}`, kind: 'page', state: 'visited' })) } })).status).toBe(422);
+    expect(
+      (
+        await api(path, {
+          method: 'POST',
+          token: owner.token,
+          json: { events: Array.from({ length: 101 }, (_, i) => ({ positionId: `p${i}`, kind: 'page', state: 'visited' })) },
+        })
+      ).status,
+    ).toBe(422);
   });
 });
 
@@ -244,8 +307,24 @@ describe('ACL-5: a parent and the child’s materials', () => {
     await confirmedLink(parent, child);
     materialId = newId();
     expect((await upload(child, PDF, 'kodutöö.pdf', { id: materialId })).status).toBe(201);
-    expect((await api(`/api/accounts/${child.accountId}/works/w1/annotations`, { method: 'POST', token: child.token, json: { kind: 'note', position: { pageId: 'p' }, text: 'Lapse märge' } })).status).toBe(201);
-    expect((await api(`/api/accounts/${child.accountId}/works/w1/progress`, { method: 'POST', token: child.token, json: { events: [{ positionId: 'p', kind: 'page', state: 'visited' }] } })).status).toBe(200);
+    expect(
+      (
+        await api(`/api/accounts/${child.accountId}/works/w1/annotations`, {
+          method: 'POST',
+          token: child.token,
+          json: { kind: 'note', position: { pageId: 'p' }, text: 'Lapse märge' },
+        })
+      ).status,
+    ).toBe(201);
+    expect(
+      (
+        await api(`/api/accounts/${child.accountId}/works/w1/progress`, {
+          method: 'POST',
+          token: child.token,
+          json: { events: [{ positionId: 'p', kind: 'page', state: 'visited' }] },
+        })
+      ).status,
+    ).toBe(200);
   });
 
   it("ACL-5: a parent reads the confirmed child's notes, progress and files", async () => {
@@ -264,10 +343,23 @@ describe('ACL-5: a parent and the child’s materials', () => {
     const note = notes.body.annotations[0];
     const attempts = [
       await upload(child, PDF, 'vanem.pdf', { token: parent.token }),
-      await api(`${base}/works/w1/annotations`, { method: 'POST', token: parent.token, json: { kind: 'note', position: { pageId: 'p' }, text: 'Vanem' } }),
-      await api(`${base}/annotations/${note.id}`, { method: 'PATCH', token: parent.token, headers: { 'if-match': note.etag }, json: { text: 'Vanem' } }),
+      await api(`${base}/works/w1/annotations`, {
+        method: 'POST',
+        token: parent.token,
+        json: { kind: 'note', position: { pageId: 'p' }, text: 'Vanem' },
+      }),
+      await api(`${base}/annotations/${note.id}`, {
+        method: 'PATCH',
+        token: parent.token,
+        headers: { 'if-match': note.etag },
+        json: { text: 'Vanem' },
+      }),
       await api(`${base}/annotations/${note.id}`, { method: 'DELETE', token: parent.token }),
-      await api(`${base}/works/w1/progress`, { method: 'POST', token: parent.token, json: { events: [{ positionId: 'x', kind: 'page', state: 'completed' }] } }),
+      await api(`${base}/works/w1/progress`, {
+        method: 'POST',
+        token: parent.token,
+        json: { events: [{ positionId: 'x', kind: 'page', state: 'completed' }] },
+      }),
       await api(`${base}/materials/${materialId}`, { method: 'DELETE', token: parent.token }),
     ];
     expect(attempts.map((r) => r.status)).toEqual([403, 403, 403, 403, 403, 403]);
@@ -277,10 +369,14 @@ describe('ACL-5: a parent and the child’s materials', () => {
 
   it('ACL-5, ACC-4: once the child is hidden from parents, the parent reads none of it, at once', async () => {
     const privacy = `/api/children/${child.accountId}/privacy`;
-    expect((await api(privacy, { method: 'PUT', token: parent.token, json: { shareWithParents: false, shareWithPublishers: false } })).status).toBe(200);
+    expect((await api(privacy, { method: 'PUT', token: parent.token, json: { shareWithParents: false, shareWithPublishers: false } })).status).toBe(
+      200,
+    );
     expect((await api(`/api/accounts/${child.accountId}/materials`, { token: parent.token })).status).toBe(403);
     expect((await api(`/api/accounts/${child.accountId}/works/w1/progress`, { token: parent.token })).status).toBe(403);
-    expect((await api(privacy, { method: 'PUT', token: parent.token, json: { shareWithParents: true, shareWithPublishers: false } })).status).toBe(200);
+    expect((await api(privacy, { method: 'PUT', token: parent.token, json: { shareWithParents: true, shareWithPublishers: false } })).status).toBe(
+      200,
+    );
     expect((await api(`/api/accounts/${child.accountId}/materials`, { token: parent.token })).status).toBe(200);
   });
 });
@@ -289,7 +385,11 @@ describe('LRN-4: parallel uploads under one id', () => {
   it('LRN-4: the same bytes sent three times at once make one material and one readable file; other bytes are 409', async () => {
     const person = await newPerson('Parallel');
     const id = newId();
-    const results = await Promise.all([upload(person, PDF, 'same.pdf', { id }), upload(person, PDF, 'same.pdf', { id }), upload(person, PDF, 'same.pdf', { id })]);
+    const results = await Promise.all([
+      upload(person, PDF, 'same.pdf', { id }),
+      upload(person, PDF, 'same.pdf', { id }),
+      upload(person, PDF, 'same.pdf', { id }),
+    ]);
     expect(results.map((r) => r.status).sort()).toEqual([200, 200, 201]);
     const clash = await Promise.all([upload(person, PNG, 'clash.png', { id }), upload(person, PNG, 'clash.png', { id: newId() })]);
     expect(clash.map((r) => r.status)).toEqual([409, 201]);

@@ -1,11 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import type { CosmosFault } from '../shared/local/cosmos-server.js';
-import { type LocalHost,startLocalHost } from '../shared/local/host.js';
+import { type LocalHost, startLocalHost } from '../shared/local/host.js';
 import type { MaksekeskusStandIn, SignedMessage } from '../shared/local/maksekeskus/index.js';
 import { demo } from '../shared/local/seed.js';
 import { localDate } from '../shared/store/dates.js';
-import { type InvoiceRegisterEntry,registerPartition } from '../shared/store/invoices.js';
+import { type InvoiceRegisterEntry, registerPartition } from '../shared/store/invoices.js';
 import type { OrderDoc } from '../shared/store/model.js';
 
 /**
@@ -19,7 +19,13 @@ let mk: MaksekeskusStandIn;
 const answered: number[] = [];
 
 beforeAll(async () => {
-  host = await startLocalHost({ port: 0, sweepIntervalMs: 0, identityStandIns: false, redeliveryDelayMs: 2, storePolicy: { attemptTimeoutMs: 500, budgetMs: 1_000 } });
+  host = await startLocalHost({
+    port: 0,
+    sweepIntervalMs: 0,
+    identityStandIns: false,
+    redeliveryDelayMs: 2,
+    storePolicy: { attemptTimeoutMs: 500, budgetMs: 1_000 },
+  });
   mk = host.maksekeskus!;
 });
 afterAll(async () => host?.close());
@@ -36,7 +42,11 @@ async function call(path: string, init: { method?: string; token?: string; json?
   const headers: Record<string, string> = {};
   if (init.token) headers.authorization = `Bearer ${init.token}`;
   if (init.json !== undefined) headers['content-type'] = 'application/json';
-  const r = await fetch(`${host.url}${path}`, { method: init.method ?? 'GET', headers, ...(init.json !== undefined ? { body: JSON.stringify(init.json) } : {}) });
+  const r = await fetch(`${host.url}${path}`, {
+    method: init.method ?? 'GET',
+    headers,
+    ...(init.json !== undefined ? { body: JSON.stringify(init.json) } : {}),
+  });
   answered.push(r.status);
   const text = await r.text();
   return { status: r.status, body: text && (r.headers.get('content-type') ?? '').includes('json') ? JSON.parse(text) : text };
@@ -82,7 +92,9 @@ async function placeCardOrder(accountId: string): Promise<{ orderId: string; tra
 const deadLetters = () => host.bus.deadLetters('payments-process');
 const paidCount = (o: OrderDoc) => o.transitions.filter((t) => t.to === 'paid').length;
 const processed = (transactionId: string) =>
-  host.telemetry.records.filter((r) => r.name === 'payment.processed' && r.properties?.transactionId === transactionId).map((r) => r.properties?.outcome);
+  host.telemetry.records
+    .filter((r) => r.name === 'payment.processed' && r.properties?.transactionId === transactionId)
+    .map((r) => r.properties?.outcome);
 
 describe('PAY-2 recovery: duplicate keys, dead letters and replay', () => {
   it('PAY-2: a COMPLETED notification the API does not confirm yet does not use up the key: the real COMPLETED then grants the licence, without reconcile', async () => {
@@ -133,7 +145,9 @@ describe('PAY-2 recovery: duplicate keys, dead letters and replay', () => {
     expect(deadLetters()).toHaveLength(1);
 
     const dlq = await call('/_local/dead-letters');
-    expect(dlq.body['payments-process']).toEqual([expect.objectContaining({ deadLetterReason: 'MaxDeliveryCountExceeded', deadLetterErrorDescription: 'MaksekeskusError' })]);
+    expect(dlq.body['payments-process']).toEqual([
+      expect.objectContaining({ deadLetterReason: 'MaxDeliveryCountExceeded', deadLetterErrorDescription: 'MaksekeskusError' }),
+    ]);
     const replayed = await call('/_local/dead-letters/payments-process/replay', { method: 'POST' });
     expect(replayed).toMatchObject({ status: 202, body: { replayed: 1 } });
     await host.bus.idle();
@@ -172,7 +186,15 @@ describe('PAY-2 recovery: duplicate keys, dead letters and replay', () => {
   it('STORE-2: the store fails after the Maksekeskus transaction was created: 503, and a retry with the same requestId returns the order payable', async () => {
     const buyer = demo.accounts.eeAdmin;
     const token0 = await token(buyer);
-    const json = { publisherId: demo.publishers.ee, packageId: 'package-ee-est-5', months: 2, startDate: localDate(host.clock.now()), paymentMethod: { type: 'card' }, acknowledgeNoWithdrawal: true, requestId: 'retry-after-store-failure-1' };
+    const json = {
+      publisherId: demo.publishers.ee,
+      packageId: 'package-ee-est-5',
+      months: 2,
+      startDate: localDate(host.clock.now()),
+      paymentMethod: { type: 'card' },
+      acknowledgeNoWithdrawal: true,
+      requestId: 'retry-after-store-failure-1',
+    };
     inject(orderReplace, { kind: 'status', status: 503 });
     const failed = await call('/api/store/orders', { method: 'POST', token: token0, json });
     answered.pop(); // the expected 503 of this step
@@ -186,14 +208,16 @@ describe('PAY-2 recovery: duplicate keys, dead letters and replay', () => {
     const doc = await order(buyer, retried.body.order.id);
     expect(doc.status).toBe('pending-payment');
     expect(retried.body.paymentUrl).toContain(doc.payment!.transactionId!);
-    expect(await host.services.db.collection('payments').read(`trx:${doc.payment!.transactionId}`, doc.payment!.transactionId!)).toMatchObject({ orderId: doc.id });
+    expect(await host.services.db.collection('payments').read(`trx:${doc.payment!.transactionId}`, doc.payment!.transactionId!)).toMatchObject({
+      orderId: doc.id,
+    });
     // And the buyer can pay it.
     await mk.pay(doc.payment!.transactionId!, { outcome: 'paid' });
     await host.bus.idle();
     expect((await order(buyer, doc.id)).status).toBe('licence-active');
   });
 
-  it('STORE-2: a checkout write applied but its answer lost is the checkout\'s own success: 201 with the payment URL, one transaction', async () => {
+  it("STORE-2: a checkout write applied but its answer lost is the checkout's own success: 201 with the payment URL, one transaction", async () => {
     const buyer = demo.accounts.eeStudent;
     const before = mk.transactions.size;
     inject(orderReplace, { kind: 'lose-answer' }, 1);
@@ -217,8 +241,17 @@ describe('PAY-2 recovery: duplicate keys, dead letters and replay', () => {
 
   it('STORE-3: an invoice checkout that failed after its number was registered: the retry gets the same number; one nobody retries is issued by reconcile', async () => {
     const year = Number(localDate(host.clock.now()).slice(0, 4));
-    const register = () => host.services.db.collection('orders').queryAll<InvoiceRegisterEntry>(registerPartition(year), { where: "c.type = 'invoice-register-entry'" });
-    const json = (requestId: string) => ({ publisherId: demo.publishers.ee, packageId: 'package-ee-est-5', months: 1, startDate: localDate(host.clock.now()), paymentMethod: { type: 'invoice' }, acknowledgeNoWithdrawal: true, requestId });
+    const register = () =>
+      host.services.db.collection('orders').queryAll<InvoiceRegisterEntry>(registerPartition(year), { where: "c.type = 'invoice-register-entry'" });
+    const json = (requestId: string) => ({
+      publisherId: demo.publishers.ee,
+      packageId: 'package-ee-est-5',
+      months: 1,
+      startDate: localDate(host.clock.now()),
+      paymentMethod: { type: 'invoice' },
+      acknowledgeNoWithdrawal: true,
+      requestId,
+    });
 
     const retrying = demo.accounts.twoSchools;
     inject(orderReplace, { kind: 'status', status: 503 });
@@ -248,12 +281,24 @@ describe('PAY-2 recovery: duplicate keys, dead letters and replay', () => {
     expect(host.outbox.messages.filter((m) => m.subject.includes(entry.number))).toHaveLength(1);
   });
 
-  it('STORE-2: one person places at most 30 new orders in 15 minutes (429 with Retry-After); repeating an order\'s request still answers', async () => {
+  it("STORE-2: one person places at most 30 new orders in 15 minutes (429 with Retry-After); repeating an order's request still answers", async () => {
     const buyer = demo.accounts.cmsAuthor;
     const t = await token(buyer);
-    const json = (n: number) => ({ publisherId: demo.publishers.ee, packageId: 'package-ee-est-5', months: 1, startDate: localDate(host.clock.now()), paymentMethod: { type: 'card' }, acknowledgeNoWithdrawal: true, requestId: `limit-order-${String(n).padStart(3, '0')}` });
+    const json = (n: number) => ({
+      publisherId: demo.publishers.ee,
+      packageId: 'package-ee-est-5',
+      months: 1,
+      startDate: localDate(host.clock.now()),
+      paymentMethod: { type: 'card' },
+      acknowledgeNoWithdrawal: true,
+      requestId: `limit-order-${String(n).padStart(3, '0')}`,
+    });
     for (let n = 0; n < 30; n++) expect((await call('/api/store/orders', { method: 'POST', token: t, json: json(n) })).status).toBe(201);
-    const refused = await fetch(`${host.url}/api/store/orders`, { method: 'POST', headers: { authorization: `Bearer ${t}`, 'content-type': 'application/json' }, body: JSON.stringify(json(30)) });
+    const refused = await fetch(`${host.url}/api/store/orders`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${t}`, 'content-type': 'application/json' },
+      body: JSON.stringify(json(30)),
+    });
     expect(refused.status).toBe(429);
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
     await refused.arrayBuffer();

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { type LocalHost,startLocalHost } from '../shared/local/host.js';
+import { type LocalHost, startLocalHost } from '../shared/local/host.js';
 import type { MaksekeskusStandIn, SignedMessage } from '../shared/local/maksekeskus/index.js';
 import { demo } from '../shared/local/seed.js';
 import { computeMac } from '../shared/payments/mac.js';
@@ -35,7 +35,11 @@ const RETURN = () => `${host.url}/api/payments/maksekeskus/return`;
 const today = () => localDate(host.clock.now());
 
 async function token(accountId: string): Promise<string> {
-  const r = await fetch(`${host.url}/_local/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ accountId }) });
+  const r = await fetch(`${host.url}/_local/tokens`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ accountId }),
+  });
   return ((await r.json()) as { accessToken: string }).accessToken;
 }
 
@@ -43,7 +47,11 @@ async function call(path: string, init: { method?: string; token?: string; json?
   const headers: Record<string, string> = {};
   if (init.token) headers.authorization = `Bearer ${init.token}`;
   if (init.json !== undefined) headers['content-type'] = 'application/json';
-  const r = await fetch(`${host.url}${path}`, { method: init.method ?? 'GET', headers, ...(init.json !== undefined ? { body: JSON.stringify(init.json) } : {}) });
+  const r = await fetch(`${host.url}${path}`, {
+    method: init.method ?? 'GET',
+    headers,
+    ...(init.json !== undefined ? { body: JSON.stringify(init.json) } : {}),
+  });
   const text = await r.text();
   return { status: r.status, headers: r.headers, body: text && (r.headers.get('content-type') ?? '').includes('json') ? JSON.parse(text) : text };
 }
@@ -57,9 +65,19 @@ async function send(message: { json?: string; mac?: string }, options: { to?: 'n
   let response: Response;
   if (options.as === 'query') response = await fetch(`${url}?${new URLSearchParams(fields)}`, { redirect: 'manual' });
   else if (options.as === 'json')
-    response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(fields), redirect: 'manual' });
+    response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(fields),
+      redirect: 'manual',
+    });
   else
-    response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString(), redirect: 'manual' });
+    response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(fields).toString(),
+      redirect: 'manual',
+    });
   answered.push(response.status);
   const text = await response.text();
   return {
@@ -82,10 +100,12 @@ async function entitlement(accountId: string, workId: string) {
 }
 
 async function storedMessages(transactionId: string) {
-  return host.services.db.collection('payments').queryAll<{ id: string; type: string; channel: string; json: string; accountId?: string } & Stored>(transactionId, {
-    where: 'c.type = @type',
-    parameters: [{ name: '@type', value: 'payment-message' }],
-  });
+  return host.services.db
+    .collection('payments')
+    .queryAll<{ id: string; type: string; channel: string; json: string; accountId?: string } & Stored>(transactionId, {
+      where: 'c.type = @type',
+      parameters: [{ name: '@type', value: 'payment-message' }],
+    });
 }
 
 async function rejectedMessage(messageId: string) {
@@ -102,7 +122,10 @@ interface Placed {
   paymentUrl?: string;
 }
 
-async function placeOrder(accountId: string, options: { packageId?: string; publisherId?: string; months?: number; startDate?: string; method?: object } = {}): Promise<Placed> {
+async function placeOrder(
+  accountId: string,
+  options: { packageId?: string; publisherId?: string; months?: number; startDate?: string; method?: object } = {},
+): Promise<Placed> {
   const r = await call('/api/store/orders', {
     method: 'POST',
     token: await token(accountId),
@@ -117,7 +140,14 @@ async function placeOrder(accountId: string, options: { packageId?: string; publ
   });
   expect(r.status, JSON.stringify(r.body)).toBe(201);
   const doc = await orderDoc(accountId, r.body.order.id);
-  return { accountId, orderId: doc.id, transactionId: doc.payment?.transactionId ?? '', grossCents: doc.pricing.grossCents, order: r.body.order, paymentUrl: r.body.paymentUrl };
+  return {
+    accountId,
+    orderId: doc.id,
+    transactionId: doc.payment?.transactionId ?? '',
+    grossCents: doc.pricing.grossCents,
+    order: r.body.order,
+    paymentUrl: r.body.paymentUrl,
+  };
 }
 
 /** The buyer pays at the stand-in, but its messages are held back: the test delivers them. */
@@ -135,7 +165,12 @@ describe('PAY-2 abuse suite: Maksekeskus messages', () => {
     const forged = await send({ json: claim.json, mac: computeMac(claim.json, 'guessed-secret') });
     expect(forged.status).toBe(400);
     expect(forged.body.error.code).toBe('payment_mac_invalid');
-    expect(await rejectedMessage(forged.messageId!)).toMatchObject({ type: 'payment-message-rejected', reason: 'mac', json: claim.json, channel: 'notification' });
+    expect(await rejectedMessage(forged.messageId!)).toMatchObject({
+      type: 'payment-message-rejected',
+      reason: 'mac',
+      json: claim.json,
+      channel: 'notification',
+    });
     // Even a correct MAC over a message the provider never sent would not help: the API says CREATED.
     const signedLie = await send(mk.sign(claim.json));
     expect(signedLie.status).toBe(200);
@@ -143,7 +178,9 @@ describe('PAY-2 abuse suite: Maksekeskus messages', () => {
     const order = await orderDoc(placed.accountId, placed.orderId);
     expect(order.status).toBe('pending-payment');
     expect(await entitlement(placed.accountId, 'work-ee-est-5')).toBeUndefined();
-    expect(host.telemetry.records).toContainEqual(expect.objectContaining({ name: 'security.payment-message-rejected', properties: expect.objectContaining({ reason: 'mac', ip: '127.0.0.1' }) }));
+    expect(host.telemetry.records).toContainEqual(
+      expect.objectContaining({ name: 'security.payment-message-rejected', properties: expect.objectContaining({ reason: 'mac', ip: '127.0.0.1' }) }),
+    );
   });
 
   it('PAY-2: a MAC over a re-serialised json fails (the exact received string is hashed); the original then succeeds', async () => {
@@ -180,7 +217,9 @@ describe('PAY-2 abuse suite: Maksekeskus messages', () => {
     expect(paidTransitions(order)).toBe(1);
     // PAY-3: the payer's bank account, as reported, is kept with the order (accounting data).
     expect(order.payment).toMatchObject({ transactionId: placed.transactionId, providerStatus: 'COMPLETED', payerAccount: 'EE382200221020145685' });
-    expect((await entitlement(placed.accountId, 'work-ee-est-5'))?.periods).toEqual([{ orderId: placed.orderId, from: order.licence.from, until: order.licence.until }]);
+    expect((await entitlement(placed.accountId, 'work-ee-est-5'))?.periods).toEqual([
+      { orderId: placed.orderId, from: order.licence.from, until: order.licence.until },
+    ]);
     const stored = await storedMessages(placed.transactionId);
     expect(stored).toHaveLength(50);
     expect(new Set(stored.map((m) => m.id)).size).toBe(50);
@@ -193,7 +232,12 @@ describe('PAY-2 abuse suite: Maksekeskus messages', () => {
     const placed = await placeOrder(demo.accounts.eeTeacher);
     await paySilently(placed);
     await Promise.all(
-      Array.from({ length: 20 }, () => host.bus.send('payments-process', { body: { transactionId: placed.transactionId, status: 'COMPLETED', source: 'notification' }, messageId: randomUUID() })),
+      Array.from({ length: 20 }, () =>
+        host.bus.send('payments-process', {
+          body: { transactionId: placed.transactionId, status: 'COMPLETED', source: 'notification' },
+          messageId: randomUUID(),
+        }),
+      ),
     );
     await settle();
     const order = await orderDoc(placed.accountId, placed.orderId);
@@ -238,7 +282,12 @@ describe('PAY-2 abuse suite: Maksekeskus messages', () => {
     expect(paidTransitions(order)).toBe(1);
     expect((await mayOpenWork(host.services, placed.accountId, 'work-fi-math-7', host.clock.now())).allowed).toBe(true);
     expect((await storedMessages(placed.transactionId)).length).toBe(6);
-    expect(host.telemetry.records).toContainEqual(expect.objectContaining({ name: 'payment.processed', properties: expect.objectContaining({ transactionId: placed.transactionId, outcome: 'late-status-ignored' }) }));
+    expect(host.telemetry.records).toContainEqual(
+      expect.objectContaining({
+        name: 'payment.processed',
+        properties: expect.objectContaining({ transactionId: placed.transactionId, outcome: 'late-status-ignored' }),
+      }),
+    );
   });
 
   it('PAY-2: the amount, currency or reference Maksekeskus reports differ from the order: flagged for an operator, no licence', async () => {
@@ -248,7 +297,9 @@ describe('PAY-2 abuse suite: Maksekeskus messages', () => {
       [demo.accounts.eeParent, { reference: 'ord-SOMEONEELSE' }, 'reference'],
     ] as const) {
       const placed =
-        account === demo.accounts.fiStudent ? await placeOrder(account, { packageId: 'package-fi-math-7', publisherId: demo.publishers.fi }) : await placeOrder(account, { packageId: 'package-ee-math' });
+        account === demo.accounts.fiStudent
+          ? await placeOrder(account, { packageId: 'package-fi-math-7', publisherId: demo.publishers.fi })
+          : await placeOrder(account, { packageId: 'package-ee-math' });
       const real = await paySilently(placed);
       mk.overrideApi(placed.transactionId, override);
       expect((await send(real)).status).toBe(200);
@@ -275,17 +326,35 @@ describe('PAY-2 abuse suite: Maksekeskus messages', () => {
     expect((await call(path, { method: 'POST', token: staff, json: { resolution: 'again' } })).body.resolution).toBe('refunded by hand in the bank');
     const after = await call('/api/ops/orders/flagged', { token: staff });
     expect(after.body.orders.map((o: OrderDoc) => o.id)).not.toContain(one.id);
-    expect((await call(`/api/ops/orders/${one.accountId}/${one.id}/flags/no-such-flag/resolve`, { method: 'POST', token: staff, json: { resolution: 'nothing to do' } })).status).toBe(404);
+    expect(
+      (
+        await call(`/api/ops/orders/${one.accountId}/${one.id}/flags/no-such-flag/resolve`, {
+          method: 'POST',
+          token: staff,
+          json: { resolution: 'nothing to do' },
+        })
+      ).status,
+    ).toBe(404);
   });
 
   it('PAY-2: a signed message about a transaction we never created is stored and changes nothing', async () => {
     const transactionId = randomUUID();
-    const json = JSON.stringify({ amount: '35.88', currency: 'EUR', message_type: 'payment_return', reference: 'ord-NOTOURS00', shop: mk.shopId, status: 'COMPLETED', transaction: transactionId });
+    const json = JSON.stringify({
+      amount: '35.88',
+      currency: 'EUR',
+      message_type: 'payment_return',
+      reference: 'ord-NOTOURS00',
+      shop: mk.shopId,
+      status: 'COMPLETED',
+      transaction: transactionId,
+    });
     const r = await send(mk.sign(json));
     expect(r.status).toBe(200);
     await settle();
     expect(await storedMessages(transactionId)).toHaveLength(1);
-    expect(host.telemetry.records).toContainEqual(expect.objectContaining({ name: 'payment.processed', properties: expect.objectContaining({ transactionId, outcome: 'unknown-transaction' }) }));
+    expect(host.telemetry.records).toContainEqual(
+      expect.objectContaining({ name: 'payment.processed', properties: expect.objectContaining({ transactionId, outcome: 'unknown-transaction' }) }),
+    );
     expect(host.bus.deadLetters('payments-process')).toEqual([]);
     // Another shop's message (right secret, wrong shop) is refused.
     const foreign = await send(mk.sign(JSON.stringify({ shop: 'another-shop', status: 'COMPLETED', transaction: transactionId })));
@@ -305,7 +374,11 @@ describe('PAY-2 abuse suite: Maksekeskus messages', () => {
     const noMac = await send({ json: '{}' });
     expect(noMac.body.error.code).toBe('payment_message_invalid');
     expect((await rejectedMessage(noMac.messageId!))?.reason).toBe('missing');
-    const objectJson = await fetch(NOTIFY(), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ json: { status: 'COMPLETED' }, mac: 'AA' }) });
+    const objectJson = await fetch(NOTIFY(), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ json: { status: 'COMPLETED' }, mac: 'AA' }),
+    });
     answered.push(objectJson.status);
     expect(objectJson.status).toBe(400);
     expect(await rejectedMessage(objectJson.headers.get('x-payment-message-id')!)).toMatchObject({ reason: 'missing' });
@@ -384,7 +457,9 @@ describe('licences, entitlement check, invoices, withdrawal and expiry (STORE-4,
       const order = await orderDoc(placed.accountId, placed.orderId);
       expect(order.status).toBe('licence-active');
       expect(order.pricing).toMatchObject({ unitPriceCents: 299, grossCents: 598 });
-      const quote = await call(`/api/store/quote?publisherId=${demo.publishers.ee}&packageId=package-ee-math&months=2`, { token: await token(demo.accounts.eeTeacher) });
+      const quote = await call(`/api/store/quote?publisherId=${demo.publishers.ee}&packageId=package-ee-math&months=2`, {
+        token: await token(demo.accounts.eeTeacher),
+      });
       expect(quote.body.pricing.grossCents).toBe(1998);
     } finally {
       const current = (await catalog.read<any>('package-ee-math', demo.publishers.ee))!;
@@ -399,15 +474,33 @@ describe('licences, entitlement check, invoices, withdrawal and expiry (STORE-4,
     await send(await paySilently(a));
     const b = await placeOrder(demo.accounts.eeParent, { packageId: 'package-ee-social-7', method: { type: 'invoice' } });
     const invoiceNumber = (await orderDoc(b.accountId, b.orderId)).invoice!.number;
-    const paidB = await call(`/api/ops/invoices/${invoiceNumber}/payments`, { method: 'POST', token: staff, json: { bankEntryId: `e-${b.orderId}`, amountCents: b.grossCents, receivedOn: today() } });
+    const paidB = await call(`/api/ops/invoices/${invoiceNumber}/payments`, {
+      method: 'POST',
+      token: staff,
+      json: { bankEntryId: `e-${b.orderId}`, amountCents: b.grossCents, receivedOn: today() },
+    });
     expect(paidB.body.order.status).toBe('licence-active');
     await settle();
     for (const p of [a, b]) expect((await mayOpenWork(host.services, p.accountId, 'work-ee-hist-7', host.clock.now())).allowed).toBe(true);
 
     const outboxBefore = host.outbox.messages.length;
-    expect((await call(`/api/ops/publishers/${demo.publishers.ee}/works/work-ee-hist-7/withdraw`, { method: 'POST', token: await token(demo.accounts.eeStudent), json: { reason: 'x' } })).status).toBe(403);
-    expect((await call(`/api/ops/publishers/${demo.publishers.ee}/works/work-ee-hist-7/withdraw`, { method: 'POST', token: staff, json: {} })).status).toBe(422);
-    const withdrawn = await call(`/api/ops/publishers/${demo.publishers.ee}/works/work-ee-hist-7/withdraw`, { method: 'POST', token: staff, json: { reason: 'distribution contract ended', graceHours: 0 } });
+    expect(
+      (
+        await call(`/api/ops/publishers/${demo.publishers.ee}/works/work-ee-hist-7/withdraw`, {
+          method: 'POST',
+          token: await token(demo.accounts.eeStudent),
+          json: { reason: 'x' },
+        })
+      ).status,
+    ).toBe(403);
+    expect(
+      (await call(`/api/ops/publishers/${demo.publishers.ee}/works/work-ee-hist-7/withdraw`, { method: 'POST', token: staff, json: {} })).status,
+    ).toBe(422);
+    const withdrawn = await call(`/api/ops/publishers/${demo.publishers.ee}/works/work-ee-hist-7/withdraw`, {
+      method: 'POST',
+      token: staff,
+      json: { reason: 'distribution contract ended', graceHours: 0 },
+    });
     expect(withdrawn.status).toBe(202);
     await settle();
 
@@ -421,13 +514,23 @@ describe('licences, entitlement check, invoices, withdrawal and expiry (STORE-4,
     // Pro-rata: half the package (one work of two) for the 364 unused days of 365.
     const days = (Date.parse(`${orderA.licence.endDate}T00:00:00Z`) - Date.parse(`${orderA.licence.startDate}T00:00:00Z`)) / 86_400_000;
     const expected = Math.floor((2 * a.grossCents * (days - 1) + 2 * days) / (4 * days));
-    expect(orderA.refunds).toEqual([expect.objectContaining({ method: 'maksekeskus', status: 'completed', amountCents: expected, reason: 'work-withdrawn', workIds: ['work-ee-hist-7'] })]);
+    expect(orderA.refunds).toEqual([
+      expect.objectContaining({
+        method: 'maksekeskus',
+        status: 'completed',
+        amountCents: expected,
+        reason: 'work-withdrawn',
+        workIds: ['work-ee-hist-7'],
+      }),
+    ]);
     expect(mk.refunds.filter((r) => r.transactionId === a.transactionId).map((r) => r.amount)).toEqual([(expected / 100).toFixed(2)]);
     const orderB = await orderDoc(b.accountId, b.orderId);
     expect(orderB.refunds).toEqual([expect.objectContaining({ method: 'offset', status: 'recorded', amountCents: expected })]);
 
     const mails = host.outbox.messages.slice(outboxBefore);
-    expect(mails.filter((m) => m.to === 'kadri.kask@kuusiku.example' && m.text.includes('Ajalugu 7. klassile') && m.text.includes('kirjastus lõpetas'))).toHaveLength(1);
+    expect(
+      mails.filter((m) => m.to === 'kadri.kask@kuusiku.example' && m.text.includes('Ajalugu 7. klassile') && m.text.includes('kirjastus lõpetas')),
+    ).toHaveLength(1);
     expect(mails.filter((m) => m.to === 'tiina.saar@example.com' && m.text.includes('tasaarveldame'))).toHaveLength(1);
 
     // The work left the shop: the package is gone from the catalogue and cannot be bought.
@@ -435,13 +538,24 @@ describe('licences, entitlement check, invoices, withdrawal and expiry (STORE-4,
     const refused = await call('/api/store/orders', {
       method: 'POST',
       token: await token(demo.accounts.eeStudent),
-      json: { publisherId: demo.publishers.ee, packageId: 'package-ee-social-7', months: 1, startDate: today(), paymentMethod: { type: 'card' }, acknowledgeNoWithdrawal: true },
+      json: {
+        publisherId: demo.publishers.ee,
+        packageId: 'package-ee-social-7',
+        months: 1,
+        startDate: today(),
+        paymentMethod: { type: 'card' },
+        acknowledgeNoWithdrawal: true,
+      },
     });
     expect(refused.status).toBe(409);
     expect(refused.body.error.code).toBe('work_not_distributed');
 
     // The second work stops too: A's order is cancelled, then refunded (a second, partial refund).
-    await call(`/api/ops/publishers/${demo.publishers.ee}/works/work-ee-geo-7/withdraw`, { method: 'POST', token: staff, json: { reason: 'contract ended', graceHours: 0 } });
+    await call(`/api/ops/publishers/${demo.publishers.ee}/works/work-ee-geo-7/withdraw`, {
+      method: 'POST',
+      token: staff,
+      json: { reason: 'contract ended', graceHours: 0 },
+    });
     await settle();
     const finalA = await orderDoc(a.accountId, a.orderId);
     expect(finalA.status).toBe('refunded');
@@ -449,7 +563,11 @@ describe('licences, entitlement check, invoices, withdrawal and expiry (STORE-4,
     expect(finalA.refunds.map((r) => r.status)).toEqual(['completed', 'completed']);
     expect(finalA.refunds.reduce((s, r) => s + r.amountCents, 0)).toBeLessThanOrEqual(a.grossCents);
     // Repeating the withdrawal changes nothing more.
-    await call(`/api/ops/publishers/${demo.publishers.ee}/works/work-ee-geo-7/withdraw`, { method: 'POST', token: staff, json: { reason: 'contract ended', graceHours: 0 } });
+    await call(`/api/ops/publishers/${demo.publishers.ee}/works/work-ee-geo-7/withdraw`, {
+      method: 'POST',
+      token: staff,
+      json: { reason: 'contract ended', graceHours: 0 },
+    });
     await settle();
     expect((await orderDoc(a.accountId, a.orderId)).refunds).toHaveLength(2);
     expect(mk.refunds.filter((r) => r.transactionId === a.transactionId)).toHaveLength(2);
@@ -458,7 +576,11 @@ describe('licences, entitlement check, invoices, withdrawal and expiry (STORE-4,
   it('STORE-6: an order that cannot be fulfilled (the work stopped before payment) is refunded in full and the buyer told', async () => {
     const placed = await placeOrder(demo.accounts.fiStudent, { packageId: 'package-fi-math-7', publisherId: demo.publishers.fi, months: 3 });
     const staff = await token(demo.accounts.staff);
-    await call(`/api/ops/publishers/${demo.publishers.fi}/works/work-fi-math-7/withdraw`, { method: 'POST', token: staff, json: { reason: 'rights ended', graceHours: 0 } });
+    await call(`/api/ops/publishers/${demo.publishers.fi}/works/work-fi-math-7/withdraw`, {
+      method: 'POST',
+      token: staff,
+      json: { reason: 'rights ended', graceHours: 0 },
+    });
     await settle();
     await send(await paySilently(placed));
     await settle();
@@ -466,7 +588,11 @@ describe('licences, entitlement check, invoices, withdrawal and expiry (STORE-4,
     expect(order.transitions.map((t) => t.to)).toEqual(['created', 'pending-payment', 'paid', 'cancelled', 'refunded']);
     expect(order.refunds).toEqual([expect.objectContaining({ reason: 'cannot-fulfil', amountCents: placed.grossCents, status: 'completed' })]);
     expect(await entitlement(placed.accountId, 'work-fi-math-7')).toBeUndefined();
-    expect(host.outbox.messages.some((m) => m.to === 'eero.korhonen@koivula.example' && m.subject.includes(placed.orderId) && m.text.includes('emme voi toimittaa'))).toBe(true);
+    expect(
+      host.outbox.messages.some(
+        (m) => m.to === 'eero.korhonen@koivula.example' && m.subject.includes(placed.orderId) && m.text.includes('emme voi toimittaa'),
+      ),
+    ).toBe(true);
   });
 
   it('STORE-6, OPS-1: staff end a licence for a terms breach: access stops, no refund by default, the buyer is told', async () => {
@@ -475,14 +601,22 @@ describe('licences, entitlement check, invoices, withdrawal and expiry (STORE-4,
     await settle();
     expect((await mayOpenWork(host.services, placed.accountId, 'work-ee-math-6', host.clock.now())).allowed).toBe(true);
     const staff = await token(demo.accounts.staff);
-    const r = await call(`/api/ops/orders/${placed.accountId}/${placed.orderId}/cancel`, { method: 'POST', token: staff, json: { reason: 'terms-breach', note: 'shared the account' } });
+    const r = await call(`/api/ops/orders/${placed.accountId}/${placed.orderId}/cancel`, {
+      method: 'POST',
+      token: staff,
+      json: { reason: 'terms-breach', note: 'shared the account' },
+    });
     expect(r.status).toBe(202);
     await settle();
     const order = await orderDoc(placed.accountId, placed.orderId);
     expect(order.status).toBe('cancelled');
     expect(order.refunds).toEqual([]);
     expect((await mayOpenWork(host.services, placed.accountId, 'work-ee-math-6', host.clock.now())).allowed).toBe(false);
-    expect(host.outbox.messages.some((m) => m.to === 'liis.saar@kuusiku.example' && m.subject.includes(placed.orderId) && m.text.includes('Tasutud summat ei tagastata'))).toBe(true);
+    expect(
+      host.outbox.messages.some(
+        (m) => m.to === 'liis.saar@kuusiku.example' && m.subject.includes(placed.orderId) && m.text.includes('Tasutud summat ei tagastata'),
+      ),
+    ).toBe(true);
   });
 
   it('OPS-1: the third breach cancels access and with it the licences', async () => {
@@ -547,7 +681,11 @@ describe('licences, entitlement check, invoices, withdrawal and expiry (STORE-4,
     const placed = await placeOrder(demo.accounts.fiTeacher, { packageId: 'package-ee-est-5', startDate, months: 1, method: { type: 'invoice' } });
     const number = (await orderDoc(placed.accountId, placed.orderId)).invoice!.number;
     const staff = await token(demo.accounts.staff);
-    const paid = await call(`/api/ops/invoices/${number}/payments`, { method: 'POST', token: staff, json: { bankEntryId: `e-${placed.orderId}`, amountCents: placed.grossCents, receivedOn: today() } });
+    const paid = await call(`/api/ops/invoices/${number}/payments`, {
+      method: 'POST',
+      token: staff,
+      json: { bankEntryId: `e-${placed.orderId}`, amountCents: placed.grossCents, receivedOn: today() },
+    });
     expect(paid.body.order).toMatchObject({ status: 'licence-active', licence: { startDate, state: 'scheduled' } });
     expect((await mayOpenWork(host.services, placed.accountId, 'work-ee-est-5', host.clock.now())).allowed).toBe(false);
     host.clock.advance(3 * 86_400_000 + 3600_000);
@@ -556,7 +694,11 @@ describe('licences, entitlement check, invoices, withdrawal and expiry (STORE-4,
     // Overpayment and underpayment: a second order paid too little stays pending.
     const small = await placeOrder(demo.accounts.fiTeacher, { packageId: 'package-ee-math', months: 1, method: { type: 'invoice' } });
     const smallNumber = (await orderDoc(small.accountId, small.orderId)).invoice!.number;
-    const part = await call(`/api/ops/invoices/${smallNumber}/payments`, { method: 'POST', token: await token(demo.accounts.staff), json: { bankEntryId: `e-${small.orderId}`, amountCents: 1, receivedOn: today() } });
+    const part = await call(`/api/ops/invoices/${smallNumber}/payments`, {
+      method: 'POST',
+      token: await token(demo.accounts.staff),
+      json: { bankEntryId: `e-${small.orderId}`, amountCents: 1, receivedOn: today() },
+    });
     expect(part.body).toMatchObject({ order: { status: 'pending-payment' }, outstandingCents: small.grossCents - 1 });
   });
 

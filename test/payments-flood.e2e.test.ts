@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { type LocalHost,startLocalHost } from '../shared/local/host.js';
+import { type LocalHost, startLocalHost } from '../shared/local/host.js';
 import { REJECTIONS_STORED_PER_IP } from '../shared/payments/inbound.js';
 
 /** Own host, where the test's X-Forwarded-For stands for the client address (two trusted hops). */

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { type LocalHost,startLocalHost } from '../shared/local/host.js';
+import { type LocalHost, startLocalHost } from '../shared/local/host.js';
 import { computeMac } from '../shared/payments/mac.js';
 
 /**
@@ -24,7 +24,10 @@ async function post(host: LocalHost, path: string, fields: Record<string, string
     status: response.status,
     messageId: response.headers.get('x-payment-message-id'),
     location: response.headers.get('location'),
-    code: text && (response.headers.get('content-type') ?? '').includes('json') ? (JSON.parse(text) as { error?: { code?: string } }).error?.code : undefined,
+    code:
+      text && (response.headers.get('content-type') ?? '').includes('json')
+        ? (JSON.parse(text) as { error?: { code?: string } }).error?.code
+        : undefined,
   };
 }
 
@@ -53,25 +56,34 @@ describe('payment endpoints with payments configured', () => {
     ['a forged mac', { json: '{"transaction":"t"}', mac: 'A'.repeat(128) }, 400, 'payment_mac_invalid', true],
     ['signed json that does not parse', { json: '{"transaction"', mac: computeMac('{"transaction"', SECRET) }, 400, 'payment_json_invalid', true],
     ['a signed message with an invalid transaction id', signed({ transaction: 'trx 1', status: 'COMPLETED' }), 400, 'payment_message_invalid', true],
-  ])('PAY-2: a notification with %s is answered %i %s (Maksekeskus stops retrying), with the stored message’s id', async (_label, fields, status, code, stored) => {
-    const response = await post(host, 'notification', fields);
-    expect(response).toMatchObject({ status, code });
-    if (stored) expect(response.messageId).toMatch(/^msg:/);
-    else expect(response.messageId).toBeNull();
-  });
+  ])(
+    'PAY-2: a notification with %s is answered %i %s (Maksekeskus stops retrying), with the stored message’s id',
+    async (_label, fields, status, code, stored) => {
+      const response = await post(host, 'notification', fields);
+      expect(response).toMatchObject({ status, code });
+      if (stored) expect(response.messageId).toMatch(/^msg:/);
+      else expect(response.messageId).toBeNull();
+    },
+  );
 
   it('PAY-2: a good notification, as a form or as a JSON body, is accepted with its message id', async () => {
     for (const as of ['form', 'json'] as const) {
       const response = await post(host, 'notification', signed({ transaction: `trx-endpoint-${as}`, status: 'COMPLETED', amount: '12.95' }), as);
       expect(response).toMatchObject({ status: 200, code: undefined });
       expect(response.messageId).toMatch(/^msg:/);
-      const stored = await host.services.db.collection('payments').read<{ id: string; type: string; json: string }>(response.messageId!, `trx-endpoint-${as}`);
+      const stored = await host.services.db
+        .collection('payments')
+        .read<{ id: string; type: string; json: string }>(response.messageId!, `trx-endpoint-${as}`);
       expect(stored).toMatchObject({ type: 'payment-message' });
     }
   });
 
   it('PAY-2: the browser return sends the user back to the shop, to the order when the message verified', async () => {
-    const good = await post(host, 'return', signed({ transaction: 'trx-endpoint-return', status: 'COMPLETED', reference: 'ord-ABCDEFGH', amount: 12.95 }));
+    const good = await post(
+      host,
+      'return',
+      signed({ transaction: 'trx-endpoint-return', status: 'COMPLETED', reference: 'ord-ABCDEFGH', amount: 12.95 }),
+    );
     expect(good.status).toBe(303);
     expect(good.location).toBe(`${host.config.PUBLIC_WEB_URL}/shop/orders/ord-ABCDEFGH?payment=completed`);
     expect(good.messageId).toMatch(/^msg:/);

@@ -77,7 +77,8 @@ export function estonianCode(birthDate: string, sex: 'male' | 'female' = 'female
 }
 
 /** A random birth date in a year, so personal codes of one run do not collide. */
-export const birthDateIn = (year: number) => `${year}-${String(1 + Math.floor(Math.random() * 12)).padStart(2, '0')}-${String(1 + Math.floor(Math.random() * 28)).padStart(2, '0')}`;
+export const birthDateIn = (year: number) =>
+  `${year}-${String(1 + Math.floor(Math.random() * 12)).padStart(2, '0')}-${String(1 + Math.floor(Math.random() * 28)).padStart(2, '0')}`;
 
 export const adminToken = () => tokenFor(demo.accounts.eeAdmin);
 
@@ -100,17 +101,31 @@ export async function newStudent(firstName: string, birthDate: string): Promise<
 }
 
 async function joinAsStudent(person: Person, classId: string = demo.classes.ee5a): Promise<void> {
-  const invite = await api(`/api/schools/${demo.schools.ee}/invitations`, { method: 'POST', token: await adminToken(), json: { email: person.email, role: 'student', classId } });
+  const invite = await api(`/api/schools/${demo.schools.ee}/invitations`, {
+    method: 'POST',
+    token: await adminToken(),
+    json: { email: person.email, role: 'student', classId },
+  });
   expect(invite.status, JSON.stringify(invite.body)).toBe(201);
-  const accepted = await api('/api/invitations/accept', { method: 'POST', token: person.token, json: { token: await mailedToken(person.email, /Kutse kooli/) } });
+  const accepted = await api('/api/invitations/accept', {
+    method: 'POST',
+    token: person.token,
+    json: { token: await mailedToken(person.email, /Kutse kooli/) },
+  });
   expect(accepted.status, JSON.stringify(accepted.body)).toBe(200);
 }
 
 /** The parent asks by the child's personal code and Kuusiku's administrator confirms (ACC-3). Returns the link id. */
 export async function confirmedLink(parent: Person, child: { accountId: string; personalCode: string }): Promise<string> {
-  expect((await api('/api/me/children', { method: 'POST', token: parent.token, json: { personalCode: { country: 'EE', code: child.personalCode } } })).status).toBe(202);
+  expect(
+    (await api('/api/me/children', { method: 'POST', token: parent.token, json: { personalCode: { country: 'EE', code: child.personalCode } } }))
+      .status,
+  ).toBe(202);
   const linkId = await requestedLinkId(parent.accountId, child.accountId);
-  const confirm = await api(`/api/schools/${demo.schools.ee}/parent-links/${encodeURIComponent(linkId)}/confirm`, { method: 'POST', token: await adminToken() });
+  const confirm = await api(`/api/schools/${demo.schools.ee}/parent-links/${encodeURIComponent(linkId)}/confirm`, {
+    method: 'POST',
+    token: await adminToken(),
+  });
   expect(confirm.status, JSON.stringify(confirm.body)).toBe(200);
   return linkId;
 }

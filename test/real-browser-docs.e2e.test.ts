@@ -5,7 +5,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { definitions } from '../functions/index.js';
-import { type LocalHost,startLocalHost } from '../shared/local/host.js';
+import { type LocalHost, startLocalHost } from '../shared/local/host.js';
 import { ARTIFACTS, browserRequired, CHROMIUM, chromiumPresent, launchChromium, withPage } from './browser/harness.js';
 
 /** Issue 16: a front-end developer opening /api/docs in a browser finds every operation, with nothing loaded from elsewhere. */
@@ -33,10 +33,18 @@ describe.runIf(runSuite)('real browser: the API docs page', () => {
   it('renders in Chromium and lists every operation of /api/openapi.json, loading nothing from another origin', async () => {
     const spec = (await (await fetch(`${host.url}/api/openapi.json`)).json()) as { paths: Record<string, Record<string, { operationId: string }>> };
     const methods = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);
-    const operations = Object.entries(spec.paths).flatMap(([path, item]) => Object.keys(item).filter((k) => methods.has(k)).map((m) => `${m.toUpperCase()} ${path}`));
+    const operations = Object.entries(spec.paths).flatMap(([path, item]) =>
+      Object.keys(item)
+        .filter((k) => methods.has(k))
+        .map((m) => `${m.toUpperCase()} ${path}`),
+    );
     expect(operations.length).toBeGreaterThan(50);
     // Every route of the app is an operation of the document, by its name (the not-found catch-all is not an API).
-    const operationIds = Object.values(spec.paths).flatMap((item) => Object.entries(item).filter(([k]) => methods.has(k)).map(([, op]) => op.operationId));
+    const operationIds = Object.values(spec.paths).flatMap((item) =>
+      Object.entries(item)
+        .filter(([k]) => methods.has(k))
+        .map(([, op]) => op.operationId),
+    );
     const routeNames = definitions.filter((d) => d.kind === 'http' && d.name !== 'http-not-found').map((d) => d.name);
     expect([...new Set(operationIds)].sort()).toEqual([...new Set(routeNames)].sort());
 
@@ -54,9 +62,14 @@ describe.runIf(runSuite)('real browser: the API docs page', () => {
       // An operation with two tags is shown under each: compare the set of operations, not the count of blocks.
       const shown = async () =>
         new Set(
-          await page.locator('.opblock-summary').evaluateAll((blocks) =>
-            blocks.map((b) => `${b.querySelector('.opblock-summary-method')?.textContent ?? ''} ${b.querySelector('.opblock-summary-path')?.getAttribute('data-path') ?? ''}`),
-          ),
+          await page
+            .locator('.opblock-summary')
+            .evaluateAll((blocks) =>
+              blocks.map(
+                (b) =>
+                  `${b.querySelector('.opblock-summary-method')?.textContent ?? ''} ${b.querySelector('.opblock-summary-path')?.getAttribute('data-path') ?? ''}`,
+              ),
+            ),
         );
       // Swagger UI renders operations as they scroll into view (and may drop those far above), so walk down the page
       // and collect what has been shown, until every operation was seen or the bottom is reached.

@@ -4,7 +4,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { signAccessToken } from '../shared/auth/session-token.js';
-import { type LocalHost,startLocalHost } from '../shared/local/host.js';
+import { type LocalHost, startLocalHost } from '../shared/local/host.js';
 import { demo } from '../shared/local/seed.js';
 import { signingKeysSchema } from '../shared/platform/config.js';
 import { localDate } from '../shared/store/dates.js';
@@ -58,28 +58,34 @@ describe.runIf(runSuite)('real browser (local topology): Chromium against the lo
     ['facebook', 'maarja.magi', {}, 'Maarja'],
   ] as const;
 
-  it.each(signIns)('AUTH-1: %s sign-in through its stand-in lands on the front end signed in, and /api/me answers', async (provider, loginHint, extra, firstName) => {
-    await withPage(browser, `local-signin-${provider}`, async (page) => {
-      const start = new URL(`${API}/api/auth/${provider}/login`);
-      start.searchParams.set('returnTo', '/shop');
-      start.searchParams.set('loginHint', loginHint);
-      for (const [k, v] of Object.entries(extra)) start.searchParams.set(k, v);
-      await page.goto(start.toString());
-      await page.waitForURL((url) => url.origin === WEB && url.pathname === '/shop');
-      const landed = await landing(page);
-      expect(landed.session.signedIn).toBe(true);
-      expect(landed.me).toMatchObject({ status: 200, body: { firstName } });
-      // Same host locally: a front end here may also read the CSRF cookie; the HttpOnly ones stay hidden.
-      expect(landed.cookies).toContain(`__Host-opiq_csrf=${landed.session.csrfToken}`);
-      expect(landed.cookies).not.toContain('__Host-opiq_at');
-    });
-  });
+  it.each(signIns)(
+    'AUTH-1: %s sign-in through its stand-in lands on the front end signed in, and /api/me answers',
+    async (provider, loginHint, extra, firstName) => {
+      await withPage(browser, `local-signin-${provider}`, async (page) => {
+        const start = new URL(`${API}/api/auth/${provider}/login`);
+        start.searchParams.set('returnTo', '/shop');
+        start.searchParams.set('loginHint', loginHint);
+        for (const [k, v] of Object.entries(extra)) start.searchParams.set(k, v);
+        await page.goto(start.toString());
+        await page.waitForURL((url) => url.origin === WEB && url.pathname === '/shop');
+        const landed = await landing(page);
+        expect(landed.session.signedIn).toBe(true);
+        expect(landed.me).toMatchObject({ status: 200, body: { firstName } });
+        // Same host locally: a front end here may also read the CSRF cookie; the HttpOnly ones stay hidden.
+        expect(landed.cookies).toContain(`__Host-opiq_csrf=${landed.session.csrfToken}`);
+        expect(landed.cookies).not.toContain('__Host-opiq_at');
+      });
+    },
+  );
 
   it('AUTH-2: password sign-in from the front end, a write with the CSRF token (refused without it), sign-out', async () => {
     await withPage(browser, 'local-password', async (page) => {
       await page.goto(`${WEB}/sign-in`);
       expect((await landing(page)).session.signedIn).toBe(false);
-      const signIn = await callFromPage(page, '/api/auth/password/login', { method: 'POST', json: { email: 'aino.virtanen@koivula.example', password: demo.password } });
+      const signIn = await callFromPage(page, '/api/auth/password/login', {
+        method: 'POST',
+        json: { email: 'aino.virtanen@koivula.example', password: demo.password },
+      });
       expect(signIn.status).toBe(200);
       expect(signIn.body.accessToken).toBeUndefined();
       const session = await page.evaluate(() => (globalThis as any).opiq.session() as Promise<{ body: { csrfToken: string } }>);
@@ -139,12 +145,22 @@ describe.runIf(runSuite)('real browser (local topology): Chromium against the lo
     await withPage(browser, 'local-checkout', async (page) => {
       await page.goto(`${WEB}/shop`);
       await landing(page);
-      const signIn = await callFromPage(page, '/api/auth/password/login', { method: 'POST', json: { email: 'helena.kaks@example.com', password: demo.password } });
+      const signIn = await callFromPage(page, '/api/auth/password/login', {
+        method: 'POST',
+        json: { email: 'helena.kaks@example.com', password: demo.password },
+      });
       expect(signIn.status).toBe(200);
       await page.evaluate((token) => (globalThis as any).opiq.useCsrf(token), signIn.body.csrfToken as string);
       const placed = await callFromPage(page, '/api/store/orders', {
         method: 'POST',
-        json: { publisherId: demo.publishers.ee, packageId: 'package-ee-est-5', months: 1, startDate: localDate(new Date()), paymentMethod: { type: 'banklink', bank: 'swedbank' }, acknowledgeNoWithdrawal: true },
+        json: {
+          publisherId: demo.publishers.ee,
+          packageId: 'package-ee-est-5',
+          months: 1,
+          startDate: localDate(new Date()),
+          paymentMethod: { type: 'banklink', bank: 'swedbank' },
+          acknowledgeNoWithdrawal: true,
+        },
       });
       expect(placed.status).toBe(201);
       const orderId = placed.body.order.id as string;
@@ -170,7 +186,14 @@ describe.runIf(runSuite)('real browser (local topology): Chromium against the lo
     await withPage(browser, 'local-restart', async (page, context) => {
       await page.goto(`${WEB}/shop`);
       await landing(page);
-      expect((await callFromPage(page, '/api/auth/password/login', { method: 'POST', json: { email: 'juha.saarinen@koivula.example', password: demo.password } })).status).toBe(200);
+      expect(
+        (
+          await callFromPage(page, '/api/auth/password/login', {
+            method: 'POST',
+            json: { email: 'juha.saarinen@koivula.example', password: demo.password },
+          })
+        ).status,
+      ).toBe(200);
       const before = await context.cookies(API);
       expect(before.map((c) => c.name)).toEqual(expect.arrayContaining(['__Host-opiq_at', '__Host-opiq_rt', '__Host-opiq_csrf']));
       const oldAccess = before.find((c) => c.name === '__Host-opiq_at')!.value;

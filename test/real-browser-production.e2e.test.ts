@@ -1,10 +1,19 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { type LocalHost,startLocalHost } from '../shared/local/host.js';
+import { type LocalHost, startLocalHost } from '../shared/local/host.js';
 import { demo } from '../shared/local/seed.js';
 import { localDate } from '../shared/store/dates.js';
-import { browserRequired, callFromPage, CHROMIUM, chromiumPresent, landing, launchChromium, startTwoHostFrontDoor, withPage } from './browser/harness.js';
+import {
+  browserRequired,
+  callFromPage,
+  CHROMIUM,
+  chromiumPresent,
+  landing,
+  launchChromium,
+  startTwoHostFrontDoor,
+  withPage,
+} from './browser/harness.js';
 
 /**
  * Real Chromium in production's shape (issue 17): the API on https://api.opiq.test, the front end on
@@ -25,7 +34,7 @@ describe.runIf(runSuite)('real browser (production topology): api. and www. on t
   let browser: Browser;
   let API: string;
   let WEB: string;
-  const inPage = <T,>(name: string, run: Parameters<typeof withPage<T>>[2]) => withPage(browser, name, run, { ignoreHTTPSErrors: true });
+  const inPage = <T>(name: string, run: Parameters<typeof withPage<T>>[2]) => withPage(browser, name, run, { ignoreHTTPSErrors: true });
 
   beforeAll(async () => {
     if (!chromiumPresent) throw new Error(`REQUIRE_BROWSER=1 but ${CHROMIUM} is missing: apt-get install -y chromium`);
@@ -71,10 +80,16 @@ describe.runIf(runSuite)('real browser (production topology): api. and www. on t
     await inPage('production-link', async (page) => {
       await page.goto(`${WEB}/settings`);
       await landing(page);
-      const signIn = await callFromPage(page, '/api/auth/password/login', { method: 'POST', json: { email: 'anu.autor@naide.example', password: demo.password } });
+      const signIn = await callFromPage(page, '/api/auth/password/login', {
+        method: 'POST',
+        json: { email: 'anu.autor@naide.example', password: demo.password },
+      });
       expect(signIn.status).toBe(200);
       await page.evaluate(() => (globalThis as any).opiq.session());
-      const started = await callFromPage(page, '/api/auth/google/link', { method: 'POST', json: { returnTo: '/settings', loginHint: 'laura.lepp@example.com' } });
+      const started = await callFromPage(page, '/api/auth/google/link', {
+        method: 'POST',
+        json: { returnTo: '/settings', loginHint: 'laura.lepp@example.com' },
+      });
       expect(started.status).toBe(200);
       await page.goto(started.body.location as string);
       await page.waitForURL((url) => url.origin === WEB && url.pathname === '/settings');
@@ -88,12 +103,22 @@ describe.runIf(runSuite)('real browser (production topology): api. and www. on t
     await inPage('production-checkout', async (page) => {
       await page.goto(`${WEB}/shop`);
       await landing(page);
-      const signIn = await callFromPage(page, '/api/auth/password/login', { method: 'POST', json: { email: 'helena.kaks@example.com', password: demo.password } });
+      const signIn = await callFromPage(page, '/api/auth/password/login', {
+        method: 'POST',
+        json: { email: 'helena.kaks@example.com', password: demo.password },
+      });
       expect(signIn.status).toBe(200);
       await page.evaluate(() => (globalThis as any).opiq.session());
       const placed = await callFromPage(page, '/api/store/orders', {
         method: 'POST',
-        json: { publisherId: demo.publishers.ee, packageId: 'package-ee-math', months: 12, startDate: localDate(new Date()), paymentMethod: { type: 'card' }, acknowledgeNoWithdrawal: true },
+        json: {
+          publisherId: demo.publishers.ee,
+          packageId: 'package-ee-math',
+          months: 12,
+          startDate: localDate(new Date()),
+          paymentMethod: { type: 'card' },
+          acknowledgeNoWithdrawal: true,
+        },
       });
       expect(placed.status).toBe(201);
       const orderId = placed.body.order.id as string;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { type LocalHost,startLocalHost } from '../shared/local/host.js';
+import { type LocalHost, startLocalHost } from '../shared/local/host.js';
 import { demo } from '../shared/local/seed.js';
 import type { WorkDoc } from '../shared/store/model.js';
 
@@ -21,11 +21,19 @@ afterAll(async () => host?.close());
 async function call(path: string, options: { method?: string; as?: string; json?: unknown } = {}) {
   const headers: Record<string, string> = { 'accept-language': 'en' };
   if (options.as) {
-    const r = await fetch(`${host.url}/_local/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ accountId: options.as }) });
+    const r = await fetch(`${host.url}/_local/tokens`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ accountId: options.as }),
+    });
     headers.authorization = `Bearer ${((await r.json()) as { accessToken: string }).accessToken}`;
   }
   if (options.json !== undefined) headers['content-type'] = 'application/json';
-  const r = await fetch(`${host.url}${path}`, { method: options.method ?? 'GET', headers, ...(options.json !== undefined ? { body: JSON.stringify(options.json) } : {}) });
+  const r = await fetch(`${host.url}${path}`, {
+    method: options.method ?? 'GET',
+    headers,
+    ...(options.json !== undefined ? { body: JSON.stringify(options.json) } : {}),
+  });
   const text = await r.text();
   return { status: r.status, body: text ? JSON.parse(text) : undefined };
 }
@@ -45,7 +53,15 @@ describe('OPS-2: withdrawing a work is for the publisher’s editors, with a rea
     expect(refused.status).toBe(403);
     expect((await work('work-ee-math-5')).status).toBe('distributed');
     // The editor of another publisher cannot either.
-    expect((await call(`/api/ops/publishers/${P.fi}/works/work-fi-math-7/withdraw`, { method: 'POST', as: A.cmsEditor, json: { reason: 'contract ended' } })).status).toBe(403);
+    expect(
+      (
+        await call(`/api/ops/publishers/${P.fi}/works/work-fi-math-7/withdraw`, {
+          method: 'POST',
+          as: A.cmsEditor,
+          json: { reason: 'contract ended' },
+        })
+      ).status,
+    ).toBe(403);
   });
 
   it('OPS-2: the editor withdraws with a reason; the work leaves the shop at once; taken back before the job runs, nothing ends', async () => {
@@ -91,13 +107,21 @@ describe('AUTH-5, OPS-1: who may suspend whom', () => {
     const onSecurity = await call(`/api/ops/accounts/${A.staff}/suspend`, { method: 'POST', as: A.supportStaff, json: { reason: 'unusual-usage' } });
     expect(onSecurity.status).toBe(403);
     expect(onSecurity.body.error.code).toBe('cannot_act_on_security_staff');
-    const onSelf = await call(`/api/ops/accounts/${A.supportStaff}/suspend`, { method: 'POST', as: A.supportStaff, json: { reason: 'password-leak' } });
+    const onSelf = await call(`/api/ops/accounts/${A.supportStaff}/suspend`, {
+      method: 'POST',
+      as: A.supportStaff,
+      json: { reason: 'password-leak' },
+    });
     expect(onSelf.status).toBe(403);
     expect(onSelf.body.error.code).toBe('cannot_act_on_self');
-    expect((await call(`/api/ops/accounts/${A.staff}/suspend`, { method: 'POST', as: A.staff, json: { reason: 'password-leak' } })).body.error.code).toBe('cannot_act_on_self');
+    expect(
+      (await call(`/api/ops/accounts/${A.staff}/suspend`, { method: 'POST', as: A.staff, json: { reason: 'password-leak' } })).body.error.code,
+    ).toBe('cannot_act_on_self');
     expect((await call(`/api/ops/accounts/${A.staff}`, { as: A.supportStaff })).body.status).toBe('active');
     // Security staff may act on support staff.
-    expect((await call(`/api/ops/accounts/${A.supportStaff}/suspend`, { method: 'POST', as: A.staff, json: { reason: 'password-leak' } })).status).toBe(200);
+    expect(
+      (await call(`/api/ops/accounts/${A.supportStaff}/suspend`, { method: 'POST', as: A.staff, json: { reason: 'password-leak' } })).status,
+    ).toBe(200);
     expect((await call(`/api/ops/accounts/${A.supportStaff}/reinstate`, { method: 'POST', as: A.staff })).status).toBe(200);
   });
 });
@@ -124,14 +148,27 @@ describe('OPS-1: the operator acts together with the school', () => {
     expect(notice!.text).not.toMatch(/turvalisuse|parool/);
 
     // The school: told by e-mail, sees the open case with the reason, comments; the operator sees the comment.
-    expect((await mails('kadri.kask@kuusiku.example')).some((m) => m.subject === 'Opiq piiras kooli kasutaja kontot' && m.text.includes('pahatahtlik tegevus'))).toBe(true);
+    expect(
+      (await mails('kadri.kask@kuusiku.example')).some(
+        (m) => m.subject === 'Opiq piiras kooli kasutaja kontot' && m.text.includes('pahatahtlik tegevus'),
+      ),
+    ).toBe(true);
     const cases = await call(`/api/schools/${S.ee}/cases?status=open`, { as: A.eeAdmin });
     expect(cases.status).toBe(200);
     const [open] = cases.body.cases;
-    expect(open).toMatchObject({ accountId: A.eeStudent, measure: 'read-only', reason: 'malicious-activity', comments: [{ as: 'operator', text: 'abusive answers in a shared task' }] });
+    expect(open).toMatchObject({
+      accountId: A.eeStudent,
+      measure: 'read-only',
+      reason: 'malicious-activity',
+      comments: [{ as: 'operator', text: 'abusive answers in a shared task' }],
+    });
     expect((await call(`/api/schools/${S.ee}/cases`, { as: A.eeTeacher })).status).toBe(403);
     expect((await call(`/api/schools/${S.fi}/cases`, { as: A.eeAdmin })).status).toBe(403);
-    const commented = await call(`/api/schools/${S.ee}/cases/${encodeURIComponent(open.id)}/comments`, { method: 'POST', as: A.eeAdmin, json: { text: 'We spoke with the student and the parent.' } });
+    const commented = await call(`/api/schools/${S.ee}/cases/${encodeURIComponent(open.id)}/comments`, {
+      method: 'POST',
+      as: A.eeAdmin,
+      json: { text: 'We spoke with the student and the parent.' },
+    });
     expect(commented.status).toBe(200);
     const seen = await call(`/api/ops/accounts/${A.eeStudent}`, { as: A.staff });
     expect(seen.body.restriction).toMatchObject({ mode: 'read-only', reason: 'malicious-activity' });
@@ -144,14 +181,19 @@ describe('OPS-1: the operator acts together with the school', () => {
   });
 
   it('OPS-1: a suspension for a terms breach says so in the e-mail (not a security reason), and the school gets the case', async () => {
-    expect((await call(`/api/ops/accounts/${A.eeStudent2}/suspend`, { method: 'POST', as: A.staff, json: { reason: 'terms-breach' } })).status).toBe(200);
+    expect((await call(`/api/ops/accounts/${A.eeStudent2}/suspend`, { method: 'POST', as: A.staff, json: { reason: 'terms-breach' } })).status).toBe(
+      200,
+    );
     const [notice] = (await mails('liis.saar@kuusiku.example')).filter((m) => m.subject === 'Sinu konto kasutamine on peatatud');
     expect(notice!.text).toContain('kasutustingimuste rikkumise tõttu');
     expect(notice!.text).not.toContain('parool');
     const cases = (await call(`/api/schools/${S.ee}/cases?status=open`, { as: A.eeAdmin })).body.cases;
     expect(cases).toEqual([expect.objectContaining({ accountId: A.eeStudent2, measure: 'suspended', reason: 'terms-breach' })]);
     // Read-only is for misuse: not for a leaked password.
-    expect((await call(`/api/ops/accounts/${A.eeTeacher}/suspend`, { method: 'POST', as: A.staff, json: { reason: 'password-leak', mode: 'read-only' } })).status).toBe(422);
+    expect(
+      (await call(`/api/ops/accounts/${A.eeTeacher}/suspend`, { method: 'POST', as: A.staff, json: { reason: 'password-leak', mode: 'read-only' } }))
+        .status,
+    ).toBe(422);
   });
 });
 

@@ -7,7 +7,7 @@ import { exampleWorkContent } from '../shared/content/fixtures.js';
 import { budgetOf, ROUTE_BUDGETS, USER_FACING_CROSS_PARTITION_QUERIES } from '../shared/http/budgets.js';
 import { demo } from '../shared/local/seed.js';
 import type { HttpDefinition } from '../shared/platform/definitions.js';
-import { type OperationCounts,parseCounts } from '../shared/platform/operations.js';
+import { type OperationCounts, parseCounts } from '../shared/platform/operations.js';
 import { api, sessionFor, tokenFor } from './helpers.js';
 import { adminToken, birthDateIn, confirmedLink, mailedToken, newPerson, newStudent, type Person } from './people.js';
 
@@ -86,7 +86,11 @@ const budgetLicence = async () => ({
 });
 
 async function schoolLicenceForBudget(): Promise<string> {
-  const recorded = await api(`/api/ops/schools/${await budgetSchool()}/licences`, { method: 'POST', token: await tokenFor(demo.accounts.operatorAdmin), json: await budgetLicence() });
+  const recorded = await api(`/api/ops/schools/${await budgetSchool()}/licences`, {
+    method: 'POST',
+    token: await tokenFor(demo.accounts.operatorAdmin),
+    json: await budgetLicence(),
+  });
   expect(recorded.status).toBe(201);
   return recorded.body.id as string;
 }
@@ -97,7 +101,13 @@ const probes: Record<string, () => Promise<Probe>> = {
   'accounts-children-list': async () => ({ method: 'GET', path: '/api/me/children', token: parent.token, status: 200 }),
   'accounts-children-request': async () => {
     const other = await newStudent('Budgetkid', birthDateIn(2014));
-    return { method: 'POST', path: '/api/me/children', token: parent.token, json: { personalCode: { country: 'EE', code: other.personalCode } }, status: 202 };
+    return {
+      method: 'POST',
+      path: '/api/me/children',
+      token: parent.token,
+      json: { personalCode: { country: 'EE', code: other.personalCode } },
+      status: 202,
+    };
   },
   'accounts-login-log': async () => ({ method: 'GET', path: '/api/me/login-log', token: child.token, status: 200 }),
   'accounts-logins-list': async () => ({ method: 'GET', path: '/api/me/logins', token: child.token, status: 200 }),
@@ -124,12 +134,37 @@ const probes: Record<string, () => Promise<Probe>> = {
   },
   'accounts-password-change': async () => {
     const person = await newPerson('Budgetpw');
-    return { method: 'POST', path: '/api/me/password', token: person.token, json: { currentPassword: 'a long test password 42', newPassword: 'another long password 43' }, headers: { 'x-forwarded-for': ip() }, status: 200 };
+    return {
+      method: 'POST',
+      path: '/api/me/password',
+      token: person.token,
+      json: { currentPassword: 'a long test password 42', newPassword: 'another long password 43' },
+      headers: { 'x-forwarded-for': ip() },
+      status: 200,
+    };
   },
-  'accounts-preferences-update': async () => ({ method: 'PATCH', path: '/api/me/preferences', token: parent.token, json: { language: 'et' }, status: 200 }),
+  'accounts-preferences-update': async () => ({
+    method: 'PATCH',
+    path: '/api/me/preferences',
+    token: parent.token,
+    json: { language: 'et' },
+    status: 200,
+  }),
   'accounts-privacy-get': async () => ({ method: 'GET', path: '/api/me/privacy', token: child.token, status: 200 }),
-  'accounts-privacy-update': async () => ({ method: 'PUT', path: '/api/me/privacy', token: parent.token, json: { shareWithParents: true, shareWithPublishers: false }, status: 200 }),
-  'accounts-profile-update': async () => ({ method: 'PATCH', path: '/api/me/profile', token: parent.token, json: { firstName: 'Budget' }, status: 200 }),
+  'accounts-privacy-update': async () => ({
+    method: 'PUT',
+    path: '/api/me/privacy',
+    token: parent.token,
+    json: { shareWithParents: true, shareWithPublishers: false },
+    status: 200,
+  }),
+  'accounts-profile-update': async () => ({
+    method: 'PATCH',
+    path: '/api/me/profile',
+    token: parent.token,
+    json: { firstName: 'Budget' },
+    status: 200,
+  }),
   'auth-callback': async () => ({ method: 'GET', path: '/api/auth/google/callback?code=x&state=y', status: 303 }),
   'auth-link': async () => ({ method: 'POST', path: '/api/auth/google/link', token: parent.token, json: {}, status: 200 }),
   'auth-login': async () => ({ method: 'GET', path: '/api/auth/google/login?returnTo=/shop', status: 302 }),
@@ -146,11 +181,19 @@ const probes: Record<string, () => Promise<Probe>> = {
   }),
   'auth-password-reset': async () => {
     const person = await newPerson('Budgetreset');
-    expect((await api('/api/auth/password/reset-request', { method: 'POST', json: { email: person.email }, headers: { 'x-forwarded-for': ip() } })).status).toBe(202);
+    expect(
+      (await api('/api/auth/password/reset-request', { method: 'POST', json: { email: person.email }, headers: { 'x-forwarded-for': ip() } })).status,
+    ).toBe(202);
     const token = await mailedToken(person.email, /parool|password|salasana/i);
     return { method: 'POST', path: '/api/auth/password/reset', json: { token, password: 'a brand new password 44' }, status: 200 };
   },
-  'auth-password-reset-request': async () => ({ method: 'POST', path: '/api/auth/password/reset-request', json: { email: parent.email }, headers: { 'x-forwarded-for': ip() }, status: 202 }),
+  'auth-password-reset-request': async () => ({
+    method: 'POST',
+    path: '/api/auth/password/reset-request',
+    json: { email: parent.email },
+    headers: { 'x-forwarded-for': ip() },
+    status: 202,
+  }),
   'auth-password-signup': async () => ({
     method: 'POST',
     path: '/api/auth/password/signup',
@@ -160,7 +203,11 @@ const probes: Record<string, () => Promise<Probe>> = {
   }),
   'auth-password-verify': async () => {
     const email = `budget-verify-${randomUUID()}@example.com`;
-    const signup = await api('/api/auth/password/signup', { method: 'POST', json: { email, password: 'a long test password 42', firstName: 'Budget', lastName: 'Test' }, headers: { 'x-forwarded-for': ip() } });
+    const signup = await api('/api/auth/password/signup', {
+      method: 'POST',
+      json: { email, password: 'a long test password 42', firstName: 'Budget', lastName: 'Test' },
+      headers: { 'x-forwarded-for': ip() },
+    });
     expect(signup.status).toBe(202);
     return { method: 'POST', path: '/api/auth/password/verify', json: { token: await mailedToken(email, /./) }, status: 200 };
   },
@@ -172,19 +219,52 @@ const probes: Record<string, () => Promise<Probe>> = {
   'catalog-list': async () => ({ method: 'GET', path: '/api/catalog', status: 200 }),
   'children-get': async () => ({ method: 'GET', path: `/api/children/${child.accountId}`, token: parent.token, status: 200 }),
   'children-privacy-get': async () => ({ method: 'GET', path: `/api/children/${child.accountId}/privacy`, token: parent.token, status: 200 }),
-  'children-privacy-update': async () => ({ method: 'PUT', path: `/api/children/${child.accountId}/privacy`, token: parent.token, json: { shareWithParents: true, shareWithPublishers: false }, status: 200 }),
+  'children-privacy-update': async () => ({
+    method: 'PUT',
+    path: `/api/children/${child.accountId}/privacy`,
+    token: parent.token,
+    json: { shareWithParents: true, shareWithPublishers: false },
+    status: 200,
+  }),
   'content-catalog-search': async () => ({ method: 'GET', path: '/api/catalog/search?q=matem&subject=mathematics', token: child.token, status: 200 }),
   'content-drafts-chapter-save': async () => {
     const workId = await budgetWork();
-    return { method: 'PUT', path: `/api/cms/publishers/${demo.publishers.ee}/works/${workId}/draft/chapters/ch-1`, token: await tokenFor(demo.accounts.cmsAuthor), json: { chapter: budgetContent().chapters[0] }, status: 200 };
+    return {
+      method: 'PUT',
+      path: `/api/cms/publishers/${demo.publishers.ee}/works/${workId}/draft/chapters/ch-1`,
+      token: await tokenFor(demo.accounts.cmsAuthor),
+      json: { chapter: budgetContent().chapters[0] },
+      status: 200,
+    };
   },
-  'content-drafts-get': async () => ({ method: 'GET', path: `/api/cms/publishers/${demo.publishers.ee}/works/${demo.contentWork}/draft`, token: await tokenFor(demo.accounts.cmsAuthor), status: 200 }),
+  'content-drafts-get': async () => ({
+    method: 'GET',
+    path: `/api/cms/publishers/${demo.publishers.ee}/works/${demo.contentWork}/draft`,
+    token: await tokenFor(demo.accounts.cmsAuthor),
+    status: 200,
+  }),
   'content-drafts-save': async () => {
     const workId = await budgetWork();
-    return { method: 'PUT', path: `/api/cms/publishers/${demo.publishers.ee}/works/${workId}/draft`, token: await tokenFor(demo.accounts.cmsAuthor), json: { content: budgetContent() }, status: 200 };
+    return {
+      method: 'PUT',
+      path: `/api/cms/publishers/${demo.publishers.ee}/works/${workId}/draft`,
+      token: await tokenFor(demo.accounts.cmsAuthor),
+      json: { content: budgetContent() },
+      status: 200,
+    };
   },
-  'content-search': async () => ({ method: 'GET', path: `/api/works/${demo.contentWork}/versions/1/search?q=arvud`, token: await tokenFor(demo.accounts.eeStudent), status: 200 }),
-  'content-version-get': async () => ({ method: 'GET', path: `/api/works/${demo.contentWork}/versions/1?chapter=ch-1`, token: await tokenFor(demo.accounts.eeStudent), status: 200 }),
+  'content-search': async () => ({
+    method: 'GET',
+    path: `/api/works/${demo.contentWork}/versions/1/search?q=arvud`,
+    token: await tokenFor(demo.accounts.eeStudent),
+    status: 200,
+  }),
+  'content-version-get': async () => ({
+    method: 'GET',
+    path: `/api/works/${demo.contentWork}/versions/1?chapter=ch-1`,
+    token: await tokenFor(demo.accounts.eeStudent),
+    status: 200,
+  }),
   'content-works-create': async () => ({
     method: 'POST',
     path: `/api/cms/publishers/${demo.publishers.ee}/works`,
@@ -192,13 +272,33 @@ const probes: Record<string, () => Promise<Probe>> = {
     json: { slug: `budget-${randomUUID().slice(0, 8)}`, title: 'Budget', language: 'et', subjects: ['mathematics'], country: 'EE' },
     status: 201,
   }),
-  'content-works-get': async () => ({ method: 'GET', path: `/api/cms/publishers/${demo.publishers.ee}/works/${demo.contentWork}`, token: await tokenFor(demo.accounts.cmsAuthor), status: 200 }),
-  'content-works-open': async () => ({ method: 'GET', path: `/api/works/${demo.contentWork}`, token: await tokenFor(demo.accounts.eeStudent), status: 200 }),
+  'content-works-get': async () => ({
+    method: 'GET',
+    path: `/api/cms/publishers/${demo.publishers.ee}/works/${demo.contentWork}`,
+    token: await tokenFor(demo.accounts.cmsAuthor),
+    status: 200,
+  }),
+  'content-works-open': async () => ({
+    method: 'GET',
+    path: `/api/works/${demo.contentWork}`,
+    token: await tokenFor(demo.accounts.eeStudent),
+    status: 200,
+  }),
   'content-works-publish': async () => {
     const workId = await budgetWork();
-    const saved = await api(`/api/cms/publishers/${demo.publishers.ee}/works/${workId}/draft`, { method: 'PUT', token: await tokenFor(demo.accounts.cmsAuthor), json: { content: budgetContent() } });
+    const saved = await api(`/api/cms/publishers/${demo.publishers.ee}/works/${workId}/draft`, {
+      method: 'PUT',
+      token: await tokenFor(demo.accounts.cmsAuthor),
+      json: { content: budgetContent() },
+    });
     expect(saved.status).toBe(200);
-    return { method: 'POST', path: `/api/cms/publishers/${demo.publishers.ee}/works/${workId}/publish`, token: await tokenFor(demo.accounts.cmsEditor), json: {}, status: 201 };
+    return {
+      method: 'POST',
+      path: `/api/cms/publishers/${demo.publishers.ee}/works/${workId}/publish`,
+      token: await tokenFor(demo.accounts.cmsEditor),
+      json: {},
+      status: 201,
+    };
   },
   'docs-asset-get': async () => ({ method: 'GET', path: '/api/docs/swagger-ui.css', status: 200 }),
   'docs-get': async () => ({ method: 'GET', path: '/api/docs', status: 200 }),
@@ -206,13 +306,39 @@ const probes: Record<string, () => Promise<Probe>> = {
   'http-not-found': async () => ({ method: 'GET', path: '/api/no-such-thing', status: 404 }),
   'invitations-accept': async () => {
     const person = await newPerson('Budgetjoin');
-    const invite = await api(`/api/schools/${EE}/invitations`, { method: 'POST', token: await adminToken(), json: { email: person.email, role: 'student', classId: demo.classes.ee5a } });
+    const invite = await api(`/api/schools/${EE}/invitations`, {
+      method: 'POST',
+      token: await adminToken(),
+      json: { email: person.email, role: 'student', classId: demo.classes.ee5a },
+    });
     expect(invite.status).toBe(201);
-    return { method: 'POST', path: '/api/invitations/accept', token: person.token, json: { token: await mailedToken(person.email, /Kutse kooli/) }, status: 200 };
+    return {
+      method: 'POST',
+      path: '/api/invitations/accept',
+      token: person.token,
+      json: { token: await mailedToken(person.email, /Kutse kooli/) },
+      status: 200,
+    };
   },
-  'learning-answers-delete': async () => ({ method: 'DELETE', path: `/api/schools/${EE}/journals/${await learningJournal()}/tasks/t-none/answers/${child.accountId}`, token: await teacherToken(), status: 404 }),
-  'learning-answers-save': async () => ({ method: 'PUT', path: `/api/schools/${EE}/tasks/t-none/answer`, token: child.token, json: { responses: {}, submit: true }, status: 404 }),
-  'learning-children-history': async () => ({ method: 'GET', path: `/api/children/${child.accountId}/study-history`, token: parent.token, status: 200 }),
+  'learning-answers-delete': async () => ({
+    method: 'DELETE',
+    path: `/api/schools/${EE}/journals/${await learningJournal()}/tasks/t-none/answers/${child.accountId}`,
+    token: await teacherToken(),
+    status: 404,
+  }),
+  'learning-answers-save': async () => ({
+    method: 'PUT',
+    path: `/api/schools/${EE}/tasks/t-none/answer`,
+    token: child.token,
+    json: { responses: {}, submit: true },
+    status: 404,
+  }),
+  'learning-children-history': async () => ({
+    method: 'GET',
+    path: `/api/children/${child.accountId}/study-history`,
+    token: parent.token,
+    status: 200,
+  }),
   'learning-children-tasks': async () => ({ method: 'GET', path: `/api/children/${child.accountId}/tasks`, token: parent.token, status: 200 }),
   'learning-feedback-give': async () => ({
     method: 'PUT',
@@ -230,11 +356,32 @@ const probes: Record<string, () => Promise<Probe>> = {
     headers: { 'idempotency-key': `budget-${randomUUID()}` },
     status: 201,
   }),
-  'learning-journals-get': async () => ({ method: 'GET', path: `/api/schools/${EE}/journals/${await learningJournal()}`, token: await teacherToken(), status: 200 }),
+  'learning-journals-get': async () => ({
+    method: 'GET',
+    path: `/api/schools/${EE}/journals/${await learningJournal()}`,
+    token: await teacherToken(),
+    status: 200,
+  }),
   'learning-journals-list': async () => ({ method: 'GET', path: `/api/schools/${EE}/journals`, token: await adminToken(), status: 200 }),
-  'learning-journals-stats': async () => ({ method: 'GET', path: `/api/schools/${EE}/journals/${await learningJournal()}/stats`, token: await teacherToken(), status: 200 }),
-  'learning-journals-update': async () => ({ method: 'PATCH', path: `/api/schools/${EE}/journals/${await learningJournal()}`, token: await teacherToken(), json: { name: `Budget journal ${randomUUID()}` }, status: 200 }),
-  'learning-tasks-answers-list': async () => ({ method: 'GET', path: `/api/schools/${EE}/journals/${await learningJournal()}/tasks/t-none/answers`, token: await teacherToken(), status: 200 }),
+  'learning-journals-stats': async () => ({
+    method: 'GET',
+    path: `/api/schools/${EE}/journals/${await learningJournal()}/stats`,
+    token: await teacherToken(),
+    status: 200,
+  }),
+  'learning-journals-update': async () => ({
+    method: 'PATCH',
+    path: `/api/schools/${EE}/journals/${await learningJournal()}`,
+    token: await teacherToken(),
+    json: { name: `Budget journal ${randomUUID()}` },
+    status: 200,
+  }),
+  'learning-tasks-answers-list': async () => ({
+    method: 'GET',
+    path: `/api/schools/${EE}/journals/${await learningJournal()}/tasks/t-none/answers`,
+    token: await teacherToken(),
+    status: 200,
+  }),
   'learning-tasks-create': async () => ({
     method: 'POST',
     path: `/api/schools/${EE}/journals/${await learningJournal()}/tasks`,
@@ -245,20 +392,40 @@ const probes: Record<string, () => Promise<Probe>> = {
   'learning-tasks-get': async () => ({ method: 'GET', path: `/api/schools/${EE}/tasks/t-none`, token: child.token, status: 404 }),
   'learning-children-stats': async () => ({ method: 'GET', path: `/api/children/${child.accountId}/stats`, token: parent.token, status: 200 }),
   'learning-stats-mine': async () => ({ method: 'GET', path: '/api/me/stats', token: child.token, status: 200 }),
-  'learning-tasks-stats': async () => ({ method: 'GET', path: `/api/schools/${EE}/journals/${await learningJournal()}/tasks/t-none/stats`, token: await teacherToken(), status: 404 }),
-  'learning-tasks-teacher-get': async () => ({ method: 'GET', path: `/api/schools/${EE}/journals/${await learningJournal()}/tasks/t-none`, token: await teacherToken(), status: 404 }),
+  'learning-tasks-stats': async () => ({
+    method: 'GET',
+    path: `/api/schools/${EE}/journals/${await learningJournal()}/tasks/t-none/stats`,
+    token: await teacherToken(),
+    status: 404,
+  }),
+  'learning-tasks-teacher-get': async () => ({
+    method: 'GET',
+    path: `/api/schools/${EE}/journals/${await learningJournal()}/tasks/t-none`,
+    token: await teacherToken(),
+    status: 404,
+  }),
   'learning-tasks-mine': async () => ({ method: 'GET', path: '/api/me/tasks', token: child.token, status: 200 }),
   'licences-access': async () => ({ method: 'GET', path: '/api/licences/works/work-ee-math-5/access', token: child.token, status: 200 }),
   'licences-list': async () => ({ method: 'GET', path: '/api/licences', token: child.token, status: 200 }),
   'openapi-get': async () => ({ method: 'GET', path: '/api/openapi.json', status: 200 }),
-  'ops-accounts-get': async () => ({ method: 'GET', path: `/api/ops/accounts/${child.accountId}`, token: await tokenFor(demo.accounts.staff), status: 200 }),
+  'ops-accounts-get': async () => ({
+    method: 'GET',
+    path: `/api/ops/accounts/${child.accountId}`,
+    token: await tokenFor(demo.accounts.staff),
+    status: 200,
+  }),
   'journals-materials-content': async () => ({
     method: 'GET',
     path: `/api/schools/${EE}/journals/journal-none/materials/${demo.accounts.eeTeacher}/material-none-0001/content`,
     token: await tokenFor(demo.accounts.eeStudent),
     status: 404,
   }),
-  'journals-materials-list': async () => ({ method: 'GET', path: `/api/schools/${EE}/journals/journal-none/materials`, token: await tokenFor(demo.accounts.eeStudent), status: 404 }),
+  'journals-materials-list': async () => ({
+    method: 'GET',
+    path: `/api/schools/${EE}/journals/journal-none/materials`,
+    token: await tokenFor(demo.accounts.eeStudent),
+    status: 404,
+  }),
   'materials-annotations-create': async () => ({
     method: 'POST',
     path: `/api/accounts/${child.accountId}/works/work-budget/annotations`,
@@ -267,26 +434,61 @@ const probes: Record<string, () => Promise<Probe>> = {
     status: 201,
   }),
   'materials-annotations-delete': async () => {
-    const note = await api(`/api/accounts/${child.accountId}/works/work-budget/annotations`, { method: 'POST', token: child.token, json: { kind: 'bookmark', position: { pageId: 'p-2' } } });
-    return { method: 'DELETE', path: `/api/accounts/${child.accountId}/annotations/${note.body.id}`, token: child.token, headers: { 'if-match': note.body.etag }, status: 204 };
+    const note = await api(`/api/accounts/${child.accountId}/works/work-budget/annotations`, {
+      method: 'POST',
+      token: child.token,
+      json: { kind: 'bookmark', position: { pageId: 'p-2' } },
+    });
+    return {
+      method: 'DELETE',
+      path: `/api/accounts/${child.accountId}/annotations/${note.body.id}`,
+      token: child.token,
+      headers: { 'if-match': note.body.etag },
+      status: 204,
+    };
   },
-  'materials-annotations-list': async () => ({ method: 'GET', path: `/api/accounts/${child.accountId}/works/work-budget/annotations`, token: parent.token, status: 200 }),
+  'materials-annotations-list': async () => ({
+    method: 'GET',
+    path: `/api/accounts/${child.accountId}/works/work-budget/annotations`,
+    token: parent.token,
+    status: 200,
+  }),
   'materials-annotations-update': async () => {
-    const note = await api(`/api/accounts/${child.accountId}/works/work-budget/annotations`, { method: 'POST', token: child.token, json: { kind: 'bookmark', position: { pageId: 'p-3' } } });
-    return { method: 'PATCH', path: `/api/accounts/${child.accountId}/annotations/${note.body.id}`, token: child.token, headers: { 'if-match': note.body.etag }, json: { text: 'Budget' }, status: 200 };
+    const note = await api(`/api/accounts/${child.accountId}/works/work-budget/annotations`, {
+      method: 'POST',
+      token: child.token,
+      json: { kind: 'bookmark', position: { pageId: 'p-3' } },
+    });
+    return {
+      method: 'PATCH',
+      path: `/api/accounts/${child.accountId}/annotations/${note.body.id}`,
+      token: child.token,
+      headers: { 'if-match': note.body.etag },
+      json: { text: 'Budget' },
+      status: 200,
+    };
   },
   'materials-content': async () => {
     const id = randomUUID();
-    expect((await api(`/api/accounts/${child.accountId}/materials/${id}?name=budget.pdf`, { method: 'PUT', token: child.token, body: BUDGET_PDF })).status).toBe(201);
+    expect(
+      (await api(`/api/accounts/${child.accountId}/materials/${id}?name=budget.pdf`, { method: 'PUT', token: child.token, body: BUDGET_PDF })).status,
+    ).toBe(201);
     return { method: 'GET', path: `/api/accounts/${child.accountId}/materials/${id}/content`, token: parent.token, status: 200 };
   },
   'materials-delete': async () => {
     const id = randomUUID();
-    expect((await api(`/api/accounts/${child.accountId}/materials/${id}?name=budget.pdf`, { method: 'PUT', token: child.token, body: BUDGET_PDF })).status).toBe(201);
+    expect(
+      (await api(`/api/accounts/${child.accountId}/materials/${id}?name=budget.pdf`, { method: 'PUT', token: child.token, body: BUDGET_PDF })).status,
+    ).toBe(201);
     return { method: 'DELETE', path: `/api/accounts/${child.accountId}/materials/${id}`, token: child.token, status: 204 };
   },
   'materials-list': async () => ({ method: 'GET', path: `/api/accounts/${child.accountId}/materials`, token: parent.token, status: 200 }),
-  'materials-progress-get': async () => ({ method: 'GET', path: `/api/accounts/${child.accountId}/works/work-budget/progress`, token: parent.token, status: 200 }),
+  'materials-progress-get': async () => ({
+    method: 'GET',
+    path: `/api/accounts/${child.accountId}/works/work-budget/progress`,
+    token: parent.token,
+    status: 200,
+  }),
   'materials-progress-record': async () => ({
     method: 'POST',
     path: `/api/accounts/${child.accountId}/works/work-budget/progress`,
@@ -301,19 +503,36 @@ const probes: Record<string, () => Promise<Probe>> = {
   'materials-unshare': async () => {
     const teacher = await tokenFor(demo.accounts.eeTeacher);
     const id = randomUUID();
-    expect((await api(`/api/accounts/${demo.accounts.eeTeacher}/materials/${id}?name=budget.pdf`, { method: 'PUT', token: teacher, body: BUDGET_PDF })).status).toBe(201);
+    expect(
+      (await api(`/api/accounts/${demo.accounts.eeTeacher}/materials/${id}?name=budget.pdf`, { method: 'PUT', token: teacher, body: BUDGET_PDF }))
+        .status,
+    ).toBe(201);
     return { method: 'DELETE', path: `/api/schools/${EE}/journals/journal-none/materials/${id}`, token: teacher, status: 204 };
   },
-  'materials-upload': async () => ({ method: 'PUT', path: `/api/accounts/${child.accountId}/materials/${randomUUID()}?name=budget.pdf`, token: child.token, body: BUDGET_PDF, status: 201 }),
+  'materials-upload': async () => ({
+    method: 'PUT',
+    path: `/api/accounts/${child.accountId}/materials/${randomUUID()}?name=budget.pdf`,
+    token: child.token,
+    body: BUDGET_PDF,
+    status: 201,
+  }),
   'ops-accounts-reinstate': async () => {
     const person = await newPerson('Budgetreinstate');
     const staff = await tokenFor(demo.accounts.staff);
-    expect((await api(`/api/ops/accounts/${person.accountId}/suspend`, { method: 'POST', token: staff, json: { reason: 'unusual-usage' } })).status).toBe(200);
+    expect(
+      (await api(`/api/ops/accounts/${person.accountId}/suspend`, { method: 'POST', token: staff, json: { reason: 'unusual-usage' } })).status,
+    ).toBe(200);
     return { method: 'POST', path: `/api/ops/accounts/${person.accountId}/reinstate`, token: staff, json: {}, status: 200 };
   },
   'ops-accounts-suspend': async () => {
     const person = await newPerson('Budgetsuspend');
-    return { method: 'POST', path: `/api/ops/accounts/${person.accountId}/suspend`, token: await tokenFor(demo.accounts.staff), json: { reason: 'unusual-usage' }, status: 200 };
+    return {
+      method: 'POST',
+      path: `/api/ops/accounts/${person.accountId}/suspend`,
+      token: await tokenFor(demo.accounts.staff),
+      json: { reason: 'unusual-usage' },
+      status: 200,
+    };
   },
   'ops-invoices-record-payment': async () => ({
     method: 'POST',
@@ -322,17 +541,56 @@ const probes: Record<string, () => Promise<Probe>> = {
     json: { bankEntryId: `b-${randomUUID()}`, amountCents: 100, receivedOn: today() },
     status: 404,
   }),
-  'ops-orders-cancel': async () => ({ method: 'POST', path: `/api/ops/orders/${parent.accountId}/order-none/cancel`, token: await tokenFor(demo.accounts.staff), json: { reason: 'operator' }, status: 404 }),
-  'ops-orders-flag-resolve': async () => ({ method: 'POST', path: `/api/ops/orders/${parent.accountId}/order-none/flags/none/resolve`, token: await tokenFor(demo.accounts.staff), json: { resolution: 'checked with the bank' }, status: 404 }),
+  'ops-orders-cancel': async () => ({
+    method: 'POST',
+    path: `/api/ops/orders/${parent.accountId}/order-none/cancel`,
+    token: await tokenFor(demo.accounts.staff),
+    json: { reason: 'operator' },
+    status: 404,
+  }),
+  'ops-orders-flag-resolve': async () => ({
+    method: 'POST',
+    path: `/api/ops/orders/${parent.accountId}/order-none/flags/none/resolve`,
+    token: await tokenFor(demo.accounts.staff),
+    json: { resolution: 'checked with the bank' },
+    status: 404,
+  }),
   'ops-orders-flagged': async () => ({ method: 'GET', path: '/api/ops/orders/flagged', token: await tokenFor(demo.accounts.staff), status: 200 }),
-  'ops-support-list': async () => ({ method: 'GET', path: `/api/ops/accounts/${parent.accountId}/support-requests`, token: await tokenFor(demo.accounts.staff), status: 200 }),
+  'ops-support-list': async () => ({
+    method: 'GET',
+    path: `/api/ops/accounts/${parent.accountId}/support-requests`,
+    token: await tokenFor(demo.accounts.staff),
+    status: 200,
+  }),
   'ops-support-reply': async () => {
-    const created = await api('/api/me/support-requests', { method: 'POST', token: parent.token, json: { subject: 'Budget question', message: 'Hello' } });
+    const created = await api('/api/me/support-requests', {
+      method: 'POST',
+      token: parent.token,
+      json: { subject: 'Budget question', message: 'Hello' },
+    });
     expect(created.status).toBe(201);
-    return { method: 'POST', path: `/api/ops/accounts/${parent.accountId}/support-requests/${created.body.id}/replies`, token: await tokenFor(demo.accounts.staff), json: { message: 'Hi' }, status: 200 };
+    return {
+      method: 'POST',
+      path: `/api/ops/accounts/${parent.accountId}/support-requests/${created.body.id}/replies`,
+      token: await tokenFor(demo.accounts.staff),
+      json: { message: 'Hi' },
+      status: 200,
+    };
   },
-  'ops-works-withdraw': async () => ({ method: 'POST', path: `/api/ops/publishers/${demo.publishers.ee}/works/work-none/withdraw`, token: await tokenFor(demo.accounts.cmsEditor), json: { reason: 'rights-ended' }, status: 404 }),
-  'ops-works-withdraw-cancel': async () => ({ method: 'POST', path: `/api/ops/publishers/${demo.publishers.ee}/works/work-none/withdraw/cancel`, token: await tokenFor(demo.accounts.cmsEditor), json: {}, status: 404 }),
+  'ops-works-withdraw': async () => ({
+    method: 'POST',
+    path: `/api/ops/publishers/${demo.publishers.ee}/works/work-none/withdraw`,
+    token: await tokenFor(demo.accounts.cmsEditor),
+    json: { reason: 'rights-ended' },
+    status: 404,
+  }),
+  'ops-works-withdraw-cancel': async () => ({
+    method: 'POST',
+    path: `/api/ops/publishers/${demo.publishers.ee}/works/work-none/withdraw/cancel`,
+    token: await tokenFor(demo.accounts.cmsEditor),
+    json: {},
+    status: 404,
+  }),
   'ops-accounts-roles': async () => ({
     method: 'POST',
     path: `/api/ops/accounts/${(await newPerson('Budgetauthor')).accountId}/roles`,
@@ -361,7 +619,13 @@ const probes: Record<string, () => Promise<Probe>> = {
     json: { email: `budget-admin-${randomUUID()}@example.com` },
     status: 201,
   }),
-  'ops-schools-update': async () => ({ method: 'PATCH', path: `/api/ops/schools/${await budgetSchool()}`, token: await tokenFor(demo.accounts.operatorAdmin), json: { municipality: `Espoo ${randomUUID().slice(0, 4)}` }, status: 200 }),
+  'ops-schools-update': async () => ({
+    method: 'PATCH',
+    path: `/api/ops/schools/${await budgetSchool()}`,
+    token: await tokenFor(demo.accounts.operatorAdmin),
+    json: { municipality: `Espoo ${randomUUID().slice(0, 4)}` },
+    status: 200,
+  }),
   'ops-school-licences-record': async () => ({
     method: 'POST',
     path: `/api/ops/schools/${await budgetSchool()}/licences`,
@@ -371,42 +635,125 @@ const probes: Record<string, () => Promise<Probe>> = {
   }),
   'ops-school-licences-change': async () => {
     const licence = await schoolLicenceForBudget();
-    return { method: 'PATCH', path: `/api/ops/schools/${await budgetSchool()}/licences/${encodeURIComponent(licence)}`, token: await tokenFor(demo.accounts.operatorAdmin), json: { seats: 10 }, status: 200 };
+    return {
+      method: 'PATCH',
+      path: `/api/ops/schools/${await budgetSchool()}/licences/${encodeURIComponent(licence)}`,
+      token: await tokenFor(demo.accounts.operatorAdmin),
+      json: { seats: 10 },
+      status: 200,
+    };
   },
   'ops-school-licences-end': async () => {
     const licence = await schoolLicenceForBudget();
-    return { method: 'POST', path: `/api/ops/schools/${await budgetSchool()}/licences/${encodeURIComponent(licence)}/end`, token: await tokenFor(demo.accounts.operatorAdmin), json: { reason: 'budget probe' }, status: 200 };
+    return {
+      method: 'POST',
+      path: `/api/ops/schools/${await budgetSchool()}/licences/${encodeURIComponent(licence)}/end`,
+      token: await tokenFor(demo.accounts.operatorAdmin),
+      json: { reason: 'budget probe' },
+      status: 200,
+    };
   },
-  'ops-school-licences-list': async () => ({ method: 'GET', path: `/api/ops/schools/${await budgetSchool()}/licences`, token: await tokenFor(demo.accounts.operatorAdmin), status: 200 }),
-  'schools-classes-create': async () => ({ method: 'POST', path: `/api/schools/${EE}/classes`, token: await adminToken(), json: { name: `B${randomUUID().slice(0, 6)}`, grade: 7, schoolYear: '2026/2027' }, status: 201 }),
+  'ops-school-licences-list': async () => ({
+    method: 'GET',
+    path: `/api/ops/schools/${await budgetSchool()}/licences`,
+    token: await tokenFor(demo.accounts.operatorAdmin),
+    status: 200,
+  }),
+  'schools-classes-create': async () => ({
+    method: 'POST',
+    path: `/api/schools/${EE}/classes`,
+    token: await adminToken(),
+    json: { name: `B${randomUUID().slice(0, 6)}`, grade: 7, schoolYear: '2026/2027' },
+    status: 201,
+  }),
   'schools-licences-list': async () => ({ method: 'GET', path: `/api/schools/${EE}/licences`, token: await adminToken(), status: 200 }),
   'payments-methods': async () => ({ method: 'GET', path: '/api/payments/methods?country=EE', status: 200 }),
   'payments-notify': async () => ({ method: 'POST', path: '/api/payments/maksekeskus/notification', json: { json: '{}', mac: 'AB' }, status: 400 }),
   'payments-return': async () => ({ method: 'GET', path: '/api/payments/maksekeskus/return', status: 303 }),
   'schools-get': async () => ({ method: 'GET', path: `/api/schools/${EE}`, token: await adminToken(), status: 200 }),
-  'schools-invitations-confirm-claim': async () => ({ method: 'POST', path: `/api/schools/${EE}/invitations/inv-none/claims/${child.accountId}/confirm`, token: await adminToken(), status: 404 }),
-  'schools-invitations-create': async () => ({ method: 'POST', path: `/api/schools/${EE}/invitations`, token: await adminToken(), json: { email: `budget-${randomUUID()}@example.com`, role: 'student', classId: demo.classes.ee5a }, status: 201 }),
-  'schools-invitations-list': async () => ({ method: 'GET', path: `/api/schools/${EE}/invitations?status=pending`, token: await adminToken(), status: 200 }),
+  'schools-invitations-confirm-claim': async () => ({
+    method: 'POST',
+    path: `/api/schools/${EE}/invitations/inv-none/claims/${child.accountId}/confirm`,
+    token: await adminToken(),
+    status: 404,
+  }),
+  'schools-invitations-create': async () => ({
+    method: 'POST',
+    path: `/api/schools/${EE}/invitations`,
+    token: await adminToken(),
+    json: { email: `budget-${randomUUID()}@example.com`, role: 'student', classId: demo.classes.ee5a },
+    status: 201,
+  }),
+  'schools-invitations-list': async () => ({
+    method: 'GET',
+    path: `/api/schools/${EE}/invitations?status=pending`,
+    token: await adminToken(),
+    status: 200,
+  }),
   'schools-invitations-revoke': async () => {
-    const invite = await api(`/api/schools/${EE}/invitations`, { method: 'POST', token: await adminToken(), json: { email: `budget-${randomUUID()}@example.com`, role: 'student', classId: demo.classes.ee5a } });
+    const invite = await api(`/api/schools/${EE}/invitations`, {
+      method: 'POST',
+      token: await adminToken(),
+      json: { email: `budget-${randomUUID()}@example.com`, role: 'student', classId: demo.classes.ee5a },
+    });
     expect(invite.status).toBe(201);
     return { method: 'DELETE', path: `/api/schools/${EE}/invitations/${encodeURIComponent(invite.body.id)}`, token: await adminToken(), status: 204 };
   },
   'schools-members-end': async () => {
     const student = await newStudent('Budgetleaver', birthDateIn(2013));
-    return { method: 'POST', path: `/api/schools/${EE}/members/${student.accountId}/end-role`, token: await adminToken(), json: { role: 'student', classId: demo.classes.ee5a }, status: 200 };
+    return {
+      method: 'POST',
+      path: `/api/schools/${EE}/members/${student.accountId}/end-role`,
+      token: await adminToken(),
+      json: { role: 'student', classId: demo.classes.ee5a },
+      status: 200,
+    };
   },
-  'schools-members-get': async () => ({ method: 'GET', path: `/api/schools/${EE}/members/${child.accountId}`, token: await adminToken(), status: 200 }),
-  'schools-members-list': async () => ({ method: 'GET', path: `/api/schools/${EE}/members?classId=${demo.classes.ee6b}`, token: await adminToken(), status: 200 }),
-  'schools-cases-comment': async () => ({ method: 'POST', path: `/api/schools/${EE}/cases/case-none/comments`, token: await adminToken(), json: { text: 'Seen' }, status: 404 }),
+  'schools-members-get': async () => ({
+    method: 'GET',
+    path: `/api/schools/${EE}/members/${child.accountId}`,
+    token: await adminToken(),
+    status: 200,
+  }),
+  'schools-members-list': async () => ({
+    method: 'GET',
+    path: `/api/schools/${EE}/members?classId=${demo.classes.ee6b}`,
+    token: await adminToken(),
+    status: 200,
+  }),
+  'schools-cases-comment': async () => ({
+    method: 'POST',
+    path: `/api/schools/${EE}/cases/case-none/comments`,
+    token: await adminToken(),
+    json: { text: 'Seen' },
+    status: 404,
+  }),
   'schools-cases-list': async () => ({ method: 'GET', path: `/api/schools/${EE}/cases?status=open`, token: await adminToken(), status: 200 }),
-  'schools-code-links-confirm': async () => ({ method: 'POST', path: `/api/schools/${EE}/code-links/req-none/confirm`, token: await adminToken(), status: 404 }),
-  'schools-code-links-list': async () => ({ method: 'GET', path: `/api/schools/${EE}/code-links?status=requested`, token: await adminToken(), status: 200 }),
-  'schools-code-links-refuse': async () => ({ method: 'POST', path: `/api/schools/${EE}/code-links/req-none/refuse`, token: await adminToken(), status: 404 }),
+  'schools-code-links-confirm': async () => ({
+    method: 'POST',
+    path: `/api/schools/${EE}/code-links/req-none/confirm`,
+    token: await adminToken(),
+    status: 404,
+  }),
+  'schools-code-links-list': async () => ({
+    method: 'GET',
+    path: `/api/schools/${EE}/code-links?status=requested`,
+    token: await adminToken(),
+    status: 200,
+  }),
+  'schools-code-links-refuse': async () => ({
+    method: 'POST',
+    path: `/api/schools/${EE}/code-links/req-none/refuse`,
+    token: await adminToken(),
+    status: 404,
+  }),
   'schools-parent-links-confirm': async () => {
     const other = await newPerson('Budgetparent');
     const kid = await newStudent('Budgetchild', birthDateIn(2015));
-    expect((await api('/api/me/children', { method: 'POST', token: other.token, json: { personalCode: { country: 'EE', code: kid.personalCode } } })).status).toBe(202);
+    expect(
+      (await api('/api/me/children', { method: 'POST', token: other.token, json: { personalCode: { country: 'EE', code: kid.personalCode } } }))
+        .status,
+    ).toBe(202);
     const list = await api(`/api/schools/${EE}/parent-links?status=requested`, { token: await adminToken() });
     const link = (list.body.parentLinks as { id: string; parentAccountId: string }[]).find((l) => l.parentAccountId === other.accountId)!;
     return { method: 'POST', path: `/api/schools/${EE}/parent-links/${encodeURIComponent(link.id)}/confirm`, token: await adminToken(), status: 200 };
@@ -417,21 +764,42 @@ const probes: Record<string, () => Promise<Probe>> = {
     const id = await confirmedLink(other, kid);
     return { method: 'POST', path: `/api/schools/${EE}/parent-links/${encodeURIComponent(id)}/end`, token: other.token, status: 200 };
   },
-  'schools-parent-links-list': async () => ({ method: 'GET', path: `/api/schools/${EE}/parent-links?status=requested`, token: await adminToken(), status: 200 }),
+  'schools-parent-links-list': async () => ({
+    method: 'GET',
+    path: `/api/schools/${EE}/parent-links?status=requested`,
+    token: await adminToken(),
+    status: 200,
+  }),
   'schools-parent-links-refuse': async () => {
     const other = await newPerson('Budgetrefused');
     const kid = await newStudent('Budgetrefusedkid', birthDateIn(2015));
-    expect((await api('/api/me/children', { method: 'POST', token: other.token, json: { personalCode: { country: 'EE', code: kid.personalCode } } })).status).toBe(202);
+    expect(
+      (await api('/api/me/children', { method: 'POST', token: other.token, json: { personalCode: { country: 'EE', code: kid.personalCode } } }))
+        .status,
+    ).toBe(202);
     const list = await api(`/api/schools/${EE}/parent-links?status=requested`, { token: await adminToken() });
     const link = (list.body.parentLinks as { id: string; parentAccountId: string }[]).find((l) => l.parentAccountId === other.accountId)!;
     return { method: 'POST', path: `/api/schools/${EE}/parent-links/${encodeURIComponent(link.id)}/refuse`, token: await adminToken(), status: 200 };
   },
-  'schools-students-rectify': async () => ({ method: 'PATCH', path: `/api/schools/${EE}/students/${child.accountId}`, token: await adminToken(), json: { firstName: child.firstName }, status: 200 }),
+  'schools-students-rectify': async () => ({
+    method: 'PATCH',
+    path: `/api/schools/${EE}/students/${child.accountId}`,
+    token: await adminToken(),
+    json: { firstName: child.firstName },
+    status: 200,
+  }),
   'store-orders-create': async () => ({
     method: 'POST',
     path: '/api/store/orders',
     token: parent.token,
-    json: { publisherId: demo.publishers.ee, packageId: 'package-ee-est-5', months: 1, startDate: today(), paymentMethod: { type: 'card' }, acknowledgeNoWithdrawal: true },
+    json: {
+      publisherId: demo.publishers.ee,
+      packageId: 'package-ee-est-5',
+      months: 1,
+      startDate: today(),
+      paymentMethod: { type: 'card' },
+      acknowledgeNoWithdrawal: true,
+    },
     status: 201,
   }),
   'store-orders-get': async () => {
@@ -439,12 +807,33 @@ const probes: Record<string, () => Promise<Probe>> = {
     return { method: 'GET', path: `/api/store/orders/${encodeURIComponent(list.body.orders[0].id)}`, token: parent.token, status: 200 };
   },
   'store-orders-list': async () => ({ method: 'GET', path: '/api/store/orders', token: parent.token, status: 200 }),
-  'store-quote': async () => ({ method: 'GET', path: `/api/store/quote?publisherId=${demo.publishers.ee}&packageId=package-ee-est-5&months=1`, token: parent.token, status: 200 }),
-  'support-requests-create': async () => ({ method: 'POST', path: '/api/me/support-requests', token: child.token, json: { subject: 'Budget question', message: 'Hello' }, status: 201 }),
+  'store-quote': async () => ({
+    method: 'GET',
+    path: `/api/store/quote?publisherId=${demo.publishers.ee}&packageId=package-ee-est-5&months=1`,
+    token: parent.token,
+    status: 200,
+  }),
+  'support-requests-create': async () => ({
+    method: 'POST',
+    path: '/api/me/support-requests',
+    token: child.token,
+    json: { subject: 'Budget question', message: 'Hello' },
+    status: 201,
+  }),
   'support-requests-list': async () => ({ method: 'GET', path: '/api/me/support-requests', token: child.token, status: 200 }),
   'support-requests-message': async () => {
-    const created = await api('/api/me/support-requests', { method: 'POST', token: child.token, json: { subject: 'Budget follow-up', message: 'Hello' } });
-    return { method: 'POST', path: `/api/me/support-requests/${created.body.id}/messages`, token: child.token, json: { message: 'More' }, status: 200 };
+    const created = await api('/api/me/support-requests', {
+      method: 'POST',
+      token: child.token,
+      json: { subject: 'Budget follow-up', message: 'Hello' },
+    });
+    return {
+      method: 'POST',
+      path: `/api/me/support-requests/${created.body.id}/messages`,
+      token: child.token,
+      json: { message: 'More' },
+      status: 200,
+    };
   },
 };
 
@@ -500,13 +889,32 @@ describe('issue 11: Cosmos operations per route, against the budget table (share
       // Reads and refusals are called twice and the second call counted: the first may pay one-off costs (the SDK's
       // container metadata, the payment-methods cache). Writes are counted on their one call.
       const repeated = probe.method === 'GET' || probe.status >= 400;
-      const send = () => api(probe.path, { method: probe.method, token: probe.token, json: probe.json, ...(probe.body ? { body: probe.body } : {}), headers: probe.headers, redirect: 'manual' });
+      const send = () =>
+        api(probe.path, {
+          method: probe.method,
+          token: probe.token,
+          json: probe.json,
+          ...(probe.body ? { body: probe.body } : {}),
+          headers: probe.headers,
+          redirect: 'manual',
+        });
       let response = await send();
       if (repeated) response = await send();
-      measured.set(route.name, { counts: parseCounts(response.headers.get('x-cosmos-ops') ?? ''), status: response.status, expected: probe.status, repeated });
+      measured.set(route.name, {
+        counts: parseCounts(response.headers.get('x-cosmos-ops') ?? ''),
+        status: response.status,
+        expected: probe.status,
+        repeated,
+      });
     }
     console.table(
-      [...measured].map(([name, m]) => ({ route: name, status: m.status, ...m.counts, total: total(m.counts), budget: budgetOf(name, httpRoutes.find((r) => r.name === name)!.methods).max })),
+      [...measured].map(([name, m]) => ({
+        route: name,
+        status: m.status,
+        ...m.counts,
+        total: total(m.counts),
+        budget: budgetOf(name, httpRoutes.find((r) => r.name === name)!.methods).max,
+      })),
     );
   }, 240_000);
 
@@ -521,7 +929,9 @@ describe('issue 11: Cosmos operations per route, against the budget table (share
       const { status, expected } = measured.get(route.name)!;
       expect(status, route.name).toBe(expected);
       const refusal = expected >= 400 || route.name === 'auth-callback' || route.name === 'payments-return';
-      expect(refusal, `${route.name}: a refusal probe must be listed in REFUSAL_ONLY, and a listed one must be a refusal`).toBe(route.name in REFUSAL_ONLY);
+      expect(refusal, `${route.name}: a refusal probe must be listed in REFUSAL_ONLY, and a listed one must be a refusal`).toBe(
+        route.name in REFUSAL_ONLY,
+      );
     }
   });
 
@@ -540,9 +950,11 @@ describe('issue 11: Cosmos operations per route, against the budget table (share
   it('no user-facing route queries across partitions, and no query asks for more than one query plan', () => {
     for (const route of httpRoutes) {
       const { counts, repeated } = measured.get(route.name)!;
-      if (!USER_FACING_CROSS_PARTITION_QUERIES.has(route.name) && !budgetOf(route.name, route.methods).staff) expect(counts.crossPartitionQuery, route.name).toBe(0);
+      if (!USER_FACING_CROSS_PARTITION_QUERIES.has(route.name) && !budgetOf(route.name, route.methods).staff)
+        expect(counts.crossPartitionQuery, route.name).toBe(0);
       // Plans: one per query; the health ping is the one metadata request that is not a plan.
-      if (repeated) expect(counts.metadata, route.name).toBeLessThanOrEqual(counts.query + counts.crossPartitionQuery + (route.name === 'health-get' ? 1 : 0));
+      if (repeated)
+        expect(counts.metadata, route.name).toBeLessThanOrEqual(counts.query + counts.crossPartitionQuery + (route.name === 'health-get' ? 1 : 0));
     }
   });
 
@@ -554,4 +966,3 @@ describe('issue 11: Cosmos operations per route, against the budget table (share
     expect(measured.get('accounts-me')!.counts).toEqual({ pointRead: 1, write: 0, query: 0, crossPartitionQuery: 0, metadata: 0 });
   });
 });
-

@@ -18,18 +18,26 @@ let host: LocalHost;
 const at = new Date('2026-08-15T08:00:00Z').toISOString();
 
 async function tokenOf(accountId: string): Promise<string> {
-  const r = await fetch(`${host.url}/_local/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ accountId }) });
+  const r = await fetch(`${host.url}/_local/tokens`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ accountId }),
+  });
   return ((await r.json()) as { accessToken: string }).accessToken;
 }
 
 async function call(path: string, options: { as: string; method?: string; json?: unknown; headers?: Record<string, string> }) {
   const r = await fetch(`${host.url}${path}`, {
     method: options.method ?? (options.json === undefined ? 'GET' : 'POST'),
-    headers: { authorization: `Bearer ${await tokenOf(options.as)}`, ...(options.json === undefined ? {} : { 'content-type': 'application/json' }), ...options.headers },
+    headers: {
+      authorization: `Bearer ${await tokenOf(options.as)}`,
+      ...(options.json === undefined ? {} : { 'content-type': 'application/json' }),
+      ...options.headers,
+    },
     ...(options.json === undefined ? {} : { body: JSON.stringify(options.json) }),
   });
   const text = await r.text();
-  return { status: r.status, headers: r.headers, body: (text && (r.headers.get('content-type') ?? '').includes('json') ? JSON.parse(text) : text) };
+  return { status: r.status, headers: r.headers, body: text && (r.headers.get('content-type') ?? '').includes('json') ? JSON.parse(text) : text };
 }
 
 const staff = demo.accounts.operatorAdmin;
@@ -47,7 +55,17 @@ let class7b: string;
 
 async function person(id: string): Promise<void> {
   await host.services.db.collection('accounts').upsert<AccountDoc>({
-    id, type: 'account', accountId: id, firstName: 'Test', lastName: id.slice(6, 14), email: `${id}@example.com`, language: 'et', country: 'EE', status: 'active', createdAt: at, updatedAt: at,
+    id,
+    type: 'account',
+    accountId: id,
+    firstName: 'Test',
+    lastName: id.slice(6, 14),
+    email: `${id}@example.com`,
+    language: 'et',
+    country: 'EE',
+    status: 'active',
+    createdAt: at,
+    updatedAt: at,
   });
 }
 
@@ -67,7 +85,8 @@ async function join(accountId: string, invite: { role: string; classId?: string;
 }
 
 const access = (accountId: string, workId: string) => call(`/api/licences/works/${workId}/access`, { as: accountId });
-const entitlement = (accountId: string, workId: string) => host.services.db.collection('accounts').read<EntitlementDoc>(entitlementId(workId), accountId);
+const entitlement = (accountId: string, workId: string) =>
+  host.services.db.collection('accounts').read<EntitlementDoc>(entitlementId(workId), accountId);
 const record = (body: unknown, as: string = staff) => call(`/api/ops/schools/${schoolId}/licences`, { as, json: body });
 const forClass = (classId: string, workId = 'work-ee-math-6') => ({
   publisherId: demo.publishers.ee,
@@ -81,7 +100,10 @@ beforeAll(async () => {
   host = await startLocalHost({ port: 0, sweepIntervalMs: 0, identityStandIns: false, maksekeskusStandIn: false, redeliveryDelayMs: 5 });
   // The host's clock is real time; the school year 2026/2027 covers it.
   for (const id of Object.values(ids)) await person(id);
-  const created = await call('/api/ops/schools', { as: staff, json: { name: 'Testi Kool', country: 'EE', registryCode: `7${String(Date.now()).slice(-7)}`, municipality: 'Tartu' } });
+  const created = await call('/api/ops/schools', {
+    as: staff,
+    json: { name: 'Testi Kool', country: 'EE', registryCode: `7${String(Date.now()).slice(-7)}`, municipality: 'Tartu' },
+  });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
   schoolId = created.body.id;
   // ACC-1: the first administrator by the ordinary invitation.
@@ -115,8 +137,13 @@ describe('ACC-1: organisations', () => {
   });
 
   it('ACC-1: the same school again answers it; another school with its registry code is refused; the act is audited under the school', async () => {
-    const doc = await host.services.db.collection('schools').read<{ id: string; type: string; registryCode: string; name: string; municipality: string }>(schoolId, schoolId);
-    const again = await call('/api/ops/schools', { as: staff, json: { name: doc!.name, country: 'EE', registryCode: doc!.registryCode, municipality: doc!.municipality } });
+    const doc = await host.services.db
+      .collection('schools')
+      .read<{ id: string; type: string; registryCode: string; name: string; municipality: string }>(schoolId, schoolId);
+    const again = await call('/api/ops/schools', {
+      as: staff,
+      json: { name: doc!.name, country: 'EE', registryCode: doc!.registryCode, municipality: doc!.municipality },
+    });
     expect(again.status).toBe(200);
     const other = await call('/api/ops/schools', { as: staff, json: { name: 'Another', country: 'EE', registryCode: doc!.registryCode } });
     expect(other.status).toBe(409);
@@ -126,7 +153,7 @@ describe('ACC-1: organisations', () => {
     expect(audit.every((a) => a.staffAccountId === staff)).toBe(true);
   });
 
-  it('ACC-1: the school\'s administrator adds classes (the same one again answers it); nobody else may', async () => {
+  it("ACC-1: the school's administrator adds classes (the same one again answers it); nobody else may", async () => {
     const again = await call(`/api/schools/${schoolId}/classes`, { as: ids.admin, json: { name: '7A', grade: 7, schoolYear: '2026/2027' } });
     expect([again.status, again.body.id]).toEqual([200, class7a]);
     for (const who of [demo.accounts.eeAdmin, ids.teacher, staff, demo.accounts.supportStaff])
@@ -138,7 +165,9 @@ describe('ACC-1: organisations', () => {
     const changed = await call(`/api/ops/schools/${schoolId}`, { as: staff, method: 'PATCH', json: { municipality: 'Tartu linn' } });
     expect(changed.status).toBe(200);
     expect(changed.body).toMatchObject({ id: schoolId, municipality: 'Tartu linn', country: 'EE' });
-    expect((await call(`/api/ops/schools/school-none`, { as: staff, method: 'PATCH', json: { name: 'Nobody' } })).body.error.code).toBe('organisation_school_not_found');
+    expect((await call(`/api/ops/schools/school-none`, { as: staff, method: 'PATCH', json: { name: 'Nobody' } })).body.error.code).toBe(
+      'organisation_school_not_found',
+    );
     expect((await call('/api/ops/schools', { as: staff, json: { name: 'X', country: 'LV', registryCode: '1' } })).status).toBe(422);
   });
 
@@ -147,7 +176,11 @@ describe('ACC-1: organisations', () => {
       const r = await call('/api/ops/schools', { as: who, json: { name: 'Sneaky', country: 'EE', registryCode: '79999999' } });
       expect(r.status, who).toBe(403);
       expect((await call(`/api/ops/schools/${schoolId}/first-admin`, { as: who, json: { email: 'sneaky@example.com' } })).status, who).toBe(403);
-      expect((await call(`/api/ops/accounts/${who}/roles`, { as: who, json: { kind: 'publisher', publisherId: demo.publishers.ee, role: 'editor' } })).status, who).toBe(403);
+      expect(
+        (await call(`/api/ops/accounts/${who}/roles`, { as: who, json: { kind: 'publisher', publisherId: demo.publishers.ee, role: 'editor' } }))
+          .status,
+        who,
+      ).toBe(403);
     }
   });
 
@@ -155,23 +188,48 @@ describe('ACC-1: organisations', () => {
     const code = `1${String(Date.now()).slice(-7)}`;
     const publisher = await call('/api/ops/publishers', { as: staff, json: { name: 'Testkirjastus', country: 'EE', registryCode: code } });
     expect(publisher.status, JSON.stringify(publisher.body)).toBe(201);
-    const given = await call(`/api/ops/accounts/${ids.cms}/roles`, { as: staff, json: { kind: 'publisher', publisherId: publisher.body.id, role: 'technicalEditor' } });
+    const given = await call(`/api/ops/accounts/${ids.cms}/roles`, {
+      as: staff,
+      json: { kind: 'publisher', publisherId: publisher.body.id, role: 'technicalEditor' },
+    });
     expect(given.status, JSON.stringify(given.body)).toBe(200);
     expect((await call('/api/me', { as: ids.cms })).body.publisherRoles).toEqual([{ publisherId: publisher.body.id, role: 'technicalEditor' }]);
-    const repeat = await call(`/api/ops/accounts/${ids.cms}/roles`, { as: staff, json: { kind: 'publisher', publisherId: publisher.body.id, role: 'technicalEditor' } });
+    const repeat = await call(`/api/ops/accounts/${ids.cms}/roles`, {
+      as: staff,
+      json: { kind: 'publisher', publisherId: publisher.body.id, role: 'technicalEditor' },
+    });
     expect(repeat.body.publisherRoles).toHaveLength(1);
     const audit = await call('/api/me/audit', { as: ids.cms });
     expect(audit.body.entries.filter((e: { action?: string }) => e.action === 'publisher-role.give')).toHaveLength(1);
-    expect((await call(`/api/ops/accounts/${ids.cms}/roles`, { as: staff, json: { kind: 'publisher', publisherId: 'pub-none', role: 'editor' } })).body.error.code).toBe('organisation_publisher_not_found');
-    const own = await call(`/api/ops/accounts/${staff}/roles`, { as: staff, json: { kind: 'publisher', publisherId: publisher.body.id, role: 'editor' } });
+    expect(
+      (await call(`/api/ops/accounts/${ids.cms}/roles`, { as: staff, json: { kind: 'publisher', publisherId: 'pub-none', role: 'editor' } })).body
+        .error.code,
+    ).toBe('organisation_publisher_not_found');
+    const own = await call(`/api/ops/accounts/${staff}/roles`, {
+      as: staff,
+      json: { kind: 'publisher', publisherId: publisher.body.id, role: 'editor' },
+    });
     expect([own.status, own.body.error.code]).toEqual([403, 'organisation_own_roles']);
-    const ended = await call(`/api/ops/accounts/${ids.cms}/roles`, { as: staff, json: { kind: 'publisher', publisherId: publisher.body.id, role: 'technicalEditor', end: true } });
+    const ended = await call(`/api/ops/accounts/${ids.cms}/roles`, {
+      as: staff,
+      json: { kind: 'publisher', publisherId: publisher.body.id, role: 'technicalEditor', end: true },
+    });
     expect(ended.body.publisherRoles).toEqual([]);
   });
 
   it('ACC-1, ACL-8: a municipality role names existing schools only and gives aggregates, never people', async () => {
-    expect((await call(`/api/ops/accounts/${ids.cms}/roles`, { as: staff, json: { kind: 'municipality', name: 'Tartu', schoolIds: [schoolId, 'school-none'] } })).body.error.code).toBe('organisation_schools_unknown');
-    const given = await call(`/api/ops/accounts/${ids.cms}/roles`, { as: staff, json: { kind: 'municipality', name: 'Tartu', schoolIds: [schoolId] } });
+    expect(
+      (
+        await call(`/api/ops/accounts/${ids.cms}/roles`, {
+          as: staff,
+          json: { kind: 'municipality', name: 'Tartu', schoolIds: [schoolId, 'school-none'] },
+        })
+      ).body.error.code,
+    ).toBe('organisation_schools_unknown');
+    const given = await call(`/api/ops/accounts/${ids.cms}/roles`, {
+      as: staff,
+      json: { kind: 'municipality', name: 'Tartu', schoolIds: [schoolId] },
+    });
     expect(given.body.municipality).toEqual({ name: 'Tartu', schoolIds: [schoolId] });
     // ACL-8: the role reaches no person of the school.
     expect((await call(`/api/schools/${schoolId}/members`, { as: ids.cms })).status).toBe(403);
@@ -182,11 +240,18 @@ describe('ACC-1: organisations', () => {
 describe('issue 18: school licences', () => {
   let licenceId: string;
 
-  it('STORE-4, ACC-1: staff record a licence for class 7A: its student and the school\'s teacher may open the work, a 7B student may not; the check is one point read', async () => {
+  it("STORE-4, ACC-1: staff record a licence for class 7A: its student and the school's teacher may open the work, a 7B student may not; the check is one point read", async () => {
     const recorded = await record(forClass(class7a));
     expect(recorded.status, JSON.stringify(recorded.body)).toBe(201);
     licenceId = recorded.body.id;
-    expect(recorded.body).toMatchObject({ schoolId, workIds: ['work-ee-math-6'], status: 'active', revision: 1, from: '2026-07-31T21:00:00.000Z', until: '2027-07-31T21:00:00.000Z' });
+    expect(recorded.body).toMatchObject({
+      schoolId,
+      workIds: ['work-ee-math-6'],
+      status: 'active',
+      revision: 1,
+      from: '2026-07-31T21:00:00.000Z',
+      until: '2027-07-31T21:00:00.000Z',
+    });
     await host.bus.idle();
     const a = await access(ids.student7a, 'work-ee-math-6');
     expect(a.body).toEqual({ allowed: true, until: '2027-07-31T21:00:00.000Z' });
@@ -199,7 +264,11 @@ describe('issue 18: school licences', () => {
     expect(list.body.licences.find((l: { id: string }) => l.id === licenceId)).toMatchObject({ materialised: true });
     // The user's licence list shows the school period.
     const mine = await call('/api/licences', { as: ids.student7a });
-    expect(mine.body.licences.find((l: { workId: string }) => l.workId === 'work-ee-math-6')).toMatchObject({ allowed: true, periods: [], schoolPeriods: [{ schoolId }] });
+    expect(mine.body.licences.find((l: { workId: string }) => l.workId === 'work-ee-math-6')).toMatchObject({
+      allowed: true,
+      periods: [],
+      schoolPeriods: [{ schoolId }],
+    });
   });
 
   it('STORE-4: a repeated fan-out message (and a member sync) changes nothing', async () => {
@@ -213,11 +282,12 @@ describe('issue 18: school licences', () => {
     expect(await entitlement(ids.student7b, 'work-ee-math-6')).toBeUndefined();
   });
 
-  it('ACL-1: the school\'s administrator reads its licences; another school\'s administrator sees nothing of them', async () => {
+  it("ACL-1: the school's administrator reads its licences; another school's administrator sees nothing of them", async () => {
     const own = await call(`/api/schools/${schoolId}/licences`, { as: ids.admin });
     expect(own.status).toBe(200);
     expect(own.body.licences.map((l: { id: string }) => l.id)).toContain(licenceId);
-    for (const who of [demo.accounts.eeAdmin, demo.accounts.twoSchools, ids.teacher, ids.student7a]) expect((await call(`/api/schools/${schoolId}/licences`, { as: who })).status, who).toBe(403);
+    for (const who of [demo.accounts.eeAdmin, demo.accounts.twoSchools, ids.teacher, ids.student7a])
+      expect((await call(`/api/schools/${schoolId}/licences`, { as: who })).status, who).toBe(403);
     // Kuusiku's administrator sees Kuusiku's licence only.
     const kuusiku = await call(`/api/schools/${demo.schools.ee}/licences`, { as: demo.accounts.eeAdmin });
     expect(kuusiku.body.licences.map((l: { id: string }) => l.id)).toEqual([demo.schoolLicence.id]);
@@ -226,8 +296,16 @@ describe('issue 18: school licences', () => {
   it('ACL-7: a school administrator cannot record, change or end licences, not even for their school; nor can support staff', async () => {
     for (const who of [ids.admin, demo.accounts.supportStaff, demo.accounts.staff]) {
       expect((await record(forClass(class7a), who)).status, who).toBe(403);
-      expect((await call(`/api/ops/schools/${schoolId}/licences/${encodeURIComponent(licenceId)}`, { as: who, method: 'PATCH', json: { seats: 1 } })).status, who).toBe(403);
-      expect((await call(`/api/ops/schools/${schoolId}/licences/${encodeURIComponent(licenceId)}/end`, { as: who, json: { reason: 'not theirs' } })).status, who).toBe(403);
+      expect(
+        (await call(`/api/ops/schools/${schoolId}/licences/${encodeURIComponent(licenceId)}`, { as: who, method: 'PATCH', json: { seats: 1 } }))
+          .status,
+        who,
+      ).toBe(403);
+      expect(
+        (await call(`/api/ops/schools/${schoolId}/licences/${encodeURIComponent(licenceId)}/end`, { as: who, json: { reason: 'not theirs' } }))
+          .status,
+        who,
+      ).toBe(403);
       expect((await call(`/api/ops/schools/${schoolId}/licences`, { as: who })).status, who).toBe(403);
     }
   });
@@ -257,7 +335,11 @@ describe('issue 18: school licences', () => {
   });
 
   it('STORE-4: a changed audience (7A to 7B) moves the licence: 7B may open it, 7A no longer', async () => {
-    const changed = await call(`/api/ops/schools/${schoolId}/licences/${encodeURIComponent(licenceId)}`, { as: staff, method: 'PATCH', json: { audience: { kind: 'classes', classIds: [class7b] } } });
+    const changed = await call(`/api/ops/schools/${schoolId}/licences/${encodeURIComponent(licenceId)}`, {
+      as: staff,
+      method: 'PATCH',
+      json: { audience: { kind: 'classes', classIds: [class7b] } },
+    });
     expect(changed.status, JSON.stringify(changed.body)).toBe(200);
     expect(changed.body.revision).toBe(2);
     await host.bus.idle();
@@ -272,15 +354,25 @@ describe('issue 18: school licences', () => {
   });
 
   it('STORE-6: an ended licence is refused to everyone it reached; ending it again changes nothing', async () => {
-    const ended = await call(`/api/ops/schools/${schoolId}/licences/${encodeURIComponent(licenceId)}/end`, { as: staff, json: { reason: 'contract ended' } });
+    const ended = await call(`/api/ops/schools/${schoolId}/licences/${encodeURIComponent(licenceId)}/end`, {
+      as: staff,
+      json: { reason: 'contract ended' },
+    });
     expect(ended.status).toBe(200);
     expect(ended.body).toMatchObject({ status: 'ended', endReason: 'contract ended' });
     await host.bus.idle();
     expect((await access(ids.student7b, 'work-ee-math-6')).body.allowed).toBe(false);
     expect((await access(ids.teacher, 'work-ee-math-6')).body.allowed).toBe(false);
-    const again = await call(`/api/ops/schools/${schoolId}/licences/${encodeURIComponent(licenceId)}/end`, { as: staff, json: { reason: 'contract ended' } });
+    const again = await call(`/api/ops/schools/${schoolId}/licences/${encodeURIComponent(licenceId)}/end`, {
+      as: staff,
+      json: { reason: 'contract ended' },
+    });
     expect(again.body.revision).toBe(ended.body.revision);
-    const change = await call(`/api/ops/schools/${schoolId}/licences/${encodeURIComponent(licenceId)}`, { as: staff, method: 'PATCH', json: { seats: 3 } });
+    const change = await call(`/api/ops/schools/${schoolId}/licences/${encodeURIComponent(licenceId)}`, {
+      as: staff,
+      method: 'PATCH',
+      json: { seats: 3 },
+    });
     expect(change.body.error.code).toBe('school_licence_ended');
   });
 
@@ -292,7 +384,10 @@ describe('issue 18: school licences', () => {
     expect((await access(ids.student7a, 'work-ee-geo-7')).body.allowed).toBe(true);
     expect((await access(ids.secondA, 'work-ee-geo-7')).body.allowed).toBe(false);
     expect((await access(ids.teacher, 'work-ee-geo-7')).body.allowed).toBe(true);
-    const left = await call(`/api/schools/${schoolId}/members/${ids.student7a}/end-role`, { as: ids.admin, json: { role: 'student', classId: class7a } });
+    const left = await call(`/api/schools/${schoolId}/members/${ids.student7a}/end-role`, {
+      as: ids.admin,
+      json: { role: 'student', classId: class7a },
+    });
     expect(left.status).toBe(200);
     // ACC-4: at once, before any queue work.
     expect((await access(ids.student7a, 'work-ee-geo-7')).body.allowed).toBe(false);
@@ -323,7 +418,11 @@ describe('issue 18: school licences', () => {
     const second = await call(`/api/ops/schools/${schoolId}/licences`, { as: staff, json: body, headers: { 'idempotency-key': key } });
     expect([first.status, second.status]).toEqual([201, 200]);
     expect(second.body.id).toBe(first.body.id);
-    const other = await call(`/api/ops/schools/${schoolId}/licences`, { as: staff, json: { ...body, seats: 5 }, headers: { 'idempotency-key': key } });
+    const other = await call(`/api/ops/schools/${schoolId}/licences`, {
+      as: staff,
+      json: { ...body, seats: 5 },
+      headers: { 'idempotency-key': key },
+    });
     expect([other.status, other.body.error.code]).toEqual([409, 'school_licence_key_reused']);
   });
 
@@ -331,14 +430,34 @@ describe('issue 18: school licences', () => {
     // 60 students of 7B written straight into the school's partition, as joined members are stored.
     const crowd = Array.from({ length: 60 }, (_, i) => `acc-t-crowd-${String(i).padStart(2, '0')}-${randomUUID().slice(0, 4)}`);
     for (const accountId of crowd)
-      await host.services.db.collection('schools').upsert({ id: `membership:${accountId}:student`, type: 'membership', schoolId, accountId, role: 'student', classId: class7b, status: 'active', since: at });
+      await host.services.db.collection('schools').upsert({
+        id: `membership:${accountId}:student`,
+        type: 'membership',
+        schoolId,
+        accountId,
+        role: 'student',
+        classId: class7b,
+        status: 'active',
+        since: at,
+      });
     const recorded = await record({ ...forClass(class7b, 'work-ee-math-5') });
     expect(recorded.status).toBe(201);
     await host.bus.idle();
-    for (const accountId of crowd) expect((await entitlement(accountId, 'work-ee-math-5'))?.schoolPeriods?.map((p) => p.schoolLicenceId), accountId).toEqual([recorded.body.id]);
-    expect((await call(`/api/ops/schools/${schoolId}/licences`, { as: staff })).body.licences.find((l: { id: string }) => l.id === recorded.body.id).materialised).toBe(true);
+    for (const accountId of crowd)
+      expect(
+        (await entitlement(accountId, 'work-ee-math-5'))?.schoolPeriods?.map((p) => p.schoolLicenceId),
+        accountId,
+      ).toEqual([recorded.body.id]);
+    expect(
+      (await call(`/api/ops/schools/${schoolId}/licences`, { as: staff })).body.licences.find((l: { id: string }) => l.id === recorded.body.id)
+        .materialised,
+    ).toBe(true);
     const sample = await entitlement(crowd[55]!, 'work-ee-math-5');
-    await host.deliver('school-entitlements-sync', { kind: 'licence', schoolId, licenceId: recorded.body.id, revision: 1, after: crowd[10] }, `again-${randomUUID()}`);
+    await host.deliver(
+      'school-entitlements-sync',
+      { kind: 'licence', schoolId, licenceId: recorded.body.id, revision: 1, after: crowd[10] },
+      `again-${randomUUID()}`,
+    );
     await host.bus.idle();
     expect((await entitlement(crowd[55]!, 'work-ee-math-5'))?._etag).toBe(sample?._etag);
     // Named students: only the named one of the crowd holds it.
@@ -349,7 +468,7 @@ describe('issue 18: school licences', () => {
     expect(await entitlement(crowd[4]!, 'work-ee-music-5')).toBeUndefined();
   });
 
-  it('ACC-4: a teacher whose role ends loses the school\'s works at once', async () => {
+  it("ACC-4: a teacher whose role ends loses the school's works at once", async () => {
     const recorded = await record({ ...forClass(class7a, 'work-ee-hist-7'), period: { from: '2026-08-01', until: '2027-08-01' } });
     expect(recorded.status).toBe(201);
     await host.bus.idle();
@@ -360,7 +479,7 @@ describe('issue 18: school licences', () => {
     expect((await access(ids.teacher, 'work-ee-hist-7')).body).toEqual({ allowed: false });
   });
 
-  it('demo data: Kuusiku\'s class 5.a licence lets Mihkel and the school\'s teachers open the music book, not Liis of 6.b', async () => {
+  it("demo data: Kuusiku's class 5.a licence lets Mihkel and the school's teachers open the music book, not Liis of 6.b", async () => {
     expect((await call(`/api/licences/works/${demo.schoolLicence.workId}/access`, { as: demo.accounts.eeStudent })).body.allowed).toBe(true);
     expect((await call(`/api/licences/works/${demo.schoolLicence.workId}/access`, { as: demo.accounts.eeTeacher })).body.allowed).toBe(true);
     expect((await call(`/api/licences/works/${demo.schoolLicence.workId}/access`, { as: demo.accounts.eeStudent2 })).body.allowed).toBe(false);

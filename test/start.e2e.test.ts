@@ -28,7 +28,10 @@ describe('npm start', () => {
 
     let status = 0;
     while (Date.now() - started < 30_000 && status !== 200) {
-      status = await fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.status, () => 0);
+      status = await fetch(`http://127.0.0.1:${port}/api/health`).then(
+        (r) => r.status,
+        () => 0,
+      );
       if (status !== 200) await new Promise((r) => setTimeout(r, 200));
     }
     expect(status, output).toBe(200);

@@ -45,7 +45,14 @@ describe('store: catalogue, checkout and Maksekeskus payment (STORE-1..5, STORE-
   it('STORE-1, STORE-2: the catalogue lists packages with monthly prices in euro cents and the VAT rates', async () => {
     const r = await api('/api/catalog');
     expect(r.status).toBe(200);
-    expect(r.body.packages).toContainEqual(expect.objectContaining({ id: 'package-ee-math', publisherId: demo.publishers.ee, priceCentsPerMonth: 299, workIds: ['work-ee-math-5', 'work-ee-math-6'] }));
+    expect(r.body.packages).toContainEqual(
+      expect.objectContaining({
+        id: 'package-ee-math',
+        publisherId: demo.publishers.ee,
+        priceCentsPerMonth: 299,
+        workIds: ['work-ee-math-5', 'work-ee-math-6'],
+      }),
+    );
     expect(r.body.works).toContainEqual(expect.objectContaining({ id: 'work-ee-math-5', subjects: ['mathematics'], country: 'EE' }));
     expect(r.body).toMatchObject({ currency: 'EUR', pricesIncludeVat: true, vatRatePercent: { EE: 24, FI: 25.5 } });
   });
@@ -53,7 +60,14 @@ describe('store: catalogue, checkout and Maksekeskus payment (STORE-1..5, STORE-
   it('STORE-3: the payment methods show the Estonian bank links and cards (cached), and the invoice', async () => {
     const r = await api('/api/payments/methods?country=EE');
     expect(r.status).toBe(200);
-    expect(r.body.banklinks.map((b: { displayName: string }) => b.displayName)).toEqual(['Swedbank', 'SEB', 'LHV', 'Luminor', 'Coop Pank', 'Pocopay']);
+    expect(r.body.banklinks.map((b: { displayName: string }) => b.displayName)).toEqual([
+      'Swedbank',
+      'SEB',
+      'LHV',
+      'Luminor',
+      'Coop Pank',
+      'Pocopay',
+    ]);
     expect(r.body.cards.map((c: { name: string }) => c.name)).toEqual(['visa', 'mastercard']);
     expect(r.body.invoice).toBe(true);
     // The second call is served from the cache: one point read, no write.
@@ -63,14 +77,25 @@ describe('store: catalogue, checkout and Maksekeskus payment (STORE-1..5, STORE-
 
   it('STORE-7: checkout without the no-withdrawal acknowledgement is refused; a buyer must be signed in (STORE-1)', async () => {
     const token = await tokenFor(demo.accounts.eeClassTeacher);
-    const body = { publisherId: demo.publishers.ee, packageId: 'package-ee-math', months: 12, startDate: today(), paymentMethod: { type: 'card' }, acknowledgeNoWithdrawal: false };
+    const body = {
+      publisherId: demo.publishers.ee,
+      packageId: 'package-ee-math',
+      months: 12,
+      startDate: today(),
+      paymentMethod: { type: 'card' },
+      acknowledgeNoWithdrawal: false,
+    };
     const refused = await api('/api/store/orders', { method: 'POST', token, json: body, headers: { 'accept-language': 'en' } });
     expect(refused.status).toBe(422);
     expect(refused.body.error).toMatchObject({ code: 'withdrawal_acknowledgement_required', message: expect.stringContaining('withdrawal') });
     expect((await api('/api/store/orders', { method: 'POST', json: { ...body, acknowledgeNoWithdrawal: true } })).status).toBe(401);
     const past = await api('/api/store/orders', { method: 'POST', token, json: { ...body, acknowledgeNoWithdrawal: true, startDate: '2020-01-01' } });
     expect(past.body.error.code).toBe('start_date_invalid');
-    const unknown = await api('/api/store/orders', { method: 'POST', token, json: { ...body, acknowledgeNoWithdrawal: true, packageId: 'no-such-package' } });
+    const unknown = await api('/api/store/orders', {
+      method: 'POST',
+      token,
+      json: { ...body, acknowledgeNoWithdrawal: true, packageId: 'no-such-package' },
+    });
     expect(unknown.status).toBe(404);
   });
 
@@ -81,8 +106,18 @@ describe('store: catalogue, checkout and Maksekeskus payment (STORE-1..5, STORE-
     const before = await api(`/api/licences/works/work-ee-math-5/access`, { token });
     expect(before.body).toEqual({ allowed: false });
 
-    const quote = await api(`/api/store/quote?publisherId=${demo.publishers.ee}&packageId=package-ee-math&months=12`, { token, headers: { 'accept-language': 'en' } });
-    expect(quote.body.pricing).toMatchObject({ unitPriceCents: 299, months: 12, grossCents: 3588, vatCents: 694, netCents: 2894, vatRatePercent: 24 });
+    const quote = await api(`/api/store/quote?publisherId=${demo.publishers.ee}&packageId=package-ee-math&months=12`, {
+      token,
+      headers: { 'accept-language': 'en' },
+    });
+    expect(quote.body.pricing).toMatchObject({
+      unitPriceCents: 299,
+      months: 12,
+      grossCents: 3588,
+      vatCents: 694,
+      netCents: 2894,
+      vatRatePercent: 24,
+    });
     expect(quote.body.acknowledgementText).toContain('no right of withdrawal');
 
     const placed = await api('/api/store/orders', {
@@ -131,8 +166,20 @@ describe('store: catalogue, checkout and Maksekeskus payment (STORE-1..5, STORE-
     // STORE-5: the transaction details, in the buyer's own language (Jaan: Estonian), whatever the checkout page's.
     const mail = await eventually(outbox, (m) => m.some((e) => e.subject.includes(order.id)));
     const confirmation = mail.find((e) => e.subject.includes(order.id))!;
-    expect(confirmation).toMatchObject({ to: 'jaan.tamm@kuusiku.example', category: 'transaction', subject: `Opiq: tellimus ${order.id} on makstud` });
-    for (const part of ['Matemaatika 5. klassile', 'Hind käibemaksuta: 28,94 €', 'Käibemaks 24 %: 6,94 €', 'Kokku: 35,88 €', 'pangalink (swedbank)', '(12 kuud)', 'taganemisõigust ei ole'])
+    expect(confirmation).toMatchObject({
+      to: 'jaan.tamm@kuusiku.example',
+      category: 'transaction',
+      subject: `Opiq: tellimus ${order.id} on makstud`,
+    });
+    for (const part of [
+      'Matemaatika 5. klassile',
+      'Hind käibemaksuta: 28,94 €',
+      'Käibemaks 24 %: 6,94 €',
+      'Kokku: 35,88 €',
+      'pangalink (swedbank)',
+      '(12 kuud)',
+      'taganemisõigust ei ole',
+    ])
       expect(confirmation.text.replace(/\s/g, ' ')).toContain(part);
     // The order list keeps it (STORE-5).
     const list = await api('/api/store/orders', { token });
@@ -144,7 +191,14 @@ describe('store: catalogue, checkout and Maksekeskus payment (STORE-1..5, STORE-
     const placed = await api('/api/store/orders', {
       method: 'POST',
       token,
-      json: { publisherId: demo.publishers.ee, packageId: 'package-ee-est-5', months: 1, startDate: today(), paymentMethod: { type: 'card' }, acknowledgeNoWithdrawal: true },
+      json: {
+        publisherId: demo.publishers.ee,
+        packageId: 'package-ee-est-5',
+        months: 1,
+        startDate: today(),
+        paymentMethod: { type: 'card' },
+        acknowledgeNoWithdrawal: true,
+      },
     });
     expect(placed.status).toBe(201);
     const other = await tokenFor(demo.accounts.eeStudent2);
@@ -152,7 +206,10 @@ describe('store: catalogue, checkout and Maksekeskus payment (STORE-1..5, STORE-
     const forged = await fetch(`${baseUrl()}/api/payments/maksekeskus/return`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ json: JSON.stringify({ transaction: 'x', status: 'COMPLETED', reference: placed.body.order.id }), mac: 'AB'.repeat(64) }).toString(),
+      body: new URLSearchParams({
+        json: JSON.stringify({ transaction: 'x', status: 'COMPLETED', reference: placed.body.order.id }),
+        mac: 'AB'.repeat(64),
+      }).toString(),
       redirect: 'manual',
     });
     expect(forged.status).toBe(303);
@@ -167,12 +224,25 @@ describe('store: prepayment invoice (STORE-3, STORE-4)', () => {
     const placed = await api('/api/store/orders', {
       method: 'POST',
       token,
-      json: { publisherId: demo.publishers.ee, packageId: 'package-ee-est-5', months: 6, startDate: today(), paymentMethod: { type: 'invoice' }, acknowledgeNoWithdrawal: true, requestId: `invoice-${Date.now()}` },
+      json: {
+        publisherId: demo.publishers.ee,
+        packageId: 'package-ee-est-5',
+        months: 6,
+        startDate: today(),
+        paymentMethod: { type: 'invoice' },
+        acknowledgeNoWithdrawal: true,
+        requestId: `invoice-${Date.now()}`,
+      },
     });
     expect(placed.status).toBe(201);
     const order = placed.body.order;
     expect(order.status).toBe('pending-payment');
-    expect(order.invoice).toMatchObject({ number: expect.stringMatching(/^\d{4}-\d{5}$/), iban: 'EE382200221020145685', seller: 'Star Cloud OÜ', paidCents: 0 });
+    expect(order.invoice).toMatchObject({
+      number: expect.stringMatching(/^\d{4}-\d{5}$/),
+      iban: 'EE382200221020145685',
+      seller: 'Star Cloud OÜ',
+      paidCents: 0,
+    });
     expect(placed.body.paymentUrl).toBeUndefined();
     const grossCents = order.pricing.grossCents as number;
     expect(grossCents).toBe(199 * 6);
@@ -180,7 +250,8 @@ describe('store: prepayment invoice (STORE-3, STORE-4)', () => {
     const mail = await eventually(outbox, (m) => m.some((e) => e.subject.includes(order.invoice.number)));
     const invoice = mail.find((e) => e.subject.includes(order.invoice.number))!;
     expect(invoice).toMatchObject({ to: 'tiina.saar@example.com', subject: `Opiq: ettemaksuarve nr ${order.invoice.number}` });
-    for (const part of [order.invoice.referenceNumber, 'EE382200221020145685', 'Käibemaks 24 %', '11,94 €', 'Maksetähtaeg']) expect(invoice.text.replace(/\s/g, ' ')).toContain(part);
+    for (const part of [order.invoice.referenceNumber, 'EE382200221020145685', 'Käibemaks 24 %', '11,94 €', 'Maksetähtaeg'])
+      expect(invoice.text.replace(/\s/g, ' ')).toContain(part);
     expect((await api('/api/licences/works/work-ee-est-5/access', { token })).body.allowed).toBe(false);
 
     // Only operator staff record payments.
@@ -193,7 +264,11 @@ describe('store: prepayment invoice (STORE-3, STORE-4)', () => {
     expect(part.body).toMatchObject({ paidCents: 500, outstandingCents: grossCents - 500, order: { status: 'pending-payment' } });
     // The same bank entry again changes nothing.
     expect((await api(path, { method: 'POST', token: staff, json: entry })).body.paidCents).toBe(500);
-    const rest = await api(path, { method: 'POST', token: staff, json: { ...entry, bankEntryId: `stmt-${order.id}-2`, amountCents: grossCents - 500 } });
+    const rest = await api(path, {
+      method: 'POST',
+      token: staff,
+      json: { ...entry, bankEntryId: `stmt-${order.id}-2`, amountCents: grossCents - 500 },
+    });
     expect(rest.body).toMatchObject({ paidCents: grossCents, outstandingCents: 0, order: { status: 'licence-active' } });
     expect(rest.body.order.licence).toMatchObject({ startDate: today(), state: 'active' });
 
@@ -205,12 +280,28 @@ describe('store: prepayment invoice (STORE-3, STORE-4)', () => {
     const replay = await api('/api/store/orders', {
       method: 'POST',
       token,
-      json: { publisherId: demo.publishers.ee, packageId: 'package-ee-est-5', months: 6, startDate: today(), paymentMethod: { type: 'invoice' }, acknowledgeNoWithdrawal: true, requestId: 'replay-check-0001' },
+      json: {
+        publisherId: demo.publishers.ee,
+        packageId: 'package-ee-est-5',
+        months: 6,
+        startDate: today(),
+        paymentMethod: { type: 'invoice' },
+        acknowledgeNoWithdrawal: true,
+        requestId: 'replay-check-0001',
+      },
     });
     const replayed = await api('/api/store/orders', {
       method: 'POST',
       token,
-      json: { publisherId: demo.publishers.ee, packageId: 'package-ee-est-5', months: 6, startDate: today(), paymentMethod: { type: 'invoice' }, acknowledgeNoWithdrawal: true, requestId: 'replay-check-0001' },
+      json: {
+        publisherId: demo.publishers.ee,
+        packageId: 'package-ee-est-5',
+        months: 6,
+        startDate: today(),
+        paymentMethod: { type: 'invoice' },
+        acknowledgeNoWithdrawal: true,
+        requestId: 'replay-check-0001',
+      },
     });
     expect(replay.status).toBe(201);
     expect(replayed.status).toBe(200);

@@ -7,7 +7,11 @@ import { newPerson } from './people.js';
 describe('ACC-6: support requests', () => {
   it('ACC-6: the user writes, support reads (audited) and answers, the user sees the history and is told by e-mail', async () => {
     const user = await newPerson('Kysija', { language: 'en' });
-    const opened = await api('/api/me/support-requests', { method: 'POST', token: user.token, json: { subject: 'Cannot open my book', message: 'The math book says no licence.' } });
+    const opened = await api('/api/me/support-requests', {
+      method: 'POST',
+      token: user.token,
+      json: { subject: 'Cannot open my book', message: 'The math book says no licence.' },
+    });
     expect(opened.status).toBe(201);
     const requestId = opened.body.id as string;
 
@@ -36,11 +40,17 @@ describe('ACC-6: support requests', () => {
     ]);
     expect(JSON.stringify(mine.body)).not.toContain(demo.accounts.staff);
 
-    const followUp = await api(`/api/me/support-requests/${encodeURIComponent(requestId)}/messages`, { method: 'POST', token: user.token, json: { message: 'Thanks!' } });
+    const followUp = await api(`/api/me/support-requests/${encodeURIComponent(requestId)}/messages`, {
+      method: 'POST',
+      token: user.token,
+      json: { message: 'Thanks!' },
+    });
     expect(followUp.body.status).toBe('open');
 
     const audit = await api('/api/me/audit', { token: user.token });
-    expect(audit.body.entries.map((e: { capability: string }) => e.capability)).toEqual(expect.arrayContaining(['ops.support.read', 'ops.support.reply']));
+    expect(audit.body.entries.map((e: { capability: string }) => e.capability)).toEqual(
+      expect.arrayContaining(['ops.support.read', 'ops.support.reply']),
+    );
     const mail = (await api<{ to: string; subject: string; text: string }[]>('/_local/outbox')).body.filter((m) => m.to === user.email.toLowerCase());
     expect(mail.map((m) => m.subject)).toContain('User support answered: Cannot open my book');
     expect(mail.every((m) => !m.text.includes('Monday'))).toBe(true);
@@ -48,10 +58,22 @@ describe('ACC-6: support requests', () => {
 
   it("ACC-6, ACL-7: nobody else sees a person's support requests", async () => {
     const user = await newPerson('Salajane');
-    const opened = await api('/api/me/support-requests', { method: 'POST', token: user.token, json: { subject: 'Private matter', message: 'Hello' } });
+    const opened = await api('/api/me/support-requests', {
+      method: 'POST',
+      token: user.token,
+      json: { subject: 'Private matter', message: 'Hello' },
+    });
     const other = await newPerson('Teine');
     expect((await api('/api/me/support-requests', { token: other.token })).body.requests).toEqual([]);
-    expect((await api(`/api/me/support-requests/${encodeURIComponent(opened.body.id)}/messages`, { method: 'POST', token: other.token, json: { message: 'x' } })).status).toBe(404);
+    expect(
+      (
+        await api(`/api/me/support-requests/${encodeURIComponent(opened.body.id)}/messages`, {
+          method: 'POST',
+          token: other.token,
+          json: { message: 'x' },
+        })
+      ).status,
+    ).toBe(404);
     expect((await api(`/api/ops/accounts/${user.accountId}/support-requests`, { token: await tokenFor(demo.accounts.eeAdmin) })).status).toBe(403);
   });
 });

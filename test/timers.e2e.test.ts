@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { definitions } from '../functions/index.js';
-import { type LocalHost,startLocalHost } from '../shared/local/host.js';
+import { type LocalHost, startLocalHost } from '../shared/local/host.js';
 import { defineTimer } from '../shared/platform/definitions.js';
 
 let runs = 0;
@@ -35,9 +35,13 @@ describe('timers and TTL on the local host', () => {
     const response = await post('/admin/functions/testing-tick');
     expect(response.status).toBe(202);
     expect(runs).toBe(1);
-    const record = await host.services.db.collection('jobs').read<{ id: string; type: string; outcome: string; counts: Record<string, number> }>('timer-run:testing-tick', 'system');
+    const record = await host.services.db
+      .collection('jobs')
+      .read<{ id: string; type: string; outcome: string; counts: Record<string, number> }>('timer-run:testing-tick', 'system');
     expect(record).toMatchObject({ type: 'timer-run', outcome: 'succeeded', counts: { runs: 1 } });
-    expect(host.telemetry.records).toContainEqual(expect.objectContaining({ name: 'timer.completed', properties: { function: 'testing-tick', outcome: 'succeeded' } }));
+    expect(host.telemetry.records).toContainEqual(
+      expect.objectContaining({ name: 'timer.completed', properties: { function: 'testing-tick', outcome: 'succeeded' } }),
+    );
   });
 
   it('a failing timer is recorded as failed and reported as an exception', async () => {

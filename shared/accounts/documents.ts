@@ -1,4 +1,4 @@
-import { type Stored,updateWithEtag } from '../platform/cosmos.js';
+import { type Stored, updateWithEtag } from '../platform/cosmos.js';
 import { AppError } from '../platform/errors.js';
 import type { Services } from '../platform/services.js';
 import type { AccountDoc, FamilyLink, SchoolRole } from './model.js';
@@ -6,7 +6,11 @@ import type { AccountDoc, FamilyLink, SchoolRole } from './model.js';
 type Deps = Pick<Services, 'db' | 'clock'>;
 
 /** Reads, changes and writes an account with its ETag, retrying when someone else wrote in between. */
-export async function updateAccount(deps: Deps, accountId: string, change: (account: AccountDoc & Stored) => AccountDoc): Promise<AccountDoc & Stored> {
+export async function updateAccount(
+  deps: Deps,
+  accountId: string,
+  change: (account: AccountDoc & Stored) => AccountDoc,
+): Promise<AccountDoc & Stored> {
   const updated = await updateWithEtag<AccountDoc>(
     deps.db.collection('accounts'),
     accountId,

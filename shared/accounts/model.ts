@@ -138,7 +138,9 @@ export const accountViewSchema = z.object({
   language: z.enum(['et', 'fi', 'en']),
   country: countrySchema,
   status: z.enum(['active', 'suspended', 'closed']),
-  schoolRoles: z.array(z.object({ schoolId: z.string(), role: z.string(), classId: z.string().optional(), subjects: z.array(z.string()).optional() })),
+  schoolRoles: z.array(
+    z.object({ schoolId: z.string(), role: z.string(), classId: z.string().optional(), subjects: z.array(z.string()).optional() }),
+  ),
   children: z.array(z.object({ accountId: z.string(), schoolId: z.string() })),
   parents: z.array(z.object({ accountId: z.string(), schoolId: z.string() })),
   publisherRoles: z.array(z.object({ publisherId: z.string(), role: z.string() })),
@@ -165,6 +167,9 @@ export function accountView(doc: AccountDoc): AccountView {
     parents: (doc.parents ?? []).map(({ accountId, schoolId }) => ({ accountId, schoolId })),
     publisherRoles: doc.publisherRoles ?? [],
     staffRoles: doc.staffRoles ?? [],
-    privacy: { shareWithParents: (doc.privacy ?? defaultPrivacy).shareWithParents, shareWithPublishers: (doc.privacy ?? defaultPrivacy).shareWithPublishers },
+    privacy: {
+      shareWithParents: (doc.privacy ?? defaultPrivacy).shareWithParents,
+      shareWithPublishers: (doc.privacy ?? defaultPrivacy).shareWithPublishers,
+    },
   };
 }

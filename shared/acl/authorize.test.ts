@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import type { AccountDoc } from '../accounts/model.js';
-import { demo,demoDocuments } from '../local/seed.js';
+import { demo, demoDocuments } from '../local/seed.js';
 import { authorize, rolesOf } from './authorize.js';
 import type { Capability } from './capabilities.js';
 

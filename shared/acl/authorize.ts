@@ -1,5 +1,5 @@
 import { type AccountDoc, defaultPrivacy, isMinorAccount } from '../accounts/index.js';
-import { type Capability, type Role, rowOf, type Scope,WITHDRAWING_PUBLISHER_ROLES } from './capabilities.js';
+import { type Capability, type Role, rowOf, type Scope, WITHDRAWING_PUBLISHER_ROLES } from './capabilities.js';
 
 /** What a request is about: the wrapper derives it from the route's parameters. */
 export interface Target {
@@ -25,7 +25,8 @@ export function rolesOf(account: AccountDoc): Set<Role> {
   if ((account.publisherRoles ?? []).length > 0) held.add('cmsUser');
   for (const r of account.staffRoles ?? []) held.add(r);
   if (account.municipality) held.add('municipality');
-  if (!account.schoolRoles?.length && !account.publisherRoles?.length && !account.staffRoles?.length && !account.municipality) held.add('privateUser');
+  if (!account.schoolRoles?.length && !account.publisherRoles?.length && !account.staffRoles?.length && !account.municipality)
+    held.add('privateUser');
   return held;
 }
 
@@ -58,11 +59,19 @@ export async function authorize(
         break;
       }
       case 'ownClass':
-        if (target.schoolId && target.classId && (account.schoolRoles ?? []).some((r) => r.role === 'classTeacher' && r.schoolId === target.schoolId && r.classId === target.classId))
+        if (
+          target.schoolId &&
+          target.classId &&
+          (account.schoolRoles ?? []).some((r) => r.role === 'classTeacher' && r.schoolId === target.schoolId && r.classId === target.classId)
+        )
           grants.push({ role, scope, schoolId: target.schoolId });
         break;
       case 'ownSubject':
-        if (target.schoolId && target.subject && (account.schoolRoles ?? []).some((r) => r.role === role && r.schoolId === target.schoolId && (r.subjects ?? []).includes(target.subject!)))
+        if (
+          target.schoolId &&
+          target.subject &&
+          (account.schoolRoles ?? []).some((r) => r.role === role && r.schoolId === target.schoolId && (r.subjects ?? []).includes(target.subject!))
+        )
           grants.push({ role, scope, schoolId: target.schoolId });
         break;
       case 'ownChild': {
@@ -85,7 +94,10 @@ export async function authorize(
         if (target.publisherId && (account.publisherRoles ?? []).some((r) => r.publisherId === target.publisherId)) grants.push({ role, scope });
         break;
       case 'publisherEditor':
-        if (target.publisherId && (account.publisherRoles ?? []).some((r) => r.publisherId === target.publisherId && WITHDRAWING_PUBLISHER_ROLES.includes(r.role)))
+        if (
+          target.publisherId &&
+          (account.publisherRoles ?? []).some((r) => r.publisherId === target.publisherId && WITHDRAWING_PUBLISHER_ROLES.includes(r.role))
+        )
           grants.push({ role, scope });
         break;
       case 'staff':

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { type ChildFacts, expectedAudited, expectedGrants, heldRoles, oracleAllows, type Persona } from '../../test/acl-oracle.js';
 import type { AccountDoc } from '../accounts/model.js';
 import { authorize, rolesOf, type Target } from './authorize.js';
-import { auditedCapabilities, type Capability, capabilityTable, type Role,rowOf } from './capabilities.js';
+import { auditedCapabilities, type Capability, capabilityTable, type Role, rowOf } from './capabilities.js';
 
 /**
  * The capability table against the requirements (issue 19): test/acl-oracle.ts is written from ACL-1..8 and the
@@ -85,7 +85,18 @@ const roleCoverage: Record<Role, string> = {
 };
 
 const at = '2026-08-15T08:00:00.000Z';
-const base = (id: string) => ({ id, type: 'account' as const, accountId: id, firstName: 'F', lastName: 'L', language: 'et' as const, country: 'EE' as const, status: 'active' as const, createdAt: at, updatedAt: at });
+const base = (id: string) => ({
+  id,
+  type: 'account' as const,
+  accountId: id,
+  firstName: 'F',
+  lastName: 'L',
+  language: 'et' as const,
+  country: 'EE' as const,
+  status: 'active' as const,
+  createdAt: at,
+  updatedAt: at,
+});
 
 function accountOf(p: Persona): AccountDoc {
   return {
@@ -93,7 +104,14 @@ function accountOf(p: Persona): AccountDoc {
     schoolRoles: p.schoolRoles,
     children: p.children.map((accountId) => ({ accountId, schoolId: S1, linkId: `link:${p.id}:${accountId}` })),
     ...(p.staff ? { staffRoles: p.staff } : {}),
-    ...(p.publishers ? { publisherRoles: p.publishers.map((publisherId) => ({ publisherId, role: p.editorOf?.includes(publisherId) ? ('editor' as const) : ('author' as const) })) } : {}),
+    ...(p.publishers
+      ? {
+          publisherRoles: p.publishers.map((publisherId) => ({
+            publisherId,
+            role: p.editorOf?.includes(publisherId) ? ('editor' as const) : ('author' as const),
+          })),
+        }
+      : {}),
     ...(p.municipalitySchools ? { municipality: { name: 'Town', schoolIds: p.municipalitySchools } } : {}),
   };
 }
@@ -155,7 +173,8 @@ describe('ACL: the capability table equals the requirements', () => {
       const actual = rowOf(capability) as Record<string, unknown>;
       const expected = expectedGrants[capability] as Record<string, unknown>;
       for (const role of new Set([...Object.keys(actual), ...Object.keys(expected)]))
-        if (actual[role] !== expected[role]) mismatches.push(`${capability} / ${role}: code ${String(actual[role] ?? 'none')}, requirements ${String(expected[role] ?? 'none')}`);
+        if (actual[role] !== expected[role])
+          mismatches.push(`${capability} / ${role}: code ${String(actual[role] ?? 'none')}, requirements ${String(expected[role] ?? 'none')}`);
     }
     expect(mismatches).toEqual([]);
   });
@@ -179,7 +198,7 @@ describe('ACL: every persona x capability x target through authorize()', () => {
         for (const target of targetsFor(persona)) {
           const expected = oracleAllows(capability, persona, target, childFacts);
           const grants = await authorize(account, capability, target, load, NOW);
-          if ((grants.length > 0) !== expected) mismatches.push(`${capability} ${describeTarget(target)}: expected ${expected ? 'allowed' : 'denied'}`);
+          if (grants.length > 0 !== expected) mismatches.push(`${capability} ${describeTarget(target)}: expected ${expected ? 'allowed' : 'denied'}`);
         }
       expect(mismatches).toEqual([]);
     });
@@ -187,7 +206,8 @@ describe('ACL: every persona x capability x target through authorize()', () => {
 });
 
 describe('ACL: what a grant says', () => {
-  const grants = (who: keyof typeof personas, capability: Capability, target: Target) => authorize(accounts.get(personas[who]!.id)!, capability, target, load, NOW);
+  const grants = (who: keyof typeof personas, capability: Capability, target: Target) =>
+    authorize(accounts.get(personas[who]!.id)!, capability, target, load, NOW);
 
   it('ACL-5, ACC-3: a parent link recorded on the parent’s side only grants nothing: the child must name the parent', async () => {
     expect(await grants('parent', 'child.read', { accountId: 'kid-one-sided' })).toEqual([]);
@@ -205,11 +225,15 @@ describe('ACL: what a grant says', () => {
     // own account lacks the link.
     const claimed = { ...accounts.get('kid-shares')!, parents: [{ accountId: personas.privateUser!.id, schoolId: S1, linkId: 'x' }] };
     const stranger = accounts.get(personas.privateUser!.id)!;
-    expect(await authorize(stranger, 'child.read', { accountId: 'kid-shares' }, async (id) => (id === 'kid-shares' ? claimed : accounts.get(id)), NOW)).toEqual([]);
+    expect(
+      await authorize(stranger, 'child.read', { accountId: 'kid-shares' }, async (id) => (id === 'kid-shares' ? claimed : accounts.get(id)), NOW),
+    ).toEqual([]);
   });
 
   it('ACC-3: a parent manages the settings of a child under 18 even when hidden from them, not of an adult child', async () => {
-    expect(await grants('parent', 'child.privacy.update', { accountId: 'kid-hides' })).toEqual([{ role: 'parent', scope: 'ownMinorChild', schoolId: S1 }]);
+    expect(await grants('parent', 'child.privacy.update', { accountId: 'kid-hides' })).toEqual([
+      { role: 'parent', scope: 'ownMinorChild', schoolId: S1 },
+    ]);
     expect(await grants('parent', 'child.privacy.update', { accountId: 'kid-almost-18' })).toHaveLength(1);
     expect(await grants('parent', 'child.privacy.update', { accountId: 'kid-adult' })).toEqual([]);
     expect(await grants('parent', 'child.read', { accountId: 'kid-hides' })).toEqual([]);
@@ -223,12 +247,16 @@ describe('ACL: what a grant says', () => {
   });
 
   it('ACL-1, ACL-3: school grants name the school they hold in; staff and publisher grants carry no school', async () => {
-    expect(await grants('twoSchools', 'school.members.manage', { schoolId: S2 })).toEqual([{ role: 'schoolAdmin', scope: 'ownSchool', schoolId: S2 }]);
+    expect(await grants('twoSchools', 'school.members.manage', { schoolId: S2 })).toEqual([
+      { role: 'schoolAdmin', scope: 'ownSchool', schoolId: S2 },
+    ]);
     expect(await grants('classTeacher', 'journal.read', { schoolId: S1, classId: C1, subject: 'history' })).toEqual([
       { role: 'teacher', scope: 'ownSubject', schoolId: S1 },
       { role: 'classTeacher', scope: 'ownClass', schoolId: S1 },
     ]);
-    expect(await grants('municipality', 'stats.aggregate.read', { schoolId: S1 })).toEqual([{ role: 'municipality', scope: 'ownSchool', schoolId: S1 }]);
+    expect(await grants('municipality', 'stats.aggregate.read', { schoolId: S1 })).toEqual([
+      { role: 'municipality', scope: 'ownSchool', schoolId: S1 },
+    ]);
     expect(await grants('supportAndSecurity', 'ops.account.read', { accountId: 'kid-shares' })).toEqual([
       { role: 'support', scope: 'staff' },
       { role: 'security', scope: 'staff' },
@@ -241,13 +269,25 @@ describe('ACL: what a grant says', () => {
   });
 
   it('ACL-2: a teacher role with the subject in another school gives nothing here', async () => {
-    const account = { ...accounts.get(personas.teacher!.id)!, schoolRoles: [{ schoolId: S2, role: 'teacher' as const, subjects: ['math'] }, { schoolId: S1, role: 'teacher' as const, subjects: ['art'] }] };
+    const account = {
+      ...accounts.get(personas.teacher!.id)!,
+      schoolRoles: [
+        { schoolId: S2, role: 'teacher' as const, subjects: ['math'] },
+        { schoolId: S1, role: 'teacher' as const, subjects: ['art'] },
+      ],
+    };
     expect(await authorize(account, 'journal.write', { schoolId: S1, subject: 'math' }, load, NOW)).toEqual([]);
     expect(await authorize(account, 'journal.write', { schoolId: S2, subject: 'math' }, load, NOW)).toHaveLength(1);
   });
 
   it('ACL-3: a class teacher of the same class id in another school reads nothing here', async () => {
-    const account = { ...accounts.get(personas.classTeacher!.id)!, schoolRoles: [{ schoolId: S2, role: 'classTeacher' as const, classId: C1 }, { schoolId: S1, role: 'classTeacher' as const, classId: C2 }] };
+    const account = {
+      ...accounts.get(personas.classTeacher!.id)!,
+      schoolRoles: [
+        { schoolId: S2, role: 'classTeacher' as const, classId: C1 },
+        { schoolId: S1, role: 'classTeacher' as const, classId: C2 },
+      ],
+    };
     expect(await authorize(account, 'journal.read', { schoolId: S1, classId: C1 }, load, NOW)).toEqual([]);
   });
 
@@ -257,20 +297,38 @@ describe('ACL: what a grant says', () => {
   });
 
   it('ACL-3: only the class-teacher role’s class counts, not a class the person has in another role', async () => {
-    const account = { ...accounts.get(personas.classTeacher!.id)!, schoolRoles: [{ schoolId: S1, role: 'classTeacher' as const, classId: C2 }, { schoolId: S1, role: 'student' as const, classId: C1 }] };
+    const account = {
+      ...accounts.get(personas.classTeacher!.id)!,
+      schoolRoles: [
+        { schoolId: S1, role: 'classTeacher' as const, classId: C2 },
+        { schoolId: S1, role: 'student' as const, classId: C1 },
+      ],
+    };
     // Another person's journal in that class (the student role reads only the person's own).
     expect(await authorize(account, 'journal.read', { schoolId: S1, classId: C1, accountId: 'someone-else' }, load, NOW)).toEqual([]);
     expect(await authorize(account, 'journal.read', { schoolId: S1, classId: C2, accountId: 'someone-else' }, load, NOW)).toHaveLength(1);
   });
 
   it('ACL-2: only the teacher role’s subjects count, not subjects listed on another role', async () => {
-    const account = { ...accounts.get(personas.classTeacher!.id)!, schoolRoles: [{ schoolId: S1, role: 'teacher' as const, subjects: ['history'] }, { schoolId: S1, role: 'classTeacher' as const, classId: C1, subjects: ['math'] }] };
+    const account = {
+      ...accounts.get(personas.classTeacher!.id)!,
+      schoolRoles: [
+        { schoolId: S1, role: 'teacher' as const, subjects: ['history'] },
+        { schoolId: S1, role: 'classTeacher' as const, classId: C1, subjects: ['math'] },
+      ],
+    };
     expect(await authorize(account, 'journal.write', { schoolId: S1, subject: 'math' }, load, NOW)).toEqual([]);
     expect(await authorize(account, 'journal.write', { schoolId: S1, subject: 'history' }, load, NOW)).toHaveLength(1);
   });
 
   it('ACL-6: a CMS person working for two publishers edits the materials of each', async () => {
-    const account = { ...accounts.get(personas.cmsUser!.id)!, publisherRoles: [{ publisherId: P1, role: 'author' as const }, { publisherId: P2, role: 'editor' as const }] };
+    const account = {
+      ...accounts.get(personas.cmsUser!.id)!,
+      publisherRoles: [
+        { publisherId: P1, role: 'author' as const },
+        { publisherId: P2, role: 'editor' as const },
+      ],
+    };
     expect(await authorize(account, 'material.edit', { publisherId: P1 }, load, NOW)).toHaveLength(1);
     expect(await authorize(account, 'material.edit', { publisherId: P2 }, load, NOW)).toHaveLength(1);
     expect(await authorize(account, 'material.edit', { publisherId: 'pub-3' }, load, NOW)).toEqual([]);

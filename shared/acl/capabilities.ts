@@ -106,7 +106,6 @@ export const capabilityTable = {
   // ACL-1: a school's administrators see their own school's licences (which works its people may open).
   'school.licences.read': { schoolAdmin: 'ownSchool' },
 
-
   // LRN-1..3: parents never act in the child's name (ACL-5). ACL-2: a teacher, their subject's journals; ACL-3: a class
   // teacher, also every journal of their class; ACL-1: the administrator, the school's. A journal's id carries its
   // subject and class (shared/learning/journal-ids.ts), so these scopes are decided at the door; the journal itself then
@@ -143,7 +142,12 @@ export function rowOf(capability: Capability): Row {
 }
 
 /** Capabilities whose grants to staff are written to the data subject's audit log (ACL-7). */
-export const auditedCapabilities: ReadonlySet<Capability> = new Set<Capability>(['ops.account.read', 'ops.support.read', 'ops.support.reply', 'ops.store.manage']);
+export const auditedCapabilities: ReadonlySet<Capability> = new Set<Capability>([
+  'ops.account.read',
+  'ops.support.read',
+  'ops.support.reply',
+  'ops.store.manage',
+]);
 
 /** CMS roles that may stop distributing their publisher's works (OPS-2). */
 export const WITHDRAWING_PUBLISHER_ROLES: readonly string[] = ['editor'];

@@ -5,8 +5,12 @@ import { countryOfIp } from './geoip.js';
 
 describe('AUTH-4: what the security log keeps of the browser', () => {
   it('AUTH-4: summarises real user agents to family, major version and OS', () => {
-    expect(summariseUserAgent('Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15')).toBe('Safari 17 (macOS)');
-    expect(summariseUserAgent('Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36')).toBe('Chrome 131 (Windows)');
+    expect(
+      summariseUserAgent('Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15'),
+    ).toBe('Safari 17 (macOS)');
+    expect(
+      summariseUserAgent('Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36'),
+    ).toBe('Chrome 131 (Windows)');
     expect(summariseUserAgent('Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0')).toBe('Firefox 133 (Linux)');
   });
 
@@ -27,6 +31,7 @@ describe('AUTH-4: the country of an IP address, offline', () => {
     expect(await countryOfIp('90.190.1.1')).toBe('EE');
     expect(await countryOfIp('::ffff:90.190.1.1')).toBe('EE');
     expect(await countryOfIp('84.248.1.1')).toBe('FI');
-    for (const ip of ['10.1.2.3', '192.168.0.1', '127.0.0.1', '192.0.2.44', '2001:db8::1', 'not an ip', undefined]) expect(await countryOfIp(ip)).toBeUndefined();
+    for (const ip of ['10.1.2.3', '192.168.0.1', '127.0.0.1', '192.0.2.44', '2001:db8::1', 'not an ip', undefined])
+      expect(await countryOfIp(ip)).toBeUndefined();
   });
 });

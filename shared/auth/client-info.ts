@@ -13,7 +13,10 @@ export interface ClientInfo {
  * rather than kept as the full user-agent string, which would be a fingerprint.
  */
 function clientInfo(request: HttpRequest, countryHeader: string | undefined, trustedProxyHops = 1): ClientInfo {
-  const chain = (request.headers.get('x-forwarded-for') ?? '').split(',').map((e) => e.trim()).filter(Boolean);
+  const chain = (request.headers.get('x-forwarded-for') ?? '')
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
   // Each trusted proxy appends the address it saw; anything to the left of those could be made up by the client.
   const forwarded = chain[chain.length - trustedProxyHops];
   const ip = forwarded ? stripPort(forwarded) : undefined;

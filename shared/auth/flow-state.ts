@@ -50,7 +50,11 @@ export async function sealFlow(flow: SignInFlow, keys: readonly SigningKey[], no
 export async function openFlow(value: string, keys: readonly SigningKey[], now: Date): Promise<SignInFlow | undefined> {
   for (const key of keys) {
     try {
-      const { payload } = await jwtDecrypt(value, flowKey(key), { currentDate: now, keyManagementAlgorithms: ['dir'], contentEncryptionAlgorithms: ['A256GCM'] });
+      const { payload } = await jwtDecrypt(value, flowKey(key), {
+        currentDate: now,
+        keyManagementAlgorithms: ['dir'],
+        contentEncryptionAlgorithms: ['A256GCM'],
+      });
       return (payload as { flow?: SignInFlow }).flow;
     } catch {
       // try the next key (rotation); expired or tampered cookies fail for all of them

@@ -4,7 +4,7 @@ import { domainToASCII } from 'node:url';
 import { z } from 'zod';
 
 import { type AccountDoc, type LinkedLogin, updateAccount } from '../accounts/index.js';
-import { type Doc,DocumentExistsError, updateWithEtag } from '../platform/cosmos.js';
+import { type Doc, DocumentExistsError, updateWithEtag } from '../platform/cosmos.js';
 import { AppError } from '../platform/errors.js';
 import type { Services } from '../platform/services.js';
 import type { ParsedPersonalCode } from './personal-code.js';
@@ -140,7 +140,11 @@ export class SchoolConfirmationNeeded extends Error {
  * Looks up a pending or decided confirmation (kept by the schools area); injected so this module stays below it.
  * Answers the stored status of the request for this login and account, creating it when there is none.
  */
-export type ConfirmationLedger = (input: { schoolId: string; account: AccountDoc; identity: ExternalIdentity }) => Promise<'requested' | 'confirmed' | 'refused'>;
+export type ConfirmationLedger = (input: {
+  schoolId: string;
+  account: AccountDoc;
+  identity: ExternalIdentity;
+}) => Promise<'requested' | 'confirmed' | 'refused'>;
 
 /**
  * Maps a provider's identity to our account (AUTH-1):
@@ -152,7 +156,12 @@ export type ConfirmationLedger = (input: { schoolId: string; account: AccountDoc
  * A code a user typed about themselves is never indexed, so it is never a link target; eKool and Stuudium codes are
  * not proof and never link. An e-mail address never links accounts either.
  */
-export async function resolveSignIn(deps: Deps, identity: ExternalIdentity, linkToAccountId?: string, ledger?: ConfirmationLedger): Promise<SignInResolution> {
+export async function resolveSignIn(
+  deps: Deps,
+  identity: ExternalIdentity,
+  linkToAccountId?: string,
+  ledger?: ConfirmationLedger,
+): Promise<SignInResolution> {
   const logins = deps.db.collection('logins');
   const loginId = externalLoginId(identity.provider, identity.subject);
   const existing = await logins.read<LoginIndexDoc>(loginId, loginId);
@@ -164,7 +173,8 @@ export async function resolveSignIn(deps: Deps, identity: ExternalIdentity, link
 
   if (linkToAccountId) {
     await linkLogin(deps, linkToAccountId, identity);
-    if (identity.personalCode && identity.personalCodeGrade === 'eid') await verifyOwnCode(deps, linkToAccountId, identity.provider, identity.personalCode);
+    if (identity.personalCode && identity.personalCodeGrade === 'eid')
+      await verifyOwnCode(deps, linkToAccountId, identity.provider, identity.personalCode);
     return { outcome: 'linked', accountId: linkToAccountId, via: 'explicit' };
   }
 
@@ -199,14 +209,18 @@ async function verifyOwnCode(deps: Deps, accountId: string, provider: ProviderId
       ? { ...a, personalCodeVerification: { kind: 'eid', by: provider, at: deps.clock.now().toISOString() } }
       : a,
   );
-  if (verified.personalCodeVerification?.kind === 'eid' && verified.personalCode?.code === code.code) await claimPersonalCode(deps, accountId, code, { verification: 'eid' });
+  if (verified.personalCodeVerification?.kind === 'eid' && verified.personalCode?.code === code.code)
+    await claimPersonalCode(deps, accountId, code, { verification: 'eid' });
 }
 
 /**
  * The account a personal code is proof of, or nothing. The index is only a pointer: the account must still carry
  * the same code, verified, or the index is stale (a change that did not finish releasing it) and is removed.
  */
-async function verifiedHolder(deps: Deps, code: Pick<ParsedPersonalCode, 'country' | 'code'>): Promise<{ account: AccountDoc; index: LoginIndexDoc } | undefined> {
+async function verifiedHolder(
+  deps: Deps,
+  code: Pick<ParsedPersonalCode, 'country' | 'code'>,
+): Promise<{ account: AccountDoc; index: LoginIndexDoc } | undefined> {
   const codeId = personalCodeLoginId(code);
   const index = await deps.db.collection('logins').read<LoginIndexDoc>(codeId, codeId);
   if (!index || index.kind !== 'personal-code' || !index.verification) return undefined;
@@ -236,7 +250,10 @@ const nameTokens = (value: string | undefined) =>
  * Whether the eID's names are the school's record of the person: the same family name, and at least one given name
  * in common (schools often record only the first of several given names).
  */
-export function namesMatch(identity: Pick<ExternalIdentity, 'givenName' | 'familyName'>, account: Pick<AccountDoc, 'firstName' | 'lastName'>): boolean {
+export function namesMatch(
+  identity: Pick<ExternalIdentity, 'givenName' | 'familyName'>,
+  account: Pick<AccountDoc, 'firstName' | 'lastName'>,
+): boolean {
   const family = nameTokens(identity.familyName).join(' ');
   if (!family || family !== nameTokens(account.lastName).join(' ')) return false;
   const given = new Set(nameTokens(account.firstName));

@@ -18,7 +18,11 @@ export async function tellOwner(
 ): Promise<void> {
   const account = await readAccount(services, accountId);
   if (!account?.email) return;
-  await queueEmail(services, accountNotice(kind, account.language, account.email, { name: account.firstName, ...vars }), `${kind}:${messageKey(`${accountId}:${key}`)}`);
+  await queueEmail(
+    services,
+    accountNotice(kind, account.language, account.email, { name: account.firstName, ...vars }),
+    `${kind}:${messageKey(`${accountId}:${key}`)}`,
+  );
 }
 
 /** Idempotency keys become message ids (visible in queues and dead letters): hashed, so no login subject shows. */

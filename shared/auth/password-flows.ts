@@ -2,16 +2,25 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 
 import type { AccountDoc } from '../accounts/index.js';
 import { queueEmail } from '../messaging/index.js';
-import { type Doc,DocumentExistsError, updateWithEtag } from '../platform/cosmos.js';
+import { type Doc, DocumentExistsError, updateWithEtag } from '../platform/cosmos.js';
 import { AppError } from '../platform/errors.js';
 import type { Language } from '../platform/language.js';
 import type { Services } from '../platform/services.js';
 import type { ClientInfo } from './client-info.js';
 import { securityEmail } from './emails.js';
-import { canonicalEmail, emailLoginId, type LoginIndexDoc,normaliseEmail } from './identity.js';
-import { hashPassword, isCommonPassword, needsRehash, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, passwordProblem, verifyAgainstDummy, verifyPassword } from './passwords.js';
+import { canonicalEmail, emailLoginId, type LoginIndexDoc, normaliseEmail } from './identity.js';
+import {
+  hashPassword,
+  isCommonPassword,
+  needsRehash,
+  PASSWORD_MAX_LENGTH,
+  PASSWORD_MIN_LENGTH,
+  passwordProblem,
+  verifyAgainstDummy,
+  verifyPassword,
+} from './passwords.js';
 import { recordSecurityEvent } from './security-log.js';
-import { createSession, type IssuedSession,revokeAllSessions } from './sessions.js';
+import { createSession, type IssuedSession, revokeAllSessions } from './sessions.js';
 import { assertUnderLimit, firstInPeriod, overLimit, reserveSignInAttempt } from './throttle.js';
 
 const VERIFY_TOKEN_SECONDS = 24 * 3600;
@@ -40,7 +49,11 @@ const tokenDocId = (token: string) => `pwtoken:${createHash('sha256').update(tok
 
 async function assertGoodPassword(password: string, email?: string): Promise<void> {
   const problem = passwordProblem(password, email) ?? ((await isCommonPassword(password)) ? 'common' : undefined);
-  if (problem) throw new AppError(`password_${problem}` as const, { params: { min: PASSWORD_MIN_LENGTH, max: PASSWORD_MAX_LENGTH }, details: [{ path: 'password', issue: problem }] });
+  if (problem)
+    throw new AppError(`password_${problem}` as const, {
+      params: { min: PASSWORD_MIN_LENGTH, max: PASSWORD_MAX_LENGTH },
+      details: [{ path: 'password', issue: problem }],
+    });
 }
 
 async function issueToken(
@@ -124,7 +137,16 @@ export async function signUp(
   await services.db.collection('accounts').create(account);
   let login: LoginIndexDoc;
   try {
-    login = await logins.create<LoginIndexDoc>({ id: loginId, type: 'login-index', accountId, kind: 'password', email, passwordHash, passwordVersion: 0, linkedAt: now });
+    login = await logins.create<LoginIndexDoc>({
+      id: loginId,
+      type: 'login-index',
+      accountId,
+      kind: 'password',
+      email,
+      passwordHash,
+      passwordVersion: 0,
+      linkedAt: now,
+    });
   } catch (error) {
     await services.db.collection('accounts').delete(accountId, accountId);
     if (!(error instanceof DocumentExistsError)) throw error;
@@ -134,7 +156,11 @@ export async function signUp(
   }
   const token = await issueToken(services, login, 'verify-email', VERIFY_TOKEN_SECONDS);
   // No name in this e-mail: the address is not verified, and the name is whatever the sender typed.
-  await queueEmail(services, securityEmail('verifyEmail', input.language, email, { link: link(services, '/verify-email', token) }), `verify:${tokenDocId(token)}`);
+  await queueEmail(
+    services,
+    securityEmail('verifyEmail', input.language, email, { link: link(services, '/verify-email', token) }),
+    `verify:${tokenDocId(token)}`,
+  );
   await recordSecurityEvent(services, { name: 'sign-up', accountId, method: 'password', client });
 }
 
@@ -142,7 +168,11 @@ async function notifyExisting(services: Services, login: LoginIndexDoc, language
   if (!login.email) return;
   if (!(await firstInPeriod(services, 'notice-account-exists', login.email, ACCOUNT_EXISTS_NOTICE_SECONDS))) return;
   const token = await issueToken(services, login, 'reset-password', RESET_TOKEN_SECONDS);
-  await queueEmail(services, securityEmail('accountExists', language, login.email, { link: link(services, '/reset-password', token) }), `exists:${tokenDocId(token)}`);
+  await queueEmail(
+    services,
+    securityEmail('accountExists', language, login.email, { link: link(services, '/reset-password', token) }),
+    `exists:${tokenDocId(token)}`,
+  );
 }
 
 export async function verifyEmail(services: Services, token: string): Promise<void> {
@@ -166,7 +196,11 @@ export async function passwordSignIn(services: Services, input: { email: string;
   const email = canonicalEmail(input.email);
   const loginId = email ? emailLoginId(email) : undefined;
   const login = loginId ? await services.db.collection('logins').read<LoginIndexDoc>(loginId, loginId) : undefined;
-  const attempt = await reserveSignInAttempt(services, { name: email ?? `unusable:${input.email.trim()}`, ...(client.ip ? { ip: client.ip } : {}), passwordVersion: versionOf(login) });
+  const attempt = await reserveSignInAttempt(services, {
+    name: email ?? `unusable:${input.email.trim()}`,
+    ...(client.ip ? { ip: client.ip } : {}),
+    passwordVersion: versionOf(login),
+  });
   let account: AccountDoc | undefined;
   let ok: boolean;
   try {
@@ -190,7 +224,12 @@ export async function passwordSignIn(services: Services, input: { email: string;
     const passwordHash = await hashPassword(input.password);
     await updateLogin(services, login.id, (l) => ({ ...l, passwordHash }));
   }
-  const session = await createSession(services, { accountId: login.accountId, method: 'password', account, ...(client.browser ? { browser: client.browser } : {}) });
+  const session = await createSession(services, {
+    accountId: login.accountId,
+    method: 'password',
+    account,
+    ...(client.browser ? { browser: client.browser } : {}),
+  });
   await recordSecurityEvent(services, { name: 'sign-in', accountId: login.accountId, method: 'password', client });
   return session;
 }
@@ -210,7 +249,11 @@ export async function changePassword(
   if (!account || !loginId) throw new AppError('login_not_found');
   const login = await services.db.collection('logins').read<LoginIndexDoc>(loginId, loginId);
   if (!login?.passwordHash || !login.email) throw new AppError('login_not_found');
-  const attempt = await reserveSignInAttempt(services, { name: login.email, ...(client.ip ? { ip: client.ip } : {}), passwordVersion: versionOf(login) });
+  const attempt = await reserveSignInAttempt(services, {
+    name: login.email,
+    ...(client.ip ? { ip: client.ip } : {}),
+    passwordVersion: versionOf(login),
+  });
   let ok = false;
   try {
     ok = await verifyPassword(input.currentPassword, login.passwordHash);
@@ -223,7 +266,11 @@ export async function changePassword(
   await updateLogin(services, loginId, (l) => ({ ...l, passwordHash, passwordVersion: versionOf(l) + 1 }));
   await revokeAllSessions(services, principal.accountId, 'password-changed', principal.sessionId);
   await recordSecurityEvent(services, { name: 'password-changed', accountId: principal.accountId, method: 'password', client });
-  await queueEmail(services, securityEmail('passwordChanged', account.language, login.email, { name: account.firstName }), `pwchanged:${principal.accountId}:${services.clock.now().getTime()}`);
+  await queueEmail(
+    services,
+    securityEmail('passwordChanged', account.language, login.email, { name: account.firstName }),
+    `pwchanged:${principal.accountId}:${services.clock.now().getTime()}`,
+  );
 }
 
 /**
@@ -244,7 +291,11 @@ export async function requestPasswordReset(services: Services, input: { email: s
   const token = await issueToken(services, login, 'reset-password', RESET_TOKEN_SECONDS);
   // The name only when the address was verified: otherwise it is text someone else typed (see emails.ts).
   const name = login.emailVerifiedAt ? account.firstName : undefined;
-  await queueEmail(services, securityEmail('resetPassword', account.language, login.email, { name, link: link(services, '/reset-password', token) }), `reset:${tokenDocId(token)}`);
+  await queueEmail(
+    services,
+    securityEmail('resetPassword', account.language, login.email, { name, link: link(services, '/reset-password', token) }),
+    `reset:${tokenDocId(token)}`,
+  );
 }
 
 /**
@@ -268,5 +319,9 @@ export async function resetPassword(services: Services, input: { token: string; 
   await recordSecurityEvent(services, { name: 'password-reset', accountId: used.accountId, method: 'password', client });
   const account = await services.db.collection('accounts').read<AccountDoc>(used.accountId, used.accountId);
   if (account && login.email)
-    await queueEmail(services, securityEmail('passwordReset', account.language, login.email, { name: account.firstName }), `pwreset:${used.accountId}:${versionOf(login)}`);
+    await queueEmail(
+      services,
+      securityEmail('passwordReset', account.language, login.email, { name: account.firstName }),
+      `pwreset:${used.accountId}:${versionOf(login)}`,
+    );
 }

@@ -1,4 +1,4 @@
-import { randomBytes, scrypt as scryptCallback, type ScryptOptions,timingSafeEqual } from 'node:crypto';
+import { randomBytes, scrypt as scryptCallback, type ScryptOptions, timingSafeEqual } from 'node:crypto';
 
 /**
  * Password hashing with scrypt (AUTH-2). Parameters: N = 2^15, r = 8, p = 1, 32-byte key, 16-byte random salt:

@@ -1,21 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
-import {
-  ageOn,
-  fromHarIdClaim,
-  isMinor,
-  parseEstonianCode,
-  parseFinnishCode,
-  parsePersonalCode,
-  personalCodeSchema,
-} from './personal-code.js';
+import { ageOn, fromHarIdClaim, isMinor, parseEstonianCode, parseFinnishCode, parsePersonalCode, personalCodeSchema } from './personal-code.js';
 
 // Small independent implementations of the two check algorithms, written differently from the module on purpose.
 
 /** First-stage isikukood remainder: weights 1..9,1 are (i mod 9) + 1. */
-const eeStage1 = (firstTen: string): number =>
-  [...firstTen.slice(0, 10)].reduce((sum, digit, i) => sum + Number(digit) * ((i % 9) + 1), 0) % 11;
+const eeStage1 = (firstTen: string): number => [...firstTen.slice(0, 10)].reduce((sum, digit, i) => sum + Number(digit) * ((i % 9) + 1), 0) % 11;
 
 /** Isikukood check digit; the second weights 3..9,1,2,3 are ((i + 2) mod 9) + 1. */
 const eeCheck = (firstTen: string): number => {
@@ -36,7 +27,7 @@ const dateArbitrary = (fromYear: number, toYear: number) =>
 
 const buildEstonian = (date: Date, male: boolean, serial: number): string => {
   const year = date.getUTCFullYear();
-  const marker = (Math.floor((year - 1800) / 100) * 2) + (male ? 1 : 2);
+  const marker = Math.floor((year - 1800) / 100) * 2 + (male ? 1 : 2);
   const firstTen = `${marker}${pad(year % 100)}${pad(date.getUTCMonth() + 1)}${pad(date.getUTCDate())}${pad(serial, 3)}`;
   return firstTen + eeCheck(firstTen);
 };
@@ -231,30 +222,24 @@ describe('Finnish henkilötunnus', () => {
   it('AUTH-3: property: generated codes for any real date, sign and individual number parse back', () => {
     const signs: Record<number, string[]> = { 1800: ['+'], 1900: ['-', 'Y', 'X', 'W', 'V', 'U'], 2000: ['A', 'B', 'C', 'D', 'E', 'F'] };
     fc.assert(
-      fc.property(
-        dateArbitrary(1800, 2099),
-        fc.nat(),
-        fc.integer({ min: 2, max: 999 }),
-        fc.boolean(),
-        (date, signPick, individual, lowerCase) => {
-          const year = date.getUTCFullYear();
-          const choices = signs[year - (year % 100)] ?? [];
-          const sign = choices[signPick % choices.length] ?? '?';
-          const digits = `${pad(date.getUTCDate())}${pad(date.getUTCMonth() + 1)}${pad(year % 100)}`;
-          const code = `${digits}${sign}${pad(individual, 3)}${fiControl(digits + pad(individual, 3))}`;
-          const result = parseFinnishCode(lowerCase ? code.toLowerCase() : code);
-          expect(result).toEqual({
-            ok: true,
-            value: {
-              country: 'FI',
-              code,
-              birthDate: date.toISOString().slice(0, 10),
-              sex: individual % 2 === 1 ? 'male' : 'female',
-              temporary: individual >= 900,
-            },
-          });
-        },
-      ),
+      fc.property(dateArbitrary(1800, 2099), fc.nat(), fc.integer({ min: 2, max: 999 }), fc.boolean(), (date, signPick, individual, lowerCase) => {
+        const year = date.getUTCFullYear();
+        const choices = signs[year - (year % 100)] ?? [];
+        const sign = choices[signPick % choices.length] ?? '?';
+        const digits = `${pad(date.getUTCDate())}${pad(date.getUTCMonth() + 1)}${pad(year % 100)}`;
+        const code = `${digits}${sign}${pad(individual, 3)}${fiControl(digits + pad(individual, 3))}`;
+        const result = parseFinnishCode(lowerCase ? code.toLowerCase() : code);
+        expect(result).toEqual({
+          ok: true,
+          value: {
+            country: 'FI',
+            code,
+            birthDate: date.toISOString().slice(0, 10),
+            sex: individual % 2 === 1 ? 'male' : 'female',
+            temporary: individual >= 900,
+          },
+        });
+      }),
       { numRuns: 2000 },
     );
   });
@@ -292,14 +277,22 @@ describe('ageOn and isMinor', () => {
 describe('personalCodeSchema', () => {
   it('AUTH-3: accepts { country, code } and transforms to the parsed code', () => {
     expect(personalCodeSchema().parse({ country: 'EE', code: ' 36805280109 ' })).toEqual({
-      country: 'EE', code: '36805280109', birthDate: '1968-05-28', sex: 'male', temporary: false,
+      country: 'EE',
+      code: '36805280109',
+      birthDate: '1968-05-28',
+      sex: 'male',
+      temporary: false,
     });
     expect(personalCodeSchema().parse({ country: 'FI', code: '131052-308t' })).toMatchObject({ code: '131052-308T' });
     expect(personalCodeSchema('FI').parse({ country: 'FI', code: '100190Y999P' })).toMatchObject({ temporary: true });
   });
 
   it('AUTH-3: an invalid code gives "invalid personal code (<problem>)" at path code', () => {
-    for (const [code, problem] of [['39112120752', 'checksum'], ['39002310001', 'date'], ['3680528010A', 'format']]) {
+    for (const [code, problem] of [
+      ['39112120752', 'checksum'],
+      ['39002310001', 'date'],
+      ['3680528010A', 'format'],
+    ]) {
       const result = personalCodeSchema().safeParse({ country: 'EE', code });
       expect(result.success).toBe(false);
       expect(result.error?.issues).toEqual([
@@ -321,7 +314,11 @@ describe('personalCodeSchema', () => {
 describe('fromHarIdClaim', () => {
   it('AUTH-3: reads "EE:EID:<isikukood>"', () => {
     expect(fromHarIdClaim('EE:EID:47302200234')).toEqual({
-      country: 'EE', code: '47302200234', birthDate: '1973-02-20', sex: 'female', temporary: false,
+      country: 'EE',
+      code: '47302200234',
+      birthDate: '1973-02-20',
+      sex: 'female',
+      temporary: false,
     });
   });
 
@@ -374,7 +371,8 @@ describe('calendar dates and birthdays at their edges (issue 19)', () => {
   ])('AUTH-3: %s is a date in both countries', (_label, eeFirstSeven, fiDate, sign, birthDate) => {
     expect(parseEstonianCode(ee(`${eeFirstSeven}123`))).toMatchObject({ ok: true, value: { birthDate } });
     expect(parseFinnishCode(fi(fiDate, sign))).toMatchObject({ ok: true, value: { birthDate } });
-    for (const month of ['05', '07', '08', '10']) expect(parseFinnishCode(fi(`31${month}90`, '-'))).toMatchObject({ ok: true, value: { birthDate: `1990-${month}-31` } });
+    for (const month of ['05', '07', '08', '10'])
+      expect(parseFinnishCode(fi(`31${month}90`, '-'))).toMatchObject({ ok: true, value: { birthDate: `1990-${month}-31` } });
   });
 
   it('AUTH-3: the Finnish temporary range starts at 900; individual numbers 002 and up are valid', () => {
@@ -433,9 +431,12 @@ describe('input that is not what the types promise (issue 19)', () => {
     }
   });
 
-  it.each([['X131052-308T'], ['1131052-308T'], ['-131052-308T']])('AUTH-3: a Finnish code with anything before it (%s) is a format problem', (input) => {
-    expect(parseFinnishCode(input)).toEqual({ ok: false, problem: 'format' });
-  });
+  it.each([['X131052-308T'], ['1131052-308T'], ['-131052-308T']])(
+    'AUTH-3: a Finnish code with anything before it (%s) is a format problem',
+    (input) => {
+      expect(parseFinnishCode(input)).toEqual({ ok: false, problem: 'format' });
+    },
+  );
 
   it('AUTH-3: ageOn names what was wrong, and takes only a bare YYYY-MM-DD', () => {
     expect(() => ageOn('2008-02-30', new Date())).toThrow('invalid birth date: 2008-02-30');

@@ -30,9 +30,7 @@ export interface ParsedPersonalCode {
 
 type PersonalCodeProblem = 'format' | 'checksum' | 'date';
 
-export type PersonalCodeResult =
-  | { ok: true; value: ParsedPersonalCode }
-  | { ok: false; problem: PersonalCodeProblem };
+export type PersonalCodeResult = { ok: true; value: ParsedPersonalCode } | { ok: false; problem: PersonalCodeProblem };
 
 const fail = (problem: PersonalCodeProblem): PersonalCodeResult => ({ ok: false, problem });
 
@@ -104,8 +102,18 @@ export function parseEstonianCode(input: string): PersonalCodeResult {
 const FINNISH_CONTROL_CHARACTERS = '0123456789ABCDEFHJKLMNPRSTUVWXY';
 const FINNISH_CENTURIES: Readonly<Record<string, number>> = {
   '+': 1800,
-  '-': 1900, Y: 1900, X: 1900, W: 1900, V: 1900, U: 1900,
-  A: 2000, B: 2000, C: 2000, D: 2000, E: 2000, F: 2000,
+  '-': 1900,
+  Y: 1900,
+  X: 1900,
+  W: 1900,
+  V: 1900,
+  U: 1900,
+  A: 2000,
+  B: 2000,
+  C: 2000,
+  D: 2000,
+  E: 2000,
+  F: 2000,
 };
 // Explicit ASCII ranges in both cases (no `i`/`u` flags, so e.g. U+017F 'ſ' cannot case-fold into 'S'). The control
 // character class leaves out G, I, O, Q and Z, which the control alphabet never uses.
@@ -185,9 +193,7 @@ export function isMinor(birthDate: string, on: Date): boolean {
  * `{ country, code }` -> ParsedPersonalCode. With `country`, only that country is accepted. An invalid code adds
  * the issue `invalid personal code (<problem>)` at path `['code']`.
  */
-export function personalCodeSchema(
-  country?: PersonalCodeCountry,
-): z.ZodType<ParsedPersonalCode, { country: PersonalCodeCountry; code: string }> {
+export function personalCodeSchema(country?: PersonalCodeCountry): z.ZodType<ParsedPersonalCode, { country: PersonalCodeCountry; code: string }> {
   const countrySchema = country === undefined ? z.enum(['EE', 'FI']) : z.literal(country);
   return z.object({ country: countrySchema, code: z.string() }).transform((value, ctx) => {
     const result = parsePersonalCode(value.country, value.code);

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { type EmbeddedCosmos,startEmbeddedCosmos } from '../local/cosmos-server.js';
+import { type EmbeddedCosmos, startEmbeddedCosmos } from '../local/cosmos-server.js';
 import { AdjustableClock } from '../platform/clock.js';
 import { createDatabase, type Database } from '../platform/cosmos.js';
 import { MemoryTelemetry } from '../platform/telemetry.js';
 import { storageRules } from '../privacy/registry.js';
-import { type LoginLogDoc,recordSecurityEvent } from './security-log.js';
+import { type LoginLogDoc, recordSecurityEvent } from './security-log.js';
 
 let cosmos: EmbeddedCosmos;
 let db: Database;

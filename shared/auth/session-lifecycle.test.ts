@@ -100,9 +100,11 @@ async function signIn(extra: Partial<AccountDoc> = {}): Promise<IssuedSession> {
   return createSession(services(), { accountId: await newAccount(extra), method: 'password', browser: 'Firefox 140 on Linux' });
 }
 
-const stored = (s: Pick<IssuedSession, 'accountId' | 'sessionId'>) => db.collection('accounts').read<SessionDoc>(`session:${s.sessionId}`, s.accountId);
+const stored = (s: Pick<IssuedSession, 'accountId' | 'sessionId'>) =>
+  db.collection('accounts').read<SessionDoc>(`session:${s.sessionId}`, s.accountId);
 const account = async (id: string) => (await db.collection('accounts').read<AccountDoc>(id, id))!;
-const stillActive = async (s: IssuedSession) => (await activeSession(db, { accountId: s.accountId, sessionId: s.sessionId }, clock.now())) !== undefined;
+const stillActive = async (s: IssuedSession) =>
+  (await activeSession(db, { accountId: s.accountId, sessionId: s.sessionId }, clock.now())) !== undefined;
 
 /** The same token with its secret part replaced: the account and session parts are right, the secret is not. */
 function withSecret(token: string, secret: string): string {
@@ -216,7 +218,11 @@ describe('refresh-token rotation', () => {
     const first = await signIn();
     const second = await rotated(first.refreshToken);
     clock.advance(10_000);
-    await expect(refreshSession(services(), first.refreshToken)).resolves.toEqual({ kind: 'reused', accountId: first.accountId, sessionId: first.sessionId });
+    await expect(refreshSession(services(), first.refreshToken)).resolves.toEqual({
+      kind: 'reused',
+      accountId: first.accountId,
+      sessionId: first.sessionId,
+    });
     expect(await stored(first)).toMatchObject({ status: 'revoked', revokedReason: 'refresh-token-reuse' });
     expect(sessionListedOnAccount(await account(first.accountId), first.sessionId, clock.now())).toBe(false);
     await expect(refreshSession(services(), second.refreshToken)).rejects.toMatchObject({ code: 'refresh_invalid' });
@@ -253,7 +259,10 @@ describe('at most 500 sessions per account', () => {
     // The real session ends at day 60; 498 others (entries only) end later, one entry has already ended.
     const others = Array.from({ length: 498 }, (_, i) => ({ sessionId: `other-${i}`, absoluteExpiresAt: later(61 + i / 1000) }));
     const expired = { sessionId: 'long-gone', absoluteExpiresAt: later(-1) };
-    await accounts.replace<AccountDoc>({ ...(await account(oldest.accountId)), activeSessions: [expired, ...others, { sessionId: oldest.sessionId, absoluteExpiresAt: later(60) }] });
+    await accounts.replace<AccountDoc>({
+      ...(await account(oldest.accountId)),
+      activeSessions: [expired, ...others, { sessionId: oldest.sessionId, absoluteExpiresAt: later(60) }],
+    });
 
     clock.advance(1_000);
     const fiveHundredth = await createSession(services(), { accountId: oldest.accountId, method: 'password' });
@@ -424,7 +433,9 @@ describe('the session list', () => {
     const other = await createSession(services(), { accountId: current.accountId, method: 'harid' });
     const doc = await account(current.accountId);
     const narrowed = { activeSessions: doc.activeSessions!.filter((e) => e.sessionId !== other.sessionId) };
-    expect((await listActiveSessions(services(), current.accountId, current.sessionId, narrowed)).map((s) => s.sessionId)).toEqual([current.sessionId]);
+    expect((await listActiveSessions(services(), current.accountId, current.sessionId, narrowed)).map((s) => s.sessionId)).toEqual([
+      current.sessionId,
+    ]);
     expect((await listActiveSessions(services(), current.accountId, current.sessionId, {})).map((s) => s.sessionId).sort()).toEqual(
       [current.sessionId, other.sessionId].sort(),
     );
@@ -445,8 +456,24 @@ describe('how a session reaches the browser', () => {
 
   it('AUTH-2: cookies are __Host- names on Path=/, Secure; access and refresh HttpOnly; refresh SameSite=Strict; the CSRF token readable', () => {
     const cookies = Object.fromEntries(sessionCookies(issued).map((c) => [c.name, c]));
-    expect(cookies[ACCESS_TOKEN_COOKIE]).toEqual({ name: '__Host-opiq_at', value: 'at', maxAge: 900, sameSite: 'Lax', secure: true, httpOnly: true, path: '/' });
-    expect(cookies[REFRESH_TOKEN_COOKIE]).toEqual({ name: '__Host-opiq_rt', value: 'rt', maxAge: 60 * 86_400, sameSite: 'Strict', secure: true, httpOnly: true, path: '/' });
+    expect(cookies[ACCESS_TOKEN_COOKIE]).toEqual({
+      name: '__Host-opiq_at',
+      value: 'at',
+      maxAge: 900,
+      sameSite: 'Lax',
+      secure: true,
+      httpOnly: true,
+      path: '/',
+    });
+    expect(cookies[REFRESH_TOKEN_COOKIE]).toEqual({
+      name: '__Host-opiq_rt',
+      value: 'rt',
+      maxAge: 60 * 86_400,
+      sameSite: 'Strict',
+      secure: true,
+      httpOnly: true,
+      path: '/',
+    });
     expect(cookies[CSRF_COOKIE]).toEqual({ name: '__Host-opiq_csrf', value: 'ct', maxAge: 60 * 86_400, sameSite: 'Lax', secure: true, path: '/' });
   });
 
@@ -486,7 +513,9 @@ describe('the less travelled paths', () => {
     const exactly = await signIn();
     const later = await signIn();
     for (const session of [exactly, later])
-      await db.collection('accounts').replace<AccountDoc>({ ...(await account(session.accountId)), schoolRoles: [{ role: 'schoolAdmin', schoolId: 'school-lifecycle' }] });
+      await db
+        .collection('accounts')
+        .replace<AccountDoc>({ ...(await account(session.accountId)), schoolRoles: [{ role: 'schoolAdmin', schoolId: 'school-lifecycle' }] });
     clock.set(start + 7 * DAY);
     await expect(refreshSession(services(), exactly.refreshToken)).rejects.toMatchObject({ code: 'refresh_invalid' });
     clock.set(start + 8 * DAY);
@@ -549,13 +578,19 @@ describe('the less travelled paths', () => {
     clock.advance(60_000);
     await rotated(session.refreshToken);
     const entries = Object.fromEntries((await account(session.accountId)).activeSessions!.map((e) => [e.sessionId, e.absoluteExpiresAt]));
-    expect(entries).toEqual({ [session.sessionId]: new Date(start + 7 * DAY).toISOString(), [other.sessionId]: new Date(start + 60 * DAY).toISOString() });
+    expect(entries).toEqual({
+      [session.sessionId]: new Date(start + 7 * DAY).toISOString(),
+      [other.sessionId]: new Date(start + 60 * DAY).toISOString(),
+    });
   });
 
   it('AUTH-5: an entry that has reached its end drops off the list when the next session is added', async () => {
     const session = await signIn();
     const ending = { sessionId: 'ends-now', absoluteExpiresAt: new Date(start + 1_000).toISOString() };
-    await db.collection('accounts').replace<AccountDoc>({ ...(await account(session.accountId)), activeSessions: [ending, ...(await account(session.accountId)).activeSessions!] });
+    await db.collection('accounts').replace<AccountDoc>({
+      ...(await account(session.accountId)),
+      activeSessions: [ending, ...(await account(session.accountId)).activeSessions!],
+    });
     clock.advance(1_000);
     const next = await createSession(services(), { accountId: session.accountId, method: 'harid' });
     expect((await account(session.accountId)).activeSessions!.map((e) => e.sessionId).sort()).toEqual([session.sessionId, next.sessionId].sort());

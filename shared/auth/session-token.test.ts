@@ -1,4 +1,4 @@
-import { base64url,SignJWT, UnsecuredJWT } from 'jose';
+import { base64url, SignJWT, UnsecuredJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 
 import {
@@ -116,16 +116,37 @@ describe('session access tokens', () => {
   });
 
   it('AUTH-2: a token without an expiry or issue time is "invalid", even correctly signed', async () => {
-    const base = () => new SignJWT({ sid: 'ses-1' }).setProtectedHeader({ alg: 'HS256', kid: 'a' }).setSubject('acc-1').setIssuer(ACCESS_TOKEN_ISSUER).setAudience(ACCESS_TOKEN_AUDIENCE);
+    const base = () =>
+      new SignJWT({ sid: 'ses-1' })
+        .setProtectedHeader({ alg: 'HS256', kid: 'a' })
+        .setSubject('acc-1')
+        .setIssuer(ACCESS_TOKEN_ISSUER)
+        .setAudience(ACCESS_TOKEN_AUDIENCE);
     const iat = Math.floor(now.getTime() / 1000);
     expect(await problemOf(verifyAccessToken(await base().setIssuedAt(iat).sign(keyA.secret), [keyA], now))).toBe('invalid');
-    expect(await problemOf(verifyAccessToken(await base().setExpirationTime(iat + 600).sign(keyA.secret), [keyA], now))).toBe('invalid');
+    expect(
+      await problemOf(
+        verifyAccessToken(
+          await base()
+            .setExpirationTime(iat + 600)
+            .sign(keyA.secret),
+          [keyA],
+          now,
+        ),
+      ),
+    ).toBe('invalid');
   });
 
   it('AUTH-2: a subject or session id that is not a string is "invalid"', async () => {
     const iat = Math.floor(now.getTime() / 1000);
     const signed = (payload: Record<string, unknown>) =>
-      new SignJWT(payload).setProtectedHeader({ alg: 'HS256', kid: 'a' }).setIssuer(ACCESS_TOKEN_ISSUER).setAudience(ACCESS_TOKEN_AUDIENCE).setIssuedAt(iat).setExpirationTime(iat + 600).sign(keyA.secret);
+      new SignJWT(payload)
+        .setProtectedHeader({ alg: 'HS256', kid: 'a' })
+        .setIssuer(ACCESS_TOKEN_ISSUER)
+        .setAudience(ACCESS_TOKEN_AUDIENCE)
+        .setIssuedAt(iat)
+        .setExpirationTime(iat + 600)
+        .sign(keyA.secret);
     expect(await problemOf(verifyAccessToken(await signed({ sub: 'acc-1', sid: 7 }), [keyA], now))).toBe('invalid');
     expect(await problemOf(verifyAccessToken(await signed({ sub: 7, sid: 'ses-1' }), [keyA], now))).toBe('invalid');
   });

@@ -1,6 +1,6 @@
 import { createSecretKey, type KeyObject } from 'node:crypto';
 
-import { errors as joseErrors,jwtVerify, SignJWT } from 'jose';
+import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 
 /** Our own access token: short-lived, HS256 only (pinned), key chosen by `kid` so keys can rotate. */
 const ACCESS_TOKEN_ALGORITHM = 'HS256';

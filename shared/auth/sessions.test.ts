@@ -2,13 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { AccountDoc } from '../accounts/model.js';
 import { httpErrorOf } from '../http/error-catalogue.js';
-import { type EmbeddedCosmos,startEmbeddedCosmos } from '../local/cosmos-server.js';
+import { type EmbeddedCosmos, startEmbeddedCosmos } from '../local/cosmos-server.js';
 import { AdjustableClock } from '../platform/clock.js';
 import { loadConfig } from '../platform/config.js';
 import { createDatabase, type Database, type Doc } from '../platform/cosmos.js';
 import { AppError } from '../platform/errors.js';
 import { dataRegistry, storageRules } from '../privacy/registry.js';
-import { createSession, revokeSession, type SessionDoc,sessionListedOnAccount } from './sessions.js';
+import { createSession, revokeSession, type SessionDoc, sessionListedOnAccount } from './sessions.js';
 
 /**
  * Revocation against the real embedded Cosmos server, with a concurrent writer that really replaces the session
@@ -69,7 +69,9 @@ describe('revokeSession under concurrent writes', () => {
 
   it('AUTH-5: when it can never write, it throws (503) instead of returning as if the session had ended', async () => {
     const session = await createSession({ db, config, clock }, { accountId: 'acc-unit-revoke-2', method: 'password' });
-    const error: unknown = await revokeSession({ db: withRivalWriter(10_000), clock }, session.accountId, session.sessionId, 'sign-out').catch((e: unknown) => e);
+    const error: unknown = await revokeSession({ db: withRivalWriter(10_000), clock }, session.accountId, session.sessionId, 'sign-out').catch(
+      (e: unknown) => e,
+    );
     // The domain throws a code; the one HTTP mapping (shared/http) answers it 503.
     expect(error).toBeInstanceOf(AppError);
     expect(httpErrorOf(error)).toMatchObject({
@@ -83,7 +85,18 @@ describe('revokeSession under concurrent writes', () => {
     const accounts = db.collection('accounts');
     const id = 'acc-unit-legacy-1';
     const at = clock.now().toISOString();
-    await accounts.upsert({ id, type: 'account', accountId: id, status: 'active', firstName: 'Lea', lastName: 'Vana', language: 'et', country: 'EE', createdAt: at, updatedAt: at });
+    await accounts.upsert({
+      id,
+      type: 'account',
+      accountId: id,
+      status: 'active',
+      firstName: 'Lea',
+      lastName: 'Vana',
+      language: 'et',
+      country: 'EE',
+      createdAt: at,
+      updatedAt: at,
+    });
     const ending = await createSession({ db, config, clock }, { accountId: id, method: 'password' });
     const staying = await createSession({ db, config, clock }, { accountId: id, method: 'password' });
     // As deployed before the list existed: the account has none.

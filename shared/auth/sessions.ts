@@ -4,12 +4,12 @@ import type { Cookie } from '@azure/functions';
 import { z } from 'zod';
 
 import type { AccountDoc, SessionEntry } from '../accounts/index.js';
-import { ConcurrentUpdateError, type Database, type Doc, type Stored,updateWithEtag } from '../platform/cosmos.js';
+import { ConcurrentUpdateError, type Database, type Doc, type Stored, updateWithEtag } from '../platform/cosmos.js';
 import { AppError } from '../platform/errors.js';
 import type { Services } from '../platform/services.js';
 import { csrfTokenFor } from './csrf.js';
 import { sessionLifetimeFor } from './session-policy.js';
-import { ACCESS_TOKEN_TTL_SECONDS, type AccessTokenClaims,signAccessToken } from './session-token.js';
+import { ACCESS_TOKEN_TTL_SECONDS, type AccessTokenClaims, signAccessToken } from './session-token.js';
 
 /**
  * `__Host-` names: the browser takes them only with Secure, Path=/ and no Domain, so no sibling subdomain or plain-http
@@ -128,7 +128,10 @@ export async function createSession(
   const evicted: SessionEntry[] = [];
   await changeSessionIndex(services, input.accountId, account, (entries) => {
     const now = services.clock.now().getTime();
-    const kept = [...entries.filter((e) => e.sessionId !== sessionId && Date.parse(e.absoluteExpiresAt) > now), { sessionId, absoluteExpiresAt: doc.absoluteExpiresAt }];
+    const kept = [
+      ...entries.filter((e) => e.sessionId !== sessionId && Date.parse(e.absoluteExpiresAt) > now),
+      { sessionId, absoluteExpiresAt: doc.absoluteExpiresAt },
+    ];
     kept.sort((a, b) => Date.parse(a.absoluteExpiresAt) - Date.parse(b.absoluteExpiresAt));
     evicted.splice(0, evicted.length, ...kept.slice(0, Math.max(0, kept.length - MAX_ACTIVE_SESSIONS)));
     return kept.slice(-MAX_ACTIVE_SESSIONS);
@@ -145,11 +148,7 @@ export async function createSession(
 }
 
 function isUsable(session: SessionDoc, now: Date): boolean {
-  return (
-    session.status === 'active' &&
-    now.getTime() < Date.parse(session.idleExpiresAt) &&
-    now.getTime() < Date.parse(session.absoluteExpiresAt)
-  );
+  return session.status === 'active' && now.getTime() < Date.parse(session.idleExpiresAt) && now.getTime() < Date.parse(session.absoluteExpiresAt);
 }
 
 /**
@@ -210,9 +209,7 @@ export async function activeSession(db: Database, claims: AccessTokenClaims, now
   return session && session.type === 'session' && isUsable(session, now) ? session : undefined;
 }
 
-export type RefreshOutcome =
-  | { kind: 'rotated'; session: IssuedSession }
-  | { kind: 'reused'; accountId: string; sessionId: string };
+export type RefreshOutcome = { kind: 'rotated'; session: IssuedSession } | { kind: 'reused'; accountId: string; sessionId: string };
 
 /**
  * Rotates a refresh token: the presented one must be the current one; it is replaced (ETag-checked) by a new one.
@@ -278,7 +275,9 @@ export async function refreshSession(services: Pick<Services, 'db' | 'config' | 
     let listed = true;
     await changeSessionIndex(services, session.accountId, account, (entries) => {
       listed = entries.some((e) => e.sessionId === session.sessionId);
-      return listed ? entries.map((e) => (e.sessionId === session.sessionId ? { ...e, absoluteExpiresAt: session.absoluteExpiresAt } : e)) : undefined;
+      return listed
+        ? entries.map((e) => (e.sessionId === session.sessionId ? { ...e, absoluteExpiresAt: session.absoluteExpiresAt } : e))
+        : undefined;
     });
     if (!listed) throw new AppError('refresh_invalid');
   }
@@ -323,15 +322,19 @@ async function revokeSessionDoc(
 ): Promise<void> {
   // The account's entry is what the per-request check reads: removing it ends the session at once. An account without
   // the list gets it here too, so a sign-in building it at the same time cannot list this session again.
-  if (!unlisted) await changeSessionIndex(services, session.accountId, account, (entries) =>
-    entries.some((e) => e.sessionId === session.sessionId) ? entries.filter((e) => e.sessionId !== session.sessionId) : undefined,
-  );
+  if (!unlisted)
+    await changeSessionIndex(services, session.accountId, account, (entries) =>
+      entries.some((e) => e.sessionId === session.sessionId) ? entries.filter((e) => e.sessionId !== session.sessionId) : undefined,
+    );
   await revocationGetsThrough(() =>
     updateWithEtag<SessionDoc>(
       services.db.collection('accounts'),
       session.id,
       session.accountId,
-      (current) => (current.status !== 'active' ? undefined : { ...current, status: 'revoked', revokedAt: services.clock.now().toISOString(), revokedReason: reason }),
+      (current) =>
+        current.status !== 'active'
+          ? undefined
+          : { ...current, status: 'revoked', revokedAt: services.clock.now().toISOString(), revokedReason: reason },
       { attempts: REVOKE_ATTEMPTS, current: session },
     ),
   );
@@ -341,7 +344,11 @@ async function revokeSessionDoc(
  * Sign-out by the refresh-token cookie alone (SameSite=Strict, so never sent by another site's form): a browser whose
  * access token is stale or whose page lost the CSRF token can still end its session rather than only drop cookies.
  */
-export async function revokeSessionByRefreshToken(services: Pick<Services, 'db' | 'clock'>, refreshToken: string, reason: string): Promise<string | undefined> {
+export async function revokeSessionByRefreshToken(
+  services: Pick<Services, 'db' | 'clock'>,
+  refreshToken: string,
+  reason: string,
+): Promise<string | undefined> {
   const decoded = decodeRefreshToken(refreshToken);
   if (!decoded) return undefined;
   const session = await services.db.collection('accounts').read<SessionDoc>(sessionDocId(decoded.sessionId), decoded.accountId);
@@ -381,7 +388,13 @@ export async function revokeAllSessions(
  * Ends one of the account's own sessions ("sign out that device"). False when the account has no such active
  * session: the read is in the caller's own partition, so another account's session id is simply not found.
  */
-export async function endOwnSession(services: Pick<Services, 'db' | 'clock'>, accountId: string, sessionId: string, reason: string, account?: AccountDoc): Promise<boolean> {
+export async function endOwnSession(
+  services: Pick<Services, 'db' | 'clock'>,
+  accountId: string,
+  sessionId: string,
+  reason: string,
+  account?: AccountDoc,
+): Promise<boolean> {
   const session = await services.db.collection('accounts').read<SessionDoc>(sessionDocId(sessionId), accountId);
   if (!session || session.type !== 'session' || session.accountId !== accountId || !isUsable(session, services.clock.now())) return false;
   await revokeSessionDoc(services, session, reason, false, account);
@@ -461,7 +474,13 @@ export const deliveredSessionSchema = z.union([
 export function deliverSession(session: IssuedSession, wantsBody: boolean, extra: Record<string, unknown> = {}) {
   if (wantsBody)
     return {
-      body: { ...extra, accessToken: session.accessToken, refreshToken: session.refreshToken, tokenType: 'Bearer' as const, expiresIn: session.expiresIn },
+      body: {
+        ...extra,
+        accessToken: session.accessToken,
+        refreshToken: session.refreshToken,
+        tokenType: 'Bearer' as const,
+        expiresIn: session.expiresIn,
+      },
       cookies: [] as Cookie[],
     };
   return { body: { ...extra, csrfToken: session.csrfToken, expiresIn: session.expiresIn }, cookies: sessionCookies(session) };

@@ -11,7 +11,7 @@ import type { Services } from '../platform/services.js';
 import { codeLinkLedger, tellSchoolOfCodeLink } from '../schools/index.js';
 import { requestClient } from './client-info.js';
 import { clearedFlowCookie, flowCookieName, openFlow, sealFlow, type SignInFlow } from './flow-state.js';
-import { type ProviderId,providerIds, resolveSignIn, SchoolConfirmationNeeded } from './identity.js';
+import { type ProviderId, providerIds, resolveSignIn, SchoolConfirmationNeeded } from './identity.js';
 import { tellOwner } from './notices.js';
 import { SignInError, type SignInFailure, type SignInProvider } from './providers/types.js';
 import { recordSecurityEvent } from './security-log.js';
@@ -114,14 +114,23 @@ export async function beginSignIn(
     if (error instanceof SignInError) throw new AppError('service_unavailable');
     throw error;
   }
-  return { status: 302, headers: { location: location.toString() }, cookies: [await sealFlow(flow, services.config.SESSION_SIGNING_KEYS, services.clock.now())] };
+  return {
+    status: 302,
+    headers: { location: location.toString() },
+    cookies: [await sealFlow(flow, services.config.SESSION_SIGNING_KEYS, services.clock.now())],
+  };
 }
 
 /**
  * The provider's redirect back. Never answers with an error page: the browser is sent to the front end, signed in,
  * or to its sign-in page with an error code. Every outcome is in the security log.
  */
-export async function finishSignIn(services: Services, providerId: ProviderId, request: HttpRequest, principal: Principal | undefined): Promise<RedirectResult> {
+export async function finishSignIn(
+  services: Services,
+  providerId: ProviderId,
+  request: HttpRequest,
+  principal: Principal | undefined,
+): Promise<RedirectResult> {
   const provider = providerOrThrow(services, providerId);
   const client = requestClient(request, services.config);
   const cookies: Cookie[] = [clearedFlowCookie(providerId)];
@@ -148,7 +157,8 @@ export async function finishSignIn(services: Services, providerId: ProviderId, r
     const identity = await provider.completeSignIn(answered, flow);
     if (flow.linkAccountId && principal?.accountId !== flow.linkAccountId) return fail('link_requires_session');
     // Checked again at the callback: the allow-list may have changed since the redirect.
-    if (identity.provider === 'stuudium' && !(identity.installation && (await stuudiumInstallationAllowed(services, identity.installation)))) return fail('wrong_school');
+    if (identity.provider === 'stuudium' && !(identity.installation && (await stuudiumInstallationAllowed(services, identity.installation))))
+      return fail('wrong_school');
     const resolution = await resolveSignIn(services, identity, flow.linkAccountId, codeLinkLedger(services));
     accountId = resolution.accountId;
     const account = await services.db.collection('accounts').read<AccountDoc>(accountId, accountId);

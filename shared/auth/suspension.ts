@@ -18,7 +18,8 @@ const BREACHES_BEFORE_CANCELLATION = 3;
  */
 function assertMayActOn(actor: AccountDoc, target: AccountDoc): void {
   if (actor.accountId === target.accountId) throw new AppError('cannot_act_on_self');
-  if ((target.staffRoles ?? []).includes('security') && !(actor.staffRoles ?? []).includes('security')) throw new AppError('cannot_act_on_security_staff');
+  if ((target.staffRoles ?? []).includes('security') && !(actor.staffRoles ?? []).includes('security'))
+    throw new AppError('cannot_act_on_security_staff');
 }
 
 /**
@@ -47,9 +48,28 @@ export async function suspendAccount(
   const schoolIds = input.reason === 'password-leak' && !input.schoolId ? [] : schoolsInvolved(target, input.schoolId);
   const by = input.actor.accountId;
   const at = services.clock.now().toISOString();
-  if (input.mode === 'read-only') return restrictAccount(services, { target, reason: input.reason, by, at, schoolIds, ...(input.schoolId ? { schoolId: input.schoolId } : {}), ...(input.note ? { note: input.note } : {}) }, client);
+  if (input.mode === 'read-only')
+    return restrictAccount(
+      services,
+      {
+        target,
+        reason: input.reason,
+        by,
+        at,
+        schoolIds,
+        ...(input.schoolId ? { schoolId: input.schoolId } : {}),
+        ...(input.note ? { note: input.note } : {}),
+      },
+      client,
+    );
 
-  const suspension: Suspension = { at, reason: input.reason, by, ...(input.schoolId ? { schoolId: input.schoolId } : {}), ...(input.note ? { note: input.note } : {}) };
+  const suspension: Suspension = {
+    at,
+    reason: input.reason,
+    by,
+    ...(input.schoolId ? { schoolId: input.schoolId } : {}),
+    ...(input.note ? { note: input.note } : {}),
+  };
   let alreadySuspended = false;
   let cancelledBefore = false;
   const account = await updateAccount(services, input.accountId, (a) => {
@@ -71,7 +91,15 @@ export async function suspendAccount(
   let cases: string[] = [];
   if (!alreadySuspended) {
     await recordSecurityEvent(services, { name: 'suspended', accountId: input.accountId, reason: input.reason, client });
-    cases = await openCases(services, { account, schoolIds, measure: 'suspended', reason: input.reason, by, at, ...(input.note ? { note: input.note } : {}) });
+    cases = await openCases(services, {
+      account,
+      schoolIds,
+      measure: 'suspended',
+      reason: input.reason,
+      by,
+      at,
+      ...(input.note ? { note: input.note } : {}),
+    });
     if (account.email)
       await queueEmail(
         services,
@@ -97,14 +125,33 @@ async function restrictAccount(
     if (already) return a;
     return {
       ...a,
-      restriction: { mode: 'read-only', reason, at: input.at, by: input.by, ...(input.schoolId ? { schoolId: input.schoolId } : {}), ...(input.note ? { note: input.note } : {}) },
+      restriction: {
+        mode: 'read-only',
+        reason,
+        at: input.at,
+        by: input.by,
+        ...(input.schoolId ? { schoolId: input.schoolId } : {}),
+        ...(input.note ? { note: input.note } : {}),
+      },
     };
   });
   if (already) return { revokedSessions: 0, accessCancelledNow: false, cases: [] };
   await recordSecurityEvent(services, { name: 'suspended', accountId: account.accountId, reason: `read-only:${reason}`, client });
-  const cases = await openCases(services, { account, schoolIds: input.schoolIds, measure: 'read-only', reason, by: input.by, at: input.at, ...(input.note ? { note: input.note } : {}) });
+  const cases = await openCases(services, {
+    account,
+    schoolIds: input.schoolIds,
+    measure: 'read-only',
+    reason,
+    by: input.by,
+    at: input.at,
+    ...(input.note ? { note: input.note } : {}),
+  });
   if (account.email)
-    await queueEmail(services, measureEmail('read-only', reason, account.language, account.email, { name: account.firstName, withSchool: input.schoolIds.length > 0 }), `restricted:${account.accountId}:${input.at}`);
+    await queueEmail(
+      services,
+      measureEmail('read-only', reason, account.language, account.email, { name: account.firstName, withSchool: input.schoolIds.length > 0 }),
+      `restricted:${account.accountId}:${input.at}`,
+    );
   return { revokedSessions: 0, accessCancelledNow: false, cases };
 }
 
@@ -119,7 +166,12 @@ export async function liftSuspension(services: Services, input: { accountId: str
     if (a.accessCancelled) throw new AppError('access_cancelled');
     changed = a.status === 'suspended' || a.restriction !== undefined;
     if (!changed) return a;
-    schoolIds = [...new Set([...(a.schoolRoles ?? []).map((r) => r.schoolId), ...[a.suspension?.schoolId, a.restriction?.schoolId].filter((s): s is string => Boolean(s))])];
+    schoolIds = [
+      ...new Set([
+        ...(a.schoolRoles ?? []).map((r) => r.schoolId),
+        ...[a.suspension?.schoolId, a.restriction?.schoolId].filter((s): s is string => Boolean(s)),
+      ]),
+    ];
     const { suspension: _previous, restriction: _restriction, ...rest } = a;
     void _previous;
     void _restriction;

@@ -1,7 +1,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { ConcurrentUpdateError, type Doc, type Stored,updateWithEtag } from '../platform/cosmos.js';
+import { ConcurrentUpdateError, type Doc, type Stored, updateWithEtag } from '../platform/cosmos.js';
 import { AppError } from '../platform/errors.js';
 import type { Services } from '../platform/services.js';
 
@@ -59,10 +59,17 @@ function expired(doc: ThrottleDoc | undefined, now: number): boolean {
  * document, or throws to refuse. Many parallel requests on one document all finish: each conflict means another
  * writer got through, so retrying makes progress; past the attempts it refuses (fails closed, 429) rather than skip.
  */
-async function update(deps: Deps, id: string, change: (doc: (ThrottleDoc & Stored) | undefined, now: number) => ThrottleDoc | undefined): Promise<void> {
+async function update(
+  deps: Deps,
+  id: string,
+  change: (doc: (ThrottleDoc & Stored) | undefined, now: number) => ThrottleDoc | undefined,
+): Promise<void> {
   const now = () => deps.clock.now().getTime();
   try {
-    await updateWithEtag<ThrottleDoc>(deps.db.collection('logins'), id, id, (doc) => change(doc, now()), { attempts: 100, create: () => change(undefined, now()) });
+    await updateWithEtag<ThrottleDoc>(deps.db.collection('logins'), id, id, (doc) => change(doc, now()), {
+      attempts: 100,
+      create: () => change(undefined, now()),
+    });
   } catch (error) {
     if (error instanceof ConcurrentUpdateError) throw tooMany(5);
     throw error;

@@ -36,7 +36,8 @@ describe('checkAnswer: exact scores, partial credit and feedback (LRN-3)', () =>
   });
 
   it('LRN-3: text: a blank answer is no answer; diacritics hint against any accepted answer', () => {
-    for (const text of ['', '   \n\t']) expect(checkAnswer(ex.text, { kind: 'text', text })).toMatchObject({ score: 0, correct: false, feedback: [{ code: 'no_answer' }] });
+    for (const text of ['', '   \n\t'])
+      expect(checkAnswer(ex.text, { kind: 'text', text })).toMatchObject({ score: 0, correct: false, feedback: [{ code: 'no_answer' }] });
     const two = { ...ex.text, key: { accepted: ['sõda', 'tüli'] } } satisfies Exercise;
     expect(checkAnswer(two, { kind: 'text', text: 'TULI' })).toMatchObject({ score: 0, feedback: [{ code: 'check_diacritics' }] });
     expect(checkAnswer(two, { kind: 'text', text: 'Tüli' })).toMatchObject({ score: 1, correct: true });
@@ -87,15 +88,37 @@ describe('checkAnswer: exact scores, partial credit and feedback (LRN-3)', () =>
   });
 
   it('LRN-3: matching: points per right pair, rounded down to hundredths', () => {
-    const r = checkAnswer(ex.matching, { kind: 'matching', pairs: [{ left: 'ee', right: 'tln' }, { left: 'fi', right: 'hki' }, { left: 'lv', right: 'vil' }] });
+    const r = checkAnswer(ex.matching, {
+      kind: 'matching',
+      pairs: [
+        { left: 'ee', right: 'tln' },
+        { left: 'fi', right: 'hki' },
+        { left: 'lv', right: 'vil' },
+      ],
+    });
     expect(r).toMatchObject({ score: 2, maxScore: 3, correct: false });
     expect(parts(r.feedback)).toEqual([{ code: 'wrong_pair', part: 'lv' }]);
     const odd = { ...ex.matching, points: 1 } satisfies Exercise;
-    expect(checkAnswer(odd, { kind: 'matching', pairs: [{ left: 'ee', right: 'tln' }, { left: 'fi', right: 'hki' }] }).score).toBe(0.66);
-    expect(checkAnswer(odd, { kind: 'matching', pairs: [] })).toMatchObject({ score: 0, feedback: [{ code: 'missing_pair', part: 'ee' }, { code: 'missing_pair', part: 'fi' }, { code: 'missing_pair', part: 'lv' }] });
+    expect(
+      checkAnswer(odd, {
+        kind: 'matching',
+        pairs: [
+          { left: 'ee', right: 'tln' },
+          { left: 'fi', right: 'hki' },
+        ],
+      }).score,
+    ).toBe(0.66);
+    expect(checkAnswer(odd, { kind: 'matching', pairs: [] })).toMatchObject({
+      score: 0,
+      feedback: [
+        { code: 'missing_pair', part: 'ee' },
+        { code: 'missing_pair', part: 'fi' },
+        { code: 'missing_pair', part: 'lv' },
+      ],
+    });
   });
 
-  it('LRN-3: ordering: points per item in place; only the student\'s misplaced items are named', () => {
+  it("LRN-3: ordering: points per item in place; only the student's misplaced items are named", () => {
     const empty = checkAnswer(ex.ordering, { kind: 'ordering', order: [] });
     expect(empty).toMatchObject({ score: 0, correct: false });
     expect(parts(empty.feedback)).toEqual([{ code: 'no_answer' }]);
@@ -104,14 +127,22 @@ describe('checkAnswer: exact scores, partial credit and feedback (LRN-3)', () =>
     expect(parts(short.feedback)).toEqual([{ code: 'wrong_position', part: 'three' }, { code: 'incomplete' }]);
     const swapped = checkAnswer(ex.ordering, { kind: 'ordering', order: ['two', 'one', 'three', 'four'] });
     expect(swapped.score).toBe(1);
-    expect(parts(swapped.feedback)).toEqual([{ code: 'wrong_position', part: 'two' }, { code: 'wrong_position', part: 'one' }]);
+    expect(parts(swapped.feedback)).toEqual([
+      { code: 'wrong_position', part: 'two' },
+      { code: 'wrong_position', part: 'one' },
+    ]);
     const three = { ...ex.ordering, points: 1, items: ex.ordering.items.slice(0, 3), key: { order: ['one', 'two', 'three'] } } satisfies Exercise;
     expect(checkAnswer(three, { kind: 'ordering', order: ['one', 'three', 'two'] }).score).toBe(0.33);
   });
 
   it('LRN-3: open: a blank answer is no answer (not pending); any other scores 0 until the teacher grades it', () => {
     for (const text of ['', '  \n '])
-      expect(checkAnswer(ex.open, { kind: 'open', text })).toEqual({ score: 0, maxScore: 5, correct: false, feedback: [expect.objectContaining({ code: 'no_answer' })] });
+      expect(checkAnswer(ex.open, { kind: 'open', text })).toEqual({
+        score: 0,
+        maxScore: 5,
+        correct: false,
+        feedback: [expect.objectContaining({ code: 'no_answer' })],
+      });
     expect(checkAnswer(ex.open, { kind: 'open', text: 'x' })).toMatchObject({ score: 0, maxScore: 5, correct: 'pending' });
   });
 
@@ -145,10 +176,22 @@ describe('checkAnswer: exact scores, partial credit and feedback (LRN-3)', () =>
       no_answer: { et: 'Vastus puudub.', fi: 'Vastaus puuttuu.', en: 'There is no answer.' },
       wrong_choice: { et: 'See valik ei ole õige.', fi: 'Tämä vaihtoehto ei ole oikein.', en: 'This choice is not right.' },
       missing_choices: { et: 'Õigeid valikuid on veel: 2.', fi: 'Oikeita vaihtoehtoja puuttuu vielä: 2.', en: 'Right choices still missing: 2.' },
-      unknown_choice: { et: 'Sellist valikut selles ülesandes ei ole.', fi: 'Tehtävässä ei ole tällaista vaihtoehtoa.', en: 'This exercise has no such choice.' },
+      unknown_choice: {
+        et: 'Sellist valikut selles ülesandes ei ole.',
+        fi: 'Tehtävässä ei ole tällaista vaihtoehtoa.',
+        en: 'This exercise has no such choice.',
+      },
       not_accepted: { et: 'See vastus ei ole õige.', fi: 'Vastaus ei ole oikein.', en: 'This answer is not right.' },
-      check_diacritics: { et: 'Peaaegu: kontrolli täpitähti (õ, ä, ö, ü).', fi: 'Melkein: tarkista ä-, ö- ja å-kirjaimet.', en: 'Almost: check the letters with marks (õ, ä, ö, ü).' },
-      not_a_number: { et: 'Kirjuta vastuseks arv, näiteks 3,5.', fi: 'Kirjoita vastaukseksi luku, esimerkiksi 3,5.', en: 'Write a number as the answer, for example 3.5.' },
+      check_diacritics: {
+        et: 'Peaaegu: kontrolli täpitähti (õ, ä, ö, ü).',
+        fi: 'Melkein: tarkista ä-, ö- ja å-kirjaimet.',
+        en: 'Almost: check the letters with marks (õ, ä, ö, ü).',
+      },
+      not_a_number: {
+        et: 'Kirjuta vastuseks arv, näiteks 3,5.',
+        fi: 'Kirjoita vastaukseksi luku, esimerkiksi 3,5.',
+        en: 'Write a number as the answer, for example 3.5.',
+      },
       out_of_tolerance: { et: 'See arv ei ole õige.', fi: 'Luku ei ole oikein.', en: 'This number is not right.' },
       wrong_pair: { et: 'See paar ei ole õige.', fi: 'Tämä pari ei ole oikein.', en: 'This pair is not right.' },
       missing_pair: { et: 'Sellele on paariline valimata.', fi: 'Tälle ei ole valittu paria.', en: 'This has no pair chosen.' },

@@ -38,7 +38,11 @@ describe('checkAnswer per kind (LRN-3)', () => {
 
   it('LRN-3: multiple choice gives partial credit: (right chosen - wrong chosen) / right, never below 0', () => {
     expect(checkAnswer(ex.multiple, { kind: 'multiple', choices: ['a', 'c'] })).toMatchObject({ score: 2, correct: true });
-    expect(checkAnswer(ex.multiple, { kind: 'multiple', choices: ['a'] })).toMatchObject({ score: 1, correct: false, feedback: [{ code: 'missing_choices' }] });
+    expect(checkAnswer(ex.multiple, { kind: 'multiple', choices: ['a'] })).toMatchObject({
+      score: 1,
+      correct: false,
+      feedback: [{ code: 'missing_choices' }],
+    });
     expect(checkAnswer(ex.multiple, { kind: 'multiple', choices: ['a', 'b'] })).toMatchObject({ score: 0, correct: false });
     // Ticking every box is no strategy: 2 right - 2 wrong = 0.
     expect(checkAnswer(ex.multiple, { kind: 'multiple', choices: ['a', 'b', 'c', 'd'] }).score).toBe(0);
@@ -57,7 +61,8 @@ describe('checkAnswer per kind (LRN-3)', () => {
   });
 
   it('LRN-3: numeric accepts a decimal comma and an absolute tolerance', () => {
-    for (const value of ['3,5', '3.5', ' 3,50 ', 3.5, '3,509', 3.491]) expect(checkAnswer(ex.numeric, { kind: 'numeric', value }).correct, String(value)).toBe(true);
+    for (const value of ['3,5', '3.5', ' 3,50 ', 3.5, '3,509', 3.491])
+      expect(checkAnswer(ex.numeric, { kind: 'numeric', value }).correct, String(value)).toBe(true);
     for (const value of ['3,52', 4, '-3,5']) expect(checkAnswer(ex.numeric, { kind: 'numeric', value }).correct, String(value)).toBe(false);
     expect(checkAnswer(ex.numeric, { kind: 'numeric', value: 'kolm' }).feedback[0]?.code).toBe('not_a_number');
     expect(parseNumber('1 000,5')).toBe(1000.5);
@@ -69,11 +74,28 @@ describe('checkAnswer per kind (LRN-3)', () => {
   });
 
   it('LRN-3: matching scores per right pair and names the left items that are wrong or unpaired', () => {
-    const result = checkAnswer(ex.matching, { kind: 'matching', pairs: [{ left: 'ee', right: 'tln' }, { left: 'fi', right: 'rig' }] });
+    const result = checkAnswer(ex.matching, {
+      kind: 'matching',
+      pairs: [
+        { left: 'ee', right: 'tln' },
+        { left: 'fi', right: 'rig' },
+      ],
+    });
     expect(result.score).toBe(1);
-    expect(result.feedback).toEqual([expect.objectContaining({ code: 'wrong_pair', part: 'fi' }), expect.objectContaining({ code: 'missing_pair', part: 'lv' })]);
+    expect(result.feedback).toEqual([
+      expect.objectContaining({ code: 'wrong_pair', part: 'fi' }),
+      expect.objectContaining({ code: 'missing_pair', part: 'lv' }),
+    ]);
     // A left item paired twice counts once, by its first pair.
-    expect(checkAnswer(ex.matching, { kind: 'matching', pairs: [{ left: 'ee', right: 'hki' }, { left: 'ee', right: 'tln' }] }).score).toBe(0);
+    expect(
+      checkAnswer(ex.matching, {
+        kind: 'matching',
+        pairs: [
+          { left: 'ee', right: 'hki' },
+          { left: 'ee', right: 'tln' },
+        ],
+      }).score,
+    ).toBe(0);
   });
 
   it('LRN-3: ordering scores per item in its right position', () => {
@@ -83,7 +105,12 @@ describe('checkAnswer per kind (LRN-3)', () => {
   });
 
   it('LRN-3: open answers wait for the teacher', () => {
-    expect(checkAnswer(ex.open, { kind: 'open', text: 'Pythagoras, sest…' })).toMatchObject({ score: 0, maxScore: 5, correct: 'pending', feedback: [{ code: 'awaiting_teacher' }] });
+    expect(checkAnswer(ex.open, { kind: 'open', text: 'Pythagoras, sest…' })).toMatchObject({
+      score: 0,
+      maxScore: 5,
+      correct: 'pending',
+      feedback: [{ code: 'awaiting_teacher' }],
+    });
   });
 
   it('LRN-3: an answer of another kind is refused with answer_kind_mismatch', () => {
@@ -97,7 +124,8 @@ describe('checkAnswer per kind (LRN-3)', () => {
   });
 
   it('LRN-3: feedback is in et, fi and en', () => {
-    for (const item of checkAnswer(ex.text, { kind: 'text', text: 'soda' }).feedback) expect(Object.keys(item.text).sort()).toEqual(['en', 'et', 'fi']);
+    for (const item of checkAnswer(ex.text, { kind: 'text', text: 'soda' }).feedback)
+      expect(Object.keys(item.text).sort()).toEqual(['en', 'et', 'fi']);
     expect(checkAnswer(ex.multiple, { kind: 'multiple', choices: ['a'] }).feedback.at(-1)?.text.en).toBe('Right choices still missing: 1.');
   });
 });
@@ -109,7 +137,10 @@ describe('checkAnswer properties (LRN-3)', () => {
     fc.record({ kind: fc.constant('single' as const), choice: id }),
     fc.record({ kind: fc.constant('multiple' as const), choices: fc.array(id, { maxLength: 8 }) }),
     fc.record({ kind: fc.constant('text' as const), text: fc.string({ maxLength: 20 }) }),
-    fc.record({ kind: fc.constant('numeric' as const), value: fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.string({ maxLength: 10 })) }),
+    fc.record({
+      kind: fc.constant('numeric' as const),
+      value: fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.string({ maxLength: 10 })),
+    }),
     fc.record({ kind: fc.constant('matching' as const), pairs: fc.array(fc.record({ left: id, right: id }), { maxLength: 8 }) }),
     fc.record({ kind: fc.constant('ordering' as const), order: fc.array(id, { maxLength: 8 }) }),
     fc.record({ kind: fc.constant('open' as const), text: fc.string({ maxLength: 20 }) }),
@@ -131,18 +162,29 @@ describe('checkAnswer properties (LRN-3)', () => {
   });
 
   /** Random valid exercises of every kind with random points and keys. */
-  const choices = (prefix: string) => fc.integer({ min: 2, max: 8 }).map((n) => Array.from({ length: n }, (_, i) => ({ id: `${prefix}${i}`, text: `${prefix} ${i}` })));
+  const choices = (prefix: string) =>
+    fc.integer({ min: 2, max: 8 }).map((n) => Array.from({ length: n }, (_, i) => ({ id: `${prefix}${i}`, text: `${prefix} ${i}` })));
   const points = fc.double({ min: 0.5, max: 100, noNaN: true });
   const exercise: fc.Arbitrary<Exercise> = fc.oneof(
-    fc.tuple(choices('c'), points, fc.nat()).map(([cs, p, n]) => ({ kind: 'single' as const, id: 'x', prompt: 'q', points: p, choices: cs, key: { correct: cs[n % cs.length]!.id } })),
     fc
-      .tuple(choices('c'), points, fc.array(fc.boolean(), { minLength: 8, maxLength: 8 }))
-      .map(([cs, p, picks]) => {
-        const correct = cs.filter((_, i) => picks[i]).map((c) => c.id);
-        return { kind: 'multiple' as const, id: 'x', prompt: 'q', points: p, choices: cs, key: { correct: correct.length ? correct : [cs[0]!.id] } };
-      }),
-    fc.tuple(fc.array(fc.string({ minLength: 1, maxLength: 10 }).filter((s) => s.trim() !== ''), { minLength: 1, maxLength: 3 }), points).map(([accepted, p]) => ({ kind: 'text' as const, id: 'x', prompt: 'q', points: p, key: { accepted } })),
-    fc.tuple(fc.double({ min: -1e6, max: 1e6, noNaN: true }), fc.double({ min: 0, max: 10, noNaN: true }), points).map(([value, tolerance, p]) => ({ kind: 'numeric' as const, id: 'x', prompt: 'q', points: p, key: { value, tolerance } })),
+      .tuple(choices('c'), points, fc.nat())
+      .map(([cs, p, n]) => ({ kind: 'single' as const, id: 'x', prompt: 'q', points: p, choices: cs, key: { correct: cs[n % cs.length]!.id } })),
+    fc.tuple(choices('c'), points, fc.array(fc.boolean(), { minLength: 8, maxLength: 8 })).map(([cs, p, picks]) => {
+      const correct = cs.filter((_, i) => picks[i]).map((c) => c.id);
+      return { kind: 'multiple' as const, id: 'x', prompt: 'q', points: p, choices: cs, key: { correct: correct.length ? correct : [cs[0]!.id] } };
+    }),
+    fc
+      .tuple(
+        fc.array(
+          fc.string({ minLength: 1, maxLength: 10 }).filter((s) => s.trim() !== ''),
+          { minLength: 1, maxLength: 3 },
+        ),
+        points,
+      )
+      .map(([accepted, p]) => ({ kind: 'text' as const, id: 'x', prompt: 'q', points: p, key: { accepted } })),
+    fc
+      .tuple(fc.double({ min: -1e6, max: 1e6, noNaN: true }), fc.double({ min: 0, max: 10, noNaN: true }), points)
+      .map(([value, tolerance, p]) => ({ kind: 'numeric' as const, id: 'x', prompt: 'q', points: p, key: { value, tolerance } })),
     fc.tuple(choices('l'), choices('r'), points, fc.array(fc.nat(), { minLength: 8, maxLength: 8 })).map(([left, right, p, picks]) => ({
       kind: 'matching' as const,
       id: 'x',
@@ -153,7 +195,12 @@ describe('checkAnswer properties (LRN-3)', () => {
       key: { pairs: left.map((l, i) => ({ left: l.id, right: right[picks[i]! % right.length]!.id })) },
     })),
     fc.tuple(choices('i'), points).chain(([items, p]) =>
-      fc.shuffledSubarray(items.map((i) => i.id), { minLength: items.length, maxLength: items.length }).map((order) => ({ kind: 'ordering' as const, id: 'x', prompt: 'q', points: p, items, key: { order } })),
+      fc
+        .shuffledSubarray(
+          items.map((i) => i.id),
+          { minLength: items.length, maxLength: items.length },
+        )
+        .map((order) => ({ kind: 'ordering' as const, id: 'x', prompt: 'q', points: p, items, key: { order } })),
     ),
   );
 
@@ -206,12 +253,29 @@ describe('content validation and the student view', () => {
 
   it('LRN-3: the student view holds no key: no key field, no accepted answer, no teacher guidance', () => {
     const content = exampleWorkContent();
-    const view = studentView({ ...content, workId: 'pub.x', publisherId: 'pub', versionNo: 1, publishedAt: '2026-01-01T00:00:00Z', publishedBy: { accountId: 'acc-x', role: 'editor' } });
+    const view = studentView({
+      ...content,
+      workId: 'pub.x',
+      publisherId: 'pub',
+      versionNo: 1,
+      publishedAt: '2026-01-01T00:00:00Z',
+      publishedBy: { accountId: 'acc-x', role: 'editor' },
+    });
     const json = JSON.stringify(view);
     expect(json).not.toContain('"key"');
     for (const secret of ['sõda', '3.5', 'Hinda põhjendust', 'acc-x']) expect(json).not.toContain(secret);
     const ordering = view.chapters[1]!.pages[0]!.blocks.find((b) => b.kind === 'exercise' && b.exercise.kind === 'ordering');
-    expect(ordering?.kind === 'exercise' && ordering.exercise.kind === 'ordering' && ordering.exercise.items.map((i) => i.id)).not.toEqual(['one', 'two', 'three', 'four']);
-    expect(studentView({ ...content, workId: 'pub.x', publisherId: 'pub', versionNo: 1, publishedAt: '', publishedBy: { accountId: 'a', role: 'editor' } }, 'ch-2').chapters.map((c) => c.id)).toEqual(['ch-2']);
+    expect(ordering?.kind === 'exercise' && ordering.exercise.kind === 'ordering' && ordering.exercise.items.map((i) => i.id)).not.toEqual([
+      'one',
+      'two',
+      'three',
+      'four',
+    ]);
+    expect(
+      studentView(
+        { ...content, workId: 'pub.x', publisherId: 'pub', versionNo: 1, publishedAt: '', publishedBy: { accountId: 'a', role: 'editor' } },
+        'ch-2',
+      ).chapters.map((c) => c.id),
+    ).toEqual(['ch-2']);
   });
 });

@@ -60,14 +60,22 @@ const feedbackTexts: Record<FeedbackCode, Texts> = {
     fi: 'Oikeita vaihtoehtoja puuttuu vielä: {count}.',
     en: 'Right choices still missing: {count}.',
   },
-  unknown_choice: { et: 'Sellist valikut selles ülesandes ei ole.', fi: 'Tehtävässä ei ole tällaista vaihtoehtoa.', en: 'This exercise has no such choice.' },
+  unknown_choice: {
+    et: 'Sellist valikut selles ülesandes ei ole.',
+    fi: 'Tehtävässä ei ole tällaista vaihtoehtoa.',
+    en: 'This exercise has no such choice.',
+  },
   not_accepted: { et: 'See vastus ei ole õige.', fi: 'Vastaus ei ole oikein.', en: 'This answer is not right.' },
   check_diacritics: {
     et: 'Peaaegu: kontrolli täpitähti (õ, ä, ö, ü).',
     fi: 'Melkein: tarkista ä-, ö- ja å-kirjaimet.',
     en: 'Almost: check the letters with marks (õ, ä, ö, ü).',
   },
-  not_a_number: { et: 'Kirjuta vastuseks arv, näiteks 3,5.', fi: 'Kirjoita vastaukseksi luku, esimerkiksi 3,5.', en: 'Write a number as the answer, for example 3.5.' },
+  not_a_number: {
+    et: 'Kirjuta vastuseks arv, näiteks 3,5.',
+    fi: 'Kirjoita vastaukseksi luku, esimerkiksi 3,5.',
+    en: 'Write a number as the answer, for example 3.5.',
+  },
   out_of_tolerance: { et: 'See arv ei ole õige.', fi: 'Luku ei ole oikein.', en: 'This number is not right.' },
   wrong_pair: { et: 'See paar ei ole õige.', fi: 'Tämä pari ei ole oikein.', en: 'This pair is not right.' },
   missing_pair: { et: 'Sellele on paariline valimata.', fi: 'Tälle ei ole valittu paria.', en: 'This has no pair chosen.' },
@@ -103,7 +111,10 @@ const withoutMarks = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, 
 /** A number typed by a student: decimal comma or point, spaces between digit groups, a minus sign; else undefined. */
 export function parseNumber(value: number | string): number | undefined {
   if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
-  const compact = value.trim().replace(/[\s\u00a0\u202f]/gu, '').replace(/^\u2212/u, '-');
+  const compact = value
+    .trim()
+    .replace(/[\s\u00a0\u202f]/gu, '')
+    .replace(/^\u2212/u, '-');
   if (!/^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)$/.test(compact)) return undefined;
   const parsed = Number(compact.replace(',', '.'));
   return Number.isFinite(parsed) ? parsed : undefined;
@@ -145,7 +156,8 @@ const checkers: { [K in Exercise['kind']]: (exercise: ExerciseOf<K>, answer: Ans
   },
   numeric: (exercise, answer) => {
     const value = parseNumber(answer.value);
-    if (value === undefined) return result(exercise, 0, [feedback(typeof answer.value === 'string' && answer.value.trim() === '' ? 'no_answer' : 'not_a_number')]);
+    if (value === undefined)
+      return result(exercise, 0, [feedback(typeof answer.value === 'string' && answer.value.trim() === '' ? 'no_answer' : 'not_a_number')]);
     const { value: expected, tolerance } = exercise.key;
     // A hair of slack for binary fractions (0.1 + 0.2 typed as 0,3 with tolerance 0): a few units in the last place of
     // the key, not a share of it (1e-9 x the key accepted 1 000 000,001 for a key of 1 000 000 with tolerance 0).

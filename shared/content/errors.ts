@@ -13,7 +13,11 @@ export const contentErrors = defineErrors({
   // work_not_found is the store's (one code, one meaning: there is no such work).
   work_version_not_found: {
     kind: 'not_found',
-    text: { et: 'Teosel ei ole sellist avaldatud versiooni.', fi: 'Teoksella ei ole tällaista julkaistua versiota.', en: 'The work has no such published version.' },
+    text: {
+      et: 'Teosel ei ole sellist avaldatud versiooni.',
+      fi: 'Teoksella ei ole tällaista julkaistua versiota.',
+      en: 'The work has no such published version.',
+    },
   },
   work_chapter_not_found: {
     kind: 'not_found',

@@ -2,13 +2,29 @@ import type { Exercise, WorkContent } from './model.js';
 
 /** One exercise of every kind, with keys: the demo work (seed.ts) and the tests use them. */
 export const exampleExercises = {
-  single: { kind: 'single', id: 'ex-single', prompt: 'Mis on Eesti pealinn?', points: 1, choices: [{ id: 'a', text: 'Tartu' }, { id: 'b', text: 'Tallinn' }, { id: 'c', text: 'Pärnu' }], key: { correct: 'b' } },
+  single: {
+    kind: 'single',
+    id: 'ex-single',
+    prompt: 'Mis on Eesti pealinn?',
+    points: 1,
+    choices: [
+      { id: 'a', text: 'Tartu' },
+      { id: 'b', text: 'Tallinn' },
+      { id: 'c', text: 'Pärnu' },
+    ],
+    key: { correct: 'b' },
+  },
   multiple: {
     kind: 'multiple',
     id: 'ex-multiple',
     prompt: 'Millised arvud on paarisarvud?',
     points: 2,
-    choices: [{ id: 'a', text: '2' }, { id: 'b', text: '3' }, { id: 'c', text: '4' }, { id: 'd', text: '7' }],
+    choices: [
+      { id: 'a', text: '2' },
+      { id: 'b', text: '3' },
+      { id: 'c', text: '4' },
+      { id: 'd', text: '7' },
+    ],
     key: { correct: ['a', 'c'] },
   },
   text: { kind: 'text', id: 'ex-text', prompt: 'Kuidas on eesti keeles "war"?', points: 1, key: { accepted: ['sõda'] } },
@@ -18,16 +34,36 @@ export const exampleExercises = {
     id: 'ex-matching',
     prompt: 'Ühenda riik ja pealinn.',
     points: 3,
-    left: [{ id: 'ee', text: 'Eesti' }, { id: 'fi', text: 'Soome' }, { id: 'lv', text: 'Läti' }],
-    right: [{ id: 'tln', text: 'Tallinn' }, { id: 'hki', text: 'Helsingi' }, { id: 'rig', text: 'Riia' }, { id: 'vil', text: 'Vilnius' }],
-    key: { pairs: [{ left: 'ee', right: 'tln' }, { left: 'fi', right: 'hki' }, { left: 'lv', right: 'rig' }] },
+    left: [
+      { id: 'ee', text: 'Eesti' },
+      { id: 'fi', text: 'Soome' },
+      { id: 'lv', text: 'Läti' },
+    ],
+    right: [
+      { id: 'tln', text: 'Tallinn' },
+      { id: 'hki', text: 'Helsingi' },
+      { id: 'rig', text: 'Riia' },
+      { id: 'vil', text: 'Vilnius' },
+    ],
+    key: {
+      pairs: [
+        { left: 'ee', right: 'tln' },
+        { left: 'fi', right: 'hki' },
+        { left: 'lv', right: 'rig' },
+      ],
+    },
   },
   ordering: {
     kind: 'ordering',
     id: 'ex-ordering',
     prompt: 'Järjesta arvud väiksemast suuremani.',
     points: 2,
-    items: [{ id: 'one', text: 'üks' }, { id: 'two', text: 'kaks' }, { id: 'three', text: 'kolm' }, { id: 'four', text: 'neli' }],
+    items: [
+      { id: 'one', text: 'üks' },
+      { id: 'two', text: 'kaks' },
+      { id: 'three', text: 'kolm' },
+      { id: 'four', text: 'neli' },
+    ],
     key: { order: ['one', 'two', 'three', 'four'] },
   },
   open: { kind: 'open', id: 'ex-open', prompt: 'Kirjelda oma lemmikmatemaatikut.', points: 5, key: { guidance: 'Hinda põhjendust, mitte nime.' } },
@@ -52,13 +88,23 @@ export function exampleWorkContent(title = 'Matemaatika 6. klassile'): WorkConte
               { kind: 'text', id: 'b-t1', text: 'Naturaalarvud on arvud, millega loendame: üks, kaks, kolm. Koolis õpime neid liitma ja lahutama.' },
             ],
           },
-          { id: 'p-2', title: 'Harjutused', blocks: exercises.slice(0, 4).map((exercise) => ({ kind: 'exercise', id: `b-${exercise.id}`, exercise })) },
+          {
+            id: 'p-2',
+            title: 'Harjutused',
+            blocks: exercises.slice(0, 4).map((exercise) => ({ kind: 'exercise', id: `b-${exercise.id}`, exercise })),
+          },
         ],
       },
       {
         id: 'ch-2',
         title: 'Järjestamine',
-        pages: [{ id: 'p-3', title: 'Veel harjutusi', blocks: exercises.slice(4).map((exercise) => ({ kind: 'exercise', id: `b-${exercise.id}`, exercise })) }],
+        pages: [
+          {
+            id: 'p-3',
+            title: 'Veel harjutusi',
+            blocks: exercises.slice(4).map((exercise) => ({ kind: 'exercise', id: `b-${exercise.id}`, exercise })),
+          },
+        ],
       },
     ],
   };

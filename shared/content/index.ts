@@ -29,7 +29,7 @@ export { type Actor, cmsWork, createWork, publishDraft, readDraft, saveDraft, wo
 export { openForNewWork, openVersion, openWork, searchCatalogue, searchWork } from './reading.js';
 export { actorOf, chapterBodySchema, draftBodySchema, newWorkSchema, publisherIdSchema, versionNoSchema, workIdSchema } from './routes.js';
 export { exercisesOf, findExercise, type FoundExercise, loadPublishedVersion, publisherOfWork } from './store.js';
-export { type StudentExercise, studentExercise, studentView,type StudentWorkVersion } from './student-view.js';
+export { type StudentExercise, studentExercise, studentView, type StudentWorkVersion } from './student-view.js';
 export {
   catalogueSearchSchema,
   cmsWorkSchema,

@@ -27,7 +27,9 @@ const base = {
 const choices = z.array(choiceSchema).min(2).max(30);
 
 const singleSchema = z.object({ kind: z.literal('single'), ...base, choices, key: z.object({ correct: contentIdSchema }).strict() }).strict();
-const multipleSchema = z.object({ kind: z.literal('multiple'), ...base, choices, key: z.object({ correct: z.array(contentIdSchema).min(1).max(30) }).strict() }).strict();
+const multipleSchema = z
+  .object({ kind: z.literal('multiple'), ...base, choices, key: z.object({ correct: z.array(contentIdSchema).min(1).max(30) }).strict() })
+  .strict();
 const textSchema = z
   .object({
     kind: z.literal('text'),
@@ -52,7 +54,14 @@ const matchingSchema = z
     left: choices,
     right: choices,
     /** Every left item paired with one right item; a right item may serve several or none (distractors). */
-    key: z.object({ pairs: z.array(z.object({ left: contentIdSchema, right: contentIdSchema }).strict()).min(1).max(30) }).strict(),
+    key: z
+      .object({
+        pairs: z
+          .array(z.object({ left: contentIdSchema, right: contentIdSchema }).strict())
+          .min(1)
+          .max(30),
+      })
+      .strict(),
   })
   .strict();
 const orderingSchema = z
@@ -73,7 +82,15 @@ const openSchema = z
   })
   .strict();
 
-const exerciseShape = z.discriminatedUnion('kind', [singleSchema, multipleSchema, textSchema, numericSchema, matchingSchema, orderingSchema, openSchema]);
+const exerciseShape = z.discriminatedUnion('kind', [
+  singleSchema,
+  multipleSchema,
+  textSchema,
+  numericSchema,
+  matchingSchema,
+  orderingSchema,
+  openSchema,
+]);
 
 /** Problems with an exercise's key for its kind (ids unknown or repeated, an order that is not a permutation, …). */
 function keyIssues(exercise: z.infer<typeof exerciseShape>): string[] {
@@ -83,11 +100,17 @@ function keyIssues(exercise: z.infer<typeof exerciseShape>): string[] {
   };
   switch (exercise.kind) {
     case 'single':
-      unique(exercise.choices.map((c) => c.id), 'choice');
+      unique(
+        exercise.choices.map((c) => c.id),
+        'choice',
+      );
       if (!exercise.choices.some((c) => c.id === exercise.key.correct)) issues.push('key.correct must be one of the choices');
       break;
     case 'multiple': {
-      unique(exercise.choices.map((c) => c.id), 'choice');
+      unique(
+        exercise.choices.map((c) => c.id),
+        'choice',
+      );
       unique(exercise.key.correct, 'key.correct');
       const ids = new Set(exercise.choices.map((c) => c.id));
       if (!exercise.key.correct.every((id) => ids.has(id))) issues.push('key.correct must name choices');
@@ -98,20 +121,31 @@ function keyIssues(exercise: z.infer<typeof exerciseShape>): string[] {
     case 'numeric':
       break;
     case 'matching': {
-      unique(exercise.left.map((c) => c.id), 'left');
-      unique(exercise.right.map((c) => c.id), 'right');
+      unique(
+        exercise.left.map((c) => c.id),
+        'left',
+      );
+      unique(
+        exercise.right.map((c) => c.id),
+        'right',
+      );
       const right = new Set(exercise.right.map((c) => c.id));
       const paired = exercise.key.pairs.map((p) => p.left);
       unique(paired, 'key.pairs left');
-      if (paired.length !== exercise.left.length || !exercise.left.every((l) => paired.includes(l.id))) issues.push('key.pairs must pair every left item once');
+      if (paired.length !== exercise.left.length || !exercise.left.every((l) => paired.includes(l.id)))
+        issues.push('key.pairs must pair every left item once');
       if (!exercise.key.pairs.every((p) => right.has(p.right))) issues.push('key.pairs must name right items');
       break;
     }
     case 'ordering': {
-      unique(exercise.items.map((c) => c.id), 'item');
+      unique(
+        exercise.items.map((c) => c.id),
+        'item',
+      );
       const items = exercise.items.map((c) => c.id);
       const order = exercise.key.order;
-      if (order.length !== items.length || new Set(order).size !== order.length || !items.every((id) => order.includes(id))) issues.push('key.order must list every item once');
+      if (order.length !== items.length || new Set(order).size !== order.length || !items.every((id) => order.includes(id)))
+        issues.push('key.order must list every item once');
       break;
     }
     case 'open':

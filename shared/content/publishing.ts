@@ -60,7 +60,11 @@ async function ownWork(services: Pick<Services, 'db'>, publisherId: string, work
  * Creates a work in preparation (not in the shop until its first version is published). Repeating the same request
  * returns the same work; another work under the id is 409 `work_id_taken`.
  */
-export async function createWork(services: Pick<Services, 'db'>, publisherId: string, input: NewWork): Promise<{ work: ContentWorkDoc; created: boolean }> {
+export async function createWork(
+  services: Pick<Services, 'db'>,
+  publisherId: string,
+  input: NewWork,
+): Promise<{ work: ContentWorkDoc; created: boolean }> {
   const id = workIdOf(publisherId, input.slug);
   const work: ContentWorkDoc = {
     id,
@@ -92,10 +96,16 @@ export interface DraftView {
   updatedAt: string;
 }
 
-const draftView = (draft: DraftDoc): DraftView => ({ workId: draft.workId, revision: draft.revision, content: draft.content, updatedAt: draft.updatedAt });
+const draftView = (draft: DraftDoc): DraftView => ({
+  workId: draft.workId,
+  revision: draft.revision,
+  content: draft.content,
+  updatedAt: draft.updatedAt,
+});
 
 export async function readDraft(services: Pick<Services, 'db'>, publisherId: string, workId: string): Promise<DraftView> {
-  const draft = publisherOfWork(workId) === publisherId ? await services.db.collection('content').read<DraftDoc>(draftId(workId), publisherId) : undefined;
+  const draft =
+    publisherOfWork(workId) === publisherId ? await services.db.collection('content').read<DraftDoc>(draftId(workId), publisherId) : undefined;
   if (!draft || draft.type !== 'work-draft') throw new AppError('work_draft_not_found');
   return draftView(draft);
 }
@@ -119,11 +129,24 @@ export async function saveDraft(
   const at = services.clock.now().toISOString();
   const validated = (current: WorkContent | undefined): WorkContent => {
     const parsed = workContentSchema.safeParse(change(current, work));
-    if (!parsed.success) throw new AppError('work_content_invalid', { details: parsed.error.issues.slice(0, 20).map((i) => ({ path: i.path.join('.'), issue: i.message })) });
-    if (bytes(parsed.data) > MAX_CONTENT_BYTES) throw new AppError('work_content_too_large', { params: { limit: Math.floor(MAX_CONTENT_BYTES / 1024) } });
+    if (!parsed.success)
+      throw new AppError('work_content_invalid', {
+        details: parsed.error.issues.slice(0, 20).map((i) => ({ path: i.path.join('.'), issue: i.message })),
+      });
+    if (bytes(parsed.data) > MAX_CONTENT_BYTES)
+      throw new AppError('work_content_too_large', { params: { limit: Math.floor(MAX_CONTENT_BYTES / 1024) } });
     return parsed.data;
   };
-  const draft = (revision: number, content: WorkContent): DraftDoc => ({ id: draftId(workId), type: 'work-draft', publisherId, workId, revision, content, updatedAt: at, updatedBy: actor.accountId });
+  const draft = (revision: number, content: WorkContent): DraftDoc => ({
+    id: draftId(workId),
+    type: 'work-draft',
+    publisherId,
+    workId,
+    revision,
+    content,
+    updatedAt: at,
+    updatedBy: actor.accountId,
+  });
   const updated = await updateWithEtag<DraftDoc>(
     services.db.collection('content'),
     draftId(workId),
@@ -147,7 +170,13 @@ export interface VersionSummary {
 }
 
 /** The version document for a draft: content, publication audit (who, when) and the search index. */
-export function buildVersionDoc(work: Pick<ContentWorkDoc, 'id' | 'publisherId'>, versionNo: number, draft: Pick<DraftDoc, 'content' | 'revision'>, actor: Actor, at: string): VersionDoc {
+export function buildVersionDoc(
+  work: Pick<ContentWorkDoc, 'id' | 'publisherId'>,
+  versionNo: number,
+  draft: Pick<DraftDoc, 'content' | 'revision'>,
+  actor: Actor,
+  at: string,
+): VersionDoc {
   return {
     id: versionId(work.id, versionNo),
     type: 'work-version',
@@ -162,7 +191,12 @@ export function buildVersionDoc(work: Pick<ContentWorkDoc, 'id' | 'publisherId'>
   };
 }
 
-const summary = (v: VersionDoc): VersionSummary => ({ versionNo: v.versionNo, publishedAt: v.publishedAt, publishedBy: v.publishedBy, draftRevision: v.draftRevision });
+const summary = (v: VersionDoc): VersionSummary => ({
+  versionNo: v.versionNo,
+  publishedAt: v.publishedAt,
+  publishedBy: v.publishedBy,
+  draftRevision: v.draftRevision,
+});
 
 /**
  * Publishes the draft as the next version (issue 18). Idempotent: publishing a draft revision that is already the

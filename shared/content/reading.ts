@@ -5,7 +5,7 @@ import { catalogSnapshot, mayOpenWork } from '../store/index.js';
 import type { Block } from './model.js';
 import { searchIndex, words } from './search.js';
 import { type OutlineChapter, readContentWork, readVersionDoc } from './store.js';
-import { studentView,type StudentWorkVersion } from './student-view.js';
+import { studentView, type StudentWorkVersion } from './student-view.js';
 
 /**
  * Students and teachers reading works (issue 18). The licence decides: `mayOpenWork` (store/licences.ts; school
@@ -63,7 +63,13 @@ export async function openForNewWork(services: Pick<Services, 'db'>, workId: str
 }
 
 /** A published version (or one chapter of it) without its answer keys, for a reader with a licence. */
-export async function openVersion(services: Pick<Services, 'db' | 'clock'>, accountId: string, workId: string, versionNo: number, chapterId?: string): Promise<StudentWorkVersion> {
+export async function openVersion(
+  services: Pick<Services, 'db' | 'clock'>,
+  accountId: string,
+  workId: string,
+  versionNo: number,
+  chapterId?: string,
+): Promise<StudentWorkVersion> {
   await assertMayOpen(services, accountId, workId);
   const version = await readVersionDoc(services, workId, versionNo);
   if (!version) throw new AppError('work_version_not_found');
@@ -115,7 +121,15 @@ export async function searchWork(
   await recordUsageEvent(services, {
     accountId,
     kind: 'search',
-    properties: { scope: 'work', workId, versionNo, words: words(query).length, characters: query.length, hits: hits.length, language: version.language },
+    properties: {
+      scope: 'work',
+      workId,
+      versionNo,
+      words: words(query).length,
+      characters: query.length,
+      hits: hits.length,
+      language: version.language,
+    },
   });
   return hits;
 }
@@ -142,7 +156,11 @@ export interface CatalogueQuery {
  * subject, grade and country, over the shop's cached catalogue (store/catalog.ts: read whole at most every 5 minutes
  * per instance, never per user). Recorded as a usage event without the query text.
  */
-export async function searchCatalogue(services: Pick<Services, 'db' | 'clock' | 'bus' | 'telemetry'>, accountId: string, query: CatalogueQuery): Promise<CatalogueHit[]> {
+export async function searchCatalogue(
+  services: Pick<Services, 'db' | 'clock' | 'bus' | 'telemetry'>,
+  accountId: string,
+  query: CatalogueQuery,
+): Promise<CatalogueHit[]> {
   const snapshot = await catalogSnapshot(services);
   const wanted = words(query.q ?? '');
   const hits = snapshot.works
@@ -154,7 +172,15 @@ export async function searchCatalogue(services: Pick<Services, 'db' | 'clock' | 
       return wanted.every((q) => titleWords.some((t) => t.startsWith(q)));
     })
     .slice(0, 50)
-    .map((w) => ({ workId: w.id, publisherId: w.publisherId, title: w.title, subjects: w.subjects, grades: w.grades ?? [], country: w.country, ...(w.language ? { language: w.language } : {}) }));
+    .map((w) => ({
+      workId: w.id,
+      publisherId: w.publisherId,
+      title: w.title,
+      subjects: w.subjects,
+      grades: w.grades ?? [],
+      country: w.country,
+      ...(w.language ? { language: w.language } : {}),
+    }));
   await recordUsageEvent(services, {
     accountId,
     kind: 'search',

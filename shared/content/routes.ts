@@ -16,7 +16,10 @@ export const newWorkSchema = z.strictObject({
   slug: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'must be lower-case letters, digits and hyphens'),
   title: z.string().trim().min(1).max(300),
   language: z.enum(contentLanguages),
-  subjects: z.array(z.string().regex(/^[a-z][a-z-]{1,39}$/)).min(1).max(10),
+  subjects: z
+    .array(z.string().regex(/^[a-z][a-z-]{1,39}$/))
+    .min(1)
+    .max(10),
   grades: z.array(z.number().int().min(1).max(13)).max(13).default([]),
   country: z.enum(['EE', 'FI']),
 });

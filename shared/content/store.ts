@@ -127,11 +127,15 @@ export interface FoundExercise {
 export function findExercise(version: Pick<WorkVersion, 'chapters'>, exerciseId: string): FoundExercise | undefined {
   for (const chapter of version.chapters)
     for (const page of chapter.pages)
-      for (const block of page.blocks) if (block.kind === 'exercise' && block.exercise.id === exerciseId) return { exercise: block.exercise, chapterId: chapter.id, pageId: page.id };
+      for (const block of page.blocks)
+        if (block.kind === 'exercise' && block.exercise.id === exerciseId)
+          return { exercise: block.exercise, chapterId: chapter.id, pageId: page.id };
   return undefined;
 }
 
 /** Every exercise of a version, in reading order. */
 export function exercisesOf(version: Pick<WorkVersion, 'chapters'>): Exercise[] {
-  return version.chapters.flatMap((c: Chapter) => c.pages.flatMap((p: Page) => p.blocks.flatMap((b: Block) => (b.kind === 'exercise' ? [b.exercise] : []))));
+  return version.chapters.flatMap((c: Chapter) =>
+    c.pages.flatMap((p: Page) => p.blocks.flatMap((b: Block) => (b.kind === 'exercise' ? [b.exercise] : []))),
+  );
 }

@@ -48,10 +48,15 @@ export function studentExercise(exercise: Exercise): StudentExercise {
   }
 }
 
-const studentBlock = (block: Block): StudentBlock => (block.kind === 'exercise' ? { kind: 'exercise', id: block.id, exercise: studentExercise(block.exercise) } : block);
+const studentBlock = (block: Block): StudentBlock =>
+  block.kind === 'exercise' ? { kind: 'exercise', id: block.id, exercise: studentExercise(block.exercise) } : block;
 
 function studentChapter(chapter: Chapter): StudentChapter {
-  return { id: chapter.id, title: chapter.title, pages: chapter.pages.map((p) => ({ id: p.id, title: p.title, blocks: p.blocks.map(studentBlock) })) };
+  return {
+    id: chapter.id,
+    title: chapter.title,
+    pages: chapter.pages.map((p) => ({ id: p.id, title: p.title, blocks: p.blocks.map(studentBlock) })),
+  };
 }
 
 /** A published version as students and teachers read it (issue 18): keys stripped; only the chapters asked for. */

@@ -41,7 +41,9 @@ export const studentVersionSchema = z.strictObject({
   ),
 });
 
-const outlineSchema = z.array(z.strictObject({ id: z.string(), title: z.string(), pages: z.array(z.strictObject({ id: z.string(), title: z.string() })) }));
+const outlineSchema = z.array(
+  z.strictObject({ id: z.string(), title: z.string(), pages: z.array(z.strictObject({ id: z.string(), title: z.string() })) }),
+);
 
 export const workOutlineSchema = z.strictObject({
   workId: z.string(),

@@ -23,7 +23,14 @@ export interface RouteBudget {
 export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   'accounts-audit-list': {},
   'accounts-children-list': {},
-  'accounts-children-request': { queued: ['email-outbound'], exception: { measured: 7, reason: "a parent asks by the child's personal code: rate-limit bucket, code index, child's account, open links, the link document (e-mails queued); not yet reduced" } },
+  'accounts-children-request': {
+    queued: ['email-outbound'],
+    exception: {
+      measured: 7,
+      reason:
+        "a parent asks by the child's personal code: rate-limit bucket, code index, child's account, open links, the link document (e-mails queued); not yet reduced",
+    },
+  },
   'accounts-login-log': {},
   'accounts-logins-list': {},
   'accounts-logins-unlink': { queued: ['email-outbound'] },
@@ -32,8 +39,18 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   'accounts-sessions-end-others': {},
   'accounts-me': {},
   'accounts-parents-list': {},
-  'accounts-parents-request': { queued: ['email-outbound'], exception: { measured: 7, reason: "as accounts-children-request, from the child's side by the parent's e-mail; not yet reduced" } },
-  'accounts-password-change': { queued: ['email-outbound'], exception: { measured: 14, reason: "throttle buckets reserved before the password is checked (AUTH-2), the login index, every other session ended (the account's list, then one write per session document), the security log" } },
+  'accounts-parents-request': {
+    queued: ['email-outbound'],
+    exception: { measured: 7, reason: "as accounts-children-request, from the child's side by the parent's e-mail; not yet reduced" },
+  },
+  'accounts-password-change': {
+    queued: ['email-outbound'],
+    exception: {
+      measured: 14,
+      reason:
+        "throttle buckets reserved before the password is checked (AUTH-2), the login index, every other session ended (the account's list, then one write per session document), the security log",
+    },
+  },
   'accounts-preferences-update': {},
   'accounts-privacy-get': {},
   'accounts-privacy-update': {},
@@ -41,11 +58,42 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   'auth-callback': {},
   'auth-link': {},
   'auth-login': {},
-  'auth-logout': { exception: { measured: 6, reason: "public: the read that authenticates, the session document, the account's session list (read, write), the session document, the security log; the wrapper's account read is not passed down yet" } },
-  'auth-password-login': { exception: { measured: 11, reason: "throttle buckets reserved before the password is checked (AUTH-2), the login index, the account, the new session (document and its entry on the account), the login log" } },
-  'auth-password-reset': { queued: ['email-outbound'], exception: { measured: 13, reason: "the single-use token, the login index, the throttle, every session ended (the account's list and each session document), the login log; not yet reduced" } },
-  'auth-password-reset-request': { queued: ['email-outbound'], exception: { measured: 7, reason: "rate-limit buckets by IP and address and the reset record, the same work whether or not the address exists (AUTH-2)" } },
-  'auth-password-signup': { queued: ['email-outbound'], exception: { measured: 9, reason: "rate-limit buckets, login index, account and verification, the same work whether or not the address is taken (AUTH-2 timing)" } },
+  'auth-logout': {
+    exception: {
+      measured: 6,
+      reason:
+        "public: the read that authenticates, the session document, the account's session list (read, write), the session document, the security log; the wrapper's account read is not passed down yet",
+    },
+  },
+  'auth-password-login': {
+    exception: {
+      measured: 11,
+      reason:
+        'throttle buckets reserved before the password is checked (AUTH-2), the login index, the account, the new session (document and its entry on the account), the login log',
+    },
+  },
+  'auth-password-reset': {
+    queued: ['email-outbound'],
+    exception: {
+      measured: 13,
+      reason:
+        "the single-use token, the login index, the throttle, every session ended (the account's list and each session document), the login log; not yet reduced",
+    },
+  },
+  'auth-password-reset-request': {
+    queued: ['email-outbound'],
+    exception: {
+      measured: 7,
+      reason: 'rate-limit buckets by IP and address and the reset record, the same work whether or not the address exists (AUTH-2)',
+    },
+  },
+  'auth-password-signup': {
+    queued: ['email-outbound'],
+    exception: {
+      measured: 9,
+      reason: 'rate-limit buckets, login index, account and verification, the same work whether or not the address is taken (AUTH-2 timing)',
+    },
+  },
   'auth-password-verify': {},
   'auth-refresh': {},
   'auth-session': {},
@@ -57,7 +105,10 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   'docs-get': {},
   'health-get': {},
   'http-not-found': {},
-  'invitations-accept': { queued: ['email-outbound'], exception: { measured: 8, reason: "the invitation and the membership it creates, the account's role summary (read, write); not yet reduced" } },
+  'invitations-accept': {
+    queued: ['email-outbound'],
+    exception: { measured: 8, reason: "the invitation and the membership it creates, the account's role summary (read, write); not yet reduced" },
+  },
   'journals-materials-content': {},
   'journals-materials-list': {},
   'materials-annotations-create': {},
@@ -104,9 +155,20 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   'licences-access': {},
   'licences-list': {},
   'openapi-get': {},
-  'ops-accounts-get': { staff: true, exception: { measured: 4, reason: "staff only: the subject's account and cases, and the ACL-7 staff-access record (a write)" } },
+  'ops-accounts-get': {
+    staff: true,
+    exception: { measured: 4, reason: "staff only: the subject's account and cases, and the ACL-7 staff-access record (a write)" },
+  },
   'ops-accounts-reinstate': { staff: true, queued: ['email-outbound'] },
-  'ops-accounts-suspend': { staff: true, queued: ['email-outbound'], exception: { measured: 9, reason: "staff only: the account, every session ended (query, the account's list, one write per session document), the schools' cases; e-mails queued" } },
+  'ops-accounts-suspend': {
+    staff: true,
+    queued: ['email-outbound'],
+    exception: {
+      measured: 9,
+      reason:
+        "staff only: the account, every session ended (query, the account's list, one write per session document), the schools' cases; e-mails queued",
+    },
+  },
   'ops-invoices-record-payment': { staff: true },
   'ops-orders-cancel': { staff: true, queued: ['store-licence-endings'] },
   'ops-orders-flag-resolve': { staff: true },
@@ -120,7 +182,14 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   'payments-return': { queued: ['payments-process'] },
   'schools-get': {},
   'schools-invitations-confirm-claim': {},
-  'schools-invitations-create': { queued: ['email-outbound'], exception: { measured: 6, reason: "the per-person invitation limit and the idempotency key (added by the faults branch, issue 9) on top of the invitation, its token index and the school checks; not analysed in this session" } },
+  'schools-invitations-create': {
+    queued: ['email-outbound'],
+    exception: {
+      measured: 6,
+      reason:
+        'the per-person invitation limit and the idempotency key (added by the faults branch, issue 9) on top of the invitation, its token index and the school checks; not analysed in this session',
+    },
+  },
   'schools-invitations-list': {},
   'schools-invitations-revoke': {},
   'schools-members-end': {
@@ -138,12 +207,32 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   'schools-code-links-confirm': {},
   'schools-code-links-list': {},
   'schools-code-links-refuse': {},
-  'schools-parent-links-confirm': { queued: ['email-outbound'], exception: { measured: 11, reason: "the link and both accounts' family summaries (read and write each), the link's status; not yet reduced (a queued step for the second account would)" } },
-  'schools-parent-links-end': { queued: ['email-outbound'], exception: { measured: 8, reason: "the link and both accounts' family summaries (read and write each); not yet reduced" } },
+  'schools-parent-links-confirm': {
+    queued: ['email-outbound'],
+    exception: {
+      measured: 11,
+      reason:
+        "the link and both accounts' family summaries (read and write each), the link's status; not yet reduced (a queued step for the second account would)",
+    },
+  },
+  'schools-parent-links-end': {
+    queued: ['email-outbound'],
+    exception: { measured: 8, reason: "the link and both accounts' family summaries (read and write each); not yet reduced" },
+  },
   'schools-parent-links-list': {},
   'schools-parent-links-refuse': { queued: ['email-outbound'] },
-  'schools-students-rectify': { queued: ['email-outbound'], exception: { measured: 6, reason: "the student's memberships (query), the account (read, write) and the personal-code indexes; not yet reduced" } },
-  'store-orders-create': { queued: ['email-outbound'], exception: { measured: 10, reason: "checkout as reworked by the faults branch (idempotency key, order limit, invoice register, payment set-up): catalogue, buyer's account, the order and its records; not analysed in this session" } },
+  'schools-students-rectify': {
+    queued: ['email-outbound'],
+    exception: { measured: 6, reason: "the student's memberships (query), the account (read, write) and the personal-code indexes; not yet reduced" },
+  },
+  'store-orders-create': {
+    queued: ['email-outbound'],
+    exception: {
+      measured: 10,
+      reason:
+        "checkout as reworked by the faults branch (idempotency key, order limit, invoice register, payment set-up): catalogue, buyer's account, the order and its records; not analysed in this session",
+    },
+  },
   'store-orders-get': {},
   'store-orders-list': {},
   'store-quote': {},

@@ -12,7 +12,7 @@ import { loadConfig } from '../platform/config.js';
 import { ConcurrentUpdateError, type Database } from '../platform/cosmos.js';
 import { Outbox } from '../platform/email.js';
 import { AppError } from '../platform/errors.js';
-import { type Services,useServices } from '../platform/services.js';
+import { type Services, useServices } from '../platform/services.js';
 import { MemoryTelemetry } from '../platform/telemetry.js';
 import type { OrderDoc } from '../store/model.js';
 import { transition } from '../store/state-machine.js';
@@ -39,13 +39,30 @@ beforeEach(() => {
   // Only the session check and the caller's account are read here: every session is active unless its id says revoked.
   const sessions = {
     read: async (id: string, accountId: string) =>
-      !id.startsWith('session:') ? { id, type: 'account', accountId, status: 'active' }
-      : id.includes('revoked') ? { id, type: 'session', accountId, status: 'revoked' } : {
-        id, type: 'session', accountId, status: 'active', idleExpiresAt: '2999-01-01T00:00:00Z', absoluteExpiresAt: '2999-01-01T00:00:00Z',
-      },
+      !id.startsWith('session:')
+        ? { id, type: 'account', accountId, status: 'active' }
+        : id.includes('revoked')
+          ? { id, type: 'session', accountId, status: 'revoked' }
+          : {
+              id,
+              type: 'session',
+              accountId,
+              status: 'active',
+              idleExpiresAt: '2999-01-01T00:00:00Z',
+              absoluteExpiresAt: '2999-01-01T00:00:00Z',
+            },
   };
   const db = { collection: () => sessions, ping: async () => {} } as unknown as Database;
-  services = { config, clock, db, bus: new LocalBus(), email: new Outbox(config.EMAIL_FROM), telemetry, blobs: unconfiguredBlobStore, identityProviders: new Map() };
+  services = {
+    config,
+    clock,
+    db,
+    bus: new LocalBus(),
+    email: new Outbox(config.EMAIL_FROM),
+    telemetry,
+    blobs: unconfiguredBlobStore,
+    identityProviders: new Map(),
+  };
   useServices(services);
 });
 
@@ -60,7 +77,12 @@ const echo = defineHttp({
   params: z.object({ id: z.string().regex(/^t-\d+$/) }),
   query: z.object({ dryRun: z.enum(['true', 'false']).optional() }),
   body: z.strictObject({ title: z.string().min(1), count: z.number().int() }),
-  output: z.object({ id: z.string(), dryRun: z.enum(['true', 'false']), body: z.object({ title: z.string(), count: z.number() }), accountId: z.string() }),
+  output: z.object({
+    id: z.string(),
+    dryRun: z.enum(['true', 'false']),
+    body: z.object({ title: z.string(), count: z.number() }),
+    accountId: z.string(),
+  }),
   handler: async ({ params, query, body, principal }) => ok({ id: params.id, dryRun: query.dryRun ?? 'false', body, accountId: principal.accountId }),
 });
 
@@ -76,7 +98,13 @@ const publicRoute = defineHttp({
   handler: async ({ principal }) => ok({ signedIn: Boolean(principal) }),
 });
 
-function request(init: { method?: string; path?: string; headers?: Record<string, string>; body?: string | Uint8Array; params?: Record<string, string> }) {
+function request(init: {
+  method?: string;
+  path?: string;
+  headers?: Record<string, string>;
+  body?: string | Uint8Array;
+  params?: Record<string, string>;
+}) {
   const body = init.body === undefined ? undefined : typeof init.body === 'string' ? { string: init.body } : { bytes: init.body };
   return new HttpRequest({
     method: init.method ?? 'POST',
@@ -88,7 +116,19 @@ function request(init: { method?: string; path?: string; headers?: Record<string
 }
 
 const context = () => new InvocationContext({ invocationId: 'inv-0001-abcd', functionName: 'test' });
-const token = (accountId = 'acc-1', now = new Date(), sessionId = 's-1') => signAccessToken({ accountId, sessionId }, loadConfig({ APP_ENV: 'local', COSMOS_ENDPOINT: 'http://x/', EMAIL_FROM: 'a@b.ee', PUBLIC_WEB_URL: 'http://x/', API_PUBLIC_URL: 'http://x/', SESSION_SIGNING_KEYS: KEYS }).SESSION_SIGNING_KEYS, now);
+const token = (accountId = 'acc-1', now = new Date(), sessionId = 's-1') =>
+  signAccessToken(
+    { accountId, sessionId },
+    loadConfig({
+      APP_ENV: 'local',
+      COSMOS_ENDPOINT: 'http://x/',
+      EMAIL_FROM: 'a@b.ee',
+      PUBLIC_WEB_URL: 'http://x/',
+      API_PUBLIC_URL: 'http://x/',
+      SESSION_SIGNING_KEYS: KEYS,
+    }).SESSION_SIGNING_KEYS,
+    now,
+  );
 const json = { 'content-type': 'application/json' };
 
 async function call(definition: typeof echo, init: Parameters<typeof request>[0]) {
@@ -153,7 +193,10 @@ describe('defineHttp: the one HTTP wrapper', () => {
   });
 
   it('unknown body fields are refused by strict schemas', async () => {
-    const r = await call(echo, { headers: { ...json, authorization: `Bearer ${await token()}` }, body: JSON.stringify({ title: 'x', count: 1, isAdmin: true }) });
+    const r = await call(echo, {
+      headers: { ...json, authorization: `Bearer ${await token()}` },
+      body: JSON.stringify({ title: 'x', count: 1, isAdmin: true }),
+    });
     expect(r.status).toBe(422);
     expect(r.body.error.details[0].issue).toMatch(/isAdmin/);
   });
@@ -228,7 +271,10 @@ describe('defineHttp: the one HTTP wrapper', () => {
   });
 
   it('AUTH-5: a valid token of a revoked session is refused at once with 401 session_revoked', async () => {
-    const r = await call(echo, { headers: { ...json, authorization: `Bearer ${await token('acc-1', new Date(), 's-revoked')}`, 'accept-language': 'en' }, body: '{}' });
+    const r = await call(echo, {
+      headers: { ...json, authorization: `Bearer ${await token('acc-1', new Date(), 's-revoked')}`, 'accept-language': 'en' },
+      body: '{}',
+    });
     expect(r.status).toBe(401);
     expect(r.body.error).toEqual({ code: 'session_revoked', message: 'This session has ended. Please sign in again.' });
   });
@@ -249,7 +295,10 @@ describe('defineHttp: the one HTTP wrapper', () => {
     expect(wrong.status).toBe(403);
     // An attacker-chosen cookie repeated in the header (plain double submit) no longer passes.
     const planted = `${ACCESS_TOKEN_COOKIE}=${await token()}; ${CSRF_COOKIE}=csrf-0123456789abcdef`;
-    const doubleSubmit = await call(echo, { headers: { ...json, cookie: planted, [CSRF_HEADER]: 'csrf-0123456789abcdef' }, body: '{"title":"x","count":1}' });
+    const doubleSubmit = await call(echo, {
+      headers: { ...json, cookie: planted, [CSRF_HEADER]: 'csrf-0123456789abcdef' },
+      body: '{"title":"x","count":1}',
+    });
     expect(doubleSubmit.status).toBe(403);
     // Another session's token is worthless for this one.
     const otherSession = csrfTokenFor('s-2', services.config.SESSION_SIGNING_KEYS);
@@ -267,7 +316,12 @@ describe('defineHttp: the one HTTP wrapper', () => {
       const response = await publicRoute.handler(request({ method: 'GET', path: 'things', headers: { cookie } }), context());
       expect(response.status).toBe(200);
       expect(response.jsonBody).toEqual({ signedIn: false });
-      expect((response.cookies ?? []).filter((c) => c.maxAge === 0).map((c) => c.name).sort()).toEqual([ACCESS_TOKEN_COOKIE, CSRF_COOKIE, '__Host-opiq_rt'].sort());
+      expect(
+        (response.cookies ?? [])
+          .filter((c) => c.maxAge === 0)
+          .map((c) => c.name)
+          .sort(),
+      ).toEqual([ACCESS_TOKEN_COOKIE, CSRF_COOKIE, '__Host-opiq_rt'].sort());
       const session = await call(echo, { headers: { ...json, cookie }, body: '{"title":"x","count":1}' });
       expect(session.status).toBe(401);
     }
@@ -307,7 +361,18 @@ describe('defineHttp: the one HTTP wrapper', () => {
 
   it('HttpError statuses and a concurrent update (409) pass through as envelopes', async () => {
     const thrower = (error: Error) =>
-      defineHttp({ name: 'things-throw', route: 'x', methods: ['GET'], summary: 't', tags: ['t'], auth: 'public', output: responds.noContent, handler: async () => { throw error; } });
+      defineHttp({
+        name: 'things-throw',
+        route: 'x',
+        methods: ['GET'],
+        summary: 't',
+        tags: ['t'],
+        auth: 'public',
+        output: responds.noContent,
+        handler: async () => {
+          throw error;
+        },
+      });
     expect((await call(thrower(new HttpError(404, 'not_found')), { method: 'GET', path: 'x' })).status).toBe(404);
     const conflict = await call(thrower(new ConcurrentUpdateError('accounts')), { method: 'GET', path: 'x', headers: { 'accept-language': 'en' } });
     expect(conflict.status).toBe(409);
@@ -334,8 +399,23 @@ describe('defineHttp: the one HTTP wrapper', () => {
 
   it('issue 16: an AppError from the domain answers its kind’s status; Retry-After comes from retryAfterSeconds', async () => {
     const thrower = (error: Error) =>
-      defineHttp({ name: 'things-throw', route: 'x', methods: ['GET'], summary: 't', tags: ['t'], auth: 'public', output: z.never(), handler: async () => { throw error; } });
-    const limited = await call(thrower(new AppError('too_many_attempts', { params: { retryAfterMinutes: 2 }, retryAfterSeconds: 61 })), { method: 'GET', path: 'x', headers: { 'accept-language': 'en' } });
+      defineHttp({
+        name: 'things-throw',
+        route: 'x',
+        methods: ['GET'],
+        summary: 't',
+        tags: ['t'],
+        auth: 'public',
+        output: z.never(),
+        handler: async () => {
+          throw error;
+        },
+      });
+    const limited = await call(thrower(new AppError('too_many_attempts', { params: { retryAfterMinutes: 2 }, retryAfterSeconds: 61 })), {
+      method: 'GET',
+      path: 'x',
+      headers: { 'accept-language': 'en' },
+    });
     expect(limited.status).toBe(429);
     expect(limited.headers['retry-after']).toBe('61');
     expect(limited.body.error).toEqual({ code: 'too_many_attempts', message: 'Too many failed attempts. Try again in 2 minutes.' });
@@ -382,11 +462,23 @@ describe('defineHttp: the one HTTP wrapper', () => {
 
     it('a public route that does not use the session reads nothing for a bearer token, and clears a badly signed cookie without a read', async () => {
       const reads = accountStore({ activeSessions: [{ sessionId: 's-1', absoluteExpiresAt: future }] });
-      const catalogue = defineHttp({ name: 'things-public', route: 'things', methods: ['GET'], summary: 't', tags: ['t'], auth: 'public', output: z.object({ signedIn: z.boolean() }), handler: async ({ principal }) => ok({ signedIn: Boolean(principal) }) });
+      const catalogue = defineHttp({
+        name: 'things-public',
+        route: 'things',
+        methods: ['GET'],
+        summary: 't',
+        tags: ['t'],
+        auth: 'public',
+        output: z.object({ signedIn: z.boolean() }),
+        handler: async ({ principal }) => ok({ signedIn: Boolean(principal) }),
+      });
       const bearer = await call(catalogue, { method: 'GET', path: 'things', headers: { authorization: `Bearer ${await token('acc-1')}` } });
       expect(bearer.body).toEqual({ signedIn: false });
       const forged = (await token('acc-1')).slice(0, -4) + 'AAAA';
-      const response = await catalogue.handler(request({ method: 'GET', path: 'things', headers: { cookie: `${ACCESS_TOKEN_COOKIE}=${forged}` } }), context());
+      const response = await catalogue.handler(
+        request({ method: 'GET', path: 'things', headers: { cookie: `${ACCESS_TOKEN_COOKIE}=${forged}` } }),
+        context(),
+      );
       expect(response.status).toBe(200);
       expect((response.cookies ?? []).map((c) => c.name)).toContain(ACCESS_TOKEN_COOKIE);
       expect(reads).toEqual([]);
@@ -399,7 +491,7 @@ describe('defineHttp: the one HTTP wrapper', () => {
   });
 });
 
-describe('issue 16: a route\'s output is a contract, checked on the local stack', () => {
+describe("issue 16: a route's output is a contract, checked on the local stack", () => {
   const route = (output: Parameters<typeof defineHttp>[0]['output'], result: () => Promise<never>) =>
     defineHttp({ name: 'things-get', route: 'things', methods: ['GET'], summary: 't', tags: ['t'], auth: 'public', output, handler: result });
   const get = (definition: typeof echo) => call(definition, { method: 'GET', path: 'things', headers: { 'accept-language': 'en' } });
@@ -424,7 +516,9 @@ describe('issue 16: a route\'s output is a contract, checked on the local stack'
     expect((await get(route(responds.redirect('the provider', 302), answer(redirect('http://x/'))))).status).toBe(500);
     expect((await get(route(responds.noContent, answer({ status: 204 })))).status).toBe(204);
     expect((await get(route(responds.noContent, answer(ok({ n: 1 }))))).status).toBe(500);
-    expect((await get(route(responds.file('text/html'), answer(ok('<p>', { headers: { 'content-type': 'text/html; charset=utf-8' } }))))).status).toBe(200);
+    expect(
+      (await get(route(responds.file('text/html'), answer(ok('<p>', { headers: { 'content-type': 'text/html; charset=utf-8' } }))))).status,
+    ).toBe(200);
     expect((await get(route(responds.file('text/html'), answer(ok('<p>', { headers: { 'content-type': 'text/css' } }))))).status).toBe(500);
   });
 
@@ -444,9 +538,16 @@ describe('issue 16: fields the output schema does not name', () => {
     const either = z.union([z.object({ signedIn: z.literal(false) }), z.object({ signedIn: z.literal(true), accountId: z.string() })]);
     expect(outputProblem(contract(either), { body: { signedIn: true, accountId: 'a' } })).toBeUndefined();
     expect(outputProblem(contract(either), { body: { signedIn: false, secret: 's' } })).toBe('fields the schema does not name: secret');
-    const both = z.intersection(z.object({ accountId: z.string() }), z.union([z.object({ csrfToken: z.string() }), z.object({ accessToken: z.string() })]));
+    const both = z.intersection(
+      z.object({ accountId: z.string() }),
+      z.union([z.object({ csrfToken: z.string() }), z.object({ accessToken: z.string() })]),
+    );
     expect(outputProblem(contract(both), { body: { accountId: 'a', csrfToken: 'c' } })).toBeUndefined();
-    expect(outputProblem(contract(both), { body: { accountId: 'a', csrfToken: 'c', password: 'p' } })).toBe('fields the schema does not name: password');
-    expect(outputProblem(contract(z.record(z.string(), z.object({ n: z.number() }))), { body: { a: { n: 1, m: 2 } } })).toBe('fields the schema does not name: a.m');
+    expect(outputProblem(contract(both), { body: { accountId: 'a', csrfToken: 'c', password: 'p' } })).toBe(
+      'fields the schema does not name: password',
+    );
+    expect(outputProblem(contract(z.record(z.string(), z.object({ n: z.number() }))), { body: { a: { n: 1, m: 2 } } })).toBe(
+      'fields the schema does not name: a.m',
+    );
   });
 });

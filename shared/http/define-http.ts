@@ -33,7 +33,7 @@ import { formatCounts, withOperationCounter } from '../platform/operations.js';
 import { getServices, type Services } from '../platform/services.js';
 import { httpErrorOf } from './error-catalogue.js';
 import { type ErrorDetail, HttpError } from './errors.js';
-import { type Language,message, negotiateLanguage } from './i18n.js';
+import { type Language, message, negotiateLanguage } from './i18n.js';
 import { idempotencyKey } from './idempotency.js';
 import { parseFormStrictly, parseJsonStrictly } from './json-body.js';
 import { outputProblem } from './output-check.js';
@@ -248,9 +248,13 @@ export function defineHttp<
 }
 
 /** The definition with its defaults filled in, as the contract OpenAPI reads and the steps run. */
-function routeOf<PS extends z.ZodType | undefined, QS extends z.ZodType | undefined, BS extends z.ZodType | undefined, A extends 'public' | 'session', O extends OutputContract>(
-  options: HttpOptions<PS, QS, BS, A, O> & AuthOptions<A>,
-): Route {
+function routeOf<
+  PS extends z.ZodType | undefined,
+  QS extends z.ZodType | undefined,
+  BS extends z.ZodType | undefined,
+  A extends 'public' | 'session',
+  O extends OutputContract,
+>(options: HttpOptions<PS, QS, BS, A, O> & AuthOptions<A>): Route {
   return {
     name: options.name,
     summary: options.summary,
@@ -305,7 +309,8 @@ async function authenticate(flow: Ready): Promise<void> {
   flow.principal = route.auth === 'public' && !route.usesSession ? undefined : resolved.principal;
   if (!resolved.problem) return;
   if (resolved.via === 'cookie')
-    flow.staleCookies = resolved.problem.code === 'session_expired' ? clearedSessionCookies().filter((c) => c.name === ACCESS_TOKEN_COOKIE) : clearedSessionCookies();
+    flow.staleCookies =
+      resolved.problem.code === 'session_expired' ? clearedSessionCookies().filter((c) => c.name === ACCESS_TOKEN_COOKIE) : clearedSessionCookies();
   // Public routes (catalogue, sign-in, refresh, sign-out, the payment return) ignore a bad session: a stale cookie
   // must never lock a browser out of signing in again (issue 17).
   if (route.auth === 'session') throw resolved.problem;
@@ -319,7 +324,8 @@ function requireSession(flow: Ready): void {
 /** A cookie travels with requests other sites start, so cookie-authenticated writes must carry the session's CSRF token. */
 function checkCsrf(flow: Ready): void {
   const { principal, request } = flow;
-  if (principal?.via !== 'cookie' || SAFE_METHODS.has(request.method.toUpperCase()) || csrfHeaderValid(request, principal, flow.services.config)) return;
+  if (principal?.via !== 'cookie' || SAFE_METHODS.has(request.method.toUpperCase()) || csrfHeaderValid(request, principal, flow.services.config))
+    return;
   if (flow.route.auth === 'session') throw new HttpError(403, 'csrf_failed');
   // A public write without the session's CSRF token runs as anonymous: the cookie lends it no authority.
   flow.principal = undefined;
@@ -391,7 +397,8 @@ function respond(flow: Ready, result: AnyResult): HttpResponseInit {
 /** Any error becomes the one envelope; a browser sent here by another site is sent to the front end instead. */
 function answerError(flow: Flow, error: unknown): HttpResponseInit {
   let response = errorResponse(error, flow.language, flow.correlationId, flow.headers, flow.services, flow.route.name);
-  if (flow.route.errorRedirectTo && flow.services) response = { status: 303, headers: { ...flow.headers, location: flow.route.errorRedirectTo(flow.services.config) } };
+  if (flow.route.errorRedirectTo && flow.services)
+    response = { status: 303, headers: { ...flow.headers, location: flow.route.errorRedirectTo(flow.services.config) } };
   if (flow.staleCookies.length) response.cookies = flow.staleCookies;
   return response;
 }
@@ -403,7 +410,14 @@ function responseBody(status: number, body: unknown): Pick<HttpResponseInit, 'bo
   return { jsonBody: body };
 }
 
-async function grantAccess(services: Services, principal: Principal, account: AccountDoc, capability: Capability, target: Target, correlationId: string): Promise<Access> {
+async function grantAccess(
+  services: Services,
+  principal: Principal,
+  account: AccountDoc,
+  capability: Capability,
+  target: Target,
+  correlationId: string,
+): Promise<Access> {
   const accounts = services.db.collection('accounts');
   const loaded = new Map<string, AccountDoc | undefined>();
   const load = async (id: string) => {
@@ -431,7 +445,10 @@ function errorResponse(
   if (!httpError) {
     httpError = new HttpError(500, 'internal_error', { correlationId });
     if (services) services.telemetry.exception(error, { function: functionName, correlationId });
-    else console.error(JSON.stringify({ kind: 'exception', function: functionName, correlationId, errorType: error instanceof Error ? error.name : typeof error }));
+    else
+      console.error(
+        JSON.stringify({ kind: 'exception', function: functionName, correlationId, errorType: error instanceof Error ? error.name : typeof error }),
+      );
   }
   return {
     status: httpError.status,
@@ -466,7 +483,8 @@ async function resolvePrincipal(request: HttpRequest, services: Services, bearer
   if (authorization) {
     const match = /^Bearer\s+([A-Za-z0-9._~+/-]+=*)$/i.exec(authorization.trim());
     if (!bearer) return {};
-    if (!match) return { via, problem: new HttpError(401, 'unauthenticated', {}, undefined, { 'www-authenticate': 'Bearer error="invalid_request"' }) };
+    if (!match)
+      return { via, problem: new HttpError(401, 'unauthenticated', {}, undefined, { 'www-authenticate': 'Bearer error="invalid_request"' }) };
     token = match[1];
   } else {
     const cookieHeader = request.headers.get('cookie');
@@ -543,7 +561,9 @@ async function readBody(request: HttpRequest, accepted: ('json' | 'form' | 'byte
   // An upload is taken as bytes whatever type the client claims: the handler decides by its content (sniffing).
   if (accepted.includes('bytes')) return bytes;
   if (bytes.byteLength === 0 && !contentType) return undefined;
-  const expected = accepted.map((t) => (t === 'json' ? 'application/json' : t === 'form' ? 'application/x-www-form-urlencoded' : 'application/octet-stream')).join(', ');
+  const expected = accepted
+    .map((t) => (t === 'json' ? 'application/json' : t === 'form' ? 'application/x-www-form-urlencoded' : 'application/octet-stream'))
+    .join(', ');
   if (accepted.includes('json') && JSON_TYPE.test(contentType)) return parseJsonStrictly(bytes);
   const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
   if (accepted.includes('form') && FORM_TYPE.test(contentType)) return parseFormStrictly(text);

@@ -85,14 +85,24 @@ describe('issue 16: no HTTP outside shared/http', () => {
 describe('httpErrorOf: one mapping from what was thrown to what is answered', () => {
   it('an AppError answers its kind’s status, with its params and details; Retry-After only when it says when', () => {
     const plain = httpErrorOf(new AppError('cannot_link_self', { details: [{ path: 'parentEmail', issue: 'your own address' }] }));
-    expect(plain).toMatchObject({ status: 422, code: 'cannot_link_self', details: [{ path: 'parentEmail', issue: 'your own address' }], headers: {} });
+    expect(plain).toMatchObject({
+      status: 422,
+      code: 'cannot_link_self',
+      details: [{ path: 'parentEmail', issue: 'your own address' }],
+      headers: {},
+    });
     const later = httpErrorOf(new AppError('too_many_attempts', { params: { retryAfterMinutes: 2 }, retryAfterSeconds: 90.2 }));
     expect(later).toMatchObject({ status: 429, params: { retryAfterMinutes: 2 }, headers: { 'retry-after': '91' } });
   });
 
   it('the store’s failures answer their platform codes; anything else is unexpected (undefined: a 500)', () => {
     expect(httpErrorOf(new ConcurrentUpdateError('orders'))).toMatchObject({ status: 409, code: 'conflict' });
-    expect(httpErrorOf(new StoreUnavailableError(3))).toMatchObject({ status: 503, code: 'store_unavailable', params: { retryAfter: 3 }, headers: { 'retry-after': '3' } });
+    expect(httpErrorOf(new StoreUnavailableError(3))).toMatchObject({
+      status: 503,
+      code: 'store_unavailable',
+      params: { retryAfter: 3 },
+      headers: { 'retry-after': '3' },
+    });
     expect(httpErrorOf(new Error('boom'))).toBeUndefined();
     expect(httpErrorOf('text')).toBeUndefined();
   });

@@ -11,7 +11,7 @@ import type { Language } from '../platform/language.js';
 import { schoolsErrors } from '../schools/index.js';
 import { schoolLicenceErrors, storeErrors } from '../store/index.js';
 import { supportErrors } from '../support/index.js';
-import { HttpError,httpErrors } from './errors.js';
+import { HttpError, httpErrors } from './errors.js';
 
 /**
  * Every area's error catalogue in one table, the only place codes meet statuses and texts. Typed against ErrorCode,
@@ -87,12 +87,15 @@ export function errorText(code: ErrorCode, language: Language, params: Record<st
  */
 export function httpErrorOf(error: unknown): HttpError | undefined {
   if (error instanceof HttpError) return error;
-  if (error instanceof AppError) return new HttpError(statusOf(error.code), error.code, error.params, error.details, retryAfter(error.retryAfterSeconds));
+  if (error instanceof AppError)
+    return new HttpError(statusOf(error.code), error.code, error.params, error.details, retryAfter(error.retryAfterSeconds));
   if (error instanceof ConcurrentUpdateError) return httpErrorOf(new AppError('conflict'));
   if (error instanceof DocumentExistsError) return httpErrorOf(new AppError('already_exists'));
   // Repeating the request is safe: writes are idempotent (request ids, ETags).
   if (error instanceof StoreUnavailableError)
-    return httpErrorOf(new AppError('store_unavailable', { params: { retryAfter: error.retryAfterSeconds }, retryAfterSeconds: error.retryAfterSeconds }));
+    return httpErrorOf(
+      new AppError('store_unavailable', { params: { retryAfter: error.retryAfterSeconds }, retryAfterSeconds: error.retryAfterSeconds }),
+    );
   return undefined;
 }
 

@@ -16,7 +16,9 @@ const codeOf = (fn: () => unknown) => {
 describe('strict JSON bodies (issue 9, defect 11)', () => {
   it('STORE-7: a duplicate acknowledgeNoWithdrawal is refused, whichever value comes last', () => {
     expect(codeOf(() => parseJsonStrictly(bytes('{"acknowledgeNoWithdrawal":false,"acknowledgeNoWithdrawal":true}')))).toBe('400 duplicate_json_key');
-    expect(codeOf(() => parseJsonStrictly(bytes('{"acknowledgeNoWithdrawal":true, "acknowledgeNoWithdrawal" :false}')))).toBe('400 duplicate_json_key');
+    expect(codeOf(() => parseJsonStrictly(bytes('{"acknowledgeNoWithdrawal":true, "acknowledgeNoWithdrawal" :false}')))).toBe(
+      '400 duplicate_json_key',
+    );
     expect(parseJsonStrictly(bytes('{"acknowledgeNoWithdrawal":true}'))).toEqual({ acknowledgeNoWithdrawal: true });
   });
 

@@ -21,7 +21,8 @@ export function parseJsonStrictly(bytes: Uint8Array): unknown {
     throw new HttpError(400, 'malformed_json');
   }
   const duplicate = firstDuplicateKey(text);
-  if (duplicate !== undefined) throw new HttpError(400, 'duplicate_json_key', { key: duplicate.slice(0, 60) }, [{ path: duplicate.slice(0, 60), issue: 'duplicate key' }]);
+  if (duplicate !== undefined)
+    throw new HttpError(400, 'duplicate_json_key', { key: duplicate.slice(0, 60) }, [{ path: duplicate.slice(0, 60), issue: 'duplicate key' }]);
   if (hasLoneSurrogate(value)) throw new HttpError(400, 'invalid_text');
   return value;
 }
@@ -31,7 +32,8 @@ export function parseFormStrictly(text: string): Record<string, string> {
   const params = new URLSearchParams(text);
   const seen = new Set<string>();
   for (const key of params.keys()) {
-    if (seen.has(key)) throw new HttpError(400, 'duplicate_json_key', { key: key.slice(0, 60) }, [{ path: key.slice(0, 60), issue: 'duplicate key' }]);
+    if (seen.has(key))
+      throw new HttpError(400, 'duplicate_json_key', { key: key.slice(0, 60) }, [{ path: key.slice(0, 60), issue: 'duplicate key' }]);
     seen.add(key);
   }
   const form = Object.fromEntries(params);

@@ -13,7 +13,10 @@ export const openApiDocumentSchema = z.object({
   info: z.object({ title: z.string(), version: z.string(), description: z.string() }),
   servers: z.array(z.object({ url: z.string() })),
   paths: z.record(z.string(), z.record(z.string(), z.record(z.string(), z.unknown()))),
-  components: z.object({ schemas: z.record(z.string(), z.record(z.string(), z.unknown())), securitySchemes: z.record(z.string(), z.record(z.string(), z.unknown())) }),
+  components: z.object({
+    schemas: z.record(z.string(), z.record(z.string(), z.unknown())),
+    securitySchemes: z.record(z.string(), z.record(z.string(), z.unknown())),
+  }),
 });
 export type OpenApiDocument = z.infer<typeof openApiDocumentSchema>;
 
@@ -188,7 +191,12 @@ export function buildOpenApi(table: RouteTable): OpenApiDocument {
       schemas: { Error: errorEnvelope },
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
-        sessionCookie: { type: 'apiKey', in: 'cookie', name: '__Host-opiq_at', description: 'Writes also need the x-csrf-token header (the csrfToken from GET /api/auth/session or a sign-in answer).' },
+        sessionCookie: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: '__Host-opiq_at',
+          description: 'Writes also need the x-csrf-token header (the csrfToken from GET /api/auth/session or a sign-in answer).',
+        },
       },
     },
   };

@@ -25,14 +25,21 @@ export function outputProblem(contract: Pick<HttpContract, 'output' | 'successSt
     // What the client receives: JSON drops undefined and turns dates into strings.
     const sent: unknown = body === undefined ? undefined : JSON.parse(JSON.stringify(body));
     const parsed = output.safeParse(sent);
-    if (!parsed.success) return parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    if (!parsed.success)
+      return parsed.error.issues
+        .slice(0, 5)
+        .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+        .join('; ');
     const extra = undeclaredFields(jsonSchemaOf(output), sent, '');
     return extra.length ? `fields the schema does not name: ${[...new Set(extra)].slice(0, 5).join(', ')}` : undefined;
   }
-  if (output.kind === 'redirect') return status === output.status && answer.headers?.location ? undefined : `expected ${output.status} with Location, got ${status}`;
+  if (output.kind === 'redirect')
+    return status === output.status && answer.headers?.location ? undefined : `expected ${output.status} with Location, got ${status}`;
   if (output.kind === 'noContent') return status === 204 && body === undefined ? undefined : `expected 204 without a body, got ${status}`;
   const type = (answer.headers?.['content-type'] ?? '').split(';')[0]!.trim();
-  return output.mediaTypes.includes(type) && (typeof body === 'string' || body instanceof Uint8Array) ? undefined : `expected a file of ${output.mediaTypes.join(', ')}, got ${type || 'none'}`;
+  return output.mediaTypes.includes(type) && (typeof body === 'string' || body instanceof Uint8Array)
+    ? undefined
+    : `expected a file of ${output.mediaTypes.join(', ')}, got ${type || 'none'}`;
 }
 
 const jsonSchemas = new WeakMap<z.ZodType, JsonSchema>();
@@ -40,7 +47,8 @@ const jsonSchemas = new WeakMap<z.ZodType, JsonSchema>();
 /** The output's JSON Schema as OpenAPI documents it (closed objects: additionalProperties false), once per schema. */
 function jsonSchemaOf(schema: z.ZodType): JsonSchema {
   let json = jsonSchemas.get(schema);
-  if (!json) jsonSchemas.set(schema, (json = z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any', target: 'draft-2020-12' }) as JsonSchema));
+  if (!json)
+    jsonSchemas.set(schema, (json = z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any', target: 'draft-2020-12' }) as JsonSchema));
   return json;
 }
 
@@ -55,7 +63,9 @@ function undeclaredFields(schema: JsonSchema, value: unknown, path: string, root
   if (branches) return branches.map((b) => undeclaredFields(b, value, path, root)).reduce((a, b) => (b.length < a.length ? b : a));
   // An intersection: a field is undeclared only when no part names it.
   if (Array.isArray(schema.allOf))
-    return (schema.allOf as JsonSchema[]).map((part) => undeclaredFields(part, value, path, root)).reduce((a, b) => a.filter((field) => b.includes(field)));
+    return (schema.allOf as JsonSchema[])
+      .map((part) => undeclaredFields(part, value, path, root))
+      .reduce((a, b) => a.filter((field) => b.includes(field)));
   if (Array.isArray(value)) return schema.items ? value.flatMap((item) => undeclaredFields(schema.items as JsonSchema, item, `${path}[]`, root)) : [];
   if (value === null || typeof value !== 'object') return [];
   const properties = namedProperties(schema);
@@ -63,7 +73,8 @@ function undeclaredFields(schema: JsonSchema, value: unknown, path: string, root
   for (const [key, field] of Object.entries(value)) {
     const declared = properties[key];
     if (declared) out.push(...undeclaredFields(declared, field, `${path}.${key}`, root));
-    else if (typeof schema.additionalProperties === 'object') out.push(...undeclaredFields(schema.additionalProperties as JsonSchema, field, `${path}.${key}`, root));
+    else if (typeof schema.additionalProperties === 'object')
+      out.push(...undeclaredFields(schema.additionalProperties as JsonSchema, field, `${path}.${key}`, root));
     else if (schema.additionalProperties === false) out.push(`${path}.${key}`.slice(1));
   }
   return out;

@@ -1,5 +1,5 @@
 import type { HttpDefinition } from '../platform/definitions.js';
-import { compareRoutes, type CompiledRoute,compileRoute, matchRoute } from './routes.js';
+import { compareRoutes, type CompiledRoute, compileRoute, matchRoute } from './routes.js';
 
 export interface RouteEntry {
   definition: HttpDefinition;

@@ -12,7 +12,19 @@ const def = (name: string, route: string, methods: HttpMethod[] = ['GET']): Http
   name,
   route,
   methods,
-  contract: { summary: name, tags: [], auth: 'public', usesSession: false, capability: 'public', bodyTypes: ['json'], output: { kind: 'noContent' }, successStatus: 200, otherStatuses: [], errors: [], errorRedirect: false },
+  contract: {
+    summary: name,
+    tags: [],
+    auth: 'public',
+    usesSession: false,
+    capability: 'public',
+    bodyTypes: ['json'],
+    output: { kind: 'noContent' },
+    successStatus: 200,
+    otherStatuses: [],
+    errors: [],
+    errorRedirect: false,
+  },
   handler: async () => ({ status: 200 }),
 });
 

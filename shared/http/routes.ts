@@ -24,7 +24,10 @@ const CONSTRAINTS: Record<string, RegExp> = {
 };
 
 export function compileRoute(template: string): CompiledRoute {
-  const parts = template.replace(/^\/+|\/+$/g, '').split('/').filter((p) => p !== '');
+  const parts = template
+    .replace(/^\/+|\/+$/g, '')
+    .split('/')
+    .filter((p) => p !== '');
   const segments: Segment[] = parts.map((part) => {
     const param = /^\{(\*)?([A-Za-z_][A-Za-z0-9_]*)(?::([a-z]+))?(\?)?\}$/.exec(part);
     if (!param) {
@@ -42,7 +45,10 @@ export function compileRoute(template: string): CompiledRoute {
 
 /** Path parameters when `path` (without the /api prefix, not decoded) matches the route, else undefined. */
 export function matchRoute(route: CompiledRoute, path: string): Record<string, string> | undefined {
-  const parts = path.replace(/^\/+|\/+$/g, '').split('/').filter((p) => p !== '');
+  const parts = path
+    .replace(/^\/+|\/+$/g, '')
+    .split('/')
+    .filter((p) => p !== '');
   const params: Record<string, string> = {};
   let i = 0;
   for (const segment of route.segments) {

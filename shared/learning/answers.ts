@@ -79,7 +79,15 @@ export async function saveAnswer(
   const unknown = Object.keys(input.responses).filter((id) => !exercises.has(id));
   if (unknown.length) throw new AppError('answer_exercise_unknown', { params: { ids: unknown.join(', ').slice(0, 300) } });
   const wrongKind = Object.entries(input.responses).filter(([id, a]) => exercises.get(id)!.kind !== a.kind);
-  if (wrongKind.length) throw new AppError('answer_invalid', { params: { ids: wrongKind.map(([id]) => id).join(', ').slice(0, 300) } });
+  if (wrongKind.length)
+    throw new AppError('answer_invalid', {
+      params: {
+        ids: wrongKind
+          .map(([id]) => id)
+          .join(', ')
+          .slice(0, 300),
+      },
+    });
   // The content area's refusal (its catalogue): the same answer as opening the work without a licence.
   if (!(await mayOpenWork(services, student.accountId, task.workId, now)).allowed) throw new AppError('work_not_licensed');
 
@@ -89,7 +97,12 @@ export async function saveAnswer(
       const response = input.responses[exercise.id];
       const result = response
         ? checkAnswer(exercise, response)
-        : { score: 0, maxScore: exercise.points, correct: false as const, feedback: [{ code: 'no_answer', text: { et: 'Vastus puudub.', fi: 'Vastaus puuttuu.', en: 'There is no answer.' } }] };
+        : {
+            score: 0,
+            maxScore: exercise.points,
+            correct: false as const,
+            feedback: [{ code: 'no_answer', text: { et: 'Vastus puudub.', fi: 'Vastaus puuttuu.', en: 'There is no answer.' } }],
+          };
       return { exerciseId: exercise.id, score: result.score, maxScore: result.maxScore, correct: result.correct, feedback: result.feedback };
     });
     const score = Math.round(results.reduce((sum, r) => sum + r.score, 0) * 100) / 100;
@@ -131,7 +144,15 @@ export async function saveAnswer(
         delete draft.late;
         return draft;
       }
-      return { ...current, responses: input.responses, savedAt: at, ...checked(), status: 'submitted', attempt: resubmitting ? current.attempt + 1 : current.attempt, resubmitAllowed: false };
+      return {
+        ...current,
+        responses: input.responses,
+        savedAt: at,
+        ...checked(),
+        status: 'submitted',
+        attempt: resubmitting ? current.attempt + 1 : current.attempt,
+        resubmitAllowed: false,
+      };
     },
     { type: 'answer', create: fresh },
   );
@@ -140,7 +161,12 @@ export async function saveAnswer(
 }
 
 /** A student's own answer to a task sent to them, if any (one point read). */
-export async function readOwnAnswer(services: Pick<Services, 'db'>, studentId: string, schoolId: string, taskId: string): Promise<AnswerDoc | undefined> {
+export async function readOwnAnswer(
+  services: Pick<Services, 'db'>,
+  studentId: string,
+  schoolId: string,
+  taskId: string,
+): Promise<AnswerDoc | undefined> {
   const doc = await services.db.collection('schools').read<AnswerDoc>(answerId(taskId, studentId), schoolId);
   return doc?.type === 'answer' ? doc : undefined;
 }
@@ -181,7 +207,8 @@ export async function giveFeedback(
   input: FeedbackInput,
 ): Promise<AnswerDoc> {
   const { journal } = await readJournal(services, teacher, schoolId, journalId, ['teacher']);
-  if (input.grade !== undefined && !gradeOnScale(journal.gradingScale, input.grade)) throw new AppError('grade_not_on_scale', { params: { scale: journal.gradingScale } });
+  if (input.grade !== undefined && !gradeOnScale(journal.gradingScale, input.grade))
+    throw new AppError('grade_not_on_scale', { params: { scale: journal.gradingScale } });
   const now = services.clock.now();
   const at = now.toISOString();
   let before: Feedback | undefined;
@@ -198,12 +225,23 @@ export async function giveFeedback(
       const previous = current.feedback;
       const content = {
         ...(input.comment !== undefined ? { comment: input.comment } : previous?.comment !== undefined ? { comment: previous.comment } : {}),
-        corrections: (input.corrections ?? previous?.corrections ?? []).map((c) => ({ ...(c.exerciseId ? { exerciseId: c.exerciseId } : {}), text: c.text })),
+        corrections: (input.corrections ?? previous?.corrections ?? []).map((c) => ({
+          ...(c.exerciseId ? { exerciseId: c.exerciseId } : {}),
+          text: c.text,
+        })),
         ...(input.points !== undefined ? { points: input.points } : previous?.points !== undefined ? { points: previous.points } : {}),
         ...(input.grade !== undefined ? { grade: input.grade } : previous?.grade !== undefined ? { grade: previous.grade } : {}),
       };
       const publishedAt = previous?.publishedAt ?? (input.publish ? at : undefined);
-      const contentChanged = !sameJson(content, previous && { ...('comment' in previous ? { comment: previous.comment } : {}), corrections: previous.corrections, ...('points' in previous ? { points: previous.points } : {}), ...('grade' in previous ? { grade: previous.grade } : {}) });
+      const contentChanged = !sameJson(
+        content,
+        previous && {
+          ...('comment' in previous ? { comment: previous.comment } : {}),
+          corrections: previous.corrections,
+          ...('points' in previous ? { points: previous.points } : {}),
+          ...('grade' in previous ? { grade: previous.grade } : {}),
+        },
+      );
       const newlyVisible = Boolean(publishedAt) && (contentChanged || !previous?.publishedAt);
       const resubmit = input.allowResubmit ?? current.resubmitAllowed ?? false;
       if (!contentChanged && publishedAt === previous?.publishedAt && resubmit === (current.resubmitAllowed ?? false)) return undefined;
@@ -285,7 +323,12 @@ export async function deleteAnswer(
   const answer = await schools.read<AnswerDoc>(answerId(taskId, studentId), schoolId);
   if (answer?.type !== 'answer' || answer.journalId !== journalId) throw new AppError('answer_not_found');
   const was = visible(answer.feedback);
-  await recordChange(services, { answer, revision: answer.attempt, change: 'answer-deleted', by: teacher.accountId, ...(was ? { before: was } : {}) });
+  await recordChange(services, {
+    answer,
+    revision: answer.attempt,
+    change: 'answer-deleted',
+    by: teacher.accountId,
+    ...(was ? { before: was } : {}),
+  });
   await schools.delete(answer.id, schoolId);
 }
-

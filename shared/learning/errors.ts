@@ -40,7 +40,11 @@ export const learningErrors = defineErrors({
   },
   journal_class_not_found: {
     kind: 'unprocessable',
-    text: { et: 'Sellist klassi selles koolis ei ole.', fi: 'Tällaista luokkaa ei ole tässä koulussa.', en: 'There is no such class in this school.' },
+    text: {
+      et: 'Sellist klassi selles koolis ei ole.',
+      fi: 'Tällaista luokkaa ei ole tässä koulussa.',
+      en: 'There is no such class in this school.',
+    },
   },
   grading_scale_not_allowed: {
     kind: 'unprocessable',

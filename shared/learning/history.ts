@@ -12,7 +12,14 @@ const HISTORY_DAYS = 30;
  */
 export async function recordChange(
   services: Pick<Services, 'db' | 'clock'>,
-  entry: { answer: AnswerDoc; revision: number; change: HistoryDoc['change']; by: string; after?: HistoryDoc['after']; before?: HistoryDoc['before'] },
+  entry: {
+    answer: AnswerDoc;
+    revision: number;
+    change: HistoryDoc['change'];
+    by: string;
+    after?: HistoryDoc['after'];
+    before?: HistoryDoc['before'];
+  },
 ): Promise<void> {
   const now = services.clock.now();
   const doc: HistoryDoc = {
@@ -40,7 +47,11 @@ export async function recordChange(
  * A student's history of the last 30 days, newest first: one single-partition query page of their own partition. Entries
  * past `visibleUntil` are not shown even while the TTL has not removed them yet (Cosmos deletes in the background).
  */
-export async function historyPage(services: Pick<Services, 'db' | 'config' | 'clock'>, studentId: string, page: PageRequest): Promise<Page<HistoryView>> {
+export async function historyPage(
+  services: Pick<Services, 'db' | 'config' | 'clock'>,
+  studentId: string,
+  page: PageRequest,
+): Promise<Page<HistoryView>> {
   const rows = await pageOf<HistoryDoc>(
     services,
     {
@@ -55,18 +66,20 @@ export async function historyPage(services: Pick<Services, 'db' | 'config' | 'cl
   // Filtered here, not in the query: a continuation is bound to its query's parameters, and the time moves on.
   const now = services.clock.now().toISOString();
   return {
-    items: rows.items.filter((h) => h.visibleUntil > now).map((h) => ({
-      id: h.id,
-      schoolId: h.schoolId,
-      journalId: h.journalId,
-      taskId: h.taskId,
-      change: h.change,
-      at: h.at,
-      by: h.by,
-      ...(h.after ? { after: h.after } : {}),
-      ...(h.before ? { before: h.before } : {}),
-      visibleUntil: h.visibleUntil,
-    })),
+    items: rows.items
+      .filter((h) => h.visibleUntil > now)
+      .map((h) => ({
+        id: h.id,
+        schoolId: h.schoolId,
+        journalId: h.journalId,
+        taskId: h.taskId,
+        change: h.change,
+        at: h.at,
+        by: h.by,
+        ...(h.after ? { after: h.after } : {}),
+        ...(h.before ? { before: h.before } : {}),
+        visibleUntil: h.visibleUntil,
+      })),
     ...(rows.continuation ? { continuation: rows.continuation } : {}),
   };
 }

@@ -37,7 +37,8 @@ export function journalRoleOf(journal: Pick<JournalDoc, 'schoolId' | 'teacherIds
 }
 
 /** Archived when a teacher archived it, or once its school year has ended (no job needed: it is read so). */
-export const isArchived = (journal: Pick<JournalDoc, 'archivedAt' | 'endsAt'>, now: Date) => Boolean(journal.archivedAt) || now.toISOString() >= journal.endsAt;
+export const isArchived = (journal: Pick<JournalDoc, 'archivedAt' | 'endsAt'>, now: Date) =>
+  Boolean(journal.archivedAt) || now.toISOString() >= journal.endsAt;
 
 export function journalView(doc: JournalDoc, now: Date): JournalView {
   return {
@@ -115,7 +116,13 @@ interface MembershipRow extends Doc {
  * The school's country, the class and the active memberships of the people named (or of the class's students): one
  * single-partition query.
  */
-async function schoolFacts(services: Pick<Services, 'db'>, schoolId: string, ids: string[], classId: string | undefined, subject: string): Promise<SchoolFacts> {
+async function schoolFacts(
+  services: Pick<Services, 'db'>,
+  schoolId: string,
+  ids: string[],
+  classId: string | undefined,
+  subject: string,
+): Promise<SchoolFacts> {
   const rows = await services.db.collection('schools').queryAll<MembershipRow & { country?: 'EE' | 'FI'; schoolYear?: string }>(schoolId, {
     where:
       "c.type = 'school' OR (c.type = 'class' AND c.id = @classId) OR (c.type = 'membership' AND c.status = 'active' AND (ARRAY_CONTAINS(@ids, c.accountId) OR (c.role = 'student' AND c.classId = @classId)))",
@@ -131,7 +138,11 @@ async function schoolFacts(services: Pick<Services, 'db'>, schoolId: string, ids
   const classDoc = rows.find((r) => r.type === 'class');
   if (classDoc) facts.classDoc = classDoc;
   for (const m of rows.filter((r) => r.type === 'membership')) {
-    const person: Person = { accountId: m.accountId, ...(m.firstName ? { firstName: m.firstName } : {}), ...(m.lastName ? { lastName: m.lastName } : {}) };
+    const person: Person = {
+      accountId: m.accountId,
+      ...(m.firstName ? { firstName: m.firstName } : {}),
+      ...(m.lastName ? { lastName: m.lastName } : {}),
+    };
     if (m.role === 'student') facts.students.set(m.accountId, { ...person, ...(m.classId ? { classId: m.classId } : {}) });
     // ACL-2: a journal's teachers teach its subject (the door lets only them in).
     if (m.role === 'teacher' && (m.subjects ?? []).includes(subject)) facts.teachers.set(m.accountId, person);
@@ -187,9 +198,13 @@ export async function createJournal(
   const askedStudents = input.studentIds ? unique(input.studentIds) : undefined;
   const facts = await schoolFacts(services, schoolId, [...(askedStudents ?? []), ...coTeacherIds, teacher.accountId], input.classId, input.subject);
   if (input.classId && !facts.classDoc) throw new AppError('journal_class_not_found');
-  const studentIds = askedStudents ?? [...facts.students.values()].filter((s) => input.classId && s.classId === input.classId).map((s) => s.accountId);
+  const studentIds =
+    askedStudents ?? [...facts.students.values()].filter((s) => input.classId && s.classId === input.classId).map((s) => s.accountId);
   const students = peopleOrRefuse(studentIds, facts.students);
-  const teachers = peopleOrRefuse([teacher.accountId, ...coTeacherIds], new Map([...facts.teachers, [teacher.accountId, { accountId: teacher.accountId, firstName: teacher.firstName, lastName: teacher.lastName }]]));
+  const teachers = peopleOrRefuse(
+    [teacher.accountId, ...coTeacherIds],
+    new Map([...facts.teachers, [teacher.accountId, { accountId: teacher.accountId, firstName: teacher.firstName, lastName: teacher.lastName }]]),
+  );
   const gradingScale = input.gradingScale ?? allowedScales(facts.country)[0]!;
   if (!allowedScales(facts.country).includes(gradingScale)) throw new AppError('grading_scale_not_allowed');
   const now = services.clock.now();
@@ -281,7 +296,9 @@ export async function changeJournal(
   const knownStudents = new Map([...journal.students.map((s) => [s.accountId, s] as const), ...(facts?.students ?? new Map<string, Person>())]);
   const knownTeachers = new Map([...journal.teachers.map((t) => [t.accountId, t] as const), ...(facts?.teachers ?? new Map<string, Person>())]);
   const students = change.studentIds ? peopleOrRefuse(unique(change.studentIds), knownStudents) : undefined;
-  const teachers = change.coTeacherIds ? peopleOrRefuse([journal.ownerId, ...unique(change.coTeacherIds).filter((t) => t !== journal.ownerId)], knownTeachers) : undefined;
+  const teachers = change.coTeacherIds
+    ? peopleOrRefuse([journal.ownerId, ...unique(change.coTeacherIds).filter((t) => t !== journal.ownerId)], knownTeachers)
+    : undefined;
 
   const updated = await updateWithEtag<JournalDoc>(
     services.db.collection('schools'),

@@ -47,7 +47,9 @@ describe('journals: who sees a journal, and when it ends', () => {
     expect([4, 7.5, 8.25, 8.75, 10].every((g) => gradeOnScale('fi-4-10', g))).toBe(true);
     expect([3.75, 10.25, 8.1, 'fail' as const].some((g) => gradeOnScale('fi-4-10', g))).toBe(false);
     expect(gradeOnScale('pass-fail', 'fail') && !gradeOnScale('pass-fail', 1)).toBe(true);
-    expect(gradeOnScale('percentage', 0) && gradeOnScale('percentage', 100) && !gradeOnScale('percentage', -1) && !gradeOnScale('percentage', 'pass')).toBe(true);
+    expect(
+      gradeOnScale('percentage', 0) && gradeOnScale('percentage', 100) && !gradeOnScale('percentage', -1) && !gradeOnScale('percentage', 'pass'),
+    ).toBe(true);
   });
 });
 
@@ -75,11 +77,25 @@ describe('statistics', () => {
 
   it('LRN-5: completion, late, score bands and per-exercise difficulty, hardest first, with the caveat', () => {
     const stats = taskStats(task, [
-      answer('a', 4, [['e1', 2, true], ['e2', 2, true]]),
-      answer('b', 2, [['e1', 2, true], ['e2', 0, false]], { late: true }),
+      answer('a', 4, [
+        ['e1', 2, true],
+        ['e2', 2, true],
+      ]),
+      answer(
+        'b',
+        2,
+        [
+          ['e1', 2, true],
+          ['e2', 0, false],
+        ],
+        { late: true },
+      ),
       answer('c', 0, [], { status: 'draft' }),
       // Not assigned any more: left out.
-      answer('z', 0, [['e1', 0, false], ['e2', 0, false]]),
+      answer('z', 0, [
+        ['e1', 0, false],
+        ['e2', 0, false],
+      ]),
     ]);
     expect(stats).toMatchObject({ assigned: 4, submitted: 2, late: 1, drafts: 1, completion: 50, averagePercent: 75 });
     expect(stats.scoreDistribution).toEqual({ '0-19': 0, '20-39': 0, '40-59': 1, '60-79': 0, '80-100': 1 });
@@ -91,7 +107,12 @@ describe('statistics', () => {
   });
 
   it('LRN-5: open answers waiting for the teacher count as pending, not wrong; no submissions give no average', () => {
-    const stats = taskStats(task, [answer('a', 2, [['e1', 2, true], ['open', 0, 'pending']])]);
+    const stats = taskStats(task, [
+      answer('a', 2, [
+        ['e1', 2, true],
+        ['open', 0, 'pending'],
+      ]),
+    ]);
     expect(stats.exercises.find((e) => e.exerciseId === 'open')).toMatchObject({ pending: 1, correctPercent: 0 });
     expect(taskStats(task, []).averagePercent).toBeUndefined();
   });

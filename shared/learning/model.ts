@@ -166,7 +166,12 @@ export interface HistoryDoc extends Doc {
 
 // ---- Views ---------------------------------------------------------------------------------------------------------
 
-const personView = z.object({ accountId: z.string(), firstName: z.string().optional(), lastName: z.string().optional(), classId: z.string().optional() });
+const personView = z.object({
+  accountId: z.string(),
+  firstName: z.string().optional(),
+  lastName: z.string().optional(),
+  classId: z.string().optional(),
+});
 
 export const journalViewSchema = z.object({
   id: z.string(),
@@ -249,8 +254,12 @@ export const historyViewSchema = z.object({
   change: z.enum(['feedback-published', 'feedback-changed', 'answer-deleted']),
   at: z.string(),
   by: z.string(),
-  after: z.object({ grade: gradeSchema.optional(), points: z.number().optional(), comment: z.string().optional(), corrections: z.number().optional() }).optional(),
-  before: z.object({ grade: gradeSchema.optional(), points: z.number().optional(), comment: z.string().optional(), corrections: z.number().optional() }).optional(),
+  after: z
+    .object({ grade: gradeSchema.optional(), points: z.number().optional(), comment: z.string().optional(), corrections: z.number().optional() })
+    .optional(),
+  before: z
+    .object({ grade: gradeSchema.optional(), points: z.number().optional(), comment: z.string().optional(), corrections: z.number().optional() })
+    .optional(),
   visibleUntil: z.string(),
 });
 export type HistoryView = z.infer<typeof historyViewSchema>;

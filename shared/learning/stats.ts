@@ -38,7 +38,9 @@ export const taskStatsSchema = z.object({
   averagePercent: z.number().optional(),
   scoreDistribution: z.record(z.string(), z.number()),
   /** Per exercise, hardest first: the share of submitted answers that were right, and the average share of points. */
-  exercises: z.array(z.object({ exerciseId: z.string(), answered: z.number(), correctPercent: z.number(), averagePercent: z.number(), pending: z.number() })),
+  exercises: z.array(
+    z.object({ exerciseId: z.string(), answered: z.number(), correctPercent: z.number(), averagePercent: z.number(), pending: z.number() }),
+  ),
   caveat: caveatSchema,
 });
 export type TaskStats = z.infer<typeof taskStatsSchema>;
@@ -68,7 +70,9 @@ export function taskStats(task: TaskDoc, answers: readonly AnswerDoc[]): TaskSta
       pending: e.pending,
     }))
     .sort((x, y) => x.averagePercent - y.averagePercent || x.exerciseId.localeCompare(y.exerciseId));
-  const average = submitted.length ? Math.round((submitted.reduce((sum, a) => sum + percent(a.score ?? 0, a.maxScore ?? task.maxPoints), 0) / submitted.length) * 10) / 10 : undefined;
+  const average = submitted.length
+    ? Math.round((submitted.reduce((sum, a) => sum + percent(a.score ?? 0, a.maxScore ?? task.maxPoints), 0) / submitted.length) * 10) / 10
+    : undefined;
   return {
     taskId: task.id,
     journalId: task.journalId,
@@ -88,7 +92,13 @@ export function taskStats(task: TaskDoc, answers: readonly AnswerDoc[]): TaskSta
  * A task's statistics for its journal's teachers and the class teacher (LRN-5, ACL-2, ACL-3; not the administrator):
  * the journal, then one single-partition query for the task and its answers (at most MAX_TASK_STUDENTS + 1 rows).
  */
-export async function readTaskStats(services: Pick<Services, 'db'>, account: AccountDoc, schoolId: string, journalId: string, taskId: string): Promise<TaskStats | undefined> {
+export async function readTaskStats(
+  services: Pick<Services, 'db'>,
+  account: AccountDoc,
+  schoolId: string,
+  journalId: string,
+  taskId: string,
+): Promise<TaskStats | undefined> {
   await readJournal(services, account, schoolId, journalId, ['teacher', 'classTeacher']);
   const page = await services.db.collection('schools').query<TaskDoc | AnswerDoc>(schoolId, {
     where: "c.taskId = @task AND c.journalId = @journal AND (c.type = 'task' OR c.type = 'answer')",
@@ -99,13 +109,28 @@ export async function readTaskStats(services: Pick<Services, 'db'>, account: Acc
     pageSize: MAX_TASK_STUDENTS * 2 + 1,
   });
   const task = page.items.find((r): r is TaskDoc => r.type === 'task');
-  return task && taskStats(task, page.items.filter((r): r is AnswerDoc => r.type === 'answer'));
+  return (
+    task &&
+    taskStats(
+      task,
+      page.items.filter((r): r is AnswerDoc => r.type === 'answer'),
+    )
+  );
 }
 
 export const journalStatsSchema = z.object({
   journalId: z.string(),
   tasks: z.array(
-    z.object({ taskId: z.string(), title: z.string(), dueAt: z.string(), assigned: z.number(), submitted: z.number(), late: z.number(), completion: z.number(), averagePercent: z.number().optional() }),
+    z.object({
+      taskId: z.string(),
+      title: z.string(),
+      dueAt: z.string(),
+      assigned: z.number(),
+      submitted: z.number(),
+      late: z.number(),
+      completion: z.number(),
+      averagePercent: z.number().optional(),
+    }),
   ),
   /** Submitted of assigned over all the tasks, in percent. */
   completion: z.number(),
@@ -126,7 +151,12 @@ const JOURNAL_STATS_ROWS = 2000;
  * tasks and answers (up to JOURNAL_STATS_ROWS rows, about 60 tasks of a class of 30; a bigger journal's figures cover
  * the tasks read whole, and say so with `partial`).
  */
-export async function readJournalStats(services: Pick<Services, 'db'>, account: AccountDoc, schoolId: string, journalId: string): Promise<JournalStats> {
+export async function readJournalStats(
+  services: Pick<Services, 'db'>,
+  account: AccountDoc,
+  schoolId: string,
+  journalId: string,
+): Promise<JournalStats> {
   await readJournal(services, account, schoolId, journalId, ['teacher', 'classTeacher']);
   const page = await services.db.collection('schools').query<TaskDoc | AnswerDoc>(schoolId, {
     where: "c.journalId = @journal AND (c.type = 'task' OR c.type = 'answer')",
@@ -176,7 +206,13 @@ export async function readJournalStats(services: Pick<Services, 'db'>, account: 
     completion: percent(submitted, assigned),
     scoreDistribution: distribution,
     exercises: [...exercises]
-      .map(([exerciseId, e]) => ({ exerciseId, answered: e.answered, correctPercent: percent(e.correctShare, e.judged), averagePercent: percent(e.averageShare, e.answered), pending: e.pending }))
+      .map(([exerciseId, e]) => ({
+        exerciseId,
+        answered: e.answered,
+        correctPercent: percent(e.correctShare, e.judged),
+        averagePercent: percent(e.averageShare, e.answered),
+        pending: e.pending,
+      }))
       .sort((x, y) => x.averagePercent - y.averagePercent || x.exerciseId.localeCompare(y.exerciseId)),
     partial: Boolean(page.continuation),
     caveat: STATS_CAVEAT,
@@ -187,7 +223,14 @@ export const studentStatsSchema = z.object({
   schoolId: z.string(),
   works: z.array(z.object({ workId: z.string(), tasks: z.number(), submitted: z.number(), averagePercent: z.number().optional() })),
   tasks: z.array(
-    z.object({ taskId: z.string(), workId: z.string(), status: z.enum(['draft', 'submitted']), late: z.boolean().optional(), percent: z.number().optional(), attempt: z.number() }),
+    z.object({
+      taskId: z.string(),
+      workId: z.string(),
+      status: z.enum(['draft', 'submitted']),
+      late: z.boolean().optional(),
+      percent: z.number().optional(),
+      attempt: z.number(),
+    }),
   ),
   /** More answers than one page: the figures cover the first page (the newest tasks first). */
   partial: z.boolean(),

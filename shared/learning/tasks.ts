@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 import type { AccountDoc } from '../accounts/index.js';
-import { type Exercise, findExercise, loadPublishedVersion, type StudentExercise,studentExercise } from '../content/index.js';
+import { type Exercise, findExercise, loadPublishedVersion, type StudentExercise, studentExercise } from '../content/index.js';
 import type { Stored } from '../platform/cosmos.js';
 import { AppError } from '../platform/errors.js';
 import { keyedId } from '../platform/idempotency.js';
@@ -73,10 +73,14 @@ export async function createTask(
   if (!version || unknown.length) throw new AppError('task_content_unknown', { params: { ids: unknown.join(', ').slice(0, 300) || input.workId } });
   // A page assigned brings its exercises with it (ids are unique within a work).
   const exercises = new Map<string, Exercise>(found.map((f) => [f.id, f.found!.exercise]));
-  for (const id of pageIds) for (const block of pages.get(id)!.blocks) if (block.kind === 'exercise') exercises.set(block.exercise.id, block.exercise);
+  for (const id of pageIds)
+    for (const block of pages.get(id)!.blocks) if (block.kind === 'exercise') exercises.set(block.exercise.id, block.exercise);
 
   const at = now.toISOString();
-  const items: TaskItem[] = [...exerciseIds.map((e) => ({ kind: 'exercise' as const, id: e })), ...pageIds.map((p) => ({ kind: 'page' as const, id: p }))];
+  const items: TaskItem[] = [
+    ...exerciseIds.map((e) => ({ kind: 'exercise' as const, id: e })),
+    ...pageIds.map((p) => ({ kind: 'page' as const, id: p })),
+  ];
   const task: TaskDoc = {
     id,
     type: 'task',
@@ -103,12 +107,20 @@ export async function createTask(
   return { task: await services.db.collection('schools').create(task), replayed: false };
 }
 
-async function journalAndTask(services: Pick<Services, 'db'>, schoolId: string, journalId: string, taskId: string): Promise<[JournalDoc | undefined, TaskDoc | undefined]> {
+async function journalAndTask(
+  services: Pick<Services, 'db'>,
+  schoolId: string,
+  journalId: string,
+  taskId: string,
+): Promise<[JournalDoc | undefined, TaskDoc | undefined]> {
   const rows = await services.db.collection('schools').queryAll<JournalDoc | TaskDoc>(schoolId, {
     where: 'ARRAY_CONTAINS(@ids, c.id)',
     parameters: [{ name: '@ids', value: [journalId, taskId] }],
   });
-  return [rows.find((r): r is JournalDoc => r.type === 'journal' && r.id === journalId), rows.find((r): r is TaskDoc => r.type === 'task' && r.id === taskId)];
+  return [
+    rows.find((r): r is JournalDoc => r.type === 'journal' && r.id === journalId),
+    rows.find((r): r is TaskDoc => r.type === 'task' && r.id === taskId),
+  ];
 }
 
 export const taskExercises = (task: TaskDoc) => task.exercises as Exercise[];
@@ -122,7 +134,12 @@ export function studentTaskView(task: TaskDoc): TaskView & { exercises: StudentE
  * A task sent to this student, while they are a student of its school (ACC-4: a school's access ends with the role),
  * or 404 (another student's, another school's, or none).
  */
-export async function readStudentTask(services: Pick<Services, 'db'>, student: Pick<AccountDoc, 'accountId' | 'schoolRoles'>, schoolId: string, taskId: string): Promise<TaskDoc & Stored> {
+export async function readStudentTask(
+  services: Pick<Services, 'db'>,
+  student: Pick<AccountDoc, 'accountId' | 'schoolRoles'>,
+  schoolId: string,
+  taskId: string,
+): Promise<TaskDoc & Stored> {
   if (!(student.schoolRoles ?? []).some((r) => r.schoolId === schoolId && r.role === 'student')) throw new AppError('task_not_found');
   const task = await services.db.collection('schools').read<TaskDoc>(taskId, schoolId);
   if (task?.type !== 'task' || !task.studentIds.includes(student.accountId)) throw new AppError('task_not_found');
@@ -190,4 +207,3 @@ export async function readJournalTask(
   if (task?.type !== 'task' || task.journalId !== journalId) throw new AppError('task_not_found');
   return { ...taskView(task, true), exercises: role === 'teacher' ? taskExercises(task) : taskExercises(task).map(studentExercise) };
 }
-

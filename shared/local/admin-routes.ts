@@ -91,7 +91,10 @@ async function issueTokens({ services }: LocalAdminDeps, _params: Params, body: 
   if (typeof accountId !== 'string' || !accountId) return invalid('accountId is required');
   // A real session, as signing in creates one, so revocation and suspension apply to it too.
   const session = await createSession(services, { accountId, method: 'local-token' });
-  return { status: 200, body: { accessToken: session.accessToken, refreshToken: session.refreshToken, sessionId: session.sessionId, tokenType: 'Bearer' } };
+  return {
+    status: 200,
+    body: { accessToken: session.accessToken, refreshToken: session.refreshToken, sessionId: session.sessionId, tokenType: 'Bearer' },
+  };
 }
 
 const adminRoutes: readonly AdminRoute[] = [

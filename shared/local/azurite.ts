@@ -27,7 +27,26 @@ export async function startEmbeddedAzurite(): Promise<EmbeddedAzurite> {
   // host, port (0: a free one), keepAlive, metadata db, extent db, persistence paths, access log, log stream, debug log,
   // debug path, loose, skipApiVersionCheck (the SDK speaks a newer service version than Azurite knows), cert, key,
   // pfx password, oauth, disableProductStyleUrl, inMemoryPersistence.
-  const config = new BlobConfiguration('127.0.0.1', 0, undefined, undefined, undefined, undefined, false, undefined, false, undefined, false, true, '', '', '', undefined, false, true);
+  const config = new BlobConfiguration(
+    '127.0.0.1',
+    0,
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+    false,
+    undefined,
+    false,
+    undefined,
+    false,
+    true,
+    '',
+    '',
+    '',
+    undefined,
+    false,
+    true,
+  );
   const server = new BlobServer(config);
   await server.start();
   const blobEndpoint = `${server.getHttpServerAddress()}/${constants.EMULATOR_ACCOUNT_NAME}`;

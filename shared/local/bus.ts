@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 import type { Bus, ComponentHealth, DeliveryInfo, OutgoingMessage } from '../platform/bus.js';
-import { isoDurationSeconds, type QueueName,queueSpecs } from '../platform/queues.js';
+import { isoDurationSeconds, type QueueName, queueSpecs } from '../platform/queues.js';
 
 export type QueueHandler = (body: unknown, delivery: DeliveryInfo) => Promise<void>;
 
@@ -58,8 +58,7 @@ export class LocalBus implements Bus {
     this.concurrency = options.concurrency ?? 16;
     this.redeliveryDelayMs = options.redeliveryDelayMs ?? 100;
     this.describeError = options.describeError ?? ((e) => (e instanceof Error ? e.name : 'error'));
-    for (const name of Object.keys(queueSpecs) as QueueName[])
-      this.queues.set(name, { pending: [], inFlight: 0, deadLetters: [], seen: new Map() });
+    for (const name of Object.keys(queueSpecs) as QueueName[]) this.queues.set(name, { pending: [], inFlight: 0, deadLetters: [], seen: new Map() });
   }
 
   subscribe(queue: QueueName, handler: QueueHandler): void {

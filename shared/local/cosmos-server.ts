@@ -6,7 +6,7 @@ import { createHttpServer } from '@vercel/cosmosdb-server';
 
 import { cosmosConnectionPolicy, defaultStorePolicy, type StorePolicy } from '../platform/cosmos.js';
 import { withCountingPlugin } from '../platform/operations.js';
-import { containerUsesTtl, type DataRegistry,dataRegistry } from '../privacy/registry.js';
+import { containerUsesTtl, type DataRegistry, dataRegistry } from '../privacy/registry.js';
 
 /**
  * What the fault hook (tests) makes of one request to the embedded server, modelled on what Cosmos DB really does:
@@ -35,7 +35,9 @@ const LOCAL_KEY = Buffer.from('local-embedded-cosmos-key-not-a-secret').toString
 
 function localCosmosClient(endpoint: string, policy: StorePolicy = defaultStorePolicy): CosmosClient {
   // HTTP mode: without enableEndpointDiscovery=false the SDK switches to the https address it is told about.
-  return new CosmosClient(withCountingPlugin({ endpoint, key: LOCAL_KEY, connectionPolicy: { ...cosmosConnectionPolicy(policy), enableEndpointDiscovery: false } }));
+  return new CosmosClient(
+    withCountingPlugin({ endpoint, key: LOCAL_KEY, connectionPolicy: { ...cosmosConnectionPolicy(policy), enableEndpointDiscovery: false } }),
+  );
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -74,12 +76,20 @@ function withFaults(handler: Handler, hook: () => CosmosFaultHook | undefined): 
  * Starts the Cosmos-protocol server in this process and creates the database and every registry container with its
  * partition key, as Bicep does in Azure.
  */
-export async function startEmbeddedCosmos(registry: DataRegistry = dataRegistry, port = 0, policy: StorePolicy = defaultStorePolicy): Promise<EmbeddedCosmos> {
+export async function startEmbeddedCosmos(
+  registry: DataRegistry = dataRegistry,
+  port = 0,
+  policy: StorePolicy = defaultStorePolicy,
+): Promise<EmbeddedCosmos> {
   const server = createHttpServer();
   let faultHook: CosmosFaultHook | undefined;
   const handlers = server.listeners('request') as Handler[];
   server.removeAllListeners('request');
-  for (const handler of handlers) server.on('request', withFaults(handler, () => faultHook));
+  for (const handler of handlers)
+    server.on(
+      'request',
+      withFaults(handler, () => faultHook),
+    );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => resolve());

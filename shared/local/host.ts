@@ -6,17 +6,17 @@ import { RouteTable } from '../http/route-table.js';
 import { InvocationContext } from '../platform/azure-functions.js';
 import { createBlobStore } from '../platform/blob.js';
 import { AdjustableClock } from '../platform/clock.js';
-import { type Config,loadConfig } from '../platform/config.js';
+import { type Config, loadConfig } from '../platform/config.js';
 import { createDatabase, defaultStorePolicy, type StorePolicy } from '../platform/cosmos.js';
 import type { FunctionDefinition, HttpDefinition, QueueDefinition, TimerDefinition } from '../platform/definitions.js';
 import { createSendGridSender, Outbox } from '../platform/email.js';
-import { type Services,useServices } from '../platform/services.js';
+import { type Services, useServices } from '../platform/services.js';
 import { ConsoleTelemetry, MemoryTelemetry, safeErrorSummary, TeeTelemetry, type Telemetry } from '../platform/telemetry.js';
 import { dataRegistry, storageRules } from '../privacy/registry.js';
 import { localAdminRouter } from './admin-routes.js';
 import { type EmbeddedAzurite, startEmbeddedAzurite } from './azurite.js';
 import { LocalBus } from './bus.js';
-import { type EmbeddedCosmos,startEmbeddedCosmos } from './cosmos-server.js';
+import { type EmbeddedCosmos, startEmbeddedCosmos } from './cosmos-server.js';
 import { startLocalHttpServer } from './http-server.js';
 import { type IdentityStandIns, startIdentityStandIns } from './identity/index.js';
 import { type MaksekeskusStandIn, startMaksekeskusStandIn } from './maksekeskus/index.js';
@@ -108,7 +108,17 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     const bus = new LocalBus({ redeliveryDelayMs: options.redeliveryDelayMs, describeError: (e) => safeErrorSummary(e).errorType });
     cleanups.unshift(() => bus.close());
     const outbox = new Outbox(config.EMAIL_FROM);
-    const services = await installServices({ config, clock, bus, telemetry, outbox, cosmos, azurite, storePolicy, identityFetch: options.identityFetch });
+    const services = await installServices({
+      config,
+      clock,
+      bus,
+      telemetry,
+      outbox,
+      cosmos,
+      azurite,
+      storePolicy,
+      identityFetch: options.identityFetch,
+    });
 
     const queueFunctions = subscribeQueueFunctions(definitions, bus);
     const timers = startTimers(definitions, options, telemetry, cleanups);
@@ -242,7 +252,10 @@ function subscribeQueueFunctions(definitions: readonly FunctionDefinition[], bus
   for (const definition of queueFunctions) {
     if (queueFunctions.filter((d) => d.queue === definition.queue).length > 1) throw new Error(`Two functions listen on queue ${definition.queue}`);
     bus.subscribe(definition.queue, (body, delivery) =>
-      definition.handler(body, new InvocationContext({ invocationId: randomUUID(), functionName: definition.name, triggerMetadata: { ...delivery } })),
+      definition.handler(
+        body,
+        new InvocationContext({ invocationId: randomUUID(), functionName: definition.name, triggerMetadata: { ...delivery } }),
+      ),
     );
   }
   return queueFunctions;
@@ -260,7 +273,13 @@ function startTimers(definitions: readonly FunctionDefinition[], options: LocalH
 }
 
 /** Cosmos' TTL, which the embedded server lacks: expired documents are swept every sweepIntervalMs (0: only on request). */
-function startTtlSweeper(cosmos: EmbeddedCosmos, clock: AdjustableClock, options: LocalHostOptions, telemetry: Telemetry, cleanups: Cleanups): TtlSweeper {
+function startTtlSweeper(
+  cosmos: EmbeddedCosmos,
+  clock: AdjustableClock,
+  options: LocalHostOptions,
+  telemetry: Telemetry,
+  cleanups: Cleanups,
+): TtlSweeper {
   const sweeper = new TtlSweeper(cosmos.client, dataRegistry, clock);
   if (options.sweepIntervalMs !== 0) sweeper.start(options.sweepIntervalMs ?? 10_000, (e) => telemetry.exception(e, { component: 'ttl-sweeper' }));
   cleanups.unshift(() => sweeper.stop());
@@ -270,7 +289,10 @@ function startTtlSweeper(cosmos: EmbeddedCosmos, clock: AdjustableClock, options
 async function startStandIns(url: string): Promise<{ handle: IdentityStandIns; settings: Record<string, string> }> {
   const providers = ['harid', 'mpassid', 'google', 'facebook', 'ekool', 'stuudium'] as const;
   const clients = Object.fromEntries(
-    providers.map((p) => [p, { clientId: `opiq-local-${p}`, clientSecret: randomBytes(24).toString('base64url'), redirectUris: [`${url}/api/auth/${p}/callback`] }]),
+    providers.map((p) => [
+      p,
+      { clientId: `opiq-local-${p}`, clientSecret: randomBytes(24).toString('base64url'), redirectUris: [`${url}/api/auth/${p}/callback`] },
+    ]),
   ) as Record<(typeof providers)[number], { clientId: string; clientSecret: string; redirectUris: string[] }>;
   const handle = await startIdentityStandIns({ clients });
   return {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { RouteTable } from '../http/route-table.js';
 import type { HttpDefinition } from '../platform/definitions.js';
-import { type LocalHttpServer,startLocalHttpServer } from './http-server.js';
+import { type LocalHttpServer, startLocalHttpServer } from './http-server.js';
 
 /**
  * The local host's HTTP limits (issue 9, defect 9): request timeouts like the Functions front end's, Node's parser
@@ -17,10 +17,24 @@ const echo: HttpDefinition = {
   name: 'echo',
   route: 'echo',
   methods: ['POST'],
-  contract: { summary: 'echo', tags: [], auth: 'public', usesSession: false, capability: 'public', bodyTypes: ['json'], output: { kind: 'noContent' }, successStatus: 200, otherStatuses: [], errors: [], errorRedirect: false },
+  contract: {
+    summary: 'echo',
+    tags: [],
+    auth: 'public',
+    usesSession: false,
+    capability: 'public',
+    bodyTypes: ['json'],
+    output: { kind: 'noContent' },
+    successStatus: 200,
+    otherStatuses: [],
+    errors: [],
+    errorRedirect: false,
+  },
   handler: async (request) => {
     const bytes = (await request.arrayBuffer()).byteLength;
-    return bytes > MAX_BODY ? { status: 413, jsonBody: { error: { code: 'payload_too_large', message: 'too large' } } } : { status: 200, jsonBody: { bytes } };
+    return bytes > MAX_BODY
+      ? { status: 413, jsonBody: { error: { code: 'payload_too_large', message: 'too large' } } }
+      : { status: 200, jsonBody: { bytes } };
   },
 };
 
@@ -73,14 +87,18 @@ describe('local HTTP server limits', () => {
       socket.on('data', (chunk) => (answer += chunk.toString('utf8')));
       socket.on('error', (e: NodeJS.ErrnoException) => (error = e.code ?? e.message));
       socket.on('close', () => resolve({ answer, ...(error ? { error } : {}) }));
-      socket.on('connect', () => void (async () => {
-        socket.write('POST /api/echo HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n');
-        const piece = `10000\r\n${'x'.repeat(0x10000)}\r\n`;
-        for (let i = 0; i < 160 && !socket.destroyed; i++) {
-          if (!socket.write(piece)) await new Promise((r) => socket.once('drain', r));
-        }
-        socket.end('0\r\n\r\n');
-      })());
+      socket.on(
+        'connect',
+        () =>
+          void (async () => {
+            socket.write('POST /api/echo HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n');
+            const piece = `10000\r\n${'x'.repeat(0x10000)}\r\n`;
+            for (let i = 0; i < 160 && !socket.destroyed; i++) {
+              if (!socket.write(piece)) await new Promise((r) => socket.once('drain', r));
+            }
+            socket.end('0\r\n\r\n');
+          })(),
+      );
     });
     expect(result.error).toBeUndefined();
     expect(result.answer).toMatch(/^HTTP\/1\.1 413 /);
@@ -88,7 +106,9 @@ describe('local HTTP server limits', () => {
   });
 
   it('a body that never arrives is answered 408 with the envelope once the request timeout passes, and the connection closes', async () => {
-    const answer = await raw('POST /api/echo HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{"a":', { keepOpen: true });
+    const answer = await raw('POST /api/echo HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{"a":', {
+      keepOpen: true,
+    });
     expect(answer).toMatch(/^HTTP\/1\.1 408 /);
     expect(answer).toContain('"code":"request_timeout"');
   });
@@ -103,7 +123,11 @@ describe('local HTTP server limits', () => {
   });
 
   it('a normal body still goes through', async () => {
-    const response = await fetch(`${http.url}/api/echo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ a: 1 }) });
+    const response = await fetch(`${http.url}/api/echo`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ a: 1 }),
+    });
     expect(await response.json()).toEqual({ bytes: 7 });
   });
 });

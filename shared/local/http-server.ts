@@ -41,20 +41,27 @@ export const LOCAL_HTTP_LIMITS = { headersTimeoutMs: 30_000, requestTimeoutMs: 6
 /** How much of an oversized upload is read and discarded after its 413, so the client reads the answer (not a reset). */
 const DISCARD_LIMIT_BYTES = 64 * 1024 * 1024;
 
-export async function startLocalHttpServer(options: { port: number; host?: string; limits?: Partial<typeof LOCAL_HTTP_LIMITS> }): Promise<LocalHttpServer> {
+export async function startLocalHttpServer(options: {
+  port: number;
+  host?: string;
+  limits?: Partial<typeof LOCAL_HTTP_LIMITS>;
+}): Promise<LocalHttpServer> {
   let app: LocalApp | undefined;
   const limits = { ...LOCAL_HTTP_LIMITS, ...options.limits };
-  const server = createServer({ headersTimeout: limits.headersTimeoutMs, requestTimeout: limits.requestTimeoutMs, connectionsCheckingInterval: 1_000 }, (req, res) => {
-    if (!app) return writeJson(res, 503, { error: { code: 'service_unavailable', message: 'Starting' } });
-    void handle(req, res, app).catch((error: unknown) => {
-      // The client went away (or the request timed out, already answered by clientError): nobody to answer.
-      if (req.socket.destroyed || (error as NodeJS.ErrnoException).code === 'ECONNRESET') return void res.destroy();
-      // The wrapper already turns handler errors into envelopes; this is the adapter itself failing.
-      console.error(JSON.stringify({ kind: 'local-host-error', errorType: error instanceof Error ? error.name : typeof error }));
-      if (!res.headersSent) writeJson(res, 500, { error: { code: 'internal_error', message: 'Local host error' } });
-      else res.end();
-    });
-  });
+  const server = createServer(
+    { headersTimeout: limits.headersTimeoutMs, requestTimeout: limits.requestTimeoutMs, connectionsCheckingInterval: 1_000 },
+    (req, res) => {
+      if (!app) return writeJson(res, 503, { error: { code: 'service_unavailable', message: 'Starting' } });
+      void handle(req, res, app).catch((error: unknown) => {
+        // The client went away (or the request timed out, already answered by clientError): nobody to answer.
+        if (req.socket.destroyed || (error as NodeJS.ErrnoException).code === 'ECONNRESET') return void res.destroy();
+        // The wrapper already turns handler errors into envelopes; this is the adapter itself failing.
+        console.error(JSON.stringify({ kind: 'local-host-error', errorType: error instanceof Error ? error.name : typeof error }));
+        if (!res.headersSent) writeJson(res, 500, { error: { code: 'internal_error', message: 'Local host error' } });
+        else res.end();
+      });
+    },
+  );
   server.keepAliveTimeout = limits.keepAliveTimeoutMs;
   // Node's own parser errors (431 header too large, 400 malformed, 408 timed out) answered with the error envelope, as
   // far as the socket still takes an answer (in Azure the Functions front end answers these itself).
@@ -67,7 +74,9 @@ export async function startLocalHttpServer(options: { port: number; host?: strin
           ? [408, 'request_timeout', 'Request Timeout']
           : [400, 'bad_request', 'Bad Request'];
     const payload = JSON.stringify({ error: { code, message: text } });
-    socket.end(`HTTP/1.1 ${status} ${text}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(payload)}\r\nconnection: close\r\n\r\n${payload}`);
+    socket.end(
+      `HTTP/1.1 ${status} ${text}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(payload)}\r\nconnection: close\r\n\r\n${payload}`,
+    );
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -109,7 +118,9 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: LocalA
     }
   }
   // Upload routes declare a larger limit of their own; the wrapper enforces each route's limit with the envelope.
-  const routeLimit = /^\/api\//i.test(url.pathname) ? options.routes.find(method, url.pathname.slice(4))?.definition.contract.maxBodyBytes : undefined;
+  const routeLimit = /^\/api\//i.test(url.pathname)
+    ? options.routes.find(method, url.pathname.slice(4))?.definition.contract.maxBodyBytes
+    : undefined;
   const maxBodyBytes = Math.max(options.maxBodyBytes, routeLimit ?? 0);
   const body = await readLimited(req, maxBodyBytes + 1);
   if (body.byteLength > maxBodyBytes) {

@@ -69,7 +69,12 @@ export function demoLearningDocuments({ school, teacher, students, work, at }: P
       updatedAt: at,
     };
   };
-  const first = task(demoLearning.taskId, 'Kodutöö: pealinnad ja arvud', ['ex-single', 'ex-multiple', 'ex-text', 'ex-numeric'], '2026-09-15T18:00:00.000Z');
+  const first = task(
+    demoLearning.taskId,
+    'Kodutöö: pealinnad ja arvud',
+    ['ex-single', 'ex-multiple', 'ex-text', 'ex-numeric'],
+    '2026-09-15T18:00:00.000Z',
+  );
   const second = task(demoLearning.draftTaskId, 'Kodutöö: järjestamine', ['ex-ordering', 'ex-matching'], '2027-05-01T18:00:00.000Z');
   const responses: Record<string, Answer> = {
     'ex-single': { kind: 'single', choice: 'b' },

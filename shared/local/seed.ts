@@ -66,23 +66,121 @@ function account(id: string, fields: Omit<AccountDoc, 'id' | 'type' | 'accountId
 export function demoDocuments(): { container: Parameters<Database['collection']>[0]; doc: Doc }[] {
   const a = demo.accounts;
   const accounts: AccountDoc[] = [
-    account(a.eeAdmin, { firstName: 'Kadri', lastName: 'Kask', email: 'kadri.kask@kuusiku.example', language: 'et', country: 'EE', personalCode: { country: 'EE', code: '47302200234' } }),
-    account(a.eeClassTeacher, { firstName: 'Mari', lastName: 'Mets', email: 'mari.mets@kuusiku.example', language: 'et', country: 'EE', personalCode: { country: 'EE', code: '47502124911' } }),
-    account(a.eeTeacher, { firstName: 'Jaan', lastName: 'Tamm', email: 'jaan.tamm@kuusiku.example', language: 'et', country: 'EE', personalCode: { country: 'EE', code: '38207146522' } }),
-    account(a.eeStudent, { firstName: 'Mihkel', lastName: 'Saar', email: 'mihkel.saar@kuusiku.example', language: 'et', country: 'EE', birthDate: '2014-03-09' }),
-    account(a.eeStudent2, { firstName: 'Liis', lastName: 'Saar', email: 'liis.saar@kuusiku.example', language: 'et', country: 'EE', birthDate: '2013-11-21' }),
-    account(a.eeParent, { firstName: 'Tiina', lastName: 'Saar', email: 'tiina.saar@example.com', language: 'et', country: 'EE', personalCode: { country: 'EE', code: '36805280109' } }),
-    account(a.fiTeacher, { firstName: 'Aino', lastName: 'Virtanen', email: 'aino.virtanen@koivula.example', language: 'fi', country: 'FI', personalCode: { country: 'FI', code: '131052-308T' } }),
-    account(a.fiStudent, { firstName: 'Eero', lastName: 'Korhonen', email: 'eero.korhonen@koivula.example', language: 'fi', country: 'FI', birthDate: '2012-05-02' }),
+    account(a.eeAdmin, {
+      firstName: 'Kadri',
+      lastName: 'Kask',
+      email: 'kadri.kask@kuusiku.example',
+      language: 'et',
+      country: 'EE',
+      personalCode: { country: 'EE', code: '47302200234' },
+    }),
+    account(a.eeClassTeacher, {
+      firstName: 'Mari',
+      lastName: 'Mets',
+      email: 'mari.mets@kuusiku.example',
+      language: 'et',
+      country: 'EE',
+      personalCode: { country: 'EE', code: '47502124911' },
+    }),
+    account(a.eeTeacher, {
+      firstName: 'Jaan',
+      lastName: 'Tamm',
+      email: 'jaan.tamm@kuusiku.example',
+      language: 'et',
+      country: 'EE',
+      personalCode: { country: 'EE', code: '38207146522' },
+    }),
+    account(a.eeStudent, {
+      firstName: 'Mihkel',
+      lastName: 'Saar',
+      email: 'mihkel.saar@kuusiku.example',
+      language: 'et',
+      country: 'EE',
+      birthDate: '2014-03-09',
+    }),
+    account(a.eeStudent2, {
+      firstName: 'Liis',
+      lastName: 'Saar',
+      email: 'liis.saar@kuusiku.example',
+      language: 'et',
+      country: 'EE',
+      birthDate: '2013-11-21',
+    }),
+    account(a.eeParent, {
+      firstName: 'Tiina',
+      lastName: 'Saar',
+      email: 'tiina.saar@example.com',
+      language: 'et',
+      country: 'EE',
+      personalCode: { country: 'EE', code: '36805280109' },
+    }),
+    account(a.fiTeacher, {
+      firstName: 'Aino',
+      lastName: 'Virtanen',
+      email: 'aino.virtanen@koivula.example',
+      language: 'fi',
+      country: 'FI',
+      personalCode: { country: 'FI', code: '131052-308T' },
+    }),
+    account(a.fiStudent, {
+      firstName: 'Eero',
+      lastName: 'Korhonen',
+      email: 'eero.korhonen@koivula.example',
+      language: 'fi',
+      country: 'FI',
+      birthDate: '2012-05-02',
+    }),
     account(a.privateUser, { firstName: 'Peeter', lastName: 'Pärn', email: 'peeter.parn@example.com', language: 'en', country: 'EE' }),
-    account(a.staff, { firstName: 'Sirje', lastName: 'Sepp', email: 'sirje.sepp@opiq.example', language: 'et', country: 'EE', staffRoles: ['support', 'security'] }),
-    account(a.supportStaff, { firstName: 'Sven', lastName: 'Tugi', email: 'sven.tugi@opiq.example', language: 'et', country: 'EE', staffRoles: ['support'] }),
+    account(a.staff, {
+      firstName: 'Sirje',
+      lastName: 'Sepp',
+      email: 'sirje.sepp@opiq.example',
+      language: 'et',
+      country: 'EE',
+      staffRoles: ['support', 'security'],
+    }),
+    account(a.supportStaff, {
+      firstName: 'Sven',
+      lastName: 'Tugi',
+      email: 'sven.tugi@opiq.example',
+      language: 'et',
+      country: 'EE',
+      staffRoles: ['support'],
+    }),
     account(a.twoSchools, { firstName: 'Helena', lastName: 'Kaks', email: 'helena.kaks@example.com', language: 'et', country: 'EE' }),
     account(a.teacherParent, { firstName: 'Juha', lastName: 'Saarinen', email: 'juha.saarinen@koivula.example', language: 'fi', country: 'FI' }),
-    account(a.cmsAuthor, { firstName: 'Anu', lastName: 'Autor', email: 'anu.autor@naide.example', language: 'et', country: 'EE', publisherRoles: [{ publisherId: demo.publishers.ee, role: 'author' }] }),
-    account(a.cmsEditor, { firstName: 'Enn', lastName: 'Editor', email: 'enn.editor@naide.example', language: 'et', country: 'EE', publisherRoles: [{ publisherId: demo.publishers.ee, role: 'editor' }] }),
-    account(a.operatorAdmin, { firstName: 'Olev', lastName: 'Org', email: 'olev.org@opiq.example', language: 'et', country: 'EE', staffRoles: ['operatorAdmin'] }),
-    account(a.municipality, { firstName: 'Linda', lastName: 'Linn', email: 'linda.linn@tallinn.example', language: 'et', country: 'EE', municipality: { name: 'Tallinn', schoolIds: [demo.schools.ee] } }),
+    account(a.cmsAuthor, {
+      firstName: 'Anu',
+      lastName: 'Autor',
+      email: 'anu.autor@naide.example',
+      language: 'et',
+      country: 'EE',
+      publisherRoles: [{ publisherId: demo.publishers.ee, role: 'author' }],
+    }),
+    account(a.cmsEditor, {
+      firstName: 'Enn',
+      lastName: 'Editor',
+      email: 'enn.editor@naide.example',
+      language: 'et',
+      country: 'EE',
+      publisherRoles: [{ publisherId: demo.publishers.ee, role: 'editor' }],
+    }),
+    account(a.operatorAdmin, {
+      firstName: 'Olev',
+      lastName: 'Org',
+      email: 'olev.org@opiq.example',
+      language: 'et',
+      country: 'EE',
+      staffRoles: ['operatorAdmin'],
+    }),
+    account(a.municipality, {
+      firstName: 'Linda',
+      lastName: 'Linn',
+      email: 'linda.linn@tallinn.example',
+      language: 'et',
+      country: 'EE',
+      municipality: { name: 'Tallinn', schoolIds: [demo.schools.ee] },
+    }),
   ];
   // Password logins and personal-code index documents, as sign-up and verified sign-ins create them.
   const logins: Doc[] = [];
@@ -90,12 +188,28 @@ export function demoDocuments(): { container: Parameters<Database['collection']>
     if (acc.email) {
       const id = emailLoginId(acc.email);
       acc.logins = [{ id, provider: 'password', linkedAt: at }];
-      logins.push({ id, type: 'login-index', accountId: acc.accountId, kind: 'password', email: acc.email, passwordHash: DEMO_PASSWORD_HASH, emailVerifiedAt: at, linkedAt: at });
+      logins.push({
+        id,
+        type: 'login-index',
+        accountId: acc.accountId,
+        kind: 'password',
+        email: acc.email,
+        passwordHash: DEMO_PASSWORD_HASH,
+        emailVerifiedAt: at,
+        linkedAt: at,
+      });
     }
     // The demo codes count as verified by an earlier eID sign-in (HarID with Smart-ID, MPASSid), so they link.
     if (acc.personalCode) {
       acc.personalCodeVerification = { kind: 'eid', by: acc.country === 'FI' ? 'mpassid' : 'harid', at };
-      logins.push({ id: `pcode:${acc.personalCode.country}:${acc.personalCode.code}`, type: 'login-index', accountId: acc.accountId, kind: 'personal-code', verification: 'eid', linkedAt: at });
+      logins.push({
+        id: `pcode:${acc.personalCode.country}:${acc.personalCode.code}`,
+        type: 'login-index',
+        accountId: acc.accountId,
+        kind: 'personal-code',
+        verification: 'eid',
+        linkedAt: at,
+      });
     }
   }
   // AUTH-1: the Stuudium installations whose people may sign in (schools on the platform).
@@ -169,7 +283,8 @@ export function demoDocuments(): { container: Parameters<Database['collection']>
         ...(m.subjects ? { subjects: m.subjects as string[] } : {}),
       }));
     const asParent = parentLinks.filter((l) => l.parentAccountId === acc.accountId);
-    if (asParent.length) acc.children = asParent.map((l) => ({ accountId: l.childAccountId as string, schoolId: l.schoolId as string, linkId: l.id }));
+    if (asParent.length)
+      acc.children = asParent.map((l) => ({ accountId: l.childAccountId as string, schoolId: l.schoolId as string, linkId: l.id }));
     const asChild = parentLinks.filter((l) => l.childAccountId === acc.accountId);
     if (asChild.length) acc.parents = asChild.map((l) => ({ accountId: l.parentAccountId as string, schoolId: l.schoolId as string, linkId: l.id }));
   }
@@ -178,19 +293,114 @@ export function demoDocuments(): { container: Parameters<Database['collection']>
   const catalog: Doc[] = [
     { id: p.ee, type: 'publisher', publisherId: p.ee, name: 'Kirjastus Näide', country: 'EE' },
     { id: p.fi, type: 'publisher', publisherId: p.fi, name: 'Esimerkki Kustannus', country: 'FI' },
-    { id: 'work-ee-math-5', type: 'work', publisherId: p.ee, title: 'Matemaatika 5. klassile', subjects: ['mathematics'], country: 'EE', language: 'et', status: 'distributed' },
-    { id: 'work-ee-math-6', type: 'work', publisherId: p.ee, title: 'Matemaatika 6. klassile', subjects: ['mathematics'], country: 'EE', language: 'et', status: 'distributed' },
-    { id: 'work-ee-est-5', type: 'work', publisherId: p.ee, title: 'Eesti keel 5. klassile', subjects: ['estonian'], country: 'EE', language: 'et', status: 'distributed' },
-    { id: 'work-fi-math-7', type: 'work', publisherId: p.fi, title: 'Matematiikka 7', subjects: ['mathematics'], country: 'FI', language: 'fi', status: 'distributed' },
-    { id: 'package-ee-math', type: 'package', publisherId: p.ee, title: 'Matemaatika 5.–6. klass', workIds: ['work-ee-math-5', 'work-ee-math-6'], priceCentsPerMonth: 299, country: 'EE' },
-    { id: 'package-ee-est-5', type: 'package', publisherId: p.ee, title: 'Eesti keel 5. klass', workIds: ['work-ee-est-5'], priceCentsPerMonth: 199, country: 'EE' },
-    { id: 'package-fi-math-7', type: 'package', publisherId: p.fi, title: 'Matematiikka 7', workIds: ['work-fi-math-7'], priceCentsPerMonth: 349, country: 'FI' },
+    {
+      id: 'work-ee-math-5',
+      type: 'work',
+      publisherId: p.ee,
+      title: 'Matemaatika 5. klassile',
+      subjects: ['mathematics'],
+      country: 'EE',
+      language: 'et',
+      status: 'distributed',
+    },
+    {
+      id: 'work-ee-math-6',
+      type: 'work',
+      publisherId: p.ee,
+      title: 'Matemaatika 6. klassile',
+      subjects: ['mathematics'],
+      country: 'EE',
+      language: 'et',
+      status: 'distributed',
+    },
+    {
+      id: 'work-ee-est-5',
+      type: 'work',
+      publisherId: p.ee,
+      title: 'Eesti keel 5. klassile',
+      subjects: ['estonian'],
+      country: 'EE',
+      language: 'et',
+      status: 'distributed',
+    },
+    {
+      id: 'work-fi-math-7',
+      type: 'work',
+      publisherId: p.fi,
+      title: 'Matematiikka 7',
+      subjects: ['mathematics'],
+      country: 'FI',
+      language: 'fi',
+      status: 'distributed',
+    },
+    {
+      id: 'package-ee-math',
+      type: 'package',
+      publisherId: p.ee,
+      title: 'Matemaatika 5.–6. klass',
+      workIds: ['work-ee-math-5', 'work-ee-math-6'],
+      priceCentsPerMonth: 299,
+      country: 'EE',
+    },
+    {
+      id: 'package-ee-est-5',
+      type: 'package',
+      publisherId: p.ee,
+      title: 'Eesti keel 5. klass',
+      workIds: ['work-ee-est-5'],
+      priceCentsPerMonth: 199,
+      country: 'EE',
+    },
+    {
+      id: 'package-fi-math-7',
+      type: 'package',
+      publisherId: p.fi,
+      title: 'Matematiikka 7',
+      workIds: ['work-fi-math-7'],
+      priceCentsPerMonth: 349,
+      country: 'FI',
+    },
     // Shop demo: a package of two works (the publisher may stop one of them, OPS-2).
-    { id: 'work-ee-hist-7', type: 'work', publisherId: p.ee, title: 'Ajalugu 7. klassile', subjects: ['history'], country: 'EE', language: 'et', status: 'distributed' },
-    { id: 'work-ee-geo-7', type: 'work', publisherId: p.ee, title: 'Geograafia 7. klassile', subjects: ['geography'], country: 'EE', language: 'et', status: 'distributed' },
+    {
+      id: 'work-ee-hist-7',
+      type: 'work',
+      publisherId: p.ee,
+      title: 'Ajalugu 7. klassile',
+      subjects: ['history'],
+      country: 'EE',
+      language: 'et',
+      status: 'distributed',
+    },
+    {
+      id: 'work-ee-geo-7',
+      type: 'work',
+      publisherId: p.ee,
+      title: 'Geograafia 7. klassile',
+      subjects: ['geography'],
+      country: 'EE',
+      language: 'et',
+      status: 'distributed',
+    },
     // Not sold in the shop: Kuusiku has it through a school licence (below).
-    { id: demo.schoolLicence.workId, type: 'work', publisherId: p.ee, title: 'Muusika 5. klassile', subjects: ['music'], country: 'EE', language: 'et', status: 'distributed' },
-    { id: 'package-ee-social-7', type: 'package', publisherId: p.ee, title: 'Ajalugu ja geograafia 7. klass', workIds: ['work-ee-hist-7', 'work-ee-geo-7'], priceCentsPerMonth: 499, country: 'EE' },
+    {
+      id: demo.schoolLicence.workId,
+      type: 'work',
+      publisherId: p.ee,
+      title: 'Muusika 5. klassile',
+      subjects: ['music'],
+      country: 'EE',
+      language: 'et',
+      status: 'distributed',
+    },
+    {
+      id: 'package-ee-social-7',
+      type: 'package',
+      publisherId: p.ee,
+      title: 'Ajalugu ja geograafia 7. klass',
+      workIds: ['work-ee-hist-7', 'work-ee-geo-7'],
+      priceCentsPerMonth: 499,
+      country: 'EE',
+    },
   ];
 
   // Issue 18: a work with content, published by Enn the editor (version 1, made from draft revision 1).
@@ -205,9 +415,24 @@ export function demoDocuments(): { container: Parameters<Database['collection']>
     language: 'et',
     grades: [6],
     status: 'distributed',
-    content: { versions: 1, currentVersion: 1, publishedDraftRevision: 1, outline: outlineOf(content.chapters), history: [{ versionNo: 1, publishedAt: at, role: 'editor' }] },
+    content: {
+      versions: 1,
+      currentVersion: 1,
+      publishedDraftRevision: 1,
+      outline: outlineOf(content.chapters),
+      history: [{ versionNo: 1, publishedAt: at, role: 'editor' }],
+    },
   };
-  const draft: DraftDoc = { id: draftId(demo.contentWork), type: 'work-draft', publisherId: p.ee, workId: demo.contentWork, revision: 1, content, updatedAt: at, updatedBy: a.cmsAuthor };
+  const draft: DraftDoc = {
+    id: draftId(demo.contentWork),
+    type: 'work-draft',
+    publisherId: p.ee,
+    workId: demo.contentWork,
+    revision: 1,
+    content,
+    updatedAt: at,
+    updatedBy: a.cmsAuthor,
+  };
   const version = buildVersionDoc(contentWork, 1, draft, { accountId: a.cmsEditor, role: 'editor' }, at);
   catalog.push(contentWork);
   const contentLicence = (accountId: string): Doc => ({
@@ -247,7 +472,9 @@ export function demoDocuments(): { container: Parameters<Database['collection']>
       history: [{ at, by: a.operatorAdmin, action: 'recorded', revision: 1 }],
     },
   ];
-  const entitled = memberships.filter((m) => m.schoolId === s.ee && (m.role === 'teacher' || m.role === 'classTeacher' || (m.role === 'student' && m.classId === c.ee5a)));
+  const entitled = memberships.filter(
+    (m) => m.schoolId === s.ee && (m.role === 'teacher' || m.role === 'classTeacher' || (m.role === 'student' && m.classId === c.ee5a)),
+  );
   const schoolEntitlements: Doc[] = [...new Set(entitled.map((m) => m.accountId as string))].map((accountId) => ({
     id: `entitlement:${licence.workId}`,
     type: 'entitlement',
@@ -255,7 +482,18 @@ export function demoDocuments(): { container: Parameters<Database['collection']>
     workId: licence.workId,
     publisherId: p.ee,
     periods: [],
-    schoolPeriods: [{ schoolLicenceId: licence.id, schoolId: s.ee, from, until, via: entitled.filter((m) => m.accountId === accountId).map((m) => m.id).sort() }],
+    schoolPeriods: [
+      {
+        schoolLicenceId: licence.id,
+        schoolId: s.ee,
+        from,
+        until,
+        via: entitled
+          .filter((m) => m.accountId === accountId)
+          .map((m) => m.id)
+          .sort(),
+      },
+    ],
     updatedAt: at,
   }));
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdjustableClock } from '../platform/clock.js';
 import { createDatabase, type Database, type Doc } from '../platform/cosmos.js';
 import { dataRegistry, storageRules } from '../privacy/registry.js';
-import { type EmbeddedCosmos,startEmbeddedCosmos } from './cosmos-server.js';
+import { type EmbeddedCosmos, startEmbeddedCosmos } from './cosmos-server.js';
 import { TtlSweeper } from './ttl-sweeper.js';
 
 const DAY_MS = 86_400_000;
@@ -14,7 +14,11 @@ describe('TtlSweeper against the embedded Cosmos server', () => {
   /** Each test moves its own clock, starting from real time (the server stamps _ts with real time). */
   const fresh = (): { clock: AdjustableClock; db: Database; sweeper: TtlSweeper } => {
     const clock = new AdjustableClock();
-    return { clock, db: createDatabase(cosmos.client, dataRegistry.database, storageRules, clock), sweeper: new TtlSweeper(cosmos.client, dataRegistry, clock) };
+    return {
+      clock,
+      db: createDatabase(cosmos.client, dataRegistry.database, storageRules, clock),
+      sweeper: new TtlSweeper(cosmos.client, dataRegistry, clock),
+    };
   };
 
   beforeAll(async () => {

@@ -36,8 +36,23 @@ const colorSchema = z.enum(['yellow', 'green', 'blue', 'pink', 'orange']);
 
 export const annotationInputSchema = z.discriminatedUnion('kind', [
   z.object({ id: clientIdSchema.optional(), kind: z.literal('note'), position: positionSchema, text: textSchema }).strict(),
-  z.object({ id: clientIdSchema.optional(), kind: z.literal('bookmark'), position: positionSchema, text: z.string().trim().min(1).max(200).optional() }).strict(),
-  z.object({ id: clientIdSchema.optional(), kind: z.literal('highlight'), position: positionSchema, color: colorSchema, text: textSchema.optional() }).strict(),
+  z
+    .object({
+      id: clientIdSchema.optional(),
+      kind: z.literal('bookmark'),
+      position: positionSchema,
+      text: z.string().trim().min(1).max(200).optional(),
+    })
+    .strict(),
+  z
+    .object({
+      id: clientIdSchema.optional(),
+      kind: z.literal('highlight'),
+      position: positionSchema,
+      color: colorSchema,
+      text: textSchema.optional(),
+    })
+    .strict(),
 ]);
 
 export const annotationChangeSchema = z
@@ -108,7 +123,12 @@ export const annotationView = (doc: unknown): AnnotationOut => publicAnnotation(
  * Creates one under the client's id when it sends one: repeating a create whose answer was lost returns the stored
  * annotation instead of a second copy (idempotent on retry); another annotation under that id is a conflict.
  */
-export async function createAnnotation(services: Services, accountId: string, workId: string, input: z.output<typeof annotationInputSchema>): Promise<{ annotation: AnnotationOut; created: boolean }> {
+export async function createAnnotation(
+  services: Services,
+  accountId: string,
+  workId: string,
+  input: z.output<typeof annotationInputSchema>,
+): Promise<{ annotation: AnnotationOut; created: boolean }> {
   const accounts = services.db.collection('accounts');
   const id = docId(input.id ?? randomUUID());
   const count = await accounts.count(accountId, "c.type = 'material-annotation' AND c.workId = @workId", [{ name: '@workId', value: workId }]);
@@ -131,7 +151,12 @@ export async function createAnnotation(services: Services, accountId: string, wo
   } catch (error) {
     if (!(error instanceof DocumentExistsError)) throw error;
     const stored = await accounts.read<AnnotationDoc>(id, accountId);
-    if (stored?.type === 'material-annotation' && stored.workId === workId && stored.kind === input.kind && JSON.stringify(stored.position) === JSON.stringify(input.position))
+    if (
+      stored?.type === 'material-annotation' &&
+      stored.workId === workId &&
+      stored.kind === input.kind &&
+      JSON.stringify(stored.position) === JSON.stringify(input.position)
+    )
       return { annotation: publicAnnotation(stored), created: false };
     throw new AppError('annotation_changed');
   }
@@ -141,7 +166,13 @@ export async function createAnnotation(services: Services, accountId: string, wo
  * Changes one only when the caller saw its current version (If-Match: the ETag from the list or the last write):
  * two devices editing the same note cannot silently overwrite each other; the loser gets 409 and reloads.
  */
-export async function updateAnnotation(services: Services, accountId: string, annotationId: string, ifMatch: string | undefined, change: z.output<typeof annotationChangeSchema>): Promise<AnnotationOut> {
+export async function updateAnnotation(
+  services: Services,
+  accountId: string,
+  annotationId: string,
+  ifMatch: string | undefined,
+  change: z.output<typeof annotationChangeSchema>,
+): Promise<AnnotationOut> {
   if (!ifMatch) throw new AppError('if_match_required');
   const updated = await updateWithEtag<AnnotationDoc>(
     services.db.collection('accounts'),

@@ -13,7 +13,7 @@ export {
   updateAnnotation,
 } from './annotations.js';
 export { materialsErrors } from './errors.js';
-export { addMaterial, deleteMaterial, findMaterial, listMaterials, materialContent, materialOutputSchema,MAX_MATERIAL_BYTES } from './library.js';
+export { addMaterial, deleteMaterial, findMaterial, listMaterials, materialContent, materialOutputSchema, MAX_MATERIAL_BYTES } from './library.js';
 export { eraseMaterialsOf, exportMaterialsOf } from './privacy.js';
 export { progressEventsSchema, progressOutputSchema, readProgress, recordProgress } from './progress.js';
 export { journalMaterialContent, listJournalMaterials, sharedMaterialSchema, shareMaterial, unshareMaterial } from './shares.js';

@@ -63,7 +63,14 @@ export const materialOutputSchema = z.object({
   shares: z.array(z.object({ schoolId: z.string(), journalId: z.string() })),
 });
 type PublicMaterial = z.output<typeof materialOutputSchema>;
-const publicItem = ({ id, name, contentType, size, createdAt, shares }: MaterialItem): PublicMaterial => ({ id, name, contentType, size, createdAt, shares });
+const publicItem = ({ id, name, contentType, size, createdAt, shares }: MaterialItem): PublicMaterial => ({
+  id,
+  name,
+  contentType,
+  size,
+  createdAt,
+  shares,
+});
 
 export async function listMaterials(services: Services, accountId: string): Promise<PublicMaterial[]> {
   const library = await services.db.collection('accounts').read<LibraryDoc>(LIBRARY_ID, accountId);
@@ -152,7 +159,8 @@ export async function addMaterial(
 function assertQuota(items: MaterialItem[], size: number): void {
   if (items.length >= MAX_MATERIALS_PER_ACCOUNT) throw new AppError('material_quota', { params: { limit: `${MAX_MATERIALS_PER_ACCOUNT} files` } });
   const used = items.reduce((sum, i) => sum + i.size, 0);
-  if (used + size > MAX_MATERIAL_BYTES_PER_ACCOUNT) throw new AppError('material_quota', { params: { limit: `${MAX_MATERIAL_BYTES_PER_ACCOUNT / 1024 / 1024} MB` } });
+  if (used + size > MAX_MATERIAL_BYTES_PER_ACCOUNT)
+    throw new AppError('material_quota', { params: { limit: `${MAX_MATERIAL_BYTES_PER_ACCOUNT / 1024 / 1024} MB` } });
 }
 
 /** The bytes and the headers a download goes out with: always an attachment, never rendered, never sniffed. */
@@ -193,7 +201,13 @@ export async function deleteMaterial(services: Services, accountId: string, mate
 }
 
 /** Records or removes a journal share on the owner's library item (the journal side is in shares.ts). */
-export async function setMaterialShare(services: Services, accountId: string, materialId: string, journal: JournalRef, shared: boolean): Promise<MaterialItem> {
+export async function setMaterialShare(
+  services: Services,
+  accountId: string,
+  materialId: string,
+  journal: JournalRef,
+  shared: boolean,
+): Promise<MaterialItem> {
   let found: MaterialItem | undefined;
   await updateWithEtag<LibraryDoc>(
     services.db.collection('accounts'),
@@ -204,7 +218,9 @@ export async function setMaterialShare(services: Services, accountId: string, ma
       if (!found) return undefined;
       const has = found.shares.some((s) => s.schoolId === journal.schoolId && s.journalId === journal.journalId);
       if (has === shared) return undefined;
-      const shares = shared ? [...found.shares, journal] : found.shares.filter((s) => !(s.schoolId === journal.schoolId && s.journalId === journal.journalId));
+      const shares = shared
+        ? [...found.shares, journal]
+        : found.shares.filter((s) => !(s.schoolId === journal.schoolId && s.journalId === journal.journalId));
       found = { ...found, shares };
       return { ...library, items: library.items.map((i) => (i.id === materialId ? found! : i)) };
     },

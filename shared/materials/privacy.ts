@@ -21,8 +21,13 @@ export async function exportMaterialsOf(services: Services, accountId: string): 
     where: 'ARRAY_CONTAINS(@types, c.type)',
     parameters: [{ name: '@types', value: [...MATERIAL_TYPES] }],
   });
-  const of = (type: (typeof MATERIAL_TYPES)[number]) => rows.filter((r) => r.type === type).map(({ _rid, _self, _etag, _attachments, _ts, ttl, ...rest }) => rest);
-  const documents = { 'material-annotation': of('material-annotation'), 'material-progress': of('material-progress'), 'material-library': of('material-library') };
+  const of = (type: (typeof MATERIAL_TYPES)[number]) =>
+    rows.filter((r) => r.type === type).map(({ _rid, _self, _etag, _attachments, _ts, ttl, ...rest }) => rest);
+  const documents = {
+    'material-annotation': of('material-annotation'),
+    'material-progress': of('material-progress'),
+    'material-library': of('material-library'),
+  };
   const prefix = accountBlobPrefix(accountId);
   return { documents, blobs: { container: USER_FILES_CONTAINER, prefix, items: await services.blobs.list(prefix) } };
 }

@@ -66,7 +66,12 @@ export async function readProgress(services: Services, accountId: string, workId
 }
 
 /** Merges one batch of events; a batch sent twice changes nothing the second time (idempotent on retry). */
-export async function recordProgress(services: Services, accountId: string, workId: string, events: z.output<typeof progressEventsSchema>['events']): Promise<ProgressOut> {
+export async function recordProgress(
+  services: Services,
+  accountId: string,
+  workId: string,
+  events: z.output<typeof progressEventsSchema>['events'],
+): Promise<ProgressOut> {
   const now = services.clock.now().toISOString();
   const merge = (entries: Record<string, Entry>): Record<string, Entry> | undefined => {
     const next = { ...entries };

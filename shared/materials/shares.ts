@@ -39,7 +39,14 @@ export const sharedMaterialSchema = z.object({
 });
 
 const shareId = (journalId: string, ownerId: string, materialId: string) => `journal-material:${journalId}:${ownerId}:${materialId}`;
-const publicShare = ({ ownerId, materialId, name, contentType, size, sharedAt }: ShareDoc) => ({ ownerId, materialId, name, contentType, size, sharedAt });
+const publicShare = ({ ownerId, materialId, name, contentType, size, sharedAt }: ShareDoc) => ({
+  ownerId,
+  materialId,
+  name,
+  contentType,
+  size,
+  sharedAt,
+});
 
 async function assertJournalRole(services: Services, journal: JournalRef, accountId: string, allowed: readonly string[]) {
   const role = await journalRole(services, journal.schoolId, journal.journalId, accountId);
@@ -94,10 +101,12 @@ export async function journalMaterialContent(services: Services, accountId: stri
 
 /** Used by erasure: the owner's shares, from their library, deleted on the journal side. */
 export async function deleteSharesOf(services: Services, ownerId: string): Promise<number> {
-  const library = await services.db.collection('accounts').read<{ id: string; type: string; items: { id: string; shares: JournalRef[] }[] }>('material-library', ownerId);
+  const library = await services.db
+    .collection('accounts')
+    .read<{ id: string; type: string; items: { id: string; shares: JournalRef[] }[] }>('material-library', ownerId);
   let deleted = 0;
   for (const item of library?.items ?? [])
-    for (const share of item.shares) if (await services.db.collection('schools').delete(shareId(share.journalId, ownerId, item.id), share.schoolId)) deleted++;
+    for (const share of item.shares)
+      if (await services.db.collection('schools').delete(shareId(share.journalId, ownerId, item.id), share.schoolId)) deleted++;
   return deleted;
 }
-

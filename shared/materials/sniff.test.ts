@@ -2,14 +2,18 @@ import { describe, expect, it } from 'vitest';
 
 import { attachmentDisposition, downloadName, MATERIAL_MEDIA_TYPES, safeFileName, sniffContentType } from './sniff.js';
 
-const bytes = (...parts: (string | number[])[]) => new Uint8Array(parts.flatMap((p) => (typeof p === 'string' ? [...p].map((c) => c.charCodeAt(0)) : p)));
+const bytes = (...parts: (string | number[])[]) =>
+  new Uint8Array(parts.flatMap((p) => (typeof p === 'string' ? [...p].map((c) => c.charCodeAt(0)) : p)));
 /** A zip local file header for one stored entry (name at offset 30), then the entry's data. */
 const zipEntry = (name: string, data: string) => bytes([0x50, 0x4b, 0x03, 0x04], new Array<number>(22).fill(0), [name.length, 0, 0, 0], name, data);
 
 describe('LRN-4: the type of an upload comes from its bytes', () => {
   it('LRN-4: PDF, PNG, JPEG, GIF, WebP are recognised by their magic numbers', () => {
     expect(sniffContentType(bytes('%PDF-1.7\n'))?.contentType).toBe('application/pdf');
-    expect(sniffContentType(bytes([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0])))?.toMatchObject({ contentType: 'image/png', extension: 'png' });
+    expect(sniffContentType(bytes([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0])))?.toMatchObject({
+      contentType: 'image/png',
+      extension: 'png',
+    });
     expect(sniffContentType(bytes([0xff, 0xd8, 0xff, 0xe0])))?.toMatchObject({ contentType: 'image/jpeg', extension: 'jpg' });
     expect(sniffContentType(bytes('GIF89a'))?.contentType).toBe('image/gif');
     expect(sniffContentType(bytes('RIFF', [0, 0, 0, 0], 'WEBPVP8 '))?.contentType).toBe('image/webp');
@@ -26,7 +30,15 @@ describe('LRN-4: the type of an upload comes from its bytes', () => {
   it('LRN-4: plain UTF-8 text is text/plain; markup, control bytes and broken UTF-8 are refused', () => {
     expect(sniffContentType(bytes('Tere, maailm! 2 < 3 ja 5 > 4\n'))?.contentType).toBe('text/plain; charset=utf-8');
     expect(sniffContentType(new TextEncoder().encode('Öö ja ää')))?.toMatchObject({ extension: 'txt' });
-    for (const text of ['<!doctype html><p>x', '  <HTML>', 'hello <script>alert(1)</script>', '<svg onload=alert(1)>', '<?xml version="1.0"?>', 'click javascript:alert(1)', 'a <iframe src=x>'])
+    for (const text of [
+      '<!doctype html><p>x',
+      '  <HTML>',
+      'hello <script>alert(1)</script>',
+      '<svg onload=alert(1)>',
+      '<?xml version="1.0"?>',
+      'click javascript:alert(1)',
+      'a <iframe src=x>',
+    ])
       expect(sniffContentType(bytes(text)), text).toBeUndefined();
     expect(sniffContentType(bytes('MZ', [0x90, 0x00, 0x03]))).toBeUndefined();
     expect(sniffContentType(bytes('abc', [0xc3, 0x28]))).toBeUndefined();
@@ -46,7 +58,9 @@ describe('LRN-4: the type of an upload comes from its bytes', () => {
   });
 
   it('LRN-4: Content-Disposition is always an attachment, with an ASCII fallback and the UTF-8 name', () => {
-    expect(attachmentDisposition('Töö "leht".pdf')).toBe(`attachment; filename="T__ _leht_.pdf"; filename*=UTF-8''${encodeURIComponent('Töö "leht".pdf')}`);
+    expect(attachmentDisposition('Töö "leht".pdf')).toBe(
+      `attachment; filename="T__ _leht_.pdf"; filename*=UTF-8''${encodeURIComponent('Töö "leht".pdf')}`,
+    );
   });
 
   const PNG_SIG = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
@@ -71,7 +85,9 @@ describe('LRN-4: the type of an upload comes from its bytes', () => {
         expect(sniffContentType(new Uint8Array(changed))?.contentType, `${name} byte ${i}`).not.toBe(expected.contentType);
       }
       // A file cut short inside the signature is not the type either.
-      expect(sniffContentType(new Uint8Array(sample.slice(0, signatureLength[name]! - 1)))?.contentType, `${name} truncated`).not.toBe(expected.contentType);
+      expect(sniffContentType(new Uint8Array(sample.slice(0, signatureLength[name]! - 1)))?.contentType, `${name} truncated`).not.toBe(
+        expected.contentType,
+      );
     }
   });
 
@@ -82,21 +98,30 @@ describe('LRN-4: the type of an upload comes from its bytes', () => {
   });
 
   it('LRN-4: ODT and DOCX give their exact media types; ODT only with the mimetype entry at offset 30', () => {
-    expect(sniffContentType(zipEntry('mimetype', 'application/vnd.oasis.opendocument.text'))).toEqual({ contentType: 'application/vnd.oasis.opendocument.text', extension: 'odt' });
+    expect(sniffContentType(zipEntry('mimetype', 'application/vnd.oasis.opendocument.text'))).toEqual({
+      contentType: 'application/vnd.oasis.opendocument.text',
+      extension: 'odt',
+    });
     const shifted = bytes([0x50, 0x4b, 0x03, 0x04], new Array<number>(22).fill(0), [9, 0, 0, 0], ' mimetypeapplication/vnd.oasis.opendocument.text');
     expect(sniffContentType(shifted)).toBeUndefined();
     expect(sniffContentType(zipEntry('mimetype', 'application/vnd.oasis.opendocument.tex'))).toBeUndefined();
     const docx = new Uint8Array([...zipEntry('[Content_Types].xml', '<Types/>'), ...zipEntry('word/document.xml', '<w:document/>')]);
-    expect(sniffContentType(docx)).toEqual({ contentType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', extension: 'docx' });
+    expect(sniffContentType(docx)).toEqual({
+      contentType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+      extension: 'docx',
+    });
     // Either part alone is some other zip (an XLSX, say, has [Content_Types].xml too).
-    expect(sniffContentType(new Uint8Array([...zipEntry('[Content_Types].xml', '<Types/>'), ...zipEntry('xl/workbook.xml', '<w/>')]))).toBeUndefined();
+    expect(
+      sniffContentType(new Uint8Array([...zipEntry('[Content_Types].xml', '<Types/>'), ...zipEntry('xl/workbook.xml', '<w/>')])),
+    ).toBeUndefined();
     expect(sniffContentType(zipEntry('word/document.xml', '<w:document/>'))).toBeUndefined();
     // The zip signature is exact: the same parts behind a changed header are not a document.
     expect(sniffContentType(new Uint8Array([0x50, 0x4b, 0x03, 0x05, ...docx.slice(4)]))?.extension).not.toBe('docx');
   });
 
   it('LRN-4: text with any control byte but tab and line breaks is refused; empty and tab/CR/LF/FF text is text', () => {
-    for (const c of [0x00, 0x01, 0x08, 0x0b, 0x0e, 0x1b, 0x1f, 0x7f]) expect(sniffContentType(bytes('hello', [c], 'world')), `0x${c.toString(16)}`).toBeUndefined();
+    for (const c of [0x00, 0x01, 0x08, 0x0b, 0x0e, 0x1b, 0x1f, 0x7f])
+      expect(sniffContentType(bytes('hello', [c], 'world')), `0x${c.toString(16)}`).toBeUndefined();
     expect(sniffContentType(bytes('a\tb\r\nc\n\f'))?.extension).toBe('txt'); // form feed: a page break
     expect(sniffContentType(new Uint8Array())).toEqual({ contentType: 'text/plain; charset=utf-8', extension: 'txt' });
     expect(sniffContentType(bytes([0xef, 0xbb]))).toBeUndefined(); // truncated UTF-8 sequence
@@ -104,9 +129,9 @@ describe('LRN-4: the type of an upload comes from its bytes', () => {
   });
 
   it('LRN-4: markup with spaces after "<" and links are refused; "<" before other words is ordinary text', () => {
-    for (const text of ['x < script>alert(1)', '<\tsvg>', 'see <a href="x">', '<A\nhref=x>']) expect(sniffContentType(bytes(text)), text).toBeUndefined();
-    for (const text of ['see <also> this', '2 <3', 'x <ab'])
-      expect(sniffContentType(bytes(text))?.extension, text).toBe('txt');
+    for (const text of ['x < script>alert(1)', '<\tsvg>', 'see <a href="x">', '<A\nhref=x>'])
+      expect(sniffContentType(bytes(text)), text).toBeUndefined();
+    for (const text of ['see <also> this', '2 <3', 'x <ab']) expect(sniffContentType(bytes(text))?.extension, text).toBe('txt');
   });
 
   it('LRN-4: markup is looked for in the first 64 KiB of text, up to its last character, and not beyond', () => {
@@ -117,7 +142,12 @@ describe('LRN-4: the type of an upload comes from its bytes', () => {
   });
 
   it('LRN-4: every type the sniffer can answer is one downloads declare, and no other is declared', () => {
-    const samples = [...signatures.map(([, s]) => new Uint8Array(s)), zipEntry('mimetype', 'application/vnd.oasis.opendocument.text'), new Uint8Array([...zipEntry('[Content_Types].xml', '<Types/>'), ...zipEntry('word/document.xml', '<w:document/>')]), bytes('text')];
+    const samples = [
+      ...signatures.map(([, s]) => new Uint8Array(s)),
+      zipEntry('mimetype', 'application/vnd.oasis.opendocument.text'),
+      new Uint8Array([...zipEntry('[Content_Types].xml', '<Types/>'), ...zipEntry('word/document.xml', '<w:document/>')]),
+      bytes('text'),
+    ];
     const sniffed = new Set(samples.map((s) => sniffContentType(s)!.contentType.split(';')[0]));
     expect([...MATERIAL_MEDIA_TYPES].sort()).toEqual([...sniffed].sort());
   });
@@ -130,7 +160,28 @@ describe('LRN-4: the type of an upload comes from its bytes', () => {
   });
 
   it('LRN-4: file name limits: 1 to 120 characters, no ".." anywhere, device names only as the whole stem', () => {
-    for (const name of ['', 'a..b', 'x..', 'LPT1', 'lpt9.pdf', 'CON', 'aux.txt', 'prn', 'com7', '\u2066x', 'x\u2069', 'a\tb', 'x\u007f', 'a"b', 'a|b', 'a?b', 'a*b', 'a<b', 'a>b', 'x '])
+    for (const name of [
+      '',
+      'a..b',
+      'x..',
+      'LPT1',
+      'lpt9.pdf',
+      'CON',
+      'aux.txt',
+      'prn',
+      'com7',
+      '\u2066x',
+      'x\u2069',
+      'a\tb',
+      'x\u007f',
+      'a"b',
+      'a|b',
+      'a?b',
+      'a*b',
+      'a<b',
+      'a>b',
+      'x ',
+    ])
       expect(safeFileName(name), JSON.stringify(name)).toBe(false);
     for (const name of ['a', 'x'.repeat(120), 'x'.repeat(116) + '.pdf', 'a.b.pdf', 'mycon.txt', 'icon.png', 'console.log', 'lptx.txt', 'comma.txt'])
       expect(safeFileName(name), JSON.stringify(name)).toBe(true);

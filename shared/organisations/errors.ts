@@ -4,7 +4,11 @@ import { defineErrors } from '../platform/errors.js';
 export const organisationErrors = defineErrors({
   organisation_school_exists: {
     kind: 'conflict',
-    text: { et: 'Selle registrikoodiga kool on juba olemas.', fi: 'Koulu tällä rekisteritunnuksella on jo olemassa.', en: 'A school with this registry code already exists.' },
+    text: {
+      et: 'Selle registrikoodiga kool on juba olemas.',
+      fi: 'Koulu tällä rekisteritunnuksella on jo olemassa.',
+      en: 'A school with this registry code already exists.',
+    },
   },
   organisation_school_not_found: {
     kind: 'not_found',
@@ -12,7 +16,11 @@ export const organisationErrors = defineErrors({
   },
   organisation_publisher_exists: {
     kind: 'conflict',
-    text: { et: 'Selle registrikoodiga kirjastus on juba olemas.', fi: 'Kustantaja tällä rekisteritunnuksella on jo olemassa.', en: 'A publisher with this registry code already exists.' },
+    text: {
+      et: 'Selle registrikoodiga kirjastus on juba olemas.',
+      fi: 'Kustantaja tällä rekisteritunnuksella on jo olemassa.',
+      en: 'A publisher with this registry code already exists.',
+    },
   },
   organisation_publisher_not_found: {
     kind: 'not_found',

@@ -34,9 +34,19 @@ export interface OrganisationSchoolDoc extends SchoolDoc {
   updatedAt?: string;
 }
 
-export const newSchoolSchema = z.strictObject({ name: nameSchema, country: countrySchema, registryCode: registryCodeSchema, municipality: nameSchema.optional() });
+export const newSchoolSchema = z.strictObject({
+  name: nameSchema,
+  country: countrySchema,
+  registryCode: registryCodeSchema,
+  municipality: nameSchema.optional(),
+});
 export const schoolChangeSchema = z
-  .strictObject({ name: nameSchema.optional(), country: countrySchema.optional(), registryCode: registryCodeSchema.optional(), municipality: nameSchema.nullable().optional() })
+  .strictObject({
+    name: nameSchema.optional(),
+    country: countrySchema.optional(),
+    registryCode: registryCodeSchema.optional(),
+    municipality: nameSchema.nullable().optional(),
+  })
   .refine((b) => Object.values(b).some((v) => v !== undefined), { message: 'change at least one field' });
 
 export const schoolViewSchema = z.object({
@@ -48,7 +58,13 @@ export const schoolViewSchema = z.object({
 });
 
 export function schoolView(doc: OrganisationSchoolDoc) {
-  return { id: doc.schoolId, name: doc.name, country: doc.country, registryCode: doc.registryCode, ...(doc.municipality ? { municipality: doc.municipality } : {}) };
+  return {
+    id: doc.schoolId,
+    name: doc.name,
+    country: doc.country,
+    registryCode: doc.registryCode,
+    ...(doc.municipality ? { municipality: doc.municipality } : {}),
+  };
 }
 
 const idPart = (code: string) => code.toLowerCase().replace(/[^a-z0-9]+/g, '-');
@@ -57,10 +73,20 @@ const schoolIdOf = (country: 'EE' | 'FI', registryCode: string) => `school-${cou
 const publisherIdOf = (country: 'EE' | 'FI', registryCode: string) => `pub-${country.toLowerCase()}-${idPart(registryCode)}`;
 
 const audit = (deps: Deps, staff: Staff, subjectId: string, action: string) =>
-  recordStaffAccess(deps, { subjectId, staffAccountId: staff.staffAccountId, capability: 'ops.organisations.manage', correlationId: staff.correlationId, action });
+  recordStaffAccess(deps, {
+    subjectId,
+    staffAccountId: staff.staffAccountId,
+    capability: 'ops.organisations.manage',
+    correlationId: staff.correlationId,
+    action,
+  });
 
 /** Creates a school. The same school again (same code, same fields) answers it; another one with its code is 409. */
-export async function createSchool(deps: Deps, input: z.infer<typeof newSchoolSchema>, staff: Staff): Promise<{ school: OrganisationSchoolDoc; created: boolean }> {
+export async function createSchool(
+  deps: Deps,
+  input: z.infer<typeof newSchoolSchema>,
+  staff: Staff,
+): Promise<{ school: OrganisationSchoolDoc; created: boolean }> {
   const schoolId = schoolIdOf(input.country, input.registryCode);
   const doc: OrganisationSchoolDoc = {
     id: schoolId,
@@ -78,7 +104,8 @@ export async function createSchool(deps: Deps, input: z.infer<typeof newSchoolSc
   } catch (error) {
     if (!(error instanceof DocumentExistsError)) throw error;
     const earlier = await deps.db.collection('schools').read<OrganisationSchoolDoc>(schoolId, schoolId);
-    if (earlier && earlier.name === doc.name && earlier.municipality === doc.municipality && earlier.createdBy === staff.staffAccountId) return { school: earlier, created: false };
+    if (earlier && earlier.name === doc.name && earlier.municipality === doc.municipality && earlier.createdBy === staff.staffAccountId)
+      return { school: earlier, created: false };
     throw new AppError('organisation_school_exists');
   }
   await audit(deps, staff, schoolId, 'school.create');
@@ -86,7 +113,12 @@ export async function createSchool(deps: Deps, input: z.infer<typeof newSchoolSc
 }
 
 /** Changes a school's name, country, registry code or municipality (the school's id stays). */
-export async function changeSchool(deps: Deps, schoolId: string, change: z.infer<typeof schoolChangeSchema>, staff: Staff): Promise<OrganisationSchoolDoc> {
+export async function changeSchool(
+  deps: Deps,
+  schoolId: string,
+  change: z.infer<typeof schoolChangeSchema>,
+  staff: Staff,
+): Promise<OrganisationSchoolDoc> {
   const updated = await updateWithEtag<OrganisationSchoolDoc>(
     deps.db.collection('schools'),
     schoolId,
@@ -114,9 +146,21 @@ export const newPublisherSchema = z.strictObject({ name: nameSchema, country: co
 export const publisherViewSchema = z.object({ id: z.string(), name: z.string(), country: countrySchema, registryCode: z.string().optional() });
 
 /** Creates a publisher in the catalogue (its works come from the CMS). Same rules as schools. */
-export async function createPublisher(deps: Deps, input: z.infer<typeof newPublisherSchema>, staff: Staff): Promise<{ publisher: PublisherDoc; created: boolean }> {
+export async function createPublisher(
+  deps: Deps,
+  input: z.infer<typeof newPublisherSchema>,
+  staff: Staff,
+): Promise<{ publisher: PublisherDoc; created: boolean }> {
   const publisherId = publisherIdOf(input.country, input.registryCode);
-  const doc: PublisherDoc = { id: publisherId, type: 'publisher', publisherId, name: input.name, country: input.country, registryCode: input.registryCode, createdBy: staff.staffAccountId };
+  const doc: PublisherDoc = {
+    id: publisherId,
+    type: 'publisher',
+    publisherId,
+    name: input.name,
+    country: input.country,
+    registryCode: input.registryCode,
+    createdBy: staff.staffAccountId,
+  };
   try {
     await deps.db.collection('catalog').create<PublisherDoc>(doc);
   } catch (error) {
@@ -131,8 +175,18 @@ export async function createPublisher(deps: Deps, input: z.infer<typeof newPubli
 }
 
 export const roleChangeSchema = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('publisher'), publisherId: z.string().min(1).max(100), role: z.enum(publisherRoleNames), end: z.boolean().optional() }),
-  z.strictObject({ kind: z.literal('municipality'), name: nameSchema, schoolIds: z.array(z.string().min(1).max(100)).min(1).max(200), end: z.boolean().optional() }),
+  z.strictObject({
+    kind: z.literal('publisher'),
+    publisherId: z.string().min(1).max(100),
+    role: z.enum(publisherRoleNames),
+    end: z.boolean().optional(),
+  }),
+  z.strictObject({
+    kind: z.literal('municipality'),
+    name: nameSchema,
+    schoolIds: z.array(z.string().min(1).max(100)).min(1).max(200),
+    end: z.boolean().optional(),
+  }),
 ]);
 export type RoleChange = z.infer<typeof roleChangeSchema>;
 
@@ -156,9 +210,9 @@ export async function changeRoles(deps: Deps, accountId: string, change: RoleCha
   }
   if (change.kind === 'municipality' && !change.end) {
     // Operator route: one query across the schools' partitions names every school that exists.
-    const found = await deps.db
-      .collection('schools')
-      .crossPartitionQuery<{ id: string }>("SELECT c.id FROM c WHERE c.type = 'school' AND ARRAY_CONTAINS(@ids, c.id)", [{ name: '@ids', value: change.schoolIds }], undefined, 200);
+    const found = await deps.db.collection('schools').crossPartitionQuery<{
+      id: string;
+    }>("SELECT c.id FROM c WHERE c.type = 'school' AND ARRAY_CONTAINS(@ids, c.id)", [{ name: '@ids', value: change.schoolIds }], undefined, 200);
     const known = new Set(found.items.map((r) => r.id));
     if (change.schoolIds.some((id) => !known.has(id))) throw new AppError('organisation_schools_unknown');
   }
@@ -168,7 +222,9 @@ export async function changeRoles(deps: Deps, accountId: string, change: RoleCha
     accountId,
     (account) => {
       const next = withRole(account, change);
-      const same = JSON.stringify(next.publisherRoles ?? []) === JSON.stringify(account.publisherRoles ?? []) && JSON.stringify(next.municipality) === JSON.stringify(account.municipality);
+      const same =
+        JSON.stringify(next.publisherRoles ?? []) === JSON.stringify(account.publisherRoles ?? []) &&
+        JSON.stringify(next.municipality) === JSON.stringify(account.municipality);
       return same ? undefined : { ...next, updatedAt: deps.clock.now().toISOString() };
     },
     { type: 'account' },
@@ -204,7 +260,13 @@ export async function appointFirstAdministrator(
   key: string | undefined,
 ): Promise<InvitationView> {
   const grants = [{ role: 'schoolAdmin' as const, scope: 'ownSchool' as const, schoolId: input.schoolId }];
-  const invitation = await createInvitation(services, { schoolId: input.schoolId, email: input.email, role: 'schoolAdmin', ...(input.language ? { language: input.language } : {}) }, staffAccount, grants, key);
+  const invitation = await createInvitation(
+    services,
+    { schoolId: input.schoolId, email: input.email, role: 'schoolAdmin', ...(input.language ? { language: input.language } : {}) },
+    staffAccount,
+    grants,
+    key,
+  );
   await audit(services, staff, input.schoolId, 'school.first-admin-invited');
   return invitation;
 }
@@ -212,17 +274,37 @@ export async function appointFirstAdministrator(
 export const newClassSchema = z.strictObject({
   name: z.string().trim().min(1).max(40),
   grade: z.number().int().min(0).max(13).optional(),
-  schoolYear: z.string().regex(/^\d{4}\/\d{4}$/, 'a school year such as 2026/2027').optional(),
+  schoolYear: z
+    .string()
+    .regex(/^\d{4}\/\d{4}$/, 'a school year such as 2026/2027')
+    .optional(),
 });
-export const classViewSchema = z.object({ id: z.string(), schoolId: z.string(), name: z.string(), grade: z.number().optional(), schoolYear: z.string().optional() });
+export const classViewSchema = z.object({
+  id: z.string(),
+  schoolId: z.string(),
+  name: z.string(),
+  grade: z.number().optional(),
+  schoolYear: z.string().optional(),
+});
 
 /**
  * The school's administrator adds a class (ACC-1: students belong to classes; licences and invitations name them).
  * One id per name and school year: the same class again answers it.
  */
-export async function createClass(deps: Deps, schoolId: string, input: z.infer<typeof newClassSchema>): Promise<{ klass: ClassDoc; created: boolean }> {
+export async function createClass(
+  deps: Deps,
+  schoolId: string,
+  input: z.infer<typeof newClassSchema>,
+): Promise<{ klass: ClassDoc; created: boolean }> {
   const id = `class-${idPart(schoolId)}-${idPart(input.name)}${input.schoolYear ? `-${idPart(input.schoolYear)}` : ''}`;
-  const doc: ClassDoc = { id, type: 'class', schoolId, name: input.name, ...(input.grade !== undefined ? { grade: input.grade } : {}), ...(input.schoolYear ? { schoolYear: input.schoolYear } : {}) };
+  const doc: ClassDoc = {
+    id,
+    type: 'class',
+    schoolId,
+    name: input.name,
+    ...(input.grade !== undefined ? { grade: input.grade } : {}),
+    ...(input.schoolYear ? { schoolYear: input.schoolYear } : {}),
+  };
   const school = await deps.db.collection('schools').read<SchoolDoc>(schoolId, schoolId);
   if (school?.type !== 'school') throw new AppError('organisation_school_not_found');
   try {
@@ -235,4 +317,10 @@ export async function createClass(deps: Deps, schoolId: string, input: z.infer<t
   }
 }
 
-export const classView = (doc: ClassDoc) => ({ id: doc.id, schoolId: doc.schoolId, name: doc.name, ...(doc.grade !== undefined ? { grade: doc.grade } : {}), ...(doc.schoolYear ? { schoolYear: doc.schoolYear } : {}) });
+export const classView = (doc: ClassDoc) => ({
+  id: doc.id,
+  schoolId: doc.schoolId,
+  name: doc.name,
+  ...(doc.grade !== undefined ? { grade: doc.grade } : {}),
+  ...(doc.schoolYear ? { schoolYear: doc.schoolYear } : {}),
+});

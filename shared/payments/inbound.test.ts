@@ -3,15 +3,24 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { statusOf } from '../http/error-catalogue.js';
-import { type EmbeddedCosmos,startEmbeddedCosmos } from '../local/cosmos-server.js';
+import { type EmbeddedCosmos, startEmbeddedCosmos } from '../local/cosmos-server.js';
 import type { Bus, OutgoingMessage } from '../platform/bus.js';
 import { AdjustableClock } from '../platform/clock.js';
-import { type Config,loadConfig } from '../platform/config.js';
+import { type Config, loadConfig } from '../platform/config.js';
 import { createDatabase, type Database, type Doc } from '../platform/cosmos.js';
 import type { Services } from '../platform/services.js';
 import { MemoryTelemetry } from '../platform/telemetry.js';
 import { dataRegistry, storageRules } from '../privacy/registry.js';
-import { duplicateKey, extractMessage, processQueueMessageSchema, type Received,receivePaymentMessage, rejectionCodes, REJECTIONS_STORED_PER_IP, reportedPayerAccount } from './inbound.js';
+import {
+  duplicateKey,
+  extractMessage,
+  processQueueMessageSchema,
+  type Received,
+  receivePaymentMessage,
+  rejectionCodes,
+  REJECTIONS_STORED_PER_IP,
+  reportedPayerAccount,
+} from './inbound.js';
 import { computeMac } from './mac.js';
 
 /**
@@ -49,7 +58,8 @@ const baseEnv = {
 const configured = loadConfig({ ...baseEnv, MAKSEKESKUS_SHOP_ID: SHOP, MAKSEKESKUS_SECRET_KEY: SECRET });
 const unconfigured = loadConfig(baseEnv);
 
-const servicesWith = (config: Config) => ({ config, clock, db, bus, telemetry, email: undefined, identityProviders: new Map() }) as unknown as Services;
+const servicesWith = (config: Config) =>
+  ({ config, clock, db, bus, telemetry, email: undefined, identityProviders: new Map() }) as unknown as Services;
 
 beforeAll(async () => {
   cosmos = await startEmbeddedCosmos();
@@ -72,10 +82,13 @@ const signed = (message: Record<string, unknown>) => {
 
 /** The stored rejected message, as a list: empty when nothing was stored. */
 const stored = async (received: Received) => {
-  const doc = received.messageId ? await db.collection('payments').read<Record<string, unknown> & Doc>(received.messageId, `rejected:${clock.now().toISOString().slice(0, 10)}`) : undefined;
+  const doc = received.messageId
+    ? await db.collection('payments').read<Record<string, unknown> & Doc>(received.messageId, `rejected:${clock.now().toISOString().slice(0, 10)}`)
+    : undefined;
   return doc ? [doc] : [];
 };
-const rejectedToday = async () => (await db.collection('payments').queryAll<Record<string, unknown> & Doc>(`rejected:${clock.now().toISOString().slice(0, 10)}`, {})).length;
+const rejectedToday = async () =>
+  (await db.collection('payments').queryAll<Record<string, unknown> & Doc>(`rejected:${clock.now().toISOString().slice(0, 10)}`, {})).length;
 const receive = (input: { json?: string; mac?: string }, config = configured, ip = client()) =>
   receivePaymentMessage(servicesWith(config), { channel: 'notification', ...input, client: ip });
 
@@ -109,7 +122,14 @@ describe('receivePaymentMessage: rejections', () => {
     const received = await receive({ json: '{"transaction":"t-1"}' }, configured, ip);
     expect(received).toMatchObject({ accepted: false, reason: 'missing', messageId: expect.stringMatching(/^msg:/) });
     const [doc] = await stored(received);
-    expect(doc).toMatchObject({ type: 'payment-message-rejected', channel: 'notification', reason: 'missing', json: '{"transaction":"t-1"}', jsonLength: 21, ip: ip.ip });
+    expect(doc).toMatchObject({
+      type: 'payment-message-rejected',
+      channel: 'notification',
+      reason: 'missing',
+      json: '{"transaction":"t-1"}',
+      jsonLength: 21,
+      ip: ip.ip,
+    });
     expect(doc).not.toHaveProperty('mac');
     expect(doc?.jsonSha256).toBe(createHash('sha256').update('{"transaction":"t-1"}').digest('hex'));
     expect(sent).toEqual([]);
@@ -141,7 +161,13 @@ describe('receivePaymentMessage: rejections', () => {
     expect([statusOf(rejectionCodes.mac), rejectionCodes.mac]).toEqual([400, 'payment_mac_invalid']);
     // A forged payment message is a security event, with the sender's address (AUTH-4 fields).
     expect(telemetry.records.map((r) => ({ name: r.name, ...r.properties }))).toEqual([
-      { name: 'security.payment-message-rejected', channel: 'notification', reason: 'mac', ip: expect.stringMatching(/^198\.51\.100\./), country: 'EE' },
+      {
+        name: 'security.payment-message-rejected',
+        channel: 'notification',
+        reason: 'mac',
+        ip: expect.stringMatching(/^198\.51\.100\./),
+        country: 'EE',
+      },
     ]);
   });
 
@@ -176,7 +202,10 @@ describe('receivePaymentMessage: rejections', () => {
     const over = await receive({ json: 'one too many' }, configured, ip);
     expect(over).toEqual({ accepted: false, reason: 'missing' });
     expect(await rejectedToday()).toBe(before);
-    expect(telemetry.records.at(-1)).toMatchObject({ name: 'security.payment-message-rejected', properties: { stored: 'false', reason: 'missing', channel: 'notification' } });
+    expect(telemetry.records.at(-1)).toMatchObject({
+      name: 'security.payment-message-rejected',
+      properties: { stored: 'false', reason: 'missing', channel: 'notification' },
+    });
     // Another address is still stored.
     expect((await receive({ json: 'elsewhere' })).messageId).toBeDefined();
   });
@@ -184,18 +213,58 @@ describe('receivePaymentMessage: rejections', () => {
 
 describe('receivePaymentMessage: accepted messages', () => {
   it('PAY-2, PAY-3: a signed message is stored as received, names its order, and is queued once per transaction and status with the payer’s account', async () => {
-    await db.collection('payments').upsert({ id: 'trx:trx-100', type: 'payment-transaction', transactionId: 'trx-100', accountId: 'acc-buyer', orderId: 'ord-100', amountCents: 100, currency: 'EUR', method: 'card', createdAt: clock.now().toISOString() });
-    const message = signed({ transaction: 'trx-100', status: 'COMPLETED', reference: 'ref-1', amount: '12.95', currency: 'EUR', customer_name: 'N'.repeat(250), customer_account: 'EE38 2200 2210 2014 5685' });
+    await db.collection('payments').upsert({
+      id: 'trx:trx-100',
+      type: 'payment-transaction',
+      transactionId: 'trx-100',
+      accountId: 'acc-buyer',
+      orderId: 'ord-100',
+      amountCents: 100,
+      currency: 'EUR',
+      method: 'card',
+      createdAt: clock.now().toISOString(),
+    });
+    const message = signed({
+      transaction: 'trx-100',
+      status: 'COMPLETED',
+      reference: 'ref-1',
+      amount: '12.95',
+      currency: 'EUR',
+      customer_name: 'N'.repeat(250),
+      customer_account: 'EE38 2200 2210 2014 5685',
+    });
     const received = await receive(message);
-    expect(received).toEqual({ accepted: true, messageId: expect.stringMatching(/^msg:/), transactionId: 'trx-100', status: 'COMPLETED', reference: 'ref-1' });
+    expect(received).toEqual({
+      accepted: true,
+      messageId: expect.stringMatching(/^msg:/),
+      transactionId: 'trx-100',
+      status: 'COMPLETED',
+      reference: 'ref-1',
+    });
     if (!received.accepted) throw new Error('expected accepted');
     const doc = await db.collection('payments').read<Record<string, unknown> & Doc>(received.messageId, 'trx-100');
-    expect(doc).toMatchObject({ type: 'payment-message', transactionId: 'trx-100', accountId: 'acc-buyer', orderId: 'ord-100', channel: 'notification', status: 'COMPLETED', json: message.json, mac: message.mac });
+    expect(doc).toMatchObject({
+      type: 'payment-message',
+      transactionId: 'trx-100',
+      accountId: 'acc-buyer',
+      orderId: 'ord-100',
+      channel: 'notification',
+      status: 'COMPLETED',
+      json: message.json,
+      mac: message.mac,
+    });
     expect(sent).toEqual([
       {
         queue: 'payments-process',
         message: {
-          body: { transactionId: 'trx-100', status: 'COMPLETED', source: 'notification', messageId: received.messageId, payerAccount: 'EE382200221020145685', payerName: 'N'.repeat(200) },
+          body: {
+            transactionId: 'trx-100',
+            status: 'COMPLETED',
+            source: 'notification',
+            messageId: received.messageId,
+            payerAccount: 'EE382200221020145685',
+            payerName: 'N'.repeat(200),
+          },
           messageId: 'trx-100:COMPLETED',
         },
       },
@@ -210,7 +279,9 @@ describe('receivePaymentMessage: accepted messages', () => {
     if (!received.accepted) throw new Error('expected accepted');
     const doc = await db.collection('payments').read<Record<string, unknown> & Doc>(received.messageId, 't'.repeat(100));
     expect(doc).not.toHaveProperty('accountId');
-    expect(sent.map((s) => s.message.body)).toEqual([{ transactionId: 't'.repeat(100), status: 'A'.repeat(40), source: 'notification', messageId: received.messageId }]);
+    expect(sent.map((s) => s.message.body)).toEqual([
+      { transactionId: 't'.repeat(100), status: 'A'.repeat(40), source: 'notification', messageId: received.messageId },
+    ]);
     expect(telemetry.records.map((r) => [r.name, r.properties.known])).toEqual([['payment.message-received', 'false']]);
   });
 });
@@ -220,20 +291,47 @@ describe('the processing job’s duplicate key', () => {
     expect(duplicateKey('trx-1', 'COMPLETED', undefined)).toBe('trx-1:COMPLETED');
     expect(duplicateKey('trx-1', 'COMPLETED', 0)).toBe('trx-1:COMPLETED');
     expect(duplicateKey('trx-1', 'COMPLETED', 2)).toBe('trx-1:COMPLETED:2');
-    await db.collection('payments').upsert({ id: 'trx:trx-gen', type: 'payment-transaction', transactionId: 'trx-gen', accountId: 'acc-buyer', orderId: 'ord-gen', amountCents: 100, currency: 'EUR', method: 'card', createdAt: clock.now().toISOString(), keyGeneration: 3 });
+    await db.collection('payments').upsert({
+      id: 'trx:trx-gen',
+      type: 'payment-transaction',
+      transactionId: 'trx-gen',
+      accountId: 'acc-buyer',
+      orderId: 'ord-gen',
+      amountCents: 100,
+      currency: 'EUR',
+      method: 'card',
+      createdAt: clock.now().toISOString(),
+      keyGeneration: 3,
+    });
     await receive(signed({ transaction: 'trx-gen', status: 'COMPLETED' }));
     expect(sent.map((s) => s.message.messageId)).toEqual(['trx-gen:COMPLETED:3']);
   });
 });
 
 describe('processQueueMessageSchema', () => {
-  const job = { transactionId: 'trx-1', status: 'COMPLETED', source: 'notification', messageId: 'msg:1', payerAccount: 'EE382200221020145685', payerName: 'Jaan Tamm' };
+  const job = {
+    transactionId: 'trx-1',
+    status: 'COMPLETED',
+    source: 'notification',
+    messageId: 'msg:1',
+    payerAccount: 'EE382200221020145685',
+    payerName: 'Jaan Tamm',
+  };
 
   it('PAY-2: the processing job takes what the endpoints and reconciliation queue, and nothing else', () => {
     expect(processQueueMessageSchema.parse(job)).toEqual(job);
-    for (const source of ['notification', 'return', 'reconcile']) expect(processQueueMessageSchema.safeParse({ ...job, source }).success, source).toBe(true);
+    for (const source of ['notification', 'return', 'reconcile'])
+      expect(processQueueMessageSchema.safeParse({ ...job, source }).success, source).toBe(true);
     expect(processQueueMessageSchema.parse({ transactionId: 't', source: 'reconcile' })).toEqual({ transactionId: 't', source: 'reconcile' });
-    expect(processQueueMessageSchema.safeParse({ ...job, transactionId: 't'.repeat(100), status: 'S'.repeat(40), payerAccount: 'A'.repeat(40), payerName: 'N'.repeat(200) }).success).toBe(true);
+    expect(
+      processQueueMessageSchema.safeParse({
+        ...job,
+        transactionId: 't'.repeat(100),
+        status: 'S'.repeat(40),
+        payerAccount: 'A'.repeat(40),
+        payerName: 'N'.repeat(200),
+      }).success,
+    ).toBe(true);
   });
 
   it.each([

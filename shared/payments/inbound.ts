@@ -20,7 +20,8 @@ export type Channel = 'notification' | 'return';
 
 /** The json + mac of a request, from the body (form or JSON object) or else the query. */
 export function extractMessage(body: unknown, query: Record<string, unknown>): { json?: string; mac?: string } {
-  const pick = (source: unknown, name: string): unknown => (source && typeof source === 'object' && !Array.isArray(source) ? (source as Record<string, unknown>)[name] : undefined);
+  const pick = (source: unknown, name: string): unknown =>
+    source && typeof source === 'object' && !Array.isArray(source) ? (source as Record<string, unknown>)[name] : undefined;
   const fromBody = pick(body, 'json') !== undefined || pick(body, 'mac') !== undefined;
   const json = fromBody ? pick(body, 'json') : pick(query, 'json');
   const mac = fromBody ? pick(body, 'mac') : pick(query, 'mac');
@@ -104,7 +105,13 @@ export async function receivePaymentMessage(
     const json = input.json ?? '';
     // A flood of junk must not fill storage: past the limit per client IP, rejections are counted, not kept.
     if (input.client.ip && (await overLimit(services, 'payment-rejections', input.client.ip, REJECTIONS_STORED_PER_IP))) {
-      services.telemetry.event('security.payment-message-rejected', { channel: input.channel, reason, stored: false, ip: input.client.ip, country: input.client.country });
+      services.telemetry.event('security.payment-message-rejected', {
+        channel: input.channel,
+        reason,
+        stored: false,
+        ip: input.client.ip,
+        country: input.client.country,
+      });
       return { accepted: false, reason };
     }
     await services.db.collection('payments').create({
@@ -121,12 +128,22 @@ export async function receivePaymentMessage(
       ...(input.client.ip ? { ip: input.client.ip } : {}),
     });
     // A forged or broken payment message is a security event: with the sender's IP (AUTH-4 fields only).
-    services.telemetry.event('security.payment-message-rejected', { channel: input.channel, reason, ip: input.client.ip, country: input.client.country });
+    services.telemetry.event('security.payment-message-rejected', {
+      channel: input.channel,
+      reason,
+      ip: input.client.ip,
+      country: input.client.country,
+    });
     return { accepted: false, messageId, reason };
   };
 
   if (input.json === undefined && input.mac === undefined) {
-    services.telemetry.event('security.payment-message-rejected', { channel: input.channel, reason: 'missing', ip: input.client.ip, country: input.client.country });
+    services.telemetry.event('security.payment-message-rejected', {
+      channel: input.channel,
+      reason: 'missing',
+      ip: input.client.ip,
+      country: input.client.country,
+    });
     return { accepted: false, reason: 'missing' };
   }
   if (input.json === undefined || input.mac === undefined) return reject('missing');
@@ -143,7 +160,9 @@ export async function receivePaymentMessage(
   const { transaction: transactionId, status } = message.data;
 
   // One point read: the order this transaction belongs to, so the stored message names its data subject.
-  const index = await services.db.collection('payments').read<{ id: string; type: string; accountId: string; orderId: string; keyGeneration?: number }>(`trx:${transactionId}`, transactionId);
+  const index = await services.db
+    .collection('payments')
+    .read<{ id: string; type: string; accountId: string; orderId: string; keyGeneration?: number }>(`trx:${transactionId}`, transactionId);
   await services.db.collection('payments').create({
     id: messageId,
     type: 'payment-message',

@@ -5,11 +5,15 @@ import { describe, expect, it } from 'vitest';
 import { computeMac, verifyMac } from './mac.js';
 
 const secret = 'pfOsGD9oPaFEILwqFLHEHkPf7vZz4j3t36nAcufP1abqT9l99koyuC1IWAOcBeqe';
-const json = '{"amount":"12.95","currency":"EUR","customer_name":"Tõõger Leõpäöld","merchant_data":null,"message_time":"2016-09-23T08:43:57+0000","message_type":"payment_return","reference":"123abc","shop":"f7741ab2","status":"COMPLETED","transaction":"80c0e701-bd4e-452d-b32f-9aa2e082ae95"}';
+const json =
+  '{"amount":"12.95","currency":"EUR","customer_name":"Tõõger Leõpäöld","merchant_data":null,"message_time":"2016-09-23T08:43:57+0000","message_type":"payment_return","reference":"123abc","shop":"f7741ab2","status":"COMPLETED","transaction":"80c0e701-bd4e-452d-b32f-9aa2e082ae95"}';
 
 describe('Maksekeskus MAC (PAY-2)', () => {
   it('PAY-2: is UPPERCASE(HEX(SHA-512(json + secret))) over the UTF-8 bytes, a plain hash and not an HMAC', () => {
-    const expected = createHash('sha512').update(Buffer.from(json + secret, 'utf8')).digest('hex').toUpperCase();
+    const expected = createHash('sha512')
+      .update(Buffer.from(json + secret, 'utf8'))
+      .digest('hex')
+      .toUpperCase();
     expect(computeMac(json, secret)).toBe(expected);
     expect(computeMac(json, secret)).toMatch(/^[0-9A-F]{128}$/);
   });

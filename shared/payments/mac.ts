@@ -6,7 +6,10 @@ import { createHash, timingSafeEqual } from 'node:crypto';
  * a parsed-and-re-encoded message differs in escapes, spacing or key order and must not verify.
  */
 export function computeMac(json: string, secretKey: string): string {
-  return createHash('sha512').update(json + secretKey, 'utf8').digest('hex').toUpperCase();
+  return createHash('sha512')
+    .update(json + secretKey, 'utf8')
+    .digest('hex')
+    .toUpperCase();
 }
 
 const HEX_512 = /^[0-9A-Fa-f]{128}$/;

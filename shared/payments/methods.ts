@@ -42,7 +42,14 @@ export async function refreshPaymentMethods(services: Services, country: Country
   const client = maksekeskusClient(services.config);
   if (!client) return undefined;
   const methods = await client.getMethods({ country: country.toLowerCase(), currency: 'EUR' });
-  const doc: MethodsDoc = { id: cacheKey(country), type: 'payment-methods', transactionId: cacheKey(country), country, fetchedAt: services.clock.now().toISOString(), methods };
+  const doc: MethodsDoc = {
+    id: cacheKey(country),
+    type: 'payment-methods',
+    transactionId: cacheKey(country),
+    country,
+    fetchedAt: services.clock.now().toISOString(),
+    methods,
+  };
   await services.db.collection('payments').upsert({ ...doc });
   return doc;
 }

@@ -2,7 +2,7 @@ import { type Doc, type Stored, updateWithEtag } from '../platform/cosmos.js';
 import { maksekeskusClient, type MaksekeskusTransaction } from '../platform/maksekeskus.js';
 import type { Services } from '../platform/services.js';
 import { amountToCents, closeUnpaid, flagOrder, fulfilOrder, markPaid, type OrderDoc, type OrderKey, readOrder } from '../store/index.js';
-import { type ProcessQueueMessage,reportedPayerAccount } from './inbound.js';
+import { type ProcessQueueMessage, reportedPayerAccount } from './inbound.js';
 
 interface TransactionIndex extends Doc {
   id: string;

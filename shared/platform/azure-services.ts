@@ -14,7 +14,10 @@ import { createAppInsightsTelemetry } from './telemetry-appinsights.js';
 /** The real adapters: managed identity for Cosmos DB, Service Bus and Application Insights; keys only from Key Vault. */
 export async function createAzureServices(config: Config, composition: Composition): Promise<Services> {
   // Loaded here, on the first request, not at start: the deployed bundle keeps the SDKs in separate files (cold start).
-  const [{ CosmosClient }, { DefaultAzureCredential, ManagedIdentityCredential }] = await Promise.all([import('@azure/cosmos'), import('@azure/identity')]);
+  const [{ CosmosClient }, { DefaultAzureCredential, ManagedIdentityCredential }] = await Promise.all([
+    import('@azure/cosmos'),
+    import('@azure/identity'),
+  ]);
   const credential: TokenCredential = config.AZURE_CLIENT_ID
     ? new ManagedIdentityCredential({ clientId: config.AZURE_CLIENT_ID })
     : new DefaultAzureCredential();
@@ -25,7 +28,9 @@ export async function createAzureServices(config: Config, composition: Compositi
 
   const cosmos = new CosmosClient(
     withCountingPlugin({
-      ...(config.COSMOS_KEY ? { endpoint: config.COSMOS_ENDPOINT, key: config.COSMOS_KEY } : { endpoint: config.COSMOS_ENDPOINT, aadCredentials: credential }),
+      ...(config.COSMOS_KEY
+        ? { endpoint: config.COSMOS_ENDPOINT, key: config.COSMOS_KEY }
+        : { endpoint: config.COSMOS_ENDPOINT, aadCredentials: credential }),
       // Retries and timeouts are the adapter's, inside one budget per operation (defect: a paused store held requests 60 s).
       connectionPolicy: cosmosConnectionPolicy(),
     }),

@@ -46,7 +46,10 @@ class ContainerBlobStore implements BlobStore {
       const chunks: Buffer[] = [];
       for await (const chunk of response.readableStreamBody ?? []) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
       const buffer = Buffer.concat(chunks);
-      return { bytes: new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength), contentType: response.contentType ?? 'application/octet-stream' };
+      return {
+        bytes: new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength),
+        contentType: response.contentType ?? 'application/octet-stream',
+      };
     } catch (error) {
       if (statusOf(error) === 404) return undefined;
       throw error;
@@ -73,7 +76,10 @@ export async function createBlobStore(
   options: { createContainer?: boolean } = {},
 ): Promise<BlobStore> {
   const { BlobServiceClient } = await import('@azure/storage-blob');
-  const service = 'connectionString' in source ? BlobServiceClient.fromConnectionString(source.connectionString) : new BlobServiceClient(source.accountUrl, source.credential);
+  const service =
+    'connectionString' in source
+      ? BlobServiceClient.fromConnectionString(source.connectionString)
+      : new BlobServiceClient(source.accountUrl, source.credential);
   const container = service.getContainerClient(USER_FILES_CONTAINER);
   // In Azure, Bicep creates the container and the app's role is scoped to it (it may not create containers).
   if (options.createContainer) await container.createIfNotExists();

@@ -41,7 +41,9 @@ export interface DeliveryInfo {
 export async function createServiceBus(fullyQualifiedNamespace: string, credential: TokenCredential): Promise<Bus> {
   const { ServiceBusClient: Client } = await import('@azure/service-bus');
   // Exponential (0) backoff from 200 ms instead of a fixed 30 s between retries.
-  const client: ServiceBusClient = new Client(fullyQualifiedNamespace, credential, { retryOptions: { maxRetries: 3, retryDelayInMs: 200, maxRetryDelayInMs: 2_000, mode: 0 } });
+  const client: ServiceBusClient = new Client(fullyQualifiedNamespace, credential, {
+    retryOptions: { maxRetries: 3, retryDelayInMs: 200, maxRetryDelayInMs: 2_000, mode: 0 },
+  });
   const senders = new Map<string, ServiceBusSender>();
   const senderFor = (queue: string) => {
     let sender = senders.get(queue);

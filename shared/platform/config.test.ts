@@ -117,7 +117,9 @@ describe('loadConfig', () => {
       expect(error.problems).toEqual([{ setting: 'SESSION_SIGNING_KEYS', message: expect.stringMatching(/key k2026 is not random/) }]);
     }
     // The local stack and the tests may use fixed keys.
-    expect(loadConfig({ ...valid(), APP_ENV: 'local', SESSION_SIGNING_KEYS: `k:${Buffer.alloc(32, 0).toString('base64url')}` }).SESSION_SIGNING_KEYS).toHaveLength(1);
+    expect(
+      loadConfig({ ...valid(), APP_ENV: 'local', SESSION_SIGNING_KEYS: `k:${Buffer.alloc(32, 0).toString('base64url')}` }).SESSION_SIGNING_KEYS,
+    ).toHaveLength(1);
   });
 
   it('AUTH-5, PAY-2: an unresolved Key Vault reference is refused as a secret value, naming the setting', () => {
@@ -129,17 +131,28 @@ describe('loadConfig', () => {
       expect(error.message).toContain(`${name}: is an unresolved Key Vault reference`);
     }
     // Also locally, and also for the session keys (which would otherwise fail as "kid:base64url" only).
-    const both = configError({ ...valid(), APP_ENV: 'local', SENDGRID_API_KEY: reference, MAKSEKESKUS_SECRET_KEY: '@Microsoft.KeyVault(VaultName=kv;SecretName=mk)' });
+    const both = configError({
+      ...valid(),
+      APP_ENV: 'local',
+      SENDGRID_API_KEY: reference,
+      MAKSEKESKUS_SECRET_KEY: '@Microsoft.KeyVault(VaultName=kv;SecretName=mk)',
+    });
     expect(both.problems.map((p) => p.setting).sort()).toEqual(['MAKSEKESKUS_SECRET_KEY', 'SENDGRID_API_KEY']);
   });
 
   it('LRN-4: a Blob Storage connection string (shared key) is refused in Azure and taken locally', () => {
-    const connection = 'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=placeholder;BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;';
+    const connection =
+      'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=placeholder;BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;';
     expect(configError({ ...valid(), BLOB_CONNECTION_STRING: connection }).problems).toEqual([
-      { setting: 'BLOB_CONNECTION_STRING', message: 'must not be set in Azure (the app reaches Blob Storage with its managed identity: BLOB_ACCOUNT_URL)' },
+      {
+        setting: 'BLOB_CONNECTION_STRING',
+        message: 'must not be set in Azure (the app reaches Blob Storage with its managed identity: BLOB_ACCOUNT_URL)',
+      },
     ]);
     expect(loadConfig({ ...valid(), APP_ENV: 'local', BLOB_CONNECTION_STRING: connection }).BLOB_CONNECTION_STRING).toBe(connection);
-    expect(loadConfig({ ...valid(), BLOB_ACCOUNT_URL: 'https://opiqfiles.blob.core.windows.net/' }).BLOB_ACCOUNT_URL).toBe('https://opiqfiles.blob.core.windows.net/');
+    expect(loadConfig({ ...valid(), BLOB_ACCOUNT_URL: 'https://opiqfiles.blob.core.windows.net/' }).BLOB_ACCOUNT_URL).toBe(
+      'https://opiqfiles.blob.core.windows.net/',
+    );
   });
 
   it('reports several problems together', () => {

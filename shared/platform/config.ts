@@ -20,33 +20,34 @@ const url = z.url({ protocol: /^https?$/ });
 const optionalText = z.string().min(1).optional();
 
 /** "kid:base64url,kid2:base64url": the first key signs; every listed key verifies (rotation by kid). */
-export const signingKeysSchema = z
-  .string()
-  .transform((raw, ctx) => {
-    const keys: { kid: string; secret: Uint8Array }[] = [];
-    for (const part of raw.split(',').map((p) => p.trim()).filter(Boolean)) {
-      const [kid, material] = part.split(':');
-      if (!kid || !material || !/^[A-Za-z0-9_-]{1,40}$/.test(kid)) {
-        ctx.addIssue({ code: 'custom', message: 'each entry must be kid:base64url' });
-        return z.NEVER;
-      }
-      const secret = new Uint8Array(Buffer.from(material, 'base64url'));
-      if (secret.byteLength < 32) {
-        ctx.addIssue({ code: 'custom', message: `key ${kid} is shorter than 32 bytes` });
-        return z.NEVER;
-      }
-      keys.push({ kid, secret });
-    }
-    if (keys.length === 0) {
-      ctx.addIssue({ code: 'custom', message: 'at least one key is required' });
+export const signingKeysSchema = z.string().transform((raw, ctx) => {
+  const keys: { kid: string; secret: Uint8Array }[] = [];
+  for (const part of raw
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const [kid, material] = part.split(':');
+    if (!kid || !material || !/^[A-Za-z0-9_-]{1,40}$/.test(kid)) {
+      ctx.addIssue({ code: 'custom', message: 'each entry must be kid:base64url' });
       return z.NEVER;
     }
-    if (new Set(keys.map((k) => k.kid)).size !== keys.length) {
-      ctx.addIssue({ code: 'custom', message: 'key ids must be unique' });
+    const secret = new Uint8Array(Buffer.from(material, 'base64url'));
+    if (secret.byteLength < 32) {
+      ctx.addIssue({ code: 'custom', message: `key ${kid} is shorter than 32 bytes` });
       return z.NEVER;
     }
-    return keys;
-  });
+    keys.push({ kid, secret });
+  }
+  if (keys.length === 0) {
+    ctx.addIssue({ code: 'custom', message: 'at least one key is required' });
+    return z.NEVER;
+  }
+  if (new Set(keys.map((k) => k.kid)).size !== keys.length) {
+    ctx.addIssue({ code: 'custom', message: 'key ids must be unique' });
+    return z.NEVER;
+  }
+  return keys;
+});
 
 /** "EE:24,FI:25.5": VAT percent by country, kept as basis points (2400, 2550) so price arithmetic stays in integers. */
 export const vatRatesSchema = z
@@ -54,7 +55,10 @@ export const vatRatesSchema = z
   .default('EE:24,FI:25.5')
   .transform((raw, ctx) => {
     const rates: Partial<Record<'EE' | 'FI', number>> = {};
-    for (const part of raw.split(',').map((p) => p.trim()).filter(Boolean)) {
+    for (const part of raw
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean)) {
       const match = /^(EE|FI):(\d{1,2}(?:\.\d{1,2})?)$/.exec(part);
       if (!match) {
         ctx.addIssue({ code: 'custom', message: 'each entry must be COUNTRY:percent (EE or FI, up to two decimals)' });
@@ -83,7 +87,10 @@ export const settingSpecs = {
     example: 'https://localhost:8081/',
   },
   COSMOS_DATABASE: {
-    schema: z.string().regex(/^[A-Za-z0-9-]{1,64}$/).default('opiq'),
+    schema: z
+      .string()
+      .regex(/^[A-Za-z0-9-]{1,64}$/)
+      .default('opiq'),
     where: 'infrastructure',
     description: 'Cosmos DB database name (infra/containers.json names it).',
     example: 'opiq',
@@ -103,19 +110,25 @@ export const settingSpecs = {
   BLOB_ACCOUNT_URL: {
     schema: url.optional(),
     where: 'infrastructure',
-    description: "Blob endpoint of the storage account holding users' own files (https://<account>.blob.core.windows.net/); the app signs in with its managed identity. Empty locally: Azurite is used.",
+    description:
+      "Blob endpoint of the storage account holding users' own files (https://<account>.blob.core.windows.net/); the app signs in with its managed identity. Empty locally: Azurite is used.",
     example: '',
   },
   BLOB_CONNECTION_STRING: {
     schema: optionalText,
     where: 'local',
-    description: 'Connection string of a local Blob Storage emulator (Azurite); the local host sets it to the Azurite it starts. Never in Azure (shared keys are off there).',
+    description:
+      'Connection string of a local Blob Storage emulator (Azurite); the local host sets it to the Azurite it starts. Never in Azure (shared keys are off there).',
     example: '',
   },
   ServiceBusConnection__fullyQualifiedNamespace: {
-    schema: z.string().regex(/^[a-z0-9-]+\.servicebus\.windows\.net$/i).optional(),
+    schema: z
+      .string()
+      .regex(/^[a-z0-9-]+\.servicebus\.windows\.net$/i)
+      .optional(),
     where: 'infrastructure',
-    description: 'Service Bus namespace (<ns>.servicebus.windows.net); the triggers and the sender share it. Empty locally: the in-process bus is used.',
+    description:
+      'Service Bus namespace (<ns>.servicebus.windows.net); the triggers and the sender share it. Empty locally: the in-process bus is used.',
     example: '',
   },
   APPLICATIONINSIGHTS_CONNECTION_STRING: {
@@ -149,13 +162,21 @@ export const settingSpecs = {
     example: '',
   },
   MAX_BODY_BYTES: {
-    schema: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(256 * 1024),
+    schema: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(10 * 1024 * 1024)
+      .default(256 * 1024),
     where: 'parameter',
     description: 'Largest accepted request body in bytes (default 262144).',
     example: '262144',
   },
   API_DOCS_ENABLED: {
-    schema: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+    schema: z
+      .enum(['true', 'false'])
+      .default('true')
+      .transform((v) => v === 'true'),
     where: 'parameter',
     description: 'Serve the interactive API docs page at /api/docs (default true; the OpenAPI JSON stays at /api/openapi.json either way).',
     example: 'true',
@@ -170,7 +191,12 @@ export const settingSpecs = {
     schema: z
       .string()
       .default('/')
-      .transform((v) => v.split(',').map((p) => p.trim()).filter(Boolean))
+      .transform((v) =>
+        v
+          .split(',')
+          .map((p) => p.trim())
+          .filter(Boolean),
+      )
       .pipe(z.array(z.string().regex(/^\/[A-Za-z0-9/_-]*$/, 'each entry must be a path like /shop'))),
     where: 'parameter',
     description: 'Comma-separated path prefixes of the web front end that sign-in may return to (default "/": any path on PUBLIC_WEB_URL).',
@@ -184,28 +210,74 @@ export const settingSpecs = {
     example: '1',
   },
   EDGE_COUNTRY_HEADER: {
-    schema: z.string().regex(/^[A-Za-z0-9-]+$/).optional(),
+    schema: z
+      .string()
+      .regex(/^[A-Za-z0-9-]+$/)
+      .optional(),
     where: 'parameter',
     description: 'Request header in which the edge (Front Door rule, CDN) passes the client country for the security log; unset = no country.',
     example: '',
   },
-  HARID_ISSUER: { schema: url.optional(), where: 'parameter', description: 'HarID OpenID issuer (https://harid.ee; test: https://test.harid.ee). HarID is on when issuer, client id and secret are set.', example: '' },
+  HARID_ISSUER: {
+    schema: url.optional(),
+    where: 'parameter',
+    description: 'HarID OpenID issuer (https://harid.ee; test: https://test.harid.ee). HarID is on when issuer, client id and secret are set.',
+    example: '',
+  },
   HARID_CLIENT_ID: { schema: optionalText, where: 'parameter', description: 'HarID client id.', example: '' },
-  MPASSID_ISSUER: { schema: url.optional(), where: 'parameter', description: 'MPASSid OpenID issuer (https://mpass-proxy.csc.fi; test: https://mpass-proxy-test.csc.fi).', example: '' },
+  MPASSID_ISSUER: {
+    schema: url.optional(),
+    where: 'parameter',
+    description: 'MPASSid OpenID issuer (https://mpass-proxy.csc.fi; test: https://mpass-proxy-test.csc.fi).',
+    example: '',
+  },
   MPASSID_CLIENT_ID: { schema: optionalText, where: 'parameter', description: 'MPASSid client id.', example: '' },
   GOOGLE_ISSUER: { schema: url.default('https://accounts.google.com'), where: 'parameter', description: 'Google OpenID issuer.', example: '' },
   GOOGLE_CLIENT_ID: { schema: optionalText, where: 'parameter', description: 'Google OAuth client id.', example: '' },
   FACEBOOK_APP_ID: { schema: optionalText, where: 'parameter', description: 'Facebook app id.', example: '' },
-  FACEBOOK_DIALOG_URL: { schema: url.default('https://www.facebook.com/v19.0/dialog/oauth'), where: 'parameter', description: 'Facebook login dialog URL.', example: '' },
-  FACEBOOK_GRAPH_URL: { schema: url.default('https://graph.facebook.com/v19.0'), where: 'parameter', description: 'Facebook Graph API base URL.', example: '' },
-  EKOOL_AUTHORIZE_URL: { schema: url.default('https://login.ekool.eu/oauth/authorize'), where: 'parameter', description: 'eKool OAuth authorization endpoint.', example: '' },
-  EKOOL_TOKEN_URL: { schema: url.optional(), where: 'parameter', description: 'eKool OAuth token endpoint (given by eKool on registration).', example: '' },
-  EKOOL_USERINFO_URL: { schema: url.optional(), where: 'parameter', description: 'eKool user information endpoint (given by eKool on registration).', example: '' },
+  FACEBOOK_DIALOG_URL: {
+    schema: url.default('https://www.facebook.com/v19.0/dialog/oauth'),
+    where: 'parameter',
+    description: 'Facebook login dialog URL.',
+    example: '',
+  },
+  FACEBOOK_GRAPH_URL: {
+    schema: url.default('https://graph.facebook.com/v19.0'),
+    where: 'parameter',
+    description: 'Facebook Graph API base URL.',
+    example: '',
+  },
+  EKOOL_AUTHORIZE_URL: {
+    schema: url.default('https://login.ekool.eu/oauth/authorize'),
+    where: 'parameter',
+    description: 'eKool OAuth authorization endpoint.',
+    example: '',
+  },
+  EKOOL_TOKEN_URL: {
+    schema: url.optional(),
+    where: 'parameter',
+    description: 'eKool OAuth token endpoint (given by eKool on registration).',
+    example: '',
+  },
+  EKOOL_USERINFO_URL: {
+    schema: url.optional(),
+    where: 'parameter',
+    description: 'eKool user information endpoint (given by eKool on registration).',
+    example: '',
+  },
   EKOOL_CLIENT_ID: { schema: optionalText, where: 'parameter', description: 'eKool client id.', example: '' },
-  STUUDIUM_API_URL: { schema: url.default('https://api.ope.ee/v1.1'), where: 'parameter', description: 'Stuudium API base (authenticate and authenticate/verify live under it).', example: '' },
+  STUUDIUM_API_URL: {
+    schema: url.default('https://api.ope.ee/v1.1'),
+    where: 'parameter',
+    description: 'Stuudium API base (authenticate and authenticate/verify live under it).',
+    example: '',
+  },
   STUUDIUM_CLIENT_ID: { schema: optionalText, where: 'parameter', description: 'Stuudium client id.', example: '' },
   OIDC_ALLOW_HTTP: {
-    schema: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+    schema: z
+      .enum(['true', 'false'])
+      .default('false')
+      .transform((v) => v === 'true'),
     where: 'local',
     description: 'Lets the OpenID client talk plain HTTP to the local stand-in providers. Never in Azure.',
     example: 'false',
@@ -219,7 +291,8 @@ export const settingSpecs = {
   MAKSEKESKUS_SHOP_ID: {
     schema: optionalText,
     where: 'parameter',
-    description: 'Maksekeskus shop id (API user name and the `shop` of its messages). Bank links and cards are on when the shop id and MAKSEKESKUS_SECRET_KEY are set.',
+    description:
+      'Maksekeskus shop id (API user name and the `shop` of its messages). Bank links and cards are on when the shop id and MAKSEKESKUS_SECRET_KEY are set.',
     example: '',
   },
   MAKSEKESKUS_API_URL: {
@@ -231,7 +304,8 @@ export const settingSpecs = {
   VAT_RATES: {
     schema: vatRatesSchema,
     where: 'parameter',
-    description: 'VAT rate in percent by the buyer\'s country, "EE:24,FI:25.5" (the default); catalogue prices include VAT. Check the rate for e-publications with the tax adviser.',
+    description:
+      'VAT rate in percent by the buyer\'s country, "EE:24,FI:25.5" (the default); catalogue prices include VAT. Check the rate for e-publications with the tax adviser.',
     example: 'EE:24,FI:25.5',
   },
   INVOICE_SELLER: {
@@ -241,7 +315,10 @@ export const settingSpecs = {
     example: '',
   },
   INVOICE_IBAN: {
-    schema: z.string().regex(/^[A-Z]{2}\d{2}[A-Z0-9]{10,30}$/, 'must be an IBAN without spaces').optional(),
+    schema: z
+      .string()
+      .regex(/^[A-Z]{2}\d{2}[A-Z0-9]{10,30}$/, 'must be an IBAN without spaces')
+      .optional(),
     where: 'parameter',
     description: 'Bank account (IBAN, no spaces) that prepayment invoices ask the buyer to pay to; prepayment invoices are on when it is set.',
     example: '',
@@ -265,10 +342,7 @@ export type Config = { [K in keyof Specs]: z.output<Specs[K]['schema']> };
 
 export class ConfigError extends Error {
   constructor(readonly problems: { setting: string; message: string }[]) {
-    super(
-      `Configuration is invalid: ${problems.map((p) => `${p.setting}: ${p.message}`).join('; ')}. ` +
-        'See the settings table in README.md.',
-    );
+    super(`Configuration is invalid: ${problems.map((p) => `${p.setting}: ${p.message}`).join('; ')}. ` + 'See the settings table in README.md.');
     this.name = 'ConfigError';
   }
 }
@@ -303,18 +377,24 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     !problems.some((p) => p.setting === 'APP_ENV' || p.setting === 'ServiceBusConnection__fullyQualifiedNamespace')
   )
     problems.push({ setting: 'ServiceBusConnection__fullyQualifiedNamespace', message: 'is required when APP_ENV is azure' });
-  if (out.APP_ENV === 'azure' && out.OIDC_ALLOW_HTTP === true)
-    problems.push({ setting: 'OIDC_ALLOW_HTTP', message: 'must not be true in Azure' });
+  if (out.APP_ENV === 'azure' && out.OIDC_ALLOW_HTTP === true) problems.push({ setting: 'OIDC_ALLOW_HTTP', message: 'must not be true in Azure' });
   if (out.APP_ENV === 'azure' && out.BLOB_CONNECTION_STRING)
-    problems.push({ setting: 'BLOB_CONNECTION_STRING', message: 'must not be set in Azure (the app reaches Blob Storage with its managed identity: BLOB_ACCOUNT_URL)' });
+    problems.push({
+      setting: 'BLOB_CONNECTION_STRING',
+      message: 'must not be set in Azure (the app reaches Blob Storage with its managed identity: BLOB_ACCOUNT_URL)',
+    });
   // A Key Vault reference the platform could not resolve arrives as its own text ("@Microsoft.KeyVault(...)"): used as
   // a key it fails every call (SendGrid, Maksekeskus) or, worse, signs with a public string. Refused wherever it is.
   for (const [name, raw] of Object.entries(env))
     if (name in settingSpecs && typeof raw === 'string' && /^\s*@Microsoft\.KeyVault\s*\(/i.test(raw))
-      problems.push({ setting: name, message: 'is an unresolved Key Vault reference (give the app\'s identity access to the vault and check the secret name)' });
+      problems.push({
+        setting: name,
+        message: "is an unresolved Key Vault reference (give the app's identity access to the vault and check the secret name)",
+      });
   if (out.APP_ENV === 'azure' && Array.isArray(out.SESSION_SIGNING_KEYS))
     for (const key of out.SESSION_SIGNING_KEYS as { kid: string; secret: Uint8Array }[])
-      if (!looksRandom(key.secret)) problems.push({ setting: 'SESSION_SIGNING_KEYS', message: `key ${key.kid} is not random (generate it with: openssl rand -base64 32)` });
+      if (!looksRandom(key.secret))
+        problems.push({ setting: 'SESSION_SIGNING_KEYS', message: `key ${key.kid} is not random (generate it with: openssl rand -base64 32)` });
   if (problems.length > 0) throw new ConfigError(problems);
   return out as Config;
 }

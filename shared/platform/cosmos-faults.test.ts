@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
-import { type CosmosFault, type EmbeddedCosmos,startEmbeddedCosmos } from '../local/cosmos-server.js';
+import { type CosmosFault, type EmbeddedCosmos, startEmbeddedCosmos } from '../local/cosmos-server.js';
 import { dataRegistry, storageRules } from '../privacy/registry.js';
 import { AdjustableClock } from './clock.js';
-import { ConcurrentUpdateError, createDatabase, type Database, type Doc,DocumentExistsError, StoreUnavailableError } from './cosmos.js';
+import { ConcurrentUpdateError, createDatabase, type Database, type Doc, DocumentExistsError, StoreUnavailableError } from './cosmos.js';
 
 /**
  * STORE-2 / issue 9: the adapter against the faults Cosmos DB really produces, injected into the embedded server.

@@ -1,17 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { type EmbeddedCosmos,startEmbeddedCosmos } from '../local/cosmos-server.js';
+import { type EmbeddedCosmos, startEmbeddedCosmos } from '../local/cosmos-server.js';
 import { dataRegistry, storageRules } from '../privacy/registry.js';
 import { AdjustableClock } from './clock.js';
-import { ConcurrentUpdateError, createDatabase, type Database, type Doc,DocumentExistsError, UndeclaredDocumentError } from './cosmos.js';
+import { ConcurrentUpdateError, createDatabase, type Database, type Doc, DocumentExistsError, UndeclaredDocumentError } from './cosmos.js';
 import { emptyCounts, withOperationCounter } from './operations.js';
 
 describe('Cosmos adapter against the embedded server', () => {
   let cosmos: EmbeddedCosmos;
   let db: Database;
   const raw = (container: string) => cosmos.client.database(dataRegistry.database).container(container);
-  const rawCount = async (container: string) =>
-    (await raw(container).items.query<number>('SELECT VALUE COUNT(1) FROM c').fetchAll()).resources[0];
+  const rawCount = async (container: string) => (await raw(container).items.query<number>('SELECT VALUE COUNT(1) FROM c').fetchAll()).resources[0];
 
   beforeAll(async () => {
     cosmos = await startEmbeddedCosmos();
@@ -97,9 +96,7 @@ describe('Cosmos adapter against the embedded server', () => {
     it('create twice throws DocumentExistsError and keeps the first document', async () => {
       const accounts = db.collection('accounts');
       await accounts.create({ id: 'dup-1', type: 'account', accountId: 'dup-1', name: 'original' });
-      await expect(accounts.create({ id: 'dup-1', type: 'account', accountId: 'dup-1', name: 'again' })).rejects.toBeInstanceOf(
-        DocumentExistsError,
-      );
+      await expect(accounts.create({ id: 'dup-1', type: 'account', accountId: 'dup-1', name: 'again' })).rejects.toBeInstanceOf(DocumentExistsError);
       expect((await accounts.read<{ id: string; type: string; name: string }>('dup-1', 'dup-1'))?.name).toBe('original');
     });
 
@@ -131,7 +128,9 @@ describe('Cosmos adapter against the embedded server', () => {
     });
 
     it('ANDs an extra condition after the partition filter', async () => {
-      const rows = await db.collection('schools').queryAll<{ id: string }>('school-b', { where: 'c.n >= @min', parameters: [{ name: '@min', value: 1 }] });
+      const rows = await db
+        .collection('schools')
+        .queryAll<{ id: string }>('school-b', { where: 'c.n >= @min', parameters: [{ name: '@min', value: 1 }] });
       expect(rows.map((r) => r.id).sort()).toEqual(['m-b-1', 'm-b-2']);
     });
 

@@ -225,7 +225,12 @@ class Collection {
   async query<T>(partitionKey: string, options: QueryOptions = {}): Promise<Page<T>> {
     const response = await withStoreRetry(this.policy, (abortSignal) =>
       this.container.items
-        .query<T>(this.querySpec(partitionKey, options), { partitionKey, maxItemCount: options.pageSize ?? 100, continuationToken: options.continuation, abortSignal })
+        .query<T>(this.querySpec(partitionKey, options), {
+          partitionKey,
+          maxItemCount: options.pageSize ?? 100,
+          continuationToken: options.continuation,
+          abortSignal,
+        })
         .fetchNext(),
     );
     return { items: response.resources, continuation: response.continuationToken || undefined };
@@ -241,7 +246,9 @@ class Collection {
   async count(partitionKey: string, where: string, parameters: SqlParameter[] = []): Promise<number> {
     const text = `SELECT VALUE COUNT(1) FROM c WHERE c.${this.pkField} = @pk AND (${where})`;
     const response = await withStoreRetry(this.policy, (abortSignal) =>
-      this.container.items.query<number>({ query: text, parameters: [{ name: '@pk', value: partitionKey }, ...parameters] }, { partitionKey, abortSignal }).fetchAll(),
+      this.container.items
+        .query<number>({ query: text, parameters: [{ name: '@pk', value: partitionKey }, ...parameters] }, { partitionKey, abortSignal })
+        .fetchAll(),
     );
     return response.resources[0] ?? 0;
   }
@@ -259,7 +266,8 @@ class Collection {
     let iterator: QueryIterator<T> | undefined;
     do {
       const page = await withStoreRetry(this.policy, (_signal, uncertain) => {
-        if (!iterator || uncertain) iterator = this.container.items.query<T>(spec, { partitionKey, maxItemCount: options.pageSize ?? 100, continuationToken: continuation });
+        if (!iterator || uncertain)
+          iterator = this.container.items.query<T>(spec, { partitionKey, maxItemCount: options.pageSize ?? 100, continuationToken: continuation });
         return iterator.fetchNext();
       });
       all.push(...page.resources);
@@ -271,7 +279,9 @@ class Collection {
   /** A query across partitions: for timers and operator jobs only, never on a user-facing path. */
   async crossPartitionQuery<T>(text: string, parameters: SqlParameter[] = [], continuation?: string, pageSize = 100): Promise<Page<T>> {
     const response = await withStoreRetry(this.policy, (abortSignal) =>
-      this.container.items.query<T>({ query: text, parameters }, { maxItemCount: pageSize, continuationToken: continuation, abortSignal }).fetchNext(),
+      this.container.items
+        .query<T>({ query: text, parameters }, { maxItemCount: pageSize, continuationToken: continuation, abortSignal })
+        .fetchNext(),
     );
     return { items: response.resources, continuation: response.continuationToken || undefined };
   }
@@ -395,7 +405,17 @@ export function createDatabase(
 
 // 500 is left out: from the service it is a bug to see, not to retry.
 const TRANSIENT_STATUS = new Set([408, 429, 449, 502, 503, 504]);
-const TRANSIENT_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'REQUEST_SEND_ERROR', 'TimeoutError', 'UND_ERR_SOCKET']);
+const TRANSIENT_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  'REQUEST_SEND_ERROR',
+  'TimeoutError',
+  'UND_ERR_SOCKET',
+]);
 
 /** Whether a failure may go away by itself (and so is worth another attempt); anything else is a bug or a real answer. */
 function isTransientStoreError(error: unknown): boolean {

@@ -32,7 +32,10 @@ describe('issue 16: queue and timer handlers get AppError without any HTTP', () 
     });
     await expect(queue.handler({ orderId: 'ord-1' }, context())).rejects.toMatchObject({ code: 'order_not_found' });
     expect(telemetry.records).toContainEqual(
-      expect.objectContaining({ kind: 'exception', properties: expect.objectContaining({ function: 'testing-queue', messageId: 'm-1', errorCode: 'order_not_found' }) }),
+      expect.objectContaining({
+        kind: 'exception',
+        properties: expect.objectContaining({ function: 'testing-queue', messageId: 'm-1', errorCode: 'order_not_found' }),
+      }),
     );
     expect(JSON.stringify(telemetry.records)).not.toMatch(/status|404/);
   });
@@ -46,7 +49,14 @@ describe('issue 16: queue and timer handlers get AppError without any HTTP', () 
       },
     });
     await expect(timer.handler({ isPastDue: false } as Timer, context())).rejects.toBeInstanceOf(AppError);
-    expect(telemetry.records).toContainEqual(expect.objectContaining({ kind: 'exception', properties: expect.objectContaining({ function: 'testing-timer', errorCode: 'store_unavailable' }) }));
-    expect(telemetry.records).toContainEqual(expect.objectContaining({ name: 'timer.completed', properties: { function: 'testing-timer', outcome: 'failed' } }));
+    expect(telemetry.records).toContainEqual(
+      expect.objectContaining({
+        kind: 'exception',
+        properties: expect.objectContaining({ function: 'testing-timer', errorCode: 'store_unavailable' }),
+      }),
+    );
+    expect(telemetry.records).toContainEqual(
+      expect.objectContaining({ name: 'timer.completed', properties: { function: 'testing-timer', outcome: 'failed' } }),
+    );
   });
 });

@@ -16,7 +16,9 @@ export interface MaksekeskusSettings {
 }
 
 /** Bank links and cards are on when both the shop id and the secret key are configured. */
-export function maksekeskusSettings(config: Pick<Config, 'MAKSEKESKUS_SHOP_ID' | 'MAKSEKESKUS_SECRET_KEY' | 'MAKSEKESKUS_API_URL'>): MaksekeskusSettings | undefined {
+export function maksekeskusSettings(
+  config: Pick<Config, 'MAKSEKESKUS_SHOP_ID' | 'MAKSEKESKUS_SECRET_KEY' | 'MAKSEKESKUS_API_URL'>,
+): MaksekeskusSettings | undefined {
   if (!config.MAKSEKESKUS_SHOP_ID || !config.MAKSEKESKUS_SECRET_KEY) return undefined;
   return { shopId: config.MAKSEKESKUS_SHOP_ID, secretKey: config.MAKSEKESKUS_SECRET_KEY, apiUrl: config.MAKSEKESKUS_API_URL.replace(/\/+$/, '') };
 }
@@ -42,7 +44,13 @@ export class MaksekeskusError extends Error {
 /** Code 1045: a refund of this transaction is still being processed; try again later. */
 export const REFUND_STILL_PROCESSING = 1045;
 
-const link = z.looseObject({ name: z.string(), url: z.string().optional(), country: z.string().nullish(), display_name: z.string().nullish(), logo_url: z.string().nullish() });
+const link = z.looseObject({
+  name: z.string(),
+  url: z.string().optional(),
+  country: z.string().nullish(),
+  display_name: z.string().nullish(),
+  logo_url: z.string().nullish(),
+});
 
 const methodsSchema = z.looseObject({
   banklinks: z.array(link).default([]),
@@ -89,7 +97,13 @@ export interface MaksekeskusClient {
 export function createMaksekeskusClient(settings: MaksekeskusSettings, fetchImpl: FetchLike = fetch, timeoutMs = 15_000): MaksekeskusClient {
   const authorization = `Basic ${Buffer.from(`${settings.shopId}:${settings.secretKey}`).toString('base64')}`;
 
-  async function call<S extends z.ZodType>(what: string, method: 'GET' | 'POST', path: string, schema: S, body?: unknown): Promise<z.output<S> | undefined> {
+  async function call<S extends z.ZodType>(
+    what: string,
+    method: 'GET' | 'POST',
+    path: string,
+    schema: S,
+    body?: unknown,
+  ): Promise<z.output<S> | undefined> {
     let response: Response;
     try {
       response = await fetchImpl(`${settings.apiUrl}${path}`, {

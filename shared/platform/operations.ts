@@ -55,7 +55,8 @@ function cosmosRequestKind(context: Pick<RequestContext, 'operationType' | 'reso
   if (String(context.resourceType) !== 'docs') return 'metadata';
   const operation = String(context.operationType ?? '');
   if (operation === 'read') return 'pointRead';
-  if (operation === 'query') return context.partitionKey !== undefined || headers['x-ms-documentdb-partitionkey'] !== undefined ? 'query' : 'crossPartitionQuery';
+  if (operation === 'query')
+    return context.partitionKey !== undefined || headers['x-ms-documentdb-partitionkey'] !== undefined ? 'query' : 'crossPartitionQuery';
   if (WRITES.has(operation)) return 'write';
   return 'metadata';
 }

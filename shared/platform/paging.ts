@@ -36,9 +36,12 @@ export interface PagedQuery {
 type Keys = Services['config']['SESSION_SIGNING_KEYS'];
 
 const scopeOf = (q: PagedQuery) =>
-  createHash('sha256').update(JSON.stringify([q.container, q.partitionKey, q.where ?? '', q.parameters ?? [], q.orderBy ?? ''])).digest('base64url');
+  createHash('sha256')
+    .update(JSON.stringify([q.container, q.partitionKey, q.where ?? '', q.parameters ?? [], q.orderBy ?? '']))
+    .digest('base64url');
 
-const macOf = (secret: Uint8Array, scope: string, token: string) => createHmac('sha256', secret).update(`opiq-continuation\n${scope}\n${token}`).digest();
+const macOf = (secret: Uint8Array, scope: string, token: string) =>
+  createHmac('sha256', secret).update(`opiq-continuation\n${scope}\n${token}`).digest();
 
 export function sealContinuation(keys: Keys, scope: string, token: string): string {
   const key = keys[0];
@@ -68,10 +71,14 @@ export async function pageAcrossPartitions<T>(
   query: { container: ContainerName; text: string; parameters?: SqlParameter[]; defaultPageSize: number },
   request: PageRequest,
 ): Promise<Page<T>> {
-  const scope = createHash('sha256').update(JSON.stringify([query.container, '*', query.text, query.parameters ?? []])).digest('base64url');
+  const scope = createHash('sha256')
+    .update(JSON.stringify([query.container, '*', query.text, query.parameters ?? []]))
+    .digest('base64url');
   const keys = services.config.SESSION_SIGNING_KEYS;
   const continuation = request.continuation ? openContinuation(keys, scope, request.continuation) : undefined;
-  const page = await services.db.collection(query.container).crossPartitionQuery<T>(query.text, query.parameters ?? [], continuation, request.pageSize ?? query.defaultPageSize);
+  const page = await services.db
+    .collection(query.container)
+    .crossPartitionQuery<T>(query.text, query.parameters ?? [], continuation, request.pageSize ?? query.defaultPageSize);
   return { items: page.items, ...(page.continuation ? { continuation: sealContinuation(keys, scope, page.continuation) } : {}) };
 }
 

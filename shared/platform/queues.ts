@@ -29,7 +29,8 @@ export const queueSpecs = {
     messageTimeToLive: 'P7D',
   },
   'store-licence-endings': {
-    description: 'Order work that must not be lost or block a request: ending licences when a publisher stops a work, and the refunds (STORE-6, OPS-2).',
+    description:
+      'Order work that must not be lost or block a request: ending licences when a publisher stops a work, and the refunds (STORE-6, OPS-2).',
     maxDeliveryCount: 10,
     lockDuration: 'PT2M',
     duplicateDetectionWindow: 'PT1H',

@@ -1,6 +1,6 @@
 import type { app as azureApp } from '@azure/functions';
 
-import { type FunctionDefinition,SERVICE_BUS_CONNECTION } from './definitions.js';
+import { type FunctionDefinition, SERVICE_BUS_CONNECTION } from './definitions.js';
 
 /** Registers every definition with the Functions runtime (the only place `app.*` is called). */
 export function registerWithAzure(app: typeof azureApp, definitions: readonly FunctionDefinition[]): void {

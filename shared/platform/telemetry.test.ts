@@ -68,7 +68,12 @@ describe('ConsoleTelemetry', () => {
     telemetry.trace('preferences saved', { ip: '203.0.113.7', count: 3 });
     expect(lines).toHaveLength(2);
     const [event, trace] = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(event).toMatchObject({ kind: 'event', name: 'account.updated', properties: { accountId: 'acc-1', email: R }, measurements: { fields: 2 } });
+    expect(event).toMatchObject({
+      kind: 'event',
+      name: 'account.updated',
+      properties: { accountId: 'acc-1', email: R },
+      measurements: { fields: 2 },
+    });
     expect(typeof event?.time).toBe('string');
     expect(trace).toMatchObject({ kind: 'trace', message: 'preferences saved', properties: { ip: R, count: '3' } });
     const all = lines.join('\n');

@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
-import { type CosmosFault, type EmbeddedCosmos,startEmbeddedCosmos } from '../local/cosmos-server.js';
+import { type CosmosFault, type EmbeddedCosmos, startEmbeddedCosmos } from '../local/cosmos-server.js';
 import { dataRegistry, storageRules } from '../privacy/registry.js';
 import { AdjustableClock } from './clock.js';
-import { ConcurrentUpdateError, createDatabase, type Database, type Doc, type Stored,updateWithEtag } from './cosmos.js';
+import { ConcurrentUpdateError, createDatabase, type Database, type Doc, type Stored, updateWithEtag } from './cosmos.js';
 import { withOperationCounter } from './operations.js';
 
 interface Counter extends Doc {
@@ -38,7 +38,9 @@ describe('updateWithEtag against the embedded server', () => {
   const accounts = () => db.collection('accounts');
   const seed = (id: string, n = 0) => accounts().create<Counter>({ id, type: 'account', accountId: id, n });
   const stored = (id: string) => accounts().read<Counter>(id, id);
-  const increment = (by: string) => (c: Counter & Stored): Counter => ({ ...c, n: c.n + 1, by: [...(c.by ?? []), by] });
+  const increment =
+    (by: string) =>
+    (c: Counter & Stored): Counter => ({ ...c, n: c.n + 1, by: [...(c.by ?? []), by] });
 
   it('two writers that both read the same version are both applied: the loser re-reads and re-applies', async () => {
     await seed('u-race');
@@ -66,7 +68,9 @@ describe('updateWithEtag against the embedded server', () => {
 
   it('many parallel writers on one document all land, each exactly once', async () => {
     await seed('u-crowd');
-    const results = await Promise.all(Array.from({ length: 12 }, (_, i) => updateWithEtag<Counter>(accounts(), 'u-crowd', 'u-crowd', increment(`w${i}`), { attempts: 30 })));
+    const results = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => updateWithEtag<Counter>(accounts(), 'u-crowd', 'u-crowd', increment(`w${i}`), { attempts: 30 })),
+    );
     expect(results.every((r) => r?.changed)).toBe(true);
     const final = await stored('u-crowd');
     expect(final?.n).toBe(12);

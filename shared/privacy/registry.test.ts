@@ -43,7 +43,7 @@ describe('validateRegistry', () => {
     expect(validateRegistry(registryWith(personal()))).toEqual([]);
   });
 
-  it('PRIV-2, PRIV-3: blobs a type stands for live in the users\' files container under a per-account prefix', () => {
+  it("PRIV-2, PRIV-3: blobs a type stands for live in the users' files container under a per-account prefix", () => {
     expect(validateRegistry(registryWith(personal({ blobs: { container: 'user-files', prefix: 'accounts/{accountId}/' } })))).toEqual([]);
     expect(validateRegistry(registryWith(personal({ blobs: { container: 'elsewhere', prefix: 'accounts/{accountId}/' } })))).toEqual([
       'document type profile names unknown blob container elsewhere',
@@ -131,12 +131,20 @@ describe('validateRegistry', () => {
   });
 
   it('a type without personal data needs no export, erasure or subject field, and may be kept indefinitely', () => {
-    const catalogue = personal({ personalData: [], export: undefined, erasure: undefined, subjectField: undefined, retention: { kind: 'indefinite', reason: 'catalogue' } });
+    const catalogue = personal({
+      personalData: [],
+      export: undefined,
+      erasure: undefined,
+      subjectField: undefined,
+      retention: { kind: 'indefinite', reason: 'catalogue' },
+    });
     expect(validateRegistry(registryWith(catalogue))).toEqual([]);
   });
 
   it('RET-8: legal hold with a fixed retention is fine (the period ends the hold)', () => {
-    expect(validateRegistry(registryWith(personal({ erasure: 'legal-hold', retention: { kind: 'fixed', days: 1827, requirement: 'RET-8' } })))).toEqual([]);
+    expect(
+      validateRegistry(registryWith(personal({ erasure: 'legal-hold', retention: { kind: 'fixed', days: 1827, requirement: 'RET-8' } }))),
+    ).toEqual([]);
   });
 
   it('problems name the type and what is missing, in full', () => {
@@ -146,10 +154,18 @@ describe('validateRegistry', () => {
     expect(validateRegistry(registryWith(personal({ erasure: undefined, personalData: ['identification', 'contact'] })))).toEqual([
       'document type profile holds personal data (identification, contact) but has no erasure step',
     ]);
-    expect(validateRegistry(registryWith(personal({ subjectField: undefined })))).toEqual(['document type profile holds personal data but names no subject field']);
-    expect(validateRegistry(registryWith(personal({ retention: { kind: 'indefinite', reason: 'x' } })))).toEqual(['document type profile holds personal data but is kept indefinitely']);
-    expect(validateRegistry(registryWith(personal({ erasure: 'legal-hold' })))).toEqual(['document type profile is under legal hold without a fixed or accounting retention that ends it']);
-    expect(validateRegistry(registryWith(personal(), personal({ type: 'stray', container: 'nowhere' })))).toEqual(['document type stray names unknown container nowhere']);
+    expect(validateRegistry(registryWith(personal({ subjectField: undefined })))).toEqual([
+      'document type profile holds personal data but names no subject field',
+    ]);
+    expect(validateRegistry(registryWith(personal({ retention: { kind: 'indefinite', reason: 'x' } })))).toEqual([
+      'document type profile holds personal data but is kept indefinitely',
+    ]);
+    expect(validateRegistry(registryWith(personal({ erasure: 'legal-hold' })))).toEqual([
+      'document type profile is under legal hold without a fixed or accounting retention that ends it',
+    ]);
+    expect(validateRegistry(registryWith(personal(), personal({ type: 'stray', container: 'nowhere' })))).toEqual([
+      'document type stray names unknown container nowhere',
+    ]);
     expect(validateRegistry(registryWith(personal(), personal()))).toEqual(['document type profile is declared twice']);
   });
 

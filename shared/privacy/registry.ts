@@ -1,6 +1,6 @@
 import { USER_FILES_CONTAINER } from '../platform/blob.js';
 import type { StorageRules } from '../platform/cosmos.js';
-import type { ContainerSpec,DataRegistry, DocumentTypeSpec } from './registry-types.js';
+import type { ContainerSpec, DataRegistry, DocumentTypeSpec } from './registry-types.js';
 
 export type * from './registry-types.js';
 
@@ -12,19 +12,48 @@ export type * from './registry-types.js';
  */
 const containers = [
   { name: 'accounts', partitionKeyPath: '/accountId', description: 'Per-account data: profile, sessions, login log, entitlements.' },
-  { name: 'logins', partitionKeyPath: '/id', description: 'Index documents from an external login, e-mail or personal code to an account: one point read at sign-in.' },
-  { name: 'schools', partitionKeyPath: '/schoolId', description: 'Schools with their classes, memberships, invitations, parent links and study work.' },
+  {
+    name: 'logins',
+    partitionKeyPath: '/id',
+    description: 'Index documents from an external login, e-mail or personal code to an account: one point read at sign-in.',
+  },
+  {
+    name: 'schools',
+    partitionKeyPath: '/schoolId',
+    description: 'Schools with their classes, memberships, invitations, parent links and study work.',
+  },
   { name: 'catalog', partitionKeyPath: '/publisherId', description: 'Publishers, works and packages with prices.' },
-  { name: 'jobs', partitionKeyPath: '/accountId', description: 'Data-subject requests and background job state (system jobs use accountId "system").' },
-  { name: 'orders', partitionKeyPath: '/accountId', description: 'Orders with their payment, invoice and refund records (accounting data), per buyer; the invoice register per year.' },
-  { name: 'payments', partitionKeyPath: '/transactionId', description: 'Payment provider transactions and every message received about them, stored before processing (PAY-2).' },
-  { name: 'content', partitionKeyPath: '/publisherId', description: "Works' drafts and published versions (content with answer keys, search index), by publisher: point reads by id." },
+  {
+    name: 'jobs',
+    partitionKeyPath: '/accountId',
+    description: 'Data-subject requests and background job state (system jobs use accountId "system").',
+  },
+  {
+    name: 'orders',
+    partitionKeyPath: '/accountId',
+    description: 'Orders with their payment, invoice and refund records (accounting data), per buyer; the invoice register per year.',
+  },
+  {
+    name: 'payments',
+    partitionKeyPath: '/transactionId',
+    description: 'Payment provider transactions and every message received about them, stored before processing (PAY-2).',
+  },
+  {
+    name: 'content',
+    partitionKeyPath: '/publisherId',
+    description: "Works' drafts and published versions (content with answer keys, search index), by publisher: point reads by id.",
+  },
   { name: 'events', partitionKeyPath: '/accountId', description: 'Identifiable usage events (LOG-1), kept 5 years (RET-7): ingestion writes only.' },
-  { name: 'audit', partitionKeyPath: '/subjectId', description: 'Who of the operator staff saw whose data: one partition per data subject, which they can read.' },
+  {
+    name: 'audit',
+    partitionKeyPath: '/subjectId',
+    description: 'Who of the operator staff saw whose data: one partition per data subject, which they can read.',
+  },
   {
     name: 'history',
     partitionKeyPath: '/accountId',
-    description: "30-day change history of a student's study information (LRN-6), one partition per student: their and their parents' history view is one query.",
+    description:
+      "30-day change history of a student's study information (LRN-6), one partition per student: their and their parents' history view is one query.",
   },
 ] as const satisfies readonly ContainerSpec[];
 
@@ -41,7 +70,8 @@ const documentTypes: DocumentTypeSpec[] = [
   {
     type: 'account',
     container: 'accounts',
-    description: 'Profile: names, personal code or birth date, e-mail, phone, language, country, status; the ids and ends of its active sessions (one read authenticates).',
+    description:
+      'Profile: names, personal code or birth date, e-mail, phone, language, country, status; the ids and ends of its active sessions (one read authenticates).',
     personalData: ['identification', 'contact', 'authentication'],
     purpose: 'Identify the user and provide the account (AUTH-3, ACC-2).',
     lawfulBasis: 'contract',
@@ -54,7 +84,8 @@ const documentTypes: DocumentTypeSpec[] = [
   {
     type: 'login-index',
     container: 'logins',
-    description: 'Maps a provider subject id (harid:<sub>), an e-mail with its password hash (email:<address>) or a personal code (pcode:EE:<code>) to an account id.',
+    description:
+      'Maps a provider subject id (harid:<sub>), an e-mail with its password hash (email:<address>) or a personal code (pcode:EE:<code>) to an account id.',
     personalData: ['authentication'],
     purpose: 'Sign the user in with an external account or password (AUTH-1, AUTH-2).',
     lawfulBasis: 'contract',
@@ -109,7 +140,8 @@ const documentTypes: DocumentTypeSpec[] = [
   {
     type: 'login-throttle',
     container: 'logins',
-    description: 'Counts of recent failed sign-ins per sign-in name, per name and IP and per IP address, of sign-ups, reset requests and link requests per address and IP, when an "account exists" e-mail last went to an address, and of rejected payment messages per IP (names and addresses only as keyed hashes).',
+    description:
+      'Counts of recent failed sign-ins per sign-in name, per name and IP and per IP address, of sign-ups, reset requests and link requests per address and IP, when an "account exists" e-mail last went to an address, and of rejected payment messages per IP (names and addresses only as keyed hashes).',
     personalData: ['security-log'],
     purpose: 'Slow down password guessing (AUTH-2).',
     lawfulBasis: 'legitimate-interest',
@@ -132,7 +164,8 @@ const documentTypes: DocumentTypeSpec[] = [
   {
     type: 'code-link-request',
     container: 'schools',
-    description: "An eID sign-in whose personal code matches a school-entered code but whose names differ: the school confirms or refuses the link; names asserted and on record.",
+    description:
+      'An eID sign-in whose personal code matches a school-entered code but whose names differ: the school confirms or refuses the link; names asserted and on record.',
     personalData: ['identification', 'authentication'],
     purpose: "Link a sign-in to a student's account only when it is the student (AUTH-3, ACC-5).",
     lawfulBasis: 'contract',
@@ -145,7 +178,8 @@ const documentTypes: DocumentTypeSpec[] = [
   {
     type: 'ops-case',
     container: 'schools',
-    description: "A suspension or read-only restriction of a school's user, with the reason category and the operator's and the school's comments (OPS-1).",
+    description:
+      "A suspension or read-only restriction of a school's user, with the reason category and the operator's and the school's comments (OPS-1).",
     personalData: ['identification', 'security-log'],
     purpose: 'Decide on suspensions and restrictions together with the school (OPS-1).',
     lawfulBasis: 'legitimate-interest',
@@ -176,7 +210,7 @@ const documentTypes: DocumentTypeSpec[] = [
     container: 'accounts',
     description: 'A change of profile data (rectification): which fields, old and new values, by whom.',
     personalData: ['identification', 'contact'],
-    purpose: 'Record every correction of a person\'s data (ACC-5, PRIV-5).',
+    purpose: "Record every correction of a person's data (ACC-5, PRIV-5).",
     lawfulBasis: 'legal-obligation',
     retention: { kind: 'fixed', days: 5 * 365 + 2, requirement: 'RET-2' },
     subjectField: 'accountId',
@@ -205,7 +239,7 @@ const documentTypes: DocumentTypeSpec[] = [
     description:
       "A parent-child link in the child's school: both account ids, the parent's and child's names (and the parent's e-mail) at request time for the administrator's review, who asked, the school's decision, its end, the history of states with who and when.",
     personalData: ['parent-link', 'identification', 'contact'],
-    purpose: 'Let parents see their child\'s study information once the school confirms (ACC-3, ACL-5).',
+    purpose: "Let parents see their child's study information once the school confirms (ACC-3, ACL-5).",
     lawfulBasis: 'public-task',
     retention: { kind: 'event', event: 'account-deleted+5y', requirement: 'RET-2' },
     subjectField: ['childAccountId', 'parentAccountId'],
@@ -232,7 +266,7 @@ const documentTypes: DocumentTypeSpec[] = [
     type: 'journal',
     container: 'schools',
     description:
-      "A study journal (LRN-1): name, subject, class or study group, school year, grading scale, the owner and co-teachers (ids and names), the students (ids and names) and the works used.",
+      'A study journal (LRN-1): name, subject, class or study group, school year, grading scale, the owner and co-teachers (ids and names), the students (ids and names) and the works used.',
     personalData: ['learning', 'school-role', 'identification'],
     purpose: 'Organise teaching in a class or group and a subject (LRN-1); show the school the works used per student (ACL-1).',
     lawfulBasis: 'public-task',
@@ -247,7 +281,8 @@ const documentTypes: DocumentTypeSpec[] = [
   {
     type: 'task',
     container: 'schools',
-    description: "A task (LRN-2): the exercises or pages of a journal's work (with the work version and the exercises' keys), the students it was sent to, due date and window.",
+    description:
+      "A task (LRN-2): the exercises or pages of a journal's work (with the work version and the exercises' keys), the students it was sent to, due date and window.",
     personalData: ['learning'],
     purpose: "Assign work to a journal's students and check their answers (LRN-2, LRN-3).",
     lawfulBasis: 'public-task',
@@ -260,7 +295,8 @@ const documentTypes: DocumentTypeSpec[] = [
   {
     type: 'answer',
     container: 'schools',
-    description: "A student's answer to a task (LRN-3): responses, the work version, automatic results and score, late mark, the teacher's corrections, comment, points, grade and when published.",
+    description:
+      "A student's answer to a task (LRN-3): responses, the work version, automatic results and score, late mark, the teacher's corrections, comment, points, grade and when published.",
     personalData: ['learning'],
     purpose: 'Let students answer and get automatic and teacher feedback (LRN-3); statistics for the teacher and the student (LRN-5).',
     lawfulBasis: 'public-task',
@@ -274,7 +310,7 @@ const documentTypes: DocumentTypeSpec[] = [
   {
     type: 'study-history',
     container: 'history',
-    description: 'One change to a student\'s study information (grade, feedback, correction, deletion of an answer): when, by whom, before and after.',
+    description: "One change to a student's study information (grade, feedback, correction, deletion of an answer): when, by whom, before and after.",
     personalData: ['study-history', 'learning'],
     purpose: 'Show the student and their parents every change to study information for 30 days (LRN-6).',
     lawfulBasis: 'public-task',
@@ -313,7 +349,8 @@ const documentTypes: DocumentTypeSpec[] = [
   {
     type: 'material-library',
     container: 'accounts',
-    description: "A user's own materials (files and texts they added): name, sniffed type, size, hash, blob name, journals shared with. The files are blobs under the account's prefix.",
+    description:
+      "A user's own materials (files and texts they added): name, sniffed type, size, hash, blob name, journals shared with. The files are blobs under the account's prefix.",
     personalData: ['learning'],
     purpose: 'Materials users add for themselves, and teachers share with their journals (LRN-4, LRN-1).',
     lawfulBasis: 'contract',
@@ -360,7 +397,8 @@ const documentTypes: DocumentTypeSpec[] = [
   {
     type: 'membership',
     container: 'schools',
-    description: "A person's role in a school: student, teacher, class teacher, administrator; class, subjects, inviter (id, name, e-mail) and invitation.",
+    description:
+      "A person's role in a school: student, teacher, class teacher, administrator; class, subjects, inviter (id, name, e-mail) and invitation.",
     personalData: ['school-role'],
     purpose: 'Give school users the rights their role needs (ACC-1, ACL-1..5).',
     lawfulBasis: 'public-task',
@@ -406,7 +444,8 @@ const documentTypes: DocumentTypeSpec[] = [
   {
     type: 'work-version',
     container: 'content',
-    description: 'A published version of a work: immutable content with answer keys, its search index, and who published it when (account id, CMS role).',
+    description:
+      'A published version of a work: immutable content with answer keys, its search index, and who published it when (account id, CMS role).',
     personalData: ['authorship'],
     purpose: "The version students work in and their answers refer to (LRN-3); the publisher's record of who published it.",
     lawfulBasis: 'contract',
@@ -419,7 +458,8 @@ const documentTypes: DocumentTypeSpec[] = [
   {
     type: 'usage-event',
     container: 'events',
-    description: 'One usage event (LOG-1): kind, time, account id and non-personal dimensions (a search: where, counts of words, characters and hits; never its text).',
+    description:
+      'One usage event (LOG-1): kind, time, account id and non-personal dimensions (a search: where, counts of words, characters and hits; never its text).',
     personalData: ['usage'],
     purpose: 'Platform development (LOG-1).',
     lawfulBasis: 'legitimate-interest',
@@ -467,7 +507,8 @@ const documentTypes: DocumentTypeSpec[] = [
   {
     type: 'invoice-register-entry',
     container: 'orders',
-    description: 'One number of the gap-free yearly prepayment invoice series (partition invoice-register:<year>): number, order, buyer account id, amount.',
+    description:
+      'One number of the gap-free yearly prepayment invoice series (partition invoice-register:<year>): number, order, buyer account id, amount.',
     personalData: ['accounting'],
     purpose: 'A gap-free invoice number series per year (STORE-3, accounting).',
     lawfulBasis: 'legal-obligation',
@@ -503,7 +544,8 @@ const documentTypes: DocumentTypeSpec[] = [
   {
     type: 'payment-message',
     container: 'payments',
-    description: 'A message from Maksekeskus whose MAC verified, exactly as received (json string and mac), with channel and time; may hold the payer name and bank account.',
+    description:
+      'A message from Maksekeskus whose MAC verified, exactly as received (json string and mac), with channel and time; may hold the payer name and bank account.',
     personalData: ['payment-message', 'accounting'],
     purpose: 'Evidence of every payment message and its processing (PAY-2, PAY-3).',
     lawfulBasis: 'legal-obligation',
@@ -516,7 +558,8 @@ const documentTypes: DocumentTypeSpec[] = [
   {
     type: 'payment-message-rejected',
     container: 'payments',
-    description: 'A message to the payment endpoints that failed the MAC check or was malformed (partition rejected:<date>): the first 8 KiB as received, its hash, the reason, the sender IP.',
+    description:
+      'A message to the payment endpoints that failed the MAC check or was malformed (partition rejected:<date>): the first 8 KiB as received, its hash, the reason, the sender IP.',
     personalData: ['payment-message', 'security-log'],
     purpose: 'Evidence of forged or broken payment messages for security investigation (PAY-2).',
     lawfulBasis: 'legitimate-interest',

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 import type { AccountDoc, Suspension } from '../accounts/index.js';
-import { type Doc, type Page,updateWithEtag } from '../platform/cosmos.js';
+import { type Doc, type Page, updateWithEtag } from '../platform/cosmos.js';
 import type { EmailMessage } from '../platform/email.js';
 import { AppError } from '../platform/errors.js';
 import type { Language } from '../platform/language.js';
@@ -59,7 +59,8 @@ const view = (d: OpsCaseDoc): OpsCaseView => ({
 export function schoolsInvolved(account: AccountDoc, schoolId?: string): string[] {
   const held = [...new Set((account.schoolRoles ?? []).map((r) => r.schoolId))];
   if (schoolId === undefined) return held;
-  if (!held.includes(schoolId)) throw new AppError('school_not_involved', { details: [{ path: 'schoolId', issue: 'the person holds no role in this school' }] });
+  if (!held.includes(schoolId))
+    throw new AppError('school_not_involved', { details: [{ path: 'schoolId', issue: 'the person holds no role in this school' }] });
   return [schoolId];
 }
 
@@ -71,7 +72,11 @@ const reasonNames: Record<Suspension['reason'], Record<Language, string>> = {
 };
 const reasonName = (reason: Suspension['reason'], language: Language) => reasonNames[reason][language];
 
-function caseEmail(language: Language, to: string, v: { schoolName: string; personName: string; measure: OpsCaseDoc['measure']; reason: Suspension['reason'] }): EmailMessage {
+function caseEmail(
+  language: Language,
+  to: string,
+  v: { schoolName: string; personName: string; measure: OpsCaseDoc['measure']; reason: Suspension['reason'] },
+): EmailMessage {
   const reason = reasonName(v.reason, language);
   const texts: Record<Language, { subject: string; text: string }> = {
     et: {
@@ -93,7 +98,15 @@ function caseEmail(language: Language, to: string, v: { schoolName: string; pers
 /** Opens one case per school involved and e-mails its administrators. Idempotent per measure (its time is the id). */
 export async function openCases(
   services: Pick<Services, 'db' | 'bus' | 'clock'>,
-  input: { account: AccountDoc; schoolIds: string[]; measure: OpsCaseDoc['measure']; reason: Suspension['reason']; note?: string; by: string; at: string },
+  input: {
+    account: AccountDoc;
+    schoolIds: string[];
+    measure: OpsCaseDoc['measure'];
+    reason: Suspension['reason'];
+    note?: string;
+    by: string;
+    at: string;
+  },
 ): Promise<string[]> {
   const ids: string[] = [];
   for (const schoolId of input.schoolIds) {
@@ -115,7 +128,13 @@ export async function openCases(
     await tellSchoolAdmins(
       services,
       schoolId,
-      (language, to, schoolName) => caseEmail(language, to, { schoolName, personName: `${input.account.firstName} ${input.account.lastName}`, measure: input.measure, reason: input.reason }),
+      (language, to, schoolName) =>
+        caseEmail(language, to, {
+          schoolName,
+          personName: `${input.account.firstName} ${input.account.lastName}`,
+          measure: input.measure,
+          reason: input.reason,
+        }),
       `ops-case:${doc.id}`,
     );
   }
@@ -137,7 +156,12 @@ export async function closeCases(services: Pick<Services, 'db' | 'clock'>, accou
 }
 
 /** One page of the school's cases, newest first: one single-partition query, sealed continuation (issue 9). */
-export async function listCases(services: Pick<Services, 'db' | 'config'>, schoolId: string, status?: OpsCaseDoc['status'], page: PageRequest = {}): Promise<Page<OpsCaseView>> {
+export async function listCases(
+  services: Pick<Services, 'db' | 'config'>,
+  schoolId: string,
+  status?: OpsCaseDoc['status'],
+  page: PageRequest = {},
+): Promise<Page<OpsCaseView>> {
   const docs = await pageOf<OpsCaseDoc>(
     services,
     {
@@ -155,14 +179,20 @@ export async function listCases(services: Pick<Services, 'db' | 'config'>, schoo
 
 /** The operator's view of a person's cases in their schools, with the schools' comments. */
 export async function casesAbout(services: Pick<Services, 'db'>, account: AccountDoc): Promise<OpsCaseView[]> {
-  const schoolIds = new Set([...(account.schoolRoles ?? []).map((r) => r.schoolId), ...(account.suspension?.schoolId ? [account.suspension.schoolId] : [])]);
+  const schoolIds = new Set([
+    ...(account.schoolRoles ?? []).map((r) => r.schoolId),
+    ...(account.suspension?.schoolId ? [account.suspension.schoolId] : []),
+  ]);
   const all: OpsCaseView[] = [];
   for (const schoolId of schoolIds) all.push(...(await casesOf(services, schoolId, account.accountId)).map(view));
   return all.sort((a, b) => b.openedAt.localeCompare(a.openedAt));
 }
 
 /** The school's administrator comments on a case (the operator reads it with the account). */
-export async function commentCase(services: Pick<Services, 'db' | 'clock'>, input: { schoolId: string; caseId: string; by: string; text: string }): Promise<OpsCaseView> {
+export async function commentCase(
+  services: Pick<Services, 'db' | 'clock'>,
+  input: { schoolId: string; caseId: string; by: string; text: string },
+): Promise<OpsCaseView> {
   const updated = await updateWithEtag<OpsCaseDoc>(
     services.db.collection('schools'),
     input.caseId,

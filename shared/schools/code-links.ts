@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { type AccountDoc, readAccount } from '../accounts/index.js';
 import { type ConfirmationLedger, externalLoginId, linkLogin, messageKey, type ProviderId, providerName, tellOwner } from '../auth/index.js';
 import { queueEmail } from '../messaging/index.js';
-import { type Doc,DocumentExistsError, updateWithEtag } from '../platform/cosmos.js';
+import { type Doc, DocumentExistsError, updateWithEtag } from '../platform/cosmos.js';
 import type { EmailMessage } from '../platform/email.js';
 import { AppError } from '../platform/errors.js';
 import type { Language } from '../platform/language.js';
@@ -72,7 +72,8 @@ export async function tellSchoolAdmins(
   if (!school) return;
   const language: Language = school.country === 'FI' ? 'fi' : 'et';
   const admins = (await activeMemberships(services, schoolId)).filter((m) => m.role === 'schoolAdmin' && m.email);
-  for (const admin of admins) await queueEmail(services, make(language, admin.email!, school.name), `school:${messageKey(`${key}:${admin.accountId}`)}`);
+  for (const admin of admins)
+    await queueEmail(services, make(language, admin.email!, school.name), `school:${messageKey(`${key}:${admin.accountId}`)}`);
 }
 
 /** The ledger resolveSignIn consults: the stored decision, or a new request (and an e-mail to the administrators). */
@@ -104,7 +105,12 @@ export function codeLinkLedger(services: Pick<Services, 'db' | 'bus' | 'clock'>)
     await tellSchoolAdmins(
       services,
       schoolId,
-      (language, to, schoolName) => codeLinkEmail('confirm', language, to, { studentName: `${account.firstName} ${account.lastName}`, schoolName, provider: providerName(identity.provider) }),
+      (language, to, schoolName) =>
+        codeLinkEmail('confirm', language, to, {
+          studentName: `${account.firstName} ${account.lastName}`,
+          schoolName,
+          provider: providerName(identity.provider),
+        }),
       `code-link-confirm:${id}`,
     );
     return 'requested';
@@ -112,17 +118,33 @@ export function codeLinkLedger(services: Pick<Services, 'db' | 'bus' | 'clock'>)
 }
 
 /** Tells the school that a sign-in was linked to its student by the code it entered (names matched). */
-export async function tellSchoolOfCodeLink(services: Pick<Services, 'db' | 'bus'>, schoolId: string, account: AccountDoc, provider: string, key: string): Promise<void> {
+export async function tellSchoolOfCodeLink(
+  services: Pick<Services, 'db' | 'bus'>,
+  schoolId: string,
+  account: AccountDoc,
+  provider: string,
+  key: string,
+): Promise<void> {
   await tellSchoolAdmins(
     services,
     schoolId,
-    (language, to, schoolName) => codeLinkEmail('linked', language, to, { studentName: `${account.firstName} ${account.lastName}`, schoolName, provider: providerName(provider) }),
+    (language, to, schoolName) =>
+      codeLinkEmail('linked', language, to, {
+        studentName: `${account.firstName} ${account.lastName}`,
+        schoolName,
+        provider: providerName(provider),
+      }),
     `code-linked:${key}`,
   );
 }
 
 /** One page of the school's code-link requests, newest first: one single-partition query, sealed continuation (issue 9). */
-export async function listCodeLinks(services: Pick<Services, 'db' | 'config'>, schoolId: string, status?: CodeLinkRequestDoc['status'], page: PageRequest = {}) {
+export async function listCodeLinks(
+  services: Pick<Services, 'db' | 'config'>,
+  schoolId: string,
+  status?: CodeLinkRequestDoc['status'],
+  page: PageRequest = {},
+) {
   const docs = await pageOf<CodeLinkRequestDoc>(
     services,
     {
@@ -152,7 +174,9 @@ export async function decideCodeLink(
     input.schoolId,
     (doc) => {
       if (doc.status !== 'requested' && doc.status !== input.decision) throw new AppError('code_link_decided');
-      return doc.status === 'requested' ? { ...doc, status: input.decision, decidedBy: input.by, decidedAt: services.clock.now().toISOString() } : undefined;
+      return doc.status === 'requested'
+        ? { ...doc, status: input.decision, decidedBy: input.by, decidedAt: services.clock.now().toISOString() }
+        : undefined;
     },
     { type: 'code-link-request' },
   );

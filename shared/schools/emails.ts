@@ -48,7 +48,11 @@ export function invitationEmail(language: Language, to: string, v: InvitationEma
 }
 
 /** ACC-3: the parent is told when the school has confirmed the link to their child. */
-export function parentLinkConfirmedEmail(language: Language, to: string, v: { parentName: string; childName: string; schoolName: string }): EmailMessage {
+export function parentLinkConfirmedEmail(
+  language: Language,
+  to: string,
+  v: { parentName: string; childName: string; schoolName: string },
+): EmailMessage {
   const texts: Record<Language, { subject: string; text: string }> = {
     et: {
       subject: 'Kool kinnitas seose sinu lapsega',
@@ -70,7 +74,12 @@ export function parentLinkConfirmedEmail(language: Language, to: string, v: { pa
  * The school's administrators are told when a sign-in was linked to their student's account by the personal code the
  * school entered (ACC-5), and asked to confirm when the eID's names differ from the school's record.
  */
-export function codeLinkEmail(kind: 'linked' | 'confirm', language: Language, to: string, v: { studentName: string; schoolName: string; provider: string }): EmailMessage {
+export function codeLinkEmail(
+  kind: 'linked' | 'confirm',
+  language: Language,
+  to: string,
+  v: { studentName: string; schoolName: string; provider: string },
+): EmailMessage {
   const texts: Record<Language, { subject: string; text: string }> =
     kind === 'linked'
       ? {
@@ -108,7 +117,11 @@ export function codeLinkEmail(kind: 'linked' | 'confirm', language: Language, to
  * ACC-2: someone opened a staff-role invitation without holding the invited address. The administrators decide; the
  * mail names only the role and the invited address (the claimant's names are typed by them: shown in the app only).
  */
-export function invitationClaimEmail(language: Language, to: string, v: { schoolName: string; role: SchoolRoleName; invitedEmail: string }): EmailMessage {
+export function invitationClaimEmail(
+  language: Language,
+  to: string,
+  v: { schoolName: string; role: SchoolRoleName; invitedEmail: string },
+): EmailMessage {
   const role = roleNames[v.role][language];
   const texts: Record<Language, { subject: string; text: string }> = {
     et: {

@@ -13,7 +13,16 @@ describe('invitation tokens (ACC-2)', () => {
   });
 
   it('refuses malformed tokens before any read', () => {
-    for (const bad of ['', token, `.${token}`, 'school-1.short', `school-1.${token}x`, `school/1.${token}`, `school 1.${token}`, `school-1.${token.slice(0, 42)}=`])
+    for (const bad of [
+      '',
+      token,
+      `.${token}`,
+      'school-1.short',
+      `school-1.${token}x`,
+      `school/1.${token}`,
+      `school 1.${token}`,
+      `school-1.${token.slice(0, 42)}=`,
+    ])
       expect(parseInvitationToken(bad), bad).toBeUndefined();
   });
 

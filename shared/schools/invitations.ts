@@ -4,7 +4,7 @@ import { type AccountDoc, readAccount, type SchoolRoleName, updateAccount, withS
 import type { Grant } from '../acl/index.js';
 import { emailLoginId, type LoginIndexDoc, normaliseEmail } from '../auth/index.js';
 import { queueEmail } from '../messaging/index.js';
-import { DocumentExistsError, type Page,updateWithEtag } from '../platform/cosmos.js';
+import { DocumentExistsError, type Page, updateWithEtag } from '../platform/cosmos.js';
 import { AppError } from '../platform/errors.js';
 import type { Language } from '../platform/language.js';
 import { pageOf, type PageRequest } from '../platform/paging.js';
@@ -103,11 +103,22 @@ export interface NewInvitation {
  * random one), so a repeated request finds the invitation the first attempt made instead of sending a second one.
  */
 const tokenFor = (services: Services, schoolId: string, inviterId: string, key: string | undefined) =>
-  key ? createHmac('sha256', services.config.SESSION_SIGNING_KEYS[0]!.secret).update(`invitation\n${schoolId}\n${inviterId}\n${key}`).digest('base64url') : randomBytes(32).toString('base64url');
+  key
+    ? createHmac('sha256', services.config.SESSION_SIGNING_KEYS[0]!.secret)
+        .update(`invitation\n${schoolId}\n${inviterId}\n${key}`)
+        .digest('base64url')
+    : randomBytes(32).toString('base64url');
 
-export async function createInvitation(services: Services, input: NewInvitation, inviter: AccountDoc, grants: Grant[], key?: string): Promise<InvitationView> {
+export async function createInvitation(
+  services: Services,
+  input: NewInvitation,
+  inviter: AccountDoc,
+  grants: Grant[],
+  key?: string,
+): Promise<InvitationView> {
   if (!invitableRolesFor(grants).includes(input.role)) throw new AppError('invitation_role_not_allowed');
-  if (input.role === 'classTeacher' && !input.classId) throw new AppError('class_required', { details: [{ path: 'classId', issue: 'required for a class teacher' }] });
+  if (input.role === 'classTeacher' && !input.classId)
+    throw new AppError('class_required', { details: [{ path: 'classId', issue: 'required for a class teacher' }] });
   const school = await readSchool(services, input.schoolId);
   const klass = input.classId ? await readClass(services, input.schoolId, input.classId) : undefined;
 
@@ -124,7 +135,12 @@ export async function createInvitation(services: Services, input: NewInvitation,
     ...(input.classId ? { classId: input.classId } : {}),
     ...(input.subjects?.length ? { subjects: input.subjects } : {}),
     invitedBy: inviter.accountId,
-    inviter: { accountId: inviter.accountId, firstName: inviter.firstName, lastName: inviter.lastName, ...(inviter.email ? { email: inviter.email } : {}) },
+    inviter: {
+      accountId: inviter.accountId,
+      firstName: inviter.firstName,
+      lastName: inviter.lastName,
+      ...(inviter.email ? { email: inviter.email } : {}),
+    },
     invitedAt: now.toISOString(),
     expiresAt: expiresAt.toISOString(),
     status: 'pending',
@@ -137,7 +153,8 @@ export async function createInvitation(services: Services, input: NewInvitation,
   } catch (error) {
     if (!(error instanceof DocumentExistsError) || !key) throw error;
     const earlier = await services.db.collection('schools').read<InvitationDoc>(doc.id, input.schoolId);
-    if (!earlier || earlier.email !== doc.email || earlier.role !== doc.role || earlier.classId !== doc.classId) throw new AppError('idempotency_key_reused');
+    if (!earlier || earlier.email !== doc.email || earlier.role !== doc.role || earlier.classId !== doc.classId)
+      throw new AppError('idempotency_key_reused');
     // The first attempt's e-mail is keyed by the invitation id, so queueing it again below is dropped as a duplicate.
     Object.assign(doc, { invitedAt: earlier.invitedAt, expiresAt: earlier.expiresAt });
   }
@@ -159,7 +176,6 @@ export async function createInvitation(services: Services, input: NewInvitation,
   );
   return invitationView(doc, now);
 }
-
 
 /** Administrators see every invitation of their school; teachers the ones they sent. Newest first. */
 export async function listInvitations(
@@ -185,7 +201,10 @@ export async function listInvitations(
       container: 'schools',
       partitionKey: schoolId,
       where: `c.type = 'invitation'${admin ? '' : ' AND c.invitedBy = @caller'}${status ? ` AND ${byStatus[status]}` : ''}`,
-      parameters: [...(admin ? [] : [{ name: '@caller', value: caller }]), ...(status === 'pending' || status === 'expired' ? [{ name: '@now', value: now.toISOString() }] : [])],
+      parameters: [
+        ...(admin ? [] : [{ name: '@caller', value: caller }]),
+        ...(status === 'pending' || status === 'expired' ? [{ name: '@now', value: now.toISOString() }] : []),
+      ],
       orderBy: 'c.invitedAt DESC',
       defaultPageSize: 50,
     },
@@ -195,7 +214,13 @@ export async function listInvitations(
 }
 
 /** Withdraws a pending (or expired) invitation: the school's administrator or whoever sent it. Repeating is harmless. */
-export async function revokeInvitation(services: Pick<Services, 'db' | 'clock'>, schoolId: string, invitationId: string, caller: string, grants: Grant[]): Promise<void> {
+export async function revokeInvitation(
+  services: Pick<Services, 'db' | 'clock'>,
+  schoolId: string,
+  invitationId: string,
+  caller: string,
+  grants: Grant[],
+): Promise<void> {
   const updated = await updateWithEtag<InvitationDoc>(
     services.db.collection('schools'),
     invitationId,
@@ -223,7 +248,9 @@ const STAFF_ROLES: readonly SchoolRoleName[] = ['teacher', 'classTeacher', 'scho
 /** Claims kept on one invitation: enough for a typo'd address, not a queue for anyone who got hold of the link. */
 const MAX_CLAIMS = 5;
 
-export type AcceptOutcome = (AcceptedRole & { status: 'accepted' }) | { status: 'awaiting-school-confirmation'; schoolId: string; role: SchoolRoleName };
+export type AcceptOutcome =
+  | (AcceptedRole & { status: 'accepted' })
+  | { status: 'awaiting-school-confirmation'; schoolId: string; role: SchoolRoleName };
 
 /**
  * Whether the account holds this address, verified: the address's password login is this account's and verified,
@@ -297,7 +324,13 @@ function withClaim(services: Pick<Services, 'clock'>, doc: InvitationDoc, accoun
   const claims = doc.claims ?? [];
   if (claims.some((c) => c.accountId === account.accountId)) return undefined;
   if (claims.length >= MAX_CLAIMS) throw new AppError('invitation_claims_full');
-  const claim = { accountId: account.accountId, at: services.clock.now().toISOString(), firstName: account.firstName, lastName: account.lastName, ...(account.email ? { email: account.email } : {}) };
+  const claim = {
+    accountId: account.accountId,
+    at: services.clock.now().toISOString(),
+    firstName: account.firstName,
+    lastName: account.lastName,
+    ...(account.email ? { email: account.email } : {}),
+  };
   return { ...doc, claims: [...claims, claim] };
 }
 
@@ -319,9 +352,17 @@ export async function confirmInvitationClaim(
       const account = (claimant.account = await readAccount(services, input.accountId));
       const status = invitationStatus(doc, services.clock.now());
       if (status === 'accepted' && doc.acceptedBy === input.accountId && account) return undefined;
-      if (status !== 'pending') throw new AppError(status === 'expired' ? 'invitation_expired' : status === 'revoked' ? 'invitation_revoked' : 'invitation_used');
+      if (status !== 'pending')
+        throw new AppError(status === 'expired' ? 'invitation_expired' : status === 'revoked' ? 'invitation_revoked' : 'invitation_used');
       if (!account || !(doc.claims ?? []).some((c) => c.accountId === input.accountId)) throw new AppError('invitation_claim_not_found');
-      return { ...doc, status: 'accepted', acceptedBy: input.accountId, acceptedAt: services.clock.now().toISOString(), confirmedBy: input.by, ttl: CLOSED_RETENTION_SECONDS };
+      return {
+        ...doc,
+        status: 'accepted',
+        acceptedBy: input.accountId,
+        acceptedAt: services.clock.now().toISOString(),
+        confirmedBy: input.by,
+        ttl: CLOSED_RETENTION_SECONDS,
+      };
     },
     { type: 'invitation' },
   );
@@ -330,13 +371,20 @@ export async function confirmInvitationClaim(
   return grantInvitedRole(services, updated.doc, claimant.account!);
 }
 
-const membershipBaseId = (accountId: string, role: SchoolRoleName, classId?: string) => `membership:${accountId}:${role}${classId ? `:${classId}` : ''}`;
+const membershipBaseId = (accountId: string, role: SchoolRoleName, classId?: string) =>
+  `membership:${accountId}:${role}${classId ? `:${classId}` : ''}`;
 
 /** Creates the membership (unless the same active role exists already) and adds the role to the account. Idempotent. */
-async function grantInvitedRole(services: Pick<Services, 'db' | 'clock' | 'bus'>, invitation: InvitationDoc, account: AccountDoc): Promise<AcceptedRole> {
+async function grantInvitedRole(
+  services: Pick<Services, 'db' | 'clock' | 'bus'>,
+  invitation: InvitationDoc,
+  account: AccountDoc,
+): Promise<AcceptedRole> {
   const schools = services.db.collection('schools');
   const { schoolId, role, classId, subjects } = invitation;
-  const existing = (await activeMemberships(services, schoolId, account.accountId)).find((m) => m.role === role && (m.classId ?? undefined) === classId);
+  const existing = (await activeMemberships(services, schoolId, account.accountId)).find(
+    (m) => m.role === role && (m.classId ?? undefined) === classId,
+  );
   let membershipId = existing?.id;
   if (!membershipId) {
     const now = services.clock.now();

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { type AccountDoc, readAccount, type SchoolRoleName, updateAccount, withoutSchoolRole } from '../accounts/index.js';
 import type { Grant } from '../acl/index.js';
 import { claimPersonalCode, releasePersonalCode, tellOwner } from '../auth/index.js';
-import { type Doc, type Page, type Stored,updateWithEtag } from '../platform/cosmos.js';
+import { type Doc, type Page, type Stored, updateWithEtag } from '../platform/cosmos.js';
 import { AppError } from '../platform/errors.js';
 import { pageOf, type PageRequest } from '../platform/paging.js';
 import type { Services } from '../platform/services.js';
@@ -35,7 +35,13 @@ export const memberViewSchema = z.object({
   firstName: z.string().optional(),
   lastName: z.string().optional(),
   email: z.string().optional(),
-  roles: z.array(z.object({ role: z.enum(['student', 'teacher', 'classTeacher', 'schoolAdmin']), classId: z.string().optional(), subjects: z.array(z.string()).optional() })),
+  roles: z.array(
+    z.object({
+      role: z.enum(['student', 'teacher', 'classTeacher', 'schoolAdmin']),
+      classId: z.string().optional(),
+      subjects: z.array(z.string()).optional(),
+    }),
+  ),
 });
 
 export interface MemberView {
@@ -107,7 +113,10 @@ export function visibleMembers(memberships: MembershipDoc[], grants: Grant[]): M
  * Ends a role: the membership is marked ended and the role leaves the person's account at once, so the school's
  * access through it ends immediately (ACC-4). Ending an already ended role is harmless.
  */
-export async function endRole(deps: Pick<Services, 'db' | 'clock' | 'bus'>, input: { schoolId: string; accountId: string; role: SchoolRoleName; classId?: string; by: string }): Promise<boolean> {
+export async function endRole(
+  deps: Pick<Services, 'db' | 'clock' | 'bus'>,
+  input: { schoolId: string; accountId: string; role: SchoolRoleName; classId?: string; by: string },
+): Promise<boolean> {
   const schools = deps.db.collection('schools');
   const candidates = (await activeMemberships(deps, input.schoolId, input.accountId)).filter(
     (m) => m.role === input.role && (input.classId === undefined || m.classId === input.classId),
@@ -121,10 +130,13 @@ export async function endRole(deps: Pick<Services, 'db' | 'clock' | 'bus'>, inpu
       (m) => (m.status === 'ended' ? undefined : { ...m, status: 'ended', endedAt: deps.clock.now().toISOString(), endedBy: input.by }),
       { type: 'membership', current: membership as MembershipDoc & Stored },
     );
-    await updateAccount(deps, input.accountId, (a) => withoutSchoolRole(a, { schoolId: input.schoolId, role: input.role, ...(membership.classId ? { classId: membership.classId } : {}) }));
+    await updateAccount(deps, input.accountId, (a) =>
+      withoutSchoolRole(a, { schoolId: input.schoolId, role: input.role, ...(membership.classId ? { classId: membership.classId } : {}) }),
+    );
   }
   // The school licences these roles gave leave the person's entitlements at once (ACC-4: the role's access ends).
-  if (candidates.length > 0) await dropSchoolPeriods(deps, { accountId: input.accountId, schoolId: input.schoolId, membershipIds: candidates.map((m) => m.id) });
+  if (candidates.length > 0)
+    await dropSchoolPeriods(deps, { accountId: input.accountId, schoolId: input.schoolId, membershipIds: candidates.map((m) => m.id) });
   return candidates.length > 0;
 }
 
@@ -155,7 +167,11 @@ async function rectifyRecorded(
   const updated = await updateAccount(deps, input.accountId, (account) => {
     recorded = (Object.entries(input.changes) as [ProfileField, unknown][])
       .filter(([field, value]) => value !== undefined && JSON.stringify(account[field] ?? null) !== JSON.stringify(value))
-      .map(([field, value]) => ({ field, ...(account[field] !== undefined ? { from: account[field] } : {}), ...(value !== null ? { to: value } : {}) }));
+      .map(([field, value]) => ({
+        field,
+        ...(account[field] !== undefined ? { from: account[field] } : {}),
+        ...(value !== null ? { to: value } : {}),
+      }));
     if (!recorded.length) return account;
     const next = { ...account } as Record<string, unknown>;
     for (const change of recorded) {
@@ -200,7 +216,13 @@ type CodeInput = { country: 'EE' | 'FI'; code: string; birthDate: string } | nul
  */
 export async function rectifyIdentity(
   services: Pick<Services, 'db' | 'clock' | 'bus'>,
-  input: { accountId: string; by: string; source: { kind: 'self' } | { kind: 'school'; schoolId: string }; names: { firstName?: string; lastName?: string; phone?: string }; personalCode?: CodeInput },
+  input: {
+    accountId: string;
+    by: string;
+    source: { kind: 'self' } | { kind: 'school'; schoolId: string };
+    names: { firstName?: string; lastName?: string; phone?: string };
+    personalCode?: CodeInput;
+  },
 ): Promise<AccountDoc> {
   const now = services.clock.now().toISOString();
   const code = input.personalCode;
@@ -242,5 +264,3 @@ export async function memberOrThrow(deps: Pick<Services, 'db'>, schoolId: string
   if (!member) throw new AppError('member_not_found');
   return member;
 }
-
-;

@@ -82,7 +82,9 @@ export const invitationViewSchema = z.object({
   acceptedAt: z.string().optional(),
   revokedBy: z.string().optional(),
   revokedAt: z.string().optional(),
-  claims: z.array(z.object({ accountId: z.string(), at: z.string(), firstName: z.string(), lastName: z.string(), email: z.string().optional() })).optional(),
+  claims: z
+    .array(z.object({ accountId: z.string(), at: z.string(), firstName: z.string(), lastName: z.string(), email: z.string().optional() }))
+    .optional(),
 });
 export type InvitationView = z.infer<typeof invitationViewSchema>;
 
@@ -141,7 +143,9 @@ export const parentLinkViewSchema = z.object({
   endedAt: z.string().optional(),
   parent: personSchema.optional(),
   child: personSchema.extend({ classId: z.string().optional() }).optional(),
-  history: z.array(z.object({ status: z.enum(parentLinkStatuses), at: z.string(), by: z.string(), as: z.enum(['parent', 'child', 'school']).optional() })),
+  history: z.array(
+    z.object({ status: z.enum(parentLinkStatuses), at: z.string(), by: z.string(), as: z.enum(['parent', 'child', 'school']).optional() }),
+  ),
 });
 export type ParentLinkView = z.infer<typeof parentLinkViewSchema>;
 

@@ -68,7 +68,10 @@ describe('parent link state machine (ACC-3)', () => {
 
 describe('who a parent link is about', () => {
   it('reads the parties from the link id, with or without the suffix of a later link', () => {
-    expect(partiesOf('parent-link:acc-ee-parent-tiina:acc-ee-student-mihkel')).toEqual({ parentId: 'acc-ee-parent-tiina', childId: 'acc-ee-student-mihkel' });
+    expect(partiesOf('parent-link:acc-ee-parent-tiina:acc-ee-student-mihkel')).toEqual({
+      parentId: 'acc-ee-parent-tiina',
+      childId: 'acc-ee-student-mihkel',
+    });
     expect(partiesOf('parent-link:acc-1:acc-2:1790000000000')).toEqual({ parentId: 'acc-1', childId: 'acc-2' });
     expect(partiesOf('invitation:abc')).toBeUndefined();
     expect(partiesOf('parent-link:a')).toBeUndefined();

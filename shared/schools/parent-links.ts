@@ -10,7 +10,7 @@ import {
 import type { Grant, Target } from '../acl/index.js';
 import { emailLoginId, type LoginIndexDoc, normaliseEmail, parsePersonalCode, type PersonalCodeCountry, personalCodeLoginId } from '../auth/index.js';
 import { queueEmail } from '../messaging/index.js';
-import { DocumentExistsError, type Page,updateWithEtag } from '../platform/cosmos.js';
+import { DocumentExistsError, type Page, updateWithEtag } from '../platform/cosmos.js';
 import { AppError, isAppError } from '../platform/errors.js';
 import { pageOf, type PageRequest } from '../platform/paging.js';
 import type { Services } from '../platform/services.js';
@@ -75,7 +75,12 @@ export function endLinkTarget(linkId: string, schoolId: string, caller: string |
   return { schoolId, accountId: isParty ? caller : (parties?.parentId ?? 'parent-link:unknown') };
 }
 
-const snapshot = (a: AccountDoc): PersonSnapshot => ({ accountId: a.accountId, firstName: a.firstName, lastName: a.lastName, ...(a.email ? { email: a.email } : {}) });
+const snapshot = (a: AccountDoc): PersonSnapshot => ({
+  accountId: a.accountId,
+  firstName: a.firstName,
+  lastName: a.lastName,
+  ...(a.email ? { email: a.email } : {}),
+});
 
 /**
  * The school a link is made in: the child's first active student role. A student of several schools gets one link,
@@ -138,7 +143,8 @@ async function requestLink(deps: Deps, input: { parent: AccountDoc; child: Accou
 export async function requestByChild(deps: Deps, child: AccountDoc, parentEmail: string): Promise<RequestOutcome | 'unknown'> {
   if (!linkSchoolOf(child)) throw new AppError('student_role_required');
   const email = normaliseEmail(parentEmail);
-  if (child.email && normaliseEmail(child.email) === email) throw new AppError('cannot_link_self', { details: [{ path: 'parentEmail', issue: 'your own address' }] });
+  if (child.email && normaliseEmail(child.email) === email)
+    throw new AppError('cannot_link_self', { details: [{ path: 'parentEmail', issue: 'your own address' }] });
   const loginId = emailLoginId(email);
   const login = await deps.db.collection('logins').read<LoginIndexDoc>(loginId, loginId);
   // Issue 17: an address nobody proved they own (sign-up never verified) names no one: same answer as unknown.
@@ -153,7 +159,11 @@ export async function requestByChild(deps: Deps, child: AccountDoc, parentEmail:
  * A parent names a child by personal code (AUTH-3; 422 invalid_personal_code when it fails its checksum). An unknown
  * code, or a person who is not a student, does nothing and answers the same.
  */
-export async function requestByParent(deps: Deps, parent: AccountDoc, code: { country: PersonalCodeCountry; code: string }): Promise<RequestOutcome | 'unknown'> {
+export async function requestByParent(
+  deps: Deps,
+  parent: AccountDoc,
+  code: { country: PersonalCodeCountry; code: string },
+): Promise<RequestOutcome | 'unknown'> {
   const parsed = parsePersonalCode(code.country, code.code);
   if (!parsed.ok) throw new AppError('invalid_personal_code', { details: [{ path: 'personalCode.code', issue: parsed.problem }] });
   const loginId = personalCodeLoginId(parsed.value);
@@ -183,7 +193,12 @@ function parentLinkView(doc: ParentLinkDoc): ParentLinkView {
 }
 
 /** The school's parent links, newest request first, optionally of one status (the administrator's review list). */
-export async function listLinks(deps: Pick<Services, 'db' | 'config'>, schoolId: string, status?: ParentLinkStatus, page: PageRequest = {}): Promise<Page<ParentLinkView>> {
+export async function listLinks(
+  deps: Pick<Services, 'db' | 'config'>,
+  schoolId: string,
+  status?: ParentLinkStatus,
+  page: PageRequest = {},
+): Promise<Page<ParentLinkView>> {
   const docs = await pageOf<ParentLinkDoc>(
     deps,
     {
@@ -264,7 +279,11 @@ export async function confirmLink(services: Services, schoolId: string, linkId: 
     const school = await readSchool(services, schoolId);
     await queueEmail(
       services,
-      parentLinkConfirmedEmail(parent.language, parent.email, { parentName: parent.firstName, childName: `${child.firstName} ${child.lastName}`, schoolName: school.name }),
+      parentLinkConfirmedEmail(parent.language, parent.email, {
+        parentName: parent.firstName,
+        childName: `${child.firstName} ${child.lastName}`,
+        schoolName: school.name,
+      }),
       `parent-link-confirmed:${link.id}`,
     );
   }
@@ -284,10 +303,18 @@ export async function refuseLink(deps: Deps, schoolId: string, linkId: string, a
 export async function endLink(deps: Deps, schoolId: string, linkId: string, caller: string, grants: Grant[]): Promise<ParentLinkView> {
   const current = await readLink(deps, schoolId, linkId);
   const as: ParentLinkEvent['as'] | undefined =
-    current.parentAccountId === caller ? 'parent' : current.childAccountId === caller ? 'child' : grants.some((g) => g.role === 'schoolAdmin' && g.schoolId === schoolId) ? 'school' : undefined;
+    current.parentAccountId === caller
+      ? 'parent'
+      : current.childAccountId === caller
+        ? 'child'
+        : grants.some((g) => g.role === 'schoolAdmin' && g.schoolId === schoolId)
+          ? 'school'
+          : undefined;
   if (!as) throw new AppError('forbidden');
   const at = deps.clock.now().toISOString();
-  const link = await moveLink(deps, schoolId, linkId, (l) => transition(l, 'ended', { by: caller, as, at })).catch((e: unknown) => repairThenRethrow(deps, schoolId, linkId, e));
+  const link = await moveLink(deps, schoolId, linkId, (l) => transition(l, 'ended', { by: caller, as, at })).catch((e: unknown) =>
+    repairThenRethrow(deps, schoolId, linkId, e),
+  );
   await removeFamilyLinks(deps, link);
   return parentLinkView(link);
 }
@@ -331,5 +358,11 @@ export async function childProfile(deps: Deps, childId: string, known?: AccountD
       };
     }),
   );
-  return { id: child.accountId, firstName: child.firstName, lastName: child.lastName, minor: isMinorAccount(child, deps.clock.now()) === true, schools };
+  return {
+    id: child.accountId,
+    firstName: child.firstName,
+    lastName: child.lastName,
+    minor: isMinorAccount(child, deps.clock.now()) === true,
+    schools,
+  };
 }

@@ -46,7 +46,8 @@ describe('who manages privacy settings', () => {
 describe('parent scopes in authorize', () => {
   const parent = base('p', { children: [{ accountId: 'c', ...link }] });
   const child = (extra: Partial<AccountDoc>) => base('c', { parents: [{ accountId: 'p', ...link }], ...extra });
-  const run = (c: AccountDoc, capability: 'child.read' | 'child.privacy.update') => authorize(parent, capability, { accountId: 'c' }, async (id) => (id === 'c' ? c : undefined), now);
+  const run = (c: AccountDoc, capability: 'child.read' | 'child.privacy.update') =>
+    authorize(parent, capability, { accountId: 'c' }, async (id) => (id === 'c' ? c : undefined), now);
 
   it('ACC-4: hiding data from parents ends child.read at once, but a minor’s parent can still manage the settings', async () => {
     const hidden = child({ birthDate: '2014-03-09', privacy: { shareWithParents: false, shareWithPublishers: false } });

@@ -31,13 +31,20 @@ export type PrivacyChoice = Pick<PrivacySettings, 'shareWithParents' | 'shareWit
  * - `by: { parent }`: only for a minor child whose confirmed parent the caller is (the capability table checked
  *   that already; it is checked again here on the fresh document).
  */
-export async function setPrivacy(deps: Pick<Services, 'db' | 'clock'>, accountId: string, choice: PrivacyChoice, by: 'self' | { parent: string }): Promise<AccountDoc> {
+export async function setPrivacy(
+  deps: Pick<Services, 'db' | 'clock'>,
+  accountId: string,
+  choice: PrivacyChoice,
+  by: 'self' | { parent: string },
+): Promise<AccountDoc> {
   return updateAccount(deps, accountId, (account) => {
     const now = deps.clock.now();
     if (by === 'self' && privacyManagedByParent(account, now)) throw new AppError('privacy_managed_by_parent');
-    if (by !== 'self' && !(privacyManagedByParent(account, now) && (account.parents ?? []).some((p) => p.accountId === by.parent))) throw new AppError('forbidden');
+    if (by !== 'self' && !(privacyManagedByParent(account, now) && (account.parents ?? []).some((p) => p.accountId === by.parent)))
+      throw new AppError('forbidden');
     const current = account.privacy ?? defaultPrivacy;
-    if (current.shareWithParents === choice.shareWithParents && current.shareWithPublishers === choice.shareWithPublishers && current.updatedAt) return account;
+    if (current.shareWithParents === choice.shareWithParents && current.shareWithPublishers === choice.shareWithPublishers && current.updatedAt)
+      return account;
     return {
       ...account,
       privacy: {

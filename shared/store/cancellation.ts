@@ -1,11 +1,11 @@
 import { queueEmail } from '../messaging/index.js';
 import { maksekeskusClient, MaksekeskusError, REFUND_STILL_PROCESSING } from '../platform/maksekeskus.js';
 import type { Services } from '../platform/services.js';
-import { type EndReason,licenceEndedEmail } from './emails.js';
+import { type EndReason, licenceEndedEmail } from './emails.js';
 import { endLicences } from './licences.js';
 import type { OrderDoc, RefundRecord } from './model.js';
 import { centsToAmount } from './money.js';
-import { logTransition, type OrderKey,readOrder, updateOrder, withFlag } from './orders.js';
+import { logTransition, type OrderKey, readOrder, updateOrder, withFlag } from './orders.js';
 import { refundCents, type RefundRule } from './refunds.js';
 import { paidStatuses, transition } from './state-machine.js';
 
@@ -96,8 +96,16 @@ async function markLinesEnded({ services, input, wanted, refundId, at }: Ending,
       }
     }
     const remaining = next.lines.filter((l) => !l.endedAt).length;
-    if (remaining === 0 && (order.status === 'licence-active' || order.status === 'paid' || order.status === 'pending-payment' || order.status === 'created'))
-      next = transition(next, 'cancelled', { at: at(), by: input.by, reason: input.reason }, { closure: { kind: closureKind[input.reason], at: at() } });
+    if (
+      remaining === 0 &&
+      (order.status === 'licence-active' || order.status === 'paid' || order.status === 'pending-payment' || order.status === 'created')
+    )
+      next = transition(
+        next,
+        'cancelled',
+        { at: at(), by: input.by, reason: input.reason },
+        { closure: { kind: closureKind[input.reason], at: at() } },
+      );
     return next;
   });
   if (marked.changed && marked.order.status !== initial.status) logTransition(services, marked.order, input.reason);
@@ -121,7 +129,9 @@ async function settleCancelledAsRefunded({ services, input, refundId, at }: Endi
   const settled = order.refunds.find((r) => r.id === refundId);
   if (order.status !== 'cancelled' || !settled || (settled.status !== 'completed' && settled.status !== 'recorded')) return order;
   const moved = await updateOrder(services, input.key, (o) =>
-    o.status === 'cancelled' ? transition(o, 'refunded', { at: at(), by: input.by, reason: `${settled.method === 'offset' ? 'offset' : 'refund'} recorded` }) : undefined,
+    o.status === 'cancelled'
+      ? transition(o, 'refunded', { at: at(), by: input.by, reason: `${settled.method === 'offset' ? 'offset' : 'refund'} recorded` })
+      : undefined,
   );
   if (moved.changed) logTransition(services, moved.order, 'refund recorded');
   return moved.order;
@@ -158,21 +168,29 @@ async function executeProviderRefund(services: Services, key: OrderKey, refund: 
       const current = order.refunds.find((r) => r.id === refund.id);
       const next = current ? change(current) : undefined;
       if (!next) return undefined;
-      const updated: OrderDoc = { ...order, refunds: order.refunds.map((r) => (r.id === refund.id ? next : r)), updatedAt: services.clock.now().toISOString() };
+      const updated: OrderDoc = {
+        ...order,
+        refunds: order.refunds.map((r) => (r.id === refund.id ? next : r)),
+        updatedAt: services.clock.now().toISOString(),
+      };
       return flag ? (withFlag(updated, flag) ?? updated) : updated;
     });
 
   // Claim the attempt first: if we crash after calling Maksekeskus, the next run sees the claim and stops.
-  const claim = await setRefund((r) => (r.status === 'requested' && !r.attemptedAt ? { ...r, attemptedAt: services.clock.now().toISOString() } : undefined));
+  const claim = await setRefund((r) =>
+    r.status === 'requested' && !r.attemptedAt ? { ...r, attemptedAt: services.clock.now().toISOString() } : undefined,
+  );
   const claimed = claim.order.refunds.find((r) => r.id === refund.id)!;
   if (!claim.changed) {
     if (claimed.status !== 'requested') return claim.order;
     // An earlier attempt started and its outcome is unknown: a person checks Maksekeskus, we never pay twice.
     return (
-      await setRefund(
-        (r) => (r.status === 'requested' ? { ...r, status: 'needs-operator' } : undefined),
-        { key: `refund-unknown:${refund.id}`, kind: 'refund-unknown', detail: 'A refund attempt was interrupted; check Maksekeskus before refunding by hand.', at: services.clock.now().toISOString() },
-      )
+      await setRefund((r) => (r.status === 'requested' ? { ...r, status: 'needs-operator' } : undefined), {
+        key: `refund-unknown:${refund.id}`,
+        kind: 'refund-unknown',
+        detail: 'A refund attempt was interrupted; check Maksekeskus before refunding by hand.',
+        at: services.clock.now().toISOString(),
+      })
     ).order;
   }
 
@@ -188,9 +206,13 @@ async function executeProviderRefund(services: Services, key: OrderKey, refund: 
     });
   if (!client || !transactionId) return (await needsOperator('Bank links and cards are switched off; refund by hand.')).order;
   try {
-    const made = await client.createRefund(transactionId, { amount: centsToAmount(refund.amountCents), comment: `Opiq ${order.id}: ${refund.reason}` });
+    const made = await client.createRefund(transactionId, {
+      amount: centsToAmount(refund.amountCents),
+      comment: `Opiq ${order.id}: ${refund.reason}`,
+    });
     services.telemetry.event('store.refund', { orderId: order.id, outcome: 'completed' }, { amountCents: refund.amountCents });
-    return (await setRefund((r) => ({ ...r, status: 'completed', providerRefundId: made.id, completedAt: services.clock.now().toISOString() }))).order;
+    return (await setRefund((r) => ({ ...r, status: 'completed', providerRefundId: made.id, completedAt: services.clock.now().toISOString() })))
+      .order;
   } catch (error) {
     if (error instanceof MaksekeskusError && error.kind === 'rejected' && error.code === REFUND_STILL_PROCESSING) {
       // Definitely not made: release the claim and let the queue try again later.

@@ -2,7 +2,11 @@ import type { Stored } from '../platform/cosmos.js';
 import type { Services } from '../platform/services.js';
 import type { PackageDoc, PublisherDoc, WorkDoc } from './model.js';
 
-export async function readPackage(services: Pick<Services, 'db'>, publisherId: string, packageId: string): Promise<(PackageDoc & Stored) | undefined> {
+export async function readPackage(
+  services: Pick<Services, 'db'>,
+  publisherId: string,
+  packageId: string,
+): Promise<(PackageDoc & Stored) | undefined> {
   const doc = await services.db.collection('catalog').read<PackageDoc>(packageId, publisherId);
   return doc?.type === 'package' ? doc : undefined;
 }
@@ -67,7 +71,9 @@ async function loadSnapshot(services: Pick<Services, 'db'>): Promise<CatalogSnap
   } while (continuation);
   const works = docs.filter((d): d is WorkDoc => d.type === 'work' && d.status === 'distributed');
   const available = new Set(works.map((w) => w.id));
-  const packages = docs.filter((d): d is PackageDoc => d.type === 'package' && (d.status ?? 'on-sale') === 'on-sale' && d.workIds.every((id) => available.has(id)));
+  const packages = docs.filter(
+    (d): d is PackageDoc => d.type === 'package' && (d.status ?? 'on-sale') === 'on-sale' && d.workIds.every((id) => available.has(id)),
+  );
   return {
     at: Date.now(),
     publishers: docs.filter((d): d is PublisherDoc => d.type === 'publisher').map((p) => ({ id: p.id, name: p.name, country: p.country })),
@@ -80,6 +86,13 @@ async function loadSnapshot(services: Pick<Services, 'db'>): Promise<CatalogSnap
       ...(w.language ? { language: w.language } : {}),
       ...(w.grades ? { grades: w.grades } : {}),
     })),
-    packages: packages.map((p) => ({ id: p.id, publisherId: p.publisherId, title: p.title, workIds: p.workIds, priceCentsPerMonth: p.priceCentsPerMonth, country: p.country })),
+    packages: packages.map((p) => ({
+      id: p.id,
+      publisherId: p.publisherId,
+      title: p.title,
+      workIds: p.workIds,
+      priceCentsPerMonth: p.priceCentsPerMonth,
+      country: p.country,
+    })),
   };
 }

@@ -14,8 +14,8 @@ import { invoiceEmail, noWithdrawalText } from './emails.js';
 import { closeUnpaid } from './fulfilment.js';
 import { allocateInvoiceNumber } from './invoices.js';
 import { type OrderDoc, type PackageDoc, type PaymentMethod, paymentMethodSchema, type WorkDoc } from './model.js';
-import { centsToAmount, priceOrder, type Pricing,vatRateFor } from './money.js';
-import { logTransition, newOrderId, type OrderKey,readOrder, transitionOrder, updateOrder } from './orders.js';
+import { centsToAmount, priceOrder, type Pricing, vatRateFor } from './money.js';
+import { logTransition, newOrderId, type OrderKey, readOrder, transitionOrder, updateOrder } from './orders.js';
 
 export const MAX_MONTHS = 36;
 /** New orders one account may place within the throttle window (15 minutes). */
@@ -30,7 +30,10 @@ export const checkoutSchema = z.strictObject({
   /** STORE-7: must be true; the text the buyer saw is stored with the order. */
   acknowledgeNoWithdrawal: z.boolean(),
   /** Makes checkout idempotent: repeating a request id returns the order it created. */
-  requestId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/).optional(),
+  requestId: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{8,64}$/)
+    .optional(),
 });
 export type CheckoutInput = z.infer<typeof checkoutSchema>;
 
@@ -61,7 +64,12 @@ function checkStartDate(services: Services, startDate: string): void {
 }
 
 /** The price and period the buyer would get, in their country, before ordering. */
-export async function quote(services: Services, account: AccountDoc, input: { publisherId: string; packageId: string; months: number; startDate?: string }, language: Language): Promise<Quote> {
+export async function quote(
+  services: Services,
+  account: AccountDoc,
+  input: { publisherId: string; packageId: string; months: number; startDate?: string },
+  language: Language,
+): Promise<Quote> {
   const startDate = input.startDate ?? localDate(services.clock.now());
   checkStartDate(services, startDate);
   const { pkg, works } = await sellable(services, input.publisherId, input.packageId);
@@ -166,7 +174,13 @@ export async function finishInvoiceCheckout(services: Services, key: OrderKey): 
  * whatever the first attempt left undone (its answer may have been a 503 after some of the steps were applied), so
  * the buyer gets a payable order: with its payment URL, or its invoice.
  */
-async function resume(services: Services, existing: OrderDoc, input: CheckoutInput, provider: Provider, context: { clientIp?: string }): Promise<CheckoutResult> {
+async function resume(
+  services: Services,
+  existing: OrderDoc,
+  input: CheckoutInput,
+  provider: Provider,
+  context: { clientIp?: string },
+): Promise<CheckoutResult> {
   const same =
     existing.packageId === input.packageId &&
     existing.publisherId === input.publisherId &&
@@ -178,7 +192,12 @@ async function resume(services: Services, existing: OrderDoc, input: CheckoutInp
 }
 
 /** The steps after the order exists; each finds its own earlier success, so running them again is harmless. */
-async function completeCheckout(services: Services, order: OrderDoc, provider: Provider, context: { clientIp?: string }): Promise<Omit<CheckoutResult, 'replayed'>> {
+async function completeCheckout(
+  services: Services,
+  order: OrderDoc,
+  provider: Provider,
+  context: { clientIp?: string },
+): Promise<Omit<CheckoutResult, 'replayed'>> {
   if (order.paymentMethod.type === 'invoice') {
     if (order.status !== 'created' && order.status !== 'pending-payment') return { order };
     return { order: await issueInvoice(services, order) };
@@ -200,23 +219,29 @@ async function completeCheckout(services: Services, order: OrderDoc, provider: P
 async function issueInvoice(services: Services, order: OrderDoc): Promise<OrderDoc> {
   const number = await allocateInvoiceNumber(services, { orderId: order.id, buyerAccountId: order.accountId, grossCents: order.pricing.grossCents });
   const dueDate = addDays(localDate(new Date(number.issuedAt)), services.config.INVOICE_DUE_DAYS);
-  const result = await transitionOrder(services, { accountId: order.accountId, orderId: order.id }, 'pending-payment', { by: 'system', reason: `invoice ${number.number} issued` }, {
-    from: ['created'],
-    changes: () => ({
-      payment: { provider: 'invoice' },
-      invoice: {
-        number: number.number,
-        year: number.year,
-        sequence: number.sequence,
-        issuedAt: number.issuedAt,
-        dueDate,
-        referenceNumber: number.referenceNumber,
-        seller: services.config.INVOICE_SELLER,
-        iban: services.config.INVOICE_IBAN!,
-        payments: [],
-      },
-    }),
-  });
+  const result = await transitionOrder(
+    services,
+    { accountId: order.accountId, orderId: order.id },
+    'pending-payment',
+    { by: 'system', reason: `invoice ${number.number} issued` },
+    {
+      from: ['created'],
+      changes: () => ({
+        payment: { provider: 'invoice' },
+        invoice: {
+          number: number.number,
+          year: number.year,
+          sequence: number.sequence,
+          issuedAt: number.issuedAt,
+          dueDate,
+          referenceNumber: number.referenceNumber,
+          seller: services.config.INVOICE_SELLER,
+          iban: services.config.INVOICE_IBAN!,
+          payments: [],
+        },
+      }),
+    },
+  );
   if (result.order.invoice?.emailQueuedAt) return result.order;
   await queueEmail(services, invoiceEmail(result.order), `invoice:${number.number}`);
   const at = services.clock.now().toISOString();
@@ -258,7 +283,11 @@ async function startProviderPayment(
         amount: centsToAmount(order.pricing.grossCents),
         currency: 'EUR',
         reference: order.id,
-        transaction_url: { return_url: back, cancel_url: back, notification_url: { url: `${base}/api/payments/maksekeskus/notification`, method: 'POST' } },
+        transaction_url: {
+          return_url: back,
+          cancel_url: back,
+          notification_url: { url: `${base}/api/payments/maksekeskus/notification`, method: 'POST' },
+        },
       },
       customer: {
         ip: context.clientIp ?? '0.0.0.0',
@@ -281,12 +310,23 @@ async function startProviderPayment(
   const paymentUrl = paymentUrlFor(transaction, method);
   // The order names its transaction first: a retry then finds it (instead of opening another), and the buyer only
   // ever sees the payment URL of the transaction the order names.
-  const result = await transitionOrder(services, key, 'pending-payment', { by: 'system', reason: 'Maksekeskus transaction created' }, {
-    from: ['created'],
-    changes: () => ({
-      payment: { provider: 'maksekeskus', transactionId: transaction.id, providerStatus: transaction.status, ...(paymentUrl ? { paymentUrl } : {}) },
-    }),
-  });
+  const result = await transitionOrder(
+    services,
+    key,
+    'pending-payment',
+    { by: 'system', reason: 'Maksekeskus transaction created' },
+    {
+      from: ['created'],
+      changes: () => ({
+        payment: {
+          provider: 'maksekeskus',
+          transactionId: transaction.id,
+          providerStatus: transaction.status,
+          ...(paymentUrl ? { paymentUrl } : {}),
+        },
+      }),
+    },
+  );
   if (result.order.payment?.transactionId !== transaction.id) {
     // A concurrent retry of this checkout got there first with its own transaction: answer with the order's one.
     return completeCheckout(services, result.order, provider, context);
@@ -311,4 +351,3 @@ async function indexTransaction(services: Services, order: OrderDoc, transaction
     createdAt: services.clock.now().toISOString(),
   });
 }
-

@@ -20,7 +20,17 @@ const order = (language: 'et' | 'fi' | 'en'): OrderDoc =>
     licence: { ...licencePeriod('2026-09-01', 12), months: 12 },
     pricing: priceOrder(299, 12, 2400),
     paymentMethod: { type: 'banklink', bank: 'seb' },
-    invoice: { number: '2026-00017', year: 2026, sequence: 17, issuedAt: '2026-08-20T10:00:00.000Z', dueDate: '2026-09-03', referenceNumber: '2026000176', seller: 'Star Cloud OÜ', iban: 'EE382200221020145685', payments: [] },
+    invoice: {
+      number: '2026-00017',
+      year: 2026,
+      sequence: 17,
+      issuedAt: '2026-08-20T10:00:00.000Z',
+      dueDate: '2026-09-03',
+      referenceNumber: '2026000176',
+      seller: 'Star Cloud OÜ',
+      iban: 'EE382200221020145685',
+      payments: [],
+    },
     transitions: [],
     refunds: [],
     flags: [],
@@ -47,14 +57,25 @@ describe('buyer e-mails (STORE-5, OPS-3)', () => {
   it('STORE-3: the invoice e-mail gives number, seller, account, reference number, amount and due date', () => {
     const mail = invoiceEmail(order('et'));
     expect(mail.subject).toBe('Opiq: ettemaksuarve nr 2026-00017');
-    for (const part of ['Star Cloud OÜ', 'EE382200221020145685', 'Viitenumber: 2026000176', 'Summa: 35,88 €', 'Maksetähtaeg: 3. september 2026']) expect(plain(mail.text)).toContain(part);
+    for (const part of ['Star Cloud OÜ', 'EE382200221020145685', 'Viitenumber: 2026000176', 'Summa: 35,88 €', 'Maksetähtaeg: 3. september 2026'])
+      expect(plain(mail.text)).toContain(part);
   });
 
   it('STORE-6: the licence-ended e-mail says why and what is refunded; nothing about money when nothing was paid', () => {
-    const refunded = licenceEndedEmail(order('en'), { workTitles: ['Matemaatika 5. klassile'], reason: 'work-withdrawn', paid: true, refund: { amountCents: 1234, method: 'maksekeskus' } });
+    const refunded = licenceEndedEmail(order('en'), {
+      workTitles: ['Matemaatika 5. klassile'],
+      reason: 'work-withdrawn',
+      paid: true,
+      refund: { amountCents: 1234, method: 'maksekeskus' },
+    });
     expect(refunded.text).toContain('the publisher stopped distributing the work');
     expect(refunded.text).toContain('We refund €12.34 to the means of payment you used.');
-    const offset = licenceEndedEmail(order('fi'), { workTitles: ['x'], reason: 'cannot-fulfil', paid: true, refund: { amountCents: 500, method: 'offset' } });
+    const offset = licenceEndedEmail(order('fi'), {
+      workTitles: ['x'],
+      reason: 'cannot-fulfil',
+      paid: true,
+      refund: { amountCents: 500, method: 'offset' },
+    });
     expect(plain(offset.text)).toContain('hyvitämme 5,00 €');
     const none = licenceEndedEmail(order('et'), { workTitles: ['x'], reason: 'terms-breach', paid: true });
     expect(none.text).toContain('Tasutud summat ei tagastata.');

@@ -24,9 +24,45 @@ const methodLabel: Record<Language, (m: PaymentMethod) => string> = {
 };
 
 const labels = {
-  et: { order: 'Tellimus', package: 'Pakett', works: 'Teosed', period: 'Litsentsi kehtivus', months: 'kuud', unit: 'Kuu hind', net: 'Hind käibemaksuta', vat: 'Käibemaks', total: 'Kokku', method: 'Makseviis', paidAt: 'Makstud' },
-  fi: { order: 'Tilaus', package: 'Paketti', works: 'Teokset', period: 'Lisenssin voimassaolo', months: 'kk', unit: 'Kuukausihinta', net: 'Hinta ilman arvonlisäveroa', vat: 'Arvonlisävero', total: 'Yhteensä', method: 'Maksutapa', paidAt: 'Maksettu' },
-  en: { order: 'Order', package: 'Package', works: 'Works', period: 'Licence period', months: 'months', unit: 'Price per month', net: 'Price without VAT', vat: 'VAT', total: 'Total', method: 'Payment method', paidAt: 'Paid' },
+  et: {
+    order: 'Tellimus',
+    package: 'Pakett',
+    works: 'Teosed',
+    period: 'Litsentsi kehtivus',
+    months: 'kuud',
+    unit: 'Kuu hind',
+    net: 'Hind käibemaksuta',
+    vat: 'Käibemaks',
+    total: 'Kokku',
+    method: 'Makseviis',
+    paidAt: 'Makstud',
+  },
+  fi: {
+    order: 'Tilaus',
+    package: 'Paketti',
+    works: 'Teokset',
+    period: 'Lisenssin voimassaolo',
+    months: 'kk',
+    unit: 'Kuukausihinta',
+    net: 'Hinta ilman arvonlisäveroa',
+    vat: 'Arvonlisävero',
+    total: 'Yhteensä',
+    method: 'Maksutapa',
+    paidAt: 'Maksettu',
+  },
+  en: {
+    order: 'Order',
+    package: 'Package',
+    works: 'Works',
+    period: 'Licence period',
+    months: 'months',
+    unit: 'Price per month',
+    net: 'Price without VAT',
+    vat: 'VAT',
+    total: 'Total',
+    method: 'Payment method',
+    paidAt: 'Paid',
+  },
 } as const;
 
 /** The order's details in the buyer's language: order, works, period, price, VAT, payment method (STORE-5). */
@@ -37,7 +73,10 @@ export function orderDetails(order: OrderDoc, language: Language): string {
   return [
     `${l.order}: ${order.id}`,
     `${l.package}: ${order.packageTitle}`,
-    `${l.works}: ${order.lines.filter((line) => !line.endedAt).map((line) => line.title).join('; ')}`,
+    `${l.works}: ${order.lines
+      .filter((line) => !line.endedAt)
+      .map((line) => line.title)
+      .join('; ')}`,
     `${l.period}: ${formatDate(order.licence.startDate, language)} – ${formatDate(lastDay, language)} (${p.months} ${l.months})`,
     `${l.unit}: ${formatEuro(p.unitPriceCents, language)}`,
     `${l.net}: ${formatEuro(p.netCents, language)}`,
@@ -162,9 +201,18 @@ export function licenceEndedEmail(
   };
   if (!input.paid) for (const language of ['et', 'fi', 'en'] as const) refundText[language] = '';
   const texts: Record<Language, { subject: string; text: string }> = {
-    et: { subject: `Opiq: litsents lõppes (tellimus ${order.id})`, text: `Tere, ${name}!\n\nSinu litsents teostele „${works}“ lõppes, sest ${why}.${refundText.et ? `\n${refundText.et}` : ''}\n\nTellimus: ${order.id}` },
-    fi: { subject: `Opiq: lisenssi päättyi (tilaus ${order.id})`, text: `Hei ${name}!\n\nLisenssisi teoksiin ”${works}” päättyi, koska ${why}.${refundText.fi ? `\n${refundText.fi}` : ''}\n\nTilaus: ${order.id}` },
-    en: { subject: `Opiq: your licence has ended (order ${order.id})`, text: `Hello ${name},\n\nYour licence to “${works}” has ended because ${why}.${refundText.en ? `\n${refundText.en}` : ''}\n\nOrder: ${order.id}` },
+    et: {
+      subject: `Opiq: litsents lõppes (tellimus ${order.id})`,
+      text: `Tere, ${name}!\n\nSinu litsents teostele „${works}“ lõppes, sest ${why}.${refundText.et ? `\n${refundText.et}` : ''}\n\nTellimus: ${order.id}`,
+    },
+    fi: {
+      subject: `Opiq: lisenssi päättyi (tilaus ${order.id})`,
+      text: `Hei ${name}!\n\nLisenssisi teoksiin ”${works}” päättyi, koska ${why}.${refundText.fi ? `\n${refundText.fi}` : ''}\n\nTilaus: ${order.id}`,
+    },
+    en: {
+      subject: `Opiq: your licence has ended (order ${order.id})`,
+      text: `Hello ${name},\n\nYour licence to “${works}” has ended because ${why}.${refundText.en ? `\n${refundText.en}` : ''}\n\nOrder: ${order.id}`,
+    },
   };
   return { to: order.buyer.email, category: 'transaction', ...texts[language] };
 }

@@ -9,18 +9,22 @@ export async function expireLicences(services: Services, now: Date, maxOrders = 
   let expired = 0;
   let continuation: string | undefined;
   do {
-    const page = await services.db.collection('orders').crossPartitionQuery<{ id: string; accountId: string }>(
-      "SELECT c.id, c.accountId FROM c WHERE c.type = 'order' AND c.status = 'licence-active' AND c.licence.until <= @now",
-      [{ name: '@now', value: now.toISOString() }],
-      continuation,
-      100,
-    );
+    const page = await services.db.collection('orders').crossPartitionQuery<{
+      id: string;
+      accountId: string;
+    }>("SELECT c.id, c.accountId FROM c WHERE c.type = 'order' AND c.status = 'licence-active' AND c.licence.until <= @now", [{ name: '@now', value: now.toISOString() }], continuation, 100);
     continuation = page.continuation;
     for (const row of page.items) {
-      const result = await transitionOrder(services, { accountId: row.accountId, orderId: row.id }, 'expired', { by: 'system', reason: 'licence period ended' }, {
-        from: ['licence-active'],
-        changes: () => ({ closure: { kind: 'licence-ended', at: now.toISOString() } }),
-      });
+      const result = await transitionOrder(
+        services,
+        { accountId: row.accountId, orderId: row.id },
+        'expired',
+        { by: 'system', reason: 'licence period ended' },
+        {
+          from: ['licence-active'],
+          changes: () => ({ closure: { kind: 'licence-ended', at: now.toISOString() } }),
+        },
+      );
       if (result.changed) expired += 1;
       if (expired >= maxOrders) return expired;
     }

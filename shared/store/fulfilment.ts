@@ -5,7 +5,7 @@ import { readWorks } from './catalog.js';
 import { orderConfirmedEmail } from './emails.js';
 import { grantLicences } from './licences.js';
 import type { OrderDoc, OrderFlag, OrderPayment } from './model.js';
-import { type OrderKey,readOrder, transitionOrder, updateOrder, withFlag } from './orders.js';
+import { type OrderKey, readOrder, transitionOrder, updateOrder, withFlag } from './orders.js';
 import { canTransition, IllegalTransitionError } from './state-machine.js';
 
 /**
@@ -19,15 +19,29 @@ export async function markPaid(
   input: { by: string; reason: string; payment: Partial<OrderPayment> },
 ): Promise<{ order: OrderDoc; changed: boolean }> {
   const now = services.clock.now().toISOString();
-  const result = await transitionOrder(services, key, 'paid', { by: input.by, reason: input.reason }, {
-    from: ['pending-payment', 'cancelled', 'expired'],
-    changes: (order) => ({ payment: { provider: order.payment?.provider ?? 'invoice', ...order.payment, ...input.payment, paidAt: input.payment.paidAt ?? now }, closure: undefined }),
-  }).catch(async (error: unknown) => {
+  const result = await transitionOrder(
+    services,
+    key,
+    'paid',
+    { by: input.by, reason: input.reason },
+    {
+      from: ['pending-payment', 'cancelled', 'expired'],
+      changes: (order) => ({
+        payment: { provider: order.payment?.provider ?? 'invoice', ...order.payment, ...input.payment, paidAt: input.payment.paidAt ?? now },
+        closure: undefined,
+      }),
+    },
+  ).catch(async (error: unknown) => {
     // Only a refused transition means "closed for another reason"; store trouble is rethrown (the queue tries again).
     if (!(error instanceof IllegalTransitionError)) throw error;
     const current = await readOrder(services, key);
     // Our own earlier success (the move to paid applied, its answer lost; or paid, then its licence ended): no flag.
-    if (current && input.payment.transactionId && current.payment?.transactionId === input.payment.transactionId && current.transitions.some((t) => t.to === 'paid'))
+    if (
+      current &&
+      input.payment.transactionId &&
+      current.payment?.transactionId === input.payment.transactionId &&
+      current.transitions.some((t) => t.to === 'paid')
+    )
       return { order: current, changed: false };
     if (current && !canTransition(current, 'paid')) {
       await flagOrder(services, key, {
@@ -79,7 +93,17 @@ export async function fulfilOrder(services: Services, key: OrderKey): Promise<Or
 }
 
 /** pending-payment -> cancelled | expired because the payment did not happen; such an order may still be paid. */
-export async function closeUnpaid(services: Services, key: OrderKey, to: 'cancelled' | 'expired', input: { by: string; reason: string }): Promise<OrderDoc> {
+export async function closeUnpaid(
+  services: Services,
+  key: OrderKey,
+  to: 'cancelled' | 'expired',
+  input: { by: string; reason: string },
+): Promise<OrderDoc> {
   const now = services.clock.now().toISOString();
-  return (await transitionOrder(services, key, to, input, { from: ['pending-payment', 'created'], changes: () => ({ closure: { kind: 'unpaid', at: now } }) })).order;
+  return (
+    await transitionOrder(services, key, to, input, {
+      from: ['pending-payment', 'created'],
+      changes: () => ({ closure: { kind: 'unpaid', at: now } }),
+    })
+  ).order;
 }

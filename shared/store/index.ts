@@ -7,7 +7,18 @@ export { expireLicences } from './expiry.js';
 export { closeUnpaid, flagOrder, fulfilOrder, markPaid } from './fulfilment.js';
 export { recordInvoicePayment } from './invoice-payments.js';
 export { listLicences, mayOpenWork } from './licences.js';
-export { idSchema, type OrderDoc, orderFlagSchema, orderIdSchema, orderStatuses, orderView, orderViewSchema, pricingSchema, type PublisherDoc, type WorkDoc } from './model.js';
+export {
+  idSchema,
+  type OrderDoc,
+  orderFlagSchema,
+  orderIdSchema,
+  orderStatuses,
+  orderView,
+  orderViewSchema,
+  pricingSchema,
+  type PublisherDoc,
+  type WorkDoc,
+} from './model.js';
 export { amountToCents, type Country } from './money.js';
 export { listFlaggedOrders, listOrders, type OrderKey, pageOrders, readOrder, resolveFlag } from './orders.js';
 export { dropSchoolPeriods, handleSchoolEntitlementMessage, queueMemberSync, schoolEntitlementMessageSchema } from './school-entitlements.js';

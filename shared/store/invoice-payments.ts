@@ -3,7 +3,7 @@ import type { Services } from '../platform/services.js';
 import { flagOrder, fulfilOrder, markPaid } from './fulfilment.js';
 import { parseInvoiceNumber, readRegisterEntry } from './invoices.js';
 import type { OrderDoc } from './model.js';
-import { type OrderKey,updateOrder } from './orders.js';
+import { type OrderKey, updateOrder } from './orders.js';
 
 export interface InvoicePaymentInput {
   invoiceNumber: string;
@@ -21,7 +21,11 @@ export interface InvoicePaymentInput {
  * full the order is paid and its licence granted, active from the start date the buyer chose (not from the day the
  * money came). Overpayment is flagged for the operator to refund or set off.
  */
-export async function recordInvoicePayment(services: Services, input: InvoicePaymentInput, staffAccountId: string): Promise<{ order: OrderDoc; paidCents: number; outstandingCents: number }> {
+export async function recordInvoicePayment(
+  services: Services,
+  input: InvoicePaymentInput,
+  staffAccountId: string,
+): Promise<{ order: OrderDoc; paidCents: number; outstandingCents: number }> {
   const parsed = parseInvoiceNumber(input.invoiceNumber);
   const entry = parsed ? await readRegisterEntry(services, parsed.year, parsed.sequence) : undefined;
   if (!entry) throw new AppError('invoice_not_found');
@@ -66,7 +70,12 @@ export async function recordInvoicePayment(services: Services, input: InvoicePay
       })
     ).order;
     if (paidCents > gross)
-      await flagOrder(services, key, { key: `invoice-overpaid:${order.invoice!.number}`, kind: 'invoice-overpaid', detail: `Paid ${paidCents} cents for ${gross}.`, at: now });
+      await flagOrder(services, key, {
+        key: `invoice-overpaid:${order.invoice!.number}`,
+        kind: 'invoice-overpaid',
+        detail: `Paid ${paidCents} cents for ${gross}.`,
+        at: now,
+      });
     order = (await fulfilOrder(services, key)) ?? order;
   }
   return { order, paidCents, outstandingCents: Math.max(0, gross - paidCents) };

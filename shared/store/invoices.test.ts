@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { type EmbeddedCosmos,startEmbeddedCosmos } from '../local/cosmos-server.js';
+import { type EmbeddedCosmos, startEmbeddedCosmos } from '../local/cosmos-server.js';
 import { AdjustableClock } from '../platform/clock.js';
 import { createDatabase, type Database } from '../platform/cosmos.js';
 import { dataRegistry, storageRules } from '../privacy/registry.js';
@@ -20,7 +20,9 @@ describe('gap-free invoice numbers against the embedded Cosmos (STORE-3)', () =>
     const services = { db, clock };
     const year = Number(new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Tallinn', year: 'numeric' }).format(clock.now()));
     const results = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => allocateInvoiceNumber(services, { orderId: `ord-CONC${String(i).padStart(4, '0')}`, buyerAccountId: `acc-${i}`, grossCents: 100 + i })),
+      Array.from({ length: 20 }, (_, i) =>
+        allocateInvoiceNumber(services, { orderId: `ord-CONC${String(i).padStart(4, '0')}`, buyerAccountId: `acc-${i}`, grossCents: 100 + i }),
+      ),
     );
     expect(results.map((r) => r.sequence).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
     expect(new Set(results.map((r) => r.number)).size).toBe(20);

@@ -1,4 +1,4 @@
-import { ConcurrentUpdateError, type Doc, DocumentExistsError, type Stored,updateWithEtag } from '../platform/cosmos.js';
+import { ConcurrentUpdateError, type Doc, DocumentExistsError, type Stored, updateWithEtag } from '../platform/cosmos.js';
 import type { Services } from '../platform/services.js';
 import { localDate } from './dates.js';
 
@@ -71,7 +71,11 @@ export interface AllocatedNumber {
   issuedAt: string;
 }
 
-async function findRegisterEntry(services: Pick<Services, 'db'>, year: number, orderId: string): Promise<(InvoiceRegisterEntry & Stored) | undefined> {
+async function findRegisterEntry(
+  services: Pick<Services, 'db'>,
+  year: number,
+  orderId: string,
+): Promise<(InvoiceRegisterEntry & Stored) | undefined> {
   const page = await services.db.collection('orders').query<InvoiceRegisterEntry & Stored>(registerPartition(year), {
     where: 'c.type = @type AND c.orderId = @orderId',
     parameters: [
@@ -82,7 +86,11 @@ async function findRegisterEntry(services: Pick<Services, 'db'>, year: number, o
   return page.items[0];
 }
 
-export async function readRegisterEntry(services: Pick<Services, 'db'>, year: number, sequence: number): Promise<(InvoiceRegisterEntry & Stored) | undefined> {
+export async function readRegisterEntry(
+  services: Pick<Services, 'db'>,
+  year: number,
+  sequence: number,
+): Promise<(InvoiceRegisterEntry & Stored) | undefined> {
   const entry = await services.db.collection('orders').read<InvoiceRegisterEntry>(entryId(year, sequence), registerPartition(year));
   return entry?.type === 'invoice-register-entry' ? entry : undefined;
 }
@@ -139,9 +147,15 @@ export async function allocateInvoiceNumber(
 async function raiseCounter(services: Pick<Services, 'db'>, year: number, sequence: number): Promise<void> {
   const partition = registerPartition(year);
   try {
-    await updateWithEtag<InvoiceCounter>(services.db.collection('orders'), COUNTER_ID, partition, (counter) => (counter.last >= sequence ? undefined : { ...counter, last: sequence }), {
-      create: () => ({ id: COUNTER_ID, type: 'invoice-counter', accountId: partition, year, last: sequence }),
-    });
+    await updateWithEtag<InvoiceCounter>(
+      services.db.collection('orders'),
+      COUNTER_ID,
+      partition,
+      (counter) => (counter.last >= sequence ? undefined : { ...counter, last: sequence }),
+      {
+        create: () => ({ id: COUNTER_ID, type: 'invoice-counter', accountId: partition, year, last: sequence }),
+      },
+    );
   } catch (error) {
     if (!(error instanceof ConcurrentUpdateError)) throw error;
   }

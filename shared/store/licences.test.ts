@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
-import { type EmbeddedCosmos,startEmbeddedCosmos } from '../local/cosmos-server.js';
+import { type EmbeddedCosmos, startEmbeddedCosmos } from '../local/cosmos-server.js';
 import { AdjustableClock } from '../platform/clock.js';
 import { loadConfig } from '../platform/config.js';
-import { ConcurrentUpdateError, createDatabase, type Database,DocumentExistsError } from '../platform/cosmos.js';
+import { ConcurrentUpdateError, createDatabase, type Database, DocumentExistsError } from '../platform/cosmos.js';
 import { withOperationCounter } from '../platform/operations.js';
 import { dataRegistry, storageRules } from '../privacy/registry.js';
 import { accessFrom, changeEntitlementDoc, endLicences, grantLicences, listLicences, mayOpenWork } from './licences.js';
@@ -53,7 +53,8 @@ function order(id: string, from: string, until: string, lines: { workId: string;
 }
 
 const entitlement = (workId = 'work-a') => db.collection('accounts').read<EntitlementDoc>(entitlementId(workId), buyer);
-const periodsOf = async (workId = 'work-a') => (await entitlement(workId))?.periods.map(({ orderId, from, until, endedAt, endReason }) => ({ orderId, from, until, endedAt, endReason }));
+const periodsOf = async (workId = 'work-a') =>
+  (await entitlement(workId))?.periods.map(({ orderId, from, until, endedAt, endReason }) => ({ orderId, from, until, endedAt, endReason }));
 
 const A = () => order('ord-A', '2026-09-01T00:00:00.000Z', '2027-09-01T00:00:00.000Z');
 const LA = { from: '2026-09-01T00:00:00.000Z', until: '2027-09-01T00:00:00.000Z' };
@@ -76,7 +77,10 @@ describe('granting licences', () => {
       { orderId: 'ord-A', from: LA.from, until: LA.until, endedAt: undefined, endReason: undefined },
       { orderId: 'ord-B', from: '2027-09-01T00:00:00.000Z', until: '2028-09-01T00:00:00.000Z', endedAt: undefined, endReason: undefined },
     ]);
-    expect(await mayOpenWork(services(), buyer, 'work-a', new Date('2027-03-01T00:00:00Z'))).toEqual({ allowed: true, until: '2028-09-01T00:00:00.000Z' });
+    expect(await mayOpenWork(services(), buyer, 'work-a', new Date('2027-03-01T00:00:00Z'))).toEqual({
+      allowed: true,
+      until: '2028-09-01T00:00:00.000Z',
+    });
   });
 
   it('PAY-2: granting the same order again (a repeated message) adds nothing', async () => {
@@ -86,7 +90,10 @@ describe('granting licences', () => {
   });
 
   it('STORE-6: an order line that already ended is not granted; the order’s other works are', async () => {
-    await grantLicences(services(), order('ord-2', LA.from, LA.until, [{ workId: 'work-gone', endedAt: '2026-10-01T00:00:00.000Z' }, { workId: 'work-b' }]));
+    await grantLicences(
+      services(),
+      order('ord-2', LA.from, LA.until, [{ workId: 'work-gone', endedAt: '2026-10-01T00:00:00.000Z' }, { workId: 'work-b' }]),
+    );
     expect(await entitlement('work-gone')).toBeUndefined();
     expect(await periodsOf('work-b')).toHaveLength(1);
   });
@@ -103,10 +110,19 @@ describe('ending licences', () => {
     await grantLicences(services(), B());
     await endLicences(services(), B(), ['work-a'], '2027-10-01T00:00:00.000Z', 'work-withdrawn');
     const periods = await periodsOf();
-    expect(periods?.find((p) => p.orderId === 'ord-A')).toEqual({ orderId: 'ord-A', from: LA.from, until: LA.until, endedAt: undefined, endReason: undefined });
+    expect(periods?.find((p) => p.orderId === 'ord-A')).toEqual({
+      orderId: 'ord-A',
+      from: LA.from,
+      until: LA.until,
+      endedAt: undefined,
+      endReason: undefined,
+    });
     expect(periods?.find((p) => p.orderId === 'ord-B')).toMatchObject({ endedAt: '2027-10-01T00:00:00.000Z', endReason: 'work-withdrawn' });
     // Order A still opens the work in its own time; B's time is gone after the end.
-    expect(await mayOpenWork(services(), buyer, 'work-a', new Date('2027-03-01T00:00:00Z'))).toEqual({ allowed: true, until: '2027-10-01T00:00:00.000Z' });
+    expect(await mayOpenWork(services(), buyer, 'work-a', new Date('2027-03-01T00:00:00Z'))).toEqual({
+      allowed: true,
+      until: '2027-10-01T00:00:00.000Z',
+    });
     expect(await mayOpenWork(services(), buyer, 'work-a', new Date('2027-10-01T00:00:00Z'))).toEqual({ allowed: false });
   });
 
@@ -114,7 +130,9 @@ describe('ending licences', () => {
     await grantLicences(services(), A());
     await endLicences(services(), A(), ['work-a'], '2026-10-01T00:00:00.000Z', 'terms-breach');
     await endLicences(services(), A(), ['work-a'], '2026-12-01T00:00:00.000Z', 'operator');
-    expect(await periodsOf()).toEqual([{ orderId: 'ord-A', from: LA.from, until: LA.until, endedAt: '2026-10-01T00:00:00.000Z', endReason: 'terms-breach' }]);
+    expect(await periodsOf()).toEqual([
+      { orderId: 'ord-A', from: LA.from, until: LA.until, endedAt: '2026-10-01T00:00:00.000Z', endReason: 'terms-breach' },
+    ]);
   });
 
   it('STORE-6: ending an order that holds no period of the work writes nothing', async () => {
@@ -167,13 +185,36 @@ describe('may this user open this work now', () => {
   it('STORE-4: no entitlement, or a document that is not one, opens nothing', async () => {
     expect(await mayOpenWork(services(), buyer, 'work-a', new Date('2027-01-01T00:00:00Z'))).toEqual({ allowed: false });
     // An account document stored under an entitlement's id (never written by the app) is not an entitlement.
-    await db.collection('accounts').upsert({ id: entitlementId('work-x'), type: 'account', accountId: buyer, firstName: 'F', lastName: 'L', language: 'et', country: 'EE', status: 'active', createdAt: LA.from, updatedAt: LA.from, periods: [{ orderId: 'x', from: LA.from, until: LA.until }] });
+    await db.collection('accounts').upsert({
+      id: entitlementId('work-x'),
+      type: 'account',
+      accountId: buyer,
+      firstName: 'F',
+      lastName: 'L',
+      language: 'et',
+      country: 'EE',
+      status: 'active',
+      createdAt: LA.from,
+      updatedAt: LA.from,
+      periods: [{ orderId: 'x', from: LA.from, until: LA.until }],
+    });
     expect(await mayOpenWork(services(), buyer, 'work-x', new Date('2027-01-01T00:00:00Z'))).toEqual({ allowed: false });
   });
 
   it('STORE-4: the buyer’s licences are listed per work in order, with access now and every period', async () => {
     // The buyer's partition holds other documents too (their profile): only entitlements are licences.
-    await db.collection('accounts').upsert({ id: buyer, type: 'account', accountId: buyer, firstName: 'F', lastName: 'L', language: 'et', country: 'EE', status: 'active', createdAt: LA.from, updatedAt: LA.from });
+    await db.collection('accounts').upsert({
+      id: buyer,
+      type: 'account',
+      accountId: buyer,
+      firstName: 'F',
+      lastName: 'L',
+      language: 'et',
+      country: 'EE',
+      status: 'active',
+      createdAt: LA.from,
+      updatedAt: LA.from,
+    });
     await grantLicences(services(), order('ord-3', LA.from, LA.until, [{ workId: 'work-b' }, { workId: 'work-a' }]));
     await endLicences(services(), order('ord-3', LA.from, LA.until), ['work-b'], '2026-10-01T00:00:00.000Z', 'work-withdrawn');
     const list = await listLicences(services(), buyer, new Date('2026-11-01T00:00:00Z'));
@@ -192,7 +233,13 @@ describe('may this user open this work now', () => {
 });
 
 describe('school licences in the same entitlement', () => {
-  const school = { schoolLicenceId: 'school-licence:1', schoolId: 'school-1', from: LA.from, until: '2027-06-01T00:00:00.000Z', via: ['membership:x:student'] };
+  const school = {
+    schoolLicenceId: 'school-licence:1',
+    schoolId: 'school-1',
+    from: LA.from,
+    until: '2027-06-01T00:00:00.000Z',
+    via: ['membership:x:student'],
+  };
 
   it('STORE-4: a school period opens the work, an order continues it, in exactly one point read; granting an order keeps the school period', async () => {
     await changeEntitlementDoc(services(), buyer, 'work-a', 'pub-1', (doc) => ({ ...doc, schoolPeriods: [school] }));
@@ -201,7 +248,10 @@ describe('school licences in the same entitlement', () => {
     expect(run.counts).toMatchObject({ pointRead: 1, write: 0, query: 0, crossPartitionQuery: 0 });
     await grantLicences(services(), order('ord-S', '2027-06-01T00:00:00.000Z', '2027-12-01T00:00:00.000Z'));
     expect((await entitlement())?.schoolPeriods).toEqual([school]);
-    expect(await mayOpenWork(services(), buyer, 'work-a', new Date('2027-03-01T00:00:00Z'))).toEqual({ allowed: true, until: '2027-12-01T00:00:00.000Z' });
+    expect(await mayOpenWork(services(), buyer, 'work-a', new Date('2027-03-01T00:00:00Z'))).toEqual({
+      allowed: true,
+      until: '2027-12-01T00:00:00.000Z',
+    });
     expect(await mayOpenWork(services(), buyer, 'work-a', new Date('2027-12-01T00:00:00Z'))).toEqual({ allowed: false });
     const list = await listLicences(services(), buyer, new Date('2027-03-01T00:00:00Z'));
     expect(list.items[0]).toMatchObject({ allowed: true, schoolPeriods: [{ schoolId: 'school-1', from: school.from, until: school.until }] });
@@ -221,7 +271,12 @@ describe('listing licences page by page', () => {
 });
 
 describe('accessFrom', () => {
-  const p = (orderId: string, from: string, until: string, endedAt?: string): EntitlementPeriod => ({ orderId, from: `${from}T00:00:00.000Z`, until: `${until}T00:00:00.000Z`, ...(endedAt ? { endedAt: `${endedAt}T00:00:00.000Z` } : {}) });
+  const p = (orderId: string, from: string, until: string, endedAt?: string): EntitlementPeriod => ({
+    orderId,
+    from: `${from}T00:00:00.000Z`,
+    until: `${until}T00:00:00.000Z`,
+    ...(endedAt ? { endedAt: `${endedAt}T00:00:00.000Z` } : {}),
+  });
   const on = (day: string) => new Date(`${day}T00:00:00.000Z`);
 
   it('STORE-4: a period opens from its first instant up to, not including, its end', () => {
@@ -237,15 +292,29 @@ describe('accessFrom', () => {
     expect(accessFrom(periods, on('2026-11-30'))).toEqual({ allowed: true, until: '2026-12-01T00:00:00.000Z' });
     expect(accessFrom(periods, on('2026-12-01'))).toEqual({ allowed: false });
     // Ended after its own end (a late cancellation): the period's end stands.
-    expect(accessFrom([p('a', '2026-09-01', '2027-09-01', '2027-12-01')], on('2027-01-01'))).toEqual({ allowed: true, until: '2027-09-01T00:00:00.000Z' });
+    expect(accessFrom([p('a', '2026-09-01', '2027-09-01', '2027-12-01')], on('2027-01-01'))).toEqual({
+      allowed: true,
+      until: '2027-09-01T00:00:00.000Z',
+    });
   });
 
   it('STORE-4: access follows periods that continue one another, in any order, and stops at a gap', () => {
-    const chain = [p('c', '2028-09-01', '2029-09-01'), p('a', '2026-09-01', '2027-09-01'), p('b', '2027-09-01', '2028-09-01'), p('far', '2030-01-01', '2031-01-01')];
+    const chain = [
+      p('c', '2028-09-01', '2029-09-01'),
+      p('a', '2026-09-01', '2027-09-01'),
+      p('b', '2027-09-01', '2028-09-01'),
+      p('far', '2030-01-01', '2031-01-01'),
+    ];
     expect(accessFrom(chain, on('2027-01-01'))).toEqual({ allowed: true, until: '2029-09-01T00:00:00.000Z' });
     // An overlapping shorter period does not cut access short.
-    expect(accessFrom([p('long', '2026-09-01', '2028-01-01'), p('short', '2026-10-01', '2027-01-01')], on('2026-11-01'))).toEqual({ allowed: true, until: '2028-01-01T00:00:00.000Z' });
+    expect(accessFrom([p('long', '2026-09-01', '2028-01-01'), p('short', '2026-10-01', '2027-01-01')], on('2026-11-01'))).toEqual({
+      allowed: true,
+      until: '2028-01-01T00:00:00.000Z',
+    });
     // A following period that was ended before it began continues nothing.
-    expect(accessFrom([p('a', '2026-09-01', '2027-09-01'), p('b', '2027-09-01', '2028-09-01', '2027-01-01')], on('2027-01-01'))).toEqual({ allowed: true, until: '2027-09-01T00:00:00.000Z' });
+    expect(accessFrom([p('a', '2026-09-01', '2027-09-01'), p('b', '2027-09-01', '2028-09-01', '2027-01-01')], on('2027-01-01'))).toEqual({
+      allowed: true,
+      until: '2027-09-01T00:00:00.000Z',
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { type Page, type Stored,updateWithEtag } from '../platform/cosmos.js';
+import { type Page, type Stored, updateWithEtag } from '../platform/cosmos.js';
 import { pageOf, type PageRequest } from '../platform/paging.js';
 import type { Services } from '../platform/services.js';
 import { type EntitlementDoc, entitlementId, type EntitlementPeriod, type OrderDoc } from './model.js';
@@ -51,7 +51,9 @@ export async function grantLicences(services: Pick<Services, 'db' | 'clock'>, or
   for (const line of order.lines) {
     if (line.endedAt) continue;
     await changeEntitlement(services, order.accountId, line.workId, order.publisherId, (periods) =>
-      periods.some((p) => p.orderId === order.id) ? undefined : [...periods, { orderId: order.id, from: order.licence.from, until: order.licence.until }],
+      periods.some((p) => p.orderId === order.id)
+        ? undefined
+        : [...periods, { orderId: order.id, from: order.licence.from, until: order.licence.until }],
     );
   }
 }
@@ -124,10 +126,22 @@ export interface LicenceView {
 }
 
 /** One page of the buyer's licences by work: one single-partition query over their own entitlements. */
-export async function listLicences(services: Pick<Services, 'db' | 'config'>, accountId: string, now: Date, page: PageRequest = {}): Promise<Page<LicenceView>> {
+export async function listLicences(
+  services: Pick<Services, 'db' | 'config'>,
+  accountId: string,
+  now: Date,
+  page: PageRequest = {},
+): Promise<Page<LicenceView>> {
   const docs = await pageOf<EntitlementDoc & Stored>(
     services,
-    { container: 'accounts', partitionKey: accountId, where: 'c.type = @type', parameters: [{ name: '@type', value: 'entitlement' }], orderBy: 'c.workId', defaultPageSize: 50 },
+    {
+      container: 'accounts',
+      partitionKey: accountId,
+      where: 'c.type = @type',
+      parameters: [{ name: '@type', value: 'entitlement' }],
+      orderBy: 'c.workId',
+      defaultPageSize: 50,
+    },
     page,
   );
   return {

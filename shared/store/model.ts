@@ -3,8 +3,6 @@ import { z } from 'zod';
 import type { Doc } from '../platform/cosmos.js';
 import type { Country, Pricing } from './money.js';
 
-;
-
 /** A catalogue work (container `catalog`, partition publisherId). */
 export interface WorkDoc extends Doc {
   type: 'work';
@@ -23,7 +21,16 @@ export interface WorkDoc extends Doc {
    * The current (or last) withdrawal: who asked, why, and when its job ends the licences. Until the job starts it can be
    * cancelled, and the work returns to the shop (issue 17: a withdrawal ends every buyer's licence).
    */
-  withdrawal?: { id: string; by: string; reason: string; requestedAt: string; effectiveAt: string; state: 'scheduled' | 'running' | 'cancelled'; cancelledBy?: string; cancelledAt?: string };
+  withdrawal?: {
+    id: string;
+    by: string;
+    reason: string;
+    requestedAt: string;
+    effectiveAt: string;
+    state: 'scheduled' | 'running' | 'cancelled';
+    cancelledBy?: string;
+    cancelledAt?: string;
+  };
 }
 
 export interface PackageDoc extends Doc {
@@ -247,9 +254,19 @@ export const orderViewSchema = z.object({
   pricing: pricingSchema,
   paymentMethod: paymentMethodSchema,
   acknowledgement: z.object({ noWithdrawalRight: z.literal(true), text: z.string(), at: z.string() }),
-  payment: z.object({ provider: z.string(), status: z.string().optional(), paidAt: z.string().optional(), paymentUrl: z.string().optional() }).optional(),
+  payment: z
+    .object({ provider: z.string(), status: z.string().optional(), paidAt: z.string().optional(), paymentUrl: z.string().optional() })
+    .optional(),
   invoice: z
-    .object({ number: z.string(), issuedAt: z.string(), dueDate: z.string(), referenceNumber: z.string(), seller: z.string(), iban: z.string(), paidCents: z.number().int() })
+    .object({
+      number: z.string(),
+      issuedAt: z.string(),
+      dueDate: z.string(),
+      referenceNumber: z.string(),
+      seller: z.string(),
+      iban: z.string(),
+      paidCents: z.number().int(),
+    })
     .optional(),
   refunds: z.array(z.object({ amountCents: z.number().int(), reason: z.string(), method: z.string(), status: z.string(), createdAt: z.string() })),
   transitions: z.array(z.object({ from: z.string().nullable(), to: z.string(), at: z.string(), reason: z.string() })),
@@ -274,7 +291,12 @@ export function orderView(order: OrderDoc, now: Date): OrderView {
     publisherId: order.publisherId,
     packageId: order.packageId,
     packageTitle: order.packageTitle,
-    works: order.lines.map((l) => ({ workId: l.workId, title: l.title, ...(l.endedAt ? { endedAt: l.endedAt } : {}), ...(l.endReason ? { endReason: l.endReason } : {}) })),
+    works: order.lines.map((l) => ({
+      workId: l.workId,
+      title: l.title,
+      ...(l.endedAt ? { endedAt: l.endedAt } : {}),
+      ...(l.endReason ? { endReason: l.endReason } : {}),
+    })),
     licence: { ...order.licence, state: licenceState(order, now) },
     pricing: {
       currency: 'EUR',

@@ -27,7 +27,8 @@ export interface Pricing {
 export function priceOrder(unitPriceCents: number, months: number, vatRateBasisPoints: number): Pricing {
   if (!Number.isSafeInteger(unitPriceCents) || unitPriceCents < 0) throw new RangeError('unit price must be whole cents');
   if (!Number.isSafeInteger(months) || months < 1) throw new RangeError('months must be a positive whole number');
-  if (!Number.isSafeInteger(vatRateBasisPoints) || vatRateBasisPoints < 0 || vatRateBasisPoints > 10_000) throw new RangeError('VAT rate out of range');
+  if (!Number.isSafeInteger(vatRateBasisPoints) || vatRateBasisPoints < 0 || vatRateBasisPoints > 10_000)
+    throw new RangeError('VAT rate out of range');
   const grossCents = unitPriceCents * months;
   const vatCents = vatIncluded(grossCents, vatRateBasisPoints);
   return {

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 
-import { type Page, type Stored,updateWithEtag } from '../platform/cosmos.js';
+import { type Page, type Stored, updateWithEtag } from '../platform/cosmos.js';
 import { AppError } from '../platform/errors.js';
 import { pageAcrossPartitions, pageOf, type PageRequest } from '../platform/paging.js';
 import type { Services } from '../platform/services.js';
@@ -114,12 +114,23 @@ export async function listOrders(services: Pick<Services, 'db'>, accountId: stri
 export async function pageOrders(services: Pick<Services, 'db' | 'config'>, accountId: string, page: PageRequest): Promise<Page<OrderDoc & Stored>> {
   return pageOf<OrderDoc & Stored>(
     services,
-    { container: 'orders', partitionKey: accountId, where: 'c.type = @type', parameters: [{ name: '@type', value: 'order' }], orderBy: 'c.createdAt DESC', defaultPageSize: 20 },
+    {
+      container: 'orders',
+      partitionKey: accountId,
+      where: 'c.type = @type',
+      parameters: [{ name: '@type', value: 'order' }],
+      orderBy: 'c.createdAt DESC',
+      defaultPageSize: 20,
+    },
     page,
   );
 }
 
-export type FlaggedOrder = Pick<OrderDoc, 'id' | 'accountId' | 'status' | 'flags' | 'updatedAt'> & { grossCents: number; transactionId?: string; invoiceNumber?: string };
+export type FlaggedOrder = Pick<OrderDoc, 'id' | 'accountId' | 'status' | 'flags' | 'updatedAt'> & {
+  grossCents: number;
+  transactionId?: string;
+  invoiceNumber?: string;
+};
 
 /**
  * A page of orders with a flag no operator has resolved yet (an operator view: the cross-partition query is allowed

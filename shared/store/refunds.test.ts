@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { licencePeriod } from './dates.js';
-import { formatInvoiceNumber, isValidReferenceNumber, parseInvoiceNumber,referenceNumber } from './invoices.js';
+import { formatInvoiceNumber, isValidReferenceNumber, parseInvoiceNumber, referenceNumber } from './invoices.js';
 import { accessFrom } from './licences.js';
 import type { OrderDoc } from './model.js';
 import { priceOrder } from './money.js';

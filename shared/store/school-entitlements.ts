@@ -47,7 +47,11 @@ interface MembershipRow {
 }
 
 /** The memberships through which this account holds the licence (empty: it does not). Pure. */
-export function entitlingMemberships(licence: Pick<SchoolLicenceDoc, 'audience' | 'seats'>, memberships: readonly MembershipRow[], seatHolders: ReadonlySet<string> | undefined): string[] {
+export function entitlingMemberships(
+  licence: Pick<SchoolLicenceDoc, 'audience' | 'seats'>,
+  memberships: readonly MembershipRow[],
+  seatHolders: ReadonlySet<string> | undefined,
+): string[] {
   const via: string[] = [];
   for (const m of memberships) {
     if (m.role === 'teacher' || m.role === 'classTeacher') via.push(m.id);
@@ -58,7 +62,11 @@ export function entitlingMemberships(licence: Pick<SchoolLicenceDoc, 'audience' 
 
 function inAudience(licence: Pick<SchoolLicenceDoc, 'audience'>, m: MembershipRow): boolean {
   const a = licence.audience;
-  return a.kind === 'school' || (a.kind === 'classes' && m.classId !== undefined && a.classIds.includes(m.classId)) || (a.kind === 'students' && a.accountIds.includes(m.accountId));
+  return (
+    a.kind === 'school' ||
+    (a.kind === 'classes' && m.classId !== undefined && a.classIds.includes(m.classId)) ||
+    (a.kind === 'students' && a.accountIds.includes(m.accountId))
+  );
 }
 
 /**
@@ -67,7 +75,9 @@ function inAudience(licence: Pick<SchoolLicenceDoc, 'audience'>, m: MembershipRo
  */
 export function mightHold(licence: Pick<SchoolLicenceDoc, 'audience' | 'reached'>, memberships: readonly MembershipRow[]): boolean {
   const audiences = licence.reached ?? [licence.audience];
-  return memberships.some((m) => m.role === 'teacher' || m.role === 'classTeacher' || (m.role === 'student' && audiences.some((audience) => inAudience({ audience }, m))));
+  return memberships.some(
+    (m) => m.role === 'teacher' || m.role === 'classTeacher' || (m.role === 'student' && audiences.some((audience) => inAudience({ audience }, m))),
+  );
 }
 
 const seatLimited = (licence: Pick<SchoolLicenceDoc, 'audience' | 'seats'>) => licence.seats !== undefined && licence.audience.kind !== 'students';
@@ -112,7 +122,10 @@ async function activeMembershipRows(deps: Pick<Services, 'db'>, schoolId: string
 }
 
 /** Queues the fan-out of the licence's current revision (its message id makes a repeat a duplicate). */
-export async function queueLicenceSync(deps: Pick<Services, 'bus'>, licence: Pick<SchoolLicenceDoc, 'id' | 'schoolId' | 'revision' | 'materialisedRevision'>): Promise<void> {
+export async function queueLicenceSync(
+  deps: Pick<Services, 'bus'>,
+  licence: Pick<SchoolLicenceDoc, 'id' | 'schoolId' | 'revision' | 'materialisedRevision'>,
+): Promise<void> {
   if (licence.materialisedRevision === licence.revision) return;
   const body: SchoolEntitlementMessage = { kind: 'licence', schoolId: licence.schoolId, licenceId: licence.id, revision: licence.revision };
   await deps.bus.send('school-entitlements', { body, messageId: `${licence.id}:${licence.revision}` });
@@ -148,7 +161,9 @@ async function syncLicence(deps: Deps, message: Extract<SchoolEntitlementMessage
     return;
   }
   await updateWithEtag<SchoolLicenceDoc>(schools, licence.id, licence.schoolId, (doc) =>
-    doc.revision === message.revision && doc.materialisedRevision !== message.revision ? { ...doc, materialisedRevision: message.revision } : undefined,
+    doc.revision === message.revision && doc.materialisedRevision !== message.revision
+      ? { ...doc, materialisedRevision: message.revision }
+      : undefined,
   );
 }
 
@@ -158,18 +173,30 @@ async function syncLicence(deps: Deps, message: Extract<SchoolEntitlementMessage
  */
 async function syncMember(deps: Deps, message: Extract<SchoolEntitlementMessage, { kind: 'member' }>): Promise<void> {
   const schools = deps.db.collection('schools');
-  const licences = await schools.queryAll<SchoolLicenceDoc & Stored>(message.schoolId, { where: "c.type = 'school-licence' AND c.status = 'active'" });
+  const licences = await schools.queryAll<SchoolLicenceDoc & Stored>(message.schoolId, {
+    where: "c.type = 'school-licence' AND c.status = 'active'",
+  });
   const memberships = await activeMembershipRows(deps, message.schoolId, message.accountId);
   for (const licence of licences) {
     if (!seatLimited(licence)) {
       await applyToAccount(deps, licence, message.accountId, entitlingMemberships(licence, memberships, undefined));
       continue;
     }
-    const moved = await updateWithEtag<SchoolLicenceDoc>(schools, licence.id, licence.schoolId, (doc) => {
-      if (doc.status !== 'active') return undefined;
-      const revision = doc.revision + 1;
-      return { ...doc, revision, history: [...doc.history, { at: deps.clock.now().toISOString(), by: 'system', action: 'seats-reassigned', revision }] };
-    }, { current: licence });
+    const moved = await updateWithEtag<SchoolLicenceDoc>(
+      schools,
+      licence.id,
+      licence.schoolId,
+      (doc) => {
+        if (doc.status !== 'active') return undefined;
+        const revision = doc.revision + 1;
+        return {
+          ...doc,
+          revision,
+          history: [...doc.history, { at: deps.clock.now().toISOString(), by: 'system', action: 'seats-reassigned', revision }],
+        };
+      },
+      { current: licence },
+    );
     if (moved) await queueLicenceSync(deps, moved.doc);
   }
 }

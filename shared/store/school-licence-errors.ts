@@ -20,7 +20,11 @@ export const schoolLicenceErrors = defineErrors({
   },
   school_licence_dates_backwards: {
     kind: 'unprocessable',
-    text: { et: 'Litsentsi lõpp peab olema pärast algust.', fi: 'Lisenssin lopun on oltava alun jälkeen.', en: 'The licence must end after it starts.' },
+    text: {
+      et: 'Litsentsi lõpp peab olema pärast algust.',
+      fi: 'Lisenssin lopun on oltava alun jälkeen.',
+      en: 'The licence must end after it starts.',
+    },
   },
   school_licence_class_unknown: {
     kind: 'unprocessable',
@@ -28,7 +32,11 @@ export const schoolLicenceErrors = defineErrors({
   },
   school_licence_student_unknown: {
     kind: 'unprocessable',
-    text: { et: 'Nimetatud inimene ei ole selle kooli õpilane.', fi: 'Nimetty henkilö ei ole tämän koulun oppilas.', en: 'The person named is not a student of this school.' },
+    text: {
+      et: 'Nimetatud inimene ei ole selle kooli õpilane.',
+      fi: 'Nimetty henkilö ei ole tämän koulun oppilas.',
+      en: 'The person named is not a student of this school.',
+    },
   },
   school_licence_key_reused: {
     kind: 'conflict',

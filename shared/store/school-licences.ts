@@ -91,7 +91,12 @@ export const newLicenceSchema = z
 export type NewLicence = z.infer<typeof newLicenceSchema>;
 
 export const licenceChangeSchema = z
-  .strictObject({ period: periodInputSchema.optional(), audience: audienceSchema.optional(), seats: seatsSchema.nullable().optional(), reference: referenceSchema.optional() })
+  .strictObject({
+    period: periodInputSchema.optional(),
+    audience: audienceSchema.optional(),
+    seats: seatsSchema.nullable().optional(),
+    reference: referenceSchema.optional(),
+  })
   .refine((b) => Object.values(b).some((v) => v !== undefined), { message: 'change at least one field' });
 export type LicenceChange = z.infer<typeof licenceChangeSchema>;
 
@@ -146,10 +151,12 @@ export function schoolLicenceView(doc: SchoolLicenceDoc): SchoolLicenceView {
 
 /** A school year runs from 1 August to the next 1 August (Estonian and Finnish school years both start in August). */
 function instantsOf(period: PeriodInput): { from: string; until: string } {
-  const [fromDate, untilDate] = 'schoolYear' in period ? [`${period.schoolYear.slice(0, 4)}-08-01`, `${period.schoolYear.slice(5)}-08-01`] : [period.from, period.until];
+  const [fromDate, untilDate] =
+    'schoolYear' in period ? [`${period.schoolYear.slice(0, 4)}-08-01`, `${period.schoolYear.slice(5)}-08-01`] : [period.from, period.until];
   const from = startOfLocalDay(fromDate);
   const until = startOfLocalDay(untilDate);
-  if (until.getTime() <= from.getTime()) throw new AppError('school_licence_dates_backwards', { details: [{ path: 'period.until', issue: 'must be after the start' }] });
+  if (until.getTime() <= from.getTime())
+    throw new AppError('school_licence_dates_backwards', { details: [{ path: 'period.until', issue: 'must be after the start' }] });
   return { from: from.toISOString(), until: until.toISOString() };
 }
 
@@ -172,22 +179,33 @@ async function checkSchoolAndAudience(services: Pick<Services, 'db'>, schoolId: 
   if (!rows.some((r) => r.type === 'school' && r.id === schoolId)) throw new AppError('school_licence_school_not_found');
   const classes = new Set(rows.filter((r) => r.type === 'class').map((r) => r.id));
   const unknownClass = classIds.findIndex((id) => !classes.has(id));
-  if (unknownClass >= 0) throw new AppError('school_licence_class_unknown', { details: [{ path: `audience.classIds.${unknownClass}`, issue: 'not a class of this school' }] });
+  if (unknownClass >= 0)
+    throw new AppError('school_licence_class_unknown', {
+      details: [{ path: `audience.classIds.${unknownClass}`, issue: 'not a class of this school' }],
+    });
   const students = new Set(rows.filter((r) => r.type === 'membership').map((r) => r.accountId));
   const unknownStudent = accountIds.findIndex((id) => !students.has(id));
-  if (unknownStudent >= 0) throw new AppError('school_licence_student_unknown', { details: [{ path: `audience.accountIds.${unknownStudent}`, issue: 'not a student of this school' }] });
+  if (unknownStudent >= 0)
+    throw new AppError('school_licence_student_unknown', {
+      details: [{ path: `audience.accountIds.${unknownStudent}`, issue: 'not a student of this school' }],
+    });
 }
 
 /** The works a product stands for: one point read in the publisher's catalogue partition. */
-async function worksOf(services: Pick<Services, 'db'>, input: Pick<NewLicence, 'publisherId' | 'workId' | 'packageId'>): Promise<{ product: SchoolLicenceDoc['product']; workIds: string[] }> {
+async function worksOf(
+  services: Pick<Services, 'db'>,
+  input: Pick<NewLicence, 'publisherId' | 'workId' | 'packageId'>,
+): Promise<{ product: SchoolLicenceDoc['product']; workIds: string[] }> {
   const catalog = services.db.collection('catalog');
   if (input.workId) {
     const work = await catalog.read<WorkDoc>(input.workId, input.publisherId);
-    if (work?.type !== 'work') throw new AppError('school_licence_product_unknown', { details: [{ path: 'workId', issue: 'not a work of this publisher' }] });
+    if (work?.type !== 'work')
+      throw new AppError('school_licence_product_unknown', { details: [{ path: 'workId', issue: 'not a work of this publisher' }] });
     return { product: { kind: 'work', workId: work.id }, workIds: [work.id] };
   }
   const pkg = await catalog.read<PackageDoc>(input.packageId!, input.publisherId);
-  if (pkg?.type !== 'package') throw new AppError('school_licence_product_unknown', { details: [{ path: 'packageId', issue: 'not a package of this publisher' }] });
+  if (pkg?.type !== 'package')
+    throw new AppError('school_licence_product_unknown', { details: [{ path: 'packageId', issue: 'not a package of this publisher' }] });
   return { product: { kind: 'package', packageId: pkg.id }, workIds: [...pkg.workIds] };
 }
 
@@ -232,7 +250,9 @@ export async function recordSchoolLicence(
     if (!(error instanceof DocumentExistsError) || !input.key) throw error;
     const earlier = await services.db.collection('schools').read<SchoolLicenceDoc>(doc.id, input.schoolId);
     if (!earlier) throw error;
-    const same = (['publisherId', 'product', 'period', 'audience', 'seats', 'reference'] as const).every((f) => JSON.stringify(earlier[f]) === JSON.stringify(doc[f]));
+    const same = (['publisherId', 'product', 'period', 'audience', 'seats', 'reference'] as const).every(
+      (f) => JSON.stringify(earlier[f]) === JSON.stringify(doc[f]),
+    );
     if (!same) throw new AppError('school_licence_key_reused');
     stored = earlier;
     created = false;
@@ -290,12 +310,27 @@ export async function endSchoolLicence(
     if (doc.status === 'ended') return undefined;
     const at = services.clock.now().toISOString();
     const revision = doc.revision + 1;
-    return { ...doc, status: 'ended', endedAt: at, endReason: input.reason, revision, history: [...doc.history, { at, by: input.by, action: 'ended', revision }] };
+    return {
+      ...doc,
+      status: 'ended',
+      endedAt: at,
+      endReason: input.reason,
+      revision,
+      history: [...doc.history, { at, by: input.by, action: 'ended', revision }],
+    };
   });
 }
 
 /** One page of the school's licences, newest first: one single-partition query. */
-export async function listSchoolLicences(services: Pick<Services, 'db' | 'config'>, schoolId: string, page: PageRequest = {}): Promise<Page<SchoolLicenceView>> {
-  const docs = await pageOf<SchoolLicenceDoc>(services, { container: 'schools', partitionKey: schoolId, where: "c.type = 'school-licence'", orderBy: 'c.recordedAt DESC', defaultPageSize: 50 }, page);
+export async function listSchoolLicences(
+  services: Pick<Services, 'db' | 'config'>,
+  schoolId: string,
+  page: PageRequest = {},
+): Promise<Page<SchoolLicenceView>> {
+  const docs = await pageOf<SchoolLicenceDoc>(
+    services,
+    { container: 'schools', partitionKey: schoolId, where: "c.type = 'school-licence'", orderBy: 'c.recordedAt DESC', defaultPageSize: 50 },
+    page,
+  );
   return { items: docs.items.map(schoolLicenceView), ...(docs.continuation ? { continuation: docs.continuation } : {}) };
 }

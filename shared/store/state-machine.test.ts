@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { type OrderDoc, type OrderStatus,orderStatuses } from './model.js';
+import { type OrderDoc, type OrderStatus, orderStatuses } from './model.js';
 import { canTransition, IllegalTransitionError, transition, transitions } from './state-machine.js';
 
 const order = (status: OrderStatus, extra: Partial<OrderDoc> = {}) =>
@@ -12,7 +12,12 @@ describe('order state machine (DESIGN.md s.3)', () => {
     let o = order('created');
     for (const to of ['pending-payment', 'paid', 'licence-active', 'expired'] as const) o = transition(o, to, at);
     expect(o.status).toBe('expired');
-    expect(o.transitions.map((t) => `${t.from}->${t.to}`)).toEqual(['created->pending-payment', 'pending-payment->paid', 'paid->licence-active', 'licence-active->expired']);
+    expect(o.transitions.map((t) => `${t.from}->${t.to}`)).toEqual([
+      'created->pending-payment',
+      'pending-payment->paid',
+      'paid->licence-active',
+      'licence-active->expired',
+    ]);
   });
 
   it('STORE-6: licence-active -> cancelled -> refunded, every transition logged with who and why', () => {
@@ -27,7 +32,10 @@ describe('order state machine (DESIGN.md s.3)', () => {
     for (const from of orderStatuses)
       for (const to of orderStatuses) {
         const allowed = transitions[from].includes(to);
-        const subject = order(from, { closure: { kind: 'unpaid', at: at.at }, transitions: [{ from: null, to: 'paid', at: at.at, by: 'x', reason: 'x' }] });
+        const subject = order(from, {
+          closure: { kind: 'unpaid', at: at.at },
+          transitions: [{ from: null, to: 'paid', at: at.at, by: 'x', reason: 'x' }],
+        });
         expect(canTransition(subject, to), `${from} -> ${to}`).toBe(allowed);
         if (!allowed) expect(() => transition(subject, to, at)).toThrow(IllegalTransitionError);
       }
@@ -48,6 +56,8 @@ describe('order state machine (DESIGN.md s.3)', () => {
 
   it('STORE-6: only an order that was paid can be refunded', () => {
     expect(canTransition(order('cancelled'), 'refunded')).toBe(false);
-    expect(canTransition(order('cancelled', { transitions: [{ from: 'pending-payment', to: 'paid', at: at.at, by: 'x', reason: 'x' }] }), 'refunded')).toBe(true);
+    expect(
+      canTransition(order('cancelled', { transitions: [{ from: 'pending-payment', to: 'paid', at: at.at, by: 'x', reason: 'x' }] }), 'refunded'),
+    ).toBe(true);
   });
 });

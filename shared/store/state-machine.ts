@@ -51,7 +51,12 @@ export function canTransition(order: Pick<OrderDoc, 'status' | 'closure' | 'tran
 }
 
 /** The order after the transition, with the transition logged; throws on an illegal one. */
-export function transition<T extends OrderDoc>(order: T, to: OrderStatus, entry: { at: string; by: string; reason: string }, changes: Partial<OrderDoc> = {}): T {
+export function transition<T extends OrderDoc>(
+  order: T,
+  to: OrderStatus,
+  entry: { at: string; by: string; reason: string },
+  changes: Partial<OrderDoc> = {},
+): T {
   if (!canTransition(order, to)) throw new IllegalTransitionError(order.status, to);
   const logged: Transition = { from: order.status, to, at: entry.at, by: entry.by, reason: entry.reason };
   return { ...order, ...changes, status: to, updatedAt: entry.at, transitions: [...order.transitions, logged] };

@@ -204,7 +204,15 @@ const defaultRefund = { 'terms-breach': 'none', 'cannot-fulfil': 'full', operato
  */
 export async function queueOrderCancellation(
   services: Services,
-  input: { accountId: string; orderId: string; reason: 'terms-breach' | 'cannot-fulfil' | 'operator'; refund?: 'none' | 'pro-rata' | 'full'; workIds?: string[]; note?: string; by: string },
+  input: {
+    accountId: string;
+    orderId: string;
+    reason: 'terms-breach' | 'cannot-fulfil' | 'operator';
+    refund?: 'none' | 'pro-rata' | 'full';
+    workIds?: string[];
+    note?: string;
+    by: string;
+  },
 ): Promise<void> {
   const message: LicenceEndingMessage = {
     kind: 'end-order-works',

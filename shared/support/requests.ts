@@ -4,7 +4,7 @@ import { z } from 'zod';
 
 import { readAccount } from '../accounts/index.js';
 import { queueEmail } from '../messaging/index.js';
-import { type Doc, DocumentExistsError, type Page,updateWithEtag } from '../platform/cosmos.js';
+import { type Doc, DocumentExistsError, type Page, updateWithEtag } from '../platform/cosmos.js';
 import { AppError } from '../platform/errors.js';
 import { keyedId } from '../platform/idempotency.js';
 import { pageOf, type PageRequest } from '../platform/paging.js';
@@ -118,8 +118,16 @@ export async function openRequest(
 }
 
 /** One page of a person's support requests, most recently active first (one single-partition query). */
-export async function listRequests(deps: Pick<Services, 'db' | 'config'>, accountId: string, page: PageRequest = {}): Promise<Page<SupportRequestDoc>> {
-  return pageOf<SupportRequestDoc>(deps, { container: 'accounts', partitionKey: accountId, where: "c.type = 'support-request'", orderBy: 'c.updatedAt DESC', defaultPageSize: 10 }, page);
+export async function listRequests(
+  deps: Pick<Services, 'db' | 'config'>,
+  accountId: string,
+  page: PageRequest = {},
+): Promise<Page<SupportRequestDoc>> {
+  return pageOf<SupportRequestDoc>(
+    deps,
+    { container: 'accounts', partitionKey: accountId, where: "c.type = 'support-request'", orderBy: 'c.updatedAt DESC', defaultPageSize: 10 },
+    page,
+  );
 }
 
 /** Adds a message from the user (reopening the request) or from support (answering or closing it). */
@@ -139,10 +147,16 @@ export async function addMessage(
         if (earlier.text !== input.text) throw new AppError('idempotency_key_reused');
         return undefined;
       }
-      if (current.messages.length >= SUPPORT_LIMITS.messagesPerRequest) throw new AppError('support_request_full', { params: { limit: SUPPORT_LIMITS.messagesPerRequest } });
+      if (current.messages.length >= SUPPORT_LIMITS.messagesPerRequest)
+        throw new AppError('support_request_full', { params: { limit: SUPPORT_LIMITS.messagesPerRequest } });
       const at = deps.clock.now().toISOString();
       const status: SupportRequestDoc['status'] = input.from === 'user' ? 'open' : input.close ? 'closed' : 'answered';
-      return { ...current, status, messages: [...current.messages, { from: input.from, by: input.by, at, text: input.text, ...(key ? { key } : {}) }], updatedAt: at };
+      return {
+        ...current,
+        status,
+        messages: [...current.messages, { from: input.from, by: input.by, at, text: input.text, ...(key ? { key } : {}) }],
+        updatedAt: at,
+      };
     },
     { type: 'support-request' },
   );
@@ -151,9 +165,18 @@ export async function addMessage(
 }
 
 const answeredText = {
-  et: (subject: string) => ({ subject: `Kasutajatugi vastas: ${subject}`, text: 'Kasutajatugi vastas sinu pöördumisele. Vastust näed Opiqis oma profiili all.' }),
-  fi: (subject: string) => ({ subject: `Käyttäjätuki vastasi: ${subject}`, text: 'Käyttäjätuki vastasi yhteydenottoosi. Näet vastauksen Opiqissa profiilisi alla.' }),
-  en: (subject: string) => ({ subject: `User support answered: ${subject}`, text: 'User support answered your request. You can read the answer in Opiq under your profile.' }),
+  et: (subject: string) => ({
+    subject: `Kasutajatugi vastas: ${subject}`,
+    text: 'Kasutajatugi vastas sinu pöördumisele. Vastust näed Opiqis oma profiili all.',
+  }),
+  fi: (subject: string) => ({
+    subject: `Käyttäjätuki vastasi: ${subject}`,
+    text: 'Käyttäjätuki vastasi yhteydenottoosi. Näet vastauksen Opiqissa profiilisi alla.',
+  }),
+  en: (subject: string) => ({
+    subject: `User support answered: ${subject}`,
+    text: 'User support answered your request. You can read the answer in Opiq under your profile.',
+  }),
 };
 
 /** Tells the user an answer is waiting, without putting the answer itself into e-mail. */

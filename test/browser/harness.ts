@@ -39,7 +39,12 @@ export async function launchChromium(extraArgs: string[] = []): Promise<Browser>
 }
 
 /** A fresh browser profile (cookies) per test; a failing test leaves a screenshot in test-artifacts/. */
-export async function withPage<T>(browser: Browser, name: string, run: (page: Page, context: BrowserContext) => Promise<T>, options: { ignoreHTTPSErrors?: boolean } = {}): Promise<T> {
+export async function withPage<T>(
+  browser: Browser,
+  name: string,
+  run: (page: Page, context: BrowserContext) => Promise<T>,
+  options: { ignoreHTTPSErrors?: boolean } = {},
+): Promise<T> {
   const context = await browser.newContext({ ignoreHTTPSErrors: options.ignoreHTTPSErrors ?? false, locale: 'et-EE' });
   // Well inside the test's own timeout, so a stuck page still fails here, with its screenshot and address.
   context.setDefaultTimeout(10_000);
@@ -121,11 +126,38 @@ export async function startFrontEnd(): Promise<{ origin: string; setApi(origin: 
  * https://www.opiq.test:<port> (the front end), one TLS listener telling them apart by Host. TLS because Chromium
  * takes `__Host-` cookies only from https (or 127.0.0.1/localhost), not from http names it is told to treat as secure.
  */
-export async function startTwoHostFrontDoor(): Promise<{ apiOrigin: string; webOrigin: string; setBackend(url: string): void; close(): Promise<void> }> {
+export async function startTwoHostFrontDoor(): Promise<{
+  apiOrigin: string;
+  webOrigin: string;
+  setBackend(url: string): void;
+  close(): Promise<void>;
+}> {
   const dir = mkdtempSync(join(tmpdir(), 'opiq-tls-'));
   try {
     try {
-      execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '2', '-subj', '/CN=opiq.test', '-addext', 'subjectAltName=DNS:api.opiq.test,DNS:www.opiq.test'], { stdio: 'ignore' });
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'ec',
+          '-pkeyopt',
+          'ec_paramgen_curve:prime256v1',
+          '-nodes',
+          '-keyout',
+          join(dir, 'key.pem'),
+          '-out',
+          join(dir, 'cert.pem'),
+          '-days',
+          '2',
+          '-subj',
+          '/CN=opiq.test',
+          '-addext',
+          'subjectAltName=DNS:api.opiq.test,DNS:www.opiq.test',
+        ],
+        { stdio: 'ignore' },
+      );
     } catch {
       throw new Error('The two-host browser test needs openssl for a throwaway TLS certificate: apt-get install -y openssl');
     }
@@ -140,10 +172,13 @@ export async function startTwoHostFrontDoor(): Promise<{ apiOrigin: string; webO
       }
       if (!backend) return void res.writeHead(503).end();
       // The platform's front door: the Host header stays the public one.
-      const upstream = httpRequest({ host: backend.hostname, port: backend.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      });
+      const upstream = httpRequest(
+        { host: backend.hostname, port: backend.port, method: req.method, path: req.url, headers: req.headers },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        },
+      );
       upstream.on('error', () => (res.headersSent ? res.end() : res.writeHead(502).end()));
       req.pipe(upstream);
     });

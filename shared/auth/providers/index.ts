@@ -136,7 +136,6 @@ export function createProviders(config: Config, fetchImpl: FetchLike = fetch): M
   return providers;
 }
 
-
 /**
  * MPASSid keeps SAML attribute names as claims; no e-mail is released, and the henkilötunnus only to services the
  * registry allows (nationalIdentificationNumber). When it is released it comes from the education provider's
@@ -204,7 +203,15 @@ export function mpassRoles(value: unknown): AssertedSchoolRole[] {
     const [, schoolCode, className, , roleCode] = raw.split(';');
     if (!schoolCode) continue;
     const role: AssertedSchoolRole['role'] =
-      roleCode === '1' ? 'student' : roleCode === '2' || roleCode === '5' ? 'teacher' : roleCode === '6' ? 'principal' : roleCode === '3' || roleCode === '4' ? 'staff' : 'other';
+      roleCode === '1'
+        ? 'student'
+        : roleCode === '2' || roleCode === '5'
+          ? 'teacher'
+          : roleCode === '6'
+            ? 'principal'
+            : roleCode === '3' || roleCode === '4'
+              ? 'staff'
+              : 'other';
     roles.push({ schoolCode, role, ...(className ? { className } : {}) });
   }
   return roles;

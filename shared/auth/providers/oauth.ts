@@ -20,7 +20,12 @@ function authorizationCode(callbackUrl: URL, flow: FlowSecrets): string {
   return code;
 }
 
-async function getJson(fetchImpl: FetchLike, url: string | URL, init: RequestInit, failure: 'code_rejected' | 'token_rejected'): Promise<Record<string, unknown>> {
+async function getJson(
+  fetchImpl: FetchLike,
+  url: string | URL,
+  init: RequestInit,
+  failure: 'code_rejected' | 'token_rejected',
+): Promise<Record<string, unknown>> {
   let response: Response;
   try {
     response = await fetchImpl(url, { ...init, signal: AbortSignal.timeout(10_000) });
@@ -48,7 +53,13 @@ function estonianCode(value: unknown): ExternalIdentity['personalCode'] {
  * Facebook: OAuth 2 code flow; the user token is checked with debug_token against OUR app id (a token issued to
  * another app must not sign anyone in here), then /me gives the profile. Graph calls carry appsecret_proof.
  */
-export function createFacebookProvider(options: { appId: string; appSecret: string; dialogUrl: string; graphUrl: string; fetch: FetchLike }): SignInProvider {
+export function createFacebookProvider(options: {
+  appId: string;
+  appSecret: string;
+  dialogUrl: string;
+  graphUrl: string;
+  fetch: FetchLike;
+}): SignInProvider {
   const graph = (path: string, params: Record<string, string>) => {
     const url = new URL(`${options.graphUrl.replace(/\/$/, '')}/${path}`);
     for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
@@ -151,13 +162,23 @@ export function createEkoolProvider(options: {
         {
           method: 'POST',
           headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-          body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: flow.redirectUri, code_verifier: flow.codeVerifier }).toString(),
+          body: new URLSearchParams({
+            grant_type: 'authorization_code',
+            code,
+            redirect_uri: flow.redirectUri,
+            code_verifier: flow.codeVerifier,
+          }).toString(),
         },
         'code_rejected',
       );
       const accessToken = text(token.access_token);
       if (!accessToken) throw new SignInError('code_rejected');
-      const profile = await getJson(options.fetch, options.userinfoUrl, { headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' } }, 'token_rejected');
+      const profile = await getJson(
+        options.fetch,
+        options.userinfoUrl,
+        { headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' } },
+        'token_rejected',
+      );
       const subject = text(profile.id) ?? (typeof profile.id === 'number' ? String(profile.id) : undefined);
       if (!subject) throw new SignInError('token_rejected');
       const personalCode = estonianCode(profile.personalCode);
@@ -183,7 +204,13 @@ export function createEkoolProvider(options: {
  * token, and the server verifies it with an HMAC-SHA1 signed `Authorization: Data v2` request. The answer must name
  * the school the user chose: a token from another school's Stuudium must not sign anyone in.
  */
-export function createStuudiumProvider(options: { clientId: string; clientSecret: string; apiUrl: string; fetch: FetchLike; now?: () => Date }): SignInProvider {
+export function createStuudiumProvider(options: {
+  clientId: string;
+  clientSecret: string;
+  apiUrl: string;
+  fetch: FetchLike;
+  now?: () => Date;
+}): SignInProvider {
   const base = options.apiUrl.replace(/\/$/, '');
   return {
     id: 'stuudium',

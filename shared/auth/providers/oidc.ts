@@ -94,7 +94,8 @@ function classify(error: unknown): 'state_mismatch' | 'code_rejected' | 'token_r
   if (e.error === 'invalid_grant') return 'code_rejected';
   if (text.includes('"state"') || text.includes('state mismatch') || text.includes('unexpected "state"')) return 'state_mismatch';
   if (e.cause?.claim === 'aud' || text.includes('"aud"')) return 'wrong_audience';
-  if (e.code === 'OAUTH_RESPONSE_IS_NOT_CONFORM' || e.code === 'OAUTH_RESPONSE_IS_NOT_JSON' || e.code === 'ECONNREFUSED') return 'provider_unavailable';
+  if (e.code === 'OAUTH_RESPONSE_IS_NOT_CONFORM' || e.code === 'OAUTH_RESPONSE_IS_NOT_JSON' || e.code === 'ECONNREFUSED')
+    return 'provider_unavailable';
   return 'token_rejected';
 }
 

@@ -1,20 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-import {
-  ExpiringMap,
-  handle,
-  listen,
-  randomToken,
-  readBody,
-  redirect,
-  requestUrl,
-  safeEqual,
-  sendHtml,
-  sendJson,
-  sendUserChooser,
-} from './http.js';
-import { type EkoolUser,ekoolUsers, findUser, summaries } from './users.js';
+import { ExpiringMap, handle, listen, randomToken, readBody, redirect, requestUrl, safeEqual, sendHtml, sendJson, sendUserChooser } from './http.js';
+import { type EkoolUser, ekoolUsers, findUser, summaries } from './users.js';
 
 /**
  * eKool stand-in: a plain OAuth 2.0 authorization-code server (RFC 6749). eKool's real token and user endpoints are

@@ -1,8 +1,20 @@
 import { createHmac } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-import { ExpiringMap, handle, listen, randomToken, readParams, redirect, requestUrl, safeEqual, sendHtml, sendJson, sendUserChooser } from './http.js';
-import { type FacebookUser,facebookUsers, findUser, summaries } from './users.js';
+import {
+  ExpiringMap,
+  handle,
+  listen,
+  randomToken,
+  readParams,
+  redirect,
+  requestUrl,
+  safeEqual,
+  sendHtml,
+  sendJson,
+  sendUserChooser,
+} from './http.js';
+import { type FacebookUser, facebookUsers, findUser, summaries } from './users.js';
 
 /**
  * Facebook Login stand-in (manual login flow of the Graph API, version path v21.0):
@@ -103,7 +115,12 @@ export async function startFacebookStandIn(app: FacebookApp): Promise<FacebookSt
     const clientId = q.get('client_id');
     const redirectUri = q.get('redirect_uri');
     if (clientId !== app.clientId) {
-      sendHtml(res, 400, 'Facebook (local stand-in): invalid app ID', `<p>Invalid App ID: the client_id "${clientId ?? ''}" is not a registered app.</p>`);
+      sendHtml(
+        res,
+        400,
+        'Facebook (local stand-in): invalid app ID',
+        `<p>Invalid App ID: the client_id "${clientId ?? ''}" is not a registered app.</p>`,
+      );
       return;
     }
     if (!redirectUri || !app.redirectUris.includes(redirectUri)) {
@@ -111,7 +128,7 @@ export async function startFacebookStandIn(app: FacebookApp): Promise<FacebookSt
         res,
         400,
         'Facebook (local stand-in): URL blocked',
-        '<p>This redirect failed because the redirect URI is not whitelisted in the app\'s Client OAuth Settings.</p>',
+        "<p>This redirect failed because the redirect URI is not whitelisted in the app's Client OAuth Settings.</p>",
       );
       return;
     }
@@ -217,7 +234,10 @@ export async function startFacebookStandIn(app: FacebookApp): Promise<FacebookSt
         return fbError(res, 400, 'Invalid appsecret_proof provided in the API argument', 100);
       }
     }
-    const fields = (url.searchParams.get('fields') ?? 'id,name').split(',').map((f) => f.trim()).filter(Boolean);
+    const fields = (url.searchParams.get('fields') ?? 'id,name')
+      .split(',')
+      .map((f) => f.trim())
+      .filter(Boolean);
     const { user } = info;
     const available: Record<string, string | undefined> = {
       id: user.id,
@@ -261,4 +281,3 @@ export async function startFacebookStandIn(app: FacebookApp): Promise<FacebookSt
     close: () => http.close(),
   };
 }
-

@@ -129,7 +129,10 @@ export function sendUserChooser(
     return target.pathname + target.search;
   };
   const items = users
-    .map((u) => `<li><a href="${escapeHtml(link(u.loginHint))}">${escapeHtml(u.description)}</a><br><small>login_hint=${escapeHtml(u.loginHint)}</small></li>`)
+    .map(
+      (u) =>
+        `<li><a href="${escapeHtml(link(u.loginHint))}">${escapeHtml(u.description)}</a><br><small>login_hint=${escapeHtml(u.loginHint)}</small></li>`,
+    )
     .join('');
   const cancel = cancelUrl ? `<p><a href="${escapeHtml(cancelUrl)}">Cancel (access_denied)</a></p>` : '';
   sendHtml(res, 200, `${provider} (local stand-in): choose a demo user`, `<ul>${items}</ul>${cancel}`);

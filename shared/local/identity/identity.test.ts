@@ -205,7 +205,10 @@ describe('HarID', () => {
     ids.harid.tamperNextIdToken((c) => ({ ...c, sub: 'someone-else' }), { foreignKey: true });
     const forged = await authorize('harid', { scope: HARID_SCOPE, loginHint: 'mari.mets@kuusiku.example' });
     // Caught only with enableNonRepudiationChecks (on in configFor): openid-client does not verify it by default.
-    await expect(forged.exchange()).rejects.toMatchObject({ code: 'OAUTH_INVALID_RESPONSE', cause: { message: 'JWT signature verification failed' } });
+    await expect(forged.exchange()).rejects.toMatchObject({
+      code: 'OAUTH_INVALID_RESPONSE',
+      cause: { message: 'JWT signature verification failed' },
+    });
 
     // Untampered again: the next flow passes.
     const ok = await authorize('harid', { scope: HARID_SCOPE, loginHint: 'mari.mets@kuusiku.example' });
@@ -258,7 +261,7 @@ describe('Google', () => {
     expect(userinfo.email).toBe('peeter.parn@example.com');
   });
 
-  it('has a user whose e-mail (a seed teacher\'s address) is NOT verified', async () => {
+  it("has a user whose e-mail (a seed teacher's address) is NOT verified", async () => {
     const { claims } = await signIn('google', { scope: 'openid email profile', loginHint: 'mari.mets@kuusiku.example' });
     expect(claims.email).toBe('mari.mets@kuusiku.example');
     expect(claims.email_verified).toBe(false);
@@ -273,17 +276,26 @@ describe('Facebook', () => {
 
   async function dialog(loginHint: string, scope = 'email,public_profile', redirect = redirectUri): Promise<URL> {
     const url = new URL(ids.facebook.dialogUrl);
-    url.search = new URLSearchParams({ client_id: fb.clientId, redirect_uri: redirect, state: 'st-1', response_type: 'code', scope, login_hint: loginHint }).toString();
+    url.search = new URLSearchParams({
+      client_id: fb.clientId,
+      redirect_uri: redirect,
+      state: 'st-1',
+      response_type: 'code',
+      scope,
+      login_hint: loginHint,
+    }).toString();
     return new URL(await new Browser().followUntil(url, redirectUri));
   }
 
   const exchange = (code: string, overrides: Record<string, string> = {}) =>
-    fetch(`${ids.facebook.graphUrl}/oauth/access_token?${new URLSearchParams({ client_id: fb.clientId, redirect_uri: redirectUri, client_secret: fb.clientSecret, code, ...overrides })}`);
+    fetch(
+      `${ids.facebook.graphUrl}/oauth/access_token?${new URLSearchParams({ client_id: fb.clientId, redirect_uri: redirectUri, client_secret: fb.clientSecret, code, ...overrides })}`,
+    );
 
   const debugToken = (token: string) =>
-    fetch(`${ids.facebook.graphUrl}/debug_token?${new URLSearchParams({ input_token: token, access_token: `${fb.clientId}|${fb.clientSecret}` })}`).then(
-      (r) => r.json() as Promise<{ data: Record<string, unknown> }>,
-    );
+    fetch(
+      `${ids.facebook.graphUrl}/debug_token?${new URLSearchParams({ input_token: token, access_token: `${fb.clientId}|${fb.clientSecret}` })}`,
+    ).then((r) => r.json() as Promise<{ data: Record<string, unknown> }>);
 
   it('runs dialog -> access_token -> debug_token -> /me', async () => {
     const cb = await dialog('peeter.parn@example.com');
@@ -297,15 +309,23 @@ describe('Facebook', () => {
     expect(data).toMatchObject({ app_id: fb.clientId, type: 'USER', is_valid: true, user_id: '10160000000000001' });
     expect(data.scopes).toEqual(expect.arrayContaining(['email', 'public_profile']));
     const proof = createHmac('sha256', fb.clientSecret).update(tok.access_token).digest('hex');
-    const me = await fetch(`${ids.facebook.graphUrl}/me?${new URLSearchParams({ fields: 'id,first_name,last_name,email', access_token: tok.access_token, appsecret_proof: proof })}`);
+    const me = await fetch(
+      `${ids.facebook.graphUrl}/me?${new URLSearchParams({ fields: 'id,first_name,last_name,email', access_token: tok.access_token, appsecret_proof: proof })}`,
+    );
     expect(await me.json()).toEqual({ id: '10160000000000001', first_name: 'Peeter', last_name: 'Pärn', email: 'peeter.parn@example.com' });
   });
 
   it('gives no e-mail without the email permission or for a phone-registered account', async () => {
-    for (const [hint, scope] of [['tiina.saar@example.com', 'public_profile'], ['maarja.magi', 'email,public_profile']] as const) {
+    for (const [hint, scope] of [
+      ['tiina.saar@example.com', 'public_profile'],
+      ['maarja.magi', 'email,public_profile'],
+    ] as const) {
       const code = (await dialog(hint, scope)).searchParams.get('code') ?? '';
       const { access_token } = (await (await exchange(code)).json()) as { access_token: string };
-      const me = (await (await fetch(`${ids.facebook.graphUrl}/me?fields=id,first_name,email&access_token=${access_token}`)).json()) as Record<string, unknown>;
+      const me = (await (await fetch(`${ids.facebook.graphUrl}/me?fields=id,first_name,email&access_token=${access_token}`)).json()) as Record<
+        string,
+        unknown
+      >;
       expect(me).not.toHaveProperty('email');
       expect(me.first_name).toBeTypeOf('string');
     }
@@ -352,19 +372,37 @@ describe('eKool', () => {
   async function authorizeCode(loginHint: string, extra: Record<string, string> = {}): Promise<URL> {
     const url = new URL(ids.ekool.authorizeUrl);
     const pkce = { code_challenge: await oidc.calculatePKCECodeChallenge(verifier0), code_challenge_method: 'S256' };
-    url.search = new URLSearchParams({ client_id: ek.clientId, redirect_uri: redirectUri, state: 'ek-state', response_type: 'code', scope: 'openid profile', login_hint: loginHint, ...pkce, ...extra }).toString();
+    url.search = new URLSearchParams({
+      client_id: ek.clientId,
+      redirect_uri: redirectUri,
+      state: 'ek-state',
+      response_type: 'code',
+      scope: 'openid profile',
+      login_hint: loginHint,
+      ...pkce,
+      ...extra,
+    }).toString();
     return new URL(await new Browser().followUntil(url, redirectUri));
   }
 
   const token = (form: Record<string, string>, headers: Record<string, string> = { authorization: basic(ek.clientId, ek.clientSecret) }) =>
-    fetch(ids.ekool.tokenUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: new URLSearchParams(form) });
+    fetch(ids.ekool.tokenUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      body: new URLSearchParams(form),
+    });
 
   const userinfo = (accessToken: string) => fetch(ids.ekool.userinfoUrl, { headers: { authorization: `Bearer ${accessToken}` } });
 
   it('runs authorize -> token (Basic) -> userinfo, and refreshes', async () => {
     const cb = await authorizeCode('mari.mets@kuusiku.example');
     expect(cb.searchParams.get('state')).toBe('ek-state');
-    const res = await token({ grant_type: 'authorization_code', code: cb.searchParams.get('code') ?? '', redirect_uri: redirectUri, code_verifier: verifier0 });
+    const res = await token({
+      grant_type: 'authorization_code',
+      code: cb.searchParams.get('code') ?? '',
+      redirect_uri: redirectUri,
+      code_verifier: verifier0,
+    });
     expect(res.status).toBe(200);
     const tok = (await res.json()) as { access_token: string; token_type: string; refresh_token: string; expires_in: number };
     expect(tok).toMatchObject({ token_type: 'Bearer', expires_in: 3600 });
@@ -382,14 +420,22 @@ describe('eKool', () => {
 
   it('accepts client credentials in the body and checks PKCE when used', async () => {
     const verifier = oidc.randomPKCECodeVerifier();
-    const cb = await authorizeCode('mihkel.saar@kuusiku.example', { code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256' });
+    const cb = await authorizeCode('mihkel.saar@kuusiku.example', {
+      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+    });
     const code = cb.searchParams.get('code') ?? '';
     const form = { grant_type: 'authorization_code', code, redirect_uri: redirectUri, client_id: ek.clientId, client_secret: ek.clientSecret };
-    expect(await (await token({ ...form, code_verifier: 'wrong-verifier-wrong-verifier-wrong-verifier' }, {})).json()).toMatchObject({ error: 'invalid_grant' });
+    expect(await (await token({ ...form, code_verifier: 'wrong-verifier-wrong-verifier-wrong-verifier' }, {})).json()).toMatchObject({
+      error: 'invalid_grant',
+    });
     const ok = await token({ ...form, code_verifier: verifier }, {});
     expect(ok.status).toBe(200);
     const { access_token } = (await ok.json()) as { access_token: string };
-    expect(await (await userinfo(access_token)).json()).toMatchObject({ personalCode: '51403090216', roles: [{ role: 'student', className: '5.a' }] });
+    expect(await (await userinfo(access_token)).json()).toMatchObject({
+      personalCode: '51403090216',
+      roles: [{ role: 'student', className: '5.a' }],
+    });
   });
 
   it('rejects a wrong secret, a different redirect_uri, and a replayed code (revoking its tokens)', async () => {
@@ -413,7 +459,13 @@ describe('eKool', () => {
     const none = await authorizeCode('mari.mets@kuusiku.example', { code_challenge: '' });
     expect(none.searchParams.get('code')).toBeNull();
     const url = new URL(ids.ekool.authorizeUrl);
-    url.search = new URLSearchParams({ client_id: ek.clientId, redirect_uri: redirectUri, state: 'ek-state', response_type: 'code', login_hint: 'mari.mets@kuusiku.example' }).toString();
+    url.search = new URLSearchParams({
+      client_id: ek.clientId,
+      redirect_uri: redirectUri,
+      state: 'ek-state',
+      response_type: 'code',
+      login_hint: 'mari.mets@kuusiku.example',
+    }).toString();
     const missing = new URL(await new Browser().followUntil(url, redirectUri));
     expect(missing.searchParams.get('error')).toBe('invalid_request');
     expect(missing.searchParams.get('code')).toBeNull();
@@ -453,7 +505,7 @@ describe('Stuudium', () => {
     });
   });
 
-  it('reports the user\'s own school, which may not be the requested one', async () => {
+  it("reports the user's own school, which may not be the requested one", async () => {
     const cb = await authenticate('toomas.teine@tammiku.example', 'kuusiku');
     const body = (await (await verify(cb.searchParams.get('token') ?? '')).json()) as { school: { subdomain: string } };
     expect(body.school.subdomain).toBe('tammiku');

@@ -2,7 +2,7 @@ import { generateKeyPair as generateKeyPairCb, type KeyObject } from 'node:crypt
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { promisify } from 'node:util';
 
-import { decodeJwt, importJWK, type JWK, type JWTPayload,SignJWT } from 'jose';
+import { decodeJwt, importJWK, type JWK, type JWTPayload, SignJWT } from 'jose';
 
 import { escapeHtml, listen, randomToken, sendHtml, sendUserChooser } from './http.js';
 
@@ -368,8 +368,7 @@ export async function startOidcStandIn(config: OidcStandInConfig, signingJwk: JW
       return;
     }
     const url = new URL(req.url ?? '/', issuer);
-    const finish = (result: Record<string, unknown>) =>
-      provider.interactionFinished(req, res, result, { mergeWithLastSubmission: false });
+    const finish = (result: Record<string, unknown>) => provider.interactionFinished(req, res, result, { mergeWithLastSubmission: false });
 
     if (url.searchParams.has('deny')) {
       await finish({ error: 'access_denied', error_description: 'End-User cancelled the sign-in' });

@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import { ExpiringMap, handle, listen, randomToken, redirect, requestUrl, sendHtml, sendJson, sendUserChooser } from './http.js';
-import { findUser, SCHOOLS, type StuudiumUser,stuudiumUsers, summaries } from './users.js';
+import { findUser, SCHOOLS, type StuudiumUser, stuudiumUsers, summaries } from './users.js';
 
 /**
  * Stuudium stand-in (api.ope.ee; NOT OAuth):
@@ -63,7 +63,12 @@ export async function startStuudiumStandIn(client: StuudiumClient): Promise<Stuu
     }
     const subdomain = q.get('subdomain');
     if (!subdomain || !KNOWN_SUBDOMAINS.has(subdomain)) {
-      sendHtml(res, 400, 'Stuudium (local stand-in): unknown school', `<p>No school with subdomain "${subdomain ?? ''}" (known: ${[...KNOWN_SUBDOMAINS].join(', ')}).</p>`);
+      sendHtml(
+        res,
+        400,
+        'Stuudium (local stand-in): unknown school',
+        `<p>No school with subdomain "${subdomain ?? ''}" (known: ${[...KNOWN_SUBDOMAINS].join(', ')}).</p>`,
+      );
       return;
     }
     const target = client.redirectUris[0];

@@ -342,7 +342,7 @@ export const googleUsers: GoogleUser[] = [
     loginHint: 'mari.mets@kuusiku.example',
     aliases: ['101010101010101010101'],
     description:
-      'UNVERIFIED e-mail (email_verified: false) equal to seed teacher Mari Mets\'s address: an unverified e-mail must never link to her account',
+      "UNVERIFIED e-mail (email_verified: false) equal to seed teacher Mari Mets's address: an unverified e-mail must never link to her account",
     sub: '101010101010101010101',
     claims: { email: 'mari.mets@kuusiku.example', email_verified: false, given_name: 'Mari', family_name: 'Mets', name: 'Mari Mets' },
   },

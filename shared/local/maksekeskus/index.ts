@@ -177,7 +177,8 @@ function validateCreate(body: unknown): string[] {
   else {
     if (typeof c.ip !== 'string' || !isIPv4(c.ip)) errors.push('customer.ip must be an IPv4 address');
     if (c.email !== undefined && (typeof c.email !== 'string' || !EMAIL.test(c.email))) errors.push('customer.email must be an e-mail address');
-    if (c.country !== undefined && (typeof c.country !== 'string' || !/^[A-Za-z]{2}$/.test(c.country))) errors.push('customer.country must be 2 letters');
+    if (c.country !== undefined && (typeof c.country !== 'string' || !/^[A-Za-z]{2}$/.test(c.country)))
+      errors.push('customer.country must be 2 letters');
     if (c.locale !== undefined && (typeof c.locale !== 'string' || !/^[A-Za-z]{2}$/.test(c.locale))) errors.push('customer.locale must be 2 letters');
     // Stricter than Maksekeskus on purpose: PAY-1 says the shop sends only what payment needs.
     for (const key of Object.keys(c)) if (!CUSTOMER_FIELDS.has(key)) errors.push(`customer.${key} is more personal data than payment needs (PAY-1)`);
@@ -305,7 +306,11 @@ class LocalMaksekeskus {
       transaction: trx.id,
       ...overrides,
     };
-    const sorted = Object.fromEntries(Object.keys(body).sort().map((k) => [k, body[k]]));
+    const sorted = Object.fromEntries(
+      Object.keys(body)
+        .sort()
+        .map((k) => [k, body[k]]),
+    );
     return this.sign(JSON.stringify(sorted));
   }
 
@@ -319,7 +324,12 @@ class LocalMaksekeskus {
       const response =
         target.method === 'GET'
           ? await this.send(`${target.url}${target.url.includes('?') ? '&' : '?'}${form}`, { redirect: 'manual' })
-          : await this.send(target.url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString(), redirect: 'manual' });
+          : await this.send(target.url, {
+              method: 'POST',
+              headers: { 'content-type': 'application/x-www-form-urlencoded' },
+              body: form.toString(),
+              redirect: 'manual',
+            });
       await response.arrayBuffer().catch(() => undefined);
       httpStatus = response.status;
     } catch {
@@ -336,7 +346,8 @@ class LocalMaksekeskus {
     if (pay.payerAccount) trx.payerAccount = pay.payerAccount;
     const before = trx.status;
     // Only an open transaction changes; paying a finished one again just replays its messages.
-    if (before === 'CREATED' || before === 'PENDING') trx.status = pay.outcome === 'paid' ? 'COMPLETED' : pay.outcome === 'cancelled' ? 'CANCELLED' : 'EXPIRED';
+    if (before === 'CREATED' || before === 'PENDING')
+      trx.status = pay.outcome === 'paid' ? 'COMPLETED' : pay.outcome === 'cancelled' ? 'CANCELLED' : 'EXPIRED';
     const results: Delivery[] = [];
     const record = async (signed: SignedMessage) => {
       await this.notify(id, signed);
@@ -348,7 +359,10 @@ class LocalMaksekeskus {
       if (pay.outOfOrder) await record(this.message(id, { status: 'PENDING' }));
       if (pay.lateCancel && trx.status === 'COMPLETED') await record(this.message(id, { status: 'CANCELLED' }));
     }
-    const back = (trx.status === 'COMPLETED' ? trx.urls.return_url : (trx.urls.cancel_url ?? trx.urls.return_url)) ?? { url: `${this.origin}/`, method: 'GET' as const };
+    const back = (trx.status === 'COMPLETED' ? trx.urls.return_url : (trx.urls.cancel_url ?? trx.urls.return_url)) ?? {
+      url: `${this.origin}/`,
+      method: 'GET' as const,
+    };
     return { return: { url: back.url, method: back.method, message: this.message(id) }, deliveries: results };
   }
 
@@ -373,7 +387,8 @@ class LocalMaksekeskus {
   /** /v1/...: authentication, the request log, an injected outage, then the endpoint. */
   private async api(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const auth = Buffer.from(req.headers.authorization ?? '');
-    if (auth.length !== this.expectedAuth.length || !timingSafeEqual(auth, this.expectedAuth)) return json(res, 401, { code: 1010, message: 'Authentication failed' });
+    if (auth.length !== this.expectedAuth.length || !timingSafeEqual(auth, this.expectedAuth))
+      return json(res, 401, { code: 1010, message: 'Authentication failed' });
     const method = req.method ?? 'GET';
     let body: unknown;
     if (method === 'POST') {
@@ -415,7 +430,10 @@ class LocalMaksekeskus {
     };
     this.transactions.set(trx.id, trx);
     const view = this.apiView(trx);
-    return json(res, 201, { ...view, payment_methods: this.paymentMethods(trx.id, String((b.customer.country as string | undefined) ?? 'ee').toLowerCase()) });
+    return json(res, 201, {
+      ...view,
+      payment_methods: this.paymentMethods(trx.id, String((b.customer.country as string | undefined) ?? 'ee').toLowerCase()),
+    });
   }
 
   /** GET /v1/methods?country&currency[&transaction] */
@@ -432,20 +450,40 @@ class LocalMaksekeskus {
     if (this.refundFailure) {
       const failure = this.refundFailure;
       this.refundFailure = undefined;
-      return json(res, failure.status, { code: failure.code, message: failure.code === 1045 ? 'Previous refund is still being processed' : 'Refund failed' });
+      return json(res, failure.status, {
+        code: failure.code,
+        message: failure.code === 1045 ? 'Previous refund is still being processed' : 'Refund failed',
+      });
     }
     const r = body as { amount?: unknown; comment?: unknown } | undefined;
     if (!r || typeof r.amount !== 'string' || !AMOUNT.test(r.amount) || typeof r.comment !== 'string')
       return json(res, 400, { code: 1001, message: 'Validation failed', errors: ['amount (decimal string) and comment are required'] });
     const cents = Math.round(Number(r.amount) * 100);
     const paidCents = Math.round(Number(trx.amount) * 100);
-    if (trx.status !== 'COMPLETED' && trx.status !== 'PART_REFUNDED') return json(res, 400, { code: 1040, message: 'Transaction cannot be refunded' });
-    if (cents <= 0 || trx.refundedCents + cents > paidCents) return json(res, 400, { code: 1041, message: 'Refund amount exceeds the refundable amount' });
+    if (trx.status !== 'COMPLETED' && trx.status !== 'PART_REFUNDED')
+      return json(res, 400, { code: 1040, message: 'Transaction cannot be refunded' });
+    if (cents <= 0 || trx.refundedCents + cents > paidCents)
+      return json(res, 400, { code: 1041, message: 'Refund amount exceeds the refundable amount' });
     trx.refundedCents += cents;
     trx.status = trx.refundedCents === paidCents ? 'REFUNDED' : 'PART_REFUNDED';
-    const refund: StandInRefund = { id: randomUUID(), transactionId: trx.id, amount: r.amount, comment: r.comment, createdAt: new Date().toISOString(), status: 'SENT' };
+    const refund: StandInRefund = {
+      id: randomUUID(),
+      transactionId: trx.id,
+      amount: r.amount,
+      comment: r.comment,
+      createdAt: new Date().toISOString(),
+      status: 'SENT',
+    };
     this.refunds.push(refund);
-    return json(res, 201, { object: 'refund', id: refund.id, transaction: { id: trx.id }, amount: Number(r.amount), comment: refund.comment, status: refund.status, created_at: refund.createdAt });
+    return json(res, 201, {
+      object: 'refund',
+      id: refund.id,
+      transaction: { id: trx.id },
+      amount: Number(r.amount),
+      comment: refund.comment,
+      status: refund.status,
+      created_at: refund.createdAt,
+    });
   }
 
   /** GET /v1/transactions/{id} */
@@ -485,9 +523,15 @@ class LocalMaksekeskus {
     const all = [...Object.values(BANKS).flat(), { name: 'card', display: 'Visa / Mastercard' }];
     const choices = method
       ? [all.find((c) => c.name === method) ?? { name: method, display: method }]
-      : [...(BANKS[String((trx.customer.country as string | undefined) ?? 'ee').toLowerCase()] ?? BANKS.ee!), { name: 'card', display: 'Visa / Mastercard' }];
+      : [
+          ...(BANKS[String((trx.customer.country as string | undefined) ?? 'ee').toLowerCase()] ?? BANKS.ee!),
+          { name: 'card', display: 'Visa / Mastercard' },
+        ];
     const links = choices
-      .map((c) => `<li><a href="/pay/${encodeURIComponent(id)}?outcome=paid&method=${encodeURIComponent(c.name)}">${escapeHtml(c.display)}: maksa ${escapeHtml(trx.amount)} ${escapeHtml(trx.currency)}</a></li>`)
+      .map(
+        (c) =>
+          `<li><a href="/pay/${encodeURIComponent(id)}?outcome=paid&method=${encodeURIComponent(c.name)}">${escapeHtml(c.display)}: maksa ${escapeHtml(trx.amount)} ${escapeHtml(trx.currency)}</a></li>`,
+      )
       .join('\n');
     return html(
       res,
@@ -521,7 +565,13 @@ class LocalMaksekeskus {
   private paymentMethods(id: string | undefined, country = 'ee') {
     const page = (method?: string) => (id ? `${this.origin}/pay/${id}${method ? `?method=${method}` : ''}` : `${this.origin}/pay`);
     return {
-      banklinks: (BANKS[country] ?? BANKS.ee!).map((b) => ({ name: b.name, display_name: b.display, country, url: page(b.name), logo_url: `${this.origin}/logos/${b.name}.png` })),
+      banklinks: (BANKS[country] ?? BANKS.ee!).map((b) => ({
+        name: b.name,
+        display_name: b.display,
+        country,
+        url: page(b.name),
+        logo_url: `${this.origin}/logos/${b.name}.png`,
+      })),
       cards: CARDS.map((c) => ({ name: c.name, display_name: c.display, url: page('card') })),
       payLater: [],
       other: [{ name: 'redirect', url: page() }],

@@ -4,8 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { verifyMac } from '../../payments/mac.js';
-import { createMaksekeskusClient, type CreateTransactionRequest,MaksekeskusError, REFUND_STILL_PROCESSING } from '../../platform/maksekeskus.js';
-import { type MaksekeskusStandIn,startMaksekeskusStandIn } from './index.js';
+import { createMaksekeskusClient, type CreateTransactionRequest, MaksekeskusError, REFUND_STILL_PROCESSING } from '../../platform/maksekeskus.js';
+import { type MaksekeskusStandIn, startMaksekeskusStandIn } from './index.js';
 
 /** The stand-in and the app's real client against each other, plus a small receiver for its notifications. */
 let standIn: MaksekeskusStandIn;
@@ -32,7 +32,10 @@ afterAll(async () => {
 });
 
 const client = () => createMaksekeskusClient({ shopId: 'shop-1', secretKey: 'secret-1', apiUrl: standIn.apiUrl });
-const request = (overrides: Partial<CreateTransactionRequest['transaction']> = {}, customer: Record<string, unknown> = {}): CreateTransactionRequest => ({
+const request = (
+  overrides: Partial<CreateTransactionRequest['transaction']> = {},
+  customer: Record<string, unknown> = {},
+): CreateTransactionRequest => ({
   transaction: {
     amount: '35.88',
     currency: 'EUR',
@@ -105,11 +108,13 @@ describe('Maksekeskus stand-in and client', () => {
     received.length = 0;
     const trx = await client().createTransaction(request());
     const result = await standIn.pay(trx.id, { outcome: 'paid', duplicates: 3, outOfOrder: true, lateCancel: true });
-    const statuses = received.filter((r) => r.url === '/notify').map((r) => {
-      const form = new URLSearchParams(r.body);
-      expect(verifyMac(form.get('json')!, form.get('mac')!, 'secret-1')).toBe(true);
-      return (JSON.parse(form.get('json')!) as { status: string }).status;
-    });
+    const statuses = received
+      .filter((r) => r.url === '/notify')
+      .map((r) => {
+        const form = new URLSearchParams(r.body);
+        expect(verifyMac(form.get('json')!, form.get('mac')!, 'secret-1')).toBe(true);
+        return (JSON.parse(form.get('json')!) as { status: string }).status;
+      });
     expect(statuses).toEqual(['COMPLETED', 'COMPLETED', 'COMPLETED', 'PENDING', 'CANCELLED']);
     expect(result.deliveries).toHaveLength(5);
     // The transaction itself stays COMPLETED.
