@@ -13,6 +13,7 @@ import { storageRules } from '../shared/privacy/index.js';
 import accountsAuditList from './accounts-audit-list.js';
 import accountsChildrenList from './accounts-children-list.js';
 import accountsChildrenRequest from './accounts-children-request.js';
+import accountsClose from './accounts-close.js';
 import accountsLoginLog from './accounts-login-log.js';
 import accountsLoginsList from './accounts-logins-list.js';
 import accountsLoginsUnlink from './accounts-logins-unlink.js';
@@ -42,6 +43,12 @@ import catalogList from './catalog-list.js';
 import childrenGet from './children-get.js';
 import childrenPrivacyGet from './children-privacy-get.js';
 import childrenPrivacyUpdate from './children-privacy-update.js';
+import childrenProcessingGet from './children-processing-get.js';
+import childrenProcessingUpdate from './children-processing-update.js';
+import consentsHistory from './consents-history.js';
+import consentsList from './consents-list.js';
+import consentsSet from './consents-set.js';
+import consentsUnsubscribe from './consents-unsubscribe.js';
 import contentCatalogSearch from './content-catalog-search.js';
 import contentDraftsChapterSave from './content-drafts-chapter-save.js';
 import contentDraftsGet from './content-drafts-get.js';
@@ -122,6 +129,8 @@ import paymentsNotify from './payments-notify.js';
 import paymentsProcess from './payments-process.js';
 import paymentsReconcile from './payments-reconcile.js';
 import paymentsReturn from './payments-return.js';
+import privacyProcessingGet from './privacy-processing-get.js';
+import privacyProcessingUpdate from './privacy-processing-update.js';
 import schoolEntitlementsSync from './school-entitlements-sync.js';
 import schoolsCasesComment from './schools-cases-comment.js';
 import schoolsCasesList from './schools-cases-list.js';
@@ -135,6 +144,7 @@ import schoolsInvitationsCreate from './schools-invitations-create.js';
 import schoolsInvitationsList from './schools-invitations-list.js';
 import schoolsInvitationsRevoke from './schools-invitations-revoke.js';
 import schoolsLicencesList from './schools-licences-list.js';
+import schoolsMembersClose from './schools-members-close.js';
 import schoolsMembersEnd from './schools-members-end.js';
 import schoolsMembersGet from './schools-members-get.js';
 import schoolsMembersList from './schools-members-list.js';
@@ -262,6 +272,17 @@ export const definitions: readonly FunctionDefinition[] = [
   schoolsInvitationsList,
   schoolsInvitationsRevoke,
   schoolsMembersEnd,
+  // PRIV-4, PRIV-6, PRIV-8 (p-consent)
+  accountsClose,
+  childrenProcessingGet,
+  childrenProcessingUpdate,
+  consentsHistory,
+  consentsList,
+  consentsSet,
+  consentsUnsubscribe,
+  privacyProcessingGet,
+  privacyProcessingUpdate,
+  schoolsMembersClose,
   schoolsMembersGet,
   schoolsMembersList,
   schoolsCasesComment,

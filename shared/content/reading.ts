@@ -1,4 +1,4 @@
-import { recordUsageEvent } from '../events/index.js';
+import { recordUsageEvent, type UsageSubject } from '../events/index.js';
 import { AppError } from '../platform/errors.js';
 import type { Services } from '../platform/services.js';
 import { catalogSnapshot, mayOpenWork } from '../store/index.js';
@@ -98,12 +98,12 @@ function snippetOf(block: Block | undefined): string {
 /** Full-text search inside one published version the reader may open (issue 18 item 6b), recorded as a usage event. */
 export async function searchWork(
   services: Pick<Services, 'db' | 'clock' | 'bus' | 'telemetry'>,
-  accountId: string,
+  reader: UsageSubject,
   workId: string,
   versionNo: number,
   query: string,
 ): Promise<WorkSearchHit[]> {
-  await assertMayOpen(services, accountId, workId);
+  await assertMayOpen(services, reader.accountId, workId);
   const version = await readVersionDoc(services, workId, versionNo);
   if (!version) throw new AppError('work_version_not_found');
   const hits = searchIndex(version.search, query).map((hit): WorkSearchHit => {
@@ -118,8 +118,7 @@ export async function searchWork(
       snippet: block ? snippetOf(block) : (page?.title ?? chapter?.title ?? ''),
     };
   });
-  await recordUsageEvent(services, {
-    accountId,
+  await recordUsageEvent(services, reader, {
     kind: 'search',
     properties: {
       scope: 'work',
@@ -158,7 +157,7 @@ export interface CatalogueQuery {
  */
 export async function searchCatalogue(
   services: Pick<Services, 'db' | 'clock' | 'bus' | 'telemetry'>,
-  accountId: string,
+  reader: UsageSubject,
   query: CatalogueQuery,
 ): Promise<CatalogueHit[]> {
   const snapshot = await catalogSnapshot(services);
@@ -181,8 +180,7 @@ export async function searchCatalogue(
       country: w.country,
       ...(w.language ? { language: w.language } : {}),
     }));
-  await recordUsageEvent(services, {
-    accountId,
+  await recordUsageEvent(services, reader, {
     kind: 'search',
     properties: {
       scope: 'catalogue',

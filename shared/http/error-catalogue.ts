@@ -1,5 +1,6 @@
 import { accountsErrors } from '../accounts/index.js';
 import { authErrors } from '../auth/index.js';
+import { consentsErrors } from '../consents/index.js';
 import { contentErrors } from '../content/index.js';
 import { learningErrors } from '../learning/index.js';
 import { materialsErrors } from '../materials/index.js';
@@ -32,6 +33,8 @@ export const areaCatalogues = {
   materials: materialsErrors,
   schoolLicences: schoolLicenceErrors,
   organisations: organisationErrors,
+  // PRIV-4, PRIV-6, PRIV-8 (p-consent)
+  consents: consentsErrors,
 } as const;
 
 export const errorCatalogue: { [C in ErrorCode]: ErrorDefinition } = {
@@ -48,6 +51,7 @@ export const errorCatalogue: { [C in ErrorCode]: ErrorDefinition } = {
   ...materialsErrors,
   ...schoolLicenceErrors,
   ...organisationErrors,
+  ...consentsErrors,
 };
 
 /** The HTTP status each kind of error answers with. */

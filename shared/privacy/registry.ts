@@ -609,6 +609,40 @@ const documentTypes: DocumentTypeSpec[] = [
     erasure: 'delete',
     requirements: ['STORE-4', 'STORE-6'],
   },
+
+  // --- p-consent (issue 12: PRIV-4 restriction and objection, PRIV-6 consents, PRIV-8 account closure) ---
+  // The account document also carries `processing` (restriction and objections since when, PRIV-4), `consents` (where
+  // each consent stands, PRIV-6) and `closure` (PRIV-8); the history of consents is its own type below.
+  {
+    type: 'consent-event',
+    container: 'accounts',
+    description:
+      'One consent given or withdrawn (newsletter, product research): purpose, given or withdrawn, text version, channel, time, who acted.',
+    personalData: ['marketing', 'privacy-settings'],
+    purpose: 'Show what the person agreed to and withdrew, when and how (PRIV-6, MKT-1): the proof a consent was given.',
+    // GDPR 7(1): the controller must be able to demonstrate consent.
+    lawfulBasis: 'legal-obligation',
+    retention: { kind: 'event', event: 'account-closed', requirement: 'RET-2' },
+    subjectField: 'accountId',
+    export: { omit: [] },
+    erasure: 'delete',
+    requirements: ['PRIV-6', 'MKT-1', 'RET-5'],
+  },
+  {
+    type: 'account-closure',
+    container: 'jobs',
+    description:
+      'The account-closed event (id account-closure:<accountId>): when and by whom (the person or their school) an account was closed. Starts the retention rules that run from closure: RET-1 authentication data (logins, password hash, e-mail and personal-code indexes, sessions) goes at the closure itself; RET-2 account and teaching data, RET-4 learning outcomes and RET-7 identifiable usage events are kept 5 years from closedAt; RET-5 marketing data goes with the consents. The erasure pipeline (issue 13) works from it.',
+    personalData: ['identification'],
+    purpose: 'Carry out closure and the erasure and retention rules that follow it (PRIV-8, PRIV-3).',
+    lawfulBasis: 'legal-obligation',
+    retention: { kind: 'event', event: 'erasure-completed', requirement: 'PRIV-3' },
+    subjectField: 'accountId',
+    export: { omit: [] },
+    erasure: 'delete',
+    requirements: ['PRIV-8', 'PRIV-3', 'RET-1', 'RET-2', 'RET-4', 'RET-5', 'RET-7'],
+  },
+  // --- end p-consent ---
 ];
 
 export const dataRegistry: DataRegistry = { database: 'opiq', containers: [...containers], documentTypes };

@@ -1,0 +1,41 @@
+import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+
+import { AppError } from '../platform/errors.js';
+import type { Services } from '../platform/services.js';
+import { type ConsentPurpose, consentPurposes } from './catalogue.js';
+
+type Keys = Services['config']['SESSION_SIGNING_KEYS'];
+
+/**
+ * MKT-1, PRIV-6: the unsubscribe link of a marketing e-mail works without signing in, so its token is signed per
+ * person and purpose (HMAC-SHA256 with a key derived from the session signing keys: the first key signs, every listed
+ * key verifies). It carries no e-mail address and grants nothing but withdrawing that one consent.
+ */
+const keyOf = (secret: Uint8Array) => Buffer.from(hkdfSync('sha256', secret, new Uint8Array(0), 'opiq unsubscribe v1', 32));
+const macOf = (secret: Uint8Array, accountId: string, purpose: string) =>
+  createHmac('sha256', keyOf(secret)).update(`unsubscribe\n${accountId}\n${purpose}`).digest();
+
+export function unsubscribeToken(keys: Keys, accountId: string, purpose: ConsentPurpose): string {
+  const [key] = keys;
+  if (!key) throw new Error('No signing key configured');
+  return `${Buffer.from(accountId, 'utf8').toString('base64url')}.${purpose}.${macOf(key.secret, accountId, purpose).toString('base64url')}`;
+}
+
+/** The link for a message's footer and its List-Unsubscribe header (GET shows the page, POST is RFC 8058 one-click). */
+export function unsubscribeLinkFor(services: Pick<Services, 'config'>, accountId: string, purpose: ConsentPurpose): string {
+  return `${services.config.API_PUBLIC_URL}/api/unsubscribe?token=${unsubscribeToken(services.config.SESSION_SIGNING_KEYS, accountId, purpose)}`;
+}
+
+/** Whose consent and which: 400 unsubscribe_link_invalid for a mangled token, 403 unsubscribe_link_forged for a wrong signature. */
+export function openUnsubscribeToken(keys: Keys, token: string): { accountId: string; purpose: ConsentPurpose } {
+  const match = /^([A-Za-z0-9_-]{1,200})\.([A-Za-z]{1,40})\.([A-Za-z0-9_-]{43})$/.exec(token);
+  const purpose = consentPurposes.find((p) => p === match?.[2]);
+  if (!match || !purpose) throw new AppError('unsubscribe_link_invalid');
+  const accountId = Buffer.from(match[1]!, 'base64url').toString('utf8');
+  const mac = Buffer.from(match[3]!, 'base64url');
+  // Only the one encoding we hand out: a base64url letter with other spare bits decodes alike.
+  if (Buffer.from(accountId, 'utf8').toString('base64url') !== match[1] || mac.toString('base64url') !== match[3])
+    throw new AppError('unsubscribe_link_forged');
+  if (!keys.some((k) => timingSafeEqual(macOf(k.secret, accountId, purpose), mac))) throw new AppError('unsubscribe_link_forged');
+  return { accountId, purpose };
+}
