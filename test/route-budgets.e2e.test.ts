@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 
 import { definitions } from '../functions/index.js';
+import { unsubscribeToken } from '../shared/consents/index.js';
 import { exampleWorkContent } from '../shared/content/fixtures.js';
 import { budgetOf, ROUTE_BUDGETS, USER_FACING_CROSS_PARTITION_QUERIES } from '../shared/http/budgets.js';
 import { demo } from '../shared/local/seed.js';
+import { signingKeysSchema } from '../shared/platform/config.js';
 import type { HttpDefinition } from '../shared/platform/definitions.js';
 import { type OperationCounts, parseCounts } from '../shared/platform/operations.js';
 import { api, sessionFor, tokenFor } from './helpers.js';
@@ -97,6 +99,64 @@ async function schoolLicenceForBudget(): Promise<string> {
 
 /** How each route is called (by function name). */
 const probes: Record<string, () => Promise<Probe>> = {
+  // --- p-consent (PRIV-4, PRIV-6, PRIV-8) ---
+  'accounts-close': async () => {
+    const person = await newPerson('Budgetcloses');
+    return {
+      method: 'POST',
+      path: '/api/me/account/close',
+      token: person.token,
+      json: { confirm: true, password: 'a long test password 42' },
+      headers: { 'x-forwarded-for': ip() },
+      status: 200,
+    };
+  },
+  'children-processing-get': async () => ({
+    method: 'GET',
+    path: `/api/children/${child.accountId}/privacy/processing`,
+    token: parent.token,
+    status: 200,
+  }),
+  'children-processing-update': async () => ({
+    method: 'PUT',
+    path: `/api/children/${child.accountId}/privacy/processing`,
+    token: parent.token,
+    json: { restricted: false, objections: { usageAnalytics: true, outcomeKeeping: false, directMarketing: false } },
+    status: 200,
+  }),
+  'consents-history': async () => ({ method: 'GET', path: '/api/me/consents/history', token: parent.token, status: 200 }),
+  'consents-list': async () => ({ method: 'GET', path: '/api/me/consents', token: parent.token, status: 200 }),
+  'consents-set': async () => ({
+    method: 'POST',
+    path: '/api/me/consents',
+    token: parent.token,
+    json: { purpose: 'newsletter', given: true },
+    status: 200,
+  }),
+  'consents-unsubscribe': async () => ({
+    method: 'GET',
+    path: `/api/unsubscribe?token=${unsubscribeToken(signingKeysSchema.parse(inject('signingKeys')), parent.accountId, 'productResearch')}`,
+    status: 200,
+  }),
+  'privacy-processing-get': async () => ({ method: 'GET', path: '/api/me/privacy/processing', token: child.token, status: 200 }),
+  'privacy-processing-update': async () => ({
+    method: 'PUT',
+    path: '/api/me/privacy/processing',
+    token: parent.token,
+    json: { restricted: false, objections: { usageAnalytics: false, outcomeKeeping: true, directMarketing: false } },
+    status: 200,
+  }),
+  'schools-members-close': async () => {
+    const student = await newStudent('Budgetleaves', birthDateIn(2013));
+    return {
+      method: 'POST',
+      path: `/api/schools/${EE}/members/${student.accountId}/close-account`,
+      token: await adminToken(),
+      json: { confirm: true },
+      status: 200,
+    };
+  },
+  // --- end p-consent ---
   'accounts-audit-list': async () => ({ method: 'GET', path: '/api/me/audit', token: child.token, status: 200 }),
   'accounts-children-list': async () => ({ method: 'GET', path: '/api/me/children', token: parent.token, status: 200 }),
   'accounts-children-request': async () => {

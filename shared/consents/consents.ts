@@ -87,7 +87,8 @@ export async function setConsent(
     // A withdrawal names the version it withdraws (the one given); a consent, the text shown now.
     const version = input.given ? current : (state?.version ?? current);
     recorded = undefined;
-    if (state && state.given === input.given && state.version === version) return doc;
+    // Nothing to record: the same choice again, or withdrawing what was never given.
+    if (state ? state.given === input.given && state.version === version : !input.given) return doc;
     recorded = { given: input.given, version, at: deps.clock.now().toISOString(), channel: input.channel };
     return { ...doc, consents: { ...doc.consents, [input.purpose]: recorded } };
   });

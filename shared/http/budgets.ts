@@ -21,6 +21,30 @@ export interface RouteBudget {
 }
 
 export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
+  // --- p-consent (PRIV-4, PRIV-6, PRIV-8) ---
+  'accounts-close': {
+    exception: {
+      measured: 16,
+      reason:
+        'closing is rare and does everything at once (PRIV-8): the password checked like a sign-in (throttle bucket, login index), every login index released (read, delete), the account closed (read, write), the sessions ended (query, a write each), the closure event and the security log',
+    },
+  },
+  'children-processing-get': {},
+  'children-processing-update': {},
+  'consents-history': {},
+  'consents-list': {},
+  'consents-set': {},
+  'consents-unsubscribe': {},
+  'privacy-processing-get': {},
+  'privacy-processing-update': {},
+  'schools-members-close': {
+    exception: {
+      measured: 12,
+      reason:
+        "as accounts-close without the password: the student's account, every login index released (read, delete each: password, personal code), the account closed, the sessions ended, the closure event and the security log",
+    },
+  },
+  // --- end p-consent ---
   'accounts-audit-list': {},
   'accounts-children-list': {},
   'accounts-children-request': {
