@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { AccountDoc } from '../shared/accounts/model.js';
-import { maySendMarketing, unsubscribeLinkFor } from '../shared/consents/index.js';
+import { type AccountClosureDoc, maySendMarketing, unsubscribeLinkFor } from '../shared/consents/index.js';
 import { type LocalHost, startLocalHost } from '../shared/local/host.js';
 import { demo } from '../shared/local/seed.js';
 import { estonianCode } from './people.js';
@@ -272,7 +272,7 @@ describe('PRIV-8: closing an account', () => {
     const logins = await host.services.db.collection('logins').queryAll<{ id: string }>('email:mihkel.saar%40kuusiku.example', {});
     expect(logins).toEqual([]);
     expect(await host.services.db.collection('logins').read(`pcode:EE:${code}`, `pcode:EE:${code}`)).toBeUndefined();
-    const event = await host.services.db.collection('jobs').read<{ closedAt: string }>(`account-closure:${A.eeStudent}`, A.eeStudent);
+    const event = await host.services.db.collection('jobs').read<AccountClosureDoc>(`account-closure:${A.eeStudent}`, A.eeStudent);
     expect(event).toMatchObject({ type: 'account-closure', closedAt: closed.body.closedAt, as: 'school' });
   });
 

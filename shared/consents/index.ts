@@ -1,5 +1,5 @@
 /** The public face of shared/consents: what other areas and functions/ may import (README, "Areas and their faces"). */
-export { consentCatalogue, type ConsentPurpose, consentPurposes } from './catalogue.js';
+export { consentPurposes } from './catalogue.js';
 export { type AccountClosureDoc, closeMemberAccount, closeOwnAccount, closureViewSchema } from './closure.js';
 export {
   consentEventView,
