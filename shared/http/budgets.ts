@@ -180,6 +180,31 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   'payments-methods': {},
   'payments-notify': { queued: ['payments-process', 'email-outbound'] },
   'payments-return': { queued: ['payments-process'] },
+  // p-requests (issue 12, PRIV-7, PRIV-1): data-subject requests and the what-we-hold view.
+  'rights-me-data': {},
+  'rights-children-data': {},
+  'rights-me-create': { queued: ['email-outbound'] },
+  'rights-me-list': {},
+  'rights-me-get': {},
+  'rights-me-cancel': { queued: ['email-outbound'] },
+  'rights-children-create': { queued: ['email-outbound'] },
+  'rights-children-list': {},
+  'rights-school-list': {},
+  'rights-school-create': { queued: ['email-outbound'] },
+  'rights-school-decide': { queued: ['email-outbound'] },
+  'rights-ops-queue': { staff: true },
+  'rights-ops-create': {
+    staff: true,
+    exception: {
+      measured: 6,
+      reason:
+        "the subject's account (whether they are a student decides the controller) on top of the open-request slot, the request and the school's list entry: a staff route for requests that came by letter or e-mail",
+    },
+  },
+  'rights-ops-get': { staff: true },
+  'rights-ops-transition': { staff: true, queued: ['email-outbound'] },
+  'rights-ops-extend': { staff: true, queued: ['email-outbound'] },
+  'rights-ops-complete': { staff: true, queued: ['email-outbound'] },
   'schools-get': {},
   'schools-invitations-confirm-claim': {},
   'schools-invitations-create': {
