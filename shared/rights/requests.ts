@@ -213,8 +213,9 @@ function refuseMove(current: RightsRequestDoc, move: Move): void {
   // Verified requests go where the controller is: to the school, or straight to processing.
   if (current.state === 'verifying' && move.to === 'processing' && toSchool) throw refuse();
   if (current.state === 'verifying' && move.to === 'waiting-for-school' && !toSchool) throw refuse();
-  // Only the school decides what it controls; the requester may still withdraw.
+  // Only the school decides what it controls, and it decides once; the requester may still withdraw.
   if (current.state === 'waiting-for-school' && move.to !== 'cancelled' && move.capacity !== 'school') throw refuse();
+  if (move.capacity === 'school' && current.state !== 'waiting-for-school') throw refuse();
   if (move.capacity === 'self' || move.capacity === 'parent') {
     if (move.to !== 'cancelled') throw refuse();
   }
