@@ -10,7 +10,6 @@ export {
   queueEntryView,
   queueEntryViewSchema,
   requestStates,
-  type RequestType,
   requestTypes,
   requestView,
   requestViewSchema,

@@ -38,7 +38,7 @@ const DAY_MS = 86_400_000;
 const PLATFORM_TYPES: ReadonlySet<RequestType> = new Set<RequestType>(['consent-withdrawal', 'objection']);
 
 /** Who the request is about, as the route knows them (the caller's or the child's account, a membership). */
-export interface Subject {
+interface Subject {
   accountId: string;
   name: string;
   /** The school the person is a student of: the controller of their school data. */
