@@ -193,14 +193,7 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   'rights-school-create': { queued: ['email-outbound'] },
   'rights-school-decide': { queued: ['email-outbound'] },
   'rights-ops-queue': { staff: true },
-  'rights-ops-create': {
-    staff: true,
-    exception: {
-      measured: 6,
-      reason:
-        "the subject's account (whether they are a student decides the controller) on top of the open-request slot, the request and the school's list entry: a staff route for requests that came by letter or e-mail",
-    },
-  },
+  'rights-ops-create': { staff: true },
   'rights-ops-get': { staff: true },
   'rights-ops-transition': { staff: true, queued: ['email-outbound'] },
   'rights-ops-extend': { staff: true, queued: ['email-outbound'] },
