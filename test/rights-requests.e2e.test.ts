@@ -182,6 +182,31 @@ describe('PRIV-7: who may ask, and one open request of a type', () => {
     expect((await call(A.privateUser, 'POST', 'me/privacy/requests', { requestType: 'export' })).status).toBe(201);
   });
 
+  it('PRIV-7: a slot left by a request that was never written (a crash between the two writes) is taken over', async () => {
+    await host.services.db.collection('jobs').upsert({
+      id: `rights-open:${A.municipality}:access`,
+      type: 'rights-queue-entry',
+      accountId: 'rights-queue',
+      requestId: `rights-request:${A.municipality}:00000000-0000-4000-8000-000000000000`,
+      subjectAccountId: A.municipality,
+      requestType: 'access',
+      state: 'processing',
+      receivedAt: host.clock.now().toISOString(),
+      dueAt: host.clock.now().toISOString(),
+    });
+    const made = await call(A.municipality, 'POST', 'me/privacy/requests', { requestType: 'access' });
+    expect(made.status, JSON.stringify(made.body)).toBe(201);
+    expect((await call(A.municipality, 'POST', 'me/privacy/requests', { requestType: 'access' })).status).toBe(409);
+  });
+
+  it("PRIV-7: a child cannot withdraw the request their parent made (409); the parent's stays open", async () => {
+    const made = await call(A.teacherParent, 'POST', `children/${A.eeStudent2}/privacy/requests`, { requestType: 'access' });
+    expect(made.status, JSON.stringify(made.body)).toBe(201);
+    const byChild = await call(A.eeStudent2, 'POST', `me/privacy/requests/${encodeURIComponent(made.body.id)}/cancel`, {});
+    expect(byChild.status).toBe(409);
+    expect(byChild.body.error.code).toBe('rights_request_transition');
+  });
+
   it("PRIV-7: someone else's request is 404 on my routes, and a parent sees only their own child's", async () => {
     const mine = await call(A.eeStudent2, 'POST', 'me/privacy/requests', { requestType: 'rectification', details: 'My class is wrong' });
     expect(mine.status, JSON.stringify(mine.body)).toBe(201);

@@ -216,8 +216,9 @@ function refuseMove(current: RightsRequestDoc, move: Move): void {
   // Only the school decides what it controls, and it decides once; the requester may still withdraw.
   if (current.state === 'waiting-for-school' && move.to !== 'cancelled' && move.capacity !== 'school') throw refuse();
   if (move.capacity === 'school' && current.state !== 'waiting-for-school') throw refuse();
+  // A person withdraws what they asked for themselves, never a request their parent, school or the officer made.
   if (move.capacity === 'self' || move.capacity === 'parent') {
-    if (move.to !== 'cancelled') throw refuse();
+    if (move.to !== 'cancelled' || current.requester.accountId !== move.by) throw refuse();
   }
 }
 
