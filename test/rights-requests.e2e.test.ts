@@ -90,7 +90,14 @@ describe('PRIV-7: a request about a child goes to the school', () => {
     const list = await call(A.eeAdmin, 'GET', `schools/${S.ee}/privacy/requests?state=waiting-for-school`);
     expect(list.status).toBe(200);
     expect(list.body.requests).toContainEqual(
-      expect.objectContaining({ requestId, subjectAccountId: A.eeStudent, subjectName: 'Mihkel Saar', state: 'waiting-for-school' }),
+      expect.objectContaining({
+        requestId,
+        subjectAccountId: A.eeStudent,
+        subjectName: 'Mihkel Saar',
+        details: 'Please erase the notes',
+        requesterCapacity: 'parent',
+        state: 'waiting-for-school',
+      }),
     );
     await followUp();
     await followUp();

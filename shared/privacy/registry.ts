@@ -644,7 +644,7 @@ const documentTypes: DocumentTypeSpec[] = [
     type: 'rights-school-entry',
     container: 'jobs',
     description:
-      "A request forwarded to a school, in its list (partition rights-school:<schoolId>): request id, the student's account id and name, type, state, dates.",
+      "A request forwarded to a school, in its list (partition rights-school:<schoolId>): request id, the student's account id and name, type, what was asked and in which capacity, state, dates.",
     personalData: ['identification'],
     purpose: "Let the school, as controller of its students' school data, see and decide the requests forwarded to it (PRIV-7).",
     lawfulBasis: 'legal-obligation',

@@ -116,6 +116,9 @@ export interface SchoolEntryDoc extends Doc {
   subjectAccountId: string;
   subjectName: string;
   requestType: RequestType;
+  /** What was asked, and by whom in which capacity: what the school decides on. */
+  details?: string;
+  requesterCapacity: Capacity;
   state: RequestState;
   receivedAt: string;
   dueAt: string;
@@ -242,6 +245,8 @@ export const schoolEntryViewSchema = z.object({
   subjectAccountId: z.string(),
   subjectName: z.string(),
   requestType: z.enum(requestTypes),
+  details: z.string().optional(),
+  requesterCapacity: z.enum(['self', 'parent', 'school', 'operator', 'system']),
   state: z.enum(requestStates),
   receivedAt: z.string(),
   dueAt: z.string(),
@@ -249,6 +254,17 @@ export const schoolEntryViewSchema = z.object({
 });
 
 export function schoolEntryView(e: SchoolEntryDoc): z.input<typeof schoolEntryViewSchema> {
-  const { requestId, subjectAccountId, subjectName, requestType, state, receivedAt, dueAt, updatedAt } = e;
-  return { requestId, subjectAccountId, subjectName, requestType, state, receivedAt, dueAt, updatedAt };
+  const { requestId, subjectAccountId, subjectName, requestType, requesterCapacity, state, receivedAt, dueAt, updatedAt } = e;
+  return {
+    requestId,
+    subjectAccountId,
+    subjectName,
+    requestType,
+    ...(e.details ? { details: e.details } : {}),
+    requesterCapacity,
+    state,
+    receivedAt,
+    dueAt,
+    updatedAt,
+  };
 }

@@ -119,6 +119,8 @@ function schoolEntryOf(request: RightsRequestDoc, schoolId: string): SchoolEntry
     subjectAccountId: request.accountId,
     subjectName: request.subjectName,
     requestType: request.requestType,
+    ...(request.details ? { details: request.details } : {}),
+    requesterCapacity: request.requester.capacity,
     state: request.state,
     receivedAt: request.receivedAt,
     dueAt: effectiveDueAt(request),
