@@ -122,6 +122,7 @@ import paymentsNotify from './payments-notify.js';
 import paymentsProcess from './payments-process.js';
 import paymentsReconcile from './payments-reconcile.js';
 import paymentsReturn from './payments-return.js';
+import rightsChildrenCancel from './rights-children-cancel.js';
 import rightsChildrenCreate from './rights-children-create.js';
 import rightsChildrenData from './rights-children-data.js';
 import rightsChildrenList from './rights-children-list.js';
@@ -309,6 +310,7 @@ export const definitions: readonly FunctionDefinition[] = [
   opsSchoolsCreate,
   opsSchoolsFirstAdmin,
   opsSchoolsUpdate,
+  rightsChildrenCancel,
   rightsChildrenCreate,
   rightsChildrenData,
   rightsChildrenList,

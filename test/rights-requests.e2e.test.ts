@@ -206,12 +206,19 @@ describe('PRIV-7: who may ask, and one open request of a type', () => {
     expect((await call(A.municipality, 'POST', 'me/privacy/requests', { requestType: 'access' })).status).toBe(409);
   });
 
-  it("PRIV-7: a child cannot withdraw the request their parent made (409); the parent's stays open", async () => {
+  it('PRIV-7: a child cannot withdraw the request their parent made (409); the parent who made it can', async () => {
     const made = await call(A.teacherParent, 'POST', `children/${A.eeStudent2}/privacy/requests`, { requestType: 'access' });
     expect(made.status, JSON.stringify(made.body)).toBe(201);
     const byChild = await call(A.eeStudent2, 'POST', `me/privacy/requests/${encodeURIComponent(made.body.id)}/cancel`, {});
     expect(byChild.status).toBe(409);
     expect(byChild.body.error.code).toBe('rights_request_transition');
+    // Another parent's withdrawal is refused at the door; the parent who asked withdraws it.
+    expect((await call(A.eeParent, 'POST', `children/${A.eeStudent2}/privacy/requests/${encodeURIComponent(made.body.id)}/cancel`, {})).status).toBe(
+      403,
+    );
+    const byParent = await call(A.teacherParent, 'POST', `children/${A.eeStudent2}/privacy/requests/${encodeURIComponent(made.body.id)}/cancel`, {});
+    expect(byParent.status, JSON.stringify(byParent.body)).toBe(200);
+    expect(byParent.body.history.at(-1)).toMatchObject({ from: 'waiting-for-school', to: 'cancelled', capacity: 'parent' });
   });
 
   it("PRIV-7: someone else's request is 404 on my routes, and a parent sees only their own child's", async () => {

@@ -704,6 +704,16 @@ const probes: Record<string, () => Promise<Probe>> = {
     json: { requestType: 'erasure' },
     status: 201,
   }),
+  'rights-children-cancel': async () => {
+    const id = await rightsRequest(parent.token, `/api/children/${child.accountId}/privacy/requests`, { requestType: 'restriction' });
+    return {
+      method: 'POST',
+      path: `/api/children/${child.accountId}/privacy/requests/${encodeURIComponent(id)}/cancel`,
+      token: parent.token,
+      json: {},
+      status: 200,
+    };
+  },
   'rights-children-list': async () => ({
     method: 'GET',
     path: `/api/children/${child.accountId}/privacy/requests`,

@@ -189,6 +189,14 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   'rights-me-cancel': { queued: ['email-outbound'] },
   'rights-children-create': { queued: ['email-outbound'] },
   'rights-children-list': {},
+  'rights-children-cancel': {
+    queued: ['email-outbound'],
+    exception: {
+      measured: 6,
+      reason:
+        "the access check reads the child's account (a parent of a child under 18), then the request (read, write under its ETag) and its two projections (the officer's queue entry freed, the school's list entry)",
+    },
+  },
   'rights-school-list': {},
   'rights-school-create': { queued: ['email-outbound'] },
   'rights-school-decide': { queued: ['email-outbound'] },
