@@ -131,6 +131,25 @@ import paymentsReconcile from './payments-reconcile.js';
 import paymentsReturn from './payments-return.js';
 import privacyProcessingGet from './privacy-processing-get.js';
 import privacyProcessingUpdate from './privacy-processing-update.js';
+import rightsChildrenCancel from './rights-children-cancel.js';
+import rightsChildrenCreate from './rights-children-create.js';
+import rightsChildrenData from './rights-children-data.js';
+import rightsChildrenList from './rights-children-list.js';
+import rightsFollowup from './rights-followup.js';
+import rightsMeCancel from './rights-me-cancel.js';
+import rightsMeCreate from './rights-me-create.js';
+import rightsMeData from './rights-me-data.js';
+import rightsMeGet from './rights-me-get.js';
+import rightsMeList from './rights-me-list.js';
+import rightsOpsComplete from './rights-ops-complete.js';
+import rightsOpsCreate from './rights-ops-create.js';
+import rightsOpsExtend from './rights-ops-extend.js';
+import rightsOpsGet from './rights-ops-get.js';
+import rightsOpsQueue from './rights-ops-queue.js';
+import rightsOpsTransition from './rights-ops-transition.js';
+import rightsSchoolCreate from './rights-school-create.js';
+import rightsSchoolDecide from './rights-school-decide.js';
+import rightsSchoolList from './rights-school-list.js';
 import schoolEntitlementsSync from './school-entitlements-sync.js';
 import schoolsCasesComment from './schools-cases-comment.js';
 import schoolsCasesList from './schools-cases-list.js';
@@ -312,6 +331,25 @@ export const definitions: readonly FunctionDefinition[] = [
   opsSchoolsCreate,
   opsSchoolsFirstAdmin,
   opsSchoolsUpdate,
+  rightsChildrenCancel,
+  rightsChildrenCreate,
+  rightsChildrenData,
+  rightsChildrenList,
+  rightsFollowup,
+  rightsMeCancel,
+  rightsMeCreate,
+  rightsMeData,
+  rightsMeGet,
+  rightsMeList,
+  rightsOpsComplete,
+  rightsOpsCreate,
+  rightsOpsExtend,
+  rightsOpsGet,
+  rightsOpsQueue,
+  rightsOpsTransition,
+  rightsSchoolCreate,
+  rightsSchoolDecide,
+  rightsSchoolList,
   schoolEntitlementsSync,
   schoolsLicencesList,
   schoolsClassesCreate,
