@@ -1,4 +1,5 @@
 import type { Doc } from '../platform/cosmos.js';
+import { AppError } from '../platform/errors.js';
 import type { Services } from '../platform/services.js';
 import type { WorkDoc } from '../store/index.js';
 import type { Block, Chapter, Exercise, Page, WorkContent, WorkVersion } from './model.js';
@@ -113,6 +114,20 @@ export async function loadPublishedVersion(services: Pick<Services, 'db'>, workI
     number = (await readContentWork(services, workId))?.content?.currentVersion;
     if (number === undefined) return undefined;
   }
+  const doc = await readVersionDoc(services, workId, number);
+  return doc && toWorkVersion(doc);
+}
+
+/**
+ * The current published version for new work in it (a task, OPS-2): `work_withdrawn` once the publisher has withdrawn
+ * the work, undefined when it has none. The same two point reads as `loadPublishedVersion`: the work document that
+ * names the current version also carries the withdrawal, so the check costs nothing more.
+ */
+export async function loadVersionForNewWork(services: Pick<Services, 'db'>, workId: string): Promise<WorkVersion | undefined> {
+  const work = await readContentWork(services, workId);
+  if (work?.status === 'withdrawn') throw new AppError('work_withdrawn');
+  const number = work?.content?.currentVersion;
+  if (number === undefined) return undefined;
   const doc = await readVersionDoc(services, workId, number);
   return doc && toWorkVersion(doc);
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 import type { AccountDoc } from '../accounts/index.js';
-import { type Exercise, findExercise, loadPublishedVersion, type StudentExercise, studentExercise } from '../content/index.js';
+import { type Exercise, findExercise, loadVersionForNewWork, type StudentExercise, studentExercise } from '../content/index.js';
 import type { Stored } from '../platform/cosmos.js';
 import { AppError } from '../platform/errors.js';
 import { keyedId } from '../platform/idempotency.js';
@@ -39,7 +39,7 @@ function checkWindow(input: Pick<TaskInput, 'dueAt' | 'opensAt' | 'closesAt'>): 
  * due date and an optional window (LRN-2). The exercises are copied with their keys from the work's current published
  * version, which the task records: answers are made and checked in that version (LRN-3). With an idempotency key a
  * retry returns the task the first attempt created. Costs: the journal (with a key: one query for it and an earlier
- * attempt's task), the work and its version, one write.
+ * attempt's task), the work (which also says whether it was withdrawn, OPS-2) and its version, one write.
  */
 export async function createTask(
   services: Pick<Services, 'db' | 'clock'>,
@@ -64,7 +64,8 @@ export async function createTask(
     throw new AppError('task_students_not_in_journal');
   checkWindow(input);
 
-  const version = await loadPublishedVersion(services, input.workId);
+  // OPS-2: a withdrawn work takes no new tasks (work_withdrawn); answers already made stay readable.
+  const version = await loadVersionForNewWork(services, input.workId);
   const exerciseIds = unique(input.exerciseIds);
   const pageIds = unique(input.pageIds);
   const found = exerciseIds.map((id) => ({ id, found: version && findExercise(version, id) }));
