@@ -80,6 +80,7 @@ import learningTasksGet from './learning-tasks-get.js';
 import learningTasksMine from './learning-tasks-mine.js';
 import learningTasksStats from './learning-tasks-stats.js';
 import learningTasksTeacherGet from './learning-tasks-teacher-get.js';
+import learningTasksUpdate from './learning-tasks-update.js';
 import licencesAccess from './licences-access.js';
 import licencesExpire from './licences-expire.js';
 import licencesList from './licences-list.js';
@@ -235,6 +236,7 @@ export const definitions: readonly FunctionDefinition[] = [
   learningStatsMine,
   learningTasksStats,
   learningTasksTeacherGet,
+  learningTasksUpdate,
   licencesAccess,
   licencesExpire,
   licencesList,

@@ -142,6 +142,7 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   'learning-stats-mine': {},
   'learning-tasks-stats': {},
   'learning-tasks-teacher-get': {},
+  'learning-tasks-update': {},
   'content-catalog-search': { queued: ['usage-events'] },
   'content-drafts-chapter-save': {},
   'content-drafts-get': {},
