@@ -95,6 +95,8 @@ import materialsProgressGet from './materials-progress-get.js';
 import materialsProgressRecord from './materials-progress-record.js';
 import materialsShare from './materials-share.js';
 import materialsUnshare from './materials-unshare.js';
+import materialsTextsGet from './materials-texts-get.js';
+import materialsTextsSave from './materials-texts-save.js';
 import materialsUpload from './materials-upload.js';
 import openapiGet from './openapi-get.js';
 import opsAccountsGet from './ops-accounts-get.js';
@@ -216,6 +218,8 @@ export const definitions: readonly FunctionDefinition[] = [
   materialsProgressRecord,
   materialsShare,
   materialsUnshare,
+  materialsTextsGet,
+  materialsTextsSave,
   materialsUpload,
   learningAnswersDelete,
   learningAnswersSave,

@@ -516,6 +516,19 @@ const probes: Record<string, () => Promise<Probe>> = {
     ).toBe(201);
     return { method: 'DELETE', path: `/api/schools/${EE}/journals/journal-none/materials/${id}`, token: teacher, status: 204 };
   },
+  'materials-texts-get': async () => ({
+    method: 'GET',
+    path: `/api/accounts/${child.accountId}/texts/material-none-0001`,
+    token: child.token,
+    status: 404,
+  }),
+  'materials-texts-save': async () => ({
+    method: 'PUT',
+    path: `/api/accounts/${child.accountId}/texts/${randomUUID()}`,
+    token: child.token,
+    json: { title: 'Budget', body: 'Budget text.' },
+    status: 201,
+  }),
   'materials-upload': async () => ({
     method: 'PUT',
     path: `/api/accounts/${child.accountId}/materials/${randomUUID()}?name=budget.pdf`,
@@ -863,6 +876,7 @@ const REFUSAL_ONLY: Record<string, string> = {
   'learning-tasks-teacher-get': 'needs a task: measured on its success in test/learning-budgets.e2e.test.ts',
   'learning-tasks-get': 'needs a task: measured on its success in test/learning-budgets.e2e.test.ts',
   'learning-tasks-update': 'needs a task: measured on its success in test/learning-leftovers.e2e.test.ts',
+  'materials-texts-get': 'needs a text: measured on its success in test/materials-texts.e2e.test.ts',
   'ops-invoices-record-payment': 'needs an invoice order',
   'ops-orders-cancel': 'needs a paid order',
   'ops-orders-flag-resolve': 'needs a flagged order',

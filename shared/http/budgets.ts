@@ -122,6 +122,8 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   'materials-progress-record': {},
   'materials-share': {},
   'materials-unshare': {},
+  'materials-texts-get': {},
+  'materials-texts-save': {},
   'materials-upload': {},
   'learning-answers-delete': {},
   'learning-answers-save': {},

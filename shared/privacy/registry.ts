@@ -350,7 +350,7 @@ const documentTypes: DocumentTypeSpec[] = [
     type: 'material-library',
     container: 'accounts',
     description:
-      "A user's own materials (files and texts they added): name, sniffed type, size, hash, blob name, journals shared with. The files are blobs under the account's prefix.",
+      "A user's own materials (files and texts they added): name, a text's title and revision, sniffed type, size, hash, blob name, journals shared with. The files are blobs under the account's prefix.",
     personalData: ['learning'],
     purpose: 'Materials users add for themselves, and teachers share with their journals (LRN-4, LRN-1).',
     lawfulBasis: 'contract',
