@@ -24,8 +24,8 @@ import {
   type VersionDoc,
   versionId,
   type VersionListed,
-  type WorkContentState,
   withChapterBodies,
+  type WorkContentState,
 } from './store.js';
 
 /**
@@ -262,7 +262,7 @@ export function buildVersionDoc(
  * A version too large for one document, as a version document listing its chapters and a document per chapter with
  * the chapter's own search index (content-addressed ids: a second publication attempt of the same draft finds them).
  */
-export function splitVersion(whole: VersionDoc, content: WorkContent): { version: VersionDoc; chapters: ChapterDoc[] } {
+function splitVersion(whole: VersionDoc, content: WorkContent): { version: VersionDoc; chapters: ChapterDoc[] } {
   const chapters = content.chapters.map((chapter): ChapterDoc => {
     const doc: ChapterDoc = {
       id: chapterDocId(whole.id, chapter),
