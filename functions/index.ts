@@ -87,6 +87,7 @@ import learningTasksGet from './learning-tasks-get.js';
 import learningTasksMine from './learning-tasks-mine.js';
 import learningTasksStats from './learning-tasks-stats.js';
 import learningTasksTeacherGet from './learning-tasks-teacher-get.js';
+import learningTasksUpdate from './learning-tasks-update.js';
 import licencesAccess from './licences-access.js';
 import licencesExpire from './licences-expire.js';
 import licencesList from './licences-list.js';
@@ -100,6 +101,8 @@ import materialsList from './materials-list.js';
 import materialsProgressGet from './materials-progress-get.js';
 import materialsProgressRecord from './materials-progress-record.js';
 import materialsShare from './materials-share.js';
+import materialsTextsGet from './materials-texts-get.js';
+import materialsTextsSave from './materials-texts-save.js';
 import materialsUnshare from './materials-unshare.js';
 import materialsUpload from './materials-upload.js';
 import openapiGet from './openapi-get.js';
@@ -244,6 +247,8 @@ export const definitions: readonly FunctionDefinition[] = [
   materialsProgressRecord,
   materialsShare,
   materialsUnshare,
+  materialsTextsGet,
+  materialsTextsSave,
   materialsUpload,
   learningAnswersDelete,
   learningAnswersSave,
@@ -264,6 +269,7 @@ export const definitions: readonly FunctionDefinition[] = [
   learningStatsMine,
   learningTasksStats,
   learningTasksTeacherGet,
+  learningTasksUpdate,
   licencesAccess,
   licencesExpire,
   licencesList,

@@ -18,7 +18,7 @@ interface ArmTemplate {
 }
 
 interface InfraJson {
-  containers: { database: string; containers: { name: string; partitionKeyPath: string; defaultTtl?: number }[] };
+  containers: { database: string; containers: { name: string; partitionKeyPath: string; defaultTtl?: number; excludedPaths?: string[] }[] };
   queues: { queues: ({ name: string; lockDuration: string } & Record<string, unknown>)[] };
   settings: { secrets: { name: string; keyVaultSecretName: string; required: boolean }[]; infrastructure: string[]; parameters: string[] };
 }
@@ -331,7 +331,7 @@ export const armChecks: ArmCheck[] = [
   },
   {
     area: 'cosmos',
-    name: 'the database and every container of containers.json, with its partition key (Hash, v2) and TTL exactly as declared, and nothing else',
+    name: 'the database and every container of containers.json, with its partition key (Hash, v2), TTL and index exclusions exactly as declared, and nothing else',
     check: (m) => {
       const n = names(m.prod);
       const db = m.json.containers.database;
@@ -348,6 +348,13 @@ export const armChecks: ArmCheck[] = [
         const resource = props(deployed.find((d) => d.name.endsWith(`/${c.name}`))!).resource;
         const expected: Record<string, unknown> = { id: c.name, partitionKey: { paths: [c.partitionKeyPath], kind: 'Hash', version: 2 } };
         if (c.defaultTtl !== undefined) expected.defaultTtl = c.defaultTtl;
+        if (c.excludedPaths !== undefined)
+          expected.indexingPolicy = {
+            indexingMode: 'consistent',
+            automatic: true,
+            includedPaths: [{ path: '/*' }],
+            excludedPaths: [...c.excludedPaths.map((path) => ({ path })), { path: '/"_etag"/?' }],
+          };
         assert.deepEqual(resource, expected, c.name);
       }
     },

@@ -471,6 +471,13 @@ const probes: Record<string, () => Promise<Probe>> = {
     token: await teacherToken(),
     status: 404,
   }),
+  'learning-tasks-update': async () => ({
+    method: 'PATCH',
+    path: `/api/schools/${EE}/journals/${await learningJournal()}/tasks/t-none`,
+    token: await teacherToken(),
+    json: { title: 'Budget task' },
+    status: 404,
+  }),
   'learning-tasks-mine': async () => ({ method: 'GET', path: '/api/me/tasks', token: child.token, status: 200 }),
   'licences-access': async () => ({ method: 'GET', path: '/api/licences/works/work-ee-math-5/access', token: child.token, status: 200 }),
   'licences-list': async () => ({ method: 'GET', path: '/api/licences', token: child.token, status: 200 }),
@@ -576,6 +583,19 @@ const probes: Record<string, () => Promise<Probe>> = {
     ).toBe(201);
     return { method: 'DELETE', path: `/api/schools/${EE}/journals/journal-none/materials/${id}`, token: teacher, status: 204 };
   },
+  'materials-texts-get': async () => ({
+    method: 'GET',
+    path: `/api/accounts/${child.accountId}/texts/material-none-0001`,
+    token: child.token,
+    status: 404,
+  }),
+  'materials-texts-save': async () => ({
+    method: 'PUT',
+    path: `/api/accounts/${child.accountId}/texts/${randomUUID()}`,
+    token: child.token,
+    json: { title: 'Budget', body: 'Budget text.' },
+    status: 201,
+  }),
   'materials-upload': async () => ({
     method: 'PUT',
     path: `/api/accounts/${child.accountId}/materials/${randomUUID()}?name=budget.pdf`,
@@ -1043,6 +1063,8 @@ const REFUSAL_ONLY: Record<string, string> = {
   'learning-tasks-stats': 'needs a task: measured on its success in test/learning-budgets.e2e.test.ts',
   'learning-tasks-teacher-get': 'needs a task: measured on its success in test/learning-budgets.e2e.test.ts',
   'learning-tasks-get': 'needs a task: measured on its success in test/learning-budgets.e2e.test.ts',
+  'learning-tasks-update': 'needs a task: measured on its success in test/learning-leftovers.e2e.test.ts',
+  'materials-texts-get': 'needs a text: measured on its success in test/materials-texts.e2e.test.ts',
   'ops-invoices-record-payment': 'needs an invoice order',
   'ops-orders-cancel': 'needs a paid order',
   'ops-orders-flag-resolve': 'needs a flagged order',

@@ -172,6 +172,17 @@ export const settingSpecs = {
     description: 'Largest accepted request body in bytes (default 262144).',
     example: '262144',
   },
+  MATERIALS_QUOTA_BYTES: {
+    schema: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(1024 * 1024 * 1024)
+      .default(200 * 1024 * 1024),
+    where: 'parameter',
+    description: 'Bytes of own materials (files and texts) one account may keep (LRN-4; default 209715200, 200 MiB).',
+    example: '209715200',
+  },
   API_DOCS_ENABLED: {
     schema: z
       .enum(['true', 'false'])
