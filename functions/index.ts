@@ -49,6 +49,7 @@ import consentsHistory from './consents-history.js';
 import consentsList from './consents-list.js';
 import consentsSet from './consents-set.js';
 import consentsUnsubscribe from './consents-unsubscribe.js';
+import consentsUnsubscribePage from './consents-unsubscribe-page.js';
 import contentCatalogSearch from './content-catalog-search.js';
 import contentDraftsChapterSave from './content-drafts-chapter-save.js';
 import contentDraftsGet from './content-drafts-get.js';
@@ -280,6 +281,7 @@ export const definitions: readonly FunctionDefinition[] = [
   consentsList,
   consentsSet,
   consentsUnsubscribe,
+  consentsUnsubscribePage,
   privacyProcessingGet,
   privacyProcessingUpdate,
   schoolsMembersClose,

@@ -134,8 +134,15 @@ const probes: Record<string, () => Promise<Probe>> = {
     status: 200,
   }),
   'consents-unsubscribe': async () => ({
-    method: 'GET',
+    method: 'POST',
     path: `/api/unsubscribe?token=${unsubscribeToken(signingKeysSchema.parse(inject('signingKeys')), parent.accountId, 'productResearch')}`,
+    body: new TextEncoder().encode('List-Unsubscribe=One-Click'),
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    status: 200,
+  }),
+  'consents-unsubscribe-page': async () => ({
+    method: 'GET',
+    path: `/api/unsubscribe?token=${unsubscribeToken(signingKeysSchema.parse(inject('signingKeys')), parent.accountId, 'newsletter')}`,
     status: 200,
   }),
   'privacy-processing-get': async () => ({ method: 'GET', path: '/api/me/privacy/processing', token: child.token, status: 200 }),

@@ -12,4 +12,5 @@ export {
 } from './consents.js';
 export { consentsErrors } from './errors.js';
 export { processingChoiceSchema, processingView, processingViewSchema, setProcessingChoices } from './processing.js';
-export { openUnsubscribeToken, unsubscribeLinkFor, unsubscribeToken } from './unsubscribe.js';
+export { unsubscribeByLink, unsubscribeLinkFor, unsubscribeQuestion, unsubscribeToken } from './unsubscribe.js';
+export { UNSUBSCRIBE_PAGE_HEADERS } from './unsubscribe-page.js';

@@ -1,8 +1,12 @@
 import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 
-import { AppError } from '../platform/errors.js';
+import { readAccount } from '../accounts/index.js';
+import { AppError, isAppError } from '../platform/errors.js';
+import type { Language } from '../platform/language.js';
 import type { Services } from '../platform/services.js';
 import { type ConsentPurpose, consentPurposes } from './catalogue.js';
+import { setConsent } from './consents.js';
+import { unsubscribedPage, unsubscribeQuestionPage } from './unsubscribe-page.js';
 
 type Keys = Services['config']['SESSION_SIGNING_KEYS'];
 
@@ -38,4 +42,23 @@ export function openUnsubscribeToken(keys: Keys, token: string): { accountId: st
     throw new AppError('unsubscribe_link_forged');
   if (!keys.some((k) => timingSafeEqual(macOf(k.secret, accountId, purpose), mac))) throw new AppError('unsubscribe_link_forged');
   return { accountId, purpose };
+}
+
+/** GET of the link (PRIV-6): the page that asks, and nothing changed; an account that is gone has nothing to withdraw. */
+export async function unsubscribeQuestion(services: Pick<Services, 'db' | 'config'>, token: string, language: Language): Promise<string> {
+  const { accountId, purpose } = openUnsubscribeToken(services.config.SESSION_SIGNING_KEYS, token);
+  const account = await readAccount(services, accountId);
+  return unsubscribeQuestionPage(language, purpose, token, account?.consents?.[purpose]?.given === true);
+}
+
+/** POST of the link (RFC 8058 one-click, or the page's button): withdraws at once, idempotently. */
+export async function unsubscribeByLink(services: Pick<Services, 'db' | 'config' | 'clock'>, token: string, language: Language): Promise<string> {
+  const { accountId, purpose } = openUnsubscribeToken(services.config.SESSION_SIGNING_KEYS, token);
+  try {
+    await setConsent(services, { accountId, purpose, given: false, channel: 'unsubscribe-link', by: accountId });
+  } catch (error) {
+    // An account that is gone has no consent left to withdraw: the answer is the same.
+    if (!isAppError(error, 'account_not_found')) throw error;
+  }
+  return unsubscribedPage(language);
 }

@@ -35,6 +35,7 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   'consents-list': {},
   'consents-set': {},
   'consents-unsubscribe': {},
+  'consents-unsubscribe-page': {},
   'privacy-processing-get': {},
   'privacy-processing-update': {},
   'schools-members-close': {
