@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { AccountDoc } from '../shared/accounts/model.js';
-import { type AccountClosureDoc, maySendMarketing, unsubscribeLinkFor } from '../shared/consents/index.js';
+import { type AccountClosureDoc, maySendMarketing, unsubscribeLinkFor, unsubscribeToken } from '../shared/consents/index.js';
 import { type LocalHost, startLocalHost } from '../shared/local/host.js';
 import { demo } from '../shared/local/seed.js';
 import { estonianCode } from './people.js';
@@ -221,7 +221,10 @@ describe('PRIV-6: consents', () => {
     const otherPerson = `${Buffer.from(A.privateUser).toString('base64url')}.${purpose}.${mac}`;
     const otherPurpose = `${who}.productResearch.${mac}`;
     const flipped = `${who}.${purpose}.${mac.slice(0, -2)}${mac.at(-2) === 'A' ? 'B' : 'A'}${mac.at(-1)}`;
-    for (const forged of [otherPerson, otherPurpose, flipped]) {
+    // Signed with a session key: those keys sign sessions only (UNSUBSCRIBE_SIGNING_KEYS are their own).
+    const sessionSigned = unsubscribeToken(host.services.config.SESSION_SIGNING_KEYS, A.operatorAdmin, 'newsletter');
+    expect(sessionSigned).not.toBe(real);
+    for (const forged of [otherPerson, otherPurpose, flipped, sessionSigned]) {
       for (const method of ['GET', 'POST']) {
         const r = await call(`/api/unsubscribe?token=${encodeURIComponent(forged)}`, { method });
         expect(r.status, `${method} ${forged}`).toBe(403);

@@ -135,14 +135,14 @@ const probes: Record<string, () => Promise<Probe>> = {
   }),
   'consents-unsubscribe': async () => ({
     method: 'POST',
-    path: `/api/unsubscribe?token=${unsubscribeToken(signingKeysSchema.parse(inject('signingKeys')), parent.accountId, 'productResearch')}`,
+    path: `/api/unsubscribe?token=${unsubscribeToken(signingKeysSchema.parse(inject('unsubscribeKeys')), parent.accountId, 'productResearch')}`,
     body: new TextEncoder().encode('List-Unsubscribe=One-Click'),
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     status: 200,
   }),
   'consents-unsubscribe-page': async () => ({
     method: 'GET',
-    path: `/api/unsubscribe?token=${unsubscribeToken(signingKeysSchema.parse(inject('signingKeys')), parent.accountId, 'newsletter')}`,
+    path: `/api/unsubscribe?token=${unsubscribeToken(signingKeysSchema.parse(inject('unsubscribeKeys')), parent.accountId, 'newsletter')}`,
     status: 200,
   }),
   'privacy-processing-get': async () => ({ method: 'GET', path: '/api/me/privacy/processing', token: child.token, status: 200 }),
