@@ -14,6 +14,7 @@ import accountsAuditList from './accounts-audit-list.js';
 import accountsChildrenList from './accounts-children-list.js';
 import accountsChildrenRequest from './accounts-children-request.js';
 import accountsClose from './accounts-close.js';
+import accountsClosureComplete from './accounts-closure-complete.js';
 import accountsLoginLog from './accounts-login-log.js';
 import accountsLoginsList from './accounts-logins-list.js';
 import accountsLoginsUnlink from './accounts-logins-unlink.js';
@@ -131,6 +132,7 @@ import paymentsProcess from './payments-process.js';
 import paymentsReconcile from './payments-reconcile.js';
 import paymentsReturn from './payments-return.js';
 import privacyProcessingGet from './privacy-processing-get.js';
+import privacyProcessingHistory from './privacy-processing-history.js';
 import privacyProcessingUpdate from './privacy-processing-update.js';
 import schoolEntitlementsSync from './school-entitlements-sync.js';
 import schoolsCasesComment from './schools-cases-comment.js';
@@ -275,6 +277,7 @@ export const definitions: readonly FunctionDefinition[] = [
   schoolsMembersEnd,
   // PRIV-4, PRIV-6, PRIV-8 (p-consent)
   accountsClose,
+  accountsClosureComplete,
   childrenProcessingGet,
   childrenProcessingUpdate,
   consentsHistory,
@@ -283,6 +286,7 @@ export const definitions: readonly FunctionDefinition[] = [
   consentsUnsubscribe,
   consentsUnsubscribePage,
   privacyProcessingGet,
+  privacyProcessingHistory,
   privacyProcessingUpdate,
   schoolsMembersClose,
   schoolsMembersGet,

@@ -4,6 +4,7 @@ import type { AccountDoc } from '../shared/accounts/model.js';
 import { type AccountClosureDoc, maySendMarketing, unsubscribeLinkFor, unsubscribeToken } from '../shared/consents/index.js';
 import { type LocalHost, startLocalHost } from '../shared/local/host.js';
 import { demo } from '../shared/local/seed.js';
+import { parseCounts } from '../shared/platform/operations.js';
 import { estonianCode } from './people.js';
 
 /**
@@ -49,6 +50,9 @@ async function session(accountId: string): Promise<{ accessToken: string; sessio
 const tokenOf = async (accountId: string) => (await session(accountId)).accessToken;
 
 const account = async (id: string) => (await host.services.db.collection('accounts').read<AccountDoc>(id, id))!;
+const securityLog = async (id: string, event: string) =>
+  (await host.services.db.collection('accounts').queryAll<{ event: string }>(id, { where: "c.type = 'login-log'" })).filter((e) => e.event === event)
+    .length;
 const eventsOf = (id: string) => host.services.db.collection('events').queryAll<{ kind: string }>(id, {});
 
 /** Searches the catalogue (a usage event, LOG-1) and waits for the queue to store whatever was sent. */
@@ -109,6 +113,54 @@ describe('PRIV-4: restriction and objection', () => {
     expect(lifted.status, lifted.text).toBe(200);
     expect(lifted.body).toMatchObject({ restrictedSince: null, updatedBy: A.teacherParent });
     expect((await account(A.eeStudent2)).processing?.restrictedAt).toBeUndefined();
+
+    // The child sees both changes, newest first, and who made them; the refused lift left no trace.
+    const history = await call('/api/me/privacy/processing/history', { token: child });
+    expect(history.status, history.text).toBe(200);
+    expect(history.body.events).toEqual([
+      { at: expect.any(String), as: 'parent', channel: 'settings', changes: [{ item: 'restriction', on: false }] },
+      { at: expect.any(String), as: 'self', channel: 'settings', changes: [{ item: 'restriction', on: true }] },
+    ]);
+  });
+
+  it('PRIV-4: every change of restriction and objections is in the history (time, who, channel), paged; a repeat records nothing', async () => {
+    const token = await tokenOf(A.operatorAdmin);
+    const objectToBoth = { restricted: false, objections: { usageAnalytics: true, outcomeKeeping: false, directMarketing: true } };
+    expect((await setProcessing(token, objectToBoth)).status).toBe(200);
+    expect((await setProcessing(token, objectToBoth)).status).toBe(200);
+    host.clock.advance(1000);
+    expect(
+      (await setProcessing(token, { ...objectToBoth, restricted: true, objections: { ...objectToBoth.objections, usageAnalytics: false } })).status,
+    ).toBe(200);
+    host.clock.advance(1000);
+    expect((await setProcessing(token, allowAll)).status).toBe(200);
+
+    const first = await call('/api/me/privacy/processing/history?pageSize=2', { token });
+    expect(first.status, first.text).toBe(200);
+    expect(first.body.events.map((e: { changes: unknown }) => e.changes)).toEqual([
+      [
+        { item: 'restriction', on: false },
+        { item: 'directMarketing', on: false },
+      ],
+      [
+        { item: 'restriction', on: true },
+        { item: 'usageAnalytics', on: false },
+      ],
+    ]);
+    expect(first.body.continuation).toEqual(expect.any(String));
+    const second = await call(`/api/me/privacy/processing/history?pageSize=2&continuation=${encodeURIComponent(first.body.continuation)}`, { token });
+    expect(second.body.events).toEqual([
+      {
+        at: expect.any(String),
+        as: 'self',
+        channel: 'settings',
+        changes: [
+          { item: 'usageAnalytics', on: true },
+          { item: 'directMarketing', on: true },
+        ],
+      },
+    ]);
+    expect(second.body.continuation).toBeUndefined();
   });
 
   it('PRIV-4: bad input is a 422 with the envelope', async () => {
@@ -286,13 +338,40 @@ describe('PRIV-8: closing an account', () => {
       headers: { 'x-session-delivery': 'body', 'x-forwarded-for': '10.99.0.1' },
     });
     expect(signIn.status).toBe(401);
+    // The request closed the account (and ended every session with it); the queue removes the rest.
+    expect(await account(A.eeStudent)).toMatchObject({
+      status: 'closed',
+      closure: { as: 'school', by: A.eeAdmin, schoolId: S.ee },
+      activeSessions: [],
+    });
+    await host.bus.idle();
     const stored = await account(A.eeStudent);
-    expect(stored).toMatchObject({ status: 'closed', closure: { as: 'school', by: A.eeAdmin, schoolId: S.ee }, logins: [], activeSessions: [] });
+    expect(stored).toMatchObject({ status: 'closed', logins: [], activeSessions: [] });
     const logins = await host.services.db.collection('logins').queryAll<{ id: string }>('email:mihkel.saar%40kuusiku.example', {});
     expect(logins).toEqual([]);
     expect(await host.services.db.collection('logins').read(`pcode:EE:${code}`, `pcode:EE:${code}`)).toBeUndefined();
     const event = await host.services.db.collection('jobs').read<AccountClosureDoc>(`account-closure:${A.eeStudent}`, A.eeStudent);
     expect(event).toMatchObject({ type: 'account-closure', closedAt: closed.body.closedAt, as: 'school' });
+    const sessions = await host.services.db.collection('accounts').queryAll<{ status: string }>(A.eeStudent, { where: "c.type = 'session'" });
+    expect(sessions.length).toBeGreaterThan(0);
+    expect(sessions.every((x) => x.status === 'revoked')).toBe(true);
+    expect(await securityLog(A.eeStudent, 'account-closed')).toBe(1);
+
+    // The same message again (Service Bus delivers at least once): nothing changes, nothing fails.
+    const before = { event: event!._etag, account: stored._etag };
+    await host.services.bus.send('account-closure', { body: { accountId: A.eeStudent, client: {} }, messageId: 'closure-repeat-1' });
+    await host.bus.idle();
+    expect((await host.services.db.collection('jobs').read<AccountClosureDoc>(event!.id, A.eeStudent))!._etag).toBe(before.event);
+    expect((await account(A.eeStudent))._etag).toBe(before.account);
+    expect(await securityLog(A.eeStudent, 'account-closed')).toBe(1);
+    // A run killed before its last step (the event) is finished by the next delivery, without error.
+    await host.services.db.collection('jobs').delete(event!.id, A.eeStudent);
+    await host.services.bus.send('account-closure', { body: { accountId: A.eeStudent, client: {} }, messageId: 'closure-repeat-2' });
+    await host.bus.idle();
+    expect(await host.services.db.collection('jobs').read<AccountClosureDoc>(event!.id, A.eeStudent)).toMatchObject({
+      closedAt: closed.body.closedAt,
+    });
+    expect(host.bus.deadLetters('account-closure')).toEqual([]);
   });
 
   it('PRIV-8: a private user closes their own account after re-entering the password; every session ends; the e-mail can register again', async () => {
@@ -319,7 +398,8 @@ describe('PRIV-8: closing an account', () => {
     });
     expect(signIn.status).toBe(401);
 
-    // Registering again with the same e-mail makes a new account that signs in.
+    // Once the queue has removed the login index, registering again with the same e-mail makes a new account.
+    await host.bus.idle();
     const signup = await call('/api/auth/password/signup', {
       json: { email, password: 'a long fresh password 45', firstName: 'Peeter', lastName: 'Pärn' },
       headers: { 'x-forwarded-for': '10.98.0.3' },
@@ -370,6 +450,12 @@ describe('PRIV-8: closing an account', () => {
     const fresh = await session(id);
     const closed = await call('/api/me/account/close', { token: fresh.accessToken, json: { confirm: true } });
     expect(closed.status, closed.text).toBe(200);
+    // Without a password to check, the request is the read that authenticates, the session's sign-in time and the
+    // one write that closes (the rest is queued): within the write budget (budgets.ts).
+    const counts = parseCounts(closed.headers.get('x-cosmos-ops') ?? '');
+    expect(counts).toMatchObject({ pointRead: 2, write: 1, query: 0, crossPartitionQuery: 0 });
+    expect((await call('/api/me', { token: fresh.accessToken })).status).toBe(401);
+    await host.bus.idle();
     expect(await host.services.db.collection('logins').read('google:consent-only', 'google:consent-only')).toBeUndefined();
   });
 });

@@ -146,6 +146,7 @@ const probes: Record<string, () => Promise<Probe>> = {
     status: 200,
   }),
   'privacy-processing-get': async () => ({ method: 'GET', path: '/api/me/privacy/processing', token: child.token, status: 200 }),
+  'privacy-processing-history': async () => ({ method: 'GET', path: '/api/me/privacy/processing/history', token: parent.token, status: 200 }),
   'privacy-processing-update': async () => ({
     method: 'PUT',
     path: '/api/me/privacy/processing',
