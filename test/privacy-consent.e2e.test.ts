@@ -264,6 +264,57 @@ describe('PRIV-6: consents', () => {
     expect(history.body.events.every((e: { version: string }) => e.version === version)).toBe(true);
   });
 
+  it('PRIV-6: consents ticked at sign-up are recorded with the text version shown and channel sign-up; an older text is 409; a taken address gets none', async () => {
+    const list = await call('/api/me/consents', { token: await tokenOf(A.privateUser) });
+    const version = consentOf(list.body, 'newsletter').currentVersion;
+    const signUp = (email: string, consents: unknown, ip: string) =>
+      call('/api/auth/password/signup', {
+        json: { email, password: 'a long fresh password 46', firstName: 'Liisa', lastName: 'Lõhmus', consents },
+        headers: { 'x-forwarded-for': ip },
+      });
+    const outdated = await signUp('liisa.outdated@example.com', [{ purpose: 'newsletter', version: '1999-01' }], '10.97.0.1');
+    expect(outdated.status).toBe(409);
+    expect(outdated.body.error.code).toBe('consent_version_outdated');
+    expect(
+      (
+        await signUp(
+          'liisa.twice@example.com',
+          [
+            { purpose: 'newsletter', version },
+            { purpose: 'newsletter', version },
+          ],
+          '10.97.0.2',
+        )
+      ).status,
+    ).toBe(422);
+    expect((await signUp('liisa.unknown@example.com', [{ purpose: 'marketing', version }], '10.97.0.3')).status).toBe(422);
+
+    const email = 'liisa.lohmus@example.com';
+    expect((await signUp(email, [{ purpose: 'newsletter', version }], '10.97.0.4')).status).toBe(202);
+    await host.bus.idle();
+    const mail = (await call('/_local/outbox')).body.filter((m: { to: string }) => m.to === email).at(-1);
+    expect((await call('/api/auth/password/verify', { json: { token: decodeURIComponent(/token=([^\s]+)/.exec(mail.text)![1]!) } })).status).toBe(
+      200,
+    );
+    const signedIn = await call('/api/auth/password/login', {
+      json: { email, password: 'a long fresh password 46' },
+      headers: { 'x-session-delivery': 'body', 'x-forwarded-for': '10.97.0.5' },
+    });
+    expect(signedIn.status, signedIn.text).toBe(200);
+    const token = signedIn.body.accessToken;
+    const mine = await call('/api/me/consents', { token });
+    expect(consentOf(mine.body, 'newsletter')).toMatchObject({ given: true, version, channel: 'sign-up' });
+    expect(consentOf(mine.body, 'productResearch')).toMatchObject({ given: false });
+    expect(maySendMarketing(await account(signedIn.body.accountId))).toBe(true);
+    const history = await call('/api/me/consents/history', { token });
+    expect(history.body.events).toEqual([{ purpose: 'newsletter', given: true, version, channel: 'sign-up', at: expect.any(String) }]);
+
+    // Signing up again with the taken address (the same 202) changes nothing on the account that has it.
+    const before = await account(signedIn.body.accountId);
+    expect((await signUp(email, [{ purpose: 'productResearch', version }], '10.97.0.6')).status).toBe(202);
+    expect((await account(signedIn.body.accountId))._etag).toBe(before._etag);
+  });
+
   it('PRIV-6: a tampered or forged unsubscribe token is refused with the envelope and changes nothing', async () => {
     const token = await tokenOf(A.operatorAdmin);
     const version = consentOf((await call('/api/me/consents', { token })).body, 'newsletter').currentVersion;

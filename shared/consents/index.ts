@@ -15,7 +15,10 @@ export {
   consentViews,
   consentViewSchema,
   maySendMarketing,
+  recordSignUpConsents,
   setConsent,
+  signUpConsents,
+  signUpConsentsSchema,
 } from './consents.js';
 export { consentsErrors } from './errors.js';
 export {
