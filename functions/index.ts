@@ -45,6 +45,7 @@ import childrenGet from './children-get.js';
 import childrenPrivacyGet from './children-privacy-get.js';
 import childrenPrivacyUpdate from './children-privacy-update.js';
 import childrenProcessingGet from './children-processing-get.js';
+import childrenProcessingHistory from './children-processing-history.js';
 import childrenProcessingUpdate from './children-processing-update.js';
 import consentsHistory from './consents-history.js';
 import consentsList from './consents-list.js';
@@ -279,6 +280,7 @@ export const definitions: readonly FunctionDefinition[] = [
   accountsClose,
   accountsClosureComplete,
   childrenProcessingGet,
+  childrenProcessingHistory,
   childrenProcessingUpdate,
   consentsHistory,
   consentsList,

@@ -121,6 +121,9 @@ describe('PRIV-4: restriction and objection', () => {
       { at: expect.any(String), as: 'parent', channel: 'settings', changes: [{ item: 'restriction', on: false }] },
       { at: expect.any(String), as: 'self', channel: 'settings', changes: [{ item: 'restriction', on: true }] },
     ]);
+    // The parent who manages it sees the same; another parent does not.
+    expect((await call(`${path}/history`, { token: parent })).body.events).toEqual(history.body.events);
+    expect((await call(`${path}/history`, { token: await tokenOf(A.eeParent) })).status).toBe(403);
   });
 
   it('PRIV-4: every change of restriction and objections is in the history (time, who, channel), paged; a repeat records nothing', async () => {

@@ -117,6 +117,12 @@ const probes: Record<string, () => Promise<Probe>> = {
     token: parent.token,
     status: 200,
   }),
+  'children-processing-history': async () => ({
+    method: 'GET',
+    path: `/api/children/${child.accountId}/privacy/processing/history`,
+    token: parent.token,
+    status: 200,
+  }),
   'children-processing-update': async () => ({
     method: 'PUT',
     path: `/api/children/${child.accountId}/privacy/processing`,

@@ -31,6 +31,7 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
     },
   },
   'children-processing-get': {},
+  'children-processing-history': {},
   'children-processing-update': {},
   'consents-history': {},
   'consents-list': {},
