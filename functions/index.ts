@@ -14,6 +14,7 @@ import accountsAuditList from './accounts-audit-list.js';
 import accountsChildrenList from './accounts-children-list.js';
 import accountsChildrenRequest from './accounts-children-request.js';
 import accountsClose from './accounts-close.js';
+import accountsClosureComplete from './accounts-closure-complete.js';
 import accountsLoginLog from './accounts-login-log.js';
 import accountsLoginsList from './accounts-logins-list.js';
 import accountsLoginsUnlink from './accounts-logins-unlink.js';
@@ -44,11 +45,13 @@ import childrenGet from './children-get.js';
 import childrenPrivacyGet from './children-privacy-get.js';
 import childrenPrivacyUpdate from './children-privacy-update.js';
 import childrenProcessingGet from './children-processing-get.js';
+import childrenProcessingHistory from './children-processing-history.js';
 import childrenProcessingUpdate from './children-processing-update.js';
 import consentsHistory from './consents-history.js';
 import consentsList from './consents-list.js';
 import consentsSet from './consents-set.js';
 import consentsUnsubscribe from './consents-unsubscribe.js';
+import consentsUnsubscribePage from './consents-unsubscribe-page.js';
 import contentCatalogSearch from './content-catalog-search.js';
 import contentDraftsChapterSave from './content-drafts-chapter-save.js';
 import contentDraftsGet from './content-drafts-get.js';
@@ -133,6 +136,7 @@ import paymentsProcess from './payments-process.js';
 import paymentsReconcile from './payments-reconcile.js';
 import paymentsReturn from './payments-return.js';
 import privacyProcessingGet from './privacy-processing-get.js';
+import privacyProcessingHistory from './privacy-processing-history.js';
 import privacyProcessingUpdate from './privacy-processing-update.js';
 import rightsChildrenCancel from './rights-children-cancel.js';
 import rightsChildrenCreate from './rights-children-create.js';
@@ -299,13 +303,17 @@ export const definitions: readonly FunctionDefinition[] = [
   schoolsMembersEnd,
   // PRIV-4, PRIV-6, PRIV-8 (p-consent)
   accountsClose,
+  accountsClosureComplete,
   childrenProcessingGet,
+  childrenProcessingHistory,
   childrenProcessingUpdate,
   consentsHistory,
   consentsList,
   consentsSet,
   consentsUnsubscribe,
+  consentsUnsubscribePage,
   privacyProcessingGet,
+  privacyProcessingHistory,
   privacyProcessingUpdate,
   schoolsMembersClose,
   schoolsMembersGet,

@@ -71,6 +71,8 @@ param keyVaultSecretSettings = filter(map(split(readEnvironmentVariable('KEY_VAU
 
 // Output of the previous deployment (azd keeps it in .env): the session signing key is created once per vault.
 param sessionKeysVault = readEnvironmentVariable('SESSION_KEYS_VAULT', '')
+// The same for the unsubscribe link key (PRIV-6).
+param unsubscribeKeysVault = readEnvironmentVariable('UNSUBSCRIBE_KEYS_VAULT', '')
 
 param tags = {
   project: 'opiq'

@@ -124,6 +124,12 @@ const probes: Record<string, () => Promise<Probe>> = {
     token: parent.token,
     status: 200,
   }),
+  'children-processing-history': async () => ({
+    method: 'GET',
+    path: `/api/children/${child.accountId}/privacy/processing/history`,
+    token: parent.token,
+    status: 200,
+  }),
   'children-processing-update': async () => ({
     method: 'PUT',
     path: `/api/children/${child.accountId}/privacy/processing`,
@@ -141,11 +147,19 @@ const probes: Record<string, () => Promise<Probe>> = {
     status: 200,
   }),
   'consents-unsubscribe': async () => ({
+    method: 'POST',
+    path: `/api/unsubscribe?token=${unsubscribeToken(signingKeysSchema.parse(inject('unsubscribeKeys')), parent.accountId, 'productResearch')}`,
+    body: new TextEncoder().encode('List-Unsubscribe=One-Click'),
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    status: 200,
+  }),
+  'consents-unsubscribe-page': async () => ({
     method: 'GET',
-    path: `/api/unsubscribe?token=${unsubscribeToken(signingKeysSchema.parse(inject('signingKeys')), parent.accountId, 'productResearch')}`,
+    path: `/api/unsubscribe?token=${unsubscribeToken(signingKeysSchema.parse(inject('unsubscribeKeys')), parent.accountId, 'newsletter')}`,
     status: 200,
   }),
   'privacy-processing-get': async () => ({ method: 'GET', path: '/api/me/privacy/processing', token: child.token, status: 200 }),
+  'privacy-processing-history': async () => ({ method: 'GET', path: '/api/me/privacy/processing/history', token: parent.token, status: 200 }),
   'privacy-processing-update': async () => ({
     method: 'PUT',
     path: '/api/me/privacy/processing',

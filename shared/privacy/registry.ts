@@ -643,10 +643,25 @@ const documentTypes: DocumentTypeSpec[] = [
     requirements: ['PRIV-6', 'MKT-1', 'RET-5'],
   },
   {
+    type: 'processing-event',
+    container: 'accounts',
+    description:
+      'One change of restriction or objections (PRIV-4): what began or was lifted, time, who acted (the person or their confirmed parent), channel.',
+    personalData: ['privacy-settings'],
+    purpose: 'Show the person every change of their restriction and objections, when, by whom and how (PRIV-4).',
+    // GDPR 5(2), 18, 21: the controller must be able to show when a restriction or an objection stood.
+    lawfulBasis: 'legal-obligation',
+    retention: { kind: 'event', event: 'account-closed', requirement: 'RET-2' },
+    subjectField: 'accountId',
+    export: { omit: [] },
+    erasure: 'delete',
+    requirements: ['PRIV-4'],
+  },
+  {
     type: 'account-closure',
     container: 'jobs',
     description:
-      'The account-closed event (id account-closure:<accountId>): when and by whom (the person or their school) an account was closed. Starts the retention rules that run from closure: RET-1 authentication data (logins, password hash, e-mail and personal-code indexes, sessions) goes at the closure itself; RET-2 account and teaching data, RET-4 learning outcomes and RET-7 identifiable usage events are kept 5 years from closedAt; RET-5 marketing data goes with the consents. The erasure pipeline (issue 13) works from it.',
+      'The account-closed event (id account-closure:<accountId>): when and by whom (the person or their school) an account was closed. Starts the retention rules that run from closure: RET-1 authentication data (logins, password hash, e-mail and personal-code indexes, sessions) goes at the closure itself (the request ends every session and sign-in at once; the closure queue removes the rest and writes this event last, closedAt being the time of the request); RET-2 account and teaching data, RET-4 learning outcomes and RET-7 identifiable usage events are kept 5 years from closedAt; RET-5 marketing data goes with the consents. The erasure pipeline (issue 13) works from it.',
     personalData: ['identification'],
     purpose: 'Carry out closure and the erasure and retention rules that follow it (PRIV-8, PRIV-3).',
     lawfulBasis: 'legal-obligation',
