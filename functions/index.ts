@@ -108,6 +108,7 @@ import opsAccountsReinstate from './ops-accounts-reinstate.js';
 import opsAccountsRoles from './ops-accounts-roles.js';
 import opsAccountsSuspend from './ops-accounts-suspend.js';
 import opsInvoicesRecordPayment from './ops-invoices-record-payment.js';
+import opsJobsList from './ops-jobs-list.js';
 import opsOrdersCancel from './ops-orders-cancel.js';
 import opsOrdersFlagResolve from './ops-orders-flag-resolve.js';
 import opsOrdersFlagged from './ops-orders-flagged.js';
@@ -131,6 +132,7 @@ import paymentsReconcile from './payments-reconcile.js';
 import paymentsReturn from './payments-return.js';
 import privacyProcessingGet from './privacy-processing-get.js';
 import privacyProcessingUpdate from './privacy-processing-update.js';
+import retentionInactiveAccounts from './retention-inactive-accounts.js';
 import rightsChildrenCancel from './rights-children-cancel.js';
 import rightsChildrenCreate from './rights-children-create.js';
 import rightsChildrenData from './rights-children-data.js';
@@ -272,6 +274,7 @@ export const definitions: readonly FunctionDefinition[] = [
   opsAccountsReinstate,
   opsAccountsSuspend,
   opsInvoicesRecordPayment,
+  opsJobsList,
   opsOrdersCancel,
   opsOrdersFlagResolve,
   opsOrdersFlagged,
@@ -331,6 +334,7 @@ export const definitions: readonly FunctionDefinition[] = [
   opsSchoolsCreate,
   opsSchoolsFirstAdmin,
   opsSchoolsUpdate,
+  retentionInactiveAccounts,
   rightsChildrenCancel,
   rightsChildrenCreate,
   rightsChildrenData,
