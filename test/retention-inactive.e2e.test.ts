@@ -107,6 +107,15 @@ describe('RET-9: inactive accounts are noticed on 1 July and closed on 1 August'
     expect((await call(demo.accounts.eeStudent, 'GET', 'ops/jobs')).status).toBe(403);
   });
 
+  it('RET-9: even with its job record gone, a rerun sends no second notice: each account carries its mark for the year', async () => {
+    await host.services.db.collection('jobs').delete(`job:inactive-accounts-notice:${year}`, 'system');
+    await runTimer();
+    for (const id of [ids.inactive, ids.returner, ids.legacy]) expect(await noticesTo(`${id}@example.com`), id).toHaveLength(1);
+    const rerun = await host.services.db.collection('jobs').read<JobDoc>(`job:inactive-accounts-notice:${year}`, 'system');
+    expect(rerun?.counts.noticed, 'no account noticed twice').toBeUndefined();
+    expect(rerun?.counts.skipped).toBeGreaterThanOrEqual(3);
+  });
+
   it('RET-9: on 1 August those still inactive are closed; one who signed in after the notice keeps the account', async () => {
     await jumpTo('2027-07-15T09:00:00Z');
     await call(ids.returner, 'GET', 'me'); // the sign-in after the notice
