@@ -114,6 +114,7 @@ import opsAccountsReinstate from './ops-accounts-reinstate.js';
 import opsAccountsRoles from './ops-accounts-roles.js';
 import opsAccountsSuspend from './ops-accounts-suspend.js';
 import opsInvoicesRecordPayment from './ops-invoices-record-payment.js';
+import opsJobsList from './ops-jobs-list.js';
 import opsOrdersCancel from './ops-orders-cancel.js';
 import opsOrdersFlagResolve from './ops-orders-flag-resolve.js';
 import opsOrdersFlagged from './ops-orders-flagged.js';
@@ -138,6 +139,7 @@ import paymentsReturn from './payments-return.js';
 import privacyProcessingGet from './privacy-processing-get.js';
 import privacyProcessingHistory from './privacy-processing-history.js';
 import privacyProcessingUpdate from './privacy-processing-update.js';
+import retentionInactiveAccounts from './retention-inactive-accounts.js';
 import rightsChildrenCancel from './rights-children-cancel.js';
 import rightsChildrenCreate from './rights-children-create.js';
 import rightsChildrenData from './rights-children-data.js';
@@ -282,6 +284,7 @@ export const definitions: readonly FunctionDefinition[] = [
   opsAccountsReinstate,
   opsAccountsSuspend,
   opsInvoicesRecordPayment,
+  opsJobsList,
   opsOrdersCancel,
   opsOrdersFlagResolve,
   opsOrdersFlagged,
@@ -345,6 +348,7 @@ export const definitions: readonly FunctionDefinition[] = [
   opsSchoolsCreate,
   opsSchoolsFirstAdmin,
   opsSchoolsUpdate,
+  retentionInactiveAccounts,
   rightsChildrenCancel,
   rightsChildrenCreate,
   rightsChildrenData,

@@ -5,6 +5,7 @@
 import { type SettingSpec, settingSpecs } from '../shared/platform/config.js';
 import { infraQueues } from '../shared/platform/queues.js';
 import { infraContainers } from '../shared/privacy/registry.js';
+import { noticeTables, recordOfProcessing } from '../shared/rights/index.js';
 
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 const specs = Object.entries(settingSpecs) as [string, SettingSpec][];
@@ -59,4 +60,11 @@ export const generatedFiles: Record<string, () => string> = {
   'infra/queues.json': () => json(infraQueues()),
   'infra/settings.json': () => json(infraSettings()),
   'local.settings.sample.json': () => json(localSettingsSample()),
+  // Issue 13 item 5 (PRIV-1, PRIV-3): the Article 30 record and the privacy notice's tables, per language.
+  ...Object.fromEntries(
+    (['et', 'fi', 'en'] as const).flatMap((lang) => [
+      [`docs/privacy/record-of-processing.${lang}.md`, () => recordOfProcessing(lang)],
+      [`docs/privacy/notice-tables.${lang}.md`, () => noticeTables(lang)],
+    ]),
+  ),
 };

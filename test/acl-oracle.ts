@@ -112,6 +112,9 @@ export const expectedGrants: Record<Capability, Partial<Record<Role, Scope>>> = 
   // PRIV-7: a privacy officer answers requests; ACL-7 (only what their duty needs) keeps it from support, security and
   // the operator's administrators, and keeps the officer out of every other back-office route.
   'ops.rights.manage': { privacyOfficer: 'staff' },
+  // Issue 13 item 4: retention jobs are seen by the operator's administrators and the privacy officer, who answers
+  // for erasure and retention; no personal data in them, so nothing is audited.
+  'ops.jobs.read': { operatorAdmin: 'staff', privacyOfficer: 'staff' },
   // ACL-8, STAT-1: municipalities get aggregates of their schools only; a school's administrator, their school's.
   'stats.aggregate.read': { municipality: 'ownSchool', schoolAdmin: 'ownSchool' },
 };

@@ -832,6 +832,7 @@ const probes: Record<string, () => Promise<Probe>> = {
       status: 200,
     };
   },
+  'ops-jobs-list': async () => ({ method: 'GET', path: '/api/ops/jobs', token: await tokenFor(demo.accounts.privacyOfficer), status: 200 }),
   'rights-ops-queue': async () => ({
     method: 'GET',
     path: '/api/ops/privacy/requests',

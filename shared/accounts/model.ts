@@ -111,8 +111,11 @@ export interface ConsentState {
 export interface Closure {
   at: string;
   by: string;
-  /** 'school': by the school's administrator (school users); 'self': a private user after re-authenticating. */
-  as: 'self' | 'school';
+  /**
+   * 'school': by the school's administrator (school users); 'self': a private user after re-authenticating;
+   * 'inactivity': by the yearly closure of accounts unused for 5 years, after a notice (RET-9).
+   */
+  as: 'self' | 'school' | 'inactivity';
   schoolId?: string;
 }
 
@@ -158,6 +161,10 @@ export interface AccountDoc extends Doc {
   /** PRIV-6: consents by purpose (shared/consents/catalogue.ts). */
   consents?: Partial<Record<string, ConsentState>>;
   closure?: Closure;
+  /** RET-9: the last sign-in, written with the session entry at sign-in (no extra write); absent before it was kept. */
+  lastSignInAt?: string;
+  /** RET-9: the notice of closure for inactivity sent in July of `year`; a sign-in after `at` keeps the account. */
+  inactivityNotice?: { year: number; at: string };
   /** Absent on accounts not signed in since the index was introduced: their sessions are checked on the session document. */
   activeSessions?: SessionEntry[];
   createdAt: string;

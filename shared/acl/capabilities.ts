@@ -143,6 +143,8 @@ export const capabilityTable = {
   // PRIV-7: the privacy officer's queue and every step of a request; each step is in the request's history, which the
   // person sees, so it is not audited a second time (ACL-7).
   'ops.rights.manage': { privacyOfficer: 'staff' },
+  // e-retention (issue 13, RET-9): the progress of retention jobs; they hold no personal data.
+  'ops.jobs.read': { operatorAdmin: 'staff', privacyOfficer: 'staff' },
   // STAT, ACL-8: municipalities get aggregates through statistics routes, never a capability on a person.
   'stats.aggregate.read': { municipality: 'ownSchool', schoolAdmin: 'ownSchool' },
 } satisfies Record<string, Row>;

@@ -126,16 +126,22 @@ export async function createSession(
   // The entry on the account is what makes the session work: written after the document, so a failure in between
   // leaves a session that never worked rather than one that cannot be listed or ended.
   const evicted: SessionEntry[] = [];
-  await changeSessionIndex(services, input.accountId, account, (entries) => {
-    const now = services.clock.now().getTime();
-    const kept = [
-      ...entries.filter((e) => e.sessionId !== sessionId && Date.parse(e.absoluteExpiresAt) > now),
-      { sessionId, absoluteExpiresAt: doc.absoluteExpiresAt },
-    ];
-    kept.sort((a, b) => Date.parse(a.absoluteExpiresAt) - Date.parse(b.absoluteExpiresAt));
-    evicted.splice(0, evicted.length, ...kept.slice(0, Math.max(0, kept.length - MAX_ACTIVE_SESSIONS)));
-    return kept.slice(-MAX_ACTIVE_SESSIONS);
-  });
+  await changeSessionIndex(
+    services,
+    input.accountId,
+    account,
+    (entries) => {
+      const now = services.clock.now().getTime();
+      const kept = [
+        ...entries.filter((e) => e.sessionId !== sessionId && Date.parse(e.absoluteExpiresAt) > now),
+        { sessionId, absoluteExpiresAt: doc.absoluteExpiresAt },
+      ];
+      kept.sort((a, b) => Date.parse(a.absoluteExpiresAt) - Date.parse(b.absoluteExpiresAt));
+      evicted.splice(0, evicted.length, ...kept.slice(0, Math.max(0, kept.length - MAX_ACTIVE_SESSIONS)));
+      return kept.slice(-MAX_ACTIVE_SESSIONS);
+    },
+    now.toISOString(),
+  ); // RET-9: the sign-in is recorded in the write that lists the session, at no extra cost
   for (const entry of evicted) await revokeSession(services, input.accountId, entry.sessionId, 'session-limit');
   return {
     accountId: input.accountId,
@@ -173,6 +179,7 @@ async function changeSessionIndex(
   accountId: string,
   known: (AccountDoc & Stored) | AccountDoc | undefined,
   change: (entries: SessionEntry[]) => SessionEntry[] | undefined,
+  signedInAt?: string,
 ): Promise<void> {
   const accounts = services.db.collection('accounts');
   await revocationGetsThrough(() =>
@@ -188,7 +195,8 @@ async function changeSessionIndex(
           entries = docs.filter((d) => isUsable(d, now)).map((d) => ({ sessionId: d.sessionId, absoluteExpiresAt: d.absoluteExpiresAt }));
         }
         const next = change(entries);
-        return next === undefined ? undefined : { ...account, activeSessions: next };
+        if (next === undefined) return undefined;
+        return { ...account, activeSessions: next, ...(signedInAt ? { lastSignInAt: signedInAt } : {}) };
       },
       { type: 'account', attempts: REVOKE_ATTEMPTS, ...(known && '_etag' in known ? { current: known as AccountDoc & Stored } : {}) },
     ),

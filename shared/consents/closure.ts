@@ -22,7 +22,7 @@ export interface AccountClosureDoc extends Doc {
   erasure?: 'pending';
 }
 
-export const closureViewSchema = z.object({ status: z.literal('closed'), closedAt: z.string(), closedBy: z.enum(['self', 'school']) });
+export const closureViewSchema = z.object({ status: z.literal('closed'), closedAt: z.string(), closedBy: z.enum(['self', 'school', 'inactivity']) });
 
 const closureView = (closure: Closure) => ({ status: 'closed' as const, closedAt: closure.at, closedBy: closure.as });
 
@@ -134,4 +134,15 @@ export async function closeMemberAccount(services: Services, input: { schoolId: 
   }
   if (schools.size > 1) throw new AppError('account_in_other_school');
   return close(services, account, { as: 'school', by: input.actor, schoolId: input.schoolId }, client);
+}
+
+/**
+ * RET-9: the yearly closure of an account nobody has signed in to for 5 years, a month after its notice. The system
+ * acts, not a person, so there is no re-authentication and no client; otherwise the same closure as PRIV-8.
+ */
+export async function closeAccountForInactivity(services: Services, accountId: string) {
+  const account = await readAccount(services, accountId);
+  if (!account) return undefined;
+  if (account.closure) return closureView(account.closure);
+  return close(services, account, { as: 'inactivity', by: 'system' }, {});
 }

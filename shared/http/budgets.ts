@@ -226,6 +226,7 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   'rights-school-create': { queued: ['email-outbound'] },
   'rights-school-decide': { queued: ['email-outbound'] },
   'rights-ops-queue': { staff: true },
+  'ops-jobs-list': { staff: true }, // e-retention
   'rights-ops-create': { staff: true },
   'rights-ops-get': { staff: true },
   'rights-ops-transition': { staff: true, queued: ['email-outbound'] },

@@ -717,6 +717,19 @@ const documentTypes: DocumentTypeSpec[] = [
     erasure: 'delete',
     requirements: ['PRIV-7'],
   },
+  // --- e-retention (issue 13 items 3-5: RET-9, resumable retention jobs) ---
+  {
+    type: 'job',
+    container: 'jobs',
+    description:
+      'A resumable job of a retention timer, one per job and period (id job:<name>:<period>, partition system): state, checkpoint (a query continuation), pages done, counts, times. Operators see the progress.',
+    personalData: [],
+    purpose: 'Run retention timers once per period, resume them where they stopped, and show operators that they ran.',
+    lawfulBasis: 'legitimate-interest',
+    retention: { kind: 'fixed', days: 400, requirement: 'RET-6' },
+    requirements: ['RET-6', 'RET-9'],
+  },
+  // --- end e-retention ---
 ];
 
 export const dataRegistry: DataRegistry = { database: 'opiq', containers: [...containers], documentTypes };

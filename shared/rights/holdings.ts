@@ -6,11 +6,11 @@ import type { Services } from '../platform/services.js';
 import { dataRegistry, type DocumentTypeSpec } from '../privacy/index.js';
 import { processors } from './processors.js';
 
-type Category = DocumentTypeSpec['personalData'][number];
+export type Category = DocumentTypeSpec['personalData'][number];
 type Texts = Record<Language, string>;
 type Source = 'person' | 'school' | 'identity-provider' | 'payment-provider' | 'platform';
 
-const sourceNames: Record<Source, Texts> = {
+export const sourceNames: Record<Source, Texts> = {
   person: { et: 'sina ise', fi: 'sinä itse', en: 'you' },
   school: { et: 'kool', fi: 'koulu', en: 'the school' },
   'identity-provider': { et: 'sisselogimise teenus', fi: 'kirjautumispalvelu', en: 'an identity provider' },
@@ -18,7 +18,7 @@ const sourceNames: Record<Source, Texts> = {
   platform: { et: 'Opiq ise', fi: 'Opiq itse', en: 'Opiq itself' },
 };
 
-const basisNames: Record<DocumentTypeSpec['lawfulBasis'], Texts> = {
+export const basisNames: Record<DocumentTypeSpec['lawfulBasis'], Texts> = {
   contract: { et: 'leping', fi: 'sopimus', en: 'contract' },
   'legal-obligation': { et: 'seadusest tulenev kohustus', fi: 'lakisääteinen velvoite', en: 'legal obligation' },
   'public-task': { et: 'avalik ülesanne (kooli nimel)', fi: 'yleisen edun mukainen tehtävä (koulun puolesta)', en: 'public task (for the school)' },
@@ -27,7 +27,7 @@ const basisNames: Record<DocumentTypeSpec['lawfulBasis'], Texts> = {
 };
 
 /** Each category in words, with its purpose and where its data comes from (the notices' section 3, PRIV-1). */
-const categories: Record<Category, { name: Texts; purpose: Texts; sources: Source[] }> = {
+export const categories: Record<Category, { name: Texts; purpose: Texts; sources: Source[] }> = {
   identification: {
     name: { et: 'Isikut tuvastavad andmed', fi: 'Tunnistetiedot', en: 'Identification' },
     purpose: {
@@ -136,9 +136,12 @@ const eventNames: Record<string, Texts> = {
     en: '30 days after the invitation closes',
   },
   'work-retired': { et: 'kuni teos eemaldatakse', fi: 'kunnes teos poistetaan', en: 'until the work is retired' },
+  // e-retention (issue 13 item 5): the events the notice tables and the record of processing name too.
+  'account-closed': { et: 'kuni konto sulgemiseni', fi: 'kunnes tili suljetaan', en: 'until the account is closed' },
+  'erasure-completed': { et: 'kuni kustutamine on lõpetatud', fi: 'kunnes poistaminen on valmis', en: 'until erasure is completed' },
 };
 
-function retentionText(rule: DocumentTypeSpec['retention'], lang: Language): string {
+export function retentionText(rule: DocumentTypeSpec['retention'], lang: Language): string {
   switch (rule.kind) {
     case 'fixed':
       return {

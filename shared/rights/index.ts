@@ -17,4 +17,5 @@ export {
   schoolEntryView,
   schoolEntryViewSchema,
 } from './model.js';
+export { noticeTables, recordOfProcessing } from './notice-tables.js';
 export { extendRequest, listRequestsAbout, moveRequest, officerQueue, openRequest, readRequest, schoolRequests } from './requests.js';
