@@ -1,6 +1,6 @@
 /** The public face of shared/consents: what other areas and functions/ may import (README, "Areas and their faces"). */
 export { consentPurposes } from './catalogue.js';
-export { type AccountClosureDoc, closeMemberAccount, closeOwnAccount, closureViewSchema } from './closure.js';
+export { type AccountClosureDoc, closeAccountOnRequest, closeMemberAccount, closeOwnAccount, closureViewSchema } from './closure.js';
 export {
   consentEventView,
   consentEventViewSchema,
