@@ -5,7 +5,7 @@ import type { Services } from '../platform/services.js';
 import type { RequestType, RightsRequestDoc } from './model.js';
 
 /** What a fulfiller answers when the effect is in place: the request goes to done with this note. */
-export interface Fulfilled {
+interface Fulfilled {
   note: string;
 }
 
@@ -28,7 +28,7 @@ export function fulfilmentOf(type: RequestType): Fulfiller | undefined {
   return fulfillers.get(type);
 }
 
-export const FULFILMENT_QUEUE = 'rights-fulfilment';
+const FULFILMENT_QUEUE = 'rights-fulfilment';
 export const fulfilmentMessageSchema = z.strictObject({ requestId: z.string().min(1).max(300) });
 
 /**

@@ -1,7 +1,7 @@
 /** The public face of shared/rights: what other areas and functions/ may import (README, "Areas and their faces"). */
 export { rightsErrors } from './errors.js';
 export { followUpRequests } from './followup.js';
-export { type Fulfilled, type Fulfiller, fulfilmentMessageSchema, fulfilmentOf, registerFulfilment } from './fulfilment.js';
+export { type Fulfiller, fulfilmentMessageSchema, fulfilmentOf, registerFulfilment } from './fulfilment.js';
 export { holdingsOf, holdingsViewSchema } from './holdings.js';
 export {
   MAX_EXTENSION_DAYS,
