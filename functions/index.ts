@@ -14,6 +14,7 @@ import accountsAuditList from './accounts-audit-list.js';
 import accountsChildrenList from './accounts-children-list.js';
 import accountsChildrenRequest from './accounts-children-request.js';
 import accountsClose from './accounts-close.js';
+import accountsClosureComplete from './accounts-closure-complete.js';
 import accountsLoginLog from './accounts-login-log.js';
 import accountsLoginsList from './accounts-logins-list.js';
 import accountsLoginsUnlink from './accounts-logins-unlink.js';
@@ -44,11 +45,13 @@ import childrenGet from './children-get.js';
 import childrenPrivacyGet from './children-privacy-get.js';
 import childrenPrivacyUpdate from './children-privacy-update.js';
 import childrenProcessingGet from './children-processing-get.js';
+import childrenProcessingHistory from './children-processing-history.js';
 import childrenProcessingUpdate from './children-processing-update.js';
 import consentsHistory from './consents-history.js';
 import consentsList from './consents-list.js';
 import consentsSet from './consents-set.js';
 import consentsUnsubscribe from './consents-unsubscribe.js';
+import consentsUnsubscribePage from './consents-unsubscribe-page.js';
 import contentCatalogSearch from './content-catalog-search.js';
 import contentDraftsChapterSave from './content-drafts-chapter-save.js';
 import contentDraftsGet from './content-drafts-get.js';
@@ -87,6 +90,7 @@ import learningTasksGet from './learning-tasks-get.js';
 import learningTasksMine from './learning-tasks-mine.js';
 import learningTasksStats from './learning-tasks-stats.js';
 import learningTasksTeacherGet from './learning-tasks-teacher-get.js';
+import learningTasksUpdate from './learning-tasks-update.js';
 import licencesAccess from './licences-access.js';
 import licencesExpire from './licences-expire.js';
 import licencesList from './licences-list.js';
@@ -100,6 +104,8 @@ import materialsList from './materials-list.js';
 import materialsProgressGet from './materials-progress-get.js';
 import materialsProgressRecord from './materials-progress-record.js';
 import materialsShare from './materials-share.js';
+import materialsTextsGet from './materials-texts-get.js';
+import materialsTextsSave from './materials-texts-save.js';
 import materialsUnshare from './materials-unshare.js';
 import materialsUpload from './materials-upload.js';
 import openapiGet from './openapi-get.js';
@@ -130,6 +136,7 @@ import paymentsProcess from './payments-process.js';
 import paymentsReconcile from './payments-reconcile.js';
 import paymentsReturn from './payments-return.js';
 import privacyProcessingGet from './privacy-processing-get.js';
+import privacyProcessingHistory from './privacy-processing-history.js';
 import privacyProcessingUpdate from './privacy-processing-update.js';
 import rightsChildrenCancel from './rights-children-cancel.js';
 import rightsChildrenCreate from './rights-children-create.js';
@@ -245,6 +252,8 @@ export const definitions: readonly FunctionDefinition[] = [
   materialsProgressRecord,
   materialsShare,
   materialsUnshare,
+  materialsTextsGet,
+  materialsTextsSave,
   materialsUpload,
   learningAnswersDelete,
   learningAnswersSave,
@@ -265,6 +274,7 @@ export const definitions: readonly FunctionDefinition[] = [
   learningStatsMine,
   learningTasksStats,
   learningTasksTeacherGet,
+  learningTasksUpdate,
   licencesAccess,
   licencesExpire,
   licencesList,
@@ -294,13 +304,17 @@ export const definitions: readonly FunctionDefinition[] = [
   schoolsMembersEnd,
   // PRIV-4, PRIV-6, PRIV-8 (p-consent)
   accountsClose,
+  accountsClosureComplete,
   childrenProcessingGet,
+  childrenProcessingHistory,
   childrenProcessingUpdate,
   consentsHistory,
   consentsList,
   consentsSet,
   consentsUnsubscribe,
+  consentsUnsubscribePage,
   privacyProcessingGet,
+  privacyProcessingHistory,
   privacyProcessingUpdate,
   schoolsMembersClose,
   schoolsMembersGet,

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { AccountDoc } from '../shared/accounts/model.js';
-import { type AccountClosureDoc, maySendMarketing, unsubscribeLinkFor } from '../shared/consents/index.js';
+import { type AccountClosureDoc, maySendMarketing, unsubscribeLinkFor, unsubscribeToken } from '../shared/consents/index.js';
 import { type LocalHost, startLocalHost } from '../shared/local/host.js';
 import { demo } from '../shared/local/seed.js';
+import { parseCounts } from '../shared/platform/operations.js';
 import { estonianCode } from './people.js';
 
 /**
@@ -49,6 +50,9 @@ async function session(accountId: string): Promise<{ accessToken: string; sessio
 const tokenOf = async (accountId: string) => (await session(accountId)).accessToken;
 
 const account = async (id: string) => (await host.services.db.collection('accounts').read<AccountDoc>(id, id))!;
+const securityLog = async (id: string, event: string) =>
+  (await host.services.db.collection('accounts').queryAll<{ event: string }>(id, { where: "c.type = 'login-log'" })).filter((e) => e.event === event)
+    .length;
 const eventsOf = (id: string) => host.services.db.collection('events').queryAll<{ kind: string }>(id, {});
 
 /** Searches the catalogue (a usage event, LOG-1) and waits for the queue to store whatever was sent. */
@@ -109,6 +113,57 @@ describe('PRIV-4: restriction and objection', () => {
     expect(lifted.status, lifted.text).toBe(200);
     expect(lifted.body).toMatchObject({ restrictedSince: null, updatedBy: A.teacherParent });
     expect((await account(A.eeStudent2)).processing?.restrictedAt).toBeUndefined();
+
+    // The child sees both changes, newest first, and who made them; the refused lift left no trace.
+    const history = await call('/api/me/privacy/processing/history', { token: child });
+    expect(history.status, history.text).toBe(200);
+    expect(history.body.events).toEqual([
+      { at: expect.any(String), as: 'parent', channel: 'settings', changes: [{ item: 'restriction', on: false }] },
+      { at: expect.any(String), as: 'self', channel: 'settings', changes: [{ item: 'restriction', on: true }] },
+    ]);
+    // The parent who manages it sees the same; another parent does not.
+    expect((await call(`${path}/history`, { token: parent })).body.events).toEqual(history.body.events);
+    expect((await call(`${path}/history`, { token: await tokenOf(A.eeParent) })).status).toBe(403);
+  });
+
+  it('PRIV-4: every change of restriction and objections is in the history (time, who, channel), paged; a repeat records nothing', async () => {
+    const token = await tokenOf(A.operatorAdmin);
+    const objectToBoth = { restricted: false, objections: { usageAnalytics: true, outcomeKeeping: false, directMarketing: true } };
+    expect((await setProcessing(token, objectToBoth)).status).toBe(200);
+    expect((await setProcessing(token, objectToBoth)).status).toBe(200);
+    host.clock.advance(1000);
+    expect(
+      (await setProcessing(token, { ...objectToBoth, restricted: true, objections: { ...objectToBoth.objections, usageAnalytics: false } })).status,
+    ).toBe(200);
+    host.clock.advance(1000);
+    expect((await setProcessing(token, allowAll)).status).toBe(200);
+
+    const first = await call('/api/me/privacy/processing/history?pageSize=2', { token });
+    expect(first.status, first.text).toBe(200);
+    expect(first.body.events.map((e: { changes: unknown }) => e.changes)).toEqual([
+      [
+        { item: 'restriction', on: false },
+        { item: 'directMarketing', on: false },
+      ],
+      [
+        { item: 'restriction', on: true },
+        { item: 'usageAnalytics', on: false },
+      ],
+    ]);
+    expect(first.body.continuation).toEqual(expect.any(String));
+    const second = await call(`/api/me/privacy/processing/history?pageSize=2&continuation=${encodeURIComponent(first.body.continuation)}`, { token });
+    expect(second.body.events).toEqual([
+      {
+        at: expect.any(String),
+        as: 'self',
+        channel: 'settings',
+        changes: [
+          { item: 'usageAnalytics', on: true },
+          { item: 'directMarketing', on: true },
+        ],
+      },
+    ]);
+    expect(second.body.continuation).toBeUndefined();
   });
 
   it('PRIV-4: bad input is a 422 with the envelope', async () => {
@@ -158,21 +213,37 @@ describe('PRIV-6: consents', () => {
     expect(r.body.error.code).toBe('consent_version_outdated');
   });
 
-  it('PRIV-6, MKT-1: the unsubscribe link withdraws at once without signing in, idempotently, by GET and by RFC 8058 one-click POST; settings withdraw too; all in the history', async () => {
+  it('PRIV-6, MKT-1: opening the unsubscribe link changes nothing; its RFC 8058 one-click POST withdraws at once without signing in, idempotently; settings withdraw too; all in the history', async () => {
     const token = await tokenOf(A.municipality);
     const version = consentOf((await call('/api/me/consents', { token })).body, 'newsletter').currentVersion;
     expect((await call('/api/me/consents', { token, json: { purpose: 'newsletter', given: true, version } })).status).toBe(200);
     expect(maySendMarketing(await account(A.municipality))).toBe(true);
 
     const link = unsubscribeLinkFor(host.services, A.municipality, 'newsletter').replace(host.services.config.API_PUBLIC_URL, host.url);
-    const clicked = await call(link);
+    // Opening the link (a person, or a mail scanner) only shows the page: its button posts the one-click body.
+    const before = await account(A.municipality);
+    for (let i = 0; i < 2; i++) {
+      const opened = await call(link, { headers: { 'accept-language': 'en' } });
+      expect(opened.text).toContain('Press the button');
+      expect(opened.status, opened.text).toBe(200);
+      expect(opened.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(opened.text).toContain('<form method="post"');
+      expect(opened.text).toContain('name="List-Unsubscribe" value="One-Click"');
+    }
+    const untouched = await account(A.municipality);
+    expect(untouched._etag).toBe(before._etag);
+    expect(maySendMarketing(untouched)).toBe(true);
+
+    const clicked = await call(link, { form: 'List-Unsubscribe=One-Click' });
     expect(clicked.status, clicked.text).toBe(200);
     expect(clicked.headers.get('content-type')).toMatch(/^text\/html/);
     expect(maySendMarketing(await account(A.municipality))).toBe(false);
     expect((await account(A.municipality)).consents?.newsletter).toMatchObject({ given: false, version, channel: 'unsubscribe-link' });
-    // Clicked again, and the mail client's one-click POST: the same answer, nothing more recorded.
-    expect((await call(link)).status).toBe(200);
-    expect((await call(link, { form: 'List-Unsubscribe=One-Click' })).status).toBe(200);
+    // The page now says there is nothing left to withdraw; the one-click POST again (no body, as from a multipart
+    // sender we do not parse): the same answer, nothing more recorded.
+    const english = { headers: { 'accept-language': 'en' } };
+    expect((await call(link, english)).text).toContain('already unsubscribed');
+    expect((await call(link, { method: 'POST' })).status).toBe(200);
 
     // Given again in settings, withdrawn by the one-click POST, given, then withdrawn in settings.
     await call('/api/me/consents', { token, json: { purpose: 'newsletter', given: true, version } });
@@ -196,6 +267,57 @@ describe('PRIV-6: consents', () => {
     expect(history.body.events.every((e: { version: string }) => e.version === version)).toBe(true);
   });
 
+  it('PRIV-6: consents ticked at sign-up are recorded with the text version shown and channel sign-up; an older text is 409; a taken address gets none', async () => {
+    const list = await call('/api/me/consents', { token: await tokenOf(A.privateUser) });
+    const version = consentOf(list.body, 'newsletter').currentVersion;
+    const signUp = (email: string, consents: unknown, ip: string) =>
+      call('/api/auth/password/signup', {
+        json: { email, password: 'a long fresh password 46', firstName: 'Liisa', lastName: 'Lõhmus', consents },
+        headers: { 'x-forwarded-for': ip },
+      });
+    const outdated = await signUp('liisa.outdated@example.com', [{ purpose: 'newsletter', version: '1999-01' }], '10.97.0.1');
+    expect(outdated.status).toBe(409);
+    expect(outdated.body.error.code).toBe('consent_version_outdated');
+    expect(
+      (
+        await signUp(
+          'liisa.twice@example.com',
+          [
+            { purpose: 'newsletter', version },
+            { purpose: 'newsletter', version },
+          ],
+          '10.97.0.2',
+        )
+      ).status,
+    ).toBe(422);
+    expect((await signUp('liisa.unknown@example.com', [{ purpose: 'marketing', version }], '10.97.0.3')).status).toBe(422);
+
+    const email = 'liisa.lohmus@example.com';
+    expect((await signUp(email, [{ purpose: 'newsletter', version }], '10.97.0.4')).status).toBe(202);
+    await host.bus.idle();
+    const mail = (await call('/_local/outbox')).body.filter((m: { to: string }) => m.to === email).at(-1);
+    expect((await call('/api/auth/password/verify', { json: { token: decodeURIComponent(/token=([^\s]+)/.exec(mail.text)![1]!) } })).status).toBe(
+      200,
+    );
+    const signedIn = await call('/api/auth/password/login', {
+      json: { email, password: 'a long fresh password 46' },
+      headers: { 'x-session-delivery': 'body', 'x-forwarded-for': '10.97.0.5' },
+    });
+    expect(signedIn.status, signedIn.text).toBe(200);
+    const token = signedIn.body.accessToken;
+    const mine = await call('/api/me/consents', { token });
+    expect(consentOf(mine.body, 'newsletter')).toMatchObject({ given: true, version, channel: 'sign-up' });
+    expect(consentOf(mine.body, 'productResearch')).toMatchObject({ given: false });
+    expect(maySendMarketing(await account(signedIn.body.accountId))).toBe(true);
+    const history = await call('/api/me/consents/history', { token });
+    expect(history.body.events).toEqual([{ purpose: 'newsletter', given: true, version, channel: 'sign-up', at: expect.any(String) }]);
+
+    // Signing up again with the taken address (the same 202) changes nothing on the account that has it.
+    const before = await account(signedIn.body.accountId);
+    expect((await signUp(email, [{ purpose: 'productResearch', version }], '10.97.0.6')).status).toBe(202);
+    expect((await account(signedIn.body.accountId))._etag).toBe(before._etag);
+  });
+
   it('PRIV-6: a tampered or forged unsubscribe token is refused with the envelope and changes nothing', async () => {
     const token = await tokenOf(A.operatorAdmin);
     const version = consentOf((await call('/api/me/consents', { token })).body, 'newsletter').currentVersion;
@@ -205,7 +327,10 @@ describe('PRIV-6: consents', () => {
     const otherPerson = `${Buffer.from(A.privateUser).toString('base64url')}.${purpose}.${mac}`;
     const otherPurpose = `${who}.productResearch.${mac}`;
     const flipped = `${who}.${purpose}.${mac.slice(0, -2)}${mac.at(-2) === 'A' ? 'B' : 'A'}${mac.at(-1)}`;
-    for (const forged of [otherPerson, otherPurpose, flipped]) {
+    // Signed with a session key: those keys sign sessions only (UNSUBSCRIBE_SIGNING_KEYS are their own).
+    const sessionSigned = unsubscribeToken(host.services.config.SESSION_SIGNING_KEYS, A.operatorAdmin, 'newsletter');
+    expect(sessionSigned).not.toBe(real);
+    for (const forged of [otherPerson, otherPurpose, flipped, sessionSigned]) {
       for (const method of ['GET', 'POST']) {
         const r = await call(`/api/unsubscribe?token=${encodeURIComponent(forged)}`, { method });
         expect(r.status, `${method} ${forged}`).toBe(403);
@@ -267,13 +392,40 @@ describe('PRIV-8: closing an account', () => {
       headers: { 'x-session-delivery': 'body', 'x-forwarded-for': '10.99.0.1' },
     });
     expect(signIn.status).toBe(401);
+    // The request closed the account (and ended every session with it); the queue removes the rest.
+    expect(await account(A.eeStudent)).toMatchObject({
+      status: 'closed',
+      closure: { as: 'school', by: A.eeAdmin, schoolId: S.ee },
+      activeSessions: [],
+    });
+    await host.bus.idle();
     const stored = await account(A.eeStudent);
-    expect(stored).toMatchObject({ status: 'closed', closure: { as: 'school', by: A.eeAdmin, schoolId: S.ee }, logins: [], activeSessions: [] });
+    expect(stored).toMatchObject({ status: 'closed', logins: [], activeSessions: [] });
     const logins = await host.services.db.collection('logins').queryAll<{ id: string }>('email:mihkel.saar%40kuusiku.example', {});
     expect(logins).toEqual([]);
     expect(await host.services.db.collection('logins').read(`pcode:EE:${code}`, `pcode:EE:${code}`)).toBeUndefined();
     const event = await host.services.db.collection('jobs').read<AccountClosureDoc>(`account-closure:${A.eeStudent}`, A.eeStudent);
     expect(event).toMatchObject({ type: 'account-closure', closedAt: closed.body.closedAt, as: 'school' });
+    const sessions = await host.services.db.collection('accounts').queryAll<{ status: string }>(A.eeStudent, { where: "c.type = 'session'" });
+    expect(sessions.length).toBeGreaterThan(0);
+    expect(sessions.every((x) => x.status === 'revoked')).toBe(true);
+    expect(await securityLog(A.eeStudent, 'account-closed')).toBe(1);
+
+    // The same message again (Service Bus delivers at least once): nothing changes, nothing fails.
+    const before = { event: event!._etag, account: stored._etag };
+    await host.services.bus.send('account-closure', { body: { accountId: A.eeStudent, client: {} }, messageId: 'closure-repeat-1' });
+    await host.bus.idle();
+    expect((await host.services.db.collection('jobs').read<AccountClosureDoc>(event!.id, A.eeStudent))!._etag).toBe(before.event);
+    expect((await account(A.eeStudent))._etag).toBe(before.account);
+    expect(await securityLog(A.eeStudent, 'account-closed')).toBe(1);
+    // A run killed before its last step (the event) is finished by the next delivery, without error.
+    await host.services.db.collection('jobs').delete(event!.id, A.eeStudent);
+    await host.services.bus.send('account-closure', { body: { accountId: A.eeStudent, client: {} }, messageId: 'closure-repeat-2' });
+    await host.bus.idle();
+    expect(await host.services.db.collection('jobs').read<AccountClosureDoc>(event!.id, A.eeStudent)).toMatchObject({
+      closedAt: closed.body.closedAt,
+    });
+    expect(host.bus.deadLetters('account-closure')).toEqual([]);
   });
 
   it('PRIV-8: a private user closes their own account after re-entering the password; every session ends; the e-mail can register again', async () => {
@@ -300,7 +452,8 @@ describe('PRIV-8: closing an account', () => {
     });
     expect(signIn.status).toBe(401);
 
-    // Registering again with the same e-mail makes a new account that signs in.
+    // Once the queue has removed the login index, registering again with the same e-mail makes a new account.
+    await host.bus.idle();
     const signup = await call('/api/auth/password/signup', {
       json: { email, password: 'a long fresh password 45', firstName: 'Peeter', lastName: 'Pärn' },
       headers: { 'x-forwarded-for': '10.98.0.3' },
@@ -351,6 +504,12 @@ describe('PRIV-8: closing an account', () => {
     const fresh = await session(id);
     const closed = await call('/api/me/account/close', { token: fresh.accessToken, json: { confirm: true } });
     expect(closed.status, closed.text).toBe(200);
+    // Without a password to check, the request is the read that authenticates, the session's sign-in time and the
+    // one write that closes (the rest is queued): within the write budget (budgets.ts).
+    const counts = parseCounts(closed.headers.get('x-cosmos-ops') ?? '');
+    expect(counts).toMatchObject({ pointRead: 2, write: 1, query: 0, crossPartitionQuery: 0 });
+    expect((await call('/api/me', { token: fresh.accessToken })).status).toBe(401);
+    await host.bus.idle();
     expect(await host.services.db.collection('logins').read('google:consent-only', 'google:consent-only')).toBeUndefined();
   });
 });

@@ -124,6 +124,12 @@ const probes: Record<string, () => Promise<Probe>> = {
     token: parent.token,
     status: 200,
   }),
+  'children-processing-history': async () => ({
+    method: 'GET',
+    path: `/api/children/${child.accountId}/privacy/processing/history`,
+    token: parent.token,
+    status: 200,
+  }),
   'children-processing-update': async () => ({
     method: 'PUT',
     path: `/api/children/${child.accountId}/privacy/processing`,
@@ -141,11 +147,19 @@ const probes: Record<string, () => Promise<Probe>> = {
     status: 200,
   }),
   'consents-unsubscribe': async () => ({
+    method: 'POST',
+    path: `/api/unsubscribe?token=${unsubscribeToken(signingKeysSchema.parse(inject('unsubscribeKeys')), parent.accountId, 'productResearch')}`,
+    body: new TextEncoder().encode('List-Unsubscribe=One-Click'),
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    status: 200,
+  }),
+  'consents-unsubscribe-page': async () => ({
     method: 'GET',
-    path: `/api/unsubscribe?token=${unsubscribeToken(signingKeysSchema.parse(inject('signingKeys')), parent.accountId, 'productResearch')}`,
+    path: `/api/unsubscribe?token=${unsubscribeToken(signingKeysSchema.parse(inject('unsubscribeKeys')), parent.accountId, 'newsletter')}`,
     status: 200,
   }),
   'privacy-processing-get': async () => ({ method: 'GET', path: '/api/me/privacy/processing', token: child.token, status: 200 }),
+  'privacy-processing-history': async () => ({ method: 'GET', path: '/api/me/privacy/processing/history', token: parent.token, status: 200 }),
   'privacy-processing-update': async () => ({
     method: 'PUT',
     path: '/api/me/privacy/processing',
@@ -471,6 +485,13 @@ const probes: Record<string, () => Promise<Probe>> = {
     token: await teacherToken(),
     status: 404,
   }),
+  'learning-tasks-update': async () => ({
+    method: 'PATCH',
+    path: `/api/schools/${EE}/journals/${await learningJournal()}/tasks/t-none`,
+    token: await teacherToken(),
+    json: { title: 'Budget task' },
+    status: 404,
+  }),
   'learning-tasks-mine': async () => ({ method: 'GET', path: '/api/me/tasks', token: child.token, status: 200 }),
   'licences-access': async () => ({ method: 'GET', path: '/api/licences/works/work-ee-math-5/access', token: child.token, status: 200 }),
   'licences-list': async () => ({ method: 'GET', path: '/api/licences', token: child.token, status: 200 }),
@@ -576,6 +597,19 @@ const probes: Record<string, () => Promise<Probe>> = {
     ).toBe(201);
     return { method: 'DELETE', path: `/api/schools/${EE}/journals/journal-none/materials/${id}`, token: teacher, status: 204 };
   },
+  'materials-texts-get': async () => ({
+    method: 'GET',
+    path: `/api/accounts/${child.accountId}/texts/material-none-0001`,
+    token: child.token,
+    status: 404,
+  }),
+  'materials-texts-save': async () => ({
+    method: 'PUT',
+    path: `/api/accounts/${child.accountId}/texts/${randomUUID()}`,
+    token: child.token,
+    json: { title: 'Budget', body: 'Budget text.' },
+    status: 201,
+  }),
   'materials-upload': async () => ({
     method: 'PUT',
     path: `/api/accounts/${child.accountId}/materials/${randomUUID()}?name=budget.pdf`,
@@ -1045,6 +1079,8 @@ const REFUSAL_ONLY: Record<string, string> = {
   'learning-tasks-stats': 'needs a task: measured on its success in test/learning-budgets.e2e.test.ts',
   'learning-tasks-teacher-get': 'needs a task: measured on its success in test/learning-budgets.e2e.test.ts',
   'learning-tasks-get': 'needs a task: measured on its success in test/learning-budgets.e2e.test.ts',
+  'learning-tasks-update': 'needs a task: measured on its success in test/learning-leftovers.e2e.test.ts',
+  'materials-texts-get': 'needs a text: measured on its success in test/materials-texts.e2e.test.ts',
   'ops-invoices-record-payment': 'needs an invoice order',
   'ops-orders-cancel': 'needs a paid order',
   'ops-orders-flag-resolve': 'needs a flagged order',

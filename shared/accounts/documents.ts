@@ -10,6 +10,8 @@ export async function updateAccount(
   deps: Deps,
   accountId: string,
   change: (account: AccountDoc & Stored) => AccountDoc,
+  /** The account as the caller just read it (with its ETag): the first attempt starts from it, saving a read. */
+  current?: AccountDoc & Stored,
 ): Promise<AccountDoc & Stored> {
   const updated = await updateWithEtag<AccountDoc>(
     deps.db.collection('accounts'),
@@ -19,7 +21,7 @@ export async function updateAccount(
       const next = change(account);
       return next === account ? undefined : { ...next, updatedAt: deps.clock.now().toISOString() };
     },
-    { type: 'account' },
+    { type: 'account', ...(current ? { current } : {}) },
   );
   if (!updated) throw new AppError('account_not_found');
   return updated.doc;

@@ -99,12 +99,21 @@ const link = (services: Pick<Services, 'config'>, path: string, token: string) =
  * Sign-up with e-mail and password (AUTH-2). The answer is the same whether or not the address already has an
  * account (no account discovery), after the same work: the password is hashed on both paths. The owner of an
  * existing address gets at most one "you already have an account" e-mail an hour. Throttled per IP and per address.
+ * Returns the new account's id, or undefined when none was made (for the caller's own records only, never the answer).
  */
 export async function signUp(
   services: Services,
-  input: { email: string; password: string; firstName: string; lastName: string; language: Language },
+  input: {
+    email: string;
+    password: string;
+    firstName: string;
+    lastName: string;
+    language: Language;
+    /** Optional consents ticked on the form (PRIV-6), as the consents area built them; only a new account gets them. */
+    consents?: AccountDoc['consents'];
+  },
   client: ClientInfo,
-): Promise<void> {
+): Promise<string | undefined> {
   const email = normaliseEmail(input.email);
   await assertGoodPassword(input.password, email);
   await assertUnderLimit(services, 'signup-ip', client.ip ?? 'unknown', SIGNUP_LIMITS.perIp);
@@ -114,7 +123,10 @@ export async function signUp(
   // Hashed before the lookup, on both paths, so the answer's timing does not tell whether the address is taken.
   const passwordHash = await hashPassword(input.password);
   const existing = await logins.read<LoginIndexDoc>(loginId, loginId);
-  if (existing) return notifyExisting(services, existing, input.language);
+  if (existing) {
+    await notifyExisting(services, existing, input.language);
+    return undefined;
+  }
 
   const now = services.clock.now().toISOString();
   const accountId = `acc-${randomUUID()}`;
@@ -131,6 +143,7 @@ export async function signUp(
     logins: [{ id: loginId, provider: 'password', linkedAt: now }],
     // A new account starts with the list of its sessions (issue 11), so its first sign-in need not build it.
     activeSessions: [],
+    ...(input.consents ? { consents: input.consents } : {}),
     createdAt: now,
     updatedAt: now,
   };
@@ -152,7 +165,7 @@ export async function signUp(
     if (!(error instanceof DocumentExistsError)) throw error;
     const winner = await logins.read<LoginIndexDoc>(loginId, loginId);
     if (winner) await notifyExisting(services, winner, input.language);
-    return;
+    return undefined;
   }
   const token = await issueToken(services, login, 'verify-email', VERIFY_TOKEN_SECONDS);
   // No name in this e-mail: the address is not verified, and the name is whatever the sender typed.
@@ -162,6 +175,7 @@ export async function signUp(
     `verify:${tokenDocId(token)}`,
   );
   await recordSecurityEvent(services, { name: 'sign-up', accountId, method: 'password', client });
+  return accountId;
 }
 
 async function notifyExisting(services: Services, login: LoginIndexDoc, language: Language): Promise<void> {

@@ -2,14 +2,14 @@ import { z } from 'zod';
 
 import { type AccountDoc, type Closure, readAccount, updateAccount } from '../accounts/index.js';
 import { type ClientInfo, confirmRecentIdentity, recordSecurityEvent, releaseAuthenticationData, revokeAllSessions } from '../auth/index.js';
-import { type Doc, DocumentExistsError } from '../platform/cosmos.js';
+import { type Doc, DocumentExistsError, type Stored } from '../platform/cosmos.js';
 import { AppError } from '../platform/errors.js';
 import type { Services } from '../platform/services.js';
 
 /**
  * PRIV-8: the event the erasure pipeline (issue 13) acts on, one per account in the `jobs` container. From `closedAt`
  * run the retention rules that start at closure (see the registry's `account-closure` entry): RET-1 authentication
- * data already went at closure; RET-2 account and teaching data, RET-4 learning outcomes and RET-7 identifiable usage
+ * data is gone when this is written (it is written last, by the closure queue); RET-2 account and teaching data, RET-4 learning outcomes and RET-7 identifiable usage
  * events 5 years after; RET-5 the marketing name and e-mail went with the consents (a closed account is never mailed).
  */
 export interface AccountClosureDoc extends Doc {
@@ -29,38 +29,76 @@ const closureView = (closure: Closure) => ({ status: 'closed' as const, closedAt
 /** A school user's account is the school's to close (PRIV-8); everyone else closes their own. */
 const isSchoolUser = (account: AccountDoc) => (account.schoolRoles ?? []).length > 0;
 
+/** What the closure queue gets: whose closure to complete, and the client that asked (for the security log, AUTH-4). */
+export const accountClosureWorkSchema = z.object({
+  accountId: z.string().min(1),
+  client: z.object({ ip: z.string().optional(), country: z.string().optional(), browser: z.string().optional() }),
+});
+type ClosureWork = z.infer<typeof accountClosureWorkSchema>;
+
+const closureEventId = (accountId: string) => `account-closure:${accountId}`;
+
+/** One message per account: Service Bus drops a repeat within its window, and the queue function recognises its own work. */
+const queueClosureWork = (services: Pick<Services, 'bus'>, work: ClosureWork) =>
+  services.bus.send('account-closure', { body: work, messageId: closureEventId(work.accountId) });
+
 /**
- * Closes an account (PRIV-8), in an order that a retry completes: the ways in go first (RET-1: provider logins, the
- * password login with its hash, the personal-code index, so the person can register again), then the account is
- * marked closed with its active-session list emptied (every session ends at once: authentication reads that list),
- * the session documents follow, and the `account-closure` event is recorded for the erasure pipeline. Closing a
- * closed account answers the same again.
+ * Closes an account (PRIV-8). In the request only what the promise "at once" needs: the account is marked closed with
+ * its active-session list emptied, and since every request authenticates by reading that one document, every session
+ * and every sign-in (which refuses a closed account) ends with this one write. The rest (the login indexes with the
+ * password hash, the session documents, the security log and the `account-closure` event) is queued to
+ * `completeAccountClosure`. Closing a closed account answers the same and queues the rest again (a lost message).
  */
-async function close(services: Services, account: AccountDoc, closure: Omit<Closure, 'at'>, client: ClientInfo) {
-  await releaseAuthenticationData(services, account);
+async function close(
+  services: Pick<Services, 'db' | 'clock' | 'bus'>,
+  account: AccountDoc & Partial<Stored>,
+  closure: Omit<Closure, 'at'>,
+  client: ClientInfo,
+) {
   const at = services.clock.now().toISOString();
-  const closed = await updateAccount(services, account.accountId, (doc) => {
-    if (doc.closure) return doc;
-    return { ...doc, status: 'closed', closure: { ...closure, at }, logins: [], activeSessions: [] };
-  });
-  const done = closed.closure!;
-  await revokeAllSessions(services, account.accountId, 'account-closed', undefined, closed);
+  const closed = await updateAccount(
+    services,
+    account.accountId,
+    (doc) => (doc.closure ? doc : { ...doc, status: 'closed', closure: { ...closure, at }, activeSessions: [] }),
+    account._etag ? (account as AccountDoc & Stored) : undefined,
+  );
+  await queueClosureWork(services, { accountId: account.accountId, client });
+  return closureView(closed.closure!);
+}
+
+/**
+ * The queued rest of a closure (PRIV-8, RET-1), safe to repeat and to resume after a run killed half-way: the
+ * `account-closure` event is written last, so finding it means the work is done and a repeated message changes
+ * nothing; every step before it leaves alone what an earlier run already did (a released login index is not found
+ * again, a revoked session is no longer active). Only a run killed between the security log and the event logs twice.
+ */
+export async function completeAccountClosure(services: Services, work: ClosureWork): Promise<void> {
+  const { accountId } = work;
+  const jobs = services.db.collection('jobs');
+  if (await jobs.read<AccountClosureDoc>(closureEventId(accountId), accountId)) return;
+  const account = await readAccount(services, accountId);
+  // Not closed (or gone): nothing of ours to complete.
+  if (!account?.closure) return;
+  // RET-1: provider logins, the password login with its hash, the personal-code index: the person can register again.
+  await releaseAuthenticationData(services, account);
+  const cleared = await updateAccount(services, accountId, (doc) => (doc.logins?.length ? { ...doc, logins: [] } : doc), account);
+  await revokeAllSessions(services, accountId, 'account-closed', undefined, cleared);
+  const done = account.closure;
+  await recordSecurityEvent(services, { name: 'account-closed', accountId, reason: done.as, client: work.client });
   const event: AccountClosureDoc = {
-    id: `account-closure:${account.accountId}`,
+    id: closureEventId(accountId),
     type: 'account-closure',
-    accountId: account.accountId,
+    accountId,
     closedAt: done.at,
     as: done.as,
     ...(done.schoolId ? { schoolId: done.schoolId } : {}),
     erasure: 'pending',
   };
   try {
-    await services.db.collection('jobs').create<AccountClosureDoc>(event);
+    await jobs.create<AccountClosureDoc>(event);
   } catch (error) {
     if (!(error instanceof DocumentExistsError)) throw error;
   }
-  await recordSecurityEvent(services, { name: 'account-closed', accountId: account.accountId, reason: done.as, client });
-  return closureView(done);
 }
 
 /**
@@ -90,7 +128,10 @@ export async function closeMemberAccount(services: Services, input: { schoolId: 
   const account = await readAccount(services, input.accountId);
   const schools = new Set((account?.schoolRoles ?? []).map((r) => r.schoolId));
   if (!account || !schools.has(input.schoolId)) throw new AppError('member_not_found');
-  if (account.closure) return closureView(account.closure);
+  if (account.closure) {
+    await queueClosureWork(services, { accountId: account.accountId, client });
+    return closureView(account.closure);
+  }
   if (schools.size > 1) throw new AppError('account_in_other_school');
   return close(services, account, { as: 'school', by: input.actor, schoolId: input.schoolId }, client);
 }

@@ -106,6 +106,43 @@ export async function setConsent(
   return account;
 }
 
+/** PRIV-6: the optional consents ticked on a sign-up form, each with the text version the form showed. */
+export const signUpConsentsSchema = z
+  .array(z.strictObject({ purpose: z.enum(consentPurposes), version: z.string().min(1).max(40) }))
+  .max(consentPurposes.length)
+  .refine((list) => new Set(list.map((c) => c.purpose)).size === list.length, 'each purpose at most once');
+
+/**
+ * Where the new account's consents stand (channel 'sign-up'), for the account document the sign-up creates. A form
+ * that showed an older text is 409 consent_version_outdated before anything is made.
+ */
+export function signUpConsents(choices: z.infer<typeof signUpConsentsSchema>, now: Date): AccountDoc['consents'] | undefined {
+  if (choices.length === 0) return undefined;
+  const at = now.toISOString();
+  return Object.fromEntries(
+    choices.map(({ purpose, version }): [ConsentPurpose, ConsentState] => {
+      if (version !== currentText(purpose).version) throw new AppError('consent_version_outdated');
+      return [purpose, { given: true, version, at, channel: 'sign-up' }];
+    }),
+  );
+}
+
+/** The consent events of a new account's sign-up consents (PRIV-6), so the history starts with them. */
+export async function recordSignUpConsents(deps: Pick<Services, 'db'>, accountId: string, consents: AccountDoc['consents']): Promise<void> {
+  for (const [purpose, state] of Object.entries(consents ?? {})) {
+    if (!state) continue;
+    const event: ConsentEventDoc = {
+      id: `consent-event:${randomUUID()}`,
+      type: 'consent-event',
+      accountId,
+      purpose: purpose as ConsentPurpose,
+      ...state,
+      by: accountId,
+    };
+    await deps.db.collection('accounts').create<ConsentEventDoc>(event);
+  }
+}
+
 /** The person's consent history, newest first (paged). */
 export function consentHistory(deps: Pick<Services, 'db' | 'config'>, accountId: string, page: PageRequest): Promise<Page<ConsentEventDoc>> {
   return pageOf<ConsentEventDoc>(

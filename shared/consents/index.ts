@@ -1,6 +1,14 @@
 /** The public face of shared/consents: what other areas and functions/ may import (README, "Areas and their faces"). */
 export { consentPurposes } from './catalogue.js';
-export { type AccountClosureDoc, closeAccountOnRequest, closeMemberAccount, closeOwnAccount, closureViewSchema } from './closure.js';
+export {
+  type AccountClosureDoc,
+  accountClosureWorkSchema,
+  closeAccountOnRequest,
+  closeMemberAccount,
+  closeOwnAccount,
+  closureViewSchema,
+  completeAccountClosure,
+} from './closure.js';
 export {
   consentEventView,
   consentEventViewSchema,
@@ -8,8 +16,20 @@ export {
   consentViews,
   consentViewSchema,
   maySendMarketing,
+  recordSignUpConsents,
   setConsent,
+  signUpConsents,
+  signUpConsentsSchema,
 } from './consents.js';
 export { consentsErrors } from './errors.js';
-export { processingChoiceSchema, processingView, processingViewSchema, setProcessingChoices } from './processing.js';
-export { openUnsubscribeToken, unsubscribeLinkFor, unsubscribeToken } from './unsubscribe.js';
+export {
+  processingChoiceSchema,
+  processingEventView,
+  processingEventViewSchema,
+  processingHistory,
+  processingView,
+  processingViewSchema,
+  setProcessingChoices,
+} from './processing.js';
+export { unsubscribeByLink, unsubscribeLinkFor, unsubscribeQuestion, unsubscribeToken } from './unsubscribe.js';
+export { UNSUBSCRIBE_PAGE_HEADERS } from './unsubscribe-page.js';
