@@ -145,6 +145,7 @@ import rightsChildrenCreate from './rights-children-create.js';
 import rightsChildrenData from './rights-children-data.js';
 import rightsChildrenList from './rights-children-list.js';
 import rightsFollowup from './rights-followup.js';
+import rightsFulfil, { registerRightsFulfillers } from './rights-fulfil.js';
 import rightsMeCancel from './rights-me-cancel.js';
 import rightsMeCreate from './rights-me-create.js';
 import rightsMeData from './rights-me-data.js';
@@ -359,6 +360,7 @@ export const definitions: readonly FunctionDefinition[] = [
   rightsMeData,
   rightsMeGet,
   rightsMeList,
+  rightsFulfil,
   rightsOpsComplete,
   rightsOpsCreate,
   rightsOpsExtend,
@@ -378,6 +380,8 @@ setRouteTable(new RouteTable(definitions.filter((d): d is HttpDefinition => d.ki
 // Platform imports no area: the app's services in Azure get the registry's storage rules and auth's sign-in
 // providers from here (the local host and the tests install their own services).
 compose({ storage: storageRules, areaServices: ({ config }) => ({ identityProviders: createProviders(config) }) });
+// Rights carries out the requests other areas can fulfil (PRIV-7); neither side imports the other.
+registerRightsFulfillers();
 
 // The local host and the tests drive the same definitions themselves; in Azure a bad setting stops the app here,
 // with one message naming it, before any function is registered.

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 import { created, defineHttp } from '../shared/http/index.js';
 import { AppError } from '../shared/platform/errors.js';
-import { openRequest, requestTypes, requestView, requestViewSchema } from '../shared/rights/index.js';
+import { openRequest, requestScopeSchema, requestTypes, requestView, requestViewSchema } from '../shared/rights/index.js';
 
 export default defineHttp({
   name: 'rights-children-create',
@@ -15,7 +15,11 @@ export default defineHttp({
   capability: 'child.rights.request',
   params: z.object({ childId: z.string().min(1).max(100) }),
   target: ({ params }) => ({ accountId: params.childId }),
-  body: z.strictObject({ requestType: z.enum(requestTypes), details: z.string().trim().min(1).max(2000).optional() }),
+  body: z.strictObject({
+    requestType: z.enum(requestTypes),
+    details: z.string().trim().min(1).max(2000).optional(),
+    scope: requestScopeSchema.optional(),
+  }),
   successStatus: 201,
   errors: ['rights_request_already_open', 'account_not_found'],
   output: requestViewSchema,
@@ -31,6 +35,7 @@ export default defineHttp({
       },
       requestType: body.requestType,
       details: body.details,
+      scope: body.scope,
       requester: { accountId: parent.accountId, capacity: 'parent' },
       contact: parent.email ? { email: parent.email, language: parent.language } : undefined,
       identityVerifiedBy: 'parent link confirmed by the school',

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 import { created, defineHttp } from '../shared/http/index.js';
-import { openRequest, requestTypes, requestView, requestViewSchema } from '../shared/rights/index.js';
+import { openRequest, requestScopeSchema, requestTypes, requestView, requestViewSchema } from '../shared/rights/index.js';
 
 export default defineHttp({
   name: 'rights-me-create',
@@ -12,7 +12,11 @@ export default defineHttp({
   tags: ['privacy'],
   auth: 'session',
   capability: 'self.update',
-  body: z.strictObject({ requestType: z.enum(requestTypes), details: z.string().trim().min(1).max(2000).optional() }),
+  body: z.strictObject({
+    requestType: z.enum(requestTypes),
+    details: z.string().trim().min(1).max(2000).optional(),
+    scope: requestScopeSchema.optional(),
+  }),
   successStatus: 201,
   errors: ['rights_request_already_open'],
   output: requestViewSchema,
@@ -26,6 +30,7 @@ export default defineHttp({
       },
       requestType: body.requestType,
       details: body.details,
+      scope: body.scope,
       requester: { accountId: me.accountId, capacity: 'self' },
       contact: me.email ? { email: me.email, language: me.language } : undefined,
       identityVerifiedBy: 'signed-in session',

@@ -4,7 +4,7 @@ import { readAccount } from '../shared/accounts/index.js';
 import { created, defineHttp } from '../shared/http/index.js';
 import { AppError } from '../shared/platform/errors.js';
 import { languages } from '../shared/platform/language.js';
-import { officerView, officerViewSchema, openRequest, requestTypes } from '../shared/rights/index.js';
+import { officerView, officerViewSchema, openRequest, requestScopeSchema, requestTypes } from '../shared/rights/index.js';
 
 export default defineHttp({
   name: 'rights-ops-create',
@@ -20,6 +20,7 @@ export default defineHttp({
   body: z.strictObject({
     requestType: z.enum(requestTypes),
     details: z.string().trim().min(1).max(2000).optional(),
+    scope: requestScopeSchema.optional(),
     receivedVia: z.enum(['email', 'letter', 'phone', 'in-person']),
     contact: z.strictObject({ email: z.email().max(254), language: z.enum(languages) }),
   }),
@@ -37,6 +38,7 @@ export default defineHttp({
       },
       requestType: body.requestType,
       details: body.details,
+      scope: body.scope,
       requester: { accountId: principal.accountId, capacity: 'operator', receivedVia: body.receivedVia },
       contact: { email: body.contact.email.toLowerCase(), language: body.contact.language },
     });

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 import { created, defineHttp } from '../shared/http/index.js';
 import { AppError } from '../shared/platform/errors.js';
-import { openRequest, requestTypes, requestView, requestViewSchema } from '../shared/rights/index.js';
+import { openRequest, requestScopeSchema, requestTypes, requestView, requestViewSchema } from '../shared/rights/index.js';
 import { activeMemberships } from '../shared/schools/index.js';
 
 export default defineHttp({
@@ -20,6 +20,7 @@ export default defineHttp({
     subjectAccountId: z.string().min(1).max(100),
     requestType: z.enum(requestTypes),
     details: z.string().trim().min(1).max(2000).optional(),
+    scope: requestScopeSchema.optional(),
   }),
   successStatus: 201,
   errors: ['rights_request_already_open', 'rights_subject_not_student'],
@@ -36,6 +37,7 @@ export default defineHttp({
       },
       requestType: body.requestType,
       details: body.details,
+      scope: body.scope,
       requester: { accountId: admin.accountId, capacity: 'school', schoolId: params.schoolId },
       contact: admin.email ? { email: admin.email, language: admin.language } : undefined,
       identityVerifiedBy: "the school's own records",

@@ -819,7 +819,9 @@ const probes: Record<string, () => Promise<Probe>> = {
     method: 'POST',
     path: `/api/schools/${EE}/privacy/requests`,
     token: await adminToken(),
-    json: { subjectAccountId: child.accountId, requestType: 'account-closure' },
+    // Not account-closure: the school's request goes straight to processing and its fulfiller would close the child,
+    // whom later probes still use ('other': the rights-me-cancel probe has freed that slot).
+    json: { subjectAccountId: child.accountId, requestType: 'other' },
     status: 201,
   }),
   'rights-school-decide': async () => {

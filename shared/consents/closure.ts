@@ -146,3 +146,16 @@ export async function closeAccountForInactivity(services: Services, accountId: s
   if (account.closure) return closureView(account.closure);
   return close(services, account, { as: 'inactivity', by: 'system' }, {});
 }
+
+/**
+ * Closes a private user's account on a verified data-subject request (PRIV-7, PRIV-8): the privacy officer checked
+ * the requester's identity, which stands in for the re-authentication of closing in the settings. A school user's
+ * account stays the school's to close (403 account_closed_by_school). Closing a closed account answers the same.
+ */
+export async function closeAccountOnRequest(services: Services, input: { accountId: string; by: string }) {
+  const account = await readAccount(services, input.accountId);
+  if (!account) throw new AppError('account_not_found');
+  if (account.closure) return closureView(account.closure);
+  if (isSchoolUser(account)) throw new AppError('account_closed_by_school');
+  return close(services, account, { as: 'self', by: input.by }, {});
+}

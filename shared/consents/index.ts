@@ -4,6 +4,7 @@ export {
   type AccountClosureDoc,
   accountClosureWorkSchema,
   closeAccountForInactivity,
+  closeAccountOnRequest,
   closeMemberAccount,
   closeOwnAccount,
   closureViewSchema,

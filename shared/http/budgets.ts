@@ -208,28 +208,35 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   // p-requests (issue 12, PRIV-7, PRIV-1): data-subject requests and the what-we-hold view.
   'rights-me-data': {},
   'rights-children-data': {},
-  'rights-me-create': { queued: ['email-outbound'] },
+  'rights-me-create': { queued: ['email-outbound', 'rights-fulfilment'] },
   'rights-me-list': {},
   'rights-me-get': {},
-  'rights-me-cancel': { queued: ['email-outbound'] },
-  'rights-children-create': { queued: ['email-outbound'] },
-  'rights-children-list': {},
-  'rights-children-cancel': {
+  'rights-me-cancel': {
     queued: ['email-outbound'],
     exception: {
       measured: 6,
       reason:
-        "the access check reads the child's account (a parent of a child under 18), then the request (read, write under its ETag) and its two projections (the officer's queue entry freed, the school's list entry)",
+        "the request (read, write under its ETag) and its two projections: the officer's queue entry read and deleted only if it still names this request under its ETag (a new request may have taken the slot over), the school's list entry",
+    },
+  },
+  'rights-children-create': { queued: ['email-outbound', 'rights-fulfilment'] },
+  'rights-children-list': {},
+  'rights-children-cancel': {
+    queued: ['email-outbound'],
+    exception: {
+      measured: 7,
+      reason:
+        "the access check reads the child's account (a parent of a child under 18), then the request (read, write under its ETag) and its two projections (the officer's queue entry read and deleted only if it still names this request, under its ETag; the school's list entry)",
     },
   },
   'rights-school-list': {},
-  'rights-school-create': { queued: ['email-outbound'] },
-  'rights-school-decide': { queued: ['email-outbound'] },
+  'rights-school-create': { queued: ['email-outbound', 'rights-fulfilment'] },
+  'rights-school-decide': { queued: ['email-outbound', 'rights-fulfilment'] },
   'rights-ops-queue': { staff: true },
   'ops-jobs-list': { staff: true }, // e-retention
   'rights-ops-create': { staff: true },
   'rights-ops-get': { staff: true },
-  'rights-ops-transition': { staff: true, queued: ['email-outbound'] },
+  'rights-ops-transition': { staff: true, queued: ['email-outbound', 'rights-fulfilment'] },
   'rights-ops-extend': { staff: true, queued: ['email-outbound'] },
   'rights-ops-complete': { staff: true, queued: ['email-outbound'] },
   'schools-get': {},

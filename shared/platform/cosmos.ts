@@ -200,16 +200,21 @@ class Collection {
     await withStoreRetry(this.policy, (abortSignal) => this.container.item(id, partitionKey).patch(operations, { abortSignal }));
   }
 
-  /** Deletes; a document already gone counts as deleted (idempotent). */
-  async delete(id: string, partitionKey: string): Promise<boolean> {
+  /**
+   * Deletes; a document already gone counts as deleted (idempotent). With `ifMatch` only the version read (its
+   * `_etag`): a document changed since answers false and stays.
+   */
+  async delete(id: string, partitionKey: string, options: { ifMatch?: string } = {}): Promise<boolean> {
     if (!isStorableId(id)) return false;
+    const accessCondition = options.ifMatch ? { type: 'IfMatch', condition: options.ifMatch } : undefined;
     return withStoreRetry(this.policy, async (abortSignal, uncertain) => {
       try {
-        await this.container.item(id, partitionKey).delete({ abortSignal });
+        await this.container.item(id, partitionKey).delete({ abortSignal, ...(accessCondition ? { accessCondition } : {}) });
         return true;
       } catch (error) {
         // Gone after a lost answer: our own earlier delete.
         if (statusOf(error) === 404) return uncertain;
+        if (statusOf(error) === 412) return false;
         throw error;
       }
     });

@@ -60,6 +60,14 @@ export const queueSpecs = {
     duplicateDetectionWindow: 'PT10M',
     messageTimeToLive: 'P14D',
   },
+  'rights-fulfilment': {
+    description:
+      'Data-subject requests that reached processing, to their fulfiller (PRIV-7: restriction, objection, consent withdrawal, account closure): message id from the request id; the fulfillers are idempotent and a done request is left alone.',
+    maxDeliveryCount: 10,
+    lockDuration: 'PT2M',
+    duplicateDetectionWindow: 'PT1H',
+    messageTimeToLive: 'P14D',
+  },
 } as const satisfies Record<string, QueueSpec>;
 
 export type QueueName = keyof typeof queueSpecs;

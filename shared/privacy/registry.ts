@@ -677,7 +677,7 @@ const documentTypes: DocumentTypeSpec[] = [
     type: 'rights-request',
     container: 'jobs',
     description:
-      "A data-subject request (PRIV-7), under the subject's account id: type, the subject's name at the time, what was asked, who asked and in which capacity (with the reply address), identity verification, the controller (platform or school), received and due dates, extension with reason, the school's decision, completion note, reminders and escalation, every state change with who, when and why.",
+      "A data-subject request (PRIV-7), under the subject's account id: type, the subject's name at the time, what was asked (free text, and the objections or consent purposes it covers), who asked and in which capacity (with the reply address), identity verification, the controller (platform or school), received and due dates, extension with reason, the school's decision, completion note, reminders and escalation, every state change with who, when and why.",
     personalData: ['identification', 'contact'],
     purpose: 'Answer data-subject requests within 30 days and show how each was answered (PRIV-7).',
     lawfulBasis: 'legal-obligation',

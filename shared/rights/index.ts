@@ -1,7 +1,7 @@
 /** The public face of shared/rights: what other areas and functions/ may import (README, "Areas and their faces"). */
 export { rightsErrors } from './errors.js';
 export { followUpRequests } from './followup.js';
-export { type Fulfiller, fulfilmentOf, registerFulfilment } from './fulfilment.js';
+export { type Fulfiller, fulfilmentMessageSchema, fulfilmentOf, registerFulfilment } from './fulfilment.js';
 export { holdingsOf, holdingsViewSchema } from './holdings.js';
 export {
   MAX_EXTENSION_DAYS,
@@ -9,6 +9,7 @@ export {
   officerViewSchema,
   queueEntryView,
   queueEntryViewSchema,
+  requestScopeSchema,
   requestStates,
   requestTypes,
   requestView,
@@ -16,6 +17,7 @@ export {
   type RightsRequestDoc,
   schoolEntryView,
   schoolEntryViewSchema,
+  withdrawablePurposes,
 } from './model.js';
 export { noticeTables, recordOfProcessing } from './notice-tables.js';
-export { extendRequest, listRequestsAbout, moveRequest, officerQueue, openRequest, readRequest, schoolRequests } from './requests.js';
+export { extendRequest, fulfilRequest, listRequestsAbout, moveRequest, officerQueue, openRequest, readRequest, schoolRequests } from './requests.js';

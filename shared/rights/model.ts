@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { objections } from '../accounts/index.js';
 import type { Doc } from '../platform/cosmos.js';
 import { languages } from '../platform/language.js';
 
@@ -19,6 +20,23 @@ export type RequestType = (typeof requestTypes)[number];
 
 export const requestStates = ['received', 'verifying', 'waiting-for-school', 'processing', 'done', 'rejected', 'cancelled'] as const;
 export type RequestState = (typeof requestStates)[number];
+
+/**
+ * The consent purposes a withdrawal may name: the consents area's catalogue (this area does not import it; an e2e
+ * test holds the two lists equal).
+ */
+export const withdrawablePurposes = ['newsletter', 'productResearch'] as const;
+
+/**
+ * What a request is about when its type needs it, so the fulfiller can act without a person reading `details`:
+ * an objection names what is objected to (PRIV-4); a consent withdrawal may name purposes (none: every consent).
+ * Restriction has no scope: processing is restricted as a whole.
+ */
+export const requestScopeSchema = z.strictObject({
+  objections: z.array(z.enum(objections)).min(1).max(objections.length).optional(),
+  purposes: z.array(z.enum(withdrawablePurposes)).min(1).max(withdrawablePurposes.length).optional(),
+});
+export type RequestScope = z.infer<typeof requestScopeSchema>;
 
 /** The explicit state machine: anything not listed is a 409 rights_request_transition. */
 const allowedMoves: Record<RequestState, readonly RequestState[]> = {
@@ -66,6 +84,7 @@ export interface RightsRequestDoc extends Doc {
   requestType: RequestType;
   state: RequestState;
   details?: string;
+  scope?: RequestScope;
   requester: { accountId: string; capacity: Exclude<Capacity, 'system'>; schoolId?: string; receivedVia?: string };
   /** Where answers about this request go (the requester's address, or the one a letter or e-mail came from). */
   contact?: Contact;
@@ -150,6 +169,7 @@ export const requestViewSchema = z.object({
   state: z.enum(requestStates),
   subjectAccountId: z.string(),
   details: z.string().optional(),
+  scope: requestScopeSchema.optional(),
   requester: z.object({ capacity: z.enum(['self', 'parent', 'school', 'operator']) }),
   identity: z.object({ state: z.enum(['pending', 'verified', 'failed']) }),
   controller: z.object({ kind: z.enum(['platform', 'school']), schoolId: z.string().optional() }),
@@ -171,6 +191,7 @@ export function requestView(doc: RightsRequestDoc): RequestView {
     state: doc.state,
     subjectAccountId: doc.accountId,
     ...(doc.details ? { details: doc.details } : {}),
+    ...(doc.scope ? { scope: doc.scope } : {}),
     requester: { capacity: doc.requester.capacity },
     identity: { state: doc.identity.state },
     controller: doc.controller.kind === 'school' ? { kind: 'school', schoolId: doc.controller.schoolId } : { kind: 'platform' },

@@ -4,7 +4,7 @@ import { DocumentExistsError, type Page, type Stored, updateWithEtag } from '../
 import { AppError } from '../platform/errors.js';
 import { pageOf, type PageRequest } from '../platform/paging.js';
 import type { Services } from '../platform/services.js';
-import { fulfilmentOf } from './fulfilment.js';
+import { fulfilmentOf, startFulfilment } from './fulfilment.js';
 import { tellRequester } from './mail.js';
 import {
   ANSWER_DAYS,
@@ -18,6 +18,7 @@ import {
   type QueueEntryDoc,
   queueEntryId,
   requestIdFor,
+  type RequestScope,
   type RequestState,
   type RequestType,
   type RightsRequestDoc,
@@ -49,6 +50,7 @@ export interface NewRequest {
   subject: Subject;
   requestType: RequestType;
   details?: string | undefined;
+  scope?: RequestScope | undefined;
   requester: RightsRequestDoc['requester'];
   contact?: Contact | undefined;
   /** How the requester's identity is already known (a session, a confirmed parent link, the school); absent: to verify. */
@@ -162,6 +164,7 @@ export async function openRequest(services: Services, input: NewRequest): Promis
     requestType: input.requestType,
     state: history.at(-1)!.to,
     ...(input.details ? { details: input.details } : {}),
+    ...(input.scope ? { scope: input.scope } : {}),
     requester: input.requester,
     ...(input.contact ? { contact: input.contact } : {}),
     identity: input.identityVerifiedBy ? { state: 'verified', method: input.identityVerifiedBy } : { state: 'pending' },
@@ -175,16 +178,27 @@ export async function openRequest(services: Services, input: NewRequest): Promis
   await claimOpenSlot(services, queueEntryOf(request));
   const stored = await services.db.collection('jobs').create(request);
   if (controller.kind === 'school') await services.db.collection('jobs').create(schoolEntryOf(stored, controller.schoolId));
-  if (stored.state === 'processing') await fulfilmentOf(stored.requestType)?.(services, stored);
+  await startFulfilment(services, stored);
   return stored;
+}
+
+/**
+ * A request closing frees its slot. Once this request is closed a new request of the type may take the slot over
+ * (claimOpenSlot) before this delete runs, so only the entry that still names this request goes, and only the
+ * version read (ETag): the newer request's entry stays.
+ */
+async function freeOpenSlot(services: Pick<Services, 'db'>, request: RightsRequestDoc): Promise<void> {
+  const jobs = services.db.collection('jobs');
+  const id = queueEntryId(request.accountId, request.requestType);
+  const entry = await jobs.read<QueueEntryDoc>(id, QUEUE_PARTITION);
+  if (entry?.requestId === request.id) await jobs.delete(id, QUEUE_PARTITION, { ifMatch: entry._etag });
 }
 
 /** Keeps the officer's queue and the school's list in step with the request (blind writes: they are projections). */
 async function project(services: Pick<Services, 'db'>, request: RightsRequestDoc): Promise<void> {
   const jobs = services.db.collection('jobs');
-  // A request closing frees its slot; a new request of the type may then claim it (claimOpenSlot takes stale ones over).
   if (isOpen(request.state)) await jobs.upsert(queueEntryOf(request));
-  else await jobs.delete(queueEntryId(request.accountId, request.requestType), QUEUE_PARTITION);
+  else await freeOpenSlot(services, request);
   if (request.controller.kind === 'school') await jobs.upsert(schoolEntryOf(request, request.controller.schoolId));
 }
 
@@ -264,8 +278,36 @@ export async function moveRequest(services: Services, move: Move): Promise<Right
   const request = updated.doc;
   await project(services, request);
   if (!isOpen(request.state) || request.state === 'processing') await tellRequester(services, request, 'state');
-  if (request.state === 'processing') await fulfilmentOf(request.requestType)?.(services, request);
+  await startFulfilment(services, request);
   return request;
+}
+
+/**
+ * The queue's work (rights-fulfilment): runs the registered fulfiller of a request in processing and, when it answers
+ * that the effect is in place, moves the request to done with its note (the requester is e-mailed). A repeated
+ * message finds the request done and does nothing. A refusal the fulfiller meets (an AppError: the account of a
+ * school user, a person another school holds too) leaves the request in processing for the privacy officer.
+ */
+export async function fulfilRequest(services: Services, requestId: string): Promise<void> {
+  const request = await readRequest(services, requestId);
+  if (request?.state !== 'processing') return;
+  const fulfiller = fulfilmentOf(request.requestType);
+  if (!fulfiller) return;
+  let outcome;
+  try {
+    outcome = await fulfiller(services, request);
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    services.telemetry.event('rights-fulfilment-refused', { requestType: request.requestType, code: error.code });
+    return;
+  }
+  if (!outcome) return;
+  try {
+    await moveRequest(services, { requestId, to: 'done', by: 'system', capacity: 'system', reason: outcome.note });
+  } catch (error) {
+    // Done meanwhile by a parallel delivery, or rejected by the officer: the effect stands either way.
+    if (!(error instanceof AppError && error.code === 'rights_request_transition')) throw error;
+  }
 }
 
 /** GDPR 12(3): the answer may be put off by at most 60 days in all, with the reason told to the requester. */

@@ -1,0 +1,98 @@
+import { readAccount } from '../shared/accounts/index.js';
+import {
+  closeAccountOnRequest,
+  closeMemberAccount,
+  consentPurposes,
+  processingView,
+  setConsent,
+  setProcessingChoices,
+} from '../shared/consents/index.js';
+import { defineQueue } from '../shared/platform/definitions.js';
+import type { Services } from '../shared/platform/services.js';
+import { type Fulfiller, fulfilmentMessageSchema, fulfilRequest, registerFulfilment, type RightsRequestDoc } from '../shared/rights/index.js';
+
+/**
+ * PRIV-7: the data-subject requests whose effect the platform can carry out, wired here because rights and consents
+ * must not import each other. Each fulfiller is idempotent (the consents calls recognise a choice already in place)
+ * and answers a note once the effect stands. Rectification, access, erasure and other stay with the privacy officer
+ * (complete with a note); export is registered by the export job.
+ */
+
+/** The person's current restriction and objections as choices, so a request only adds to them. */
+async function currentChoices(services: Services, accountId: string) {
+  const account = await readAccount(services, accountId);
+  if (!account) return undefined;
+  const view = processingView(account, services.clock.now());
+  return {
+    restricted: view.restrictedSince !== null,
+    objections: {
+      usageAnalytics: view.objections.usageAnalytics !== null,
+      outcomeKeeping: view.objections.outcomeKeeping !== null,
+      directMarketing: view.objections.directMarketing !== null,
+    },
+  };
+}
+
+// Adding a restriction or an objection is the person's own protection (a managed child may add one too), so it is
+// recorded as theirs; lifting one stays in the settings.
+const restrict: Fulfiller = async (services, request) => {
+  const current = await currentChoices(services, request.accountId);
+  if (!current) return;
+  await setProcessingChoices(services, request.accountId, { ...current, restricted: true }, 'self');
+  return { note: 'Processing restricted: the data is kept but not used for marketing, usage analytics, profiling or statistics.' };
+};
+
+const object: Fulfiller = async (services, request) => {
+  const named = request.scope?.objections;
+  // Not said what to: the officer finds out and completes by hand.
+  if (!named) return;
+  const current = await currentChoices(services, request.accountId);
+  if (!current) return;
+  const objections = { ...current.objections, ...Object.fromEntries(named.map((o) => [o, true])) };
+  await setProcessingChoices(services, request.accountId, { ...current, objections }, 'self');
+  return { note: `Objection recorded: ${named.join(', ')}.` };
+};
+
+const withdrawConsents: Fulfiller = async (services, request) => {
+  const purposes = request.scope?.purposes ?? consentPurposes;
+  for (const purpose of purposes) {
+    await setConsent(services, { accountId: request.accountId, purpose, given: false, channel: 'request', by: request.requester.accountId });
+  }
+  return { note: `Consent withdrawn: ${purposes.join(', ')}.` };
+};
+
+/** Who decided the closure of a school user's account: the school's administrator who approved or made the request. */
+const schoolActor = (request: RightsRequestDoc) =>
+  request.schoolDecision?.by ?? (request.requester.capacity === 'school' ? request.requester.accountId : undefined);
+
+/**
+ * PRIV-8 on a request: a student's account is closed on the school's decision (the controller); a private user's on a
+ * request whose identity the privacy officer checked. A request made only with a session is not re-authentication:
+ * the person closes in the settings (POST /api/me/account/close) and the officer answers the request.
+ */
+const closeAccount: Fulfiller = async (services, request) => {
+  if (request.controller.kind === 'school') {
+    const actor = schoolActor(request);
+    if (!actor) return;
+    await closeMemberAccount(services, { schoolId: request.controller.schoolId, accountId: request.accountId, actor }, {});
+    return { note: "Account closed on the school's decision." };
+  }
+  if (request.requester.capacity !== 'operator') return;
+  await closeAccountOnRequest(services, { accountId: request.accountId, by: request.requester.accountId });
+  return { note: 'Account closed.' };
+};
+
+/** Called once by the composition root (functions/index.ts). */
+export function registerRightsFulfillers(): void {
+  registerFulfilment('restriction', restrict);
+  registerFulfilment('objection', object);
+  registerFulfilment('consent-withdrawal', withdrawConsents);
+  registerFulfilment('account-closure', closeAccount);
+}
+
+export default defineQueue({
+  name: 'rights-fulfil',
+  queue: 'rights-fulfilment',
+  input: fulfilmentMessageSchema,
+  handler: async (message, { services }) => fulfilRequest(services, message.requestId),
+});
