@@ -10,7 +10,10 @@ export async function updateAccount(
   deps: Deps,
   accountId: string,
   change: (account: AccountDoc & Stored) => AccountDoc,
+  /** The account as the caller just read it (with its ETag): saves the read while it is still current. */
+  known?: AccountDoc,
 ): Promise<AccountDoc & Stored> {
+  const current = known?.accountId === accountId && '_etag' in known ? (known as AccountDoc & Stored) : undefined;
   const updated = await updateWithEtag<AccountDoc>(
     deps.db.collection('accounts'),
     accountId,
@@ -19,7 +22,7 @@ export async function updateAccount(
       const next = change(account);
       return next === account ? undefined : { ...next, updatedAt: deps.clock.now().toISOString() };
     },
-    { type: 'account' },
+    { type: 'account', ...(current ? { current } : {}) },
   );
   if (!updated) throw new AppError('account_not_found');
   return updated.doc;

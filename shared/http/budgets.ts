@@ -204,14 +204,18 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   'schools-parent-links-confirm': {
     queued: ['email-outbound'],
     exception: {
-      measured: 11,
+      measured: 8,
       reason:
-        "the link and both accounts' family summaries (read and write each), the link's status; not yet reduced (a queued step for the second account would)",
+        "the link (read, write: the write reuses the read), both accounts (read to check the child's school, then their family summaries written from those reads), the school's name for the parent's e-mail; 5 would need the second account's summary queued, and both sides grant access at once (ACL-5 checks both)",
     },
   },
   'schools-parent-links-end': {
     queued: ['email-outbound'],
-    exception: { measured: 8, reason: "the link and both accounts' family summaries (read and write each); not yet reduced" },
+    exception: {
+      measured: 6,
+      reason:
+        "the link (read, write from that read), the caller's side written from the account authentication read, the other account (read, write); 5 would need the other side's summary queued (the parent's side, which grants access, is written first)",
+    },
   },
   'schools-parent-links-list': {},
   'schools-parent-links-refuse': { queued: ['email-outbound'] },
