@@ -99,10 +99,7 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   'docs-get': {},
   'health-get': {},
   'http-not-found': {},
-  'invitations-accept': {
-    queued: ['email-outbound'],
-    exception: { measured: 8, reason: "the invitation and the membership it creates, the account's role summary (read, write); not yet reduced" },
-  },
+  'invitations-accept': { queued: ['school-entitlements', 'email-outbound'] },
   'journals-materials-content': {},
   'journals-materials-list': {},
   'materials-annotations-create': {},

@@ -141,6 +141,7 @@ export async function createInvitation(
       lastName: inviter.lastName,
       ...(inviter.email ? { email: inviter.email } : {}),
     },
+    schoolCountry: school.country,
     invitedAt: now.toISOString(),
     expiresAt: expiresAt.toISOString(),
     status: 'pending',
@@ -295,8 +296,9 @@ export async function acceptInvitation(services: Pick<Services, 'db' | 'clock' |
           break;
       }
       if (doc.role === 'student') {
-        const school = await readSchool(services, doc.schoolId);
-        if (account.country !== school.country) throw new AppError('invitation_wrong_country');
+        // Invitations from before the country was stored on them read the school.
+        const schoolCountry = doc.schoolCountry ?? (await readSchool(services, doc.schoolId)).country;
+        if (account.country !== schoolCountry) throw new AppError('invitation_wrong_country');
       } else if (STAFF_ROLES.includes(doc.role) && !(await holdsVerifiedEmail(services, account, doc.email))) {
         return withClaim(services, doc, account);
       }
@@ -382,10 +384,11 @@ async function grantInvitedRole(
 ): Promise<AcceptedRole> {
   const schools = services.db.collection('schools');
   const { schoolId, role, classId, subjects } = invitation;
-  const existing = (await activeMemberships(services, schoolId, account.accountId)).find(
-    (m) => m.role === role && (m.classId ?? undefined) === classId,
-  );
-  let membershipId = existing?.id;
+  const sameRole = (m: { schoolId: string; role: string; classId?: string | undefined }) =>
+    m.schoolId === schoolId && m.role === role && (m.classId ?? undefined) === classId;
+  const activeMembershipId = async () => (await activeMemberships(services, schoolId, account.accountId)).find(sameRole)?.id;
+  // The account's role summary says whether a membership may exist already: the query only then (issue 11).
+  let membershipId = (account.schoolRoles ?? []).some(sameRole) ? await activeMembershipId() : undefined;
   if (!membershipId) {
     const now = services.clock.now();
     const doc: MembershipDoc = {
@@ -413,12 +416,16 @@ async function grantInvitedRole(
       const holder = await schools.read<MembershipDoc>(doc.id, schoolId);
       // The same acceptance running twice at once: the other one created it.
       if (holder?.status === 'active') membershipId = holder.id;
-      // An earlier, ended membership holds the plain id; it stays as the record of that role.
-      else membershipId = (await schools.create<MembershipDoc>({ ...doc, id: `${doc.id}:${now.getTime()}` })).id;
+      // An earlier, ended membership holds the plain id; it stays as the record of that role. A later active one
+      // under another id (a half-done acceptance the summary missed) is found by the query.
+      else membershipId = (await activeMembershipId()) ?? (await schools.create<MembershipDoc>({ ...doc, id: `${doc.id}:${now.getTime()}` })).id;
     }
   }
-  await updateAccount(services, account.accountId, (a) =>
-    withSchoolRole(a, { schoolId, role, ...(classId ? { classId } : {}), ...(subjects?.length ? { subjects } : {}) }),
+  await updateAccount(
+    services,
+    account.accountId,
+    (a) => withSchoolRole(a, { schoolId, role, ...(classId ? { classId } : {}), ...(subjects?.length ? { subjects } : {}) }),
+    account,
   );
   // The school's licences reach the new member through the queue (a repeat is dropped as a duplicate).
   await queueMemberSync(services, schoolId, account.accountId, `joined:${membershipId}`);
