@@ -78,10 +78,24 @@ export async function readSchool(services: Pick<Services, 'db'>, schoolId: strin
   return school;
 }
 
-async function readClass(services: Pick<Services, 'db'>, schoolId: string, classId: string): Promise<ClassDoc> {
-  const doc = await services.db.collection('schools').read<ClassDoc>(classId, schoolId);
-  if (!doc || doc.type !== 'class') throw new AppError('class_not_found', { details: [{ path: 'classId', issue: 'not a class of this school' }] });
-  return doc;
+/** The school, and the class when one is named: one single-partition query instead of two point reads (issue 11). */
+async function readSchoolAndClass(
+  services: Pick<Services, 'db'>,
+  schoolId: string,
+  classId: string | undefined,
+): Promise<{ school: SchoolDoc; klass?: ClassDoc }> {
+  if (!classId) return { school: await readSchool(services, schoolId) };
+  const docs = (
+    await services.db.collection('schools').query<SchoolDoc | ClassDoc>(schoolId, {
+      where: 'ARRAY_CONTAINS(@ids, c.id)',
+      parameters: [{ name: '@ids', value: [schoolId, classId] }],
+    })
+  ).items;
+  const school = docs.find((d): d is SchoolDoc => d.id === schoolId && d.type === 'school');
+  if (!school) throw new AppError('school_not_found');
+  const klass = docs.find((d): d is ClassDoc => d.id === classId && d.type === 'class');
+  if (!klass) throw new AppError('class_not_found', { details: [{ path: 'classId', issue: 'not a class of this school' }] });
+  return { school, klass };
 }
 
 export interface NewInvitation {
@@ -119,8 +133,7 @@ export async function createInvitation(
   if (!invitableRolesFor(grants).includes(input.role)) throw new AppError('invitation_role_not_allowed');
   if (input.role === 'classTeacher' && !input.classId)
     throw new AppError('class_required', { details: [{ path: 'classId', issue: 'required for a class teacher' }] });
-  const school = await readSchool(services, input.schoolId);
-  const klass = input.classId ? await readClass(services, input.schoolId, input.classId) : undefined;
+  const { school, klass } = await readSchoolAndClass(services, input.schoolId, input.classId);
 
   const now = services.clock.now();
   const token = tokenFor(services, input.schoolId, inviter.accountId, key);
