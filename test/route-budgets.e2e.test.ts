@@ -781,13 +781,17 @@ const probes: Record<string, () => Promise<Probe>> = {
     const link = (list.body.parentLinks as { id: string; parentAccountId: string }[]).find((l) => l.parentAccountId === other.accountId)!;
     return { method: 'POST', path: `/api/schools/${EE}/parent-links/${encodeURIComponent(link.id)}/refuse`, token: await adminToken(), status: 200 };
   },
-  'schools-students-rectify': async () => ({
-    method: 'PATCH',
-    path: `/api/schools/${EE}/students/${child.accountId}`,
-    token: await adminToken(),
-    json: { firstName: child.firstName },
-    status: 200,
-  }),
+  'schools-students-rectify': async () => {
+    // A real change (the same name again writes nothing), on a student of the probe's own.
+    const student = await newStudent('Budgetrectified', birthDateIn(2013));
+    return {
+      method: 'PATCH',
+      path: `/api/schools/${EE}/students/${student.accountId}`,
+      token: await adminToken(),
+      json: { firstName: 'Budgetrenamed' },
+      status: 200,
+    };
+  },
   'store-orders-create': async () => ({
     method: 'POST',
     path: '/api/store/orders',

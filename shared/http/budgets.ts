@@ -211,7 +211,11 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   'schools-parent-links-refuse': { queued: ['email-outbound'] },
   'schools-students-rectify': {
     queued: ['email-outbound'],
-    exception: { measured: 6, reason: "the student's memberships (query), the account (read, write) and the personal-code indexes; not yet reduced" },
+    exception: {
+      measured: 9,
+      reason:
+        "measured on a real rename (the probe renamed to the same name before, which writes nothing: 6): the student check (memberships query), the account (read, written from that read), the change record (ACC-5), the personal-code index kept claimed (read, write), and the name copied to the memberships (a second memberships query, one upsert per membership); the copies could go to a queue and the check's query be reused",
+    },
   },
   'store-orders-create': {
     queued: ['email-outbound'],
