@@ -109,7 +109,8 @@ async function requestLink(deps: Deps, input: { parent: AccountDoc; child: Accou
   const school = linkSchoolOf(child);
   if (!school) return 'no-school';
   if ((parent.children ?? []).some((c) => c.accountId === child.accountId)) return 'already-open';
-  if (await openLink(deps, school.schoolId, parent.accountId, child.accountId)) return 'already-open';
+  // The pair's first link holds the plain id for good (links are kept, RET-2), so an open one can only exist when
+  // creating it fails: the query runs only then (issue 11).
   const at = deps.clock.now().toISOString();
   const doc: ParentLinkDoc = {
     id: `parent-link:${parent.accountId}:${child.accountId}`,
