@@ -222,7 +222,7 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
     exception: {
       measured: 10,
       reason:
-        "checkout as reworked by the faults branch (idempotency key, order limit, invoice register, payment set-up): catalogue, buyer's account, the order and its records; not analysed in this session",
+        "card checkout, analysed: authentication 1, the per-person order limit (read, write) 2, the package 1 and its works (query) 1, the order created 1, the order moved to pending-payment with its transaction (read, write) 2, the transaction index (read, upsert) 2. Could go: the order's second read (write it from the created document), the index's read (a new transaction has none), package and works in one query: 7; the limit and the order's two writes stay (a retry must find the transaction the order names)",
     },
   },
   'store-orders-get': {},
