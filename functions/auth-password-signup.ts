@@ -2,13 +2,15 @@ import { z } from 'zod';
 
 import { personNameSchema } from '../shared/accounts/index.js';
 import { requestClient, signUp } from '../shared/auth/index.js';
+import { recordSignUpConsents, signUpConsents, signUpConsentsSchema } from '../shared/consents/index.js';
 import { accepted, defineHttp } from '../shared/http/index.js';
 
 export default defineHttp({
   name: 'auth-password-signup',
   route: 'auth/password/signup',
   methods: ['POST'],
-  summary: 'Creates an account with e-mail and password (AUTH-2) and e-mails a verification link. The same 202 whether or not the address is taken.',
+  summary:
+    'Creates an account with e-mail and password (AUTH-2) and e-mails a verification link. The same 202 whether or not the address is taken. Optional `consents` (PRIV-6): the purposes ticked on the form, each with the text version shown (an older one is 409 consent_version_outdated); recorded with channel sign-up on a new account only.',
   tags: ['auth'],
   auth: 'public',
   body: z.strictObject({
@@ -18,11 +20,17 @@ export default defineHttp({
     firstName: personNameSchema,
     lastName: personNameSchema,
     language: z.enum(['et', 'fi', 'en']).optional(),
+    consents: signUpConsentsSchema.optional(),
   }),
   successStatus: 202,
   output: z.object({ status: z.literal('verification_sent') }),
+  errors: ['consent_version_outdated'],
   handler: async ({ body, services, language, request }) => {
-    await signUp(services, { ...body, language: body.language ?? language }, requestClient(request, services.config));
+    const { consents: choices, ...person } = body;
+    const consents = signUpConsents(choices ?? [], services.clock.now());
+    const client = requestClient(request, services.config);
+    const accountId = await signUp(services, { ...person, language: body.language ?? language, ...(consents ? { consents } : {}) }, client);
+    if (accountId && consents) await recordSignUpConsents(services, accountId, consents);
     return accepted({ status: 'verification_sent' });
   },
 });

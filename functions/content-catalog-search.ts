@@ -19,5 +19,5 @@ export default defineHttp({
     country: z.enum(['EE', 'FI']).optional(),
   }),
   output: catalogueSearchSchema,
-  handler: async ({ query, principal, services }) => ok({ works: await searchCatalogue(services, principal.accountId, query) }),
+  handler: async ({ query, access, services }) => ok({ works: await searchCatalogue(services, access.account, query) }),
 });

@@ -25,6 +25,7 @@ export default defineHttp({
   target: ({ params }) => ({ publisherId: params.publisherId }),
   body: chapterBodySchema,
   output: draftSchema,
+  errors: ['work_not_found', 'work_content_invalid', 'work_content_too_large', 'work_draft_changed'],
   handler: async ({ params, body, access, services }) => {
     const chapter = { ...body.chapter, id: params.chapterId };
     return ok(

@@ -16,6 +16,7 @@ export default defineHttp({
   target: ({ params }) => ({ publisherId: params.publisherId }),
   body: z.strictObject({}),
   output: publishedSchema,
+  errors: ['work_not_found', 'work_draft_not_found', 'work_content_too_large', 'work_version_immutable'],
   successStatus: 201,
   otherStatuses: [200],
   handler: async ({ params, access, services }) => {

@@ -13,6 +13,8 @@ import { storageRules } from '../shared/privacy/index.js';
 import accountsAuditList from './accounts-audit-list.js';
 import accountsChildrenList from './accounts-children-list.js';
 import accountsChildrenRequest from './accounts-children-request.js';
+import accountsClose from './accounts-close.js';
+import accountsClosureComplete from './accounts-closure-complete.js';
 import accountsLoginLog from './accounts-login-log.js';
 import accountsLoginsList from './accounts-logins-list.js';
 import accountsLoginsUnlink from './accounts-logins-unlink.js';
@@ -42,6 +44,14 @@ import catalogList from './catalog-list.js';
 import childrenGet from './children-get.js';
 import childrenPrivacyGet from './children-privacy-get.js';
 import childrenPrivacyUpdate from './children-privacy-update.js';
+import childrenProcessingGet from './children-processing-get.js';
+import childrenProcessingHistory from './children-processing-history.js';
+import childrenProcessingUpdate from './children-processing-update.js';
+import consentsHistory from './consents-history.js';
+import consentsList from './consents-list.js';
+import consentsSet from './consents-set.js';
+import consentsUnsubscribe from './consents-unsubscribe.js';
+import consentsUnsubscribePage from './consents-unsubscribe-page.js';
 import contentCatalogSearch from './content-catalog-search.js';
 import contentDraftsChapterSave from './content-drafts-chapter-save.js';
 import contentDraftsGet from './content-drafts-get.js';
@@ -80,6 +90,7 @@ import learningTasksGet from './learning-tasks-get.js';
 import learningTasksMine from './learning-tasks-mine.js';
 import learningTasksStats from './learning-tasks-stats.js';
 import learningTasksTeacherGet from './learning-tasks-teacher-get.js';
+import learningTasksUpdate from './learning-tasks-update.js';
 import licencesAccess from './licences-access.js';
 import licencesExpire from './licences-expire.js';
 import licencesList from './licences-list.js';
@@ -93,6 +104,8 @@ import materialsList from './materials-list.js';
 import materialsProgressGet from './materials-progress-get.js';
 import materialsProgressRecord from './materials-progress-record.js';
 import materialsShare from './materials-share.js';
+import materialsTextsGet from './materials-texts-get.js';
+import materialsTextsSave from './materials-texts-save.js';
 import materialsUnshare from './materials-unshare.js';
 import materialsUpload from './materials-upload.js';
 import openapiGet from './openapi-get.js';
@@ -122,6 +135,28 @@ import paymentsNotify from './payments-notify.js';
 import paymentsProcess from './payments-process.js';
 import paymentsReconcile from './payments-reconcile.js';
 import paymentsReturn from './payments-return.js';
+import privacyProcessingGet from './privacy-processing-get.js';
+import privacyProcessingHistory from './privacy-processing-history.js';
+import privacyProcessingUpdate from './privacy-processing-update.js';
+import rightsChildrenCancel from './rights-children-cancel.js';
+import rightsChildrenCreate from './rights-children-create.js';
+import rightsChildrenData from './rights-children-data.js';
+import rightsChildrenList from './rights-children-list.js';
+import rightsFollowup from './rights-followup.js';
+import rightsMeCancel from './rights-me-cancel.js';
+import rightsMeCreate from './rights-me-create.js';
+import rightsMeData from './rights-me-data.js';
+import rightsMeGet from './rights-me-get.js';
+import rightsMeList from './rights-me-list.js';
+import rightsOpsComplete from './rights-ops-complete.js';
+import rightsOpsCreate from './rights-ops-create.js';
+import rightsOpsExtend from './rights-ops-extend.js';
+import rightsOpsGet from './rights-ops-get.js';
+import rightsOpsQueue from './rights-ops-queue.js';
+import rightsOpsTransition from './rights-ops-transition.js';
+import rightsSchoolCreate from './rights-school-create.js';
+import rightsSchoolDecide from './rights-school-decide.js';
+import rightsSchoolList from './rights-school-list.js';
 import schoolEntitlementsSync from './school-entitlements-sync.js';
 import schoolsCasesComment from './schools-cases-comment.js';
 import schoolsCasesList from './schools-cases-list.js';
@@ -135,6 +170,7 @@ import schoolsInvitationsCreate from './schools-invitations-create.js';
 import schoolsInvitationsList from './schools-invitations-list.js';
 import schoolsInvitationsRevoke from './schools-invitations-revoke.js';
 import schoolsLicencesList from './schools-licences-list.js';
+import schoolsMembersClose from './schools-members-close.js';
 import schoolsMembersEnd from './schools-members-end.js';
 import schoolsMembersGet from './schools-members-get.js';
 import schoolsMembersList from './schools-members-list.js';
@@ -215,6 +251,8 @@ export const definitions: readonly FunctionDefinition[] = [
   materialsProgressRecord,
   materialsShare,
   materialsUnshare,
+  materialsTextsGet,
+  materialsTextsSave,
   materialsUpload,
   learningAnswersDelete,
   learningAnswersSave,
@@ -235,6 +273,7 @@ export const definitions: readonly FunctionDefinition[] = [
   learningStatsMine,
   learningTasksStats,
   learningTasksTeacherGet,
+  learningTasksUpdate,
   licencesAccess,
   licencesExpire,
   licencesList,
@@ -262,6 +301,21 @@ export const definitions: readonly FunctionDefinition[] = [
   schoolsInvitationsList,
   schoolsInvitationsRevoke,
   schoolsMembersEnd,
+  // PRIV-4, PRIV-6, PRIV-8 (p-consent)
+  accountsClose,
+  accountsClosureComplete,
+  childrenProcessingGet,
+  childrenProcessingHistory,
+  childrenProcessingUpdate,
+  consentsHistory,
+  consentsList,
+  consentsSet,
+  consentsUnsubscribe,
+  consentsUnsubscribePage,
+  privacyProcessingGet,
+  privacyProcessingHistory,
+  privacyProcessingUpdate,
+  schoolsMembersClose,
   schoolsMembersGet,
   schoolsMembersList,
   schoolsCasesComment,
@@ -291,6 +345,25 @@ export const definitions: readonly FunctionDefinition[] = [
   opsSchoolsCreate,
   opsSchoolsFirstAdmin,
   opsSchoolsUpdate,
+  rightsChildrenCancel,
+  rightsChildrenCreate,
+  rightsChildrenData,
+  rightsChildrenList,
+  rightsFollowup,
+  rightsMeCancel,
+  rightsMeCreate,
+  rightsMeData,
+  rightsMeGet,
+  rightsMeList,
+  rightsOpsComplete,
+  rightsOpsCreate,
+  rightsOpsExtend,
+  rightsOpsGet,
+  rightsOpsQueue,
+  rightsOpsTransition,
+  rightsSchoolCreate,
+  rightsSchoolDecide,
+  rightsSchoolList,
   schoolEntitlementsSync,
   schoolsLicencesList,
   schoolsClassesCreate,

@@ -9,13 +9,14 @@ export default defineHttp({
   route: 'schools/{schoolId}/journals/{journalId}/tasks/{taskId}/answers/{studentId}',
   methods: ['DELETE'],
   summary:
-    "A journal's teacher deletes a student's answer (LRN-3); the student may answer again. The deletion is in the student's 30-day history for them and their parents (LRN-6). Deleting again finds nothing (404).",
+    "A journal's teacher deletes a student's answer (LRN-3); the student may answer again. The deletion is in the student's 30-day history for them and their parents (LRN-6). Deleting again answers as the first deletion did (204); an answer to a task that is not the journal's, or not sent to the student, is a 404.",
   tags: ['learning'],
   auth: 'session',
   capability: 'journal.write',
   params: z.object({ schoolId: idSchema, journalId: learningIdSchema, taskId: learningIdSchema, studentId: accountIdSchema }),
   target: ({ params }) => journalTarget(params.schoolId, params.journalId),
   output: responds.noContent,
+  errors: ['journal_not_found', 'answer_not_found'],
   handler: async ({ params, access, services }) => {
     await deleteAnswer(services, access.account, params.schoolId, params.journalId, params.taskId, params.studentId);
     return noContent();

@@ -17,7 +17,7 @@ export default defineHttp({
   route: 'schools/{schoolId}/journals/{journalId}/tasks/{taskId}/answers/{studentId}/feedback',
   methods: ['PUT'],
   summary:
-    "A journal's teacher gives feedback on a submitted answer (LRN-3): corrections, a comment, points, a grade on the journal's scale (Estonian 1-5, Finnish 4-10, pass/fail or a percentage), publish, and allowResubmit. Fields given replace the earlier ones. Publishing, and every change to published feedback, is written to the student's 30-day history (LRN-6). Repeating the call changes nothing more.",
+    "A journal's teacher gives feedback on a submitted answer (LRN-3): corrections, a comment, points, a grade on the journal's scale (Estonian 1-5, Finnish 4-10, pass/fail or a percentage), publish (publish: false takes published feedback back; the student no longer sees it), and allowResubmit. Fields given replace the earlier ones. Publishing, every change to published feedback and taking it back is written to the student's 30-day history (LRN-6). Repeating the call changes nothing more.",
   tags: ['learning'],
   auth: 'session',
   capability: 'journal.write',
@@ -35,6 +35,7 @@ export default defineHttp({
     allowResubmit: z.boolean().optional(),
   }),
   output: answerViewSchema,
+  errors: ['journal_not_found', 'grade_not_on_scale', 'answer_not_found', 'answer_not_submitted', 'points_out_of_range'],
   handler: async ({ params, body, access, services }) =>
     ok(answerView(await giveFeedback(services, access.account, params.schoolId, params.journalId, params.taskId, params.studentId, body), 'teacher')),
 });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 import { defineHttp, ok } from '../shared/http/index.js';
 import { journalStatsSchema, journalTarget, learningIdSchema, readJournalStats } from '../shared/learning/index.js';
+import { pagingQuery } from '../shared/platform/paging.js';
 import { idSchema } from '../shared/store/index.js';
 
 export default defineHttp({
@@ -9,12 +10,15 @@ export default defineHttp({
   route: 'schools/{schoolId}/journals/{journalId}/stats',
   methods: ['GET'],
   summary:
-    "A journal's statistics (LRN-5) for its teachers (ACL-2) and the class teacher of its class (ACL-3): each task's completion and average, the score distribution and exercise difficulty over all tasks, with the caveat that they do not show overall success (et, fi, en). The journal, then one single-partition query of its tasks and answers.",
+    "A journal's statistics (LRN-5) for its teachers (ACL-2) and the class teacher of its class (ACL-3): each task's completion and average, the score distribution and exercise difficulty over the tasks of the page, with the caveat that they do not show overall success (et, fi, en). Paged by task (each task counted whole; `continuation` gives the next tasks): the journal, then one single-partition query of tasks and answers per page.",
   tags: ['learning'],
   auth: 'session',
   capability: 'journal.read',
   params: z.object({ schoolId: idSchema, journalId: learningIdSchema }),
   target: ({ params }) => journalTarget(params.schoolId, params.journalId),
+  query: z.object({ continuation: pagingQuery(1).continuation }),
   output: journalStatsSchema,
-  handler: async ({ params, access, services }) => ok(await readJournalStats(services, access.account, params.schoolId, params.journalId)),
+  errors: ['journal_not_found', 'invalid_continuation'],
+  handler: async ({ params, query, access, services }) =>
+    ok(await readJournalStats(services, access.account, params.schoolId, params.journalId, { continuation: query.continuation })),
 });

@@ -44,6 +44,15 @@ export default defineHttp({
   successStatus: 201,
   otherStatuses: [200],
   output: taskViewSchema,
+  errors: [
+    'journal_not_found',
+    'journal_archived',
+    'task_work_not_in_journal',
+    'task_students_not_in_journal',
+    'task_window_invalid',
+    'task_content_unknown',
+    'work_withdrawn',
+  ],
   handler: async ({ params, body, access, services, request }) => {
     const { task, replayed } = await createTask(services, access.account, params.schoolId, params.journalId, body, idempotencyKey(request));
     const view = taskView(task, true);

@@ -18,7 +18,7 @@ interface ArmTemplate {
 }
 
 interface InfraJson {
-  containers: { database: string; containers: { name: string; partitionKeyPath: string; defaultTtl?: number }[] };
+  containers: { database: string; containers: { name: string; partitionKeyPath: string; defaultTtl?: number; excludedPaths?: string[] }[] };
   queues: { queues: ({ name: string; lockDuration: string } & Record<string, unknown>)[] };
   settings: { secrets: { name: string; keyVaultSecretName: string; required: boolean }[]; infrastructure: string[]; parameters: string[] };
 }
@@ -37,6 +37,8 @@ export interface InfraModel {
    * .env) and Service Bus Premium (SERVICE_BUS_SKU), the tier that has private endpoints.
    */
   newSeed: Snapshot;
+  /** Production redeployed into a vault that has its session key but not yet the unsubscribe link key (UNSUBSCRIBE_KEYS_VAULT unset). */
+  upgrade: Snapshot;
   json: InfraJson;
   hostJson: { functionTimeout?: string; extensions?: { serviceBus?: { maxAutoLockRenewalDuration?: string } } };
 }
@@ -54,15 +56,28 @@ export async function loadInfraModel(bicep: Bicep, infraDir: string, hostJsonPat
     snapshot(bicep, param, { AZURE_PRINCIPAL_ID: OPERATOR_ID }),
   ]);
   const vault = prod.predictedResources.find((r) => r.type === 'Microsoft.KeyVault/vaults');
-  const [publicRedeploy, newSeed] = await Promise.all([
-    snapshot(bicep, param, { PRIVATE_NETWORKING: 'false', SESSION_KEYS_VAULT: vault?.name ?? '', KEY_VAULT_SECRETS: optionalSecrets.join(' , ') }),
-    snapshot(bicep, param, { KEY_VAULT_NAME_SEED: 'after-delete', SESSION_KEYS_VAULT: vault?.name ?? '', SERVICE_BUS_SKU: 'Premium' }),
+  const [publicRedeploy, newSeed, upgrade] = await Promise.all([
+    snapshot(bicep, param, {
+      PRIVATE_NETWORKING: 'false',
+      SESSION_KEYS_VAULT: vault?.name ?? '',
+      UNSUBSCRIBE_KEYS_VAULT: vault?.name ?? '',
+      KEY_VAULT_SECRETS: optionalSecrets.join(' , '),
+    }),
+    snapshot(bicep, param, {
+      KEY_VAULT_NAME_SEED: 'after-delete',
+      SESSION_KEYS_VAULT: vault?.name ?? '',
+      UNSUBSCRIBE_KEYS_VAULT: vault?.name ?? '',
+      SERVICE_BUS_SKU: 'Premium',
+    }),
+    // A vault from before UNSUBSCRIBE_SIGNING_KEYS existed: its session key stays, the unsubscribe key is created.
+    snapshot(bicep, param, { SESSION_KEYS_VAULT: vault?.name ?? '' }),
   ]);
   return {
     template,
     prod,
     publicRedeploy,
     newSeed,
+    upgrade,
     json,
     hostJson: JSON.parse(await readFile(hostJsonPath, 'utf8')) as InfraModel['hostJson'],
   };
@@ -331,7 +346,7 @@ export const armChecks: ArmCheck[] = [
   },
   {
     area: 'cosmos',
-    name: 'the database and every container of containers.json, with its partition key (Hash, v2) and TTL exactly as declared, and nothing else',
+    name: 'the database and every container of containers.json, with its partition key (Hash, v2), TTL and index exclusions exactly as declared, and nothing else',
     check: (m) => {
       const n = names(m.prod);
       const db = m.json.containers.database;
@@ -348,6 +363,13 @@ export const armChecks: ArmCheck[] = [
         const resource = props(deployed.find((d) => d.name.endsWith(`/${c.name}`))!).resource;
         const expected: Record<string, unknown> = { id: c.name, partitionKey: { paths: [c.partitionKeyPath], kind: 'Hash', version: 2 } };
         if (c.defaultTtl !== undefined) expected.defaultTtl = c.defaultTtl;
+        if (c.excludedPaths !== undefined)
+          expected.indexingPolicy = {
+            indexingMode: 'consistent',
+            automatic: true,
+            includedPaths: [{ path: '/*' }],
+            excludedPaths: [...c.excludedPaths.map((path) => ({ path })), { path: '/"_etag"/?' }],
+          };
         assert.deepEqual(resource, expected, c.name);
       }
     },
@@ -444,25 +466,30 @@ export const armChecks: ArmCheck[] = [
   },
   {
     area: 'keyvault',
-    name: 'the first deployment into a vault creates the session signing key (random, "k1:<base64url>"), a redeployment leaves it alone, no other secret is created',
+    name: 'the first deployment into a vault creates the session signing key and the unsubscribe link key (random, "k1:"/"u1:<base64url>", each its own material), a redeployment leaves them alone, no other secret is created',
     check: (m) => {
       const n = names(m.prod);
-      const sessionSecret = m.json.settings.secrets.find((s) => s.name === 'SESSION_SIGNING_KEYS');
-      assert.ok(sessionSecret, 'settings.json declares SESSION_SIGNING_KEYS');
+      const secretNameOf = (setting: string) => {
+        const secret = m.json.settings.secrets.find((s) => s.name === setting);
+        assert.ok(secret, `settings.json declares ${setting}`);
+        return `${n.vault}/${secret.keyVaultSecretName}`;
+      };
       const created = all(m.prod, 'Microsoft.KeyVault/vaults/secrets');
-      assert.deepEqual(
-        created.map((s) => s.name),
-        [`${n.vault}/${sessionSecret.keyVaultSecretName}`],
-      );
-      const value = String(props(created[0]!).value);
+      assert.deepEqual(created.map((s) => s.name).sort(), [secretNameOf('SESSION_SIGNING_KEYS'), secretNameOf('UNSUBSCRIBE_SIGNING_KEYS')].sort());
+      const valueOf = (setting: string) => String(props(created.find((s) => s.name === secretNameOf(setting))!).value);
       // Evaluated at deployment time: k1: + base64url of three newGuid() (the material the app needs: >= 32 bytes).
-      assert.equal(
-        value,
-        "[format('k1:{0}', replace(replace(replace(base64(format('{0}{1}{2}', newGuid(), newGuid(), newGuid())), '+', '-'), '/', '_'), '=', ''))]",
-      );
+      const generated = (kid: string) =>
+        `[format('${kid}:{0}', replace(replace(replace(base64(format('{0}{1}{2}', newGuid(), newGuid(), newGuid())), '+', '-'), '/', '_'), '=', ''))]`;
+      assert.equal(valueOf('SESSION_SIGNING_KEYS'), generated('k1'));
+      assert.equal(valueOf('UNSUBSCRIBE_SIGNING_KEYS'), generated('u1'));
       assert.deepEqual(all(m.publicRedeploy, 'Microsoft.KeyVault/vaults/secrets'), [], 'redeploying into the same vault rotates nothing');
-      const material = m.template.parameters.sessionKeyMaterial;
-      assert.equal(material?.type, 'securestring', 'the key material is a secure parameter');
+      assert.deepEqual(
+        all(m.upgrade, 'Microsoft.KeyVault/vaults/secrets').map((s) => s.name),
+        [secretNameOf('UNSUBSCRIBE_SIGNING_KEYS')],
+        'a vault from before the unsubscribe key gets it once and keeps its session key',
+      );
+      for (const material of ['sessionKeyMaterial', 'unsubscribeKeyMaterial'])
+        assert.equal(m.template.parameters[material]?.type, 'securestring', `${material} is a secure parameter`);
     },
   },
   {
@@ -473,7 +500,11 @@ export const armChecks: ArmCheck[] = [
       const after = names(m.newSeed);
       assert.notEqual(after.vault, before.vault);
       assert.deepEqual({ ...after, vault: before.vault }, before);
-      assert.equal(all(m.newSeed, 'Microsoft.KeyVault/vaults/secrets').length, 1, 'the new vault gets a session signing key');
+      assert.equal(
+        all(m.newSeed, 'Microsoft.KeyVault/vaults/secrets').length,
+        2,
+        'the new vault gets a session signing key and an unsubscribe link key',
+      );
       assert.ok(after.vault.length <= 24 && /^[a-z][a-z0-9]+$/.test(after.vault), `vault name ${after.vault} is valid`);
     },
   },
@@ -822,11 +853,12 @@ export const armChecks: ArmCheck[] = [
           const text = `${name}=${JSON.stringify(value)}`;
           assert.doesNotMatch(
             text.replace(/KEY_?VAULT|VAULT/gi, ''),
-            /secret|password|connectionstring|instrumentation|listKeys|newGuid|sessionKeyMaterial/i,
+            /secret|password|connectionstring|instrumentation|listKeys|newGuid|sessionKeyMaterial|unsubscribeKeyMaterial/i,
             `${label}: output ${name}`,
           );
         }
         assert.equal(s.outputs.SESSION_KEYS_VAULT, names(s).vault, `${label}: SESSION_KEYS_VAULT names the vault holding the key`);
+        assert.equal(s.outputs.UNSUBSCRIBE_KEYS_VAULT, names(s).vault, `${label}: UNSUBSCRIBE_KEYS_VAULT names the vault holding the key`);
       }
       for (const [name, output] of Object.entries(m.template.outputs ?? {})) assert.notEqual(output.type, 'securestring', name);
     },

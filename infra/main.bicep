@@ -10,7 +10,7 @@
 //   queues.json      Service Bus queues
 //   settings.json    app settings: Key Vault secrets, resource-derived settings, deployer parameters
 // Nothing in this template lists Cosmos containers, queues or settings by hand; the exceptions are the Functions
-// host's own blob containers and SESSION_SIGNING_KEYS, the one secret the deployment creates.
+// host's own blob containers and SESSION_SIGNING_KEYS and UNSUBSCRIBE_SIGNING_KEYS, the secrets the deployment creates.
 
 targetScope = 'resourceGroup'
 
@@ -61,12 +61,19 @@ param keyVaultNameSeed string = ''
 @description('Name of the vault in which an earlier deployment created the session signing key (azd passes back the SESSION_KEYS_VAULT output). When it is this deployment\'s vault, the secret is left alone; otherwise a new key is created, so the first deployment leaves a working app and later ones do not log everyone out.')
 param sessionKeysVault string = ''
 
+@description('Name of the vault in which an earlier deployment created the unsubscribe link key (azd passes back the UNSUBSCRIBE_KEYS_VAULT output). As sessionKeysVault, kept apart so that a deployment from before the setting existed creates the key once.')
+param unsubscribeKeysVault string = ''
+
 @description('Names of the optional secret settings (settings.json "secrets") whose values are stored in Key Vault. Only these, and the required ones the deployment creates, become Key Vault references: an unset secret gets no app setting (the feature stays off) instead of a reference that cannot be resolved, which the app would refuse at start.')
 param keyVaultSecretSettings array = []
 
 @description('Random material for the first session signing key (three GUIDs, about 366 random bits). Never set it: the default is fresh on every deployment and is only used when the secret is created.')
 @secure()
 param sessionKeyMaterial string = '${newGuid()}${newGuid()}${newGuid()}'
+
+@description('Random material for the first unsubscribe link key, as sessionKeyMaterial. Never set it.')
+@secure()
+param unsubscribeKeyMaterial string = '${newGuid()}${newGuid()}${newGuid()}'
 
 var containersConfig = loadJsonContent('containers.json')
 var queuesConfig = loadJsonContent('queues.json')
@@ -104,10 +111,12 @@ var hostContainerNames = [
 // Blob Data Contributor on it alone (read, write, delete, list; no leases, tags or ACLs).
 var userFilesContainerName = 'user-files'
 
-// The one secret the deployment creates itself (settings.json names its Key Vault secret): without it the app
-// cannot sign sessions. Every other secret belongs to a third party and is set by the operator.
+// The secrets the deployment creates itself (settings.json names their Key Vault secrets): without them the app
+// cannot sign sessions or unsubscribe links. Every other secret belongs to a third party and is set by the operator.
 var sessionSigningSecretName = first(filter(settingsConfig.secrets, s => s.name == 'SESSION_SIGNING_KEYS'))!.keyVaultSecretName
 var createSessionSigningKey = sessionKeysVault != names.vault
+var unsubscribeSigningSecretName = first(filter(settingsConfig.secrets, s => s.name == 'UNSUBSCRIBE_SIGNING_KEYS'))!.keyVaultSecretName
+var createUnsubscribeSigningKey = unsubscribeKeysVault != names.vault
 var referencedSecrets = filter(settingsConfig.secrets, s => s.required || contains(keyVaultSecretSettings, s.name))
 
 module identity './modules/identity.bicep' = {
@@ -182,6 +191,9 @@ module vault './modules/keyvault.bicep' = {
     sessionSigningSecretName: sessionSigningSecretName
     createSessionSigningKey: createSessionSigningKey
     sessionKeyMaterial: sessionKeyMaterial
+    unsubscribeSigningSecretName: unsubscribeSigningSecretName
+    createUnsubscribeSigningKey: createUnsubscribeSigningKey
+    unsubscribeKeyMaterial: unsubscribeKeyMaterial
   }
 }
 
@@ -282,3 +294,5 @@ output LOG_ANALYTICS_WORKSPACE_NAME string = monitoring.outputs.workspaceName
 // The vault that holds the session signing key (the name only). azd writes outputs to its .env and hands them to
 // the next `bicep build-params`, which passes it back as sessionKeysVault: the key is created once per vault.
 output SESSION_KEYS_VAULT string = vault.outputs.name
+// Likewise for the unsubscribe link key (PRIV-6).
+output UNSUBSCRIBE_KEYS_VAULT string = vault.outputs.name

@@ -14,6 +14,7 @@ param appParameters = {
   EMAIL_FROM: 'noreply@opiq.ee'
   PUBLIC_WEB_URL: 'https://www.opiq.ee'
   MAX_BODY_BYTES: '262144'
+  MATERIALS_QUOTA_BYTES: '209715200'
   API_DOCS_ENABLED: 'true'
   TRUSTED_PROXY_HOPS: '1'
   API_PUBLIC_URL: 'https://api.opiq.ee'
@@ -70,6 +71,8 @@ param keyVaultSecretSettings = filter(map(split(readEnvironmentVariable('KEY_VAU
 
 // Output of the previous deployment (azd keeps it in .env): the session signing key is created once per vault.
 param sessionKeysVault = readEnvironmentVariable('SESSION_KEYS_VAULT', '')
+// The same for the unsubscribe link key (PRIV-6).
+param unsubscribeKeysVault = readEnvironmentVariable('UNSUBSCRIBE_KEYS_VAULT', '')
 
 param tags = {
   project: 'opiq'

@@ -4,11 +4,14 @@ import { startLocalHost } from '../shared/local/host.js';
 
 /** A fixed key for the test run so tests can mint session tokens the app accepts. */
 export const TEST_SIGNING_KEYS = `test1:${Buffer.alloc(32, 7).toString('base64url')}`;
+/** Likewise for unsubscribe links (PRIV-6): their own key, never a session key. */
+const TEST_UNSUBSCRIBE_KEYS = `unsub1:${Buffer.alloc(32, 9).toString('base64url')}`;
 
 declare module 'vitest' {
   export interface ProvidedContext {
     baseUrl: string;
     signingKeys: string;
+    unsubscribeKeys: string;
   }
 }
 
@@ -17,12 +20,18 @@ export default async function setup(project: TestProject) {
   const host = await startLocalHost({
     port: 0,
     // Two hops: the tests' own X-Forwarded-For stands for the client address, so IP throttling can be tested per test.
-    env: { SESSION_SIGNING_KEYS: TEST_SIGNING_KEYS, MAX_BODY_BYTES: '65536', TRUSTED_PROXY_HOPS: '2' },
+    env: {
+      SESSION_SIGNING_KEYS: TEST_SIGNING_KEYS,
+      UNSUBSCRIBE_SIGNING_KEYS: TEST_UNSUBSCRIBE_KEYS,
+      MAX_BODY_BYTES: '65536',
+      TRUSTED_PROXY_HOPS: '2',
+    },
     sweepIntervalMs: 0,
     redeliveryDelayMs: 5,
   });
   project.provide('baseUrl', host.url);
   project.provide('signingKeys', TEST_SIGNING_KEYS);
+  project.provide('unsubscribeKeys', TEST_UNSUBSCRIBE_KEYS);
   return async () => {
     await host.close();
   };

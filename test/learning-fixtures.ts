@@ -9,7 +9,8 @@ import type { EntitlementDoc } from '../shared/store/model.js';
  * A host of its own for the learning tests (issue 18): its clock can be moved (LRN-6 history, due dates) and its
  * catalogue gets a published work with every exercise kind, written as the content area stores a publication (the
  * work document naming its current version in `catalog`, the version in `content`) straight into the store: nobody
- * is licensed for it until a test says so (the seed's content work is licensed to Mihkel already).
+ * is licensed for it until a test says so (the seed's content work is licensed to Mihkel already). `publishWork` adds
+ * another work the same way.
  */
 export const DEMO_WORK = `${demo.publishers.ee}.learning-demo`;
 
@@ -19,7 +20,7 @@ export async function startLearningHost(): Promise<LocalHost> {
   return host;
 }
 
-async function publishWork(host: LocalHost, workId: string, content: WorkContent, versionNo = 1): Promise<void> {
+export async function publishWork(host: LocalHost, workId: string, content: WorkContent, versionNo = 1): Promise<void> {
   const database = host.cosmos.client.database(host.config.COSMOS_DATABASE);
   const catalog = database.container('catalog');
   const publisherId = workId.slice(0, workId.indexOf('.'));

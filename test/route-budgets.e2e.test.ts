@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 
 import { definitions } from '../functions/index.js';
+import { unsubscribeToken } from '../shared/consents/index.js';
 import { exampleWorkContent } from '../shared/content/fixtures.js';
 import { budgetOf, ROUTE_BUDGETS, USER_FACING_CROSS_PARTITION_QUERIES } from '../shared/http/budgets.js';
 import { demo } from '../shared/local/seed.js';
+import { signingKeysSchema } from '../shared/platform/config.js';
 import type { HttpDefinition } from '../shared/platform/definitions.js';
 import { type OperationCounts, parseCounts } from '../shared/platform/operations.js';
 import { api, sessionFor, tokenFor } from './helpers.js';
@@ -95,8 +97,87 @@ async function schoolLicenceForBudget(): Promise<string> {
   return recorded.body.id as string;
 }
 
+/** Opens a data-subject request for a probe (PRIV-7) and answers its id. */
+async function rightsRequest(token: string, path: string, json: unknown): Promise<string> {
+  const made = await api(path, { method: 'POST', token, json });
+  expect(made.status, JSON.stringify(made.body)).toBe(201);
+  return made.body.id as string;
+}
+
 /** How each route is called (by function name). */
 const probes: Record<string, () => Promise<Probe>> = {
+  // --- p-consent (PRIV-4, PRIV-6, PRIV-8) ---
+  'accounts-close': async () => {
+    const person = await newPerson('Budgetcloses');
+    return {
+      method: 'POST',
+      path: '/api/me/account/close',
+      token: person.token,
+      json: { confirm: true, password: 'a long test password 42' },
+      headers: { 'x-forwarded-for': ip() },
+      status: 200,
+    };
+  },
+  'children-processing-get': async () => ({
+    method: 'GET',
+    path: `/api/children/${child.accountId}/privacy/processing`,
+    token: parent.token,
+    status: 200,
+  }),
+  'children-processing-history': async () => ({
+    method: 'GET',
+    path: `/api/children/${child.accountId}/privacy/processing/history`,
+    token: parent.token,
+    status: 200,
+  }),
+  'children-processing-update': async () => ({
+    method: 'PUT',
+    path: `/api/children/${child.accountId}/privacy/processing`,
+    token: parent.token,
+    json: { restricted: false, objections: { usageAnalytics: true, outcomeKeeping: false, directMarketing: false } },
+    status: 200,
+  }),
+  'consents-history': async () => ({ method: 'GET', path: '/api/me/consents/history', token: parent.token, status: 200 }),
+  'consents-list': async () => ({ method: 'GET', path: '/api/me/consents', token: parent.token, status: 200 }),
+  'consents-set': async () => ({
+    method: 'POST',
+    path: '/api/me/consents',
+    token: parent.token,
+    json: { purpose: 'newsletter', given: true },
+    status: 200,
+  }),
+  'consents-unsubscribe': async () => ({
+    method: 'POST',
+    path: `/api/unsubscribe?token=${unsubscribeToken(signingKeysSchema.parse(inject('unsubscribeKeys')), parent.accountId, 'productResearch')}`,
+    body: new TextEncoder().encode('List-Unsubscribe=One-Click'),
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    status: 200,
+  }),
+  'consents-unsubscribe-page': async () => ({
+    method: 'GET',
+    path: `/api/unsubscribe?token=${unsubscribeToken(signingKeysSchema.parse(inject('unsubscribeKeys')), parent.accountId, 'newsletter')}`,
+    status: 200,
+  }),
+  'privacy-processing-get': async () => ({ method: 'GET', path: '/api/me/privacy/processing', token: child.token, status: 200 }),
+  'privacy-processing-history': async () => ({ method: 'GET', path: '/api/me/privacy/processing/history', token: parent.token, status: 200 }),
+  'privacy-processing-update': async () => ({
+    method: 'PUT',
+    path: '/api/me/privacy/processing',
+    token: parent.token,
+    json: { restricted: false, objections: { usageAnalytics: false, outcomeKeeping: true, directMarketing: false } },
+    status: 200,
+  }),
+  'schools-members-close': async () => {
+    const student = await newStudent('Budgetleaves', birthDateIn(2013));
+    return {
+      method: 'POST',
+      path: `/api/schools/${EE}/members/${student.accountId}/close-account`,
+      token: await adminToken(),
+      json: { confirm: true },
+      status: 200,
+    };
+  },
+  // --- end p-consent ---
   'accounts-audit-list': async () => ({ method: 'GET', path: '/api/me/audit', token: child.token, status: 200 }),
   'accounts-children-list': async () => ({ method: 'GET', path: '/api/me/children', token: parent.token, status: 200 }),
   'accounts-children-request': async () => {
@@ -404,6 +485,13 @@ const probes: Record<string, () => Promise<Probe>> = {
     token: await teacherToken(),
     status: 404,
   }),
+  'learning-tasks-update': async () => ({
+    method: 'PATCH',
+    path: `/api/schools/${EE}/journals/${await learningJournal()}/tasks/t-none`,
+    token: await teacherToken(),
+    json: { title: 'Budget task' },
+    status: 404,
+  }),
   'learning-tasks-mine': async () => ({ method: 'GET', path: '/api/me/tasks', token: child.token, status: 200 }),
   'licences-access': async () => ({ method: 'GET', path: '/api/licences/works/work-ee-math-5/access', token: child.token, status: 200 }),
   'licences-list': async () => ({ method: 'GET', path: '/api/licences', token: child.token, status: 200 }),
@@ -509,6 +597,19 @@ const probes: Record<string, () => Promise<Probe>> = {
     ).toBe(201);
     return { method: 'DELETE', path: `/api/schools/${EE}/journals/journal-none/materials/${id}`, token: teacher, status: 204 };
   },
+  'materials-texts-get': async () => ({
+    method: 'GET',
+    path: `/api/accounts/${child.accountId}/texts/material-none-0001`,
+    token: child.token,
+    status: 404,
+  }),
+  'materials-texts-save': async () => ({
+    method: 'PUT',
+    path: `/api/accounts/${child.accountId}/texts/${randomUUID()}`,
+    token: child.token,
+    json: { title: 'Budget', body: 'Budget text.' },
+    status: 201,
+  }),
   'materials-upload': async () => ({
     method: 'PUT',
     path: `/api/accounts/${child.accountId}/materials/${randomUUID()}?name=budget.pdf`,
@@ -670,6 +771,127 @@ const probes: Record<string, () => Promise<Probe>> = {
   'payments-methods': async () => ({ method: 'GET', path: '/api/payments/methods?country=EE', status: 200 }),
   'payments-notify': async () => ({ method: 'POST', path: '/api/payments/maksekeskus/notification', json: { json: '{}', mac: 'AB' }, status: 400 }),
   'payments-return': async () => ({ method: 'GET', path: '/api/payments/maksekeskus/return', status: 303 }),
+  // p-requests (issue 12, PRIV-7, PRIV-1): each request probe uses a type of its own, so the one-open-per-type rule
+  // never answers 409 here.
+  'rights-me-data': async () => ({ method: 'GET', path: '/api/me/privacy/data', token: child.token, status: 200 }),
+  'rights-children-data': async () => ({ method: 'GET', path: `/api/children/${child.accountId}/privacy/data`, token: parent.token, status: 200 }),
+  'rights-me-create': async () => ({
+    method: 'POST',
+    path: '/api/me/privacy/requests',
+    token: child.token,
+    json: { requestType: 'access' },
+    status: 201,
+  }),
+  'rights-me-list': async () => ({ method: 'GET', path: '/api/me/privacy/requests', token: child.token, status: 200 }),
+  'rights-me-get': async () => {
+    const id = await rightsRequest(child.token, '/api/me/privacy/requests', { requestType: 'objection' });
+    return { method: 'GET', path: `/api/me/privacy/requests/${encodeURIComponent(id)}`, token: child.token, status: 200 };
+  },
+  'rights-me-cancel': async () => {
+    const id = await rightsRequest(child.token, '/api/me/privacy/requests', { requestType: 'other', details: 'budget' });
+    return { method: 'POST', path: `/api/me/privacy/requests/${encodeURIComponent(id)}/cancel`, token: child.token, json: {}, status: 200 };
+  },
+  'rights-children-create': async () => ({
+    method: 'POST',
+    path: `/api/children/${child.accountId}/privacy/requests`,
+    token: parent.token,
+    json: { requestType: 'erasure' },
+    status: 201,
+  }),
+  'rights-children-cancel': async () => {
+    const id = await rightsRequest(parent.token, `/api/children/${child.accountId}/privacy/requests`, { requestType: 'restriction' });
+    return {
+      method: 'POST',
+      path: `/api/children/${child.accountId}/privacy/requests/${encodeURIComponent(id)}/cancel`,
+      token: parent.token,
+      json: {},
+      status: 200,
+    };
+  },
+  'rights-children-list': async () => ({
+    method: 'GET',
+    path: `/api/children/${child.accountId}/privacy/requests`,
+    token: parent.token,
+    status: 200,
+  }),
+  'rights-school-list': async () => ({ method: 'GET', path: `/api/schools/${EE}/privacy/requests`, token: await adminToken(), status: 200 }),
+  'rights-school-create': async () => ({
+    method: 'POST',
+    path: `/api/schools/${EE}/privacy/requests`,
+    token: await adminToken(),
+    json: { subjectAccountId: child.accountId, requestType: 'account-closure' },
+    status: 201,
+  }),
+  'rights-school-decide': async () => {
+    const id = await rightsRequest(child.token, '/api/me/privacy/requests', { requestType: 'rectification', details: 'budget' });
+    return {
+      method: 'POST',
+      path: `/api/schools/${EE}/privacy/requests/${encodeURIComponent(id)}/decision`,
+      token: await adminToken(),
+      json: { outcome: 'approve' },
+      status: 200,
+    };
+  },
+  'rights-ops-queue': async () => ({
+    method: 'GET',
+    path: '/api/ops/privacy/requests',
+    token: await tokenFor(demo.accounts.privacyOfficer),
+    status: 200,
+  }),
+  'rights-ops-create': async () => ({
+    method: 'POST',
+    path: `/api/ops/privacy/requests/${child.accountId}`,
+    token: await tokenFor(demo.accounts.privacyOfficer),
+    json: { requestType: 'export', receivedVia: 'email', contact: { email: 'budget-letter@example.com', language: 'en' } },
+    status: 201,
+  }),
+  'rights-ops-get': async () => {
+    const person = await newPerson('Budgetrights');
+    const id = await rightsRequest(person.token, '/api/me/privacy/requests', { requestType: 'access' });
+    return {
+      method: 'GET',
+      path: `/api/ops/privacy/requests/${person.accountId}/${encodeURIComponent(id)}`,
+      token: await tokenFor(demo.accounts.privacyOfficer),
+      status: 200,
+    };
+  },
+  'rights-ops-transition': async () => {
+    const officer = await tokenFor(demo.accounts.privacyOfficer);
+    const id = await rightsRequest(officer, `/api/ops/privacy/requests/${child.accountId}`, {
+      requestType: 'consent-withdrawal',
+      receivedVia: 'letter',
+      contact: { email: 'budget-letter@example.com', language: 'en' },
+    });
+    return {
+      method: 'POST',
+      path: `/api/ops/privacy/requests/${child.accountId}/${encodeURIComponent(id)}/transitions`,
+      token: officer,
+      json: { to: 'verifying', reason: 'budget' },
+      status: 200,
+    };
+  },
+  'rights-ops-extend': async () => {
+    const person = await newPerson('Budgetextend');
+    const id = await rightsRequest(person.token, '/api/me/privacy/requests', { requestType: 'access' });
+    return {
+      method: 'POST',
+      path: `/api/ops/privacy/requests/${person.accountId}/${encodeURIComponent(id)}/extension`,
+      token: await tokenFor(demo.accounts.privacyOfficer),
+      json: { days: 10, reason: 'budget' },
+      status: 200,
+    };
+  },
+  'rights-ops-complete': async () => {
+    const person = await newPerson('Budgetcomplete');
+    const id = await rightsRequest(person.token, '/api/me/privacy/requests', { requestType: 'export' });
+    return {
+      method: 'POST',
+      path: `/api/ops/privacy/requests/${person.accountId}/${encodeURIComponent(id)}/complete`,
+      token: await tokenFor(demo.accounts.privacyOfficer),
+      json: { note: 'budget' },
+      status: 200,
+    };
+  },
   'schools-get': async () => ({ method: 'GET', path: `/api/schools/${EE}`, token: await adminToken(), status: 200 }),
   'schools-invitations-confirm-claim': async () => ({
     method: 'POST',
@@ -859,6 +1081,8 @@ const REFUSAL_ONLY: Record<string, string> = {
   'learning-tasks-stats': 'needs a task: measured on its success in test/learning-budgets.e2e.test.ts',
   'learning-tasks-teacher-get': 'needs a task: measured on its success in test/learning-budgets.e2e.test.ts',
   'learning-tasks-get': 'needs a task: measured on its success in test/learning-budgets.e2e.test.ts',
+  'learning-tasks-update': 'needs a task: measured on its success in test/learning-leftovers.e2e.test.ts',
+  'materials-texts-get': 'needs a text: measured on its success in test/materials-texts.e2e.test.ts',
   'ops-invoices-record-payment': 'needs an invoice order',
   'ops-orders-cancel': 'needs a paid order',
   'ops-orders-flag-resolve': 'needs a flagged order',

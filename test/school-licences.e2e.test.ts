@@ -6,6 +6,8 @@ import type { AccountDoc } from '../shared/accounts/model.js';
 import { type LocalHost, startLocalHost } from '../shared/local/host.js';
 import { demo } from '../shared/local/seed.js';
 import { parseCounts } from '../shared/platform/operations.js';
+import { endRole } from '../shared/schools/index.js';
+import { handleSchoolEntitlementMessage } from '../shared/store/index.js';
 import { type EntitlementDoc, entitlementId } from '../shared/store/model.js';
 
 /**
@@ -466,6 +468,64 @@ describe('issue 18: school licences', () => {
     await host.bus.idle();
     expect((await entitlement(crowd[3]!, 'work-ee-music-5'))?.schoolPeriods).toHaveLength(1);
     expect(await entitlement(crowd[4]!, 'work-ee-music-5')).toBeUndefined();
+  });
+
+  it('ACC-4, STORE-4: a fan-out batch that read a membership before it ended cannot write the period back (issue 18 h, the queued sync held back)', async () => {
+    // Sorted first among the school's accounts: the first batch of the fan-out (the one interleaved) writes for them.
+    const leaver = `acc-t-0race-${randomUUID().slice(0, 8)}`;
+    await person(leaver);
+    await join(leaver, { role: 'student', classId: class7a });
+    const recorded = await record(forClass(class7a, 'work-ee-est-5'));
+    expect(recorded.status).toBe(201);
+    await host.bus.idle();
+    expect((await access(leaver, 'work-ee-est-5')).body.allowed).toBe(true);
+
+    // The licence changes (a new revision) and its fan-out runs by hand, so that the membership can end in between.
+    const schools = host.services.db.collection('schools');
+    const licence = (await schools.read<{ id: string; type: string; revision: number } & Record<string, unknown>>(recorded.body.id, schoolId))!;
+    const revision = licence.revision + 1;
+    await schools.replace({ ...licence, revision });
+    // The bus the interleaved steps use keeps its messages: the member sync that would repair a stale period never runs.
+    const held: unknown[] = [];
+    const heldBus = { ...host.services.bus, send: async (_queue: string, message: unknown) => void held.push(message) };
+    let ended = false;
+    const interleaved = new Proxy(schools, {
+      get(target, property, receiver) {
+        if (property !== 'queryAll') return Reflect.get(target, property, receiver);
+        return async (...args: Parameters<typeof schools.queryAll>) => {
+          const rows = await target.queryAll(...args);
+          // Right after the batch read the school's memberships (the leaver still active), the leaver's role ends.
+          if (!ended && JSON.stringify(args).includes("c.type = 'membership'")) {
+            ended = true;
+            expect(await endRole({ ...host.services, bus: heldBus as never }, { schoolId, accountId: leaver, role: 'student', by: ids.admin })).toBe(
+              true,
+            );
+            expect((await access(leaver, 'work-ee-est-5')).body).toEqual({ allowed: false });
+          }
+          return rows;
+        };
+      },
+    });
+    const db = new Proxy(host.services.db, {
+      get: (target, property, receiver) =>
+        property === 'collection'
+          ? (name: string) => (name === 'schools' ? interleaved : target.collection(name as never))
+          : Reflect.get(target, property, receiver),
+    });
+    await handleSchoolEntitlementMessage(
+      { ...host.services, db, bus: heldBus as never },
+      { kind: 'licence', schoolId, licenceId: licence.id, revision },
+    );
+    expect(ended).toBe(true);
+    expect(held).toContainEqual(expect.objectContaining({ body: { kind: 'member', schoolId, accountId: leaver } }));
+    // Without the check after the write the batch would have given the period back to the leaver here.
+    expect((await entitlement(leaver, 'work-ee-est-5'))?.schoolPeriods ?? []).toEqual([]);
+    expect((await access(leaver, 'work-ee-est-5')).body).toEqual({ allowed: false });
+    // The fan-out's next batches (held too) run as usual; the classmate who stayed holds the new revision's period.
+    for (const message of held as { body: Parameters<typeof handleSchoolEntitlementMessage>[1] }[])
+      if (message.body.kind === 'licence') await handleSchoolEntitlementMessage(host.services, message.body);
+    expect((await access(leaver, 'work-ee-est-5')).body).toEqual({ allowed: false });
+    expect((await access(ids.secondA, 'work-ee-est-5')).body.allowed).toBe(true);
   });
 
   it("ACC-4: a teacher whose role ends loses the school's works at once", async () => {

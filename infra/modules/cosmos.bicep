@@ -7,7 +7,7 @@ param location string
 param tags object
 param databaseName string
 
-@description('Items of containers.json "containers": { name, partitionKeyPath, defaultTtl? }. defaultTtl absent = TTL off, -1 = on without default expiry, n > 0 = seconds.')
+@description('Items of containers.json "containers": { name, partitionKeyPath, defaultTtl?, excludedPaths? }. defaultTtl absent = TTL off, -1 = on without default expiry, n > 0 = seconds. excludedPaths: paths left out of the index (the rest indexed).')
 param containers array
 
 @description('Name of the app\'s user-assigned identity, which gets Cosmos DB Built-in Data Contributor on the database.')
@@ -86,6 +86,30 @@ resource container 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/container
           ? {}
           : {
               defaultTtl: c.?defaultTtl
+            },
+        // Large fields read only by id (a work's content, chapters, search index) stay out of the index.
+        c.?excludedPaths == null
+          ? {}
+          : {
+              indexingPolicy: {
+                indexingMode: 'consistent'
+                automatic: true
+                includedPaths: [
+                  {
+                    path: '/*'
+                  }
+                ]
+                excludedPaths: concat(
+                  map(c.?excludedPaths ?? [], p => {
+                    path: p
+                  }),
+                  [
+                    {
+                      path: '/"_etag"/?'
+                    }
+                  ]
+                )
+              }
             }
       )
     }

@@ -1,5 +1,5 @@
-// Key Vault in RBAC mode. The only secret value created here is the first session signing key (the app cannot
-// start without one); every other secret is set by the operator (infra/README.md).
+// Key Vault in RBAC mode. The only secret values created here are the first session signing key and the first
+// unsubscribe link key (the app cannot start without them); every other secret is set by the operator (infra/README.md).
 // Purge protection cannot be turned off again once on; soft-deleted vault names stay reserved 90 days, hence
 // keyVaultNameSeed in main.bicep.
 
@@ -22,6 +22,16 @@ param createSessionSigningKey bool
 @description('Random material for the key; only used when createSessionSigningKey.')
 @secure()
 param sessionKeyMaterial string
+
+@description('Key Vault secret name of UNSUBSCRIBE_SIGNING_KEYS.')
+param unsubscribeSigningSecretName string
+
+@description('true: write a new unsubscribe link key (first deployment into this vault since the setting exists).')
+param createUnsubscribeSigningKey bool
+
+@description('Random material for the unsubscribe key; only used when createUnsubscribeSigningKey.')
+@secure()
+param unsubscribeKeyMaterial string
 
 resource vault 'Microsoft.KeyVault/vaults@2026-05-15' = {
   name: name
@@ -53,6 +63,16 @@ resource sessionSigningKey 'Microsoft.KeyVault/vaults/secrets@2026-05-15' = if (
   properties: {
     value: 'k1:${replace(replace(replace(base64(sessionKeyMaterial), '+', '-'), '/', '_'), '=', '')}'
     contentType: 'kid:base64url[,kid:base64url] - the first key signs sessions'
+  }
+}
+
+// The same for unsubscribe links (PRIV-6): its own key, never a session key, so that neither can forge the other.
+resource unsubscribeSigningKey 'Microsoft.KeyVault/vaults/secrets@2026-05-15' = if (createUnsubscribeSigningKey) {
+  parent: vault
+  name: unsubscribeSigningSecretName
+  properties: {
+    value: 'u1:${replace(replace(replace(base64(unsubscribeKeyMaterial), '+', '-'), '/', '_'), '=', '')}'
+    contentType: 'kid:base64url[,kid:base64url] - the first key signs unsubscribe links'
   }
 }
 

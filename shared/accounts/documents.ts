@@ -10,7 +10,10 @@ export async function updateAccount(
   deps: Deps,
   accountId: string,
   change: (account: AccountDoc & Stored) => AccountDoc,
-  /** The account as the caller just read it (with its ETag): saves the read while it is still current. */
+  /**
+   * The account as the caller just read it (with its ETag): the first attempt starts from it, saving a read. Another
+   * account's document, or one without an ETag, is ignored.
+   */
   known?: AccountDoc,
 ): Promise<AccountDoc & Stored> {
   const current = known?.accountId === accountId && '_etag' in known ? (known as AccountDoc & Stored) : undefined;

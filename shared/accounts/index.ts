@@ -6,9 +6,14 @@ export {
   type AccountDoc,
   accountView,
   accountViewSchema,
+  type Closure,
+  type ConsentState,
   defaultPrivacy,
   type LinkedLogin,
+  type Objection,
+  objections,
   type PrivacySettings,
+  type ProcessingChoices,
   type PublisherRole,
   publisherRoleNames,
   type SchoolRole,
@@ -17,3 +22,4 @@ export {
   type Suspension,
 } from './model.js';
 export { personNameSchema } from './names.js';
+export { objectsTo, processingRestricted, usageRecordingAllowed } from './processing.js';

@@ -15,9 +15,10 @@ export interface LinkedLogin {
 /**
  * Operator staff roles (ACL-7): support sees what a case needs; security can suspend accounts (AUTH-5, OPS-1);
  * operatorAdmin sets up organisations (schools, publishers, CMS and municipality roles) and records school licences
- * (ACC-1): acts on organisations and contracts, with no look at any person's study data.
+ * (ACC-1): acts on organisations and contracts, with no look at any person's study data; privacyOfficer answers
+ * data-subject requests (PRIV-7) from their own queue.
  */
-type StaffRole = 'support' | 'security' | 'operatorAdmin';
+type StaffRole = 'support' | 'security' | 'operatorAdmin' | 'privacyOfficer';
 
 export interface Suspension {
   at: string;
@@ -81,6 +82,40 @@ export interface SessionEntry {
   absoluteExpiresAt: string;
 }
 
+/**
+ * PRIV-4: the person's restriction of processing and their objections, kept on the account so every area checks them
+ * in the document authentication has already read (no extra read per request). Each holds the time it began.
+ */
+export interface ProcessingChoices {
+  /** Restricted: the data is kept but used for no marketing, usage analytics, profiling or statistics. */
+  restrictedAt?: string;
+  /** Objections to processing on legitimate interest and to direct marketing (absolute while it stands). */
+  objections?: Partial<Record<Objection, string>>;
+  updatedAt?: string;
+  updatedBy?: string;
+}
+
+export const objections = ['usageAnalytics', 'outcomeKeeping', 'directMarketing'] as const;
+export type Objection = (typeof objections)[number];
+
+/** PRIV-6: where a consent stands now (its history is in `consent-event` documents). */
+export interface ConsentState {
+  given: boolean;
+  /** The version of the consent text given or withdrawn. */
+  version: string;
+  at: string;
+  channel: 'settings' | 'unsubscribe-link' | 'request' | 'sign-up';
+}
+
+/** PRIV-8: who closed the account; authentication data went at once, the rest follows the erasure rules (issue 13). */
+export interface Closure {
+  at: string;
+  by: string;
+  /** 'school': by the school's administrator (school users); 'self': a private user after re-authenticating. */
+  as: 'self' | 'school';
+  schoolId?: string;
+}
+
 /** The account's profile document: `id` and `accountId` are the same, so `/me` is one point read. */
 export interface AccountDoc extends Doc {
   type: 'account';
@@ -119,6 +154,10 @@ export interface AccountDoc extends Doc {
   /** Suspensions for malicious activity, unusual usage or breaking the terms (OPS-1): at 3, access is cancelled. */
   breachCount?: number;
   accessCancelled?: { at: string; by: string };
+  processing?: ProcessingChoices;
+  /** PRIV-6: consents by purpose (shared/consents/catalogue.ts). */
+  consents?: Partial<Record<string, ConsentState>>;
+  closure?: Closure;
   /** Absent on accounts not signed in since the index was introduced: their sessions are checked on the session document. */
   activeSessions?: SessionEntry[];
   createdAt: string;

@@ -186,6 +186,14 @@ export const authErrors = defineErrors({
       en: 'Only the operator’s staff can do this.',
     },
   },
+  reauthentication_required: {
+    kind: 'forbidden',
+    text: {
+      et: 'Kinnita, et see oled sina: logi uuesti sisse (või sisesta oma parool) ja proovi siis uuesti.',
+      fi: 'Vahvista henkilöllisyytesi: kirjaudu uudelleen (tai anna salasanasi) ja yritä sitten uudelleen.',
+      en: 'Confirm it is you: sign in again (or enter your password), then try again.',
+    },
+  },
   wrong_password: {
     kind: 'forbidden',
     text: {

@@ -391,3 +391,20 @@ export async function unlinkLogin(deps: Deps, accountId: string, loginId: string
   const index = await deps.db.collection('logins').read<LoginIndexDoc>(loginId, loginId);
   if (index?.accountId === accountId) await deps.db.collection('logins').delete(loginId, loginId);
 }
+
+/**
+ * PRIV-8, RET-1: on closure every way into the account goes at once: the index documents of its provider logins, its
+ * password login (with the password hash) and its verified personal code, so nobody signs in to it any more and the
+ * person can register again with the same e-mail or code. Only indexes that point at this account are deleted.
+ */
+export async function releaseAuthenticationData(deps: Deps, account: Pick<AccountDoc, 'accountId' | 'logins' | 'personalCode'>): Promise<number> {
+  const ids = [...(account.logins ?? []).map((l) => l.id), ...(account.personalCode ? [personalCodeLoginId(account.personalCode)] : [])];
+  let released = 0;
+  for (const id of ids) {
+    const index = await deps.db.collection('logins').read<LoginIndexDoc>(id, id);
+    if (index?.accountId !== account.accountId) continue;
+    await deps.db.collection('logins').delete(id, id);
+    released++;
+  }
+  return released;
+}

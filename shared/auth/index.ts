@@ -14,11 +14,12 @@ export {
   normaliseEmail,
   personalCodeLoginId,
   type ProviderId,
+  releaseAuthenticationData,
   releasePersonalCode,
   unlinkLogin,
 } from './identity.js';
 export { messageKey, tellOwner } from './notices.js';
-export { changePassword, passwordSignIn, requestPasswordReset, resetPassword, signUp, verifyEmail } from './password-flows.js';
+export { changePassword, confirmRecentIdentity, passwordSignIn, requestPasswordReset, resetPassword, signUp, verifyEmail } from './password-flows.js';
 export { isMinor, parsePersonalCode, type PersonalCodeCountry, personalCodeSchema } from './personal-code.js';
 export { createProviders } from './providers/index.js';
 export { type LoginLogDoc, recordSecurityEvent } from './security-log.js';

@@ -20,7 +20,7 @@ import {
   verifyPassword,
 } from './passwords.js';
 import { recordSecurityEvent } from './security-log.js';
-import { createSession, type IssuedSession, revokeAllSessions } from './sessions.js';
+import { activeSession, createSession, type IssuedSession, revokeAllSessions } from './sessions.js';
 import { assertUnderLimit, firstInPeriod, overLimit, reserveSignInAttempt } from './throttle.js';
 
 const VERIFY_TOKEN_SECONDS = 24 * 3600;
@@ -99,12 +99,21 @@ const link = (services: Pick<Services, 'config'>, path: string, token: string) =
  * Sign-up with e-mail and password (AUTH-2). The answer is the same whether or not the address already has an
  * account (no account discovery), after the same work: the password is hashed on both paths. The owner of an
  * existing address gets at most one "you already have an account" e-mail an hour. Throttled per IP and per address.
+ * Returns the new account's id, or undefined when none was made (for the caller's own records only, never the answer).
  */
 export async function signUp(
   services: Services,
-  input: { email: string; password: string; firstName: string; lastName: string; language: Language },
+  input: {
+    email: string;
+    password: string;
+    firstName: string;
+    lastName: string;
+    language: Language;
+    /** Optional consents ticked on the form (PRIV-6), as the consents area built them; only a new account gets them. */
+    consents?: AccountDoc['consents'];
+  },
   client: ClientInfo,
-): Promise<void> {
+): Promise<string | undefined> {
   const email = normaliseEmail(input.email);
   await assertGoodPassword(input.password, email);
   await assertUnderLimit(services, 'signup-ip', client.ip ?? 'unknown', SIGNUP_LIMITS.perIp);
@@ -114,7 +123,10 @@ export async function signUp(
   // Hashed before the lookup, on both paths, so the answer's timing does not tell whether the address is taken.
   const passwordHash = await hashPassword(input.password);
   const existing = await logins.read<LoginIndexDoc>(loginId, loginId);
-  if (existing) return notifyExisting(services, existing, input.language);
+  if (existing) {
+    await notifyExisting(services, existing, input.language);
+    return undefined;
+  }
 
   const now = services.clock.now().toISOString();
   const accountId = `acc-${randomUUID()}`;
@@ -131,6 +143,7 @@ export async function signUp(
     logins: [{ id: loginId, provider: 'password', linkedAt: now }],
     // A new account starts with the list of its sessions (issue 11), so its first sign-in need not build it.
     activeSessions: [],
+    ...(input.consents ? { consents: input.consents } : {}),
     createdAt: now,
     updatedAt: now,
   };
@@ -152,7 +165,7 @@ export async function signUp(
     if (!(error instanceof DocumentExistsError)) throw error;
     const winner = await logins.read<LoginIndexDoc>(loginId, loginId);
     if (winner) await notifyExisting(services, winner, input.language);
-    return;
+    return undefined;
   }
   const token = await issueToken(services, login, 'verify-email', VERIFY_TOKEN_SECONDS);
   // No name in this e-mail: the address is not verified, and the name is whatever the sender typed.
@@ -162,6 +175,7 @@ export async function signUp(
     `verify:${tokenDocId(token)}`,
   );
   await recordSecurityEvent(services, { name: 'sign-up', accountId, method: 'password', client });
+  return accountId;
 }
 
 async function notifyExisting(services: Services, login: LoginIndexDoc, language: Language): Promise<void> {
@@ -238,13 +252,16 @@ export async function passwordSignIn(services: Services, input: { email: string;
  * Changing the password ends every other session of the account and every outstanding reset link, and tells the
  * user by e-mail.
  */
-export async function changePassword(
+/**
+ * Checks the current password of the account's password login, counted like a sign-in (AUTH-2: five failures from
+ * one address lock that name there), so a stolen session cannot guess it. The login found, or wrong_password.
+ */
+async function checkCurrentPassword(
   services: Services,
-  principal: { accountId: string; sessionId: string },
-  input: { currentPassword: string; newPassword: string },
+  account: AccountDoc | undefined,
+  password: string,
   client: ClientInfo,
-): Promise<void> {
-  const account = await services.db.collection('accounts').read<AccountDoc>(principal.accountId, principal.accountId);
+): Promise<LoginIndexDoc & { email: string; passwordHash: string }> {
   const loginId = account?.logins?.find((l) => l.provider === 'password')?.id;
   if (!account || !loginId) throw new AppError('login_not_found');
   const login = await services.db.collection('logins').read<LoginIndexDoc>(loginId, loginId);
@@ -256,21 +273,58 @@ export async function changePassword(
   });
   let ok = false;
   try {
-    ok = await verifyPassword(input.currentPassword, login.passwordHash);
+    ok = await verifyPassword(password, login.passwordHash);
   } finally {
     await attempt.finish(ok ? 'success' : 'failure');
   }
   if (!ok) throw new AppError('wrong_password');
+  return { ...login, email: login.email, passwordHash: login.passwordHash };
+}
+
+export async function changePassword(
+  services: Services,
+  principal: { accountId: string; sessionId: string },
+  input: { currentPassword: string; newPassword: string },
+  client: ClientInfo,
+): Promise<void> {
+  const account = await services.db.collection('accounts').read<AccountDoc>(principal.accountId, principal.accountId);
+  const login = await checkCurrentPassword(services, account, input.currentPassword, client);
   await assertGoodPassword(input.newPassword, login.email);
   const passwordHash = await hashPassword(input.newPassword);
-  await updateLogin(services, loginId, (l) => ({ ...l, passwordHash, passwordVersion: versionOf(l) + 1 }));
+  await updateLogin(services, login.id, (l) => ({ ...l, passwordHash, passwordVersion: versionOf(l) + 1 }));
   await revokeAllSessions(services, principal.accountId, 'password-changed', principal.sessionId);
   await recordSecurityEvent(services, { name: 'password-changed', accountId: principal.accountId, method: 'password', client });
   await queueEmail(
     services,
-    securityEmail('passwordChanged', account.language, login.email, { name: account.firstName }),
+    securityEmail('passwordChanged', account!.language, login.email, { name: account!.firstName }),
     `pwchanged:${principal.accountId}:${services.clock.now().getTime()}`,
   );
+}
+
+/** How recent a sign-in must be to count as re-authentication for an account without a password (PRIV-8). */
+const REAUTHENTICATION_MINUTES = 10;
+
+/**
+ * Re-authentication before an irreversible act (closing the account, PRIV-8): an account with a password login
+ * enters the password (checked like a sign-in); one that signs in only through providers must have signed in within
+ * the last REAUTHENTICATION_MINUTES (the session's start, not its last refresh). Otherwise 403
+ * reauthentication_required, so the front end sends the person through sign-in again.
+ */
+export async function confirmRecentIdentity(
+  services: Services,
+  principal: { accountId: string; sessionId: string },
+  account: AccountDoc,
+  password: string | undefined,
+  client: ClientInfo,
+): Promise<void> {
+  if (account.logins?.some((l) => l.provider === 'password')) {
+    if (password === undefined) throw new AppError('reauthentication_required');
+    await checkCurrentPassword(services, account, password, client);
+    return;
+  }
+  const session = await activeSession(services.db, principal, services.clock.now());
+  const signedInAt = session ? Date.parse(session.createdAt) : Number.NaN;
+  if (!(services.clock.now().getTime() - signedInAt <= REAUTHENTICATION_MINUTES * 60_000)) throw new AppError('reauthentication_required');
 }
 
 /**

@@ -18,7 +18,8 @@ export type SecurityEventName =
   | 'login-linked'
   | 'login-unlinked'
   | 'sign-up'
-  | 'session-ended';
+  | 'session-ended'
+  | 'account-closed';
 
 export interface LoginLogDoc extends Doc {
   type: 'login-log';

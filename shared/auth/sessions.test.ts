@@ -25,6 +25,7 @@ describe('revokeSession under concurrent writes', () => {
     PUBLIC_WEB_URL: 'http://localhost:3000',
     API_PUBLIC_URL: 'http://localhost:7071',
     SESSION_SIGNING_KEYS: `unit:${Buffer.from(Array.from({ length: 32 }, (_, i) => i * 5 + 3)).toString('base64url')}`,
+    UNSUBSCRIBE_SIGNING_KEYS: `unit:${Buffer.alloc(32, 9).toString('base64url')}`,
   });
 
   beforeAll(async () => {

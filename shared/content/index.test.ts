@@ -41,6 +41,7 @@ describe("the content area's public face (issue 18)", () => {
       exercisesOf: content.exercisesOf,
       findExercise: content.findExercise,
       loadPublishedVersion: content.loadPublishedVersion,
+      loadVersionForNewWork: content.loadVersionForNewWork,
       normaliseText: content.normaliseText,
       openForNewWork: content.openForNewWork,
       openVersion: content.openVersion,

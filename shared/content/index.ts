@@ -28,7 +28,7 @@ export {
 export { type Actor, cmsWork, createWork, publishDraft, readDraft, saveDraft, workSummary } from './publishing.js';
 export { openForNewWork, openVersion, openWork, searchCatalogue, searchWork } from './reading.js';
 export { actorOf, chapterBodySchema, draftBodySchema, newWorkSchema, publisherIdSchema, versionNoSchema, workIdSchema } from './routes.js';
-export { exercisesOf, findExercise, type FoundExercise, loadPublishedVersion, publisherOfWork } from './store.js';
+export { exercisesOf, findExercise, type FoundExercise, loadPublishedVersion, loadVersionForNewWork, publisherOfWork } from './store.js';
 export { type StudentExercise, studentExercise, studentView, type StudentWorkVersion } from './student-view.js';
 export {
   catalogueSearchSchema,

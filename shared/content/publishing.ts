@@ -7,16 +7,24 @@ import type { Country } from '../store/index.js';
 import { type ContentLanguage, type WorkContent, workContentSchema } from './model.js';
 import { buildSearchIndex } from './search.js';
 import {
+  type ChapterDoc,
+  chapterDocId,
+  chapterStub,
   type ContentWorkDoc,
+  createChapterDocs,
   type DraftDoc,
   draftId,
+  INLINE_CONTENT_BYTES,
+  MAX_CHAPTER_BYTES,
   MAX_CONTENT_BYTES,
   outlineOf,
   publisherOfWork,
+  readChapterDocs,
   readContentWork,
   type VersionDoc,
   versionId,
   type VersionListed,
+  withChapterBodies,
   type WorkContentState,
 } from './store.js';
 
@@ -26,8 +34,10 @@ import {
  * answers made in version N always meet the exercises of version N.
  */
 
-/** A version, its search index included, must stay under Cosmos's 2 MB document limit. */
-const MAX_VERSION_BYTES = 1_900 * 1024;
+/** A version kept in one document, its search index included (beyond it: per chapter); Cosmos allows 2 MB. */
+const MAX_VERSION_BYTES = 1_500 * 1024;
+/** A chapter's document in a split version, its search index included. */
+const MAX_CHAPTER_DOC_BYTES = 1_900 * 1024;
 /** Versions listed on the work document (the newest; older ones stay readable by number). */
 const MAX_HISTORY = 200;
 
@@ -107,7 +117,39 @@ export async function readDraft(services: Pick<Services, 'db'>, publisherId: str
   const draft =
     publisherOfWork(workId) === publisherId ? await services.db.collection('content').read<DraftDoc>(draftId(workId), publisherId) : undefined;
   if (!draft || draft.type !== 'work-draft') throw new AppError('work_draft_not_found');
-  return draftView(draft);
+  return draftView(await wholeDraft(services, draft));
+}
+
+/** A draft with every chapter's body (a split draft's chapters: one query more). */
+async function wholeDraft<T extends DraftDoc>(services: Pick<Services, 'db'>, draft: T): Promise<T> {
+  if (!draft.chapterDocs) return draft;
+  const docs = await readChapterDocs(services, draft.publisherId, Object.values(draft.chapterDocs));
+  return { ...draft, content: { ...draft.content, chapters: withChapterBodies(draft.content.chapters, draft.chapterDocs, docs) } };
+}
+
+/**
+ * How a draft's content is stored: whole in the draft document while it is small, else each chapter in a document of
+ * its own (store.ts), created here before the draft document that lists them is written.
+ */
+async function storeDraftContent(
+  services: Pick<Services, 'db'>,
+  head: Pick<DraftDoc, 'publisherId' | 'workId'>,
+  content: WorkContent,
+): Promise<Pick<DraftDoc, 'content' | 'chapterDocs'>> {
+  if (bytes(content) <= INLINE_CONTENT_BYTES) return { content };
+  const owner = draftId(head.workId);
+  const docs: ChapterDoc[] = content.chapters.map((chapter) => ({
+    id: chapterDocId(owner, chapter),
+    type: 'work-chapter',
+    publisherId: head.publisherId,
+    workId: head.workId,
+    chapter,
+  }));
+  await createChapterDocs(services, docs);
+  return {
+    content: { ...content, chapters: content.chapters.map(chapterStub) },
+    chapterDocs: Object.fromEntries(docs.map((d) => [d.chapter.id, d.id])),
+  };
 }
 
 /**
@@ -135,31 +177,56 @@ export async function saveDraft(
       });
     if (bytes(parsed.data) > MAX_CONTENT_BYTES)
       throw new AppError('work_content_too_large', { params: { limit: Math.floor(MAX_CONTENT_BYTES / 1024) } });
+    const chapter = parsed.data.chapters.find((c) => bytes(c) > MAX_CHAPTER_BYTES);
+    if (chapter) throw new AppError('work_content_too_large', { params: { limit: Math.floor(MAX_CHAPTER_BYTES / 1024) } });
     return parsed.data;
   };
-  const draft = (revision: number, content: WorkContent): DraftDoc => ({
+  const draft = (revision: number, stored: Pick<DraftDoc, 'content' | 'chapterDocs'>): DraftDoc => ({
     id: draftId(workId),
     type: 'work-draft',
     publisherId,
     workId,
     revision,
-    content,
+    ...stored,
     updatedAt: at,
     updatedBy: actor.accountId,
   });
+  const head = { publisherId, workId };
+  // The draft as it was saved (a split one with its chapters), for the answer and to leave no chapter unused.
+  let whole: WorkContent | undefined;
+  let replaced: DraftDoc | undefined;
   const updated = await updateWithEtag<DraftDoc>(
     services.db.collection('content'),
     draftId(workId),
     publisherId,
-    (current) => {
-      if (baseRevision !== undefined && baseRevision !== current.revision) throw new AppError('work_draft_changed');
+    async (stored) => {
+      if (baseRevision !== undefined && baseRevision !== stored.revision) throw new AppError('work_draft_changed');
+      const current = await wholeDraft(services, stored);
       const content = validated(current.content);
-      return isDeepStrictEqual(current.content, content) ? undefined : draft(current.revision + 1, content);
+      whole = content;
+      replaced = stored;
+      return isDeepStrictEqual(current.content, content) ? undefined : draft(stored.revision + 1, await storeDraftContent(services, head, content));
     },
-    { type: 'work-draft', create: () => (baseRevision === undefined || baseRevision === 0 ? draft(1, validated(undefined)) : undefined) },
+    { type: 'work-draft' },
   );
-  if (!updated) throw new AppError('work_draft_changed');
-  return draftView(updated.doc);
+  let result = updated?.doc;
+  if (!updated) {
+    if (baseRevision !== undefined && baseRevision !== 0) throw new AppError('work_draft_changed');
+    const content = validated(undefined);
+    try {
+      result = await services.db.collection('content').create(draft(1, await storeDraftContent(services, head, content)));
+    } catch (error) {
+      // Another first save got there: this change applies to its draft, as to any draft changed meanwhile.
+      if (error instanceof DocumentExistsError) return saveDraft(services, publisherId, workId, change, actor, baseRevision);
+      throw error;
+    }
+    whole = content;
+  } else if (updated.changed && replaced?.chapterDocs) {
+    // Chapter documents the new draft no longer lists (content-addressed: an unchanged chapter keeps its document).
+    const kept = new Set(Object.values(updated.doc.chapterDocs ?? {}));
+    for (const id of Object.values(replaced.chapterDocs)) if (!kept.has(id)) await services.db.collection('content').delete(id, publisherId);
+  }
+  return draftView({ ...result!, content: whole! });
 }
 
 export interface VersionSummary {
@@ -191,6 +258,35 @@ export function buildVersionDoc(
   };
 }
 
+/**
+ * A version too large for one document, as a version document listing its chapters and a document per chapter with
+ * the chapter's own search index (content-addressed ids: a second publication attempt of the same draft finds them).
+ */
+function splitVersion(whole: VersionDoc, content: WorkContent): { version: VersionDoc; chapters: ChapterDoc[] } {
+  const chapters = content.chapters.map((chapter): ChapterDoc => {
+    const doc: ChapterDoc = {
+      id: chapterDocId(whole.id, chapter),
+      type: 'work-chapter',
+      publisherId: whole.publisherId,
+      workId: whole.workId,
+      chapter,
+      search: buildSearchIndex({ ...content, chapters: [chapter] }),
+    };
+    if (bytes(doc) > MAX_CHAPTER_DOC_BYTES)
+      throw new AppError('work_content_too_large', { params: { limit: Math.floor(MAX_CHAPTER_DOC_BYTES / 1024) } });
+    return doc;
+  });
+  return {
+    version: {
+      ...whole,
+      chapters: content.chapters.map(chapterStub),
+      search: { ...whole.search, locations: [], terms: [] },
+      chapterDocs: Object.fromEntries(chapters.map((d) => [d.chapter.id, d.id])),
+    },
+    chapters,
+  };
+}
+
 const summary = (v: VersionDoc): VersionSummary => ({
   versionNo: v.versionNo,
   publishedAt: v.publishedAt,
@@ -212,16 +308,20 @@ export async function publishDraft(
   const work = await ownWork(services, publisherId, workId);
   const catalog = services.db.collection('catalog');
   const store = services.db.collection('content');
-  const draft = await store.read<DraftDoc>(draftId(workId), publisherId);
-  if (!draft || draft.type !== 'work-draft') throw new AppError('work_draft_not_found');
+  const stored = await store.read<DraftDoc>(draftId(workId), publisherId);
+  if (!stored || stored.type !== 'work-draft') throw new AppError('work_draft_not_found');
+  const draft = await wholeDraft(services, stored);
   const state: WorkContentState = work.content ?? { versions: 0 };
   if (state.currentVersion !== undefined && state.publishedDraftRevision === draft.revision) {
     const current = await store.read<VersionDoc>(versionId(workId, state.currentVersion), publisherId);
     if (current) return { version: summary(current), created: false };
   }
   const versionNo = state.versions + 1;
-  const candidate = buildVersionDoc(work, versionNo, draft, actor, services.clock.now().toISOString());
-  if (bytes(candidate) > MAX_VERSION_BYTES) throw new AppError('work_content_too_large', { params: { limit: Math.floor(MAX_VERSION_BYTES / 1024) } });
+  const whole = buildVersionDoc(work, versionNo, draft, actor, services.clock.now().toISOString());
+  // A large version is stored per chapter: the chapters first, then the version document that lists them.
+  const split = bytes(whole) > MAX_VERSION_BYTES ? splitVersion(whole, draft.content) : undefined;
+  if (split) await createChapterDocs(services, split.chapters);
+  const candidate = split?.version ?? whole;
   let version: VersionDoc;
   let created = true;
   try {
@@ -246,7 +346,8 @@ export async function publishDraft(
         versions: versionNo,
         currentVersion: versionNo,
         publishedDraftRevision: draft.revision,
-        outline: outlineOf(version.chapters),
+        // From the draft the version was made of (a split version's own document holds no pages).
+        outline: outlineOf(draft.content.chapters),
         history: [...(content.history ?? []), { versionNo, publishedAt: version.publishedAt, role: version.publishedBy.role }].slice(-MAX_HISTORY),
       },
     };

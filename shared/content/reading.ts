@@ -1,4 +1,4 @@
-import { recordUsageEvent } from '../events/index.js';
+import { recordUsageEvent, type UsageSubject } from '../events/index.js';
 import { AppError } from '../platform/errors.js';
 import type { Services } from '../platform/services.js';
 import { catalogSnapshot, mayOpenWork } from '../store/index.js';
@@ -10,7 +10,8 @@ import { studentView, type StudentWorkVersion } from './student-view.js';
 /**
  * Students and teachers reading works (issue 18). The licence decides: `mayOpenWork` (store/licences.ts; school
  * licences count there too), one point read. Each route then reads one document by id in the publisher's partition
- * (the publisher is part of the work id), so opening costs 3 operations with authentication.
+ * (the publisher is part of the work id), so opening costs 3 operations with authentication; a version stored per
+ * chapter (a large work, store.ts) costs one more, its chapters.
  */
 
 async function assertMayOpen(services: Pick<Services, 'db' | 'clock'>, accountId: string, workId: string): Promise<void> {
@@ -71,7 +72,7 @@ export async function openVersion(
   chapterId?: string,
 ): Promise<StudentWorkVersion> {
   await assertMayOpen(services, accountId, workId);
-  const version = await readVersionDoc(services, workId, versionNo);
+  const version = await readVersionDoc(services, workId, versionNo, chapterId);
   if (!version) throw new AppError('work_version_not_found');
   if (chapterId !== undefined && !version.chapters.some((c) => c.id === chapterId)) throw new AppError('work_chapter_not_found');
   return studentView(version, chapterId);
@@ -88,6 +89,7 @@ export interface WorkSearchHit {
 }
 
 const SNIPPET = 160;
+const SEARCH_HITS = 20;
 
 function snippetOf(block: Block | undefined): string {
   if (!block) return '';
@@ -98,28 +100,31 @@ function snippetOf(block: Block | undefined): string {
 /** Full-text search inside one published version the reader may open (issue 18 item 6b), recorded as a usage event. */
 export async function searchWork(
   services: Pick<Services, 'db' | 'clock' | 'bus' | 'telemetry'>,
-  accountId: string,
+  reader: UsageSubject,
   workId: string,
   versionNo: number,
   query: string,
 ): Promise<WorkSearchHit[]> {
-  await assertMayOpen(services, accountId, workId);
+  await assertMayOpen(services, reader.accountId, workId);
   const version = await readVersionDoc(services, workId, versionNo);
   if (!version) throw new AppError('work_version_not_found');
-  const hits = searchIndex(version.search, query).map((hit): WorkSearchHit => {
-    const chapter = version.chapters.find((c) => c.id === hit.chapterId);
-    const page = hit.pageId === undefined ? undefined : chapter?.pages.find((p) => p.id === hit.pageId);
-    const block = hit.blockId === undefined ? undefined : page?.blocks.find((b) => b.id === hit.blockId);
-    return {
-      chapterId: hit.chapterId,
-      chapterTitle: chapter?.title ?? '',
-      ...(page ? { pageId: page.id, pageTitle: page.title } : {}),
-      ...(block ? { blockId: block.id } : {}),
-      snippet: block ? snippetOf(block) : (page?.title ?? chapter?.title ?? ''),
-    };
-  });
-  await recordUsageEvent(services, {
-    accountId,
+  // A split version has an index per chapter, in reading order; hits are counted over all of them.
+  const hits = version.searchIndexes
+    .flatMap((index) => searchIndex(index, query))
+    .slice(0, SEARCH_HITS)
+    .map((hit): WorkSearchHit => {
+      const chapter = version.chapters.find((c) => c.id === hit.chapterId);
+      const page = hit.pageId === undefined ? undefined : chapter?.pages.find((p) => p.id === hit.pageId);
+      const block = hit.blockId === undefined ? undefined : page?.blocks.find((b) => b.id === hit.blockId);
+      return {
+        chapterId: hit.chapterId,
+        chapterTitle: chapter?.title ?? '',
+        ...(page ? { pageId: page.id, pageTitle: page.title } : {}),
+        ...(block ? { blockId: block.id } : {}),
+        snippet: block ? snippetOf(block) : (page?.title ?? chapter?.title ?? ''),
+      };
+    });
+  await recordUsageEvent(services, reader, {
     kind: 'search',
     properties: {
       scope: 'work',
@@ -158,7 +163,7 @@ export interface CatalogueQuery {
  */
 export async function searchCatalogue(
   services: Pick<Services, 'db' | 'clock' | 'bus' | 'telemetry'>,
-  accountId: string,
+  reader: UsageSubject,
   query: CatalogueQuery,
 ): Promise<CatalogueHit[]> {
   const snapshot = await catalogSnapshot(services);
@@ -181,8 +186,7 @@ export async function searchCatalogue(
       country: w.country,
       ...(w.language ? { language: w.language } : {}),
     }));
-  await recordUsageEvent(services, {
-    accountId,
+  await recordUsageEvent(services, reader, {
     kind: 'search',
     properties: {
       scope: 'catalogue',

@@ -1,4 +1,7 @@
-import type { Doc } from '../platform/cosmos.js';
+import { createHash } from 'node:crypto';
+
+import { type Doc, DocumentExistsError, type Stored } from '../platform/cosmos.js';
+import { AppError } from '../platform/errors.js';
 import type { Services } from '../platform/services.js';
 import type { WorkDoc } from '../store/index.js';
 import type { Block, Chapter, Exercise, Page, WorkContent, WorkVersion } from './model.js';
@@ -15,8 +18,18 @@ import type { SearchIndex } from './search.js';
  * opening a work costs no query (DESIGN.md section 4).
  */
 
-/** A draft's content is at most this big, so a version (content + search index) stays under Cosmos's 2 MB. */
-export const MAX_CONTENT_BYTES = 800 * 1024;
+/**
+ * Size rules (issue 18 c). A draft or version whose content is at most INLINE_CONTENT_BYTES keeps it in its one
+ * document, as small works always did (their costs unchanged). A bigger one keeps each chapter in a document of its
+ * own (type 'work-chapter', content-addressed: `<draft or version id>:ch:<chapterId>:<hash>`), listed by the draft or
+ * version document in `chapterDocs`, whose `chapters` then hold only ids and titles. A chapter's document, its search
+ * index included, stays well under Cosmos's 2 MB with a chapter of at most MAX_CHAPTER_BYTES; a work is at most
+ * MAX_CONTENT_BYTES. Reading a split version costs one operation more (its chapters: one point read for one chapter,
+ * one single-partition query for all).
+ */
+export const INLINE_CONTENT_BYTES = 800 * 1024;
+export const MAX_CHAPTER_BYTES = 900 * 1024;
+export const MAX_CONTENT_BYTES = 8 * 1024 * 1024;
 
 export interface OutlineChapter {
   id: string;
@@ -61,6 +74,8 @@ export interface DraftDoc extends Doc {
   workId: string;
   revision: number;
   content: WorkContent;
+  /** Split drafts: chapter id -> its 'work-chapter' document (content.chapters then hold only ids and titles). */
+  chapterDocs?: Record<string, string>;
   updatedAt: string;
   updatedBy: string;
 }
@@ -68,7 +83,59 @@ export interface DraftDoc extends Doc {
 export interface VersionDoc extends Doc, WorkVersion {
   type: 'work-version';
   draftRevision: number;
+  /** The whole version's index; empty in a split version (each chapter document has its own). */
   search: SearchIndex;
+  /** Split versions: chapter id -> its 'work-chapter' document. */
+  chapterDocs?: Record<string, string>;
+}
+
+/** One chapter of a split draft or version, with (in a version) its search index. Only ever created. */
+export interface ChapterDoc extends Doc {
+  type: 'work-chapter';
+  publisherId: string;
+  workId: string;
+  chapter: Chapter;
+  search?: SearchIndex;
+}
+
+/** A version as readers get it: every chapter whole (or the one asked for), and the search indexes to look in. */
+export interface ReadVersion extends VersionDoc {
+  searchIndexes: SearchIndex[];
+}
+
+const chapterHash = (chapter: Chapter) => createHash('sha256').update(JSON.stringify(chapter)).digest('hex').slice(0, 16);
+export const chapterDocId = (ownerId: string, chapter: Chapter) => `${ownerId}:ch:${chapter.id}:${chapterHash(chapter)}`;
+/** What a split document keeps of a chapter. */
+export const chapterStub = (chapter: Chapter): Chapter => ({ id: chapter.id, title: chapter.title, pages: [] });
+
+/** The chapter documents with these ids, in the publisher's partition: one point read for one, one query for more. */
+export async function readChapterDocs(services: Pick<Services, 'db'>, publisherId: string, ids: readonly string[]): Promise<Map<string, ChapterDoc>> {
+  const content = services.db.collection('content');
+  const docs =
+    ids.length === 1
+      ? [await content.read<ChapterDoc>(ids[0]!, publisherId)]
+      : ids.length === 0
+        ? []
+        : await content.queryAll<ChapterDoc>(publisherId, { where: 'ARRAY_CONTAINS(@ids, c.id)', parameters: [{ name: '@ids', value: [...ids] }] });
+  return new Map(docs.filter((d): d is ChapterDoc & Stored => d?.type === 'work-chapter').map((d) => [d.id, d]));
+}
+
+/** The chapters of a split document with their bodies from `docs` (a chapter not among them stays a stub). */
+export function withChapterBodies(chapters: readonly Chapter[], chapterDocs: Record<string, string>, docs: Map<string, ChapterDoc>): Chapter[] {
+  return chapters.map((c) => {
+    const docId = chapterDocs[c.id];
+    return (docId && docs.get(docId)?.chapter) || c;
+  });
+}
+
+/** Creates chapter documents (content-addressed: one already there holds the same chapter). */
+export async function createChapterDocs(services: Pick<Services, 'db'>, docs: readonly ChapterDoc[]): Promise<void> {
+  for (const doc of docs)
+    try {
+      await services.db.collection('content').create(doc);
+    } catch (error) {
+      if (!(error instanceof DocumentExistsError)) throw error;
+    }
 }
 
 export const draftId = (workId: string) => `draft:${workId}`;
@@ -88,11 +155,26 @@ function toWorkVersion(doc: VersionDoc): WorkVersion {
   return { workId, publisherId, versionNo, title, language, chapters, publishedAt, publishedBy };
 }
 
-export async function readVersionDoc(services: Pick<Services, 'db'>, workId: string, versionNo: number): Promise<VersionDoc | undefined> {
+/**
+ * A published version with its chapters: one point read, and for a split version its chapters' documents (only the
+ * chapter asked for, when one is).
+ */
+export async function readVersionDoc(
+  services: Pick<Services, 'db'>,
+  workId: string,
+  versionNo: number,
+  chapterId?: string,
+): Promise<ReadVersion | undefined> {
   const publisherId = publisherOfWork(workId);
   if (!publisherId) return undefined;
   const doc = await services.db.collection('content').read<VersionDoc>(versionId(workId, versionNo), publisherId);
-  return doc?.type === 'work-version' && doc.workId === workId ? doc : undefined;
+  if (doc?.type !== 'work-version' || doc.workId !== workId) return undefined;
+  if (!doc.chapterDocs) return { ...doc, searchIndexes: [doc.search] };
+  const map = doc.chapterDocs;
+  const wanted = chapterId === undefined ? doc.chapters.map((c) => map[c.id]!) : map[chapterId] ? [map[chapterId]] : [];
+  const docs = await readChapterDocs(services, publisherId, wanted);
+  const searchIndexes = doc.chapters.flatMap((c) => docs.get(map[c.id] ?? '')?.search ?? []);
+  return { ...doc, chapters: withChapterBodies(doc.chapters, map, docs), searchIndexes };
 }
 
 export async function readContentWork(services: Pick<Services, 'db'>, workId: string): Promise<ContentWorkDoc | undefined> {
@@ -113,6 +195,20 @@ export async function loadPublishedVersion(services: Pick<Services, 'db'>, workI
     number = (await readContentWork(services, workId))?.content?.currentVersion;
     if (number === undefined) return undefined;
   }
+  const doc = await readVersionDoc(services, workId, number);
+  return doc && toWorkVersion(doc);
+}
+
+/**
+ * The current published version for new work in it (a task, OPS-2): `work_withdrawn` once the publisher has withdrawn
+ * the work, undefined when it has none. The same two point reads as `loadPublishedVersion`: the work document that
+ * names the current version also carries the withdrawal, so the check costs nothing more.
+ */
+export async function loadVersionForNewWork(services: Pick<Services, 'db'>, workId: string): Promise<WorkVersion | undefined> {
+  const work = await readContentWork(services, workId);
+  if (work?.status === 'withdrawn') throw new AppError('work_withdrawn');
+  const number = work?.content?.currentVersion;
+  if (number === undefined) return undefined;
   const doc = await readVersionDoc(services, workId, number);
   return doc && toWorkVersion(doc);
 }

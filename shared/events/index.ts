@@ -1,2 +1,2 @@
 /** Usage events (LOG-1): record one from any area; the queue function stores it. */
-export { recordUsageEvent, storeUsageEvent, type UsageEvent, usageEventSchema } from './usage.js';
+export { recordUsageEvent, storeUsageEvent, type UsageEvent, usageEventSchema, type UsageSubject } from './usage.js';

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import { z } from 'zod';
 
+import { type AccountDoc, usageRecordingAllowed } from '../accounts/index.js';
 import type { Services } from '../platform/services.js';
 
 /**
@@ -24,8 +25,20 @@ export const usageEventSchema = z
   .strict();
 export type UsageEvent = z.infer<typeof usageEventSchema>;
 
-export async function recordUsageEvent(services: Pick<Services, 'bus' | 'clock' | 'telemetry'>, event: Omit<UsageEvent, 'id' | 'at'>): Promise<void> {
-  const body: UsageEvent = { id: randomUUID(), at: services.clock.now().toISOString(), ...event };
+/** Whose event it is: the account as authentication read it, so checking PRIV-4 costs no read. */
+export type UsageSubject = Pick<AccountDoc, 'accountId' | 'status' | 'processing'>;
+
+/**
+ * Queues one usage event, unless the person restricted processing or objected to usage analytics (PRIV-4): then
+ * nothing is sent at all, so nothing identifiable is kept about them.
+ */
+export async function recordUsageEvent(
+  services: Pick<Services, 'bus' | 'clock' | 'telemetry'>,
+  subject: UsageSubject,
+  event: Omit<UsageEvent, 'id' | 'at' | 'accountId'>,
+): Promise<void> {
+  if (!usageRecordingAllowed(subject)) return;
+  const body: UsageEvent = { id: randomUUID(), at: services.clock.now().toISOString(), accountId: subject.accountId, ...event };
   try {
     await services.bus.send('usage-events', { body, messageId: body.id });
   } catch (error) {

@@ -21,6 +21,28 @@ export interface RouteBudget {
 }
 
 export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
+  // --- p-consent (PRIV-4, PRIV-6, PRIV-8) ---
+  'accounts-close': {
+    queued: ['account-closure'],
+    exception: {
+      measured: 9,
+      reason:
+        'the closure itself is the one account write after the read that authenticates (the rest is queued); the other 7 are the re-entered password, which must be checked before closing and is checked like a sign-in (AUTH-2): the login index and the throttle buckets reserved and settled. Without a password (a recent sign-in) it is 3',
+    },
+  },
+  'children-processing-get': {},
+  'children-processing-history': {},
+  'children-processing-update': {},
+  'consents-history': {},
+  'consents-list': {},
+  'consents-set': {},
+  'consents-unsubscribe': {},
+  'consents-unsubscribe-page': {},
+  'privacy-processing-get': {},
+  'privacy-processing-history': {},
+  'privacy-processing-update': {},
+  'schools-members-close': { queued: ['account-closure'] },
+  // --- end p-consent ---
   'accounts-audit-list': {},
   'accounts-children-list': {},
   'accounts-children-request': {
@@ -113,6 +135,8 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   'materials-progress-record': {},
   'materials-share': {},
   'materials-unshare': {},
+  'materials-texts-get': {},
+  'materials-texts-save': {},
   'materials-upload': {},
   'learning-answers-delete': {},
   'learning-answers-save': {},
@@ -133,6 +157,7 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   'learning-stats-mine': {},
   'learning-tasks-stats': {},
   'learning-tasks-teacher-get': {},
+  'learning-tasks-update': {},
   'content-catalog-search': { queued: ['usage-events'] },
   'content-drafts-chapter-save': {},
   'content-drafts-get': {},
@@ -171,6 +196,32 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   'payments-methods': {},
   'payments-notify': { queued: ['payments-process', 'email-outbound'] },
   'payments-return': { queued: ['payments-process'] },
+  // p-requests (issue 12, PRIV-7, PRIV-1): data-subject requests and the what-we-hold view.
+  'rights-me-data': {},
+  'rights-children-data': {},
+  'rights-me-create': { queued: ['email-outbound'] },
+  'rights-me-list': {},
+  'rights-me-get': {},
+  'rights-me-cancel': { queued: ['email-outbound'] },
+  'rights-children-create': { queued: ['email-outbound'] },
+  'rights-children-list': {},
+  'rights-children-cancel': {
+    queued: ['email-outbound'],
+    exception: {
+      measured: 6,
+      reason:
+        "the access check reads the child's account (a parent of a child under 18), then the request (read, write under its ETag) and its two projections (the officer's queue entry freed, the school's list entry)",
+    },
+  },
+  'rights-school-list': {},
+  'rights-school-create': { queued: ['email-outbound'] },
+  'rights-school-decide': { queued: ['email-outbound'] },
+  'rights-ops-queue': { staff: true },
+  'rights-ops-create': { staff: true },
+  'rights-ops-get': { staff: true },
+  'rights-ops-transition': { staff: true, queued: ['email-outbound'] },
+  'rights-ops-extend': { staff: true, queued: ['email-outbound'] },
+  'rights-ops-complete': { staff: true, queued: ['email-outbound'] },
   'schools-get': {},
   'schools-invitations-confirm-claim': {},
   'schools-invitations-create': { queued: ['email-outbound'] },

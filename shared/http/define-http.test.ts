@@ -34,6 +34,7 @@ beforeEach(() => {
     PUBLIC_WEB_URL: 'http://localhost:3000',
     API_PUBLIC_URL: 'http://localhost:7071',
     SESSION_SIGNING_KEYS: KEYS,
+    UNSUBSCRIBE_SIGNING_KEYS: `u:${Buffer.alloc(32, 9).toString('base64url')}`,
     MAX_BODY_BYTES: '2048',
   });
   // Only the session check and the caller's account are read here: every session is active unless its id says revoked.
@@ -126,6 +127,7 @@ const token = (accountId = 'acc-1', now = new Date(), sessionId = 's-1') =>
       PUBLIC_WEB_URL: 'http://x/',
       API_PUBLIC_URL: 'http://x/',
       SESSION_SIGNING_KEYS: KEYS,
+      UNSUBSCRIBE_SIGNING_KEYS: `u:${Buffer.alloc(32, 9).toString('base64url')}`,
     }).SESSION_SIGNING_KEYS,
     now,
   );

@@ -1,5 +1,6 @@
 import { accountsErrors } from '../accounts/index.js';
 import { authErrors } from '../auth/index.js';
+import { consentsErrors } from '../consents/index.js';
 import { contentErrors } from '../content/index.js';
 import { learningErrors } from '../learning/index.js';
 import { materialsErrors } from '../materials/index.js';
@@ -8,6 +9,7 @@ import { paymentsErrors } from '../payments/index.js';
 import { ConcurrentUpdateError, DocumentExistsError, StoreUnavailableError } from '../platform/cosmos.js';
 import { AppError, type ErrorCode, type ErrorDefinition, type ErrorKind, platformErrors } from '../platform/errors.js';
 import type { Language } from '../platform/language.js';
+import { rightsErrors } from '../rights/index.js';
 import { schoolsErrors } from '../schools/index.js';
 import { schoolLicenceErrors, storeErrors } from '../store/index.js';
 import { supportErrors } from '../support/index.js';
@@ -32,6 +34,9 @@ export const areaCatalogues = {
   materials: materialsErrors,
   schoolLicences: schoolLicenceErrors,
   organisations: organisationErrors,
+  // PRIV-4, PRIV-6, PRIV-8 (p-consent)
+  consents: consentsErrors,
+  rights: rightsErrors,
 } as const;
 
 export const errorCatalogue: { [C in ErrorCode]: ErrorDefinition } = {
@@ -48,6 +53,8 @@ export const errorCatalogue: { [C in ErrorCode]: ErrorDefinition } = {
   ...materialsErrors,
   ...schoolLicenceErrors,
   ...organisationErrors,
+  ...consentsErrors,
+  ...rightsErrors,
 };
 
 /** The HTTP status each kind of error answers with. */

@@ -8,7 +8,7 @@ import { mayOpenWork } from '../store/index.js';
 import { gradeOnScale } from './grades.js';
 import { recordChange } from './history.js';
 import { readJournal } from './journals.js';
-import type { AnswerDoc, AnswerView, ExerciseResult, Feedback, Grade } from './model.js';
+import type { AnswerDoc, AnswerView, ExerciseResult, Feedback, Grade, TaskDoc } from './model.js';
 import { readStudentTask, taskExercises } from './tasks.js';
 
 /** One answer per task and student, in the school's partition: the student's id is in it, never taken from a body. */
@@ -194,7 +194,8 @@ const visible = (f: Feedback | undefined) =>
  * A journal's teacher gives feedback on a submitted answer (LRN-3): corrections, a comment, points, a grade on the
  * journal's scale, and publishes it; may let the student submit again. Every change the student can see (publishing,
  * or changing published feedback) is written to the student's 30-day history (LRN-6), keyed by the feedback's
- * revision, so a retry writes it once. Refused: a journal the caller does not teach (404), a grade off the scale,
+ * revision, so a retry writes it once; `publish: false` takes published feedback back (a 'feedback-unpublished' entry).
+ * Refused: a journal the caller does not teach (404), a grade off the scale,
  * points outside 0..max, an answer not submitted. Costs: the journal, the answer (read, write), the history entry.
  */
 export async function giveFeedback(
@@ -232,7 +233,9 @@ export async function giveFeedback(
         ...(input.points !== undefined ? { points: input.points } : previous?.points !== undefined ? { points: previous.points } : {}),
         ...(input.grade !== undefined ? { grade: input.grade } : previous?.grade !== undefined ? { grade: previous.grade } : {}),
       };
-      const publishedAt = previous?.publishedAt ?? (input.publish ? at : undefined);
+      // `publish: false` takes published feedback back (LRN-3): the student no longer sees it; the history says so.
+      const unpublishing = input.publish === false && Boolean(previous?.publishedAt);
+      const publishedAt = unpublishing ? undefined : (previous?.publishedAt ?? (input.publish ? at : undefined));
       const contentChanged = !sameJson(
         content,
         previous && {
@@ -242,7 +245,7 @@ export async function giveFeedback(
           ...('grade' in previous ? { grade: previous.grade } : {}),
         },
       );
-      const newlyVisible = Boolean(publishedAt) && (contentChanged || !previous?.publishedAt);
+      const newlyVisible = unpublishing || (Boolean(publishedAt) && (contentChanged || !previous?.publishedAt));
       const resubmit = input.allowResubmit ?? current.resubmitAllowed ?? false;
       if (!contentChanged && publishedAt === previous?.publishedAt && resubmit === (current.resubmitAllowed ?? false)) return undefined;
       const feedback: Feedback = {
@@ -270,6 +273,16 @@ export async function giveFeedback(
       ...(was ? { before: was } : {}),
     });
   }
+  // Taken back (LRN-6): what the student saw until now is the entry's `before`; it has no `after`.
+  const was = visible(before);
+  if (updated.changed && after && !after.publishedAt && was)
+    await recordChange(services, {
+      answer: updated.doc,
+      revision: after.revision,
+      change: 'feedback-unpublished',
+      by: teacher.accountId,
+      before: was,
+    });
   return updated.doc;
 }
 
@@ -307,8 +320,9 @@ export async function taskAnswersPage(
 /**
  * A journal's teacher deletes a student's answer (LRN-3), e.g. one handed in by mistake; the student may then answer
  * again. The deletion is written to the student's 30-day history first (LRN-6), then the answer is deleted: a retry
- * after a failure in between finds the entry there (same id) and finishes the deletion. Costs: the journal, the answer,
- * the history entry, the delete.
+ * after a failure in between finds the entry there (same id) and finishes the deletion; a deletion repeated after it
+ * finished answers as it did (LRN-3). Costs: the journal, the answer, the history entry, the delete (again: the journal,
+ * the answer, the task).
  */
 export async function deleteAnswer(
   services: Pick<Services, 'db' | 'clock'>,
@@ -321,7 +335,13 @@ export async function deleteAnswer(
   await readJournal(services, teacher, schoolId, journalId, ['teacher']);
   const schools = services.db.collection('schools');
   const answer = await schools.read<AnswerDoc>(answerId(taskId, studentId), schoolId);
-  if (answer?.type !== 'answer' || answer.journalId !== journalId) throw new AppError('answer_not_found');
+  if (answer?.type !== 'answer' || answer.journalId !== journalId) {
+    // Deleting again answers as the first deletion did: the answer of a task of this journal sent to the student is
+    // gone, which is what was asked (one read of the task more). A task or student that never was stays a 404.
+    const task = await schools.read<TaskDoc>(taskId, schoolId);
+    if (answer === undefined && task?.type === 'task' && task.journalId === journalId && task.studentIds.includes(studentId)) return;
+    throw new AppError('answer_not_found');
+  }
   const was = visible(answer.feedback);
   await recordChange(services, {
     answer,

@@ -23,4 +23,4 @@ export {
   taskViewSchema,
 } from './model.js';
 export { journalStatsSchema, readJournalStats, readStudentStats, readTaskStats, studentStatsSchema, taskStatsSchema } from './stats.js';
-export { createTask, readJournalTask, readStudentTask, studentSchool, studentTaskPage, studentTaskView } from './tasks.js';
+export { changeTask, createTask, readJournalTask, readStudentTask, studentSchool, studentTaskPage, studentTaskView } from './tasks.js';

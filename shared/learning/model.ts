@@ -118,7 +118,7 @@ export interface Feedback {
   gradedAt: string;
   /** Set when the teacher published it: only then the student and parents see it. */
   publishedAt?: string;
-  /** Counts every published change: the history entry of each change is keyed by it. */
+  /** Counts every change the student sees (published, changed, unpublished): the history entry of each is keyed by it. */
   revision: number;
 }
 
@@ -154,7 +154,7 @@ export interface HistoryDoc extends Doc {
   schoolId: string;
   journalId: string;
   taskId: string;
-  change: 'feedback-published' | 'feedback-changed' | 'answer-deleted';
+  change: 'feedback-published' | 'feedback-changed' | 'feedback-unpublished' | 'answer-deleted';
   at: string;
   by: string;
   /** What the student sees now (after the change) and saw before, in brief. */
@@ -251,7 +251,7 @@ export const historyViewSchema = z.object({
   schoolId: z.string(),
   journalId: z.string(),
   taskId: z.string(),
-  change: z.enum(['feedback-published', 'feedback-changed', 'answer-deleted']),
+  change: z.enum(['feedback-published', 'feedback-changed', 'feedback-unpublished', 'answer-deleted']),
   at: z.string(),
   by: z.string(),
   after: z

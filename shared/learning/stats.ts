@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import type { AccountDoc } from '../accounts/index.js';
+import { openContinuation, type PageRequest, sealContinuation } from '../platform/paging.js';
 import type { Services } from '../platform/services.js';
 import { readJournal } from './journals.js';
 import { type AnswerDoc, MAX_TASK_STUDENTS, type TaskDoc } from './model.js';
@@ -137,30 +138,44 @@ export const journalStatsSchema = z.object({
   scoreDistribution: z.record(z.string(), z.number()),
   /** Per exercise over the journal's tasks, hardest first. */
   exercises: taskStatsSchema.shape.exercises,
-  /** The journal holds more answers than one read: the figures cover the tasks listed. */
+  /**
+   * More tasks follow on the next page (ask again with `continuation`): the figures cover the tasks listed on this
+   * page, each of them whole. Kept for clients that read it before the list was paged.
+   */
   partial: z.boolean(),
+  continuation: z.string().optional(),
   caveat: caveatSchema,
 });
 export type JournalStats = z.infer<typeof journalStatsSchema>;
 
+/** Rows (tasks and answers) one page reads: about 60 tasks of a class of 30; always more than one task's (201). */
 const JOURNAL_STATS_ROWS = 2000;
+
+const statsScope = (schoolId: string, journalId: string) => `journal-stats\n${schoolId}\n${journalId}`;
 
 /**
  * A journal's statistics for its teachers and the class teacher (LRN-5): every task's completion and average, the
- * score distribution and exercise difficulty over all of them. The journal, then ONE single-partition query of its
- * tasks and answers (up to JOURNAL_STATS_ROWS rows, about 60 tasks of a class of 30; a bigger journal's figures cover
- * the tasks read whole, and say so with `partial`).
+ * score distribution and exercise difficulty over them. Paged by task so that every task is counted whole: the
+ * journal, then ONE single-partition query of tasks and answers from the page's first task on, ordered by task (up to
+ * JOURNAL_STATS_ROWS rows). When more rows follow, the last task read may continue beyond the page: it is left to the
+ * next page, whose sealed token names it. A task has at most MAX_TASK_STUDENTS + 1 rows, so every page makes progress.
  */
 export async function readJournalStats(
-  services: Pick<Services, 'db'>,
+  services: Pick<Services, 'db' | 'config'>,
   account: AccountDoc,
   schoolId: string,
   journalId: string,
+  request: Pick<PageRequest, 'continuation'> = {},
 ): Promise<JournalStats> {
   await readJournal(services, account, schoolId, journalId, ['teacher', 'classTeacher']);
+  const keys = services.config.SESSION_SIGNING_KEYS;
+  const from = request.continuation ? openContinuation(keys, statsScope(schoolId, journalId), request.continuation) : '';
   const page = await services.db.collection('schools').query<TaskDoc | AnswerDoc>(schoolId, {
-    where: "c.journalId = @journal AND (c.type = 'task' OR c.type = 'answer')",
-    parameters: [{ name: '@journal', value: journalId }],
+    where: "c.journalId = @journal AND (c.type = 'task' OR c.type = 'answer') AND c.taskId >= @from",
+    parameters: [
+      { name: '@journal', value: journalId },
+      { name: '@from', value: from },
+    ],
     orderBy: 'c.taskId',
     pageSize: JOURNAL_STATS_ROWS,
   });
@@ -171,8 +186,9 @@ export async function readJournalStats(
     else group.answers.push(row);
     byTask.set(row.taskId, group);
   }
-  // With more to read, the last task's answers may continue on the next page: it is left out.
-  if (page.continuation) byTask.delete(page.items.at(-1)?.taskId ?? '');
+  // With more to read, the last task's answers may continue on the next page: it starts the next page.
+  const nextTask = page.continuation ? page.items.at(-1)?.taskId : undefined;
+  if (nextTask !== undefined) byTask.delete(nextTask);
   const perTask = [...byTask.values()].flatMap((g) => (g.task ? [{ task: g.task, stats: taskStats(g.task, g.answers) }] : []));
   perTask.sort((a, b) => a.task.dueAt.localeCompare(b.task.dueAt));
   const distribution: Record<string, number> = Object.fromEntries(BANDS.map((b) => [b, 0]));
@@ -214,7 +230,8 @@ export async function readJournalStats(
         pending: e.pending,
       }))
       .sort((x, y) => x.averagePercent - y.averagePercent || x.exerciseId.localeCompare(y.exerciseId)),
-    partial: Boolean(page.continuation),
+    partial: nextTask !== undefined,
+    ...(nextTask !== undefined ? { continuation: sealContinuation(keys, statsScope(schoolId, journalId), nextTask) } : {}),
     caveat: STATS_CAVEAT,
   };
 }

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 
 import type { AccountDoc } from '../accounts/index.js';
-import { type Exercise, findExercise, loadPublishedVersion, type StudentExercise, studentExercise } from '../content/index.js';
-import type { Stored } from '../platform/cosmos.js';
+import { type Exercise, findExercise, loadVersionForNewWork, type StudentExercise, studentExercise } from '../content/index.js';
+import { type Stored, updateWithEtag } from '../platform/cosmos.js';
 import { AppError } from '../platform/errors.js';
 import { keyedId } from '../platform/idempotency.js';
 import { pageOf, type PageRequest } from '../platform/paging.js';
@@ -39,7 +39,7 @@ function checkWindow(input: Pick<TaskInput, 'dueAt' | 'opensAt' | 'closesAt'>): 
  * due date and an optional window (LRN-2). The exercises are copied with their keys from the work's current published
  * version, which the task records: answers are made and checked in that version (LRN-3). With an idempotency key a
  * retry returns the task the first attempt created. Costs: the journal (with a key: one query for it and an earlier
- * attempt's task), the work and its version, one write.
+ * attempt's task), the work (which also says whether it was withdrawn, OPS-2) and its version, one write.
  */
 export async function createTask(
   services: Pick<Services, 'db' | 'clock'>,
@@ -64,7 +64,8 @@ export async function createTask(
     throw new AppError('task_students_not_in_journal');
   checkWindow(input);
 
-  const version = await loadPublishedVersion(services, input.workId);
+  // OPS-2: a withdrawn work takes no new tasks (work_withdrawn); answers already made stay readable.
+  const version = await loadVersionForNewWork(services, input.workId);
   const exerciseIds = unique(input.exerciseIds);
   const pageIds = unique(input.pageIds);
   const found = exerciseIds.map((id) => ({ id, found: version && findExercise(version, id) }));
@@ -105,6 +106,64 @@ export async function createTask(
     updatedAt: at,
   };
   return { task: await services.db.collection('schools').create(task), replayed: false };
+}
+
+export interface TaskChange {
+  title?: string | undefined;
+  dueAt?: string | undefined;
+  /** null removes the window's start or end. */
+  opensAt?: string | null | undefined;
+  closesAt?: string | null | undefined;
+  /** The students it is sent to, given whole (some or all of the journal's). */
+  studentIds?: string[] | undefined;
+}
+
+/**
+ * A journal's teacher changes a task (LRN-2): title, due date, window, which of the journal's students it is sent
+ * to. Answers already made stay (a student taken off the task keeps theirs; statistics count the students it is sent
+ * to); the exercises and the work version do not change. Late marks are given at submission, so moving the due date
+ * does not re-mark answers already submitted. Repeating a change changes nothing. Costs: the journal, the task (read,
+ * write under its ETag).
+ */
+export async function changeTask(
+  services: Pick<Services, 'db' | 'clock'>,
+  teacher: AccountDoc,
+  schoolId: string,
+  journalId: string,
+  taskId: string,
+  change: TaskChange,
+): Promise<TaskDoc> {
+  const journalDoc = await services.db.collection('schools').read<JournalDoc>(journalId, schoolId);
+  const { journal } = visibleJournal(journalDoc, teacher, ['teacher']);
+  const now = services.clock.now();
+  if (isArchived(journal, now)) throw new AppError('journal_archived');
+  const studentIds = change.studentIds && unique(change.studentIds);
+  if (studentIds && (studentIds.length === 0 || studentIds.length > MAX_TASK_STUDENTS || studentIds.some((id) => !journal.studentIds.includes(id))))
+    throw new AppError('task_students_not_in_journal');
+  const updated = await updateWithEtag<TaskDoc>(
+    services.db.collection('schools'),
+    taskId,
+    schoolId,
+    (current) => {
+      if (current.journalId !== journalId) throw new AppError('task_not_found');
+      const next: TaskDoc = { ...current };
+      if (change.title !== undefined) next.title = change.title;
+      if (change.dueAt !== undefined) next.dueAt = new Date(change.dueAt).toISOString();
+      for (const field of ['opensAt', 'closesAt'] as const) {
+        const value = change[field];
+        if (value === null) delete next[field];
+        else if (value !== undefined) next[field] = new Date(value).toISOString();
+      }
+      if (studentIds) next.studentIds = studentIds;
+      checkWindow(next);
+      next.sortKey = `1|${next.dueAt}|${next.id}`;
+      const same = JSON.stringify({ ...next, updatedAt: '' }) === JSON.stringify({ ...current, updatedAt: '' });
+      return same ? undefined : { ...next, updatedAt: now.toISOString() };
+    },
+    { type: 'task' },
+  );
+  if (!updated) throw new AppError('task_not_found');
+  return updated.doc;
 }
 
 async function journalAndTask(

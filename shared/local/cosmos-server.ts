@@ -6,7 +6,7 @@ import { createHttpServer } from '@vercel/cosmosdb-server';
 
 import { cosmosConnectionPolicy, defaultStorePolicy, type StorePolicy } from '../platform/cosmos.js';
 import { withCountingPlugin } from '../platform/operations.js';
-import { containerUsesTtl, type DataRegistry, dataRegistry } from '../privacy/registry.js';
+import { containerUsesTtl, type DataRegistry, dataRegistry, indexingPolicyOf } from '../privacy/registry.js';
 
 /**
  * What the fault hook (tests) makes of one request to the embedded server, modelled on what Cosmos DB really does:
@@ -102,6 +102,7 @@ export async function startEmbeddedCosmos(
       id: container.name,
       partitionKey: { paths: [container.partitionKeyPath] },
       ...(containerUsesTtl(registry, container.name) ? { defaultTtl: -1 } : {}),
+      ...(container.excludedPaths ? { indexingPolicy: indexingPolicyOf(container.excludedPaths) } : {}),
     });
   }
   return {

@@ -210,6 +210,8 @@ function buildConfig(input: {
     EMAIL_FROM: 'no-reply@opiq.example',
     // A fresh key each start: sessions of an earlier run stop working, which is what a developer expects.
     SESSION_SIGNING_KEYS: `local-${randomBytes(4).toString('hex')}:${randomBytes(32).toString('base64url')}`,
+    // Its own key (unsubscribe links, PRIV-6), as fresh: links mailed by an earlier run stop working.
+    UNSUBSCRIBE_SIGNING_KEYS: `unsub-${randomBytes(4).toString('hex')}:${randomBytes(32).toString('base64url')}`,
     ...fileSettings,
     ...process.env,
     ...env,

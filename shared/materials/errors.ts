@@ -78,6 +78,14 @@ export const materialsErrors = defineErrors({
       en: 'A material with this id already exists with other content.',
     },
   },
+  material_changed: {
+    kind: 'conflict',
+    text: {
+      et: 'Teksti on vahepeal muudetud; laadi see uuesti.',
+      fi: 'Tekstiä on muutettu välillä; lataa se uudelleen.',
+      en: 'The text was changed meanwhile; load it again.',
+    },
+  },
   material_shared: {
     kind: 'conflict',
     text: {

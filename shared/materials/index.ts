@@ -13,8 +13,27 @@ export {
   updateAnnotation,
 } from './annotations.js';
 export { materialsErrors } from './errors.js';
-export { addMaterial, deleteMaterial, findMaterial, listMaterials, materialContent, materialOutputSchema, MAX_MATERIAL_BYTES } from './library.js';
+export {
+  addMaterial,
+  deleteMaterial,
+  findMaterial,
+  listMaterials,
+  materialContent,
+  materialOutputSchema,
+  MAX_MATERIAL_BYTES,
+  MAX_TEXT_CHARACTERS,
+  MAX_TEXT_TITLE,
+  readText,
+  saveText,
+} from './library.js';
 export { eraseMaterialsOf, exportMaterialsOf } from './privacy.js';
 export { progressEventsSchema, progressOutputSchema, readProgress, recordProgress } from './progress.js';
-export { journalMaterialContent, listJournalMaterials, sharedMaterialSchema, shareMaterial, unshareMaterial } from './shares.js';
+export {
+  JOURNAL_MATERIALS_PAGE,
+  journalMaterialContent,
+  listJournalMaterials,
+  sharedMaterialSchema,
+  shareMaterial,
+  unshareMaterial,
+} from './shares.js';
 export { MATERIAL_MEDIA_TYPES } from './sniff.js';

@@ -15,7 +15,7 @@ import { attachmentDisposition, downloadName, safeFileName, sniffContentType } f
  */
 export const MAX_MATERIAL_BYTES = 10 * 1024 * 1024;
 const MAX_MATERIALS_PER_ACCOUNT = 100;
-const MAX_MATERIAL_BYTES_PER_ACCOUNT = 200 * 1024 * 1024;
+// The bytes one account may keep: the setting MATERIALS_QUOTA_BYTES (default 200 MiB; tests lower it).
 
 const LIBRARY_ID = 'material-library';
 
@@ -35,6 +35,11 @@ export interface MaterialItem {
   createdAt: string;
   /** Journals the owner (a teacher) shared it with. */
   shares: JournalRef[];
+  /** A text the user wrote through the JSON route (its body is the blob, UTF-8 plain text). */
+  kind?: 'text';
+  title?: string;
+  /** Counts the text's changes: its ETag, so a change made elsewhere meanwhile is not overwritten. */
+  revision?: number;
 }
 
 interface LibraryDoc {
@@ -61,15 +66,21 @@ export const materialOutputSchema = z.object({
   size: z.number().int(),
   createdAt: z.string(),
   shares: z.array(z.object({ schoolId: z.string(), journalId: z.string() })),
+  kind: z.literal('text').optional(),
+  title: z.string().optional(),
+  /** A text's version: send it back as If-Match to change the text. */
+  etag: z.string().optional(),
 });
 type PublicMaterial = z.output<typeof materialOutputSchema>;
-const publicItem = ({ id, name, contentType, size, createdAt, shares }: MaterialItem): PublicMaterial => ({
+const textEtag = (item: Pick<MaterialItem, 'revision'>) => `"text-${item.revision ?? 1}"`;
+const publicItem = ({ id, name, contentType, size, createdAt, shares, kind, title, revision }: MaterialItem): PublicMaterial => ({
   id,
   name,
   contentType,
   size,
   createdAt,
   shares,
+  ...(kind === 'text' ? { kind, ...(title !== undefined ? { title } : {}), etag: textEtag({ revision }) } : {}),
 });
 
 export async function listMaterials(services: Services, accountId: string): Promise<PublicMaterial[]> {
@@ -109,7 +120,7 @@ export async function addMaterial(
     return { material: publicItem(existing), created: false };
   }
   // A full library refuses before any bytes are written (checked again in the write that makes the file visible).
-  if (library?.type === 'material-library') assertQuota(library.items, input.bytes.byteLength);
+  if (library?.type === 'material-library') assertQuota(services, library.items, input.bytes.byteLength);
 
   const blob = materialBlob(accountId, input.materialId);
   await services.blobs.put(blob, input.bytes, sniffed.contentType, { accountid: accountId, sha256 });
@@ -136,14 +147,14 @@ export async function addMaterial(
           stored = same;
           return undefined;
         }
-        assertQuota(library.items, item.size);
+        assertQuota(services, library.items, item.size);
         return { ...library, items: [...library.items, item] };
       },
       {
         type: 'material-library',
         // The library as read above: the first attempt writes from it (one read, one ETag-checked write).
         ...(library?.type === 'material-library' ? { current: library } : {}),
-        create: () => (assertQuota([], item.size), { id: LIBRARY_ID, type: 'material-library', accountId, items: [item] }),
+        create: () => (assertQuota(services, [], item.size), { id: LIBRARY_ID, type: 'material-library', accountId, items: [item] }),
       },
     );
   } catch (error) {
@@ -156,11 +167,149 @@ export async function addMaterial(
   return { material: publicItem(stored), created: stored === item };
 }
 
-function assertQuota(items: MaterialItem[], size: number): void {
+function assertQuota(services: Pick<Services, 'config'>, items: MaterialItem[], size: number): void {
   if (items.length >= MAX_MATERIALS_PER_ACCOUNT) throw new AppError('material_quota', { params: { limit: `${MAX_MATERIALS_PER_ACCOUNT} files` } });
   const used = items.reduce((sum, i) => sum + i.size, 0);
-  if (used + size > MAX_MATERIAL_BYTES_PER_ACCOUNT)
-    throw new AppError('material_quota', { params: { limit: `${MAX_MATERIAL_BYTES_PER_ACCOUNT / 1024 / 1024} MB` } });
+  const quota = services.config.MATERIALS_QUOTA_BYTES;
+  if (used + size > quota) throw new AppError('material_quota', { params: { limit: `${Math.round((quota / 1024 / 1024) * 10) / 10} MB` } });
+}
+
+export const MAX_TEXT_TITLE = 200;
+/** A text's body in characters (at most 4 bytes each in UTF-8: well under an upload's 10 MiB and the body limit). */
+export const MAX_TEXT_CHARACTERS = 50_000;
+
+export interface TextInput {
+  title: string;
+  body: string;
+}
+
+/** What the JSON route answers for a text: the material and its words. */
+export interface TextMaterial {
+  material: PublicMaterial;
+  body: string;
+}
+
+/**
+ * A user's own text (LRN-4), written through JSON instead of an upload: a title and a body, kept like any material
+ * (the body a UTF-8 text blob under the account's prefix, the entry in the library with the same quota, export and
+ * erasure). Created under the id the client chose (the same title and body again answer the stored one); changed
+ * only with If-Match naming its current version (another version: `material_changed`, nothing stored). A text shared
+ * with a journal is not changed (the journal's copy names its blob): stop sharing first. Order as for uploads: the
+ * new body's blob, then the library under its ETag (the quota checked there), then the old body's blob goes.
+ * Costs: the library (read, write).
+ */
+export async function saveText(
+  services: Services,
+  accountId: string,
+  materialId: string,
+  input: TextInput,
+  ifMatch: string | undefined,
+): Promise<{ text: TextMaterial; created: boolean }> {
+  const bytes = new TextEncoder().encode(input.body);
+  if (bytes.byteLength === 0) throw new AppError('material_empty');
+  // The same checks as an uploaded text: no markup, no control characters.
+  const sniffed = sniffContentType(bytes);
+  if (!sniffed || !sniffed.contentType.startsWith('text/plain')) throw new AppError('material_type_refused');
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const accounts = services.db.collection('accounts');
+  const library = await accounts.read<LibraryDoc>(LIBRARY_ID, accountId);
+  const items = library?.type === 'material-library' ? library.items : [];
+  // Decided again on the document the write replaces: what is there now under the id.
+  const decide = (existing: MaterialItem | undefined): 'create' | 'replace' | 'same' => {
+    if (!existing) {
+      if (ifMatch) throw new AppError('material_not_found');
+      return 'create';
+    }
+    if (existing.kind !== 'text') throw new AppError('material_id_taken');
+    if (!ifMatch) {
+      if (existing.sha256 === sha256 && existing.title === input.title) return 'same';
+      throw new AppError('if_match_required');
+    }
+    if (ifMatch !== textEtag(existing)) throw new AppError('material_changed');
+    if (existing.sha256 === sha256 && existing.title === input.title) return 'same';
+    if (existing.shares.length > 0) throw new AppError('material_shared');
+    return 'replace';
+  };
+  const before = items.find((i) => i.id === materialId);
+  if (decide(before) === 'same') return { text: { material: publicItem(before!), body: input.body }, created: false };
+  assertQuota(services, before ? items.filter((i) => i !== before) : items, bytes.byteLength);
+
+  const blob = materialBlob(accountId, materialId);
+  await services.blobs.put(blob, bytes, sniffed.contentType, { accountid: accountId, sha256 });
+  const at = services.clock.now().toISOString();
+  let result: { item: MaterialItem; replaced?: MaterialItem; created: boolean } | undefined;
+  try {
+    await updateWithEtag<LibraryDoc>(
+      accounts,
+      LIBRARY_ID,
+      accountId,
+      (current) => {
+        const existing = current.items.find((i) => i.id === materialId);
+        const action = decide(existing);
+        if (action === 'same') {
+          result = { item: existing!, created: false };
+          return undefined;
+        }
+        const others = current.items.filter((i) => i.id !== materialId);
+        assertQuota(services, others, bytes.byteLength);
+        const item: MaterialItem = {
+          id: materialId,
+          name: `${materialId}.txt`,
+          contentType: sniffed.contentType,
+          size: bytes.byteLength,
+          sha256,
+          blob,
+          createdAt: existing?.createdAt ?? at,
+          shares: existing?.shares ?? [],
+          kind: 'text',
+          title: input.title,
+          revision: (existing?.revision ?? 0) + 1,
+        };
+        result = { item, ...(existing ? { replaced: existing } : {}), created: !existing };
+        return { ...current, items: existing ? current.items.map((i) => (i.id === materialId ? item : i)) : [...others, item] };
+      },
+      {
+        type: 'material-library',
+        ...(library?.type === 'material-library' ? { current: library } : {}),
+        create: () => {
+          decide(undefined);
+          assertQuota(services, [], bytes.byteLength);
+          const item: MaterialItem = {
+            id: materialId,
+            name: `${materialId}.txt`,
+            contentType: sniffed.contentType,
+            size: bytes.byteLength,
+            sha256,
+            blob,
+            createdAt: at,
+            shares: [],
+            kind: 'text',
+            title: input.title,
+            revision: 1,
+          };
+          result = { item, created: true };
+          return { id: LIBRARY_ID, type: 'material-library', accountId, items: [item] };
+        },
+      },
+    );
+  } catch (error) {
+    await services.blobs.delete(blob).catch(() => undefined);
+    throw error;
+  }
+  const done = result!;
+  // This attempt's blob is not the text's (the same text was there), or the old body's blob is no longer referenced.
+  if (done.item.blob !== blob) await services.blobs.delete(blob).catch(() => undefined);
+  if (done.replaced) await services.blobs.delete(done.replaced.blob).catch(() => undefined);
+  return { text: { material: publicItem(done.item), body: input.body }, created: done.created };
+}
+
+/** A user's own text with its body (one point read of the library, the blob). */
+export async function readText(services: Services, accountId: string, materialId: string): Promise<TextMaterial> {
+  const item = await findMaterial(services, accountId, materialId);
+  if (item.kind !== 'text') throw new AppError('material_not_found');
+  const stored = await services.blobs.get(item.blob);
+  if (!stored) throw new AppError('material_not_found');
+  return { material: publicItem(item), body: new TextDecoder().decode(stored.bytes) };
 }
 
 /** The bytes and the headers a download goes out with: always an attachment, never rendered, never sniffed. */

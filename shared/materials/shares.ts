@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 import type { Stored } from '../platform/cosmos.js';
 import { AppError } from '../platform/errors.js';
+import { pageOf, type PageRequest } from '../platform/paging.js';
 import type { Services } from '../platform/services.js';
 import { journalRole } from './journals.js';
 import { type JournalRef, materialContent, setMaterialShare } from './library.js';
@@ -11,8 +12,8 @@ import { type JournalRef, materialContent, setMaterialShare } from './library.js
  * on the material and one small document in the school's partition, so a journal's students list them with one
  * single-partition query and open one with one point read. The file stays the teacher's, under the teacher's prefix.
  */
-/** One page of a journal's list (a journal with more shows the first ones; paging is not built). */
-const MAX_SHARES_PER_JOURNAL = 200;
+/** A page of a journal's list by default; the rest follow with the continuation token. */
+export const JOURNAL_MATERIALS_PAGE = 200;
 
 interface ShareDoc {
   id: string;
@@ -81,14 +82,22 @@ export async function unshareMaterial(services: Services, ownerId: string, mater
   await setMaterialShare(services, ownerId, materialId, journal, false);
 }
 
-export async function listJournalMaterials(services: Services, accountId: string, journal: JournalRef) {
+/** One page of a journal's shared materials (LRN-4): one single-partition query per page, oldest id first. */
+export async function listJournalMaterials(services: Services, accountId: string, journal: JournalRef, page: PageRequest = {}) {
   await assertJournalRole(services, journal, accountId, ['teacher', 'student']);
-  const page = await services.db.collection('schools').query<ShareDoc & Stored>(journal.schoolId, {
-    where: "c.type = 'journal-material-share' AND c.journalId = @journalId",
-    parameters: [{ name: '@journalId', value: journal.journalId }],
-    pageSize: MAX_SHARES_PER_JOURNAL,
-  });
-  return page.items.map(publicShare);
+  const rows = await pageOf<ShareDoc & Stored>(
+    services,
+    {
+      container: 'schools',
+      partitionKey: journal.schoolId,
+      where: "c.type = 'journal-material-share' AND c.journalId = @journalId",
+      parameters: [{ name: '@journalId', value: journal.journalId }],
+      orderBy: 'c.id',
+      defaultPageSize: JOURNAL_MATERIALS_PAGE,
+    },
+    page,
+  );
+  return { materials: rows.items.map(publicShare), ...(rows.continuation ? { continuation: rows.continuation } : {}) };
 }
 
 /** A journal member opens a shared material: the journal's share document says where the file is. */

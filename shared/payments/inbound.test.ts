@@ -53,6 +53,7 @@ const baseEnv = {
   PUBLIC_WEB_URL: 'https://opiq.example',
   API_PUBLIC_URL: 'https://api.opiq.example',
   SESSION_SIGNING_KEYS: `k1:${Buffer.alloc(32, 3).toString('base64url')}`,
+  UNSUBSCRIBE_SIGNING_KEYS: `u1:${Buffer.alloc(32, 4).toString('base64url')}`,
   APP_ENV: 'local',
 };
 const configured = loadConfig({ ...baseEnv, MAKSEKESKUS_SHOP_ID: SHOP, MAKSEKESKUS_SECRET_KEY: SECRET });

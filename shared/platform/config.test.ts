@@ -12,6 +12,7 @@ const valid = (): Record<string, string | undefined> => ({
   PUBLIC_WEB_URL: 'https://opiq.example',
   API_PUBLIC_URL: 'https://api.opiq.example',
   SESSION_SIGNING_KEYS: `k2026:${key(1)}, k2025:${key(2)}`,
+  UNSUBSCRIBE_SIGNING_KEYS: `u2026:${key(3)}`,
   ServiceBusConnection__fullyQualifiedNamespace: 'opiq-sb.servicebus.windows.net',
 });
 
@@ -60,11 +61,14 @@ describe('loadConfig', () => {
     expect(config.ServiceBusConnection__fullyQualifiedNamespace).toBeUndefined();
   });
 
-  it.each(['COSMOS_ENDPOINT', 'EMAIL_FROM', 'PUBLIC_WEB_URL', 'SESSION_SIGNING_KEYS'])('a missing %s is a ConfigError naming it', (name) => {
-    const error = configError({ ...valid(), [name]: undefined });
-    expect(error.problems).toEqual([{ setting: name, message: 'is required but not set' }]);
-    expect(error.message).toContain(`${name}: is required but not set`);
-  });
+  it.each(['COSMOS_ENDPOINT', 'EMAIL_FROM', 'PUBLIC_WEB_URL', 'SESSION_SIGNING_KEYS', 'UNSUBSCRIBE_SIGNING_KEYS'])(
+    'a missing %s is a ConfigError naming it',
+    (name) => {
+      const error = configError({ ...valid(), [name]: undefined });
+      expect(error.problems).toEqual([{ setting: name, message: 'is required but not set' }]);
+      expect(error.message).toContain(`${name}: is required but not set`);
+    },
+  );
 
   it('in Azure (the default APP_ENV) the Service Bus namespace is required; locally it is not', () => {
     for (const unset of [undefined, '']) {
@@ -120,6 +124,16 @@ describe('loadConfig', () => {
     expect(
       loadConfig({ ...valid(), APP_ENV: 'local', SESSION_SIGNING_KEYS: `k:${Buffer.alloc(32, 0).toString('base64url')}` }).SESSION_SIGNING_KEYS,
     ).toHaveLength(1);
+  });
+
+  it('PRIV-6: the unsubscribe keys are their own: none may be a session key, and in Azure each must be random', () => {
+    expect(configError({ ...valid(), UNSUBSCRIBE_SIGNING_KEYS: `u1:${key(3)},u0:${key(2)}` }).problems).toEqual([
+      { setting: 'UNSUBSCRIBE_SIGNING_KEYS', message: 'must not reuse a session signing key' },
+    ]);
+    const weak = configError({ ...valid(), UNSUBSCRIBE_SIGNING_KEYS: `u1:${Buffer.alloc(32, 0).toString('base64url')}` });
+    expect(weak.problems).toEqual([{ setting: 'UNSUBSCRIBE_SIGNING_KEYS', message: expect.stringMatching(/key u1 is not random/) }]);
+    const config = loadConfig({ ...valid(), UNSUBSCRIBE_SIGNING_KEYS: `u2:${key(4)}, u1:${key(3)}` });
+    expect(config.UNSUBSCRIBE_SIGNING_KEYS.map((k) => k.kid)).toEqual(['u2', 'u1']);
   });
 
   it('AUTH-5, PAY-2: an unresolved Key Vault reference is refused as a secret value, naming the setting', () => {

@@ -161,6 +161,13 @@ export const settingSpecs = {
     description: 'Session token keys "kid:base64url,kid2:base64url" (>= 32 bytes each); the first signs, all verify.',
     example: '',
   },
+  UNSUBSCRIBE_SIGNING_KEYS: {
+    schema: signingKeysSchema,
+    where: 'secret',
+    description:
+      'Unsubscribe link keys (PRIV-6, MKT-1) "kid:base64url,kid2:base64url" (>= 32 bytes each), not the session keys; the first signs, all verify: keep an old key listed while mails carrying its links may still be opened.',
+    example: '',
+  },
   MAX_BODY_BYTES: {
     schema: z.coerce
       .number()
@@ -171,6 +178,17 @@ export const settingSpecs = {
     where: 'parameter',
     description: 'Largest accepted request body in bytes (default 262144).',
     example: '262144',
+  },
+  MATERIALS_QUOTA_BYTES: {
+    schema: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(1024 * 1024 * 1024)
+      .default(200 * 1024 * 1024),
+    where: 'parameter',
+    description: 'Bytes of own materials (files and texts) one account may keep (LRN-4; default 209715200, 200 MiB).',
+    example: '209715200',
   },
   API_DOCS_ENABLED: {
     schema: z
@@ -395,6 +413,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     for (const key of out.SESSION_SIGNING_KEYS as { kid: string; secret: Uint8Array }[])
       if (!looksRandom(key.secret))
         problems.push({ setting: 'SESSION_SIGNING_KEYS', message: `key ${key.kid} is not random (generate it with: openssl rand -base64 32)` });
+  if (out.APP_ENV === 'azure' && Array.isArray(out.UNSUBSCRIBE_SIGNING_KEYS))
+    for (const key of out.UNSUBSCRIBE_SIGNING_KEYS as { kid: string; secret: Uint8Array }[])
+      if (!looksRandom(key.secret))
+        problems.push({ setting: 'UNSUBSCRIBE_SIGNING_KEYS', message: `key ${key.kid} is not random (generate it with: openssl rand -base64 32)` });
+  // Separate keys (PRIV-6): whoever holds one kind of key must not be able to make the other kind of token.
+  if (Array.isArray(out.UNSUBSCRIBE_SIGNING_KEYS) && Array.isArray(out.SESSION_SIGNING_KEYS)) {
+    const session = (out.SESSION_SIGNING_KEYS as { secret: Uint8Array }[]).map((k) => Buffer.from(k.secret).toString('base64url'));
+    if ((out.UNSUBSCRIBE_SIGNING_KEYS as { secret: Uint8Array }[]).some((k) => session.includes(Buffer.from(k.secret).toString('base64url'))))
+      problems.push({ setting: 'UNSUBSCRIBE_SIGNING_KEYS', message: 'must not reuse a session signing key' });
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return out as Config;
 }

@@ -51,6 +51,15 @@ export const queueSpecs = {
     duplicateDetectionWindow: 'PT1H',
     messageTimeToLive: 'P14D',
   },
+  // p-consent (PRIV-8)
+  'account-closure': {
+    description:
+      'The rest of an account closure (PRIV-8, RET-1) after the request closed the account: login indexes with the password hash, session documents, the security log, the account-closure event; message id account-closure:<accountId>.',
+    maxDeliveryCount: 10,
+    lockDuration: 'PT1M',
+    duplicateDetectionWindow: 'PT10M',
+    messageTimeToLive: 'P14D',
+  },
 } as const satisfies Record<string, QueueSpec>;
 
 export type QueueName = keyof typeof queueSpecs;

@@ -1,2 +1,2 @@
 /** The public face of shared/privacy: what other areas and functions/ may import (README, "Areas and their faces"). */
-export { storageRules } from './registry.js';
+export { dataRegistry, type DocumentTypeSpec, storageRules } from './registry.js';

@@ -46,6 +46,8 @@ export interface ContainerSpec {
   /** Single-field partition key path, e.g. '/accountId'. */
   partitionKeyPath: `/${string}`;
   description: string;
+  /** Paths left out of the container's index (large fields never queried), e.g. '/search/*'; the rest is indexed. */
+  excludedPaths?: `/${string}`[];
 }
 
 export interface DocumentTypeSpec {

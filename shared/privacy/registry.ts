@@ -42,6 +42,9 @@ const containers = [
     name: 'content',
     partitionKeyPath: '/publisherId',
     description: "Works' drafts and published versions (content with answer keys, search index), by publisher: point reads by id.",
+    // Drafts, versions and their chapters are read by id (or by a list of ids): their bodies need no index, and
+    // indexing them would make every write of a large work cost far more request units.
+    excludedPaths: ['/content/*', '/chapters/*', '/chapter/*', '/search/*'],
   },
   { name: 'events', partitionKeyPath: '/accountId', description: 'Identifiable usage events (LOG-1), kept 5 years (RET-7): ingestion writes only.' },
   {
@@ -350,7 +353,7 @@ const documentTypes: DocumentTypeSpec[] = [
     type: 'material-library',
     container: 'accounts',
     description:
-      "A user's own materials (files and texts they added): name, sniffed type, size, hash, blob name, journals shared with. The files are blobs under the account's prefix.",
+      "A user's own materials (files and texts they added): name, a text's title and revision, sniffed type, size, hash, blob name, journals shared with. The files are blobs under the account's prefix.",
     personalData: ['learning'],
     purpose: 'Materials users add for themselves, and teachers share with their journals (LRN-4, LRN-1).',
     lawfulBasis: 'contract',
@@ -453,6 +456,17 @@ const documentTypes: DocumentTypeSpec[] = [
     subjectField: 'publishedBy.accountId',
     export: { omit: ['chapters', 'search'] },
     erasure: 'anonymise',
+    requirements: ['LRN-3', 'OPS-2'],
+  },
+  {
+    type: 'work-chapter',
+    container: 'content',
+    description:
+      "One chapter of a large work's draft or published version (issue 18: a work over 800 kB is stored per chapter): its content with answer keys and, in a version, its search index. Only ever created; a draft's chapter that is no longer used is deleted.",
+    personalData: [],
+    purpose: "Hold works too large for one document (the draft or version document lists its chapters' documents).",
+    lawfulBasis: 'contract',
+    retention: { kind: 'indefinite', reason: 'Content of works, no personal data; goes with its work.' },
     requirements: ['LRN-3', 'OPS-2'],
   },
   {
@@ -609,6 +623,100 @@ const documentTypes: DocumentTypeSpec[] = [
     erasure: 'delete',
     requirements: ['STORE-4', 'STORE-6'],
   },
+
+  // --- p-consent (issue 12: PRIV-4 restriction and objection, PRIV-6 consents, PRIV-8 account closure) ---
+  // The account document also carries `processing` (restriction and objections since when, PRIV-4), `consents` (where
+  // each consent stands, PRIV-6) and `closure` (PRIV-8); the history of consents is its own type below.
+  {
+    type: 'consent-event',
+    container: 'accounts',
+    description:
+      'One consent given or withdrawn (newsletter, product research): purpose, given or withdrawn, text version, channel, time, who acted.',
+    personalData: ['marketing', 'privacy-settings'],
+    purpose: 'Show what the person agreed to and withdrew, when and how (PRIV-6, MKT-1): the proof a consent was given.',
+    // GDPR 7(1): the controller must be able to demonstrate consent.
+    lawfulBasis: 'legal-obligation',
+    retention: { kind: 'event', event: 'account-closed', requirement: 'RET-2' },
+    subjectField: 'accountId',
+    export: { omit: [] },
+    erasure: 'delete',
+    requirements: ['PRIV-6', 'MKT-1', 'RET-5'],
+  },
+  {
+    type: 'processing-event',
+    container: 'accounts',
+    description:
+      'One change of restriction or objections (PRIV-4): what began or was lifted, time, who acted (the person or their confirmed parent), channel.',
+    personalData: ['privacy-settings'],
+    purpose: 'Show the person every change of their restriction and objections, when, by whom and how (PRIV-4).',
+    // GDPR 5(2), 18, 21: the controller must be able to show when a restriction or an objection stood.
+    lawfulBasis: 'legal-obligation',
+    retention: { kind: 'event', event: 'account-closed', requirement: 'RET-2' },
+    subjectField: 'accountId',
+    export: { omit: [] },
+    erasure: 'delete',
+    requirements: ['PRIV-4'],
+  },
+  {
+    type: 'account-closure',
+    container: 'jobs',
+    description:
+      'The account-closed event (id account-closure:<accountId>): when and by whom (the person or their school) an account was closed. Starts the retention rules that run from closure: RET-1 authentication data (logins, password hash, e-mail and personal-code indexes, sessions) goes at the closure itself (the request ends every session and sign-in at once; the closure queue removes the rest and writes this event last, closedAt being the time of the request); RET-2 account and teaching data, RET-4 learning outcomes and RET-7 identifiable usage events are kept 5 years from closedAt; RET-5 marketing data goes with the consents. The erasure pipeline (issue 13) works from it.',
+    personalData: ['identification'],
+    purpose: 'Carry out closure and the erasure and retention rules that follow it (PRIV-8, PRIV-3).',
+    lawfulBasis: 'legal-obligation',
+    retention: { kind: 'event', event: 'erasure-completed', requirement: 'PRIV-3' },
+    subjectField: 'accountId',
+    export: { omit: [] },
+    erasure: 'delete',
+    requirements: ['PRIV-8', 'PRIV-3', 'RET-1', 'RET-2', 'RET-4', 'RET-5', 'RET-7'],
+  },
+  // --- end p-consent ---
+  // p-requests (issue 12, PRIV-7): data-subject requests and their two projections, all in `jobs`.
+  {
+    type: 'rights-request',
+    container: 'jobs',
+    description:
+      "A data-subject request (PRIV-7), under the subject's account id: type, the subject's name at the time, what was asked, who asked and in which capacity (with the reply address), identity verification, the controller (platform or school), received and due dates, extension with reason, the school's decision, completion note, reminders and escalation, every state change with who, when and why.",
+    personalData: ['identification', 'contact'],
+    purpose: 'Answer data-subject requests within 30 days and show how each was answered (PRIV-7).',
+    lawfulBasis: 'legal-obligation',
+    // GDPR 5(2) accountability: the record of how a request was answered outlives the answer; 3 years from its last change.
+    retention: { kind: 'fixed', days: 3 * 365 + 1, requirement: 'PRIV-7' },
+    subjectField: ['accountId', 'requester.accountId'],
+    export: { omit: [] },
+    // Kept for its term even after erasure: it is the evidence that the erasure request itself was answered.
+    erasure: 'legal-hold',
+    requirements: ['PRIV-7'],
+  },
+  {
+    type: 'rights-queue-entry',
+    container: 'jobs',
+    description:
+      "The privacy officer's queue entry of an open request (partition rights-queue, id per subject and request type): request id, subject account id, type, state, school, received and due dates, escalation; deleted when the request closes.",
+    personalData: ['identification'],
+    purpose: "The privacy officer's queue by due date, and one open request of a type per person (PRIV-7).",
+    lawfulBasis: 'legal-obligation',
+    retention: { kind: 'fixed', days: 400, requirement: 'PRIV-7' },
+    subjectField: 'subjectAccountId',
+    export: { omit: [] },
+    erasure: 'delete',
+    requirements: ['PRIV-7'],
+  },
+  {
+    type: 'rights-school-entry',
+    container: 'jobs',
+    description:
+      "A request forwarded to a school, in its list (partition rights-school:<schoolId>): request id, the student's account id and name, type, what was asked and in which capacity, state, dates.",
+    personalData: ['identification'],
+    purpose: "Let the school, as controller of its students' school data, see and decide the requests forwarded to it (PRIV-7).",
+    lawfulBasis: 'legal-obligation',
+    retention: { kind: 'fixed', days: 3 * 365 + 1, requirement: 'PRIV-7' },
+    subjectField: 'subjectAccountId',
+    export: { omit: [] },
+    erasure: 'delete',
+    requirements: ['PRIV-7'],
+  },
 ];
 
 export const dataRegistry: DataRegistry = { database: 'opiq', containers: [...containers], documentTypes };
@@ -668,6 +776,19 @@ export const storageRules: StorageRules = {
 };
 
 /** Per-item TTLs only work when the container has TTL switched on (-1: on, no default expiry). */
+/**
+ * The indexing policy of a container with paths left out: everything else indexed, consistently (Cosmos's default
+ * policy otherwise). infra/modules/cosmos.bicep builds the same from infra/containers.json.
+ */
+export function indexingPolicyOf(excludedPaths: readonly string[]) {
+  return {
+    indexingMode: 'consistent' as const,
+    automatic: true,
+    includedPaths: [{ path: '/*' }],
+    excludedPaths: [...excludedPaths.map((path) => ({ path })), { path: '/"_etag"/?' }],
+  };
+}
+
 export function containerUsesTtl(registry: DataRegistry, name: string): boolean {
   return registry.documentTypes.some((t) => t.container === name && t.retention.kind !== 'indefinite');
 }
@@ -702,6 +823,7 @@ export function infraContainers(registry: DataRegistry = dataRegistry) {
       name: c.name,
       partitionKeyPath: c.partitionKeyPath,
       ...(containerUsesTtl(registry, c.name) ? { defaultTtl: -1 } : {}),
+      ...(c.excludedPaths ? { excludedPaths: c.excludedPaths } : {}),
     })),
   };
 }

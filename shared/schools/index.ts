@@ -27,4 +27,4 @@ export {
   requestByChild,
   requestByParent,
 } from './parent-links.js';
-export { privacyView, setPrivacy } from './privacy-settings.js';
+export { privacyManagedByParent, privacyView, setPrivacy } from './privacy-settings.js';

@@ -24,6 +24,7 @@ const config = loadConfig({
   PUBLIC_WEB_URL: 'https://opiq.example',
   API_PUBLIC_URL: 'https://api.opiq.example',
   SESSION_SIGNING_KEYS: `k1:${Buffer.alloc(32, 5).toString('base64url')}`,
+  UNSUBSCRIBE_SIGNING_KEYS: `u1:${Buffer.alloc(32, 6).toString('base64url')}`,
   APP_ENV: 'local',
 });
 const services = () => ({ db, clock, config });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import type { Stored } from '../platform/cosmos.js';
+import type { Doc, Stored } from '../platform/cosmos.js';
 import { updateWithEtag } from '../platform/cosmos.js';
 import type { Services } from '../platform/services.js';
 import { changeEntitlementDoc } from './licences.js';
@@ -20,7 +20,9 @@ import type { SchoolLicenceDoc } from './school-licences.js';
  *   is dropped (the newer revision's own fan-out does the work).
  * - A membership that starts queues a member sync (that person against the school's active licences).
  * - A membership that ends removes its school periods at once, in the request (dropSchoolPeriods), then queues a member
- *   sync (another role may still entitle the person, and a seat that freed goes to the next student).
+ *   sync (another role may still entitle the person, and a seat that freed goes to the next student). A fan-out
+ *   batch that read the membership before it ended checks it again after writing a period (applyToAccount), so the
+ *   period cannot come back after the removal.
  *
  * Who is entitled: teachers and class teachers of the school, for every licence of the school; students in the
  * licence's audience (all students, named classes, or named students). With `seats`, the first `seats` students of
@@ -101,16 +103,47 @@ function desiredPeriod(licence: SchoolLicenceDoc, workId: string, via: string[])
   return { schoolLicenceId: licence.id, schoolId: licence.schoolId, from: licence.from, until: licence.until, via };
 }
 
-/** Writes (or removes) the licence's period on each of its works for one account; nothing when it is already so. */
-async function applyToAccount(deps: Deps, licence: SchoolLicenceDoc, accountId: string, via: string[]): Promise<void> {
+/**
+ * Writes (or removes) the licence's period on each of its works for one account; nothing when it is already so.
+ * Whether a period was written (so its memberships must be checked again).
+ */
+async function writePeriods(deps: Deps, licence: SchoolLicenceDoc, accountId: string, via: string[]): Promise<boolean> {
+  let wrote = false;
   for (const workId of licence.workIds) {
     const want = desiredPeriod(licence, workId, via);
     await changeEntitlementDoc(deps, accountId, workId, licence.publisherId, (doc) => {
       const others = (doc.schoolPeriods ?? []).filter((p) => p.schoolLicenceId !== licence.id);
       const current = (doc.schoolPeriods ?? []).find((p) => p.schoolLicenceId === licence.id);
       if (JSON.stringify(current) === JSON.stringify(want)) return undefined;
+      if (want) wrote = true;
       return { ...doc, schoolPeriods: want ? [...others, want] : others };
     });
+  }
+  return wrote;
+}
+
+/** The memberships of `via` that are still active, by point reads in the school's partition. */
+async function stillActive(deps: Pick<Services, 'db'>, schoolId: string, via: readonly string[]): Promise<string[]> {
+  const rows = await Promise.all(via.map((id) => deps.db.collection('schools').read<Doc & { type: string; status?: string }>(id, schoolId)));
+  return via.filter((_, i) => rows[i]?.type === 'membership' && rows[i]?.status === 'active');
+}
+
+/**
+ * The licence's periods for one account, from the memberships read at the start of the batch. A membership can end
+ * between that read and the write (the fan-out race, issue 18 h): its ending removes the periods it finds at once
+ * (dropSchoolPeriods), but one written after that removal looked would stay until the queued member sync. So a
+ * period written is checked against its memberships AFTER the write: a membership that ended before this check is
+ * seen here and its period removed again; one that ends after it finds the period written and removes it itself.
+ * Either way no period outlives its membership. Costs one point read per membership of a period written.
+ */
+async function applyToAccount(deps: Deps, licence: SchoolLicenceDoc, accountId: string, via: string[]): Promise<void> {
+  let current = via;
+  // Each round can only shrink `via`; it is empty after as many rounds as it has memberships.
+  for (let round = 0; round <= via.length; round++) {
+    if (!(await writePeriods(deps, licence, accountId, current))) return;
+    const active = await stillActive(deps, licence.schoolId, current);
+    if (active.length === current.length) return;
+    current = active;
   }
 }
 

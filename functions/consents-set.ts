@@ -1,0 +1,22 @@
+import { z } from 'zod';
+
+import { consentPurposes, consentViews, consentViewSchema, setConsent } from '../shared/consents/index.js';
+import { defineHttp, ok } from '../shared/http/index.js';
+
+export default defineHttp({
+  name: 'consents-set',
+  route: 'me/consents',
+  methods: ['POST'],
+  summary:
+    'Gives or withdraws one consent in settings (PRIV-6), effective at once; withdrawing is the same one call as giving. Giving names the text version shown (409 consent_version_outdated for an older one). Repeating the current choice records nothing.',
+  tags: ['privacy'],
+  auth: 'session',
+  capability: 'self.update',
+  body: z.strictObject({ purpose: z.enum(consentPurposes), given: z.boolean(), version: z.string().min(1).max(40).optional() }),
+  output: z.object({ consents: z.array(consentViewSchema) }),
+  errors: ['consent_version_outdated'],
+  handler: async ({ body, principal, services, language }) => {
+    const account = await setConsent(services, { accountId: principal.accountId, ...body, channel: 'settings', by: principal.accountId });
+    return ok({ consents: consentViews(account, language) });
+  },
+});

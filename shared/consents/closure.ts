@@ -1,0 +1,137 @@
+import { z } from 'zod';
+
+import { type AccountDoc, type Closure, readAccount, updateAccount } from '../accounts/index.js';
+import { type ClientInfo, confirmRecentIdentity, recordSecurityEvent, releaseAuthenticationData, revokeAllSessions } from '../auth/index.js';
+import { type Doc, DocumentExistsError, type Stored } from '../platform/cosmos.js';
+import { AppError } from '../platform/errors.js';
+import type { Services } from '../platform/services.js';
+
+/**
+ * PRIV-8: the event the erasure pipeline (issue 13) acts on, one per account in the `jobs` container. From `closedAt`
+ * run the retention rules that start at closure (see the registry's `account-closure` entry): RET-1 authentication
+ * data is gone when this is written (it is written last, by the closure queue); RET-2 account and teaching data, RET-4 learning outcomes and RET-7 identifiable usage
+ * events 5 years after; RET-5 the marketing name and e-mail went with the consents (a closed account is never mailed).
+ */
+export interface AccountClosureDoc extends Doc {
+  type: 'account-closure';
+  accountId: string;
+  closedAt: string;
+  as: Closure['as'];
+  schoolId?: string;
+  /** Set by the erasure pipeline (issue 13) as it works through the rest. */
+  erasure?: 'pending';
+}
+
+export const closureViewSchema = z.object({ status: z.literal('closed'), closedAt: z.string(), closedBy: z.enum(['self', 'school']) });
+
+const closureView = (closure: Closure) => ({ status: 'closed' as const, closedAt: closure.at, closedBy: closure.as });
+
+/** A school user's account is the school's to close (PRIV-8); everyone else closes their own. */
+const isSchoolUser = (account: AccountDoc) => (account.schoolRoles ?? []).length > 0;
+
+/** What the closure queue gets: whose closure to complete, and the client that asked (for the security log, AUTH-4). */
+export const accountClosureWorkSchema = z.object({
+  accountId: z.string().min(1),
+  client: z.object({ ip: z.string().optional(), country: z.string().optional(), browser: z.string().optional() }),
+});
+type ClosureWork = z.infer<typeof accountClosureWorkSchema>;
+
+const closureEventId = (accountId: string) => `account-closure:${accountId}`;
+
+/** One message per account: Service Bus drops a repeat within its window, and the queue function recognises its own work. */
+const queueClosureWork = (services: Pick<Services, 'bus'>, work: ClosureWork) =>
+  services.bus.send('account-closure', { body: work, messageId: closureEventId(work.accountId) });
+
+/**
+ * Closes an account (PRIV-8). In the request only what the promise "at once" needs: the account is marked closed with
+ * its active-session list emptied, and since every request authenticates by reading that one document, every session
+ * and every sign-in (which refuses a closed account) ends with this one write. The rest (the login indexes with the
+ * password hash, the session documents, the security log and the `account-closure` event) is queued to
+ * `completeAccountClosure`. Closing a closed account answers the same and queues the rest again (a lost message).
+ */
+async function close(
+  services: Pick<Services, 'db' | 'clock' | 'bus'>,
+  account: AccountDoc & Partial<Stored>,
+  closure: Omit<Closure, 'at'>,
+  client: ClientInfo,
+) {
+  const at = services.clock.now().toISOString();
+  const closed = await updateAccount(
+    services,
+    account.accountId,
+    (doc) => (doc.closure ? doc : { ...doc, status: 'closed', closure: { ...closure, at }, activeSessions: [] }),
+    account._etag ? (account as AccountDoc & Stored) : undefined,
+  );
+  await queueClosureWork(services, { accountId: account.accountId, client });
+  return closureView(closed.closure!);
+}
+
+/**
+ * The queued rest of a closure (PRIV-8, RET-1), safe to repeat and to resume after a run killed half-way: the
+ * `account-closure` event is written last, so finding it means the work is done and a repeated message changes
+ * nothing; every step before it leaves alone what an earlier run already did (a released login index is not found
+ * again, a revoked session is no longer active). Only a run killed between the security log and the event logs twice.
+ */
+export async function completeAccountClosure(services: Services, work: ClosureWork): Promise<void> {
+  const { accountId } = work;
+  const jobs = services.db.collection('jobs');
+  if (await jobs.read<AccountClosureDoc>(closureEventId(accountId), accountId)) return;
+  const account = await readAccount(services, accountId);
+  // Not closed (or gone): nothing of ours to complete.
+  if (!account?.closure) return;
+  // RET-1: provider logins, the password login with its hash, the personal-code index: the person can register again.
+  await releaseAuthenticationData(services, account);
+  const cleared = await updateAccount(services, accountId, (doc) => (doc.logins?.length ? { ...doc, logins: [] } : doc), account);
+  await revokeAllSessions(services, accountId, 'account-closed', undefined, cleared);
+  const done = account.closure;
+  await recordSecurityEvent(services, { name: 'account-closed', accountId, reason: done.as, client: work.client });
+  const event: AccountClosureDoc = {
+    id: closureEventId(accountId),
+    type: 'account-closure',
+    accountId,
+    closedAt: done.at,
+    as: done.as,
+    ...(done.schoolId ? { schoolId: done.schoolId } : {}),
+    erasure: 'pending',
+  };
+  try {
+    await jobs.create<AccountClosureDoc>(event);
+  } catch (error) {
+    if (!(error instanceof DocumentExistsError)) throw error;
+  }
+}
+
+/**
+ * A private user closes their own account after re-authenticating (password, or a sign-in in the last minutes).
+ * A school user is refused with 403 account_closed_by_school: the school's authorised person closes it.
+ */
+export async function closeOwnAccount(
+  services: Services,
+  principal: { accountId: string; sessionId: string },
+  account: AccountDoc,
+  password: string | undefined,
+  client: ClientInfo,
+) {
+  if (account.closure) return closureView(account.closure);
+  if (isSchoolUser(account)) throw new AppError('account_closed_by_school');
+  await confirmRecentIdentity(services, principal, account, password, client);
+  return close(services, account, { as: 'self', by: principal.accountId }, client);
+}
+
+/**
+ * The school's administrator closes the account of a person of their school (PRIV-8). Only someone whose every
+ * school role is in this school: a person another school also holds is 409 account_in_other_school (that school
+ * would lose them without a say). Not one's own account (403 cannot_act_on_self).
+ */
+export async function closeMemberAccount(services: Services, input: { schoolId: string; accountId: string; actor: string }, client: ClientInfo) {
+  if (input.accountId === input.actor) throw new AppError('cannot_act_on_self');
+  const account = await readAccount(services, input.accountId);
+  const schools = new Set((account?.schoolRoles ?? []).map((r) => r.schoolId));
+  if (!account || !schools.has(input.schoolId)) throw new AppError('member_not_found');
+  if (account.closure) {
+    await queueClosureWork(services, { accountId: account.accountId, client });
+    return closureView(account.closure);
+  }
+  if (schools.size > 1) throw new AppError('account_in_other_school');
+  return close(services, account, { as: 'school', by: input.actor, schoolId: input.schoolId }, client);
+}

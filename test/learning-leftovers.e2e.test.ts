@@ -1,0 +1,251 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { exampleWorkContent } from '../shared/content/fixtures.js';
+import { budgetOf } from '../shared/http/budgets.js';
+import type { LocalHost } from '../shared/local/host.js';
+import { demo } from '../shared/local/seed.js';
+import { parseCounts } from '../shared/platform/operations.js';
+import { answers, type Call, client, DEMO_WORK, inDays, license, publishWork, startLearningHost } from './learning-fixtures.js';
+
+/**
+ * Issue 18's leftovers on a learning host of their own: a withdrawn work takes no new tasks (OPS-2), task editing and
+ * un-publishing feedback (LRN-2, LRN-3, LRN-6), deleting an answer twice, complete journal statistics (LRN-5).
+ */
+const S = demo.schools;
+const A = demo.accounts;
+const C = demo.classes;
+const WITHDRAWN_WORK = `${demo.publishers.ee}.leftovers-withdrawn`;
+
+let host: LocalHost;
+let call: ReturnType<typeof client>;
+let journalId: string;
+
+function withinBudget(name: string, method: string, r: Call) {
+  const counts = parseCounts(r.headers.get('x-cosmos-ops') ?? '');
+  const total = counts.pointRead + counts.write + counts.query + counts.crossPartitionQuery;
+  expect(counts.crossPartitionQuery, name).toBe(0);
+  expect(total, `${name} ${JSON.stringify(counts)}`).toBeLessThanOrEqual(budgetOf(name, [method]).max);
+}
+
+beforeAll(async () => {
+  host = await startLearningHost();
+  call = client(host);
+  await publishWork(host, WITHDRAWN_WORK, exampleWorkContent('Tagasi võetud'));
+  await license(host, A.eeStudent);
+  const journal = await call(A.eeClassTeacher, 'POST', `schools/${S.ee}/subjects/mathematics/journals`, {
+    name: 'Jäägid',
+    classId: C.ee5a,
+    studentIds: [A.eeStudent, A.eeStudent2],
+    workIds: [DEMO_WORK, WITHDRAWN_WORK],
+  });
+  expect(journal.status, JSON.stringify(journal.body)).toBe(201);
+  journalId = journal.body.id;
+});
+afterAll(async () => host?.close());
+
+describe('OPS-2: a withdrawn work takes no new tasks', () => {
+  it('OPS-2, LRN-2: creating a task from a withdrawn work is refused with work_withdrawn, nothing stored, within the write budget', async () => {
+    const task = (workId: string) => ({ title: 'Kodutöö', workId, exerciseIds: ['ex-single'], dueAt: inDays(host, 3) });
+    const before = await call(A.eeClassTeacher, 'POST', `schools/${S.ee}/journals/${journalId}/tasks`, task(WITHDRAWN_WORK));
+    expect(before.status, JSON.stringify(before.body)).toBe(201);
+    withinBudget('learning-tasks-create', 'POST', before);
+
+    const withdraw = await call(A.cmsEditor, 'POST', `ops/publishers/${demo.publishers.ee}/works/${WITHDRAWN_WORK}/withdraw`, {
+      reason: 'rights ended',
+    });
+    expect(withdraw.status, JSON.stringify(withdraw.body)).toBe(202);
+
+    const refused = await call(A.eeClassTeacher, 'POST', `schools/${S.ee}/journals/${journalId}/tasks`, task(WITHDRAWN_WORK));
+    expect(refused.status, JSON.stringify(refused.body)).toBe(403);
+    expect(refused.body.error.code).toBe('work_withdrawn');
+    withinBudget('learning-tasks-create', 'POST', refused);
+    const journal = await call(A.eeClassTeacher, 'GET', `schools/${S.ee}/journals/${journalId}`);
+    expect(journal.body.tasks.filter((t: { workId: string }) => t.workId === WITHDRAWN_WORK)).toHaveLength(1);
+
+    // The other work of the journal still takes tasks.
+    const other = await call(A.eeClassTeacher, 'POST', `schools/${S.ee}/journals/${journalId}/tasks`, task(DEMO_WORK));
+    expect(other.status, JSON.stringify(other.body)).toBe(201);
+  });
+});
+
+describe('LRN-2: teachers change a task', () => {
+  it('LRN-2: the due date, window and students change under the task ETag; a student taken off no longer sees it', async () => {
+    const created = await call(A.eeClassTeacher, 'POST', `schools/${S.ee}/journals/${journalId}/tasks`, {
+      title: 'Muudetav',
+      workId: DEMO_WORK,
+      exerciseIds: ['ex-single'],
+      dueAt: inDays(host, 3),
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const path = `schools/${S.ee}/journals/${journalId}/tasks/${created.body.id}`;
+    const due = inDays(host, 10);
+    const changed = await call(A.eeClassTeacher, 'PATCH', path, {
+      title: 'Muudetud',
+      dueAt: due,
+      opensAt: inDays(host, -1),
+      closesAt: inDays(host, 11),
+      studentIds: [A.eeStudent],
+    });
+    expect(changed.status, JSON.stringify(changed.body)).toBe(200);
+    withinBudget('learning-tasks-update', 'PATCH', changed);
+    expect(changed.body).toMatchObject({ title: 'Muudetud', dueAt: due, studentIds: [A.eeStudent] });
+    expect(changed.body.opensAt).toBeDefined();
+    expect((await call(A.eeStudent2, 'GET', `schools/${S.ee}/tasks/${created.body.id}`)).status).toBe(404);
+    expect((await call(A.eeStudent, 'GET', `schools/${S.ee}/tasks/${created.body.id}`)).status).toBe(200);
+
+    // null removes the window's start; a due date after the window's end, a stranger, a parent: refused, nothing changed.
+    const reopened = await call(A.eeClassTeacher, 'PATCH', path, { opensAt: null });
+    expect(reopened.status).toBe(200);
+    expect(reopened.body.opensAt).toBeUndefined();
+    const late = await call(A.eeClassTeacher, 'PATCH', path, { dueAt: inDays(host, 12) });
+    expect(late.status).toBe(422);
+    expect(late.body.error.code).toBe('task_window_invalid');
+    const stranger = await call(A.eeClassTeacher, 'PATCH', path, { studentIds: [A.fiStudent] });
+    expect(stranger.status).toBe(422);
+    expect(stranger.body.error.code).toBe('task_students_not_in_journal');
+    expect((await call(A.eeParent, 'PATCH', path, { title: 'x' })).status).toBe(403);
+    expect((await call(A.eeClassTeacher, 'PATCH', `schools/${S.ee}/journals/${journalId}/tasks/t-none`, { title: 'x' })).status).toBe(404);
+    const after = await call(A.eeClassTeacher, 'GET', path);
+    expect(after.body).toMatchObject({ title: 'Muudetud', dueAt: due, studentIds: [A.eeStudent] });
+  });
+});
+
+describe('LRN-3, LRN-6: feedback taken back, an answer deleted twice', () => {
+  it('LRN-3, LRN-6: a teacher unpublishes feedback: the student no longer sees it and the history says what was taken back', async () => {
+    const task = await call(A.eeClassTeacher, 'POST', `schools/${S.ee}/journals/${journalId}/tasks`, {
+      title: 'Tagasivõetav',
+      workId: DEMO_WORK,
+      exerciseIds: ['ex-single'],
+      dueAt: inDays(host, 3),
+      studentIds: [A.eeStudent],
+    });
+    const taskId = task.body.id as string;
+    const answer = await call(A.eeStudent, 'PUT', `schools/${S.ee}/tasks/${taskId}/answer`, {
+      responses: { 'ex-single': answers.right['ex-single'] },
+      submit: true,
+    });
+    expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+    const feedback = `schools/${S.ee}/journals/${journalId}/tasks/${taskId}/answers/${A.eeStudent}/feedback`;
+    expect((await call(A.eeClassTeacher, 'PUT', feedback, { grade: 5, publish: true })).status).toBe(200);
+    expect((await call(A.eeStudent, 'GET', `schools/${S.ee}/tasks/${taskId}`)).body.answer.feedback).toMatchObject({ grade: 5 });
+
+    const taken = await call(A.eeClassTeacher, 'PUT', feedback, { publish: false });
+    expect(taken.status, JSON.stringify(taken.body)).toBe(200);
+    withinBudget('learning-feedback-give', 'PUT', taken);
+    expect(taken.body.feedback.publishedAt).toBeUndefined();
+    expect((await call(A.eeStudent, 'GET', `schools/${S.ee}/tasks/${taskId}`)).body.answer.feedback).toBeUndefined();
+    // Taking it back again changes nothing and writes no second entry.
+    expect((await call(A.eeClassTeacher, 'PUT', feedback, { publish: false })).status).toBe(200);
+    const mine = (await call(A.eeStudent, 'GET', 'me/study-history')).body.history.filter((h: { taskId: string }) => h.taskId === taskId);
+    expect(mine.map((h: { change: string }) => h.change).sort()).toEqual(['feedback-published', 'feedback-unpublished']);
+    expect(mine.find((h: { change: string }) => h.change === 'feedback-unpublished')).toMatchObject({ by: A.eeClassTeacher, before: { grade: 5 } });
+    const parent = (await call(A.eeParent, 'GET', `children/${A.eeStudent}/study-history`)).body.history;
+    expect(parent.some((h: { taskId: string; change: string }) => h.taskId === taskId && h.change === 'feedback-unpublished')).toBe(true);
+
+    // LRN-3: deleting the answer twice answers 204 both times, with one history entry for the deletion.
+    const path = `schools/${S.ee}/journals/${journalId}/tasks/${taskId}/answers/${A.eeStudent}`;
+    const first = await call(A.eeClassTeacher, 'DELETE', path);
+    expect(first.status).toBe(204);
+    const second = await call(A.eeClassTeacher, 'DELETE', path);
+    expect(second.status).toBe(204);
+    withinBudget('learning-answers-delete', 'DELETE', second);
+    const deletions = (await call(A.eeStudent, 'GET', 'me/study-history')).body.history.filter(
+      (h: { taskId: string; change: string }) => h.taskId === taskId && h.change === 'answer-deleted',
+    );
+    expect(deletions).toHaveLength(1);
+    // A student the task was not sent to has no answer to delete: 404.
+    expect((await call(A.eeClassTeacher, 'DELETE', `schools/${S.ee}/journals/${journalId}/tasks/${taskId}/answers/${A.eeStudent2}`)).status).toBe(
+      404,
+    );
+  });
+});
+
+describe('LRN-5: journal statistics are complete however many answers', () => {
+  it('LRN-5: past 2000 rows the statistics page by task: every task counted once and whole, each page one query', async () => {
+    const journal = await call(A.eeClassTeacher, 'POST', `schools/${S.ee}/subjects/mathematics/journals`, {
+      name: 'Suur',
+      classId: C.ee5a,
+      studentIds: [A.eeStudent],
+      workIds: [DEMO_WORK],
+    });
+    const bigJournal = journal.body.id as string;
+    // 11 tasks of 190 submitted answers each: 2101 rows, more than one read of 2000.
+    const schools = host.cosmos.client.database(host.config.COSMOS_DATABASE).container('schools');
+    const at = host.clock.now().toISOString();
+    const TASKS = 11;
+    const STUDENTS = 190;
+    for (let t = 0; t < TASKS; t++) {
+      const taskId = `t-big-${String(t).padStart(2, '0')}`;
+      const studentIds = Array.from({ length: STUDENTS }, (_, i) => `acc-big-${i}`);
+      await schools.items.create({
+        id: taskId,
+        type: 'task',
+        schoolId: S.ee,
+        journalId: bigJournal,
+        taskId,
+        sortKey: `1|${at}|${taskId}`,
+        title: taskId,
+        workId: DEMO_WORK,
+        items: [],
+        exercises: [],
+        maxPoints: 4,
+        studentIds,
+        dueAt: at,
+        createdBy: A.eeClassTeacher,
+        createdAt: at,
+        updatedAt: at,
+      });
+      for (let from = 0; from < STUDENTS; from += 50)
+        await Promise.all(
+          studentIds.slice(from, from + 50).map((studentId, i) =>
+            schools.items.create({
+              id: `answer:${taskId}:${studentId}`,
+              type: 'answer',
+              schoolId: S.ee,
+              journalId: bigJournal,
+              taskId,
+              studentId,
+              workId: DEMO_WORK,
+              status: 'submitted',
+              responses: {},
+              results: [{ exerciseId: 'ex-single', score: (from + i) % 2, maxScore: 1, correct: (from + i) % 2 === 1, feedback: [] }],
+              score: 4,
+              maxScore: 4,
+              attempt: 1,
+              savedAt: at,
+              submittedAt: at,
+              late: false,
+            }),
+          ),
+        );
+    }
+    const seen: string[] = [];
+    let submitted = 0;
+    let continuation: string | undefined;
+    let pages = 0;
+    do {
+      const r = await call(
+        A.eeClassTeacher,
+        'GET',
+        `schools/${S.ee}/journals/${bigJournal}/stats${continuation ? `?continuation=${encodeURIComponent(continuation)}` : ''}`,
+      );
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+      withinBudget('learning-journals-stats', 'GET', r);
+      expect(parseCounts(r.headers.get('x-cosmos-ops') ?? '').query).toBe(1);
+      for (const t of r.body.tasks) {
+        expect(t, t.taskId).toMatchObject({ assigned: STUDENTS, submitted: STUDENTS, completion: 100 });
+        seen.push(t.taskId);
+        submitted += t.submitted;
+      }
+      expect(r.body.partial).toBe(Boolean(r.body.continuation));
+      continuation = r.body.continuation;
+      pages += 1;
+    } while (continuation && pages < 10);
+    expect(pages).toBeGreaterThan(1);
+    expect(seen.sort()).toEqual(Array.from({ length: TASKS }, (_, t) => `t-big-${String(t).padStart(2, '0')}`));
+    expect(submitted).toBe(TASKS * STUDENTS);
+    // A token from another journal's statistics is refused.
+    const other = await call(A.eeClassTeacher, 'GET', `schools/${S.ee}/journals/${journalId}/stats?continuation=${encodeURIComponent('x.y')}`);
+    expect(other.status).toBe(400);
+  }, 120_000);
+});
