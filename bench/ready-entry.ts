@@ -5,3 +5,5 @@
  */
 export { definitions } from '../functions/index.js';
 export { getServices } from '../shared/platform/services.js';
+// The bench's first request builds its request and context from the bundle's own copy of the Functions library.
+export { HttpRequest, InvocationContext } from '@azure/functions';

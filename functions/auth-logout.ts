@@ -24,10 +24,10 @@ export default defineHttp({
   auth: 'public',
   usesSession: true,
   output: responds.noContent,
-  handler: async ({ principal, services, request }) => {
+  handler: async ({ principal, account, services, request }) => {
     let accountId: string | undefined;
     if (principal) {
-      await revokeSession(services, principal.accountId, principal.sessionId, 'sign-out');
+      await revokeSession(services, principal.accountId, principal.sessionId, 'sign-out', account);
       accountId = principal.accountId;
     } else {
       const refreshToken = parseCookies(request.headers.get('cookie') ?? '')[REFRESH_TOKEN_COOKIE];

@@ -17,5 +17,5 @@ export default defineHttp({
   target: ({ params, principal }) => endLinkTarget(params.linkId, params.schoolId, principal?.accountId),
   output: parentLinkViewSchema,
   handler: async ({ params, principal, access, services }) =>
-    ok(await endLink(services, params.schoolId, params.linkId, principal.accountId, access.grants)),
+    ok(await endLink(services, params.schoolId, params.linkId, principal.accountId, access.grants, access.account)),
 });

@@ -370,6 +370,8 @@ let services = 'skipped';
 if (mode === 'services') {
   const s = await app.getServices();
   s.telemetry.trace('bundle smoke test');
+  // Application Insights loads after the first answer; flush() loads it now, so a bundling fault in it shows here.
+  await Promise.race([s.telemetry.flush(), new Promise((resolve) => setTimeout(resolve, 8000))]);
   services = Object.keys(s).sort();
   await s.bus.close();
 }

@@ -1006,13 +1006,17 @@ const probes: Record<string, () => Promise<Probe>> = {
     const link = (list.body.parentLinks as { id: string; parentAccountId: string }[]).find((l) => l.parentAccountId === other.accountId)!;
     return { method: 'POST', path: `/api/schools/${EE}/parent-links/${encodeURIComponent(link.id)}/refuse`, token: await adminToken(), status: 200 };
   },
-  'schools-students-rectify': async () => ({
-    method: 'PATCH',
-    path: `/api/schools/${EE}/students/${child.accountId}`,
-    token: await adminToken(),
-    json: { firstName: child.firstName },
-    status: 200,
-  }),
+  'schools-students-rectify': async () => {
+    // A real change (the same name again writes nothing), on a student of the probe's own.
+    const student = await newStudent('Budgetrectified', birthDateIn(2013));
+    return {
+      method: 'PATCH',
+      path: `/api/schools/${EE}/students/${student.accountId}`,
+      token: await adminToken(),
+      json: { firstName: 'Budgetrenamed' },
+      status: 200,
+    };
+  },
   'store-orders-create': async () => ({
     method: 'POST',
     path: '/api/store/orders',
@@ -1096,11 +1100,63 @@ const REFUSAL_ONLY: Record<string, string> = {
   'materials-share': 'needs a journal (the learning area, not landed yet; shared/materials/journals.ts)',
 };
 
+/** Sends a probe as it is, or as another caller (`token: null` sends none). */
+const sendProbe = (probe: Probe, token: string | null | undefined = probe.token) =>
+  api(probe.path, {
+    method: probe.method,
+    token: token ?? undefined,
+    json: probe.json,
+    ...(probe.body ? { body: probe.body } : {}),
+    headers: probe.headers,
+    redirect: 'manual',
+  });
+
+/** Session routes any signed-in person gets an answer from, and why that is not a refusal missed. */
+const OPEN_TO_ANYONE_SIGNED_IN: Record<string, string> = {
+  'accounts-audit-list': "the caller's own (/api/me/...)",
+  'accounts-close': "the caller's own account (not sent by the stranger: it would end their session for the routes after)",
+  'consents-history': "the caller's own",
+  'consents-list': "the caller's own",
+  'consents-set': "the caller's own",
+  'privacy-processing-get': "the caller's own",
+  'privacy-processing-history': "the caller's own",
+  'privacy-processing-update': "the caller's own",
+  'rights-me-create': "a request in the caller's name",
+  'rights-me-data': "the caller's own",
+  'rights-me-list': "the caller's own",
+  'accounts-children-list': "the caller's own",
+  'accounts-children-request': "a request in the caller's name",
+  'accounts-login-log': "the caller's own",
+  'accounts-logins-list': "the caller's own",
+  'accounts-sessions-list': "the caller's own",
+  'accounts-sessions-end-others': "the caller's own",
+  'accounts-me': "the caller's own",
+  'accounts-parents-list': "the caller's own",
+  'accounts-password-change': "the caller's own (the probe's password is every test person's)",
+  'accounts-preferences-update': "the caller's own",
+  'accounts-privacy-get': "the caller's own",
+  'accounts-privacy-update': "the caller's own",
+  'accounts-profile-update': "the caller's own",
+  'auth-link': 'starts linking a sign-in to the caller',
+  'content-catalog-search': 'the catalogue, open to every signed-in person',
+  'invitations-accept': 'the mailed token is the credential; another account becomes a claim the school confirms (issue 17)',
+  'learning-history-mine': "the caller's own",
+  'licences-access': "the caller's own entitlement (no access is an answer, not a refusal)",
+  'licences-list': "the caller's own",
+  'store-orders-create': "buying in the caller's name",
+  'store-orders-list': "the caller's own",
+  'store-quote': 'a price, open to every signed-in person',
+  'support-requests-create': "the caller's own",
+  'support-requests-list': "the caller's own",
+};
+
 const httpRoutes = (definitions as readonly { kind: string }[]).filter((d): d is HttpDefinition => d.kind === 'http');
 const total = (c: OperationCounts) => c.pointRead + c.write + c.query + c.crossPartitionQuery;
 
 describe('issue 11: Cosmos operations per route, against the budget table (shared/http/budgets.ts)', () => {
   const measured = new Map<string, { counts: OperationCounts; status: number; expected: number; repeated: boolean }>();
+  /** Each route's probe as first built (the refusal pass falls back to it where a probe can be set up only once). */
+  const built = new Map<string, Probe>();
 
   beforeAll(async () => {
     parent = await newPerson('Budgetmother');
@@ -1112,19 +1168,12 @@ describe('issue 11: Cosmos operations per route, against the budget table (share
     expect((await api(placed.path, { method: placed.method, token: placed.token, json: placed.json })).status).toBe(201);
     for (const route of httpRoutes) {
       const probe = await probes[route.name]!();
+      built.set(route.name, probe);
       // Twice: the first call may pay one-off costs (the SDK's container metadata, caches); the second is the route.
       // Reads and refusals are called twice and the second call counted: the first may pay one-off costs (the SDK's
       // container metadata, the payment-methods cache). Writes are counted on their one call.
       const repeated = probe.method === 'GET' || probe.status >= 400;
-      const send = () =>
-        api(probe.path, {
-          method: probe.method,
-          token: probe.token,
-          json: probe.json,
-          ...(probe.body ? { body: probe.body } : {}),
-          headers: probe.headers,
-          redirect: 'manual',
-        });
+      const send = () => sendProbe(probe);
       let response = await send();
       if (repeated) response = await send();
       measured.set(route.name, {
@@ -1191,5 +1240,111 @@ describe('issue 11: Cosmos operations per route, against the budget table (share
 
   it('authentication is one point read: GET /api/me costs exactly that', () => {
     expect(measured.get('accounts-me')!.counts).toEqual({ pointRead: 1, write: 0, query: 0, crossPartitionQuery: 0, metadata: 0 });
+  });
+
+  /**
+   * Refusals (issue 11): a refused request must cost no more than the route's success path (what the main probe
+   * measured; the budget for the routes whose probe is itself a refusal) and never query across partitions, staff
+   * routes included: refusing must not be a way to make the service work harder.
+   */
+  describe('refused requests cost no more than the success path and never query across partitions', () => {
+    interface Refusal {
+      route: string;
+      why: string;
+      status: number;
+      counts: OperationCounts;
+    }
+    const refusals: Refusal[] = [];
+    /** Routes a stranger is not refused on: they act on the caller's own things (refused there by a not-found below). */
+    const ownThings: string[] = [];
+    const costOfSuccess = (name: string) => {
+      const route = httpRoutes.find((r) => r.name === name)!;
+      return name in REFUSAL_ONLY ? budgetOf(name, route.methods).max : total(measured.get(name)!.counts);
+    };
+    const record = async (route: string, why: string, response: Awaited<ReturnType<typeof api>>) =>
+      refusals.push({ route, why, status: response.status, counts: parseCounts(response.headers.get('x-cosmos-ops') ?? '') });
+
+    beforeAll(async () => {
+      const stranger = await newPerson('Budgetstranger');
+      // Accepting an invitation makes the stranger a member of the school: last, so the routes before meet a stranger.
+      const strangerLast = ['invitations-accept'];
+      const ordered = [...httpRoutes.filter((r) => !strangerLast.includes(r.name)), ...httpRoutes.filter((r) => strangerLast.includes(r.name))];
+      for (const route of ordered) {
+        // Public routes answer anyone (signing out with someone else's token would end the stranger's session).
+        if (route.contract.auth !== 'session') continue;
+        // Closing is the caller's own and would end the stranger for every route after it.
+        if (route.name === 'accounts-close') {
+          ownThings.push(route.name);
+          continue;
+        }
+        // Built afresh so nothing was used up; a probe whose set-up works once per person (an open request) is reused.
+        const probe = await probes[route.name]!().catch(() => built.get(route.name)!);
+        // Without a session: 401 before any work.
+        await record(route.name, 'no session', await sendProbe(probe, null));
+        // Someone with no role, link or grant, on the same request (built afresh, so nothing was used up).
+        const response = await sendProbe(probe, stranger.token);
+        if (response.status < 400) ownThings.push(route.name);
+        else await record(route.name, 'a stranger', response);
+      }
+      // Not found and conflicts on the caller's own things (a stranger is refused nothing there).
+      const missing = randomUUID();
+      const notFound: [string, Probe][] = [
+        ['accounts-sessions-end', { method: 'DELETE', path: `/api/me/sessions/${missing}`, token: child.token, status: 404 }],
+        ['store-orders-get', { method: 'GET', path: `/api/store/orders/order-${missing}`, token: parent.token, status: 404 }],
+        [
+          'support-requests-message',
+          { method: 'POST', path: `/api/me/support-requests/${missing}/messages`, token: child.token, json: { message: 'More' }, status: 404 },
+        ],
+        ['materials-delete', { method: 'DELETE', path: `/api/accounts/${child.accountId}/materials/${missing}`, token: child.token, status: 404 }],
+        ['schools-members-get', { method: 'GET', path: `/api/schools/${EE}/members/${missing}`, token: await adminToken(), status: 404 }],
+        ['learning-journals-get', { method: 'GET', path: `/api/schools/${EE}/journals/${missing}`, token: await teacherToken(), status: 403 }],
+        [
+          'schools-invitations-revoke',
+          { method: 'DELETE', path: `/api/schools/${EE}/invitations/${missing}`, token: await adminToken(), status: 404 },
+        ],
+        [
+          'schools-parent-links-confirm',
+          { method: 'POST', path: `/api/schools/${EE}/parent-links/${encodeURIComponent(linkId)}/confirm`, token: await adminToken(), status: 409 },
+        ],
+      ];
+      for (const [route, probe] of notFound) {
+        const response = await sendProbe(probe);
+        expect(response.status, `${route}: ${JSON.stringify(response.body)}`).toBe(probe.status);
+        await record(route, `${probe.status} on the caller's own side`, response);
+      }
+      console.table(refusals.map((r) => ({ ...r, counts: undefined, ...r.counts, total: total(r.counts), success: costOfSuccess(r.route) })));
+    }, 240_000);
+
+    it('without a session every session route answers 401 without touching Cosmos', () => {
+      const anonymous = refusals.filter((r) => r.why === 'no session');
+      expect(anonymous.length).toBeGreaterThan(50);
+      for (const r of anonymous) {
+        expect(r.status, r.route).toBe(401);
+        expect(total(r.counts) + r.counts.metadata, r.route).toBe(0);
+      }
+    });
+
+    it('a stranger is refused (403/404/409) on every route that is not about their own things, at no more than the success path', () => {
+      const refused = refusals.filter((r) => r.why === 'a stranger');
+      expect(refused.length).toBeGreaterThan(50);
+      for (const r of refused) {
+        expect([403, 404, 409], `${r.route} (a 401 means the stranger's session ended on the way)`).toContain(r.status);
+        expect(total(r.counts), `${r.route} ${JSON.stringify(r.counts)}`).toBeLessThanOrEqual(costOfSuccess(r.route));
+        expect(r.counts.crossPartitionQuery, r.route).toBe(0);
+      }
+    });
+
+    it('a stranger is answered only on routes about their own things, listed here (refused there by the not-found probes below)', () => {
+      expect(ownThings.sort()).toEqual(Object.keys(OPEN_TO_ANYONE_SIGNED_IN).sort());
+    });
+
+    it("not found and conflict on the caller's own things cost no more than the success path, in one partition", () => {
+      const own = refusals.filter((r) => r.why.endsWith("on the caller's own side"));
+      expect(own.length).toBe(8);
+      for (const r of own) {
+        expect(total(r.counts), `${r.route} ${JSON.stringify(r.counts)}`).toBeLessThanOrEqual(costOfSuccess(r.route));
+        expect(r.counts.crossPartitionQuery, r.route).toBe(0);
+      }
+    });
   });
 });

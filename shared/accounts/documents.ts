@@ -10,9 +10,13 @@ export async function updateAccount(
   deps: Deps,
   accountId: string,
   change: (account: AccountDoc & Stored) => AccountDoc,
-  /** The account as the caller just read it (with its ETag): the first attempt starts from it, saving a read. */
-  current?: AccountDoc & Stored,
+  /**
+   * The account as the caller just read it (with its ETag): the first attempt starts from it, saving a read. Another
+   * account's document, or one without an ETag, is ignored.
+   */
+  known?: AccountDoc,
 ): Promise<AccountDoc & Stored> {
+  const current = known?.accountId === accountId && '_etag' in known ? (known as AccountDoc & Stored) : undefined;
   const updated = await updateWithEtag<AccountDoc>(
     deps.db.collection('accounts'),
     accountId,

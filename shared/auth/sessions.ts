@@ -365,9 +365,16 @@ export async function revokeSessionByRefreshToken(
   return session.accountId;
 }
 
-export async function revokeSession(services: Pick<Services, 'db' | 'clock'>, accountId: string, sessionId: string, reason: string): Promise<void> {
+export async function revokeSession(
+  services: Pick<Services, 'db' | 'clock'>,
+  accountId: string,
+  sessionId: string,
+  reason: string,
+  /** The account as the caller read it (with its ETag): saves a read when it is still current. */
+  account?: AccountDoc,
+): Promise<void> {
   const session = await services.db.collection('accounts').read<SessionDoc>(sessionDocId(sessionId), accountId);
-  if (session?.type === 'session') await revokeSessionDoc(services, session, reason);
+  if (session?.type === 'session') await revokeSessionDoc(services, session, reason, false, account);
 }
 
 /** Ends every active session of the account (optionally but one): one single-partition query plus a write each. */

@@ -48,9 +48,9 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   'accounts-children-request': {
     queued: ['email-outbound'],
     exception: {
-      measured: 7,
+      measured: 6,
       reason:
-        "a parent asks by the child's personal code: rate-limit bucket, code index, child's account, open links, the link document (e-mails queued); not yet reduced",
+        "a parent asks by the child's personal code: the rate-limit bucket (read, write), the code index, the child's account, the link document (the open-link query runs only when its id is taken; was 7)",
     },
   },
   'accounts-login-log': {},
@@ -63,7 +63,7 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   'accounts-parents-list': {},
   'accounts-parents-request': {
     queued: ['email-outbound'],
-    exception: { measured: 7, reason: "as accounts-children-request, from the child's side by the parent's e-mail; not yet reduced" },
+    exception: { measured: 6, reason: "as accounts-children-request, from the child's side by the parent's e-mail (was 7)" },
   },
   'accounts-password-change': {
     queued: ['email-outbound'],
@@ -80,13 +80,7 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   'auth-callback': {},
   'auth-link': {},
   'auth-login': {},
-  'auth-logout': {
-    exception: {
-      measured: 6,
-      reason:
-        "public: the read that authenticates, the session document, the account's session list (read, write), the session document, the security log; the wrapper's account read is not passed down yet",
-    },
-  },
+  'auth-logout': {},
   'auth-password-login': {
     exception: {
       measured: 11,
@@ -127,10 +121,7 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   'docs-get': {},
   'health-get': {},
   'http-not-found': {},
-  'invitations-accept': {
-    queued: ['email-outbound'],
-    exception: { measured: 8, reason: "the invitation and the membership it creates, the account's role summary (read, write); not yet reduced" },
-  },
+  'invitations-accept': { queued: ['school-entitlements', 'email-outbound'] },
   'journals-materials-content': {},
   'journals-materials-list': {},
   'materials-annotations-create': {},
@@ -241,14 +232,7 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   'rights-ops-complete': { staff: true, queued: ['email-outbound'] },
   'schools-get': {},
   'schools-invitations-confirm-claim': {},
-  'schools-invitations-create': {
-    queued: ['email-outbound'],
-    exception: {
-      measured: 6,
-      reason:
-        'the per-person invitation limit and the idempotency key (added by the faults branch, issue 9) on top of the invitation, its token index and the school checks; not analysed in this session',
-    },
-  },
+  'schools-invitations-create': { queued: ['email-outbound'] },
   'schools-invitations-list': {},
   'schools-invitations-revoke': {},
   'schools-members-end': {
@@ -269,27 +253,35 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   'schools-parent-links-confirm': {
     queued: ['email-outbound'],
     exception: {
-      measured: 11,
+      measured: 8,
       reason:
-        "the link and both accounts' family summaries (read and write each), the link's status; not yet reduced (a queued step for the second account would)",
+        "the link (read, write: the write reuses the read), both accounts (read to check the child's school, then their family summaries written from those reads), the school's name for the parent's e-mail; 5 would need the second account's summary queued, and both sides grant access at once (ACL-5 checks both)",
     },
   },
   'schools-parent-links-end': {
     queued: ['email-outbound'],
-    exception: { measured: 8, reason: "the link and both accounts' family summaries (read and write each); not yet reduced" },
+    exception: {
+      measured: 6,
+      reason:
+        "the link (read, write from that read), the caller's side written from the account authentication read, the other account (read, write); 5 would need the other side's summary queued (the parent's side, which grants access, is written first)",
+    },
   },
   'schools-parent-links-list': {},
   'schools-parent-links-refuse': { queued: ['email-outbound'] },
   'schools-students-rectify': {
     queued: ['email-outbound'],
-    exception: { measured: 6, reason: "the student's memberships (query), the account (read, write) and the personal-code indexes; not yet reduced" },
+    exception: {
+      measured: 9,
+      reason:
+        "measured on a real rename (the probe renamed to the same name before, which writes nothing: 6): the student check (memberships query), the account (read, written from that read), the change record (ACC-5), the personal-code index kept claimed (read, write), and the name copied to the memberships (a second memberships query, one upsert per membership); the copies could go to a queue and the check's query be reused",
+    },
   },
   'store-orders-create': {
     queued: ['email-outbound'],
     exception: {
-      measured: 10,
+      measured: 8,
       reason:
-        "checkout as reworked by the faults branch (idempotency key, order limit, invoice register, payment set-up): catalogue, buyer's account, the order and its records; not analysed in this session",
+        "card checkout: authentication 1, the per-person order limit (read, write) 2, the package 1 and its works (query) 1, the order created 1, then moved to pending-payment with its transaction (written from the created document) 1, the transaction index 1 (no read: the transaction is new); was 10. Package and works in one query would make 7; the limit and the order's two writes stay (a retry must find the transaction the order names)",
     },
   },
   'store-orders-get': {},

@@ -55,6 +55,8 @@ interface HttpContext<P, Q, B, A extends 'public' | 'session'> {
   body: B;
   principal: A extends 'session' ? Principal : Principal | undefined;
   access: A extends 'session' ? Access : undefined;
+  /** The caller's account as the one read that authenticated them found it (public routes with `usesSession` too). */
+  account: A extends 'session' ? AccountDoc : AccountDoc | undefined;
   services: Services;
   language: Language;
   correlationId: string;
@@ -366,7 +368,21 @@ function readIdempotencyKey(flow: Ready): void {
 /** The handler gets only what the steps established. */
 function callHandler(flow: Ready): Promise<AnyResult> {
   const { params, query, body, principal, access, services, language, correlationId, idempotencyKey, request, invocation } = flow;
-  return flow.route.handler({ params, query, body, principal, access, services, language, correlationId, idempotencyKey, request, invocation });
+  const account = principal ? flow.account : undefined;
+  return flow.route.handler({
+    params,
+    query,
+    body,
+    principal,
+    access,
+    account,
+    services,
+    language,
+    correlationId,
+    idempotencyKey,
+    request,
+    invocation,
+  });
 }
 
 /**

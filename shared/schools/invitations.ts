@@ -78,10 +78,24 @@ export async function readSchool(services: Pick<Services, 'db'>, schoolId: strin
   return school;
 }
 
-async function readClass(services: Pick<Services, 'db'>, schoolId: string, classId: string): Promise<ClassDoc> {
-  const doc = await services.db.collection('schools').read<ClassDoc>(classId, schoolId);
-  if (!doc || doc.type !== 'class') throw new AppError('class_not_found', { details: [{ path: 'classId', issue: 'not a class of this school' }] });
-  return doc;
+/** The school, and the class when one is named: one single-partition query instead of two point reads (issue 11). */
+async function readSchoolAndClass(
+  services: Pick<Services, 'db'>,
+  schoolId: string,
+  classId: string | undefined,
+): Promise<{ school: SchoolDoc; klass?: ClassDoc }> {
+  if (!classId) return { school: await readSchool(services, schoolId) };
+  const docs = (
+    await services.db.collection('schools').query<SchoolDoc | ClassDoc>(schoolId, {
+      where: 'ARRAY_CONTAINS(@ids, c.id)',
+      parameters: [{ name: '@ids', value: [schoolId, classId] }],
+    })
+  ).items;
+  const school = docs.find((d): d is SchoolDoc => d.id === schoolId && d.type === 'school');
+  if (!school) throw new AppError('school_not_found');
+  const klass = docs.find((d): d is ClassDoc => d.id === classId && d.type === 'class');
+  if (!klass) throw new AppError('class_not_found', { details: [{ path: 'classId', issue: 'not a class of this school' }] });
+  return { school, klass };
 }
 
 export interface NewInvitation {
@@ -119,8 +133,7 @@ export async function createInvitation(
   if (!invitableRolesFor(grants).includes(input.role)) throw new AppError('invitation_role_not_allowed');
   if (input.role === 'classTeacher' && !input.classId)
     throw new AppError('class_required', { details: [{ path: 'classId', issue: 'required for a class teacher' }] });
-  const school = await readSchool(services, input.schoolId);
-  const klass = input.classId ? await readClass(services, input.schoolId, input.classId) : undefined;
+  const { school, klass } = await readSchoolAndClass(services, input.schoolId, input.classId);
 
   const now = services.clock.now();
   const token = tokenFor(services, input.schoolId, inviter.accountId, key);
@@ -141,6 +154,7 @@ export async function createInvitation(
       lastName: inviter.lastName,
       ...(inviter.email ? { email: inviter.email } : {}),
     },
+    schoolCountry: school.country,
     invitedAt: now.toISOString(),
     expiresAt: expiresAt.toISOString(),
     status: 'pending',
@@ -295,8 +309,9 @@ export async function acceptInvitation(services: Pick<Services, 'db' | 'clock' |
           break;
       }
       if (doc.role === 'student') {
-        const school = await readSchool(services, doc.schoolId);
-        if (account.country !== school.country) throw new AppError('invitation_wrong_country');
+        // Invitations from before the country was stored on them read the school.
+        const schoolCountry = doc.schoolCountry ?? (await readSchool(services, doc.schoolId)).country;
+        if (account.country !== schoolCountry) throw new AppError('invitation_wrong_country');
       } else if (STAFF_ROLES.includes(doc.role) && !(await holdsVerifiedEmail(services, account, doc.email))) {
         return withClaim(services, doc, account);
       }
@@ -382,10 +397,11 @@ async function grantInvitedRole(
 ): Promise<AcceptedRole> {
   const schools = services.db.collection('schools');
   const { schoolId, role, classId, subjects } = invitation;
-  const existing = (await activeMemberships(services, schoolId, account.accountId)).find(
-    (m) => m.role === role && (m.classId ?? undefined) === classId,
-  );
-  let membershipId = existing?.id;
+  const sameRole = (m: { schoolId: string; role: string; classId?: string | undefined }) =>
+    m.schoolId === schoolId && m.role === role && (m.classId ?? undefined) === classId;
+  const activeMembershipId = async () => (await activeMemberships(services, schoolId, account.accountId)).find(sameRole)?.id;
+  // The account's role summary says whether a membership may exist already: the query only then (issue 11).
+  let membershipId = (account.schoolRoles ?? []).some(sameRole) ? await activeMembershipId() : undefined;
   if (!membershipId) {
     const now = services.clock.now();
     const doc: MembershipDoc = {
@@ -413,12 +429,16 @@ async function grantInvitedRole(
       const holder = await schools.read<MembershipDoc>(doc.id, schoolId);
       // The same acceptance running twice at once: the other one created it.
       if (holder?.status === 'active') membershipId = holder.id;
-      // An earlier, ended membership holds the plain id; it stays as the record of that role.
-      else membershipId = (await schools.create<MembershipDoc>({ ...doc, id: `${doc.id}:${now.getTime()}` })).id;
+      // An earlier, ended membership holds the plain id; it stays as the record of that role. A later active one
+      // under another id (a half-done acceptance the summary missed) is found by the query.
+      else membershipId = (await activeMembershipId()) ?? (await schools.create<MembershipDoc>({ ...doc, id: `${doc.id}:${now.getTime()}` })).id;
     }
   }
-  await updateAccount(services, account.accountId, (a) =>
-    withSchoolRole(a, { schoolId, role, ...(classId ? { classId } : {}), ...(subjects?.length ? { subjects } : {}) }),
+  await updateAccount(
+    services,
+    account.accountId,
+    (a) => withSchoolRole(a, { schoolId, role, ...(classId ? { classId } : {}), ...(subjects?.length ? { subjects } : {}) }),
+    account,
   );
   // The school's licences reach the new member through the queue (a repeat is dropped as a duplicate).
   await queueMemberSync(services, schoolId, account.accountId, `joined:${membershipId}`);

@@ -162,24 +162,31 @@ export interface AccountChangeDoc extends Doc {
 async function rectifyRecorded(
   deps: Deps,
   input: { accountId: string; by: string; via: string; changes: ProfileChanges },
+  /** The account as the caller just read it: no second read while it is current. */
+  known?: AccountDoc,
 ): Promise<{ account: AccountDoc; changes: AccountChangeDoc['changes'] }> {
   let recorded: AccountChangeDoc['changes'] = [];
-  const updated = await updateAccount(deps, input.accountId, (account) => {
-    recorded = (Object.entries(input.changes) as [ProfileField, unknown][])
-      .filter(([field, value]) => value !== undefined && JSON.stringify(account[field] ?? null) !== JSON.stringify(value))
-      .map(([field, value]) => ({
-        field,
-        ...(account[field] !== undefined ? { from: account[field] } : {}),
-        ...(value !== null ? { to: value } : {}),
-      }));
-    if (!recorded.length) return account;
-    const next = { ...account } as Record<string, unknown>;
-    for (const change of recorded) {
-      if (change.to === undefined) delete next[change.field];
-      else next[change.field] = change.to;
-    }
-    return next as unknown as AccountDoc;
-  });
+  const updated = await updateAccount(
+    deps,
+    input.accountId,
+    (account) => {
+      recorded = (Object.entries(input.changes) as [ProfileField, unknown][])
+        .filter(([field, value]) => value !== undefined && JSON.stringify(account[field] ?? null) !== JSON.stringify(value))
+        .map(([field, value]) => ({
+          field,
+          ...(account[field] !== undefined ? { from: account[field] } : {}),
+          ...(value !== null ? { to: value } : {}),
+        }));
+      if (!recorded.length) return account;
+      const next = { ...account } as Record<string, unknown>;
+      for (const change of recorded) {
+        if (change.to === undefined) delete next[change.field];
+        else next[change.field] = change.to;
+      }
+      return next as unknown as AccountDoc;
+    },
+    known,
+  );
   if (recorded.length === 0) return { account: updated, changes: [] };
   await deps.db.collection('accounts').create<AccountChangeDoc>({
     id: `account-change:${randomUUID()}`,
@@ -243,12 +250,16 @@ export async function rectifyIdentity(
   // typed verifies it.
   const sameCode = code && before.personalCode?.country === code.country && before.personalCode.code === code.code;
   const sameStanding = sameCode && (input.source.kind === 'self' || before.personalCodeVerification !== undefined);
-  const { account, changes } = await rectifyRecorded(services, {
-    accountId: input.accountId,
-    by: input.by,
-    via: input.source.kind === 'self' ? 'self' : `school:${input.source.schoolId}`,
-    changes: { ...input.names, ...(sameStanding ? {} : codeChanges) },
-  });
+  const { account, changes } = await rectifyRecorded(
+    services,
+    {
+      accountId: input.accountId,
+      by: input.by,
+      via: input.source.kind === 'self' ? 'self' : `school:${input.source.schoolId}`,
+      changes: { ...input.names, ...(sameStanding ? {} : codeChanges) },
+    },
+    before,
+  );
   const codeChanged = changes.some((c) => c.field === 'personalCode' || c.field === 'personalCodeVerification');
   if (codeChanged && before.personalCode) await releasePersonalCode(services, input.accountId, before.personalCode);
   if (account.personalCode && account.personalCodeVerification?.kind === 'school' && input.source.kind === 'school')

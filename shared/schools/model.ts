@@ -48,6 +48,8 @@ export interface InvitationDoc extends Doc {
   /** The inviter's account id and details at the time of inviting (ACC-2: "who invited them"). */
   invitedBy: string;
   inviter: PersonSnapshot;
+  /** The school's country when invited: accepting a student invitation checks it without reading the school (issue 11). */
+  schoolCountry?: 'EE' | 'FI';
   invitedAt: string;
   expiresAt: string;
   /** Stored status; a pending invitation past expiresAt reads as 'expired' (see invitationStatus). */

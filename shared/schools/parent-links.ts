@@ -10,7 +10,7 @@ import {
 import type { Grant, Target } from '../acl/index.js';
 import { emailLoginId, type LoginIndexDoc, normaliseEmail, parsePersonalCode, type PersonalCodeCountry, personalCodeLoginId } from '../auth/index.js';
 import { queueEmail } from '../messaging/index.js';
-import { DocumentExistsError, type Page, updateWithEtag } from '../platform/cosmos.js';
+import { DocumentExistsError, type Page, type Stored, updateWithEtag } from '../platform/cosmos.js';
 import { AppError, isAppError } from '../platform/errors.js';
 import { pageOf, type PageRequest } from '../platform/paging.js';
 import type { Services } from '../platform/services.js';
@@ -109,7 +109,8 @@ async function requestLink(deps: Deps, input: { parent: AccountDoc; child: Accou
   const school = linkSchoolOf(child);
   if (!school) return 'no-school';
   if ((parent.children ?? []).some((c) => c.accountId === child.accountId)) return 'already-open';
-  if (await openLink(deps, school.schoolId, parent.accountId, child.accountId)) return 'already-open';
+  // The pair's first link holds the plain id for good (links are kept, RET-2), so an open one can only exist when
+  // creating it fails: the query runs only then (issue 11).
   const at = deps.clock.now().toISOString();
   const doc: ParentLinkDoc = {
     id: `parent-link:${parent.accountId}:${child.accountId}`,
@@ -214,31 +215,47 @@ export async function listLinks(
   return { items: docs.items.map(parentLinkView), ...(docs.continuation ? { continuation: docs.continuation } : {}) };
 }
 
-async function readLink(deps: Pick<Services, 'db'>, schoolId: string, linkId: string): Promise<ParentLinkDoc & { _etag: string }> {
+async function readLink(deps: Pick<Services, 'db'>, schoolId: string, linkId: string): Promise<ParentLinkDoc & Stored> {
   const doc = await deps.db.collection('schools').read<ParentLinkDoc>(linkId, schoolId);
   if (!doc || doc.type !== 'parent-link') throw new AppError('parent_link_not_found');
   return doc;
 }
 
 /** Reads, moves and writes a link with its ETag; a concurrent change is re-read and judged again. */
-async function moveLink(deps: Deps, schoolId: string, linkId: string, decide: (link: ParentLinkDoc) => ParentLinkDoc): Promise<ParentLinkDoc> {
-  const updated = await updateWithEtag<ParentLinkDoc>(deps.db.collection('schools'), linkId, schoolId, decide, { type: 'parent-link' });
+async function moveLink(
+  deps: Deps,
+  schoolId: string,
+  linkId: string,
+  decide: (link: ParentLinkDoc) => ParentLinkDoc,
+  /** The link as just read: no second read while it is current. */
+  current?: ParentLinkDoc & Stored,
+): Promise<ParentLinkDoc> {
+  const updated = await updateWithEtag<ParentLinkDoc>(deps.db.collection('schools'), linkId, schoolId, decide, {
+    type: 'parent-link',
+    ...(current ? { current } : {}),
+  });
   if (!updated) throw new AppError('parent_link_not_found');
   return updated.doc;
 }
 
 const familyLinkOf = (link: ParentLinkDoc) => ({ schoolId: link.schoolId, linkId: link.id });
 
+/** Accounts the request has already read (issue 11: each saves a read while it is still current). */
+type KnownAccounts = readonly (AccountDoc | undefined)[];
+const knownOf = (known: KnownAccounts, accountId: string) => known.find((a) => a?.accountId === accountId);
+
 /** Mirrors a confirmed link on both accounts: parent.children and child.parents (what access checks read). */
-async function addFamilyLinks(deps: Deps, link: ParentLinkDoc): Promise<void> {
-  await updateAccount(deps, link.parentAccountId, (a) => withFamilyLink(a, 'children', { accountId: link.childAccountId, ...familyLinkOf(link) }));
-  await updateAccount(deps, link.childAccountId, (a) => withFamilyLink(a, 'parents', { accountId: link.parentAccountId, ...familyLinkOf(link) }));
+async function addFamilyLinks(deps: Deps, link: ParentLinkDoc, known: KnownAccounts = []): Promise<void> {
+  const { parentAccountId: parentId, childAccountId: childId } = link;
+  await updateAccount(deps, parentId, (a) => withFamilyLink(a, 'children', { accountId: childId, ...familyLinkOf(link) }), knownOf(known, parentId));
+  await updateAccount(deps, childId, (a) => withFamilyLink(a, 'parents', { accountId: parentId, ...familyLinkOf(link) }), knownOf(known, childId));
 }
 
-async function removeFamilyLinks(deps: Deps, link: ParentLinkDoc): Promise<void> {
+async function removeFamilyLinks(deps: Deps, link: ParentLinkDoc, known: KnownAccounts = []): Promise<void> {
+  const { parentAccountId: parentId, childAccountId: childId } = link;
   // The parent's side first: that is the side that grants access, so it ends first.
-  await updateAccount(deps, link.parentAccountId, (a) => withoutFamilyLink(a, 'children', link.id)).catch(ignoreMissingAccount);
-  await updateAccount(deps, link.childAccountId, (a) => withoutFamilyLink(a, 'parents', link.id)).catch(ignoreMissingAccount);
+  await updateAccount(deps, parentId, (a) => withoutFamilyLink(a, 'children', link.id), knownOf(known, parentId)).catch(ignoreMissingAccount);
+  await updateAccount(deps, childId, (a) => withoutFamilyLink(a, 'parents', link.id), knownOf(known, childId)).catch(ignoreMissingAccount);
 }
 
 function ignoreMissingAccount(error: unknown): undefined {
@@ -271,10 +288,10 @@ export async function confirmLink(services: Services, schoolId: string, linkId: 
     if (!parent || parent.status === 'closed') throw new AppError('account_not_found');
   }
   const at = services.clock.now().toISOString();
-  const link = await moveLink(services, schoolId, linkId, (l) => transition(l, 'confirmed', { by: adminId, as: 'school', at })).catch((e: unknown) =>
-    repairThenRethrow(services, schoolId, linkId, e),
+  const link = await moveLink(services, schoolId, linkId, (l) => transition(l, 'confirmed', { by: adminId, as: 'school', at }), current).catch(
+    (e: unknown) => repairThenRethrow(services, schoolId, linkId, e),
   );
-  await addFamilyLinks(services, link);
+  await addFamilyLinks(services, link, [parent, child]);
   if (parent?.email && child) {
     const school = await readSchool(services, schoolId);
     await queueEmail(
@@ -300,7 +317,15 @@ export async function refuseLink(deps: Deps, schoolId: string, linkId: string, a
  * Ends a confirmed link: either party, or the school's administrator. The FamilyLink entries go at once, so the
  * parent's access ends with this request (ACC-4).
  */
-export async function endLink(deps: Deps, schoolId: string, linkId: string, caller: string, grants: Grant[]): Promise<ParentLinkView> {
+export async function endLink(
+  deps: Deps,
+  schoolId: string,
+  linkId: string,
+  caller: string,
+  grants: Grant[],
+  /** The caller's account as authentication read it. */
+  callerAccount?: AccountDoc,
+): Promise<ParentLinkView> {
   const current = await readLink(deps, schoolId, linkId);
   const as: ParentLinkEvent['as'] | undefined =
     current.parentAccountId === caller
@@ -312,10 +337,10 @@ export async function endLink(deps: Deps, schoolId: string, linkId: string, call
           : undefined;
   if (!as) throw new AppError('forbidden');
   const at = deps.clock.now().toISOString();
-  const link = await moveLink(deps, schoolId, linkId, (l) => transition(l, 'ended', { by: caller, as, at })).catch((e: unknown) =>
+  const link = await moveLink(deps, schoolId, linkId, (l) => transition(l, 'ended', { by: caller, as, at }), current).catch((e: unknown) =>
     repairThenRethrow(deps, schoolId, linkId, e),
   );
-  await removeFamilyLinks(deps, link);
+  await removeFamilyLinks(deps, link, [callerAccount]);
   return parentLinkView(link);
 }
 

@@ -143,8 +143,9 @@ export async function placeOrder(
     flags: [],
     transitions: [{ from: null, to: 'created', at: now, by: 'buyer', reason: 'checkout' }],
   };
+  let stored: OrderDoc;
   try {
-    await services.db.collection('orders').create(order);
+    stored = await services.db.collection('orders').create(order);
   } catch (error) {
     // Two identical requests at once: the second answers with (and finishes) the first one's order.
     if (error instanceof DocumentExistsError && input.requestId) {
@@ -154,7 +155,8 @@ export async function placeOrder(
     throw error;
   }
   logTransition(services, order, 'checkout');
-  return { ...(await completeCheckout(services, order, provider, context)), replayed: false };
+  // The stored order (with its ETag): the next step writes it without reading it again (issue 11).
+  return { ...(await completeCheckout(services, stored, provider, context)), replayed: false };
 }
 
 type Provider = ReturnType<typeof maksekeskusClient>;
@@ -317,6 +319,7 @@ async function startProviderPayment(
     { by: 'system', reason: 'Maksekeskus transaction created' },
     {
       from: ['created'],
+      current: order,
       changes: () => ({
         payment: {
           provider: 'maksekeskus',
@@ -331,14 +334,20 @@ async function startProviderPayment(
     // A concurrent retry of this checkout got there first with its own transaction: answer with the order's one.
     return completeCheckout(services, result.order, provider, context);
   }
-  await indexTransaction(services, result.order, transaction.id);
+  await indexTransaction(services, result.order, transaction.id, { fresh: true });
   return { order: result.order, ...(paymentUrl ? { paymentUrl } : {}) };
 }
 
 /** The index from the transaction id to the order: how a payment message finds its order with one point read. */
-async function indexTransaction(services: Services, order: OrderDoc, transactionId: string): Promise<void> {
+async function indexTransaction(
+  services: Services,
+  order: OrderDoc,
+  transactionId: string,
+  /** A transaction the provider has just opened has no index yet: no read (the upsert is the same either way). */
+  options: { fresh?: boolean } = {},
+): Promise<void> {
   const payments = services.db.collection('payments');
-  if (await payments.read(`trx:${transactionId}`, transactionId)) return;
+  if (!options.fresh && (await payments.read(`trx:${transactionId}`, transactionId))) return;
   await payments.upsert({
     id: `trx:${transactionId}`,
     type: 'payment-transaction',

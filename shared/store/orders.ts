@@ -50,8 +50,14 @@ export async function updateOrder(
   key: OrderKey,
   change: (order: OrderDoc & Stored) => OrderDoc | undefined,
   attempts = 30,
+  /** The order as the caller just read or wrote it: no read while it is current. */
+  current?: OrderDoc & Stored,
 ): Promise<OrderUpdate> {
-  const updated = await updateWithEtag<OrderDoc>(services.db.collection('orders'), key.orderId, key.accountId, change, { type: 'order', attempts });
+  const updated = await updateWithEtag<OrderDoc>(services.db.collection('orders'), key.orderId, key.accountId, change, {
+    type: 'order',
+    attempts,
+    ...(current ? { current } : {}),
+  });
   if (!updated) throw new AppError('order_not_found');
   return { order: updated.doc, changed: updated.changed };
 }
@@ -62,13 +68,20 @@ export async function transitionOrder(
   key: OrderKey,
   to: OrderStatus,
   entry: { by: string; reason: string },
-  options: { from?: readonly OrderStatus[]; changes?: (order: OrderDoc) => Partial<OrderDoc> } = {},
+  options: { from?: readonly OrderStatus[]; changes?: (order: OrderDoc) => Partial<OrderDoc>; current?: OrderDoc } = {},
 ): Promise<OrderUpdate> {
-  const result = await updateOrder(services, key, (order) => {
-    if (options.from && !options.from.includes(order.status)) return undefined;
-    if (order.status === to) return undefined;
-    return transition(order, to, { at: services.clock.now().toISOString(), ...entry }, options.changes?.(order) ?? {});
-  });
+  const current = options.current && '_etag' in options.current ? (options.current as OrderDoc & Stored) : undefined;
+  const result = await updateOrder(
+    services,
+    key,
+    (order) => {
+      if (options.from && !options.from.includes(order.status)) return undefined;
+      if (order.status === to) return undefined;
+      return transition(order, to, { at: services.clock.now().toISOString(), ...entry }, options.changes?.(order) ?? {});
+    },
+    undefined,
+    current,
+  );
   if (result.changed) logTransition(services, result.order, entry.reason);
   return result;
 }
