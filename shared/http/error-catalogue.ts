@@ -8,6 +8,7 @@ import { paymentsErrors } from '../payments/index.js';
 import { ConcurrentUpdateError, DocumentExistsError, StoreUnavailableError } from '../platform/cosmos.js';
 import { AppError, type ErrorCode, type ErrorDefinition, type ErrorKind, platformErrors } from '../platform/errors.js';
 import type { Language } from '../platform/language.js';
+import { privacyErrors } from '../privacy/index.js';
 import { schoolsErrors } from '../schools/index.js';
 import { schoolLicenceErrors, storeErrors } from '../store/index.js';
 import { supportErrors } from '../support/index.js';
@@ -32,6 +33,7 @@ export const areaCatalogues = {
   materials: materialsErrors,
   schoolLicences: schoolLicenceErrors,
   organisations: organisationErrors,
+  privacy: privacyErrors,
 } as const;
 
 export const errorCatalogue: { [C in ErrorCode]: ErrorDefinition } = {
@@ -48,6 +50,7 @@ export const errorCatalogue: { [C in ErrorCode]: ErrorDefinition } = {
   ...materialsErrors,
   ...schoolLicenceErrors,
   ...organisationErrors,
+  ...privacyErrors,
 };
 
 /** The HTTP status each kind of error answers with. */

@@ -1,2 +1,3 @@
 /** The public face of shared/privacy: what other areas and functions/ may import (README, "Areas and their faces"). */
+export { privacyErrors } from './errors.js';
 export { storageRules } from './registry.js';

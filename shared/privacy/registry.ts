@@ -71,12 +71,13 @@ const documentTypes: DocumentTypeSpec[] = [
     type: 'account',
     container: 'accounts',
     description:
-      'Profile: names, personal code or birth date, e-mail, phone, language, country, status; the ids and ends of its active sessions (one read authenticates).',
-    personalData: ['identification', 'contact', 'authentication'],
+      'Profile: names, personal code (and where it was verified) or birth date, e-mail, phone, language, country, status; linked logins; school roles, publisher, staff and municipality roles and the schools it has had a role in; parent and child links; privacy settings; suspension, restriction and breach count; the ids and ends of its active sessions (one read authenticates).',
+    personalData: ['identification', 'contact', 'authentication', 'school-role', 'parent-link', 'privacy-settings', 'security-log'],
     purpose: 'Identify the user and provide the account (AUTH-3, ACC-2).',
     lawfulBasis: 'contract',
     retention: accountsDeleted,
     subjectField: 'accountId',
+    find: { partitions: 'subject' },
     export: { omit: [] },
     erasure: 'delete',
     requirements: ['AUTH-3', 'ACC-2', 'RET-1'],
@@ -91,6 +92,7 @@ const documentTypes: DocumentTypeSpec[] = [
     lawfulBasis: 'contract',
     retention: accountsDeleted,
     subjectField: 'accountId',
+    find: { partitions: 'account-logins' },
     export: { omit: ['passwordHash'] },
     erasure: 'delete',
     requirements: ['AUTH-1', 'AUTH-2', 'RET-1'],
@@ -105,6 +107,7 @@ const documentTypes: DocumentTypeSpec[] = [
     // Refreshing rewrites the document, so an abandoned session disappears 60 days after its last use.
     retention: { kind: 'fixed', days: 60, requirement: 'AUTH-5' },
     subjectField: 'accountId',
+    find: { partitions: 'subject' },
     export: { omit: ['refreshHash', 'previousRefreshHashes'] },
     erasure: 'delete',
     requirements: ['AUTH-5'],
@@ -119,6 +122,7 @@ const documentTypes: DocumentTypeSpec[] = [
     // 1827 days: five calendar years even when they hold two leap days.
     retention: { kind: 'fixed', days: 5 * 365 + 2, requirement: 'RET-8' },
     subjectField: 'accountId',
+    find: { partitions: 'subject' },
     export: { omit: [] },
     // Kept for its 5 years even after erasure of the account: it is the evidence of who used the account (eKool practice).
     erasure: 'legal-hold',
@@ -133,6 +137,7 @@ const documentTypes: DocumentTypeSpec[] = [
     lawfulBasis: 'contract',
     retention: { kind: 'fixed', days: 2, requirement: 'AUTH-2' },
     subjectField: 'accountId',
+    find: { partitions: 'none', reason: 'Keyed by the hash of the token: only the link in the e-mail finds it; it lives 2 days.' },
     export: { omit: ['id'] },
     erasure: 'delete',
     requirements: ['AUTH-2'],
@@ -147,6 +152,7 @@ const documentTypes: DocumentTypeSpec[] = [
     lawfulBasis: 'legitimate-interest',
     retention: { kind: 'fixed', days: 1, requirement: 'AUTH-2' },
     subjectField: 'accountId',
+    find: { partitions: 'none', reason: 'Keyed by keyed hashes of sign-in names and IP addresses; it lives 1 day.' },
     export: { omit: ['id'] },
     erasure: 'delete',
     requirements: ['AUTH-2'],
@@ -171,6 +177,7 @@ const documentTypes: DocumentTypeSpec[] = [
     lawfulBasis: 'contract',
     retention: { kind: 'fixed', days: 365, requirement: 'ACC-5' },
     subjectField: 'accountId',
+    find: { partitions: 'account-schools' },
     export: { omit: ['subject', 'loginId'] },
     erasure: 'delete',
     requirements: ['AUTH-3', 'ACC-5'],
@@ -185,6 +192,7 @@ const documentTypes: DocumentTypeSpec[] = [
     lawfulBasis: 'legitimate-interest',
     retention: { kind: 'fixed', days: 5 * 365 + 2, requirement: 'OPS-1' },
     subjectField: 'accountId',
+    find: { partitions: 'account-schools' },
     export: { omit: [] },
     // Kept for its term: the record of a measure taken against the account and of what the school said.
     erasure: 'legal-hold',
@@ -200,6 +208,7 @@ const documentTypes: DocumentTypeSpec[] = [
     lawfulBasis: 'legal-obligation',
     retention: { kind: 'fixed', days: 3 * 365 + 1, requirement: 'ACL-7' },
     subjectField: 'subjectId',
+    find: { partitions: 'subject' },
     export: { omit: [] },
     // Kept for its term even after erasure: it is the evidence that staff access was proper.
     erasure: 'legal-hold',
@@ -214,6 +223,7 @@ const documentTypes: DocumentTypeSpec[] = [
     lawfulBasis: 'legal-obligation',
     retention: { kind: 'fixed', days: 5 * 365 + 2, requirement: 'RET-2' },
     subjectField: 'accountId',
+    find: { partitions: 'subject' },
     export: { omit: [] },
     erasure: 'delete',
     requirements: ['ACC-5', 'PRIV-5'],
@@ -228,7 +238,11 @@ const documentTypes: DocumentTypeSpec[] = [
     lawfulBasis: 'public-task',
     // Expired, accepted or revoked invitations are kept 30 days more, then Cosmos deletes them (ttl set by the code).
     retention: { kind: 'event', event: 'invitation-closed+30d', requirement: 'ACC-2' },
-    subjectField: 'acceptedBy',
+    // The invited address is the invitee's until someone accepts; the inviter, the acceptor, the confirming and
+    // withdrawing administrators and the claimants are each a subject of it.
+    subjectField: ['acceptedBy', 'invitedBy', 'confirmedBy', 'revokedBy', 'claims[].accountId'],
+    subjectEmailField: 'email',
+    find: { partitions: 'account-schools' },
     export: { omit: ['tokenHash', 'id'] },
     erasure: 'delete',
     requirements: ['ACC-2'],
@@ -243,6 +257,7 @@ const documentTypes: DocumentTypeSpec[] = [
     lawfulBasis: 'public-task',
     retention: { kind: 'event', event: 'account-deleted+5y', requirement: 'RET-2' },
     subjectField: ['childAccountId', 'parentAccountId'],
+    find: { partitions: 'account-schools' },
     export: { omit: [] },
     erasure: 'anonymise',
     requirements: ['ACC-3', 'ACL-5'],
@@ -256,6 +271,7 @@ const documentTypes: DocumentTypeSpec[] = [
     lawfulBasis: 'contract',
     retention: { kind: 'event', event: 'account-deleted+5y', requirement: 'RET-2' },
     subjectField: 'accountId',
+    find: { partitions: 'subject' },
     export: { omit: [] },
     erasure: 'delete',
     requirements: ['ACC-6'],
@@ -273,6 +289,7 @@ const documentTypes: DocumentTypeSpec[] = [
     // RET-2 "account and teaching data, 5 years": counted from the journal's last change (it ends with its school year).
     retention: { kind: 'fixed', days: 5 * 365 + 2, requirement: 'RET-2' },
     subjectField: ['studentIds', 'teacherIds'],
+    find: { partitions: 'account-schools' },
     export: { omit: [] },
     // A journal is about a whole class: erasing one person removes them from its lists (anonymise), not the journal.
     erasure: 'anonymise',
@@ -288,6 +305,7 @@ const documentTypes: DocumentTypeSpec[] = [
     lawfulBasis: 'public-task',
     retention: { kind: 'fixed', days: 5 * 365 + 2, requirement: 'RET-2' },
     subjectField: 'studentIds',
+    find: { partitions: 'account-schools' },
     export: { omit: ['exercises'] },
     erasure: 'anonymise',
     requirements: ['LRN-2', 'RET-2'],
@@ -303,6 +321,7 @@ const documentTypes: DocumentTypeSpec[] = [
     // RET-4 learning outcomes: 5 years (from the last change), or until the user asks for deletion (erasure deletes).
     retention: { kind: 'fixed', days: 5 * 365 + 2, requirement: 'RET-4' },
     subjectField: 'studentId',
+    find: { partitions: 'account-schools' },
     export: { omit: [] },
     erasure: 'delete',
     requirements: ['LRN-3', 'LRN-5', 'RET-4'],
@@ -316,6 +335,7 @@ const documentTypes: DocumentTypeSpec[] = [
     lawfulBasis: 'public-task',
     retention: { kind: 'fixed', days: 30, requirement: 'LRN-6' },
     subjectField: 'accountId',
+    find: { partitions: 'subject' },
     export: { omit: [] },
     erasure: 'delete',
     requirements: ['LRN-6', 'ACC-4'],
@@ -329,6 +349,7 @@ const documentTypes: DocumentTypeSpec[] = [
     lawfulBasis: 'contract',
     retention: { kind: 'event', event: 'account-deleted+5y', requirement: 'RET-2' },
     subjectField: 'accountId',
+    find: { partitions: 'subject' },
     export: { omit: [] },
     erasure: 'delete',
     requirements: ['LRN-4', 'ACL-4', 'ACL-5'],
@@ -342,6 +363,7 @@ const documentTypes: DocumentTypeSpec[] = [
     lawfulBasis: 'contract',
     retention: { kind: 'event', event: 'account-deleted+5y', requirement: 'RET-2' },
     subjectField: 'accountId',
+    find: { partitions: 'subject' },
     export: { omit: [] },
     erasure: 'delete',
     requirements: ['LRN-4', 'ACL-4', 'ACL-5'],
@@ -356,6 +378,7 @@ const documentTypes: DocumentTypeSpec[] = [
     lawfulBasis: 'contract',
     retention: { kind: 'event', event: 'account-deleted+5y', requirement: 'RET-2' },
     subjectField: 'accountId',
+    find: { partitions: 'subject' },
     export: { omit: [] },
     erasure: 'delete',
     blobs: { container: 'user-files', prefix: 'accounts/{accountId}/' },
@@ -370,6 +393,7 @@ const documentTypes: DocumentTypeSpec[] = [
     lawfulBasis: 'public-task',
     retention: { kind: 'event', event: 'account-deleted+5y', requirement: 'RET-2' },
     subjectField: 'ownerId',
+    find: { partitions: 'account-schools' },
     export: { omit: ['blob'] },
     erasure: 'delete',
     requirements: ['LRN-4', 'LRN-1'],
@@ -398,12 +422,13 @@ const documentTypes: DocumentTypeSpec[] = [
     type: 'membership',
     container: 'schools',
     description:
-      "A person's role in a school: student, teacher, class teacher, administrator; class, subjects, inviter (id, name, e-mail) and invitation.",
-    personalData: ['school-role'],
+      "A person's role in a school: student, teacher, class teacher, administrator; class, subjects; the person's name and e-mail at the time (the school's lists are one query); who invited them and who ended the role.",
+    personalData: ['school-role', 'identification', 'contact'],
     purpose: 'Give school users the rights their role needs (ACC-1, ACL-1..5).',
     lawfulBasis: 'public-task',
     retention: { kind: 'event', event: 'account-deleted+5y', requirement: 'RET-2' },
-    subjectField: 'accountId',
+    subjectField: ['accountId', 'invitedBy', 'endedBy'],
+    find: { partitions: 'account-schools' },
     export: { omit: [] },
     erasure: 'anonymise',
     requirements: ['ACC-1', 'ACC-2', 'RET-2'],
@@ -437,6 +462,7 @@ const documentTypes: DocumentTypeSpec[] = [
     lawfulBasis: 'contract',
     retention: { kind: 'event', event: 'work-retired', requirement: 'RET-2' },
     subjectField: 'updatedBy',
+    find: { partitions: 'account-publishers' },
     export: { omit: ['content'] },
     erasure: 'anonymise',
     requirements: ['ACC-1', 'ACL-6'],
@@ -451,6 +477,7 @@ const documentTypes: DocumentTypeSpec[] = [
     lawfulBasis: 'contract',
     retention: { kind: 'event', event: 'work-retired', requirement: 'RET-2' },
     subjectField: 'publishedBy.accountId',
+    find: { partitions: 'account-publishers' },
     export: { omit: ['chapters', 'search'] },
     erasure: 'anonymise',
     requirements: ['LRN-3', 'OPS-2'],
@@ -465,6 +492,7 @@ const documentTypes: DocumentTypeSpec[] = [
     lawfulBasis: 'legitimate-interest',
     retention: { kind: 'fixed', days: 1826, requirement: 'RET-7' },
     subjectField: 'accountId',
+    find: { partitions: 'subject' },
     export: { omit: [] },
     erasure: 'delete',
     requirements: ['LOG-1', 'RET-7'],
@@ -500,6 +528,7 @@ const documentTypes: DocumentTypeSpec[] = [
     lawfulBasis: 'legal-obligation',
     retention: { kind: 'accounting', requirement: 'RET-3' },
     subjectField: 'accountId',
+    find: { partitions: 'subject' },
     export: { omit: [] },
     erasure: 'legal-hold',
     requirements: ['STORE-2', 'STORE-5', 'STORE-7', 'PAY-3', 'RET-3'],
@@ -514,6 +543,7 @@ const documentTypes: DocumentTypeSpec[] = [
     lawfulBasis: 'legal-obligation',
     retention: { kind: 'accounting', requirement: 'RET-3' },
     subjectField: 'buyerAccountId',
+    find: { partitions: 'order-invoice-years' },
     export: { omit: [] },
     erasure: 'legal-hold',
     requirements: ['STORE-3', 'RET-3'],
@@ -537,6 +567,7 @@ const documentTypes: DocumentTypeSpec[] = [
     lawfulBasis: 'legal-obligation',
     retention: { kind: 'accounting', requirement: 'RET-3' },
     subjectField: 'accountId',
+    find: { partitions: 'order-transactions' },
     export: { omit: [] },
     erasure: 'legal-hold',
     requirements: ['PAY-2', 'RET-3'],
@@ -551,6 +582,7 @@ const documentTypes: DocumentTypeSpec[] = [
     lawfulBasis: 'legal-obligation',
     retention: { kind: 'accounting', requirement: 'RET-3' },
     subjectField: 'accountId',
+    find: { partitions: 'order-transactions' },
     export: { omit: ['mac'] },
     erasure: 'legal-hold',
     requirements: ['PAY-2', 'PAY-3', 'RET-3'],
@@ -565,6 +597,10 @@ const documentTypes: DocumentTypeSpec[] = [
     lawfulBasis: 'legitimate-interest',
     retention: { kind: 'fixed', days: 365, requirement: 'RET-6' },
     subjectField: 'accountId',
+    find: {
+      partitions: 'none',
+      reason: 'A message that failed its MAC check names no account we can trust; only its sender IP, kept 1 year for security.',
+    },
     export: { omit: [] },
     erasure: 'delete',
     requirements: ['PAY-2', 'RET-6'],
@@ -591,6 +627,7 @@ const documentTypes: DocumentTypeSpec[] = [
     // Contract data of the school: kept as accounting evidence (it names the invoice or contract).
     retention: { kind: 'accounting', requirement: 'RET-3' },
     subjectField: ['audience.accountIds', 'recordedBy'],
+    find: { partitions: 'account-schools' },
     export: { omit: [] },
     erasure: 'legal-hold',
     requirements: ['STORE-1', 'ACC-1', 'RET-3'],
@@ -605,9 +642,27 @@ const documentTypes: DocumentTypeSpec[] = [
     lawfulBasis: 'contract',
     retention: accountsDeleted,
     subjectField: 'accountId',
+    find: { partitions: 'subject' },
     export: { omit: [] },
     erasure: 'delete',
     requirements: ['STORE-4', 'STORE-6'],
+  },
+  // p-export (PRIV-2): the export job of issue 12.
+  {
+    type: 'privacy-export',
+    container: 'jobs',
+    description:
+      "A person's data export (PRIV-2): who asked (the person, a parent, staff) and for whom, the request it fulfils, state, progress (document types and files done), the zip's blob name and size, when it was ready and until when it can be downloaded.",
+    personalData: ['authentication'],
+    purpose: 'Give the person a copy of their data and show how far the job has come (PRIV-2).',
+    lawfulBasis: 'legal-obligation',
+    // The zip can be downloaded 7 days; the job record stays 30 days as the evidence that the request was answered.
+    retention: { kind: 'fixed', days: 30, requirement: 'PRIV-2' },
+    subjectField: ['accountId', 'requestedBy'],
+    find: { partitions: 'subject' },
+    export: { omit: ['blobName'] },
+    erasure: 'delete',
+    requirements: ['PRIV-2'],
   },
 ];
 
@@ -635,6 +690,8 @@ export function validateRegistry(registry: DataRegistry): string[] {
       if (!t.export) problems.push(`${where} holds personal data (${t.personalData.join(', ')}) but has no export step`);
       if (!t.erasure) problems.push(`${where} holds personal data (${t.personalData.join(', ')}) but has no erasure step`);
       if (!t.subjectField) problems.push(`${where} holds personal data but names no subject field`);
+      if (!t.find) problems.push(`${where} holds personal data but says not where a subject's documents are (find)`);
+      if (t.find?.partitions === 'none' && !t.find.reason.trim()) problems.push(`${where} cannot be found per subject and says not why`);
       if (t.retention.kind === 'indefinite') problems.push(`${where} holds personal data but is kept indefinitely`);
       if (t.blobs && t.blobs.container !== USER_FILES_CONTAINER) problems.push(`${where} names unknown blob container ${t.blobs.container}`);
       if (t.erasure === 'legal-hold' && t.retention.kind !== 'accounting' && t.retention.kind !== 'fixed')
