@@ -122,6 +122,10 @@ import paymentsNotify from './payments-notify.js';
 import paymentsProcess from './payments-process.js';
 import paymentsReconcile from './payments-reconcile.js';
 import paymentsReturn from './payments-return.js';
+import privacyExportsCreate from './privacy-exports-create.js';
+import privacyExportsDownload from './privacy-exports-download.js';
+import privacyExportsGet from './privacy-exports-get.js';
+import privacyExportsRun from './privacy-exports-run.js';
 import schoolEntitlementsSync from './school-entitlements-sync.js';
 import schoolsCasesComment from './schools-cases-comment.js';
 import schoolsCasesList from './schools-cases-list.js';
@@ -282,6 +286,10 @@ export const definitions: readonly FunctionDefinition[] = [
   supportRequestsCreate,
   supportRequestsList,
   supportRequestsMessage,
+  privacyExportsCreate,
+  privacyExportsGet,
+  privacyExportsDownload,
+  privacyExportsRun,
   opsAccountsRoles,
   opsPublishersCreate,
   opsSchoolLicencesChange,

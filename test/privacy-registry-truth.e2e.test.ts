@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { emailLoginId } from '../shared/auth/index.js';
 import { type LocalHost, startLocalHost } from '../shared/local/host.js';
-import type { ContainerName } from '../shared/platform/cosmos.js';
-import { containerSpec, dataRegistry, type DocumentTypeSpec } from '../shared/privacy/registry.js';
+import { dataRegistry } from '../shared/privacy/registry.js';
 import { exportableTypes, subjectDocuments } from '../shared/privacy/subject-documents.js';
+import { marker, unacceptedMarker, writeSubjectDocuments } from './privacy-fixtures.js';
 
 /**
  * Issue 12 item 8, registry truth: a document of EVERY registry type with personal data is written for two people, A
@@ -14,77 +13,12 @@ import { exportableTypes, subjectDocuments } from '../shared/privacy/subject-doc
  */
 const A = 'acc-truth-a';
 const B = 'acc-truth-b';
-const SCHOOL = 'school-truth';
-const PUBLISHER = 'pub-truth';
-const emailOf = (who: string) => `${who}@truth.example`;
 
 let host: LocalHost;
 
-const marker = (who: string, type: string) => `MARK-${who === A ? 'A' : 'B'}-${type}`;
-const omitted = (who: string, type: string, field: string) => `OMIT-${who === A ? 'A' : 'B'}-${type}-${field}`;
-
-/** The partition a subject's document of this type lives in, by the registry's finder. */
-function partitionOf(spec: DocumentTypeSpec, who: string): string {
-  switch (spec.find?.partitions) {
-    case 'subject':
-      return who;
-    case 'account-schools':
-      return SCHOOL;
-    case 'account-publishers':
-      return PUBLISHER;
-    case 'account-logins':
-      return emailLoginId(emailOf(who));
-    case 'order-transactions':
-      return `trx-${who}`;
-    case 'order-invoice-years':
-      return 'invoice-register:2026';
-    default:
-      throw new Error(`${spec.type} cannot be found per subject`);
-  }
-}
-
-/** Sets a subject field path on a document: `list[].field`, dotted paths, and lists for fields named …Ids. */
-function setSubject(doc: Record<string, unknown>, path: string, who: string): void {
-  if (path.includes('[].')) {
-    const [list, field] = path.split('[].') as [string, string];
-    doc[list] = [{ [field]: who }];
-    return;
-  }
-  const parts = path.split('.');
-  let target = doc;
-  for (const part of parts.slice(0, -1)) target = (target[part] ??= {}) as Record<string, unknown>;
-  const last = parts.at(-1)!;
-  target[last] = last.endsWith('Ids') ? [who] : who;
-}
-
-function documentOf(spec: DocumentTypeSpec, who: string): Record<string, unknown> {
-  const pkField = containerSpec(spec.container).partitionKeyPath.slice(1);
-  const partition = partitionOf(spec, who);
-  const doc: Record<string, unknown> = { id: pkField === 'id' ? partition : `${spec.type}:${who}`, type: spec.type, [pkField]: partition };
-  for (const path of [spec.subjectField ?? []].flat()) setSubject(doc, path, who);
-  for (const field of spec.export?.omit ?? []) if (field !== 'id') doc[field] = omitted(who, spec.type, field);
-  doc.marker = marker(who, spec.type);
-  if (spec.type === 'account')
-    Object.assign(doc, { id: who, email: emailOf(who), schoolPartitions: [SCHOOL], publisherRoles: [{ publisherId: PUBLISHER, role: 'author' }] });
-  if (spec.type === 'order')
-    Object.assign(doc, { id: `order:${who}`, payment: { transactionId: `trx-${who}` }, invoice: { issuedAt: '2026-09-01T10:00:00Z' } });
-  return doc;
-}
-
-const write = (container: string, doc: Record<string, unknown>) => host.services.db.collection(container as ContainerName).create(doc as never);
-
 beforeAll(async () => {
   host = await startLocalHost({ port: 0, seed: false, sweepIntervalMs: 0, identityStandIns: false, maksekeskusStandIn: false });
-  for (const spec of exportableTypes()) for (const who of [A, B]) await write(spec.container, documentOf(spec, who));
-  // An invitation to A's address that nobody accepted: only the address makes it A's.
-  for (const who of [A, B])
-    await write('schools', {
-      id: `invitation:unaccepted-${who}`,
-      type: 'invitation',
-      schoolId: SCHOOL,
-      email: emailOf(who),
-      marker: `${marker(who, 'invitation')}-unaccepted`,
-    });
+  for (const who of [A, B]) await writeSubjectDocuments(host.services.db, who);
 }, 60_000);
 afterAll(async () => host?.close());
 
@@ -102,8 +36,8 @@ describe('issue 12 item 8: the registry finds every subject document and only th
     for await (const { spec, documents } of subjectDocuments(host.services, A)) collected[spec.type] = JSON.stringify(documents);
     const all = Object.values(collected).join('\n');
     for (const spec of exportableTypes()) expect(collected[spec.type], `${spec.type} of A`).toContain(marker(A, spec.type));
-    expect(collected.invitation).toContain(`${marker(A, 'invitation')}-unaccepted`);
-    expect(all).not.toContain('MARK-B-');
+    expect(collected.invitation).toContain(unacceptedMarker(A));
+    expect(all).not.toContain(`MARK-${B}-`);
     expect(all).not.toContain('OMIT-');
     expect(all).not.toMatch(/"_(etag|rid|ts)"/);
   });
