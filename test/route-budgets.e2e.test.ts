@@ -95,6 +95,20 @@ async function schoolLicenceForBudget(): Promise<string> {
   return recorded.body.id as string;
 }
 
+let exportOfParent: Promise<string> | undefined;
+/** The parent's data export, built by the queue function (PRIV-2): its id, once it is ready. */
+const readyExport = () =>
+  (exportOfParent ??= (async () => {
+    const started = await api('/api/me/privacy/exports', { method: 'POST', token: parent.token });
+    expect(started.status, JSON.stringify(started.body)).toBe(202);
+    const id = encodeURIComponent(started.body.id as string);
+    for (let tries = 0; tries < 150; tries++) {
+      if ((await api(`/api/me/privacy/exports/${id}`, { token: parent.token })).body.status === 'ready') return id;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    throw new Error('the export did not become ready');
+  })());
+
 /** How each route is called (by function name). */
 const probes: Record<string, () => Promise<Probe>> = {
   'accounts-audit-list': async () => ({ method: 'GET', path: '/api/me/audit', token: child.token, status: 200 }),
@@ -834,6 +848,13 @@ const probes: Record<string, () => Promise<Probe>> = {
       json: { message: 'More' },
       status: 200,
     };
+  },
+  // p-export (PRIV-2)
+  'privacy-exports-create': async () => ({ method: 'POST', path: '/api/me/privacy/exports', token: child.token, status: 202 }),
+  'privacy-exports-get': async () => ({ method: 'GET', path: `/api/me/privacy/exports/${await readyExport()}`, token: parent.token, status: 200 }),
+  'privacy-exports-download': async () => {
+    const view = await api(`/api/me/privacy/exports/${await readyExport()}`, { token: parent.token });
+    return { method: 'GET', path: new URL(view.body.download.url as string).pathname, status: 200 };
   },
 };
 
