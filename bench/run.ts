@@ -19,6 +19,7 @@ const benches: Record<string, () => Promise<Bench>> = {
   identity: async () => (await import('./identity.bench.js')).bench,
   signup: async () => (await import('./signup.bench.js')).bench,
   learning: async () => (await import('./learning.bench.js')).bench,
+  export: async () => (await import('./export.bench.js')).bench,
 };
 
 const recordFile = path.join(path.dirname(fileURLToPath(import.meta.url)), 'last.json');

@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import { type Readable, Transform } from 'node:stream';
 
 import type { TokenCredential } from '@azure/identity';
 import type { BlobServiceClient, ContainerClient, UserDelegationKey } from '@azure/storage-blob';
@@ -79,10 +79,19 @@ class ContainerBlobStore implements BlobStore {
 
   async upload(name: string, source: Readable, contentType: string): Promise<number> {
     let bytes = 0;
-    source.on('data', (chunk: Buffer) => (bytes += chunk.length));
+    // Counted on the way through (a 'data' listener on the source itself would race the SDK's own reading).
+    const counted = source.pipe(
+      new Transform({
+        transform(chunk: Buffer, _encoding, done) {
+          bytes += chunk.length;
+          done(null, chunk);
+        },
+      }),
+    );
+    source.once('error', (error) => counted.destroy(error));
     await this.container
       .getBlockBlobClient(name)
-      .uploadStream(source, 4 * 1024 * 1024, 2, { blobHTTPHeaders: { blobContentType: contentType, blobContentDisposition: 'attachment' } });
+      .uploadStream(counted, 4 * 1024 * 1024, 2, { blobHTTPHeaders: { blobContentType: contentType, blobContentDisposition: 'attachment' } });
     return bytes;
   }
 
