@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { type LocalHost, startLocalHost } from '../shared/local/host.js';
 import type { ContainerName } from '../shared/platform/cosmos.js';
 import { runExport, startExport } from '../shared/privacy/index.js';
-import { type Bench, median, round } from './lib.js';
+import { type Bench, type BenchOutput, median, round } from './lib.js';
 
 const PERSON = 'acc-bench-export';
 const DOCUMENTS = 5000;
@@ -72,7 +72,7 @@ async function setUp(host: LocalHost): Promise<void> {
 export const bench: Bench = {
   name: 'export',
   description: `data export of one person with ${DOCUMENTS} documents and ${FILES} files of 1 MiB (PRIV-2), queue message to zip in Blob Storage`,
-  async run({ runs, log }) {
+  async run({ runs, log }): Promise<BenchOutput> {
     const host = await startLocalHost({ port: 0, seed: false, sweepIntervalMs: 0, identityStandIns: false, maksekeskusStandIn: false });
     const failures: string[] = [];
     try {
