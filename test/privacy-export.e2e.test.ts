@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import yauzl from 'yauzl';
 
 import { type LocalHost, startLocalHost } from '../shared/local/host.js';
+import { onExportReady, readExport, startExport } from '../shared/privacy/index.js';
 import { exportableTypes } from '../shared/privacy/subject-documents.js';
 import { emailOf, marker, unacceptedMarker, writeSubjectDocuments } from './privacy-fixtures.js';
 
@@ -137,6 +138,22 @@ describe('PRIV-2: a person exports their own data', () => {
     await host.bus.idle();
     const after = await host.services.db.collection('jobs').read<{ id: string; type: string; runs: number; readyAt: string }>(exportId, A);
     expect(after).toMatchObject({ runs: 1, readyAt: before!.readyAt });
+  });
+
+  it('PRIV-2, PRIV-7: an export for a request starts once per request and tells the ready listeners once (request -> done)', async () => {
+    const told: { exportId: string; accountId: string; requestedBy: string; requestId?: string }[] = [];
+    onExportReady(async (_services, ready) => void told.push(ready));
+    const first = await startExport(host.services, { subjectAccountId: B, requestedBy: A, requestId: 'rights-request:test-1' });
+    const again = await startExport(host.services, { subjectAccountId: B, requestedBy: A, requestId: 'rights-request:test-1' });
+    expect([first.started, again.started]).toEqual([true, false]);
+    expect(again.job.id).toBe(first.job.id);
+    await host.bus.idle();
+    await host.deliver('privacy-exports-run', { accountId: B, exportId: first.job.id }, `repeat-${first.job.id}`);
+    await host.bus.idle();
+    expect(told).toEqual([{ exportId: first.job.id, accountId: B, requestedBy: A, requestId: 'rights-request:test-1' }]);
+    // The requester (a parent, say) sees the export of the person it is about; the zip is that person's data.
+    const view = await readExport(host.services, A, B, first.job.id);
+    expect(view).toMatchObject({ accountId: B, status: 'ready' });
   });
 
   it("PRIV-2: someone else's export is not found; a forged link is refused (403)", async () => {

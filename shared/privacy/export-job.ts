@@ -43,6 +43,39 @@ interface ExportJobDoc extends Doc {
   expiresAt?: string;
   blobName?: string;
   sizeBytes?: number;
+  /** The ready listeners have run (a redelivery after a failed listener runs them, and only them, again). */
+  readyNotified?: boolean;
+}
+
+/** What a ready listener learns: enough to close the data-subject request the export fulfils. */
+interface ReadyExport {
+  exportId: string;
+  accountId: string;
+  requestedBy: string;
+  requestId?: string;
+}
+type ExportReadyListener = (services: Services, ready: ReadyExport) => Promise<void>;
+const readyListeners: ExportReadyListener[] = [];
+
+/**
+ * Called once for each export when its zip is ready. The composition registers the rights-requests part's step here
+ * (request -> done), so privacy never imports that area (as rights' registerFulfilment keeps it from importing this).
+ */
+export function onExportReady(listener: ExportReadyListener): void {
+  readyListeners.push(listener);
+}
+
+async function notifyReady(services: Services, job: ExportJobDoc): Promise<void> {
+  const ready: ReadyExport = {
+    exportId: job.id,
+    accountId: job.accountId,
+    requestedBy: job.requestedBy,
+    ...(job.requestId ? { requestId: job.requestId } : {}),
+  };
+  for (const listener of readyListeners) await listener(services, ready);
+  await updateWithEtag<ExportJobDoc>(services.db.collection('jobs'), job.id, job.accountId, (current) =>
+    current.readyNotified ? undefined : { ...current, readyNotified: true },
+  );
 }
 
 export const exportViewSchema = z.strictObject({
@@ -190,7 +223,12 @@ export async function runExport(services: Services, message: z.output<typeof exp
           },
     { type: 'privacy-export' },
   );
-  if (!started?.changed) return;
+  if (!started) return;
+  if (!started.changed) {
+    // Ready already: nothing is built again; only listeners that failed last time run again.
+    if (!started.doc.readyNotified) await notifyReady(services, started.doc);
+    return;
+  }
   let job = started.doc;
   const progress = async (change: Partial<ExportJobDoc['progress']>) => {
     const updated = await updateWithEtag<ExportJobDoc>(jobs, job.id, job.accountId, (current) => ({
@@ -228,7 +266,9 @@ export async function runExport(services: Services, message: z.output<typeof exp
     sizeBytes,
     progress: { ...current.progress, filesDone: files.length },
   }));
-  if (ready) await tellReady(services, ready.doc);
+  if (!ready) return;
+  await tellReady(services, ready.doc);
+  await notifyReady(services, ready.doc);
 }
 
 const nameOf = (account: Record<string, unknown>) =>
