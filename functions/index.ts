@@ -9,7 +9,8 @@ import { loadConfig } from '../shared/platform/config.js';
 import type { FunctionDefinition, HttpDefinition } from '../shared/platform/definitions.js';
 import { registerWithAzure } from '../shared/platform/register.js';
 import { compose } from '../shared/platform/services.js';
-import { storageRules } from '../shared/privacy/index.js';
+import { onExportReady, startExport, storageRules } from '../shared/privacy/index.js';
+import { moveRequest, readRequest, registerFulfilment } from '../shared/rights/index.js';
 import accountsAuditList from './accounts-audit-list.js';
 import accountsChildrenList from './accounts-children-list.js';
 import accountsChildrenRequest from './accounts-children-request.js';
@@ -126,6 +127,25 @@ import privacyExportsCreate from './privacy-exports-create.js';
 import privacyExportsDownload from './privacy-exports-download.js';
 import privacyExportsGet from './privacy-exports-get.js';
 import privacyExportsRun from './privacy-exports-run.js';
+import rightsChildrenCancel from './rights-children-cancel.js';
+import rightsChildrenCreate from './rights-children-create.js';
+import rightsChildrenData from './rights-children-data.js';
+import rightsChildrenList from './rights-children-list.js';
+import rightsFollowup from './rights-followup.js';
+import rightsMeCancel from './rights-me-cancel.js';
+import rightsMeCreate from './rights-me-create.js';
+import rightsMeData from './rights-me-data.js';
+import rightsMeGet from './rights-me-get.js';
+import rightsMeList from './rights-me-list.js';
+import rightsOpsComplete from './rights-ops-complete.js';
+import rightsOpsCreate from './rights-ops-create.js';
+import rightsOpsExtend from './rights-ops-extend.js';
+import rightsOpsGet from './rights-ops-get.js';
+import rightsOpsQueue from './rights-ops-queue.js';
+import rightsOpsTransition from './rights-ops-transition.js';
+import rightsSchoolCreate from './rights-school-create.js';
+import rightsSchoolDecide from './rights-school-decide.js';
+import rightsSchoolList from './rights-school-list.js';
 import schoolEntitlementsSync from './school-entitlements-sync.js';
 import schoolsCasesComment from './schools-cases-comment.js';
 import schoolsCasesList from './schools-cases-list.js';
@@ -299,6 +319,25 @@ export const definitions: readonly FunctionDefinition[] = [
   opsSchoolsCreate,
   opsSchoolsFirstAdmin,
   opsSchoolsUpdate,
+  rightsChildrenCancel,
+  rightsChildrenCreate,
+  rightsChildrenData,
+  rightsChildrenList,
+  rightsFollowup,
+  rightsMeCancel,
+  rightsMeCreate,
+  rightsMeData,
+  rightsMeGet,
+  rightsMeList,
+  rightsOpsComplete,
+  rightsOpsCreate,
+  rightsOpsExtend,
+  rightsOpsGet,
+  rightsOpsQueue,
+  rightsOpsTransition,
+  rightsSchoolCreate,
+  rightsSchoolDecide,
+  rightsSchoolList,
   schoolEntitlementsSync,
   schoolsLicencesList,
   schoolsClassesCreate,
@@ -309,6 +348,22 @@ setRouteTable(new RouteTable(definitions.filter((d): d is HttpDefinition => d.ki
 // Platform imports no area: the app's services in Azure get the registry's storage rules and auth's sign-in
 // providers from here (the local host and the tests install their own services).
 compose({ storage: storageRules, areaServices: ({ config }) => ({ identityProviders: createProviders(config) }) });
+
+// Issue 12: the export (privacy) fulfils export requests (rights), and a ready export closes its request; neither area
+// imports the other. The zip is the subject's data; the requester (a parent for a child) is who asked.
+registerFulfilment('export', async (services, request) => {
+  await startExport(services, { subjectAccountId: request.accountId, requestedBy: request.requester.accountId, requestId: request.id });
+});
+onExportReady(async (services, ready) => {
+  if (!ready.requestId || (await readRequest(services, ready.requestId))?.state !== 'processing') return;
+  await moveRequest(services, {
+    requestId: ready.requestId,
+    to: 'done',
+    by: 'system',
+    capacity: 'system',
+    reason: 'The export is ready to download for 7 days.',
+  });
+});
 
 // The local host and the tests drive the same definitions themselves; in Azure a bad setting stops the app here,
 // with one message naming it, before any function is registered.

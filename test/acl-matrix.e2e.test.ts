@@ -62,6 +62,7 @@ const personas: Record<string, Persona> = {
   securityOnly: { id: securityOnly, schoolRoles: [], children: [], staff: ['security'] },
   supportAndSecurity: { id: A.staff, schoolRoles: [], children: [], staff: ['support', 'security'] },
   operatorAdmin: { id: A.operatorAdmin, schoolRoles: [], children: [], staff: ['operatorAdmin'] },
+  privacyOfficer: { id: A.privacyOfficer, schoolRoles: [], children: [], staff: ['privacyOfficer'] },
   cmsAuthor: { id: A.cmsAuthor, schoolRoles: [], children: [], publishers: [demo.publishers.ee] },
   cmsEditor: { id: A.cmsEditor, schoolRoles: [], children: [], publishers: [demo.publishers.ee], editorOf: [demo.publishers.ee] },
   municipality: { id: A.municipality, schoolRoles: [], children: [], municipalitySchools: [S.ee] },
@@ -135,7 +136,7 @@ const candidates: Record<string, (p: Persona) => string[]> = {
   publisherId: () => [demo.publishers.ee, demo.publishers.fi],
   invoiceNumber: () => ['2026-000999'],
   flagKey: () => ['payment-mismatch:none'],
-  requestId: () => ['support:none'],
+  requestId: () => ['support:none', `rights-request:${A.eeStudent}:00000000-0000-4000-8000-000000000000`],
   caseId: () => ['case:none'],
   sessionId: () => ['00000000-0000-4000-8000-000000000000'],
   provider: () => ['google'],
@@ -188,8 +189,11 @@ describe('ACL: the capability table covers every route', () => {
       if ('municipality' in row) expect(capability, 'a municipality grant outside statistics').toMatch(/^stats\.aggregate\./);
   });
 
+  // PRIV-7: a parent's data-subject request for a minor child is the parent's own act of parental responsibility, not
+  // study work in the child's name, as is managing the minor's privacy settings (ACC-3).
   it('ACL-5: parents hold no write capability', () => {
-    const writes = Object.entries(capabilityTable).filter(([c, row]) => 'parent' in row && !/\.read$/.test(c) && c !== 'child.privacy.update');
+    const parentsOwnActs = ['child.privacy.update', 'child.rights.request'];
+    const writes = Object.entries(capabilityTable).filter(([c, row]) => 'parent' in row && !/\.read$/.test(c) && !parentsOwnActs.includes(c));
     expect(writes.map(([c]) => c)).toEqual([]);
   });
 });

@@ -103,6 +103,15 @@ export const expectedGrants: Record<Capability, Partial<Record<Role, Scope>>> = 
   'material.publish': { cmsUser: 'publisherEditor' },
   // Issue 18, STORE-4: opening a work is decided by the licence, not by a role (a private user may have bought one).
   'work.open': { user: 'own' },
+  // PRIV-7 (seed 002 section "rights": requests for a minor by the parent, for school users by the school's authorised
+  // person) and PRIV-1 (the parent sees what is held about the child): a child under 18 only; an adult asks themselves.
+  'child.rights.read': { parent: 'ownMinorChild' },
+  'child.rights.request': { parent: 'ownMinorChild' },
+  // PRIV-7: "forwarded to the controller (usually the school)": its administrators decide and ask for their students.
+  'school.rights.review': { schoolAdmin: 'ownSchool' },
+  // PRIV-7: a privacy officer answers requests; ACL-7 (only what their duty needs) keeps it from support, security and
+  // the operator's administrators, and keeps the officer out of every other back-office route.
+  'ops.rights.manage': { privacyOfficer: 'staff' },
   // ACL-8, STAT-1: municipalities get aggregates of their schools only; a school's administrator, their school's.
   'stats.aggregate.read': { municipality: 'ownSchool', schoolAdmin: 'ownSchool' },
 };
@@ -125,7 +134,7 @@ export interface Persona {
   schoolRoles: { schoolId: string; role: SchoolRoleName; classId?: string; subjects?: string[] }[];
   /** Children whose link the school confirmed, recorded on both sides (ACC-3). */
   children: string[];
-  staff?: ('support' | 'security' | 'operatorAdmin')[];
+  staff?: ('support' | 'security' | 'operatorAdmin' | 'privacyOfficer')[];
   publishers?: string[];
   /** Publishers the persona is an editor of (the CMS role that may withdraw works, OPS-2). */
   editorOf?: string[];

@@ -109,6 +109,13 @@ const readyExport = () =>
     throw new Error('the export did not become ready');
   })());
 
+/** Opens a data-subject request for a probe (PRIV-7) and answers its id. */
+async function rightsRequest(token: string, path: string, json: unknown): Promise<string> {
+  const made = await api(path, { method: 'POST', token, json });
+  expect(made.status, JSON.stringify(made.body)).toBe(201);
+  return made.body.id as string;
+}
+
 /** How each route is called (by function name). */
 const probes: Record<string, () => Promise<Probe>> = {
   'accounts-audit-list': async () => ({ method: 'GET', path: '/api/me/audit', token: child.token, status: 200 }),
@@ -684,6 +691,127 @@ const probes: Record<string, () => Promise<Probe>> = {
   'payments-methods': async () => ({ method: 'GET', path: '/api/payments/methods?country=EE', status: 200 }),
   'payments-notify': async () => ({ method: 'POST', path: '/api/payments/maksekeskus/notification', json: { json: '{}', mac: 'AB' }, status: 400 }),
   'payments-return': async () => ({ method: 'GET', path: '/api/payments/maksekeskus/return', status: 303 }),
+  // p-requests (issue 12, PRIV-7, PRIV-1): each request probe uses a type of its own, so the one-open-per-type rule
+  // never answers 409 here.
+  'rights-me-data': async () => ({ method: 'GET', path: '/api/me/privacy/data', token: child.token, status: 200 }),
+  'rights-children-data': async () => ({ method: 'GET', path: `/api/children/${child.accountId}/privacy/data`, token: parent.token, status: 200 }),
+  'rights-me-create': async () => ({
+    method: 'POST',
+    path: '/api/me/privacy/requests',
+    token: child.token,
+    json: { requestType: 'access' },
+    status: 201,
+  }),
+  'rights-me-list': async () => ({ method: 'GET', path: '/api/me/privacy/requests', token: child.token, status: 200 }),
+  'rights-me-get': async () => {
+    const id = await rightsRequest(child.token, '/api/me/privacy/requests', { requestType: 'objection' });
+    return { method: 'GET', path: `/api/me/privacy/requests/${encodeURIComponent(id)}`, token: child.token, status: 200 };
+  },
+  'rights-me-cancel': async () => {
+    const id = await rightsRequest(child.token, '/api/me/privacy/requests', { requestType: 'other', details: 'budget' });
+    return { method: 'POST', path: `/api/me/privacy/requests/${encodeURIComponent(id)}/cancel`, token: child.token, json: {}, status: 200 };
+  },
+  'rights-children-create': async () => ({
+    method: 'POST',
+    path: `/api/children/${child.accountId}/privacy/requests`,
+    token: parent.token,
+    json: { requestType: 'erasure' },
+    status: 201,
+  }),
+  'rights-children-cancel': async () => {
+    const id = await rightsRequest(parent.token, `/api/children/${child.accountId}/privacy/requests`, { requestType: 'restriction' });
+    return {
+      method: 'POST',
+      path: `/api/children/${child.accountId}/privacy/requests/${encodeURIComponent(id)}/cancel`,
+      token: parent.token,
+      json: {},
+      status: 200,
+    };
+  },
+  'rights-children-list': async () => ({
+    method: 'GET',
+    path: `/api/children/${child.accountId}/privacy/requests`,
+    token: parent.token,
+    status: 200,
+  }),
+  'rights-school-list': async () => ({ method: 'GET', path: `/api/schools/${EE}/privacy/requests`, token: await adminToken(), status: 200 }),
+  'rights-school-create': async () => ({
+    method: 'POST',
+    path: `/api/schools/${EE}/privacy/requests`,
+    token: await adminToken(),
+    json: { subjectAccountId: child.accountId, requestType: 'account-closure' },
+    status: 201,
+  }),
+  'rights-school-decide': async () => {
+    const id = await rightsRequest(child.token, '/api/me/privacy/requests', { requestType: 'rectification', details: 'budget' });
+    return {
+      method: 'POST',
+      path: `/api/schools/${EE}/privacy/requests/${encodeURIComponent(id)}/decision`,
+      token: await adminToken(),
+      json: { outcome: 'approve' },
+      status: 200,
+    };
+  },
+  'rights-ops-queue': async () => ({
+    method: 'GET',
+    path: '/api/ops/privacy/requests',
+    token: await tokenFor(demo.accounts.privacyOfficer),
+    status: 200,
+  }),
+  'rights-ops-create': async () => ({
+    method: 'POST',
+    path: `/api/ops/privacy/requests/${child.accountId}`,
+    token: await tokenFor(demo.accounts.privacyOfficer),
+    json: { requestType: 'export', receivedVia: 'email', contact: { email: 'budget-letter@example.com', language: 'en' } },
+    status: 201,
+  }),
+  'rights-ops-get': async () => {
+    const person = await newPerson('Budgetrights');
+    const id = await rightsRequest(person.token, '/api/me/privacy/requests', { requestType: 'access' });
+    return {
+      method: 'GET',
+      path: `/api/ops/privacy/requests/${person.accountId}/${encodeURIComponent(id)}`,
+      token: await tokenFor(demo.accounts.privacyOfficer),
+      status: 200,
+    };
+  },
+  'rights-ops-transition': async () => {
+    const officer = await tokenFor(demo.accounts.privacyOfficer);
+    const id = await rightsRequest(officer, `/api/ops/privacy/requests/${child.accountId}`, {
+      requestType: 'consent-withdrawal',
+      receivedVia: 'letter',
+      contact: { email: 'budget-letter@example.com', language: 'en' },
+    });
+    return {
+      method: 'POST',
+      path: `/api/ops/privacy/requests/${child.accountId}/${encodeURIComponent(id)}/transitions`,
+      token: officer,
+      json: { to: 'verifying', reason: 'budget' },
+      status: 200,
+    };
+  },
+  'rights-ops-extend': async () => {
+    const person = await newPerson('Budgetextend');
+    const id = await rightsRequest(person.token, '/api/me/privacy/requests', { requestType: 'access' });
+    return {
+      method: 'POST',
+      path: `/api/ops/privacy/requests/${person.accountId}/${encodeURIComponent(id)}/extension`,
+      token: await tokenFor(demo.accounts.privacyOfficer),
+      json: { days: 10, reason: 'budget' },
+      status: 200,
+    };
+  },
+  'rights-ops-complete': async () => {
+    const person = await newPerson('Budgetcomplete');
+    const id = await rightsRequest(person.token, '/api/me/privacy/requests', { requestType: 'export' });
+    return {
+      method: 'POST',
+      path: `/api/ops/privacy/requests/${person.accountId}/${encodeURIComponent(id)}/complete`,
+      token: await tokenFor(demo.accounts.privacyOfficer),
+      json: { note: 'budget' },
+      status: 200,
+    };
+  },
   'schools-get': async () => ({ method: 'GET', path: `/api/schools/${EE}`, token: await adminToken(), status: 200 }),
   'schools-invitations-confirm-claim': async () => ({
     method: 'POST',

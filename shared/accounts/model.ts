@@ -15,9 +15,10 @@ export interface LinkedLogin {
 /**
  * Operator staff roles (ACL-7): support sees what a case needs; security can suspend accounts (AUTH-5, OPS-1);
  * operatorAdmin sets up organisations (schools, publishers, CMS and municipality roles) and records school licences
- * (ACC-1): acts on organisations and contracts, with no look at any person's study data.
+ * (ACC-1): acts on organisations and contracts, with no look at any person's study data; privacyOfficer answers
+ * data-subject requests (PRIV-7) from their own queue.
  */
-type StaffRole = 'support' | 'security' | 'operatorAdmin';
+type StaffRole = 'support' | 'security' | 'operatorAdmin' | 'privacyOfficer';
 
 export interface Suspension {
   at: string;

@@ -62,6 +62,7 @@ const personas: Record<string, Persona> = {
   securityOnly: { id: 'p-security', schoolRoles: [], children: [], staff: ['security'] },
   supportAndSecurity: { id: 'p-staff-both', schoolRoles: [], children: [], staff: ['support', 'security'] },
   operatorAdmin: { id: 'p-operator-admin', schoolRoles: [], children: [], staff: ['operatorAdmin'] },
+  privacyOfficer: { id: 'p-privacy-officer', schoolRoles: [], children: [], staff: ['privacyOfficer'] },
   cmsUser: { id: 'p-cms', schoolRoles: [], children: [], publishers: [P1] },
   // OPS-2: an editor of P1 who is an author at P2: withdraws P1's works only.
   cmsEditor: { id: 'p-cms-editor', schoolRoles: [], children: [], publishers: [P1, P2], editorOf: [P1] },
@@ -81,6 +82,7 @@ const roleCoverage: Record<Role, string> = {
   support: 'supportOnly',
   security: 'securityOnly',
   operatorAdmin: 'operatorAdmin',
+  privacyOfficer: 'privacyOfficer',
   municipality: 'municipality',
 };
 

@@ -23,6 +23,8 @@ const roles = [
   'security',
   /** Operator staff who set up organisations and record school licences (ACC-1); sees no person's study data. */
   'operatorAdmin',
+  /** Operator staff who answer data-subject requests (PRIV-7) from their own queue, ordered by due date. */
+  'privacyOfficer',
   /** A municipality's education official: aggregates only (ACL-8). */
   'municipality',
 ] as const;
@@ -131,6 +133,16 @@ export const capabilityTable = {
   'material.publish': { cmsUser: 'publisherEditor' },
   // Issue 18: anyone signed in may ask to open a work; the licence (own or school, `mayOpenWork`) decides, in the handler.
   'work.open': { user: 'own' },
+  // PRIV-7: a parent makes and follows data-subject requests for a child under 18 (parental responsibility), and sees
+  // what the platform holds about the child (PRIV-1); never for an adult child, who asks for themselves.
+  'child.rights.read': { parent: 'ownMinorChild' },
+  'child.rights.request': { parent: 'ownMinorChild' },
+  // PRIV-7: requests about students' school data are forwarded to the school, the controller; its administrators
+  // decide them and make requests for their students (seed 002: "the school's authorised person").
+  'school.rights.review': { schoolAdmin: 'ownSchool' },
+  // PRIV-7: the privacy officer's queue and every step of a request; each step is in the request's history, which the
+  // person sees, so it is not audited a second time (ACL-7).
+  'ops.rights.manage': { privacyOfficer: 'staff' },
   // STAT, ACL-8: municipalities get aggregates through statistics routes, never a capability on a person.
   'stats.aggregate.read': { municipality: 'ownSchool', schoolAdmin: 'ownSchool' },
 } satisfies Record<string, Row>;

@@ -180,6 +180,32 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   'payments-methods': {},
   'payments-notify': { queued: ['payments-process', 'email-outbound'] },
   'payments-return': { queued: ['payments-process'] },
+  // p-requests (issue 12, PRIV-7, PRIV-1): data-subject requests and the what-we-hold view.
+  'rights-me-data': {},
+  'rights-children-data': {},
+  'rights-me-create': { queued: ['email-outbound'] },
+  'rights-me-list': {},
+  'rights-me-get': {},
+  'rights-me-cancel': { queued: ['email-outbound'] },
+  'rights-children-create': { queued: ['email-outbound'] },
+  'rights-children-list': {},
+  'rights-children-cancel': {
+    queued: ['email-outbound'],
+    exception: {
+      measured: 6,
+      reason:
+        "the access check reads the child's account (a parent of a child under 18), then the request (read, write under its ETag) and its two projections (the officer's queue entry freed, the school's list entry)",
+    },
+  },
+  'rights-school-list': {},
+  'rights-school-create': { queued: ['email-outbound'] },
+  'rights-school-decide': { queued: ['email-outbound'] },
+  'rights-ops-queue': { staff: true },
+  'rights-ops-create': { staff: true },
+  'rights-ops-get': { staff: true },
+  'rights-ops-transition': { staff: true, queued: ['email-outbound'] },
+  'rights-ops-extend': { staff: true, queued: ['email-outbound'] },
+  'rights-ops-complete': { staff: true, queued: ['email-outbound'] },
   'schools-get': {},
   'schools-invitations-confirm-claim': {},
   'schools-invitations-create': {

@@ -9,6 +9,7 @@ import { ConcurrentUpdateError, DocumentExistsError, StoreUnavailableError } fro
 import { AppError, type ErrorCode, type ErrorDefinition, type ErrorKind, platformErrors } from '../platform/errors.js';
 import type { Language } from '../platform/language.js';
 import { privacyErrors } from '../privacy/index.js';
+import { rightsErrors } from '../rights/index.js';
 import { schoolsErrors } from '../schools/index.js';
 import { schoolLicenceErrors, storeErrors } from '../store/index.js';
 import { supportErrors } from '../support/index.js';
@@ -34,6 +35,7 @@ export const areaCatalogues = {
   schoolLicences: schoolLicenceErrors,
   organisations: organisationErrors,
   privacy: privacyErrors,
+  rights: rightsErrors,
 } as const;
 
 export const errorCatalogue: { [C in ErrorCode]: ErrorDefinition } = {
@@ -51,6 +53,7 @@ export const errorCatalogue: { [C in ErrorCode]: ErrorDefinition } = {
   ...schoolLicenceErrors,
   ...organisationErrors,
   ...privacyErrors,
+  ...rightsErrors,
 };
 
 /** The HTTP status each kind of error answers with. */

@@ -44,6 +44,8 @@ export const demo = {
     municipality: 'acc-municipality-tallinn',
     /** Operator administrator (ACC-1): creates schools and publishers, gives CMS and municipality roles, records school licences. */
     operatorAdmin: 'acc-staff-olev',
+    /** Privacy officer (PRIV-7): answers data-subject requests from their own queue; no other staff duty. */
+    privacyOfficer: 'acc-staff-privacy-pille',
   },
   /** Every demo account with an e-mail can also sign in with this password (AUTH-2). */
   password: 'Opiq-demo-2026',
@@ -172,6 +174,14 @@ export function demoDocuments(): { container: Parameters<Database['collection']>
       language: 'et',
       country: 'EE',
       staffRoles: ['operatorAdmin'],
+    }),
+    account(a.privacyOfficer, {
+      firstName: 'Pille',
+      lastName: 'Privaatsus',
+      email: 'pille.privaatsus@opiq.example',
+      language: 'et',
+      country: 'EE',
+      staffRoles: ['privacyOfficer'],
     }),
     account(a.municipality, {
       firstName: 'Linda',

@@ -254,6 +254,20 @@ class Collection {
   }
 
   /**
+   * The `type` of each document in one partition, one page of at most `pageSize` (one single-partition query): what a
+   * person's partition holds without reading the documents themselves (PRIV-1). `complete` is false past the page.
+   */
+  async typesIn(partitionKey: string, pageSize = 1000): Promise<{ types: string[]; complete: boolean }> {
+    const text = `SELECT VALUE c.type FROM c WHERE c.${this.pkField} = @pk`;
+    const response = await withStoreRetry(this.policy, (abortSignal) =>
+      this.container.items
+        .query<string>({ query: text, parameters: [{ name: '@pk', value: partitionKey }] }, { partitionKey, maxItemCount: pageSize, abortSignal })
+        .fetchNext(),
+    );
+    return { types: response.resources, complete: !response.continuationToken };
+  }
+
+  /**
    * Every row of a single-partition query, page by page (for bounded partitions only). One iterator for all pages:
    * the SDK asks Cosmos for a query plan once per iterator, so a new one per page paid a plan request per page
    * (issue 11). It gets no abort signal (a page is bounded by the client's request timeout, the attempt time); after a

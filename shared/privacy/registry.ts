@@ -664,6 +664,54 @@ const documentTypes: DocumentTypeSpec[] = [
     erasure: 'delete',
     requirements: ['PRIV-2'],
   },
+  // p-requests (issue 12, PRIV-7): data-subject requests and their two projections, all in `jobs`.
+  {
+    type: 'rights-request',
+    container: 'jobs',
+    description:
+      "A data-subject request (PRIV-7), under the subject's account id: type, the subject's name at the time, what was asked, who asked and in which capacity (with the reply address), identity verification, the controller (platform or school), received and due dates, extension with reason, the school's decision, completion note, reminders and escalation, every state change with who, when and why.",
+    personalData: ['identification', 'contact'],
+    purpose: 'Answer data-subject requests within 30 days and show how each was answered (PRIV-7).',
+    lawfulBasis: 'legal-obligation',
+    // GDPR 5(2) accountability: the record of how a request was answered outlives the answer; 3 years from its last change.
+    retention: { kind: 'fixed', days: 3 * 365 + 1, requirement: 'PRIV-7' },
+    subjectField: ['accountId', 'requester.accountId'],
+    find: { partitions: 'subject' },
+    export: { omit: [] },
+    // Kept for its term even after erasure: it is the evidence that the erasure request itself was answered.
+    erasure: 'legal-hold',
+    requirements: ['PRIV-7'],
+  },
+  {
+    type: 'rights-queue-entry',
+    container: 'jobs',
+    description:
+      "The privacy officer's queue entry of an open request (partition rights-queue, id per subject and request type): request id, subject account id, type, state, school, received and due dates, escalation; deleted when the request closes.",
+    personalData: ['identification'],
+    purpose: "The privacy officer's queue by due date, and one open request of a type per person (PRIV-7).",
+    lawfulBasis: 'legal-obligation',
+    retention: { kind: 'fixed', days: 400, requirement: 'PRIV-7' },
+    subjectField: 'subjectAccountId',
+    find: { partitions: 'none', reason: "A projection of the subject's rights-request (partition rights-queue), which the export holds whole." },
+    export: { omit: [] },
+    erasure: 'delete',
+    requirements: ['PRIV-7'],
+  },
+  {
+    type: 'rights-school-entry',
+    container: 'jobs',
+    description:
+      "A request forwarded to a school, in its list (partition rights-school:<schoolId>): request id, the student's account id and name, type, what was asked and in which capacity, state, dates.",
+    personalData: ['identification'],
+    purpose: "Let the school, as controller of its students' school data, see and decide the requests forwarded to it (PRIV-7).",
+    lawfulBasis: 'legal-obligation',
+    retention: { kind: 'fixed', days: 3 * 365 + 1, requirement: 'PRIV-7' },
+    subjectField: 'subjectAccountId',
+    find: { partitions: 'none', reason: "A projection of the subject's rights-request into the school's list, which the export holds whole." },
+    export: { omit: [] },
+    erasure: 'delete',
+    requirements: ['PRIV-7'],
+  },
 ];
 
 export const dataRegistry: DataRegistry = { database: 'opiq', containers: [...containers], documentTypes };

@@ -1,0 +1,15 @@
+import { defineHttp, ok } from '../shared/http/index.js';
+import { holdingsOf, holdingsViewSchema } from '../shared/rights/index.js';
+
+export default defineHttp({
+  name: 'rights-me-data',
+  route: 'me/privacy/data',
+  methods: ['GET'],
+  summary:
+    'What the platform holds about me (PRIV-1): per personal-data category the purpose, lawful basis, retention, sources and recipients (processors with their countries, the sign-in providers I linked), and whether data is held, counted in my own partitions.',
+  tags: ['privacy'],
+  auth: 'session',
+  capability: 'self.read',
+  output: holdingsViewSchema,
+  handler: async ({ access, language, services }) => ok(await holdingsOf(services, access.account, language, ['accounts', 'orders'])),
+});
