@@ -123,6 +123,7 @@ import paymentsNotify from './payments-notify.js';
 import paymentsProcess from './payments-process.js';
 import paymentsReconcile from './payments-reconcile.js';
 import paymentsReturn from './payments-return.js';
+import privacyExportsChildGet from './privacy-exports-child-get.js';
 import privacyExportsCreate from './privacy-exports-create.js';
 import privacyExportsDownload from './privacy-exports-download.js';
 import privacyExportsGet from './privacy-exports-get.js';
@@ -308,6 +309,7 @@ export const definitions: readonly FunctionDefinition[] = [
   supportRequestsMessage,
   privacyExportsCreate,
   privacyExportsGet,
+  privacyExportsChildGet,
   privacyExportsDownload,
   privacyExportsRun,
   opsAccountsRoles,

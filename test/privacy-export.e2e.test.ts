@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import yauzl from 'yauzl';
 
 import { type LocalHost, startLocalHost } from '../shared/local/host.js';
+import { demo } from '../shared/local/seed.js';
 import { onExportReady, readExport, startExport } from '../shared/privacy/index.js';
 import { exportableTypes } from '../shared/privacy/subject-documents.js';
 import { emailOf, marker, unacceptedMarker, writeSubjectDocuments } from './privacy-fixtures.js';
@@ -186,4 +187,41 @@ describe('PRIV-2: a person exports their own data', () => {
     expect(gone.status).toBe(410);
     expect(gone.body.error.code).toMatch(/^export_(link_)?expired$/);
   });
+});
+
+describe("PRIV-2, PRIV-7: a parent's export request about their child", () => {
+  const parentId = demo.accounts.eeParent;
+  const childId = demo.accounts.eeStudent;
+  const json = (body: unknown): RequestInit => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+  it("PRIV-2, PRIV-7: forwarded to the school, approved, exported with progress; the request is done and the zip is the child's data", async () => {
+    tokens.clear();
+    const made = await call(parentId, `/api/children/${childId}/privacy/requests`, json({ requestType: 'export' }));
+    expect(made.status, JSON.stringify(made.body)).toBe(201);
+    expect(made.body.state).toBe('waiting-for-school');
+    const requestId = made.body.id as string;
+    const approved = await call(
+      demo.accounts.eeAdmin,
+      `/api/schools/${demo.schools.ee}/privacy/requests/${encodeURIComponent(requestId)}/decision`,
+      json({ outcome: 'approve', reason: 'Agreed' }),
+    );
+    expect(approved.status, JSON.stringify(approved.body)).toBe(200);
+    const exportPath = `/api/children/${childId}/privacy/exports/${encodeURIComponent(`export:${requestId}`)}`;
+    const running = await call(parentId, exportPath);
+    expect(running.status).toBe(200);
+    expect(['queued', 'running']).toContain(running.body.status);
+
+    await host.bus.idle();
+    const ready = await call(parentId, exportPath);
+    expect(ready.body).toMatchObject({ accountId: childId, status: 'ready' });
+    const request = await call(parentId, `/api/children/${childId}/privacy/requests`);
+    expect(request.body.requests.find((r: { id: string }) => r.id === requestId).state).toBe('done');
+    const file = await call(undefined, pathOf(ready.body.download.url));
+    const childZip = await unzip(file.body as Buffer);
+    const account = JSON.parse(childZip.get('data/account.json')!.toString('utf8'));
+    expect(account).toEqual([expect.objectContaining({ accountId: childId })]);
+    // Another person's child is not the parent's to read.
+    const other = await call(demo.accounts.eeTeacher, exportPath);
+    expect(other.status).toBe(403);
+  }, 60_000);
 });

@@ -116,6 +116,29 @@ async function rightsRequest(token: string, path: string, json: unknown): Promis
   return made.body.id as string;
 }
 
+let childExport: Promise<string> | undefined;
+/**
+ * The export of the child's data that the parent's export request started (PRIV-7 fulfilled by PRIV-2): the parent
+ * asks, the school approves, the fulfiller starts the job `export:<requestId>`.
+ */
+const exportForChild = () =>
+  (childExport ??= (async () => {
+    const made = await api(`/api/children/${child.accountId}/privacy/requests`, {
+      method: 'POST',
+      token: parent.token,
+      json: { requestType: 'export' },
+    });
+    expect(made.status, JSON.stringify(made.body)).toBe(201);
+    const requestId = made.body.id as string;
+    const decided = await api(`/api/schools/${EE}/privacy/requests/${encodeURIComponent(requestId)}/decision`, {
+      method: 'POST',
+      token: await adminToken(),
+      json: { outcome: 'approve', reason: 'Budget probe' },
+    });
+    expect(decided.status, JSON.stringify(decided.body)).toBe(200);
+    return encodeURIComponent(`export:${requestId}`);
+  })());
+
 /** How each route is called (by function name). */
 const probes: Record<string, () => Promise<Probe>> = {
   'accounts-audit-list': async () => ({ method: 'GET', path: '/api/me/audit', token: child.token, status: 200 }),
@@ -980,6 +1003,12 @@ const probes: Record<string, () => Promise<Probe>> = {
   // p-export (PRIV-2)
   'privacy-exports-create': async () => ({ method: 'POST', path: '/api/me/privacy/exports', token: child.token, status: 202 }),
   'privacy-exports-get': async () => ({ method: 'GET', path: `/api/me/privacy/exports/${await readyExport()}`, token: parent.token, status: 200 }),
+  'privacy-exports-child-get': async () => ({
+    method: 'GET',
+    path: `/api/children/${child.accountId}/privacy/exports/${await exportForChild()}`,
+    token: parent.token,
+    status: 200,
+  }),
   'privacy-exports-download': async () => {
     const view = await api(`/api/me/privacy/exports/${await readyExport()}`, { token: parent.token });
     return { method: 'GET', path: new URL(view.body.download.url as string).pathname, status: 200 };

@@ -279,6 +279,7 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   // p-export (PRIV-2): the export job is the queue's (privacy-exports-run); the routes read or create one job document.
   'privacy-exports-create': { queued: ['privacy-exports'] },
   'privacy-exports-get': {},
+  'privacy-exports-child-get': {},
   'privacy-exports-download': {},
 };
 
