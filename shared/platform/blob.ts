@@ -1,4 +1,4 @@
-import { type Readable, Transform } from 'node:stream';
+import type { Readable } from 'node:stream';
 
 import type { TokenCredential } from '@azure/identity';
 import type { BlobServiceClient, ContainerClient, UserDelegationKey } from '@azure/storage-blob';
@@ -35,6 +35,9 @@ export interface BlobStore {
    */
   readLink?(name: string, options: { expiresOn: Date; downloadName: string }): Promise<string>;
 }
+
+/** A block blob holds at most 50,000 blocks: 4 MiB blocks allow about 195 GiB (research section 3). */
+const UPLOAD_BLOCK_BYTES = 4 * 1024 * 1024;
 
 const statusOf = (error: unknown): number | undefined =>
   typeof error === 'object' && error !== null && 'statusCode' in error && typeof error.statusCode === 'number' ? error.statusCode : undefined;
@@ -77,21 +80,34 @@ class ContainerBlobStore implements BlobStore {
     return out;
   }
 
+  /**
+   * Blocks of 4 MiB staged one after another, then committed: memory holds one block. (The SDK's uploadStream, fed
+   * from a zip whose entries are read from this same store, committed block lists Azurite called invalid once the
+   * zip passed one block; staging ourselves with our own block ids does not.)
+   */
   async upload(name: string, source: Readable, contentType: string): Promise<number> {
+    const blob = this.container.getBlockBlobClient(name);
+    const blockIds: string[] = [];
+    let pending: Buffer[] = [];
+    let pendingBytes = 0;
     let bytes = 0;
-    // Counted on the way through (a 'data' listener on the source itself would race the SDK's own reading).
-    const counted = source.pipe(
-      new Transform({
-        transform(chunk: Buffer, _encoding, done) {
-          bytes += chunk.length;
-          done(null, chunk);
-        },
-      }),
-    );
-    source.once('error', (error) => counted.destroy(error));
-    await this.container
-      .getBlockBlobClient(name)
-      .uploadStream(counted, 4 * 1024 * 1024, 2, { blobHTTPHeaders: { blobContentType: contentType, blobContentDisposition: 'attachment' } });
+    const stage = async () => {
+      const id = Buffer.from(`block-${String(blockIds.length).padStart(8, '0')}`).toString('base64');
+      const block = Buffer.concat(pending, pendingBytes);
+      pending = [];
+      pendingBytes = 0;
+      await blob.stageBlock(id, block, block.length);
+      blockIds.push(id);
+    };
+    for await (const chunk of source) {
+      const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
+      pending.push(buffer);
+      pendingBytes += buffer.length;
+      bytes += buffer.length;
+      if (pendingBytes >= UPLOAD_BLOCK_BYTES) await stage();
+    }
+    if (pendingBytes > 0 || blockIds.length === 0) await stage();
+    await blob.commitBlockList(blockIds, { blobHTTPHeaders: { blobContentType: contentType, blobContentDisposition: 'attachment' } });
     return bytes;
   }
 
