@@ -81,7 +81,7 @@ class ContainerBlobStore implements BlobStore {
   }
 
   /**
-   * Blocks of 4 MiB staged one after another, then committed: memory holds one block. (The SDK's uploadStream, fed
+   * Blocks of 4 MiB staged in order, one in flight while the next fills, then committed: memory holds two blocks. (The SDK's uploadStream, fed
    * from a zip whose entries are read from this same store, committed block lists Azurite called invalid once the
    * zip passed one block; staging ourselves with our own block ids does not.)
    */
@@ -91,13 +91,18 @@ class ContainerBlobStore implements BlobStore {
     let pending: Buffer[] = [];
     let pendingBytes = 0;
     let bytes = 0;
+    // One block in flight while the next fills: two blocks of memory at most.
+    let inFlight: Promise<unknown> = Promise.resolve();
     const stage = async () => {
       const id = Buffer.from(`block-${String(blockIds.length).padStart(8, '0')}`).toString('base64');
       const block = Buffer.concat(pending, pendingBytes);
       pending = [];
       pendingBytes = 0;
-      await blob.stageBlock(id, block, block.length);
       blockIds.push(id);
+      await inFlight;
+      inFlight = blob.stageBlock(id, block, block.length);
+      // Marked handled now (a failure while the next block fills must not be an unhandled rejection); awaited below.
+      inFlight.catch(() => undefined);
     };
     for await (const chunk of source) {
       const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
@@ -107,6 +112,7 @@ class ContainerBlobStore implements BlobStore {
       if (pendingBytes >= UPLOAD_BLOCK_BYTES) await stage();
     }
     if (pendingBytes > 0 || blockIds.length === 0) await stage();
+    await inFlight;
     await blob.commitBlockList(blockIds, { blobHTTPHeaders: { blobContentType: contentType, blobContentDisposition: 'attachment' } });
     return bytes;
   }
