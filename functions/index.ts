@@ -9,7 +9,8 @@ import { loadConfig } from '../shared/platform/config.js';
 import type { FunctionDefinition, HttpDefinition } from '../shared/platform/definitions.js';
 import { registerWithAzure } from '../shared/platform/register.js';
 import { compose } from '../shared/platform/services.js';
-import { storageRules } from '../shared/privacy/index.js';
+import { onExportReady, startExport, storageRules } from '../shared/privacy/index.js';
+import { moveRequest, readRequest, registerFulfilment } from '../shared/rights/index.js';
 import accountsAuditList from './accounts-audit-list.js';
 import accountsChildrenList from './accounts-children-list.js';
 import accountsChildrenRequest from './accounts-children-request.js';
@@ -136,6 +137,11 @@ import paymentsNotify from './payments-notify.js';
 import paymentsProcess from './payments-process.js';
 import paymentsReconcile from './payments-reconcile.js';
 import paymentsReturn from './payments-return.js';
+import privacyExportsChildGet from './privacy-exports-child-get.js';
+import privacyExportsCreate from './privacy-exports-create.js';
+import privacyExportsDownload from './privacy-exports-download.js';
+import privacyExportsGet from './privacy-exports-get.js';
+import privacyExportsRun from './privacy-exports-run.js';
 import privacyProcessingGet from './privacy-processing-get.js';
 import privacyProcessingHistory from './privacy-processing-history.js';
 import privacyProcessingUpdate from './privacy-processing-update.js';
@@ -340,6 +346,11 @@ export const definitions: readonly FunctionDefinition[] = [
   supportRequestsCreate,
   supportRequestsList,
   supportRequestsMessage,
+  privacyExportsCreate,
+  privacyExportsGet,
+  privacyExportsChildGet,
+  privacyExportsDownload,
+  privacyExportsRun,
   opsAccountsRoles,
   opsPublishersCreate,
   opsSchoolLicencesChange,
@@ -382,6 +393,22 @@ setRouteTable(new RouteTable(definitions.filter((d): d is HttpDefinition => d.ki
 compose({ storage: storageRules, areaServices: ({ config }) => ({ identityProviders: createProviders(config) }) });
 // Rights carries out the requests other areas can fulfil (PRIV-7); neither side imports the other.
 registerRightsFulfillers();
+
+// Issue 12: the export (privacy) fulfils export requests (rights), and a ready export closes its request; neither area
+// imports the other. The zip is the subject's data; the requester (a parent for a child) is who asked.
+registerFulfilment('export', async (services, request) => {
+  await startExport(services, { subjectAccountId: request.accountId, requestedBy: request.requester.accountId, requestId: request.id });
+});
+onExportReady(async (services, ready) => {
+  if (!ready.requestId || (await readRequest(services, ready.requestId))?.state !== 'processing') return;
+  await moveRequest(services, {
+    requestId: ready.requestId,
+    to: 'done',
+    by: 'system',
+    capacity: 'system',
+    reason: 'The export is ready to download for 7 days.',
+  });
+});
 
 // The local host and the tests drive the same definitions themselves; in Azure a bad setting stops the app here,
 // with one message naming it, before any function is registered.

@@ -154,6 +154,9 @@ const candidates: Record<string, (p: Persona) => string[]> = {
   taskId: () => ['t-none'],
   studentId: (p) => [...new Set([p.id, A.eeStudent])],
   licenceId: () => ['school-licence:none', demo.schoolLicence.id],
+  exportId: () => ['export:none'],
+  // The export download is public (a signed link): not in the session matrix, but its route has a parameter.
+  token: () => ['not-a-link'],
 };
 
 function expand(route: string, persona: Persona): Record<string, string>[] {

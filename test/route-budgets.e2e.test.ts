@@ -97,12 +97,49 @@ async function schoolLicenceForBudget(): Promise<string> {
   return recorded.body.id as string;
 }
 
+let exportOfParent: Promise<string> | undefined;
+/** The parent's data export, built by the queue function (PRIV-2): its id, once it is ready. */
+const readyExport = () =>
+  (exportOfParent ??= (async () => {
+    const started = await api('/api/me/privacy/exports', { method: 'POST', token: parent.token });
+    expect(started.status, JSON.stringify(started.body)).toBe(202);
+    const id = encodeURIComponent(started.body.id as string);
+    for (let tries = 0; tries < 150; tries++) {
+      if ((await api(`/api/me/privacy/exports/${id}`, { token: parent.token })).body.status === 'ready') return id;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    throw new Error('the export did not become ready');
+  })());
+
 /** Opens a data-subject request for a probe (PRIV-7) and answers its id. */
 async function rightsRequest(token: string, path: string, json: unknown): Promise<string> {
   const made = await api(path, { method: 'POST', token, json });
   expect(made.status, JSON.stringify(made.body)).toBe(201);
   return made.body.id as string;
 }
+
+let childExport: Promise<string> | undefined;
+/**
+ * The export of the child's data that the parent's export request started (PRIV-7 fulfilled by PRIV-2): the parent
+ * asks, the school approves, the fulfiller starts the job `export:<requestId>`.
+ */
+const exportForChild = () =>
+  (childExport ??= (async () => {
+    const made = await api(`/api/children/${child.accountId}/privacy/requests`, {
+      method: 'POST',
+      token: parent.token,
+      json: { requestType: 'export' },
+    });
+    expect(made.status, JSON.stringify(made.body)).toBe(201);
+    const requestId = made.body.id as string;
+    const decided = await api(`/api/schools/${EE}/privacy/requests/${encodeURIComponent(requestId)}/decision`, {
+      method: 'POST',
+      token: await adminToken(),
+      json: { outcome: 'approve', reason: 'Budget probe' },
+    });
+    expect(decided.status, JSON.stringify(decided.body)).toBe(200);
+    return encodeURIComponent(`export:${requestId}`);
+  })());
 
 /** How each route is called (by function name). */
 const probes: Record<string, () => Promise<Probe>> = {
@@ -1063,6 +1100,19 @@ const probes: Record<string, () => Promise<Probe>> = {
       json: { message: 'More' },
       status: 200,
     };
+  },
+  // p-export (PRIV-2)
+  'privacy-exports-create': async () => ({ method: 'POST', path: '/api/me/privacy/exports', token: child.token, status: 202 }),
+  'privacy-exports-get': async () => ({ method: 'GET', path: `/api/me/privacy/exports/${await readyExport()}`, token: parent.token, status: 200 }),
+  'privacy-exports-child-get': async () => ({
+    method: 'GET',
+    path: `/api/children/${child.accountId}/privacy/exports/${await exportForChild()}`,
+    token: parent.token,
+    status: 200,
+  }),
+  'privacy-exports-download': async () => {
+    const view = await api(`/api/me/privacy/exports/${await readyExport()}`, { token: parent.token });
+    return { method: 'GET', path: new URL(view.body.download.url as string).pathname, status: 200 };
   },
 };
 

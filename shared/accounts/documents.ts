@@ -41,8 +41,14 @@ const sameRole = (a: SchoolRole, b: SchoolRole) => a.schoolId === b.schoolId && 
 /** Adds an active school role to the account's summary (idempotent). */
 export function withSchoolRole(account: AccountDoc, role: SchoolRole): AccountDoc {
   const current = account.schoolRoles ?? [];
-  if (current.some((r) => sameRole(r, role))) return account;
-  return { ...account, schoolRoles: [...current, role] };
+  if (current.some((r) => sameRole(r, role))) return withSchoolPartition(account, role.schoolId);
+  return withSchoolPartition({ ...account, schoolRoles: [...current, role] }, role.schoolId);
+}
+
+/** Remembers a school that holds data about the person; kept when the role ends, so export and erasure still find it. */
+function withSchoolPartition(account: AccountDoc, schoolId: string): AccountDoc {
+  const known = account.schoolPartitions ?? [];
+  return known.includes(schoolId) ? account : { ...account, schoolPartitions: [...known, schoolId] };
 }
 
 /** Removes a school role from the summary: the school's access through it ends at once (ACC-4). */
@@ -55,7 +61,7 @@ export function withoutSchoolRole(account: AccountDoc, role: Pick<SchoolRole, 's
 export function withFamilyLink(account: AccountDoc, side: 'children' | 'parents', link: FamilyLink): AccountDoc {
   const current = account[side] ?? [];
   if (current.some((l) => l.linkId === link.linkId)) return account;
-  return { ...account, [side]: [...current, link] };
+  return withSchoolPartition({ ...account, [side]: [...current, link] }, link.schoolId);
 }
 
 export function withoutFamilyLink(account: AccountDoc, side: 'children' | 'parents', linkId: string): AccountDoc {

@@ -140,6 +140,11 @@ export interface AccountDoc extends Doc {
   status: 'active' | 'suspended' | 'closed';
   logins?: LinkedLogin[];
   schoolRoles?: SchoolRole[];
+  /**
+   * Every school whose partition holds data about this person (roles held, now or ever; a child's school through a
+   * family link): export and erasure read those partitions instead of scanning every school (PRIV-2, PRIV-3).
+   */
+  schoolPartitions?: string[];
   /** Confirmed parent links, on both sides. */
   children?: FamilyLink[];
   parents?: FamilyLink[];

@@ -301,6 +301,11 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   'ops-school-licences-list': { staff: true },
   'schools-licences-list': {},
   'schools-classes-create': {},
+  // p-export (PRIV-2): the export job is the queue's (privacy-exports-run); the routes read or create one job document.
+  'privacy-exports-create': { queued: ['privacy-exports'] },
+  'privacy-exports-get': {},
+  'privacy-exports-child-get': {},
+  'privacy-exports-download': {},
 };
 
 /** User-facing routes allowed a cross-partition query (none). */

@@ -9,6 +9,7 @@ import { paymentsErrors } from '../payments/index.js';
 import { ConcurrentUpdateError, DocumentExistsError, StoreUnavailableError } from '../platform/cosmos.js';
 import { AppError, type ErrorCode, type ErrorDefinition, type ErrorKind, platformErrors } from '../platform/errors.js';
 import type { Language } from '../platform/language.js';
+import { privacyErrors } from '../privacy/index.js';
 import { rightsErrors } from '../rights/index.js';
 import { schoolsErrors } from '../schools/index.js';
 import { schoolLicenceErrors, storeErrors } from '../store/index.js';
@@ -36,6 +37,7 @@ export const areaCatalogues = {
   organisations: organisationErrors,
   // PRIV-4, PRIV-6, PRIV-8 (p-consent)
   consents: consentsErrors,
+  privacy: privacyErrors,
   rights: rightsErrors,
 } as const;
 
@@ -54,6 +56,7 @@ export const errorCatalogue: { [C in ErrorCode]: ErrorDefinition } = {
   ...schoolLicenceErrors,
   ...organisationErrors,
   ...consentsErrors,
+  ...privacyErrors,
   ...rightsErrors,
 };
 

@@ -68,6 +68,14 @@ export const queueSpecs = {
     duplicateDetectionWindow: 'PT1H',
     messageTimeToLive: 'P14D',
   },
+  'privacy-exports': {
+    description:
+      "Data exports to build (PRIV-2), message id privacy-export:<exportId>: a person's documents and files zipped into Blob Storage; a repeat after the zip is ready builds nothing.",
+    maxDeliveryCount: 5,
+    lockDuration: 'PT5M',
+    duplicateDetectionWindow: 'PT1H',
+    messageTimeToLive: 'P7D',
+  },
 } as const satisfies Record<string, QueueSpec>;
 
 export type QueueName = keyof typeof queueSpecs;

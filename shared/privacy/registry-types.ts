@@ -41,6 +41,26 @@ type RetentionRule =
 
 type ErasureStep = 'delete' | 'anonymise' | 'legal-hold';
 
+/**
+ * Which partitions hold a subject's documents of a type, so export and erasure read them with single-partition
+ * queries (or point reads), never a cross-partition scan. Inside those partitions `subjectField` picks the subject's.
+ */
+export type SubjectFinder =
+  /** The container is partitioned by the subject's account id. */
+  | { partitions: 'subject' }
+  /** The schools the account names: its school roles, family links and `schoolPartitions` (every school it had a role in). */
+  | { partitions: 'account-schools' }
+  /** The publishers the account has CMS roles at. */
+  | { partitions: 'account-publishers' }
+  /** The login index ids the account names: its linked logins, `email:<address>`, `pcode:<country>:<code>` (point reads). */
+  | { partitions: 'account-logins' }
+  /** The payment transactions of the subject's orders (`order.payment.transactionId`). */
+  | { partitions: 'order-transactions' }
+  /** The invoice register years of the subject's invoiced orders (`invoice-register:<year>`). */
+  | { partitions: 'order-invoice-years' }
+  /** Cannot be tied to an account (keyed only by hashes, or received without one): kept briefly, never exported. */
+  | { partitions: 'none'; reason: string };
+
 export interface ContainerSpec {
   name: string;
   /** Single-field partition key path, e.g. '/accountId'. */
@@ -62,9 +82,14 @@ export interface DocumentTypeSpec {
   retention: RetentionRule;
   /**
    * Field(s) holding the data subjects' account ids: how export and erasure find a subject's documents. Several when a
-   * document is about more than one person (a parent link is the child's and the parent's).
+   * document is about more than one person (a parent link is the child's and the parent's). Dotted paths reach into
+   * objects; a field named `…Ids` is a list of ids; `list[].field` is a field of each object in a list.
    */
   subjectField?: string | string[];
+  /** Where the subject's documents are (required with a subject field). */
+  find?: SubjectFinder;
+  /** A field holding an e-mail address that also makes the document the subject's (an invitation never accepted). */
+  subjectEmailField?: string;
   /** How the document appears in the subject's export (PRIV-2); `omit` lists fields never exported (hashes). */
   export?: { omit: string[] };
   /** What erasure does (PRIV-3); legal-hold keeps the document until its retention ends. */

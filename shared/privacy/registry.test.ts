@@ -22,6 +22,7 @@ const personal = (overrides: Partial<DocumentTypeSpec> = {}): DocumentTypeSpec =
   lawfulBasis: 'contract',
   retention: { kind: 'event', event: 'account-deleted', requirement: 'RET-1' },
   subjectField: 'accountId',
+  find: { partitions: 'subject' },
   export: { omit: [] },
   erasure: 'delete',
   requirements: ['RET-1'],
@@ -50,6 +51,16 @@ describe('validateRegistry', () => {
     ]);
     const withBlobs = dataRegistry.documentTypes.filter((t) => t.blobs);
     expect(withBlobs.map((t) => [t.type, t.blobs])).toEqual([['material-library', { container: 'user-files', prefix: 'accounts/{accountId}/' }]]);
+  });
+
+  it("PRIV-2 (issue 12 item 8): a personal-data type must say where a subject's documents are, and why when they cannot be found", () => {
+    expect(validateRegistry(registryWith(personal({ find: undefined })))).toEqual([
+      "document type profile holds personal data but says not where a subject's documents are (find)",
+    ]);
+    expect(validateRegistry(registryWith(personal({ find: { partitions: 'none', reason: ' ' } })))).toEqual([
+      'document type profile cannot be found per subject and says not why',
+    ]);
+    expect(validateRegistry(registryWith(personal({ find: { partitions: 'none', reason: 'Keyed by hashes.' } })))).toEqual([]);
   });
 
   it('PRIV-2: a personal-data type without an export step is reported', () => {
