@@ -35,6 +35,8 @@ const OTHER_SCHOOL = 'school-elsewhere';
 const journalId = journalIdFor('mathematics', '7a', 'access-1');
 const groupJournalId = journalIdFor('mathematics', undefined, 'access-group');
 const taskId = 'task-access-1';
+/** A journal whose task was written before the journal itself: the view must still start with the journal. */
+const laterJournalId = journalIdFor('mathematics', '7b', 'access-later');
 
 type Role = NonNullable<AccountDoc['schoolRoles']>[number];
 const person = (accountId: string, ...schoolRoles: Role[]): AccountDoc =>
@@ -125,6 +127,8 @@ beforeAll(async () => {
   await schools.create(journal);
   await schools.create({ ...journal, id: groupJournalId, journalId: groupJournalId, name: 'Group', classId: undefined, groupName: 'Extra' });
   await schools.create(task);
+  await schools.create({ ...task, id: 'task-later', taskId: 'task-later', journalId: laterJournalId });
+  await schools.create({ ...journal, id: laterJournalId, journalId: laterJournalId, classId: '7b', name: 'Later' });
   await schools.create(answerOf(student.accountId));
   // Another school's journal with the same teacher id: the school is part of every check.
   await schools.create({ ...journal, schoolId: OTHER_SCHOOL });
@@ -148,6 +152,11 @@ describe('journalRoleOf: the relation that decides everything else', () => {
     expect(journalRoleOf(journal, person(owner.accountId, { ...mathTeacher, schoolId: OTHER_SCHOOL }))).toBeUndefined();
     // A student or class-teacher role in the school does not make a listed teacher a teacher of the journal.
     expect(journalRoleOf(journal, person(owner.accountId, { schoolId: S, role: 'student', classId: '7a' }))).toBeUndefined();
+  });
+
+  it('ACL-1, ACL-2: a teacher or administrator role that also names a class still counts school-wide', () => {
+    expect(journalRoleOf(journal, person(owner.accountId, { ...mathTeacher, classId: '9c' }))).toBe('teacher');
+    expect(journalRoleOf(journal, person(admin.accountId, { schoolId: S, role: 'schoolAdmin', classId: '9c' }))).toBe('admin');
   });
 
   it('ACC-4: a co-teacher whose teacher role ended sees nothing, though still listed', () => {
@@ -224,6 +233,9 @@ describe('readJournal and visibleJournal: a journal one may not see does not exi
     expect(() => visibleJournal(forged, owner)).toThrow(expect.objectContaining({ code: 'journal_not_found' }));
     expect(() => visibleJournal(undefined, owner)).toThrow(expect.objectContaining({ code: 'journal_not_found' }));
     expect(visibleJournal(journal, owner)).toEqual({ journal, role: 'teacher' });
+    // Without roles named, every relation reads it.
+    expect(visibleJournal(journal, classTeacher).role).toBe('classTeacher');
+    expect(visibleJournal(journal, admin).role).toBe('admin');
   });
 });
 
@@ -236,6 +248,8 @@ describe('changing a journal: its teachers only, the owner for co-teachers, neve
   it('LRN-1: a co-teacher may rename it but only the owner changes the co-teachers', async () => {
     expect(await code(changeJournal(services(), coTeacher, S, journalId, { coTeacherIds: [] }))).toBe('journal_owner_only');
     expect((await changeJournal(services(), coTeacher, S, journalId, { name: 'Matemaatika 7A (kevad)' })).name).toBe('Matemaatika 7A (kevad)');
+    const kept = [owner.accountId, coTeacher.accountId, formerTeacher.accountId];
+    expect((await changeJournal(services(), owner, S, journalId, { coTeacherIds: kept.slice(1) })).teacherIds).toEqual(kept);
   });
 
   it('LRN-1: an ended school year, or a hand archive, makes it read-only; un-archiving is the one change allowed then', async () => {
@@ -252,6 +266,22 @@ describe('the journal view and list: the administrator sees no tasks (ACL-1)', (
     const page = await journalPage(services(), owner, grant('teacher'), S, journalId, {});
     expect(page.role).toBe('teacher');
     expect(page.journal?.id).toBe(journalId);
+    expect(page.tasks.map((t) => t.id)).toEqual([taskId]);
+    // The journal's teachers see whom each task was sent to.
+    expect(page.tasks[0]!.studentIds).toEqual([student.accountId]);
+    expect(Object.keys(page)).not.toContain('continuation');
+  });
+
+  it('LRN-1: the view starts with the journal (on which access is decided) even when a task was written before it', async () => {
+    const page = await journalPage(services(), owner, grant('teacher'), S, laterJournalId, { pageSize: 1 });
+    expect(page.journal?.id).toBe(laterJournalId);
+    expect(page.tasks).toEqual([]);
+  });
+
+  it('LRN-1, ACL-1: a journal’s teacher who also administers the school still sees its tasks', async () => {
+    const ownerAdmin = person(owner.accountId, mathTeacher, { schoolId: S, role: 'schoolAdmin' });
+    const page = await journalPage(services(), ownerAdmin, [...grant('schoolAdmin'), ...grant('teacher')], S, journalId, {});
+    expect(page.role).toBe('teacher');
     expect(page.tasks.map((t) => t.id)).toEqual([taskId]);
   });
 
@@ -274,6 +304,10 @@ describe('the journal view and list: the administrator sees no tasks (ACL-1)', (
     const page = await journalPage(services(), teacherAdmin, [...grant('teacher'), ...grant('schoolAdmin')], S, journalId, {});
     expect(page.role).toBe('admin');
     expect(page.tasks).toEqual([]);
+    // Their query reads tasks (they teach in the school), but no continuation leads to them either.
+    const first = await journalPage(services(), teacherAdmin, [...grant('teacher'), ...grant('schoolAdmin')], S, journalId, { pageSize: 1 });
+    expect(first.tasks).toEqual([]);
+    expect(first.continuation).toBeUndefined();
   });
 
   it('ACL-2: another teacher of the school gets 404; a teacher’s page of one row continues to the tasks', async () => {
@@ -288,8 +322,31 @@ describe('the journal view and list: the administrator sees no tasks (ACL-1)', (
 
   it('ACL-2: a teacher lists the journals they teach; another teacher of the same subject none of them', async () => {
     const own = await listJournals(services(), owner, grant('teacher'), S, { subject: 'mathematics' }, {});
-    expect(own.items.map((j) => j.id).sort()).toEqual([groupJournalId, journalId].sort());
+    expect(own.items.map((j) => j.id).sort()).toEqual([groupJournalId, journalId, laterJournalId].sort());
     expect((await listJournals(services(), otherTeacher, grant('teacher'), S, { subject: 'mathematics' }, {})).items).toEqual([]);
+  });
+
+  it('ACL-2: a teacher lists only their own journals of a class, not the class’s others; as its class teacher too, all of them', async () => {
+    expect((await listJournals(services(), otherTeacher, grant('teacher'), S, { classId: '7a' }, {})).items).toEqual([]);
+    const alsoClassTeacher = person(otherTeacher.accountId, mathTeacher, { schoolId: S, role: 'classTeacher', classId: '7a' });
+    const both = [...grant('teacher'), ...grant('classTeacher')];
+    expect((await listJournals(services(), alsoClassTeacher, both, S, { classId: '7a' }, {})).items.map((j) => j.id)).toEqual([journalId]);
+    // The owner, also a class teacher elsewhere, still lists the journals they teach.
+    const ownerClassTeacher = person(owner.accountId, mathTeacher, { schoolId: S, role: 'classTeacher', classId: '9c' });
+    expect((await listJournals(services(), ownerClassTeacher, both, S, { subject: 'mathematics' }, {})).items.map((j) => j.id).sort()).toEqual(
+      [groupJournalId, journalId, laterJournalId].sort(),
+    );
+  });
+
+  it('ACC-4: a former teacher of a journal, now class teacher of another class, lists none of the journals they taught', async () => {
+    const nowClassTeacher = person(formerTeacher.accountId, { schoolId: S, role: 'classTeacher', classId: '9c' });
+    expect((await listJournals(services(), nowClassTeacher, grant('classTeacher'), S, {}, {})).items).toEqual([]);
+  });
+
+  it('ACL-1: an administrator who also teaches lists every journal of the school, not only their own', async () => {
+    const teacherAdmin = person('acc-teacher-admin', mathTeacher, { schoolId: S, role: 'schoolAdmin' });
+    const listed = await listJournals(services(), teacherAdmin, [...grant('teacher'), ...grant('schoolAdmin')], S, {}, {});
+    expect(listed.items.map((j) => j.id).sort()).toEqual([groupJournalId, journalId, laterJournalId].sort());
   });
 
   it('ACL-3: a class teacher lists the journals of the class named, and nothing without a class', async () => {
@@ -301,7 +358,7 @@ describe('the journal view and list: the administrator sees no tasks (ACL-1)', (
 
   it('ACL-1: the administrator lists every journal of the school; a grant with no journal role lists nothing', async () => {
     expect((await listJournals(services(), admin, grant('schoolAdmin'), S, {}, {})).items.map((j) => j.id).sort()).toEqual(
-      [groupJournalId, journalId].sort(),
+      [groupJournalId, journalId, laterJournalId].sort(),
     );
     expect((await listJournals(services(), student, grant('student'), S, {}, {})).items).toEqual([]);
   });
@@ -310,6 +367,7 @@ describe('the journal view and list: the administrator sees no tasks (ACL-1)', (
 describe('tasks: students see only what was sent to them; teachers the keys', () => {
   it('ACL-4: a student reads a task sent to them; a classmate it was not sent to, or a student of another school, gets 404', async () => {
     expect((await readStudentTask(services(), student, S, taskId)).id).toBe(taskId);
+    expect(await code(readStudentTask(services(), student, S, 'task-none'))).toBe('task_not_found');
     expect(await code(readStudentTask(services(), otherStudent, S, taskId))).toBe('task_not_found');
     expect(await code(readStudentTask(services(), person(student.accountId, { schoolId: OTHER_SCHOOL, role: 'student' }), S, taskId))).toBe(
       'task_not_found',
@@ -344,6 +402,7 @@ describe('tasks: students see only what was sent to them; teachers the keys', ()
   it('LRN-3, ACL-3: the journal’s teacher reads the task with its keys; the class teacher without them; the administrator not at all', async () => {
     const asTeacher = await readJournalTask(services(), owner, S, journalId, taskId);
     expect(asTeacher.exercises[0]).toHaveProperty('key');
+    expect(asTeacher.studentIds).toEqual([student.accountId]);
     const asClassTeacher = await readJournalTask(services(), classTeacher, S, journalId, taskId);
     expect(asClassTeacher.exercises[0]).not.toHaveProperty('key');
     expect(asClassTeacher.id).toBe(taskId);
@@ -353,6 +412,7 @@ describe('tasks: students see only what was sent to them; teachers the keys', ()
   it('LRN-2: a task is read only through its own journal: another journal’s id (even one the teacher teaches) is 404', async () => {
     expect(await code(readJournalTask(services(), owner, S, groupJournalId, taskId))).toBe('task_not_found');
     expect(await code(readJournalTask(services(), owner, S, journalId, journalId))).toBe('task_not_found');
+    expect(await code(readJournalTask(services(), owner, S, journalId, 'task-none'))).toBe('task_not_found');
   });
 });
 
@@ -396,6 +456,7 @@ describe('answers and feedback: the journal’s teachers only', () => {
     for (const who of [classTeacher, admin, otherTeacher])
       expect(await code(deleteAnswer(services(), who, S, journalId, taskId, student.accountId)), who.accountId).toBe('journal_not_found');
     expect(await code(deleteAnswer(services(), owner, S, groupJournalId, taskId, student.accountId))).toBe('answer_not_found');
+    expect(await code(deleteAnswer(services(), owner, S, journalId, taskId, 'acc-never-answered'))).toBe('answer_not_found');
     expect(await db.collection('schools').read(`answer:${taskId}:${student.accountId}`, S)).toBeDefined();
     await deleteAnswer(services(), owner, S, journalId, taskId, student.accountId);
     expect(await db.collection('schools').read(`answer:${taskId}:${student.accountId}`, S)).toBeUndefined();
