@@ -141,6 +141,7 @@ beforeAll(async () => {
   bus = new ListBus();
   const catalog = db.collection('catalog');
   for (const w of [WORK, WORK2]) await catalog.create({ id: w, type: 'work', publisherId: PUB, title: w });
+  await catalog.create({ id: WORK, type: 'work', publisherId: 'pub-sl-2', title: 'Same id, another publisher' });
   await catalog.create({ id: 'package-sl', type: 'package', publisherId: PUB, workIds: [WORK, WORK2] });
 });
 afterAll(async () => {
@@ -157,7 +158,25 @@ describe('recording a licence and its fan-out', () => {
     await school.join('acc-admin', 'schoolAdmin', '01');
     const { licence, created } = await record(school, { audience: { kind: 'classes', classIds: [`${school.id}-7a`] } });
     expect(created).toBe(true);
-    expect(schoolLicenceView(licence).materialised).toBe(false);
+    expect(schoolLicenceView(licence)).toEqual({
+      id: licence.id,
+      schoolId: school.id,
+      publisherId: PUB,
+      product: { kind: 'work', workId: WORK },
+      workIds: [WORK],
+      period: { schoolYear: '2026/2027' },
+      from: '2026-07-31T21:00:00.000Z',
+      until: '2027-07-31T21:00:00.000Z',
+      audience: { kind: 'classes', classIds: [`${school.id}-7a`] },
+      reference: { kind: 'contract', reference: 'C-1' },
+      status: 'active',
+      revision: 1,
+      materialised: false,
+      recordedBy: 'acc-operator',
+      recordedAt: clock.now().toISOString(),
+    });
+    expect(licence.history).toEqual([{ at: clock.now().toISOString(), by: 'acc-operator', action: 'recorded', revision: 1 }]);
+    expect(licence.reached).toEqual([licence.audience]);
     await drain();
 
     // The school year runs from local midnight of 1 August (Europe/Tallinn, summer time) to the next.
@@ -387,6 +406,25 @@ describe('changing and ending', () => {
     await drain();
   });
 
+  it('STORE-4: a licence recorded before audiences were tracked (no `reached`) still leaves the students of its old audience', async () => {
+    const school = await newSchool();
+    await school.join('acc-legacy-7a', 'student', '01', '7a');
+    const { licence } = await record(school, { audience: { kind: 'classes', classIds: [`${school.id}-7a`] } });
+    await drain();
+    const { reached: _reached, ...legacy } = (await licenceDoc(school, licence.id))!;
+    void _reached;
+    await db.collection('schools').upsert<SchoolLicenceDoc>(legacy);
+    const moved = await changeSchoolLicence(services(), {
+      schoolId: school.id,
+      licenceId: licence.id,
+      by: 'acc-operator',
+      change: { audience: { kind: 'classes', classIds: [`${school.id}-7b`] } },
+    });
+    expect(moved.reached).toEqual([licence.audience, moved.audience]);
+    await drain();
+    expect(await periodsOf('acc-legacy-7a')).toEqual([]);
+  });
+
   it('STORE-4: a changed period is written to every member; a reference change moves the revision too', async () => {
     const school = await newSchool();
     await school.join('acc-period', 'student', '01', '7a');
@@ -409,6 +447,7 @@ describe('changing and ending', () => {
       change: { reference: { kind: 'invoice', number: '2026-77' } },
     });
     expect([referenced.revision, referenced.reference]).toEqual([3, { kind: 'invoice', number: '2026-77' }]);
+    expect(referenced.history.map((h) => h.revision)).toEqual([1, 2, 3]);
     const seats = await changeSchoolLicence(services(), { schoolId: school.id, licenceId: licence.id, by: 'acc-operator', change: { seats: 5 } });
     expect([seats.revision, seats.seats]).toEqual([4, 5]);
     await drain();
@@ -423,6 +462,7 @@ describe('changing and ending', () => {
     const ended = await endSchoolLicence(services(), { schoolId: school.id, licenceId: licence.id, by: 'acc-op-3', reason: 'unpaid' });
     expect(ended).toMatchObject({ status: 'ended', endedAt: clock.now().toISOString(), endReason: 'unpaid', revision: 2 });
     expect(ended.history.at(-1)).toEqual({ at: clock.now().toISOString(), by: 'acc-op-3', action: 'ended', revision: 2 });
+    expect(schoolLicenceView(ended)).toMatchObject({ status: 'ended', endedAt: clock.now().toISOString(), endReason: 'unpaid', materialised: false });
     await drain();
     expect(await periodsOf('acc-end-s')).toEqual([]);
     expect(await periodsOf('acc-end-t')).toEqual([]);
@@ -458,6 +498,14 @@ describe('idempotency and refusals', () => {
     expect(await failure(record(school, { key: 'k-1', reference: { kind: 'contract', reference: 'C-2' } }))).toMatchObject({
       code: 'school_licence_key_reused',
     });
+    // Any field of the licence differing is another licence: the product, its publisher, the period, the audience.
+    for (const other of [
+      { workId: WORK2 },
+      { publisherId: 'pub-sl-2' },
+      { period: { schoolYear: '2027/2028' } },
+      { audience: { kind: 'classes' as const, classIds: [`${school.id}-7a`] } },
+    ])
+      expect(await failure(record(school, { key: 'k-1', ...other })), JSON.stringify(other)).toMatchObject({ code: 'school_licence_key_reused' });
     // The same key from another operator, or for another school, is another licence.
     const otherSchool = await newSchool();
     expect((await record(otherSchool, { key: 'k-1' })).created).toBe(true);
@@ -492,6 +540,12 @@ describe('idempotency and refusals', () => {
     expect(await failure(record(school, { period: { from: '2026-09-01', until: '2026-09-01' } }))).toEqual({
       code: 'school_licence_dates_backwards',
       details: [{ path: 'period.until', issue: 'must be after the start' }],
+    });
+    // A student who has left is no longer a student of the school.
+    const left = await school.join('acc-left', 'student', '01', '7a');
+    await school.leave(left);
+    expect(await failure(record(school, { audience: { kind: 'students', accountIds: ['acc-left'] } }))).toMatchObject({
+      code: 'school_licence_student_unknown',
     });
     expect(await failure(record(school, { audience: { kind: 'students', accountIds: ['acc-here'] } }))).toBeUndefined();
     expect(
