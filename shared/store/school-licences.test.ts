@@ -243,7 +243,8 @@ describe('recording a licence and its fan-out', () => {
 
   it('STORE-4: the fan-out goes in batches of 50 accounts, in id order, and marks the revision only after the last', async () => {
     const school = await newSchool();
-    for (let i = 0; i < 51; i += 1) await school.join(`acc-batch-${String(i).padStart(2, '0')}`, 'student', '02', '7a');
+    // Joined in reverse order of their ids: the batches still go by id, so resuming after the last one misses nobody.
+    for (let i = 50; i >= 0; i -= 1) await school.join(`acc-batch-${String(i).padStart(2, '0')}`, 'student', '02', '7a');
     const { licence } = await record(school);
     const first = bus.sent.shift()!;
     await handleSchoolEntitlementMessage(services(), schoolEntitlementMessageSchema.parse(first.message.body));
@@ -254,7 +255,7 @@ describe('recording a licence and its fan-out', () => {
     expect(await entitlement('acc-batch-50')).toBeUndefined();
     expect((await licenceDoc(school, licence.id))!.materialisedRevision).toBeUndefined();
     await drain();
-    expect(await periodsOf('acc-batch-50')).toHaveLength(1);
+    for (let i = 0; i <= 50; i += 1) expect(await periodsOf(`acc-batch-${String(i).padStart(2, '0')}`), String(i)).toHaveLength(1);
     expect((await licenceDoc(school, licence.id))!.materialisedRevision).toBe(1);
   });
 });
@@ -266,6 +267,7 @@ describe('seats', () => {
     await school.join('acc-seat-late', 'student', '05', '7a');
     await school.join('acc-seat-teacher', 'teacher', '09');
     const { licence } = await record(school, { seats: 1 });
+    expect(schoolLicenceView(licence).seats).toBe(1);
     await drain();
     expect(await periodsOf('acc-seat-early')).toHaveLength(1);
     expect(await entitlement('acc-seat-late')).toBeUndefined();
@@ -330,6 +332,8 @@ describe('members joining and leaving', () => {
     await drain();
     expect(await periodsOf('acc-joins')).toEqual([expect.objectContaining({ schoolLicenceId: licence.id, via: [joined] })]);
     expect(await periodsOf('acc-joins-7b')).toEqual([]);
+    // Without seats a joiner moves nobody else: the licence keeps its revision (no fan-out to everyone).
+    expect((await licenceDoc(school, licence.id))!.revision).toBe(1);
 
     await school.leave(joined);
     await dropSchoolPeriods(services(), { accountId: 'acc-joins', schoolId: school.id, membershipIds: [joined] });
@@ -356,10 +360,24 @@ describe('members joining and leaving', () => {
     );
     await school.leave(asStudent);
     await dropSchoolPeriods(services(), { accountId: 'acc-two-roles', schoolId: school.id, membershipIds: [asStudent] });
+    // At once, before any queue message: the ended membership leaves the period, the other role keeps it.
+    const viaBySchool = async () => Object.fromEntries((await periodsOf('acc-two-roles')).map((p) => [p.schoolId, p.via]));
+    expect(await viaBySchool()).toEqual({ [school.id]: [asTeacher], [other.id]: [asTeacher] });
     await drain();
-    const periods = await periodsOf('acc-two-roles');
-    expect(periods.find((p) => p.schoolId === school.id)?.via).toEqual([asTeacher]);
-    expect(periods.find((p) => p.schoolId === other.id)?.via).toEqual([`membership:acc-two-roles:teacher`]);
+    expect(await viaBySchool()).toEqual({ [school.id]: [asTeacher], [other.id]: [asTeacher] });
+    // The teacher role ends in this school only: the other school's period (same membership id there) stays.
+    await school.leave(asTeacher);
+    await dropSchoolPeriods(services(), { accountId: 'acc-two-roles', schoolId: school.id, membershipIds: [asTeacher] });
+    expect(await viaBySchool()).toEqual({ [other.id]: [asTeacher] });
+    await drain();
+  });
+
+  it('ACC-4: two requests ending the same memberships queue one member sync, whatever order they name them in', async () => {
+    const school = await newSchool();
+    await dropSchoolPeriods(services(), { accountId: 'acc-order', schoolId: school.id, membershipIds: ['m-b', 'm-a'] });
+    await dropSchoolPeriods(services(), { accountId: 'acc-order', schoolId: school.id, membershipIds: ['m-a', 'm-b'] });
+    expect(bus.sent.map((m) => m.message.messageId)).toEqual([`member:${school.id}:acc-order:ended:m-a,m-b`]);
+    await drain();
   });
 
   it('ACC-4: a membership that justified nothing changes no entitlement when it ends', async () => {
@@ -423,6 +441,50 @@ describe('changing and ending', () => {
     expect(moved.reached).toEqual([licence.audience, moved.audience]);
     await drain();
     expect(await periodsOf('acc-legacy-7a')).toEqual([]);
+  });
+
+  it('STORE-1: a change names a licence: another document of the school by its id is not found and stays as it was', async () => {
+    const school = await newSchool();
+    const classId = `${school.id}-7a`;
+    const before = (await db.collection('schools').read(classId, school.id))!;
+    expect(await failure(changeSchoolLicence(services(), { schoolId: school.id, licenceId: classId, by: 'x', change: { seats: 1 } }))).toMatchObject({
+      code: 'school_licence_not_found',
+    });
+    expect(await failure(endSchoolLicence(services(), { schoolId: school.id, licenceId: classId, by: 'x', reason: 'nope' }))).toMatchObject({
+      code: 'school_licence_not_found',
+    });
+    expect((await db.collection('schools').read(classId, school.id))!._etag).toBe(before._etag);
+  });
+
+  it('STORE-1: a changed audience is checked like a new one; a change of the reference keeps the seats', async () => {
+    const school = await newSchool();
+    const { licence } = await record(school, { seats: 3 });
+    expect(
+      await failure(
+        changeSchoolLicence(services(), {
+          schoolId: school.id,
+          licenceId: licence.id,
+          by: 'x',
+          change: { audience: { kind: 'classes', classIds: ['class-none'] } },
+        }),
+      ),
+    ).toMatchObject({ code: 'school_licence_class_unknown' });
+    const referenced = await changeSchoolLicence(services(), {
+      schoolId: school.id,
+      licenceId: licence.id,
+      by: 'x',
+      change: { reference: { kind: 'invoice', number: '9' } },
+    });
+    expect(referenced.seats).toBe(3);
+    // The period as entered is kept even when the instants are the same (a school year re-entered as its dates).
+    const dates = await changeSchoolLicence(services(), {
+      schoolId: school.id,
+      licenceId: licence.id,
+      by: 'x',
+      change: { period: { from: '2026-08-01', until: '2027-08-01' } },
+    });
+    expect([dates.revision, dates.period, dates.from]).toEqual([3, { from: '2026-08-01', until: '2027-08-01' }, licence.from]);
+    await drain();
   });
 
   it('STORE-4: a changed period is written to every member; a reference change moves the revision too', async () => {
@@ -509,10 +571,22 @@ describe('idempotency and refusals', () => {
     // The same key from another operator, or for another school, is another licence.
     const otherSchool = await newSchool();
     expect((await record(otherSchool, { key: 'k-1' })).created).toBe(true);
+    const byAnother = await recordSchoolLicence(services(), {
+      schoolId: school.id,
+      by: 'acc-operator-2',
+      publisherId: PUB,
+      workId: WORK,
+      period: { schoolYear: '2026/2027' },
+      audience: { kind: 'school' },
+      reference: { kind: 'contract', reference: 'C-1' },
+      key: 'k-1',
+    });
+    expect(byAnother.created).toBe(true);
+    expect(byAnother.licence.id).not.toBe(first.licence.id);
     // Without a key two requests are two licences.
     await record(school);
     await record(school);
-    expect((await listSchoolLicences(services(), school.id)).items).toHaveLength(3);
+    expect((await listSchoolLicences(services(), school.id)).items).toHaveLength(4);
     await drain();
   });
 
@@ -529,6 +603,19 @@ describe('idempotency and refusals', () => {
       code: 'school_licence_student_unknown',
       details: [{ path: 'audience.accountIds.1', issue: 'not a student of this school' }],
     });
+    expect(await failure(record(school, { audience: { kind: 'classes', classIds: ['class-elsewhere', `${school.id}-7a`] } }))).toMatchObject({
+      code: 'school_licence_class_unknown',
+      details: [{ path: 'audience.classIds.0' }],
+    });
+    // Only classes are classes: the school's own id (or a membership's) is not one.
+    expect(await failure(record(school, { audience: { kind: 'classes', classIds: [school.id] } }))).toMatchObject({
+      code: 'school_licence_class_unknown',
+    });
+    expect(await failure(record(school, { audience: { kind: 'students', accountIds: ['acc-nobody', 'acc-here'] } }))).toMatchObject({
+      code: 'school_licence_student_unknown',
+      details: [{ path: 'audience.accountIds.0' }],
+    });
+    expect(await failure(record(school, { workId: undefined, packageId: 'package-none' }))).toMatchObject({ code: 'school_licence_product_unknown' });
     expect(await failure(record(school, { workId: 'work-none' }))).toEqual({
       code: 'school_licence_product_unknown',
       details: [{ path: 'workId', issue: 'not a work of this publisher' }],
