@@ -113,4 +113,19 @@ describe('school licences: who is entitled (pure)', () => {
     ])
       expect(schoolEntitlementMessageSchema.safeParse(bad).success, JSON.stringify(bad)).toBe(false);
   });
+
+  it('STORE-4: the seat holders are the same whatever order the memberships are read in', () => {
+    const rows = [
+      m('1', 'e', 'student', '1', '7a'),
+      m('2', 'd', 'student', '2', '7a'),
+      m('3', 'c', 'student', '1', '7a'),
+      m('4', 'b', 'student', '3', '7a'),
+      m('5', 'a', 'student', '2', '7a'),
+      m('6', 'f', 'student', '1', '7a'),
+    ];
+    const licence = { audience: { kind: 'school' as const }, seats: 4 };
+    // By start, then account id: c, e, f (the 1st), then a (the 2nd, before d).
+    for (const order of [rows, [...rows].reverse(), [rows[3]!, rows[0]!, rows[4]!, rows[2]!, rows[5]!, rows[1]!]])
+      expect([...seatHoldersOf(licence, order)!].sort(), order.map((r) => r.accountId).join('')).toEqual(['a', 'c', 'e', 'f']);
+  });
 });
