@@ -17,6 +17,29 @@ function linesFrom(file, from) {
   return `${file}:${start + 1}-${lines.length}`;
 }
 
+/**
+ * Lines from the first line matching `from` up to (not including) the next line after it matching `to`: one function
+ * or block of a file whose other parts are not what the module is about. Found by pattern, so edits elsewhere do not
+ * shift the range.
+ */
+function linesBetween(file, from, to) {
+  const lines = readFileSync(file, 'utf8').split('\n');
+  const start = lines.findIndex((l) => from.test(l));
+  if (start < 0) throw new Error(`${file}: no line matches ${from}`);
+  const end = lines.findIndex((l, i) => i > start && to.test(l));
+  if (end < 0) throw new Error(`${file}: no line after ${from} matches ${to}`);
+  return `${file}:${start + 1}-${end}`;
+}
+
+/** Each line matching `pattern`, as a one-line range (an access check inside a function that does much else). */
+function linesMatching(file, pattern) {
+  const ranges = readFileSync(file, 'utf8')
+    .split('\n')
+    .flatMap((l, i) => (pattern.test(l) ? [`${file}:${i + 1}-${i + 1}`] : []));
+  if (ranges.length === 0) throw new Error(`${file}: no line matches ${pattern}`);
+  return ranges;
+}
+
 /** @type {Record<string, { mutate: string[]; tests: string[] }>} */
 export const modules = {
   acl: {
@@ -48,6 +71,34 @@ export const modules = {
   registry: {
     mutate: [linesFrom('shared/privacy/registry.ts', /^\/\*\* Problems that make a registry unusable/)],
     tests: ['shared/privacy/registry.test.ts'],
+  },
+  // Issue 19: who may read and write a journal, its tasks, answers and feedback (ACL-1..4, LRN-1..3). Only the access
+  // decisions are mutated (the relation to a journal, the roles each operation accepts, the checks that an answer or a
+  // task belongs to the journal in the path), not the grading or statistics arithmetic around them.
+  'learning-access': {
+    mutate: [
+      linesBetween('shared/learning/journals.ts', /^const holds = /, /^export function journalView/),
+      linesBetween('shared/learning/journals.ts', /^export async function readJournal\(/, /^export interface JournalChange/),
+      linesBetween('shared/learning/journals.ts', /^export async function changeJournal\(/, /const newPeople = \[/),
+      linesBetween('shared/learning/journals.ts', /^export async function journalPage\(/, /^\/\*\*$/),
+      linesBetween(
+        'shared/learning/journals.ts',
+        /if \(!grants\.some\(\(g\) => g\.role === 'schoolAdmin'\)\)/,
+        /const rows = await pageOf<JournalDoc>/,
+      ),
+      'shared/learning/journal-ids.ts',
+      linesBetween('shared/learning/tasks.ts', /^export async function readStudentTask\(/, /^ \* What was sent to a student/),
+      linesBetween('shared/learning/tasks.ts', /^export async function readJournalTask\(/, /^}$/),
+      ...linesMatching('shared/learning/answers.ts', /await readJournal\(|current\.journalId !== journalId|answer\.journalId !== journalId/),
+      ...linesMatching('shared/learning/stats.ts', /await readJournal\(/),
+    ],
+    tests: ['shared/learning/access.test.ts', 'shared/learning/learning.test.ts'],
+  },
+  // Issue 19: school licences and what they give each member (STORE-4, ACC-4): seats, periods, the revision that makes
+  // a repeated fan-out change nothing. The input schemas at the top of school-licences.ts are left to the route tests.
+  'school-entitlements': {
+    mutate: ['shared/store/school-entitlements.ts', linesFrom('shared/store/school-licences.ts', /^export function schoolLicenceView/)],
+    tests: ['shared/store/school-entitlements.test.ts', 'shared/store/school-licences.test.ts'],
   },
   // The session life cycle runs against the embedded Cosmos server in the test worker (session-lifecycle.test.ts). Not
   // test/auth-providers.e2e.test.ts: listed with these, Stryker lost the per-test coverage of the other files (their

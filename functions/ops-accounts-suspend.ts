@@ -9,7 +9,7 @@ export default defineHttp({
   route: 'ops/accounts/{accountId}/suspend',
   methods: ['POST'],
   summary:
-    'Operator staff suspend an account at once (AUTH-5, OPS-1): every session ends immediately, new sign-ins are refused, the user is e-mailed with the reason category. mode read-only restricts instead (misuse: reading only, no answers, notes or chat). The schools where the person holds a role (or the one named) get a case their administrators are e-mailed about and can comment on. The third suspension for a breach cancels access and the licences. Nobody acts on themselves; only security staff act on security staff. Idempotent.',
+    'Operator staff suspend an account at once (AUTH-5, OPS-1): every session ends immediately, new sign-ins are refused, the user is e-mailed with the reason category. mode read-only restricts instead (misuse: reading only, no answers, notes or chat). The schools where the person holds a role (or the one named) get a case their administrators are e-mailed about and can comment on. The third suspension for a breach cancels access and the licences. Nobody acts on themselves; only security staff act on security staff. Audited in the audit log of the person (ACL-7). Idempotent.',
   tags: ['operations'],
   auth: 'session',
   capability: 'ops.account.suspend',
@@ -28,10 +28,10 @@ export default defineHttp({
     cases: z.array(z.string()),
     licencesCancelled: z.number().int(),
   }),
-  handler: async ({ params, body, principal, access, services, request }) => {
+  handler: async ({ params, body, principal, access, services, request, correlationId }) => {
     const result = await suspendAccount(
       services,
-      { accountId: params.accountId, actor: access.account, ...body },
+      { accountId: params.accountId, actor: access.account, correlationId, ...body },
       requestClient(request, services.config),
     );
     // OPS-1: on the breach that cancels access, the licences go too (STORE-6: terms breach, no refund by default).

@@ -121,9 +121,10 @@ export const expectedGrants: Record<Capability, Partial<Record<Role, Scope>>> = 
 
 /**
  * ACL-7: the capabilities by which staff look at or act on another person's data, so it is written to that person's
- * audit log: their account, their support requests, their orders and invoices (the shop's back office). Open question
- * for the lead: `ops.account.suspend` acts on a person too and is not in this set (suspensions go to the person's
- * security log instead, AUTH-4); this pins the code's choice rather than calling it a bug.
+ * audit log: their account, their support requests, their orders and invoices (the shop's back office). These are
+ * written at the door, on every call. `ops.account.suspend` is not in this set on purpose: a suspension, a read-only
+ * restriction and their lifting are acts, audited by the act itself with an `action` and only when it changed the
+ * account (as the organisations acts are; decided in issue 19, docs/mutation-notes.md).
  */
 export const expectedAudited: readonly Capability[] = ['ops.account.read', 'ops.support.read', 'ops.support.reply', 'ops.store.manage'];
 

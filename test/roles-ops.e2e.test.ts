@@ -223,3 +223,48 @@ describe('ACL-7: staff shop routes leave a trace for the buyer', () => {
     expect(entries).toEqual(expect.arrayContaining([expect.objectContaining({ staffAccountId: A.supportStaff, capability: 'ops.store.manage' })]));
   });
 });
+
+describe("ACL-7: staff acts on a person's account are audited like the organisations acts", () => {
+  type Entry = { staffAccountId: string; capability: string; action?: string };
+  const actionsIn = (entries: Entry[]) => entries.filter((e) => e.capability === 'ops.account.suspend').map((e) => [e.staffAccountId, e.action]);
+
+  it("ACL-7, AUTH-5: a suspension and its lifting each leave one entry in the person's audit log, with the act; a repeat leaves none", async () => {
+    const suspend = () => call(`/api/ops/accounts/${A.fiStudent}/suspend`, { method: 'POST', as: A.staff, json: { reason: 'password-leak' } });
+    expect((await suspend()).status).toBe(200);
+    expect((await suspend()).status).toBe(200);
+    expect((await call(`/api/ops/accounts/${A.fiStudent}/reinstate`, { method: 'POST', as: A.staff })).status).toBe(200);
+    // Lifting again changes nothing, so it is not an act either.
+    expect((await call(`/api/ops/accounts/${A.fiStudent}/reinstate`, { method: 'POST', as: A.staff })).status).toBe(200);
+    const audit = await call('/api/me/audit', { as: A.fiStudent });
+    expect(audit.status).toBe(200);
+    expect(actionsIn(audit.body.entries).sort()).toEqual(
+      [
+        [A.staff, 'account.suspend:password-leak'],
+        [A.staff, 'account.reinstate'],
+      ].sort(),
+    );
+  });
+
+  it('ACL-7, OPS-1: a read-only restriction is audited with its reason; a refused act leaves nothing', async () => {
+    const restricted = await call(`/api/ops/accounts/${A.fiTeacher}/suspend`, {
+      method: 'POST',
+      as: A.supportStaff,
+      json: { reason: 'malicious-activity', mode: 'read-only' },
+    });
+    expect(restricted.status).toBe(200);
+    // Support staff may not act on security staff: refused, and nothing written in that person's log.
+    expect(
+      (await call(`/api/ops/accounts/${A.staff}/suspend`, { method: 'POST', as: A.supportStaff, json: { reason: 'unusual-usage' } })).status,
+    ).toBe(403);
+    expect((await call(`/api/ops/accounts/${A.fiTeacher}/reinstate`, { method: 'POST', as: A.supportStaff })).status).toBe(200);
+    const audit = await call('/api/me/audit', { as: A.fiTeacher });
+    expect(actionsIn(audit.body.entries)).toEqual(
+      expect.arrayContaining([
+        [A.supportStaff, 'account.read-only:malicious-activity'],
+        [A.supportStaff, 'account.reinstate'],
+      ]),
+    );
+    expect(actionsIn(audit.body.entries)).toHaveLength(2);
+    expect(actionsIn((await call('/api/me/audit', { as: A.staff })).body.entries)).toEqual([]);
+  });
+});

@@ -1170,6 +1170,7 @@ const OPEN_TO_ANYONE_SIGNED_IN: Record<string, string> = {
   'consents-set': "the caller's own",
   'privacy-processing-get': "the caller's own",
   'privacy-processing-history': "the caller's own",
+  'privacy-exports-create': "the caller's own data export (PRIV-2)",
   'privacy-processing-update': "the caller's own",
   'rights-me-create': "a request in the caller's name",
   'rights-me-data': "the caller's own",

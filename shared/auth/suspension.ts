@@ -1,5 +1,5 @@
 import { type AccountDoc, readAccount, type Suspension, updateAccount } from '../accounts/index.js';
-import type { Capability } from '../acl/index.js';
+import { type Capability, recordStaffAccess } from '../acl/index.js';
 import { queueEmail } from '../messaging/index.js';
 import { AppError } from '../platform/errors.js';
 import type { Services } from '../platform/services.js';
@@ -23,6 +23,15 @@ function assertMayActOn(actor: AccountDoc, target: AccountDoc): void {
 }
 
 /**
+ * ACL-7: staff acting on a person's account leave an entry in that person's audit log, as the organisations acts do
+ * (the security log keeps the measure for the operator; the audit log is what the person reads at GET /me/audit).
+ * Only acts that changed something are written: repeating a suspension adds nothing.
+ */
+async function auditStaffAct(services: Services, staffAccountId: string, subjectId: string, correlationId: string, action: string): Promise<void> {
+  await recordStaffAccess(services, { subjectId, staffAccountId, capability: 'ops.account.suspend', correlationId, action });
+}
+
+/**
  * OPS-1: a read-only account writes only its own settings (capability self.update: profile, privacy, password,
  * logins, support requests); everything others would see or act on is refused.
  */
@@ -38,7 +47,15 @@ export function blockedByRestriction(account: AccountDoc, capability: Capability
  */
 export async function suspendAccount(
   services: Services,
-  input: { accountId: string; actor: AccountDoc; reason: Suspension['reason']; mode?: 'suspend' | 'read-only'; schoolId?: string; note?: string },
+  input: {
+    accountId: string;
+    actor: AccountDoc;
+    reason: Suspension['reason'];
+    mode?: 'suspend' | 'read-only';
+    schoolId?: string;
+    note?: string;
+    correlationId: string;
+  },
   client: ClientInfo,
 ): Promise<{ revokedSessions: number; accessCancelledNow: boolean; cases: string[] }> {
   const target = await readAccount(services, input.accountId);
@@ -57,6 +74,7 @@ export async function suspendAccount(
         by,
         at,
         schoolIds,
+        correlationId: input.correlationId,
         ...(input.schoolId ? { schoolId: input.schoolId } : {}),
         ...(input.note ? { note: input.note } : {}),
       },
@@ -91,6 +109,7 @@ export async function suspendAccount(
   let cases: string[] = [];
   if (!alreadySuspended) {
     await recordSecurityEvent(services, { name: 'suspended', accountId: input.accountId, reason: input.reason, client });
+    await auditStaffAct(services, by, input.accountId, input.correlationId, `account.suspend:${input.reason}`);
     cases = await openCases(services, {
       account,
       schoolIds,
@@ -112,7 +131,16 @@ export async function suspendAccount(
 
 async function restrictAccount(
   services: Services,
-  input: { target: AccountDoc; reason: Suspension['reason']; by: string; at: string; schoolIds: string[]; schoolId?: string; note?: string },
+  input: {
+    target: AccountDoc;
+    reason: Suspension['reason'];
+    by: string;
+    at: string;
+    schoolIds: string[];
+    correlationId: string;
+    schoolId?: string;
+    note?: string;
+  },
   client: ClientInfo,
 ): Promise<{ revokedSessions: number; accessCancelledNow: boolean; cases: string[] }> {
   // Read-only is for misuse; a leaked password needs the sessions ended (a suspension).
@@ -137,6 +165,7 @@ async function restrictAccount(
   });
   if (already) return { revokedSessions: 0, accessCancelledNow: false, cases: [] };
   await recordSecurityEvent(services, { name: 'suspended', accountId: account.accountId, reason: `read-only:${reason}`, client });
+  await auditStaffAct(services, input.by, account.accountId, input.correlationId, `account.read-only:${reason}`);
   const cases = await openCases(services, {
     account,
     schoolIds: input.schoolIds,
@@ -156,7 +185,11 @@ async function restrictAccount(
 }
 
 /** Lifts a suspension or a read-only restriction once it is cleared; the schools' cases are closed. */
-export async function liftSuspension(services: Services, input: { accountId: string; actor: AccountDoc }, client: ClientInfo): Promise<void> {
+export async function liftSuspension(
+  services: Services,
+  input: { accountId: string; actor: AccountDoc; correlationId: string },
+  client: ClientInfo,
+): Promise<void> {
   const target = await readAccount(services, input.accountId);
   if (!target) throw new AppError('account_not_found');
   assertMayActOn(input.actor, target);
@@ -179,6 +212,7 @@ export async function liftSuspension(services: Services, input: { accountId: str
   });
   if (changed) {
     await recordSecurityEvent(services, { name: 'suspension-lifted', accountId: input.accountId, reason: `by:${input.actor.accountId}`, client });
+    await auditStaffAct(services, input.actor.accountId, input.accountId, input.correlationId, 'account.reinstate');
     await closeCases(services, target, schoolIds);
   }
 }

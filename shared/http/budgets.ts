@@ -175,14 +175,22 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
     staff: true,
     exception: { measured: 4, reason: "staff only: the subject's account and cases, and the ACL-7 staff-access record (a write)" },
   },
-  'ops-accounts-reinstate': { staff: true, queued: ['email-outbound'] },
+  'ops-accounts-reinstate': {
+    staff: true,
+    queued: ['email-outbound'],
+    exception: {
+      measured: 6,
+      reason:
+        "staff only: the caller, the person's account (read, then read and written with its ETag), the security-log entry and the ACL-7 audit entry of the act",
+    },
+  },
   'ops-accounts-suspend': {
     staff: true,
     queued: ['email-outbound'],
     exception: {
-      measured: 9,
+      measured: 10,
       reason:
-        "staff only: the account, every session ended (query, the account's list, one write per session document), the schools' cases; e-mails queued",
+        "staff only: the account, every session ended (query, the account's list, one write per session document), the schools' cases, the ACL-7 audit entry of the act; e-mails queued",
     },
   },
   'ops-invoices-record-payment': { staff: true },

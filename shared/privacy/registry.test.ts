@@ -8,6 +8,7 @@ import {
   type DocumentTypeSpec,
   documentTypeSpec,
   infraContainers,
+  storageRules,
   ttlOnWrite,
   validateRegistry,
 } from './registry.js';
@@ -200,6 +201,30 @@ describe('looking up the registry', () => {
     expect(containerSpec('accounts')).toMatchObject({ name: 'accounts', partitionKeyPath: '/accountId' });
     expect(containerSpec('audit')).toMatchObject({ name: 'audit', partitionKeyPath: '/subjectId' });
     expect(() => containerSpec('nowhere')).toThrow('Container nowhere is not in the data registry');
+  });
+});
+
+describe('storageRules (what the Cosmos adapter is given)', () => {
+  it('DESIGN 4: the partition key path of each container comes from the registry; an undeclared container is refused', () => {
+    expect(storageRules.partitionKeyPath('accounts')).toBe('/accountId');
+    expect(storageRules.partitionKeyPath('audit')).toBe('/subjectId');
+    expect(() => storageRules.partitionKeyPath('nowhere' as never)).toThrow('Container nowhere is not in the data registry');
+  });
+
+  it('PRIV-1: only a type declared for that container may be written; an undeclared one, or one declared elsewhere, is refused', () => {
+    expect(storageRules.documentType('accounts', 'account')).toBeDefined();
+    expect(storageRules.documentType('accounts', 'no-such-type')).toBeUndefined();
+    expect(storageRules.documentType('logins', 'account')).toBeUndefined();
+    expect(storageRules.documentType('accounts', undefined)).toBeUndefined();
+  });
+
+  it("RET-1, RET-6: a declared type's write gets the ttl of its own retention rule", () => {
+    const now = new Date('2026-11-30T12:00:00Z');
+    // Event retention: the caller's ttl passes, none is invented.
+    expect(storageRules.documentType('accounts', 'account')!.ttlOnWrite(now, 3600)).toBe(3600);
+    expect(storageRules.documentType('accounts', 'account')!.ttlOnWrite(now, undefined)).toBeUndefined();
+    // Fixed retention: 400 days whatever the caller passes.
+    expect(storageRules.documentType('jobs', 'timer-run')!.ttlOnWrite(now, 10)).toBe(400 * 86_400);
   });
 });
 
