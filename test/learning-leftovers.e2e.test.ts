@@ -160,6 +160,67 @@ describe('LRN-3, LRN-6: feedback taken back, an answer deleted twice', () => {
   });
 });
 
+describe('LRN-6: a history entry survives a failure between the answer and the entry', () => {
+  it('LRN-3, LRN-6: publishing, changing and taking back feedback each fail after the answer is written; the retry writes the entry once', async () => {
+    const task = await call(A.eeClassTeacher, 'POST', `schools/${S.ee}/journals/${journalId}/tasks`, {
+      title: 'Katkestatud',
+      workId: DEMO_WORK,
+      exerciseIds: ['ex-single'],
+      dueAt: inDays(host, 3),
+      studentIds: [A.eeStudent],
+    });
+    const taskId = task.body.id as string;
+    const put = await call(A.eeStudent, 'PUT', `schools/${S.ee}/tasks/${taskId}/answer`, {
+      responses: { 'ex-single': answers.right['ex-single'] },
+      submit: true,
+    });
+    expect(put.status, JSON.stringify(put.body)).toBe(200);
+    const feedback = `schools/${S.ee}/journals/${journalId}/tasks/${taskId}/answers/${A.eeStudent}/feedback`;
+    const entries = async () =>
+      ((await call(A.eeStudent, 'GET', 'me/study-history')).body.history as { taskId: string; change: string; before?: unknown; after?: unknown }[])
+        .filter((h) => h.taskId === taskId)
+        .map(({ change, before, after }) => ({ change, ...(before ? { before } : {}), ...(after ? { after } : {}) }));
+    // Every write of a history entry fails (the store stays unavailable past its budget): the request fails after the
+    // answer's write; the retry, with the store back, must write the entry the first attempt could not.
+    const failingHistory = async (body: object) => {
+      host.cosmos.setFaultHook((r) => (r.method === 'POST' && r.path.includes('/colls/history/docs') ? { kind: 'status', status: 503 } : undefined));
+      try {
+        expect((await call(A.eeClassTeacher, 'PUT', feedback, body)).status).toBe(503);
+      } finally {
+        host.cosmos.setFaultHook(undefined);
+      }
+    };
+
+    await failingHistory({ grade: 5, publish: true });
+    expect((await call(A.eeStudent, 'GET', `schools/${S.ee}/tasks/${taskId}`)).body.answer.feedback).toMatchObject({ grade: 5 });
+    expect(await entries()).toEqual([]);
+    expect((await call(A.eeClassTeacher, 'PUT', feedback, { grade: 5, publish: true })).status).toBe(200);
+    expect(await entries()).toEqual([{ change: 'feedback-published', after: { grade: 5, corrections: 0 } }]);
+
+    await failingHistory({ grade: 4 });
+    expect((await call(A.eeClassTeacher, 'PUT', feedback, { grade: 4 })).status).toBe(200);
+    expect((await entries()).find((h) => h.change === 'feedback-changed')).toEqual({
+      change: 'feedback-changed',
+      before: { grade: 5, corrections: 0 },
+      after: { grade: 4, corrections: 0 },
+    });
+
+    await failingHistory({ publish: false });
+    expect((await call(A.eeStudent, 'GET', `schools/${S.ee}/tasks/${taskId}`)).body.answer.feedback).toBeUndefined();
+    expect((await entries()).some((h) => h.change === 'feedback-unpublished')).toBe(false);
+    const retried = await call(A.eeClassTeacher, 'PUT', feedback, { publish: false });
+    expect(retried.status).toBe(200);
+    withinBudget('learning-feedback-give', 'PUT', retried);
+    // Once each, whatever the retries.
+    expect((await call(A.eeClassTeacher, 'PUT', feedback, { publish: false })).status).toBe(200);
+    expect((await entries()).map((h) => h.change).sort()).toEqual(['feedback-changed', 'feedback-published', 'feedback-unpublished']);
+    expect((await entries()).find((h) => h.change === 'feedback-unpublished')).toEqual({
+      change: 'feedback-unpublished',
+      before: { grade: 4, corrections: 0 },
+    });
+  }, 90_000);
+});
+
 describe('LRN-5: journal statistics are complete however many answers', () => {
   it('LRN-5: past 2000 rows the statistics page by task: every task counted once and whole, each page one query', async () => {
     const journal = await call(A.eeClassTeacher, 'POST', `schools/${S.ee}/subjects/mathematics/journals`, {

@@ -6,7 +6,7 @@ import { pageOf, type PageRequest } from '../platform/paging.js';
 import type { Services } from '../platform/services.js';
 import { mayOpenWork } from '../store/index.js';
 import { gradeOnScale } from './grades.js';
-import { recordChange } from './history.js';
+import { historyEntry, writeChange } from './history.js';
 import { readJournal } from './journals.js';
 import type { AnswerDoc, AnswerView, ExerciseResult, Feedback, Grade, TaskDoc } from './model.js';
 import { readStudentTask, taskExercises } from './tasks.js';
@@ -212,7 +212,6 @@ export async function giveFeedback(
     throw new AppError('grade_not_on_scale', { params: { scale: journal.gradingScale } });
   const now = services.clock.now();
   const at = now.toISOString();
-  let before: Feedback | undefined;
   const updated = await updateWithEtag<AnswerDoc>(
     services.db.collection('schools'),
     answerId(taskId, studentId),
@@ -222,7 +221,6 @@ export async function giveFeedback(
       if (current.status !== 'submitted') throw new AppError('answer_not_submitted');
       const max = current.maxScore ?? 0;
       if (input.points !== undefined && (input.points < 0 || input.points > max)) throw new AppError('points_out_of_range', { params: { max } });
-      before = current.feedback;
       const previous = current.feedback;
       const content = {
         ...(input.comment !== undefined ? { comment: input.comment } : previous?.comment !== undefined ? { comment: previous.comment } : {}),
@@ -255,34 +253,26 @@ export async function giveFeedback(
         ...(publishedAt ? { publishedAt } : {}),
         revision: (previous?.revision ?? 0) + (newlyVisible ? 1 : 0),
       };
-      return { ...current, feedback, resubmitAllowed: resubmit };
+      if (!newlyVisible) return { ...current, feedback, resubmitAllowed: resubmit };
+      // The change's history entry goes into the same write as the change (LRN-6): see `lastChange`.
+      const was = visible(previous);
+      const lastChange = historyEntry(now, {
+        answer: current,
+        revision: feedback.revision,
+        // Taken back: what the student saw until now is the entry's `before`; it has no `after`.
+        change: unpublishing ? 'feedback-unpublished' : feedback.revision === 1 ? 'feedback-published' : 'feedback-changed',
+        by: teacher.accountId,
+        ...(unpublishing ? {} : { after: visible(feedback)! }),
+        ...(was ? { before: was } : {}),
+      });
+      return { ...current, feedback, resubmitAllowed: resubmit, lastChange };
     },
     { type: 'answer' },
   );
   if (!updated) throw new AppError('answer_not_found');
-  const after = updated.doc.feedback;
-  // The history entry of the visible revision: written after the answer, and again (a no-op) when the call is retried.
-  if (after?.publishedAt && after.revision > 0 && (updated.changed || Date.parse(after.gradedAt) > now.getTime() - 86_400_000)) {
-    const was = updated.changed ? visible(before) : undefined;
-    await recordChange(services, {
-      answer: updated.doc,
-      revision: after.revision,
-      change: after.revision === 1 ? 'feedback-published' : 'feedback-changed',
-      by: teacher.accountId,
-      after: visible(after)!,
-      ...(was ? { before: was } : {}),
-    });
-  }
-  // Taken back (LRN-6): what the student saw until now is the entry's `before`; it has no `after`.
-  const was = visible(before);
-  if (updated.changed && after && !after.publishedAt && was)
-    await recordChange(services, {
-      answer: updated.doc,
-      revision: after.revision,
-      change: 'feedback-unpublished',
-      by: teacher.accountId,
-      before: was,
-    });
+  // Written after the answer, and again (finding it there) on every later call: a retry after a failure in between
+  // writes the entry the first attempt did not.
+  if (updated.doc.lastChange) await writeChange(services, updated.doc.lastChange);
   return updated.doc;
 }
 
@@ -343,12 +333,15 @@ export async function deleteAnswer(
     throw new AppError('answer_not_found');
   }
   const was = visible(answer.feedback);
-  await recordChange(services, {
-    answer,
-    revision: answer.attempt,
-    change: 'answer-deleted',
-    by: teacher.accountId,
-    ...(was ? { before: was } : {}),
-  });
+  await writeChange(
+    services,
+    historyEntry(services.clock.now(), {
+      answer,
+      revision: answer.attempt,
+      change: 'answer-deleted',
+      by: teacher.accountId,
+      ...(was ? { before: was } : {}),
+    }),
+  );
   await schools.delete(answer.id, schoolId);
 }

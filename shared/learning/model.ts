@@ -145,6 +145,11 @@ export interface AnswerDoc extends Doc {
   resubmitAllowed?: boolean;
   feedback?: Feedback;
   deletedAt?: string;
+  /**
+   * The history entry of the latest change the student can see (LRN-6), stored with the change itself so that a retry
+   * after a failure between the answer's write and the entry's finds it here and writes it (same id: once).
+   */
+  lastChange?: HistoryDoc;
 }
 
 /** One change to study information, in the student's partition of `history` (LRN-6): kept 30 days by Cosmos TTL. */
