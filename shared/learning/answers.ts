@@ -8,11 +8,11 @@ import { mayOpenWork } from '../store/index.js';
 import { gradeOnScale } from './grades.js';
 import { historyEntry, writeChange } from './history.js';
 import { readJournal } from './journals.js';
-import type { AnswerDoc, AnswerView, ExerciseResult, Feedback, Grade, TaskDoc } from './model.js';
+import { type AnswerDoc, answerIdOf, type AnswerView, type ExerciseResult, type Feedback, type Grade, type TaskDoc } from './model.js';
+import { queueAnswerCount } from './stats.js';
 import { readStudentTask, taskExercises } from './tasks.js';
 
-/** One answer per task and student, in the school's partition: the student's id is in it, never taken from a body. */
-const answerId = (taskId: string, studentId: string) => `answer:${taskId}:${studentId}`;
+const answerId = answerIdOf;
 
 const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
@@ -60,10 +60,10 @@ export interface AnswerInput {
  * closes, without a licence for the work (STORE-4), answers to exercises not in the task or of the wrong kind, a
  * second submission unless the teacher allowed it. A submission after the due date is marked late. A submission is
  * checked automatically in the work version the task was made from. Repeating the same request changes nothing.
- * Costs: the task, the licence, the answer (read, write).
+ * Costs: the task, the licence, the answer (read, write); the task's statistics follow on the queue (`queueAnswerCount`).
  */
 export async function saveAnswer(
-  services: Pick<Services, 'db' | 'clock'>,
+  services: Pick<Services, 'db' | 'clock' | 'bus'>,
   student: Pick<AccountDoc, 'accountId' | 'schoolRoles'>,
   schoolId: string,
   taskId: string,
@@ -157,6 +157,8 @@ export async function saveAnswer(
     { type: 'answer', create: fresh },
   );
   if (!updated) throw new AppError('answer_not_found');
+  // The task's statistics follow the answer as stored (LRN-5): after a failure here, the retry asks again (counted once).
+  await queueAnswerCount(services, updated.doc);
   return updated.doc;
 }
 
@@ -311,11 +313,12 @@ export async function taskAnswersPage(
  * A journal's teacher deletes a student's answer (LRN-3), e.g. one handed in by mistake; the student may then answer
  * again. The deletion is written to the student's 30-day history first (LRN-6), then the answer is deleted: a retry
  * after a failure in between finds the entry there (same id) and finishes the deletion; a deletion repeated after it
- * finished answers as it did (LRN-3). Costs: the journal, the answer, the history entry, the delete (again: the journal,
+ * finished answers as it did (LRN-3). Costs: the journal, the answer, the history entry, the delete (the statistics
+ * follow on the queue) (again: the journal,
  * the answer, the task).
  */
 export async function deleteAnswer(
-  services: Pick<Services, 'db' | 'clock'>,
+  services: Pick<Services, 'db' | 'clock' | 'bus'>,
   teacher: AccountDoc,
   schoolId: string,
   journalId: string,
@@ -329,7 +332,10 @@ export async function deleteAnswer(
     // Deleting again answers as the first deletion did: the answer of a task of this journal sent to the student is
     // gone, which is what was asked (one read of the task more). A task or student that never was stays a 404.
     const task = await schools.read<TaskDoc>(taskId, schoolId);
-    if (answer === undefined && task?.type === 'task' && task.journalId === journalId && task.studentIds.includes(studentId)) return;
+    if (answer === undefined && task?.type === 'task' && task.journalId === journalId && task.studentIds.includes(studentId)) {
+      await queueAnswerCount(services, { id: answerId(taskId, studentId), savedAt: 'again', schoolId, journalId, taskId, studentId }, true);
+      return;
+    }
     throw new AppError('answer_not_found');
   }
   const was = visible(answer.feedback);
@@ -344,4 +350,6 @@ export async function deleteAnswer(
     }),
   );
   await schools.delete(answer.id, schoolId);
+  // The statistics no longer count it (LRN-5); a retry after a failure here asks again from the branch above.
+  await queueAnswerCount(services, answer, true);
 }
