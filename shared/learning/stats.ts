@@ -162,6 +162,34 @@ function apply(doc: TaskStatsDoc, counted: CountedAnswer, sign: 1 | -1): void {
   }
 }
 
+function emptyStats(where: Pick<AnswerDoc, 'schoolId' | 'journalId' | 'taskId'>): TaskStatsDoc {
+  return {
+    id: taskStatsId(where.taskId),
+    type: 'task-stats',
+    schoolId: where.schoolId,
+    journalId: where.journalId,
+    taskId: where.taskId,
+    submitted: 0,
+    drafts: 0,
+    late: 0,
+    percentSum: 0,
+    distribution: Object.fromEntries(BANDS.map((b) => [b, 0])),
+    exercises: {},
+    counted: {},
+  };
+}
+
+/** A task's statistics document counted whole from its answers (demo data written straight to the store). */
+export function statsDocOf(task: Pick<TaskDoc, 'schoolId' | 'journalId' | 'id'>, answers: readonly AnswerDoc[]): TaskStatsDoc {
+  const doc = emptyStats({ ...task, taskId: task.id });
+  for (const answer of answers) {
+    const counted = countedOf(answer);
+    apply(doc, counted, 1);
+    doc.counted[countedKey(answer.id)] = counted;
+  }
+  return doc;
+}
+
 /**
  * Brings a task's statistics in line with one answer as stored now (LRN-5), or with its deletion (`answer` undefined):
  * its earlier figures are taken away and its current ones added, under the statistics document's ETag. Calling it
@@ -175,20 +203,7 @@ async function countAnswer(
 ): Promise<void> {
   const key = countedKey(where.id);
   const next = answer && countedOf(answer);
-  const fresh = (): TaskStatsDoc => ({
-    id: taskStatsId(where.taskId),
-    type: 'task-stats',
-    schoolId: where.schoolId,
-    journalId: where.journalId,
-    taskId: where.taskId,
-    submitted: 0,
-    drafts: 0,
-    late: 0,
-    percentSum: 0,
-    distribution: Object.fromEntries(BANDS.map((b) => [b, 0])),
-    exercises: {},
-    counted: {},
-  });
+  const fresh = () => emptyStats(where);
   const change = (current: TaskStatsDoc): TaskStatsDoc | undefined => {
     const was = current.counted[key];
     if (JSON.stringify(was) === JSON.stringify(next)) return undefined;
