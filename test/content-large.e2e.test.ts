@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { Block, Chapter } from '../shared/content/index.js';
+import { budgetOf, ROUTE_BUDGETS } from '../shared/http/budgets.js';
 import type { LocalHost } from '../shared/local/host.js';
 import { demo } from '../shared/local/seed.js';
 import { parseCounts } from '../shared/platform/operations.js';
@@ -109,7 +110,7 @@ describe('issue 18 c: a large work publishes and opens', () => {
     }
   }, 240_000);
 
-  it('LRN-3, ACL-4: the licensed student opens it whole and by chapter without any key; search finds the last chapter', async () => {
+  it('LRN-3, ACL-4, OPS-2: the licensed student opens it whole and by chapter without any key; search finds the last chapter; costs as budgets.ts says', async () => {
     expect((await call(A.eeStudent, 'GET', `works/${workId}`)).status).toBe(403);
     await license(host, A.eeStudent, workId);
     const outline = await call(A.eeStudent, 'GET', `works/${workId}`);
@@ -147,6 +148,23 @@ describe('issue 18 c: a large work publishes and opens', () => {
     ]);
     const keySearch = await call(A.eeStudent, 'GET', `works/${workId}/versions/1/search?q=${encodeURIComponent(KEY_ONLY[0]!)}`);
     expect(keySearch.body.hits).toEqual([]);
+
+    // OPS-2 budgets: a large work costs what budgets.ts says under `largeWork` (above the GET budget of 3, which its
+    // small-work probe in test/route-budgets.e2e.test.ts keeps); a change either way must update the table.
+    const total = (r: { headers: Headers }) => {
+      const c = parseCounts(r.headers.get('x-cosmos-ops') ?? '');
+      return c.pointRead + c.write + c.query + c.crossPartitionQuery;
+    };
+    for (const [name, response] of [
+      ['content-version-get', whole],
+      ['content-version-get', last],
+      ['content-search', search],
+    ] as const) {
+      const largeWork = ROUTE_BUDGETS[name]?.largeWork;
+      expect(largeWork, name).toBeDefined();
+      expect(total(response), `${name}: ${largeWork!.reason}`).toBe(largeWork!.measured);
+      expect(largeWork!.measured, name).toBeGreaterThan(budgetOf(name, ['GET']).max);
+    }
   }, 120_000);
 
   it('LRN-2: a teacher assigns the last chapter exercise of the large work; the student answers it and is checked in that version', async () => {
