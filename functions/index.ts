@@ -84,6 +84,7 @@ import learningJournalsGet from './learning-journals-get.js';
 import learningJournalsList from './learning-journals-list.js';
 import learningJournalsStats from './learning-journals-stats.js';
 import learningJournalsUpdate from './learning-journals-update.js';
+import learningStatsCount from './learning-stats-count.js';
 import learningStatsMine from './learning-stats-mine.js';
 import learningTasksAnswersList from './learning-tasks-answers-list.js';
 import learningTasksCreate from './learning-tasks-create.js';
@@ -279,6 +280,7 @@ export const definitions: readonly FunctionDefinition[] = [
   learningTasksGet,
   learningTasksMine,
   learningChildrenStats,
+  learningStatsCount,
   learningStatsMine,
   learningTasksStats,
   learningTasksTeacherGet,

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { Block, Chapter } from '../shared/content/index.js';
+import { budgetOf, ROUTE_BUDGETS } from '../shared/http/budgets.js';
 import type { LocalHost } from '../shared/local/host.js';
 import { demo } from '../shared/local/seed.js';
 import { parseCounts } from '../shared/platform/operations.js';
@@ -109,7 +110,7 @@ describe('issue 18 c: a large work publishes and opens', () => {
     }
   }, 240_000);
 
-  it('LRN-3, ACL-4: the licensed student opens it whole and by chapter without any key; search finds the last chapter', async () => {
+  it('LRN-3, ACL-4, OPS-2: the licensed student opens it whole and by chapter without any key; search finds the last chapter; costs as budgets.ts says', async () => {
     expect((await call(A.eeStudent, 'GET', `works/${workId}`)).status).toBe(403);
     await license(host, A.eeStudent, workId);
     const outline = await call(A.eeStudent, 'GET', `works/${workId}`);
@@ -147,6 +148,23 @@ describe('issue 18 c: a large work publishes and opens', () => {
     ]);
     const keySearch = await call(A.eeStudent, 'GET', `works/${workId}/versions/1/search?q=${encodeURIComponent(KEY_ONLY[0]!)}`);
     expect(keySearch.body.hits).toEqual([]);
+
+    // OPS-2 budgets: a large work costs what budgets.ts says under `largeWork` (above the GET budget of 3, which its
+    // small-work probe in test/route-budgets.e2e.test.ts keeps); a change either way must update the table.
+    const total = (r: { headers: Headers }) => {
+      const c = parseCounts(r.headers.get('x-cosmos-ops') ?? '');
+      return c.pointRead + c.write + c.query + c.crossPartitionQuery;
+    };
+    for (const [name, response] of [
+      ['content-version-get', whole],
+      ['content-version-get', last],
+      ['content-search', search],
+    ] as const) {
+      const largeWork = ROUTE_BUDGETS[name]?.largeWork;
+      expect(largeWork, name).toBeDefined();
+      expect(total(response), `${name}: ${largeWork!.reason}`).toBe(largeWork!.measured);
+      expect(largeWork!.measured, name).toBeGreaterThan(budgetOf(name, ['GET']).max);
+    }
   }, 120_000);
 
   it('LRN-2: a teacher assigns the last chapter exercise of the large work; the student answers it and is checked in that version', async () => {
@@ -172,4 +190,60 @@ describe('issue 18 c: a large work publishes and opens', () => {
     expect(answer.status, JSON.stringify(answer.body)).toBe(200);
     expect(answer.body).toMatchObject({ score: 1, maxScore: 1 });
   });
+
+  it('LRN-3, issue 18: a publication that fails before its version document, retried with another draft, leaves no stray chapter documents', async () => {
+    const draftPath = `cms/publishers/${EE}/works/${workId}/draft`;
+    const revised = (c: number, title: string) => ({ ...chapter(c), title });
+    let revision = (await call(A.cmsAuthor, 'GET', draftPath)).body.revision as number;
+    const save = async (c: number, title: string) => {
+      const saved = await call(A.cmsAuthor, 'PUT', `${draftPath}/chapters/ch-${c}`, { chapter: revised(c, title), baseRevision: revision });
+      expect(saved.status, JSON.stringify(saved.body).slice(0, 300)).toBe(200);
+      revision = saved.body.revision;
+    };
+    await save(0, 'Peatükk 1, teine trükk');
+    // The version's chapters are created, then the version document's create fails for good (the store stays
+    // unavailable past its budget): the chapters are written, nothing lists them.
+    // After the work notes the chapters to come (its replace), the content creates are the chapters, then the version.
+    let noted = false;
+    let creates = 0;
+    host.cosmos.setFaultHook((r) => {
+      if (r.method === 'PUT' && r.path.includes('/colls/catalog/docs/')) noted = true;
+      const create = noted && r.method === 'POST' && r.path.includes('/colls/content/docs');
+      return create && ++creates > CHAPTERS ? { kind: 'status', status: 503 } : undefined;
+    });
+    try {
+      expect((await call(A.cmsEditor, 'POST', `cms/publishers/${EE}/works/${workId}/publish`, {})).status).toBe(503);
+    } finally {
+      host.cosmos.setFaultHook(undefined);
+    }
+    const content = host.services.db.collection('content');
+    const chapterIds = async () =>
+      (
+        await content.queryAll<{ id: string }>(EE, {
+          where: "c.type = 'work-chapter' AND STARTSWITH(c.id, @prefix)",
+          parameters: [{ name: '@prefix', value: `version:${workId}:2:ch:` }],
+        })
+      )
+        .map((d) => d.id)
+        .sort();
+    const leftBehind = await chapterIds();
+    expect(leftBehind).toHaveLength(CHAPTERS);
+    expect(await content.read(`version:${workId}:2`, EE)).toBeUndefined();
+
+    // Another draft (chapter 2 changed too), then the publication succeeds.
+    await save(1, 'Peatükk 2, teine trükk');
+    const published = await call(A.cmsEditor, 'POST', `cms/publishers/${EE}/works/${workId}/publish`, {});
+    expect(published.status, JSON.stringify(published.body)).toBe(201);
+    expect(published.body).toMatchObject({ versionNo: 2, draftRevision: revision });
+    const version = await content.read<StoredHead>(`version:${workId}:2`, EE);
+    const listed = Object.values(version!.chapterDocs).sort();
+    // Exactly the chapters version 2 lists are stored: the failed attempt's chapter 2 (its old text) is gone.
+    expect(await chapterIds()).toEqual(listed);
+    expect(leftBehind.filter((id) => !listed.includes(id))).toHaveLength(1);
+    const work = await host.services.db.collection('catalog').read<StoredHead>(workId, EE);
+    expect((work!.content as Record<string, unknown>).pendingChapters).toBeUndefined();
+    const opened = await call(A.eeStudent, 'GET', `works/${workId}/versions/2?chapter=ch-1`);
+    expect(opened.status).toBe(200);
+    expect(opened.body.chapters[0].title).toBe('Peatükk 2, teine trükk');
+  }, 240_000);
 });

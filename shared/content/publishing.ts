@@ -318,9 +318,20 @@ export async function publishDraft(
   }
   const versionNo = state.versions + 1;
   const whole = buildVersionDoc(work, versionNo, draft, actor, services.clock.now().toISOString());
-  // A large version is stored per chapter: the chapters first, then the version document that lists them.
+  // A large version is stored per chapter: the chapters first (noted on the work first), then the version document.
   const split = bytes(whole) > MAX_VERSION_BYTES ? splitVersion(whole, draft.content) : undefined;
-  if (split) await createChapterDocs(services, split.chapters);
+  let known: (ContentWorkDoc & Stored) | undefined = work;
+  if (split) {
+    known = (
+      await notePendingChapters(
+        services,
+        work,
+        versionNo,
+        split.chapters.map((c) => c.id),
+      )
+    )?.doc;
+    await createChapterDocs(services, split.chapters);
+  }
   const candidate = split?.version ?? whole;
   let version: VersionDoc;
   let created = true;
@@ -335,9 +346,12 @@ export async function publishDraft(
     version = existing;
     created = false;
   }
+  let strays: string[] = [];
   const next = (current: ContentWorkDoc): ContentWorkDoc | undefined => {
-    const content = current.content ?? { versions: 0 };
+    const { pendingChapters, ...content } = current.content ?? { versions: 0 };
     if (content.versions >= versionNo) return undefined;
+    const listed = new Set(Object.values(version.chapterDocs ?? {}));
+    strays = pendingChapters?.versionNo === versionNo ? pendingChapters.ids.filter((id) => !listed.has(id)) : [];
     return {
       ...current,
       status: current.status === 'preparing' ? 'distributed' : current.status,
@@ -352,9 +366,31 @@ export async function publishDraft(
       },
     };
   };
-  await updateWithEtag<ContentWorkDoc>(catalog, workId, publisherId, next, { current: work, type: 'work' });
+  await updateWithEtag<ContentWorkDoc>(catalog, workId, publisherId, next, { ...(known ? { current: known } : {}), type: 'work' });
+  // Chapters of attempts at this version that failed before their version document: nothing lists them.
+  for (const id of strays) await store.delete(id, publisherId);
   services.telemetry.event('content.published', { workId, publisherId, versionNo: String(versionNo), role: actor.role });
   return { version: summary(version), created };
+}
+
+/**
+ * Notes on the work the chapter documents about to be created for version `versionNo` (see `pendingChapters`).
+ * Refused when the version has been published meanwhile (its chapters are another's now).
+ */
+async function notePendingChapters(services: Pick<Services, 'db'>, work: ContentWorkDoc & Stored, versionNo: number, ids: string[]) {
+  return updateWithEtag<ContentWorkDoc>(
+    services.db.collection('catalog'),
+    work.id,
+    work.publisherId,
+    (current) => {
+      const content = current.content ?? { versions: 0 };
+      if (content.versions + 1 !== versionNo) throw new AppError('work_version_immutable');
+      const earlier = content.pendingChapters?.versionNo === versionNo ? content.pendingChapters.ids : [];
+      if (ids.every((id) => earlier.includes(id))) return undefined;
+      return { ...current, content: { ...content, pendingChapters: { versionNo, ids: [...new Set([...earlier, ...ids])] } } };
+    },
+    { current: work, type: 'work' },
+  );
 }
 
 export interface WorkSummary {

@@ -47,6 +47,12 @@ export interface WorkContentState {
   outline?: OutlineChapter[];
   /** The versions published (newest last, at most the last 200): number, when, and the publishing CMS role. */
   history?: VersionListed[];
+  /**
+   * Chapter documents a publication of version `versionNo` (the next) is creating, noted before they are created: an
+   * attempt that fails before its version document leaves them behind, and the publication that makes the version
+   * deletes those its version does not list (a retry with another draft, or a small one, leaves no stray chapter).
+   */
+  pendingChapters?: { versionNo: number; ids: string[] };
 }
 
 export interface VersionListed {

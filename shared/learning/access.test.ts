@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccountDoc } from '../accounts/model.js';
 import type { Grant } from '../acl/index.js';
 import { type EmbeddedCosmos, startEmbeddedCosmos } from '../local/cosmos-server.js';
+import type { Bus } from '../platform/bus.js';
 import type { Clock } from '../platform/clock.js';
 import { loadConfig } from '../platform/config.js';
 import { createDatabase, type Database } from '../platform/cosmos.js';
@@ -118,7 +119,9 @@ const answerOf = (studentId: string): AnswerDoc => ({
 
 let cosmos: EmbeddedCosmos;
 let db: Database;
-const services = () => ({ db, config, clock });
+// Access decisions only: the statistics messages an answer change sends (LRN-5) are accepted and dropped.
+const bus: Bus = { send: async () => {}, health: async () => ({ ok: true }), close: async () => {} };
+const services = () => ({ db, config, clock, bus });
 const grant = (role: Grant['role']): Grant[] => [{ role, scope: 'ownSchool', schoolId: S }];
 
 beforeAll(async () => {

@@ -6,13 +6,13 @@ import { pageOf, type PageRequest } from '../platform/paging.js';
 import type { Services } from '../platform/services.js';
 import { mayOpenWork } from '../store/index.js';
 import { gradeOnScale } from './grades.js';
-import { recordChange } from './history.js';
+import { historyEntry, writeChange } from './history.js';
 import { readJournal } from './journals.js';
-import type { AnswerDoc, AnswerView, ExerciseResult, Feedback, Grade, TaskDoc } from './model.js';
+import { type AnswerDoc, answerIdOf, type AnswerView, type ExerciseResult, type Feedback, type Grade, type TaskDoc } from './model.js';
+import { queueAnswerCount } from './stats.js';
 import { readStudentTask, taskExercises } from './tasks.js';
 
-/** One answer per task and student, in the school's partition: the student's id is in it, never taken from a body. */
-const answerId = (taskId: string, studentId: string) => `answer:${taskId}:${studentId}`;
+const answerId = answerIdOf;
 
 const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
@@ -60,10 +60,10 @@ export interface AnswerInput {
  * closes, without a licence for the work (STORE-4), answers to exercises not in the task or of the wrong kind, a
  * second submission unless the teacher allowed it. A submission after the due date is marked late. A submission is
  * checked automatically in the work version the task was made from. Repeating the same request changes nothing.
- * Costs: the task, the licence, the answer (read, write).
+ * Costs: the task, the licence, the answer (read, write); the task's statistics follow on the queue (`queueAnswerCount`).
  */
 export async function saveAnswer(
-  services: Pick<Services, 'db' | 'clock'>,
+  services: Pick<Services, 'db' | 'clock' | 'bus'>,
   student: Pick<AccountDoc, 'accountId' | 'schoolRoles'>,
   schoolId: string,
   taskId: string,
@@ -157,6 +157,8 @@ export async function saveAnswer(
     { type: 'answer', create: fresh },
   );
   if (!updated) throw new AppError('answer_not_found');
+  // The task's statistics follow the answer as stored (LRN-5): after a failure here, the retry asks again (counted once).
+  await queueAnswerCount(services, updated.doc);
   return updated.doc;
 }
 
@@ -212,7 +214,6 @@ export async function giveFeedback(
     throw new AppError('grade_not_on_scale', { params: { scale: journal.gradingScale } });
   const now = services.clock.now();
   const at = now.toISOString();
-  let before: Feedback | undefined;
   const updated = await updateWithEtag<AnswerDoc>(
     services.db.collection('schools'),
     answerId(taskId, studentId),
@@ -222,7 +223,6 @@ export async function giveFeedback(
       if (current.status !== 'submitted') throw new AppError('answer_not_submitted');
       const max = current.maxScore ?? 0;
       if (input.points !== undefined && (input.points < 0 || input.points > max)) throw new AppError('points_out_of_range', { params: { max } });
-      before = current.feedback;
       const previous = current.feedback;
       const content = {
         ...(input.comment !== undefined ? { comment: input.comment } : previous?.comment !== undefined ? { comment: previous.comment } : {}),
@@ -255,34 +255,26 @@ export async function giveFeedback(
         ...(publishedAt ? { publishedAt } : {}),
         revision: (previous?.revision ?? 0) + (newlyVisible ? 1 : 0),
       };
-      return { ...current, feedback, resubmitAllowed: resubmit };
+      if (!newlyVisible) return { ...current, feedback, resubmitAllowed: resubmit };
+      // The change's history entry goes into the same write as the change (LRN-6): see `lastChange`.
+      const was = visible(previous);
+      const lastChange = historyEntry(now, {
+        answer: current,
+        revision: feedback.revision,
+        // Taken back: what the student saw until now is the entry's `before`; it has no `after`.
+        change: unpublishing ? 'feedback-unpublished' : feedback.revision === 1 ? 'feedback-published' : 'feedback-changed',
+        by: teacher.accountId,
+        ...(unpublishing ? {} : { after: visible(feedback)! }),
+        ...(was ? { before: was } : {}),
+      });
+      return { ...current, feedback, resubmitAllowed: resubmit, lastChange };
     },
     { type: 'answer' },
   );
   if (!updated) throw new AppError('answer_not_found');
-  const after = updated.doc.feedback;
-  // The history entry of the visible revision: written after the answer, and again (a no-op) when the call is retried.
-  if (after?.publishedAt && after.revision > 0 && (updated.changed || Date.parse(after.gradedAt) > now.getTime() - 86_400_000)) {
-    const was = updated.changed ? visible(before) : undefined;
-    await recordChange(services, {
-      answer: updated.doc,
-      revision: after.revision,
-      change: after.revision === 1 ? 'feedback-published' : 'feedback-changed',
-      by: teacher.accountId,
-      after: visible(after)!,
-      ...(was ? { before: was } : {}),
-    });
-  }
-  // Taken back (LRN-6): what the student saw until now is the entry's `before`; it has no `after`.
-  const was = visible(before);
-  if (updated.changed && after && !after.publishedAt && was)
-    await recordChange(services, {
-      answer: updated.doc,
-      revision: after.revision,
-      change: 'feedback-unpublished',
-      by: teacher.accountId,
-      before: was,
-    });
+  // Written after the answer, and again (finding it there) on every later call: a retry after a failure in between
+  // writes the entry the first attempt did not.
+  if (updated.doc.lastChange) await writeChange(services, updated.doc.lastChange);
   return updated.doc;
 }
 
@@ -321,11 +313,12 @@ export async function taskAnswersPage(
  * A journal's teacher deletes a student's answer (LRN-3), e.g. one handed in by mistake; the student may then answer
  * again. The deletion is written to the student's 30-day history first (LRN-6), then the answer is deleted: a retry
  * after a failure in between finds the entry there (same id) and finishes the deletion; a deletion repeated after it
- * finished answers as it did (LRN-3). Costs: the journal, the answer, the history entry, the delete (again: the journal,
+ * finished answers as it did (LRN-3). Costs: the journal, the answer, the history entry, the delete (the statistics
+ * follow on the queue) (again: the journal,
  * the answer, the task).
  */
 export async function deleteAnswer(
-  services: Pick<Services, 'db' | 'clock'>,
+  services: Pick<Services, 'db' | 'clock' | 'bus'>,
   teacher: AccountDoc,
   schoolId: string,
   journalId: string,
@@ -339,16 +332,24 @@ export async function deleteAnswer(
     // Deleting again answers as the first deletion did: the answer of a task of this journal sent to the student is
     // gone, which is what was asked (one read of the task more). A task or student that never was stays a 404.
     const task = await schools.read<TaskDoc>(taskId, schoolId);
-    if (answer === undefined && task?.type === 'task' && task.journalId === journalId && task.studentIds.includes(studentId)) return;
+    if (answer === undefined && task?.type === 'task' && task.journalId === journalId && task.studentIds.includes(studentId)) {
+      await queueAnswerCount(services, { id: answerId(taskId, studentId), savedAt: 'again', schoolId, journalId, taskId, studentId }, true);
+      return;
+    }
     throw new AppError('answer_not_found');
   }
   const was = visible(answer.feedback);
-  await recordChange(services, {
-    answer,
-    revision: answer.attempt,
-    change: 'answer-deleted',
-    by: teacher.accountId,
-    ...(was ? { before: was } : {}),
-  });
+  await writeChange(
+    services,
+    historyEntry(services.clock.now(), {
+      answer,
+      revision: answer.attempt,
+      change: 'answer-deleted',
+      by: teacher.accountId,
+      ...(was ? { before: was } : {}),
+    }),
+  );
   await schools.delete(answer.id, schoolId);
+  // The statistics no longer count it (LRN-5); a retry after a failure here asks again from the branch above.
+  await queueAnswerCount(services, answer, true);
 }

@@ -6,12 +6,13 @@ import type { AnswerDoc, HistoryDoc, HistoryView } from './model.js';
 /** LRN-6: a change stays visible for 30 days; Cosmos removes the entry then by its TTL (the registry's fixed rule). */
 const HISTORY_DAYS = 30;
 
-/**
- * Writes one change of study information to the student's history (LRN-6). The id is the answer's and the change's
- * revision, so writing it again (a retried request) finds it there and changes nothing.
- */
-export async function recordChange(
-  services: Pick<Services, 'db' | 'clock'>,
+/** The id of a change's entry: the answer's and the change's revision, so the same change always has the same entry. */
+const historyId = (answer: AnswerDoc, change: HistoryDoc['change'], revision: number) =>
+  `history:${answer.id}:${change === 'answer-deleted' ? `deleted:${answer.savedAt}` : revision}`;
+
+/** One change of study information (LRN-6) as its history entry, not yet written: see `writeChange`. */
+export function historyEntry(
+  now: Date,
   entry: {
     answer: AnswerDoc;
     revision: number;
@@ -20,10 +21,9 @@ export async function recordChange(
     after?: HistoryDoc['after'];
     before?: HistoryDoc['before'];
   },
-): Promise<void> {
-  const now = services.clock.now();
-  const doc: HistoryDoc = {
-    id: `history:${entry.answer.id}:${entry.change === 'answer-deleted' ? `deleted:${entry.answer.savedAt}` : entry.revision}`,
+): HistoryDoc {
+  return {
+    id: historyId(entry.answer, entry.change, entry.revision),
     type: 'study-history',
     accountId: entry.answer.studentId,
     schoolId: entry.answer.schoolId,
@@ -36,6 +36,14 @@ export async function recordChange(
     ...(entry.before ? { before: entry.before } : {}),
     visibleUntil: new Date(now.getTime() + HISTORY_DAYS * 86_400_000).toISOString(),
   };
+}
+
+/**
+ * Writes a history entry (LRN-6). Its id is deterministic, so writing it again (a retried request) finds it there and
+ * changes nothing; an entry past its 30 days is not written again (the TTL removed it, rightly).
+ */
+export async function writeChange(services: Pick<Services, 'db' | 'clock'>, doc: HistoryDoc): Promise<void> {
+  if (doc.visibleUntil <= services.clock.now().toISOString()) return;
   try {
     await services.db.collection('history').create(doc);
   } catch (error) {

@@ -22,5 +22,14 @@ export {
   subjectSchema,
   taskViewSchema,
 } from './model.js';
-export { journalStatsSchema, readJournalStats, readStudentStats, readTaskStats, studentStatsSchema, taskStatsSchema } from './stats.js';
+export {
+  answerCountMessageSchema,
+  handleAnswerCount,
+  journalStatsSchema,
+  readJournalStats,
+  readStudentStats,
+  readTaskStats,
+  studentStatsSchema,
+  taskStatsSchema,
+} from './stats.js';
 export { changeTask, createTask, readJournalTask, readStudentTask, studentSchool, studentTaskPage, studentTaskView } from './tasks.js';

@@ -145,6 +145,46 @@ export interface AnswerDoc extends Doc {
   resubmitAllowed?: boolean;
   feedback?: Feedback;
   deletedAt?: string;
+  /**
+   * The history entry of the latest change the student can see (LRN-6), stored with the change itself so that a retry
+   * after a failure between the answer's write and the entry's finds it here and writes it (same id: once).
+   */
+  lastChange?: HistoryDoc;
+}
+
+/** One answer per task and student, in the school's partition: the student's id is in it, never taken from a body. */
+export const answerIdOf = (taskId: string, studentId: string) => `answer:${taskId}:${studentId}`;
+
+/** What one answer adds to its task's statistics (LRN-5), compactly: see `TaskStatsDoc`. */
+export interface CountedAnswer {
+  /** When the answer counted was saved: an older save arriving late does not replace a newer one. */
+  at: string;
+  /** Submitted (1) or a draft (0). */
+  submitted: 0 | 1;
+  late: 0 | 1;
+  /** Percent of the task's points (submitted answers only). */
+  percent?: number;
+  /** Per exercise: right (1), wrong (0) or waiting for the teacher (2), and the share of its points. */
+  exercises?: Record<string, [0 | 1 | 2, number]>;
+}
+
+/**
+ * A task's running statistics (LRN-5), beside the task in the school's partition (`task-stats:<taskId>`): totals over
+ * the answers, and what each answer adds (keyed by a hash of the answer's id, not the student), so that writing an
+ * answer's figures again (a retry) changes nothing and a new submission replaces the earlier one's figures.
+ */
+export interface TaskStatsDoc extends Doc {
+  type: 'task-stats';
+  schoolId: string;
+  journalId: string;
+  taskId: string;
+  submitted: number;
+  drafts: number;
+  late: number;
+  percentSum: number;
+  distribution: Record<string, number>;
+  exercises: Record<string, { answered: number; correct: number; pending: number; share: number }>;
+  counted: Record<string, CountedAnswer>;
 }
 
 /** One change to study information, in the student's partition of `history` (LRN-6): kept 30 days by Cosmos TTL. */

@@ -1,10 +1,13 @@
+import { createHash } from 'node:crypto';
+
 import { z } from 'zod';
 
 import type { AccountDoc } from '../accounts/index.js';
+import { updateWithEtag } from '../platform/cosmos.js';
 import { openContinuation, type PageRequest, sealContinuation } from '../platform/paging.js';
 import type { Services } from '../platform/services.js';
 import { readJournal } from './journals.js';
-import { type AnswerDoc, MAX_TASK_STUDENTS, type TaskDoc } from './model.js';
+import { type AnswerDoc, answerIdOf, type CountedAnswer, MAX_TASK_STUDENTS, type TaskDoc, type TaskStatsDoc } from './model.js';
 
 /**
  * Statistics (LRN-5), computed from single-partition reads of the answers they are about, never a scan of all answers:
@@ -119,6 +122,131 @@ export async function readTaskStats(
   );
 }
 
+const taskStatsId = (taskId: string) => `task-stats:${taskId}`;
+/** The key of an answer's figures: not the student's id (the statistics name no one). */
+const countedKey = (answerId: string) => createHash('sha256').update(answerId).digest('base64url').slice(0, 16);
+
+/** What an answer adds to its task's statistics. */
+function countedOf(answer: AnswerDoc): CountedAnswer {
+  if (answer.status !== 'submitted') return { at: answer.savedAt, submitted: 0, late: 0 };
+  return {
+    at: answer.savedAt,
+    submitted: 1,
+    late: answer.late ? 1 : 0,
+    percent: percent(answer.score ?? 0, answer.maxScore ?? 0),
+    exercises: Object.fromEntries(
+      (answer.results ?? []).map((r) => [r.exerciseId, [r.correct === 'pending' ? 2 : r.correct ? 1 : 0, r.maxScore > 0 ? r.score / r.maxScore : 0]]),
+    ),
+  };
+}
+
+/** Adds (sign 1) or takes away (sign -1) one answer's figures from the totals. */
+function apply(doc: TaskStatsDoc, counted: CountedAnswer, sign: 1 | -1): void {
+  if (!counted.submitted) {
+    doc.drafts += sign;
+    return;
+  }
+  doc.submitted += sign;
+  doc.late += sign * counted.late;
+  doc.percentSum += sign * (counted.percent ?? 0);
+  const band = bandOf(counted.percent ?? 0);
+  doc.distribution[band] = (doc.distribution[band] ?? 0) + sign;
+  for (const [exerciseId, [correct, share]] of Object.entries(counted.exercises ?? {})) {
+    const e = doc.exercises[exerciseId] ?? { answered: 0, correct: 0, pending: 0, share: 0 };
+    e.answered += sign;
+    if (correct === 1) e.correct += sign;
+    if (correct === 2) e.pending += sign;
+    e.share += sign * share;
+    if (e.answered === 0) delete doc.exercises[exerciseId];
+    else doc.exercises[exerciseId] = e;
+  }
+}
+
+function emptyStats(where: Pick<AnswerDoc, 'schoolId' | 'journalId' | 'taskId'>): TaskStatsDoc {
+  return {
+    id: taskStatsId(where.taskId),
+    type: 'task-stats',
+    schoolId: where.schoolId,
+    journalId: where.journalId,
+    taskId: where.taskId,
+    submitted: 0,
+    drafts: 0,
+    late: 0,
+    percentSum: 0,
+    distribution: Object.fromEntries(BANDS.map((b) => [b, 0])),
+    exercises: {},
+    counted: {},
+  };
+}
+
+/** A task's statistics document counted whole from its answers (demo data written straight to the store). */
+export function statsDocOf(task: Pick<TaskDoc, 'schoolId' | 'journalId' | 'id'>, answers: readonly AnswerDoc[]): TaskStatsDoc {
+  const doc = emptyStats({ ...task, taskId: task.id });
+  for (const answer of answers) {
+    const counted = countedOf(answer);
+    apply(doc, counted, 1);
+    doc.counted[countedKey(answer.id)] = counted;
+  }
+  return doc;
+}
+
+/**
+ * Brings a task's statistics in line with one answer as stored now (LRN-5), or with its deletion (`answer` undefined):
+ * its earlier figures are taken away and its current ones added, under the statistics document's ETag. Calling it
+ * again with the same answer (a retried request, or one whose first attempt failed after the answer was written)
+ * finds its figures already counted and writes nothing. Costs: the statistics document (read, write).
+ */
+async function countAnswer(
+  services: Pick<Services, 'db'>,
+  where: Pick<AnswerDoc, 'id' | 'schoolId' | 'journalId' | 'taskId'>,
+  answer: AnswerDoc | undefined,
+): Promise<void> {
+  const key = countedKey(where.id);
+  const next = answer && countedOf(answer);
+  const fresh = () => emptyStats(where);
+  const change = (current: TaskStatsDoc): TaskStatsDoc | undefined => {
+    const was = current.counted[key];
+    if (JSON.stringify(was) === JSON.stringify(next)) return undefined;
+    // A save older than the one counted (concurrent requests finishing out of order) leaves the newer one's figures.
+    if (was && next && next.at < was.at) return undefined;
+    const doc: TaskStatsDoc = structuredClone(current);
+    if (was) apply(doc, was, -1);
+    if (next) apply(doc, next, 1);
+    if (next) doc.counted[key] = next;
+    else delete doc.counted[key];
+    return doc;
+  };
+  await updateWithEtag<TaskStatsDoc>(services.db.collection('schools'), taskStatsId(where.taskId), where.schoolId, change, {
+    type: 'task-stats',
+    create: () => (next ? change(fresh()) : undefined),
+  });
+}
+
+/** The message that an answer changed (queue 'learning-stats'): which answer, to be read as it is stored now. */
+export const answerCountMessageSchema = z.object({ schoolId: z.string(), journalId: z.string(), taskId: z.string(), studentId: z.string() });
+export type AnswerCountMessage = z.infer<typeof answerCountMessageSchema>;
+
+/**
+ * Asks for an answer's figures to be counted (LRN-5), after its write or deletion: on the queue, so that submitting,
+ * grading and deleting keep their operation budgets; a retried request sends it again, which counts nothing twice.
+ */
+export async function queueAnswerCount(
+  services: Pick<Services, 'bus'>,
+  answer: Pick<AnswerDoc, 'id' | 'savedAt'> & AnswerCountMessage,
+  deleted = false,
+) {
+  const body: AnswerCountMessage = { schoolId: answer.schoolId, journalId: answer.journalId, taskId: answer.taskId, studentId: answer.studentId };
+  await services.bus.send('learning-stats', { body, messageId: `${answer.id}:${deleted ? 'deleted:' : ''}${answer.savedAt}` });
+}
+
+/** The queue's handler: the answer as stored now (or its absence) into its task's statistics. Costs: the answer, `countAnswer`. */
+export async function handleAnswerCount(services: Pick<Services, 'db'>, message: AnswerCountMessage): Promise<void> {
+  const id = answerIdOf(message.taskId, message.studentId);
+  const stored = await services.db.collection('schools').read<AnswerDoc>(id, message.schoolId);
+  const answer = stored?.type === 'answer' && stored.journalId === message.journalId ? stored : undefined;
+  await countAnswer(services, { id, schoolId: message.schoolId, journalId: message.journalId, taskId: message.taskId }, answer);
+}
+
 export const journalStatsSchema = z.object({
   journalId: z.string(),
   tasks: z.array(
@@ -148,17 +276,33 @@ export const journalStatsSchema = z.object({
 });
 export type JournalStats = z.infer<typeof journalStatsSchema>;
 
-/** Rows (tasks and answers) one page reads: about 60 tasks of a class of 30; always more than one task's (201). */
+/** Rows one page reads: a task and its statistics document each, so 1000 tasks; a journal rarely has more. */
 const JOURNAL_STATS_ROWS = 2000;
 
 const statsScope = (schoolId: string, journalId: string) => `journal-stats\n${schoolId}\n${journalId}`;
 
+/** A task's figures from its statistics document (none yet: nothing answered). */
+function taskFigures(task: TaskDoc, stats: TaskStatsDoc | undefined) {
+  const submitted = stats?.submitted ?? 0;
+  const average = stats && submitted ? Math.round((stats.percentSum / submitted) * 10) / 10 : undefined;
+  return {
+    taskId: task.id,
+    title: task.title,
+    dueAt: task.dueAt,
+    assigned: task.studentIds.length,
+    submitted,
+    late: stats?.late ?? 0,
+    completion: percent(submitted, task.studentIds.length),
+    ...(average !== undefined ? { averagePercent: average } : {}),
+  };
+}
+
 /**
  * A journal's statistics for its teachers and the class teacher (LRN-5): every task's completion and average, the
- * score distribution and exercise difficulty over them. Paged by task so that every task is counted whole: the
- * journal, then ONE single-partition query of tasks and answers from the page's first task on, ordered by task (up to
- * JOURNAL_STATS_ROWS rows). When more rows follow, the last task read may continue beyond the page: it is left to the
- * next page, whose sealed token names it. A task has at most MAX_TASK_STUDENTS + 1 rows, so every page makes progress.
+ * score distribution and exercise difficulty over all of them, from the tasks and their statistics documents (kept
+ * with every answer write, `countAnswer`), so complete however many answers there are: the journal, then ONE
+ * single-partition query page of tasks and statistics documents, ordered by task. A journal with more than 1000 tasks
+ * pages on (`continuation`, `partial`: the figures then cover the page's tasks, each whole).
  */
 export async function readJournalStats(
   services: Pick<Services, 'db' | 'config'>,
@@ -170,8 +314,8 @@ export async function readJournalStats(
   await readJournal(services, account, schoolId, journalId, ['teacher', 'classTeacher']);
   const keys = services.config.SESSION_SIGNING_KEYS;
   const from = request.continuation ? openContinuation(keys, statsScope(schoolId, journalId), request.continuation) : '';
-  const page = await services.db.collection('schools').query<TaskDoc | AnswerDoc>(schoolId, {
-    where: "c.journalId = @journal AND (c.type = 'task' OR c.type = 'answer') AND c.taskId >= @from",
+  const page = await services.db.collection('schools').query<TaskDoc | TaskStatsDoc>(schoolId, {
+    where: "c.journalId = @journal AND (c.type = 'task' OR c.type = 'task-stats') AND c.taskId >= @from",
     parameters: [
       { name: '@journal', value: journalId },
       { name: '@from', value: from },
@@ -179,54 +323,46 @@ export async function readJournalStats(
     orderBy: 'c.taskId',
     pageSize: JOURNAL_STATS_ROWS,
   });
-  const byTask = new Map<string, { task?: TaskDoc; answers: AnswerDoc[] }>();
+  const byTask = new Map<string, { task?: TaskDoc; stats?: TaskStatsDoc }>();
   for (const row of page.items) {
-    const group = byTask.get(row.taskId) ?? { answers: [] };
+    const group = byTask.get(row.taskId) ?? {};
     if (row.type === 'task') group.task = row;
-    else group.answers.push(row);
+    else group.stats = row;
     byTask.set(row.taskId, group);
   }
-  // With more to read, the last task's answers may continue on the next page: it starts the next page.
+  // With more to read, the last task's statistics may be on the next page: that task starts the next page.
   const nextTask = page.continuation ? page.items.at(-1)?.taskId : undefined;
   if (nextTask !== undefined) byTask.delete(nextTask);
-  const perTask = [...byTask.values()].flatMap((g) => (g.task ? [{ task: g.task, stats: taskStats(g.task, g.answers) }] : []));
+  const perTask = [...byTask.values()].flatMap((g) => (g.task ? [{ task: g.task, stats: g.stats }] : []));
   perTask.sort((a, b) => a.task.dueAt.localeCompare(b.task.dueAt));
   const distribution: Record<string, number> = Object.fromEntries(BANDS.map((b) => [b, 0]));
-  const exercises = new Map<string, { answered: number; correctShare: number; averageShare: number; pending: number; judged: number }>();
+  const exercises = new Map<string, { answered: number; correct: number; share: number; pending: number }>();
   for (const { stats } of perTask) {
-    for (const [band, count] of Object.entries(stats.scoreDistribution)) distribution[band] = (distribution[band] ?? 0) + count;
-    for (const e of stats.exercises) {
-      const sum = exercises.get(e.exerciseId) ?? { answered: 0, correctShare: 0, averageShare: 0, pending: 0, judged: 0 };
+    if (!stats) continue;
+    for (const [band, count] of Object.entries(stats.distribution)) distribution[band] = (distribution[band] ?? 0) + count;
+    for (const [exerciseId, e] of Object.entries(stats.exercises)) {
+      const sum = exercises.get(exerciseId) ?? { answered: 0, correct: 0, share: 0, pending: 0 };
       sum.answered += e.answered;
+      sum.correct += e.correct;
       sum.pending += e.pending;
-      sum.judged += e.answered - e.pending;
-      sum.correctShare += (e.correctPercent / 100) * (e.answered - e.pending);
-      sum.averageShare += (e.averagePercent / 100) * e.answered;
-      exercises.set(e.exerciseId, sum);
+      sum.share += e.share;
+      exercises.set(exerciseId, sum);
     }
   }
-  const assigned = perTask.reduce((n, t) => n + t.stats.assigned, 0);
-  const submitted = perTask.reduce((n, t) => n + t.stats.submitted, 0);
+  const tasks = perTask.map(({ task, stats }) => taskFigures(task, stats));
+  const assigned = tasks.reduce((n, t) => n + t.assigned, 0);
+  const submitted = tasks.reduce((n, t) => n + t.submitted, 0);
   return {
     journalId,
-    tasks: perTask.map(({ task, stats }) => ({
-      taskId: task.id,
-      title: task.title,
-      dueAt: task.dueAt,
-      assigned: stats.assigned,
-      submitted: stats.submitted,
-      late: stats.late,
-      completion: stats.completion,
-      ...(stats.averagePercent !== undefined ? { averagePercent: stats.averagePercent } : {}),
-    })),
+    tasks,
     completion: percent(submitted, assigned),
     scoreDistribution: distribution,
     exercises: [...exercises]
       .map(([exerciseId, e]) => ({
         exerciseId,
         answered: e.answered,
-        correctPercent: percent(e.correctShare, e.judged),
-        averagePercent: percent(e.averageShare, e.answered),
+        correctPercent: percent(e.correct, e.answered - e.pending),
+        averagePercent: percent(e.share, e.answered),
         pending: e.pending,
       }))
       .sort((x, y) => x.averagePercent - y.averagePercent || x.exerciseId.localeCompare(y.exerciseId)),

@@ -1,7 +1,8 @@
 import { exampleWorkContent } from '../content/fixtures.js';
 import { type Answer, checkAnswer, type Exercise, findExercise } from '../content/index.js';
 import { journalIdFor } from '../learning/journal-ids.js';
-import type { AnswerDoc, JournalDoc, TaskDoc } from '../learning/model.js';
+import type { AnswerDoc, JournalDoc, TaskDoc, TaskStatsDoc } from '../learning/model.js';
+import { statsDocOf } from '../learning/stats.js';
 
 /**
  * Demo learning data (issue 18) for `npm start`: Mari's mathematics journal of 5.a with Mihkel and Liis and the demo
@@ -22,7 +23,7 @@ interface People {
   at: string;
 }
 
-export function demoLearningDocuments({ school, teacher, students, work, at }: People): (JournalDoc | TaskDoc | AnswerDoc)[] {
+export function demoLearningDocuments({ school, teacher, students, work, at }: People): (JournalDoc | TaskDoc | AnswerDoc | TaskStatsDoc)[] {
   const content = exampleWorkContent();
   const exercise = (id: string) => findExercise(content, id)!.exercise;
   const journal: JournalDoc = {
@@ -126,5 +127,6 @@ export function demoLearningDocuments({ school, teacher, students, work, at }: P
     attempt: 1,
     savedAt: '2026-11-20T16:00:00.000Z',
   };
-  return [journal, first, second, submitted, draft];
+  // The tasks' statistics, as the queue would have counted these answers (LRN-5).
+  return [journal, first, second, submitted, draft, statsDocOf(first, [submitted]), statsDocOf(second, [draft])];
 }

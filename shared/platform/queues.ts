@@ -76,6 +76,14 @@ export const queueSpecs = {
     duplicateDetectionWindow: 'PT1H',
     messageTimeToLive: 'P7D',
   },
+  'learning-stats': {
+    description:
+      "An answer written or deleted (LRN-5): its task's statistics document follows the answer as stored (idempotent: a repeat counts nothing twice); message id <answerId>:<savedAt>.",
+    maxDeliveryCount: 10,
+    lockDuration: 'PT1M',
+    duplicateDetectionWindow: 'PT10M',
+    messageTimeToLive: 'P14D',
+  },
 } as const satisfies Record<string, QueueSpec>;
 
 export type QueueName = keyof typeof queueSpecs;

@@ -330,6 +330,18 @@ const documentTypes: DocumentTypeSpec[] = [
     requirements: ['LRN-3', 'LRN-5', 'RET-4'],
   },
   {
+    type: 'task-stats',
+    container: 'schools',
+    description:
+      "A task's running statistics (LRN-5): totals over its answers, and each answer's figures (submitted or draft, late, percent, per exercise right/wrong and share of points) keyed by a hash of the answer's id, never the student's id.",
+    personalData: [],
+    purpose: "Show a journal's teachers complete statistics per task and over the journal (LRN-5).",
+    lawfulBasis: 'public-task',
+    // Figures without a name; they follow the task's teaching data (RET-2).
+    retention: { kind: 'fixed', days: 5 * 365 + 2, requirement: 'RET-2' },
+    requirements: ['LRN-5', 'RET-2'],
+  },
+  {
     type: 'study-history',
     container: 'history',
     description: "One change to a student's study information (grade, feedback, correction, deletion of an answer): when, by whom, before and after.",
