@@ -31,12 +31,12 @@ import type {
 import { type AppError, type ErrorCode, isAppError } from '../platform/errors.js';
 import { formatCounts, withOperationCounter } from '../platform/operations.js';
 import { getServices, type Services } from '../platform/services.js';
-import { httpErrorOf } from './error-catalogue.js';
+import { errorText, httpErrorOf } from './error-catalogue.js';
 import { type ErrorDetail, HttpError } from './errors.js';
-import { type Language, message, negotiateLanguage } from './i18n.js';
+import { type Language, negotiateLanguage } from './i18n.js';
 import { idempotencyKey } from './idempotency.js';
 import { parseFormStrictly, parseJsonStrictly } from './json-body.js';
-import { outputProblem } from './output-check.js';
+import { errorCodeProblem, outputProblem } from './output-check.js';
 
 export const CSRF_HEADER = 'x-csrf-token';
 const CORRELATION_HEADER = 'x-correlation-id';
@@ -383,6 +383,20 @@ function checkOutput(flow: Ready, result: AnyResult): void {
   throw new Error(`Output of ${flow.route.name} breaks its contract: ${problem}`);
 }
 
+/**
+ * On the local stack, like `checkOutput`: a route answering an error code it does not declare (nor the wrapper answers
+ * for it) gets a 500 instead, so the API docs' list of a route's errors cannot fall behind its code. A route that
+ * redirects every error answers no code. Undefined when the code is declared, or not checked.
+ */
+function checkErrorCode(flow: Flow, error: unknown): Error | undefined {
+  if (flow.services?.config.APP_ENV !== 'local' || flow.route.errorRedirectTo) return undefined;
+  const code = httpErrorOf(error)?.code;
+  const problem = code && errorCodeProblem(flow.route, flow.request.method, code);
+  if (!problem) return undefined;
+  console.error(JSON.stringify({ kind: 'error-contract', function: flow.route.name, correlationId: flow.correlationId, code, problem }));
+  return new Error(`Error of ${flow.route.name} breaks its contract: ${problem}`);
+}
+
 /** The success answer: the route's headers over the common ones; cleared stale cookies unless the handler sets fresh ones. */
 function respond(flow: Ready, result: AnyResult): HttpResponseInit {
   const status = result.status ?? flow.route.successStatus;
@@ -396,7 +410,7 @@ function respond(flow: Ready, result: AnyResult): HttpResponseInit {
 
 /** Any error becomes the one envelope; a browser sent here by another site is sent to the front end instead. */
 function answerError(flow: Flow, error: unknown): HttpResponseInit {
-  let response = errorResponse(error, flow.language, flow.correlationId, flow.headers, flow.services, flow.route.name);
+  let response = errorResponse(checkErrorCode(flow, error) ?? error, flow.language, flow.correlationId, flow.headers, flow.services, flow.route.name);
   if (flow.route.errorRedirectTo && flow.services)
     response = { status: 303, headers: { ...flow.headers, location: flow.route.errorRedirectTo(flow.services.config) } };
   if (flow.staleCookies.length) response.cookies = flow.staleCookies;
@@ -456,7 +470,7 @@ function errorResponse(
     jsonBody: {
       error: {
         code: httpError.code,
-        message: message(httpError.code, language, { correlationId, ...httpError.params }),
+        message: errorText(httpError.code, language, { correlationId, ...httpError.params }),
         ...(httpError.details ? { details: httpError.details } : {}),
       },
     },
