@@ -14,5 +14,6 @@ export default defineHttp({
   params: z.object({ publisherId: publisherIdSchema, workId: workIdSchema }),
   target: ({ params }) => ({ publisherId: params.publisherId }),
   output: draftSchema,
+  errors: ['work_draft_not_found'],
   handler: async ({ params, services }) => ok(await readDraft(services, params.publisherId, params.workId)),
 });

@@ -14,6 +14,7 @@ export default defineHttp({
   params: z.object({ schoolId: z.string().min(1).max(100), journalId: contentIdSchema }),
   target: ({ params }) => ({ schoolId: params.schoolId }),
   output: z.object({ materials: z.array(sharedMaterialSchema) }),
+  errors: ['journal_not_found'],
   handler: async ({ params, principal, services }) =>
     ok({ materials: await listJournalMaterials(services, principal.accountId, { schoolId: params.schoolId, journalId: params.journalId }) }),
 });

@@ -16,5 +16,6 @@ export default defineHttp({
   params: z.object({ schoolId: idSchema, journalId: learningIdSchema }),
   target: ({ params }) => journalTarget(params.schoolId, params.journalId),
   output: journalStatsSchema,
+  errors: ['journal_not_found'],
   handler: async ({ params, access, services }) => ok(await readJournalStats(services, access.account, params.schoolId, params.journalId)),
 });

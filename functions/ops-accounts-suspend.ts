@@ -1,8 +1,9 @@
 import { z } from 'zod';
 
-import { requestClient, suspendAccount } from '../shared/auth/index.js';
+import { requestClient } from '../shared/auth/index.js';
 import { defineHttp, ok } from '../shared/http/index.js';
 import { listOrders, queueOrderCancellation } from '../shared/store/index.js';
+import { suspendAccount } from '../shared/suspension/index.js';
 
 export default defineHttp({
   name: 'ops-accounts-suspend',

@@ -10,7 +10,6 @@ import {
   ACCESS_TOKEN_COOKIE,
   AccessTokenError,
   assertSessionActive,
-  blockedByRestriction,
   clearedSessionCookies,
   csrfTokenValid,
   type Principal,
@@ -31,6 +30,7 @@ import type {
 import { type AppError, type ErrorCode, isAppError } from '../platform/errors.js';
 import { formatCounts, withOperationCounter } from '../platform/operations.js';
 import { getServices, type Services } from '../platform/services.js';
+import { blockedByRestriction } from '../suspension/index.js';
 import { errorText, httpErrorOf } from './error-catalogue.js';
 import { type ErrorDetail, HttpError } from './errors.js';
 import { type Language, negotiateLanguage } from './i18n.js';
