@@ -25,6 +25,7 @@ export default defineHttp({
   target: ({ params }) => ({ publisherId: params.publisherId }),
   body: chapterBodySchema,
   output: draftSchema,
+  errors: [],
   handler: async ({ params, body, access, services }) => {
     const chapter = { ...body.chapter, id: params.chapterId };
     return ok(

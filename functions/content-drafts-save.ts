@@ -16,6 +16,7 @@ export default defineHttp({
   target: ({ params }) => ({ publisherId: params.publisherId }),
   body: draftBodySchema,
   output: draftSchema,
+  errors: ['work_draft_changed', 'work_not_found'],
   handler: async ({ params, body, access, services }) =>
     ok(
       await saveDraft(

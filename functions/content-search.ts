@@ -15,6 +15,7 @@ export default defineHttp({
   params: z.object({ workId: workIdSchema, versionNo: versionNoSchema }),
   query: z.object({ q: z.string().trim().min(1).max(200) }),
   output: workSearchSchema,
+  errors: ['work_not_licensed'],
   handler: async ({ params, query, principal, services }) =>
     ok({ hits: await searchWork(services, principal.accountId, params.workId, params.versionNo, query.q) }),
 });

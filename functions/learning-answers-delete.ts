@@ -16,7 +16,7 @@ export default defineHttp({
   params: z.object({ schoolId: idSchema, journalId: learningIdSchema, taskId: learningIdSchema, studentId: accountIdSchema }),
   target: ({ params }) => journalTarget(params.schoolId, params.journalId),
   output: responds.noContent,
-  errors: ['journal_not_found'],
+  errors: ['journal_not_found', 'answer_not_found'],
   handler: async ({ params, access, services }) => {
     await deleteAnswer(services, access.account, params.schoolId, params.journalId, params.taskId, params.studentId);
     return noContent();

@@ -15,7 +15,7 @@ export default defineHttp({
   params: z.object({ accountId: z.string().min(3).max(100) }),
   target: ({ params }) => ({ accountId: params.accountId }),
   output: z.object({ status: z.literal('active') }),
-  errors: ['account_not_found', 'cannot_act_on_self'],
+  errors: ['account_not_found', 'cannot_act_on_self', 'access_cancelled'],
   handler: async ({ params, access, services, request }) => {
     await liftSuspension(services, { accountId: params.accountId, actor: access.account }, requestClient(request, services.config));
     return ok({ status: 'active' });

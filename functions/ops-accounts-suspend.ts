@@ -29,6 +29,7 @@ export default defineHttp({
     cases: z.array(z.string()),
     licencesCancelled: z.number().int(),
   }),
+  errors: [],
   handler: async ({ params, body, principal, access, services, request }) => {
     const result = await suspendAccount(
       services,

@@ -16,7 +16,7 @@ import { type Services, useServices } from '../platform/services.js';
 import { MemoryTelemetry } from '../platform/telemetry.js';
 import type { OrderDoc } from '../store/model.js';
 import { transition } from '../store/state-machine.js';
-import { CSRF_HEADER, defineHttp, ok, redirect, responds } from './define-http.js';
+import { CSRF_HEADER, defineHttp, noContent, ok, redirect, responds } from './define-http.js';
 import { HttpError } from './errors.js';
 
 const KEYS = `unit:${Buffer.alloc(32, 3).toString('base64url')}`;
@@ -83,6 +83,7 @@ const echo = defineHttp({
     body: z.object({ title: z.string(), count: z.number() }),
     accountId: z.string(),
   }),
+  errors: [],
   handler: async ({ params, query, body, principal }) => ok({ id: params.id, dryRun: query.dryRun ?? 'false', body, accountId: principal.accountId }),
 });
 
@@ -95,6 +96,7 @@ const publicRoute = defineHttp({
   auth: 'public',
   usesSession: true,
   output: z.object({ signedIn: z.boolean() }),
+  errors: [],
   handler: async ({ principal }) => ok({ signedIn: Boolean(principal) }),
 });
 
@@ -243,6 +245,7 @@ describe('defineHttp: the one HTTP wrapper', () => {
       maxBodyBytes: 4096,
       capability: 'self.update',
       output: z.object({ size: z.number(), first: z.number().optional() }),
+      errors: [],
       handler: async ({ body }) => ok({ size: body.byteLength, first: body[0] }),
     });
     expect(upload.kind === 'http' && upload.contract.maxBodyBytes).toBe(4096);
@@ -345,6 +348,7 @@ describe('defineHttp: the one HTTP wrapper', () => {
       tags: ['test'],
       auth: 'public',
       output: responds.noContent,
+      errors: [],
       handler: async () => {
         throw new Error('lookup failed for mari.mets@kuusiku.example with code 47502124911');
       },
@@ -473,6 +477,7 @@ describe('defineHttp: the one HTTP wrapper', () => {
         tags: ['t'],
         auth: 'public',
         output: z.object({ signedIn: z.boolean() }),
+        errors: [],
         handler: async ({ principal }) => ok({ signedIn: Boolean(principal) }),
       });
       const bearer = await call(catalogue, { method: 'GET', path: 'things', headers: { authorization: `Bearer ${await token('acc-1')}` } });
@@ -496,7 +501,17 @@ describe('defineHttp: the one HTTP wrapper', () => {
 
 describe("issue 16: a route's output is a contract, checked on the local stack", () => {
   const route = (output: Parameters<typeof defineHttp>[0]['output'], result: () => Promise<never>) =>
-    defineHttp({ name: 'things-get', route: 'things', methods: ['GET'], summary: 't', tags: ['t'], auth: 'public', output, handler: result });
+    defineHttp({
+      name: 'things-get',
+      route: 'things',
+      methods: ['GET'],
+      summary: 't',
+      tags: ['t'],
+      auth: 'public',
+      output,
+      errors: [],
+      handler: result,
+    });
   const get = (definition: typeof echo) => call(definition, { method: 'GET', path: 'things', headers: { 'accept-language': 'en' } });
   // The handlers below lie about their result on purpose: the type checker would refuse them otherwise.
   const answer = (value: unknown) => async () => value as never;
@@ -530,6 +545,8 @@ describe("issue 16: a route's output is a contract, checked on the local stack",
     expect((await get(route(z.object({ n: z.number() }), answer(ok({ n: 'one' }))))).status).toBe(200);
   });
 });
+
+const answerNothing = async () => noContent();
 
 describe('issue 16: a route answers only the error codes it declares (and the wrapper answers for it), checked locally', () => {
   const thrower = (errors: Parameters<typeof defineHttp>[0]['errors'], error: Error, auth: 'public' | 'session' = 'public') =>
@@ -609,6 +626,7 @@ describe('issue 16: a route answers only the error codes it declares (and the wr
       auth: 'public',
       output: responds.redirect('the front end'),
       errorRedirect: () => 'http://localhost:3000/error',
+      errors: [],
       handler: async () => {
         throw new AppError('invitation_expired');
       },
@@ -616,6 +634,32 @@ describe('issue 16: a route answers only the error codes it declares (and the wr
     const r = await call(route, { method: 'GET', path: 'x' });
     expect(r.status).toBe(303);
     expect(r.headers.location).toBe('http://localhost:3000/error');
+  });
+
+  it('every route declares its errors: leaving them out does not compile', () => {
+    // @ts-expect-error -- `errors` is required, `[]` when the route answers only what the wrapper answers for it
+    defineHttp({
+      name: 'things-bare',
+      route: 'x',
+      methods: ['GET'],
+      summary: 't',
+      tags: ['t'],
+      auth: 'public',
+      output: responds.noContent,
+      handler: answerNothing,
+    });
+    defineHttp({
+      name: 'things-odd',
+      route: 'x',
+      methods: ['GET'],
+      summary: 't',
+      tags: ['t'],
+      auth: 'public',
+      output: responds.noContent,
+      // @ts-expect-error -- and every code in it is a catalogued one
+      errors: ['order_lost'],
+      handler: answerNothing,
+    });
   });
 
   it('in Azure it is not checked: the code is answered as thrown', async () => {

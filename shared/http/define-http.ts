@@ -156,8 +156,12 @@ export interface HttpOptions<
   successStatus?: number;
   /** Other statuses a success may answer with the same body (a replayed create: 200; health degraded: 503). */
   otherStatuses?: number[];
-  /** Catalogued error codes this route's code may throw; their kinds give the statuses OpenAPI lists. */
-  errors?: readonly ErrorCode[];
+  /**
+   * Required: the catalogued error codes this route answers besides what the wrapper answers for its shape
+   * (`wrapperErrorCodes`); `[]` when none. Their kinds give the statuses OpenAPI lists; on the local stack an
+   * undeclared code is a 500 naming route and code.
+   */
+  errors: readonly ErrorCode[];
   /** The route honours an Idempotency-Key header (shared/http/idempotency.ts); documented in OpenAPI. */
   idempotencyKey?: boolean;
   /**
@@ -271,7 +275,7 @@ function routeOf<
     output: options.output,
     successStatus: options.successStatus ?? 200,
     otherStatuses: options.otherStatuses ?? [],
-    errors: options.errors ?? [],
+    errors: options.errors,
     errorRedirect: options.errorRedirect !== undefined,
     ...(options.errorRedirect ? { errorRedirectTo: options.errorRedirect } : {}),
     ...(options.idempotencyKey ? { idempotencyKey: true } : {}),
