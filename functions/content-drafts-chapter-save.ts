@@ -25,7 +25,7 @@ export default defineHttp({
   target: ({ params }) => ({ publisherId: params.publisherId }),
   body: chapterBodySchema,
   output: draftSchema,
-  errors: [],
+  errors: ['work_content_invalid'],
   handler: async ({ params, body, access, services }) => {
     const chapter = { ...body.chapter, id: params.chapterId };
     return ok(

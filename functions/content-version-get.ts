@@ -15,7 +15,7 @@ export default defineHttp({
   params: z.object({ workId: workIdSchema, versionNo: versionNoSchema }),
   query: z.object({ chapter: contentIdSchema.optional() }),
   output: studentVersionSchema,
-  errors: ['work_not_licensed', 'work_chapter_not_found'],
+  errors: ['work_not_licensed', 'work_chapter_not_found', 'work_version_not_found'],
   handler: async ({ params, query, principal, services }) =>
     ok(await openVersion(services, principal.accountId, params.workId, params.versionNo, query.chapter)),
 });

@@ -18,7 +18,7 @@ export default defineHttp({
   output: publishedSchema,
   successStatus: 201,
   otherStatuses: [200],
-  errors: ['work_not_found'],
+  errors: ['work_not_found', 'work_version_immutable'],
   handler: async ({ params, access, services }) => {
     const { version, created: isNew } = await publishDraft(services, params.publisherId, params.workId, actorOf(access.account, params.publisherId));
     const view = { workId: params.workId, ...version, created: isNew };
