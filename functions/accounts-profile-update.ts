@@ -36,7 +36,7 @@ export default defineHttp({
     personalCode: personalCodeSchema().nullable().optional(),
   }),
   output: accountViewSchema,
-  errors: ['school_managed_field'],
+  errors: ['school_managed_field', 'too_many_attempts'],
   handler: async ({ body, access, principal, services }) => {
     const isStudent = (access.account.schoolRoles ?? []).some((r) => r.role === 'student');
     if (isStudent && (body.firstName || body.lastName || body.personalCode !== undefined))

@@ -35,7 +35,7 @@ export default defineHttp({
     allowResubmit: z.boolean().optional(),
   }),
   output: answerViewSchema,
-  errors: ['journal_not_found', 'answer_not_found', 'grade_not_on_scale', 'points_out_of_range'],
+  errors: ['journal_not_found', 'answer_not_found', 'grade_not_on_scale', 'points_out_of_range', 'answer_not_submitted'],
   handler: async ({ params, body, access, services }) =>
     ok(answerView(await giveFeedback(services, access.account, params.schoolId, params.journalId, params.taskId, params.studentId, body), 'teacher')),
 });
