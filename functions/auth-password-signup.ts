@@ -21,7 +21,7 @@ export default defineHttp({
   }),
   successStatus: 202,
   output: z.object({ status: z.literal('verification_sent') }),
-  errors: [],
+  errors: ['invalid_email', 'password_common', 'password_too_short', 'too_many_attempts'],
   handler: async ({ body, services, language, request }) => {
     await signUp(services, { ...body, language: body.language ?? language }, requestClient(request, services.config));
     return accepted({ status: 'verification_sent' });
