@@ -20,7 +20,13 @@ export default defineHttp({
   output: schoolLicenceViewSchema,
   successStatus: 201,
   otherStatuses: [200],
-  errors: ['school_licence_key_reused', 'school_licence_product_unknown', 'school_licence_dates_backwards', 'school_licence_class_unknown'],
+  errors: [
+    'school_licence_key_reused',
+    'school_licence_product_unknown',
+    'school_licence_dates_backwards',
+    'school_licence_class_unknown',
+    'school_licence_student_unknown',
+  ],
   handler: async ({ params, body, principal, services, correlationId, request }) => {
     const { licence, created } = await recordSchoolLicence(services, {
       ...body,
