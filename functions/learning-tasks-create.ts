@@ -44,7 +44,14 @@ export default defineHttp({
   successStatus: 201,
   otherStatuses: [200],
   output: taskViewSchema,
-  errors: ['task_work_not_in_journal', 'task_students_not_in_journal', 'journal_archived', 'task_content_unknown', 'task_window_invalid'],
+  errors: [
+    'task_work_not_in_journal',
+    'task_students_not_in_journal',
+    'journal_archived',
+    'task_content_unknown',
+    'task_window_invalid',
+    'journal_not_found',
+  ],
   handler: async ({ params, body, access, services, request }) => {
     const { task, replayed } = await createTask(services, access.account, params.schoolId, params.journalId, body, idempotencyKey(request));
     const view = taskView(task, true);
