@@ -29,7 +29,7 @@ export default defineHttp({
     cases: z.array(z.string()),
     licencesCancelled: z.number().int(),
   }),
-  errors: ['cannot_act_on_security_staff'],
+  errors: ['cannot_act_on_security_staff', 'cannot_act_on_self'],
   handler: async ({ params, body, principal, access, services, request }) => {
     const result = await suspendAccount(
       services,

@@ -26,6 +26,7 @@ export default defineHttp({
     'school_licence_dates_backwards',
     'school_licence_class_unknown',
     'school_licence_student_unknown',
+    'school_licence_school_not_found',
   ],
   handler: async ({ params, body, principal, services, correlationId, request }) => {
     const { licence, created } = await recordSchoolLicence(services, {
