@@ -47,8 +47,8 @@ export const modules = {
     tests: ['shared/acl/capabilities.test.ts', 'shared/acl/authorize.test.ts'],
   },
   'personal-code': {
-    mutate: ['shared/auth/personal-code.ts'],
-    tests: ['shared/auth/personal-code.test.ts'],
+    mutate: ['shared/personal-codes/personal-code.ts'],
+    tests: ['shared/personal-codes/personal-code.test.ts'],
   },
   payments: {
     mutate: ['shared/payments/inbound.ts', 'shared/payments/mac.ts'],

@@ -17,6 +17,7 @@ export default defineHttp({
     entries: z.array(z.object({ at: z.string(), staffAccountId: z.string(), capability: z.string(), action: z.string().optional() })),
     continuation: z.string().optional(),
   }),
+  errors: ['invalid_continuation'],
   handler: async ({ principal, query, services }) => {
     const page = await pageOf<StaffAccessDoc>(
       services,

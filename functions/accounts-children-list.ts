@@ -12,5 +12,6 @@ export default defineHttp({
   auth: 'session',
   capability: 'self.read',
   output: z.object({ children: z.array(familyMemberSchema) }),
+  errors: [],
   handler: async ({ access, services }) => ok({ children: await familyOf(services, access.account, 'children') }),
 });

@@ -24,6 +24,7 @@ export default defineHttp({
   capability: 'self.read',
   query: z.object(pagingQuery(100)),
   output: z.object({ entries: z.array(entry), continuation: z.string().optional() }),
+  errors: ['invalid_continuation'],
   handler: async ({ principal, query, services }) => {
     const page = await pageOf<LoginLogDoc>(
       services,

@@ -12,5 +12,6 @@ export default defineHttp({
   capability: 'self.read',
   output: z.object({ logins: z.array(z.object({ id: z.string(), provider: z.string(), linkedAt: z.string() })) }),
   // The wrapper has read the caller's account already (issue 11: no second read).
+  errors: [],
   handler: async ({ access }) => ok({ logins: access.account.logins ?? [] }),
 });

@@ -13,6 +13,7 @@ export default defineHttp({
   capability: 'self.update',
   params: z.object({ loginId: z.string().min(3).max(300) }),
   output: responds.noContent,
+  errors: ['login_not_found', 'last_login'],
   handler: async ({ params, principal, services, request }) => {
     await unlinkLogin(services, principal.accountId, params.loginId);
     await recordSecurityEvent(services, {

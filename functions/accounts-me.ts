@@ -11,5 +11,6 @@ export default defineHttp({
   output: accountViewSchema,
   capability: 'self.read',
   // The wrapper already read the caller's account for the access check.
+  errors: [],
   handler: async ({ access }) => ok(accountView(access.account)),
 });

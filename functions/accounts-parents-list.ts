@@ -12,5 +12,6 @@ export default defineHttp({
   auth: 'session',
   capability: 'self.read',
   output: z.object({ parents: z.array(familyMemberSchema) }),
+  errors: [],
   handler: async ({ access, services }) => ok({ parents: await familyOf(services, access.account, 'parents') }),
 });

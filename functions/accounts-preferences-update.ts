@@ -14,6 +14,7 @@ export default defineHttp({
   capability: 'self.update',
   body: z.strictObject({ language: z.enum(['et', 'fi', 'en']) }),
   output: accountViewSchema,
+  errors: [],
   handler: async ({ principal, body, services }) => {
     // ETag-checked (updateWithEtag): a concurrent change of the same account is re-read and kept, never overwritten.
     const updated = await updateAccount(services, principal.accountId, (account) =>

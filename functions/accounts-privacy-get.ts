@@ -11,5 +11,6 @@ export default defineHttp({
   auth: 'session',
   capability: 'self.read',
   output: privacyViewSchema,
+  errors: [],
   handler: async ({ access, services }) => ok(privacyView(access.account, services.clock.now())),
 });

@@ -14,6 +14,7 @@ export default defineHttp({
   capability: 'self.update',
   body: z.strictObject({ shareWithParents: z.boolean(), shareWithPublishers: z.boolean() }),
   output: privacyViewSchema,
+  errors: ['privacy_managed_by_parent'],
   handler: async ({ body, principal, services }) => {
     const account = await setPrivacy(services, principal.accountId, body, 'self');
     return ok(privacyView(account, services.clock.now()));

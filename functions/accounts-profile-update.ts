@@ -1,8 +1,9 @@
 import { z } from 'zod';
 
 import { accountView, accountViewSchema, personNameSchema } from '../shared/accounts/index.js';
-import { assertUnderLimit, personalCodeSchema } from '../shared/auth/index.js';
+import { assertUnderLimit } from '../shared/auth/index.js';
 import { defineHttp, ok } from '../shared/http/index.js';
+import { personalCodeSchema } from '../shared/personal-codes/index.js';
 import { AppError } from '../shared/platform/errors.js';
 import { rectifyIdentity } from '../shared/schools/index.js';
 
@@ -35,6 +36,7 @@ export default defineHttp({
     personalCode: personalCodeSchema().nullable().optional(),
   }),
   output: accountViewSchema,
+  errors: ['school_managed_field', 'too_many_attempts'],
   handler: async ({ body, access, principal, services }) => {
     const isStudent = (access.account.schoolRoles ?? []).some((r) => r.role === 'student');
     if (isStudent && (body.firstName || body.lastName || body.personalCode !== undefined))

@@ -12,6 +12,7 @@ export default defineHttp({
   auth: 'session',
   capability: 'self.update',
   output: z.object({ ended: z.number().int() }),
+  errors: [],
   handler: async ({ principal, access, services, request }) => {
     const ended = await revokeAllSessions(services, principal.accountId, 'ended-by-user', principal.sessionId, access.account);
     if (ended > 0)

@@ -15,6 +15,7 @@ export default defineHttp({
   capability: 'self.update',
   params: z.object({ sessionId: z.uuid() }),
   output: responds.noContent,
+  errors: ['session_not_found'],
   handler: async ({ params, principal, access, services, request }) => {
     if (!(await endOwnSession(services, principal.accountId, params.sessionId, 'ended-by-user', access.account)))
       throw new AppError('session_not_found');

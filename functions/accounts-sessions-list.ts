@@ -26,6 +26,7 @@ export default defineHttp({
       }),
     ),
   }),
+  errors: [],
   handler: async ({ principal, access, services }) =>
     ok({ sessions: await listActiveSessions(services, principal.accountId, principal.sessionId, access.account) }),
 });

@@ -1,5 +1,6 @@
 import { finishSignIn, knownProvider, providerParam } from '../shared/auth/index.js';
 import { defineHttp, responds } from '../shared/http/index.js';
+import { schoolCodeLinks } from '../shared/schools/index.js';
 
 /** The provider sends the browser back here; on success it lands signed in on the front end (303). */
 export default defineHttp({
@@ -12,5 +13,7 @@ export default defineHttp({
   usesSession: true,
   params: providerParam,
   output: responds.redirect('the front end: PUBLIC_WEB_URL + returnTo, signed in; or PUBLIC_WEB_URL/sign-in?error=<code>&provider=<id>'),
-  handler: async ({ params, services, request, principal }) => finishSignIn(services, knownProvider(params.provider), request, principal),
+  errors: ['unknown_provider'],
+  handler: async ({ params, services, request, principal }) =>
+    finishSignIn(services, knownProvider(params.provider), request, principal, schoolCodeLinks(services)),
 });

@@ -29,6 +29,7 @@ export default defineHttp({
     })
     .optional(),
   output: z.object({ location: z.string() }),
+  errors: ['school_required', 'unknown_provider', 'provider_disabled'],
   handler: async ({ params, body, services, language, principal }) => {
     const provider = providerOrThrow(services, knownProvider(params.provider));
     if (provider.id === 'stuudium' && !body?.school) throw new AppError('school_required');

@@ -24,6 +24,7 @@ export default defineHttp({
       .optional(),
   }),
   output: responds.redirect("the provider's sign-in page (locally, first this address on API_PUBLIC_URL's host name)", 302),
+  errors: ['link_requires_post', 'school_required', 'unknown_provider', 'school_not_on_platform', 'invalid_return_path', 'provider_disabled'],
   handler: async ({ params, query, services, language, request }) => {
     const provider = providerOrThrow(services, knownProvider(params.provider));
     // A GET any page can trigger must never attach a login to the signed-in account (issue 17).

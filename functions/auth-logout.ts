@@ -24,6 +24,7 @@ export default defineHttp({
   auth: 'public',
   usesSession: true,
   output: responds.noContent,
+  errors: [],
   handler: async ({ principal, account, services, request }) => {
     let accountId: string | undefined;
     if (principal) {

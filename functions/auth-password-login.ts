@@ -16,6 +16,7 @@ export default defineHttp({
   auth: 'public',
   body: z.strictObject({ email: z.string().trim().min(3).max(254), password: z.string().min(1).max(1000) }),
   output: passwordSessionSchema,
+  errors: ['email_not_verified', 'invalid_credentials', 'too_many_attempts'],
   handler: async ({ body, services, request }) => {
     const session = await passwordSignIn(services, body, requestClient(request, services.config));
     const delivered = deliverSession(session, request.headers.get('x-session-delivery') === 'body');

@@ -14,6 +14,7 @@ export default defineHttp({
   body: z.strictObject({ email: z.string().trim().min(3).max(254) }),
   successStatus: 202,
   output: z.object({ status: z.literal('sent_if_known') }),
+  errors: ['invalid_email', 'too_many_attempts'],
   handler: async ({ body, services, request }) => {
     await requestPasswordReset(services, body, requestClient(request, services.config));
     return accepted({ status: 'sent_if_known' });

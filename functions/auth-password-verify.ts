@@ -12,6 +12,7 @@ export default defineHttp({
   auth: 'public',
   body: z.strictObject({ token: z.string().min(20).max(200) }),
   output: z.object({ status: z.literal('verified') }),
+  errors: ['token_invalid'],
   handler: async ({ body, services }) => {
     await verifyEmail(services, body.token);
     return ok({ status: 'verified' });

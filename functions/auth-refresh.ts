@@ -22,6 +22,7 @@ export default defineHttp({
   auth: 'public',
   body: z.strictObject({ refreshToken: z.string().min(10).max(1000).optional() }).optional(),
   output: deliveredSessionSchema,
+  errors: ['refresh_invalid', 'refresh_reused'],
   handler: async ({ body, services, request }) => {
     const fromCookie = parseCookies(request.headers.get('cookie') ?? '')[REFRESH_TOKEN_COOKIE];
     const token = body?.refreshToken ?? fromCookie;

@@ -31,6 +31,7 @@ export default defineHttp({
   auth: 'public',
   usesSession: true,
   output: sessionViewSchema,
+  errors: [],
   handler: async ({ principal, services }) => {
     const session = principal ? await activeSession(services.db, principal, services.clock.now()) : undefined;
     if (!principal || !session) return ok({ signedIn: false });

@@ -38,6 +38,7 @@ export default defineHttp({
     pricesIncludeVat: z.literal(true),
     vatRatePercent: z.object({ EE: z.number(), FI: z.number() }),
   }),
+  errors: [],
   handler: async ({ services }) => {
     const catalog = await catalogSnapshot(services);
     const rates = services.config.VAT_RATES;

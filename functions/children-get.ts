@@ -23,5 +23,6 @@ export default defineHttp({
       z.object({ schoolId: z.string(), schoolName: z.string().optional(), classId: z.string().optional(), className: z.string().optional() }),
     ),
   }),
+  errors: [],
   handler: async ({ params, access, services }) => ok(await childProfile(services, params.childId, access.targetAccount)),
 });

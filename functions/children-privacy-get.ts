@@ -16,6 +16,7 @@ export default defineHttp({
   params: z.object({ childId: z.string().min(1).max(100) }),
   target: ({ params }) => ({ accountId: params.childId }),
   output: privacyViewSchema,
+  errors: ['account_not_found'],
   handler: async ({ params, services }) => {
     const child = await readAccount(services, params.childId);
     if (!child) throw new AppError('account_not_found');

@@ -16,6 +16,7 @@ export default defineHttp({
   target: ({ params }) => ({ accountId: params.childId }),
   body: z.strictObject({ shareWithParents: z.boolean(), shareWithPublishers: z.boolean() }),
   output: privacyViewSchema,
+  errors: [],
   handler: async ({ params, body, principal, services }) => {
     const child = await setPrivacy(services, params.childId, body, { parent: principal.accountId });
     return ok(privacyView(child, services.clock.now()));

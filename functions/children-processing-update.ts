@@ -16,6 +16,7 @@ export default defineHttp({
   target: ({ params }) => ({ accountId: params.childId }),
   body: processingChoiceSchema,
   output: processingViewSchema,
+  errors: [],
   handler: async ({ params, body, principal, services }) => {
     const child = await setProcessingChoices(services, params.childId, body, { parent: principal.accountId });
     return ok(processingView(child, services.clock.now()));

@@ -13,5 +13,6 @@ export default defineHttp({
   auth: 'session',
   capability: 'self.read',
   output: z.object({ consents: z.array(consentViewSchema) }),
+  errors: [],
   handler: async ({ access, language }) => ok({ consents: consentViews(access.account, language) }),
 });

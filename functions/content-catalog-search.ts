@@ -19,5 +19,6 @@ export default defineHttp({
     country: z.enum(['EE', 'FI']).optional(),
   }),
   output: catalogueSearchSchema,
+  errors: [],
   handler: async ({ query, access, services }) => ok({ works: await searchCatalogue(services, access.account, query) }),
 });

@@ -18,6 +18,7 @@ export default defineHttp({
   output: cmsWorkSchema,
   successStatus: 201,
   otherStatuses: [200],
+  errors: ['work_id_taken'],
   handler: async ({ params, body, services }) => {
     const { work, created: isNew } = await createWork(services, params.publisherId, body);
     const view = workSummary(work);

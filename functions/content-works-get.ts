@@ -15,5 +15,6 @@ export default defineHttp({
   params: z.object({ publisherId: publisherIdSchema, workId: workIdSchema }),
   target: ({ params }) => ({ publisherId: params.publisherId }),
   output: cmsWorkSchema,
+  errors: ['work_not_found'],
   handler: async ({ params, services }) => ok(await cmsWork(services, params.publisherId, params.workId)),
 });

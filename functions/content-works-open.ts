@@ -14,5 +14,6 @@ export default defineHttp({
   capability: 'work.open',
   params: z.object({ workId: workIdSchema }),
   output: workOutlineSchema,
+  errors: ['work_not_licensed'],
   handler: async ({ params, principal, services }) => ok(await openWork(services, principal.accountId, params.workId)),
 });

@@ -12,6 +12,7 @@ export default defineHttp({
   auth: 'public',
   params: z.object({ asset: z.string().max(64) }),
   output: responds.file('text/javascript', 'text/css'),
+  errors: ['not_found'],
   handler: async ({ params, services }) => {
     // A file that is not there is not found, whatever its name: not a validation error.
     if (!services.config.API_DOCS_ENABLED || !isAsset(params.asset)) throw new AppError('not_found');

@@ -9,6 +9,7 @@ export default defineHttp({
   tags: ['operations'],
   auth: 'public',
   output: responds.file('text/html'),
+  errors: ['not_found'],
   handler: async ({ services }) => {
     if (!services.config.API_DOCS_ENABLED) throw new AppError('not_found');
     return ok(apiDocsPage, {

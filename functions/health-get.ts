@@ -15,6 +15,7 @@ export default defineHttp({
   output: z.object({ status: z.enum(['ok', 'degraded']), cosmos: component, bus: component }),
   // The same report with a dependency down.
   otherStatuses: [503],
+  errors: [],
   handler: async ({ services }) => {
     const report = await checkHealth(services);
     return { status: report.status === 'ok' ? 200 : 503, body: report };

@@ -15,6 +15,7 @@ export default defineHttp({
   tags: ['operations'],
   auth: 'public',
   output: z.never(),
+  errors: ['method_not_allowed', 'not_found'],
   handler: async ({ request }) => {
     const path = new URL(request.url).pathname.replace(/^\/api(?=\/|$)/i, '');
     const allowed = routeTable().allowedMethods(path);

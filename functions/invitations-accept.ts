@@ -25,6 +25,7 @@ export default defineHttp({
   ]),
   // Accepted at once 200; a staff role waiting for the school's confirmation 202.
   otherStatuses: [202],
+  errors: ['invitation_expired', 'invitation_invalid', 'invitation_revoked', 'invitation_used', 'invitation_wrong_country'],
   handler: async ({ body, access, services }) => {
     const outcome = await acceptInvitation(services, body.token, access.account);
     return outcome.status === 'accepted' ? ok(outcome) : { status: 202, body: outcome };

@@ -19,6 +19,7 @@ export default defineHttp({
   }),
   target: ({ params }) => ({ schoolId: params.schoolId }),
   output: responds.file(...MATERIAL_MEDIA_TYPES),
+  errors: ['journal_not_found', 'material_not_found'],
   handler: async ({ params, principal, services }) => {
     const content = await journalMaterialContent(
       services,

@@ -23,6 +23,15 @@ export default defineHttp({
     submit: z.boolean().default(false),
   }),
   output: answerViewSchema,
+  errors: [
+    'answer_already_submitted',
+    'answer_exercise_unknown',
+    'task_not_found',
+    'task_not_open',
+    'work_not_licensed',
+    'answer_invalid',
+    'task_closed',
+  ],
   handler: async ({ params, body, access, services }) =>
     ok(answerView(await saveAnswer(services, access.account, params.schoolId, params.taskId, body), 'student')),
 });

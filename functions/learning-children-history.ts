@@ -17,6 +17,7 @@ export default defineHttp({
   query: z.object(pagingQuery(100)),
   target: ({ params }) => ({ accountId: params.childId }),
   output: z.object({ history: z.array(historyViewSchema), continuation: z.string().optional() }),
+  errors: [],
   handler: async ({ params, query, services }) => {
     const page = await historyPage(services, params.childId, query);
     return ok({ history: page.items, ...(page.continuation ? { continuation: page.continuation } : {}) });

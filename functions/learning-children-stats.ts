@@ -18,6 +18,7 @@ export default defineHttp({
   query: z.object({ schoolId: idSchema.optional() }),
   target: ({ params }) => ({ accountId: params.childId }),
   output: studentStatsSchema,
+  errors: ['task_not_found'],
   handler: async ({ params, query, access, services }) => {
     const child = access.targetAccount;
     if (!child) throw new AppError('task_not_found');

@@ -19,6 +19,7 @@ export default defineHttp({
   query: z.object({ schoolId: idSchema.optional(), ...pagingQuery(100) }),
   target: ({ params }) => ({ accountId: params.childId }),
   output: z.object({ schoolId: z.string(), tasks: z.array(taskViewSchema), answers: z.array(answerViewSchema), continuation: z.string().optional() }),
+  errors: ['task_not_found'],
   handler: async ({ params, query, access, services }) => {
     // The access check read the child's account (ownChild): its school roles say where the child studies.
     const child = access.targetAccount;

@@ -15,6 +15,7 @@ export default defineHttp({
   capability: 'self.read',
   query: z.object(pagingQuery(100)),
   output: z.object({ history: z.array(historyViewSchema), continuation: z.string().optional() }),
+  errors: ['invalid_continuation'],
   handler: async ({ query, principal, services }) => {
     const page = await historyPage(services, principal.accountId, query);
     return ok({ history: page.items, ...(page.continuation ? { continuation: page.continuation } : {}) });

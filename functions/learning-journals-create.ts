@@ -47,6 +47,7 @@ export default defineHttp({
   successStatus: 201,
   otherStatuses: [200],
   output: journalViewSchema,
+  errors: ['journal_people_invalid', 'journal_class_not_found', 'grading_scale_not_allowed'],
   handler: async ({ params, body, access, services, request }) => {
     const { journal, replayed } = await createJournal(
       services,

@@ -23,6 +23,7 @@ export default defineHttp({
     tasks: z.array(taskViewSchema),
     continuation: z.string().optional(),
   }),
+  errors: ['journal_not_found'],
   handler: async ({ params, query, access, services }) =>
     ok(await journalPage(services, access.account, access.grants, params.schoolId, params.journalId, query)),
 });

@@ -28,6 +28,7 @@ export default defineHttp({
     ...(query.classId ? { classId: query.classId } : {}),
   }),
   output: z.object({ journals: z.array(journalViewSchema), continuation: z.string().optional() }),
+  errors: [],
   handler: async ({ params, query, access, services }) => {
     const page = await listJournals(
       services,

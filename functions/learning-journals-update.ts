@@ -33,6 +33,7 @@ export default defineHttp({
     archived: z.boolean().optional(),
   }),
   output: journalViewSchema,
+  errors: ['journal_not_found', 'journal_archived', 'journal_people_invalid', 'journal_owner_only'],
   handler: async ({ params, body, access, services }) =>
     ok(journalView(await changeJournal(services, access.account, params.schoolId, params.journalId, body), services.clock.now())),
 });

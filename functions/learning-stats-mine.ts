@@ -15,6 +15,7 @@ export default defineHttp({
   capability: 'task.read',
   query: z.object({ schoolId: idSchema.optional() }),
   output: studentStatsSchema,
+  errors: [],
   handler: async ({ query, access, services }) =>
     ok(await readStudentStats(services, access.account.accountId, studentSchool(access.account, query.schoolId))),
 });

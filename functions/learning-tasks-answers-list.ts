@@ -18,6 +18,7 @@ export default defineHttp({
   query: z.object(pagingQuery(200)),
   target: ({ params }) => journalTarget(params.schoolId, params.journalId),
   output: z.object({ answers: z.array(answerViewSchema), continuation: z.string().optional() }),
+  errors: ['journal_not_found'],
   handler: async ({ params, query, access, services }) => {
     const page = await taskAnswersPage(services, access.account, params.schoolId, params.journalId, params.taskId, query);
     return ok({ answers: page.items, ...(page.continuation ? { continuation: page.continuation } : {}) });

@@ -23,6 +23,7 @@ export default defineHttp({
   capability: 'task.read',
   params: z.object({ schoolId: idSchema, taskId: learningIdSchema }),
   output: z.object({ task: taskViewSchema.extend({ exercises: z.array(z.record(z.string(), z.unknown())) }), answer: answerViewSchema.optional() }),
+  errors: ['task_not_found'],
   handler: async ({ params, access, principal, services }) => {
     const task = await readStudentTask(services, access.account, params.schoolId, params.taskId);
     const answer = await readOwnAnswer(services, principal.accountId, params.schoolId, params.taskId);

@@ -16,6 +16,7 @@ export default defineHttp({
   capability: 'task.read',
   query: z.object({ schoolId: idSchema.optional(), ...pagingQuery(100) }),
   output: z.object({ schoolId: z.string(), tasks: z.array(taskViewSchema), answers: z.array(answerViewSchema), continuation: z.string().optional() }),
+  errors: ['task_not_found'],
   handler: async ({ query, access, services }) => {
     const schoolId = studentSchool(access.account, query.schoolId);
     const page = await studentTaskPage(services, access.account.accountId, schoolId, query);

@@ -17,6 +17,7 @@ export default defineHttp({
   params: z.object({ schoolId: idSchema, journalId: learningIdSchema, taskId: learningIdSchema }),
   target: ({ params }) => journalTarget(params.schoolId, params.journalId),
   output: taskStatsSchema,
+  errors: ['task_not_found', 'journal_not_found'],
   handler: async ({ params, access, services }) => {
     const stats = await readTaskStats(services, access.account, params.schoolId, params.journalId, params.taskId);
     if (!stats) throw new AppError('task_not_found');

@@ -16,6 +16,7 @@ export default defineHttp({
   params: z.object({ schoolId: idSchema, journalId: learningIdSchema, taskId: learningIdSchema }),
   target: ({ params }) => journalTarget(params.schoolId, params.journalId),
   output: taskViewSchema.extend({ exercises: z.array(z.record(z.string(), z.unknown())) }),
+  errors: ['journal_not_found', 'task_not_found'],
   handler: async ({ params, access, services }) =>
     ok(await readJournalTask(services, access.account, params.schoolId, params.journalId, params.taskId)),
 });

@@ -14,5 +14,6 @@ export default defineHttp({
   capability: 'self.read',
   params: z.object({ workId: idSchema }),
   output: z.object({ allowed: z.boolean(), until: z.string().optional() }),
+  errors: [],
   handler: async ({ params, principal, services }) => ok(await mayOpenWork(services, principal.accountId, params.workId, services.clock.now())),
 });

@@ -28,6 +28,7 @@ export default defineHttp({
     ),
     continuation: z.string().optional(),
   }),
+  errors: ['invalid_continuation'],
   handler: async ({ principal, query, services }) => {
     const page = await listLicences(services, principal.accountId, services.clock.now(), query);
     return ok({ licences: page.items, ...(page.continuation ? { continuation: page.continuation } : {}) });

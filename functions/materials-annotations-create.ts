@@ -18,6 +18,7 @@ export default defineHttp({
   successStatus: 201,
   otherStatuses: [200],
   output: annotationOutputSchema,
+  errors: [],
   handler: async ({ params, body, services }) => {
     const result = await createAnnotation(services, params.accountId, params.workId, body);
     return (result.created ? created : ok)(result.annotation, { headers: { etag: result.annotation.etag } });

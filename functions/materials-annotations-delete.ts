@@ -15,6 +15,7 @@ export default defineHttp({
   params: z.object({ accountId: z.string().min(1).max(100), annotationId: clientIdSchema }),
   target: ({ params }) => ({ accountId: params.accountId }),
   output: responds.noContent,
+  errors: ['annotation_changed'],
   handler: async ({ params, services, request }) => {
     await deleteAnnotation(services, params.accountId, params.annotationId, request.headers.get('if-match') ?? undefined);
     return noContent();

@@ -17,6 +17,7 @@ export default defineHttp({
   query: z.object(pagingQuery(ANNOTATION_PAGE_SIZE)),
   target: ({ params }) => ({ accountId: params.accountId }),
   output: z.object({ annotations: z.array(annotationOutputSchema), continuation: z.string().optional() }),
+  errors: [],
   handler: async ({ params, query, services }) => {
     const page = await pageOf(services, annotationsQuery(params.accountId, params.workId), query);
     return ok({ annotations: page.items.map(annotationView), ...(page.continuation ? { continuation: page.continuation } : {}) });

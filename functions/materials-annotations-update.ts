@@ -16,6 +16,7 @@ export default defineHttp({
   target: ({ params }) => ({ accountId: params.accountId }),
   body: annotationChangeSchema,
   output: annotationOutputSchema,
+  errors: ['annotation_changed', 'if_match_required', 'annotation_change_invalid', 'conflict', 'annotation_not_found'],
   handler: async ({ params, body, services, request }) => {
     const annotation = await updateAnnotation(services, params.accountId, params.annotationId, request.headers.get('if-match') ?? undefined, body);
     return ok(annotation, { headers: { etag: annotation.etag } });

@@ -15,6 +15,7 @@ export default defineHttp({
   params: z.object({ accountId: z.string().min(1).max(100), materialId: clientIdSchema }),
   target: ({ params }) => ({ accountId: params.accountId }),
   output: responds.file(...MATERIAL_MEDIA_TYPES),
+  errors: ['material_not_found'],
   handler: async ({ params, services }) => {
     const content = await materialContent(services, await findMaterial(services, params.accountId, params.materialId));
     return ok(content.bytes, { headers: content.headers });

@@ -15,6 +15,7 @@ export default defineHttp({
   params: z.object({ accountId: z.string().min(1).max(100), materialId: clientIdSchema }),
   target: ({ params }) => ({ accountId: params.accountId }),
   output: responds.noContent,
+  errors: ['material_not_found', 'material_shared'],
   handler: async ({ params, services }) => {
     await deleteMaterial(services, params.accountId, params.materialId);
     return noContent();

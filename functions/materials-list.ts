@@ -15,5 +15,6 @@ export default defineHttp({
   params: z.object({ accountId: z.string().min(1).max(100) }),
   target: ({ params }) => ({ accountId: params.accountId }),
   output: z.object({ materials: z.array(materialOutputSchema) }),
+  errors: [],
   handler: async ({ params, services }) => ok({ materials: await listMaterials(services, params.accountId) }),
 });

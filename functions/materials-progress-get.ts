@@ -15,5 +15,6 @@ export default defineHttp({
   params: z.object({ accountId: z.string().min(1).max(100), workId: contentIdSchema }),
   target: ({ params }) => ({ accountId: params.accountId }),
   output: progressOutputSchema,
+  errors: [],
   handler: async ({ params, services }) => ok(await readProgress(services, params.accountId, params.workId)),
 });

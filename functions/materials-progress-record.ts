@@ -16,5 +16,6 @@ export default defineHttp({
   target: ({ params }) => ({ accountId: params.accountId }),
   body: progressEventsSchema,
   output: progressOutputSchema,
+  errors: [],
   handler: async ({ params, body, services }) => ok(await recordProgress(services, params.accountId, params.workId, body.events)),
 });

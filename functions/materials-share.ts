@@ -15,6 +15,7 @@ export default defineHttp({
   params: z.object({ schoolId: z.string().min(1).max(100), journalId: contentIdSchema, materialId: clientIdSchema }),
   target: ({ params }) => ({ schoolId: params.schoolId }),
   output: sharedMaterialSchema,
+  errors: ['journal_not_found', 'material_not_found'],
   handler: async ({ params, principal, services }) =>
     ok(await shareMaterial(services, principal.accountId, params.materialId, { schoolId: params.schoolId, journalId: params.journalId })),
 });

@@ -15,6 +15,7 @@ export default defineHttp({
   capability: 'material.annotate',
   params: z.object({ schoolId: z.string().min(1).max(100), journalId: contentIdSchema, materialId: clientIdSchema }),
   output: responds.noContent,
+  errors: ['material_not_found'],
   handler: async ({ params, principal, services }) => {
     await unshareMaterial(services, principal.accountId, params.materialId, { schoolId: params.schoolId, journalId: params.journalId });
     return noContent();

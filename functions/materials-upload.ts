@@ -22,6 +22,7 @@ export default defineHttp({
   successStatus: 201,
   otherStatuses: [200],
   output: materialOutputSchema,
+  errors: ['material_name_invalid', 'material_empty', 'material_id_taken', 'material_quota', 'material_type_refused'],
   handler: async ({ params, query, body, services }) => {
     const result = await addMaterial(services, params.accountId, { materialId: params.materialId, name: query.name, bytes: body });
     return (result.created ? created : ok)(result.material);

@@ -10,6 +10,7 @@ export default defineHttp({
   tags: ['operations'],
   auth: 'public',
   output: openApiDocumentSchema,
+  errors: [],
   handler: async () => {
     cached ??= buildOpenApi(routeTable());
     return ok(cached, { headers: { 'cache-control': 'public, max-age=300' } });

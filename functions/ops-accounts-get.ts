@@ -36,6 +36,7 @@ export default defineHttp({
     cases: z.array(opsCaseViewSchema),
     createdAt: z.string(),
   }),
+  errors: ['account_not_found'],
   handler: async ({ params, services }) => {
     const account = await readAccount(services, params.accountId);
     if (!account) throw new AppError('account_not_found');

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 
-import { liftSuspension, requestClient } from '../shared/auth/index.js';
+import { requestClient } from '../shared/auth/index.js';
 import { defineHttp, ok } from '../shared/http/index.js';
+import { liftSuspension } from '../shared/suspension/index.js';
 
 export default defineHttp({
   name: 'ops-accounts-reinstate',
@@ -15,6 +16,7 @@ export default defineHttp({
   params: z.object({ accountId: z.string().min(3).max(100) }),
   target: ({ params }) => ({ accountId: params.accountId }),
   output: z.object({ status: z.literal('active') }),
+  errors: ['account_not_found', 'cannot_act_on_self', 'access_cancelled'],
   handler: async ({ params, access, services, request, correlationId }) => {
     await liftSuspension(services, { accountId: params.accountId, actor: access.account, correlationId }, requestClient(request, services.config));
     return ok({ status: 'active' });

@@ -16,6 +16,7 @@ export default defineHttp({
   params: z.object({ accountId: z.string().min(1).max(100) }),
   body: roleChangeSchema,
   output: rolesViewSchema,
+  errors: ['organisation_publisher_not_found', 'organisation_schools_unknown', 'organisation_own_roles'],
   handler: async ({ params, body, principal, services, correlationId }) =>
     ok(await changeRoles(services, params.accountId, body, { staffAccountId: principal.accountId, correlationId })),
 });

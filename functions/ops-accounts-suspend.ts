@@ -1,8 +1,9 @@
 import { z } from 'zod';
 
-import { requestClient, suspendAccount } from '../shared/auth/index.js';
+import { requestClient } from '../shared/auth/index.js';
 import { defineHttp, ok } from '../shared/http/index.js';
 import { listOrders, queueOrderCancellation } from '../shared/store/index.js';
+import { suspendAccount } from '../shared/suspension/index.js';
 
 export default defineHttp({
   name: 'ops-accounts-suspend',
@@ -28,6 +29,7 @@ export default defineHttp({
     cases: z.array(z.string()),
     licencesCancelled: z.number().int(),
   }),
+  errors: ['cannot_act_on_security_staff', 'cannot_act_on_self'],
   handler: async ({ params, body, principal, access, services, request, correlationId }) => {
     const result = await suspendAccount(
       services,

@@ -25,6 +25,7 @@ export default defineHttp({
       .optional(),
   }),
   output: z.object({ order: orderViewSchema, paidCents: z.number().int(), outstandingCents: z.number().int() }),
+  errors: ['invoice_not_found'],
   handler: async ({ params, body, access, services, correlationId }) => {
     const staff = access.account.accountId;
     const result = await recordInvoicePayment(services, { invoiceNumber: params.invoiceNumber, ...body }, staff);

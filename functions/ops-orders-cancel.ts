@@ -24,6 +24,7 @@ export default defineHttp({
   }),
   successStatus: 202,
   output: z.object({ orderId: z.string(), queued: z.literal(true) }),
+  errors: ['order_not_found'],
   handler: async ({ params, body, access, services }) => {
     const staff = access.account.accountId;
     const order = await readOrder(services, params);

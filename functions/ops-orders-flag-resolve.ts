@@ -16,6 +16,7 @@ export default defineHttp({
   target: ({ params }) => ({ accountId: params.accountId }),
   body: z.strictObject({ resolution: z.string().trim().min(3).max(1000) }),
   output: orderFlagSchema,
+  errors: ['order_flag_not_found', 'order_not_found'],
   handler: async ({ params, body, access, services }) =>
     ok(await resolveFlag(services, params, { flagKey: params.flagKey, by: access.account.accountId, resolution: body.resolution })),
 });

@@ -31,6 +31,7 @@ export default defineHttp({
     ),
     continuation: z.string().optional(),
   }),
+  errors: ['invalid_continuation'],
   handler: async ({ query, services, principal, correlationId }) => {
     const page = await listFlaggedOrders(services, query);
     // ACL-7: a look at buyers' orders is a look at their data: each buyer listed sees it in their audit log.

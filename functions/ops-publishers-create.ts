@@ -14,6 +14,7 @@ export default defineHttp({
   body: newPublisherSchema,
   output: publisherViewSchema,
   successStatus: 201,
+  errors: [],
   handler: async ({ body, principal, services, correlationId }) => {
     const { publisher, created } = await createPublisher(services, body, { staffAccountId: principal.accountId, correlationId });
     return {

@@ -16,6 +16,7 @@ export default defineHttp({
   params: z.object({ schoolId: z.string().min(1).max(100), licenceId: z.string().min(1).max(100) }),
   body: licenceChangeSchema,
   output: schoolLicenceViewSchema,
+  errors: ['school_licence_ended'],
   handler: async ({ params, body, principal, services, correlationId }) => {
     const licence = await changeSchoolLicence(services, { ...params, by: principal.accountId, change: body });
     await recordStaffAccess(services, {

@@ -16,6 +16,7 @@ export default defineHttp({
   params: z.object({ schoolId: z.string().min(1).max(100), licenceId: z.string().min(1).max(100) }),
   body: z.strictObject({ reason: z.string().trim().min(3).max(500) }),
   output: schoolLicenceViewSchema,
+  errors: [],
   handler: async ({ params, body, principal, services, correlationId }) => {
     const licence = await endSchoolLicence(services, { ...params, by: principal.accountId, reason: body.reason });
     await recordStaffAccess(services, {

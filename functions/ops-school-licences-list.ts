@@ -15,6 +15,7 @@ export default defineHttp({
   params: z.object({ schoolId: z.string().min(1).max(100) }),
   query: z.object(pagingQuery(100)),
   output: z.object({ licences: z.array(schoolLicenceViewSchema), continuation: z.string().optional() }),
+  errors: [],
   handler: async ({ params, query, services }) => {
     const page = await listSchoolLicences(services, params.schoolId, query);
     return ok({ licences: page.items, ...(page.continuation ? { continuation: page.continuation } : {}) });

@@ -20,6 +20,14 @@ export default defineHttp({
   output: schoolLicenceViewSchema,
   successStatus: 201,
   otherStatuses: [200],
+  errors: [
+    'school_licence_key_reused',
+    'school_licence_product_unknown',
+    'school_licence_dates_backwards',
+    'school_licence_class_unknown',
+    'school_licence_student_unknown',
+    'school_licence_school_not_found',
+  ],
   handler: async ({ params, body, principal, services, correlationId, request }) => {
     const { licence, created } = await recordSchoolLicence(services, {
       ...body,

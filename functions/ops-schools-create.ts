@@ -15,6 +15,7 @@ export default defineHttp({
   output: schoolViewSchema,
   successStatus: 201,
   otherStatuses: [200],
+  errors: ['organisation_school_exists'],
   handler: async ({ body, principal, services, correlationId }) => {
     const { school, created } = await createSchool(services, body, { staffAccountId: principal.accountId, correlationId });
     return { status: created ? 201 : 200, body: schoolView(school) };

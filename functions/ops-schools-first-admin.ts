@@ -20,6 +20,7 @@ export default defineHttp({
   body: z.strictObject({ email: canonicalEmailSchema, language: z.enum(['et', 'fi', 'en']).optional() }),
   output: invitationViewSchema,
   successStatus: 201,
+  errors: [],
   handler: async ({ params, body, access, principal, services, correlationId, request }) => {
     const invitation = await appointFirstAdministrator(
       services,

@@ -15,6 +15,7 @@ export default defineHttp({
   params: z.object({ schoolId: z.string().min(1).max(100) }),
   body: schoolChangeSchema,
   output: schoolViewSchema,
+  errors: ['organisation_school_not_found'],
   handler: async ({ params, body, principal, services, correlationId }) =>
     ok(schoolView(await changeSchool(services, params.schoolId, body, { staffAccountId: principal.accountId, correlationId }))),
 });

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 import { defineHttp, ok } from '../shared/http/index.js';
 import { pagingQuery } from '../shared/platform/paging.js';
-import { listRequests, supportRequestDocSchema } from '../shared/support/index.js';
+import { listRequests, supportRequestStaffView, supportRequestStaffViewSchema } from '../shared/support/index.js';
 
 export default defineHttp({
   name: 'ops-support-list',
@@ -15,9 +15,10 @@ export default defineHttp({
   params: z.object({ accountId: z.string().min(1).max(100) }),
   query: z.object(pagingQuery(20)),
   target: ({ params }) => ({ accountId: params.accountId }),
-  output: z.object({ requests: z.array(supportRequestDocSchema), continuation: z.string().optional() }),
+  output: z.object({ requests: z.array(supportRequestStaffViewSchema), continuation: z.string().optional() }),
+  errors: ['invalid_continuation'],
   handler: async ({ params, query, services }) => {
     const page = await listRequests(services, params.accountId, query);
-    return ok({ requests: page.items, ...(page.continuation ? { continuation: page.continuation } : {}) });
+    return ok({ requests: page.items.map(supportRequestStaffView), ...(page.continuation ? { continuation: page.continuation } : {}) });
   },
 });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 import { defineHttp, ok } from '../shared/http/index.js';
-import { addMessage, notifyAnswered, supportRequestDocSchema } from '../shared/support/index.js';
+import { addMessage, notifyAnswered, supportRequestStaffView, supportRequestStaffViewSchema } from '../shared/support/index.js';
 
 export default defineHttp({
   name: 'ops-support-reply',
@@ -16,7 +16,7 @@ export default defineHttp({
   target: ({ params }) => ({ accountId: params.accountId }),
   body: z.strictObject({ message: z.string().trim().min(1).max(10_000), close: z.boolean().optional() }),
   errors: ['support_request_not_found', 'support_request_full'],
-  output: supportRequestDocSchema,
+  output: supportRequestStaffViewSchema,
   handler: async ({ params, body, principal, services, idempotencyKey }) => {
     const request = await addMessage(services, {
       key: idempotencyKey,
@@ -28,6 +28,6 @@ export default defineHttp({
       ...(body.close ? { close: true } : {}),
     });
     await notifyAnswered(services, request);
-    return ok(request);
+    return ok(supportRequestStaffView(request));
   },
 });

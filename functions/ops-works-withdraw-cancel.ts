@@ -15,6 +15,7 @@ export default defineHttp({
   params: z.object({ publisherId: idSchema, workId: idSchema }),
   target: ({ params }) => ({ publisherId: params.publisherId }),
   output: z.object({ workId: z.string(), status: z.enum(['distributed', 'withdrawn']) }),
+  errors: ['work_not_found', 'withdrawal_in_progress'],
   handler: async ({ params, access, services }) => {
     const work = await cancelWithdrawal(services, { ...params, by: access.account.accountId });
     return ok({ workId: work.id, status: work.status });

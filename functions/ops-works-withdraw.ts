@@ -26,6 +26,7 @@ export default defineHttp({
     licencesEndAt: z.string().optional(),
     cancellable: z.boolean().optional(),
   }),
+  errors: ['work_not_found'],
   handler: async ({ params, body, access, services }) => {
     const staff = access.account.accountId;
     const result = await stopDistribution(services, {

@@ -21,5 +21,6 @@ export default defineHttp({
     cards: z.array(method),
     invoice: z.boolean(),
   }),
+  errors: [],
   handler: async ({ query, services }) => ok(await paymentMethods(services, query.country), { headers: { 'cache-control': 'public, max-age=600' } }),
 });

@@ -16,6 +16,7 @@ export default defineHttp({
   body: z.unknown(),
   bodyTypes: ['form', 'json'],
   output: z.object({ status: z.literal('accepted'), transaction: z.string() }),
+  errors: ['payment_mac_invalid', 'payment_message_invalid', 'payment_json_invalid', 'payments_unavailable'],
   handler: async ({ body, query, services, request }) => {
     const { received, headers } = await receiveFromRequest(services, 'notification', { body, query, request });
     if (!received.accepted) throw withHeaders(new AppError(rejectionCodes[received.reason]), headers);

@@ -18,6 +18,7 @@ export default defineHttp({
   // PAY-2: the buyer always lands on the shop, signed in or not, never on a JSON error page (issue 17).
   errorRedirect: (config) => `${config.PUBLIC_WEB_URL.replace(/\/+$/, '')}/shop/orders?payment=unverified`,
   output: responds.redirect("the shop's order page: PUBLIC_WEB_URL/shop/orders/<order id>?payment=<status>, or /shop/orders?payment=unverified"),
+  errors: [],
   handler: async ({ body, query, services, request }) => {
     const { received, headers } = await receiveFromRequest(services, 'return', { body, query, request });
     const web = services.config.PUBLIC_WEB_URL.replace(/\/+$/, '');

@@ -13,6 +13,7 @@ export default defineHttp({
   successStatus: 202,
   otherStatuses: [200],
   output: exportViewSchema,
+  errors: [],
   handler: async ({ principal, services }) => {
     const { job, started } = await startExport(services, { subjectAccountId: principal.accountId, requestedBy: principal.accountId });
     return started ? accepted(job) : ok(job);

@@ -11,5 +11,6 @@ export default defineHttp({
   auth: 'session',
   capability: 'self.read',
   output: processingViewSchema,
+  errors: [],
   handler: async ({ access, services }) => ok(processingView(access.account, services.clock.now())),
 });

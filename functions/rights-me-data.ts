@@ -11,5 +11,6 @@ export default defineHttp({
   auth: 'session',
   capability: 'self.read',
   output: holdingsViewSchema,
+  errors: [],
   handler: async ({ access, language, services }) => ok(await holdingsOf(services, access.account, language, ['accounts', 'orders'])),
 });

@@ -16,6 +16,7 @@ export default defineHttp({
   target: ({ params }) => ({ schoolId: params.schoolId }),
   body: z.strictObject({ text: z.string().trim().min(1).max(2000) }),
   output: opsCaseViewSchema,
+  errors: ['case_not_found'],
   handler: async ({ params, body, principal, services }) =>
     ok(await commentCase(services, { schoolId: params.schoolId, caseId: params.caseId, by: principal.accountId, text: body.text })),
 });

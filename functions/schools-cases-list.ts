@@ -17,6 +17,7 @@ export default defineHttp({
   query: z.object({ status: z.enum(['open', 'closed']).optional(), ...pagingQuery(100) }),
   target: ({ params }) => ({ schoolId: params.schoolId }),
   output: z.object({ cases: z.array(opsCaseViewSchema), continuation: z.string().optional() }),
+  errors: [],
   handler: async ({ params, query, services }) => {
     const page = await listCases(services, params.schoolId, query.status, query);
     return ok({ cases: page.items, ...(page.continuation ? { continuation: page.continuation } : {}) });

@@ -18,6 +18,7 @@ export default defineHttp({
   output: classViewSchema,
   successStatus: 201,
   otherStatuses: [200],
+  errors: [],
   handler: async ({ params, body, services }) => {
     const { klass, created } = await createClass(services, params.schoolId, body);
     return { status: created ? 201 : 200, body: classView(klass) };

@@ -16,6 +16,7 @@ export default defineHttp({
   params: z.object({ schoolId: z.string().min(1).max(100), requestId: z.string().min(1).max(500) }),
   target: ({ params }) => ({ schoolId: params.schoolId }),
   output: codeLinkViewSchema,
+  errors: ['code_link_not_found', 'code_link_decided'],
   handler: async ({ params, principal, services, request }) => {
     const decided = await decideCodeLink(services, {
       schoolId: params.schoolId,

@@ -17,6 +17,7 @@ export default defineHttp({
   query: z.object({ status: z.enum(['requested', 'confirmed', 'refused']).optional(), ...pagingQuery(100) }),
   target: ({ params }) => ({ schoolId: params.schoolId }),
   output: z.object({ codeLinks: z.array(codeLinkViewSchema), continuation: z.string().optional() }),
+  errors: [],
   handler: async ({ params, query, services }) => {
     const page = await listCodeLinks(services, params.schoolId, query.status, query);
     return ok({ codeLinks: page.items, ...(page.continuation ? { continuation: page.continuation } : {}) });

@@ -15,6 +15,7 @@ export default defineHttp({
   params: z.object({ schoolId: z.string().min(1).max(100), requestId: z.string().min(1).max(500) }),
   target: ({ params }) => ({ schoolId: params.schoolId }),
   output: codeLinkViewSchema,
+  errors: ['code_link_not_found'],
   handler: async ({ params, principal, services }) =>
     ok(await decideCodeLink(services, { schoolId: params.schoolId, requestId: params.requestId, decision: 'refused', by: principal.accountId })),
 });

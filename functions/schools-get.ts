@@ -20,6 +20,7 @@ export default defineHttp({
     country: z.string().optional(),
     classes: z.array(z.object({ id: z.string(), name: z.string(), grade: z.number().optional(), schoolYear: z.string().optional() })),
   }),
+  errors: ['school_not_found'],
   handler: async ({ params, services }) => {
     const rows = await services.db
       .collection('schools')

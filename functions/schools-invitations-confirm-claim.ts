@@ -15,6 +15,7 @@ export default defineHttp({
   params: z.object({ schoolId: z.string().min(1).max(100), invitationId: z.string().min(1).max(200), accountId: z.string().min(1).max(100) }),
   target: ({ params }) => ({ schoolId: params.schoolId }),
   output: z.object({ schoolId: z.string(), role: z.enum(invitableRoles), classId: z.string().optional(), membershipId: z.string() }),
+  errors: ['invitation_not_found', 'invitation_claim_not_found', 'invitation_used'],
   handler: async ({ params, principal, services }) =>
     ok(
       await confirmInvitationClaim(services, {

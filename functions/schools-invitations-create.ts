@@ -34,6 +34,7 @@ export default defineHttp({
     }),
   output: invitationViewSchema,
   successStatus: 201,
+  errors: ['class_required', 'invitation_role_not_allowed', 'class_not_found', 'idempotency_key_reused'],
   handler: async ({ params, body, access, services, idempotencyKey }) => {
     // Per-person limit on what one account can make the store hold and e-mail out (issue 9): a class at a time fits.
     await assertUnderLimit(services, 'invitations', access.account.accountId, INVITATIONS_PER_WINDOW);

@@ -16,6 +16,7 @@ export default defineHttp({
   query: z.object({ status: z.enum(['pending', 'accepted', 'revoked', 'expired']).optional(), ...pagingQuery(100) }),
   target: ({ params }) => ({ schoolId: params.schoolId }),
   output: z.object({ invitations: z.array(invitationViewSchema), continuation: z.string().optional() }),
+  errors: [],
   handler: async ({ params, query, principal, access, services }) => {
     const page = await listInvitations(services, params.schoolId, principal.accountId, access.grants, query.status, query);
     return ok({ invitations: page.items, ...(page.continuation ? { continuation: page.continuation } : {}) });

@@ -14,6 +14,7 @@ export default defineHttp({
   params: z.object({ schoolId: z.string().min(1).max(100), invitationId: z.string().min(1).max(200) }),
   target: ({ params }) => ({ schoolId: params.schoolId }),
   output: responds.noContent,
+  errors: ['invitation_not_found', 'invitation_closed'],
   handler: async ({ params, principal, access, services }) => {
     await revokeInvitation(services, params.schoolId, params.invitationId, principal.accountId, access.grants);
     return noContent();

@@ -17,6 +17,7 @@ export default defineHttp({
   target: ({ params }) => ({ schoolId: params.schoolId }),
   query: z.object(pagingQuery(100)),
   output: z.object({ licences: z.array(schoolLicenceViewSchema), continuation: z.string().optional() }),
+  errors: [],
   handler: async ({ params, query, services }) => {
     const page = await listSchoolLicences(services, params.schoolId, query);
     return ok({ licences: page.items, ...(page.continuation ? { continuation: page.continuation } : {}) });

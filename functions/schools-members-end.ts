@@ -16,6 +16,7 @@ export default defineHttp({
   target: ({ params }) => ({ schoolId: params.schoolId }),
   body: z.strictObject({ role: z.enum(['student', 'teacher', 'classTeacher', 'schoolAdmin']), classId: z.string().max(100).optional() }),
   output: z.object({ status: z.literal('ended') }),
+  errors: ['member_not_found'],
   handler: async ({ params, body, principal, services }) => {
     const ended = await endRole(services, { ...params, ...body, by: principal.accountId });
     if (!ended) throw new AppError('member_not_found');

@@ -14,5 +14,6 @@ export default defineHttp({
   params: z.object({ schoolId: z.string().min(1).max(100), accountId: z.string().min(1).max(100) }),
   target: ({ params }) => ({ schoolId: params.schoolId }),
   output: memberViewSchema,
+  errors: ['member_not_found'],
   handler: async ({ params, access, services }) => ok(await memberOrThrow(services, params.schoolId, params.accountId, access.grants)),
 });

@@ -17,6 +17,7 @@ export default defineHttp({
   query: z.object({ classId: z.string().max(100).optional(), ...pagingQuery(200) }),
   target: ({ params }) => ({ schoolId: params.schoolId }),
   output: z.object({ members: z.array(memberViewSchema), continuation: z.string().optional() }),
+  errors: [],
   handler: async ({ params, query, access, services }) => {
     const page = await pageMemberships(services, params.schoolId, access.grants, { classId: query.classId }, query);
     return ok({ members: visibleMembers(page.items, access.grants), ...(page.continuation ? { continuation: page.continuation } : {}) });

@@ -16,6 +16,7 @@ export default defineHttp({
   // A party to the link gets the `own` grant, the school's administrator `ownSchool`; anyone else is refused here.
   target: ({ params, principal }) => endLinkTarget(params.linkId, params.schoolId, principal?.accountId),
   output: parentLinkViewSchema,
+  errors: ['parent_link_not_found', 'parent_link_transition'],
   handler: async ({ params, principal, access, services }) =>
     ok(await endLink(services, params.schoolId, params.linkId, principal.accountId, access.grants, access.account)),
 });

@@ -16,6 +16,7 @@ export default defineHttp({
   query: z.object({ status: z.enum(parentLinkStatuses).optional(), ...pagingQuery(100) }),
   target: ({ params }) => ({ schoolId: params.schoolId }),
   output: z.object({ parentLinks: z.array(parentLinkViewSchema), continuation: z.string().optional() }),
+  errors: [],
   handler: async ({ params, query, services }) => {
     const page = await listLinks(services, params.schoolId, query.status, query);
     return ok({ parentLinks: page.items, ...(page.continuation ? { continuation: page.continuation } : {}) });

@@ -15,5 +15,6 @@ export default defineHttp({
   params: z.object({ schoolId: z.string().min(1).max(100), linkId: z.string().min(1).max(300) }),
   target: ({ params }) => ({ schoolId: params.schoolId }),
   output: parentLinkViewSchema,
+  errors: ['parent_link_not_found', 'parent_link_transition'],
   handler: async ({ params, principal, services }) => ok(await refuseLink(services, params.schoolId, params.linkId, principal.accountId)),
 });

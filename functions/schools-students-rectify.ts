@@ -1,8 +1,9 @@
 import { z } from 'zod';
 
 import { accountView, accountViewSchema, personNameSchema } from '../shared/accounts/index.js';
-import { assertUnderLimit, personalCodeSchema } from '../shared/auth/index.js';
+import { assertUnderLimit } from '../shared/auth/index.js';
 import { defineHttp, ok } from '../shared/http/index.js';
+import { personalCodeSchema } from '../shared/personal-codes/index.js';
 import { AppError } from '../shared/platform/errors.js';
 import { activeMemberships, rectifyIdentity } from '../shared/schools/index.js';
 
@@ -31,6 +32,7 @@ export default defineHttp({
     personalCode: personalCodeSchema().nullable().optional(),
   }),
   output: accountViewSchema,
+  errors: ['member_not_found'],
   handler: async ({ params, body, principal, services }) => {
     const memberships = await activeMemberships(services, params.schoolId, params.accountId);
     if (!memberships.some((m) => m.role === 'student')) throw new AppError('member_not_found');

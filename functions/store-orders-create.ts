@@ -19,6 +19,7 @@ export default defineHttp({
   // A retry with the same request id answers the order the first attempt made.
   otherStatuses: [200],
   output: z.object({ order: orderViewSchema, paymentUrl: z.string().optional() }),
+  errors: ['work_not_distributed', 'withdrawal_acknowledgement_required', 'start_date_invalid', 'package_not_found', 'too_many_attempts'],
   handler: async ({ body, access, services, language, request }) => {
     const client = requestClient(request, services.config);
     // The header is checked by the wrapper; here it must also agree with the body's requestId (the older form).

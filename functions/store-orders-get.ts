@@ -15,6 +15,7 @@ export default defineHttp({
   capability: 'self.read',
   params: z.object({ orderId: idSchema }),
   output: orderViewSchema,
+  errors: ['order_not_found'],
   handler: async ({ params, principal, services }) => {
     const order = await readOrder(services, { accountId: principal.accountId, orderId: params.orderId });
     if (!order) throw new AppError('order_not_found');

@@ -14,6 +14,7 @@ export default defineHttp({
   capability: 'self.read',
   query: z.object(pagingQuery(50)),
   output: z.object({ orders: z.array(orderViewSchema), continuation: z.string().optional() }),
+  errors: ['invalid_continuation'],
   handler: async ({ principal, query, services }) => {
     const now = services.clock.now();
     const page = await pageOrders(services, principal.accountId, query);

@@ -28,5 +28,6 @@ export default defineHttp({
     licence: z.object({ startDate: z.string(), endDate: z.string(), months: z.number().int() }),
     acknowledgementText: z.string(),
   }),
+  errors: [],
   handler: async ({ query, access, services, language }) => ok(await quote(services, access.account, query, language)),
 });

@@ -17,7 +17,7 @@ export default defineHttp({
   successStatus: 201,
   // A retry with the same Idempotency-Key answers the request the first attempt opened.
   otherStatuses: [200],
-  errors: ['support_request_limit'],
+  errors: ['support_request_limit', 'idempotency_key_reused'],
   output: supportRequestViewSchema,
   handler: async ({ body, principal, services, idempotencyKey }) => {
     const opened = await openRequest(services, principal.accountId, body, idempotencyKey);

@@ -14,6 +14,7 @@ export default defineHttp({
   capability: 'self.read',
   query: z.object(pagingQuery(20)),
   output: z.object({ requests: z.array(supportRequestViewSchema), continuation: z.string().optional() }),
+  errors: ['invalid_continuation'],
   handler: async ({ principal, query, services }) => {
     const page = await listRequests(services, principal.accountId, query);
     return ok({ requests: page.items.map(supportRequestView), ...(page.continuation ? { continuation: page.continuation } : {}) });

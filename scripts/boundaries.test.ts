@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 import {
+  areaCycles,
   boundaryViolations,
   checkedFiles,
   describeViolation,
@@ -83,6 +84,27 @@ describe('area boundaries (issue 16 item 2; README "Areas and their faces")', ()
       'shared/platform/planted.ts:2 ../privacy/registry.js: platform imports an area',
       'functions/store-planted.ts:1 ../shared/store/checkout.js: reaches into another area (import its index.ts)',
       'shared/store/planted.ts:1 ../http/index.js: a domain area imports a layer above it (http)',
+    ]);
+  });
+
+  it('no two areas import each other through their faces, directly or round a loop (issue 16: personal-codes, suspension)', () => {
+    expect(areaCycles(readSources(root))).toEqual([]);
+  });
+
+  it('finds a planted cycle between two areas and round three, ignoring tests, platform, http and one-way imports', () => {
+    const planted: Source[] = [
+      { path: 'shared/accounts/age.ts', text: "import { parsePersonalCode } from '../auth/index.js';" },
+      { path: 'shared/auth/sessions.ts', text: "import type { AccountDoc } from '../accounts/index.js';" },
+      { path: 'shared/store/a.ts', text: "import { x } from '../payments/index.js';" },
+      { path: 'shared/payments/b.ts', text: "import { y } from '../support/index.js';" },
+      { path: 'shared/support/c.ts', text: "export { z } from '../store/index.js';" },
+      { path: 'shared/schools/d.ts', text: "import { tellOwner } from '../auth/index.js';\nimport { clock } from '../platform/clock.js';" },
+      { path: 'shared/auth/e.test.ts', text: "import { schoolsErrors } from '../schools/index.js';" },
+      { path: 'shared/http/f.ts', text: "import { accountsErrors } from '../accounts/index.js';" },
+    ];
+    expect(areaCycles(planted)).toEqual([
+      ['accounts', 'auth'],
+      ['payments', 'store', 'support'],
     ]);
   });
 });

@@ -15,6 +15,8 @@ import ts from 'typescript';
  *   instead: declaration merging for types, arguments for providers and the data registry), and no domain area
  *   imports `shared/http` (the wrapper maps the domain's AppErrors; paging and keyed ids are platform's).
  * - functions/ follows the first rule like an area.
+ * - Domain areas import each other one way: no cycle between areas' faces (`areaCycles`). A cycle makes the order ES
+ *   modules evaluate in depend on which face is loaded first, and it means neither area can be understood alone.
  * Test files are exempt: a unit test may reach into what it tests and into other areas to build fixtures.
  */
 
@@ -110,6 +112,55 @@ export function boundaryViolations(sources: readonly Source[]): Violation[] {
     }
   }
   return violations;
+}
+
+/**
+ * The groups of domain areas that import each other, directly or round a longer loop, through their faces (test
+ * files skipped); each group sorted, e.g. `['accounts', 'auth']`. Empty when the areas' imports form no cycle.
+ */
+export function areaCycles(sources: readonly Source[]): string[][] {
+  const edges = new Map<string, Set<string>>();
+  for (const { path: file, text } of sources) {
+    const from = folderOf(file);
+    if (isTestFile(file) || from === undefined || layerOf(from) !== 1 || from === EXEMPT) continue;
+    for (const site of importSites(file, text)) {
+      const to = folderOf(resolveSpecifier(file, site.specifier) ?? '');
+      if (to !== undefined && to !== from && layerOf(to) === 1 && to !== EXEMPT) edges.set(from, (edges.get(from) ?? new Set()).add(to));
+    }
+  }
+  return stronglyConnected(edges)
+    .filter((group) => group.length > 1)
+    .map((group) => group.sort())
+    .sort((a, b) => a[0]!.localeCompare(b[0]!));
+}
+
+/** Tarjan's algorithm: the groups of nodes that reach each other. */
+function stronglyConnected(edges: ReadonlyMap<string, ReadonlySet<string>>): string[][] {
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const groups: string[][] = [];
+  const visit = (node: string) => {
+    index.set(node, index.size);
+    low.set(node, index.get(node)!);
+    stack.push(node);
+    for (const next of edges.get(node) ?? []) {
+      if (!index.has(next)) {
+        visit(next);
+        low.set(node, Math.min(low.get(node)!, low.get(next)!));
+      } else if (stack.includes(next)) low.set(node, Math.min(low.get(node)!, index.get(next)!));
+    }
+    if (low.get(node) !== index.get(node)) return;
+    const group: string[] = [];
+    let member: string;
+    do {
+      member = stack.pop()!;
+      group.push(member);
+    } while (member !== node);
+    groups.push(group);
+  };
+  for (const node of edges.keys()) if (!index.has(node)) visit(node);
+  return groups;
 }
 
 /** The TypeScript files the rules apply to: shared/ and functions/, as repository-relative paths. */

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { definitions } from '../functions/index.js';
-import { errorCatalogue, statusOfKind } from '../shared/http/error-catalogue.js';
+import { errorCatalogue, statusOf, statusOfKind } from '../shared/http/error-catalogue.js';
 import { type LocalHost, startLocalHost } from '../shared/local/host.js';
 import type { HttpDefinition } from '../shared/platform/definitions.js';
+import type { ErrorCode } from '../shared/platform/errors.js';
 import { api } from './helpers.js';
 
 describe('the API docs page', () => {
@@ -111,6 +112,22 @@ function errorProblems(operations: Documented[]): string[] {
   return problems;
 }
 
+/** Codes a route declares that the catalogue does not know, or that its operation does not list under their status. */
+function declaredCodeProblems(operations: Documented[]): string[] {
+  const problems: string[] = [];
+  for (const { operation, route } of operations) {
+    if (route.contract.errorRedirect) continue;
+    for (const code of route.contract.errors) {
+      if (!(code in errorCatalogue)) problems.push(`${route.name}: ${code} is no catalogued code`);
+      else {
+        const listed = (operation.responses[String(statusOf(code))] as { 'x-error-codes'?: string[] } | undefined)?.['x-error-codes'] ?? [];
+        if (!listed.includes(code)) problems.push(`${route.name}: ${code} not listed under ${statusOf(code)}`);
+      }
+    }
+  }
+  return problems;
+}
+
 describe('issue 16: the OpenAPI document is the contract of every route', () => {
   const routes = definitions.filter((d): d is HttpDefinition => d.kind === 'http' && !d.route.includes('{*'));
   let operations: Documented[] = [];
@@ -140,6 +157,20 @@ describe('issue 16: the OpenAPI document is the contract of every route', () => 
 
   it('every operation documents the errors it can answer, each with the one error envelope', () => {
     expect(errorProblems(operations)).toEqual([]);
+  });
+
+  it("every code a route declares is catalogued and listed under its status with the operation's own codes", () => {
+    expect(declaredCodeProblems(operations)).toEqual([]);
+    expect(operations.filter((o) => o.route.contract.errors.length > 0).length).toBeGreaterThan(60);
+  });
+
+  it('the check fails on a declared code the catalogue does not have (the type refuses it; a cast or plain JS would not)', () => {
+    const found = operations.find((o) => o.route.name === 'store-orders-get')!;
+    const contract = { ...found.route.contract, errors: [...found.route.contract.errors, 'order_lost' as ErrorCode] };
+    const unlisted = structuredClone(found.operation);
+    unlisted.responses['404'] = { content: { 'application/json': { schema: {} } } };
+    expect(declaredCodeProblems([{ ...found, route: { ...found.route, contract } }])).toEqual(['store-orders-get: order_lost is no catalogued code']);
+    expect(declaredCodeProblems([{ ...found, operation: unlisted }])).toEqual(['store-orders-get: order_not_found not listed under 404']);
   });
 
   it('the checks fail on an operation without a success schema, a redirect without Location, or a missing error', () => {

@@ -26,6 +26,11 @@ describe('ACC-6: support requests', () => {
       json: { message: 'Your licence starts on Monday.' },
     });
     expect(reply.status).toBe(200);
+    // Issue 16: staff get a view, not the stored document: none of Cosmos DB's own fields nor the idempotency keys.
+    for (const sent of [seen.body.requests[0], reply.body])
+      expect(Object.keys(sent).filter((key) => key.startsWith('_') || key === 'type')).toEqual([]);
+    expect(reply.body).toMatchObject({ accountId: user.accountId, messages: [{ from: 'user' }, { from: 'support', by: demo.accounts.staff }] });
+    expect(JSON.stringify(reply.body)).not.toMatch(/"key"|_etag|_rid|_self|_ts/);
 
     const mine = await api('/api/me/support-requests', { token: user.token });
     expect(mine.body.requests).toEqual([

@@ -1,4 +1,4 @@
-import { isMinor, parsePersonalCode } from '../auth/index.js';
+import { isMinor, parsePersonalCode } from '../personal-codes/index.js';
 import type { AccountDoc } from './model.js';
 
 /** The person's birth date: from a valid personal code first (AUTH-3), else the birth date on the profile. */

@@ -4,10 +4,10 @@ import { domainToASCII } from 'node:url';
 import { z } from 'zod';
 
 import { type AccountDoc, type LinkedLogin, updateAccount } from '../accounts/index.js';
+import type { ParsedPersonalCode } from '../personal-codes/index.js';
 import { type Doc, DocumentExistsError, updateWithEtag } from '../platform/cosmos.js';
 import { AppError } from '../platform/errors.js';
 import type { Services } from '../platform/services.js';
-import type { ParsedPersonalCode } from './personal-code.js';
 
 export const providerIds = ['harid', 'ekool', 'stuudium', 'mpassid', 'google', 'facebook'] as const;
 export type ProviderId = (typeof providerIds)[number];

@@ -1,7 +1,7 @@
 /** The public face of shared/auth: what other areas and functions/ may import (README, "Areas and their faces"). */
 export { type ClientInfo, requestClient } from './client-info.js';
 export { csrfTokenFor, csrfTokenValid } from './csrf.js';
-export { providerName } from './emails.js';
+export { measureEmail, providerName } from './emails.js';
 export { authErrors } from './errors.js';
 export {
   canonicalEmailSchema,
@@ -20,7 +20,6 @@ export {
 } from './identity.js';
 export { messageKey, tellOwner } from './notices.js';
 export { changePassword, confirmRecentIdentity, passwordSignIn, requestPasswordReset, resetPassword, signUp, verifyEmail } from './password-flows.js';
-export { isMinor, parsePersonalCode, type PersonalCodeCountry, personalCodeSchema } from './personal-code.js';
 export { createProviders } from './providers/index.js';
 export { type LoginLogDoc, recordSecurityEvent } from './security-log.js';
 export { AccessTokenError, verifyAccessToken } from './session-token.js';
@@ -41,6 +40,13 @@ export {
   revokeSessionByRefreshToken,
   sessionListedOnAccount,
 } from './sessions.js';
-export { beginSignIn, finishSignIn, knownProvider, loopbackCanonicalRedirect, providerOrThrow, providerParam } from './sign-in.js';
-export { blockedByRestriction, liftSuspension, suspendAccount } from './suspension.js';
+export {
+  beginSignIn,
+  finishSignIn,
+  knownProvider,
+  loopbackCanonicalRedirect,
+  providerOrThrow,
+  providerParam,
+  type SchoolCodeLinks,
+} from './sign-in.js';
 export { assertUnderLimit, overLimit } from './throttle.js';

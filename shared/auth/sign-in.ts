@@ -8,10 +8,9 @@ import type { RedirectResult } from '../platform/definitions.js';
 import { AppError, isAppError } from '../platform/errors.js';
 import type { Language } from '../platform/language.js';
 import type { Services } from '../platform/services.js';
-import { codeLinkLedger, tellSchoolOfCodeLink } from '../schools/index.js';
 import { requestClient } from './client-info.js';
 import { clearedFlowCookie, flowCookieName, openFlow, sealFlow, type SignInFlow } from './flow-state.js';
-import { type ProviderId, providerIds, resolveSignIn, SchoolConfirmationNeeded } from './identity.js';
+import { type ConfirmationLedger, type ProviderId, providerIds, resolveSignIn, SchoolConfirmationNeeded } from './identity.js';
 import { tellOwner } from './notices.js';
 import { SignInError, type SignInFailure, type SignInProvider } from './providers/types.js';
 import { recordSecurityEvent } from './security-log.js';
@@ -122,6 +121,16 @@ export async function beginSignIn(
 }
 
 /**
+ * What a sign-in needs of the schools when a personal code a school entered links a login (ACC-5): the school's
+ * decision (or a new request to it) and telling its administrators. Schools provides it and functions/ hands it in,
+ * so auth does not import schools, which builds on auth.
+ */
+export interface SchoolCodeLinks {
+  ledger: ConfirmationLedger;
+  tellSchool: (schoolId: string, account: AccountDoc, provider: ProviderId, key: string) => Promise<void>;
+}
+
+/**
  * The provider's redirect back. Never answers with an error page: the browser is sent to the front end, signed in,
  * or to its sign-in page with an error code. Every outcome is in the security log.
  */
@@ -130,6 +139,7 @@ export async function finishSignIn(
   providerId: ProviderId,
   request: HttpRequest,
   principal: Principal | undefined,
+  schools: SchoolCodeLinks,
 ): Promise<RedirectResult> {
   const provider = providerOrThrow(services, providerId);
   const client = requestClient(request, services.config);
@@ -159,7 +169,7 @@ export async function finishSignIn(
     // Checked again at the callback: the allow-list may have changed since the redirect.
     if (identity.provider === 'stuudium' && !(identity.installation && (await stuudiumInstallationAllowed(services, identity.installation))))
       return fail('wrong_school');
-    const resolution = await resolveSignIn(services, identity, flow.linkAccountId, codeLinkLedger(services));
+    const resolution = await resolveSignIn(services, identity, flow.linkAccountId, schools.ledger);
     accountId = resolution.accountId;
     const account = await services.db.collection('accounts').read<AccountDoc>(accountId, accountId);
     if (!account || account.status === 'closed') return fail('token_rejected');
@@ -169,7 +179,7 @@ export async function finishSignIn(
       await recordSecurityEvent(services, { name: 'login-linked', accountId, method: providerId, reason: resolution.via, client });
       const key = `${providerId}:${identity.subject}`;
       await tellOwner(services, accountId, 'loginLinked', key, { provider: providerId });
-      if (resolution.schoolId) await tellSchoolOfCodeLink(services, resolution.schoolId, account, providerId, `${accountId}:${key}`);
+      if (resolution.schoolId) await schools.tellSchool(resolution.schoolId, account, providerId, `${accountId}:${key}`);
     }
     const session = await createSession(services, { accountId, method: providerId, account, ...(client.browser ? { browser: client.browser } : {}) });
     await recordSecurityEvent(services, { name: 'sign-in', accountId, method: providerId, client });

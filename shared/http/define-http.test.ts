@@ -16,7 +16,7 @@ import { type Services, useServices } from '../platform/services.js';
 import { MemoryTelemetry } from '../platform/telemetry.js';
 import type { OrderDoc } from '../store/model.js';
 import { transition } from '../store/state-machine.js';
-import { CSRF_HEADER, defineHttp, ok, redirect, responds } from './define-http.js';
+import { CSRF_HEADER, defineHttp, noContent, ok, redirect, responds } from './define-http.js';
 import { HttpError } from './errors.js';
 
 const KEYS = `unit:${Buffer.alloc(32, 3).toString('base64url')}`;
@@ -84,6 +84,7 @@ const echo = defineHttp({
     body: z.object({ title: z.string(), count: z.number() }),
     accountId: z.string(),
   }),
+  errors: [],
   handler: async ({ params, query, body, principal }) => ok({ id: params.id, dryRun: query.dryRun ?? 'false', body, accountId: principal.accountId }),
 });
 
@@ -96,6 +97,7 @@ const publicRoute = defineHttp({
   auth: 'public',
   usesSession: true,
   output: z.object({ signedIn: z.boolean() }),
+  errors: [],
   handler: async ({ principal }) => ok({ signedIn: Boolean(principal) }),
 });
 
@@ -245,6 +247,7 @@ describe('defineHttp: the one HTTP wrapper', () => {
       maxBodyBytes: 4096,
       capability: 'self.update',
       output: z.object({ size: z.number(), first: z.number().optional() }),
+      errors: [],
       handler: async ({ body }) => ok({ size: body.byteLength, first: body[0] }),
     });
     expect(upload.kind === 'http' && upload.contract.maxBodyBytes).toBe(4096);
@@ -347,6 +350,7 @@ describe('defineHttp: the one HTTP wrapper', () => {
       tags: ['test'],
       auth: 'public',
       output: responds.noContent,
+      errors: [],
       handler: async () => {
         throw new Error('lookup failed for mari.mets@kuusiku.example with code 47502124911');
       },
@@ -371,6 +375,7 @@ describe('defineHttp: the one HTTP wrapper', () => {
         tags: ['t'],
         auth: 'public',
         output: responds.noContent,
+        errors: ['not_found', 'conflict'],
         handler: async () => {
           throw error;
         },
@@ -391,6 +396,7 @@ describe('defineHttp: the one HTTP wrapper', () => {
       tags: ['t'],
       auth: 'public',
       output: z.unknown(),
+      errors: ['order_state_conflict'],
       handler: async () => ok(transition(refunded, 'paid', { at: '2026-09-01T00:00:00.000Z', by: 'system', reason: 'test' })),
     });
     const r = await call(route, { path: 'reopen', headers: { 'accept-language': 'en' } });
@@ -409,6 +415,7 @@ describe('defineHttp: the one HTTP wrapper', () => {
         tags: ['t'],
         auth: 'public',
         output: z.never(),
+        errors: ['too_many_attempts', 'invitation_expired'],
         handler: async () => {
           throw error;
         },
@@ -472,6 +479,7 @@ describe('defineHttp: the one HTTP wrapper', () => {
         tags: ['t'],
         auth: 'public',
         output: z.object({ signedIn: z.boolean() }),
+        errors: [],
         handler: async ({ principal }) => ok({ signedIn: Boolean(principal) }),
       });
       const bearer = await call(catalogue, { method: 'GET', path: 'things', headers: { authorization: `Bearer ${await token('acc-1')}` } });
@@ -495,7 +503,17 @@ describe('defineHttp: the one HTTP wrapper', () => {
 
 describe("issue 16: a route's output is a contract, checked on the local stack", () => {
   const route = (output: Parameters<typeof defineHttp>[0]['output'], result: () => Promise<never>) =>
-    defineHttp({ name: 'things-get', route: 'things', methods: ['GET'], summary: 't', tags: ['t'], auth: 'public', output, handler: result });
+    defineHttp({
+      name: 'things-get',
+      route: 'things',
+      methods: ['GET'],
+      summary: 't',
+      tags: ['t'],
+      auth: 'public',
+      output,
+      errors: [],
+      handler: result,
+    });
   const get = (definition: typeof echo) => call(definition, { method: 'GET', path: 'things', headers: { 'accept-language': 'en' } });
   // The handlers below lie about their result on purpose: the type checker would refuse them otherwise.
   const answer = (value: unknown) => async () => value as never;
@@ -527,6 +545,128 @@ describe("issue 16: a route's output is a contract, checked on the local stack",
   it('in Azure the output is not checked: it would cost every request, and a working answer must not become a 500', async () => {
     useServices({ ...services, config: { ...services.config, APP_ENV: 'azure' } });
     expect((await get(route(z.object({ n: z.number() }), answer(ok({ n: 'one' }))))).status).toBe(200);
+  });
+});
+
+const answerNothing = async () => noContent();
+
+describe('issue 16: a route answers only the error codes it declares (and the wrapper answers for it), checked locally', () => {
+  const thrower = (errors: Parameters<typeof defineHttp>[0]['errors'], error: Error, auth: 'public' | 'session' = 'public') =>
+    defineHttp({
+      name: 'things-refuse',
+      route: 'things/{id}',
+      methods: ['POST'],
+      summary: 't',
+      tags: ['t'],
+      ...(auth === 'session' ? { auth, capability: 'self.update' } : { auth }),
+      params: z.object({ id: z.string().regex(/^t-\d+$/) }),
+      body: z.strictObject({ n: z.number() }),
+      output: responds.noContent,
+      errors,
+      handler: async () => {
+        throw error;
+      },
+    });
+  const post = async (definition: typeof echo, init: Partial<Parameters<typeof request>[0]> = {}) =>
+    call(definition, { body: '{"n":1}', headers: { ...json, authorization: `Bearer ${await token()}`, 'accept-language': 'en' }, ...init });
+  let logged: string[];
+  beforeEach(() => {
+    logged = [];
+    vi.spyOn(console, 'error').mockImplementation((line: string) => void logged.push(line));
+  });
+
+  it('a declared code is answered as it is', async () => {
+    const r = await post(thrower(['invitation_expired'], new AppError('invitation_expired')));
+    expect(r.status).toBe(410);
+    expect(r.body.error.code).toBe('invitation_expired');
+    expect(logged).toEqual([]);
+  });
+
+  it('an undeclared domain code is a 500, and the console and telemetry name the route and the code', async () => {
+    const r = await post(thrower(['order_not_found'], new AppError('invitation_expired')));
+    expect(r.status).toBe(500);
+    expect(r.body.error.code).toBe('internal_error');
+    expect(JSON.stringify(r.body)).not.toContain('invitation_expired');
+    expect(logged.map((line) => JSON.parse(line) as Record<string, string>)).toMatchObject([
+      { kind: 'error-contract', function: 'things-refuse', code: 'invitation_expired' },
+    ]);
+    const exception = telemetry.records.find((t) => t.kind === 'exception');
+    expect(JSON.stringify(exception)).toMatch(/things-refuse breaks its contract: error code invitation_expired is not declared/);
+    // The store's own failures map to codes too: a conflict the route does not declare is refused the same way.
+    expect((await post(thrower([], new ConcurrentUpdateError('accounts')))).status).toBe(500);
+    expect((await post(thrower(['conflict'], new ConcurrentUpdateError('accounts')))).status).toBe(409);
+  });
+
+  it('what the wrapper answers for the route is never declared: session, CSRF, address, body, a busy store', async () => {
+    const session = thrower([], new AppError('invitation_expired'), 'session');
+    expect((await post(session, { headers: { ...json } })).body.error.code).toBe('unauthenticated');
+    expect((await post(session, { params: { id: 'x' } })).body.error.code).toBe('invalid_parameter');
+    expect((await post(session, { body: '{"n":"one"}' })).body.error.code).toBe('validation_failed');
+    expect((await post(session, { body: '{' })).body.error.code).toBe('malformed_json');
+    expect((await post(thrower([], new AppError('store_unavailable', { params: { retryAfter: 1 } })))).status).toBe(503);
+    expect(logged).toEqual([]);
+    // A public route answers no session codes of its own accord: one it throws is its own, and undeclared.
+    expect((await post(thrower([], new AppError('forbidden')))).status).toBe(500);
+  });
+
+  it('the wrapper codes a route gets depend on its shape: no session codes on public routes, no CSRF on reads', async () => {
+    const { wrapperErrorCodes, errorCodeProblem } = await import('./output-check.js');
+    expect(wrapperErrorCodes({ auth: 'public' }, 'GET')).toEqual(['store_unavailable', 'internal_error']);
+    expect(wrapperErrorCodes({ auth: 'session' }, 'GET')).not.toContain('csrf_failed');
+    expect(wrapperErrorCodes({ auth: 'session' }, 'DELETE')).toContain('csrf_failed');
+    expect(wrapperErrorCodes({ auth: 'public', idempotencyKey: true }, 'POST')).toContain('invalid_idempotency_key');
+    expect(errorCodeProblem({ auth: 'public', errors: [] }, 'GET', 'invalid_query')).toBe('error code invalid_query is not declared in its errors');
+  });
+
+  it('a route whose errors all become redirects answers no code, so none is checked', async () => {
+    const route = defineHttp({
+      name: 'things-return',
+      route: 'x',
+      methods: ['GET'],
+      summary: 't',
+      tags: ['t'],
+      auth: 'public',
+      output: responds.redirect('the front end'),
+      errorRedirect: () => 'http://localhost:3000/error',
+      errors: [],
+      handler: async () => {
+        throw new AppError('invitation_expired');
+      },
+    });
+    const r = await call(route, { method: 'GET', path: 'x' });
+    expect(r.status).toBe(303);
+    expect(r.headers.location).toBe('http://localhost:3000/error');
+  });
+
+  it('every route declares its errors: leaving them out does not compile', () => {
+    // @ts-expect-error -- `errors` is required, `[]` when the route answers only what the wrapper answers for it
+    defineHttp({
+      name: 'things-bare',
+      route: 'x',
+      methods: ['GET'],
+      summary: 't',
+      tags: ['t'],
+      auth: 'public',
+      output: responds.noContent,
+      handler: answerNothing,
+    });
+    defineHttp({
+      name: 'things-odd',
+      route: 'x',
+      methods: ['GET'],
+      summary: 't',
+      tags: ['t'],
+      auth: 'public',
+      output: responds.noContent,
+      // @ts-expect-error -- and every code in it is a catalogued one
+      errors: ['order_lost'],
+      handler: answerNothing,
+    });
+  });
+
+  it('in Azure it is not checked: the code is answered as thrown', async () => {
+    useServices({ ...services, config: { ...services.config, APP_ENV: 'azure' } });
+    expect((await post(thrower([], new AppError('invitation_expired')))).status).toBe(410);
   });
 });
 

@@ -10,7 +10,6 @@ import {
   ACCESS_TOKEN_COOKIE,
   AccessTokenError,
   assertSessionActive,
-  blockedByRestriction,
   clearedSessionCookies,
   csrfTokenValid,
   type Principal,
@@ -31,12 +30,13 @@ import type {
 import { type AppError, type ErrorCode, isAppError } from '../platform/errors.js';
 import { formatCounts, withOperationCounter } from '../platform/operations.js';
 import { getServices, type Services } from '../platform/services.js';
-import { httpErrorOf } from './error-catalogue.js';
+import { blockedByRestriction } from '../suspension/index.js';
+import { errorText, httpErrorOf } from './error-catalogue.js';
 import { type ErrorDetail, HttpError } from './errors.js';
-import { type Language, message, negotiateLanguage } from './i18n.js';
+import { type Language, negotiateLanguage } from './i18n.js';
 import { idempotencyKey } from './idempotency.js';
 import { parseFormStrictly, parseJsonStrictly } from './json-body.js';
-import { outputProblem } from './output-check.js';
+import { errorCodeProblem, outputProblem } from './output-check.js';
 
 export const CSRF_HEADER = 'x-csrf-token';
 const CORRELATION_HEADER = 'x-correlation-id';
@@ -158,8 +158,12 @@ export interface HttpOptions<
   successStatus?: number;
   /** Other statuses a success may answer with the same body (a replayed create: 200; health degraded: 503). */
   otherStatuses?: number[];
-  /** Catalogued error codes this route's code may throw; their kinds give the statuses OpenAPI lists. */
-  errors?: readonly ErrorCode[];
+  /**
+   * Required: the catalogued error codes this route answers besides what the wrapper answers for its shape
+   * (`wrapperErrorCodes`); `[]` when none. Their kinds give the statuses OpenAPI lists; on the local stack an
+   * undeclared code is a 500 naming route and code.
+   */
+  errors: readonly ErrorCode[];
   /** The route honours an Idempotency-Key header (shared/http/idempotency.ts); documented in OpenAPI. */
   idempotencyKey?: boolean;
   /**
@@ -273,7 +277,7 @@ function routeOf<
     output: options.output,
     successStatus: options.successStatus ?? 200,
     otherStatuses: options.otherStatuses ?? [],
-    errors: options.errors ?? [],
+    errors: options.errors,
     errorRedirect: options.errorRedirect !== undefined,
     ...(options.errorRedirect ? { errorRedirectTo: options.errorRedirect } : {}),
     ...(options.idempotencyKey ? { idempotencyKey: true } : {}),
@@ -399,6 +403,20 @@ function checkOutput(flow: Ready, result: AnyResult): void {
   throw new Error(`Output of ${flow.route.name} breaks its contract: ${problem}`);
 }
 
+/**
+ * On the local stack, like `checkOutput`: a route answering an error code it does not declare (nor the wrapper answers
+ * for it) gets a 500 instead, so the API docs' list of a route's errors cannot fall behind its code. A route that
+ * redirects every error answers no code. Undefined when the code is declared, or not checked.
+ */
+function checkErrorCode(flow: Flow, error: unknown): Error | undefined {
+  if (flow.services?.config.APP_ENV !== 'local' || flow.route.errorRedirectTo) return undefined;
+  const code = httpErrorOf(error)?.code;
+  const problem = code && errorCodeProblem(flow.route, flow.request.method, code);
+  if (!problem) return undefined;
+  console.error(JSON.stringify({ kind: 'error-contract', function: flow.route.name, correlationId: flow.correlationId, code, problem }));
+  return new Error(`Error of ${flow.route.name} breaks its contract: ${problem}`);
+}
+
 /** The success answer: the route's headers over the common ones; cleared stale cookies unless the handler sets fresh ones. */
 function respond(flow: Ready, result: AnyResult): HttpResponseInit {
   const status = result.status ?? flow.route.successStatus;
@@ -412,7 +430,7 @@ function respond(flow: Ready, result: AnyResult): HttpResponseInit {
 
 /** Any error becomes the one envelope; a browser sent here by another site is sent to the front end instead. */
 function answerError(flow: Flow, error: unknown): HttpResponseInit {
-  let response = errorResponse(error, flow.language, flow.correlationId, flow.headers, flow.services, flow.route.name);
+  let response = errorResponse(checkErrorCode(flow, error) ?? error, flow.language, flow.correlationId, flow.headers, flow.services, flow.route.name);
   if (flow.route.errorRedirectTo && flow.services)
     response = { status: 303, headers: { ...flow.headers, location: flow.route.errorRedirectTo(flow.services.config) } };
   if (flow.staleCookies.length) response.cookies = flow.staleCookies;
@@ -472,7 +490,7 @@ function errorResponse(
     jsonBody: {
       error: {
         code: httpError.code,
-        message: message(httpError.code, language, { correlationId, ...httpError.params }),
+        message: errorText(httpError.code, language, { correlationId, ...httpError.params }),
         ...(httpError.details ? { details: httpError.details } : {}),
       },
     },

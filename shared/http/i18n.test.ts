@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 
 import type { ErrorCode } from '../platform/errors.js';
-import { errorCatalogue } from './error-catalogue.js';
-import { defaultLanguage, languages, message, negotiateLanguage } from './i18n.js';
+import { errorCatalogue, errorText } from './error-catalogue.js';
+import { defaultLanguage, languages, negotiateLanguage } from './i18n.js';
 
 describe('negotiateLanguage', () => {
   it('OPS-3: picks the supported language with the highest q-value', () => {
@@ -45,16 +45,16 @@ describe('negotiateLanguage', () => {
   });
 });
 
-describe('message', () => {
+describe('errorText', () => {
   it('fills placeholders from params and leaves unknown ones as written', () => {
-    expect(message('method_not_allowed', 'en', { method: 'PUT' })).toBe('This address does not support the method PUT.');
-    expect(message('payload_too_large', 'fi', { limit: 65536 })).toContain('65536');
-    expect(message('method_not_allowed', 'et')).toContain('{method}');
+    expect(errorText('method_not_allowed', 'en', { method: 'PUT' })).toBe('This address does not support the method PUT.');
+    expect(errorText('payload_too_large', 'fi', { limit: 65536 })).toContain('65536');
+    expect(errorText('method_not_allowed', 'et')).toContain('{method}');
   });
 
   it('an unknown code does not compile, so there is no fallback text to answer it with', () => {
     // @ts-expect-error -- not a catalogued code (tsc checks this line; the catalogue has no entry at run time either)
-    expect(() => message('no_such_code', 'en')).toThrow(TypeError);
+    expect(() => errorText('no_such_code', 'en')).toThrow(TypeError);
   });
 });
 
@@ -67,7 +67,7 @@ describe('the message catalogue', () => {
     expect(codes.length).toBeGreaterThan(10);
     const problems: string[] = [];
     for (const code of codes) {
-      const texts = Object.fromEntries(languages.map((l) => [l, message(code, l)]));
+      const texts = Object.fromEntries(languages.map((l) => [l, errorText(code, l)]));
       for (const l of languages) if (!texts[l]?.trim()) problems.push(`${code}: ${l} is empty`);
       const expected = JSON.stringify(placeholders(texts.en ?? ''));
       for (const l of languages)

@@ -1,16 +1,6 @@
-import type { ErrorCode } from '../platform/errors.js';
 import { defaultLanguage, type Language, languages } from '../platform/language.js';
-import { errorText } from './error-catalogue.js';
 
 export { defaultLanguage, type Language, languages } from '../platform/language.js';
-
-/**
- * An error code's text in `language`, `{name}` placeholders filled from `params`. The texts live in each area's
- * catalogue (shared/http/error-catalogue.ts lists them); a code without one does not compile.
- */
-export function message(code: ErrorCode, language: Language, params: Record<string, string | number> = {}): string {
-  return errorText(code, language, params);
-}
 
 /** Picks et, fi or en from an Accept-Language header by q-value; Estonian when nothing matches. */
 export function negotiateLanguage(acceptLanguage: string | null | undefined): Language {

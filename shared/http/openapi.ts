@@ -1,7 +1,8 @@
 import { z } from 'zod';
 
 import type { HttpContract } from '../platform/definitions.js';
-import { errorCatalogue, statusOfKind } from './error-catalogue.js';
+import { statusOf } from './error-catalogue.js';
+import { wrapperErrorCodes } from './output-check.js';
 import type { RouteTable } from './route-table.js';
 import { compileRoute } from './routes.js';
 
@@ -90,29 +91,10 @@ function successResponses(contract: HttpContract): Record<string, JsonSchema> {
  */
 function errorCodesOf(contract: HttpContract, method: string): Map<number, Set<string>> {
   const codes = new Map<number, Set<string>>();
-  const add = (status: number, ...names: string[]) => {
-    const set = codes.get(status) ?? new Set<string>();
-    for (const name of names) set.add(name);
-    codes.set(status, set);
-  };
-  const write = !['GET', 'HEAD', 'OPTIONS'].includes(method);
-  if (contract.auth === 'session') {
-    add(401, 'unauthenticated', 'session_expired', 'session_revoked');
-    add(403, 'forbidden', ...(write ? ['csrf_failed', 'account_read_only'] : []));
+  for (const code of [...wrapperErrorCodes(contract, method), ...contract.errors]) {
+    const status = statusOf(code);
+    codes.set(status, (codes.get(status) ?? new Set<string>()).add(code));
   }
-  if (contract.params) add(400, 'invalid_parameter');
-  if (contract.query) add(400, 'invalid_query');
-  if (contract.body) {
-    add(400, 'malformed_json', 'duplicate_json_key', 'invalid_text');
-    add(413, 'payload_too_large');
-    add(415, 'unsupported_media_type');
-    add(422, 'validation_failed');
-  }
-  if (contract.idempotencyKey) add(400, 'invalid_idempotency_key');
-  for (const code of contract.errors) add(statusOfKind[errorCatalogue[code].kind], code);
-  // Any route may meet a store that stays busy (a session cookie is checked on every route), or our own fault.
-  add(503, 'store_unavailable');
-  add(500, 'internal_error');
   return codes;
 }
 

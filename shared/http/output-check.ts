@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import type { HttpContract } from '../platform/definitions.js';
+import type { ErrorCode } from '../platform/errors.js';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -40,6 +41,38 @@ export function outputProblem(contract: Pick<HttpContract, 'output' | 'successSt
   return output.mediaTypes.includes(type) && (typeof body === 'string' || body instanceof Uint8Array)
     ? undefined
     : `expected a file of ${output.mediaTypes.join(', ')}, got ${type || 'none'}`;
+}
+
+type RouteShape = Pick<HttpContract, 'auth' | 'params' | 'query' | 'body' | 'idempotencyKey'>;
+
+/**
+ * What the wrapper itself answers for a route of this shape, whatever its handler does: the session and CSRF checks,
+ * the address, body and idempotency key, a store that stays busy, our own fault. A route never declares these;
+ * OpenAPI lists them from here and `errors` besides.
+ */
+export function wrapperErrorCodes(contract: RouteShape, method: string): ErrorCode[] {
+  const write = !['GET', 'HEAD', 'OPTIONS'].includes(method.toUpperCase());
+  return [
+    ...(contract.auth === 'session' ? (['unauthenticated', 'session_expired', 'session_revoked', 'forbidden'] as const) : []),
+    ...(contract.auth === 'session' && write ? (['csrf_failed', 'account_read_only'] as const) : []),
+    ...(contract.params ? (['invalid_parameter'] as const) : []),
+    ...(contract.query ? (['invalid_query'] as const) : []),
+    ...(contract.body
+      ? (['malformed_json', 'duplicate_json_key', 'invalid_text', 'payload_too_large', 'unsupported_media_type', 'validation_failed'] as const)
+      : []),
+    ...(contract.idempotencyKey ? (['invalid_idempotency_key'] as const) : []),
+    'store_unavailable',
+    'internal_error',
+  ];
+}
+
+/**
+ * Why answering the error `code` breaks the route's contract, or undefined when it does not: every code a route answers
+ * is one the wrapper answers for its shape or one it declares in `errors`, so the API docs list it.
+ */
+export function errorCodeProblem(contract: RouteShape & Pick<HttpContract, 'errors'>, method: string, code: ErrorCode): string | undefined {
+  if (contract.errors.includes(code) || wrapperErrorCodes(contract, method).includes(code)) return undefined;
+  return `error code ${code} is not declared in its errors`;
 }
 
 const jsonSchemas = new WeakMap<z.ZodType, JsonSchema>();

@@ -1,7 +1,16 @@
 import { z } from 'zod';
 
 import { type AccountDoc, readAccount } from '../accounts/index.js';
-import { type ConfirmationLedger, externalLoginId, linkLogin, messageKey, type ProviderId, providerName, tellOwner } from '../auth/index.js';
+import {
+  type ConfirmationLedger,
+  externalLoginId,
+  linkLogin,
+  messageKey,
+  type ProviderId,
+  providerName,
+  type SchoolCodeLinks,
+  tellOwner,
+} from '../auth/index.js';
 import { queueEmail } from '../messaging/index.js';
 import { type Doc, DocumentExistsError, updateWithEtag } from '../platform/cosmos.js';
 import type { EmailMessage } from '../platform/email.js';
@@ -76,8 +85,16 @@ export async function tellSchoolAdmins(
     await queueEmail(services, make(language, admin.email!, school.name), `school:${messageKey(`${key}:${admin.accountId}`)}`);
 }
 
+/** What a sign-in needs of the schools when a school-entered personal code links a login (ACC-5). */
+export function schoolCodeLinks(services: Pick<Services, 'db' | 'bus' | 'clock'>): SchoolCodeLinks {
+  return {
+    ledger: codeLinkLedger(services),
+    tellSchool: (schoolId, account, provider, key) => tellSchoolOfCodeLink(services, schoolId, account, provider, key),
+  };
+}
+
 /** The ledger resolveSignIn consults: the stored decision, or a new request (and an e-mail to the administrators). */
-export function codeLinkLedger(services: Pick<Services, 'db' | 'bus' | 'clock'>): ConfirmationLedger {
+function codeLinkLedger(services: Pick<Services, 'db' | 'bus' | 'clock'>): ConfirmationLedger {
   return async ({ schoolId, account, identity }) => {
     const schools = services.db.collection('schools');
     const loginId = externalLoginId(identity.provider, identity.subject);
@@ -118,7 +135,7 @@ export function codeLinkLedger(services: Pick<Services, 'db' | 'bus' | 'clock'>)
 }
 
 /** Tells the school that a sign-in was linked to its student by the code it entered (names matched). */
-export async function tellSchoolOfCodeLink(
+async function tellSchoolOfCodeLink(
   services: Pick<Services, 'db' | 'bus'>,
   schoolId: string,
   account: AccountDoc,

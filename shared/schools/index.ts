@@ -1,6 +1,6 @@
 /** The public face of shared/schools: what other areas and functions/ may import (README, "Areas and their faces"). */
 export { casesAbout, closeCases, commentCase, listCases, openCases, opsCaseViewSchema, schoolsInvolved } from './cases.js';
-export { codeLinkLedger, codeLinkViewSchema, decideCodeLink, listCodeLinks, tellSchoolOfCodeLink } from './code-links.js';
+export { codeLinkViewSchema, decideCodeLink, listCodeLinks, schoolCodeLinks } from './code-links.js';
 export { schoolsErrors } from './errors.js';
 export { acceptInvitation, confirmInvitationClaim, createInvitation, listInvitations, revokeInvitation } from './invitations.js';
 export { activeMemberships, endRole, memberOrThrow, memberViewSchema, pageMemberships, rectifyIdentity, visibleMembers } from './members.js';

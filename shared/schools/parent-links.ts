@@ -8,8 +8,9 @@ import {
   withoutFamilyLink,
 } from '../accounts/index.js';
 import type { Grant, Target } from '../acl/index.js';
-import { emailLoginId, type LoginIndexDoc, normaliseEmail, parsePersonalCode, type PersonalCodeCountry, personalCodeLoginId } from '../auth/index.js';
+import { emailLoginId, type LoginIndexDoc, normaliseEmail, personalCodeLoginId } from '../auth/index.js';
 import { queueEmail } from '../messaging/index.js';
+import { parsePersonalCode, type PersonalCodeCountry } from '../personal-codes/index.js';
 import { DocumentExistsError, type Page, type Stored, updateWithEtag } from '../platform/cosmos.js';
 import { AppError, isAppError } from '../platform/errors.js';
 import { pageOf, type PageRequest } from '../platform/paging.js';

@@ -5,7 +5,8 @@ export {
   listRequests,
   notifyAnswered,
   openRequest,
-  supportRequestDocSchema,
+  supportRequestStaffView,
+  supportRequestStaffViewSchema,
   supportRequestView,
   supportRequestViewSchema,
 } from './requests.js';

@@ -45,16 +45,10 @@ export const supportRequestViewSchema = z.object({
   updatedAt: z.string(),
 });
 
-/** User support's view: the stored request, with who answered. */
-export const supportRequestDocSchema = supportRequestViewSchema.extend({
-  type: z.literal('support-request'),
+/** User support's view: the user's, with whose request it is and who answered (not the store's own fields). */
+export const supportRequestStaffViewSchema = supportRequestViewSchema.extend({
   accountId: z.string(),
-  messages: z.array(supportMessageSchema.extend({ by: z.string(), key: z.string().optional() })),
-  // Sent as stored, Cosmos DB's own fields included (a view without them would be tidier; issue 16 kept the bodies).
-  _rid: z.string().optional(),
-  _self: z.string().optional(),
-  _etag: z.string().optional(),
-  _ts: z.number().optional(),
+  messages: z.array(supportMessageSchema.extend({ by: z.string() })),
 });
 
 export function supportRequestView(doc: SupportRequestDoc): SupportRequestView {
@@ -66,6 +60,14 @@ export function supportRequestView(doc: SupportRequestDoc): SupportRequestView {
     messages: doc.messages.map(({ from, at, text }) => ({ from, at, text })),
     createdAt: doc.createdAt,
     updatedAt: doc.updatedAt,
+  };
+}
+
+export function supportRequestStaffView(doc: SupportRequestDoc): z.output<typeof supportRequestStaffViewSchema> {
+  return {
+    ...supportRequestView(doc),
+    accountId: doc.accountId,
+    messages: doc.messages.map(({ from, by, at, text }) => ({ from, by, at, text })),
   };
 }
 

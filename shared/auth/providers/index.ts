@@ -1,6 +1,6 @@
+import { fromHarIdClaim, parsePersonalCode } from '../../personal-codes/index.js';
 import type { Config } from '../../platform/config.js';
 import type { AssertedSchoolRole, ExternalIdentity, ProviderId } from '../identity.js';
-import { fromHarIdClaim, parsePersonalCode } from '../personal-code.js';
 import { createEkoolProvider, createFacebookProvider, createStuudiumProvider } from './oauth.js';
 import { claimString as str, createOidcProvider } from './oidc.js';
 import { type FetchLike, SignInError, type SignInProvider } from './types.js';

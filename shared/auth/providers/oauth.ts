@@ -1,7 +1,7 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
+import { parsePersonalCode } from '../../personal-codes/index.js';
 import type { ExternalIdentity } from '../identity.js';
-import { parsePersonalCode } from '../personal-code.js';
 import { type FetchLike, type FlowSecrets, SignInError, type SignInProvider } from './types.js';
 
 /** The state parameter must come back unchanged; compared in constant time. */

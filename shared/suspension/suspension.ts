@@ -1,13 +1,10 @@
 import { type AccountDoc, readAccount, type Suspension, updateAccount } from '../accounts/index.js';
 import { type Capability, recordStaffAccess } from '../acl/index.js';
+import { type ClientInfo, measureEmail, recordSecurityEvent, revokeAllSessions } from '../auth/index.js';
 import { queueEmail } from '../messaging/index.js';
 import { AppError } from '../platform/errors.js';
 import type { Services } from '../platform/services.js';
 import { closeCases, openCases, schoolsInvolved } from '../schools/index.js';
-import type { ClientInfo } from './client-info.js';
-import { measureEmail } from './emails.js';
-import { recordSecurityEvent } from './security-log.js';
-import { revokeAllSessions } from './sessions.js';
 
 /** OPS-1: access is cancelled on the third breach; lifting the suspension is then refused. */
 const BREACHES_BEFORE_CANCELLATION = 3;
