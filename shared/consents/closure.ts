@@ -60,7 +60,7 @@ async function close(
     services,
     account.accountId,
     (doc) => (doc.closure ? doc : { ...doc, status: 'closed', closure: { ...closure, at }, activeSessions: [] }),
-    account._etag ? (account as AccountDoc & Stored) : undefined,
+    account,
   );
   await queueClosureWork(services, { accountId: account.accountId, client });
   return closureView(closed.closure!);
