@@ -16,7 +16,7 @@ export default defineHttp({
   params: z.object({ childId: z.string().min(1).max(100) }),
   target: ({ params }) => ({ accountId: params.childId }),
   output: processingViewSchema,
-  errors: [],
+  errors: ['account_not_found'],
   handler: async ({ params, access, services }) => {
     const child = access.targetAccount ?? (await readAccount(services, params.childId));
     if (!child) throw new AppError('account_not_found');

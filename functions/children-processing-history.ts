@@ -17,7 +17,7 @@ export default defineHttp({
   target: ({ params }) => ({ accountId: params.childId }),
   query: z.object(pagingQuery(100)),
   output: z.object({ events: z.array(processingEventViewSchema), continuation: z.string().optional() }),
-  errors: [],
+  errors: ['invalid_continuation'],
   handler: async ({ params, query, services }) => {
     const page = await processingHistory(services, params.childId, query);
     return ok({ events: page.items.map(processingEventView), ...(page.continuation ? { continuation: page.continuation } : {}) });

@@ -16,7 +16,7 @@ export default defineHttp({
   target: ({ params }) => ({ accountId: params.childId }),
   body: processingChoiceSchema,
   output: processingViewSchema,
-  errors: [],
+  errors: ['account_not_found', 'forbidden'],
   handler: async ({ params, body, principal, services }) => {
     const child = await setProcessingChoices(services, params.childId, body, { parent: principal.accountId });
     return ok(processingView(child, services.clock.now()));

@@ -14,7 +14,7 @@ export default defineHttp({
   capability: 'self.read',
   query: z.object(pagingQuery(100)),
   output: z.object({ events: z.array(consentEventViewSchema), continuation: z.string().optional() }),
-  errors: [],
+  errors: ['invalid_continuation'],
   handler: async ({ principal, query, services }) => {
     const page = await consentHistory(services, principal.accountId, query);
     return ok({ events: page.items.map(consentEventView), ...(page.continuation ? { continuation: page.continuation } : {}) });

@@ -14,7 +14,7 @@ export default defineHttp({
   capability: 'ops.jobs.read',
   query: z.object(pagingQuery(100)),
   output: z.object({ jobs: z.array(jobViewSchema), continuation: z.string().optional() }),
-  errors: [],
+  errors: ['invalid_continuation'],
   handler: async ({ query, services }) => {
     const page = await listJobs(services, query);
     return ok({ jobs: page.items.map(jobView), ...(page.continuation ? { continuation: page.continuation } : {}) });

@@ -15,7 +15,7 @@ export default defineHttp({
   capability: 'self.read',
   query: z.object(pagingQuery(100)),
   output: z.object({ events: z.array(processingEventViewSchema), continuation: z.string().optional() }),
-  errors: [],
+  errors: ['invalid_continuation'],
   handler: async ({ principal, query, services }) => {
     const page = await processingHistory(services, principal.accountId, query);
     return ok({ events: page.items.map(processingEventView), ...(page.continuation ? { continuation: page.continuation } : {}) });

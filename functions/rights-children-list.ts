@@ -16,7 +16,7 @@ export default defineHttp({
   target: ({ params }) => ({ accountId: params.childId }),
   query: z.object(pagingQuery(50)),
   output: z.object({ requests: z.array(requestViewSchema), continuation: z.string().optional() }),
-  errors: [],
+  errors: ['invalid_continuation'],
   handler: async ({ params, query, services }) => {
     const page = await listRequestsAbout(services, params.childId, query);
     return ok({ requests: page.items.map(requestView), ...(page.continuation ? { continuation: page.continuation } : {}) });

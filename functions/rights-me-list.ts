@@ -14,7 +14,7 @@ export default defineHttp({
   capability: 'self.read',
   query: z.object(pagingQuery(50)),
   output: z.object({ requests: z.array(requestViewSchema), continuation: z.string().optional() }),
-  errors: [],
+  errors: ['invalid_continuation'],
   handler: async ({ principal, query, services }) => {
     const page = await listRequestsAbout(services, principal.accountId, query);
     return ok({ requests: page.items.map(requestView), ...(page.continuation ? { continuation: page.continuation } : {}) });

@@ -15,7 +15,7 @@ export default defineHttp({
   capability: 'ops.rights.manage',
   query: z.object(pagingQuery(100)),
   output: z.object({ requests: z.array(queueEntryViewSchema), continuation: z.string().optional() }),
-  errors: [],
+  errors: ['invalid_continuation'],
   handler: async ({ query, services }) => {
     const page = await officerQueue(services, query);
     return ok({ requests: page.items.map(queueEntryView), ...(page.continuation ? { continuation: page.continuation } : {}) });

@@ -17,7 +17,7 @@ export default defineHttp({
   query: z.object({ state: z.enum(requestStates).optional(), ...pagingQuery(100) }),
   target: ({ params }) => ({ schoolId: params.schoolId }),
   output: z.object({ requests: z.array(schoolEntryViewSchema), continuation: z.string().optional() }),
-  errors: [],
+  errors: ['invalid_continuation'],
   handler: async ({ params, query, services }) => {
     const page = await schoolRequests(services, params.schoolId, query.state, query);
     return ok({ requests: page.items.map(schoolEntryView), ...(page.continuation ? { continuation: page.continuation } : {}) });
