@@ -173,6 +173,7 @@ function escape(s: string): string {
 const roles = {
   storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b',
   storageBlobDataContributor: 'ba92f5b4-2d11-453e-a403-e96b0029c9fe',
+  storageBlobDelegator: 'db58b8e5-c6ad-4a2a-8342-4190687cbf4a',
   serviceBusDataOwner: '090c5cfd-751d-490a-894a-3ce6f1109419',
   keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6',
   keyVaultSecretsOfficer: 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7',
@@ -325,6 +326,23 @@ export const armChecks: ArmCheck[] = [
         ['app-package', 'azure-webjobs-hosts', 'azure-webjobs-secrets', 'user-files'].map((c) => `${n.storage}/default/${c}`),
       );
       for (const c of containers) assert.equal(props(c).publicAccess, 'None', c.name);
+    },
+  },
+  {
+    area: 'storage',
+    name: 'PRIV-2: a lifecycle rule deletes block blobs under user-files/exports/ 8 days after creation (an export is downloadable for 7), and nothing else',
+    check: (m) => {
+      for (const [label, s] of both(m)) {
+        const policy = one(s, 'Microsoft.Storage/storageAccounts/managementPolicies');
+        assert.equal(policy.name, `${names(s).storage}/default`, label);
+        const rules = props(policy).policy?.rules as Record<string, any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+        assert.equal(rules.length, 1, label);
+        const [rule] = rules;
+        assert.equal(rule!.enabled, true, label);
+        assert.equal(rule!.type, 'Lifecycle', label);
+        assert.deepEqual(rule!.definition.filters, { blobTypes: ['blockBlob'], prefixMatch: ['user-files/exports/'] }, label);
+        assert.deepEqual(rule!.definition.actions, { baseBlob: { delete: { daysAfterCreationGreaterThan: 8 } } }, label);
+      }
     },
   },
 
@@ -512,7 +530,7 @@ export const armChecks: ArmCheck[] = [
   // -- role assignments
   {
     area: 'rbac',
-    name: "the app identity has Blob Data Owner on each host container and Blob Data Contributor on users' files (not the account), and no storage queue or table role",
+    name: "the app identity has Blob Data Owner on each host container, Blob Data Contributor on users' files, on the account only Blob Delegator (PRIV-2 export links), and no storage queue or table role",
     check: (m) => {
       const n = names(m.prod);
       const storageAssignments = assignments(m.prod).filter((a) => a.scope.includes('/Microsoft.Storage/'));
@@ -522,6 +540,7 @@ export const armChecks: ArmCheck[] = [
         [
           ...['app-package', 'azure-webjobs-hosts', 'azure-webjobs-secrets'].map((c) => [container(c), roleDefinition(roles.storageBlobDataOwner)]),
           [container('user-files'), roleDefinition(roles.storageBlobDataContributor)],
+          [idOf('Microsoft.Storage/storageAccounts', n.storage), roleDefinition(roles.storageBlobDelegator)],
         ].sort(),
       );
       for (const a of storageAssignments) {

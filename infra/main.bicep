@@ -145,6 +145,9 @@ module storage './modules/storage.bicep' = {
     location: location
     tags: tags
     containerNames: concat([deploymentContainerName], hostContainerNames, [userFilesContainerName])
+    exportsContainerName: userFilesContainerName
+    exportsPrefix: 'exports/'
+    exportsRetentionDays: 8
     publicNetworkAccess: !privateNetworking
   }
 }

@@ -152,6 +152,19 @@ export const mutations: Mutation[] = [
     from: 'queues: queuesConfig.queues',
     to: 'queues: take(queuesConfig.queues, 2)',
   },
+  {
+    name: 'export lifecycle rule keeps exports only as long as they are offered (7 days)',
+    file: 'infra/main.bicep',
+    from: 'exportsRetentionDays: 8',
+    to: 'exportsRetentionDays: 7',
+  },
+  { name: 'export lifecycle rule on the whole container', file: 'infra/main.bicep', from: "exportsPrefix: 'exports/'", to: "exportsPrefix: ''" },
+  {
+    name: 'Blob Delegator missing (export links cannot be signed)',
+    file: 'infra/modules/rbac.bicep',
+    from: 'roleIds.storageBlobDelegator)\n    principalId',
+    to: 'roleIds.storageBlobDataContributor)\n    principalId',
+  },
 ];
 
 export interface MutationResult {

@@ -9,6 +9,13 @@ param tags object
 @description('Blob containers to create: the deployment package container and the Functions host containers.')
 param containerNames array
 
+@description('Container and blob-name prefix of data exports (PRIV-2, shared/privacy/export-job.ts), deleted by a lifecycle rule.')
+param exportsContainerName string
+param exportsPrefix string
+
+@description('Days after which an export blob is deleted: one more than the 7 an export is downloadable, so no link still offered finds it gone (the rule runs about daily).')
+param exportsRetentionDays int
+
 @description('false: public network access off, reached through the blob private endpoint (network.bicep).')
 param publicNetworkAccess bool
 
@@ -50,6 +57,43 @@ resource containers 'Microsoft.Storage/storageAccounts/blobServices/containers@2
     }
   }
 ]
+
+// The app only hides an export after its 7 days (status 'expired'); deleting the zip is left to this rule.
+resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2026-09-01' = {
+  parent: account
+  name: 'default'
+  properties: {
+    policy: {
+      rules: [
+        {
+          name: 'delete-expired-exports'
+          enabled: true
+          type: 'Lifecycle'
+          definition: {
+            filters: {
+              blobTypes: [
+                'blockBlob'
+              ]
+              prefixMatch: [
+                '${exportsContainerName}/${exportsPrefix}'
+              ]
+            }
+            actions: {
+              baseBlob: {
+                delete: {
+                  daysAfterCreationGreaterThan: exportsRetentionDays
+                }
+              }
+            }
+          }
+        }
+      ]
+    }
+  }
+  dependsOn: [
+    containers
+  ]
+}
 
 output name string = account.name
 output id string = account.id
