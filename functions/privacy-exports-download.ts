@@ -16,7 +16,7 @@ export default defineHttp({
   output: responds.file('application/zip'),
   handler: async ({ params, services }) => {
     const file = await exportDownload(services, params.token);
-    return ok(file.bytes, {
+    return ok(file.stream, {
       headers: {
         'content-type': 'application/zip',
         'content-disposition': `attachment; filename="${file.fileName}"`,

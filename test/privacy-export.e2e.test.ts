@@ -78,7 +78,7 @@ beforeAll(async () => {
 afterAll(async () => host?.close());
 
 describe('PRIV-2: a person exports their own data', () => {
-  it('PRIV-2: asking starts a job (202) whose progress is visible; asking again while it runs answers the same job (200)', async () => {
+  it('PRIV-2: asking starts a job (202) whose progress is visible; asking again while it runs answers the same job (200); the ready zip streams from its link', async () => {
     const started = await call(A, '/api/me/privacy/exports', { method: 'POST' });
     expect(started.status, JSON.stringify(started.body)).toBe(202);
     expect(started.body).toMatchObject({ accountId: A, status: 'queued', progress: { typesDone: 0, typesTotal: exportableTypes().length } });
@@ -96,6 +96,9 @@ describe('PRIV-2: a person exports their own data', () => {
     const file = await call(undefined, firstLink);
     expect(file.status).toBe(200);
     expect(file.headers.get('content-type')).toBe('application/zip');
+    // Streamed from Blob Storage as it is read, not loaded whole first: chunked, with no length known up front.
+    expect(file.headers.get('transfer-encoding')).toBe('chunked');
+    expect(file.headers.get('content-length')).toBeNull();
     expect(file.body.length).toBe(ready.body.sizeBytes);
     zip = await unzip(file.body as Buffer);
   }, 60_000);

@@ -1,3 +1,5 @@
+import { Readable } from 'node:stream';
+
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 
@@ -137,7 +139,7 @@ const json = { 'content-type': 'application/json' };
 
 async function call(definition: typeof echo, init: Parameters<typeof request>[0]) {
   const response = await definition.handler(request(init), context());
-  return { status: response.status, headers: response.headers as Record<string, string>, body: response.jsonBody };
+  return { status: response.status, headers: response.headers as Record<string, string>, body: response.jsonBody, raw: response.body };
 }
 
 describe('defineHttp: the one HTTP wrapper', () => {
@@ -540,6 +542,11 @@ describe("issue 16: a route's output is a contract, checked on the local stack",
       (await get(route(responds.file('text/html'), answer(ok('<p>', { headers: { 'content-type': 'text/html; charset=utf-8' } }))))).status,
     ).toBe(200);
     expect((await get(route(responds.file('text/html'), answer(ok('<p>', { headers: { 'content-type': 'text/css' } }))))).status).toBe(500);
+    // PRIV-2: a large file (the data export) is answered as a stream and handed to the host unread.
+    const stream = Readable.from([Buffer.from('zip')]);
+    const streamed = await get(route(responds.file('application/zip'), answer(ok(stream, { headers: { 'content-type': 'application/zip' } }))));
+    expect(streamed.status).toBe(200);
+    expect(streamed.raw).toBe(stream);
   });
 
   it('in Azure the output is not checked: it would cost every request, and a working answer must not become a 500', async () => {

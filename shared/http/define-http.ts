@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
 
 import type { Cookie, HttpMethod, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { parse as parseCookies } from 'cookie';
@@ -76,7 +77,8 @@ interface NoContentResult extends ResultExtras {
 }
 interface FileResult extends ResultExtras {
   status?: number;
-  body: string | Uint8Array;
+  /** A stream goes out as it is read (large files such as a data export are never held in memory whole). */
+  body: string | Uint8Array | Readable;
 }
 type AnyResult = JsonResult<unknown> | RedirectResult | NoContentResult | FileResult;
 /** Readonly all the way down: a handler may answer with `as const` data (what `ok` infers) wherever the schema has arrays. */
@@ -437,10 +439,10 @@ function answerError(flow: Flow, error: unknown): HttpResponseInit {
   return response;
 }
 
-/** JSON unless the handler hands over text or bytes (the docs page and its assets), which go out as they are. */
+/** JSON unless the handler hands over text, bytes or a stream (files), which go out as they are. */
 function responseBody(status: number, body: unknown): Pick<HttpResponseInit, 'body' | 'jsonBody'> {
   if (status === 204 || body === undefined) return {};
-  if (typeof body === 'string' || body instanceof Uint8Array) return { body };
+  if (typeof body === 'string' || body instanceof Uint8Array || body instanceof Readable) return { body };
   return { jsonBody: body };
 }
 

@@ -1,3 +1,5 @@
+import { Readable } from 'node:stream';
+
 import { z } from 'zod';
 
 import type { HttpContract } from '../platform/definitions.js';
@@ -38,7 +40,7 @@ export function outputProblem(contract: Pick<HttpContract, 'output' | 'successSt
     return status === output.status && answer.headers?.location ? undefined : `expected ${output.status} with Location, got ${status}`;
   if (output.kind === 'noContent') return status === 204 && body === undefined ? undefined : `expected 204 without a body, got ${status}`;
   const type = (answer.headers?.['content-type'] ?? '').split(';')[0]!.trim();
-  return output.mediaTypes.includes(type) && (typeof body === 'string' || body instanceof Uint8Array)
+  return output.mediaTypes.includes(type) && (typeof body === 'string' || body instanceof Uint8Array || body instanceof Readable)
     ? undefined
     : `expected a file of ${output.mediaTypes.join(', ')}, got ${type || 'none'}`;
 }

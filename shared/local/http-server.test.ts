@@ -1,4 +1,5 @@
 import { connect } from 'node:net';
+import { Readable } from 'node:stream';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -38,11 +39,28 @@ const echo: HttpDefinition = {
   },
 };
 
+/** A file answered as a stream (the data export download): `whole` ends normally, `broken` fails after its first chunk. */
+const streamed: HttpDefinition = {
+  ...echo,
+  name: 'streamed',
+  route: 'streamed/{mode}',
+  methods: ['GET', 'HEAD'],
+  contract: { ...echo.contract, bodyTypes: [], output: { kind: 'file', mediaTypes: ['application/zip'] } },
+  handler: async (request) => {
+    const chunks = async function* () {
+      yield Buffer.from('first-');
+      if (request.params.mode === 'broken') throw new Error('blob read failed');
+      yield Buffer.from('second');
+    };
+    return { status: 200, headers: { 'content-type': 'application/zip' }, body: Readable.from(chunks(), { objectMode: false }) };
+  },
+};
+
 let http: LocalHttpServer;
 
 beforeAll(async () => {
   http = await startLocalHttpServer({ port: 0, limits: { headersTimeoutMs: 1_000, requestTimeoutMs: 1_500 } });
-  http.setApp({ routes: new RouteTable([echo]), localRoutes: async () => undefined, maxBodyBytes: MAX_BODY, corsOrigins: [] });
+  http.setApp({ routes: new RouteTable([echo, streamed]), localRoutes: async () => undefined, maxBodyBytes: MAX_BODY, corsOrigins: [] });
 });
 afterAll(async () => http?.close());
 
@@ -129,5 +147,27 @@ describe('local HTTP server limits', () => {
       body: JSON.stringify({ a: 1 }),
     });
     expect(await response.json()).toEqual({ bytes: 7 });
+  });
+});
+
+describe('local HTTP server: streamed files', () => {
+  it('PRIV-2: a stream body is sent chunked as it is read and arrives whole', async () => {
+    const response = await fetch(`${http.url}/api/streamed/whole`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('transfer-encoding')).toBe('chunked');
+    expect(await response.text()).toBe('first-second');
+  });
+
+  it('PRIV-2: a stream that fails half-way cuts the connection, so the client never takes a truncated file for a whole one', async () => {
+    const response = await fetch(`${http.url}/api/streamed/broken`);
+    expect(response.status).toBe(200);
+    await expect(response.text()).rejects.toThrow();
+  });
+
+  it('PRIV-2: HEAD on a streamed file answers its headers without a body', async () => {
+    const response = await fetch(`${http.url}/api/streamed/whole`, { method: 'HEAD' });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/zip');
+    expect(await response.text()).toBe('');
   });
 });

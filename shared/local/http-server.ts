@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 
 import type { Cookie, HttpResponseInit } from '@azure/functions';
 import { serialize } from 'cookie';
@@ -163,10 +165,10 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: LocalA
   });
   const context = new InvocationContext({ invocationId: randomUUID(), functionName: match.definition.name });
   const response = await match.definition.handler(request, context);
-  writeResponse(res, response, method === 'HEAD');
+  await writeResponse(res, response, method === 'HEAD');
 }
 
-function writeResponse(res: ServerResponse, response: HttpResponseInit, headOnly: boolean): void {
+async function writeResponse(res: ServerResponse, response: HttpResponseInit, headOnly: boolean): Promise<void> {
   const headers = new Headers(response.headers);
   let payload: Buffer | undefined;
   if (response.jsonBody !== undefined) {
@@ -184,6 +186,14 @@ function writeResponse(res: ServerResponse, response: HttpResponseInit, headOnly
   for (const [name, value] of headers) res.setHeader(name, value);
   if (setCookies.length > 0) res.setHeader('set-cookie', setCookies);
   if (payload) res.setHeader('content-length', payload.byteLength);
+  if (response.body instanceof Readable) {
+    // Sent chunked as it is read; a source that fails half-way cuts the connection, so no truncated file looks whole.
+    if (headOnly) {
+      response.body.destroy();
+      res.end();
+    } else await pipeline(response.body, res).catch(() => res.destroy());
+    return;
+  }
   res.end(headOnly ? undefined : payload);
 }
 

@@ -180,7 +180,7 @@ async function downloadLink(services: Services, job: ExportJobDoc, expiresOn: Da
 const linkPayloadSchema = z.strictObject({ a: z.string(), e: z.string(), x: z.number() });
 
 /** The zip behind an app-signed link: a forged link is refused, an expired one or an export past its 7 days is gone. */
-export async function exportDownload(services: Services, token: string): Promise<{ bytes: Uint8Array; fileName: string }> {
+export async function exportDownload(services: Services, token: string): Promise<{ stream: Readable; fileName: string }> {
   const [payload = '', mac = ''] = token.split('.');
   const macBytes = Buffer.from(mac, 'base64url');
   const valid = services.config.SESSION_SIGNING_KEYS.some((k) => {
@@ -193,9 +193,10 @@ export async function exportDownload(services: Services, token: string): Promise
   if (now >= parsed.data.x) throw new AppError('export_link_expired');
   const job = await readJob(services, parsed.data.a, parsed.data.e);
   if (!job?.blobName || !job.expiresAt || now >= new Date(job.expiresAt).getTime()) throw new AppError('export_expired');
-  const blob = await services.blobs.get(job.blobName);
-  if (!blob) throw new AppError('export_expired');
-  return { bytes: blob.bytes, fileName: downloadName(job) };
+  // Streamed from Blob Storage: an export can be far larger than the memory of one instance.
+  const stream = await services.blobs.openRead(job.blobName);
+  if (!stream) throw new AppError('export_expired');
+  return { stream: stream instanceof Readable ? stream : Readable.from(stream), fileName: downloadName(job) };
 }
 
 // -------------------------------------------------------------------------------------------------------------
