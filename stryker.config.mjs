@@ -98,7 +98,7 @@ export const modules = {
   // a repeated fan-out change nothing. The input schemas at the top of school-licences.ts are left to the route tests.
   'school-entitlements': {
     mutate: ['shared/store/school-entitlements.ts', linesFrom('shared/store/school-licences.ts', /^export function schoolLicenceView/)],
-    tests: ['shared/store/school-entitlements.test.ts', 'shared/store/school-licences.test.ts'],
+    tests: ['shared/store/school-entitlements-load.test.ts', 'shared/store/school-entitlements.test.ts', 'shared/store/school-licences.test.ts'],
   },
   // The session life cycle runs against the embedded Cosmos server in the test worker (session-lifecycle.test.ts). Not
   // test/auth-providers.e2e.test.ts: listed with these, Stryker lost the per-test coverage of the other files (their
