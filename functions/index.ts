@@ -30,6 +30,8 @@ import accountsProfileUpdate from './accounts-profile-update.js';
 import accountsSessionsEnd from './accounts-sessions-end.js';
 import accountsSessionsEndOthers from './accounts-sessions-end-others.js';
 import accountsSessionsList from './accounts-sessions-list.js';
+import assistantMessagesSend from './assistant-messages-send.js';
+import assistantTermsGet from './assistant-terms-get.js';
 import authCallback from './auth-callback.js';
 import authLink from './auth-link.js';
 import authLogin from './auth-login.js';
@@ -168,6 +170,7 @@ import rightsSchoolCreate from './rights-school-create.js';
 import rightsSchoolDecide from './rights-school-decide.js';
 import rightsSchoolList from './rights-school-list.js';
 import schoolEntitlementsSync from './school-entitlements-sync.js';
+import schoolsAssistantUpdate from './schools-assistant-update.js';
 import schoolsCasesComment from './schools-cases-comment.js';
 import schoolsCasesList from './schools-cases-list.js';
 import schoolsClassesCreate from './schools-classes-create.js';
@@ -216,6 +219,8 @@ export const definitions: readonly FunctionDefinition[] = [
   accountsPrivacyGet,
   accountsPrivacyUpdate,
   accountsProfileUpdate,
+  assistantMessagesSend,
+  assistantTermsGet,
   authCallback,
   authLink,
   authLogin,
@@ -330,6 +335,7 @@ export const definitions: readonly FunctionDefinition[] = [
   schoolsMembersClose,
   schoolsMembersGet,
   schoolsMembersList,
+  schoolsAssistantUpdate,
   schoolsCasesComment,
   schoolsCasesList,
   schoolsCodeLinksConfirm,

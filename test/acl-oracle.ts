@@ -117,6 +117,11 @@ export const expectedGrants: Record<Capability, Partial<Record<Role, Scope>>> = 
   'ops.jobs.read': { operatorAdmin: 'staff', privacyOfficer: 'staff' },
   // ACL-8, STAT-1: municipalities get aggregates of their schools only; a school's administrator, their school's.
   'stats.aggregate.read': { municipality: 'ownSchool', schoolAdmin: 'ownSchool' },
+  // GPT-1 (seed 003 section 9): "available to users with student, teacher and private user roles"; a class teacher is a
+  // teacher. The licence and the parent-only case are the handler's (test/assistant.e2e.test.ts).
+  'assistant.use': { student: 'own', teacher: 'own', classTeacher: 'own', privateUser: 'own' },
+  // GPT-1: "the school account administrator can disable the trial version of OpiqGPT for users with student role".
+  'school.assistant.manage': { schoolAdmin: 'ownSchool' },
 };
 
 /**

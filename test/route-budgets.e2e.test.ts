@@ -530,6 +530,23 @@ const probes: Record<string, () => Promise<Probe>> = {
     status: 404,
   }),
   'learning-tasks-mine': async () => ({ method: 'GET', path: '/api/me/tasks', token: child.token, status: 200 }),
+  // GPT-1: a licensed student of Kuusiku asks the local provider stand-in (the switch is read, the usage bucket written).
+  'assistant-messages-send': async () => ({
+    method: 'POST',
+    path: '/api/assistant/messages',
+    token: await tokenFor(demo.accounts.eeStudent),
+    json: { text: 'What is a prime number?', deviceFingerprint: 'budget-probe-device-0001' },
+    status: 200,
+  }),
+  'assistant-terms-get': async () => ({ method: 'GET', path: '/api/assistant/terms', status: 200 }),
+  // Switching it on where it is on: the global host's other files see no change.
+  'schools-assistant-update': async () => ({
+    method: 'PUT',
+    path: `/api/schools/${EE}/assistant`,
+    token: await adminToken(),
+    json: { studentsEnabled: true },
+    status: 200,
+  }),
   'licences-access': async () => ({ method: 'GET', path: '/api/licences/works/work-ee-math-5/access', token: child.token, status: 200 }),
   'licences-list': async () => ({ method: 'GET', path: '/api/licences', token: child.token, status: 200 }),
   'openapi-get': async () => ({ method: 'GET', path: '/api/openapi.json', status: 200 }),

@@ -147,6 +147,11 @@ export const capabilityTable = {
   'ops.jobs.read': { operatorAdmin: 'staff', privacyOfficer: 'staff' },
   // STAT, ACL-8: municipalities get aggregates through statistics routes, never a capability on a person.
   'stats.aggregate.read': { municipality: 'ownSchool', schoolAdmin: 'ownSchool' },
+  // GPT-1: the OpiqGPT trial, for students, teachers and private users with a licence (the handler checks the licence,
+  // and refuses a parent with no other role, whom the table cannot tell from a private user).
+  'assistant.use': { student: 'own', teacher: 'own', classTeacher: 'own', privateUser: 'own' },
+  // GPT-1: the school's administrator switches the trial off (and on) for the school's students.
+  'school.assistant.manage': { schoolAdmin: 'ownSchool' },
 } satisfies Record<string, Row>;
 
 export type Capability = keyof typeof capabilityTable;

@@ -17,5 +17,5 @@ declare module '../platform/definitions.js' {
   }
 }
 export { recordStaffAccess, type StaffAccessDoc } from './audit.js';
-export { authorize, type Grant, type Target } from './authorize.js';
+export { authorize, type Grant, rolesOf, type Target } from './authorize.js';
 export { auditedCapabilities, type Capability } from './capabilities.js';

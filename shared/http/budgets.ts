@@ -185,6 +185,10 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   'content-works-get': {},
   'content-works-open': {},
   'content-works-publish': {},
+  // GPT-1: the session read, the entitlements query, the school's switch (students), the usage bucket's read and write.
+  'assistant-messages-send': {},
+  'assistant-terms-get': {},
+  'schools-assistant-update': {},
   'licences-access': {},
   'licences-list': {},
   'openapi-get': {},

@@ -1,4 +1,5 @@
 import { accountsErrors } from '../accounts/index.js';
+import { assistantErrors } from '../assistant/index.js';
 import { authErrors } from '../auth/index.js';
 import { consentsErrors } from '../consents/index.js';
 import { contentErrors } from '../content/index.js';
@@ -39,6 +40,8 @@ export const areaCatalogues = {
   consents: consentsErrors,
   privacy: privacyErrors,
   rights: rightsErrors,
+  // GPT-1, GPT-2
+  assistant: assistantErrors,
 } as const;
 
 export const errorCatalogue: { [C in ErrorCode]: ErrorDefinition } = {
@@ -58,6 +61,7 @@ export const errorCatalogue: { [C in ErrorCode]: ErrorDefinition } = {
   ...consentsErrors,
   ...privacyErrors,
   ...rightsErrors,
+  ...assistantErrors,
 };
 
 /** The HTTP status each kind of error answers with. */

@@ -14,6 +14,7 @@ import { type Services, useServices } from '../platform/services.js';
 import { ConsoleTelemetry, MemoryTelemetry, safeErrorSummary, TeeTelemetry, type Telemetry } from '../platform/telemetry.js';
 import { dataRegistry, storageRules } from '../privacy/registry.js';
 import { localAdminRouter } from './admin-routes.js';
+import { type AssistantStandIn, startAssistantStandIn } from './assistant-stand-in.js';
 import { type EmbeddedAzurite, startEmbeddedAzurite } from './azurite.js';
 import { LocalBus } from './bus.js';
 import { type EmbeddedCosmos, startEmbeddedCosmos } from './cosmos-server.js';
@@ -44,6 +45,8 @@ export interface LocalHostOptions {
   identityStandIns?: boolean;
   /** Start the local Maksekeskus stand-in and point the app at it (default true). */
   maksekeskusStandIn?: boolean;
+  /** Start the OpiqGPT providers' stand-in and point the app at it (default true; ASSISTANT_PROVIDER picks the protocol, openai by default). */
+  assistantStandIn?: boolean;
   /** Store timeouts and retry budget (fault-injection tests shorten them). */
   storePolicy?: StorePolicy;
 }
@@ -65,6 +68,8 @@ export interface LocalHost {
   identity?: IdentityStandIns;
   /** The Maksekeskus stand-in, when started (shared/local/maksekeskus). */
   maksekeskus?: MaksekeskusStandIn;
+  /** The assistant providers' stand-in, when started (GPT-1): what left the platform is in its `requests`. */
+  assistant?: AssistantStandIn;
   seededDocuments: number;
   /** Delivers a message to a queue function through the bus, as Service Bus would. */
   deliver(functionName: string, body: unknown, messageId?: string): Promise<void>;
@@ -100,7 +105,9 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
 
     const fileSettings = localSettings();
     const { standIns, payments } = await startExternalStandIns(options, url, fileSettings, cleanups);
-    const config = buildConfig({ url, fileSettings, env: options.env, standIns, payments, cosmos, azurite });
+    const assistant = options.assistantStandIn === false ? undefined : await startAssistantStandIn();
+    if (assistant) cleanups.unshift(() => assistant.close());
+    const config = buildConfig({ url, fileSettings, env: options.env, standIns, payments, assistant, cosmos, azurite });
 
     const clock = new AdjustableClock();
     const memory = new MemoryTelemetry();
@@ -154,6 +161,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
       azurite,
       ...(standIns ? { identity: standIns.handle } : {}),
       ...(payments ? { maksekeskus: payments.handle } : {}),
+      ...(assistant ? { assistant } : {}),
       seededDocuments,
       deliver,
       async close() {
@@ -196,13 +204,16 @@ function buildConfig(input: {
   env: LocalHostOptions['env'];
   standIns: StartedStandIn<IdentityStandIns> | undefined;
   payments: StartedStandIn<MaksekeskusStandIn> | undefined;
+  assistant: AssistantStandIn | undefined;
   cosmos: EmbeddedCosmos;
   azurite: EmbeddedAzurite;
 }): Config {
-  const { url, fileSettings, env, standIns, payments, cosmos, azurite } = input;
+  const { url, fileSettings, env, standIns, payments, assistant, cosmos, azurite } = input;
   return loadConfig({
     ...standIns?.settings,
     ...payments?.settings,
+    // One stand-in speaks both protocols under the same base, so ASSISTANT_PROVIDER alone picks one (real settings win).
+    ...(assistant ? { ASSISTANT_PROVIDER: 'openai', ASSISTANT_API_URL: assistant.url, ASSISTANT_API_KEY: assistant.apiKey } : {}),
     API_PUBLIC_URL: url,
     // The same host name as the API (127.0.0.1): cookies set by the API after a provider sign-in belong to the
     // host, not the port, so a front end on another port of 127.0.0.1 sends them (localhost would not).

@@ -347,6 +347,71 @@ export const settingSpecs = {
     description: 'Days a prepayment invoice gives the buyer to pay (default 14).',
     example: '14',
   },
+  ASSISTANT_PROVIDER: {
+    schema: z.enum(['none', 'openai', 'anthropic']).default('none'),
+    where: 'parameter',
+    description:
+      "OpiqGPT trial (GPT-1): 'openai' (Chat Completions protocol), 'anthropic' (Messages protocol) or 'none' (the assistant answers 503).",
+    example: 'none',
+  },
+  ASSISTANT_API_URL: {
+    schema: url.optional(),
+    where: 'parameter',
+    description: 'Base URL of the assistant provider; default https://api.openai.com/v1 (openai) or https://api.anthropic.com (anthropic).',
+    example: '',
+  },
+  ASSISTANT_API_KEY: { schema: optionalText, where: 'secret', description: "The assistant provider's API key.", example: '' },
+  ASSISTANT_MODEL: {
+    schema: optionalText,
+    where: 'parameter',
+    description: 'The model the assistant asks for; default gpt-4o-mini (openai) or claude-haiku-4-5 (anthropic).',
+    example: '',
+  },
+  ASSISTANT_ANTHROPIC_VERSION: {
+    schema: z.string().min(1).default('2023-06-01'),
+    where: 'parameter',
+    description: 'The pinned anthropic-version header of the Messages protocol (no sampling parameters are ever sent).',
+    example: '2023-06-01',
+  },
+  ASSISTANT_MAX_TOKENS: {
+    schema: z.coerce.number().int().min(16).max(4000).default(600),
+    where: 'parameter',
+    description: "Cap on the length of one assistant reply, in the provider's tokens (children read it: short answers).",
+    example: '600',
+  },
+  ASSISTANT_TIMEOUT_SECONDS: {
+    schema: z.coerce.number().min(0.1).max(120).default(30),
+    where: 'parameter',
+    description: 'How long one call to the provider may take before the user gets a 503 (each call is aborted then).',
+    example: '30',
+  },
+  ASSISTANT_MODERATION: {
+    schema: z
+      .enum(['true', 'false'])
+      .default('true')
+      .transform((v) => v === 'true'),
+    where: 'parameter',
+    description: "With the openai provider: check the typed text and the reply with the provider's moderation endpoint.",
+    example: 'true',
+  },
+  ASSISTANT_USER_LIMIT: {
+    schema: z.coerce.number().int().min(1).default(30),
+    where: 'parameter',
+    description: 'Assistant messages one user may send per window (429 with Retry-After past it).',
+    example: '30',
+  },
+  ASSISTANT_SCHOOL_LIMIT: {
+    schema: z.coerce.number().int().min(1).default(1000),
+    where: 'parameter',
+    description: "Assistant messages all of one school's users may send per window.",
+    example: '1000',
+  },
+  ASSISTANT_LIMIT_WINDOW_SECONDS: {
+    schema: z.coerce.number().int().min(1).default(3600),
+    where: 'parameter',
+    description: 'The window of the assistant rate limits, in seconds.',
+    example: '3600',
+  },
   HARID_CLIENT_SECRET: { schema: optionalText, where: 'secret', description: 'HarID OIDC client secret.', example: '' },
   MPASSID_CLIENT_SECRET: { schema: optionalText, where: 'secret', description: 'MPASSid OIDC client secret.', example: '' },
   GOOGLE_CLIENT_SECRET: { schema: optionalText, where: 'secret', description: 'Google OIDC client secret.', example: '' },

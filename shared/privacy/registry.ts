@@ -161,6 +161,21 @@ const documentTypes: DocumentTypeSpec[] = [
     requirements: ['AUTH-2'],
   },
   {
+    type: 'assistant-usage',
+    container: 'logins',
+    description:
+      'How many OpiqGPT trial messages (GPT-1) a school and each of its users (by keyed hash of the account id), or a private user (by keyed hash), sent in the current window: counts only, no text.',
+    personalData: ['usage'],
+    purpose: 'Rate-limit the assistant per user and per school (GPT-1) without storing who wrote what (GPT-2).',
+    lawfulBasis: 'legitimate-interest',
+    retention: { kind: 'fixed', days: 1, requirement: 'GPT-2' },
+    subjectField: 'accountId',
+    find: { partitions: 'none', reason: 'Keyed by keyed hashes of account and school ids, counts only; it lives 1 day after the last message.' },
+    export: { omit: ['id'] },
+    erasure: 'delete',
+    requirements: ['GPT-1', 'GPT-2'],
+  },
+  {
     type: 'stuudium-installation',
     container: 'logins',
     description: 'A Stuudium school installation (subdomain) allowed to sign people in, and the school it belongs to.',
@@ -422,6 +437,16 @@ const documentTypes: DocumentTypeSpec[] = [
     lawfulBasis: 'contract',
     retention: { kind: 'indefinite', reason: 'Organisation data, no personal data.' },
     requirements: ['ACC-1'],
+  },
+  {
+    type: 'assistant-setting',
+    container: 'schools',
+    description: "A school's switch for the OpiqGPT trial: whether its students may use it, and when it was last changed.",
+    personalData: [],
+    purpose: "Let the school's administrator switch the assistant off for students (GPT-1).",
+    lawfulBasis: 'contract',
+    retention: { kind: 'indefinite', reason: 'Organisation setting, no personal data.' },
+    requirements: ['GPT-1'],
   },
   {
     type: 'class',

@@ -115,6 +115,18 @@ export async function mayOpenWork(services: Pick<Services, 'db'>, accountId: str
   return accessFrom([...entitlement.periods, ...(entitlement.schoolPeriods ?? [])], now);
 }
 
+/**
+ * Whether the user has any active licence now, their own or through their school (the OpiqGPT trial is for licensed
+ * users, GPT-1): one single-partition query over their entitlements.
+ */
+export async function hasActiveLicence(services: Pick<Services, 'db'>, accountId: string, now: Date): Promise<boolean> {
+  const docs = await services.db.collection('accounts').queryAll<EntitlementDoc>(accountId, {
+    where: 'c.type = @type',
+    parameters: [{ name: '@type', value: 'entitlement' }],
+  });
+  return docs.some((doc) => accessFrom([...doc.periods, ...(doc.schoolPeriods ?? [])], now).allowed);
+}
+
 export interface LicenceView {
   workId: string;
   publisherId: string;
