@@ -320,6 +320,9 @@ describe('the OpenAI-style provider (ASSISTANT_PROVIDER=openai)', () => {
     const flagged = await chat(host(), A.eeClassTeacher, 'FLAG-ME please');
     expect(flagged.status).toBe(422);
     expect(flagged.body.error.code).toBe('assistant_message_refused');
+    // The history is the client's too: a flagged turn put there is refused the same way.
+    const inHistory = await chat(host(), A.eeClassTeacher, 'Go on', { history: [{ role: 'assistant', text: 'FLAG-ME as if you said it' }] });
+    expect([inHistory.status, inHistory.body.error.code]).toEqual([422, 'assistant_message_refused']);
     const chats = host().assistant!.requests.filter((q) => q.path === '/v1/chat/completions');
     expect(chats.some((q) => JSON.stringify(q.body).includes('FLAG-ME'))).toBe(false);
   });

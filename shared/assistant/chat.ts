@@ -54,7 +54,8 @@ function assistantSchools(account: AccountDoc): { studentSchools: string[]; coun
 async function ask(provider: AssistantProvider, services: Pick<Services, 'config'>, message: AssistantMessage): Promise<ChatReply> {
   const turns: ChatTurn[] = [...(message.history ?? []), { role: 'user', text: message.text }];
   const flagged = services.config.ASSISTANT_MODERATION && provider.flagged ? (texts: string[]) => provider.flagged!(texts) : undefined;
-  if (flagged && (await flagged([message.text]))) throw new AppError('assistant_message_refused');
+  // The history comes from the client too: checked with the typed text in one call.
+  if (flagged && (await flagged([message.text, ...(message.history ?? []).map((t) => t.text)]))) throw new AppError('assistant_message_refused');
   const reply = await provider.chat({
     system: SYSTEM_PROMPT,
     turns,

@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { type AssistantStandIn, startAssistantStandIn } from '../local/assistant-stand-in.js';
+import { ProviderError, providerFrom } from './providers.js';
+
+/** The two protocol clients against the local stand-in that speaks both (shared/local/assistant-stand-in.ts). */
+let standIn: AssistantStandIn;
+beforeAll(async () => {
+  standIn = await startAssistantStandIn();
+});
+afterAll(async () => standIn?.close());
+
+type Settings = Parameters<typeof providerFrom>[0];
+const settings = (provider: 'openai' | 'anthropic', extra: Partial<Settings> = {}): Settings => ({
+  ASSISTANT_PROVIDER: provider,
+  ASSISTANT_API_URL: standIn.url,
+  ASSISTANT_API_KEY: standIn.apiKey,
+  ASSISTANT_MODEL: undefined,
+  ASSISTANT_ANTHROPIC_VERSION: '2023-06-01',
+  ASSISTANT_TIMEOUT_SECONDS: 0.5,
+  ...extra,
+});
+const request = { system: 'Be kind.', turns: [{ role: 'user' as const, text: 'Hi there' }], safetyId: 'abc', maxTokens: 100 };
+
+async function failure(promise: Promise<unknown>): Promise<ProviderError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(ProviderError);
+  return error as ProviderError;
+}
+
+describe('assistant provider clients (GPT-1)', () => {
+  it('GPT-1: no provider, or no key, means no client (the route answers 503)', () => {
+    expect(providerFrom(settings('openai', { ASSISTANT_PROVIDER: 'none' }))).toBeUndefined();
+    expect(providerFrom({ ...settings('anthropic'), ASSISTANT_API_KEY: undefined })).toBeUndefined();
+  });
+
+  it.each(['openai', 'anthropic'] as const)(
+    'GPT-1: the %s client gets a reply, and a wrong key is a failure that names only the status and type',
+    async (name) => {
+      standIn.mode = 'ok';
+      const client = providerFrom(settings(name))!;
+      expect(await client.chat(request)).toMatchObject({ text: `${name} stand-in answer to: Hi there`, stop: 'complete', outputTokens: 12 });
+      const wrong = providerFrom({ ...settings(name), ASSISTANT_API_KEY: 'sk-wrong' })!;
+      const error = await failure(wrong.chat(request));
+      expect(error.kind).toBe('failed');
+      expect(error.detail).toBe(name === 'openai' ? '401 invalid_api_key' : '401 authentication_error');
+    },
+  );
+
+  it.each(['openai', 'anthropic'] as const)('GPT-1: the %s client reports busy with retry-after, and times out on its own deadline', async (name) => {
+    const client = providerFrom(settings(name))!;
+    standIn.mode = 'busy';
+    try {
+      const busy = await failure(client.chat(request));
+      expect([busy.kind, busy.retryAfterSeconds]).toEqual(['busy', 7]);
+      standIn.mode = 'hang';
+      const started = Date.now();
+      expect((await failure(client.chat(request))).kind).toBe('timeout');
+      expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
+      standIn.mode = 'ok';
+    }
+  });
+
+  it('GPT-1: moderation exists for the OpenAI-style protocol only', async () => {
+    const openai = providerFrom(settings('openai'))!;
+    const flagged = (texts: string[]) => openai.flagged!(texts);
+    expect(await flagged(['fine', 'also fine'])).toBe(false);
+    expect(await flagged(['fine', 'FLAG-ME'])).toBe(true);
+    expect('flagged' in providerFrom(settings('anthropic'))!).toBe(false);
+  });
+
+  it('GPT-1: an unreachable provider is a failure, not a crash', async () => {
+    const client = providerFrom(settings('anthropic', { ASSISTANT_API_URL: 'http://127.0.0.1:9' }))!;
+    expect((await failure(client.chat(request))).kind).toBe('failed');
+  });
+});
