@@ -21,6 +21,7 @@ try {
     `  API docs       ${host.url}/api/docs`,
     `  Local routes   ${host.url}/   (outbox, dead letters, timers, TTL sweep, demo tokens)`,
     `  Blob (Azurite) ${host.azurite.blobEndpoint}   (in memory; users' files in container user-files)`,
+    `  OpiqGPT        ${host.config.ASSISTANT_PROVIDER} protocol at ${host.config.ASSISTANT_API_URL ?? 'the provider'}   (POST /api/assistant/messages; the stand-in unless ASSISTANT_* are set)`,
     '',
     `  Sign in        ${host.url}/api/auth/harid/login   (also mpassid, google, facebook, ekool, stuudium?school=kuusiku)`,
     `  Front end      ${host.config.PUBLIC_WEB_URL}   (sign-in lands here; use this host name, not localhost)`,
