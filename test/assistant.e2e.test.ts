@@ -389,4 +389,11 @@ describe('the Anthropic-style provider (ASSISTANT_PROVIDER=anthropic), with smal
     expect((await chat(host(), A.twoSchools, 'Next window')).status).toBe(200);
     expect((await chat(host(), A.eeClassTeacher, 'Me again')).status).toBe(200);
   });
+
+  it('GPT-1: parallel messages cannot all slip under the limit: exactly the limit gets through', async () => {
+    host().clock.advance(601_000);
+    const answers = await Promise.all(Array.from({ length: 6 }, (_, i) => chat(host(), A.eeClassTeacher, `Parallel ${i}`)));
+    const statuses = answers.map((a) => a.status).sort();
+    expect(statuses).toEqual([200, 200, 200, 429, 429, 429]);
+  });
 });
