@@ -1,6 +1,6 @@
 import type { TokenCredential } from '@azure/identity';
 
-import { isSecurityEvent, safeErrorSummary, scrubPersonalData, type Telemetry, type TelemetryProperties } from './telemetry.js';
+import { isSecurityEvent, safeErrorSummary, safeMessage, scrubPersonalData, type Telemetry, type TelemetryProperties } from './telemetry.js';
 import { scrubbingLogRecordProcessor, scrubbingSpanProcessor } from './telemetry-processors.js';
 
 /**
@@ -51,7 +51,7 @@ function appInsightsTelemetry(client: TelemetryClient): Telemetry {
       client.trackException({ exception: sanitized, properties: scrubPersonalData(properties) });
     },
     trace(message: string, properties?: TelemetryProperties) {
-      client.trackTrace({ message, properties: scrubPersonalData(properties) });
+      client.trackTrace({ message: safeMessage(message), properties: scrubPersonalData(properties) });
     },
     async flush() {
       await client.flush();

@@ -113,6 +113,9 @@ export function safeErrorSummary(error: unknown): { errorType: string; errorMess
 
 export const isSecurityEvent = (name: string) => name.startsWith('security.');
 
+/** A trace message as it may be sent: whole, or "[redacted]" when any of it looks personal. */
+export const safeMessage = (message: string) => (looksPersonal(message) ? '[redacted]' : message);
+
 /** Structured JSON lines on stdout: the local stack, and Azure without a connection string. */
 export class ConsoleTelemetry implements Telemetry {
   constructor(private readonly write: (line: string) => void = (line) => process.stdout.write(`${line}\n`)) {}
@@ -133,7 +136,7 @@ export class ConsoleTelemetry implements Telemetry {
     this.emit({ kind: 'exception', ...safeErrorSummary(error), stack, properties: scrubPersonalData(properties) });
   }
   trace(message: string, properties?: TelemetryProperties): void {
-    this.emit({ kind: 'trace', message, properties: scrubPersonalData(properties) });
+    this.emit({ kind: 'trace', message: safeMessage(message), properties: scrubPersonalData(properties) });
   }
   async flush(): Promise<void> {}
 
@@ -160,7 +163,7 @@ export class MemoryTelemetry implements Telemetry {
     this.trim();
   }
   trace(message: string, properties?: TelemetryProperties): void {
-    this.records.push({ kind: 'trace', name: message, properties: scrubPersonalData(properties) });
+    this.records.push({ kind: 'trace', name: safeMessage(message), properties: scrubPersonalData(properties) });
     this.trim();
   }
   async flush(): Promise<void> {}
