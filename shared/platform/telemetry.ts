@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { isIPv6 } from 'node:net';
 
 type TelemetryValue = string | number | boolean | undefined;
@@ -112,6 +113,13 @@ export function safeErrorSummary(error: unknown): { errorType: string; errorMess
 }
 
 export const isSecurityEvent = (name: string) => name.startsWith('security.');
+
+/**
+ * The id telemetry knows a person by (LOG-2): a keyed hash of the account id, so events of one person can be counted
+ * together while the key stays out of Application Insights. Hex, which the scrubber leaves readable.
+ */
+export const pseudonymousId = (key: string, accountId: string) =>
+  createHmac('sha256', Buffer.from(key, 'base64url')).update(accountId).digest('hex').slice(0, 32);
 
 /** A trace message as it may be sent: whole, or "[redacted]" when any of it looks personal. */
 export const safeMessage = (message: string) => (looksPersonal(message) ? '[redacted]' : message);
