@@ -56,6 +56,8 @@ export interface LocalHost {
   bus: LocalBus;
   outbox: Outbox;
   telemetry: MemoryTelemetry;
+  /** Where everything sent to telemetry is recorded as JSON lines, when OPIQ_TELEMETRY_RECORD_DIR is set (LOG-2). */
+  telemetryRecordFile?: string;
   clock: AdjustableClock;
   sweeper: TtlSweeper;
   timers: LocalTimers;
@@ -151,6 +153,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
       bus,
       outbox,
       telemetry: memory,
+      ...(recorder ? { telemetryRecordFile: recorder.file } : {}),
       clock,
       sweeper,
       timers,

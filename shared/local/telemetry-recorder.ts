@@ -13,6 +13,8 @@ import { dependencyTelemetryUrl, requestTelemetryUrl } from '../platform/telemet
  * scripts/telemetry-scan.ts). Written synchronously so a worker that ends abruptly loses nothing.
  */
 export interface TelemetryRecorder {
+  /** The file this host writes. */
+  file: string;
   telemetry: Telemetry;
   request(functionName: string, url: string, status: number): void;
   close(): void;
@@ -36,6 +38,7 @@ export function startTelemetryRecorder(dir: string): TelemetryRecorder {
     record({ kind: 'dependency', type: 'Azure DocumentDB', data });
   });
   return {
+    file,
     telemetry: new ConsoleTelemetry(write),
     // Path and query only: the local origin is 127.0.0.1, an address the scan would rightly flag; in Azure it is the app's name.
     request: (functionName, url, status) => record({ kind: 'request', name: functionName, url: requestTelemetryUrl(pathAndQuery(url)), status }),
