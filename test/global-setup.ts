@@ -1,5 +1,8 @@
+import { rmSync } from 'node:fs';
+
 import type { TestProject } from 'vitest/node';
 
+import { TELEMETRY_RECORD_DIR } from '../scripts/telemetry-scan.js';
 import { startLocalHost } from '../shared/local/host.js';
 
 /** A fixed key for the test run so tests can mint session tokens the app accepts. */
@@ -17,6 +20,9 @@ declare module 'vitest' {
 
 /** Starts the local host once per run on a free port; end-to-end tests drive it over HTTP. */
 export default async function setup(project: TestProject) {
+  // A fresh record of what this run sends to telemetry (LOG-2); the global host and every suite's host write there.
+  process.env.OPIQ_TELEMETRY_RECORD_DIR ??= TELEMETRY_RECORD_DIR;
+  rmSync(process.env.OPIQ_TELEMETRY_RECORD_DIR, { recursive: true, force: true });
   const host = await startLocalHost({
     port: 0,
     // Two hops: the tests' own X-Forwarded-For stands for the client address, so IP throttling can be tested per test.

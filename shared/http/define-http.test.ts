@@ -15,13 +15,14 @@ import { ConcurrentUpdateError, type Database } from '../platform/cosmos.js';
 import { Outbox } from '../platform/email.js';
 import { AppError } from '../platform/errors.js';
 import { type Services, useServices } from '../platform/services.js';
-import { MemoryTelemetry } from '../platform/telemetry.js';
+import { MemoryTelemetry, pseudonymousId } from '../platform/telemetry.js';
 import type { OrderDoc } from '../store/model.js';
 import { transition } from '../store/state-machine.js';
 import { CSRF_HEADER, defineHttp, noContent, ok, redirect, responds } from './define-http.js';
 import { HttpError } from './errors.js';
 
 const KEYS = `unit:${Buffer.alloc(32, 3).toString('base64url')}`;
+const PSEUDONYM_KEY = Buffer.alloc(32, 5).toString('base64url');
 let telemetry: MemoryTelemetry;
 let clock: AdjustableClock;
 let services: Services;
@@ -38,6 +39,7 @@ beforeEach(() => {
     SESSION_SIGNING_KEYS: KEYS,
     UNSUBSCRIBE_SIGNING_KEYS: `u:${Buffer.alloc(32, 9).toString('base64url')}`,
     MAX_BODY_BYTES: '2048',
+    TELEMETRY_PSEUDONYM_KEY: PSEUDONYM_KEY,
   });
   // Only the session check and the caller's account are read here: every session is active unless its id says revoked.
   const sessions = {
@@ -152,6 +154,25 @@ describe('defineHttp: the one HTTP wrapper', () => {
     });
     expect(r.status).toBe(200);
     expect(r.body).toEqual({ id: 't-7', dryRun: 'true', body: { title: 'x', count: 2 }, accountId: 'acc-42' });
+  });
+
+  it('LOG-2: every answer is a user action in telemetry, the caller known only by a keyed hash of the account id', async () => {
+    await call(echo, {
+      path: 'things/t-7?dryRun=true',
+      params: { id: 't-7' },
+      headers: { ...json, authorization: `Bearer ${await token('acc-42')}` },
+      body: JSON.stringify({ title: 'x', count: 2 }),
+    });
+    await call(echo, { headers: json, body: '{}' });
+    const actions = telemetry.records.filter((r) => r.name === 'user.action');
+    const user = pseudonymousId(PSEUDONYM_KEY, 'acc-42');
+    expect(user).toMatch(/^[0-9a-f]{32}$/);
+    expect(user).not.toBe(pseudonymousId(Buffer.alloc(32, 6).toString('base64url'), 'acc-42'));
+    expect(actions).toEqual([
+      expect.objectContaining({ properties: { route: 'things-update', method: 'POST', status: '200', outcome: 'ok', user } }),
+      expect.objectContaining({ properties: { route: 'things-update', method: 'POST', status: '401', outcome: 'refused', code: 'unauthenticated' } }),
+    ]);
+    expect(JSON.stringify(actions)).not.toMatch(/acc-42|t-7|dryRun/);
   });
 
   it('a missing session gets 401 with the envelope, in Estonian by default', async () => {

@@ -31,6 +31,7 @@ import type {
 import { type AppError, type ErrorCode, isAppError } from '../platform/errors.js';
 import { formatCounts, withOperationCounter } from '../platform/operations.js';
 import { getServices, type Services } from '../platform/services.js';
+import { pseudonymousId } from '../platform/telemetry.js';
 import { blockedByRestriction } from '../suspension/index.js';
 import { errorText, httpErrorOf } from './error-catalogue.js';
 import { type ErrorDetail, HttpError } from './errors.js';
@@ -249,10 +250,31 @@ export function defineHttp<
     }
     // Locally, every answer says how many Cosmos operations it took (the route budget tests read it).
     if (flow.services?.config.APP_ENV === 'local') (response.headers as Record<string, string>)['x-cosmos-ops'] = formatCounts(run.counts);
+    reportAction(flow, response);
     return response;
   }
 
   return { kind: 'http', name, route: options.route, methods: options.methods, contract, handler: handle };
+}
+
+/**
+ * Every answered request is a user action in telemetry (LOG-2): route, method, status, outcome and error code, and
+ * the caller only as a pseudonymous id (no URL: the platform's request telemetry has the path, without the query).
+ */
+function reportAction(flow: Flow & Pick<Ready, 'principal'>, response: HttpResponseInit): void {
+  if (!flow.services) return;
+  const status = response.status ?? 200;
+  const key = flow.services.config.TELEMETRY_PSEUDONYM_KEY;
+  const accountId = flow.principal?.accountId;
+  const code = (response.jsonBody as { error?: { code?: unknown } } | undefined)?.error?.code;
+  flow.services.telemetry.event('user.action', {
+    route: flow.route.name,
+    method: flow.request.method,
+    status,
+    outcome: status < 400 ? 'ok' : status < 500 ? 'refused' : 'failed',
+    ...(typeof code === 'string' ? { code } : {}),
+    ...(key && accountId ? { user: pseudonymousId(key, accountId) } : {}),
+  });
 }
 
 /** The definition with its defaults filled in, as the contract OpenAPI reads and the steps run. */

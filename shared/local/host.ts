@@ -22,6 +22,7 @@ import { startLocalHttpServer } from './http-server.js';
 import { type IdentityStandIns, startIdentityStandIns } from './identity/index.js';
 import { type MaksekeskusStandIn, startMaksekeskusStandIn } from './maksekeskus/index.js';
 import { seedDemoData } from './seed.js';
+import { startTelemetryRecorder, type TelemetryRecorder } from './telemetry-recorder.js';
 import { LocalTimers } from './timers.js';
 import { TtlSweeper } from './ttl-sweeper.js';
 
@@ -58,6 +59,8 @@ export interface LocalHost {
   bus: LocalBus;
   outbox: Outbox;
   telemetry: MemoryTelemetry;
+  /** Where everything sent to telemetry is recorded as JSON lines, when OPIQ_TELEMETRY_RECORD_DIR is set (LOG-2). */
+  telemetryRecordFile?: string;
   clock: AdjustableClock;
   sweeper: TtlSweeper;
   timers: LocalTimers;
@@ -111,7 +114,9 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
 
     const clock = new AdjustableClock();
     const memory = new MemoryTelemetry();
-    const telemetry: Telemetry = options.consoleTelemetry ? new TeeTelemetry([new ConsoleTelemetry(), memory]) : memory;
+    const recorder = recordTelemetry(cleanups);
+    const sinks: Telemetry[] = [memory, ...(options.consoleTelemetry ? [new ConsoleTelemetry()] : []), ...(recorder ? [recorder.telemetry] : [])];
+    const telemetry: Telemetry = sinks.length === 1 ? memory : new TeeTelemetry(sinks);
     const bus = new LocalBus({ redeliveryDelayMs: options.redeliveryDelayMs, describeError: (e) => safeErrorSummary(e).errorType });
     cleanups.unshift(() => bus.close());
     const outbox = new Outbox(config.EMAIL_FROM);
@@ -145,6 +150,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
       localRoutes: localAdminRouter({ url, services, bus, outbox, telemetry: memory, clock, sweeper, timers, queueFunctions, deliver }),
       maxBodyBytes: config.MAX_BODY_BYTES,
       corsOrigins: [new URL(config.PUBLIC_WEB_URL).origin],
+      ...(recorder ? { onRequest: recorder.request } : {}),
     });
 
     return {
@@ -154,6 +160,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
       bus,
       outbox,
       telemetry: memory,
+      ...(recorder ? { telemetryRecordFile: recorder.file } : {}),
       clock,
       sweeper,
       timers,
@@ -172,6 +179,18 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     for (const cleanup of cleanups) await cleanup();
     throw error;
   }
+}
+
+/**
+ * With OPIQ_TELEMETRY_RECORD_DIR set (the test run sets it), everything sent to telemetry is also written there for
+ * the end-of-run scan (LOG-2).
+ */
+function recordTelemetry(cleanups: Cleanups): TelemetryRecorder | undefined {
+  const dir = process.env.OPIQ_TELEMETRY_RECORD_DIR;
+  if (!dir) return undefined;
+  const recorder = startTelemetryRecorder(dir);
+  cleanups.unshift(() => recorder.close());
+  return recorder;
 }
 
 interface StartedStandIn<Handle> {
@@ -223,6 +242,8 @@ function buildConfig(input: {
     SESSION_SIGNING_KEYS: `local-${randomBytes(4).toString('hex')}:${randomBytes(32).toString('base64url')}`,
     // Its own key (unsubscribe links, PRIV-6), as fresh: links mailed by an earlier run stop working.
     UNSUBSCRIBE_SIGNING_KEYS: `unsub-${randomBytes(4).toString('hex')}:${randomBytes(32).toString('base64url')}`,
+    // Pseudonymous ids in telemetry (LOG-2) change each start, as they would when the key is rotated.
+    TELEMETRY_PSEUDONYM_KEY: randomBytes(32).toString('base64url'),
     ...fileSettings,
     ...process.env,
     ...env,

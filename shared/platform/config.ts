@@ -137,6 +137,16 @@ export const settingSpecs = {
     description: 'Application Insights; when empty, telemetry is written to the console as JSON lines.',
     example: '',
   },
+  TELEMETRY_PSEUDONYM_KEY: {
+    schema: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{43,}$/, 'base64url of at least 32 random bytes')
+      .optional(),
+    where: 'secret',
+    description:
+      'Key of the pseudonymous user ids on user-action events in telemetry (LOG-2): HMAC-SHA256 of the account id, base64url of >= 32 random bytes (openssl rand -base64 32 | tr +/ -_ | tr -d =); when empty, actions are sent without a user id.',
+    example: '',
+  },
   SENDGRID_API_KEY: {
     schema: optionalText,
     where: 'secret',

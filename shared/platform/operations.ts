@@ -61,11 +61,24 @@ function cosmosRequestKind(context: Pick<RequestContext, 'operationType' | 'reso
   return 'metadata';
 }
 
+type CosmosRequestListener = (path: string) => void;
+const requestListeners = new Set<CosmosRequestListener>();
+
+/**
+ * Calls `listener` with the path (`/dbs/<db>/colls/<container>/docs/<id>`) of every request to Cosmos in this process (the local host records them as the
+ * dependencies Application Insights would see); returns the unsubscribe.
+ */
+export function onCosmosRequest(listener: CosmosRequestListener): () => void {
+  requestListeners.add(listener);
+  return () => requestListeners.delete(listener);
+}
+
 /** The SDK plugin that counts every network request to Cosmos into the current scope (give it to every CosmosClient). */
 const countingPlugin: PluginConfig = {
   on: 'request',
   plugin: async (context, _diagnosticNode, next) => {
     countOperation(cosmosRequestKind(context));
+    for (const listener of requestListeners) listener(context.path ?? '');
     return next(context);
   },
 };

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { isIPv6 } from 'node:net';
 
 type TelemetryValue = string | number | boolean | undefined;
@@ -16,7 +17,7 @@ export interface Telemetry {
 }
 
 /** Property names AUTH-4 allows in security events (Application Insights keeps them one year, RET-6). */
-const SECURITY_LOG_FIELDS = new Set(['ip', 'country', 'browser']);
+export const SECURITY_LOG_FIELDS: ReadonlySet<string> = new Set(['ip', 'country', 'browser']);
 
 const EMAIL = /[^\s@]+@[^\s@]+\.[^\s@]+/;
 const ISIKUKOOD = /\b[1-8]\d{2}[01]\d[0-3]\d{5}\b/;
@@ -35,8 +36,57 @@ function containsCompressedIpv6(value: string): boolean {
   return false;
 }
 
+/** A JSON Web Token (session tokens, provider ID tokens): base64url header and payload, both starting "eyJ". */
+const JWT = /eyJ[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/;
+/** Runs that could be a base64url or hex-free secret (refresh tokens, one-time tokens, reset links). */
+const TOKEN_RUN = /[A-Za-z0-9_-]{20,}/g;
+/** Words, camel-cased or joined by "-" or "_" (class, route and header names): long, mixed case, yet not secrets. */
+const WORD_PART = /^[a-z]*(?:[A-Z]{1,2}[a-z]+)*[A-Z]{0,2}$/;
+const isWords = (run: string) => run.split(/[-_]/).every((part) => WORD_PART.test(part));
+
+/**
+ * Random tokens: 20+ characters mixing upper case, lower case and digits, or 32+ with upper and lower case that are not
+ * words. Hex (hashes, pseudonymous ids, uuids) is one case only and stays readable.
+ */
+function containsToken(value: string): boolean {
+  if (JWT.test(value)) return true;
+  for (const [run] of value.matchAll(TOKEN_RUN)) {
+    if (!/[A-Z]/.test(run) || !/[a-z]/.test(run)) continue;
+    if (/\d/.test(run) || (run.length >= 32 && !isWords(run))) return true;
+  }
+  return false;
+}
+
+/** Percent-decoding that never throws: a malformed sequence stays as it is. */
+const percentDecode = (value: string) => value.replace(/%([0-9a-f]{2})/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+
+/** The value as written, and as it reads once or twice (or three times) percent-decoded, with "+" as a space. */
+export function decodedForms(value: string): string[] {
+  const forms = [value];
+  let current = value;
+  for (let i = 0; i < 3 && /%[0-9a-f]{2}/i.test(current); i++) {
+    current = percentDecode(current);
+    forms.push(current);
+  }
+  if (current.includes('+')) forms.push(current.replaceAll('+', ' '));
+  return forms;
+}
+
+function looksPersonalAsIs(value: string): boolean {
+  return (
+    EMAIL.test(value) ||
+    ISIKUKOOD.test(value) ||
+    HETU.test(value) ||
+    IPV4.test(value) ||
+    IPV6.test(value) ||
+    containsCompressedIpv6(value) ||
+    containsToken(value)
+  );
+}
+
+/** E-mails, personal codes of both countries, IP addresses and tokens, also percent-encoded (once or twice) (LOG-2). */
 export function looksPersonal(value: string): boolean {
-  return EMAIL.test(value) || ISIKUKOOD.test(value) || HETU.test(value) || IPV4.test(value) || IPV6.test(value) || containsCompressedIpv6(value);
+  return decodedForms(value).some(looksPersonalAsIs);
 }
 
 /**
@@ -64,6 +114,16 @@ export function safeErrorSummary(error: unknown): { errorType: string; errorMess
 
 export const isSecurityEvent = (name: string) => name.startsWith('security.');
 
+/**
+ * The id telemetry knows a person by (LOG-2): a keyed hash of the account id, so events of one person can be counted
+ * together while the key stays out of Application Insights. Hex, which the scrubber leaves readable.
+ */
+export const pseudonymousId = (key: string, accountId: string) =>
+  createHmac('sha256', Buffer.from(key, 'base64url')).update(accountId).digest('hex').slice(0, 32);
+
+/** A trace message as it may be sent: whole, or "[redacted]" when any of it looks personal. */
+export const safeMessage = (message: string) => (looksPersonal(message) ? '[redacted]' : message);
+
 /** Structured JSON lines on stdout: the local stack, and Azure without a connection string. */
 export class ConsoleTelemetry implements Telemetry {
   constructor(private readonly write: (line: string) => void = (line) => process.stdout.write(`${line}\n`)) {}
@@ -84,7 +144,7 @@ export class ConsoleTelemetry implements Telemetry {
     this.emit({ kind: 'exception', ...safeErrorSummary(error), stack, properties: scrubPersonalData(properties) });
   }
   trace(message: string, properties?: TelemetryProperties): void {
-    this.emit({ kind: 'trace', message, properties: scrubPersonalData(properties) });
+    this.emit({ kind: 'trace', message: safeMessage(message), properties: scrubPersonalData(properties) });
   }
   async flush(): Promise<void> {}
 
@@ -111,7 +171,7 @@ export class MemoryTelemetry implements Telemetry {
     this.trim();
   }
   trace(message: string, properties?: TelemetryProperties): void {
-    this.records.push({ kind: 'trace', name: message, properties: scrubPersonalData(properties) });
+    this.records.push({ kind: 'trace', name: safeMessage(message), properties: scrubPersonalData(properties) });
     this.trim();
   }
   async flush(): Promise<void> {}
