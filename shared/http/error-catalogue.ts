@@ -3,6 +3,7 @@ import { authErrors } from '../auth/index.js';
 import { consentsErrors } from '../consents/index.js';
 import { contentErrors } from '../content/index.js';
 import { learningErrors } from '../learning/index.js';
+import { marketingErrors } from '../marketing/index.js';
 import { materialsErrors } from '../materials/index.js';
 import { organisationErrors } from '../organisations/index.js';
 import { paymentsErrors } from '../payments/index.js';
@@ -39,6 +40,8 @@ export const areaCatalogues = {
   consents: consentsErrors,
   privacy: privacyErrors,
   rights: rightsErrors,
+  // MKT-1, MKT-2 (issue 15)
+  marketing: marketingErrors,
 } as const;
 
 export const errorCatalogue: { [C in ErrorCode]: ErrorDefinition } = {
@@ -58,6 +61,7 @@ export const errorCatalogue: { [C in ErrorCode]: ErrorDefinition } = {
   ...consentsErrors,
   ...privacyErrors,
   ...rightsErrors,
+  ...marketingErrors,
 };
 
 /** The HTTP status each kind of error answers with. */
