@@ -78,6 +78,8 @@ export async function createSendGridSender(apiKey: string, from: string, baseUrl
           ...(p.customArgs ? { customArgs: p.customArgs } : {}),
         })),
         content: [{ type: 'text/plain', value: batch.text }],
+        // Our placeholders are whole keys (-unsubscribeUrl-): the helper would otherwise wrap each key in {{ }}.
+        substitutionWrappers: ['', ''],
         categories: [batch.category],
         // Our own signed one-click unsubscribe (RFC 8058), not SendGrid's subscription tracking, which adds its own.
         trackingSettings: { clickTracking: { enable: false }, openTracking: { enable: false }, subscriptionTracking: { enable: false } },
