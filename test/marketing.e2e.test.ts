@@ -3,10 +3,12 @@ import { generateKeyPairSync, type KeyObject, randomUUID, sign } from 'node:cryp
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { AccountDoc } from '../shared/accounts/model.js';
+import { budgetOf } from '../shared/http/budgets.js';
 import { type LocalHost, startLocalHost } from '../shared/local/host.js';
 import { demo } from '../shared/local/seed.js';
 import type { OutboxEntry } from '../shared/platform/email.js';
 import type { JobDoc } from '../shared/platform/jobs.js';
+import { parseCounts } from '../shared/platform/operations.js';
 
 /**
  * Issue 15 items 1 and 2 (MKT-1, MKT-2, RET-5) on a host of this file's own: its outbox holds only what these tests
@@ -258,6 +260,10 @@ describe('marketing and service messages (MKT-1, MKT-2, RET-5)', () => {
     const r = await postEvents(events);
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     expect(r.body).toEqual({ events: 3, suppressions: 2 });
+    // Issue 11: the webhook's success path (the budget probes only reach its refusal): one write per suppressed address.
+    const ops = parseCounts(r.headers.get('x-cosmos-ops') ?? '');
+    expect(ops).toMatchObject({ write: 2, crossPartitionQuery: 0 });
+    expect(ops.pointRead + ops.write + ops.query).toBeLessThanOrEqual(budgetOf('webhooks-sendgrid', ['POST']).max);
     // SendGrid delivers again when unsure: the same events change nothing.
     expect((await postEvents(events)).status).toBe(200);
     expect(await suppressionCount()).toBe(before + 2);

@@ -19,10 +19,10 @@ const JOB_NAME = 'mailing';
 const PAGE_SIZE = 100;
 const UNSUBSCRIBE_PLACEHOLDER = '-unsubscribeUrl-';
 
-export const audienceRoles = ['student', 'teacher', 'schoolAdmin', 'parent', 'privateUser'] as const;
+const audienceRoles = ['student', 'teacher', 'schoolAdmin', 'parent', 'privateUser'] as const;
 type AudienceRole = (typeof audienceRoles)[number];
 /** MKT-2: what a service message may be about; anything else is not a service message. */
-export const serviceCategories = ['change', 'fault', 'new-service', 'terms'] as const;
+const serviceCategories = ['change', 'fault', 'new-service', 'terms'] as const;
 
 const copySchema = z.strictObject({ subject: z.string().trim().min(1).max(200), text: z.string().trim().min(1).max(20_000) });
 const contentSchema = z.strictObject({ et: copySchema, fi: copySchema, en: copySchema });
@@ -101,7 +101,7 @@ export const mailingViewSchema = z.object({
   progress: jobViewSchema.optional(),
 });
 
-export function mailingView(doc: MailingDoc, job: JobDoc | undefined): z.infer<typeof mailingViewSchema> {
+function mailingView(doc: MailingDoc, job: JobDoc | undefined): z.infer<typeof mailingViewSchema> {
   const { mailingId, kind, audience, content, state, createdBy, createdAt, sentBy, sentAt, finishedAt } = doc;
   return {
     id: mailingId,
@@ -135,7 +135,7 @@ export async function createMailing(services: Pick<Services, 'db' | 'clock'>, in
   return mailingView(await services.db.collection('jobs').create<MailingDoc>(doc), undefined);
 }
 
-export async function readMailing(services: Pick<Services, 'db'>, mailingId: string): Promise<MailingDoc & Stored> {
+async function readMailing(services: Pick<Services, 'db'>, mailingId: string): Promise<MailingDoc & Stored> {
   const doc = await services.db.collection('jobs').read<MailingDoc>(mailingDocId(mailingId), SYSTEM_PARTITION);
   if (doc?.type !== 'mailing') throw new AppError('mailing_not_found');
   return doc;

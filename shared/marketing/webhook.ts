@@ -27,7 +27,7 @@ function publicKey(base64: string): KeyObject {
 }
 
 /** 401 sendgrid_signature_invalid unless the signature is SendGrid's over exactly these bytes, and fresh. */
-export function verifySendGridSignature(
+function verifySendGridSignature(
   services: Pick<Services, 'config' | 'clock'>,
   headers: { signature: string | null; timestamp: string | null },
   body: Uint8Array,

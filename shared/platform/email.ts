@@ -21,7 +21,7 @@ export interface EmailBatch {
 }
 
 /** SendGrid's per-request limit of personalizations. */
-export const MAX_BATCH_RECIPIENTS = 1000;
+const MAX_BATCH_RECIPIENTS = 1000;
 
 export interface EmailSender {
   send(message: EmailMessage): Promise<void>;
@@ -29,7 +29,7 @@ export interface EmailSender {
 }
 
 /** A batch's copy for one recipient, as their mailbox shows it: placeholders filled in. */
-export function renderFor(batch: EmailBatch, personalization: EmailBatch['personalizations'][number]): { subject: string; text: string } {
+function renderFor(batch: EmailBatch, personalization: EmailBatch['personalizations'][number]): { subject: string; text: string } {
   let { subject, text } = batch;
   for (const [key, value] of Object.entries(personalization.substitutions ?? {})) {
     subject = subject.split(key).join(value);
