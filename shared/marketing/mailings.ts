@@ -72,7 +72,7 @@ type MailingDoc = Doc &
     finishedAt?: string;
   };
 
-/** That one mailing went to one person: no address and no name (RET-5), only that it happened. */
+/** That one mailing went to one person, in their partition of `accounts`: no address and no name (RET-5), only that it happened. */
 interface DeliveryDoc extends Doc {
   type: 'mailing-delivery';
   accountId: string;
@@ -312,7 +312,7 @@ function personalization(services: Pick<Services, 'config'>, doc: MailingDoc, ac
  * So nobody gets a mailing twice; a run that dies between marking and sending leaves those few unmailed (at most once).
  */
 async function claimDeliveries(services: Pick<Services, 'db' | 'clock'>, doc: MailingDoc, people: Recipient[]): Promise<Recipient[]> {
-  const jobs = services.db.collection('jobs');
+  const accounts = services.db.collection('accounts');
   const at = services.clock.now().toISOString();
   const claimed: Recipient[] = [];
   for (const person of people) {
@@ -325,7 +325,7 @@ async function claimDeliveries(services: Pick<Services, 'db' | 'clock'>, doc: Ma
       at,
     };
     try {
-      await jobs.create<DeliveryDoc>(delivery);
+      await accounts.create<DeliveryDoc>(delivery);
       claimed.push(person);
     } catch (error) {
       if (!(error instanceof DocumentExistsError)) throw error;

@@ -818,7 +818,7 @@ const documentTypes: DocumentTypeSpec[] = [
   },
   {
     type: 'mailing-delivery',
-    container: 'jobs',
+    container: 'accounts',
     description:
       "That one mailing went to this person (id mailing-delivery:<mailingId>, in the person's partition): mailing id, kind, time. No name and no e-mail address: those are read from the account at sending and kept nowhere else (RET-5).",
     personalData: ['marketing'],
