@@ -6,6 +6,7 @@ import type { AccountDoc } from '../shared/accounts/model.js';
 import { budgetOf } from '../shared/http/budgets.js';
 import { type LocalHost, startLocalHost } from '../shared/local/host.js';
 import { demo } from '../shared/local/seed.js';
+import { runMailing } from '../shared/marketing/index.js';
 import type { OutboxEntry } from '../shared/platform/email.js';
 import type { JobDoc } from '../shared/platform/jobs.js';
 import { parseCounts } from '../shared/platform/operations.js';
@@ -339,6 +340,26 @@ describe('marketing and service messages (MKT-1, MKT-2, RET-5)', () => {
     expect(recipientsOf(mailingId)).toEqual(first);
     const progress = (await call(`/api/ops/mailings/${mailingId}`, { token: await tokenOf(demo.accounts.operatorAdmin) })).body.progress;
     expect(progress).toMatchObject({ state: 'done', counts: { sent: 0, alreadySent: first.length } });
+  });
+
+  it('MKT-1: a long send goes on in runs of its own, each queued by the one before, and mails everyone once', async () => {
+    const people = await Promise.all(['long1', 'long2', 'long3', 'long4', 'long5'].map((n) => person(n, { consent: true, country: 'FI' })));
+    const mailingId = await createMailing({ kind: 'marketing', audience: { country: 'FI' }, content: copy(randomUUID().slice(0, 8)) });
+    // Started as the send route starts it, but run here with tiny pages and one page per run.
+    const jobs = host.services.db.collection('jobs');
+    const draft = (await jobs.read<Record<string, unknown> & { id: string; type: string }>(`mailing:${mailingId}`, 'system'))!;
+    await jobs.replace({ ...draft, state: 'sending', _etag: draft._etag });
+    await runMailing(host.services, mailingId, { pageSize: 2, pagesPerRun: 1 });
+    expect(await jobs.read<JobDoc>(`job:mailing:${mailingId}`, 'system')).toMatchObject({ state: 'running', pages: 1 });
+    await host.bus.idle();
+
+    const recipients = recipientsOf(mailingId);
+    expect(recipients).toEqual(expect.arrayContaining(people.map((p) => p.email)));
+    expect(new Set(recipients).size).toBe(recipients.length);
+    const done = (await call(`/api/ops/mailings/${mailingId}`, { token: await tokenOf(demo.accounts.operatorAdmin) })).body;
+    expect(done.state).toBe('sent');
+    expect(done.progress).toMatchObject({ state: 'done', counts: { sent: recipients.length } });
+    expect(done.progress.pages).toBeGreaterThanOrEqual(2);
   });
 
   it('RET-5: marketing keeps no name or e-mail of its own: deliveries name the account only, so nothing is left to delete when consent ends', async () => {

@@ -15,8 +15,11 @@ import { suppressedAmong } from './suppressions.js';
 /** Mailings live in the system partition of `jobs`, beside the job documents that carry their progress. */
 const SYSTEM_PARTITION = 'system';
 const JOB_NAME = 'mailing';
-/** Accounts read per page of the send (and per page of the audience count). */
-const PAGE_SIZE = 100;
+/**
+ * Accounts read per page of the send, and pages per run: a run stays well inside the function timeout (10 minutes)
+ * and the queue's lock; a longer send goes on in the next run, queued by the one before.
+ */
+const SEND_SIZES = { pageSize: 100, pagesPerRun: 50 };
 const UNSUBSCRIBE_PLACEHOLDER = '-unsubscribeUrl-';
 
 const audienceRoles = ['student', 'teacher', 'schoolAdmin', 'parent', 'privateUser'] as const;
@@ -273,8 +276,8 @@ export async function startSending(services: Pick<Services, 'db' | 'clock' | 'bu
 
 export const mailingMessageSchema = z.object({ mailingId: z.string().min(1).max(100) });
 
-const queueMailing = (services: Pick<Services, 'bus'>, mailingId: string) =>
-  services.bus.send('mailings', { body: { mailingId }, messageId: `mailing:${mailingId}` });
+const queueMailing = (services: Pick<Services, 'bus'>, mailingId: string, fromPage = 0) =>
+  services.bus.send('mailings', { body: { mailingId }, messageId: fromPage ? `mailing:${mailingId}:${fromPage}` : `mailing:${mailingId}` });
 
 const footers: Record<MailingInput['kind'], Record<Language, string>> = {
   marketing: {
@@ -362,15 +365,18 @@ async function sendPage(services: Services, doc: MailingDoc, accounts: Recipient
  * The queued send (MKT-1, MKT-2): a resumable job over the audience, page by page from its checkpoint; the delivery
  * records make a repeated message or a resumed page mail nobody twice. The mailing is `sent` when the job is done.
  */
-export async function runMailing(services: Services, mailingId: string): Promise<void> {
+export async function runMailing(services: Services, mailingId: string, sizes = SEND_SIZES): Promise<void> {
   const doc = await readMailing(services, mailingId);
   if (doc.state === 'draft') return;
   const { text, parameters } = audienceQuery(doc);
   const accounts = services.db.collection('accounts');
-  const { job } = await runJob(services, { name: JOB_NAME, period: mailingId }, async (checkpoint) => {
-    const page = await accounts.crossPartitionQuery<Recipient>(text, parameters, checkpoint, PAGE_SIZE);
+  const run = async (checkpoint: string | undefined) => {
+    const page = await accounts.crossPartitionQuery<Recipient>(text, parameters, checkpoint, sizes.pageSize);
     return { counts: await sendPage(services, doc, page.items), next: page.continuation };
-  });
+  };
+  const { job } = await runJob(services, { name: JOB_NAME, period: mailingId }, run, sizes.pagesPerRun);
+  // Not done in this run: the next run goes on from the checkpoint (one message per stretch of pages).
+  if (job.state === 'running') return queueMailing(services, mailingId, job.pages);
   if (doc.state === 'sending')
     await updateWithEtag<MailingDoc>(
       services.db.collection('jobs'),
