@@ -279,6 +279,31 @@ describe('marketing and service messages (MKT-1, MKT-2, RET-5)', () => {
     expect(recipientsOf(mailingId)).not.toContain(complaining.email);
   });
 
+  it('MKT-1: a signed spam report about a newsletter withdraws the consent too (channel spam-report), shown in the history', async () => {
+    const reader = await person('spamreporter', { consent: true, country: 'FI' });
+    const mailingId = await createMailing({ kind: 'marketing', audience: { country: 'FI' }, content: copy(randomUUID().slice(0, 8)) });
+    await send(mailingId);
+    const mail = mailsOf(mailingId).find((m) => m.to === reader.email)!;
+    // SendGrid echoes the custom args on every event: the account id and the mailing, never an address.
+    expect(mail.customArgs).toEqual({ mailingId, accountId: reader.accountId });
+    const report = {
+      email: reader.email,
+      event: 'spamreport',
+      category: ['marketing'],
+      ...mail.customArgs,
+      timestamp: Math.floor(Date.now() / 1000),
+      sg_event_id: randomUUID(),
+    };
+    const r = await postEvents([report]);
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(parseCounts(r.headers.get('x-cosmos-ops') ?? '').write).toBeLessThanOrEqual(budgetOf('webhooks-sendgrid', ['POST']).max);
+    const account = await host.services.db.collection('accounts').read<AccountDoc>(reader.accountId, reader.accountId);
+    expect(account?.consents?.newsletter).toMatchObject({ given: false, channel: 'spam-report' });
+    const history = await call('/api/me/consents/history', { token: await tokenOf(reader.accountId) });
+    expect(history.status).toBe(200);
+    expect(history.body.events).toEqual(expect.arrayContaining([expect.objectContaining({ given: false, channel: 'spam-report' })]));
+  });
+
   it('MKT-2: a service message reaches people without consent, is sent by a second staff member, carries no unsubscribe and no offer', async () => {
     const school = `school-mkt-${randomUUID().slice(0, 8)}`;
     const without = await person('noconsentsvc', { schoolRoles: teacherIn(school) });

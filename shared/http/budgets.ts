@@ -256,7 +256,8 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   // One cross-partition query per 1000 accounts of the mailing's country (operator staff only; the probe's is one).
   'ops-mailings-audience': { staff: true },
   'ops-mailings-send': { staff: true, queued: ['mailings'] },
-  // One write per suppressed address of the delivery (SendGrid batches them); the probe's delivery has one.
+  // One write per suppressed address of the delivery (SendGrid batches them), three per withdrawn consent; refused in
+  // the probe, measured on one event in test/marketing.e2e.test.ts.
   'webhooks-sendgrid': {},
   'rights-ops-create': { staff: true },
   'rights-ops-get': { staff: true },

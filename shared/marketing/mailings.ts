@@ -299,8 +299,9 @@ function bodyOf(doc: MailingInput, language: Language): string {
 
 /** One person's envelope: a newsletter's carries their own signed one-click unsubscribe link (RFC 8058). */
 function personalization(services: Pick<Services, 'config'>, doc: MailingDoc, account: Recipient): EmailBatch['personalizations'][number] {
-  const customArgs = { mailingId: doc.mailingId };
-  if (doc.kind === 'service') return { to: account.email!, customArgs };
+  if (doc.kind === 'service') return { to: account.email!, customArgs: { mailingId: doc.mailingId } };
+  // The account id (opaque, never the address) comes back on a spam report, which then withdraws the consent too.
+  const customArgs = { mailingId: doc.mailingId, accountId: account.accountId };
   const link = unsubscribeLinkFor(services, account.accountId, 'newsletter');
   return {
     to: account.email!,

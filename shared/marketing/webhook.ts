@@ -1,6 +1,7 @@
 import { createPublicKey, type KeyObject, verify } from 'node:crypto';
 
-import { AppError } from '../platform/errors.js';
+import { setConsent } from '../consents/index.js';
+import { AppError, isAppError } from '../platform/errors.js';
 import type { Services } from '../platform/services.js';
 import { suppress, suppressionReasons } from './suppressions.js';
 
@@ -90,5 +91,31 @@ export async function receiveSendGridEvents(
     if (reason && typeof record.email === 'string' && record.email.includes('@')) toSuppress.set(record.email.trim().toLowerCase(), reason);
   }
   for (const [address, reason] of toSuppress) await suppress(services, address, reason);
+  for (const accountId of unwillingReaders(events)) await withdrawNewsletter(services, accountId);
   return { events: events.length, suppressions: toSuppress.size };
+}
+
+const isMarketing = (category: unknown) => category === 'marketing' || (Array.isArray(category) && category.includes('marketing'));
+
+/**
+ * The accounts that marked a newsletter as spam or unsubscribed through the mailbox (the `accountId` custom arg our
+ * newsletters carry comes back on their events): their consent is withdrawn, as if they had used the link (MKT-1).
+ */
+function unwillingReaders(events: unknown[]): Set<string> {
+  const accounts = new Set<string>();
+  for (const event of events) {
+    const record = (event ?? {}) as Record<string, unknown>;
+    const unwilling = record.event === 'spamreport' || record.event === 'unsubscribe' || record.event === 'group_unsubscribe';
+    if (unwilling && isMarketing(record.category) && typeof record.accountId === 'string' && record.accountId) accounts.add(record.accountId);
+  }
+  return accounts;
+}
+
+async function withdrawNewsletter(services: Pick<Services, 'db' | 'clock'>, accountId: string): Promise<void> {
+  try {
+    await setConsent(services, { accountId, purpose: 'newsletter', given: false, channel: 'spam-report', by: accountId });
+  } catch (error) {
+    // An account that is gone has nothing left to withdraw.
+    if (!isAppError(error, 'account_not_found')) throw error;
+  }
 }
