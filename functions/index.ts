@@ -98,6 +98,7 @@ import learningTasksUpdate from './learning-tasks-update.js';
 import licencesAccess from './licences-access.js';
 import licencesExpire from './licences-expire.js';
 import licencesList from './licences-list.js';
+import mailingsRun from './mailings-run.js';
 import materialsAnnotationsCreate from './materials-annotations-create.js';
 import materialsAnnotationsDelete from './materials-annotations-delete.js';
 import materialsAnnotationsList from './materials-annotations-list.js';
@@ -119,6 +120,10 @@ import opsAccountsRoles from './ops-accounts-roles.js';
 import opsAccountsSuspend from './ops-accounts-suspend.js';
 import opsInvoicesRecordPayment from './ops-invoices-record-payment.js';
 import opsJobsList from './ops-jobs-list.js';
+import opsMailingsAudience from './ops-mailings-audience.js';
+import opsMailingsCreate from './ops-mailings-create.js';
+import opsMailingsGet from './ops-mailings-get.js';
+import opsMailingsSend from './ops-mailings-send.js';
 import opsOrdersCancel from './ops-orders-cancel.js';
 import opsOrdersFlagResolve from './ops-orders-flag-resolve.js';
 import opsOrdersFlagged from './ops-orders-flagged.js';
@@ -200,6 +205,7 @@ import storeQuote from './store-quote.js';
 import supportRequestsCreate from './support-requests-create.js';
 import supportRequestsList from './support-requests-list.js';
 import supportRequestsMessage from './support-requests-message.js';
+import webhooksSendgrid from './webhooks-sendgrid.js';
 
 export const definitions: readonly FunctionDefinition[] = [
   accountsAuditList,
@@ -392,6 +398,13 @@ export const definitions: readonly FunctionDefinition[] = [
   schoolEntitlementsSync,
   schoolsLicencesList,
   schoolsClassesCreate,
+  // MKT-1, MKT-2 (issue 15)
+  opsMailingsCreate,
+  opsMailingsGet,
+  opsMailingsAudience,
+  opsMailingsSend,
+  mailingsRun,
+  webhooksSendgrid,
 ];
 
 setRouteTable(new RouteTable(definitions.filter((d): d is HttpDefinition => d.kind === 'http')));

@@ -12,6 +12,8 @@ param location = readEnvironmentVariable('AZURE_LOCATION', 'westeurope')
 param appParameters = {
   // Empty values mean unset: the app's default applies, or the sign-in provider stays switched off.
   EMAIL_FROM: 'noreply@opiq.ee'
+  // Signed event webhook key from SendGrid (GET /v3/user/webhooks/event/settings/signed); empty refuses every event.
+  SENDGRID_WEBHOOK_PUBLIC_KEY: ''
   PUBLIC_WEB_URL: 'https://www.opiq.ee'
   MAX_BODY_BYTES: '262144'
   MATERIALS_QUOTA_BYTES: '209715200'

@@ -155,6 +155,7 @@ const candidates: Record<string, (p: Persona) => string[]> = {
   studentId: (p) => [...new Set([p.id, A.eeStudent])],
   licenceId: () => ['school-licence:none', demo.schoolLicence.id],
   exportId: () => ['export:none'],
+  mailingId: () => ['00000000-0000-4000-8000-000000000000'],
   // The export download is public (a signed link): not in the session matrix, but its route has a parameter.
   token: () => ['not-a-link'],
 };

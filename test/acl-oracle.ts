@@ -115,6 +115,10 @@ export const expectedGrants: Record<Capability, Partial<Record<Role, Scope>>> = 
   // Issue 13 item 4: retention jobs are seen by the operator's administrators and the privacy officer, who answers
   // for erasure and retention; no personal data in them, so nothing is audited.
   'ops.jobs.read': { operatorAdmin: 'staff', privacyOfficer: 'staff' },
+  // MKT-1 "newsletters and offers about the platform's own products", MKT-2 "service messages": the operator speaks
+  // to its users, a back-office duty of its administrators (like ACC-1's). Support, security and the privacy officer
+  // do other work; no school, publisher or municipality role mails the platform's users. Counts only (ACL-7).
+  'ops.mailings.manage': { operatorAdmin: 'staff' },
   // ACL-8, STAT-1: municipalities get aggregates of their schools only; a school's administrator, their school's.
   'stats.aggregate.read': { municipality: 'ownSchool', schoolAdmin: 'ownSchool' },
   // GPT-1 (seed 003 section 9): "available to users with student, teacher and private user roles"; a class teacher is a

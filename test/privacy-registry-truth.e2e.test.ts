@@ -28,8 +28,10 @@ describe('issue 12 item 8: the registry finds every subject document and only th
     for (const t of personal) expect(t.find, t.type).toBeDefined();
     const unfindable = personal.filter((t) => t.find?.partitions === 'none').map((t) => t.type);
     // assistant-usage (GPT-2): counts under keyed hashes of account and school ids, so no subject's documents can be found.
+    // email-suppression (MKT-1): only a keyed hash of an address that no account names.
     expect(unfindable.sort()).toEqual([
       'assistant-usage',
+      'email-suppression',
       'login-throttle',
       'password-token',
       'payment-message-rejected',

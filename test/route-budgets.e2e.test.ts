@@ -66,6 +66,19 @@ async function budgetWork(): Promise<string> {
   return r.body.workId as string;
 }
 const budgetContent = () => exampleWorkContent('Budget work');
+/** A newsletter to the Finnish school administrators who consented (MKT-1): few or none on the shared host. */
+const budgetMailing = {
+  kind: 'marketing',
+  audience: { country: 'FI', roles: ['schoolAdmin'] },
+  content: Object.fromEntries(['et', 'fi', 'en'].map((l) => [l, { subject: `Budget ${l}`, text: 'Budget probe newsletter.' }])),
+};
+async function newMailing(): Promise<string> {
+  const r = await api('/api/ops/mailings', { method: 'POST', token: await tokenFor(demo.accounts.operatorAdmin), json: budgetMailing });
+  expect(r.status, JSON.stringify(r.body)).toBe(201);
+  return r.body.id as string;
+}
+let draft: Promise<string> | undefined;
+const draftMailing = () => (draft ??= newMailing());
 /** A school of the probes' own (no members, so licence fan-outs reach no one the other files use), made once. */
 let budgetSchoolId: string | undefined;
 async function budgetSchool(): Promise<string> {
@@ -889,6 +902,33 @@ const probes: Record<string, () => Promise<Probe>> = {
     };
   },
   'ops-jobs-list': async () => ({ method: 'GET', path: '/api/ops/jobs', token: await tokenFor(demo.accounts.privacyOfficer), status: 200 }),
+  // MKT-1, MKT-2 (issue 15)
+  'ops-mailings-create': async () => ({
+    method: 'POST',
+    path: '/api/ops/mailings',
+    token: await tokenFor(demo.accounts.operatorAdmin),
+    json: budgetMailing,
+    status: 201,
+  }),
+  'ops-mailings-get': async () => ({
+    method: 'GET',
+    path: `/api/ops/mailings/${await draftMailing()}`,
+    token: await tokenFor(demo.accounts.operatorAdmin),
+    status: 200,
+  }),
+  'ops-mailings-audience': async () => ({
+    method: 'GET',
+    path: `/api/ops/mailings/${await draftMailing()}/audience`,
+    token: await tokenFor(demo.accounts.operatorAdmin),
+    status: 200,
+  }),
+  'ops-mailings-send': async () => ({
+    method: 'POST',
+    path: `/api/ops/mailings/${await newMailing()}/send`,
+    token: await tokenFor(demo.accounts.operatorAdmin),
+    status: 202,
+  }),
+  'webhooks-sendgrid': async () => ({ method: 'POST', path: '/api/webhooks/sendgrid', json: [], status: 401 }),
   'rights-ops-queue': async () => ({
     method: 'GET',
     path: '/api/ops/privacy/requests',
@@ -1141,6 +1181,7 @@ const probes: Record<string, () => Promise<Probe>> = {
 const REFUSAL_ONLY: Record<string, string> = {
   'auth-callback': 'needs a provider round trip (state cookie, code exchange)',
   'payments-notify': 'needs a message signed by the Maksekeskus stand-in',
+  'webhooks-sendgrid': "needs events signed with the key of the test's own host: measured on its success in test/marketing.e2e.test.ts",
   'payments-return': 'needs a message signed by the Maksekeskus stand-in',
   'http-not-found': 'a 404 is its work',
   'accounts-logins-unlink': 'a person with two logins needs a provider link',

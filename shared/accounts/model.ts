@@ -104,7 +104,7 @@ export interface ConsentState {
   /** The version of the consent text given or withdrawn. */
   version: string;
   at: string;
-  channel: 'settings' | 'unsubscribe-link' | 'request' | 'sign-up';
+  channel: 'settings' | 'unsubscribe-link' | 'request' | 'sign-up' | 'spam-report';
 }
 
 /** PRIV-8: who closed the account; authentication data went at once, the rest follows the erasure rules (issue 13). */

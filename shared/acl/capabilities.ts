@@ -145,6 +145,9 @@ export const capabilityTable = {
   'ops.rights.manage': { privacyOfficer: 'staff' },
   // e-retention (issue 13, RET-9): the progress of retention jobs; they hold no personal data.
   'ops.jobs.read': { operatorAdmin: 'staff', privacyOfficer: 'staff' },
+  // MKT-1, MKT-2 (issue 15): newsletters and service messages are the operator's own acts, composed and sent by its
+  // administrators; they see audience counts, never who is in the audience. A service message needs a second one.
+  'ops.mailings.manage': { operatorAdmin: 'staff' },
   // STAT, ACL-8: municipalities get aggregates through statistics routes, never a capability on a person.
   'stats.aggregate.read': { municipality: 'ownSchool', schoolAdmin: 'ownSchool' },
   // GPT-1: the OpiqGPT trial, for students, teachers and private users with a licence (the handler checks the licence,

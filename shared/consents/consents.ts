@@ -25,7 +25,8 @@ export interface ConsentEventDoc extends Doc {
   by: string;
 }
 
-const channels = ['settings', 'unsubscribe-link', 'request', 'sign-up'] as const;
+/** `spam-report`: the person marked a newsletter as spam and SendGrid's signed event webhook said so (MKT-1). */
+const channels = ['settings', 'unsubscribe-link', 'request', 'sign-up', 'spam-report'] as const;
 
 export const consentViewSchema = z.object({
   purpose: z.enum(consentPurposes),

@@ -254,6 +254,15 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   'rights-school-decide': { queued: ['email-outbound', 'rights-fulfilment'] },
   'rights-ops-queue': { staff: true },
   'ops-jobs-list': { staff: true }, // e-retention
+  // MKT-1, MKT-2 (issue 15)
+  'ops-mailings-create': { staff: true },
+  'ops-mailings-get': { staff: true },
+  // One cross-partition query per 1000 accounts of the mailing's country (operator staff only; the probe's is one).
+  'ops-mailings-audience': { staff: true },
+  'ops-mailings-send': { staff: true, queued: ['mailings'] },
+  // One write per suppressed address of the delivery (SendGrid batches them), three per withdrawn consent; refused in
+  // the probe, measured on one event in test/marketing.e2e.test.ts.
+  'webhooks-sendgrid': {},
   'rights-ops-create': { staff: true },
   'rights-ops-get': { staff: true },
   'rights-ops-transition': { staff: true, queued: ['email-outbound', 'rights-fulfilment'] },

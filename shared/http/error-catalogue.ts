@@ -4,6 +4,7 @@ import { authErrors } from '../auth/index.js';
 import { consentsErrors } from '../consents/index.js';
 import { contentErrors } from '../content/index.js';
 import { learningErrors } from '../learning/index.js';
+import { marketingErrors } from '../marketing/index.js';
 import { materialsErrors } from '../materials/index.js';
 import { organisationErrors } from '../organisations/index.js';
 import { paymentsErrors } from '../payments/index.js';
@@ -42,6 +43,8 @@ export const areaCatalogues = {
   rights: rightsErrors,
   // GPT-1, GPT-2
   assistant: assistantErrors,
+  // MKT-1, MKT-2 (issue 15)
+  marketing: marketingErrors,
 } as const;
 
 export const errorCatalogue: { [C in ErrorCode]: ErrorDefinition } = {
@@ -62,6 +65,7 @@ export const errorCatalogue: { [C in ErrorCode]: ErrorDefinition } = {
   ...privacyErrors,
   ...rightsErrors,
   ...assistantErrors,
+  ...marketingErrors,
 };
 
 /** The HTTP status each kind of error answers with. */

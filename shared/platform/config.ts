@@ -153,6 +153,16 @@ export const settingSpecs = {
     description: 'SendGrid API key; when empty, e-mail goes to the local outbox.',
     example: '',
   },
+  SENDGRID_WEBHOOK_PUBLIC_KEY: {
+    schema: z
+      .string()
+      .regex(/^[A-Za-z0-9+/]{40,400}={0,2}$/, 'the base64 DER (SubjectPublicKeyInfo) public key SendGrid shows for the signed event webhook')
+      .optional(),
+    where: 'parameter',
+    description:
+      "Public key of SendGrid's signed event webhook (MKT-1): base64 DER as SendGrid shows it (MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE…). When empty, POST /api/webhooks/sendgrid refuses every event (401).",
+    example: '',
+  },
   EMAIL_FROM: {
     schema: z.email(),
     where: 'parameter',

@@ -7,8 +7,35 @@ export interface EmailMessage {
   category: 'service' | 'security' | 'transaction' | 'marketing';
 }
 
+/**
+ * One message to many (MKT-1, MKT-2), in SendGrid's shape: the same subject and body for everyone, one personalization
+ * per recipient (each alone in its envelope, so nobody sees the others) with the values of its placeholders, its own
+ * headers (List-Unsubscribe) and opaque correlation args (never an address: SendGrid keeps them).
+ */
+export interface EmailBatch {
+  subject: string;
+  /** May hold the placeholders of `substitutions` (e.g. -unsubscribeUrl-). */
+  text: string;
+  category: 'service' | 'marketing';
+  personalizations: { to: string; substitutions?: Record<string, string>; headers?: Record<string, string>; customArgs?: Record<string, string> }[];
+}
+
+/** SendGrid's per-request limit of personalizations. */
+const MAX_BATCH_RECIPIENTS = 1000;
+
 export interface EmailSender {
   send(message: EmailMessage): Promise<void>;
+  sendBatch(batch: EmailBatch): Promise<void>;
+}
+
+/** A batch's copy for one recipient, as their mailbox shows it: placeholders filled in. */
+function renderFor(batch: EmailBatch, personalization: EmailBatch['personalizations'][number]): { subject: string; text: string } {
+  let { subject, text } = batch;
+  for (const [key, value] of Object.entries(personalization.substitutions ?? {})) {
+    subject = subject.split(key).join(value);
+    text = text.split(key).join(value);
+  }
+  return { subject, text };
 }
 
 /** SendGrid, used when SENDGRID_API_KEY is set. */
@@ -38,17 +65,42 @@ export async function createSendGridSender(apiKey: string, from: string, baseUrl
         trackingSettings: { clickTracking: { enable: false }, openTracking: { enable: false } },
       });
     },
+    async sendBatch(batch) {
+      if (batch.personalizations.length > MAX_BATCH_RECIPIENTS) throw new Error(`At most ${MAX_BATCH_RECIPIENTS} recipients per batch`);
+      await mail.send({
+        from,
+        subject: batch.subject,
+        // One recipient per personalization: each gets their own envelope, placeholders and List-Unsubscribe.
+        personalizations: batch.personalizations.map((p) => ({
+          to: [{ email: p.to }],
+          ...(p.substitutions ? { substitutions: p.substitutions } : {}),
+          ...(p.headers ? { headers: p.headers } : {}),
+          ...(p.customArgs ? { customArgs: p.customArgs } : {}),
+        })),
+        content: [{ type: 'text/plain', value: batch.text }],
+        // Our placeholders are whole keys (-unsubscribeUrl-): the helper would otherwise wrap each key in {{ }}.
+        substitutionWrappers: ['', ''],
+        categories: [batch.category],
+        // Our own signed one-click unsubscribe (RFC 8058), not SendGrid's subscription tracking, which adds its own.
+        trackingSettings: { clickTracking: { enable: false }, openTracking: { enable: false }, subscriptionTracking: { enable: false } },
+      });
+    },
   };
 }
 
 export interface OutboxEntry extends EmailMessage {
   from: string;
   sentAt: string;
+  /** A batch recipient's own headers (List-Unsubscribe) and correlation args. */
+  headers?: Record<string, string>;
+  customArgs?: Record<string, string>;
 }
 
 /** The developer's outbox: e-mails are kept in memory and readable at GET /_local/outbox. */
 export class Outbox implements EmailSender {
   readonly messages: OutboxEntry[] = [];
+  /** Batches as they would go to SendGrid (one request each), for tests of their shape. */
+  readonly batches: EmailBatch[] = [];
   constructor(
     private readonly from: string,
     private readonly limit = 1000,
@@ -56,5 +108,16 @@ export class Outbox implements EmailSender {
   async send(message: EmailMessage): Promise<void> {
     this.messages.push({ ...message, from: this.from, sentAt: new Date().toISOString() });
     if (this.messages.length > this.limit) this.messages.shift();
+  }
+  /** Keeps the batch, and each recipient's copy as a message of its own (what their mailbox would show). */
+  async sendBatch(batch: EmailBatch): Promise<void> {
+    if (batch.personalizations.length > MAX_BATCH_RECIPIENTS) throw new Error(`At most ${MAX_BATCH_RECIPIENTS} recipients per batch`);
+    this.batches.push(batch);
+    if (this.batches.length > this.limit) this.batches.shift();
+    for (const p of batch.personalizations) {
+      const { headers, customArgs } = p;
+      await this.send({ to: p.to, ...renderFor(batch, p), category: batch.category });
+      Object.assign(this.messages.at(-1)!, { ...(headers ? { headers } : {}), ...(customArgs ? { customArgs } : {}) });
+    }
   }
 }

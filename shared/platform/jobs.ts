@@ -57,6 +57,8 @@ export async function runJob(
   services: Pick<Services, 'db' | 'clock'>,
   job: { name: string; period: string },
   page: (checkpoint: string | undefined) => Promise<JobPage>,
+  /** Stop after this many pages, the job still running at its checkpoint (a queued job then queues its next run). */
+  maxPages = Number.POSITIVE_INFINITY,
 ): Promise<JobOutcome> {
   const jobs = services.db.collection('jobs');
   const id = jobId(job.name, job.period);
@@ -75,7 +77,7 @@ export async function runJob(
   });
   let current = (await updateWithEtag<JobDoc>(jobs, id, SYSTEM_PARTITION, () => undefined, { type: 'job', create: fresh }))!.doc;
   if (current.state === 'done') return { job: current, ran: false };
-  while (current.state === 'running') {
+  for (let pages = 0; current.state === 'running' && pages < maxPages; pages++) {
     const done = await page(current.checkpoint);
     const saved = await updateWithEtag<JobDoc>(
       jobs,

@@ -13,6 +13,14 @@ export interface QueueSpec {
 }
 
 export const queueSpecs = {
+  mailings: {
+    description:
+      'Newsletters and service messages to send (MKT-1, MKT-2), message id mailing:<mailingId>: a resumable job mails the audience page by page; a delivery record per person and mailing makes a repeat or a resumed run mail nobody twice.',
+    maxDeliveryCount: 10,
+    lockDuration: 'PT5M',
+    duplicateDetectionWindow: 'PT1H',
+    messageTimeToLive: 'P7D',
+  },
   'email-outbound': {
     description: 'E-mails to send: a failed SendGrid call is retried by redelivery instead of failing the request.',
     maxDeliveryCount: 10,

@@ -828,6 +828,52 @@ const documentTypes: DocumentTypeSpec[] = [
     requirements: ['RET-6', 'RET-9'],
   },
   // --- end e-retention ---
+  // --- marketing (issue 15: MKT-1, MKT-2, RET-5) ---
+  {
+    type: 'mailing',
+    container: 'jobs',
+    description:
+      'A newsletter or offer (marketing) or a service message (category change, fault, new-service or terms), partition system: its et/fi/en subject and text, audience (country, roles, school), state, and the operator staff who wrote, sent and reviewed it. Progress is its job document.',
+    personalData: [],
+    purpose:
+      'Send newsletters to people who consented (MKT-1) and service messages to users (MKT-2), and show what was sent to whom in general terms.',
+    lawfulBasis: 'legitimate-interest',
+    retention: { kind: 'fixed', days: 3 * 365, requirement: 'MKT-1' },
+    requirements: ['MKT-1', 'MKT-2'],
+  },
+  {
+    type: 'mailing-delivery',
+    container: 'accounts',
+    description:
+      "That one mailing went to this person (id mailing-delivery:<mailingId>, in the person's partition): mailing id, kind, time. No name and no e-mail address: those are read from the account at sending and kept nowhere else (RET-5).",
+    personalData: ['marketing'],
+    purpose: 'Mail nobody twice for the same mailing, when a send is repeated or resumed (MKT-1, MKT-2).',
+    lawfulBasis: 'legitimate-interest',
+    // Long enough for any resumed or repeated run of a mailing (its queue messages live 7 days).
+    retention: { kind: 'fixed', days: 30, requirement: 'RET-5' },
+    subjectField: 'accountId',
+    find: { partitions: 'subject' },
+    export: { omit: [] },
+    erasure: 'delete',
+    requirements: ['MKT-1', 'MKT-2', 'RET-5'],
+  },
+  {
+    type: 'email-suppression',
+    container: 'jobs',
+    description:
+      'An address SendGrid reported as bounced, dropped, reported as spam or unsubscribed (partition email-suppressions): only a keyed hash (HMAC-SHA256 under the unsubscribe keys) of the normalised address, the reason and time; never the address.',
+    personalData: ['contact'],
+    purpose: 'Mail nobody against their will or to an address that does not work (MKT-1, MKT-2): no mailing goes to a suppressed address.',
+    lawfulBasis: 'legitimate-interest',
+    // Renewed by every later event about the address; an address dead or unwilling for 3 years may be tried again.
+    retention: { kind: 'fixed', days: 3 * 365, requirement: 'MKT-1' },
+    subjectField: 'accountId',
+    find: { partitions: 'none', reason: 'Keyed only by a keyed hash of an address (partition email-suppressions); no account is named.' },
+    export: { omit: ['id', 'addressHash'] },
+    erasure: 'delete',
+    requirements: ['MKT-1', 'MKT-2'],
+  },
+  // --- end marketing ---
 ];
 
 export const dataRegistry: DataRegistry = { database: 'opiq', containers: [...containers], documentTypes };

@@ -44,9 +44,9 @@ describe('PRIV-1: what we hold, from the registry', () => {
     expect(category(view, 'accounting').documentTypes.find((d) => d.type === 'order')!.count).toBe(0);
     // Study history lives only in the history container, which this view does not count.
     expect(category(view, 'study-history').holdsData).toBeNull();
-    // Consent events (PRIV-6) hold marketing data in the person's own partition: counted, none here.
+    // Consent events (PRIV-6) and mailing deliveries (MKT-1) hold marketing data in the person's own partition: counted, none here.
     expect(category(view, 'marketing')).toMatchObject({ holdsData: false });
-    expect(category(view, 'marketing').documentTypes.map((d) => d.type)).toEqual(['consent-event']);
+    expect(category(view, 'marketing').documentTypes.map((d) => d.type)).toEqual(['consent-event', 'mailing-delivery']);
     expect(view.counted).toEqual(['accounts', 'orders']);
   });
 

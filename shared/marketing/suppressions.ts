@@ -1,0 +1,68 @@
+import { createHmac } from 'node:crypto';
+
+import { type Doc, DocumentExistsError } from '../platform/cosmos.js';
+import type { Services } from '../platform/services.js';
+
+/** All suppressions share one partition of `jobs`: a page of recipients is checked with one single-partition query. */
+const SUPPRESSIONS_PARTITION = 'email-suppressions';
+
+export const suppressionReasons = ['bounce', 'dropped', 'spamreport', 'unsubscribe'] as const;
+type SuppressionReason = (typeof suppressionReasons)[number];
+
+/** An address nobody may mail any more (MKT-1, MKT-2), known only by a keyed hash of it. */
+interface SuppressionDoc extends Doc {
+  type: 'email-suppression';
+  accountId: typeof SUPPRESSIONS_PARTITION;
+  addressHash: string;
+  reason: SuppressionReason;
+  at: string;
+}
+
+type Keys = Services['config']['UNSUBSCRIBE_SIGNING_KEYS'];
+
+/** Case and surrounding spaces never make another mailbox here (addresses are stored lower-case at sign-up too). */
+const normalised = (address: string) => address.trim().normalize('NFC').toLowerCase();
+
+/**
+ * The keyed hash of an address under one key: without the key a stolen suppression list names nobody, and a guessed
+ * address cannot be checked against it. The unsubscribe keys serve (they exist only for mailing): written under the
+ * first, looked up under every listed one, so a rotation keeps the old suppressions while the old key stays listed.
+ */
+const hashUnder = (secret: Uint8Array, address: string) =>
+  createHmac('sha256', secret)
+    .update(`email-suppression\n${normalised(address)}`)
+    .digest('base64url');
+
+const suppressionId = (hash: string) => `email-suppression:${hash}`;
+
+export async function suppress(services: Pick<Services, 'db' | 'clock' | 'config'>, address: string, reason: SuppressionReason): Promise<void> {
+  const hash = hashUnder(services.config.UNSUBSCRIBE_SIGNING_KEYS[0]!.secret, address);
+  const doc: SuppressionDoc = {
+    id: suppressionId(hash),
+    type: 'email-suppression',
+    accountId: SUPPRESSIONS_PARTITION,
+    addressHash: hash,
+    reason,
+    at: services.clock.now().toISOString(),
+  };
+  try {
+    await services.db.collection('jobs').create<SuppressionDoc>(doc);
+  } catch (error) {
+    // Already suppressed (a repeated event): the first reason stands.
+    if (!(error instanceof DocumentExistsError)) throw error;
+  }
+}
+
+/** Which of these addresses are suppressed: one single-partition query for a whole page of recipients. */
+export async function suppressedAmong(services: Pick<Services, 'db' | 'config'>, addresses: string[]): Promise<Set<string>> {
+  if (addresses.length === 0) return new Set();
+  const keys: Keys = services.config.UNSUBSCRIBE_SIGNING_KEYS;
+  const byId = new Map<string, string>();
+  for (const address of addresses) for (const key of keys) byId.set(suppressionId(hashUnder(key.secret, address)), address);
+  const found = await services.db.collection('jobs').queryAll<{ id: string }>(SUPPRESSIONS_PARTITION, {
+    where: "c.type = 'email-suppression' AND ARRAY_CONTAINS(@ids, c.id)",
+    parameters: [{ name: '@ids', value: [...byId.keys()] }],
+    pageSize: 1000,
+  });
+  return new Set(found.map((row) => byId.get(row.id)!));
+}
