@@ -1,5 +1,12 @@
+import type { Country } from './countries.js';
+import type { Language } from './language.js';
+
 export interface EmailMessage {
   to: string;
+  /** The reader's country: it picks the sender (OPS-3). Unset: the Estonian sender. */
+  country?: Country;
+  /** The reader's language, for the footer the sender adds (OPS-3). Unset: the country's own language. */
+  language?: Language;
   subject: string;
   text: string;
   html?: string;
@@ -7,12 +14,17 @@ export interface EmailMessage {
   category: 'service' | 'security' | 'transaction' | 'marketing';
 }
 
+/** A fixed sender address, or the sender per reader's country (OPS-3, `senderFor` in countries.ts). */
+export type From = string | ((country: Country | undefined) => { email: string; name: string });
+
+const senderOf = (from: From, country: Country | undefined) => (typeof from === 'string' ? { email: from, name: '' } : from(country));
+
 export interface EmailSender {
   send(message: EmailMessage): Promise<void>;
 }
 
 /** SendGrid, used when SENDGRID_API_KEY is set. */
-export async function createSendGridSender(apiKey: string, from: string, baseUrl?: string): Promise<EmailSender> {
+export async function createSendGridSender(apiKey: string, from: From, baseUrl?: string): Promise<EmailSender> {
   type Mail = typeof import('@sendgrid/mail');
   const { MailService } = (await import('@sendgrid/mail')) as unknown as { MailService: new () => Mail };
   const mail = new MailService();
@@ -27,9 +39,10 @@ export async function createSendGridSender(apiKey: string, from: string, baseUrl
   }
   return {
     async send(message) {
+      const sender = senderOf(from, message.country);
       await mail.send({
         to: message.to,
-        from,
+        from: sender.name ? { email: sender.email, name: sender.name } : sender.email,
         subject: message.subject,
         text: message.text,
         ...(message.html ? { html: message.html } : {}),
@@ -43,6 +56,7 @@ export async function createSendGridSender(apiKey: string, from: string, baseUrl
 
 export interface OutboxEntry extends EmailMessage {
   from: string;
+  fromName?: string;
   sentAt: string;
 }
 
@@ -50,11 +64,12 @@ export interface OutboxEntry extends EmailMessage {
 export class Outbox implements EmailSender {
   readonly messages: OutboxEntry[] = [];
   constructor(
-    private readonly from: string,
+    private readonly from: From,
     private readonly limit = 1000,
   ) {}
   async send(message: EmailMessage): Promise<void> {
-    this.messages.push({ ...message, from: this.from, sentAt: new Date().toISOString() });
+    const sender = senderOf(this.from, message.country);
+    this.messages.push({ ...message, from: sender.email, ...(sender.name ? { fromName: sender.name } : {}), sentAt: new Date().toISOString() });
     if (this.messages.length > this.limit) this.messages.shift();
   }
 }

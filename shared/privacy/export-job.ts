@@ -374,5 +374,9 @@ async function tellReady(services: Services, job: ExportJobDoc): Promise<void> {
       text: 'Your data export is ready and can be downloaded for 7 days. Open Opiq and go to your privacy settings.',
     },
   }[requester.language];
-  await queueEmail(services, { to: requester.email, ...texts, category: 'service' }, `privacy-export-ready:${job.id}`);
+  await queueEmail(
+    services,
+    { to: requester.email, ...texts, category: 'service', country: requester.country, language: requester.language },
+    `privacy-export-ready:${job.id}`,
+  );
 }

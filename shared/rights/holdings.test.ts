@@ -19,7 +19,7 @@ const account = (fields: Partial<AccountDoc> = {}): AccountDoc => ({
 });
 
 /** A store whose `accounts` partition holds these types (each name once per document) and whose `orders` one is empty. */
-function storeWith(types: string[]): Pick<Services, 'db'> {
+function storeWith(types: string[]): Pick<Services, 'db' | 'config'> {
   const asked: string[] = [];
   const db = {
     collection: (name: string) => ({
@@ -29,7 +29,13 @@ function storeWith(types: string[]): Pick<Services, 'db'> {
       },
     }),
   };
-  return { db: db as unknown as Services['db'] };
+  const config = {
+    PUBLIC_WEB_URL: 'https://www.opiq.ee',
+    PUBLIC_WEB_URL_FI: 'https://www.opiq.fi',
+    EMAIL_FROM: 'noreply@opiq.ee',
+    INVOICE_SELLER: 'Star Cloud OÜ',
+  };
+  return { db: db as unknown as Services['db'], config: config as Services['config'] };
 }
 
 const category = (view: Awaited<ReturnType<typeof holdingsOf>>, name: string) => view.categories.find((c) => c.category === name)!;

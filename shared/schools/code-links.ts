@@ -82,7 +82,11 @@ export async function tellSchoolAdmins(
   const language: Language = school.country === 'FI' ? 'fi' : 'et';
   const admins = (await activeMemberships(services, schoolId)).filter((m) => m.role === 'schoolAdmin' && m.email);
   for (const admin of admins)
-    await queueEmail(services, make(language, admin.email!, school.name), `school:${messageKey(`${key}:${admin.accountId}`)}`);
+    await queueEmail(
+      services,
+      { ...make(language, admin.email!, school.name), country: school.country, language },
+      `school:${messageKey(`${key}:${admin.accountId}`)}`,
+    );
 }
 
 /** What a sign-in needs of the schools when a school-entered personal code links a login (ACC-5). */

@@ -5,6 +5,7 @@ import type { Grant } from '../acl/index.js';
 import { emailLoginId, type LoginIndexDoc, normaliseEmail } from '../auth/index.js';
 import { queueEmail } from '../messaging/index.js';
 import { DocumentExistsError, type Page, updateWithEtag } from '../platform/cosmos.js';
+import { countryProfile } from '../platform/countries.js';
 import { AppError } from '../platform/errors.js';
 import type { Language } from '../platform/language.js';
 import { pageOf, type PageRequest } from '../platform/paging.js';
@@ -174,18 +175,23 @@ export async function createInvitation(
   }
 
   const language: Language = input.language ?? (school.country === 'FI' ? 'fi' : 'et');
-  const link = `${services.config.PUBLIC_WEB_URL.replace(/\/$/, '')}/invitations/accept?token=${encodeURIComponent(linkToken(input.schoolId, token))}`;
+  // The school's country's site (OPS-3): a Finnish school's invitation opens opiq.fi.
+  const link = `${countryProfile(services.config, school.country).siteUrl}/invitations/accept?token=${encodeURIComponent(linkToken(input.schoolId, token))}`;
   await queueEmail(
     services,
-    invitationEmail(language, doc.email, {
-      inviterName: `${inviter.firstName} ${inviter.lastName}`.trim(),
-      ...(inviter.email ? { inviterEmail: inviter.email } : {}),
-      schoolName: school.name,
-      role: input.role,
-      ...(klass ? { className: klass.name } : {}),
-      link,
-      expiresAt: doc.expiresAt,
-    }),
+    {
+      ...invitationEmail(language, doc.email, {
+        inviterName: `${inviter.firstName} ${inviter.lastName}`.trim(),
+        ...(inviter.email ? { inviterEmail: inviter.email } : {}),
+        schoolName: school.name,
+        role: input.role,
+        ...(klass ? { className: klass.name } : {}),
+        link,
+        expiresAt: doc.expiresAt,
+      }),
+      country: school.country,
+      language,
+    },
     doc.id,
   );
   return invitationView(doc, now);

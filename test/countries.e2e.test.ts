@@ -1,0 +1,112 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { type LocalHost, startLocalHost } from '../shared/local/host.js';
+import { demo } from '../shared/local/seed.js';
+
+/**
+ * OPS-3: two countries, each with its own site, sender, operator and supervisory authority. This file runs its own
+ * host so the Finnish site and sender can be configured as in production (infra/main.bicepparam).
+ */
+let host: LocalHost;
+const FI_SITE = 'https://www.opiq.fi';
+const FI_SENDER = 'noreply@opiq.fi';
+
+beforeAll(async () => {
+  host = await startLocalHost({ port: 0, sweepIntervalMs: 0, env: { PUBLIC_WEB_URL_FI: FI_SITE, EMAIL_FROM_FI: FI_SENDER } });
+});
+afterAll(async () => host?.close());
+
+async function call(path: string, init: RequestInit & { token?: string; json?: unknown } = {}) {
+  const headers = new Headers(init.headers);
+  if (init.token) headers.set('authorization', `Bearer ${init.token}`);
+  if (init.json !== undefined) headers.set('content-type', 'application/json');
+  const response = await fetch(`${host.url}${path}`, { ...init, headers, ...(init.json !== undefined ? { body: JSON.stringify(init.json) } : {}) });
+  const text = await response.text();
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: text && (response.headers.get('content-type') ?? '').includes('json') ? JSON.parse(text) : text,
+  };
+}
+
+async function tokenFor(accountId: string): Promise<string> {
+  const response = await call('/_local/tokens', { method: 'POST', json: { accountId } });
+  return response.body.accessToken as string;
+}
+
+/** The reset e-mail the person gets after asking for one; the message goes through the queue to the outbox. */
+async function resetMailTo(email: string) {
+  expect((await call('/api/auth/password/reset-request', { method: 'POST', json: { email } })).status).toBe(202);
+  await host.bus.idle();
+  const mail = host.outbox.messages.filter((m) => m.to === email).at(-1);
+  expect(mail, `no e-mail to ${email}`).toBeDefined();
+  return mail!;
+}
+
+describe('OPS-3: countries', () => {
+  it('OPS-3: a Finnish user gets Finnish operator, authority and sender details in e-mails and in the what-we-hold view', async () => {
+    const mail = await resetMailTo('aino.virtanen@koivula.example');
+    expect(mail).toMatchObject({ from: FI_SENDER, fromName: 'Opiq (E-Oppi Oy)', country: 'FI', language: 'fi' });
+    expect(mail.subject).toBe('Salasanan vaihtaminen');
+    // The link opens the Finnish site; the footer names the operator, the privacy contact and the authority in Finnish.
+    expect(mail.text).toContain(`${FI_SITE}/reset-password?token=`);
+    expect(mail.text).toContain('Palvelun tarjoaa E-Oppi Oy, Star Cloud OÜ:n puolesta');
+    expect(mail.text).toContain('Henkilötietoja koskevat kysymykset: info@starcloud.ee');
+    expect(mail.text).toContain('Valvontaviranomainen: Tietosuojavaltuutetun toimisto (tietosuoja@om.fi, https://tietosuoja.fi)');
+    expect(mail.text).not.toMatch(/Andmekaitse|aki\.ee/);
+
+    const view = await call('/api/me/privacy/data', {
+      token: await tokenFor(demo.accounts.fiTeacher),
+      headers: { 'accept-language': 'fi-FI,fi;q=0.9' },
+    });
+    expect(view.status).toBe(200);
+    expect(view.body.language).toBe('fi');
+    expect(view.body.country).toEqual({
+      country: 'FI',
+      site: FI_SITE,
+      controller: { name: 'Star Cloud OÜ', registryCode: '12731921', privacyContact: 'info@starcloud.ee', website: 'https://www.opiq.ee' },
+      operator: { name: 'E-Oppi Oy', privacyContact: 'info@starcloud.ee', website: 'https://e-oppi.fi' },
+      authority: { name: 'Tietosuojavaltuutetun toimisto', url: 'https://tietosuoja.fi', email: 'tietosuoja@om.fi' },
+      summary:
+        'Henkilötietojesi rekisterinpitäjä on Star Cloud OÜ; palvelun tarjoaa maassasi E-Oppi Oy. Kysymykset: info@starcloud.ee. Voit tehdä valituksen viranomaiselle Tietosuojavaltuutetun toimisto (tietosuoja@om.fi).',
+    });
+    expect(view.body.processors.map((p: { id: string }) => p.id)).toContain('e-oppi');
+  });
+
+  it('OPS-3: an Estonian user gets the Estonian operator, authority and sender; the same view reads in English when asked', async () => {
+    const mail = await resetMailTo('tiina.saar@example.com');
+    expect(mail).toMatchObject({ from: 'no-reply@opiq.example', fromName: 'Opiq (Star Cloud OÜ)', country: 'EE', language: 'et' });
+    expect(mail.text).toContain(`${host.config.PUBLIC_WEB_URL}/reset-password?token=`);
+    expect(mail.text).toContain('Teenust osutab Star Cloud OÜ, 12731921');
+    expect(mail.text).toContain('Järelevalveasutus: Andmekaitse Inspektsioon (info@aki.ee, https://www.aki.ee)');
+    expect(mail.text).not.toMatch(/E-Oppi|tietosuoja/i);
+
+    const view = await call('/api/me/privacy/data', { token: await tokenFor(demo.accounts.eeParent), headers: { 'accept-language': 'en' } });
+    expect(view.status).toBe(200);
+    expect(view.body.country).toMatchObject({
+      country: 'EE',
+      operator: { name: 'Star Cloud OÜ', registryCode: '12731921' },
+      authority: { name: 'Estonian Data Protection Inspectorate', url: 'https://www.aki.ee', email: 'info@aki.ee' },
+    });
+    expect(view.body.country.summary).toContain('You may complain to Estonian Data Protection Inspectorate');
+    // Finland's own operator receives nothing about people of Estonia.
+    expect(view.body.processors.map((p: { id: string }) => p.id)).not.toContain('e-oppi');
+  });
+
+  it("OPS-3: CORS: a preflight from opiq.fi and one from the Estonian site are allowed with credentials; an unknown origin's is not", async () => {
+    const preflight = (origin: string) =>
+      fetch(`${host.url}/api/me`, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' },
+      });
+    for (const origin of [FI_SITE, new URL(host.config.PUBLIC_WEB_URL).origin]) {
+      const allowed = await preflight(origin);
+      expect(allowed.status).toBe(204);
+      expect(allowed.headers.get('access-control-allow-origin')).toBe(origin);
+      expect(allowed.headers.get('access-control-allow-credentials')).toBe('true');
+    }
+    const unknown = await preflight('https://opiq.example.org');
+    expect(unknown.headers.get('access-control-allow-origin')).toBeNull();
+    expect(unknown.headers.get('access-control-allow-credentials')).toBeNull();
+  });
+});
