@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { type LocalHost, startLocalHost } from '../shared/local/host.js';
+import { Browser } from '../shared/local/identity/browser.js';
 import { demo } from '../shared/local/seed.js';
 
 /**
@@ -108,5 +109,78 @@ describe('OPS-3: countries', () => {
     const unknown = await preflight('https://opiq.example.org');
     expect(unknown.headers.get('access-control-allow-origin')).toBeNull();
     expect(unknown.headers.get('access-control-allow-credentials')).toBeNull();
+  });
+});
+
+/** A first-party sign-in with the local MPASSid stand-in, as a browser does it. */
+async function signInWithMpassid(loginHint: string) {
+  const browser = new Browser();
+  const start = new URL(`${host.url}/api/auth/mpassid/login`);
+  start.searchParams.set('loginHint', loginHint);
+  start.searchParams.set('returnTo', '/');
+  const callback = await browser.followUntil(start, `${host.url}/api/auth/mpassid/callback`);
+  await browser.navigate(new URL(callback), { stopAt: host.config.PUBLIC_WEB_URL });
+  const me = await browser.request(`${host.url}/api/me`);
+  expect(me.status).toBe(200);
+  return { browser, me: (await me.json()) as { id: string; country: string; schoolRoles: { schoolId: string; role: string }[] } };
+}
+
+describe('OPS-3: MPASSid teachers get the role their school confirms', () => {
+  const school = demo.schools.fi;
+
+  it('OPS-3, ACC-2: a teacher of a school on the platform is asked about, not given the role; the administrator confirms; a second sign-in asks nothing new', async () => {
+    const first = await signInWithMpassid('mikko.laine');
+    expect(first.me).toMatchObject({ country: 'FI' });
+    expect(first.me.schoolRoles).toEqual([]);
+    await host.bus.idle();
+
+    const admin = await tokenFor(demo.accounts.twoSchools);
+    const pending = async () =>
+      (
+        (await call(`/api/schools/${school}/invitations?status=pending`, { token: admin })).body.invitations as {
+          id: string;
+          role: string;
+          inviter: { firstName: string };
+          claims?: { accountId: string; firstName: string; lastName: string }[];
+        }[]
+      ).filter((i) => i.claims?.some((c) => c.accountId === first.me.id));
+    const requests = await pending();
+    expect(requests).toHaveLength(1);
+    expect(requests[0]).toMatchObject({ role: 'teacher', inviter: { firstName: 'MPASSid' }, claims: [{ firstName: 'Mikko', lastName: 'Laine' }] });
+    // The school's administrators hear of it in the school's language, from the Finnish sender.
+    const told = host.outbox.messages.filter((m) => m.to === 'helena.kaks@example.com' && m.subject === 'Opettaja odottaa vahvistusta (MPASSid)');
+    expect(told).toHaveLength(1);
+    expect(told[0]).toMatchObject({ from: FI_SENDER, country: 'FI' });
+
+    // Signing in again neither asks again nor gives the role.
+    const again = await signInWithMpassid('mikko.laine');
+    expect(again.me).toMatchObject({ id: first.me.id, schoolRoles: [] });
+    expect(await pending()).toHaveLength(1);
+
+    const confirmed = await call(`/api/schools/${school}/invitations/${encodeURIComponent(requests[0]!.id)}/claims/${first.me.id}/confirm`, {
+      method: 'POST',
+      token: admin,
+    });
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.body).toMatchObject({ schoolId: school, role: 'teacher' });
+    const after = await signInWithMpassid('mikko.laine');
+    expect(after.me.schoolRoles).toContainEqual(expect.objectContaining({ schoolId: school, role: 'teacher' }));
+  });
+
+  it('OPS-3: a school that trusts MPASSid roles gives the teacher role at the first sign-in; a school code nobody listed gives nothing', async () => {
+    const staff = await tokenFor(demo.accounts.operatorAdmin);
+    const trust = await call(`/api/ops/schools/${school}`, { method: 'PATCH', token: staff, json: { trustMpassidRoles: true } });
+    expect(trust.status).toBe(200);
+    expect(trust.body).toMatchObject({ mpassidSchoolCodes: ['00001'], trustMpassidRoles: true });
+    const trusted = await signInWithMpassid('liisa.makinen');
+    expect(trusted.me.schoolRoles).toContainEqual(expect.objectContaining({ schoolId: school, role: 'teacher' }));
+    await host.bus.idle();
+    expect(host.outbox.messages.filter((m) => m.subject === 'Opettaja odottaa vahvistusta (MPASSid)')).toHaveLength(1);
+
+    // Without a listed school code MPASSid's role is a hint only.
+    const unlisted = await call(`/api/ops/schools/${school}`, { method: 'PATCH', token: staff, json: { mpassidSchoolCodes: [] } });
+    expect(unlisted.status).toBe(200);
+    const stranger = await signInWithMpassid('aino.virtanen');
+    expect(stranger.me.schoolRoles).toEqual([]);
   });
 });

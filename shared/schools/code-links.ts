@@ -21,6 +21,7 @@ import type { Services } from '../platform/services.js';
 import { codeLinkEmail } from './emails.js';
 import { readSchool } from './invitations.js';
 import { activeMemberships } from './members.js';
+import { offerMpassidRoles } from './mpassid-roles.js';
 
 /**
  * ACC-5, AUTH-3: an eID-grade sign-in whose personal code matches the code a school entered for its student, but
@@ -94,6 +95,7 @@ export function schoolCodeLinks(services: Pick<Services, 'db' | 'bus' | 'clock'>
   return {
     ledger: codeLinkLedger(services),
     tellSchool: (schoolId, account, provider, key) => tellSchoolOfCodeLink(services, schoolId, account, provider, key),
+    offerMpassidRoles: (account, roles) => offerMpassidRoles(services, account, roles),
   };
 }
 

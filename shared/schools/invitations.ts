@@ -18,7 +18,7 @@ import type { ClassDoc, InvitationDoc, InvitationStatus, InvitationView, SchoolD
 
 const INVITATION_DAYS = 14;
 /** Closed (accepted, revoked) invitations stay 30 days for the record, then Cosmos deletes them (registry retention). */
-const CLOSED_RETENTION_SECONDS = 30 * 86_400;
+export const CLOSED_RETENTION_SECONDS = 30 * 86_400;
 const DAY_MS = 86_400_000;
 
 /** Token hashes are ids: base64url has no characters Cosmos forbids in ids (/ \ ? #). */
@@ -396,7 +396,7 @@ const membershipBaseId = (accountId: string, role: SchoolRoleName, classId?: str
   `membership:${accountId}:${role}${classId ? `:${classId}` : ''}`;
 
 /** Creates the membership (unless the same active role exists already) and adds the role to the account. Idempotent. */
-async function grantInvitedRole(
+export async function grantInvitedRole(
   services: Pick<Services, 'db' | 'clock' | 'bus'>,
   invitation: InvitationDoc,
   account: AccountDoc,
