@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import yauzl from 'yauzl';
 
 import { type LocalHost, startLocalHost } from '../shared/local/host.js';
 import { Browser } from '../shared/local/identity/browser.js';
@@ -124,6 +125,58 @@ async function signInWithMpassid(loginHint: string) {
   expect(me.status).toBe(200);
   return { browser, me: (await me.json()) as { id: string; country: string; schoolRoles: { schoolId: string; role: string }[] } };
 }
+
+/** The named entries of a zip, as text. */
+function unzipTexts(buffer: Buffer, names: string[]): Promise<Map<string, string>> {
+  return new Promise((resolve, reject) => {
+    const entries = new Map<string, string>();
+    yauzl.fromBuffer(buffer, { lazyEntries: true }, (error, zip) => {
+      if (error) return reject(error);
+      zip.on('entry', (entry: yauzl.Entry) => {
+        if (!names.includes(entry.fileName)) return zip.readEntry();
+        zip.openReadStream(entry, (err, stream) => {
+          if (err) return reject(err);
+          const chunks: Buffer[] = [];
+          stream.on('data', (c: Buffer) => chunks.push(c));
+          stream.on('end', () => {
+            entries.set(entry.fileName, Buffer.concat(chunks).toString('utf8'));
+            zip.readEntry();
+          });
+        });
+      });
+      zip.on('end', () => resolve(entries));
+      zip.on('error', reject);
+      zip.readEntry();
+    });
+  });
+}
+
+describe('OPS-3: exports', () => {
+  it("OPS-3, PRIV-2: a Finnish user's export reads in Finnish and names the Finnish operator and authority", async () => {
+    const token = await tokenFor(demo.accounts.fiTeacher);
+    const started = await call('/api/me/privacy/exports', { method: 'POST', token });
+    expect(started.status).toBe(202);
+    await host.bus.idle();
+    const ready = await call(`/api/me/privacy/exports/${encodeURIComponent(started.body.id)}`, { token });
+    expect(ready.body.status).toBe('ready');
+    const download = await fetch(`${host.url}${new URL(ready.body.download.url).pathname}`);
+    expect(download.status).toBe(200);
+    const files = await unzipTexts(Buffer.from(await download.arrayBuffer()), ['index.html', 'README.txt']);
+    const index = files.get('index.html')!;
+    expect(index).toContain('<html lang="fi">');
+    expect(index).toContain('<h1>Tietosi Opiqissa</h1>');
+    expect(index).toContain('<th>Palvelun tarjoaja maassasi</th><td>E-Oppi Oy, info@starcloud.ee</td>');
+    expect(index).toContain('<th>Rekisterinpitäjä</th><td>Star Cloud OÜ, 12731921, info@starcloud.ee</td>');
+    expect(index).toContain('Tietosuojavaltuutetun toimisto, tietosuoja@om.fi, tietosuoja.fi');
+    // Still self-contained: nothing in it points outside the zip.
+    expect(index).not.toMatch(/<script|https?:\/\//);
+    expect(files.get('README.txt')).toMatch(/^Tietosi Opiqissa\./);
+    await host.bus.idle();
+    const told = host.outbox.messages.filter((m) => m.to === 'aino.virtanen@koivula.example' && m.subject === 'Tietojesi vienti on valmis');
+    expect(told).toHaveLength(1);
+    expect(told[0]).toMatchObject({ from: FI_SENDER, country: 'FI' });
+  });
+});
 
 describe('OPS-3: MPASSid teachers get the role their school confirms', () => {
   const school = demo.schools.fi;
