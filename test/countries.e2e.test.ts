@@ -12,9 +12,14 @@ import { demo } from '../shared/local/seed.js';
 let host: LocalHost;
 const FI_SITE = 'https://www.opiq.fi';
 const FI_SENDER = 'noreply@opiq.fi';
+const FI_SELLER = 'E-Oppi Oy';
 
 beforeAll(async () => {
-  host = await startLocalHost({ port: 0, sweepIntervalMs: 0, env: { PUBLIC_WEB_URL_FI: FI_SITE, EMAIL_FROM_FI: FI_SENDER } });
+  host = await startLocalHost({
+    port: 0,
+    sweepIntervalMs: 0,
+    env: { PUBLIC_WEB_URL_FI: FI_SITE, EMAIL_FROM_FI: FI_SENDER, INVOICE_SELLER_FI: FI_SELLER },
+  });
 });
 afterAll(async () => host?.close());
 
@@ -150,6 +155,31 @@ function unzipTexts(buffer: Buffer, names: string[]): Promise<Map<string, string
     });
   });
 }
+
+describe('OPS-3: invoices', () => {
+  it("OPS-3: a Finnish buyer's prepayment invoice names the Finnish seller and comes from the Finnish sender, in Finnish", async () => {
+    const placed = await call('/api/store/orders', {
+      method: 'POST',
+      token: await tokenFor(demo.accounts.fiTeacher),
+      json: {
+        publisherId: demo.publishers.fi,
+        packageId: 'package-fi-math-7',
+        months: 1,
+        startDate: new Date().toISOString().slice(0, 10),
+        paymentMethod: { type: 'invoice' },
+        acknowledgeNoWithdrawal: true,
+        requestId: `countries-invoice-${Date.now()}`,
+      },
+    });
+    expect(placed.status, JSON.stringify(placed.body)).toBe(201);
+    expect(placed.body.order.invoice).toMatchObject({ seller: FI_SELLER });
+    await host.bus.idle();
+    const mail = host.outbox.messages.find((m) => m.subject.includes(placed.body.order.invoice.number));
+    expect(mail).toMatchObject({ to: 'aino.virtanen@koivula.example', from: FI_SENDER, country: 'FI', language: 'fi' });
+    expect(mail!.text).toContain(`Myyjä: ${FI_SELLER}`);
+    expect(mail!.text).toContain('Valvontaviranomainen: Tietosuojavaltuutetun toimisto');
+  });
+});
 
 describe('OPS-3: exports', () => {
   it("OPS-3, PRIV-2: a Finnish user's export reads in Finnish and names the Finnish operator and authority", async () => {
