@@ -191,7 +191,7 @@ describe('OPS-3: exports', () => {
     expect(ready.body.status).toBe('ready');
     const download = await fetch(`${host.url}${new URL(ready.body.download.url).pathname}`);
     expect(download.status).toBe(200);
-    const files = await unzipTexts(Buffer.from(await download.arrayBuffer()), ['index.html', 'README.txt']);
+    const files = await unzipTexts(Buffer.from(await download.arrayBuffer()), ['index.html', 'README.txt', 'pages/account.html']);
     const index = files.get('index.html')!;
     expect(index).toContain('<html lang="fi">');
     expect(index).toContain('<h1>Tietosi Opiqissa</h1>');
@@ -201,6 +201,7 @@ describe('OPS-3: exports', () => {
     // Still self-contained: nothing in it points outside the zip.
     expect(index).not.toMatch(/<script|https?:\/\//);
     expect(files.get('README.txt')).toMatch(/^Tietosi Opiqissa\./);
+    expect(files.get('pages/account.html')).toContain('<a href="../index.html">Kaikki tietosi</a>');
     await host.bus.idle();
     const told = host.outbox.messages.filter((m) => m.to === 'aino.virtanen@koivula.example' && m.subject === 'Tietojesi vienti on valmis');
     expect(told).toHaveLength(1);

@@ -350,7 +350,7 @@ async function writeZip(
   );
   for (const { spec, documents } of withData) {
     text(typeDataPath(spec.type), () => JSON.stringify(documents, null, 2));
-    text(typePagePath(spec.type), () => typePage(spec, documents));
+    text(typePagePath(spec.type), () => typePage(spec, documents, input.language));
   }
   let done = 0;
   // Files are stored as they are (compress: false): most are compressed already, and it costs no CPU.

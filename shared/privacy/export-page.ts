@@ -42,6 +42,9 @@ const words = {
       `Everything the platform holds about you, exported ${at}${name ? ` for ${name}` : ''}. Each kind of record has a page of its own and a JSON file (<code>data/</code>) a program can read; <code>metadata.json</code> describes every field.`,
   },
   records: { et: 'Kirjed', fi: 'Tietueet', en: 'Records' },
+  record: { et: 'Kirje', fi: 'Tietue', en: 'Record' },
+  allData: { et: 'Kõik sinu andmed', fi: 'Kaikki tietosi', en: 'All your data' },
+  why: { et: 'Miks', fi: 'Miksi', en: 'Why' },
   kind: { et: 'Liik', fi: 'Tyyppi', en: 'Kind' },
   categories: { et: 'Kategooriad', fi: 'Tietoryhmät', en: 'Categories' },
   purpose: { et: 'Eesmärk ja õiguslik alus', fi: 'Tarkoitus ja käsittelyperuste', en: 'Purpose and lawful basis' },
@@ -148,15 +151,16 @@ ${files}`,
   );
 }
 
-export function typePage(spec: DocumentTypeSpec, documents: Record<string, unknown>[]): string {
+export function typePage(spec: DocumentTypeSpec, documents: Record<string, unknown>[], lang: Language = 'en'): string {
   const rows = documents.map((doc, i) => `<tr><td>${i + 1}</td><td><pre>${escapeHtml(JSON.stringify(doc, null, 2))}</pre></td></tr>`).join('\n');
   return page(
     spec.type,
-    `<p><a href="../index.html">All your data</a></p><h1>${escapeHtml(spec.type)}</h1><p>${escapeHtml(spec.description)}</p>
-<p>Why: ${escapeHtml(spec.purpose)} Kept: ${escapeHtml(retentionText(spec))}.</p>
-<table><thead><tr><th>#</th><th>Record</th></tr></thead><tbody>
+    `<p><a href="../index.html">${words.allData[lang]}</a></p><h1>${escapeHtml(spec.type)}</h1><p>${escapeHtml(spec.description)}</p>
+<p>${words.why[lang]}: ${escapeHtml(spec.purpose)} ${words.kept[lang]}: ${escapeHtml(retentionText(spec))}.</p>
+<table><thead><tr><th>#</th><th>${words.record[lang]}</th></tr></thead><tbody>
 ${rows}
 </tbody></table>`,
+    lang,
   );
 }
 
