@@ -116,6 +116,16 @@ describe('OPS-3: countries', () => {
     expect(unknown.headers.get('access-control-allow-origin')).toBeNull();
     expect(unknown.headers.get('access-control-allow-credentials')).toBeNull();
   });
+
+  it('OPS-3: an anonymous request from opiq.fi naming none of our languages is answered in Finnish; from elsewhere in the default Estonian', async () => {
+    const login = (origin: string) => call('/api/auth/password/login', { method: 'POST', headers: { origin }, json: { email: 'not-an-address' } });
+    const finnish = await login(FI_SITE);
+    expect(finnish.status).toBe(422);
+    expect(finnish.headers.get('content-language')).toBe('fi');
+    const estonian = await login('https://opiq.example.org');
+    expect(estonian.headers.get('content-language')).toBe('et');
+    expect(finnish.body.error.message).not.toBe(estonian.body.error.message);
+  });
 });
 
 /** A first-party sign-in with the local MPASSid stand-in, as a browser does it. */

@@ -108,6 +108,15 @@ export function countryProfile(config: Config, country: Country): CountryProfile
 /** Both countries' sites may call the API from a browser (CORS). */
 export const corsOrigins = (config: Config): string[] => [...new Set(countries.map((c) => new URL(countryProfile(config, c).siteUrl).origin))];
 
+/**
+ * The language of the site a browser request comes from (its Origin): Finnish for the Finnish site when it has a
+ * site of its own; undefined otherwise (the platform's default applies).
+ */
+export function siteLanguageOf(config: Config, origin: string | null): Language | undefined {
+  if (!origin || !config.PUBLIC_WEB_URL_FI) return undefined;
+  return origin === new URL(config.PUBLIC_WEB_URL_FI).origin ? 'fi' : undefined;
+}
+
 /** The sender of a message to a person of `country`; a message for nobody in particular goes out as Estonian. */
 export const senderFor = (config: Config) => (country: Country | undefined) => countryProfile(config, country ?? 'EE').sender;
 
