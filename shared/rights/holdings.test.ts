@@ -80,4 +80,24 @@ describe('PRIV-1: what we hold, from the registry', () => {
     expect(category(finnish, 'contact').recipients).toEqual(['microsoft-azure', 'sendgrid', 'e-oppi', 'mpassid']);
     expect(finnish.processors.map((p) => p.id)).not.toContain('google');
   });
+
+  it('OPS-3: the controller, the operator and the authority follow the account country, in the asked language', async () => {
+    const finnish = await holdingsOf(storeWith([]), account({ country: 'FI' }), 'et', ['accounts']);
+    expect(finnish.country).toMatchObject({
+      country: 'FI',
+      site: 'https://www.opiq.fi',
+      controller: { name: 'Star Cloud OÜ', registryCode: '12731921' },
+      operator: { name: 'E-Oppi Oy' },
+      authority: { name: 'Soome andmekaitsevolinik (Tietosuojavaltuutetun toimisto)', email: 'tietosuoja@om.fi' },
+    });
+    expect(finnish.country.summary).toContain('teenust osutab sinu riigis E-Oppi Oy');
+    const estonian = await holdingsOf(storeWith([]), account(), 'fi', ['accounts']);
+    expect(estonian.country).toMatchObject({
+      country: 'EE',
+      site: 'https://www.opiq.ee',
+      operator: { name: 'Star Cloud OÜ' },
+      authority: { name: 'Viron tietosuojavirasto (Andmekaitse Inspektsioon)', url: 'https://www.aki.ee' },
+    });
+    expect(estonian.country.summary).not.toContain('E-Oppi');
+  });
 });
