@@ -1,4 +1,4 @@
-import { emailMessageSchema } from '../shared/messaging/index.js';
+import { emailMessageSchema, withCountryFooter } from '../shared/messaging/index.js';
 import { defineQueue } from '../shared/platform/definitions.js';
 
 export default defineQueue({
@@ -6,7 +6,7 @@ export default defineQueue({
   queue: 'email-outbound',
   input: emailMessageSchema,
   handler: async (message, { services }) => {
-    await services.email.send(message);
+    await services.email.send(withCountryFooter(services.config, message));
     services.telemetry.event('email.sent', { category: message.category });
   },
 });

@@ -8,7 +8,8 @@ export default defineHttp({
   name: 'ops-schools-update',
   route: 'ops/schools/{schoolId}',
   methods: ['PATCH'],
-  summary: "An operator administrator changes a school's name, country, registry code or municipality (null removes it) (ACC-1). Audited.",
+  summary:
+    "An operator administrator changes a school's name, country, registry code or municipality (null removes it) (ACC-1), or its MPASSid school codes and whether MPASSid's teacher role is trusted without the administrator's confirmation (OPS-3). Audited.",
   tags: ['operations', 'organisations'],
   auth: 'session',
   capability: 'ops.organisations.manage',

@@ -37,7 +37,7 @@ export default defineHttp({
       details: body.details,
       scope: body.scope,
       requester: { accountId: parent.accountId, capacity: 'parent' },
-      contact: parent.email ? { email: parent.email, language: parent.language } : undefined,
+      contact: parent.email ? { email: parent.email, language: parent.language, country: parent.country } : undefined,
       identityVerifiedBy: 'parent link confirmed by the school',
     });
     return created(requestView(request));

@@ -32,7 +32,7 @@ export default defineHttp({
       details: body.details,
       scope: body.scope,
       requester: { accountId: me.accountId, capacity: 'self' },
-      contact: me.email ? { email: me.email, language: me.language } : undefined,
+      contact: me.email ? { email: me.email, language: me.language, country: me.country } : undefined,
       identityVerifiedBy: 'signed-in session',
     });
     return created(requestView(request));

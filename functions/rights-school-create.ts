@@ -39,7 +39,7 @@ export default defineHttp({
       details: body.details,
       scope: body.scope,
       requester: { accountId: admin.accountId, capacity: 'school', schoolId: params.schoolId },
-      contact: admin.email ? { email: admin.email, language: admin.language } : undefined,
+      contact: admin.email ? { email: admin.email, language: admin.language, country: admin.country } : undefined,
       identityVerifiedBy: "the school's own records",
     });
     return created(requestView(request));

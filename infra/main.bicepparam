@@ -15,6 +15,12 @@ param appParameters = {
   // Signed event webhook key from SendGrid (GET /v3/user/webhooks/event/settings/signed); empty refuses every event.
   SENDGRID_WEBHOOK_PUBLIC_KEY: ''
   PUBLIC_WEB_URL: 'https://www.opiq.ee'
+  // Finland (OPS-3): its own site and sender; the operator's address and business id when known (README "Countries").
+  PUBLIC_WEB_URL_FI: 'https://www.opiq.fi'
+  EMAIL_FROM_FI: 'noreply@opiq.fi'
+  OPERATOR_ADDRESS_EE: ''
+  OPERATOR_ADDRESS_FI: ''
+  OPERATOR_REGISTRY_CODE_FI: ''
   MAX_BODY_BYTES: '262144'
   MATERIALS_QUOTA_BYTES: '209715200'
   API_DOCS_ENABLED: 'true'
@@ -43,12 +49,13 @@ param appParameters = {
   MAKSEKESKUS_API_URL: 'https://api.maksekeskus.ee/v1'
   VAT_RATES: 'EE:24,FI:25.5'
   INVOICE_SELLER: 'Star Cloud OÜ'
+  INVOICE_SELLER_FI: ''
   INVOICE_IBAN: ''
   INVOICE_DUE_DAYS: '14'
 }
 
-// The web front end (PUBLIC_WEB_URL) calls the API with its session cookies.
-param corsAllowedOrigins = ['https://www.opiq.ee']
+// Both countries' web front ends (PUBLIC_WEB_URL, PUBLIC_WEB_URL_FI) call the API with their session cookies.
+param corsAllowedOrigins = ['https://www.opiq.ee', 'https://www.opiq.fi']
 
 // Object id of whoever sets the Key Vault secret values (gets Key Vault Secrets Officer). azd sets
 // AZURE_PRINCIPAL_ID to the signed-in principal, so `azd up` grants it to whoever deploys; outside azd set

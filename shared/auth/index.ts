@@ -4,6 +4,7 @@ export { csrfTokenFor, csrfTokenValid } from './csrf.js';
 export { measureEmail, providerName } from './emails.js';
 export { authErrors } from './errors.js';
 export {
+  type AssertedSchoolRole,
   canonicalEmailSchema,
   claimPersonalCode,
   type ConfirmationLedger,

@@ -20,7 +20,11 @@ export async function tellOwner(
   if (!account?.email) return;
   await queueEmail(
     services,
-    accountNotice(kind, account.language, account.email, { name: account.firstName, ...vars }),
+    {
+      ...accountNotice(kind, account.language, account.email, { name: account.firstName, ...vars }),
+      country: account.country,
+      language: account.language,
+    },
     `${kind}:${messageKey(`${accountId}:${key}`)}`,
   );
 }

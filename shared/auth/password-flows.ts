@@ -3,6 +3,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { AccountDoc } from '../accounts/index.js';
 import { queueEmail } from '../messaging/index.js';
 import { type Doc, DocumentExistsError, updateWithEtag } from '../platform/cosmos.js';
+import { type Country, countryProfile } from '../platform/countries.js';
 import { AppError } from '../platform/errors.js';
 import type { Language } from '../platform/language.js';
 import type { Services } from '../platform/services.js';
@@ -92,8 +93,12 @@ async function consumeToken(deps: Pick<Services, 'db' | 'clock'>, token: string,
   return doc;
 }
 
-const link = (services: Pick<Services, 'config'>, path: string, token: string) =>
-  `${services.config.PUBLIC_WEB_URL.replace(/\/$/, '')}${path}?token=${encodeURIComponent(token)}`;
+/** A link to the reader's own country's site (OPS-3): opiq.fi for people of Finland. */
+const link = (services: Pick<Services, 'config'>, path: string, token: string, country: Country = 'EE') =>
+  `${countryProfile(services.config, country).siteUrl}${path}?token=${encodeURIComponent(token)}`;
+
+/** Sender, footer and links follow the reader's country and language (OPS-3). */
+const readerOf = (account: Pick<AccountDoc, 'country' | 'language'>) => ({ country: account.country, language: account.language });
 
 /**
  * Sign-up with e-mail and password (AUTH-2). The answer is the same whether or not the address already has an
@@ -171,7 +176,10 @@ export async function signUp(
   // No name in this e-mail: the address is not verified, and the name is whatever the sender typed.
   await queueEmail(
     services,
-    securityEmail('verifyEmail', input.language, email, { link: link(services, '/verify-email', token) }),
+    {
+      ...securityEmail('verifyEmail', input.language, email, { link: link(services, '/verify-email', token, account.country) }),
+      ...readerOf(account),
+    },
     `verify:${tokenDocId(token)}`,
   );
   await recordSecurityEvent(services, { name: 'sign-up', accountId, method: 'password', client });
@@ -296,7 +304,7 @@ export async function changePassword(
   await recordSecurityEvent(services, { name: 'password-changed', accountId: principal.accountId, method: 'password', client });
   await queueEmail(
     services,
-    securityEmail('passwordChanged', account!.language, login.email, { name: account!.firstName }),
+    { ...securityEmail('passwordChanged', account!.language, login.email, { name: account!.firstName }), ...readerOf(account!) },
     `pwchanged:${principal.accountId}:${services.clock.now().getTime()}`,
   );
 }
@@ -347,7 +355,10 @@ export async function requestPasswordReset(services: Services, input: { email: s
   const name = login.emailVerifiedAt ? account.firstName : undefined;
   await queueEmail(
     services,
-    securityEmail('resetPassword', account.language, login.email, { name, link: link(services, '/reset-password', token) }),
+    {
+      ...securityEmail('resetPassword', account.language, login.email, { name, link: link(services, '/reset-password', token, account.country) }),
+      ...readerOf(account),
+    },
     `reset:${tokenDocId(token)}`,
   );
 }
@@ -375,7 +386,7 @@ export async function resetPassword(services: Services, input: { token: string; 
   if (account && login.email)
     await queueEmail(
       services,
-      securityEmail('passwordReset', account.language, login.email, { name: account.firstName }),
+      { ...securityEmail('passwordReset', account.language, login.email, { name: account.firstName }), ...readerOf(account) },
       `pwreset:${used.accountId}:${versionOf(login)}`,
     );
 }

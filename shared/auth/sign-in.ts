@@ -10,7 +10,14 @@ import type { Language } from '../platform/language.js';
 import type { Services } from '../platform/services.js';
 import { requestClient } from './client-info.js';
 import { clearedFlowCookie, flowCookieName, openFlow, sealFlow, type SignInFlow } from './flow-state.js';
-import { type ConfirmationLedger, type ProviderId, providerIds, resolveSignIn, SchoolConfirmationNeeded } from './identity.js';
+import {
+  type AssertedSchoolRole,
+  type ConfirmationLedger,
+  type ProviderId,
+  providerIds,
+  resolveSignIn,
+  SchoolConfirmationNeeded,
+} from './identity.js';
 import { tellOwner } from './notices.js';
 import { SignInError, type SignInFailure, type SignInProvider } from './providers/types.js';
 import { recordSecurityEvent } from './security-log.js';
@@ -128,6 +135,8 @@ export async function beginSignIn(
 export interface SchoolCodeLinks {
   ledger: ConfirmationLedger;
   tellSchool: (schoolId: string, account: AccountDoc, provider: ProviderId, key: string) => Promise<void>;
+  /** OPS-3: MPASSid's asserted teacher roles become requests to the schools (or roles, where a school trusts them). */
+  offerMpassidRoles: (account: AccountDoc, roles: readonly AssertedSchoolRole[]) => Promise<void>;
 }
 
 /**
@@ -181,6 +190,8 @@ export async function finishSignIn(
       await tellOwner(services, accountId, 'loginLinked', key, { provider: providerId });
       if (resolution.schoolId) await schools.tellSchool(resolution.schoolId, account, providerId, `${accountId}:${key}`);
     }
+    // Only MPASSid's roles come from the school's own register; HarID's are not reliable (research/identity.md).
+    if (identity.provider === 'mpassid' && identity.schoolRoles?.length) await schools.offerMpassidRoles(account, identity.schoolRoles);
     const session = await createSession(services, { accountId, method: providerId, account, ...(client.browser ? { browser: client.browser } : {}) });
     await recordSecurityEvent(services, { name: 'sign-in', accountId, method: providerId, client });
     cookies.push(...sessionCookies(session));

@@ -18,6 +18,7 @@ import {
   verifyAccessToken,
 } from '../auth/index.js';
 import type { Config } from '../platform/config.js';
+import { siteLanguageOf } from '../platform/countries.js';
 import type {
   FileOutput,
   HttpContract,
@@ -35,7 +36,7 @@ import { pseudonymousId } from '../platform/telemetry.js';
 import { blockedByRestriction } from '../suspension/index.js';
 import { errorText, httpErrorOf } from './error-catalogue.js';
 import { type ErrorDetail, HttpError } from './errors.js';
-import { type Language, negotiateLanguage } from './i18n.js';
+import { type Language, namesOurLanguage, negotiateLanguage } from './i18n.js';
 import { idempotencyKey } from './idempotency.js';
 import { parseFormStrictly, parseJsonStrictly } from './json-body.js';
 import { errorCodeProblem, outputProblem } from './output-check.js';
@@ -190,7 +191,8 @@ interface Flow {
   readonly route: Route;
   readonly request: HttpRequest;
   readonly invocation: InvocationContext;
-  readonly language: Language;
+  /** From Accept-Language; without one, the language of the site the request comes from (OPS-3). */
+  language: Language;
   readonly correlationId: string;
   /** Sent with every answer, success or error. */
   readonly headers: Record<string, string>;
@@ -237,6 +239,7 @@ export function defineHttp<
     const run = withOperationCounter(async (): Promise<HttpResponseInit> => {
       // The same object from here on, so that what the steps learn (stale cookies) reaches the error answer too.
       const ready: Ready = Object.assign(flow, { services: await getServices() });
+      useSiteLanguage(ready);
       for (const step of steps) await step(ready);
       const result = await callHandler(ready);
       checkOutput(ready, result);
@@ -329,6 +332,18 @@ function begin(route: Route, request: HttpRequest, invocation: InvocationContext
     'strict-transport-security': 'max-age=31536000; includeSubDomains',
   };
   return { route, request, invocation, language, correlationId, headers, staleCookies: [] };
+}
+
+/**
+ * OPS-3: a request whose Accept-Language names none of our languages (none, "*", "de") from the Finnish site is answered in
+ * Finnish; the Estonian site and everything else keep the default.
+ */
+function useSiteLanguage(flow: Ready): void {
+  if (namesOurLanguage(flow.request.headers.get('accept-language'))) return;
+  const language = siteLanguageOf(flow.services.config, flow.request.headers.get('origin'));
+  if (!language) return;
+  flow.language = language;
+  flow.headers['content-language'] = language;
 }
 
 /** Who is calling, from our own session token in one account read; a session cookie that no longer works is cleared. */

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 
 import type { ErrorCode } from '../platform/errors.js';
 import { errorCatalogue, errorText } from './error-catalogue.js';
-import { defaultLanguage, languages, negotiateLanguage } from './i18n.js';
+import { defaultLanguage, languages, namesOurLanguage, negotiateLanguage } from './i18n.js';
+
+describe('namesOurLanguage', () => {
+  it('OPS-3: only a header naming et, fi or en keeps the site language from applying', () => {
+    for (const header of ['fi', 'et-EE', 'de, EN-gb;q=0.2']) expect(namesOurLanguage(header), header).toBe(true);
+    for (const header of ['*', 'de-DE, ru;q=0.8', '', null, undefined]) expect(namesOurLanguage(header), String(header)).toBe(false);
+  });
+});
 
 describe('negotiateLanguage', () => {
   it('OPS-3: picks the supported language with the highest q-value', () => {

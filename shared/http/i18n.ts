@@ -18,3 +18,10 @@ export function negotiateLanguage(acceptLanguage: string | null | undefined): La
   for (const { primary } of ranked) if ((languages as readonly string[]).includes(primary)) return primary as Language;
   return defaultLanguage;
 }
+
+/** Whether Accept-Language names one of our languages at all ("*" or "de" does not: the site's language may apply). */
+export const namesOurLanguage = (acceptLanguage: string | null | undefined): boolean =>
+  (acceptLanguage ?? '')
+    .split(',')
+    .map((part) => part.trim().split(';')[0]!.toLowerCase().split('-')[0])
+    .some((primary) => (languages as readonly string[]).includes(primary!));

@@ -8,6 +8,7 @@ import { createBlobStore } from '../platform/blob.js';
 import { AdjustableClock } from '../platform/clock.js';
 import { type Config, loadConfig } from '../platform/config.js';
 import { createDatabase, defaultStorePolicy, type StorePolicy } from '../platform/cosmos.js';
+import { corsOrigins, senderFor } from '../platform/countries.js';
 import type { FunctionDefinition, HttpDefinition, QueueDefinition, TimerDefinition } from '../platform/definitions.js';
 import { createSendGridSender, Outbox } from '../platform/email.js';
 import { type Services, useServices } from '../platform/services.js';
@@ -119,7 +120,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     const telemetry: Telemetry = sinks.length === 1 ? memory : new TeeTelemetry(sinks);
     const bus = new LocalBus({ redeliveryDelayMs: options.redeliveryDelayMs, describeError: (e) => safeErrorSummary(e).errorType });
     cleanups.unshift(() => bus.close());
-    const outbox = new Outbox(config.EMAIL_FROM);
+    const outbox = new Outbox(senderFor(config));
     const services = await installServices({
       config,
       clock,
@@ -149,7 +150,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
       routes: new RouteTable(definitions.filter((d): d is HttpDefinition => d.kind === 'http')),
       localRoutes: localAdminRouter({ url, services, bus, outbox, telemetry: memory, clock, sweeper, timers, queueFunctions, deliver }),
       maxBodyBytes: config.MAX_BODY_BYTES,
-      corsOrigins: [new URL(config.PUBLIC_WEB_URL).origin],
+      corsOrigins: corsOrigins(config),
       ...(recorder ? { onRequest: recorder.request } : {}),
     });
 
@@ -271,7 +272,7 @@ async function installServices(input: {
 }): Promise<Services> {
   const { config, clock, bus, telemetry, outbox, cosmos, azurite, storePolicy, identityFetch } = input;
   // SendGrid only when a key is configured; otherwise mail stays in the outbox at GET /_local/outbox.
-  const email = config.SENDGRID_API_KEY ? await createSendGridSender(config.SENDGRID_API_KEY, config.EMAIL_FROM) : outbox;
+  const email = config.SENDGRID_API_KEY ? await createSendGridSender(config.SENDGRID_API_KEY, senderFor(config)) : outbox;
   const db = createDatabase(cosmos.client, config.COSMOS_DATABASE, storageRules, clock, storePolicy);
   const identityProviders = createProviders(config, identityFetch ?? fetch);
   const blobs = await createBlobStore({ connectionString: azurite.connectionString }, { createContainer: true });

@@ -229,7 +229,16 @@ export function demoDocuments(): { container: Parameters<Database['collection']>
   const c = demo.classes;
   const schools: Doc[] = [
     { id: s.ee, type: 'school', schoolId: s.ee, name: 'Kuusiku Põhikool', country: 'EE', registryCode: '75000001' },
-    { id: s.fi, type: 'school', schoolId: s.fi, name: 'Koivulan koulu', country: 'FI', registryCode: '1.2.246.562.10.00000000001' },
+    {
+      id: s.fi,
+      type: 'school',
+      schoolId: s.fi,
+      name: 'Koivulan koulu',
+      country: 'FI',
+      registryCode: '1.2.246.562.10.00000000001',
+      // OPS-3: MPASSid's school code of Koivulan koulu (shared/local/identity/users.ts): its teachers are offered the role.
+      mpassidSchoolCodes: ['00001'],
+    },
     { id: c.ee5a, type: 'class', schoolId: s.ee, name: '5.a', grade: 5, schoolYear: '2026/2027' },
     { id: c.ee6b, type: 'class', schoolId: s.ee, name: '6.b', grade: 6, schoolYear: '2026/2027' },
     { id: c.fi7a, type: 'class', schoolId: s.fi, name: '7A', grade: 7, schoolYear: '2026/2027' },

@@ -349,15 +349,19 @@ async function sendPage(services: Services, doc: MailingDoc, accounts: Recipient
     doc,
     audience.filter((a) => !suppressed.has(a.email!)),
   );
+  // One batch per language and country: the sender is the reader's country's (OPS-3).
   for (const language of languages) {
-    const readers = claimed.filter((a) => (a.language ?? 'et') === language);
-    if (!readers.length) continue;
-    await services.email.sendBatch({
-      subject: doc.content[language].subject,
-      text: bodyOf(doc, language),
-      category: doc.kind,
-      personalizations: readers.map((account) => personalization(services, doc, account)),
-    });
+    for (const country of new Set(claimed.map((a) => a.country))) {
+      const readers = claimed.filter((a) => (a.language ?? 'et') === language && a.country === country);
+      if (!readers.length) continue;
+      await services.email.sendBatch({
+        subject: doc.content[language].subject,
+        text: bodyOf(doc, language),
+        category: doc.kind,
+        country,
+        personalizations: readers.map((account) => personalization(services, doc, account)),
+      });
+    }
   }
   return { sent: claimed.length, suppressed: suppressed.size, alreadySent: audience.length - suppressed.size - claimed.length };
 }

@@ -24,6 +24,8 @@ const countrySchema = z.enum(['EE', 'FI']);
 /** Estonian registrikood (8 digits), Finnish Y-tunnus (1234567-8) or an OID of the Finnish education register. */
 const registryCodeSchema = z.string().regex(/^[0-9][0-9.-]{2,40}$/, 'must be a registry code');
 const nameSchema = z.string().trim().min(2).max(200);
+/** Finnish school codes (Opetushallitus) are five or six digits. */
+const mpassidSchoolCodeSchema = z.string().regex(/^\d{5,6}$/, 'must be a Finnish school code (5 or 6 digits)');
 
 export interface OrganisationSchoolDoc extends SchoolDoc {
   registryCode: string;
@@ -46,6 +48,10 @@ export const schoolChangeSchema = z
     country: countrySchema.optional(),
     registryCode: registryCodeSchema.optional(),
     municipality: nameSchema.nullable().optional(),
+    /** OPS-3: the Finnish school codes MPASSid sends for this school ([] removes them). */
+    mpassidSchoolCodes: z.array(mpassidSchoolCodeSchema).max(10).optional(),
+    /** OPS-3: give MPASSid's teacher role at once instead of asking the school's administrator. */
+    trustMpassidRoles: z.boolean().optional(),
   })
   .refine((b) => Object.values(b).some((v) => v !== undefined), { message: 'change at least one field' });
 
@@ -55,6 +61,8 @@ export const schoolViewSchema = z.object({
   country: countrySchema,
   registryCode: z.string().optional(),
   municipality: z.string().optional(),
+  mpassidSchoolCodes: z.array(z.string()).optional(),
+  trustMpassidRoles: z.boolean().optional(),
 });
 
 export function schoolView(doc: OrganisationSchoolDoc) {
@@ -64,6 +72,8 @@ export function schoolView(doc: OrganisationSchoolDoc) {
     country: doc.country,
     registryCode: doc.registryCode,
     ...(doc.municipality ? { municipality: doc.municipality } : {}),
+    ...(doc.mpassidSchoolCodes?.length ? { mpassidSchoolCodes: doc.mpassidSchoolCodes } : {}),
+    ...(doc.trustMpassidRoles !== undefined ? { trustMpassidRoles: doc.trustMpassidRoles } : {}),
   };
 }
 
@@ -112,7 +122,7 @@ export async function createSchool(
   return { school: doc, created: true };
 }
 
-/** Changes a school's name, country, registry code or municipality (the school's id stays). */
+/** Changes a school's name, country, registry code, municipality or MPASSid settings (the school's id stays). */
 export async function changeSchool(
   deps: Deps,
   schoolId: string,
@@ -131,8 +141,12 @@ export async function changeSchool(
         ...(change.country ? { country: change.country } : {}),
         ...(change.registryCode ? { registryCode: change.registryCode } : {}),
         ...(change.municipality ? { municipality: change.municipality } : {}),
+        ...(change.mpassidSchoolCodes ? { mpassidSchoolCodes: [...new Set(change.mpassidSchoolCodes)] } : {}),
+        ...(change.trustMpassidRoles !== undefined ? { trustMpassidRoles: change.trustMpassidRoles } : {}),
       };
-      const same = (['name', 'country', 'registryCode', 'municipality'] as const).every((f) => next[f] === doc[f]);
+      const same =
+        (['name', 'country', 'registryCode', 'municipality', 'trustMpassidRoles'] as const).every((f) => next[f] === doc[f]) &&
+        (next.mpassidSchoolCodes ?? []).join() === (doc.mpassidSchoolCodes ?? []).join();
       return same ? undefined : { ...next, updatedAt: deps.clock.now().toISOString() };
     },
     { type: 'school' },

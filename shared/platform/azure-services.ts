@@ -5,6 +5,7 @@ import { createServiceBus } from './bus.js';
 import { systemClock } from './clock.js';
 import type { Config } from './config.js';
 import { cosmosConnectionPolicy, createDatabase } from './cosmos.js';
+import { senderFor } from './countries.js';
 import { createSendGridSender, Outbox } from './email.js';
 import { withCountingPlugin } from './operations.js';
 import type { Composition, PlatformServices, Services } from './services.js';
@@ -51,10 +52,10 @@ export async function createAzureServices(config: Config, composition: Compositi
   const bus = await createServiceBus(namespace, credential);
 
   let email;
-  if (config.SENDGRID_API_KEY) email = await createSendGridSender(config.SENDGRID_API_KEY, config.EMAIL_FROM);
+  if (config.SENDGRID_API_KEY) email = await createSendGridSender(config.SENDGRID_API_KEY, senderFor(config));
   else {
     telemetry.trace('SENDGRID_API_KEY is not set: e-mail is kept in memory and not delivered');
-    email = new Outbox(config.EMAIL_FROM);
+    email = new Outbox(senderFor(config));
   }
 
   // `func start` against a local Azurite takes its connection string (never set in Azure: loadConfig refuses it there).

@@ -175,6 +175,40 @@ export const settingSpecs = {
     description: 'Base URL of the web front end (links in e-mails, return paths).',
     example: 'http://127.0.0.1:3000',
   },
+  PUBLIC_WEB_URL_FI: {
+    schema: url.optional(),
+    where: 'parameter',
+    description:
+      'Base URL of the Finnish site (opiq.fi; OPS-3): links in e-mails to people of Finland, and a CORS origin. Unset: PUBLIC_WEB_URL serves both countries.',
+    example: '',
+  },
+  EMAIL_FROM_FI: {
+    schema: z.email().optional(),
+    where: 'parameter',
+    description: 'Sender address of e-mails to people of Finland (OPS-3). Unset: EMAIL_FROM.',
+    example: '',
+  },
+  OPERATOR_ADDRESS_EE: {
+    schema: z.string().min(1).max(200).optional(),
+    where: 'parameter',
+    description: "Star Cloud OÜ's postal address, shown with the controller's details (OPS-3); the privacy notices do not state it.",
+    example: '',
+  },
+  OPERATOR_ADDRESS_FI: {
+    schema: z.string().min(1).max(200).optional(),
+    where: 'parameter',
+    description: "E-Oppi Oy's postal address, shown with the Finnish operator's details (OPS-3); the privacy notices do not state it.",
+    example: '',
+  },
+  OPERATOR_REGISTRY_CODE_FI: {
+    schema: z
+      .string()
+      .regex(/^\d{7}-\d$/, 'must be a Finnish business id (Y-tunnus) like 1234567-8')
+      .optional(),
+    where: 'parameter',
+    description: "E-Oppi Oy's business id (Y-tunnus), shown with the Finnish operator's details (OPS-3); the privacy notices do not state it.",
+    example: '',
+  },
   SESSION_SIGNING_KEYS: {
     schema: signingKeysSchema,
     where: 'secret',
@@ -350,6 +384,13 @@ export const settingSpecs = {
     schema: z.string().min(1).max(200).default('Star Cloud OÜ'),
     where: 'parameter',
     description: 'Seller named on prepayment invoices.',
+    example: '',
+  },
+  INVOICE_SELLER_FI: {
+    schema: z.string().min(1).max(200).optional(),
+    where: 'parameter',
+    description:
+      'Seller named on invoices of buyers in Finland (OPS-3). Unset: INVOICE_SELLER (the Finnish notice names Star Cloud OÜ as the service provider).',
     example: '',
   },
   INVOICE_IBAN: {

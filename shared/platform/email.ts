@@ -1,5 +1,12 @@
+import type { Country } from './countries.js';
+import type { Language } from './language.js';
+
 export interface EmailMessage {
   to: string;
+  /** The reader's country: it picks the sender (OPS-3). Unset: the Estonian sender. */
+  country?: Country;
+  /** The reader's language, for the footer the sender adds (OPS-3). Unset: the country's own language. */
+  language?: Language;
   subject: string;
   text: string;
   html?: string;
@@ -17,11 +24,17 @@ export interface EmailBatch {
   /** May hold the placeholders of `substitutions` (e.g. -unsubscribeUrl-). */
   text: string;
   category: 'service' | 'marketing';
+  /** The readers' country: decides the sender (OPS-3). */
+  country?: Country;
   personalizations: { to: string; substitutions?: Record<string, string>; headers?: Record<string, string>; customArgs?: Record<string, string> }[];
 }
 
 /** SendGrid's per-request limit of personalizations. */
 const MAX_BATCH_RECIPIENTS = 1000;
+/** A fixed sender address, or the sender per reader's country (OPS-3, `senderFor` in countries.ts). */
+export type From = string | ((country: Country | undefined) => { email: string; name: string });
+
+const senderOf = (from: From, country: Country | undefined) => (typeof from === 'string' ? { email: from, name: '' } : from(country));
 
 export interface EmailSender {
   send(message: EmailMessage): Promise<void>;
@@ -39,7 +52,7 @@ function renderFor(batch: EmailBatch, personalization: EmailBatch['personalizati
 }
 
 /** SendGrid, used when SENDGRID_API_KEY is set. */
-export async function createSendGridSender(apiKey: string, from: string, baseUrl?: string): Promise<EmailSender> {
+export async function createSendGridSender(apiKey: string, from: From, baseUrl?: string): Promise<EmailSender> {
   type Mail = typeof import('@sendgrid/mail');
   const { MailService } = (await import('@sendgrid/mail')) as unknown as { MailService: new () => Mail };
   const mail = new MailService();
@@ -54,9 +67,10 @@ export async function createSendGridSender(apiKey: string, from: string, baseUrl
   }
   return {
     async send(message) {
+      const sender = senderOf(from, message.country);
       await mail.send({
         to: message.to,
-        from,
+        from: sender.name ? { email: sender.email, name: sender.name } : sender.email,
         subject: message.subject,
         text: message.text,
         ...(message.html ? { html: message.html } : {}),
@@ -67,8 +81,9 @@ export async function createSendGridSender(apiKey: string, from: string, baseUrl
     },
     async sendBatch(batch) {
       if (batch.personalizations.length > MAX_BATCH_RECIPIENTS) throw new Error(`At most ${MAX_BATCH_RECIPIENTS} recipients per batch`);
+      const sender = senderOf(from, batch.country);
       await mail.send({
-        from,
+        from: sender.name ? { email: sender.email, name: sender.name } : sender.email,
         subject: batch.subject,
         // One recipient per personalization: each gets their own envelope, placeholders and List-Unsubscribe.
         personalizations: batch.personalizations.map((p) => ({
@@ -90,6 +105,7 @@ export async function createSendGridSender(apiKey: string, from: string, baseUrl
 
 export interface OutboxEntry extends EmailMessage {
   from: string;
+  fromName?: string;
   sentAt: string;
   /** A batch recipient's own headers (List-Unsubscribe) and correlation args. */
   headers?: Record<string, string>;
@@ -102,11 +118,12 @@ export class Outbox implements EmailSender {
   /** Batches as they would go to SendGrid (one request each), for tests of their shape. */
   readonly batches: EmailBatch[] = [];
   constructor(
-    private readonly from: string,
+    private readonly from: From,
     private readonly limit = 1000,
   ) {}
   async send(message: EmailMessage): Promise<void> {
-    this.messages.push({ ...message, from: this.from, sentAt: new Date().toISOString() });
+    const sender = senderOf(this.from, message.country);
+    this.messages.push({ ...message, from: sender.email, ...(sender.name ? { fromName: sender.name } : {}), sentAt: new Date().toISOString() });
     if (this.messages.length > this.limit) this.messages.shift();
   }
   /** Keeps the batch, and each recipient's copy as a message of its own (what their mailbox would show). */

@@ -7,9 +7,11 @@ import { z } from 'zod';
 import type { AccountDoc } from '../accounts/index.js';
 import { queueEmail } from '../messaging/index.js';
 import { type Doc, updateWithEtag } from '../platform/cosmos.js';
+import { countries, type Country, countryProfile } from '../platform/countries.js';
 import { AppError } from '../platform/errors.js';
+import { type Language, languages } from '../platform/language.js';
 import type { Services } from '../platform/services.js';
-import { type ExportedType, indexPage, metadataOf, typeDataPath, typePage, typePagePath } from './export-page.js';
+import { type ExportedType, indexPage, metadataOf, readmeText, typeDataPath, typePage, typePagePath } from './export-page.js';
 import { exportableTypes, subjectDocuments } from './subject-documents.js';
 
 /**
@@ -249,6 +251,7 @@ export async function runExport(services: Services, message: z.output<typeof exp
   const sizeBytes = await writeZip(services, blobName, {
     accountId: job.accountId,
     name: account && nameOf(account),
+    ...readerOf(account),
     createdAt: services.clock.now().toISOString(),
     collected,
     files,
@@ -289,6 +292,13 @@ async function filesOf(
   return files;
 }
 
+/** The subject's language and country from their exported account document, when it holds valid ones. */
+function readerOf(account: Record<string, unknown> | undefined): { language?: Language; country?: Country } {
+  const language = (languages as readonly unknown[]).includes(account?.language) ? (account!.language as Language) : undefined;
+  const country = (countries as readonly unknown[]).includes(account?.country) ? (account!.country as Country) : undefined;
+  return { ...(language ? { language } : {}), ...(country ? { country } : {}) };
+}
+
 /** A zip entry name from a blob name: no parent or absolute paths, no characters Windows refuses. */
 function safeEntryName(name: string): string {
   const parts = name
@@ -308,6 +318,9 @@ async function writeZip(
   input: {
     accountId: string;
     name?: string;
+    /** The subject's language and country (OPS-3): the page's words and who is responsible. */
+    language?: Language;
+    country?: Country;
     createdAt: string;
     collected: { spec: ExportedType['spec']; documents: Record<string, unknown>[] }[];
     files: { blob: string; path: string; size: number }[];
@@ -320,11 +333,7 @@ async function writeZip(
     zip.addReadStreamLazy(name, { mtime }, (callback) => callback(null, Readable.from([Buffer.from(make(), 'utf8')])));
 
   const withData = input.collected.filter((c) => c.documents.length > 0);
-  text(
-    'README.txt',
-    () =>
-      'Your data on Opiq.\r\nExtract the whole zip first, then open index.html in a browser.\r\ndata/ holds one JSON file per kind of record; metadata.json describes every field.\r\n',
-  );
+  text('README.txt', () => readmeText(input.language));
   text('index.html', () =>
     indexPage({
       accountId: input.accountId,
@@ -332,6 +341,8 @@ async function writeZip(
       createdAt: input.createdAt,
       types: input.collected.map(({ spec, documents }) => ({ spec, count: documents.length })),
       files: input.files.map((f) => ({ path: f.path, size: f.size })),
+      ...(input.language ? { language: input.language } : {}),
+      ...(input.country ? { responsible: countryProfile(services.config, input.country) } : {}),
     }),
   );
   text('metadata.json', () =>
@@ -339,7 +350,7 @@ async function writeZip(
   );
   for (const { spec, documents } of withData) {
     text(typeDataPath(spec.type), () => JSON.stringify(documents, null, 2));
-    text(typePagePath(spec.type), () => typePage(spec, documents));
+    text(typePagePath(spec.type), () => typePage(spec, documents, input.language));
   }
   let done = 0;
   // Files are stored as they are (compress: false): most are compressed already, and it costs no CPU.
@@ -374,5 +385,9 @@ async function tellReady(services: Services, job: ExportJobDoc): Promise<void> {
       text: 'Your data export is ready and can be downloaded for 7 days. Open Opiq and go to your privacy settings.',
     },
   }[requester.language];
-  await queueEmail(services, { to: requester.email, ...texts, category: 'service' }, `privacy-export-ready:${job.id}`);
+  await queueEmail(
+    services,
+    { to: requester.email, ...texts, category: 'service', country: requester.country, language: requester.language },
+    `privacy-export-ready:${job.id}`,
+  );
 }

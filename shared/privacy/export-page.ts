@@ -1,3 +1,5 @@
+import type { CountryProfile } from '../platform/countries.js';
+import type { Language } from '../platform/language.js';
 import type { DocumentTypeSpec } from './registry-types.js';
 
 /**
@@ -17,7 +19,75 @@ export interface ExportSummary {
   createdAt: string;
   types: ExportedType[];
   files: { path: string; size: number }[];
+  /** The person's language for the page's own words (the registry's descriptions are English). Default en. */
+  language?: Language;
+  /** OPS-3: the controller, operator and authority of the person's country. */
+  responsible?: CountryProfile;
 }
+
+/** The page's own words in each language (OPS-3); the English ones are what the page said before. */
+const words = {
+  title: { et: 'Sinu andmed Opiqus', fi: 'Tietosi Opiqissa', en: 'Your data on Opiq' },
+  extractFirst: {
+    et: 'Paki kogu zip-fail enne lahti („Extract all“): zip-faili sees avatuna allolevad lingid ei tööta.',
+    fi: 'Pura koko zip-tiedosto ensin („Extract all“): zip-tiedoston sisältä avattuna alla olevat linkit eivät toimi.',
+    en: 'Extract the whole zip first ("Extract all"): opened inside the zip, the links below do not work.',
+  },
+  intro: {
+    et: (at: string, name: string) =>
+      `Kõik, mida platvorm sinu kohta hoiab, eksporditud ${at}${name ? ` (${name})` : ''}. Igal kirjeliigil on oma leht ja JSON-fail (<code>data/</code>), mida programm saab lugeda; <code>metadata.json</code> kirjeldab iga välja.`,
+    fi: (at: string, name: string) =>
+      `Kaikki, mitä alusta sinusta säilyttää, viety ${at}${name ? ` (${name})` : ''}. Jokaisella tietuetyypillä on oma sivunsa ja JSON-tiedosto (<code>data/</code>), jota ohjelma voi lukea; <code>metadata.json</code> kuvaa jokaisen kentän.`,
+    en: (at: string, name: string) =>
+      `Everything the platform holds about you, exported ${at}${name ? ` for ${name}` : ''}. Each kind of record has a page of its own and a JSON file (<code>data/</code>) a program can read; <code>metadata.json</code> describes every field.`,
+  },
+  records: { et: 'Kirjed', fi: 'Tietueet', en: 'Records' },
+  record: { et: 'Kirje', fi: 'Tietue', en: 'Record' },
+  allData: { et: 'Kõik sinu andmed', fi: 'Kaikki tietosi', en: 'All your data' },
+  why: { et: 'Miks', fi: 'Miksi', en: 'Why' },
+  kind: { et: 'Liik', fi: 'Tyyppi', en: 'Kind' },
+  categories: { et: 'Kategooriad', fi: 'Tietoryhmät', en: 'Categories' },
+  purpose: { et: 'Eesmärk ja õiguslik alus', fi: 'Tarkoitus ja käsittelyperuste', en: 'Purpose and lawful basis' },
+  kept: { et: 'Säilitatakse', fi: 'Säilytetään', en: 'Kept' },
+  yours: { et: 'Sinu kirjed', fi: 'Sinun tietueesi', en: 'Your records' },
+  none: { et: 'pole', fi: 'ei yhtään', en: 'none' },
+  count: {
+    et: (n: number) => `${n} kirje${n === 1 ? '' : 't'}`,
+    fi: (n: number) => `${n} tietue${n === 1 ? '' : 'tta'}`,
+    en: (n: number) => `${n} record${n === 1 ? '' : 's'}`,
+  },
+  files: { et: 'Sinu failid', fi: 'Tiedostosi', en: 'Your files' },
+  noFiles: { et: 'Faile pole.', fi: 'Ei tiedostoja.', en: 'No files.' },
+  bytes: { et: 'baiti', fi: 'tavua', en: 'bytes' },
+  responsible: { et: 'Kes vastutab sinu andmete eest', fi: 'Kuka vastaa tiedoistasi', en: 'Who is responsible for your data' },
+  controller: { et: 'Vastutav töötleja', fi: 'Rekisterinpitäjä', en: 'Controller' },
+  operator: { et: 'Teenuse osutaja sinu riigis', fi: 'Palvelun tarjoaja maassasi', en: 'Operator in your country' },
+  authority: { et: 'Järelevalveasutus (kaebused)', fi: 'Valvontaviranomainen (valitukset)', en: 'Supervisory authority (complaints)' },
+};
+
+/** "Name, registry code, address, contact" of a party, as far as it is known. */
+const partyLine = (p: CountryProfile['controller']) => [p.name, p.registryCode, p.address, p.privacyContact].filter(Boolean).join(', ');
+
+/** No scheme: the page links nothing outside the zip (see above); the reader types or copies the address. */
+const withoutScheme = (url: string) => url.replace(/^https?:\/\//, '');
+
+function responsibleSection(profile: CountryProfile, lang: Language): string {
+  const { controller, operator, authority } = profile;
+  return `<h2>${words.responsible[lang]}</h2>
+<table><tbody>
+<tr><th>${words.controller[lang]}</th><td>${escapeHtml(partyLine(controller))}</td></tr>
+<tr><th>${words.operator[lang]}</th><td>${escapeHtml(partyLine(operator))}</td></tr>
+<tr><th>${words.authority[lang]}</th><td>${escapeHtml(`${authority.name[lang]}, ${authority.email}, ${withoutScheme(authority.url)}`)}</td></tr>
+</tbody></table>`;
+}
+
+/** README.txt in the person's language. */
+export const readmeText = (lang: Language = 'en') =>
+  ({
+    et: 'Sinu andmed Opiqus.\r\nPaki kogu zip-fail enne lahti, seejärel ava brauseris index.html.\r\ndata/ sisaldab iga kirjeliigi kohta üht JSON-faili; metadata.json kirjeldab iga välja.\r\n',
+    fi: 'Tietosi Opiqissa.\r\nPura koko zip-tiedosto ensin ja avaa sitten index.html selaimessa.\r\ndata/ sisältää yhden JSON-tiedoston kutakin tietuetyyppiä kohden; metadata.json kuvaa jokaisen kentän.\r\n',
+    en: 'Your data on Opiq.\r\nExtract the whole zip first, then open index.html in a browser.\r\ndata/ holds one JSON file per kind of record; metadata.json describes every field.\r\n',
+  })[lang];
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
@@ -27,9 +97,9 @@ th,td{border:1px solid #ccc;padding:.35rem .5rem;text-align:left;vertical-align:
 .note{background:#fff8dc;border:1px solid #e6d690;padding:.5rem 1rem}pre{white-space:pre-wrap;margin:0;font-size:.85rem}
 .empty{color:#666}`;
 
-function page(title: string, body: string): string {
+function page(title: string, body: string, lang: Language = 'en'): string {
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:">
 <title>${escapeHtml(title)}</title><style>${STYLE}</style></head>
 <body>${body}</body></html>
@@ -54,39 +124,43 @@ export const typePagePath = (type: string) => `pages/${type}.html`;
 export const typeDataPath = (type: string) => `data/${type}.json`;
 
 export function indexPage(summary: ExportSummary): string {
+  const lang = summary.language ?? 'en';
   const rows = summary.types
     .map(({ spec, count }) => {
       const what =
-        count > 0 ? `<a href="${typePagePath(spec.type)}">${count} record${count === 1 ? '' : 's'}</a>` : '<span class="empty">none</span>';
+        count > 0 ? `<a href="${typePagePath(spec.type)}">${words.count[lang](count)}</a>` : `<span class="empty">${words.none[lang]}</span>`;
       return `<tr><td><strong>${escapeHtml(spec.type)}</strong><br>${escapeHtml(spec.description)}</td><td>${escapeHtml(spec.personalData.join(', '))}</td><td>${escapeHtml(spec.purpose)}<br><em>${escapeHtml(spec.lawfulBasis)}</em></td><td>${escapeHtml(retentionText(spec))}</td><td>${what}</td></tr>`;
     })
     .join('\n');
   const files = summary.files.length
-    ? `<ul>${summary.files.map((f) => `<li><a href="${escapeHtml(encodeURI(f.path))}">${escapeHtml(f.path.replace(/^files\//, ''))}</a> (${f.size} bytes)</li>`).join('')}</ul>`
-    : '<p class="empty">No files.</p>';
+    ? `<ul>${summary.files.map((f) => `<li><a href="${escapeHtml(encodeURI(f.path))}">${escapeHtml(f.path.replace(/^files\//, ''))}</a> (${f.size} ${words.bytes[lang]})</li>`).join('')}</ul>`
+    : `<p class="empty">${words.noFiles[lang]}</p>`;
   return page(
-    'Your data on Opiq',
-    `<h1>Your data on Opiq</h1>
-<p class="note">Extract the whole zip first ("Extract all"): opened inside the zip, the links below do not work.</p>
-<p>Everything the platform holds about you, exported ${escapeHtml(summary.createdAt)}${summary.name ? ` for ${escapeHtml(summary.name)}` : ''}. Each kind of record has a page of its own and a JSON file (<code>data/</code>) a program can read; <code>metadata.json</code> describes every field.</p>
-<h2>Records</h2>
-<table><thead><tr><th>Kind</th><th>Categories</th><th>Purpose and lawful basis</th><th>Kept</th><th>Your records</th></tr></thead><tbody>
+    words.title[lang],
+    `<h1>${words.title[lang]}</h1>
+<p class="note">${escapeHtml(words.extractFirst[lang])}</p>
+<p>${words.intro[lang](escapeHtml(summary.createdAt), summary.name ? escapeHtml(summary.name) : '')}</p>
+${summary.responsible ? responsibleSection(summary.responsible, lang) : ''}
+<h2>${words.records[lang]}</h2>
+<table><thead><tr><th>${words.kind[lang]}</th><th>${words.categories[lang]}</th><th>${words.purpose[lang]}</th><th>${words.kept[lang]}</th><th>${words.yours[lang]}</th></tr></thead><tbody>
 ${rows}
 </tbody></table>
-<h2>Your files</h2>
+<h2>${words.files[lang]}</h2>
 ${files}`,
+    lang,
   );
 }
 
-export function typePage(spec: DocumentTypeSpec, documents: Record<string, unknown>[]): string {
+export function typePage(spec: DocumentTypeSpec, documents: Record<string, unknown>[], lang: Language = 'en'): string {
   const rows = documents.map((doc, i) => `<tr><td>${i + 1}</td><td><pre>${escapeHtml(JSON.stringify(doc, null, 2))}</pre></td></tr>`).join('\n');
   return page(
     spec.type,
-    `<p><a href="../index.html">All your data</a></p><h1>${escapeHtml(spec.type)}</h1><p>${escapeHtml(spec.description)}</p>
-<p>Why: ${escapeHtml(spec.purpose)} Kept: ${escapeHtml(retentionText(spec))}.</p>
-<table><thead><tr><th>#</th><th>Record</th></tr></thead><tbody>
+    `<p><a href="../index.html">${words.allData[lang]}</a></p><h1>${escapeHtml(spec.type)}</h1><p>${escapeHtml(spec.description)}</p>
+<p>${words.why[lang]}: ${escapeHtml(spec.purpose)} ${words.kept[lang]}: ${escapeHtml(retentionText(spec))}.</p>
+<table><thead><tr><th>#</th><th>${words.record[lang]}</th></tr></thead><tbody>
 ${rows}
 </tbody></table>`,
+    lang,
   );
 }
 

@@ -68,7 +68,11 @@ async function notice(services: Services, accountId: string, year: number, now: 
   if (!account || !isInactive(account, year) || account.inactivityNotice?.year === year) return 'skipped';
   if (account.email) {
     const mail = noticeTexts[account.language](closingOnText(year));
-    await queueEmail(services, { to: account.email, category: 'service', ...mail }, `inactivity-notice:${keyedId(accountId, String(year))}`);
+    await queueEmail(
+      services,
+      { to: account.email, category: 'service', ...mail, country: account.country, language: account.language },
+      `inactivity-notice:${keyedId(accountId, String(year))}`,
+    );
   }
   await updateWithEtag<AccountDoc>(
     services.db.collection('accounts'),

@@ -19,7 +19,7 @@ const account = (fields: Partial<AccountDoc> = {}): AccountDoc => ({
 });
 
 /** A store whose `accounts` partition holds these types (each name once per document) and whose `orders` one is empty. */
-function storeWith(types: string[]): Pick<Services, 'db'> {
+function storeWith(types: string[]): Pick<Services, 'db' | 'config'> {
   const asked: string[] = [];
   const db = {
     collection: (name: string) => ({
@@ -29,7 +29,13 @@ function storeWith(types: string[]): Pick<Services, 'db'> {
       },
     }),
   };
-  return { db: db as unknown as Services['db'] };
+  const config = {
+    PUBLIC_WEB_URL: 'https://www.opiq.ee',
+    PUBLIC_WEB_URL_FI: 'https://www.opiq.fi',
+    EMAIL_FROM: 'noreply@opiq.ee',
+    INVOICE_SELLER: 'Star Cloud OÜ',
+  };
+  return { db: db as unknown as Services['db'], config: config as Services['config'] };
 }
 
 const category = (view: Awaited<ReturnType<typeof holdingsOf>>, name: string) => view.categories.find((c) => c.category === name)!;
@@ -73,5 +79,25 @@ describe('PRIV-1: what we hold, from the registry', () => {
     expect(category(finnish, 'authentication').recipients).toEqual(['microsoft-azure', 'mpassid']);
     expect(category(finnish, 'contact').recipients).toEqual(['microsoft-azure', 'sendgrid', 'e-oppi', 'mpassid']);
     expect(finnish.processors.map((p) => p.id)).not.toContain('google');
+  });
+
+  it('OPS-3: the controller, the operator and the authority follow the account country, in the asked language', async () => {
+    const finnish = await holdingsOf(storeWith([]), account({ country: 'FI' }), 'et', ['accounts']);
+    expect(finnish.country).toMatchObject({
+      country: 'FI',
+      site: 'https://www.opiq.fi',
+      controller: { name: 'Star Cloud OÜ', registryCode: '12731921' },
+      operator: { name: 'E-Oppi Oy' },
+      authority: { name: 'Soome andmekaitsevolinik (Tietosuojavaltuutetun toimisto)', email: 'tietosuoja@om.fi' },
+    });
+    expect(finnish.country.summary).toContain('teenust osutab sinu riigis E-Oppi Oy');
+    const estonian = await holdingsOf(storeWith([]), account(), 'fi', ['accounts']);
+    expect(estonian.country).toMatchObject({
+      country: 'EE',
+      site: 'https://www.opiq.ee',
+      operator: { name: 'Star Cloud OÜ' },
+      authority: { name: 'Viron tietosuojavirasto (Andmekaitse Inspektsioon)', url: 'https://www.aki.ee' },
+    });
+    expect(estonian.country.summary).not.toContain('E-Oppi');
   });
 });

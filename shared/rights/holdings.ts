@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import type { AccountDoc } from '../accounts/index.js';
+import { countries, type CountryProfile, countryProfile } from '../platform/countries.js';
 import type { Language } from '../platform/language.js';
 import type { Services } from '../platform/services.js';
 import { dataRegistry, type DocumentTypeSpec } from '../privacy/index.js';
@@ -174,10 +175,27 @@ const categoryViewSchema = z.object({
   documentTypes: z.array(z.object({ type: z.string(), description: z.string(), count: z.number().int().nullable() })),
 });
 
+const partySchema = z.object({
+  name: z.string(),
+  registryCode: z.string().optional(),
+  address: z.string().optional(),
+  privacyContact: z.string(),
+  website: z.string().optional(),
+});
+
 export const holdingsViewSchema = z.object({
   accountId: z.string(),
   language: z.enum(['et', 'fi', 'en']),
   controllers: z.object({ platform: z.string(), schools: z.array(z.string()) }),
+  /** OPS-3: who is responsible in the person's country, and where they may complain. */
+  country: z.object({
+    country: z.enum(countries),
+    site: z.string(),
+    controller: partySchema,
+    operator: partySchema,
+    authority: z.object({ name: z.string(), url: z.string(), email: z.string() }),
+    summary: z.string(),
+  }),
   categories: z.array(categoryViewSchema),
   processors: z.array(z.object({ id: z.string(), name: z.string(), country: z.string(), service: z.string(), categories: z.array(z.string()) })),
   counted: z.array(z.string()),
@@ -199,7 +217,7 @@ async function countTypes(services: Pick<Services, 'db'>, container: Counted, ac
  * categories kept in school partitions (learning, journals) say null rather than guessing.
  */
 export async function holdingsOf(
-  services: Pick<Services, 'db'>,
+  services: Pick<Services, 'db' | 'config'>,
   account: AccountDoc,
   lang: Language,
   containers: readonly Counted[],
@@ -207,11 +225,11 @@ export async function holdingsOf(
   const counted = new Map<string, Map<string, number>>();
   for (const container of containers) counted.set(container, await countTypes(services, container, account.accountId));
   const linkedProviders = new Set((account.logins ?? []).map((l) => l.provider));
-  const recipientsOf = (category: Category) =>
-    processors
-      .filter((p) => p.categories.includes(category))
-      .filter((p) => !p.identityProvider || linkedProviders.has(p.identityProvider))
-      .filter((p) => p.id !== 'e-oppi' || account.country === 'FI');
+  const profile = countryProfile(services.config, account.country);
+  // A country's own processor (E-Oppi Oy in Finland) receives nothing about people of the other country.
+  const othersOwn = new Set(countries.filter((c) => c !== account.country).flatMap((c) => countryProfile(services.config, c).ownProcessors));
+  const applies = (p: (typeof processors)[number]) => (!p.identityProvider || linkedProviders.has(p.identityProvider)) && !othersOwn.has(p.id);
+  const recipientsOf = (category: Category) => processors.filter((p) => p.categories.includes(category)).filter(applies);
   const view: HoldingsView['categories'] = [];
   for (const [category, texts] of Object.entries(categories) as [Category, (typeof categories)[Category]][]) {
     const types = dataRegistry.documentTypes.filter((t) => t.personalData.includes(category));
@@ -241,11 +259,30 @@ export async function holdingsOf(
       platform: 'Star Cloud OÜ (Opiq)',
       schools: [...new Set((account.schoolRoles ?? []).filter((r) => r.role === 'student').map((r) => r.schoolId))],
     },
+    country: {
+      country: account.country,
+      site: profile.siteUrl,
+      controller: profile.controller,
+      operator: profile.operator,
+      authority: { name: profile.authority.name[lang], url: profile.authority.url, email: profile.authority.email },
+      summary: responsibleText(profile, lang),
+    },
     categories: view,
     processors: processors
-      .filter((p) => !p.identityProvider || linkedProviders.has(p.identityProvider))
-      .filter((p) => p.id !== 'e-oppi' || account.country === 'FI')
+      .filter(applies)
       .map((p) => ({ id: p.id, name: p.name, country: p.country, service: p.service[lang], categories: [...p.categories] })),
     counted: [...containers],
   };
+}
+
+/** Who answers for the person's data in their country, in their language (OPS-3). */
+function responsibleText(profile: CountryProfile, lang: Language): string {
+  const { controller, operator, authority } = profile;
+  const same = controller.name === operator.name;
+  const texts = {
+    et: `Sinu isikuandmete vastutav töötleja on ${controller.name}${same ? '' : `; teenust osutab sinu riigis ${operator.name}`}. Küsimused: ${operator.privacyContact}. Kaebuse võid esitada asutusele ${authority.name.et} (${authority.email}).`,
+    fi: `Henkilötietojesi rekisterinpitäjä on ${controller.name}${same ? '' : `; palvelun tarjoaa maassasi ${operator.name}`}. Kysymykset: ${operator.privacyContact}. Voit tehdä valituksen viranomaiselle ${authority.name.fi} (${authority.email}).`,
+    en: `The controller of your personal data is ${controller.name}${same ? '' : `; in your country the service is operated by ${operator.name}`}. Questions: ${operator.privacyContact}. You may complain to ${authority.name.en} (${authority.email}).`,
+  };
+  return texts[lang];
 }

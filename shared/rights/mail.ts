@@ -73,7 +73,8 @@ export async function tellRequester(services: Pick<Services, 'bus'>, request: Ri
       : requesterTexts.state[lang](type, stateNames[request.state][lang], due);
   const key = what === 'extended' ? `extended:${due}` : `state:${request.history.length}`;
   // Hashed: Service Bus message ids are at most 128 characters, and the address stays out of them.
-  await queueEmail(services, { to: contact.email, category: 'service', ...mail }, `rights:${keyedId(request.id, key)}`);
+  const reader = contact.country ? { country: contact.country, language: lang } : {};
+  await queueEmail(services, { to: contact.email, category: 'service', ...mail, ...reader }, `rights:${keyedId(request.id, key)}`);
 }
 
 /** What the follow-up timer tells the school's administrators and the privacy officers; never who the request is about. */

@@ -58,6 +58,8 @@ export type Capacity = 'self' | 'parent' | 'school' | 'operator' | 'system';
 export interface Contact {
   email: string;
   language: (typeof languages)[number];
+  /** The requester's country (OPS-3): the sender and footer of the e-mails about the request. */
+  country?: 'EE' | 'FI';
 }
 
 export interface Transition {
@@ -222,7 +224,7 @@ export const officerViewSchema = requestViewSchema.extend({
     schoolId: z.string().optional(),
     receivedVia: z.string().optional(),
   }),
-  contact: z.object({ email: z.string(), language: z.enum(languages) }).optional(),
+  contact: z.object({ email: z.string(), language: z.enum(languages), country: z.enum(['EE', 'FI']).optional() }).optional(),
   history: z.array(transitionViewSchema.extend({ by: z.string() })),
   escalatedAt: z.string().optional(),
 });

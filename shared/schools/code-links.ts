@@ -21,6 +21,7 @@ import type { Services } from '../platform/services.js';
 import { codeLinkEmail } from './emails.js';
 import { readSchool } from './invitations.js';
 import { activeMemberships } from './members.js';
+import { offerMpassidRoles } from './mpassid-roles.js';
 
 /**
  * ACC-5, AUTH-3: an eID-grade sign-in whose personal code matches the code a school entered for its student, but
@@ -82,7 +83,11 @@ export async function tellSchoolAdmins(
   const language: Language = school.country === 'FI' ? 'fi' : 'et';
   const admins = (await activeMemberships(services, schoolId)).filter((m) => m.role === 'schoolAdmin' && m.email);
   for (const admin of admins)
-    await queueEmail(services, make(language, admin.email!, school.name), `school:${messageKey(`${key}:${admin.accountId}`)}`);
+    await queueEmail(
+      services,
+      { ...make(language, admin.email!, school.name), country: school.country, language },
+      `school:${messageKey(`${key}:${admin.accountId}`)}`,
+    );
 }
 
 /** What a sign-in needs of the schools when a school-entered personal code links a login (ACC-5). */
@@ -90,6 +95,7 @@ export function schoolCodeLinks(services: Pick<Services, 'db' | 'bus' | 'clock'>
   return {
     ledger: codeLinkLedger(services),
     tellSchool: (schoolId, account, provider, key) => tellSchoolOfCodeLink(services, schoolId, account, provider, key),
+    offerMpassidRoles: (account, roles) => offerMpassidRoles(services, account, roles),
   };
 }
 

@@ -139,3 +139,22 @@ export function invitationClaimEmail(
   };
   return { to, category: 'security', ...texts[language] };
 }
+
+/** OPS-3: a teacher signed in with MPASSid, which names this school; the role waits for an administrator. */
+export function mpassidRoleEmail(language: Language, to: string, v: { schoolName: string }): EmailMessage {
+  const texts: Record<Language, { subject: string; text: string }> = {
+    et: {
+      subject: 'Õpetaja ootab kinnitust (MPASSid)',
+      text: `Tere!\n\nMPASSidiga sisse loginud inimene on MPASSidi andmetel kooli ${v.schoolName} õpetaja. Rolli ei antud. Kui see on õige, kinnita see Opiqus kutsete all; muidu jäta kinnitamata.`,
+    },
+    fi: {
+      subject: 'Opettaja odottaa vahvistusta (MPASSid)',
+      text: `Hei!\n\nMPASSidilla kirjautunut henkilö on MPASSidin mukaan koulun ${v.schoolName} opettaja. Roolia ei annettu. Jos tieto pitää paikkansa, vahvista se Opiqissa kutsujen kohdalla; muuten jätä vahvistamatta.`,
+    },
+    en: {
+      subject: 'A teacher awaits confirmation (MPASSid)',
+      text: `Hello,\n\nSomeone who signed in with MPASSid is, as MPASSid says, a teacher of ${v.schoolName}. The role was not given. If that is right, confirm it under invitations in Opiq; otherwise leave it unconfirmed.`,
+    },
+  };
+  return { to, category: 'security', ...texts[language] };
+}

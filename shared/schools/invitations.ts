@@ -5,6 +5,7 @@ import type { Grant } from '../acl/index.js';
 import { emailLoginId, type LoginIndexDoc, normaliseEmail } from '../auth/index.js';
 import { queueEmail } from '../messaging/index.js';
 import { DocumentExistsError, type Page, updateWithEtag } from '../platform/cosmos.js';
+import { countryProfile } from '../platform/countries.js';
 import { AppError } from '../platform/errors.js';
 import type { Language } from '../platform/language.js';
 import { pageOf, type PageRequest } from '../platform/paging.js';
@@ -17,7 +18,7 @@ import type { ClassDoc, InvitationDoc, InvitationStatus, InvitationView, SchoolD
 
 const INVITATION_DAYS = 14;
 /** Closed (accepted, revoked) invitations stay 30 days for the record, then Cosmos deletes them (registry retention). */
-const CLOSED_RETENTION_SECONDS = 30 * 86_400;
+export const CLOSED_RETENTION_SECONDS = 30 * 86_400;
 const DAY_MS = 86_400_000;
 
 /** Token hashes are ids: base64url has no characters Cosmos forbids in ids (/ \ ? #). */
@@ -174,18 +175,23 @@ export async function createInvitation(
   }
 
   const language: Language = input.language ?? (school.country === 'FI' ? 'fi' : 'et');
-  const link = `${services.config.PUBLIC_WEB_URL.replace(/\/$/, '')}/invitations/accept?token=${encodeURIComponent(linkToken(input.schoolId, token))}`;
+  // The school's country's site (OPS-3): a Finnish school's invitation opens opiq.fi.
+  const link = `${countryProfile(services.config, school.country).siteUrl}/invitations/accept?token=${encodeURIComponent(linkToken(input.schoolId, token))}`;
   await queueEmail(
     services,
-    invitationEmail(language, doc.email, {
-      inviterName: `${inviter.firstName} ${inviter.lastName}`.trim(),
-      ...(inviter.email ? { inviterEmail: inviter.email } : {}),
-      schoolName: school.name,
-      role: input.role,
-      ...(klass ? { className: klass.name } : {}),
-      link,
-      expiresAt: doc.expiresAt,
-    }),
+    {
+      ...invitationEmail(language, doc.email, {
+        inviterName: `${inviter.firstName} ${inviter.lastName}`.trim(),
+        ...(inviter.email ? { inviterEmail: inviter.email } : {}),
+        schoolName: school.name,
+        role: input.role,
+        ...(klass ? { className: klass.name } : {}),
+        link,
+        expiresAt: doc.expiresAt,
+      }),
+      country: school.country,
+      language,
+    },
     doc.id,
   );
   return invitationView(doc, now);
@@ -390,7 +396,7 @@ const membershipBaseId = (accountId: string, role: SchoolRoleName, classId?: str
   `membership:${accountId}:${role}${classId ? `:${classId}` : ''}`;
 
 /** Creates the membership (unless the same active role exists already) and adds the role to the account. Idempotent. */
-async function grantInvitedRole(
+export async function grantInvitedRole(
   services: Pick<Services, 'db' | 'clock' | 'bus'>,
   invitation: InvitationDoc,
   account: AccountDoc,

@@ -10,6 +10,10 @@ export interface SchoolDoc extends Doc {
   schoolId: string;
   name: string;
   country: 'EE' | 'FI';
+  /** Finnish school codes MPASSid sends for this school (urn:mpass.id:role); a teacher there is offered the role. */
+  mpassidSchoolCodes?: string[];
+  /** The school takes MPASSid's teacher role as it is: no administrator confirms it. */
+  trustMpassidRoles?: boolean;
 }
 
 export interface ClassDoc extends Doc {
@@ -66,6 +70,8 @@ export interface InvitationDoc extends Doc {
    * is theirs only once the school's administrator confirms one of them (ACC-2). At most a few are kept.
    */
   claims?: { accountId: string; at: string; firstName: string; lastName: string; email?: string }[];
+  /** 'mpassid': no e-mail was sent; MPASSid asserted the role at sign-in and the school confirms the claim (OPS-3). */
+  source?: 'mpassid';
 }
 
 export const invitationViewSchema = z.object({

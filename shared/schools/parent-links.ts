@@ -297,11 +297,15 @@ export async function confirmLink(services: Services, schoolId: string, linkId: 
     const school = await readSchool(services, schoolId);
     await queueEmail(
       services,
-      parentLinkConfirmedEmail(parent.language, parent.email, {
-        parentName: parent.firstName,
-        childName: `${child.firstName} ${child.lastName}`,
-        schoolName: school.name,
-      }),
+      {
+        ...parentLinkConfirmedEmail(parent.language, parent.email, {
+          parentName: parent.firstName,
+          childName: `${child.firstName} ${child.lastName}`,
+          schoolName: school.name,
+        }),
+        country: parent.country,
+        language: parent.language,
+      },
       `parent-link-confirmed:${link.id}`,
     );
   }

@@ -4,6 +4,7 @@ import type { AccountDoc } from '../accounts/index.js';
 import { assertUnderLimit } from '../auth/index.js';
 import { queueEmail } from '../messaging/index.js';
 import { DocumentExistsError } from '../platform/cosmos.js';
+import { countryProfile } from '../platform/countries.js';
 import { AppError } from '../platform/errors.js';
 import type { Language } from '../platform/language.js';
 import { maksekeskusClient, MaksekeskusError, type MaksekeskusTransaction } from '../platform/maksekeskus.js';
@@ -237,7 +238,7 @@ async function issueInvoice(services: Services, order: OrderDoc): Promise<OrderD
           issuedAt: number.issuedAt,
           dueDate,
           referenceNumber: number.referenceNumber,
-          seller: services.config.INVOICE_SELLER,
+          seller: countryProfile(services.config, order.buyer.country).invoiceSeller,
           iban: services.config.INVOICE_IBAN!,
           payments: [],
         },

@@ -111,7 +111,7 @@ export function orderConfirmedEmail(order: OrderDoc): EmailMessage {
       text: `Hello ${name},\n\nThank you! The payment was received and the licence is active from the start date you chose.\n\n${details}\n\n${noWithdrawalNote.en}`,
     },
   };
-  return { to: order.buyer.email, category: 'transaction', ...texts[language] };
+  return { to: order.buyer.email, category: 'transaction', ...texts[language], country: order.buyer.country, language };
 }
 
 /** STORE-3: the prepayment invoice. */
@@ -146,7 +146,7 @@ export function invoiceEmail(order: OrderDoc): EmailMessage {
         `The licence becomes active once the money has arrived, from the start date chosen in the order.\n${noWithdrawalNote.en}`,
     },
   };
-  return { to: order.buyer.email, category: 'transaction', ...texts[language] };
+  return { to: order.buyer.email, category: 'transaction', ...texts[language], country: order.buyer.country, language };
 }
 
 export type EndReason = 'work-withdrawn' | 'terms-breach' | 'cannot-fulfil' | 'operator';
@@ -214,5 +214,5 @@ export function licenceEndedEmail(
       text: `Hello ${name},\n\nYour licence to “${works}” has ended because ${why}.${refundText.en ? `\n${refundText.en}` : ''}\n\nOrder: ${order.id}`,
     },
   };
-  return { to: order.buyer.email, category: 'transaction', ...texts[language] };
+  return { to: order.buyer.email, category: 'transaction', ...texts[language], country: order.buyer.country, language };
 }

@@ -186,5 +186,9 @@ export async function notifyAnswered(services: Services, request: SupportRequest
   const account = await readAccount(services, request.accountId);
   if (!account?.email) return;
   const mail = answeredText[account.language](request.subject.slice(0, 100));
-  await queueEmail(services, { to: account.email, category: 'service', ...mail }, `support-answer:${request.id}:${request.messages.length}`);
+  await queueEmail(
+    services,
+    { to: account.email, category: 'service', ...mail, country: account.country, language: account.language },
+    `support-answer:${request.id}:${request.messages.length}`,
+  );
 }

@@ -119,7 +119,11 @@ export async function suspendAccount(
     if (account.email)
       await queueEmail(
         services,
-        measureEmail('suspended', input.reason, account.language, account.email, { name: account.firstName, withSchool: schoolIds.length > 0 }),
+        {
+          ...measureEmail('suspended', input.reason, account.language, account.email, { name: account.firstName, withSchool: schoolIds.length > 0 }),
+          country: account.country,
+          language: account.language,
+        },
         `suspended:${input.accountId}:${suspension.at}`,
       );
   }
@@ -175,7 +179,11 @@ async function restrictAccount(
   if (account.email)
     await queueEmail(
       services,
-      measureEmail('read-only', reason, account.language, account.email, { name: account.firstName, withSchool: input.schoolIds.length > 0 }),
+      {
+        ...measureEmail('read-only', reason, account.language, account.email, { name: account.firstName, withSchool: input.schoolIds.length > 0 }),
+        country: account.country,
+        language: account.language,
+      },
       `restricted:${account.accountId}:${input.at}`,
     );
   return { revokedSessions: 0, accessCancelledNow: false, cases };

@@ -283,6 +283,35 @@ export const mpassidUsers: MpassUser[] = [
     },
   },
   {
+    loginHint: 'mikko.laine',
+    aliases: ['MPASSOID.5e6f7a8b9c0d1e2f3a4b5c6d'],
+    description:
+      'Mikko Laine, NOT in the seed: teacher (roleCode 2) at Koivulan koulu; his first sign-in asks the school to confirm the role (OPS-3)',
+    sub: 'MPASSOID.5e6f7a8b9c0d1e2f3a4b5c6d',
+    claims: {
+      [MPASS.uid]: 'MPASSOID.5e6f7a8b9c0d1e2f3a4b5c6d',
+      [MPASS.givenName]: 'Mikko',
+      [MPASS.surname]: 'Laine',
+      [MPASS.schoolCode]: [SCHOOLS.koivula.schoolCode],
+      [MPASS.schoolInfo]: [koivulaInfo],
+      [MPASS.role]: [mpassRole('', 'Opettaja', 2)],
+    },
+  },
+  {
+    loginHint: 'liisa.makinen',
+    aliases: ['MPASSOID.0f1e2d3c4b5a69788796a5b4'],
+    description: 'Liisa Mäkinen, NOT in the seed: substitute teacher (roleCode 5) at Koivulan koulu (OPS-3, a school that trusts MPASSid roles)',
+    sub: 'MPASSOID.0f1e2d3c4b5a69788796a5b4',
+    claims: {
+      [MPASS.uid]: 'MPASSOID.0f1e2d3c4b5a69788796a5b4',
+      [MPASS.givenName]: 'Liisa',
+      [MPASS.surname]: 'Mäkinen',
+      [MPASS.schoolCode]: [SCHOOLS.koivula.schoolCode],
+      [MPASS.schoolInfo]: [koivulaInfo],
+      [MPASS.role]: [mpassRole('', 'Sijainen', 5)],
+    },
+  },
+  {
     loginHint: 'eero.korhonen',
     aliases: ['MPASSOID.2d4f6a8c0e1b3d5f7a9c1e3b', '1.2.246.562.24.10000000008'],
     description: 'Eero Korhonen, learner (roleCode 1) in class 7A at Koivulan koulu; learningMaterialsCharge 0',

@@ -1,0 +1,280 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import yauzl from 'yauzl';
+
+import { type LocalHost, startLocalHost } from '../shared/local/host.js';
+import { Browser } from '../shared/local/identity/browser.js';
+import { demo } from '../shared/local/seed.js';
+
+/**
+ * OPS-3: two countries, each with its own site, sender, operator and supervisory authority. This file runs its own
+ * host so the Finnish site and sender can be configured as in production (infra/main.bicepparam).
+ */
+let host: LocalHost;
+const FI_SITE = 'https://www.opiq.fi';
+const FI_SENDER = 'noreply@opiq.fi';
+const FI_SELLER = 'E-Oppi Oy';
+
+beforeAll(async () => {
+  host = await startLocalHost({
+    port: 0,
+    sweepIntervalMs: 0,
+    env: { PUBLIC_WEB_URL_FI: FI_SITE, EMAIL_FROM_FI: FI_SENDER, INVOICE_SELLER_FI: FI_SELLER },
+  });
+});
+afterAll(async () => host?.close());
+
+async function call(path: string, init: RequestInit & { token?: string; json?: unknown } = {}) {
+  const headers = new Headers(init.headers);
+  if (init.token) headers.set('authorization', `Bearer ${init.token}`);
+  if (init.json !== undefined) headers.set('content-type', 'application/json');
+  const response = await fetch(`${host.url}${path}`, { ...init, headers, ...(init.json !== undefined ? { body: JSON.stringify(init.json) } : {}) });
+  const text = await response.text();
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: text && (response.headers.get('content-type') ?? '').includes('json') ? JSON.parse(text) : text,
+  };
+}
+
+async function tokenFor(accountId: string): Promise<string> {
+  const response = await call('/_local/tokens', { method: 'POST', json: { accountId } });
+  return response.body.accessToken as string;
+}
+
+/** The reset e-mail the person gets after asking for one; the message goes through the queue to the outbox. */
+async function resetMailTo(email: string) {
+  expect((await call('/api/auth/password/reset-request', { method: 'POST', json: { email } })).status).toBe(202);
+  await host.bus.idle();
+  const mail = host.outbox.messages.filter((m) => m.to === email).at(-1);
+  expect(mail, `no e-mail to ${email}`).toBeDefined();
+  return mail!;
+}
+
+describe('OPS-3: countries', () => {
+  it('OPS-3: a Finnish user gets Finnish operator, authority and sender details in e-mails and in the what-we-hold view', async () => {
+    const mail = await resetMailTo('aino.virtanen@koivula.example');
+    expect(mail).toMatchObject({ from: FI_SENDER, fromName: 'Opiq (E-Oppi Oy)', country: 'FI', language: 'fi' });
+    expect(mail.subject).toBe('Salasanan vaihtaminen');
+    // The link opens the Finnish site; the footer names the operator, the privacy contact and the authority in Finnish.
+    expect(mail.text).toContain(`${FI_SITE}/reset-password?token=`);
+    expect(mail.text).toContain('Palvelun tarjoaa E-Oppi Oy, Star Cloud OÜ:n puolesta');
+    expect(mail.text).toContain('Henkilötietoja koskevat kysymykset: info@starcloud.ee');
+    expect(mail.text).toContain('Valvontaviranomainen: Tietosuojavaltuutetun toimisto (tietosuoja@om.fi, https://tietosuoja.fi)');
+    expect(mail.text).not.toMatch(/Andmekaitse|aki\.ee/);
+
+    const view = await call('/api/me/privacy/data', {
+      token: await tokenFor(demo.accounts.fiTeacher),
+      headers: { 'accept-language': 'fi-FI,fi;q=0.9' },
+    });
+    expect(view.status).toBe(200);
+    expect(view.body.language).toBe('fi');
+    expect(view.body.country).toEqual({
+      country: 'FI',
+      site: FI_SITE,
+      controller: { name: 'Star Cloud OÜ', registryCode: '12731921', privacyContact: 'info@starcloud.ee', website: 'https://www.opiq.ee' },
+      operator: { name: 'E-Oppi Oy', privacyContact: 'info@starcloud.ee', website: 'https://e-oppi.fi' },
+      authority: { name: 'Tietosuojavaltuutetun toimisto', url: 'https://tietosuoja.fi', email: 'tietosuoja@om.fi' },
+      summary:
+        'Henkilötietojesi rekisterinpitäjä on Star Cloud OÜ; palvelun tarjoaa maassasi E-Oppi Oy. Kysymykset: info@starcloud.ee. Voit tehdä valituksen viranomaiselle Tietosuojavaltuutetun toimisto (tietosuoja@om.fi).',
+    });
+    expect(view.body.processors.map((p: { id: string }) => p.id)).toContain('e-oppi');
+  });
+
+  it('OPS-3: an Estonian user gets the Estonian operator, authority and sender; the same view reads in English when asked', async () => {
+    const mail = await resetMailTo('tiina.saar@example.com');
+    expect(mail).toMatchObject({ from: 'no-reply@opiq.example', fromName: 'Opiq (Star Cloud OÜ)', country: 'EE', language: 'et' });
+    expect(mail.text).toContain(`${host.config.PUBLIC_WEB_URL}/reset-password?token=`);
+    expect(mail.text).toContain('Teenust osutab Star Cloud OÜ, 12731921');
+    expect(mail.text).toContain('Järelevalveasutus: Andmekaitse Inspektsioon (info@aki.ee, https://www.aki.ee)');
+    expect(mail.text).not.toMatch(/E-Oppi|tietosuoja/i);
+
+    const view = await call('/api/me/privacy/data', { token: await tokenFor(demo.accounts.eeParent), headers: { 'accept-language': 'en' } });
+    expect(view.status).toBe(200);
+    expect(view.body.country).toMatchObject({
+      country: 'EE',
+      operator: { name: 'Star Cloud OÜ', registryCode: '12731921' },
+      authority: { name: 'Estonian Data Protection Inspectorate', url: 'https://www.aki.ee', email: 'info@aki.ee' },
+    });
+    expect(view.body.country.summary).toContain('You may complain to Estonian Data Protection Inspectorate');
+    // Finland's own operator receives nothing about people of Estonia.
+    expect(view.body.processors.map((p: { id: string }) => p.id)).not.toContain('e-oppi');
+  });
+
+  it("OPS-3: CORS: a preflight from opiq.fi and one from the Estonian site are allowed with credentials; an unknown origin's is not", async () => {
+    const preflight = (origin: string) =>
+      fetch(`${host.url}/api/me`, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' },
+      });
+    for (const origin of [FI_SITE, new URL(host.config.PUBLIC_WEB_URL).origin]) {
+      const allowed = await preflight(origin);
+      expect(allowed.status).toBe(204);
+      expect(allowed.headers.get('access-control-allow-origin')).toBe(origin);
+      expect(allowed.headers.get('access-control-allow-credentials')).toBe('true');
+    }
+    const unknown = await preflight('https://opiq.example.org');
+    expect(unknown.headers.get('access-control-allow-origin')).toBeNull();
+    expect(unknown.headers.get('access-control-allow-credentials')).toBeNull();
+  });
+
+  it('OPS-3: an anonymous request from opiq.fi naming none of our languages is answered in Finnish; from elsewhere in the default Estonian', async () => {
+    const login = (origin: string) => call('/api/auth/password/login', { method: 'POST', headers: { origin }, json: { email: 'not-an-address' } });
+    const finnish = await login(FI_SITE);
+    expect(finnish.status).toBe(422);
+    expect(finnish.headers.get('content-language')).toBe('fi');
+    const estonian = await login('https://opiq.example.org');
+    expect(estonian.headers.get('content-language')).toBe('et');
+    expect(finnish.body.error.message).not.toBe(estonian.body.error.message);
+  });
+});
+
+/** A first-party sign-in with the local MPASSid stand-in, as a browser does it. */
+async function signInWithMpassid(loginHint: string) {
+  const browser = new Browser();
+  const start = new URL(`${host.url}/api/auth/mpassid/login`);
+  start.searchParams.set('loginHint', loginHint);
+  start.searchParams.set('returnTo', '/');
+  const callback = await browser.followUntil(start, `${host.url}/api/auth/mpassid/callback`);
+  await browser.navigate(new URL(callback), { stopAt: host.config.PUBLIC_WEB_URL });
+  const me = await browser.request(`${host.url}/api/me`);
+  expect(me.status).toBe(200);
+  return { browser, me: (await me.json()) as { id: string; country: string; schoolRoles: { schoolId: string; role: string }[] } };
+}
+
+/** The named entries of a zip, as text. */
+function unzipTexts(buffer: Buffer, names: string[]): Promise<Map<string, string>> {
+  return new Promise((resolve, reject) => {
+    const entries = new Map<string, string>();
+    yauzl.fromBuffer(buffer, { lazyEntries: true }, (error, zip) => {
+      if (error) return reject(error);
+      zip.on('entry', (entry: yauzl.Entry) => {
+        if (!names.includes(entry.fileName)) return zip.readEntry();
+        zip.openReadStream(entry, (err, stream) => {
+          if (err) return reject(err);
+          const chunks: Buffer[] = [];
+          stream.on('data', (c: Buffer) => chunks.push(c));
+          stream.on('end', () => {
+            entries.set(entry.fileName, Buffer.concat(chunks).toString('utf8'));
+            zip.readEntry();
+          });
+        });
+      });
+      zip.on('end', () => resolve(entries));
+      zip.on('error', reject);
+      zip.readEntry();
+    });
+  });
+}
+
+describe('OPS-3: invoices', () => {
+  it("OPS-3: a Finnish buyer's prepayment invoice names the Finnish seller and comes from the Finnish sender, in Finnish", async () => {
+    const placed = await call('/api/store/orders', {
+      method: 'POST',
+      token: await tokenFor(demo.accounts.fiTeacher),
+      json: {
+        publisherId: demo.publishers.fi,
+        packageId: 'package-fi-math-7',
+        months: 1,
+        startDate: new Date().toISOString().slice(0, 10),
+        paymentMethod: { type: 'invoice' },
+        acknowledgeNoWithdrawal: true,
+        requestId: `countries-invoice-${Date.now()}`,
+      },
+    });
+    expect(placed.status, JSON.stringify(placed.body)).toBe(201);
+    expect(placed.body.order.invoice).toMatchObject({ seller: FI_SELLER });
+    await host.bus.idle();
+    const mail = host.outbox.messages.find((m) => m.subject.includes(placed.body.order.invoice.number));
+    expect(mail).toMatchObject({ to: 'aino.virtanen@koivula.example', from: FI_SENDER, country: 'FI', language: 'fi' });
+    expect(mail!.text).toContain(`Myyjä: ${FI_SELLER}`);
+    expect(mail!.text).toContain('Valvontaviranomainen: Tietosuojavaltuutetun toimisto');
+  });
+});
+
+describe('OPS-3: exports', () => {
+  it("OPS-3, PRIV-2: a Finnish user's export reads in Finnish and names the Finnish operator and authority", async () => {
+    const token = await tokenFor(demo.accounts.fiTeacher);
+    const started = await call('/api/me/privacy/exports', { method: 'POST', token });
+    expect(started.status).toBe(202);
+    await host.bus.idle();
+    const ready = await call(`/api/me/privacy/exports/${encodeURIComponent(started.body.id)}`, { token });
+    expect(ready.body.status).toBe('ready');
+    const download = await fetch(`${host.url}${new URL(ready.body.download.url).pathname}`);
+    expect(download.status).toBe(200);
+    const files = await unzipTexts(Buffer.from(await download.arrayBuffer()), ['index.html', 'README.txt', 'pages/account.html']);
+    const index = files.get('index.html')!;
+    expect(index).toContain('<html lang="fi">');
+    expect(index).toContain('<h1>Tietosi Opiqissa</h1>');
+    expect(index).toContain('<th>Palvelun tarjoaja maassasi</th><td>E-Oppi Oy, info@starcloud.ee</td>');
+    expect(index).toContain('<th>Rekisterinpitäjä</th><td>Star Cloud OÜ, 12731921, info@starcloud.ee</td>');
+    expect(index).toContain('Tietosuojavaltuutetun toimisto, tietosuoja@om.fi, tietosuoja.fi');
+    // Still self-contained: nothing in it points outside the zip.
+    expect(index).not.toMatch(/<script|https?:\/\//);
+    expect(files.get('README.txt')).toMatch(/^Tietosi Opiqissa\./);
+    expect(files.get('pages/account.html')).toContain('<a href="../index.html">Kaikki tietosi</a>');
+    await host.bus.idle();
+    const told = host.outbox.messages.filter((m) => m.to === 'aino.virtanen@koivula.example' && m.subject === 'Tietojesi vienti on valmis');
+    expect(told).toHaveLength(1);
+    expect(told[0]).toMatchObject({ from: FI_SENDER, country: 'FI' });
+  });
+});
+
+describe('OPS-3: MPASSid teachers get the role their school confirms', () => {
+  const school = demo.schools.fi;
+
+  it('OPS-3, ACC-2: a teacher of a school on the platform is asked about, not given the role; the administrator confirms; a second sign-in asks nothing new', async () => {
+    const first = await signInWithMpassid('mikko.laine');
+    expect(first.me).toMatchObject({ country: 'FI' });
+    expect(first.me.schoolRoles).toEqual([]);
+    await host.bus.idle();
+
+    const admin = await tokenFor(demo.accounts.twoSchools);
+    const pending = async () =>
+      (
+        (await call(`/api/schools/${school}/invitations?status=pending`, { token: admin })).body.invitations as {
+          id: string;
+          role: string;
+          inviter: { firstName: string };
+          claims?: { accountId: string; firstName: string; lastName: string }[];
+        }[]
+      ).filter((i) => i.claims?.some((c) => c.accountId === first.me.id));
+    const requests = await pending();
+    expect(requests).toHaveLength(1);
+    expect(requests[0]).toMatchObject({ role: 'teacher', inviter: { firstName: 'MPASSid' }, claims: [{ firstName: 'Mikko', lastName: 'Laine' }] });
+    // The school's administrators hear of it in the school's language, from the Finnish sender.
+    const told = host.outbox.messages.filter((m) => m.to === 'helena.kaks@example.com' && m.subject === 'Opettaja odottaa vahvistusta (MPASSid)');
+    expect(told).toHaveLength(1);
+    expect(told[0]).toMatchObject({ from: FI_SENDER, country: 'FI' });
+
+    // Signing in again neither asks again nor gives the role.
+    const again = await signInWithMpassid('mikko.laine');
+    expect(again.me).toMatchObject({ id: first.me.id, schoolRoles: [] });
+    expect(await pending()).toHaveLength(1);
+
+    const confirmed = await call(`/api/schools/${school}/invitations/${encodeURIComponent(requests[0]!.id)}/claims/${first.me.id}/confirm`, {
+      method: 'POST',
+      token: admin,
+    });
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.body).toMatchObject({ schoolId: school, role: 'teacher' });
+    const after = await signInWithMpassid('mikko.laine');
+    expect(after.me.schoolRoles).toContainEqual(expect.objectContaining({ schoolId: school, role: 'teacher' }));
+  });
+
+  it('OPS-3: a school that trusts MPASSid roles gives the teacher role at the first sign-in; a school code nobody listed gives nothing', async () => {
+    const staff = await tokenFor(demo.accounts.operatorAdmin);
+    const trust = await call(`/api/ops/schools/${school}`, { method: 'PATCH', token: staff, json: { trustMpassidRoles: true } });
+    expect(trust.status).toBe(200);
+    expect(trust.body).toMatchObject({ mpassidSchoolCodes: ['00001'], trustMpassidRoles: true });
+    const trusted = await signInWithMpassid('liisa.makinen');
+    expect(trusted.me.schoolRoles).toContainEqual(expect.objectContaining({ schoolId: school, role: 'teacher' }));
+    await host.bus.idle();
+    expect(host.outbox.messages.filter((m) => m.subject === 'Opettaja odottaa vahvistusta (MPASSid)')).toHaveLength(1);
+
+    // Without a listed school code MPASSid's role is a hint only.
+    const unlisted = await call(`/api/ops/schools/${school}`, { method: 'PATCH', token: staff, json: { mpassidSchoolCodes: [] } });
+    expect(unlisted.status).toBe(200);
+    const stranger = await signInWithMpassid('aino.virtanen');
+    expect(stranger.me.schoolRoles).toEqual([]);
+  });
+});
