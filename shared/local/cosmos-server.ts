@@ -1,9 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 
 import { CosmosClient } from '@azure/cosmos';
 import { createHttpServer } from '@vercel/cosmosdb-server';
 
+import type { Clock } from '../platform/clock.js';
 import { cosmosConnectionPolicy, defaultStorePolicy, type StorePolicy } from '../platform/cosmos.js';
 import { withCountingPlugin } from '../platform/operations.js';
 import { containerUsesTtl, type DataRegistry, dataRegistry, indexingPolicyOf } from '../privacy/registry.js';
@@ -38,6 +40,28 @@ function localCosmosClient(endpoint: string, policy: StorePolicy = defaultStoreP
   return new CosmosClient(
     withCountingPlugin({ endpoint, key: LOCAL_KEY, connectionPolicy: { ...cosmosConnectionPolicy(policy), enableEndpointDiscovery: false } }),
   );
+}
+
+/**
+ * Cosmos stamps `_ts` (the time TTL counts from) on every write. The embedded server stamps it with the machine's time,
+ * so under a host clock moved years ahead a document written "in 2030" would expire from 2026. Its one write step
+ * (`Items._set`) is wrapped to stamp the host's clock instead: the clock of the last server started with one in this
+ * process (each test file runs in its own process; one host per process is the rule).
+ */
+let stampClock: Clock | undefined;
+let stampInstalled = false;
+function stampWithClock(clock: Clock): void {
+  stampClock = clock;
+  if (stampInstalled) return;
+  stampInstalled = true;
+  const items = createRequire(import.meta.url)('@vercel/cosmosdb-server/lib/account/items.js') as {
+    default: { prototype: { _set(data: Record<string, unknown>): unknown } };
+  };
+  const write = items.default.prototype._set;
+  items.default.prototype._set = function (this: unknown, data: Record<string, unknown>) {
+    const stamped = stampClock && typeof data._ts === 'number' ? { ...data, _ts: Math.floor(stampClock.now().getTime() / 1000) } : data;
+    return write.call(this, stamped);
+  };
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -80,7 +104,10 @@ export async function startEmbeddedCosmos(
   registry: DataRegistry = dataRegistry,
   port = 0,
   policy: StorePolicy = defaultStorePolicy,
+  /** The clock `_ts` is stamped from (the local host's adjustable clock); the machine's time without one. */
+  clock?: Clock,
 ): Promise<EmbeddedCosmos> {
+  if (clock) stampWithClock(clock);
   const server = createHttpServer();
   let faultHook: CosmosFaultHook | undefined;
   const handlers = server.listeners('request') as Handler[];
@@ -113,6 +140,7 @@ export async function startEmbeddedCosmos(
       faultHook = hook;
     },
     async close() {
+      if (clock && stampClock === clock) stampClock = undefined;
       client.dispose();
       server.closeAllConnections?.();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -87,7 +87,9 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
   const definitions = options.definitions ?? (await import('../../functions/index.js')).definitions;
 
   const storePolicy = options.storePolicy ?? defaultStorePolicy;
-  const cosmos = await startEmbeddedCosmos(dataRegistry, 0, storePolicy);
+  // The host's clock stamps Cosmos' _ts too, so TTLs count from the moved clock (the retention run jumps years).
+  const clock = new AdjustableClock();
+  const cosmos = await startEmbeddedCosmos(dataRegistry, 0, storePolicy, clock);
   // Run first to last on close: the last started stops first.
   const cleanups: Cleanups = [() => cosmos.close()];
   try {
@@ -102,7 +104,6 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     const { standIns, payments } = await startExternalStandIns(options, url, fileSettings, cleanups);
     const config = buildConfig({ url, fileSettings, env: options.env, standIns, payments, cosmos, azurite });
 
-    const clock = new AdjustableClock();
     const memory = new MemoryTelemetry();
     const telemetry: Telemetry = options.consoleTelemetry ? new TeeTelemetry([new ConsoleTelemetry(), memory]) : memory;
     const bus = new LocalBus({ redeliveryDelayMs: options.redeliveryDelayMs, describeError: (e) => safeErrorSummary(e).errorType });
