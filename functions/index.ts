@@ -146,7 +146,9 @@ import privacyExportsRun from './privacy-exports-run.js';
 import privacyProcessingGet from './privacy-processing-get.js';
 import privacyProcessingHistory from './privacy-processing-history.js';
 import privacyProcessingUpdate from './privacy-processing-update.js';
+import retentionClosures from './retention-closures.js';
 import retentionInactiveAccounts from './retention-inactive-accounts.js';
+import retentionOutcomes from './retention-outcomes.js';
 import rightsChildrenCancel from './rights-children-cancel.js';
 import rightsChildrenCreate from './rights-children-create.js';
 import rightsChildrenData from './rights-children-data.js';
@@ -362,7 +364,9 @@ export const definitions: readonly FunctionDefinition[] = [
   opsSchoolsCreate,
   opsSchoolsFirstAdmin,
   opsSchoolsUpdate,
+  retentionClosures,
   retentionInactiveAccounts,
+  retentionOutcomes,
   rightsChildrenCancel,
   rightsChildrenCreate,
   rightsChildrenData,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 import { type AccountDoc, type Closure, readAccount, updateAccount } from '../accounts/index.js';
 import { type ClientInfo, confirmRecentIdentity, recordSecurityEvent, releaseAuthenticationData, revokeAllSessions } from '../auth/index.js';
+import { yearsAfter } from '../platform/calendar.js';
 import { type Doc, DocumentExistsError, type Stored } from '../platform/cosmos.js';
 import { AppError } from '../platform/errors.js';
 import type { Services } from '../platform/services.js';
@@ -18,9 +19,19 @@ export interface AccountClosureDoc extends Doc {
   closedAt: string;
   as: Closure['as'];
   schoolId?: string;
-  /** Set by the erasure pipeline (issue 13) as it works through the rest. */
-  erasure?: 'pending';
+  /**
+   * When the 5 years of RET-2/RET-4/RET-7 from `closedAt` end: the daily retention job erases the subject from then on.
+   * Kept as a field so the job's query is a range over one indexed value (older events lack it: the job uses closedAt).
+   */
+  due?: string;
+  /** Pending until the retention job (or an erasure request) has run the erasure pipeline for the account. */
+  erasure?: 'pending' | 'done';
+  /** When the erasure ran, why, and the pipeline's evidence id (no personal data). */
+  erased?: { at: string; reason: 'request' | 'retention' | 'outcomes'; evidence?: string };
 }
+
+/** RET-2, RET-4, RET-7: account and teaching data, learning outcomes and identifiable usage events are kept 5 years after closure. */
+export const CLOSURE_RETENTION_YEARS = 5;
 
 export const closureViewSchema = z.object({ status: z.literal('closed'), closedAt: z.string(), closedBy: z.enum(['self', 'school', 'inactivity']) });
 
@@ -36,7 +47,7 @@ export const accountClosureWorkSchema = z.object({
 });
 type ClosureWork = z.infer<typeof accountClosureWorkSchema>;
 
-const closureEventId = (accountId: string) => `account-closure:${accountId}`;
+export const closureEventId = (accountId: string) => `account-closure:${accountId}`;
 
 /** One message per account: Service Bus drops a repeat within its window, and the queue function recognises its own work. */
 const queueClosureWork = (services: Pick<Services, 'bus'>, work: ClosureWork) =>
@@ -90,6 +101,7 @@ export async function completeAccountClosure(services: Services, work: ClosureWo
     type: 'account-closure',
     accountId,
     closedAt: done.at,
+    due: yearsAfter(new Date(done.at), CLOSURE_RETENTION_YEARS).toISOString(),
     as: done.as,
     ...(done.schoolId ? { schoolId: done.schoolId } : {}),
     erasure: 'pending',

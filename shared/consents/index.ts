@@ -7,6 +7,8 @@ export {
   closeAccountOnRequest,
   closeMemberAccount,
   closeOwnAccount,
+  CLOSURE_RETENTION_YEARS,
+  closureEventId,
   closureViewSchema,
   completeAccountClosure,
 } from './closure.js';

@@ -84,6 +84,15 @@ export const queueSpecs = {
     duplicateDetectionWindow: 'PT10M',
     messageTimeToLive: 'P14D',
   },
+  // e-retention (issue 13, RET-4)
+  'retention-outcomes': {
+    description:
+      'An objection to keeping learning outcomes (PRIV-4 outcomeKeeping) to carry out (RET-4 "until the user asks"): the erasure pipeline erases the person\'s learning outcomes; message id retention-outcomes:<accountId>:<objected at>; an objection lifted before delivery erases nothing.',
+    maxDeliveryCount: 10,
+    lockDuration: 'PT5M',
+    duplicateDetectionWindow: 'PT1H',
+    messageTimeToLive: 'P14D',
+  },
 } as const satisfies Record<string, QueueSpec>;
 
 export type QueueName = keyof typeof queueSpecs;

@@ -1,0 +1,95 @@
+import { type AccountDoc, readAccount } from '../accounts/index.js';
+import { type AccountClosureDoc, CLOSURE_RETENTION_YEARS, closureEventId } from '../consents/index.js';
+import { eraseSubject, type ErasureOrder } from '../erasure/index.js';
+import { localDateOf, yearsBefore } from '../platform/calendar.js';
+import { updateWithEtag } from '../platform/cosmos.js';
+import { runJob } from '../platform/jobs.js';
+import type { Services } from '../platform/services.js';
+
+const PAGE_SIZE = 50;
+
+const dayOf = (instant: Date) => {
+  const { year, month, day } = localDateOf(instant);
+  return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+};
+
+/**
+ * The closures whose 5 years have passed and whose erasure has not run, one page at a time in id order. A cross-partition
+ * query over `jobs`, run by the daily job only. The checkpoint is the last id done, not a continuation: erased events
+ * leave the result as the job works, which would make an offset-based continuation skip the ones behind them.
+ */
+function dueClosuresQuery(services: Pick<Services, 'db'>, now: Date, after: string | undefined, continuation: string | undefined) {
+  return services.db.collection('jobs').crossPartitionQuery<{ id: string; accountId: string }>(
+    "SELECT c.id, c.accountId FROM c WHERE c.type = 'account-closure' AND c.erasure = 'pending' AND c.id > @after AND " +
+      '(c.due <= @now OR (NOT IS_DEFINED(c.due) AND c.closedAt <= @closedBefore)) ORDER BY c.id',
+    [
+      { name: '@after', value: after ?? '' },
+      { name: '@now', value: now.toISOString() },
+      { name: '@closedBefore', value: yearsBefore(now, CLOSURE_RETENTION_YEARS).toISOString() },
+    ],
+    continuation,
+    PAGE_SIZE,
+  );
+}
+
+/** A page with items, or the last one: a cross-partition query may answer an empty page before the end. */
+async function dueClosuresPage(services: Pick<Services, 'db'>, now: Date, after: string | undefined) {
+  let page = await dueClosuresQuery(services, now, after, undefined);
+  while (page.items.length === 0 && page.continuation) page = await dueClosuresQuery(services, now, after, page.continuation);
+  return page;
+}
+
+/** Marks the closure event done with the pipeline's evidence (the keyed hash, no personal data); gone already is fine. */
+async function markErased(services: Pick<Services, 'db'>, accountId: string, erased: NonNullable<AccountClosureDoc['erased']>) {
+  await updateWithEtag<AccountClosureDoc>(
+    services.db.collection('jobs'),
+    closureEventId(accountId),
+    accountId,
+    (doc) => (doc.erasure === 'done' ? undefined : { ...doc, erasure: 'done', erased }),
+    { type: 'account-closure' },
+  );
+}
+
+async function erase(services: Services, order: ErasureOrder) {
+  const evidence = await eraseSubject(services, order);
+  return { at: evidence.completedAt, reason: order.reason, ...(evidence.subjectHash ? { evidence: evidence.subjectHash } : {}) };
+}
+
+/** One due closure: erased by the pipeline (idempotent: a second run changes nothing), then its event marked done. */
+async function eraseDueClosure(services: Services, accountId: string): Promise<'erased' | 'skipped'> {
+  const event = await services.db.collection('jobs').read<AccountClosureDoc>(closureEventId(accountId), accountId);
+  if (event?.erasure !== 'pending') return 'skipped';
+  await markErased(services, accountId, await erase(services, { accountId, reason: 'retention' }));
+  return 'erased';
+}
+
+/**
+ * RET-2, RET-4, RET-7, run daily by a timer: every closed account whose 5 years from closure have passed is erased by
+ * the pipeline (reason 'retention'). One job per local day (ops/jobs shows it); a day the timer missed is caught up by
+ * the next, since the query takes everything due up to now.
+ */
+export async function closureRetention(services: Services, now: Date): Promise<Record<string, number>> {
+  const { job, ran } = await runJob(services, { name: 'closure-retention', period: dayOf(now) }, async (checkpoint) => {
+    const page = await dueClosuresPage(services, now, checkpoint);
+    const counts: Record<string, number> = {};
+    for (const { accountId } of page.items) {
+      const outcome = await eraseDueClosure(services, accountId);
+      counts[outcome] = (counts[outcome] ?? 0) + 1;
+    }
+    const last = page.items.at(-1);
+    return { counts, next: page.continuation && last ? last.id : undefined };
+  });
+  return ran ? job.counts : {};
+}
+
+const objectsToOutcomeKeeping = (account: AccountDoc | undefined) => account?.processing?.objections?.outcomeKeeping !== undefined;
+
+/**
+ * RET-4 "until the user asks": the objection to keeping learning outcomes (PRIV-4 `outcomeKeeping`) erases them
+ * (reason 'outcomes'). Run from its queue; an objection lifted before the message arrives erases nothing.
+ */
+export async function eraseOutcomesOnObjection(services: Services, accountId: string): Promise<'erased' | 'skipped'> {
+  if (!objectsToOutcomeKeeping(await readAccount(services, accountId))) return 'skipped';
+  await eraseSubject(services, { accountId, reason: 'outcomes' });
+  return 'erased';
+}
