@@ -6,6 +6,7 @@ import { yearsAfter } from '../platform/calendar.js';
 import { type Doc, DocumentExistsError, type Stored } from '../platform/cosmos.js';
 import { AppError } from '../platform/errors.js';
 import type { Services } from '../platform/services.js';
+import { endMembershipsOfClosedAccount } from '../schools/index.js';
 
 /**
  * PRIV-8: the event the erasure pipeline (issue 13) acts on, one per account in the `jobs` container. From `closedAt`
@@ -94,6 +95,8 @@ export async function completeAccountClosure(services: Services, work: ClosureWo
   await releaseAuthenticationData(services, account);
   const cleared = await updateAccount(services, accountId, (doc) => (doc.logins?.length ? { ...doc, logins: [] } : doc), account);
   await revokeAllSessions(services, accountId, 'account-closed', undefined, cleared);
+  // The school's lists show active people only: the closed person leaves them as on an ended role.
+  await endMembershipsOfClosedAccount(services, account);
   const done = account.closure;
   await recordSecurityEvent(services, { name: 'account-closed', accountId, reason: done.as, client: work.client });
   const event: AccountClosureDoc = {
