@@ -118,7 +118,7 @@ async function signUp(name: string): Promise<{ accountId: string; email: string 
 }
 
 const raw = (container: string) => host.cosmos.client.database(host.config.COSMOS_DATABASE).container(container);
-const readRaw = async <T>(container: string, id: string, pk: string) => (await raw(container).item(id, pk).read<T>()).resource;
+const readRaw = async <T extends object>(container: string, id: string, pk: string) => (await raw(container).item(id, pk).read<T>()).resource;
 const idsOf = async (container: string, pk: string, type: string) =>
   (
     await raw(container)

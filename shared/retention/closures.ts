@@ -1,6 +1,6 @@
 import { type AccountDoc, readAccount } from '../accounts/index.js';
 import { type AccountClosureDoc, CLOSURE_RETENTION_YEARS, closureEventId } from '../consents/index.js';
-import { eraseSubject, type ErasureOrder } from '../erasure/index.js';
+import { eraseSubject, type ErasureEvidence, type ErasureOrder } from '../erasure/index.js';
 import { localDateOf, yearsBefore } from '../platform/calendar.js';
 import { updateWithEtag } from '../platform/cosmos.js';
 import { runJob } from '../platform/jobs.js';
@@ -50,9 +50,15 @@ async function markErased(services: Pick<Services, 'db'>, accountId: string, era
   );
 }
 
+/** What the closure event keeps of the pipeline's evidence: when, why, and the keyed hash that names the subject in it. */
+const erasedRecord = (order: ErasureOrder, evidence: ErasureEvidence): NonNullable<AccountClosureDoc['erased']> => ({
+  at: evidence.completedAt,
+  reason: order.reason,
+  ...(evidence.subjectHash ? { evidence: evidence.subjectHash } : {}),
+});
+
 async function erase(services: Services, order: ErasureOrder) {
-  const evidence = await eraseSubject(services, order);
-  return { at: evidence.completedAt, reason: order.reason, ...(evidence.subjectHash ? { evidence: evidence.subjectHash } : {}) };
+  return erasedRecord(order, await eraseSubject(services, order));
 }
 
 /** One due closure: erased by the pipeline (idempotent: a second run changes nothing), then its event marked done. */
@@ -89,7 +95,13 @@ const objectsToOutcomeKeeping = (account: AccountDoc | undefined) => account?.pr
  * (reason 'outcomes'). Run from its queue; an objection lifted before the message arrives erases nothing.
  */
 export async function eraseOutcomesOnObjection(services: Services, accountId: string): Promise<'erased' | 'skipped'> {
-  if (!objectsToOutcomeKeeping(await readAccount(services, accountId))) return 'skipped';
-  await eraseSubject(services, { accountId, reason: 'outcomes' });
+  if (!objectsToOutcomeKeeping(await readAccount(services, accountId))) {
+    services.telemetry.event('retention.outcomes', { outcome: 'skipped' });
+    return 'skipped';
+  }
+  const evidence = await eraseSubject(services, { accountId, reason: 'outcomes' });
+  // Operators see that it ran and how much went; no account id (the evidence holds the keyed hash).
+  const deleted = Object.values(evidence.counts).reduce((sum, c) => sum + c.deleted + c.anonymised, 0);
+  services.telemetry.event('retention.outcomes', { outcome: 'erased' }, { documents: deleted });
   return 'erased';
 }
