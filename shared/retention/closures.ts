@@ -3,7 +3,7 @@ import { type AccountClosureDoc, CLOSURE_RETENTION_YEARS, closureEventId } from 
 import { eraseSubject, type ErasureEvidence, type ErasureOrder } from '../erasure/index.js';
 import { localDateOf, yearsBefore } from '../platform/calendar.js';
 import { updateWithEtag } from '../platform/cosmos.js';
-import { runJob } from '../platform/jobs.js';
+import { runJob, sweepPage } from '../platform/jobs.js';
 import type { Services } from '../platform/services.js';
 
 const PAGE_SIZE = 50;
@@ -13,30 +13,21 @@ const dayOf = (instant: Date) => {
   return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 };
 
-/**
- * The closures whose 5 years have passed and whose erasure has not run, one page at a time in id order. A cross-partition
- * query over `jobs`, run by the daily job only. The checkpoint is the last id done, not a continuation: erased events
- * leave the result as the job works, which would make an offset-based continuation skip the ones behind them.
- */
-function dueClosuresQuery(services: Pick<Services, 'db'>, now: Date, after: string | undefined, continuation: string | undefined) {
-  return services.db.collection('jobs').crossPartitionQuery<{ id: string; accountId: string }>(
-    "SELECT c.id, c.accountId FROM c WHERE c.type = 'account-closure' AND c.erasure = 'pending' AND c.id > @after AND " +
-      '(c.due <= @now OR (NOT IS_DEFINED(c.due) AND c.closedAt <= @closedBefore)) ORDER BY c.id',
-    [
-      { name: '@after', value: after ?? '' },
-      { name: '@now', value: now.toISOString() },
-      { name: '@closedBefore', value: yearsBefore(now, CLOSURE_RETENTION_YEARS).toISOString() },
-    ],
-    continuation,
+/** The closures whose 5 years have passed and whose erasure has not run (a sweep page: erased ones leave the result). */
+function dueClosuresPage(services: Pick<Services, 'db'>, now: Date, after: string | undefined) {
+  return sweepPage<{ id: string; accountId: string }>(
+    services.db.collection('jobs'),
+    {
+      select: 'c.id, c.accountId',
+      where: "c.type = 'account-closure' AND c.erasure = 'pending' AND (c.due <= @now OR (NOT IS_DEFINED(c.due) AND c.closedAt <= @closedBefore))",
+      parameters: [
+        { name: '@now', value: now.toISOString() },
+        { name: '@closedBefore', value: yearsBefore(now, CLOSURE_RETENTION_YEARS).toISOString() },
+      ],
+    },
+    after,
     PAGE_SIZE,
   );
-}
-
-/** A page with items, or the last one: a cross-partition query may answer an empty page before the end. */
-async function dueClosuresPage(services: Pick<Services, 'db'>, now: Date, after: string | undefined) {
-  let page = await dueClosuresQuery(services, now, after, undefined);
-  while (page.items.length === 0 && page.continuation) page = await dueClosuresQuery(services, now, after, page.continuation);
-  return page;
 }
 
 /** Marks the closure event done with the pipeline's evidence (the keyed hash, no personal data); gone already is fine. */
@@ -82,8 +73,7 @@ export async function closureRetention(services: Services, now: Date): Promise<R
       const outcome = await eraseDueClosure(services, accountId);
       counts[outcome] = (counts[outcome] ?? 0) + 1;
     }
-    const last = page.items.at(-1);
-    return { counts, next: page.continuation && last ? last.id : undefined };
+    return { counts, next: page.next };
   });
   return ran ? job.counts : {};
 }
