@@ -2,11 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { eraseSubject, type ErasureEvidence, readErasureEvidence } from '../shared/erasure/index.js';
 import { type LocalHost, startLocalHost } from '../shared/local/host.js';
+import { demo } from '../shared/local/seed.js';
 import type { ContainerName, Database } from '../shared/platform/cosmos.js';
 import type { Services } from '../shared/platform/services.js';
 import { dataRegistry } from '../shared/privacy/registry.js';
 import { subjectDocuments } from '../shared/privacy/subject-documents.js';
+import { readRequest } from '../shared/rights/index.js';
 import { documentOf, everyTypeFor, personalTypes, personFor, traces, writeAll } from './erasure-fixtures.js';
+import { client } from './learning-fixtures.js';
 
 /**
  * Issue 13 item 1, PRIV-3: the erasure pipeline on the real stores (embedded Cosmos, Azurite), on a host of this
@@ -14,9 +17,11 @@ import { documentOf, everyTypeFor, personalTypes, personFor, traces, writeAll } 
  * without an erasure rule fails here.
  */
 let host: LocalHost;
+let call: ReturnType<typeof client>;
 
 beforeAll(async () => {
-  host = await startLocalHost({ port: 0, seed: false, sweepIntervalMs: 0, identityStandIns: false, maksekeskusStandIn: false, redeliveryDelayMs: 5 });
+  host = await startLocalHost({ port: 0, sweepIntervalMs: 0, identityStandIns: false, maksekeskusStandIn: false, redeliveryDelayMs: 5 });
+  call = client(host);
 }, 60_000);
 afterAll(async () => host?.close());
 
@@ -181,5 +186,80 @@ describe('PRIV-3: the erasure pipeline', () => {
     );
     const stray = (await everything(host.services.db)).filter((d) => mentions(d, traces(C)) && !held.has(String(d.type)));
     expect(stray.map((d) => `${String(d.type)}/${String(d.id)}`)).toEqual([]);
+  });
+});
+
+/** Sign-up by e-mail and password on this host, verified through the outbox link, then a sign-in. */
+async function signUpAndSignIn(email: string, password = 'correct horse battery staple') {
+  const ip = `10.13.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
+  const post = (path: string, json: unknown) =>
+    fetch(`${host.url}/api/${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': ip, 'accept-language': 'en', 'x-session-delivery': 'body' },
+      body: JSON.stringify(json),
+    });
+  const before = host.outbox.messages.filter((m) => m.to === email).length;
+  expect((await post('auth/password/signup', { email, password, firstName: 'Eeva', lastName: 'Uuesti' })).status).toBe(202);
+  const mail = host.outbox.messages.filter((m) => m.to === email)[before];
+  const token = /token=([A-Za-z0-9_%-]+)/.exec(mail?.text ?? '')?.[1];
+  expect(token, `a verification link, not: ${mail?.subject}`).toBeDefined();
+  expect((await post('auth/password/verify', { token: decodeURIComponent(token!) })).status).toBe(200);
+  const signedIn = await post('auth/password/login', { email, password });
+  expect(signedIn.status).toBe(200);
+  return (await signedIn.json()) as { accessToken: string; accountId: string };
+}
+
+const me = (accessToken: string) => fetch(`${host.url}/api/me`, { headers: { authorization: `Bearer ${accessToken}` } });
+
+describe('PRIV-3: erasure and the person', () => {
+  it('PRIV-3: after erasure the session has ended and the person can register again with the same e-mail, as a new account', async () => {
+    const email = 'erase.again@example.com';
+    const first = await signUpAndSignIn(email);
+    expect((await me(first.accessToken)).status).toBe(200);
+    await eraseSubject(host.services, { accountId: first.accountId, reason: 'request' });
+    expect((await me(first.accessToken)).status).toBe(401);
+    expect(await host.services.db.collection('accounts').read(first.accountId, first.accountId)).toBeUndefined();
+
+    const second = await signUpAndSignIn(email);
+    expect(second.accountId).not.toBe(first.accountId);
+    expect((await me(second.accessToken)).status).toBe(200);
+  });
+
+  it("PRIV-3, PRIV-7: a school-controlled student's erasure request waits for the school's decision; approved, it is erased and the request done with a note", async () => {
+    const student = demo.accounts.eeStudent;
+    const made = await call(student, 'POST', 'me/privacy/requests', { requestType: 'erasure', scope: { erasure: 'everything' } });
+    expect(made.status, JSON.stringify(made.body)).toBe(201);
+    expect(made.body).toMatchObject({ state: 'waiting-for-school', controller: { kind: 'school', schoolId: demo.schools.ee } });
+    await host.bus.idle();
+    expect(await host.services.db.collection('accounts').read(student, student)).toBeDefined();
+    expect(await readErasureEvidence(host.services, student, 'request')).toBeUndefined();
+
+    const approved = await call(
+      demo.accounts.eeAdmin,
+      'POST',
+      `schools/${demo.schools.ee}/privacy/requests/${encodeURIComponent(made.body.id)}/decision`,
+      {
+        outcome: 'approve',
+        reason: 'The school agrees',
+      },
+    );
+    expect(approved.status, JSON.stringify(approved.body)).toBe(200);
+    await host.bus.idle();
+
+    expect(await host.services.db.collection('accounts').read(student, student)).toBeUndefined();
+    const evidence = await readErasureEvidence(host.services, student, 'request');
+    expect(evidence?.counts.membership?.anonymised).toBeGreaterThanOrEqual(1);
+    const request = await readRequest(host.services, made.body.id);
+    expect(request?.state).toBe('done');
+    expect(request?.history.at(-1)).toMatchObject({
+      to: 'done',
+      capacity: 'system',
+      reason: expect.stringMatching(/^Erased \(everything\): \d+ records deleted/),
+    });
+    // The school's member list no longer names the student.
+    const members = await call(demo.accounts.eeAdmin, 'GET', `schools/${demo.schools.ee}/members`);
+    expect(members.status).toBe(200);
+    expect(JSON.stringify(members.body)).not.toContain(student);
+    expect(JSON.stringify(members.body)).not.toContain('Mihkel');
   });
 });
