@@ -66,6 +66,7 @@ import contentWorksPublish from './content-works-publish.js';
 import docsAssetGet from './docs-asset-get.js';
 import docsGet from './docs-get.js';
 import emailSend from './email-send.js';
+import erasureRun from './erasure-run.js';
 import eventsRecord from './events-record.js';
 import healthGet from './health-get.js';
 import httpNotFound from './http-not-found.js';
@@ -246,6 +247,7 @@ export const definitions: readonly FunctionDefinition[] = [
   docsAssetGet,
   docsGet,
   emailSend,
+  erasureRun,
   eventsRecord,
   healthGet,
   httpNotFound,

@@ -163,6 +163,18 @@ export async function closeAccountForInactivity(services: Services, accountId: s
 }
 
 /**
+ * PRIV-3: an erasure on request closes the account first and completes the closure at once (the erasure must not
+ * wait for the closure queue): its request was verified, and a student's had the school's consent, so a school user
+ * is closed as by the school. Idempotent like the closure itself; nothing when the account is gone.
+ */
+export async function closeAccountForErasure(services: Services, input: { accountId: string; by: string }): Promise<void> {
+  const account = await readAccount(services, input.accountId);
+  if (!account) return;
+  if (!account.closure) await close(services, account, { as: isSchoolUser(account) ? 'school' : 'self', by: input.by }, {});
+  await completeAccountClosure(services, { accountId: input.accountId, client: {} });
+}
+
+/**
  * Closes a private user's account on a verified data-subject request (PRIV-7, PRIV-8): the privacy officer checked
  * the requester's identity, which stands in for the re-authentication of closing in the settings. A school user's
  * account stays the school's to close (403 account_closed_by_school). Closing a closed account answers the same.

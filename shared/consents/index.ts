@@ -3,6 +3,7 @@ export { consentPurposes } from './catalogue.js';
 export {
   type AccountClosureDoc,
   accountClosureWorkSchema,
+  closeAccountForErasure,
   closeAccountForInactivity,
   closeAccountOnRequest,
   closeMemberAccount,

@@ -76,6 +76,14 @@ export const queueSpecs = {
     duplicateDetectionWindow: 'PT1H',
     messageTimeToLive: 'P7D',
   },
+  erasure: {
+    description:
+      "Erasures to carry out (PRIV-3), message id erasure:<accountId>:<reason>: a person's documents deleted, anonymised or held as the registry says, files deleted, checkpointed in jobs; a repeat after the evidence is written changes nothing.",
+    maxDeliveryCount: 10,
+    lockDuration: 'PT5M',
+    duplicateDetectionWindow: 'PT1H',
+    messageTimeToLive: 'P14D',
+  },
   'learning-stats': {
     description:
       "An answer written or deleted (LRN-5): its task's statistics document follows the answer as stored (idempotent: a repeat counts nothing twice); message id <answerId>:<savedAt>.",
