@@ -25,10 +25,8 @@ export interface AccountClosureDoc extends Doc {
    * Kept as a field so the job's query is a range over one indexed value (older events lack it: the job uses closedAt).
    */
   due?: string;
-  /** Pending until the retention job (or an erasure request) has run the erasure pipeline for the account. */
-  erasure?: 'pending' | 'done';
-  /** When the erasure ran, why, and the pipeline's evidence id (no personal data). */
-  erased?: { at: string; reason: 'request' | 'retention' | 'outcomes'; evidence?: string };
+  /** Pending until the erasure pipeline runs for the account; it removes this event with the subject's `jobs` partition. */
+  erasure?: 'pending';
 }
 
 /** RET-2, RET-4, RET-7: account and teaching data, learning outcomes and identifiable usage events are kept 5 years after closure. */
@@ -48,7 +46,7 @@ export const accountClosureWorkSchema = z.object({
 });
 type ClosureWork = z.infer<typeof accountClosureWorkSchema>;
 
-export const closureEventId = (accountId: string) => `account-closure:${accountId}`;
+const closureEventId = (accountId: string) => `account-closure:${accountId}`;
 
 /** One message per account: Service Bus drops a repeat within its window, and the queue function recognises its own work. */
 const queueClosureWork = (services: Pick<Services, 'bus'>, work: ClosureWork) =>

@@ -9,7 +9,6 @@ export {
   closeMemberAccount,
   closeOwnAccount,
   CLOSURE_RETENTION_YEARS,
-  closureEventId,
   closureViewSchema,
   completeAccountClosure,
 } from './closure.js';
