@@ -93,20 +93,18 @@ describe('RET-2: closed accounts are erased 5 years after closure by the daily r
   it('RET-2: a retention erasure that died after the closure event went is found by its erasure job and finished', async () => {
     const accountId = 'acc-ret-half-erased';
     const at = host.clock.now().toISOString();
-    await host.services.db
-      .collection('accounts')
-      .create({
-        id: accountId,
-        type: 'account',
-        accountId,
-        firstName: 'Pool',
-        lastName: 'Kustutatud',
-        status: 'closed',
-        createdAt: at,
-        updatedAt: at,
-        language: 'et',
-        country: 'EE',
-      });
+    await host.services.db.collection('accounts').create({
+      id: accountId,
+      type: 'account',
+      accountId,
+      firstName: 'Pool',
+      lastName: 'Kustutatud',
+      status: 'closed',
+      createdAt: at,
+      updatedAt: at,
+      language: 'et',
+      country: 'EE',
+    });
     // As the pipeline leaves it when killed in its last step: its job at that step, the closure event already gone.
     await jobs().create({
       id: `erasure:${accountId}:retention`,
@@ -173,5 +171,24 @@ describe('RET-4: an objection to keeping learning outcomes has them erased', () 
     const before = outcomes().length;
     await host.deliver('retention-outcomes', { accountId: A.privateUser }, 'retention-outcomes:late');
     expect(outcomes().slice(before)).toEqual(['skipped']);
+  });
+
+  it("RET-4: a student's objection erases their answers (learning outcomes) at once; the account stays", async () => {
+    const answer = {
+      id: 'answer:retention-outcomes',
+      type: 'answer',
+      schoolId: demo.schools.ee,
+      studentId: A.eeStudent,
+      taskId: 'task:x',
+      responses: {},
+    };
+    await host.services.db.collection('schools').create(answer);
+    expect((await call(A.eeStudent, 'PUT', 'me/privacy/processing', choice(true))).status).toBe(200);
+    await host.bus.idle();
+    expect(await host.services.db.collection('schools').read(answer.id, demo.schools.ee)).toBeUndefined();
+    const evidence = await readErasureEvidence(host.services, A.eeStudent, 'outcomes');
+    expect(evidence?.reason).toBe('outcomes');
+    expect(evidence?.counts.answer?.deleted, JSON.stringify(evidence?.counts)).toBeGreaterThanOrEqual(1);
+    expect(await host.services.db.collection('accounts').read(A.eeStudent, A.eeStudent)).toMatchObject({ status: 'active' });
   });
 });
