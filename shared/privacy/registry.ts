@@ -801,7 +801,7 @@ const documentTypes: DocumentTypeSpec[] = [
     type: 'job',
     container: 'jobs',
     description:
-      'A resumable job of a retention timer, one per job and period (id job:<name>:<period>, partition system): state, checkpoint (a query continuation), pages done, counts, times. Operators see the progress.',
+      "A resumable job of a timer (retention, licence expiry, payment reconciliation, request follow-up), one per job and period (id job:<name>:<period>, partition system; frequent sweeps keep one under period 'sweep'): state, checkpoint (a query continuation or the last id done), pages done, counts, times. Operators see the progress.",
     personalData: [],
     purpose: 'Run retention timers once per period, resume them where they stopped, and show operators that they ran.',
     lawfulBasis: 'legitimate-interest',
