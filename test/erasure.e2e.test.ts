@@ -4,12 +4,12 @@ import { eraseSubject, type ErasureEvidence, readErasureEvidence } from '../shar
 import { type LocalHost, startLocalHost } from '../shared/local/host.js';
 import { demo } from '../shared/local/seed.js';
 import type { ContainerName, Database } from '../shared/platform/cosmos.js';
-import type { Services } from '../shared/platform/services.js';
 import { dataRegistry } from '../shared/privacy/registry.js';
 import { subjectDocuments } from '../shared/privacy/subject-documents.js';
 import { readRequest } from '../shared/rights/index.js';
 import { documentOf, everyTypeFor, personalTypes, personFor, traces, writeAll } from './erasure-fixtures.js';
 import { client } from './learning-fixtures.js';
+import { counted } from './store-probe.js';
 
 /**
  * Issue 13 item 1, PRIV-3: the erasure pipeline on the real stores (embedded Cosmos, Azurite), on a host of this
@@ -40,43 +40,6 @@ async function everything(db: Database): Promise<Record<string, unknown>[]> {
 }
 
 const mentions = (doc: unknown, strings: string[]) => strings.some((s) => JSON.stringify(doc).includes(s));
-
-/** Services whose store fails after `limit` writes (a run killed half-way), recording what each write did. */
-function counted(services: Services, limit = Infinity) {
-  const deleted: string[] = [];
-  const attempted: string[] = [];
-  let writes = 0;
-  const tick = () => {
-    if (++writes > limit) throw new Error('killed: injected store fault');
-  };
-  const db = {
-    ...services.db,
-    collection(name: ContainerName) {
-      const real = services.db.collection(name);
-      return new Proxy(real, {
-        get(target, prop, receiver) {
-          const value = Reflect.get(target, prop, receiver);
-          if (typeof value !== 'function') return value;
-          if (prop === 'delete')
-            return async (id: string, pk: string, options?: { ifMatch?: string }) => {
-              attempted.push(`${name}/${id}`);
-              tick();
-              const gone = await target.delete(id, pk, options);
-              if (gone) deleted.push(`${name}/${id}`);
-              return gone;
-            };
-          if (['create', 'upsert', 'replace', 'patch'].includes(String(prop)))
-            return (...args: unknown[]) => {
-              tick();
-              return (value as (...a: unknown[]) => unknown).apply(target, args);
-            };
-          return value.bind(target);
-        },
-      });
-    },
-  };
-  return { services: { ...services, db }, deleted, attempted, writes: () => writes };
-}
 
 async function blobsOf(prefix: string) {
   return (await host.services.blobs.list(prefix)).map((b) => b.name);

@@ -198,21 +198,20 @@ async function anonymise(services: Services, read: SubjectRead, { spec, doc }: S
 
 async function carryOut(services: Services, step: Step, rows: SubjectRow[], order: ErasureOrder, pseudonym: string): Promise<void> {
   if (step.kind === 'blobs') return;
-  const collection = services.db.collection(step.read.container);
-  const act = (row: SubjectRow) =>
-    row.spec.erasure === 'delete'
-      ? collection.delete(row.doc.id, step.read.partition)
-      : row.spec.erasure === 'anonymise'
-        ? anonymise(services, step.read, row, order.accountId, pseudonym)
-        : Promise.resolve();
-  // The account goes last: until then it names the partitions, and a closed account refuses every sign-in.
+  const { container, partition } = step.read;
+  const deletes = (type: (t: string) => boolean) => rows.filter((r) => r.spec.erasure === 'delete' && type(r.spec.type)).map((r) => r.doc.id);
   await inParallel(
-    rows.filter((r) => r.spec.type !== 'account'),
-    act,
+    rows.filter((r) => r.spec.erasure === 'anonymise'),
+    (row) => anonymise(services, step.read, row, order.accountId, pseudonym),
   );
-  await inParallel(
-    rows.filter((r) => r.spec.type === 'account'),
-    act,
+  // One partition: its deletes go in batches. The account goes last: until then a closed account refuses every sign-in.
+  await services.db.collection(container).deleteMany(
+    deletes((t) => t !== 'account'),
+    partition,
+  );
+  await services.db.collection(container).deleteMany(
+    deletes((t) => t === 'account'),
+    partition,
   );
 }
 
