@@ -28,6 +28,19 @@ describe('Cosmos adapter against the embedded server', () => {
     }
   });
 
+  it("PRIV-3: deleteMany removes a partition's documents in batches of 100 and answers which went; one already gone falls back to one by one", async () => {
+    const events = db.collection('events');
+    const ids = Array.from({ length: 130 }, (_, i) => `dm-${i}`);
+    for (const id of ids) await events.create<Doc>({ id, type: 'usage-event', accountId: 'dm-person' });
+    await events.create<Doc>({ id: 'dm-other', type: 'usage-event', accountId: 'dm-bystander' });
+    expect((await events.deleteMany(ids.slice(0, 120), 'dm-person')).sort()).toEqual(ids.slice(0, 120).sort());
+    // 120..129 are there, 0..9 are gone: the batch fails as a whole and each is tried once.
+    const again = await events.deleteMany([...ids.slice(0, 10), ...ids.slice(120)], 'dm-person');
+    expect(again.sort()).toEqual(ids.slice(120).sort());
+    expect((await events.query<Doc>('dm-person')).items).toEqual([]);
+    expect(await events.read('dm-other', 'dm-bystander')).toBeDefined();
+  });
+
   describe('the data registry guards every write', () => {
     it('refuses a document type the registry does not declare and writes nothing', async () => {
       const accounts = db.collection('accounts');
