@@ -39,6 +39,7 @@ async function everything(db: Database): Promise<Record<string, unknown>[]> {
   return all;
 }
 
+const B_OTHER = 'acc-erase-b';
 const mentions = (doc: unknown, strings: string[]) => strings.some((s) => JSON.stringify(doc).includes(s));
 
 async function blobsOf(prefix: string) {
@@ -149,6 +150,26 @@ describe('PRIV-3: the erasure pipeline', () => {
     );
     const stray = (await everything(host.services.db)).filter((d) => mentions(d, traces(C)) && !held.has(String(d.type)));
     expect(stray.map((d) => `${String(d.type)}/${String(d.id)}`)).toEqual([]);
+  });
+});
+
+describe('PRIV-3, RET-4: erasing only the learning outcomes', () => {
+  it('PRIV-3, RET-4: an outcomes erasure deletes answers and their history and nothing else; a later run of its own deletes what came since', async () => {
+    const D = personFor('acc-erase-d', 4);
+    await writeAll(host.services.db, everyTypeFor(D, B_OTHER));
+    const before = (await everything(host.services.db)).filter((d) => mentions(d, [D.accountId])).length;
+    const outcomes = await eraseSubject(host.services, { accountId: D.accountId, reason: 'outcomes' });
+    expect(Object.keys(outcomes.counts).sort()).toEqual(['answer', 'study-history']);
+    expect(outcomes.counts.answer).toEqual({ deleted: 1, anonymised: 0, held: 0 });
+    expect(outcomes.holds).toEqual([]);
+    expect((await everything(host.services.db)).filter((d) => mentions(d, [D.accountId])).length).toBe(before - 2);
+    expect(await host.services.db.collection('accounts').read(D.accountId, D.accountId)).toBeDefined();
+
+    await writeAll(host.services.db, [documentOf(personalTypes().find((t) => t.type === 'answer')!, D, B_OTHER, 7)]);
+    expect(await eraseSubject(host.services, { accountId: D.accountId, reason: 'outcomes' })).toEqual(outcomes);
+    const later = await eraseSubject(host.services, { accountId: D.accountId, reason: 'outcomes', run: '2027' });
+    expect(later.counts).toEqual({ answer: { deleted: 1, anonymised: 0, held: 0 } });
+    expect(await readErasureEvidence(host.services, D.accountId, 'outcomes', '2027')).toEqual(later);
   });
 });
 
