@@ -129,10 +129,14 @@ describe('Cosmos adapter against the embedded server', () => {
       for (let i = 0; i < 3; i++) await schools.create({ id: `m-b-${i}`, type: 'membership', schoolId: 'school-b', accountId: `acc-${i}`, n: i });
     });
 
-    it("returns only the given partition's rows although the emulator ignores the partitionKey option", async () => {
-      // The premise: a bare query with only the option returns rows of other partitions on the emulator.
-      const unfiltered = await raw('schools').items.query('SELECT * FROM c', { partitionKey: 'school-a' }).fetchAll();
-      expect(unfiltered.resources.some((d) => d.schoolId === 'school-b')).toBe(true);
+    it("returns only the given partition's rows; the embedded server, like Cosmos, evaluates a query only in its partition", async () => {
+      // The embedded server ignored the partitionKey option until the local host scoped it (shared/local/cosmos-server.ts,
+      // issue 13); a bare query with only the option now sees that partition alone, as in Cosmos. Across partitions it
+      // still sees everything.
+      const scoped = await raw('schools').items.query('SELECT * FROM c', { partitionKey: 'school-a' }).fetchAll();
+      expect(scoped.resources.map((d) => d.schoolId as string).sort()).toEqual(Array.from({ length: 7 }, () => 'school-a'));
+      const across = await raw('schools').items.query('SELECT * FROM c').fetchAll();
+      expect(across.resources.some((d) => d.schoolId === 'school-b')).toBe(true);
 
       const page = await db.collection('schools').query<{ id: string; schoolId: string }>('school-a');
       expect(page.items).toHaveLength(7);
