@@ -4,12 +4,12 @@ import { eraseSubject, type ErasureEvidence, readErasureEvidence } from '../shar
 import { type LocalHost, startLocalHost } from '../shared/local/host.js';
 import { demo } from '../shared/local/seed.js';
 import type { ContainerName, Database } from '../shared/platform/cosmos.js';
-import type { Services } from '../shared/platform/services.js';
 import { dataRegistry } from '../shared/privacy/registry.js';
 import { subjectDocuments } from '../shared/privacy/subject-documents.js';
 import { readRequest } from '../shared/rights/index.js';
 import { documentOf, everyTypeFor, personalTypes, personFor, traces, writeAll } from './erasure-fixtures.js';
 import { client } from './learning-fixtures.js';
+import { counted } from './store-probe.js';
 
 /**
  * Issue 13 item 1, PRIV-3: the erasure pipeline on the real stores (embedded Cosmos, Azurite), on a host of this
@@ -39,44 +39,8 @@ async function everything(db: Database): Promise<Record<string, unknown>[]> {
   return all;
 }
 
+const B_OTHER = 'acc-erase-b';
 const mentions = (doc: unknown, strings: string[]) => strings.some((s) => JSON.stringify(doc).includes(s));
-
-/** Services whose store fails after `limit` writes (a run killed half-way), recording what each write did. */
-function counted(services: Services, limit = Infinity) {
-  const deleted: string[] = [];
-  const attempted: string[] = [];
-  let writes = 0;
-  const tick = () => {
-    if (++writes > limit) throw new Error('killed: injected store fault');
-  };
-  const db = {
-    ...services.db,
-    collection(name: ContainerName) {
-      const real = services.db.collection(name);
-      return new Proxy(real, {
-        get(target, prop, receiver) {
-          const value = Reflect.get(target, prop, receiver);
-          if (typeof value !== 'function') return value;
-          if (prop === 'delete')
-            return async (id: string, pk: string, options?: { ifMatch?: string }) => {
-              attempted.push(`${name}/${id}`);
-              tick();
-              const gone = await target.delete(id, pk, options);
-              if (gone) deleted.push(`${name}/${id}`);
-              return gone;
-            };
-          if (['create', 'upsert', 'replace', 'patch'].includes(String(prop)))
-            return (...args: unknown[]) => {
-              tick();
-              return (value as (...a: unknown[]) => unknown).apply(target, args);
-            };
-          return value.bind(target);
-        },
-      });
-    },
-  };
-  return { services: { ...services, db }, deleted, attempted, writes: () => writes };
-}
 
 async function blobsOf(prefix: string) {
   return (await host.services.blobs.list(prefix)).map((b) => b.name);
@@ -186,6 +150,26 @@ describe('PRIV-3: the erasure pipeline', () => {
     );
     const stray = (await everything(host.services.db)).filter((d) => mentions(d, traces(C)) && !held.has(String(d.type)));
     expect(stray.map((d) => `${String(d.type)}/${String(d.id)}`)).toEqual([]);
+  });
+});
+
+describe('PRIV-3, RET-4: erasing only the learning outcomes', () => {
+  it('PRIV-3, RET-4: an outcomes erasure deletes answers and their history and nothing else; a later run of its own deletes what came since', async () => {
+    const D = personFor('acc-erase-d', 4);
+    await writeAll(host.services.db, everyTypeFor(D, B_OTHER));
+    const before = (await everything(host.services.db)).filter((d) => mentions(d, [D.accountId])).length;
+    const outcomes = await eraseSubject(host.services, { accountId: D.accountId, reason: 'outcomes' });
+    expect(Object.keys(outcomes.counts).sort()).toEqual(['answer', 'study-history']);
+    expect(outcomes.counts.answer).toEqual({ deleted: 1, anonymised: 0, held: 0 });
+    expect(outcomes.holds).toEqual([]);
+    expect((await everything(host.services.db)).filter((d) => mentions(d, [D.accountId])).length).toBe(before - 2);
+    expect(await host.services.db.collection('accounts').read(D.accountId, D.accountId)).toBeDefined();
+
+    await writeAll(host.services.db, [documentOf(personalTypes().find((t) => t.type === 'answer')!, D, B_OTHER, 7)]);
+    expect(await eraseSubject(host.services, { accountId: D.accountId, reason: 'outcomes' })).toEqual(outcomes);
+    const later = await eraseSubject(host.services, { accountId: D.accountId, reason: 'outcomes', run: '2027' });
+    expect(later.counts).toEqual({ answer: { deleted: 1, anonymised: 0, held: 0 } });
+    expect(await readErasureEvidence(host.services, D.accountId, 'outcomes', '2027')).toEqual(later);
   });
 });
 

@@ -19,6 +19,11 @@ export interface ErasureOrder {
   reason: 'request' | 'retention' | 'outcomes';
   /** Who ordered it (the privacy officer, 'system' for retention): recorded on the closure the erasure makes. */
   by?: string;
+  /**
+   * A second erasure of the same reason that must run again (outcomes written after an earlier one): its own job and
+   * evidence. Without it, a repeat of the reason finds the first evidence and does nothing.
+   */
+  run?: string;
 }
 
 type Counts = Record<string /* registry type */, { deleted: number; anonymised: number; held: number }>;
@@ -90,8 +95,9 @@ function subjectHashOf(config: Services['config'], accountId: string, kid?: stri
 const pseudonymOf = (config: Services['config'], accountId: string) =>
   `erased-${createHmac('sha256', evidenceKey(config).secret).update(`pseudonym\n${accountId}`).digest('base64url').slice(0, 16)}`;
 
-const evidenceId = (subjectHash: string, reason: ErasureOrder['reason']) => `erasure-evidence:${subjectHash}:${reason}`;
-const jobId = (order: ErasureOrder) => `erasure:${order.accountId}:${order.reason}`;
+const runKey = (reason: ErasureOrder['reason'], run: string | undefined) => (run ? `${reason}:${run}` : reason);
+const evidenceId = (subjectHash: string, reason: ErasureOrder['reason'], run?: string) => `erasure-evidence:${subjectHash}:${runKey(reason, run)}`;
+const jobId = (order: ErasureOrder) => `erasure:${order.accountId}:${runKey(order.reason, order.run)}`;
 
 const personal = (t: DocumentTypeSpec) => t.personalData.length > 0 && t.erasure !== undefined;
 /** RET-4 learning outcomes: answers (grades, feedback) and the history of their changes. */
@@ -198,21 +204,20 @@ async function anonymise(services: Services, read: SubjectRead, { spec, doc }: S
 
 async function carryOut(services: Services, step: Step, rows: SubjectRow[], order: ErasureOrder, pseudonym: string): Promise<void> {
   if (step.kind === 'blobs') return;
-  const collection = services.db.collection(step.read.container);
-  const act = (row: SubjectRow) =>
-    row.spec.erasure === 'delete'
-      ? collection.delete(row.doc.id, step.read.partition)
-      : row.spec.erasure === 'anonymise'
-        ? anonymise(services, step.read, row, order.accountId, pseudonym)
-        : Promise.resolve();
-  // The account goes last: until then it names the partitions, and a closed account refuses every sign-in.
+  const { container, partition } = step.read;
+  const deletes = (type: (t: string) => boolean) => rows.filter((r) => r.spec.erasure === 'delete' && type(r.spec.type)).map((r) => r.doc.id);
   await inParallel(
-    rows.filter((r) => r.spec.type !== 'account'),
-    act,
+    rows.filter((r) => r.spec.erasure === 'anonymise'),
+    (row) => anonymise(services, step.read, row, order.accountId, pseudonym),
   );
-  await inParallel(
-    rows.filter((r) => r.spec.type === 'account'),
-    act,
+  // One partition: its deletes go in batches. The account goes last: until then a closed account refuses every sign-in.
+  await services.db.collection(container).deleteMany(
+    deletes((t) => t !== 'account'),
+    partition,
+  );
+  await services.db.collection(container).deleteMany(
+    deletes((t) => t === 'account'),
+    partition,
   );
 }
 
@@ -283,11 +288,12 @@ export async function readErasureEvidence(
   services: Services,
   accountId: string,
   reason: ErasureOrder['reason'],
+  run?: string,
 ): Promise<ErasureEvidence | undefined> {
   for (const { kid } of services.config.SESSION_SIGNING_KEYS) {
     const found = await services.db
       .collection('jobs')
-      .read<EvidenceDoc>(evidenceId(subjectHashOf(services.config, accountId, kid), reason), EVIDENCE_PARTITION);
+      .read<EvidenceDoc>(evidenceId(subjectHashOf(services.config, accountId, kid), reason, run), EVIDENCE_PARTITION);
     if (found?.type === 'erasure-evidence') return evidenceView(found);
   }
   return undefined;
@@ -305,7 +311,7 @@ export async function eraseSubject(services: Services, order: ErasureOrder): Pro
   const { kid } = evidenceKey(services.config);
   const subjectHash = subjectHashOf(services.config, order.accountId, kid);
   const jobs = services.db.collection('jobs');
-  const recorded = await jobs.read<EvidenceDoc>(evidenceId(subjectHash, order.reason), EVIDENCE_PARTITION);
+  const recorded = await jobs.read<EvidenceDoc>(evidenceId(subjectHash, order.reason, order.run), EVIDENCE_PARTITION);
   if (recorded?.type === 'erasure-evidence') return evidenceView(recorded);
 
   const { findable, unfindable } = typesOf(order.reason);
@@ -328,7 +334,13 @@ export async function eraseSubject(services: Services, order: ErasureOrder): Pro
     totals = addTally(totals, tally);
   }
   const evidence = evidenceOf(job, totals, unfindable, subjectHash, services.clock.now());
-  const doc: EvidenceDoc = { id: evidenceId(subjectHash, order.reason), type: 'erasure-evidence', accountId: EVIDENCE_PARTITION, kid, ...evidence };
+  const doc: EvidenceDoc = {
+    id: evidenceId(subjectHash, order.reason, order.run),
+    type: 'erasure-evidence',
+    accountId: EVIDENCE_PARTITION,
+    kid,
+    ...evidence,
+  };
   try {
     await jobs.create<EvidenceDoc>(doc);
   } catch (error) {

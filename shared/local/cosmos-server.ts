@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
@@ -66,6 +67,63 @@ function stampWithClock(clock: Clock): void {
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
+/** The partition a single-partition query was sent to, while the embedded server answers it. */
+const queryPartition = new AsyncLocalStorage<string>();
+
+function partitionOfQuery(req: IncomingMessage): string | undefined {
+  if (req.headers['x-ms-documentdb-isquery'] !== 'true') return undefined;
+  const header = req.headers['x-ms-documentdb-partitionkey'];
+  if (typeof header !== 'string') return undefined;
+  try {
+    const parsed: unknown = JSON.parse(header);
+    const value: unknown = Array.isArray(parsed) ? parsed[0] : parsed;
+    return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+interface ServerItems {
+  _data: Map<string, { read(): unknown }>;
+  _getPartition(data: unknown): unknown;
+  query(params: unknown, options: unknown): unknown;
+}
+
+/**
+ * The embedded server evaluates a query over every document of the container; Cosmos only over the partition the
+ * query is sent to. Every single-partition query here filters on its partition key anyway, so scoping the server's
+ * evaluation to that partition gives the same answers at the cost real Cosmos has: growing with the partition, not
+ * the container (a query per person no longer costs more the more people there are: the erasure bench, issue 13).
+ */
+function scopeQueriesToTheirPartition(): void {
+  const require = createRequire(import.meta.url);
+  const items = (require('@vercel/cosmosdb-server/lib/account/items.js') as { default: { prototype: ServerItems & { scoped?: true } } }).default
+    .prototype;
+  if (items.scoped) return;
+  items.scoped = true;
+  const query = items.query;
+  items.query = function (this: ServerItems, params, options) {
+    const partition = queryPartition.getStore();
+    if (partition === undefined) return query.call(this, params, options);
+    const all = this._data;
+    this._data = new Map([...all].filter(([, item]) => String(this._getPartition(item.read())) === partition));
+    // The server's query runs synchronously: the container's documents are back before anything else runs.
+    try {
+      return query.call(this, params, options);
+    } finally {
+      this._data = all;
+    }
+  };
+}
+
+/** Runs each request with the partition of its query known (scopeQueriesToTheirPartition). */
+function withQueryPartition(handler: Handler): Handler {
+  return (req, res) => {
+    const partition = partitionOfQuery(req);
+    return partition === undefined ? handler(req, res) : queryPartition.run(partition, () => handler(req, res));
+  };
+}
+
 function withFaults(handler: Handler, hook: () => CosmosFaultHook | undefined): Handler {
   return (req, res) => {
     const fault = hook()?.({ method: req.method ?? 'GET', path: req.url ?? '/' });
@@ -108,6 +166,7 @@ export async function startEmbeddedCosmos(
   clock?: Clock,
 ): Promise<EmbeddedCosmos> {
   if (clock) stampWithClock(clock);
+  scopeQueriesToTheirPartition();
   const server = createHttpServer();
   let faultHook: CosmosFaultHook | undefined;
   const handlers = server.listeners('request') as Handler[];
@@ -115,7 +174,7 @@ export async function startEmbeddedCosmos(
   for (const handler of handlers)
     server.on(
       'request',
-      withFaults(handler, () => faultHook),
+      withFaults(withQueryPartition(handler), () => faultHook),
     );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
