@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import type { AccountDoc } from '../shared/accounts/model.js';
 import type { AccountClosureDoc } from '../shared/consents/index.js';
 import { readErasureEvidence } from '../shared/erasure/index.js';
 import { type LocalHost, startLocalHost } from '../shared/local/host.js';
@@ -153,7 +154,7 @@ describe('RET-4: an objection to keeping learning outcomes has them erased', () 
   const choice = (outcomeKeeping: boolean) => ({ restricted: false, objections: { usageAnalytics: false, outcomeKeeping, directMarketing: false } });
   const outcomes = () => host.telemetry.records.filter((r) => r.name === 'retention.outcomes').map((r) => r.properties.outcome);
 
-  it('RET-4, PRIV-4: objecting queues one erasure of the outcomes (reason outcomes); repeating the same choice queues none; lifting it erases nothing', async () => {
+  it('RET-4, PRIV-4: objecting queues one erasure of the outcomes (reason outcomes); repeating the same choice queues none; lifting it erases nothing; objecting again erases again', async () => {
     const before = outcomes().length;
     expect((await call(A.privateUser, 'PUT', 'me/privacy/processing', choice(true))).status).toBe(200);
     await host.bus.idle();
@@ -164,10 +165,16 @@ describe('RET-4: an objection to keeping learning outcomes has them erased', () 
     expect((await call(A.privateUser, 'PUT', 'me/privacy/processing', choice(false))).status).toBe(200);
     await host.bus.idle();
     expect(outcomes().slice(before)).toEqual(['erased']);
+    // Objecting again is a new objection: what was written in between is erased by a run of its own.
+    expect((await call(A.privateUser, 'PUT', 'me/privacy/processing', choice(true))).status).toBe(200);
+    await host.bus.idle();
+    expect(outcomes().slice(before)).toEqual(['erased', 'erased']);
     expect(host.bus.deadLetters('retention-outcomes')).toEqual([]);
   });
 
   it('RET-4: a message arriving after the objection was lifted erases nothing', async () => {
+    expect((await call(A.privateUser, 'PUT', 'me/privacy/processing', choice(false))).status).toBe(200);
+    await host.bus.idle();
     const before = outcomes().length;
     await host.deliver('retention-outcomes', { accountId: A.privateUser }, 'retention-outcomes:late');
     expect(outcomes().slice(before)).toEqual(['skipped']);
@@ -186,7 +193,8 @@ describe('RET-4: an objection to keeping learning outcomes has them erased', () 
     expect((await call(A.eeStudent, 'PUT', 'me/privacy/processing', choice(true))).status).toBe(200);
     await host.bus.idle();
     expect(await host.services.db.collection('schools').read(answer.id, demo.schools.ee)).toBeUndefined();
-    const evidence = await readErasureEvidence(host.services, A.eeStudent, 'outcomes');
+    const since = (await host.services.db.collection('accounts').read<AccountDoc>(A.eeStudent, A.eeStudent))!.processing!.objections!.outcomeKeeping!;
+    const evidence = await readErasureEvidence(host.services, A.eeStudent, 'outcomes', since);
     expect(evidence?.reason).toBe('outcomes');
     expect(evidence?.counts.answer?.deleted, JSON.stringify(evidence?.counts)).toBeGreaterThanOrEqual(1);
     expect(await host.services.db.collection('accounts').read(A.eeStudent, A.eeStudent)).toMatchObject({ status: 'active' });

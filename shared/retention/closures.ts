@@ -1,4 +1,4 @@
-import { type AccountDoc, readAccount } from '../accounts/index.js';
+import { readAccount } from '../accounts/index.js';
 import { CLOSURE_RETENTION_YEARS } from '../consents/index.js';
 import { eraseSubject } from '../erasure/index.js';
 import { localDateOf, yearsBefore } from '../platform/calendar.js';
@@ -57,18 +57,18 @@ export async function closureRetention(services: Services, now: Date): Promise<R
   return ran ? job.counts : {};
 }
 
-const objectsToOutcomeKeeping = (account: AccountDoc | undefined) => account?.processing?.objections?.outcomeKeeping !== undefined;
-
 /**
  * RET-4 "until the user asks": the objection to keeping learning outcomes (PRIV-4 `outcomeKeeping`) erases them
  * (reason 'outcomes'). Run from its queue; an objection lifted before the message arrives erases nothing.
  */
 export async function eraseOutcomesOnObjection(services: Services, accountId: string): Promise<'erased' | 'skipped'> {
-  if (!objectsToOutcomeKeeping(await readAccount(services, accountId))) {
+  const since = (await readAccount(services, accountId))?.processing?.objections?.outcomeKeeping;
+  if (!since) {
     services.telemetry.event('retention.outcomes', { outcome: 'skipped' });
     return 'skipped';
   }
-  const evidence = await eraseSubject(services, { accountId, reason: 'outcomes' });
+  // One run per objection: objecting again after lifting it erases what was written in between.
+  const evidence = await eraseSubject(services, { accountId, reason: 'outcomes', run: since });
   // Operators see that it ran and how much went; no account id (the evidence holds the keyed hash).
   const deleted = Object.values(evidence.counts).reduce((sum, c) => sum + c.deleted + c.anonymised, 0);
   services.telemetry.event('retention.outcomes', { outcome: 'erased' }, { documents: deleted });
