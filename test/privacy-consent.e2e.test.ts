@@ -430,12 +430,10 @@ describe('PRIV-8: closing an account', () => {
 
   it('PRIV-8, ACL-1, ACL-2: a student the school closed drops out of its member and class lists (memberships ended with the account)', async () => {
     // Mihkel was closed by his school above; the closure queue ended his memberships.
-    const memberships = await host.services.db
-      .collection('schools')
-      .queryAll<{
-        status: string;
-        endedBy?: string;
-      }>(S.ee, { where: "c.type = 'membership' AND c.accountId = @a", parameters: [{ name: '@a', value: A.eeStudent }] });
+    const memberships = await host.services.db.collection('schools').queryAll<{
+      status: string;
+      endedBy?: string;
+    }>(S.ee, { where: "c.type = 'membership' AND c.accountId = @a", parameters: [{ name: '@a', value: A.eeStudent }] });
     expect(memberships.length).toBeGreaterThan(0);
     expect(memberships.every((m) => m.status === 'ended' && m.endedBy === 'account-closed')).toBe(true);
     const listed = async (as: string, query = '') => {
