@@ -86,14 +86,20 @@ function partitionOfQuery(req: IncomingMessage): string | undefined {
 interface ServerItems {
   _data: Map<string, { read(): unknown }>;
   _getPartition(data: unknown): unknown;
+  _item(keyPath: string, value: unknown, partition: unknown): { read(): { _rid: string } | undefined };
+  _set(data: { _rid: string }): unknown;
+  delete(idOrRid: string, partition: unknown): void;
   query(params: unknown, options: unknown): unknown;
+  /** Ours: the ids (_rid) of each partition's documents. */
+  partitions?: Map<string, Set<string>>;
 }
 
 /**
  * The embedded server evaluates a query over every document of the container; Cosmos only over the partition the
  * query is sent to. Every single-partition query here filters on its partition key anyway, so scoping the server's
- * evaluation to that partition gives the same answers at the cost real Cosmos has: growing with the partition, not
- * the container (a query per person no longer costs more the more people there are: the erasure bench, issue 13).
+ * evaluation to that partition (an index of each partition's documents, kept as they are written and deleted) gives
+ * the same answers at the cost real Cosmos has: growing with the partition, not the container (a query per person
+ * no longer costs more the more people there are: the erasure bench, issue 13).
  */
 function scopeQueriesToTheirPartition(): void {
   const require = createRequire(import.meta.url);
@@ -101,12 +107,30 @@ function scopeQueriesToTheirPartition(): void {
     .prototype;
   if (items.scoped) return;
   items.scoped = true;
-  const query = items.query;
+  const { query, _set: set, delete: remove } = items;
+  const indexOf = (self: ServerItems): Map<string, Set<string>> => (self.partitions ??= new Map<string, Set<string>>());
+  items._set = function (this: ServerItems, data) {
+    const stored = set.call(this, data);
+    const partition = String(this._getPartition(data));
+    const index = indexOf(this);
+    (index.get(partition) ?? index.set(partition, new Set()).get(partition)!).add(data._rid);
+    return stored;
+  };
+  items.delete = function (this: ServerItems, idOrRid, partition) {
+    const data = this._item('/id', idOrRid, partition).read();
+    remove.call(this, idOrRid, partition);
+    if (data)
+      indexOf(this)
+        .get(String(this._getPartition(data)))
+        ?.delete(data._rid);
+  };
   items.query = function (this: ServerItems, params, options) {
     const partition = queryPartition.getStore();
     if (partition === undefined) return query.call(this, params, options);
     const all = this._data;
-    this._data = new Map([...all].filter(([, item]) => String(this._getPartition(item.read())) === partition));
+    // In the order the server keeps them (writing order), so pages and continuations run as they did.
+    const rids = [...(indexOf(this).get(partition) ?? [])];
+    this._data = new Map(rids.flatMap((rid) => (all.has(rid) ? [[rid, all.get(rid)!] as const] : [])));
     // The server's query runs synchronously: the container's documents are back before anything else runs.
     try {
       return query.call(this, params, options);
