@@ -68,6 +68,7 @@ import contentWorksPublish from './content-works-publish.js';
 import docsAssetGet from './docs-asset-get.js';
 import docsGet from './docs-get.js';
 import emailSend from './email-send.js';
+import erasureRun from './erasure-run.js';
 import eventsRecord from './events-record.js';
 import healthGet from './health-get.js';
 import httpNotFound from './http-not-found.js';
@@ -153,7 +154,9 @@ import privacyExportsRun from './privacy-exports-run.js';
 import privacyProcessingGet from './privacy-processing-get.js';
 import privacyProcessingHistory from './privacy-processing-history.js';
 import privacyProcessingUpdate from './privacy-processing-update.js';
+import retentionClosures from './retention-closures.js';
 import retentionInactiveAccounts from './retention-inactive-accounts.js';
+import retentionOutcomes from './retention-outcomes.js';
 import rightsChildrenCancel from './rights-children-cancel.js';
 import rightsChildrenCreate from './rights-children-create.js';
 import rightsChildrenData from './rights-children-data.js';
@@ -255,6 +258,7 @@ export const definitions: readonly FunctionDefinition[] = [
   docsAssetGet,
   docsGet,
   emailSend,
+  erasureRun,
   eventsRecord,
   healthGet,
   httpNotFound,
@@ -374,7 +378,9 @@ export const definitions: readonly FunctionDefinition[] = [
   opsSchoolsCreate,
   opsSchoolsFirstAdmin,
   opsSchoolsUpdate,
+  retentionClosures,
   retentionInactiveAccounts,
+  retentionOutcomes,
   rightsChildrenCancel,
   rightsChildrenCreate,
   rightsChildrenData,

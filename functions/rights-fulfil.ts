@@ -10,12 +10,13 @@ import {
 import { defineQueue } from '../shared/platform/definitions.js';
 import type { Services } from '../shared/platform/services.js';
 import { type Fulfiller, fulfilmentMessageSchema, fulfilRequest, registerFulfilment, type RightsRequestDoc } from '../shared/rights/index.js';
+import { queueErasure } from './erasure-run.js';
 
 /**
  * PRIV-7: the data-subject requests whose effect the platform can carry out, wired here because rights and consents
  * must not import each other. Each fulfiller is idempotent (the consents calls recognise a choice already in place)
- * and answers a note once the effect stands. Rectification, access, erasure and other stay with the privacy officer
- * (complete with a note); export is registered by the export job.
+ * and answers a note once the effect stands. Erasure with a scope goes to the erasure queue; rectification, access,
+ * unscoped erasure and other stay with the privacy officer (complete with a note); export is registered by the export job.
  */
 
 /** The person's current restriction and objections as choices, so a request only adds to them. */
@@ -82,12 +83,29 @@ const closeAccount: Fulfiller = async (services, request) => {
   return { note: 'Account closed.' };
 };
 
+/**
+ * PRIV-3: an erasure request that says what it covers (scope.erasure) goes to the erasure queue; the erasure answers
+ * the request when it is done (functions/erasure-run.ts). A school-controlled request only gets here with the school's
+ * consent (waiting-for-school comes first). Without a scope the officer finds out what is meant and completes by hand.
+ */
+const erase: Fulfiller = async (services, request) => {
+  const scope = request.scope?.erasure;
+  if (!scope) return;
+  await queueErasure(services, {
+    accountId: request.accountId,
+    reason: scope === 'outcomes' ? 'outcomes' : 'request',
+    requestId: request.id,
+    by: request.requester.accountId,
+  });
+};
+
 /** Called once by the composition root (functions/index.ts). */
 export function registerRightsFulfillers(): void {
   registerFulfilment('restriction', restrict);
   registerFulfilment('objection', object);
   registerFulfilment('consent-withdrawal', withdrawConsents);
   registerFulfilment('account-closure', closeAccount);
+  registerFulfilment('erasure', erase);
 }
 
 export default defineQueue({

@@ -428,6 +428,25 @@ describe('PRIV-8: closing an account', () => {
     expect(host.bus.deadLetters('account-closure')).toEqual([]);
   });
 
+  it('PRIV-8, ACL-1, ACL-2: a student the school closed drops out of its member and class lists (memberships ended with the account)', async () => {
+    // Mihkel was closed by his school above; the closure queue ended his memberships.
+    const memberships = await host.services.db.collection('schools').queryAll<{
+      status: string;
+      endedBy?: string;
+    }>(S.ee, { where: "c.type = 'membership' AND c.accountId = @a", parameters: [{ name: '@a', value: A.eeStudent }] });
+    expect(memberships.length).toBeGreaterThan(0);
+    expect(memberships.every((m) => m.status === 'ended' && m.endedBy === 'account-closed')).toBe(true);
+    const listed = async (as: string, query = '') => {
+      const r = await call(`/api/schools/${S.ee}/members${query}`, { token: await tokenOf(as), method: 'GET' });
+      expect(r.status, r.text).toBe(200);
+      return (r.body.members as { accountId: string }[]).map((m) => m.accountId);
+    };
+    expect(await listed(A.eeAdmin)).not.toContain(A.eeStudent);
+    expect(await listed(A.eeClassTeacher, `?classId=${demo.classes.ee5a}`)).not.toContain(A.eeStudent);
+    // His classmate stays listed: only the closed account went.
+    expect(await listed(A.eeAdmin)).toContain(A.eeStudent2);
+  });
+
   it('PRIV-8: a private user closes their own account after re-entering the password; every session ends; the e-mail can register again', async () => {
     const email = 'peeter.parn@example.com';
     const first = await session(A.privateUser);

@@ -160,4 +160,26 @@ describe('RET-9: retention jobs are resumable and run once per period', () => {
     expect(again.ran).toBe(false);
     expect(pages).toHaveLength(4);
   });
+
+  it('RET-6: a sweep job (again) keeps one document, starts afresh once done, stops after maxPages and the next run goes on from its checkpoint', async () => {
+    const job = { name: 'test-sweep', period: 'sweep' };
+    const seen: (string | undefined)[] = [];
+    const page = async (checkpoint: string | undefined) => {
+      seen.push(checkpoint);
+      const pages: Record<string, string | undefined> = { '': 'b', b: 'c', c: undefined };
+      const next = pages[checkpoint ?? ''];
+      return { counts: { seen: 1 }, next };
+    };
+    const first = await runJob(host.services, job, page, { again: true, maxPages: 2 });
+    expect(first.job).toMatchObject({ state: 'running', checkpoint: 'c', pages: 2, counts: { seen: 2 } });
+    const rest = await runJob(host.services, job, page, { again: true, maxPages: 2 });
+    expect(rest.job).toMatchObject({ state: 'done', pages: 3, counts: { seen: 3 } });
+    expect(seen).toEqual([undefined, 'b', 'c']);
+    const fresh = await runJob(host.services, job, page, { again: true });
+    expect(fresh.ran).toBe(true);
+    expect(fresh.job).toMatchObject({ state: 'done', pages: 3, counts: { seen: 3 } });
+    expect(seen).toEqual([undefined, 'b', 'c', undefined, 'b', 'c']);
+    const docs = await host.services.db.collection('jobs').queryAll<JobDoc>('system', { where: "c.type = 'job' AND c.name = 'test-sweep'" });
+    expect(docs).toHaveLength(1);
+  });
 });

@@ -2,9 +2,11 @@ import { z } from 'zod';
 
 import { type AccountDoc, type Closure, readAccount, updateAccount } from '../accounts/index.js';
 import { type ClientInfo, confirmRecentIdentity, recordSecurityEvent, releaseAuthenticationData, revokeAllSessions } from '../auth/index.js';
+import { yearsAfter } from '../platform/calendar.js';
 import { type Doc, DocumentExistsError, type Stored } from '../platform/cosmos.js';
 import { AppError } from '../platform/errors.js';
 import type { Services } from '../platform/services.js';
+import { endMembershipsOfClosedAccount } from '../schools/index.js';
 
 /**
  * PRIV-8: the event the erasure pipeline (issue 13) acts on, one per account in the `jobs` container. From `closedAt`
@@ -18,9 +20,17 @@ export interface AccountClosureDoc extends Doc {
   closedAt: string;
   as: Closure['as'];
   schoolId?: string;
-  /** Set by the erasure pipeline (issue 13) as it works through the rest. */
+  /**
+   * When the 5 years of RET-2/RET-4/RET-7 from `closedAt` end: the daily retention job erases the subject from then on.
+   * Kept as a field so the job's query is a range over one indexed value (older events lack it: the job uses closedAt).
+   */
+  due?: string;
+  /** Pending until the erasure pipeline runs for the account; it removes this event with the subject's `jobs` partition. */
   erasure?: 'pending';
 }
+
+/** RET-2, RET-4, RET-7: account and teaching data, learning outcomes and identifiable usage events are kept 5 years after closure. */
+export const CLOSURE_RETENTION_YEARS = 5;
 
 export const closureViewSchema = z.object({ status: z.literal('closed'), closedAt: z.string(), closedBy: z.enum(['self', 'school', 'inactivity']) });
 
@@ -83,6 +93,8 @@ export async function completeAccountClosure(services: Services, work: ClosureWo
   await releaseAuthenticationData(services, account);
   const cleared = await updateAccount(services, accountId, (doc) => (doc.logins?.length ? { ...doc, logins: [] } : doc), account);
   await revokeAllSessions(services, accountId, 'account-closed', undefined, cleared);
+  // The school's lists show active people only: the closed person leaves them as on an ended role.
+  await endMembershipsOfClosedAccount(services, account);
   const done = account.closure;
   await recordSecurityEvent(services, { name: 'account-closed', accountId, reason: done.as, client: work.client });
   const event: AccountClosureDoc = {
@@ -90,6 +102,7 @@ export async function completeAccountClosure(services: Services, work: ClosureWo
     type: 'account-closure',
     accountId,
     closedAt: done.at,
+    due: yearsAfter(new Date(done.at), CLOSURE_RETENTION_YEARS).toISOString(),
     as: done.as,
     ...(done.schoolId ? { schoolId: done.schoolId } : {}),
     erasure: 'pending',
@@ -145,6 +158,18 @@ export async function closeAccountForInactivity(services: Services, accountId: s
   if (!account) return undefined;
   if (account.closure) return closureView(account.closure);
   return close(services, account, { as: 'inactivity', by: 'system' }, {});
+}
+
+/**
+ * PRIV-3: an erasure on request closes the account first and completes the closure at once (the erasure must not
+ * wait for the closure queue): its request was verified, and a student's had the school's consent, so a school user
+ * is closed as by the school. Idempotent like the closure itself; nothing when the account is gone.
+ */
+export async function closeAccountForErasure(services: Services, input: { accountId: string; by: string }): Promise<void> {
+  const account = await readAccount(services, input.accountId);
+  if (!account) return;
+  if (!account.closure) await close(services, account, { as: isSchoolUser(account) ? 'school' : 'self', by: input.by }, {});
+  await completeAccountClosure(services, { accountId: input.accountId, client: {} });
 }
 
 /**

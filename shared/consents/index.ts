@@ -3,10 +3,12 @@ export { consentPurposes } from './catalogue.js';
 export {
   type AccountClosureDoc,
   accountClosureWorkSchema,
+  closeAccountForErasure,
   closeAccountForInactivity,
   closeAccountOnRequest,
   closeMemberAccount,
   closeOwnAccount,
+  CLOSURE_RETENTION_YEARS,
   closureViewSchema,
   completeAccountClosure,
 } from './closure.js';

@@ -108,13 +108,27 @@ export function processingHistory(deps: Pick<Services, 'db' | 'config'>, account
 }
 
 /**
+ * RET-4 "until the user asks": while the objection to keeping learning outcomes stands, the retention queue has the
+ * erasure pipeline erase them. Sent on every change while it stands (one message per objection: the id carries its
+ * start, so repeats collapse in the queue and the erasure itself is idempotent).
+ */
+async function queueOutcomeErasure(deps: Pick<Services, 'bus'>, account: AccountDoc) {
+  const since = account.processing?.objections?.outcomeKeeping;
+  if (!since) return;
+  await deps.bus.send('retention-outcomes', {
+    body: { accountId: account.accountId },
+    messageId: `retention-outcomes:${account.accountId}:${since}`,
+  });
+}
+
+/**
  * Restricts processing or objects to it, or lifts either (PRIV-4), effective at once: every area reads the choices
  * from the account it already has (usage events, marketing). A child under 18 whose parent manages their privacy
  * (ACC-3) may add a restriction or an objection (it only protects them) but lifting one is the parent's
  * (403 privacy_managed_by_parent); `by: { parent }` only for such a child of the caller.
  */
 export async function setProcessingChoices(
-  deps: Pick<Services, 'db' | 'clock'>,
+  deps: Pick<Services, 'db' | 'clock' | 'bus'>,
   accountId: string,
   choice: ProcessingChoice,
   by: 'self' | { parent: string },
@@ -144,5 +158,6 @@ export async function setProcessingChoices(
     return { ...account, processing: { ...next, updatedAt: at, updatedBy: actor } };
   });
   if (event) await deps.db.collection('accounts').create<ProcessingEventDoc>(event);
+  await queueOutcomeErasure(deps, updated);
   return updated;
 }

@@ -1,9 +1,12 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 
 import { CosmosClient } from '@azure/cosmos';
 import { createHttpServer } from '@vercel/cosmosdb-server';
 
+import type { Clock } from '../platform/clock.js';
 import { cosmosConnectionPolicy, defaultStorePolicy, type StorePolicy } from '../platform/cosmos.js';
 import { withCountingPlugin } from '../platform/operations.js';
 import { containerUsesTtl, type DataRegistry, dataRegistry, indexingPolicyOf } from '../privacy/registry.js';
@@ -40,7 +43,110 @@ function localCosmosClient(endpoint: string, policy: StorePolicy = defaultStoreP
   );
 }
 
+/**
+ * Cosmos stamps `_ts` (the time TTL counts from) on every write. The embedded server stamps it with the machine's time,
+ * so under a host clock moved years ahead a document written "in 2030" would expire from 2026. Its one write step
+ * (`Items._set`) is wrapped to stamp the host's clock instead: the clock of the last server started with one in this
+ * process (each test file runs in its own process; one host per process is the rule).
+ */
+let stampClock: Clock | undefined;
+let stampInstalled = false;
+function stampWithClock(clock: Clock): void {
+  stampClock = clock;
+  if (stampInstalled) return;
+  stampInstalled = true;
+  const items = createRequire(import.meta.url)('@vercel/cosmosdb-server/lib/account/items.js') as {
+    default: { prototype: { _set(data: Record<string, unknown>): unknown } };
+  };
+  const write = items.default.prototype._set;
+  items.default.prototype._set = function (this: unknown, data: Record<string, unknown>) {
+    const stamped = stampClock && typeof data._ts === 'number' ? { ...data, _ts: Math.floor(stampClock.now().getTime() / 1000) } : data;
+    return write.call(this, stamped);
+  };
+}
+
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+
+/** The partition a single-partition query was sent to, while the embedded server answers it. */
+const queryPartition = new AsyncLocalStorage<string>();
+
+function partitionOfQuery(req: IncomingMessage): string | undefined {
+  if (req.headers['x-ms-documentdb-isquery'] !== 'true') return undefined;
+  const header = req.headers['x-ms-documentdb-partitionkey'];
+  if (typeof header !== 'string') return undefined;
+  try {
+    const parsed: unknown = JSON.parse(header);
+    const value: unknown = Array.isArray(parsed) ? parsed[0] : parsed;
+    return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+interface ServerItems {
+  _data: Map<string, { read(): unknown }>;
+  _getPartition(data: unknown): unknown;
+  _item(keyPath: string, value: unknown, partition: unknown): { read(): { _rid: string } | undefined };
+  _set(data: { _rid: string }): unknown;
+  delete(idOrRid: string, partition: unknown): void;
+  query(params: unknown, options: unknown): unknown;
+  /** Ours: the ids (_rid) of each partition's documents. */
+  partitions?: Map<string, Set<string>>;
+}
+
+/**
+ * The embedded server evaluates a query over every document of the container; Cosmos only over the partition the
+ * query is sent to. Every single-partition query here filters on its partition key anyway, so scoping the server's
+ * evaluation to that partition (an index of each partition's documents, kept as they are written and deleted) gives
+ * the same answers at the cost real Cosmos has: growing with the partition, not the container (a query per person
+ * no longer costs more the more people there are: the erasure bench, issue 13).
+ */
+function scopeQueriesToTheirPartition(): void {
+  const require = createRequire(import.meta.url);
+  const items = (require('@vercel/cosmosdb-server/lib/account/items.js') as { default: { prototype: ServerItems & { scoped?: true } } }).default
+    .prototype;
+  if (items.scoped) return;
+  items.scoped = true;
+  const { query, _set: set, delete: remove } = items;
+  const indexOf = (self: ServerItems): Map<string, Set<string>> => (self.partitions ??= new Map<string, Set<string>>());
+  items._set = function (this: ServerItems, data) {
+    const stored = set.call(this, data);
+    const partition = String(this._getPartition(data));
+    const index = indexOf(this);
+    (index.get(partition) ?? index.set(partition, new Set()).get(partition)!).add(data._rid);
+    return stored;
+  };
+  items.delete = function (this: ServerItems, idOrRid, partition) {
+    const data = this._item('/id', idOrRid, partition).read();
+    remove.call(this, idOrRid, partition);
+    if (data)
+      indexOf(this)
+        .get(String(this._getPartition(data)))
+        ?.delete(data._rid);
+  };
+  items.query = function (this: ServerItems, params, options) {
+    const partition = queryPartition.getStore();
+    if (partition === undefined) return query.call(this, params, options);
+    const all = this._data;
+    // In the order the server keeps them (writing order), so pages and continuations run as they did.
+    const rids = [...(indexOf(this).get(partition) ?? [])];
+    this._data = new Map(rids.flatMap((rid) => (all.has(rid) ? [[rid, all.get(rid)!] as const] : [])));
+    // The server's query runs synchronously: the container's documents are back before anything else runs.
+    try {
+      return query.call(this, params, options);
+    } finally {
+      this._data = all;
+    }
+  };
+}
+
+/** Runs each request with the partition of its query known (scopeQueriesToTheirPartition). */
+function withQueryPartition(handler: Handler): Handler {
+  return (req, res) => {
+    const partition = partitionOfQuery(req);
+    return partition === undefined ? handler(req, res) : queryPartition.run(partition, () => handler(req, res));
+  };
+}
 
 function withFaults(handler: Handler, hook: () => CosmosFaultHook | undefined): Handler {
   return (req, res) => {
@@ -80,7 +186,11 @@ export async function startEmbeddedCosmos(
   registry: DataRegistry = dataRegistry,
   port = 0,
   policy: StorePolicy = defaultStorePolicy,
+  /** The clock `_ts` is stamped from (the local host's adjustable clock); the machine's time without one. */
+  clock?: Clock,
 ): Promise<EmbeddedCosmos> {
+  if (clock) stampWithClock(clock);
+  scopeQueriesToTheirPartition();
   const server = createHttpServer();
   let faultHook: CosmosFaultHook | undefined;
   const handlers = server.listeners('request') as Handler[];
@@ -88,7 +198,7 @@ export async function startEmbeddedCosmos(
   for (const handler of handlers)
     server.on(
       'request',
-      withFaults(handler, () => faultHook),
+      withFaults(withQueryPartition(handler), () => faultHook),
     );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -113,6 +223,7 @@ export async function startEmbeddedCosmos(
       faultHook = hook;
     },
     async close() {
+      if (clock && stampClock === clock) stampClock = undefined;
       client.dispose();
       server.closeAllConnections?.();
       await new Promise<void>((resolve) => server.close(() => resolve()));

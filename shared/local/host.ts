@@ -96,7 +96,9 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
   const definitions = options.definitions ?? (await import('../../functions/index.js')).definitions;
 
   const storePolicy = options.storePolicy ?? defaultStorePolicy;
-  const cosmos = await startEmbeddedCosmos(dataRegistry, 0, storePolicy);
+  // The host's clock stamps Cosmos' _ts too, so TTLs count from the moved clock (the retention run jumps years).
+  const clock = new AdjustableClock();
+  const cosmos = await startEmbeddedCosmos(dataRegistry, 0, storePolicy, clock);
   // Run first to last on close: the last started stops first.
   const cleanups: Cleanups = [() => cosmos.close()];
   try {
@@ -113,7 +115,6 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     if (assistant) cleanups.unshift(() => assistant.close());
     const config = buildConfig({ url, fileSettings, env: options.env, standIns, payments, assistant, cosmos, azurite });
 
-    const clock = new AdjustableClock();
     const memory = new MemoryTelemetry();
     const recorder = recordTelemetry(cleanups);
     const sinks: Telemetry[] = [memory, ...(options.consoleTelemetry ? [new ConsoleTelemetry()] : []), ...(recorder ? [recorder.telemetry] : [])];

@@ -84,3 +84,23 @@ describe('TtlSweeper against the embedded Cosmos server', () => {
     expect(resource?.id).toBe('raw-work');
   });
 });
+
+describe('TtlSweeper under a clock moved years ahead (the retention run)', () => {
+  it('RET-6: a document written after the clock jumped expires its ttl after that write, not after the machine time', async () => {
+    const clock = new AdjustableClock();
+    const cosmos = await startEmbeddedCosmos(dataRegistry, 0, undefined, clock);
+    try {
+      const db = createDatabase(cosmos.client, dataRegistry.database, storageRules, clock);
+      const sweeper = new TtlSweeper(cosmos.client, dataRegistry, clock);
+      clock.advance(3 * 365 * DAY_MS);
+      const stored = await db.collection('jobs').create<Doc>({ id: 'timer-run:later', type: 'timer-run', accountId: 'system', name: 'x' });
+      expect(stored._ts).toBe(Math.floor(clock.now().getTime() / 1000));
+      clock.advance(399 * DAY_MS);
+      expect(await sweeper.sweepOnce(), 'written 399 days ago by the clock: kept').toEqual({});
+      clock.advance(DAY_MS + 5_000);
+      expect(await sweeper.sweepOnce()).toEqual({ jobs: 1 });
+    } finally {
+      await cosmos.close();
+    }
+  });
+});

@@ -379,7 +379,7 @@ export async function runMailing(services: Services, mailingId: string, sizes = 
     const page = await accounts.crossPartitionQuery<Recipient>(text, parameters, checkpoint, sizes.pageSize);
     return { counts: await sendPage(services, doc, page.items), next: page.continuation };
   };
-  const { job } = await runJob(services, { name: JOB_NAME, period: mailingId }, run, sizes.pagesPerRun);
+  const { job } = await runJob(services, { name: JOB_NAME, period: mailingId }, run, { maxPages: sizes.pagesPerRun });
   // Not done in this run: the next run goes on from the checkpoint (one message per stretch of pages).
   if (job.state === 'running') return queueMailing(services, mailingId, job.pages);
   if (doc.state === 'sending')

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { localDateOf, reached, startOfLocalDay, yearsBefore } from './calendar.js';
+import { localDateOf, reached, startOfLocalDay, yearsAfter, yearsBefore } from './calendar.js';
 
 describe('calendar in Estonian and Finnish time', () => {
   it('RET-9: 1 August starts at 21:00 UTC on 31 July (summer time, UTC+3) in Tallinn and Helsinki', () => {
@@ -33,5 +33,10 @@ describe('calendar in Estonian and Finnish time', () => {
     expect(yearsBefore(new Date('2028-02-29T12:00:00Z'), 5).toISOString()).toBe('2023-02-28T12:00:00.000Z');
     expect(yearsBefore(new Date('2032-02-29T12:00:00Z'), 4).toISOString()).toBe('2028-02-29T12:00:00.000Z');
     expect(yearsBefore(new Date('2027-08-01T00:00:00Z'), 5).toISOString()).toBe('2022-08-01T00:00:00.000Z');
+  });
+
+  it('RET-2: five years after a closure on 29 February is 28 February; after any other day the same day', () => {
+    expect(yearsAfter(new Date('2028-02-29T10:00:00Z'), 5).toISOString()).toBe('2033-02-28T10:00:00.000Z');
+    expect(yearsAfter(new Date('2027-08-01T00:30:00Z'), 5).toISOString()).toBe('2032-08-01T00:30:00.000Z');
   });
 });

@@ -83,3 +83,8 @@ export function yearsBefore(instant: Date, years: number): Date {
   d.setUTCDate(Math.min(instant.getUTCDate(), lastDay));
   return d;
 }
+
+/** The same instant `years` calendar years later (UTC); 29 February goes to 28 February in a common year. */
+export function yearsAfter(instant: Date, years: number): Date {
+  return yearsBefore(instant, -years);
+}

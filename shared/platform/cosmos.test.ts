@@ -28,6 +28,19 @@ describe('Cosmos adapter against the embedded server', () => {
     }
   });
 
+  it("PRIV-3: deleteMany removes a partition's documents in batches of 100 and answers which went; one already gone falls back to one by one", async () => {
+    const events = db.collection('events');
+    const ids = Array.from({ length: 130 }, (_, i) => `dm-${i}`);
+    for (const id of ids) await events.create<Doc>({ id, type: 'usage-event', accountId: 'dm-person' });
+    await events.create<Doc>({ id: 'dm-other', type: 'usage-event', accountId: 'dm-bystander' });
+    expect((await events.deleteMany(ids.slice(0, 120), 'dm-person')).sort()).toEqual(ids.slice(0, 120).sort());
+    // 120..129 are there, 0..9 are gone: the batch fails as a whole and each is tried once.
+    const again = await events.deleteMany([...ids.slice(0, 10), ...ids.slice(120)], 'dm-person');
+    expect(again.sort()).toEqual(ids.slice(120).sort());
+    expect((await events.query<Doc>('dm-person')).items).toEqual([]);
+    expect(await events.read('dm-other', 'dm-bystander')).toBeDefined();
+  });
+
   describe('the data registry guards every write', () => {
     it('refuses a document type the registry does not declare and writes nothing', async () => {
       const accounts = db.collection('accounts');
@@ -116,10 +129,14 @@ describe('Cosmos adapter against the embedded server', () => {
       for (let i = 0; i < 3; i++) await schools.create({ id: `m-b-${i}`, type: 'membership', schoolId: 'school-b', accountId: `acc-${i}`, n: i });
     });
 
-    it("returns only the given partition's rows although the emulator ignores the partitionKey option", async () => {
-      // The premise: a bare query with only the option returns rows of other partitions on the emulator.
-      const unfiltered = await raw('schools').items.query('SELECT * FROM c', { partitionKey: 'school-a' }).fetchAll();
-      expect(unfiltered.resources.some((d) => d.schoolId === 'school-b')).toBe(true);
+    it("returns only the given partition's rows; the embedded server, like Cosmos, evaluates a query only in its partition", async () => {
+      // The embedded server ignored the partitionKey option until the local host scoped it (shared/local/cosmos-server.ts,
+      // issue 13); a bare query with only the option now sees that partition alone, as in Cosmos. Across partitions it
+      // still sees everything.
+      const scoped = await raw('schools').items.query('SELECT * FROM c', { partitionKey: 'school-a' }).fetchAll();
+      expect(scoped.resources.map((d) => d.schoolId as string).sort()).toEqual(Array.from({ length: 7 }, () => 'school-a'));
+      const across = await raw('schools').items.query('SELECT * FROM c').fetchAll();
+      expect(across.resources.some((d) => d.schoolId === 'school-b')).toBe(true);
 
       const page = await db.collection('schools').query<{ id: string; schoolId: string }>('school-a');
       expect(page.items).toHaveLength(7);

@@ -220,6 +220,31 @@ class Collection {
     });
   }
 
+  /**
+   * Deletes documents of one partition, up to 100 in one request (a transactional batch): for erasure (PRIV-3), where a
+   * person's partition holds dozens. Answers the ids that went. A batch that meets a document already gone (a repeat,
+   * or another writer) fails as a whole in Cosmos; its ids are then deleted one by one, so every id is tried once more
+   * at most and one gone counts as not deleted here.
+   */
+  async deleteMany(ids: string[], partitionKey: string): Promise<string[]> {
+    const gone: string[] = [];
+    const storable = ids.filter(isStorableId);
+    for (let i = 0; i < storable.length; i += BATCH_LIMIT) {
+      const chunk = storable.slice(i, i + BATCH_LIMIT);
+      const whole = await withStoreRetry(this.policy, async () => {
+        const response = await this.container.items.batch(
+          // Each operation names the partition too: the local server reads it there, Cosmos checks it matches.
+          chunk.map((id) => ({ operationType: 'Delete' as const, id, partitionKey })),
+          partitionKey,
+        );
+        return response.result?.every((r) => r.statusCode < 300) ?? false;
+      });
+      if (whole) gone.push(...chunk);
+      else for (const id of chunk) if (await this.delete(id, partitionKey)) gone.push(id);
+    }
+    return gone;
+  }
+
   /** The stored document when it holds exactly what we tried to write (system properties aside). */
   private async ownEarlierWrite<T extends Doc>(prepared: ItemDefinition): Promise<(T & Stored) | undefined> {
     const stored = await this.readUncounted<T>(String(prepared.id), this.partitionKeyOf(prepared as Doc));
@@ -323,6 +348,9 @@ class Collection {
     return body;
   }
 }
+
+/** The most operations Cosmos takes in one transactional batch. */
+const BATCH_LIMIT = 100;
 
 /** ETag conflicts an update tolerates by default before giving up: each one means another writer got through. */
 const DEFAULT_UPDATE_ATTEMPTS = 5;

@@ -1,3 +1,4 @@
+import type { SqlParameter } from '@azure/cosmos';
 import { z } from 'zod';
 
 import { type Doc, updateWithEtag } from './cosmos.js';
@@ -51,14 +52,16 @@ const addCounts = (a: Record<string, number>, b: Record<string, number>) => {
 
 /**
  * Runs a job page by page from its checkpoint. Each page's work must be safe to repeat: a run killed after a page's
- * work and before its checkpoint does that page again.
+ * work and before its checkpoint does that page again. `again`: a sweep that runs every few minutes or hours keeps one
+ * document under a standing period (e.g. 'sweep') and starts afresh once its last run is done, instead of one
+ * document per run; a run that died still resumes at its checkpoint. `maxPages`: a run stops after so many pages and
+ * the job stays running at its checkpoint, for the next run to go on from.
  */
 export async function runJob(
   services: Pick<Services, 'db' | 'clock'>,
   job: { name: string; period: string },
   page: (checkpoint: string | undefined) => Promise<JobPage>,
-  /** Stop after this many pages, the job still running at its checkpoint (a queued job then queues its next run). */
-  maxPages = Number.POSITIVE_INFINITY,
+  options: { again?: boolean; maxPages?: number } = {},
 ): Promise<JobOutcome> {
   const jobs = services.db.collection('jobs');
   const id = jobId(job.name, job.period);
@@ -76,8 +79,9 @@ export async function runJob(
     updatedAt: now(),
   });
   let current = (await updateWithEtag<JobDoc>(jobs, id, SYSTEM_PARTITION, () => undefined, { type: 'job', create: fresh }))!.doc;
-  if (current.state === 'done') return { job: current, ran: false };
-  for (let pages = 0; current.state === 'running' && pages < maxPages; pages++) {
+  if (current.state === 'done' && !options.again) return { job: current, ran: false };
+  if (current.state === 'done') current = (await updateWithEtag<JobDoc>(jobs, id, SYSTEM_PARTITION, () => fresh(), { type: 'job', current }))!.doc;
+  for (let pages = 0; current.state === 'running' && pages < (options.maxPages ?? Infinity); pages++) {
     const done = await page(current.checkpoint);
     const saved = await updateWithEtag<JobDoc>(
       jobs,
@@ -99,6 +103,28 @@ export async function runJob(
     current = saved!.doc;
   }
   return { job: current, ran: true };
+}
+
+type Collection = ReturnType<Services['db']['collection']>;
+
+/**
+ * One page of a timer's cross-partition sweep in id order after `after` (the job's checkpoint: the last id done), and
+ * where the next starts. Not a continuation token: what a sweep changes usually leaves its result, which would make
+ * an offset-based continuation skip the documents behind. Empty pages before the end (Cosmos may answer them across
+ * partitions) are read through.
+ */
+export async function sweepPage<T extends { id: string }>(
+  collection: Collection,
+  query: { select: string; where: string; parameters?: SqlParameter[] },
+  after: string | undefined,
+  pageSize: number,
+): Promise<{ items: T[]; next: string | undefined }> {
+  const text = `SELECT ${query.select} FROM c WHERE (${query.where}) AND c.id > @after ORDER BY c.id`;
+  const parameters = [...(query.parameters ?? []), { name: '@after', value: after ?? '' }];
+  let page = await collection.crossPartitionQuery<T>(text, parameters, undefined, pageSize);
+  while (page.items.length === 0 && page.continuation) page = await collection.crossPartitionQuery<T>(text, parameters, page.continuation, pageSize);
+  const last = page.items.at(-1);
+  return { items: page.items, next: page.continuation && last ? last.id : undefined };
 }
 
 export const jobViewSchema = z.object({

@@ -84,12 +84,29 @@ export const queueSpecs = {
     duplicateDetectionWindow: 'PT1H',
     messageTimeToLive: 'P7D',
   },
+  erasure: {
+    description:
+      "Erasures to carry out (PRIV-3), message id erasure:<accountId>:<reason>: a person's documents deleted, anonymised or held as the registry says, files deleted, checkpointed in jobs; a repeat after the evidence is written changes nothing.",
+    maxDeliveryCount: 10,
+    lockDuration: 'PT5M',
+    duplicateDetectionWindow: 'PT1H',
+    messageTimeToLive: 'P14D',
+  },
   'learning-stats': {
     description:
       "An answer written or deleted (LRN-5): its task's statistics document follows the answer as stored (idempotent: a repeat counts nothing twice); message id <answerId>:<savedAt>.",
     maxDeliveryCount: 10,
     lockDuration: 'PT1M',
     duplicateDetectionWindow: 'PT10M',
+    messageTimeToLive: 'P14D',
+  },
+  // e-retention (issue 13, RET-4)
+  'retention-outcomes': {
+    description:
+      'An objection to keeping learning outcomes (PRIV-4 outcomeKeeping) to carry out (RET-4 "until the user asks"): the erasure pipeline erases the person\'s learning outcomes; message id retention-outcomes:<accountId>:<objected at>; an objection lifted before delivery erases nothing.',
+    maxDeliveryCount: 10,
+    lockDuration: 'PT5M',
+    duplicateDetectionWindow: 'PT1H',
     messageTimeToLive: 'P14D',
   },
 } as const satisfies Record<string, QueueSpec>;

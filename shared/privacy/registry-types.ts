@@ -95,6 +95,14 @@ export interface DocumentTypeSpec {
   /** What erasure does (PRIV-3); legal-hold keeps the document until its retention ends. */
   erasure?: ErasureStep;
   /**
+   * With erasure 'anonymise' (PRIV-3): where the subject is in the document, so it stays for statistics without them
+   * (shared/privacy/anonymise.ts). Each entry is one of: `path` (dotted; the subject's id becomes "erased", or leaves a
+   * list named …Ids); `list[].field` (the field in each element, likewise); `list[]` (elements naming the subject are
+   * removed); `field@path` (the field is removed when `path` names the subject: their name beside their id). Every
+   * subject field must be covered; an id holding the subject's id is re-keyed.
+   */
+  anonymise?: string[];
+  /**
    * Blobs the document stands for, under a per-account prefix (`{accountId}` is the subject's id): export copies every
    * blob under it and erasure deletes them (shared/materials: exportMaterialsOf, eraseMaterialsOf).
    */

@@ -76,6 +76,29 @@ describe('validateRegistry', () => {
     expect(problems[0]).toMatch(/document type profile .*no erasure step/);
   });
 
+  it('PRIV-3: an anonymised type must say where the subject is, cover every subject field and keep its partition key', () => {
+    const shared = (overrides: Partial<DocumentTypeSpec>) =>
+      personal({ subjectField: ['ownerId', 'members[].accountId'], erasure: 'anonymise', ...overrides });
+    expect(validateRegistry(registryWith(shared({ anonymise: ['ownerId', 'members[]', 'name@ownerId'] })))).toEqual([]);
+    expect(validateRegistry(registryWith(shared({ anonymise: ['ownerId', 'members[].accountId'] })))).toEqual([]);
+    expect(validateRegistry(registryWith(shared({ anonymise: undefined })))).toEqual([
+      'document type profile is anonymised but does not say which fields (anonymise)',
+    ]);
+    expect(validateRegistry(registryWith(shared({ anonymise: ['name@ownerId'] })))).toEqual([
+      'document type profile does not anonymise its subject field ownerId',
+      'document type profile does not anonymise its subject field members[].accountId',
+    ]);
+    expect(validateRegistry(registryWith(shared({ anonymise: ['ownerId'] })))).toEqual([
+      'document type profile does not anonymise its subject field members[].accountId',
+    ]);
+    expect(validateRegistry(registryWith(personal({ erasure: 'anonymise', anonymise: ['accountId'] })))).toEqual([
+      'document type profile would anonymise its partition key accountId',
+    ]);
+    expect(validateRegistry(registryWith(personal({ anonymise: ['accountId'] })))).toEqual([
+      'document type profile lists fields to anonymise but is not anonymised',
+    ]);
+  });
+
   it('a personal-data type without a subject field is reported', () => {
     const problems = validateRegistry(registryWith(personal({ subjectField: undefined })));
     expect(problems).toEqual([expect.stringMatching(/document type profile .*no subject field/)]);

@@ -74,7 +74,7 @@ const documentTypes: DocumentTypeSpec[] = [
     type: 'account',
     container: 'accounts',
     description:
-      'Profile: names, personal code (and where it was verified) or birth date, e-mail, phone, language, country, status; linked logins; school roles, publisher, staff and municipality roles and the schools it has had a role in; parent and child links; privacy settings; suspension, restriction and breach count; the ids and ends of its active sessions (one read authenticates).',
+      'Profile: names, personal code (and where it was verified) or birth date, e-mail, phone, language, country, status; linked logins; school roles, publisher, staff and municipality roles and the schools it has had a role in; parent and child links; privacy settings (consents, restriction and objections); suspension and breach count; when it last signed in (RET-9) and the inactivity notice sent (year, time); its closure (when, by whom); the ids and ends of its active sessions (one read authenticates).',
     personalData: ['identification', 'contact', 'authentication', 'school-role', 'parent-link', 'privacy-settings', 'security-log'],
     purpose: 'Identify the user and provide the account (AUTH-3, ACC-2).',
     lawfulBasis: 'contract',
@@ -278,6 +278,7 @@ const documentTypes: DocumentTypeSpec[] = [
     find: { partitions: 'account-schools' },
     export: { omit: [] },
     erasure: 'anonymise',
+    anonymise: ['parentAccountId', 'childAccountId', 'decidedBy', 'endedBy', 'history[].by', 'parent@parent.accountId', 'child@child.accountId'],
     requirements: ['ACC-3', 'ACL-5'],
   },
   {
@@ -311,6 +312,7 @@ const documentTypes: DocumentTypeSpec[] = [
     export: { omit: [] },
     // A journal is about a whole class: erasing one person removes them from its lists (anonymise), not the journal.
     erasure: 'anonymise',
+    anonymise: ['ownerId', 'teacherIds', 'studentIds', 'teachers[]', 'students[]'],
     requirements: ['LRN-1', 'ACL-1', 'ACL-3', 'RET-2'],
   },
   {
@@ -326,6 +328,7 @@ const documentTypes: DocumentTypeSpec[] = [
     find: { partitions: 'account-schools' },
     export: { omit: ['exercises'] },
     erasure: 'anonymise',
+    anonymise: ['studentIds'],
     requirements: ['LRN-2', 'RET-2'],
   },
   {
@@ -471,6 +474,7 @@ const documentTypes: DocumentTypeSpec[] = [
     find: { partitions: 'account-schools' },
     export: { omit: [] },
     erasure: 'anonymise',
+    anonymise: ['accountId', 'invitedBy', 'endedBy', 'firstName@accountId', 'lastName@accountId', 'email@accountId', 'inviter@inviter.accountId'],
     requirements: ['ACC-1', 'ACC-2', 'RET-2'],
   },
   {
@@ -505,6 +509,7 @@ const documentTypes: DocumentTypeSpec[] = [
     find: { partitions: 'account-publishers' },
     export: { omit: ['content'] },
     erasure: 'anonymise',
+    anonymise: ['updatedBy'],
     requirements: ['ACC-1', 'ACL-6'],
   },
   {
@@ -520,6 +525,7 @@ const documentTypes: DocumentTypeSpec[] = [
     find: { partitions: 'account-publishers' },
     export: { omit: ['chapters', 'search'] },
     erasure: 'anonymise',
+    anonymise: ['publishedBy.accountId'],
     requirements: ['LRN-3', 'OPS-2'],
   },
   {
@@ -820,7 +826,7 @@ const documentTypes: DocumentTypeSpec[] = [
     type: 'job',
     container: 'jobs',
     description:
-      'A resumable job of a retention timer, one per job and period (id job:<name>:<period>, partition system): state, checkpoint (a query continuation), pages done, counts, times. Operators see the progress.',
+      "A resumable job of a timer (retention, licence expiry, payment reconciliation, request follow-up), one per job and period (id job:<name>:<period>, partition system; frequent sweeps keep one under period 'sweep'): state, checkpoint (a query continuation or the last id done), pages done, counts, times. Operators see the progress.",
     personalData: [],
     purpose: 'Run retention timers once per period, resume them where they stopped, and show operators that they ran.',
     lawfulBasis: 'legitimate-interest',
@@ -874,6 +880,35 @@ const documentTypes: DocumentTypeSpec[] = [
     requirements: ['MKT-1', 'MKT-2'],
   },
   // --- end marketing ---
+  // --- e-erasure (issue 13 item 1, PRIV-3) ---
+  {
+    type: 'erasure-job',
+    container: 'jobs',
+    description:
+      "An erasure in progress (id erasure:<accountId>:<reason>, under the subject's account id): the partitions to work through (which name the person's login index ids), the step reached, the counts so far. Deleted when the erasure's evidence is written.",
+    personalData: ['identification', 'authentication'],
+    purpose: 'Resume a killed erasure where it stopped, with nothing missed and nothing counted twice (PRIV-3).',
+    lawfulBasis: 'legal-obligation',
+    // Lives only while the erasure runs; a run that never finishes still leaves within the period.
+    retention: { kind: 'fixed', days: 30, requirement: 'PRIV-3' },
+    subjectField: 'accountId',
+    find: { partitions: 'subject' },
+    export: { omit: ['plan'] },
+    erasure: 'delete',
+    requirements: ['PRIV-3'],
+  },
+  {
+    type: 'erasure-evidence',
+    container: 'jobs',
+    description:
+      'That an erasure happened (partition erasure-evidence, id per keyed hash of the account id and reason): the keyed hash and its key id, the reason, start and end, counts per document type deleted, anonymised and held, files deleted, and the holds with their ends. No name, address, code or account id.',
+    personalData: [],
+    purpose: 'Show that an erasure was carried out, and what was kept and until when (PRIV-3, GDPR 5(2) accountability).',
+    lawfulBasis: 'legal-obligation',
+    retention: { kind: 'fixed', days: 3 * 365 + 1, requirement: 'PRIV-3' },
+    requirements: ['PRIV-3'],
+  },
+  // --- end e-erasure ---
 ];
 
 export const dataRegistry: DataRegistry = { database: 'opiq', containers: [...containers], documentTypes };
@@ -906,10 +941,27 @@ export function validateRegistry(registry: DataRegistry): string[] {
       if (t.blobs && t.blobs.container !== USER_FILES_CONTAINER) problems.push(`${where} names unknown blob container ${t.blobs.container}`);
       if (t.erasure === 'legal-hold' && t.retention.kind !== 'accounting' && t.retention.kind !== 'fixed')
         problems.push(`${where} is under legal hold without a fixed or accounting retention that ends it`);
+      problems.push(...anonymisationProblems(registry, t));
     }
   }
   for (const name of containerNames)
     if (!registry.documentTypes.some((t) => t.container === name)) problems.push(`container ${name} holds no declared document type`);
+  return problems;
+}
+
+/** PRIV-3: an anonymised type says where the subject is (every subject field covered) and never changes its partition key. */
+function anonymisationProblems(registry: DataRegistry, t: DocumentTypeSpec): string[] {
+  const where = `document type ${t.type}`;
+  if (t.erasure !== 'anonymise') return t.anonymise ? [`${where} lists fields to anonymise but is not anonymised`] : [];
+  if (!t.anonymise?.length) return [`${where} is anonymised but does not say which fields (anonymise)`];
+  const problems: string[] = [];
+  const covered = new Set(t.anonymise.flatMap((entry) => (entry.endsWith('[]') ? [entry] : [entry.split('@')[0]!])));
+  for (const path of [t.subjectField ?? []].flat()) {
+    const list = path.includes('[].') ? `${path.split('[].')[0]}[]` : undefined;
+    if (!covered.has(path) && !(list && covered.has(list))) problems.push(`${where} does not anonymise its subject field ${path}`);
+  }
+  const pkField = registry.containers.find((c) => c.name === t.container)?.partitionKeyPath.slice(1);
+  if (pkField && covered.has(pkField)) problems.push(`${where} would anonymise its partition key ${pkField}`);
   return problems;
 }
 

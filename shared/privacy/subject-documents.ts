@@ -156,28 +156,63 @@ async function readPartition(
   return rows;
 }
 
+/** One (container, partition) to read for a subject, and the types found there: one query or point read. */
+export interface SubjectRead {
+  container: ContainerName;
+  partition: string;
+  types: string[];
+}
+
+/** A subject's document as stored (Cosmos' fields included), with its registry type. */
+export interface SubjectRow {
+  spec: DocumentTypeSpec;
+  doc: Row;
+}
+
+/**
+ * Where the subject's documents of the given types are, as the registry's finders say: each (container, partition)
+ * once, with every type looked for there. Also the subject's normalised e-mail, which some finders match on.
+ */
+export async function subjectReadPlan(
+  services: Pick<Services, 'db'>,
+  accountId: string,
+  types: DocumentTypeSpec[],
+): Promise<{ reads: SubjectRead[]; email: string | undefined }> {
+  const leads = await readLeads(services, accountId);
+  const reads = new Map<string, SubjectRead>();
+  for (const spec of types)
+    for (const partition of partitionsFor(spec.find!, accountId, leads)) {
+      const key = `${spec.container}\n${partition}`;
+      const read = reads.get(key) ?? { container: spec.container as ContainerName, partition, types: [] };
+      read.types.push(spec.type);
+      reads.set(key, read);
+    }
+  return { reads: [...reads.values()], email: leads.email };
+}
+
+/** The subject's documents in one planned read (the same single-partition query or point read export uses). */
+export async function readSubjectRows(
+  services: Pick<Services, 'db'>,
+  read: SubjectRead,
+  accountId: string,
+  email: string | undefined,
+): Promise<SubjectRow[]> {
+  const specs = read.types.map((type) => dataRegistry.documentTypes.find((t) => t.type === type && t.container === read.container)!);
+  const rows = await readPartition(services, read.container, read.partition, specs, accountId, email);
+  return rows.flatMap((doc) => {
+    const spec = specs.find((s) => s.type === doc.type);
+    return spec && belongsTo(spec, doc, accountId, email) ? [{ spec, doc }] : [];
+  });
+}
+
 /**
  * The subject's documents of every exportable registry type (an empty list for a type the person has none of), one
  * yield per type in registry order. Each (container, partition) is read once for all the types found there.
  */
 export async function* subjectDocuments(services: Pick<Services, 'db'>, accountId: string): AsyncGenerator<SubjectDocuments> {
   const types = exportableTypes();
-  const leads = await readLeads(services, accountId);
+  const { reads, email } = await subjectReadPlan(services, accountId, types);
   const found = new Map<string, Row[]>(types.map((t) => [t.type, []]));
-  const reads = new Map<string, { container: ContainerName; partition: string; specs: DocumentTypeSpec[] }>();
-  for (const spec of types)
-    for (const partition of partitionsFor(spec.find!, accountId, leads)) {
-      const key = `${spec.container}\n${partition}`;
-      const read = reads.get(key) ?? { container: spec.container as ContainerName, partition, specs: [] };
-      read.specs.push(spec);
-      reads.set(key, read);
-    }
-  for (const { container, partition, specs } of reads.values()) {
-    const rows = await readPartition(services, container, partition, specs, accountId, leads.email);
-    for (const row of rows) {
-      const spec = specs.find((s) => s.type === row.type);
-      if (spec && belongsTo(spec, row, accountId, leads.email)) found.get(spec.type)!.push(row);
-    }
-  }
+  for (const read of reads) for (const { spec, doc } of await readSubjectRows(services, read, accountId, email)) found.get(spec.type)!.push(doc);
   for (const spec of types) yield { spec, documents: found.get(spec.type)!.map((row) => exported(spec, row)) };
 }

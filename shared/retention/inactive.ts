@@ -4,7 +4,7 @@ import { queueEmail } from '../messaging/index.js';
 import { type LocalDate, localDateOf, reached, startOfLocalDay, yearsBefore } from '../platform/calendar.js';
 import { updateWithEtag } from '../platform/cosmos.js';
 import { keyedId } from '../platform/idempotency.js';
-import { runJob } from '../platform/jobs.js';
+import { runJob, sweepPage } from '../platform/jobs.js';
 import type { Language } from '../platform/language.js';
 import type { Services } from '../platform/services.js';
 
@@ -51,11 +51,21 @@ function candidatesPage(services: Pick<Services, 'db'>, year: number, checkpoint
   }>("SELECT c.accountId FROM c WHERE c.type = 'account' AND c.status != 'closed' AND " + '(c.lastSignInAt < @before OR (NOT IS_DEFINED(c.lastSignInAt) AND c.createdAt < @before)) AND ' + '(NOT IS_DEFINED(c.schoolRoles) OR ARRAY_LENGTH(c.schoolRoles) = 0)', [{ name: '@before', value: inactiveBefore(year).toISOString() }], checkpoint, PAGE_SIZE);
 }
 
-/** The accounts noticed this year and not closed yet: the closing day's work list. */
+/**
+ * The accounts noticed this year and not closed yet: the closing day's work list. A sweep page in id order: closing
+ * takes an account out of the result, which would make a continuation token skip the ones behind it.
+ */
 function noticedPage(services: Pick<Services, 'db'>, year: number, checkpoint: string | undefined) {
-  return services.db.collection('accounts').crossPartitionQuery<{
-    accountId: string;
-  }>("SELECT c.accountId FROM c WHERE c.type = 'account' AND c.status != 'closed' AND IS_DEFINED(c.inactivityNotice) AND c.inactivityNotice.year = @year", [{ name: '@year', value: year }], checkpoint, PAGE_SIZE);
+  return sweepPage<{ id: string; accountId: string }>(
+    services.db.collection('accounts'),
+    {
+      select: 'c.id, c.accountId',
+      where: "c.type = 'account' AND c.status != 'closed' AND IS_DEFINED(c.inactivityNotice) AND c.inactivityNotice.year = @year",
+      parameters: [{ name: '@year', value: year }],
+    },
+    checkpoint,
+    PAGE_SIZE,
+  );
 }
 
 /**
@@ -113,7 +123,7 @@ export async function inactiveAccountsRetention(services: Services, now: Date): 
       const page = await noticedPage(services, year, checkpoint);
       const outcomes: string[] = [];
       for (const { accountId } of page.items) outcomes.push(await closeIfStillInactive(services, accountId, year));
-      return { counts: tally(outcomes), next: page.continuation };
+      return { counts: tally(outcomes), next: page.next };
     });
     return ran ? job.counts : {};
   }

@@ -29,12 +29,15 @@ export const withdrawablePurposes = ['newsletter', 'productResearch'] as const;
 
 /**
  * What a request is about when its type needs it, so the fulfiller can act without a person reading `details`:
- * an objection names what is objected to (PRIV-4); a consent withdrawal may name purposes (none: every consent).
- * Restriction has no scope: processing is restricted as a whole.
+ * an objection names what is objected to (PRIV-4); a consent withdrawal may name purposes (none: every consent); an
+ * erasure says whether it is of everything (the account with it) or of the learning outcomes only (PRIV-3, RET-4; none:
+ * the privacy officer finds out what is meant and completes by hand). Restriction has no scope: processing is
+ * restricted as a whole.
  */
 export const requestScopeSchema = z.strictObject({
   objections: z.array(z.enum(objections)).min(1).max(objections.length).optional(),
   purposes: z.array(z.enum(withdrawablePurposes)).min(1).max(withdrawablePurposes.length).optional(),
+  erasure: z.enum(['everything', 'outcomes']).optional(),
 });
 export type RequestScope = z.infer<typeof requestScopeSchema>;
 

@@ -3,7 +3,16 @@ export { casesAbout, closeCases, commentCase, listCases, openCases, opsCaseViewS
 export { codeLinkViewSchema, decideCodeLink, listCodeLinks, schoolCodeLinks } from './code-links.js';
 export { schoolsErrors } from './errors.js';
 export { acceptInvitation, confirmInvitationClaim, createInvitation, listInvitations, revokeInvitation } from './invitations.js';
-export { activeMemberships, endRole, memberOrThrow, memberViewSchema, pageMemberships, rectifyIdentity, visibleMembers } from './members.js';
+export {
+  activeMemberships,
+  endMembershipsOfClosedAccount,
+  endRole,
+  memberOrThrow,
+  memberViewSchema,
+  pageMemberships,
+  rectifyIdentity,
+  visibleMembers,
+} from './members.js';
 export {
   type ClassDoc,
   familyMemberSchema,

@@ -110,6 +110,28 @@ export function visibleMembers(memberships: MembershipDoc[], grants: Grant[]): M
 }
 
 /**
+ * PRIV-8: a closed account's memberships end with it (ended by 'account-closed'), so the school's member and class
+ * lists, which show active people only, drop the person as they do on an ended role; the roles stay on the closed
+ * account as the record of who closed it. Safe to repeat: an ended membership is not found again.
+ */
+export async function endMembershipsOfClosedAccount(deps: Pick<Services, 'db' | 'clock'>, account: AccountDoc): Promise<number> {
+  const schoolIds = new Set((account.schoolRoles ?? []).map((r) => r.schoolId));
+  let ended = 0;
+  for (const schoolId of schoolIds)
+    for (const membership of await activeMemberships(deps, schoolId, account.accountId)) {
+      await updateWithEtag<MembershipDoc>(
+        deps.db.collection('schools'),
+        membership.id,
+        schoolId,
+        (m) => (m.status === 'ended' ? undefined : { ...m, status: 'ended', endedAt: deps.clock.now().toISOString(), endedBy: 'account-closed' }),
+        { type: 'membership', current: membership as MembershipDoc & Stored },
+      );
+      ended += 1;
+    }
+  return ended;
+}
+
+/**
  * Ends a role: the membership is marked ended and the role leaves the person's account at once, so the school's
  * access through it ends immediately (ACC-4). Ending an already ended role is harmless.
  */

@@ -1,0 +1,351 @@
+import { createHmac, hkdfSync } from 'node:crypto';
+
+import { closeAccountForErasure } from '../consents/index.js';
+import { type Doc, DocumentExistsError, type Stored, updateWithEtag } from '../platform/cosmos.js';
+import type { Services } from '../platform/services.js';
+import {
+  anonymiseDocument,
+  dataRegistry,
+  type DocumentTypeSpec,
+  readSubjectRows,
+  type SubjectRead,
+  subjectReadPlan,
+  type SubjectRow,
+} from '../privacy/index.js';
+
+export interface ErasureOrder {
+  accountId: string;
+  /** 'request': PRIV-3 on the person's request (after the school's consent where the school is controller); 'retention': the closure+5-years run; 'outcomes': only learning outcomes (objection outcomeKeeping / RET-4 "until the user asks"). */
+  reason: 'request' | 'retention' | 'outcomes';
+  /** Who ordered it (the privacy officer, 'system' for retention): recorded on the closure the erasure makes. */
+  by?: string;
+  /**
+   * A second erasure of the same reason that must run again (outcomes written after an earlier one): its own job and
+   * evidence. Without it, a repeat of the reason finds the first evidence and does nothing.
+   */
+  run?: string;
+}
+
+type Counts = Record<string /* registry type */, { deleted: number; anonymised: number; held: number }>;
+
+export interface ErasureEvidence {
+  subjectHash: string;
+  reason: ErasureOrder['reason'];
+  startedAt: string;
+  completedAt: string;
+  counts: Counts;
+  blobsDeleted: number;
+  /**
+   * What was kept and until when: 'legal-hold' documents found and left to their retention, 'expires' types that can
+   * not be found per subject (keyed by hashes) and leave by their short TTL.
+   */
+  holds: { type: string; until: string; kind?: 'legal-hold' | 'expires' }[];
+}
+
+/** One step of an erasure: the subject's documents in one (container, partition), or their files under one prefix. */
+type Step = { kind: 'documents'; read: SubjectRead } | { kind: 'blobs'; prefix: string };
+
+/** What one step found (and so will do): recorded before acting, so a resumed step counts what the first attempt found. */
+interface Tally {
+  counts: Counts;
+  holds: Record<string, string>;
+  blobs: number;
+}
+
+interface ErasureJobDoc extends Doc {
+  type: 'erasure-job';
+  accountId: string;
+  reason: ErasureOrder['reason'];
+  startedAt: string;
+  /** The steps, fixed at the start: the account that names the partitions is itself erased last. */
+  plan: Step[];
+  email?: string;
+  /** The first step not yet done. */
+  step: number;
+  /** Totals of the steps before `step`. */
+  done: Tally;
+  /** What step `step` found when it was first read (absent until it is). */
+  pending?: Tally;
+}
+
+interface EvidenceDoc extends Doc, ErasureEvidence {
+  type: 'erasure-evidence';
+  accountId: typeof EVIDENCE_PARTITION;
+  /** Which signing key the hash was made with (rotation). */
+  kid: string;
+}
+
+const EVIDENCE_PARTITION = 'erasure-evidence';
+/** Writes in flight at once within one step: enough to keep the store busy, few enough not to throttle it. */
+const PARALLEL_WRITES = 16;
+const DAY_MS = 86_400_000;
+
+/** The evidence key: derived from a session signing key (HKDF, own label), so no evidence hash equals any other keyed value. */
+function evidenceKey(config: Services['config'], kid?: string) {
+  const key = (kid && config.SESSION_SIGNING_KEYS.find((k) => k.kid === kid)) || config.SESSION_SIGNING_KEYS[0]!;
+  return { kid: key.kid, secret: Buffer.from(hkdfSync('sha256', key.secret, '', 'opiq-erasure-evidence', 32)) };
+}
+
+/** The keyed hash the evidence is filed under: the operator finds it from an account id, nobody from the hash. */
+function subjectHashOf(config: Services['config'], accountId: string, kid?: string): string {
+  return createHmac('sha256', evidenceKey(config, kid).secret).update(`subject\n${accountId}`).digest('base64url').slice(0, 32);
+}
+
+/** What an anonymised document's id becomes where it held the subject's id: the same on every run. */
+const pseudonymOf = (config: Services['config'], accountId: string) =>
+  `erased-${createHmac('sha256', evidenceKey(config).secret).update(`pseudonym\n${accountId}`).digest('base64url').slice(0, 16)}`;
+
+const runKey = (reason: ErasureOrder['reason'], run: string | undefined) => (run ? `${reason}:${run}` : reason);
+const evidenceId = (subjectHash: string, reason: ErasureOrder['reason'], run?: string) => `erasure-evidence:${subjectHash}:${runKey(reason, run)}`;
+const jobId = (order: ErasureOrder) => `erasure:${order.accountId}:${runKey(order.reason, order.run)}`;
+
+const personal = (t: DocumentTypeSpec) => t.personalData.length > 0 && t.erasure !== undefined;
+/** RET-4 learning outcomes: answers (grades, feedback) and the history of their changes. */
+const isOutcome = (t: DocumentTypeSpec) =>
+  (t.retention.kind !== 'indefinite' && t.retention.requirement === 'RET-4') || t.personalData.includes('study-history');
+
+/** The registry types an order erases, by their finders: found per subject, or (with `find: none`) left to expire. */
+function typesOf(reason: ErasureOrder['reason']) {
+  const types = dataRegistry.documentTypes.filter((t) => personal(t) && (reason !== 'outcomes' || isOutcome(t)));
+  return { findable: types.filter((t) => t.find?.partitions !== 'none'), unfindable: types.filter((t) => t.find?.partitions === 'none') };
+}
+
+const emptyTally = (): Tally => ({ counts: {}, holds: {}, blobs: 0 });
+
+function addTally(a: Tally, b: Tally): Tally {
+  const counts: Counts = structuredClone(a.counts);
+  for (const [type, c] of Object.entries(b.counts)) {
+    const into = (counts[type] ??= { deleted: 0, anonymised: 0, held: 0 });
+    into.deleted += c.deleted;
+    into.anonymised += c.anonymised;
+    into.held += c.held;
+  }
+  const holds = { ...a.holds };
+  for (const [type, until] of Object.entries(b.holds)) if (!holds[type] || holds[type] < until) holds[type] = until;
+  return { counts, holds, blobs: a.blobs + b.blobs };
+}
+
+/** When a held document leaves: its TTL from its last write (every legal-hold type has a fixed or accounting TTL). */
+function holdEnd(doc: Record<string, unknown>): string {
+  const ts = typeof doc._ts === 'number' ? doc._ts : undefined;
+  const ttl = typeof doc.ttl === 'number' ? doc.ttl : undefined;
+  return ts !== undefined && ttl !== undefined ? new Date((ts + ttl) * 1000).toISOString() : 'unknown';
+}
+
+function tallyOf(rows: SubjectRow[]): Tally {
+  const tally = emptyTally();
+  for (const { spec, doc } of rows) {
+    const c = (tally.counts[spec.type] ??= { deleted: 0, anonymised: 0, held: 0 });
+    if (spec.erasure === 'delete') c.deleted++;
+    else if (spec.erasure === 'anonymise') c.anonymised++;
+    else {
+      c.held++;
+      const until = holdEnd(doc);
+      if (!tally.holds[spec.type] || tally.holds[spec.type]! < until) tally.holds[spec.type] = until;
+    }
+  }
+  return tally;
+}
+
+/**
+ * The steps: other partitions first, then the files, then the subject's `accounts` partition (its account last of
+ * all), then their `jobs` partition: a closure message arriving late finds either its event or no account, and so
+ * writes nothing back.
+ */
+async function planOf(services: Services, order: ErasureOrder, types: DocumentTypeSpec[]): Promise<{ plan: Step[]; email?: string }> {
+  const { reads, email } = await subjectReadPlan(services, order.accountId, types);
+  const own = (container: string) => (r: SubjectRead) => r.container === container && r.partition === order.accountId;
+  const others = (r: SubjectRead) => r.partition !== order.accountId || (r.container !== 'accounts' && r.container !== 'jobs');
+  const prefixes = [
+    ...types.flatMap((t) => (t.blobs ? [t.blobs.prefix.replace('{accountId}', order.accountId)] : [])),
+    // The person's data exports (PRIV-2): their own zips, gone with them.
+    ...(order.reason === 'outcomes' ? [] : [`exports/${order.accountId}/`]),
+  ];
+  const plan: Step[] = [
+    ...reads.filter(others).map((read) => ({ kind: 'documents' as const, read })),
+    ...prefixes.map((prefix) => ({ kind: 'blobs' as const, prefix })),
+    ...[...reads.filter(own('accounts')), ...reads.filter(own('jobs'))].map((read) => ({ kind: 'documents' as const, read })),
+  ];
+  return { plan, ...(email ? { email } : {}) };
+}
+
+/** Runs `work` over the items, a few at a time. */
+async function inParallel<T>(items: T[], work: (item: T) => Promise<unknown>): Promise<void> {
+  for (let i = 0; i < items.length; i += PARALLEL_WRITES) await Promise.all(items.slice(i, i + PARALLEL_WRITES).map(work));
+}
+
+const withoutCosmosFields = ({ _rid, _self, _etag, _attachments, _ts, ...rest }: Record<string, unknown>) => rest;
+
+/** Anonymises one document: in place, or under a new id when its id named the subject (create the new, then delete the old). */
+async function anonymise(services: Services, read: SubjectRead, { spec, doc }: SubjectRow, accountId: string, pseudonym: string) {
+  const collection = services.db.collection(read.container);
+  const next = anonymiseDocument(spec, withoutCosmosFields(doc) as Doc, accountId, pseudonym) as Doc;
+  if (next.id === doc.id) {
+    await updateWithEtag<Doc>(
+      collection,
+      doc.id,
+      read.partition,
+      (current) => {
+        const again = anonymiseDocument(spec, withoutCosmosFields(current) as Doc, accountId, pseudonym) as Doc;
+        return JSON.stringify(again) === JSON.stringify(withoutCosmosFields(current)) ? undefined : again;
+      },
+      { type: spec.type, current: doc as Doc & Stored },
+    );
+    return;
+  }
+  try {
+    await collection.create<Doc>(next);
+  } catch (error) {
+    // Made by an earlier, killed run (the id is the same every time).
+    if (!(error instanceof DocumentExistsError)) throw error;
+  }
+  await collection.delete(doc.id, read.partition);
+}
+
+async function carryOut(services: Services, step: Step, rows: SubjectRow[], order: ErasureOrder, pseudonym: string): Promise<void> {
+  if (step.kind === 'blobs') return;
+  const { container, partition } = step.read;
+  const deletes = (type: (t: string) => boolean) => rows.filter((r) => r.spec.erasure === 'delete' && type(r.spec.type)).map((r) => r.doc.id);
+  await inParallel(
+    rows.filter((r) => r.spec.erasure === 'anonymise'),
+    (row) => anonymise(services, step.read, row, order.accountId, pseudonym),
+  );
+  // One partition: its deletes go in batches. The account goes last: until then a closed account refuses every sign-in.
+  await services.db.collection(container).deleteMany(
+    deletes((t) => t !== 'account'),
+    partition,
+  );
+  await services.db.collection(container).deleteMany(
+    deletes((t) => t === 'account'),
+    partition,
+  );
+}
+
+/** Checkpoint: the step reached, the totals before it, and what the step found (so a resumed step counts it once). */
+async function checkpoint(services: Services, job: ErasureJobDoc & Stored, change: Partial<ErasureJobDoc>) {
+  const saved = await updateWithEtag<ErasureJobDoc>(services.db.collection('jobs'), job.id, job.accountId, (doc) => ({ ...doc, ...change }), {
+    type: 'erasure-job',
+    current: job,
+  });
+  return saved!.doc;
+}
+
+async function startJob(services: Services, order: ErasureOrder, types: DocumentTypeSpec[]): Promise<ErasureJobDoc & Stored> {
+  const jobs = services.db.collection('jobs');
+  const existing = await jobs.read<ErasureJobDoc>(jobId(order), order.accountId);
+  if (existing?.type === 'erasure-job') return existing;
+  if (order.reason !== 'outcomes') await closeAccountForErasure(services, { accountId: order.accountId, by: order.by ?? 'system' });
+  const { plan, email } = await planOf(services, order, types);
+  const fresh: ErasureJobDoc = {
+    id: jobId(order),
+    type: 'erasure-job',
+    accountId: order.accountId,
+    reason: order.reason,
+    startedAt: services.clock.now().toISOString(),
+    plan,
+    ...(email ? { email } : {}),
+    step: 0,
+    done: emptyTally(),
+  };
+  try {
+    return await jobs.create<ErasureJobDoc>(fresh);
+  } catch (error) {
+    if (!(error instanceof DocumentExistsError)) throw error;
+    return (await jobs.read<ErasureJobDoc>(fresh.id, order.accountId))!;
+  }
+}
+
+function evidenceOf(job: ErasureJobDoc, totals: Tally, unfindable: DocumentTypeSpec[], subjectHash: string, now: Date): ErasureEvidence {
+  const holds: ErasureEvidence['holds'] = Object.entries(totals.holds)
+    .map(([type, until]) => ({ type, until, kind: 'legal-hold' as const }))
+    .sort((a, b) => a.type.localeCompare(b.type));
+  for (const t of unfindable)
+    if (t.retention.kind === 'fixed')
+      holds.push({ type: t.type, until: new Date(now.getTime() + t.retention.days * DAY_MS).toISOString(), kind: 'expires' });
+  return {
+    subjectHash,
+    reason: job.reason,
+    startedAt: job.startedAt,
+    completedAt: now.toISOString(),
+    counts: totals.counts,
+    blobsDeleted: totals.blobs,
+    holds,
+  };
+}
+
+const evidenceView = ({ subjectHash, reason, startedAt, completedAt, counts, blobsDeleted, holds }: EvidenceDoc): ErasureEvidence => ({
+  subjectHash,
+  reason,
+  startedAt,
+  completedAt,
+  counts,
+  blobsDeleted,
+  holds,
+});
+
+/** The evidence of an erasure of this account, if there is one (every configured key is tried: rotation). */
+export async function readErasureEvidence(
+  services: Services,
+  accountId: string,
+  reason: ErasureOrder['reason'],
+  run?: string,
+): Promise<ErasureEvidence | undefined> {
+  for (const { kid } of services.config.SESSION_SIGNING_KEYS) {
+    const found = await services.db
+      .collection('jobs')
+      .read<EvidenceDoc>(evidenceId(subjectHashOf(services.config, accountId, kid), reason, run), EVIDENCE_PARTITION);
+    if (found?.type === 'erasure-evidence') return evidenceView(found);
+  }
+  return undefined;
+}
+
+/**
+ * PRIV-3: erases a data subject as the registry says: each type with personal data deleted, anonymised (the document
+ * stays for statistics without the person) or held until its retention ends; their files in Blob Storage; their login
+ * indexes, so they can register again. The account is closed first (every session ends at once). Single-partition
+ * reads only, the steps fixed at the start in an `erasure-job` document with a checkpoint after each, so a killed run
+ * resumes where it stopped and counts nothing twice; the evidence (no personal data: a keyed hash of the account id,
+ * counts per type, dates, holds) is written last, and a second run finds it and changes nothing.
+ */
+export async function eraseSubject(services: Services, order: ErasureOrder): Promise<ErasureEvidence> {
+  const { kid } = evidenceKey(services.config);
+  const subjectHash = subjectHashOf(services.config, order.accountId, kid);
+  const jobs = services.db.collection('jobs');
+  const recorded = await jobs.read<EvidenceDoc>(evidenceId(subjectHash, order.reason, order.run), EVIDENCE_PARTITION);
+  if (recorded?.type === 'erasure-evidence') return evidenceView(recorded);
+
+  const { findable, unfindable } = typesOf(order.reason);
+  let job = await startJob(services, order, findable);
+  const pseudonym = pseudonymOf(services.config, order.accountId);
+  let totals = job.done;
+  for (let index = job.step; index < job.plan.length; index++) {
+    const step = job.plan[index]!;
+    const blobs = step.kind === 'blobs' ? await services.blobs.list(step.prefix) : [];
+    // This erasure's own job document goes when the evidence is written (another reason's stray job goes now).
+    const rows =
+      step.kind === 'documents' ? (await readSubjectRows(services, step.read, order.accountId, job.email)).filter((r) => r.doc.id !== job.id) : [];
+    const resumed = job.step === index ? job.pending : undefined;
+    const tally = resumed ?? { ...tallyOf(rows), blobs: blobs.length };
+    const acts = blobs.length > 0 || rows.some((r) => r.spec.erasure !== 'legal-hold');
+    // A step with nothing to change needs no checkpoint: a resumed run reads it again and finds the same.
+    if (acts && !resumed) job = await checkpoint(services, job, { step: index, done: totals, pending: tally });
+    await inParallel(blobs, (blob) => services.blobs.delete(blob.name));
+    await carryOut(services, step, rows, order, pseudonym);
+    totals = addTally(totals, tally);
+  }
+  const evidence = evidenceOf(job, totals, unfindable, subjectHash, services.clock.now());
+  const doc: EvidenceDoc = {
+    id: evidenceId(subjectHash, order.reason, order.run),
+    type: 'erasure-evidence',
+    accountId: EVIDENCE_PARTITION,
+    kid,
+    ...evidence,
+  };
+  try {
+    await jobs.create<EvidenceDoc>(doc);
+  } catch (error) {
+    if (!(error instanceof DocumentExistsError)) throw error;
+  }
+  await jobs.delete(job.id, order.accountId);
+  return evidence;
+}
