@@ -66,6 +66,7 @@ import contentWorksPublish from './content-works-publish.js';
 import docsAssetGet from './docs-asset-get.js';
 import docsGet from './docs-get.js';
 import emailSend from './email-send.js';
+import eventsPost from './events-post.js';
 import eventsRecord from './events-record.js';
 import healthGet from './health-get.js';
 import httpNotFound from './http-not-found.js';
@@ -244,6 +245,7 @@ export const definitions: readonly FunctionDefinition[] = [
   docsAssetGet,
   docsGet,
   emailSend,
+  eventsPost,
   eventsRecord,
   healthGet,
   httpNotFound,

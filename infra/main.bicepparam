@@ -15,6 +15,7 @@ param appParameters = {
   PUBLIC_WEB_URL: 'https://www.opiq.ee'
   MAX_BODY_BYTES: '262144'
   MATERIALS_QUOTA_BYTES: '209715200'
+  USAGE_EVENTS_PER_MINUTE: '600'
   API_DOCS_ENABLED: 'true'
   TRUSTED_PROXY_HOPS: '1'
   API_PUBLIC_URL: 'https://api.opiq.ee'

@@ -164,6 +164,8 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   'learning-tasks-teacher-get': {},
   'learning-tasks-update': {},
   'content-catalog-search': { queued: ['usage-events'] },
+  // LOG-1 (i14-events): the read that authenticates (when signed in) and the rate window (read, write).
+  'events-post': { queued: ['usage-events'] },
   'content-drafts-chapter-save': {},
   'content-drafts-get': {},
   'content-drafts-save': {},

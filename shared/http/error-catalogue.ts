@@ -2,6 +2,7 @@ import { accountsErrors } from '../accounts/index.js';
 import { authErrors } from '../auth/index.js';
 import { consentsErrors } from '../consents/index.js';
 import { contentErrors } from '../content/index.js';
+import { eventsErrors } from '../events/index.js';
 import { learningErrors } from '../learning/index.js';
 import { materialsErrors } from '../materials/index.js';
 import { organisationErrors } from '../organisations/index.js';
@@ -39,6 +40,8 @@ export const areaCatalogues = {
   consents: consentsErrors,
   privacy: privacyErrors,
   rights: rightsErrors,
+  // LOG-1 (i14-events)
+  events: eventsErrors,
 } as const;
 
 export const errorCatalogue: { [C in ErrorCode]: ErrorDefinition } = {
@@ -58,6 +61,7 @@ export const errorCatalogue: { [C in ErrorCode]: ErrorDefinition } = {
   ...consentsErrors,
   ...privacyErrors,
   ...rightsErrors,
+  ...eventsErrors,
 };
 
 /** The HTTP status each kind of error answers with. */
