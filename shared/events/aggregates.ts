@@ -16,7 +16,7 @@ import { type ClientEvent, keyedHash } from './batches.js';
  * adds nothing twice; the batch record (record.ts) drops a batch that was wholly applied.
  */
 
-export interface Counts {
+interface Counts {
   views: number;
   seconds: number;
   searches: number;
@@ -87,15 +87,15 @@ const add = (a: Counts, b: Counts): Counts => ({
 });
 
 /** A municipality's name as a partition value (ids and keys may not hold / \ ? #). */
-export const schoolScope = (school: Pick<SchoolFacts, 'schoolId' | 'municipality'>) =>
+const schoolScope = (school: Pick<SchoolFacts, 'schoolId' | 'municipality'>) =>
   school.municipality ? `m:${school.municipality.trim().replace(/[/\\?#]/g, '-')}` : `s:${school.schoolId}`;
-export const publisherScope = (publisherId: string) => `p:${publisherId}`;
+const publisherScope = (publisherId: string) => `p:${publisherId}`;
 
 export interface CellChange {
   scope: string;
   id: string;
-  /** The fields that name the cell, for creating it. */
-  fields: Omit<DailyCellDoc, keyof CellBase | keyof Counts | 'type'> | Omit<MonthlyCellDoc, keyof CellBase | 'people' | 'type'>;
+  /** The fields that name the cell (day or month, school, work…), for creating it. */
+  fields: Record<string, string | string[]>;
   type: 'usage-daily' | 'usage-monthly';
   counts?: Counts;
 }
@@ -172,7 +172,12 @@ export function peopleCells(facts: BatchFacts): CellChange[] {
       const type = 'usage-monthly' as const;
       touch({ scope, type, id: `m|${month}|${school.schoolId}|${school.group}|all`, fields: { ...base, level: 'all-works' } });
       if (!work || !event.workId) continue;
-      touch({ scope, type, id: `m|${month}|${school.schoolId}|${school.group}|w|${event.workId}`, fields: { ...base, level: 'work', workId: event.workId } });
+      touch({
+        scope,
+        type,
+        id: `m|${month}|${school.schoolId}|${school.group}|w|${event.workId}`,
+        fields: { ...base, level: 'work', workId: event.workId },
+      });
       for (const subject of work.subjects)
         touch({ scope, type, id: `m|${month}|${school.schoolId}|${school.group}|s|${subject}`, fields: { ...base, level: 'subject', subject } });
     }
@@ -212,7 +217,7 @@ export async function markPeople(
 ): Promise<CellChange[]> {
   const byMonth = new Map<string, CellChange[]>();
   for (const cell of cells) {
-    const month = (cell.fields as { month: string }).month;
+    const month = String(cell.fields.month);
     byMonth.set(month, [...(byMonth.get(month) ?? []), cell]);
   }
   const counted: CellChange[] = [];

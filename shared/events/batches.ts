@@ -14,11 +14,11 @@ import type { Services } from '../platform/services.js';
  * Service Bus message (message id = batch id). Nothing a person typed travels: a search is its counts only. Browser
  * and country are not taken from the client but from the request (user agent summary, the edge's country header).
  */
-export const MAX_EVENTS_PER_BATCH = 100;
+const MAX_EVENTS_PER_BATCH = 100;
 /** A full batch of the longest events is about 25 kB; 64 kB leaves room and keeps a batch far below a 256 kB message. */
 export const MAX_BATCH_BYTES = 64 * 1024;
 /** A batch the browser kept while offline may be this old; older events are refused (422), not misdated. */
-export const MAX_EVENT_AGE_HOURS = 48;
+const MAX_EVENT_AGE_HOURS = 48;
 /** Clocks of browsers run fast by a little. */
 const FUTURE_SLACK_MS = 5 * 60_000;
 
@@ -61,7 +61,7 @@ const interactionSchema = z.strictObject({
   action: z.enum(['open', 'start', 'answer', 'complete', 'play']),
 });
 
-export const clientEventSchema = z.discriminatedUnion('kind', [pageViewSchema, searchSchema, interactionSchema]);
+const clientEventSchema = z.discriminatedUnion('kind', [pageViewSchema, searchSchema, interactionSchema]);
 export type ClientEvent = z.infer<typeof clientEventSchema>;
 
 export const eventBatchSchema = z.strictObject({
@@ -133,7 +133,7 @@ async function reserveEvents(services: Pick<Services, 'db' | 'clock' | 'config'>
  * request still waits for its own message to be sent, so a 202 means the batch is on the queue.
  */
 class CoalescingSender {
-  private waiting: { message: OutgoingMessage<unknown>; done: (error?: unknown) => void }[] = [];
+  private waiting: { message: OutgoingMessage<unknown>; done: (error?: Error) => void }[] = [];
   private sending = false;
 
   constructor(
@@ -143,7 +143,7 @@ class CoalescingSender {
 
   send(message: OutgoingMessage<unknown>): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.waiting.push({ message, done: (error) => (error === undefined ? resolve() : reject(error as Error)) });
+      this.waiting.push({ message, done: (error) => (error === undefined ? resolve() : reject(error)) });
       if (!this.sending) void this.drain();
     });
   }
@@ -159,7 +159,8 @@ class CoalescingSender {
         );
         for (const w of batch) w.done();
       } catch (error) {
-        for (const w of batch) w.done(error ?? new Error('send failed'));
+        const failure = error instanceof Error ? error : new Error('The batch send failed');
+        for (const w of batch) w.done(failure);
       }
     }
     this.sending = false;

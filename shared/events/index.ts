@@ -1,5 +1,5 @@
 /** Usage events (LOG-1): record one from any area; the front end posts batches; the queue function stores them. */
-export { eventsErrors } from './errors.js';
 export { acceptUsageBatch, eventBatchSchema, MAX_BATCH_BYTES, usageBatchMessageSchema } from './batches.js';
+export { eventsErrors } from './errors.js';
 export { recordUsageBatch } from './record.js';
 export { recordUsageEvent, storeUsageEvent, type UsageEvent, usageEventSchema, type UsageSubject } from './usage.js';

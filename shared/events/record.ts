@@ -4,8 +4,8 @@ import type { Services } from '../platform/services.js';
 import { catalogSnapshot } from '../store/index.js';
 import {
   applyChange,
-  batchKeyOf,
   type BatchFacts,
+  batchKeyOf,
   type CellChange,
   dailyChanges,
   markPeople,

@@ -8,7 +8,13 @@ import { createBlobStore } from '../platform/blob.js';
 import { AdjustableClock } from '../platform/clock.js';
 import { type Config, loadConfig } from '../platform/config.js';
 import { createDatabase, defaultStorePolicy, type StorePolicy } from '../platform/cosmos.js';
-import type { FunctionDefinition, HttpDefinition, QueueDefinition, TimerDefinition } from '../platform/definitions.js';
+import {
+  type FunctionDefinition,
+  type HttpDefinition,
+  PoisonMessageError,
+  type QueueDefinition,
+  type TimerDefinition,
+} from '../platform/definitions.js';
 import { createSendGridSender, Outbox } from '../platform/email.js';
 import { type Services, useServices } from '../platform/services.js';
 import { ConsoleTelemetry, MemoryTelemetry, safeErrorSummary, TeeTelemetry, type Telemetry } from '../platform/telemetry.js';
@@ -82,6 +88,10 @@ function localSettings(): Record<string, string> {
 
 type Cleanups = (() => Promise<void> | void)[];
 
+/** A dead letter's description: the error's type; a poison message's own words too (fields only, no values). */
+const describeDeadLetter = (error: unknown) =>
+  error instanceof PoisonMessageError ? `${error.name}: ${error.message}` : safeErrorSummary(error).errorType;
+
 export async function startLocalHost(options: LocalHostOptions = {}): Promise<LocalHost> {
   process.env.OPIQ_LOCAL_HOST = '1';
   const definitions = options.definitions ?? (await import('../../functions/index.js')).definitions;
@@ -105,7 +115,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     const clock = new AdjustableClock();
     const memory = new MemoryTelemetry();
     const telemetry: Telemetry = options.consoleTelemetry ? new TeeTelemetry([new ConsoleTelemetry(), memory]) : memory;
-    const bus = new LocalBus({ redeliveryDelayMs: options.redeliveryDelayMs, describeError: (e) => safeErrorSummary(e).errorType });
+    const bus = new LocalBus({ redeliveryDelayMs: options.redeliveryDelayMs, describeError: describeDeadLetter });
     cleanups.unshift(() => bus.close());
     const outbox = new Outbox(config.EMAIL_FROM);
     const services = await installServices({

@@ -228,7 +228,7 @@ export function demoDocuments(): { container: Parameters<Database['collection']>
   const s = demo.schools;
   const c = demo.classes;
   const schools: Doc[] = [
-    { id: s.ee, type: 'school', schoolId: s.ee, name: 'Kuusiku Põhikool', country: 'EE', registryCode: '75000001' },
+    { id: s.ee, type: 'school', schoolId: s.ee, name: 'Kuusiku Põhikool', country: 'EE', registryCode: '75000001', municipality: 'Tallinn' },
     { id: s.fi, type: 'school', schoolId: s.fi, name: 'Koivulan koulu', country: 'FI', registryCode: '1.2.246.562.10.00000000001' },
     { id: c.ee5a, type: 'class', schoolId: s.ee, name: '5.a', grade: 5, schoolYear: '2026/2027' },
     { id: c.ee6b, type: 'class', schoolId: s.ee, name: '6.b', grade: 6, schoolYear: '2026/2027' },

@@ -554,7 +554,10 @@ const documentTypes: DocumentTypeSpec[] = [
     personalData: [],
     purpose: 'Anonymous statistics for municipalities, the ministry and publishers, and platform development (LOG-1, STAT-1, STAT-2).',
     lawfulBasis: 'legitimate-interest',
-    retention: { kind: 'indefinite', reason: 'Cannot be associated with a person; the notices keep usage in that form for as long as the service is developed.' },
+    retention: {
+      kind: 'indefinite',
+      reason: 'Cannot be associated with a person; the notices keep usage in that form for as long as the service is developed.',
+    },
     requirements: ['LOG-1', 'STAT-1', 'STAT-2'],
   },
   {
