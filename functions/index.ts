@@ -190,6 +190,10 @@ import schoolsParentLinksEnd from './schools-parent-links-end.js';
 import schoolsParentLinksList from './schools-parent-links-list.js';
 import schoolsParentLinksRefuse from './schools-parent-links-refuse.js';
 import schoolsStudentsRectify from './schools-students-rectify.js';
+import statsMunicipality from './stats-municipality.js';
+import statsMunicipalityCsv from './stats-municipality-csv.js';
+import statsPublisher from './stats-publisher.js';
+import statsPublisherCsv from './stats-publisher-csv.js';
 import storeLicenceEndings from './store-licence-endings.js';
 import storeOrdersCreate from './store-orders-create.js';
 import storeOrdersGet from './store-orders-get.js';
@@ -342,6 +346,10 @@ export const definitions: readonly FunctionDefinition[] = [
   schoolsParentLinksList,
   schoolsParentLinksRefuse,
   schoolsStudentsRectify,
+  statsMunicipality,
+  statsMunicipalityCsv,
+  statsPublisher,
+  statsPublisherCsv,
   storeLicenceEndings,
   storeOrdersCreate,
   storeOrdersGet,

@@ -117,6 +117,11 @@ export const expectedGrants: Record<Capability, Partial<Record<Role, Scope>>> = 
   'ops.jobs.read': { operatorAdmin: 'staff', privacyOfficer: 'staff' },
   // ACL-8, STAT-1: municipalities get aggregates of their schools only; a school's administrator, their school's.
   'stats.aggregate.read': { municipality: 'ownSchool', schoolAdmin: 'ownSchool' },
+  // ACL-8, STAT-1: OpiqStat reports span the official's listed schools, so the door only asks for the municipality role;
+  // the report refuses any school outside the list (test/statistics.e2e.test.ts).
+  'stats.aggregate.municipality': { municipality: 'own' },
+  // STAT-2: a publisher's people see anonymous statistics of their own works, never another publisher's.
+  'stats.aggregate.publisher': { cmsUser: 'publisher' },
 };
 
 /**

@@ -355,6 +355,30 @@ const probes: Record<string, () => Promise<Probe>> = {
       status: 200,
     };
   },
+  'stats-municipality': async () => ({
+    method: 'GET',
+    path: '/api/stats/municipality/usage?from=2026-01&to=2026-03',
+    token: await tokenFor(demo.accounts.municipality),
+    status: 200,
+  }),
+  'stats-municipality-csv': async () => ({
+    method: 'GET',
+    path: '/api/stats/municipality/usage.csv?from=2026-01&to=2026-03',
+    token: await tokenFor(demo.accounts.municipality),
+    status: 200,
+  }),
+  'stats-publisher': async () => ({
+    method: 'GET',
+    path: `/api/stats/publishers/${demo.publishers.ee}/usage?from=2026-01&to=2026-03`,
+    token: await tokenFor(demo.accounts.cmsAuthor),
+    status: 200,
+  }),
+  'stats-publisher-csv': async () => ({
+    method: 'GET',
+    path: `/api/stats/publishers/${demo.publishers.ee}/usage.csv?from=2026-01&to=2026-03`,
+    token: await tokenFor(demo.accounts.cmsAuthor),
+    status: 200,
+  }),
   'content-drafts-get': async () => ({
     method: 'GET',
     path: `/api/cms/publishers/${demo.publishers.ee}/works/${demo.contentWork}/draft`,

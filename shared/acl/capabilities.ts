@@ -147,6 +147,11 @@ export const capabilityTable = {
   'ops.jobs.read': { operatorAdmin: 'staff', privacyOfficer: 'staff' },
   // STAT, ACL-8: municipalities get aggregates through statistics routes, never a capability on a person.
   'stats.aggregate.read': { municipality: 'ownSchool', schoolAdmin: 'ownSchool' },
+  // STAT-1, ACL-8: OpiqStat, a municipality official's report over the schools operator staff listed for them (the
+  // handler refuses any other school: a report spans several schools, so the door cannot name one).
+  'stats.aggregate.municipality': { municipality: 'own' },
+  // STAT-2: a publisher's CMS users see anonymous statistics of their own publisher's works.
+  'stats.aggregate.publisher': { cmsUser: 'publisher' },
 } satisfies Record<string, Row>;
 
 export type Capability = keyof typeof capabilityTable;

@@ -87,9 +87,9 @@ const add = (a: Counts, b: Counts): Counts => ({
 });
 
 /** A municipality's name as a partition value (ids and keys may not hold / \ ? #). */
-const schoolScope = (school: Pick<SchoolFacts, 'schoolId' | 'municipality'>) =>
+export const schoolScope = (school: Pick<SchoolFacts, 'schoolId' | 'municipality'>) =>
   school.municipality ? `m:${school.municipality.trim().replace(/[/\\?#]/g, '-')}` : `s:${school.schoolId}`;
-const publisherScope = (publisherId: string) => `p:${publisherId}`;
+export const publisherScope = (publisherId: string) => `p:${publisherId}`;
 
 export interface CellChange {
   scope: string;

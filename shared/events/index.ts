@@ -3,3 +3,5 @@ export { acceptUsageBatch, eventBatchSchema, MAX_BATCH_BYTES, usageBatchMessageS
 export { eventsErrors } from './errors.js';
 export { recordUsageBatch } from './record.js';
 export { recordUsageEvent, storeUsageEvent, type UsageEvent, usageEventSchema, type UsageSubject } from './usage.js';
+/** The anonymous aggregates' documents and partitions, read by statistics (STAT-1, STAT-2). */
+export { type DailyCellDoc, type MonthlyCellDoc, publisherScope, schoolScope } from './aggregates.js';

@@ -166,6 +166,13 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   'content-catalog-search': { queued: ['usage-events'] },
   // LOG-1 (i14-events): the read that authenticates (when signed in) and the rate window (read, write).
   'events-post': { queued: ['usage-events'] },
+  // STAT-1 (i14-stats): authentication, the municipality's usage partition (one query, all months), and a count of each
+  // listed school's students (one query per school: the demo official has one school; n schools make 2 + n).
+  'stats-municipality': {},
+  'stats-municipality-csv': {},
+  // STAT-2 (i14-stats): authentication and the publisher's usage partition (one query, all months).
+  'stats-publisher': {},
+  'stats-publisher-csv': {},
   'content-drafts-chapter-save': {},
   'content-drafts-get': {},
   'content-drafts-save': {},

@@ -13,6 +13,7 @@ import type { Language } from '../platform/language.js';
 import { privacyErrors } from '../privacy/index.js';
 import { rightsErrors } from '../rights/index.js';
 import { schoolsErrors } from '../schools/index.js';
+import { statisticsErrors } from '../statistics/index.js';
 import { schoolLicenceErrors, storeErrors } from '../store/index.js';
 import { supportErrors } from '../support/index.js';
 import { HttpError, httpErrors } from './errors.js';
@@ -42,6 +43,8 @@ export const areaCatalogues = {
   rights: rightsErrors,
   // LOG-1 (i14-events)
   events: eventsErrors,
+  // STAT-1, STAT-2 (i14-stats)
+  statistics: statisticsErrors,
 } as const;
 
 export const errorCatalogue: { [C in ErrorCode]: ErrorDefinition } = {
@@ -62,6 +65,7 @@ export const errorCatalogue: { [C in ErrorCode]: ErrorDefinition } = {
   ...privacyErrors,
   ...rightsErrors,
   ...eventsErrors,
+  ...statisticsErrors,
 };
 
 /** The HTTP status each kind of error answers with. */
