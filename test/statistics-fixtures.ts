@@ -7,7 +7,7 @@ import type { LocalHost } from '../shared/local/host.js';
  * Schools full of students for the statistics tests (STAT-1, STAT-2): accounts, memberships and school documents as
  * invitations leave them, and their usage posted through POST /api/events as the front end does, then drained.
  */
-export const USAGE_LIMIT_PER_MINUTE = 10_000;
+const USAGE_LIMIT_PER_MINUTE = 10_000;
 export const hostOptions = {
   port: 0,
   sweepIntervalMs: 0,
