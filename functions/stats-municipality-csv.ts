@@ -15,6 +15,6 @@ export default defineHttp({
   errors: ['forbidden', 'statistics_period_invalid'],
   handler: async ({ query, access, services }) =>
     ok(municipalityCsv(await readMunicipalityReport(services, access.account, query)), {
-      headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="opiqstat-${query.from}-${query.to}.csv"` },
+      headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="opiqstat.csv"' },
     }),
 });

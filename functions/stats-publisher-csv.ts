@@ -22,7 +22,7 @@ export default defineHttp({
     ok(publisherCsv(await readPublisherReport(services, params.publisherId, query)), {
       headers: {
         'content-type': 'text/csv; charset=utf-8',
-        'content-disposition': `attachment; filename="statistics-${query.from}-${query.to}.csv"`,
+        'content-disposition': 'attachment; filename="statistics.csv"',
       },
     }),
 });

@@ -106,8 +106,10 @@ describe('OpiqStat (STAT-1, ACL-8)', () => {
       expect((await report(accountId)).status, accountId).toBe(403);
   });
 
-  it('STAT-1: a period is whole months, at most 12', async () => {
+  it('STAT-1: a period is whole months, at most 12, this month unless asked', async () => {
     const token = await tokenOf(host, OFFICIAL);
+    const thisMonth = await get(host, '/api/stats/municipality/usage', token);
+    expect(thisMonth.body.months.map((m: { month: string }) => m.month)).toEqual([month]);
     expect((await get(host, '/api/stats/municipality/usage?from=2026-05&to=2026-04', token)).body.error.code).toBe('statistics_period_invalid');
     expect((await get(host, '/api/stats/municipality/usage?from=2025-01&to=2026-01', token)).body.error.code).toBe('statistics_period_invalid');
     expect((await get(host, '/api/stats/municipality/usage?from=2026-1&to=2026-02', token)).status).toBe(400);

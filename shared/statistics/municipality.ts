@@ -4,7 +4,7 @@ import type { AccountDoc } from '../accounts/index.js';
 import { type DailyCellDoc, type MonthlyCellDoc, schoolScope } from '../events/index.js';
 import { AppError } from '../platform/errors.js';
 import type { Services } from '../platform/services.js';
-import { monthsBetween, periodQuerySchema, type StatisticsPeriod, toCsv } from './period.js';
+import { monthsBetween, periodQuerySchema, toCsv } from './period.js';
 import { suppress } from './suppress.js';
 
 /**
@@ -16,7 +16,7 @@ import { suppress } from './suppress.js';
  * same cells. A work is listed only when its municipality total passes the same rule, so a work one child opened does
  * not appear. People are counted per month (a person in two months is two), so months are never added up.
  */
-type Deps = Pick<Services, 'db'>;
+type Deps = Pick<Services, 'db' | 'clock'>;
 
 const cellMeasures = z.object({
   students: z.number().int().nullable(),
@@ -62,13 +62,13 @@ interface Measures {
 const studentsOf = (deps: Deps, schoolId: string) =>
   deps.db.collection('schools').count(schoolId, "c.type = 'membership' AND c.status = 'active' AND c.role = 'student'");
 
-async function cellsOf(deps: Deps, municipality: string, schoolIds: string[], period: StatisticsPeriod) {
+async function cellsOf(deps: Deps, municipality: string, schoolIds: string[], months: string[]) {
   return deps.db.collection('usage').queryAll<DailyCellDoc | MonthlyCellDoc>(schoolScope({ schoolId: '', municipality }), {
     where:
       "c.type IN ('usage-daily', 'usage-monthly') AND c.group = 'student' AND c.month >= @from AND c.month <= @to AND ARRAY_CONTAINS(@schools, c.schoolId)",
     parameters: [
-      { name: '@from', value: period.from },
-      { name: '@to', value: period.to },
+      { name: '@from', value: months[0]! },
+      { name: '@to', value: months.at(-1)! },
       { name: '@schools', value: schoolIds },
     ],
   });
@@ -78,11 +78,11 @@ export async function readMunicipalityReport(deps: Deps, account: AccountDoc, qu
   const municipality = account.municipality;
   // ACL-8: only the schools operator staff listed for this official; another municipality's school is refused.
   if (!municipality || (query.schoolId && !municipality.schoolIds.includes(query.schoolId))) throw new AppError('forbidden');
-  const months = monthsBetween(query);
+  const months = monthsBetween(query, deps.clock.now());
   const schools = [...municipality.schoolIds].sort();
   const [population, cells] = await Promise.all([
     Promise.all(schools.map((schoolId) => studentsOf(deps, schoolId))),
-    schools.length ? cellsOf(deps, municipality.name, schools, query) : Promise.resolve([]),
+    schools.length ? cellsOf(deps, municipality.name, schools, months) : Promise.resolve([]),
   ]);
   const report = months.map((month) =>
     monthReport(

@@ -5,10 +5,14 @@ import { AppError } from '../platform/errors.js';
 /** Months of a statistics query (STAT-1, STAT-2): people are counted per month, so a period is a list of months. */
 const MAX_MONTHS = 12;
 const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/);
-export const periodQuerySchema = z.object({ from: month, to: month });
-export type StatisticsPeriod = z.infer<typeof periodQuerySchema>;
+/** Both optional: `to` defaults to the current month and `from` to `to` (a question of one month needs neither). */
+export const periodQuerySchema = z.object({ from: month.optional(), to: month.optional() });
+type StatisticsPeriod = z.infer<typeof periodQuerySchema>;
 
-export function monthsBetween(period: StatisticsPeriod): string[] {
+/** The months asked for, oldest first. */
+export function monthsBetween(query: StatisticsPeriod, now: Date): string[] {
+  const to = query.to ?? now.toISOString().slice(0, 7);
+  const period = { from: query.from ?? to, to };
   const months: string[] = [];
   let [year, m] = period.from.split('-').map(Number) as [number, number];
   for (let next = period.from; next <= period.to; ) {

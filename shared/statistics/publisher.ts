@@ -12,7 +12,7 @@ import { suppress } from './suppress.js';
  * (a chapter's cell and the work's chapters summed), suppressed like every statistics table (suppress.ts): the work's
  * seconds minus its shown chapters' never tell the time of fewer than 5 people.
  */
-type Deps = Pick<Services, 'db'>;
+type Deps = Pick<Services, 'db' | 'clock'>;
 
 const measures = z.object({
   students: z.number().int(),
@@ -43,12 +43,12 @@ const NO_CHAPTER = '-';
 const none = (): Figures => ({ students: 0, seconds: 0, views: 0, interactions: 0 });
 
 export async function readPublisherReport(deps: Deps, publisherId: string, query: z.infer<typeof publisherQuerySchema>): Promise<PublisherReport> {
-  const months = monthsBetween(query);
+  const months = monthsBetween(query, deps.clock.now());
   const cells = await deps.db.collection('usage').queryAll<DailyCellDoc | MonthlyCellDoc>(publisherScope(publisherId), {
     where: "c.type IN ('usage-daily', 'usage-monthly') AND c.month >= @from AND c.month <= @to",
     parameters: [
-      { name: '@from', value: query.from },
-      { name: '@to', value: query.to },
+      { name: '@from', value: months[0]! },
+      { name: '@to', value: months.at(-1)! },
     ],
   });
   const report = months.map((month) =>
