@@ -192,6 +192,7 @@ import schoolsParentLinksRefuse from './schools-parent-links-refuse.js';
 import schoolsStudentsRectify from './schools-students-rectify.js';
 import statsMunicipality from './stats-municipality.js';
 import statsMunicipalityCsv from './stats-municipality-csv.js';
+import statsNational from './stats-national.js';
 import statsPublisher from './stats-publisher.js';
 import statsPublisherCsv from './stats-publisher-csv.js';
 import storeLicenceEndings from './store-licence-endings.js';
@@ -348,6 +349,7 @@ export const definitions: readonly FunctionDefinition[] = [
   schoolsStudentsRectify,
   statsMunicipality,
   statsMunicipalityCsv,
+  statsNational,
   statsPublisher,
   statsPublisherCsv,
   storeLicenceEndings,

@@ -122,6 +122,9 @@ export const expectedGrants: Record<Capability, Partial<Record<Role, Scope>>> = 
   'stats.aggregate.municipality': { municipality: 'own' },
   // STAT-2: a publisher's people see anonymous statistics of their own works, never another publisher's.
   'stats.aggregate.publisher': { cmsUser: 'publisher' },
+  // STAT-2: anonymous statistics for the ministry leave through the operator's administrators (ACC-1: they set up
+  // organisations and see no person's study data); the figures hold no person or school.
+  'stats.aggregate.national': { operatorAdmin: 'staff' },
 };
 
 /**

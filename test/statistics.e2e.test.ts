@@ -135,3 +135,24 @@ describe('anonymous statistics for publishers (STAT-2)', () => {
     ]);
   });
 });
+
+describe('anonymous statistics for the ministry (STAT-2)', () => {
+  it("STAT-2: the ministry's export: works and chapters over all publishers and regions, suppressed, operator administrators only", async () => {
+    const national = await get(host, `/api/ops/stats/national?from=${month}&to=${month}`, await tokenOf(host, demo.accounts.operatorAdmin));
+    expect(national.status).toBe(200);
+    const [m] = national.body.months;
+    // work-fi-math-7 had one student: left out.
+    expect(m.works.map((w: { workId: string }) => w.workId)).toEqual([MATH]);
+    expect(m.works[0]).toMatchObject({ workId: MATH, students: 20, seconds: 1200 });
+    expect(m.regions).toEqual({
+      total: 20,
+      municipalities: [
+        { municipality: 'Muuvald', students: 6 },
+        { municipality: 'Testvald', students: 14 },
+      ],
+    });
+    expect(national.text).not.toMatch(/school|student-\d/);
+    for (const accountId of [OFFICIAL, demo.accounts.cmsAuthor, demo.accounts.supportStaff, demo.accounts.privacyOfficer])
+      expect((await get(host, `/api/ops/stats/national?from=${month}&to=${month}`, await tokenOf(host, accountId))).status, accountId).toBe(403);
+  });
+});

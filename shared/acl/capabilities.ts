@@ -152,6 +152,8 @@ export const capabilityTable = {
   'stats.aggregate.municipality': { municipality: 'own' },
   // STAT-2: a publisher's CMS users see anonymous statistics of their own publisher's works.
   'stats.aggregate.publisher': { cmsUser: 'publisher' },
+  // STAT-2: the ministry's anonymous statistics, exported by the operator's administrators (the ministry has no account).
+  'stats.aggregate.national': { operatorAdmin: 'staff' },
 } satisfies Record<string, Row>;
 
 export type Capability = keyof typeof capabilityTable;

@@ -173,6 +173,9 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   // STAT-2 (i14-stats): authentication and the publisher's usage partition (one query, all months).
   'stats-publisher': {},
   'stats-publisher-csv': {},
+  // STAT-2 (i14-stats): the ministry's export, operator staff only: two cross-partition queries (every publisher's and
+  // every municipality's aggregates for the months asked).
+  'stats-national': { staff: true },
   'content-drafts-chapter-save': {},
   'content-drafts-get': {},
   'content-drafts-save': {},

@@ -20,14 +20,11 @@ const measures = z.object({
   views: z.number().int(),
   interactions: z.number().int(),
 });
+/** A month's works with their chapters; a work or chapter is listed only when its students are shown. */
+export const worksSchema = z.array(measures.extend({ workId: z.string(), chapters: z.array(measures.extend({ chapterId: z.string() })) }));
 export const publisherReportSchema = z.object({
   publisherId: z.string(),
-  months: z.array(
-    z.object({
-      month: z.string(),
-      works: z.array(measures.extend({ workId: z.string(), chapters: z.array(measures.extend({ chapterId: z.string() })) })),
-    }),
-  ),
+  months: z.array(z.object({ month: z.string(), works: worksSchema })),
 });
 type PublisherReport = z.infer<typeof publisherReportSchema>;
 
@@ -52,7 +49,7 @@ export async function readPublisherReport(deps: Deps, publisherId: string, query
     ],
   });
   const report = months.map((month) =>
-    monthReport(
+    worksOfMonth(
       month,
       cells.filter((c) => c.month === month),
     ),
@@ -63,7 +60,8 @@ export async function readPublisherReport(deps: Deps, publisherId: string, query
   };
 }
 
-function monthReport(month: string, cells: (DailyCellDoc | MonthlyCellDoc)[]): PublisherReport['months'][number] {
+/** One month of works and chapters from publisher-partition cells (one publisher's, or every publisher's for the ministry). */
+export function worksOfMonth(month: string, cells: (DailyCellDoc | MonthlyCellDoc)[]): PublisherReport['months'][number] {
   // work -> chapter (NO_CHAPTER: events without one) -> figures; the work's own distinct students apart.
   const chapters = new Map<string, Map<string, Figures>>();
   const workStudents = new Map<string, number>();
@@ -87,11 +85,12 @@ function monthReport(month: string, cells: (DailyCellDoc | MonthlyCellDoc)[]): P
     }
   }
   const works = [...new Set([...workStudents.keys(), ...chapters.keys()])].sort();
-  const shownWorks = suppress({ rows: works, cols: ['any'], people: works.map((w) => [workStudents.get(w) ?? 0]) });
   return {
     month,
-    works: works.flatMap((workId, r) => {
-      const students = shownWorks.cells[r]![0];
+    // Each work on its own: no total over works is shown (a person reads several), so one work's small count must
+    // not hide another's.
+    works: works.flatMap((workId) => {
+      const students = suppress({ rows: [workId], cols: ['any'], people: [[workStudents.get(workId) ?? 0]] }).cells[0]![0];
       if (students === null || students === undefined) return [];
       const byChapter = [...(chapters.get(workId) ?? new Map<string, Figures>())].sort(([a], [b]) => a.localeCompare(b));
       const table = suppress({ rows: [workId], cols: byChapter.map(([c]) => c), people: [byChapter.map(([, f]) => f.students)] });
