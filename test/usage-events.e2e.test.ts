@@ -175,7 +175,14 @@ describe('usage events (LOG-1, RET-7, PRIV-4)', () => {
     expect(await views()).toBe(before + 2);
 
     // Past Service Bus's duplicate-detection window the batch record drops it.
-    const message = { batchId: batch.batchId, receivedAt: now(), accountId: A.eeStudent, events: batch.events };
+    const message = {
+      batchId: batch.batchId,
+      receivedAt: now(),
+      recording: 'identifiable',
+      accountId: A.eeStudent,
+      schools: [{ schoolId: EE_SCHOOL, group: 'student' }],
+      events: batch.events,
+    };
     await host.bus.send('usage-events', { body: message, messageId: `later:${randomUUID()}` });
     await host.bus.idle();
     expect(await views()).toBe(before + 2);
@@ -228,7 +235,7 @@ describe('usage events (LOG-1, RET-7, PRIV-4)', () => {
     const before = await views();
     const messageId = `poison-${randomUUID()}`;
     await host.bus.send('usage-events', {
-      body: { batchId: randomUUID(), receivedAt: now(), events: [{ ...pageView('ch-1', 99999) }] },
+      body: { batchId: randomUUID(), receivedAt: now(), recording: 'anonymous', events: [{ ...pageView('ch-1', 99999) }] },
       messageId,
     });
     await host.bus.idle();
