@@ -149,14 +149,14 @@ export const bench: Bench = {
       const busSends = host.bus.batchSends - sendsBefore;
 
       const expectedViews = BATCHES * EVENTS_PER_BATCH;
-      const cells = await host.services.db.collection('usage').queryAll<{
+      const cells = await host.services.db.collection('stats').queryAll<{
         views: number;
       }>(`p:${demo.publishers.ee}`, { where: "c.type = 'usage-daily' AND c.day = @day", parameters: [{ name: '@day', value: at.slice(0, 10) }] });
       const counted = cells.reduce((sum, c) => sum + c.views, 0);
       if (counted < expectedViews) failures.push(`the publisher's aggregates count ${counted} views of the ${expectedViews} posted`);
 
       log('baseline: the same documents, blind upserts');
-      const usage = host.services.db.collection('usage');
+      const usage = host.services.db.collection('stats');
       const events = host.services.db.collection('events');
       const baselineStarted = performance.now();
       await pool(WARM_UP_BATCHES, BATCHES, async (n) => {

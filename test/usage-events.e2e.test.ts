@@ -63,7 +63,7 @@ const search = () => ({ kind: 'search', at: now(), scope: 'work', workId: WORK, 
 const interaction = () => ({ kind: 'interaction', at: now(), workId: WORK, chapterId: 'ch-1', component: 'exercise', action: 'answer' });
 const batchOf = (...events: unknown[]) => ({ batchId: randomUUID(), events });
 
-const usage = () => host.services.db.collection('usage');
+const usage = () => host.services.db.collection('stats');
 const day = () => now().slice(0, 10);
 const month = () => now().slice(0, 7);
 const schoolDaily = async () => usage().read<DailyCellDoc>(`d|${day()}|${EE_SCHOOL}|student|${WORK}`, 'm:Tallinn');

@@ -4,7 +4,7 @@ import type { Services } from '../platform/services.js';
 import { type ClientEvent, keyedHash } from './batches.js';
 
 /**
- * Anonymous aggregates of usage events (LOG-1, STAT-1, STAT-2), container `usage`, partition `scope`:
+ * Anonymous aggregates of usage events (LOG-1, STAT-1, STAT-2), container `stats`, partition `scope`:
  * - `m:<municipality>` (or `s:<schoolId>` for a school without one): a municipality's schools, so its statistics over
  *   any months are one single-partition query. Daily counts per school, role group and work (`d|…`), and distinct
  *   people per month per school and role group: per work, per subject and over all works (`m|…`).
@@ -274,7 +274,7 @@ export async function markPeople(
       return next;
     };
     const result = await updateWithEtag<PersonMonthDoc>(
-      services.db.collection('usage'),
+      services.db.collection('stats'),
       id,
       id,
       (doc) => (monthCells.every((c) => doc.cells[keyOf(c)] !== undefined) ? undefined : { ...doc, cells: marked(doc.cells) }),
@@ -299,7 +299,7 @@ export async function applyChange(services: Pick<Services, 'db'>, change: CellCh
   const current = recentCells.get(cacheKey);
   const update = () =>
     updateWithEtag<DailyCellDoc | MonthlyCellDoc>(
-      services.db.collection('usage'),
+      services.db.collection('stats'),
       change.id,
       change.scope,
       (doc) => {

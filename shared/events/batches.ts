@@ -120,7 +120,7 @@ async function reserveEvents(services: Pick<Services, 'db' | 'clock' | 'config'>
   const refuse = () => new AppError('usage_events_rate_limited', { params: { retryAfter }, retryAfterSeconds: retryAfter });
   try {
     await updateWithEtag<RateDoc>(
-      services.db.collection('usage'),
+      services.db.collection('stats'),
       id,
       id,
       (doc) => {

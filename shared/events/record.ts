@@ -48,7 +48,7 @@ const CELL_WRITES_IN_PARALLEL = 8;
  * individual" of them).
  */
 export async function recordUsageBatch(services: Deps, batch: UsageBatchMessage): Promise<BatchRecordDoc['recorded'] | 'duplicate'> {
-  const usage = services.db.collection('usage');
+  const usage = services.db.collection('stats');
   const recordId = `b:${batch.batchId}`;
   if (await usage.read<BatchRecordDoc>(recordId, recordId)) {
     services.telemetry.event('usage-batch.duplicate', { events: String(batch.events.length) });
