@@ -18,13 +18,13 @@ export default defineHttp({
   successStatus: 202,
   output: z.object({ batchId: z.string(), accepted: z.number().int() }),
   errors: ['usage_events_rate_limited', 'usage_event_out_of_time'],
-  handler: async ({ body, principal, services, request }) => {
+  handler: async ({ body, principal, account, services, request }) => {
     const client = requestClient(request, services.config);
     const result = await acceptUsageBatch(
       services,
       {
         rateKey: principal ? `session:${principal.sessionId}` : `address:${client.ip ?? 'unknown'}`,
-        ...(principal ? { accountId: principal.accountId } : {}),
+        ...(principal && account ? { account } : {}),
         ...(client.browser ? { browser: client.browser } : {}),
         ...(client.country ? { country: client.country } : {}),
       },

@@ -27,7 +27,14 @@ describe('issue 12 item 8: the registry finds every subject document and only th
     const personal = dataRegistry.documentTypes.filter((t) => t.personalData.length > 0);
     for (const t of personal) expect(t.find, t.type).toBeDefined();
     const unfindable = personal.filter((t) => t.find?.partitions === 'none').map((t) => t.type);
-    expect(unfindable.sort()).toEqual(['login-throttle', 'password-token', 'payment-message-rejected', 'rights-queue-entry', 'rights-school-entry']);
+    expect(unfindable.sort()).toEqual([
+      'login-throttle',
+      'password-token',
+      'payment-message-rejected',
+      'rights-queue-entry',
+      'rights-school-entry',
+      'usage-person-month',
+    ]);
     expect(exportableTypes().length).toBe(personal.length - unfindable.length);
   });
 

@@ -335,6 +335,16 @@ const probes: Record<string, () => Promise<Probe>> = {
   },
   'auth-session': async () => ({ method: 'GET', path: '/api/auth/session', token: child.token, status: 200 }),
   'catalog-list': async () => ({ method: 'GET', path: '/api/catalog', status: 200 }),
+  'events-post': async () => ({
+    method: 'POST',
+    path: '/api/events',
+    token: child.token,
+    json: {
+      batchId: randomUUID(),
+      events: [{ kind: 'page-view', at: new Date().toISOString(), workId: 'work-ee-math-5', chapterId: 'ch-1', seconds: 20 }],
+    },
+    status: 202,
+  }),
   'children-get': async () => ({ method: 'GET', path: `/api/children/${child.accountId}`, token: parent.token, status: 200 }),
   'children-privacy-get': async () => ({ method: 'GET', path: `/api/children/${child.accountId}/privacy`, token: parent.token, status: 200 }),
   'children-privacy-update': async () => ({

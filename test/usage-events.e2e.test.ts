@@ -63,7 +63,7 @@ const search = () => ({ kind: 'search', at: now(), scope: 'work', workId: WORK, 
 const interaction = () => ({ kind: 'interaction', at: now(), workId: WORK, chapterId: 'ch-1', component: 'exercise', action: 'answer' });
 const batchOf = (...events: unknown[]) => ({ batchId: randomUUID(), events });
 
-const usage = () => host.services.db.collection('usage');
+const usage = () => host.services.db.collection('stats');
 const day = () => now().slice(0, 10);
 const month = () => now().slice(0, 7);
 const schoolDaily = async () => usage().read<DailyCellDoc>(`d|${day()}|${EE_SCHOOL}|student|${WORK}`, 'm:Tallinn');
@@ -175,7 +175,14 @@ describe('usage events (LOG-1, RET-7, PRIV-4)', () => {
     expect(await views()).toBe(before + 2);
 
     // Past Service Bus's duplicate-detection window the batch record drops it.
-    const message = { batchId: batch.batchId, receivedAt: now(), accountId: A.eeStudent, events: batch.events };
+    const message = {
+      batchId: batch.batchId,
+      receivedAt: now(),
+      recording: 'identifiable',
+      accountId: A.eeStudent,
+      schools: [{ schoolId: EE_SCHOOL, group: 'student' }],
+      events: batch.events,
+    };
     await host.bus.send('usage-events', { body: message, messageId: `later:${randomUUID()}` });
     await host.bus.idle();
     expect(await views()).toBe(before + 2);
@@ -228,7 +235,7 @@ describe('usage events (LOG-1, RET-7, PRIV-4)', () => {
     const before = await views();
     const messageId = `poison-${randomUUID()}`;
     await host.bus.send('usage-events', {
-      body: { batchId: randomUUID(), receivedAt: now(), events: [{ ...pageView('ch-1', 99999) }] },
+      body: { batchId: randomUUID(), receivedAt: now(), recording: 'anonymous', events: [{ ...pageView('ch-1', 99999) }] },
       messageId,
     });
     await host.bus.idle();

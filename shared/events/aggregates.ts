@@ -1,10 +1,10 @@
 import type { Config } from '../platform/config.js';
-import { type Doc, updateWithEtag } from '../platform/cosmos.js';
+import { type Doc, type Stored, updateWithEtag } from '../platform/cosmos.js';
 import type { Services } from '../platform/services.js';
 import { type ClientEvent, keyedHash } from './batches.js';
 
 /**
- * Anonymous aggregates of usage events (LOG-1, STAT-1, STAT-2), container `usage`, partition `scope`:
+ * Anonymous aggregates of usage events (LOG-1, STAT-1, STAT-2), container `stats`, partition `scope`:
  * - `m:<municipality>` (or `s:<schoolId>` for a school without one): a municipality's schools, so its statistics over
  *   any months are one single-partition query. Daily counts per school, role group and work (`d|…`), and distinct
  *   people per month per school and role group: per work, per subject and over all works (`m|…`).
@@ -66,6 +66,43 @@ export interface MonthlyCellDoc extends CellBase {
   group?: 'student' | 'staff';
   /** Distinct people of the month in this cell (never who). */
   people: number;
+}
+
+/**
+ * What this instance last wrote, so the next change of a document needs no read first: the newest cell documents
+ * (written under their ETag, so a stale one only costs the read it tried to save) and which person-month-cells are
+ * marked by which batch. Bounded, least recently used out: memory stays flat however many events pass.
+ */
+class Recent<V> {
+  private readonly entries = new Map<string, V>();
+  constructor(private readonly max: number) {}
+  get(key: string): V | undefined {
+    const value = this.entries.get(key);
+    if (value !== undefined) {
+      this.entries.delete(key);
+      this.entries.set(key, value);
+    }
+    return value;
+  }
+  delete(key: string): void {
+    this.entries.delete(key);
+  }
+  set(key: string, value: V): void {
+    this.entries.delete(key);
+    this.entries.set(key, value);
+    if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value!);
+  }
+}
+interface RecentOfDatabase {
+  cells: Recent<(DailyCellDoc | MonthlyCellDoc) & Stored>;
+  marks: Recent<string>;
+}
+/** Per database: the local host and tests may run several in one process. */
+const recentByDatabase = new WeakMap<object, RecentOfDatabase>();
+function recentOf(db: object): RecentOfDatabase {
+  let recent = recentByDatabase.get(db);
+  if (!recent) recentByDatabase.set(db, (recent = { cells: new Recent(5_000), marks: new Recent(50_000) }));
+  return recent;
 }
 
 /** Enough to tell a redelivery from the batches around it: a cell touched by more batches in between is rare. */
@@ -221,23 +258,34 @@ export async function markPeople(
     byMonth.set(month, [...(byMonth.get(month) ?? []), cell]);
   }
   const counted: CellChange[] = [];
+  const recentMarks = recentOf(services.db).marks;
   for (const [month, monthCells] of byMonth) {
     const id = `u:${keyedHash(services.config, 'person-month', `${accountId}|${month}`)}`;
     const keyOf = (cell: CellChange) => keyedHash(services.config, 'person-cell', `${accountId}|${cell.scope}|${cell.id}`, 16);
+    const known = monthCells.map((cell) => recentMarks.get(`${id}|${keyOf(cell)}`));
+    // Every cell already marked, as this instance knows: nothing to read (the person's next batches in a session).
+    if (known.every((batch) => batch !== undefined)) {
+      counted.push(...monthCells.filter((_, i) => known[i] === batchKey));
+      continue;
+    }
     const marked = (cellsSoFar: Record<string, string>) => {
       const next = { ...cellsSoFar };
       for (const cell of monthCells) next[keyOf(cell)] ??= batchKey;
       return next;
     };
     const result = await updateWithEtag<PersonMonthDoc>(
-      services.db.collection('usage'),
+      services.db.collection('stats'),
       id,
       id,
       (doc) => (monthCells.every((c) => doc.cells[keyOf(c)] !== undefined) ? undefined : { ...doc, cells: marked(doc.cells) }),
       { attempts: 20, create: () => ({ id, type: 'usage-person-month', scope: id, month, cells: marked({}) }) },
     );
     const stored = result?.doc.cells ?? {};
-    counted.push(...monthCells.filter((c) => stored[keyOf(c)] === batchKey));
+    for (const cell of monthCells) {
+      const by = stored[keyOf(cell)];
+      if (by !== undefined) recentMarks.set(`${id}|${keyOf(cell)}`, by);
+      if (by === batchKey) counted.push(cell);
+    }
   }
   return counted;
 }
@@ -246,23 +294,37 @@ export async function markPeople(
 export async function applyChange(services: Pick<Services, 'db'>, change: CellChange, batchKey: string): Promise<void> {
   const counts = change.counts ?? zero();
   const grown = <T extends CellBase>(doc: T): T => ({ ...doc, applied: [...doc.applied, batchKey].slice(-APPLIED_KEPT) });
-  await updateWithEtag<DailyCellDoc | MonthlyCellDoc>(
-    services.db.collection('usage'),
-    change.id,
-    change.scope,
-    (doc) => {
-      if (doc.applied.includes(batchKey)) return undefined;
-      if (doc.type === 'usage-monthly') return grown({ ...doc, people: doc.people + 1 });
-      return grown({ ...doc, ...add(doc, counts) });
-    },
-    {
-      attempts: 50,
-      create: () =>
-        change.type === 'usage-monthly'
-          ? ({ id: change.id, scope: change.scope, type: 'usage-monthly', ...change.fields, people: 1, applied: [batchKey] } as MonthlyCellDoc)
-          : ({ id: change.id, scope: change.scope, type: 'usage-daily', ...change.fields, ...counts, applied: [batchKey] } as DailyCellDoc),
-    },
-  );
+  const recentCells = recentOf(services.db).cells;
+  const cacheKey = `${change.scope}\n${change.id}`;
+  const current = recentCells.get(cacheKey);
+  const update = () =>
+    updateWithEtag<DailyCellDoc | MonthlyCellDoc>(
+      services.db.collection('stats'),
+      change.id,
+      change.scope,
+      (doc) => {
+        if (doc.applied.includes(batchKey)) return undefined;
+        if (doc.type === 'usage-monthly') return grown({ ...doc, people: doc.people + 1 });
+        return grown({ ...doc, ...add(doc, counts) });
+      },
+      {
+        attempts: 50,
+        create: () =>
+          change.type === 'usage-monthly'
+            ? ({ id: change.id, scope: change.scope, type: 'usage-monthly', ...change.fields, people: 1, applied: [batchKey] } as MonthlyCellDoc)
+            : ({ id: change.id, scope: change.scope, type: 'usage-daily', ...change.fields, ...counts, applied: [batchKey] } as DailyCellDoc),
+        ...(current ? { current } : {}),
+      },
+    );
+  let result: Awaited<ReturnType<typeof update>>;
+  try {
+    result = await update();
+  } catch (error) {
+    // A document changed in a way its ETag retry cannot mend (deleted by an operator): forget it, let redelivery read.
+    recentCells.delete(cacheKey);
+    throw error;
+  }
+  if (result) recentCells.set(cacheKey, result.doc);
 }
 
 /** The key a batch is remembered by in cells and markers: not its id, so cells cannot be joined to the person's events. */

@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 
 import { z } from 'zod';
 
+import { type AccountDoc, usageRecordingAllowed } from '../accounts/index.js';
 import type { Bus, OutgoingMessage } from '../platform/bus.js';
 import type { Config } from '../platform/config.js';
 import { ConcurrentUpdateError, type Doc, updateWithEtag } from '../platform/cosmos.js';
@@ -74,8 +75,17 @@ export const eventBatchSchema = z.strictObject({
 export const usageBatchMessageSchema = z.strictObject({
   batchId: z.uuid(),
   receivedAt: at,
-  /** The signed-in account; absent for someone not signed in (counted in the aggregates only, without an id). */
+  /**
+   * Decided by the route from the account its authentication read (PRIV-4 costs no read): identifiable (the account
+   * id travels), counts-only (restricted or objecting: only the schools travel), anonymous (not signed in).
+   */
+  recording: z.enum(['identifiable', 'counts-only', 'anonymous']),
   accountId: z.string().min(1).max(100).optional(),
+  /** The person's schools and role group there, for the aggregates. */
+  schools: z
+    .array(z.strictObject({ schoolId: z.string().min(1).max(100), group: z.enum(['student', 'staff']) }))
+    .max(20)
+    .optional(),
   browser: z.string().max(80).optional(),
   country: z
     .string()
@@ -110,7 +120,7 @@ async function reserveEvents(services: Pick<Services, 'db' | 'clock' | 'config'>
   const refuse = () => new AppError('usage_events_rate_limited', { params: { retryAfter }, retryAfterSeconds: retryAfter });
   try {
     await updateWithEtag<RateDoc>(
-      services.db.collection('usage'),
+      services.db.collection('stats'),
       id,
       id,
       (doc) => {
@@ -132,7 +142,7 @@ async function reserveEvents(services: Pick<Services, 'db' | 'clock' | 'config'>
  * next batch send together (one Service Bus operation for many requests under load, no added wait when idle). The
  * request still waits for its own message to be sent, so a 202 means the batch is on the queue.
  */
-class CoalescingSender {
+export class CoalescingSender {
   private waiting: { message: OutgoingMessage<unknown>; done: (error?: Error) => void }[] = [];
   private sending = false;
 
@@ -179,9 +189,18 @@ const senderFor = (bus: Bus) => {
 export interface BatchCaller {
   /** Rate-limit key: the session id when signed in, else the client address. */
   rateKey: string;
-  accountId?: string;
+  /** The signed-in account as authentication read it. */
+  account?: Pick<AccountDoc, 'accountId' | 'status' | 'processing' | 'schoolRoles'>;
   browser?: string;
   country?: string;
+}
+
+/** The person's schools, a role group each (student wins over any other role in the same school). */
+function schoolsOf(account: NonNullable<BatchCaller['account']>): NonNullable<UsageBatchMessage['schools']> {
+  const groups = new Map<string, 'student' | 'staff'>();
+  for (const role of account.schoolRoles ?? [])
+    groups.set(role.schoolId, role.role === 'student' || groups.get(role.schoolId) === 'student' ? 'student' : 'staff');
+  return [...groups].slice(0, 20).map(([schoolId, group]) => ({ schoolId, group }));
 }
 
 /** The route's work: times checked, the caller's window reserved, the batch queued (202). */
@@ -195,10 +214,15 @@ export async function acceptUsageBatch(
   if (batch.events.some((e) => Date.parse(e.at) < oldest || Date.parse(e.at) > now.getTime() + FUTURE_SLACK_MS))
     throw new AppError('usage_event_out_of_time', { params: { maxAgeHours: MAX_EVENT_AGE_HOURS } });
   await reserveEvents(services, caller.rateKey, batch.events.length);
+  const { account } = caller;
+  const recording = !account ? 'anonymous' : usageRecordingAllowed(account) ? 'identifiable' : 'counts-only';
   const body: UsageBatchMessage = {
     batchId: batch.batchId,
     receivedAt: now.toISOString(),
-    ...(caller.accountId ? { accountId: caller.accountId } : {}),
+    recording,
+    // A person who restricted processing or objected (PRIV-4): not even their id goes on the queue.
+    ...(account && recording === 'identifiable' ? { accountId: account.accountId } : {}),
+    ...(account ? { schools: schoolsOf(account) } : {}),
     ...(caller.browser ? { browser: caller.browser.slice(0, 80) } : {}),
     ...(caller.country ? { country: caller.country } : {}),
     events: batch.events,

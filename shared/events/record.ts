@@ -1,4 +1,3 @@
-import { type AccountDoc, usageRecordingAllowed } from '../accounts/index.js';
 import type { Doc } from '../platform/cosmos.js';
 import type { Services } from '../platform/services.js';
 import { catalogSnapshot } from '../store/index.js';
@@ -42,33 +41,32 @@ const CELL_WRITES_IN_PARALLEL = 8;
 
 /**
  * The queue function's work for one batch (idempotent): the person's identifiable record when they allow usage
- * recording (PRIV-4), the anonymous aggregates always, and last the batch record that makes a repeat a no-op. A
- * restricted or objecting person, and anyone not signed in, is counted in the aggregates without an identifier:
- * no identifiable record, no person-month marker, so not among the distinct people either (the notices keep only
- * "a format which cannot be associated with a specific individual" of them).
+ * recording (PRIV-4, decided by the route from the account it authenticated with), the anonymous aggregates always,
+ * and last the batch record that makes a repeat a no-op. A restricted or objecting person, and anyone not signed in,
+ * is counted in the aggregates without an identifier: no identifiable record, no person-month marker, so not among
+ * the distinct people either (the notices keep only "a format which cannot be associated with a specific
+ * individual" of them).
  */
 export async function recordUsageBatch(services: Deps, batch: UsageBatchMessage): Promise<BatchRecordDoc['recorded'] | 'duplicate'> {
-  const usage = services.db.collection('usage');
+  const usage = services.db.collection('stats');
   const recordId = `b:${batch.batchId}`;
   if (await usage.read<BatchRecordDoc>(recordId, recordId)) {
     services.telemetry.event('usage-batch.duplicate', { events: String(batch.events.length) });
     return 'duplicate';
   }
-  const account = batch.accountId ? await services.db.collection('accounts').read<AccountDoc>(batch.accountId, batch.accountId) : undefined;
-  const identifiable = account?.type === 'account' && usageRecordingAllowed(account);
-  const recorded = identifiable ? 'identifiable' : account ? 'counts-only' : 'anonymous';
-
-  if (identifiable) await storeIdentifiable(services, account, batch);
+  const recorded = batch.recording;
+  const accountId = recorded === 'identifiable' ? batch.accountId : undefined;
+  if (accountId) await storeIdentifiable(services, accountId, batch);
 
   const facts: BatchFacts = {
     events: batch.events,
     ...(batch.country ? { country: batch.country } : {}),
     works: await worksOf(services, batch),
-    schools: account ? await schoolsOf(services, account) : [],
+    schools: await withMunicipalities(services, batch.schools ?? []),
   };
   const batchKey = batchKeyOf(services.config, batch.batchId);
   const changes: CellChange[] = dailyChanges(facts);
-  if (identifiable) changes.push(...(await markPeople(services, account.accountId, batchKey, peopleCells(facts))));
+  if (accountId) changes.push(...(await markPeople(services, accountId, batchKey, peopleCells(facts))));
   for (let i = 0; i < changes.length; i += CELL_WRITES_IN_PARALLEL)
     await Promise.all(changes.slice(i, i + CELL_WRITES_IN_PARALLEL).map((change) => applyChange(services, change, batchKey)));
 
@@ -76,11 +74,11 @@ export async function recordUsageBatch(services: Deps, batch: UsageBatchMessage)
   return recorded;
 }
 
-async function storeIdentifiable(services: Deps, account: AccountDoc, batch: UsageBatchMessage): Promise<void> {
+async function storeIdentifiable(services: Deps, accountId: string, batch: UsageBatchMessage): Promise<void> {
   await services.db.collection('events').upsert<UsageBatchDoc>({
     id: `batch:${batch.batchId}`,
     type: 'usage-batch-events',
-    accountId: account.accountId,
+    accountId,
     batchId: batch.batchId,
     receivedAt: batch.receivedAt,
     ...(batch.browser ? { browser: batch.browser } : {}),
@@ -103,12 +101,9 @@ const SCHOOL_CACHE_MS = 5 * 60_000;
 const schoolCache = new Map<string, { at: number; municipality: string | undefined }>();
 
 /** The person's schools with their municipality (school documents, cached per instance for 5 minutes). */
-async function schoolsOf(services: Deps, account: AccountDoc): Promise<SchoolFacts[]> {
-  const groups = new Map<string, SchoolFacts['group']>();
-  for (const role of account.schoolRoles ?? [])
-    groups.set(role.schoolId, role.role === 'student' || groups.get(role.schoolId) === 'student' ? 'student' : 'staff');
+async function withMunicipalities(services: Deps, schools: NonNullable<UsageBatchMessage['schools']>): Promise<SchoolFacts[]> {
   const facts: SchoolFacts[] = [];
-  for (const [schoolId, group] of groups) {
+  for (const { schoolId, group } of schools) {
     let known = schoolCache.get(schoolId);
     if (!known || Date.now() - known.at > SCHOOL_CACHE_MS) {
       const school = await services.db.collection('schools').read<Doc & { municipality?: string }>(schoolId, schoolId);

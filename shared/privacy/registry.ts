@@ -46,9 +46,16 @@ const containers = [
     // indexing them would make every write of a large work cost far more request units.
     excludedPaths: ['/content/*', '/chapters/*', '/chapter/*', '/search/*'],
   },
-  { name: 'events', partitionKeyPath: '/accountId', description: 'Identifiable usage events (LOG-1), kept 5 years (RET-7): ingestion writes only.' },
   {
-    name: 'usage',
+    name: 'events',
+    partitionKeyPath: '/accountId',
+    description: 'Identifiable usage events (LOG-1), kept 5 years (RET-7): ingestion writes only.',
+    // A front-end batch's events are read with their document (export), never queried: indexing 100 of them would
+    // make every write cost many times more request units.
+    excludedPaths: ['/events/*'],
+  },
+  {
+    name: 'stats',
     partitionKeyPath: '/scope',
     description:
       "Anonymous usage aggregates (LOG-1, STAT-1, STAT-2): one partition per municipality (m:<name>, or s:<schoolId> for a school without one) and per publisher (p:<publisherId>), so a municipality's schools or a publisher's works over months are one single-partition query; beside them, short-lived keyed-hash documents: person-month markers, batch records, rate windows (each its own partition).",
@@ -548,7 +555,7 @@ const documentTypes: DocumentTypeSpec[] = [
   },
   {
     type: 'usage-daily',
-    container: 'usage',
+    container: 'stats',
     description:
       'Counts of one day in one cell: views, seconds in view, searches, interactions. Municipality partitions: per school, role group (student/staff) and work (or "-" for searches outside a work), with the work\'s subjects. Publisher partitions: per work, chapter and country. `applied` holds keyed hashes of the last 64 batches, for redelivery. No person is named.',
     personalData: [],
@@ -562,7 +569,7 @@ const documentTypes: DocumentTypeSpec[] = [
   },
   {
     type: 'usage-monthly',
-    container: 'usage',
+    container: 'stats',
     description:
       'Distinct people of one month in one cell (never who): per school and role group over all works, per work and per subject; per publisher work and chapter. Counted through person-month markers.',
     personalData: [],
@@ -573,7 +580,7 @@ const documentTypes: DocumentTypeSpec[] = [
   },
   {
     type: 'usage-person-month',
-    container: 'usage',
+    container: 'stats',
     description:
       'A person-month marker: which cells already count the person this month. Its id and keys are keyed hashes of the account id with the month and cell, values keyed hashes of batch ids; written only for people who allow usage recording.',
     personalData: ['usage'],
@@ -588,7 +595,7 @@ const documentTypes: DocumentTypeSpec[] = [
   },
   {
     type: 'usage-batch',
-    container: 'usage',
+    container: 'stats',
     description: 'A usage batch wholly recorded (its random id, how it was recorded, the number of events): its repeat is dropped.',
     personalData: [],
     purpose: 'Count a batch once however often it is delivered or resent (LOG-1).',
@@ -598,7 +605,7 @@ const documentTypes: DocumentTypeSpec[] = [
   },
   {
     type: 'usage-rate',
-    container: 'usage',
+    container: 'stats',
     description: 'Events posted in one minute by one session or client address, keyed by a keyed hash of either: the rate limit of POST /api/events.',
     personalData: [],
     purpose: 'Keep one browser from flooding the usage pipeline (LOG-1).',

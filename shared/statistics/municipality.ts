@@ -63,7 +63,7 @@ const studentsOf = (deps: Deps, schoolId: string) =>
   deps.db.collection('schools').count(schoolId, "c.type = 'membership' AND c.status = 'active' AND c.role = 'student'");
 
 async function cellsOf(deps: Deps, municipality: string, schoolIds: string[], months: string[]) {
-  return deps.db.collection('usage').queryAll<DailyCellDoc | MonthlyCellDoc>(schoolScope({ schoolId: '', municipality }), {
+  return deps.db.collection('stats').queryAll<DailyCellDoc | MonthlyCellDoc>(schoolScope({ schoolId: '', municipality }), {
     where:
       "c.type IN ('usage-daily', 'usage-monthly') AND c.group = 'student' AND c.month >= @from AND c.month <= @to AND ARRAY_CONTAINS(@schools, c.schoolId)",
     parameters: [

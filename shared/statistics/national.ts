@@ -35,7 +35,7 @@ async function allPages<T>(deps: Deps, text: string, parameters: { name: string;
   const items: T[] = [];
   let continuation: string | undefined;
   do {
-    const page = await deps.db.collection('usage').crossPartitionQuery<T>(text, parameters, continuation, 1000);
+    const page = await deps.db.collection('stats').crossPartitionQuery<T>(text, parameters, continuation, 1000);
     items.push(...page.items);
     continuation = page.continuation;
   } while (continuation);

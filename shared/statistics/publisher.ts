@@ -41,7 +41,7 @@ const none = (): Figures => ({ students: 0, seconds: 0, views: 0, interactions: 
 
 export async function readPublisherReport(deps: Deps, publisherId: string, query: z.infer<typeof publisherQuerySchema>): Promise<PublisherReport> {
   const months = monthsBetween(query, deps.clock.now());
-  const cells = await deps.db.collection('usage').queryAll<DailyCellDoc | MonthlyCellDoc>(publisherScope(publisherId), {
+  const cells = await deps.db.collection('stats').queryAll<DailyCellDoc | MonthlyCellDoc>(publisherScope(publisherId), {
     where: "c.type IN ('usage-daily', 'usage-monthly') AND c.month >= @from AND c.month <= @to",
     parameters: [
       { name: '@from', value: months[0]! },
