@@ -11,7 +11,7 @@ import { addSchool, doTask, get, giveMunicipalityRole, hostOptions, type School,
  * work-ee-math-5 (the named student, index 0, or not; alone, with all classmates, or with half), the other classes at
  * a fixed baseline. Months never add up (people are counted per month), so each month is a world of its own.
  *
- * The adversary is a municipality official and the publisher at once. They know the rosters (which student is in which
+ * The adversary is a municipality official, the publisher and the ministry at once. They know the rosters (which student is in which
  * class and how big each class is), the published suppression rules, and every answer the API gives: every filter
  * (school, work, subject), every period covering the month, JSON and CSV. They do not know what the other students did.
  * They collect every figure, check that overlapping queries agree, and then try every possible world (how many of each
@@ -127,6 +127,15 @@ async function observe(month: string, monthIndex: number): Promise<Facts> {
         for (const c of w.chapters) for (const k of MEASURES) note(facts, `publisher|${w.workId}|${c.chapterId}|${k}`, c[k]);
       }
     }
+  const ministryToken = await tokenOf(host, demo.accounts.operatorAdmin);
+  for (const [from, to] of periods) {
+    const answer = await get(host, `/api/ops/stats/national?from=${from}&to=${to}`, ministryToken);
+    const m = answer.body.months.find((x: { month: string }) => x.month === month);
+    note(facts, 'national|works', m.works.map((w: { workId: string }) => w.workId).join(' '));
+    for (const w of m.works) for (const k of MEASURES) note(facts, `national|${w.workId}|${k}`, w[k]);
+    note(facts, 'region|total', m.regions.total);
+    for (const r of m.regions.municipalities) note(facts, `region|${r.municipality}`, r.students);
+  }
   return facts;
 }
 
@@ -164,6 +173,12 @@ function predict(counts: Counts, suppressed = true): Facts {
     facts.set(`publisher|${MATH}|chapters`, 'ch-1');
     measures(`publisher|${MATH}|ch-1`, total);
   }
+  // The ministry's export: the same works over all publishers, and Riskivald as a region (when anyone was active).
+  facts.set('national|works', shownNationally ? MATH : '');
+  if (shownNationally) for (const k of MEASURES) facts.set(`national|${MATH}|${k}`, facts.get(`publisher|${MATH}|${k}`)!);
+  const region = total > 0 ? hide({ rows: ['Riskivald'], cols: ['any'], people: [[total]] }) : undefined;
+  facts.set('region|total', region ? region.total : null);
+  if (region) facts.set('region|Riskivald', region.cells[0]![0]!);
   return facts;
 }
 
