@@ -9,7 +9,7 @@ const table = (people: number[][], population?: number[]): Table => ({
   ...(population ? { population } : {}),
 });
 
-/** Every equation of the shown table: a row, a column, or the totals, with what an adversary sees of it. */
+/** Every equation of the shown table: a row, a column, the row totals or the column totals, with what an adversary sees of it. */
 function equations(t: Table, s: SuppressedTable) {
   const rowEquations = s.cells.map((row, r) => ({ shown: row, true: t.people[r]!, total: s.rowTotals[r]!, pop: t.population?.[r] }));
   const colEquations = t.cols.map((_, c) => ({
@@ -18,7 +18,14 @@ function equations(t: Table, s: SuppressedTable) {
     total: s.colTotals[c]!,
     pop: undefined,
   }));
-  return [...rowEquations, ...colEquations];
+  const rowTotalsEquation = { shown: s.rowTotals, true: t.people.map((row) => row.reduce((a, b) => a + b, 0)), total: s.total, pop: undefined };
+  const colTotalsEquation = {
+    shown: s.colTotals,
+    true: t.cols.map((_, c) => t.people.reduce((a, row) => a + row[c]!, 0)),
+    total: s.total,
+    pop: undefined,
+  };
+  return [...rowEquations, ...colEquations, rowTotalsEquation, colTotalsEquation];
 }
 
 /** What differencing a shown total against its shown cells tells: the hidden cells' sum, which must not be small. */
