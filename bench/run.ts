@@ -22,6 +22,7 @@ const benches: Record<string, () => Promise<Bench>> = {
   'first-request': async () => (await import('./first-request.bench.js')).bench,
   export: async () => (await import('./export.bench.js')).bench,
   erasure: async () => (await import('./erasure.bench.js')).bench,
+  events: async () => (await import('./events.bench.js')).bench,
 };
 
 const recordFile = path.join(path.dirname(fileURLToPath(import.meta.url)), 'last.json');

@@ -69,6 +69,7 @@ import docsAssetGet from './docs-asset-get.js';
 import docsGet from './docs-get.js';
 import emailSend from './email-send.js';
 import erasureRun from './erasure-run.js';
+import eventsPost from './events-post.js';
 import eventsRecord from './events-record.js';
 import healthGet from './health-get.js';
 import httpNotFound from './http-not-found.js';
@@ -200,6 +201,11 @@ import schoolsParentLinksEnd from './schools-parent-links-end.js';
 import schoolsParentLinksList from './schools-parent-links-list.js';
 import schoolsParentLinksRefuse from './schools-parent-links-refuse.js';
 import schoolsStudentsRectify from './schools-students-rectify.js';
+import statsMunicipality from './stats-municipality.js';
+import statsMunicipalityCsv from './stats-municipality-csv.js';
+import statsNational from './stats-national.js';
+import statsPublisher from './stats-publisher.js';
+import statsPublisherCsv from './stats-publisher-csv.js';
 import storeLicenceEndings from './store-licence-endings.js';
 import storeOrdersCreate from './store-orders-create.js';
 import storeOrdersGet from './store-orders-get.js';
@@ -259,6 +265,7 @@ export const definitions: readonly FunctionDefinition[] = [
   docsGet,
   emailSend,
   erasureRun,
+  eventsPost,
   eventsRecord,
   healthGet,
   httpNotFound,
@@ -356,6 +363,11 @@ export const definitions: readonly FunctionDefinition[] = [
   schoolsParentLinksList,
   schoolsParentLinksRefuse,
   schoolsStudentsRectify,
+  statsMunicipality,
+  statsMunicipalityCsv,
+  statsNational,
+  statsPublisher,
+  statsPublisherCsv,
   storeLicenceEndings,
   storeOrdersCreate,
   storeOrdersGet,

@@ -126,6 +126,14 @@ export const expectedGrants: Record<Capability, Partial<Record<Role, Scope>>> = 
   'assistant.use': { student: 'own', teacher: 'own', classTeacher: 'own', privateUser: 'own' },
   // GPT-1: "the school account administrator can disable the trial version of OpiqGPT for users with student role".
   'school.assistant.manage': { schoolAdmin: 'ownSchool' },
+  // ACL-8, STAT-1: OpiqStat reports span the official's listed schools, so the door only asks for the municipality role;
+  // the report refuses any school outside the list (test/statistics.e2e.test.ts).
+  'stats.aggregate.municipality': { municipality: 'own' },
+  // STAT-2: a publisher's people see anonymous statistics of their own works, never another publisher's.
+  'stats.aggregate.publisher': { cmsUser: 'publisher' },
+  // STAT-2: anonymous statistics for the ministry leave through the operator's administrators (ACC-1: they set up
+  // organisations and see no person's study data); the figures hold no person or school.
+  'stats.aggregate.national': { operatorAdmin: 'staff' },
 };
 
 /**

@@ -37,6 +37,7 @@ describe('issue 12 item 8: the registry finds every subject document and only th
       'payment-message-rejected',
       'rights-queue-entry',
       'rights-school-entry',
+      'usage-person-month',
     ]);
     expect(exportableTypes().length).toBe(personal.length - unfindable.length);
   });

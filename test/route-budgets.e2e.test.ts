@@ -348,6 +348,16 @@ const probes: Record<string, () => Promise<Probe>> = {
   },
   'auth-session': async () => ({ method: 'GET', path: '/api/auth/session', token: child.token, status: 200 }),
   'catalog-list': async () => ({ method: 'GET', path: '/api/catalog', status: 200 }),
+  'events-post': async () => ({
+    method: 'POST',
+    path: '/api/events',
+    token: child.token,
+    json: {
+      batchId: randomUUID(),
+      events: [{ kind: 'page-view', at: new Date().toISOString(), workId: 'work-ee-math-5', chapterId: 'ch-1', seconds: 20 }],
+    },
+    status: 202,
+  }),
   'children-get': async () => ({ method: 'GET', path: `/api/children/${child.accountId}`, token: parent.token, status: 200 }),
   'children-privacy-get': async () => ({ method: 'GET', path: `/api/children/${child.accountId}/privacy`, token: parent.token, status: 200 }),
   'children-privacy-update': async () => ({
@@ -368,6 +378,36 @@ const probes: Record<string, () => Promise<Probe>> = {
       status: 200,
     };
   },
+  'stats-municipality': async () => ({
+    method: 'GET',
+    path: '/api/stats/municipality/usage?from=2026-01&to=2026-03',
+    token: await tokenFor(demo.accounts.municipality),
+    status: 200,
+  }),
+  'stats-municipality-csv': async () => ({
+    method: 'GET',
+    path: '/api/stats/municipality/usage.csv?from=2026-01&to=2026-03',
+    token: await tokenFor(demo.accounts.municipality),
+    status: 200,
+  }),
+  'stats-national': async () => ({
+    method: 'GET',
+    path: '/api/ops/stats/national?from=2026-01&to=2026-03',
+    token: await tokenFor(demo.accounts.operatorAdmin),
+    status: 200,
+  }),
+  'stats-publisher': async () => ({
+    method: 'GET',
+    path: `/api/stats/publishers/${demo.publishers.ee}/usage?from=2026-01&to=2026-03`,
+    token: await tokenFor(demo.accounts.cmsAuthor),
+    status: 200,
+  }),
+  'stats-publisher-csv': async () => ({
+    method: 'GET',
+    path: `/api/stats/publishers/${demo.publishers.ee}/usage.csv?from=2026-01&to=2026-03`,
+    token: await tokenFor(demo.accounts.cmsAuthor),
+    status: 200,
+  }),
   'content-drafts-get': async () => ({
     method: 'GET',
     path: `/api/cms/publishers/${demo.publishers.ee}/works/${demo.contentWork}/draft`,

@@ -155,6 +155,13 @@ export const capabilityTable = {
   'assistant.use': { student: 'own', teacher: 'own', classTeacher: 'own', privateUser: 'own' },
   // GPT-1: the school's administrator switches the trial off (and on) for the school's students.
   'school.assistant.manage': { schoolAdmin: 'ownSchool' },
+  // STAT-1, ACL-8: OpiqStat, a municipality official's report over the schools operator staff listed for them (the
+  // handler refuses any other school: a report spans several schools, so the door cannot name one).
+  'stats.aggregate.municipality': { municipality: 'own' },
+  // STAT-2: a publisher's CMS users see anonymous statistics of their own publisher's works.
+  'stats.aggregate.publisher': { cmsUser: 'publisher' },
+  // STAT-2: the ministry's anonymous statistics, exported by the operator's administrators (the ministry has no account).
+  'stats.aggregate.national': { operatorAdmin: 'staff' },
 } satisfies Record<string, Row>;
 
 export type Capability = keyof typeof capabilityTable;

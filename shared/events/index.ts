@@ -1,2 +1,7 @@
-/** Usage events (LOG-1): record one from any area; the queue function stores it. */
+/** Usage events (LOG-1): record one from any area; the front end posts batches; the queue function stores them. */
+export { acceptUsageBatch, eventBatchSchema, MAX_BATCH_BYTES, usageBatchMessageSchema } from './batches.js';
+export { eventsErrors } from './errors.js';
+export { recordUsageBatch } from './record.js';
 export { recordUsageEvent, storeUsageEvent, type UsageEvent, usageEventSchema, type UsageSubject } from './usage.js';
+/** The anonymous aggregates' documents and partitions, read by statistics (STAT-1, STAT-2). */
+export { type DailyCellDoc, type MonthlyCellDoc, publisherScope, schoolScope } from './aggregates.js';

@@ -3,6 +3,7 @@ import { assistantErrors } from '../assistant/index.js';
 import { authErrors } from '../auth/index.js';
 import { consentsErrors } from '../consents/index.js';
 import { contentErrors } from '../content/index.js';
+import { eventsErrors } from '../events/index.js';
 import { learningErrors } from '../learning/index.js';
 import { marketingErrors } from '../marketing/index.js';
 import { materialsErrors } from '../materials/index.js';
@@ -14,6 +15,7 @@ import type { Language } from '../platform/language.js';
 import { privacyErrors } from '../privacy/index.js';
 import { rightsErrors } from '../rights/index.js';
 import { schoolsErrors } from '../schools/index.js';
+import { statisticsErrors } from '../statistics/index.js';
 import { schoolLicenceErrors, storeErrors } from '../store/index.js';
 import { supportErrors } from '../support/index.js';
 import { HttpError, httpErrors } from './errors.js';
@@ -45,6 +47,10 @@ export const areaCatalogues = {
   assistant: assistantErrors,
   // MKT-1, MKT-2 (issue 15)
   marketing: marketingErrors,
+  // LOG-1 (i14-events)
+  events: eventsErrors,
+  // STAT-1, STAT-2 (i14-stats)
+  statistics: statisticsErrors,
 } as const;
 
 export const errorCatalogue: { [C in ErrorCode]: ErrorDefinition } = {
@@ -66,6 +72,8 @@ export const errorCatalogue: { [C in ErrorCode]: ErrorDefinition } = {
   ...rightsErrors,
   ...assistantErrors,
   ...marketingErrors,
+  ...eventsErrors,
+  ...statisticsErrors,
 };
 
 /** The HTTP status each kind of error answers with. */

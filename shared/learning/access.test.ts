@@ -120,7 +120,7 @@ const answerOf = (studentId: string): AnswerDoc => ({
 let cosmos: EmbeddedCosmos;
 let db: Database;
 // Access decisions only: the statistics messages an answer change sends (LRN-5) are accepted and dropped.
-const bus: Bus = { send: async () => {}, health: async () => ({ ok: true }), close: async () => {} };
+const bus: Bus = { send: async () => {}, sendBatch: async () => {}, health: async () => ({ ok: true }), close: async () => {} };
 const services = () => ({ db, config, clock, bus });
 const grant = (role: Grant['role']): Grant[] => [{ role, scope: 'ownSchool', schoolId: S }];
 

@@ -9,7 +9,13 @@ import { AdjustableClock } from '../platform/clock.js';
 import { type Config, loadConfig } from '../platform/config.js';
 import { createDatabase, defaultStorePolicy, type StorePolicy } from '../platform/cosmos.js';
 import { corsOrigins, senderFor } from '../platform/countries.js';
-import type { FunctionDefinition, HttpDefinition, QueueDefinition, TimerDefinition } from '../platform/definitions.js';
+import {
+  type FunctionDefinition,
+  type HttpDefinition,
+  PoisonMessageError,
+  type QueueDefinition,
+  type TimerDefinition,
+} from '../platform/definitions.js';
 import { createSendGridSender, Outbox } from '../platform/email.js';
 import { type Services, useServices } from '../platform/services.js';
 import { ConsoleTelemetry, MemoryTelemetry, safeErrorSummary, TeeTelemetry, type Telemetry } from '../platform/telemetry.js';
@@ -91,6 +97,10 @@ function localSettings(): Record<string, string> {
 
 type Cleanups = (() => Promise<void> | void)[];
 
+/** A dead letter's description: the error's type; a poison message's own words too (fields only, no values). */
+const describeDeadLetter = (error: unknown) =>
+  error instanceof PoisonMessageError ? `${error.name}: ${error.message}` : safeErrorSummary(error).errorType;
+
 export async function startLocalHost(options: LocalHostOptions = {}): Promise<LocalHost> {
   process.env.OPIQ_LOCAL_HOST = '1';
   const definitions = options.definitions ?? (await import('../../functions/index.js')).definitions;
@@ -119,7 +129,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     const recorder = recordTelemetry(cleanups);
     const sinks: Telemetry[] = [memory, ...(options.consoleTelemetry ? [new ConsoleTelemetry()] : []), ...(recorder ? [recorder.telemetry] : [])];
     const telemetry: Telemetry = sinks.length === 1 ? memory : new TeeTelemetry(sinks);
-    const bus = new LocalBus({ redeliveryDelayMs: options.redeliveryDelayMs, describeError: (e) => safeErrorSummary(e).errorType });
+    const bus = new LocalBus({ redeliveryDelayMs: options.redeliveryDelayMs, describeError: describeDeadLetter });
     cleanups.unshift(() => bus.close());
     const outbox = new Outbox(senderFor(config));
     const services = await installServices({

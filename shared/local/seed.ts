@@ -228,7 +228,7 @@ export function demoDocuments(): { container: Parameters<Database['collection']>
   const s = demo.schools;
   const c = demo.classes;
   const schools: Doc[] = [
-    { id: s.ee, type: 'school', schoolId: s.ee, name: 'Kuusiku Põhikool', country: 'EE', registryCode: '75000001' },
+    { id: s.ee, type: 'school', schoolId: s.ee, name: 'Kuusiku Põhikool', country: 'EE', registryCode: '75000001', municipality: 'Tallinn' },
     {
       id: s.fi,
       type: 'school',

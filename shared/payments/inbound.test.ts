@@ -41,6 +41,9 @@ const bus: Bus = {
   async send(queue, message) {
     sent.push({ queue, message });
   },
+  async sendBatch(queue, messages) {
+    for (const message of messages) sent.push({ queue, message });
+  },
   async health() {
     return { ok: true, latencyMs: 0 };
   },

@@ -1,5 +1,5 @@
 import type { TokenCredential } from '@azure/identity';
-import type { ServiceBusClient, ServiceBusSender } from '@azure/service-bus';
+import type { ServiceBusClient, ServiceBusMessage, ServiceBusSender } from '@azure/service-bus';
 
 import { StoreUnavailableError } from './cosmos.js';
 import type { QueueName } from './queues.js';
@@ -26,6 +26,11 @@ export interface ComponentHealth {
 
 export interface Bus {
   send<T>(queue: QueueName, message: OutgoingMessage<T>): Promise<void>;
+  /**
+   * Several messages to one queue in as few operations as fit (Service Bus bills and throttles per operation, and a
+   * batch is one). Each message keeps its own id for duplicate detection; a message too large to send alone throws.
+   */
+  sendBatch<T>(queue: QueueName, messages: readonly OutgoingMessage<T>[]): Promise<void>;
   health(): Promise<ComponentHealth>;
   close(): Promise<void>;
 }
@@ -35,6 +40,26 @@ export interface DeliveryInfo {
   messageId: string;
   deliveryCount: number;
   enqueuedTimeUtc: string;
+}
+
+function wireMessage<T>(message: OutgoingMessage<T>): ServiceBusMessage {
+  return {
+    body: message.body,
+    contentType: 'application/json',
+    ...(message.messageId ? { messageId: message.messageId } : {}),
+    ...(message.scheduledEnqueueTime ? { scheduledEnqueueTimeUtc: message.scheduledEnqueueTime } : {}),
+  };
+}
+
+/** Busy, unreachable or out of time: the caller answers 503 with Retry-After (a queue message is redelivered). */
+async function withSendBudget(send: (abortSignal: AbortSignal) => Promise<void>): Promise<void> {
+  try {
+    await send(AbortSignal.timeout(SEND_BUDGET_MS));
+  } catch (error) {
+    const { name, retryable } = (error ?? {}) as { name?: unknown; retryable?: unknown };
+    if (retryable === true || name === 'AbortError' || name === 'TimeoutError') throw new StoreUnavailableError(5);
+    throw error;
+  }
 }
 
 /** Azure Service Bus with the app's managed identity (no connection strings). */
@@ -55,22 +80,22 @@ export async function createServiceBus(fullyQualifiedNamespace: string, credenti
   };
   return {
     async send(queue, message) {
-      try {
-        await senderFor(queue).sendMessages(
-          {
-            body: message.body,
-            contentType: 'application/json',
-            ...(message.messageId ? { messageId: message.messageId } : {}),
-            ...(message.scheduledEnqueueTime ? { scheduledEnqueueTimeUtc: message.scheduledEnqueueTime } : {}),
-          },
-          { abortSignal: AbortSignal.timeout(SEND_BUDGET_MS) },
-        );
-      } catch (error) {
-        // Busy, unreachable or out of time: the caller answers 503 with Retry-After (a queue message is redelivered).
-        const { name, retryable } = (error ?? {}) as { name?: unknown; retryable?: unknown };
-        if (retryable === true || name === 'AbortError' || name === 'TimeoutError') throw new StoreUnavailableError(5);
-        throw error;
-      }
+      await withSendBudget((abortSignal) => senderFor(queue).sendMessages(wireMessage(message), { abortSignal }));
+    },
+    async sendBatch(queue, messages) {
+      await withSendBudget(async (abortSignal) => {
+        const sender = senderFor(queue);
+        let batch = await sender.createMessageBatch({ abortSignal });
+        for (const message of messages) {
+          if (batch.tryAddMessage(wireMessage(message))) continue;
+          // The batch is full (the namespace's message size limit): send it and start the next with this message.
+          if (batch.count === 0) throw new Error(`A message to ${queue} is larger than a batch may be`);
+          await sender.sendMessages(batch, { abortSignal });
+          batch = await sender.createMessageBatch({ abortSignal });
+          if (!batch.tryAddMessage(wireMessage(message))) throw new Error(`A message to ${queue} is larger than a batch may be`);
+        }
+        if (batch.count > 0) await sender.sendMessages(batch, { abortSignal });
+      });
     },
     async health() {
       const started = Date.now();

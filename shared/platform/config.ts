@@ -244,6 +244,13 @@ export const settingSpecs = {
     description: 'Bytes of own materials (files and texts) one account may keep (LRN-4; default 209715200, 200 MiB).',
     example: '209715200',
   },
+  USAGE_EVENTS_PER_MINUTE: {
+    schema: z.coerce.number().int().min(10).max(1_000_000).default(600),
+    where: 'parameter',
+    description:
+      'Usage events (LOG-1) one session, or one address without a session, may post per minute at POST /api/events before 429 (default 600: a page view every few seconds with room to spare).',
+    example: '600',
+  },
   API_DOCS_ENABLED: {
     schema: z
       .enum(['true', 'false'])

@@ -134,8 +134,9 @@ export function defineQueue<S extends z.ZodType>(options: {
       const properties = { function: options.name, messageId: delivery.messageId, deliveryCount: delivery.deliveryCount };
       if (!parsed.success) {
         // Our own code produced it, so redelivery will not help: it ends in the dead-letter queue for an operator.
-        services.telemetry.event('queue.poison', { ...properties, issues: parsed.error.issues.map((i) => i.path.join('.')).join(',') });
-        throw new Error(`Message on ${options.queue} does not match its schema`);
+        const issues = parsed.error.issues.map((i) => i.path.join('.') || '(root)').join(',');
+        services.telemetry.event('queue.poison', { ...properties, issues });
+        throw new PoisonMessageError(options.queue, issues);
       }
       const run = withOperationCounter(() => options.handler(parsed.data, { services, delivery }));
       try {
@@ -147,6 +148,17 @@ export function defineQueue<S extends z.ZodType>(options: {
       }
     },
   };
+}
+
+/**
+ * A message its queue's schema refuses: redelivery cannot help, and its dead letter says why in words an operator
+ * reads (the fields at fault, never their values).
+ */
+export class PoisonMessageError extends Error {
+  constructor(queue: QueueName, issues: string) {
+    super(`Message on ${queue} does not match its schema (fields: ${issues.slice(0, 300)})`);
+    this.name = 'PoisonMessageError';
+  }
 }
 
 /** The code of an AppError, for the exception a queue or timer run records (no status: there is no HTTP here). */

@@ -26,6 +26,9 @@ export function withOperationCounter<T>(fn: () => Promise<T>): { counts: Operati
   return { counts, result: scope.run(counts, fn) };
 }
 
+/** Every operation of this process so far, whatever scope it ran in (the events bench: work done by queue functions). */
+export const operationTotals = (): OperationCounts => ({ ...totals });
+
 function countOperation(kind: keyof OperationCounts, n = 1): void {
   totals[kind] += n;
   const current = scope.getStore();

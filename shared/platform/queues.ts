@@ -45,7 +45,8 @@ export const queueSpecs = {
     messageTimeToLive: 'P14D',
   },
   'usage-events': {
-    description: 'Usage events (LOG-1) on their way to the events container: searches, without their text; message id = event id.',
+    description:
+      'Usage events (LOG-1) on their way to the events and stats containers: front-end batches (message id usage-batch:<batchId>; the batch record drops a later repeat) and searches the server recorded (message id = event id), never with their text.',
     maxDeliveryCount: 10,
     lockDuration: 'PT1M',
     duplicateDetectionWindow: 'PT10M',

@@ -46,7 +46,22 @@ const containers = [
     // indexing them would make every write of a large work cost far more request units.
     excludedPaths: ['/content/*', '/chapters/*', '/chapter/*', '/search/*'],
   },
-  { name: 'events', partitionKeyPath: '/accountId', description: 'Identifiable usage events (LOG-1), kept 5 years (RET-7): ingestion writes only.' },
+  {
+    name: 'events',
+    partitionKeyPath: '/accountId',
+    description: 'Identifiable usage events (LOG-1), kept 5 years (RET-7): ingestion writes only.',
+    // A front-end batch's events are read with their document (export), never queried: indexing 100 of them would
+    // make every write cost many times more request units.
+    excludedPaths: ['/events/*'],
+  },
+  {
+    name: 'stats',
+    partitionKeyPath: '/scope',
+    description:
+      "Anonymous usage aggregates (LOG-1, STAT-1, STAT-2): one partition per municipality (m:<name>, or s:<schoolId> for a school without one) and per publisher (p:<publisherId>), so a municipality's schools or a publisher's works over months are one single-partition query; beside them, short-lived keyed-hash documents: person-month markers, batch records, rate windows (each its own partition).",
+    // Redelivery bookkeeping and the markers' hashed keys are read by id only.
+    excludedPaths: ['/applied/*', '/cells/*'],
+  },
   {
     name: 'audit',
     partitionKeyPath: '/subjectId',
@@ -553,6 +568,81 @@ const documentTypes: DocumentTypeSpec[] = [
     export: { omit: [] },
     erasure: 'delete',
     requirements: ['LOG-1', 'RET-7'],
+  },
+  {
+    type: 'usage-batch-events',
+    container: 'events',
+    description:
+      'One batch of usage events from the front end (LOG-1), as its person sent it: page views (work, chapter, page, seconds), searches (where, counts of words, characters and hits; never the text), uses of interactive components (kind, action), with the browser family and version and the country of the request. Written only while the person allows usage recording (PRIV-4).',
+    personalData: ['usage', 'device'],
+    purpose: 'Platform development (LOG-1).',
+    lawfulBasis: 'legitimate-interest',
+    retention: { kind: 'fixed', days: 1826, requirement: 'RET-7' },
+    subjectField: 'accountId',
+    find: { partitions: 'subject' },
+    export: { omit: [] },
+    erasure: 'delete',
+    requirements: ['LOG-1', 'RET-7', 'PRIV-4'],
+  },
+  {
+    type: 'usage-daily',
+    container: 'stats',
+    description:
+      'Counts of one day in one cell: views, seconds in view, searches, interactions. Municipality partitions: per school, role group (student/staff) and work (or "-" for searches outside a work), with the work\'s subjects. Publisher partitions: per work, chapter and country. `applied` holds keyed hashes of the last 64 batches, for redelivery. No person is named.',
+    personalData: [],
+    purpose: 'Anonymous statistics for municipalities, the ministry and publishers, and platform development (LOG-1, STAT-1, STAT-2).',
+    lawfulBasis: 'legitimate-interest',
+    retention: {
+      kind: 'indefinite',
+      reason: 'Cannot be associated with a person; the notices keep usage in that form for as long as the service is developed.',
+    },
+    requirements: ['LOG-1', 'STAT-1', 'STAT-2'],
+  },
+  {
+    type: 'usage-monthly',
+    container: 'stats',
+    description:
+      'Distinct people of one month in one cell (never who): per school and role group over all works, per work and per subject; per publisher work and chapter. Counted through person-month markers.',
+    personalData: [],
+    purpose: 'Active people for anonymous statistics (STAT-1, STAT-2); small cells are suppressed where they are shown.',
+    lawfulBasis: 'legitimate-interest',
+    retention: { kind: 'indefinite', reason: 'Cannot be associated with a person: a count per cell.' },
+    requirements: ['LOG-1', 'STAT-1', 'STAT-2'],
+  },
+  {
+    type: 'usage-person-month',
+    container: 'stats',
+    description:
+      'A person-month marker: which cells already count the person this month. Its id and keys are keyed hashes of the account id with the month and cell, values keyed hashes of batch ids; written only for people who allow usage recording.',
+    personalData: ['usage'],
+    purpose: 'Count each person once per month and cell without storing their id in the aggregates (LOG-1).',
+    lawfulBasis: 'legitimate-interest',
+    retention: { kind: 'fixed', days: 62, requirement: 'LOG-1' },
+    subjectField: 'scope',
+    find: { partitions: 'none', reason: 'Keyed by keyed hashes of the account id and month; it lives 62 days.' },
+    export: { omit: ['id'] },
+    erasure: 'delete',
+    requirements: ['LOG-1', 'PRIV-4'],
+  },
+  {
+    type: 'usage-batch',
+    container: 'stats',
+    description: 'A usage batch wholly recorded (its random id, how it was recorded, the number of events): its repeat is dropped.',
+    personalData: [],
+    purpose: 'Count a batch once however often it is delivered or resent (LOG-1).',
+    lawfulBasis: 'legitimate-interest',
+    retention: { kind: 'fixed', days: 8, requirement: 'LOG-1' },
+    requirements: ['LOG-1'],
+  },
+  {
+    type: 'usage-rate',
+    container: 'stats',
+    description: 'Events posted in one minute by one session or client address, keyed by a keyed hash of either: the rate limit of POST /api/events.',
+    personalData: [],
+    purpose: 'Keep one browser from flooding the usage pipeline (LOG-1).',
+    lawfulBasis: 'legitimate-interest',
+    retention: { kind: 'fixed', days: 1, requirement: 'LOG-1' },
+    requirements: ['LOG-1'],
   },
   {
     type: 'package',

@@ -49,6 +49,9 @@ class ListBus implements Bus {
     if (message.messageId) this.seen.add(message.messageId);
     this.sent.push({ queue, message });
   }
+  async sendBatch<T>(queue: QueueName, messages: readonly OutgoingMessage<T>[]): Promise<void> {
+    for (const message of messages) await this.send(queue, message);
+  }
   async health() {
     return { ok: true };
   }

@@ -1,0 +1,331 @@
+import type { Config } from '../platform/config.js';
+import { type Doc, type Stored, updateWithEtag } from '../platform/cosmos.js';
+import type { Services } from '../platform/services.js';
+import { type ClientEvent, keyedHash } from './batches.js';
+
+/**
+ * Anonymous aggregates of usage events (LOG-1, STAT-1, STAT-2), container `stats`, partition `scope`:
+ * - `m:<municipality>` (or `s:<schoolId>` for a school without one): a municipality's schools, so its statistics over
+ *   any months are one single-partition query. Daily counts per school, role group and work (`d|…`), and distinct
+ *   people per month per school and role group: per work, per subject and over all works (`m|…`).
+ * - `p:<publisherId>`: a publisher's works over any months in one single-partition query. Daily counts per work,
+ *   chapter and country (`d|…`), distinct people per month per work and per chapter (`m|…`).
+ * Counts are views, seconds, searches and interactions; nothing in a cell names a person. A person is counted once
+ * per month and cell through their person-month marker, whose keys are keyed hashes (see `markPeople`).
+ * Each cell remembers the (keyed-hashed) last batches that changed it, so a batch redelivered after a partial failure
+ * adds nothing twice; the batch record (record.ts) drops a batch that was wholly applied.
+ */
+
+interface Counts {
+  views: number;
+  seconds: number;
+  searches: number;
+  interactions: number;
+}
+
+/** What the aggregates need to know of a work (from the catalogue) and of the person's schools. */
+export interface WorkFacts {
+  publisherId: string;
+  subjects: string[];
+}
+export interface SchoolFacts {
+  schoolId: string;
+  municipality?: string;
+  /** 'student' or 'staff' (every other school role): statistics mostly ask about students. */
+  group: 'student' | 'staff';
+}
+
+interface CellBase extends Doc {
+  scope: string;
+  /** Keyed hashes of the last batches applied (newest last), for redelivery; excluded from the index. */
+  applied: string[];
+}
+
+export interface DailyCellDoc extends CellBase, Counts {
+  type: 'usage-daily';
+  day: string;
+  month: string;
+  workId: string;
+  chapterId?: string;
+  subjects?: string[];
+  schoolId?: string;
+  municipality?: string;
+  group?: 'student' | 'staff';
+  country?: string;
+}
+
+export interface MonthlyCellDoc extends CellBase {
+  type: 'usage-monthly';
+  month: string;
+  level: 'work' | 'chapter' | 'subject' | 'all-works';
+  workId?: string;
+  chapterId?: string;
+  subject?: string;
+  schoolId?: string;
+  municipality?: string;
+  group?: 'student' | 'staff';
+  /** Distinct people of the month in this cell (never who). */
+  people: number;
+}
+
+/**
+ * What this instance last wrote, so the next change of a document needs no read first: the newest cell documents
+ * (written under their ETag, so a stale one only costs the read it tried to save) and which person-month-cells are
+ * marked by which batch. Bounded, least recently used out: memory stays flat however many events pass.
+ */
+class Recent<V> {
+  private readonly entries = new Map<string, V>();
+  constructor(private readonly max: number) {}
+  get(key: string): V | undefined {
+    const value = this.entries.get(key);
+    if (value !== undefined) {
+      this.entries.delete(key);
+      this.entries.set(key, value);
+    }
+    return value;
+  }
+  delete(key: string): void {
+    this.entries.delete(key);
+  }
+  set(key: string, value: V): void {
+    this.entries.delete(key);
+    this.entries.set(key, value);
+    if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value!);
+  }
+}
+interface RecentOfDatabase {
+  cells: Recent<(DailyCellDoc | MonthlyCellDoc) & Stored>;
+  marks: Recent<string>;
+}
+/** Per database: the local host and tests may run several in one process. */
+const recentByDatabase = new WeakMap<object, RecentOfDatabase>();
+function recentOf(db: object): RecentOfDatabase {
+  let recent = recentByDatabase.get(db);
+  if (!recent) recentByDatabase.set(db, (recent = { cells: new Recent(5_000), marks: new Recent(50_000) }));
+  return recent;
+}
+
+/** Enough to tell a redelivery from the batches around it: a cell touched by more batches in between is rare. */
+const APPLIED_KEPT = 64;
+const NO_WORK = '-';
+
+const zero = (): Counts => ({ views: 0, seconds: 0, searches: 0, interactions: 0 });
+const countsOf = (event: ClientEvent): Counts => ({
+  views: event.kind === 'page-view' ? 1 : 0,
+  seconds: event.kind === 'page-view' ? event.seconds : 0,
+  searches: event.kind === 'search' ? 1 : 0,
+  interactions: event.kind === 'interaction' ? 1 : 0,
+});
+const add = (a: Counts, b: Counts): Counts => ({
+  views: a.views + b.views,
+  seconds: a.seconds + b.seconds,
+  searches: a.searches + b.searches,
+  interactions: a.interactions + b.interactions,
+});
+
+/** A municipality's name as a partition value (ids and keys may not hold / \ ? #). */
+export const schoolScope = (school: Pick<SchoolFacts, 'schoolId' | 'municipality'>) =>
+  school.municipality ? `m:${school.municipality.trim().replace(/[/\\?#]/g, '-')}` : `s:${school.schoolId}`;
+export const publisherScope = (publisherId: string) => `p:${publisherId}`;
+
+export interface CellChange {
+  scope: string;
+  id: string;
+  /** The fields that name the cell (day or month, school, work…), for creating it. */
+  fields: Record<string, string | string[]>;
+  type: 'usage-daily' | 'usage-monthly';
+  counts?: Counts;
+}
+
+export interface BatchFacts {
+  events: ClientEvent[];
+  country?: string;
+  works: Map<string, WorkFacts>;
+  schools: SchoolFacts[];
+}
+
+/** The daily count cells one batch changes, summed over its events (a batch of 100 page views is a few writes). */
+export function dailyChanges(facts: BatchFacts): CellChange[] {
+  const cells = new Map<string, CellChange>();
+  const bump = (change: Omit<CellChange, 'counts'>, counts: Counts) => {
+    const key = `${change.scope}\n${change.id}`;
+    const known = cells.get(key);
+    cells.set(key, { ...change, counts: add(known?.counts ?? zero(), counts) });
+  };
+  for (const event of facts.events) {
+    const workId = event.workId ?? NO_WORK;
+    const work = event.workId ? facts.works.get(event.workId) : undefined;
+    // A work the catalogue does not know (withdrawn, mistyped) is left out of the aggregates; catalogue searches are not.
+    if (event.workId && !work) continue;
+    const day = event.at.slice(0, 10);
+    const month = event.at.slice(0, 7);
+    const counts = countsOf(event);
+    for (const school of facts.schools) {
+      const scope = schoolScope(school);
+      bump(
+        {
+          scope,
+          id: `d|${day}|${school.schoolId}|${school.group}|${workId}`,
+          type: 'usage-daily',
+          fields: {
+            day,
+            month,
+            workId,
+            schoolId: school.schoolId,
+            group: school.group,
+            ...(school.municipality ? { municipality: school.municipality } : {}),
+            ...(work ? { subjects: work.subjects } : {}),
+          },
+        },
+        counts,
+      );
+    }
+    if (!work) continue;
+    const chapterId = event.chapterId ?? NO_WORK;
+    const country = facts.country ?? NO_WORK;
+    bump(
+      {
+        scope: publisherScope(work.publisherId),
+        id: `d|${day}|${workId}|${chapterId}|${country}`,
+        type: 'usage-daily',
+        fields: { day, month, workId, chapterId, country, subjects: work.subjects },
+      },
+      counts,
+    );
+  }
+  return [...cells.values()];
+}
+
+/** The monthly distinct-people cells a person's batch touches (only for people whose usage may be recorded). */
+export function peopleCells(facts: BatchFacts): CellChange[] {
+  const cells = new Map<string, CellChange>();
+  const touch = (change: CellChange) => cells.set(`${change.scope}\n${change.id}`, change);
+  for (const event of facts.events) {
+    const month = event.at.slice(0, 7);
+    const work = event.workId ? facts.works.get(event.workId) : undefined;
+    for (const school of facts.schools) {
+      const scope = schoolScope(school);
+      const base = { month, schoolId: school.schoolId, group: school.group, ...(school.municipality ? { municipality: school.municipality } : {}) };
+      const type = 'usage-monthly' as const;
+      touch({ scope, type, id: `m|${month}|${school.schoolId}|${school.group}|all`, fields: { ...base, level: 'all-works' } });
+      if (!work || !event.workId) continue;
+      touch({
+        scope,
+        type,
+        id: `m|${month}|${school.schoolId}|${school.group}|w|${event.workId}`,
+        fields: { ...base, level: 'work', workId: event.workId },
+      });
+      for (const subject of work.subjects)
+        touch({ scope, type, id: `m|${month}|${school.schoolId}|${school.group}|s|${subject}`, fields: { ...base, level: 'subject', subject } });
+    }
+    if (!work || !event.workId) continue;
+    const scope = publisherScope(work.publisherId);
+    touch({ scope, type: 'usage-monthly', id: `m|${month}|w|${event.workId}`, fields: { month, level: 'work', workId: event.workId } });
+    if (event.chapterId)
+      touch({
+        scope,
+        type: 'usage-monthly',
+        id: `m|${month}|c|${event.workId}|${event.chapterId}`,
+        fields: { month, level: 'chapter', workId: event.workId, chapterId: event.chapterId },
+      });
+  }
+  return [...cells.values()];
+}
+
+interface PersonMonthDoc extends Doc {
+  type: 'usage-person-month';
+  scope: string;
+  month: string;
+  /** Keyed hash of a cell -> keyed hash of the batch that first counted the person there. */
+  cells: Record<string, string>;
+}
+
+/**
+ * Which of `cells` count this person for the first time this month. One marker document per person and month, id
+ * and keys keyed hashes (nothing in it names the person, a cell or a batch without the key), gone by TTL after the
+ * month. A cell counts when this batch is the one that first marked it: a redelivery of that batch counts it again,
+ * which the cell's own applied-batch list turns into nothing.
+ */
+export async function markPeople(
+  services: Pick<Services, 'db' | 'config'>,
+  accountId: string,
+  batchKey: string,
+  cells: CellChange[],
+): Promise<CellChange[]> {
+  const byMonth = new Map<string, CellChange[]>();
+  for (const cell of cells) {
+    const month = String(cell.fields.month);
+    byMonth.set(month, [...(byMonth.get(month) ?? []), cell]);
+  }
+  const counted: CellChange[] = [];
+  const recentMarks = recentOf(services.db).marks;
+  for (const [month, monthCells] of byMonth) {
+    const id = `u:${keyedHash(services.config, 'person-month', `${accountId}|${month}`)}`;
+    const keyOf = (cell: CellChange) => keyedHash(services.config, 'person-cell', `${accountId}|${cell.scope}|${cell.id}`, 16);
+    const known = monthCells.map((cell) => recentMarks.get(`${id}|${keyOf(cell)}`));
+    // Every cell already marked, as this instance knows: nothing to read (the person's next batches in a session).
+    if (known.every((batch) => batch !== undefined)) {
+      counted.push(...monthCells.filter((_, i) => known[i] === batchKey));
+      continue;
+    }
+    const marked = (cellsSoFar: Record<string, string>) => {
+      const next = { ...cellsSoFar };
+      for (const cell of monthCells) next[keyOf(cell)] ??= batchKey;
+      return next;
+    };
+    const result = await updateWithEtag<PersonMonthDoc>(
+      services.db.collection('stats'),
+      id,
+      id,
+      (doc) => (monthCells.every((c) => doc.cells[keyOf(c)] !== undefined) ? undefined : { ...doc, cells: marked(doc.cells) }),
+      { attempts: 20, create: () => ({ id, type: 'usage-person-month', scope: id, month, cells: marked({}) }) },
+    );
+    const stored = result?.doc.cells ?? {};
+    for (const cell of monthCells) {
+      const by = stored[keyOf(cell)];
+      if (by !== undefined) recentMarks.set(`${id}|${keyOf(cell)}`, by);
+      if (by === batchKey) counted.push(cell);
+    }
+  }
+  return counted;
+}
+
+/** Adds a batch's change to one cell under its ETag, unless this batch already did (a redelivery). */
+export async function applyChange(services: Pick<Services, 'db'>, change: CellChange, batchKey: string): Promise<void> {
+  const counts = change.counts ?? zero();
+  const grown = <T extends CellBase>(doc: T): T => ({ ...doc, applied: [...doc.applied, batchKey].slice(-APPLIED_KEPT) });
+  const recentCells = recentOf(services.db).cells;
+  const cacheKey = `${change.scope}\n${change.id}`;
+  const current = recentCells.get(cacheKey);
+  const update = () =>
+    updateWithEtag<DailyCellDoc | MonthlyCellDoc>(
+      services.db.collection('stats'),
+      change.id,
+      change.scope,
+      (doc) => {
+        if (doc.applied.includes(batchKey)) return undefined;
+        if (doc.type === 'usage-monthly') return grown({ ...doc, people: doc.people + 1 });
+        return grown({ ...doc, ...add(doc, counts) });
+      },
+      {
+        attempts: 50,
+        create: () =>
+          change.type === 'usage-monthly'
+            ? ({ id: change.id, scope: change.scope, type: 'usage-monthly', ...change.fields, people: 1, applied: [batchKey] } as MonthlyCellDoc)
+            : ({ id: change.id, scope: change.scope, type: 'usage-daily', ...change.fields, ...counts, applied: [batchKey] } as DailyCellDoc),
+        ...(current ? { current } : {}),
+      },
+    );
+  let result: Awaited<ReturnType<typeof update>>;
+  try {
+    result = await update();
+  } catch (error) {
+    // A document changed in a way its ETag retry cannot mend (deleted by an operator): forget it, let redelivery read.
+    recentCells.delete(cacheKey);
+    throw error;
+  }
+  if (result) recentCells.set(cacheKey, result.doc);
+}
+
+/** The key a batch is remembered by in cells and markers: not its id, so cells cannot be joined to the person's events. */
+export const batchKeyOf = (config: Pick<Config, 'SESSION_SIGNING_KEYS'>, batchId: string) => keyedHash(config, 'batch', batchId, 16);

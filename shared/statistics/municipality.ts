@@ -1,0 +1,198 @@
+import { z } from 'zod';
+
+import type { AccountDoc } from '../accounts/index.js';
+import { type DailyCellDoc, type MonthlyCellDoc, schoolScope } from '../events/index.js';
+import { AppError } from '../platform/errors.js';
+import type { Services } from '../platform/services.js';
+import { monthsBetween, periodQuerySchema, toCsv } from './period.js';
+import { suppress } from './suppress.js';
+
+/**
+ * OpiqStat (STAT-1, ACL-8): a municipality official's view of its schools' usage, month by month, from the anonymous
+ * aggregates (shared/events): active students per school, and per work the students, seconds in the work, page views
+ * and interactions, per school and over the municipality. Students only (staff are not what the figures are about).
+ * Every month is one table (schools x works, and schools x "any work"), suppressed whole (suppress.ts) with each
+ * school's current number of students as the population, before any filter picks from it: every filter shows the
+ * same cells. A work is listed only when its municipality total passes the same rule, so a work one child opened does
+ * not appear. People are counted per month (a person in two months is two), so months are never added up.
+ */
+type Deps = Pick<Services, 'db' | 'clock'>;
+
+const cellMeasures = z.object({
+  students: z.number().int().nullable(),
+  seconds: z.number().int().nullable(),
+  views: z.number().int().nullable(),
+  interactions: z.number().int().nullable(),
+});
+export const municipalityReportSchema = z.object({
+  municipality: z.string(),
+  months: z.array(
+    z.object({
+      month: z.string(),
+      activeStudents: z.object({
+        total: z.number().int().nullable(),
+        schools: z.array(z.object({ schoolId: z.string(), students: z.number().int().nullable() })),
+      }),
+      works: z.array(
+        cellMeasures.extend({
+          workId: z.string(),
+          subjects: z.array(z.string()),
+          schools: z.array(cellMeasures.extend({ schoolId: z.string() })),
+        }),
+      ),
+    }),
+  ),
+});
+export type MunicipalityReport = z.infer<typeof municipalityReportSchema>;
+
+export const municipalityQuerySchema = periodQuerySchema.extend({
+  schoolId: z.string().min(1).max(100).optional(),
+  workId: z.string().min(1).max(120).optional(),
+  subject: z.string().min(1).max(60).optional(),
+});
+type MunicipalityQuery = z.infer<typeof municipalityQuerySchema>;
+
+interface Measures {
+  seconds: number;
+  views: number;
+  interactions: number;
+}
+
+/** A school's students now: the population a cell must leave at least 5 of out (one count query per school). */
+const studentsOf = (deps: Deps, schoolId: string) =>
+  deps.db.collection('schools').count(schoolId, "c.type = 'membership' AND c.status = 'active' AND c.role = 'student'");
+
+async function cellsOf(deps: Deps, municipality: string, schoolIds: string[], months: string[]) {
+  return deps.db.collection('stats').queryAll<DailyCellDoc | MonthlyCellDoc>(schoolScope({ schoolId: '', municipality }), {
+    where:
+      "c.type IN ('usage-daily', 'usage-monthly') AND c.group = 'student' AND c.month >= @from AND c.month <= @to AND ARRAY_CONTAINS(@schools, c.schoolId)",
+    parameters: [
+      { name: '@from', value: months[0]! },
+      { name: '@to', value: months.at(-1)! },
+      { name: '@schools', value: schoolIds },
+    ],
+  });
+}
+
+export async function readMunicipalityReport(deps: Deps, account: AccountDoc, query: MunicipalityQuery): Promise<MunicipalityReport> {
+  const municipality = account.municipality;
+  // ACL-8: only the schools operator staff listed for this official; another municipality's school is refused.
+  if (!municipality || (query.schoolId && !municipality.schoolIds.includes(query.schoolId))) throw new AppError('forbidden');
+  const months = monthsBetween(query, deps.clock.now());
+  const schools = [...municipality.schoolIds].sort();
+  const [population, cells] = await Promise.all([
+    Promise.all(schools.map((schoolId) => studentsOf(deps, schoolId))),
+    schools.length ? cellsOf(deps, municipality.name, schools, months) : Promise.resolve([]),
+  ]);
+  const report = months.map((month) =>
+    monthReport(
+      month,
+      schools,
+      population,
+      cells.filter((c) => c.month === month),
+    ),
+  );
+  return { municipality: municipality.name, months: report.map((m) => pick(m, query)) };
+}
+
+type MonthReport = MunicipalityReport['months'][number];
+
+function monthReport(month: string, schools: string[], population: number[], cells: (DailyCellDoc | MonthlyCellDoc)[]): MonthReport {
+  const rowOf = new Map(schools.map((s, i) => [s, i]));
+  const active = schools.map(() => 0);
+  const workPeople = new Map<string, number[]>();
+  const measures = new Map<string, Measures>();
+  const subjects = new Map<string, string[]>();
+  for (const cell of cells) {
+    const row = rowOf.get(cell.schoolId ?? '');
+    if (row === undefined) continue;
+    if (cell.type === 'usage-monthly') {
+      if (cell.level === 'all-works') active[row] = cell.people;
+      if (cell.level === 'work' && cell.workId) {
+        const column = workPeople.get(cell.workId) ?? schools.map(() => 0);
+        column[row] = cell.people;
+        workPeople.set(cell.workId, column);
+      }
+    } else if (cell.workId && cell.workId !== '-') {
+      const key = `${cell.workId}|${cell.schoolId}`;
+      const known = measures.get(key) ?? { seconds: 0, views: 0, interactions: 0 };
+      measures.set(key, {
+        seconds: known.seconds + cell.seconds,
+        views: known.views + cell.views,
+        interactions: known.interactions + cell.interactions,
+      });
+      if (cell.subjects) subjects.set(cell.workId, cell.subjects);
+    }
+  }
+  const activeTable = suppress({ rows: schools, cols: ['any'], people: active.map((p) => [p]), population });
+  const works = listedWorks(workPeople, population);
+  const workTable = suppress({ rows: schools, cols: works, people: schools.map((_, r) => works.map((w) => workPeople.get(w)![r]!)), population });
+  const measured = (students: number | null, m: Measures | undefined) => ({
+    students,
+    seconds: students === null ? null : (m?.seconds ?? 0),
+    views: students === null ? null : (m?.views ?? 0),
+    interactions: students === null ? null : (m?.interactions ?? 0),
+  });
+  const total = (workId: string) =>
+    schools.reduce<Measures>(
+      (sum, s) => {
+        const m = measures.get(`${workId}|${s}`);
+        return {
+          seconds: sum.seconds + (m?.seconds ?? 0),
+          views: sum.views + (m?.views ?? 0),
+          interactions: sum.interactions + (m?.interactions ?? 0),
+        };
+      },
+      { seconds: 0, views: 0, interactions: 0 },
+    );
+  return {
+    month,
+    activeStudents: { total: activeTable.total, schools: schools.map((schoolId, r) => ({ schoolId, students: activeTable.cells[r]![0]! })) },
+    works: works.map((workId, c) => ({
+      workId,
+      subjects: subjects.get(workId) ?? [],
+      ...measured(workTable.colTotals[c]!, total(workId)),
+      schools: schools.map((schoolId, r) => ({ schoolId, ...measured(workTable.cells[r]![c]!, measures.get(`${workId}|${schoolId}`)) })),
+    })),
+  };
+}
+
+/** Works whose municipality total would itself be shown: whether a work is listed must not tell of one child. */
+function listedWorks(workPeople: Map<string, number[]>, population: number[]): string[] {
+  const everyone = population.reduce((a, b) => a + b, 0);
+  return [...workPeople]
+    .filter(
+      ([, column]) =>
+        suppress({ rows: ['all'], cols: ['all'], people: [[column.reduce((a, b) => a + b, 0)]], population: [everyone] }).total !== null,
+    )
+    .map(([workId]) => workId)
+    .sort();
+}
+
+/** Filters choose from the suppressed month; they never change what is hidden. */
+function pick(month: MonthReport, query: MunicipalityQuery): MonthReport {
+  const school = <T extends { schoolId: string }>(rows: T[]) => (query.schoolId ? rows.filter((r) => r.schoolId === query.schoolId) : rows);
+  return {
+    month: month.month,
+    activeStudents: { total: month.activeStudents.total, schools: school(month.activeStudents.schools) },
+    works: month.works
+      .filter((w) => (!query.workId || w.workId === query.workId) && (!query.subject || w.subjects.includes(query.subject)))
+      .map((w) => ({ ...w, schools: school(w.schools) })),
+  };
+}
+
+/** The same figures as CSV, a row per month, work (empty: any work) and school ("all": the municipality); hidden cells empty. */
+export function municipalityCsv(report: MunicipalityReport): string {
+  const header = ['month', 'workId', 'subjects', 'schoolId', 'students', 'seconds', 'views', 'interactions'];
+  const rows: (string | number | null)[][] = [];
+  for (const m of report.months) {
+    rows.push([m.month, '', '', 'all', m.activeStudents.total, null, null, null]);
+    for (const s of m.activeStudents.schools) rows.push([m.month, '', '', s.schoolId, s.students, null, null, null]);
+    for (const w of m.works) {
+      const subjects = w.subjects.join(' ');
+      rows.push([m.month, w.workId, subjects, 'all', w.students, w.seconds, w.views, w.interactions]);
+      for (const s of w.schools) rows.push([m.month, w.workId, subjects, s.schoolId, s.students, s.seconds, s.views, s.interactions]);
+    }
+  }
+  return toCsv(header, rows);
+}
