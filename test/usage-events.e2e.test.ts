@@ -155,6 +155,18 @@ describe('usage events (LOG-1, RET-7, PRIV-4)', () => {
     expect(await usage().read(`b:${batch.batchId}`, `b:${batch.batchId}`)).toMatchObject({ recorded: 'counts-only' });
   });
 
+  it('LOG-1: a search the server records (catalogue search) is counted in the aggregates too, once', async () => {
+    const token = await tokenOf(A.eeStudent);
+    const searchesOutsideWorks = async () => (await usage().read<DailyCellDoc>(`d|${day()}|${EE_SCHOOL}|student|-`, 'm:Tallinn'))?.searches ?? 0;
+    const before = await searchesOutsideWorks();
+    const found = await fetch(`${host.url}/api/catalog/search?q=matem`, { headers: { authorization: `Bearer ${token}` } });
+    expect(found.status).toBe(200);
+    await host.bus.idle();
+    expect(await searchesOutsideWorks()).toBe(before + 1);
+    const cell = JSON.stringify(await usage().read(`d|${day()}|${EE_SCHOOL}|student|-`, 'm:Tallinn'));
+    expect(cell).not.toContain('matem');
+  });
+
   it('LOG-1: anonymous users (not signed in) are counted without identifiers', async () => {
     const before = (await publisherDaily('ch-9', 'FI'))?.views ?? 0;
     const batch = batchOf(pageView('ch-9', 10), pageView('ch-9', 10), pageView('ch-9', 10));

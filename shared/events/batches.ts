@@ -196,7 +196,7 @@ export interface BatchCaller {
 }
 
 /** The person's schools, a role group each (student wins over any other role in the same school). */
-function schoolsOf(account: NonNullable<BatchCaller['account']>): NonNullable<UsageBatchMessage['schools']> {
+export function schoolsOf(account: Pick<AccountDoc, 'schoolRoles'>): NonNullable<UsageBatchMessage['schools']> {
   const groups = new Map<string, 'student' | 'staff'>();
   for (const role of account.schoolRoles ?? [])
     groups.set(role.schoolId, role.role === 'student' || groups.get(role.schoolId) === 'student' ? 'student' : 'staff');

@@ -47,7 +47,12 @@ const CELL_WRITES_IN_PARALLEL = 8;
  * the distinct people either (the notices keep only "a format which cannot be associated with a specific
  * individual" of them).
  */
-export async function recordUsageBatch(services: Deps, batch: UsageBatchMessage): Promise<BatchRecordDoc['recorded'] | 'duplicate'> {
+export async function recordUsageBatch(
+  services: Deps,
+  batch: UsageBatchMessage,
+  /** False for a server event, whose identifiable record is its own `usage-event` document. */
+  storeEvents = true,
+): Promise<BatchRecordDoc['recorded'] | 'duplicate'> {
   const usage = services.db.collection('stats');
   const recordId = `b:${batch.batchId}`;
   if (await usage.read<BatchRecordDoc>(recordId, recordId)) {
@@ -56,7 +61,7 @@ export async function recordUsageBatch(services: Deps, batch: UsageBatchMessage)
   }
   const recorded = batch.recording;
   const accountId = recorded === 'identifiable' ? batch.accountId : undefined;
-  if (accountId) await storeIdentifiable(services, accountId, batch);
+  if (accountId && storeEvents) await storeIdentifiable(services, accountId, batch);
 
   const facts: BatchFacts = {
     events: batch.events,

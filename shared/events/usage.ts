@@ -4,6 +4,8 @@ import { z } from 'zod';
 
 import { type AccountDoc, usageRecordingAllowed } from '../accounts/index.js';
 import type { Services } from '../platform/services.js';
+import { type ClientEvent, schoolsOf } from './batches.js';
+import { recordUsageBatch } from './record.js';
 
 /**
  * Usage events (LOG-1, RET-7): what people do in the platform, for its development. They travel through Service Bus
@@ -46,7 +48,39 @@ export async function recordUsageEvent(
   }
 }
 
-/** The queue function's work: one document per event, keyed by the event's id (a redelivery writes it again, once). */
-export async function storeUsageEvent(services: Pick<Services, 'db'>, event: UsageEvent): Promise<void> {
+/**
+ * The queue function's work: one document per event, keyed by the event's id (a redelivery writes it again, once),
+ * and the search counted in the aggregates like a front-end batch of one (its id the event's, so counted once).
+ */
+export async function storeUsageEvent(services: Pick<Services, 'db' | 'clock' | 'config' | 'telemetry'>, event: UsageEvent): Promise<void> {
   await services.db.collection('events').upsert({ ...event, type: 'usage-event' });
+  const account = await services.db.collection('accounts').read<AccountDoc>(event.accountId, event.accountId);
+  await recordUsageBatch(
+    services,
+    {
+      batchId: event.id,
+      receivedAt: event.at,
+      recording: 'identifiable',
+      accountId: event.accountId,
+      ...(account ? { schools: schoolsOf(account) } : {}),
+      events: [searchOf(event)],
+    },
+    false,
+  );
+}
+
+const count = (value: unknown, max: number) => Math.min(max, Math.max(0, Math.trunc(Number(value) || 0)));
+
+/** The server's search event as the aggregates take one (counts only, as it was recorded). */
+function searchOf(event: UsageEvent): ClientEvent {
+  const { scope, workId, words, characters, hits } = event.properties;
+  return {
+    kind: 'search',
+    at: event.at,
+    scope: scope === 'work' ? 'work' : 'catalogue',
+    ...(typeof workId === 'string' ? { workId } : {}),
+    words: count(words, 100),
+    characters: count(characters, 1000),
+    hits: count(hits, 10_000),
+  };
 }
