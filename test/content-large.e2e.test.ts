@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { Block, Chapter } from '../shared/content/index.js';
-import { budgetOf, ROUTE_BUDGETS } from '../shared/http/budgets.js';
+import { budgetOf } from '../shared/http/budgets.js';
 import type { LocalHost } from '../shared/local/host.js';
 import { demo } from '../shared/local/seed.js';
 import { parseCounts } from '../shared/platform/operations.js';
@@ -110,7 +110,7 @@ describe('issue 18 c: a large work publishes and opens', () => {
     }
   }, 240_000);
 
-  it('LRN-3, ACL-4, OPS-2: the licensed student opens it whole and by chapter without any key; search finds the last chapter; costs as budgets.ts says', async () => {
+  it('LRN-3, ACL-4, OPS-2: the licensed student opens it whole and by chapter without any key; search finds the last chapter; each within the GET budget of 3', async () => {
     expect((await call(A.eeStudent, 'GET', `works/${workId}`)).status).toBe(403);
     await license(host, A.eeStudent, workId);
     const outline = await call(A.eeStudent, 'GET', `works/${workId}`);
@@ -126,10 +126,9 @@ describe('issue 18 c: a large work publishes and opens', () => {
     expect(text.length).toBeGreaterThan(3 * 1000 * 1000);
     for (const key of KEY_ONLY) expect(text).not.toContain(key);
     expect(text).not.toContain('"key"');
-    // The whole version: authentication, the licence, the version, its chapters (one query).
+    // The whole version: authentication, the licence, then the version with its chapters (one query by id prefix).
     const wholeOps = parseCounts(whole.headers.get('x-cosmos-ops') ?? '');
-    expect(wholeOps).toMatchObject({ query: 1, crossPartitionQuery: 0 });
-    expect(wholeOps.pointRead + wholeOps.query).toBeLessThanOrEqual(4);
+    expect(wholeOps).toMatchObject({ query: 1, crossPartitionQuery: 0, pointRead: 2 });
 
     const last = await call(A.eeStudent, 'GET', `works/${workId}/versions/1?chapter=ch-${CHAPTERS - 1}`);
     expect(last.status).toBe(200);
@@ -137,9 +136,9 @@ describe('issue 18 c: a large work publishes and opens', () => {
     const exercise = last.body.chapters[0].pages[0].blocks.find((b: { id: string }) => b.id === 'b-ex-text').exercise;
     expect(exercise).toEqual({ kind: 'text', id: 'ex-large-text', prompt: 'Mis on salasõna?', points: 1 });
     for (const key of KEY_ONLY) expect(JSON.stringify(last.body)).not.toContain(key);
-    // One chapter: authentication, the licence, the version, that chapter's document (point reads only).
+    // One chapter: authentication, the licence, then the version with that chapter's document (one query).
     const chapterOps = parseCounts(last.headers.get('x-cosmos-ops') ?? '');
-    expect(chapterOps).toMatchObject({ query: 0, crossPartitionQuery: 0, pointRead: 4 });
+    expect(chapterOps).toMatchObject({ query: 1, crossPartitionQuery: 0, pointRead: 2 });
 
     const search = await call(A.eeStudent, 'GET', `works/${workId}/versions/1/search?q=haruldanekaelkirjak`);
     expect(search.status).toBe(200);
@@ -149,8 +148,7 @@ describe('issue 18 c: a large work publishes and opens', () => {
     const keySearch = await call(A.eeStudent, 'GET', `works/${workId}/versions/1/search?q=${encodeURIComponent(KEY_ONLY[0]!)}`);
     expect(keySearch.body.hits).toEqual([]);
 
-    // OPS-2 budgets: a large work costs what budgets.ts says under `largeWork` (above the GET budget of 3, which its
-    // small-work probe in test/route-budgets.e2e.test.ts keeps); a change either way must update the table.
+    // OPS-2 budgets: a large work costs what a small one does, within the GET budget (issue 18: was 4, one over).
     const total = (r: { headers: Headers }) => {
       const c = parseCounts(r.headers.get('x-cosmos-ops') ?? '');
       return c.pointRead + c.write + c.query + c.crossPartitionQuery;
@@ -159,12 +157,8 @@ describe('issue 18 c: a large work publishes and opens', () => {
       ['content-version-get', whole],
       ['content-version-get', last],
       ['content-search', search],
-    ] as const) {
-      const largeWork = ROUTE_BUDGETS[name]?.largeWork;
-      expect(largeWork, name).toBeDefined();
-      expect(total(response), `${name}: ${largeWork!.reason}`).toBe(largeWork!.measured);
-      expect(largeWork!.measured, name).toBeGreaterThan(budgetOf(name, ['GET']).max);
-    }
+    ] as const)
+      expect(total(response), name).toBeLessThanOrEqual(budgetOf(name, ['GET']).max);
   }, 120_000);
 
   it('LRN-2: a teacher assigns the last chapter exercise of the large work; the student answers it and is checked in that version', async () => {

@@ -18,11 +18,6 @@ export interface RouteBudget {
   queued?: string[];
   /** Over budget, on purpose or for now: the count measured and why. */
   exception?: { measured: number; reason: string };
-  /**
-   * Over budget for a large work only (stored per chapter, README "Large works"); the route's own probe uses a small
-   * work and keeps the budget. Measured by test/content-large.e2e.test.ts, which fails when the count changes.
-   */
-  largeWork?: { measured: number; reason: string };
 }
 
 export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
@@ -167,20 +162,8 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   'content-drafts-chapter-save': {},
   'content-drafts-get': {},
   'content-drafts-save': {},
-  'content-search': {
-    queued: ['usage-events'],
-    largeWork: {
-      measured: 4,
-      reason: 'a split version: authentication, the licence, the version document, its chapters with their indexes (one query)',
-    },
-  },
-  'content-version-get': {
-    largeWork: {
-      measured: 4,
-      reason:
-        'a split version: authentication, the licence, the version document (which names the chapter documents: their ids are content-addressed), then one chapter (a point read) or all (one query)',
-    },
-  },
+  'content-search': { queued: ['usage-events'] },
+  'content-version-get': {},
   'content-works-create': {},
   'content-works-get': {},
   'content-works-open': {},
