@@ -165,7 +165,7 @@ function toWorkVersion(doc: VersionDoc): WorkVersion {
  * A published version with its chapters: one point read, and for a split version its chapters' documents (only the
  * chapter asked for, when one is).
  */
-export async function readVersionDoc(
+async function readVersionDoc(
   services: Pick<Services, 'db'>,
   workId: string,
   versionNo: number,
