@@ -240,4 +240,49 @@ describe('issue 18 c: a large work publishes and opens', () => {
     expect(opened.status).toBe(200);
     expect(opened.body.chapters[0].title).toBe('Peatükk 2, teine trükk');
   }, 240_000);
+
+  it('LRN-3, issue 18: draft saves that fail half-way (after a chapter is created, or while old chapters are deleted) leave no stray chapter once saved again', async () => {
+    const draftPath = `cms/publishers/${EE}/works/${workId}/draft`;
+    const content = host.services.db.collection('content');
+    const draftChapters = async () =>
+      (
+        await content.queryAll<{ id: string }>(EE, {
+          where: "c.type = 'work-chapter' AND STARTSWITH(c.id, @prefix)",
+          parameters: [{ name: '@prefix', value: `draft:${workId}:ch:` }],
+        })
+      )
+        .map((d) => d.id)
+        .sort();
+    const listed = async () => Object.values((await content.read<StoredHead>(`draft:${workId}`, EE))!.chapterDocs).sort();
+    const save = (title: string) => call(A.cmsAuthor, 'PUT', `${draftPath}/chapters/ch-2`, { chapter: { ...chapter(2), title } });
+    const failing = async (title: string, fault: (r: { method: string; path: string }) => boolean) => {
+      host.cosmos.setFaultHook((r) => (fault(r) ? { kind: 'status', status: 503 } : undefined));
+      try {
+        expect((await save(title)).status).toBe(503);
+      } finally {
+        host.cosmos.setFaultHook(undefined);
+      }
+    };
+    expect(await draftChapters()).toEqual(await listed());
+
+    // 1. The chapter's new document is created, then every write of the draft fails: nothing lists that document.
+    let created = false;
+    await failing('Peatükk 3, katkenud', (r) => {
+      if (r.method === 'POST' && r.path.includes('/colls/content/docs')) created = true;
+      return created && r.method === 'PUT' && r.path.includes('/colls/content/docs/');
+    });
+    expect(created).toBe(true);
+    // Saved again with other words (the editor did not retry the same): the failed attempt's chapter is gone.
+    expect((await save('Peatükk 3, uus')).status).toBe(200);
+    expect(await draftChapters()).toEqual(await listed());
+
+    // 2. The draft is written, then deleting the chapter it retired fails: the next save (here the same again) deletes it.
+    const retired = (await content.read<StoredHead>(`draft:${workId}`, EE))!.chapterDocs['ch-2']!;
+    await failing('Peatükk 3, veel uuem', (r) => r.method === 'DELETE' && (r.path.includes(retired) || r.path.includes(encodeURIComponent(retired))));
+    expect((await call(A.cmsAuthor, 'GET', draftPath)).body.content.chapters[2].title).toBe('Peatükk 3, veel uuem');
+    expect((await draftChapters()).length).toBeGreaterThan((await listed()).length);
+    expect((await save('Peatükk 3, veel uuem')).status).toBe(200);
+    expect(await draftChapters()).toEqual(await listed());
+    expect((await call(A.cmsAuthor, 'GET', draftPath)).body.content.chapters[2].title).toBe('Peatükk 3, veel uuem');
+  }, 240_000);
 });

@@ -82,6 +82,11 @@ export interface DraftDoc extends Doc {
   content: WorkContent;
   /** Split drafts: chapter id -> its 'work-chapter' document (content.chapters then hold only ids and titles). */
   chapterDocs?: Record<string, string>;
+  /**
+   * Chapter documents that may exist without this draft listing them: noted by a save before it creates them, or
+   * retired by the save that wrote this draft; deleted by the next save (publishing.ts `saveDraft`).
+   */
+  strayChapters?: string[];
   updatedAt: string;
   updatedBy: string;
 }
