@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { type LocalHost, startLocalHost } from '../shared/local/host.js';
+import { demo } from '../shared/local/seed.js';
+import { subjectDocuments } from '../shared/privacy/subject-documents.js';
+import { client } from './learning-fixtures.js';
+
+/** Issue 12's last gaps (PRIV-1, PRIV-2, PRIV-4, PRIV-6, PRIV-7, PRIV-8) on a host of this file's own. */
+const S = demo.schools;
+const A = demo.accounts;
+const PARENT = 'acc-gaps-parent';
+/** A valid Estonian personal code (checksum 0) given to the second demo student here. */
+const CHILD_CODE = '61001010020';
+
+let host: LocalHost;
+let call: ReturnType<typeof client>;
+
+/** The documents of each type the export (PRIV-2) finds for a person, as the export job reads them. */
+async function exported(accountId: string): Promise<Map<string, Record<string, unknown>[]>> {
+  const found = new Map<string, Record<string, unknown>[]>();
+  for await (const part of subjectDocuments(host.services, accountId))
+    found.set(part.spec.type, [...(found.get(part.spec.type) ?? []), ...part.documents]);
+  return found;
+}
+
+beforeAll(async () => {
+  host = await startLocalHost({ port: 0, sweepIntervalMs: 0, identityStandIns: false, maksekeskusStandIn: false, redeliveryDelayMs: 5 });
+  call = client(host);
+  const at = host.clock.now().toISOString();
+  await host.services.db.collection('accounts').upsert({
+    id: PARENT,
+    type: 'account',
+    accountId: PARENT,
+    firstName: 'Pärt',
+    lastName: 'Lapsevanem',
+    language: 'et',
+    country: 'EE',
+    status: 'active',
+    createdAt: at,
+    updatedAt: at,
+  });
+  await host.services.db.collection('logins').upsert({
+    id: `pcode:EE:${CHILD_CODE}`,
+    type: 'login-index',
+    accountId: A.eeStudent2,
+    kind: 'personal-code',
+    verification: 'eid',
+    linkedAt: at,
+  });
+}, 60_000);
+afterAll(async () => host?.close());
+
+describe('PRIV-2: the export finds what was missed', () => {
+  it("PRIV-2: a parent's pending link request (before the school decides) is in the parent's export", async () => {
+    const asked = await call(PARENT, 'POST', 'me/children', { personalCode: { country: 'EE', code: CHILD_CODE } });
+    expect(asked.status, JSON.stringify(asked.body)).toBeLessThan(300);
+    const links = (await exported(PARENT)).get('parent-link') ?? [];
+    expect(links).toEqual([expect.objectContaining({ parentAccountId: PARENT, childAccountId: A.eeStudent2, status: 'requested' })]);
+    // The child's export has it too, and a stranger's has none of it.
+    expect((await exported(A.eeStudent2)).get('parent-link')?.some((l) => l.parentAccountId === PARENT)).toBe(true);
+  });
+
+  it("PRIV-2: a school licence names the staff member who recorded it: it is in that staff member's export", async () => {
+    const recorded = await call(A.operatorAdmin, 'POST', `ops/schools/${S.fi}/licences`, {
+      publisherId: demo.publishers.ee,
+      workId: 'work-ee-math-6',
+      period: { schoolYear: '2026/2027' },
+      audience: { kind: 'school' },
+      reference: { kind: 'contract', reference: 'LEP-GAPS-1' },
+    });
+    expect(recorded.status, JSON.stringify(recorded.body)).toBe(201);
+    const licences = (await exported(A.operatorAdmin)).get('school-licence') ?? [];
+    expect(licences.some((l) => l.id === recorded.body.id && l.recordedBy === A.operatorAdmin)).toBe(true);
+  });
+
+  it("PRIV-2, PRIV-7: a parent's own request about their child (kept under the child) is in the parent's export", async () => {
+    const asked = await call(A.eeParent, 'POST', `children/${A.eeStudent}/privacy/requests`, { requestType: 'access', details: 'Mida te hoiate?' });
+    expect(asked.status, JSON.stringify(asked.body)).toBe(201);
+    const requests = (await exported(A.eeParent)).get('rights-request') ?? [];
+    expect(requests.map((r) => r.id)).toContain(asked.body.id);
+    // The child's own export has it as the subject's; another parent's has none.
+    expect(((await exported(A.eeStudent)).get('rights-request') ?? []).map((r) => r.id)).toContain(asked.body.id);
+    expect(((await exported(PARENT)).get('rights-request') ?? []).map((r) => r.id)).not.toContain(asked.body.id);
+  });
+});
