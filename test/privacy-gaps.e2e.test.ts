@@ -83,3 +83,34 @@ describe('PRIV-2: the export finds what was missed', () => {
     expect(((await exported(PARENT)).get('rights-request') ?? []).map((r) => r.id)).not.toContain(asked.body.id);
   });
 });
+
+describe('PRIV-2: an export that crashed half-way', () => {
+  it('PRIV-2: a build that fails while the zip streams is built again whole by the redelivered message and is ready, once', async () => {
+    const blobs = host.services.blobs;
+    const upload = blobs.upload.bind(blobs);
+    let failures = 0;
+    blobs.upload = async (name, source, contentType) => {
+      blobs.upload = upload;
+      failures += 1;
+      // The zip has begun streaming when the worker dies: part of it read, nothing committed.
+      for await (const chunk of source as AsyncIterable<Buffer>) if (chunk.length) break;
+      throw new Error(`injected crash while uploading ${name} (${contentType})`);
+    };
+    try {
+      const started = await call(A.eeStudent2, 'POST', 'me/privacy/exports');
+      expect(started.status, JSON.stringify(started.body)).toBe(202);
+      await host.bus.idle();
+      expect(failures).toBe(1);
+      const ready = await call(A.eeStudent2, 'GET', `me/privacy/exports/${encodeURIComponent(started.body.id)}`);
+      expect(ready.body).toMatchObject({ status: 'ready' });
+      const job = await host.services.db.collection('jobs').read<{ runs: number; blobName: string }>(started.body.id, A.eeStudent2);
+      expect(job?.runs).toBe(2);
+      const stored = await host.services.blobs.get(job!.blobName);
+      // A whole zip: its end-of-central-directory record closes it.
+      expect(Buffer.from(stored!.bytes).subarray(-22, -18)).toEqual(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+      expect(stored!.bytes.byteLength).toBe(ready.body.sizeBytes);
+    } finally {
+      blobs.upload = upload;
+    }
+  }, 60_000);
+});
