@@ -103,7 +103,7 @@ describe('PRIV-2: an export that crashed half-way', () => {
       expect(failures).toBe(1);
       const ready = await call(A.eeStudent2, 'GET', `me/privacy/exports/${encodeURIComponent(started.body.id)}`);
       expect(ready.body).toMatchObject({ status: 'ready' });
-      const job = await host.services.db.collection('jobs').read<{ runs: number; blobName: string }>(started.body.id, A.eeStudent2);
+      const job = await host.services.db.collection('jobs').read<{ id: string; type: string; runs: number; blobName: string }>(started.body.id, A.eeStudent2);
       expect(job?.runs).toBe(2);
       const stored = await host.services.blobs.get(job!.blobName);
       // A whole zip: its end-of-central-directory record closes it.
