@@ -103,7 +103,9 @@ describe('PRIV-2: an export that crashed half-way', () => {
       expect(failures).toBe(1);
       const ready = await call(A.eeStudent2, 'GET', `me/privacy/exports/${encodeURIComponent(started.body.id)}`);
       expect(ready.body).toMatchObject({ status: 'ready' });
-      const job = await host.services.db.collection('jobs').read<{ id: string; type: string; runs: number; blobName: string }>(started.body.id, A.eeStudent2);
+      const job = await host.services.db
+        .collection('jobs')
+        .read<{ id: string; type: string; runs: number; blobName: string }>(started.body.id, A.eeStudent2);
       expect(job?.runs).toBe(2);
       const stored = await host.services.blobs.get(job!.blobName);
       // A whole zip: its end-of-central-directory record closes it.
@@ -113,4 +115,22 @@ describe('PRIV-2: an export that crashed half-way', () => {
       blobs.upload = upload;
     }
   }, 60_000);
+});
+
+describe("PRIV-7: the school's list shows what was asked", () => {
+  it("PRIV-7: a request forwarded to the school shows its scope (the objections or purposes named) in the administrator's list", async () => {
+    const scope = { objections: ['usageAnalytics'] };
+    const asked = await call(A.eeParent, 'POST', `children/${A.eeStudent}/privacy/requests`, {
+      requestType: 'restriction',
+      details: 'Palun piirake',
+      scope,
+    });
+    expect(asked.status, JSON.stringify(asked.body)).toBe(201);
+    expect(asked.body).toMatchObject({ state: 'waiting-for-school', controller: { kind: 'school', schoolId: S.ee } });
+    const list = await call(A.eeAdmin, 'GET', `schools/${S.ee}/privacy/requests`);
+    expect(list.status, JSON.stringify(list.body)).toBe(200);
+    expect(list.body.requests).toContainEqual(
+      expect.objectContaining({ requestId: asked.body.id, requestType: 'restriction', details: 'Palun piirake', scope, requesterCapacity: 'parent' }),
+    );
+  });
 });
