@@ -134,3 +134,45 @@ describe("PRIV-7: the school's list shows what was asked", () => {
     );
   });
 });
+
+describe('PRIV-8: a self-closure whose queue send failed is recovered', () => {
+  it('PRIV-8: the account is closed but the closure work never queued (injected bus fault); the hourly sweep queues it again and it completes, once', async () => {
+    const bus = host.services.bus;
+    const send = bus.send.bind(bus);
+    bus.send = async (queue, message) => {
+      if (queue === 'account-closure') throw new Error('injected: Service Bus unavailable');
+      return send(queue, message);
+    };
+    try {
+      const closed = await call(PARENT, 'POST', 'me/account/close', { confirm: true });
+      expect(closed.status).toBe(500);
+    } finally {
+      bus.send = send;
+    }
+    await host.bus.idle();
+    const account = async () =>
+      (await host.services.db
+        .collection('accounts')
+        .read<{ id: string; type: string; status: string; closure?: { completedAt?: string } }>(PARENT, PARENT))!;
+    const event = () => host.services.db.collection('jobs').read(`account-closure:${PARENT}`, PARENT);
+    expect((await account()).status).toBe('closed');
+    expect(await event()).toBeUndefined();
+
+    // Within the grace time the sweep leaves it (its message may still be on the way); after it, the sweep queues it.
+    await host.timers.fire('accounts-closure-sweep');
+    await host.bus.idle();
+    expect(await event()).toBeUndefined();
+    host.clock.advance(61 * 60_000);
+    await host.timers.fire('accounts-closure-sweep');
+    await host.bus.idle();
+    expect(await event()).toMatchObject({ type: 'account-closure', accountId: PARENT, as: 'self' });
+    expect((await account()).closure?.completedAt).toEqual(expect.any(String));
+    // Done: a later sweep finds nothing to queue.
+    host.clock.advance(61 * 60_000);
+    await host.timers.fire('accounts-closure-sweep');
+    const jobs = await host.services.db
+      .collection('jobs')
+      .queryAll<{ name: string; counts: Record<string, number> }>('system', { where: "c.type = 'job' AND c.name = 'closure-sweep'" });
+    expect(jobs.map((j) => j.counts.requeued ?? 0).sort()).toEqual([0, 0, 1]);
+  }, 60_000);
+});

@@ -9,6 +9,7 @@ export {
   closeOwnAccount,
   closureViewSchema,
   completeAccountClosure,
+  sweepUnfinishedClosures,
 } from './closure.js';
 export {
   consentEventView,
