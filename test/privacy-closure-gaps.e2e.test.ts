@@ -45,3 +45,25 @@ describe('PRIV-8: a refused self-closure writes nothing', () => {
     expect((me.body as { status?: string }).status).not.toBe('closed');
   }, 60_000);
 });
+
+describe('PRIV-1: what we hold counts every registry type the person has', () => {
+  it('PRIV-1: a student sees counts for the documents kept in the school, the sign-in log and the rest, not only accounts and orders; single-partition reads only', async () => {
+    const student = await newStudent('Loendur', '2011-03-03');
+    const view = await api('/api/me/privacy/data', { token: student.token });
+    expect(view.status, JSON.stringify(view.body)).toBe(200);
+    const body = view.body as {
+      counted: string[];
+      categories: { category: string; holdsData: boolean | null; documentTypes: { type: string; count: number | null }[] }[];
+    };
+    const count = (type: string) => body.categories.flatMap((c) => c.documentTypes).find((d) => d.type === type)?.count;
+    // The membership is in the school's partition, the invitation too: counted now (they were null).
+    expect(count('membership')).toBeGreaterThanOrEqual(1);
+    expect(count('answer')).toBe(0);
+    expect(body.categories.find((c) => c.category === 'school-role')?.holdsData).toBe(true);
+    expect(body.counted).toEqual(expect.arrayContaining(['accounts', 'schools']));
+    const counts = parseCounts(view.headers.get('x-cosmos-ops') ?? '');
+    expect(counts.crossPartitionQuery).toBe(0);
+    expect(counts.write).toBe(0);
+    expect(counts.pointRead + counts.query).toBeLessThanOrEqual(ROUTE_BUDGETS['rights-me-data']!.exception!.measured);
+  }, 60_000);
+});
