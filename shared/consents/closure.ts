@@ -126,11 +126,9 @@ export async function sweepUnfinishedClosures(services: Services, now: Date): Pr
   const hour = now.toISOString().slice(0, 13);
   const before = new Date(now.getTime() - CLOSURE_GRACE_MINUTES * 60_000).toISOString();
   const { job, ran } = await runJob(services, { name: 'closure-sweep', period: hour }, async (checkpoint) => {
-    const page = await services.db
-      .collection('accounts')
-      .crossPartitionQuery<{
-        accountId: string;
-      }>("SELECT c.accountId FROM c WHERE c.type = 'account' AND IS_DEFINED(c.closure) AND NOT IS_DEFINED(c.closure.completedAt) AND c.closure.at < @before", [{ name: '@before', value: before }], checkpoint, SWEEP_PAGE);
+    const page = await services.db.collection('accounts').crossPartitionQuery<{
+      accountId: string;
+    }>("SELECT c.accountId FROM c WHERE c.type = 'account' AND IS_DEFINED(c.closure) AND NOT IS_DEFINED(c.closure.completedAt) AND c.closure.at < @before", [{ name: '@before', value: before }], checkpoint, SWEEP_PAGE);
     for (const { accountId } of page.items)
       await services.bus.send('account-closure', {
         body: { accountId, client: {} } satisfies ClosureWork,
