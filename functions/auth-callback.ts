@@ -1,4 +1,5 @@
 import { finishSignIn, knownProvider, providerParam } from '../shared/auth/index.js';
+import { recordSignUpConsents } from '../shared/consents/index.js';
 import { defineHttp, responds } from '../shared/http/index.js';
 import { schoolCodeLinks } from '../shared/schools/index.js';
 
@@ -15,5 +16,7 @@ export default defineHttp({
   output: responds.redirect('the front end: PUBLIC_WEB_URL + returnTo, signed in; or PUBLIC_WEB_URL/sign-in?error=<code>&provider=<id>'),
   errors: ['unknown_provider'],
   handler: async ({ params, services, request, principal }) =>
-    finishSignIn(services, knownProvider(params.provider), request, principal, schoolCodeLinks(services)),
+    finishSignIn(services, knownProvider(params.provider), request, principal, schoolCodeLinks(services), (accountId, consents) =>
+      recordSignUpConsents(services, accountId, consents),
+    ),
 });

@@ -16,6 +16,7 @@ import accountsChildrenList from './accounts-children-list.js';
 import accountsChildrenRequest from './accounts-children-request.js';
 import accountsClose from './accounts-close.js';
 import accountsClosureComplete from './accounts-closure-complete.js';
+import accountsClosureSweep from './accounts-closure-sweep.js';
 import accountsLoginLog from './accounts-login-log.js';
 import accountsLoginsList from './accounts-logins-list.js';
 import accountsLoginsUnlink from './accounts-logins-unlink.js';
@@ -338,6 +339,7 @@ export const definitions: readonly FunctionDefinition[] = [
   // PRIV-4, PRIV-6, PRIV-8 (p-consent)
   accountsClose,
   accountsClosureComplete,
+  accountsClosureSweep,
   childrenProcessingGet,
   childrenProcessingHistory,
   childrenProcessingUpdate,

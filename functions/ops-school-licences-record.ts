@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { updateAccount, withSchoolPartition } from '../shared/accounts/index.js';
 import { recordStaffAccess } from '../shared/acl/index.js';
 import { defineHttp, idempotencyKey } from '../shared/http/index.js';
 import { newLicenceSchema, recordSchoolLicence, schoolLicenceView, schoolLicenceViewSchema } from '../shared/store/index.js';
@@ -28,7 +29,10 @@ export default defineHttp({
     'school_licence_student_unknown',
     'school_licence_school_not_found',
   ],
-  handler: async ({ params, body, principal, services, correlationId, request }) => {
+  handler: async ({ params, body, principal, access, services, correlationId, request }) => {
+    // PRIV-2: the licence names the staff member (`recordedBy`); their export finds it through the school noted here.
+    if (!(access.account.schoolPartitions ?? []).includes(params.schoolId))
+      await updateAccount(services, access.account.accountId, (a) => withSchoolPartition(a, params.schoolId), access.account);
     const { licence, created } = await recordSchoolLicence(services, {
       ...body,
       schoolId: params.schoolId,

@@ -19,6 +19,6 @@ export default defineHttp({
   output: holdingsViewSchema,
   handler: async ({ access, language, services }) => {
     if (!access.targetAccount) throw new AppError('account_not_found');
-    return ok(await holdingsOf(services, access.targetAccount, language, ['accounts']));
+    return ok(await holdingsOf(services, access.targetAccount, language, 'all'));
   },
 });

@@ -34,12 +34,21 @@ async function currentChoices(services: Services, accountId: string) {
   };
 }
 
-// Adding a restriction or an objection is the person's own protection (a managed child may add one too), so it is
-// recorded as theirs; lifting one stays in the settings.
+/**
+ * Who decided a request carried out (PRIV-7): whoever moved it to processing (the privacy officer, or the school's
+ * administrator as controller). Its history records that; the request's id goes with it.
+ */
+function decidedBy(request: RightsRequestDoc): { request: string; decidedBy: string } {
+  const moved = [...request.history].reverse().find((t) => t.to === 'processing');
+  return { request: request.id, decidedBy: moved?.by ?? request.schoolDecision?.by ?? request.requester.accountId };
+}
+
+// Adding a restriction or an objection only protects the person (lifting one stays in the settings); it is recorded
+// as the request's, by who decided it.
 const restrict: Fulfiller = async (services, request) => {
   const current = await currentChoices(services, request.accountId);
   if (!current) return;
-  await setProcessingChoices(services, request.accountId, { ...current, restricted: true }, 'self');
+  await setProcessingChoices(services, request.accountId, { ...current, restricted: true }, decidedBy(request));
   return { note: 'Processing restricted: the data is kept but not used for marketing, usage analytics, profiling or statistics.' };
 };
 
@@ -50,7 +59,7 @@ const object: Fulfiller = async (services, request) => {
   const current = await currentChoices(services, request.accountId);
   if (!current) return;
   const objections = { ...current.objections, ...Object.fromEntries(named.map((o) => [o, true])) };
-  await setProcessingChoices(services, request.accountId, { ...current, objections }, 'self');
+  await setProcessingChoices(services, request.accountId, { ...current, objections }, decidedBy(request));
   return { note: `Objection recorded: ${named.join(', ')}.` };
 };
 

@@ -12,5 +12,5 @@ export default defineHttp({
   capability: 'self.read',
   output: holdingsViewSchema,
   errors: [],
-  handler: async ({ access, language, services }) => ok(await holdingsOf(services, access.account, language, ['accounts', 'orders'])),
+  handler: async ({ access, language, services }) => ok(await holdingsOf(services, access.account, language, 'all')),
 });

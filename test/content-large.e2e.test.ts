@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { Block, Chapter } from '../shared/content/index.js';
-import { budgetOf, ROUTE_BUDGETS } from '../shared/http/budgets.js';
+import { budgetOf } from '../shared/http/budgets.js';
 import type { LocalHost } from '../shared/local/host.js';
 import { demo } from '../shared/local/seed.js';
 import { parseCounts } from '../shared/platform/operations.js';
@@ -110,7 +110,7 @@ describe('issue 18 c: a large work publishes and opens', () => {
     }
   }, 240_000);
 
-  it('LRN-3, ACL-4, OPS-2: the licensed student opens it whole and by chapter without any key; search finds the last chapter; costs as budgets.ts says', async () => {
+  it('LRN-3, ACL-4, OPS-2: the licensed student opens it whole and by chapter without any key; search finds the last chapter; each within the GET budget of 3', async () => {
     expect((await call(A.eeStudent, 'GET', `works/${workId}`)).status).toBe(403);
     await license(host, A.eeStudent, workId);
     const outline = await call(A.eeStudent, 'GET', `works/${workId}`);
@@ -126,10 +126,9 @@ describe('issue 18 c: a large work publishes and opens', () => {
     expect(text.length).toBeGreaterThan(3 * 1000 * 1000);
     for (const key of KEY_ONLY) expect(text).not.toContain(key);
     expect(text).not.toContain('"key"');
-    // The whole version: authentication, the licence, the version, its chapters (one query).
+    // The whole version: authentication, the licence, then the version with its chapters (one query by id prefix).
     const wholeOps = parseCounts(whole.headers.get('x-cosmos-ops') ?? '');
-    expect(wholeOps).toMatchObject({ query: 1, crossPartitionQuery: 0 });
-    expect(wholeOps.pointRead + wholeOps.query).toBeLessThanOrEqual(4);
+    expect(wholeOps).toMatchObject({ query: 1, crossPartitionQuery: 0, pointRead: 2 });
 
     const last = await call(A.eeStudent, 'GET', `works/${workId}/versions/1?chapter=ch-${CHAPTERS - 1}`);
     expect(last.status).toBe(200);
@@ -137,9 +136,9 @@ describe('issue 18 c: a large work publishes and opens', () => {
     const exercise = last.body.chapters[0].pages[0].blocks.find((b: { id: string }) => b.id === 'b-ex-text').exercise;
     expect(exercise).toEqual({ kind: 'text', id: 'ex-large-text', prompt: 'Mis on salasõna?', points: 1 });
     for (const key of KEY_ONLY) expect(JSON.stringify(last.body)).not.toContain(key);
-    // One chapter: authentication, the licence, the version, that chapter's document (point reads only).
+    // One chapter: authentication, the licence, then the version with that chapter's document (one query).
     const chapterOps = parseCounts(last.headers.get('x-cosmos-ops') ?? '');
-    expect(chapterOps).toMatchObject({ query: 0, crossPartitionQuery: 0, pointRead: 4 });
+    expect(chapterOps).toMatchObject({ query: 1, crossPartitionQuery: 0, pointRead: 2 });
 
     const search = await call(A.eeStudent, 'GET', `works/${workId}/versions/1/search?q=haruldanekaelkirjak`);
     expect(search.status).toBe(200);
@@ -149,8 +148,7 @@ describe('issue 18 c: a large work publishes and opens', () => {
     const keySearch = await call(A.eeStudent, 'GET', `works/${workId}/versions/1/search?q=${encodeURIComponent(KEY_ONLY[0]!)}`);
     expect(keySearch.body.hits).toEqual([]);
 
-    // OPS-2 budgets: a large work costs what budgets.ts says under `largeWork` (above the GET budget of 3, which its
-    // small-work probe in test/route-budgets.e2e.test.ts keeps); a change either way must update the table.
+    // OPS-2 budgets: a large work costs what a small one does, within the GET budget (issue 18: was 4, one over).
     const total = (r: { headers: Headers }) => {
       const c = parseCounts(r.headers.get('x-cosmos-ops') ?? '');
       return c.pointRead + c.write + c.query + c.crossPartitionQuery;
@@ -159,12 +157,8 @@ describe('issue 18 c: a large work publishes and opens', () => {
       ['content-version-get', whole],
       ['content-version-get', last],
       ['content-search', search],
-    ] as const) {
-      const largeWork = ROUTE_BUDGETS[name]?.largeWork;
-      expect(largeWork, name).toBeDefined();
-      expect(total(response), `${name}: ${largeWork!.reason}`).toBe(largeWork!.measured);
-      expect(largeWork!.measured, name).toBeGreaterThan(budgetOf(name, ['GET']).max);
-    }
+    ] as const)
+      expect(total(response), name).toBeLessThanOrEqual(budgetOf(name, ['GET']).max);
   }, 120_000);
 
   it('LRN-2: a teacher assigns the last chapter exercise of the large work; the student answers it and is checked in that version', async () => {
@@ -245,5 +239,50 @@ describe('issue 18 c: a large work publishes and opens', () => {
     const opened = await call(A.eeStudent, 'GET', `works/${workId}/versions/2?chapter=ch-1`);
     expect(opened.status).toBe(200);
     expect(opened.body.chapters[0].title).toBe('Peatükk 2, teine trükk');
+  }, 240_000);
+
+  it('LRN-3, issue 18: draft saves that fail half-way (after a chapter is created, or while old chapters are deleted) leave no stray chapter once saved again', async () => {
+    const draftPath = `cms/publishers/${EE}/works/${workId}/draft`;
+    const content = host.services.db.collection('content');
+    const draftChapters = async () =>
+      (
+        await content.queryAll<{ id: string }>(EE, {
+          where: "c.type = 'work-chapter' AND STARTSWITH(c.id, @prefix)",
+          parameters: [{ name: '@prefix', value: `draft:${workId}:ch:` }],
+        })
+      )
+        .map((d) => d.id)
+        .sort();
+    const listed = async () => Object.values((await content.read<StoredHead>(`draft:${workId}`, EE))!.chapterDocs).sort();
+    const save = (title: string) => call(A.cmsAuthor, 'PUT', `${draftPath}/chapters/ch-2`, { chapter: { ...chapter(2), title } });
+    const failing = async (title: string, fault: (r: { method: string; path: string }) => boolean) => {
+      host.cosmos.setFaultHook((r) => (fault(r) ? { kind: 'status', status: 503 } : undefined));
+      try {
+        expect((await save(title)).status).toBe(503);
+      } finally {
+        host.cosmos.setFaultHook(undefined);
+      }
+    };
+    expect(await draftChapters()).toEqual(await listed());
+
+    // 1. The chapter's new document is created, then every write of the draft fails: nothing lists that document.
+    let created = false;
+    await failing('Peatükk 3, katkenud', (r) => {
+      if (r.method === 'POST' && r.path.includes('/colls/content/docs')) created = true;
+      return created && r.method === 'PUT' && r.path.includes('/colls/content/docs/');
+    });
+    expect(created).toBe(true);
+    // Saved again with other words (the editor did not retry the same): the failed attempt's chapter is gone.
+    expect((await save('Peatükk 3, uus')).status).toBe(200);
+    expect(await draftChapters()).toEqual(await listed());
+
+    // 2. The draft is written, then deleting the chapter it retired fails: the next save (here the same again) deletes it.
+    const retired = (await content.read<StoredHead>(`draft:${workId}`, EE))!.chapterDocs['ch-2']!;
+    await failing('Peatükk 3, veel uuem', (r) => r.method === 'DELETE' && (r.path.includes(retired) || r.path.includes(encodeURIComponent(retired))));
+    expect((await call(A.cmsAuthor, 'GET', draftPath)).body.content.chapters[2].title).toBe('Peatükk 3, veel uuem');
+    expect((await draftChapters()).length).toBeGreaterThan((await listed()).length);
+    expect((await save('Peatükk 3, veel uuem')).status).toBe(200);
+    expect(await draftChapters()).toEqual(await listed());
+    expect((await call(A.cmsAuthor, 'GET', draftPath)).body.content.chapters[2].title).toBe('Peatükk 3, veel uuem');
   }, 240_000);
 });

@@ -39,6 +39,7 @@ export const personalTypes = () => dataRegistry.documentTypes.filter((t) => t.pe
 function partitionOf(spec: DocumentTypeSpec, p: Person): string {
   switch (spec.find?.partitions) {
     case 'subject':
+    case 'subject-and-children':
       return p.accountId;
     case 'account-schools':
       return SCHOOL;

@@ -150,7 +150,7 @@ async function tokenHeader(accountId: string): Promise<string | undefined> {
 }
 
 describe('LRN-4, LRN-1: a journal shared materials list', () => {
-  it('LRN-4: past 200 shares the list pages with a sealed continuation, one single-partition query per page', async () => {
+  it('LRN-4: past 200 shares the list pages with a sealed continuation, one single-partition query per page; the teacher edits a shared text and the class opens the new version', async () => {
     const journal = await call(A.eeClassTeacher, 'POST', `schools/${S.ee}/subjects/mathematics/journals`, {
       name: 'Jagatud',
       classId: demo.classes.ee5a,
@@ -210,15 +210,24 @@ describe('LRN-4, LRN-1: a journal shared materials list', () => {
       headers: { authorization: (await tokenHeader(A.eeStudent)) ?? '' },
     });
     expect([opened.status, await opened.text()]).toEqual([200, 'Loe seda.']);
-    // A shared text is not changed (its journal copy names the blob): 409 material_shared.
-    const edit = await call(
-      A.eeClassTeacher,
-      'PUT',
-      `accounts/${A.eeClassTeacher}/texts/shared-0001`,
-      { title: 'x', body: 'y' },
-      { 'if-match': text.headers.get('etag')! },
-    );
-    expect([edit.status, edit.body.error.code]).toEqual([409, 'material_shared']);
+    // LRN-4: the teacher edits the shared text (If-Match): the journal's student opens the new version, within the budget.
+    const openShared = async () => {
+      const r = await fetch(`${host.url}/api/schools/${S.ee}/journals/${journalId}/materials/${A.eeClassTeacher}/shared-0001/content`, {
+        headers: { authorization: (await tokenHeader(A.eeStudent)) ?? '' },
+      });
+      return [r.status, await r.text()];
+    };
+    const editPath = `accounts/${A.eeClassTeacher}/texts/shared-0001`;
+    const edit = await call(A.eeClassTeacher, 'PUT', editPath, { title: 'Jagatud 2', body: 'Loe uut.' }, { 'if-match': text.headers.get('etag')! });
+    expect(edit.status, JSON.stringify(edit.body)).toBe(200);
+    withinBudget('materials-texts-save', 'PUT', edit);
+    expect(await openShared()).toEqual([200, 'Loe uut.']);
+    // The old version's ETag changes nothing; a retry of the change (the same words, the old ETag) answers the stored one.
+    const stale = await call(A.eeClassTeacher, 'PUT', editPath, { title: 'x', body: 'y' }, { 'if-match': text.headers.get('etag')! });
+    expect([stale.status, stale.body.error?.code]).toEqual([409, 'material_changed']);
+    const retry = await call(A.eeClassTeacher, 'PUT', editPath, { title: 'Jagatud 2', body: 'Loe uut.' }, { 'if-match': text.headers.get('etag')! });
+    expect([retry.status, retry.headers.get('etag')]).toEqual([200, edit.headers.get('etag')]);
+    expect(await openShared()).toEqual([200, 'Loe uut.']);
     // A forged token is a 400 with the envelope.
     const forged = await call(A.eeStudent, 'GET', `schools/${S.ee}/journals/${journalId}/materials?continuation=abc.def`);
     expect([forged.status, forged.body.error.code]).toEqual([400, 'invalid_continuation']);

@@ -20,6 +20,7 @@ const omitted = (who: string, type: string, field: string) => `OMIT-${who}-${typ
 function partitionOf(spec: DocumentTypeSpec, who: string): string {
   switch (spec.find?.partitions) {
     case 'subject':
+    case 'subject-and-children':
       return who;
     case 'account-schools':
       return SCHOOL;

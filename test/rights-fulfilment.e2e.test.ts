@@ -54,7 +54,7 @@ async function searchAndSettle(accountId: string): Promise<void> {
 }
 
 describe('PRIV-7 with PRIV-4: restriction and objection requests', () => {
-  it('PRIV-4, PRIV-7: a restriction request verified by the officer and processed restricts the person: usage events stop; done with a note, the requester told', async () => {
+  it('PRIV-4, PRIV-7: a restriction request verified by the officer and processed restricts the person: usage events stop; done with a note, the requester told; recorded as decided by the officer on that request', async () => {
     const subject = A.cmsAuthor;
     const before = (await eventsOf(subject)).length;
     await searchAndSettle(subject);
@@ -65,6 +65,15 @@ describe('PRIV-7 with PRIV-4: restriction and objection requests', () => {
     expect(request).toMatchObject({ state: 'done', completion: { note: expect.stringMatching(/restricted/) } });
     expect(request.history.at(-1)).toMatchObject({ from: 'processing', to: 'done', capacity: 'system' });
     expect((await account(subject)).processing?.restrictedAt).toEqual(expect.any(String));
+    // Recorded as the request's, decided by the privacy officer (not as the person's own change in the settings).
+    expect((await account(subject)).processing).toMatchObject({ updatedBy: A.privacyOfficer });
+    const changes = await host.services.db
+      .collection('accounts')
+      .queryAll<Record<string, unknown>>(subject, { where: "c.type = 'processing-event'" });
+    expect(changes).toEqual([expect.objectContaining({ by: A.privacyOfficer, as: 'request', channel: 'request', requestId: id })]);
+    const seen = await call(subject, 'GET', 'me/privacy/processing/history');
+    expect(seen.status, JSON.stringify(seen.body)).toBe(200);
+    expect(JSON.stringify(seen.body)).toContain('"channel":"request"');
 
     await searchAndSettle(subject);
     expect(await eventsOf(subject)).toHaveLength(before + 1);

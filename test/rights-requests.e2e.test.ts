@@ -301,8 +301,11 @@ describe('PRIV-1: what the platform holds about me', () => {
     expect(view.body.controllers.schools).toEqual([S.ee]);
     // Support requests: none for Mihkel in his own partition, counted (false), not guessed.
     expect(view.body.categories.find((c: { category: string }) => c.category === 'support').holdsData).toBe(false);
-    // Learning lives in the school's partition too: not counted here, so null.
-    expect(view.body.categories.find((c: { category: string }) => c.category === 'learning').holdsData).toBe(null);
+    // Learning lives in the school's partition: counted there as the export finds it (issue 12: it was null).
+    const learning = view.body.categories.find((c: { category: string }) => c.category === 'learning');
+    expect(typeof learning.holdsData).toBe('boolean');
+    expect(learning.documentTypes.every((d: { count: number | null }) => typeof d.count === 'number')).toBe(true);
+    expect(view.body.counted).toEqual(expect.arrayContaining(['accounts', 'schools', 'history']));
     const processors = view.body.processors.map((p: { id: string }) => p.id);
     expect(processors).toEqual(expect.arrayContaining(['microsoft-azure', 'sendgrid', 'maksekeskus', 'agileworks', 'elastic', 'confluent']));
     expect(processors).not.toContain('google'); // not linked

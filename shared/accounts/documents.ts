@@ -46,7 +46,7 @@ export function withSchoolRole(account: AccountDoc, role: SchoolRole): AccountDo
 }
 
 /** Remembers a school that holds data about the person; kept when the role ends, so export and erasure still find it. */
-function withSchoolPartition(account: AccountDoc, schoolId: string): AccountDoc {
+export function withSchoolPartition(account: AccountDoc, schoolId: string): AccountDoc {
   const known = account.schoolPartitions ?? [];
   return known.includes(schoolId) ? account : { ...account, schoolPartitions: [...known, schoolId] };
 }

@@ -1,6 +1,14 @@
 /** The public face of shared/accounts: what other areas and functions/ may import (README, "Areas and their faces"). */
 export { isMinorAccount } from './age.js';
-export { readAccount, updateAccount, withFamilyLink, withoutFamilyLink, withoutSchoolRole, withSchoolRole } from './documents.js';
+export {
+  readAccount,
+  updateAccount,
+  withFamilyLink,
+  withoutFamilyLink,
+  withoutSchoolRole,
+  withSchoolPartition,
+  withSchoolRole,
+} from './documents.js';
 export { accountsErrors } from './errors.js';
 export {
   type AccountDoc,

@@ -117,6 +117,8 @@ export interface Closure {
    */
   as: 'self' | 'school' | 'inactivity';
   schoolId?: string;
+  /** The queued rest of the closure is done (its `account-closure` event written): the recovery sweep skips it. */
+  completedAt?: string;
 }
 
 /** The account's profile document: `id` and `accountId` are the same, so `/me` is one point read. */

@@ -3,6 +3,7 @@ import { hkdfSync } from 'node:crypto';
 import type { Cookie } from '@azure/functions';
 import { EncryptJWT, jwtDecrypt } from 'jose';
 
+import type { AccountDoc } from '../accounts/index.js';
 import type { ProviderId } from './identity.js';
 import type { FlowSecrets } from './providers/types.js';
 import type { SigningKey } from './session-token.js';
@@ -16,6 +17,8 @@ export interface SignInFlow extends FlowSecrets {
   returnTo: string;
   /** Set when a signed-in user is linking another login to their account (explicit linking). */
   linkAccountId?: string;
+  /** PRIV-6: the consents ticked before the sign-in began (channel 'sign-up'), for an account the sign-in creates. */
+  consents?: AccountDoc['consents'];
 }
 
 /** `__Host-` like the session cookies: a sibling host cannot plant its own flow to sign a victim into its account. */

@@ -161,6 +161,8 @@ export async function resolveSignIn(
   identity: ExternalIdentity,
   linkToAccountId?: string,
   ledger?: ConfirmationLedger,
+  /** PRIV-6: the consents ticked before the sign-in began, for an account this sign-in creates. */
+  consents?: AccountDoc['consents'],
 ): Promise<SignInResolution> {
   const logins = deps.db.collection('logins');
   const loginId = externalLoginId(identity.provider, identity.subject);
@@ -196,7 +198,7 @@ export async function resolveSignIn(
     // Refused by the school: this person is not its student; they get an account of their own.
   }
 
-  return createAccountFor(deps, identity);
+  return createAccountFor(deps, identity, consents);
 }
 
 /**
@@ -300,7 +302,7 @@ async function ensureListed(deps: Deps, accountId: string, login: LinkedLogin): 
   );
 }
 
-async function createAccountFor(deps: Deps, identity: ExternalIdentity): Promise<SignInResolution> {
+async function createAccountFor(deps: Deps, identity: ExternalIdentity, consents: AccountDoc['consents']): Promise<SignInResolution> {
   const now = deps.clock.now().toISOString();
   const accountId = `acc-${randomUUID()}`;
   const loginId = externalLoginId(identity.provider, identity.subject);
@@ -320,6 +322,7 @@ async function createAccountFor(deps: Deps, identity: ExternalIdentity): Promise
     country: identity.country ?? identity.personalCode?.country ?? 'EE',
     status: 'active',
     logins: [{ id: loginId, provider: identity.provider, linkedAt: now }],
+    ...(consents ? { consents } : {}),
     // A new account starts with the list of its sessions (issue 11), so its first sign-in need not build it.
     activeSessions: [],
     createdAt: now,

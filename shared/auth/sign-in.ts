@@ -97,7 +97,16 @@ export function providerOrThrow(services: Services, id: ProviderId): SignInProvi
 export async function beginSignIn(
   services: Services,
   provider: SignInProvider,
-  input: { returnTo?: string; link: boolean; loginHint?: string; school?: string; language: Language; principal?: Principal },
+  input: {
+    returnTo?: string;
+    link: boolean;
+    loginHint?: string;
+    school?: string;
+    language: Language;
+    principal?: Principal;
+    /** PRIV-6: consents ticked on the sign-up page, kept in the flow for an account the callback creates. */
+    consents?: AccountDoc['consents'];
+  },
 ): Promise<RedirectResult> {
   if (input.link && !input.principal) throw new AppError('unauthenticated');
   if (provider.id === 'stuudium' && !(input.school && (await stuudiumInstallationAllowed(services, input.school))))
@@ -112,6 +121,7 @@ export async function beginSignIn(
     language: input.language,
     ...(input.school ? { school: input.school } : {}),
     ...(input.link && input.principal ? { linkAccountId: input.principal.accountId } : {}),
+    ...(input.consents && !input.link ? { consents: input.consents } : {}),
   };
   let location: URL;
   try {
@@ -149,6 +159,8 @@ export async function finishSignIn(
   request: HttpRequest,
   principal: Principal | undefined,
   schools: SchoolCodeLinks,
+  /** PRIV-6: records the history of the consents a new account was created with (consents builds on auth). */
+  recordConsents: (accountId: string, consents: AccountDoc['consents']) => Promise<void> = async () => undefined,
 ): Promise<RedirectResult> {
   const provider = providerOrThrow(services, providerId);
   const client = requestClient(request, services.config);
@@ -178,11 +190,12 @@ export async function finishSignIn(
     // Checked again at the callback: the allow-list may have changed since the redirect.
     if (identity.provider === 'stuudium' && !(identity.installation && (await stuudiumInstallationAllowed(services, identity.installation))))
       return fail('wrong_school');
-    const resolution = await resolveSignIn(services, identity, flow.linkAccountId, schools.ledger);
+    const resolution = await resolveSignIn(services, identity, flow.linkAccountId, schools.ledger, flow.consents);
     accountId = resolution.accountId;
     const account = await services.db.collection('accounts').read<AccountDoc>(accountId, accountId);
     if (!account || account.status === 'closed') return fail('token_rejected');
     if (account.status === 'suspended') return fail('account_suspended');
+    if (resolution.outcome === 'created' && account.consents) await recordConsents(accountId, account.consents);
 
     if (resolution.outcome === 'linked') {
       await recordSecurityEvent(services, { name: 'login-linked', accountId, method: providerId, reason: resolution.via, client });

@@ -1,7 +1,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { ConcurrentUpdateError, type Doc, type Stored, updateWithEtag } from '../platform/cosmos.js';
+import { ConcurrentUpdateError, type Doc, DocumentExistsError, type Stored, updateWithEtag } from '../platform/cosmos.js';
 import { AppError } from '../platform/errors.js';
 import type { Services } from '../platform/services.js';
 
@@ -63,13 +63,17 @@ async function update(
   deps: Deps,
   id: string,
   change: (doc: (ThrottleDoc & Stored) | undefined, now: number) => ThrottleDoc | undefined,
-): Promise<void> {
+  /** The bucket as just read (with its ETag): the first attempt starts from it, saving a read. */
+  known?: ThrottleDoc & Stored,
+): Promise<(ThrottleDoc & Stored) | undefined> {
   const now = () => deps.clock.now().getTime();
   try {
-    await updateWithEtag<ThrottleDoc>(deps.db.collection('logins'), id, id, (doc) => change(doc, now()), {
+    const updated = await updateWithEtag<ThrottleDoc>(deps.db.collection('logins'), id, id, (doc) => change(doc, now()), {
       attempts: 100,
       create: () => change(undefined, now()),
+      ...(known ? { current: known } : {}),
     });
+    return updated?.doc;
   } catch (error) {
     if (error instanceof ConcurrentUpdateError) throw tooMany(5);
     throw error;
@@ -77,18 +81,33 @@ async function update(
 }
 
 /** Adds one failure to a counting bucket (name or IP); no lock, the count only slows attempts down. */
-async function countFailure(deps: Deps, id: string): Promise<void> {
-  await update(deps, id, (doc, now) =>
+/**
+ * Adds one failure to a counting bucket (name or IP); no lock, the count only slows attempts down. `known` is the
+ * bucket as read before the check (null: there was none, so it is created without reading again).
+ */
+async function countFailure(deps: Deps, id: string, known: (ThrottleDoc & Stored) | null): Promise<void> {
+  const counted = (doc: ThrottleDoc | undefined, now: number): ThrottleDoc =>
     expired(doc, now)
       ? { id, type: 'login-throttle', failures: 1, windowStart: new Date(now).toISOString() }
-      : { id, type: 'login-throttle', failures: doc!.failures + 1, windowStart: doc!.windowStart },
-  );
+      : { id, type: 'login-throttle', failures: doc!.failures + 1, windowStart: doc!.windowStart };
+  if (known === null)
+    try {
+      await deps.db.collection('logins').create<ThrottleDoc>(counted(undefined, deps.clock.now().getTime()));
+      return;
+    } catch (error) {
+      // Another attempt created it meanwhile: count on it as usual.
+      if (!(error instanceof DocumentExistsError)) throw error;
+    }
+  await update(deps, id, counted, known ?? undefined);
 }
 
-async function failuresIn(deps: Deps, id: string): Promise<number> {
+/** A counting bucket as stored now (kept, so counting a failure after the check needs no second read). */
+async function readBucket(deps: Deps, id: string): Promise<(ThrottleDoc & Stored) | null> {
   const doc = await deps.db.collection('logins').read<ThrottleDoc>(id, id);
-  return expired(doc, deps.clock.now().getTime()) ? 0 : doc!.failures;
+  return doc?.type === 'login-throttle' ? doc : null;
 }
+
+const failuresOf = (deps: Deps, doc: ThrottleDoc | null) => (expired(doc ?? undefined, deps.clock.now().getTime()) ? 0 : doc!.failures);
 
 export interface SignInAttemptKeys {
   /** The normalised sign-in name (whether or not an account has it, so the answer never tells them apart). */
@@ -119,7 +138,7 @@ export async function reserveSignInAttempt(deps: Deps, keys: SignInAttemptKeys):
   const ipId = keys.ip ? keyed(deps, 'ip', keys.ip) : undefined;
   const reservation = randomUUID();
 
-  await update(deps, pairId, (doc, now) => {
+  const reserved = await update(deps, pairId, (doc, now) => {
     const locked = doc?.lockedUntil ? Date.parse(doc.lockedUntil) : 0;
     if (locked > now) throw tooMany((locked - now) / 1000);
     const fresh = expired(doc, now);
@@ -136,7 +155,9 @@ export async function reserveSignInAttempt(deps: Deps, keys: SignInAttemptKeys):
     };
   });
 
-  const [nameFailures, ipFailures] = await Promise.all([failuresIn(deps, nameId), ipId ? failuresIn(deps, ipId) : 0]);
+  const [nameBucket, ipBucket] = await Promise.all([readBucket(deps, nameId), ipId ? readBucket(deps, ipId) : null]);
+  const nameFailures = failuresOf(deps, nameBucket);
+  const ipFailures = ipId ? failuresOf(deps, ipBucket) : 0;
   const excess = Math.max(nameFailures - THROTTLE.nameSlowAfter, ipFailures - THROTTLE.ipSlowAfter, 0);
   if (excess > 0) await sleep(Math.min(THROTTLE.maxDelayMs, excess * THROTTLE.slowStepMs));
 
@@ -145,21 +166,27 @@ export async function reserveSignInAttempt(deps: Deps, keys: SignInAttemptKeys):
     async finish(outcome) {
       if (finished) return;
       finished = true;
-      await update(deps, pairId, (doc, now) => {
-        if (!doc) return undefined;
-        const pending = (doc.pending ?? []).filter((p) => p.id !== reservation);
-        if (outcome === 'success') return { id: pairId, type: 'login-throttle', failures: 0, windowStart: new Date(now).toISOString(), pending };
-        const failures = expired(doc, now) ? 1 : doc.failures + 1;
-        return {
-          id: pairId,
-          type: 'login-throttle',
-          failures,
-          windowStart: expired(doc, now) ? new Date(now).toISOString() : doc.windowStart,
-          pending,
-          ...(failures >= THROTTLE.perNameAndIp ? { lockedUntil: new Date(now + THROTTLE.lockSeconds * 1000).toISOString() } : {}),
-        };
-      });
-      if (outcome === 'failure') await Promise.all([countFailure(deps, nameId), ...(ipId ? [countFailure(deps, ipId)] : [])]);
+      await update(
+        deps,
+        pairId,
+        (doc, now) => {
+          if (!doc) return undefined;
+          const pending = (doc.pending ?? []).filter((p) => p.id !== reservation);
+          if (outcome === 'success') return { id: pairId, type: 'login-throttle', failures: 0, windowStart: new Date(now).toISOString(), pending };
+          const failures = expired(doc, now) ? 1 : doc.failures + 1;
+          return {
+            id: pairId,
+            type: 'login-throttle',
+            failures,
+            windowStart: expired(doc, now) ? new Date(now).toISOString() : doc.windowStart,
+            pending,
+            ...(failures >= THROTTLE.perNameAndIp ? { lockedUntil: new Date(now + THROTTLE.lockSeconds * 1000).toISOString() } : {}),
+          };
+        },
+        reserved,
+      );
+      // The buckets as read before the check: a write that meets a newer one reads it again (its ETag changed).
+      if (outcome === 'failure') await Promise.all([countFailure(deps, nameId, nameBucket), ...(ipId ? [countFailure(deps, ipId, ipBucket)] : [])]);
     },
   };
 }

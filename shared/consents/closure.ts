@@ -5,6 +5,7 @@ import { type ClientInfo, confirmRecentIdentity, recordSecurityEvent, releaseAut
 import { yearsAfter } from '../platform/calendar.js';
 import { type Doc, DocumentExistsError, type Stored } from '../platform/cosmos.js';
 import { AppError } from '../platform/errors.js';
+import { runJob } from '../platform/jobs.js';
 import type { Services } from '../platform/services.js';
 import { endMembershipsOfClosedAccount } from '../schools/index.js';
 
@@ -85,7 +86,7 @@ async function close(
 export async function completeAccountClosure(services: Services, work: ClosureWork): Promise<void> {
   const { accountId } = work;
   const jobs = services.db.collection('jobs');
-  if (await jobs.read<AccountClosureDoc>(closureEventId(accountId), accountId)) return;
+  if (await jobs.read<AccountClosureDoc>(closureEventId(accountId), accountId)) return markCompleted(services, accountId);
   const account = await readAccount(services, accountId);
   // Not closed (or gone): nothing of ours to complete.
   if (!account?.closure) return;
@@ -112,6 +113,43 @@ export async function completeAccountClosure(services: Services, work: ClosureWo
   } catch (error) {
     if (!(error instanceof DocumentExistsError)) throw error;
   }
+  await markCompleted(services, accountId);
+}
+
+/** Notes on the closed account that its queued work is done, so the recovery sweep leaves it (idempotent). */
+async function markCompleted(services: Services, accountId: string): Promise<void> {
+  const at = services.clock.now().toISOString();
+  await updateAccount(services, accountId, (doc) =>
+    doc.closure && !doc.closure.completedAt ? { ...doc, closure: { ...doc.closure, completedAt: at } } : doc,
+  );
+}
+
+/** A closure's queued work not done this long after the closure is taken to be lost (its message never sent). */
+const CLOSURE_GRACE_MINUTES = 30;
+const SWEEP_PAGE = 100;
+
+/**
+ * PRIV-8 recovery (`closure-sweep` timer, a `runJob` job per hour): closed accounts whose queued work was never done
+ * (the send failed after the account was marked closed, and a self-closure cannot be repeated: its sessions ended
+ * with it) are queued again. A cross-partition query over `accounts`, paged and checkpointed by the job runner, only
+ * in this job; the message id names the hour, so a message still in the queue is not replaced by a duplicate and the
+ * next hour tries again.
+ */
+export async function sweepUnfinishedClosures(services: Services, now: Date): Promise<Record<string, number>> {
+  const hour = now.toISOString().slice(0, 13);
+  const before = new Date(now.getTime() - CLOSURE_GRACE_MINUTES * 60_000).toISOString();
+  const { job, ran } = await runJob(services, { name: 'closure-sweep', period: hour }, async (checkpoint) => {
+    const page = await services.db.collection('accounts').crossPartitionQuery<{
+      accountId: string;
+    }>("SELECT c.accountId FROM c WHERE c.type = 'account' AND IS_DEFINED(c.closure) AND NOT IS_DEFINED(c.closure.completedAt) AND c.closure.at < @before", [{ name: '@before', value: before }], checkpoint, SWEEP_PAGE);
+    for (const { accountId } of page.items)
+      await services.bus.send('account-closure', {
+        body: { accountId, client: {} } satisfies ClosureWork,
+        messageId: `${closureEventId(accountId)}:sweep:${hour}`,
+      });
+    return { counts: { requeued: page.items.length }, next: page.continuation };
+  });
+  return ran ? job.counts : {};
 }
 
 /**

@@ -11,6 +11,7 @@ export {
   CLOSURE_RETENTION_YEARS,
   closureViewSchema,
   completeAccountClosure,
+  sweepUnfinishedClosures,
 } from './closure.js';
 export {
   consentEventView,

@@ -70,18 +70,20 @@ export interface ProcessingEventDoc extends Doc {
   type: 'processing-event';
   accountId: string;
   at: string;
-  /** Who acted: the person, or their confirmed parent (ACC-3). */
+  /** Who acted: the person, their confirmed parent (ACC-3), or who decided the request it carries out (PRIV-7). */
   by: string;
-  as: 'self' | 'parent';
-  channel: 'settings';
+  as: 'self' | 'parent' | 'request';
+  channel: 'settings' | 'request';
+  /** The data-subject request carried out (channel 'request'). */
+  requestId?: string;
   /** What began (true) or was lifted (false) in this change. */
   changes: { item: Item; on: boolean }[];
 }
 
 export const processingEventViewSchema = z.object({
   at: z.string(),
-  as: z.enum(['self', 'parent']),
-  channel: z.enum(['settings']),
+  as: z.enum(['self', 'parent', 'request']),
+  channel: z.enum(['settings', 'request']),
   changes: z.array(z.object({ item: z.enum(items), on: z.boolean() })),
 });
 
@@ -131,7 +133,7 @@ export async function setProcessingChoices(
   deps: Pick<Services, 'db' | 'clock' | 'bus'>,
   accountId: string,
   choice: ProcessingChoice,
-  by: 'self' | { parent: string },
+  by: 'self' | { parent: string } | { request: string; decidedBy: string },
 ): Promise<AccountDoc> {
   let event: ProcessingEventDoc | undefined;
   const updated = await updateAccount(deps, accountId, (account) => {
@@ -139,11 +141,13 @@ export async function setProcessingChoices(
     const managed = privacyManagedByParent(account, now);
     const current = account.processing ?? {};
     event = undefined;
-    if (by === 'self' && managed && lifts(current, choice)) throw new AppError('privacy_managed_by_parent');
-    if (by !== 'self' && !(managed && (account.parents ?? []).some((p) => p.accountId === by.parent))) throw new AppError('forbidden');
+    // A request carried out (PRIV-7) only adds: lifting stays in the settings.
+    if ((by === 'self' || 'request' in by) && managed && lifts(current, choice)) throw new AppError('privacy_managed_by_parent');
+    if (by !== 'self' && 'parent' in by && !(managed && (account.parents ?? []).some((p) => p.accountId === by.parent)))
+      throw new AppError('forbidden');
     if (!lifts(current, choice) && !adds(current, choice)) return account;
     const at = now.toISOString();
-    const actor = by === 'self' ? accountId : by.parent;
+    const actor = by === 'self' ? accountId : 'parent' in by ? by.parent : by.decidedBy;
     const next = nextChoices(current, choice, at);
     event = {
       id: `processing-event:${randomUUID()}`,
@@ -151,8 +155,9 @@ export async function setProcessingChoices(
       accountId,
       at,
       by: actor,
-      as: by === 'self' ? 'self' : 'parent',
-      channel: 'settings',
+      as: by === 'self' ? 'self' : 'parent' in by ? 'parent' : 'request',
+      channel: by !== 'self' && 'request' in by ? 'request' : 'settings',
+      ...(by !== 'self' && 'request' in by ? { requestId: by.request } : {}),
       changes: changesBetween(current, next),
     };
     return { ...account, processing: { ...next, updatedAt: at, updatedBy: actor } };

@@ -127,29 +127,33 @@ async function wholeDraft<T extends DraftDoc>(services: Pick<Services, 'db'>, dr
   return { ...draft, content: { ...draft.content, chapters: withChapterBodies(draft.content.chapters, draft.chapterDocs, docs) } };
 }
 
-/**
- * How a draft's content is stored: whole in the draft document while it is small, else each chapter in a document of
- * its own (store.ts), created here before the draft document that lists them is written.
- */
-async function storeDraftContent(
-  services: Pick<Services, 'db'>,
+/** How a draft's content is stored: whole while it is small, else each chapter in a document of its own (store.ts). */
+function draftLayout(
   head: Pick<DraftDoc, 'publisherId' | 'workId'>,
   content: WorkContent,
-): Promise<Pick<DraftDoc, 'content' | 'chapterDocs'>> {
-  if (bytes(content) <= INLINE_CONTENT_BYTES) return { content };
+): { stored: Pick<DraftDoc, 'content' | 'chapterDocs'>; chapters: ChapterDoc[] } {
+  if (bytes(content) <= INLINE_CONTENT_BYTES) return { stored: { content }, chapters: [] };
   const owner = draftId(head.workId);
-  const docs: ChapterDoc[] = content.chapters.map((chapter) => ({
+  const chapters: ChapterDoc[] = content.chapters.map((chapter) => ({
     id: chapterDocId(owner, chapter),
     type: 'work-chapter',
     publisherId: head.publisherId,
     workId: head.workId,
     chapter,
   }));
-  await createChapterDocs(services, docs);
   return {
-    content: { ...content, chapters: content.chapters.map(chapterStub) },
-    chapterDocs: Object.fromEntries(docs.map((d) => [d.chapter.id, d.id])),
+    stored: {
+      content: { ...content, chapters: content.chapters.map(chapterStub) },
+      chapterDocs: Object.fromEntries(chapters.map((d) => [d.chapter.id, d.id])),
+    },
+    chapters,
   };
+}
+
+const without = (ids: Iterable<string>, keep: readonly string[]) => [...new Set(ids)].filter((id) => !keep.includes(id));
+
+async function deleteChapterDocs(services: Pick<Services, 'db'>, publisherId: string, ids: readonly string[]): Promise<void> {
+  for (const id of ids) await services.db.collection('content').delete(id, publisherId);
 }
 
 /**
@@ -158,6 +162,12 @@ async function storeDraftContent(
  * `work_content_invalid`) and limited in size (413). `baseRevision`, when sent, must be the revision the editor started
  * from (409 `work_draft_changed` otherwise, so two editors do not overwrite each other unknowingly). Saving the same
  * content again changes nothing. Operations: the work, the draft, one write.
+ *
+ * A split draft's chapter documents are never left behind by a save that fails half-way: chapter documents a save is
+ * about to create are first noted on the draft (`strayChapters`, one write more, only when a chapter changed), then
+ * created, then the draft listing them is written with the chapters it no longer lists as its new `strayChapters`,
+ * which are deleted after it. Every save deletes the strays noted before it that it does not list, so whatever an
+ * earlier attempt left (created and never listed, or retired and not yet deleted) goes with the next save or its retry.
  */
 export async function saveDraft(
   services: Pick<Services, 'db' | 'clock'>,
@@ -181,52 +191,81 @@ export async function saveDraft(
     if (chapter) throw new AppError('work_content_too_large', { params: { limit: Math.floor(MAX_CHAPTER_BYTES / 1024) } });
     return parsed.data;
   };
-  const draft = (revision: number, stored: Pick<DraftDoc, 'content' | 'chapterDocs'>): DraftDoc => ({
+  const draft = (revision: number, stored: Pick<DraftDoc, 'content' | 'chapterDocs'>, strayChapters: string[]): DraftDoc => ({
     id: draftId(workId),
     type: 'work-draft',
     publisherId,
     workId,
     revision,
     ...stored,
+    ...(strayChapters.length ? { strayChapters } : {}),
     updatedAt: at,
     updatedBy: actor.accountId,
   });
   const head = { publisherId, workId };
-  // The draft as it was saved (a split one with its chapters), for the answer and to leave no chapter unused.
+  // The draft as it was saved (a split one with its chapters), for the answer.
   let whole: WorkContent | undefined;
-  let replaced: DraftDoc | undefined;
-  const updated = await updateWithEtag<DraftDoc>(
-    services.db.collection('content'),
-    draftId(workId),
-    publisherId,
-    async (stored) => {
-      if (baseRevision !== undefined && baseRevision !== stored.revision) throw new AppError('work_draft_changed');
-      const current = await wholeDraft(services, stored);
-      const content = validated(current.content);
-      whole = content;
-      replaced = stored;
-      return isDeepStrictEqual(current.content, content) ? undefined : draft(stored.revision + 1, await storeDraftContent(services, head, content));
-    },
-    { type: 'work-draft' },
-  );
-  let result = updated?.doc;
-  if (!updated) {
+  // Set when the write only noted chapter documents to come: the save goes on with another round.
+  let noted = false;
+  for (;;) {
+    noted = false;
+    const updated = await updateWithEtag<DraftDoc>(
+      services.db.collection('content'),
+      draftId(workId),
+      publisherId,
+      async (stored) => {
+        noted = false;
+        if (baseRevision !== undefined && baseRevision !== stored.revision) throw new AppError('work_draft_changed');
+        const current = await wholeDraft(services, stored);
+        const content = validated(current.content);
+        whole = content;
+        const strays = stored.strayChapters ?? [];
+        if (isDeepStrictEqual(current.content, content)) {
+          if (strays.length === 0) return undefined;
+          // The same content again (a retry): what an earlier attempt left goes now.
+          await deleteChapterDocs(services, publisherId, strays);
+          return { ...stored, strayChapters: [] };
+        }
+        const layout = draftLayout(head, content);
+        const listed = Object.values(stored.chapterDocs ?? {});
+        const ids = layout.chapters.map((c) => c.id);
+        const unknown = without(ids, [...listed, ...strays]);
+        if (unknown.length) {
+          noted = true;
+          return { ...stored, strayChapters: [...strays, ...unknown] };
+        }
+        await deleteChapterDocs(services, publisherId, without(strays, ids));
+        await createChapterDocs(services, layout.chapters);
+        return draft(stored.revision + 1, layout.stored, without(listed, ids));
+      },
+      { type: 'work-draft' },
+    );
+    if (noted) continue;
+    if (updated) {
+      // The chapters this save retired; a failure here leaves them noted for the next save.
+      await deleteChapterDocs(services, publisherId, updated.doc.strayChapters ?? []);
+      return draftView({ ...updated.doc, content: whole! });
+    }
     if (baseRevision !== undefined && baseRevision !== 0) throw new AppError('work_draft_changed');
     const content = validated(undefined);
+    const layout = draftLayout(head, content);
     try {
-      result = await services.db.collection('content').create(draft(1, await storeDraftContent(services, head, content)));
+      if (layout.chapters.length === 0)
+        return draftView({ ...(await services.db.collection('content').create(draft(1, layout.stored, []))), content });
+      // A first save already split: an empty draft noting its chapters first, then the save as any other.
+      const empty = { content: { ...content, chapters: [] } };
+      await services.db.collection('content').create(
+        draft(
+          0,
+          empty,
+          layout.chapters.map((c) => c.id),
+        ),
+      );
     } catch (error) {
       // Another first save got there: this change applies to its draft, as to any draft changed meanwhile.
-      if (error instanceof DocumentExistsError) return saveDraft(services, publisherId, workId, change, actor, baseRevision);
-      throw error;
+      if (!(error instanceof DocumentExistsError)) throw error;
     }
-    whole = content;
-  } else if (updated.changed && replaced?.chapterDocs) {
-    // Chapter documents the new draft no longer lists (content-addressed: an unchanged chapter keeps its document).
-    const kept = new Set(Object.values(updated.doc.chapterDocs ?? {}));
-    for (const id of Object.values(replaced.chapterDocs)) if (!kept.has(id)) await services.db.collection('content').delete(id, publisherId);
   }
-  return draftView({ ...result!, content: whole! });
 }
 
 export interface VersionSummary {

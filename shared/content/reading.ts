@@ -4,14 +4,14 @@ import type { Services } from '../platform/services.js';
 import { catalogSnapshot, mayOpenWork } from '../store/index.js';
 import type { Block } from './model.js';
 import { searchIndex, words } from './search.js';
-import { type OutlineChapter, readContentWork, readVersionDoc } from './store.js';
+import { type OutlineChapter, readContentWork, readVersionForReader } from './store.js';
 import { studentView, type StudentWorkVersion } from './student-view.js';
 
 /**
  * Students and teachers reading works (issue 18). The licence decides: `mayOpenWork` (store/licences.ts; school
  * licences count there too), one point read. Each route then reads one document by id in the publisher's partition
  * (the publisher is part of the work id), so opening costs 3 operations with authentication; a version stored per
- * chapter (a large work, store.ts) costs one more, its chapters.
+ * chapter (a large work, store.ts) comes with its chapters in the same one query (`readVersionForReader`).
  */
 
 async function assertMayOpen(services: Pick<Services, 'db' | 'clock'>, accountId: string, workId: string): Promise<void> {
@@ -72,7 +72,7 @@ export async function openVersion(
   chapterId?: string,
 ): Promise<StudentWorkVersion> {
   await assertMayOpen(services, accountId, workId);
-  const version = await readVersionDoc(services, workId, versionNo, chapterId);
+  const version = await readVersionForReader(services, workId, versionNo, chapterId);
   if (!version) throw new AppError('work_version_not_found');
   if (chapterId !== undefined && !version.chapters.some((c) => c.id === chapterId)) throw new AppError('work_chapter_not_found');
   return studentView(version, chapterId);
@@ -106,7 +106,7 @@ export async function searchWork(
   query: string,
 ): Promise<WorkSearchHit[]> {
   await assertMayOpen(services, reader.accountId, workId);
-  const version = await readVersionDoc(services, workId, versionNo);
+  const version = await readVersionForReader(services, workId, versionNo);
   if (!version) throw new AppError('work_version_not_found');
   // A split version has an index per chapter, in reading order; hits are counted over all of them.
   const hits = version.searchIndexes

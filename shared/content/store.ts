@@ -24,8 +24,8 @@ import type { SearchIndex } from './search.js';
  * own (type 'work-chapter', content-addressed: `<draft or version id>:ch:<chapterId>:<hash>`), listed by the draft or
  * version document in `chapterDocs`, whose `chapters` then hold only ids and titles. A chapter's document, its search
  * index included, stays well under Cosmos's 2 MB with a chapter of at most MAX_CHAPTER_BYTES; a work is at most
- * MAX_CONTENT_BYTES. Reading a split version costs one operation more (its chapters: one point read for one chapter,
- * one single-partition query for all).
+ * MAX_CONTENT_BYTES. Readers get a split version in one query by id prefix (`readVersionForReader`, no more than a
+ * small one); other reads (answer checking, tasks) read the version, then its chapters (one point read or one query).
  */
 export const INLINE_CONTENT_BYTES = 800 * 1024;
 export const MAX_CHAPTER_BYTES = 900 * 1024;
@@ -82,6 +82,11 @@ export interface DraftDoc extends Doc {
   content: WorkContent;
   /** Split drafts: chapter id -> its 'work-chapter' document (content.chapters then hold only ids and titles). */
   chapterDocs?: Record<string, string>;
+  /**
+   * Chapter documents that may exist without this draft listing them: noted by a save before it creates them, or
+   * retired by the save that wrote this draft; deleted by the next save (publishing.ts `saveDraft`).
+   */
+  strayChapters?: string[];
   updatedAt: string;
   updatedBy: string;
 }
@@ -165,7 +170,7 @@ function toWorkVersion(doc: VersionDoc): WorkVersion {
  * A published version with its chapters: one point read, and for a split version its chapters' documents (only the
  * chapter asked for, when one is).
  */
-export async function readVersionDoc(
+async function readVersionDoc(
   services: Pick<Services, 'db'>,
   workId: string,
   versionNo: number,
@@ -179,6 +184,39 @@ export async function readVersionDoc(
   const map = doc.chapterDocs;
   const wanted = chapterId === undefined ? doc.chapters.map((c) => map[c.id]!) : map[chapterId] ? [map[chapterId]] : [];
   const docs = await readChapterDocs(services, publisherId, wanted);
+  const searchIndexes = doc.chapters.flatMap((c) => docs.get(map[c.id] ?? '')?.search ?? []);
+  return { ...doc, chapters: withChapterBodies(doc.chapters, map, docs), searchIndexes };
+}
+
+/**
+ * A published version for a reader (the reading and search routes): like `readVersionDoc`, but the version and its
+ * chapters' documents (or the one chapter's) come in ONE single-partition query by id and id prefix, so a large work
+ * costs what a small one does (authentication, the licence, this query: the GET budget of 3). A chapter document the
+ * version does not list (left by a failed publication) is ignored.
+ */
+export async function readVersionForReader(
+  services: Pick<Services, 'db'>,
+  workId: string,
+  versionNo: number,
+  chapterId?: string,
+): Promise<ReadVersion | undefined> {
+  const publisherId = publisherOfWork(workId);
+  if (!publisherId) return undefined;
+  const id = versionId(workId, versionNo);
+  const prefix = chapterId === undefined ? `${id}:ch:` : `${id}:ch:${chapterId}:`;
+  const rows = await services.db.collection('content').queryAll<VersionDoc | ChapterDoc>(publisherId, {
+    where: 'c.id = @id OR STARTSWITH(c.id, @prefix)',
+    parameters: [
+      { name: '@id', value: id },
+      { name: '@prefix', value: prefix },
+    ],
+  });
+  const doc = rows.find((r): r is VersionDoc & Stored => r.id === id && r.type === 'work-version');
+  if (!doc || doc.workId !== workId) return undefined;
+  if (!doc.chapterDocs) return { ...doc, searchIndexes: [doc.search] };
+  const map = doc.chapterDocs;
+  const listed = new Set(Object.values(map));
+  const docs = new Map(rows.filter((r): r is ChapterDoc & Stored => r.type === 'work-chapter' && listed.has(r.id)).map((d) => [d.id, d]));
   const searchIndexes = doc.chapters.flatMap((c) => docs.get(map[c.id] ?? '')?.search ?? []);
   return { ...doc, chapters: withChapterBodies(doc.chapters, map, docs), searchIndexes };
 }

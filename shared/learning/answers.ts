@@ -1,14 +1,24 @@
 import type { AccountDoc } from '../accounts/index.js';
 import { type Answer, checkAnswer } from '../content/index.js';
-import { type Page, updateWithEtag } from '../platform/cosmos.js';
+import { type Page, type Stored, updateWithEtag } from '../platform/cosmos.js';
 import { AppError } from '../platform/errors.js';
 import { pageOf, type PageRequest } from '../platform/paging.js';
 import type { Services } from '../platform/services.js';
 import { mayOpenWork } from '../store/index.js';
 import { gradeOnScale } from './grades.js';
 import { historyEntry, writeChange } from './history.js';
-import { readJournal } from './journals.js';
-import { type AnswerDoc, answerIdOf, type AnswerView, type ExerciseResult, type Feedback, type Grade, type TaskDoc } from './model.js';
+import { readJournal, visibleJournal } from './journals.js';
+import {
+  type AnswerDoc,
+  answerIdOf,
+  type AnswerView,
+  type ExerciseResult,
+  type Feedback,
+  type Grade,
+  type HistoryDoc,
+  type JournalDoc,
+  type TaskDoc,
+} from './model.js';
 import { queueAnswerCount } from './stats.js';
 import { readStudentTask, taskExercises } from './tasks.js';
 
@@ -198,7 +208,8 @@ const visible = (f: Feedback | undefined) =>
  * or changing published feedback) is written to the student's 30-day history (LRN-6), keyed by the feedback's
  * revision, so a retry writes it once; `publish: false` takes published feedback back (a 'feedback-unpublished' entry).
  * Refused: a journal the caller does not teach (404), a grade off the scale,
- * points outside 0..max, an answer not submitted. Costs: the journal, the answer (read, write), the history entry.
+ * points outside 0..max, an answer not submitted. Costs: the journal and the answer (one query), which of its pending
+ * history entries are written (one query, when it has any), the answer's write, the new history entry.
  */
 export async function giveFeedback(
   services: Pick<Services, 'db' | 'clock'>,
@@ -209,9 +220,21 @@ export async function giveFeedback(
   studentId: string,
   input: FeedbackInput,
 ): Promise<AnswerDoc> {
-  const { journal } = await readJournal(services, teacher, schoolId, journalId, ['teacher']);
+  // The journal and the answer in one query (both in the school's partition): the budget keeps room for the history.
+  const rows = await services.db.collection('schools').queryAll<(JournalDoc | AnswerDoc) & Stored>(schoolId, {
+    where: 'ARRAY_CONTAINS(@ids, c.id)',
+    parameters: [{ name: '@ids', value: [journalId, answerId(taskId, studentId)] }],
+  });
+  const { journal } = visibleJournal(
+    rows.find((r): r is JournalDoc & Stored => r.type === 'journal' && r.id === journalId),
+    teacher,
+    ['teacher'],
+  );
   if (input.grade !== undefined && !gradeOnScale(journal.gradingScale, input.grade))
     throw new AppError('grade_not_on_scale', { params: { scale: journal.gradingScale } });
+  const stored = rows.find((r): r is AnswerDoc & Stored => r.type === 'answer' && r.id === answerId(taskId, studentId));
+  if (!stored) throw new AppError('answer_not_found');
+  const written = await changesWritten(services, stored);
   const now = services.clock.now();
   const at = now.toISOString();
   const updated = await updateWithEtag<AnswerDoc>(
@@ -248,6 +271,9 @@ export async function giveFeedback(
       const newlyVisible = unpublishing || (Boolean(publishedAt) && (contentChanged || !previous?.publishedAt));
       const resubmit = input.allowResubmit ?? current.resubmitAllowed ?? false;
       if (!contentChanged && publishedAt === previous?.publishedAt && resubmit === (current.resubmitAllowed ?? false)) return undefined;
+      // Entries still not found in the history go on with this write (LRN-6); those found there are done.
+      const { lastChange: _last, ...rest } = current;
+      const pendingChanges = pendingOf(current).filter((e) => !written.has(e.id));
       const feedback: Feedback = {
         ...content,
         gradedBy: contentChanged || !previous ? teacher.accountId : previous.gradedBy,
@@ -255,7 +281,7 @@ export async function giveFeedback(
         ...(publishedAt ? { publishedAt } : {}),
         revision: (previous?.revision ?? 0) + (newlyVisible ? 1 : 0),
       };
-      if (!newlyVisible) return { ...current, feedback, resubmitAllowed: resubmit };
+      if (!newlyVisible) return { ...rest, feedback, resubmitAllowed: resubmit, pendingChanges };
       // The change's history entry goes into the same write as the change (LRN-6): see `lastChange`.
       const was = visible(previous);
       const lastChange = historyEntry(now, {
@@ -267,15 +293,28 @@ export async function giveFeedback(
         ...(unpublishing ? {} : { after: visible(feedback)! }),
         ...(was ? { before: was } : {}),
       });
-      return { ...current, feedback, resubmitAllowed: resubmit, lastChange };
+      return { ...rest, feedback, resubmitAllowed: resubmit, pendingChanges: [...pendingChanges, lastChange] };
     },
-    { type: 'answer' },
+    { type: 'answer', current: stored },
   );
   if (!updated) throw new AppError('answer_not_found');
-  // Written after the answer, and again (finding it there) on every later call: a retry after a failure in between
-  // writes the entry the first attempt did not.
-  if (updated.doc.lastChange) await writeChange(services, updated.doc.lastChange);
+  // Written after the answer, and on every later call those not found written: a retry after a failure in between, or
+  // any later change, writes the entries an earlier attempt did not.
+  for (const entry of pendingOf(updated.doc)) if (!written.has(entry.id)) await writeChange(services, entry);
   return updated.doc;
+}
+
+/** The history entries an answer carries as maybe not written (`pendingChanges`; `lastChange` of answers written before). */
+const pendingOf = (answer: AnswerDoc): HistoryDoc[] => answer.pendingChanges ?? (answer.lastChange ? [answer.lastChange] : []);
+
+/** Which of the answer's pending history entries are in the history already: one query in the student's partition (none without any). */
+async function changesWritten(services: Pick<Services, 'db'>, answer: AnswerDoc): Promise<Set<string>> {
+  const ids = pendingOf(answer).map((e) => e.id);
+  if (ids.length === 0) return new Set();
+  const found = await services.db
+    .collection('history')
+    .queryAll<{ id: string }>(answer.studentId, { where: 'ARRAY_CONTAINS(@ids, c.id)', parameters: [{ name: '@ids', value: ids }] });
+  return new Set(found.map((f) => f.id));
 }
 
 /**

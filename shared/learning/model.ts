@@ -147,9 +147,16 @@ export interface AnswerDoc extends Doc {
   deletedAt?: string;
   /**
    * The history entry of the latest change the student can see (LRN-6), stored with the change itself so that a retry
-   * after a failure between the answer's write and the entry's finds it here and writes it (same id: once).
+   * after a failure between the answer's write and the entry's finds it here and writes it (same id: once). Written
+   * before `pendingChanges`; read as one of them.
    */
   lastChange?: HistoryDoc;
+  /**
+   * History entries of changes the student can see (LRN-6) not yet known to be written, each stored with its change:
+   * every later call on the feedback writes those missing from the history, and the next change drops those found
+   * there. So an entry whose write failed survives any number of later changes until a call writes it.
+   */
+  pendingChanges?: HistoryDoc[];
 }
 
 /** One answer per task and student, in the school's partition: the student's id is in it, never taken from a body. */

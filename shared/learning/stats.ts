@@ -239,12 +239,37 @@ export async function queueAnswerCount(
   await services.bus.send('learning-stats', { body, messageId: `${answer.id}:${deleted ? 'deleted:' : ''}${answer.savedAt}` });
 }
 
-/** The queue's handler: the answer as stored now (or its absence) into its task's statistics. Costs: the answer, `countAnswer`. */
+/**
+ * Asks for the answers of students a task's change took off (or put back on) to be counted again (LRN-5): one message
+ * per student, keyed by the task's version, so a retried change sends nothing new and the handler counts nothing twice.
+ */
+export async function queueAssignmentCounts(
+  services: Pick<Services, 'bus'>,
+  task: Pick<TaskDoc, 'schoolId' | 'journalId' | 'taskId' | 'updatedAt'>,
+  studentIds: readonly string[],
+) {
+  for (const studentId of studentIds)
+    await services.bus.send('learning-stats', {
+      body: { schoolId: task.schoolId, journalId: task.journalId, taskId: task.taskId, studentId },
+      messageId: `${answerIdOf(task.taskId, studentId)}:assigned:${task.updatedAt}`,
+    });
+}
+
+/**
+ * The queue's handler: the answer as stored now (or its absence) into its task's statistics; the answer of a student
+ * the task is no longer sent to counts as absent (a task's figures are its students'). Costs: the answer and the task
+ * (one query), `countAnswer`.
+ */
 export async function handleAnswerCount(services: Pick<Services, 'db'>, message: AnswerCountMessage): Promise<void> {
   const id = answerIdOf(message.taskId, message.studentId);
-  const stored = await services.db.collection('schools').read<AnswerDoc>(id, message.schoolId);
-  const answer = stored?.type === 'answer' && stored.journalId === message.journalId ? stored : undefined;
-  await countAnswer(services, { id, schoolId: message.schoolId, journalId: message.journalId, taskId: message.taskId }, answer);
+  const rows = await services.db.collection('schools').queryAll<AnswerDoc | TaskDoc>(message.schoolId, {
+    where: 'ARRAY_CONTAINS(@ids, c.id)',
+    parameters: [{ name: '@ids', value: [id, message.taskId] }],
+  });
+  const task = rows.find((r): r is TaskDoc => r.type === 'task' && r.id === message.taskId);
+  const stored = rows.find((r): r is AnswerDoc => r.type === 'answer' && r.id === id);
+  const counts = stored?.journalId === message.journalId && task?.studentIds.includes(message.studentId);
+  await countAnswer(services, { id, schoolId: message.schoolId, journalId: message.journalId, taskId: message.taskId }, counts ? stored : undefined);
 }
 
 export const journalStatsSchema = z.object({

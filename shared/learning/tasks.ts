@@ -9,6 +9,7 @@ import { pageOf, type PageRequest } from '../platform/paging.js';
 import type { Services } from '../platform/services.js';
 import { isArchived, readJournal, taskView, visibleJournal } from './journals.js';
 import { type AnswerDoc, type JournalDoc, MAX_TASK_STUDENTS, type TaskDoc, type TaskItem, type TaskView } from './model.js';
+import { queueAssignmentCounts } from './stats.js';
 
 export interface TaskInput {
   title: string;
@@ -121,12 +122,13 @@ export interface TaskChange {
 /**
  * A journal's teacher changes a task (LRN-2): title, due date, window, which of the journal's students it is sent
  * to. Answers already made stay (a student taken off the task keeps theirs; statistics count the students it is sent
- * to); the exercises and the work version do not change. Late marks are given at submission, so moving the due date
- * does not re-mark answers already submitted. Repeating a change changes nothing. Costs: the journal, the task (read,
- * write under its ETag).
+ * to: a change of students queues their answers to be counted again, `queueAssignmentCounts`); the exercises and the
+ * work version do not change. Late marks are given at submission, so moving the due date does not re-mark answers
+ * already submitted. Repeating a change changes nothing (and re-sends the counts it queued, which count nothing twice).
+ * Costs: the journal, the task (read, write under its ETag).
  */
 export async function changeTask(
-  services: Pick<Services, 'db' | 'clock'>,
+  services: Pick<Services, 'db' | 'clock' | 'bus'>,
   teacher: AccountDoc,
   schoolId: string,
   journalId: string,
@@ -140,12 +142,14 @@ export async function changeTask(
   const studentIds = change.studentIds && unique(change.studentIds);
   if (studentIds && (studentIds.length === 0 || studentIds.length > MAX_TASK_STUDENTS || studentIds.some((id) => !journal.studentIds.includes(id))))
     throw new AppError('task_students_not_in_journal');
+  let previous: readonly string[] = [];
   const updated = await updateWithEtag<TaskDoc>(
     services.db.collection('schools'),
     taskId,
     schoolId,
     (current) => {
       if (current.journalId !== journalId) throw new AppError('task_not_found');
+      previous = current.studentIds;
       const next: TaskDoc = { ...current };
       if (change.title !== undefined) next.title = change.title;
       if (change.dueAt !== undefined) next.dueAt = new Date(change.dueAt).toISOString();
@@ -163,6 +167,8 @@ export async function changeTask(
     { type: 'task' },
   );
   if (!updated) throw new AppError('task_not_found');
+  // Whoever may have been on the task before: the journal's students (a retry no longer knows the earlier list).
+  if (studentIds) await queueAssignmentCounts(services, updated.doc, unique([...journal.studentIds, ...previous]));
   return updated.doc;
 }
 

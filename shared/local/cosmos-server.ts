@@ -22,7 +22,8 @@ export type CosmosFault =
   | { kind: 'delay'; ms: number }
   | { kind: 'lose-answer' };
 
-type CosmosFaultHook = (request: { method: string; path: string }) => CosmosFault | undefined;
+/** `query`: a query (a POST to a container's docs, told from a create by its header). */
+type CosmosFaultHook = (request: { method: string; path: string; query: boolean }) => CosmosFault | undefined;
 
 export interface EmbeddedCosmos {
   endpoint: string;
@@ -150,7 +151,8 @@ function withQueryPartition(handler: Handler): Handler {
 
 function withFaults(handler: Handler, hook: () => CosmosFaultHook | undefined): Handler {
   return (req, res) => {
-    const fault = hook()?.({ method: req.method ?? 'GET', path: req.url ?? '/' });
+    const query = String(req.headers['x-ms-documentdb-isquery'] ?? '').toLowerCase() === 'true';
+    const fault = hook()?.({ method: req.method ?? 'GET', path: req.url ?? '/', query });
     if (!fault) return handler(req, res);
     switch (fault.kind) {
       case 'status': {

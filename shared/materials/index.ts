@@ -24,7 +24,6 @@ export {
   MAX_TEXT_CHARACTERS,
   MAX_TEXT_TITLE,
   readText,
-  saveText,
 } from './library.js';
 export { eraseMaterialsOf, exportMaterialsOf } from './privacy.js';
 export { progressEventsSchema, progressOutputSchema, readProgress, recordProgress } from './progress.js';
@@ -32,6 +31,7 @@ export {
   JOURNAL_MATERIALS_PAGE,
   journalMaterialContent,
   listJournalMaterials,
+  saveSharedText,
   sharedMaterialSchema,
   shareMaterial,
   unshareMaterial,

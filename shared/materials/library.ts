@@ -193,10 +193,10 @@ export interface TextMaterial {
  * A user's own text (LRN-4), written through JSON instead of an upload: a title and a body, kept like any material
  * (the body a UTF-8 text blob under the account's prefix, the entry in the library with the same quota, export and
  * erasure). Created under the id the client chose (the same title and body again answer the stored one); changed
- * only with If-Match naming its current version (another version: `material_changed`, nothing stored). A text shared
- * with a journal is not changed (the journal's copy names its blob): stop sharing first. Order as for uploads: the
- * new body's blob, then the library under its ETag (the quota checked there), then the old body's blob goes.
- * Costs: the library (read, write).
+ * only with If-Match naming its current version (another version: `material_changed`, nothing stored). A shared
+ * text's journal copies are pointed at the new body by `stored` (shares.ts `saveSharedText`). Order as for uploads:
+ * the new body's blob, then the library under its ETag (the quota checked there), `stored`, then the old body's blob
+ * goes. Costs: the library (read, write), and what `stored` costs.
  */
 export async function saveText(
   services: Services,
@@ -204,6 +204,8 @@ export async function saveText(
   materialId: string,
   input: TextInput,
   ifMatch: string | undefined,
+  /** Called with the text as stored (also when it was already), before the old body's blob is deleted. */
+  stored: (item: MaterialItem) => Promise<void> = async () => undefined,
 ): Promise<{ text: TextMaterial; created: boolean }> {
   const bytes = new TextEncoder().encode(input.body);
   if (bytes.byteLength === 0) throw new AppError('material_empty');
@@ -221,17 +223,18 @@ export async function saveText(
       return 'create';
     }
     if (existing.kind !== 'text') throw new AppError('material_id_taken');
-    if (!ifMatch) {
-      if (existing.sha256 === sha256 && existing.title === input.title) return 'same';
-      throw new AppError('if_match_required');
-    }
-    if (ifMatch !== textEtag(existing)) throw new AppError('material_changed');
+    // What is stored already (a retry of a change whose answer was lost, whatever its If-Match): nothing to change.
     if (existing.sha256 === sha256 && existing.title === input.title) return 'same';
-    if (existing.shares.length > 0) throw new AppError('material_shared');
+    if (!ifMatch) throw new AppError('if_match_required');
+    if (ifMatch !== textEtag(existing)) throw new AppError('material_changed');
     return 'replace';
   };
   const before = items.find((i) => i.id === materialId);
-  if (decide(before) === 'same') return { text: { material: publicItem(before!), body: input.body }, created: false };
+  if (decide(before) === 'same') {
+    // A shared text's journal copies are pointed at it again: a change that failed after the library write is completed.
+    await stored(before!);
+    return { text: { material: publicItem(before!), body: input.body }, created: false };
+  }
   assertQuota(services, before ? items.filter((i) => i !== before) : items, bytes.byteLength);
 
   const blob = materialBlob(accountId, materialId);
@@ -297,6 +300,7 @@ export async function saveText(
     throw error;
   }
   const done = result!;
+  await stored(done.item);
   // This attempt's blob is not the text's (the same text was there), or the old body's blob is no longer referenced.
   if (done.item.blob !== blob) await services.blobs.delete(blob).catch(() => undefined);
   if (done.replaced) await services.blobs.delete(done.replaced.blob).catch(() => undefined);

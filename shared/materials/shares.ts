@@ -5,7 +5,7 @@ import { AppError } from '../platform/errors.js';
 import { pageOf, type PageRequest } from '../platform/paging.js';
 import type { Services } from '../platform/services.js';
 import { journalRole } from './journals.js';
-import { type JournalRef, materialContent, setMaterialShare } from './library.js';
+import { type JournalRef, materialContent, saveText, setMaterialShare, type TextInput } from './library.js';
 
 /**
  * Teachers share their own materials with a journal (LRN-4, LRN-1): the share is a reference {schoolId, journalId}
@@ -98,6 +98,27 @@ export async function listJournalMaterials(services: Services, accountId: string
     page,
   );
   return { materials: rows.items.map(publicShare), ...(rows.continuation ? { continuation: rows.continuation } : {}) };
+}
+
+/**
+ * A teacher changes a text they shared (LRN-4): saved like any own text (`saveText`, If-Match), then each journal's
+ * share document is pointed at the new body (a patch of blob, size and name per share, before the old body's blob
+ * goes), so the class opens the new version. A share being removed meanwhile is skipped. Saving the same text again
+ * points them again: a change that failed half-way is completed by its retry.
+ */
+export async function saveSharedText(services: Services, ownerId: string, materialId: string, input: TextInput, ifMatch: string | undefined) {
+  return saveText(services, ownerId, materialId, input, ifMatch, async (item) => {
+    for (const share of item.shares)
+      try {
+        await services.db.collection('schools').patch(shareId(share.journalId, ownerId, materialId), share.schoolId, [
+          { op: 'set', path: '/blob', value: item.blob },
+          { op: 'set', path: '/size', value: item.size },
+          { op: 'set', path: '/name', value: item.name },
+        ]);
+      } catch (error) {
+        if ((error as { code?: number }).code !== 404) throw error;
+      }
+  });
 }
 
 /** A journal member opens a shared material: the journal's share document says where the file is. */

@@ -48,6 +48,11 @@ type ErasureStep = 'delete' | 'anonymise' | 'legal-hold';
 export type SubjectFinder =
   /** The container is partitioned by the subject's account id. */
   | { partitions: 'subject' }
+  /**
+   * The subject's partition and their children's (the account's family links): what a parent did about a child is
+   * kept under the child (a parent's request about their child).
+   */
+  | { partitions: 'subject-and-children' }
   /** The schools the account names: its school roles, family links and `schoolPartitions` (every school it had a role in). */
   | { partitions: 'account-schools' }
   /** The publishers the account has CMS roles at. */

@@ -875,7 +875,8 @@ const documentTypes: DocumentTypeSpec[] = [
     // GDPR 5(2) accountability: the record of how a request was answered outlives the answer; 3 years from its last change.
     retention: { kind: 'fixed', days: 3 * 365 + 1, requirement: 'PRIV-7' },
     subjectField: ['accountId', 'requester.accountId'],
-    find: { partitions: 'subject' },
+    // A parent's requests about a child are under the child: the parent's export finds them there.
+    find: { partitions: 'subject-and-children' },
     export: { omit: [] },
     // Kept for its term even after erasure: it is the evidence that the erasure request itself was answered.
     erasure: 'legal-hold',

@@ -85,6 +85,8 @@ function partitionsFor(finder: SubjectFinder, accountId: string, leads: Leads): 
   switch (finder.partitions) {
     case 'subject':
       return [accountId];
+    case 'subject-and-children':
+      return unique([accountId, ...(account?.children ?? []).map((l) => l.accountId)]);
     case 'account-schools':
       return unique([
         ...(account?.schoolRoles ?? []).map((r) => r.schoolId),

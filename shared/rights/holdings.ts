@@ -4,7 +4,7 @@ import type { AccountDoc } from '../accounts/index.js';
 import { countries, type CountryProfile, countryProfile } from '../platform/countries.js';
 import type { Language } from '../platform/language.js';
 import type { Services } from '../platform/services.js';
-import { dataRegistry, type DocumentTypeSpec } from '../privacy/index.js';
+import { dataRegistry, type DocumentTypeSpec, subjectDocuments } from '../privacy/index.js';
 import { processors } from './processors.js';
 
 export type Category = DocumentTypeSpec['personalData'][number];
@@ -159,8 +159,13 @@ export function retentionText(rule: DocumentTypeSpec['retention'], lang: Languag
   }
 }
 
-/** Containers counted per person in this view: the per-account partitions one query each can read. */
+/**
+ * What this view counts: `all`, every registry type the person has documents of, found as the export finds them
+ * (`subjectDocuments`: single-partition queries and point reads only, never a scan); or only the named per-account
+ * containers (one query each), the rest null.
+ */
 type Counted = 'accounts' | 'orders';
+type Counting = readonly Counted[] | 'all';
 
 const categoryViewSchema = z.object({
   category: z.string(),
@@ -210,19 +215,28 @@ async function countTypes(services: Pick<Services, 'db'>, container: Counted, ac
   return counts;
 }
 
+/** Counts of every type the person has documents of, read the way the export reads them (PRIV-1 = PRIV-2's truth). */
+async function countAll(services: Pick<Services, 'db'>, accountId: string): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  for await (const found of subjectDocuments(services, accountId)) counts.set(found.spec.type, found.documents.length);
+  return counts;
+}
+
 /**
  * PRIV-1: what the platform holds about a person, generated from the data registry and the processors table: per
- * category the purpose, lawful basis, retention, sources and recipients, and whether data is actually held. Counted
- * from the person's own partitions (`containers`, one query each, so the route keeps its 3-operation budget); the
- * categories kept in school partitions (learning, journals) say null rather than guessing.
+ * category the purpose, lawful basis, retention, sources and recipients, and whether data is actually held. With
+ * `all` every type the export can find is counted (school partitions, history, requests and the rest); a type the
+ * registry cannot tie to the person (found nowhere per subject) says null rather than guessing.
  */
 export async function holdingsOf(
   services: Pick<Services, 'db' | 'config'>,
   account: AccountDoc,
   lang: Language,
-  containers: readonly Counted[],
+  counting: Counting,
 ): Promise<HoldingsView> {
   const counted = new Map<string, Map<string, number>>();
+  const everything = counting === 'all' ? await countAll(services, account.accountId) : undefined;
+  const containers = counting === 'all' ? [] : counting;
   for (const container of containers) counted.set(container, await countTypes(services, container, account.accountId));
   const linkedProviders = new Set((account.logins ?? []).map((l) => l.provider));
   const profile = countryProfile(services.config, account.country);
@@ -236,7 +250,7 @@ export async function holdingsOf(
     if (types.length === 0) continue;
     const documentTypes = types.map((t) => {
       const inContainer = counted.get(t.container);
-      const count = t.type === 'account' ? 1 : inContainer ? (inContainer.get(t.type) ?? 0) : null;
+      const count = t.type === 'account' ? 1 : everything ? (everything.get(t.type) ?? null) : inContainer ? (inContainer.get(t.type) ?? 0) : null;
       return { type: t.type, description: t.description, count };
     });
     const found = documentTypes.some((d) => (d.count ?? 0) > 0);
@@ -271,7 +285,7 @@ export async function holdingsOf(
     processors: processors
       .filter(applies)
       .map((p) => ({ id: p.id, name: p.name, country: p.country, service: p.service[lang], categories: [...p.categories] })),
-    counted: [...containers],
+    counted: everything ? [...new Set(dataRegistry.documentTypes.filter((t) => everything.has(t.type)).map((t) => t.container))] : [...containers],
   };
 }
 

@@ -142,6 +142,8 @@ export interface SchoolEntryDoc extends Doc {
   requestType: RequestType;
   /** What was asked, and by whom in which capacity: what the school decides on. */
   details?: string;
+  /** What the request covers (the objections or consent purposes named): what the school decides on. */
+  scope?: RequestScope;
   requesterCapacity: Capacity;
   state: RequestState;
   receivedAt: string;
@@ -272,6 +274,8 @@ export const schoolEntryViewSchema = z.object({
   subjectName: z.string(),
   requestType: z.enum(requestTypes),
   details: z.string().optional(),
+  /** What was asked for: the objections or consent purposes the request names. */
+  scope: requestScopeSchema.optional(),
   requesterCapacity: z.enum(['self', 'parent', 'school', 'operator', 'system']),
   state: z.enum(requestStates),
   receivedAt: z.string(),
@@ -287,6 +291,7 @@ export function schoolEntryView(e: SchoolEntryDoc): z.input<typeof schoolEntryVi
     subjectName,
     requestType,
     ...(e.details ? { details: e.details } : {}),
+    ...(e.scope ? { scope: e.scope } : {}),
     requesterCapacity,
     state,
     receivedAt,

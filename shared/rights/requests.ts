@@ -122,6 +122,7 @@ function schoolEntryOf(request: RightsRequestDoc, schoolId: string): SchoolEntry
     subjectName: request.subjectName,
     requestType: request.requestType,
     ...(request.details ? { details: request.details } : {}),
+    ...(request.scope ? { scope: request.scope } : {}),
     requesterCapacity: request.requester.capacity,
     state: request.state,
     receivedAt: request.receivedAt,

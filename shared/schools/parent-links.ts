@@ -6,6 +6,7 @@ import {
   updateAccount,
   withFamilyLink,
   withoutFamilyLink,
+  withSchoolPartition,
 } from '../accounts/index.js';
 import type { Grant, Target } from '../acl/index.js';
 import { emailLoginId, type LoginIndexDoc, normaliseEmail, personalCodeLoginId } from '../auth/index.js';
@@ -110,6 +111,10 @@ async function requestLink(deps: Deps, input: { parent: AccountDoc; child: Accou
   const school = linkSchoolOf(child);
   if (!school) return 'no-school';
   if ((parent.children ?? []).some((c) => c.accountId === child.accountId)) return 'already-open';
+  // PRIV-2: the parent's export finds the request in the child's school before the school decides (first, so a retry
+  // after a failure finds the school noted; one write more, once per school).
+  if (!(parent.schoolPartitions ?? []).includes(school.schoolId))
+    await updateAccount(deps, parent.accountId, (a) => withSchoolPartition(a, school.schoolId), parent);
   // The pair's first link holds the plain id for good (links are kept, RET-2), so an open one can only exist when
   // creating it fails: the query runs only then (issue 11).
   const at = deps.clock.now().toISOString();
