@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { eraseSubject,type ErasureEvidence, type ErasureOrder } from '../shared/erasure/index.js';
+import { eraseSubject, type ErasureEvidence, type ErasureOrder } from '../shared/erasure/index.js';
 import { defineQueue } from '../shared/platform/definitions.js';
 import type { Services } from '../shared/platform/services.js';
 import { moveRequest, readRequest } from '../shared/rights/index.js';
