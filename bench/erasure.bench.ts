@@ -184,11 +184,12 @@ export const bench: Bench = {
       if (ratio > MAX_LINEAR_RATIO)
         failures.push(`time per person at ${largest} is ${round(ratio, 2)}x that at ${SIZES[0]} (limit ${MAX_LINEAR_RATIO}x)`);
 
-      // Killed half-way: a full run of KILLED people makes about 47 writes each (44 deletes, the anonymised membership's
-      // create and delete, the checkpoints, the evidence); every write fails after half of them.
+      // Killed half-way: a full run makes about 16 write requests a person (the job, a checkpoint per step that acts,
+      // a batch of deletes per partition, the anonymised membership's create and delete, the evidence, the job's
+      // delete); every write fails after half of them.
       const people = peopleOf('killed', KILLED);
       await seed(host, people, offset);
-      const killed = counted(host.services, Math.floor((KILLED * 47) / 2));
+      const killed = counted(host.services, Math.floor((KILLED * 16) / 2));
       const first = await eraseAll(killed.services, people);
       await new Promise((resolve) => setTimeout(resolve, 300));
       const resumed = counted(host.services);
