@@ -227,13 +227,13 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   // p-requests (issue 12, PRIV-7, PRIV-1): data-subject requests and the what-we-hold view.
   'rights-me-data': {
     exception: {
-      measured: 23,
+      measured: 24,
       reason:
         "PRIV-1 counts every registry type the person has, read as the export reads them (subjectDocuments: single-partition queries and point reads only): the account and orders, one query per own partition, one narrow query per school type in each of the person's schools, the login indexes by point read. Measured for a student of one school; each further school adds its school types' queries",
     },
   },
   'rights-children-data': {
-    exception: { measured: 24, reason: "as rights-me-data, for the parent's child (the child's account read by the access check first)" },
+    exception: { measured: 25, reason: "as rights-me-data, for the parent's child (the child's account read by the access check first)" },
   },
   'rights-me-create': { queued: ['email-outbound', 'rights-fulfilment'] },
   'rights-me-list': {},
