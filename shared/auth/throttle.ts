@@ -63,13 +63,17 @@ async function update(
   deps: Deps,
   id: string,
   change: (doc: (ThrottleDoc & Stored) | undefined, now: number) => ThrottleDoc | undefined,
-): Promise<void> {
+  /** The bucket as this request last wrote it: the first attempt starts from it (a conflict re-reads). */
+  current?: ThrottleDoc & Stored,
+): Promise<(ThrottleDoc & Stored) | undefined> {
   const now = () => deps.clock.now().getTime();
   try {
-    await updateWithEtag<ThrottleDoc>(deps.db.collection('logins'), id, id, (doc) => change(doc, now()), {
+    const updated = await updateWithEtag<ThrottleDoc>(deps.db.collection('logins'), id, id, (doc) => change(doc, now()), {
       attempts: 100,
       create: () => change(undefined, now()),
+      ...(current ? { current } : {}),
     });
+    return updated?.doc;
   } catch (error) {
     if (error instanceof ConcurrentUpdateError) throw tooMany(5);
     throw error;
@@ -119,7 +123,7 @@ export async function reserveSignInAttempt(deps: Deps, keys: SignInAttemptKeys):
   const ipId = keys.ip ? keyed(deps, 'ip', keys.ip) : undefined;
   const reservation = randomUUID();
 
-  await update(deps, pairId, (doc, now) => {
+  const reserved = await update(deps, pairId, (doc, now) => {
     const locked = doc?.lockedUntil ? Date.parse(doc.lockedUntil) : 0;
     if (locked > now) throw tooMany((locked - now) / 1000);
     const fresh = expired(doc, now);
@@ -145,20 +149,25 @@ export async function reserveSignInAttempt(deps: Deps, keys: SignInAttemptKeys):
     async finish(outcome) {
       if (finished) return;
       finished = true;
-      await update(deps, pairId, (doc, now) => {
-        if (!doc) return undefined;
-        const pending = (doc.pending ?? []).filter((p) => p.id !== reservation);
-        if (outcome === 'success') return { id: pairId, type: 'login-throttle', failures: 0, windowStart: new Date(now).toISOString(), pending };
-        const failures = expired(doc, now) ? 1 : doc.failures + 1;
-        return {
-          id: pairId,
-          type: 'login-throttle',
-          failures,
-          windowStart: expired(doc, now) ? new Date(now).toISOString() : doc.windowStart,
-          pending,
-          ...(failures >= THROTTLE.perNameAndIp ? { lockedUntil: new Date(now + THROTTLE.lockSeconds * 1000).toISOString() } : {}),
-        };
-      });
+      await update(
+        deps,
+        pairId,
+        (doc, now) => {
+          if (!doc) return undefined;
+          const pending = (doc.pending ?? []).filter((p) => p.id !== reservation);
+          if (outcome === 'success') return { id: pairId, type: 'login-throttle', failures: 0, windowStart: new Date(now).toISOString(), pending };
+          const failures = expired(doc, now) ? 1 : doc.failures + 1;
+          return {
+            id: pairId,
+            type: 'login-throttle',
+            failures,
+            windowStart: expired(doc, now) ? new Date(now).toISOString() : doc.windowStart,
+            pending,
+            ...(failures >= THROTTLE.perNameAndIp ? { lockedUntil: new Date(now + THROTTLE.lockSeconds * 1000).toISOString() } : {}),
+          };
+        },
+        reserved,
+      );
       if (outcome === 'failure') await Promise.all([countFailure(deps, nameId), ...(ipId ? [countFailure(deps, ipId)] : [])]);
     },
   };

@@ -30,9 +30,9 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   'accounts-close': {
     queued: ['account-closure'],
     exception: {
-      measured: 9,
+      measured: 8,
       reason:
-        'the closure itself is the one account write after the read that authenticates (the rest is queued); the other 7 are the re-entered password, which must be checked before closing and is checked like a sign-in (AUTH-2): the login index and the throttle buckets reserved and settled. Without a password (a recent sign-in) it is 3',
+        'the closure itself is the one account write after the read that authenticates (the rest is queued); the other 6 are the re-entered password, which must be checked before closing and is checked like a sign-in (AUTH-2): the login index, the name and IP buckets, the name + IP bucket reserved and settled (the settling write starts from the reservation: was 9). Without a password (a recent sign-in) it is 3',
     },
   },
   'children-processing-get': {},
@@ -71,11 +71,11 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
     exception: { measured: 6, reason: "as accounts-children-request, from the child's side by the parent's e-mail (was 7)" },
   },
   'accounts-password-change': {
-    queued: ['email-outbound'],
+    queued: ['email-outbound', 'session-revocations'],
     exception: {
-      measured: 14,
+      measured: 9,
       reason:
-        "throttle buckets reserved before the password is checked (AUTH-2), the login index, every other session ended (the account's list, then one write per session document), the security log",
+        "the current password checked like a sign-in (AUTH-2: the login index, the name and IP buckets, the name + IP bucket reserved and settled from that write), the login written with the new hash from the read that checked it, every other session ended by one write of the account's list (from the account authentication read; the session documents follow queued), the security log; was 14",
     },
   },
   'accounts-preferences-update': {},
@@ -88,17 +88,17 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   'auth-logout': {},
   'auth-password-login': {
     exception: {
-      measured: 11,
+      measured: 10,
       reason:
-        'throttle buckets reserved before the password is checked (AUTH-2), the login index, the account, the new session (document and its entry on the account), the login log',
+        'throttle buckets before the password is checked (AUTH-2: the name + IP bucket reserved, then settled from that write; the name and IP buckets read), the login index, the account, the new session (document and its entry on the account, written from that read), the login log; was 11',
     },
   },
   'auth-password-reset': {
-    queued: ['email-outbound'],
+    queued: ['email-outbound', 'session-revocations'],
     exception: {
-      measured: 13,
+      measured: 7,
       reason:
-        "the single-use token, the login index, the throttle, every session ended (the account's list and each session document), the login log; not yet reduced",
+        "the single-use token (read for the password check's address, then consumed by its delete), the login index (read for the address, then written with the new hash from that read, its version re-checked under the ETag), the account (read once: names the e-mail's language, and the session-list write starts from it), every session ended by that one write (the documents follow queued), the login log; was 13",
     },
   },
   'auth-password-reset-request': {
@@ -196,24 +196,8 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
     staff: true,
     exception: { measured: 4, reason: "staff only: the subject's account and cases, and the ACL-7 staff-access record (a write)" },
   },
-  'ops-accounts-reinstate': {
-    staff: true,
-    queued: ['email-outbound'],
-    exception: {
-      measured: 6,
-      reason:
-        "staff only: the caller, the person's account (read, then read and written with its ETag), the security-log entry and the ACL-7 audit entry of the act",
-    },
-  },
-  'ops-accounts-suspend': {
-    staff: true,
-    queued: ['email-outbound'],
-    exception: {
-      measured: 10,
-      reason:
-        "staff only: the account, every session ended (query, the account's list, one write per session document), the schools' cases, the ACL-7 audit entry of the act; e-mails queued",
-    },
-  },
+  'ops-accounts-reinstate': { staff: true, queued: ['email-outbound'] },
+  'ops-accounts-suspend': { staff: true, queued: ['email-outbound', 'session-revocations'] },
   'ops-invoices-record-payment': { staff: true },
   'ops-orders-cancel': { staff: true, queued: ['store-licence-endings'] },
   'ops-orders-flag-resolve': { staff: true },
