@@ -293,9 +293,9 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   'schools-students-rectify': {
     queued: ['email-outbound'],
     exception: {
-      measured: 9,
+      measured: 8,
       reason:
-        "measured on a real rename (the probe renamed to the same name before, which writes nothing: 6): the student check (memberships query), the account (read, written from that read), the change record (ACC-5), the personal-code index kept claimed (read, write), and the name copied to the memberships (a second memberships query, one upsert per membership); the copies could go to a queue and the check's query be reused",
+        "measured on a real rename (the probe renamed to the same name before, which writes nothing: 6): the student check (memberships query, with its query plan), the account (read, written from that read), the change record (ACC-5), the personal-code index kept claimed (read, write), and the name copied to the memberships from the check's query (one upsert per membership; other schools' memberships are queried); was 9. The copies could go to a queue",
     },
   },
   'store-orders-create': {
@@ -303,7 +303,7 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
     exception: {
       measured: 8,
       reason:
-        "card checkout: authentication 1, the per-person order limit (read, write) 2, the package 1 and its works (query) 1, the order created 1, then moved to pending-payment with its transaction (written from the created document) 1, the transaction index 1 (no read: the transaction is new); was 10. Package and works in one query would make 7; the limit and the order's two writes stay (a retry must find the transaction the order names)",
+        "card checkout: authentication 1, the per-person order limit (read, write) 2, the package 1 and its works (query) 1, the order created 1, then moved to pending-payment with its transaction (written from the created document) 1, the transaction index 1 (no read: the transaction is new); was 10. A package of one or two works reads them by id (point reads: 1 operation for one work, 7 in all; the probe's package has two, which cost what a query and its plan did, in fewer RU); package and works in one query is not possible (the works are named by the package); the limit and the order's two writes stay (a retry must find the transaction the order names)",
     },
   },
   'store-orders-get': {},
