@@ -14,8 +14,8 @@ export default defineHttp({
   body: z.strictObject({ currentPassword: z.string().min(1).max(1000), newPassword: z.string().max(1000) }),
   output: z.object({ status: z.literal('password_changed') }),
   errors: ['wrong_password', 'password_common'],
-  handler: async ({ body, services, principal, request }) => {
-    await changePassword(services, principal, body, requestClient(request, services.config));
+  handler: async ({ body, services, principal, account, request }) => {
+    await changePassword(services, principal, account, body, requestClient(request, services.config));
     return ok({ status: 'password_changed' });
   },
 });

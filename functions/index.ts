@@ -44,6 +44,7 @@ import authPasswordSignup from './auth-password-signup.js';
 import authPasswordVerify from './auth-password-verify.js';
 import authRefresh from './auth-refresh.js';
 import authSession from './auth-session.js';
+import authSessionsRevoke from './auth-sessions-revoke.js';
 import catalogList from './catalog-list.js';
 import childrenGet from './children-get.js';
 import childrenPrivacyGet from './children-privacy-get.js';
@@ -340,6 +341,7 @@ export const definitions: readonly FunctionDefinition[] = [
   accountsClose,
   accountsClosureComplete,
   accountsClosureSweep,
+  authSessionsRevoke,
   childrenProcessingGet,
   childrenProcessingHistory,
   childrenProcessingUpdate,

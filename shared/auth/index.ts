@@ -39,7 +39,9 @@ export {
   revokeAllSessions,
   revokeSession,
   revokeSessionByRefreshToken,
+  revokeUnlistedSessions,
   sessionListedOnAccount,
+  sessionRevocationWorkSchema,
 } from './sessions.js';
 export {
   beginSignIn,

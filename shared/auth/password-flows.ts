@@ -2,7 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 
 import type { AccountDoc } from '../accounts/index.js';
 import { queueEmail } from '../messaging/index.js';
-import { type Doc, DocumentExistsError, updateWithEtag } from '../platform/cosmos.js';
+import { type Doc, DocumentExistsError, type Stored, updateWithEtag } from '../platform/cosmos.js';
 import { type Country, countryProfile } from '../platform/countries.js';
 import { AppError } from '../platform/errors.js';
 import type { Language } from '../platform/language.js';
@@ -81,14 +81,23 @@ async function issueToken(
  * Uses up a single-use token: the delete is the claim, so two concurrent uses cannot both succeed. A token issued
  * before the password last changed is dead too (every outstanding link ends when the password changes).
  */
-async function consumeToken(deps: Pick<Services, 'db' | 'clock'>, token: string, purpose: PasswordTokenDoc['purpose']): Promise<PasswordTokenDoc> {
+async function consumeToken(
+  deps: Pick<Services, 'db' | 'clock'>,
+  token: string,
+  purpose: PasswordTokenDoc['purpose'],
+  /**
+   * The token and its login as the caller read them just before (issue 11: not read again). The delete is what
+   * consumes the token, so a copy read earlier is as good; the caller re-checks the version when it writes the login.
+   */
+  known?: { token: PasswordTokenDoc | undefined; login: LoginIndexDoc | undefined },
+): Promise<PasswordTokenDoc> {
   const id = tokenDocId(token);
   const logins = deps.db.collection('logins');
-  const doc = await logins.read<PasswordTokenDoc>(id, id);
+  const doc = known ? known.token : await logins.read<PasswordTokenDoc>(id, id);
   if (!doc || doc.type !== 'password-token' || doc.purpose !== purpose || Date.parse(doc.expiresAt) <= deps.clock.now().getTime())
     throw new AppError('token_invalid');
   if (!(await logins.delete(id, id))) throw new AppError('token_invalid');
-  const login = await logins.read<LoginIndexDoc>(doc.loginId, doc.loginId);
+  const login = known && known.login?.id === doc.loginId ? known.login : await logins.read<LoginIndexDoc>(doc.loginId, doc.loginId);
   if (!login || versionOf(login) !== (doc.passwordVersion ?? 0)) throw new AppError('token_invalid');
   return doc;
 }
@@ -202,8 +211,17 @@ export async function verifyEmail(services: Services, token: string): Promise<vo
   await updateLogin(services, used.loginId, (login) => ({ ...login, emailVerifiedAt: login.emailVerifiedAt ?? services.clock.now().toISOString() }));
 }
 
-async function updateLogin(services: Pick<Services, 'db'>, loginId: string, change: (login: LoginIndexDoc) => LoginIndexDoc): Promise<LoginIndexDoc> {
-  const updated = await updateWithEtag<LoginIndexDoc>(services.db.collection('logins'), loginId, loginId, (login) => change(login));
+async function updateLogin(
+  services: Pick<Services, 'db'>,
+  loginId: string,
+  change: (login: LoginIndexDoc) => LoginIndexDoc,
+  /** The login as just read (with its ETag): the first attempt starts from it; a conflict re-reads. */
+  known?: LoginIndexDoc,
+): Promise<LoginIndexDoc> {
+  const current = known?.id === loginId && '_etag' in known ? (known as LoginIndexDoc & Stored) : undefined;
+  const updated = await updateWithEtag<LoginIndexDoc>(services.db.collection('logins'), loginId, loginId, (login) => change(login), {
+    ...(current ? { current } : {}),
+  });
   if (!updated) throw new AppError('token_invalid');
   return updated.doc;
 }
@@ -292,19 +310,20 @@ async function checkCurrentPassword(
 export async function changePassword(
   services: Services,
   principal: { accountId: string; sessionId: string },
+  /** The account authentication read (issue 11: not read again; its ETag saves the read before the session list write). */
+  account: AccountDoc,
   input: { currentPassword: string; newPassword: string },
   client: ClientInfo,
 ): Promise<void> {
-  const account = await services.db.collection('accounts').read<AccountDoc>(principal.accountId, principal.accountId);
   const login = await checkCurrentPassword(services, account, input.currentPassword, client);
   await assertGoodPassword(input.newPassword, login.email);
   const passwordHash = await hashPassword(input.newPassword);
-  await updateLogin(services, login.id, (l) => ({ ...l, passwordHash, passwordVersion: versionOf(l) + 1 }));
-  await revokeAllSessions(services, principal.accountId, 'password-changed', principal.sessionId);
+  await updateLogin(services, login.id, (l) => ({ ...l, passwordHash, passwordVersion: versionOf(l) + 1 }), login);
+  await revokeAllSessions(services, principal.accountId, 'password-changed', principal.sessionId, account);
   await recordSecurityEvent(services, { name: 'password-changed', accountId: principal.accountId, method: 'password', client });
   await queueEmail(
     services,
-    { ...securityEmail('passwordChanged', account!.language, login.email, { name: account!.firstName }), ...readerOf(account!) },
+    { ...securityEmail('passwordChanged', account.language, login.email, { name: account.firstName }), ...readerOf(account) },
     `pwchanged:${principal.accountId}:${services.clock.now().getTime()}`,
   );
 }
@@ -370,19 +389,25 @@ export async function requestPasswordReset(services: Services, input: { email: s
 export async function resetPassword(services: Services, input: { token: string; password: string }, client: ClientInfo): Promise<void> {
   const id = tokenDocId(input.token);
   const pending = await services.db.collection('logins').read<PasswordTokenDoc>(id, id);
-  const email = pending ? (await services.db.collection('logins').read<LoginIndexDoc>(pending.loginId, pending.loginId))?.email : undefined;
-  await assertGoodPassword(input.password, email);
-  const used = await consumeToken(services, input.token, 'reset-password');
+  const pendingLogin = pending ? await services.db.collection('logins').read<LoginIndexDoc>(pending.loginId, pending.loginId) : undefined;
+  await assertGoodPassword(input.password, pendingLogin?.email);
+  const used = await consumeToken(services, input.token, 'reset-password', { token: pending, login: pendingLogin });
   const passwordHash = await hashPassword(input.password);
   const now = services.clock.now().toISOString();
-  const login = await updateLogin(services, used.loginId, (l) => {
-    // Two links used at the same moment: only the first raises the version; the other is dead.
-    if (versionOf(l) !== (used.passwordVersion ?? 0)) throw new AppError('token_invalid');
-    return { ...l, passwordHash, passwordVersion: versionOf(l) + 1, emailVerifiedAt: l.emailVerifiedAt ?? now };
-  });
-  await revokeAllSessions(services, used.accountId, 'password-reset');
-  await recordSecurityEvent(services, { name: 'password-reset', accountId: used.accountId, method: 'password', client });
+  const login = await updateLogin(
+    services,
+    used.loginId,
+    (l) => {
+      // Two links used at the same moment: only the first raises the version; the other is dead.
+      if (versionOf(l) !== (used.passwordVersion ?? 0)) throw new AppError('token_invalid');
+      return { ...l, passwordHash, passwordVersion: versionOf(l) + 1, emailVerifiedAt: l.emailVerifiedAt ?? now };
+    },
+    pendingLogin,
+  );
+  // Read once: its ETag lets the session-list write start from it, and it names the e-mail's language.
   const account = await services.db.collection('accounts').read<AccountDoc>(used.accountId, used.accountId);
+  await revokeAllSessions(services, used.accountId, 'password-reset', undefined, account);
+  await recordSecurityEvent(services, { name: 'password-reset', accountId: used.accountId, method: 'password', client });
   if (account && login.email)
     await queueEmail(
       services,

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import type { AccountDoc } from '../accounts/model.js';
 import { type EmbeddedCosmos, startEmbeddedCosmos } from '../local/cosmos-server.js';
+import type { Bus, OutgoingMessage } from '../platform/bus.js';
 import type { Clock } from '../platform/clock.js';
 import { loadConfig } from '../platform/config.js';
 import { createDatabase, type Database } from '../platform/cosmos.js';
@@ -23,6 +24,7 @@ import {
   revokeAllSessions,
   revokeSession,
   revokeSessionByRefreshToken,
+  revokeUnlistedSessions,
   sessionCookies,
   type SessionDoc,
   sessionListedOnAccount,
@@ -74,7 +76,21 @@ afterAll(async () => {
 });
 beforeEach(() => clock.set(start));
 
-const services = () => ({ db, config, clock });
+/** What revokeAllSessions queued (the session documents' revocation), run by hand with `revokeUnlistedSessions`. */
+let queued: { queue: string; message: OutgoingMessage<unknown> }[] = [];
+const bus: Bus = {
+  async send(queue, message) {
+    queued.push({ queue, message });
+  },
+  async sendBatch(queue, messages) {
+    for (const message of messages) queued.push({ queue, message });
+  },
+  async health() {
+    return { ok: true, latencyMs: 0 };
+  },
+  async close() {},
+};
+const services = () => ({ db, config, clock, bus });
 
 async function newAccount(extra: Partial<AccountDoc> = {}): Promise<string> {
   serial += 1;
@@ -396,12 +412,35 @@ describe('ending sessions', () => {
       await createSession(services(), { accountId: current.accountId, method: 'harid' }),
       await createSession(services(), { accountId: current.accountId, method: 'google' }),
     ];
+    queued = [];
     expect(await revokeAllSessions(services(), current.accountId, 'password-change', current.sessionId)).toBe(2);
+    // At once: the account's list, which authentication and refresh read, names only the current session.
+    expect((await account(current.accountId)).activeSessions?.map((e) => e.sessionId)).toEqual([current.sessionId]);
+    for (const other of others) expect(sessionListedOnAccount(await account(current.accountId), other.sessionId, clock.now())).toBe(false);
+    // The documents follow from the queue (issue 11), and a repeated message changes nothing.
+    expect(queued.map((q) => q.queue)).toEqual(['session-revocations']);
+    const work = queued[0]!.message.body as Parameters<typeof revokeUnlistedSessions>[1];
+    expect(await revokeUnlistedSessions(services(), work)).toBe(2);
+    expect(await revokeUnlistedSessions(services(), work)).toBe(0);
     for (const other of others) expect(await stored(other)).toMatchObject({ status: 'revoked', revokedReason: 'password-change' });
     expect(await stillActive(current)).toBe(true);
-    expect((await account(current.accountId)).activeSessions?.map((e) => e.sessionId)).toEqual([current.sessionId]);
     expect(await revokeAllSessions(services(), current.accountId, 'suspension')).toBe(1);
     expect((await account(current.accountId)).activeSessions).toEqual([]);
+  });
+
+  it('AUTH-5: the queued revocation leaves alone a session started after it, even before that session is listed', async () => {
+    const current = await signIn();
+    queued = [];
+    await revokeAllSessions(services(), current.accountId, 'suspension');
+    const work = queued[0]!.message.body as Parameters<typeof revokeUnlistedSessions>[1];
+    clock.advance(1000);
+    const later = await createSession(services(), { accountId: current.accountId, method: 'password' });
+    // As if the sweep ran between the new session's document and its entry on the account.
+    const listed = await account(current.accountId);
+    await db.collection('accounts').upsert<AccountDoc>({ ...listed, activeSessions: [] });
+    expect(await revokeUnlistedSessions(services(), work)).toBe(1);
+    expect(await stored(current)).toMatchObject({ status: 'revoked', revokedReason: 'suspension' });
+    expect(await stillActive(later)).toBe(true);
   });
 });
 

@@ -377,25 +377,52 @@ export async function revokeSession(
   if (session?.type === 'session') await revokeSessionDoc(services, session, reason, false, account);
 }
 
-/** Ends every active session of the account (optionally but one): one single-partition query plus a write each. */
+/**
+ * Ends every active session of the account (optionally but one) at once: one account write takes them off its list,
+ * which is what authentication and refresh read (issue 11). Their documents are marked revoked by the queued
+ * `revokeUnlistedSessions` (queue `session-revocations`), so the request does not pay a query and a write per session.
+ * Returns how many sessions the list lost.
+ */
 export async function revokeAllSessions(
-  services: Pick<Services, 'db' | 'clock'>,
+  services: Pick<Services, 'db' | 'clock' | 'bus'>,
   accountId: string,
   reason: string,
   exceptSessionId?: string,
   /** The account as the caller read it (with its ETag): saves a read when it is still current. */
   account?: AccountDoc,
 ): Promise<number> {
-  const active = await services.db.collection('accounts').queryAll<SessionDoc & Stored>(accountId, {
-    where: "c.type = 'session' AND c.status = 'active'",
-  });
-  const targets = active.filter((s) => s.sessionId !== exceptSessionId);
-  // One account write ends them all at once (the documents follow, one write each).
+  let ended = 0;
   await changeSessionIndex(services, accountId, account, (entries) => {
     const next = entries.filter((e) => e.sessionId === exceptSessionId);
+    ended = entries.length - next.length;
     return next.length === entries.length ? undefined : next;
   });
-  for (const session of targets) await revokeSessionDoc(services, session, reason, true);
+  const before = services.clock.now().toISOString();
+  await services.bus.send('session-revocations', {
+    body: { accountId, reason, before } satisfies SessionRevocationWork,
+    messageId: `sessions:${accountId}:${reason}:${before}`,
+  });
+  return ended;
+}
+
+export const sessionRevocationWorkSchema = z.strictObject({ accountId: z.string().min(1), reason: z.string().min(1), before: z.iso.datetime() });
+export type SessionRevocationWork = z.infer<typeof sessionRevocationWorkSchema>;
+
+/**
+ * The queued rest of `revokeAllSessions`: marks revoked every active session document the account's list no longer
+ * names. Only sessions created before the revocation: a sign-in right after it writes its document before listing it,
+ * and must not be caught in between. Safe to repeat (a revoked document is left alone); a gone account has no session
+ * that works, so all its active ones are marked.
+ */
+export async function revokeUnlistedSessions(services: Pick<Services, 'db' | 'clock'>, work: SessionRevocationWork): Promise<number> {
+  const accounts = services.db.collection('accounts');
+  const now = services.clock.now();
+  const account = await accounts.read<AccountDoc>(work.accountId, work.accountId);
+  const active = await accounts.queryAll<SessionDoc & Stored>(work.accountId, { where: "c.type = 'session' AND c.status = 'active'" });
+  const targets = active.filter(
+    (s) => s.createdAt <= work.before && (!account || account.activeSessions === undefined || !sessionListedOnAccount(account, s.sessionId, now)),
+  );
+  for (const session of targets) await revokeSessionDoc(services, session, work.reason, true);
   return targets.length;
 }
 

@@ -25,9 +25,9 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   'accounts-close': {
     queued: ['account-closure'],
     exception: {
-      measured: 9,
+      measured: 8,
       reason:
-        'the closure itself is the one account write after the read that authenticates (the rest is queued); the other 7 are the re-entered password, which must be checked before closing and is checked like a sign-in (AUTH-2): the login index and the throttle buckets reserved and settled. Without a password (a recent sign-in) it is 3',
+        'the closure itself is the one account write after the read that authenticates (the rest is queued); the other 6 are the re-entered password, which must be checked before closing and is checked like a sign-in (AUTH-2): the login index, the name and IP buckets, the name + IP bucket reserved and settled (the settling write starts from the reservation: was 9). Without a password (a recent sign-in) it is 3',
     },
   },
   'children-processing-get': {},
@@ -70,11 +70,11 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
     },
   },
   'accounts-password-change': {
-    queued: ['email-outbound'],
+    queued: ['email-outbound', 'session-revocations'],
     exception: {
-      measured: 14,
+      measured: 9,
       reason:
-        "throttle buckets reserved before the password is checked (AUTH-2), the login index, every other session ended (the account's list, then one write per session document), the security log",
+        "the current password checked like a sign-in (AUTH-2: the login index, the name and IP buckets, the name + IP bucket reserved and settled from that write), the login written with the new hash from the read that checked it, every other session ended by one write of the account's list (from the account authentication read; the session documents follow queued), the security log; was 14",
     },
   },
   'accounts-preferences-update': {},
@@ -87,17 +87,17 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   'auth-logout': {},
   'auth-password-login': {
     exception: {
-      measured: 11,
+      measured: 10,
       reason:
-        'throttle buckets reserved before the password is checked (AUTH-2), the login index, the account, the new session (document and its entry on the account), the login log',
+        'throttle buckets before the password is checked (AUTH-2: the name + IP bucket reserved, then settled from that write; the name and IP buckets read), the login index, the account, the new session (document and its entry on the account, written from that read), the login log; was 11',
     },
   },
   'auth-password-reset': {
-    queued: ['email-outbound'],
+    queued: ['email-outbound', 'session-revocations'],
     exception: {
-      measured: 13,
+      measured: 7,
       reason:
-        "the single-use token, the login index, the throttle, every session ended (the account's list and each session document), the login log; not yet reduced",
+        "the single-use token (read for the password check's address, then consumed by its delete), the login index (read for the address, then written with the new hash from that read, its version re-checked under the ETag), the account (read once: names the e-mail's language, and the session-list write starts from it), every session ended by that one write (the documents follow queued), the login log; was 13",
     },
   },
   'auth-password-reset-request': {
@@ -195,24 +195,8 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
     staff: true,
     exception: { measured: 4, reason: "staff only: the subject's account and cases, and the ACL-7 staff-access record (a write)" },
   },
-  'ops-accounts-reinstate': {
-    staff: true,
-    queued: ['email-outbound'],
-    exception: {
-      measured: 6,
-      reason:
-        "staff only: the caller, the person's account (read, then read and written with its ETag), the security-log entry and the ACL-7 audit entry of the act",
-    },
-  },
-  'ops-accounts-suspend': {
-    staff: true,
-    queued: ['email-outbound'],
-    exception: {
-      measured: 10,
-      reason:
-        "staff only: the account, every session ended (query, the account's list, one write per session document), the schools' cases, the ACL-7 audit entry of the act; e-mails queued",
-    },
-  },
+  'ops-accounts-reinstate': { staff: true, queued: ['email-outbound'] },
+  'ops-accounts-suspend': { staff: true, queued: ['email-outbound', 'session-revocations'] },
   'ops-invoices-record-payment': { staff: true },
   'ops-orders-cancel': { staff: true, queued: ['store-licence-endings'] },
   'ops-orders-flag-resolve': { staff: true },
@@ -316,9 +300,9 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   'schools-students-rectify': {
     queued: ['email-outbound'],
     exception: {
-      measured: 9,
+      measured: 8,
       reason:
-        "measured on a real rename (the probe renamed to the same name before, which writes nothing: 6): the student check (memberships query), the account (read, written from that read), the change record (ACC-5), the personal-code index kept claimed (read, write), and the name copied to the memberships (a second memberships query, one upsert per membership); the copies could go to a queue and the check's query be reused",
+        "measured on a real rename (the probe renamed to the same name before, which writes nothing: 6): the student check (memberships query, with its query plan), the account (read, written from that read), the change record (ACC-5), the personal-code index kept claimed (read, write), and the name copied to the memberships from the check's query (one upsert per membership; other schools' memberships are queried); was 9. The copies could go to a queue",
     },
   },
   'store-orders-create': {
@@ -326,7 +310,7 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
     exception: {
       measured: 8,
       reason:
-        "card checkout: authentication 1, the per-person order limit (read, write) 2, the package 1 and its works (query) 1, the order created 1, then moved to pending-payment with its transaction (written from the created document) 1, the transaction index 1 (no read: the transaction is new); was 10. Package and works in one query would make 7; the limit and the order's two writes stay (a retry must find the transaction the order names)",
+        "card checkout: authentication 1, the per-person order limit (read, write) 2, the package 1 and its works (query) 1, the order created 1, then moved to pending-payment with its transaction (written from the created document) 1, the transaction index 1 (no read: the transaction is new); was 10. A package of one or two works reads them by id (point reads: 1 operation for one work, 7 in all; the probe's package has two, which cost what a query and its plan did, in fewer RU); package and works in one query is not possible (the works are named by the package); the limit and the order's two writes stay (a retry must find the transaction the order names)",
     },
   },
   'store-orders-get': {},

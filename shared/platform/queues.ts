@@ -60,6 +60,14 @@ export const queueSpecs = {
     duplicateDetectionWindow: 'PT1H',
     messageTimeToLive: 'P14D',
   },
+  'session-revocations': {
+    description:
+      "Session documents to mark revoked after the account's list of active sessions dropped them (password change or reset, suspension, closure): the list already ended them at once; message id sessions:<accountId>:<reason>:<time>.",
+    maxDeliveryCount: 10,
+    lockDuration: 'PT1M',
+    duplicateDetectionWindow: 'PT10M',
+    messageTimeToLive: 'P14D',
+  },
   // p-consent (PRIV-8)
   'account-closure': {
     description:

@@ -186,6 +186,8 @@ async function rectifyRecorded(
   input: { accountId: string; by: string; via: string; changes: ProfileChanges },
   /** The account as the caller just read it: no second read while it is current. */
   known?: AccountDoc,
+  /** One school's active memberships of the person as the caller just read them (issue 11: not queried again). */
+  knownMemberships?: KnownMemberships,
 ): Promise<{ account: AccountDoc; changes: AccountChangeDoc['changes'] }> {
   let recorded: AccountChangeDoc['changes'] = [];
   const updated = await updateAccount(
@@ -221,7 +223,8 @@ async function rectifyRecorded(
   });
   if (recorded.some((c) => c.field === 'firstName' || c.field === 'lastName' || c.field === 'email')) {
     for (const schoolId of new Set((updated.schoolRoles ?? []).map((r) => r.schoolId))) {
-      for (const m of await activeMemberships(deps, schoolId, input.accountId)) {
+      const memberships = knownMemberships?.schoolId === schoolId ? knownMemberships.docs : await activeMemberships(deps, schoolId, input.accountId);
+      for (const m of memberships) {
         await deps.db.collection('schools').upsert<MembershipDoc>({
           ...m,
           ...(updated.firstName ? { firstName: updated.firstName } : {}),
@@ -235,6 +238,12 @@ async function rectifyRecorded(
 }
 
 type CodeInput = { country: 'EE' | 'FI'; code: string; birthDate: string } | null;
+
+/** A school's active memberships of one person, read by the caller in this request. */
+interface KnownMemberships {
+  schoolId: string;
+  docs: MembershipDoc[];
+}
 
 /**
  * Corrects names and the personal code (ACC-5, AUTH-3), by the person ('self') or by their school. A code the person
@@ -251,6 +260,8 @@ export async function rectifyIdentity(
     source: { kind: 'self' } | { kind: 'school'; schoolId: string };
     names: { firstName?: string; lastName?: string; phone?: string };
     personalCode?: CodeInput;
+    /** The school's memberships the caller's check read: the name copies are written from them. */
+    memberships?: KnownMemberships;
   },
 ): Promise<AccountDoc> {
   const now = services.clock.now().toISOString();
@@ -281,6 +292,7 @@ export async function rectifyIdentity(
       changes: { ...input.names, ...(sameStanding ? {} : codeChanges) },
     },
     before,
+    input.memberships,
   );
   const codeChanged = changes.some((c) => c.field === 'personalCode' || c.field === 'personalCodeVerification');
   if (codeChanged && before.personalCode) await releasePersonalCode(services, input.accountId, before.personalCode);

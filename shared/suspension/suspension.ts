@@ -87,22 +87,33 @@ export async function suspendAccount(
   };
   let alreadySuspended = false;
   let cancelledBefore = false;
-  const account = await updateAccount(services, input.accountId, (a) => {
-    alreadySuspended = a.status === 'suspended';
-    cancelledBefore = Boolean(a.accessCancelled);
-    if (alreadySuspended) return a;
-    // OPS-1: a leaked password is not the user's breach; the other reasons count, and the third cancels access.
-    const breachCount = (a.breachCount ?? 0) + (input.reason === 'password-leak' ? 0 : 1);
-    return {
-      ...a,
-      status: 'suspended',
-      suspension,
-      breachCount,
-      ...(breachCount >= BREACHES_BEFORE_CANCELLATION && !a.accessCancelled ? { accessCancelled: { at: suspension.at, by } } : {}),
-    };
-  });
-  // Revoked even when already suspended: a session created in a race with the first call must end too.
-  const revokedSessions = await revokeAllSessions(services, input.accountId, 'suspended');
+  let listedSessions = 0;
+  const account = await updateAccount(
+    services,
+    input.accountId,
+    (a) => {
+      alreadySuspended = a.status === 'suspended';
+      cancelledBefore = Boolean(a.accessCancelled);
+      listedSessions = 0;
+      if (alreadySuspended) return a;
+      listedSessions = a.activeSessions?.length ?? 0;
+      // OPS-1: a leaked password is not the user's breach; the other reasons count, and the third cancels access.
+      const breachCount = (a.breachCount ?? 0) + (input.reason === 'password-leak' ? 0 : 1);
+      return {
+        ...a,
+        status: 'suspended',
+        suspension,
+        breachCount,
+        ...(breachCount >= BREACHES_BEFORE_CANCELLATION && !a.accessCancelled ? { accessCancelled: { at: suspension.at, by } } : {}),
+        // The session list emptied in the same write (issue 11: one write ends them all; the documents follow queued).
+        activeSessions: [],
+      };
+    },
+    target,
+  );
+  // Revoked even when already suspended: a session created in a race with the first call must end too. From the
+  // account just written (its ETag saves a read; an emptied list writes nothing more).
+  const revokedSessions = listedSessions + (await revokeAllSessions(services, input.accountId, 'suspended', undefined, account));
   let cases: string[] = [];
   if (!alreadySuspended) {
     await recordSecurityEvent(services, { name: 'suspended', accountId: input.accountId, reason: input.reason, client });
@@ -200,21 +211,26 @@ export async function liftSuspension(
   assertMayActOn(input.actor, target);
   let changed = false;
   let schoolIds: string[] = [];
-  await updateAccount(services, input.accountId, (a) => {
-    if (a.accessCancelled) throw new AppError('access_cancelled');
-    changed = a.status === 'suspended' || a.restriction !== undefined;
-    if (!changed) return a;
-    schoolIds = [
-      ...new Set([
-        ...(a.schoolRoles ?? []).map((r) => r.schoolId),
-        ...[a.suspension?.schoolId, a.restriction?.schoolId].filter((s): s is string => Boolean(s)),
-      ]),
-    ];
-    const { suspension: _previous, restriction: _restriction, ...rest } = a;
-    void _previous;
-    void _restriction;
-    return { ...rest, status: 'active' };
-  });
+  await updateAccount(
+    services,
+    input.accountId,
+    (a) => {
+      if (a.accessCancelled) throw new AppError('access_cancelled');
+      changed = a.status === 'suspended' || a.restriction !== undefined;
+      if (!changed) return a;
+      schoolIds = [
+        ...new Set([
+          ...(a.schoolRoles ?? []).map((r) => r.schoolId),
+          ...[a.suspension?.schoolId, a.restriction?.schoolId].filter((s): s is string => Boolean(s)),
+        ]),
+      ];
+      const { suspension: _previous, restriction: _restriction, ...rest } = a;
+      void _previous;
+      void _restriction;
+      return { ...rest, status: 'active' };
+    },
+    target,
+  );
   if (changed) {
     await recordSecurityEvent(services, { name: 'suspension-lifted', accountId: input.accountId, reason: `by:${input.actor.accountId}`, client });
     await auditStaffAct(services, input.actor.accountId, input.accountId, input.correlationId, 'account.reinstate');
