@@ -100,6 +100,20 @@ describe('OPS-3: countries', () => {
     expect(view.body.processors.map((p: { id: string }) => p.id)).not.toContain('e-oppi');
   });
 
+  it("OPS-3: the sign-up notice 'you already have an account' to a Finnish user's address comes from the Finnish sender with the Finnish footer", async () => {
+    const email = 'aino.virtanen@koivula.example';
+    const signup = await call('/api/auth/password/signup', {
+      method: 'POST',
+      json: { email, password: 'a long enough passphrase 42', firstName: 'Aino', lastName: 'Virtanen', language: 'fi' },
+    });
+    expect(signup.status, JSON.stringify(signup.body)).toBe(202);
+    await host.bus.idle();
+    const notice = host.outbox.messages.filter((m) => m.to === email && m.category === 'security').at(-1);
+    expect(notice).toMatchObject({ from: FI_SENDER, fromName: 'Opiq (E-Oppi Oy)', country: 'FI', language: 'fi' });
+    expect(notice!.text).toContain('Palvelun tarjoaa E-Oppi Oy');
+    expect(notice).not.toHaveProperty('readerAccountId');
+  });
+
   it("OPS-3: CORS: a preflight from opiq.fi and one from the Estonian site are allowed with credentials; an unknown origin's is not", async () => {
     const preflight = (origin: string) =>
       fetch(`${host.url}/api/me`, {
