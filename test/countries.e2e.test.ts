@@ -215,8 +215,23 @@ describe('OPS-3: exports', () => {
     expect(ready.body.status).toBe('ready');
     const download = await fetch(`${host.url}${new URL(ready.body.download.url).pathname}`);
     expect(download.status).toBe(200);
-    const files = await unzipTexts(Buffer.from(await download.arrayBuffer()), ['index.html', 'README.txt', 'pages/account.html']);
+    const files = await unzipTexts(Buffer.from(await download.arrayBuffer()), ['index.html', 'README.txt', 'pages/account.html', 'metadata.json']);
+    // OPS-3, PRIV-2: what each record is, why and how long it is kept reads in Finnish, from the same tables as the notices.
+    const metadata = JSON.parse(files.get('metadata.json')!);
+    const account = metadata.types.find((t: { type: string }) => t.type === 'account');
+    expect(metadata.language).toBe('fi');
+    expect(account).toMatchObject({
+      categories: expect.arrayContaining(['identification']),
+      categoryNames: expect.arrayContaining(['Tunnistetiedot', 'Yhteystiedot']),
+      lawfulBasis: 'sopimus',
+    });
+    expect(account.purpose).toContain('Käyttäjän tunnistaminen ja tilin ylläpito.');
+    expect(account.description).toMatch(/^Sisältää: /);
+    expect(account.fields.createdAt).toBe('Milloin se luotiin.');
+    expect(JSON.stringify(metadata)).not.toMatch(/days after the last change|The record id|Part of the/);
     const index = files.get('index.html')!;
+    expect(index).toContain('Käyttäjän tunnistaminen ja tilin ylläpito.');
+    expect(files.get('pages/account.html')).toContain('Tunnistetiedot');
     expect(index).toContain('<html lang="fi">');
     expect(index).toContain('<h1>Tietosi Opiqissa</h1>');
     expect(index).toContain('<th>Palvelun tarjoaja maassasi</th><td>E-Oppi Oy, info@starcloud.ee</td>');

@@ -2,3 +2,4 @@
 export { privacyErrors } from './errors.js';
 export { exportDownload, exportMessageSchema, exportViewSchema, onExportReady, readExport, runExport, startExport } from './export-job.js';
 export { dataRegistry, type DocumentTypeSpec, storageRules } from './registry.js';
+export { basisNames, categories, type Category, retentionText, sourceNames } from './texts.js';
