@@ -197,6 +197,7 @@ import schoolsParentLinksEnd from './schools-parent-links-end.js';
 import schoolsParentLinksList from './schools-parent-links-list.js';
 import schoolsParentLinksRefuse from './schools-parent-links-refuse.js';
 import schoolsStudentsRectify from './schools-students-rectify.js';
+import sendgridEvents from './sendgrid-events.js';
 import storeLicenceEndings from './store-licence-endings.js';
 import storeOrdersCreate from './store-orders-create.js';
 import storeOrdersGet from './store-orders-get.js';
@@ -405,6 +406,7 @@ export const definitions: readonly FunctionDefinition[] = [
   opsMailingsSend,
   mailingsRun,
   webhooksSendgrid,
+  sendgridEvents,
 ];
 
 setRouteTable(new RouteTable(definitions.filter((d): d is HttpDefinition => d.kind === 'http')));

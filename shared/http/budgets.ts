@@ -262,7 +262,7 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   'ops-mailings-send': { staff: true, queued: ['mailings'] },
   // One write per suppressed address of the delivery (SendGrid batches them), three per withdrawn consent; refused in
   // the probe, measured on one event in test/marketing.e2e.test.ts.
-  'webhooks-sendgrid': {},
+  'webhooks-sendgrid': { queued: ['sendgrid-events'] },
   'rights-ops-create': { staff: true },
   'rights-ops-get': { staff: true },
   'rights-ops-transition': { staff: true, queued: ['email-outbound', 'rights-fulfilment'] },

@@ -233,20 +233,26 @@ function reaches(doc: MailingInput, account: Recipient): boolean {
 }
 
 /**
- * The preview of how many people the mailing reaches now (before suppressed addresses are left out at sending):
- * a cross-partition scan of the accounts the query narrows to, for operator staff only.
+ * The preview of how many people the mailing reaches now: `count` leaves out suppressed addresses as sending will,
+ * `suppressed` says how many of the audience those were. A cross-partition scan of the accounts the query narrows
+ * to, and one suppression query per page of 1000, for operator staff only.
  */
-export async function audienceCount(services: Pick<Services, 'db'>, mailingId: string): Promise<number> {
+export async function audienceCount(services: Pick<Services, 'db' | 'config'>, mailingId: string): Promise<{ count: number; suppressed: number }> {
   const doc = await readMailing(services, mailingId);
   const { text, parameters } = audienceQuery(doc);
   let count = 0;
+  let suppressed = 0;
   let continuation: string | undefined;
   do {
     const page = await services.db.collection('accounts').crossPartitionQuery<Recipient>(text, parameters, continuation, 1000);
-    count += page.items.filter((account) => reaches(doc, account)).length;
+    const addresses = page.items.filter((account) => reaches(doc, account)).map((account) => account.email!);
+    const left = await suppressedAmong(services, addresses);
+    const leftOut = addresses.filter((address) => left.has(address)).length;
+    suppressed += leftOut;
+    count += addresses.length - leftOut;
     continuation = page.continuation;
   } while (continuation);
-  return count;
+  return { count, suppressed };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
