@@ -192,6 +192,7 @@ import schoolsMembersClose from './schools-members-close.js';
 import schoolsMembersEnd from './schools-members-end.js';
 import schoolsMembersGet from './schools-members-get.js';
 import schoolsMembersList from './schools-members-list.js';
+import schoolsMpassidUpdate from './schools-mpassid-update.js';
 import schoolsParentLinksConfirm from './schools-parent-links-confirm.js';
 import schoolsParentLinksEnd from './schools-parent-links-end.js';
 import schoolsParentLinksList from './schools-parent-links-list.js';
@@ -407,6 +408,7 @@ export const definitions: readonly FunctionDefinition[] = [
   mailingsRun,
   webhooksSendgrid,
   sendgridEvents,
+  schoolsMpassidUpdate,
 ];
 
 setRouteTable(new RouteTable(definitions.filter((d): d is HttpDefinition => d.kind === 'http')));

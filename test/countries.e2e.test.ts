@@ -290,11 +290,34 @@ describe('OPS-3: MPASSid teachers get the role their school confirms', () => {
     expect(after.me.schoolRoles).toContainEqual(expect.objectContaining({ schoolId: school, role: 'teacher' }));
   });
 
+  it("OPS-3: a second school listing an MPASSid code another school lists is 409; the school's own list may repeat it", async () => {
+    const staff = await tokenFor(demo.accounts.operatorAdmin);
+    const taken = await call(`/api/ops/schools/${demo.schools.ee}`, { method: 'PATCH', token: staff, json: { mpassidSchoolCodes: ['00001'] } });
+    expect(taken.status).toBe(409);
+    expect(taken.body.error.code).toBe('organisation_mpassid_code_taken');
+    const own = await call(`/api/ops/schools/${school}`, { method: 'PATCH', token: staff, json: { mpassidSchoolCodes: ['00001'] } });
+    expect(own.status, JSON.stringify(own.body)).toBe(200);
+  });
+
   it('OPS-3: a school that trusts MPASSid roles gives the teacher role at the first sign-in; a school code nobody listed gives nothing', async () => {
     const staff = await tokenFor(demo.accounts.operatorAdmin);
-    const trust = await call(`/api/ops/schools/${school}`, { method: 'PATCH', token: staff, json: { trustMpassidRoles: true } });
-    expect(trust.status).toBe(200);
-    expect(trust.body).toMatchObject({ mpassidSchoolCodes: ['00001'], trustMpassidRoles: true });
+    // The school's administrator decides the trust; a teacher of the school cannot, nor can she change the codes.
+    const teacher = await call(`/api/schools/${school}/mpassid`, {
+      method: 'PUT',
+      token: await tokenFor(demo.accounts.fiTeacher),
+      json: { trustMpassidRoles: true },
+    });
+    expect(teacher.status).toBe(403);
+    const admin = await tokenFor(demo.accounts.twoSchools);
+    const codes = await call(`/api/schools/${school}/mpassid`, {
+      method: 'PUT',
+      token: admin,
+      json: { trustMpassidRoles: true, mpassidSchoolCodes: ['99999'] },
+    });
+    expect(codes.status).toBe(422);
+    const trust = await call(`/api/schools/${school}/mpassid`, { method: 'PUT', token: admin, json: { trustMpassidRoles: true } });
+    expect(trust.status, JSON.stringify(trust.body)).toBe(200);
+    expect(trust.body).toEqual({ schoolId: school, mpassidSchoolCodes: ['00001'], trustMpassidRoles: true });
     const trusted = await signInWithMpassid('liisa.makinen');
     expect(trusted.me.schoolRoles).toContainEqual(expect.objectContaining({ schoolId: school, role: 'teacher' }));
     await host.bus.idle();

@@ -189,6 +189,7 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   'assistant-messages-send': {},
   'assistant-terms-get': {},
   'schools-assistant-update': {},
+  'schools-mpassid-update': {},
   'licences-access': {},
   'licences-list': {},
   'openapi-get': {},
