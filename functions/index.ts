@@ -198,11 +198,13 @@ import schoolsMembersClose from './schools-members-close.js';
 import schoolsMembersEnd from './schools-members-end.js';
 import schoolsMembersGet from './schools-members-get.js';
 import schoolsMembersList from './schools-members-list.js';
+import schoolsMpassidUpdate from './schools-mpassid-update.js';
 import schoolsParentLinksConfirm from './schools-parent-links-confirm.js';
 import schoolsParentLinksEnd from './schools-parent-links-end.js';
 import schoolsParentLinksList from './schools-parent-links-list.js';
 import schoolsParentLinksRefuse from './schools-parent-links-refuse.js';
 import schoolsStudentsRectify from './schools-students-rectify.js';
+import sendgridEvents from './sendgrid-events.js';
 import statsMunicipality from './stats-municipality.js';
 import statsMunicipalityCsv from './stats-municipality-csv.js';
 import statsNational from './stats-national.js';
@@ -427,6 +429,8 @@ export const definitions: readonly FunctionDefinition[] = [
   opsMailingsSend,
   mailingsRun,
   webhooksSendgrid,
+  sendgridEvents,
+  schoolsMpassidUpdate,
 ];
 
 setRouteTable(new RouteTable(definitions.filter((d): d is HttpDefinition => d.kind === 'http')));

@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 import { readAccount } from '../shared/accounts/index.js';
 import { created, defineHttp } from '../shared/http/index.js';
+import { countries } from '../shared/platform/countries.js';
 import { AppError } from '../shared/platform/errors.js';
 import { languages } from '../shared/platform/language.js';
 import { officerView, officerViewSchema, openRequest, requestScopeSchema, requestTypes } from '../shared/rights/index.js';
@@ -22,7 +23,8 @@ export default defineHttp({
     details: z.string().trim().min(1).max(2000).optional(),
     scope: requestScopeSchema.optional(),
     receivedVia: z.enum(['email', 'letter', 'phone', 'in-person']),
-    contact: z.strictObject({ email: z.email().max(254), language: z.enum(languages) }),
+    // OPS-3: the country picks the sender and footer of the e-mails about the request; unset, the subject's country.
+    contact: z.strictObject({ email: z.email().max(254), language: z.enum(languages), country: z.enum(countries).optional() }),
   }),
   successStatus: 201,
   errors: ['rights_request_already_open', 'rights_subject_not_found'],
@@ -40,7 +42,7 @@ export default defineHttp({
       details: body.details,
       scope: body.scope,
       requester: { accountId: principal.accountId, capacity: 'operator', receivedVia: body.receivedVia },
-      contact: { email: body.contact.email.toLowerCase(), language: body.contact.language },
+      contact: { email: body.contact.email.toLowerCase(), language: body.contact.language, country: body.contact.country ?? subject.country },
     });
     return created(officerView(request));
   },

@@ -8,7 +8,7 @@ export default defineHttp({
   route: 'webhooks/sendgrid',
   methods: ['POST'],
   summary:
-    "SendGrid's signed event webhook (MKT-1, MKT-2): the ECDSA P-256 signature (X-Twilio-Email-Event-Webhook-Signature over the -Timestamp header and the raw body) is checked with the public key from SENDGRID_WEBHOOK_PUBLIC_KEY; unsigned, forged or stale (over 25 hours, or from the future) events are 401 sendgrid_signature_invalid. Bounces, drops, spam reports and unsubscribes suppress the address (kept only as a keyed hash): no mailing goes to it again. Idempotent.",
+    "SendGrid's signed event webhook (MKT-1, MKT-2): the ECDSA P-256 signature (X-Twilio-Email-Event-Webhook-Signature over the -Timestamp header and the raw body) is checked with the public key from SENDGRID_WEBHOOK_PUBLIC_KEY; unsigned, forged or stale (over 25 hours, or from the future) events are 401 sendgrid_signature_invalid. Bounces, drops, spam reports and unsubscribes are queued (sendgrid-events) and answered at once; the queue suppresses the address (kept only as a keyed hash), so no mailing goes to it again, and withdraws the newsletter consent of a reader who reported spam. Idempotent.",
   tags: ['marketing'],
   auth: 'public',
   body: z.instanceof(Uint8Array),

@@ -3,9 +3,11 @@ import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { AccountDoc } from '../shared/accounts/model.js';
+import { budgetOf } from '../shared/http/budgets.js';
 import { STAND_IN_ERROR_DETAIL } from '../shared/local/assistant-stand-in.js';
 import { type LocalHost, startLocalHost } from '../shared/local/host.js';
 import { demo } from '../shared/local/seed.js';
+import { parseCounts } from '../shared/platform/operations.js';
 import { type ContainerName, dataRegistry } from '../shared/privacy/registry.js';
 
 /**
@@ -276,6 +278,34 @@ describe('the OpenAI-style provider (ASSISTANT_PROVIDER=openai)', () => {
     expect((await chat(host(), A.eeStudent, 'Still off')).status).toBe(403);
     expect((await switchStudents(host(), true)).body.studentsEnabled).toBe(true);
     expect((await chat(host(), A.eeStudent, 'On again')).status).toBe(200);
+  });
+
+  it("GPT-1: a student of two schools costs no more than one (the switches in one query); either school's switch refuses", async () => {
+    const accounts = host().services.db.collection('accounts');
+    const before = (await accounts.read<AccountDoc>(A.eeStudent, A.eeStudent))!;
+    const FI = demo.schools.fi;
+    const { _etag, _rid, _self, _ts, ...plain } = before as AccountDoc & Record<string, unknown>;
+    void [_etag, _rid, _self, _ts];
+    await accounts.upsert<AccountDoc>({
+      ...plain,
+      schoolRoles: [...(before.schoolRoles ?? []), { schoolId: FI, role: 'student', classId: demo.classes.fi7a }],
+    });
+    try {
+      const both = await chat(host(), A.eeStudent, 'Two schools');
+      expect(both.status, both.text).toBe(200);
+      const ops = parseCounts(both.headers.get('x-cosmos-ops') ?? '');
+      // The session read, the entitlements query, the switches (one query), the usage bucket's read and write.
+      expect(ops.pointRead + ops.write + ops.query + ops.crossPartitionQuery).toBeLessThanOrEqual(budgetOf('assistant-messages-send', ['POST']).max);
+      expect(ops.crossPartitionQuery).toBe(0);
+      const off = await call(host(), 'PUT', `/api/schools/${FI}/assistant`, { as: A.twoSchools, json: { studentsEnabled: false } });
+      expect(off.status, off.text).toBe(200);
+      const refused = await chat(host(), A.eeStudent, 'Koivula said no');
+      expect([refused.status, refused.body.error?.code]).toEqual([403, 'assistant_switched_off']);
+      expect((await call(host(), 'PUT', `/api/schools/${FI}/assistant`, { as: A.twoSchools, json: { studentsEnabled: true } })).status).toBe(200);
+      expect((await chat(host(), A.eeStudent, 'Both on')).status).toBe(200);
+    } finally {
+      await accounts.upsert<AccountDoc>(plain);
+    }
   });
 
   it('GPT-1: bad input gets 4xx with the envelope, never a 500', async () => {

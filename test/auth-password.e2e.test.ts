@@ -77,6 +77,8 @@ describe('AUTH-2: e-mail and password', () => {
     });
     expect(r.status).toBe(202);
     expect(r.body).toEqual({ status: 'verification_sent' });
+    // The notice goes through the e-mail queue, whose sender reads the owner's account for the country (OPS-3).
+    await expect.poll(async () => (await outboxFor(owner)).length, { timeout: 5000 }).toBeGreaterThanOrEqual(before + 1);
     const mails = await outboxFor(owner);
     expect(mails).toHaveLength(before + 1);
     expect(mails.at(-1)!.subject).toBe('Sul on juba konto');

@@ -100,6 +100,20 @@ describe('OPS-3: countries', () => {
     expect(view.body.processors.map((p: { id: string }) => p.id)).not.toContain('e-oppi');
   });
 
+  it("OPS-3: the sign-up notice 'you already have an account' to a Finnish user's address comes from the Finnish sender with the Finnish footer", async () => {
+    const email = 'aino.virtanen@koivula.example';
+    const signup = await call('/api/auth/password/signup', {
+      method: 'POST',
+      json: { email, password: 'a long enough passphrase 42', firstName: 'Aino', lastName: 'Virtanen', language: 'fi' },
+    });
+    expect(signup.status, JSON.stringify(signup.body)).toBe(202);
+    await host.bus.idle();
+    const notice = host.outbox.messages.filter((m) => m.to === email && m.category === 'security').at(-1);
+    expect(notice).toMatchObject({ from: FI_SENDER, fromName: 'Opiq (E-Oppi Oy)', country: 'FI', language: 'fi' });
+    expect(notice!.text).toContain('Palvelun tarjoaa E-Oppi Oy');
+    expect(notice).not.toHaveProperty('readerAccountId');
+  });
+
   it("OPS-3: CORS: a preflight from opiq.fi and one from the Estonian site are allowed with credentials; an unknown origin's is not", async () => {
     const preflight = (origin: string) =>
       fetch(`${host.url}/api/me`, {
@@ -201,8 +215,23 @@ describe('OPS-3: exports', () => {
     expect(ready.body.status).toBe('ready');
     const download = await fetch(`${host.url}${new URL(ready.body.download.url).pathname}`);
     expect(download.status).toBe(200);
-    const files = await unzipTexts(Buffer.from(await download.arrayBuffer()), ['index.html', 'README.txt', 'pages/account.html']);
+    const files = await unzipTexts(Buffer.from(await download.arrayBuffer()), ['index.html', 'README.txt', 'pages/account.html', 'metadata.json']);
+    // OPS-3, PRIV-2: what each record is, why and how long it is kept reads in Finnish, from the same tables as the notices.
+    const metadata = JSON.parse(files.get('metadata.json')!);
+    const account = metadata.types.find((t: { type: string }) => t.type === 'account');
+    expect(metadata.language).toBe('fi');
+    expect(account).toMatchObject({
+      categories: expect.arrayContaining(['identification']),
+      categoryNames: expect.arrayContaining(['Tunnistetiedot', 'Yhteystiedot']),
+      lawfulBasis: 'sopimus',
+    });
+    expect(account.purpose).toContain('Käyttäjän tunnistaminen ja tilin ylläpito.');
+    expect(account.description).toMatch(/^Sisältää: /);
+    expect(account.fields.createdAt).toBe('Milloin se luotiin.');
+    expect(JSON.stringify(metadata)).not.toMatch(/days after the last change|The record id|Part of the/);
     const index = files.get('index.html')!;
+    expect(index).toContain('Käyttäjän tunnistaminen ja tilin ylläpito.');
+    expect(files.get('pages/account.html')).toContain('Tunnistetiedot');
     expect(index).toContain('<html lang="fi">');
     expect(index).toContain('<h1>Tietosi Opiqissa</h1>');
     expect(index).toContain('<th>Palvelun tarjoaja maassasi</th><td>E-Oppi Oy, info@starcloud.ee</td>');
@@ -261,11 +290,34 @@ describe('OPS-3: MPASSid teachers get the role their school confirms', () => {
     expect(after.me.schoolRoles).toContainEqual(expect.objectContaining({ schoolId: school, role: 'teacher' }));
   });
 
+  it("OPS-3: a second school listing an MPASSid code another school lists is 409; the school's own list may repeat it", async () => {
+    const staff = await tokenFor(demo.accounts.operatorAdmin);
+    const taken = await call(`/api/ops/schools/${demo.schools.ee}`, { method: 'PATCH', token: staff, json: { mpassidSchoolCodes: ['00001'] } });
+    expect(taken.status).toBe(409);
+    expect(taken.body.error.code).toBe('organisation_mpassid_code_taken');
+    const own = await call(`/api/ops/schools/${school}`, { method: 'PATCH', token: staff, json: { mpassidSchoolCodes: ['00001'] } });
+    expect(own.status, JSON.stringify(own.body)).toBe(200);
+  });
+
   it('OPS-3: a school that trusts MPASSid roles gives the teacher role at the first sign-in; a school code nobody listed gives nothing', async () => {
     const staff = await tokenFor(demo.accounts.operatorAdmin);
-    const trust = await call(`/api/ops/schools/${school}`, { method: 'PATCH', token: staff, json: { trustMpassidRoles: true } });
-    expect(trust.status).toBe(200);
-    expect(trust.body).toMatchObject({ mpassidSchoolCodes: ['00001'], trustMpassidRoles: true });
+    // The school's administrator decides the trust; a teacher of the school cannot, nor can she change the codes.
+    const teacher = await call(`/api/schools/${school}/mpassid`, {
+      method: 'PUT',
+      token: await tokenFor(demo.accounts.fiTeacher),
+      json: { trustMpassidRoles: true },
+    });
+    expect(teacher.status).toBe(403);
+    const admin = await tokenFor(demo.accounts.twoSchools);
+    const codes = await call(`/api/schools/${school}/mpassid`, {
+      method: 'PUT',
+      token: admin,
+      json: { trustMpassidRoles: true, mpassidSchoolCodes: ['99999'] },
+    });
+    expect(codes.status).toBe(422);
+    const trust = await call(`/api/schools/${school}/mpassid`, { method: 'PUT', token: admin, json: { trustMpassidRoles: true } });
+    expect(trust.status, JSON.stringify(trust.body)).toBe(200);
+    expect(trust.body).toEqual({ schoolId: school, mpassidSchoolCodes: ['00001'], trustMpassidRoles: true });
     const trusted = await signInWithMpassid('liisa.makinen');
     expect(trusted.me.schoolRoles).toContainEqual(expect.objectContaining({ schoolId: school, role: 'teacher' }));
     await host.bus.idle();

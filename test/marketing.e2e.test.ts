@@ -170,6 +170,7 @@ describe('marketing and service messages (MKT-1, MKT-2, RET-5)', () => {
     await person('objecting', { consent: true, schoolRoles: teacherIn(EE), processing: { objections: { directMarketing: at } } });
     await person('suspended', { consent: true, schoolRoles: teacherIn(EE), status: 'suspended' });
     expect((await postEvents([bounceOf(bounced.email)])).status).toBe(200);
+    await host.bus.idle();
 
     const tag = randomUUID().slice(0, 8);
     const mailingId = await createMailing({
@@ -180,8 +181,8 @@ describe('marketing and service messages (MKT-1, MKT-2, RET-5)', () => {
     });
     const preview = await call(`/api/ops/mailings/${mailingId}/audience`, { token: await tokenOf(demo.accounts.operatorAdmin) });
     expect(preview.status).toBe(200);
-    // The preview counts the consenting audience; the bounced address is left out only at sending.
-    expect(preview.body).toEqual({ count: 3 });
+    // MKT-1: the preview counts whom sending will reach (the bounced address left out) and says how many were left out.
+    expect(preview.body).toEqual({ count: 2, suppressed: 1 });
 
     const done = await send(mailingId);
     expect(done.state).toBe('sent');
@@ -261,12 +262,14 @@ describe('marketing and service messages (MKT-1, MKT-2, RET-5)', () => {
     const r = await postEvents(events);
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     expect(r.body).toEqual({ events: 3, suppressions: 2 });
-    // Issue 11: the webhook's success path (the budget probes only reach its refusal): one write per suppressed address.
+    // Issue 11: the webhook only verifies and queues (sendgrid-events): no Cosmos operation in the request.
     const ops = parseCounts(r.headers.get('x-cosmos-ops') ?? '');
-    expect(ops).toMatchObject({ write: 2, crossPartitionQuery: 0 });
-    expect(ops.pointRead + ops.write + ops.query).toBeLessThanOrEqual(budgetOf('webhooks-sendgrid', ['POST']).max);
+    expect(ops).toMatchObject({ write: 0, pointRead: 0, query: 0, crossPartitionQuery: 0 });
+    await host.bus.idle();
+    expect(await suppressionCount()).toBe(before + 2);
     // SendGrid delivers again when unsure: the same events change nothing.
     expect((await postEvents(events)).status).toBe(200);
+    await host.bus.idle();
     expect(await suppressionCount()).toBe(before + 2);
     const stored = await host.services.db
       .collection('jobs')
@@ -277,6 +280,19 @@ describe('marketing and service messages (MKT-1, MKT-2, RET-5)', () => {
     await send(mailingId);
     expect(recipientsOf(mailingId)).not.toContain(bouncing.email);
     expect(recipientsOf(mailingId)).not.toContain(complaining.email);
+  });
+
+  it('MKT-1: a delivery of 450 bounces is answered within the budget without a write; the queue suppresses every address in chunks', async () => {
+    const before = await suppressionCount();
+    const tag = randomUUID().slice(0, 8);
+    const events = Array.from({ length: 450 }, (_, i) => bounceOf(`bulk-${tag}-${i}@example.com`));
+    const r = await postEvents(events);
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.body).toEqual({ events: 450, suppressions: 450 });
+    const ops = parseCounts(r.headers.get('x-cosmos-ops') ?? '');
+    expect(ops.pointRead + ops.write + ops.query + ops.crossPartitionQuery).toBe(0);
+    await host.bus.idle();
+    expect(await suppressionCount()).toBe(before + 450);
   });
 
   it('MKT-1: a signed spam report about a newsletter withdraws the consent too (channel spam-report), shown in the history', async () => {
@@ -297,6 +313,7 @@ describe('marketing and service messages (MKT-1, MKT-2, RET-5)', () => {
     const r = await postEvents([report]);
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     expect(parseCounts(r.headers.get('x-cosmos-ops') ?? '').write).toBeLessThanOrEqual(budgetOf('webhooks-sendgrid', ['POST']).max);
+    await host.bus.idle();
     const account = await host.services.db.collection('accounts').read<AccountDoc>(reader.accountId, reader.accountId);
     expect(account?.consents?.newsletter).toMatchObject({ given: false, channel: 'spam-report' });
     const history = await call('/api/me/consents/history', { token: await tokenOf(reader.accountId) });

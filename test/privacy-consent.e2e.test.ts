@@ -182,26 +182,61 @@ describe('PRIV-6: consents', () => {
     expect(listed.status).toBe(200);
     const newsletter = consentOf(listed.body, 'newsletter');
     expect(newsletter).toMatchObject({ given: false, currentVersion: expect.any(String), text: expect.stringContaining('uutiskir') });
-    expect(maySendMarketing(await account(A.cmsEditor))).toBe(false);
+    expect(maySendMarketing(await account(A.cmsEditor), host.clock.now())).toBe(false);
 
     const given = await call('/api/me/consents', { token, json: { purpose: 'newsletter', given: true, version: newsletter.currentVersion } });
     expect(given.status, given.text).toBe(200);
     expect(consentOf(given.body, 'newsletter')).toMatchObject({ given: true, version: newsletter.currentVersion, channel: 'settings' });
-    expect(maySendMarketing(await account(A.cmsEditor))).toBe(true);
+    expect(maySendMarketing(await account(A.cmsEditor), host.clock.now())).toBe(true);
 
     await setProcessing(token, { ...allowAll, objections: { ...allowAll.objections, directMarketing: true } });
     const objecting = await account(A.cmsEditor);
     expect(objecting.consents?.newsletter?.given).toBe(true);
-    expect(maySendMarketing(objecting)).toBe(false);
+    expect(maySendMarketing(objecting, host.clock.now())).toBe(false);
     // Giving the consent again does not outweigh the objection: it is absolute while it stands.
     await call('/api/me/consents', { token, json: { purpose: 'newsletter', given: true } });
-    expect(maySendMarketing(await account(A.cmsEditor))).toBe(false);
+    expect(maySendMarketing(await account(A.cmsEditor), host.clock.now())).toBe(false);
 
     await setProcessing(token, allowAll);
-    expect(maySendMarketing(await account(A.cmsEditor))).toBe(true);
+    expect(maySendMarketing(await account(A.cmsEditor), host.clock.now())).toBe(true);
     await setProcessing(token, { ...allowAll, restricted: true });
-    expect(maySendMarketing(await account(A.cmsEditor)), 'restricted').toBe(false);
+    expect(maySendMarketing(await account(A.cmsEditor), host.clock.now()), 'restricted').toBe(false);
     await setProcessing(token, allowAll);
+  });
+
+  it('MKT-1, PRIV-6: a child under 13 cannot give the newsletter consent alone (403) and is never sent marketing; a 14-year-old student can', async () => {
+    // Mihkel (EE) was born 2014-03-09, Eero (FI) 2012-05-02: GDPR Article 8's age is 13 in both countries.
+    const child = await tokenOf(A.eeStudent);
+    const refused = await call('/api/me/consents', {
+      token: child,
+      json: { purpose: 'newsletter', given: true },
+      headers: { 'accept-language': 'et' },
+    });
+    expect(refused.status, refused.text).toBe(403);
+    expect(refused.body.error.code).toBe('consent_needs_parent');
+    expect(refused.body.error.message).toContain('lapsevanem');
+    expect((await account(A.eeStudent)).consents?.newsletter?.given).not.toBe(true);
+    // Withdrawing is always allowed.
+    expect((await call('/api/me/consents', { token: child, json: { purpose: 'newsletter', given: false } })).status).toBe(200);
+    // A consent stored for the child anyway (before this rule) does not let marketing through.
+    const stored = {
+      ...(await account(A.eeStudent)),
+      processing: undefined,
+      consents: { newsletter: { given: true, version: '2026-01', at: host.clock.now().toISOString(), channel: 'settings' as const } },
+    };
+    expect(maySendMarketing(stored, host.clock.now())).toBe(false);
+    expect(maySendMarketing(stored, new Date('2027-03-08T12:00:00Z'))).toBe(false);
+    // The same child on their 13th birthday may.
+    expect(maySendMarketing(stored, new Date('2027-03-09T12:00:00Z'))).toBe(true);
+    // A student whose age is not known is treated as a possible child; a teacher of unknown age is not.
+    const { personalCode: _code, birthDate: _birth, ...unknownAge } = stored;
+    expect(maySendMarketing(unknownAge, host.clock.now())).toBe(false);
+    expect(maySendMarketing({ ...unknownAge, schoolRoles: [{ schoolId: 'x', role: 'teacher' }] }, host.clock.now())).toBe(true);
+
+    const teen = await tokenOf(A.fiStudent);
+    const given = await call('/api/me/consents', { token: teen, json: { purpose: 'newsletter', given: true } });
+    expect(given.status, given.text).toBe(200);
+    expect(maySendMarketing(await account(A.fiStudent), host.clock.now())).toBe(true);
   });
 
   it('PRIV-6: an outdated text version is refused with 409', async () => {
@@ -217,7 +252,7 @@ describe('PRIV-6: consents', () => {
     const token = await tokenOf(A.municipality);
     const version = consentOf((await call('/api/me/consents', { token })).body, 'newsletter').currentVersion;
     expect((await call('/api/me/consents', { token, json: { purpose: 'newsletter', given: true, version } })).status).toBe(200);
-    expect(maySendMarketing(await account(A.municipality))).toBe(true);
+    expect(maySendMarketing(await account(A.municipality), host.clock.now())).toBe(true);
 
     const link = unsubscribeLinkFor(host.services, A.municipality, 'newsletter').replace(host.services.config.API_PUBLIC_URL, host.url);
     // Opening the link (a person, or a mail scanner) only shows the page: its button posts the one-click body.
@@ -232,12 +267,12 @@ describe('PRIV-6: consents', () => {
     }
     const untouched = await account(A.municipality);
     expect(untouched._etag).toBe(before._etag);
-    expect(maySendMarketing(untouched)).toBe(true);
+    expect(maySendMarketing(untouched, host.clock.now())).toBe(true);
 
     const clicked = await call(link, { form: 'List-Unsubscribe=One-Click' });
     expect(clicked.status, clicked.text).toBe(200);
     expect(clicked.headers.get('content-type')).toMatch(/^text\/html/);
-    expect(maySendMarketing(await account(A.municipality))).toBe(false);
+    expect(maySendMarketing(await account(A.municipality), host.clock.now())).toBe(false);
     expect((await account(A.municipality)).consents?.newsletter).toMatchObject({ given: false, version, channel: 'unsubscribe-link' });
     // The page now says there is nothing left to withdraw; the one-click POST again (no body, as from a multipart
     // sender we do not parse): the same answer, nothing more recorded.
@@ -248,11 +283,11 @@ describe('PRIV-6: consents', () => {
     // Given again in settings, withdrawn by the one-click POST, given, then withdrawn in settings.
     await call('/api/me/consents', { token, json: { purpose: 'newsletter', given: true, version } });
     expect((await call(link, { form: 'List-Unsubscribe=One-Click' })).status).toBe(200);
-    expect(maySendMarketing(await account(A.municipality))).toBe(false);
+    expect(maySendMarketing(await account(A.municipality), host.clock.now())).toBe(false);
     await call('/api/me/consents', { token, json: { purpose: 'newsletter', given: true, version } });
     const withdrawn = await call('/api/me/consents', { token, json: { purpose: 'newsletter', given: false } });
     expect(consentOf(withdrawn.body, 'newsletter')).toMatchObject({ given: false, channel: 'settings' });
-    expect(maySendMarketing(await account(A.municipality))).toBe(false);
+    expect(maySendMarketing(await account(A.municipality), host.clock.now())).toBe(false);
 
     const history = await call('/api/me/consents/history', { token });
     expect(history.status).toBe(200);
@@ -308,7 +343,7 @@ describe('PRIV-6: consents', () => {
     const mine = await call('/api/me/consents', { token });
     expect(consentOf(mine.body, 'newsletter')).toMatchObject({ given: true, version, channel: 'sign-up' });
     expect(consentOf(mine.body, 'productResearch')).toMatchObject({ given: false });
-    expect(maySendMarketing(await account(signedIn.body.accountId))).toBe(true);
+    expect(maySendMarketing(await account(signedIn.body.accountId), host.clock.now())).toBe(true);
     const history = await call('/api/me/consents/history', { token });
     expect(history.body.events).toEqual([{ purpose: 'newsletter', given: true, version, channel: 'sign-up', at: expect.any(String) }]);
 
@@ -343,7 +378,7 @@ describe('PRIV-6: consents', () => {
       expect(r.body.error.code).toBe('unsubscribe_link_invalid');
     }
     expect((await call('/api/unsubscribe')).status).toBe(400);
-    expect(maySendMarketing(await account(A.operatorAdmin))).toBe(true);
+    expect(maySendMarketing(await account(A.operatorAdmin), host.clock.now())).toBe(true);
   });
 });
 

@@ -362,7 +362,7 @@ describe('Issue 13: eight years of retention, every category of every person on 
       category: 'marketing use of name and e-mail',
       rule: 'RET-5 on withdrawal',
       due: consentWithdrawnAt,
-      done: async () => !maySendMarketing((await account(withdrawer.accountId))!),
+      done: async () => !maySendMarketing((await account(withdrawer.accountId))!, host.clock.now()),
     });
     row({
       person: 'withdraws consent',

@@ -103,7 +103,7 @@ describe('PRIV-7 with PRIV-4: restriction and objection requests', () => {
   it('PRIV-4, PRIV-7, MKT-1: an objection to direct marketing makes maySendMarketing false whatever the consent; other objections untouched', async () => {
     const subject = A.cmsEditor;
     expect((await call(subject, 'POST', 'me/consents', { purpose: 'newsletter', given: true })).status).toBe(200);
-    expect(maySendMarketing(await account(subject))).toBe(true);
+    expect(maySendMarketing(await account(subject), host.clock.now())).toBe(true);
 
     const made = await call(subject, 'POST', 'me/privacy/requests', { requestType: 'objection', scope: { objections: ['directMarketing'] } });
     expect(made.status, JSON.stringify(made.body)).toBe(201);
@@ -111,7 +111,7 @@ describe('PRIV-7 with PRIV-4: restriction and objection requests', () => {
     await host.bus.idle();
 
     const after = await account(subject);
-    expect(maySendMarketing(after)).toBe(false);
+    expect(maySendMarketing(after, host.clock.now())).toBe(false);
     expect(after.consents?.newsletter?.given).toBe(true);
     expect(after.processing?.objections).toEqual({ directMarketing: expect.any(String) });
     const now = await call(subject, 'GET', `me/privacy/requests/${encodeURIComponent(made.body.id)}`);

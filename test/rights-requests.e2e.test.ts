@@ -266,7 +266,25 @@ describe('PRIV-7: who may ask, and one open request of a type', () => {
     const tooLong = await call(A.privacyOfficer, 'POST', `${path}/extension`, { days: 21, reason: 'more' });
     expect(tooLong.status).toBe(422);
     expect(tooLong.body.error.code).toBe('rights_extension_too_long');
-    expect(await mailsTo('aino.letter@example.com', /määräaikaa jatkettiin/)).toHaveLength(1);
+    const told = await mailsTo('aino.letter@example.com', /määräaikaa jatkettiin/);
+    expect(told).toHaveLength(1);
+    // OPS-3: the contact had no country; the subject's (Aino, Finland) picks the Finnish sender and footer.
+    expect(told[0]).toMatchObject({ country: 'FI', language: 'fi', fromName: 'Opiq (E-Oppi Oy)' });
+    expect(told[0]!.text).toContain('Palvelun tarjoaa E-Oppi Oy');
+  });
+});
+
+describe('OPS-3: follow-ups read as the country they are about', () => {
+  it("OPS-3, PRIV-7: a Finnish school's administrator is told of a forwarded request from the Finnish sender with the Finnish footer, in her own language", async () => {
+    const made = await call(A.fiStudent, 'POST', 'me/privacy/requests', { requestType: 'rectification', details: 'Nimeni on väärin' });
+    expect(made.status, JSON.stringify(made.body)).toBe(201);
+    expect(made.body.state).toBe('waiting-for-school');
+    await followUp();
+    // Helena's own account is Estonian (language et); the request is about Koivula (FI), so its country decides.
+    const told = await mailsTo(await emailOf(A.twoSchools), /edastati/);
+    expect(told).toHaveLength(1);
+    expect(told[0]).toMatchObject({ country: 'FI', language: 'et', fromName: 'Opiq (E-Oppi Oy)' });
+    expect(told[0]!.text).toContain('Teenust osutab E-Oppi Oy');
   });
 });
 

@@ -600,6 +600,14 @@ const probes: Record<string, () => Promise<Probe>> = {
     json: { studentsEnabled: true },
     status: 200,
   }),
+  // OPS-3: keeping Kuusiku's MPASSid trust as it is (off): the global host's other files see no change.
+  'schools-mpassid-update': async () => ({
+    method: 'PUT',
+    path: `/api/schools/${EE}/mpassid`,
+    token: await adminToken(),
+    json: { trustMpassidRoles: false },
+    status: 200,
+  }),
   'licences-access': async () => ({ method: 'GET', path: '/api/licences/works/work-ee-math-5/access', token: child.token, status: 200 }),
   'licences-list': async () => ({ method: 'GET', path: '/api/licences', token: child.token, status: 200 }),
   'openapi-get': async () => ({ method: 'GET', path: '/api/openapi.json', status: 200 }),

@@ -1,4 +1,4 @@
-import { isMinor, parsePersonalCode } from '../personal-codes/index.js';
+import { ageOn, isMinor, parsePersonalCode } from '../personal-codes/index.js';
 import type { AccountDoc } from './model.js';
 
 /** The person's birth date: from a valid personal code first (AUTH-3), else the birth date on the profile. */
@@ -19,6 +19,17 @@ export function isMinorAccount(account: Pick<AccountDoc, 'personalCode' | 'birth
   if (!birthDate) return undefined;
   try {
     return isMinor(birthDate, now);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Age in whole years on `now`, or undefined when not known (no valid personal code or birth date). */
+export function accountAge(account: Pick<AccountDoc, 'personalCode' | 'birthDate'>, now: Date): number | undefined {
+  const birthDate = birthDateOf(account);
+  if (!birthDate) return undefined;
+  try {
+    return ageOn(birthDate, now);
   } catch {
     return undefined;
   }

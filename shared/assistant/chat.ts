@@ -8,7 +8,7 @@ import type { Services } from '../platform/services.js';
 import { hasActiveLicence } from '../store/index.js';
 import { countMessage, keyedHash } from './limits.js';
 import { type AssistantProvider, type ChatReply, type ChatTurn, ProviderError, providerFrom } from './providers.js';
-import { studentsEnabledIn } from './settings.js';
+import { studentsEnabledInAll } from './settings.js';
 import { SYSTEM_PROMPT, TERMS_VERSION, WITHHELD_REPLY } from './texts.js';
 
 const MAX_MESSAGE_CHARS = 2000;
@@ -87,8 +87,7 @@ export async function sendAssistantMessage(
   const { studentSchools, countedSchool } = assistantSchools(account);
   const now = services.clock.now();
   if (!(await hasActiveLicence(services, account.accountId, now))) throw new AppError('assistant_licence_required');
-  const enabled = await Promise.all(studentSchools.map((schoolId) => studentsEnabledIn(services, schoolId)));
-  if (enabled.includes(false)) throw new AppError('assistant_switched_off');
+  if (!(await studentsEnabledInAll(services, studentSchools))) throw new AppError('assistant_switched_off');
   const provider = providerFrom(services.config, fetchImpl);
   if (!provider) throw new AppError('assistant_unavailable', { retryAfterSeconds: 3600 });
   await countMessage(services, account.accountId, countedSchool);

@@ -201,7 +201,10 @@ async function notifyExisting(services: Services, login: LoginIndexDoc, language
   const token = await issueToken(services, login, 'reset-password', RESET_TOKEN_SECONDS);
   await queueEmail(
     services,
-    securityEmail('accountExists', language, login.email, { link: link(services, '/reset-password', token) }),
+    {
+      ...securityEmail('accountExists', language, login.email, { link: link(services, '/reset-password', token) }),
+      readerAccountId: login.accountId,
+    },
     `exists:${tokenDocId(token)}`,
   );
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import { z } from 'zod';
 
-import { type AccountDoc, type ConsentState, objectsTo, processingRestricted, updateAccount } from '../accounts/index.js';
+import { accountAge, type AccountDoc, type ConsentState, objectsTo, processingRestricted, updateAccount } from '../accounts/index.js';
 import type { Doc, Page } from '../platform/cosmos.js';
 import { AppError } from '../platform/errors.js';
 import type { Language } from '../platform/language.js';
@@ -84,6 +84,7 @@ export async function setConsent(
   if (input.given && input.version !== undefined && input.version !== current) throw new AppError('consent_version_outdated');
   let recorded: ConsentState | undefined;
   const account = await updateAccount(deps, input.accountId, (doc) => {
+    if (input.given && !mayConsentAlone(doc, deps.clock.now())) throw new AppError('consent_needs_parent');
     const state = doc.consents?.[input.purpose];
     // A withdrawal names the version it withdraws (the one given); a consent, the text shown now.
     const version = input.given ? current : (state?.version ?? current);
@@ -154,16 +155,37 @@ export function consentHistory(deps: Pick<Services, 'db' | 'config'>, accountId:
 }
 
 /**
- * MKT-1 with PRIV-4 and PRIV-6, for the marketing e-mails to come: only to an active account whose consent to the
- * newsletter stands, that has not objected to direct marketing (absolute: consent does not outweigh it) and has not
- * restricted processing. Reads only the account document.
+ * GDPR Article 8: a child's own consent to an online service counts from 13 in Estonia (isikuandmete kaitse seadus
+ * § 8) and in Finland (tietosuojalaki 5 §); below that only a parent can give it, which the platform does not offer
+ * yet. A person of unknown age who studies at a school may be a child, so only the adults' roles count as old enough.
  */
-export function maySendMarketing(account: Pick<AccountDoc, 'status' | 'processing' | 'consents'>, purpose: ConsentPurpose = 'newsletter'): boolean {
+const DIGITAL_CONSENT_AGE = 13;
+
+type ConsentHolder = Pick<AccountDoc, 'personalCode' | 'birthDate' | 'schoolRoles'>;
+
+function mayConsentAlone(account: ConsentHolder, now: Date): boolean {
+  const age = accountAge(account, now);
+  if (age !== undefined) return age >= DIGITAL_CONSENT_AGE;
+  return !(account.schoolRoles ?? []).some((r) => r.role === 'student');
+}
+
+/**
+ * MKT-1 with PRIV-4 and PRIV-6, for the marketing e-mails: only to an active account whose consent to the newsletter
+ * stands, that has not objected to direct marketing (absolute: consent does not outweigh it), has not restricted
+ * processing and is old enough to have given the consent alone (a consent recorded before the rule does not count).
+ * Reads only the account document.
+ */
+export function maySendMarketing(
+  account: Pick<AccountDoc, 'status' | 'processing' | 'consents'> & Partial<ConsentHolder>,
+  now: Date,
+  purpose: ConsentPurpose = 'newsletter',
+): boolean {
   if (!consentCatalogue[purpose].marketing) return false;
   return (
     account.status === 'active' &&
     account.consents?.[purpose]?.given === true &&
     !objectsTo(account, 'directMarketing') &&
-    !processingRestricted(account)
+    !processingRestricted(account) &&
+    mayConsentAlone(account, now)
   );
 }

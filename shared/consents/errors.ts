@@ -10,6 +10,14 @@ export const consentsErrors = defineErrors({
       en: 'The consent text has changed in the meantime. Please read the new text and give your consent again.',
     },
   },
+  consent_needs_parent: {
+    kind: 'forbidden',
+    text: {
+      et: 'Alla 13-aastase lapse eest saab nõusoleku anda ainult lapsevanem.',
+      fi: 'Alle 13-vuotiaan lapsen puolesta suostumuksen voi antaa vain huoltaja.',
+      en: 'Only a parent can give this consent for a child under 13.',
+    },
+  },
   unsubscribe_link_invalid: {
     kind: 'invalid',
     text: {

@@ -188,6 +188,7 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   'assistant-messages-send': {},
   'assistant-terms-get': {},
   'schools-assistant-update': {},
+  'schools-mpassid-update': {},
   'licences-access': {},
   'licences-list': {},
   'openapi-get': {},
@@ -253,7 +254,7 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   'ops-mailings-send': { staff: true, queued: ['mailings'] },
   // One write per suppressed address of the delivery (SendGrid batches them), three per withdrawn consent; refused in
   // the probe, measured on one event in test/marketing.e2e.test.ts.
-  'webhooks-sendgrid': {},
+  'webhooks-sendgrid': { queued: ['sendgrid-events'] },
   'rights-ops-create': { staff: true },
   'rights-ops-get': { staff: true },
   'rights-ops-transition': { staff: true, queued: ['email-outbound', 'rights-fulfilment'] },

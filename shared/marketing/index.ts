@@ -10,4 +10,4 @@ export {
   runMailing,
   startSending,
 } from './mailings.js';
-export { receiveSendGridEvents, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './webhook.js';
+export { applySendGridWork, receiveSendGridEvents, sendGridWorkSchema, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './webhook.js';

@@ -168,6 +168,8 @@ type Recipient = Pick<
   | 'publisherRoles'
   | 'staffRoles'
   | 'municipality'
+  | 'birthDate'
+  | 'personalCode'
 >;
 
 const RECIPIENT_FIELDS = [
@@ -183,6 +185,8 @@ const RECIPIENT_FIELDS = [
   'publisherRoles',
   'staffRoles',
   'municipality',
+  'birthDate',
+  'personalCode',
 ] as const;
 
 /** The active accounts with an address in the mailing's country: the rest is decided in code (roles, consent). */
@@ -223,30 +227,40 @@ const belongsToSchool = (account: Recipient, schoolId: string) =>
  * objection to direct marketing and no restriction (MKT-1, PRIV-4, PRIV-6); a service message to every active user
  * addressed (MKT-2). Suppressed addresses are left out after this, at sending.
  */
-function reaches(doc: MailingInput, account: Recipient): boolean {
+function reaches(doc: MailingInput, account: Recipient, now: Date): boolean {
   if (!account.email || account.status !== 'active') return false;
   if (doc.audience.country && account.country !== doc.audience.country) return false;
   const roles = doc.audience.roles ?? [];
   if (roles.length && !roles.some((role) => holdsRole(account, role))) return false;
   if (doc.kind === 'service') return !doc.audience.schoolId || belongsToSchool(account, doc.audience.schoolId);
-  return maySendMarketing(account);
+  return maySendMarketing(account, now);
 }
 
 /**
- * The preview of how many people the mailing reaches now (before suppressed addresses are left out at sending):
- * a cross-partition scan of the accounts the query narrows to, for operator staff only.
+ * The preview of how many people the mailing reaches now: `count` leaves out suppressed addresses as sending will,
+ * `suppressed` says how many of the audience those were. A cross-partition scan of the accounts the query narrows
+ * to, and one suppression query per page of 1000, for operator staff only.
  */
-export async function audienceCount(services: Pick<Services, 'db'>, mailingId: string): Promise<number> {
+export async function audienceCount(
+  services: Pick<Services, 'db' | 'config' | 'clock'>,
+  mailingId: string,
+): Promise<{ count: number; suppressed: number }> {
   const doc = await readMailing(services, mailingId);
   const { text, parameters } = audienceQuery(doc);
   let count = 0;
+  let suppressed = 0;
   let continuation: string | undefined;
+  const now = services.clock.now();
   do {
     const page = await services.db.collection('accounts').crossPartitionQuery<Recipient>(text, parameters, continuation, 1000);
-    count += page.items.filter((account) => reaches(doc, account)).length;
+    const addresses = page.items.filter((account) => reaches(doc, account, now)).map((account) => account.email!);
+    const left = await suppressedAmong(services, addresses);
+    const leftOut = addresses.filter((address) => left.has(address)).length;
+    suppressed += leftOut;
+    count += addresses.length - leftOut;
     continuation = page.continuation;
   } while (continuation);
-  return count;
+  return { count, suppressed };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -339,7 +353,8 @@ async function claimDeliveries(services: Pick<Services, 'db' | 'clock'>, doc: Ma
 }
 
 async function sendPage(services: Services, doc: MailingDoc, accounts: Recipient[]): Promise<Record<string, number>> {
-  const audience = accounts.filter((account) => reaches(doc, account));
+  const now = services.clock.now();
+  const audience = accounts.filter((account) => reaches(doc, account, now));
   const suppressed = await suppressedAmong(
     services,
     audience.map((a) => a.email!),

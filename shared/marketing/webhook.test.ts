@@ -18,10 +18,10 @@ const servicesAt = (seconds: number, key: string | null = PUBLIC_KEY) =>
   ({
     config: { SENDGRID_WEBHOOK_PUBLIC_KEY: key ?? undefined, UNSUBSCRIBE_SIGNING_KEYS: [{ kid: 'k', secret: new Uint8Array(32) }] },
     clock: { now: () => new Date(seconds * 1000) },
-    db: undefined,
-  }) as unknown as Pick<Services, 'db' | 'clock' | 'config'>;
+    bus: undefined,
+  }) as unknown as Pick<Services, 'bus' | 'clock' | 'config'>;
 
-async function outcome(services: Pick<Services, 'db' | 'clock' | 'config'>, signature: string | null, timestamp: string | null, body = PAYLOAD) {
+async function outcome(services: Pick<Services, 'bus' | 'clock' | 'config'>, signature: string | null, timestamp: string | null, body = PAYLOAD) {
   try {
     await receiveSendGridEvents(services, { signature, timestamp }, body);
     return 'accepted';

@@ -1,4 +1,6 @@
-import { createPublicKey, type KeyObject, verify } from 'node:crypto';
+import { createHash, createPublicKey, type KeyObject, verify } from 'node:crypto';
+
+import { z } from 'zod';
 
 import { setConsent } from '../consents/index.js';
 import { AppError, isAppError } from '../platform/errors.js';
@@ -19,6 +21,8 @@ export const TIMESTAMP_HEADER = 'x-twilio-email-event-webhook-timestamp';
  */
 const MAX_AGE_SECONDS = 25 * 60 * 60;
 const MAX_SKEW_SECONDS = 5 * 60;
+/** Addresses (and accounts) per queue message: 200 addresses of at most 320 characters stay far below 256 KB. */
+const WORK_CHUNK = 200;
 
 const keys = new Map<string, KeyObject>();
 function publicKey(base64: string): KeyObject {
@@ -65,13 +69,21 @@ function suppressionOf(event: Record<string, unknown>): (typeof suppressionReaso
   }
 }
 
+/** What a delivery of events asks of us, small enough for one queue message (Service Bus: 256 KB). */
+export const sendGridWorkSchema = z.strictObject({
+  suppress: z.array(z.strictObject({ address: z.string().min(3).max(320), reason: z.enum(suppressionReasons) })).max(WORK_CHUNK),
+  withdraw: z.array(z.string().min(1).max(100)).max(WORK_CHUNK),
+});
+export type SendGridWork = z.infer<typeof sendGridWorkSchema>;
+
 /**
- * A verified delivery of events: every suppressing event suppresses its address (idempotently: a repeated event finds
- * it suppressed). The rest (delivered, opened, deferred…) is not kept. Answers how many events came and how many
- * suppressed an address.
+ * A verified delivery of events is turned into work and queued (`sendgrid-events`), so a delivery of thousands of
+ * bounces answers at once within the write budget, however large. Each message's id is a hash of its work: SendGrid
+ * retrying the same delivery collapses in the queue, and the work itself is idempotent anyway. The rest (delivered,
+ * opened, deferred…) is not kept. Answers how many events came and how many addresses are queued for suppression.
  */
 export async function receiveSendGridEvents(
-  services: Pick<Services, 'db' | 'clock' | 'config'>,
+  services: Pick<Services, 'bus' | 'clock' | 'config'>,
   headers: { signature: string | null; timestamp: string | null },
   body: Uint8Array,
 ): Promise<{ events: number; suppressions: number }> {
@@ -88,11 +100,23 @@ export async function receiveSendGridEvents(
     if (!event || typeof event !== 'object') continue;
     const record = event as Record<string, unknown>;
     const reason = suppressionOf(record);
-    if (reason && typeof record.email === 'string' && record.email.includes('@')) toSuppress.set(record.email.trim().toLowerCase(), reason);
+    const address = typeof record.email === 'string' ? record.email.trim().toLowerCase() : '';
+    if (reason && address.includes('@') && address.length <= 320) toSuppress.set(address, reason);
   }
-  for (const [address, reason] of toSuppress) await suppress(services, address, reason);
-  for (const accountId of unwillingReaders(events)) await withdrawNewsletter(services, accountId);
+  const suppress = [...toSuppress].map(([address, reason]) => ({ address, reason }));
+  const withdraw = [...unwillingReaders(events)].filter((id) => id.length <= 100);
+  for (let i = 0; i < Math.max(suppress.length, withdraw.length); i += WORK_CHUNK) {
+    const work: SendGridWork = { suppress: suppress.slice(i, i + WORK_CHUNK), withdraw: withdraw.slice(i, i + WORK_CHUNK) };
+    const id = createHash('sha256').update(JSON.stringify(work)).digest('base64url');
+    await services.bus.send('sendgrid-events', { body: work, messageId: `sendgrid:${id}` });
+  }
   return { events: events.length, suppressions: toSuppress.size };
+}
+
+/** The queued work: suppress each address (a repeat finds it suppressed) and withdraw each unwilling reader's consent. */
+export async function applySendGridWork(services: Pick<Services, 'db' | 'clock' | 'config'>, work: SendGridWork): Promise<void> {
+  for (const { address, reason } of work.suppress) await suppress(services, address, reason);
+  for (const accountId of work.withdraw) await withdrawNewsletter(services, accountId);
 }
 
 const isMarketing = (category: unknown) => category === 'marketing' || (Array.isArray(category) && category.includes('marketing'));

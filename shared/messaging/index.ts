@@ -14,6 +14,7 @@ export const emailMessageSchema = z.object({
   category: z.enum(['service', 'security', 'transaction', 'marketing']),
   country: z.enum(countries).optional(),
   language: z.enum(languages).optional(),
+  readerAccountId: z.string().min(1).max(100).optional(),
 });
 
 /**

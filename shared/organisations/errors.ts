@@ -14,6 +14,14 @@ export const organisationErrors = defineErrors({
     kind: 'not_found',
     text: { et: 'Sellist kooli ei ole.', fi: 'Tällaista koulua ei ole.', en: 'There is no such school.' },
   },
+  organisation_mpassid_code_taken: {
+    kind: 'conflict',
+    text: {
+      et: 'Selle MPASSid koolikoodiga on juba seotud teine kool.',
+      fi: 'Tämä MPASSid-koulukoodi on jo liitetty toiseen kouluun.',
+      en: 'Another school already lists this MPASSid school code.',
+    },
+  },
   organisation_publisher_exists: {
     kind: 'conflict',
     text: {

@@ -122,6 +122,21 @@ export async function createSchool(
   return { school: doc, created: true };
 }
 
+/**
+ * OPS-3: an MPASSid school code claims a school (its teachers are offered, or given, the school's roles), so no two
+ * schools may list the same code: 409 organisation_mpassid_code_taken. A staff-only cross-partition query; two
+ * staff members listing one code for two schools at the same instant are not caught (sign-in then asks neither).
+ */
+async function refuseCodesOfAnotherSchool(deps: Deps, schoolId: string, codes: string[]): Promise<void> {
+  const page = await deps.db.collection('schools').crossPartitionQuery<{
+    id: string;
+  }>("SELECT c.id FROM c WHERE c.type = 'school' AND c.id != @school AND IS_DEFINED(c.mpassidSchoolCodes) AND EXISTS(SELECT VALUE code FROM code IN c.mpassidSchoolCodes WHERE ARRAY_CONTAINS(@codes, code))", [
+    { name: '@school', value: schoolId },
+    { name: '@codes', value: [...new Set(codes)] },
+  ]);
+  if (page.items.length) throw new AppError('organisation_mpassid_code_taken');
+}
+
 /** Changes a school's name, country, registry code, municipality or MPASSid settings (the school's id stays). */
 export async function changeSchool(
   deps: Deps,
@@ -129,6 +144,7 @@ export async function changeSchool(
   change: z.infer<typeof schoolChangeSchema>,
   staff: Staff,
 ): Promise<OrganisationSchoolDoc> {
+  if (change.mpassidSchoolCodes?.length) await refuseCodesOfAnotherSchool(deps, schoolId, change.mpassidSchoolCodes);
   const updated = await updateWithEtag<OrganisationSchoolDoc>(
     deps.db.collection('schools'),
     schoolId,

@@ -3,6 +3,7 @@
  * other, so auth (sign-in, code links) and accounts (the age check) both use it without importing each other.
  */
 export {
+  ageOn,
   fromHarIdClaim,
   isMinor,
   type ParsedPersonalCode,

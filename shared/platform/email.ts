@@ -7,6 +7,11 @@ export interface EmailMessage {
   country?: Country;
   /** The reader's language, for the footer the sender adds (OPS-3). Unset: the country's own language. */
   language?: Language;
+  /**
+   * The reader's account, for mail queued where its country is not at hand (OPS-3): `email-send` reads the account's
+   * country and language instead of falling back to the Estonian sender. Never leaves the platform.
+   */
+  readerAccountId?: string;
   subject: string;
   text: string;
   html?: string;

@@ -21,6 +21,14 @@ export const queueSpecs = {
     duplicateDetectionWindow: 'PT1H',
     messageTimeToLive: 'P7D',
   },
+  'sendgrid-events': {
+    description:
+      "SendGrid's verified webhook events as work (MKT-1): addresses to suppress and accounts whose newsletter consent a spam report or unsubscribe withdraws, at most 200 each; message id sendgrid:<hash of the work>, so a retried delivery collapses; every step is idempotent.",
+    maxDeliveryCount: 10,
+    lockDuration: 'PT2M',
+    duplicateDetectionWindow: 'PT1H',
+    messageTimeToLive: 'P7D',
+  },
   'email-outbound': {
     description: 'E-mails to send: a failed SendGrid call is retried by redelivery instead of failing the request.',
     maxDeliveryCount: 10,

@@ -346,7 +346,10 @@ async function writeZip(
     }),
   );
   text('metadata.json', () =>
-    metadataOf(withData.map(({ spec, documents }) => ({ spec, fields: [...new Set(documents.flatMap((d) => Object.keys(d)))].sort() }))),
+    metadataOf(
+      withData.map(({ spec, documents }) => ({ spec, fields: [...new Set(documents.flatMap((d) => Object.keys(d)))].sort() })),
+      input.language,
+    ),
   );
   for (const { spec, documents } of withData) {
     text(typeDataPath(spec.type), () => JSON.stringify(documents, null, 2));

@@ -1,6 +1,7 @@
 import type { CountryProfile } from '../platform/countries.js';
 import type { Language } from '../platform/language.js';
 import type { DocumentTypeSpec } from './registry-types.js';
+import { basisNames, categories, retentionText } from './texts.js';
 
 /**
  * The readable side of an export (PRIV-2; Moodle's export is the model): index.html lists every category the
@@ -19,7 +20,7 @@ export interface ExportSummary {
   createdAt: string;
   types: ExportedType[];
   files: { path: string; size: number }[];
-  /** The person's language for the page's own words (the registry's descriptions are English). Default en. */
+  /** The person's language for every word a person reads (OPS-3; the registry's texts via ./texts.ts). Default en. */
   language?: Language;
   /** OPS-3: the controller, operator and authority of the person's country. */
   responsible?: CountryProfile;
@@ -63,7 +64,31 @@ const words = {
   controller: { et: 'Vastutav töötleja', fi: 'Rekisterinpitäjä', en: 'Controller' },
   operator: { et: 'Teenuse osutaja sinu riigis', fi: 'Palvelun tarjoaja maassasi', en: 'Operator in your country' },
   authority: { et: 'Järelevalveasutus (kaebused)', fi: 'Valvontaviranomainen (valitukset)', en: 'Supervisory authority (complaints)' },
+  about: {
+    et: 'Kõik, mida Opiq sinu kohta hoiab: üks JSON-fail iga kirjeliigi kohta kaustas data/, siin kirjeldatud andmeregistri järgi.',
+    fi: 'Kaikki, mitä Opiq sinusta säilyttää: yksi JSON-tiedosto kutakin tietuetyyppiä kohden kansiossa data/, kuvattu tässä tietorekisterin mukaan.',
+    en: 'Everything Opiq holds about you, one JSON file per kind of record in data/, described here from the data registry.',
+  },
+  holds: { et: 'Sisaldab', fi: 'Sisältää', en: 'Holds' },
+  partOf: { et: 'Osa kirjest', fi: 'Osa tietuetta', en: 'Part of the record' },
+  personField: {
+    et: 'Konto tunnus, mis nimetab inimest, kelle kohta kirje on.',
+    fi: 'Tilin tunniste, joka nimeää henkilön, jota tietue koskee.',
+    en: 'An account id naming a person this record is about.',
+  },
 };
+
+/** What a person reads about a document type, in their language: its categories, their purposes, basis and retention. */
+function typeTexts(spec: DocumentTypeSpec, lang: Language) {
+  const names = spec.personalData.map((c) => categories[c].name[lang]);
+  return {
+    categoryNames: names,
+    description: names.length ? `${words.holds[lang]}: ${names.join(', ')}.` : spec.type,
+    purpose: spec.personalData.map((c) => categories[c].purpose[lang]).join(' '),
+    lawfulBasis: basisNames[spec.lawfulBasis][lang],
+    retention: retentionText(spec.retention, lang),
+  };
+}
 
 /** "Name, registry code, address, contact" of a party, as far as it is known. */
 const partyLine = (p: CountryProfile['controller']) => [p.name, p.registryCode, p.address, p.privacyContact].filter(Boolean).join(', ');
@@ -106,20 +131,6 @@ function page(title: string, body: string, lang: Language = 'en'): string {
 `;
 }
 
-function retentionText(spec: DocumentTypeSpec): string {
-  const r = spec.retention;
-  switch (r.kind) {
-    case 'fixed':
-      return `${r.days} days after the last change (${r.requirement})`;
-    case 'accounting':
-      return '7 years after the end of the financial year (accounting law, RET-3)';
-    case 'event':
-      return `until ${r.event} (${r.requirement})`;
-    case 'indefinite':
-      return r.reason;
-  }
-}
-
 export const typePagePath = (type: string) => `pages/${type}.html`;
 export const typeDataPath = (type: string) => `data/${type}.json`;
 
@@ -129,7 +140,8 @@ export function indexPage(summary: ExportSummary): string {
     .map(({ spec, count }) => {
       const what =
         count > 0 ? `<a href="${typePagePath(spec.type)}">${words.count[lang](count)}</a>` : `<span class="empty">${words.none[lang]}</span>`;
-      return `<tr><td><strong>${escapeHtml(spec.type)}</strong><br>${escapeHtml(spec.description)}</td><td>${escapeHtml(spec.personalData.join(', '))}</td><td>${escapeHtml(spec.purpose)}<br><em>${escapeHtml(spec.lawfulBasis)}</em></td><td>${escapeHtml(retentionText(spec))}</td><td>${what}</td></tr>`;
+      const t = typeTexts(spec, lang);
+      return `<tr><td><strong>${escapeHtml(spec.type)}</strong><br>${escapeHtml(t.description)}</td><td>${escapeHtml(t.categoryNames.join(', '))}</td><td>${escapeHtml(t.purpose)}<br><em>${escapeHtml(t.lawfulBasis)}</em></td><td>${escapeHtml(t.retention)}</td><td>${what}</td></tr>`;
     })
     .join('\n');
   const files = summary.files.length
@@ -153,10 +165,11 @@ ${files}`,
 
 export function typePage(spec: DocumentTypeSpec, documents: Record<string, unknown>[], lang: Language = 'en'): string {
   const rows = documents.map((doc, i) => `<tr><td>${i + 1}</td><td><pre>${escapeHtml(JSON.stringify(doc, null, 2))}</pre></td></tr>`).join('\n');
+  const t = typeTexts(spec, lang);
   return page(
     spec.type,
-    `<p><a href="../index.html">${words.allData[lang]}</a></p><h1>${escapeHtml(spec.type)}</h1><p>${escapeHtml(spec.description)}</p>
-<p>${words.why[lang]}: ${escapeHtml(spec.purpose)} ${words.kept[lang]}: ${escapeHtml(retentionText(spec))}.</p>
+    `<p><a href="../index.html">${words.allData[lang]}</a></p><h1>${escapeHtml(spec.type)}</h1><p>${escapeHtml(t.description)}</p>
+<p>${words.why[lang]}: ${escapeHtml(t.purpose)} (${escapeHtml(t.lawfulBasis)}) ${words.kept[lang]}: ${escapeHtml(t.retention)}.</p>
 <table><thead><tr><th>#</th><th>${words.record[lang]}</th></tr></thead><tbody>
 ${rows}
 </tbody></table>`,
@@ -164,39 +177,49 @@ ${rows}
   );
 }
 
-/** metadata.json: what each exported type is and what each of its fields (as found in the export) holds. */
-export function metadataOf(types: { spec: DocumentTypeSpec; fields: string[] }[]): string {
+/** metadata.json: what each exported type is and what each of its fields holds, in the person's language (OPS-3). */
+export function metadataOf(types: { spec: DocumentTypeSpec; fields: string[] }[], lang: Language = 'en'): string {
   return JSON.stringify(
     {
-      about: 'Everything Opiq holds about you, one JSON file per kind of record in data/, described here from the data registry.',
-      types: types.map(({ spec, fields }) => ({
-        type: spec.type,
-        file: typeDataPath(spec.type),
-        description: spec.description,
-        categories: spec.personalData,
-        purpose: spec.purpose,
-        lawfulBasis: spec.lawfulBasis,
-        retention: retentionText(spec),
-        fields: Object.fromEntries(fields.map((f) => [f, fieldMeaning(spec, f)])),
-        leftOut: spec.export?.omit ?? [],
-      })),
+      about: words.about[lang],
+      language: lang,
+      types: types.map(({ spec, fields }) => {
+        const t = typeTexts(spec, lang);
+        return {
+          type: spec.type,
+          file: typeDataPath(spec.type),
+          description: t.description,
+          categories: spec.personalData,
+          categoryNames: t.categoryNames,
+          purpose: t.purpose,
+          lawfulBasis: t.lawfulBasis,
+          retention: t.retention,
+          fields: Object.fromEntries(fields.map((f) => [f, fieldMeaning(spec, f, lang)])),
+          leftOut: spec.export?.omit ?? [],
+        };
+      }),
     },
     null,
     2,
   );
 }
 
-const COMMON_FIELDS: Record<string, string> = {
-  id: 'The record id.',
-  type: 'The kind of record.',
-  accountId: 'The account the record belongs to (yours, or the partition it is kept in).',
-  schoolId: 'The school the record belongs to.',
-  createdAt: 'When it was created.',
-  updatedAt: 'When it last changed.',
+const COMMON_FIELDS: Record<string, Record<Language, string>> = {
+  id: { et: 'Kirje tunnus.', fi: 'Tietueen tunniste.', en: 'The record id.' },
+  type: { et: 'Kirje liik.', fi: 'Tietueen tyyppi.', en: 'The kind of record.' },
+  accountId: {
+    et: 'Konto, mille juurde kirje kuulub (sinu oma või see, mille all seda hoitakse).',
+    fi: 'Tili, johon tietue kuuluu (sinun tai se, jonka alla sitä säilytetään).',
+    en: 'The account the record belongs to (yours, or the partition it is kept in).',
+  },
+  schoolId: { et: 'Kool, mille juurde kirje kuulub.', fi: 'Koulu, johon tietue kuuluu.', en: 'The school the record belongs to.' },
+  createdAt: { et: 'Millal see loodi.', fi: 'Milloin se luotiin.', en: 'When it was created.' },
+  updatedAt: { et: 'Millal see viimati muutus.', fi: 'Milloin se viimeksi muuttui.', en: 'When it last changed.' },
 };
 
-function fieldMeaning(spec: DocumentTypeSpec, field: string): string {
-  if (COMMON_FIELDS[field]) return COMMON_FIELDS[field];
-  if ([spec.subjectField ?? []].flat().some((p) => p.split(/[.[]/)[0] === field)) return 'An account id naming a person this record is about.';
-  return `Part of the ${spec.type} record: ${spec.description}`;
+function fieldMeaning(spec: DocumentTypeSpec, field: string, lang: Language): string {
+  const common = COMMON_FIELDS[field];
+  if (common) return common[lang];
+  if ([spec.subjectField ?? []].flat().some((p) => p.split(/[.[]/)[0] === field)) return words.personField[lang];
+  return `${words.partOf[lang]} ${spec.type}: ${typeTexts(spec, lang).categoryNames.join(', ')}.`;
 }

@@ -5,3 +5,4 @@ export { exportDownload, exportMessageSchema, exportViewSchema, onExportReady, r
 export { dataRegistry, type DocumentTypeSpec, storageRules } from './registry.js';
 export { readSubjectRows, type SubjectRead, subjectReadPlan, type SubjectRow } from './subject-documents.js';
 export { subjectDocuments } from './subject-documents.js';
+export { basisNames, categories, type Category, retentionText, sourceNames } from './texts.js';

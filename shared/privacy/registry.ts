@@ -459,7 +459,8 @@ const documentTypes: DocumentTypeSpec[] = [
   {
     type: 'assistant-setting',
     container: 'schools',
-    description: "A school's switch for the OpiqGPT trial: whether its students may use it, and when it was last changed.",
+    description:
+      "A school's switch for the OpiqGPT trial: whether its students may use it, and when it was last changed. All schools' switches share the partition assistant-settings (one query for a student of several schools).",
     personalData: [],
     purpose: "Let the school's administrator switch the assistant off for students (GPT-1).",
     lawfulBasis: 'contract',

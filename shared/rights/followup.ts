@@ -1,8 +1,9 @@
 import { readAccount } from '../accounts/index.js';
 import { updateWithEtag } from '../platform/cosmos.js';
+import type { Country } from '../platform/countries.js';
 import type { Language } from '../platform/language.js';
 import type { Services } from '../platform/services.js';
-import { activeMemberships } from '../schools/index.js';
+import { activeMemberships, readSchool } from '../schools/index.js';
 import { type FollowUpKind, tellStaff } from './mail.js';
 import { effectiveDueAt, isOpen, QUEUE_PARTITION, type QueueEntryDoc, REMINDER_DAYS, type RightsRequestDoc } from './model.js';
 import { readRequest } from './requests.js';
@@ -12,6 +13,8 @@ const DAY_MS = 86_400_000;
 interface Recipient {
   email: string;
   language: Language;
+  /** OPS-3: the sender and footer; a school's administrators read mail about the school as the school's country. */
+  country?: Country;
 }
 
 /** The privacy officers' addresses (a cross-partition query: timers only). */
@@ -19,15 +22,16 @@ async function privacyOfficers(services: Pick<Services, 'db'>): Promise<Recipien
   const page = await services.db
     .collection('accounts')
     .crossPartitionQuery<Recipient>(
-      "SELECT c.email, c.language FROM c WHERE c.type = 'account' AND IS_DEFINED(c.staffRoles) AND ARRAY_CONTAINS(c.staffRoles, 'privacyOfficer') AND IS_DEFINED(c.email)",
+      "SELECT c.email, c.language, c.country FROM c WHERE c.type = 'account' AND IS_DEFINED(c.staffRoles) AND ARRAY_CONTAINS(c.staffRoles, 'privacyOfficer') AND IS_DEFINED(c.email)",
     );
   return page.items;
 }
 
 async function schoolAdmins(services: Pick<Services, 'db'>, schoolId: string): Promise<Recipient[]> {
-  const admins = (await activeMemberships(services, schoolId)).filter((m) => m.role === 'schoolAdmin');
+  const [school, memberships] = await Promise.all([readSchool(services, schoolId), activeMemberships(services, schoolId)]);
+  const admins = memberships.filter((m) => m.role === 'schoolAdmin');
   const accounts = await Promise.all(admins.map((m) => readAccount(services, m.accountId)));
-  return accounts.flatMap((a) => (a?.email ? [{ email: a.email, language: a.language }] : []));
+  return accounts.flatMap((a) => (a?.email ? [{ email: a.email, language: a.language, country: school.country }] : []));
 }
 
 type Step = { kind: FollowUpKind; due: (r: RightsRequestDoc, now: Date) => boolean; mark: (r: RightsRequestDoc, at: string) => RightsRequestDoc };

@@ -1,4 +1,5 @@
 import { queueEmail } from '../messaging/index.js';
+import type { Country } from '../platform/countries.js';
 import { keyedId } from '../platform/idempotency.js';
 import type { Language } from '../platform/language.js';
 import type { Services } from '../platform/services.js';
@@ -117,9 +118,14 @@ export async function tellStaff(
   services: Pick<Services, 'bus'>,
   request: RightsRequestDoc,
   kind: FollowUpKind,
-  to: { email: string; language: Language },
+  to: { email: string; language: Language; country?: Country | undefined },
 ): Promise<void> {
   const due = day(effectiveDueAt(request));
   const mail = followUpTexts[kind][to.language](typeNames[request.requestType][to.language], due);
-  await queueEmail(services, { to: to.email, category: 'service', ...mail }, `rights:${keyedId(request.id, `${kind}:${due}:${to.email}`)}`);
+  const reader = to.country ? { country: to.country, language: to.language } : {};
+  await queueEmail(
+    services,
+    { to: to.email, category: 'service', ...mail, ...reader },
+    `rights:${keyedId(request.id, `${kind}:${due}:${to.email}`)}`,
+  );
 }

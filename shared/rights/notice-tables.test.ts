@@ -3,8 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
 import { languages } from '../platform/language.js';
-import { dataRegistry } from '../privacy/index.js';
-import { categories, retentionText } from './holdings.js';
+import { categories, dataRegistry, retentionText } from '../privacy/index.js';
 import { noticeTables, recordOfProcessing } from './notice-tables.js';
 import { processors } from './processors.js';
 

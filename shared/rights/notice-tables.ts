@@ -1,6 +1,5 @@
 import type { Language } from '../platform/language.js';
-import { dataRegistry, type DocumentTypeSpec } from '../privacy/index.js';
-import { basisNames, categories, type Category, retentionText, sourceNames } from './holdings.js';
+import { basisNames, categories, type Category, dataRegistry, type DocumentTypeSpec, retentionText, sourceNames } from '../privacy/index.js';
 import { type Processor, processors } from './processors.js';
 
 /**

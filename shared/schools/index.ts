@@ -2,7 +2,7 @@
 export { casesAbout, closeCases, commentCase, listCases, openCases, opsCaseViewSchema, schoolsInvolved } from './cases.js';
 export { codeLinkViewSchema, decideCodeLink, listCodeLinks, schoolCodeLinks } from './code-links.js';
 export { schoolsErrors } from './errors.js';
-export { acceptInvitation, confirmInvitationClaim, createInvitation, listInvitations, revokeInvitation } from './invitations.js';
+export { acceptInvitation, confirmInvitationClaim, createInvitation, listInvitations, readSchool, revokeInvitation } from './invitations.js';
 export {
   activeMemberships,
   endMembershipsOfClosedAccount,
