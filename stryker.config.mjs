@@ -100,6 +100,15 @@ export const modules = {
     mutate: ['shared/store/school-entitlements.ts', linesFrom('shared/store/school-licences.ts', /^export function schoolLicenceView/)],
     tests: ['shared/store/school-entitlements-load.test.ts', 'shared/store/school-entitlements.test.ts', 'shared/store/school-licences.test.ts'],
   },
+  // Issue 19, fifth session: the app-signed download link of a data export (PRIV-5): signing, verification, expiry, and
+  // the link's lifetime in the requester's view. Not the export job that builds the zip.
+  'export-link': {
+    mutate: [
+      linesBetween('shared/privacy/export-job.ts', /^const downloadName = /, /^\/\/ The job$/),
+      ...linesMatching('shared/privacy/export-job.ts', /const linkExpires = |^  if \(job\.status !== 'ready' \|\| expired/),
+    ],
+    tests: ['shared/privacy/export-link.test.ts'],
+  },
   // The session life cycle runs against the embedded Cosmos server in the test worker (session-lifecycle.test.ts). Not
   // test/auth-providers.e2e.test.ts: listed with these, Stryker lost the per-test coverage of the other files (their
   // mutants all "no coverage"); the unit files cover what it did.
