@@ -100,6 +100,17 @@ export const modules = {
     mutate: ['shared/store/school-entitlements.ts', linesFrom('shared/store/school-licences.ts', /^export function schoolLicenceView/)],
     tests: ['shared/store/school-entitlements-load.test.ts', 'shared/store/school-entitlements.test.ts', 'shared/store/school-licences.test.ts'],
   },
+  // Issue 19, fifth session: the unsubscribe link's token (MKT-1, PRIV-6: it withdraws a consent without signing in)
+  // and who may close which account (PRIV-8, RET-9). Not the consent writes, pages or the queued rest of a closure.
+  'consents-unsubscribe': {
+    mutate: [
+      linesBetween('shared/consents/unsubscribe.ts', /^const macOf = /, /^\/\*\* GET of the link/),
+      linesBetween('shared/consents/closure.ts', /^const closureView = /, /^\/\*\* What the closure queue gets/),
+      linesBetween('shared/consents/closure.ts', /^const queueClosureWork = /, /^\/\*\*$/),
+      linesFrom('shared/consents/closure.ts', /^export async function closeOwnAccount\(/),
+    ],
+    tests: ['shared/consents/unsubscribe.test.ts', 'shared/consents/closure.test.ts'],
+  },
   // Issue 19, fifth session: the app-signed download link of a data export (PRIV-5): signing, verification, expiry, and
   // the link's lifetime in the requester's view. Not the export job that builds the zip.
   'export-link': {
