@@ -112,7 +112,7 @@ export const modules = {
       linesBetween('shared/rights/requests.ts', /^function controllerFor\(/, /^function queueEntryOf\(/),
       linesBetween('shared/rights/requests.ts', /^async function claimOpenSlot\(/, /^\/\*\* Opens a data-subject request/),
       linesBetween('shared/rights/requests.ts', /^function refuseMove\(/, /^\/\*\* One step of the state machine/),
-      linesBetween('shared/rights/requests.ts', /^export async function moveRequest\(/, /^  if \(!updated\) throw/),
+      linesBetween('shared/rights/requests.ts', /^export async function moveRequest\(/, /^ {2}if \(!updated\) throw/),
     ],
     tests: ['shared/rights/model.test.ts', 'shared/rights/requests.test.ts'],
   },
@@ -133,7 +133,7 @@ export const modules = {
   'export-link': {
     mutate: [
       linesBetween('shared/privacy/export-job.ts', /^const downloadName = /, /^\/\/ The job$/),
-      ...linesMatching('shared/privacy/export-job.ts', /const linkExpires = |^  if \(job\.status !== 'ready' \|\| expired/),
+      ...linesMatching('shared/privacy/export-job.ts', /const linkExpires = |^ {2}if \(job\.status !== 'ready' \|\| expired/),
     ],
     tests: ['shared/privacy/export-link.test.ts'],
   },

@@ -86,7 +86,7 @@ async function refusal(work: Promise<unknown>): Promise<string | undefined> {
       'account_closed_by_school',
       'account_not_found',
       'reauthentication_required',
-    ])
+    ] as const)
       if (isAppError(error, code)) return code;
     throw error;
   }

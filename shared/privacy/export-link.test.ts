@@ -99,7 +99,7 @@ async function refusal(token: string, config = SIGNING): Promise<string | undefi
     stream.resume();
     return undefined;
   } catch (error) {
-    for (const code of ['export_link_invalid', 'export_link_expired', 'export_expired']) if (isAppError(error, code)) return code;
+    for (const code of ['export_link_invalid', 'export_link_expired', 'export_expired'] as const) if (isAppError(error, code)) return code;
     throw error;
   }
 }

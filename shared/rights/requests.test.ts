@@ -67,7 +67,7 @@ function open(
     requester: { accountId: options.requester ?? subject, capacity: options.capacity ?? 'self' },
     ...(options.known ? { identityVerifiedBy: options.known } : {}),
   };
-  return openRequest(services(), input) as never;
+  return openRequest(services(), input);
 }
 
 const move = (request: { id: string }, to: RequestState, capacity: Capacity, by = 'acc-officer', extra: Partial<Move> = {}) =>
@@ -78,7 +78,7 @@ async function refusal(work: Promise<unknown>): Promise<string | undefined> {
     await work;
     return undefined;
   } catch (error) {
-    for (const code of ['rights_request_transition', 'rights_request_not_found', 'rights_request_already_open'])
+    for (const code of ['rights_request_transition', 'rights_request_not_found', 'rights_request_already_open'] as const)
       if (isAppError(error, code)) return code;
     throw error;
   }
