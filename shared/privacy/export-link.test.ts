@@ -247,4 +247,19 @@ describe('export download links (PRIV-5)', () => {
       { name: `exports/${job.id}.zip`, options: { expiresOn: new Date(start + 15 * MINUTE), downloadName: 'opiq-data-2026-11-29.zip' } },
     ]);
   });
+
+  it('PRIV-5: only a ready export within its 7 days, with its zip, is handed a link', async () => {
+    const view = async (job: { accountId: string; id: string }) => readExport(services(), job.accountId, job.accountId, job.id);
+    const running = await readyExport({ status: 'running' });
+    expect(await view(running)).toMatchObject({ status: 'running' });
+    expect((await view(running)).download).toBeUndefined();
+    const noZip = await readyExport({ blobName: undefined });
+    expect((await view(noZip)).download).toBeUndefined();
+    const ready = await readyExport();
+    clock.at = sevenDaysOver;
+    expect(await view(ready)).toMatchObject({ status: 'expired' });
+    expect((await view(ready)).download).toBeUndefined();
+    clock.at = sevenDaysOver - 1;
+    expect((await view(ready)).download).toBeDefined();
+  });
 });

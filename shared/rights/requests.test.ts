@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { type EmbeddedCosmos, startEmbeddedCosmos } from '../local/cosmos-server.js';
@@ -9,7 +11,7 @@ import { isAppError } from '../platform/errors.js';
 import type { QueueName } from '../platform/queues.js';
 import type { Services } from '../platform/services.js';
 import { dataRegistry, storageRules } from '../privacy/registry.js';
-import { type Capacity, effectiveDueAt, type RequestState, type RequestType } from './model.js';
+import { type Capacity, effectiveDueAt, QUEUE_PARTITION, queueEntryId, requestIdFor, type RequestState, type RequestType } from './model.js';
 import { type Move, moveRequest, type NewRequest, openRequest, readRequest } from './requests.js';
 
 /**
@@ -140,6 +142,30 @@ describe('who controls a request, and the steps it takes at once (PRIV-7)', () =
       requester: { accountId: subject, capacity: 'self' },
     });
     expect(next.state).toBe('received');
+    // A slot left behind by a closed request (its release lost), or naming a request that is gone, is taken over.
+    const stale = {
+      id: queueEntryId(subject, 'access'),
+      type: 'rights-queue-entry',
+      accountId: QUEUE_PARTITION,
+      subjectAccountId: subject,
+      requestType: 'access',
+    };
+    await move(next, 'cancelled', 'self', subject);
+    await db.collection('jobs').upsert({ ...stale, requestId: next.id, state: 'received', receivedAt: AT, dueAt: AT });
+    const third = await openRequest(services(), {
+      subject: { accountId: subject, name: 'M' },
+      requestType: 'access',
+      requester: { accountId: subject, capacity: 'self' },
+    });
+    expect((await db.collection('jobs').read<{ requestId: string }>(stale.id, QUEUE_PARTITION))!.requestId).toBe(third.id);
+    await move(third, 'cancelled', 'self', subject);
+    await db.collection('jobs').upsert({ ...stale, requestId: requestIdFor(subject, randomUUID()), state: 'received', receivedAt: AT, dueAt: AT });
+    const fourth = await openRequest(services(), {
+      subject: { accountId: subject, name: 'M' },
+      requestType: 'access',
+      requester: { accountId: subject, capacity: 'self' },
+    });
+    expect((await db.collection('jobs').read<{ requestId: string }>(stale.id, QUEUE_PARTITION))!.requestId).toBe(fourth.id);
     // Another type is another slot.
     expect(
       (
