@@ -212,4 +212,13 @@ describe('closing an account: who may (PRIV-8)', () => {
     expect(await closeAccountForInactivity(services(), unused.accountId)).toEqual(view);
     expect(bus.sent).toHaveLength(1);
   });
+
+  it('PRIV-8, RET-9: a school closing an account already closed for inactivity gets that closure, even when another school holds the person too', async () => {
+    const unused = await account({ schoolRoles: [student('school-c6'), { schoolId: 'school-c7', role: 'teacher' }] });
+    const view = await closeAccountForInactivity(services(), unused.accountId);
+    bus.sent.length = 0;
+    clock.at += 1000;
+    expect(await closeMemberAccount(services(), { schoolId: 'school-c6', accountId: unused.accountId, actor: 'acc-admin' }, client)).toEqual(view);
+    expect(bus.sent.map((s) => s.message.messageId)).toEqual([`account-closure:${unused.accountId}`]);
+  });
 });
