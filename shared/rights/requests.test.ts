@@ -157,7 +157,7 @@ describe('who controls a request, and the steps it takes at once (PRIV-7)', () =
       requestType: 'access',
       requester: { accountId: subject, capacity: 'self' },
     });
-    expect((await db.collection('jobs').read<{ requestId: string }>(stale.id, QUEUE_PARTITION))!.requestId).toBe(third.id);
+    expect((await db.collection('jobs').read<{ id: string; type: string; requestId: string }>(stale.id, QUEUE_PARTITION))!.requestId).toBe(third.id);
     await move(third, 'cancelled', 'self', subject);
     await db.collection('jobs').upsert({ ...stale, requestId: requestIdFor(subject, randomUUID()), state: 'received', receivedAt: AT, dueAt: AT });
     const fourth = await openRequest(services(), {
@@ -165,7 +165,7 @@ describe('who controls a request, and the steps it takes at once (PRIV-7)', () =
       requestType: 'access',
       requester: { accountId: subject, capacity: 'self' },
     });
-    expect((await db.collection('jobs').read<{ requestId: string }>(stale.id, QUEUE_PARTITION))!.requestId).toBe(fourth.id);
+    expect((await db.collection('jobs').read<{ id: string; type: string; requestId: string }>(stale.id, QUEUE_PARTITION))!.requestId).toBe(fourth.id);
     // Another type is another slot.
     expect(
       (
@@ -227,6 +227,10 @@ describe('who may move a request where (PRIV-7)', () => {
     expect(done.updatedAt).toBe(AT);
     expect(done.history.at(-1)).toEqual({ from: 'processing', to: 'done', by: 'system', capacity: 'system', at: AT, reason: 'to done' });
     expect(done.schoolDecision).toBeUndefined();
+    // The officer rejecting a request in processing: the identity stays verified, and no school decided anything.
+    const rejectedLater = await move(await open('export', { known: 'session' }), 'rejected', 'operator');
+    expect(rejectedLater.identity).toEqual({ state: 'verified', method: 'session' });
+    expect(rejectedLater.schoolDecision).toBeUndefined();
   });
 
   it('PRIV-7: only the school decides a forwarded request, once; the officer cannot decide for it; the requester may still withdraw', async () => {
@@ -237,6 +241,7 @@ describe('who may move a request where (PRIV-7)', () => {
     const decided = await move(approved, 'processing', 'school', 'acc-admin');
     expect(decided.schoolDecision).toEqual({ outcome: 'approved', by: 'acc-admin', at: AT, reason: 'to processing' });
     expect(decided.completion).toBeUndefined();
+    expect(decided.identity).toEqual({ state: 'verified', method: 'session' });
     // Decided once: the school cannot move it again, not even to rejected.
     expect(await refusal(move(approved, 'rejected', 'school', 'acc-admin'))).toBe('rights_request_transition');
     expect((await move(approved, 'done', 'operator')).schoolDecision).toEqual(decided.schoolDecision);
@@ -253,6 +258,10 @@ describe('who may move a request where (PRIV-7)', () => {
     const cancelled = await move(withdrawn, 'cancelled', 'self', withdrawn.accountId as string);
     expect(cancelled.state).toBe('cancelled');
     expect(cancelled.schoolDecision).toBeUndefined();
+    // The school may withdraw a forwarded request too: that is no decision on it.
+    const schoolWithdrew = await move(await open('access', { student: true, known: 'session' }), 'cancelled', 'school', 'acc-admin');
+    expect(schoolWithdrew.state).toBe('cancelled');
+    expect(schoolWithdrew.schoolDecision).toBeUndefined();
   });
 
   it('PRIV-7: the school acts only on a request waiting for it', async () => {
