@@ -217,6 +217,10 @@ describe('who may move a request where (PRIV-7)', () => {
     const request = await open('access');
     const verifying = await move(request, 'verifying', 'operator');
     expect(verifying.identity).toEqual({ state: 'pending' });
+    // Withdrawn while being verified: the identity was neither confirmed nor refused.
+    const withdrawn = await open('access');
+    await move(withdrawn, 'verifying', 'operator');
+    expect((await move(withdrawn, 'cancelled', 'self', withdrawn.accountId as string)).identity).toEqual({ state: 'pending' });
     const rejected = await move(request, 'rejected', 'operator');
     expect(rejected.identity).toEqual({ state: 'failed', method: 'checked by operator' });
 
