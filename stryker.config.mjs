@@ -100,6 +100,43 @@ export const modules = {
     mutate: ['shared/store/school-entitlements.ts', linesFrom('shared/store/school-licences.ts', /^export function schoolLicenceView/)],
     tests: ['shared/store/school-entitlements-load.test.ts', 'shared/store/school-entitlements.test.ts', 'shared/store/school-licences.test.ts'],
   },
+  // Issue 19, fifth session: data-subject requests (PRIV-7): the state machine, who controls a request, the steps a new
+  // one takes at once, one open request of a type per person, and who may move a request where. Not the projections,
+  // e-mails, paging or the fulfilment plumbing around them.
+  rights: {
+    mutate: [
+      linesBetween('shared/rights/model.ts', /^const allowedMoves: /, /^\/\*\* In whose capacity/),
+      ...linesMatching('shared/rights/model.ts', /^export const effectiveDueAt = /),
+      linesBetween('shared/rights/model.ts', /^export const requestIdFor = /, /^const transitionViewSchema = /),
+      ...linesMatching('shared/rights/requests.ts', /^const PLATFORM_TYPES: /),
+      linesBetween('shared/rights/requests.ts', /^function controllerFor\(/, /^function queueEntryOf\(/),
+      linesBetween('shared/rights/requests.ts', /^async function claimOpenSlot\(/, /^\/\*\* Opens a data-subject request/),
+      linesBetween('shared/rights/requests.ts', /^function refuseMove\(/, /^\/\*\* One step of the state machine/),
+      linesBetween('shared/rights/requests.ts', /^export async function moveRequest\(/, /^ {2}if \(!updated\) throw/),
+    ],
+    tests: ['shared/rights/model.test.ts', 'shared/rights/requests.test.ts'],
+  },
+  // Issue 19, fifth session: the unsubscribe link's token (MKT-1, PRIV-6: it withdraws a consent without signing in)
+  // and who may close which account (PRIV-8, RET-9). Not the consent writes, pages or the queued rest of a closure.
+  'consents-unsubscribe': {
+    mutate: [
+      linesBetween('shared/consents/unsubscribe.ts', /^const macOf = /, /^\/\*\* GET of the link/),
+      linesBetween('shared/consents/closure.ts', /^const closureView = /, /^\/\*\* What the closure queue gets/),
+      linesBetween('shared/consents/closure.ts', /^const queueClosureWork = /, /^\/\*\*$/),
+      linesBetween('shared/consents/closure.ts', /^async function close\(/, /^\/\*\*$/),
+      linesFrom('shared/consents/closure.ts', /^export async function closeOwnAccount\(/),
+    ],
+    tests: ['shared/consents/unsubscribe.test.ts', 'shared/consents/closure.test.ts'],
+  },
+  // Issue 19, fifth session: the app-signed download link of a data export (PRIV-5): signing, verification, expiry, and
+  // the link's lifetime in the requester's view. Not the export job that builds the zip.
+  'export-link': {
+    mutate: [
+      linesBetween('shared/privacy/export-job.ts', /^const downloadName = /, /^\/\/ The job$/),
+      ...linesMatching('shared/privacy/export-job.ts', /const linkExpires = |^ {2}if \(job\.status !== 'ready' \|\| expired/),
+    ],
+    tests: ['shared/privacy/export-link.test.ts'],
+  },
   // The session life cycle runs against the embedded Cosmos server in the test worker (session-lifecycle.test.ts). Not
   // test/auth-providers.e2e.test.ts: listed with these, Stryker lost the per-test coverage of the other files (their
   // mutants all "no coverage"); the unit files cover what it did.

@@ -32,5 +32,10 @@ describe('PRIV-7: the request state machine', () => {
     expect(subjectOfRequestId(id)).toBe('acc-ee-student-mihkel');
     expect(subjectOfRequestId('support:none')).toBeUndefined();
     expect(subjectOfRequestId('rights-request:acc-x:not-a-uuid')).toBeUndefined();
+    // The whole id must match: nothing before or after it, a whole UUID.
+    expect(subjectOfRequestId(`x${id}`)).toBeUndefined();
+    expect(subjectOfRequestId(`${id}0`)).toBeUndefined();
+    expect(subjectOfRequestId(id.slice(0, -1))).toBeUndefined();
+    expect(subjectOfRequestId('rights-request::0b9d6a3e-3f3c-4c1e-9a55-6f2a6b3b9c10')).toBeUndefined();
   });
 });

@@ -396,6 +396,84 @@ describe('members joining and leaving', () => {
   });
 });
 
+/**
+ * The fan-out race of issue 18 h: `action` runs once, right after a batch has read the school's active memberships and
+ * before it writes, as a membership ending in another request would.
+ */
+function midBatch(action: () => Promise<void>): Database {
+  let done = false;
+  const schools = db.collection('schools');
+  const interleaved = new Proxy(schools, {
+    get(target, property, receiver) {
+      if (property !== 'queryAll') return Reflect.get(target, property, receiver);
+      return async (...args: Parameters<typeof schools.queryAll>) => {
+        const rows = await target.queryAll(...args);
+        if (!done && JSON.stringify(args).includes("c.type = 'membership'")) {
+          done = true;
+          await action();
+        }
+        return rows;
+      };
+    },
+  });
+  return new Proxy(db, {
+    get: (target, property, receiver) =>
+      property === 'collection'
+        ? (name: Parameters<Database['collection']>[0]) => (name === 'schools' ? interleaved : target.collection(name))
+        : Reflect.get(target, property, receiver),
+  });
+}
+
+/** Runs the licence's queued fan-out message with `action` between its membership read and its writes. */
+async function fanOutRacing(action: () => Promise<void>): Promise<void> {
+  const next = bus.sent.shift()!;
+  expect(next.message.body).toMatchObject({ kind: 'licence' });
+  await handleSchoolEntitlementMessage({ ...services(), db: midBatch(action) }, schoolEntitlementMessageSchema.parse(next.message.body));
+}
+
+describe('the fan-out racing a membership that ends (issue 18 h)', () => {
+  it('ACC-4, STORE-4: a batch that read a membership before it ended removes the period it wrote for it, before any member sync', async () => {
+    const school = await newSchool();
+    const leaver = await school.join('acc-race-leaver', 'student', '01', '7a');
+    const stayer = await school.join('acc-race-stayer', 'student', '01', '7a');
+    await record(school);
+    await fanOutRacing(async () => {
+      await school.leave(leaver);
+      await dropSchoolPeriods(services(), { accountId: 'acc-race-leaver', schoolId: school.id, membershipIds: [leaver] });
+    });
+    // Checked before the member sync queued by the ending runs: the batch itself took the period back.
+    expect(await periodsOf('acc-race-leaver')).toEqual([]);
+    expect(await periodsOf('acc-race-stayer')).toEqual([expect.objectContaining({ via: [stayer] })]);
+    await drain();
+    expect(await periodsOf('acc-race-leaver')).toEqual([]);
+  });
+
+  it('ACC-4, STORE-4: a person whose one role ends mid-batch keeps the period through the other, which alone justifies it', async () => {
+    const school = await newSchool();
+    const asStudent = await school.join('acc-race-two', 'student', '01', '7a');
+    const asTeacher = await school.join('acc-race-two', 'teacher', '01');
+    await record(school);
+    await fanOutRacing(async () => {
+      await school.leave(asStudent);
+      await dropSchoolPeriods(services(), { accountId: 'acc-race-two', schoolId: school.id, membershipIds: [asStudent] });
+    });
+    expect(await periodsOf('acc-race-two')).toEqual([expect.objectContaining({ via: [asTeacher] })]);
+    await drain();
+    expect(await periodsOf('acc-race-two')).toEqual([expect.objectContaining({ via: [asTeacher] })]);
+  });
+
+  it('ACC-4, STORE-4: a membership document removed mid-batch (an erasure) counts as ended: its period goes, the batch does not fail', async () => {
+    const school = await newSchool();
+    const erased = await school.join('acc-race-erased', 'student', '01', '7a');
+    await record(school);
+    await fanOutRacing(async () => {
+      expect(await db.collection('schools').delete(erased, school.id)).toBe(true);
+    });
+    expect(await periodsOf('acc-race-erased')).toEqual([]);
+    await drain();
+  });
+});
+
 describe('changing and ending', () => {
   it('STORE-4: a changed audience moves the licence (revision 2, both audiences reached); the same change again changes nothing', async () => {
     const school = await newSchool();
