@@ -1,14 +1,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
+import { ListBus } from '../../test/list-bus.js';
 import type { AccountDoc } from '../accounts/index.js';
 import { createSession } from '../auth/sessions.js';
 import { type EmbeddedCosmos, startEmbeddedCosmos } from '../local/cosmos-server.js';
-import type { Bus, OutgoingMessage } from '../platform/bus.js';
 import type { Clock } from '../platform/clock.js';
 import { loadConfig } from '../platform/config.js';
 import { createDatabase, type Database } from '../platform/cosmos.js';
 import { isAppError } from '../platform/errors.js';
-import type { QueueName } from '../platform/queues.js';
 import type { Services } from '../platform/services.js';
 import { dataRegistry, storageRules } from '../privacy/registry.js';
 import { closeAccountForInactivity, closeAccountOnRequest, closeMemberAccount, closeOwnAccount } from './closure.js';
@@ -33,17 +32,6 @@ const config = loadConfig({
   SESSION_SIGNING_KEYS: `unit:${Buffer.alloc(32, 5).toString('base64url')}`,
   UNSUBSCRIBE_SIGNING_KEYS: `u1:${Buffer.alloc(32, 8).toString('base64url')}`,
 });
-
-class ListBus implements Bus {
-  readonly sent: { queue: QueueName; message: OutgoingMessage<unknown> }[] = [];
-  async send<T>(queue: QueueName, message: OutgoingMessage<T>): Promise<void> {
-    this.sent.push({ queue, message });
-  }
-  async health() {
-    return { ok: true };
-  }
-  async close() {}
-}
 
 let cosmos: EmbeddedCosmos;
 let db: Database;

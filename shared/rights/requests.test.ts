@@ -2,13 +2,12 @@ import { randomUUID } from 'node:crypto';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { ListBus } from '../../test/list-bus.js';
 import { type EmbeddedCosmos, startEmbeddedCosmos } from '../local/cosmos-server.js';
-import type { Bus, OutgoingMessage } from '../platform/bus.js';
 import type { Clock } from '../platform/clock.js';
 import { loadConfig } from '../platform/config.js';
 import { createDatabase, type Database } from '../platform/cosmos.js';
 import { isAppError } from '../platform/errors.js';
-import type { QueueName } from '../platform/queues.js';
 import type { Services } from '../platform/services.js';
 import { dataRegistry, storageRules } from '../privacy/registry.js';
 import { type Capacity, effectiveDueAt, QUEUE_PARTITION, queueEntryId, requestIdFor, type RequestState, type RequestType } from './model.js';
@@ -30,17 +29,6 @@ const config = loadConfig({
   SESSION_SIGNING_KEYS: `unit:${Buffer.alloc(32, 5).toString('base64url')}`,
   UNSUBSCRIBE_SIGNING_KEYS: `u1:${Buffer.alloc(32, 8).toString('base64url')}`,
 });
-
-class ListBus implements Bus {
-  readonly sent: { queue: QueueName; message: OutgoingMessage<unknown> }[] = [];
-  async send<T>(queue: QueueName, message: OutgoingMessage<T>): Promise<void> {
-    this.sent.push({ queue, message });
-  }
-  async health() {
-    return { ok: true };
-  }
-  async close() {}
-}
 
 let cosmos: EmbeddedCosmos;
 let db: Database;
