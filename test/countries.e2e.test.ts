@@ -111,6 +111,8 @@ describe('OPS-3: countries', () => {
     const notice = host.outbox.messages.filter((m) => m.to === email && m.category === 'security').at(-1);
     expect(notice).toMatchObject({ from: FI_SENDER, fromName: 'Opiq (E-Oppi Oy)', country: 'FI', language: 'fi' });
     expect(notice!.text).toContain('Palvelun tarjoaa E-Oppi Oy');
+    // The reset link in it opens the Finnish site, like every other link a Finnish reader gets.
+    expect(notice!.text).toContain(`${FI_SITE}/reset-password?token=`);
     expect(notice).not.toHaveProperty('readerAccountId');
   });
 

@@ -106,6 +106,9 @@ async function consumeToken(
 const link = (services: Pick<Services, 'config'>, path: string, token: string, country: Country = 'EE') =>
   `${countryProfile(services.config, country).siteUrl}${path}?token=${encodeURIComponent(token)}`;
 
+/** The country a password sign-up gives a new account: Finnish speakers sign up on opiq.fi (OPS-3). */
+const signUpCountry = (language: Language): Country => (language === 'fi' ? 'FI' : 'EE');
+
 /** Sender, footer and links follow the reader's country and language (OPS-3). */
 const readerOf = (account: Pick<AccountDoc, 'country' | 'language'>) => ({ country: account.country, language: account.language });
 
@@ -152,7 +155,7 @@ export async function signUp(
     lastName: input.lastName,
     email,
     language: input.language,
-    country: input.language === 'fi' ? 'FI' : 'EE',
+    country: signUpCountry(input.language),
     status: 'active',
     logins: [{ id: loginId, provider: 'password', linkedAt: now }],
     // A new account starts with the list of its sessions (issue 11), so its first sign-in need not build it.
@@ -202,7 +205,9 @@ async function notifyExisting(services: Services, login: LoginIndexDoc, language
   await queueEmail(
     services,
     {
-      ...securityEmail('accountExists', language, login.email, { link: link(services, '/reset-password', token) }),
+      // The account is not read here (sign-up must not get slower for a taken address): the link opens the site of the
+      // country sign-up picks from the language, as for a new account (OPS-3); sender and footer follow the account.
+      ...securityEmail('accountExists', language, login.email, { link: link(services, '/reset-password', token, signUpCountry(language)) }),
       readerAccountId: login.accountId,
     },
     `exists:${tokenDocId(token)}`,

@@ -25,9 +25,9 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   'accounts-close': {
     queued: ['account-closure'],
     exception: {
-      measured: 8,
+      measured: 9,
       reason:
-        'the closure itself is the one account write after the read that authenticates (the rest is queued); the other 6 are the re-entered password, which must be checked before closing and is checked like a sign-in (AUTH-2): the login index, the name and IP buckets, the name + IP bucket reserved and settled (the settling write starts from the reservation: was 9). Without a password (a recent sign-in) it is 3',
+        'the closure itself is the one account write after the read that authenticates (the rest is queued); the other 6 are the re-entered password, which must be checked before closing and is checked like a sign-in (AUTH-2): the login index, the name and IP buckets, the name + IP bucket reserved and settled (the settling write starts from the reservation). A closure that succeeds costs 8; a wrong password 9 (no account write, but the name and IP buckets each count the failure, or the route would let a thief guess passwords without limit). Without a password (a recent sign-in) it is 3',
     },
   },
   'children-processing-get': {},
