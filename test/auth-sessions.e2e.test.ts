@@ -6,6 +6,7 @@ import { signAccessToken } from '../shared/auth/session-token.js';
 import { Browser } from '../shared/local/identity/browser.js';
 import { demo } from '../shared/local/seed.js';
 import { signingKeysSchema } from '../shared/platform/config.js';
+import { localDate } from '../shared/store/dates.js';
 import { api, baseUrl } from './helpers.js';
 
 /**
@@ -202,7 +203,8 @@ describe('issue 17: the payment return and the local host names', () => {
         publisherId: demo.publishers.ee,
         packageId: 'package-ee-est-5',
         months: 1,
-        startDate: new Date().toISOString().slice(0, 10),
+        // The shop's today is Tallinn's (from 22:00 UTC in winter it is already tomorrow there).
+        startDate: localDate(new Date()),
         paymentMethod: { type: 'card' },
         acknowledgeNoWithdrawal: true,
       },

@@ -4,6 +4,7 @@ import yauzl from 'yauzl';
 import { type LocalHost, startLocalHost } from '../shared/local/host.js';
 import { Browser } from '../shared/local/identity/browser.js';
 import { demo } from '../shared/local/seed.js';
+import { localDate } from '../shared/store/dates.js';
 
 /**
  * OPS-3: two countries, each with its own site, sender, operator and supervisory authority. This file runs its own
@@ -191,7 +192,8 @@ describe('OPS-3: invoices', () => {
         publisherId: demo.publishers.fi,
         packageId: 'package-fi-math-7',
         months: 1,
-        startDate: new Date().toISOString().slice(0, 10),
+        // The shop's today is Tallinn's (from 22:00 UTC in winter it is already tomorrow there).
+        startDate: localDate(host.clock.now()),
         paymentMethod: { type: 'invoice' },
         acknowledgeNoWithdrawal: true,
         requestId: `countries-invoice-${Date.now()}`,
