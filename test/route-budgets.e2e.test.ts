@@ -10,6 +10,7 @@ import { demo } from '../shared/local/seed.js';
 import { signingKeysSchema } from '../shared/platform/config.js';
 import type { HttpDefinition } from '../shared/platform/definitions.js';
 import { type OperationCounts, parseCounts } from '../shared/platform/operations.js';
+import { localDate } from '../shared/store/dates.js';
 import { api, sessionFor, tokenFor } from './helpers.js';
 import { adminToken, birthDateIn, confirmedLink, mailedToken, newPerson, newStudent, type Person } from './people.js';
 
@@ -1167,7 +1168,8 @@ const probes: Record<string, () => Promise<Probe>> = {
       publisherId: demo.publishers.ee,
       packageId: 'package-ee-est-5',
       months: 1,
-      startDate: today(),
+      // The shop's today is Tallinn's.
+      startDate: localDate(new Date()),
       paymentMethod: { type: 'card' },
       acknowledgeNoWithdrawal: true,
     },
