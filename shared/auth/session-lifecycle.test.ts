@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
+import { writeTestAccount } from '../../test/unit-account.js';
 import type { AccountDoc } from '../accounts/model.js';
 import { type EmbeddedCosmos, startEmbeddedCosmos } from '../local/cosmos-server.js';
 import type { Bus, OutgoingMessage } from '../platform/bus.js';
@@ -95,21 +96,7 @@ const services = () => ({ db, config, clock, bus });
 async function newAccount(extra: Partial<AccountDoc> = {}): Promise<string> {
   serial += 1;
   const id = `acc-lifecycle-${serial}`;
-  const at = clock.now().toISOString();
-  await db.collection('accounts').upsert<AccountDoc>({
-    id,
-    type: 'account',
-    accountId: id,
-    status: 'active',
-    firstName: 'Mari',
-    lastName: 'Maasikas',
-    language: 'et',
-    country: 'EE',
-    createdAt: at,
-    updatedAt: at,
-    activeSessions: [],
-    ...extra,
-  });
+  await writeTestAccount(db, clock, id, extra);
   return id;
 }
 

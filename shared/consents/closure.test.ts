@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { ListBus } from '../../test/list-bus.js';
+import { writeTestAccount } from '../../test/unit-account.js';
 import type { AccountDoc } from '../accounts/index.js';
 import { createSession } from '../auth/sessions.js';
 import { type EmbeddedCosmos, startEmbeddedCosmos } from '../local/cosmos-server.js';
@@ -42,22 +43,7 @@ const client = { ip: '203.0.113.9', browser: 'Firefox 140 on Linux' };
 let serial = 0;
 async function account(extra: Partial<AccountDoc> = {}): Promise<AccountDoc> {
   serial += 1;
-  const id = `acc-closure-${serial}`;
-  const at = clock.now().toISOString();
-  return db.collection('accounts').upsert<AccountDoc>({
-    id,
-    type: 'account',
-    accountId: id,
-    status: 'active',
-    firstName: 'Mari',
-    lastName: 'Maasikas',
-    language: 'et',
-    country: 'EE',
-    createdAt: at,
-    updatedAt: at,
-    activeSessions: [],
-    ...extra,
-  });
+  return writeTestAccount(db, clock, `acc-closure-${serial}`, extra);
 }
 const stored = (id: string) => db.collection('accounts').read<AccountDoc>(id, id);
 const student = (schoolId: string) => ({ schoolId, role: 'student' as const, classId: `${schoolId}-7a` });
