@@ -56,8 +56,9 @@ export const mutations: Mutation[] = [
   {
     name: 'param file: a string where main.bicep wants an array',
     file: 'infra/main.bicepparam',
-    from: "param corsAllowedOrigins = ['https://www.opiq.ee']",
-    to: "param corsAllowedOrigins = 'https://www.opiq.ee'",
+    // Only the start of the line, so the mutation survives a change to the list of origins.
+    from: 'param corsAllowedOrigins = [',
+    to: "param corsAllowedOrigins = 'https://www.opiq.ee' // [",
   },
   {
     name: 'duplicate @description decorator',
