@@ -197,7 +197,7 @@ const documentTypes: DocumentTypeSpec[] = [
     personalData: [],
     purpose: 'Accept Stuudium sign-ins only from schools on the platform (AUTH-1).',
     lawfulBasis: 'contract',
-    retention: { kind: 'indefinite', reason: 'Organisation data, no personal data.' },
+    retention: { kind: 'indefinite', reason: 'organisation-data' },
     requirements: ['AUTH-1'],
   },
   {
@@ -453,7 +453,7 @@ const documentTypes: DocumentTypeSpec[] = [
     personalData: [],
     purpose: 'Organise users by school.',
     lawfulBasis: 'contract',
-    retention: { kind: 'indefinite', reason: 'Organisation data, no personal data.' },
+    retention: { kind: 'indefinite', reason: 'organisation-data' },
     requirements: ['ACC-1'],
   },
   {
@@ -464,7 +464,7 @@ const documentTypes: DocumentTypeSpec[] = [
     personalData: [],
     purpose: "Let the school's administrator switch the assistant off for students (GPT-1).",
     lawfulBasis: 'contract',
-    retention: { kind: 'indefinite', reason: 'Organisation setting, no personal data.' },
+    retention: { kind: 'indefinite', reason: 'organisation-setting' },
     requirements: ['GPT-1'],
   },
   {
@@ -474,7 +474,7 @@ const documentTypes: DocumentTypeSpec[] = [
     personalData: [],
     purpose: 'Organise students and journals.',
     lawfulBasis: 'public-task',
-    retention: { kind: 'indefinite', reason: 'Organisation data, no personal data.' },
+    retention: { kind: 'indefinite', reason: 'organisation-data' },
     requirements: ['ACC-1'],
   },
   {
@@ -500,7 +500,7 @@ const documentTypes: DocumentTypeSpec[] = [
     personalData: [],
     purpose: 'Catalogue.',
     lawfulBasis: 'contract',
-    retention: { kind: 'indefinite', reason: 'Catalogue data, no personal data.' },
+    retention: { kind: 'indefinite', reason: 'catalogue-data' },
     requirements: ['STORE-1'],
   },
   {
@@ -510,7 +510,7 @@ const documentTypes: DocumentTypeSpec[] = [
     personalData: [],
     purpose: 'Catalogue.',
     lawfulBasis: 'contract',
-    retention: { kind: 'indefinite', reason: 'Catalogue data, no personal data.' },
+    retention: { kind: 'indefinite', reason: 'catalogue-data' },
     requirements: ['STORE-1', 'OPS-2'],
   },
   {
@@ -552,7 +552,7 @@ const documentTypes: DocumentTypeSpec[] = [
     personalData: [],
     purpose: "Hold works too large for one document (the draft or version document lists its chapters' documents).",
     lawfulBasis: 'contract',
-    retention: { kind: 'indefinite', reason: 'Content of works, no personal data; goes with its work.' },
+    retention: { kind: 'indefinite', reason: 'work-content' },
     requirements: ['LRN-3', 'OPS-2'],
   },
   {
@@ -593,10 +593,8 @@ const documentTypes: DocumentTypeSpec[] = [
     personalData: [],
     purpose: 'Anonymous statistics for municipalities, the ministry and publishers, and platform development (LOG-1, STAT-1, STAT-2).',
     lawfulBasis: 'legitimate-interest',
-    retention: {
-      kind: 'indefinite',
-      reason: 'Cannot be associated with a person; the notices keep usage in that form for as long as the service is developed.',
-    },
+    // The notices keep usage that cannot be associated with a person for as long as the service is developed.
+    retention: { kind: 'indefinite', reason: 'anonymous-usage' },
     requirements: ['LOG-1', 'STAT-1', 'STAT-2'],
   },
   {
@@ -607,7 +605,7 @@ const documentTypes: DocumentTypeSpec[] = [
     personalData: [],
     purpose: 'Active people for anonymous statistics (STAT-1, STAT-2); small cells are suppressed where they are shown.',
     lawfulBasis: 'legitimate-interest',
-    retention: { kind: 'indefinite', reason: 'Cannot be associated with a person: a count per cell.' },
+    retention: { kind: 'indefinite', reason: 'count-per-cell' },
     requirements: ['LOG-1', 'STAT-1', 'STAT-2'],
   },
   {
@@ -652,7 +650,7 @@ const documentTypes: DocumentTypeSpec[] = [
     personalData: [],
     purpose: 'Catalogue and prices.',
     lawfulBasis: 'contract',
-    retention: { kind: 'indefinite', reason: 'Catalogue data, no personal data.' },
+    retention: { kind: 'indefinite', reason: 'catalogue-data' },
     requirements: ['STORE-2'],
   },
   {
@@ -703,7 +701,7 @@ const documentTypes: DocumentTypeSpec[] = [
     personalData: [],
     purpose: 'Fast gap-free invoice numbering.',
     lawfulBasis: 'legal-obligation',
-    retention: { kind: 'indefinite', reason: 'One number per year, no personal data.' },
+    retention: { kind: 'indefinite', reason: 'yearly-number' },
     requirements: ['STORE-3'],
   },
   {
