@@ -46,6 +46,8 @@ import authRefresh from './auth-refresh.js';
 import authSession from './auth-session.js';
 import authSessionsRevoke from './auth-sessions-revoke.js';
 import catalogList from './catalog-list.js';
+import childrenConsentsList from './children-consents-list.js';
+import childrenConsentsSet from './children-consents-set.js';
 import childrenGet from './children-get.js';
 import childrenPrivacyGet from './children-privacy-get.js';
 import childrenPrivacyUpdate from './children-privacy-update.js';
@@ -347,6 +349,8 @@ export const definitions: readonly FunctionDefinition[] = [
   childrenProcessingGet,
   childrenProcessingHistory,
   childrenProcessingUpdate,
+  childrenConsentsList,
+  childrenConsentsSet,
   consentsHistory,
   consentsList,
   consentsSet,

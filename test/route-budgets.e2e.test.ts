@@ -188,6 +188,14 @@ const probes: Record<string, () => Promise<Probe>> = {
     json: { restricted: false, objections: { usageAnalytics: true, outcomeKeeping: false, directMarketing: false } },
     status: 200,
   }),
+  'children-consents-list': async () => ({ method: 'GET', path: `/api/children/${child.accountId}/consents`, token: parent.token, status: 200 }),
+  'children-consents-set': async () => ({
+    method: 'POST',
+    path: `/api/children/${child.accountId}/consents`,
+    token: parent.token,
+    json: { purpose: 'productResearch', given: true },
+    status: 200,
+  }),
   'consents-history': async () => ({ method: 'GET', path: '/api/me/consents/history', token: parent.token, status: 200 }),
   'consents-list': async () => ({ method: 'GET', path: '/api/me/consents', token: parent.token, status: 200 }),
   'consents-set': async () => ({

@@ -33,6 +33,8 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   'children-processing-get': {},
   'children-processing-history': {},
   'children-processing-update': {},
+  'children-consents-list': {},
+  'children-consents-set': {},
   'consents-history': {},
   'consents-list': {},
   'consents-set': {},
