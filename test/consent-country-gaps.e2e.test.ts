@@ -75,6 +75,21 @@ describe('issue 15: mail to an address with no account', () => {
     expect(notice.text).toContain('Palvelun tarjoaa E-Oppi Oy');
   });
 
+  it("OPS-3: an invitation to an address with no account goes as the inviting school's country, though the inviter is Estonian", async () => {
+    const email = 'not.registered.yet@example.fi';
+    const invited = await call(`/api/schools/${demo.schools.fi}/invitations`, {
+      method: 'POST',
+      token: await tokenFor(demo.accounts.twoSchools),
+      json: { email, role: 'student', classId: demo.classes.fi7a, language: 'en' },
+    });
+    expect(invited.status, JSON.stringify(invited.body)).toBe(201);
+    await host.bus.idle();
+    const mail = host.outbox.messages.find((m) => m.to === email)!;
+    expect(mail).toMatchObject({ from: FI_SENDER, country: 'FI' });
+    expect(mail.text).toContain(`${FI_SITE}/invitations/accept?token=`);
+    expect(mail.text).toContain('The service is operated by E-Oppi Oy');
+  });
+
   it('OPS-3: mail queued with no country at all still ends with a footer: the Estonian sender and the Estonian footer', async () => {
     await queueEmail(host.services, { to: 'nobody.known@example.ee', subject: 'Teade', text: 'Tere.', category: 'service' }, 'issue15-no-country');
     await host.bus.idle();
