@@ -60,7 +60,7 @@ export interface DailyCellDoc extends CellBase, Counts {
   month: string;
   workId: string;
   chapterId?: string;
-  /** A publisher's cell of one exercise: answers to it in submitted tasks (`tasks`). */
+  /** Publisher partitions: a cell without chapterId counts tasks done in the work; one with exerciseId, answers to it. */
   exerciseId?: string;
   subjects?: string[];
   schoolId?: string;
@@ -213,16 +213,18 @@ export function dailyChanges(facts: BatchFacts): CellChange[] {
       bump({ scope, id: `c|${month}|${school.schoolId}|${school.group}|${workId}`, type: 'usage-month-counts', fields }, counts);
     }
     if (!work) continue;
-    const chapterId = ('chapterId' in event && event.chapterId) || NO_WORK;
-    const country = facts.country ?? NO_WORK;
     const scope = publisherScope(work.publisherId);
-    bump({ scope, id: `d|${day}|${workId}|${chapterId}|${country}`, type: 'usage-daily', fields: { day, month, workId, chapterId, country, subjects: work.subjects } }, counts);
-    if (event.kind === 'task-done')
+    const subjects = work.subjects;
+    if (event.kind === 'task-done') {
+      // A task is of the work, not of a chapter: its own cell, and one per exercise answered.
+      bump({ scope, id: `d|${day}|${workId}|t`, type: 'usage-daily', fields: { day, month, workId, subjects } }, counts);
       for (const exerciseId of new Set(event.exerciseIds))
-        bump(
-          { scope, id: `d|${day}|${workId}|x|${exerciseId}`, type: 'usage-daily', fields: { day, month, workId, exerciseId, subjects: work.subjects } },
-          { ...zero(), tasks: 1 },
-        );
+        bump({ scope, id: `d|${day}|${workId}|x|${exerciseId}`, type: 'usage-daily', fields: { day, month, workId, exerciseId, subjects } }, counts);
+      continue;
+    }
+    const chapterId = event.chapterId ?? NO_WORK;
+    const country = facts.country ?? NO_WORK;
+    bump({ scope, id: `d|${day}|${workId}|${chapterId}|${country}`, type: 'usage-daily', fields: { day, month, workId, chapterId, country, subjects } }, counts);
   }
   return [...cells.values()];
 }
@@ -257,7 +259,7 @@ export function peopleCells(facts: BatchFacts): CellChange[] {
     if (!work || !workId) continue;
     const scope = publisherScope(work.publisherId);
     touch({ scope, type, id: `m|${month}|w|${workId}`, fields: { month, level: 'work', workId } });
-    if ('chapterId' in event && event.chapterId)
+    if (event.kind !== 'task-done' && event.chapterId)
       touch({ scope, type, id: `m|${month}|c|${workId}|${event.chapterId}`, fields: { month, level: 'chapter', workId, chapterId: event.chapterId } });
     if (event.kind === 'task-done')
       for (const exerciseId of event.exerciseIds)
