@@ -69,13 +69,16 @@ export interface DailyCellDoc extends CellBase, Counts {
   country?: string;
 }
 
-/** A month's counts of one school, role group and work: the municipality report reads months, never days. */
+/**
+ * A month's counts of one school, role group and work, or (without schoolId) of the municipality, where a person of two
+ * of its schools counts once: the municipality report reads months, never days.
+ */
 export interface MonthCountsDoc extends CellBase, Counts {
   type: 'usage-month-counts';
   month: string;
   workId: string;
   subjects?: string[];
-  schoolId: string;
+  schoolId?: string;
   municipality?: string;
   group: 'student' | 'staff';
 }
@@ -199,6 +202,15 @@ export function dailyChanges(facts: BatchFacts): CellChange[] {
     const day = event.at.slice(0, 10);
     const month = event.at.slice(0, 7);
     const counts = countsOf(event);
+    // Over a municipality once, however many of its schools the person is in (in the same role group).
+    const areas = new Set<string>();
+    for (const { municipality, group } of facts.schools) {
+      if (!municipality || areas.has(`${municipality}|${group}`)) continue;
+      areas.add(`${municipality}|${group}`);
+      const scope = schoolScope({ schoolId: '', municipality });
+      const fields = { month, workId, municipality, group, ...(work ? { subjects: work.subjects } : {}) };
+      bump({ scope, id: `cm|${month}|${group}|${workId}`, type: 'usage-month-counts', fields }, counts);
+    }
     for (const school of facts.schools) {
       const scope = schoolScope(school);
       const fields = {

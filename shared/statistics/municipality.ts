@@ -63,6 +63,12 @@ interface Measures {
   interactions: number;
   tasksDone: number;
 }
+const measuresOf = (cell: MonthCountsDoc): Measures => ({
+  seconds: cell.seconds,
+  views: cell.views,
+  interactions: cell.interactions,
+  tasksDone: cell.tasks ?? 0,
+});
 const noMeasures = (): Measures => ({ seconds: 0, views: 0, interactions: 0, tasksDone: 0 });
 const plus = (a: Measures, b: Measures): Measures => ({
   seconds: a.seconds + b.seconds,
@@ -133,10 +139,15 @@ function monthReport(month: string, schools: string[], population: number[], cel
   // Distinct people over the municipality: usable only when every school in the cells is one of the official's.
   const distinct = new Map<string, number>();
   let othersActive = false;
+  const areaMeasures = new Map<string, Measures>();
   for (const cell of cells) {
     if (cell.type === 'usage-monthly' && cell.schoolId === undefined) {
       if (cell.level === 'all-works') distinct.set('', cell.people);
       if (cell.level === 'work' && cell.workId) distinct.set(cell.workId, cell.people);
+      continue;
+    }
+    if (cell.type === 'usage-month-counts' && cell.schoolId === undefined) {
+      areaMeasures.set(cell.workId, measuresOf(cell));
       continue;
     }
     const row = rowOf.get(cell.schoolId ?? '');
@@ -153,10 +164,7 @@ function monthReport(month: string, schools: string[], population: number[], cel
       }
     } else if (cell.workId !== '-') {
       const key = `${cell.workId}|${cell.schoolId}`;
-      measures.set(
-        key,
-        plus(measures.get(key) ?? noMeasures(), { seconds: cell.seconds, views: cell.views, interactions: cell.interactions, tasksDone: cell.tasks ?? 0 }),
-      );
+      measures.set(key, plus(measures.get(key) ?? noMeasures(), measuresOf(cell)));
       if (cell.subjects) subjects.set(cell.workId, cell.subjects);
     }
   }
@@ -172,7 +180,10 @@ function monthReport(month: string, schools: string[], population: number[], cel
     interactions: students === null ? null : (m?.interactions ?? 0),
     tasksDone: students === null ? null : (m?.tasksDone ?? 0),
   });
-  const total = (workId: string) => schools.reduce<Measures>((sum, s) => plus(sum, measures.get(`${workId}|${s}`) ?? noMeasures()), noMeasures());
+  // The municipality's own counts (a person of two schools once) when every active school is the official's.
+  const total = (workId: string) =>
+    (othersActive ? undefined : areaMeasures.get(workId)) ??
+    schools.reduce<Measures>((sum, s) => plus(sum, measures.get(`${workId}|${s}`) ?? noMeasures()), noMeasures());
   return {
     month,
     activeStudents: {
