@@ -3,7 +3,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalHost, startLocalHost } from '../shared/local/host.js';
 import { demo } from '../shared/local/seed.js';
 import { suppress } from '../shared/statistics/suppress.js';
-import { addSchool, doTask, get, giveMunicipalityRole, hostOptions, type School, submitTask, TASK_EXERCISES, tokenOf } from './statistics-fixtures.js';
+import {
+  addSchool,
+  doTask,
+  get,
+  giveMunicipalityRole,
+  hostOptions,
+  type School,
+  submitTask,
+  TASK_EXERCISES,
+  tokenOf,
+} from './statistics-fixtures.js';
 
 /**
  * STAT-1, STAT-2: can an adversary with the statistics API learn whether one named student did a task? Riskivald has

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { budgetOf } from '../shared/http/budgets.js';
 import { type LocalHost, startLocalHost } from '../shared/local/host.js';
 import { demo } from '../shared/local/seed.js';
-import { budgetOf } from '../shared/http/budgets.js';
 import { parseCounts } from '../shared/platform/operations.js';
 import { addSchool, doTask, get, giveMunicipalityRole, hostOptions, type School, tokenOf } from './statistics-fixtures.js';
 
@@ -190,7 +190,13 @@ describe('a municipality of many schools, and a person of two schools (STAT-1)',
     for (const school of many.slice(0, 5)) for (const student of school.students.slice(0, 6)) await doTask(host, student, MATH);
     await host.bus.idle();
     const official = 'acc-official-paljuvald';
-    await giveMunicipalityRole(host, demo.accounts.operatorAdmin, official, 'Paljuvald', many.map((s) => s.schoolId));
+    await giveMunicipalityRole(
+      host,
+      demo.accounts.operatorAdmin,
+      official,
+      'Paljuvald',
+      many.map((s) => s.schoolId),
+    );
     const token = await tokenOf(host, official);
     for (const path of ['usage', 'usage.csv']) {
       const url = `${host.url}/api/stats/municipality/${path}?from=${month}&to=${month}`;
@@ -219,9 +225,9 @@ describe('a municipality of many schools, and a person of two schools (STAT-1)',
     const y = await addSchool(host, 'school-two-y', 'Kahevald', 12);
     const shared = x.students.slice(0, 6);
     for (const accountId of shared) {
-      await host.services.db.collection('accounts').patch(accountId, accountId, [
-        { op: 'add', path: '/schoolRoles/-', value: { schoolId: y.schoolId, role: 'student' } },
-      ]);
+      await host.services.db
+        .collection('accounts')
+        .patch(accountId, accountId, [{ op: 'add', path: '/schoolRoles/-', value: { schoolId: y.schoolId, role: 'student' } }]);
       await host.services.db.collection('schools').upsert({
         id: `membership:${accountId}:student`,
         type: 'membership',

@@ -26,7 +26,7 @@ interface Counts {
 }
 
 /** A student submitted a task's answer (LRN-3): made by the server from the stored answer, never posted by a browser. */
-export interface TaskDoneEvent {
+interface TaskDoneEvent {
   kind: 'task-done';
   at: string;
   workId: string;
@@ -100,7 +100,6 @@ export interface MonthlyCellDoc extends CellBase {
   people: number;
 }
 
-
 /**
  * What this instance last wrote, so the next change of a document needs no read first: the newest cell documents
  * (written under their ETag, so a stale one only costs the read it tried to save) and which person-month-cells are
@@ -165,7 +164,7 @@ export const schoolScope = (school: Pick<SchoolFacts, 'schoolId' | 'municipality
   school.municipality ? `m:${school.municipality.trim().replace(/[/\\?#]/g, '-')}` : `s:${school.schoolId}`;
 export const publisherScope = (publisherId: string) => `p:${publisherId}`;
 /** A country's distinct people (the ministry's national totals), beside its municipalities' partitions. */
-export const countryScope = (country: string) => `c:${country}`;
+const countryScope = (country: string) => `c:${country}`;
 
 export interface CellChange {
   scope: string;
@@ -236,7 +235,10 @@ export function dailyChanges(facts: BatchFacts): CellChange[] {
     }
     const chapterId = event.chapterId ?? NO_WORK;
     const country = facts.country ?? NO_WORK;
-    bump({ scope, id: `d|${day}|${workId}|${chapterId}|${country}`, type: 'usage-daily', fields: { day, month, workId, chapterId, country, subjects } }, counts);
+    bump(
+      { scope, id: `d|${day}|${workId}|${chapterId}|${country}`, type: 'usage-daily', fields: { day, month, workId, chapterId, country, subjects } },
+      counts,
+    );
   }
   return [...cells.values()];
 }
@@ -261,7 +263,8 @@ export function peopleCells(facts: BatchFacts): CellChange[] {
       touch({ scope, type, id: `m|${month}|${school.schoolId}|${group}|all`, fields: { ...base, level: 'all-works' } });
       const area = { month, group, ...(municipality ? { municipality } : {}), ...(country ? { country } : {}) };
       if (municipality) touch({ scope, type, id: `mm|${month}|${group}|all`, fields: { ...area, level: 'all-works' } });
-      if (country) touch({ scope: countryScope(country), type, id: `m|${month}|${group}|all`, fields: { month, group, country, level: 'all-works' } });
+      if (country)
+        touch({ scope: countryScope(country), type, id: `m|${month}|${group}|all`, fields: { month, group, country, level: 'all-works' } });
       if (!work || !workId) continue;
       touch({ scope, type, id: `m|${month}|${school.schoolId}|${group}|w|${workId}`, fields: { ...base, level: 'work', workId } });
       if (municipality) touch({ scope, type, id: `mm|${month}|${group}|w|${workId}`, fields: { ...area, level: 'work', workId } });
@@ -272,7 +275,12 @@ export function peopleCells(facts: BatchFacts): CellChange[] {
     const scope = publisherScope(work.publisherId);
     touch({ scope, type, id: `m|${month}|w|${workId}`, fields: { month, level: 'work', workId } });
     if (event.kind !== 'task-done' && event.chapterId)
-      touch({ scope, type, id: `m|${month}|c|${workId}|${event.chapterId}`, fields: { month, level: 'chapter', workId, chapterId: event.chapterId } });
+      touch({
+        scope,
+        type,
+        id: `m|${month}|c|${workId}|${event.chapterId}`,
+        fields: { month, level: 'chapter', workId, chapterId: event.chapterId },
+      });
     if (event.kind === 'task-done')
       for (const exerciseId of event.exerciseIds)
         touch({ scope, type, id: `m|${month}|x|${workId}|${exerciseId}`, fields: { month, level: 'exercise', workId, exerciseId } });
@@ -360,7 +368,9 @@ export async function applyChange(services: Pick<Services, 'db'>, change: CellCh
         create: () =>
           change.type === 'usage-monthly'
             ? ({ id: change.id, scope: change.scope, type: 'usage-monthly', ...change.fields, people: 1, applied: [batchKey] } as MonthlyCellDoc)
-            : ({ id: change.id, scope: change.scope, type: change.type, ...change.fields, ...counts, applied: [batchKey] } as DailyCellDoc | MonthCountsDoc),
+            : ({ id: change.id, scope: change.scope, type: change.type, ...change.fields, ...counts, applied: [batchKey] } as
+                | DailyCellDoc
+                | MonthCountsDoc),
         ...(current ? { current } : {}),
       },
     );

@@ -27,7 +27,7 @@ export async function recordEnrolment(
   events: readonly Pick<AggregateEvent, 'at'>[],
 ): Promise<void> {
   let refreshed = refreshedByDatabase.get(services.db);
-  if (!refreshed) refreshedByDatabase.set(services.db, (refreshed = new Map()));
+  if (!refreshed) refreshedByDatabase.set(services.db, (refreshed = new Map<string, number>()));
   const months = [...new Set(events.map((e) => e.at.slice(0, 7)))];
   for (const school of schools)
     for (const month of months) {

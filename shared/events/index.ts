@@ -2,8 +2,8 @@
 export { acceptUsageBatch, eventBatchSchema, MAX_BATCH_BYTES, usageBatchMessageSchema } from './batches.js';
 export { eventsErrors } from './errors.js';
 export { recordUsageBatch } from './record.js';
-export { recordTaskDone, type TaskDone } from './tasks.js';
+export { recordTaskDone } from './tasks.js';
 export { recordUsageEvent, storeUsageEvent, type UsageEvent, usageEventSchema, type UsageSubject } from './usage.js';
 /** The anonymous aggregates' documents and partitions, read by statistics (STAT-1, STAT-2). */
-export { countryScope, type DailyCellDoc, type MonthCountsDoc, type MonthlyCellDoc, publisherScope, schoolScope } from './aggregates.js';
+export { type DailyCellDoc, type MonthCountsDoc, type MonthlyCellDoc, publisherScope, schoolScope } from './aggregates.js';
 export type { EnrolmentDoc } from './enrolment.js';

@@ -99,7 +99,8 @@ export function nationalCsv(report: NationalReport): string {
   for (const m of report.months) {
     for (const w of m.works) {
       rows.push([m.month, 'work', w.workId, '', '', '', '', w.students, w.seconds, w.views, w.interactions, w.tasksDone]);
-      for (const c of w.chapters) rows.push([m.month, 'chapter', w.workId, c.chapterId, '', '', '', c.students, c.seconds, c.views, c.interactions, null]);
+      for (const c of w.chapters)
+        rows.push([m.month, 'chapter', w.workId, c.chapterId, '', '', '', c.students, c.seconds, c.views, c.interactions, null]);
       for (const e of w.exercises) rows.push([m.month, 'exercise', w.workId, '', e.exerciseId, '', '', e.students, null, null, null, e.answers]);
     }
     for (const c of m.countries) {
@@ -107,6 +108,19 @@ export function nationalCsv(report: NationalReport): string {
       for (const r of c.regions) rows.push([m.month, 'region', '', '', '', c.country, r.region, r.students, null, null, null, null]);
     }
   }
-  const header = ['month', 'level', 'workId', 'chapterId', 'exerciseId', 'country', 'region', 'students', 'seconds', 'views', 'interactions', 'tasksDone'];
+  const header = [
+    'month',
+    'level',
+    'workId',
+    'chapterId',
+    'exerciseId',
+    'country',
+    'region',
+    'students',
+    'seconds',
+    'views',
+    'interactions',
+    'tasksDone',
+  ];
   return toCsv(header, rows);
 }
