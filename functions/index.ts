@@ -210,6 +210,7 @@ import sendgridEvents from './sendgrid-events.js';
 import statsMunicipality from './stats-municipality.js';
 import statsMunicipalityCsv from './stats-municipality-csv.js';
 import statsNational from './stats-national.js';
+import statsNationalCsv from './stats-national-csv.js';
 import statsPublisher from './stats-publisher.js';
 import statsPublisherCsv from './stats-publisher-csv.js';
 import storeLicenceEndings from './store-licence-endings.js';
@@ -376,6 +377,7 @@ export const definitions: readonly FunctionDefinition[] = [
   statsMunicipality,
   statsMunicipalityCsv,
   statsNational,
+  statsNationalCsv,
   statsPublisher,
   statsPublisherCsv,
   storeLicenceEndings,

@@ -405,6 +405,12 @@ const probes: Record<string, () => Promise<Probe>> = {
     token: await tokenFor(demo.accounts.operatorAdmin),
     status: 200,
   }),
+  'stats-national-csv': async () => ({
+    method: 'GET',
+    path: '/api/ops/stats/national.csv?from=2026-01&to=2026-03',
+    token: await tokenFor(demo.accounts.operatorAdmin),
+    status: 200,
+  }),
   'stats-publisher': async () => ({
     method: 'GET',
     path: `/api/stats/publishers/${demo.publishers.ee}/usage?from=2026-01&to=2026-03`,

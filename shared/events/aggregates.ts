@@ -21,7 +21,18 @@ interface Counts {
   seconds: number;
   searches: number;
   interactions: number;
+  /** Tasks done: submitted answers (per exercise cell: answers to the exercise). Absent in cells written before it. */
+  tasks?: number;
 }
+
+/** A student submitted a task's answer (LRN-3): made by the server from the stored answer, never posted by a browser. */
+interface TaskDoneEvent {
+  kind: 'task-done';
+  at: string;
+  workId: string;
+  exerciseIds: string[];
+}
+export type AggregateEvent = ClientEvent | TaskDoneEvent;
 
 /** What the aggregates need to know of a work (from the catalogue) and of the person's schools. */
 export interface WorkFacts {
@@ -33,6 +44,8 @@ export interface SchoolFacts {
   municipality?: string;
   /** 'student' or 'staff' (every other school role): statistics mostly ask about students. */
   group: 'student' | 'staff';
+  /** The school's country (the ministry's regions are grouped by it). */
+  country?: string;
 }
 
 interface CellBase extends Doc {
@@ -47,6 +60,8 @@ export interface DailyCellDoc extends CellBase, Counts {
   month: string;
   workId: string;
   chapterId?: string;
+  /** Publisher partitions: a cell without chapterId counts tasks done in the work; one with exerciseId, answers to it. */
+  exerciseId?: string;
   subjects?: string[];
   schoolId?: string;
   municipality?: string;
@@ -54,13 +69,30 @@ export interface DailyCellDoc extends CellBase, Counts {
   country?: string;
 }
 
+/**
+ * A month's counts of one school, role group and work, or (without schoolId) of the municipality, where a person of two
+ * of its schools counts once: the municipality report reads months, never days.
+ */
+export interface MonthCountsDoc extends CellBase, Counts {
+  type: 'usage-month-counts';
+  month: string;
+  workId: string;
+  subjects?: string[];
+  schoolId?: string;
+  municipality?: string;
+  group: 'student' | 'staff';
+}
+
 export interface MonthlyCellDoc extends CellBase {
   type: 'usage-monthly';
   month: string;
-  level: 'work' | 'chapter' | 'subject' | 'all-works';
+  /** Without schoolId in a municipality partition, or in a country partition: the area's distinct people. */
+  level: 'work' | 'chapter' | 'exercise' | 'subject' | 'all-works';
   workId?: string;
   chapterId?: string;
+  exerciseId?: string;
   subject?: string;
+  country?: string;
   schoolId?: string;
   municipality?: string;
   group?: 'student' | 'staff';
@@ -94,7 +126,7 @@ class Recent<V> {
   }
 }
 interface RecentOfDatabase {
-  cells: Recent<(DailyCellDoc | MonthlyCellDoc) & Stored>;
+  cells: Recent<AggregateCellDoc & Stored>;
   marks: Recent<string>;
 }
 /** Per database: the local host and tests may run several in one process. */
@@ -109,42 +141,51 @@ function recentOf(db: object): RecentOfDatabase {
 const APPLIED_KEPT = 64;
 const NO_WORK = '-';
 
-const zero = (): Counts => ({ views: 0, seconds: 0, searches: 0, interactions: 0 });
-const countsOf = (event: ClientEvent): Counts => ({
+type AggregateCellDoc = DailyCellDoc | MonthlyCellDoc | MonthCountsDoc;
+
+const zero = (): Counts => ({ views: 0, seconds: 0, searches: 0, interactions: 0, tasks: 0 });
+const countsOf = (event: AggregateEvent): Counts => ({
   views: event.kind === 'page-view' ? 1 : 0,
   seconds: event.kind === 'page-view' ? event.seconds : 0,
   searches: event.kind === 'search' ? 1 : 0,
   interactions: event.kind === 'interaction' ? 1 : 0,
+  tasks: event.kind === 'task-done' ? 1 : 0,
 });
 const add = (a: Counts, b: Counts): Counts => ({
   views: a.views + b.views,
   seconds: a.seconds + b.seconds,
   searches: a.searches + b.searches,
   interactions: a.interactions + b.interactions,
+  tasks: (a.tasks ?? 0) + (b.tasks ?? 0),
 });
 
 /** A municipality's name as a partition value (ids and keys may not hold / \ ? #). */
 export const schoolScope = (school: Pick<SchoolFacts, 'schoolId' | 'municipality'>) =>
   school.municipality ? `m:${school.municipality.trim().replace(/[/\\?#]/g, '-')}` : `s:${school.schoolId}`;
 export const publisherScope = (publisherId: string) => `p:${publisherId}`;
+/** A country's distinct people (the ministry's national totals), beside its municipalities' partitions. */
+const countryScope = (country: string) => `c:${country}`;
 
 export interface CellChange {
   scope: string;
   id: string;
   /** The fields that name the cell (day or month, school, work…), for creating it. */
   fields: Record<string, string | string[]>;
-  type: 'usage-daily' | 'usage-monthly';
+  type: 'usage-daily' | 'usage-monthly' | 'usage-month-counts';
   counts?: Counts;
 }
 
 export interface BatchFacts {
-  events: ClientEvent[];
+  events: AggregateEvent[];
   country?: string;
   works: Map<string, WorkFacts>;
   schools: SchoolFacts[];
 }
 
-/** The daily count cells one batch changes, summed over its events (a batch of 100 page views is a few writes). */
+/**
+ * The count cells one batch changes, summed over its events (a batch of 100 page views is a few writes): per day, and
+ * per month for a municipality's schools (its report reads months only), and per exercise for a task done.
+ */
 export function dailyChanges(facts: BatchFacts): CellChange[] {
   const cells = new Map<string, CellChange>();
   const bump = (change: Omit<CellChange, 'counts'>, counts: Counts) => {
@@ -160,74 +201,89 @@ export function dailyChanges(facts: BatchFacts): CellChange[] {
     const day = event.at.slice(0, 10);
     const month = event.at.slice(0, 7);
     const counts = countsOf(event);
+    // Over a municipality once, however many of its schools the person is in (in the same role group).
+    const areas = new Set<string>();
+    for (const { municipality, group } of facts.schools) {
+      if (!municipality || areas.has(`${municipality}|${group}`)) continue;
+      areas.add(`${municipality}|${group}`);
+      const scope = schoolScope({ schoolId: '', municipality });
+      const fields = { month, workId, municipality, group, ...(work ? { subjects: work.subjects } : {}) };
+      bump({ scope, id: `cm|${month}|${group}|${workId}`, type: 'usage-month-counts', fields }, counts);
+    }
     for (const school of facts.schools) {
       const scope = schoolScope(school);
-      bump(
-        {
-          scope,
-          id: `d|${day}|${school.schoolId}|${school.group}|${workId}`,
-          type: 'usage-daily',
-          fields: {
-            day,
-            month,
-            workId,
-            schoolId: school.schoolId,
-            group: school.group,
-            ...(school.municipality ? { municipality: school.municipality } : {}),
-            ...(work ? { subjects: work.subjects } : {}),
-          },
-        },
-        counts,
-      );
+      const fields = {
+        month,
+        workId,
+        schoolId: school.schoolId,
+        group: school.group,
+        ...(school.municipality ? { municipality: school.municipality } : {}),
+        ...(work ? { subjects: work.subjects } : {}),
+      };
+      bump({ scope, id: `d|${day}|${school.schoolId}|${school.group}|${workId}`, type: 'usage-daily', fields: { day, ...fields } }, counts);
+      bump({ scope, id: `c|${month}|${school.schoolId}|${school.group}|${workId}`, type: 'usage-month-counts', fields }, counts);
     }
     if (!work) continue;
+    const scope = publisherScope(work.publisherId);
+    const subjects = work.subjects;
+    if (event.kind === 'task-done') {
+      // A task is of the work, not of a chapter: its own cell, and one per exercise answered.
+      bump({ scope, id: `d|${day}|${workId}|t`, type: 'usage-daily', fields: { day, month, workId, subjects } }, counts);
+      for (const exerciseId of new Set(event.exerciseIds))
+        bump({ scope, id: `d|${day}|${workId}|x|${exerciseId}`, type: 'usage-daily', fields: { day, month, workId, exerciseId, subjects } }, counts);
+      continue;
+    }
     const chapterId = event.chapterId ?? NO_WORK;
     const country = facts.country ?? NO_WORK;
     bump(
-      {
-        scope: publisherScope(work.publisherId),
-        id: `d|${day}|${workId}|${chapterId}|${country}`,
-        type: 'usage-daily',
-        fields: { day, month, workId, chapterId, country, subjects: work.subjects },
-      },
+      { scope, id: `d|${day}|${workId}|${chapterId}|${country}`, type: 'usage-daily', fields: { day, month, workId, chapterId, country, subjects } },
       counts,
     );
   }
   return [...cells.values()];
 }
 
-/** The monthly distinct-people cells a person's batch touches (only for people whose usage may be recorded). */
+/**
+ * The monthly distinct-people cells a person's batch touches (only for people whose usage may be recorded): per
+ * school, and over the municipality and the country, so that a person of two schools is one person there (the marker
+ * is per person, month and cell); per publisher work, chapter and exercise.
+ */
 export function peopleCells(facts: BatchFacts): CellChange[] {
   const cells = new Map<string, CellChange>();
   const touch = (change: CellChange) => cells.set(`${change.scope}\n${change.id}`, change);
+  const type = 'usage-monthly' as const;
   for (const event of facts.events) {
     const month = event.at.slice(0, 7);
     const work = event.workId ? facts.works.get(event.workId) : undefined;
+    const workId = work ? event.workId : undefined;
     for (const school of facts.schools) {
       const scope = schoolScope(school);
-      const base = { month, schoolId: school.schoolId, group: school.group, ...(school.municipality ? { municipality: school.municipality } : {}) };
-      const type = 'usage-monthly' as const;
-      touch({ scope, type, id: `m|${month}|${school.schoolId}|${school.group}|all`, fields: { ...base, level: 'all-works' } });
-      if (!work || !event.workId) continue;
+      const { group, municipality, country } = school;
+      const base = { month, schoolId: school.schoolId, group, ...(municipality ? { municipality } : {}) };
+      touch({ scope, type, id: `m|${month}|${school.schoolId}|${group}|all`, fields: { ...base, level: 'all-works' } });
+      const area = { month, group, ...(municipality ? { municipality } : {}), ...(country ? { country } : {}) };
+      if (municipality) touch({ scope, type, id: `mm|${month}|${group}|all`, fields: { ...area, level: 'all-works' } });
+      if (country)
+        touch({ scope: countryScope(country), type, id: `m|${month}|${group}|all`, fields: { month, group, country, level: 'all-works' } });
+      if (!work || !workId) continue;
+      touch({ scope, type, id: `m|${month}|${school.schoolId}|${group}|w|${workId}`, fields: { ...base, level: 'work', workId } });
+      if (municipality) touch({ scope, type, id: `mm|${month}|${group}|w|${workId}`, fields: { ...area, level: 'work', workId } });
+      for (const subject of work.subjects)
+        touch({ scope, type, id: `m|${month}|${school.schoolId}|${group}|s|${subject}`, fields: { ...base, level: 'subject', subject } });
+    }
+    if (!work || !workId) continue;
+    const scope = publisherScope(work.publisherId);
+    touch({ scope, type, id: `m|${month}|w|${workId}`, fields: { month, level: 'work', workId } });
+    if (event.kind !== 'task-done' && event.chapterId)
       touch({
         scope,
         type,
-        id: `m|${month}|${school.schoolId}|${school.group}|w|${event.workId}`,
-        fields: { ...base, level: 'work', workId: event.workId },
+        id: `m|${month}|c|${workId}|${event.chapterId}`,
+        fields: { month, level: 'chapter', workId, chapterId: event.chapterId },
       });
-      for (const subject of work.subjects)
-        touch({ scope, type, id: `m|${month}|${school.schoolId}|${school.group}|s|${subject}`, fields: { ...base, level: 'subject', subject } });
-    }
-    if (!work || !event.workId) continue;
-    const scope = publisherScope(work.publisherId);
-    touch({ scope, type: 'usage-monthly', id: `m|${month}|w|${event.workId}`, fields: { month, level: 'work', workId: event.workId } });
-    if (event.chapterId)
-      touch({
-        scope,
-        type: 'usage-monthly',
-        id: `m|${month}|c|${event.workId}|${event.chapterId}`,
-        fields: { month, level: 'chapter', workId: event.workId, chapterId: event.chapterId },
-      });
+    if (event.kind === 'task-done')
+      for (const exerciseId of event.exerciseIds)
+        touch({ scope, type, id: `m|${month}|x|${workId}|${exerciseId}`, fields: { month, level: 'exercise', workId, exerciseId } });
   }
   return [...cells.values()];
 }
@@ -298,7 +354,7 @@ export async function applyChange(services: Pick<Services, 'db'>, change: CellCh
   const cacheKey = `${change.scope}\n${change.id}`;
   const current = recentCells.get(cacheKey);
   const update = () =>
-    updateWithEtag<DailyCellDoc | MonthlyCellDoc>(
+    updateWithEtag<AggregateCellDoc>(
       services.db.collection('stats'),
       change.id,
       change.scope,
@@ -312,7 +368,9 @@ export async function applyChange(services: Pick<Services, 'db'>, change: CellCh
         create: () =>
           change.type === 'usage-monthly'
             ? ({ id: change.id, scope: change.scope, type: 'usage-monthly', ...change.fields, people: 1, applied: [batchKey] } as MonthlyCellDoc)
-            : ({ id: change.id, scope: change.scope, type: 'usage-daily', ...change.fields, ...counts, applied: [batchKey] } as DailyCellDoc),
+            : ({ id: change.id, scope: change.scope, type: change.type, ...change.fields, ...counts, applied: [batchKey] } as
+                | DailyCellDoc
+                | MonthCountsDoc),
         ...(current ? { current } : {}),
       },
     );

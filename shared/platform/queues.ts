@@ -111,7 +111,7 @@ export const queueSpecs = {
   },
   'learning-stats': {
     description:
-      "An answer written or deleted (LRN-5): its task's statistics document follows the answer as stored (idempotent: a repeat counts nothing twice); message id <answerId>:<savedAt>.",
+      "An answer written or deleted (LRN-5): its task's statistics document follows the answer as stored, and a submitted answer counts once as a task done in the anonymous usage statistics (STAT-1, STAT-2) (idempotent: a repeat counts nothing twice); message id <answerId>:<savedAt>.",
     maxDeliveryCount: 10,
     lockDuration: 'PT1M',
     duplicateDetectionWindow: 'PT10M',

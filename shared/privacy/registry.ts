@@ -601,12 +601,34 @@ const documentTypes: DocumentTypeSpec[] = [
     type: 'usage-monthly',
     container: 'stats',
     description:
-      'Distinct people of one month in one cell (never who): per school and role group over all works, per work and per subject; per publisher work and chapter. Counted through person-month markers.',
+      'Distinct people of one month in one cell (never who): per school and role group over all works, per work and per subject; per municipality (a person of two of its schools once) over all works and per work; per country; per publisher work, chapter and exercise. Counted through person-month markers.',
     personalData: [],
     purpose: 'Active people for anonymous statistics (STAT-1, STAT-2); small cells are suppressed where they are shown.',
     lawfulBasis: 'legitimate-interest',
     retention: { kind: 'indefinite', reason: 'count-per-cell' },
     requirements: ['LOG-1', 'STAT-1', 'STAT-2'],
+  },
+  {
+    type: 'usage-month-counts',
+    container: 'stats',
+    description:
+      "A month's counts in one municipality-partition cell, per school, role group and work: views, seconds in view, searches, interactions, tasks done (submitted answers). The municipality report's roll-up (it reads months, never days). `applied` as in usage-daily. No person is named.",
+    personalData: [],
+    purpose: 'Anonymous statistics for municipalities (STAT-1).',
+    lawfulBasis: 'legitimate-interest',
+    retention: { kind: 'indefinite', reason: 'Cannot be associated with a person: counts per school, work and month.' },
+    requirements: ['LOG-1', 'STAT-1'],
+  },
+  {
+    type: 'usage-enrolment',
+    container: 'stats',
+    description:
+      "A school's number of active students in a month (the largest count seen that month), beside its usage cells: the population suppression leaves at least 5 of out. No person is named.",
+    personalData: [],
+    purpose: 'Suppression of small cells in anonymous statistics (STAT-1, STAT-2).',
+    lawfulBasis: 'legitimate-interest',
+    retention: { kind: 'indefinite', reason: 'Cannot be associated with a person: a count per school and month.' },
+    requirements: ['STAT-1'],
   },
   {
     type: 'usage-person-month',
@@ -626,7 +648,8 @@ const documentTypes: DocumentTypeSpec[] = [
   {
     type: 'usage-batch',
     container: 'stats',
-    description: 'A usage batch wholly recorded (its random id, how it was recorded, the number of events): its repeat is dropped.',
+    description:
+      'A usage batch wholly recorded (its random id, or for a task done a keyed hash of the submitted answer and its time; how it was recorded, the number of events): its repeat is dropped.',
     personalData: [],
     purpose: 'Count a batch once however often it is delivered or resent (LOG-1).',
     lawfulBasis: 'legitimate-interest',
