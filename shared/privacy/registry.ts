@@ -616,7 +616,7 @@ const documentTypes: DocumentTypeSpec[] = [
     personalData: [],
     purpose: 'Anonymous statistics for municipalities (STAT-1).',
     lawfulBasis: 'legitimate-interest',
-    retention: { kind: 'indefinite', reason: 'Cannot be associated with a person: counts per school, work and month.' },
+    retention: { kind: 'indefinite', reason: 'count-per-cell' },
     requirements: ['LOG-1', 'STAT-1'],
   },
   {
@@ -627,7 +627,7 @@ const documentTypes: DocumentTypeSpec[] = [
     personalData: [],
     purpose: 'Suppression of small cells in anonymous statistics (STAT-1, STAT-2).',
     lawfulBasis: 'legitimate-interest',
-    retention: { kind: 'indefinite', reason: 'Cannot be associated with a person: a count per school and month.' },
+    retention: { kind: 'indefinite', reason: 'count-per-cell' },
     requirements: ['STAT-1'],
   },
   {
