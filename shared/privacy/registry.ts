@@ -457,6 +457,17 @@ const documentTypes: DocumentTypeSpec[] = [
     requirements: ['ACC-1'],
   },
   {
+    type: 'mpassid-code',
+    container: 'schools',
+    description:
+      'Which school holds an MPASSid school code (id mpassid-code:<code>, all in the partition mpassid-codes): created before the school lists the code, so two schools cannot list one code; deleted when the list drops it.',
+    personalData: [],
+    purpose: "Give MPASSid sign-ins of a school's teachers to that one school (OPS-3).",
+    lawfulBasis: 'contract',
+    retention: { kind: 'indefinite', reason: 'Organisation data, no personal data; deleted when the school no longer lists the code.' },
+    requirements: ['OPS-3'],
+  },
+  {
     type: 'assistant-setting',
     container: 'schools',
     description:
