@@ -14,8 +14,8 @@ export default defineHttp({
   auth: 'session',
   capability: 'assistant.use',
   body: assistantReportSchema,
-  output: z.object({ id: z.string(), reportedAt: z.string() }),
+  output: z.object({ id: z.string() }),
   successStatus: 202,
-  errors: ['assistant_not_for_role', 'assistant_rate_limited'],
+  errors: ['assistant_not_for_role', 'assistant_licence_required', 'assistant_rate_limited'],
   handler: async ({ body, access, services, language }) => accepted(await reportAnswer(services, access.account, body, language)),
 });

@@ -4,9 +4,11 @@ import { z } from 'zod';
 
 import type { AccountDoc } from '../accounts/index.js';
 import { type Doc, DocumentExistsError } from '../platform/cosmos.js';
+import { AppError } from '../platform/errors.js';
 import type { Language } from '../platform/language.js';
 import { pageOf, type PageRequest } from '../platform/paging.js';
 import type { Services } from '../platform/services.js';
+import { hasActiveLicence } from '../store/index.js';
 import { assistantSchools } from './chat.js';
 import { countMessage } from './limits.js';
 
@@ -60,16 +62,17 @@ const view = (d: AssistantReportDoc): z.infer<typeof assistantReportViewSchema> 
 });
 
 /**
- * Stores the report. Whoever may chat may report (the role check of a message); a report counts as a message in the
- * rate limits, so flags cannot flood the operator's list.
+ * Stores the report. Whoever may chat may report (the role and licence checks of a message); a report counts as a
+ * message in the rate limits, so flags cannot flood the operator's list.
  */
 export async function reportAnswer(
   services: Pick<Services, 'db' | 'clock' | 'config'>,
   account: AccountDoc,
   input: z.infer<typeof assistantReportSchema>,
   language: Language,
-): Promise<{ id: string; reportedAt: string }> {
+): Promise<{ id: string }> {
   const { countedSchool } = assistantSchools(account);
+  if (!(await hasActiveLicence(services, account.accountId, services.clock.now()))) throw new AppError('assistant_licence_required');
   await countMessage(services, account.accountId, countedSchool);
   const id = `assistant-report:${createHash('sha256').update(`${input.question}\0${input.answer}`).digest('base64url').slice(0, 32)}`;
   const doc: AssistantReportDoc = {
@@ -83,15 +86,13 @@ export async function reportAnswer(
     language,
     reportedAt: services.clock.now().toISOString(),
   };
-  const schools = services.db.collection('schools');
   try {
-    await schools.create<AssistantReportDoc>(doc);
-    return { id, reportedAt: doc.reportedAt };
+    await services.db.collection('schools').create<AssistantReportDoc>(doc);
   } catch (error) {
+    // Reported before: the earlier report stands.
     if (!(error instanceof DocumentExistsError)) throw error;
-    const earlier = await schools.read<AssistantReportDoc>(id, REPORTS_PARTITION);
-    return { id, reportedAt: earlier?.reportedAt ?? doc.reportedAt };
   }
+  return { id };
 }
 
 /** The operator's review list, newest first: one single-partition query, sealed continuation. */
