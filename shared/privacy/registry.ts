@@ -487,7 +487,8 @@ const documentTypes: DocumentTypeSpec[] = [
     container: 'schools',
     description:
       'An answer of the OpiqGPT trial a user reported as bad (GPT-1; id assistant-report:<hash of question and answer>, all in the partition assistant-reports): the question and the answer as the client sent them, the reason, an optional note, the language and the time. No account, school or device: the texts may hold whatever the person typed, tied to nobody.',
-    personalData: ['support'],
+    // Usage of the assistant like its counts (not a support request of a person: nobody is named or can be found).
+    personalData: ['usage'],
     purpose: 'Let the operator review harmful or wrong answers given to children and tune the system prompt and moderation (GPT-1).',
     lawfulBasis: 'legitimate-interest',
     retention: { kind: 'fixed', days: 90, requirement: 'GPT-2' },
