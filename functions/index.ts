@@ -32,6 +32,7 @@ import accountsSessionsEnd from './accounts-sessions-end.js';
 import accountsSessionsEndOthers from './accounts-sessions-end-others.js';
 import accountsSessionsList from './accounts-sessions-list.js';
 import assistantMessagesSend from './assistant-messages-send.js';
+import assistantReportsCreate from './assistant-reports-create.js';
 import assistantTermsGet from './assistant-terms-get.js';
 import authCallback from './auth-callback.js';
 import authLink from './auth-link.js';
@@ -124,6 +125,7 @@ import opsAccountsGet from './ops-accounts-get.js';
 import opsAccountsReinstate from './ops-accounts-reinstate.js';
 import opsAccountsRoles from './ops-accounts-roles.js';
 import opsAccountsSuspend from './ops-accounts-suspend.js';
+import opsAssistantReportsList from './ops-assistant-reports-list.js';
 import opsInvoicesRecordPayment from './ops-invoices-record-payment.js';
 import opsJobsList from './ops-jobs-list.js';
 import opsMailingsAudience from './ops-mailings-audience.js';
@@ -242,6 +244,7 @@ export const definitions: readonly FunctionDefinition[] = [
   accountsPrivacyUpdate,
   accountsProfileUpdate,
   assistantMessagesSend,
+  assistantReportsCreate,
   assistantTermsGet,
   authCallback,
   authLink,
@@ -322,6 +325,7 @@ export const definitions: readonly FunctionDefinition[] = [
   opsAccountsReinstate,
   opsAccountsSuspend,
   opsInvoicesRecordPayment,
+  opsAssistantReportsList,
   opsJobsList,
   opsOrdersCancel,
   opsOrdersFlagResolve,

@@ -129,6 +129,9 @@ export const expectedGrants: Record<Capability, Partial<Record<Role, Scope>>> = 
   'assistant.use': { student: 'own', teacher: 'own', classTeacher: 'own', privateUser: 'own' },
   // GPT-1: "the school account administrator can disable the trial version of OpiqGPT for users with student role".
   'school.assistant.manage': { schoolAdmin: 'ownSchool' },
+  // GPT-1 (children use it: the operator answers for harmful output): reported answers are reviewed by the operator's
+  // administrators, who tune the prompt and moderation; they hold no person, so nothing is audited (ACL-7).
+  'ops.assistant.reports': { operatorAdmin: 'staff' },
   // ACL-8, STAT-1: OpiqStat reports span the official's listed schools, so the door only asks for the municipality role;
   // the report refuses any school outside the list (test/statistics.e2e.test.ts).
   'stats.aggregate.municipality': { municipality: 'own' },

@@ -607,6 +607,13 @@ const probes: Record<string, () => Promise<Probe>> = {
     status: 200,
   }),
   'assistant-terms-get': async () => ({ method: 'GET', path: '/api/assistant/terms', status: 200 }),
+  'assistant-reports-create': async () => ({
+    method: 'POST',
+    path: '/api/assistant/reports',
+    token: await tokenFor(demo.accounts.eeStudent),
+    json: { question: `Budget question ${randomUUID()}`, answer: 'A budget answer.', reason: 'wrong' },
+    status: 202,
+  }),
   // Switching it on where it is on: the global host's other files see no change.
   'schools-assistant-update': async () => ({
     method: 'PUT',
@@ -965,6 +972,12 @@ const probes: Record<string, () => Promise<Probe>> = {
     };
   },
   'ops-jobs-list': async () => ({ method: 'GET', path: '/api/ops/jobs', token: await tokenFor(demo.accounts.privacyOfficer), status: 200 }),
+  'ops-assistant-reports-list': async () => ({
+    method: 'GET',
+    path: '/api/ops/assistant/reports',
+    token: await tokenFor(demo.accounts.operatorAdmin),
+    status: 200,
+  }),
   // MKT-1, MKT-2 (issue 15)
   'ops-mailings-create': async () => ({
     method: 'POST',

@@ -162,6 +162,8 @@ export const capabilityTable = {
   'assistant.use': { student: 'own', teacher: 'own', classTeacher: 'own', privateUser: 'own' },
   // GPT-1: the school's administrator switches the trial off (and on) for the school's students.
   'school.assistant.manage': { schoolAdmin: 'ownSchool' },
+  // GPT-1: the answers users reported as bad, reviewed by the operator's administrators (no person in them).
+  'ops.assistant.reports': { operatorAdmin: 'staff' },
   // STAT-1, ACL-8: OpiqStat, a municipality official's report over the schools operator staff listed for them (the
   // handler refuses any other school: a report spans several schools, so the door cannot name one).
   'stats.aggregate.municipality': { municipality: 'own' },

@@ -189,6 +189,7 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   'content-works-publish': {},
   // GPT-1: the session read, the entitlements query, the school's switch (students), the usage bucket's read and write.
   'assistant-messages-send': {},
+  'assistant-reports-create': {},
   'assistant-terms-get': {},
   'schools-assistant-update': {},
   'schools-mpassid-update': {},
@@ -249,6 +250,7 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   'rights-school-decide': { queued: ['email-outbound', 'rights-fulfilment'] },
   'rights-ops-queue': { staff: true },
   'ops-jobs-list': { staff: true }, // e-retention
+  'ops-assistant-reports-list': { staff: true },
   // MKT-1, MKT-2 (issue 15)
   'ops-mailings-create': { staff: true },
   'ops-mailings-get': { staff: true },

@@ -176,10 +176,25 @@ const documentTypes: DocumentTypeSpec[] = [
     requirements: ['AUTH-2'],
   },
   {
+    type: 'assistant-school-usage',
+    container: 'schools',
+    description:
+      "One of a school's eight OpiqGPT rate-limit shards (GPT-1; id assistant-usage:<shard>, in the school's partition): the messages its users sent in the shard's window, and each user's count by keyed hash of the account id. Counts only, no text.",
+    personalData: ['usage'],
+    purpose: 'Rate-limit the assistant per user and per school (GPT-1) without storing who wrote what (GPT-2).',
+    lawfulBasis: 'legitimate-interest',
+    retention: { kind: 'fixed', days: 1, requirement: 'GPT-2' },
+    subjectField: 'accountId',
+    find: { partitions: 'none', reason: 'Users only as keyed hashes of account ids, counts only; it lives 1 day after the last message.' },
+    export: { omit: ['id'] },
+    erasure: 'delete',
+    requirements: ['GPT-1', 'GPT-2'],
+  },
+  {
     type: 'assistant-usage',
     container: 'logins',
     description:
-      'How many OpiqGPT trial messages (GPT-1) a school and each of its users (by keyed hash of the account id), or a private user (by keyed hash), sent in the current window: counts only, no text.',
+      'How many OpiqGPT trial messages (GPT-1) a private user (by keyed hash of the account id) sent in the current window: counts only, no text.',
     personalData: ['usage'],
     purpose: 'Rate-limit the assistant per user and per school (GPT-1) without storing who wrote what (GPT-2).',
     lawfulBasis: 'legitimate-interest',
@@ -455,6 +470,33 @@ const documentTypes: DocumentTypeSpec[] = [
     lawfulBasis: 'contract',
     retention: { kind: 'indefinite', reason: 'organisation-data' },
     requirements: ['ACC-1'],
+  },
+  {
+    type: 'mpassid-code',
+    container: 'schools',
+    description:
+      'Which school holds an MPASSid school code (id mpassid-code:<code>, all in the partition mpassid-codes): created before the school lists the code, so two schools cannot list one code; deleted when the list drops it.',
+    personalData: [],
+    purpose: "Give MPASSid sign-ins of a school's teachers to that one school (OPS-3).",
+    lawfulBasis: 'contract',
+    retention: { kind: 'indefinite', reason: 'Organisation data, no personal data; deleted when the school no longer lists the code.' },
+    requirements: ['OPS-3'],
+  },
+  {
+    type: 'assistant-report',
+    container: 'schools',
+    description:
+      'An answer of the OpiqGPT trial a user reported as bad (GPT-1; id assistant-report:<hash of question and answer>, all in the partition assistant-reports): the question and the answer as the client sent them, the reason, an optional note, the language and the time. No account, school or device: the texts may hold whatever the person typed, tied to nobody.',
+    // Usage of the assistant like its counts (not a support request of a person: nobody is named or can be found).
+    personalData: ['usage'],
+    purpose: 'Let the operator review harmful or wrong answers given to children and tune the system prompt and moderation (GPT-1).',
+    lawfulBasis: 'legitimate-interest',
+    retention: { kind: 'fixed', days: 90, requirement: 'GPT-2' },
+    subjectField: 'accountId',
+    find: { partitions: 'none', reason: 'Stored without the person who reported it: nothing ties it to an account; it lives 90 days.' },
+    export: { omit: ['id'] },
+    erasure: 'delete',
+    requirements: ['GPT-1', 'GPT-2'],
   },
   {
     type: 'assistant-setting',
