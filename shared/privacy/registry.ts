@@ -479,7 +479,7 @@ const documentTypes: DocumentTypeSpec[] = [
     personalData: [],
     purpose: "Give MPASSid sign-ins of a school's teachers to that one school (OPS-3).",
     lawfulBasis: 'contract',
-    retention: { kind: 'indefinite', reason: 'Organisation data, no personal data; deleted when the school no longer lists the code.' },
+    retention: { kind: 'indefinite', reason: 'organisation-data' },
     requirements: ['OPS-3'],
   },
   {
