@@ -224,17 +224,32 @@ async function rectifyRecorded(
   if (recorded.some((c) => c.field === 'firstName' || c.field === 'lastName' || c.field === 'email')) {
     for (const schoolId of new Set((updated.schoolRoles ?? []).map((r) => r.schoolId))) {
       const memberships = knownMemberships?.schoolId === schoolId ? knownMemberships.docs : await activeMemberships(deps, schoolId, input.accountId);
-      for (const m of memberships) {
-        await deps.db.collection('schools').upsert<MembershipDoc>({
-          ...m,
-          ...(updated.firstName ? { firstName: updated.firstName } : {}),
-          ...(updated.lastName ? { lastName: updated.lastName } : {}),
-          ...(updated.email ? { email: updated.email } : {}),
-        });
-      }
+      for (const m of memberships) await copyNames(deps, m as MembershipDoc & Stored, updated);
     }
   }
   return { account: updated, changes: recorded };
+}
+
+/**
+ * The account's names and e-mail onto one membership, written under the ETag of the version read (no second read on
+ * the way): a membership ended since that read is re-read and left ended, never rewritten active.
+ */
+async function copyNames(deps: Pick<Services, 'db'>, read: MembershipDoc & Stored, account: AccountDoc): Promise<void> {
+  await updateWithEtag<MembershipDoc>(
+    deps.db.collection('schools'),
+    read.id,
+    read.schoolId,
+    (current) =>
+      current.status === 'active'
+        ? {
+            ...current,
+            ...(account.firstName ? { firstName: account.firstName } : {}),
+            ...(account.lastName ? { lastName: account.lastName } : {}),
+            ...(account.email ? { email: account.email } : {}),
+          }
+        : undefined,
+    { current: read, type: 'membership' },
+  );
 }
 
 type CodeInput = { country: 'EE' | 'FI'; code: string; birthDate: string } | null;
