@@ -291,14 +291,9 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
         "the link (read, write: the write reuses the read), both accounts (read to check the child's school, then their family summaries written from those reads), the school's name for the parent's e-mail; 5 would need the second account's summary queued, and both sides grant access at once (ACL-5 checks both)",
     },
   },
-  'schools-parent-links-end': {
-    queued: ['email-outbound'],
-    exception: {
-      measured: 6,
-      reason:
-        "the link (read, write from that read), the caller's side written from the account authentication read, the other account (read, write); 5 would need the other side's summary queued (the parent's side, which grants access, is written first)",
-    },
-  },
+  // The link (read, write), the caller's side written from the account authentication read (ACL-5 needs both sides,
+  // so that ends the access); the other side queued. Was 6. The school's administrator ending it: the parent's side read and written.
+  'schools-parent-links-end': { queued: ['family-link-endings'] },
   'schools-parent-links-list': {},
   'schools-parent-links-refuse': { queued: ['email-outbound'] },
   'schools-students-rectify': {

@@ -76,6 +76,14 @@ export const queueSpecs = {
     duplicateDetectionWindow: 'PT10M',
     messageTimeToLive: 'P14D',
   },
+  'family-link-endings': {
+    description:
+      "The other account's side of an ended parent link (ACC-3): the request took the link off the caller's side, which already ends the access (ACL-5 needs both sides); message id family-link-ending:<linkId>; removing a link already gone changes nothing.",
+    maxDeliveryCount: 10,
+    lockDuration: 'PT1M',
+    duplicateDetectionWindow: 'PT10M',
+    messageTimeToLive: 'P14D',
+  },
   // p-consent (PRIV-8)
   'account-closure': {
     description:
