@@ -41,20 +41,40 @@ describe('ACC-3: ending a parent link', () => {
     expect(host.bus.deadLetters('family-link-endings')).toEqual([]);
   }, 60_000);
 
+  it("ACC-3: the school's administrator ends a link: the parent's side at once, the child's queued, within 5 operations", async () => {
+    const { teacherParent: parent, eeStudent2: child } = demo.accounts;
+    expect((await call(parent, 'GET', `children/${child}`)).status).toBe(200);
+    const ended = await call(
+      demo.accounts.eeAdmin,
+      'POST',
+      `schools/${demo.schools.ee}/parent-links/${encodeURIComponent(linkOf(parent, child))}/end`,
+    );
+    expect(ended.status, JSON.stringify(ended.body)).toBe(200);
+    const counts = parseCounts(ended.headers.get('x-cosmos-ops') ?? '');
+    expect(counts.pointRead + counts.query + counts.write + counts.crossPartitionQuery).toBeLessThanOrEqual(5);
+    expect((await account(parent)).children ?? []).toEqual([]);
+    expect((await call(parent, 'GET', `children/${child}`)).status).toBe(403);
+    await host.bus.idle();
+    expect((await account(child)).parents ?? []).toEqual([]);
+  }, 60_000);
+
   it('ACL-5: a link named on one side only is not listed on either side', async () => {
     const { teacherParent: parent, eeStudent2: child } = demo.accounts;
-    expect((await call(parent, 'GET', 'me/children')).body.children.map((c: { accountId: string }) => c.accountId)).toEqual([child]);
     const accounts = host.services.db.collection('accounts');
-    // The child's side gone, the parent's not yet (as between the request and its queued rest).
-    await accounts.upsert<AccountDoc>({ ...(await account(child)), parents: [] });
+    const link = { schoolId: demo.schools.ee, linkId: linkOf(parent, child) };
+    const name = async (id: string, side: 'children' | 'parents', other: string | undefined) =>
+      accounts.upsert<AccountDoc>({ ...(await account(id)), [side]: other ? [{ ...link, accountId: other }] : [] });
+    await name(parent, 'children', child);
+    await name(child, 'parents', parent);
+    expect((await call(parent, 'GET', 'me/children')).body.children.map((c: { accountId: string }) => c.accountId)).toEqual([child]);
+    expect((await call(child, 'GET', 'me/parents')).body.parents.map((p: { accountId: string }) => p.accountId)).toEqual([parent]);
+    // The child's side gone, the parent's not yet (as between the request and its queued rest): neither lists it.
+    await name(child, 'parents', undefined);
     expect((await call(parent, 'GET', 'me/children')).body.children).toEqual([]);
     expect((await call(parent, 'GET', `children/${child}`)).status).toBe(403);
-    // And the other way round: the child does not list a parent whose account no longer names them.
-    await accounts.upsert<AccountDoc>({
-      ...(await account(child)),
-      parents: (await account(parent)).children!.map((l) => ({ ...l, accountId: parent })),
-    });
-    await accounts.upsert<AccountDoc>({ ...(await account(parent)), children: [] });
+    // And the other way round.
+    await name(child, 'parents', parent);
+    await name(parent, 'children', undefined);
     expect((await call(child, 'GET', 'me/parents')).body.parents).toEqual([]);
   }, 60_000);
 });
