@@ -177,6 +177,7 @@ import rightsOpsExtend from './rights-ops-extend.js';
 import rightsOpsGet from './rights-ops-get.js';
 import rightsOpsQueue from './rights-ops-queue.js';
 import rightsOpsTransition from './rights-ops-transition.js';
+import rightsProject from './rights-project.js';
 import rightsSchoolCreate from './rights-school-create.js';
 import rightsSchoolDecide from './rights-school-decide.js';
 import rightsSchoolList from './rights-school-list.js';
@@ -412,6 +413,7 @@ export const definitions: readonly FunctionDefinition[] = [
   rightsMeGet,
   rightsMeList,
   rightsFulfil,
+  rightsProject,
   rightsOpsComplete,
   rightsOpsCreate,
   rightsOpsExtend,

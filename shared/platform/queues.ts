@@ -101,6 +101,14 @@ export const queueSpecs = {
     duplicateDetectionWindow: 'PT1H',
     messageTimeToLive: 'P14D',
   },
+  'rights-projections': {
+    description:
+      "The school's list entry of a data-subject request the requester withdrew (PRIV-7): written from the request as it is when the message runs; message id rights-projection:<requestId>:<updatedAt>.",
+    maxDeliveryCount: 10,
+    lockDuration: 'PT1M',
+    duplicateDetectionWindow: 'PT10M',
+    messageTimeToLive: 'P14D',
+  },
   'privacy-exports': {
     description:
       "Data exports to build (PRIV-2), message id privacy-export:<exportId>: a person's documents and files zipped into Blob Storage; a repeat after the zip is ready builds nothing.",
