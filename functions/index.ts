@@ -196,6 +196,7 @@ import schoolsInvitationsCreate from './schools-invitations-create.js';
 import schoolsInvitationsList from './schools-invitations-list.js';
 import schoolsInvitationsRevoke from './schools-invitations-revoke.js';
 import schoolsLicencesList from './schools-licences-list.js';
+import schoolsMemberNamesCopy from './schools-member-names-copy.js';
 import schoolsMembersClose from './schools-members-close.js';
 import schoolsMembersEnd from './schools-members-end.js';
 import schoolsMembersGet from './schools-members-get.js';
@@ -371,6 +372,7 @@ export const definitions: readonly FunctionDefinition[] = [
   schoolsParentLinksList,
   schoolsParentLinksRefuse,
   schoolsFamilyLinksFinish,
+  schoolsMemberNamesCopy,
   schoolsStudentsRectify,
   statsMunicipality,
   statsMunicipalityCsv,

@@ -5,8 +5,10 @@ export { schoolsErrors } from './errors.js';
 export { acceptInvitation, confirmInvitationClaim, createInvitation, listInvitations, readSchool, revokeInvitation } from './invitations.js';
 export {
   activeMemberships,
+  copyNamesToMemberships,
   endMembershipsOfClosedAccount,
   endRole,
+  memberNameCopiesSchema,
   memberOrThrow,
   memberViewSchema,
   pageMemberships,
