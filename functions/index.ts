@@ -181,6 +181,7 @@ import rightsOpsExtend from './rights-ops-extend.js';
 import rightsOpsGet from './rights-ops-get.js';
 import rightsOpsQueue from './rights-ops-queue.js';
 import rightsOpsTransition from './rights-ops-transition.js';
+import rightsProject from './rights-project.js';
 import rightsSchoolCreate from './rights-school-create.js';
 import rightsSchoolDecide from './rights-school-decide.js';
 import rightsSchoolList from './rights-school-list.js';
@@ -192,12 +193,14 @@ import schoolsClassesCreate from './schools-classes-create.js';
 import schoolsCodeLinksConfirm from './schools-code-links-confirm.js';
 import schoolsCodeLinksList from './schools-code-links-list.js';
 import schoolsCodeLinksRefuse from './schools-code-links-refuse.js';
+import schoolsFamilyLinksFinish from './schools-family-links-finish.js';
 import schoolsGet from './schools-get.js';
 import schoolsInvitationsConfirmClaim from './schools-invitations-confirm-claim.js';
 import schoolsInvitationsCreate from './schools-invitations-create.js';
 import schoolsInvitationsList from './schools-invitations-list.js';
 import schoolsInvitationsRevoke from './schools-invitations-revoke.js';
 import schoolsLicencesList from './schools-licences-list.js';
+import schoolsMemberNamesCopy from './schools-member-names-copy.js';
 import schoolsMembersClose from './schools-members-close.js';
 import schoolsMembersEnd from './schools-members-end.js';
 import schoolsMembersGet from './schools-members-get.js';
@@ -377,6 +380,8 @@ export const definitions: readonly FunctionDefinition[] = [
   schoolsParentLinksEnd,
   schoolsParentLinksList,
   schoolsParentLinksRefuse,
+  schoolsFamilyLinksFinish,
+  schoolsMemberNamesCopy,
   schoolsStudentsRectify,
   statsMunicipality,
   statsMunicipalityCsv,
@@ -420,6 +425,7 @@ export const definitions: readonly FunctionDefinition[] = [
   rightsMeGet,
   rightsMeList,
   rightsFulfil,
+  rightsProject,
   rightsOpsComplete,
   rightsOpsCreate,
   rightsOpsExtend,

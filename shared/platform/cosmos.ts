@@ -98,6 +98,8 @@ export class UndeclaredDocumentError extends Error {
 }
 
 interface QueryOptions {
+  /** The fields to return (`c.a, c.b`), when not the whole document. */
+  select?: string;
   /** Extra condition, ANDed after the partition-key filter; refer to the document as `c`. */
   where?: string;
   parameters?: SqlParameter[];
@@ -268,7 +270,7 @@ class Collection {
 
   private querySpec(partitionKey: string, options: QueryOptions): SqlQuerySpec {
     const where = `c.${this.pkField} = @pk${options.where ? ` AND (${options.where})` : ''}`;
-    const text = `SELECT * FROM c WHERE ${where}${options.orderBy ? ` ORDER BY ${options.orderBy}` : ''}`;
+    const text = `SELECT ${options.select ?? '*'} FROM c WHERE ${where}${options.orderBy ? ` ORDER BY ${options.orderBy}` : ''}`;
     return { query: text, parameters: [{ name: '@pk', value: partitionKey }, ...(options.parameters ?? [])] };
   }
 

@@ -76,6 +76,22 @@ export const queueSpecs = {
     duplicateDetectionWindow: 'PT10M',
     messageTimeToLive: 'P14D',
   },
+  'member-name-copies': {
+    description:
+      "A person's names and e-mail copied onto their active school memberships after a rectification (ACC-5): read from the account when the message runs, each membership written under its ETag (an ended one stays ended); message id member-names:<accountId>:<updatedAt>.",
+    maxDeliveryCount: 10,
+    lockDuration: 'PT1M',
+    duplicateDetectionWindow: 'PT10M',
+    messageTimeToLive: 'P14D',
+  },
+  'family-link-endings': {
+    description:
+      "The other account's side of an ended parent link (ACC-3): the request took the link off the caller's side, which already ends the access (ACL-5 needs both sides); message id family-link-ending:<linkId>; removing a link already gone changes nothing.",
+    maxDeliveryCount: 10,
+    lockDuration: 'PT1M',
+    duplicateDetectionWindow: 'PT10M',
+    messageTimeToLive: 'P14D',
+  },
   // p-consent (PRIV-8)
   'account-closure': {
     description:
@@ -91,6 +107,14 @@ export const queueSpecs = {
     maxDeliveryCount: 10,
     lockDuration: 'PT2M',
     duplicateDetectionWindow: 'PT1H',
+    messageTimeToLive: 'P14D',
+  },
+  'rights-projections': {
+    description:
+      "The school's list entry of a data-subject request the requester withdrew (PRIV-7): written from the request as it is when the message runs; message id rights-projection:<requestId>:<updatedAt>.",
+    maxDeliveryCount: 10,
+    lockDuration: 'PT1M',
+    duplicateDetectionWindow: 'PT10M',
     messageTimeToLive: 'P14D',
   },
   'privacy-exports': {
