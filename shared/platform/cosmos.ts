@@ -245,6 +245,28 @@ class Collection {
     return gone;
   }
 
+  /**
+   * Writes documents of one partition all or none (a Cosmos transactional batch): creates, and replaces under the
+   * ETag read. Answers the stored documents, or which operation failed and how (409: the id exists; 412: changed since
+   * read; 404: gone); nothing of a failed batch is written. After a lost answer a retry may meet its own creates as
+   * 409: callers make a create the proof that the batch was applied (a marker document), so that reads as done.
+   */
+  async writeTogether(partitionKey: string, writes: readonly TogetherWrite[]): Promise<TogetherResult> {
+    if (writes.length === 0 || writes.length > BATCH_LIMIT) throw new Error(`A transactional batch holds 1 to ${BATCH_LIMIT} operations`);
+    const operations = writes.map((write) => {
+      if ('create' in write) return { operationType: 'Create' as const, partitionKey, resourceBody: this.prepare(write.create) };
+      const { _etag, ...doc } = write.replace;
+      return { operationType: 'Replace' as const, partitionKey, id: doc.id, ifMatch: _etag, resourceBody: this.prepare(doc) };
+    });
+    const results = await withStoreRetry(this.policy, async () => (await this.container.items.batch(operations, partitionKey)).result ?? []);
+    // Cosmos answers 424 for every operation but the one that failed.
+    const failed = results.findIndex((r) => r.statusCode >= 400 && r.statusCode !== 424);
+    if (failed >= 0) return { ok: false, failedIndex: failed, status: results[failed]!.statusCode };
+    if (results.length !== writes.length || results.some((r) => r.statusCode >= 400))
+      throw new Error('A transactional batch answered without its failure');
+    return { ok: true, docs: results.map((r) => r.resourceBody as unknown as Doc & Stored) };
+  }
+
   /** The stored document when it holds exactly what we tried to write (system properties aside). */
   private async ownEarlierWrite<T extends Doc>(prepared: ItemDefinition): Promise<(T & Stored) | undefined> {
     const stored = await this.readUncounted<T>(String(prepared.id), this.partitionKeyOf(prepared as Doc));
@@ -348,6 +370,10 @@ class Collection {
     return body;
   }
 }
+
+/** One write of `writeTogether`: a create, or a replace of the version read (its `_etag`). */
+export type TogetherWrite = { create: Doc } | { replace: Doc & { _etag: string } };
+export type TogetherResult = { ok: true; docs: (Doc & Stored)[] } | { ok: false; failedIndex: number; status: number };
 
 /** The most operations Cosmos takes in one transactional batch. */
 const BATCH_LIMIT = 100;
