@@ -258,7 +258,13 @@ class Collection {
       const { _etag, ...doc } = write.replace;
       return { operationType: 'Replace' as const, partitionKey, id: doc.id, ifMatch: _etag, resourceBody: this.prepare(doc) };
     });
-    const results = await withStoreRetry(this.policy, async () => (await this.container.items.batch(operations, partitionKey)).result ?? []);
+    const results = await withStoreRetry(this.policy, async () => {
+      try {
+        return (await this.container.items.batch(operations, partitionKey)).result ?? [];
+      } catch (error) {
+        throw connectionFailureOfBatch(error) ?? error;
+      }
+    });
     // Cosmos answers 424 for every operation but the one that failed.
     const failed = results.findIndex((r) => r.statusCode >= 400 && r.statusCode !== 424);
     if (failed >= 0) return { ok: false, failedIndex: failed, status: results[failed]!.statusCode };
@@ -369,6 +375,17 @@ class Collection {
     else body.ttl = ttl;
     return body;
   }
+}
+
+/**
+ * @azure/cosmos 4.x wraps a failed batch request in a plain Error with only its cause's message ("Batch request error:
+ * socket hang up"), dropping the code that tells a lost connection (retry) from a bug. The connection failures are
+ * told by their message and given back a code; throttling and 503 the SDK has already retried itself.
+ */
+function connectionFailureOfBatch(error: unknown): Error | undefined {
+  if (!(error instanceof Error) || !error.message.startsWith('Batch request error:')) return undefined;
+  const cause = /socket hang up|ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|other side closed|aborted/i.exec(error.message);
+  return cause ? Object.assign(new Error(error.message), { code: 'ECONNRESET' }) : undefined;
 }
 
 /** One write of `writeTogether`: a create, or a replace of the version read (its `_etag`). */

@@ -628,7 +628,8 @@ const documentTypes: DocumentTypeSpec[] = [
   {
     type: 'usage-batch',
     container: 'stats',
-    description: 'A usage batch wholly recorded (its random id, how it was recorded, the number of events): its repeat is dropped.',
+    description:
+      "A usage batch wholly recorded (id: a keyed hash of its caller and the front end's batch id; how it was recorded, the number of events): its caller's repeat is dropped.",
     personalData: [],
     purpose: 'Count a batch once however often it is delivered or resent (LOG-1).',
     lawfulBasis: 'legitimate-interest',
