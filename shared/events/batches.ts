@@ -76,7 +76,7 @@ export const usageBatchMessageSchema = z.strictObject({
   batchId: z.uuid(),
   /**
    * The batch's key for dropping repeats: a keyed hash of the caller (account, or client address) and the batch id
-   * (aggregates.ts, `batchKeyOf`). Absent only in messages queued before callers were told apart.
+   * (`batchKeyOf`). Absent only in messages queued before callers were told apart.
    */
   batchKey: z
     .string()
