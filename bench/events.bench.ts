@@ -134,9 +134,12 @@ async function hotCell(host: LocalHost) {
   const counted = (await db.collection('stats').read<{ views: number } & Doc>(change.id, change.scope))?.views ?? 0;
   // One writer in turn: read-free replaces of one document under its ETag (the ceiling without grouping).
   const stats = db.collection('stats');
-  let doc = await stats.create<Doc & { views: number }>({ id: `hot-serial-${randomUUID()}`, type: 'usage-daily', scope: 'm:bench-hot', views: 0 });
+  interface Counter extends Doc {
+    views: number;
+  }
+  let doc = await stats.create<Counter>({ id: `hot-serial-${randomUUID()}`, type: 'usage-daily', scope: 'm:bench-hot', views: 0 });
   const serialStarted = performance.now();
-  for (let i = 0; i < 500; i++) doc = await stats.replace({ ...doc, views: doc.views + 1 });
+  for (let i = 0; i < 500; i++) doc = await stats.replace<Counter>({ ...doc, views: doc.views + 1 });
   const serialPerSecond = 500 / ((performance.now() - serialStarted) / 1000);
   return { batchesPerSecond: HOT_CHANGES / seconds, commits, batchesPerCommit: HOT_CHANGES / commits, counted, serialPerSecond };
 }
