@@ -389,8 +389,8 @@ function connectionFailureOfBatch(error: unknown): Error | undefined {
 }
 
 /** One write of `writeTogether`: a create, or a replace of the version read (its `_etag`). */
-export type TogetherWrite = { create: Doc } | { replace: Doc & { _etag: string } };
-export type TogetherResult = { ok: true; docs: (Doc & Stored)[] } | { ok: false; failedIndex: number; status: number };
+type TogetherWrite = { create: Doc } | { replace: Doc & { _etag: string } };
+type TogetherResult = { ok: true; docs: (Doc & Stored)[] } | { ok: false; failedIndex: number; status: number };
 
 /** The most operations Cosmos takes in one transactional batch. */
 const BATCH_LIMIT = 100;
