@@ -51,6 +51,13 @@ describe('aggregate cells: exact once, group commit (LOG-1)', () => {
     // fails on its marker (Cosmos names only the first failing operation), which the batch record makes rare.
     await Promise.all([0, 0, 1, 100, 149].map((i) => applyChange({ db }, change('hot', 1), keys[i]!)));
     expect((await cell('hot'))!.views).toBe(150);
+    // Whole groups of redeliveries with one new batch after them: each leaves its group, the new one is counted.
+    await Promise.all([
+      applyChange({ db }, change('hot', 1), keys[0]!),
+      ...keys.slice(0, 60).map((k) => applyChange({ db }, change('hot', 1), k)),
+      applyChange({ db }, change('hot', 1), 'batch-new-00000001'),
+    ]);
+    expect((await cell('hot'))!.views).toBe(151);
   });
 
   it('LOG-1: a commit whose answer was lost is retried and meets its own marker: counted once', async () => {

@@ -347,7 +347,8 @@ class CellCommitter {
     let group = [...new Map(all.map((p) => [p.batchKey, p])).values()];
     let current = this.recent.cells.get(key);
     let read = current !== undefined;
-    for (let attempt = 1; attempt <= COMMIT_ATTEMPTS; attempt++) {
+    // Only conflicts on the cell count as attempts: a redelivered batch leaves the group, at most its size times.
+    for (let conflicts = 0; conflicts < COMMIT_ATTEMPTS; ) {
       if (!read) current = await stats.read<DailyCellDoc | MonthlyCellDoc>(change.id, change.scope);
       read = true;
       const markers = group.map((p) => ({ create: { id: `a|${change.id}|${p.batchKey}`, type: 'usage-applied', scope: change.scope } }));
@@ -367,7 +368,8 @@ class CellCommitter {
         throw new Error(`A usage cell's commit failed with ${result.status}`);
       // Another writer (another instance) changed or created the cell first: read it again, after a little jitter.
       read = false;
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 5 * attempt)));
+      conflicts++;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 5 * conflicts)));
     }
     throw new ConcurrentUpdateError('stats');
   }
