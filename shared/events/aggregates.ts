@@ -1,5 +1,4 @@
-import type { Config } from '../platform/config.js';
-import { type Doc, type Stored, updateWithEtag } from '../platform/cosmos.js';
+import { ConcurrentUpdateError, type Doc, type Stored, updateWithEtag } from '../platform/cosmos.js';
 import type { Services } from '../platform/services.js';
 import { type ClientEvent, keyedHash } from './batches.js';
 
@@ -12,8 +11,8 @@ import { type ClientEvent, keyedHash } from './batches.js';
  *   chapter and country (`d|…`), distinct people per month per work and per chapter (`m|…`).
  * Counts are views, seconds, searches and interactions; nothing in a cell names a person. A person is counted once
  * per month and cell through their person-month marker, whose keys are keyed hashes (see `markPeople`).
- * Each cell remembers the (keyed-hashed) last batches that changed it, so a batch redelivered after a partial failure
- * adds nothing twice; the batch record (record.ts) drops a batch that was wholly applied.
+ * A batch is added to a cell together with a marker naming it (`applyChange`), so a batch redelivered after a partial
+ * failure, however late, adds nothing twice; the batch record (record.ts) drops a batch that was wholly applied.
  */
 
 interface Counts {
@@ -50,8 +49,6 @@ export interface SchoolFacts {
 
 interface CellBase extends Doc {
   scope: string;
-  /** Keyed hashes of the last batches applied (newest last), for redelivery; excluded from the index. */
-  applied: string[];
 }
 
 export interface DailyCellDoc extends CellBase, Counts {
@@ -137,8 +134,6 @@ function recentOf(db: object): RecentOfDatabase {
   return recent;
 }
 
-/** Enough to tell a redelivery from the batches around it: a cell touched by more batches in between is rare. */
-const APPLIED_KEPT = 64;
 const NO_WORK = '-';
 
 type AggregateCellDoc = DailyCellDoc | MonthlyCellDoc | MonthCountsDoc;
@@ -300,7 +295,7 @@ interface PersonMonthDoc extends Doc {
  * Which of `cells` count this person for the first time this month. One marker document per person and month, id
  * and keys keyed hashes (nothing in it names the person, a cell or a batch without the key), gone by TTL after the
  * month. A cell counts when this batch is the one that first marked it: a redelivery of that batch counts it again,
- * which the cell's own applied-batch list turns into nothing.
+ * which the cell's marker for that batch turns into nothing.
  */
 export async function markPeople(
   services: Pick<Services, 'db' | 'config'>,
@@ -346,44 +341,116 @@ export async function markPeople(
   return counted;
 }
 
-/** Adds a batch's change to one cell under its ETag, unless this batch already did (a redelivery). */
-export async function applyChange(services: Pick<Services, 'db'>, change: CellChange, batchKey: string): Promise<void> {
-  const counts = change.counts ?? zero();
-  const grown = <T extends CellBase>(doc: T): T => ({ ...doc, applied: [...doc.applied, batchKey].slice(-APPLIED_KEPT) });
-  const recentCells = recentOf(services.db).cells;
-  const cacheKey = `${change.scope}\n${change.id}`;
-  const current = recentCells.get(cacheKey);
-  const update = () =>
-    updateWithEtag<AggregateCellDoc>(
-      services.db.collection('stats'),
-      change.id,
-      change.scope,
-      (doc) => {
-        if (doc.applied.includes(batchKey)) return undefined;
-        if (doc.type === 'usage-monthly') return grown({ ...doc, people: doc.people + 1 });
-        return grown({ ...doc, ...add(doc, counts) });
-      },
-      {
-        attempts: 50,
-        create: () =>
-          change.type === 'usage-monthly'
-            ? ({ id: change.id, scope: change.scope, type: 'usage-monthly', ...change.fields, people: 1, applied: [batchKey] } as MonthlyCellDoc)
-            : ({ id: change.id, scope: change.scope, type: change.type, ...change.fields, ...counts, applied: [batchKey] } as
-                | DailyCellDoc
-                | MonthCountsDoc),
-        ...(current ? { current } : {}),
-      },
-    );
-  let result: Awaited<ReturnType<typeof update>>;
-  try {
-    result = await update();
-  } catch (error) {
-    // A document changed in a way its ETag retry cannot mend (deleted by an operator): forget it, let redelivery read.
-    recentCells.delete(cacheKey);
-    throw error;
-  }
-  if (result) recentCells.set(cacheKey, result.doc);
+/**
+ * Adds a batch's change to one cell, exactly once however often and however late the batch is delivered: the cell's
+ * replace (under its ETag) and a marker document `a|<cell>|<batch key>` are one transactional batch in the cell's
+ * partition, so a redelivery's marker create fails (409) and nothing is added. Changes to one cell from batches this
+ * instance records at the same time go in one commit (group commit, at most MAX_BATCHES_PER_COMMIT): a popular school's
+ * cell takes one write per round trip however many batches name it, instead of a crowd of ETag conflicts.
+ */
+export function applyChange(services: Pick<Services, 'db'>, change: CellChange, batchKey: string): Promise<void> {
+  return committerOf(services.db).add(services, change, batchKey);
 }
 
-/** The key a batch is remembered by in cells and markers: not its id, so cells cannot be joined to the person's events. */
-export const batchKeyOf = (config: Pick<Config, 'SESSION_SIGNING_KEYS'>, batchId: string) => keyedHash(config, 'batch', batchId, 16);
+/** Markers plus the cell's own write fit in one transactional batch (100 operations). */
+const MAX_BATCHES_PER_COMMIT = 50;
+const COMMIT_ATTEMPTS = 50;
+
+interface PendingChange {
+  change: CellChange;
+  batchKey: string;
+  done: (error?: Error) => void;
+}
+
+class CellCommitter {
+  private readonly waiting = new Map<string, PendingChange[]>();
+
+  constructor(private readonly recent: RecentOfDatabase) {}
+
+  add(services: Pick<Services, 'db'>, change: CellChange, batchKey: string): Promise<void> {
+    const key = `${change.scope}\n${change.id}`;
+    return new Promise((resolve, reject) => {
+      const pending: PendingChange = { change, batchKey, done: (error) => (error === undefined ? resolve() : reject(error)) };
+      const queue = this.waiting.get(key);
+      if (queue) return void queue.push(pending);
+      this.waiting.set(key, [pending]);
+      void this.drain(services, key);
+    });
+  }
+
+  /** Commits the cell's waiting changes, a group at a time, until none wait (then the cell leaves the map). */
+  private async drain(services: Pick<Services, 'db'>, key: string): Promise<void> {
+    const queue = this.waiting.get(key)!;
+    while (queue.length > 0) {
+      const group = queue.splice(0, MAX_BATCHES_PER_COMMIT);
+      try {
+        await this.commit(services, key, group);
+        for (const pending of group) pending.done();
+      } catch (error) {
+        // A document changed in a way no retry mends (deleted by an operator): forget it, let redelivery read.
+        this.recent.cells.delete(key);
+        const failure = error instanceof Error ? error : new Error('A usage cell commit failed');
+        for (const pending of group) pending.done(failure);
+      }
+    }
+    this.waiting.delete(key);
+  }
+
+  private async commit(services: Pick<Services, 'db'>, key: string, all: PendingChange[]): Promise<void> {
+    const stats = services.db.collection('stats');
+    const { change } = all[0]!;
+    // The same batch twice in a group (a redelivery racing the first delivery) is one change.
+    let group = [...new Map(all.map((p) => [p.batchKey, p])).values()];
+    let current = this.recent.cells.get(key);
+    let read = current !== undefined;
+    // Only conflicts on the cell count as attempts: a redelivered batch leaves the group, at most its size times.
+    for (let conflicts = 0; conflicts < COMMIT_ATTEMPTS; ) {
+      if (!read) current = await stats.read<AggregateCellDoc>(change.id, change.scope);
+      read = true;
+      const markers = group.map((p) => ({ create: { id: `a|${change.id}|${p.batchKey}`, type: 'usage-applied', scope: change.scope } }));
+      const cell = current ? { replace: grown(current, group) } : { create: created(change, group) };
+      const result = await stats.writeTogether(change.scope, [...markers, cell]);
+      if (result.ok) {
+        this.recent.cells.set(key, result.docs.at(-1) as AggregateCellDoc & Stored);
+        return;
+      }
+      if (result.failedIndex < group.length && result.status === 409) {
+        // That batch is already in the cell (a redelivery): the others go on, the cell as read is still current.
+        group = group.filter((_, i) => i !== result.failedIndex);
+        if (group.length === 0) return;
+        continue;
+      }
+      if (result.failedIndex !== group.length || ![404, 409, 412].includes(result.status))
+        throw new Error(`A usage cell's commit failed with ${result.status}`);
+      // Another writer (another instance) changed or created the cell first: read it again, after a little jitter.
+      read = false;
+      conflicts++;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 5 * conflicts)));
+    }
+    throw new ConcurrentUpdateError('stats');
+  }
+}
+
+const sumOf = (group: PendingChange[]): Counts => group.reduce((sum, p) => add(sum, p.change.counts ?? zero()), zero());
+
+/** The cell with the group's changes (a monthly cell counts a person per batch that first marked them). */
+function grown(doc: AggregateCellDoc & Stored, group: PendingChange[]): AggregateCellDoc & { _etag: string } {
+  // Cells written before the markers kept a list of recent batches: no longer needed.
+  const { applied: _applied, ...cell } = doc as typeof doc & { applied?: string[] };
+  if (cell.type === 'usage-monthly') return { ...cell, people: cell.people + group.length };
+  return { ...cell, ...add(cell, sumOf(group)) };
+}
+
+function created(change: CellChange, group: PendingChange[]): AggregateCellDoc {
+  const base = { id: change.id, scope: change.scope, ...change.fields };
+  return change.type === 'usage-monthly'
+    ? ({ ...base, type: 'usage-monthly', people: group.length } as MonthlyCellDoc)
+    : ({ ...base, type: change.type, ...sumOf(group) } as DailyCellDoc | MonthCountsDoc);
+}
+
+const committers = new WeakMap<object, CellCommitter>();
+function committerOf(db: object): CellCommitter {
+  let committer = committers.get(db);
+  if (!committer) committers.set(db, (committer = new CellCommitter(recentOf(db))));
+  return committer;
+}

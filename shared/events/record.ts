@@ -4,7 +4,6 @@ import { catalogSnapshot } from '../store/index.js';
 import {
   applyChange,
   type BatchFacts,
-  batchKeyOf,
   type CellChange,
   dailyChanges,
   markPeople,
@@ -12,7 +11,7 @@ import {
   type SchoolFacts,
   type WorkFacts,
 } from './aggregates.js';
-import type { UsageBatchMessage } from './batches.js';
+import { batchKeyOf, type UsageBatchMessage } from './batches.js';
 import { recordEnrolment } from './enrolment.js';
 
 export type Deps = Pick<Services, 'db' | 'clock' | 'config' | 'telemetry'>;
@@ -55,7 +54,8 @@ export async function recordUsageBatch(
   storeEvents = true,
 ): Promise<BatchRecordDoc['recorded'] | 'duplicate'> {
   const usage = services.db.collection('stats');
-  const recordId = `b:${batch.batchId}`;
+  const batchKey = batch.batchKey ?? batchKeyOf(services.config, batch.batchId);
+  const recordId = `b:${batchKey}`;
   if (await usage.read<BatchRecordDoc>(recordId, recordId)) {
     services.telemetry.event('usage-batch.duplicate', { events: String(batch.events.length) });
     return 'duplicate';
@@ -71,7 +71,6 @@ export async function recordUsageBatch(
     schools: await withMunicipalities(services, batch.schools ?? []),
   };
   await recordEnrolment(services, facts.schools, facts.events);
-  const batchKey = batchKeyOf(services.config, batch.batchId);
   const changes: CellChange[] = dailyChanges(facts);
   if (accountId) changes.push(...(await markPeople(services, accountId, batchKey, peopleCells(facts))));
   for (let i = 0; i < changes.length; i += CELL_WRITES_IN_PARALLEL)

@@ -1,6 +1,7 @@
 import { type AccountDoc, usageRecordingAllowed } from '../accounts/index.js';
 import type { Doc } from '../platform/cosmos.js';
-import { applyChange, type BatchFacts, batchKeyOf, type CellChange, dailyChanges, markPeople, peopleCells } from './aggregates.js';
+import { applyChange, type BatchFacts, type CellChange, dailyChanges, markPeople, peopleCells } from './aggregates.js';
+import { batchKeyOf } from './batches.js';
 import { keyedHash } from './batches.js';
 import { recordEnrolment } from './enrolment.js';
 import { type Deps, withMunicipalities, worksOf } from './record.js';

@@ -54,7 +54,7 @@ export const queueSpecs = {
   },
   'usage-events': {
     description:
-      'Usage events (LOG-1) on their way to the events and stats containers: front-end batches (message id usage-batch:<batchId>; the batch record drops a later repeat) and searches the server recorded (message id = event id), never with their text.',
+      'Usage events (LOG-1) on their way to the events and stats containers: front-end batches (message id usage-batch:<keyed hash of the caller and batch id>; the batch record drops a later repeat, the markers in the cells a late redelivery) and searches the server recorded (message id = event id), never with their text.',
     maxDeliveryCount: 10,
     lockDuration: 'PT1M',
     duplicateDetectionWindow: 'PT10M',

@@ -631,7 +631,7 @@ const documentTypes: DocumentTypeSpec[] = [
     type: 'usage-daily',
     container: 'stats',
     description:
-      'Counts of one day in one cell: views, seconds in view, searches, interactions. Municipality partitions: per school, role group (student/staff) and work (or "-" for searches outside a work), with the work\'s subjects. Publisher partitions: per work, chapter and country. `applied` holds keyed hashes of the last 64 batches, for redelivery. No person is named.',
+      'Counts of one day in one cell: views, seconds in view, searches, interactions. Municipality partitions: per school, role group (student/staff) and work (or "-" for searches outside a work), with the work\'s subjects. Publisher partitions: per work, chapter and country. Which batches it counts: its usage-applied markers. No person is named.',
     personalData: [],
     purpose: 'Anonymous statistics for municipalities, the ministry and publishers, and platform development (LOG-1, STAT-1, STAT-2).',
     lawfulBasis: 'legitimate-interest',
@@ -691,10 +691,22 @@ const documentTypes: DocumentTypeSpec[] = [
     type: 'usage-batch',
     container: 'stats',
     description:
-      'A usage batch wholly recorded (its random id, or for a task done a keyed hash of the submitted answer and its time; how it was recorded, the number of events): its repeat is dropped.',
+      "A usage batch wholly recorded (id: a keyed hash of its caller and the front end's batch id, or for a task done a keyed hash of the submitted answer and its time; how it was recorded, the number of events): its repeat is dropped.",
     personalData: [],
     purpose: 'Count a batch once however often it is delivered or resent (LOG-1).',
     lawfulBasis: 'legitimate-interest',
+    retention: { kind: 'fixed', days: 8, requirement: 'LOG-1' },
+    requirements: ['LOG-1'],
+  },
+  {
+    type: 'usage-applied',
+    container: 'stats',
+    description:
+      "That one batch was added to one aggregate cell (id: the cell's id and a keyed hash of the batch, in the cell's partition), written in the same transactional batch as the cell: a redelivery, however late, adds nothing twice.",
+    personalData: [],
+    purpose: 'Count a batch once in every cell however often and however late it is delivered (LOG-1).',
+    lawfulBasis: 'legitimate-interest',
+    // Longer than a usage-events message lives on its queue (7 days).
     retention: { kind: 'fixed', days: 8, requirement: 'LOG-1' },
     requirements: ['LOG-1'],
   },
