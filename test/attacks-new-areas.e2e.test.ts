@@ -167,6 +167,31 @@ describe('another school, another municipality, another publisher (ACL-*, GPT-1,
   });
 });
 
+describe('odd ids and queries on the new routes are 4xx, never 500 (ACL-*, STAT-1, STAT-2, GPT-1, PRIV-6)', () => {
+  it('STAT-1, STAT-2, GPT-1, PRIV-6: odd path ids and queries', async () => {
+    const odd = ['%00', '..%2F..%2Fetc', encodeURIComponent("x' OR 1=1"), encodeURIComponent('työ📚'), 'a'.repeat(300)];
+    const cases: [string, string, string, unknown?][] = [];
+    for (const id of odd) {
+      cases.push([A.cmsAuthor, 'GET', `/api/stats/publishers/${id}/usage`]);
+      cases.push([A.cmsAuthor, 'GET', `/api/stats/publishers/${id}/usage.csv`]);
+      cases.push([A.eeAdmin, 'PUT', `/api/schools/${id}/assistant`, { studentsEnabled: false }]);
+      cases.push([A.eeParent, 'GET', `/api/children/${id}/consents`]);
+      cases.push([A.eeParent, 'POST', `/api/children/${id}/consents`, { purpose: 'newsletter', given: true }]);
+      cases.push([A.municipality, 'GET', `/api/stats/municipality/usage?schoolId=${id}`]);
+      cases.push([A.municipality, 'GET', `/api/stats/municipality/usage?workId=${id}&subject=${id}`]);
+    }
+    for (const q of ['from=2026-13', 'from=0000-01&to=0000-12', 'to=9999-12', 'from=2026-01&to=2025-01', 'from[]=2026-01', 'from=2026-01&from=2026-02'])
+      cases.push([A.municipality, 'GET', `/api/stats/municipality/usage.csv?${q}`], [A.operatorAdmin, 'GET', `/api/ops/stats/national?${q}`]);
+    for (const [who, method, path, json] of cases) {
+      const r = await call(path, { method, token: await tokenOf(who), ...(json ? { json } : {}) });
+      if (r.status === 200) continue;
+      expect(r.status, `${method} ${path}: ${r.text}`).toBeGreaterThanOrEqual(400);
+      expect(r.status, `${method} ${path}: ${r.text}`).toBeLessThan(500);
+      expect(Object.keys(r.body ?? {}), `${method} ${path}`).toEqual(['error']);
+    }
+  });
+});
+
 describe('usage events posted by an outsider (LOG-1)', () => {
   const now = () => host.clock.now().toISOString();
   const view = (extra: Record<string, unknown> = {}) => ({
@@ -322,6 +347,29 @@ describe('unsubscribe links and the SendGrid webhook (MKT-1)', () => {
     expect(await consentEvents(reader)).toEqual(history);
   });
 
+  it('MKT-1: a signed delivery that is not a list of events is 400; odd events are skipped, never a 500', async () => {
+    const raw = async (body: string) => {
+      const timestamp = String(Math.floor(host.clock.now().getTime() / 1000));
+      const signature = sign('sha256', Buffer.concat([Buffer.from(timestamp), Buffer.from(body)]), privateKey).toString('base64');
+      return call('/api/webhooks/sendgrid', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-twilio-email-event-webhook-signature': signature, 'x-twilio-email-event-webhook-timestamp': timestamp },
+        body,
+      });
+    };
+    for (const body of ['{"event":"bounce"}', 'not json', '"text"', 'null'])
+      expectRefused(await raw(body), 400, 'sendgrid_events_invalid', body);
+    const odd = await postEvents([
+      null,
+      7,
+      { event: 'spamreport', category: 'marketing', accountId: 'x'.repeat(500), timestamp: 'yesterday' },
+      { event: 'spamreport', category: 'marketing', accountId: { $ne: null }, email: ['a@b.c'] },
+      { event: 'bounce', email: `${'a'.repeat(400)}@example.com`, timestamp: -1 },
+    ]);
+    expect(odd.status, odd.text).toBe(200);
+    expect(odd.body).toEqual({ events: 5, suppressions: 0 });
+  });
+
   it('MKT-1: a delivery signed over another timestamp, or an old one, is 401 and withdraws nothing', async () => {
     const reader = await person('stale', { consents: consented });
     const report = { email: `${reader}@example.com`, event: 'spamreport', category: 'marketing', accountId: reader, sg_event_id: randomUUID() };
@@ -357,6 +405,26 @@ describe("children's consents and erasure requests (PRIV-6, PRIV-7, ACL-*)", () 
     const young = await student('2018-04-04', [link(parent)]);
     for (const who of [A.eeParent, A.eeTeacher, A.eeAdmin]) expectRefused(await childConsent(who, young), 403, 'forbidden', who);
     expect((await readAccount(young))?.consents).toBeUndefined();
+  });
+
+  it('PRIV-7, ACL-3: a parent cannot ask for the erasure of a child over a link only one side knows, or after the link ended', async () => {
+    const parent = await person('asking-parent');
+    const link = (accountId: string) => ({ accountId, schoolId: EE, linkId: `link-${randomUUID()}` });
+    const children = [
+      await person('unconfirmed-child', { birthDate: '2015-02-02', schoolRoles: [{ schoolId: EE, role: 'student' }] }),
+      await person('ended-child', { birthDate: '2015-03-03', schoolRoles: [{ schoolId: EE, role: 'student' }], parents: [] }),
+    ];
+    await accounts().upsert<AccountDoc>({ ...(await readAccount(parent))!, children: children.map(link) });
+    for (const child of [...children, A.eeStudent]) {
+      const before = await host.services.db.collection('jobs').queryAll(child, { where: "c.type = 'rights-request'" });
+      expectRefused(
+        await call(`/api/children/${child}/privacy/requests`, { method: 'POST', token: await tokenOf(parent), json: { requestType: 'erasure' } }),
+        403,
+        'forbidden',
+        child,
+      );
+      expect(await host.services.db.collection('jobs').queryAll(child, { where: "c.type = 'rights-request'" })).toEqual(before);
+    }
   });
 
   const requestsOf = (accountId: string) => host.services.db.collection('jobs').queryAll(accountId, { where: "c.type = 'rights-request'" });
