@@ -180,7 +180,14 @@ describe('odd ids and queries on the new routes are 4xx, never 500 (ACL-*, STAT-
       cases.push([A.municipality, 'GET', `/api/stats/municipality/usage?schoolId=${id}`]);
       cases.push([A.municipality, 'GET', `/api/stats/municipality/usage?workId=${id}&subject=${id}`]);
     }
-    for (const q of ['from=2026-13', 'from=0000-01&to=0000-12', 'to=9999-12', 'from=2026-01&to=2025-01', 'from[]=2026-01', 'from=2026-01&from=2026-02'])
+    for (const q of [
+      'from=2026-13',
+      'from=0000-01&to=0000-12',
+      'to=9999-12',
+      'from=2026-01&to=2025-01',
+      'from[]=2026-01',
+      'from=2026-01&from=2026-02',
+    ])
       cases.push([A.municipality, 'GET', `/api/stats/municipality/usage.csv?${q}`], [A.operatorAdmin, 'GET', `/api/ops/stats/national?${q}`]);
     for (const [who, method, path, json] of cases) {
       const r = await call(path, { method, token: await tokenOf(who), ...(json ? { json } : {}) });
@@ -272,7 +279,7 @@ describe('unsubscribe links and the SendGrid webhook (MKT-1)', () => {
     });
 
   it('MKT-1, PRIV-6: a forged, altered, re-addressed or re-purposed unsubscribe token is refused and withdraws nothing', async () => {
-    const victim = await person('victim', { consents: consented });
+    const victim = await person('victim', { consents: { ...consented, productResearch: consented.newsletter } });
     const other = await person('other', { consents: consented });
     const own = unsubscribeToken(keys(), other, 'newsletter');
     const [, purpose, mac] = own.split('.');
@@ -290,10 +297,16 @@ describe('unsubscribe links and the SendGrid webhook (MKT-1)', () => {
       ],
       ['signature cut short', `${victimId}.${purpose}.${mac!.slice(0, 20)}`, 400, 'unsubscribe_link_invalid'],
       ['an unknown purpose', `${victimId}.everything.${mac}`, 400, 'unsubscribe_link_invalid'],
+      [
+        'the newsletter link turned to another purpose',
+        unsubscribeToken(keys(), victim, 'newsletter').replace('.newsletter.', '.productResearch.'),
+        403,
+        'unsubscribe_link_forged',
+      ],
       ["the victim's session token", sessionToken, 400, 'unsubscribe_link_invalid'],
     ] as const)
       expectRefused(await unsubscribe(token), status, code, why);
-    expect((await readAccount(victim))?.consents?.newsletter).toEqual(consented.newsletter);
+    expect((await readAccount(victim))?.consents).toEqual({ ...consented, productResearch: consented.newsletter });
     expect((await readAccount(other))?.consents?.newsletter).toEqual(consented.newsletter);
   });
 
@@ -353,12 +366,15 @@ describe('unsubscribe links and the SendGrid webhook (MKT-1)', () => {
       const signature = sign('sha256', Buffer.concat([Buffer.from(timestamp), Buffer.from(body)]), privateKey).toString('base64');
       return call('/api/webhooks/sendgrid', {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-twilio-email-event-webhook-signature': signature, 'x-twilio-email-event-webhook-timestamp': timestamp },
+        headers: {
+          'content-type': 'application/json',
+          'x-twilio-email-event-webhook-signature': signature,
+          'x-twilio-email-event-webhook-timestamp': timestamp,
+        },
         body,
       });
     };
-    for (const body of ['{"event":"bounce"}', 'not json', '"text"', 'null'])
-      expectRefused(await raw(body), 400, 'sendgrid_events_invalid', body);
+    for (const body of ['{"event":"bounce"}', 'not json', '"text"', 'null']) expectRefused(await raw(body), 400, 'sendgrid_events_invalid', body);
     const odd = await postEvents([
       null,
       7,
@@ -482,6 +498,29 @@ describe("children's consents and erasure requests (PRIV-6, PRIV-7, ACL-*)", () 
       expect([403, 404], `${who} ${schoolId} ${r.text}`).toContain(r.status);
       expect(r.body?.error?.code).toBeDefined();
     }
+    // Nor list it, nor move it through the officer's route; the officer moves it only as the rules allow (not for the school).
+    for (const who of [A.eeAdmin, A.privacyOfficer])
+      expectRefused(await call(`/api/schools/${FI}/privacy/requests`, { token: await tokenOf(who) }), 403, 'forbidden', who);
+    const transition = (to: string) => ({ method: 'POST', json: { to, reason: 'attack' } });
+    for (const who of [A.twoSchools, A.eeAdmin, A.staff])
+      expectRefused(
+        await call(`/api/ops/privacy/requests/${A.fiStudent}/${encodeURIComponent(requestId)}/transitions`, {
+          ...transition('rejected'),
+          token: await tokenOf(who),
+        }),
+        403,
+        'forbidden',
+        who,
+      );
+    expectRefused(
+      await call(`/api/ops/privacy/requests/${A.eeStudent}/${encodeURIComponent(requestId)}/transitions`, {
+        ...transition('rejected'),
+        token: await tokenOf(A.privacyOfficer),
+      }),
+      404,
+      'rights_request_not_found',
+      'the request under another subject',
+    );
     expect(await requestsOf(A.fiStudent)).toEqual(stored);
   });
 });
