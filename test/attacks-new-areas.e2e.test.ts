@@ -6,6 +6,8 @@ import type { AccountDoc } from '../shared/accounts/model.js';
 import { unsubscribeToken } from '../shared/consents/index.js';
 import { type LocalHost, startLocalHost } from '../shared/local/host.js';
 import { demo } from '../shared/local/seed.js';
+import { api } from './helpers.js';
+import { adminToken, birthDateIn, confirmedLink, newPerson, newStudent } from './people.js';
 
 /**
  * An outsider's attacks on the areas of issues 14 and 15 (usage events, statistics, mailings and the SendGrid webhook,
@@ -558,5 +560,36 @@ describe("a suspended or closed account's still-held token (ACL-*, LOG-1, GPT-1,
       expect(await host.services.db.collection('events').queryAll(parent, { where: "c.type = 'usage-batch-events'" })).toEqual([]);
       expect(await readAccount(child)).toEqual(childBefore);
     }
+  });
+});
+
+describe('a parent link ended through the school, on the shared host (PRIV-6, PRIV-7, ACL-3)', () => {
+  it("PRIV-6, PRIV-7, ACL-3: after the school ends the link, the former parent can neither read nor set the child's consents nor ask for the child's erasure", async () => {
+    const child = await newStudent('Endedkid', birthDateIn(2018));
+    const parent = await newPerson('Endedparent');
+    const linkId = await confirmedLink(parent, child);
+    const consents = (method: string, json?: unknown) =>
+      api(`/api/children/${child.accountId}/consents`, { method, token: parent.token, ...(json ? { json } : {}) });
+    expect((await consents('POST', { purpose: 'newsletter', given: true })).status, 'while linked').toBe(200);
+
+    const ended = await api(`/api/schools/${EE}/parent-links/${encodeURIComponent(linkId)}/end`, { method: 'POST', token: await adminToken() });
+    expect(ended.status, JSON.stringify(ended.body)).toBe(200);
+    const childConsents = async () => (await api(`/api/me/consents`, { token: child.token })).body;
+    const before = await childConsents();
+    for (const [why, answer] of [
+      ['read', await consents('GET')],
+      ['withdraw', await consents('POST', { purpose: 'newsletter', given: false })],
+      ['give', await consents('POST', { purpose: 'productResearch', given: true })],
+      [
+        'erasure',
+        await api(`/api/children/${child.accountId}/privacy/requests`, { method: 'POST', token: parent.token, json: { requestType: 'erasure' } }),
+      ],
+    ] as const) {
+      expect(answer.status, `${why}: ${JSON.stringify(answer.body)}`).toBe(403);
+      expect(Object.keys(answer.body as object), why).toEqual(['error']);
+    }
+    expect(await childConsents()).toEqual(before);
+    const requests = await api(`/api/me/privacy/requests`, { token: child.token });
+    expect(JSON.stringify(requests.body)).not.toContain('erasure');
   });
 });
