@@ -8,6 +8,7 @@ import {
   setProcessingChoices,
 } from '../shared/consents/index.js';
 import { defineQueue } from '../shared/platform/definitions.js';
+import { AppError } from '../shared/platform/errors.js';
 import type { Services } from '../shared/platform/services.js';
 import { type Fulfiller, fulfilmentMessageSchema, fulfilRequest, registerFulfilment, type RightsRequestDoc } from '../shared/rights/index.js';
 import { queueErasure } from './erasure-run.js';
@@ -100,6 +101,12 @@ const closeAccount: Fulfiller = async (services, request) => {
 const erase: Fulfiller = async (services, request) => {
   const scope = request.scope?.erasure;
   if (!scope) return;
+  // A school decides for its own students only: an erasure reaching what another school holds is the officer's to settle.
+  if (request.controller.kind === 'school') {
+    const { schoolId } = request.controller;
+    const account = await readAccount(services, request.accountId);
+    if ((account?.schoolRoles ?? []).some((r) => r.schoolId !== schoolId)) throw new AppError('account_in_other_school');
+  }
   await queueErasure(services, {
     accountId: request.accountId,
     reason: scope === 'outcomes' ? 'outcomes' : 'request',

@@ -467,6 +467,39 @@ describe("children's consents and erasure requests (PRIV-6, PRIV-7, ACL-*)", () 
     expect(await requestsOf(A.fiStudent)).toEqual(before);
   });
 
+  it("PRIV-3, PRIV-7, ACL-7: one school's erasure of a student another school also holds erases nothing; the request stays for the privacy officer", async () => {
+    const student = await person('two-school-student', {
+      birthDate: '2014-06-06',
+      schoolRoles: [
+        { schoolId: EE, role: 'student', classId: demo.classes.ee5a },
+        { schoolId: FI, role: 'student', classId: demo.classes.fi7a },
+      ],
+    });
+    for (const schoolId of [EE, FI])
+      await host.services.db.collection('schools').upsert({
+        id: `membership:${student}:student`,
+        type: 'membership',
+        schoolId,
+        accountId: student,
+        role: 'student',
+        status: 'active',
+        since: at,
+        firstName: 'two-school-student',
+        lastName: 'Attack',
+      });
+    const before = await readAccount(student);
+    const opened = await call(`/api/schools/${EE}/privacy/requests`, {
+      method: 'POST',
+      token: await tokenOf(A.eeAdmin),
+      json: { subjectAccountId: student, requestType: 'erasure', scope: { erasure: 'everything' } },
+    });
+    expect(opened.status, opened.text).toBe(201);
+    await host.bus.idle();
+    expect(await readAccount(student), 'the account another school holds is not erased').toEqual(before);
+    const [request] = await requestsOf(student);
+    expect(request).toMatchObject({ state: 'processing' });
+  });
+
   it('PRIV-7: an erasure request of my own cannot name someone else', async () => {
     const before = await requestsOf(A.eeStudent2);
     const r = await call('/api/me/privacy/requests', {
