@@ -306,8 +306,11 @@ describe('unsubscribe links and the SendGrid webhook (MKT-1)', () => {
         'unsubscribe_link_forged',
       ],
       ["the victim's session token", sessionToken, 400, 'unsubscribe_link_invalid'],
-    ] as const)
+    ] as const) {
       expectRefused(await unsubscribe(token), status, code, why);
+      // The page the link opens refuses alike, and asks nothing.
+      expectRefused(await call(`/api/unsubscribe?token=${encodeURIComponent(token)}`), status, code, `GET ${why}`);
+    }
     expect((await readAccount(victim))?.consents).toEqual({ ...consented, productResearch: consented.newsletter });
     expect((await readAccount(other))?.consents?.newsletter).toEqual(consented.newsletter);
   });
@@ -534,7 +537,7 @@ describe("children's consents and erasure requests (PRIV-6, PRIV-7, ACL-*)", () 
       expect(r.body?.error?.code).toBeDefined();
     }
     // Nor list it, nor move it through the officer's route; the officer moves it only as the rules allow (not for the school).
-    for (const who of [A.eeAdmin, A.privacyOfficer])
+    for (const who of [A.eeAdmin, A.privacyOfficer, A.fiTeacher])
       expectRefused(await call(`/api/schools/${FI}/privacy/requests`, { token: await tokenOf(who) }), 403, 'forbidden', who);
     const transition = (to: string) => ({ method: 'POST', json: { to, reason: 'attack' } });
     for (const who of [A.twoSchools, A.eeAdmin, A.staff])
