@@ -599,6 +599,33 @@ describe("a suspended or closed account's still-held token (ACL-*, LOG-1, GPT-1,
   });
 });
 
+describe("a suspended or closed official's or administrator's still-held token (ACL-1, ACL-8, STAT-1, PRIV-7)", () => {
+  it('ACL-1, ACL-8, STAT-1, PRIV-7: the statistics and the school privacy routes answer 401 once the account is suspended or closed', async () => {
+    for (const status of ['suspended', 'closed'] as const) {
+      const official = await person(`official-${status}`, { municipality: { name: 'Tallinn', schoolIds: [EE] } });
+      const admin = await person(`admin-${status}`, { schoolRoles: [{ schoolId: EE, role: 'schoolAdmin' }] });
+      const asked: [string, string][] = [
+        [official, '/api/stats/municipality/usage'],
+        [official, '/api/stats/municipality/usage.csv'],
+        [admin, `/api/schools/${EE}/privacy/requests`],
+      ];
+      const tokens = new Map<string, string>();
+      for (const [who, path] of asked) {
+        tokens.set(who, tokens.get(who) ?? (await tokenOf(who)));
+        expect((await call(path, { token: tokens.get(who)! })).status, `${path} while active`).toBe(200);
+      }
+      for (const who of [official, admin]) await accounts().upsert<AccountDoc>({ ...(await readAccount(who))!, status });
+      for (const [who, path] of asked) {
+        const r = await call(path, { token: tokens.get(who)! });
+        expect(r.status, `${status} ${path}`).toBe(401);
+        expect(Object.keys(r.body ?? {}), `${status} ${path}`).toEqual(['error']);
+      }
+      const put = await call(`/api/schools/${EE}/assistant`, { method: 'PUT', token: tokens.get(admin)!, json: { studentsEnabled: false } });
+      expect(put.status).toBe(401);
+    }
+  });
+});
+
 describe('a parent link ended through the school, on the shared host (PRIV-6, PRIV-7, ACL-3)', () => {
   it("PRIV-6, PRIV-7, ACL-3: after the school ends the link, the former parent can neither read nor set the child's consents nor ask for the child's erasure", async () => {
     const child = await newStudent('Endedkid', birthDateIn(2018));
