@@ -470,7 +470,7 @@ describe("children's consents and erasure requests (PRIV-6, PRIV-7, ACL-*)", () 
     expect(await requestsOf(A.fiStudent)).toEqual(before);
   });
 
-  it("PRIV-3, PRIV-7, ACL-7: one school's erasure of a student another school also holds erases nothing; the request stays for the privacy officer", async () => {
+  it("PRIV-3, PRIV-7, ACL-7: one school's erasure or export of a student another school also holds does nothing; the request stays for the privacy officer", async () => {
     const student = await person('two-school-student', {
       birthDate: '2014-06-06',
       schoolRoles: [
@@ -501,6 +501,17 @@ describe("children's consents and erasure requests (PRIV-6, PRIV-7, ACL-*)", () 
     expect(await readAccount(student), 'the account another school holds is not erased').toEqual(before);
     const [request] = await requestsOf(student);
     expect(request).toMatchObject({ state: 'processing' });
+
+    // Nor does the school get an export of everything the other school holds: no export is made for its administrator.
+    const exportRequest = await call(`/api/schools/${EE}/privacy/requests`, {
+      method: 'POST',
+      token: await tokenOf(A.eeAdmin),
+      json: { subjectAccountId: student, requestType: 'export' },
+    });
+    expect(exportRequest.status, exportRequest.text).toBe(201);
+    await host.bus.idle();
+    expect(await host.services.db.collection('jobs').queryAll(student, { where: "c.type = 'privacy-export'" })).toEqual([]);
+    expect((await requestsOf(student)).find((r: any) => r.requestType === 'export')).toMatchObject({ state: 'processing' });
   });
 
   it('PRIV-7: an erasure request of my own cannot name someone else', async () => {
