@@ -380,6 +380,15 @@ describe('unsubscribe links and the SendGrid webhook (MKT-1)', () => {
       });
     };
     for (const body of ['{"event":"bounce"}', 'not json', '"text"', 'null']) expectRefused(await raw(body), 400, 'sendgrid_events_invalid', body);
+    // A huge unsigned body is refused before anything is parsed.
+    const huge = await call('/api/webhooks/sendgrid', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: `[${'{"event":"bounce"},'.repeat(300_000)}{}]`,
+    });
+    expect(huge.status, huge.text.slice(0, 200)).toBeGreaterThanOrEqual(400);
+    expect(huge.status).toBeLessThan(500);
+    expect(huge.body?.error?.code).toBeDefined();
     const odd = await postEvents([
       null,
       7,
