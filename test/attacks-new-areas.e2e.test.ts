@@ -270,6 +270,30 @@ describe('usage events posted by an outsider (LOG-1)', () => {
   });
 });
 
+describe("usage events sent by another site with the student's cookie (LOG-1)", () => {
+  it("LOG-1: a cookie-authenticated batch without the session's CSRF token counts as anyone's, never in the student's record", async () => {
+    const token = await tokenOf(A.eeStudent2);
+    for (const contentType of ['application/json', 'text/plain']) {
+      const batchId = randomUUID();
+      const batch = { batchId, events: [{ kind: 'page-view', at: host.clock.now().toISOString(), workId: 'work-ee-math-5', seconds: 5 }] };
+      const r = await call('/api/events', {
+        method: 'POST',
+        headers: { cookie: `__Host-opiq_at=${token}`, 'content-type': contentType, origin: 'https://evil.example' },
+        body: JSON.stringify(batch),
+      });
+      expect(r.status, `${contentType}: ${r.text}`).toBeLessThan(500);
+      await host.bus.idle();
+      expect(await host.services.db.collection('events').read(`batch:${batchId}`, A.eeStudent2), contentType).toBeUndefined();
+      const record = await host.services.db.collection('stats').read<{ recorded: string }>(`b:${batchId}`, `b:${batchId}`);
+      if (r.status === 202) expect(record?.recorded, contentType).toBe('anonymous');
+      else {
+        expect(Object.keys(r.body ?? {})).toEqual(['error']);
+        expect(record).toBeUndefined();
+      }
+    }
+  });
+});
+
 describe('unsubscribe links and the SendGrid webhook (MKT-1)', () => {
   const keys = () => host.services.config.UNSUBSCRIBE_SIGNING_KEYS;
   const consented = { newsletter: { given: true, version: '2026-01', at, channel: 'settings' as const } };
