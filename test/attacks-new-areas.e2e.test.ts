@@ -284,7 +284,7 @@ describe("usage events sent by another site with the student's cookie (LOG-1)", 
       expect(r.status, `${contentType}: ${r.text}`).toBeLessThan(500);
       await host.bus.idle();
       expect(await host.services.db.collection('events').read(`batch:${batchId}`, A.eeStudent2), contentType).toBeUndefined();
-      const record = await host.services.db.collection('stats').read<{ recorded: string }>(`b:${batchId}`, `b:${batchId}`);
+      const record = await host.services.db.collection('stats').read<{ id: string; type: string; recorded: string }>(`b:${batchId}`, `b:${batchId}`);
       if (r.status === 202) expect(record?.recorded, contentType).toBe('anonymous');
       else {
         expect(Object.keys(r.body ?? {})).toEqual(['error']);
