@@ -169,7 +169,7 @@ import rightsChildrenCreate from './rights-children-create.js';
 import rightsChildrenData from './rights-children-data.js';
 import rightsChildrenList from './rights-children-list.js';
 import rightsFollowup from './rights-followup.js';
-import rightsFulfil, { registerRightsFulfillers } from './rights-fulfil.js';
+import rightsFulfil, { refuseWhereAnotherSchoolHolds, registerRightsFulfillers } from './rights-fulfil.js';
 import rightsMeCancel from './rights-me-cancel.js';
 import rightsMeCreate from './rights-me-create.js';
 import rightsMeData from './rights-me-data.js';
@@ -460,6 +460,7 @@ registerRightsFulfillers();
 // Issue 12: the export (privacy) fulfils export requests (rights), and a ready export closes its request; neither area
 // imports the other. The zip is the subject's data; the requester (a parent for a child) is who asked.
 registerFulfilment('export', async (services, request) => {
+  await refuseWhereAnotherSchoolHolds(services, request);
   await startExport(services, { subjectAccountId: request.accountId, requestedBy: request.requester.accountId, requestId: request.id });
 });
 onExportReady(async (services, ready) => {

@@ -8,6 +8,7 @@ import {
   setProcessingChoices,
 } from '../shared/consents/index.js';
 import { defineQueue } from '../shared/platform/definitions.js';
+import { AppError } from '../shared/platform/errors.js';
 import type { Services } from '../shared/platform/services.js';
 import { type Fulfiller, fulfilmentMessageSchema, fulfilRequest, registerFulfilment, type RightsRequestDoc } from '../shared/rights/index.js';
 import { queueErasure } from './erasure-run.js';
@@ -93,6 +94,17 @@ const closeAccount: Fulfiller = async (services, request) => {
 };
 
 /**
+ * A school decides for its own students only: an erasure or export reaching what another school holds too is the
+ * privacy officer's to settle (the AppError leaves the request in processing).
+ */
+export async function refuseWhereAnotherSchoolHolds(services: Services, request: RightsRequestDoc): Promise<void> {
+  if (request.controller.kind !== 'school') return;
+  const { schoolId } = request.controller;
+  const account = await readAccount(services, request.accountId);
+  if ((account?.schoolRoles ?? []).some((r) => r.schoolId !== schoolId)) throw new AppError('account_in_other_school');
+}
+
+/**
  * PRIV-3: an erasure request that says what it covers (scope.erasure) goes to the erasure queue; the erasure answers
  * the request when it is done (functions/erasure-run.ts). A school-controlled request only gets here with the school's
  * consent (waiting-for-school comes first). Without a scope the officer finds out what is meant and completes by hand.
@@ -100,6 +112,7 @@ const closeAccount: Fulfiller = async (services, request) => {
 const erase: Fulfiller = async (services, request) => {
   const scope = request.scope?.erasure;
   if (!scope) return;
+  await refuseWhereAnotherSchoolHolds(services, request);
   await queueErasure(services, {
     accountId: request.accountId,
     reason: scope === 'outcomes' ? 'outcomes' : 'request',

@@ -210,7 +210,9 @@ describe("PRIV-2, PRIV-7: a parent's export request about their child", () => {
     );
     expect(approved.status, JSON.stringify(approved.body)).toBe(200);
     const exportPath = `/api/children/${childId}/privacy/exports/${encodeURIComponent(`export:${requestId}`)}`;
-    const running = await call(parentId, exportPath);
+    // The fulfilment queue starts the export a moment after the decision answers (it first checks the child's schools).
+    let running = await call(parentId, exportPath);
+    for (let i = 0; i < 100 && running.status === 404; i++) running = await call(parentId, exportPath);
     expect(running.status).toBe(200);
     expect(['queued', 'running']).toContain(running.body.status);
 

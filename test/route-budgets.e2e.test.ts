@@ -152,7 +152,11 @@ const exportForChild = () =>
       json: { outcome: 'approve', reason: 'Budget probe' },
     });
     expect(decided.status, JSON.stringify(decided.body)).toBe(200);
-    return encodeURIComponent(`export:${requestId}`);
+    const id = encodeURIComponent(`export:${requestId}`);
+    // The fulfilment queue starts the export a moment after the decision answers (it first checks the child's schools).
+    for (let i = 0; i < 100; i++)
+      if ((await api(`/api/children/${child.accountId}/privacy/exports/${id}`, { token: parent.token })).status !== 404) break;
+    return id;
   })());
 
 /** How each route is called (by function name). */

@@ -98,6 +98,8 @@ export async function setConsent(
     channel: Channel;
     by: string;
     asParent?: boolean;
+    /** A withdrawal that changes nothing when the consent was given after this moment (a late report about an older one). */
+    unlessGivenAfter?: string;
   },
 ): Promise<AccountDoc> {
   const current = currentText(input.purpose).version;
@@ -114,6 +116,7 @@ export async function setConsent(
     recorded = undefined;
     // Nothing to record: the same choice again, or withdrawing what was never given.
     if (state ? state.given === input.given && state.version === version : !input.given) return doc;
+    if (!input.given && state?.given && input.unlessGivenAfter !== undefined && state.at > input.unlessGivenAfter) return doc;
     recorded = {
       given: input.given,
       version,

@@ -72,7 +72,8 @@ function suppressionOf(event: Record<string, unknown>): (typeof suppressionReaso
 /** What a delivery of events asks of us, small enough for one queue message (Service Bus: 256 KB). */
 export const sendGridWorkSchema = z.strictObject({
   suppress: z.array(z.strictObject({ address: z.string().min(3).max(320), reason: z.enum(suppressionReasons) })).max(WORK_CHUNK),
-  withdraw: z.array(z.string().min(1).max(100)).max(WORK_CHUNK),
+  /** Accounts whose newsletter consent to withdraw, with when they reported (a consent given again since then stands). */
+  withdraw: z.array(z.strictObject({ accountId: z.string().min(1).max(100), reportedAt: z.iso.datetime() })).max(WORK_CHUNK),
 });
 export type SendGridWork = z.infer<typeof sendGridWorkSchema>;
 
@@ -104,7 +105,10 @@ export async function receiveSendGridEvents(
     if (reason && address.includes('@') && address.length <= 320) toSuppress.set(address, reason);
   }
   const suppress = [...toSuppress].map(([address, reason]) => ({ address, reason }));
-  const withdraw = [...unwillingReaders(events)].filter((id) => id.length <= 100);
+  const deliveredAt = new Date(Number(headers.timestamp) * 1000);
+  const withdraw = [...unwillingReaders(events, deliveredAt)]
+    .filter(([accountId]) => accountId.length <= 100)
+    .map(([accountId, reportedAt]) => ({ accountId, reportedAt }));
   for (let i = 0; i < Math.max(suppress.length, withdraw.length); i += WORK_CHUNK) {
     const work: SendGridWork = { suppress: suppress.slice(i, i + WORK_CHUNK), withdraw: withdraw.slice(i, i + WORK_CHUNK) };
     const id = createHash('sha256').update(JSON.stringify(work)).digest('base64url');
@@ -116,7 +120,7 @@ export async function receiveSendGridEvents(
 /** The queued work: suppress each address (a repeat finds it suppressed) and withdraw each unwilling reader's consent. */
 export async function applySendGridWork(services: Pick<Services, 'db' | 'clock' | 'config'>, work: SendGridWork): Promise<void> {
   for (const { address, reason } of work.suppress) await suppress(services, address, reason);
-  for (const accountId of work.withdraw) await withdrawNewsletter(services, accountId);
+  for (const { accountId, reportedAt } of work.withdraw) await withdrawNewsletter(services, accountId, reportedAt);
 }
 
 const isMarketing = (category: unknown) => category === 'marketing' || (Array.isArray(category) && category.includes('marketing'));
@@ -125,19 +129,35 @@ const isMarketing = (category: unknown) => category === 'marketing' || (Array.is
  * The accounts that marked a newsletter as spam or unsubscribed through the mailbox (the `accountId` custom arg our
  * newsletters carry comes back on their events): their consent is withdrawn, as if they had used the link (MKT-1).
  */
-function unwillingReaders(events: unknown[]): Set<string> {
-  const accounts = new Set<string>();
+function unwillingReaders(events: unknown[], deliveredAt: Date): Map<string, string> {
+  const accounts = new Map<string, string>();
   for (const event of events) {
     const record = (event ?? {}) as Record<string, unknown>;
     const unwilling = record.event === 'spamreport' || record.event === 'unsubscribe' || record.event === 'group_unsubscribe';
-    if (unwilling && isMarketing(record.category) && typeof record.accountId === 'string' && record.accountId) accounts.add(record.accountId);
+    if (!unwilling || !isMarketing(record.category) || typeof record.accountId !== 'string' || !record.accountId) continue;
+    const reportedAt = eventTime(record.timestamp, deliveredAt);
+    if (reportedAt > (accounts.get(record.accountId) ?? '')) accounts.set(record.accountId, reportedAt);
   }
   return accounts;
 }
 
-async function withdrawNewsletter(services: Pick<Services, 'db' | 'clock'>, accountId: string): Promise<void> {
+/** The event's own time (Unix seconds, signed with the delivery); never later than the delivery, which is fresh. */
+function eventTime(seconds: unknown, deliveredAt: Date): string {
+  const at = typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0 ? new Date(seconds * 1000) : deliveredAt;
+  return (at > deliveredAt ? deliveredAt : at).toISOString();
+}
+
+async function withdrawNewsletter(services: Pick<Services, 'db' | 'clock'>, accountId: string, reportedAt: string): Promise<void> {
   try {
-    await setConsent(services, { accountId, purpose: 'newsletter', given: false, channel: 'spam-report', by: accountId });
+    // A report SendGrid delivers again after the person subscribed again is about the consent they gave before.
+    await setConsent(services, {
+      accountId,
+      purpose: 'newsletter',
+      given: false,
+      channel: 'spam-report',
+      by: accountId,
+      unlessGivenAfter: reportedAt,
+    });
   } catch (error) {
     // An account that is gone has nothing left to withdraw.
     if (!isAppError(error, 'account_not_found')) throw error;
