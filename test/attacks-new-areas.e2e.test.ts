@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { AccountDoc } from '../shared/accounts/model.js';
 import { unsubscribeToken } from '../shared/consents/index.js';
+import { batchKeyOf } from '../shared/events/batches.js';
 import { type LocalHost, startLocalHost } from '../shared/local/host.js';
 import { demo } from '../shared/local/seed.js';
 import { api } from './helpers.js';
@@ -201,6 +202,16 @@ describe('odd ids and queries on the new routes are 4xx, never 500 (ACL-*, STAT-
   });
 });
 
+/** Every batch record (`b:<keyed caller and batch id>`): which batches were counted, and how. */
+const batchRecords = async () =>
+  (
+    await host.services.db.collection('stats').crossPartitionQuery<{
+      id: string;
+      recorded: string;
+      events: number;
+    }>("SELECT c.id, c.recorded, c.events FROM c WHERE c.type = 'usage-batch'", [], undefined, 10_000)
+  ).items;
+
 describe('usage events posted by an outsider (LOG-1)', () => {
   const now = () => host.clock.now().toISOString();
   const view = (extra: Record<string, unknown> = {}) => ({
@@ -255,18 +266,23 @@ describe('usage events posted by an outsider (LOG-1)', () => {
     expect(await identifiable(A.eeStudent)).toEqual(before);
   });
 
-  it("LOG-1: a batch replayed with another student's session is counted once and never lands in the replayer's record", async () => {
+  it("LOG-1: a batch replayed with another student's session is the replayer's own batch: the first student's record and batch stay as they were", async () => {
     const batch = { batchId: randomUUID(), events: [view()] };
     expect((await post(batch, await tokenOf(A.eeStudent))).status).toBe(202);
     await host.bus.idle();
-    const record = await host.services.db.collection('stats').read(`b:${batch.batchId}`, `b:${batch.batchId}`);
-    expect(record).toMatchObject({ events: 1 });
+    const firstId = `b:${batchKeyOf(host.services.config, batch.batchId, `account:${A.eeStudent}`)}`;
+    const before = await batchRecords();
+    expect(before.find((r) => r.id === firstId)).toMatchObject({ recorded: 'identifiable', events: 1 });
     const replayed = await post({ ...batch, events: [view({ seconds: 3600 }), view({ seconds: 3600 })] }, await tokenOf(A.eeStudent2));
     expect([202, 409]).toContain(replayed.status);
     await host.bus.idle();
-    expect(await host.services.db.collection('stats').read(`b:${batch.batchId}`, `b:${batch.batchId}`)).toEqual(record);
-    expect((await identifiable(A.eeStudent2)).filter((b) => b.batchId === batch.batchId)).toEqual([]);
+    // Batch ids are the caller's (issue 14): the replay neither counts as the first student's batch nor changes its record.
+    const after = await batchRecords();
+    for (const record of before) expect(after.find((r) => r.id === record.id)).toEqual(record);
     expect((await identifiable(A.eeStudent)).find((b) => b.batchId === batch.batchId)?.events).toHaveLength(1);
+    const replayerOwn = (await identifiable(A.eeStudent2)).filter((b) => b.batchId === batch.batchId);
+    if (replayed.status === 202) expect(replayerOwn.map((b) => b.events.length)).toEqual([2]);
+    else expect(replayerOwn).toEqual([]);
   });
 });
 
@@ -276,6 +292,7 @@ describe("usage events sent by another site with the student's cookie (LOG-1)", 
     for (const contentType of ['application/json', 'text/plain']) {
       const batchId = randomUUID();
       const batch = { batchId, events: [{ kind: 'page-view', at: host.clock.now().toISOString(), workId: 'work-ee-math-5', seconds: 5 }] };
+      const known = new Set((await batchRecords()).map((r) => r.id));
       const r = await call('/api/events', {
         method: 'POST',
         headers: { cookie: `__Host-opiq_at=${token}`, 'content-type': contentType, origin: 'https://evil.example' },
@@ -284,11 +301,24 @@ describe("usage events sent by another site with the student's cookie (LOG-1)", 
       expect(r.status, `${contentType}: ${r.text}`).toBeLessThan(500);
       await host.bus.idle();
       expect(await host.services.db.collection('events').read(`batch:${batchId}`, A.eeStudent2), contentType).toBeUndefined();
-      const record = await host.services.db.collection('stats').read<{ id: string; type: string; recorded: string }>(`b:${batchId}`, `b:${batchId}`);
-      if (r.status === 202) expect(record?.recorded, contentType).toBe('anonymous');
+      expect(
+        await host.services.db
+          .collection('stats')
+          .read(
+            `b:${batchKeyOf(host.services.config, batchId, `account:${A.eeStudent2}`)}`,
+            `b:${batchKeyOf(host.services.config, batchId, `account:${A.eeStudent2}`)}`,
+          ),
+        contentType,
+      ).toBeUndefined();
+      const added = (await batchRecords()).filter((record) => !known.has(record.id));
+      if (r.status === 202)
+        expect(
+          added.map((record) => record.recorded),
+          contentType,
+        ).toEqual(['anonymous']);
       else {
         expect(Object.keys(r.body ?? {})).toEqual(['error']);
-        expect(record).toBeUndefined();
+        expect(added).toEqual([]);
       }
     }
   });
