@@ -165,6 +165,27 @@ describe('PRIV-3: the erasure pipeline', () => {
     const stray = (await everything(host.services.db)).filter((d) => mentions(d, traces(C)) && !held.has(String(d.type)));
     expect(stray.map((d) => `${String(d.type)}/${String(d.id)}`)).toEqual([]);
   });
+
+  it('PRIV-3: a run killed after writing its evidence, before deleting its job, leaves no job once run again; a further run writes nothing', async () => {
+    const [E, twin] = [personFor('acc-erase-e', 6), personFor('acc-erase-e-twin', 7)];
+    await writeAll(host.services.db, [...everyTypeFor(E, B.accountId), ...everyTypeFor(twin, B.accountId)]);
+    const full = counted(host.services);
+    await eraseSubject(full.services, { accountId: twin.accountId, reason: 'request' });
+    expect(full.order.at(-1)).toBe('jobs/delete');
+
+    const first = counted(host.services, full.writes() - 1);
+    await expect(eraseSubject(first.services, { accountId: E.accountId, reason: 'request' })).rejects.toThrow(/killed/);
+    const jobOf = () => host.services.db.collection('jobs').read(`erasure:${E.accountId}:request`, E.accountId);
+    expect(await jobOf()).toBeDefined();
+    const evidence = await readErasureEvidence(host.services, E.accountId, 'request');
+    expect(evidence).toBeDefined();
+
+    expect(await eraseSubject(host.services, { accountId: E.accountId, reason: 'request' })).toEqual(evidence);
+    expect(await jobOf()).toBeUndefined();
+    const again = counted(host.services);
+    expect(await eraseSubject(again.services, { accountId: E.accountId, reason: 'request' })).toEqual(evidence);
+    expect(again.writes()).toBe(0);
+  });
 });
 
 describe('PRIV-3, RET-4: erasing only the learning outcomes', () => {
