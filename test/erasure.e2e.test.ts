@@ -4,6 +4,7 @@ import { eraseSubject, type ErasureEvidence, readErasureEvidence } from '../shar
 import { type LocalHost, startLocalHost } from '../shared/local/host.js';
 import { demo } from '../shared/local/seed.js';
 import type { ContainerName, Database } from '../shared/platform/cosmos.js';
+import { withOperationCounter } from '../shared/platform/operations.js';
 import { dataRegistry } from '../shared/privacy/registry.js';
 import { subjectDocuments } from '../shared/privacy/subject-documents.js';
 import { readRequest } from '../shared/rights/index.js';
@@ -150,7 +151,18 @@ describe('PRIV-3: the erasure pipeline', () => {
     expect((await everything(host.services.db)).filter((d) => mentions(d, [C.accountId])).length).toBeGreaterThan(10);
 
     const second = counted(host.services);
-    const done = await eraseSubject(second.services, { accountId: C.accountId, reason: 'request' });
+    const resumed = withOperationCounter(() => eraseSubject(second.services, { accountId: C.accountId, reason: 'request' }));
+    const done = await resumed.result;
+    // One query per partition whatever types it holds (a school's partition holds ten: one query per type before), a
+    // point read per login index; no checkpoint (the job was written once, by the killed run): the resumed run's only
+    // write to jobs besides deletes is the evidence.
+    const plan = job!.plan as { kind: string; read?: { container: string; types: string[] } }[];
+    const reads = plan.filter((step) => step.kind === 'documents').map((step) => step.read!);
+    expect(reads.some((read) => read.types.length >= 5 && read.container === 'schools')).toBe(true);
+    expect(resumed.counts.query).toBe(reads.filter((read) => read.container !== 'logins').length);
+    expect(second.order.filter((write) => write.startsWith('jobs/') && write !== 'jobs/deleteMany' && write !== 'jobs/delete')).toEqual([
+      'jobs/create',
+    ]);
     const twice = first.deleted.filter((id) => second.attempted.includes(id));
     expect(twice).toEqual([]);
     expect(done.counts['usage-event']).toEqual({ deleted: 31, anonymised: 0, held: 0 });
