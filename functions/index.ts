@@ -32,6 +32,7 @@ import accountsSessionsEnd from './accounts-sessions-end.js';
 import accountsSessionsEndOthers from './accounts-sessions-end-others.js';
 import accountsSessionsList from './accounts-sessions-list.js';
 import assistantMessagesSend from './assistant-messages-send.js';
+import assistantReportsCreate from './assistant-reports-create.js';
 import assistantTermsGet from './assistant-terms-get.js';
 import authCallback from './auth-callback.js';
 import authLink from './auth-link.js';
@@ -46,6 +47,8 @@ import authRefresh from './auth-refresh.js';
 import authSession from './auth-session.js';
 import authSessionsRevoke from './auth-sessions-revoke.js';
 import catalogList from './catalog-list.js';
+import childrenConsentsList from './children-consents-list.js';
+import childrenConsentsSet from './children-consents-set.js';
 import childrenGet from './children-get.js';
 import childrenPrivacyGet from './children-privacy-get.js';
 import childrenPrivacyUpdate from './children-privacy-update.js';
@@ -122,6 +125,7 @@ import opsAccountsGet from './ops-accounts-get.js';
 import opsAccountsReinstate from './ops-accounts-reinstate.js';
 import opsAccountsRoles from './ops-accounts-roles.js';
 import opsAccountsSuspend from './ops-accounts-suspend.js';
+import opsAssistantReportsList from './ops-assistant-reports-list.js';
 import opsInvoicesRecordPayment from './ops-invoices-record-payment.js';
 import opsJobsList from './ops-jobs-list.js';
 import opsMailingsAudience from './ops-mailings-audience.js';
@@ -177,6 +181,7 @@ import rightsOpsExtend from './rights-ops-extend.js';
 import rightsOpsGet from './rights-ops-get.js';
 import rightsOpsQueue from './rights-ops-queue.js';
 import rightsOpsTransition from './rights-ops-transition.js';
+import rightsProject from './rights-project.js';
 import rightsSchoolCreate from './rights-school-create.js';
 import rightsSchoolDecide from './rights-school-decide.js';
 import rightsSchoolList from './rights-school-list.js';
@@ -188,12 +193,14 @@ import schoolsClassesCreate from './schools-classes-create.js';
 import schoolsCodeLinksConfirm from './schools-code-links-confirm.js';
 import schoolsCodeLinksList from './schools-code-links-list.js';
 import schoolsCodeLinksRefuse from './schools-code-links-refuse.js';
+import schoolsFamilyLinksFinish from './schools-family-links-finish.js';
 import schoolsGet from './schools-get.js';
 import schoolsInvitationsConfirmClaim from './schools-invitations-confirm-claim.js';
 import schoolsInvitationsCreate from './schools-invitations-create.js';
 import schoolsInvitationsList from './schools-invitations-list.js';
 import schoolsInvitationsRevoke from './schools-invitations-revoke.js';
 import schoolsLicencesList from './schools-licences-list.js';
+import schoolsMemberNamesCopy from './schools-member-names-copy.js';
 import schoolsMembersClose from './schools-members-close.js';
 import schoolsMembersEnd from './schools-members-end.js';
 import schoolsMembersGet from './schools-members-get.js';
@@ -208,6 +215,7 @@ import sendgridEvents from './sendgrid-events.js';
 import statsMunicipality from './stats-municipality.js';
 import statsMunicipalityCsv from './stats-municipality-csv.js';
 import statsNational from './stats-national.js';
+import statsNationalCsv from './stats-national-csv.js';
 import statsPublisher from './stats-publisher.js';
 import statsPublisherCsv from './stats-publisher-csv.js';
 import storeLicenceEndings from './store-licence-endings.js';
@@ -239,6 +247,7 @@ export const definitions: readonly FunctionDefinition[] = [
   accountsPrivacyUpdate,
   accountsProfileUpdate,
   assistantMessagesSend,
+  assistantReportsCreate,
   assistantTermsGet,
   authCallback,
   authLink,
@@ -319,6 +328,7 @@ export const definitions: readonly FunctionDefinition[] = [
   opsAccountsReinstate,
   opsAccountsSuspend,
   opsInvoicesRecordPayment,
+  opsAssistantReportsList,
   opsJobsList,
   opsOrdersCancel,
   opsOrdersFlagResolve,
@@ -347,6 +357,8 @@ export const definitions: readonly FunctionDefinition[] = [
   childrenProcessingGet,
   childrenProcessingHistory,
   childrenProcessingUpdate,
+  childrenConsentsList,
+  childrenConsentsSet,
   consentsHistory,
   consentsList,
   consentsSet,
@@ -368,10 +380,13 @@ export const definitions: readonly FunctionDefinition[] = [
   schoolsParentLinksEnd,
   schoolsParentLinksList,
   schoolsParentLinksRefuse,
+  schoolsFamilyLinksFinish,
+  schoolsMemberNamesCopy,
   schoolsStudentsRectify,
   statsMunicipality,
   statsMunicipalityCsv,
   statsNational,
+  statsNationalCsv,
   statsPublisher,
   statsPublisherCsv,
   storeLicenceEndings,
@@ -410,6 +425,7 @@ export const definitions: readonly FunctionDefinition[] = [
   rightsMeGet,
   rightsMeList,
   rightsFulfil,
+  rightsProject,
   rightsOpsComplete,
   rightsOpsCreate,
   rightsOpsExtend,
