@@ -4,6 +4,7 @@ import { eraseSubject, type ErasureEvidence, readErasureEvidence } from '../shar
 import { type LocalHost, startLocalHost } from '../shared/local/host.js';
 import { demo } from '../shared/local/seed.js';
 import type { ContainerName, Database } from '../shared/platform/cosmos.js';
+import { withOperationCounter } from '../shared/platform/operations.js';
 import { dataRegistry } from '../shared/privacy/registry.js';
 import { subjectDocuments } from '../shared/privacy/subject-documents.js';
 import { readRequest } from '../shared/rights/index.js';
@@ -118,25 +119,50 @@ describe('PRIV-3: the erasure pipeline', () => {
 
   it('PRIV-3: a run killed half-way by a store fault resumes where it stopped: nothing missed, nothing deleted twice, counted once', async () => {
     const C = personFor('acc-erase-c', 3);
-    const docs = everyTypeFor(C, B.accountId);
-    // More of the person's own documents, so the kill lands in the middle.
-    for (let n = 1; n <= 30; n++)
-      for (const type of ['usage-event', 'material-progress', 'answer'])
-        docs.push(documentOf(personalTypes().find((t) => t.type === type)!, C, B.accountId, n));
-    await writeAll(host.services.db, docs);
+    const documentsOf = (person: typeof C) => {
+      const docs = everyTypeFor(person, B.accountId);
+      // More of the person's own documents, so the kill lands in the middle.
+      for (let n = 1; n <= 30; n++)
+        for (const type of ['usage-event', 'material-progress', 'answer'])
+          docs.push(documentOf(personalTypes().find((t) => t.type === type)!, person, B.accountId, n));
+      return docs;
+    };
+    // A twin with the same documents, erased whole: the order of a full run's writes, so the kill lands half-way, just
+    // after the usage events' batch (a resumed run finds none of them and must count them from the job's record).
+    const twin = personFor('acc-erase-c-twin', 5);
+    await writeAll(host.services.db, [...documentsOf(C), ...documentsOf(twin)]);
     await putBlobs(C.accountId);
+    await putBlobs(twin.accountId);
+    const full = counted(host.services);
+    await eraseSubject(full.services, { accountId: twin.accountId, reason: 'request' });
 
-    const first = counted(host.services, 40);
+    const afterEvents = full.order.indexOf('events/deleteMany') + 1;
+    expect(afterEvents).toBeGreaterThan(1);
+    expect(afterEvents).toBeLessThan(full.writes() - 2);
+
+    const first = counted(host.services, afterEvents);
     await expect(eraseSubject(first.services, { accountId: C.accountId, reason: 'request' })).rejects.toThrow(/killed/);
     // Writes already under way when the fault struck finish (a killed process's would, or not, at the store).
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(first.deleted.length).toBeGreaterThan(0);
     const job = (await everything(host.services.db)).find((d) => d.type === 'erasure-job' && d.id === `erasure:${C.accountId}:request`);
-    expect(job?.step).toBeGreaterThan(0);
+    // What the run found is recorded once, before anything changed: the resumed run counts it.
+    expect((job?.found as { counts: Record<string, unknown> } | undefined)?.counts['usage-event']).toEqual({ deleted: 31, anonymised: 0, held: 0 });
     expect((await everything(host.services.db)).filter((d) => mentions(d, [C.accountId])).length).toBeGreaterThan(10);
 
     const second = counted(host.services);
-    const done = await eraseSubject(second.services, { accountId: C.accountId, reason: 'request' });
+    const resumed = withOperationCounter(() => eraseSubject(second.services, { accountId: C.accountId, reason: 'request' }));
+    const done = await resumed.result;
+    // One query per partition whatever types it holds (a school's partition holds ten: one query per type before), a
+    // point read per login index; no checkpoint (the job was written once, by the killed run): the resumed run's only
+    // write to jobs besides deletes is the evidence.
+    const plan = job!.plan as { kind: string; read?: { container: string; types: string[] } }[];
+    const reads = plan.filter((step) => step.kind === 'documents').map((step) => step.read!);
+    expect(reads.some((read) => read.types.length >= 5 && read.container === 'schools')).toBe(true);
+    expect(resumed.counts.query).toBe(reads.filter((read) => read.container !== 'logins').length);
+    expect(second.order.filter((write) => write.startsWith('jobs/') && write !== 'jobs/deleteMany' && write !== 'jobs/delete')).toEqual([
+      'jobs/create',
+    ]);
     const twice = first.deleted.filter((id) => second.attempted.includes(id));
     expect(twice).toEqual([]);
     expect(done.counts['usage-event']).toEqual({ deleted: 31, anonymised: 0, held: 0 });
@@ -150,6 +176,27 @@ describe('PRIV-3: the erasure pipeline', () => {
     );
     const stray = (await everything(host.services.db)).filter((d) => mentions(d, traces(C)) && !held.has(String(d.type)));
     expect(stray.map((d) => `${String(d.type)}/${String(d.id)}`)).toEqual([]);
+  });
+
+  it('PRIV-3: a run killed after writing its evidence, before deleting its job, leaves no job once run again; a further run writes nothing', async () => {
+    const [E, twin] = [personFor('acc-erase-e', 6), personFor('acc-erase-e-twin', 7)];
+    await writeAll(host.services.db, [...everyTypeFor(E, B.accountId), ...everyTypeFor(twin, B.accountId)]);
+    const full = counted(host.services);
+    await eraseSubject(full.services, { accountId: twin.accountId, reason: 'request' });
+    expect(full.order.at(-1)).toBe('jobs/delete');
+
+    const first = counted(host.services, full.writes() - 1);
+    await expect(eraseSubject(first.services, { accountId: E.accountId, reason: 'request' })).rejects.toThrow(/killed/);
+    const jobOf = () => host.services.db.collection('jobs').read(`erasure:${E.accountId}:request`, E.accountId);
+    expect(await jobOf()).toBeDefined();
+    const evidence = await readErasureEvidence(host.services, E.accountId, 'request');
+    expect(evidence).toBeDefined();
+
+    expect(await eraseSubject(host.services, { accountId: E.accountId, reason: 'request' })).toEqual(evidence);
+    expect(await jobOf()).toBeUndefined();
+    const again = counted(host.services);
+    expect(await eraseSubject(again.services, { accountId: E.accountId, reason: 'request' })).toEqual(evidence);
+    expect(again.writes()).toBe(0);
   });
 });
 

@@ -106,7 +106,7 @@ describe('RET-2: closed accounts are erased 5 years after closure by the daily r
       language: 'et',
       country: 'EE',
     });
-    // As the pipeline leaves it when killed in its last step: its job at that step, the closure event already gone.
+    // As the pipeline leaves it when killed in its last step: its job with what it found, the closure event already gone.
     await jobs().create({
       id: `erasure:${accountId}:retention`,
       type: 'erasure-job',
@@ -114,14 +114,16 @@ describe('RET-2: closed accounts are erased 5 years after closure by the daily r
       reason: 'retention',
       startedAt: at,
       plan: [{ kind: 'documents', read: { container: 'accounts', partition: accountId, types: ['account'] } }],
-      step: 0,
-      done: { counts: {}, holds: {}, blobs: 0 },
+      found: { counts: { account: { deleted: 1, anonymised: 0, held: 0 } }, holds: {}, blobs: 0 },
     });
     jumpTo(new Date(host.clock.now().getTime() + DAY));
     await runTimer();
     expect(await dayJob(host.clock.now())).toMatchObject({ counts: { resumed: 1 } });
     expect(await host.services.db.collection('accounts').read(accountId, accountId)).toBeUndefined();
-    expect(await readErasureEvidence(host.services, accountId, 'retention')).toMatchObject({ reason: 'retention' });
+    expect(await readErasureEvidence(host.services, accountId, 'retention')).toMatchObject({
+      reason: 'retention',
+      counts: { account: { deleted: 1, anonymised: 0, held: 0 } },
+    });
   });
 
   it('RET-2: many due closures are worked through page by page, older events without a due day by their closure time; closures not yet due wait', async () => {

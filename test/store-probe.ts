@@ -9,8 +9,11 @@ import type { Services } from '../shared/platform/services.js';
 export function counted(services: Services, limit = Infinity) {
   const deleted: string[] = [];
   const attempted: string[] = [];
+  /** Each write tried, in order, as `<container>/<operation>`. */
+  const order: string[] = [];
   let writes = 0;
-  const tick = () => {
+  const tick = (write: string) => {
+    order.push(write);
     if (++writes > limit) throw new Error('killed: injected store fault');
   };
   const db = {
@@ -24,7 +27,7 @@ export function counted(services: Services, limit = Infinity) {
           if (prop === 'delete')
             return async (id: string, pk: string, options?: { ifMatch?: string }) => {
               attempted.push(`${name}/${id}`);
-              tick();
+              tick(`${name}/delete`);
               const gone = await target.delete(id, pk, options);
               if (gone) deleted.push(`${name}/${id}`);
               return gone;
@@ -32,14 +35,14 @@ export function counted(services: Services, limit = Infinity) {
           if (prop === 'deleteMany')
             return async (ids: string[], pk: string) => {
               attempted.push(...ids.map((id) => `${name}/${id}`));
-              tick();
+              tick(`${name}/deleteMany`);
               const gone = await target.deleteMany(ids, pk);
               deleted.push(...gone.map((id) => `${name}/${id}`));
               return gone;
             };
           if (['create', 'upsert', 'replace', 'patch'].includes(String(prop)))
             return (...args: unknown[]) => {
-              tick();
+              tick(`${name}/${String(prop)}`);
               return (value as (...a: unknown[]) => unknown).apply(target, args);
             };
           return (value as (...a: unknown[]) => unknown).bind(target);
@@ -47,5 +50,5 @@ export function counted(services: Services, limit = Infinity) {
       });
     },
   };
-  return { services: { ...services, db }, deleted, attempted, writes: () => writes };
+  return { services: { ...services, db }, deleted, attempted, order, writes: () => writes };
 }

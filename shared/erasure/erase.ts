@@ -45,7 +45,7 @@ export interface ErasureEvidence {
 /** One step of an erasure: the subject's documents in one (container, partition), or their files under one prefix. */
 type Step = { kind: 'documents'; read: SubjectRead } | { kind: 'blobs'; prefix: string };
 
-/** What one step found (and so will do): recorded before acting, so a resumed step counts what the first attempt found. */
+/** What the steps found (and so will do): recorded before anything changes, so a resumed run counts what the first found. */
 interface Tally {
   counts: Counts;
   holds: Record<string, string>;
@@ -60,12 +60,11 @@ interface ErasureJobDoc extends Doc {
   /** The steps, fixed at the start: the account that names the partitions is itself erased last. */
   plan: Step[];
   email?: string;
-  /** The first step not yet done. */
-  step: number;
-  /** Totals of the steps before `step`. */
-  done: Tally;
-  /** What step `step` found when it was first read (absent until it is). */
-  pending?: Tally;
+  /**
+   * What every step found when first read, written once with the plan before anything is changed (the one checkpoint):
+   * a resumed run reads the steps again, acts on what is left and counts what was found.
+   */
+  found: Tally;
 }
 
 interface EvidenceDoc extends Doc, ErasureEvidence {
@@ -202,40 +201,59 @@ async function anonymise(services: Services, read: SubjectRead, { spec, doc }: S
   await collection.delete(doc.id, read.partition);
 }
 
-async function carryOut(services: Services, step: Step, rows: SubjectRow[], order: ErasureOrder, pseudonym: string): Promise<void> {
-  if (step.kind === 'blobs') return;
+/** A step's content as read now: the subject's documents in its partition, or the files under its prefix. */
+interface StepContent {
+  rows: SubjectRow[];
+  blobs: string[];
+}
+
+/** Every step's content, read a few steps at a time (single-partition queries, point reads and blob listings). */
+async function readSteps(services: Services, plan: Step[], order: ErasureOrder, email: string | undefined): Promise<StepContent[]> {
+  const contents: StepContent[] = new Array<StepContent>(plan.length);
+  await inParallel([...plan.keys()], async (index) => {
+    const step = plan[index]!;
+    contents[index] =
+      step.kind === 'blobs'
+        ? { rows: [], blobs: (await services.blobs.list(step.prefix)).map((blob) => blob.name) }
+        : // This erasure's own job document goes when the evidence is written (another reason's stray job goes now).
+          { rows: (await readSubjectRows(services, step.read, order.accountId, email)).filter((r) => r.doc.id !== jobId(order)), blobs: [] };
+  });
+  return contents;
+}
+
+function tallyOfSteps(contents: StepContent[]): Tally {
+  return contents.reduce((total, { rows, blobs }) => addTally(total, { ...tallyOf(rows), blobs: blobs.length }), emptyTally());
+}
+
+async function carryOut(services: Services, step: Step, { rows, blobs }: StepContent, order: ErasureOrder, pseudonym: string): Promise<void> {
+  if (step.kind === 'blobs') return inParallel(blobs, (name) => services.blobs.delete(name));
   const { container, partition } = step.read;
-  const deletes = (type: (t: string) => boolean) => rows.filter((r) => r.spec.erasure === 'delete' && type(r.spec.type)).map((r) => r.doc.id);
   await inParallel(
     rows.filter((r) => r.spec.erasure === 'anonymise'),
     (row) => anonymise(services, step.read, row, order.accountId, pseudonym),
   );
-  // One partition: its deletes go in batches. The account goes last: until then a closed account refuses every sign-in.
-  await services.db.collection(container).deleteMany(
-    deletes((t) => t !== 'account'),
-    partition,
-  );
-  await services.db.collection(container).deleteMany(
-    deletes((t) => t === 'account'),
-    partition,
-  );
+  // One partition: its deletes go in batches, the account last of all (a batch applies in order; until then a closed
+  // account refuses every sign-in).
+  const deletes = rows.filter((r) => r.spec.erasure === 'delete');
+  const ids = [...deletes.filter((r) => r.spec.type !== 'account'), ...deletes.filter((r) => r.spec.type === 'account')].map((r) => r.doc.id);
+  if (ids.length > 0) await services.db.collection(container).deleteMany(ids, partition);
 }
 
-/** Checkpoint: the step reached, the totals before it, and what the step found (so a resumed step counts it once). */
-async function checkpoint(services: Services, job: ErasureJobDoc & Stored, change: Partial<ErasureJobDoc>) {
-  const saved = await updateWithEtag<ErasureJobDoc>(services.db.collection('jobs'), job.id, job.accountId, (doc) => ({ ...doc, ...change }), {
-    type: 'erasure-job',
-    current: job,
-  });
-  return saved!.doc;
-}
-
-async function startJob(services: Services, order: ErasureOrder, types: DocumentTypeSpec[]): Promise<ErasureJobDoc & Stored> {
+/**
+ * The erasure's job and what its steps hold now. A new job is written once, with the plan and everything the steps
+ * found, before anything is changed; an existing one (a killed run) keeps what it found and its steps are read again.
+ */
+async function startJob(
+  services: Services,
+  order: ErasureOrder,
+  types: DocumentTypeSpec[],
+): Promise<{ job: ErasureJobDoc; contents: StepContent[] }> {
   const jobs = services.db.collection('jobs');
   const existing = await jobs.read<ErasureJobDoc>(jobId(order), order.accountId);
-  if (existing?.type === 'erasure-job') return existing;
+  if (existing?.type === 'erasure-job') return { job: existing, contents: await readSteps(services, existing.plan, order, existing.email) };
   if (order.reason !== 'outcomes') await closeAccountForErasure(services, { accountId: order.accountId, by: order.by ?? 'system' });
   const { plan, email } = await planOf(services, order, types);
+  const contents = await readSteps(services, plan, order, email);
   const fresh: ErasureJobDoc = {
     id: jobId(order),
     type: 'erasure-job',
@@ -244,18 +262,20 @@ async function startJob(services: Services, order: ErasureOrder, types: Document
     startedAt: services.clock.now().toISOString(),
     plan,
     ...(email ? { email } : {}),
-    step: 0,
-    done: emptyTally(),
+    found: tallyOfSteps(contents),
   };
   try {
-    return await jobs.create<ErasureJobDoc>(fresh);
+    return { job: await jobs.create<ErasureJobDoc>(fresh), contents };
   } catch (error) {
     if (!(error instanceof DocumentExistsError)) throw error;
-    return (await jobs.read<ErasureJobDoc>(fresh.id, order.accountId))!;
+    // Another run of the same erasure started at the same moment: its record counts, its steps are read again.
+    const job = (await jobs.read<ErasureJobDoc>(fresh.id, order.accountId))!;
+    return { job, contents: await readSteps(services, job.plan, order, job.email) };
   }
 }
 
-function evidenceOf(job: ErasureJobDoc, totals: Tally, unfindable: DocumentTypeSpec[], subjectHash: string, now: Date): ErasureEvidence {
+function evidenceOf(job: ErasureJobDoc, unfindable: DocumentTypeSpec[], subjectHash: string, now: Date): ErasureEvidence {
+  const totals = job.found;
   const holds: ErasureEvidence['holds'] = Object.entries(totals.holds)
     .map(([type, until]) => ({ type, until, kind: 'legal-hold' as const }))
     .sort((a, b) => a.type.localeCompare(b.type));
@@ -302,38 +322,29 @@ export async function readErasureEvidence(
 /**
  * PRIV-3: erases a data subject as the registry says: each type with personal data deleted, anonymised (the document
  * stays for statistics without the person) or held until its retention ends; their files in Blob Storage; their login
- * indexes, so they can register again. The account is closed first (every session ends at once). Single-partition
- * reads only, the steps fixed at the start in an `erasure-job` document with a checkpoint after each, so a killed run
- * resumes where it stopped and counts nothing twice; the evidence (no personal data: a keyed hash of the account id,
- * counts per type, dates, holds) is written last, and a second run finds it and changes nothing.
+ * indexes, so they can register again. The account is closed first (every session ends at once). One single-partition
+ * query or point read per partition; the steps and what they hold written once, before anything changes, in an
+ * `erasure-job` document, so a killed run resumes (reads the steps again and acts on what is left) and counts nothing
+ * twice; deletes in batches per partition; the evidence (no personal data: a keyed hash of the account id, counts per
+ * type, dates, holds) is written last, and a second run finds it and changes nothing.
  */
 export async function eraseSubject(services: Services, order: ErasureOrder): Promise<ErasureEvidence> {
   const { kid } = evidenceKey(services.config);
   const subjectHash = subjectHashOf(services.config, order.accountId, kid);
   const jobs = services.db.collection('jobs');
   const recorded = await jobs.read<EvidenceDoc>(evidenceId(subjectHash, order.reason, order.run), EVIDENCE_PARTITION);
-  if (recorded?.type === 'erasure-evidence') return evidenceView(recorded);
+  if (recorded?.type === 'erasure-evidence') {
+    // A run killed between writing its evidence and deleting its job left the job: it goes now (read first, so a
+    // repeat with nothing left writes nothing).
+    if (await jobs.read(jobId(order), order.accountId)) await jobs.delete(jobId(order), order.accountId);
+    return evidenceView(recorded);
+  }
 
   const { findable, unfindable } = typesOf(order.reason);
-  let job = await startJob(services, order, findable);
+  const { job, contents } = await startJob(services, order, findable);
   const pseudonym = pseudonymOf(services.config, order.accountId);
-  let totals = job.done;
-  for (let index = job.step; index < job.plan.length; index++) {
-    const step = job.plan[index]!;
-    const blobs = step.kind === 'blobs' ? await services.blobs.list(step.prefix) : [];
-    // This erasure's own job document goes when the evidence is written (another reason's stray job goes now).
-    const rows =
-      step.kind === 'documents' ? (await readSubjectRows(services, step.read, order.accountId, job.email)).filter((r) => r.doc.id !== job.id) : [];
-    const resumed = job.step === index ? job.pending : undefined;
-    const tally = resumed ?? { ...tallyOf(rows), blobs: blobs.length };
-    const acts = blobs.length > 0 || rows.some((r) => r.spec.erasure !== 'legal-hold');
-    // A step with nothing to change needs no checkpoint: a resumed run reads it again and finds the same.
-    if (acts && !resumed) job = await checkpoint(services, job, { step: index, done: totals, pending: tally });
-    await inParallel(blobs, (blob) => services.blobs.delete(blob.name));
-    await carryOut(services, step, rows, order, pseudonym);
-    totals = addTally(totals, tally);
-  }
-  const evidence = evidenceOf(job, totals, unfindable, subjectHash, services.clock.now());
+  for (const [index, step] of job.plan.entries()) await carryOut(services, step, contents[index]!, order, pseudonym);
+  const evidence = evidenceOf(job, unfindable, subjectHash, services.clock.now());
   const doc: EvidenceDoc = {
     id: evidenceId(subjectHash, order.reason, order.run),
     type: 'erasure-evidence',

@@ -34,6 +34,9 @@ export interface EmbeddedCosmos {
   close(): Promise<void>;
 }
 
+/** How long the embedded server keeps an idle connection open. */
+const IDLE_CONNECTION_MS = 60_000;
+
 /** Any key works against the embedded server; the SDK only needs one to sign requests. */
 const LOCAL_KEY = Buffer.from('local-embedded-cosmos-key-not-a-secret').toString('base64');
 
@@ -212,6 +215,63 @@ function withQueryPartition(handler: Handler): Handler {
   };
 }
 
+/**
+ * The SDK asks for a query plan beside every query (`x-ms-cosmos-is-query-plan-request`). Cosmos answers it in the
+ * gateway from the query text alone; the embedded server does not know the header and ran the query itself, over the
+ * whole container since the plan request names no partition: every query cost a container scan, so an erasure per
+ * person cost more the more people there were (issue 13). It is answered here as the gateway does, without reading a
+ * document: a plan of a plain query over every partition key range. The SDK uses a plan only when the service refuses
+ * a query for lacking one, which the embedded server never does.
+ */
+function withQueryPlans(handler: Handler): Handler {
+  return (req, res) => {
+    if (String(req.headers['x-ms-cosmos-is-query-plan-request'] ?? '').toLowerCase() !== 'true') return handler(req, res);
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const query = parseQueryText(Buffer.concat(chunks).toString('utf8'));
+      if (query === undefined) {
+        res.writeHead(400, { 'content-type': 'application/json' });
+        return void res.end(JSON.stringify({ code: 'BadRequest', message: 'missing query' }));
+      }
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(plainQueryPlan(query)));
+    });
+  };
+}
+
+function parseQueryText(body: string): string | undefined {
+  try {
+    const parsed = JSON.parse(body) as { query?: unknown };
+    return typeof parsed.query === 'string' && parsed.query.trim() !== '' ? parsed.query : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Cosmos' plan (PartitionedQueryExecutionInfo) of a query with no ORDER BY, TOP, DISTINCT or aggregate to merge. */
+function plainQueryPlan(query: string) {
+  return {
+    partitionedQueryExecutionInfoVersion: 2,
+    queryInfo: {
+      distinctType: 'None',
+      top: null,
+      offset: null,
+      limit: null,
+      orderBy: [],
+      orderByExpressions: [],
+      groupByExpressions: [],
+      groupByAliases: [],
+      aggregates: [],
+      groupByAliasToAggregateType: {},
+      rewrittenQuery: '',
+      hasSelectValue: /^\s*SELECT\s+VALUE\b/i.test(query),
+      dCountInfo: null,
+    },
+    queryRanges: [{ min: '', max: 'FF', isMinInclusive: true, isMaxInclusive: false }],
+  };
+}
+
 function withFaults(handler: Handler, hook: () => CosmosFaultHook | undefined): Handler {
   return (req, res) => {
     const query = String(req.headers['x-ms-documentdb-isquery'] ?? '').toLowerCase() === 'true';
@@ -257,14 +317,19 @@ export async function startEmbeddedCosmos(
   if (clock) stampWithClock(clock);
   scopeQueriesToTheirPartition();
   makeBatchesAtomic();
-  const server = createHttpServer();
+  // Connections kept open between requests, as Cosmos does (the SDK's agent keeps them): a new TCP connection per
+  // request cost the local stack more than the request itself (the erasure bench, issue 13). The SDK's agent never
+  // closes an idle connection itself, so the server keeps one long: a request crossing the server's close is reset,
+  // and retried like any reset (platform/cosmos).
+  const server = createHttpServer({ keepAlive: true });
+  server.keepAliveTimeout = IDLE_CONNECTION_MS;
   let faultHook: CosmosFaultHook | undefined;
   const handlers = server.listeners('request') as Handler[];
   server.removeAllListeners('request');
   for (const handler of handlers)
     server.on(
       'request',
-      withFaults(withAtomicBatches(withQueryPartition(handler)), () => faultHook),
+      withFaults(withQueryPlans(withAtomicBatches(withQueryPartition(handler))), () => faultHook),
     );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -173,6 +173,23 @@ describe('Cosmos adapter against the embedded server', () => {
       expect(page.continuation).toBeUndefined();
     });
 
+    it('PRIV-3: a query plan request is answered from the query text, as the Cosmos gateway does, without running the query over the container', async () => {
+      const ask = (body: unknown) =>
+        fetch(new URL(`dbs/${dataRegistry.database}/colls/schools/docs`, cosmos.endpoint), {
+          method: 'POST',
+          headers: { 'content-type': 'application/query+json', 'x-ms-cosmos-is-query-plan-request': 'True', 'x-ms-documentdb-isquery': 'True' },
+          body: JSON.stringify(body),
+        });
+      const answer = await ask({ query: 'SELECT VALUE c.id FROM c WHERE c.n >= 0', parameters: [] });
+      expect(answer.status).toBe(200);
+      const plan = (await answer.json()) as Record<string, unknown> & { queryInfo: { hasSelectValue: boolean } };
+      // The server ran the query for it before: the plan was the container's matching documents.
+      expect(plan).not.toHaveProperty('Documents');
+      expect(plan.queryInfo.hasSelectValue).toBe(true);
+      expect(plan.queryRanges).toEqual([{ min: '', max: 'FF', isMinInclusive: true, isMaxInclusive: false }]);
+      expect((await ask({})).status).toBe(400);
+    });
+
     it('ANDs an extra condition after the partition filter', async () => {
       const rows = await db
         .collection('schools')

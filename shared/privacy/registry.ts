@@ -1052,7 +1052,7 @@ const documentTypes: DocumentTypeSpec[] = [
     type: 'erasure-job',
     container: 'jobs',
     description:
-      "An erasure in progress (id erasure:<accountId>:<reason>, under the subject's account id): the partitions to work through (which name the person's login index ids), the step reached, the counts so far. Deleted when the erasure's evidence is written.",
+      "An erasure in progress (id erasure:<accountId>:<reason>, under the subject's account id): the partitions to work through (which name the person's login index ids) and the counts of what they held, written once before anything is changed. Deleted when the erasure's evidence is written.",
     personalData: ['identification', 'authentication'],
     purpose: 'Resume a killed erasure where it stopped, with nothing missed and nothing counted twice (PRIV-3).',
     lawfulBasis: 'legal-obligation',

@@ -147,22 +147,19 @@ async function readPartition(
     const doc = await collection.read<Row>(partition, partition);
     return doc ? [doc] : [];
   }
-  const query = (where: string, parameters: SqlParameter[]) => collection.queryAll<Row>(partition, { where, parameters, pageSize: PAGE_SIZE });
-  // The subject's own partition holds only their documents: one query for every type.
+  const types: SqlParameter = { name: '@types', value: specs.map((s) => s.type) };
+  // The subject's own partition holds only their documents: the types alone narrow it.
   if (specs.every((s) => s.find?.partitions === 'subject'))
-    return query('ARRAY_CONTAINS(@types, c.type)', [{ name: '@types', value: specs.map((s) => s.type) }]);
-  // A shared partition (a school's, a publisher's): one narrow query per type (one long OR over every type's fields
-  // is more than the local emulator evaluates).
-  const rows: Row[] = [];
-  for (const spec of specs)
-    rows.push(
-      ...(await query(`c.type = @type AND (${subjectCondition([spec], Boolean(email))})`, [
-        { name: '@type', value: spec.type },
-        { name: '@subject', value: accountId },
-        ...(email && spec.subjectEmailField ? [{ name: '@email', value: email }] : []),
-      ])),
-    );
-  return rows;
+    return collection.queryAll<Row>(partition, { where: 'ARRAY_CONTAINS(@types, c.type)', parameters: [types], pageSize: PAGE_SIZE });
+  // A shared partition (a school's, a publisher's): one query for every type looked for there, by the subject's
+  // fields of all of them (belongsTo then checks each row by its own type's fields). One query per type cost a query
+  // (and its plan) per type on every partition an erasure or export reads (issue 13).
+  const withEmail = Boolean(email) && specs.some((s) => s.subjectEmailField);
+  return collection.queryAll<Row>(partition, {
+    where: `ARRAY_CONTAINS(@types, c.type) AND (${subjectCondition(specs, withEmail)})`,
+    parameters: [types, { name: '@subject', value: accountId }, ...(withEmail && email ? [{ name: '@email', value: email }] : [])],
+    pageSize: PAGE_SIZE,
+  });
 }
 
 /** One (container, partition) to read for a subject, and the types found there: one query or point read. */
