@@ -214,9 +214,14 @@ async function notifyExisting(services: Services, login: LoginIndexDoc, language
   );
 }
 
-export async function verifyEmail(services: Services, token: string): Promise<void> {
+/** Answers the verified address (the caller lifts an erasure's suppression of it, PRIV-3). */
+export async function verifyEmail(services: Services, token: string): Promise<{ email: string | undefined }> {
   const used = await consumeToken(services, token, 'verify-email');
-  await updateLogin(services, used.loginId, (login) => ({ ...login, emailVerifiedAt: login.emailVerifiedAt ?? services.clock.now().toISOString() }));
+  const login = await updateLogin(services, used.loginId, (login) => ({
+    ...login,
+    emailVerifiedAt: login.emailVerifiedAt ?? services.clock.now().toISOString(),
+  }));
+  return { email: login.email };
 }
 
 async function updateLogin(

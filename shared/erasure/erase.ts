@@ -1,6 +1,7 @@
 import { createHmac, hkdfSync } from 'node:crypto';
 
 import { closeAccountForErasure } from '../consents/index.js';
+import { suppress } from '../marketing/index.js';
 import { type Doc, DocumentExistsError, type Stored, updateWithEtag } from '../platform/cosmos.js';
 import type { Services } from '../platform/services.js';
 import {
@@ -80,10 +81,20 @@ const EVIDENCE_PARTITION = 'erasure-evidence';
 const PARALLEL_WRITES = 16;
 const DAY_MS = 86_400_000;
 
-/** The evidence key: derived from a session signing key (HKDF, own label), so no evidence hash equals any other keyed value. */
+/**
+ * The evidence keys, first signing: `ERASURE_EVIDENCE_KEYS` (required in Azure); locally without it, derived from the
+ * session signing keys (HKDF, own label), so no evidence hash equals any other keyed value.
+ */
+export function evidenceKeys(config: Services['config']): { kid: string; secret: Uint8Array }[] {
+  return (
+    config.ERASURE_EVIDENCE_KEYS ??
+    config.SESSION_SIGNING_KEYS.map((k) => ({ kid: k.kid, secret: new Uint8Array(hkdfSync('sha256', k.secret, '', 'opiq-erasure-evidence', 32)) }))
+  );
+}
+
 function evidenceKey(config: Services['config'], kid?: string) {
-  const key = (kid && config.SESSION_SIGNING_KEYS.find((k) => k.kid === kid)) || config.SESSION_SIGNING_KEYS[0]!;
-  return { kid: key.kid, secret: Buffer.from(hkdfSync('sha256', key.secret, '', 'opiq-erasure-evidence', 32)) };
+  const keys = evidenceKeys(config);
+  return (kid && keys.find((k) => k.kid === kid)) || keys[0]!;
 }
 
 /** The keyed hash the evidence is filed under: the operator finds it from an account id, nobody from the hash. */
@@ -290,7 +301,7 @@ export async function readErasureEvidence(
   reason: ErasureOrder['reason'],
   run?: string,
 ): Promise<ErasureEvidence | undefined> {
-  for (const { kid } of services.config.SESSION_SIGNING_KEYS) {
+  for (const { kid } of evidenceKeys(services.config)) {
     const found = await services.db
       .collection('jobs')
       .read<EvidenceDoc>(evidenceId(subjectHashOf(services.config, accountId, kid), reason, run), EVIDENCE_PARTITION);
@@ -316,6 +327,8 @@ export async function eraseSubject(services: Services, order: ErasureOrder): Pro
 
   const { findable, unfindable } = typesOf(order.reason);
   let job = await startJob(services, order, findable);
+  // No mailing reaches the address any more, not even a sign-up's by someone else, until its owner verifies it anew.
+  if (order.reason !== 'outcomes' && job.email) await suppress(services, job.email, 'erased');
   const pseudonym = pseudonymOf(services.config, order.accountId);
   let totals = job.done;
   for (let index = job.step; index < job.plan.length; index++) {
