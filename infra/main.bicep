@@ -10,7 +10,8 @@
 //   queues.json      Service Bus queues
 //   settings.json    app settings: Key Vault secrets, resource-derived settings, deployer parameters
 // Nothing in this template lists Cosmos containers, queues or settings by hand; the exceptions are the Functions
-// host's own blob containers and SESSION_SIGNING_KEYS and UNSUBSCRIBE_SIGNING_KEYS, the secrets the deployment creates.
+// host's own blob containers and SESSION_SIGNING_KEYS, UNSUBSCRIBE_SIGNING_KEYS and ERASURE_EVIDENCE_KEYS, the secrets the
+// deployment creates.
 
 targetScope = 'resourceGroup'
 
@@ -64,6 +65,9 @@ param sessionKeysVault string = ''
 @description('Name of the vault in which an earlier deployment created the unsubscribe link key (azd passes back the UNSUBSCRIBE_KEYS_VAULT output). As sessionKeysVault, kept apart so that a deployment from before the setting existed creates the key once.')
 param unsubscribeKeysVault string = ''
 
+@description('Name of the vault in which an earlier deployment created the erasure evidence key (azd passes back the ERASURE_KEYS_VAULT output). As unsubscribeKeysVault.')
+param erasureKeysVault string = ''
+
 @description('Names of the optional secret settings (settings.json "secrets") whose values are stored in Key Vault. Only these, and the required ones the deployment creates, become Key Vault references: an unset secret gets no app setting (the feature stays off) instead of a reference that cannot be resolved, which the app would refuse at start.')
 param keyVaultSecretSettings array = []
 
@@ -74,6 +78,10 @@ param sessionKeyMaterial string = '${newGuid()}${newGuid()}${newGuid()}'
 @description('Random material for the first unsubscribe link key, as sessionKeyMaterial. Never set it.')
 @secure()
 param unsubscribeKeyMaterial string = '${newGuid()}${newGuid()}${newGuid()}'
+
+@description('Random material for the first erasure evidence key (PRIV-3), as sessionKeyMaterial. Never set it.')
+@secure()
+param erasureKeyMaterial string = '${newGuid()}${newGuid()}${newGuid()}'
 
 var containersConfig = loadJsonContent('containers.json')
 var queuesConfig = loadJsonContent('queues.json')
@@ -112,11 +120,13 @@ var hostContainerNames = [
 var userFilesContainerName = 'user-files'
 
 // The secrets the deployment creates itself (settings.json names their Key Vault secrets): without them the app
-// cannot sign sessions or unsubscribe links. Every other secret belongs to a third party and is set by the operator.
+// cannot sign sessions or unsubscribe links or file erasure evidence. Every other secret belongs to a third party and is set by the operator.
 var sessionSigningSecretName = first(filter(settingsConfig.secrets, s => s.name == 'SESSION_SIGNING_KEYS'))!.keyVaultSecretName
 var createSessionSigningKey = sessionKeysVault != names.vault
 var unsubscribeSigningSecretName = first(filter(settingsConfig.secrets, s => s.name == 'UNSUBSCRIBE_SIGNING_KEYS'))!.keyVaultSecretName
 var createUnsubscribeSigningKey = unsubscribeKeysVault != names.vault
+var erasureEvidenceSecretName = first(filter(settingsConfig.secrets, s => s.name == 'ERASURE_EVIDENCE_KEYS'))!.keyVaultSecretName
+var createErasureEvidenceKey = erasureKeysVault != names.vault
 var referencedSecrets = filter(settingsConfig.secrets, s => s.required || contains(keyVaultSecretSettings, s.name))
 
 module identity './modules/identity.bicep' = {
@@ -197,6 +207,9 @@ module vault './modules/keyvault.bicep' = {
     unsubscribeSigningSecretName: unsubscribeSigningSecretName
     createUnsubscribeSigningKey: createUnsubscribeSigningKey
     unsubscribeKeyMaterial: unsubscribeKeyMaterial
+    erasureEvidenceSecretName: erasureEvidenceSecretName
+    createErasureEvidenceKey: createErasureEvidenceKey
+    erasureKeyMaterial: erasureKeyMaterial
   }
 }
 
@@ -299,3 +312,5 @@ output LOG_ANALYTICS_WORKSPACE_NAME string = monitoring.outputs.workspaceName
 output SESSION_KEYS_VAULT string = vault.outputs.name
 // Likewise for the unsubscribe link key (PRIV-6).
 output UNSUBSCRIBE_KEYS_VAULT string = vault.outputs.name
+// And for the erasure evidence key (PRIV-3).
+output ERASURE_KEYS_VAULT string = vault.outputs.name
