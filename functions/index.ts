@@ -123,6 +123,8 @@ import opsAccountsReinstate from './ops-accounts-reinstate.js';
 import opsAccountsRoles from './ops-accounts-roles.js';
 import opsAccountsSuspend from './ops-accounts-suspend.js';
 import opsInvoicesRecordPayment from './ops-invoices-record-payment.js';
+import opsErasuresFind from './ops-erasures-find.js';
+import opsErasuresGet from './ops-erasures-get.js';
 import opsJobsList from './ops-jobs-list.js';
 import opsMailingsAudience from './ops-mailings-audience.js';
 import opsMailingsCreate from './ops-mailings-create.js';
@@ -319,6 +321,8 @@ export const definitions: readonly FunctionDefinition[] = [
   opsAccountsReinstate,
   opsAccountsSuspend,
   opsInvoicesRecordPayment,
+  opsErasuresFind,
+  opsErasuresGet,
   opsJobsList,
   opsOrdersCancel,
   opsOrdersFlagResolve,

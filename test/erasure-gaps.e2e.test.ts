@@ -3,11 +3,12 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { AccountDoc } from '../shared/accounts/model.js';
-import { eraseSubject } from '../shared/erasure/index.js';
+import { eraseSubject, erasureEvidenceOfAccount } from '../shared/erasure/index.js';
 import { type LocalHost, startLocalHost } from '../shared/local/host.js';
 import { demo } from '../shared/local/seed.js';
 import { liftErasedSuppression, suppress } from '../shared/marketing/index.js';
 import { suppressedAmong } from '../shared/marketing/suppressions.js';
+import { parseCounts } from '../shared/platform/operations.js';
 
 /**
  * Issue 13, the gaps left after the pipeline (PRIV-3, RET-9): e-mail suppressed on erasure, the privacy officer's view
@@ -139,5 +140,60 @@ describe('PRIV-3: e-mail suppressed on erasure', () => {
     expect(rows.length).toBeGreaterThanOrEqual(1);
     await liftErasedSuppression(host.services, email);
     expect([...(await suppressedAmong(host.services, [email]))]).toEqual([email]);
+  });
+});
+
+describe("PRIV-3: the privacy officer's view of the erasure evidence", () => {
+  it('PRIV-3: the officer finds an erasure from an account id (hashed by the server) and by its hash: dates, counts, files, holds, no personal data; others are refused', async () => {
+    const email = `shown.${randomUUID().slice(0, 8)}@example.com`;
+    await verify(await signUp(email));
+    const accountId = await accountIdOf(email);
+    await host.services.blobs.put(`accounts/${accountId}/materials/note.pdf`, new TextEncoder().encode('%PDF-1.4 own'), 'application/pdf');
+    const erased = await eraseSubject(host.services, { accountId, reason: 'request', by: demo.accounts.privacyOfficer });
+    const officer = await tokenOf(demo.accounts.privacyOfficer);
+
+    const found = await call(`ops/erasures?accountId=${encodeURIComponent(accountId)}`, { token: officer });
+    expect(found.status, JSON.stringify(found.body)).toBe(200);
+    expect(found.body.hashes).toEqual([{ kid: expect.stringMatching(/^erase-/), subjectHash: erased.subjectHash }]);
+    expect(found.body.erasures).toHaveLength(1);
+    const [shown] = found.body.erasures;
+    expect(shown).toMatchObject({ subjectHash: erased.subjectHash, reason: 'request', blobsDeleted: 1, startedAt: erased.startedAt });
+    expect(shown.counts.account).toEqual({ deleted: 1, anonymised: 0, held: 0 });
+    expect(shown.holds.some((h: { type: string; until: string }) => h.type === 'login-log' && /^\d{4}-/.test(h.until))).toBe(true);
+    for (const trace of [accountId, email, 'Eeva', 'Uuesti'])
+      expect(JSON.stringify(found.body)).not.toContain(trace === accountId ? `"${trace}"` : trace);
+
+    const r = await fetch(`${host.url}/api/ops/erasures/${erased.subjectHash}`, { headers: { authorization: `Bearer ${officer}` } });
+    expect(r.status).toBe(200);
+    const byHash = (await r.json()) as { subjectHash: string; erasures: unknown[] };
+    expect(byHash).toEqual({ subjectHash: erased.subjectHash, erasures: found.body.erasures });
+    // Issue 11: a GET within 3 operations, the one that authenticates included.
+    const ops = parseCounts(r.headers.get('x-cosmos-ops') ?? '');
+    expect(ops.pointRead + ops.write + ops.query + ops.crossPartitionQuery, JSON.stringify(ops)).toBeLessThanOrEqual(3);
+    expect(ops.crossPartitionQuery).toBe(0);
+
+    expect((await call(`ops/erasures/${'B'.repeat(32)}`, { token: officer })).body.error.code).toBe('erasure_evidence_not_found');
+    const unknown = await call(`ops/erasures?accountId=acc-never-${randomUUID().slice(0, 8)}`, { token: officer });
+    expect(unknown.status).toBe(200);
+    expect(unknown.body.erasures).toEqual([]);
+    for (const other of [demo.accounts.operatorAdmin, demo.accounts.supportStaff, demo.accounts.privateUser])
+      expect((await call(`ops/erasures/${erased.subjectHash}`, { token: await tokenOf(other) })).status).toBe(403);
+  });
+
+  it('PRIV-3: after the evidence key is rotated, evidence made with the old key is still found from the account id (its kid kept)', async () => {
+    const accountId = `acc-rotated-${randomUUID().slice(0, 8)}`;
+    const erased = await eraseSubject(host.services, { accountId, reason: 'outcomes' });
+    const old = host.services.config.ERASURE_EVIDENCE_KEYS!;
+    const rotated = {
+      ...host.services,
+      config: { ...host.services.config, ERASURE_EVIDENCE_KEYS: [{ kid: 'e-new', secret: new Uint8Array(32).fill(7) }, ...old] },
+    };
+    const { hashes, erasures } = await erasureEvidenceOfAccount(rotated, accountId);
+    expect(hashes.map((h) => h.kid)).toEqual(['e-new', old[0]!.kid]);
+    expect(hashes[0]!.subjectHash).not.toBe(erased.subjectHash);
+    expect(erasures).toEqual([expect.objectContaining({ subjectHash: erased.subjectHash, kid: old[0]!.kid, reason: 'outcomes' })]);
+    // A new erasure is filed under the new key.
+    const later = await eraseSubject(rotated, { accountId, reason: 'outcomes', run: 'after-rotation' });
+    expect(later.subjectHash).toBe(hashes[0]!.subjectHash);
   });
 });

@@ -69,14 +69,14 @@ interface ErasureJobDoc extends Doc {
   pending?: Tally;
 }
 
-interface EvidenceDoc extends Doc, ErasureEvidence {
+export interface EvidenceDoc extends Doc, ErasureEvidence {
   type: 'erasure-evidence';
   accountId: typeof EVIDENCE_PARTITION;
   /** Which signing key the hash was made with (rotation). */
   kid: string;
 }
 
-const EVIDENCE_PARTITION = 'erasure-evidence';
+export const EVIDENCE_PARTITION = 'erasure-evidence';
 /** Writes in flight at once within one step: enough to keep the store busy, few enough not to throttle it. */
 const PARALLEL_WRITES = 16;
 const DAY_MS = 86_400_000;
@@ -98,7 +98,7 @@ function evidenceKey(config: Services['config'], kid?: string) {
 }
 
 /** The keyed hash the evidence is filed under: the operator finds it from an account id, nobody from the hash. */
-function subjectHashOf(config: Services['config'], accountId: string, kid?: string): string {
+export function subjectHashOf(config: Services['config'], accountId: string, kid?: string): string {
   return createHmac('sha256', evidenceKey(config, kid).secret).update(`subject\n${accountId}`).digest('base64url').slice(0, 32);
 }
 
@@ -284,7 +284,7 @@ function evidenceOf(job: ErasureJobDoc, totals: Tally, unfindable: DocumentTypeS
   };
 }
 
-const evidenceView = ({ subjectHash, reason, startedAt, completedAt, counts, blobsDeleted, holds }: EvidenceDoc): ErasureEvidence => ({
+export const evidenceView = ({ subjectHash, reason, startedAt, completedAt, counts, blobsDeleted, holds }: EvidenceDoc): ErasureEvidence => ({
   subjectHash,
   reason,
   startedAt,
