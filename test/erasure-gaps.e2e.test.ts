@@ -8,7 +8,10 @@ import { type LocalHost, startLocalHost } from '../shared/local/host.js';
 import { demo } from '../shared/local/seed.js';
 import { liftErasedSuppression, suppress } from '../shared/marketing/index.js';
 import { suppressedAmong } from '../shared/marketing/suppressions.js';
+import type { Doc } from '../shared/platform/cosmos.js';
 import { parseCounts } from '../shared/platform/operations.js';
+import { dataRegistry } from '../shared/privacy/registry.js';
+import { documentOf, personFor, writeAll } from './erasure-fixtures.js';
 
 /**
  * Issue 13, the gaps left after the pipeline (PRIV-3, RET-9): e-mail suppressed on erasure, the privacy officer's view
@@ -173,6 +176,7 @@ describe("PRIV-3: the privacy officer's view of the erasure evidence", () => {
     expect(ops.crossPartitionQuery).toBe(0);
 
     expect((await call(`ops/erasures/${'B'.repeat(32)}`, { token: officer })).body.error.code).toBe('erasure_evidence_not_found');
+    expect((await call('ops/erasures', { token: officer })).body.error.code).toBe('erasure_account_id_required');
     const unknown = await call(`ops/erasures?accountId=acc-never-${randomUUID().slice(0, 8)}`, { token: officer });
     expect(unknown.status).toBe(200);
     expect(unknown.body.erasures).toEqual([]);
@@ -195,5 +199,79 @@ describe("PRIV-3: the privacy officer's view of the erasure evidence", () => {
     // A new erasure is filed under the new key.
     const later = await eraseSubject(rotated, { accountId, reason: 'outcomes', run: 'after-rotation' });
     expect(later.subjectHash).toBe(hashes[0]!.subjectHash);
+  });
+});
+
+describe('PRIV-3, RET-1: released login indexes in the evidence', () => {
+  it('PRIV-3, RET-1: the login indexes the closure released (password login, personal code) are counted in the evidence, once, also for an account closed long before', async () => {
+    const email = `indexes.${randomUUID().slice(0, 8)}@example.com`;
+    await verify(await signUp(email));
+    const accountId = await accountIdOf(email);
+    // A personal-code index too (as an eID sign-in or the school's record would make).
+    const code = { country: 'EE', code: `4${Date.now().toString().slice(-10)}` };
+    await host.services.db.collection('accounts').patch(accountId, accountId, [{ op: 'set', path: '/personalCode', value: code }]);
+    await host.services.db.collection('logins').create({ id: `pcode:EE:${code.code}`, type: 'login-index', accountId });
+    const evidence = await eraseSubject(host.services, { accountId, reason: 'request' });
+    expect(evidence.counts['login-index']).toEqual({ deleted: 2, anonymised: 0, held: 0 });
+    expect(await host.services.db.collection('logins').read(`pcode:EE:${code.code}`, `pcode:EE:${code.code}`)).toBeUndefined();
+
+    // Closed by its owner first (the indexes go at closure), erased by retention later: still counted.
+    const later = `closed.${randomUUID().slice(0, 8)}@example.com`;
+    await verify(await signUp(later));
+    const closedId = await accountIdOf(later);
+    const token = await tokenOf(closedId);
+    expect(
+      (await call('me/account/close', { method: 'POST', token, json: { confirm: true, password: 'correct horse battery staple' }, ip: randomIp() }))
+        .status,
+    ).toBe(200);
+    await host.bus.idle();
+    const retention = await eraseSubject(host.services, { accountId: closedId, reason: 'retention' });
+    expect(retention.counts['login-index']).toEqual({ deleted: 1, anonymised: 0, held: 0 });
+  });
+});
+
+describe('PRIV-3, RET-2: anonymising keeps the day a document leaves', () => {
+  it('PRIV-3, RET-2: a journal and a task anonymised two years after their last change keep their due day (the TTL is not restarted) and leave on it', async () => {
+    const P = personFor(`acc-ttl-${randomUUID().slice(0, 8)}`, 41);
+    const other = `acc-ttl-other-${randomUUID().slice(0, 8)}`;
+    const specs = ['account', 'journal', 'task'].map((type) => dataRegistry.documentTypes.find((t) => t.type === type)!);
+    const docs = specs.map((spec) => documentOf(spec, P, other));
+    await writeAll(host.services.db, docs);
+    const schools = host.services.db.collection('schools');
+    const dueOf = (doc: Record<string, unknown> | undefined) => Number(doc?._ts) + Number(doc?.ttl);
+    const before = new Map<string, number>();
+    for (const { container, doc } of docs.filter((d) => d.container === 'schools')) {
+      const stored = await host.services.db.collection(container).read<Doc>(String(doc.id), String(doc.schoolId));
+      expect(stored?.ttl, String(doc.type)).toBe((5 * 365 + 2) * 86_400);
+      before.set(String(doc.type), dueOf(stored));
+    }
+
+    host.clock.advance(2 * 365 * 86_400_000);
+    const evidence = await eraseSubject(host.services, { accountId: P.accountId, reason: 'request' });
+    expect(evidence.counts.journal?.anonymised).toBe(1);
+    expect(evidence.counts.task?.anonymised).toBe(1);
+    const partition = String(docs.find((d) => d.doc.type === 'journal')!.doc.schoolId);
+    const after = await schools.queryAll<Doc>(partition, {
+      where: "(c.type = 'journal' OR c.type = 'task') AND ARRAY_CONTAINS(c.studentIds, @other)",
+      parameters: [{ name: '@other', value: other }],
+    });
+    expect(after.map((d) => d.type).sort()).toEqual(['journal', 'task']);
+    for (const doc of after) {
+      expect(JSON.stringify(doc)).not.toContain(P.accountId);
+      expect(Math.abs(dueOf(doc) - before.get(doc.type)!), doc.type).toBeLessThanOrEqual(2);
+      expect(doc).not.toHaveProperty('_keepTtl');
+    }
+
+    // A day before the due day they are there; a day after it the TTL has taken them.
+    host.clock.advance((Math.max(...before.values()) - 86_400) * 1000 - host.clock.now().getTime());
+    await host.sweeper.sweepOnce();
+    expect(
+      await schools.queryAll(partition, { where: 'ARRAY_CONTAINS(c.studentIds, @other)', parameters: [{ name: '@other', value: other }] }),
+    ).toHaveLength(2);
+    host.clock.advance(2 * 86_400_000);
+    await host.sweeper.sweepOnce();
+    expect(
+      await schools.queryAll(partition, { where: 'ARRAY_CONTAINS(c.studentIds, @other)', parameters: [{ name: '@other', value: other }] }),
+    ).toHaveLength(0);
   });
 });

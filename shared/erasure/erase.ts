@@ -2,7 +2,7 @@ import { createHmac, hkdfSync } from 'node:crypto';
 
 import { closeAccountForErasure } from '../consents/index.js';
 import { suppress } from '../marketing/index.js';
-import { type Doc, DocumentExistsError, type Stored, updateWithEtag } from '../platform/cosmos.js';
+import { type Doc, DocumentExistsError, KEEP_TTL, type Stored, updateWithEtag } from '../platform/cosmos.js';
 import type { Services } from '../platform/services.js';
 import {
   anonymiseDocument,
@@ -143,9 +143,16 @@ function holdEnd(doc: Record<string, unknown>): string {
   return ts !== undefined && ttl !== undefined ? new Date((ts + ttl) * 1000).toISOString() : 'unknown';
 }
 
+/** Login indexes the account's closure released (RET-1) before the erasure came: counted as deleted login indexes. */
+function releasedAtClosure(tally: Tally, spec: DocumentTypeSpec, doc: Record<string, unknown>) {
+  const released = spec.type === 'account' ? (doc.closure as { loginIndexesReleased?: number } | undefined)?.loginIndexesReleased : undefined;
+  if (released) (tally.counts['login-index'] ??= { deleted: 0, anonymised: 0, held: 0 }).deleted += released;
+}
+
 function tallyOf(rows: SubjectRow[]): Tally {
   const tally = emptyTally();
   for (const { spec, doc } of rows) {
+    releasedAtClosure(tally, spec, doc);
     const c = (tally.counts[spec.type] ??= { deleted: 0, anonymised: 0, held: 0 });
     if (spec.erasure === 'delete') c.deleted++;
     else if (spec.erasure === 'anonymise') c.anonymised++;
@@ -187,6 +194,16 @@ async function inParallel<T>(items: T[], work: (item: T) => Promise<unknown>): P
 
 const withoutCosmosFields = ({ _rid, _self, _etag, _attachments, _ts, ...rest }: Record<string, unknown>) => rest;
 
+/**
+ * An anonymised document leaves on the day it was due to before (its TTL counted from its last change): anonymising
+ * is no change of the person's, so the write carries the TTL left, not a fresh one. Nothing when it had no TTL.
+ */
+function keepingItsDay(services: Services, before: Record<string, unknown>, next: Doc): Doc {
+  if (typeof before._ts !== 'number' || typeof before.ttl !== 'number' || before.ttl < 0) return next;
+  const left = before._ts + before.ttl - Math.floor(services.clock.now().getTime() / 1000);
+  return { ...next, ttl: Math.max(1, left), [KEEP_TTL]: true };
+}
+
 /** Anonymises one document: in place, or under a new id when its id named the subject (create the new, then delete the old). */
 async function anonymise(services: Services, read: SubjectRead, { spec, doc }: SubjectRow, accountId: string, pseudonym: string) {
   const collection = services.db.collection(read.container);
@@ -198,14 +215,14 @@ async function anonymise(services: Services, read: SubjectRead, { spec, doc }: S
       read.partition,
       (current) => {
         const again = anonymiseDocument(spec, withoutCosmosFields(current) as Doc, accountId, pseudonym) as Doc;
-        return JSON.stringify(again) === JSON.stringify(withoutCosmosFields(current)) ? undefined : again;
+        return JSON.stringify(again) === JSON.stringify(withoutCosmosFields(current)) ? undefined : keepingItsDay(services, current, again);
       },
       { type: spec.type, current: doc as Doc & Stored },
     );
     return;
   }
   try {
-    await collection.create<Doc>(next);
+    await collection.create<Doc>(keepingItsDay(services, doc, next));
   } catch (error) {
     // Made by an earlier, killed run (the id is the same every time).
     if (!(error instanceof DocumentExistsError)) throw error;
