@@ -3,15 +3,19 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { AccountDoc } from '../shared/accounts/model.js';
-import { eraseSubject, erasureEvidenceOfAccount } from '../shared/erasure/index.js';
+import { eraseSubject, erasureEvidenceOfAccount, readErasureEvidence } from '../shared/erasure/index.js';
 import { type LocalHost, startLocalHost } from '../shared/local/host.js';
 import { demo } from '../shared/local/seed.js';
 import { liftErasedSuppression, suppress } from '../shared/marketing/index.js';
 import { suppressedAmong } from '../shared/marketing/suppressions.js';
-import type { Doc } from '../shared/platform/cosmos.js';
+import type { ContainerName, Doc } from '../shared/platform/cosmos.js';
+import type { JobDoc } from '../shared/platform/jobs.js';
 import { parseCounts } from '../shared/platform/operations.js';
+import type { Services } from '../shared/platform/services.js';
 import { dataRegistry } from '../shared/privacy/registry.js';
-import { documentOf, personFor, writeAll } from './erasure-fixtures.js';
+import { closureRetention } from '../shared/retention/index.js';
+import { documentOf, everyTypeFor, personFor, writeAll } from './erasure-fixtures.js';
+import { counted } from './store-probe.js';
 
 /**
  * Issue 13, the gaps left after the pipeline (PRIV-3, RET-9): e-mail suppressed on erasure, the privacy officer's view
@@ -273,5 +277,83 @@ describe('PRIV-3, RET-2: anonymising keeps the day a document leaves', () => {
     expect(
       await schools.queryAll(partition, { where: 'ARRAY_CONTAINS(c.studentIds, @other)', parameters: [{ name: '@other', value: other }] }),
     ).toHaveLength(0);
+  });
+});
+
+/** Services whose store fails once, on the first batch delete `when` picks (a run killed there: an injected store fault). */
+function failingOnce(services: Services, when: (container: ContainerName, ids: string[]) => boolean): Services {
+  let failed = false;
+  const db = {
+    ...services.db,
+    collection(name: ContainerName) {
+      const real = services.db.collection(name);
+      return new Proxy(real, {
+        get(target, prop, receiver) {
+          const value = Reflect.get(target, prop, receiver);
+          if (prop === 'deleteMany')
+            return async (ids: string[], pk: string) => {
+              if (!failed && when(name, ids)) {
+                failed = true;
+                throw new Error('killed: injected store fault');
+              }
+              return target.deleteMany(ids, pk);
+            };
+          return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+        },
+      });
+    },
+  };
+  return { ...services, db };
+}
+
+describe('RET-2: the closure-retention job killed mid-page', () => {
+  it('RET-2, PRIV-3: a closure-retention run killed by a store fault in the middle of its page is finished by the next run: every due person erased, nothing deleted twice, the finished ones not touched again', async () => {
+    const tag = randomUUID().slice(0, 8);
+    const people = [0, 1, 2, 3].map((i) => personFor(`acc-kill-${tag}-${i}`, 60 + i));
+    const now = host.clock.now();
+    for (const person of people) {
+      await writeAll(host.services.db, everyTypeFor(person, `acc-kill-${tag}-other`));
+      await host.services.db.collection('jobs').create<Doc>({
+        id: `account-closure:${person.accountId}`,
+        type: 'account-closure',
+        accountId: person.accountId,
+        closedAt: new Date(now.getTime() - 6 * 365 * 86_400_000).toISOString(),
+        due: new Date(now.getTime() - 86_400_000).toISOString(),
+        as: 'inactivity',
+        erasure: 'pending',
+      });
+    }
+    const evidenceOf = (p: (typeof people)[number]) => readErasureEvidence(host.services, p.accountId, 'retention');
+
+    // Killed while erasing the third person: their account is the step that fails.
+    const killed = counted(failingOnce(host.services, (container, ids) => container === 'accounts' && ids.includes(people[2]!.accountId)));
+    await expect(closureRetention(killed.services, now)).rejects.toThrow('killed');
+    expect(await evidenceOf(people[0]!)).toBeDefined();
+    expect(await evidenceOf(people[1]!)).toBeDefined();
+    expect(await evidenceOf(people[2]!)).toBeUndefined();
+    expect(await evidenceOf(people[3]!)).toBeUndefined();
+    const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Tallinn' }).format(now);
+    expect(await host.services.db.collection('jobs').read<JobDoc>(`job:closure-retention:${day}`, 'system')).toMatchObject({ state: 'running' });
+
+    const next = counted(host.services);
+    await closureRetention(next.services, now);
+    // The killed page was not checkpointed, so its counts are the resumed page's: the third person (closure event and
+    // half-done erasure job on one page: one erasure, counted once) and the fourth.
+    expect(await host.services.db.collection('jobs').read<JobDoc>(`job:closure-retention:${day}`, 'system')).toMatchObject({
+      state: 'done',
+      counts: { erased: 2 },
+    });
+    for (const person of people) {
+      expect(await evidenceOf(person), person.accountId).toMatchObject({ reason: 'retention' });
+      expect(await host.services.db.collection('accounts').read(person.accountId, person.accountId)).toBeUndefined();
+      expect(await host.services.db.collection('jobs').read(`account-closure:${person.accountId}`, person.accountId)).toBeUndefined();
+    }
+    const twice = next.deleted.filter((d) => killed.deleted.includes(d));
+    expect(twice).toEqual([]);
+    // The two erased before the fault are not touched again: the resumed run starts at the third person's step.
+    const finished = [people[0]!.accountId, people[1]!.accountId];
+    expect(next.attempted.filter((d) => finished.some((id) => d.includes(id)))).toEqual([]);
+    expect(next.deleted.some((d) => d.includes(people[2]!.accountId))).toBe(true);
+    expect(next.deleted.some((d) => d.includes(people[3]!.accountId))).toBe(true);
   });
 });
