@@ -339,10 +339,9 @@ describe('RET-2: the closure-retention job killed mid-page', () => {
     await closureRetention(next.services, now);
     // The killed page was not checkpointed, so its counts are the resumed page's: the third person (closure event and
     // half-done erasure job on one page: one erasure, counted once) and the fourth.
-    expect(await host.services.db.collection('jobs').read<JobDoc>(`job:closure-retention:${day}`, 'system')).toMatchObject({
-      state: 'done',
-      counts: { erased: 2 },
-    });
+    const job = await host.services.db.collection('jobs').read<JobDoc>(`job:closure-retention:${day}`, 'system');
+    expect(job?.state).toBe('done');
+    expect(job?.counts).toEqual({ erased: 2 });
     for (const person of people) {
       expect(await evidenceOf(person), person.accountId).toMatchObject({ reason: 'retention' });
       expect(await host.services.db.collection('accounts').read(person.accountId, person.accountId)).toBeUndefined();
