@@ -4,6 +4,7 @@ import { personNameSchema } from '../shared/accounts/index.js';
 import { requestClient, signUp } from '../shared/auth/index.js';
 import { recordSignUpConsents, signUpConsents, signUpConsentsSchema } from '../shared/consents/index.js';
 import { accepted, defineHttp } from '../shared/http/index.js';
+import { siteCountryOf } from '../shared/platform/countries.js';
 
 export default defineHttp({
   name: 'auth-password-signup',
@@ -29,7 +30,8 @@ export default defineHttp({
     const { consents: choices, ...person } = body;
     const consents = signUpConsents(choices ?? [], services.clock.now());
     const client = requestClient(request, services.config);
-    const accountId = await signUp(services, { ...person, language: body.language ?? language, ...(consents ? { consents } : {}) }, client);
+    const site = siteCountryOf(services.config, request.headers.get('origin'));
+    const accountId = await signUp(services, { ...person, language: body.language ?? language, site, ...(consents ? { consents } : {}) }, client);
     if (accountId && consents) await recordSignUpConsents(services, accountId, consents);
     return accepted({ status: 'verification_sent' });
   },

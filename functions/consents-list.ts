@@ -14,5 +14,5 @@ export default defineHttp({
   capability: 'self.read',
   output: z.object({ consents: z.array(consentViewSchema) }),
   errors: [],
-  handler: async ({ access, language }) => ok({ consents: consentViews(access.account, language) }),
+  handler: async ({ access, language, services }) => ok({ consents: consentViews(access.account, language, services.clock.now()) }),
 });

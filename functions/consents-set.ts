@@ -17,6 +17,6 @@ export default defineHttp({
   errors: ['consent_needs_parent', 'consent_version_outdated'],
   handler: async ({ body, principal, services, language }) => {
     const account = await setConsent(services, { accountId: principal.accountId, ...body, channel: 'settings', by: principal.accountId });
-    return ok({ consents: consentViews(account, language) });
+    return ok({ consents: consentViews(account, language, services.clock.now()) });
   },
 });

@@ -7,6 +7,7 @@ import type { Services } from '../shared/platform/services.js';
 /**
  * OPS-3: mail queued without the reader's country but with their account (a notice to an existing address, a request
  * entered by staff) takes the account's country and language here, off the request path; the account id is not sent.
+ * An account gone by now leaves the site's country (`withCountryFooter`).
  */
 async function withReader(services: Pick<Services, 'db'>, { readerAccountId, ...message }: EmailMessage): Promise<EmailMessage> {
   if (message.country || !readerAccountId) return message;

@@ -32,6 +32,7 @@ import accountsSessionsEnd from './accounts-sessions-end.js';
 import accountsSessionsEndOthers from './accounts-sessions-end-others.js';
 import accountsSessionsList from './accounts-sessions-list.js';
 import assistantMessagesSend from './assistant-messages-send.js';
+import assistantReportsCreate from './assistant-reports-create.js';
 import assistantTermsGet from './assistant-terms-get.js';
 import authCallback from './auth-callback.js';
 import authLink from './auth-link.js';
@@ -46,6 +47,8 @@ import authRefresh from './auth-refresh.js';
 import authSession from './auth-session.js';
 import authSessionsRevoke from './auth-sessions-revoke.js';
 import catalogList from './catalog-list.js';
+import childrenConsentsList from './children-consents-list.js';
+import childrenConsentsSet from './children-consents-set.js';
 import childrenGet from './children-get.js';
 import childrenPrivacyGet from './children-privacy-get.js';
 import childrenPrivacyUpdate from './children-privacy-update.js';
@@ -122,6 +125,7 @@ import opsAccountsGet from './ops-accounts-get.js';
 import opsAccountsReinstate from './ops-accounts-reinstate.js';
 import opsAccountsRoles from './ops-accounts-roles.js';
 import opsAccountsSuspend from './ops-accounts-suspend.js';
+import opsAssistantReportsList from './ops-assistant-reports-list.js';
 import opsErasuresFind from './ops-erasures-find.js';
 import opsErasuresGet from './ops-erasures-get.js';
 import opsInvoicesRecordPayment from './ops-invoices-record-payment.js';
@@ -179,6 +183,7 @@ import rightsOpsExtend from './rights-ops-extend.js';
 import rightsOpsGet from './rights-ops-get.js';
 import rightsOpsQueue from './rights-ops-queue.js';
 import rightsOpsTransition from './rights-ops-transition.js';
+import rightsProject from './rights-project.js';
 import rightsSchoolCreate from './rights-school-create.js';
 import rightsSchoolDecide from './rights-school-decide.js';
 import rightsSchoolList from './rights-school-list.js';
@@ -190,12 +195,14 @@ import schoolsClassesCreate from './schools-classes-create.js';
 import schoolsCodeLinksConfirm from './schools-code-links-confirm.js';
 import schoolsCodeLinksList from './schools-code-links-list.js';
 import schoolsCodeLinksRefuse from './schools-code-links-refuse.js';
+import schoolsFamilyLinksFinish from './schools-family-links-finish.js';
 import schoolsGet from './schools-get.js';
 import schoolsInvitationsConfirmClaim from './schools-invitations-confirm-claim.js';
 import schoolsInvitationsCreate from './schools-invitations-create.js';
 import schoolsInvitationsList from './schools-invitations-list.js';
 import schoolsInvitationsRevoke from './schools-invitations-revoke.js';
 import schoolsLicencesList from './schools-licences-list.js';
+import schoolsMemberNamesCopy from './schools-member-names-copy.js';
 import schoolsMembersClose from './schools-members-close.js';
 import schoolsMembersEnd from './schools-members-end.js';
 import schoolsMembersGet from './schools-members-get.js';
@@ -210,6 +217,7 @@ import sendgridEvents from './sendgrid-events.js';
 import statsMunicipality from './stats-municipality.js';
 import statsMunicipalityCsv from './stats-municipality-csv.js';
 import statsNational from './stats-national.js';
+import statsNationalCsv from './stats-national-csv.js';
 import statsPublisher from './stats-publisher.js';
 import statsPublisherCsv from './stats-publisher-csv.js';
 import storeLicenceEndings from './store-licence-endings.js';
@@ -241,6 +249,7 @@ export const definitions: readonly FunctionDefinition[] = [
   accountsPrivacyUpdate,
   accountsProfileUpdate,
   assistantMessagesSend,
+  assistantReportsCreate,
   assistantTermsGet,
   authCallback,
   authLink,
@@ -323,6 +332,7 @@ export const definitions: readonly FunctionDefinition[] = [
   opsInvoicesRecordPayment,
   opsErasuresFind,
   opsErasuresGet,
+  opsAssistantReportsList,
   opsJobsList,
   opsOrdersCancel,
   opsOrdersFlagResolve,
@@ -351,6 +361,8 @@ export const definitions: readonly FunctionDefinition[] = [
   childrenProcessingGet,
   childrenProcessingHistory,
   childrenProcessingUpdate,
+  childrenConsentsList,
+  childrenConsentsSet,
   consentsHistory,
   consentsList,
   consentsSet,
@@ -372,10 +384,13 @@ export const definitions: readonly FunctionDefinition[] = [
   schoolsParentLinksEnd,
   schoolsParentLinksList,
   schoolsParentLinksRefuse,
+  schoolsFamilyLinksFinish,
+  schoolsMemberNamesCopy,
   schoolsStudentsRectify,
   statsMunicipality,
   statsMunicipalityCsv,
   statsNational,
+  statsNationalCsv,
   statsPublisher,
   statsPublisherCsv,
   storeLicenceEndings,
@@ -414,6 +429,7 @@ export const definitions: readonly FunctionDefinition[] = [
   rightsMeGet,
   rightsMeList,
   rightsFulfil,
+  rightsProject,
   rightsOpsComplete,
   rightsOpsCreate,
   rightsOpsExtend,

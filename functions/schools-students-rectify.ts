@@ -41,7 +41,6 @@ export default defineHttp({
       accountId: params.accountId,
       by: principal.accountId,
       source: { kind: 'school', schoolId: params.schoolId },
-      memberships: { schoolId: params.schoolId, docs: memberships },
       names: { ...(body.firstName ? { firstName: body.firstName } : {}), ...(body.lastName ? { lastName: body.lastName } : {}) },
       ...(body.personalCode !== undefined
         ? {

@@ -6,7 +6,7 @@ export default defineHttp({
   route: 'stats/municipality/usage.csv',
   methods: ['GET'],
   summary:
-    'OpiqStat (STAT-1) as a CSV download: the figures of `GET /api/stats/municipality/usage` with the same query, a row per month, work (empty: any work) and school (`all`: the municipality); a suppressed figure is an empty field.',
+    'OpiqStat (STAT-1) as a CSV download: the figures of `GET /api/stats/municipality/usage` with the same query, a row per month, work (empty: any work) and school (`all`: the municipality), columns `month,workId,subjects,schoolId,students,seconds,views,interactions,tasksDone`; a suppressed figure is an empty field.',
   tags: ['statistics'],
   auth: 'session',
   capability: 'stats.aggregate.municipality',

@@ -6,7 +6,7 @@ export default defineHttp({
   route: 'stats/municipality/usage',
   methods: ['GET'],
   summary:
-    "OpiqStat (STAT-1, ACL-8): a municipality official's usage figures of the schools operator staff listed for them, month by month (`from`, `to`: YYYY-MM, at most 12 months; `to` defaults to this month, `from` to `to`): active students per school, and per work the students, seconds, page views and interactions per school and over the municipality. Never a row about a person; a figure of fewer than 5 students, or leaving out fewer than 5 of a school's students, is null, and so are the figures that would let it be worked out from a total. Filters (`schoolId`, `workId`, `subject`) pick from the same suppressed figures. Another municipality's school is 403.",
+    "OpiqStat (STAT-1, ACL-8): a municipality official's usage figures of the schools operator staff listed for them, month by month (`from`, `to`: YYYY-MM, at most 12 months; `to` defaults to this month, `from` to `to`): active students per school, and per work the students, seconds, page views, interactions and tasks done (submitted answers) per school and over the municipality (a person of two of its schools counted once there). Never a row about a person; a figure of fewer than 5 students, or leaving out fewer than 5 of a school's students, is null, and so are the figures that would let it be worked out from a total. Filters (`schoolId`, `workId`, `subject`) pick from the same suppressed figures. Another municipality's school is 403.",
   tags: ['statistics'],
   auth: 'session',
   capability: 'stats.aggregate.municipality',

@@ -6,7 +6,7 @@ export default defineHttp({
   route: 'ops/stats/national',
   methods: ['GET'],
   summary:
-    "Anonymous statistics for the ministry (STAT-2), exported by the operator's administrators: per month (`from`, `to`: YYYY-MM, at most 12 months; `to` defaults to this month), every work's and chapter's students, seconds, page views and interactions over all publishers (fewer than 5 students: left out), and active students per region (municipality) with the national total, suppressed like OpiqStat. Nothing names a school or a person.",
+    "Anonymous statistics for the ministry (STAT-2), exported by the operator's administrators: per month (`from`, `to`: YYYY-MM, at most 12 months; `to` defaults to this month), every work's students, seconds, page views, interactions and tasks done, its chapters' and its exercises' (students who answered, answers) over all publishers (fewer than 5 students: left out), and per country the active students per region (the municipality, in Estonia and Finland) with the country's total (a person of two schools or regions once), suppressed like OpiqStat. Nothing names a school or a person. CSV: `GET /api/ops/stats/national.csv`.",
   tags: ['statistics', 'operations'],
   auth: 'session',
   capability: 'stats.aggregate.national',

@@ -9,7 +9,7 @@ export default defineHttp({
   route: 'stats/publishers/{publisherId}/usage.csv',
   methods: ['GET'],
   summary:
-    "A publisher's anonymous statistics (STAT-2) as a CSV download: the rows of `GET /api/stats/publishers/{publisherId}/usage`, a row per month, work and chapter (empty: the whole work).",
+    "A publisher's anonymous statistics (STAT-2) as a CSV download: the rows of `GET /api/stats/publishers/{publisherId}/usage`, a row per month, work, chapter and exercise (both empty: the whole work), columns `month,workId,chapterId,exerciseId,students,seconds,views,interactions,tasksDone` (an exercise's `tasksDone`: its answers).",
   tags: ['statistics'],
   auth: 'session',
   capability: 'stats.aggregate.publisher',

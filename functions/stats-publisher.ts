@@ -9,7 +9,7 @@ export default defineHttp({
   route: 'stats/publishers/{publisherId}/usage',
   methods: ['GET'],
   summary:
-    "Anonymous statistics for a publisher (STAT-2), its own works only: per month (`from`, `to`: YYYY-MM, at most 12 months; `to` defaults to this month, `from` to `to`), work and chapter the students, seconds, page views and interactions. Nothing names a school or a person; a work or chapter with fewer than 5 students is left out, and so are chapters whose figures would tell a left-out one's. Optional `workId`.",
+    "Anonymous statistics for a publisher (STAT-2), its own works only: per month (`from`, `to`: YYYY-MM, at most 12 months; `to` defaults to this month, `from` to `to`), work and chapter the students, seconds, page views and interactions, per work the tasks done (submitted answers), and per exercise the students who answered it in a submitted task and their answers. Nothing names a school or a person; a work, chapter or exercise with fewer than 5 students is left out, and so are chapters and exercises whose figures would tell a left-out one's. Optional `workId`.",
   tags: ['statistics'],
   auth: 'session',
   capability: 'stats.aggregate.publisher',

@@ -62,6 +62,7 @@ export async function loadInfraModel(bicep: Bicep, infraDir: string, hostJsonPat
       SESSION_KEYS_VAULT: vault?.name ?? '',
       UNSUBSCRIBE_KEYS_VAULT: vault?.name ?? '',
       ERASURE_KEYS_VAULT: vault?.name ?? '',
+      TELEMETRY_KEYS_VAULT: vault?.name ?? '',
       KEY_VAULT_SECRETS: optionalSecrets.join(' , '),
     }),
     snapshot(bicep, param, {
@@ -69,9 +70,10 @@ export async function loadInfraModel(bicep: Bicep, infraDir: string, hostJsonPat
       SESSION_KEYS_VAULT: vault?.name ?? '',
       UNSUBSCRIBE_KEYS_VAULT: vault?.name ?? '',
       ERASURE_KEYS_VAULT: vault?.name ?? '',
+      TELEMETRY_KEYS_VAULT: vault?.name ?? '',
       SERVICE_BUS_SKU: 'Premium',
     }),
-    // A vault from before UNSUBSCRIBE_SIGNING_KEYS existed: its session key stays, the unsubscribe and erasure keys are created.
+    // A vault from before UNSUBSCRIBE_SIGNING_KEYS (and TELEMETRY_PSEUDONYM_KEY, ERASURE_EVIDENCE_KEYS) existed: its session key stays, the others are created.
     snapshot(bicep, param, { SESSION_KEYS_VAULT: vault?.name ?? '' }),
   ]);
   return {
@@ -84,6 +86,9 @@ export async function loadInfraModel(bicep: Bicep, infraDir: string, hostJsonPat
     hostJson: JSON.parse(await readFile(hostJsonPath, 'utf8')) as InfraModel['hostJson'],
   };
 }
+
+/** Optional secret settings the deployment creates itself (main.bicep `createdOptionalSecrets`): referenced from the first deployment. */
+const CREATED_OPTIONAL_SECRETS = ['TELEMETRY_PSEUDONYM_KEY'];
 
 // ---------------------------------------------------------------------------------------------------------------
 // Reading the snapshot
@@ -486,7 +491,7 @@ export const armChecks: ArmCheck[] = [
   },
   {
     area: 'keyvault',
-    name: 'the first deployment into a vault creates the session signing key, the unsubscribe link key and the erasure evidence key (random, "k1:"/"u1:"/"e1:<base64url>", each its own material), a redeployment leaves them alone, no other secret is created',
+    name: 'the first deployment into a vault creates the session signing key, the unsubscribe link key, the erasure evidence key and the telemetry pseudonym key (random, "k1:"/"u1:"/"e1:<base64url>"/plain base64url, each its own material), a redeployment leaves them alone, no other secret is created',
     check: (m) => {
       const n = names(m.prod);
       const secretNameOf = (setting: string) => {
@@ -497,7 +502,12 @@ export const armChecks: ArmCheck[] = [
       const created = all(m.prod, 'Microsoft.KeyVault/vaults/secrets');
       assert.deepEqual(
         created.map((s) => s.name).sort(),
-        [secretNameOf('SESSION_SIGNING_KEYS'), secretNameOf('UNSUBSCRIBE_SIGNING_KEYS'), secretNameOf('ERASURE_EVIDENCE_KEYS')].sort(),
+        [
+          secretNameOf('SESSION_SIGNING_KEYS'),
+          secretNameOf('UNSUBSCRIBE_SIGNING_KEYS'),
+          secretNameOf('ERASURE_EVIDENCE_KEYS'),
+          secretNameOf('TELEMETRY_PSEUDONYM_KEY'),
+        ].sort(),
       );
       const valueOf = (setting: string) => String(props(created.find((s) => s.name === secretNameOf(setting))!).value);
       // Evaluated at deployment time: k1: + base64url of three newGuid() (the material the app needs: >= 32 bytes).
@@ -506,15 +516,20 @@ export const armChecks: ArmCheck[] = [
       assert.equal(valueOf('SESSION_SIGNING_KEYS'), generated('k1'));
       assert.equal(valueOf('UNSUBSCRIBE_SIGNING_KEYS'), generated('u1'));
       assert.equal(valueOf('ERASURE_EVIDENCE_KEYS'), generated('e1'));
+      // No key id: TELEMETRY_PSEUDONYM_KEY is plain base64url (shared/platform/config.ts).
+      assert.equal(
+        valueOf('TELEMETRY_PSEUDONYM_KEY'),
+        `[replace(replace(replace(base64(format('{0}{1}{2}', newGuid(), newGuid(), newGuid())), '+', '-'), '/', '_'), '=', '')]`,
+      );
       assert.deepEqual(all(m.publicRedeploy, 'Microsoft.KeyVault/vaults/secrets'), [], 'redeploying into the same vault rotates nothing');
       assert.deepEqual(
         all(m.upgrade, 'Microsoft.KeyVault/vaults/secrets')
           .map((s) => s.name)
           .sort(),
-        [secretNameOf('UNSUBSCRIBE_SIGNING_KEYS'), secretNameOf('ERASURE_EVIDENCE_KEYS')].sort(),
-        'a vault from before the unsubscribe and erasure keys gets them once and keeps its session key',
+        [secretNameOf('UNSUBSCRIBE_SIGNING_KEYS'), secretNameOf('TELEMETRY_PSEUDONYM_KEY'), secretNameOf('ERASURE_EVIDENCE_KEYS')].sort(),
+        'a vault from before the unsubscribe, telemetry and erasure keys gets them once and keeps its session key',
       );
-      for (const material of ['sessionKeyMaterial', 'unsubscribeKeyMaterial', 'erasureKeyMaterial'])
+      for (const material of ['sessionKeyMaterial', 'unsubscribeKeyMaterial', 'telemetryKeyMaterial', 'erasureKeyMaterial'])
         assert.equal(m.template.parameters[material]?.type, 'securestring', `${material} is a secure parameter`);
     },
   },
@@ -528,8 +543,8 @@ export const armChecks: ArmCheck[] = [
       assert.deepEqual({ ...after, vault: before.vault }, before);
       assert.equal(
         all(m.newSeed, 'Microsoft.KeyVault/vaults/secrets').length,
-        3,
-        'the new vault gets a session signing key, an unsubscribe link key and an erasure evidence key',
+        4,
+        'the new vault gets a session signing key, an unsubscribe link key, an erasure evidence key and a telemetry pseudonym key',
       );
       assert.ok(after.vault.length <= 24 && /^[a-z][a-z0-9]+$/.test(after.vault), `vault name ${after.vault} is valid`);
     },
@@ -692,7 +707,7 @@ export const armChecks: ArmCheck[] = [
   },
   {
     area: 'settings',
-    name: 'app settings: every parameter of settings.json with its value from main.bicepparam, every infrastructure setting, and a Key Vault reference for each secret that exists (required ones, and the optional ones listed in KEY_VAULT_SECRETS); nothing else',
+    name: 'app settings: every parameter of settings.json with its value from main.bicepparam, every infrastructure setting, and a Key Vault reference for each secret that exists (required ones, the optional ones the deployment creates, and the optional ones listed in KEY_VAULT_SECRETS); nothing else',
     check: (m) => {
       const { parameters, secrets, infrastructure } = m.json.settings;
       const identityBased = [
@@ -704,7 +719,7 @@ export const armChecks: ArmCheck[] = [
         'APPLICATIONINSIGHTS_AUTHENTICATION_STRING',
       ];
       const cases: [string, Snapshot, typeof secrets][] = [
-        ['first azd up (no optional secret stored)', m.prod, secrets.filter((s) => s.required)],
+        ['first azd up (no optional secret stored)', m.prod, secrets.filter((s) => s.required || CREATED_OPTIONAL_SECRETS.includes(s.name))],
         ['every optional secret stored', m.publicRedeploy, secrets],
       ];
       for (const [label, s, referenced] of cases) {

@@ -67,6 +67,8 @@ param unsubscribeKeysVault string = ''
 
 @description('Name of the vault in which an earlier deployment created the erasure evidence key (azd passes back the ERASURE_KEYS_VAULT output). As unsubscribeKeysVault.')
 param erasureKeysVault string = ''
+@description('Name of the vault in which an earlier deployment created the telemetry pseudonym key (azd passes back the TELEMETRY_KEYS_VAULT output), as unsubscribeKeysVault.')
+param telemetryKeysVault string = ''
 
 @description('Names of the optional secret settings (settings.json "secrets") whose values are stored in Key Vault. Only these, and the required ones the deployment creates, become Key Vault references: an unset secret gets no app setting (the feature stays off) instead of a reference that cannot be resolved, which the app would refuse at start.')
 param keyVaultSecretSettings array = []
@@ -82,6 +84,9 @@ param unsubscribeKeyMaterial string = '${newGuid()}${newGuid()}${newGuid()}'
 @description('Random material for the first erasure evidence key (PRIV-3), as sessionKeyMaterial. Never set it.')
 @secure()
 param erasureKeyMaterial string = '${newGuid()}${newGuid()}${newGuid()}'
+@description('Random material for the telemetry pseudonym key (TELEMETRY_PSEUDONYM_KEY, LOG-2), as sessionKeyMaterial. Never set it.')
+@secure()
+param telemetryKeyMaterial string = '${newGuid()}${newGuid()}${newGuid()}'
 
 var containersConfig = loadJsonContent('containers.json')
 var queuesConfig = loadJsonContent('queues.json')
@@ -120,14 +125,22 @@ var hostContainerNames = [
 var userFilesContainerName = 'user-files'
 
 // The secrets the deployment creates itself (settings.json names their Key Vault secrets): without them the app
-// cannot sign sessions or unsubscribe links or file erasure evidence. Every other secret belongs to a third party and is set by the operator.
+// cannot sign sessions or unsubscribe links, nor key the pseudonymous user ids of telemetry, nor file erasure
+// evidence. Every other secret belongs to a third party and is set by the operator.
 var sessionSigningSecretName = first(filter(settingsConfig.secrets, s => s.name == 'SESSION_SIGNING_KEYS'))!.keyVaultSecretName
 var createSessionSigningKey = sessionKeysVault != names.vault
 var unsubscribeSigningSecretName = first(filter(settingsConfig.secrets, s => s.name == 'UNSUBSCRIBE_SIGNING_KEYS'))!.keyVaultSecretName
 var createUnsubscribeSigningKey = unsubscribeKeysVault != names.vault
 var erasureEvidenceSecretName = first(filter(settingsConfig.secrets, s => s.name == 'ERASURE_EVIDENCE_KEYS'))!.keyVaultSecretName
 var createErasureEvidenceKey = erasureKeysVault != names.vault
-var referencedSecrets = filter(settingsConfig.secrets, s => s.required || contains(keyVaultSecretSettings, s.name))
+var telemetryPseudonymSecretName = first(filter(settingsConfig.secrets, s => s.name == 'TELEMETRY_PSEUDONYM_KEY'))!.keyVaultSecretName
+var createTelemetryPseudonymKey = telemetryKeysVault != names.vault
+// Optional to the app (it runs without them) but created here, so referenced from the first deployment on.
+var createdOptionalSecrets = ['TELEMETRY_PSEUDONYM_KEY']
+var referencedSecrets = filter(
+  settingsConfig.secrets,
+  s => s.required || contains(createdOptionalSecrets, s.name) || contains(keyVaultSecretSettings, s.name)
+)
 
 module identity './modules/identity.bicep' = {
   name: 'identity'
@@ -210,6 +223,9 @@ module vault './modules/keyvault.bicep' = {
     erasureEvidenceSecretName: erasureEvidenceSecretName
     createErasureEvidenceKey: createErasureEvidenceKey
     erasureKeyMaterial: erasureKeyMaterial
+    telemetryPseudonymSecretName: telemetryPseudonymSecretName
+    createTelemetryPseudonymKey: createTelemetryPseudonymKey
+    telemetryKeyMaterial: telemetryKeyMaterial
   }
 }
 
@@ -314,3 +330,5 @@ output SESSION_KEYS_VAULT string = vault.outputs.name
 output UNSUBSCRIBE_KEYS_VAULT string = vault.outputs.name
 // And for the erasure evidence key (PRIV-3).
 output ERASURE_KEYS_VAULT string = vault.outputs.name
+// Likewise for the telemetry pseudonym key (LOG-2).
+output TELEMETRY_KEYS_VAULT string = vault.outputs.name

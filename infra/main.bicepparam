@@ -32,6 +32,7 @@ param appParameters = {
   ASSISTANT_MAX_TOKENS: '600'
   ASSISTANT_TIMEOUT_SECONDS: '30'
   ASSISTANT_MODERATION: 'true'
+  ASSISTANT_MODERATION_URL: ''
   ASSISTANT_USER_LIMIT: ''
   ASSISTANT_SCHOOL_LIMIT: ''
   ASSISTANT_LIMIT_WINDOW_SECONDS: ''
@@ -87,7 +88,7 @@ param keyVaultNameSeed = readEnvironmentVariable('KEY_VAULT_NAME_SEED', '')
 
 // Optional secrets the operator has stored in Key Vault, by setting name, comma-separated, e.g.
 //   azd env set KEY_VAULT_SECRETS SENDGRID_API_KEY,HARID_CLIENT_SECRET
-// Only these (and the session signing key, which the deployment creates) become Key Vault references.
+// Only these (and the secrets the deployment creates: session, unsubscribe and telemetry pseudonym keys) become Key Vault references.
 param keyVaultSecretSettings = filter(map(split(readEnvironmentVariable('KEY_VAULT_SECRETS', ''), ','), n => trim(n)), n => !empty(n))
 
 // Output of the previous deployment (azd keeps it in .env): the session signing key is created once per vault.
@@ -96,6 +97,8 @@ param sessionKeysVault = readEnvironmentVariable('SESSION_KEYS_VAULT', '')
 param unsubscribeKeysVault = readEnvironmentVariable('UNSUBSCRIBE_KEYS_VAULT', '')
 // The same for the erasure evidence key (PRIV-3).
 param erasureKeysVault = readEnvironmentVariable('ERASURE_KEYS_VAULT', '')
+// And for the telemetry pseudonym key (LOG-2).
+param telemetryKeysVault = readEnvironmentVariable('TELEMETRY_KEYS_VAULT', '')
 
 param tags = {
   project: 'opiq'

@@ -117,6 +117,12 @@ export const mutations: Mutation[] = [
     to: '',
   },
   {
+    name: 'telemetry pseudonym key rewritten on every deployment (the param file no longer passes TELEMETRY_KEYS_VAULT back)',
+    file: 'infra/main.bicepparam',
+    from: /\nparam telemetryKeysVault = [^\n]+/,
+    to: '',
+  },
+  {
     name: 'lock renewal shorter than the function timeout',
     file: 'host.json',
     from: '"maxAutoLockRenewalDuration": "00:10:00"',
@@ -144,8 +150,8 @@ export const mutations: Mutation[] = [
   {
     name: 'optional secrets referenced before the operator stored them (unresolved references)',
     file: 'infra/main.bicep',
-    from: 's.required || contains(keyVaultSecretSettings, s.name)',
-    to: 's.required || !contains(keyVaultSecretSettings, s.name)',
+    from: 'contains(createdOptionalSecrets, s.name) || contains(keyVaultSecretSettings, s.name)',
+    to: 'contains(createdOptionalSecrets, s.name) || !contains(keyVaultSecretSettings, s.name)',
   },
   {
     name: 'a queue of queues.json not deployed (loop over a slice)',

@@ -96,6 +96,8 @@ describe('ACC-5, PRIV-5: rectification', () => {
       ]),
     );
     expect(bySchool.ttl).toBe((5 * 365 + 2) * 86_400);
+    // The name copies on the memberships are the queue's (member-name-copies, issue 11).
+    await host.bus.idle();
     const list = await call(`/api/schools/${S.ee}/members`, { as: A.eeTeacher });
     expect(list.body.members.find((m: { accountId: string }) => m.accountId === A.eeStudent).firstName).toBe('Mikk');
   });

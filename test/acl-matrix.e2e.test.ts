@@ -68,10 +68,16 @@ const personas: Record<string, Persona> = {
   municipality: { id: A.municipality, schoolRoles: [], children: [], municipalitySchools: [S.ee] },
 };
 
+/** GDPR Article 8: under 13 today, from a seeded birth date (shared/local/seed.ts). */
+function under13(birthDate: string): boolean {
+  const thirteenth = new Date(`${Number(birthDate.slice(0, 4)) + 13}${birthDate.slice(4)}T00:00:00Z`);
+  return Date.now() < thirteenth.getTime();
+}
+
 /** The seeded children: both under 18, sharing with parents (the default), links confirmed on both sides. */
 const seededChildren: Record<string, ChildFacts> = {
-  [A.eeStudent]: { minor: true, sharesWithParents: true, namesParent: true },
-  [A.eeStudent2]: { minor: true, sharesWithParents: true, namesParent: true },
+  [A.eeStudent]: { minor: true, sharesWithParents: true, namesParent: true, underConsentAge: under13('2014-03-09') },
+  [A.eeStudent2]: { minor: true, sharesWithParents: true, namesParent: true, underConsentAge: under13('2013-11-21') },
 };
 const childFacts = (id: string) => seededChildren[id];
 
@@ -193,9 +199,9 @@ describe('ACL: the capability table covers every route', () => {
   });
 
   // PRIV-7: a parent's data-subject request for a minor child is the parent's own act of parental responsibility, not
-  // study work in the child's name, as is managing the minor's privacy settings (ACC-3).
+  // study work in the child's name, as is managing the minor's privacy settings (ACC-3) and a young child's consents (GDPR Art. 8).
   it('ACL-5: parents hold no write capability', () => {
-    const parentsOwnActs = ['child.privacy.update', 'child.rights.request'];
+    const parentsOwnActs = ['child.privacy.update', 'child.rights.request', 'child.consents.update'];
     const writes = Object.entries(capabilityTable).filter(([c, row]) => 'parent' in row && !/\.read$/.test(c) && !parentsOwnActs.includes(c));
     expect(writes.map(([c]) => c)).toEqual([]);
   });

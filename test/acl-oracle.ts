@@ -53,6 +53,9 @@ export const expectedGrants: Record<Capability, Partial<Record<Role, Scope>>> = 
   'child.read': { parent: 'ownChild' },
   // ACC-3 / seed 004: a parent manages the privacy settings of a child under 18, even one hiding from parents.
   'child.privacy.update': { parent: 'ownMinorChild' },
+  // MKT-1, PRIV-6: GDPR Article 8 (13 in Estonia and Finland): below it, consent is given by the holder of parental
+  // responsibility; a student of unknown age is taken to be below it (README "Consents of children").
+  'child.consents.update': { parent: 'ownYoungChild' },
 
   // ACL-7: operator staff see what their duties need. Support handles user cases; security investigates misuse
   // (AUTH-4) and suspends on a suspected leak (AUTH-5, OPS-1).
@@ -130,6 +133,9 @@ export const expectedGrants: Record<Capability, Partial<Record<Role, Scope>>> = 
   'assistant.use': { student: 'own', teacher: 'own', classTeacher: 'own', privateUser: 'own' },
   // GPT-1: "the school account administrator can disable the trial version of OpiqGPT for users with student role".
   'school.assistant.manage': { schoolAdmin: 'ownSchool' },
+  // GPT-1 (children use it: the operator answers for harmful output): reported answers are reviewed by the operator's
+  // administrators, who tune the prompt and moderation; they hold no person, so nothing is audited (ACL-7).
+  'ops.assistant.reports': { operatorAdmin: 'staff' },
   // ACL-8, STAT-1: OpiqStat reports span the official's listed schools, so the door only asks for the municipality role;
   // the report refuses any school outside the list (test/statistics.e2e.test.ts).
   'stats.aggregate.municipality': { municipality: 'own' },
@@ -172,6 +178,8 @@ export interface ChildFacts {
   sharesWithParents: boolean;
   /** The child's own account names this parent too (a link recorded on one side only counts for nothing). */
   namesParent: boolean;
+  /** Cannot give a consent alone (GDPR Article 8): under 13, or a student whose age is not known. */
+  underConsentAge: boolean;
 }
 
 /** The roles a persona holds (ACC-1): a private user has no school, publisher, staff or municipality role. */
@@ -211,6 +219,8 @@ export function oracleAllows(capability: Capability, persona: Persona, target: T
         return Boolean(linkedChild()?.sharesWithParents);
       case 'ownMinorChild':
         return Boolean(linkedChild()?.minor);
+      case 'ownYoungChild':
+        return Boolean(linkedChild()?.underConsentAge);
       case 'publisher':
         return Boolean(target.publisherId && persona.publishers?.includes(target.publisherId));
       case 'publisherEditor':

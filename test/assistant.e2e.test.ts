@@ -124,8 +124,9 @@ async function expectOnlyFingerprintAndText(host: LocalHost, protocol: 'openai' 
     'user-agent',
     'sec-fetch-mode',
   ];
-  const authHeaders = protocol === 'openai' ? ['authorization'] : ['x-api-key', 'anthropic-version'];
   for (const request of sent) {
+    // Moderation speaks the OpenAI protocol whichever the provider (ASSISTANT_MODERATION_URL with anthropic).
+    const authHeaders = protocol === 'openai' || request.path === '/v1/moderations' ? ['authorization'] : ['x-api-key', 'anthropic-version'];
     const everything = JSON.stringify(request).toLowerCase();
     for (const value of personal) expect(everything, `${request.path} carries ${value}`).not.toContain(value.toLowerCase());
     // Not even the raw fingerprint: its keyed hash is the provider's abuse-detection id.
@@ -133,6 +134,7 @@ async function expectOnlyFingerprintAndText(host: LocalHost, protocol: 'openai' 
     // No forwarded address, cookie or session of the user.
     expect(Object.keys(request.headers).filter((h) => ![...allowedHeaders, ...authHeaders].includes(h))).toEqual([]);
   }
+  for (const moderation of sent.filter((q) => q.path === '/v1/moderations')) expect(Object.keys(moderation.body).sort()).toEqual(['input', 'model']);
   const chatRequest = sent.find((q) => q.path !== '/v1/moderations')!;
   if (protocol === 'openai') {
     expect(Object.keys(chatRequest.body).sort()).toEqual(['max_completion_tokens', 'messages', 'model', 'safety_identifier', 'store']);
@@ -141,8 +143,6 @@ async function expectOnlyFingerprintAndText(host: LocalHost, protocol: 'openai' 
       { role: 'system', content: expect.stringContaining('OpiqGPT') },
       { role: 'user', content: text },
     ]);
-    for (const moderation of sent.filter((q) => q.path === '/v1/moderations'))
-      expect(Object.keys(moderation.body).sort()).toEqual(['input', 'model']);
   } else {
     expect(Object.keys(chatRequest.body).sort()).toEqual(['max_tokens', 'messages', 'metadata', 'model', 'system']);
     expect(chatRequest.body).toMatchObject({
@@ -386,8 +386,8 @@ describe('the Anthropic-style provider (ASSISTANT_PROVIDER=anthropic), with smal
     const r = await chat(host(), A.eeStudent, 'Mis on fotosüntees?');
     expect(r.status, r.text).toBe(200);
     expect(r.body).toMatchObject({ reply: 'anthropic stand-in answer to: Mis on fotosüntees?', finish: 'complete', provider: 'anthropic' });
-    // No moderation endpoint in this protocol: the one request is the Messages call.
-    expect(host().assistant!.requests.map((q) => q.path)).toEqual(['/v1/messages']);
+    // The protocol has no moderation endpoint: the configured OpenAI-protocol one checks the text before and the reply after.
+    expect(host().assistant!.requests.map((q) => q.path)).toEqual(['/v1/moderations', '/v1/messages', '/v1/moderations']);
   });
 
   it('GPT-2: the outgoing request holds only the fingerprint and the text (Anthropic-style)', async () => {

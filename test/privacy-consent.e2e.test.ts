@@ -345,7 +345,7 @@ describe('PRIV-6: consents', () => {
     expect(consentOf(mine.body, 'productResearch')).toMatchObject({ given: false });
     expect(maySendMarketing(await account(signedIn.body.accountId), host.clock.now())).toBe(true);
     const history = await call('/api/me/consents/history', { token });
-    expect(history.body.events).toEqual([{ purpose: 'newsletter', given: true, version, channel: 'sign-up', at: expect.any(String) }]);
+    expect(history.body.events).toEqual([{ purpose: 'newsletter', given: true, version, channel: 'sign-up', at: expect.any(String), as: 'self' }]);
 
     // Signing up again with the taken address (the same 202) changes nothing on the account that has it.
     const before = await account(signedIn.body.accountId);

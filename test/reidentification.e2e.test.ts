@@ -3,7 +3,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalHost, startLocalHost } from '../shared/local/host.js';
 import { demo } from '../shared/local/seed.js';
 import { suppress } from '../shared/statistics/suppress.js';
-import { addSchool, doTask, get, giveMunicipalityRole, hostOptions, type School, tokenOf } from './statistics-fixtures.js';
+import {
+  addSchool,
+  doTask,
+  get,
+  giveMunicipalityRole,
+  hostOptions,
+  type School,
+  submitTask,
+  TASK_EXERCISES,
+  tokenOf,
+} from './statistics-fixtures.js';
 
 /**
  * STAT-1, STAT-2: can an adversary with the statistics API learn whether one named student did a task? Riskivald has
@@ -67,7 +77,10 @@ beforeAll(async () => {
     monthOf.push(host.clock.now().toISOString().slice(0, 7));
     for (const size of SIZES) {
       const doers = size === world.size ? world.doers : BASELINE[size];
-      for (const i of doers) await doTask(host, schools[size].students[i]!, MATH);
+      for (const i of doers) {
+        await doTask(host, schools[size].students[i]!, MATH);
+        await submitTask(host, schools[size], schools[size].students[i]!, MATH);
+      }
     }
     await host.bus.idle();
   }
@@ -82,7 +95,9 @@ function note(facts: Facts, key: string, value: number | null | string) {
   facts.set(key, value);
 }
 
-const MEASURES = ['students', 'seconds', 'views', 'interactions'] as const;
+const MEASURES = ['students', 'seconds', 'views', 'interactions', 'tasksDone'] as const;
+/** The publishers' and the ministry's work figures (chapters have no tasks done: a task is of the work). */
+const CHAPTER_MEASURES = ['students', 'seconds', 'views', 'interactions'] as const;
 
 /** Every figure the adversary can get about one month, from every query they can make. */
 async function observe(month: string, monthIndex: number): Promise<Facts> {
@@ -124,7 +139,15 @@ async function observe(month: string, monthIndex: number): Promise<Facts> {
       for (const w of m.works) {
         for (const k of MEASURES) note(facts, `publisher|${w.workId}|${k}`, w[k]);
         note(facts, `publisher|${w.workId}|chapters`, w.chapters.map((c: { chapterId: string }) => c.chapterId).join(' '));
-        for (const c of w.chapters) for (const k of MEASURES) note(facts, `publisher|${w.workId}|${c.chapterId}|${k}`, c[k]);
+        for (const c of w.chapters) for (const k of CHAPTER_MEASURES) note(facts, `publisher|${w.workId}|${c.chapterId}|${k}`, c[k]);
+        noteExercises(facts, 'publisher', w);
+      }
+      const csv = await get(host, `/api/stats/publishers/${demo.publishers.ee}/usage.csv?from=${from}&to=${to}${filter}`, publisherToken);
+      for (const line of csv.text.trim().split('\r\n').slice(1)) {
+        const [lineMonth, workId, chapterId, exerciseId, ...figures] = line.split(',');
+        if (lineMonth !== month) continue;
+        const key = `publisher|${workId}${chapterId ? `|${chapterId}` : ''}${exerciseId ? `|x|${exerciseId}` : ''}`;
+        noteCsvFigures(facts, key, figures, exerciseId ? 'exercise' : chapterId ? 'chapter' : 'work');
       }
     }
   const ministryToken = await tokenOf(host, demo.accounts.operatorAdmin);
@@ -132,11 +155,47 @@ async function observe(month: string, monthIndex: number): Promise<Facts> {
     const answer = await get(host, `/api/ops/stats/national?from=${from}&to=${to}`, ministryToken);
     const m = answer.body.months.find((x: { month: string }) => x.month === month);
     note(facts, 'national|works', m.works.map((w: { workId: string }) => w.workId).join(' '));
-    for (const w of m.works) for (const k of MEASURES) note(facts, `national|${w.workId}|${k}`, w[k]);
-    note(facts, 'region|total', m.regions.total);
-    for (const r of m.regions.municipalities) note(facts, `region|${r.municipality}`, r.students);
+    for (const w of m.works) {
+      for (const k of MEASURES) note(facts, `national|${w.workId}|${k}`, w[k]);
+      noteExercises(facts, 'national', w);
+    }
+    const ee = m.countries.find((c: { country: string }) => c.country === 'EE');
+    note(facts, 'region|total', ee ? ee.total : null);
+    for (const r of ee?.regions ?? []) note(facts, `region|${r.region}`, r.students);
+    const csv = await get(host, `/api/ops/stats/national.csv?from=${from}&to=${to}`, ministryToken);
+    for (const line of csv.text.trim().split('\r\n').slice(1)) {
+      const [lineMonth, level, workId, chapterId, exerciseId, country, region, ...figures] = line.split(',');
+      if (lineMonth !== month) continue;
+      if (level === 'country') note(facts, 'region|total', figures[0] === '' ? null : Number(figures[0]));
+      else if (level === 'region') note(facts, `region|${region}`, figures[0] === '' ? null : Number(figures[0]));
+      else {
+        const key = `national|${workId}${chapterId ? `|${chapterId}` : ''}${exerciseId ? `|x|${exerciseId}` : ''}`;
+        noteCsvFigures(facts, key, figures, level as 'work' | 'chapter' | 'exercise');
+      }
+      expect(country === '' || country === 'EE').toBe(true);
+    }
   }
   return facts;
+}
+
+/** A work's exercises as the adversary sees them: which are listed, and each one's students and answers. */
+function noteExercises(facts: Facts, prefix: string, w: { workId: string; exercises: { exerciseId: string; students: number; answers: number }[] }) {
+  note(facts, `${prefix}|${w.workId}|exercises`, w.exercises.map((e) => e.exerciseId).join(' '));
+  for (const e of w.exercises) {
+    note(facts, `${prefix}|${w.workId}|x|${e.exerciseId}|students`, e.students);
+    note(facts, `${prefix}|${w.workId}|x|${e.exerciseId}|answers`, e.answers);
+  }
+}
+
+/** A CSV row's figures (students, seconds, views, interactions, tasksDone) under the keys the JSON answers noted. */
+function noteCsvFigures(facts: Facts, key: string, figures: string[], level: 'work' | 'chapter' | 'exercise') {
+  const value = (i: number) => (figures[i] === '' ? null : Number(figures[i]));
+  if (level === 'exercise') {
+    note(facts, `${key}|students`, value(0));
+    note(facts, `${key}|answers`, value(4));
+    return;
+  }
+  for (const [i, k] of MEASURES.entries()) if (level === 'work' || k !== 'tasksDone') note(facts, `${key}|${k}`, value(i));
 }
 
 /**
@@ -160,6 +219,15 @@ function predict(counts: Counts, suppressed = true): Facts {
     facts.set(`${prefix}|seconds`, students === null ? null : students * 60);
     facts.set(`${prefix}|views`, students);
     facts.set(`${prefix}|interactions`, students);
+    facts.set(`${prefix}|tasksDone`, students);
+  };
+  // Each doer submitted one task of two exercises: one listed table of two exercises, both of the work's doers.
+  const exercises = (prefix: string, students: number) => {
+    facts.set(`${prefix}|${MATH}|exercises`, TASK_EXERCISES.join(' '));
+    for (const e of TASK_EXERCISES) {
+      facts.set(`${prefix}|${MATH}|x|${e}|students`, students);
+      facts.set(`${prefix}|${MATH}|x|${e}|answers`, students);
+    }
   };
   if (listed) {
     const table = hide({ rows: ids, cols: [MATH], people: people.map((p) => [p]), population });
@@ -172,10 +240,16 @@ function predict(counts: Counts, suppressed = true): Facts {
     measures(`publisher|${MATH}`, total);
     facts.set(`publisher|${MATH}|chapters`, 'ch-1');
     measures(`publisher|${MATH}|ch-1`, total);
+    facts.delete(`publisher|${MATH}|ch-1|tasksDone`);
+    exercises('publisher', total);
   }
   // The ministry's export: the same works over all publishers, and Riskivald as a region (when anyone was active).
   facts.set('national|works', shownNationally ? MATH : '');
-  if (shownNationally) for (const k of MEASURES) facts.set(`national|${MATH}|${k}`, facts.get(`publisher|${MATH}|${k}`)!);
+  if (shownNationally) {
+    for (const k of MEASURES) facts.set(`national|${MATH}|${k}`, facts.get(`publisher|${MATH}|${k}`)!);
+    for (const k of CHAPTER_MEASURES) facts.set(`national|${MATH}|ch-1|${k}`, facts.get(`publisher|${MATH}|ch-1|${k}`)!);
+    exercises('national', total);
+  }
   const region = total > 0 ? hide({ rows: ['Riskivald'], cols: ['any'], people: [[total]] }) : undefined;
   facts.set('region|total', region ? region.total : null);
   if (region) facts.set('region|Riskivald', region.cells[0]![0]!);

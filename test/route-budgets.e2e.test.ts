@@ -188,6 +188,14 @@ const probes: Record<string, () => Promise<Probe>> = {
     json: { restricted: false, objections: { usageAnalytics: true, outcomeKeeping: false, directMarketing: false } },
     status: 200,
   }),
+  'children-consents-list': async () => ({ method: 'GET', path: `/api/children/${child.accountId}/consents`, token: parent.token, status: 200 }),
+  'children-consents-set': async () => ({
+    method: 'POST',
+    path: `/api/children/${child.accountId}/consents`,
+    token: parent.token,
+    json: { purpose: 'productResearch', given: true },
+    status: 200,
+  }),
   'consents-history': async () => ({ method: 'GET', path: '/api/me/consents/history', token: parent.token, status: 200 }),
   'consents-list': async () => ({ method: 'GET', path: '/api/me/consents', token: parent.token, status: 200 }),
   'consents-set': async () => ({
@@ -397,6 +405,12 @@ const probes: Record<string, () => Promise<Probe>> = {
     token: await tokenFor(demo.accounts.operatorAdmin),
     status: 200,
   }),
+  'stats-national-csv': async () => ({
+    method: 'GET',
+    path: '/api/ops/stats/national.csv?from=2026-01&to=2026-03',
+    token: await tokenFor(demo.accounts.operatorAdmin),
+    status: 200,
+  }),
   'stats-publisher': async () => ({
     method: 'GET',
     path: `/api/stats/publishers/${demo.publishers.ee}/usage?from=2026-01&to=2026-03`,
@@ -593,6 +607,13 @@ const probes: Record<string, () => Promise<Probe>> = {
     status: 200,
   }),
   'assistant-terms-get': async () => ({ method: 'GET', path: '/api/assistant/terms', status: 200 }),
+  'assistant-reports-create': async () => ({
+    method: 'POST',
+    path: '/api/assistant/reports',
+    token: await tokenFor(demo.accounts.eeStudent),
+    json: { question: `Budget question ${randomUUID()}`, answer: 'A budget answer.', reason: 'wrong' },
+    status: 202,
+  }),
   // Switching it on where it is on: the global host's other files see no change.
   'schools-assistant-update': async () => ({
     method: 'PUT',
@@ -964,6 +985,12 @@ const probes: Record<string, () => Promise<Probe>> = {
     token: await tokenFor(demo.accounts.privacyOfficer),
     status: 404,
   }),
+  'ops-assistant-reports-list': async () => ({
+    method: 'GET',
+    path: '/api/ops/assistant/reports',
+    token: await tokenFor(demo.accounts.operatorAdmin),
+    status: 200,
+  }),
   // MKT-1, MKT-2 (issue 15)
   'ops-mailings-create': async () => ({
     method: 'POST',
@@ -1333,7 +1360,8 @@ describe('issue 11: Cosmos operations per route, against the budget table (share
 
   beforeAll(async () => {
     parent = await newPerson('Budgetmother');
-    child = await newStudent('Budgetdaughter', birthDateIn(2014));
+    // Ten years old whatever the year: the parent's consent routes need a child under 13.
+    child = await newStudent('Budgetdaughter', birthDateIn(new Date().getUTCFullYear() - 10));
     linkId = await confirmedLink(parent, child);
     expect(linkId).toBeTruthy();
     // The order the order routes read.

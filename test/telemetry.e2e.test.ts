@@ -92,6 +92,16 @@ describe('technical telemetry without personal data (LOG-2, AUTH-4)', () => {
     expect(me?.properties).toMatchObject({ method: 'GET', status: '200', outcome: 'ok', user: expect.stringMatching(/^[0-9a-f]{32}$/) });
   });
 
+  it('LOG-2: Blob Storage calls are recorded as dependencies reduced to the container, without the blob path (an account id)', async () => {
+    const name = `accounts/acc-telemetry-blob-7f3a/exports/e.txt`;
+    await host.services.blobs.put(name, new TextEncoder().encode('x'), 'text/plain');
+    expect((await host.services.blobs.get(name))?.contentType).toBe('text/plain');
+    await host.services.blobs.delete(name);
+    const blobCalls = recorded().filter((r) => r.kind === 'dependency' && (r as { type?: string }).type === 'Azure blob');
+    expect(blobCalls.map((r) => (r as { data?: string }).data)).toContain('/devstoreaccount1/user-files');
+    expect(readFileSync(host.telemetryRecordFile!, 'utf8')).not.toContain('acc-telemetry-blob-7f3a');
+  });
+
   it('LOG-2 AUTH-4: nothing this host recorded holds an e-mail, personal code, token or demo name; the security log keeps its IP', () => {
     const lines = readFileSync(host.telemetryRecordFile!, 'utf8').split('\n');
     expect(secrets.length).toBeGreaterThanOrEqual(8);

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { DailyCellDoc, MonthlyCellDoc } from '../shared/events/aggregates.js';
-import { keyedHash } from '../shared/events/batches.js';
+import { batchKeyOf, keyedHash } from '../shared/events/batches.js';
 import { type LocalHost, startLocalHost } from '../shared/local/host.js';
 import { demo } from '../shared/local/seed.js';
 import type { Doc } from '../shared/platform/cosmos.js';
@@ -72,6 +72,11 @@ const publisherDaily = async (chapter: string, country = 'EE') =>
 const schoolPeople = async (level = `w|${WORK}`) =>
   (await usage().read<MonthlyCellDoc>(`m|${month()}|${EE_SCHOOL}|student|${level}`, 'm:Tallinn'))?.people ?? 0;
 const publisherPeople = async () => (await usage().read<MonthlyCellDoc>(`m|${month()}|w|${WORK}`, `p:${demo.publishers.ee}`))?.people ?? 0;
+/** Anonymous callers are told apart by their address: the local host's front end appends the connection's. */
+const ANONYMOUS_CALLER = 'address:127.0.0.1';
+/** A batch's record (`b:<key>`): its key is scoped to the caller, the account or (not signed in) the client address. */
+const recordIdOf = (batchId: string, caller: string) => `b:${batchKeyOf(host.services.config, batchId, caller)}`;
+const recordOf = async (batchId: string, caller: string) => usage().read(recordIdOf(batchId, caller), recordIdOf(batchId, caller));
 const views = async () => (await schoolDaily())?.views ?? 0;
 const batchesOf = (accountId: string) =>
   host.services.db.collection('events').queryAll<{ batchId: string; events: unknown[]; browser?: string; country?: string }>(accountId, {
@@ -95,7 +100,7 @@ describe('usage events (LOG-1, RET-7, PRIV-4)', () => {
 
     const stored = (await batchesOf(A.eeStudent)).find((b) => b.batchId === batch.batchId);
     expect(stored).toMatchObject({ events: batch.events, browser: 'Chrome 131 (Windows)', country: 'EE' });
-    expect(await usage().read(`b:${batch.batchId}`, `b:${batch.batchId}`)).toMatchObject({ recorded: 'identifiable', events: 5 });
+    expect(await recordOf(batch.batchId, `account:${A.eeStudent}`)).toMatchObject({ recorded: 'identifiable', events: 5 });
     const eventsDoc = await host.services.db.collection('events').read<Doc & { ttl: number }>(`batch:${batch.batchId}`, A.eeStudent);
     expect(eventsDoc?.ttl, 'kept 5 years (RET-7)').toBe(1826 * 86_400);
 
@@ -152,7 +157,7 @@ describe('usage events (LOG-1, RET-7, PRIV-4)', () => {
     expect(await batchesOf(A.eeStudent2), 'nothing identifiable').toHaveLength(batchesBefore);
     const marker = `u:${keyedHash(host.services.config, 'person-month', `${A.eeStudent2}|${month()}`)}`;
     expect(await usage().read(marker, marker), 'no person-month marker').toBeUndefined();
-    expect(await usage().read(`b:${batch.batchId}`, `b:${batch.batchId}`)).toMatchObject({ recorded: 'counts-only' });
+    expect(await recordOf(batch.batchId, `account:${A.eeStudent2}`)).toMatchObject({ recorded: 'counts-only' });
   });
 
   it('LOG-1: a search the server records (catalogue search) is counted in the aggregates too, once', async () => {
@@ -173,7 +178,7 @@ describe('usage events (LOG-1, RET-7, PRIV-4)', () => {
     expect((await post(batch, undefined, { 'x-edge-country': 'FI' })).status).toBe(202);
     await host.bus.idle();
     expect((await publisherDaily('ch-9', 'FI'))!.views).toBe(before + 3);
-    expect(await usage().read(`b:${batch.batchId}`, `b:${batch.batchId}`)).toMatchObject({ recorded: 'anonymous' });
+    expect(await recordOf(batch.batchId, ANONYMOUS_CALLER)).toMatchObject({ recorded: 'anonymous' });
     const stored = await host.services.db.collection('events').queryAll<{ batchId?: string }>('anonymous', {});
     expect(stored.filter((d) => d.batchId === batch.batchId)).toEqual([]);
   });
@@ -189,6 +194,7 @@ describe('usage events (LOG-1, RET-7, PRIV-4)', () => {
     // Past Service Bus's duplicate-detection window the batch record drops it.
     const message = {
       batchId: batch.batchId,
+      batchKey: batchKeyOf(host.services.config, batch.batchId, `account:${A.eeStudent}`),
       receivedAt: now(),
       recording: 'identifiable',
       accountId: A.eeStudent,
@@ -200,11 +206,60 @@ describe('usage events (LOG-1, RET-7, PRIV-4)', () => {
     expect(await views()).toBe(before + 2);
 
     // A delivery that failed after the cells were written but before the batch record: the cells know the batch.
-    await usage().delete(`b:${batch.batchId}`, `b:${batch.batchId}`);
+    const recordId = recordIdOf(batch.batchId, `account:${A.eeStudent}`);
+    expect(await usage().delete(recordId, recordId), 'the record was there').toBe(true);
     await host.bus.send('usage-events', { body: message, messageId: `redelivered:${randomUUID()}` });
     await host.bus.idle();
     expect(await views()).toBe(before + 2);
     expect((await batchesOf(A.eeStudent)).filter((b) => b.batchId === batch.batchId)).toHaveLength(1);
+  });
+
+  it('LOG-1: a batch redelivered after 100 later batches on the same cell is still counted once (a marker per batch and cell)', async () => {
+    const token = await tokenOf(A.eeStudent);
+    const before = await views();
+    const first = batchOf(pageView('ch-1', 3), pageView('ch-1', 3));
+    expect((await post(first, token)).status).toBe(202);
+    await host.bus.idle();
+    for (let i = 0; i < 100; i += 10)
+      await Promise.all(Array.from({ length: 10 }, async () => expect((await post(batchOf(pageView('ch-1', 1)), token)).status).toBe(202)));
+    await host.bus.idle();
+    expect(await views()).toBe(before + 102);
+
+    // Service Bus delivers the first batch again (at least once): its lock was lost after the cells were written but
+    // before the batch record, which is why the record is gone.
+    const caller = `account:${A.eeStudent}`;
+    expect(await usage().delete(recordIdOf(first.batchId, caller), recordIdOf(first.batchId, caller)), 'the record was there').toBe(true);
+    const again = {
+      batchId: first.batchId,
+      batchKey: batchKeyOf(host.services.config, first.batchId, caller),
+      receivedAt: now(),
+      recording: 'identifiable',
+      accountId: A.eeStudent,
+      schools: [{ schoolId: EE_SCHOOL, group: 'student' }],
+      events: first.events,
+    };
+    await host.bus.send('usage-events', { body: again, messageId: `redelivered:${randomUUID()}` });
+    await host.bus.idle();
+    expect(await views()).toBe(before + 102);
+    expect(await publisherDaily('ch-1')).toBeDefined();
+  });
+
+  it("LOG-1: two callers choosing the same batch id are two batches; each caller's own repeat is still dropped", async () => {
+    const batchId = randomUUID();
+    const before = await views();
+    const publisherBefore = (await publisherDaily('ch-4'))?.views ?? 0;
+    const [one, two] = [await tokenOf(A.eeStudent), await tokenOf(A.eeStudent2)];
+    // eeStudent2 restricted processing above: counted anonymously, still their own batch.
+    expect((await post({ batchId, events: [pageView('ch-4', 5)] }, one)).status).toBe(202);
+    expect((await post({ batchId, events: [pageView('ch-4', 5), pageView('ch-4', 5)] }, two)).status).toBe(202);
+    expect((await post({ batchId, events: [pageView('ch-4', 5), pageView('ch-4', 5), pageView('ch-4', 5)] })).status).toBe(202);
+    expect((await post({ batchId, events: [pageView('ch-4', 5)] }, one)).status).toBe(202);
+    await host.bus.idle();
+    expect(await views(), 'both students, once each').toBe(before + 3);
+    expect((await publisherDaily('ch-4'))!.views, 'and the anonymous reader').toBe(publisherBefore + 6);
+    expect(await recordOf(batchId, `account:${A.eeStudent}`)).toMatchObject({ recorded: 'identifiable', events: 1 });
+    expect(await recordOf(batchId, `account:${A.eeStudent2}`)).toMatchObject({ recorded: 'counts-only', events: 2 });
+    expect(await recordOf(batchId, ANONYMOUS_CALLER)).toMatchObject({ recorded: 'anonymous', events: 3 });
   });
 
   it('LOG-1: one session posts at most USAGE_EVENTS_PER_MINUTE events a minute (429 with Retry-After), then again', async () => {

@@ -1,6 +1,6 @@
 // Key Vault in RBAC mode. The only secret values created here are the first session signing key, the first
-// unsubscribe link key and the first erasure evidence key (the app cannot start without them); every other secret
-// is set by the operator (infra/README.md).
+// unsubscribe link key, the first erasure evidence key (the app cannot start without them) and the telemetry
+// pseudonym key; every other secret is set by the operator (infra/README.md).
 // Purge protection cannot be turned off again once on; soft-deleted vault names stay reserved 90 days, hence
 // keyVaultNameSeed in main.bicep.
 
@@ -43,6 +43,16 @@ param createErasureEvidenceKey bool
 @description('Random material for the erasure evidence key; only used when createErasureEvidenceKey.')
 @secure()
 param erasureKeyMaterial string
+
+@description('Key Vault secret name of TELEMETRY_PSEUDONYM_KEY.')
+param telemetryPseudonymSecretName string
+
+@description('true: write a new telemetry pseudonym key (first deployment into this vault since the setting exists).')
+param createTelemetryPseudonymKey bool
+
+@description('Random material for the telemetry pseudonym key; only used when createTelemetryPseudonymKey.')
+@secure()
+param telemetryKeyMaterial string
 
 resource vault 'Microsoft.KeyVault/vaults@2026-05-15' = {
   name: name
@@ -95,6 +105,17 @@ resource erasureEvidenceKey 'Microsoft.KeyVault/vaults/secrets@2026-05-15' = if 
   properties: {
     value: 'e1:${replace(replace(replace(base64(erasureKeyMaterial), '+', '-'), '/', '_'), '=', '')}'
     contentType: 'kid:base64url[,kid:base64url] - the first key hashes erased account ids'
+  }
+}
+
+// The key of the pseudonymous user ids on telemetry's user-action events (LOG-2): plain base64url (no key id), as
+// TELEMETRY_PSEUDONYM_KEY expects. Kept across deployments: a new key would make every user a new pseudonym.
+resource telemetryPseudonymKey 'Microsoft.KeyVault/vaults/secrets@2026-05-15' = if (createTelemetryPseudonymKey) {
+  parent: vault
+  name: telemetryPseudonymSecretName
+  properties: {
+    value: replace(replace(replace(base64(telemetryKeyMaterial), '+', '-'), '/', '_'), '=', '')
+    contentType: 'base64url - the HMAC key of pseudonymous user ids in telemetry'
   }
 }
 

@@ -25,7 +25,7 @@ export function isMinorAccount(account: Pick<AccountDoc, 'personalCode' | 'birth
 }
 
 /** Age in whole years on `now`, or undefined when not known (no valid personal code or birth date). */
-export function accountAge(account: Pick<AccountDoc, 'personalCode' | 'birthDate'>, now: Date): number | undefined {
+function accountAge(account: Pick<AccountDoc, 'personalCode' | 'birthDate'>, now: Date): number | undefined {
   const birthDate = birthDateOf(account);
   if (!birthDate) return undefined;
   try {
@@ -33,4 +33,21 @@ export function accountAge(account: Pick<AccountDoc, 'personalCode' | 'birthDate
   } catch {
     return undefined;
   }
+}
+
+/**
+ * GDPR Article 8: a child's own consent to an online service counts from 13 in Estonia (isikuandmete kaitse seadus
+ * § 8) and in Finland (tietosuojalaki 5 §); below that the holder of parental responsibility gives it.
+ */
+const DIGITAL_CONSENT_AGE = 13;
+
+/**
+ * Whether a consent for this person must come from a parent: under DIGITAL_CONSENT_AGE, or a student whose age is not
+ * known (no personal code or birth date; a school's pupil may be a child, so the safe reading is "a child under 13"
+ * until the age is known). Adults' roles of unknown age decide alone.
+ */
+export function needsParentForConsent(account: Pick<AccountDoc, 'personalCode' | 'birthDate' | 'schoolRoles'>, now: Date): boolean {
+  const age = accountAge(account, now);
+  if (age !== undefined) return age < DIGITAL_CONSENT_AGE;
+  return (account.schoolRoles ?? []).some((r) => r.role === 'student');
 }

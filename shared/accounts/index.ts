@@ -1,5 +1,5 @@
 /** The public face of shared/accounts: what other areas and functions/ may import (README, "Areas and their faces"). */
-export { accountAge, isMinorAccount } from './age.js';
+export { isMinorAccount, needsParentForConsent } from './age.js';
 export {
   readAccount,
   updateAccount,

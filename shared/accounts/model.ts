@@ -105,6 +105,8 @@ export interface ConsentState {
   version: string;
   at: string;
   channel: 'settings' | 'unsubscribe-link' | 'request' | 'sign-up' | 'spam-report';
+  /** GDPR Article 8: recorded by the person's confirmed parent for a child who cannot consent alone; absent: the person. */
+  as?: 'parent';
 }
 
 /** PRIV-8: who closed the account; authentication data went at once, the rest follows the erasure rules (issue 13). */

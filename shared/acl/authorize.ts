@@ -1,4 +1,4 @@
-import { type AccountDoc, defaultPrivacy, isMinorAccount } from '../accounts/index.js';
+import { type AccountDoc, defaultPrivacy, isMinorAccount, needsParentForConsent } from '../accounts/index.js';
 import { type Capability, type Role, rowOf, type Scope, WITHDRAWING_PUBLISHER_ROLES } from './capabilities.js';
 
 /** What a request is about: the wrapper derives it from the route's parameters. */
@@ -87,6 +87,14 @@ export async function authorize(
         if (!link) break;
         const child = await loadAccount(link.accountId);
         if (child && isMinorAccount(child, now) === true && (child.parents ?? []).some((p) => p.accountId === account.accountId))
+          grants.push({ role, scope, schoolId: link.schoolId });
+        break;
+      }
+      case 'ownYoungChild': {
+        const link = target.accountId ? (account.children ?? []).find((c) => c.accountId === target.accountId) : undefined;
+        if (!link) break;
+        const child = await loadAccount(link.accountId);
+        if (child && needsParentForConsent(child, now) && (child.parents ?? []).some((p) => p.accountId === account.accountId))
           grants.push({ role, scope, schoolId: link.schoolId });
         break;
       }

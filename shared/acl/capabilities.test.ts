@@ -21,16 +21,21 @@ const P1 = 'pub-1';
 const P2 = 'pub-2';
 
 /** Children of the family personas, each with one fact that matters to the parent scopes. */
-const kids: Record<string, ChildFacts & { birthDate: string }> = {
-  'kid-shares': { birthDate: '2014-03-09', minor: true, sharesWithParents: true, namesParent: true },
-  'kid-hides': { birthDate: '2013-11-21', minor: true, sharesWithParents: false, namesParent: true },
-  'kid-adult': { birthDate: '2000-01-15', minor: false, sharesWithParents: true, namesParent: true },
+const kids: Record<string, ChildFacts & { birthDate?: string }> = {
+  'kid-shares': { birthDate: '2014-03-09', minor: true, sharesWithParents: true, namesParent: true, underConsentAge: true },
+  // 13 since yesterday: consents alone (GDPR Article 8).
+  'kid-hides': { birthDate: '2013-11-21', minor: true, sharesWithParents: false, namesParent: true, underConsentAge: false },
+  'kid-adult': { birthDate: '2000-01-15', minor: false, sharesWithParents: true, namesParent: true, underConsentAge: false },
   // 18 tomorrow: still a minor today (ACC-3 "under 18").
-  'kid-almost-18': { birthDate: '2008-11-23', minor: true, sharesWithParents: false, namesParent: true },
+  'kid-almost-18': { birthDate: '2008-11-23', minor: true, sharesWithParents: false, namesParent: true, underConsentAge: false },
+  // 13 tomorrow: still under the age of consent today.
+  'kid-almost-13': { birthDate: '2013-11-23', minor: true, sharesWithParents: true, namesParent: true, underConsentAge: true },
+  // A student with no personal code or birth date: not known to be a minor (ACC-3), taken to be under 13 for consent.
+  'kid-unknown-age': { minor: false, sharesWithParents: true, namesParent: true, underConsentAge: true },
   // The parent's account lists this child, but the child's account does not name the parent: it names no one...
-  'kid-one-sided': { birthDate: '2014-05-05', minor: true, sharesWithParents: true, namesParent: false },
+  'kid-one-sided': { birthDate: '2014-05-05', minor: true, sharesWithParents: true, namesParent: false, underConsentAge: true },
   // ...or only another parent.
-  'kid-names-another': { birthDate: '2014-06-06', minor: true, sharesWithParents: true, namesParent: false },
+  'kid-names-another': { birthDate: '2014-06-06', minor: true, sharesWithParents: true, namesParent: false, underConsentAge: true },
 };
 
 const personas: Record<string, Persona> = {
@@ -122,7 +127,7 @@ function kidAccount(id: string, facts: (typeof kids)[string]): AccountDoc {
   const parents = Object.values(personas).filter((p) => p.children.includes(id));
   return {
     ...base(id),
-    birthDate: facts.birthDate,
+    ...(facts.birthDate ? { birthDate: facts.birthDate } : {}),
     schoolRoles: [{ schoolId: S1, role: 'student', classId: C2 }],
     parents: facts.namesParent
       ? parents.map((p) => ({ accountId: p.id, schoolId: S1, linkId: `link:${p.id}:${id}` }))
@@ -240,6 +245,17 @@ describe('ACL: what a grant says', () => {
     expect(await grants('parent', 'child.privacy.update', { accountId: 'kid-adult' })).toEqual([]);
     expect(await grants('parent', 'child.read', { accountId: 'kid-hides' })).toEqual([]);
     expect(await grants('parent', 'child.read', { accountId: 'kid-adult' })).toHaveLength(1);
+  });
+
+  it('MKT-1, PRIV-6: a parent manages the consents of a child under 13 or of unknown age, not of a child of 13', async () => {
+    expect(await grants('parent', 'child.consents.update', { accountId: 'kid-shares' })).toEqual([
+      { role: 'parent', scope: 'ownYoungChild', schoolId: S1 },
+    ]);
+    expect(await grants('parent', 'child.consents.update', { accountId: 'kid-almost-13' })).toHaveLength(1);
+    expect(await grants('parent', 'child.consents.update', { accountId: 'kid-unknown-age' })).toHaveLength(1);
+    expect(await grants('parent', 'child.consents.update', { accountId: 'kid-hides' })).toEqual([]);
+    expect(await grants('parent', 'child.consents.update', { accountId: 'kid-one-sided' })).toEqual([]);
+    expect(await grants('student', 'child.consents.update', { accountId: 'kid-shares' })).toEqual([]);
   });
 
   it('ACC-3: a child whose account cannot be read grants nothing', async () => {

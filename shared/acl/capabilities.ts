@@ -40,6 +40,11 @@ export type Scope =
    * minor's privacy settings (ACC-3), so hiding the data from parents must not lock the parent out of undoing it.
    */
   | 'ownMinorChild'
+  /**
+   * A child whose parent link the school confirmed and who cannot give a consent alone (GDPR Article 8): under 13, or
+   * a student whose age is not known (`needsParentForConsent`).
+   */
+  | 'ownYoungChild'
   /** A class the caller is class teacher of. */
   | 'ownClass'
   /** A subject the caller teaches in that school (ACL-2: teachers see their own subject's journals). */
@@ -87,6 +92,8 @@ export const capabilityTable = {
   // ACL-5: parents read their child's data and manage a minor's privacy settings, nothing more.
   'child.read': { parent: 'ownChild' },
   'child.privacy.update': { parent: 'ownMinorChild' },
+  // MKT-1, PRIV-6 (GDPR Article 8): a parent gives and withdraws the consents of a child who cannot consent alone.
+  'child.consents.update': { parent: 'ownYoungChild' },
 
   // ACL-7: support sees what a case needs (no personal code), every look audited for the person to see.
   'ops.account.read': { support: 'staff', security: 'staff' },
@@ -158,6 +165,8 @@ export const capabilityTable = {
   'assistant.use': { student: 'own', teacher: 'own', classTeacher: 'own', privateUser: 'own' },
   // GPT-1: the school's administrator switches the trial off (and on) for the school's students.
   'school.assistant.manage': { schoolAdmin: 'ownSchool' },
+  // GPT-1: the answers users reported as bad, reviewed by the operator's administrators (no person in them).
+  'ops.assistant.reports': { operatorAdmin: 'staff' },
   // STAT-1, ACL-8: OpiqStat, a municipality official's report over the schools operator staff listed for them (the
   // handler refuses any other school: a report spans several schools, so the door cannot name one).
   'stats.aggregate.municipality': { municipality: 'own' },

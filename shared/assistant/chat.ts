@@ -42,7 +42,7 @@ const ASSISTANT_SCHOOL_ROLES = new Set(['student', 'teacher', 'classTeacher']);
  * Who may chat (GPT-1): a student or teacher of a school, or a private user; a parent whose only role is being a
  * parent is not a private user here (the capability table cannot tell them apart: both hold no school role).
  */
-function assistantSchools(account: AccountDoc): { studentSchools: string[]; countedSchool: string | undefined } {
+export function assistantSchools(account: AccountDoc): { studentSchools: string[]; countedSchool: string | undefined } {
   const roles = (account.schoolRoles ?? []).filter((r) => ASSISTANT_SCHOOL_ROLES.has(r.role));
   const held = rolesOf(account);
   if (!roles.length && !(held.has('privateUser') && !held.has('parent'))) throw new AppError('assistant_not_for_role');
@@ -89,7 +89,9 @@ export async function sendAssistantMessage(
   if (!(await hasActiveLicence(services, account.accountId, now))) throw new AppError('assistant_licence_required');
   if (!(await studentsEnabledInAll(services, studentSchools))) throw new AppError('assistant_switched_off');
   const provider = providerFrom(services.config, fetchImpl);
-  if (!provider) throw new AppError('assistant_unavailable', { retryAfterSeconds: 3600 });
+  // Children use it: with moderation on and no endpoint to ask (anthropic without ASSISTANT_MODERATION_URL), it is off.
+  if (!provider || (services.config.ASSISTANT_MODERATION && !provider.flagged))
+    throw new AppError('assistant_unavailable', { retryAfterSeconds: 3600 });
   await countMessage(services, account.accountId, countedSchool);
 
   const started = Date.now();

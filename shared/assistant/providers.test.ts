@@ -18,6 +18,8 @@ const settings = (provider: 'openai' | 'anthropic', extra: Partial<Settings> = {
   ASSISTANT_MODEL: undefined,
   ASSISTANT_ANTHROPIC_VERSION: '2023-06-01',
   ASSISTANT_TIMEOUT_SECONDS: 0.5,
+  ASSISTANT_MODERATION_URL: undefined,
+  ASSISTANT_MODERATION_API_KEY: undefined,
   ...extra,
 });
 const request = { system: 'Be kind.', turns: [{ role: 'user' as const, text: 'Hi there' }], safetyId: 'abc', maxTokens: 100 };
@@ -65,12 +67,26 @@ describe('assistant provider clients (GPT-1)', () => {
     }
   });
 
-  it('GPT-1: moderation exists for the OpenAI-style protocol only', async () => {
+  it("GPT-1: moderation is the OpenAI-style provider's own; the Anthropic-style one has none unless ASSISTANT_MODERATION_URL names one", async () => {
     const openai = providerFrom(settings('openai'))!;
     const flagged = (texts: string[]) => openai.flagged!(texts);
     expect(await flagged(['fine', 'also fine'])).toBe(false);
     expect(await flagged(['fine', 'FLAG-ME'])).toBe(true);
     expect('flagged' in providerFrom(settings('anthropic'))!).toBe(false);
+  });
+
+  it('GPT-1: the Anthropic-style client asks the configured moderation endpoint in the OpenAI protocol, with its own key', async () => {
+    const anthropic = providerFrom(settings('anthropic', { ASSISTANT_MODERATION_URL: standIn.url, ASSISTANT_MODERATION_API_KEY: standIn.apiKey }))!;
+    const before = standIn.requests.length;
+    expect(await anthropic.flagged!(['fine', 'FLAG-ME'])).toBe(true);
+    expect(await anthropic.flagged!(['fine'])).toBe(false);
+    const sent = standIn.requests.slice(before);
+    expect(sent.map((q) => q.path)).toEqual(['/v1/moderations', '/v1/moderations']);
+    expect(sent[0]!.headers.authorization).toBe(`Bearer ${standIn.apiKey}`);
+    expect(sent[0]!.body).toEqual({ model: 'omni-moderation-latest', input: ['fine', 'FLAG-ME'] });
+    // The provider's key is not the moderation endpoint's: without its own key the call fails.
+    const keyless = providerFrom(settings('anthropic', { ASSISTANT_MODERATION_URL: standIn.url }))!;
+    expect((await failure(keyless.flagged!(['fine']))).kind).toBe('failed');
   });
 
   it('GPT-1: an unreachable provider is a failure, not a crash', async () => {

@@ -46,7 +46,7 @@ export class ProviderError extends Error {
 export interface AssistantProvider {
   readonly name: 'openai' | 'anthropic';
   chat(request: ChatRequest): Promise<ChatReply>;
-  /** True when the provider's moderation flags any of the texts; absent where the protocol has no such endpoint. */
+  /** True when moderation flags any of the texts; absent where none is configured (see moderationSettings). */
   flagged?(texts: readonly string[]): Promise<boolean>;
 }
 
@@ -141,10 +141,23 @@ function openAiProvider(settings: ProviderSettings): AssistantProvider {
         ...(answer.usage ? { outputTokens: answer.usage.completion_tokens } : {}),
       };
     },
-    async flagged(texts) {
-      const answer = await postJson(settings, '/v1/moderations', auth, { model: 'omni-moderation-latest', input: texts }, openAiModerationAnswer);
-      return answer.results.some((r) => r.flagged);
-    },
+  };
+}
+
+/**
+ * OpenAI's moderation protocol (`POST /v1/moderations`, Bearer key, `omni-moderation-latest`): the openai provider's
+ * own endpoint, or ASSISTANT_MODERATION_URL for a provider whose protocol has none (anthropic). Only the texts leave.
+ */
+function openAiModeration(settings: ProviderSettings): (texts: readonly string[]) => Promise<boolean> {
+  return async (texts) => {
+    const answer = await postJson(
+      settings,
+      '/v1/moderations',
+      { authorization: `Bearer ${settings.apiKey}` },
+      { model: 'omni-moderation-latest', input: texts },
+      openAiModerationAnswer,
+    );
+    return answer.results.some((r) => r.flagged);
   };
 }
 
@@ -156,7 +169,8 @@ const anthropicAnswer = z.object({
 
 /**
  * Anthropic-style Messages: `POST /v1/messages` with `x-api-key` and a pinned `anthropic-version`; no sampling
- * parameters (version 2026-10-21 refuses them). The system prompt is its own field; there is no moderation endpoint.
+ * parameters (version 2026-10-21 refuses them). The system prompt is its own field; the protocol has no moderation
+ * endpoint (providerFrom adds the configured OpenAI-protocol one).
  */
 function anthropicProvider(settings: ProviderSettings, version: string): AssistantProvider {
   return {
@@ -197,8 +211,26 @@ const DEFAULTS = {
 
 type AssistantConfig = Pick<
   Config,
-  'ASSISTANT_PROVIDER' | 'ASSISTANT_API_URL' | 'ASSISTANT_API_KEY' | 'ASSISTANT_MODEL' | 'ASSISTANT_ANTHROPIC_VERSION' | 'ASSISTANT_TIMEOUT_SECONDS'
+  | 'ASSISTANT_PROVIDER'
+  | 'ASSISTANT_API_URL'
+  | 'ASSISTANT_API_KEY'
+  | 'ASSISTANT_MODEL'
+  | 'ASSISTANT_ANTHROPIC_VERSION'
+  | 'ASSISTANT_TIMEOUT_SECONDS'
+  | 'ASSISTANT_MODERATION_URL'
+  | 'ASSISTANT_MODERATION_API_KEY'
 >;
+
+/** Where moderation is asked: ASSISTANT_MODERATION_URL when set, else the openai provider itself; none for anthropic without it. */
+function moderationSettings(config: AssistantConfig, provider: ProviderSettings): ProviderSettings | undefined {
+  if (config.ASSISTANT_MODERATION_URL)
+    return {
+      ...provider,
+      baseUrl: config.ASSISTANT_MODERATION_URL.replace(/\/+$/, ''),
+      apiKey: config.ASSISTANT_MODERATION_API_KEY ?? (config.ASSISTANT_PROVIDER === 'openai' ? provider.apiKey : ''),
+    };
+  return config.ASSISTANT_PROVIDER === 'openai' ? provider : undefined;
+}
 
 /** The configured provider, or undefined when the assistant is off (no provider or no key). */
 export function providerFrom(config: AssistantConfig, fetchImpl: FetchLike = fetch): AssistantProvider | undefined {
@@ -212,5 +244,8 @@ export function providerFrom(config: AssistantConfig, fetchImpl: FetchLike = fet
     timeoutMs: Math.round(config.ASSISTANT_TIMEOUT_SECONDS * 1000),
     fetch: fetchImpl,
   };
-  return config.ASSISTANT_PROVIDER === 'openai' ? openAiProvider(settings) : anthropicProvider(settings, config.ASSISTANT_ANTHROPIC_VERSION);
+  const provider =
+    config.ASSISTANT_PROVIDER === 'openai' ? openAiProvider(settings) : anthropicProvider(settings, config.ASSISTANT_ANTHROPIC_VERSION);
+  const moderation = moderationSettings(config, settings);
+  return moderation ? { ...provider, flagged: openAiModeration(moderation) } : provider;
 }

@@ -106,8 +106,11 @@ async function consumeToken(
 const link = (services: Pick<Services, 'config'>, path: string, token: string, country: Country = 'EE') =>
   `${countryProfile(services.config, country).siteUrl}${path}?token=${encodeURIComponent(token)}`;
 
-/** The country a password sign-up gives a new account: Finnish speakers sign up on opiq.fi (OPS-3). */
-const signUpCountry = (language: Language): Country => (language === 'fi' ? 'FI' : 'EE');
+/**
+ * The country a password sign-up gives a new account (OPS-3): the site's the form was sent from (its Origin), else
+ * the language's (Finnish speakers sign up on opiq.fi).
+ */
+const signUpCountry = (language: Language, site: Country | undefined): Country => site ?? (language === 'fi' ? 'FI' : 'EE');
 
 /** Sender, footer and links follow the reader's country and language (OPS-3). */
 const readerOf = (account: Pick<AccountDoc, 'country' | 'language'>) => ({ country: account.country, language: account.language });
@@ -126,6 +129,8 @@ export async function signUp(
     firstName: string;
     lastName: string;
     language: Language;
+    /** The country whose site the form was sent from (`siteCountryOf`), when it is one of ours. */
+    site?: Country | undefined;
     /** Optional consents ticked on the form (PRIV-6), as the consents area built them; only a new account gets them. */
     consents?: AccountDoc['consents'];
   },
@@ -141,7 +146,7 @@ export async function signUp(
   const passwordHash = await hashPassword(input.password);
   const existing = await logins.read<LoginIndexDoc>(loginId, loginId);
   if (existing) {
-    await notifyExisting(services, existing, input.language);
+    await notifyExisting(services, existing, input.language, signUpCountry(input.language, input.site));
     return undefined;
   }
 
@@ -155,7 +160,7 @@ export async function signUp(
     lastName: input.lastName,
     email,
     language: input.language,
-    country: signUpCountry(input.language),
+    country: signUpCountry(input.language, input.site),
     status: 'active',
     logins: [{ id: loginId, provider: 'password', linkedAt: now }],
     // A new account starts with the list of its sessions (issue 11), so its first sign-in need not build it.
@@ -181,7 +186,7 @@ export async function signUp(
     await services.db.collection('accounts').delete(accountId, accountId);
     if (!(error instanceof DocumentExistsError)) throw error;
     const winner = await logins.read<LoginIndexDoc>(loginId, loginId);
-    if (winner) await notifyExisting(services, winner, input.language);
+    if (winner) await notifyExisting(services, winner, input.language, signUpCountry(input.language, input.site));
     return undefined;
   }
   const token = await issueToken(services, login, 'verify-email', VERIFY_TOKEN_SECONDS);
@@ -198,7 +203,7 @@ export async function signUp(
   return accountId;
 }
 
-async function notifyExisting(services: Services, login: LoginIndexDoc, language: Language): Promise<void> {
+async function notifyExisting(services: Services, login: LoginIndexDoc, language: Language, site: Country): Promise<void> {
   if (!login.email) return;
   if (!(await firstInPeriod(services, 'notice-account-exists', login.email, ACCOUNT_EXISTS_NOTICE_SECONDS))) return;
   const token = await issueToken(services, login, 'reset-password', RESET_TOKEN_SECONDS);
@@ -206,9 +211,13 @@ async function notifyExisting(services: Services, login: LoginIndexDoc, language
     services,
     {
       // The account is not read here (sign-up must not get slower for a taken address): the link opens the site of the
-      // country sign-up picks from the language, as for a new account (OPS-3); sender and footer follow the account.
-      ...securityEmail('accountExists', language, login.email, { link: link(services, '/reset-password', token, signUpCountry(language)) }),
+      // country sign-up picks, as for a new account (OPS-3); sender and footer follow the account, or this site's
+      // country when the account is gone by the time the mail is sent.
+      ...securityEmail('accountExists', language, login.email, { link: link(services, '/reset-password', token, site) }),
+      // The footer in the words of the text above it.
+      language,
       readerAccountId: login.accountId,
+      siteCountry: site,
     },
     `exists:${tokenDocId(token)}`,
   );

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import { z } from 'zod';
 
-import { accountAge, type AccountDoc, type ConsentState, objectsTo, processingRestricted, updateAccount } from '../accounts/index.js';
+import { type AccountDoc, type ConsentState, needsParentForConsent, objectsTo, processingRestricted, updateAccount } from '../accounts/index.js';
 import type { Doc, Page } from '../platform/cosmos.js';
 import { AppError } from '../platform/errors.js';
 import type { Language } from '../platform/language.js';
@@ -21,8 +21,10 @@ export interface ConsentEventDoc extends Doc {
   version: string;
   channel: Channel;
   at: string;
-  /** Who acted: the person, or (channel 'request') the staff member who recorded a request. */
+  /** Who acted: the person, their confirmed parent (`as: 'parent'`), or (channel 'request') the staff member who recorded a request. */
   by: string;
+  /** GDPR Article 8: the parent gave or withdrew it for a child who cannot consent alone. */
+  as?: 'parent';
 }
 
 /** `spam-report`: the person marked a newsletter as spam and SendGrid's signed event webhook said so (MKT-1). */
@@ -38,6 +40,10 @@ export const consentViewSchema = z.object({
   version: z.string().optional(),
   at: z.string().optional(),
   channel: z.enum(channels).optional(),
+  /** Who made the last choice: the person, or their parent for a child who cannot consent alone (GDPR Article 8). */
+  as: z.enum(['self', 'parent']).optional(),
+  /** The person cannot give a consent alone (a child under 13, or a student whose age is not known): a parent gives it. */
+  needsParent: z.boolean(),
 });
 
 export const consentEventViewSchema = z.object({
@@ -46,9 +52,11 @@ export const consentEventViewSchema = z.object({
   version: z.string(),
   channel: z.enum(channels),
   at: z.string(),
+  as: z.enum(['self', 'parent']),
 });
 
-export function consentViews(account: AccountDoc, language: Language): z.infer<typeof consentViewSchema>[] {
+export function consentViews(account: AccountDoc, language: Language, now: Date): z.infer<typeof consentViewSchema>[] {
+  const needsParent = needsParentForConsent(account, now);
   return consentPurposes.map((purpose) => {
     const state = account.consents?.[purpose];
     const current = currentText(purpose);
@@ -57,7 +65,8 @@ export function consentViews(account: AccountDoc, language: Language): z.infer<t
       given: state?.given ?? false,
       currentVersion: current.version,
       text: current.text[language],
-      ...(state ? { version: state.version, at: state.at, channel: state.channel } : {}),
+      ...(state ? { version: state.version, at: state.at, channel: state.channel, as: state.as ?? 'self' } : {}),
+      needsParent,
     };
   });
 }
@@ -68,6 +77,7 @@ export const consentEventView = (doc: ConsentEventDoc): z.infer<typeof consentEv
   version: doc.version,
   channel: doc.channel,
   at: doc.at,
+  as: doc.as ?? 'self',
 });
 
 /**
@@ -75,23 +85,42 @@ export const consentEventView = (doc: ConsentEventDoc): z.infer<typeof consentEv
  * `maySendMarketing` without another read) and a `consent-event` document records the choice with time, text version
  * and channel. Withdrawing is the same one call as giving. Repeating the current choice changes nothing and records
  * nothing (an unsubscribe link clicked twice). Giving needs the version the person was shown: an older one is 409.
+ * A child who cannot consent alone (`needsParentForConsent`) may only withdraw (403 consent_needs_parent); `asParent`
+ * records the choice of a confirmed parent of such a child (GDPR Article 8), 403 forbidden for anyone else.
  */
 export async function setConsent(
   deps: Pick<Services, 'db' | 'clock'>,
-  input: { accountId: string; purpose: ConsentPurpose; given: boolean; version?: string | undefined; channel: Channel; by: string },
+  input: {
+    accountId: string;
+    purpose: ConsentPurpose;
+    given: boolean;
+    version?: string | undefined;
+    channel: Channel;
+    by: string;
+    asParent?: boolean;
+  },
 ): Promise<AccountDoc> {
   const current = currentText(input.purpose).version;
   if (input.given && input.version !== undefined && input.version !== current) throw new AppError('consent_version_outdated');
   let recorded: ConsentState | undefined;
   const account = await updateAccount(deps, input.accountId, (doc) => {
-    if (input.given && !mayConsentAlone(doc, deps.clock.now())) throw new AppError('consent_needs_parent');
+    const needsParent = needsParentForConsent(doc, deps.clock.now());
+    // Checked on the document written, as the access check read it a moment before (a birthday or an ended link between).
+    if (input.asParent && !(needsParent && (doc.parents ?? []).some((p) => p.accountId === input.by))) throw new AppError('forbidden');
+    if (input.given && !input.asParent && needsParent) throw new AppError('consent_needs_parent');
     const state = doc.consents?.[input.purpose];
     // A withdrawal names the version it withdraws (the one given); a consent, the text shown now.
     const version = input.given ? current : (state?.version ?? current);
     recorded = undefined;
     // Nothing to record: the same choice again, or withdrawing what was never given.
     if (state ? state.given === input.given && state.version === version : !input.given) return doc;
-    recorded = { given: input.given, version, at: deps.clock.now().toISOString(), channel: input.channel };
+    recorded = {
+      given: input.given,
+      version,
+      at: deps.clock.now().toISOString(),
+      channel: input.channel,
+      ...(input.asParent ? { as: 'parent' } : {}),
+    };
     return { ...doc, consents: { ...doc.consents, [input.purpose]: recorded } };
   });
   if (recorded) {
@@ -154,26 +183,13 @@ export function consentHistory(deps: Pick<Services, 'db' | 'config'>, accountId:
   );
 }
 
-/**
- * GDPR Article 8: a child's own consent to an online service counts from 13 in Estonia (isikuandmete kaitse seadus
- * § 8) and in Finland (tietosuojalaki 5 §); below that only a parent can give it, which the platform does not offer
- * yet. A person of unknown age who studies at a school may be a child, so only the adults' roles count as old enough.
- */
-const DIGITAL_CONSENT_AGE = 13;
-
 type ConsentHolder = Pick<AccountDoc, 'personalCode' | 'birthDate' | 'schoolRoles'>;
-
-function mayConsentAlone(account: ConsentHolder, now: Date): boolean {
-  const age = accountAge(account, now);
-  if (age !== undefined) return age >= DIGITAL_CONSENT_AGE;
-  return !(account.schoolRoles ?? []).some((r) => r.role === 'student');
-}
 
 /**
  * MKT-1 with PRIV-4 and PRIV-6, for the marketing e-mails: only to an active account whose consent to the newsletter
  * stands, that has not objected to direct marketing (absolute: consent does not outweigh it), has not restricted
- * processing and is old enough to have given the consent alone (a consent recorded before the rule does not count).
- * Reads only the account document.
+ * processing, and whose consent counts: given by the person old enough to give it alone, or by their parent (GDPR
+ * Article 8; a child's own consent recorded before the rule does not count). Reads only the account document.
  */
 export function maySendMarketing(
   account: Pick<AccountDoc, 'status' | 'processing' | 'consents'> & Partial<ConsentHolder>,
@@ -181,11 +197,12 @@ export function maySendMarketing(
   purpose: ConsentPurpose = 'newsletter',
 ): boolean {
   if (!consentCatalogue[purpose].marketing) return false;
+  const consent = account.consents?.[purpose];
   return (
     account.status === 'active' &&
-    account.consents?.[purpose]?.given === true &&
+    consent?.given === true &&
     !objectsTo(account, 'directMarketing') &&
     !processingRestricted(account) &&
-    mayConsentAlone(account, now)
+    (consent.as === 'parent' || !needsParentForConsent(account, now))
   );
 }

@@ -1,5 +1,4 @@
-import type { Config } from '../platform/config.js';
-import { type Doc, type Stored, updateWithEtag } from '../platform/cosmos.js';
+import { ConcurrentUpdateError, type Doc, type Stored, updateWithEtag } from '../platform/cosmos.js';
 import type { Services } from '../platform/services.js';
 import { type ClientEvent, keyedHash } from './batches.js';
 
@@ -12,8 +11,8 @@ import { type ClientEvent, keyedHash } from './batches.js';
  *   chapter and country (`d|…`), distinct people per month per work and per chapter (`m|…`).
  * Counts are views, seconds, searches and interactions; nothing in a cell names a person. A person is counted once
  * per month and cell through their person-month marker, whose keys are keyed hashes (see `markPeople`).
- * Each cell remembers the (keyed-hashed) last batches that changed it, so a batch redelivered after a partial failure
- * adds nothing twice; the batch record (record.ts) drops a batch that was wholly applied.
+ * A batch is added to a cell together with a marker naming it (`applyChange`), so a batch redelivered after a partial
+ * failure, however late, adds nothing twice; the batch record (record.ts) drops a batch that was wholly applied.
  */
 
 interface Counts {
@@ -21,7 +20,18 @@ interface Counts {
   seconds: number;
   searches: number;
   interactions: number;
+  /** Tasks done: submitted answers (per exercise cell: answers to the exercise). Absent in cells written before it. */
+  tasks?: number;
 }
+
+/** A student submitted a task's answer (LRN-3): made by the server from the stored answer, never posted by a browser. */
+interface TaskDoneEvent {
+  kind: 'task-done';
+  at: string;
+  workId: string;
+  exerciseIds: string[];
+}
+export type AggregateEvent = ClientEvent | TaskDoneEvent;
 
 /** What the aggregates need to know of a work (from the catalogue) and of the person's schools. */
 export interface WorkFacts {
@@ -33,12 +43,12 @@ export interface SchoolFacts {
   municipality?: string;
   /** 'student' or 'staff' (every other school role): statistics mostly ask about students. */
   group: 'student' | 'staff';
+  /** The school's country (the ministry's regions are grouped by it). */
+  country?: string;
 }
 
 interface CellBase extends Doc {
   scope: string;
-  /** Keyed hashes of the last batches applied (newest last), for redelivery; excluded from the index. */
-  applied: string[];
 }
 
 export interface DailyCellDoc extends CellBase, Counts {
@@ -47,6 +57,8 @@ export interface DailyCellDoc extends CellBase, Counts {
   month: string;
   workId: string;
   chapterId?: string;
+  /** Publisher partitions: a cell without chapterId counts tasks done in the work; one with exerciseId, answers to it. */
+  exerciseId?: string;
   subjects?: string[];
   schoolId?: string;
   municipality?: string;
@@ -54,13 +66,30 @@ export interface DailyCellDoc extends CellBase, Counts {
   country?: string;
 }
 
+/**
+ * A month's counts of one school, role group and work, or (without schoolId) of the municipality, where a person of two
+ * of its schools counts once: the municipality report reads months, never days.
+ */
+export interface MonthCountsDoc extends CellBase, Counts {
+  type: 'usage-month-counts';
+  month: string;
+  workId: string;
+  subjects?: string[];
+  schoolId?: string;
+  municipality?: string;
+  group: 'student' | 'staff';
+}
+
 export interface MonthlyCellDoc extends CellBase {
   type: 'usage-monthly';
   month: string;
-  level: 'work' | 'chapter' | 'subject' | 'all-works';
+  /** Without schoolId in a municipality partition, or in a country partition: the area's distinct people. */
+  level: 'work' | 'chapter' | 'exercise' | 'subject' | 'all-works';
   workId?: string;
   chapterId?: string;
+  exerciseId?: string;
   subject?: string;
+  country?: string;
   schoolId?: string;
   municipality?: string;
   group?: 'student' | 'staff';
@@ -94,7 +123,7 @@ class Recent<V> {
   }
 }
 interface RecentOfDatabase {
-  cells: Recent<(DailyCellDoc | MonthlyCellDoc) & Stored>;
+  cells: Recent<AggregateCellDoc & Stored>;
   marks: Recent<string>;
 }
 /** Per database: the local host and tests may run several in one process. */
@@ -105,46 +134,53 @@ function recentOf(db: object): RecentOfDatabase {
   return recent;
 }
 
-/** Enough to tell a redelivery from the batches around it: a cell touched by more batches in between is rare. */
-const APPLIED_KEPT = 64;
 const NO_WORK = '-';
 
-const zero = (): Counts => ({ views: 0, seconds: 0, searches: 0, interactions: 0 });
-const countsOf = (event: ClientEvent): Counts => ({
+type AggregateCellDoc = DailyCellDoc | MonthlyCellDoc | MonthCountsDoc;
+
+const zero = (): Counts => ({ views: 0, seconds: 0, searches: 0, interactions: 0, tasks: 0 });
+const countsOf = (event: AggregateEvent): Counts => ({
   views: event.kind === 'page-view' ? 1 : 0,
   seconds: event.kind === 'page-view' ? event.seconds : 0,
   searches: event.kind === 'search' ? 1 : 0,
   interactions: event.kind === 'interaction' ? 1 : 0,
+  tasks: event.kind === 'task-done' ? 1 : 0,
 });
 const add = (a: Counts, b: Counts): Counts => ({
   views: a.views + b.views,
   seconds: a.seconds + b.seconds,
   searches: a.searches + b.searches,
   interactions: a.interactions + b.interactions,
+  tasks: (a.tasks ?? 0) + (b.tasks ?? 0),
 });
 
 /** A municipality's name as a partition value (ids and keys may not hold / \ ? #). */
 export const schoolScope = (school: Pick<SchoolFacts, 'schoolId' | 'municipality'>) =>
   school.municipality ? `m:${school.municipality.trim().replace(/[/\\?#]/g, '-')}` : `s:${school.schoolId}`;
 export const publisherScope = (publisherId: string) => `p:${publisherId}`;
+/** A country's distinct people (the ministry's national totals), beside its municipalities' partitions. */
+const countryScope = (country: string) => `c:${country}`;
 
 export interface CellChange {
   scope: string;
   id: string;
   /** The fields that name the cell (day or month, school, work…), for creating it. */
   fields: Record<string, string | string[]>;
-  type: 'usage-daily' | 'usage-monthly';
+  type: 'usage-daily' | 'usage-monthly' | 'usage-month-counts';
   counts?: Counts;
 }
 
 export interface BatchFacts {
-  events: ClientEvent[];
+  events: AggregateEvent[];
   country?: string;
   works: Map<string, WorkFacts>;
   schools: SchoolFacts[];
 }
 
-/** The daily count cells one batch changes, summed over its events (a batch of 100 page views is a few writes). */
+/**
+ * The count cells one batch changes, summed over its events (a batch of 100 page views is a few writes): per day, and
+ * per month for a municipality's schools (its report reads months only), and per exercise for a task done.
+ */
 export function dailyChanges(facts: BatchFacts): CellChange[] {
   const cells = new Map<string, CellChange>();
   const bump = (change: Omit<CellChange, 'counts'>, counts: Counts) => {
@@ -160,74 +196,89 @@ export function dailyChanges(facts: BatchFacts): CellChange[] {
     const day = event.at.slice(0, 10);
     const month = event.at.slice(0, 7);
     const counts = countsOf(event);
+    // Over a municipality once, however many of its schools the person is in (in the same role group).
+    const areas = new Set<string>();
+    for (const { municipality, group } of facts.schools) {
+      if (!municipality || areas.has(`${municipality}|${group}`)) continue;
+      areas.add(`${municipality}|${group}`);
+      const scope = schoolScope({ schoolId: '', municipality });
+      const fields = { month, workId, municipality, group, ...(work ? { subjects: work.subjects } : {}) };
+      bump({ scope, id: `cm|${month}|${group}|${workId}`, type: 'usage-month-counts', fields }, counts);
+    }
     for (const school of facts.schools) {
       const scope = schoolScope(school);
-      bump(
-        {
-          scope,
-          id: `d|${day}|${school.schoolId}|${school.group}|${workId}`,
-          type: 'usage-daily',
-          fields: {
-            day,
-            month,
-            workId,
-            schoolId: school.schoolId,
-            group: school.group,
-            ...(school.municipality ? { municipality: school.municipality } : {}),
-            ...(work ? { subjects: work.subjects } : {}),
-          },
-        },
-        counts,
-      );
+      const fields = {
+        month,
+        workId,
+        schoolId: school.schoolId,
+        group: school.group,
+        ...(school.municipality ? { municipality: school.municipality } : {}),
+        ...(work ? { subjects: work.subjects } : {}),
+      };
+      bump({ scope, id: `d|${day}|${school.schoolId}|${school.group}|${workId}`, type: 'usage-daily', fields: { day, ...fields } }, counts);
+      bump({ scope, id: `c|${month}|${school.schoolId}|${school.group}|${workId}`, type: 'usage-month-counts', fields }, counts);
     }
     if (!work) continue;
+    const scope = publisherScope(work.publisherId);
+    const subjects = work.subjects;
+    if (event.kind === 'task-done') {
+      // A task is of the work, not of a chapter: its own cell, and one per exercise answered.
+      bump({ scope, id: `d|${day}|${workId}|t`, type: 'usage-daily', fields: { day, month, workId, subjects } }, counts);
+      for (const exerciseId of new Set(event.exerciseIds))
+        bump({ scope, id: `d|${day}|${workId}|x|${exerciseId}`, type: 'usage-daily', fields: { day, month, workId, exerciseId, subjects } }, counts);
+      continue;
+    }
     const chapterId = event.chapterId ?? NO_WORK;
     const country = facts.country ?? NO_WORK;
     bump(
-      {
-        scope: publisherScope(work.publisherId),
-        id: `d|${day}|${workId}|${chapterId}|${country}`,
-        type: 'usage-daily',
-        fields: { day, month, workId, chapterId, country, subjects: work.subjects },
-      },
+      { scope, id: `d|${day}|${workId}|${chapterId}|${country}`, type: 'usage-daily', fields: { day, month, workId, chapterId, country, subjects } },
       counts,
     );
   }
   return [...cells.values()];
 }
 
-/** The monthly distinct-people cells a person's batch touches (only for people whose usage may be recorded). */
+/**
+ * The monthly distinct-people cells a person's batch touches (only for people whose usage may be recorded): per
+ * school, and over the municipality and the country, so that a person of two schools is one person there (the marker
+ * is per person, month and cell); per publisher work, chapter and exercise.
+ */
 export function peopleCells(facts: BatchFacts): CellChange[] {
   const cells = new Map<string, CellChange>();
   const touch = (change: CellChange) => cells.set(`${change.scope}\n${change.id}`, change);
+  const type = 'usage-monthly' as const;
   for (const event of facts.events) {
     const month = event.at.slice(0, 7);
     const work = event.workId ? facts.works.get(event.workId) : undefined;
+    const workId = work ? event.workId : undefined;
     for (const school of facts.schools) {
       const scope = schoolScope(school);
-      const base = { month, schoolId: school.schoolId, group: school.group, ...(school.municipality ? { municipality: school.municipality } : {}) };
-      const type = 'usage-monthly' as const;
-      touch({ scope, type, id: `m|${month}|${school.schoolId}|${school.group}|all`, fields: { ...base, level: 'all-works' } });
-      if (!work || !event.workId) continue;
+      const { group, municipality, country } = school;
+      const base = { month, schoolId: school.schoolId, group, ...(municipality ? { municipality } : {}) };
+      touch({ scope, type, id: `m|${month}|${school.schoolId}|${group}|all`, fields: { ...base, level: 'all-works' } });
+      const area = { month, group, ...(municipality ? { municipality } : {}), ...(country ? { country } : {}) };
+      if (municipality) touch({ scope, type, id: `mm|${month}|${group}|all`, fields: { ...area, level: 'all-works' } });
+      if (country)
+        touch({ scope: countryScope(country), type, id: `m|${month}|${group}|all`, fields: { month, group, country, level: 'all-works' } });
+      if (!work || !workId) continue;
+      touch({ scope, type, id: `m|${month}|${school.schoolId}|${group}|w|${workId}`, fields: { ...base, level: 'work', workId } });
+      if (municipality) touch({ scope, type, id: `mm|${month}|${group}|w|${workId}`, fields: { ...area, level: 'work', workId } });
+      for (const subject of work.subjects)
+        touch({ scope, type, id: `m|${month}|${school.schoolId}|${group}|s|${subject}`, fields: { ...base, level: 'subject', subject } });
+    }
+    if (!work || !workId) continue;
+    const scope = publisherScope(work.publisherId);
+    touch({ scope, type, id: `m|${month}|w|${workId}`, fields: { month, level: 'work', workId } });
+    if (event.kind !== 'task-done' && event.chapterId)
       touch({
         scope,
         type,
-        id: `m|${month}|${school.schoolId}|${school.group}|w|${event.workId}`,
-        fields: { ...base, level: 'work', workId: event.workId },
+        id: `m|${month}|c|${workId}|${event.chapterId}`,
+        fields: { month, level: 'chapter', workId, chapterId: event.chapterId },
       });
-      for (const subject of work.subjects)
-        touch({ scope, type, id: `m|${month}|${school.schoolId}|${school.group}|s|${subject}`, fields: { ...base, level: 'subject', subject } });
-    }
-    if (!work || !event.workId) continue;
-    const scope = publisherScope(work.publisherId);
-    touch({ scope, type: 'usage-monthly', id: `m|${month}|w|${event.workId}`, fields: { month, level: 'work', workId: event.workId } });
-    if (event.chapterId)
-      touch({
-        scope,
-        type: 'usage-monthly',
-        id: `m|${month}|c|${event.workId}|${event.chapterId}`,
-        fields: { month, level: 'chapter', workId: event.workId, chapterId: event.chapterId },
-      });
+    if (event.kind === 'task-done')
+      for (const exerciseId of event.exerciseIds)
+        touch({ scope, type, id: `m|${month}|x|${workId}|${exerciseId}`, fields: { month, level: 'exercise', workId, exerciseId } });
   }
   return [...cells.values()];
 }
@@ -244,7 +295,7 @@ interface PersonMonthDoc extends Doc {
  * Which of `cells` count this person for the first time this month. One marker document per person and month, id
  * and keys keyed hashes (nothing in it names the person, a cell or a batch without the key), gone by TTL after the
  * month. A cell counts when this batch is the one that first marked it: a redelivery of that batch counts it again,
- * which the cell's own applied-batch list turns into nothing.
+ * which the cell's marker for that batch turns into nothing.
  */
 export async function markPeople(
   services: Pick<Services, 'db' | 'config'>,
@@ -290,42 +341,116 @@ export async function markPeople(
   return counted;
 }
 
-/** Adds a batch's change to one cell under its ETag, unless this batch already did (a redelivery). */
-export async function applyChange(services: Pick<Services, 'db'>, change: CellChange, batchKey: string): Promise<void> {
-  const counts = change.counts ?? zero();
-  const grown = <T extends CellBase>(doc: T): T => ({ ...doc, applied: [...doc.applied, batchKey].slice(-APPLIED_KEPT) });
-  const recentCells = recentOf(services.db).cells;
-  const cacheKey = `${change.scope}\n${change.id}`;
-  const current = recentCells.get(cacheKey);
-  const update = () =>
-    updateWithEtag<DailyCellDoc | MonthlyCellDoc>(
-      services.db.collection('stats'),
-      change.id,
-      change.scope,
-      (doc) => {
-        if (doc.applied.includes(batchKey)) return undefined;
-        if (doc.type === 'usage-monthly') return grown({ ...doc, people: doc.people + 1 });
-        return grown({ ...doc, ...add(doc, counts) });
-      },
-      {
-        attempts: 50,
-        create: () =>
-          change.type === 'usage-monthly'
-            ? ({ id: change.id, scope: change.scope, type: 'usage-monthly', ...change.fields, people: 1, applied: [batchKey] } as MonthlyCellDoc)
-            : ({ id: change.id, scope: change.scope, type: 'usage-daily', ...change.fields, ...counts, applied: [batchKey] } as DailyCellDoc),
-        ...(current ? { current } : {}),
-      },
-    );
-  let result: Awaited<ReturnType<typeof update>>;
-  try {
-    result = await update();
-  } catch (error) {
-    // A document changed in a way its ETag retry cannot mend (deleted by an operator): forget it, let redelivery read.
-    recentCells.delete(cacheKey);
-    throw error;
-  }
-  if (result) recentCells.set(cacheKey, result.doc);
+/**
+ * Adds a batch's change to one cell, exactly once however often and however late the batch is delivered: the cell's
+ * replace (under its ETag) and a marker document `a|<cell>|<batch key>` are one transactional batch in the cell's
+ * partition, so a redelivery's marker create fails (409) and nothing is added. Changes to one cell from batches this
+ * instance records at the same time go in one commit (group commit, at most MAX_BATCHES_PER_COMMIT): a popular school's
+ * cell takes one write per round trip however many batches name it, instead of a crowd of ETag conflicts.
+ */
+export function applyChange(services: Pick<Services, 'db'>, change: CellChange, batchKey: string): Promise<void> {
+  return committerOf(services.db).add(services, change, batchKey);
 }
 
-/** The key a batch is remembered by in cells and markers: not its id, so cells cannot be joined to the person's events. */
-export const batchKeyOf = (config: Pick<Config, 'SESSION_SIGNING_KEYS'>, batchId: string) => keyedHash(config, 'batch', batchId, 16);
+/** Markers plus the cell's own write fit in one transactional batch (100 operations). */
+const MAX_BATCHES_PER_COMMIT = 50;
+const COMMIT_ATTEMPTS = 50;
+
+interface PendingChange {
+  change: CellChange;
+  batchKey: string;
+  done: (error?: Error) => void;
+}
+
+class CellCommitter {
+  private readonly waiting = new Map<string, PendingChange[]>();
+
+  constructor(private readonly recent: RecentOfDatabase) {}
+
+  add(services: Pick<Services, 'db'>, change: CellChange, batchKey: string): Promise<void> {
+    const key = `${change.scope}\n${change.id}`;
+    return new Promise((resolve, reject) => {
+      const pending: PendingChange = { change, batchKey, done: (error) => (error === undefined ? resolve() : reject(error)) };
+      const queue = this.waiting.get(key);
+      if (queue) return void queue.push(pending);
+      this.waiting.set(key, [pending]);
+      void this.drain(services, key);
+    });
+  }
+
+  /** Commits the cell's waiting changes, a group at a time, until none wait (then the cell leaves the map). */
+  private async drain(services: Pick<Services, 'db'>, key: string): Promise<void> {
+    const queue = this.waiting.get(key)!;
+    while (queue.length > 0) {
+      const group = queue.splice(0, MAX_BATCHES_PER_COMMIT);
+      try {
+        await this.commit(services, key, group);
+        for (const pending of group) pending.done();
+      } catch (error) {
+        // A document changed in a way no retry mends (deleted by an operator): forget it, let redelivery read.
+        this.recent.cells.delete(key);
+        const failure = error instanceof Error ? error : new Error('A usage cell commit failed');
+        for (const pending of group) pending.done(failure);
+      }
+    }
+    this.waiting.delete(key);
+  }
+
+  private async commit(services: Pick<Services, 'db'>, key: string, all: PendingChange[]): Promise<void> {
+    const stats = services.db.collection('stats');
+    const { change } = all[0]!;
+    // The same batch twice in a group (a redelivery racing the first delivery) is one change.
+    let group = [...new Map(all.map((p) => [p.batchKey, p])).values()];
+    let current = this.recent.cells.get(key);
+    let read = current !== undefined;
+    // Only conflicts on the cell count as attempts: a redelivered batch leaves the group, at most its size times.
+    for (let conflicts = 0; conflicts < COMMIT_ATTEMPTS; ) {
+      if (!read) current = await stats.read<AggregateCellDoc>(change.id, change.scope);
+      read = true;
+      const markers = group.map((p) => ({ create: { id: `a|${change.id}|${p.batchKey}`, type: 'usage-applied', scope: change.scope } }));
+      const cell = current ? { replace: grown(current, group) } : { create: created(change, group) };
+      const result = await stats.writeTogether(change.scope, [...markers, cell]);
+      if (result.ok) {
+        this.recent.cells.set(key, result.docs.at(-1) as AggregateCellDoc & Stored);
+        return;
+      }
+      if (result.failedIndex < group.length && result.status === 409) {
+        // That batch is already in the cell (a redelivery): the others go on, the cell as read is still current.
+        group = group.filter((_, i) => i !== result.failedIndex);
+        if (group.length === 0) return;
+        continue;
+      }
+      if (result.failedIndex !== group.length || ![404, 409, 412].includes(result.status))
+        throw new Error(`A usage cell's commit failed with ${result.status}`);
+      // Another writer (another instance) changed or created the cell first: read it again, after a little jitter.
+      read = false;
+      conflicts++;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 5 * conflicts)));
+    }
+    throw new ConcurrentUpdateError('stats');
+  }
+}
+
+const sumOf = (group: PendingChange[]): Counts => group.reduce((sum, p) => add(sum, p.change.counts ?? zero()), zero());
+
+/** The cell with the group's changes (a monthly cell counts a person per batch that first marked them). */
+function grown(doc: AggregateCellDoc & Stored, group: PendingChange[]): AggregateCellDoc & { _etag: string } {
+  // Cells written before the markers kept a list of recent batches: no longer needed.
+  const { applied: _applied, ...cell } = doc as typeof doc & { applied?: string[] };
+  if (cell.type === 'usage-monthly') return { ...cell, people: cell.people + group.length };
+  return { ...cell, ...add(cell, sumOf(group)) };
+}
+
+function created(change: CellChange, group: PendingChange[]): AggregateCellDoc {
+  const base = { id: change.id, scope: change.scope, ...change.fields };
+  return change.type === 'usage-monthly'
+    ? ({ ...base, type: 'usage-monthly', people: group.length } as MonthlyCellDoc)
+    : ({ ...base, type: change.type, ...sumOf(group) } as DailyCellDoc | MonthCountsDoc);
+}
+
+const committers = new WeakMap<object, CellCommitter>();
+function committerOf(db: object): CellCommitter {
+  let committer = committers.get(db);
+  if (!committer) committers.set(db, (committer = new CellCommitter(recentOf(db))));
+  return committer;
+}

@@ -66,7 +66,7 @@ const clientEventSchema = z.discriminatedUnion('kind', [pageViewSchema, searchSc
 export type ClientEvent = z.infer<typeof clientEventSchema>;
 
 export const eventBatchSchema = z.strictObject({
-  /** Chosen by the front end, kept when it resends the batch after a failed attempt: a repeat is dropped. */
+  /** Chosen by the front end, kept when it resends the batch after a failed attempt: the caller's repeat is dropped. */
   batchId: z.uuid(),
   events: z.array(clientEventSchema).min(1).max(MAX_EVENTS_PER_BATCH),
 });
@@ -74,6 +74,14 @@ export const eventBatchSchema = z.strictObject({
 /** What travels on the `usage-events` queue for one front-end batch. */
 export const usageBatchMessageSchema = z.strictObject({
   batchId: z.uuid(),
+  /**
+   * The batch's key for dropping repeats: a keyed hash of the caller (account, or client address) and the batch id
+   * (`batchKeyOf`). Absent only in messages queued before callers were told apart.
+   */
+  batchKey: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{16}$/)
+    .optional(),
   receivedAt: at,
   /**
    * Decided by the route from the account its authentication read (PRIV-4 costs no read): identifiable (the account
@@ -99,6 +107,14 @@ export type UsageBatchMessage = z.infer<typeof usageBatchMessageSchema>;
 export function keyedHash(config: Pick<Config, 'SESSION_SIGNING_KEYS'>, purpose: string, value: string, length = 22): string {
   return createHmac('sha256', config.SESSION_SIGNING_KEYS[0]!.secret).update(`usage:${purpose}:${value}`).digest('base64url').slice(0, length);
 }
+
+/**
+ * The key a batch is remembered by in cells and markers: not its id, so cells cannot be joined to the person's events;
+ * and scoped to its caller (the account, or without one the client address), since the front end chooses the id and
+ * two callers' equal ids are two batches. Without a caller: server events, whose ids the server chose.
+ */
+export const batchKeyOf = (config: Pick<Config, 'SESSION_SIGNING_KEYS'>, batchId: string, caller?: string) =>
+  keyedHash(config, 'batch', caller === undefined ? batchId : `${caller}|${batchId}`, 16);
 
 interface RateDoc extends Doc {
   type: 'usage-rate';
@@ -216,8 +232,11 @@ export async function acceptUsageBatch(
   await reserveEvents(services, caller.rateKey, batch.events.length);
   const { account } = caller;
   const recording = !account ? 'anonymous' : usageRecordingAllowed(account) ? 'identifiable' : 'counts-only';
+  // The front end chooses the id: another caller's equal id is another batch (for the queue's duplicate detection too).
+  const batchKey = batchKeyOf(services.config, batch.batchId, account ? `account:${account.accountId}` : caller.rateKey);
   const body: UsageBatchMessage = {
     batchId: batch.batchId,
+    batchKey,
     receivedAt: now.toISOString(),
     recording,
     // A person who restricted processing or objected (PRIV-4): not even their id goes on the queue.
@@ -227,6 +246,6 @@ export async function acceptUsageBatch(
     ...(caller.country ? { country: caller.country } : {}),
     events: batch.events,
   };
-  await senderFor(services.bus).send({ body, messageId: `usage-batch:${batch.batchId}` });
+  await senderFor(services.bus).send({ body, messageId: `usage-batch:${batchKey}` });
   return { batchId: batch.batchId, accepted: batch.events.length };
 }

@@ -4,7 +4,6 @@ import { catalogSnapshot } from '../store/index.js';
 import {
   applyChange,
   type BatchFacts,
-  batchKeyOf,
   type CellChange,
   dailyChanges,
   markPeople,
@@ -12,9 +11,10 @@ import {
   type SchoolFacts,
   type WorkFacts,
 } from './aggregates.js';
-import type { UsageBatchMessage } from './batches.js';
+import { batchKeyOf, type UsageBatchMessage } from './batches.js';
+import { recordEnrolment } from './enrolment.js';
 
-type Deps = Pick<Services, 'db' | 'clock' | 'config' | 'telemetry'>;
+export type Deps = Pick<Services, 'db' | 'clock' | 'config' | 'telemetry'>;
 
 /** One front-end batch as its person's identifiable record (events container, partition accountId, 5 years: RET-7). */
 interface UsageBatchDoc extends Doc {
@@ -54,7 +54,8 @@ export async function recordUsageBatch(
   storeEvents = true,
 ): Promise<BatchRecordDoc['recorded'] | 'duplicate'> {
   const usage = services.db.collection('stats');
-  const recordId = `b:${batch.batchId}`;
+  const batchKey = batch.batchKey ?? batchKeyOf(services.config, batch.batchId);
+  const recordId = `b:${batchKey}`;
   if (await usage.read<BatchRecordDoc>(recordId, recordId)) {
     services.telemetry.event('usage-batch.duplicate', { events: String(batch.events.length) });
     return 'duplicate';
@@ -66,10 +67,10 @@ export async function recordUsageBatch(
   const facts: BatchFacts = {
     events: batch.events,
     ...(batch.country ? { country: batch.country } : {}),
-    works: await worksOf(services, batch),
+    works: await worksOf(services, batch.events),
     schools: await withMunicipalities(services, batch.schools ?? []),
   };
-  const batchKey = batchKeyOf(services.config, batch.batchId);
+  await recordEnrolment(services, facts.schools, facts.events);
   const changes: CellChange[] = dailyChanges(facts);
   if (accountId) changes.push(...(await markPeople(services, accountId, batchKey, peopleCells(facts))));
   for (let i = 0; i < changes.length; i += CELL_WRITES_IN_PARALLEL)
@@ -93,8 +94,8 @@ async function storeIdentifiable(services: Deps, accountId: string, batch: Usage
 }
 
 /** The works the batch names, from the catalogue snapshot (one read per instance every 5 minutes). */
-async function worksOf(services: Deps, batch: UsageBatchMessage): Promise<Map<string, WorkFacts>> {
-  const named = new Set(batch.events.map((e) => e.workId).filter((id): id is string => id !== undefined));
+export async function worksOf(services: Deps, events: readonly { workId?: string | undefined }[]): Promise<Map<string, WorkFacts>> {
+  const named = new Set(events.map((e) => e.workId).filter((id): id is string => id !== undefined));
   const works = new Map<string, WorkFacts>();
   if (named.size === 0) return works;
   for (const work of (await catalogSnapshot(services)).works)
@@ -103,19 +104,24 @@ async function worksOf(services: Deps, batch: UsageBatchMessage): Promise<Map<st
 }
 
 const SCHOOL_CACHE_MS = 5 * 60_000;
-const schoolCache = new Map<string, { at: number; municipality: string | undefined }>();
+const schoolCache = new Map<string, { at: number; municipality: string | undefined; country: string | undefined }>();
 
-/** The person's schools with their municipality (school documents, cached per instance for 5 minutes). */
-async function withMunicipalities(services: Deps, schools: NonNullable<UsageBatchMessage['schools']>): Promise<SchoolFacts[]> {
+/** The person's schools with their municipality and country (school documents, cached per instance for 5 minutes). */
+export async function withMunicipalities(services: Deps, schools: NonNullable<UsageBatchMessage['schools']>): Promise<SchoolFacts[]> {
   const facts: SchoolFacts[] = [];
   for (const { schoolId, group } of schools) {
     let known = schoolCache.get(schoolId);
     if (!known || Date.now() - known.at > SCHOOL_CACHE_MS) {
-      const school = await services.db.collection('schools').read<Doc & { municipality?: string }>(schoolId, schoolId);
-      known = { at: Date.now(), municipality: school?.municipality };
+      const school = await services.db.collection('schools').read<Doc & { municipality?: string; country?: string }>(schoolId, schoolId);
+      known = { at: Date.now(), municipality: school?.municipality, country: school?.country };
       schoolCache.set(schoolId, known);
     }
-    facts.push({ schoolId, group, ...(known.municipality ? { municipality: known.municipality } : {}) });
+    facts.push({
+      schoolId,
+      group,
+      ...(known.municipality ? { municipality: known.municipality } : {}),
+      ...(known.country ? { country: known.country } : {}),
+    });
   }
   return facts;
 }

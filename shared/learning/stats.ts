@@ -255,12 +255,22 @@ export async function queueAssignmentCounts(
     });
 }
 
+/** A submitted answer, as the anonymous usage statistics count a task done (STAT-1): never its responses or score. */
+export interface SubmittedTask {
+  answerId: string;
+  studentId: string;
+  schoolId: string;
+  workId: string;
+  exerciseIds: string[];
+  submittedAt: string;
+}
+
 /**
  * The queue's handler: the answer as stored now (or its absence) into its task's statistics; the answer of a student
  * the task is no longer sent to counts as absent (a task's figures are its students'). Costs: the answer and the task
- * (one query), `countAnswer`.
+ * (one query), `countAnswer`. Returns the submission when the answer counts as submitted, for the usage statistics.
  */
-export async function handleAnswerCount(services: Pick<Services, 'db'>, message: AnswerCountMessage): Promise<void> {
+export async function handleAnswerCount(services: Pick<Services, 'db'>, message: AnswerCountMessage): Promise<SubmittedTask | undefined> {
   const id = answerIdOf(message.taskId, message.studentId);
   const rows = await services.db.collection('schools').queryAll<AnswerDoc | TaskDoc>(message.schoolId, {
     where: 'ARRAY_CONTAINS(@ids, c.id)',
@@ -270,6 +280,15 @@ export async function handleAnswerCount(services: Pick<Services, 'db'>, message:
   const stored = rows.find((r): r is AnswerDoc => r.type === 'answer' && r.id === id);
   const counts = stored?.journalId === message.journalId && task?.studentIds.includes(message.studentId);
   await countAnswer(services, { id, schoolId: message.schoolId, journalId: message.journalId, taskId: message.taskId }, counts ? stored : undefined);
+  if (!counts || !stored || stored.status !== 'submitted' || !stored.submittedAt || stored.deletedAt) return undefined;
+  return {
+    answerId: stored.id,
+    studentId: stored.studentId,
+    schoolId: stored.schoolId,
+    workId: stored.workId,
+    exerciseIds: (stored.results ?? []).map((r) => r.exerciseId),
+    submittedAt: stored.submittedAt,
+  };
 }
 
 export const journalStatsSchema = z.object({

@@ -141,6 +141,69 @@ function scopeQueriesToTheirPartition(): void {
   };
 }
 
+interface BatchCollection {
+  documents: ServerItems;
+}
+type BatchOperation = (collection: BatchCollection, input: BatchInput) => { statusCode: number };
+interface BatchInput {
+  id?: string;
+  partitionKey?: string;
+  resourceBody?: Record<string, unknown>;
+}
+/** What an atomic batch changed so far: each document as it was before (undefined: it did not exist). */
+type BatchJournal = { collection: BatchCollection; id: string; partition: unknown; before: { _rid: string } | undefined }[];
+const batchJournal = new AsyncLocalStorage<BatchJournal>();
+
+/**
+ * Cosmos applies a transactional batch all or none. The embedded server runs its operations one by one and stops at
+ * the first failure, but keeps what the earlier ones wrote: here each operation of an atomic batch is journalled, and
+ * the first failure puts every document it touched back as it was (writeTogether's markers rely on that).
+ */
+function makeBatchesAtomic(): void {
+  const require = createRequire(import.meta.url);
+  const operations = require('@vercel/cosmosdb-server/lib/handler/_document-operations.js') as Record<string, BatchOperation> & { atomic?: true };
+  if (operations.atomic) return;
+  operations.atomic = true;
+  const { parsePartitionKey } = require('@vercel/cosmosdb-server/lib/utils/get-partition-from-header.js') as {
+    parsePartitionKey(header: string | undefined, id: string | undefined): unknown;
+  };
+  for (const name of ['createOperation', 'replaceOperation', 'upsertOperation', 'deleteOperation'] as const) {
+    const operation = operations[name]!;
+    operations[name] = (collection, input) => {
+      const journal = batchJournal.getStore();
+      if (!journal) return operation(collection, input);
+      const id = String((input.resourceBody?.id as string | undefined) ?? input.id);
+      const partition = input.resourceBody ? collection.documents._getPartition(input.resourceBody) : parsePartitionKey(input.partitionKey, input.id);
+      const before = collection.documents._item('/id', id, partition).read();
+      const result = operation(collection, input);
+      if (result.statusCode < 400) journal.push({ collection, id, partition, before });
+      else undoBatch(journal);
+      return result;
+    };
+  }
+}
+
+function undoBatch(journal: BatchJournal): void {
+  const clock = stampClock;
+  // Put back exactly what was there, `_ts` too.
+  stampClock = undefined;
+  try {
+    for (const { collection, id, partition, before } of journal.reverse()) {
+      if (collection.documents._item('/id', id, partition).read()) collection.documents.delete(id, partition);
+      if (before) collection.documents._set(before);
+    }
+  } finally {
+    stampClock = clock;
+    journal.length = 0;
+  }
+}
+
+/** Runs an atomic batch request with its journal (makeBatchesAtomic). */
+function withAtomicBatches(handler: Handler): Handler {
+  return (req, res) =>
+    String(req.headers['x-ms-cosmos-batch-atomic']).toLowerCase() === 'true' ? batchJournal.run([], () => handler(req, res)) : handler(req, res);
+}
+
 /** Runs each request with the partition of its query known (scopeQueriesToTheirPartition). */
 function withQueryPartition(handler: Handler): Handler {
   return (req, res) => {
@@ -193,6 +256,7 @@ export async function startEmbeddedCosmos(
 ): Promise<EmbeddedCosmos> {
   if (clock) stampWithClock(clock);
   scopeQueriesToTheirPartition();
+  makeBatchesAtomic();
   const server = createHttpServer();
   let faultHook: CosmosFaultHook | undefined;
   const handlers = server.listeners('request') as Handler[];
@@ -200,7 +264,7 @@ export async function startEmbeddedCosmos(
   for (const handler of handlers)
     server.on(
       'request',
-      withFaults(withQueryPartition(handler), () => faultHook),
+      withFaults(withAtomicBatches(withQueryPartition(handler)), () => faultHook),
     );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

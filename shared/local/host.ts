@@ -244,7 +244,16 @@ function buildConfig(input: {
     ...standIns?.settings,
     ...payments?.settings,
     // One stand-in speaks both protocols under the same base, so ASSISTANT_PROVIDER alone picks one (real settings win).
-    ...(assistant ? { ASSISTANT_PROVIDER: 'openai', ASSISTANT_API_URL: assistant.url, ASSISTANT_API_KEY: assistant.apiKey } : {}),
+    // It answers OpenAI's moderation protocol too: the anthropic provider's moderation endpoint (ASSISTANT_MODERATION_URL).
+    ...(assistant
+      ? {
+          ASSISTANT_PROVIDER: 'openai',
+          ASSISTANT_API_URL: assistant.url,
+          ASSISTANT_API_KEY: assistant.apiKey,
+          ASSISTANT_MODERATION_URL: assistant.url,
+          ASSISTANT_MODERATION_API_KEY: assistant.apiKey,
+        }
+      : {}),
     API_PUBLIC_URL: url,
     // The same host name as the API (127.0.0.1): cookies set by the API after a provider sign-in belong to the
     // host, not the port, so a front end on another port of 127.0.0.1 sends them (localhost would not).

@@ -239,6 +239,8 @@ export function demoDocuments(): { container: Parameters<Database['collection']>
       // OPS-3: MPASSid's school code of Koivulan koulu (shared/local/identity/users.ts): its teachers are offered the role.
       mpassidSchoolCodes: ['00001'],
     },
+    // The code's index (shared/organisations/organisations.ts): no other school can list it.
+    { id: 'mpassid-code:00001', type: 'mpassid-code', schoolId: 'mpassid-codes', code: '00001', holder: s.fi, claimedAt: '2026-08-01T00:00:00.000Z' },
     { id: c.ee5a, type: 'class', schoolId: s.ee, name: '5.a', grade: 5, schoolYear: '2026/2027' },
     { id: c.ee6b, type: 'class', schoolId: s.ee, name: '6.b', grade: 6, schoolYear: '2026/2027' },
     { id: c.fi7a, type: 'class', schoolId: s.fi, name: '7A', grade: 7, schoolYear: '2026/2027' },

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { onBlobRequest } from '../platform/blob.js';
 import { onCosmosRequest } from '../platform/operations.js';
 import { ConsoleTelemetry, type Telemetry } from '../platform/telemetry.js';
 import { dependencyTelemetryUrl, requestTelemetryUrl } from '../platform/telemetry-urls.js';
@@ -9,7 +10,7 @@ import { dependencyTelemetryUrl, requestTelemetryUrl } from '../platform/telemet
 /**
  * Records everything the local host sends to telemetry into `<dir>/<pid>-<uuid>.jsonl`, one JSON record a line (what
  * ConsoleTelemetry writes), plus what the platform and the SDK would add in Azure: each request with its URL as
- * telemetry keeps it, and each distinct Cosmos dependency target. The test run scans these files (LOG-2,
+ * telemetry keeps it, and each distinct Cosmos and Blob Storage dependency target. The test run scans these files (LOG-2,
  * scripts/telemetry-scan.ts). Written synchronously so a worker that ends abruptly loses nothing.
  */
 export interface TelemetryRecorder {
@@ -31,17 +32,23 @@ export function startTelemetryRecorder(dir: string): TelemetryRecorder {
   const write = (line: string) => appendFileSync(file, `${line}\n`);
   const record = (fields: Record<string, unknown>) => write(JSON.stringify({ time: new Date().toISOString(), ...fields }));
   const seenTargets = new Set<string>();
-  const stopListening = onCosmosRequest((path) => {
-    const data = dependencyTelemetryUrl(path);
-    if (seenTargets.has(data)) return;
-    seenTargets.add(data);
-    record({ kind: 'dependency', type: 'Azure DocumentDB', data });
-  });
+  const dependency = (type: string, pathOrUrl: string) => {
+    const data = dependencyTelemetryUrl(pathOrUrl);
+    if (seenTargets.has(`${type}\n${data}`)) return;
+    seenTargets.add(`${type}\n${data}`);
+    record({ kind: 'dependency', type, data });
+  };
+  const stopCosmos = onCosmosRequest((path) => dependency('Azure DocumentDB', path));
+  // Path only, as for requests: the local origin is 127.0.0.1 (in Azure, the storage account's name).
+  const stopBlob = onBlobRequest((url) => dependency('Azure blob', new URL(url).pathname));
   return {
     file,
     telemetry: new ConsoleTelemetry(write),
     // Path and query only: the local origin is 127.0.0.1, an address the scan would rightly flag; in Azure it is the app's name.
     request: (functionName, url, status) => record({ kind: 'request', name: functionName, url: requestTelemetryUrl(pathAndQuery(url)), status }),
-    close: stopListening,
+    close: () => {
+      stopCosmos();
+      stopBlob();
+    },
   };
 }

@@ -15,6 +15,7 @@ export const emailMessageSchema = z.object({
   country: z.enum(countries).optional(),
   language: z.enum(languages).optional(),
   readerAccountId: z.string().min(1).max(100).optional(),
+  siteCountry: z.enum(countries).optional(),
 });
 
 /**
@@ -28,11 +29,12 @@ export async function queueEmail(services: Pick<Services, 'bus'>, message: Email
 const countryLanguage = { EE: 'et', FI: 'fi' } as const;
 
 /**
- * OPS-3: a message for a person of a known country ends with that country's operator, privacy contact and
- * supervisory authority, in the reader's language; the sender address is picked by the same country.
+ * OPS-3: every message ends with its country's operator, privacy contact and supervisory authority, in the reader's
+ * language, and goes from that country's sender: the reader's country, else the country of the site the request came
+ * from (an address with no account), else Estonia's, the platform's default.
  */
-export function withCountryFooter(config: Config, message: EmailMessage): EmailMessage {
-  if (!message.country) return message;
-  const footer = emailFooter(countryProfile(config, message.country), message.language ?? countryLanguage[message.country]);
-  return { ...message, text: `${message.text}\n\n${footer}` };
+export function withCountryFooter(config: Config, { siteCountry, ...message }: EmailMessage): EmailMessage {
+  const country = message.country ?? siteCountry ?? 'EE';
+  const footer = emailFooter(countryProfile(config, country), message.language ?? countryLanguage[country]);
+  return { ...message, country, text: `${message.text}\n\n${footer}` };
 }

@@ -4,7 +4,7 @@ import { z } from 'zod';
 
 import { type AccountDoc, type PublisherRole, publisherRoleNames } from '../accounts/index.js';
 import { recordStaffAccess } from '../acl/index.js';
-import { DocumentExistsError, updateWithEtag } from '../platform/cosmos.js';
+import { type Doc, DocumentExistsError, type Updated, updateWithEtag } from '../platform/cosmos.js';
 import { AppError } from '../platform/errors.js';
 import type { Services } from '../platform/services.js';
 import { type ClassDoc, createInvitation, type InvitationView, type SchoolDoc } from '../schools/index.js';
@@ -124,8 +124,8 @@ export async function createSchool(
 
 /**
  * OPS-3: an MPASSid school code claims a school (its teachers are offered, or given, the school's roles), so no two
- * schools may list the same code: 409 organisation_mpassid_code_taken. A staff-only cross-partition query; two
- * staff members listing one code for two schools at the same instant are not caught (sign-in then asks neither).
+ * schools may list the same code: 409 organisation_mpassid_code_taken. A staff-only cross-partition query finds lists
+ * written before the code index below existed.
  */
 async function refuseCodesOfAnotherSchool(deps: Deps, schoolId: string, codes: string[]): Promise<void> {
   const page = await deps.db.collection('schools').crossPartitionQuery<{
@@ -137,6 +137,85 @@ async function refuseCodesOfAnotherSchool(deps: Deps, schoolId: string, codes: s
   if (page.items.length) throw new AppError('organisation_mpassid_code_taken');
 }
 
+/**
+ * The school holding an MPASSid code: one document per code (id mpassid-code:<code>, all in the partition
+ * mpassid-codes of `schools`), created if absent before the school's list names the code, so two staff members
+ * listing one code for two schools at the same moment cannot both succeed (a query before the write could not tell).
+ * Deleted after the list drops the code.
+ */
+interface MpassidCodeDoc extends Doc {
+  type: 'mpassid-code';
+  schoolId: typeof CODES_PARTITION;
+  code: string;
+  holder: string;
+  claimedAt: string;
+}
+
+const CODES_PARTITION = 'mpassid-codes';
+const codeIndexId = (code: string) => `mpassid-code:${code}`;
+/** A claim whose school never listed the code (a request that failed between the two writes) is free after this. */
+const ABANDONED_CLAIM_MS = 10 * 60_000;
+
+/** Claims each code for the school; the codes it newly claimed (to give back if the list is not written). */
+async function claimCodes(deps: Deps, schoolId: string, codes: string[]): Promise<string[]> {
+  const claimed: string[] = [];
+  try {
+    for (const code of codes) if (await claimCode(deps, schoolId, code)) claimed.push(code);
+  } catch (error) {
+    await releaseCodes(deps, schoolId, claimed);
+    throw error;
+  }
+  return claimed;
+}
+
+/** True when this call created the claim; false when the school held it already (a retry, or a code it lists). */
+async function claimCode(deps: Deps, schoolId: string, code: string): Promise<boolean> {
+  const schools = deps.db.collection('schools');
+  const now = deps.clock.now();
+  const doc: MpassidCodeDoc = {
+    id: codeIndexId(code),
+    type: 'mpassid-code',
+    schoolId: CODES_PARTITION,
+    code,
+    holder: schoolId,
+    claimedAt: now.toISOString(),
+  };
+  try {
+    await schools.create<MpassidCodeDoc>(doc);
+    return true;
+  } catch (error) {
+    if (!(error instanceof DocumentExistsError)) throw error;
+  }
+  const taken = await updateWithEtag<MpassidCodeDoc>(
+    schools,
+    doc.id,
+    CODES_PARTITION,
+    async (held) => {
+      if (held.holder === schoolId) return undefined;
+      if (!(await abandoned(deps, held, now))) throw new AppError('organisation_mpassid_code_taken');
+      return doc;
+    },
+    { type: 'mpassid-code', create: () => doc },
+  );
+  return taken?.changed === true;
+}
+
+/** The holder does not list the code and claimed it long enough ago that its request cannot still be writing. */
+async function abandoned(deps: Deps, held: MpassidCodeDoc, now: Date): Promise<boolean> {
+  if (now.getTime() - Date.parse(held.claimedAt) < ABANDONED_CLAIM_MS) return false;
+  const holder = await deps.db.collection('schools').read<SchoolDoc>(held.holder, held.holder);
+  return !(holder?.type === 'school' && (holder.mpassidSchoolCodes ?? []).includes(held.code));
+}
+
+/** Gives the codes back, where this school holds them. */
+async function releaseCodes(deps: Deps, schoolId: string, codes: string[]): Promise<void> {
+  const schools = deps.db.collection('schools');
+  for (const code of codes) {
+    const held = await schools.read<MpassidCodeDoc>(codeIndexId(code), CODES_PARTITION);
+    if (held?.type === 'mpassid-code' && held.holder === schoolId) await schools.delete(held.id, CODES_PARTITION, { ifMatch: held._etag });
+  }
+}
+
 /** Changes a school's name, country, registry code, municipality or MPASSid settings (the school's id stays). */
 export async function changeSchool(
   deps: Deps,
@@ -144,30 +223,50 @@ export async function changeSchool(
   change: z.infer<typeof schoolChangeSchema>,
   staff: Staff,
 ): Promise<OrganisationSchoolDoc> {
-  if (change.mpassidSchoolCodes?.length) await refuseCodesOfAnotherSchool(deps, schoolId, change.mpassidSchoolCodes);
-  const updated = await updateWithEtag<OrganisationSchoolDoc>(
-    deps.db.collection('schools'),
-    schoolId,
-    schoolId,
-    (doc) => {
-      const { municipality: _m, ...rest } = doc;
-      const next: OrganisationSchoolDoc = {
-        ...(change.municipality === null ? rest : doc),
-        ...(change.name ? { name: change.name } : {}),
-        ...(change.country ? { country: change.country } : {}),
-        ...(change.registryCode ? { registryCode: change.registryCode } : {}),
-        ...(change.municipality ? { municipality: change.municipality } : {}),
-        ...(change.mpassidSchoolCodes ? { mpassidSchoolCodes: [...new Set(change.mpassidSchoolCodes)] } : {}),
-        ...(change.trustMpassidRoles !== undefined ? { trustMpassidRoles: change.trustMpassidRoles } : {}),
-      };
-      const same =
-        (['name', 'country', 'registryCode', 'municipality', 'trustMpassidRoles'] as const).every((f) => next[f] === doc[f]) &&
-        (next.mpassidSchoolCodes ?? []).join() === (doc.mpassidSchoolCodes ?? []).join();
-      return same ? undefined : { ...next, updatedAt: deps.clock.now().toISOString() };
-    },
-    { type: 'school' },
-  );
-  if (!updated) throw new AppError('organisation_school_not_found');
+  const codes = change.mpassidSchoolCodes ? [...new Set(change.mpassidSchoolCodes)] : undefined;
+  if (codes?.length) await refuseCodesOfAnotherSchool(deps, schoolId, codes);
+  const claimed = codes ? await claimCodes(deps, schoolId, codes) : [];
+  // The list as it was before this change, to give back the codes it drops.
+  let before: string[] = [];
+  let updated: Updated<OrganisationSchoolDoc> | undefined;
+  try {
+    updated = await updateWithEtag<OrganisationSchoolDoc>(
+      deps.db.collection('schools'),
+      schoolId,
+      schoolId,
+      (doc) => {
+        before = doc.mpassidSchoolCodes ?? [];
+        const { municipality: _m, ...rest } = doc;
+        const next: OrganisationSchoolDoc = {
+          ...(change.municipality === null ? rest : doc),
+          ...(change.name ? { name: change.name } : {}),
+          ...(change.country ? { country: change.country } : {}),
+          ...(change.registryCode ? { registryCode: change.registryCode } : {}),
+          ...(change.municipality ? { municipality: change.municipality } : {}),
+          ...(codes ? { mpassidSchoolCodes: codes } : {}),
+          ...(change.trustMpassidRoles !== undefined ? { trustMpassidRoles: change.trustMpassidRoles } : {}),
+        };
+        const same =
+          (['name', 'country', 'registryCode', 'municipality', 'trustMpassidRoles'] as const).every((f) => next[f] === doc[f]) &&
+          (next.mpassidSchoolCodes ?? []).join() === (doc.mpassidSchoolCodes ?? []).join();
+        return same ? undefined : { ...next, updatedAt: deps.clock.now().toISOString() };
+      },
+      { type: 'school' },
+    );
+  } catch (error) {
+    await releaseCodes(deps, schoolId, claimed);
+    throw error;
+  }
+  if (!updated) {
+    await releaseCodes(deps, schoolId, claimed);
+    throw new AppError('organisation_school_not_found');
+  }
+  if (codes)
+    await releaseCodes(
+      deps,
+      schoolId,
+      before.filter((code) => !codes.includes(code)),
+    );
   if (updated.changed) await audit(deps, staff, schoolId, 'school.change');
   return updated.doc;
 }

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 
 import type { TokenCredential } from '@azure/identity';
-import type { BlobServiceClient, ContainerClient, UserDelegationKey } from '@azure/storage-blob';
+import type { BlobServiceClient, ContainerClient, RequestPolicyFactory, UserDelegationKey } from '@azure/storage-blob';
 
 /**
  * Blob Storage for users' own files (LRN-4): one container, every blob under a per-account prefix
@@ -178,15 +178,56 @@ export async function createBlobStore(
   source: { connectionString: string } | { accountUrl: string; credential: TokenCredential },
   options: { createContainer?: boolean } = {},
 ): Promise<BlobStore> {
-  const { BlobServiceClient } = await import('@azure/storage-blob');
-  const service =
+  const { BlobServiceClient, newPipeline, StorageSharedKeyCredential } = await import('@azure/storage-blob');
+  const { url, credential } =
     'connectionString' in source
-      ? BlobServiceClient.fromConnectionString(source.connectionString)
-      : new BlobServiceClient(source.accountUrl, source.credential);
+      ? sharedKeyOf(source.connectionString, StorageSharedKeyCredential)
+      : { url: source.accountUrl, credential: source.credential };
+  const pipeline = newPipeline(credential);
+  // A policy of our own, past the SDK's known ones: it sees each request (retries too), as Application Insights does.
+  pipeline.factories.push(blobRequestObserver);
+  const service = new BlobServiceClient(url, pipeline);
   const container = service.getContainerClient(USER_FILES_CONTAINER);
   // In Azure, Bicep creates the container and the app's role is scoped to it (it may not create containers).
   if (options.createContainer) await container.createIfNotExists();
   return 'connectionString' in source ? new ContainerBlobStore(container) : new DelegatedBlobStore(container, service, service.accountName);
+}
+
+type BlobRequestListener = (url: string) => void;
+const blobRequestListeners = new Set<BlobRequestListener>();
+
+/**
+ * Calls `listener` with the URL of every request to Blob Storage in this process (the local host records them as the
+ * dependencies Application Insights would see, LOG-2); returns the unsubscribe.
+ */
+export function onBlobRequest(listener: BlobRequestListener): () => void {
+  blobRequestListeners.add(listener);
+  return () => blobRequestListeners.delete(listener);
+}
+
+const blobRequestObserver: RequestPolicyFactory = {
+  create: (next) => ({
+    sendRequest: (request) => {
+      for (const listener of blobRequestListeners) listener(request.url);
+      return next.sendRequest(request);
+    },
+  }),
+};
+
+/** The account URL and shared key of a connection string (Azurite's: `AccountName=…;AccountKey=…;BlobEndpoint=…`). */
+function sharedKeyOf<C>(connectionString: string, SharedKey: new (name: string, key: string) => C): { url: string; credential: C } {
+  const fields = new Map(
+    connectionString
+      .split(';')
+      .filter(Boolean)
+      .map((part) => [part.slice(0, part.indexOf('=')), part.slice(part.indexOf('=') + 1)] as const),
+  );
+  const [name, key] = [fields.get('AccountName'), fields.get('AccountKey')];
+  if (!name || !key) throw new Error('The Blob connection string lacks AccountName or AccountKey');
+  const url =
+    fields.get('BlobEndpoint') ??
+    `${fields.get('DefaultEndpointsProtocol') ?? 'https'}://${name}.blob.${fields.get('EndpointSuffix') ?? 'core.windows.net'}`;
+  return { url, credential: new SharedKey(name, key) };
 }
 
 /** Without BLOB_ACCOUNT_URL every file operation fails (500 with a correlation id); the rest of the app runs. */

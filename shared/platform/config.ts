@@ -469,8 +469,22 @@ export const settingSpecs = {
       .default('true')
       .transform((v) => v === 'true'),
     where: 'parameter',
-    description: "With the openai provider: check the typed text and the reply with the provider's moderation endpoint.",
+    description:
+      "Check the typed text and the reply with a moderation endpoint (OpenAI protocol): the openai provider's own, or ASSISTANT_MODERATION_URL; with anthropic and no ASSISTANT_MODERATION_URL the assistant answers 503.",
     example: 'true',
+  },
+  ASSISTANT_MODERATION_URL: {
+    schema: url.optional(),
+    where: 'parameter',
+    description:
+      'Base URL of an OpenAI-protocol moderation endpoint (POST /v1/moderations), e.g. https://api.openai.com; needed with the anthropic provider, whose protocol has none; default the openai provider itself.',
+    example: '',
+  },
+  ASSISTANT_MODERATION_API_KEY: {
+    schema: optionalText,
+    where: 'secret',
+    description: 'Bearer key of ASSISTANT_MODERATION_URL (with the openai provider the provider key when unset).',
+    example: '',
   },
   ASSISTANT_USER_LIMIT: {
     schema: z.coerce.number().int().min(1).default(30),

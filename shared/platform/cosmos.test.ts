@@ -41,6 +41,35 @@ describe('Cosmos adapter against the embedded server', () => {
     expect(await events.read('dm-other', 'dm-bystander')).toBeDefined();
   });
 
+  it("LOG-1: writeTogether writes a partition's documents all or none: a stale ETag or an existing id leaves nothing written", async () => {
+    const stats = db.collection('stats');
+    const scope = 'm:wt-town';
+    const cell = await stats.create<Doc>({ id: 'wt-cell', type: 'usage-daily', scope, views: 1 });
+    const marker = (n: number) => ({ id: `a|wt-cell|${n}`, type: 'usage-applied', scope });
+
+    const done = await stats.writeTogether(scope, [{ create: marker(1) }, { replace: { ...cell, views: 2 } }]);
+    expect(done.ok).toBe(true);
+    const now = (await stats.read<Doc & { views: number }>('wt-cell', scope))!;
+    expect(now.views).toBe(2);
+
+    // The replace fails (the version read is stale): the marker created before it in the batch is undone.
+    expect(await stats.writeTogether(scope, [{ create: marker(2) }, { replace: { ...cell, views: 3 } }])).toEqual({
+      ok: false,
+      failedIndex: 1,
+      status: 412,
+    });
+    expect(await stats.read(marker(2).id, scope)).toBeUndefined();
+    // The marker exists (a redelivery): the replace after it does not happen.
+    expect(await stats.writeTogether(scope, [{ create: marker(1) }, { replace: { ...now, views: 3 } }])).toEqual({
+      ok: false,
+      failedIndex: 0,
+      status: 409,
+    });
+    // A create after a successful one fails: the first is undone, the replaced document is back as it was.
+    expect(await stats.writeTogether(scope, [{ replace: { ...now, views: 4 } }, { create: marker(1) }])).toMatchObject({ ok: false, failedIndex: 1 });
+    expect(await stats.read('wt-cell', scope)).toMatchObject({ views: 2, _etag: now._etag });
+  });
+
   describe('the data registry guards every write', () => {
     it('refuses a document type the registry does not declare and writes nothing', async () => {
       const accounts = db.collection('accounts');

@@ -105,6 +105,8 @@ export class UndeclaredDocumentError extends Error {
 }
 
 interface QueryOptions {
+  /** The fields to return (`c.a, c.b`), when not the whole document. */
+  select?: string;
   /** Extra condition, ANDed after the partition-key filter; refer to the document as `c`. */
   where?: string;
   parameters?: SqlParameter[];
@@ -252,6 +254,34 @@ class Collection {
     return gone;
   }
 
+  /**
+   * Writes documents of one partition all or none (a Cosmos transactional batch): creates, and replaces under the
+   * ETag read. Answers the stored documents, or which operation failed and how (409: the id exists; 412: changed since
+   * read; 404: gone); nothing of a failed batch is written. After a lost answer a retry may meet its own creates as
+   * 409: callers make a create the proof that the batch was applied (a marker document), so that reads as done.
+   */
+  async writeTogether(partitionKey: string, writes: readonly TogetherWrite[]): Promise<TogetherResult> {
+    if (writes.length === 0 || writes.length > BATCH_LIMIT) throw new Error(`A transactional batch holds 1 to ${BATCH_LIMIT} operations`);
+    const operations = writes.map((write) => {
+      if ('create' in write) return { operationType: 'Create' as const, partitionKey, resourceBody: this.prepare(write.create) };
+      const { _etag, ...doc } = write.replace;
+      return { operationType: 'Replace' as const, partitionKey, id: doc.id, ifMatch: _etag, resourceBody: this.prepare(doc) };
+    });
+    const results = await withStoreRetry(this.policy, async () => {
+      try {
+        return (await this.container.items.batch(operations, partitionKey)).result ?? [];
+      } catch (error) {
+        throw connectionFailureOfBatch(error) ?? error;
+      }
+    });
+    // Cosmos answers 424 for every operation but the one that failed.
+    const failed = results.findIndex((r) => r.statusCode >= 400 && r.statusCode !== 424);
+    if (failed >= 0) return { ok: false, failedIndex: failed, status: results[failed]!.statusCode };
+    if (results.length !== writes.length || results.some((r) => r.statusCode >= 400))
+      throw new Error('A transactional batch answered without its failure');
+    return { ok: true, docs: results.map((r) => r.resourceBody as unknown as Doc & Stored) };
+  }
+
   /** The stored document when it holds exactly what we tried to write (system properties aside). */
   private async ownEarlierWrite<T extends Doc>(prepared: ItemDefinition): Promise<(T & Stored) | undefined> {
     const stored = await this.readUncounted<T>(String(prepared.id), this.partitionKeyOf(prepared as Doc));
@@ -275,7 +305,7 @@ class Collection {
 
   private querySpec(partitionKey: string, options: QueryOptions): SqlQuerySpec {
     const where = `c.${this.pkField} = @pk${options.where ? ` AND (${options.where})` : ''}`;
-    const text = `SELECT * FROM c WHERE ${where}${options.orderBy ? ` ORDER BY ${options.orderBy}` : ''}`;
+    const text = `SELECT ${options.select ?? '*'} FROM c WHERE ${where}${options.orderBy ? ` ORDER BY ${options.orderBy}` : ''}`;
     return { query: text, parameters: [{ name: '@pk', value: partitionKey }, ...(options.parameters ?? [])] };
   }
 
@@ -357,6 +387,21 @@ class Collection {
     return body;
   }
 }
+
+/**
+ * @azure/cosmos 4.x wraps a failed batch request in a plain Error with only its cause's message ("Batch request error:
+ * socket hang up"), dropping the code that tells a lost connection (retry) from a bug. The connection failures are
+ * told by their message and given back a code; throttling and 503 the SDK has already retried itself.
+ */
+function connectionFailureOfBatch(error: unknown): Error | undefined {
+  if (!(error instanceof Error) || !error.message.startsWith('Batch request error:')) return undefined;
+  const cause = /socket hang up|ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|other side closed|aborted/i.exec(error.message);
+  return cause ? Object.assign(new Error(error.message), { code: 'ECONNRESET' }) : undefined;
+}
+
+/** One write of `writeTogether`: a create, or a replace of the version read (its `_etag`). */
+type TogetherWrite = { create: Doc } | { replace: Doc & { _etag: string } };
+type TogetherResult = { ok: true; docs: (Doc & Stored)[] } | { ok: false; failedIndex: number; status: number };
 
 /** The most operations Cosmos takes in one transactional batch. */
 const BATCH_LIMIT = 100;

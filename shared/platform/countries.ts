@@ -109,12 +109,21 @@ export function countryProfile(config: Config, country: Country): CountryProfile
 export const corsOrigins = (config: Config): string[] => [...new Set(countries.map((c) => new URL(countryProfile(config, c).siteUrl).origin))];
 
 /**
+ * The country whose site a browser request comes from (its Origin), when it is one of ours: the one thing a request
+ * about an address with no account (yet) knows of the reader's country (OPS-3). Finland only with a site of its own.
+ */
+export function siteCountryOf(config: Config, origin: string | null): Country | undefined {
+  if (!origin) return undefined;
+  if (config.PUBLIC_WEB_URL_FI && origin === new URL(config.PUBLIC_WEB_URL_FI).origin) return 'FI';
+  return origin === new URL(config.PUBLIC_WEB_URL).origin ? 'EE' : undefined;
+}
+
+/**
  * The language of the site a browser request comes from (its Origin): Finnish for the Finnish site when it has a
  * site of its own; undefined otherwise (the platform's default applies).
  */
 export function siteLanguageOf(config: Config, origin: string | null): Language | undefined {
-  if (!origin || !config.PUBLIC_WEB_URL_FI) return undefined;
-  return origin === new URL(config.PUBLIC_WEB_URL_FI).origin ? 'fi' : undefined;
+  return siteCountryOf(config, origin) === 'FI' ? 'fi' : undefined;
 }
 
 /** The sender of a message to a person of `country`; a message for nobody in particular goes out as Estonian. */

@@ -12,6 +12,11 @@ export interface EmailMessage {
    * country and language instead of falling back to the Estonian sender. Never leaves the platform.
    */
   readerAccountId?: string;
+  /**
+   * The country of the site the request came from (OPS-3): sender and footer when the reader's own country is not
+   * known (an address with no account, or one whose account is gone by the time the mail is sent).
+   */
+  siteCountry?: Country;
   subject: string;
   text: string;
   html?: string;

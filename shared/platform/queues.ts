@@ -54,7 +54,7 @@ export const queueSpecs = {
   },
   'usage-events': {
     description:
-      'Usage events (LOG-1) on their way to the events and stats containers: front-end batches (message id usage-batch:<batchId>; the batch record drops a later repeat) and searches the server recorded (message id = event id), never with their text.',
+      'Usage events (LOG-1) on their way to the events and stats containers: front-end batches (message id usage-batch:<keyed hash of the caller and batch id>; the batch record drops a later repeat, the markers in the cells a late redelivery) and searches the server recorded (message id = event id), never with their text.',
     maxDeliveryCount: 10,
     lockDuration: 'PT1M',
     duplicateDetectionWindow: 'PT10M',
@@ -71,6 +71,22 @@ export const queueSpecs = {
   'session-revocations': {
     description:
       "Session documents to mark revoked after the account's list of active sessions dropped them (password change or reset, suspension, closure): the list already ended them at once; message id sessions:<accountId>:<reason>:<time>.",
+    maxDeliveryCount: 10,
+    lockDuration: 'PT1M',
+    duplicateDetectionWindow: 'PT10M',
+    messageTimeToLive: 'P14D',
+  },
+  'member-name-copies': {
+    description:
+      "A person's names and e-mail copied onto their active school memberships after a rectification (ACC-5): read from the account when the message runs, each membership written under its ETag (an ended one stays ended); message id member-names:<accountId>:<updatedAt>.",
+    maxDeliveryCount: 10,
+    lockDuration: 'PT1M',
+    duplicateDetectionWindow: 'PT10M',
+    messageTimeToLive: 'P14D',
+  },
+  'family-link-endings': {
+    description:
+      "The other account's side of an ended parent link (ACC-3): the request took the link off the caller's side, which already ends the access (ACL-5 needs both sides); message id family-link-ending:<linkId>; removing a link already gone changes nothing.",
     maxDeliveryCount: 10,
     lockDuration: 'PT1M',
     duplicateDetectionWindow: 'PT10M',
@@ -93,6 +109,14 @@ export const queueSpecs = {
     duplicateDetectionWindow: 'PT1H',
     messageTimeToLive: 'P14D',
   },
+  'rights-projections': {
+    description:
+      "The school's list entry of a data-subject request the requester withdrew (PRIV-7): written from the request as it is when the message runs; message id rights-projection:<requestId>:<updatedAt>.",
+    maxDeliveryCount: 10,
+    lockDuration: 'PT1M',
+    duplicateDetectionWindow: 'PT10M',
+    messageTimeToLive: 'P14D',
+  },
   'privacy-exports': {
     description:
       "Data exports to build (PRIV-2), message id privacy-export:<exportId>: a person's documents and files zipped into Blob Storage; a repeat after the zip is ready builds nothing.",
@@ -111,7 +135,7 @@ export const queueSpecs = {
   },
   'learning-stats': {
     description:
-      "An answer written or deleted (LRN-5): its task's statistics document follows the answer as stored (idempotent: a repeat counts nothing twice); message id <answerId>:<savedAt>.",
+      "An answer written or deleted (LRN-5): its task's statistics document follows the answer as stored, and a submitted answer counts once as a task done in the anonymous usage statistics (STAT-1, STAT-2) (idempotent: a repeat counts nothing twice); message id <answerId>:<savedAt>.",
     maxDeliveryCount: 10,
     lockDuration: 'PT1M',
     duplicateDetectionWindow: 'PT10M',

@@ -29,15 +29,34 @@ type LawfulBasis =
   | 'legitimate-interest' // 6(1)(f): security, platform development
   | 'consent'; // 6(1)(a): marketing, optional features
 
+/** The events a retention may wait for; each has its words in et/fi/en (shared/privacy/texts.ts). */
+export type RetentionEvent =
+  | 'account-deleted'
+  | 'account-deleted+5y'
+  | 'invitation-closed+30d'
+  | 'work-retired'
+  | 'account-closed'
+  | 'erasure-completed';
+
+/** Why data without a person in it is kept with no end; each has its words in et/fi/en (shared/privacy/texts.ts). */
+export type IndefiniteReason =
+  | 'organisation-data'
+  | 'organisation-setting'
+  | 'catalogue-data'
+  | 'work-content'
+  | 'anonymous-usage'
+  | 'count-per-cell'
+  | 'yearly-number';
+
 type RetentionRule =
   /** Cosmos TTL set on every write: the document disappears `days` after its last write. */
   | { kind: 'fixed'; days: number; requirement: string }
   /** Accounting documents: 7 years plus the running financial year (RET-3), computed on write. */
   | { kind: 'accounting'; requirement: 'RET-3' }
   /** Kept until an event (account deletion, consent withdrawal, expiry set by the code); a sweep or the erasure pipeline sets the TTL. */
-  | { kind: 'event'; event: string; requirement: string }
+  | { kind: 'event'; event: RetentionEvent; requirement: string }
   /** Not personal data: kept while the business needs it. */
-  | { kind: 'indefinite'; reason: string };
+  | { kind: 'indefinite'; reason: IndefiniteReason };
 
 type ErasureStep = 'delete' | 'anonymise' | 'legal-hold';
 

@@ -105,7 +105,7 @@ describe('validateRegistry', () => {
   });
 
   it('a personal-data type kept indefinitely is reported', () => {
-    const problems = validateRegistry(registryWith(personal({ retention: { kind: 'indefinite', reason: 'forever' } })));
+    const problems = validateRegistry(registryWith(personal({ retention: { kind: 'indefinite', reason: 'organisation-data' } })));
     expect(problems).toEqual([expect.stringMatching(/document type profile .*kept indefinitely/)]);
   });
 
@@ -171,7 +171,7 @@ describe('validateRegistry', () => {
       export: undefined,
       erasure: undefined,
       subjectField: undefined,
-      retention: { kind: 'indefinite', reason: 'catalogue' },
+      retention: { kind: 'indefinite', reason: 'catalogue-data' },
     });
     expect(validateRegistry(registryWith(catalogue))).toEqual([]);
   });
@@ -192,7 +192,7 @@ describe('validateRegistry', () => {
     expect(validateRegistry(registryWith(personal({ subjectField: undefined })))).toEqual([
       'document type profile holds personal data but names no subject field',
     ]);
-    expect(validateRegistry(registryWith(personal({ retention: { kind: 'indefinite', reason: 'x' } })))).toEqual([
+    expect(validateRegistry(registryWith(personal({ retention: { kind: 'indefinite', reason: 'organisation-data' } })))).toEqual([
       'document type profile holds personal data but is kept indefinitely',
     ]);
     expect(validateRegistry(registryWith(personal({ erasure: 'legal-hold' })))).toEqual([

@@ -176,10 +176,25 @@ const documentTypes: DocumentTypeSpec[] = [
     requirements: ['AUTH-2'],
   },
   {
+    type: 'assistant-school-usage',
+    container: 'schools',
+    description:
+      "One of a school's eight OpiqGPT rate-limit shards (GPT-1; id assistant-usage:<shard>, in the school's partition): the messages its users sent in the shard's window, and each user's count by keyed hash of the account id. Counts only, no text.",
+    personalData: ['usage'],
+    purpose: 'Rate-limit the assistant per user and per school (GPT-1) without storing who wrote what (GPT-2).',
+    lawfulBasis: 'legitimate-interest',
+    retention: { kind: 'fixed', days: 1, requirement: 'GPT-2' },
+    subjectField: 'accountId',
+    find: { partitions: 'none', reason: 'Users only as keyed hashes of account ids, counts only; it lives 1 day after the last message.' },
+    export: { omit: ['id'] },
+    erasure: 'delete',
+    requirements: ['GPT-1', 'GPT-2'],
+  },
+  {
     type: 'assistant-usage',
     container: 'logins',
     description:
-      'How many OpiqGPT trial messages (GPT-1) a school and each of its users (by keyed hash of the account id), or a private user (by keyed hash), sent in the current window: counts only, no text.',
+      'How many OpiqGPT trial messages (GPT-1) a private user (by keyed hash of the account id) sent in the current window: counts only, no text.',
     personalData: ['usage'],
     purpose: 'Rate-limit the assistant per user and per school (GPT-1) without storing who wrote what (GPT-2).',
     lawfulBasis: 'legitimate-interest',
@@ -197,7 +212,7 @@ const documentTypes: DocumentTypeSpec[] = [
     personalData: [],
     purpose: 'Accept Stuudium sign-ins only from schools on the platform (AUTH-1).',
     lawfulBasis: 'contract',
-    retention: { kind: 'indefinite', reason: 'Organisation data, no personal data.' },
+    retention: { kind: 'indefinite', reason: 'organisation-data' },
     requirements: ['AUTH-1'],
   },
   {
@@ -453,8 +468,35 @@ const documentTypes: DocumentTypeSpec[] = [
     personalData: [],
     purpose: 'Organise users by school.',
     lawfulBasis: 'contract',
-    retention: { kind: 'indefinite', reason: 'Organisation data, no personal data.' },
+    retention: { kind: 'indefinite', reason: 'organisation-data' },
     requirements: ['ACC-1'],
+  },
+  {
+    type: 'mpassid-code',
+    container: 'schools',
+    description:
+      'Which school holds an MPASSid school code (id mpassid-code:<code>, all in the partition mpassid-codes): created before the school lists the code, so two schools cannot list one code; deleted when the list drops it.',
+    personalData: [],
+    purpose: "Give MPASSid sign-ins of a school's teachers to that one school (OPS-3).",
+    lawfulBasis: 'contract',
+    retention: { kind: 'indefinite', reason: 'organisation-data' },
+    requirements: ['OPS-3'],
+  },
+  {
+    type: 'assistant-report',
+    container: 'schools',
+    description:
+      'An answer of the OpiqGPT trial a user reported as bad (GPT-1; id assistant-report:<hash of question and answer>, all in the partition assistant-reports): the question and the answer as the client sent them, the reason, an optional note, the language and the time. No account, school or device: the texts may hold whatever the person typed, tied to nobody.',
+    // Usage of the assistant like its counts (not a support request of a person: nobody is named or can be found).
+    personalData: ['usage'],
+    purpose: 'Let the operator review harmful or wrong answers given to children and tune the system prompt and moderation (GPT-1).',
+    lawfulBasis: 'legitimate-interest',
+    retention: { kind: 'fixed', days: 90, requirement: 'GPT-2' },
+    subjectField: 'accountId',
+    find: { partitions: 'none', reason: 'Stored without the person who reported it: nothing ties it to an account; it lives 90 days.' },
+    export: { omit: ['id'] },
+    erasure: 'delete',
+    requirements: ['GPT-1', 'GPT-2'],
   },
   {
     type: 'assistant-setting',
@@ -464,7 +506,7 @@ const documentTypes: DocumentTypeSpec[] = [
     personalData: [],
     purpose: "Let the school's administrator switch the assistant off for students (GPT-1).",
     lawfulBasis: 'contract',
-    retention: { kind: 'indefinite', reason: 'Organisation setting, no personal data.' },
+    retention: { kind: 'indefinite', reason: 'organisation-setting' },
     requirements: ['GPT-1'],
   },
   {
@@ -474,7 +516,7 @@ const documentTypes: DocumentTypeSpec[] = [
     personalData: [],
     purpose: 'Organise students and journals.',
     lawfulBasis: 'public-task',
-    retention: { kind: 'indefinite', reason: 'Organisation data, no personal data.' },
+    retention: { kind: 'indefinite', reason: 'organisation-data' },
     requirements: ['ACC-1'],
   },
   {
@@ -500,7 +542,7 @@ const documentTypes: DocumentTypeSpec[] = [
     personalData: [],
     purpose: 'Catalogue.',
     lawfulBasis: 'contract',
-    retention: { kind: 'indefinite', reason: 'Catalogue data, no personal data.' },
+    retention: { kind: 'indefinite', reason: 'catalogue-data' },
     requirements: ['STORE-1'],
   },
   {
@@ -510,7 +552,7 @@ const documentTypes: DocumentTypeSpec[] = [
     personalData: [],
     purpose: 'Catalogue.',
     lawfulBasis: 'contract',
-    retention: { kind: 'indefinite', reason: 'Catalogue data, no personal data.' },
+    retention: { kind: 'indefinite', reason: 'catalogue-data' },
     requirements: ['STORE-1', 'OPS-2'],
   },
   {
@@ -552,7 +594,7 @@ const documentTypes: DocumentTypeSpec[] = [
     personalData: [],
     purpose: "Hold works too large for one document (the draft or version document lists its chapters' documents).",
     lawfulBasis: 'contract',
-    retention: { kind: 'indefinite', reason: 'Content of works, no personal data; goes with its work.' },
+    retention: { kind: 'indefinite', reason: 'work-content' },
     requirements: ['LRN-3', 'OPS-2'],
   },
   {
@@ -589,26 +631,46 @@ const documentTypes: DocumentTypeSpec[] = [
     type: 'usage-daily',
     container: 'stats',
     description:
-      'Counts of one day in one cell: views, seconds in view, searches, interactions. Municipality partitions: per school, role group (student/staff) and work (or "-" for searches outside a work), with the work\'s subjects. Publisher partitions: per work, chapter and country. `applied` holds keyed hashes of the last 64 batches, for redelivery. No person is named.',
+      'Counts of one day in one cell: views, seconds in view, searches, interactions. Municipality partitions: per school, role group (student/staff) and work (or "-" for searches outside a work), with the work\'s subjects. Publisher partitions: per work, chapter and country. Which batches it counts: its usage-applied markers. No person is named.',
     personalData: [],
     purpose: 'Anonymous statistics for municipalities, the ministry and publishers, and platform development (LOG-1, STAT-1, STAT-2).',
     lawfulBasis: 'legitimate-interest',
-    retention: {
-      kind: 'indefinite',
-      reason: 'Cannot be associated with a person; the notices keep usage in that form for as long as the service is developed.',
-    },
+    // The notices keep usage that cannot be associated with a person for as long as the service is developed.
+    retention: { kind: 'indefinite', reason: 'anonymous-usage' },
     requirements: ['LOG-1', 'STAT-1', 'STAT-2'],
   },
   {
     type: 'usage-monthly',
     container: 'stats',
     description:
-      'Distinct people of one month in one cell (never who): per school and role group over all works, per work and per subject; per publisher work and chapter. Counted through person-month markers.',
+      'Distinct people of one month in one cell (never who): per school and role group over all works, per work and per subject; per municipality (a person of two of its schools once) over all works and per work; per country; per publisher work, chapter and exercise. Counted through person-month markers.',
     personalData: [],
     purpose: 'Active people for anonymous statistics (STAT-1, STAT-2); small cells are suppressed where they are shown.',
     lawfulBasis: 'legitimate-interest',
-    retention: { kind: 'indefinite', reason: 'Cannot be associated with a person: a count per cell.' },
+    retention: { kind: 'indefinite', reason: 'count-per-cell' },
     requirements: ['LOG-1', 'STAT-1', 'STAT-2'],
+  },
+  {
+    type: 'usage-month-counts',
+    container: 'stats',
+    description:
+      "A month's counts in one municipality-partition cell, per school, role group and work: views, seconds in view, searches, interactions, tasks done (submitted answers). The municipality report's roll-up (it reads months, never days). `applied` as in usage-daily. No person is named.",
+    personalData: [],
+    purpose: 'Anonymous statistics for municipalities (STAT-1).',
+    lawfulBasis: 'legitimate-interest',
+    retention: { kind: 'indefinite', reason: 'count-per-cell' },
+    requirements: ['LOG-1', 'STAT-1'],
+  },
+  {
+    type: 'usage-enrolment',
+    container: 'stats',
+    description:
+      "A school's number of active students in a month (the largest count seen that month), beside its usage cells: the population suppression leaves at least 5 of out. No person is named.",
+    personalData: [],
+    purpose: 'Suppression of small cells in anonymous statistics (STAT-1, STAT-2).',
+    lawfulBasis: 'legitimate-interest',
+    retention: { kind: 'indefinite', reason: 'count-per-cell' },
+    requirements: ['STAT-1'],
   },
   {
     type: 'usage-person-month',
@@ -628,10 +690,23 @@ const documentTypes: DocumentTypeSpec[] = [
   {
     type: 'usage-batch',
     container: 'stats',
-    description: 'A usage batch wholly recorded (its random id, how it was recorded, the number of events): its repeat is dropped.',
+    description:
+      "A usage batch wholly recorded (id: a keyed hash of its caller and the front end's batch id, or for a task done a keyed hash of the submitted answer and its time; how it was recorded, the number of events): its repeat is dropped.",
     personalData: [],
     purpose: 'Count a batch once however often it is delivered or resent (LOG-1).',
     lawfulBasis: 'legitimate-interest',
+    retention: { kind: 'fixed', days: 8, requirement: 'LOG-1' },
+    requirements: ['LOG-1'],
+  },
+  {
+    type: 'usage-applied',
+    container: 'stats',
+    description:
+      "That one batch was added to one aggregate cell (id: the cell's id and a keyed hash of the batch, in the cell's partition), written in the same transactional batch as the cell: a redelivery, however late, adds nothing twice.",
+    personalData: [],
+    purpose: 'Count a batch once in every cell however often and however late it is delivered (LOG-1).',
+    lawfulBasis: 'legitimate-interest',
+    // Longer than a usage-events message lives on its queue (7 days).
     retention: { kind: 'fixed', days: 8, requirement: 'LOG-1' },
     requirements: ['LOG-1'],
   },
@@ -652,7 +727,7 @@ const documentTypes: DocumentTypeSpec[] = [
     personalData: [],
     purpose: 'Catalogue and prices.',
     lawfulBasis: 'contract',
-    retention: { kind: 'indefinite', reason: 'Catalogue data, no personal data.' },
+    retention: { kind: 'indefinite', reason: 'catalogue-data' },
     requirements: ['STORE-2'],
   },
   {
@@ -703,7 +778,7 @@ const documentTypes: DocumentTypeSpec[] = [
     personalData: [],
     purpose: 'Fast gap-free invoice numbering.',
     lawfulBasis: 'legal-obligation',
-    retention: { kind: 'indefinite', reason: 'One number per year, no personal data.' },
+    retention: { kind: 'indefinite', reason: 'yearly-number' },
     requirements: ['STORE-3'],
   },
   {

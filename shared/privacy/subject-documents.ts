@@ -48,8 +48,8 @@ function belongsTo(spec: DocumentTypeSpec, doc: Row, accountId: string, email: s
   return Boolean(email && emailField && typeof doc[emailField] === 'string' && doc[emailField].toLowerCase() === email);
 }
 
-/** The SQL that narrows a partition to the subject's documents (the same test runs again in code, belongsTo). */
-function subjectCondition(specs: DocumentTypeSpec[], hasEmail: boolean): string {
+/** The terms that each tie a document to the subject (any one suffices; the same test runs again in code, belongsTo). */
+function subjectTerms(specs: DocumentTypeSpec[], hasEmail: boolean): string[] {
   const paths = [...new Set(specs.flatMap(subjectPaths))];
   // By the registry's convention a field named …Ids is a list; `list[].field` is a field of a list's objects. Only those
   // get ARRAY_CONTAINS or a subquery: on a plain field they cost the emulator seconds.
@@ -63,7 +63,14 @@ function subjectCondition(specs: DocumentTypeSpec[], hasEmail: boolean): string 
   const emailFields = [...new Set(specs.map((s) => s.subjectEmailField).filter((f): f is string => Boolean(f)))];
   // Addresses are stored normalised (auth: normaliseEmail), so equality finds them.
   if (hasEmail) terms.push(...emailFields.map((f) => `c.${f} = @email`));
-  return terms.map((t) => `(${t})`).join(' OR ');
+  return terms;
+}
+
+/** The SQL that narrows a partition to the subject's documents. */
+function subjectCondition(specs: DocumentTypeSpec[], hasEmail: boolean): string {
+  return subjectTerms(specs, hasEmail)
+    .map((t) => `(${t})`)
+    .join(' OR ');
 }
 
 function exported(spec: DocumentTypeSpec, doc: Row): Record<string, unknown> {
@@ -181,6 +188,11 @@ export async function subjectReadPlan(
   types: DocumentTypeSpec[],
 ): Promise<{ reads: SubjectRead[]; email: string | undefined }> {
   const leads = await readLeads(services, accountId);
+  return { reads: planReads(types, accountId, leads), email: leads.email };
+}
+
+/** Each (container, partition) the finders name once, with every type looked for there. */
+function planReads(types: DocumentTypeSpec[], accountId: string, leads: Leads): SubjectRead[] {
   const reads = new Map<string, SubjectRead>();
   for (const spec of types)
     for (const partition of partitionsFor(spec.find!, accountId, leads)) {
@@ -189,7 +201,7 @@ export async function subjectReadPlan(
       read.types.push(spec.type);
       reads.set(key, read);
     }
-  return { reads: [...reads.values()], email: leads.email };
+  return [...reads.values()];
 }
 
 /** The subject's documents in one planned read (the same single-partition query or point read export uses). */
@@ -217,4 +229,85 @@ export async function* subjectDocuments(services: Pick<Services, 'db'>, accountI
   const found = new Map<string, Row[]>(types.map((t) => [t.type, []]));
   for (const read of reads) for (const { spec, doc } of await readSubjectRows(services, read, accountId, email)) found.get(spec.type)!.push(doc);
   for (const spec of types) yield { spec, documents: found.get(spec.type)!.map((row) => exported(spec, row)) };
+}
+
+/** The fields a row needs for `belongsTo` (the top field of each subject path, the e-mail field) and the type. */
+function projectionOf(specs: DocumentTypeSpec[], extra: string[] = []): string {
+  const fields = new Set(['id', 'type', ...extra]);
+  for (const spec of specs) {
+    for (const path of subjectPaths(spec)) fields.add(path.split(/[.[]/)[0]!);
+    if (spec.subjectEmailField) fields.add(spec.subjectEmailField);
+  }
+  return [...fields].map((f) => `c.${f}`).join(', ');
+}
+
+/** The order fields `partitionsFor` follows to the transaction and the invoice register. */
+const ORDER_LEADS = ['payment', 'invoice'];
+
+/**
+ * How many documents of every exportable type are the subject's (0 where none), found where and as `subjectDocuments`
+ * finds them (PRIV-1 = PRIV-2's truth) but cheaper: each (container, partition) is one query returning only the fields
+ * that tie a row to the person, a shared partition (a school's) one query for all its types instead of one per type,
+ * and the account is the caller's (no second read). The orders partition's rows are the leads for the transactions
+ * and the invoice register, so it is read once.
+ */
+export async function countSubjectDocuments(services: Pick<Services, 'db'>, account: AccountDoc): Promise<Map<string, number>> {
+  const { accountId } = account;
+  const types = exportableTypes();
+  const email = account.email && normaliseEmail(account.email);
+  const orderSpecs = types.filter((t) => t.container === 'orders' && t.find?.partitions === 'subject');
+  const orderRows = await services.db.collection('orders').queryAll<Row>(accountId, {
+    select: projectionOf(orderSpecs, ORDER_LEADS),
+    where: 'ARRAY_CONTAINS(@types, c.type)',
+    parameters: [{ name: '@types', value: orderSpecs.map((s) => s.type) }],
+    pageSize: PAGE_SIZE,
+  });
+  const leads: Leads = { account, email, orders: orderRows.filter((r) => r.type === 'order') };
+  const counts = new Map<string, number>(types.map((t) => [t.type, 0]));
+  for (const read of planReads(types, accountId, leads)) {
+    const specs = read.types.map((type) => types.find((t) => t.type === type && t.container === read.container)!);
+    const rows =
+      read.container === 'orders' && read.partition === accountId ? orderRows : await subjectRowsNarrow(services, read, specs, accountId, email);
+    for (const row of rows) {
+      const spec = specs.find((s) => s.type === row.type);
+      if (spec && belongsTo(spec, row, accountId, email)) counts.set(spec.type, counts.get(spec.type)! + 1);
+    }
+  }
+  return counts;
+}
+
+/** One planned read as one request: a point read (a login index), or one query of only the fields `belongsTo` needs. */
+async function subjectRowsNarrow(
+  services: Pick<Services, 'db'>,
+  read: SubjectRead,
+  specs: DocumentTypeSpec[],
+  accountId: string,
+  email: string | undefined,
+): Promise<Row[]> {
+  const collection = services.db.collection(read.container);
+  if (specs.every((s) => s.find?.partitions === 'account-logins')) {
+    const doc = await collection.read<Row>(read.partition, read.partition);
+    return doc ? [doc] : [];
+  }
+  const select = projectionOf(specs);
+  if (specs.every((s) => s.find?.partitions === 'subject'))
+    return collection.queryAll<Row>(read.partition, {
+      select,
+      where: 'ARRAY_CONTAINS(@types, c.type)',
+      parameters: [{ name: '@types', value: specs.map((s) => s.type) }],
+      pageSize: PAGE_SIZE,
+    });
+  // A shared partition: every type's narrow condition in one query. Written without parentheses (AND binds before OR):
+  // the local emulator's parser takes seconds per nested parenthesis, while the terms cost it nothing.
+  const where = specs.flatMap((spec, i) => subjectTerms([spec], Boolean(email)).map((term) => `c.type = @type${i} AND ${term}`)).join(' OR ');
+  return collection.queryAll<Row>(read.partition, {
+    select,
+    where,
+    parameters: [
+      ...specs.map((spec, i) => ({ name: `@type${i}`, value: spec.type })),
+      { name: '@subject', value: accountId },
+      ...(email && specs.some((s) => s.subjectEmailField) ? [{ name: '@email', value: email }] : []),
+    ],
+    pageSize: PAGE_SIZE,
+  });
 }

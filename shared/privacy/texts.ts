@@ -1,5 +1,5 @@
 import type { Language } from '../platform/language.js';
-import type { DocumentTypeSpec } from './registry.js';
+import type { DocumentTypeSpec, IndefiniteReason, RetentionEvent } from './registry.js';
 
 /**
  * The registry's words for people, in et, fi and en (OPS-3, PRIV-1, PRIV-2): category names and purposes, lawful bases,
@@ -123,7 +123,7 @@ export const categories: Record<Category, { name: Texts; purpose: Texts; sources
   },
 };
 
-const eventNames: Record<string, Texts> = {
+const eventNames: Record<RetentionEvent, Texts> = {
   'account-deleted': { et: 'kuni konto kustutamiseni', fi: 'kunnes tili poistetaan', en: 'until the account is deleted' },
   'account-deleted+5y': {
     et: '5 aastat pärast konto kustutamist',
@@ -141,6 +141,45 @@ const eventNames: Record<string, Texts> = {
   'erasure-completed': { et: 'kuni kustutamine on lõpetatud', fi: 'kunnes poistaminen on valmis', en: 'until erasure is completed' },
 };
 
+/** Why data without a person in it has no end date, as the export and the notice tables say it (issue 15). */
+const indefiniteReasons: Record<IndefiniteReason, Texts> = {
+  'organisation-data': {
+    et: 'Organisatsiooni andmed, isikuandmeid pole.',
+    fi: 'Organisaation tietoja, ei henkilötietoja.',
+    en: 'Organisation data, no personal data.',
+  },
+  'organisation-setting': {
+    et: 'Organisatsiooni seadistus, isikuandmeid pole.',
+    fi: 'Organisaation asetus, ei henkilötietoja.',
+    en: 'Organisation setting, no personal data.',
+  },
+  'catalogue-data': {
+    et: 'Kataloogi andmed, isikuandmeid pole.',
+    fi: 'Luettelotietoja, ei henkilötietoja.',
+    en: 'Catalogue data, no personal data.',
+  },
+  'work-content': {
+    et: 'Teose sisu, isikuandmeid pole; kustub koos teosega.',
+    fi: 'Teoksen sisältöä, ei henkilötietoja; poistuu teoksen mukana.',
+    en: 'Content of works, no personal data; goes with its work.',
+  },
+  'anonymous-usage': {
+    et: 'Ei ole seostatav inimesega; kasutusandmeid hoitakse sellisel kujul teenuse arendamise ajal.',
+    fi: 'Ei yhdistettävissä henkilöön; käyttötietoja säilytetään tässä muodossa niin kauan kuin palvelua kehitetään.',
+    en: 'Cannot be associated with a person; usage is kept in that form for as long as the service is developed.',
+  },
+  'count-per-cell': {
+    et: 'Ei ole seostatav inimesega: üks arv lahtri kohta.',
+    fi: 'Ei yhdistettävissä henkilöön: yksi luku solua kohden.',
+    en: 'Cannot be associated with a person: a count per cell.',
+  },
+  'yearly-number': {
+    et: 'Üks number aastas, isikuandmeid pole.',
+    fi: 'Yksi numero vuodessa, ei henkilötietoja.',
+    en: 'One number per year, no personal data.',
+  },
+};
+
 export function retentionText(rule: DocumentTypeSpec['retention'], lang: Language): string {
   switch (rule.kind) {
     case 'fixed':
@@ -152,8 +191,8 @@ export function retentionText(rule: DocumentTypeSpec['retention'], lang: Languag
     case 'accounting':
       return { et: '7 aastat pluss jooksev majandusaasta', fi: '7 vuotta ja kuluva tilikausi', en: '7 years plus the running financial year' }[lang];
     case 'event':
-      return eventNames[rule.event]?.[lang] ?? rule.event;
+      return eventNames[rule.event][lang];
     case 'indefinite':
-      return rule.reason;
+      return indefiniteReasons[rule.reason][lang];
   }
 }

@@ -4,12 +4,12 @@ import type { AccountDoc } from '../accounts/index.js';
 import { countries, type CountryProfile, countryProfile } from '../platform/countries.js';
 import type { Language } from '../platform/language.js';
 import type { Services } from '../platform/services.js';
-import { basisNames, categories, type Category, dataRegistry, retentionText, sourceNames, subjectDocuments } from '../privacy/index.js';
+import { basisNames, categories, type Category, countSubjectDocuments, dataRegistry, retentionText, sourceNames } from '../privacy/index.js';
 import { processors } from './processors.js';
 
 /**
- * What this view counts: `all`, every registry type the person has documents of, found as the export finds them
- * (`subjectDocuments`: single-partition queries and point reads only, never a scan); or only the named per-account
+ * What this view counts: `all`, every registry type the person has documents of, found where and as the export finds
+ * them (`countSubjectDocuments`: single-partition queries of the fields that tie a row to the person, and point reads); or only the named per-account
  * containers (one query each), the rest null.
  */
 type Counted = 'accounts' | 'orders';
@@ -63,13 +63,6 @@ async function countTypes(services: Pick<Services, 'db'>, container: Counted, ac
   return counts;
 }
 
-/** Counts of every type the person has documents of, read the way the export reads them (PRIV-1 = PRIV-2's truth). */
-async function countAll(services: Pick<Services, 'db'>, accountId: string): Promise<Map<string, number>> {
-  const counts = new Map<string, number>();
-  for await (const found of subjectDocuments(services, accountId)) counts.set(found.spec.type, found.documents.length);
-  return counts;
-}
-
 /**
  * PRIV-1: what the platform holds about a person, generated from the data registry and the processors table: per
  * category the purpose, lawful basis, retention, sources and recipients, and whether data is actually held. With
@@ -83,7 +76,7 @@ export async function holdingsOf(
   counting: Counting,
 ): Promise<HoldingsView> {
   const counted = new Map<string, Map<string, number>>();
-  const everything = counting === 'all' ? await countAll(services, account.accountId) : undefined;
+  const everything = counting === 'all' ? await countSubjectDocuments(services, account) : undefined;
   const containers = counting === 'all' ? [] : counting;
   for (const container of containers) counted.set(container, await countTypes(services, container, account.accountId));
   const linkedProviders = new Set((account.logins ?? []).map((l) => l.provider));

@@ -20,4 +20,15 @@ export {
   withdrawablePurposes,
 } from './model.js';
 export { noticeTables, recordOfProcessing } from './notice-tables.js';
-export { extendRequest, fulfilRequest, listRequestsAbout, moveRequest, officerQueue, openRequest, readRequest, schoolRequests } from './requests.js';
+export {
+  extendRequest,
+  fulfilRequest,
+  listRequestsAbout,
+  moveRequest,
+  officerQueue,
+  openRequest,
+  projectionMessageSchema,
+  projectToSchool,
+  readRequest,
+  schoolRequests,
+} from './requests.js';

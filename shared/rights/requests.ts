@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
+import { z } from 'zod';
+
 import { DocumentExistsError, type Page, type Stored, updateWithEtag } from '../platform/cosmos.js';
 import { AppError } from '../platform/errors.js';
 import { pageOf, type PageRequest } from '../platform/paging.js';
@@ -195,12 +197,30 @@ async function freeOpenSlot(services: Pick<Services, 'db'>, request: RightsReque
   if (entry?.requestId === request.id) await jobs.delete(id, QUEUE_PARTITION, { ifMatch: entry._etag });
 }
 
-/** Keeps the officer's queue and the school's list in step with the request (blind writes: they are projections). */
-async function project(services: Pick<Services, 'db'>, request: RightsRequestDoc): Promise<void> {
+/**
+ * Keeps the officer's queue and the school's list in step with the request (blind writes: they are projections). When
+ * the requester withdraws (`schoolListQueued`), the school's list follows queued (`rights-projections`): a school's
+ * decision on a withdrawn request is refused by the request's own state meanwhile, so the list may catch up.
+ */
+async function project(services: Pick<Services, 'db' | 'bus'>, request: RightsRequestDoc, schoolListQueued = false): Promise<void> {
   const jobs = services.db.collection('jobs');
   if (isOpen(request.state)) await jobs.upsert(queueEntryOf(request));
   else await freeOpenSlot(services, request);
-  if (request.controller.kind === 'school') await jobs.upsert(schoolEntryOf(request, request.controller.schoolId));
+  if (request.controller.kind !== 'school') return;
+  if (schoolListQueued)
+    await services.bus.send('rights-projections', {
+      body: { requestId: request.id } satisfies z.infer<typeof projectionMessageSchema>,
+      messageId: `rights-projection:${request.id}:${request.updatedAt}`,
+    });
+  else await jobs.upsert(schoolEntryOf(request, request.controller.schoolId));
+}
+
+export const projectionMessageSchema = z.strictObject({ requestId: z.string().min(1) });
+
+/** The queued school's list entry: written from the request as it is now, so a late or repeated message is harmless. */
+export async function projectToSchool(services: Pick<Services, 'db'>, requestId: string): Promise<void> {
+  const request = await readRequest(services, requestId);
+  if (request?.controller.kind === 'school') await services.db.collection('jobs').upsert(schoolEntryOf(request, request.controller.schoolId));
 }
 
 export async function readRequest(services: Pick<Services, 'db'>, requestId: string): Promise<(RightsRequestDoc & Stored) | undefined> {
@@ -277,7 +297,8 @@ export async function moveRequest(services: Services, move: Move): Promise<Right
   );
   if (!updated) throw new AppError('rights_request_not_found');
   const request = updated.doc;
-  await project(services, request);
+  // The requester's own withdrawal (self or parent; only cancelling is theirs): the school's list queued.
+  await project(services, request, move.capacity === 'self' || move.capacity === 'parent');
   if (!isOpen(request.state) || request.state === 'processing') await tellRequester(services, request, 'state');
   await startFulfilment(services, request);
   return request;

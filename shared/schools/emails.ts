@@ -140,20 +140,45 @@ export function invitationClaimEmail(
   return { to, category: 'security', ...texts[language] };
 }
 
-/** OPS-3: a teacher signed in with MPASSid, which names this school; the role waits for an administrator. */
-export function mpassidRoleEmail(language: Language, to: string, v: { schoolName: string }): EmailMessage {
+/** What MPASSid said the person is, as the administrator's e-mail names them (subject, who, the role offered). */
+const mpassidAsserted: Record<'teacher' | 'principal' | 'staff', Record<Language, { who: string; subjectWho: string; offered: SchoolRoleName }>> = {
+  teacher: {
+    et: { who: 'õpetaja', subjectWho: 'Õpetaja', offered: 'teacher' },
+    fi: { who: 'opettaja', subjectWho: 'Opettaja', offered: 'teacher' },
+    en: { who: 'a teacher', subjectWho: 'A teacher', offered: 'teacher' },
+  },
+  principal: {
+    et: { who: 'direktor', subjectWho: 'Direktor', offered: 'schoolAdmin' },
+    fi: { who: 'rehtori', subjectWho: 'Rehtori', offered: 'schoolAdmin' },
+    en: { who: 'the principal', subjectWho: 'A principal', offered: 'schoolAdmin' },
+  },
+  staff: {
+    et: { who: 'töötaja', subjectWho: 'Kooli töötaja', offered: 'teacher' },
+    fi: { who: 'henkilökuntaa', subjectWho: 'Henkilökunnan jäsen', offered: 'teacher' },
+    en: { who: 'a member of staff', subjectWho: 'A member of staff', offered: 'teacher' },
+  },
+};
+
+/** OPS-3: someone signed in with MPASSid, which names this school and a role there; the role waits for an administrator. */
+export function mpassidRoleEmail(
+  language: Language,
+  to: string,
+  v: { schoolName: string; asserted: 'teacher' | 'principal' | 'staff' },
+): EmailMessage {
+  const { who, subjectWho, offered } = mpassidAsserted[v.asserted][language];
+  const role = roleNames[offered][language];
   const texts: Record<Language, { subject: string; text: string }> = {
     et: {
-      subject: 'Õpetaja ootab kinnitust (MPASSid)',
-      text: `Tere!\n\nMPASSidiga sisse loginud inimene on MPASSidi andmetel kooli ${v.schoolName} õpetaja. Rolli ei antud. Kui see on õige, kinnita see Opiqus kutsete all; muidu jäta kinnitamata.`,
+      subject: `${subjectWho} ootab kinnitust (MPASSid)`,
+      text: `Tere!\n\nMPASSidiga sisse loginud inimene on MPASSidi andmetel kooli ${v.schoolName} ${who}. Rolli (${role}) ei antud. Kui see on õige, kinnita see Opiqus kutsete all; muidu jäta kinnitamata.`,
     },
     fi: {
-      subject: 'Opettaja odottaa vahvistusta (MPASSid)',
-      text: `Hei!\n\nMPASSidilla kirjautunut henkilö on MPASSidin mukaan koulun ${v.schoolName} opettaja. Roolia ei annettu. Jos tieto pitää paikkansa, vahvista se Opiqissa kutsujen kohdalla; muuten jätä vahvistamatta.`,
+      subject: `${subjectWho} odottaa vahvistusta (MPASSid)`,
+      text: `Hei!\n\nMPASSidilla kirjautunut henkilö on MPASSidin mukaan koulun ${v.schoolName} ${who}. Roolia (${role}) ei annettu. Jos tieto pitää paikkansa, vahvista se Opiqissa kutsujen kohdalla; muuten jätä vahvistamatta.`,
     },
     en: {
-      subject: 'A teacher awaits confirmation (MPASSid)',
-      text: `Hello,\n\nSomeone who signed in with MPASSid is, as MPASSid says, a teacher of ${v.schoolName}. The role was not given. If that is right, confirm it under invitations in Opiq; otherwise leave it unconfirmed.`,
+      subject: `${subjectWho} awaits confirmation (MPASSid)`,
+      text: `Hello,\n\nSomeone who signed in with MPASSid is, as MPASSid says, ${who} of ${v.schoolName}. The role (${role}) was not given. If that is right, confirm it under invitations in Opiq; otherwise leave it unconfirmed.`,
     },
   };
   return { to, category: 'security', ...texts[language] };

@@ -5,8 +5,10 @@ export { schoolsErrors } from './errors.js';
 export { acceptInvitation, confirmInvitationClaim, createInvitation, listInvitations, readSchool, revokeInvitation } from './invitations.js';
 export {
   activeMemberships,
+  copyNamesToMemberships,
   endMembershipsOfClosedAccount,
   endRole,
+  memberNameCopiesSchema,
   memberOrThrow,
   memberViewSchema,
   pageMemberships,
@@ -29,7 +31,9 @@ export {
   confirmLink,
   endLink,
   endLinkTarget,
+  familyLinkEndingSchema,
   familyOf,
+  finishFamilyLinkEnding,
   LINK_REQUESTS_PER_WINDOW,
   listLinks,
   refuseLink,

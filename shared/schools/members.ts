@@ -52,8 +52,6 @@ export interface MemberView {
   roles: { role: SchoolRoleName; classId?: string; subjects?: string[] }[];
 }
 
-type Deps = Pick<Services, 'db' | 'clock'>;
-
 export async function activeMemberships(deps: Pick<Services, 'db'>, schoolId: string, accountId?: string): Promise<MembershipDoc[]> {
   return deps.db.collection('schools').queryAll<MembershipDoc>(schoolId, {
     where: `c.type = 'membership' AND c.status = 'active'${accountId ? ' AND c.accountId = @accountId' : ''}`,
@@ -178,16 +176,15 @@ export interface AccountChangeDoc extends Doc {
 }
 
 /**
- * Rectification (ACC-5, PRIV-5): applies the changes to the account, records them, and refreshes the name and
- * e-mail snapshot on the person's memberships.
+ * Rectification (ACC-5, PRIV-5): applies the changes to the account, records them, and has the name and e-mail
+ * snapshot on the person's memberships refreshed (queue `member-name-copies`: the request pays no query and no
+ * write per membership).
  */
 async function rectifyRecorded(
-  deps: Deps,
+  deps: Pick<Services, 'db' | 'clock' | 'bus'>,
   input: { accountId: string; by: string; via: string; changes: ProfileChanges },
   /** The account as the caller just read it: no second read while it is current. */
   known?: AccountDoc,
-  /** One school's active memberships of the person as the caller just read them (issue 11: not queried again). */
-  knownMemberships?: KnownMemberships,
 ): Promise<{ account: AccountDoc; changes: AccountChangeDoc['changes'] }> {
   let recorded: AccountChangeDoc['changes'] = [];
   const updated = await updateAccount(
@@ -221,29 +218,51 @@ async function rectifyRecorded(
     via: input.via,
     changes: recorded,
   });
-  if (recorded.some((c) => c.field === 'firstName' || c.field === 'lastName' || c.field === 'email')) {
-    for (const schoolId of new Set((updated.schoolRoles ?? []).map((r) => r.schoolId))) {
-      const memberships = knownMemberships?.schoolId === schoolId ? knownMemberships.docs : await activeMemberships(deps, schoolId, input.accountId);
-      for (const m of memberships) {
-        await deps.db.collection('schools').upsert<MembershipDoc>({
-          ...m,
-          ...(updated.firstName ? { firstName: updated.firstName } : {}),
-          ...(updated.lastName ? { lastName: updated.lastName } : {}),
-          ...(updated.email ? { email: updated.email } : {}),
-        });
-      }
-    }
-  }
+  if (recorded.some((c) => c.field === 'firstName' || c.field === 'lastName' || c.field === 'email') && updated.schoolRoles?.length)
+    await deps.bus.send('member-name-copies', {
+      body: { accountId: input.accountId } satisfies z.infer<typeof memberNameCopiesSchema>,
+      messageId: `member-names:${input.accountId}:${updated.updatedAt}`,
+    });
   return { account: updated, changes: recorded };
 }
 
-type CodeInput = { country: 'EE' | 'FI'; code: string; birthDate: string } | null;
+export const memberNameCopiesSchema = z.strictObject({ accountId: z.string().min(1) });
 
-/** A school's active memberships of one person, read by the caller in this request. */
-interface KnownMemberships {
-  schoolId: string;
-  docs: MembershipDoc[];
+/**
+ * The queued rest of a rectification: the account's current names and e-mail onto each of its active memberships.
+ * Read from the account when the message runs, so a late or repeated message writes what is true now, and nothing
+ * when the copies already match.
+ */
+export async function copyNamesToMemberships(deps: Pick<Services, 'db'>, work: z.infer<typeof memberNameCopiesSchema>): Promise<void> {
+  const account = await readAccount(deps, work.accountId);
+  if (!account) return;
+  for (const schoolId of new Set((account.schoolRoles ?? []).map((r) => r.schoolId)))
+    for (const m of await activeMemberships(deps, schoolId, account.accountId)) await copyNames(deps, m as MembershipDoc & Stored, account);
 }
+
+/**
+ * The account's names and e-mail onto one membership, written under the ETag of the version the query read: a
+ * membership ended since is re-read and left ended, never rewritten active.
+ */
+async function copyNames(deps: Pick<Services, 'db'>, read: MembershipDoc & Stored, account: AccountDoc): Promise<void> {
+  await updateWithEtag<MembershipDoc>(
+    deps.db.collection('schools'),
+    read.id,
+    read.schoolId,
+    (current) => {
+      const names = {
+        ...(account.firstName ? { firstName: account.firstName } : {}),
+        ...(account.lastName ? { lastName: account.lastName } : {}),
+        ...(account.email ? { email: account.email } : {}),
+      };
+      const same = Object.entries(names).every(([field, value]) => current[field as keyof typeof names] === value);
+      return current.status === 'active' && !same ? { ...current, ...names } : undefined;
+    },
+    { current: read, type: 'membership' },
+  );
+}
+
+type CodeInput = { country: 'EE' | 'FI'; code: string; birthDate: string } | null;
 
 /**
  * Corrects names and the personal code (ACC-5, AUTH-3), by the person ('self') or by their school. A code the person
@@ -260,8 +279,6 @@ export async function rectifyIdentity(
     source: { kind: 'self' } | { kind: 'school'; schoolId: string };
     names: { firstName?: string; lastName?: string; phone?: string };
     personalCode?: CodeInput;
-    /** The school's memberships the caller's check read: the name copies are written from them. */
-    memberships?: KnownMemberships;
   },
 ): Promise<AccountDoc> {
   const now = services.clock.now().toISOString();
@@ -292,7 +309,6 @@ export async function rectifyIdentity(
       changes: { ...input.names, ...(sameStanding ? {} : codeChanges) },
     },
     before,
-    input.memberships,
   );
   const codeChanged = changes.some((c) => c.field === 'personalCode' || c.field === 'personalCodeVerification');
   if (codeChanged && before.personalCode) await releasePersonalCode(services, input.accountId, before.personalCode);

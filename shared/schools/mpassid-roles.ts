@@ -16,9 +16,12 @@ const DAY_MS = 86_400_000;
 /** Stands for the inviter on invitations nobody sent: MPASSid asserted the role. */
 const MPASSID_INVITER = { accountId: 'mpassid', firstName: 'MPASSid', lastName: '' };
 
-/** One request per account and school: a repeated sign-in finds it instead of asking again. */
-const requestId = (schoolId: string, accountId: string) =>
-  `invitation:mpassid-${createHash('sha256').update(`${schoolId}:${accountId}`).digest('base64url').slice(0, 32)}`;
+/** One request per account, school and role: a repeated sign-in finds it instead of asking again (a teacher's id as before). */
+const requestId = (schoolId: string, accountId: string, role: MpassidOffer['role']) =>
+  `invitation:mpassid-${createHash('sha256')
+    .update(`${schoolId}:${accountId}${role === 'teacher' ? '' : `:${role}`}`)
+    .digest('base64url')
+    .slice(0, 32)}`;
 
 type Deps = Pick<Services, 'db' | 'clock' | 'bus'>;
 
@@ -36,33 +39,69 @@ async function schoolByMpassidCode(services: Pick<Services, 'db'>, code: string)
 }
 
 /**
- * OPS-3, AUTH-1: MPASSid asserts a teacher's school (urn:mpass.id:role, role code 2 or 5). Asserted roles are hints,
- * never rights by themselves: a school on the platform that listed the school code gets a request its administrator
- * confirms through the staff-invitation claim flow (ACC-2), or, when the school trusts MPASSid roles, the teacher
- * gets the role at once. Idempotent: every sign-in may call it.
+ * The platform role MPASSid's asserted role is offered as (OPS-3). A teacher or substitute (codes 2, 5) is offered the
+ * teacher role, given at once where the school trusts MPASSid roles. A principal (6) is offered the school's
+ * administrator role and staff or a secretary (3, 4) the teacher role (the platform has no other staff role, and the
+ * teacher's is the narrower one), both always on the school administrator's confirmation, whatever the trust: no
+ * requirement lets a sign-in give itself the school's widest role, and MPASSid's staff covers people who do not teach.
+ */
+const OFFERS: Partial<Record<AssertedSchoolRole['role'], { role: 'teacher' | 'schoolAdmin'; trustable: boolean }>> = {
+  teacher: { role: 'teacher', trustable: true },
+  principal: { role: 'schoolAdmin', trustable: false },
+  staff: { role: 'teacher', trustable: false },
+};
+
+interface MpassidOffer {
+  schoolCode: string;
+  role: 'teacher' | 'schoolAdmin';
+  /** What MPASSid said, for the administrator's e-mail. */
+  asserted: 'teacher' | 'principal' | 'staff';
+  trustable: boolean;
+}
+
+/** One offer per school code and platform role; a role also asserted as trustable (teacher and staff) stays trustable. */
+function mpassidOffers(asserted: readonly AssertedSchoolRole[]): MpassidOffer[] {
+  const offers = new Map<string, MpassidOffer>();
+  for (const { schoolCode, role } of asserted) {
+    const offer = OFFERS[role];
+    if (!offer) continue;
+    const key = `${schoolCode}:${offer.role}`;
+    const earlier = offers.get(key);
+    if (earlier?.trustable || (earlier && !offer.trustable)) continue;
+    offers.set(key, { schoolCode, role: offer.role, asserted: role as MpassidOffer['asserted'], trustable: offer.trustable });
+  }
+  return [...offers.values()];
+}
+
+/**
+ * OPS-3, AUTH-1: MPASSid asserts a person's school roles (urn:mpass.id:role). Asserted roles are hints, never rights
+ * by themselves: a school on the platform that listed the school code gets a request its administrator confirms
+ * through the staff-invitation claim flow (ACC-2), or, for a teacher where the school trusts MPASSid roles, the
+ * teacher gets the role at once (see OFFERS). Idempotent: every sign-in may call it.
  */
 export async function offerMpassidRoles(services: Deps, account: AccountDoc, asserted: readonly AssertedSchoolRole[]): Promise<void> {
-  const codes = [...new Set(asserted.filter((r) => r.role === 'teacher').map((r) => r.schoolCode))];
-  for (const code of codes) {
-    const school = await schoolByMpassidCode(services, code);
+  const schools = new Map<string, SchoolDoc | undefined>();
+  for (const offer of mpassidOffers(asserted)) {
+    if (!schools.has(offer.schoolCode)) schools.set(offer.schoolCode, await schoolByMpassidCode(services, offer.schoolCode));
+    const school = schools.get(offer.schoolCode);
     if (!school) continue;
-    if ((account.schoolRoles ?? []).some((r) => r.schoolId === school.schoolId && r.role === 'teacher')) continue;
-    await requestTeacherRole(services, school, account);
+    if ((account.schoolRoles ?? []).some((r) => r.schoolId === school.schoolId && r.role === offer.role)) continue;
+    await requestRole(services, school, account, offer);
   }
 }
 
-async function requestTeacherRole(services: Deps, school: SchoolDoc, account: AccountDoc): Promise<void> {
+async function requestRole(services: Deps, school: SchoolDoc, account: AccountDoc, offer: MpassidOffer): Promise<void> {
   const schools = services.db.collection('schools');
   const now = services.clock.now();
   const expiresAt = new Date(now.getTime() + REQUEST_DAYS * DAY_MS);
-  const trusted = school.trustMpassidRoles === true;
+  const trusted = offer.trustable && school.trustMpassidRoles === true;
   const doc: InvitationDoc = {
-    id: requestId(school.schoolId, account.accountId),
+    id: requestId(school.schoolId, account.accountId, offer.role),
     type: 'invitation',
     schoolId: school.schoolId,
     // MPASSid releases no e-mail address, and none was sent: the request is for the claimant below.
     email: account.email ?? '',
-    role: 'teacher',
+    role: offer.role,
     invitedBy: MPASSID_INVITER.accountId,
     inviter: MPASSID_INVITER,
     schoolCountry: school.country,
@@ -95,7 +134,7 @@ async function requestTeacherRole(services: Deps, school: SchoolDoc, account: Ac
   await tellSchoolAdmins(
     services,
     school.schoolId,
-    (language, to, schoolName) => mpassidRoleEmail(language, to, { schoolName }),
+    (language, to, schoolName) => mpassidRoleEmail(language, to, { schoolName, asserted: offer.asserted }),
     `mpassid-role:${doc.id}`,
   );
 }

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 import {
   type AccountDoc,
   isMinorAccount,
@@ -257,7 +259,11 @@ async function addFamilyLinks(deps: Deps, link: ParentLinkDoc, known: KnownAccou
   await updateAccount(deps, childId, (a) => withFamilyLink(a, 'parents', { accountId: parentId, ...familyLinkOf(link) }), knownOf(known, childId));
 }
 
-async function removeFamilyLinks(deps: Deps, link: ParentLinkDoc, known: KnownAccounts = []): Promise<void> {
+async function removeFamilyLinks(
+  deps: Deps,
+  link: Pick<ParentLinkDoc, 'id' | 'parentAccountId' | 'childAccountId'>,
+  known: KnownAccounts = [],
+): Promise<void> {
   const { parentAccountId: parentId, childAccountId: childId } = link;
   // The parent's side first: that is the side that grants access, so it ends first.
   await updateAccount(deps, parentId, (a) => withoutFamilyLink(a, 'children', link.id), knownOf(known, parentId)).catch(ignoreMissingAccount);
@@ -328,7 +334,7 @@ export async function refuseLink(deps: Deps, schoolId: string, linkId: string, a
  * parent's access ends with this request (ACC-4).
  */
 export async function endLink(
-  deps: Deps,
+  deps: Pick<Services, 'db' | 'clock' | 'bus'>,
   schoolId: string,
   linkId: string,
   caller: string,
@@ -350,20 +356,60 @@ export async function endLink(
   const link = await moveLink(deps, schoolId, linkId, (l) => transition(l, 'ended', { by: caller, as, at }), current).catch((e: unknown) =>
     repairThenRethrow(deps, schoolId, linkId, e),
   );
-  await removeFamilyLinks(deps, link, [callerAccount]);
+  await endOneSideNow(deps, link, callerAccount);
   return parentLinkView(link);
+}
+
+/**
+ * ACL-5 grants only while both accounts name each other, so taking the link off one side ends the parent's access at
+ * once: the caller's own side (written from the account authentication read; the parent's when the school ends it),
+ * and the other side follows queued (`family-link-endings`), so the request pays one account read and write, not two.
+ */
+async function endOneSideNow(
+  deps: Pick<Services, 'db' | 'clock' | 'bus'>,
+  link: ParentLinkDoc,
+  callerAccount: AccountDoc | undefined,
+): Promise<void> {
+  const callerSide = callerAccount?.accountId === link.childAccountId ? 'parents' : 'children';
+  const accountId = callerSide === 'parents' ? link.childAccountId : link.parentAccountId;
+  await updateAccount(deps, accountId, (a) => withoutFamilyLink(a, callerSide, link.id), knownOf([callerAccount], accountId)).catch(
+    ignoreMissingAccount,
+  );
+  await deps.bus.send('family-link-endings', {
+    body: { linkId: link.id, parentAccountId: link.parentAccountId, childAccountId: link.childAccountId } satisfies FamilyLinkEnding,
+    messageId: `family-link-ending:${link.id}`,
+  });
+}
+
+export const familyLinkEndingSchema = z.strictObject({
+  linkId: z.string().min(1),
+  parentAccountId: z.string().min(1),
+  childAccountId: z.string().min(1),
+});
+type FamilyLinkEnding = z.infer<typeof familyLinkEndingSchema>;
+
+/** The queued rest of ending a link: both accounts without it (the side already done is left as it is; safe to repeat). */
+export async function finishFamilyLinkEnding(deps: Deps, work: FamilyLinkEnding): Promise<void> {
+  await removeFamilyLinks(deps, { id: work.linkId, parentAccountId: work.parentAccountId, childAccountId: work.childAccountId });
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // Reading
 
-/** The caller's confirmed children or parents with their current names (one point read each; families are small). */
+/**
+ * The caller's confirmed children or parents with their current names (one point read each; families are small). Only
+ * those whose account names the caller back, as ACL-5 requires: a link ended from the other side leaves this side to
+ * the queue for a moment.
+ */
 export async function familyOf(deps: Pick<Services, 'db'>, account: AccountDoc, side: 'children' | 'parents') {
   const links = account[side] ?? [];
   const people = await Promise.all(links.map((l) => readAccount(deps, l.accountId)));
+  const back = side === 'children' ? 'parents' : 'children';
   return links.flatMap((l, i) => {
     const person = people[i];
-    return person ? [{ accountId: l.accountId, firstName: person.firstName, lastName: person.lastName, schoolId: l.schoolId, linkId: l.linkId }] : [];
+    return person && (person[back] ?? []).some((b) => b.accountId === account.accountId)
+      ? [{ accountId: l.accountId, firstName: person.firstName, lastName: person.lastName, schoolId: l.schoolId, linkId: l.linkId }]
+      : [];
   });
 }
 

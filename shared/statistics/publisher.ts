@@ -7,10 +7,12 @@ import { suppress } from './suppress.js';
 
 /**
  * Anonymous statistics for a publisher (STAT-2): its own works only (the partition holds nothing else), month by
- * month: students, seconds, page views and interactions per work and per chapter, from the anonymous aggregates.
+ * month: students, seconds, page views, interactions and tasks done per work, the same but tasks per chapter, and
+ * per exercise the students who answered it in a submitted task and their answers, from the anonymous aggregates.
  * Nothing names a school or a person. A work is listed when its students are shown; chapters are one table per work
- * (a chapter's cell and the work's chapters summed), suppressed like every statistics table (suppress.ts): the work's
- * seconds minus its shown chapters' never tell the time of fewer than 5 people.
+ * (a chapter's cell and the work's chapters summed), exercises another, each suppressed like every statistics table
+ * (suppress.ts): the work's seconds minus its shown chapters' never tell the time of fewer than 5 people. Tasks are of
+ * the work, not of a chapter, so chapters carry no tasks-done figure.
  */
 type Deps = Pick<Services, 'db' | 'clock'>;
 
@@ -20,8 +22,16 @@ const measures = z.object({
   views: z.number().int(),
   interactions: z.number().int(),
 });
-/** A month's works with their chapters; a work or chapter is listed only when its students are shown. */
-export const worksSchema = z.array(measures.extend({ workId: z.string(), chapters: z.array(measures.extend({ chapterId: z.string() })) }));
+const exerciseSchema = z.object({ exerciseId: z.string(), students: z.number().int(), answers: z.number().int() });
+/** A month's works with their chapters and exercises; a work, chapter or exercise is listed only when its students are shown. */
+export const worksSchema = z.array(
+  measures.extend({
+    workId: z.string(),
+    tasksDone: z.number().int(),
+    chapters: z.array(measures.extend({ chapterId: z.string() })),
+    exercises: z.array(exerciseSchema),
+  }),
+);
 export const publisherReportSchema = z.object({
   publisherId: z.string(),
   months: z.array(z.object({ month: z.string(), works: worksSchema })),
@@ -60,31 +70,45 @@ export async function readPublisherReport(deps: Deps, publisherId: string, query
   };
 }
 
-/** One month of works and chapters from publisher-partition cells (one publisher's, or every publisher's for the ministry). */
+/** One month of works, chapters and exercises from publisher-partition cells (one publisher's, or every publisher's for the ministry). */
 export function worksOfMonth(month: string, cells: (DailyCellDoc | MonthlyCellDoc)[]): PublisherReport['months'][number] {
-  // work -> chapter (NO_CHAPTER: events without one) -> figures; the work's own distinct students apart.
+  // work -> chapter (NO_CHAPTER: events without one) -> figures; the work's own distinct students and tasks apart.
   const chapters = new Map<string, Map<string, Figures>>();
+  const exercises = new Map<string, Map<string, { students: number; answers: number }>>();
   const workStudents = new Map<string, number>();
-  const figuresOf = (workId: string, chapterId: string) => {
-    const work = chapters.get(workId) ?? new Map<string, Figures>();
-    chapters.set(workId, work);
-    const known = work.get(chapterId) ?? none();
-    work.set(chapterId, known);
+  const workTasks = new Map<string, number>();
+  const inMap = <V>(map: Map<string, Map<string, V>>, workId: string, key: string, fresh: () => V): V => {
+    const work = map.get(workId) ?? new Map<string, V>();
+    map.set(workId, work);
+    const known = work.get(key) ?? fresh();
+    work.set(key, known);
     return known;
   };
+  const exerciseOf = (workId: string, exerciseId: string) => inMap(exercises, workId, exerciseId, () => ({ students: 0, answers: 0 }));
   for (const cell of cells) {
     if (!cell.workId || cell.workId === NO_CHAPTER) continue;
     if (cell.type === 'usage-monthly') {
       if (cell.level === 'work') workStudents.set(cell.workId, cell.people);
-      if (cell.level === 'chapter' && cell.chapterId) figuresOf(cell.workId, cell.chapterId).students = cell.people;
+      if (cell.level === 'chapter' && cell.chapterId) inMap(chapters, cell.workId, cell.chapterId, none).students = cell.people;
+      if (cell.level === 'exercise' && cell.exerciseId) exerciseOf(cell.workId, cell.exerciseId).students = cell.people;
+    } else if (cell.exerciseId) {
+      exerciseOf(cell.workId, cell.exerciseId).answers += cell.tasks ?? 0;
+    } else if (cell.chapterId === undefined) {
+      workTasks.set(cell.workId, (workTasks.get(cell.workId) ?? 0) + (cell.tasks ?? 0));
     } else {
-      const figures = figuresOf(cell.workId, cell.chapterId ?? NO_CHAPTER);
+      const figures = inMap(chapters, cell.workId, cell.chapterId, none);
       figures.seconds += cell.seconds;
       figures.views += cell.views;
       figures.interactions += cell.interactions;
     }
   }
   const works = [...new Set([...workStudents.keys(), ...chapters.keys()])].sort();
+  /** One table per work: the parts' people, suppressed together; only the shown parts are listed. */
+  const shownParts = <V extends { students: number }>(workId: string, parts: Map<string, V> | undefined) => {
+    const sorted = [...(parts ?? new Map<string, V>())].sort(([a], [b]) => a.localeCompare(b));
+    const table = suppress({ rows: [workId], cols: sorted.map(([k]) => k), people: [sorted.map(([, v]) => v.students)] });
+    return sorted.filter((_, c) => table.cells[0]![c] !== null);
+  };
   return {
     month,
     // Each work on its own: no total over works is shown (a person reads several), so one work's small count must
@@ -92,8 +116,7 @@ export function worksOfMonth(month: string, cells: (DailyCellDoc | MonthlyCellDo
     works: works.flatMap((workId) => {
       const students = suppress({ rows: [workId], cols: ['any'], people: [[workStudents.get(workId) ?? 0]] }).cells[0]![0];
       if (students === null || students === undefined) return [];
-      const byChapter = [...(chapters.get(workId) ?? new Map<string, Figures>())].sort(([a], [b]) => a.localeCompare(b));
-      const table = suppress({ rows: [workId], cols: byChapter.map(([c]) => c), people: [byChapter.map(([, f]) => f.students)] });
+      const byChapter = [...(chapters.get(workId) ?? new Map<string, Figures>())];
       const sum = (key: keyof Omit<Figures, 'students'>) => byChapter.reduce((a, [, f]) => a + f[key], 0);
       return [
         {
@@ -102,20 +125,23 @@ export function worksOfMonth(month: string, cells: (DailyCellDoc | MonthlyCellDo
           seconds: sum('seconds'),
           views: sum('views'),
           interactions: sum('interactions'),
-          chapters: byChapter.flatMap(([chapterId, f], c) => (table.cells[0]![c] === null ? [] : [{ chapterId, ...f }])),
+          tasksDone: workTasks.get(workId) ?? 0,
+          chapters: shownParts(workId, chapters.get(workId)).map(([chapterId, f]) => ({ chapterId, ...f })),
+          exercises: shownParts(workId, exercises.get(workId)).map(([exerciseId, e]) => ({ exerciseId, ...e })),
         },
       ];
     }),
   };
 }
 
-/** The same figures as CSV: a row per month, work and chapter (empty: the whole work). */
+/** The same figures as CSV: a row per month, work, chapter and exercise (both empty: the whole work). */
 export function publisherCsv(report: PublisherReport): string {
-  const rows: (string | number)[][] = [];
+  const rows: (string | number | null)[][] = [];
   for (const m of report.months)
     for (const w of m.works) {
-      rows.push([m.month, w.workId, '', w.students, w.seconds, w.views, w.interactions]);
-      for (const c of w.chapters) rows.push([m.month, w.workId, c.chapterId, c.students, c.seconds, c.views, c.interactions]);
+      rows.push([m.month, w.workId, '', '', w.students, w.seconds, w.views, w.interactions, w.tasksDone]);
+      for (const c of w.chapters) rows.push([m.month, w.workId, c.chapterId, '', c.students, c.seconds, c.views, c.interactions, null]);
+      for (const e of w.exercises) rows.push([m.month, w.workId, '', e.exerciseId, e.students, null, null, null, e.answers]);
     }
-  return toCsv(['month', 'workId', 'chapterId', 'students', 'seconds', 'views', 'interactions'], rows);
+  return toCsv(['month', 'workId', 'chapterId', 'exerciseId', 'students', 'seconds', 'views', 'interactions', 'tasksDone'], rows);
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { MIN_PEOPLE, suppress, type SuppressedTable, type Table } from './suppress.js';
+import { distinctTotal, MIN_PEOPLE, suppress, type SuppressedTable, type Table } from './suppress.js';
 
 const table = (people: number[][], population?: number[]): Table => ({
   rows: people.map((_, r) => `r${r}`),
@@ -96,5 +96,17 @@ describe('statistics suppression (STAT-1, STAT-2)', () => {
         for (const [c, v] of row.entries())
           if (v !== null) expect(v >= MIN_PEOPLE && population[r]! - v >= MIN_PEOPLE && v === people[r]![c]).toBe(true);
     }
+  });
+
+  it('STAT-1: a distinct total is shown only with its sum, when it passes the rule and differs from the sum by 0 or 5+', () => {
+    expect(distinctTotal(12, 12)).toBe(12);
+    // Six people active in two schools each: the difference (6) counts at least 5.
+    expect(distinctTotal(12, 6)).toBe(6);
+    // One person in two schools would be singled out by the difference.
+    expect(distinctTotal(12, 11)).toBeNull();
+    expect(distinctTotal(null, 11)).toBeNull();
+    expect(distinctTotal(9, 4)).toBeNull();
+    expect(distinctTotal(10, 10, 12)).toBeNull();
+    expect(distinctTotal(10, undefined)).toBe(10);
   });
 });

@@ -82,3 +82,16 @@ export function suppress(table: Table): SuppressedTable {
   const value = (i: Item) => (i.hidden ? null : i.people);
   return { cells: cells.map((row) => row.map(value)), rowTotals: rowTotals.map(value), colTotals: colTotals.map(value), total: value(total) };
 }
+
+/**
+ * A total of distinct people beside a table whose cells may count one person twice (a person of two schools or two
+ * municipalities): shown when the table's own sum is shown, the distinct count passes the primary rule, and it differs
+ * from the sum by 0 or at least MIN_PEOPLE (the difference counts people in two places, or in none of the rows, who
+ * must not be singled out either). Without a distinct count, the sum.
+ */
+export function distinctTotal(shownSum: number | null, distinct: number | undefined, population = Number.POSITIVE_INFINITY): number | null {
+  if (shownSum === null || distinct === undefined) return shownSum;
+  const apart = Math.abs(shownSum - distinct);
+  if (unsafe(distinct, population) || (apart > 0 && apart < MIN_PEOPLE)) return null;
+  return distinct;
+}

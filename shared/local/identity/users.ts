@@ -312,6 +312,36 @@ export const mpassidUsers: MpassUser[] = [
     },
   },
   {
+    loginHint: 'sari.niemi',
+    aliases: ['MPASSOID.3a5c7e9b1d2f4a6c8e0b2d4f'],
+    description:
+      "Sari Niemi, NOT in the seed: principal (roleCode 6) and teacher (roleCode 2) at Koivulan koulu; the administrator role always waits for the school's confirmation (OPS-3)",
+    sub: 'MPASSOID.3a5c7e9b1d2f4a6c8e0b2d4f',
+    claims: {
+      [MPASS.uid]: 'MPASSOID.3a5c7e9b1d2f4a6c8e0b2d4f',
+      [MPASS.givenName]: 'Sari',
+      [MPASS.surname]: 'Niemi',
+      [MPASS.schoolCode]: [SCHOOLS.koivula.schoolCode],
+      [MPASS.schoolInfo]: [koivulaInfo],
+      [MPASS.role]: [mpassRole('', 'Rehtori', 6), mpassRole('', 'Opettaja', 2)],
+    },
+  },
+  {
+    loginHint: 'pekka.heikkinen',
+    aliases: ['MPASSOID.6b8d0f2a4c6e8a0c2e4a6c8e'],
+    description:
+      "Pekka Heikkinen, NOT in the seed: staff (roleCode 3, Henkilökunta) at Koivulan koulu; offered the teacher role on the school's confirmation (OPS-3)",
+    sub: 'MPASSOID.6b8d0f2a4c6e8a0c2e4a6c8e',
+    claims: {
+      [MPASS.uid]: 'MPASSOID.6b8d0f2a4c6e8a0c2e4a6c8e',
+      [MPASS.givenName]: 'Pekka',
+      [MPASS.surname]: 'Heikkinen',
+      [MPASS.schoolCode]: [SCHOOLS.koivula.schoolCode],
+      [MPASS.schoolInfo]: [koivulaInfo],
+      [MPASS.role]: [mpassRole('', 'Henkilökunta', 3)],
+    },
+  },
+  {
     loginHint: 'eero.korhonen',
     aliases: ['MPASSOID.2d4f6a8c0e1b3d5f7a9c1e3b', '1.2.246.562.24.10000000008'],
     description: 'Eero Korhonen, learner (roleCode 1) in class 7A at Koivulan koulu; learningMaterialsCharge 0',
