@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 import { verifyEmail } from '../shared/auth/index.js';
 import { defineHttp, ok } from '../shared/http/index.js';
+import { liftErasedSuppression } from '../shared/marketing/index.js';
 
 export default defineHttp({
   name: 'auth-password-verify',
@@ -14,7 +15,9 @@ export default defineHttp({
   output: z.object({ status: z.literal('verified') }),
   errors: ['token_invalid'],
   handler: async ({ body, services }) => {
-    await verifyEmail(services, body.token);
+    const { email } = await verifyEmail(services, body.token);
+    // PRIV-3: the address's new owner proved it is theirs; an earlier owner's erasure no longer keeps mail from it.
+    if (email) await liftErasedSuppression(services, email);
     return ok({ status: 'verified' });
   },
 });

@@ -126,6 +126,8 @@ import opsAccountsReinstate from './ops-accounts-reinstate.js';
 import opsAccountsRoles from './ops-accounts-roles.js';
 import opsAccountsSuspend from './ops-accounts-suspend.js';
 import opsAssistantReportsList from './ops-assistant-reports-list.js';
+import opsErasuresFind from './ops-erasures-find.js';
+import opsErasuresGet from './ops-erasures-get.js';
 import opsInvoicesRecordPayment from './ops-invoices-record-payment.js';
 import opsJobsList from './ops-jobs-list.js';
 import opsMailingsAudience from './ops-mailings-audience.js';
@@ -328,6 +330,8 @@ export const definitions: readonly FunctionDefinition[] = [
   opsAccountsReinstate,
   opsAccountsSuspend,
   opsInvoicesRecordPayment,
+  opsErasuresFind,
+  opsErasuresGet,
   opsAssistantReportsList,
   opsJobsList,
   opsOrdersCancel,

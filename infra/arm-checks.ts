@@ -37,7 +37,7 @@ export interface InfraModel {
    * .env) and Service Bus Premium (SERVICE_BUS_SKU), the tier that has private endpoints.
    */
   newSeed: Snapshot;
-  /** Production redeployed into a vault that has its session key but not yet the unsubscribe link key (UNSUBSCRIBE_KEYS_VAULT unset). */
+  /** Production redeployed into a vault that has its session key but not yet the unsubscribe link and erasure evidence keys (their *_KEYS_VAULT unset). */
   upgrade: Snapshot;
   json: InfraJson;
   hostJson: { functionTimeout?: string; extensions?: { serviceBus?: { maxAutoLockRenewalDuration?: string } } };
@@ -61,6 +61,7 @@ export async function loadInfraModel(bicep: Bicep, infraDir: string, hostJsonPat
       PRIVATE_NETWORKING: 'false',
       SESSION_KEYS_VAULT: vault?.name ?? '',
       UNSUBSCRIBE_KEYS_VAULT: vault?.name ?? '',
+      ERASURE_KEYS_VAULT: vault?.name ?? '',
       TELEMETRY_KEYS_VAULT: vault?.name ?? '',
       KEY_VAULT_SECRETS: optionalSecrets.join(' , '),
     }),
@@ -68,10 +69,11 @@ export async function loadInfraModel(bicep: Bicep, infraDir: string, hostJsonPat
       KEY_VAULT_NAME_SEED: 'after-delete',
       SESSION_KEYS_VAULT: vault?.name ?? '',
       UNSUBSCRIBE_KEYS_VAULT: vault?.name ?? '',
+      ERASURE_KEYS_VAULT: vault?.name ?? '',
       TELEMETRY_KEYS_VAULT: vault?.name ?? '',
       SERVICE_BUS_SKU: 'Premium',
     }),
-    // A vault from before UNSUBSCRIBE_SIGNING_KEYS (and TELEMETRY_PSEUDONYM_KEY) existed: its session key stays, the others are created.
+    // A vault from before UNSUBSCRIBE_SIGNING_KEYS (and TELEMETRY_PSEUDONYM_KEY, ERASURE_EVIDENCE_KEYS) existed: its session key stays, the others are created.
     snapshot(bicep, param, { SESSION_KEYS_VAULT: vault?.name ?? '' }),
   ]);
   return {
@@ -489,7 +491,7 @@ export const armChecks: ArmCheck[] = [
   },
   {
     area: 'keyvault',
-    name: 'the first deployment into a vault creates the session signing key, the unsubscribe link key and the telemetry pseudonym key (random, "k1:"/"u1:<base64url>"/plain base64url, each its own material), a redeployment leaves them alone, no other secret is created',
+    name: 'the first deployment into a vault creates the session signing key, the unsubscribe link key, the erasure evidence key and the telemetry pseudonym key (random, "k1:"/"u1:"/"e1:<base64url>"/plain base64url, each its own material), a redeployment leaves them alone, no other secret is created',
     check: (m) => {
       const n = names(m.prod);
       const secretNameOf = (setting: string) => {
@@ -500,7 +502,12 @@ export const armChecks: ArmCheck[] = [
       const created = all(m.prod, 'Microsoft.KeyVault/vaults/secrets');
       assert.deepEqual(
         created.map((s) => s.name).sort(),
-        [secretNameOf('SESSION_SIGNING_KEYS'), secretNameOf('UNSUBSCRIBE_SIGNING_KEYS'), secretNameOf('TELEMETRY_PSEUDONYM_KEY')].sort(),
+        [
+          secretNameOf('SESSION_SIGNING_KEYS'),
+          secretNameOf('UNSUBSCRIBE_SIGNING_KEYS'),
+          secretNameOf('ERASURE_EVIDENCE_KEYS'),
+          secretNameOf('TELEMETRY_PSEUDONYM_KEY'),
+        ].sort(),
       );
       const valueOf = (setting: string) => String(props(created.find((s) => s.name === secretNameOf(setting))!).value);
       // Evaluated at deployment time: k1: + base64url of three newGuid() (the material the app needs: >= 32 bytes).
@@ -508,6 +515,7 @@ export const armChecks: ArmCheck[] = [
         `[format('${kid}:{0}', replace(replace(replace(base64(format('{0}{1}{2}', newGuid(), newGuid(), newGuid())), '+', '-'), '/', '_'), '=', ''))]`;
       assert.equal(valueOf('SESSION_SIGNING_KEYS'), generated('k1'));
       assert.equal(valueOf('UNSUBSCRIBE_SIGNING_KEYS'), generated('u1'));
+      assert.equal(valueOf('ERASURE_EVIDENCE_KEYS'), generated('e1'));
       // No key id: TELEMETRY_PSEUDONYM_KEY is plain base64url (shared/platform/config.ts).
       assert.equal(
         valueOf('TELEMETRY_PSEUDONYM_KEY'),
@@ -515,11 +523,13 @@ export const armChecks: ArmCheck[] = [
       );
       assert.deepEqual(all(m.publicRedeploy, 'Microsoft.KeyVault/vaults/secrets'), [], 'redeploying into the same vault rotates nothing');
       assert.deepEqual(
-        all(m.upgrade, 'Microsoft.KeyVault/vaults/secrets').map((s) => s.name),
-        [secretNameOf('UNSUBSCRIBE_SIGNING_KEYS'), secretNameOf('TELEMETRY_PSEUDONYM_KEY')],
-        'a vault from before the unsubscribe and telemetry keys gets them once and keeps its session key',
+        all(m.upgrade, 'Microsoft.KeyVault/vaults/secrets')
+          .map((s) => s.name)
+          .sort(),
+        [secretNameOf('UNSUBSCRIBE_SIGNING_KEYS'), secretNameOf('TELEMETRY_PSEUDONYM_KEY'), secretNameOf('ERASURE_EVIDENCE_KEYS')].sort(),
+        'a vault from before the unsubscribe, telemetry and erasure keys gets them once and keeps its session key',
       );
-      for (const material of ['sessionKeyMaterial', 'unsubscribeKeyMaterial', 'telemetryKeyMaterial'])
+      for (const material of ['sessionKeyMaterial', 'unsubscribeKeyMaterial', 'telemetryKeyMaterial', 'erasureKeyMaterial'])
         assert.equal(m.template.parameters[material]?.type, 'securestring', `${material} is a secure parameter`);
     },
   },
@@ -533,8 +543,8 @@ export const armChecks: ArmCheck[] = [
       assert.deepEqual({ ...after, vault: before.vault }, before);
       assert.equal(
         all(m.newSeed, 'Microsoft.KeyVault/vaults/secrets').length,
-        3,
-        'the new vault gets a session signing key, an unsubscribe link key and a telemetry pseudonym key',
+        4,
+        'the new vault gets a session signing key, an unsubscribe link key, an erasure evidence key and a telemetry pseudonym key',
       );
       assert.ok(after.vault.length <= 24 && /^[a-z][a-z0-9]+$/.test(after.vault), `vault name ${after.vault} is valid`);
     },
@@ -885,12 +895,13 @@ export const armChecks: ArmCheck[] = [
           const text = `${name}=${JSON.stringify(value)}`;
           assert.doesNotMatch(
             text.replace(/KEY_?VAULT|VAULT/gi, ''),
-            /secret|password|connectionstring|instrumentation|listKeys|newGuid|sessionKeyMaterial|unsubscribeKeyMaterial/i,
+            /secret|password|connectionstring|instrumentation|listKeys|newGuid|sessionKeyMaterial|unsubscribeKeyMaterial|erasureKeyMaterial/i,
             `${label}: output ${name}`,
           );
         }
         assert.equal(s.outputs.SESSION_KEYS_VAULT, names(s).vault, `${label}: SESSION_KEYS_VAULT names the vault holding the key`);
         assert.equal(s.outputs.UNSUBSCRIBE_KEYS_VAULT, names(s).vault, `${label}: UNSUBSCRIBE_KEYS_VAULT names the vault holding the key`);
+        assert.equal(s.outputs.ERASURE_KEYS_VAULT, names(s).vault, `${label}: ERASURE_KEYS_VAULT names the vault holding the key`);
       }
       for (const [name, output] of Object.entries(m.template.outputs ?? {})) assert.notEqual(output.type, 'securestring', name);
     },

@@ -10,7 +10,8 @@
 //   queues.json      Service Bus queues
 //   settings.json    app settings: Key Vault secrets, resource-derived settings, deployer parameters
 // Nothing in this template lists Cosmos containers, queues or settings by hand; the exceptions are the Functions
-// host's own blob containers and SESSION_SIGNING_KEYS and UNSUBSCRIBE_SIGNING_KEYS, the secrets the deployment creates.
+// host's own blob containers and SESSION_SIGNING_KEYS, UNSUBSCRIBE_SIGNING_KEYS and ERASURE_EVIDENCE_KEYS, the secrets the
+// deployment creates.
 
 targetScope = 'resourceGroup'
 
@@ -64,6 +65,8 @@ param sessionKeysVault string = ''
 @description('Name of the vault in which an earlier deployment created the unsubscribe link key (azd passes back the UNSUBSCRIBE_KEYS_VAULT output). As sessionKeysVault, kept apart so that a deployment from before the setting existed creates the key once.')
 param unsubscribeKeysVault string = ''
 
+@description('Name of the vault in which an earlier deployment created the erasure evidence key (azd passes back the ERASURE_KEYS_VAULT output). As unsubscribeKeysVault.')
+param erasureKeysVault string = ''
 @description('Name of the vault in which an earlier deployment created the telemetry pseudonym key (azd passes back the TELEMETRY_KEYS_VAULT output), as unsubscribeKeysVault.')
 param telemetryKeysVault string = ''
 
@@ -78,6 +81,9 @@ param sessionKeyMaterial string = '${newGuid()}${newGuid()}${newGuid()}'
 @secure()
 param unsubscribeKeyMaterial string = '${newGuid()}${newGuid()}${newGuid()}'
 
+@description('Random material for the first erasure evidence key (PRIV-3), as sessionKeyMaterial. Never set it.')
+@secure()
+param erasureKeyMaterial string = '${newGuid()}${newGuid()}${newGuid()}'
 @description('Random material for the telemetry pseudonym key (TELEMETRY_PSEUDONYM_KEY, LOG-2), as sessionKeyMaterial. Never set it.')
 @secure()
 param telemetryKeyMaterial string = '${newGuid()}${newGuid()}${newGuid()}'
@@ -119,11 +125,14 @@ var hostContainerNames = [
 var userFilesContainerName = 'user-files'
 
 // The secrets the deployment creates itself (settings.json names their Key Vault secrets): without them the app
-// cannot sign sessions or unsubscribe links, nor key the pseudonymous user ids of telemetry. Every other secret belongs to a third party and is set by the operator.
+// cannot sign sessions or unsubscribe links, nor key the pseudonymous user ids of telemetry, nor file erasure
+// evidence. Every other secret belongs to a third party and is set by the operator.
 var sessionSigningSecretName = first(filter(settingsConfig.secrets, s => s.name == 'SESSION_SIGNING_KEYS'))!.keyVaultSecretName
 var createSessionSigningKey = sessionKeysVault != names.vault
 var unsubscribeSigningSecretName = first(filter(settingsConfig.secrets, s => s.name == 'UNSUBSCRIBE_SIGNING_KEYS'))!.keyVaultSecretName
 var createUnsubscribeSigningKey = unsubscribeKeysVault != names.vault
+var erasureEvidenceSecretName = first(filter(settingsConfig.secrets, s => s.name == 'ERASURE_EVIDENCE_KEYS'))!.keyVaultSecretName
+var createErasureEvidenceKey = erasureKeysVault != names.vault
 var telemetryPseudonymSecretName = first(filter(settingsConfig.secrets, s => s.name == 'TELEMETRY_PSEUDONYM_KEY'))!.keyVaultSecretName
 var createTelemetryPseudonymKey = telemetryKeysVault != names.vault
 // Optional to the app (it runs without them) but created here, so referenced from the first deployment on.
@@ -211,6 +220,9 @@ module vault './modules/keyvault.bicep' = {
     unsubscribeSigningSecretName: unsubscribeSigningSecretName
     createUnsubscribeSigningKey: createUnsubscribeSigningKey
     unsubscribeKeyMaterial: unsubscribeKeyMaterial
+    erasureEvidenceSecretName: erasureEvidenceSecretName
+    createErasureEvidenceKey: createErasureEvidenceKey
+    erasureKeyMaterial: erasureKeyMaterial
     telemetryPseudonymSecretName: telemetryPseudonymSecretName
     createTelemetryPseudonymKey: createTelemetryPseudonymKey
     telemetryKeyMaterial: telemetryKeyMaterial
@@ -316,5 +328,7 @@ output LOG_ANALYTICS_WORKSPACE_NAME string = monitoring.outputs.workspaceName
 output SESSION_KEYS_VAULT string = vault.outputs.name
 // Likewise for the unsubscribe link key (PRIV-6).
 output UNSUBSCRIBE_KEYS_VAULT string = vault.outputs.name
+// And for the erasure evidence key (PRIV-3).
+output ERASURE_KEYS_VAULT string = vault.outputs.name
 // Likewise for the telemetry pseudonym key (LOG-2).
 output TELEMETRY_KEYS_VAULT string = vault.outputs.name

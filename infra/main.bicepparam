@@ -95,6 +95,8 @@ param keyVaultSecretSettings = filter(map(split(readEnvironmentVariable('KEY_VAU
 param sessionKeysVault = readEnvironmentVariable('SESSION_KEYS_VAULT', '')
 // The same for the unsubscribe link key (PRIV-6).
 param unsubscribeKeysVault = readEnvironmentVariable('UNSUBSCRIBE_KEYS_VAULT', '')
+// The same for the erasure evidence key (PRIV-3).
+param erasureKeysVault = readEnvironmentVariable('ERASURE_KEYS_VAULT', '')
 // And for the telemetry pseudonym key (LOG-2).
 param telemetryKeysVault = readEnvironmentVariable('TELEMETRY_KEYS_VAULT', '')
 

@@ -296,6 +296,7 @@ export function placeholderAzureEnv(): Record<string, string> {
     // A fixed placeholder that passes the randomness check Azure applies (distinct bytes); never a real key.
     SESSION_SIGNING_KEYS: `bench:${Buffer.from(Array.from({ length: 32 }, (_, i) => i * 7 + 1)).toString('base64url')}`,
     UNSUBSCRIBE_SIGNING_KEYS: `bench:${Buffer.from(Array.from({ length: 32 }, (_, i) => i * 11 + 2)).toString('base64url')}`,
+    ERASURE_EVIDENCE_KEYS: `bench:${Buffer.from(Array.from({ length: 32 }, (_, i) => i * 13 + 3)).toString('base64url')}`,
   };
   for (const [name, spec] of Object.entries(settingSpecs) as [string, SettingSpec][]) {
     if (name in env || spec.where === 'local' || spec.schema.safeParse(undefined).success) continue;

@@ -19,7 +19,7 @@ export function infraSettings() {
       .map(([name, spec]) => ({
         name,
         keyVaultSecretName: name.toLowerCase().replace(/_/g, '-'),
-        required: !spec.schema.safeParse(undefined).success,
+        required: spec.deploymentCreates === true || !spec.schema.safeParse(undefined).success,
       })),
     infrastructure: specs.filter(([, s]) => s.where === 'infrastructure').map(([name]) => name),
     parameters: specs.filter(([, s]) => s.where === 'parameter').map(([name]) => name),

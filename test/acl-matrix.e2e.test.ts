@@ -162,6 +162,8 @@ const candidates: Record<string, (p: Persona) => string[]> = {
   licenceId: () => ['school-licence:none', demo.schoolLicence.id],
   exportId: () => ['export:none'],
   mailingId: () => ['00000000-0000-4000-8000-000000000000'],
+  // PRIV-3: an erasure's keyed hash (none is filed under this one: the officer gets 404, others 403).
+  hash: () => ['A'.repeat(32)],
   // The export download is public (a signed link): not in the session matrix, but its route has a parameter.
   token: () => ['not-a-link'],
 };

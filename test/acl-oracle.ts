@@ -118,6 +118,10 @@ export const expectedGrants: Record<Capability, Partial<Record<Role, Scope>>> = 
   // Issue 13 item 4: retention jobs are seen by the operator's administrators and the privacy officer, who answers
   // for erasure and retention; no personal data in them, so nothing is audited.
   'ops.jobs.read': { operatorAdmin: 'staff', privacyOfficer: 'staff' },
+  // PRIV-3: the privacy officer shows that an erasure happened (seed 000 section 8: the data protection officer answers
+  // for data-subject rights). Whether an account id was erased is a fact about that person, so not the administrators'
+  // (ACL-7: only what the duty needs); no other role.
+  'ops.erasures.read': { privacyOfficer: 'staff' },
   // MKT-1 "newsletters and offers about the platform's own products", MKT-2 "service messages": the operator speaks
   // to its users, a back-office duty of its administrators (like ACC-1's). Support, security and the privacy officer
   // do other work; no school, publisher or municipality role mails the platform's users. Counts only (ACL-7).

@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { currentText } from '../shared/consents/catalogue.js';
 import { type LocalHost, startLocalHost } from '../shared/local/host.js';
 import { Browser } from '../shared/local/identity/browser.js';
+import { suppress } from '../shared/marketing/index.js';
+import { suppressedAmong } from '../shared/marketing/suppressions.js';
 
 /**
  * PRIV-6: the consents ticked on the sign-up page reach an account created by a provider's sign-in the way they reach
@@ -48,5 +50,14 @@ describe('PRIV-6: consents at sign-up through a provider', () => {
     const r = await fetch(`${host.url}/api/auth/google/login?loginHint=x&returnTo=%2Fshop&consents=newsletter:1999-01`, { redirect: 'manual' });
     expect(r.status).toBe(409);
     expect(((await r.json()) as { error: { code: string } }).error.code).toBe('consent_version_outdated');
+  });
+
+  it('PRIV-3, AUTH-1: a new account whose provider vouches for the address lifts the suppression an earlier erasure of that address left', async () => {
+    // The stand-in's Google users: Peeter's address is verified, the one equal to Mari Mets's is not.
+    const [verified, unverified] = ['peeter.parn@example.com', 'mari.mets@kuusiku.example'];
+    for (const address of [verified, unverified]) await suppress(host.services, address, 'erased');
+    await signUpWith('google', verified, undefined);
+    await signUpWith('google', unverified, undefined);
+    expect([...(await suppressedAmong(host.services, [verified, unverified]))]).toEqual([unverified]);
   });
 });

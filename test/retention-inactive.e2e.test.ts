@@ -22,6 +22,8 @@ const ids = {
   legacy: 'acc-ret-legacy-no-sign-in-kept',
   recent: 'acc-ret-recent',
   teacher: 'acc-ret-teacher',
+  // RET-9 names only a school role as keeping an account: operator staff unused for 5 years are closed too (README).
+  staff: 'acc-ret-staff-support',
 };
 
 async function jumpTo(iso: string) {
@@ -60,6 +62,7 @@ beforeAll(async () => {
   await accounts.upsert(person(ids.legacy, { language: 'en' })); // never signed in since lastSignInAt was kept
   await accounts.upsert(person(ids.recent, { lastSignInAt: '2023-01-10T08:00:00.000Z' }));
   await accounts.upsert(person(ids.teacher, { lastSignInAt: longAgo, schoolRoles: [{ schoolId: demo.schools.ee, role: 'teacher' }] }));
+  await accounts.upsert(person(ids.staff, { lastSignInAt: longAgo, staffRoles: ['support'] }));
 });
 afterAll(async () => host?.close());
 
@@ -93,6 +96,7 @@ describe('RET-9: inactive accounts are noticed on 1 July and closed on 1 August'
     expect(await noticesTo(`${ids.legacy}@example.com`)).toHaveLength(1);
     expect(await noticesTo(`${ids.recent}@example.com`)).toHaveLength(0);
     expect(await noticesTo(`${ids.teacher}@example.com`)).toHaveLength(0);
+    expect(await noticesTo(`${ids.staff}@example.com`), 'RET-9: operator staff without a school role').toHaveLength(1);
     expect((await account(ids.inactive)).inactivityNotice?.year).toBe(year);
   });
 
@@ -125,7 +129,7 @@ describe('RET-9: inactive accounts are noticed on 1 July and closed on 1 August'
     await jumpTo('2027-07-31T22:00:00Z'); // 01:00 on 1 August
     await runTimer();
     await runTimer();
-    for (const id of [ids.inactive, ids.legacy]) {
+    for (const id of [ids.inactive, ids.legacy, ids.staff]) {
       const closed = await account(id);
       expect(closed.status, id).toBe('closed');
       expect(closed.closure).toMatchObject({ as: 'inactivity', by: 'system' });

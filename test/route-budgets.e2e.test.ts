@@ -976,6 +976,19 @@ const probes: Record<string, () => Promise<Probe>> = {
     };
   },
   'ops-jobs-list': async () => ({ method: 'GET', path: '/api/ops/jobs', token: await tokenFor(demo.accounts.privacyOfficer), status: 200 }),
+  // PRIV-3 (issue 13): an account nobody erased has hashes and no evidence; a hash with no evidence is 404.
+  'ops-erasures-find': async () => ({
+    method: 'GET',
+    path: `/api/ops/erasures?accountId=acc-budget-${randomUUID().slice(0, 8)}`,
+    token: await tokenFor(demo.accounts.privacyOfficer),
+    status: 200,
+  }),
+  'ops-erasures-get': async () => ({
+    method: 'GET',
+    path: `/api/ops/erasures/${'A'.repeat(32)}`,
+    token: await tokenFor(demo.accounts.privacyOfficer),
+    status: 404,
+  }),
   'ops-assistant-reports-list': async () => ({
     method: 'GET',
     path: '/api/ops/assistant/reports',
@@ -1265,6 +1278,7 @@ const REFUSAL_ONLY: Record<string, string> = {
   'webhooks-sendgrid': "needs events signed with the key of the test's own host: measured on its success in test/marketing.e2e.test.ts",
   'payments-return': 'needs a message signed by the Maksekeskus stand-in',
   'http-not-found': 'a 404 is its work',
+  'ops-erasures-get': 'needs the evidence of an erasure (none on the shared host): measured on its success in test/erasure-gaps.e2e.test.ts',
   'accounts-logins-unlink': 'a person with two logins needs a provider link',
   'learning-answers-delete': 'needs an answer: measured on its success in test/learning-budgets.e2e.test.ts',
   'learning-answers-save': 'needs a task, which needs a published work version: measured on its success in test/learning-budgets.e2e.test.ts',

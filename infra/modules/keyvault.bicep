@@ -1,5 +1,6 @@
 // Key Vault in RBAC mode. The only secret values created here are the first session signing key, the first
-// unsubscribe link key (the app cannot start without them) and the telemetry pseudonym key; every other secret is set by the operator (infra/README.md).
+// unsubscribe link key, the first erasure evidence key (the app cannot start without them) and the telemetry
+// pseudonym key; every other secret is set by the operator (infra/README.md).
 // Purge protection cannot be turned off again once on; soft-deleted vault names stay reserved 90 days, hence
 // keyVaultNameSeed in main.bicep.
 
@@ -32,6 +33,16 @@ param createUnsubscribeSigningKey bool
 @description('Random material for the unsubscribe key; only used when createUnsubscribeSigningKey.')
 @secure()
 param unsubscribeKeyMaterial string
+
+@description('Key Vault secret name of ERASURE_EVIDENCE_KEYS.')
+param erasureEvidenceSecretName string
+
+@description('true: write a new erasure evidence key (first deployment into this vault since the setting exists).')
+param createErasureEvidenceKey bool
+
+@description('Random material for the erasure evidence key; only used when createErasureEvidenceKey.')
+@secure()
+param erasureKeyMaterial string
 
 @description('Key Vault secret name of TELEMETRY_PSEUDONYM_KEY.')
 param telemetryPseudonymSecretName string
@@ -83,6 +94,17 @@ resource unsubscribeSigningKey 'Microsoft.KeyVault/vaults/secrets@2026-05-15' = 
   properties: {
     value: 'u1:${replace(replace(replace(base64(unsubscribeKeyMaterial), '+', '-'), '/', '_'), '=', '')}'
     contentType: 'kid:base64url[,kid:base64url] - the first key signs unsubscribe links'
+  }
+}
+
+// The erasure evidence key (PRIV-3): the keyed hash of an erased account id; its own key, so evidence names nobody to
+// whoever holds another key.
+resource erasureEvidenceKey 'Microsoft.KeyVault/vaults/secrets@2026-05-15' = if (createErasureEvidenceKey) {
+  parent: vault
+  name: erasureEvidenceSecretName
+  properties: {
+    value: 'e1:${replace(replace(replace(base64(erasureKeyMaterial), '+', '-'), '/', '_'), '=', '')}'
+    contentType: 'kid:base64url[,kid:base64url] - the first key hashes erased account ids'
   }
 }
 

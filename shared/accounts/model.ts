@@ -121,6 +121,8 @@ export interface Closure {
   schoolId?: string;
   /** The queued rest of the closure is done (its `account-closure` event written): the recovery sweep skips it. */
   completedAt?: string;
+  /** RET-1: how many login indexes (e-mail, personal code, provider logins) the closure released; counted in the erasure evidence (PRIV-3). */
+  loginIndexesReleased?: number;
 }
 
 /** The account's profile document: `id` and `accountId` are the same, so `/me` is one point read. */

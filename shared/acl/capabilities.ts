@@ -152,6 +152,9 @@ export const capabilityTable = {
   'ops.rights.manage': { privacyOfficer: 'staff' },
   // e-retention (issue 13, RET-9): the progress of retention jobs; they hold no personal data.
   'ops.jobs.read': { operatorAdmin: 'staff', privacyOfficer: 'staff' },
+  // PRIV-3 (issue 13): the erasure evidence, for the privacy officer who answers for erasures. Looking an account id
+  // up tells whether that person was erased, a fact about them: not the administrators' duty (ACL-7).
+  'ops.erasures.read': { privacyOfficer: 'staff' },
   // MKT-1, MKT-2 (issue 15): newsletters and service messages are the operator's own acts, composed and sent by its
   // administrators; they see audience counts, never who is in the audience. A service message needs a second one.
   'ops.mailings.manage': { operatorAdmin: 'staff' },

@@ -90,7 +90,7 @@ async function consumeToken(
    * consumes the token, so a copy read earlier is as good; the caller re-checks the version when it writes the login.
    */
   known?: { token: PasswordTokenDoc | undefined; login: LoginIndexDoc | undefined },
-): Promise<PasswordTokenDoc> {
+): Promise<{ token: PasswordTokenDoc; login: LoginIndexDoc }> {
   const id = tokenDocId(token);
   const logins = deps.db.collection('logins');
   const doc = known ? known.token : await logins.read<PasswordTokenDoc>(id, id);
@@ -99,7 +99,7 @@ async function consumeToken(
   if (!(await logins.delete(id, id))) throw new AppError('token_invalid');
   const login = known && known.login?.id === doc.loginId ? known.login : await logins.read<LoginIndexDoc>(doc.loginId, doc.loginId);
   if (!login || versionOf(login) !== (doc.passwordVersion ?? 0)) throw new AppError('token_invalid');
-  return doc;
+  return { token: doc, login };
 }
 
 /** A link to the reader's own country's site (OPS-3): opiq.fi for people of Finland. */
@@ -223,9 +223,17 @@ async function notifyExisting(services: Services, login: LoginIndexDoc, language
   );
 }
 
-export async function verifyEmail(services: Services, token: string): Promise<void> {
+/** Answers the verified address (the caller lifts an erasure's suppression of it, PRIV-3). */
+export async function verifyEmail(services: Services, token: string): Promise<{ email: string | undefined }> {
   const used = await consumeToken(services, token, 'verify-email');
-  await updateLogin(services, used.loginId, (login) => ({ ...login, emailVerifiedAt: login.emailVerifiedAt ?? services.clock.now().toISOString() }));
+  // The login as just read (issue 11: not read again; its ETag guards the write).
+  const login = await updateLogin(
+    services,
+    used.token.loginId,
+    (login) => ({ ...login, emailVerifiedAt: login.emailVerifiedAt ?? services.clock.now().toISOString() }),
+    used.login,
+  );
+  return { email: login.email };
 }
 
 async function updateLogin(
@@ -408,7 +416,7 @@ export async function resetPassword(services: Services, input: { token: string; 
   const pending = await services.db.collection('logins').read<PasswordTokenDoc>(id, id);
   const pendingLogin = pending ? await services.db.collection('logins').read<LoginIndexDoc>(pending.loginId, pending.loginId) : undefined;
   await assertGoodPassword(input.password, pendingLogin?.email);
-  const used = await consumeToken(services, input.token, 'reset-password', { token: pending, login: pendingLogin });
+  const { token: used } = await consumeToken(services, input.token, 'reset-password', { token: pending, login: pendingLogin });
   const passwordHash = await hashPassword(input.password);
   const now = services.clock.now().toISOString();
   const login = await updateLogin(

@@ -159,8 +159,11 @@ export async function finishSignIn(
   request: HttpRequest,
   principal: Principal | undefined,
   schools: SchoolCodeLinks,
-  /** PRIV-6: records the history of the consents a new account was created with (consents builds on auth). */
-  recordConsents: (accountId: string, consents: AccountDoc['consents']) => Promise<void> = async () => undefined,
+  /**
+   * What other areas do for an account this sign-in created (they build on auth): the history of its sign-up consents
+   * (PRIV-6); lifting an erasure's suppression of the address the provider vouched for (PRIV-3).
+   */
+  onSignUp: (account: AccountDoc) => Promise<void> = async () => undefined,
 ): Promise<RedirectResult> {
   const provider = providerOrThrow(services, providerId);
   const client = requestClient(request, services.config);
@@ -195,7 +198,7 @@ export async function finishSignIn(
     const account = await services.db.collection('accounts').read<AccountDoc>(accountId, accountId);
     if (!account || account.status === 'closed') return fail('token_rejected');
     if (account.status === 'suspended') return fail('account_suspended');
-    if (resolution.outcome === 'created' && account.consents) await recordConsents(accountId, account.consents);
+    if (resolution.outcome === 'created') await onSignUp(account);
 
     if (resolution.outcome === 'linked') {
       await recordSecurityEvent(services, { name: 'login-linked', accountId, method: providerId, reason: resolution.via, client });

@@ -91,8 +91,21 @@ export async function completeAccountClosure(services: Services, work: ClosureWo
   // Not closed (or gone): nothing of ours to complete.
   if (!account?.closure) return;
   // RET-1: provider logins, the password login with its hash, the personal-code index: the person can register again.
-  await releaseAuthenticationData(services, account);
-  const cleared = await updateAccount(services, accountId, (doc) => (doc.logins?.length ? { ...doc, logins: [] } : doc), account);
+  const released = await releaseAuthenticationData(services, account);
+  // The count stays with the closure (the logins list empties here): the erasure's evidence counts the indexes released.
+  const cleared = await updateAccount(
+    services,
+    accountId,
+    (doc) =>
+      doc.logins?.length || (doc.closure && doc.closure.loginIndexesReleased === undefined)
+        ? {
+            ...doc,
+            logins: [],
+            ...(doc.closure ? { closure: { ...doc.closure, loginIndexesReleased: doc.closure.loginIndexesReleased ?? released } } : {}),
+          }
+        : doc,
+    account,
+  );
   await revokeAllSessions(services, accountId, 'account-closed', undefined, cleared);
   // The school's lists show active people only: the closed person leaves them as on an ended role.
   await endMembershipsOfClosedAccount(services, account);

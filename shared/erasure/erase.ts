@@ -1,7 +1,8 @@
 import { createHmac, hkdfSync } from 'node:crypto';
 
 import { closeAccountForErasure } from '../consents/index.js';
-import { type Doc, DocumentExistsError, type Stored, updateWithEtag } from '../platform/cosmos.js';
+import { suppress } from '../marketing/index.js';
+import { type Doc, DocumentExistsError, KEEP_TTL, type Stored, updateWithEtag } from '../platform/cosmos.js';
 import type { Services } from '../platform/services.js';
 import {
   anonymiseDocument,
@@ -67,26 +68,36 @@ interface ErasureJobDoc extends Doc {
   found: Tally;
 }
 
-interface EvidenceDoc extends Doc, ErasureEvidence {
+export interface EvidenceDoc extends Doc, ErasureEvidence {
   type: 'erasure-evidence';
   accountId: typeof EVIDENCE_PARTITION;
   /** Which signing key the hash was made with (rotation). */
   kid: string;
 }
 
-const EVIDENCE_PARTITION = 'erasure-evidence';
+export const EVIDENCE_PARTITION = 'erasure-evidence';
 /** Writes in flight at once within one step: enough to keep the store busy, few enough not to throttle it. */
 const PARALLEL_WRITES = 16;
 const DAY_MS = 86_400_000;
 
-/** The evidence key: derived from a session signing key (HKDF, own label), so no evidence hash equals any other keyed value. */
+/**
+ * The evidence keys, first signing: `ERASURE_EVIDENCE_KEYS` (required in Azure); locally without it, derived from the
+ * session signing keys (HKDF, own label), so no evidence hash equals any other keyed value.
+ */
+export function evidenceKeys(config: Services['config']): { kid: string; secret: Uint8Array }[] {
+  return (
+    config.ERASURE_EVIDENCE_KEYS ??
+    config.SESSION_SIGNING_KEYS.map((k) => ({ kid: k.kid, secret: new Uint8Array(hkdfSync('sha256', k.secret, '', 'opiq-erasure-evidence', 32)) }))
+  );
+}
+
 function evidenceKey(config: Services['config'], kid?: string) {
-  const key = (kid && config.SESSION_SIGNING_KEYS.find((k) => k.kid === kid)) || config.SESSION_SIGNING_KEYS[0]!;
-  return { kid: key.kid, secret: Buffer.from(hkdfSync('sha256', key.secret, '', 'opiq-erasure-evidence', 32)) };
+  const keys = evidenceKeys(config);
+  return (kid && keys.find((k) => k.kid === kid)) || keys[0]!;
 }
 
 /** The keyed hash the evidence is filed under: the operator finds it from an account id, nobody from the hash. */
-function subjectHashOf(config: Services['config'], accountId: string, kid?: string): string {
+export function subjectHashOf(config: Services['config'], accountId: string, kid?: string): string {
   return createHmac('sha256', evidenceKey(config, kid).secret).update(`subject\n${accountId}`).digest('base64url').slice(0, 32);
 }
 
@@ -131,9 +142,16 @@ function holdEnd(doc: Record<string, unknown>): string {
   return ts !== undefined && ttl !== undefined ? new Date((ts + ttl) * 1000).toISOString() : 'unknown';
 }
 
+/** Login indexes the account's closure released (RET-1) before the erasure came: counted as deleted login indexes. */
+function releasedAtClosure(tally: Tally, spec: DocumentTypeSpec, doc: Record<string, unknown>) {
+  const released = spec.type === 'account' ? (doc.closure as { loginIndexesReleased?: number } | undefined)?.loginIndexesReleased : undefined;
+  if (released) (tally.counts['login-index'] ??= { deleted: 0, anonymised: 0, held: 0 }).deleted += released;
+}
+
 function tallyOf(rows: SubjectRow[]): Tally {
   const tally = emptyTally();
   for (const { spec, doc } of rows) {
+    releasedAtClosure(tally, spec, doc);
     const c = (tally.counts[spec.type] ??= { deleted: 0, anonymised: 0, held: 0 });
     if (spec.erasure === 'delete') c.deleted++;
     else if (spec.erasure === 'anonymise') c.anonymised++;
@@ -175,6 +193,16 @@ async function inParallel<T>(items: T[], work: (item: T) => Promise<unknown>): P
 
 const withoutCosmosFields = ({ _rid, _self, _etag, _attachments, _ts, ...rest }: Record<string, unknown>) => rest;
 
+/**
+ * An anonymised document leaves on the day it was due to before (its TTL counted from its last change): anonymising
+ * is no change of the person's, so the write carries the TTL left, not a fresh one. Nothing when it had no TTL.
+ */
+function keepingItsDay(services: Services, before: Record<string, unknown>, next: Doc): Doc {
+  if (typeof before._ts !== 'number' || typeof before.ttl !== 'number' || before.ttl < 0) return next;
+  const left = before._ts + before.ttl - Math.floor(services.clock.now().getTime() / 1000);
+  return { ...next, ttl: Math.max(1, left), [KEEP_TTL]: true };
+}
+
 /** Anonymises one document: in place, or under a new id when its id named the subject (create the new, then delete the old). */
 async function anonymise(services: Services, read: SubjectRead, { spec, doc }: SubjectRow, accountId: string, pseudonym: string) {
   const collection = services.db.collection(read.container);
@@ -186,14 +214,14 @@ async function anonymise(services: Services, read: SubjectRead, { spec, doc }: S
       read.partition,
       (current) => {
         const again = anonymiseDocument(spec, withoutCosmosFields(current) as Doc, accountId, pseudonym) as Doc;
-        return JSON.stringify(again) === JSON.stringify(withoutCosmosFields(current)) ? undefined : again;
+        return JSON.stringify(again) === JSON.stringify(withoutCosmosFields(current)) ? undefined : keepingItsDay(services, current, again);
       },
       { type: spec.type, current: doc as Doc & Stored },
     );
     return;
   }
   try {
-    await collection.create<Doc>(next);
+    await collection.create<Doc>(keepingItsDay(services, doc, next));
   } catch (error) {
     // Made by an earlier, killed run (the id is the same every time).
     if (!(error instanceof DocumentExistsError)) throw error;
@@ -293,7 +321,7 @@ function evidenceOf(job: ErasureJobDoc, unfindable: DocumentTypeSpec[], subjectH
   };
 }
 
-const evidenceView = ({ subjectHash, reason, startedAt, completedAt, counts, blobsDeleted, holds }: EvidenceDoc): ErasureEvidence => ({
+export const evidenceView = ({ subjectHash, reason, startedAt, completedAt, counts, blobsDeleted, holds }: EvidenceDoc): ErasureEvidence => ({
   subjectHash,
   reason,
   startedAt,
@@ -310,7 +338,7 @@ export async function readErasureEvidence(
   reason: ErasureOrder['reason'],
   run?: string,
 ): Promise<ErasureEvidence | undefined> {
-  for (const { kid } of services.config.SESSION_SIGNING_KEYS) {
+  for (const { kid } of evidenceKeys(services.config)) {
     const found = await services.db
       .collection('jobs')
       .read<EvidenceDoc>(evidenceId(subjectHashOf(services.config, accountId, kid), reason, run), EVIDENCE_PARTITION);
@@ -342,6 +370,8 @@ export async function eraseSubject(services: Services, order: ErasureOrder): Pro
 
   const { findable, unfindable } = typesOf(order.reason);
   const { job, contents } = await startJob(services, order, findable);
+  // No mailing reaches the address any more, not even a sign-up's by someone else, until its owner verifies it anew.
+  if (order.reason !== 'outcomes' && job.email) await suppress(services, job.email, 'erased');
   const pseudonym = pseudonymOf(services.config, order.accountId);
   for (const [index, step] of job.plan.entries()) await carryOut(services, step, contents[index]!, order, pseudonym);
   const evidence = evidenceOf(job, unfindable, subjectHash, services.clock.now());

@@ -248,6 +248,8 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   'rights-school-decide': { queued: ['email-outbound', 'rights-fulfilment'] },
   'rights-ops-queue': { staff: true },
   'ops-jobs-list': { staff: true }, // e-retention
+  'ops-erasures-get': { staff: true }, // PRIV-3
+  'ops-erasures-find': { staff: true }, // PRIV-3
   'ops-assistant-reports-list': { staff: true },
   // MKT-1, MKT-2 (issue 15)
   'ops-mailings-create': { staff: true },

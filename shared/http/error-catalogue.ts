@@ -3,6 +3,7 @@ import { assistantErrors } from '../assistant/index.js';
 import { authErrors } from '../auth/index.js';
 import { consentsErrors } from '../consents/index.js';
 import { contentErrors } from '../content/index.js';
+import { erasureErrors } from '../erasure/index.js';
 import { eventsErrors } from '../events/index.js';
 import { learningErrors } from '../learning/index.js';
 import { marketingErrors } from '../marketing/index.js';
@@ -51,6 +52,8 @@ export const areaCatalogues = {
   events: eventsErrors,
   // STAT-1, STAT-2 (i14-stats)
   statistics: statisticsErrors,
+  // PRIV-3 (issue 13)
+  erasure: erasureErrors,
 } as const;
 
 export const errorCatalogue: { [C in ErrorCode]: ErrorDefinition } = {
@@ -74,6 +77,7 @@ export const errorCatalogue: { [C in ErrorCode]: ErrorDefinition } = {
   ...marketingErrors,
   ...eventsErrors,
   ...statisticsErrors,
+  ...erasureErrors,
 };
 
 /** The HTTP status each kind of error answers with. */

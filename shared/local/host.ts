@@ -263,6 +263,8 @@ function buildConfig(input: {
     SESSION_SIGNING_KEYS: `local-${randomBytes(4).toString('hex')}:${randomBytes(32).toString('base64url')}`,
     // Its own key (unsubscribe links, PRIV-6), as fresh: links mailed by an earlier run stop working.
     UNSUBSCRIBE_SIGNING_KEYS: `unsub-${randomBytes(4).toString('hex')}:${randomBytes(32).toString('base64url')}`,
+    // The erasure evidence's own key (PRIV-3), as fresh: evidence of an earlier run is not found by account id.
+    ERASURE_EVIDENCE_KEYS: `erase-${randomBytes(4).toString('hex')}:${randomBytes(32).toString('base64url')}`,
     // Pseudonymous ids in telemetry (LOG-2) change each start, as they would when the key is rotated.
     TELEMETRY_PSEUDONYM_KEY: randomBytes(32).toString('base64url'),
     ...fileSettings,

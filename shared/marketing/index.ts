@@ -10,4 +10,5 @@ export {
   runMailing,
   startSending,
 } from './mailings.js';
+export { liftErasedSuppression, suppress } from './suppressions.js';
 export { applySendGridWork, receiveSendGridEvents, sendGridWorkSchema, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './webhook.js';

@@ -13,6 +13,7 @@ const valid = (): Record<string, string | undefined> => ({
   API_PUBLIC_URL: 'https://api.opiq.example',
   SESSION_SIGNING_KEYS: `k2026:${key(1)}, k2025:${key(2)}`,
   UNSUBSCRIBE_SIGNING_KEYS: `u2026:${key(3)}`,
+  ERASURE_EVIDENCE_KEYS: `e2026:${key(5)}`,
   ServiceBusConnection__fullyQualifiedNamespace: 'opiq-sb.servicebus.windows.net',
 });
 
@@ -69,6 +70,20 @@ describe('loadConfig', () => {
       expect(error.message).toContain(`${name}: is required but not set`);
     },
   );
+
+  it('PRIV-3: in Azure the erasure evidence key is required and must look random; locally it may be left out', () => {
+    expect(configError({ ...valid(), ERASURE_EVIDENCE_KEYS: undefined }).problems).toEqual([
+      { setting: 'ERASURE_EVIDENCE_KEYS', message: 'is required when APP_ENV is azure' },
+    ]);
+    expect(configError({ ...valid(), ERASURE_EVIDENCE_KEYS: `e1:${Buffer.alloc(32, 1).toString('base64url')}` }).problems).toEqual([
+      { setting: 'ERASURE_EVIDENCE_KEYS', message: expect.stringMatching(/key e1 is not random/) },
+    ]);
+    expect(loadConfig({ ...valid(), APP_ENV: 'local', ERASURE_EVIDENCE_KEYS: undefined }).ERASURE_EVIDENCE_KEYS).toBeUndefined();
+    expect(loadConfig({ ...valid(), ERASURE_EVIDENCE_KEYS: `e2:${key(6)},e1:${key(5)}` }).ERASURE_EVIDENCE_KEYS?.map((k) => k.kid)).toEqual([
+      'e2',
+      'e1',
+    ]);
+  });
 
   it('in Azure (the default APP_ENV) the Service Bus namespace is required; locally it is not', () => {
     for (const unset of [undefined, '']) {

@@ -14,6 +14,8 @@ export interface SettingSpec {
   description: string;
   /** Value for local.settings.sample.json; secrets get a placeholder, never a real value. */
   example: string;
+  /** A secret optional locally but needed in Azure, whose first value the deployment creates (infra/main.bicep). */
+  deploymentCreates?: true;
 }
 
 const url = z.url({ protocol: /^https?$/ });
@@ -220,6 +222,14 @@ export const settingSpecs = {
     where: 'secret',
     description:
       'Unsubscribe link keys (PRIV-6, MKT-1) "kid:base64url,kid2:base64url" (>= 32 bytes each), not the session keys; the first signs, all verify: keep an old key listed while mails carrying its links may still be opened.',
+    example: '',
+  },
+  ERASURE_EVIDENCE_KEYS: {
+    schema: signingKeysSchema.optional(),
+    where: 'secret',
+    deploymentCreates: true,
+    description:
+      'Keys of the erasure evidence (PRIV-3) "kid:base64url,kid2:base64url" (>= 32 bytes each), no other key: the keyed hash of an erased account id is made under the first; evidence is found under every listed one (it keeps its kid), so keep an old key listed for as long as evidence made with it must be shown. Required in Azure; locally, when empty, derived from SESSION_SIGNING_KEYS.',
     example: '',
   },
   MAX_BODY_BYTES: {
@@ -564,6 +574,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     for (const key of out.UNSUBSCRIBE_SIGNING_KEYS as { kid: string; secret: Uint8Array }[])
       if (!looksRandom(key.secret))
         problems.push({ setting: 'UNSUBSCRIBE_SIGNING_KEYS', message: `key ${key.kid} is not random (generate it with: openssl rand -base64 32)` });
+  if (out.APP_ENV === 'azure' && !out.ERASURE_EVIDENCE_KEYS && !problems.some((p) => p.setting === 'ERASURE_EVIDENCE_KEYS'))
+    problems.push({ setting: 'ERASURE_EVIDENCE_KEYS', message: 'is required when APP_ENV is azure' });
+  if (out.APP_ENV === 'azure' && Array.isArray(out.ERASURE_EVIDENCE_KEYS))
+    for (const key of out.ERASURE_EVIDENCE_KEYS as { kid: string; secret: Uint8Array }[])
+      if (!looksRandom(key.secret))
+        problems.push({ setting: 'ERASURE_EVIDENCE_KEYS', message: `key ${key.kid} is not random (generate it with: openssl rand -base64 32)` });
   // Separate keys (PRIV-6): whoever holds one kind of key must not be able to make the other kind of token.
   if (Array.isArray(out.UNSUBSCRIBE_SIGNING_KEYS) && Array.isArray(out.SESSION_SIGNING_KEYS)) {
     const session = (out.SESSION_SIGNING_KEYS as { secret: Uint8Array }[]).map((k) => Buffer.from(k.secret).toString('base64url'));

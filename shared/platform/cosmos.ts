@@ -32,6 +32,13 @@ export interface Doc {
   [field: string]: unknown;
 }
 
+/**
+ * Set (true) on a document being written with an explicit `ttl` that must stand as given, not as its retention rule
+ * would set it: for writes that are not the change a "from the last change" retention counts from (PRIV-3: anonymising
+ * for an erasure). Never stored.
+ */
+export const KEEP_TTL = '_keepTtl';
+
 /** System properties Cosmos adds; `_etag` is what optimistic concurrency compares. */
 export interface Stored {
   _etag: string;
@@ -371,8 +378,10 @@ class Collection {
     const declared = this.rules.documentType(this.name, doc.type);
     if (!declared) throw new UndeclaredDocumentError(this.name, doc.type);
     this.partitionKeyOf(doc);
-    const ttl = declared.ttlOnWrite(this.clock.now(), doc.ttl);
-    const { _etag, _ts, _rid, _self, _attachments, ...body } = doc as Doc & Record<string, unknown>;
+    // KEEP_TTL: a write that is not a change (an erasure's anonymising) keeps the day the document was due to leave.
+    const kept = doc[KEEP_TTL] === true && typeof doc.ttl === 'number' ? doc.ttl : undefined;
+    const ttl = kept ?? declared.ttlOnWrite(this.clock.now(), doc.ttl);
+    const { _etag, _ts, _rid, _self, _attachments, [KEEP_TTL]: _keep, ...body } = doc as Doc & Record<string, unknown>;
     if (ttl === undefined) delete body.ttl;
     else body.ttl = ttl;
     return body;

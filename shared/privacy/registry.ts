@@ -1034,7 +1034,7 @@ const documentTypes: DocumentTypeSpec[] = [
     type: 'email-suppression',
     container: 'jobs',
     description:
-      'An address SendGrid reported as bounced, dropped, reported as spam or unsubscribed (partition email-suppressions): only a keyed hash (HMAC-SHA256 under the unsubscribe keys) of the normalised address, the reason and time; never the address.',
+      'An address SendGrid reported as bounced, dropped, reported as spam or unsubscribed, or the address of a person erased (PRIV-3, lifted when a new sign-up verifies it) (partition email-suppressions): only a keyed hash (HMAC-SHA256 under the unsubscribe keys) of the normalised address, the reason and time; never the address.',
     personalData: ['contact'],
     purpose: 'Mail nobody against their will or to an address that does not work (MKT-1, MKT-2): no mailing goes to a suppressed address.',
     lawfulBasis: 'legitimate-interest',

@@ -47,7 +47,11 @@ export async function closureRetention(services: Services, now: Date): Promise<R
   const { job, ran } = await runJob(services, { name: 'closure-retention', period: dayOf(now) }, async (checkpoint) => {
     const page = await duePage(services, now, checkpoint);
     const counts: Record<string, number> = {};
+    // A half-done erasure has its closure event and its job on the same page: one erasure, counted once.
+    const done = new Set<string>();
     for (const { accountId, type } of page.items) {
+      if (done.has(accountId)) continue;
+      done.add(accountId);
       await eraseSubject(services, { accountId, reason: 'retention' });
       const outcome = type === 'erasure-job' ? 'resumed' : 'erased';
       counts[outcome] = (counts[outcome] ?? 0) + 1;
