@@ -155,12 +155,13 @@ describe('PRIV-3: the erasure pipeline', () => {
     const done = await resumed.result;
     // One query per partition whatever types it holds (a school's partition holds ten: one query per type before), a
     // point read per login index; no checkpoint (the job was written once, by the killed run): the resumed run's only
-    // write to jobs besides deletes is the evidence.
+    // writes to jobs besides deletes are the address's suppression (a create that finds it there) and the evidence.
     const plan = job!.plan as { kind: string; read?: { container: string; types: string[] } }[];
     const reads = plan.filter((step) => step.kind === 'documents').map((step) => step.read!);
     expect(reads.some((read) => read.types.length >= 5 && read.container === 'schools')).toBe(true);
     expect(resumed.counts.query).toBe(reads.filter((read) => read.container !== 'logins').length);
     expect(second.order.filter((write) => write.startsWith('jobs/') && write !== 'jobs/deleteMany' && write !== 'jobs/delete')).toEqual([
+      'jobs/create',
       'jobs/create',
     ]);
     const twice = first.deleted.filter((id) => second.attempted.includes(id));
