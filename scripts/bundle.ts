@@ -34,7 +34,10 @@ export const lazyVendors: Record<string, { file: string; stub: string; format?: 
   applicationinsights: { file: 'applicationinsights.js', stub: "import * as ai from 'applicationinsights';\nexport default ai;" },
   '@azure/service-bus': { file: 'azure-service-bus.js', stub: "export { ServiceBusClient } from '@azure/service-bus';" },
   '@azure/cosmos': { file: 'azure-cosmos.js', stub: "export { CosmosClient } from '@azure/cosmos';" },
-  '@azure/storage-blob': { file: 'azure-storage-blob.js', stub: "export { BlobServiceClient, newPipeline, StorageSharedKeyCredential } from '@azure/storage-blob';" },
+  '@azure/storage-blob': {
+    file: 'azure-storage-blob.js',
+    stub: "export { BlobServiceClient, newPipeline, StorageSharedKeyCredential } from '@azure/storage-blob';",
+  },
   '@azure/identity': { file: 'azure-identity.js', stub: "export { DefaultAzureCredential, ManagedIdentityCredential } from '@azure/identity';" },
   '@sendgrid/mail': {
     file: 'sendgrid-mail.js',
