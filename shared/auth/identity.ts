@@ -5,8 +5,8 @@ import { z } from 'zod';
 
 import { type AccountDoc, type LinkedLogin, updateAccount } from '../accounts/index.js';
 import type { ParsedPersonalCode } from '../personal-codes/index.js';
-import type { Country } from '../platform/countries.js';
 import { type Doc, DocumentExistsError, updateWithEtag } from '../platform/cosmos.js';
+import type { Country } from '../platform/countries.js';
 import { AppError } from '../platform/errors.js';
 import type { Services } from '../platform/services.js';
 
