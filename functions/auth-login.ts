@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { beginSignIn, knownProvider, loopbackCanonicalRedirect, providerOrThrow, providerParam } from '../shared/auth/index.js';
 import { consentPurposes, signUpConsents } from '../shared/consents/index.js';
 import { defineHttp, responds } from '../shared/http/index.js';
+import { requestSiteCountry } from '../shared/platform/countries.js';
 import { AppError } from '../shared/platform/errors.js';
 
 /** `purpose:version` pairs separated by commas, each purpose a known one. */
@@ -20,7 +21,7 @@ export default defineHttp({
   route: 'auth/{provider}/login',
   methods: ['GET'],
   summary:
-    'Redirects to the sign-in provider (harid, ekool, stuudium, mpassid, google, facebook). returnTo: a path on the web front end. school: the Stuudium school subdomain. Linking a login to the signed-in account starts with POST /api/auth/{provider}/link instead.',
+    'Redirects to the sign-in provider (harid, ekool, stuudium, mpassid, google, facebook). returnTo: a path on the web front end. school: the Stuudium school subdomain. An account the sign-in creates gets the country of our site in Origin or Referer (OPS-3) unless the provider names one, and the browser returns to that site. Linking a login to the signed-in account starts with POST /api/auth/{provider}/link instead.',
   tags: ['auth'],
   auth: 'public',
   params: providerParam,
@@ -64,6 +65,8 @@ export default defineHttp({
       loginHint: query.loginHint,
       school: query.school,
       language,
+      // OPS-3: an account this sign-in creates belongs to the country of the site it began on, unless the provider says.
+      site: requestSiteCountry(services.config, request.headers),
     });
   },
 });

@@ -334,3 +334,77 @@ describe('OPS-3: MPASSid teachers get the role their school confirms', () => {
     expect(stranger.me.schoolRoles).toEqual([]);
   });
 });
+
+/**
+ * A sign-up with an identity provider as a browser starts it from one of our sites: a link's GET carries no Origin,
+ * only the page in Referer. `tamper` changes the sealed flow cookie before the provider's answer comes back.
+ */
+async function providerSignUp(
+  provider: 'google' | 'harid' | 'mpassid',
+  loginHint: string,
+  from: string,
+  options: { callbackQuery?: Record<string, string>; tamper?: (sealed: string) => string } = {},
+) {
+  const browser = new Browser();
+  const start = new URL(`${host.url}/api/auth/${provider}/login`);
+  start.searchParams.set('loginHint', loginHint);
+  start.searchParams.set('returnTo', '/');
+  const callback = new URL(
+    await browser.followUntil(start, `${host.url}/api/auth/${provider}/callback`, { init: { headers: { referer: `${from}/sign-up` } } }),
+  );
+  for (const [name, value] of Object.entries(options.callbackQuery ?? {})) callback.searchParams.set(name, value);
+  const cookieName = `__Host-opiq_signin_${provider}`;
+  if (options.tamper) {
+    const sealed = new URLSearchParams((browser.jar.header(host.url) ?? '').replaceAll('; ', '&')).get(cookieName);
+    expect(sealed, 'the sign-in flow cookie').toBeTruthy();
+    browser.jar.setCookie(host.url, `${cookieName}=${options.tamper(sealed!)}; Path=/; Secure; HttpOnly; SameSite=Lax`);
+  }
+  const landed = await browser.navigate(callback, { stopAt: [FI_SITE, host.config.PUBLIC_WEB_URL] });
+  expect(landed.stopped).toBe(true);
+  const me = await browser.request(`${host.url}/api/me`);
+  return {
+    browser,
+    landed: landed.url,
+    me: me.status === 200 ? ((await me.json()) as { id: string; country: string; language: string }) : undefined,
+  };
+}
+
+describe('OPS-3: provider sign-ups take their country from the site they began on', () => {
+  it('OPS-3: a Google sign-up started on opiq.fi creates a Finnish account, lands back on opiq.fi, and its what-we-hold country block is Finnish', async () => {
+    const { browser, landed, me } = await providerSignUp('google', 'laura.lepp@example.com', FI_SITE);
+    expect(landed).toBe(`${FI_SITE}/`);
+    expect(me).toMatchObject({ country: 'FI', language: 'fi' });
+    const view = await browser.request(`${host.url}/api/me/privacy/data`);
+    expect(view.status).toBe(200);
+    const body = (await view.json()) as { country: { country: string; site: string; operator: { name: string }; authority: { email: string } } };
+    expect(body.country).toMatchObject({ country: 'FI', site: FI_SITE, operator: { name: 'E-Oppi Oy' }, authority: { email: 'tietosuoja@om.fi' } });
+    // A Google sign-up sends no welcome or verification e-mail (the provider verified the address): nothing to check there.
+    await host.bus.idle();
+    expect(host.outbox.messages.filter((m) => m.to === 'laura.lepp@example.com')).toEqual([]);
+  });
+
+  it("OPS-3: a forged sign-in flow is refused; the site comes only from the sealed flow, never from the callback's query", async () => {
+    const forged = await providerSignUp('google', 'mari.mets@kuusiku.example', FI_SITE, {
+      tamper: (sealed) => `${sealed.slice(0, -4)}${sealed.slice(-4) === 'AAAA' ? 'BBBB' : 'AAAA'}`,
+    });
+    expect(forged.landed).toBe(`${host.config.PUBLIC_WEB_URL.replace(/\/$/, '')}/sign-in?error=flow_expired&provider=google`);
+    expect(forged.me).toBeUndefined();
+
+    const fromEstonia = await providerSignUp('google', 'mari.mets@kuusiku.example', host.config.PUBLIC_WEB_URL.replace(/\/$/, ''), {
+      callbackQuery: { site: 'FI', country: 'FI' },
+    });
+    expect(fromEstonia.landed).toBe(`${host.config.PUBLIC_WEB_URL.replace(/\/$/, '')}/`);
+    expect(fromEstonia.me).toMatchObject({ country: 'EE', language: 'et' });
+    const view = await fromEstonia.browser.request(`${host.url}/api/me/privacy/data`);
+    expect(((await view.json()) as { country: { country: string } }).country.country).toBe('EE');
+  });
+
+  it("OPS-3: the provider's own country wins over the site: Smart-ID through HarID from opiq.fi stays Estonian, MPASSid from the Estonian site Finnish", async () => {
+    const estonian = await providerSignUp('harid', 'oskar.org@example.com', FI_SITE);
+    expect(estonian.me).toMatchObject({ country: 'EE', language: 'et' });
+    // The browser still goes back to the site the person came from.
+    expect(estonian.landed).toBe(`${FI_SITE}/`);
+    const finnish = await providerSignUp('mpassid', 'ella.nieminen', host.config.PUBLIC_WEB_URL.replace(/\/$/, ''));
+    expect(finnish.me).toMatchObject({ country: 'FI', language: 'fi' });
+  });
+});

@@ -4,6 +4,7 @@ import type { Cookie } from '@azure/functions';
 import { EncryptJWT, jwtDecrypt } from 'jose';
 
 import type { AccountDoc } from '../accounts/index.js';
+import type { Country } from '../platform/countries.js';
 import type { ProviderId } from './identity.js';
 import type { FlowSecrets } from './providers/types.js';
 import type { SigningKey } from './session-token.js';
@@ -19,6 +20,8 @@ export interface SignInFlow extends FlowSecrets {
   linkAccountId?: string;
   /** PRIV-6: the consents ticked before the sign-in began (channel 'sign-up'), for an account the sign-in creates. */
   consents?: AccountDoc['consents'];
+  /** OPS-3: the country of our site the sign-in began on, for an account the sign-in creates (sealed here, so unforgeable). */
+  site?: Country;
 }
 
 /** `__Host-` like the session cookies: a sibling host cannot plant its own flow to sign a victim into its account. */

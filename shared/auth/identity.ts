@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { type AccountDoc, type LinkedLogin, updateAccount } from '../accounts/index.js';
 import type { ParsedPersonalCode } from '../personal-codes/index.js';
 import { type Doc, DocumentExistsError, updateWithEtag } from '../platform/cosmos.js';
+import type { Country } from '../platform/countries.js';
 import { AppError } from '../platform/errors.js';
 import type { Services } from '../platform/services.js';
 
@@ -161,8 +162,8 @@ export async function resolveSignIn(
   identity: ExternalIdentity,
   linkToAccountId?: string,
   ledger?: ConfirmationLedger,
-  /** PRIV-6: the consents ticked before the sign-in began, for an account this sign-in creates. */
-  consents?: AccountDoc['consents'],
+  /** What the sign-in carried for an account it creates: the consents ticked before (PRIV-6), the site it began on (OPS-3). */
+  newAccount: NewAccountChoices = {},
 ): Promise<SignInResolution> {
   const logins = deps.db.collection('logins');
   const loginId = externalLoginId(identity.provider, identity.subject);
@@ -198,7 +199,7 @@ export async function resolveSignIn(
     // Refused by the school: this person is not its student; they get an account of their own.
   }
 
-  return createAccountFor(deps, identity, consents);
+  return createAccountFor(deps, identity, newAccount);
 }
 
 /**
@@ -302,8 +303,22 @@ async function ensureListed(deps: Deps, accountId: string, login: LinkedLogin): 
   );
 }
 
-async function createAccountFor(deps: Deps, identity: ExternalIdentity, consents: AccountDoc['consents']): Promise<SignInResolution> {
+interface NewAccountChoices {
+  consents?: AccountDoc['consents'];
+  /** The country whose site the sign-in began on (from the sealed flow, never the callback's query). */
+  site?: Country;
+}
+
+/**
+ * A new account's country (OPS-3): what the provider proves (MPASSid is Finnish; HarID, eKool and Stuudium Estonian;
+ * an eID personal code its own country) wins over the site the sign-in began on; Estonia when neither says.
+ */
+const newAccountCountry = (identity: ExternalIdentity, site: Country | undefined): Country =>
+  identity.country ?? identity.personalCode?.country ?? site ?? 'EE';
+
+async function createAccountFor(deps: Deps, identity: ExternalIdentity, { consents, site }: NewAccountChoices): Promise<SignInResolution> {
   const now = deps.clock.now().toISOString();
+  const country = newAccountCountry(identity, site);
   const accountId = `acc-${randomUUID()}`;
   const loginId = externalLoginId(identity.provider, identity.subject);
   const eid = identity.personalCode !== undefined && identity.personalCodeGrade === 'eid';
@@ -318,8 +333,8 @@ async function createAccountFor(deps: Deps, identity: ExternalIdentity, consents
       ? { personalCode: { country: identity.personalCode.country, code: identity.personalCode.code }, birthDate: identity.personalCode.birthDate }
       : {}),
     ...(eid ? { personalCodeVerification: { kind: 'eid' as const, by: identity.provider, at: now } } : {}),
-    language: identity.language ?? (identity.country === 'FI' ? 'fi' : 'et'),
-    country: identity.country ?? identity.personalCode?.country ?? 'EE',
+    language: identity.language ?? (country === 'FI' ? 'fi' : 'et'),
+    country,
     status: 'active',
     logins: [{ id: loginId, provider: identity.provider, linkedAt: now }],
     ...(consents ? { consents } : {}),

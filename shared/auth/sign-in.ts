@@ -4,6 +4,7 @@ import * as oidc from 'openid-client';
 import { z } from 'zod';
 
 import type { AccountDoc } from '../accounts/index.js';
+import { type Country, countryProfile } from '../platform/countries.js';
 import type { RedirectResult } from '../platform/definitions.js';
 import { AppError, isAppError } from '../platform/errors.js';
 import type { Language } from '../platform/language.js';
@@ -106,6 +107,8 @@ export async function beginSignIn(
     principal?: Principal;
     /** PRIV-6: consents ticked on the sign-up page, kept in the flow for an account the callback creates. */
     consents?: AccountDoc['consents'];
+    /** OPS-3: the country of our site the sign-in began on (`requestSiteCountry`), kept in the flow likewise. */
+    site?: Country | undefined;
   },
 ): Promise<RedirectResult> {
   if (input.link && !input.principal) throw new AppError('unauthenticated');
@@ -122,6 +125,7 @@ export async function beginSignIn(
     ...(input.school ? { school: input.school } : {}),
     ...(input.link && input.principal ? { linkAccountId: input.principal.accountId } : {}),
     ...(input.consents && !input.link ? { consents: input.consents } : {}),
+    ...(input.site && !input.link ? { site: input.site } : {}),
   };
   let location: URL;
   try {
@@ -168,7 +172,7 @@ export async function finishSignIn(
   const provider = providerOrThrow(services, providerId);
   const client = requestClient(request, services.config);
   const cookies: Cookie[] = [clearedFlowCookie(providerId)];
-  const web = services.config.PUBLIC_WEB_URL.replace(/\/$/, '');
+  let web = services.config.PUBLIC_WEB_URL.replace(/\/$/, '');
   let accountId: string | undefined;
 
   const fail = async (failure: SignInFailure): Promise<RedirectResult> => {
@@ -182,6 +186,8 @@ export async function finishSignIn(
   const raw = parseCookies(request.headers.get('cookie') ?? '')[flowCookieName(providerId)];
   const flow = raw ? await openFlow(raw, services.config.SESSION_SIGNING_KEYS, services.clock.now()) : undefined;
   if (!flow || flow.provider !== providerId) return fail('flow_expired');
+  // Back to the site the sign-in began on (OPS-3): a person who started on opiq.fi lands on opiq.fi.
+  if (flow.site) web = countryProfile(services.config, flow.site).siteUrl;
 
   try {
     // The provider's answer on the redirect URI it was given: behind a TLS front door the URL the app sees may say
@@ -193,7 +199,10 @@ export async function finishSignIn(
     // Checked again at the callback: the allow-list may have changed since the redirect.
     if (identity.provider === 'stuudium' && !(identity.installation && (await stuudiumInstallationAllowed(services, identity.installation))))
       return fail('wrong_school');
-    const resolution = await resolveSignIn(services, identity, flow.linkAccountId, schools.ledger, flow.consents);
+    const resolution = await resolveSignIn(services, identity, flow.linkAccountId, schools.ledger, {
+      ...(flow.consents ? { consents: flow.consents } : {}),
+      ...(flow.site ? { site: flow.site } : {}),
+    });
     accountId = resolution.accountId;
     const account = await services.db.collection('accounts').read<AccountDoc>(accountId, accountId);
     if (!account || account.status === 'closed') return fail('token_rejected');

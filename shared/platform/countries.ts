@@ -119,6 +119,18 @@ export function siteCountryOf(config: Config, origin: string | null): Country | 
 }
 
 /**
+ * The country of our site a browser request comes from, for a top-level navigation too (OPS-3): browsers send no
+ * Origin with a link's GET, but its Referer (by default cut to the origin for another site) names the page.
+ */
+export function requestSiteCountry(config: Config, headers: { get(name: string): string | null }): Country | undefined {
+  const origin = headers.get('origin');
+  if (origin && origin !== 'null') return siteCountryOf(config, origin);
+  const referer = headers.get('referer');
+  if (!referer || !URL.canParse(referer)) return undefined;
+  return siteCountryOf(config, new URL(referer).origin);
+}
+
+/**
  * The language of the site a browser request comes from (its Origin): Finnish for the Finnish site when it has a
  * site of its own; undefined otherwise (the platform's default applies).
  */
