@@ -314,3 +314,37 @@ describe('usage events (LOG-1, RET-7, PRIV-4)', () => {
     expect(await views()).toBe(before);
   });
 });
+
+describe('usage events count only what a reader could have done (LOG-1, STAT-1, STAT-2)', () => {
+  const publisherChapterPeople = async (chapter: string) =>
+    (await usage().read<MonthlyCellDoc>(`m|${month()}|c|${WORK}|${chapter}`, `p:${demo.publishers.ee}`))?.people ?? 0;
+
+  it('STAT-2: a chapter the work does not have is counted under the work without a chapter, never as a chapter row', async () => {
+    const token = await tokenOf(A.eeStudent);
+    const invented = `ch-invented-${randomUUID().slice(0, 8)}`;
+    const withoutChapterBefore = (await publisherDaily('-'))?.views ?? 0;
+    expect((await post(batchOf(pageView(invented, 20), pageView(invented, 20)), token)).status).toBe(202);
+    await host.bus.idle();
+    expect(await publisherDaily(invented)).toBeUndefined();
+    expect(await publisherChapterPeople(invented)).toBe(0);
+    expect((await publisherDaily('-'))!.views - withoutChapterBefore).toBe(2);
+  });
+
+  it('STAT-1: a page view counts at most 30 minutes, and a batch no more seconds than the time it spans', async () => {
+    const token = await tokenOf(A.eeStudent);
+    const before = (await schoolDaily())?.seconds ?? 0;
+    // One long-open tab: an hour in view counts 30 minutes, and is not refused.
+    expect((await post(batchOf(pageView('ch-1', 3600)), token)).status).toBe(202);
+    await host.bus.idle();
+    const afterTab = (await schoolDaily())!.seconds;
+    expect(afterTab - before).toBe(30 * 60);
+    // 100 views of an hour each at the same instant: one person reads one page at a time.
+    const flood = batchOf(...Array.from({ length: 100 }, () => pageView('ch-1', 3600)));
+    expect((await post(flood, token)).status).toBe(202);
+    await host.bus.idle();
+    const school = (await schoolDaily())!;
+    expect(school.seconds - afterTab).toBe(30 * 60);
+    // The views still count, and the person's own record keeps the batch as it was sent.
+    expect((await batchesOf(A.eeStudent)).find((b) => b.batchId === flood.batchId)?.events).toEqual(flood.events);
+  });
+});
