@@ -10,12 +10,19 @@ import type { AggregateEvent, WorkFacts } from './aggregates.js';
 export const MAX_VIEW_SECONDS = 30 * 60;
 
 /**
- * The batch's events as the aggregates count them: a chapter the work does not have (in the catalogue's outline of
+ * The batch's events as the aggregates count them: only those in works the caller could open (or in none), a chapter the work does not have (in the catalogue's outline of
  * its current version) is counted under the work without a chapter, and page-view seconds are bounded (see
  * `boundSeconds`).
  */
-export function countableEvents<E extends AggregateEvent>(events: readonly E[], works: ReadonlyMap<string, WorkFacts>): E[] {
-  return boundSeconds(events.map((event) => withKnownChapter(event, works)));
+export function countableEvents<E extends AggregateEvent>(
+  events: readonly E[],
+  works: ReadonlyMap<string, WorkFacts>,
+  /** The works the caller could open (UsageBatchMessage.openWorks); undefined: the server made the batch. */
+  openWorks?: readonly string[],
+): E[] {
+  const open = openWorks && new Set(openWorks);
+  const opened = open ? events.filter((event) => event.workId === undefined || open.has(event.workId)) : events;
+  return boundSeconds(opened.map((event) => withKnownChapter(event, works)));
 }
 
 function withKnownChapter<E extends AggregateEvent>(event: E, works: ReadonlyMap<string, WorkFacts>): E {

@@ -67,7 +67,7 @@ export async function recordUsageBatch(
 
   const works = await worksOf(services, batch.events);
   const facts: BatchFacts = {
-    events: countableEvents(batch.events, works),
+    events: countableEvents(batch.events, works, batch.openWorks),
     ...(batch.country ? { country: batch.country } : {}),
     works,
     schools: await withMunicipalities(services, batch.schools ?? []),
