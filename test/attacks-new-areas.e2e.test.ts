@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { AccountDoc } from '../shared/accounts/model.js';
 import { unsubscribeToken } from '../shared/consents/index.js';
+import { batchKeyOf } from '../shared/events/batches.js';
 import { type LocalHost, startLocalHost } from '../shared/local/host.js';
 import { demo } from '../shared/local/seed.js';
 import { api } from './helpers.js';
@@ -201,6 +202,9 @@ describe('odd ids and queries on the new routes are 4xx, never 500 (ACL-*, STAT-
   });
 });
 
+/** A batch's record (`b:<key>`): its key is scoped to the caller, the account or (not signed in) the client address. */
+const recordIdOf = (batchId: string, caller: string) => `b:${batchKeyOf(host.services.config, batchId, caller)}`;
+
 describe('usage events posted by an outsider (LOG-1)', () => {
   const now = () => host.clock.now().toISOString();
   const view = (extra: Record<string, unknown> = {}) => ({
@@ -259,12 +263,13 @@ describe('usage events posted by an outsider (LOG-1)', () => {
     const batch = { batchId: randomUUID(), events: [view()] };
     expect((await post(batch, await tokenOf(A.eeStudent))).status).toBe(202);
     await host.bus.idle();
-    const record = await host.services.db.collection('stats').read(`b:${batch.batchId}`, `b:${batch.batchId}`);
+    const recordId = recordIdOf(batch.batchId, `account:${A.eeStudent}`);
+    const record = await host.services.db.collection('stats').read(recordId, recordId);
     expect(record).toMatchObject({ events: 1 });
     const replayed = await post({ ...batch, events: [view({ seconds: 3600 }), view({ seconds: 3600 })] }, await tokenOf(A.eeStudent2));
     expect([202, 409]).toContain(replayed.status);
     await host.bus.idle();
-    expect(await host.services.db.collection('stats').read(`b:${batch.batchId}`, `b:${batch.batchId}`)).toEqual(record);
+    expect(await host.services.db.collection('stats').read(recordId, recordId)).toEqual(record);
     expect((await identifiable(A.eeStudent2)).filter((b) => b.batchId === batch.batchId)).toEqual([]);
     expect((await identifiable(A.eeStudent)).find((b) => b.batchId === batch.batchId)?.events).toHaveLength(1);
   });
@@ -284,7 +289,9 @@ describe("usage events sent by another site with the student's cookie (LOG-1)", 
       expect(r.status, `${contentType}: ${r.text}`).toBeLessThan(500);
       await host.bus.idle();
       expect(await host.services.db.collection('events').read(`batch:${batchId}`, A.eeStudent2), contentType).toBeUndefined();
-      const record = await host.services.db.collection('stats').read<{ id: string; type: string; recorded: string }>(`b:${batchId}`, `b:${batchId}`);
+      // Not signed in: the batch is the client address's (the local host's front end appends the connection's).
+      const recordId = recordIdOf(batchId, 'address:127.0.0.1');
+      const record = await host.services.db.collection('stats').read<{ id: string; type: string; recorded: string }>(recordId, recordId);
       if (r.status === 202) expect(record?.recorded, contentType).toBe('anonymous');
       else {
         expect(Object.keys(r.body ?? {})).toEqual(['error']);
