@@ -45,7 +45,8 @@ export default defineHttp({
     return ok(
       {
         publishers: catalog.publishers,
-        works: catalog.works,
+        // Chapter ids are for counting usage (events/plausible.ts), not part of the shop's answer.
+        works: catalog.works.map(({ chapterIds: _chapterIds, ...work }) => work),
         packages: catalog.packages,
         currency: 'EUR',
         pricesIncludeVat: true,

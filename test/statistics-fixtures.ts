@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import type { AccountDoc } from '../shared/accounts/model.js';
 import type { LocalHost } from '../shared/local/host.js';
+import { license } from './learning-fixtures.js';
 
 /**
  * Schools full of students for the statistics tests (STAT-1, STAT-2): accounts, memberships and school documents as
@@ -65,8 +66,9 @@ export async function tokenOf(host: LocalHost, accountId: string): Promise<strin
   return ((await r.json()) as { accessToken: string }).accessToken;
 }
 
-/** A student doing an exercise in a work: a page view and an answered exercise, as one front-end batch. */
+/** A student doing an exercise in a work they hold a licence for: a page view and an answered exercise, as one front-end batch. */
 export async function doTask(host: LocalHost, accountId: string, workId: string, chapterId = 'ch-1'): Promise<void> {
+  await license(host, accountId, workId);
   const at = host.clock.now().toISOString();
   const events = [
     { kind: 'page-view', at, workId, chapterId, pageId: 'p-1', seconds: 60 },

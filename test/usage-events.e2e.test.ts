@@ -7,6 +7,7 @@ import { batchKeyOf, keyedHash } from '../shared/events/batches.js';
 import { type LocalHost, startLocalHost } from '../shared/local/host.js';
 import { demo } from '../shared/local/seed.js';
 import type { Doc } from '../shared/platform/cosmos.js';
+import { license } from './learning-fixtures.js';
 
 /**
  * Issue 14 item 1: usage events from the front end (LOG-1) through POST /api/events, the usage-events queue and the
@@ -31,6 +32,10 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => host?.close());
+// Both students read the work with a licence (usage in a work counts only then: see the last describe).
+beforeAll(async () => {
+  for (const student of [A.eeStudent, A.eeStudent2]) await license(host, student, WORK);
+});
 
 const tokenOf = async (accountId: string) => {
   const r = await fetch(`${host.url}/_local/tokens`, {
@@ -172,12 +177,12 @@ describe('usage events (LOG-1, RET-7, PRIV-4)', () => {
     expect(cell).not.toContain('matem');
   });
 
-  it('LOG-1: anonymous users (not signed in) are counted without identifiers', async () => {
+  it('LOG-1: anonymous users (not signed in) are recorded without identifiers, and count in no work (none is open to them)', async () => {
     const before = (await publisherDaily('ch-9', 'FI'))?.views ?? 0;
     const batch = batchOf(pageView('ch-9', 10), pageView('ch-9', 10), pageView('ch-9', 10));
     expect((await post(batch, undefined, { 'x-edge-country': 'FI' })).status).toBe(202);
     await host.bus.idle();
-    expect((await publisherDaily('ch-9', 'FI'))!.views).toBe(before + 3);
+    expect((await publisherDaily('ch-9', 'FI'))?.views ?? 0).toBe(before);
     expect(await recordOf(batch.batchId, ANONYMOUS_CALLER)).toMatchObject({ recorded: 'anonymous' });
     const stored = await host.services.db.collection('events').queryAll<{ batchId?: string }>('anonymous', {});
     expect(stored.filter((d) => d.batchId === batch.batchId)).toEqual([]);
@@ -256,7 +261,7 @@ describe('usage events (LOG-1, RET-7, PRIV-4)', () => {
     expect((await post({ batchId, events: [pageView('ch-4', 5)] }, one)).status).toBe(202);
     await host.bus.idle();
     expect(await views(), 'both students, once each').toBe(before + 3);
-    expect((await publisherDaily('ch-4'))!.views, 'and the anonymous reader').toBe(publisherBefore + 6);
+    expect((await publisherDaily('ch-4'))!.views, 'not the anonymous reader: no work is open to them').toBe(publisherBefore + 3);
     expect(await recordOf(batchId, `account:${A.eeStudent}`)).toMatchObject({ recorded: 'identifiable', events: 1 });
     expect(await recordOf(batchId, `account:${A.eeStudent2}`)).toMatchObject({ recorded: 'counts-only', events: 2 });
     expect(await recordOf(batchId, ANONYMOUS_CALLER)).toMatchObject({ recorded: 'anonymous', events: 3 });
@@ -312,5 +317,53 @@ describe('usage events (LOG-1, RET-7, PRIV-4)', () => {
       /^PoisonMessageError: Message on usage-events does not match its schema \(fields: .*events\.0\.seconds/,
     );
     expect(await views()).toBe(before);
+  });
+});
+
+describe('usage events count only what a reader could have done (LOG-1, STAT-1, STAT-2)', () => {
+  const publisherChapterPeople = async (chapter: string) =>
+    (await usage().read<MonthlyCellDoc>(`m|${month()}|c|${WORK}|${chapter}`, `p:${demo.publishers.ee}`))?.people ?? 0;
+
+  it('STAT-1, STAT-2: a signed-in person counts in a work only with a licence to it; their record keeps the batch', async () => {
+    const token = await tokenOf(A.eeStudent);
+    const other = 'work-ee-math-6';
+    const otherDaily = async () => (await usage().read<DailyCellDoc>(`d|${day()}|${EE_SCHOOL}|student|${other}`, 'm:Tallinn'))?.views ?? 0;
+    const [viewsBefore, otherBefore] = [await views(), await otherDaily()];
+    const batch = batchOf(pageView('ch-1', 5), { ...pageView('ch-1', 5), workId: other }, { ...pageView('ch-2', 5), workId: other });
+    expect((await post(batch, token)).status).toBe(202);
+    await host.bus.idle();
+    expect(await views(), 'the licensed work').toBe(viewsBefore + 1);
+    expect(await otherDaily(), 'a work without a licence').toBe(otherBefore);
+    expect(await usage().read(`m|${month()}|${EE_SCHOOL}|student|w|${other}`, 'm:Tallinn')).toBeUndefined();
+    expect((await batchesOf(A.eeStudent)).find((b) => b.batchId === batch.batchId)?.events).toEqual(batch.events);
+  });
+
+  it('STAT-2: a chapter the work does not have is counted under the work without a chapter, never as a chapter row', async () => {
+    const token = await tokenOf(A.eeStudent);
+    const invented = `ch-invented-${randomUUID().slice(0, 8)}`;
+    const withoutChapterBefore = (await publisherDaily('-'))?.views ?? 0;
+    expect((await post(batchOf(pageView(invented, 20), pageView(invented, 20)), token)).status).toBe(202);
+    await host.bus.idle();
+    expect(await publisherDaily(invented)).toBeUndefined();
+    expect(await publisherChapterPeople(invented)).toBe(0);
+    expect((await publisherDaily('-'))!.views - withoutChapterBefore).toBe(2);
+  });
+
+  it('STAT-1: a page view counts at most 30 minutes, and a batch no more seconds than the time it spans', async () => {
+    const token = await tokenOf(A.eeStudent);
+    const before = (await schoolDaily())?.seconds ?? 0;
+    // One long-open tab: an hour in view counts 30 minutes, and is not refused.
+    expect((await post(batchOf(pageView('ch-1', 3600)), token)).status).toBe(202);
+    await host.bus.idle();
+    const afterTab = (await schoolDaily())!.seconds;
+    expect(afterTab - before).toBe(30 * 60);
+    // 100 views of an hour each at the same instant: one person reads one page at a time.
+    const flood = batchOf(...Array.from({ length: 100 }, () => pageView('ch-1', 3600)));
+    expect((await post(flood, token)).status).toBe(202);
+    await host.bus.idle();
+    const school = (await schoolDaily())!;
+    expect(school.seconds - afterTab).toBe(30 * 60);
+    // The views still count, and the person's own record keeps the batch as it was sent.
+    expect((await batchesOf(A.eeStudent)).find((b) => b.batchId === flood.batchId)?.events).toEqual(flood.events);
   });
 });

@@ -37,6 +37,8 @@ export type AggregateEvent = ClientEvent | TaskDoneEvent;
 export interface WorkFacts {
   publisherId: string;
   subjects: string[];
+  /** The chapters of its current published version (none for a work without published content). */
+  chapterIds?: ReadonlySet<string>;
 }
 export interface SchoolFacts {
   schoolId: string;

@@ -9,6 +9,7 @@ import { ConcurrentUpdateError, type Doc, updateWithEtag } from '../platform/cos
 import { AppError } from '../platform/errors.js';
 import type { QueueName } from '../platform/queues.js';
 import type { Services } from '../platform/services.js';
+import { worksOpenAt } from '../store/index.js';
 
 /**
  * Usage events from the front end (LOG-1): a batch of typed events, checked here, answered 202 and queued as one
@@ -94,6 +95,12 @@ export const usageBatchMessageSchema = z.strictObject({
     .array(z.strictObject({ schoolId: z.string().min(1).max(100), group: z.enum(['student', 'staff']) }))
     .max(20)
     .optional(),
+  /**
+   * The works the batch names that its caller could open when the events happened (a licence, checked by the route;
+   * none without sign-in: no work is open to anyone not signed in). Events naming another work are left out of the
+   * aggregates. Absent in batches the server made (their works were checked where they happened).
+   */
+  openWorks: z.array(idSchema).max(MAX_EVENTS_PER_BATCH).optional(),
   browser: z.string().max(80).optional(),
   country: z
     .string()
@@ -219,6 +226,13 @@ export function schoolsOf(account: Pick<AccountDoc, 'schoolRoles'>): NonNullable
   return [...groups].slice(0, 20).map(([schoolId, group]) => ({ schoolId, group }));
 }
 
+/** The works the events name, each with the instants it was used and now (a licence that began since counts too). */
+function instantsByWork(events: readonly ClientEvent[], now: Date): Map<string, Date[]> {
+  const instants = new Map<string, Date[]>();
+  for (const event of events) if (event.workId) instants.set(event.workId, [...(instants.get(event.workId) ?? [now]), new Date(event.at)]);
+  return instants;
+}
+
 /** The route's work: times checked, the caller's window reserved, the batch queued (202). */
 export async function acceptUsageBatch(
   services: Pick<Services, 'db' | 'clock' | 'config' | 'bus'>,
@@ -231,6 +245,7 @@ export async function acceptUsageBatch(
     throw new AppError('usage_event_out_of_time', { params: { maxAgeHours: MAX_EVENT_AGE_HOURS } });
   await reserveEvents(services, caller.rateKey, batch.events.length);
   const { account } = caller;
+  const openWorks = account ? await worksOpenAt(services, account.accountId, instantsByWork(batch.events, now)) : new Set<string>();
   const recording = !account ? 'anonymous' : usageRecordingAllowed(account) ? 'identifiable' : 'counts-only';
   // The front end chooses the id: another caller's equal id is another batch (for the queue's duplicate detection too).
   const batchKey = batchKeyOf(services.config, batch.batchId, account ? `account:${account.accountId}` : caller.rateKey);
@@ -242,6 +257,7 @@ export async function acceptUsageBatch(
     // A person who restricted processing or objected (PRIV-4): not even their id goes on the queue.
     ...(account && recording === 'identifiable' ? { accountId: account.accountId } : {}),
     ...(account ? { schools: schoolsOf(account) } : {}),
+    openWorks: [...openWorks],
     ...(caller.browser ? { browser: caller.browser.slice(0, 80) } : {}),
     ...(caller.country ? { country: caller.country } : {}),
     events: batch.events,

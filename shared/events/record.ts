@@ -13,6 +13,7 @@ import {
 } from './aggregates.js';
 import { batchKeyOf, type UsageBatchMessage } from './batches.js';
 import { recordEnrolment } from './enrolment.js';
+import { countableEvents } from './plausible.js';
 
 export type Deps = Pick<Services, 'db' | 'clock' | 'config' | 'telemetry'>;
 
@@ -64,10 +65,11 @@ export async function recordUsageBatch(
   const accountId = recorded === 'identifiable' ? batch.accountId : undefined;
   if (accountId && storeEvents) await storeIdentifiable(services, accountId, batch);
 
+  const works = await worksOf(services, batch.events);
   const facts: BatchFacts = {
-    events: batch.events,
+    events: countableEvents(batch.events, works, batch.openWorks),
     ...(batch.country ? { country: batch.country } : {}),
-    works: await worksOf(services, batch.events),
+    works,
     schools: await withMunicipalities(services, batch.schools ?? []),
   };
   await recordEnrolment(services, facts.schools, facts.events);
@@ -99,7 +101,7 @@ export async function worksOf(services: Deps, events: readonly { workId?: string
   const works = new Map<string, WorkFacts>();
   if (named.size === 0) return works;
   for (const work of (await catalogSnapshot(services)).works)
-    if (named.has(work.id)) works.set(work.id, { publisherId: work.publisherId, subjects: work.subjects });
+    if (named.has(work.id)) works.set(work.id, { publisherId: work.publisherId, subjects: work.subjects, chapterIds: new Set(work.chapterIds) });
   return works;
 }
 

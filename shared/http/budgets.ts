@@ -165,7 +165,8 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   'learning-tasks-teacher-get': {},
   'learning-tasks-update': {},
   'content-catalog-search': { queued: ['usage-events'] },
-  // LOG-1 (i14-events): the read that authenticates (when signed in) and the rate window (read, write).
+  // LOG-1 (i14-events): the read that authenticates (when signed in), the rate window (read, write), and (ev-guard) the
+  // licence check of the works the batch names: a point read each for one or two, one query past two (at most 5).
   'events-post': { queued: ['usage-events'] },
   // STAT-1 (i14-stats): authentication and the municipality's usage partition (one query: the months' roll-up and
   // distinct-people cells and the schools' enrolment snapshots), whatever the number of schools (20 tested).

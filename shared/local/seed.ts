@@ -310,6 +310,15 @@ export function demoDocuments(): { container: Parameters<Database['collection']>
     if (asChild.length) acc.parents = asChild.map((l) => ({ accountId: l.parentAccountId as string, schoolId: l.schoolId as string, linkId: l.id }));
   }
 
+  // The shop's demo works have no published pages here, only the chapters usage events may name (events/plausible.ts).
+  const DEMO_SHOP_OUTLINE = {
+    versions: 0,
+    outline: Array.from({ length: 9 }, (_, n) => `ch-${n + 1}`).map((id, n) => ({
+      id,
+      title: `Peatükk ${n + 1}`,
+      pages: [{ id: 'p-1', title: 'Sissejuhatus' }],
+    })),
+  };
   const p = demo.publishers;
   const catalog: Doc[] = [
     { id: p.ee, type: 'publisher', publisherId: p.ee, name: 'Kirjastus Näide', country: 'EE' },
@@ -323,6 +332,7 @@ export function demoDocuments(): { container: Parameters<Database['collection']>
       country: 'EE',
       language: 'et',
       status: 'distributed',
+      content: DEMO_SHOP_OUTLINE,
     },
     {
       id: 'work-ee-math-6',
@@ -333,6 +343,7 @@ export function demoDocuments(): { container: Parameters<Database['collection']>
       country: 'EE',
       language: 'et',
       status: 'distributed',
+      content: DEMO_SHOP_OUTLINE,
     },
     {
       id: 'work-ee-est-5',
@@ -343,6 +354,7 @@ export function demoDocuments(): { container: Parameters<Database['collection']>
       country: 'EE',
       language: 'et',
       status: 'distributed',
+      content: DEMO_SHOP_OUTLINE,
     },
     {
       id: 'work-fi-math-7',
@@ -353,6 +365,7 @@ export function demoDocuments(): { container: Parameters<Database['collection']>
       country: 'FI',
       language: 'fi',
       status: 'distributed',
+      content: DEMO_SHOP_OUTLINE,
     },
     {
       id: 'package-ee-math',

@@ -35,7 +35,17 @@ export async function readWorks(services: Pick<Services, 'db'>, publisherId: str
 export interface CatalogSnapshot {
   at: number;
   publishers: { id: string; name: string; country: string }[];
-  works: { id: string; publisherId: string; title: string; subjects: string[]; country: string; language?: string; grades?: number[] }[];
+  works: {
+    id: string;
+    publisherId: string;
+    title: string;
+    subjects: string[];
+    country: string;
+    language?: string;
+    grades?: number[];
+    /** The chapters of the current published version (usage events name no others: events/plausible.ts). */
+    chapterIds: string[];
+  }[];
   packages: { id: string; publisherId: string; title: string; workIds: string[]; priceCentsPerMonth: number; country: string }[];
 }
 
@@ -93,6 +103,7 @@ async function loadSnapshot(services: Pick<Services, 'db'>): Promise<CatalogSnap
       country: w.country,
       ...(w.language ? { language: w.language } : {}),
       ...(w.grades ? { grades: w.grades } : {}),
+      chapterIds: (w.content?.outline ?? []).map((chapter) => chapter.id),
     })),
     packages: packages.map((p) => ({
       id: p.id,

@@ -6,7 +6,7 @@ export { storeErrors } from './errors.js';
 export { expireLicences } from './expiry.js';
 export { closeUnpaid, flagOrder, fulfilOrder, markPaid } from './fulfilment.js';
 export { recordInvoicePayment } from './invoice-payments.js';
-export { hasActiveLicence, listLicences, mayOpenWork } from './licences.js';
+export { hasActiveLicence, listLicences, mayOpenWork, worksOpenAt } from './licences.js';
 export {
   idSchema,
   type OrderDoc,

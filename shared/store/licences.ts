@@ -116,6 +116,36 @@ export async function mayOpenWork(services: Pick<Services, 'db'>, accountId: str
 }
 
 /**
+ * Which of these works the account could open at one of the given instants, by a personal or a school licence (usage
+ * events count only those, LOG-1): a point read per work for one or two, otherwise one single-partition query.
+ */
+export async function worksOpenAt(
+  services: Pick<Services, 'db'>,
+  accountId: string,
+  instantsByWork: ReadonlyMap<string, readonly Date[]>,
+): Promise<Set<string>> {
+  const workIds = [...instantsByWork.keys()];
+  const accounts = services.db.collection('accounts');
+  const docs =
+    workIds.length <= 2
+      ? await Promise.all(workIds.map((workId) => accounts.read<EntitlementDoc>(entitlementId(workId), accountId)))
+      : await accounts.queryAll<EntitlementDoc>(accountId, {
+          where: 'c.type = @type AND ARRAY_CONTAINS(@ids, c.workId)',
+          parameters: [
+            { name: '@type', value: 'entitlement' },
+            { name: '@ids', value: workIds },
+          ],
+        });
+  const open = new Set<string>();
+  for (const doc of docs) {
+    if (doc?.type !== 'entitlement') continue;
+    const periods = [...doc.periods, ...(doc.schoolPeriods ?? [])];
+    if ((instantsByWork.get(doc.workId) ?? []).some((at) => accessFrom(periods, at).allowed)) open.add(doc.workId);
+  }
+  return open;
+}
+
+/**
  * Whether the user has any active licence now, their own or through their school (the OpiqGPT trial is for licensed
  * users, GPT-1): one single-partition query over their entitlements.
  */

@@ -31,6 +31,8 @@ export interface WorkDoc extends Doc {
     cancelledBy?: string;
     cancelledAt?: string;
   };
+  /** Written by content (its ContentWorkDoc): here only the chapters of the current published version. */
+  content?: { outline?: { id: string }[] };
 }
 
 export interface PackageDoc extends Doc {
