@@ -25,9 +25,9 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   'accounts-close': {
     queued: ['account-closure'],
     exception: {
-      measured: 9,
+      measured: 8,
       reason:
-        'the closure itself is the one account write after the read that authenticates (the rest is queued); the other 6 are the re-entered password, which must be checked before closing and is checked like a sign-in (AUTH-2): the login index, the name and IP buckets, the name + IP bucket reserved and settled (the settling write starts from the reservation). A closure that succeeds costs 8; a wrong password 9 (no account write, but the name and IP buckets each count the failure, or the route would let a thief guess passwords without limit). Without a password (a recent sign-in) it is 3',
+        'the closure itself is the one account write after the read that authenticates (the rest is queued); the other 5 are the re-entered password, which must be checked before closing and is checked like a sign-in (AUTH-2): the login index, the name and IP buckets read, the name + IP bucket reserved by one create and removed by the success that empties it (ETag-checked delete). A closure that succeeds costs 7 (was 8); a wrong password 8 (was 9: no account write, but the reservation is settled and the name and IP buckets each count the failure, or the route would let a thief guess passwords without limit). Without a password (a recent sign-in) it is 3',
     },
   },
   'children-processing-get': {},
@@ -74,9 +74,9 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   'accounts-password-change': {
     queued: ['email-outbound', 'session-revocations'],
     exception: {
-      measured: 9,
+      measured: 8,
       reason:
-        "the current password checked like a sign-in (AUTH-2: the login index, the name and IP buckets, the name + IP bucket reserved and settled from that write), the login written with the new hash from the read that checked it, every other session ended by one write of the account's list (from the account authentication read; the session documents follow queued), the security log; was 14",
+        "the current password checked like a sign-in (AUTH-2: the login index, the name and IP buckets read, the name + IP bucket reserved by one create and removed by the success that empties it), the login written with the new hash from the read that checked it, every other session ended by one write of the account's list (from the account authentication read; the session documents follow queued), the security log; was 14, then 9",
     },
   },
   'accounts-preferences-update': {},
@@ -89,9 +89,9 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   'auth-logout': {},
   'auth-password-login': {
     exception: {
-      measured: 10,
+      measured: 9,
       reason:
-        'throttle buckets before the password is checked (AUTH-2: the name + IP bucket reserved, then settled from that write; the name and IP buckets read), the login index, the account, the new session (document and its entry on the account, written from that read), the login log; was 11',
+        'throttle buckets before the password is checked (AUTH-2: the name + IP bucket reserved by one create, removed by the success that empties it with an ETag-checked delete; the name and IP buckets read), the login index, the account, the new session (document and its entry on the account, written from that read), the login log; was 11, then 10',
     },
   },
   'auth-password-reset': {
