@@ -20,7 +20,7 @@ import {
   verifyAgainstDummy,
   verifyPassword,
 } from './passwords.js';
-import { recordSecurityEvent } from './security-log.js';
+import { recordSecurityEvent, securityEventEntry } from './security-log.js';
 import { activeSession, createSession, type IssuedSession, revokeAllSessions } from './sessions.js';
 import { assertUnderLimit, firstInPeriod, overLimit, reserveSignInAttempt } from './throttle.js';
 
@@ -281,14 +281,13 @@ export async function passwordSignIn(services: Services, input: { email: string;
     const passwordHash = await hashPassword(input.password);
     await updateLogin(services, login.id, (l) => ({ ...l, passwordHash }));
   }
-  const session = await createSession(services, {
+  return createSession(services, {
     accountId: login.accountId,
     method: 'password',
     account,
     ...(client.browser ? { browser: client.browser } : {}),
+    logEntry: await securityEventEntry(services, { name: 'sign-in', accountId: login.accountId, method: 'password', client }),
   });
-  await recordSecurityEvent(services, { name: 'sign-in', accountId: login.accountId, method: 'password', client });
-  return session;
 }
 
 /**
@@ -336,8 +335,8 @@ export async function changePassword(
   await assertGoodPassword(input.newPassword, login.email);
   const passwordHash = await hashPassword(input.newPassword);
   await updateLogin(services, login.id, (l) => ({ ...l, passwordHash, passwordVersion: versionOf(l) + 1 }), login);
-  await revokeAllSessions(services, principal.accountId, 'password-changed', principal.sessionId, account);
-  await recordSecurityEvent(services, { name: 'password-changed', accountId: principal.accountId, method: 'password', client });
+  const logEntry = await securityEventEntry(services, { name: 'password-changed', accountId: principal.accountId, method: 'password', client });
+  await revokeAllSessions(services, principal.accountId, 'password-changed', principal.sessionId, account, logEntry);
   await queueEmail(
     services,
     { ...securityEmail('passwordChanged', account.language, login.email, { name: account.firstName }), ...readerOf(account) },
@@ -423,8 +422,8 @@ export async function resetPassword(services: Services, input: { token: string; 
   );
   // Read once: its ETag lets the session-list write start from it, and it names the e-mail's language.
   const account = await services.db.collection('accounts').read<AccountDoc>(used.accountId, used.accountId);
-  await revokeAllSessions(services, used.accountId, 'password-reset', undefined, account);
-  await recordSecurityEvent(services, { name: 'password-reset', accountId: used.accountId, method: 'password', client });
+  const logEntry = await securityEventEntry(services, { name: 'password-reset', accountId: used.accountId, method: 'password', client });
+  await revokeAllSessions(services, used.accountId, 'password-reset', undefined, account, logEntry);
   if (account && login.email)
     await queueEmail(
       services,
