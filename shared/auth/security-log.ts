@@ -41,8 +41,9 @@ export interface LoginLogDoc extends Doc {
  * account's login log, which it can read and which is kept 5 years (RET-8).
  */
 export async function recordSecurityEvent(services: Pick<Services, 'db' | 'telemetry' | 'clock'>, event: SecurityEvent): Promise<void> {
-  const doc = await securityEventEntry(services, event);
-  if (doc) await services.db.collection('accounts').create(doc);
+  const { entry, report } = await securityEventEntry(services, event);
+  report();
+  if (entry) await services.db.collection('accounts').create(entry);
 }
 
 interface SecurityEvent {
@@ -54,23 +55,28 @@ interface SecurityEvent {
 }
 
 /**
- * Sends the event to telemetry and answers its login-log entry (for a known account) for the caller to write, with
- * other writes of the account's partition when it has them (a sign-in writes it with the session, issue 11).
+ * The event's login-log entry (for a known account) for the caller to write with other writes of the account's
+ * partition (a sign-in writes it with the session, issue 11), and `report`, which sends it to telemetry: called once
+ * the event has happened (a sign-up that loses a race for its address reports nothing).
  */
-export async function securityEventEntry(services: Pick<Services, 'telemetry' | 'clock'>, event: SecurityEvent): Promise<LoginLogDoc | undefined> {
+export async function securityEventEntry(
+  services: Pick<Services, 'telemetry' | 'clock'>,
+  event: SecurityEvent,
+): Promise<{ entry: LoginLogDoc | undefined; report: () => void }> {
   // The edge's country header wins; otherwise the offline table (AUTH-4 asks for the country of every event).
   const client: ClientInfo = { ...event.client, ...(event.client.country ? {} : { country: await countryOfIp(event.client.ip) }) };
   if (!client.country) delete client.country;
-  services.telemetry.event(`security.${event.name}`, {
-    accountId: event.accountId,
-    method: event.method,
-    reason: event.reason,
-    ip: client.ip,
-    country: client.country,
-    browser: client.browser,
-  });
-  if (!event.accountId) return undefined;
-  return {
+  const report = () =>
+    services.telemetry.event(`security.${event.name}`, {
+      accountId: event.accountId,
+      method: event.method,
+      reason: event.reason,
+      ip: client.ip,
+      country: client.country,
+      browser: client.browser,
+    });
+  if (!event.accountId) return { entry: undefined, report };
+  const entry: LoginLogDoc = {
     id: `login-log:${randomUUID()}`,
     type: 'login-log',
     accountId: event.accountId,
@@ -80,4 +86,5 @@ export async function securityEventEntry(services: Pick<Services, 'telemetry' | 
     ...(event.reason ? { reason: event.reason } : {}),
     ...client,
   };
+  return { entry, report };
 }
