@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { type LocalHost, startLocalHost } from '../shared/local/host.js';
 import { demo } from '../shared/local/seed.js';
+import { parseCounts } from '../shared/platform/operations.js';
 import { TEST_SIGNING_KEYS } from './global-setup.js';
 
 /**
@@ -195,6 +196,35 @@ describe('AUTH-2: sign-up (issue 17)', () => {
     await mailsWhenDelivered(email, /already have an account/, 2);
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(mails(email, /already have an account/)).toHaveLength(2);
+  });
+
+  it('AUTH-2, AUTH-4 (issue 11): a new and a taken address cost the same Cosmos operations at sign-up; the new account logs its sign-up and sign-in, written in batches', async () => {
+    const { email, password } = await newVerifiedUser();
+    const taken = await signUp(email);
+    const fresh = await signUp(`i11-${randomUUID()}@example.com`);
+    expect([taken.status, fresh.status]).toEqual([202, 202]);
+    const totalOf = (answer: Answer) => {
+      const c = parseCounts(answer.headers.get('x-cosmos-ops') ?? '');
+      return c.pointRead + c.write + c.query + c.crossPartitionQuery;
+    };
+    // The account and its sign-up log entry are one batch: 8 on both paths (was 9 for a new address).
+    expect(totalOf(fresh)).toBe(totalOf(taken));
+
+    const signedIn = await signIn(email, password);
+    expect(signedIn.status).toBe(200);
+    // Throttle (4: name + IP bucket created, then removed by the success; name and IP buckets read), login index,
+    // account, and one batch of the session, its listing and the log entry: 7 (was 10).
+    expect(totalOf(signedIn)).toBe(7);
+    const events = (await loginLog(signedIn.body.accessToken)).map((e) => e.event);
+    expect(events).toEqual(expect.arrayContaining(['sign-up', 'sign-in']));
+    // Six sign-ins from one address in a minute all get in, each at 7: the bucket the success before emptied is gone
+    // (were it kept, the create would meet it and the reservation cost a read and a write more).
+    const ip = newIp();
+    for (let i = 0; i < 6; i++) {
+      const again = await signIn(email, password, ip);
+      expect(again.status).toBe(200);
+      expect(totalOf(again)).toBe(7);
+    }
   });
 
   it('AUTH-2: sign-ups are throttled per IP as well (30 in 15 minutes)', async () => {

@@ -20,7 +20,7 @@ import {
   verifyAgainstDummy,
   verifyPassword,
 } from './passwords.js';
-import { recordSecurityEvent } from './security-log.js';
+import { recordSecurityEvent, securityEventEntry } from './security-log.js';
 import { activeSession, createSession, type IssuedSession, revokeAllSessions } from './sessions.js';
 import { assertUnderLimit, firstInPeriod, overLimit, reserveSignInAttempt } from './throttle.js';
 
@@ -169,7 +169,9 @@ export async function signUp(
     createdAt: now,
     updatedAt: now,
   };
-  await services.db.collection('accounts').create(account);
+  // The account and its first login-log entry in one transactional batch (issue 11: one write instead of two).
+  const signedUp = await securityEventEntry(services, { name: 'sign-up', accountId, method: 'password', client });
+  await createTogether(services, accountId, [account, signedUp.entry!]);
   let login: LoginIndexDoc;
   try {
     login = await logins.create<LoginIndexDoc>({
@@ -183,7 +185,7 @@ export async function signUp(
       linkedAt: now,
     });
   } catch (error) {
-    await services.db.collection('accounts').delete(accountId, accountId);
+    await services.db.collection('accounts').deleteMany([accountId, signedUp.entry!.id], accountId);
     if (!(error instanceof DocumentExistsError)) throw error;
     const winner = await logins.read<LoginIndexDoc>(loginId, loginId);
     if (winner) await notifyExisting(services, winner, input.language, signUpCountry(input.language, input.site));
@@ -199,8 +201,20 @@ export async function signUp(
     },
     `verify:${tokenDocId(token)}`,
   );
-  await recordSecurityEvent(services, { name: 'sign-up', accountId, method: 'password', client });
+  signedUp.report();
   return accountId;
+}
+
+/**
+ * New documents of one account partition, all or none (one transactional batch). The first is the proof: after a lost
+ * answer, a retry that finds it (409) met its own earlier batch (the ids are new random ones).
+ */
+async function createTogether(services: Pick<Services, 'db'>, accountId: string, docs: Doc[]): Promise<void> {
+  const written = await services.db.collection('accounts').writeTogether(
+    accountId,
+    docs.map((doc) => ({ create: doc })),
+  );
+  if (!written.ok && !(written.status === 409 && written.failedIndex === 0)) throw new Error(`The new account was not written (${written.status})`);
 }
 
 async function notifyExisting(services: Services, login: LoginIndexDoc, language: Language, site: Country): Promise<void> {
@@ -289,13 +303,15 @@ export async function passwordSignIn(services: Services, input: { email: string;
     const passwordHash = await hashPassword(input.password);
     await updateLogin(services, login.id, (l) => ({ ...l, passwordHash }));
   }
+  const signIn = await securityEventEntry(services, { name: 'sign-in', accountId: login.accountId, method: 'password', client });
   const session = await createSession(services, {
     accountId: login.accountId,
     method: 'password',
     account,
     ...(client.browser ? { browser: client.browser } : {}),
+    logEntry: signIn.entry,
   });
-  await recordSecurityEvent(services, { name: 'sign-in', accountId: login.accountId, method: 'password', client });
+  signIn.report();
   return session;
 }
 
@@ -344,8 +360,9 @@ export async function changePassword(
   await assertGoodPassword(input.newPassword, login.email);
   const passwordHash = await hashPassword(input.newPassword);
   await updateLogin(services, login.id, (l) => ({ ...l, passwordHash, passwordVersion: versionOf(l) + 1 }), login);
-  await revokeAllSessions(services, principal.accountId, 'password-changed', principal.sessionId, account);
-  await recordSecurityEvent(services, { name: 'password-changed', accountId: principal.accountId, method: 'password', client });
+  const logged = await securityEventEntry(services, { name: 'password-changed', accountId: principal.accountId, method: 'password', client });
+  await revokeAllSessions(services, principal.accountId, 'password-changed', principal.sessionId, account, logged.entry);
+  logged.report();
   await queueEmail(
     services,
     { ...securityEmail('passwordChanged', account.language, login.email, { name: account.firstName }), ...readerOf(account) },
@@ -431,8 +448,9 @@ export async function resetPassword(services: Services, input: { token: string; 
   );
   // Read once: its ETag lets the session-list write start from it, and it names the e-mail's language.
   const account = await services.db.collection('accounts').read<AccountDoc>(used.accountId, used.accountId);
-  await revokeAllSessions(services, used.accountId, 'password-reset', undefined, account);
-  await recordSecurityEvent(services, { name: 'password-reset', accountId: used.accountId, method: 'password', client });
+  const logged = await securityEventEntry(services, { name: 'password-reset', accountId: used.accountId, method: 'password', client });
+  await revokeAllSessions(services, used.accountId, 'password-reset', undefined, account, logged.entry);
+  logged.report();
   if (account && login.email)
     await queueEmail(
       services,

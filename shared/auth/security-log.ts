@@ -5,7 +5,7 @@ import type { Services } from '../platform/services.js';
 import type { ClientInfo } from './client-info.js';
 import { countryOfIp } from './geoip.js';
 
-export type SecurityEventName =
+type SecurityEventName =
   | 'sign-in'
   | 'sign-in-failed'
   | 'sign-out'
@@ -40,23 +40,43 @@ export interface LoginLogDoc extends Doc {
  * IP, country and browser but no name, e-mail or personal code; events of a known account are also written to that
  * account's login log, which it can read and which is kept 5 years (RET-8).
  */
-export async function recordSecurityEvent(
-  services: Pick<Services, 'db' | 'telemetry' | 'clock'>,
-  event: { name: SecurityEventName; accountId?: string; method?: string; reason?: string; client: ClientInfo },
-): Promise<void> {
+export async function recordSecurityEvent(services: Pick<Services, 'db' | 'telemetry' | 'clock'>, event: SecurityEvent): Promise<void> {
+  const { entry, report } = await securityEventEntry(services, event);
+  report();
+  if (entry) await services.db.collection('accounts').create(entry);
+}
+
+interface SecurityEvent {
+  name: SecurityEventName;
+  accountId?: string;
+  method?: string;
+  reason?: string;
+  client: ClientInfo;
+}
+
+/**
+ * The event's login-log entry (for a known account) for the caller to write with other writes of the account's
+ * partition (a sign-in writes it with the session, issue 11), and `report`, which sends it to telemetry: called once
+ * the event has happened (a sign-up that loses a race for its address reports nothing).
+ */
+export async function securityEventEntry(
+  services: Pick<Services, 'telemetry' | 'clock'>,
+  event: SecurityEvent,
+): Promise<{ entry: LoginLogDoc | undefined; report: () => void }> {
   // The edge's country header wins; otherwise the offline table (AUTH-4 asks for the country of every event).
   const client: ClientInfo = { ...event.client, ...(event.client.country ? {} : { country: await countryOfIp(event.client.ip) }) };
   if (!client.country) delete client.country;
-  services.telemetry.event(`security.${event.name}`, {
-    accountId: event.accountId,
-    method: event.method,
-    reason: event.reason,
-    ip: client.ip,
-    country: client.country,
-    browser: client.browser,
-  });
-  if (!event.accountId) return;
-  const doc: LoginLogDoc = {
+  const report = () =>
+    services.telemetry.event(`security.${event.name}`, {
+      accountId: event.accountId,
+      method: event.method,
+      reason: event.reason,
+      ip: client.ip,
+      country: client.country,
+      browser: client.browser,
+    });
+  if (!event.accountId) return { entry: undefined, report };
+  const entry: LoginLogDoc = {
     id: `login-log:${randomUUID()}`,
     type: 'login-log',
     accountId: event.accountId,
@@ -66,5 +86,5 @@ export async function recordSecurityEvent(
     ...(event.reason ? { reason: event.reason } : {}),
     ...client,
   };
-  await services.db.collection('accounts').create(doc);
+  return { entry, report };
 }

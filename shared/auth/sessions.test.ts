@@ -1,5 +1,9 @@
+import { randomUUID } from 'node:crypto';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { ListBus } from '../../test/list-bus.js';
+import { writeTestAccount } from '../../test/unit-account.js';
 import type { AccountDoc } from '../accounts/model.js';
 import { httpErrorOf } from '../http/error-catalogue.js';
 import { type EmbeddedCosmos, startEmbeddedCosmos } from '../local/cosmos-server.js';
@@ -8,7 +12,7 @@ import { loadConfig } from '../platform/config.js';
 import { createDatabase, type Database, type Doc } from '../platform/cosmos.js';
 import { AppError } from '../platform/errors.js';
 import { dataRegistry, storageRules } from '../privacy/registry.js';
-import { createSession, revokeSession, type SessionDoc, sessionListedOnAccount } from './sessions.js';
+import { createSession, revokeAllSessions, revokeSession, type SessionDoc, sessionListedOnAccount } from './sessions.js';
 
 /**
  * Revocation against the real embedded Cosmos server, with a concurrent writer that really replaces the session
@@ -112,5 +116,93 @@ describe('revokeSession under concurrent writes', () => {
     expect(sessionListedOnAccount(after, ending.sessionId, clock.now())).toBe(false);
     expect(sessionListedOnAccount(after, staying.sessionId, clock.now())).toBe(true);
     expect((await accounts.read<SessionDoc>(`session:${ending.sessionId}`, id))?.status).toBe('revoked');
+  });
+});
+
+/** Issue 11: the session, its entry on the account and the login-log entry go in one batch, or one by one when they cannot. */
+describe('a sign-in and a password reset write the account partition together', () => {
+  let cosmos: EmbeddedCosmos;
+  let db: Database;
+  const clock = new AdjustableClock();
+  const config = loadConfig({
+    APP_ENV: 'local',
+    COSMOS_ENDPOINT: 'http://127.0.0.1:1/',
+    EMAIL_FROM: 'no-reply@opiq.example',
+    PUBLIC_WEB_URL: 'http://localhost:3000',
+    API_PUBLIC_URL: 'http://localhost:7071',
+    SESSION_SIGNING_KEYS: `unit:${Buffer.from(Array.from({ length: 32 }, (_, i) => i * 5 + 3)).toString('base64url')}`,
+    UNSUBSCRIBE_SIGNING_KEYS: `unit:${Buffer.alloc(32, 9).toString('base64url')}`,
+  });
+  const logEntry = (accountId: string, event: 'sign-in' | 'password-reset') => ({
+    id: `login-log:${randomUUID()}`,
+    type: 'login-log',
+    accountId,
+    at: clock.now().toISOString(),
+    event,
+    method: 'password',
+  });
+
+  beforeAll(async () => {
+    cosmos = await startEmbeddedCosmos();
+    db = createDatabase(cosmos.client, dataRegistry.database, storageRules, clock);
+  });
+  afterAll(async () => {
+    await cosmos?.close();
+  });
+
+  it('AUTH-4, AUTH-5: from the account as read, the session, its listing, the sign-in time and the login-log entry are written in one batch', async () => {
+    const accounts = db.collection('accounts');
+    const account = await writeTestAccount(db, clock, 'acc-unit-batch-1');
+    const entry = logEntry(account.accountId, 'sign-in');
+    let batches = 0;
+    const counting: Database = {
+      ping: () => db.ping(),
+      collection: (name) =>
+        new Proxy(db.collection(name), {
+          get(target, property) {
+            if (property === 'writeTogether') batches += 1;
+            return Reflect.get(target, property, target);
+          },
+        }),
+    };
+    const session = await createSession(
+      { db: counting, config, clock },
+      { accountId: account.accountId, method: 'password', account, logEntry: entry },
+    );
+    expect(batches).toBe(1);
+    const stored = (await accounts.read<AccountDoc>(account.accountId, account.accountId))!;
+    expect(sessionListedOnAccount(stored, session.sessionId, clock.now())).toBe(true);
+    const doc = await accounts.read<SessionDoc>(`session:${session.sessionId}`, account.accountId);
+    expect(doc?.status).toBe('active');
+    expect(stored.lastSignInAt).toBe(doc?.createdAt);
+    expect(await accounts.read(entry.id, account.accountId)).toMatchObject({ event: 'sign-in' });
+  });
+
+  it('AUTH-4, AUTH-5: an account changed after it was read (another sign-in): nothing of the batch is written, then each write goes on its own and both sessions are listed', async () => {
+    const accounts = db.collection('accounts');
+    const stale = await writeTestAccount(db, clock, 'acc-unit-batch-2');
+    const first = await createSession({ db, config, clock }, { accountId: stale.accountId, method: 'password' });
+    const entry = logEntry(stale.accountId, 'sign-in');
+    const second = await createSession({ db, config, clock }, { accountId: stale.accountId, method: 'password', account: stale, logEntry: entry });
+    const stored = (await accounts.read<AccountDoc>(stale.accountId, stale.accountId))!;
+    expect(stored.activeSessions?.map((e) => e.sessionId).sort()).toEqual([first.sessionId, second.sessionId].sort());
+    expect(await accounts.read(entry.id, stale.accountId)).toMatchObject({ event: 'sign-in' });
+  });
+
+  it('AUTH-5: a reset ends the listed sessions and writes its login-log entry together; with nothing to end the entry is still written', async () => {
+    const accounts = db.collection('accounts');
+    const bus = new ListBus();
+    const account = await writeTestAccount(db, clock, 'acc-unit-batch-3');
+    const session = await createSession({ db, config, clock }, { accountId: account.accountId, method: 'password' });
+    const read = (await accounts.read<AccountDoc>(account.accountId, account.accountId))!;
+    const entry = logEntry(account.accountId, 'password-reset');
+    expect(await revokeAllSessions({ db, clock, bus }, account.accountId, 'password-reset', undefined, read, entry)).toBe(1);
+    const after = (await accounts.read<AccountDoc>(account.accountId, account.accountId))!;
+    expect(sessionListedOnAccount(after, session.sessionId, clock.now())).toBe(false);
+    expect(await accounts.read(entry.id, account.accountId)).toMatchObject({ event: 'password-reset' });
+
+    const again = logEntry(account.accountId, 'password-reset');
+    expect(await revokeAllSessions({ db, clock, bus }, account.accountId, 'password-reset', undefined, after, again)).toBe(0);
+    expect(await accounts.read(again.id, account.accountId)).toMatchObject({ event: 'password-reset' });
   });
 });

@@ -98,7 +98,14 @@ async function accessTokenFor(services: Pick<Services, 'config' | 'clock'>, clai
 
 export async function createSession(
   services: Pick<Services, 'db' | 'config' | 'clock'>,
-  input: { accountId: string; method: string; browser?: string; account?: AccountDoc },
+  input: {
+    accountId: string;
+    method: string;
+    browser?: string;
+    account?: AccountDoc;
+    /** A login-log entry of the account to write with the session (one batch when the account was read with its ETag). */
+    logEntry?: Doc | undefined;
+  },
 ): Promise<IssuedSession> {
   const now = services.clock.now();
   // The lifetime follows the account's roles (the caller usually has the account at hand; otherwise one read).
@@ -122,26 +129,24 @@ export async function createSession(
     idleSeconds: lifetime.idleSeconds,
     ...(input.browser ? { browser: input.browser } : {}),
   };
-  await services.db.collection('accounts').create(doc);
-  // The entry on the account is what makes the session work: written after the document, so a failure in between
-  // leaves a session that never worked rather than one that cannot be listed or ended.
   const evicted: SessionEntry[] = [];
-  await changeSessionIndex(
-    services,
-    input.accountId,
-    account,
-    (entries) => {
-      const now = services.clock.now().getTime();
-      const kept = [
-        ...entries.filter((e) => e.sessionId !== sessionId && Date.parse(e.absoluteExpiresAt) > now),
-        { sessionId, absoluteExpiresAt: doc.absoluteExpiresAt },
-      ];
-      kept.sort((a, b) => Date.parse(a.absoluteExpiresAt) - Date.parse(b.absoluteExpiresAt));
-      evicted.splice(0, evicted.length, ...kept.slice(0, Math.max(0, kept.length - MAX_ACTIVE_SESSIONS)));
-      return kept.slice(-MAX_ACTIVE_SESSIONS);
-    },
-    now.toISOString(),
-  ); // RET-9: the sign-in is recorded in the write that lists the session, at no extra cost
+  const listed = (entries: SessionEntry[]) => {
+    const now = services.clock.now().getTime();
+    const kept = [
+      ...entries.filter((e) => e.sessionId !== sessionId && Date.parse(e.absoluteExpiresAt) > now),
+      { sessionId, absoluteExpiresAt: doc.absoluteExpiresAt },
+    ];
+    kept.sort((a, b) => Date.parse(a.absoluteExpiresAt) - Date.parse(b.absoluteExpiresAt));
+    evicted.splice(0, evicted.length, ...kept.slice(0, Math.max(0, kept.length - MAX_ACTIVE_SESSIONS)));
+    return kept.slice(-MAX_ACTIVE_SESSIONS);
+  };
+  if (!(await writeSessionTogether(services, account, doc, listed, input.logEntry))) {
+    await services.db.collection('accounts').create(doc);
+    // The entry on the account is what makes the session work: written after the document, so a failure in between
+    // leaves a session that never worked rather than one that cannot be listed or ended.
+    await changeSessionIndex(services, input.accountId, account, listed, now.toISOString()); // RET-9: the sign-in is recorded in the write that lists the session, at no extra cost
+    if (input.logEntry) await services.db.collection('accounts').create(input.logEntry);
+  }
   for (const entry of evicted) await revokeSession(services, input.accountId, entry.sessionId, 'session-limit');
   return {
     accountId: input.accountId,
@@ -151,6 +156,27 @@ export async function createSession(
     csrfToken: csrfTokenFor(sessionId, services.config.SESSION_SIGNING_KEYS),
     expiresIn: ACCESS_TOKEN_TTL_SECONDS,
   };
+}
+
+/**
+ * The session document, its entry on the account (with the sign-in time, RET-9) and the login-log entry in one
+ * transactional batch of the account's partition (issue 11: one write instead of three), starting from the account as
+ * the caller read it. False when that cannot be (no ETag, an account from before the session list) or the account
+ * changed since it was read: nothing was written, and the caller writes them one by one as before.
+ */
+async function writeSessionTogether(
+  services: Pick<Services, 'db' | 'clock'>,
+  account: AccountDoc | undefined,
+  session: SessionDoc,
+  listed: (entries: SessionEntry[]) => SessionEntry[],
+  logEntry: Doc | undefined,
+): Promise<boolean> {
+  if (!account || !('_etag' in account) || account.activeSessions === undefined) return false;
+  const next = { ...(account as AccountDoc & Stored), activeSessions: listed(account.activeSessions), lastSignInAt: session.createdAt };
+  const written = await services.db
+    .collection('accounts')
+    .writeTogether(account.accountId, [{ create: session }, { replace: next }, ...(logEntry ? [{ create: logEntry }] : [])]);
+  return written.ok;
 }
 
 function isUsable(session: SessionDoc, now: Date): boolean {
@@ -390,19 +416,45 @@ export async function revokeAllSessions(
   exceptSessionId?: string,
   /** The account as the caller read it (with its ETag): saves a read when it is still current. */
   account?: AccountDoc,
+  /** A login-log entry to write with the list (one batch when the account read is still current, issue 11). */
+  logEntry?: Doc,
 ): Promise<number> {
   let ended = 0;
-  await changeSessionIndex(services, accountId, account, (entries) => {
+  const ending = (entries: SessionEntry[]) => {
     const next = entries.filter((e) => e.sessionId === exceptSessionId);
     ended = entries.length - next.length;
     return next.length === entries.length ? undefined : next;
-  });
+  };
+  if (!(await endListedTogether(services, account, ending, logEntry))) {
+    await changeSessionIndex(services, accountId, account, ending);
+    if (logEntry) await services.db.collection('accounts').create(logEntry);
+  }
   const before = services.clock.now().toISOString();
   await services.bus.send('session-revocations', {
     body: { accountId, reason, before } satisfies SessionRevocationWork,
     messageId: `sessions:${accountId}:${reason}:${before}`,
   });
   return ended;
+}
+
+/**
+ * The account's shortened session list and the login-log entry in one transactional batch, from the account as the
+ * caller read it. False when that cannot be (nothing to shorten, no ETag, no list, or the account changed since):
+ * nothing was written then.
+ */
+async function endListedTogether(
+  services: Pick<Services, 'db'>,
+  account: AccountDoc | undefined,
+  ending: (entries: SessionEntry[]) => SessionEntry[] | undefined,
+  logEntry: Doc | undefined,
+): Promise<boolean> {
+  if (!logEntry || !account || !('_etag' in account) || account.activeSessions === undefined) return false;
+  const next = ending(account.activeSessions);
+  if (next === undefined) return false;
+  const written = await services.db
+    .collection('accounts')
+    .writeTogether(account.accountId, [{ replace: { ...(account as AccountDoc & Stored), activeSessions: next } }, { create: logEntry }]);
+  return written.ok;
 }
 
 export const sessionRevocationWorkSchema = z.strictObject({ accountId: z.string().min(1), reason: z.string().min(1), before: z.iso.datetime() });

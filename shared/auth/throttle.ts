@@ -101,6 +101,19 @@ async function countFailure(deps: Deps, id: string, known: (ThrottleDoc & Stored
   await update(deps, id, counted, known ?? undefined);
 }
 
+/**
+ * Reserves in a name + IP bucket that does not exist yet with one create (the usual case: a bucket is removed by the
+ * success that empties it). Undefined when it exists: then it is read and updated under its ETag as usual.
+ */
+async function reserveFresh(deps: Deps, doc: ThrottleDoc): Promise<(ThrottleDoc & Stored) | undefined> {
+  try {
+    return await deps.db.collection('logins').create<ThrottleDoc>(doc);
+  } catch (error) {
+    if (error instanceof DocumentExistsError) return undefined;
+    throw error;
+  }
+}
+
 /** A counting bucket as stored now (kept, so counting a failure after the check needs no second read). */
 async function readBucket(deps: Deps, id: string): Promise<(ThrottleDoc & Stored) | null> {
   const doc = await deps.db.collection('logins').read<ThrottleDoc>(id, id);
@@ -138,7 +151,7 @@ export async function reserveSignInAttempt(deps: Deps, keys: SignInAttemptKeys):
   const ipId = keys.ip ? keyed(deps, 'ip', keys.ip) : undefined;
   const reservation = randomUUID();
 
-  const reserved = await update(deps, pairId, (doc, now) => {
+  const reserve = (doc: ThrottleDoc | undefined, now: number): ThrottleDoc => {
     const locked = doc?.lockedUntil ? Date.parse(doc.lockedUntil) : 0;
     if (locked > now) throw tooMany((locked - now) / 1000);
     const fresh = expired(doc, now);
@@ -153,7 +166,8 @@ export async function reserveSignInAttempt(deps: Deps, keys: SignInAttemptKeys):
       windowStart: fresh ? new Date(now).toISOString() : doc!.windowStart,
       pending: [...pending, { id: reservation, at: new Date(now).toISOString() }],
     };
-  });
+  };
+  const reserved = (await reserveFresh(deps, reserve(undefined, deps.clock.now().getTime()))) ?? (await update(deps, pairId, reserve));
 
   const [nameBucket, ipBucket] = await Promise.all([readBucket(deps, nameId), ipId ? readBucket(deps, ipId) : null]);
   const nameFailures = failuresOf(deps, nameBucket);
@@ -166,6 +180,11 @@ export async function reserveSignInAttempt(deps: Deps, keys: SignInAttemptKeys):
     async finish(outcome) {
       if (finished) return;
       finished = true;
+      // A success that leaves nothing to count (no failures, no other attempt in flight) removes the bucket, so the
+      // next sign-in reserves with one create instead of a read and a write (issue 11). The delete is ETag-checked:
+      // a bucket another attempt changed meanwhile is settled below as before.
+      const onlyOurs = reserved && reserved.failures === 0 && (reserved.pending ?? []).every((p) => p.id === reservation);
+      if (outcome === 'success' && onlyOurs && (await deps.db.collection('logins').delete(pairId, pairId, { ifMatch: reserved._etag }))) return;
       await update(
         deps,
         pairId,

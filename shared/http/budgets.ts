@@ -25,9 +25,9 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   'accounts-close': {
     queued: ['account-closure'],
     exception: {
-      measured: 9,
+      measured: 8,
       reason:
-        'the closure itself is the one account write after the read that authenticates (the rest is queued); the other 6 are the re-entered password, which must be checked before closing and is checked like a sign-in (AUTH-2): the login index, the name and IP buckets, the name + IP bucket reserved and settled (the settling write starts from the reservation). A closure that succeeds costs 8; a wrong password 9 (no account write, but the name and IP buckets each count the failure, or the route would let a thief guess passwords without limit). Without a password (a recent sign-in) it is 3',
+        'the closure itself is the one account write after the read that authenticates (the rest is queued); the other 5 are the re-entered password, which must be checked before closing and is checked like a sign-in (AUTH-2): the login index, the name and IP buckets read, the name + IP bucket reserved by one create and removed by the success that empties it (ETag-checked delete). A closure that succeeds costs 7 (was 8); a wrong password 8 (was 9: no account write, but the reservation is settled and the name and IP buckets each count the failure, or the route would let a thief guess passwords without limit). Without a password (a recent sign-in) it is 3',
     },
   },
   'children-processing-get': {},
@@ -74,9 +74,9 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   'accounts-password-change': {
     queued: ['email-outbound', 'session-revocations'],
     exception: {
-      measured: 9,
+      measured: 8,
       reason:
-        "the current password checked like a sign-in (AUTH-2: the login index, the name and IP buckets, the name + IP bucket reserved and settled from that write), the login written with the new hash from the read that checked it, every other session ended by one write of the account's list (from the account authentication read; the session documents follow queued), the security log; was 14",
+        "the current password checked like a sign-in (AUTH-2: the login index, the name and IP buckets read, the name + IP bucket reserved by one create and removed by the success that empties it), the login written with the new hash from the read that checked it, every other session ended by one write of the account's list (from the account authentication read, in one transactional batch with the login-log entry; the session documents follow queued), or the login-log entry alone when no other session was open (the probe's case); was 14, then 9",
     },
   },
   'accounts-preferences-update': {},
@@ -89,17 +89,17 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   'auth-logout': {},
   'auth-password-login': {
     exception: {
-      measured: 10,
+      measured: 7,
       reason:
-        'throttle buckets before the password is checked (AUTH-2: the name + IP bucket reserved, then settled from that write; the name and IP buckets read), the login index, the account, the new session (document and its entry on the account, written from that read), the login log; was 11',
+        'throttle buckets before the password is checked, synchronously (AUTH-2: the name + IP bucket reserved by one create, removed by the success that empties it with an ETag-checked delete; the name and IP buckets read: 4), the login index, the account, and one transactional batch of the account partition: the new session document, its entry on the account (written from that read) and the login-log entry; was 11, then 10',
     },
   },
   'auth-password-reset': {
     queued: ['email-outbound', 'session-revocations'],
     exception: {
-      measured: 7,
+      measured: 6,
       reason:
-        "the single-use token (read for the password check's address, then consumed by its delete), the login index (read for the address, then written with the new hash from that read, its version re-checked under the ETag), the account (read once: names the e-mail's language, and the session-list write starts from it), every session ended by that one write (the documents follow queued), the login log; was 13",
+        "the single-use token (read for the password check's address, then consumed by its delete), the login index (read for the address, then written with the new hash from that read, its version re-checked under the ETag), the account (read once: names the e-mail's language, and the session-list write starts from it), every session ended by that one write, which is one transactional batch with the login-log entry (the session documents follow queued); was 13, then 7",
     },
   },
   'auth-password-reset-request': {
@@ -112,8 +112,9 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   'auth-password-signup': {
     queued: ['email-outbound'],
     exception: {
-      measured: 9,
-      reason: 'rate-limit buckets, login index, account and verification, the same work whether or not the address is taken (AUTH-2 timing)',
+      measured: 8,
+      reason:
+        'rate-limit buckets by IP and address (a read and a write each), the login index read, then for a new address the account and its sign-up login-log entry in one transactional batch, the login index and the verification token; for a taken one the "account exists" bucket (read, write) and the reset token: 8 operations on both paths (AUTH-2 timing); was 9',
     },
   },
   'auth-password-verify': {},
