@@ -137,6 +137,24 @@ export const modules = {
     ],
     tests: ['shared/privacy/export-link.test.ts'],
   },
+  // Issue 19, sixth session: small-cell suppression of statistics (STAT-1, STAT-2, ACL-8): which cells and totals a
+  // report may show. Not the reports that read the aggregates.
+  'stats-suppress': {
+    mutate: ['shared/statistics/suppress.ts'],
+    tests: ['shared/statistics/suppress.test.ts'],
+  },
+  // Issue 19, sixth session: SendGrid's signed event webhook (MKT-1, MKT-2): the signature and its freshness, which
+  // events suppress an address or withdraw a consent, and the queued work.
+  'sendgrid-webhook': {
+    mutate: ['shared/marketing/webhook.ts'],
+    tests: ['shared/marketing/webhook.test.ts'],
+  },
+  // Issue 19, sixth session: what erasure leaves of a document it keeps (PRIV-3): the registry's anonymise entries
+  // applied, ids naming the person re-keyed.
+  anonymise: {
+    mutate: ['shared/privacy/anonymise.ts'],
+    tests: ['shared/privacy/anonymise.test.ts'],
+  },
   // The session life cycle runs against the embedded Cosmos server in the test worker (session-lifecycle.test.ts). Not
   // test/auth-providers.e2e.test.ts: listed with these, Stryker lost the per-test coverage of the other files (their
   // mutants all "no coverage"); the unit files cover what it did.
