@@ -141,7 +141,7 @@ export const modules = {
   // report may show. Not the reports that read the aggregates.
   'stats-suppress': {
     mutate: ['shared/statistics/suppress.ts'],
-    tests: ['shared/statistics/suppress.test.ts'],
+    tests: ['shared/statistics/suppress.test.ts', 'shared/statistics/suppress-cases.test.ts'],
   },
   // Issue 19, sixth session: SendGrid's signed event webhook (MKT-1, MKT-2): the signature and its freshness, which
   // events suppress an address or withdraw a consent, and the queued work.
