@@ -147,7 +147,7 @@ export const modules = {
   // events suppress an address or withdraw a consent, and the queued work.
   'sendgrid-webhook': {
     mutate: ['shared/marketing/webhook.ts'],
-    tests: ['shared/marketing/webhook.test.ts'],
+    tests: ['shared/marketing/webhook.test.ts', 'shared/marketing/webhook-events.test.ts'],
   },
   // Issue 19, sixth session: what erasure leaves of a document it keeps (PRIV-3): the registry's anonymise entries
   // applied, ids naming the person re-keyed.
