@@ -155,6 +155,16 @@ export const modules = {
     mutate: ['shared/privacy/anonymise.ts'],
     tests: ['shared/privacy/anonymise.test.ts'],
   },
+  // Issue 19, sixth session: the erasure pipeline's decisions (PRIV-3, RET-4): which registry types an order erases,
+  // what each found document counts as (deleted, anonymised, held until when), the order of the steps (the account
+  // last), and the evidence. Not the checkpointing and batching plumbing (its resume test is end to end).
+  erasure: {
+    mutate: [
+      linesBetween('shared/erasure/erase.ts', /^const personal = /, /^\/\*\* Runs `work` over the items/),
+      linesBetween('shared/erasure/erase.ts', /^function evidenceOf\(/, /^const evidenceView = /),
+    ],
+    tests: ['test/erasure.e2e.test.ts'],
+  },
   // The session life cycle runs against the embedded Cosmos server in the test worker (session-lifecycle.test.ts). Not
   // test/auth-providers.e2e.test.ts: listed with these, Stryker lost the per-test coverage of the other files (their
   // mutants all "no coverage"); the unit files cover what it did.
