@@ -70,7 +70,7 @@ export const modules = {
   // The registry's declarations are data checked by their own tests (infra, export, erasure); its logic is mutated.
   registry: {
     mutate: [linesFrom('shared/privacy/registry.ts', /^\/\*\* Problems that make a registry unusable/)],
-    tests: ['shared/privacy/registry.test.ts'],
+    tests: ['shared/privacy/registry.test.ts', 'shared/privacy/registry-anonymise.test.ts'],
   },
   // Issue 19: who may read and write a journal, its tasks, answers and feedback (ACL-1..4, LRN-1..3). Only the access
   // decisions are mutated (the relation to a journal, the roles each operation accepts, the checks that an answer or a
