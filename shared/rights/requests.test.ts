@@ -6,7 +6,7 @@ import { ListBus } from '../../test/list-bus.js';
 import { type EmbeddedCosmos, startEmbeddedCosmos } from '../local/cosmos-server.js';
 import type { Clock } from '../platform/clock.js';
 import { loadConfig } from '../platform/config.js';
-import { createDatabase, type Database } from '../platform/cosmos.js';
+import { createDatabase, type Database, type Doc } from '../platform/cosmos.js';
 import { isAppError } from '../platform/errors.js';
 import type { Services } from '../platform/services.js';
 import { dataRegistry, storageRules } from '../privacy/registry.js';
@@ -179,7 +179,7 @@ describe('who controls a request, and the steps it takes at once (PRIV-7)', () =
         return new Proxy(collection, {
           get: (target, key) =>
             key === 'create'
-              ? async (doc: { id: string }) => {
+              ? async (doc: Doc) => {
                   try {
                     return await target.create(doc);
                   } catch (error) {
