@@ -164,10 +164,11 @@ describe('SendGrid event webhook: what a delivery asks of us (MKT-1, MKT-2)', ()
       { event: 'open', category: 'marketing', accountId: 'acc-open' },
       { event: 'spamreport', category: 'marketing', accountId: '' },
       { event: 'spamreport', category: 'marketing', accountId: 7 },
+      { event: 'spamreport', category: 'marketing', accountId: ['acc-in-a-list'] },
       { event: 'spamreport', category: 'marketing', accountId: id100 },
       { event: 'spamreport', category: 'marketing', accountId: `${id100}y` },
     ]);
-    expect(answer).toEqual({ events: 12, suppressions: 0 });
+    expect(answer).toEqual({ events: 13, suppressions: 0 });
     expect(work).toEqual([{ suppress: [], withdraw: ['acc-spam', 'acc-unsub', 'acc-group', id100] }]);
   });
 
