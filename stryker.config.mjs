@@ -170,7 +170,12 @@ export const modules = {
   // mutants all "no coverage"); the unit files cover what it did.
   sessions: {
     mutate: ['shared/auth/sessions.ts', 'shared/auth/session-token.ts'],
-    tests: ['shared/auth/session-token.test.ts', 'shared/auth/sessions.test.ts', 'shared/auth/session-lifecycle.test.ts'],
+    tests: [
+      'shared/auth/session-token.test.ts',
+      'shared/auth/sessions.test.ts',
+      'shared/auth/session-lifecycle.test.ts',
+      'shared/auth/session-revocations.test.ts',
+    ],
   },
 };
 
