@@ -201,7 +201,7 @@ describe('closing an account: who may (PRIV-8)', () => {
 describe('closing an account for its erasure (PRIV-3, PRIV-8)', () => {
   // The completed closure records a security event, which goes to telemetry too.
   const erasing = () => ({ ...services(), telemetry: new MemoryTelemetry() }) as Services;
-  const eventOf = (id: string) => db.collection('jobs').read<{ type: string; as: string }>(`account-closure:${id}`, id);
+  const eventOf = (id: string) => db.collection('jobs').read<{ id: string; type: string; as: string }>(`account-closure:${id}`, id);
 
   it('PRIV-3, PRIV-8: the erasure closes the account and completes the closure at once: as the school for a school user, as their own otherwise; a closed one keeps its closure; a gone one is nothing', async () => {
     await closeAccountForErasure(erasing(), { accountId: 'acc-closure-gone', by: 'acc-officer' });
