@@ -70,7 +70,7 @@ export const modules = {
   // The registry's declarations are data checked by their own tests (infra, export, erasure); its logic is mutated.
   registry: {
     mutate: [linesFrom('shared/privacy/registry.ts', /^\/\*\* Problems that make a registry unusable/)],
-    tests: ['shared/privacy/registry.test.ts'],
+    tests: ['shared/privacy/registry.test.ts', 'shared/privacy/registry-anonymise.test.ts'],
   },
   // Issue 19: who may read and write a journal, its tasks, answers and feedback (ACL-1..4, LRN-1..3). Only the access
   // decisions are mutated (the relation to a journal, the roles each operation accepts, the checks that an answer or a
@@ -137,12 +137,45 @@ export const modules = {
     ],
     tests: ['shared/privacy/export-link.test.ts'],
   },
+  // Issue 19, sixth session: small-cell suppression of statistics (STAT-1, STAT-2, ACL-8): which cells and totals a
+  // report may show. Not the reports that read the aggregates.
+  'stats-suppress': {
+    mutate: ['shared/statistics/suppress.ts'],
+    tests: ['shared/statistics/suppress.test.ts', 'shared/statistics/suppress-cases.test.ts'],
+  },
+  // Issue 19, sixth session: SendGrid's signed event webhook (MKT-1, MKT-2): the signature and its freshness, which
+  // events suppress an address or withdraw a consent, and the queued work.
+  'sendgrid-webhook': {
+    mutate: ['shared/marketing/webhook.ts'],
+    tests: ['shared/marketing/webhook.test.ts', 'shared/marketing/webhook-events.test.ts'],
+  },
+  // Issue 19, sixth session: what erasure leaves of a document it keeps (PRIV-3): the registry's anonymise entries
+  // applied, ids naming the person re-keyed.
+  anonymise: {
+    mutate: ['shared/privacy/anonymise.ts'],
+    tests: ['shared/privacy/anonymise.test.ts'],
+  },
+  // Issue 19, sixth session: the erasure pipeline's decisions (PRIV-3, RET-4): which registry types an order erases,
+  // what each found document counts as (deleted, anonymised, held until when), the order of the steps (the account
+  // last), and the evidence. Not the checkpointing and batching plumbing (its resume test is end to end).
+  erasure: {
+    mutate: [
+      linesBetween('shared/erasure/erase.ts', /^const personal = /, /^\/\*\* Runs `work` over the items/),
+      linesBetween('shared/erasure/erase.ts', /^function evidenceOf\(/, /^const evidenceView = /),
+    ],
+    tests: ['test/erasure.e2e.test.ts'],
+  },
   // The session life cycle runs against the embedded Cosmos server in the test worker (session-lifecycle.test.ts). Not
   // test/auth-providers.e2e.test.ts: listed with these, Stryker lost the per-test coverage of the other files (their
   // mutants all "no coverage"); the unit files cover what it did.
   sessions: {
     mutate: ['shared/auth/sessions.ts', 'shared/auth/session-token.ts'],
-    tests: ['shared/auth/session-token.test.ts', 'shared/auth/sessions.test.ts', 'shared/auth/session-lifecycle.test.ts'],
+    tests: [
+      'shared/auth/session-token.test.ts',
+      'shared/auth/sessions.test.ts',
+      'shared/auth/session-lifecycle.test.ts',
+      'shared/auth/session-revocations.test.ts',
+    ],
   },
 };
 

@@ -10,8 +10,9 @@ import { loadConfig } from '../platform/config.js';
 import { createDatabase, type Database } from '../platform/cosmos.js';
 import { isAppError } from '../platform/errors.js';
 import type { Services } from '../platform/services.js';
+import { MemoryTelemetry } from '../platform/telemetry.js';
 import { dataRegistry, storageRules } from '../privacy/registry.js';
-import { closeAccountForInactivity, closeAccountOnRequest, closeMemberAccount, closeOwnAccount } from './closure.js';
+import { closeAccountForErasure, closeAccountForInactivity, closeAccountOnRequest, closeMemberAccount, closeOwnAccount } from './closure.js';
 
 /**
  * PRIV-8, RET-9: who may close which account, against the embedded Cosmos server in the test worker so mutation
@@ -194,5 +195,36 @@ describe('closing an account: who may (PRIV-8)', () => {
     clock.at += 1000;
     expect(await closeMemberAccount(services(), { schoolId: 'school-c6', accountId: unused.accountId, actor: 'acc-admin' }, client)).toEqual(view);
     expect(bus.sent.map((s) => s.message.messageId)).toEqual([`account-closure:${unused.accountId}`]);
+  });
+});
+
+describe('closing an account for its erasure (PRIV-3, PRIV-8)', () => {
+  // The completed closure records a security event, which goes to telemetry too.
+  const erasing = () => ({ ...services(), telemetry: new MemoryTelemetry() }) as Services;
+  const eventOf = (id: string) => db.collection('jobs').read<{ id: string; type: string; as: string }>(`account-closure:${id}`, id);
+
+  it('PRIV-3, PRIV-8: the erasure closes the account and completes the closure at once: as the school for a school user, as their own otherwise; a closed one keeps its closure; a gone one is nothing', async () => {
+    await closeAccountForErasure(erasing(), { accountId: 'acc-closure-gone', by: 'acc-officer' });
+    expect(await stored('acc-closure-gone')).toBeUndefined();
+    const at = clock.now().toISOString();
+    const privateUser = await account();
+    const schoolUser = await account({ schoolRoles: [student('school-e1')] });
+    for (const person of [privateUser, schoolUser]) await closeAccountForErasure(erasing(), { accountId: person.accountId, by: 'acc-officer' });
+    expect((await stored(privateUser.accountId))!).toMatchObject({
+      status: 'closed',
+      closure: { as: 'self', by: 'acc-officer', at, completedAt: at },
+    });
+    expect((await stored(schoolUser.accountId))!).toMatchObject({
+      status: 'closed',
+      closure: { as: 'school', by: 'acc-officer', at, completedAt: at },
+    });
+    expect(await eventOf(privateUser.accountId)).toMatchObject({ type: 'account-closure', as: 'self' });
+    expect(await eventOf(schoolUser.accountId)).toMatchObject({ type: 'account-closure', as: 'school' });
+    const unused = await account();
+    await closeAccountForInactivity(services(), unused.accountId);
+    clock.at += 1000;
+    await closeAccountForErasure(erasing(), { accountId: unused.accountId, by: 'acc-officer' });
+    expect((await stored(unused.accountId))!.closure).toMatchObject({ as: 'inactivity', by: 'system', at });
+    expect(await eventOf(unused.accountId)).toMatchObject({ as: 'inactivity' });
   });
 });

@@ -92,3 +92,40 @@ describe('PRIV-3: anonymising a document as the registry says', () => {
     expect(anonymiseDocument(spec('parent-link'), once, A, 'erased-x')).toEqual(once);
   });
 });
+
+describe('PRIV-3: anonymise entries of every shape (issue 19, module anonymise)', () => {
+  const withEntries = (anonymise: string[] | undefined): DocumentTypeSpec => {
+    const { anonymise: _ignored, ...rest } = spec('journal');
+    return anonymise ? { ...rest, anonymise } : rest;
+  };
+
+  it('PRIV-3: a dotted path reaches into nested objects and changes only the subject there', () => {
+    const doc = { id: 'doc-1', type: 'journal', meta: { owner: { accountId: A, note: 'kept' }, other: B }, top: A };
+    expect(anonymiseDocument(withEntries(['meta.owner.accountId', 'meta.other']), doc, A, 'p')).toStrictEqual({
+      id: 'doc-1',
+      type: 'journal',
+      meta: { owner: { accountId: 'erased', note: 'kept' }, other: B },
+      top: A,
+    });
+    // A path through something that is not an object, or absent, leaves the document as it was (no field added).
+    const flat = { id: 'doc-2', type: 'journal', meta: 'text', list: [A] };
+    const out = anonymiseDocument(withEntries(['meta.owner', 'missing', 'missing.deeper', 'list.0']), flat, A, 'p');
+    expect(out).toStrictEqual(flat);
+    expect(Object.keys(out)).toEqual(['id', 'type', 'meta', 'list']);
+  });
+
+  it("PRIV-3: a list of people drops the subject's entries and keeps values that are not objects as they are", () => {
+    const doc = { id: 'doc-3', type: 'journal', people: ['acc-a', null, 7, { accountId: A }, { accountId: B }] };
+    expect(anonymiseDocument(withEntries(['people[]']), doc, A, 'p')).toStrictEqual({ ...doc, people: ['acc-a', null, 7, { accountId: B }] });
+    const values = { id: 'doc-4', type: 'journal', people: [null, 'x', { by: A }, { by: B }] };
+    expect(anonymiseDocument(withEntries(['people[].by']), values, A, 'p')).toStrictEqual({
+      ...values,
+      people: [null, 'x', { by: 'erased' }, { by: B }],
+    });
+  });
+
+  it('PRIV-3: a type without anonymise entries keeps every field; only an id naming the subject is re-keyed', () => {
+    const doc = { id: `doc:${A}`, type: 'journal', ownerId: A };
+    expect(anonymiseDocument(withEntries(undefined), doc, A, 'p')).toStrictEqual({ ...doc, id: 'doc:p' });
+  });
+});

@@ -6,7 +6,7 @@ import { ListBus } from '../../test/list-bus.js';
 import { type EmbeddedCosmos, startEmbeddedCosmos } from '../local/cosmos-server.js';
 import type { Clock } from '../platform/clock.js';
 import { loadConfig } from '../platform/config.js';
-import { createDatabase, type Database } from '../platform/cosmos.js';
+import { createDatabase, type Database, type Doc } from '../platform/cosmos.js';
 import { isAppError } from '../platform/errors.js';
 import type { Services } from '../platform/services.js';
 import { dataRegistry, storageRules } from '../privacy/registry.js';
@@ -164,6 +164,52 @@ describe('who controls a request, and the steps it takes at once (PRIV-7)', () =
         })
       ).state,
     ).toBe('received');
+  });
+
+  it('PRIV-7: a request closing between a new request finding its slot taken and taking it over: the new one still holds the slot', async () => {
+    const first = await open('access');
+    const subject = first.accountId as string;
+    const slotId = queueEntryId(subject, 'access');
+    // The first request is cancelled (and frees its slot) just after the second's create found the slot taken.
+    let closedInBetween = false;
+    const racing = {
+      collection: (name: Parameters<Database['collection']>[0]) => {
+        const collection = db.collection(name);
+        if (name !== 'jobs') return collection;
+        return new Proxy(collection, {
+          get: (target, key) =>
+            key === 'create'
+              ? async (doc: Doc) => {
+                  try {
+                    return await target.create(doc);
+                  } catch (error) {
+                    if (doc.id === slotId && !closedInBetween) {
+                      closedInBetween = true;
+                      await move(first, 'cancelled', 'self', subject);
+                    }
+                    throw error;
+                  }
+                }
+              : Reflect.get(target, key, target),
+        });
+      },
+    } as unknown as Database;
+    const second = await openRequest(
+      { ...services(), db: racing },
+      {
+        subject: { accountId: subject, name: 'M' },
+        requestType: 'access',
+        requester: { accountId: subject, capacity: 'self' },
+      },
+    );
+    expect(closedInBetween).toBe(true);
+    expect((await db.collection('jobs').read<{ id: string; type: string; requestId: string }>(slotId, QUEUE_PARTITION))?.requestId).toBe(second.id);
+    const third = openRequest(services(), {
+      subject: { accountId: subject, name: 'M' },
+      requestType: 'access',
+      requester: { accountId: subject, capacity: 'self' },
+    });
+    expect(await refusal(third)).toBe('rights_request_already_open');
   });
 });
 

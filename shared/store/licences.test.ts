@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
+import { writeTestAccount } from '../../test/unit-account.js';
 import { type EmbeddedCosmos, startEmbeddedCosmos } from '../local/cosmos-server.js';
 import { AdjustableClock } from '../platform/clock.js';
 import { loadConfig } from '../platform/config.js';
 import { ConcurrentUpdateError, createDatabase, type Database, DocumentExistsError } from '../platform/cosmos.js';
 import { withOperationCounter } from '../platform/operations.js';
 import { dataRegistry, storageRules } from '../privacy/registry.js';
-import { accessFrom, changeEntitlementDoc, endLicences, grantLicences, listLicences, mayOpenWork } from './licences.js';
+import { accessFrom, changeEntitlementDoc, endLicences, grantLicences, hasActiveLicence, listLicences, mayOpenWork } from './licences.js';
 import { type EntitlementDoc, entitlementId, type EntitlementPeriod, type OrderDoc } from './model.js';
 
 /**
@@ -317,5 +318,25 @@ describe('accessFrom', () => {
       allowed: true,
       until: '2027-09-01T00:00:00.000Z',
     });
+  });
+});
+
+describe('any active licence (GPT-1: the assistant is for licensed users)', () => {
+  it('GPT-1: an own period or a school period open now counts, on any work; expired, ended or none does not; other documents of the account are no licences', async () => {
+    const at = (iso: string) => new Date(iso);
+    expect(await hasActiveLicence(services(), buyer, at('2027-01-01T00:00:00Z'))).toBe(false);
+    await writeTestAccount(db, clock, buyer);
+    expect(await hasActiveLicence(services(), buyer, at('2027-01-01T00:00:00Z'))).toBe(false);
+    await changeEntitlementDoc(services(), buyer, 'work-b', 'pub-1', (doc) => ({
+      ...doc,
+      schoolPeriods: [{ schoolLicenceId: 'school-licence:1', schoolId: 'school-1', from: LA.from, until: '2027-06-01T00:00:00.000Z', via: [] }],
+    }));
+    expect(await hasActiveLicence(services(), buyer, at('2027-01-01T00:00:00Z'))).toBe(true);
+    expect(await hasActiveLicence(services(), buyer, at('2027-06-01T00:00:00Z'))).toBe(false);
+    await grantLicences(services(), order('ord-G', LA.from, LA.until));
+    expect(await hasActiveLicence(services(), buyer, at('2027-06-01T00:00:00Z'))).toBe(true);
+    expect(await hasActiveLicence(services(), buyer, at(LA.until))).toBe(false);
+    await endLicences(services(), order('ord-G', LA.from, LA.until), ['work-a'], '2027-03-01T00:00:00.000Z', 'refund');
+    expect(await hasActiveLicence(services(), buyer, at('2027-06-01T00:00:00Z'))).toBe(false);
   });
 });
