@@ -161,7 +161,7 @@ export const modules = {
   erasure: {
     mutate: [
       linesBetween('shared/erasure/erase.ts', /^const personal = /, /^\/\*\* Runs `work` over the items/),
-      linesBetween('shared/erasure/erase.ts', /^function evidenceOf\(/, /^const evidenceView = /),
+      linesBetween('shared/erasure/erase.ts', /^function evidenceOf\(/, /^(export )?const evidenceView = /),
     ],
     tests: ['test/erasure.e2e.test.ts'],
   },

@@ -169,7 +169,9 @@ describe('SendGrid event webhook: what a delivery asks of us (MKT-1, MKT-2)', ()
       { event: 'spamreport', category: 'marketing', accountId: `${id100}y` },
     ]);
     expect(answer).toEqual({ events: 13, suppressions: 0 });
-    expect(work).toEqual([{ suppress: [], withdraw: ['acc-spam', 'acc-unsub', 'acc-group', id100] }]);
+    // Each with when it was reported (the delivery's time: these events carry none), so a consent given later stands.
+    const reported = (accountId: string) => ({ accountId, reportedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) as unknown as string });
+    expect(work).toEqual([{ suppress: [], withdraw: ['acc-spam', 'acc-unsub', 'acc-group', id100].map(reported) }]);
   });
 
   it('MKT-2: nothing to do queues nothing; a large delivery is split into messages of 200, each id a hash of its work', async () => {
@@ -194,7 +196,9 @@ describe('SendGrid event webhook: what a delivery asks of us (MKT-1, MKT-2)', ()
   });
 
   it('MKT-2: the queued work is checked: at most 200 of each, real addresses and account ids, nothing else', () => {
-    const ok = { suppress: [{ address: 'a@b.ee', reason: 'bounce' }], withdraw: ['acc-1'] };
+    const reportedAt = '2026-11-30T10:00:00.000Z';
+    const reader = (accountId: string) => ({ accountId, reportedAt });
+    const ok = { suppress: [{ address: 'a@b.ee', reason: 'bounce' }], withdraw: [reader('acc-1')] };
     expect(sendGridWorkSchema.safeParse(ok).success).toBe(true);
     const refused = [
       { ...ok, extra: 1 },
@@ -205,16 +209,18 @@ describe('SendGrid event webhook: what a delivery asks of us (MKT-1, MKT-2)', ()
       { ...ok, suppress: [{ address: 'a@b.ee', reason: 'opened' }] },
       { ...ok, suppress: [{ address: 'a@b.ee', reason: 'bounce', extra: 1 }] },
       { ...ok, suppress: Array.from({ length: 201 }, (_, i) => ({ address: `p${i}@b.ee`, reason: 'bounce' })) },
-      { ...ok, withdraw: [''] },
-      { ...ok, withdraw: ['x'.repeat(101)] },
-      { ...ok, withdraw: Array.from({ length: 201 }, (_, i) => `acc-${i}`) },
+      { ...ok, withdraw: [reader('')] },
+      { ...ok, withdraw: [reader('x'.repeat(101))] },
+      { ...ok, withdraw: ['acc-1'] },
+      { ...ok, withdraw: [{ accountId: 'acc-1', reportedAt: 'yesterday' }] },
+      { ...ok, withdraw: Array.from({ length: 201 }, (_, i) => reader(`acc-${i}`)) },
     ];
     for (const work of refused) expect(sendGridWorkSchema.safeParse(work).success, JSON.stringify(work).slice(0, 80)).toBe(false);
     expect(sendGridWorkSchema.safeParse({ ...ok, suppress: [{ address: `${'a'.repeat(314)}@b.eee`, reason: 'bounce' }] }).success).toBe(true);
-    expect(sendGridWorkSchema.safeParse({ ...ok, withdraw: ['x'.repeat(100)] }).success).toBe(true);
+    expect(sendGridWorkSchema.safeParse({ ...ok, withdraw: [reader('x'.repeat(100))] }).success).toBe(true);
     const full = {
       suppress: Array.from({ length: 200 }, (_, i) => ({ address: `p${i}@b.ee`, reason: 'bounce' })),
-      withdraw: Array.from({ length: 200 }, (_, i) => `acc-${i}`),
+      withdraw: Array.from({ length: 200 }, (_, i) => reader(`acc-${i}`)),
     };
     expect(sendGridWorkSchema.safeParse(full).success).toBe(true);
   });
@@ -233,7 +239,7 @@ describe('SendGrid event webhook: the queued work (MKT-1, MKT-2)', () => {
         { address: 'gone@example.ee', reason: 'bounce' },
         { address: 'spam@example.ee', reason: 'spamreport' },
       ],
-      withdraw: ['acc-missing', 'acc-reader'],
+      withdraw: ['acc-missing', 'acc-reader'].map((accountId) => ({ accountId, reportedAt: at })),
     });
     const found = await suppressedAmong(services(), ['gone@example.ee', 'spam@example.ee', 'kept@example.ee']);
     expect([...found].sort()).toEqual(['gone@example.ee', 'spam@example.ee']);
@@ -256,6 +262,11 @@ describe('SendGrid event webhook: the queued work (MKT-1, MKT-2)', () => {
         });
       },
     } as unknown as Database;
-    await expect(applySendGridWork({ ...services(), db: failing }, { suppress: [], withdraw: ['acc-reader'] })).rejects.toThrow('store unavailable');
+    await expect(
+      applySendGridWork(
+        { ...services(), db: failing },
+        { suppress: [], withdraw: [{ accountId: 'acc-reader', reportedAt: clock.now().toISOString() }] },
+      ),
+    ).rejects.toThrow('store unavailable');
   });
 });
