@@ -7,6 +7,7 @@ import { emailLoginId, type LoginIndexDoc } from '../shared/auth/index.js';
 import { type LocalHost, startLocalHost } from '../shared/local/host.js';
 import { demo } from '../shared/local/seed.js';
 import { queueEmail } from '../shared/messaging/index.js';
+import { apiAt } from './helpers.js';
 
 /**
  * Issue 15, the gaps left last session: mail to an address with no account (OPS-3), consents of children under 13
@@ -28,14 +29,7 @@ beforeAll(async () => {
 });
 afterAll(async () => host?.close());
 
-async function call(path: string, init: RequestInit & { token?: string; json?: unknown } = {}) {
-  const headers = new Headers(init.headers);
-  if (init.token) headers.set('authorization', `Bearer ${init.token}`);
-  if (init.json !== undefined) headers.set('content-type', 'application/json');
-  const response = await fetch(`${host.url}${path}`, { ...init, headers, ...(init.json !== undefined ? { body: JSON.stringify(init.json) } : {}) });
-  const text = await response.text();
-  return { status: response.status, body: text && (response.headers.get('content-type') ?? '').includes('json') ? JSON.parse(text) : text };
-}
+const call = apiAt(() => host.url);
 
 async function tokenFor(accountId: string): Promise<string> {
   return (await call('/_local/tokens', { method: 'POST', json: { accountId } })).body.accessToken as string;

@@ -5,6 +5,7 @@ import { type LocalHost, startLocalHost } from '../shared/local/host.js';
 import { Browser } from '../shared/local/identity/browser.js';
 import { demo } from '../shared/local/seed.js';
 import { localDate } from '../shared/store/dates.js';
+import { apiAt } from './helpers.js';
 
 /**
  * OPS-3: two countries, each with its own site, sender, operator and supervisory authority. This file runs its own
@@ -24,18 +25,7 @@ beforeAll(async () => {
 });
 afterAll(async () => host?.close());
 
-async function call(path: string, init: RequestInit & { token?: string; json?: unknown } = {}) {
-  const headers = new Headers(init.headers);
-  if (init.token) headers.set('authorization', `Bearer ${init.token}`);
-  if (init.json !== undefined) headers.set('content-type', 'application/json');
-  const response = await fetch(`${host.url}${path}`, { ...init, headers, ...(init.json !== undefined ? { body: JSON.stringify(init.json) } : {}) });
-  const text = await response.text();
-  return {
-    status: response.status,
-    headers: response.headers,
-    body: text && (response.headers.get('content-type') ?? '').includes('json') ? JSON.parse(text) : text,
-  };
-}
+const call = apiAt(() => host.url);
 
 async function tokenFor(accountId: string): Promise<string> {
   const response = await call('/_local/tokens', { method: 'POST', json: { accountId } });

@@ -32,18 +32,23 @@ export interface ApiResponse<T = unknown> {
   body: T;
 }
 
-/** fetch against the local host; parses JSON bodies. */
-export async function api<T = any>(path: string, init: RequestInit & { token?: string; json?: unknown } = {}): Promise<ApiResponse<T>> {
-  const headers = new Headers(init.headers);
-  if (init.token) headers.set('authorization', `Bearer ${init.token}`);
-  let body = init.body;
-  if (init.json !== undefined) {
-    headers.set('content-type', 'application/json');
-    body = JSON.stringify(init.json);
-  }
-  const response = await fetch(`${baseUrl()}${path}`, { ...init, headers, body });
-  const text = await response.text();
-  let parsed: unknown = text;
-  if ((response.headers.get('content-type') ?? '').includes('json') && text) parsed = JSON.parse(text);
-  return { status: response.status, headers: response.headers, body: parsed as T };
+/** fetch against a local host (its URL read at each call: suites start theirs in beforeAll); parses JSON bodies. */
+export function apiAt(url: () => string) {
+  return async <T = any>(path: string, init: RequestInit & { token?: string; json?: unknown } = {}): Promise<ApiResponse<T>> => {
+    const headers = new Headers(init.headers);
+    if (init.token) headers.set('authorization', `Bearer ${init.token}`);
+    let body = init.body;
+    if (init.json !== undefined) {
+      headers.set('content-type', 'application/json');
+      body = JSON.stringify(init.json);
+    }
+    const response = await fetch(`${url()}${path}`, { ...init, headers, body });
+    const text = await response.text();
+    let parsed: unknown = text;
+    if ((response.headers.get('content-type') ?? '').includes('json') && text) parsed = JSON.parse(text);
+    return { status: response.status, headers: response.headers, body: parsed as T };
+  };
 }
+
+/** fetch against the suite's shared local host; parses JSON bodies. */
+export const api = apiAt(baseUrl);

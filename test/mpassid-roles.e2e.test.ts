@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalHost, startLocalHost } from '../shared/local/host.js';
 import { Browser } from '../shared/local/identity/browser.js';
 import { demo } from '../shared/local/seed.js';
+import { apiAt } from './helpers.js';
 
 /**
  * OPS-3: MPASSid's roles beyond teacher (principal, staff) and the MPASSid school codes a school lists. Its own host:
@@ -16,14 +17,7 @@ beforeAll(async () => {
 });
 afterAll(async () => host?.close());
 
-async function call(path: string, init: RequestInit & { token?: string; json?: unknown } = {}) {
-  const headers = new Headers(init.headers);
-  if (init.token) headers.set('authorization', `Bearer ${init.token}`);
-  if (init.json !== undefined) headers.set('content-type', 'application/json');
-  const response = await fetch(`${host.url}${path}`, { ...init, headers, ...(init.json !== undefined ? { body: JSON.stringify(init.json) } : {}) });
-  const text = await response.text();
-  return { status: response.status, body: text && (response.headers.get('content-type') ?? '').includes('json') ? JSON.parse(text) : text };
-}
+const call = apiAt(() => host.url);
 
 async function tokenFor(accountId: string): Promise<string> {
   return (await call('/_local/tokens', { method: 'POST', json: { accountId } })).body.accessToken as string;
