@@ -14,6 +14,16 @@ import { AppError } from '../platform/errors.js';
 import { dataRegistry, storageRules } from '../privacy/registry.js';
 import { createSession, revokeAllSessions, revokeSession, type SessionDoc, sessionListedOnAccount } from './sessions.js';
 
+const config = loadConfig({
+  APP_ENV: 'local',
+  COSMOS_ENDPOINT: 'http://127.0.0.1:1/',
+  EMAIL_FROM: 'no-reply@opiq.example',
+  PUBLIC_WEB_URL: 'http://localhost:3000',
+  API_PUBLIC_URL: 'http://localhost:7071',
+  SESSION_SIGNING_KEYS: `unit:${Buffer.from(Array.from({ length: 32 }, (_, i) => i * 5 + 3)).toString('base64url')}`,
+  UNSUBSCRIBE_SIGNING_KEYS: `unit:${Buffer.alloc(32, 9).toString('base64url')}`,
+});
+
 /**
  * Revocation against the real embedded Cosmos server, with a concurrent writer that really replaces the session
  * (as a refresh in another tab does) just before each of our writes, so every ETag conflict is a genuine one.
@@ -22,15 +32,6 @@ describe('revokeSession under concurrent writes', () => {
   let cosmos: EmbeddedCosmos;
   let db: Database;
   const clock = new AdjustableClock();
-  const config = loadConfig({
-    APP_ENV: 'local',
-    COSMOS_ENDPOINT: 'http://127.0.0.1:1/',
-    EMAIL_FROM: 'no-reply@opiq.example',
-    PUBLIC_WEB_URL: 'http://localhost:3000',
-    API_PUBLIC_URL: 'http://localhost:7071',
-    SESSION_SIGNING_KEYS: `unit:${Buffer.from(Array.from({ length: 32 }, (_, i) => i * 5 + 3)).toString('base64url')}`,
-    UNSUBSCRIBE_SIGNING_KEYS: `unit:${Buffer.alloc(32, 9).toString('base64url')}`,
-  });
 
   beforeAll(async () => {
     cosmos = await startEmbeddedCosmos();
@@ -124,15 +125,6 @@ describe('a sign-in and a password reset write the account partition together', 
   let cosmos: EmbeddedCosmos;
   let db: Database;
   const clock = new AdjustableClock();
-  const config = loadConfig({
-    APP_ENV: 'local',
-    COSMOS_ENDPOINT: 'http://127.0.0.1:1/',
-    EMAIL_FROM: 'no-reply@opiq.example',
-    PUBLIC_WEB_URL: 'http://localhost:3000',
-    API_PUBLIC_URL: 'http://localhost:7071',
-    SESSION_SIGNING_KEYS: `unit:${Buffer.from(Array.from({ length: 32 }, (_, i) => i * 5 + 3)).toString('base64url')}`,
-    UNSUBSCRIBE_SIGNING_KEYS: `unit:${Buffer.alloc(32, 9).toString('base64url')}`,
-  });
   const logEntry = (accountId: string, event: 'sign-in' | 'password-reset') => ({
     id: `login-log:${randomUUID()}`,
     type: 'login-log',
