@@ -96,6 +96,11 @@ describe('the bundle', () => {
     expect(bundle.warnings.map((w) => w.text)).toEqual([]);
   });
 
+  it("keeps only zod's English error texts (the other 48 languages were 260 KB; the app sends its own texts)", () => {
+    const locales = Object.keys(bundle.metafile.inputs).filter((p) => p.startsWith('node_modules/zod/v4/locales/'));
+    expect(locales).toEqual(['node_modules/zod/v4/locales/en.js']);
+  });
+
   it('loads with node from a directory without node_modules and exports every definition', async () => {
     const result = await smokeTestBundle(path.join(dir, 'dist', 'app', 'index.js'));
     expect(result.stderr).not.toMatch(/Dynamic require|Cannot find (module|package)|ERR_/);

@@ -63,6 +63,27 @@ const lazyVendorPlugin: esbuild.Plugin = {
   },
 };
 
+/**
+ * zod's `z.locales` namespace re-exports the error texts of 48 languages (260 KB minified), which no bundler can drop
+ * because the namespace is reachable from `z`. The app sends its own error texts (shared/http/errors.ts) and never
+ * calls `z.config(z.locales.xx())`, so the bundle keeps English only, which zod registers by default.
+ */
+const zodEnglishOnlyPlugin: esbuild.Plugin = {
+  name: 'zod-english-only',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /node_modules[\\/]zod[\\/]v4[\\/](classic[\\/]external|mini[\\/]external|core[\\/]index)\.js$/.test(args.importer)
+        ? { path: path.join(path.dirname(args.importer), '..', 'locales', 'en-only.js'), namespace: 'zod-en-only' }
+        : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'zod-en-only' }, (args) => ({
+      contents: `export { default as en } from ${JSON.stringify(path.join(path.dirname(args.path), 'en.js'))};`,
+      loader: 'js',
+      resolveDir: path.dirname(args.path),
+    }));
+  },
+};
+
 /** Input paths that mean dev-only code (the local host and its emulators) leaked into the deployed bundle. */
 export const forbiddenInputPatterns = ['shared/local/', 'node_modules/@vercel/', 'oidc-provider', 'node_modules/azurite/'] as const;
 
@@ -198,7 +219,7 @@ export async function buildBundle(options: BundleOptions = {}): Promise<BundleRe
     outdir: outDir,
     splitting: options.splitting ?? false,
     chunkNames: 'chunks/[name]-[hash]',
-    plugins: options.lazyVendors === false ? [] : [lazyVendorPlugin],
+    plugins: [zodEnglishOnlyPlugin, ...(options.lazyVendors === false ? [] : [lazyVendorPlugin])],
   });
 
   if (options.lazyVendors !== false) {
