@@ -1,3 +1,5 @@
+import { createHmac } from 'node:crypto';
+
 import { base64url, SignJWT, UnsecuredJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 
@@ -177,6 +179,51 @@ describe('session access tokens', () => {
     expect(JSON.parse(new TextDecoder().decode(base64url.decode(fresh.split('.')[0]!)))).toMatchObject({ alg: 'HS256', kid: 'b' });
     expect(await verifyAccessToken(fresh, rotated, now)).toEqual(claims);
     expect(await problemOf(verifyAccessToken(old, [keyB], now))).toBe('invalid');
+  });
+
+  it('AUTH-2: expiry is exact to the second: valid one second before exp, "expired" at exp', async () => {
+    const token = await signAccessToken(claims, [keyA], now);
+    expect(await verifyAccessToken(token, [keyA], at(ACCESS_TOKEN_TTL_SECONDS - 1))).toEqual(claims);
+    expect(await problemOf(verifyAccessToken(token, [keyA], at(ACCESS_TOKEN_TTL_SECONDS)))).toBe('expired');
+  });
+
+  it('AUTH-2: jose-compatible claim rules: nbf in the future, crit extensions, and non-object payloads are "invalid"; an audience list naming us is accepted', async () => {
+    const iat = Math.floor(now.getTime() / 1000);
+    const signed = (payload: Record<string, unknown>) =>
+      new SignJWT({ sid: 'ses-1', ...payload })
+        .setProtectedHeader({ alg: 'HS256', kid: 'a' })
+        .setSubject('acc-1')
+        .setIssuer(ACCESS_TOKEN_ISSUER)
+        .setIssuedAt(iat)
+        .setExpirationTime(iat + 600)
+        .sign(keyA.secret);
+    expect(await problemOf(verifyAccessToken(await signed({ aud: ACCESS_TOKEN_AUDIENCE, nbf: iat + 60 }), [keyA], now))).toBe('invalid');
+    expect(await verifyAccessToken(await signed({ aud: ACCESS_TOKEN_AUDIENCE, nbf: iat }), [keyA], now)).toEqual(claims);
+    expect(await problemOf(verifyAccessToken(await signed({ aud: ACCESS_TOKEN_AUDIENCE, nbf: 'soon' }), [keyA], now))).toBe('invalid');
+    expect(await verifyAccessToken(await signed({ aud: ['other-api', ACCESS_TOKEN_AUDIENCE] }), [keyA], now)).toEqual(claims);
+    expect(await problemOf(verifyAccessToken(await signed({ aud: ['other-api'] }), [keyA], now))).toBe('invalid');
+    // A correctly signed payload that is a JSON array, and a token of four parts.
+    const header = base64url.encode(JSON.stringify({ alg: 'HS256', kid: 'a' }));
+    const arrayPayload = base64url.encode(JSON.stringify([claims]));
+    const mac = createHmac('sha256', keyA.secret).update(`${header}.${arrayPayload}`).digest('base64url');
+    expect(await problemOf(verifyAccessToken(`${header}.${arrayPayload}.${mac}`, [keyA], now))).toBe('invalid');
+    // An expiry that is a string of digits, correctly signed.
+    const body = { sub: 'acc-1', sid: 'ses-1', iss: ACCESS_TOKEN_ISSUER, aud: ACCESS_TOKEN_AUDIENCE, iat, exp: String(iat + 600) };
+    const stringExp = base64url.encode(JSON.stringify(body));
+    const stringExpMac = createHmac('sha256', keyA.secret).update(`${header}.${stringExp}`).digest('base64url');
+    expect(await problemOf(verifyAccessToken(`${header}.${stringExp}.${stringExpMac}`, [keyA], now))).toBe('invalid');
+    const numberExp = base64url.encode(JSON.stringify({ ...body, exp: iat + 600 }));
+    const numberExpMac = createHmac('sha256', keyA.secret).update(`${header}.${numberExp}`).digest('base64url');
+    expect(await verifyAccessToken(`${header}.${numberExp}.${numberExpMac}`, [keyA], now)).toEqual(claims);
+    // A critical extension we do not know, correctly signed (jose itself refuses to sign one).
+    const critHeader = base64url.encode(JSON.stringify({ alg: 'HS256', kid: 'a', crit: ['exp'], exp: 1 }));
+    const critMac = createHmac('sha256', keyA.secret).update(`${critHeader}.${numberExp}`).digest('base64url');
+    expect(await problemOf(verifyAccessToken(`${critHeader}.${numberExp}.${critMac}`, [keyA], now))).toBe('invalid');
+    const good = await signAccessToken(claims, [keyA], now);
+    expect(await problemOf(verifyAccessToken(`${good}.extra`, [keyA], now))).toBe('invalid');
+    // The signature with a character outside base64url (Node's decoder would skip it) is refused, not read around.
+    expect(await problemOf(verifyAccessToken(`${good.slice(0, -1)}=`, [keyA], now))).toBe('invalid');
+    expect(await problemOf(verifyAccessToken(`${good}=`, [keyA], now))).toBe('invalid');
   });
 
   it('refuses to sign without a key', async () => {

@@ -127,6 +127,15 @@ describe('RouteTable', () => {
     expect(new RouteTable(definitions.slice(1)).find('POST', 'accounts/a-1')).toBeUndefined();
   });
 
+  it('finds routes whose first segment is a parameter among routes grouped by their first literal, and decodes before comparing', () => {
+    const table = new RouteTable([...definitions, def('tenant-settings', '{tenant}/settings')]);
+    expect(table.find('GET', 'acme/settings')).toMatchObject({ definition: { name: 'tenant-settings' }, params: { tenant: 'acme' } });
+    expect(table.find('GET', 'accounts/settings')).toMatchObject({ definition: { name: 'account-by-id' }, params: { id: 'settings' } });
+    expect(table.find('GET', 'acc%6Funts/me')?.definition.name).toBe('account-me');
+    expect(table.find('GET', 'acc%6Funts/a%2F1')).toMatchObject({ definition: { name: 'account-by-id' }, params: { id: 'a/1' } });
+    expect(table.find('OPTIONS', 'accounts/me')).toBeUndefined();
+  });
+
   it('allowedMethods lists what non-catch-all routes accept on the path', () => {
     const table = new RouteTable(definitions);
     expect(table.allowedMethods('accounts/me')).toEqual(['GET', 'PATCH']);

@@ -43,34 +43,50 @@ export function compileRoute(template: string): CompiledRoute {
   return { template, segments, rank };
 }
 
-/** Path parameters when `path` (without the /api prefix, not decoded) matches the route, else undefined. */
-export function matchRoute(route: CompiledRoute, path: string): Record<string, string> | undefined {
-  const parts = path
+/** A request path's segments as routes match them: decoded once, and lower-cased for the literal segments. */
+export interface PathParts {
+  decoded: string[];
+  lower: string[];
+}
+
+/** Splits `path` (without the /api prefix, not decoded) into its segments, once per request. */
+export function splitPath(path: string): PathParts {
+  const decoded = path
     .replace(/^\/+|\/+$/g, '')
     .split('/')
-    .filter((p) => p !== '');
+    .filter((p) => p !== '')
+    .map(safeDecode);
+  return { decoded, lower: decoded.map((p) => p.toLowerCase()) };
+}
+
+/** Path parameters when the path's parts match the route, else undefined. */
+export function matchParts(route: CompiledRoute, parts: PathParts): Record<string, string> | undefined {
   const params: Record<string, string> = {};
   let i = 0;
   for (const segment of route.segments) {
     if (segment.kind === 'catchAll') {
-      params[segment.name] = parts.slice(i).map(safeDecode).join('/');
+      params[segment.name] = parts.decoded.slice(i).join('/');
       return params;
     }
-    const part = parts[i];
-    if (part === undefined) {
+    const decoded = parts.decoded[i];
+    if (decoded === undefined) {
       if (segment.kind === 'param' && segment.optional) continue;
       return undefined;
     }
-    const decoded = safeDecode(part);
     if (segment.kind === 'literal') {
-      if (decoded.toLowerCase() !== segment.text) return undefined;
+      if (parts.lower[i] !== segment.text) return undefined;
     } else {
       if (segment.constraint && !CONSTRAINTS[segment.constraint]!.test(decoded)) return undefined;
       params[segment.name] = decoded;
     }
     i += 1;
   }
-  return i === parts.length ? params : undefined;
+  return i === parts.decoded.length ? params : undefined;
+}
+
+/** Path parameters when `path` (without the /api prefix, not decoded) matches the route, else undefined. */
+export function matchRoute(route: CompiledRoute, path: string): Record<string, string> | undefined {
+  return matchParts(route, splitPath(path));
 }
 
 function safeDecode(part: string): string {

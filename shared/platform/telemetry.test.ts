@@ -56,6 +56,17 @@ describe('scrubPersonalData', () => {
   });
 });
 
+describe('looksPersonal remembers harmless values only', () => {
+  it('LOG-2: a personal value is found every time, however many harmless values were seen before (and after the memory is full)', () => {
+    expect(looksPersonal('mari.maasikas@example.ee')).toBe(true);
+    for (let i = 0; i < 5000; i++) expect(looksPersonal(`route-${i}`)).toBe(false);
+    expect(looksPersonal('mari.maasikas@example.ee')).toBe(true);
+    expect(looksPersonal('mari.maasikas@example.ee')).toBe(true);
+    expect(looksPersonal('route-4999')).toBe(false);
+    expect(looksPersonal('39001010000 x')).toBe(true);
+  });
+});
+
 describe('ConsoleTelemetry', () => {
   const capture = () => {
     const lines: string[] = [];
