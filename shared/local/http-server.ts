@@ -121,11 +121,10 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: LocalA
       return;
     }
   }
+  const apiPath = /^\/api(?=\/|$)/i.test(url.pathname) ? url.pathname.slice(4) : undefined;
+  const match = apiPath === undefined ? undefined : options.routes.find(method, apiPath);
   // Upload routes declare a larger limit of their own; the wrapper enforces each route's limit with the envelope.
-  const routeLimit = /^\/api\//i.test(url.pathname)
-    ? options.routes.find(method, url.pathname.slice(4))?.definition.contract.maxBodyBytes
-    : undefined;
-  const maxBodyBytes = Math.max(options.maxBodyBytes, routeLimit ?? 0);
+  const maxBodyBytes = Math.max(options.maxBodyBytes, match?.definition.contract.maxBodyBytes ?? 0);
   const body = await readLimited(req, maxBodyBytes + 1);
   if (body.byteLength > maxBodyBytes) {
     // The rest of the upload is read and thrown away (up to a cap), so the client gets its 413 rather than a reset
@@ -135,7 +134,6 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: LocalA
     if (!(await discardRest(req))) return;
   }
 
-  const apiPath = /^\/api(?=\/|$)/i.test(url.pathname) ? url.pathname.slice(4) : undefined;
   if (apiPath === undefined) {
     let parsed: unknown;
     try {
@@ -148,7 +146,6 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: LocalA
     return writeJson(res, local.status, local.body);
   }
 
-  const match = options.routes.find(method, apiPath);
   if (!match) return writeJson(res, 404, { error: { code: 'not_found', message: 'No route' } });
 
   const headers: Record<string, string> = {};
