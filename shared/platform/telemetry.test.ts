@@ -132,6 +132,17 @@ describe('safeErrorSummary and MemoryTelemetry', () => {
     expect(safeErrorSummary('mari@kool.ee')).toEqual({ errorType: 'string', errorMessage: '[non-error thrown]' });
   });
 
+  it('MemoryTelemetry keeps the newest records, between its limit and a tenth more, dropping the oldest in one go', () => {
+    const memory = new MemoryTelemetry(100);
+    for (let i = 0; i < 110; i++) memory.event(`e${i}`);
+    expect(memory.records).toHaveLength(110);
+    memory.event('e110');
+    expect(memory.records.map((r) => r.name)).toEqual(Array.from({ length: 100 }, (_, i) => `e${i + 11}`));
+    for (let i = 111; i < 1000; i++) memory.trace(`t${i}`);
+    expect(memory.records.length).toBeLessThanOrEqual(110);
+    expect(memory.records.at(-1)?.name).toBe('t999');
+  });
+
   it('MemoryTelemetry applies the same scrubbing', () => {
     const memory = new MemoryTelemetry();
     memory.event('security.signin', { ip: '203.0.113.7', email: 'a@b.ee' });
