@@ -170,12 +170,14 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: LocalA
 
 async function writeResponse(res: ServerResponse, response: HttpResponseInit, headOnly: boolean): Promise<void> {
   const headers = new Headers(response.headers);
-  let payload: Buffer | undefined;
+  // Text goes out as a string: node:http then sends it in one write with the head (a Buffer is a second chunk, and
+  // the two went out as a writev that cost more than the rest of the local host's work per request, issue 11).
+  let payload: string | Buffer | undefined;
   if (response.jsonBody !== undefined) {
-    payload = Buffer.from(JSON.stringify(response.jsonBody));
+    payload = JSON.stringify(response.jsonBody);
     if (!headers.has('content-type')) headers.set('content-type', 'application/json; charset=utf-8');
   } else if (typeof response.body === 'string') {
-    payload = Buffer.from(response.body);
+    payload = response.body;
     if (!headers.has('content-type')) headers.set('content-type', 'text/plain; charset=utf-8');
   } else if (response.body instanceof Uint8Array) {
     payload = Buffer.from(response.body);
@@ -185,7 +187,7 @@ async function writeResponse(res: ServerResponse, response: HttpResponseInit, he
   res.statusCode = response.status ?? 200;
   for (const [name, value] of headers) res.setHeader(name, value);
   if (setCookies.length > 0) res.setHeader('set-cookie', setCookies);
-  if (payload) res.setHeader('content-length', payload.byteLength);
+  if (payload !== undefined) res.setHeader('content-length', typeof payload === 'string' ? Buffer.byteLength(payload) : payload.byteLength);
   if (response.body instanceof Readable) {
     // Sent chunked as it is read; a source that fails half-way cuts the connection, so no truncated file looks whole.
     if (headOnly) {
@@ -210,8 +212,8 @@ function serializeCookie(cookie: Cookie): string {
 }
 
 function writeJson(res: ServerResponse, status: number, body: unknown): void {
-  const payload = Buffer.from(JSON.stringify(body ?? null));
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': payload.byteLength });
+  const payload = JSON.stringify(body ?? null);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(payload) });
   res.end(payload);
 }
 
