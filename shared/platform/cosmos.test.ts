@@ -216,6 +216,51 @@ describe('Cosmos adapter against the embedded server', () => {
     });
   });
 
+  it("issue 11: readTogether reads one partition's documents in one request, in the order asked; a missing one costs a second request for the rest", async () => {
+    const accounts = db.collection('accounts');
+    await accounts.create<Doc>({ id: 'rt-person', type: 'account', accountId: 'rt-person' });
+    await accounts.create<Doc>({ id: 'entitlement:rt-work', type: 'entitlement', accountId: 'rt-person', workId: 'rt-work', periods: [] });
+    await accounts.create<Doc>({ id: 'rt-other', type: 'account', accountId: 'rt-other' });
+    const requests: string[] = [];
+    cosmos.setFaultHook((request) => {
+      if (request.path.includes('/colls/accounts/docs')) requests.push(request.method);
+      return undefined;
+    });
+    try {
+      const both = withOperationCounter(() => accounts.readTogether('rt-person', ['entitlement:rt-work', 'rt-person']));
+      expect((await both.result).map((d) => d?.id)).toEqual(['entitlement:rt-work', 'rt-person']);
+      expect(both.counts).toEqual({ ...emptyCounts(), pointRead: 2 });
+      expect(requests).toHaveLength(1);
+
+      // Missing first: Cosmos runs nothing after it (424), so only its read counts; the account is read alone after.
+      requests.length = 0;
+      const missingFirst = withOperationCounter(() => accounts.readTogether('rt-person', ['entitlement:none', 'rt-person']));
+      expect((await missingFirst.result).map((d) => d?.id)).toEqual([undefined, 'rt-person']);
+      expect(missingFirst.counts).toEqual({ ...emptyCounts(), pointRead: 2 });
+      expect(requests).toHaveLength(2);
+
+      // Missing last: the read before it ran, and is run again with the rest.
+      requests.length = 0;
+      const missingLast = withOperationCounter(() => accounts.readTogether('rt-person', ['rt-person', 'entitlement:rt-work', 'entitlement:none']));
+      expect((await missingLast.result).map((d) => d?.id)).toEqual(['rt-person', 'entitlement:rt-work', undefined]);
+      expect(missingLast.counts).toEqual({ ...emptyCounts(), pointRead: 5 });
+      expect(requests).toHaveLength(2);
+
+      // Another person's document is never found through this partition; ids Cosmos could not hold are not asked.
+      requests.length = 0;
+      expect((await accounts.readTogether('rt-person', ['rt-other', 'a/b', 'rt-person', 'rt-person'])).map((d) => d?.id)).toEqual([
+        undefined,
+        undefined,
+        'rt-person',
+        'rt-person',
+      ]);
+      expect(requests).toHaveLength(2);
+      expect(await accounts.readTogether('rt-person', ['nothing-1', 'nothing-2'])).toEqual([undefined, undefined]);
+    } finally {
+      cosmos.setFaultHook(undefined);
+    }
+  });
+
   describe('operation counting', () => {
     it('counts exactly the operations done inside withOperationCounter, by kind, and none outside it', async () => {
       const accounts = db.collection('accounts');

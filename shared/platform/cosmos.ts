@@ -255,6 +255,42 @@ class Collection {
   }
 
   /**
+   * Point reads of documents of one partition in one request (a transactional batch of reads), answered in the order
+   * asked, undefined for one that is not there: what one request needs of one person's partition at once, such as the
+   * account that authenticates it and the entitlement it checks (issue 11: one round trip instead of two, counted and
+   * charged as the point reads Cosmos runs). Cosmos fails the whole batch when one document is missing (that read
+   * 404, the others 424 and no bodies, the ones after it not run); the rest are then read again without it, so put
+   * the ids likely to be missing first.
+   */
+  async readTogether<T extends Doc>(partitionKey: string, ids: readonly string[]): Promise<((T & Stored) | undefined)[]> {
+    const found = new Map<string, (T & Stored) | undefined>();
+    let pending = [...new Set(ids.filter(isStorableId))];
+    while (pending.length > 1) {
+      const asked = pending;
+      const results = await withStoreRetry(this.policy, async () => {
+        try {
+          const operations = asked.map((id) => ({ operationType: 'Read' as const, id, partitionKey }));
+          return (await this.container.items.batch(operations, partitionKey)).result ?? [];
+        } catch (error) {
+          throw connectionFailureOfBatch(error) ?? error;
+        }
+      });
+      const missing = results.findIndex((r) => r.statusCode === 404);
+      if (missing >= 0) {
+        found.set(asked[missing]!, undefined);
+        pending = asked.filter((_, i) => i !== missing);
+        continue;
+      }
+      if (results.length !== asked.length || results.some((r) => r.statusCode >= 300))
+        throw new Error('A batch of reads answered without its documents');
+      asked.forEach((id, i) => found.set(id, results[i]!.resourceBody as unknown as T & Stored));
+      pending = [];
+    }
+    for (const id of pending) found.set(id, await this.readUncounted<T>(id, partitionKey));
+    return ids.map((id) => found.get(id));
+  }
+
+  /**
    * Writes documents of one partition all or none (a Cosmos transactional batch): creates, and replaces under the
    * ETag read. Answers the stored documents, or which operation failed and how (409: the id exists; 412: changed since
    * read; 404: gone); nothing of a failed batch is written. After a lost answer a retry may meet its own creates as
@@ -398,6 +434,9 @@ function connectionFailureOfBatch(error: unknown): Error | undefined {
   const cause = /socket hang up|ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|other side closed|aborted/i.exec(error.message);
   return cause ? Object.assign(new Error(error.message), { code: 'ECONNRESET' }) : undefined;
 }
+
+/** Documents read ahead by id (`readTogether`), undefined for one that is not there; an id it lacks was not read. */
+export type KnownDocuments = ReadonlyMap<string, (Doc & Stored) | undefined>;
 
 /** One write of `writeTogether`: a create, or a replace of the version read (its `_etag`). */
 type TogetherWrite = { create: Doc } | { replace: Doc & { _etag: string } };

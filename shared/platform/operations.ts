@@ -64,6 +64,19 @@ function cosmosRequestKind(context: Pick<RequestContext, 'operationType' | 'reso
   return 'metadata';
 }
 
+/** The number of reads in a batch request whose operations are all reads (`readTogether`: n point reads in one request). */
+function readsInBatch(body: unknown): number | undefined {
+  let operations = body;
+  if (typeof body === 'string')
+    try {
+      operations = JSON.parse(body);
+    } catch {
+      return undefined;
+    }
+  if (!Array.isArray(operations) || operations.length === 0) return undefined;
+  return operations.every((o) => (o as { operationType?: unknown } | null)?.operationType === 'Read') ? operations.length : undefined;
+}
+
 type CosmosRequestListener = (path: string) => void;
 const requestListeners = new Set<CosmosRequestListener>();
 
@@ -80,9 +93,23 @@ export function onCosmosRequest(listener: CosmosRequestListener): () => void {
 const countingPlugin: PluginConfig = {
   on: 'request',
   plugin: async (context, _diagnosticNode, next) => {
-    countOperation(cosmosRequestKind(context));
+    const kind = cosmosRequestKind(context);
+    const reads = kind === 'write' && String(context.operationType) === 'batch' ? readsInBatch(context.body) : undefined;
     for (const listener of requestListeners) listener(context.path ?? '');
-    return next(context);
+    if (!reads) {
+      countOperation(kind);
+      return next(context);
+    }
+    // A batch of reads counts the reads Cosmos ran: after a missing document (404) it runs none (424).
+    try {
+      const response = await next(context);
+      const results: unknown = response.result;
+      countOperation('pointRead', Array.isArray(results) ? results.filter((r) => (r as { statusCode?: unknown })?.statusCode !== 424).length : reads);
+      return response;
+    } catch (error) {
+      countOperation('pointRead', reads);
+      throw error;
+    }
   },
 };
 

@@ -8,6 +8,7 @@ export { closeUnpaid, flagOrder, fulfilOrder, markPaid } from './fulfilment.js';
 export { recordInvoicePayment } from './invoice-payments.js';
 export { hasActiveLicence, listLicences, mayOpenWork, worksOpenAt } from './licences.js';
 export {
+  entitlementId,
   idSchema,
   type OrderDoc,
   orderFlagSchema,

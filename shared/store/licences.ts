@@ -1,4 +1,4 @@
-import { type Page, type Stored, updateWithEtag } from '../platform/cosmos.js';
+import { type KnownDocuments, type Page, type Stored, updateWithEtag } from '../platform/cosmos.js';
 import { pageOf, type PageRequest } from '../platform/paging.js';
 import type { Services } from '../platform/services.js';
 import { type EntitlementDoc, entitlementId, type EntitlementPeriod, type OrderDoc } from './model.js';
@@ -108,8 +108,18 @@ export function accessFrom(periods: readonly Span[], now: Date): Access {
 }
 
 /** "May this user open this work now?" (STORE-4), by a personal or a school licence: exactly one Cosmos point read. */
-export async function mayOpenWork(services: Pick<Services, 'db'>, accountId: string, workId: string, now: Date): Promise<Access> {
-  const entitlement = await services.db.collection('accounts').read<EntitlementDoc>(entitlementId(workId), accountId);
+export async function mayOpenWork(
+  services: Pick<Services, 'db'>,
+  accountId: string,
+  workId: string,
+  now: Date,
+  /** The caller's documents as read with their account (the entitlement check's route reads its entitlement so). */
+  known?: KnownDocuments,
+): Promise<Access> {
+  const id = entitlementId(workId);
+  const entitlement = known?.has(id)
+    ? (known.get(id) as (EntitlementDoc & Stored) | undefined)
+    : await services.db.collection('accounts').read<EntitlementDoc>(id, accountId);
   if (!entitlement || entitlement.type !== 'entitlement') return { allowed: false };
   // Personal licences from the shop and the school's licences (materialised per member) count alike.
   return accessFrom([...entitlement.periods, ...(entitlement.schoolPeriods ?? [])], now);
