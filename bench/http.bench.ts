@@ -1,7 +1,10 @@
 /**
  * Overhead of the app's HTTP path (issue 11), as ratios against baselines measured in the same run:
- * - host: the entitlement check `GET /api/licences/works/{workId}/access` through the full local host (the wrapper,
- *   token verification, the one read that authenticates, the route's read);
+ * - host: the entitlement check `GET /api/licences/works/{workId}/access` of a reader opening a work they hold a licence
+ *   for, through the full local host (the wrapper, token verification, the account that authenticates and the
+ *   entitlement read together in one request: `readWithAccount`);
+ * - hostUnlicensed: the same for a work they hold none for (reported, no target): the batch meets the missing
+ *   entitlement, and the account is read again alone (two requests, as before the batch);
  * - bareSame: a bare node:http server doing the same two point reads with the same Cosmos client;
  * - bareOwn: a bare node:http server doing only the route's own read;
  * - bareOwnCounted: bareOwn inside the per-request operation counter (AsyncLocalStorage): the counter's cost.
@@ -65,7 +68,9 @@ export const bench: Bench = {
     const servers: Server[] = [];
     try {
       const buyer = demo.accounts.eeStudent;
-      const workId = 'work-ee-math-5';
+      // The reader holds the demo school's licence for this work, and none for the other.
+      const workId = demo.schoolLicence.workId;
+      const unlicensedWorkId = 'work-ee-math-5';
       const session = (await (
         await fetch(`${host.url}/_local/tokens`, {
           method: 'POST',
@@ -94,6 +99,10 @@ export const bench: Bench = {
 
       const variants = {
         host: { url: `${host.url}/api/licences/works/${workId}/access`, headers: { authorization: `Bearer ${session.accessToken}` } },
+        hostUnlicensed: {
+          url: `${host.url}/api/licences/works/${unlicensedWorkId}/access`,
+          headers: { authorization: `Bearer ${session.accessToken}` },
+        },
         bareSame: { url: `${bareSame.url}/`, headers: {} },
         bareOwn: { url: `${bareOwn.url}/`, headers: {} },
         bareOwnCounted: { url: `${bareOwnCounted.url}/`, headers: {} },
@@ -101,7 +110,12 @@ export const bench: Bench = {
       type Name = keyof typeof variants;
       const check = await fetch(variants.host.url, { headers: variants.host.headers });
       const ops = check.headers.get('x-cosmos-ops');
-      if (check.status !== 200) throw new Error(`the entitlement route answered ${check.status}`);
+      if (check.status !== 200 || !((await check.json()) as { allowed: boolean }).allowed)
+        throw new Error('the reader is not licensed: the bench would measure another path');
+      const checkUnlicensed = await fetch(variants.hostUnlicensed.url, { headers: variants.hostUnlicensed.headers });
+      const opsUnlicensed = checkUnlicensed.headers.get('x-cosmos-ops');
+      if (checkUnlicensed.status !== 200 || ((await checkUnlicensed.json()) as { allowed: boolean }).allowed)
+        throw new Error('the unlicensed work is licensed');
 
       log('warm-up ...');
       for (const name of Object.keys(variants) as Name[]) await cannon(variants[name].url, variants[name].headers, 2);
@@ -136,6 +150,8 @@ export const bench: Bench = {
 
       const record: Record<string, Json> = {
         routeCosmosOps: ops,
+        routeCosmosOpsUnlicensed: opsUnlicensed,
+        hostUnlicensedVsBareOwn: round(rps.hostUnlicensed / rps.bareOwn, 3),
         requestsPerSecondMedian: Object.fromEntries(Object.entries(rps).map(([k, v]) => [k, round(v)])),
         ratios: Object.fromEntries(Object.entries(ratios).map(([k, v]) => [k, round(v, 3)])),
         targets: { ...TARGETS },
@@ -158,7 +174,7 @@ export const bench: Bench = {
           { variant: 'counter (ALS) on / off', 'req/s (median)': '', ratio: round(ratios.counterCost, 3), target: `>= ${TARGETS.counterCost}` },
         ],
         notes: [
-          `route's Cosmos operations: ${ops}`,
+          `route's Cosmos operations: ${ops} (one request); unlicensed: ${opsUnlicensed} (two requests), ${round(rps.hostUnlicensed / rps.bareOwn, 3)} of bareOwn`,
           `soak ${SOAK_SECONDS} s: ${round(soak.requests.average)} req/s, p50 ${soak.latency.p50} ms, p99 ${soak.latency.p99} ms; RSS ${round(rssBefore / 2 ** 20)} -> ${round(rssAfter / 2 ** 20)} MiB`,
           'the machine is shared: a noisy run may miss a ratio; re-run before believing a miss',
         ],
