@@ -22,7 +22,7 @@ import {
 } from './passwords.js';
 import { recordSecurityEvent, securityEventEntry } from './security-log.js';
 import { activeSession, createSession, type IssuedSession, revokeAllSessions } from './sessions.js';
-import { assertUnderLimit, firstInPeriod, overLimit, reserveSignInAttempt } from './throttle.js';
+import { assertUnderLimit, assertUnderLimitOn, firstHostedEvent, firstInPeriodOn, overLimit, reserveSignInAttempt } from './throttle.js';
 
 const VERIFY_TOKEN_SECONDS = 24 * 3600;
 const RESET_TOKEN_SECONDS = 3600;
@@ -41,8 +41,10 @@ interface PasswordTokenDoc extends Doc {
 const SIGNUP_LIMITS = { perIp: 30, perAddress: 5 } as const;
 /** Reset requests per client IP (429 past it) and reset e-mails per address (silently none past it). */
 const RESET_LIMITS = { perIp: 30, perAddress: 5 } as const;
-/** At most one "you already have an account" e-mail per address in this time. */
+/** At most one "you already have an account" e-mail per address in this time (the period kept on its login). */
 const ACCOUNT_EXISTS_NOTICE_SECONDS = 3600;
+/** The counter of sign-ups per address, kept on the address's login (throttle.ts, `overLimitOn`). */
+const SIGNUP_COUNTER = 'signup';
 
 const versionOf = (login: Pick<LoginIndexDoc, 'passwordVersion'> | undefined) => login?.passwordVersion ?? 0;
 
@@ -139,13 +141,15 @@ export async function signUp(
   const email = normaliseEmail(input.email);
   await assertGoodPassword(input.password, email);
   await assertUnderLimit(services, 'signup-ip', client.ip ?? 'unknown', SIGNUP_LIMITS.perIp);
-  await assertUnderLimit(services, 'signup-address', email, SIGNUP_LIMITS.perAddress);
   const loginId = emailLoginId(email);
   const logins = services.db.collection('logins');
   // Hashed before the lookup, on both paths, so the answer's timing does not tell whether the address is taken.
   const passwordHash = await hashPassword(input.password);
   const existing = await logins.read<LoginIndexDoc>(loginId, loginId);
   if (existing) {
+    // Sign-ups per address count on its login (issue 11: no bucket to read); a new address's first is counted on the
+    // login it creates, so the address is limited from its first sign-up on.
+    await assertUnderLimitOn(services, existing, SIGNUP_COUNTER, SIGNUP_LIMITS.perAddress);
     await notifyExisting(services, existing, input.language, signUpCountry(input.language, input.site));
     return undefined;
   }
@@ -183,6 +187,7 @@ export async function signUp(
       passwordHash,
       passwordVersion: 0,
       linkedAt: now,
+      ...firstHostedEvent(services, SIGNUP_COUNTER),
     });
   } catch (error) {
     await services.db.collection('accounts').deleteMany([accountId, signedUp.entry!.id], accountId);
@@ -217,9 +222,9 @@ async function createTogether(services: Pick<Services, 'db'>, accountId: string,
   if (!written.ok && !(written.status === 409 && written.failedIndex === 0)) throw new Error(`The new account was not written (${written.status})`);
 }
 
-async function notifyExisting(services: Services, login: LoginIndexDoc, language: Language, site: Country): Promise<void> {
+async function notifyExisting(services: Services, login: LoginIndexDoc & Stored, language: Language, site: Country): Promise<void> {
   if (!login.email) return;
-  if (!(await firstInPeriod(services, 'notice-account-exists', login.email, ACCOUNT_EXISTS_NOTICE_SECONDS))) return;
+  if (!(await firstInPeriodOn(services, login, 'exists_notice', ACCOUNT_EXISTS_NOTICE_SECONDS))) return;
   const token = await issueToken(services, login, 'reset-password', RESET_TOKEN_SECONDS);
   await queueEmail(
     services,
@@ -279,6 +284,7 @@ export async function passwordSignIn(services: Services, input: { email: string;
     name: email ?? `unusable:${input.email.trim()}`,
     ...(client.ip ? { ip: client.ip } : {}),
     passwordVersion: versionOf(login),
+    login,
   });
   let account: AccountDoc | undefined;
   let ok: boolean;
@@ -337,6 +343,7 @@ async function checkCurrentPassword(
     name: login.email,
     ...(client.ip ? { ip: client.ip } : {}),
     passwordVersion: versionOf(login),
+    login,
   });
   let ok = false;
   try {
