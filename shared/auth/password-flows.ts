@@ -334,6 +334,8 @@ async function checkCurrentPassword(
   account: AccountDoc | undefined,
   password: string,
   client: ClientInfo,
+  /** The caller changes the password next, raising its version: the name + IP bucket is not used again (throttle.ts). */
+  last: boolean,
 ): Promise<LoginIndexDoc & { email: string; passwordHash: string }> {
   const loginId = account?.logins?.find((l) => l.provider === 'password')?.id;
   if (!account || !loginId) throw new AppError('login_not_found');
@@ -349,7 +351,7 @@ async function checkCurrentPassword(
   try {
     ok = await verifyPassword(password, login.passwordHash);
   } finally {
-    await attempt.finish(ok ? 'success' : 'failure');
+    await attempt.finish(ok ? (last ? 'success-last' : 'success') : 'failure');
   }
   if (!ok) throw new AppError('wrong_password');
   return { ...login, email: login.email, passwordHash: login.passwordHash };
@@ -363,7 +365,7 @@ export async function changePassword(
   input: { currentPassword: string; newPassword: string },
   client: ClientInfo,
 ): Promise<void> {
-  const login = await checkCurrentPassword(services, account, input.currentPassword, client);
+  const login = await checkCurrentPassword(services, account, input.currentPassword, client, true);
   await assertGoodPassword(input.newPassword, login.email);
   const passwordHash = await hashPassword(input.newPassword);
   await updateLogin(services, login.id, (l) => ({ ...l, passwordHash, passwordVersion: versionOf(l) + 1 }), login);
@@ -395,7 +397,9 @@ export async function confirmRecentIdentity(
 ): Promise<void> {
   if (account.logins?.some((l) => l.provider === 'password')) {
     if (password === undefined) throw new AppError('reauthentication_required');
-    await checkCurrentPassword(services, account, password, client);
+    // Not a last success for the throttle: a closure's wrong password costs more than its success (AUTH-2's count),
+    // so leaving the reservation to lapse would only move the success under a budget its refusal still exceeds.
+    await checkCurrentPassword(services, account, password, client, false);
     return;
   }
   const session = await activeSession(services.db, principal, services.clock.now());

@@ -175,6 +175,21 @@ describe('sign-in attempts with the name counted on its login (issue 11)', () =>
     expect(await readLogin(login.id)).toMatchObject({ signin_count: 1, signin_end_ms: nowMs + 15 * 60_000 });
   });
 
+  it('AUTH-2: a last success (the password changes or the account closes next) leaves a reservation that is all its bucket holds to lapse; with failures in the bucket it is settled', async () => {
+    const login = await newLogin({ passwordVersion: 0 });
+    const keys = { name: login.email!, ip: `10.81.0.${++serial % 250}`, passwordVersion: 0 };
+    const clean = await reserveSignInAttempt(deps(), { ...keys, login: await readLogin(login.id) });
+    expect(await counted(() => clean.finish('success-last'))).toEqual({ result: undefined, counts: emptyCounts() });
+
+    const other = { ...keys, ip: `10.82.0.${serial % 250}` };
+    await (await reserveSignInAttempt(deps(), { ...other, login: await readLogin(login.id) })).finish('failure');
+    const afterFailure = await reserveSignInAttempt(deps(), { ...other, login: await readLogin(login.id) });
+    await afterFailure.finish('success-last');
+    // Settled as a success: the failure is cleared, so five more attempts fit from that address.
+    const next = await Promise.all(Array.from({ length: 5 }, () => reserveSignInAttempt(deps(), { ...other, login: login })));
+    expect(next).toHaveLength(5);
+  });
+
   it('AUTH-2: 20 parallel guesses for a name with a login from one IP: at most 5 are reserved, the rest refused before any password check', async () => {
     const login = await newLogin({ passwordVersion: 0 });
     const known = await readLogin(login.id);

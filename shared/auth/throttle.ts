@@ -160,8 +160,13 @@ export interface SignInAttemptKeys {
 }
 
 export interface SignInAttempt {
-  /** Records how the attempt ended; failures count, a success clears the name + IP bucket. */
-  finish(outcome: 'success' | 'failure'): Promise<void>;
+  /**
+   * Records how the attempt ended; failures count, a success clears the name + IP bucket. 'success-last': a success
+   * after which this bucket is not used again (the password changes, raising its version, which keys the bucket; or
+   * the account closes). When the reservation is all the bucket holds it is left to lapse (60 s) instead of deleted
+   * (issue 11: one write less); otherwise it is settled as a success.
+   */
+  finish(outcome: 'success' | 'success-last' | 'failure'): Promise<void>;
 }
 
 /**
@@ -211,14 +216,15 @@ export async function reserveSignInAttempt(deps: Deps, keys: SignInAttemptKeys):
       // next sign-in reserves with one create instead of a read and a write (issue 11). The delete is ETag-checked:
       // a bucket another attempt changed meanwhile is settled below as before.
       const onlyOurs = reserved && reserved.failures === 0 && (reserved.pending ?? []).every((p) => p.id === reservation);
-      if (outcome === 'success' && onlyOurs && (await deps.db.collection('logins').delete(pairId, pairId, { ifMatch: reserved._etag }))) return;
+      if (outcome === 'success-last' && onlyOurs) return;
+      if (outcome !== 'failure' && onlyOurs && (await deps.db.collection('logins').delete(pairId, pairId, { ifMatch: reserved._etag }))) return;
       await update(
         deps,
         pairId,
         (doc, now) => {
           if (!doc) return undefined;
           const pending = (doc.pending ?? []).filter((p) => p.id !== reservation);
-          if (outcome === 'success') return { id: pairId, type: 'login-throttle', failures: 0, windowStart: new Date(now).toISOString(), pending };
+          if (outcome !== 'failure') return { id: pairId, type: 'login-throttle', failures: 0, windowStart: new Date(now).toISOString(), pending };
           const failures = expired(doc, now) ? 1 : doc.failures + 1;
           return {
             id: pairId,
@@ -303,7 +309,7 @@ export async function assertUnderLimit(deps: Deps, kind: string, value: string, 
 type Host = Doc & Stored;
 
 const hostedFields = (name: string) => ({ count: `${name}_count`, end: `${name}_end_ms`, locked: `${name}_locked_ms` });
-const numberIn = (doc: Doc, field: string) => (typeof doc[field] === 'number' ? (doc[field]) : 0);
+const numberIn = (doc: Doc, field: string) => (typeof doc[field] === 'number' ? doc[field] : 0);
 
 /** The fields a document gets when this event is the first of its window (sign-up writes them on the new login). */
 export function firstHostedEvent(deps: Pick<Services, 'clock'>, name: string): Record<string, number> {
