@@ -296,6 +296,33 @@ describe('AUTH-2: sign-up (issue 17)', () => {
 });
 
 describe('AUTH-2: reset links and password changes (issue 17)', () => {
+  it('AUTH-2 (issue 11): a reset claims its link and reads it in one write: 5 operations; a refused password leaves the link usable; of two parallel uses one sets the password', async () => {
+    const { email } = await newVerifiedUser();
+    expect((await resetRequest(email)).status).toBe(202);
+    const token = tokenIn((await mailsWhenDelivered(email, /Reset your password/))[0]!.text);
+    const weak = await call('/api/auth/password/reset', { method: 'POST', json: { token, password: '1234567890' } });
+    expect(weak.status).toBe(422);
+    // Refused before anything changed: the claim was given back, so the same link still works, once.
+    const [first, second] = await Promise.all(
+      ['a new long password 51', 'another new password 52'].map((password) =>
+        call('/api/auth/password/reset', { method: 'POST', json: { token, password } }),
+      ),
+    );
+    expect([first!.status, second!.status].sort()).toEqual([200, 400]);
+    const won = first!.status === 200 ? first! : second!;
+    const lost = first!.status === 200 ? second! : first!;
+    expect(lost.body.error.code).toBe('token_invalid');
+    // The claim (one conditional patch that also reads the token), the login read and written, the account read and
+    // one batch of the session list and the log entry (was 6: the token read, then deleted).
+    const ops = parseCounts(won.headers.get('x-cosmos-ops') ?? '');
+    expect(ops.pointRead + ops.write + ops.query + ops.crossPartitionQuery).toBe(5);
+    const password = won === first ? 'a new long password 51' : 'another new password 52';
+    expect((await signIn(email, password)).status).toBe(200);
+    const again = await call('/api/auth/password/reset', { method: 'POST', json: { token, password: 'a third new password 53' } });
+    expect(again.status).toBe(400);
+    expect(again.body.error.code).toBe('token_invalid');
+  });
+
   it('AUTH-2: using one reset link ends every other outstanding link; the owner is e-mailed about the reset', async () => {
     const { email } = await newVerifiedUser();
     expect((await resetRequest(email)).status).toBe(202);

@@ -35,6 +35,8 @@ interface PasswordTokenDoc extends Doc {
   expiresAt: string;
   /** The login's password version when the token was issued: a later password change or reset kills the token. */
   passwordVersion?: number;
+  /** When a reset claimed it (epoch ms): a claimed token is used up, though its document lapses only with its TTL. */
+  used_ms?: number;
 }
 
 /** Sign-ups per client IP and per address within the throttle window (a class signing up behind one NAT fits). */
@@ -81,28 +83,60 @@ async function issueToken(
 
 /**
  * Uses up a single-use token: the delete is the claim, so two concurrent uses cannot both succeed. A token issued
- * before the password last changed is dead too (every outstanding link ends when the password changes).
+ * before the password last changed is dead too (every outstanding link ends when the password changes). A reset
+ * claims its token by marking it instead (`claimResetToken`).
  */
 async function consumeToken(
   deps: Pick<Services, 'db' | 'clock'>,
   token: string,
   purpose: PasswordTokenDoc['purpose'],
-  /**
-   * The token and its login as the caller read them just before (issue 11: not read again). The delete is what
-   * consumes the token, so a copy read earlier is as good; the caller re-checks the version when it writes the login.
-   */
-  known?: { token: PasswordTokenDoc | undefined; login: LoginIndexDoc | undefined },
 ): Promise<{ token: PasswordTokenDoc; login: LoginIndexDoc }> {
   const id = tokenDocId(token);
   const logins = deps.db.collection('logins');
-  const doc = known ? known.token : await logins.read<PasswordTokenDoc>(id, id);
-  if (!doc || doc.type !== 'password-token' || doc.purpose !== purpose || Date.parse(doc.expiresAt) <= deps.clock.now().getTime())
-    throw new AppError('token_invalid');
+  const doc = await logins.read<PasswordTokenDoc>(id, id);
+  if (!doc || !usable(deps, doc, purpose)) throw new AppError('token_invalid');
   if (!(await logins.delete(id, id))) throw new AppError('token_invalid');
-  const login = known && known.login?.id === doc.loginId ? known.login : await logins.read<LoginIndexDoc>(doc.loginId, doc.loginId);
+  const login = await logins.read<LoginIndexDoc>(doc.loginId, doc.loginId);
   if (!login || versionOf(login) !== (doc.passwordVersion ?? 0)) throw new AppError('token_invalid');
   return { token: doc, login };
 }
+
+function usable(deps: Pick<Services, 'clock'>, doc: PasswordTokenDoc, purpose: PasswordTokenDoc['purpose']): boolean {
+  return (
+    doc.type === 'password-token' && doc.purpose === purpose && doc.used_ms === undefined && Date.parse(doc.expiresAt) > deps.clock.now().getTime()
+  );
+}
+
+/**
+ * Claims a reset token and reads it in one write (issue 11): a conditional patch marks it used only if it is an
+ * unused reset token, so of two uses one gets it. Answers the token as it was, or token_invalid. `release` gives it
+ * back when the reset is refused before anything changed (a password that is not good enough).
+ */
+async function claimResetToken(
+  deps: Pick<Services, 'db' | 'clock'>,
+  token: string,
+): Promise<{ token: PasswordTokenDoc; release: () => Promise<void> }> {
+  const id = tokenDocId(token);
+  const logins = deps.db.collection('logins');
+  const claimed = await logins.patchIf<PasswordTokenDoc>(
+    id,
+    id,
+    [{ op: 'set', path: '/used_ms', value: deps.clock.now().getTime() }],
+    "FROM c WHERE c.purpose = 'reset-password' AND NOT IS_DEFINED(c.used_ms)",
+  );
+  if (claimed === 'unmet' || !claimed) throw new AppError('token_invalid');
+  const { used_ms: _claim, ...doc } = claimed;
+  if (!usable(deps, doc, 'reset-password')) throw new AppError('token_invalid');
+  return {
+    token: doc,
+    release: async () => {
+      await logins.patchIf(id, id, [{ op: 'remove', path: '/used_ms' }], 'FROM c WHERE IS_DEFINED(c.used_ms)');
+    },
+  };
+}
+
+/** The address of a password login, from its id (`emailLoginId`): what the new password is compared with. */
+const addressOfLoginId = (loginId: string) => (loginId.startsWith('email:') ? decodeURIComponent(loginId.slice('email:'.length)) : undefined);
 
 /** A link to the reader's own country's site (OPS-3): opiq.fi for people of Finland. */
 const link = (services: Pick<Services, 'config'>, path: string, token: string, country: Country = 'EE') =>
@@ -440,23 +474,22 @@ export async function requestPasswordReset(services: Services, input: { email: s
  * (every other outstanding link dies) and ends every session. The owner is told by e-mail.
  */
 export async function resetPassword(services: Services, input: { token: string; password: string }, client: ClientInfo): Promise<void> {
-  const id = tokenDocId(input.token);
-  const pending = await services.db.collection('logins').read<PasswordTokenDoc>(id, id);
-  const pendingLogin = pending ? await services.db.collection('logins').read<LoginIndexDoc>(pending.loginId, pending.loginId) : undefined;
-  await assertGoodPassword(input.password, pendingLogin?.email);
-  const { token: used } = await consumeToken(services, input.token, 'reset-password', { token: pending, login: pendingLogin });
+  const { token: used, release } = await claimResetToken(services, input.token);
+  try {
+    await assertGoodPassword(input.password, addressOfLoginId(used.loginId));
+  } catch (error) {
+    // Nothing changed: the link stays usable for a better password.
+    await release();
+    throw error;
+  }
   const passwordHash = await hashPassword(input.password);
   const now = services.clock.now().toISOString();
-  const login = await updateLogin(
-    services,
-    used.loginId,
-    (l) => {
-      // Two links used at the same moment: only the first raises the version; the other is dead.
-      if (versionOf(l) !== (used.passwordVersion ?? 0)) throw new AppError('token_invalid');
-      return { ...l, passwordHash, passwordVersion: versionOf(l) + 1, emailVerifiedAt: l.emailVerifiedAt ?? now };
-    },
-    pendingLogin,
-  );
+  const login = await updateLogin(services, used.loginId, (l) => {
+    // A link issued before the password last changed is dead; of two links used at the same moment only the first
+    // raises the version, the other is dead.
+    if (versionOf(l) !== (used.passwordVersion ?? 0)) throw new AppError('token_invalid');
+    return { ...l, passwordHash, passwordVersion: versionOf(l) + 1, emailVerifiedAt: l.emailVerifiedAt ?? now };
+  });
   // Read once: its ETag lets the session-list write start from it, and it names the e-mail's language.
   const account = await services.db.collection('accounts').read<AccountDoc>(used.accountId, used.accountId);
   const logged = await securityEventEntry(services, { name: 'password-reset', accountId: used.accountId, method: 'password', client });

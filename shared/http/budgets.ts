@@ -90,14 +90,8 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
     },
   },
 
-  'auth-password-reset': {
-    queued: ['email-outbound', 'session-revocations'],
-    exception: {
-      measured: 6,
-      reason:
-        "the single-use token (read for the password check's address, then consumed by its delete), the login index (read for the address, then written with the new hash from that read, its version re-checked under the ETag), the account (read once: names the e-mail's language, and the session-list write starts from it), every session ended by that one write, which is one transactional batch with the login-log entry (the session documents follow queued); was 13, then 7",
-    },
-  },
+  'auth-password-reset': { queued: ['email-outbound', 'session-revocations'] },
+
   'auth-password-reset-request': { queued: ['email-outbound'] },
   'auth-password-signup': { queued: ['email-outbound'] },
   'auth-password-verify': {},
