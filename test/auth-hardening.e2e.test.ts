@@ -230,6 +230,15 @@ describe('AUTH-2: sign-up (issue 17)', () => {
     }
   });
 
+  it('AUTH-2 (issue 11): five parallel sign-ups for a new address all count towards its limit (on the login that wins); a sixth is refused', async () => {
+    const email = `i11-race-${randomUUID()}@example.com`;
+    const answers = await Promise.all(Array.from({ length: 5 }, () => signUp(email)));
+    expect(answers.map((a) => a.status)).toEqual([202, 202, 202, 202, 202]);
+    const sixth = await signUp(email);
+    expect(sixth.status).toBe(429);
+    expect(sixth.body.error.code).toBe('too_many_attempts');
+  });
+
   it('AUTH-2: sign-ups are throttled per IP as well (30 in 15 minutes)', async () => {
     const ip = newIp();
     for (let i = 0; i < 30; i++) expect((await signUp(`class-${i}-${randomUUID()}@example.com`, ip)).status).toBe(202);

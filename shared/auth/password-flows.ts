@@ -227,6 +227,8 @@ export async function signUp(
     await services.db.collection('accounts').deleteMany([accountId, signedUp.entry!.id], accountId);
     if (!(error instanceof DocumentExistsError)) throw error;
     const winner = await logins.read<LoginIndexDoc>(loginId, loginId);
+    // Counted like any sign-up for a taken address (its count is on the login that won).
+    if (winner) await assertUnderLimitOn(services, winner, SIGNUP_COUNTER, SIGNUP_LIMITS.perAddress);
     if (winner) await notifyExisting(services, winner, input.language, signUpCountry(input.language, input.site));
     return undefined;
   }
