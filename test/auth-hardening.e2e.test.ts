@@ -150,6 +150,23 @@ describe('AUTH-2: password guessing is limited without locking owners out (issue
     expect((await signIn(email, 'a fresh start after reset', attacker)).status).toBe(200);
   });
 
+  it("AUTH-2 (issue 11): an unknown name and a wrong password read the same (the name's count is on the login, or in its own bucket read instead of the account); the wrong password writes one more, its login-log entry", async () => {
+    const { email } = await newVerifiedUser();
+    const nobody = `i11-nobody-${randomUUID()}@example.com`;
+    const ip = newIp();
+    const opsOf = (answer: Answer) => {
+      const c = parseCounts(answer.headers.get('x-cosmos-ops') ?? '');
+      return { reads: c.pointRead + c.query, writes: c.write };
+    };
+    for (const attempt of ['not the password at all', 'not the password either']) {
+      const wrong = opsOf(await signIn(email, attempt, ip));
+      const unknown = opsOf(await signIn(nobody, attempt, ip));
+      expect(unknown.reads).toBe(wrong.reads);
+      // The failure is logged on the owner's account (AUTH-4); a name without an account has no log to write to.
+      expect(unknown.writes).toBe(wrong.writes - 1);
+    }
+  });
+
   it('AUTH-2: a suspended account with the right password gets exactly the answer of a wrong password', async () => {
     const staff = await call('/_local/tokens', { method: 'POST', json: { accountId: demo.accounts.staff } });
     expect(
