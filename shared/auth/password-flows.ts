@@ -37,6 +37,8 @@ interface PasswordTokenDoc extends Doc {
   passwordVersion?: number;
   /** When a reset claimed it (epoch ms): a claimed token is used up, though its document lapses only with its TTL. */
   used_ms?: number;
+  /** Which reset claimed it (a random id). */
+  claim?: string;
 }
 
 /** Sign-ups per client IP and per address within the throttle window (a class signing up behind one NAT fits). */
@@ -109,8 +111,9 @@ function usable(deps: Pick<Services, 'clock'>, doc: PasswordTokenDoc, purpose: P
 
 /**
  * Claims a reset token and reads it in one write (issue 11): a conditional patch marks it used only if it is an
- * unused reset token, so of two uses one gets it. Answers the token as it was, or token_invalid. `release` gives it
- * back when the reset is refused before anything changed (a password that is not good enough).
+ * unused reset token, so of two uses one gets it. Answers the token as it was, or token_invalid. The mark names this
+ * claim, so a retry after a lost answer that meets it (412) knows it for its own (one read, only then). `release`
+ * gives it back when the reset is refused before anything changed (a password that is not good enough).
  */
 async function claimResetToken(
   deps: Pick<Services, 'db' | 'clock'>,
@@ -118,19 +121,32 @@ async function claimResetToken(
 ): Promise<{ token: PasswordTokenDoc; release: () => Promise<void> }> {
   const id = tokenDocId(token);
   const logins = deps.db.collection('logins');
-  const claimed = await logins.patchIf<PasswordTokenDoc>(
+  const claim = randomUUID();
+  const patched = await logins.patchIf<PasswordTokenDoc>(
     id,
     id,
-    [{ op: 'set', path: '/used_ms', value: deps.clock.now().getTime() }],
+    [
+      { op: 'set', path: '/used_ms', value: deps.clock.now().getTime() },
+      { op: 'set', path: '/claim', value: claim },
+    ],
     "FROM c WHERE c.purpose = 'reset-password' AND NOT IS_DEFINED(c.used_ms)",
   );
-  if (claimed === 'unmet' || !claimed) throw new AppError('token_invalid');
-  const { used_ms: _claim, ...doc } = claimed;
+  const claimed = patched === 'unmet' ? await logins.read<PasswordTokenDoc>(id, id) : patched;
+  if (!claimed || claimed.claim !== claim) throw new AppError('token_invalid');
+  const { used_ms: _used, claim: _claim, ...doc } = claimed;
   if (!usable(deps, doc, 'reset-password')) throw new AppError('token_invalid');
   return {
     token: doc,
     release: async () => {
-      await logins.patchIf(id, id, [{ op: 'remove', path: '/used_ms' }], 'FROM c WHERE IS_DEFINED(c.used_ms)');
+      await logins.patchIf(
+        id,
+        id,
+        [
+          { op: 'remove', path: '/used_ms' },
+          { op: 'remove', path: '/claim' },
+        ],
+        `FROM c WHERE c.claim = '${claim}'`,
+      );
     },
   };
 }
