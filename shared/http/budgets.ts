@@ -86,7 +86,7 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
     exception: {
       measured: 6,
       reason:
-        "throttle before the password is checked, synchronously (AUTH-2: the name + IP bucket reserved by one create, removed by the success that empties it with an ETag-checked delete, the IP bucket read: 3; the name's failure count is on the login index, issue 11), the login index, the account, and one transactional batch of the account partition: the new session document, its entry on the account (written from that read) and the login-log entry; was 11, then 10, then 7",
+        "throttle before the password is checked, synchronously (AUTH-2: the name + IP bucket reserved by one create, which caps parallel guesses and so must be written before the password is verified, removed by the success that empties it with an ETag-checked delete; the IP bucket read: 3; the name's failure count is on the login index, issue 11), the login index, the account, and one transactional batch of the account partition: the new session document, its entry on the account (written from that read) and the login-log entry. Reaching 5 would need the reservation's delete inside that batch, so the reservation in the account's partition for a known name (a new document type there, which export and erasure would find): not done. Was 11, then 10, then 7",
     },
   },
 
