@@ -150,6 +150,23 @@ describe('AUTH-2: password guessing is limited without locking owners out (issue
     expect((await signIn(email, 'a fresh start after reset', attacker)).status).toBe(200);
   });
 
+  it("AUTH-2 (issue 11): an unknown name and a wrong password read the same (the name's count is on the login, or in its own bucket read instead of the account); the wrong password writes one more, its login-log entry", async () => {
+    const { email } = await newVerifiedUser();
+    const nobody = `i11-nobody-${randomUUID()}@example.com`;
+    const ip = newIp();
+    const opsOf = (answer: Answer) => {
+      const c = parseCounts(answer.headers.get('x-cosmos-ops') ?? '');
+      return { reads: c.pointRead + c.query, writes: c.write };
+    };
+    for (const attempt of ['not the password at all', 'not the password either']) {
+      const wrong = opsOf(await signIn(email, attempt, ip));
+      const unknown = opsOf(await signIn(nobody, attempt, ip));
+      expect(unknown.reads).toBe(wrong.reads);
+      // The failure is logged on the owner's account (AUTH-4); a name without an account has no log to write to.
+      expect(unknown.writes).toBe(wrong.writes - 1);
+    }
+  });
+
   it('AUTH-2: a suspended account with the right password gets exactly the answer of a wrong password', async () => {
     const staff = await call('/_local/tokens', { method: 'POST', json: { accountId: demo.accounts.staff } });
     expect(
@@ -207,24 +224,36 @@ describe('AUTH-2: sign-up (issue 17)', () => {
       const c = parseCounts(answer.headers.get('x-cosmos-ops') ?? '');
       return c.pointRead + c.write + c.query + c.crossPartitionQuery;
     };
-    // The account and its sign-up log entry are one batch: 8 on both paths (was 9 for a new address).
+    // The account and its sign-up log entry are one batch; the sign-ups per address and the "account exists" period
+    // are kept on the address's login (conditional patches): 5 on both paths (was 9 for a new address, then 8).
     expect(totalOf(fresh)).toBe(totalOf(taken));
+    expect(totalOf(fresh)).toBe(5);
 
     const signedIn = await signIn(email, password);
     expect(signedIn.status).toBe(200);
-    // Throttle (4: name + IP bucket created, then removed by the success; name and IP buckets read), login index,
-    // account, and one batch of the session, its listing and the log entry: 7 (was 10).
-    expect(totalOf(signedIn)).toBe(7);
+    // Throttle (3: name + IP bucket created, then removed by the success; the IP bucket read; the name's failures are
+    // on the login index), login index, account, and one batch of the session, its listing and the log entry: 6 (was
+    // 10, then 7).
+    expect(totalOf(signedIn)).toBe(6);
     const events = (await loginLog(signedIn.body.accessToken)).map((e) => e.event);
     expect(events).toEqual(expect.arrayContaining(['sign-up', 'sign-in']));
-    // Six sign-ins from one address in a minute all get in, each at 7: the bucket the success before emptied is gone
+    // Six sign-ins from one address in a minute all get in, each at 6: the bucket the success before emptied is gone
     // (were it kept, the create would meet it and the reservation cost a read and a write more).
     const ip = newIp();
     for (let i = 0; i < 6; i++) {
       const again = await signIn(email, password, ip);
       expect(again.status).toBe(200);
-      expect(totalOf(again)).toBe(7);
+      expect(totalOf(again)).toBe(6);
     }
+  });
+
+  it('AUTH-2 (issue 11): five parallel sign-ups for a new address all count towards its limit (on the login that wins); a sixth is refused', async () => {
+    const email = `i11-race-${randomUUID()}@example.com`;
+    const answers = await Promise.all(Array.from({ length: 5 }, () => signUp(email)));
+    expect(answers.map((a) => a.status)).toEqual([202, 202, 202, 202, 202]);
+    const sixth = await signUp(email);
+    expect(sixth.status).toBe(429);
+    expect(sixth.body.error.code).toBe('too_many_attempts');
   });
 
   it('AUTH-2: sign-ups are throttled per IP as well (30 in 15 minutes)', async () => {
@@ -293,6 +322,33 @@ describe('AUTH-2: sign-up (issue 17)', () => {
 });
 
 describe('AUTH-2: reset links and password changes (issue 17)', () => {
+  it('AUTH-2 (issue 11): a reset claims its link and reads it in one write: 5 operations; a refused password leaves the link usable; of two parallel uses one sets the password', async () => {
+    const { email } = await newVerifiedUser();
+    expect((await resetRequest(email)).status).toBe(202);
+    const token = tokenIn((await mailsWhenDelivered(email, /Reset your password/))[0]!.text);
+    const weak = await call('/api/auth/password/reset', { method: 'POST', json: { token, password: '1234567890' } });
+    expect(weak.status).toBe(422);
+    // Refused before anything changed: the claim was given back, so the same link still works, once.
+    const [first, second] = await Promise.all(
+      ['a new long password 51', 'another new password 52'].map((password) =>
+        call('/api/auth/password/reset', { method: 'POST', json: { token, password } }),
+      ),
+    );
+    expect([first!.status, second!.status].sort()).toEqual([200, 400]);
+    const won = first!.status === 200 ? first! : second!;
+    const lost = first!.status === 200 ? second! : first!;
+    expect(lost.body.error.code).toBe('token_invalid');
+    // The claim (one conditional patch that also reads the token), the login read and written, the account read and
+    // one batch of the session list and the log entry (was 6: the token read, then deleted).
+    const ops = parseCounts(won.headers.get('x-cosmos-ops') ?? '');
+    expect(ops.pointRead + ops.write + ops.query + ops.crossPartitionQuery).toBe(5);
+    const password = won === first ? 'a new long password 51' : 'another new password 52';
+    expect((await signIn(email, password)).status).toBe(200);
+    const again = await call('/api/auth/password/reset', { method: 'POST', json: { token, password: 'a third new password 53' } });
+    expect(again.status).toBe(400);
+    expect(again.body.error.code).toBe('token_invalid');
+  });
+
   it('AUTH-2: using one reset link ends every other outstanding link; the owner is e-mailed about the reset', async () => {
     const { email } = await newVerifiedUser();
     expect((await resetRequest(email)).status).toBe(202);

@@ -22,7 +22,7 @@ import {
 } from './passwords.js';
 import { recordSecurityEvent, securityEventEntry } from './security-log.js';
 import { activeSession, createSession, type IssuedSession, revokeAllSessions } from './sessions.js';
-import { assertUnderLimit, firstInPeriod, overLimit, reserveSignInAttempt } from './throttle.js';
+import { assertUnderLimit, assertUnderLimitOn, firstHostedEvent, firstInPeriodOn, overLimit, reserveSignInAttempt } from './throttle.js';
 
 const VERIFY_TOKEN_SECONDS = 24 * 3600;
 const RESET_TOKEN_SECONDS = 3600;
@@ -35,14 +35,20 @@ interface PasswordTokenDoc extends Doc {
   expiresAt: string;
   /** The login's password version when the token was issued: a later password change or reset kills the token. */
   passwordVersion?: number;
+  /** When a reset claimed it (epoch ms): a claimed token is used up, though its document lapses only with its TTL. */
+  used_ms?: number;
+  /** Which reset claimed it (a random id). */
+  claim?: string;
 }
 
 /** Sign-ups per client IP and per address within the throttle window (a class signing up behind one NAT fits). */
 const SIGNUP_LIMITS = { perIp: 30, perAddress: 5 } as const;
 /** Reset requests per client IP (429 past it) and reset e-mails per address (silently none past it). */
 const RESET_LIMITS = { perIp: 30, perAddress: 5 } as const;
-/** At most one "you already have an account" e-mail per address in this time. */
+/** At most one "you already have an account" e-mail per address in this time (the period kept on its login). */
 const ACCOUNT_EXISTS_NOTICE_SECONDS = 3600;
+/** The counter of sign-ups per address, kept on the address's login (throttle.ts, `overLimitOn`). */
+const SIGNUP_COUNTER = 'signup';
 
 const versionOf = (login: Pick<LoginIndexDoc, 'passwordVersion'> | undefined) => login?.passwordVersion ?? 0;
 
@@ -79,28 +85,74 @@ async function issueToken(
 
 /**
  * Uses up a single-use token: the delete is the claim, so two concurrent uses cannot both succeed. A token issued
- * before the password last changed is dead too (every outstanding link ends when the password changes).
+ * before the password last changed is dead too (every outstanding link ends when the password changes). A reset
+ * claims its token by marking it instead (`claimResetToken`).
  */
 async function consumeToken(
   deps: Pick<Services, 'db' | 'clock'>,
   token: string,
   purpose: PasswordTokenDoc['purpose'],
-  /**
-   * The token and its login as the caller read them just before (issue 11: not read again). The delete is what
-   * consumes the token, so a copy read earlier is as good; the caller re-checks the version when it writes the login.
-   */
-  known?: { token: PasswordTokenDoc | undefined; login: LoginIndexDoc | undefined },
 ): Promise<{ token: PasswordTokenDoc; login: LoginIndexDoc }> {
   const id = tokenDocId(token);
   const logins = deps.db.collection('logins');
-  const doc = known ? known.token : await logins.read<PasswordTokenDoc>(id, id);
-  if (!doc || doc.type !== 'password-token' || doc.purpose !== purpose || Date.parse(doc.expiresAt) <= deps.clock.now().getTime())
-    throw new AppError('token_invalid');
+  const doc = await logins.read<PasswordTokenDoc>(id, id);
+  if (!doc || !usable(deps, doc, purpose)) throw new AppError('token_invalid');
   if (!(await logins.delete(id, id))) throw new AppError('token_invalid');
-  const login = known && known.login?.id === doc.loginId ? known.login : await logins.read<LoginIndexDoc>(doc.loginId, doc.loginId);
+  const login = await logins.read<LoginIndexDoc>(doc.loginId, doc.loginId);
   if (!login || versionOf(login) !== (doc.passwordVersion ?? 0)) throw new AppError('token_invalid');
   return { token: doc, login };
 }
+
+function usable(deps: Pick<Services, 'clock'>, doc: PasswordTokenDoc, purpose: PasswordTokenDoc['purpose']): boolean {
+  return (
+    doc.type === 'password-token' && doc.purpose === purpose && doc.used_ms === undefined && Date.parse(doc.expiresAt) > deps.clock.now().getTime()
+  );
+}
+
+/**
+ * Claims a reset token and reads it in one write (issue 11): a conditional patch marks it used only if it is an
+ * unused reset token, so of two uses one gets it. Answers the token as it was, or token_invalid. The mark names this
+ * claim, so a retry after a lost answer that meets it (412) knows it for its own (one read, only then). `release`
+ * gives it back when the reset is refused before anything changed (a password that is not good enough).
+ */
+async function claimResetToken(
+  deps: Pick<Services, 'db' | 'clock'>,
+  token: string,
+): Promise<{ token: PasswordTokenDoc; release: () => Promise<void> }> {
+  const id = tokenDocId(token);
+  const logins = deps.db.collection('logins');
+  const claim = randomUUID();
+  const patched = await logins.patchIf<PasswordTokenDoc>(
+    id,
+    id,
+    [
+      { op: 'set', path: '/used_ms', value: deps.clock.now().getTime() },
+      { op: 'set', path: '/claim', value: claim },
+    ],
+    "FROM c WHERE c.purpose = 'reset-password' AND NOT IS_DEFINED(c.used_ms)",
+  );
+  const claimed = patched === 'unmet' ? await logins.read<PasswordTokenDoc>(id, id) : patched;
+  if (!claimed || claimed.claim !== claim) throw new AppError('token_invalid');
+  const { used_ms: _used, claim: _claim, ...doc } = claimed;
+  if (!usable(deps, doc, 'reset-password')) throw new AppError('token_invalid');
+  return {
+    token: doc,
+    release: async () => {
+      await logins.patchIf(
+        id,
+        id,
+        [
+          { op: 'remove', path: '/used_ms' },
+          { op: 'remove', path: '/claim' },
+        ],
+        `FROM c WHERE c.claim = '${claim}'`,
+      );
+    },
+  };
+}
+
+/** The address of a password login, from its id (`emailLoginId`): what the new password is compared with. */
+const addressOfLoginId = (loginId: string) => (loginId.startsWith('email:') ? decodeURIComponent(loginId.slice('email:'.length)) : undefined);
 
 /** A link to the reader's own country's site (OPS-3): opiq.fi for people of Finland. */
 const link = (services: Pick<Services, 'config'>, path: string, token: string, country: Country = 'EE') =>
@@ -139,13 +191,15 @@ export async function signUp(
   const email = normaliseEmail(input.email);
   await assertGoodPassword(input.password, email);
   await assertUnderLimit(services, 'signup-ip', client.ip ?? 'unknown', SIGNUP_LIMITS.perIp);
-  await assertUnderLimit(services, 'signup-address', email, SIGNUP_LIMITS.perAddress);
   const loginId = emailLoginId(email);
   const logins = services.db.collection('logins');
   // Hashed before the lookup, on both paths, so the answer's timing does not tell whether the address is taken.
   const passwordHash = await hashPassword(input.password);
   const existing = await logins.read<LoginIndexDoc>(loginId, loginId);
   if (existing) {
+    // Sign-ups per address count on its login (issue 11: no bucket to read); a new address's first is counted on the
+    // login it creates, so the address is limited from its first sign-up on.
+    await assertUnderLimitOn(services, existing, SIGNUP_COUNTER, SIGNUP_LIMITS.perAddress);
     await notifyExisting(services, existing, input.language, signUpCountry(input.language, input.site));
     return undefined;
   }
@@ -183,11 +237,14 @@ export async function signUp(
       passwordHash,
       passwordVersion: 0,
       linkedAt: now,
+      ...firstHostedEvent(services, SIGNUP_COUNTER),
     });
   } catch (error) {
     await services.db.collection('accounts').deleteMany([accountId, signedUp.entry!.id], accountId);
     if (!(error instanceof DocumentExistsError)) throw error;
     const winner = await logins.read<LoginIndexDoc>(loginId, loginId);
+    // Counted like any sign-up for a taken address (its count is on the login that won).
+    if (winner) await assertUnderLimitOn(services, winner, SIGNUP_COUNTER, SIGNUP_LIMITS.perAddress);
     if (winner) await notifyExisting(services, winner, input.language, signUpCountry(input.language, input.site));
     return undefined;
   }
@@ -217,9 +274,9 @@ async function createTogether(services: Pick<Services, 'db'>, accountId: string,
   if (!written.ok && !(written.status === 409 && written.failedIndex === 0)) throw new Error(`The new account was not written (${written.status})`);
 }
 
-async function notifyExisting(services: Services, login: LoginIndexDoc, language: Language, site: Country): Promise<void> {
+async function notifyExisting(services: Services, login: LoginIndexDoc & Stored, language: Language, site: Country): Promise<void> {
   if (!login.email) return;
-  if (!(await firstInPeriod(services, 'notice-account-exists', login.email, ACCOUNT_EXISTS_NOTICE_SECONDS))) return;
+  if (!(await firstInPeriodOn(services, login, 'exists_notice', ACCOUNT_EXISTS_NOTICE_SECONDS))) return;
   const token = await issueToken(services, login, 'reset-password', RESET_TOKEN_SECONDS);
   await queueEmail(
     services,
@@ -279,6 +336,7 @@ export async function passwordSignIn(services: Services, input: { email: string;
     name: email ?? `unusable:${input.email.trim()}`,
     ...(client.ip ? { ip: client.ip } : {}),
     passwordVersion: versionOf(login),
+    login,
   });
   let account: AccountDoc | undefined;
   let ok: boolean;
@@ -328,6 +386,8 @@ async function checkCurrentPassword(
   account: AccountDoc | undefined,
   password: string,
   client: ClientInfo,
+  /** The caller changes the password next, raising its version: the name + IP bucket is not used again (throttle.ts). */
+  last: boolean,
 ): Promise<LoginIndexDoc & { email: string; passwordHash: string }> {
   const loginId = account?.logins?.find((l) => l.provider === 'password')?.id;
   if (!account || !loginId) throw new AppError('login_not_found');
@@ -337,12 +397,13 @@ async function checkCurrentPassword(
     name: login.email,
     ...(client.ip ? { ip: client.ip } : {}),
     passwordVersion: versionOf(login),
+    login,
   });
   let ok = false;
   try {
     ok = await verifyPassword(password, login.passwordHash);
   } finally {
-    await attempt.finish(ok ? 'success' : 'failure');
+    await attempt.finish(ok ? (last ? 'success-last' : 'success') : 'failure');
   }
   if (!ok) throw new AppError('wrong_password');
   return { ...login, email: login.email, passwordHash: login.passwordHash };
@@ -356,7 +417,7 @@ export async function changePassword(
   input: { currentPassword: string; newPassword: string },
   client: ClientInfo,
 ): Promise<void> {
-  const login = await checkCurrentPassword(services, account, input.currentPassword, client);
+  const login = await checkCurrentPassword(services, account, input.currentPassword, client, true);
   await assertGoodPassword(input.newPassword, login.email);
   const passwordHash = await hashPassword(input.newPassword);
   await updateLogin(services, login.id, (l) => ({ ...l, passwordHash, passwordVersion: versionOf(l) + 1 }), login);
@@ -388,7 +449,9 @@ export async function confirmRecentIdentity(
 ): Promise<void> {
   if (account.logins?.some((l) => l.provider === 'password')) {
     if (password === undefined) throw new AppError('reauthentication_required');
-    await checkCurrentPassword(services, account, password, client);
+    // Not a last success for the throttle: a closure's wrong password costs more than its success (AUTH-2's count),
+    // so leaving the reservation to lapse would only move the success under a budget its refusal still exceeds.
+    await checkCurrentPassword(services, account, password, client, false);
     return;
   }
   const session = await activeSession(services.db, principal, services.clock.now());
@@ -429,23 +492,22 @@ export async function requestPasswordReset(services: Services, input: { email: s
  * (every other outstanding link dies) and ends every session. The owner is told by e-mail.
  */
 export async function resetPassword(services: Services, input: { token: string; password: string }, client: ClientInfo): Promise<void> {
-  const id = tokenDocId(input.token);
-  const pending = await services.db.collection('logins').read<PasswordTokenDoc>(id, id);
-  const pendingLogin = pending ? await services.db.collection('logins').read<LoginIndexDoc>(pending.loginId, pending.loginId) : undefined;
-  await assertGoodPassword(input.password, pendingLogin?.email);
-  const { token: used } = await consumeToken(services, input.token, 'reset-password', { token: pending, login: pendingLogin });
+  const { token: used, release } = await claimResetToken(services, input.token);
+  try {
+    await assertGoodPassword(input.password, addressOfLoginId(used.loginId));
+  } catch (error) {
+    // Nothing changed: the link stays usable for a better password.
+    await release();
+    throw error;
+  }
   const passwordHash = await hashPassword(input.password);
   const now = services.clock.now().toISOString();
-  const login = await updateLogin(
-    services,
-    used.loginId,
-    (l) => {
-      // Two links used at the same moment: only the first raises the version; the other is dead.
-      if (versionOf(l) !== (used.passwordVersion ?? 0)) throw new AppError('token_invalid');
-      return { ...l, passwordHash, passwordVersion: versionOf(l) + 1, emailVerifiedAt: l.emailVerifiedAt ?? now };
-    },
-    pendingLogin,
-  );
+  const login = await updateLogin(services, used.loginId, (l) => {
+    // A link issued before the password last changed is dead; of two links used at the same moment only the first
+    // raises the version, the other is dead.
+    if (versionOf(l) !== (used.passwordVersion ?? 0)) throw new AppError('token_invalid');
+    return { ...l, passwordHash, passwordVersion: versionOf(l) + 1, emailVerifiedAt: l.emailVerifiedAt ?? now };
+  });
   // Read once: its ETag lets the session-list write start from it, and it names the e-mail's language.
   const account = await services.db.collection('accounts').read<AccountDoc>(used.accountId, used.accountId);
   const logged = await securityEventEntry(services, { name: 'password-reset', accountId: used.accountId, method: 'password', client });

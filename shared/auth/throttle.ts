@@ -6,11 +6,12 @@ import { AppError } from '../platform/errors.js';
 import type { Services } from '../platform/services.js';
 
 /**
- * Password guessing is limited in three buckets, each in its own document (names and IPs only as keyed hashes):
+ * Password guessing is limited in three buckets (names and IPs only as keyed hashes):
  * - name + IP: 5 failures within 15 minutes lock that name *from that IP* for 15 minutes (429 with Retry-After). The
  *   owner elsewhere is not locked out, and the reset e-mail stays open (a reset starts a fresh bucket).
  * - name, from anywhere: past 10 failures each attempt is slowed down (never refused), so guessing one account from
- *   many addresses is slow without giving anyone a way to lock its owner out.
+ *   many addresses is slow without giving anyone a way to lock its owner out. Counted on the name's login document
+ *   when it has one (read by the sign-in anyway), else in its own document.
  * - IP, for every name: past 30 failures each attempt from it is slowed down (never refused): a school behind one
  *   NAT address keeps signing in with correct passwords while a sprayer is slowed.
  * An attempt is *reserved* in the name + IP bucket (ETag-checked) before the password is verified, so parallel
@@ -33,6 +34,11 @@ interface ThrottleDoc extends Doc {
   type: 'login-throttle';
   failures: number;
   windowStart: string;
+  /**
+   * When the window (or period) ends, in epoch milliseconds: what conditional patches compare (a number, and a
+   * lower-case name, see `patchIf`). Written with every window. Without it (a bucket from before it existed, gone within its day) overLimit takes the read-and-write path and firstInPeriod answers false.
+   */
+  window_end_ms?: number;
   lockedUntil?: string;
   /** Attempts reserved but not yet decided (name + IP bucket). */
   pending?: { id: string; at: string }[];
@@ -48,6 +54,20 @@ function keyed(deps: Deps, kind: string, value: string): string {
 
 const tooMany = (seconds: number) =>
   new AppError('too_many_attempts', { params: { retryAfterMinutes: Math.max(1, Math.ceil(seconds / 60)) }, retryAfterSeconds: seconds });
+
+/** A window (or period) that starts now. */
+const windowFrom = (now: number, seconds: number) => ({ windowStart: new Date(now).toISOString(), window_end_ms: now + seconds * 1000 });
+
+/** Creates a bucket that was not there; false when it exists (then the caller counts on it another way). */
+async function createdFresh(deps: Deps, doc: ThrottleDoc): Promise<boolean> {
+  try {
+    await deps.db.collection('logins').create<ThrottleDoc>(doc);
+    return true;
+  } catch (error) {
+    if (error instanceof DocumentExistsError) return false;
+    throw error;
+  }
+}
 
 /** Whether the document's window has run out (then it counts from zero again). */
 function expired(doc: ThrottleDoc | undefined, now: number): boolean {
@@ -131,11 +151,22 @@ export interface SignInAttemptKeys {
    * reset or change starts a fresh bucket: failures against the old password say nothing about the new one.
    */
   passwordVersion: number;
+  /**
+   * The login of this name as the caller just read it, when there is one: the name's failures are counted on it
+   * (issue 11: no bucket of its own to read). A name without a login counts in its own bucket, read instead of the
+   * account a known name's sign-in reads, so both do the same work.
+   */
+  login?: (Doc & Stored) | undefined;
 }
 
 export interface SignInAttempt {
-  /** Records how the attempt ended; failures count, a success clears the name + IP bucket. */
-  finish(outcome: 'success' | 'failure'): Promise<void>;
+  /**
+   * Records how the attempt ended; failures count, a success clears the name + IP bucket. 'success-last': a success
+   * after which this bucket is not used again (the password changes, raising its version, which keys the bucket; or
+   * the account closes). When the reservation is all the bucket holds it is left to lapse (60 s) instead of deleted
+   * (issue 11: one write less); otherwise it is settled as a success.
+   */
+  finish(outcome: 'success' | 'success-last' | 'failure'): Promise<void>;
 }
 
 /**
@@ -169,8 +200,9 @@ export async function reserveSignInAttempt(deps: Deps, keys: SignInAttemptKeys):
   };
   const reserved = (await reserveFresh(deps, reserve(undefined, deps.clock.now().getTime()))) ?? (await update(deps, pairId, reserve));
 
-  const [nameBucket, ipBucket] = await Promise.all([readBucket(deps, nameId), ipId ? readBucket(deps, ipId) : null]);
-  const nameFailures = failuresOf(deps, nameBucket);
+  const host = keys.login;
+  const [nameBucket, ipBucket] = await Promise.all([host ? null : readBucket(deps, nameId), ipId ? readBucket(deps, ipId) : null]);
+  const nameFailures = host ? hostedCount(deps, host, 'signin') : failuresOf(deps, nameBucket);
   const ipFailures = ipId ? failuresOf(deps, ipBucket) : 0;
   const excess = Math.max(nameFailures - THROTTLE.nameSlowAfter, ipFailures - THROTTLE.ipSlowAfter, 0);
   if (excess > 0) await sleep(Math.min(THROTTLE.maxDelayMs, excess * THROTTLE.slowStepMs));
@@ -184,14 +216,15 @@ export async function reserveSignInAttempt(deps: Deps, keys: SignInAttemptKeys):
       // next sign-in reserves with one create instead of a read and a write (issue 11). The delete is ETag-checked:
       // a bucket another attempt changed meanwhile is settled below as before.
       const onlyOurs = reserved && reserved.failures === 0 && (reserved.pending ?? []).every((p) => p.id === reservation);
-      if (outcome === 'success' && onlyOurs && (await deps.db.collection('logins').delete(pairId, pairId, { ifMatch: reserved._etag }))) return;
+      if (outcome === 'success-last' && onlyOurs) return;
+      if (outcome !== 'failure' && onlyOurs && (await deps.db.collection('logins').delete(pairId, pairId, { ifMatch: reserved._etag }))) return;
       await update(
         deps,
         pairId,
         (doc, now) => {
           if (!doc) return undefined;
           const pending = (doc.pending ?? []).filter((p) => p.id !== reservation);
-          if (outcome === 'success') return { id: pairId, type: 'login-throttle', failures: 0, windowStart: new Date(now).toISOString(), pending };
+          if (outcome !== 'failure') return { id: pairId, type: 'login-throttle', failures: 0, windowStart: new Date(now).toISOString(), pending };
           const failures = expired(doc, now) ? 1 : doc.failures + 1;
           return {
             id: pairId,
@@ -205,19 +238,41 @@ export async function reserveSignInAttempt(deps: Deps, keys: SignInAttemptKeys):
         reserved,
       );
       // The buckets as read before the check: a write that meets a newer one reads it again (its ETag changed).
-      if (outcome === 'failure') await Promise.all([countFailure(deps, nameId, nameBucket), ...(ipId ? [countFailure(deps, ipId, ipBucket)] : [])]);
+      if (outcome === 'failure')
+        await Promise.all([
+          host ? countOn(deps, host, 'signin') : countFailure(deps, nameId, nameBucket),
+          ...(ipId ? [countFailure(deps, ipId, ipBucket)] : []),
+        ]);
     },
   };
 }
 
 /**
  * A general per-key limit on the same window: true once `limit` events were counted in the window (then for the lock
- * time); otherwise counts this one. The check and the count are one ETag-checked write, so parallel requests cannot
- * all slip under the limit. Used for public endpoints where each event costs storage or mail (rejected payment
- * messages per client IP, reset requests, sign-ups, link requests).
+ * time); otherwise counts this one. The check and the count are one write, so parallel requests cannot all slip under
+ * the limit. Used for public endpoints where each event costs storage or mail (rejected payment messages per client
+ * IP, reset requests, sign-ups, link requests).
+ *
+ * Issue 11: the usual cases are one write each: a key not seen in the window is one create; a key seen but still
+ * below the last event before the limit is one conditional patch (`incr`, only while the window is open and the count
+ * below `limit - 1`, so it can never cross the limit). The rest (the window over, the limit reached, a lock) is the
+ * read and ETag-checked write it always was.
  */
 export async function overLimit(deps: Deps, kind: string, value: string, limit: number): Promise<boolean> {
   const id = keyed(deps, kind, value);
+  const now = deps.clock.now().getTime();
+  if (limit > 1 && (await createdFresh(deps, { id, type: 'login-throttle', failures: 1, ...windowFrom(now, THROTTLE.windowSeconds) }))) return false;
+  if (limit > 2) {
+    const counted = await deps.db
+      .collection('logins')
+      .patchIf<ThrottleDoc>(
+        id,
+        id,
+        [{ op: 'incr', path: '/failures', value: 1 }],
+        `FROM c WHERE c.window_end_ms > ${now} AND c.failures < ${limit - 1}`,
+      );
+    if (counted !== 'unmet' && counted !== undefined) return false;
+  }
   let over = false;
   await update(deps, id, (doc, now) => {
     over = false;
@@ -231,7 +286,9 @@ export async function overLimit(deps: Deps, kind: string, value: string, limit: 
       id,
       type: 'login-throttle',
       failures,
-      windowStart: fresh ? new Date(now).toISOString() : doc!.windowStart,
+      ...(fresh
+        ? windowFrom(now, THROTTLE.windowSeconds)
+        : { windowStart: doc!.windowStart, window_end_ms: Date.parse(doc!.windowStart) + THROTTLE.windowSeconds * 1000 }),
       ...(failures >= limit ? { lockedUntil: new Date(now + THROTTLE.lockSeconds * 1000).toISOString() } : {}),
     };
   });
@@ -244,15 +301,125 @@ export async function assertUnderLimit(deps: Deps, kind: string, value: string, 
 }
 
 /**
- * True for the first call per key within `seconds` (then false until they have passed): "at most one e-mail of this
- * kind to this address per hour". One ETag-checked write decides, so parallel calls get one true between them.
+ * Counters kept on a document the flow reads anyway (the login index of an address, issue 11): a sign-up for a
+ * taken address counts on its login, so it needs no bucket of its own to read. Fields `<name>_count`,
+ * `<name>_end_ms` (when the window ends) and `<name>_locked_ms` (refused until then), epoch milliseconds and
+ * lower-case names, which conditional patches compare (see `patchIf`).
  */
-export async function firstInPeriod(deps: Deps, kind: string, value: string, seconds: number): Promise<boolean> {
-  const id = keyed(deps, kind, value);
-  let first = false;
-  await update(deps, id, (doc, now) => {
-    first = !doc || now - Date.parse(doc.windowStart) >= seconds * 1000;
-    return first ? { id, type: 'login-throttle', failures: 1, windowStart: new Date(now).toISOString() } : undefined;
+type Host = Doc & Stored;
+
+const hostedFields = (name: string) => ({ count: `${name}_count`, end: `${name}_end_ms`, locked: `${name}_locked_ms` });
+const numberIn = (doc: Doc, field: string) => (typeof doc[field] === 'number' ? doc[field] : 0);
+
+/** The fields a document gets when this event is the first of its window (sign-up writes them on the new login). */
+export function firstHostedEvent(deps: Pick<Services, 'clock'>, name: string): Record<string, number> {
+  const f = hostedFields(name);
+  return { [f.count]: 1, [f.end]: deps.clock.now().getTime() + THROTTLE.windowSeconds * 1000 };
+}
+
+/**
+ * overLimit on a counter kept on `host`, as just read: refused (true) while locked; otherwise the event is counted.
+ * The read says which write it takes, so it is one write in every usual case: a conditional patch (`incr` while the
+ * window is open and the count stays below the last event before the limit), else an ETag-checked replace from the
+ * read (the window over, or this event reaching the limit and locking). A write that meets a change made meanwhile
+ * decides again on the stored document.
+ */
+async function overLimitOn(deps: Deps, host: Host, name: string, limit: number): Promise<boolean> {
+  const f = hostedFields(name);
+  const logins = deps.db.collection('logins');
+  const now = deps.clock.now().getTime();
+  if (numberIn(host, f.locked) > now) return true;
+  if (numberIn(host, f.end) > now && numberIn(host, f.count) < limit - 1) {
+    const counted = await logins.patchIf(
+      host.id,
+      host.id,
+      [{ op: 'incr', path: `/${f.count}`, value: 1 }],
+      `FROM c WHERE c.${f.end} > ${now} AND c.${f.count} < ${limit - 1}`,
+    );
+    if (counted !== 'unmet') return false; // counted, or the document is gone (nothing left to protect)
+  }
+  let over = false;
+  await updateHost(deps, host, (doc, now) => {
+    over = numberIn(doc, f.locked) > now;
+    if (over) return undefined;
+    const open = numberIn(doc, f.end) > now;
+    const count = open ? numberIn(doc, f.count) + 1 : 1;
+    return {
+      ...doc,
+      [f.count]: count,
+      [f.end]: open ? numberIn(doc, f.end) : now + THROTTLE.windowSeconds * 1000,
+      ...(count >= limit ? { [f.locked]: now + THROTTLE.lockSeconds * 1000 } : {}),
+    };
   });
-  return first;
+  return over;
+}
+
+/** overLimitOn as a 429 with Retry-After. */
+export async function assertUnderLimitOn(deps: Deps, host: Host, name: string, limit: number): Promise<void> {
+  if (await overLimitOn(deps, host, name, limit)) throw tooMany(THROTTLE.lockSeconds);
+}
+
+/**
+ * True for the first call within `seconds` on `host`, as just read ("at most one e-mail of this kind an hour"): false
+ * without a write while the last period runs, else one conditional patch starts a new period, so of parallel calls
+ * one gets true.
+ */
+export async function firstInPeriodOn(deps: Deps, host: Host, name: string, seconds: number): Promise<boolean> {
+  const end = hostedFields(name).end;
+  const now = deps.clock.now().getTime();
+  if (numberIn(host, end) > now) return false;
+  const started = await deps.db
+    .collection('logins')
+    .patchIf(
+      host.id,
+      host.id,
+      [{ op: 'set', path: `/${end}`, value: now + seconds * 1000 }],
+      `FROM c WHERE NOT IS_DEFINED(c.${end}) OR c.${end} <= ${now}`,
+    );
+  return started !== 'unmet' && started !== undefined;
+}
+
+/** Counts one event on `host` with no limit (the sign-in name's failures, which only slow attempts down). */
+async function countOn(deps: Deps, host: Host, name: string): Promise<void> {
+  const f = hostedFields(name);
+  const now = deps.clock.now().getTime();
+  const logins = deps.db.collection('logins');
+  const counted =
+    numberIn(host, f.end) > now
+      ? await logins.patchIf(host.id, host.id, [{ op: 'incr', path: `/${f.count}`, value: 1 }], `FROM c WHERE c.${f.end} > ${now}`)
+      : await logins.patchIf(
+          host.id,
+          host.id,
+          [
+            { op: 'set', path: `/${f.count}`, value: 1 },
+            { op: 'set', path: `/${f.end}`, value: now + THROTTLE.windowSeconds * 1000 },
+          ],
+          `FROM c WHERE NOT IS_DEFINED(c.${f.end}) OR c.${f.end} <= ${now}`,
+        );
+  if (counted !== 'unmet') return;
+  // The window opened or closed meanwhile: decided again on the stored document.
+  await updateHost(deps, host, (doc, now) => {
+    const open = numberIn(doc, f.end) > now;
+    return { ...doc, [f.count]: open ? numberIn(doc, f.count) + 1 : 1, [f.end]: open ? numberIn(doc, f.end) : now + THROTTLE.windowSeconds * 1000 };
+  });
+}
+
+/** The failures counted on `host` in its open window. */
+const hostedCount = (deps: Deps, host: Host, name: string) => {
+  const f = hostedFields(name);
+  return numberIn(host, f.end) > deps.clock.now().getTime() ? numberIn(host, f.count) : 0;
+};
+
+/** Read-change-write of a host document under its ETag, starting from the copy read (fails closed like `update`). */
+async function updateHost(deps: Deps, host: Host, change: (doc: Host, now: number) => Doc | undefined): Promise<void> {
+  try {
+    await updateWithEtag<Doc>(deps.db.collection('logins'), host.id, host.id, (doc) => change(doc, deps.clock.now().getTime()), {
+      attempts: 100,
+      type: host.type,
+      current: host,
+    });
+  } catch (error) {
+    if (error instanceof ConcurrentUpdateError) throw tooMany(5);
+    throw error;
+  }
 }

@@ -25,11 +25,12 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   'accounts-close': {
     queued: ['account-closure'],
     exception: {
-      measured: 8,
+      measured: 7,
       reason:
-        'the closure itself is the one account write after the read that authenticates (the rest is queued); the other 5 are the re-entered password, which must be checked before closing and is checked like a sign-in (AUTH-2): the login index, the name and IP buckets read, the name + IP bucket reserved by one create and removed by the success that empties it (ETag-checked delete). A closure that succeeds costs 7 (was 8); a wrong password 8 (was 9: no account write, but the reservation is settled and the name and IP buckets each count the failure, or the route would let a thief guess passwords without limit). Without a password (a recent sign-in) it is 3',
+        "a closure that succeeds costs 6: the one account write after the read that authenticates (the rest is queued), and 4 for the re-entered password, which must be checked before closing and is checked like a sign-in (AUTH-2): the login index (which also holds the name's failure count, issue 11), the IP bucket read, the name + IP bucket reserved by one create before the password is verified (it caps parallel guesses) and removed by the success that empties it (ETag-checked delete). A wrong password costs 7 (test/privacy-closure-gaps.e2e.test.ts): no account write, but the reservation is settled and the name's and the IP's counts raised, or the route would let a thief guess passwords without limit. Without a password (a recent sign-in) it is 3; was 8",
     },
   },
+
   'children-processing-get': {},
   'children-processing-history': {},
   'children-processing-update': {},
@@ -50,9 +51,9 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   'accounts-children-request': {
     queued: ['email-outbound'],
     exception: {
-      measured: 7,
+      measured: 6,
       reason:
-        "a parent asks by the child's personal code: the rate-limit bucket (read, write), the code index, the child's account, the link document (the open-link query runs only when its id is taken; was 7), and once per school the parent's account noting the child's school so the parent's export finds the pending request (PRIV-2)",
+        "a parent asks by the child's personal code: the rate-limit bucket (one create, or one conditional patch once it exists: issue 11, was a read and a write), the code index, the child's account, the link document (the open-link query runs only when its id is taken; was 7), and once per school the parent's account noting the child's school so the parent's export finds the pending request (PRIV-2)",
     },
   },
   'accounts-login-log': {},
@@ -63,22 +64,16 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   'accounts-sessions-end-others': {},
   'accounts-me': {},
   'accounts-parents-list': {},
-  'accounts-parents-request': {
-    queued: ['email-outbound'],
-    exception: {
-      measured: 7,
-      reason:
-        "as accounts-children-request, from the child's side by the parent's e-mail (was 7; the parent's account noting the school once per school)",
-    },
-  },
+  'accounts-parents-request': { queued: ['email-outbound'] },
   'accounts-password-change': {
     queued: ['email-outbound', 'session-revocations'],
     exception: {
-      measured: 8,
+      measured: 6,
       reason:
-        "the current password checked like a sign-in (AUTH-2: the login index, the name and IP buckets read, the name + IP bucket reserved by one create and removed by the success that empties it), the login written with the new hash from the read that checked it, every other session ended by one write of the account's list (from the account authentication read, in one transactional batch with the login-log entry; the session documents follow queued), or the login-log entry alone when no other session was open (the probe's case); was 14, then 9",
+        "the current password checked like a sign-in (AUTH-2: the login index, which also holds the name's failure count; the IP bucket read; the name + IP bucket reserved by one create before the password is verified, left to lapse after the success because the new password's version keys a fresh bucket: issue 11), the login written with the new hash from the read that checked it, every other session ended by one write of the account's list (from the account authentication read, in one transactional batch with the login-log entry; the session documents follow queued), or the login-log entry alone when no other session was open (the probe's case). A wrong current password costs 7 (the reservation settled, the name's and the IP's counts raised); was 14, then 9, then 8",
     },
   },
+
   'accounts-preferences-update': {},
   'accounts-privacy-get': {},
   'accounts-privacy-update': {},
@@ -89,34 +84,16 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   'auth-logout': {},
   'auth-password-login': {
     exception: {
-      measured: 7,
-      reason:
-        'throttle buckets before the password is checked, synchronously (AUTH-2: the name + IP bucket reserved by one create, removed by the success that empties it with an ETag-checked delete; the name and IP buckets read: 4), the login index, the account, and one transactional batch of the account partition: the new session document, its entry on the account (written from that read) and the login-log entry; was 11, then 10',
-    },
-  },
-  'auth-password-reset': {
-    queued: ['email-outbound', 'session-revocations'],
-    exception: {
       measured: 6,
       reason:
-        "the single-use token (read for the password check's address, then consumed by its delete), the login index (read for the address, then written with the new hash from that read, its version re-checked under the ETag), the account (read once: names the e-mail's language, and the session-list write starts from it), every session ended by that one write, which is one transactional batch with the login-log entry (the session documents follow queued); was 13, then 7",
+        "throttle before the password is checked, synchronously (AUTH-2: the name + IP bucket reserved by one create, which caps parallel guesses and so must be written before the password is verified, removed by the success that empties it with an ETag-checked delete; the IP bucket read: 3; the name's failure count is on the login index, issue 11), the login index, the account, and one transactional batch of the account partition: the new session document, its entry on the account (written from that read) and the login-log entry. Reaching 5 would need the reservation's delete inside that batch, so the reservation in the account's partition for a known name (a new document type there, which export and erasure would find): not done. Was 11, then 10, then 7",
     },
   },
-  'auth-password-reset-request': {
-    queued: ['email-outbound'],
-    exception: {
-      measured: 7,
-      reason: 'rate-limit buckets by IP and address and the reset record, the same work whether or not the address exists (AUTH-2)',
-    },
-  },
-  'auth-password-signup': {
-    queued: ['email-outbound'],
-    exception: {
-      measured: 8,
-      reason:
-        'rate-limit buckets by IP and address (a read and a write each), the login index read, then for a new address the account and its sign-up login-log entry in one transactional batch, the login index and the verification token; for a taken one the "account exists" bucket (read, write) and the reset token: 8 operations on both paths (AUTH-2 timing); was 9',
-    },
-  },
+
+  'auth-password-reset': { queued: ['email-outbound', 'session-revocations'] },
+
+  'auth-password-reset-request': { queued: ['email-outbound'] },
+  'auth-password-signup': { queued: ['email-outbound'] },
   'auth-password-verify': {},
   'auth-refresh': {},
   'auth-session': {},

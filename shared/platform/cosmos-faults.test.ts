@@ -85,6 +85,24 @@ describe('Cosmos adapter under injected faults', () => {
     await expect(accounts.create<Doc>({ id: 't-lost', type: 'account', accountId: 't-lost', n: 2 })).rejects.toBeInstanceOf(DocumentExistsError);
   });
 
+  it("STORE-2, issue 11: a conditional patch applied but whose answer was lost is retried and meets its own change: 'unmet', applied once (so callers mark their claim to know it)", async () => {
+    const logins = db.collection('logins');
+    await logins.create<Doc>({ id: 't-patch', type: 'login-throttle', failures: 0, windowStart: '2026-01-01T00:00:00.000Z' });
+    script = times(1, { kind: 'lose-answer' }, (r) => r.method === 'PATCH');
+    const answer = await logins.patchIf<Doc>(
+      't-patch',
+      't-patch',
+      [
+        { op: 'incr', path: '/failures', value: 1 },
+        { op: 'set', path: '/claim', value: 'mine' },
+      ],
+      'FROM c WHERE NOT IS_DEFINED(c.claim)',
+    );
+    expect(answer).toBe('unmet');
+    expect(seen.filter((s) => s.startsWith('PATCH')).length).toBe(2);
+    expect(await logins.read<Doc>('t-patch', 't-patch')).toMatchObject({ failures: 1, claim: 'mine' });
+  });
+
   it('STORE-2: an ETag replace applied but whose answer was lost is our own success, not a concurrent update', async () => {
     const accounts = db.collection('accounts');
     const doc = await accounts.create<Doc>({ id: 't-rep', type: 'account', accountId: 't-rep', n: 1 });

@@ -261,6 +261,77 @@ describe('Cosmos adapter against the embedded server', () => {
     }
   });
 
+  describe('conditional patch (issue 11)', () => {
+    const logins = () => db.collection('logins');
+    const bucket = (id: string, failures: number) => ({ id, type: 'login-throttle', failures, windowStart: '2026-01-01T00:00:00.000Z' });
+
+    it('applies the operations when the condition holds and answers the patched document, as Cosmos does', async () => {
+      await logins().create<Doc>(bucket('cp-holds', 1));
+      const patched = await logins().patchIf<Doc & { failures: number; fresh?: number }>(
+        'cp-holds',
+        'cp-holds',
+        [
+          { op: 'incr', path: '/failures', value: 1 },
+          { op: 'set', path: '/fresh', value: 7 },
+        ],
+        'FROM c WHERE c.failures < 5',
+      );
+      expect(patched).toMatchObject({ failures: 2, fresh: 7, _etag: expect.any(String) });
+      expect(await logins().read('cp-holds', 'cp-holds')).toMatchObject({ failures: 2, fresh: 7 });
+    });
+
+    it("answers 'unmet' (412) and changes nothing when the condition fails, and undefined (404) when the document is absent", async () => {
+      const stored = await logins().create<Doc>(bucket('cp-unmet', 5));
+      expect(await logins().patchIf('cp-unmet', 'cp-unmet', [{ op: 'incr', path: '/failures', value: 1 }], 'FROM c WHERE c.failures < 5')).toBe(
+        'unmet',
+      );
+      expect(await logins().read('cp-unmet', 'cp-unmet')).toMatchObject({ failures: 5, _etag: stored._etag });
+      expect(
+        await logins().patchIf('cp-absent', 'cp-absent', [{ op: 'incr', path: '/failures', value: 1 }], 'FROM c WHERE c.failures < 5'),
+      ).toBeUndefined();
+      expect(await logins().read('cp-absent', 'cp-absent')).toBeUndefined();
+    });
+
+    it('incr creates an absent field; NOT IS_DEFINED and numeric comparisons on nested fields work in the condition', async () => {
+      // Lower-case names only: the local server lower-cases the clause before parsing it.
+      await logins().create<Doc>({ ...bucket('cp-nested', 0), window: { start_ms: 1000 } });
+      expect(
+        await logins().patchIf('cp-nested', 'cp-nested', [{ op: 'incr', path: '/hits', value: 1 }], 'FROM c WHERE c.window.start_ms > 2000'),
+      ).toBe('unmet');
+      const first = await logins().patchIf<Doc & { hits: number }>(
+        'cp-nested',
+        'cp-nested',
+        [{ op: 'incr', path: '/hits', value: 1 }],
+        'FROM c WHERE NOT IS_DEFINED(c.hits) AND c.window.start_ms > 500',
+      );
+      expect(first).toMatchObject({ hits: 1 });
+      expect(await logins().patchIf('cp-nested', 'cp-nested', [{ op: 'incr', path: '/hits', value: 1 }], 'FROM c WHERE NOT IS_DEFINED(c.hits)')).toBe(
+        'unmet',
+      );
+      expect(await logins().read('cp-nested', 'cp-nested')).toMatchObject({ hits: 1 });
+    });
+
+    it('check and change are one step: of 20 parallel patches conditioned on a count below 5, exactly 5 apply', async () => {
+      await logins().create<Doc>(bucket('cp-race', 0));
+      const outcomes = await Promise.all(
+        Array.from({ length: 20 }, () =>
+          logins().patchIf('cp-race', 'cp-race', [{ op: 'incr', path: '/failures', value: 1 }], 'FROM c WHERE c.failures < 5'),
+        ),
+      );
+      expect(outcomes.filter((o) => o !== 'unmet' && o !== undefined)).toHaveLength(5);
+      expect(await logins().read('cp-race', 'cp-race')).toMatchObject({ failures: 5 });
+    });
+
+    it('is counted as one write', async () => {
+      await logins().create<Doc>(bucket('cp-count', 0));
+      const run = withOperationCounter(() =>
+        logins().patchIf('cp-count', 'cp-count', [{ op: 'incr', path: '/failures', value: 1 }], 'FROM c WHERE c.failures < 5'),
+      );
+      await run.result;
+      expect(run.counts).toEqual({ ...emptyCounts(), write: 1 });
+    });
+  });
+
   describe('operation counting', () => {
     it('counts exactly the operations done inside withOperationCounter, by kind, and none outside it', async () => {
       const accounts = db.collection('accounts');

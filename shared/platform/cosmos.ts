@@ -210,6 +210,33 @@ class Collection {
   }
 
   /**
+   * A conditional patch (issue 11): the operations apply only when the stored document matches `condition` (a
+   * `FROM c WHERE …` clause about this document), checked and applied by Cosmos in one write. Answers the document as
+   * patched, 'unmet' when the condition does not hold (412), or undefined when there is no such document (404).
+   * The condition is text, not parameters: callers put only numbers and lower-case names in it (the local server
+   * lower-cases the clause before parsing it; Cosmos does not). After a lost answer the retry may meet its own change
+   * as 'unmet', or apply an `incr` twice: callers choose conditions and operations for which either errs on the safe side.
+   */
+  async patchIf<T extends Doc>(
+    id: string,
+    partitionKey: string,
+    operations: PatchOperation[],
+    condition: string,
+  ): Promise<(T & Stored) | 'unmet' | undefined> {
+    if (!isStorableId(id)) return undefined;
+    return withStoreRetry(this.policy, async (abortSignal) => {
+      try {
+        const response = await this.container.item(id, partitionKey).patch<T & Stored>({ operations, condition }, { abortSignal });
+        return response.resource ?? undefined;
+      } catch (error) {
+        if (statusOf(error) === 404) return undefined;
+        if (statusOf(error) === 412) return 'unmet';
+        throw error;
+      }
+    });
+  }
+
+  /**
    * Deletes; a document already gone counts as deleted (idempotent). With `ifMatch` only the version read (its
    * `_etag`): a document changed since answers false and stays.
    */

@@ -104,7 +104,7 @@ const documentTypes: DocumentTypeSpec[] = [
     type: 'login-index',
     container: 'logins',
     description:
-      'Maps a provider subject id (harid:<sub>), an e-mail with its password hash (email:<address>) or a personal code (pcode:EE:<code>) to an account id.',
+      'Maps a provider subject id (harid:<sub>), an e-mail with its password hash (email:<address>) or a personal code (pcode:EE:<code>) to an account id. A password login also counts, for its address, recent failed sign-ins and sign-ups and when an "account exists" e-mail last went (AUTH-2 throttle counters, numbers only).',
     personalData: ['authentication'],
     purpose: 'Sign the user in with an external account or password (AUTH-1, AUTH-2).',
     lawfulBasis: 'contract',
@@ -164,7 +164,7 @@ const documentTypes: DocumentTypeSpec[] = [
     type: 'login-throttle',
     container: 'logins',
     description:
-      'Counts of recent failed sign-ins per sign-in name, per name and IP and per IP address, of sign-ups, reset requests and link requests per address and IP, when an "account exists" e-mail last went to an address, and of rejected payment messages per IP (names and addresses only as keyed hashes).',
+      'Counts of recent failed sign-ins per sign-in name without a login, per name and IP and per IP address, of sign-ups per IP, of reset requests and link requests per address and IP, and of rejected payment messages per IP (names and addresses only as keyed hashes).',
     personalData: ['security-log'],
     purpose: 'Slow down password guessing (AUTH-2).',
     lawfulBasis: 'legitimate-interest',
