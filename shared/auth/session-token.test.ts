@@ -226,6 +226,28 @@ describe('session access tokens', () => {
     expect(await problemOf(verifyAccessToken(`${good}=`, [keyA], now))).toBe('invalid');
   });
 
+  it('AUTH-2: the algorithm is pinned even under a valid HMAC-SHA256, and a header or signature out of shape is "invalid", never an error', async () => {
+    const iat = Math.floor(now.getTime() / 1000);
+    const body = base64url.encode(
+      JSON.stringify({ sub: 'acc-1', sid: 'ses-1', iss: ACCESS_TOKEN_ISSUER, aud: ACCESS_TOKEN_AUDIENCE, iat, exp: iat + 600 }),
+    );
+    const signedWith = (header: unknown) => {
+      const encoded = base64url.encode(JSON.stringify(header));
+      return `${encoded}.${body}.${createHmac('sha256', keyA.secret).update(`${encoded}.${body}`).digest('base64url')}`;
+    };
+    expect(await verifyAccessToken(signedWith({ alg: 'HS256', kid: 'a' }), [keyA], now)).toEqual(claims);
+    expect(await problemOf(verifyAccessToken(signedWith({ alg: 'HS512', kid: 'a' }), [keyA], now))).toBe('invalid');
+    expect(await problemOf(verifyAccessToken(signedWith({ alg: 'hs256', kid: 'a' }), [keyA], now))).toBe('invalid');
+    // A header that is JSON but not an object.
+    expect(await problemOf(verifyAccessToken(signedWith('HS256'), [keyA], now))).toBe('invalid');
+    expect(await problemOf(verifyAccessToken(signedWith(null), [keyA], now))).toBe('invalid');
+    const good = signedWith({ alg: 'HS256', kid: 'a' });
+    const [h, p, sig] = good.split('.') as [string, string, string];
+    // A signature of another length (half of it), and one with a character Node's decoder would skip in front.
+    expect(await problemOf(verifyAccessToken(`${h}.${p}.${sig.slice(0, 22)}`, [keyA], now))).toBe('invalid');
+    expect(await problemOf(verifyAccessToken(`${h}.${p}.!${sig}`, [keyA], now))).toBe('invalid');
+  });
+
   it('refuses to sign without a key', async () => {
     await expect(signAccessToken(claims, [], now)).rejects.toThrow(/No session signing key/);
   });
