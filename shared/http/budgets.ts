@@ -46,6 +46,7 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   'schools-members-close': { queued: ['account-closure'] },
   // --- end p-consent ---
   'accounts-audit-list': {},
+  // The account authentication read only, however many children: the entries carry the names (issue 11; was 1 + 1 per child).
   'accounts-children-list': {},
   'accounts-children-request': {
     queued: ['email-outbound'],
@@ -82,7 +83,8 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   'accounts-preferences-update': {},
   'accounts-privacy-get': {},
   'accounts-privacy-update': {},
-  'accounts-profile-update': {},
+  // A rename's copies (memberships, the linked parents' or children's family entries) are queued.
+  'accounts-profile-update': { queued: ['member-name-copies'] },
   'auth-callback': {},
   'auth-link': {},
   'auth-login': {},
@@ -295,8 +297,9 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
         "the link (read, write: the write reuses the read), both accounts (read to check the child's school, then their family summaries written from those reads), the school's name for the parent's e-mail; 5 would need the second account's summary queued, and both sides grant access at once (ACL-5 checks both)",
     },
   },
-  // The link (read, write), the caller's side written from the account authentication read (ACL-5 needs both sides,
-  // so that ends the access); the other side queued. Was 6. The school's administrator ending it: the parent's side read and written.
+  // The link (read, write) and both accounts marked ended by one patch each, no read (the access and both family lists
+  // end at once, ACL-5); the entries queued. 5 for a party and for the school's administrator alike (was 6, then 4
+  // with the other side left to the queue, which the family lists then had to read to honour).
   'schools-parent-links-end': { queued: ['family-link-endings'] },
   'schools-parent-links-list': {},
   'schools-parent-links-refuse': { queued: ['email-outbound'] },

@@ -78,7 +78,7 @@ export const queueSpecs = {
   },
   'member-name-copies': {
     description:
-      "A person's names and e-mail copied onto their active school memberships after a rectification (ACC-5): read from the account when the message runs, each membership written under its ETag (an ended one stays ended); message id member-names:<accountId>:<updatedAt>.",
+      "A person's names and e-mail copied onto their active school memberships after a rectification (ACC-5), and their names onto the family entries of their linked parents' or children's accounts (the family lists read only those): read from the account when the message runs, each document written under its ETag (an ended membership stays ended); message id member-names:<accountId>:<updatedAt>.",
     maxDeliveryCount: 10,
     lockDuration: 'PT1M',
     duplicateDetectionWindow: 'PT10M',
@@ -86,7 +86,7 @@ export const queueSpecs = {
   },
   'family-link-endings': {
     description:
-      "The other account's side of an ended parent link (ACC-3): the request took the link off the caller's side, which already ends the access (ACL-5 needs both sides); message id family-link-ending:<linkId>; removing a link already gone changes nothing.",
+      'The entries of an ended parent link taken off both accounts (ACC-3): the request marked the link ended on both, which already ends the access and leaves it out of both family lists (ACL-5); message id family-link-ending:<linkId>; removing an entry and mark already gone changes nothing.',
     maxDeliveryCount: 10,
     lockDuration: 'PT1M',
     duplicateDetectionWindow: 'PT10M',

@@ -34,6 +34,7 @@ export {
   familyLinkEndingSchema,
   familyOf,
   finishFamilyLinkEnding,
+  forgetFamilyOf,
   LINK_REQUESTS_PER_WINDOW,
   listLinks,
   refuseLink,

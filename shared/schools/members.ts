@@ -10,6 +10,7 @@ import { AppError } from '../platform/errors.js';
 import { pageOf, type PageRequest } from '../platform/paging.js';
 import type { Services } from '../platform/services.js';
 import { dropSchoolPeriods } from '../store/index.js';
+import { copyNamesToFamily } from './parent-links.js';
 
 /** A person's role in a school. The name and e-mail are a snapshot kept current on rectification. */
 export interface MembershipDoc extends Doc {
@@ -218,7 +219,8 @@ async function rectifyRecorded(
     via: input.via,
     changes: recorded,
   });
-  if (recorded.some((c) => c.field === 'firstName' || c.field === 'lastName' || c.field === 'email') && updated.schoolRoles?.length)
+  const copied = updated.schoolRoles?.length || updated.children?.length || updated.parents?.length;
+  if (recorded.some((c) => c.field === 'firstName' || c.field === 'lastName' || c.field === 'email') && copied)
     await deps.bus.send('member-name-copies', {
       body: { accountId: input.accountId } satisfies z.infer<typeof memberNameCopiesSchema>,
       messageId: `member-names:${input.accountId}:${updated.updatedAt}`,
@@ -229,15 +231,17 @@ async function rectifyRecorded(
 export const memberNameCopiesSchema = z.strictObject({ accountId: z.string().min(1) });
 
 /**
- * The queued rest of a rectification: the account's current names and e-mail onto each of its active memberships.
- * Read from the account when the message runs, so a late or repeated message writes what is true now, and nothing
- * when the copies already match.
+ * The queued rest of a rectification: the account's current names and e-mail onto each of its active memberships,
+ * and its names onto the family entries of its linked parents' or children's accounts (the family lists read only
+ * those). Read from the account when the message runs, so a late or repeated message writes what is true now, and
+ * nothing when the copies already match.
  */
-export async function copyNamesToMemberships(deps: Pick<Services, 'db'>, work: z.infer<typeof memberNameCopiesSchema>): Promise<void> {
+export async function copyNamesToMemberships(deps: Pick<Services, 'db' | 'clock'>, work: z.infer<typeof memberNameCopiesSchema>): Promise<void> {
   const account = await readAccount(deps, work.accountId);
   if (!account) return;
   for (const schoolId of new Set((account.schoolRoles ?? []).map((r) => r.schoolId)))
     for (const m of await activeMemberships(deps, schoolId, account.accountId)) await copyNames(deps, m as MembershipDoc & Stored, account);
+  await copyNamesToFamily(deps, account);
 }
 
 /**
