@@ -172,6 +172,7 @@ import rightsChildrenData from './rights-children-data.js';
 import rightsChildrenList from './rights-children-list.js';
 import rightsFollowup from './rights-followup.js';
 import rightsFulfil, { refuseWhereAnotherSchoolHolds, registerRightsFulfillers } from './rights-fulfil.js';
+import rightsHoldingsCount from './rights-holdings-count.js';
 import rightsMeCancel from './rights-me-cancel.js';
 import rightsMeCreate from './rights-me-create.js';
 import rightsMeData from './rights-me-data.js';
@@ -429,6 +430,7 @@ export const definitions: readonly FunctionDefinition[] = [
   rightsMeGet,
   rightsMeList,
   rightsFulfil,
+  rightsHoldingsCount,
   rightsProject,
   rightsOpsComplete,
   rightsOpsCreate,

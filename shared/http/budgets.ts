@@ -218,19 +218,10 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   'payments-notify': { queued: ['payments-process', 'email-outbound'] },
   'payments-return': { queued: ['payments-process'] },
   // p-requests (issue 12, PRIV-7, PRIV-1): data-subject requests and the what-we-hold view.
-  'rights-me-data': {
-    exception: {
-      measured: 10,
-      reason:
-        "PRIV-1 counts every registry type the person has, where the export finds them, with one narrow query per partition (only the fields that tie a row to the person; countSubjectDocuments): the read that authenticates (the account is not read again), one query per container the person has a partition in (accounts, audit, history, events, orders, jobs: Cosmos queries one container at a time), one per school (all its types in one query) and publisher, a point read per login index (the e-mail's and the personal code's, each its own partition). Measured for a student of one school; each further school, publisher, payment transaction or invoice year adds 1; was 24 (the documents read as the export reads them, one query per school type). 5 would need a per-person summary kept by every writer of a personal type",
-    },
-  },
-  'rights-children-data': {
-    exception: {
-      measured: 11,
-      reason: "as rights-me-data, for the parent's child (the child's account read by the access check, not again); was 25",
-    },
-  },
+  // The read that authenticates and the kept counts (one point read); when they are missing or over 10 minutes old the
+  // count is queued and the view says `preparing` (issue 11; was 10, and 11 for a parent's child, counting in the request).
+  'rights-me-data': { queued: ['holdings-counts'] },
+  'rights-children-data': { queued: ['holdings-counts'] },
   'rights-me-create': { queued: ['email-outbound', 'rights-fulfilment'] },
   'rights-me-list': {},
   'rights-me-get': {},

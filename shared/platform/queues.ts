@@ -117,6 +117,14 @@ export const queueSpecs = {
     duplicateDetectionWindow: 'PT10M',
     messageTimeToLive: 'P14D',
   },
+  'holdings-counts': {
+    description:
+      "PRIV-1's counts of what is held about a person (every type, as the export finds them), made for the what-we-hold view when its kept count is missing or older than 10 minutes; message id holdings-counts:<accountId>:<countedAt of the count it replaces>; a count made after the request answers it.",
+    maxDeliveryCount: 5,
+    lockDuration: 'PT1M',
+    duplicateDetectionWindow: 'PT10M',
+    messageTimeToLive: 'P1D',
+  },
   'privacy-exports': {
     description:
       "Data exports to build (PRIV-2), message id privacy-export:<exportId>: a person's documents and files zipped into Blob Storage; a repeat after the zip is ready builds nothing.",

@@ -939,6 +939,22 @@ const documentTypes: DocumentTypeSpec[] = [
     erasure: 'delete',
     requirements: ['PRIV-2'],
   },
+  {
+    type: 'holdings-counts',
+    container: 'jobs',
+    description:
+      "How many documents of each registry type are held about the person and when they were counted (PRIV-1's what-we-hold view; counted by the queue, read in one point read).",
+    personalData: ['privacy-settings'],
+    purpose: 'Show the person what the platform holds about them (PRIV-1) without counting on every view.',
+    lawfulBasis: 'legal-obligation',
+    // Recounted after 10 minutes when viewed; an unviewed count goes after a day.
+    retention: { kind: 'fixed', days: 1, requirement: 'PRIV-1' },
+    subjectField: 'accountId',
+    find: { partitions: 'subject' },
+    export: { omit: [] },
+    erasure: 'delete',
+    requirements: ['PRIV-1'],
+  },
   // p-requests (issue 12, PRIV-7): data-subject requests and their two projections, all in `jobs`.
   {
     type: 'rights-request',
