@@ -225,19 +225,13 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   'rights-me-create': { queued: ['email-outbound', 'rights-fulfilment'] },
   'rights-me-list': {},
   'rights-me-get': {},
-  // The request (read, write under its ETag), the officer's queue entry read and deleted only if it still names this
-  // request under its ETag (a new request may have taken the slot over); the school's list entry queued. Was 6.
+  // The request (read, write under its ETag); the officer's queue entry (deleted only while it still names this request,
+  // under its ETag) and the school's list entry queued. Was 6, then 5. A parent withdrawing for a child: the access
+  // check's read of the child's account too (4; was 7, then 6).
   'rights-me-cancel': { queued: ['email-outbound', 'rights-projections'] },
   'rights-children-create': { queued: ['email-outbound', 'rights-fulfilment'] },
   'rights-children-list': {},
-  'rights-children-cancel': {
-    queued: ['email-outbound', 'rights-projections'],
-    exception: {
-      measured: 6,
-      reason:
-        "the access check reads the child's account (a parent of a child under 18), then as rights-me-cancel: the request (read, write under its ETag), the officer's queue entry read and deleted only if it still names this request (under its ETag); the school's list entry queued (was 7)",
-    },
-  },
+  'rights-children-cancel': { queued: ['email-outbound', 'rights-projections'] },
   'rights-school-list': {},
   'rights-school-create': { queued: ['email-outbound', 'rights-fulfilment'] },
   'rights-school-decide': { queued: ['email-outbound', 'rights-fulfilment'] },

@@ -111,7 +111,7 @@ export const queueSpecs = {
   },
   'rights-projections': {
     description:
-      "The school's list entry of a data-subject request the requester withdrew (PRIV-7): written from the request as it is when the message runs; message id rights-projection:<requestId>:<updatedAt>.",
+      "The officer's queue entry and the school's list entry of a data-subject request the requester withdrew (PRIV-7): from the request as it is when the message runs (the queue entry goes only while it still names this request, under its ETag; a new request may have taken the slot over); message id rights-projection:<requestId>:<updatedAt>.",
     maxDeliveryCount: 10,
     lockDuration: 'PT1M',
     duplicateDetectionWindow: 'PT10M',

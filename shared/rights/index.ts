@@ -29,7 +29,7 @@ export {
   officerQueue,
   openRequest,
   projectionMessageSchema,
-  projectToSchool,
+  projectWithdrawal,
   readRequest,
   schoolRequests,
 } from './requests.js';
