@@ -196,6 +196,7 @@ import schoolsClassesCreate from './schools-classes-create.js';
 import schoolsCodeLinksConfirm from './schools-code-links-confirm.js';
 import schoolsCodeLinksList from './schools-code-links-list.js';
 import schoolsCodeLinksRefuse from './schools-code-links-refuse.js';
+import schoolsFamilyLinksConfirmFinish from './schools-family-links-confirm-finish.js';
 import schoolsFamilyLinksFinish from './schools-family-links-finish.js';
 import schoolsGet from './schools-get.js';
 import schoolsInvitationsConfirmClaim from './schools-invitations-confirm-claim.js';
@@ -385,6 +386,7 @@ export const definitions: readonly FunctionDefinition[] = [
   schoolsParentLinksEnd,
   schoolsParentLinksList,
   schoolsParentLinksRefuse,
+  schoolsFamilyLinksConfirmFinish,
   schoolsFamilyLinksFinish,
   schoolsMemberNamesCopy,
   schoolsStudentsRectify,

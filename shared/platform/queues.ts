@@ -84,6 +84,14 @@ export const queueSpecs = {
     duplicateDetectionWindow: 'PT10M',
     messageTimeToLive: 'P14D',
   },
+  'family-link-confirmations': {
+    description:
+      "The child's side of a parent link the school confirmed (ACC-3): the request wrote the parent's side; ACL-5 grants once both accounts name each other, so the access starts when this has run; both accounts brought in line with the link as it is then (a link no longer confirmed changes nothing); message id family-link-confirmation:<linkId>.",
+    maxDeliveryCount: 10,
+    lockDuration: 'PT1M',
+    duplicateDetectionWindow: 'PT10M',
+    messageTimeToLive: 'P14D',
+  },
   'family-link-endings': {
     description:
       'The entries of an ended parent link taken off both accounts (ACC-3): the request marked the link ended on both, which already ends the access and leaves it out of both family lists (ACL-5); message id family-link-ending:<linkId>; removing an entry and mark already gone changes nothing.',
