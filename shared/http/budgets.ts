@@ -285,14 +285,10 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   'schools-parent-links-end': { queued: ['family-link-endings'] },
   'schools-parent-links-list': {},
   'schools-parent-links-refuse': { queued: ['email-outbound'] },
-  'schools-students-rectify': {
-    queued: ['email-outbound', 'member-name-copies'],
-    exception: {
-      measured: 7,
-      reason:
-        'measured on a real rename: the student check (memberships query), the account (read, written from that read), the change record (ACC-5), the personal-code index kept claimed (read, write); the name copies on the memberships are queued (member-name-copies: from the account as it is then, each under its ETag). Was 8',
-    },
-  },
+  // A rename: the student's account read once (its school roles are the student check, and the rectification starts
+  // from it) and written, the change record (ACC-5); the name copies queued. Was 7. A personal-code change adds the
+  // rate-limit bucket and the code index (claimed, the old one released).
+  'schools-students-rectify': { queued: ['email-outbound', 'member-name-copies'] },
   'store-orders-create': {
     queued: ['email-outbound'],
     exception: {

@@ -284,6 +284,8 @@ export async function rectifyIdentity(
     names: { firstName?: string; lastName?: string; phone?: string };
     personalCode?: CodeInput;
   },
+  /** The account as the caller just read it (with its ETag): not read again. */
+  known?: AccountDoc,
 ): Promise<AccountDoc> {
   const now = services.clock.now().toISOString();
   const code = input.personalCode;
@@ -297,7 +299,7 @@ export async function rectifyIdentity(
             birthDate: code.birthDate,
             personalCodeVerification: input.source.kind === 'school' ? { kind: 'school', by: input.source.schoolId, at: now } : null,
           };
-  const before = await readAccount(services, input.accountId);
+  const before = known?.accountId === input.accountId ? known : await readAccount(services, input.accountId);
   if (!before) throw new AppError('account_not_found');
   // The same code again is no change when nothing would be gained: a person re-typing it keeps its verification, and
   // the school re-entering a verified code keeps the first verification; the school entering a code the person had
@@ -316,8 +318,8 @@ export async function rectifyIdentity(
   );
   const codeChanged = changes.some((c) => c.field === 'personalCode' || c.field === 'personalCodeVerification');
   if (codeChanged && before.personalCode) await releasePersonalCode(services, input.accountId, before.personalCode);
-  if (account.personalCode && account.personalCodeVerification?.kind === 'school' && input.source.kind === 'school')
-    // Idempotent: a retried request claims what an interrupted one did not.
+  if (code !== undefined && account.personalCode && account.personalCodeVerification?.kind === 'school' && input.source.kind === 'school')
+    // Idempotent: a retried request claims what an interrupted one did not (a request that names no code leaves it).
     await claimPersonalCode(services, input.accountId, account.personalCode, { verification: 'school', schoolId: input.source.schoolId });
   if (changes.some((c) => c.field === 'personalCode'))
     await tellOwner(services, input.accountId, 'personalCodeChanged', now, { bySchool: input.source.kind === 'school' });
