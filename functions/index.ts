@@ -31,6 +31,7 @@ import accountsProfileUpdate from './accounts-profile-update.js';
 import accountsSessionsEnd from './accounts-sessions-end.js';
 import accountsSessionsEndOthers from './accounts-sessions-end-others.js';
 import accountsSessionsList from './accounts-sessions-list.js';
+import aclStaffAccessWrite from './acl-staff-access-write.js';
 import assistantMessagesSend from './assistant-messages-send.js';
 import assistantReportsCreate from './assistant-reports-create.js';
 import assistantTermsGet from './assistant-terms-get.js';
@@ -234,6 +235,7 @@ import webhooksSendgrid from './webhooks-sendgrid.js';
 
 export const definitions: readonly FunctionDefinition[] = [
   accountsAuditList,
+  aclStaffAccessWrite,
   accountsChildrenList,
   accountsChildrenRequest,
   accountsLoginLog,

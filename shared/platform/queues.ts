@@ -84,6 +84,14 @@ export const queueSpecs = {
     duplicateDetectionWindow: 'PT10M',
     messageTimeToLive: 'P14D',
   },
+  'staff-access-records': {
+    description:
+      "ACL-7: a staff member's look at a person's data through a route, recorded for the person (GET /api/me/audit): sent before the data is returned; the record's id is in the message, so a repeat finds its own create; message id staff-access:<uuid>.",
+    maxDeliveryCount: 10,
+    lockDuration: 'PT1M',
+    duplicateDetectionWindow: 'PT10M',
+    messageTimeToLive: 'P14D',
+  },
   'family-link-confirmations': {
     description:
       "The child's side of a parent link the school confirmed (ACC-3): the request wrote the parent's side; ACL-5 grants once both accounts name each other, so the access starts when this has run; both accounts brought in line with the link as it is then (a link no longer confirmed changes nothing); message id family-link-confirmation:<linkId>.",
