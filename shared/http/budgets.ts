@@ -53,7 +53,7 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
     exception: {
       measured: 6,
       reason:
-        "a parent asks by the child's personal code: the rate-limit bucket (read, write), the code index, the child's account, the link document (the open-link query runs only when its id is taken), and once per school the parent's account noting the child's school so the parent's export finds the pending request (PRIV-2); the probe's parent has noted the school before: 6 (was 7)",
+        "a parent asks by the child's personal code: the rate-limit bucket (read, write), the code index, the child's account, the link document (the open-link query runs only when its id is taken), and once per school the parent's account noting the child's school so the parent's export finds the pending request (PRIV-2); the probe's parent has noted the school before: 6 (was 7). 5 would need the rate-limit bucket in one write (shared/auth's assertUnderLimit reads, then writes); the child's account is what the link is made from (its school, class, names)",
     },
   },
   'accounts-login-log': {},
@@ -262,7 +262,7 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
     exception: {
       measured: 7,
       reason:
-        "ACC-4 at once: besides the membership and the account's role summary, the school licence periods the role gave leave the person's entitlements in the request (one query of their entitlements, one write per work touched; the probe's 5.a student holds the demo licence); the rest is queued",
+        "ACC-4 at once: besides the membership and the account's role summary, the school licence periods the role gave leave the person's entitlements in the request (one query of their entitlements, one write per work touched; the probe's 5.a student holds the demo licence); the rest is queued. Queuing the entitlement writes too would leave the school's works open until the queue ran, unless the entitlement check (one point read, used by content, events and statistics alike) learnt to drop periods of a role the account no longer holds",
     },
   },
   'schools-members-get': {},
