@@ -260,9 +260,9 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   'schools-members-end': {
     queued: ['school-entitlements'],
     exception: {
-      measured: 7,
+      measured: 6,
       reason:
-        "ACC-4 at once: besides the membership and the account's role summary, the school licence periods the role gave leave the person's entitlements in the request (one query of their entitlements, one write per work touched; the probe's 5.a student holds the demo licence); the rest is queued. Queuing the entitlement writes too would leave the school's works open until the queue ran, unless the entitlement check (one point read, used by content, events and statistics alike) learnt to drop periods of a role the account no longer holds",
+        "ACC-4 at once: the role's memberships (query) ended (a write each), then the account and its entitlements with school periods in one query (was a point read and a query: 7), the role summary written from it, and the school licence periods the role gave taken off the entitlements in the request (one write per work touched; the probe's 5.a student holds the demo licence); the rest is queued. Queuing the entitlement writes would leave the school's works open until the queue ran, unless the entitlement check (one point read, used by content, events and statistics alike) learnt to drop periods of a role the account no longer holds",
     },
   },
   'schools-members-get': {},

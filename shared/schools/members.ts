@@ -9,7 +9,7 @@ import { type Doc, type Page, type Stored, updateWithEtag } from '../platform/co
 import { AppError } from '../platform/errors.js';
 import { pageOf, type PageRequest } from '../platform/paging.js';
 import type { Services } from '../platform/services.js';
-import { dropSchoolPeriods } from '../store/index.js';
+import { accountWithSchoolEntitlements, dropSchoolPeriods } from '../store/index.js';
 import { copyNamesToFamily } from './parent-links.js';
 
 /** A person's role in a school. The name and e-mail are a snapshot kept current on rectification. */
@@ -142,8 +142,9 @@ export async function endRole(
   const candidates = (await activeMemberships(deps, input.schoolId, input.accountId)).filter(
     (m) => m.role === input.role && (input.classId === undefined || m.classId === input.classId),
   );
-  for (const membership of candidates) {
-    // A concurrent change is re-read and the membership still ended (ending an ended one writes nothing).
+  if (candidates.length === 0) return false;
+  // A concurrent change is re-read and the membership still ended (ending an ended one writes nothing).
+  for (const membership of candidates)
     await updateWithEtag<MembershipDoc>(
       schools,
       membership.id,
@@ -151,14 +152,26 @@ export async function endRole(
       (m) => (m.status === 'ended' ? undefined : { ...m, status: 'ended', endedAt: deps.clock.now().toISOString(), endedBy: input.by }),
       { type: 'membership', current: membership as MembershipDoc & Stored },
     );
-    await updateAccount(deps, input.accountId, (a) =>
-      withoutSchoolRole(a, { schoolId: input.schoolId, role: input.role, ...(membership.classId ? { classId: membership.classId } : {}) }),
-    );
-  }
+  // The account and its school-licensed entitlements in one query (issue 11), each then written from that read.
+  const { account, entitlements } = await accountWithSchoolEntitlements<AccountDoc>(deps, input.accountId);
+  await updateAccount(
+    deps,
+    input.accountId,
+    (a) =>
+      candidates.reduce(
+        (next, m) => withoutSchoolRole(next, { schoolId: input.schoolId, role: input.role, ...(m.classId ? { classId: m.classId } : {}) }),
+        a as AccountDoc,
+      ),
+    account,
+  );
   // The school licences these roles gave leave the person's entitlements at once (ACC-4: the role's access ends).
-  if (candidates.length > 0)
-    await dropSchoolPeriods(deps, { accountId: input.accountId, schoolId: input.schoolId, membershipIds: candidates.map((m) => m.id) });
-  return candidates.length > 0;
+  await dropSchoolPeriods(deps, {
+    accountId: input.accountId,
+    schoolId: input.schoolId,
+    membershipIds: candidates.map((m) => m.id),
+    known: entitlements,
+  });
+  return true;
 }
 
 type ProfileField = 'firstName' | 'lastName' | 'phone' | 'personalCode' | 'personalCodeVerification' | 'birthDate' | 'email';
