@@ -31,6 +31,7 @@ import accountsProfileUpdate from './accounts-profile-update.js';
 import accountsSessionsEnd from './accounts-sessions-end.js';
 import accountsSessionsEndOthers from './accounts-sessions-end-others.js';
 import accountsSessionsList from './accounts-sessions-list.js';
+import aclStaffAccessWrite from './acl-staff-access-write.js';
 import assistantMessagesSend from './assistant-messages-send.js';
 import assistantReportsCreate from './assistant-reports-create.js';
 import assistantTermsGet from './assistant-terms-get.js';
@@ -172,6 +173,7 @@ import rightsChildrenData from './rights-children-data.js';
 import rightsChildrenList from './rights-children-list.js';
 import rightsFollowup from './rights-followup.js';
 import rightsFulfil, { refuseWhereAnotherSchoolHolds, registerRightsFulfillers } from './rights-fulfil.js';
+import rightsHoldingsCount from './rights-holdings-count.js';
 import rightsMeCancel from './rights-me-cancel.js';
 import rightsMeCreate from './rights-me-create.js';
 import rightsMeData from './rights-me-data.js';
@@ -195,6 +197,7 @@ import schoolsClassesCreate from './schools-classes-create.js';
 import schoolsCodeLinksConfirm from './schools-code-links-confirm.js';
 import schoolsCodeLinksList from './schools-code-links-list.js';
 import schoolsCodeLinksRefuse from './schools-code-links-refuse.js';
+import schoolsFamilyLinksConfirmFinish from './schools-family-links-confirm-finish.js';
 import schoolsFamilyLinksFinish from './schools-family-links-finish.js';
 import schoolsGet from './schools-get.js';
 import schoolsInvitationsConfirmClaim from './schools-invitations-confirm-claim.js';
@@ -232,6 +235,7 @@ import webhooksSendgrid from './webhooks-sendgrid.js';
 
 export const definitions: readonly FunctionDefinition[] = [
   accountsAuditList,
+  aclStaffAccessWrite,
   accountsChildrenList,
   accountsChildrenRequest,
   accountsLoginLog,
@@ -384,6 +388,7 @@ export const definitions: readonly FunctionDefinition[] = [
   schoolsParentLinksEnd,
   schoolsParentLinksList,
   schoolsParentLinksRefuse,
+  schoolsFamilyLinksConfirmFinish,
   schoolsFamilyLinksFinish,
   schoolsMemberNamesCopy,
   schoolsStudentsRectify,
@@ -429,6 +434,7 @@ export const definitions: readonly FunctionDefinition[] = [
   rightsMeGet,
   rightsMeList,
   rightsFulfil,
+  rightsHoldingsCount,
   rightsProject,
   rightsOpsComplete,
   rightsOpsCreate,

@@ -2,14 +2,14 @@ import { z } from 'zod';
 
 import { defineHttp, ok } from '../shared/http/index.js';
 import { AppError } from '../shared/platform/errors.js';
-import { holdingsOf, holdingsViewSchema } from '../shared/rights/index.js';
+import { holdingsView, holdingsViewSchema } from '../shared/rights/index.js';
 
 export default defineHttp({
   name: 'rights-children-data',
   route: 'children/{childId}/privacy/data',
   methods: ['GET'],
   summary:
-    "What the platform holds about my child under 18 (PRIV-1), as the child's own view; counted in the child's account partition (the access check already read the child's account).",
+    "What the platform holds about my child under 18 (PRIV-1), as the child's own view, its counts queued as there (the access check already read the child's account).",
   tags: ['privacy', 'family'],
   auth: 'session',
   capability: 'child.rights.read',
@@ -19,6 +19,6 @@ export default defineHttp({
   output: holdingsViewSchema,
   handler: async ({ access, language, services }) => {
     if (!access.targetAccount) throw new AppError('account_not_found');
-    return ok(await holdingsOf(services, access.targetAccount, language, 'all'));
+    return ok(await holdingsView(services, access.targetAccount, language));
   },
 });

@@ -1,9 +1,9 @@
 import { defineQueue } from '../shared/platform/definitions.js';
-import { projectionMessageSchema, projectToSchool } from '../shared/rights/index.js';
+import { projectionMessageSchema, projectWithdrawal } from '../shared/rights/index.js';
 
 export default defineQueue({
   name: 'rights-project',
   queue: 'rights-projections',
   input: projectionMessageSchema,
-  handler: async (message, { services }) => projectToSchool(services, message.requestId),
+  handler: async (message, { services }) => projectWithdrawal(services, message.requestId),
 });

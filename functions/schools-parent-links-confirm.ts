@@ -8,7 +8,7 @@ export default defineHttp({
   route: 'schools/{schoolId}/parent-links/{linkId}/confirm',
   methods: ['POST'],
   summary:
-    "The school's administrator confirms a requested parent link (ACC-3): from now on it counts, the parent sees the child's data and is told by e-mail. Only requested -> confirmed; anything else is 409 parent_link_transition.",
+    "The school's administrator confirms a requested parent link (ACC-3): from now on it counts; the parent is told by e-mail and sees the child's data once the child's side of the link is written, moments later (queued). Only requested -> confirmed; anything else is 409 parent_link_transition.",
   tags: ['schools', 'family'],
   auth: 'session',
   capability: 'school.parentLinks.review',

@@ -18,5 +18,5 @@ export default defineHttp({
   output: parentLinkViewSchema,
   errors: ['parent_link_not_found', 'parent_link_transition'],
   handler: async ({ params, principal, access, services }) =>
-    ok(await endLink(services, params.schoolId, params.linkId, principal.accountId, access.grants, access.account)),
+    ok(await endLink(services, params.schoolId, params.linkId, principal.accountId, access.grants)),
 });

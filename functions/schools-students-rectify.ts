@@ -1,11 +1,11 @@
 import { z } from 'zod';
 
-import { accountView, accountViewSchema, personNameSchema } from '../shared/accounts/index.js';
+import { accountView, accountViewSchema, personNameSchema, readAccount } from '../shared/accounts/index.js';
 import { assertUnderLimit } from '../shared/auth/index.js';
 import { defineHttp, ok } from '../shared/http/index.js';
 import { personalCodeSchema } from '../shared/personal-codes/index.js';
 import { AppError } from '../shared/platform/errors.js';
-import { activeMemberships, rectifyIdentity } from '../shared/schools/index.js';
+import { rectifyIdentity } from '../shared/schools/index.js';
 
 /** Personal-code corrections one administrator may make in 15 minutes (a class's typos, not a sweep of codes). */
 const SCHOOL_CODE_CHANGES_PER_WINDOW = 30;
@@ -34,24 +34,30 @@ export default defineHttp({
   output: accountViewSchema,
   errors: ['member_not_found'],
   handler: async ({ params, body, principal, services }) => {
-    const memberships = await activeMemberships(services, params.schoolId, params.accountId);
-    if (!memberships.some((m) => m.role === 'student')) throw new AppError('member_not_found');
+    // The account's school roles are copied from its active memberships (what access checks read): the student check
+    // and the rectification's starting point in one read (issue 11).
+    const student = await readAccount(services, params.accountId);
+    if (!(student?.schoolRoles ?? []).some((r) => r.role === 'student' && r.schoolId === params.schoolId)) throw new AppError('member_not_found');
     if (body.personalCode !== undefined) await assertUnderLimit(services, 'pcode-change', principal.accountId, SCHOOL_CODE_CHANGES_PER_WINDOW);
-    const updated = await rectifyIdentity(services, {
-      accountId: params.accountId,
-      by: principal.accountId,
-      source: { kind: 'school', schoolId: params.schoolId },
-      names: { ...(body.firstName ? { firstName: body.firstName } : {}), ...(body.lastName ? { lastName: body.lastName } : {}) },
-      ...(body.personalCode !== undefined
-        ? {
-            personalCode: body.personalCode && {
-              country: body.personalCode.country,
-              code: body.personalCode.code,
-              birthDate: body.personalCode.birthDate,
-            },
-          }
-        : {}),
-    });
+    const updated = await rectifyIdentity(
+      services,
+      {
+        accountId: params.accountId,
+        by: principal.accountId,
+        source: { kind: 'school', schoolId: params.schoolId },
+        names: { ...(body.firstName ? { firstName: body.firstName } : {}), ...(body.lastName ? { lastName: body.lastName } : {}) },
+        ...(body.personalCode !== undefined
+          ? {
+              personalCode: body.personalCode && {
+                country: body.personalCode.country,
+                code: body.personalCode.code,
+                birthDate: body.personalCode.birthDate,
+              },
+            }
+          : {}),
+      },
+      student,
+    );
     return ok(accountView(updated));
   },
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { type StaffAccessDoc, writeStaffAccess } from '../shared/acl/index.js';
 import { type LocalHost, startLocalHost } from '../shared/local/host.js';
 import { demo } from '../shared/local/seed.js';
 import type { AccountChangeDoc } from '../shared/schools/members.js';
@@ -135,9 +136,28 @@ describe('ACL-7: support staff access is audited for the person to see', () => {
     expect(seen.body).toMatchObject({ id: A.eeClassTeacher, firstName: 'Mari', email: 'mari.mets@kuusiku.example', signInMethods: ['password'] });
     expect(JSON.stringify(seen.body)).not.toContain('47502124911');
 
+    // The record was queued before the answer (issue 11); written once the queue ran.
+    await host.bus.idle();
     const audit = await call('/api/me/audit', { as: A.eeClassTeacher });
     expect(audit.status).toBe(200);
     expect(audit.body.entries).toEqual([expect.objectContaining({ staffAccountId: A.staff, capability: 'ops.account.read' })]);
+  });
+
+  it('ACL-7: the queued record is written once however often its message is delivered', async () => {
+    const message = {
+      id: 'staff-access:repeat-test',
+      subjectId: A.eeStudent,
+      staffAccountId: A.staff,
+      capability: 'ops.account.read',
+      correlationId: 'c-repeat',
+      at: host.clock.now().toISOString(),
+    };
+    await writeStaffAccess(host.services, message);
+    const first = await host.services.db.collection('audit').read<StaffAccessDoc>(message.id, A.eeStudent);
+    await writeStaffAccess(host.services, message);
+    expect((await host.services.db.collection('audit').read<StaffAccessDoc>(message.id, A.eeStudent))?._etag).toBe(first?._etag);
+    expect(first).toMatchObject({ type: 'staff-access', subjectId: A.eeStudent, capability: 'ops.account.read' });
+    await host.services.db.collection('audit').delete(message.id, A.eeStudent);
   });
 
   it('ACL-7: a teacher cannot use the support view', async () => {

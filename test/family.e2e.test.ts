@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
 import { demo } from '../shared/local/seed.js';
 import { api, tokenFor } from './helpers.js';
@@ -48,9 +48,16 @@ describe('ACC-3: parent links', () => {
     ]);
     expect((await outboxFor(parent.email)).map((m) => m.subject)).toContain('Kool kinnitas seose sinu lapsega');
 
-    // Now it counts, at once, on both sides.
-    const profile = await api(`/api/children/${child.accountId}`, { token: parent.token });
-    expect(profile.status).toBe(200);
+    // Now it counts on both sides: the parent's at once, the child's (and with it the access) once the queue
+    // family-link-confirmations ran, moments later.
+    let profile = await api(`/api/children/${child.accountId}`, { token: parent.token });
+    await vi.waitFor(
+      async () => {
+        profile = await api(`/api/children/${child.accountId}`, { token: parent.token });
+        expect(profile.status).toBe(200);
+      },
+      { timeout: 20_000, interval: 100 },
+    );
     expect(profile.body).toEqual({
       id: child.accountId,
       firstName: 'Kaspar',

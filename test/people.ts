@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-import { expect } from 'vitest';
+import { expect, vi } from 'vitest';
 
 import { demo } from '../shared/local/seed.js';
 import { api, tokenFor } from './helpers.js';
@@ -127,6 +127,11 @@ export async function confirmedLink(parent: Person, child: { accountId: string; 
     token: await adminToken(),
   });
   expect(confirm.status, JSON.stringify(confirm.body)).toBe(200);
+  // The child's side follows queued (family-link-confirmations): the access starts once it ran.
+  await vi.waitFor(async () => expect((await api(`/api/children/${child.accountId}`, { token: parent.token })).status).toBe(200), {
+    timeout: 20_000,
+    interval: 100,
+  });
   return linkId;
 }
 

@@ -6,7 +6,7 @@ import type { LocalHost } from '../shared/local/host.js';
 import { startLocalHost } from '../shared/local/host.js';
 import { demo } from '../shared/local/seed.js';
 import type { Services } from '../shared/platform/services.js';
-import { fulfilmentOf, moveRequest, openRequest, readRequest, withdrawablePurposes } from '../shared/rights/index.js';
+import { fulfilmentOf, moveRequest, openRequest, projectWithdrawal, readRequest, withdrawablePurposes } from '../shared/rights/index.js';
 import { client } from './learning-fixtures.js';
 
 /**
@@ -211,7 +211,9 @@ describe('PRIV-7: one open request of a type per person, under a race', () => {
       ...host.services,
       db: { ...host.services.db, collection: (name) => (name === 'jobs' ? racingJobs : host.services.db.collection(name)) },
     };
-    await moveRequest(racing, { requestId: old.id, to: 'cancelled', by: subject, capacity: 'self', reason: 'changed my mind' });
+    await moveRequest(host.services, { requestId: old.id, to: 'cancelled', by: subject, capacity: 'self', reason: 'changed my mind' });
+    // A withdrawal frees the slot queued (issue 11): the race is the queued close's delete against the new request.
+    await projectWithdrawal(racing, old.id);
 
     expect(newer).toBeDefined();
     const slot = await jobs.read<{ id: string; type: string; requestId: string }>(`rights-open:${subject}:other`, 'rights-queue');

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
 import { demo } from '../shared/local/seed.js';
 import { api, tokenFor } from './helpers.js';
@@ -52,9 +52,15 @@ describe('ACC-6: support requests', () => {
     });
     expect(followUp.body.status).toBe('open');
 
-    const audit = await api('/api/me/audit', { token: user.token });
-    expect(audit.body.entries.map((e: { capability: string }) => e.capability)).toEqual(
-      expect.arrayContaining(['ops.support.read', 'ops.support.reply']),
+    // The records are queued before the answers (issue 11): written moments later.
+    await vi.waitFor(
+      async () => {
+        const audit = await api('/api/me/audit', { token: user.token });
+        expect(audit.body.entries.map((e: { capability: string }) => e.capability)).toEqual(
+          expect.arrayContaining(['ops.support.read', 'ops.support.reply']),
+        );
+      },
+      { timeout: 20_000, interval: 100 },
     );
     const mail = (await api<{ to: string; subject: string; text: string }[]>('/_local/outbox')).body.filter((m) => m.to === user.email.toLowerCase());
     expect(mail.map((m) => m.subject)).toContain('User support answered: Cannot open my book');

@@ -1,5 +1,5 @@
 import { type Stored, updateWithEtag } from '../platform/cosmos.js';
-import { AppError } from '../platform/errors.js';
+import { AppError, isAppError } from '../platform/errors.js';
 import type { Services } from '../platform/services.js';
 import type { AccountDoc, FamilyLink, SchoolRole } from './model.js';
 
@@ -58,14 +58,53 @@ export function withoutSchoolRole(account: AccountDoc, role: Pick<SchoolRole, 's
   return next.length === current.length ? account : { ...account, schoolRoles: next };
 }
 
+/** Adds a confirmed link (idempotent), with the list an ending marks it in (so that mark is one patch, no read). */
 export function withFamilyLink(account: AccountDoc, side: 'children' | 'parents', link: FamilyLink): AccountDoc {
   const current = account[side] ?? [];
-  if (current.some((l) => l.linkId === link.linkId)) return account;
-  return withSchoolPartition({ ...account, [side]: [...current, link] }, link.schoolId);
+  if (current.some((l) => l.linkId === link.linkId) && account.endedFamilyLinks) return account;
+  const linked = current.some((l) => l.linkId === link.linkId) ? current : [...current, link];
+  return withSchoolPartition({ ...account, [side]: linked, endedFamilyLinks: account.endedFamilyLinks ?? [] }, link.schoolId);
 }
 
+/** Takes an ended link off the account, and its mark (idempotent). */
 export function withoutFamilyLink(account: AccountDoc, side: 'children' | 'parents', linkId: string): AccountDoc {
   const current = account[side] ?? [];
   const next = current.filter((l) => l.linkId !== linkId);
-  return next.length === current.length ? account : { ...account, [side]: next };
+  const marks = account.endedFamilyLinks ?? [];
+  const unmarked = marks.filter((id) => id !== linkId);
+  if (next.length === current.length && unmarked.length === marks.length) return account;
+  return { ...account, [side]: next, ...(account.endedFamilyLinks ? { endedFamilyLinks: unmarked } : {}) };
+}
+
+/** The linked person's current names on this account's entry for them (a rename copied; unchanged when they match). */
+export function withFamilyNames(
+  account: AccountDoc,
+  side: 'children' | 'parents',
+  person: Pick<AccountDoc, 'accountId' | 'firstName' | 'lastName'>,
+): AccountDoc {
+  const current = account[side] ?? [];
+  const stale = (l: FamilyLink) => l.accountId === person.accountId && (l.firstName !== person.firstName || l.lastName !== person.lastName);
+  if (!current.some(stale)) return account;
+  return { ...account, [side]: current.map((l) => (stale(l) ? { ...l, firstName: person.firstName, lastName: person.lastName } : l)) };
+}
+
+/**
+ * Marks a link ended on one account with one patch and no read (issue 11): `familyLinks` leaves it out at once, the
+ * entry itself goes queued. A repeat appends the id again, which means the same. An account written before the mark
+ * list existed has no list to append to (Cosmos refuses the path): it is read and written instead; one already gone
+ * (erased) needs nothing.
+ */
+export async function markFamilyLinkEnded(deps: Deps, accountId: string, linkId: string): Promise<void> {
+  try {
+    await deps.db.collection('accounts').patch(accountId, accountId, [{ op: 'add', path: '/endedFamilyLinks/-', value: linkId }]);
+  } catch (error) {
+    const status = (error as { code?: number }).code;
+    if (status === 404) return;
+    if (status !== 400) throw error;
+    await updateAccount(deps, accountId, (a) =>
+      (a.endedFamilyLinks ?? []).includes(linkId) ? a : { ...a, endedFamilyLinks: [...(a.endedFamilyLinks ?? []), linkId] },
+    ).catch((e: unknown) => {
+      if (!isAppError(e, 'account_not_found')) throw e;
+    });
+  }
 }

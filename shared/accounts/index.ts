@@ -1,9 +1,11 @@
 /** The public face of shared/accounts: what other areas and functions/ may import (README, "Areas and their faces"). */
 export { isMinorAccount, needsParentForConsent } from './age.js';
 export {
+  markFamilyLinkEnded,
   readAccount,
   updateAccount,
   withFamilyLink,
+  withFamilyNames,
   withoutFamilyLink,
   withoutSchoolRole,
   withSchoolPartition,
@@ -17,6 +19,7 @@ export {
   type Closure,
   type ConsentState,
   defaultPrivacy,
+  familyLinksOf,
   type LinkedLogin,
   type Objection,
   objections,

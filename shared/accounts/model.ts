@@ -52,6 +52,13 @@ export interface FamilyLink {
   /** The child's school, which confirmed the link and holds its document. */
   schoolId: string;
   linkId: string;
+  /**
+   * The linked person's names, for the family lists (issue 11: no read per person): copied when the school confirms,
+   * refreshed by `member-name-copies` when that person's names change, gone with the entry (an ending, their erasure).
+   * Absent on entries written before they were kept: the list reads that person's account then.
+   */
+  firstName?: string;
+  lastName?: string;
 }
 
 export const publisherRoleNames = ['author', 'editor', 'designer', 'technicalEditor'] as const;
@@ -154,6 +161,12 @@ export interface AccountDoc extends Doc {
   /** Confirmed parent links, on both sides. */
   children?: FamilyLink[];
   parents?: FamilyLink[];
+  /**
+   * Links ended whose entries are still on this account: an ending marks both accounts before it answers (one patch
+   * each, no read), and `family-link-endings` then removes the entry and the mark. Every check reads the entries
+   * through `familyLinks`, which leaves these out (ACL-5 holds at once on both sides).
+   */
+  endedFamilyLinks?: string[];
   publisherRoles?: PublisherRole[];
   /** A municipality official: the schools whose aggregate statistics they may see (ACL-8). */
   municipality?: { name: string; schoolIds: string[] };
@@ -207,6 +220,12 @@ export const accountViewSchema = z.object({
 
 export type AccountView = z.infer<typeof accountViewSchema>;
 
+/** The family links in force on one side: the entries less those an ending has marked (ACL-5 reads only these). */
+export function familyLinksOf(account: Pick<AccountDoc, 'children' | 'parents' | 'endedFamilyLinks'>, side: 'children' | 'parents'): FamilyLink[] {
+  const ended = account.endedFamilyLinks ?? [];
+  return (account[side] ?? []).filter((l) => !ended.includes(l.linkId));
+}
+
 export function accountView(doc: AccountDoc): AccountView {
   return {
     id: doc.accountId,
@@ -220,8 +239,8 @@ export function accountView(doc: AccountDoc): AccountView {
     country: doc.country,
     status: doc.status,
     schoolRoles: doc.schoolRoles ?? [],
-    children: (doc.children ?? []).map(({ accountId, schoolId }) => ({ accountId, schoolId })),
-    parents: (doc.parents ?? []).map(({ accountId, schoolId }) => ({ accountId, schoolId })),
+    children: familyLinksOf(doc, 'children').map(({ accountId, schoolId }) => ({ accountId, schoolId })),
+    parents: familyLinksOf(doc, 'parents').map(({ accountId, schoolId }) => ({ accountId, schoolId })),
     publisherRoles: doc.publisherRoles ?? [],
     staffRoles: doc.staffRoles ?? [],
     privacy: {

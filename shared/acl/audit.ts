@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 
-import type { Doc } from '../platform/cosmos.js';
+import { z } from 'zod';
+
+import { type Doc, DocumentExistsError } from '../platform/cosmos.js';
 import type { Services } from '../platform/services.js';
 import type { Capability } from './capabilities.js';
 
@@ -26,4 +28,38 @@ export async function recordStaffAccess(
     ...input,
     at: services.clock.now().toISOString(),
   });
+}
+
+export const staffAccessMessageSchema = z.strictObject({
+  id: z.string().min(1),
+  subjectId: z.string().min(1),
+  staffAccountId: z.string().min(1),
+  capability: z.string().min(1),
+  correlationId: z.string(),
+  at: z.iso.datetime(),
+});
+
+/**
+ * ACL-7 for a look at someone's data through a route (issue 11): the record is handed to the queue
+ * `staff-access-records` before the data is returned (the send is durable once it answers), so the look costs no
+ * Cosmos write in the request. The record's id is made here: the queue's repeat finds its own earlier create.
+ */
+export async function queueStaffAccess(
+  services: Pick<Services, 'bus' | 'clock'>,
+  input: { subjectId: string; staffAccountId: string; capability: Capability; correlationId: string },
+): Promise<void> {
+  const id = `staff-access:${randomUUID()}`;
+  await services.bus.send('staff-access-records', {
+    body: { id, ...input, at: services.clock.now().toISOString() } satisfies z.infer<typeof staffAccessMessageSchema>,
+    messageId: id,
+  });
+}
+
+/** The queued record, written once: a repeat meets its own create (409) and is done. */
+export async function writeStaffAccess(services: Pick<Services, 'db'>, message: z.infer<typeof staffAccessMessageSchema>): Promise<void> {
+  try {
+    await services.db.collection('audit').create<StaffAccessDoc>({ ...message, type: 'staff-access', capability: message.capability as Capability });
+  } catch (error) {
+    if (!(error instanceof DocumentExistsError)) throw error;
+  }
 }

@@ -1,4 +1,4 @@
-import { type AccountDoc, defaultPrivacy, isMinorAccount, needsParentForConsent } from '../accounts/index.js';
+import { type AccountDoc, defaultPrivacy, familyLinksOf, isMinorAccount, needsParentForConsent } from '../accounts/index.js';
 import { type Capability, type Role, rowOf, type Scope, WITHDRAWING_PUBLISHER_ROLES } from './capabilities.js';
 
 /** What a request is about: the wrapper derives it from the route's parameters. */
@@ -21,7 +21,7 @@ export interface Grant {
 export function rolesOf(account: AccountDoc): Set<Role> {
   const held = new Set<Role>(['user']);
   for (const r of account.schoolRoles ?? []) held.add(r.role);
-  if ((account.children ?? []).length > 0) held.add('parent');
+  if (familyLinksOf(account, 'children').length > 0) held.add('parent');
   if ((account.publisherRoles ?? []).length > 0) held.add('cmsUser');
   for (const r of account.staffRoles ?? []) held.add(r);
   if (account.municipality) held.add('municipality');
@@ -75,26 +75,30 @@ export async function authorize(
           grants.push({ role, scope, schoolId: target.schoolId });
         break;
       case 'ownChild': {
-        const link = target.accountId ? (account.children ?? []).find((c) => c.accountId === target.accountId) : undefined;
+        const link = target.accountId ? familyLinksOf(account, 'children').find((c) => c.accountId === target.accountId) : undefined;
         if (!link) break;
         const child = await loadAccount(link.accountId);
-        if (child && (child.privacy ?? defaultPrivacy).shareWithParents && (child.parents ?? []).some((p) => p.accountId === account.accountId))
+        if (
+          child &&
+          (child.privacy ?? defaultPrivacy).shareWithParents &&
+          familyLinksOf(child, 'parents').some((p) => p.accountId === account.accountId)
+        )
           grants.push({ role, scope, schoolId: link.schoolId });
         break;
       }
       case 'ownMinorChild': {
-        const link = target.accountId ? (account.children ?? []).find((c) => c.accountId === target.accountId) : undefined;
+        const link = target.accountId ? familyLinksOf(account, 'children').find((c) => c.accountId === target.accountId) : undefined;
         if (!link) break;
         const child = await loadAccount(link.accountId);
-        if (child && isMinorAccount(child, now) === true && (child.parents ?? []).some((p) => p.accountId === account.accountId))
+        if (child && isMinorAccount(child, now) === true && familyLinksOf(child, 'parents').some((p) => p.accountId === account.accountId))
           grants.push({ role, scope, schoolId: link.schoolId });
         break;
       }
       case 'ownYoungChild': {
-        const link = target.accountId ? (account.children ?? []).find((c) => c.accountId === target.accountId) : undefined;
+        const link = target.accountId ? familyLinksOf(account, 'children').find((c) => c.accountId === target.accountId) : undefined;
         if (!link) break;
         const child = await loadAccount(link.accountId);
-        if (child && needsParentForConsent(child, now) && (child.parents ?? []).some((p) => p.accountId === account.accountId))
+        if (child && needsParentForConsent(child, now) && familyLinksOf(child, 'parents').some((p) => p.accountId === account.accountId))
           grants.push({ role, scope, schoolId: link.schoolId });
         break;
       }

@@ -16,6 +16,6 @@ declare module '../platform/definitions.js' {
     target?: (input: { params: any; query: any; principal?: { accountId: string } }) => Target;
   }
 }
-export { recordStaffAccess, type StaffAccessDoc } from './audit.js';
+export { queueStaffAccess, recordStaffAccess, type StaffAccessDoc, staffAccessMessageSchema, writeStaffAccess } from './audit.js';
 export { authorize, type Grant, rolesOf, type Target } from './authorize.js';
 export { auditedCapabilities, type Capability } from './capabilities.js';

@@ -7,7 +7,7 @@ import { type Doc, DocumentExistsError, type Stored } from '../platform/cosmos.j
 import { AppError } from '../platform/errors.js';
 import { runJob } from '../platform/jobs.js';
 import type { Services } from '../platform/services.js';
-import { endMembershipsOfClosedAccount } from '../schools/index.js';
+import { endMembershipsOfClosedAccount, forgetFamilyOf } from '../schools/index.js';
 
 /**
  * PRIV-8: the event the erasure pipeline (issue 13) acts on, one per account in the `jobs` container. From `closedAt`
@@ -221,6 +221,8 @@ export async function closeAccountForErasure(services: Services, input: { accoun
   if (!account) return;
   if (!account.closure) await close(services, account, { as: isSchoolUser(account) ? 'school' : 'self', by: input.by }, {});
   await completeAccountClosure(services, { accountId: input.accountId, client: {} });
+  // The linked accounts' entries carry this person's names: they go before the account does.
+  await forgetFamilyOf(services, account);
 }
 
 /**

@@ -2,7 +2,15 @@ import { randomUUID } from 'node:crypto';
 
 import { z } from 'zod';
 
-import { type AccountDoc, type ConsentState, needsParentForConsent, objectsTo, processingRestricted, updateAccount } from '../accounts/index.js';
+import {
+  type AccountDoc,
+  type ConsentState,
+  familyLinksOf,
+  needsParentForConsent,
+  objectsTo,
+  processingRestricted,
+  updateAccount,
+} from '../accounts/index.js';
 import type { Doc, Page } from '../platform/cosmos.js';
 import { AppError } from '../platform/errors.js';
 import type { Language } from '../platform/language.js';
@@ -108,7 +116,7 @@ export async function setConsent(
   const account = await updateAccount(deps, input.accountId, (doc) => {
     const needsParent = needsParentForConsent(doc, deps.clock.now());
     // Checked on the document written, as the access check read it a moment before (a birthday or an ended link between).
-    if (input.asParent && !(needsParent && (doc.parents ?? []).some((p) => p.accountId === input.by))) throw new AppError('forbidden');
+    if (input.asParent && !(needsParent && familyLinksOf(doc, 'parents').some((p) => p.accountId === input.by))) throw new AppError('forbidden');
     if (input.given && !input.asParent && needsParent) throw new AppError('consent_needs_parent');
     const state = doc.consents?.[input.purpose];
     // A withdrawal names the version it withdraws (the one given); a consent, the text shown now.

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import { z } from 'zod';
 
-import { type AccountDoc, type Objection, objections, type ProcessingChoices, updateAccount } from '../accounts/index.js';
+import { type AccountDoc, familyLinksOf, type Objection, objections, type ProcessingChoices, updateAccount } from '../accounts/index.js';
 import type { Doc, Page } from '../platform/cosmos.js';
 import { AppError } from '../platform/errors.js';
 import { pageOf, type PageRequest } from '../platform/paging.js';
@@ -143,7 +143,7 @@ export async function setProcessingChoices(
     event = undefined;
     // A request carried out (PRIV-7) only adds: lifting stays in the settings.
     if ((by === 'self' || 'request' in by) && managed && lifts(current, choice)) throw new AppError('privacy_managed_by_parent');
-    if (by !== 'self' && 'parent' in by && !(managed && (account.parents ?? []).some((p) => p.accountId === by.parent)))
+    if (by !== 'self' && 'parent' in by && !(managed && familyLinksOf(account, 'parents').some((p) => p.accountId === by.parent)))
       throw new AppError('forbidden');
     if (!lifts(current, choice) && !adds(current, choice)) return account;
     const at = now.toISOString();

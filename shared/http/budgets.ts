@@ -47,6 +47,7 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   'schools-members-close': { queued: ['account-closure'] },
   // --- end p-consent ---
   'accounts-audit-list': {},
+  // The account authentication read only, however many children: the entries carry the names (issue 11; was 1 + 1 per child).
   'accounts-children-list': {},
   'accounts-children-request': {
     queued: ['email-outbound'],
@@ -77,7 +78,8 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   'accounts-preferences-update': {},
   'accounts-privacy-get': {},
   'accounts-privacy-update': {},
-  'accounts-profile-update': {},
+  // A rename's copies (memberships, the linked parents' or children's family entries) are queued.
+  'accounts-profile-update': { queued: ['member-name-copies'] },
   'auth-callback': {},
   'auth-link': {},
   'auth-login': {},
@@ -175,53 +177,36 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   'licences-access': {},
   'licences-list': {},
   'openapi-get': {},
-  'ops-accounts-get': {
-    staff: true,
-    exception: { measured: 4, reason: "staff only: the subject's account and cases, and the ACL-7 staff-access record (a write)" },
-  },
+  // The subject's account and cases; the ACL-7 staff-access record queued before the data goes (was 4, written here).
+  'ops-accounts-get': { staff: true, queued: ['staff-access-records'] },
   'ops-accounts-reinstate': { staff: true, queued: ['email-outbound'] },
   'ops-accounts-suspend': { staff: true, queued: ['email-outbound', 'session-revocations'] },
   'ops-invoices-record-payment': { staff: true },
-  'ops-orders-cancel': { staff: true, queued: ['store-licence-endings'] },
-  'ops-orders-flag-resolve': { staff: true },
+  'ops-orders-cancel': { staff: true, queued: ['store-licence-endings', 'staff-access-records'] },
+  'ops-orders-flag-resolve': { staff: true, queued: ['staff-access-records'] },
   'ops-orders-flagged': { staff: true },
-  'ops-support-list': { staff: true },
-  'ops-support-reply': { staff: true, queued: ['email-outbound'] },
+  'ops-support-list': { staff: true, queued: ['staff-access-records'] },
+  'ops-support-reply': { staff: true, queued: ['email-outbound', 'staff-access-records'] },
   'ops-works-withdraw': { staff: true, queued: ['store-licence-endings'] },
   'ops-works-withdraw-cancel': { staff: true },
   'payments-methods': {},
   'payments-notify': { queued: ['payments-process', 'email-outbound'] },
   'payments-return': { queued: ['payments-process'] },
   // p-requests (issue 12, PRIV-7, PRIV-1): data-subject requests and the what-we-hold view.
-  'rights-me-data': {
-    exception: {
-      measured: 10,
-      reason:
-        "PRIV-1 counts every registry type the person has, where the export finds them, with one narrow query per partition (only the fields that tie a row to the person; countSubjectDocuments): the read that authenticates (the account is not read again), one query per container the person has a partition in (accounts, audit, history, events, orders, jobs: Cosmos queries one container at a time), one per school (all its types in one query) and publisher, a point read per login index (the e-mail's and the personal code's, each its own partition). Measured for a student of one school; each further school, publisher, payment transaction or invoice year adds 1; was 24 (the documents read as the export reads them, one query per school type). 5 would need a per-person summary kept by every writer of a personal type",
-    },
-  },
-  'rights-children-data': {
-    exception: {
-      measured: 11,
-      reason: "as rights-me-data, for the parent's child (the child's account read by the access check, not again); was 25",
-    },
-  },
+  // The read that authenticates and the kept counts (one point read); when they are missing or over 10 minutes old the
+  // count is queued and the view says `preparing` (issue 11; was 10, and 11 for a parent's child, counting in the request).
+  'rights-me-data': { queued: ['holdings-counts'] },
+  'rights-children-data': { queued: ['holdings-counts'] },
   'rights-me-create': { queued: ['email-outbound', 'rights-fulfilment'] },
   'rights-me-list': {},
   'rights-me-get': {},
-  // The request (read, write under its ETag), the officer's queue entry read and deleted only if it still names this
-  // request under its ETag (a new request may have taken the slot over); the school's list entry queued. Was 6.
+  // The request (read, write under its ETag); the officer's queue entry (deleted only while it still names this request,
+  // under its ETag) and the school's list entry queued. Was 6, then 5. A parent withdrawing for a child: the access
+  // check's read of the child's account too (4; was 7, then 6).
   'rights-me-cancel': { queued: ['email-outbound', 'rights-projections'] },
   'rights-children-create': { queued: ['email-outbound', 'rights-fulfilment'] },
   'rights-children-list': {},
-  'rights-children-cancel': {
-    queued: ['email-outbound', 'rights-projections'],
-    exception: {
-      measured: 6,
-      reason:
-        "the access check reads the child's account (a parent of a child under 18), then as rights-me-cancel: the request (read, write under its ETag), the officer's queue entry read and deleted only if it still names this request (under its ETag); the school's list entry queued (was 7)",
-    },
-  },
+  'rights-children-cancel': { queued: ['email-outbound', 'rights-projections'] },
   'rights-school-list': {},
   'rights-school-create': { queued: ['email-outbound', 'rights-fulfilment'] },
   'rights-school-decide': { queued: ['email-outbound', 'rights-fulfilment'] },
@@ -252,9 +237,9 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   'schools-members-end': {
     queued: ['school-entitlements'],
     exception: {
-      measured: 7,
+      measured: 6,
       reason:
-        "ACC-4 at once: besides the membership and the account's role summary, the school licence periods the role gave leave the person's entitlements in the request (one query of their entitlements, one write per work touched; the probe's 5.a student holds the demo licence); the rest is queued",
+        "ACC-4 at once: the role's memberships (query) ended (a write each), then the account and its entitlements with school periods in one query (was a point read and a query: 7), the role summary written from it, and the school licence periods the role gave taken off the entitlements in the request (one write per work touched; the probe's 5.a student holds the demo licence); the rest is queued. Queuing the entitlement writes would leave the school's works open until the queue ran, unless the entitlement check (one point read, used by content, events and statistics alike) learnt to drop periods of a role the account no longer holds",
     },
   },
   'schools-members-get': {},
@@ -264,27 +249,21 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   'schools-code-links-confirm': {},
   'schools-code-links-list': {},
   'schools-code-links-refuse': {},
-  'schools-parent-links-confirm': {
-    queued: ['email-outbound'],
-    exception: {
-      measured: 8,
-      reason:
-        "the link (read, write: the write reuses the read), both accounts (read to check the child's school, then their family summaries written from those reads), the school's name for the parent's e-mail; 5 would need the second account's summary queued, and both sides grant access at once (ACL-5 checks both)",
-    },
-  },
-  // The link (read, write), the caller's side written from the account authentication read (ACL-5 needs both sides,
-  // so that ends the access); the other side queued. Was 6. The school's administrator ending it: the parent's side read and written.
+  // The link, the school and the child's student membership in one query, the parent's account (read to check it is
+  // open, then its entry written from that read), the link written; the child's side queued (ACL-5 grants once both
+  // name each other: the access starts moments later) and the e-mail. Was 8. Confirming a confirmed link again (409)
+  // brings the accounts in line first: 4 when they are.
+  'schools-parent-links-confirm': { queued: ['email-outbound', 'family-link-confirmations'] },
+  // The link (read, write) and both accounts marked ended by one patch each, no read (the access and both family lists
+  // end at once, ACL-5); the entries queued. 5 for a party and for the school's administrator alike (was 6, then 4
+  // with the other side left to the queue, which the family lists then had to read to honour).
   'schools-parent-links-end': { queued: ['family-link-endings'] },
   'schools-parent-links-list': {},
   'schools-parent-links-refuse': { queued: ['email-outbound'] },
-  'schools-students-rectify': {
-    queued: ['email-outbound', 'member-name-copies'],
-    exception: {
-      measured: 7,
-      reason:
-        'measured on a real rename: the student check (memberships query), the account (read, written from that read), the change record (ACC-5), the personal-code index kept claimed (read, write); the name copies on the memberships are queued (member-name-copies: from the account as it is then, each under its ETag). Was 8',
-    },
-  },
+  // A rename: the student's account read once (its school roles are the student check, and the rectification starts
+  // from it) and written, the change record (ACC-5); the name copies queued. Was 7. A personal-code change adds the
+  // rate-limit bucket and the code index (claimed, the old one released).
+  'schools-students-rectify': { queued: ['email-outbound', 'member-name-copies'] },
   'store-orders-create': {
     queued: ['email-outbound'],
     exception: {

@@ -6,7 +6,7 @@ import { parse as parseCookies } from 'cookie';
 import { z } from 'zod';
 
 import type { AccountDoc } from '../accounts/index.js';
-import { auditedCapabilities, authorize, type Capability, type Grant, recordStaffAccess, type Target } from '../acl/index.js';
+import { auditedCapabilities, authorize, type Capability, type Grant, queueStaffAccess, type Target } from '../acl/index.js';
 import {
   ACCESS_TOKEN_COOKIE,
   AccessTokenError,
@@ -529,9 +529,9 @@ async function grantAccess(
   };
   const grants = await authorize(account, capability, target, load, services.clock.now());
   if (grants.length === 0) throw new HttpError(403, 'forbidden');
-  // ACL-7: staff looking at someone else's data leave a trace the person can see.
+  // ACL-7: staff looking at someone else's data leave a trace the person can see (queued, durably, before the data goes).
   if (auditedCapabilities.has(capability) && grants.every((g) => g.scope === 'staff') && target.accountId && target.accountId !== principal.accountId)
-    await recordStaffAccess(services, { subjectId: target.accountId, staffAccountId: principal.accountId, capability, correlationId });
+    await queueStaffAccess(services, { subjectId: target.accountId, staffAccountId: principal.accountId, capability, correlationId });
   const targetAccount = target.accountId ? loaded.get(target.accountId) : undefined;
   return { account, grants, ...(targetAccount?.type === 'account' ? { targetAccount } : {}) };
 }

@@ -186,6 +186,64 @@ function makeBatchesAtomic(): void {
   }
 }
 
+interface PatchInput {
+  id: string;
+  partitionKey: string | undefined;
+  operations: { op: string; path: string }[];
+}
+type PatchOperationFn = (
+  collection: { document(id: string, partition: unknown): { read(): Record<string, unknown> | undefined } },
+  input: PatchInput,
+) => { statusCode: number; body: unknown };
+
+/** The node a JSON pointer's parent names in the document, or undefined when it is missing. */
+function parentNode(doc: Record<string, unknown>, path: string): unknown {
+  const segments = path
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .slice(0, -1);
+  let node: unknown = doc;
+  for (const segment of segments) node = typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[segment] : undefined;
+  return typeof node === 'object' && node !== null ? node : undefined;
+}
+
+/**
+ * Cosmos refuses a patch `add` or `set` whose parent node is missing (400: "can only create a child object of an
+ * existing node"); the embedded server writes the last segment onto the nearest node instead (`add /list/-` on a
+ * document without `list` makes a property "-"). Refused here as Cosmos does, so code relying on that refusal (a
+ * fallback to read and write) is tested. Only the document as stored is looked at: a request creating the parent in
+ * an earlier operation of its own is passed through.
+ */
+function refusePatchesUnderMissingNodes(): void {
+  const require = createRequire(import.meta.url);
+  const patching = require('@vercel/cosmosdb-server/lib/handler/_patch-operations.js') as { patchOperation: PatchOperationFn; strict?: true };
+  if (patching.strict) return;
+  patching.strict = true;
+  const { parsePartitionKey } = require('@vercel/cosmosdb-server/lib/utils/get-partition-from-header.js') as {
+    parsePartitionKey(header: string | undefined, id: string | undefined): unknown;
+  };
+  const patch = patching.patchOperation;
+  patching.patchOperation = (collection, input) => {
+    const doc = collection.document(input.id, parsePartitionKey(input.partitionKey, input.id)).read();
+    const created = new Set<string>();
+    for (const { op, path } of input.operations) {
+      if (!doc || (op !== 'add' && op !== 'set')) continue;
+      const parent = path.slice(0, path.lastIndexOf('/'));
+      if (parent && !created.has(parent) && parentNode(doc, path) === undefined)
+        return {
+          statusCode: 400,
+          body: {
+            code: 'BadRequest',
+            message: "Add Operation can only create a child object of an existing node (array or object) and can't create path recursively.",
+          },
+        };
+      created.add(path);
+    }
+    return patch(collection, input);
+  };
+}
+
 function undoBatch(journal: BatchJournal): void {
   const clock = stampClock;
   // Put back exactly what was there, `_ts` too.
@@ -317,6 +375,7 @@ export async function startEmbeddedCosmos(
   if (clock) stampWithClock(clock);
   scopeQueriesToTheirPartition();
   makeBatchesAtomic();
+  refusePatchesUnderMissingNodes();
   // Connections kept open between requests, as Cosmos does (the SDK's agent keeps them): a new TCP connection per
   // request cost the local stack more than the request itself (the erasure bench, issue 13). The SDK's agent never
   // closes an idle connection itself, so the server keeps one long: a request crossing the server's close is reset,

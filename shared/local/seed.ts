@@ -303,11 +303,24 @@ export function demoDocuments(): { container: Parameters<Database['collection']>
         ...(m.classId ? { classId: m.classId as string } : {}),
         ...(m.subjects ? { subjects: m.subjects as string[] } : {}),
       }));
+    // With the other person's names, as a confirmation writes them (the family lists read nothing more).
+    const namesOf = (accountId: string) => {
+      const other = accounts.find((o) => o.accountId === accountId)!;
+      return { firstName: other.firstName, lastName: other.lastName };
+    };
     const asParent = parentLinks.filter((l) => l.parentAccountId === acc.accountId);
-    if (asParent.length)
-      acc.children = asParent.map((l) => ({ accountId: l.childAccountId as string, schoolId: l.schoolId as string, linkId: l.id }));
     const asChild = parentLinks.filter((l) => l.childAccountId === acc.accountId);
-    if (asChild.length) acc.parents = asChild.map((l) => ({ accountId: l.parentAccountId as string, schoolId: l.schoolId as string, linkId: l.id }));
+    if (asParent.length)
+      acc.children = asParent.map((l) => {
+        const accountId = l.childAccountId as string;
+        return { accountId, schoolId: l.schoolId as string, linkId: l.id, ...namesOf(accountId) };
+      });
+    if (asChild.length)
+      acc.parents = asChild.map((l) => {
+        const accountId = l.parentAccountId as string;
+        return { accountId, schoolId: l.schoolId as string, linkId: l.id, ...namesOf(accountId) };
+      });
+    if (asParent.length || asChild.length) acc.endedFamilyLinks = [];
   }
 
   // The shop's demo works have no published pages here, only the chapters usage events may name (events/plausible.ts).

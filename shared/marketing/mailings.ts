@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import { z } from 'zod';
 
-import type { AccountDoc } from '../accounts/index.js';
+import { type AccountDoc, familyLinksOf } from '../accounts/index.js';
 import { maySendMarketing, unsubscribeLinkFor } from '../consents/index.js';
 import { type Doc, DocumentExistsError, type Stored, updateWithEtag } from '../platform/cosmos.js';
 import type { EmailBatch } from '../platform/email.js';
@@ -212,7 +212,7 @@ function holdsRole(account: Recipient, role: AudienceRole): boolean {
     case 'schoolAdmin':
       return schoolRoles.some((r) => r.role === 'schoolAdmin');
     case 'parent':
-      return (account.children ?? []).length > 0;
+      return familyLinksOf(account, 'children').length > 0;
     case 'privateUser':
       return !schoolRoles.length && !account.publisherRoles?.length && !account.staffRoles?.length && !account.municipality;
   }
@@ -220,7 +220,7 @@ function holdsRole(account: Recipient, role: AudienceRole): boolean {
 
 /** A school's notice reaches its members and the parents whose child's link it confirmed. */
 const belongsToSchool = (account: Recipient, schoolId: string) =>
-  (account.schoolRoles ?? []).some((r) => r.schoolId === schoolId) || (account.children ?? []).some((c) => c.schoolId === schoolId);
+  (account.schoolRoles ?? []).some((r) => r.schoolId === schoolId) || familyLinksOf(account, 'children').some((c) => c.schoolId === schoolId);
 
 /**
  * Whether this person is in the mailing's audience and may get it: a newsletter only with a current consent, no

@@ -78,7 +78,23 @@ export const queueSpecs = {
   },
   'member-name-copies': {
     description:
-      "A person's names and e-mail copied onto their active school memberships after a rectification (ACC-5): read from the account when the message runs, each membership written under its ETag (an ended one stays ended); message id member-names:<accountId>:<updatedAt>.",
+      "A person's names and e-mail copied onto their active school memberships after a rectification (ACC-5), and their names onto the family entries of their linked parents' or children's accounts (the family lists read only those): read from the account when the message runs, each document written under its ETag (an ended membership stays ended); message id member-names:<accountId>:<updatedAt>.",
+    maxDeliveryCount: 10,
+    lockDuration: 'PT1M',
+    duplicateDetectionWindow: 'PT10M',
+    messageTimeToLive: 'P14D',
+  },
+  'staff-access-records': {
+    description:
+      "ACL-7: a staff member's look at a person's data through a route, recorded for the person (GET /api/me/audit): sent before the data is returned; the record's id is in the message, so a repeat finds its own create; message id staff-access:<uuid>.",
+    maxDeliveryCount: 10,
+    lockDuration: 'PT1M',
+    duplicateDetectionWindow: 'PT10M',
+    messageTimeToLive: 'P14D',
+  },
+  'family-link-confirmations': {
+    description:
+      "The child's side of a parent link the school confirmed (ACC-3): the request wrote the parent's side; ACL-5 grants once both accounts name each other, so the access starts when this has run; both accounts brought in line with the link as it is then (a link no longer confirmed changes nothing); message id family-link-confirmation:<linkId>.",
     maxDeliveryCount: 10,
     lockDuration: 'PT1M',
     duplicateDetectionWindow: 'PT10M',
@@ -86,7 +102,7 @@ export const queueSpecs = {
   },
   'family-link-endings': {
     description:
-      "The other account's side of an ended parent link (ACC-3): the request took the link off the caller's side, which already ends the access (ACL-5 needs both sides); message id family-link-ending:<linkId>; removing a link already gone changes nothing.",
+      'The entries of an ended parent link taken off both accounts (ACC-3): the request marked the link ended on both, which already ends the access and leaves it out of both family lists (ACL-5); message id family-link-ending:<linkId>; removing an entry and mark already gone changes nothing.',
     maxDeliveryCount: 10,
     lockDuration: 'PT1M',
     duplicateDetectionWindow: 'PT10M',
@@ -111,11 +127,19 @@ export const queueSpecs = {
   },
   'rights-projections': {
     description:
-      "The school's list entry of a data-subject request the requester withdrew (PRIV-7): written from the request as it is when the message runs; message id rights-projection:<requestId>:<updatedAt>.",
+      "The officer's queue entry and the school's list entry of a data-subject request the requester withdrew (PRIV-7): from the request as it is when the message runs (the queue entry goes only while it still names this request, under its ETag; a new request may have taken the slot over); message id rights-projection:<requestId>:<updatedAt>.",
     maxDeliveryCount: 10,
     lockDuration: 'PT1M',
     duplicateDetectionWindow: 'PT10M',
     messageTimeToLive: 'P14D',
+  },
+  'holdings-counts': {
+    description:
+      "PRIV-1's counts of what is held about a person (every type, as the export finds them), made for the what-we-hold view when its kept count is missing or older than 10 minutes; message id holdings-counts:<accountId>:<countedAt of the count it replaces>; a count made after the request answers it.",
+    maxDeliveryCount: 5,
+    lockDuration: 'PT1M',
+    duplicateDetectionWindow: 'PT10M',
+    messageTimeToLive: 'P1D',
   },
   'privacy-exports': {
     description:

@@ -89,7 +89,7 @@ const documentTypes: DocumentTypeSpec[] = [
     type: 'account',
     container: 'accounts',
     description:
-      'Profile: names, personal code (and where it was verified) or birth date, e-mail, phone, language, country, status; linked logins; school roles, publisher, staff and municipality roles and the schools it has had a role in; parent and child links; privacy settings (consents, restriction and objections); suspension and breach count; when it last signed in (RET-9) and the inactivity notice sent (year, time); its closure (when, by whom); the ids and ends of its active sessions (one read authenticates).',
+      "Profile: names, personal code (and where it was verified) or birth date, e-mail, phone, language, country, status; linked logins; school roles, publisher, staff and municipality roles and the schools it has had a role in; parent and child links (with the linked person's names, for the family lists; taken off when that person is erased) and the links just ended; privacy settings (consents, restriction and objections); suspension and breach count; when it last signed in (RET-9) and the inactivity notice sent (year, time); its closure (when, by whom); the ids and ends of its active sessions (one read authenticates).",
     personalData: ['identification', 'contact', 'authentication', 'school-role', 'parent-link', 'privacy-settings', 'security-log'],
     purpose: 'Identify the user and provide the account (AUTH-3, ACC-2).',
     lawfulBasis: 'contract',
@@ -938,6 +938,22 @@ const documentTypes: DocumentTypeSpec[] = [
     export: { omit: ['blobName'] },
     erasure: 'delete',
     requirements: ['PRIV-2'],
+  },
+  {
+    type: 'holdings-counts',
+    container: 'jobs',
+    description:
+      "How many documents of each registry type are held about the person and when they were counted (PRIV-1's what-we-hold view; counted by the queue, read in one point read).",
+    personalData: ['privacy-settings'],
+    purpose: 'Show the person what the platform holds about them (PRIV-1) without counting on every view.',
+    lawfulBasis: 'legal-obligation',
+    // Recounted after 10 minutes when viewed; an unviewed count goes after a day.
+    retention: { kind: 'fixed', days: 1, requirement: 'PRIV-1' },
+    subjectField: 'accountId',
+    find: { partitions: 'subject' },
+    export: { omit: [] },
+    erasure: 'delete',
+    requirements: ['PRIV-1'],
   },
   // p-requests (issue 12, PRIV-7): data-subject requests and their two projections, all in `jobs`.
   {

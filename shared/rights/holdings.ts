@@ -4,16 +4,20 @@ import type { AccountDoc } from '../accounts/index.js';
 import { countries, type CountryProfile, countryProfile } from '../platform/countries.js';
 import type { Language } from '../platform/language.js';
 import type { Services } from '../platform/services.js';
-import { basisNames, categories, type Category, countSubjectDocuments, dataRegistry, retentionText, sourceNames } from '../privacy/index.js';
+import { basisNames, categories, type Category, dataRegistry, retentionText, sourceNames } from '../privacy/index.js';
 import { processors } from './processors.js';
 
 /**
- * What this view counts: `all`, every registry type the person has documents of, found where and as the export finds
- * them (`countSubjectDocuments`: single-partition queries of the fields that tie a row to the person, and point reads); or only the named per-account
- * containers (one query each), the rest null.
+ * What this view counts: the person's counts of every registry type, as the export finds them, counted by the queue
+ * `holdings-counts` (`HoldingsCounts`: when, and the count per type), or `preparing` while that count is being made
+ * (every count null); or only the named per-account containers (one query each), the rest null.
  */
 type Counted = 'accounts' | 'orders';
-type Counting = readonly Counted[] | 'all';
+export interface HoldingsCounts {
+  countedAt: string;
+  counts: Record<string, number>;
+}
+type Counting = readonly Counted[] | HoldingsCounts | 'preparing';
 
 const categoryViewSchema = z.object({
   category: z.string(),
@@ -52,6 +56,10 @@ export const holdingsViewSchema = z.object({
   categories: z.array(categoryViewSchema),
   processors: z.array(z.object({ id: z.string(), name: z.string(), country: z.string(), service: z.string(), categories: z.array(z.string()) })),
   counted: z.array(z.string()),
+  /** When the counts were made (PRIV-1 counts every type the export finds: a queued count, kept a few minutes). */
+  countedAt: z.string().optional(),
+  /** True while the counts are being made: every count is null until then; ask again in a moment. */
+  preparing: z.boolean().optional(),
 });
 type HoldingsView = z.input<typeof holdingsViewSchema>;
 
@@ -66,8 +74,8 @@ async function countTypes(services: Pick<Services, 'db'>, container: Counted, ac
 /**
  * PRIV-1: what the platform holds about a person, generated from the data registry and the processors table: per
  * category the purpose, lawful basis, retention, sources and recipients, and whether data is actually held. With
- * `all` every type the export can find is counted (school partitions, history, requests and the rest); a type the
- * registry cannot tie to the person (found nowhere per subject) says null rather than guessing.
+ * the queued counts every type the export can find is counted (school partitions, history, requests and the rest); a
+ * type the registry cannot tie to the person (found nowhere per subject) says null rather than guessing.
  */
 export async function holdingsOf(
   services: Pick<Services, 'db' | 'config'>,
@@ -76,8 +84,9 @@ export async function holdingsOf(
   counting: Counting,
 ): Promise<HoldingsView> {
   const counted = new Map<string, Map<string, number>>();
-  const everything = counting === 'all' ? await countSubjectDocuments(services, account) : undefined;
-  const containers = counting === 'all' ? [] : counting;
+  const snapshot = counting !== 'preparing' && !Array.isArray(counting) ? (counting as HoldingsCounts) : undefined;
+  const everything = snapshot ? new Map(Object.entries(snapshot.counts)) : undefined;
+  const containers = Array.isArray(counting) ? (counting as readonly Counted[]) : [];
   for (const container of containers) counted.set(container, await countTypes(services, container, account.accountId));
   const linkedProviders = new Set((account.logins ?? []).map((l) => l.provider));
   const profile = countryProfile(services.config, account.country);
@@ -127,6 +136,8 @@ export async function holdingsOf(
       .filter(applies)
       .map((p) => ({ id: p.id, name: p.name, country: p.country, service: p.service[lang], categories: [...p.categories] })),
     counted: everything ? [...new Set(dataRegistry.documentTypes.filter((t) => everything.has(t.type)).map((t) => t.container))] : [...containers],
+    ...(snapshot ? { countedAt: snapshot.countedAt } : {}),
+    ...(counting === 'preparing' ? { preparing: true } : {}),
   };
 }
 

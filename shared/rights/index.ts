@@ -2,7 +2,8 @@
 export { rightsErrors } from './errors.js';
 export { followUpRequests } from './followup.js';
 export { type Fulfiller, fulfilmentMessageSchema, fulfilmentOf, registerFulfilment } from './fulfilment.js';
-export { holdingsOf, holdingsViewSchema } from './holdings.js';
+export { holdingsViewSchema } from './holdings.js';
+export { countHoldings, holdingsCountMessageSchema, holdingsView } from './holdings-counts.js';
 export {
   MAX_EXTENSION_DAYS,
   officerView,
@@ -28,7 +29,7 @@ export {
   officerQueue,
   openRequest,
   projectionMessageSchema,
-  projectToSchool,
+  projectWithdrawal,
   readRequest,
   schoolRequests,
 } from './requests.js';

@@ -199,28 +199,35 @@ async function freeOpenSlot(services: Pick<Services, 'db'>, request: RightsReque
 
 /**
  * Keeps the officer's queue and the school's list in step with the request (blind writes: they are projections). When
- * the requester withdraws (`schoolListQueued`), the school's list follows queued (`rights-projections`): a school's
- * decision on a withdrawn request is refused by the request's own state meanwhile, so the list may catch up.
+ * the requester withdraws (`withdrawn`), both follow queued (`rights-projections`, issue 11): a decision on a withdrawn
+ * request is refused by the request's own state meanwhile, and a new request of the type takes over the slot of a
+ * closed one (claimOpenSlot), so the projections may catch up.
  */
-async function project(services: Pick<Services, 'db' | 'bus'>, request: RightsRequestDoc, schoolListQueued = false): Promise<void> {
-  const jobs = services.db.collection('jobs');
-  if (isOpen(request.state)) await jobs.upsert(queueEntryOf(request));
-  else await freeOpenSlot(services, request);
-  if (request.controller.kind !== 'school') return;
-  if (schoolListQueued)
+async function project(services: Pick<Services, 'db' | 'bus'>, request: RightsRequestDoc, withdrawn = false): Promise<void> {
+  if (withdrawn) {
     await services.bus.send('rights-projections', {
       body: { requestId: request.id } satisfies z.infer<typeof projectionMessageSchema>,
       messageId: `rights-projection:${request.id}:${request.updatedAt}`,
     });
-  else await jobs.upsert(schoolEntryOf(request, request.controller.schoolId));
+    return;
+  }
+  const jobs = services.db.collection('jobs');
+  if (isOpen(request.state)) await jobs.upsert(queueEntryOf(request));
+  else await freeOpenSlot(services, request);
+  if (request.controller.kind === 'school') await jobs.upsert(schoolEntryOf(request, request.controller.schoolId));
 }
 
 export const projectionMessageSchema = z.strictObject({ requestId: z.string().min(1) });
 
-/** The queued school's list entry: written from the request as it is now, so a late or repeated message is harmless. */
-export async function projectToSchool(services: Pick<Services, 'db'>, requestId: string): Promise<void> {
+/**
+ * The queued projections of a withdrawn request, from the request as it is now (a late or repeated message is
+ * harmless): the officer's queue entry goes if it still names this request, the school's list entry is rewritten.
+ */
+export async function projectWithdrawal(services: Pick<Services, 'db'>, requestId: string): Promise<void> {
   const request = await readRequest(services, requestId);
-  if (request?.controller.kind === 'school') await services.db.collection('jobs').upsert(schoolEntryOf(request, request.controller.schoolId));
+  if (!request) return;
+  if (!isOpen(request.state)) await freeOpenSlot(services, request);
+  if (request.controller.kind === 'school') await services.db.collection('jobs').upsert(schoolEntryOf(request, request.controller.schoolId));
 }
 
 export async function readRequest(services: Pick<Services, 'db'>, requestId: string): Promise<(RightsRequestDoc & Stored) | undefined> {

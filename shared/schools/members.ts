@@ -9,7 +9,8 @@ import { type Doc, type Page, type Stored, updateWithEtag } from '../platform/co
 import { AppError } from '../platform/errors.js';
 import { pageOf, type PageRequest } from '../platform/paging.js';
 import type { Services } from '../platform/services.js';
-import { dropSchoolPeriods } from '../store/index.js';
+import { accountWithSchoolEntitlements, dropSchoolPeriods } from '../store/index.js';
+import { copyNamesToFamily } from './parent-links.js';
 
 /** A person's role in a school. The name and e-mail are a snapshot kept current on rectification. */
 export interface MembershipDoc extends Doc {
@@ -141,8 +142,9 @@ export async function endRole(
   const candidates = (await activeMemberships(deps, input.schoolId, input.accountId)).filter(
     (m) => m.role === input.role && (input.classId === undefined || m.classId === input.classId),
   );
-  for (const membership of candidates) {
-    // A concurrent change is re-read and the membership still ended (ending an ended one writes nothing).
+  if (candidates.length === 0) return false;
+  // A concurrent change is re-read and the membership still ended (ending an ended one writes nothing).
+  for (const membership of candidates)
     await updateWithEtag<MembershipDoc>(
       schools,
       membership.id,
@@ -150,14 +152,26 @@ export async function endRole(
       (m) => (m.status === 'ended' ? undefined : { ...m, status: 'ended', endedAt: deps.clock.now().toISOString(), endedBy: input.by }),
       { type: 'membership', current: membership as MembershipDoc & Stored },
     );
-    await updateAccount(deps, input.accountId, (a) =>
-      withoutSchoolRole(a, { schoolId: input.schoolId, role: input.role, ...(membership.classId ? { classId: membership.classId } : {}) }),
-    );
-  }
+  // The account and its school-licensed entitlements in one query (issue 11), each then written from that read.
+  const { account, entitlements } = await accountWithSchoolEntitlements<AccountDoc>(deps, input.accountId);
+  await updateAccount(
+    deps,
+    input.accountId,
+    (a) =>
+      candidates.reduce(
+        (next, m) => withoutSchoolRole(next, { schoolId: input.schoolId, role: input.role, ...(m.classId ? { classId: m.classId } : {}) }),
+        a as AccountDoc,
+      ),
+    account,
+  );
   // The school licences these roles gave leave the person's entitlements at once (ACC-4: the role's access ends).
-  if (candidates.length > 0)
-    await dropSchoolPeriods(deps, { accountId: input.accountId, schoolId: input.schoolId, membershipIds: candidates.map((m) => m.id) });
-  return candidates.length > 0;
+  await dropSchoolPeriods(deps, {
+    accountId: input.accountId,
+    schoolId: input.schoolId,
+    membershipIds: candidates.map((m) => m.id),
+    known: entitlements,
+  });
+  return true;
 }
 
 type ProfileField = 'firstName' | 'lastName' | 'phone' | 'personalCode' | 'personalCodeVerification' | 'birthDate' | 'email';
@@ -218,7 +232,8 @@ async function rectifyRecorded(
     via: input.via,
     changes: recorded,
   });
-  if (recorded.some((c) => c.field === 'firstName' || c.field === 'lastName' || c.field === 'email') && updated.schoolRoles?.length)
+  const copied = updated.schoolRoles?.length || updated.children?.length || updated.parents?.length;
+  if (recorded.some((c) => c.field === 'firstName' || c.field === 'lastName' || c.field === 'email') && copied)
     await deps.bus.send('member-name-copies', {
       body: { accountId: input.accountId } satisfies z.infer<typeof memberNameCopiesSchema>,
       messageId: `member-names:${input.accountId}:${updated.updatedAt}`,
@@ -229,15 +244,17 @@ async function rectifyRecorded(
 export const memberNameCopiesSchema = z.strictObject({ accountId: z.string().min(1) });
 
 /**
- * The queued rest of a rectification: the account's current names and e-mail onto each of its active memberships.
- * Read from the account when the message runs, so a late or repeated message writes what is true now, and nothing
- * when the copies already match.
+ * The queued rest of a rectification: the account's current names and e-mail onto each of its active memberships,
+ * and its names onto the family entries of its linked parents' or children's accounts (the family lists read only
+ * those). Read from the account when the message runs, so a late or repeated message writes what is true now, and
+ * nothing when the copies already match.
  */
-export async function copyNamesToMemberships(deps: Pick<Services, 'db'>, work: z.infer<typeof memberNameCopiesSchema>): Promise<void> {
+export async function copyNamesToMemberships(deps: Pick<Services, 'db' | 'clock'>, work: z.infer<typeof memberNameCopiesSchema>): Promise<void> {
   const account = await readAccount(deps, work.accountId);
   if (!account) return;
   for (const schoolId of new Set((account.schoolRoles ?? []).map((r) => r.schoolId)))
     for (const m of await activeMemberships(deps, schoolId, account.accountId)) await copyNames(deps, m as MembershipDoc & Stored, account);
+  await copyNamesToFamily(deps, account);
 }
 
 /**
@@ -280,6 +297,8 @@ export async function rectifyIdentity(
     names: { firstName?: string; lastName?: string; phone?: string };
     personalCode?: CodeInput;
   },
+  /** The account as the caller just read it (with its ETag): not read again. */
+  known?: AccountDoc,
 ): Promise<AccountDoc> {
   const now = services.clock.now().toISOString();
   const code = input.personalCode;
@@ -293,7 +312,7 @@ export async function rectifyIdentity(
             birthDate: code.birthDate,
             personalCodeVerification: input.source.kind === 'school' ? { kind: 'school', by: input.source.schoolId, at: now } : null,
           };
-  const before = await readAccount(services, input.accountId);
+  const before = known?.accountId === input.accountId ? known : await readAccount(services, input.accountId);
   if (!before) throw new AppError('account_not_found');
   // The same code again is no change when nothing would be gained: a person re-typing it keeps its verification, and
   // the school re-entering a verified code keeps the first verification; the school entering a code the person had
@@ -312,8 +331,8 @@ export async function rectifyIdentity(
   );
   const codeChanged = changes.some((c) => c.field === 'personalCode' || c.field === 'personalCodeVerification');
   if (codeChanged && before.personalCode) await releasePersonalCode(services, input.accountId, before.personalCode);
-  if (account.personalCode && account.personalCodeVerification?.kind === 'school' && input.source.kind === 'school')
-    // Idempotent: a retried request claims what an interrupted one did not.
+  if (code !== undefined && account.personalCode && account.personalCodeVerification?.kind === 'school' && input.source.kind === 'school')
+    // Idempotent: a retried request claims what an interrupted one did not (a request that names no code leaves it).
     await claimPersonalCode(services, input.accountId, account.personalCode, { verification: 'school', schoolId: input.source.schoolId });
   if (changes.some((c) => c.field === 'personalCode'))
     await tellOwner(services, input.accountId, 'personalCodeChanged', now, { bySchool: input.source.kind === 'school' });

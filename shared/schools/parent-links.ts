@@ -2,11 +2,14 @@ import { z } from 'zod';
 
 import {
   type AccountDoc,
+  familyLinksOf,
   isMinorAccount,
+  markFamilyLinkEnded,
   readAccount,
   type SchoolRole,
   updateAccount,
   withFamilyLink,
+  withFamilyNames,
   withoutFamilyLink,
   withSchoolPartition,
 } from '../accounts/index.js';
@@ -19,8 +22,8 @@ import { AppError, isAppError } from '../platform/errors.js';
 import { pageOf, type PageRequest } from '../platform/paging.js';
 import type { Services } from '../platform/services.js';
 import { parentLinkConfirmedEmail } from './emails.js';
-import { readSchool } from './invitations.js';
-import type { ParentLinkDoc, ParentLinkEvent, ParentLinkStatus, ParentLinkView, PersonSnapshot } from './model.js';
+import type { MembershipDoc } from './members.js';
+import type { ParentLinkDoc, ParentLinkEvent, ParentLinkStatus, ParentLinkView, PersonSnapshot, SchoolDoc } from './model.js';
 
 type Deps = Pick<Services, 'db' | 'clock'>;
 
@@ -112,7 +115,7 @@ async function requestLink(deps: Deps, input: { parent: AccountDoc; child: Accou
   const { parent, child } = input;
   const school = linkSchoolOf(child);
   if (!school) return 'no-school';
-  if ((parent.children ?? []).some((c) => c.accountId === child.accountId)) return 'already-open';
+  if (familyLinksOf(parent, 'children').some((c) => c.accountId === child.accountId)) return 'already-open';
   // PRIV-2: the parent's export finds the request in the child's school before the school decides (first, so a retry
   // after a failure finds the school noted; one write more, once per school).
   if (!(parent.schoolPartitions ?? []).includes(school.schoolId))
@@ -252,11 +255,22 @@ const familyLinkOf = (link: ParentLinkDoc) => ({ schoolId: link.schoolId, linkId
 type KnownAccounts = readonly (AccountDoc | undefined)[];
 const knownOf = (known: KnownAccounts, accountId: string) => known.find((a) => a?.accountId === accountId);
 
-/** Mirrors a confirmed link on both accounts: parent.children and child.parents (what access checks read). */
+/** The names an entry carries: from the account as read, else the link's snapshot (a rename later is copied queued). */
+function namesFor(known: KnownAccounts, snapshotOf: PersonSnapshot | undefined, accountId: string) {
+  const person = knownOf(known, accountId) ?? snapshotOf;
+  return person ? { firstName: person.firstName, lastName: person.lastName } : {};
+}
+
+/**
+ * Mirrors a confirmed link on both accounts: parent.children and child.parents (what access checks read), each with
+ * the other person's names so the family lists read no other account.
+ */
 async function addFamilyLinks(deps: Deps, link: ParentLinkDoc, known: KnownAccounts = []): Promise<void> {
   const { parentAccountId: parentId, childAccountId: childId } = link;
-  await updateAccount(deps, parentId, (a) => withFamilyLink(a, 'children', { accountId: childId, ...familyLinkOf(link) }), knownOf(known, parentId));
-  await updateAccount(deps, childId, (a) => withFamilyLink(a, 'parents', { accountId: parentId, ...familyLinkOf(link) }), knownOf(known, childId));
+  const child = { accountId: childId, ...familyLinkOf(link), ...namesFor(known, link.child, childId) };
+  const parent = { accountId: parentId, ...familyLinkOf(link), ...namesFor(known, link.parent, parentId) };
+  await updateAccount(deps, parentId, (a) => withFamilyLink(a, 'children', child), knownOf(known, parentId));
+  await updateAccount(deps, childId, (a) => withFamilyLink(a, 'parents', parent), knownOf(known, childId));
 }
 
 async function removeFamilyLinks(
@@ -279,39 +293,80 @@ function ignoreMissingAccount(error: unknown): undefined {
  * A repeat of a move that already happened is still refused (409: the state machine has no confirmed -> confirmed),
  * but first the accounts are brought in line with the stored state, so a request that failed half-way is completed.
  */
-async function repairThenRethrow(deps: Deps, schoolId: string, linkId: string, error: unknown): Promise<never> {
+async function repairThenRethrow(
+  deps: Deps,
+  schoolId: string,
+  linkId: string,
+  error: unknown,
+  /** The link as this request read it, when it was already past `requested` (then it is the state refused), and accounts read. */
+  known: { link?: ParentLinkDoc; accounts?: KnownAccounts } = {},
+): Promise<never> {
   if (isAppError(error, 'parent_link_transition')) {
-    const link = await readLink(deps, schoolId, linkId);
-    if (link.status === 'confirmed') await addFamilyLinks(deps, link);
+    const link = known.link && known.link.status !== 'requested' ? known.link : await readLink(deps, schoolId, linkId);
+    const read = (id: string) => knownOf(known.accounts ?? [], id) ?? readAccount(deps, id);
+    if (link.status === 'confirmed') await addFamilyLinks(deps, link, await Promise.all([read(link.parentAccountId), read(link.childAccountId)]));
     if (link.status === 'ended') await removeFamilyLinks(deps, link);
   }
   throw error;
 }
 
 /**
- * The school's administrator confirms a requested link (ACC-3: only now does it count). Both accounts get their
- * FamilyLink at once and the parent is told by e-mail.
+ * The link, the school and the child's active student memberships of the school, in one single-partition query (issue
+ * 11: a point read each of link and school, and the child's account, cost three). The membership is what the child's
+ * account copies its school roles from, and carries the child's names (kept current on a rename).
+ */
+async function confirmationReads(deps: Pick<Services, 'db'>, schoolId: string, linkId: string, childId: string | undefined) {
+  const docs = (
+    await deps.db.collection('schools').query<(ParentLinkDoc | SchoolDoc | MembershipDoc) & Stored>(schoolId, {
+      where: "ARRAY_CONTAINS(@ids, c.id) OR (c.type = 'membership' AND c.accountId = @child)",
+      parameters: [
+        { name: '@ids', value: [linkId, schoolId] },
+        { name: '@child', value: childId ?? '' },
+      ],
+    })
+  ).items;
+  const link = docs.find((d): d is ParentLinkDoc & Stored => d.id === linkId && d.type === 'parent-link');
+  const school = docs.find((d): d is SchoolDoc & Stored => d.id === schoolId && d.type === 'school');
+  const studentship = docs.find(
+    (d): d is MembershipDoc & Stored => d.type === 'membership' && d.role === 'student' && d.status === 'active' && d.accountId === childId,
+  );
+  return { link, school, studentship };
+}
+
+/**
+ * The school's administrator confirms a requested link (ACC-3: only now does it count). The parent's account gets
+ * its entry at once (the account read that checks it is open), the child's follows queued
+ * (`family-link-confirmations`): ACL-5 grants only once both name each other, so the access starts moments later,
+ * never earlier. The parent is told by e-mail (queued). 5 operations with the one that authenticates (was 8).
  */
 export async function confirmLink(services: Services, schoolId: string, linkId: string, adminId: string): Promise<ParentLinkView> {
-  const current = await readLink(services, schoolId, linkId);
-  const [parent, child] = await Promise.all([readAccount(services, current.parentAccountId), readAccount(services, current.childAccountId)]);
+  const { link: current, school, studentship } = await confirmationReads(services, schoolId, linkId, partiesOf(linkId)?.childId);
+  if (!current) throw new AppError('parent_link_not_found');
+  const parent = await readAccount(services, current.parentAccountId);
   if (current.status === 'requested') {
-    if (!child || !(child.schoolRoles ?? []).some((r) => r.role === 'student' && r.schoolId === schoolId)) throw new AppError('child_not_in_school');
+    if (!studentship) throw new AppError('child_not_in_school');
     if (!parent || parent.status === 'closed') throw new AppError('account_not_found');
   }
   const at = services.clock.now().toISOString();
   const link = await moveLink(services, schoolId, linkId, (l) => transition(l, 'confirmed', { by: adminId, as: 'school', at }), current).catch(
-    (e: unknown) => repairThenRethrow(services, schoolId, linkId, e),
+    (e: unknown) => repairThenRethrow(services, schoolId, linkId, e, { link: current, accounts: [parent] }),
   );
-  await addFamilyLinks(services, link, [parent, child]);
-  if (parent?.email && child) {
-    const school = await readSchool(services, schoolId);
+  // The child's names as the school keeps them (the membership follows a rename), else as the request recorded them.
+  const named = studentship?.firstName && studentship.lastName ? studentship : link.child;
+  const childNames = named ? { firstName: named.firstName!, lastName: named.lastName! } : undefined;
+  const entry = { accountId: link.childAccountId, ...familyLinkOf(link), ...childNames };
+  await updateAccount(services, link.parentAccountId, (a) => withFamilyLink(a, 'children', entry), parent);
+  await services.bus.send('family-link-confirmations', {
+    body: { schoolId, linkId } satisfies FamilyLinkConfirmation,
+    messageId: `family-link-confirmation:${linkId}`,
+  });
+  if (parent?.email && school) {
     await queueEmail(
       services,
       {
         ...parentLinkConfirmedEmail(parent.language, parent.email, {
           parentName: parent.firstName,
-          childName: `${child.firstName} ${child.lastName}`,
+          childName: childNames ? `${childNames.firstName} ${childNames.lastName}` : '',
           schoolName: school.name,
         }),
         country: parent.country,
@@ -323,6 +378,19 @@ export async function confirmLink(services: Services, schoolId: string, linkId: 
   return parentLinkView(link);
 }
 
+export const familyLinkConfirmationSchema = z.strictObject({ schoolId: z.string().min(1), linkId: z.string().min(1) });
+type FamilyLinkConfirmation = z.infer<typeof familyLinkConfirmationSchema>;
+
+/**
+ * The queued rest of a confirmation: both accounts brought in line with the link as it is now (confirmed: both name
+ * each other, with names from their accounts; anything else: nothing, an ending has its own queue). Safe to repeat.
+ */
+export async function finishFamilyLinkConfirmation(deps: Deps, work: FamilyLinkConfirmation): Promise<void> {
+  const link = await deps.db.collection('schools').read<ParentLinkDoc>(work.linkId, work.schoolId);
+  if (link?.type !== 'parent-link' || link.status !== 'confirmed') return;
+  await addFamilyLinks(deps, link, await Promise.all([readAccount(deps, link.parentAccountId), readAccount(deps, link.childAccountId)]));
+}
+
 export async function refuseLink(deps: Deps, schoolId: string, linkId: string, adminId: string): Promise<ParentLinkView> {
   const at = deps.clock.now().toISOString();
   const link = await moveLink(deps, schoolId, linkId, (l) => transition(l, 'refused', { by: adminId, as: 'school', at }));
@@ -330,8 +398,8 @@ export async function refuseLink(deps: Deps, schoolId: string, linkId: string, a
 }
 
 /**
- * Ends a confirmed link: either party, or the school's administrator. The FamilyLink entries go at once, so the
- * parent's access ends with this request (ACC-4).
+ * Ends a confirmed link: either party, or the school's administrator. Both accounts are marked before the answer, so
+ * the parent's access ends with this request (ACC-4) and neither family list shows the link any more.
  */
 export async function endLink(
   deps: Pick<Services, 'db' | 'clock' | 'bus'>,
@@ -339,8 +407,6 @@ export async function endLink(
   linkId: string,
   caller: string,
   grants: Grant[],
-  /** The caller's account as authentication read it. */
-  callerAccount?: AccountDoc,
 ): Promise<ParentLinkView> {
   const current = await readLink(deps, schoolId, linkId);
   const as: ParentLinkEvent['as'] | undefined =
@@ -356,25 +422,17 @@ export async function endLink(
   const link = await moveLink(deps, schoolId, linkId, (l) => transition(l, 'ended', { by: caller, as, at }), current).catch((e: unknown) =>
     repairThenRethrow(deps, schoolId, linkId, e),
   );
-  await endOneSideNow(deps, link, callerAccount);
+  await markBothSidesEnded(deps, link);
   return parentLinkView(link);
 }
 
 /**
- * ACL-5 grants only while both accounts name each other, so taking the link off one side ends the parent's access at
- * once: the caller's own side (written from the account authentication read; the parent's when the school ends it),
- * and the other side follows queued (`family-link-endings`), so the request pays one account read and write, not two.
+ * Both accounts marked (one patch each, no read: issue 11), the parent's first as the side that grants access; every
+ * check and both family lists leave a marked link out (ACL-5). The entries and marks go queued (`family-link-endings`).
  */
-async function endOneSideNow(
-  deps: Pick<Services, 'db' | 'clock' | 'bus'>,
-  link: ParentLinkDoc,
-  callerAccount: AccountDoc | undefined,
-): Promise<void> {
-  const callerSide = callerAccount?.accountId === link.childAccountId ? 'parents' : 'children';
-  const accountId = callerSide === 'parents' ? link.childAccountId : link.parentAccountId;
-  await updateAccount(deps, accountId, (a) => withoutFamilyLink(a, callerSide, link.id), knownOf([callerAccount], accountId)).catch(
-    ignoreMissingAccount,
-  );
+async function markBothSidesEnded(deps: Pick<Services, 'db' | 'clock' | 'bus'>, link: ParentLinkDoc): Promise<void> {
+  await markFamilyLinkEnded(deps, link.parentAccountId, link.id);
+  await markFamilyLinkEnded(deps, link.childAccountId, link.id);
   await deps.bus.send('family-link-endings', {
     body: { linkId: link.id, parentAccountId: link.parentAccountId, childAccountId: link.childAccountId } satisfies FamilyLinkEnding,
     messageId: `family-link-ending:${link.id}`,
@@ -388,7 +446,7 @@ export const familyLinkEndingSchema = z.strictObject({
 });
 type FamilyLinkEnding = z.infer<typeof familyLinkEndingSchema>;
 
-/** The queued rest of ending a link: both accounts without it (the side already done is left as it is; safe to repeat). */
+/** The queued rest of ending a link: both accounts without its entry and mark (a side already done is left as it is; safe to repeat). */
 export async function finishFamilyLinkEnding(deps: Deps, work: FamilyLinkEnding): Promise<void> {
   await removeFamilyLinks(deps, { id: work.linkId, parentAccountId: work.parentAccountId, childAccountId: work.childAccountId });
 }
@@ -397,20 +455,47 @@ export async function finishFamilyLinkEnding(deps: Deps, work: FamilyLinkEnding)
 // Reading
 
 /**
- * The caller's confirmed children or parents with their current names (one point read each; families are small). Only
- * those whose account names the caller back, as ACL-5 requires: a link ended from the other side leaves this side to
- * the queue for a moment.
+ * The caller's confirmed children or parents with their names, from the caller's own account alone (issue 11): the
+ * entries carry the names (copied at confirmation, refreshed on a rename) and an ending marks both accounts before it
+ * answers, so a link in force here is in force on the other side too (ACL-5). An entry written before names were kept
+ * reads that person's account once.
  */
 export async function familyOf(deps: Pick<Services, 'db'>, account: AccountDoc, side: 'children' | 'parents') {
-  const links = account[side] ?? [];
-  const people = await Promise.all(links.map((l) => readAccount(deps, l.accountId)));
+  const links = familyLinksOf(account, side);
   const back = side === 'children' ? 'parents' : 'children';
+  const people = await Promise.all(
+    links.map(async (l) => {
+      if (l.firstName !== undefined && l.lastName !== undefined) return { firstName: l.firstName, lastName: l.lastName };
+      const person = await readAccount(deps, l.accountId);
+      return person && familyLinksOf(person, back).some((b) => b.linkId === l.linkId) ? person : undefined;
+    }),
+  );
   return links.flatMap((l, i) => {
     const person = people[i];
-    return person && (person[back] ?? []).some((b) => b.accountId === account.accountId)
-      ? [{ accountId: l.accountId, firstName: person.firstName, lastName: person.lastName, schoolId: l.schoolId, linkId: l.linkId }]
-      : [];
+    return person ? [{ accountId: l.accountId, firstName: person.firstName, lastName: person.lastName, schoolId: l.schoolId, linkId: l.linkId }] : [];
   });
+}
+
+/**
+ * PRIV-3: an erased person's entries (which carry their names) taken off their linked parents' and children's accounts
+ * before their own account goes; safe to repeat. The link documents are the registry's to anonymise.
+ */
+export async function forgetFamilyOf(deps: Deps, person: AccountDoc): Promise<void> {
+  for (const l of person.children ?? [])
+    await updateAccount(deps, l.accountId, (a) => withoutFamilyLink(a, 'parents', l.linkId)).catch(ignoreMissingAccount);
+  for (const l of person.parents ?? [])
+    await updateAccount(deps, l.accountId, (a) => withoutFamilyLink(a, 'children', l.linkId)).catch(ignoreMissingAccount);
+}
+
+/**
+ * A rename copied onto the family entries that carry the person's names, on the other accounts (queued with the
+ * membership copies, `member-name-copies`): each account read and written under its ETag, nothing when they match.
+ */
+export async function copyNamesToFamily(deps: Deps, person: AccountDoc): Promise<void> {
+  for (const l of person.children ?? [])
+    await updateAccount(deps, l.accountId, (a) => withFamilyNames(a, 'parents', person)).catch(ignoreMissingAccount);
+  for (const l of person.parents ?? [])
+    await updateAccount(deps, l.accountId, (a) => withFamilyNames(a, 'children', person)).catch(ignoreMissingAccount);
 }
 
 /** ACL-5: what a parent sees of their child's profile: name, schools and classes. Read-only; no contact data. */

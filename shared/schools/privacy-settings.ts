@@ -1,4 +1,4 @@
-import { type AccountDoc, defaultPrivacy, isMinorAccount, type PrivacySettings, updateAccount } from '../accounts/index.js';
+import { type AccountDoc, defaultPrivacy, familyLinksOf, isMinorAccount, type PrivacySettings, updateAccount } from '../accounts/index.js';
 import { AppError } from '../platform/errors.js';
 import type { Services } from '../platform/services.js';
 import type { PrivacyView } from './model.js';
@@ -8,7 +8,7 @@ import type { PrivacyView } from './model.js';
  * else (adults, and people whose age is not known) manages their own.
  */
 export function privacyManagedByParent(account: Pick<AccountDoc, 'personalCode' | 'birthDate' | 'parents'>, now: Date): boolean {
-  return (account.parents ?? []).length > 0 && isMinorAccount(account, now) === true;
+  return familyLinksOf(account, 'parents').length > 0 && isMinorAccount(account, now) === true;
 }
 
 export function privacyView(account: AccountDoc, now: Date): PrivacyView {
@@ -40,7 +40,7 @@ export async function setPrivacy(
   return updateAccount(deps, accountId, (account) => {
     const now = deps.clock.now();
     if (by === 'self' && privacyManagedByParent(account, now)) throw new AppError('privacy_managed_by_parent');
-    if (by !== 'self' && !(privacyManagedByParent(account, now) && (account.parents ?? []).some((p) => p.accountId === by.parent)))
+    if (by !== 'self' && !(privacyManagedByParent(account, now) && familyLinksOf(account, 'parents').some((p) => p.accountId === by.parent)))
       throw new AppError('forbidden');
     const current = account.privacy ?? defaultPrivacy;
     if (current.shareWithParents === choice.shareWithParents && current.shareWithPublishers === choice.shareWithPublishers && current.updatedAt)

@@ -22,7 +22,13 @@ export {
 } from './model.js';
 export { amountToCents, type Country } from './money.js';
 export { listFlaggedOrders, listOrders, type OrderKey, pageOrders, readOrder, resolveFlag } from './orders.js';
-export { dropSchoolPeriods, handleSchoolEntitlementMessage, queueMemberSync, schoolEntitlementMessageSchema } from './school-entitlements.js';
+export {
+  accountWithSchoolEntitlements,
+  dropSchoolPeriods,
+  handleSchoolEntitlementMessage,
+  queueMemberSync,
+  schoolEntitlementMessageSchema,
+} from './school-entitlements.js';
 export { schoolLicenceErrors } from './school-licence-errors.js';
 export {
   changeSchoolLicence,

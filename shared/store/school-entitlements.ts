@@ -244,11 +244,22 @@ export async function handleSchoolEntitlementMessage(deps: Deps, message: School
  * entitlements at once (one single-partition query of their entitlements, one write per work touched), before the
  * request answers; then a member sync checks what their remaining roles still give them.
  */
-export async function dropSchoolPeriods(deps: Deps, input: { accountId: string; schoolId: string; membershipIds: string[] }): Promise<void> {
+export async function dropSchoolPeriods(
+  deps: Deps,
+  input: {
+    accountId: string;
+    schoolId: string;
+    membershipIds: string[];
+    /** The entitlements with school periods as the caller just read them (`accountWithSchoolEntitlements`). */
+    known?: (EntitlementDoc & Stored)[];
+  },
+): Promise<void> {
   const ended = new Set(input.membershipIds);
-  const docs = await deps.db.collection('accounts').queryAll<EntitlementDoc & Stored>(input.accountId, {
-    where: "c.type = 'entitlement' AND ARRAY_LENGTH(c.schoolPeriods) > 0",
-  });
+  const docs =
+    input.known ??
+    (await deps.db.collection('accounts').queryAll<EntitlementDoc & Stored>(input.accountId, {
+      where: "c.type = 'entitlement' AND ARRAY_LENGTH(c.schoolPeriods) > 0",
+    }));
   for (const doc of docs) {
     if (!(doc.schoolPeriods ?? []).some((p) => p.schoolId === input.schoolId && p.via.some((v) => ended.has(v)))) continue;
     await updateWithEtag<EntitlementDoc>(
@@ -267,4 +278,22 @@ export async function dropSchoolPeriods(deps: Deps, input: { accountId: string; 
     );
   }
   await queueMemberSync(deps, input.schoolId, input.accountId, `ended:${[...ended].sort().join(',')}`);
+}
+
+/**
+ * The account document and its entitlements that hold school periods, in one single-partition query (issue 11:
+ * ending a role writes both; a point read and a query cost two).
+ */
+export async function accountWithSchoolEntitlements<A extends Doc>(
+  deps: Pick<Services, 'db'>,
+  accountId: string,
+): Promise<{ account: (A & Stored) | undefined; entitlements: (EntitlementDoc & Stored)[] }> {
+  const docs = await deps.db.collection('accounts').queryAll<(A | EntitlementDoc) & Stored>(accountId, {
+    where: "c.id = @id OR (c.type = 'entitlement' AND ARRAY_LENGTH(c.schoolPeriods) > 0)",
+    parameters: [{ name: '@id', value: accountId }],
+  });
+  return {
+    account: docs.find((d): d is A & Stored => d.id === accountId && d.type === 'account'),
+    entitlements: docs.filter((d): d is EntitlementDoc & Stored => d.type === 'entitlement'),
+  };
 }
