@@ -7,9 +7,6 @@ import { personalCodeSchema } from '../shared/personal-codes/index.js';
 import { AppError } from '../shared/platform/errors.js';
 import { rectifyIdentity } from '../shared/schools/index.js';
 
-/** Personal-code corrections one administrator may make in 15 minutes (a class's typos, not a sweep of codes). */
-const SCHOOL_CODE_CHANGES_PER_WINDOW = 30;
-
 /**
  * ACC-5: the school corrects its student's name and personal code (students cannot); every change is recorded. A code
  * the school enters is verified by the school: an eID sign-in with it and the same names links to this student, with
@@ -32,13 +29,14 @@ export default defineHttp({
     personalCode: personalCodeSchema().nullable().optional(),
   }),
   output: accountViewSchema,
-  errors: ['member_not_found'],
+  errors: ['member_not_found', 'too_many_attempts'],
   handler: async ({ params, body, principal, services }) => {
     // The account's school roles are copied from its active memberships (what access checks read): the student check
     // and the rectification's starting point in one read (issue 11).
     const student = await readAccount(services, params.accountId);
     if (!(student?.schoolRoles ?? []).some((r) => r.role === 'student' && r.schoolId === params.schoolId)) throw new AppError('member_not_found');
-    if (body.personalCode !== undefined) await assertUnderLimit(services, 'pcode-change', principal.accountId, SCHOOL_CODE_CHANGES_PER_WINDOW);
+    if (body.personalCode !== undefined)
+      await assertUnderLimit(services, 'pcode-change', principal.accountId, services.config.SCHOOL_CODE_CHANGES_PER_WINDOW);
     const updated = await rectifyIdentity(
       services,
       {

@@ -24,7 +24,7 @@ const linkIds = new Map<string, string>();
 beforeAll(async () => {
   parent = await newPerson('Perevanem');
   kids = [];
-  for (const name of ['Esimene', 'Teine', 'Kolmas']) kids.push(await newStudent(name, birthDateIn(2013)));
+  for (const name of ['Esimene', 'Teine', 'Kolmas']) kids.push(await newStudent(name, birthDateIn(new Date().getFullYear() - 13)));
   for (const kid of kids) linkIds.set(kid.accountId, await confirmedLink(parent, kid));
 }, 120_000);
 

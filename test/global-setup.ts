@@ -31,6 +31,9 @@ export default async function setup(project: TestProject) {
       UNSUBSCRIBE_SIGNING_KEYS: TEST_UNSUBSCRIBE_KEYS,
       MAX_BODY_BYTES: '65536',
       TRUSTED_PROXY_HOPS: '2',
+      // Every suite's new students get their codes from the one demo administrator; the limit itself is tested on a
+      // host of its own (test/school-code-limit.e2e.test.ts).
+      SCHOOL_CODE_CHANGES_PER_WINDOW: '1000',
     },
     sweepIntervalMs: 0,
     redeliveryDelayMs: 5,

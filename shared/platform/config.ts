@@ -254,6 +254,13 @@ export const settingSpecs = {
     description: 'Bytes of own materials (files and texts) one account may keep (LRN-4; default 209715200, 200 MiB).',
     example: '209715200',
   },
+  SCHOOL_CODE_CHANGES_PER_WINDOW: {
+    schema: z.coerce.number().int().min(1).max(10_000).default(30),
+    where: 'parameter',
+    description:
+      "Personal codes one school administrator may enter or correct in 15 minutes (ACC-5) before 429 (default 30: a class's codes and typos, not a sweep of codes).",
+    example: '30',
+  },
   USAGE_EVENTS_PER_MINUTE: {
     schema: z.coerce.number().int().min(10).max(1_000_000).default(600),
     where: 'parameter',
