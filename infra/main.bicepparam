@@ -24,6 +24,7 @@ param appParameters = {
   MAX_BODY_BYTES: '262144'
   MATERIALS_QUOTA_BYTES: '209715200'
   USAGE_EVENTS_PER_MINUTE: '600'
+  SCHOOL_CODE_CHANGES_PER_WINDOW: '30'
   // OpiqGPT trial (GPT-1, README "Assistant"): off until a provider is chosen; empty values take the app's defaults.
   ASSISTANT_PROVIDER: 'none'
   ASSISTANT_API_URL: ''
