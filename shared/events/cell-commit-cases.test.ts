@@ -151,6 +151,7 @@ describe('the group committer: exact results (LOG-1, STAT-1)', () => {
   it('LOG-1: a store failure that is not an Error still fails the batch with one', async () => {
     const store = scripted(db);
     store.answers.push(() => {
+      // eslint-disable-next-line @typescript-eslint/only-throw-error -- what a careless library may throw
       throw 'socket gone';
     });
     await expect(applyChange(store, daily('d|thrown', { views: 1 }), 'thrown-1')).rejects.toThrow('A usage cell commit failed');
