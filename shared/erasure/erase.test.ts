@@ -10,7 +10,7 @@ import { loadConfig } from '../platform/config.js';
 import { type ContainerName, createDatabase, type Database } from '../platform/cosmos.js';
 import type { Services } from '../platform/services.js';
 import { MemoryTelemetry } from '../platform/telemetry.js';
-import { dataRegistry, storageRules } from '../privacy/registry.js';
+import { dataRegistry, type DocumentTypeSpec, storageRules } from '../privacy/registry.js';
 import { eraseSubject } from './erase.js';
 
 /**
@@ -246,6 +246,52 @@ describe('PRIV-3: what an erasure on request counts, holds and deletes (erase.ts
     expect(evidence.counts['staff-access']).toEqual({ deleted: 0, anonymised: 0, held: 1 });
     // (The closure the erasure made wrote a login-log entry of its own, with its TTL.)
     expect(evidence.holds.find((h) => h.type === 'staff-access')).toEqual({ type: 'staff-access', until: 'unknown', kind: 'legal-hold' });
+  });
+  it("PRIV-3: a parent's request kept under their child is found in the child's partition and held once; the child's partition is not taken for the parent's own", async () => {
+    const P = personFor('acc-unit-erase-parent', 15);
+    const child = 'acc-unit-erase-child';
+    await writeAll(db, [documentOf(spec('account'), P, OTHER), documentOf(spec('rights-request'), P, OTHER, 1)]);
+    await db
+      .collection('accounts')
+      .patch(P.accountId, P.accountId, [{ op: 'add', path: '/children', value: [{ accountId: child, schoolId: 'school-erasure' }] }]);
+    const { doc } = documentOf(spec('rights-request'), P, OTHER, 2);
+    await db.collection('jobs').create({ ...doc, accountId: child } as never);
+
+    const evidence = await eraseSubject(services(), { accountId: P.accountId, reason: 'request' });
+
+    expect(evidence.counts['rights-request']).toEqual({ deleted: 0, anonymised: 0, held: 2 });
+    // The child's partition among the other partitions, before the files and the parent's own.
+    expect(writes.filter((w) => w.endsWith(`/${child}`))).toEqual([]);
+    expect(await storedOf('rights-request', P)).toHaveLength(2);
+  });
+
+  it('PRIV-3: only types with personal data and an erasure rule are erased; of those no finder reaches, only fixed-term ones are listed as expiring', async () => {
+    const E = personFor('acc-unit-erase-e', 16);
+    await writeAll(db, [documentOf(spec('account'), E, OTHER)]);
+    const real = personalTypes()
+      .filter((t) => t.erasure !== undefined && t.find?.partitions === 'none')
+      .map((t) => t.type);
+    const unfindable = { container: 'jobs', find: { partitions: 'none' } };
+    const extra = [
+      { ...unfindable, type: 'unit-not-personal', personalData: [], erasure: 'delete', retention: { kind: 'fixed', days: 3, requirement: 'PRIV-3' } },
+      { ...unfindable, type: 'unit-no-erasure-rule', personalData: ['usage'], retention: { kind: 'fixed', days: 4, requirement: 'PRIV-3' } },
+      {
+        ...unfindable,
+        type: 'unit-accounting',
+        personalData: ['accounting'],
+        erasure: 'delete',
+        retention: { kind: 'accounting', requirement: 'RET-3' },
+      },
+    ] as unknown as DocumentTypeSpec[];
+    dataRegistry.documentTypes.push(...extra);
+    let evidence;
+    try {
+      evidence = await eraseSubject(services(), { accountId: E.accountId, reason: 'request' });
+    } finally {
+      dataRegistry.documentTypes.splice(dataRegistry.documentTypes.length - extra.length, extra.length);
+    }
+    expect(evidence.holds.filter((h) => h.kind === 'expires').map((h) => h.type)).toEqual(real);
+    expect(Object.keys(evidence.counts).filter((type) => type.startsWith('unit-'))).toEqual([]);
   });
 });
 
