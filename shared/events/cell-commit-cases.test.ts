@@ -148,6 +148,36 @@ describe('the group committer: exact results (LOG-1, STAT-1)', () => {
     }
   });
 
+  it('LOG-1: a marker refused with a status that is not a repeat (409) fails the group, whatever the status', async () => {
+    const store = scripted(db);
+    await applyChange(store, daily('d|marker-404', { views: 1 }), 'm404-1');
+    store.answers.push(() => ({ ok: false, failedIndex: 0, status: 404 }));
+    await expect(applyChange(store, daily('d|marker-404', { views: 1 }), 'm404-2')).rejects.toThrow(/failed with 404/);
+    expect((await read<DailyCellDoc>('d|marker-404'))!.views).toBe(1);
+  });
+
+  it('LOG-1: redeliveries leave their group without a read or a write of the cell of their own', async () => {
+    const id = 'd|redelivered';
+    await applyChange({ db }, daily(id, { views: 1 }), 'again-1');
+    await applyChange({ db }, daily(id, { views: 1 }), 'again-2');
+    // Alone: the commit fails on its marker and writes nothing more.
+    const alone = withOperationCounter(() => applyChange({ db }, daily(id, { views: 1 }), 'again-1'));
+    await alone.result;
+    expect(alone.counts).toMatchObject({ pointRead: 0, write: 1 });
+    // With a new batch behind two redeliveries: one failed commit per redelivery, then the new one, on the cell as known.
+    const mixed = withOperationCounter(() =>
+      Promise.all([
+        applyChange({ db }, daily(id, { views: 1 }), 'again-3'),
+        applyChange({ db }, daily(id, { views: 1 }), 'again-1'),
+        applyChange({ db }, daily(id, { views: 1 }), 'again-2'),
+        applyChange({ db }, daily(id, { views: 1 }), 'again-4'),
+      ]),
+    );
+    await mixed.result;
+    expect(mixed.counts).toMatchObject({ pointRead: 0, write: 4 });
+    expect((await read<DailyCellDoc>(id))!.views).toBe(4);
+  });
+
   it('LOG-1: a store failure that is not an Error still fails the batch with one', async () => {
     const store = scripted(db);
     store.answers.push(() => {
@@ -167,7 +197,9 @@ describe('the group committer: exact results (LOG-1, STAT-1)', () => {
 
     const busy = scripted(db);
     busy.answers.push(...Array.from({ length: 60 }, () => conflict));
-    await expect(applyChange(busy, daily('d|hot-50', { views: 1 }), 'hot-2')).rejects.toBeInstanceOf(ConcurrentUpdateError);
+    const gaveUp = applyChange(busy, daily('d|hot-50', { views: 1 }), 'hot-2');
+    await expect(gaveUp).rejects.toBeInstanceOf(ConcurrentUpdateError);
+    await expect(gaveUp).rejects.toThrow('The document in stats was changed by someone else');
     expect(busy.calls).toBe(50);
   });
 });
