@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { type EmbeddedCosmos, startEmbeddedCosmos } from '../local/cosmos-server.js';
 import { AdjustableClock } from '../platform/clock.js';
-import { ConcurrentUpdateError, createDatabase, type Database } from '../platform/cosmos.js';
+import { ConcurrentUpdateError, createDatabase, type Database, type Doc } from '../platform/cosmos.js';
 import { withOperationCounter } from '../platform/operations.js';
 import { dataRegistry, storageRules } from '../privacy/registry.js';
 import { applyChange, type CellChange, type DailyCellDoc, type MonthlyCellDoc } from './aggregates.js';
@@ -38,7 +38,7 @@ const monthly = (id: string): CellChange => ({
   type: 'usage-monthly',
   fields: { month: '2026-11', level: 'all-works', group: 'student' },
 });
-const read = <T>(id: string) => db.collection('stats').read<T>(id, SCOPE);
+const read = <T extends Doc>(id: string) => db.collection('stats').read<T>(id, SCOPE);
 const counts = ({ views, seconds, searches, interactions, tasks }: DailyCellDoc) => ({ views, seconds, searches, interactions, tasks });
 
 describe('the group committer: exact results (LOG-1, STAT-1)', () => {
