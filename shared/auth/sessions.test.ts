@@ -197,4 +197,79 @@ describe('a sign-in and a password reset write the account partition together', 
     expect(await revokeAllSessions({ db, clock, bus }, account.accountId, 'password-reset', undefined, after, again)).toBe(0);
     expect(await accounts.read(again.id, account.accountId)).toMatchObject({ event: 'password-reset' });
   });
+
+  it('AUTH-5: ending listed sessions with an entry is one batch from the account as read; nothing to end, no entry, no ETag or no list: no batch, each write alone', async () => {
+    const accounts = db.collection('accounts');
+    const bus = new ListBus();
+    /** The database, counting transactional batches and other writes of the accounts container. */
+    const counted = () => {
+      const counts = { batches: 0, writes: 0 };
+      const database: Database = {
+        ping: () => db.ping(),
+        collection: (name) =>
+          new Proxy(db.collection(name), {
+            get(target, property) {
+              if (property === 'writeTogether') counts.batches += 1;
+              else if (['create', 'replace', 'upsert', 'patch', 'delete'].includes(String(property))) counts.writes += 1;
+              return Reflect.get(target, property, target);
+            },
+          }),
+      };
+      return { counts, services: { db: database, clock, bus } };
+    };
+    const fresh = async (id: string) => {
+      const account = await writeTestAccount(db, clock, id);
+      const session = await createSession({ db, config, clock }, { accountId: account.accountId, method: 'password' });
+      return { session, read: (await accounts.read<AccountDoc>(account.accountId, account.accountId))! };
+    };
+
+    // Listed sessions and an entry, from the account as read: one batch, nothing else.
+    const one = await fresh('acc-unit-batch-4');
+    const batched = counted();
+    const entry = logEntry(one.read.accountId, 'password-reset');
+    expect(await revokeAllSessions(batched.services, one.read.accountId, 'password-reset', undefined, one.read, entry)).toBe(1);
+    expect(batched.counts).toEqual({ batches: 1, writes: 0 });
+    expect(await accounts.read(entry.id, one.read.accountId)).toMatchObject({ event: 'password-reset' });
+
+    // Nothing left to end: no batch; the entry alone; the (empty) list kept.
+    const after = (await accounts.read<AccountDoc>(one.read.accountId, one.read.accountId))!;
+    const idle = counted();
+    expect(
+      await revokeAllSessions(idle.services, one.read.accountId, 'password-reset', undefined, after, logEntry(one.read.accountId, 'password-reset')),
+    ).toBe(0);
+    expect(idle.counts).toEqual({ batches: 0, writes: 1 });
+    expect((await accounts.read<AccountDoc>(one.read.accountId, one.read.accountId))!.activeSessions).toEqual([]);
+
+    // No entry: no batch, the list alone.
+    const two = await fresh('acc-unit-batch-5');
+    const bare = counted();
+    expect(await revokeAllSessions(bare.services, two.read.accountId, 'suspension', undefined, two.read)).toBe(1);
+    expect(bare.counts.batches).toBe(0);
+    expect(
+      sessionListedOnAccount((await accounts.read<AccountDoc>(two.read.accountId, two.read.accountId))!, two.session.sessionId, clock.now()),
+    ).toBe(false);
+
+    // An account without its ETag (not as read), or from before the session list: no batch, and it still works.
+    const three = await fresh('acc-unit-batch-6');
+    const { _etag: _gone, ...noEtag } = three.read as AccountDoc & { _etag?: string };
+    const plain = counted();
+    const third = logEntry(three.read.accountId, 'password-reset');
+    expect(await revokeAllSessions(plain.services, three.read.accountId, 'password-reset', undefined, noEtag, third)).toBe(1);
+    expect(plain.counts.batches).toBe(0);
+    expect(await accounts.read(third.id, three.read.accountId)).toMatchObject({ event: 'password-reset' });
+    const { activeSessions: _none, ...unlisted } = (await accounts.read<AccountDoc>(three.read.accountId, three.read.accountId))!;
+    const old = counted();
+    // (Without the list the sessions are found by their documents: the one still active is ended.)
+    expect(
+      await revokeAllSessions(
+        old.services,
+        three.read.accountId,
+        'password-reset',
+        undefined,
+        unlisted as AccountDoc,
+        logEntry(three.read.accountId, 'password-reset'),
+      ),
+    ).toBe(1);
+    expect(old.counts.batches).toBe(0);
+  });
 });

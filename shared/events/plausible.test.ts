@@ -26,4 +26,18 @@ describe('what the aggregates take of a batch (LOG-1, STAT-1)', () => {
     expect(invented).toEqual(view('2026-11-30T10:00:00Z', 5));
     expect(countableEvents([view('2026-11-30T10:00:00Z', 5, 'ch-1')], new Map())).toEqual([view('2026-11-30T10:00:00Z', 5)]);
   });
+
+  it("STAT-1, STAT-2: a signed-in reader's events count only in works they could open; events in no work always; a server-made batch (no list) whole", () => {
+    const works = new Map([
+      ['w-1', { publisherId: 'p', subjects: [] }],
+      ['w-2', { publisherId: 'p', subjects: [] }],
+    ]);
+    const search = { kind: 'search', at: '2026-11-30T10:00:00Z', scope: 'catalogue', words: 1, characters: 3, hits: 2 } as const;
+    const inW2 = { ...view('2026-11-30T10:00:01Z', 5), workId: 'w-2' };
+    const events = [view('2026-11-30T10:00:00Z', 5), search, inW2];
+    expect(countableEvents(events, works, ['w-1'])).toEqual([view('2026-11-30T10:00:00Z', 5), search]);
+    expect(countableEvents(events, works, [])).toEqual([search]);
+    expect(countableEvents(events, works, ['w-1', 'w-2'])).toEqual(events);
+    expect(countableEvents(events, works)).toEqual(events);
+  });
 });

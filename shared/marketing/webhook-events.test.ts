@@ -174,6 +174,42 @@ describe('SendGrid event webhook: what a delivery asks of us (MKT-1, MKT-2)', ()
     expect(work).toEqual([{ suppress: [], withdraw: ['acc-spam', 'acc-unsub', 'acc-group', id100].map(reported) }]);
   });
 
+  it("MKT-1: a reader's report is dated by its event's own time, the latest of theirs, never later than the delivery; an event without a usable time takes the delivery's", async () => {
+    const delivered = NOW_SECONDS - 10;
+    const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
+    const spam = (accountId: string, timestamp: unknown) => ({ event: 'spamreport', category: 'marketing', accountId, timestamp });
+    const events = [
+      spam('acc-own', NOW_SECONDS - 100),
+      spam('acc-future', NOW_SECONDS + 1000),
+      spam('acc-text', String(NOW_SECONDS - 100)),
+      spam('acc-zero', 0),
+      spam('acc-negative', -5),
+      spam('acc-none', null),
+      spam('acc-later-first', NOW_SECONDS - 50),
+      spam('acc-later-first', NOW_SECONDS - 300),
+      spam('acc-later-last', NOW_SECONDS - 300),
+      spam('acc-later-last', NOW_SECONDS - 50),
+    ];
+    // A number JSON can carry but JavaScript cannot hold (Infinity once parsed).
+    const text = JSON.stringify(events).replace(/]$/, ',{"event":"spamreport","category":"marketing","accountId":"acc-infinite","timestamp":1e999}]');
+    const bus = new ListBus();
+    const services = { bus, clock, config: { ...config, SENDGRID_WEBHOOK_PUBLIC_KEY: PUBLIC_KEY } } as unknown as Services;
+    const { headers, body } = signed(text, String(delivered));
+    await receiveSendGridEvents(services, headers, body);
+    const [work] = bus.sent.map((s) => s.message.body as SendGridWork);
+    expect(work!.withdraw).toEqual([
+      { accountId: 'acc-own', reportedAt: iso(NOW_SECONDS - 100) },
+      { accountId: 'acc-future', reportedAt: iso(delivered) },
+      { accountId: 'acc-text', reportedAt: iso(delivered) },
+      { accountId: 'acc-zero', reportedAt: iso(delivered) },
+      { accountId: 'acc-negative', reportedAt: iso(delivered) },
+      { accountId: 'acc-none', reportedAt: iso(delivered) },
+      { accountId: 'acc-later-first', reportedAt: iso(NOW_SECONDS - 50) },
+      { accountId: 'acc-later-last', reportedAt: iso(NOW_SECONDS - 50) },
+      { accountId: 'acc-infinite', reportedAt: iso(delivered) },
+    ]);
+  });
+
   it('MKT-2: nothing to do queues nothing; a large delivery is split into messages of 200, each id a hash of its work', async () => {
     expect((await deliver([{ event: 'delivered', email: 'a@example.ee' }])).sent).toEqual([]);
     const events = [

@@ -104,6 +104,9 @@ describe('statistics suppression (STAT-1, STAT-2)', () => {
     expect(distinctTotal(12, 6)).toBe(6);
     // One person in two schools would be singled out by the difference.
     expect(distinctTotal(12, 11)).toBeNull();
+    // A difference of exactly 5 (and 4 not): the rule's edge.
+    expect(distinctTotal(12, 7)).toBe(7);
+    expect(distinctTotal(12, 8)).toBeNull();
     expect(distinctTotal(null, 11)).toBeNull();
     expect(distinctTotal(9, 4)).toBeNull();
     expect(distinctTotal(10, 10, 12)).toBeNull();

@@ -7,7 +7,16 @@ import { loadConfig } from '../platform/config.js';
 import { ConcurrentUpdateError, createDatabase, type Database, DocumentExistsError } from '../platform/cosmos.js';
 import { withOperationCounter } from '../platform/operations.js';
 import { dataRegistry, storageRules } from '../privacy/registry.js';
-import { accessFrom, changeEntitlementDoc, endLicences, grantLicences, hasActiveLicence, listLicences, mayOpenWork } from './licences.js';
+import {
+  accessFrom,
+  changeEntitlementDoc,
+  endLicences,
+  grantLicences,
+  hasActiveLicence,
+  listLicences,
+  mayOpenWork,
+  worksOpenAt,
+} from './licences.js';
 import { type EntitlementDoc, entitlementId, type EntitlementPeriod, type OrderDoc } from './model.js';
 
 /**
@@ -338,5 +347,56 @@ describe('any active licence (GPT-1: the assistant is for licensed users)', () =
     expect(await hasActiveLicence(services(), buyer, at(LA.until))).toBe(false);
     await endLicences(services(), order('ord-G', LA.from, LA.until), ['work-a'], '2027-03-01T00:00:00.000Z', 'refund');
     expect(await hasActiveLicence(services(), buyer, at('2027-06-01T00:00:00Z'))).toBe(false);
+  });
+
+  it('LOG-1: the works an account could open at one of the instants given per work, by an own or a school period; by point reads for one or two works, by one query for more', async () => {
+    const at = (iso: string) => new Date(iso);
+    await writeTestAccount(db, clock, buyer);
+    await grantLicences(services(), order('ord-W', LA.from, LA.until, [{ workId: 'work-a' }, { workId: 'work-c' }]));
+    await changeEntitlementDoc(services(), buyer, 'work-b', 'pub-1', (doc) => ({
+      ...doc,
+      schoolPeriods: [{ schoolLicenceId: 'school-licence:1', schoolId: 'school-1', from: LA.from, until: '2027-06-01T00:00:00.000Z', via: [] }],
+    }));
+    const inside = at('2027-01-01T00:00:00Z');
+    const after = at(LA.until);
+    const open = async (byWork: [string, Date[]][]) => [...(await worksOpenAt(services(), buyer, new Map(byWork)))].sort();
+
+    // One or two works: point reads (no query); more: one query (no point reads).
+    const two = withOperationCounter(() =>
+      open([
+        ['work-a', [inside]],
+        ['work-b', [at('2027-06-01T00:00:00Z')]],
+      ]),
+    );
+    expect(await two.result).toEqual(['work-a']);
+    expect(two.counts).toMatchObject({ pointRead: 2, query: 0 });
+    expect(await open([['work-b', [inside]]])).toEqual(['work-b']);
+    const many = withOperationCounter(() =>
+      open([
+        ['work-a', [after, inside]],
+        ['work-b', [after]],
+        ['work-c', [inside]],
+        ['work-none', [inside]],
+      ]),
+    );
+    expect(await many.result).toEqual(['work-a', 'work-c']);
+    expect(many.counts).toMatchObject({ pointRead: 0, query: 1 });
+    expect(
+      await open([
+        ['work-a', []],
+        ['work-b', []],
+        ['work-c', [after]],
+      ]),
+    ).toEqual([]);
+    expect(await open([])).toEqual([]);
+    // Another account's licences open nothing for this one; other documents of the account are no licences.
+    expect([...(await worksOpenAt(services(), 'acc-someone-else', new Map([['work-a', [inside]]])))]).toEqual([]);
+    expect(
+      await open([
+        [buyer, [inside]],
+        ['work-a', [inside]],
+        ['work-x', [inside]],
+      ]),
+    ).toEqual(['work-a']);
   });
 });
