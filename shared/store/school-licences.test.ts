@@ -9,6 +9,7 @@ import type { QueueName } from '../platform/queues.js';
 import { dataRegistry, storageRules } from '../privacy/registry.js';
 import { type EntitlementDoc, entitlementId } from './model.js';
 import {
+  accountWithSchoolEntitlements,
   dropSchoolPeriods,
   handleSchoolEntitlementMessage,
   queueLicenceSync,
@@ -373,6 +374,30 @@ describe('members joining and leaving', () => {
     await school.leave(asTeacher);
     await dropSchoolPeriods(services(), { accountId: 'acc-two-roles', schoolId: school.id, membershipIds: [asTeacher] });
     expect(await viaBySchool()).toEqual({ [other.id]: [asTeacher] });
+    await drain();
+  });
+
+  it('ACC-4 (issue 11): the account and its entitlements with school periods come in one query, and the periods are dropped from what it read', async () => {
+    const school = await newSchool();
+    const other = await newSchool();
+    const asStudent = await school.join('acc-known', 'student', '01', '7a');
+    await other.join('acc-known', 'teacher', '01');
+    await db.collection('accounts').upsert({ id: 'acc-known', type: 'account', accountId: 'acc-known', status: 'active' });
+    await record(school);
+    await record(other);
+    await drain();
+    const read = await accountWithSchoolEntitlements(services(), 'acc-known');
+    expect(read.account).toMatchObject({ id: 'acc-known', type: 'account' });
+    expect(read.entitlements.map((e) => e.type)).toEqual(read.entitlements.map(() => 'entitlement'));
+    expect(read.entitlements.flatMap((e) => (e.schoolPeriods ?? []).map((p) => p.schoolId)).sort()).toEqual([school.id, other.id].sort());
+    // Another person's documents are not in it, nor a person without an account document.
+    expect((await accountWithSchoolEntitlements(services(), 'acc-nobody')).account).toBeUndefined();
+
+    await school.leave(asStudent);
+    const sentBefore = bus.sent.length;
+    await dropSchoolPeriods(services(), { accountId: 'acc-known', schoolId: school.id, membershipIds: [asStudent], known: read.entitlements });
+    expect((await periodsOf('acc-known')).map((p) => p.schoolId)).toEqual([other.id]);
+    expect(bus.sent.length).toBe(sentBefore + 1);
     await drain();
   });
 
