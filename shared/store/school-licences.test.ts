@@ -383,12 +383,23 @@ describe('members joining and leaving', () => {
     const asStudent = await school.join('acc-known', 'student', '01', '7a');
     await other.join('acc-known', 'teacher', '01');
     await db.collection('accounts').upsert({ id: 'acc-known', type: 'account', accountId: 'acc-known', status: 'active' });
+    // In the same partition: a shop licence without school periods, and a document of another type whose id sorts first.
+    await db.collection('accounts').upsert({
+      id: entitlementId('work-shop-only'),
+      type: 'entitlement',
+      accountId: 'acc-known',
+      workId: 'work-shop-only',
+      periods: [{ orderId: 'o-1', from: '2026-09-01', until: '2027-09-01' }],
+    });
+    await db.collection('accounts').upsert({ id: 'a-change', type: 'account-change', accountId: 'acc-known', at: '2026-09-01T08:00:00.000Z' });
     await record(school);
     await record(other);
     await drain();
     const read = await accountWithSchoolEntitlements(services(), 'acc-known');
     expect(read.account).toMatchObject({ id: 'acc-known', type: 'account' });
     expect(read.entitlements.map((e) => e.type)).toEqual(read.entitlements.map(() => 'entitlement'));
+    expect(read.entitlements.map((e) => e.id)).not.toContain(entitlementId('work-shop-only'));
+    expect(read.entitlements).toHaveLength(1); // the one work, licensed by both schools
     expect(read.entitlements.flatMap((e) => (e.schoolPeriods ?? []).map((p) => p.schoolId)).sort()).toEqual([school.id, other.id].sort());
     // Another person's documents are not in it, nor a person without an account document.
     expect((await accountWithSchoolEntitlements(services(), 'acc-nobody')).account).toBeUndefined();
