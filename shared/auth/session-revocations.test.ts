@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { ListBus } from '../../test/list-bus.js';
 import { writeTestAccount } from '../../test/unit-account.js';
+import { unitConfig } from '../../test/unit-config.js';
 import { type EmbeddedCosmos, startEmbeddedCosmos } from '../local/cosmos-server.js';
 import type { Clock } from '../platform/clock.js';
-import { loadConfig } from '../platform/config.js';
 import { createDatabase, type Database } from '../platform/cosmos.js';
 import { dataRegistry, storageRules } from '../privacy/registry.js';
 import {
@@ -26,15 +26,7 @@ import {
 /** A clock that moves only when the test moves it: the message ids name exact instants. */
 let nowMs = Date.parse('2026-12-01T08:00:00.000Z');
 const clock: Clock = { now: () => new Date(nowMs) };
-const config = loadConfig({
-  APP_ENV: 'local',
-  COSMOS_ENDPOINT: 'http://127.0.0.1:1/',
-  EMAIL_FROM: 'no-reply@opiq.example',
-  PUBLIC_WEB_URL: 'http://localhost:3000',
-  API_PUBLIC_URL: 'http://localhost:7071',
-  SESSION_SIGNING_KEYS: `unit:${Buffer.alloc(32, 3).toString('base64url')}`,
-  UNSUBSCRIBE_SIGNING_KEYS: `unit:${Buffer.alloc(32, 9).toString('base64url')}`,
-});
+const config = unitConfig();
 
 let cosmos: EmbeddedCosmos;
 let db: Database;

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { unitConfig } from '../../test/unit-config.js';
 import { type EmbeddedCosmos, startEmbeddedCosmos } from '../local/cosmos-server.js';
 import type { Clock } from '../platform/clock.js';
-import { loadConfig } from '../platform/config.js';
 import { createDatabase, type Database, type Stored } from '../platform/cosmos.js';
 import { emptyCounts, withOperationCounter } from '../platform/operations.js';
 import { dataRegistry, storageRules } from '../privacy/registry.js';
@@ -15,15 +15,7 @@ import { assertUnderLimitOn, firstHostedEvent, firstInPeriodOn, overLimit, reser
  */
 let nowMs = Date.parse('2026-12-01T08:00:00.000Z');
 const clock: Clock = { now: () => new Date(nowMs) };
-const config = loadConfig({
-  APP_ENV: 'local',
-  COSMOS_ENDPOINT: 'http://127.0.0.1:1/',
-  EMAIL_FROM: 'no-reply@opiq.example',
-  PUBLIC_WEB_URL: 'http://localhost:3000',
-  API_PUBLIC_URL: 'http://localhost:7071',
-  SESSION_SIGNING_KEYS: `unit:${Buffer.alloc(32, 3).toString('base64url')}`,
-  UNSUBSCRIBE_SIGNING_KEYS: `unit:${Buffer.alloc(32, 9).toString('base64url')}`,
-});
+const config = unitConfig();
 
 let cosmos: EmbeddedCosmos;
 let db: Database;

@@ -2,11 +2,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { documentOf, everyTypeFor, type Person, personalTypes, personFor, writeAll } from '../../test/erasure-fixtures.js';
 import { ListBus } from '../../test/list-bus.js';
+import { unitConfig } from '../../test/unit-config.js';
 import { type EmbeddedCosmos, startEmbeddedCosmos } from '../local/cosmos-server.js';
 import { suppressedAmong } from '../marketing/suppressions.js';
 import type { BlobStore } from '../platform/blob.js';
 import type { Clock } from '../platform/clock.js';
-import { loadConfig } from '../platform/config.js';
 import { type ContainerName, createDatabase, type Database } from '../platform/cosmos.js';
 import type { Services } from '../platform/services.js';
 import { MemoryTelemetry } from '../platform/telemetry.js';
@@ -26,15 +26,7 @@ class StillClock implements Clock {
   now = () => new Date(this.at);
 }
 const clock = new StillClock();
-const config = loadConfig({
-  APP_ENV: 'local',
-  COSMOS_ENDPOINT: 'http://127.0.0.1:1/',
-  EMAIL_FROM: 'no-reply@opiq.example',
-  PUBLIC_WEB_URL: 'http://localhost:3000',
-  API_PUBLIC_URL: 'http://localhost:7071',
-  SESSION_SIGNING_KEYS: `unit:${Buffer.alloc(32, 5).toString('base64url')}`,
-  UNSUBSCRIBE_SIGNING_KEYS: `u1:${Buffer.alloc(32, 8).toString('base64url')}`,
-});
+const config = unitConfig();
 
 /** Every write, in order: `<container>/<operation>/<partition>` (blob deletes as `blobs/delete/<name>`). */
 const writes: string[] = [];

@@ -4,10 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { ListBus } from '../../test/list-bus.js';
 import { writeTestAccount } from '../../test/unit-account.js';
+import { unitConfig } from '../../test/unit-config.js';
 import type { AccountDoc } from '../accounts/index.js';
 import { type EmbeddedCosmos, startEmbeddedCosmos } from '../local/cosmos-server.js';
 import type { Clock } from '../platform/clock.js';
-import { loadConfig } from '../platform/config.js';
 import { createDatabase, type Database } from '../platform/cosmos.js';
 import { isAppError } from '../platform/errors.js';
 import type { Services } from '../platform/services.js';
@@ -25,16 +25,7 @@ const NOW_SECONDS = 1_800_000_000;
 const clock: Clock = { now: () => new Date(NOW_SECONDS * 1000) };
 const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const PUBLIC_KEY = ec.publicKey.export({ format: 'der', type: 'spki' }).toString('base64');
-const config = loadConfig({
-  APP_ENV: 'local',
-  COSMOS_ENDPOINT: 'http://127.0.0.1:1/',
-  EMAIL_FROM: 'no-reply@opiq.example',
-  PUBLIC_WEB_URL: 'http://localhost:3000',
-  API_PUBLIC_URL: 'http://localhost:7071',
-  SESSION_SIGNING_KEYS: `unit:${Buffer.alloc(32, 5).toString('base64url')}`,
-  UNSUBSCRIBE_SIGNING_KEYS: `u1:${Buffer.alloc(32, 8).toString('base64url')}`,
-  SENDGRID_WEBHOOK_PUBLIC_KEY: PUBLIC_KEY,
-});
+const config = unitConfig({ SENDGRID_WEBHOOK_PUBLIC_KEY: PUBLIC_KEY });
 
 let cosmos: EmbeddedCosmos;
 let db: Database;
