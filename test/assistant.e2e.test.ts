@@ -179,16 +179,15 @@ function providerTroubleTests(host: () => LocalHost, protocol: 'openai' | 'anthr
     host().clock.advance(601_000);
     host().assistant!.mode = 'hang';
     try {
-      const started = Date.now();
       const r = await chat(host(), A.eeClassTeacher, 'Anything');
       expect(r.status).toBe(503);
       expect(r.body.error.code).toBe('assistant_provider_timeout');
       expect(Number(r.headers.get('retry-after'))).toBeGreaterThan(0);
-      expect(Date.now() - started).toBeLessThan(10_000);
     } finally {
       host().assistant!.mode = 'ok';
     }
-  });
+    // The test's own limit: a provider that hangs must not hold the answer past the app's deadline.
+  }, 10_000);
 
   it(`GPT-1: a reply the ${label}-style provider withholds is replaced by a safe text in the user's language`, async () => {
     host().clock.advance(601_000);

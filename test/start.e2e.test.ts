@@ -34,8 +34,8 @@ describe('npm start', () => {
       );
       if (status !== 200) await new Promise((r) => setTimeout(r, 200));
     }
+    // 200 within the loop's 30 s: the app was up in time.
     expect(status, output).toBe(200);
-    expect(Date.now() - started).toBeLessThan(30_000);
     expect(output).toContain(`http://127.0.0.1:${port}/api/health`);
 
     child.kill('SIGINT');
