@@ -234,14 +234,12 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   'schools-invitations-create': { queued: ['email-outbound'] },
   'schools-invitations-list': {},
   'schools-invitations-revoke': {},
-  'schools-members-end': {
-    queued: ['school-entitlements'],
-    exception: {
-      measured: 6,
-      reason:
-        "ACC-4 at once: the role's memberships (query) ended (a write each), then the account and its entitlements with school periods in one query (was a point read and a query: 7), the role summary written from it, and the school licence periods the role gave taken off the entitlements in the request (one write per work touched; the probe's 5.a student holds the demo licence); the rest is queued. Queuing the entitlement writes would leave the school's works open until the queue ran, unless the entitlement check (one point read, used by content, events and statistics alike) learnt to drop periods of a role the account no longer holds",
-    },
-  },
+  // ACC-4 at once: the role's memberships (query) ended (a write each), the account and its entitlements with school
+  // periods in one query, then the role summary and the school licence periods the role gave written together in one
+  // transactional batch of the account's partition (ETag-checked; a batch that meets a change writes nothing and they
+  // are written one by one). 5 for the probe's student (was 7, then 6); N works touched: ceil((N + 1) / 100) query
+  // pages and batches (150 works: 7). The member sync is queued.
+  'schools-members-end': { queued: ['school-entitlements'] },
   'schools-members-get': {},
   'schools-members-list': {},
   'schools-cases-comment': {},

@@ -5,11 +5,11 @@ import { z } from 'zod';
 import { type AccountDoc, readAccount, type SchoolRoleName, updateAccount, withoutSchoolRole } from '../accounts/index.js';
 import type { Grant } from '../acl/index.js';
 import { claimPersonalCode, releasePersonalCode, tellOwner } from '../auth/index.js';
-import { type Doc, type Page, type Stored, updateWithEtag } from '../platform/cosmos.js';
+import { BATCH_LIMIT, type Doc, type Page, type Stored, updateWithEtag } from '../platform/cosmos.js';
 import { AppError } from '../platform/errors.js';
 import { pageOf, type PageRequest } from '../platform/paging.js';
 import type { Services } from '../platform/services.js';
-import { accountWithSchoolEntitlements, dropSchoolPeriods } from '../store/index.js';
+import { accountWithSchoolEntitlements, dropSchoolPeriods, entitlementsWithoutPeriods } from '../store/index.js';
 import { copyNamesToFamily } from './parent-links.js';
 
 /** A person's role in a school. The name and e-mail are a snapshot kept current on rectification. */
@@ -154,24 +154,60 @@ export async function endRole(
     );
   // The account and its school-licensed entitlements in one query (issue 11), each then written from that read.
   const { account, entitlements } = await accountWithSchoolEntitlements<AccountDoc>(deps, input.accountId);
-  await updateAccount(
-    deps,
-    input.accountId,
-    (a) =>
-      candidates.reduce(
-        (next, m) => withoutSchoolRole(next, { schoolId: input.schoolId, role: input.role, ...(m.classId ? { classId: m.classId } : {}) }),
-        a as AccountDoc,
-      ),
-    account,
-  );
-  // The school licences these roles gave leave the person's entitlements at once (ACC-4: the role's access ends).
+  const withoutRoles = (a: AccountDoc) =>
+    candidates.reduce(
+      (next, m) => withoutSchoolRole(next, { schoolId: input.schoolId, role: input.role, ...(m.classId ? { classId: m.classId } : {}) }),
+      a,
+    );
+  const membershipIds = candidates.map((m) => m.id);
+  // The role summary and the school licence periods these roles gave leave together, at once (ACC-4: the role's
+  // access ends); what a batch could not write (it met a change) is written one by one below, re-read where it changed.
+  const unwritten = account
+    ? await writeRoleEndTogether(
+        deps,
+        account,
+        withoutRoles(account),
+        entitlementsWithoutPeriods(deps, { schoolId: input.schoolId, membershipIds, known: entitlements }),
+      )
+    : { account: true, entitlementIds: new Set<string>() };
+  if (unwritten.account) await updateAccount(deps, input.accountId, withoutRoles, account);
+  // Also queues the member sync (another role may still entitle the person, a freed seat goes to the next student).
   await dropSchoolPeriods(deps, {
     accountId: input.accountId,
     schoolId: input.schoolId,
-    membershipIds: candidates.map((m) => m.id),
-    known: entitlements,
+    membershipIds,
+    known: entitlements.filter((e) => unwritten.entitlementIds.has(e.id)),
   });
   return true;
+}
+
+/**
+ * The account's new role summary and its entitlements without the role's periods, each replacing the version read
+ * (its ETag), in transactional batches of the account's partition (issue 11): one write for the account and up to 99
+ * works, then one per 100 works more. Answers what was not written: a batch that meets a change (412) or a gone
+ * document writes nothing, and it and the batches after it are left to the caller.
+ */
+async function writeRoleEndTogether(
+  deps: Pick<Services, 'db' | 'clock'>,
+  read: AccountDoc & Stored,
+  next: AccountDoc,
+  entitlements: (Doc & Stored)[],
+): Promise<{ account: boolean; entitlementIds: Set<string> }> {
+  const summary = next === read ? [] : [{ ...next, updatedAt: deps.clock.now().toISOString(), _etag: read._etag }];
+  const writes = [...summary, ...entitlements];
+  for (let from = 0; from < writes.length; from += BATCH_LIMIT) {
+    const batch = writes.slice(from, from + BATCH_LIMIT);
+    const written = await deps.db.collection('accounts').writeTogether(
+      read.accountId,
+      batch.map((doc) => ({ replace: doc })),
+    );
+    if (!written.ok)
+      return {
+        account: from === 0 && summary.length > 0,
+        entitlementIds: new Set(writes.slice(from).flatMap((doc) => (doc.id === read.id ? [] : [doc.id]))),
+      };
+  }
+  return { account: false, entitlementIds: new Set() };
 }
 
 type ProfileField = 'firstName' | 'lastName' | 'phone' | 'personalCode' | 'personalCodeVerification' | 'birthDate' | 'email';
