@@ -187,4 +187,54 @@ describe('ACC-4, issue 11: a role ended, the role summary and its school periods
     expect(after?._etag).toBe(applied);
     expect((await entitlement(s.accountId, demo.schoolLicence.workId))?.schoolPeriods).toEqual([]);
   });
+
+  it('ACC-4: a request that crashed after ending the membership is finished by its retry (200), the role and the periods gone', async () => {
+    const s = await student(1);
+    const crashing = withBatches(async () => {
+      throw new Error('the process died before the batch');
+    });
+    await expect(endRole(crashing, { schoolId: S.ee, accountId: s.accountId, role: 'student', by: demo.accounts.eeAdmin })).rejects.toThrow(
+      'the process died',
+    );
+    expect((await host.services.db.collection('schools').read<{ id: string; type: string; status: string }>(s.membershipId, S.ee))?.status).toBe(
+      'ended',
+    );
+    expect((await account(s.accountId))?.schoolRoles).toHaveLength(1);
+    const retried = await call(demo.accounts.eeAdmin, 'POST', `schools/${S.ee}/members/${s.accountId}/end-role`, { role: 'student' });
+    expect(retried.status, JSON.stringify(retried.body)).toBe(200);
+    // The role's memberships (ended ones too), the account with its entitlements, one batch: no membership to write.
+    expect(opsOf(retried.headers)).toMatchObject({ total: 4, write: 1 });
+    expect((await account(s.accountId))?.schoolRoles).toEqual([]);
+    expect((await entitlement(s.accountId, demo.schoolLicence.workId))?.schoolPeriods).toEqual([]);
+    // Now it is done: another retry has nothing to end.
+    expect((await call(demo.accounts.eeAdmin, 'POST', `schools/${S.ee}/members/${s.accountId}/end-role`, { role: 'student' })).status).toBe(404);
+  });
+
+  it('ACC-4: a request that crashed between two batches is finished by its retry: the periods the first batch left are taken off', async () => {
+    const s = await student(120);
+    let batches = 0;
+    const crashing = withBatches(async (real, partitionKey, writes) => {
+      batches += 1;
+      if (batches === 2) throw new Error('the process died between the batches');
+      return real.writeTogether(partitionKey, writes);
+    });
+    await expect(endRole(crashing, { schoolId: S.ee, accountId: s.accountId, role: 'student', by: demo.accounts.eeAdmin })).rejects.toThrow(
+      'between the batches',
+    );
+    expect((await account(s.accountId))?.schoolRoles).toEqual([]);
+    expect((await entitlement(s.accountId, s.workIds[119]!))?.schoolPeriods).toHaveLength(1);
+    const retried = await call(demo.accounts.eeAdmin, 'POST', `schools/${S.ee}/members/${s.accountId}/end-role`, { role: 'student' });
+    expect(retried.status, JSON.stringify(retried.body)).toBe(200);
+    for (const workId of s.workIds) expect((await entitlement(s.accountId, workId))?.schoolPeriods, workId).toEqual([]);
+  });
+
+  it('PRIV-8: the roles a closed account keeps as its record are not ended again (404)', async () => {
+    const s = await student(1);
+    const schools = host.services.db.collection('schools');
+    const membership = (await schools.read<{ id: string; type: string; status: string }>(s.membershipId, S.ee))!;
+    await schools.replace({ ...membership, status: 'ended', endedBy: 'account-closed', endedAt: host.clock.now().toISOString() });
+    const r = await call(demo.accounts.eeAdmin, 'POST', `schools/${S.ee}/members/${s.accountId}/end-role`, { role: 'student' });
+    expect(r.status).toBe(404);
+    expect((await account(s.accountId))?.schoolRoles).toHaveLength(1);
+  });
 });

@@ -132,28 +132,33 @@ export async function endMembershipsOfClosedAccount(deps: Pick<Services, 'db' | 
 
 /**
  * Ends a role: the membership is marked ended and the role leaves the person's account at once, so the school's
- * access through it ends immediately (ACC-4). Ending an already ended role is harmless.
+ * access through it ends immediately (ACC-4). Ending an already ended role is harmless (false: nothing to end); a
+ * retry of an ending that stopped after ending the memberships (its role still on the account, or a school period
+ * still given through one) finishes it.
  */
 export async function endRole(
   deps: Pick<Services, 'db' | 'clock' | 'bus'>,
   input: { schoolId: string; accountId: string; role: SchoolRoleName; classId?: string; by: string },
 ): Promise<boolean> {
   const schools = deps.db.collection('schools');
-  const candidates = (await activeMemberships(deps, input.schoolId, input.accountId)).filter(
-    (m) => m.role === input.role && (input.classId === undefined || m.classId === input.classId),
-  );
-  if (candidates.length === 0) return false;
+  const memberships = await roleMemberships(deps, input);
+  const active = memberships.filter((m) => m.status === 'active');
+  // The memberships a closed account's closure ended keep its roles on the account as the record (PRIV-8).
+  const earlier = memberships.filter((m) => m.status === 'ended' && m.endedBy !== 'account-closed');
+  if (active.length === 0 && earlier.length === 0) return false;
   // A concurrent change is re-read and the membership still ended (ending an ended one writes nothing).
-  for (const membership of candidates)
+  for (const membership of active)
     await updateWithEtag<MembershipDoc>(
       schools,
       membership.id,
       input.schoolId,
       (m) => (m.status === 'ended' ? undefined : { ...m, status: 'ended', endedAt: deps.clock.now().toISOString(), endedBy: input.by }),
-      { type: 'membership', current: membership as MembershipDoc & Stored },
+      { type: 'membership', current: membership },
     );
   // The account and its school-licensed entitlements in one query (issue 11), each then written from that read.
   const { account, entitlements } = await accountWithSchoolEntitlements<AccountDoc>(deps, input.accountId);
+  const candidates = active.length > 0 ? active : earlier.filter((m) => stillGiving(m, account, entitlements));
+  if (candidates.length === 0) return false;
   const withoutRoles = (a: AccountDoc) =>
     candidates.reduce(
       (next, m) => withoutSchoolRole(next, { schoolId: input.schoolId, role: input.role, ...(m.classId ? { classId: m.classId } : {}) }),
@@ -180,6 +185,29 @@ export async function endRole(
   });
   return true;
 }
+
+/** The person's memberships of the role in the school (of the class, when named), active and ended: one query. */
+async function roleMemberships(
+  deps: Pick<Services, 'db'>,
+  input: { schoolId: string; accountId: string; role: SchoolRoleName; classId?: string },
+): Promise<(MembershipDoc & Stored)[]> {
+  return deps.db.collection('schools').queryAll<MembershipDoc & Stored>(input.schoolId, {
+    where: `c.type = 'membership' AND c.accountId = @accountId AND c.role = @role${input.classId === undefined ? '' : ' AND c.classId = @classId'}`,
+    parameters: [
+      { name: '@accountId', value: input.accountId },
+      { name: '@role', value: input.role },
+      ...(input.classId === undefined ? [] : [{ name: '@classId', value: input.classId }]),
+    ],
+  });
+}
+
+/** Whether an ended membership's ending was left unfinished: its role still on the account, or a period still via it. */
+function stillGiving(m: MembershipDoc, account: AccountDoc | undefined, entitlements: readonly EntitlementLike[]): boolean {
+  const role = (account?.schoolRoles ?? []).some((r) => r.schoolId === m.schoolId && r.role === m.role && (r.classId ?? '') === (m.classId ?? ''));
+  return role || entitlements.some((e) => (e.schoolPeriods ?? []).some((p) => p.schoolId === m.schoolId && p.via.includes(m.id)));
+}
+
+type EntitlementLike = { schoolPeriods?: { schoolId: string; via: string[] }[] };
 
 /**
  * The account's new role summary and its entitlements without the role's periods, each replacing the version read
