@@ -238,8 +238,8 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   // ACC-4 at once: the role's memberships (query) ended (a write each), the account and its entitlements with school
   // periods in one query, then the role summary and the school licence periods the role gave written together in one
   // transactional batch of the account's partition (ETag-checked; a batch that meets a change writes nothing and they
-  // are written one by one). 5 for the probe's student (was 7, then 6); N works touched: ceil((N + 1) / 100) query
-  // pages and batches (150 works: 7). The member sync is queued.
+  // are written one by one). 5 for the probe's student (was 7, then 6); N works touched: ceil((N + 1) / 100) batches
+  // (150 works: 6; the query pages 1,000). The member sync is queued.
   'schools-members-end': { queued: ['school-entitlements'] },
   'schools-members-get': {},
   'schools-members-list': {},

@@ -308,6 +308,8 @@ export async function accountWithSchoolEntitlements<A extends Doc>(
   const docs = await deps.db.collection('accounts').queryAll<(A | EntitlementDoc) & Stored>(accountId, {
     where: "c.id = @id OR (c.type = 'entitlement' AND ARRAY_LENGTH(c.schoolPeriods) > 0)",
     parameters: [{ name: '@id', value: accountId }],
+    // Small documents: one page for a person with up to 999 school-licensed works (request units are per document).
+    pageSize: 1000,
   });
   return {
     account: docs.find((d): d is A & Stored => d.id === accountId && d.type === 'account'),
