@@ -16,7 +16,7 @@ export default defineHttp({
   body: z.strictObject({ parentEmail: canonicalEmailSchema }),
   output: z.object({ status: z.literal('requested') }),
   successStatus: 202,
-  errors: ['student_role_required', 'cannot_link_self'],
+  errors: ['too_many_attempts', 'student_role_required', 'cannot_link_self'],
   handler: async ({ body, access, services }) => {
     // Looking people up by e-mail or personal code is limited, so it cannot be used to probe who has an account.
     const counted = await countLinkRequest(services, access.account);

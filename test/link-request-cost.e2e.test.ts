@@ -128,4 +128,14 @@ describe('ACC-3, issue 11: a link request counted on the asking account', () => 
     const after = await host.services.db.collection('accounts').read<AccountDoc & Record<string, unknown>>(A.eeStudent, A.eeStudent);
     expect(Number(after?.link_requests_count ?? 0)).toBe(Number(before?.link_requests_count ?? 0) + 1);
   });
+
+  it('ACC-3: a student whose count is locked is answered 429 too_many_attempts on the parent request (a declared answer, not a 500), nothing looked up', async () => {
+    const accounts = host.services.db.collection('accounts');
+    const current = await accounts.read<AccountDoc & Record<string, unknown>>(A.eeStudent, A.eeStudent);
+    await accounts.upsert({ ...current!, link_requests_count: 10, link_requests_locked_ms: host.clock.now().getTime() + 15 * 60_000 });
+    const p = await parent([S.ee]);
+    const refused = await call(A.eeStudent, 'POST', 'me/parents', { parentEmail: `${p}@example.com` });
+    expect([refused.status, refused.body.error?.code]).toEqual([429, 'too_many_attempts']);
+    expect(opsOf(refused.headers)).toMatchObject({ total: 1, write: 0 });
+  });
 });
