@@ -261,6 +261,35 @@ describe('Cosmos adapter against the embedded server', () => {
     }
   });
 
+  it('issue 11: writeTogether applies a conditional patch with a create in one write, all or none: an unmet condition (412), a missing document (404) or a taken id (409) writes nothing', async () => {
+    const orders = db.collection('orders');
+    const accountId = 'wt-patch-buyer';
+    const counter = await orders.create<Doc>({ id: 'wt-counter', type: 'order-limit', accountId, n_1: 1 });
+    const order = (n: number) => ({ id: `wt-order-${n}`, type: 'order', accountId });
+    const count = (limit: number) => ({
+      id: 'wt-counter',
+      operations: [{ op: 'incr' as const, path: '/n_1', value: 1 }],
+      condition: `FROM c WHERE c.n_1 < ${limit}`,
+    });
+
+    const run = withOperationCounter(() => orders.writeTogether(accountId, [{ patch: count(2) }, { create: order(1) }]));
+    const done = await run.result;
+    expect(run.counts).toEqual({ ...emptyCounts(), write: 1 });
+    expect(done).toMatchObject({ ok: true, docs: [{ id: 'wt-counter', n_1: 2 }, { id: 'wt-order-1' }] });
+
+    expect(await orders.writeTogether(accountId, [{ patch: count(2) }, { create: order(2) }])).toEqual({ ok: false, failedIndex: 0, status: 412 });
+    expect(await orders.read('wt-order-2', accountId)).toBeUndefined();
+    expect(await orders.writeTogether(accountId, [{ patch: { ...count(9), id: 'wt-none' } }, { create: order(2) }])).toEqual({
+      ok: false,
+      failedIndex: 0,
+      status: 404,
+    });
+    // The order exists: the patch before it in the batch is undone.
+    expect(await orders.writeTogether(accountId, [{ patch: count(9) }, { create: order(1) }])).toEqual({ ok: false, failedIndex: 1, status: 409 });
+    expect(await orders.read('wt-counter', accountId)).toMatchObject({ n_1: 2 });
+    expect((await orders.read('wt-counter', accountId))!._etag).not.toBe(counter._etag);
+  });
+
   describe('conditional patch (issue 11)', () => {
     const logins = () => db.collection('logins');
     const bucket = (id: string, failures: number) => ({ id, type: 'login-throttle', failures, windowStart: '2026-01-01T00:00:00.000Z' });

@@ -318,15 +318,21 @@ class Collection {
   }
 
   /**
-   * Writes documents of one partition all or none (a Cosmos transactional batch): creates, and replaces under the
-   * ETag read. Answers the stored documents, or which operation failed and how (409: the id exists; 412: changed since
-   * read; 404: gone); nothing of a failed batch is written. After a lost answer a retry may meet its own creates as
-   * 409: callers make a create the proof that the batch was applied (a marker document), so that reads as done.
+   * Writes documents of one partition all or none (a Cosmos transactional batch): creates, replaces under the ETag
+   * read, and conditional patches (`patchIf`'s operations and condition, issue 11: a counter checked and counted in the
+   * batch that writes what it counts). Answers the stored documents, or which operation failed and how (409: the id
+   * exists; 412: changed since read, or a patch's condition unmet; 404: gone); nothing of a failed batch is written.
+   * After a lost answer a retry may meet its own creates as 409: callers make a create the proof that the batch was
+   * applied (a marker document), so that reads as done.
    */
   async writeTogether(partitionKey: string, writes: readonly TogetherWrite[]): Promise<TogetherResult> {
     if (writes.length === 0 || writes.length > BATCH_LIMIT) throw new Error(`A transactional batch holds 1 to ${BATCH_LIMIT} operations`);
     const operations = writes.map((write) => {
       if ('create' in write) return { operationType: 'Create' as const, partitionKey, resourceBody: this.prepare(write.create) };
+      if ('patch' in write) {
+        const { id, operations: ops, condition } = write.patch;
+        return { operationType: 'Patch' as const, partitionKey, id, resourceBody: { operations: ops, ...(condition ? { condition } : {}) } };
+      }
       const { _etag, ...doc } = write.replace;
       return { operationType: 'Replace' as const, partitionKey, id: doc.id, ifMatch: _etag, resourceBody: this.prepare(doc) };
     });
@@ -465,8 +471,14 @@ function connectionFailureOfBatch(error: unknown): Error | undefined {
 /** Documents read ahead by id (`readTogether`), undefined for one that is not there; an id it lacks was not read. */
 export type KnownDocuments = ReadonlyMap<string, (Doc & Stored) | undefined>;
 
-/** One write of `writeTogether`: a create, or a replace of the version read (its `_etag`). */
-type TogetherWrite = { create: Doc } | { replace: Doc & { _etag: string } };
+/**
+ * One write of `writeTogether`: a create, a replace of the version read (its `_etag`), or a patch applied only when
+ * the stored document matches `condition` (a `FROM c WHERE …` clause, as for `patchIf`: numbers and lower-case names only).
+ */
+type TogetherWrite =
+  | { create: Doc }
+  | { replace: Doc & { _etag: string } }
+  | { patch: { id: string; operations: PatchOperation[]; condition?: string } };
 type TogetherResult = { ok: true; docs: (Doc & Stored)[] } | { ok: false; failedIndex: number; status: number };
 
 /** The most operations Cosmos takes in one transactional batch. */
