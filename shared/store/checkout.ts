@@ -7,7 +7,7 @@ import { AppError } from '../platform/errors.js';
 import type { Language } from '../platform/language.js';
 import { maksekeskusClient, MaksekeskusError, type MaksekeskusTransaction } from '../platform/maksekeskus.js';
 import type { Services } from '../platform/services.js';
-import { readPackage, readWorks } from './catalog.js';
+import { distributedCopies, readPackage, readWorks } from './catalog.js';
 import { addDays, licencePeriod, localDate } from './dates.js';
 import { invoiceEmail, noWithdrawalText } from './emails.js';
 import { closeUnpaid } from './fulfilment.js';
@@ -45,10 +45,17 @@ export interface Quote {
   acknowledgementText: string;
 }
 
-async function sellable(services: Services, publisherId: string, packageId: string): Promise<{ pkg: PackageDoc; works: WorkDoc[] }> {
+async function sellable(
+  services: Services,
+  publisherId: string,
+  packageId: string,
+): Promise<{ pkg: PackageDoc; works: { id: string; title: string }[] }> {
   const pkg = await readPackage(services, publisherId, packageId);
   if (!pkg) throw new AppError('package_not_found');
   if ((pkg.status ?? 'on-sale') !== 'on-sale') throw new AppError('package_not_on_sale');
+  // The package's copies when they say every work is distributed (issue 11: no read of the works); else the works.
+  const copied = distributedCopies(pkg);
+  if (copied) return { pkg, works: copied };
   const found = await readWorks(services, publisherId, pkg.workIds);
   const works = pkg.workIds.map((id) => found.get(id));
   // STORE-1: only licences to works in the repository, and distributed (OPS-2), are sold.

@@ -70,6 +70,26 @@ describe('issue 11: the order limit counted with the order', () => {
     expect(await db.collection('orders').read<Doc>(ORDER_LIMIT_ID, 'acc-limit-repeat')).toMatchObject({ _etag: before!._etag });
   });
 
+  it('STORE-2: the batch applied but its answer lost: the retry finds its own order (exists) and counts it once', async () => {
+    const accountId = 'acc-limit-lost';
+    await counted(accountId);
+    let lose = true;
+    cosmos.setFaultHook((request) => {
+      if (!lose || request.method !== 'POST' || request.query || !request.path.includes('/colls/orders/docs')) return undefined;
+      lose = false;
+      return { kind: 'lose-answer' };
+    });
+    try {
+      expect((await counted(accountId, 'ord-limit-lost')).result).toEqual({ exists: true });
+    } finally {
+      cosmos.setFaultHook(undefined);
+    }
+    expect(lose).toBe(false);
+    expect(await db.collection('orders').read('ord-limit-lost', accountId)).toMatchObject({ id: 'ord-limit-lost' });
+    const quarter = Math.floor(clock.now().getTime() / QUARTER_MS);
+    expect(await db.collection('orders').read<Doc>(ORDER_LIMIT_ID, accountId)).toMatchObject({ [`n_${quarter}`]: 2 });
+  });
+
   it(`STORE-2: ${ORDERS_PER_WINDOW} orders within two quarter-hours, then 429 with nothing written until the older quarter is over`, async () => {
     const accountId = 'acc-limit-full';
     for (let i = 0; i < 10; i++) await counted(accountId);
