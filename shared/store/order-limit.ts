@@ -14,7 +14,7 @@ export const ORDER_LIMIT_ID = 'order-limit';
  * buyer's orders partition: `n_<quarter>` is the number of orders placed in that quarter-hour since the epoch.
  * Numbers and lower-case names only: the condition that compares them is text (see `patchIf`).
  */
-export interface OrderLimitDoc extends Doc {
+interface OrderLimitDoc extends Doc {
   type: 'order-limit';
   accountId: string;
 }
