@@ -338,7 +338,16 @@ class Collection {
     });
     const results = await withStoreRetry(this.policy, async () => {
       try {
-        return (await this.container.items.batch(operations, partitionKey)).result ?? [];
+        // Fresh operations for every attempt: the SDK rewrites each operation's partitionKey in place (to its JSON
+        // form), so a retry with the same objects sent it encoded twice and a patch or replace missed its document.
+        return (
+          (
+            await this.container.items.batch(
+              operations.map((operation) => ({ ...operation })),
+              partitionKey,
+            )
+          ).result ?? []
+        );
       } catch (error) {
         throw connectionFailureOfBatch(error) ?? error;
       }
@@ -459,13 +468,21 @@ class Collection {
 
 /**
  * @azure/cosmos 4.x wraps a failed batch request in a plain Error with only its cause's message ("Batch request error:
- * socket hang up"), dropping the code that tells a lost connection (retry) from a bug. The connection failures are
- * told by their message and given back a code; throttling and 503 the SDK has already retried itself.
+ * socket hang up"), dropping the status or code that tells a transient failure (retry) from a bug. The transient ones
+ * are told by their message and given back a code or status: lost connections, the client's attempt timeout, and
+ * throttling or unavailability (the SDK's own retries are off, see `cosmosConnectionPolicy`; on the local stack the
+ * fault hook's "injected 429"). A transactional batch may be retried: callers recognise their own applied batch.
  */
 function connectionFailureOfBatch(error: unknown): Error | undefined {
   if (!(error instanceof Error) || !error.message.startsWith('Batch request error:')) return undefined;
-  const cause = /socket hang up|ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|other side closed|aborted/i.exec(error.message);
-  return cause ? Object.assign(new Error(error.message), { code: 'ECONNRESET' }) : undefined;
+  const wrap = (fields: object) => Object.assign(new Error(error.message), fields);
+  if (/socket hang up|ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|other side closed|aborted/i.test(error.message)) return wrap({ code: 'ECONNRESET' });
+  if (/Timeout Error|timed out/i.test(error.message)) return wrap({ name: 'TimeoutError' });
+  const status = /\b(408|429|449|503)\b|Request rate is large|TooManyRequests|ServiceUnavailable|Service is currently unavailable/i.exec(
+    error.message,
+  );
+  if (status) return wrap({ code: Number(status[1] ?? (/rate|TooMany/i.test(status[0]) ? 429 : 503)) });
+  return undefined;
 }
 
 /** Documents read ahead by id (`readTogether`), undefined for one that is not there; an id it lacks was not read. */

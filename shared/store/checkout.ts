@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 import type { AccountDoc } from '../accounts/index.js';
 import { queueEmail } from '../messaging/index.js';
+import { StoreUnavailableError } from '../platform/cosmos.js';
 import { countryProfile } from '../platform/countries.js';
 import { AppError } from '../platform/errors.js';
 import type { Language } from '../platform/language.js';
@@ -153,7 +154,8 @@ export async function placeOrder(
     // Two identical requests at once: the second answers with (and finishes) the first one's order. Without a request
     // id the order's random id can only be taken by this request's own batch, applied before its answer was lost.
     const existing = await readOrder(services, key);
-    if (!existing) throw new AppError('conflict');
+    // Taken a moment ago and gone now (not seen: orders are never deleted): 503, the client's retry decides again.
+    if (!existing) throw new StoreUnavailableError(1);
     if (input.requestId) return resume(services, existing, input, provider, context);
     return { ...(await completeCheckout(services, existing, provider, context)), replayed: false };
   }

@@ -1,4 +1,4 @@
-import type { Doc, Stored } from '../platform/cosmos.js';
+import { type Doc, type Stored, StoreUnavailableError } from '../platform/cosmos.js';
 import { AppError } from '../platform/errors.js';
 import type { Services } from '../platform/services.js';
 import type { OrderDoc } from './model.js';
@@ -65,5 +65,6 @@ export async function createCountedOrder(
     if (opened.failedIndex === 1 && opened.status === 409) return { exists: true };
     if (opened.failedIndex !== 0 || opened.status !== 409) throw new Error(`The order batch failed at ${opened.failedIndex} with ${opened.status}`);
   }
-  throw new AppError('conflict');
+  // Not seen: parallel first orders settle within two rounds. Answered 503: the client's retry counts again.
+  throw new StoreUnavailableError(1);
 }
