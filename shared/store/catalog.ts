@@ -115,7 +115,8 @@ let snapshot: { db: unknown; value: Promise<CatalogSnapshot> } | undefined;
 /**
  * The shop's catalogue: small, public and the same for everyone, so it is read as a whole at most once per
  * 5 minutes per instance (a cross-partition query, never per user) and served from memory. Only works that are
- * distributed and packages whose works all are appear. Checkout re-reads the package and its works itself.
+ * distributed and packages whose works all are appear. Checkout re-reads the package (and its works unless the
+ * package's copies of them all say distributed) itself.
  */
 export async function catalogSnapshot(services: Pick<Services, 'db' | 'clock'>): Promise<CatalogSnapshot> {
   const now = Date.now();
