@@ -723,7 +723,7 @@ const documentTypes: DocumentTypeSpec[] = [
   {
     type: 'package',
     container: 'catalog',
-    description: 'A set of works sold together with a monthly licence price.',
+    description: "A set of works sold together with a monthly licence price, with copies of its works' titles and statuses.",
     personalData: [],
     purpose: 'Catalogue and prices.',
     lawfulBasis: 'contract',
