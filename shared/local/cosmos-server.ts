@@ -76,7 +76,11 @@ const queryPartition = new AsyncLocalStorage<string>();
 
 function partitionOfQuery(req: IncomingMessage): string | undefined {
   if (req.headers['x-ms-documentdb-isquery'] !== 'true') return undefined;
-  const header = req.headers['x-ms-documentdb-partitionkey'];
+  return partitionNamed(req.headers['x-ms-documentdb-partitionkey']);
+}
+
+/** The partition a partition key header (or a batch operation's `partitionKey`) names: `["value"]`. */
+function partitionNamed(header: unknown): string | undefined {
   if (typeof header !== 'string') return undefined;
   try {
     const parsed: unknown = JSON.parse(header);
@@ -152,6 +156,8 @@ interface BatchInput {
   id?: string;
   partitionKey?: string;
   resourceBody?: Record<string, unknown>;
+  /** A Patch operation of the batch, carried as a Replace (see `readBatchPatches`). */
+  patch?: { operations: { op: string; path: string }[]; condition?: string };
 }
 /** What an atomic batch changed so far: each document as it was before (undefined: it did not exist). */
 type BatchJournal = { collection: BatchCollection; id: string; partition: unknown; before: { _rid: string } | undefined }[];
@@ -170,8 +176,22 @@ function makeBatchesAtomic(): void {
   const { parsePartitionKey } = require('@vercel/cosmosdb-server/lib/utils/get-partition-from-header.js') as {
     parsePartitionKey(header: string | undefined, id: string | undefined): unknown;
   };
+  const patching = require('@vercel/cosmosdb-server/lib/handler/_patch-operations.js') as { patchOperation: PatchOperationFn };
   for (const name of ['createOperation', 'replaceOperation', 'upsertOperation', 'deleteOperation'] as const) {
-    const operation = operations[name]!;
+    const original = operations[name]!;
+    // A batch's Patch arrives as a Replace carrying `patch`: applied as the patch endpoint applies one (its condition too).
+    const operation: BatchOperation =
+      name === 'replaceOperation'
+        ? (collection, input) =>
+            input.patch
+              ? patching.patchOperation(collection as unknown as Parameters<PatchOperationFn>[0], {
+                  id: String(input.id),
+                  partitionKey: input.partitionKey,
+                  operations: input.patch.operations,
+                  ...(input.patch.condition ? { condition: input.patch.condition } : {}),
+                })
+              : original(collection, input)
+        : original;
     operations[name] = (collection, input) => {
       const journal = batchJournal.getStore();
       if (!journal) return operation(collection, input);
@@ -190,6 +210,32 @@ interface PatchInput {
   id: string;
   partitionKey: string | undefined;
   operations: { op: string; path: string }[];
+  condition?: string;
+}
+
+/**
+ * Cosmos runs Patch operations in a transactional batch (a conditional patch beside the create of what it counts);
+ * the embedded server's batch handler knows Create, Upsert, Read, Delete and Replace only. The batch body is read
+ * through one JSON helper: there each Patch becomes a Replace carrying the patch, which `makeBatchesAtomic` applies
+ * (journalled like every write of an atomic batch).
+ */
+function readBatchPatches(): void {
+  const require = createRequire(import.meta.url);
+  const json = require('@vercel/cosmosdb-server/lib/json.js') as { default: (req: IncomingMessage) => Promise<unknown>; patches?: true };
+  if (json.patches) return;
+  json.patches = true;
+  const read = json.default;
+  json.default = async (req) => {
+    const body = await read(req);
+    if (!Array.isArray(body)) return body;
+    return body.map((input: unknown) => {
+      const op = input as { operationType?: unknown; id?: unknown; partitionKey?: unknown; resourceBody?: unknown } | null;
+      if (op?.operationType !== 'Patch') return input;
+      const resource = op.resourceBody as { operations?: unknown; condition?: unknown } | unknown[];
+      const patch = Array.isArray(resource) ? { operations: resource } : { operations: resource?.operations, condition: resource?.condition };
+      return { operationType: 'Replace', id: op.id, partitionKey: op.partitionKey, patch };
+    });
+  };
 }
 type PatchOperationFn = (
   collection: { document(id: string, partition: unknown): { read(): Record<string, unknown> | undefined } },
@@ -240,7 +286,10 @@ function refusePatchesUnderMissingNodes(): void {
         };
       created.add(path);
     }
-    return patch(collection, input);
+    // The condition is a query about this document (`c.id = @id AND …`): evaluated in its partition, as Cosmos does.
+    // Over the whole container it would meet a document of the same id in another partition (one counter per buyer).
+    const partition = partitionNamed(input.partitionKey);
+    return partition === undefined ? patch(collection, input) : queryPartition.run(partition, () => patch(collection, input));
   };
 }
 
@@ -375,6 +424,7 @@ export async function startEmbeddedCosmos(
   if (clock) stampWithClock(clock);
   scopeQueriesToTheirPartition();
   makeBatchesAtomic();
+  readBatchPatches();
   refusePatchesUnderMissingNodes();
   // Connections kept open between requests, as Cosmos does (the SDK's agent keeps them): a new TCP connection per
   // request cost the local stack more than the request itself (the erasure bench, issue 13). The SDK's agent never

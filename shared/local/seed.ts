@@ -482,6 +482,15 @@ export function demoDocuments(): { container: Parameters<Database['collection']>
   };
   const version = buildVersionDoc(contentWork, 1, draft, { accountId: a.cmsEditor, role: 'editor' }, at);
   catalog.push(contentWork);
+  // Issue 11: a package keeps copies of its works' titles and statuses (checkout reads the package alone).
+  const seededWorks = new Map(catalog.filter((doc) => doc.type === 'work').map((doc) => [doc.id, doc]));
+  for (const doc of catalog)
+    if (doc.type === 'package')
+      doc.works = (doc.workIds as string[]).map((workId) => ({
+        workId,
+        title: seededWorks.get(workId)!.title,
+        status: seededWorks.get(workId)!.status,
+      }));
   const contentLicence = (accountId: string): Doc => ({
     id: `entitlement:${demo.contentWork}`,
     type: 'entitlement',

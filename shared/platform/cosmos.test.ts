@@ -261,6 +261,89 @@ describe('Cosmos adapter against the embedded server', () => {
     }
   });
 
+  it('issue 11: writeTogether applies a conditional patch with a create in one write, all or none: an unmet condition (412), a missing document (404) or a taken id (409) writes nothing', async () => {
+    const orders = db.collection('orders');
+    const accountId = 'wt-patch-buyer';
+    const counter = await orders.create<Doc>({ id: 'wt-counter', type: 'order-limit', accountId, n_1: 1 });
+    const order = (n: number) => ({ id: `wt-order-${n}`, type: 'order', accountId });
+    const count = (limit: number) => ({
+      id: 'wt-counter',
+      operations: [{ op: 'incr' as const, path: '/n_1', value: 1 }],
+      condition: `FROM c WHERE c.n_1 < ${limit}`,
+    });
+
+    const run = withOperationCounter(() => orders.writeTogether(accountId, [{ patch: count(2) }, { create: order(1) }]));
+    const done = await run.result;
+    expect(run.counts).toEqual({ ...emptyCounts(), write: 1 });
+    expect(done).toMatchObject({ ok: true, docs: [{ id: 'wt-counter', n_1: 2 }, { id: 'wt-order-1' }] });
+
+    expect(await orders.writeTogether(accountId, [{ patch: count(2) }, { create: order(2) }])).toEqual({ ok: false, failedIndex: 0, status: 412 });
+    expect(await orders.read('wt-order-2', accountId)).toBeUndefined();
+    expect(await orders.writeTogether(accountId, [{ patch: { ...count(9), id: 'wt-none' } }, { create: order(2) }])).toEqual({
+      ok: false,
+      failedIndex: 0,
+      status: 404,
+    });
+    // The order exists: the patch before it in the batch is undone.
+    expect(await orders.writeTogether(accountId, [{ patch: count(9) }, { create: order(1) }])).toEqual({ ok: false, failedIndex: 1, status: 409 });
+    expect(await orders.read('wt-counter', accountId)).toMatchObject({ n_1: 2 });
+    expect((await orders.read('wt-counter', accountId))!._etag).not.toBe(counter._etag);
+  });
+
+  it('issue 11: a transactional batch throttled (429), refused as unavailable (503) or reset is retried like every operation, and the retry still finds what its patch and replace name', async () => {
+    const orders = db.collection('orders');
+    const accountId = 'wt-retry';
+    const counter = await orders.create<Doc>({ id: 'wt-retry-counter', type: 'order-limit', accountId });
+    const noted = await orders.create<Doc>({ id: 'wt-retry-noted', type: 'order-limit', accountId, round: 0 });
+    let round = 0;
+    for (const fault of [{ kind: 'status', status: 429, retryAfterMs: 5 }, { kind: 'status', status: 503 }, { kind: 'reset' }] as const) {
+      let faults = 0;
+      cosmos.setFaultHook((request) =>
+        request.method === 'POST' && !request.query && request.path.includes('/colls/orders/docs') && faults++ === 0 ? fault : undefined,
+      );
+      round += 1;
+      try {
+        const current = (await orders.read<Doc>(noted.id, accountId))!;
+        const written = await orders.writeTogether(accountId, [
+          { patch: { id: counter.id, operations: [{ op: 'incr', path: '/n_1', value: 1 }], condition: 'FROM c WHERE (c.n_1 ?? 0) < 10' } },
+          { replace: { ...current, round } },
+          { create: { id: `wt-retried-${round}`, type: 'order', accountId } },
+        ]);
+        expect(written, fault.kind).toMatchObject({ ok: true });
+        expect(faults).toBe(2);
+      } finally {
+        cosmos.setFaultHook(undefined);
+      }
+    }
+    expect(await orders.read(counter.id, accountId)).toMatchObject({ n_1: 3 });
+    expect(await orders.read(noted.id, accountId)).toMatchObject({ round: 3 });
+  });
+
+  it('issue 11: a batch whose attempt timed out is retried as it was meant: its patch still finds its document', async () => {
+    const orders = db.collection('orders');
+    const accountId = 'wt-late';
+    const counter = await orders.create<Doc>({ id: 'wt-late-counter', type: 'order-limit', accountId });
+    let faults = 0;
+    // Held past the attempt time (3 s): the client gives up on the attempt and sends the batch again.
+    cosmos.setFaultHook((request) =>
+      request.method === 'POST' && !request.query && request.path.includes('/colls/orders/docs') && faults++ === 0
+        ? { kind: 'delay', ms: 3_500 }
+        : undefined,
+    );
+    try {
+      const written = await orders.writeTogether(accountId, [
+        { patch: { id: counter.id, operations: [{ op: 'incr', path: '/n_1', value: 1 }], condition: 'FROM c WHERE (c.n_1 ?? 0) < 10' } },
+        { create: { id: 'wt-late-marker', type: 'order', accountId } },
+      ]);
+      // The SDK rewrites each operation's partition key in place: a retry sending the same objects missed the counter (404).
+      expect(written).toMatchObject({ ok: true });
+      expect(faults).toBe(2);
+    } finally {
+      cosmos.setFaultHook(undefined);
+    }
+    expect(await orders.read(counter.id, accountId)).toMatchObject({ n_1: 1 });
+  }, 15_000);
+
   describe('conditional patch (issue 11)', () => {
     const logins = () => db.collection('logins');
     const bucket = (id: string, failures: number) => ({ id, type: 'login-throttle', failures, windowStart: '2026-01-01T00:00:00.000Z' });

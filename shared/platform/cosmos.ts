@@ -318,21 +318,36 @@ class Collection {
   }
 
   /**
-   * Writes documents of one partition all or none (a Cosmos transactional batch): creates, and replaces under the
-   * ETag read. Answers the stored documents, or which operation failed and how (409: the id exists; 412: changed since
-   * read; 404: gone); nothing of a failed batch is written. After a lost answer a retry may meet its own creates as
-   * 409: callers make a create the proof that the batch was applied (a marker document), so that reads as done.
+   * Writes documents of one partition all or none (a Cosmos transactional batch): creates, replaces under the ETag
+   * read, and conditional patches (`patchIf`'s operations and condition, issue 11: a counter checked and counted in the
+   * batch that writes what it counts). Answers the stored documents, or which operation failed and how (409: the id
+   * exists; 412: changed since read, or a patch's condition unmet; 404: gone); nothing of a failed batch is written.
+   * After a lost answer a retry may meet its own creates as 409: callers make a create the proof that the batch was
+   * applied (a marker document), so that reads as done.
    */
   async writeTogether(partitionKey: string, writes: readonly TogetherWrite[]): Promise<TogetherResult> {
     if (writes.length === 0 || writes.length > BATCH_LIMIT) throw new Error(`A transactional batch holds 1 to ${BATCH_LIMIT} operations`);
     const operations = writes.map((write) => {
       if ('create' in write) return { operationType: 'Create' as const, partitionKey, resourceBody: this.prepare(write.create) };
+      if ('patch' in write) {
+        const { id, operations: ops, condition } = write.patch;
+        return { operationType: 'Patch' as const, partitionKey, id, resourceBody: { operations: ops, ...(condition ? { condition } : {}) } };
+      }
       const { _etag, ...doc } = write.replace;
       return { operationType: 'Replace' as const, partitionKey, id: doc.id, ifMatch: _etag, resourceBody: this.prepare(doc) };
     });
     const results = await withStoreRetry(this.policy, async () => {
       try {
-        return (await this.container.items.batch(operations, partitionKey)).result ?? [];
+        // Fresh operations for every attempt: the SDK rewrites each operation's partitionKey in place (to its JSON
+        // form), so a retry with the same objects sent it encoded twice and a patch or replace missed its document.
+        return (
+          (
+            await this.container.items.batch(
+              operations.map((operation) => ({ ...operation })),
+              partitionKey,
+            )
+          ).result ?? []
+        );
       } catch (error) {
         throw connectionFailureOfBatch(error) ?? error;
       }
@@ -453,20 +468,34 @@ class Collection {
 
 /**
  * @azure/cosmos 4.x wraps a failed batch request in a plain Error with only its cause's message ("Batch request error:
- * socket hang up"), dropping the code that tells a lost connection (retry) from a bug. The connection failures are
- * told by their message and given back a code; throttling and 503 the SDK has already retried itself.
+ * socket hang up"), dropping the status or code that tells a transient failure (retry) from a bug. The transient ones
+ * are told by their message and given back a code or status: lost connections, the client's attempt timeout, and
+ * throttling or unavailability (the SDK's own retries are off, see `cosmosConnectionPolicy`; on the local stack the
+ * fault hook's "injected 429"). A transactional batch may be retried: callers recognise their own applied batch.
  */
 function connectionFailureOfBatch(error: unknown): Error | undefined {
   if (!(error instanceof Error) || !error.message.startsWith('Batch request error:')) return undefined;
-  const cause = /socket hang up|ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|other side closed|aborted/i.exec(error.message);
-  return cause ? Object.assign(new Error(error.message), { code: 'ECONNRESET' }) : undefined;
+  const wrap = (fields: object) => Object.assign(new Error(error.message), fields);
+  if (/socket hang up|ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|other side closed|aborted/i.test(error.message)) return wrap({ code: 'ECONNRESET' });
+  if (/Timeout Error|timed out/i.test(error.message)) return wrap({ name: 'TimeoutError' });
+  const status = /\b(408|429|449|503)\b|Request rate is large|TooManyRequests|ServiceUnavailable|Service is currently unavailable/i.exec(
+    error.message,
+  );
+  if (status) return wrap({ code: Number(status[1] ?? (/rate|TooMany/i.test(status[0]) ? 429 : 503)) });
+  return undefined;
 }
 
 /** Documents read ahead by id (`readTogether`), undefined for one that is not there; an id it lacks was not read. */
 export type KnownDocuments = ReadonlyMap<string, (Doc & Stored) | undefined>;
 
-/** One write of `writeTogether`: a create, or a replace of the version read (its `_etag`). */
-type TogetherWrite = { create: Doc } | { replace: Doc & { _etag: string } };
+/**
+ * One write of `writeTogether`: a create, a replace of the version read (its `_etag`), or a patch applied only when
+ * the stored document matches `condition` (a `FROM c WHERE …` clause, as for `patchIf`: numbers and lower-case names only).
+ */
+type TogetherWrite =
+  | { create: Doc }
+  | { replace: Doc & { _etag: string } }
+  | { patch: { id: string; operations: PatchOperation[]; condition?: string } };
 type TogetherResult = { ok: true; docs: (Doc & Stored)[] } | { ok: false; failedIndex: number; status: number };
 
 /** The most operations Cosmos takes in one transactional batch. */

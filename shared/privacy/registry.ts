@@ -723,7 +723,7 @@ const documentTypes: DocumentTypeSpec[] = [
   {
     type: 'package',
     container: 'catalog',
-    description: 'A set of works sold together with a monthly licence price.',
+    description: "A set of works sold together with a monthly licence price, with copies of its works' titles and statuses.",
     personalData: [],
     purpose: 'Catalogue and prices.',
     lawfulBasis: 'contract',
@@ -755,6 +755,22 @@ const documentTypes: DocumentTypeSpec[] = [
     export: { omit: [] },
     erasure: 'legal-hold',
     requirements: ['STORE-2', 'STORE-5', 'STORE-7', 'PAY-3', 'RET-3'],
+  },
+  {
+    type: 'order-limit',
+    container: 'orders',
+    description:
+      "The buyer's per-person limit on new orders: the number of orders placed in each quarter-hour (n_<quarter>), counted in the batch that creates the order.",
+    personalData: ['security-log'],
+    purpose: 'Limit new orders per person: each may open a payment provider transaction (abuse protection, issue 9).',
+    lawfulBasis: 'legitimate-interest',
+    // A year after the last order: a returning buyer's order is counted with the one write that creates it.
+    retention: { kind: 'fixed', days: 365, requirement: 'STORE-2' },
+    subjectField: 'accountId',
+    find: { partitions: 'subject' },
+    export: { omit: [] },
+    erasure: 'delete',
+    requirements: ['STORE-2'],
   },
   {
     type: 'invoice-register-entry',

@@ -1,6 +1,6 @@
-import type { Stored } from '../platform/cosmos.js';
+import { ConcurrentUpdateError, type Stored } from '../platform/cosmos.js';
 import type { Services } from '../platform/services.js';
-import type { PackageDoc, PublisherDoc, WorkDoc } from './model.js';
+import type { PackageDoc, PackageWorkCopy, PublisherDoc, WorkDoc } from './model.js';
 
 export async function readPackage(
   services: Pick<Services, 'db'>,
@@ -32,6 +32,66 @@ export async function readWorks(services: Pick<Services, 'db'>, publisherId: str
   return new Map(works.map((w) => [w.id, w]));
 }
 
+/**
+ * The package's works as its copies give them, when the copies cover every work and each says `distributed` (then no
+ * work needs reading: a work that leaves distribution updates the copies in the same batch). Undefined otherwise.
+ */
+export function distributedCopies(pkg: PackageDoc): { id: string; title: string }[] | undefined {
+  const copies = new Map((pkg.works ?? []).map((copy) => [copy.workId, copy]));
+  const works = pkg.workIds.map((id) => copies.get(id));
+  if (works.some((copy) => copy?.status !== 'distributed')) return undefined;
+  return (works as PackageWorkCopy[]).map((copy) => ({ id: copy.workId, title: copy.title }));
+}
+
+/** The copy of a work a package keeps (`PackageDoc.works`). */
+export const workCopy = (work: Pick<WorkDoc, 'id' | 'title' | 'status'>): PackageWorkCopy => ({
+  workId: work.id,
+  title: work.title,
+  status: work.status,
+});
+
+/**
+ * Read, change and write a work under its ETag, like `updateWithEtag`, and when its status or title changes, write
+ * the copies of the packages holding it in the same transactional batch (packages and works share the publisher's
+ * partition): checkout trusts a copy that says `distributed` (issue 11), so a work never leaves distribution without
+ * its copies. Packages without copies are left alone (checkout reads their works). Undefined when there is no such work.
+ */
+export async function changeWorkAndCopies(
+  services: Pick<Services, 'db'>,
+  publisherId: string,
+  workId: string,
+  change: (current: WorkDoc & Stored) => WorkDoc | undefined,
+): Promise<{ doc: WorkDoc & Stored; changed: boolean } | undefined> {
+  const catalog = services.db.collection('catalog');
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const work = await catalog.read<WorkDoc>(workId, publisherId);
+    if (work?.type !== 'work') return undefined;
+    const next = change(work);
+    if (!next) return { doc: work, changed: false };
+    const copying = next.status === work.status && next.title === work.title ? [] : await packagesCopying(services, publisherId, workId);
+    const packages = copying.map((pkg) => ({
+      replace: { ...pkg, works: pkg.works!.map((copy) => (copy.workId === workId ? workCopy(next) : copy)) },
+    }));
+    const written = await catalog.writeTogether(publisherId, [{ replace: { ...next, _etag: work._etag } }, ...packages]);
+    if (written.ok) return { doc: written.docs[0] as WorkDoc & Stored, changed: true };
+    // 412: the work or a package changed since read; 404: a package went meanwhile. Read and decide again.
+    if (written.status !== 412 && written.status !== 404) throw new Error(`The work's batch failed at ${written.failedIndex} with ${written.status}`);
+  }
+  throw new ConcurrentUpdateError('catalog');
+}
+
+/** The publisher's packages that keep a copy of this work (one single-partition query). */
+async function packagesCopying(services: Pick<Services, 'db'>, publisherId: string, workId: string): Promise<(PackageDoc & Stored)[]> {
+  const packages = await services.db.collection('catalog').queryAll<PackageDoc & Stored>(publisherId, {
+    where: 'c.type = @type AND ARRAY_CONTAINS(c.workIds, @workId)',
+    parameters: [
+      { name: '@type', value: 'package' },
+      { name: '@workId', value: workId },
+    ],
+  });
+  return packages.filter((pkg) => pkg.works?.some((copy) => copy.workId === workId));
+}
+
 export interface CatalogSnapshot {
   at: number;
   publishers: { id: string; name: string; country: string }[];
@@ -55,7 +115,8 @@ let snapshot: { db: unknown; value: Promise<CatalogSnapshot> } | undefined;
 /**
  * The shop's catalogue: small, public and the same for everyone, so it is read as a whole at most once per
  * 5 minutes per instance (a cross-partition query, never per user) and served from memory. Only works that are
- * distributed and packages whose works all are appear. Checkout re-reads the package and its works itself.
+ * distributed and packages whose works all are appear. Checkout re-reads the package (and its works unless the
+ * package's copies of them all say distributed) itself.
  */
 export async function catalogSnapshot(services: Pick<Services, 'db' | 'clock'>): Promise<CatalogSnapshot> {
   const now = Date.now();

@@ -44,6 +44,20 @@ export interface PackageDoc extends Doc {
   priceCentsPerMonth: number;
   country: Country;
   status?: 'on-sale' | 'withdrawn';
+  /**
+   * Copies of what checkout needs of the package's works (issue 11: the package alone is read). A copy may say
+   * `distributed` only while its work is: a work that leaves distribution is written in one transactional batch with
+   * the copies of the packages holding it (`changeWorkAndCopies`). A package without copies, or with one that says
+   * anything else, has its works read (a work published later, or a package written before copies existed).
+   */
+  works?: PackageWorkCopy[];
+}
+
+export interface PackageWorkCopy {
+  workId: string;
+  title: string;
+  /** The work's status as of its last change (`preparing` for a content work not published yet). */
+  status: string;
 }
 
 export interface PublisherDoc extends Doc {

@@ -6,7 +6,7 @@ import { updateWithEtag } from '../platform/cosmos.js';
 import { AppError } from '../platform/errors.js';
 import type { Services } from '../platform/services.js';
 import { endOrderWorks } from './cancellation.js';
-import { invalidateCatalogSnapshot } from './catalog.js';
+import { changeWorkAndCopies, invalidateCatalogSnapshot } from './catalog.js';
 import type { WorkDoc } from './model.js';
 
 /** Messages of the `store-licence-endings` queue. */
@@ -48,24 +48,19 @@ export async function stopDistribution(
   services: Services,
   input: { publisherId: string; workId: string; by: string; reason: string; graceHours?: number },
 ): Promise<{ work: WorkDoc; alreadyWithdrawn: boolean }> {
-  const updated = await updateWithEtag<WorkDoc>(
-    services.db.collection('catalog'),
-    input.workId,
-    input.publisherId,
-    (current) => {
-      if (current.status === 'withdrawn') return undefined;
-      const now = services.clock.now();
-      const effectiveAt = new Date(now.getTime() + (input.graceHours ?? WITHDRAWAL_GRACE_HOURS) * 3_600_000).toISOString();
-      return {
-        ...current,
-        status: 'withdrawn',
-        withdrawnAt: now.toISOString(),
-        withdrawalReason: input.reason,
-        withdrawal: { id: randomUUID(), by: input.by, reason: input.reason, requestedAt: now.toISOString(), effectiveAt, state: 'scheduled' },
-      };
-    },
-    { type: 'work' },
-  );
+  // The work and its packages' copies in one batch: checkout trusts a copy that says distributed (issue 11).
+  const updated = await changeWorkAndCopies(services, input.publisherId, input.workId, (current) => {
+    if (current.status === 'withdrawn') return undefined;
+    const now = services.clock.now();
+    const effectiveAt = new Date(now.getTime() + (input.graceHours ?? WITHDRAWAL_GRACE_HOURS) * 3_600_000).toISOString();
+    return {
+      ...current,
+      status: 'withdrawn',
+      withdrawnAt: now.toISOString(),
+      withdrawalReason: input.reason,
+      withdrawal: { id: randomUUID(), by: input.by, reason: input.reason, requestedAt: now.toISOString(), effectiveAt, state: 'scheduled' },
+    };
+  });
   if (!updated) throw new AppError('work_not_found');
   const work: WorkDoc = updated.doc;
   const alreadyWithdrawn = !updated.changed;
@@ -97,24 +92,18 @@ export async function stopDistribution(
  * nothing to do. Once the job runs, licences have ended and this is refused (409 withdrawal_in_progress).
  */
 export async function cancelWithdrawal(services: Services, input: { publisherId: string; workId: string; by: string }): Promise<WorkDoc> {
-  const updated = await updateWithEtag<WorkDoc>(
-    services.db.collection('catalog'),
-    input.workId,
-    input.publisherId,
-    (current) => {
-      if (current.status === 'distributed') return undefined;
-      if (current.withdrawal?.state !== 'scheduled') throw new AppError('withdrawal_in_progress');
-      const { withdrawnAt: _at, withdrawalReason: _reason, ...rest } = current;
-      void _at;
-      void _reason;
-      return {
-        ...rest,
-        status: 'distributed',
-        withdrawal: { ...current.withdrawal, state: 'cancelled', cancelledBy: input.by, cancelledAt: services.clock.now().toISOString() },
-      };
-    },
-    { type: 'work' },
-  );
+  const updated = await changeWorkAndCopies(services, input.publisherId, input.workId, (current) => {
+    if (current.status === 'distributed') return undefined;
+    if (current.withdrawal?.state !== 'scheduled') throw new AppError('withdrawal_in_progress');
+    const { withdrawnAt: _at, withdrawalReason: _reason, ...rest } = current;
+    void _at;
+    void _reason;
+    return {
+      ...rest,
+      status: 'distributed',
+      withdrawal: { ...current.withdrawal, state: 'cancelled', cancelledBy: input.by, cancelledAt: services.clock.now().toISOString() },
+    };
+  });
   if (!updated) throw new AppError('work_not_found');
   if (updated.changed) {
     invalidateCatalogSnapshot();
