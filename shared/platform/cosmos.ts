@@ -318,8 +318,8 @@ class Collection {
   }
 
   /**
-   * Writes documents of one partition all or none (a Cosmos transactional batch): creates, and replaces under the
-   * ETag read. Answers the stored documents, or which operation failed and how (409: the id exists; 412: changed since
+   * Writes documents of one partition all or none (a Cosmos transactional batch): creates, and replaces and deletes
+   * under the ETag read. Answers the stored documents (none for a delete), or which operation failed and how (409: the id exists; 412: changed since
    * read; 404: gone); nothing of a failed batch is written. After a lost answer a retry may meet its own creates as
    * 409: callers make a create the proof that the batch was applied (a marker document), so that reads as done.
    */
@@ -327,6 +327,7 @@ class Collection {
     if (writes.length === 0 || writes.length > BATCH_LIMIT) throw new Error(`A transactional batch holds 1 to ${BATCH_LIMIT} operations`);
     const operations = writes.map((write) => {
       if ('create' in write) return { operationType: 'Create' as const, partitionKey, resourceBody: this.prepare(write.create) };
+      if ('delete' in write) return { operationType: 'Delete' as const, partitionKey, id: write.delete.id, ifMatch: write.delete._etag };
       const { _etag, ...doc } = write.replace;
       return { operationType: 'Replace' as const, partitionKey, id: doc.id, ifMatch: _etag, resourceBody: this.prepare(doc) };
     });
@@ -466,7 +467,8 @@ function connectionFailureOfBatch(error: unknown): Error | undefined {
 export type KnownDocuments = ReadonlyMap<string, (Doc & Stored) | undefined>;
 
 /** One write of `writeTogether`: a create, or a replace of the version read (its `_etag`). */
-type TogetherWrite = { create: Doc } | { replace: Doc & { _etag: string } };
+/** A delete names the version read (its `_etag`): a document changed since, or gone, fails the batch (412, 404). */
+export type TogetherWrite = { create: Doc } | { replace: Doc & { _etag: string } } | { delete: { id: string; _etag: string } };
 type TogetherResult = { ok: true; docs: (Doc & Stored)[] } | { ok: false; failedIndex: number; status: number };
 
 /** The most operations Cosmos takes in one transactional batch. */
