@@ -146,7 +146,7 @@ export async function createSession(
     return kept.slice(-MAX_ACTIVE_SESSIONS);
   };
   const together = await writeSessionTogether(services, account, doc, listed, input.logEntry, input.alsoWrite?.write);
-  if (together !== 'written') {
+  if (!together) {
     await services.db.collection('accounts').create(doc);
     // The entry on the account is what makes the session work: written after the document, so a failure in between
     // leaves a session that never worked rather than one that cannot be listed or ended.

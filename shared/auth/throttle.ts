@@ -150,17 +150,33 @@ async function countFailure(deps: Deps, id: string, known: (ThrottleDoc & Stored
 }
 
 /**
- * Adds one failure to a counting bucket that was not read (the IP bucket of a signed-in password check): one create
- * when there is none, else one conditional patch while its window is open (issue 11); the window over (or a bucket
- * without `window_end_ms`), it is read and written as before. A lost answer's retry may count twice: the safe side.
+ * Adds one failure to a counting bucket that was not read (the IP bucket of a signed-in password check), never in
+ * more writes than the read and write it replaces (issue 11): one conditional patch while its window is open (the
+ * bucket a repeated guess meets); else one more write: a patch that starts a new window, or a create when there is
+ * no bucket. A change made meanwhile (a condition that no longer holds, a create that meets one) is read and written as
+ * before. A lost answer's retry may count twice: the safe side.
  */
 async function countUnread(deps: Deps, id: string): Promise<void> {
+  const logins = deps.db.collection('logins');
   const now = deps.clock.now().getTime();
-  if (await createdFresh(deps, counted(id)(undefined, now))) return;
-  const patched = await deps.db
-    .collection('logins')
-    .patchIf<ThrottleDoc>(id, id, [{ op: 'incr', path: '/failures', value: 1 }], `FROM c WHERE c.window_end_ms > ${now}`);
-  if (patched !== 'unmet' && patched !== undefined) return;
+  const inWindow = await logins.patchIf<ThrottleDoc>(id, id, [{ op: 'incr', path: '/failures', value: 1 }], `FROM c WHERE c.window_end_ms > ${now}`);
+  if (inWindow !== 'unmet' && inWindow !== undefined) return;
+  const fresh = counted(id)(undefined, now);
+  if (inWindow === undefined && (await createdFresh(deps, fresh))) return;
+  if (inWindow === 'unmet') {
+    const restarted = await logins.patchIf<ThrottleDoc>(
+      id,
+      id,
+      [
+        { op: 'set', path: '/failures', value: 1 },
+        { op: 'set', path: '/windowStart', value: fresh.windowStart },
+        { op: 'set', path: '/window_end_ms', value: fresh.window_end_ms },
+      ],
+      // A bucket without `window_end_ms` (written before it was) is decided by the read below, from its windowStart.
+      `FROM c WHERE c.window_end_ms <= ${now}`,
+    );
+    if (restarted !== 'unmet' && restarted !== undefined) return;
+  }
   await update(deps, id, counted(id));
 }
 
