@@ -7,7 +7,7 @@ import { unitConfig } from '../../test/unit-config.js';
 import type { AccountDoc } from '../accounts/index.js';
 import { type EmbeddedCosmos, startEmbeddedCosmos } from '../local/cosmos-server.js';
 import type { Clock } from '../platform/clock.js';
-import { createDatabase, type Database, type Stored } from '../platform/cosmos.js';
+import { createDatabase, type Database, type Doc, type Stored } from '../platform/cosmos.js';
 import { emptyCounts, withOperationCounter } from '../platform/operations.js';
 import { dataRegistry, storageRules } from '../privacy/registry.js';
 import type { LoginIndexDoc } from './identity.js';
@@ -208,7 +208,7 @@ describe("a known name's name + IP bucket in its account's partition (issue 11)"
     });
   const ipBucket = async (ip: string) => {
     const id = `throttle:ip:${createHmac('sha256', config.SESSION_SIGNING_KEYS[0]!.secret).update(`ip:${ip}`).digest('base64url').slice(0, 32)}`;
-    return db.collection('logins').read<{ failures: number; window_end_ms?: number }>(id, id);
+    return db.collection('logins').read<Doc & { failures: number; window_end_ms?: number }>(id, id);
   };
 
   it("AUTH-2, AUTH-5: a sign-in reserves in the account's partition and its success removes the reservation inside the session's batch: one create, the IP read, one batch", async () => {
