@@ -343,3 +343,67 @@ describe('a sign-in and a password reset write the account partition together', 
     expect(old.counts.batches).toBe(0);
   });
 });
+
+/** STORE-2, issue 11: a sign-in's batch applied but whose answer was lost is recognised by its retry. */
+describe('a sign-in batch whose answer was lost', () => {
+  let cosmos: EmbeddedCosmos;
+  let db: Database;
+  const clock = new AdjustableClock();
+  const policy = { attemptTimeoutMs: 400, budgetMs: 1_500 };
+  let loseNext = false;
+  const posts: string[] = [];
+
+  beforeAll(async () => {
+    cosmos = await startEmbeddedCosmos(dataRegistry, 0, policy);
+    db = createDatabase(cosmos.client, dataRegistry.database, storageRules, clock, policy);
+    cosmos.setFaultHook((request) => {
+      if (request.method !== 'POST' || !request.path.includes('/colls/accounts/docs')) return undefined;
+      posts.push(request.path);
+      if (!loseNext) return undefined;
+      loseNext = false;
+      return { kind: 'lose-answer' };
+    });
+  });
+  afterAll(async () => {
+    await cosmos?.close();
+  });
+
+  it('STORE-2, AUTH-5: the retry meets its own batch (409 on the new session) and takes it as written: one session listed, the log entry and the reservation removal applied once, nothing written one by one', async () => {
+    const accounts = db.collection('accounts');
+    const account = await writeTestAccount(db, clock, 'acc-unit-lost-batch');
+    const reserved = await accounts.create<Doc>({
+      id: `throttle:name-ip:${randomUUID()}`,
+      type: 'sign-in-throttle',
+      accountId: account.accountId,
+      failures: 0,
+      windowStart: clock.now().toISOString(),
+    });
+    const entry = {
+      id: `login-log:${randomUUID()}`,
+      type: 'login-log',
+      accountId: account.accountId,
+      at: clock.now().toISOString(),
+      event: 'sign-in',
+    };
+    let leftOut = 0;
+    posts.length = 0;
+    loseNext = true;
+    const session = await createSession(
+      { db, config, clock },
+      {
+        accountId: account.accountId,
+        method: 'password',
+        account,
+        logEntry: entry,
+        alsoWrite: { write: { delete: { id: reserved.id, _etag: reserved._etag } }, ifLeftOut: async () => void (leftOut += 1) },
+      },
+    );
+    // The batch twice (the lost one and its retry), nothing else.
+    expect(posts).toHaveLength(2);
+    expect(leftOut).toBe(0);
+    const stored = (await accounts.read<AccountDoc>(account.accountId, account.accountId))!;
+    expect(stored.activeSessions?.map((e) => e.sessionId)).toEqual([session.sessionId]);
+    expect(await accounts.read(entry.id, account.accountId)).toMatchObject({ event: 'sign-in' });
+    expect(await accounts.read(reserved.id, account.accountId)).toBeUndefined();
+  });
+});

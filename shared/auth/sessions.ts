@@ -171,7 +171,7 @@ export async function createSession(
  * the caller read it, with `also` when given. 'written': all of them; 'without-also': the session's writes only (`also`
  * failed the batch: another writer changed what it names, so it is written again without it). False when that cannot
  * be (no ETag, an account from before the session list) or the account changed since it was read: nothing was
- * written, and the caller writes them one by one as before.
+ * written, and the caller writes them one by one as before. A retry after a lost answer recognises its own batch.
  */
 async function writeSessionTogether(
   services: Pick<Services, 'db' | 'clock'>,
@@ -185,12 +185,16 @@ async function writeSessionTogether(
   const next = { ...(account as AccountDoc & Stored), activeSessions: listed(account.activeSessions), lastSignInAt: session.createdAt };
   const writes: TogetherWrite[] = [{ create: session }, { replace: next }, ...(logEntry ? [{ create: logEntry }] : [])];
   const accounts = services.db.collection('accounts');
+  // The session's id is new and random: a batch that meets it (409 on the first create) is our own, applied by an
+  // attempt whose answer was lost (all or none), not a failure.
+  const applied = (written: Awaited<ReturnType<typeof accounts.writeTogether>>) =>
+    written.ok || (written.status === 409 && written.failedIndex === 0);
   if (also) {
     const written = await accounts.writeTogether(account.accountId, [...writes, also]);
-    if (written.ok) return 'written';
-    if (written.failedIndex !== writes.length) return false;
+    if (applied(written)) return 'written';
+    if (!written.ok && written.failedIndex !== writes.length) return false;
   }
-  return (await accounts.writeTogether(account.accountId, writes)).ok && (also ? 'without-also' : 'written');
+  return applied(await accounts.writeTogether(account.accountId, writes)) && (also ? 'without-also' : 'written');
 }
 
 function isUsable(session: SessionDoc, now: Date): boolean {
