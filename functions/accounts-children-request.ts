@@ -1,8 +1,7 @@
 import { z } from 'zod';
 
-import { assertUnderLimit } from '../shared/auth/index.js';
 import { accepted, defineHttp } from '../shared/http/index.js';
-import { LINK_REQUESTS_PER_WINDOW, requestByParent } from '../shared/schools/index.js';
+import { countLinkRequest, requestByParent } from '../shared/schools/index.js';
 
 export default defineHttp({
   name: 'accounts-children-request',
@@ -19,8 +18,8 @@ export default defineHttp({
   errors: ['too_many_attempts', 'invalid_personal_code', 'cannot_link_self'],
   handler: async ({ body, access, services }) => {
     // Looking people up by e-mail or personal code is limited, so it cannot be used to probe who has an account.
-    await assertUnderLimit(services, 'parent-link-requests', access.account.accountId, LINK_REQUESTS_PER_WINDOW);
-    await requestByParent(services, access.account, body.personalCode);
+    const counted = await countLinkRequest(services, access.account);
+    await requestByParent(services, counted, body.personalCode);
     return accepted({ status: 'requested' });
   },
 });

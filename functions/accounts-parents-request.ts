@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
-import { assertUnderLimit, canonicalEmailSchema } from '../shared/auth/index.js';
+import { canonicalEmailSchema } from '../shared/auth/index.js';
 import { accepted, defineHttp } from '../shared/http/index.js';
-import { LINK_REQUESTS_PER_WINDOW, requestByChild } from '../shared/schools/index.js';
+import { countLinkRequest, requestByChild } from '../shared/schools/index.js';
 
 export default defineHttp({
   name: 'accounts-parents-request',
@@ -16,11 +16,11 @@ export default defineHttp({
   body: z.strictObject({ parentEmail: canonicalEmailSchema }),
   output: z.object({ status: z.literal('requested') }),
   successStatus: 202,
-  errors: ['student_role_required', 'cannot_link_self'],
+  errors: ['too_many_attempts', 'student_role_required', 'cannot_link_self'],
   handler: async ({ body, access, services }) => {
     // Looking people up by e-mail or personal code is limited, so it cannot be used to probe who has an account.
-    await assertUnderLimit(services, 'parent-link-requests', access.account.accountId, LINK_REQUESTS_PER_WINDOW);
-    await requestByChild(services, access.account, body.parentEmail);
+    const counted = await countLinkRequest(services, access.account);
+    await requestByChild(services, counted, body.parentEmail);
     return accepted({ status: 'requested' });
   },
 });

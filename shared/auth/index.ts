@@ -52,4 +52,4 @@ export {
   providerParam,
   type SchoolCodeLinks,
 } from './sign-in.js';
-export { assertUnderLimit, overLimit } from './throttle.js';
+export { assertUnderLimit, countUnderLimitOn, overLimit } from './throttle.js';

@@ -1,7 +1,15 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { ConcurrentUpdateError, type Doc, DocumentExistsError, type Stored, type TogetherWrite, updateWithEtag } from '../platform/cosmos.js';
+import {
+  ConcurrentUpdateError,
+  type Doc,
+  DocumentExistsError,
+  type Stored,
+  type TogetherWrite,
+  type Updated,
+  updateWithEtag,
+} from '../platform/cosmos.js';
 import { AppError } from '../platform/errors.js';
 import type { Services } from '../platform/services.js';
 
@@ -401,46 +409,70 @@ export function firstHostedEvent(deps: Pick<Services, 'clock'>, name: string): R
   return { [f.count]: 1, [f.end]: deps.clock.now().getTime() + THROTTLE.windowSeconds * 1000 };
 }
 
+/** Where hosts live: a login index document (its own partition), or an account document (its id is its partition key). */
+type HostContainer = 'logins' | 'accounts';
+
 /**
  * overLimit on a counter kept on `host`, as just read: refused (true) while locked; otherwise the event is counted.
  * The read says which write it takes, so it is one write in every usual case: a conditional patch (`incr` while the
  * window is open and the count stays below the last event before the limit), else an ETag-checked replace from the
  * read (the window over, or this event reaching the limit and locking). A write that meets a change made meanwhile
- * decides again on the stored document.
+ * decides again on the stored document. Also answers the host as written (its ETag moved on), when it was.
  */
-async function overLimitOn(deps: Deps, host: Host, name: string, limit: number): Promise<boolean> {
+async function overLimitOn(
+  deps: Deps,
+  host: Host,
+  name: string,
+  limit: number,
+  container: HostContainer,
+): Promise<{ over: boolean; written?: Host | undefined }> {
   const f = hostedFields(name);
-  const logins = deps.db.collection('logins');
+  const collection = deps.db.collection(container);
   const now = deps.clock.now().getTime();
-  if (numberIn(host, f.locked) > now) return true;
+  if (numberIn(host, f.locked) > now) return { over: true };
   if (numberIn(host, f.end) > now && numberIn(host, f.count) < limit - 1) {
-    const counted = await logins.patchIf(
+    const counted = await collection.patchIf<Host>(
       host.id,
       host.id,
       [{ op: 'incr', path: `/${f.count}`, value: 1 }],
       `FROM c WHERE c.${f.end} > ${now} AND c.${f.count} < ${limit - 1}`,
     );
-    if (counted !== 'unmet') return false; // counted, or the document is gone (nothing left to protect)
+    if (counted !== 'unmet') return { over: false, written: counted }; // counted, or the document is gone (nothing left to protect)
   }
   let over = false;
-  await updateHost(deps, host, (doc, now) => {
-    over = numberIn(doc, f.locked) > now;
-    if (over) return undefined;
-    const open = numberIn(doc, f.end) > now;
-    const count = open ? numberIn(doc, f.count) + 1 : 1;
-    return {
-      ...doc,
-      [f.count]: count,
-      [f.end]: open ? numberIn(doc, f.end) : now + THROTTLE.windowSeconds * 1000,
-      ...(count >= limit ? { [f.locked]: now + THROTTLE.lockSeconds * 1000 } : {}),
-    };
-  });
-  return over;
+  const updated = await updateHost(
+    deps,
+    host,
+    (doc, now) => {
+      over = numberIn(doc, f.locked) > now;
+      if (over) return undefined;
+      const open = numberIn(doc, f.end) > now;
+      const count = open ? numberIn(doc, f.count) + 1 : 1;
+      return {
+        ...doc,
+        [f.count]: count,
+        [f.end]: open ? numberIn(doc, f.end) : now + THROTTLE.windowSeconds * 1000,
+        ...(count >= limit ? { [f.locked]: now + THROTTLE.lockSeconds * 1000 } : {}),
+      };
+    },
+    container,
+  );
+  return { over, written: updated?.changed ? updated.doc : undefined };
 }
 
 /** overLimitOn as a 429 with Retry-After. */
 export async function assertUnderLimitOn(deps: Deps, host: Host, name: string, limit: number): Promise<void> {
-  if (await overLimitOn(deps, host, name, limit)) throw tooMany(THROTTLE.lockSeconds);
+  await countUnderLimitOn(deps, host, name, limit, 'logins');
+}
+
+/**
+ * assertUnderLimitOn on a host in either container, answering the host as the count left it (undefined when it was
+ * not written): a caller that writes the host again starts from it, not from a read whose ETag the count moved on.
+ */
+export async function countUnderLimitOn(deps: Deps, host: Host, name: string, limit: number, container: HostContainer): Promise<Host | undefined> {
+  const { over, written } = await overLimitOn(deps, host, name, limit, container);
+  if (over) throw tooMany(THROTTLE.lockSeconds);
+  return written;
 }
 
 /**
@@ -495,9 +527,14 @@ const hostedCount = (deps: Deps, host: Host, name: string) => {
 };
 
 /** Read-change-write of a host document under its ETag, starting from the copy read (fails closed like `update`). */
-async function updateHost(deps: Deps, host: Host, change: (doc: Host, now: number) => Doc | undefined): Promise<void> {
+async function updateHost(
+  deps: Deps,
+  host: Host,
+  change: (doc: Host, now: number) => Doc | undefined,
+  container: HostContainer = 'logins',
+): Promise<Updated<Doc> | undefined> {
   try {
-    await updateWithEtag<Doc>(deps.db.collection('logins'), host.id, host.id, (doc) => change(doc, deps.clock.now().getTime()), {
+    return await updateWithEtag<Doc>(deps.db.collection(container), host.id, host.id, (doc) => change(doc, deps.clock.now().getTime()), {
       attempts: 100,
       type: host.type,
       current: host,

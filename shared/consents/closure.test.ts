@@ -2,11 +2,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { ListBus } from '../../test/list-bus.js';
 import { writeTestAccount } from '../../test/unit-account.js';
+import { unitConfig } from '../../test/unit-config.js';
 import type { AccountDoc } from '../accounts/index.js';
 import { createSession } from '../auth/sessions.js';
 import { type EmbeddedCosmos, startEmbeddedCosmos } from '../local/cosmos-server.js';
 import type { Clock } from '../platform/clock.js';
-import { loadConfig } from '../platform/config.js';
 import { createDatabase, type Database } from '../platform/cosmos.js';
 import { isAppError } from '../platform/errors.js';
 import type { Services } from '../platform/services.js';
@@ -25,15 +25,7 @@ class StillClock implements Clock {
   now = () => new Date(this.at);
 }
 const clock = new StillClock();
-const config = loadConfig({
-  APP_ENV: 'local',
-  COSMOS_ENDPOINT: 'http://127.0.0.1:1/',
-  EMAIL_FROM: 'no-reply@opiq.example',
-  PUBLIC_WEB_URL: 'http://localhost:3000',
-  API_PUBLIC_URL: 'http://localhost:7071',
-  SESSION_SIGNING_KEYS: `unit:${Buffer.alloc(32, 5).toString('base64url')}`,
-  UNSUBSCRIBE_SIGNING_KEYS: `u1:${Buffer.alloc(32, 8).toString('base64url')}`,
-});
+const config = unitConfig();
 
 let cosmos: EmbeddedCosmos;
 let db: Database;

@@ -50,14 +50,14 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   'accounts-audit-list': {},
   // The account authentication read only, however many children: the entries carry the names (issue 11; was 1 + 1 per child).
   'accounts-children-list': {},
-  'accounts-children-request': {
-    queued: ['email-outbound'],
-    exception: {
-      measured: 6,
-      reason:
-        "a parent asks by the child's personal code: the rate-limit bucket (one create, or one conditional patch once it exists: issue 11, was a read and a write), the code index, the child's account, the link document (the open-link query runs only when its id is taken; was 7), and once per school the parent's account noting the child's school so the parent's export finds the pending request (PRIV-2)",
-    },
-  },
+  // A parent asks by the child's personal code: the request counted on the parent's own account, as the authentication
+  // read it, before anyone is looked up (one conditional patch, or one ETag-checked replace when the window starts,
+  // ends or locks: issue 11; the rate-limit bucket of its own cost a failed create and a patch once it existed), the
+  // code index, the child's account, the link document (the open-link query only when its id is taken): 5 (was 7,
+  // then 6). A parent's first request in a school the account does not name yet also notes that school on the account
+  // (PRIV-2: the export and erasure find the pending request there), written from the count's write: 6 for that one
+  // (test/link-request-cost.e2e.test.ts).
+  'accounts-children-request': { queued: ['email-outbound'] },
   'accounts-login-log': {},
   'accounts-logins-list': {},
   'accounts-logins-unlink': { queued: ['email-outbound'] },
@@ -66,6 +66,7 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   'accounts-sessions-end-others': {},
   'accounts-me': {},
   'accounts-parents-list': {},
+  // Counted on the student's account like a parent's request (one count per person for both directions).
   'accounts-parents-request': { queued: ['email-outbound'] },
   // 5 (issue 11; was 14, then 9, 8, 6): the authentication read; the current password checked like a sign-in (AUTH-2:
   // the login index, which holds the name's failure count; the name + IP bucket reserved by one create in the account's
@@ -236,14 +237,12 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   'schools-invitations-create': { queued: ['email-outbound'] },
   'schools-invitations-list': {},
   'schools-invitations-revoke': {},
-  'schools-members-end': {
-    queued: ['school-entitlements'],
-    exception: {
-      measured: 6,
-      reason:
-        "ACC-4 at once: the role's memberships (query) ended (a write each), then the account and its entitlements with school periods in one query (was a point read and a query: 7), the role summary written from it, and the school licence periods the role gave taken off the entitlements in the request (one write per work touched; the probe's 5.a student holds the demo licence); the rest is queued. Queuing the entitlement writes would leave the school's works open until the queue ran, unless the entitlement check (one point read, used by content, events and statistics alike) learnt to drop periods of a role the account no longer holds",
-    },
-  },
+  // ACC-4 at once: the role's memberships (query) ended (a write each), the account and its entitlements with school
+  // periods in one query, then the role summary and the school licence periods the role gave written together in one
+  // transactional batch of the account's partition (ETag-checked; a batch that meets a change writes nothing and they
+  // are written one by one). 5 for the probe's student (was 7, then 6); N works touched: ceil((N + 1) / 100) batches
+  // (150 works: 6; the query pages 1,000). The member sync is queued.
+  'schools-members-end': { queued: ['school-entitlements'] },
   'schools-members-get': {},
   'schools-members-list': {},
   'schools-cases-comment': {},

@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 
+import { unitConfig } from '../../test/unit-config.js';
 import { csrfTokenFor } from '../auth/csrf.js';
 import { signAccessToken } from '../auth/session-token.js';
 import { ACCESS_TOKEN_COOKIE, CSRF_COOKIE } from '../auth/sessions.js';
@@ -10,7 +11,6 @@ import { LocalBus } from '../local/bus.js';
 import { HttpRequest, InvocationContext } from '../platform/azure-functions.js';
 import { unconfiguredBlobStore } from '../platform/blob.js';
 import { AdjustableClock } from '../platform/clock.js';
-import { loadConfig } from '../platform/config.js';
 import { ConcurrentUpdateError, type Database } from '../platform/cosmos.js';
 import { Outbox } from '../platform/email.js';
 import { AppError } from '../platform/errors.js';
@@ -30,17 +30,7 @@ let services: Services;
 beforeEach(() => {
   telemetry = new MemoryTelemetry();
   clock = new AdjustableClock();
-  const config = loadConfig({
-    APP_ENV: 'local',
-    COSMOS_ENDPOINT: 'http://127.0.0.1:1/',
-    EMAIL_FROM: 'no-reply@opiq.example',
-    PUBLIC_WEB_URL: 'http://localhost:3000',
-    API_PUBLIC_URL: 'http://localhost:7071',
-    SESSION_SIGNING_KEYS: KEYS,
-    UNSUBSCRIBE_SIGNING_KEYS: `u:${Buffer.alloc(32, 9).toString('base64url')}`,
-    MAX_BODY_BYTES: '2048',
-    TELEMETRY_PSEUDONYM_KEY: PSEUDONYM_KEY,
-  });
+  const config = unitConfig({ SESSION_SIGNING_KEYS: KEYS, MAX_BODY_BYTES: '2048', TELEMETRY_PSEUDONYM_KEY: PSEUDONYM_KEY });
   // Only the session check and the caller's account are read here: every session is active unless its id says revoked.
   const sessions = {
     read: async (id: string, accountId: string) =>
@@ -124,19 +114,7 @@ function request(init: {
 
 const context = () => new InvocationContext({ invocationId: 'inv-0001-abcd', functionName: 'test' });
 const token = (accountId = 'acc-1', now = new Date(), sessionId = 's-1') =>
-  signAccessToken(
-    { accountId, sessionId },
-    loadConfig({
-      APP_ENV: 'local',
-      COSMOS_ENDPOINT: 'http://x/',
-      EMAIL_FROM: 'a@b.ee',
-      PUBLIC_WEB_URL: 'http://x/',
-      API_PUBLIC_URL: 'http://x/',
-      SESSION_SIGNING_KEYS: KEYS,
-      UNSUBSCRIBE_SIGNING_KEYS: `u:${Buffer.alloc(32, 9).toString('base64url')}`,
-    }).SESSION_SIGNING_KEYS,
-    now,
-  );
+  signAccessToken({ accountId, sessionId }, unitConfig({ SESSION_SIGNING_KEYS: KEYS }).SESSION_SIGNING_KEYS, now);
 const json = { 'content-type': 'application/json' };
 
 async function call(definition: typeof echo, init: Parameters<typeof request>[0]) {

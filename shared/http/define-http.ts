@@ -218,6 +218,8 @@ interface Ready extends Flow {
   ownDocuments?: KnownDocuments;
   principal?: Principal;
   params?: unknown;
+  /** The path already validated (by `ownDocumentIds`), so `parseAddress` does not parse it again. */
+  paramsParsed?: boolean;
   query?: unknown;
   body?: unknown;
   access?: Access;
@@ -383,10 +385,14 @@ async function authenticate(flow: Ready): Promise<void> {
 }
 
 /** The ids a session route reads with the account, when its path is valid (an invalid one reads none: its 400 follows). */
-function ownDocumentIds({ route, request }: Ready): string[] {
+function ownDocumentIds(flow: Ready): string[] {
+  const { route, request } = flow;
   if (!route.readWithAccount || route.auth !== 'session') return [];
   const parsed = route.params ? route.params.safeParse(request.params) : { success: true as const, data: undefined };
-  return parsed.success ? route.readWithAccount(parsed.data) : [];
+  if (!parsed.success) return [];
+  flow.params = parsed.data;
+  flow.paramsParsed = true;
+  return route.readWithAccount(parsed.data);
 }
 
 /** A session route without a caller is answered 401 with a Bearer challenge. */
@@ -406,7 +412,7 @@ function checkCsrf(flow: Ready): void {
 
 /** Path and query are validated (400) before anything is read on their behalf. */
 function parseAddress(flow: Ready): void {
-  flow.params = parseWith(flow.route.params, flow.request.params, 400, 'invalid_parameter');
+  if (!flow.paramsParsed) flow.params = parseWith(flow.route.params, flow.request.params, 400, 'invalid_parameter');
   flow.query = parseWith(flow.route.query, queryObject(flow.request), 400, 'invalid_query');
 }
 

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { unitConfig } from '../../test/unit-config.js';
 import type { AccountDoc } from '../accounts/model.js';
 import type { Grant } from '../acl/index.js';
 import { type EmbeddedCosmos, startEmbeddedCosmos } from '../local/cosmos-server.js';
 import type { Bus } from '../platform/bus.js';
 import type { Clock } from '../platform/clock.js';
-import { loadConfig } from '../platform/config.js';
 import { createDatabase, type Database } from '../platform/cosmos.js';
 import { dataRegistry, storageRules } from '../privacy/registry.js';
 import { deleteAnswer, giveFeedback, taskAnswersPage } from './answers.js';
@@ -22,15 +22,7 @@ import { readJournalTask, readStudentTask, studentSchool } from './tasks.js';
  */
 const now = Date.parse('2026-10-01T08:00:00.000Z');
 const clock: Clock = { now: () => new Date(now) };
-const config = loadConfig({
-  APP_ENV: 'local',
-  COSMOS_ENDPOINT: 'http://127.0.0.1:1/',
-  EMAIL_FROM: 'no-reply@opiq.example',
-  PUBLIC_WEB_URL: 'http://localhost:3000',
-  API_PUBLIC_URL: 'http://localhost:7071',
-  SESSION_SIGNING_KEYS: `unit:${Buffer.from(Array.from({ length: 32 }, (_, i) => i * 5 + 3)).toString('base64url')}`,
-  UNSUBSCRIBE_SIGNING_KEYS: `u1:${Buffer.alloc(32, 7).toString('base64url')}`,
-});
+const config = unitConfig();
 
 const S = 'school-access';
 const OTHER_SCHOOL = 'school-elsewhere';

@@ -472,7 +472,7 @@ export type TogetherWrite = { create: Doc } | { replace: Doc & { _etag: string }
 type TogetherResult = { ok: true; docs: (Doc & Stored)[] } | { ok: false; failedIndex: number; status: number };
 
 /** The most operations Cosmos takes in one transactional batch. */
-const BATCH_LIMIT = 100;
+export const BATCH_LIMIT = 100;
 
 /** ETag conflicts an update tolerates by default before giving up: each one means another writer got through. */
 const DEFAULT_UPDATE_ATTEMPTS = 5;

@@ -3,9 +3,9 @@ import { Readable } from 'node:stream';
 
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
+import { unitConfig } from '../../test/unit-config.js';
 import { type EmbeddedCosmos, startEmbeddedCosmos } from '../local/cosmos-server.js';
 import type { Clock } from '../platform/clock.js';
-import { loadConfig } from '../platform/config.js';
 import { createDatabase, type Database } from '../platform/cosmos.js';
 import { isAppError } from '../platform/errors.js';
 import type { Services } from '../platform/services.js';
@@ -19,16 +19,7 @@ import { dataRegistry, storageRules } from './registry.js';
  */
 const MINUTE = 60_000;
 const key = (kid: string, fill: number) => `${kid}:${Buffer.alloc(32, fill).toString('base64url')}`;
-const configWith = (keys: string) =>
-  loadConfig({
-    APP_ENV: 'local',
-    COSMOS_ENDPOINT: 'http://127.0.0.1:1/',
-    EMAIL_FROM: 'no-reply@opiq.example',
-    PUBLIC_WEB_URL: 'http://localhost:3000',
-    API_PUBLIC_URL: 'http://api.example:7071',
-    SESSION_SIGNING_KEYS: keys,
-    UNSUBSCRIBE_SIGNING_KEYS: key('u', 8),
-  });
+const configWith = (keys: string) => unitConfig({ API_PUBLIC_URL: 'http://api.example:7071', SESSION_SIGNING_KEYS: keys });
 const SIGNING = configWith(key('first', 1));
 const ROTATED = configWith(`${key('second', 2)},${key('first', 1)}`);
 const OTHER = configWith(key('other', 3));

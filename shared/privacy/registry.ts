@@ -89,7 +89,7 @@ const documentTypes: DocumentTypeSpec[] = [
     type: 'account',
     container: 'accounts',
     description:
-      "Profile: names, personal code (and where it was verified) or birth date, e-mail, phone, language, country, status; linked logins; school roles, publisher, staff and municipality roles and the schools it has had a role in; parent and child links (with the linked person's names, for the family lists; taken off when that person is erased) and the links just ended; privacy settings (consents, restriction and objections); suspension and breach count; when it last signed in (RET-9) and the inactivity notice sent (year, time); its closure (when, by whom); the ids and ends of its active sessions (one read authenticates).",
+      "Profile: names, personal code (and where it was verified) or birth date, e-mail, phone, language, country, status; linked logins; school roles, publisher, staff and municipality roles and the schools it has had a role in; parent and child links (with the linked person's names, for the family lists; taken off when that person is erased) and the links just ended; privacy settings (consents, restriction and objections); suspension and breach count; when it last signed in (RET-9) and the inactivity notice sent (year, time); its closure (when, by whom); the ids and ends of its active sessions (one read authenticates); how many parent-child link requests it made in the current 15 minutes (ACC-3 throttle counter, numbers only).",
     personalData: ['identification', 'contact', 'authentication', 'school-role', 'parent-link', 'privacy-settings', 'security-log'],
     purpose: 'Identify the user and provide the account (AUTH-3, ACC-2).',
     lawfulBasis: 'contract',

@@ -3,9 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { ListBus } from '../../test/list-bus.js';
+import { unitConfig } from '../../test/unit-config.js';
 import { type EmbeddedCosmos, startEmbeddedCosmos } from '../local/cosmos-server.js';
 import type { Clock } from '../platform/clock.js';
-import { loadConfig } from '../platform/config.js';
 import { createDatabase, type Database, type Doc } from '../platform/cosmos.js';
 import { isAppError } from '../platform/errors.js';
 import type { Services } from '../platform/services.js';
@@ -20,15 +20,7 @@ import { type Move, moveRequest, type NewRequest, openRequest, readRequest } fro
  */
 const clock: Clock = { now: () => new Date('2026-11-30T10:00:00.000Z') };
 const AT = '2026-11-30T10:00:00.000Z';
-const config = loadConfig({
-  APP_ENV: 'local',
-  COSMOS_ENDPOINT: 'http://127.0.0.1:1/',
-  EMAIL_FROM: 'no-reply@opiq.example',
-  PUBLIC_WEB_URL: 'http://localhost:3000',
-  API_PUBLIC_URL: 'http://localhost:7071',
-  SESSION_SIGNING_KEYS: `unit:${Buffer.alloc(32, 5).toString('base64url')}`,
-  UNSUBSCRIBE_SIGNING_KEYS: `u1:${Buffer.alloc(32, 8).toString('base64url')}`,
-});
+const config = unitConfig();
 
 let cosmos: EmbeddedCosmos;
 let db: Database;

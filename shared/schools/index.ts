@@ -29,6 +29,7 @@ export {
 export {
   childProfile,
   confirmLink,
+  countLinkRequest,
   endLink,
   endLinkTarget,
   familyLinkConfirmationSchema,
@@ -37,7 +38,6 @@ export {
   finishFamilyLinkConfirmation,
   finishFamilyLinkEnding,
   forgetFamilyOf,
-  LINK_REQUESTS_PER_WINDOW,
   listLinks,
   refuseLink,
   requestByChild,

@@ -5,11 +5,11 @@ import { z } from 'zod';
 import { type AccountDoc, readAccount, type SchoolRoleName, updateAccount, withoutSchoolRole } from '../accounts/index.js';
 import type { Grant } from '../acl/index.js';
 import { claimPersonalCode, releasePersonalCode, tellOwner } from '../auth/index.js';
-import { type Doc, type Page, type Stored, updateWithEtag } from '../platform/cosmos.js';
+import { BATCH_LIMIT, type Doc, type Page, type Stored, updateWithEtag } from '../platform/cosmos.js';
 import { AppError } from '../platform/errors.js';
 import { pageOf, type PageRequest } from '../platform/paging.js';
 import type { Services } from '../platform/services.js';
-import { accountWithSchoolEntitlements, dropSchoolPeriods } from '../store/index.js';
+import { accountWithSchoolEntitlements, dropSchoolPeriods, entitlementsWithoutPeriods } from '../store/index.js';
 import { copyNamesToFamily } from './parent-links.js';
 
 /** A person's role in a school. The name and e-mail are a snapshot kept current on rectification. */
@@ -132,46 +132,110 @@ export async function endMembershipsOfClosedAccount(deps: Pick<Services, 'db' | 
 
 /**
  * Ends a role: the membership is marked ended and the role leaves the person's account at once, so the school's
- * access through it ends immediately (ACC-4). Ending an already ended role is harmless.
+ * access through it ends immediately (ACC-4). Ending an already ended role is harmless (false: nothing to end); a
+ * retry of an ending that stopped after ending the memberships (its role still on the account, or a school period
+ * still given through one) finishes it.
  */
 export async function endRole(
   deps: Pick<Services, 'db' | 'clock' | 'bus'>,
   input: { schoolId: string; accountId: string; role: SchoolRoleName; classId?: string; by: string },
 ): Promise<boolean> {
   const schools = deps.db.collection('schools');
-  const candidates = (await activeMemberships(deps, input.schoolId, input.accountId)).filter(
-    (m) => m.role === input.role && (input.classId === undefined || m.classId === input.classId),
-  );
-  if (candidates.length === 0) return false;
+  const memberships = await roleMemberships(deps, input);
+  const active = memberships.filter((m) => m.status === 'active');
+  // The memberships a closed account's closure ended keep its roles on the account as the record (PRIV-8).
+  const earlier = memberships.filter((m) => m.status === 'ended' && m.endedBy !== 'account-closed');
+  if (active.length === 0 && earlier.length === 0) return false;
   // A concurrent change is re-read and the membership still ended (ending an ended one writes nothing).
-  for (const membership of candidates)
+  for (const membership of active)
     await updateWithEtag<MembershipDoc>(
       schools,
       membership.id,
       input.schoolId,
       (m) => (m.status === 'ended' ? undefined : { ...m, status: 'ended', endedAt: deps.clock.now().toISOString(), endedBy: input.by }),
-      { type: 'membership', current: membership as MembershipDoc & Stored },
+      { type: 'membership', current: membership },
     );
   // The account and its school-licensed entitlements in one query (issue 11), each then written from that read.
   const { account, entitlements } = await accountWithSchoolEntitlements<AccountDoc>(deps, input.accountId);
-  await updateAccount(
-    deps,
-    input.accountId,
-    (a) =>
-      candidates.reduce(
-        (next, m) => withoutSchoolRole(next, { schoolId: input.schoolId, role: input.role, ...(m.classId ? { classId: m.classId } : {}) }),
-        a as AccountDoc,
-      ),
-    account,
-  );
-  // The school licences these roles gave leave the person's entitlements at once (ACC-4: the role's access ends).
+  const candidates = active.length > 0 ? active : earlier.filter((m) => stillGiving(m, account, entitlements));
+  if (candidates.length === 0) return false;
+  const withoutRoles = (a: AccountDoc) =>
+    candidates.reduce(
+      (next, m) => withoutSchoolRole(next, { schoolId: input.schoolId, role: input.role, ...(m.classId ? { classId: m.classId } : {}) }),
+      a,
+    );
+  const membershipIds = candidates.map((m) => m.id);
+  // The role summary and the school licence periods these roles gave leave together, at once (ACC-4: the role's
+  // access ends); what a batch could not write (it met a change) is written one by one below, re-read where it changed.
+  const unwritten = account
+    ? await writeRoleEndTogether(
+        deps,
+        account,
+        withoutRoles(account),
+        entitlementsWithoutPeriods(deps, { schoolId: input.schoolId, membershipIds, known: entitlements }),
+      )
+    : { account: true, entitlementIds: new Set<string>() };
+  if (unwritten.account) await updateAccount(deps, input.accountId, withoutRoles, account);
+  // Also queues the member sync (another role may still entitle the person, a freed seat goes to the next student).
   await dropSchoolPeriods(deps, {
     accountId: input.accountId,
     schoolId: input.schoolId,
-    membershipIds: candidates.map((m) => m.id),
-    known: entitlements,
+    membershipIds,
+    known: entitlements.filter((e) => unwritten.entitlementIds.has(e.id)),
   });
   return true;
+}
+
+/** The person's memberships of the role in the school (of the class, when named), active and ended: one query. */
+async function roleMemberships(
+  deps: Pick<Services, 'db'>,
+  input: { schoolId: string; accountId: string; role: SchoolRoleName; classId?: string },
+): Promise<(MembershipDoc & Stored)[]> {
+  return deps.db.collection('schools').queryAll<MembershipDoc & Stored>(input.schoolId, {
+    where: `c.type = 'membership' AND c.accountId = @accountId AND c.role = @role${input.classId === undefined ? '' : ' AND c.classId = @classId'}`,
+    parameters: [
+      { name: '@accountId', value: input.accountId },
+      { name: '@role', value: input.role },
+      ...(input.classId === undefined ? [] : [{ name: '@classId', value: input.classId }]),
+    ],
+  });
+}
+
+/** Whether an ended membership's ending was left unfinished: its role still on the account, or a period still via it. */
+function stillGiving(m: MembershipDoc, account: AccountDoc | undefined, entitlements: readonly EntitlementLike[]): boolean {
+  const role = (account?.schoolRoles ?? []).some((r) => r.schoolId === m.schoolId && r.role === m.role && (r.classId ?? '') === (m.classId ?? ''));
+  return role || entitlements.some((e) => (e.schoolPeriods ?? []).some((p) => p.schoolId === m.schoolId && p.via.includes(m.id)));
+}
+
+type EntitlementLike = { schoolPeriods?: { schoolId: string; via: string[] }[] };
+
+/**
+ * The account's new role summary and its entitlements without the role's periods, each replacing the version read
+ * (its ETag), in transactional batches of the account's partition (issue 11): one write for the account and up to 99
+ * works, then one per 100 works more. Answers what was not written: a batch that meets a change (412) or a gone
+ * document writes nothing, and it and the batches after it are left to the caller.
+ */
+async function writeRoleEndTogether(
+  deps: Pick<Services, 'db' | 'clock'>,
+  read: AccountDoc & Stored,
+  next: AccountDoc,
+  entitlements: (Doc & Stored)[],
+): Promise<{ account: boolean; entitlementIds: Set<string> }> {
+  const summary = next === read ? [] : [{ ...next, updatedAt: deps.clock.now().toISOString(), _etag: read._etag }];
+  const writes = [...summary, ...entitlements];
+  for (let from = 0; from < writes.length; from += BATCH_LIMIT) {
+    const batch = writes.slice(from, from + BATCH_LIMIT);
+    const written = await deps.db.collection('accounts').writeTogether(
+      read.accountId,
+      batch.map((doc) => ({ replace: doc })),
+    );
+    if (!written.ok)
+      return {
+        account: from === 0 && summary.length > 0,
+        entitlementIds: new Set(writes.slice(from).flatMap((doc) => (doc.id === read.id ? [] : [doc.id]))),
+      };
+  }
+  return { account: false, entitlementIds: new Set() };
 }
 
 type ProfileField = 'firstName' | 'lastName' | 'phone' | 'personalCode' | 'personalCodeVerification' | 'birthDate' | 'email';

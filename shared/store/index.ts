@@ -25,6 +25,7 @@ export { listFlaggedOrders, listOrders, type OrderKey, pageOrders, readOrder, re
 export {
   accountWithSchoolEntitlements,
   dropSchoolPeriods,
+  entitlementsWithoutPeriods,
   handleSchoolEntitlementMessage,
   queueMemberSync,
   schoolEntitlementMessageSchema,

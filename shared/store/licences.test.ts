@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { writeTestAccount } from '../../test/unit-account.js';
+import { unitConfig } from '../../test/unit-config.js';
 import { type EmbeddedCosmos, startEmbeddedCosmos } from '../local/cosmos-server.js';
 import { AdjustableClock } from '../platform/clock.js';
-import { loadConfig } from '../platform/config.js';
 import { ConcurrentUpdateError, createDatabase, type Database, DocumentExistsError } from '../platform/cosmos.js';
 import { withOperationCounter } from '../platform/operations.js';
 import { dataRegistry, storageRules } from '../privacy/registry.js';
@@ -28,15 +28,7 @@ let cosmos: EmbeddedCosmos;
 let db: Database;
 const clock = new AdjustableClock();
 // Listing pages seal their continuation with the session keys: a minimal valid configuration.
-const config = loadConfig({
-  COSMOS_ENDPOINT: 'https://localhost:8081/',
-  EMAIL_FROM: 'no-reply@opiq.example',
-  PUBLIC_WEB_URL: 'https://opiq.example',
-  API_PUBLIC_URL: 'https://api.opiq.example',
-  SESSION_SIGNING_KEYS: `k1:${Buffer.alloc(32, 5).toString('base64url')}`,
-  UNSUBSCRIBE_SIGNING_KEYS: `u1:${Buffer.alloc(32, 6).toString('base64url')}`,
-  APP_ENV: 'local',
-});
+const config = unitConfig();
 const services = () => ({ db, clock, config });
 let buyer = '';
 let n = 0;

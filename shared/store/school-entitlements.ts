@@ -239,6 +239,27 @@ export async function handleSchoolEntitlementMessage(deps: Deps, message: School
   else await syncMember(deps, message);
 }
 
+/** The periods left when the ended memberships no longer justify theirs in the school (undefined: none taken off). Pure. */
+function periodsWithout(periods: readonly SchoolPeriod[], schoolId: string, ended: ReadonlySet<string>): SchoolPeriod[] | undefined {
+  const next = periods.map((p) => (p.schoolId === schoolId ? { ...p, via: p.via.filter((v) => !ended.has(v)) } : p)).filter((p) => p.via.length > 0);
+  return JSON.stringify(next) === JSON.stringify(periods) ? undefined : next;
+}
+
+/**
+ * The entitlements as read that the ended memberships gave a school period, each as it is to be written without it
+ * (the read's ETag kept): for a caller that writes them in one transactional batch with the account (issue 11).
+ */
+export function entitlementsWithoutPeriods(
+  deps: Pick<Services, 'clock'>,
+  input: { schoolId: string; membershipIds: string[]; known: readonly (EntitlementDoc & Stored)[] },
+): (EntitlementDoc & Stored)[] {
+  const ended = new Set(input.membershipIds);
+  return input.known.flatMap((doc) => {
+    const next = periodsWithout(doc.schoolPeriods ?? [], input.schoolId, ended);
+    return next ? [{ ...doc, schoolPeriods: next, updatedAt: deps.clock.now().toISOString() }] : [];
+  });
+}
+
 /**
  * A membership ended (the student left the school, a role ended): the school periods it justified leave the person's
  * entitlements at once (one single-partition query of their entitlements, one write per work touched), before the
@@ -267,12 +288,8 @@ export async function dropSchoolPeriods(
       doc.id,
       input.accountId,
       (current) => {
-        const periods = current.schoolPeriods ?? [];
-        const next = periods
-          .map((p) => (p.schoolId === input.schoolId ? { ...p, via: p.via.filter((v) => !ended.has(v)) } : p))
-          .filter((p) => p.via.length > 0);
-        if (JSON.stringify(next) === JSON.stringify(periods)) return undefined;
-        return { ...current, schoolPeriods: next, updatedAt: deps.clock.now().toISOString() };
+        const next = periodsWithout(current.schoolPeriods ?? [], input.schoolId, ended);
+        return next ? { ...current, schoolPeriods: next, updatedAt: deps.clock.now().toISOString() } : undefined;
       },
       { current: doc, attempts: 30 },
     );
@@ -291,6 +308,8 @@ export async function accountWithSchoolEntitlements<A extends Doc>(
   const docs = await deps.db.collection('accounts').queryAll<(A | EntitlementDoc) & Stored>(accountId, {
     where: "c.id = @id OR (c.type = 'entitlement' AND ARRAY_LENGTH(c.schoolPeriods) > 0)",
     parameters: [{ name: '@id', value: accountId }],
+    // Small documents: one page for a person with up to 999 school-licensed works (request units are per document).
+    pageSize: 1000,
   });
   return {
     account: docs.find((d): d is A & Stored => d.id === accountId && d.type === 'account'),

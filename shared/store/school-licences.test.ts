@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { unitConfig } from '../../test/unit-config.js';
 import { type EmbeddedCosmos, startEmbeddedCosmos } from '../local/cosmos-server.js';
 import type { Bus, OutgoingMessage } from '../platform/bus.js';
 import type { Clock } from '../platform/clock.js';
-import { loadConfig } from '../platform/config.js';
 import { createDatabase, type Database } from '../platform/cosmos.js';
 import type { QueueName } from '../platform/queues.js';
 import { dataRegistry, storageRules } from '../privacy/registry.js';
@@ -32,15 +32,7 @@ import {
  * handler, dropping a repeated message id as Service Bus duplicate detection does.
  */
 const clock: Clock = { now: () => new Date('2026-09-15T08:00:00.000Z') };
-const config = loadConfig({
-  APP_ENV: 'local',
-  COSMOS_ENDPOINT: 'http://127.0.0.1:1/',
-  EMAIL_FROM: 'no-reply@opiq.example',
-  PUBLIC_WEB_URL: 'http://localhost:3000',
-  API_PUBLIC_URL: 'http://localhost:7071',
-  SESSION_SIGNING_KEYS: `unit:${Buffer.from(Array.from({ length: 32 }, (_, i) => i * 3 + 11)).toString('base64url')}`,
-  UNSUBSCRIBE_SIGNING_KEYS: `u1:${Buffer.alloc(32, 8).toString('base64url')}`,
-});
+const config = unitConfig();
 
 class ListBus implements Bus {
   readonly sent: { queue: QueueName; message: OutgoingMessage<unknown> }[] = [];
