@@ -385,8 +385,10 @@ export async function passwordSignIn(services: Services, input: { email: string;
  * (AUTH-2: five failures from one address lock that name there), so a stolen session cannot guess it. The login
  * found, or wrong_password. Both callers (a password change, which raises the version that keys the bucket; a
  * closure) never use the bucket again after a success: 'success-last' leaves the reservation to lapse (issue 11).
- * A success costs 2 operations (the login read, the reservation created); a wrong password 5 (the reservation settled,
- * the name's count on the login and the IP's count written too; the IP slow-down is not read: throttle.ts `signedIn`).
+ * A success costs 2 operations (the login read, the reservation created); a wrong password 6 for a first guess from an
+ * address (the reservation settled, the name's count on the login, the IP's: a conditional patch that finds no bucket
+ * and a create), 7 for the next (the reservation meets the bucket: a create, a read and a replace; the IP's count one
+ * patch). The IP slow-down is not read (throttle.ts `signedIn`).
  */
 async function checkCurrentPassword(
   services: Services,

@@ -26,10 +26,11 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   // sign-in (AUTH-2: the login index, which holds the name's failure count; the name + IP bucket reserved by one create
   // in the account's partition before the password is verified, which caps parallel guesses, and left to lapse after
   // the success because the account closes), and the one account write (the rest is queued). The IP slow-down is not
-  // read: the caller holds a session of this one account (throttle.ts `signedIn`). A wrong password costs 6 (was 7;
-  // test/privacy-closure-gaps.e2e.test.ts): no account write, but the reservation settled and the name's and the IP's
-  // counts raised (the IP's by one create or conditional patch), or the route would let a thief guess without limit.
-  // Without a password (a recent sign-in) it is 3.
+  // read: the caller holds a session of this one account (throttle.ts `signedIn`). A wrong password costs 7 for a first
+  // guess from an address (as before) and 8 for the next (was 9; test/privacy-closure-gaps.e2e.test.ts): no account
+  // write, but the reservation settled and the name's and the IP's counts raised (the IP's by one conditional patch,
+  // plus a create when the address has no bucket), or the route would let a thief guess without limit. Without a
+  // password (a recent sign-in) it is 3.
   'accounts-close': { queued: ['account-closure'] },
 
   'children-processing-get': {},
@@ -75,7 +76,8 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   // with the new hash from the read that checked it; every other session ended by one write of the account's list
   // (from the authentication read, in one transactional batch with the login-log entry; the session documents follow
   // queued), or the login-log entry alone when no other session was open (the probe's case). A wrong current password
-  // costs 6 (was 7: the reservation settled, the name's and the IP's counts raised; test/auth-password-budget.e2e.test.ts).
+  // costs 7 for a first guess from an address (as before), 8 for the next (was 9): the reservation settled, the name's
+  // and the IP's counts raised (test/auth-password-budget.e2e.test.ts).
   'accounts-password-change': { queued: ['email-outbound', 'session-revocations'] },
 
   'accounts-preferences-update': {},
