@@ -13,7 +13,17 @@ export default defineHttp({
   capability: 'self.update',
   body: z.strictObject({ currentPassword: z.string().min(1).max(1000), newPassword: z.string().max(1000) }),
   output: z.object({ status: z.literal('password_changed') }),
-  errors: ['wrong_password', 'password_common'],
+  // The current password is throttled like a sign-in (429 too_many_attempts); an account that signs in only through
+  // providers has no password to change (login_not_found); the new one must be good enough (password_*).
+  errors: [
+    'wrong_password',
+    'too_many_attempts',
+    'login_not_found',
+    'password_too_short',
+    'password_too_long',
+    'password_too_simple',
+    'password_common',
+  ],
   handler: async ({ body, services, principal, account, request }) => {
     await changePassword(services, principal, account, body, requestClient(request, services.config));
     return ok({ status: 'password_changed' });

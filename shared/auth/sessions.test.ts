@@ -9,7 +9,7 @@ import { httpErrorOf } from '../http/error-catalogue.js';
 import { type EmbeddedCosmos, startEmbeddedCosmos } from '../local/cosmos-server.js';
 import { AdjustableClock } from '../platform/clock.js';
 import { loadConfig } from '../platform/config.js';
-import { createDatabase, type Database, type Doc } from '../platform/cosmos.js';
+import { createDatabase, type Database, type Doc, type TogetherWrite } from '../platform/cosmos.js';
 import { AppError } from '../platform/errors.js';
 import { dataRegistry, storageRules } from '../privacy/registry.js';
 import { createSession, revokeAllSessions, revokeSession, type SessionDoc, sessionListedOnAccount } from './sessions.js';
@@ -181,6 +181,76 @@ describe('a sign-in and a password reset write the account partition together', 
     expect(await accounts.read(entry.id, stale.accountId)).toMatchObject({ event: 'sign-in' });
   });
 
+  it("AUTH-2, AUTH-5 (issue 11): one more write of the partition (the throttle's reservation removed) goes in the session's batch; when it fails the batch, the session's writes go again together without it and the caller is told; a stale account: one by one, and told", async () => {
+    const accounts = db.collection('accounts');
+    /** The database, counting transactional batches and other writes of the accounts container. */
+    const counted = () => {
+      const counts = { batches: 0, writes: 0 };
+      const database: Database = {
+        ping: () => db.ping(),
+        collection: (name) =>
+          new Proxy(db.collection(name), {
+            get(target, property) {
+              if (property === 'writeTogether') counts.batches += 1;
+              else if (['create', 'replace', 'upsert', 'patch', 'delete'].includes(String(property))) counts.writes += 1;
+              return Reflect.get(target, property, target);
+            },
+          }),
+      };
+      return { counts, services: { db: database, config, clock } };
+    };
+    const bucket = (accountId: string) =>
+      accounts.create<Doc>({
+        id: `throttle:name-ip:${randomUUID()}`,
+        type: 'sign-in-throttle',
+        accountId,
+        failures: 0,
+        windowStart: clock.now().toISOString(),
+      });
+    const signIn = async (services: ReturnType<typeof counted>['services'], account: AccountDoc, write: TogetherWrite) => {
+      let leftOut = 0;
+      const entry = logEntry(account.accountId, 'sign-in');
+      const session = await createSession(services, {
+        accountId: account.accountId,
+        method: 'password',
+        account,
+        logEntry: entry,
+        alsoWrite: { write, ifLeftOut: async () => void (leftOut += 1) },
+      });
+      const stored = (await accounts.read<AccountDoc>(account.accountId, account.accountId))!;
+      expect(sessionListedOnAccount(stored, session.sessionId, clock.now())).toBe(true);
+      expect(await accounts.read(entry.id, account.accountId)).toMatchObject({ event: 'sign-in' });
+      return leftOut;
+    };
+
+    // In the batch: one request, the bucket gone, the caller not asked to settle it.
+    const account = await writeTestAccount(db, clock, 'acc-unit-batch-also-1');
+    const reserved = await bucket(account.accountId);
+    const together = counted();
+    expect(await signIn(together.services, account, { delete: { id: reserved.id, _etag: reserved._etag } })).toBe(0);
+    expect(together.counts).toEqual({ batches: 1, writes: 0 });
+    expect(await accounts.read(reserved.id, account.accountId)).toBeUndefined();
+
+    // The bucket changed since (another attempt): the batch fails on it, the session's writes go again as one batch
+    // (not one by one), the bucket stays for the caller to settle.
+    const second = await writeTestAccount(db, clock, 'acc-unit-batch-also-2');
+    const stale = await bucket(second.accountId);
+    await accounts.replace<Doc>({ ...stale, failures: 1 });
+    const retried = counted();
+    expect(await signIn(retried.services, second, { delete: { id: stale.id, _etag: stale._etag } })).toBe(1);
+    expect(retried.counts).toEqual({ batches: 2, writes: 0 });
+    expect(await accounts.read(stale.id, second.accountId)).toMatchObject({ failures: 1 });
+
+    // The account changed since it was read: nothing of the batch is written; one by one as before, and told.
+    const third = await writeTestAccount(db, clock, 'acc-unit-batch-also-3');
+    await createSession({ db, config, clock }, { accountId: third.accountId, method: 'password' });
+    const kept = await bucket(third.accountId);
+    const alone = counted();
+    expect(await signIn(alone.services, third, { delete: { id: kept.id, _etag: kept._etag } })).toBe(1);
+    expect(alone.counts.batches).toBe(1);
+    expect(await accounts.read(kept.id, third.accountId)).toBeDefined();
+  });
+
   it('AUTH-5: a reset ends the listed sessions and writes its login-log entry together; with nothing to end the entry is still written', async () => {
     const accounts = db.collection('accounts');
     const bus = new ListBus();
@@ -271,5 +341,69 @@ describe('a sign-in and a password reset write the account partition together', 
       ),
     ).toBe(1);
     expect(old.counts.batches).toBe(0);
+  });
+});
+
+/** STORE-2, issue 11: a sign-in's batch applied but whose answer was lost is recognised by its retry. */
+describe('a sign-in batch whose answer was lost', () => {
+  let cosmos: EmbeddedCosmos;
+  let db: Database;
+  const clock = new AdjustableClock();
+  const policy = { attemptTimeoutMs: 400, budgetMs: 1_500 };
+  let loseNext = false;
+  const posts: string[] = [];
+
+  beforeAll(async () => {
+    cosmos = await startEmbeddedCosmos(dataRegistry, 0, policy);
+    db = createDatabase(cosmos.client, dataRegistry.database, storageRules, clock, policy);
+    cosmos.setFaultHook((request) => {
+      if (request.method !== 'POST' || !request.path.includes('/colls/accounts/docs')) return undefined;
+      posts.push(request.path);
+      if (!loseNext) return undefined;
+      loseNext = false;
+      return { kind: 'lose-answer' };
+    });
+  });
+  afterAll(async () => {
+    await cosmos?.close();
+  });
+
+  it('STORE-2, AUTH-5: the retry meets its own batch (409 on the new session) and takes it as written: one session listed, the log entry and the reservation removal applied once, nothing written one by one', async () => {
+    const accounts = db.collection('accounts');
+    const account = await writeTestAccount(db, clock, 'acc-unit-lost-batch');
+    const reserved = await accounts.create<Doc>({
+      id: `throttle:name-ip:${randomUUID()}`,
+      type: 'sign-in-throttle',
+      accountId: account.accountId,
+      failures: 0,
+      windowStart: clock.now().toISOString(),
+    });
+    const entry = {
+      id: `login-log:${randomUUID()}`,
+      type: 'login-log',
+      accountId: account.accountId,
+      at: clock.now().toISOString(),
+      event: 'sign-in',
+    };
+    let leftOut = 0;
+    posts.length = 0;
+    loseNext = true;
+    const session = await createSession(
+      { db, config, clock },
+      {
+        accountId: account.accountId,
+        method: 'password',
+        account,
+        logEntry: entry,
+        alsoWrite: { write: { delete: { id: reserved.id, _etag: reserved._etag } }, ifLeftOut: async () => void (leftOut += 1) },
+      },
+    );
+    // The batch twice (the lost one and its retry), nothing else.
+    expect(posts).toHaveLength(2);
+    expect(leftOut).toBe(0);
+    const stored = (await accounts.read<AccountDoc>(account.accountId, account.accountId))!;
+    expect(stored.activeSessions?.map((e) => e.sessionId)).toEqual([session.sessionId]);
+    expect(await accounts.read(entry.id, account.accountId)).toMatchObject({ event: 'sign-in' });
+    expect(await accounts.read(reserved.id, account.accountId)).toBeUndefined();
   });
 });

@@ -4,7 +4,7 @@ import type { Cookie } from '@azure/functions';
 import { z } from 'zod';
 
 import type { AccountDoc, SessionEntry } from '../accounts/index.js';
-import { ConcurrentUpdateError, type Database, type Doc, type Stored, updateWithEtag } from '../platform/cosmos.js';
+import { ConcurrentUpdateError, type Database, type Doc, type Stored, type TogetherWrite, updateWithEtag } from '../platform/cosmos.js';
 import { AppError } from '../platform/errors.js';
 import type { Services } from '../platform/services.js';
 import { csrfTokenFor } from './csrf.js';
@@ -105,6 +105,11 @@ export async function createSession(
     account?: AccountDoc;
     /** A login-log entry of the account to write with the session (one batch when the account was read with its ETag). */
     logEntry?: Doc | undefined;
+    /**
+     * One more write of the account's partition that belongs with this sign-in (the throttle's reservation removed,
+     * issue 11), put in the same batch; `ifLeftOut` runs when the batch did not take it.
+     */
+    alsoWrite?: { write: TogetherWrite; ifLeftOut: () => Promise<void> } | undefined;
   },
 ): Promise<IssuedSession> {
   const now = services.clock.now();
@@ -140,13 +145,15 @@ export async function createSession(
     evicted.splice(0, evicted.length, ...kept.slice(0, Math.max(0, kept.length - MAX_ACTIVE_SESSIONS)));
     return kept.slice(-MAX_ACTIVE_SESSIONS);
   };
-  if (!(await writeSessionTogether(services, account, doc, listed, input.logEntry))) {
+  const together = await writeSessionTogether(services, account, doc, listed, input.logEntry, input.alsoWrite?.write);
+  if (!together) {
     await services.db.collection('accounts').create(doc);
     // The entry on the account is what makes the session work: written after the document, so a failure in between
     // leaves a session that never worked rather than one that cannot be listed or ended.
     await changeSessionIndex(services, input.accountId, account, listed, now.toISOString()); // RET-9: the sign-in is recorded in the write that lists the session, at no extra cost
     if (input.logEntry) await services.db.collection('accounts').create(input.logEntry);
   }
+  if (together !== 'written') await input.alsoWrite?.ifLeftOut();
   for (const entry of evicted) await revokeSession(services, input.accountId, entry.sessionId, 'session-limit');
   return {
     accountId: input.accountId,
@@ -161,8 +168,10 @@ export async function createSession(
 /**
  * The session document, its entry on the account (with the sign-in time, RET-9) and the login-log entry in one
  * transactional batch of the account's partition (issue 11: one write instead of three), starting from the account as
- * the caller read it. False when that cannot be (no ETag, an account from before the session list) or the account
- * changed since it was read: nothing was written, and the caller writes them one by one as before.
+ * the caller read it, with `also` when given. 'written': all of them; 'without-also': the session's writes only (`also`
+ * failed the batch: another writer changed what it names, so it is written again without it). False when that cannot
+ * be (no ETag, an account from before the session list) or the account changed since it was read: nothing was
+ * written, and the caller writes them one by one as before. A retry after a lost answer recognises its own batch.
  */
 async function writeSessionTogether(
   services: Pick<Services, 'db' | 'clock'>,
@@ -170,13 +179,22 @@ async function writeSessionTogether(
   session: SessionDoc,
   listed: (entries: SessionEntry[]) => SessionEntry[],
   logEntry: Doc | undefined,
-): Promise<boolean> {
+  also: TogetherWrite | undefined,
+): Promise<'written' | 'without-also' | false> {
   if (!account || !('_etag' in account) || account.activeSessions === undefined) return false;
   const next = { ...(account as AccountDoc & Stored), activeSessions: listed(account.activeSessions), lastSignInAt: session.createdAt };
-  const written = await services.db
-    .collection('accounts')
-    .writeTogether(account.accountId, [{ create: session }, { replace: next }, ...(logEntry ? [{ create: logEntry }] : [])]);
-  return written.ok;
+  const writes: TogetherWrite[] = [{ create: session }, { replace: next }, ...(logEntry ? [{ create: logEntry }] : [])];
+  const accounts = services.db.collection('accounts');
+  // The session's id is new and random: a batch that meets it (409 on the first create) is our own, applied by an
+  // attempt whose answer was lost (all or none), not a failure.
+  const applied = (written: Awaited<ReturnType<typeof accounts.writeTogether>>) =>
+    written.ok || (written.status === 409 && written.failedIndex === 0);
+  if (also) {
+    const written = await accounts.writeTogether(account.accountId, [...writes, also]);
+    if (applied(written)) return 'written';
+    if (!written.ok && written.failedIndex !== writes.length) return false;
+  }
+  return applied(await accounts.writeTogether(account.accountId, writes)) && (also ? 'without-also' : 'written');
 }
 
 function isUsable(session: SessionDoc, now: Date): boolean {

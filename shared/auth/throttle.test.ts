@@ -1,12 +1,17 @@
+import { createHmac } from 'node:crypto';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { writeTestAccount } from '../../test/unit-account.js';
 import { unitConfig } from '../../test/unit-config.js';
+import type { AccountDoc } from '../accounts/index.js';
 import { type EmbeddedCosmos, startEmbeddedCosmos } from '../local/cosmos-server.js';
 import type { Clock } from '../platform/clock.js';
-import { createDatabase, type Database, type Stored } from '../platform/cosmos.js';
+import { createDatabase, type Database, type Doc, type Stored } from '../platform/cosmos.js';
 import { emptyCounts, withOperationCounter } from '../platform/operations.js';
 import { dataRegistry, storageRules } from '../privacy/registry.js';
 import type { LoginIndexDoc } from './identity.js';
+import { createSession } from './sessions.js';
 import { assertUnderLimitOn, firstHostedEvent, firstInPeriodOn, overLimit, reserveSignInAttempt } from './throttle.js';
 
 /**
@@ -193,5 +198,128 @@ describe('sign-in attempts with the name counted on its login (issue 11)', () =>
     for (const refused of attempts.filter((a) => a.status === 'rejected')) expect(refused.reason).toMatchObject({ code: 'too_many_attempts' });
     await Promise.all(reserved.map((a) => (a as PromiseFulfilledResult<{ finish(o: 'failure'): Promise<void> }>).value.finish('failure')));
     expect((await readLogin(login.id)).signin_count).toBe(reserved.length);
+  });
+});
+
+describe("a known name's name + IP bucket in its account's partition (issue 11)", () => {
+  const bucketsOf = async (accountId: string) =>
+    db.collection('accounts').queryAll<{ id: string; failures: number; pending?: unknown[]; ttl?: number }>(accountId, {
+      where: "c.type = 'sign-in-throttle'",
+    });
+  const ipBucket = async (ip: string) => {
+    const id = `throttle:ip:${createHmac('sha256', config.SESSION_SIGNING_KEYS[0]!.secret).update(`ip:${ip}`).digest('base64url').slice(0, 32)}`;
+    return db.collection('logins').read<Doc & { failures: number; window_end_ms?: number }>(id, id);
+  };
+
+  it("AUTH-2, AUTH-5: a sign-in reserves in the account's partition and its success removes the reservation inside the session's batch: one create, the IP read, one batch", async () => {
+    const login = await newLogin({ passwordVersion: 0 });
+    const account = await writeTestAccount(db, clock, login.accountId);
+    const known = await readLogin(login.id);
+    const keys = { name: login.email!, ip: `10.83.0.${++serial % 250}`, passwordVersion: 0, login: known };
+    const { result: session, counts } = await counted(async () => {
+      const attempt = await reserveSignInAttempt(deps(), keys);
+      const [bucket] = await withOperationCounter(() => bucketsOf(login.accountId)).result;
+      // A sign-in-throttle document of the account (kept a day), not a bucket in the logins container.
+      expect(bucket).toMatchObject({ failures: 0, pending: [expect.anything()], ttl: 86_400 });
+      const write = attempt.successInBatch()!;
+      expect(write).toMatchObject({ delete: { id: bucket!.id } });
+      return createSession(deps(), {
+        accountId: login.accountId,
+        method: 'password',
+        account,
+        alsoWrite: { write, ifLeftOut: () => attempt.finish('success') },
+      });
+    });
+    expect(counts).toEqual({ ...emptyCounts(), pointRead: 1, write: 2 });
+    expect(await bucketsOf(login.accountId)).toEqual([]);
+    const stored = (await db.collection('accounts').read<AccountDoc>(login.accountId, login.accountId))!;
+    expect(stored.activeSessions?.map((e) => e.sessionId)).toEqual([session.sessionId]);
+  });
+
+  it('AUTH-2, AUTH-5: a bucket another attempt changed after the reservation fails the batch; the session is written without it and the bucket settled, keeping the other attempt', async () => {
+    const login = await newLogin({ passwordVersion: 0 });
+    const account = await writeTestAccount(db, clock, login.accountId);
+    const keys = { name: login.email!, ip: `10.84.0.${++serial % 250}`, passwordVersion: 0, login: await readLogin(login.id) };
+    const first = await reserveSignInAttempt(deps(), keys);
+    const write = first.successInBatch()!;
+    expect(write).toBeDefined();
+    const second = await reserveSignInAttempt(deps(), keys);
+    let leftOut = 0;
+    const session = await createSession(deps(), {
+      accountId: login.accountId,
+      method: 'password',
+      account,
+      alsoWrite: {
+        write,
+        ifLeftOut: async () => {
+          leftOut += 1;
+          await first.finish('success');
+        },
+      },
+    });
+    expect(leftOut).toBe(1);
+    const stored = (await db.collection('accounts').read<AccountDoc>(login.accountId, login.accountId))!;
+    expect(stored.activeSessions?.map((e) => e.sessionId)).toEqual([session.sessionId]);
+    const [bucket] = await bucketsOf(login.accountId);
+    expect(bucket).toMatchObject({ failures: 0, pending: [expect.anything()] });
+    // The other attempt's reservation is no longer alone with nothing counted: its success settles it.
+    expect(second.successInBatch()).toBeUndefined();
+    await second.finish('success');
+    expect((await bucketsOf(login.accountId))[0]).toMatchObject({ failures: 0, pending: [] });
+  });
+
+  it('AUTH-2: guesses through sign-in and through a signed-in password check count in the same bucket: 3 + 2 failures lock the name from that IP', async () => {
+    const login = await newLogin({ passwordVersion: 0 });
+    const keys = { name: login.email!, ip: `10.85.0.${++serial % 250}`, passwordVersion: 0 };
+    for (let i = 0; i < 3; i++) await (await reserveSignInAttempt(deps(), { ...keys, login: await readLogin(login.id) })).finish('failure');
+    for (let i = 0; i < 2; i++)
+      await (await reserveSignInAttempt(deps(), { ...keys, login: await readLogin(login.id), signedIn: true })).finish('failure');
+    for (const signedIn of [false, true])
+      await expect(reserveSignInAttempt(deps(), { ...keys, login: await readLogin(login.id), signedIn })).rejects.toMatchObject({
+        code: 'too_many_attempts',
+        retryAfterSeconds: 15 * 60,
+      });
+    expect(await bucketsOf(login.accountId)).toEqual([expect.objectContaining({ failures: 5 })]);
+    expect((await readLogin(login.id)).signin_count).toBe(5);
+  });
+
+  it('AUTH-2: a signed-in check reads no IP bucket, yet its failures count there: a patch and a create first, one conditional patch in the window, a patch that restarts it after', async () => {
+    const login = await newLogin({ passwordVersion: 0 });
+    const ip = `10.86.0.${++serial % 250}`;
+    const keys = { name: login.email!, ip, passwordVersion: 0, signedIn: true };
+    let first = true;
+    const guess = async () => {
+      const attempt = await counted(async () => reserveSignInAttempt(deps(), { ...keys, login: await readLogin(login.id) }));
+      // The login read (by the caller, here inside) and the reservation: a create, or (the bucket holding failures) a
+      // create that meets it, its read and replace. No IP bucket read.
+      expect(attempt.counts).toEqual(first ? { ...emptyCounts(), pointRead: 1, write: 1 } : { ...emptyCounts(), pointRead: 2, write: 2 });
+      first = false;
+      return (await counted(() => attempt.result.finish('failure'))).counts;
+    };
+    // The reservation settled, the name's count on the login, and the IP's: a patch that finds no bucket, a create.
+    expect(await guess()).toEqual({ ...emptyCounts(), write: 4 });
+    expect(await ipBucket(ip)).toMatchObject({ failures: 1, window_end_ms: nowMs + 15 * 60_000 });
+    expect(await guess()).toEqual({ ...emptyCounts(), write: 3 });
+    expect(await ipBucket(ip)).toMatchObject({ failures: 2 });
+    nowMs += 16 * 60_000;
+    // The window over: the incr's condition fails, one patch starts a new window (no read).
+    expect(await guess()).toEqual({ ...emptyCounts(), write: 4 });
+    expect(await ipBucket(ip)).toMatchObject({ failures: 1, window_end_ms: nowMs + 15 * 60_000 });
+  });
+
+  it('AUTH-2: reservations whose outcome never came (a crash between the reservation and the settling) hold their places for 60 s, then lapse', async () => {
+    const login = await newLogin({ passwordVersion: 0 });
+    const keys = { name: login.email!, ip: `10.87.0.${++serial % 250}`, passwordVersion: 0 };
+    for (let i = 0; i < 5; i++) await reserveSignInAttempt(deps(), { ...keys, login: await readLogin(login.id) });
+    await expect(reserveSignInAttempt(deps(), { ...keys, login: await readLogin(login.id) })).rejects.toMatchObject({
+      code: 'too_many_attempts',
+      retryAfterSeconds: 5,
+    });
+    nowMs += 61_000;
+    const attempt = await reserveSignInAttempt(deps(), { ...keys, login: await readLogin(login.id) });
+    // The lapsed ones are dropped by this reservation: it is all the bucket holds, so its success removes the bucket.
+    expect(attempt.successInBatch()).toBeDefined();
+    await attempt.finish('success');
+    expect(await bucketsOf(login.accountId)).toEqual([]);
   });
 });

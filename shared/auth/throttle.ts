@@ -1,7 +1,15 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { ConcurrentUpdateError, type Doc, DocumentExistsError, type Stored, type Updated, updateWithEtag } from '../platform/cosmos.js';
+import {
+  ConcurrentUpdateError,
+  type Doc,
+  DocumentExistsError,
+  type Stored,
+  type TogetherWrite,
+  type Updated,
+  updateWithEtag,
+} from '../platform/cosmos.js';
 import { AppError } from '../platform/errors.js';
 import type { Services } from '../platform/services.js';
 
@@ -17,6 +25,10 @@ import type { Services } from '../platform/services.js';
  * An attempt is *reserved* in the name + IP bucket (ETag-checked) before the password is verified, so parallel
  * guesses cannot all pass the check before any is counted. Other actions (reset requests, sign-ups) have their own
  * buckets and never count towards sign-in.
+ * The name + IP bucket of a name that has a login is kept in its account's partition (`sign-in-throttle`), so a
+ * sign-in's success removes it in the batch that writes the session (issue 11); sign-in and the signed-in password
+ * checks (password change, closure) use that same bucket, so guesses through either count together. A name without
+ * a login keeps it in the logins container (`login-throttle`, like the name and IP buckets).
  */
 const THROTTLE = {
   windowSeconds: 15 * 60,
@@ -31,7 +43,7 @@ const THROTTLE = {
 } as const;
 
 interface ThrottleDoc extends Doc {
-  type: 'login-throttle';
+  type: 'login-throttle' | 'sign-in-throttle';
   failures: number;
   windowStart: string;
   /**
@@ -46,6 +58,26 @@ interface ThrottleDoc extends Doc {
 }
 
 type Deps = Pick<Services, 'db' | 'clock' | 'config'>;
+
+/**
+ * Where a bucket is kept: the logins container (each bucket its own partition), or a known name's name + IP bucket in
+ * its account's partition.
+ */
+interface Place {
+  container: 'logins' | 'accounts';
+  /** The partition (the bucket's id in logins, the account id in accounts). */
+  partitionKey(id: string): string;
+  /** The fields that put a bucket there: its type, and the partition key field in accounts. */
+  fields: Pick<ThrottleDoc, 'type' | 'accountId'>;
+}
+
+const inLogins: Place = { container: 'logins', partitionKey: (id) => id, fields: { type: 'login-throttle' } };
+
+const inAccount = (accountId: string): Place => ({
+  container: 'accounts',
+  partitionKey: () => accountId,
+  fields: { type: 'sign-in-throttle', accountId },
+});
 
 function keyed(deps: Deps, kind: string, value: string): string {
   const secret = deps.config.SESSION_SIGNING_KEYS[0]!.secret;
@@ -85,10 +117,11 @@ async function update(
   change: (doc: (ThrottleDoc & Stored) | undefined, now: number) => ThrottleDoc | undefined,
   /** The bucket as just read (with its ETag): the first attempt starts from it, saving a read. */
   known?: ThrottleDoc & Stored,
+  place: Place = inLogins,
 ): Promise<(ThrottleDoc & Stored) | undefined> {
   const now = () => deps.clock.now().getTime();
   try {
-    const updated = await updateWithEtag<ThrottleDoc>(deps.db.collection('logins'), id, id, (doc) => change(doc, now()), {
+    const updated = await updateWithEtag<ThrottleDoc>(deps.db.collection(place.container), id, place.partitionKey(id), (doc) => change(doc, now()), {
       attempts: 100,
       create: () => change(undefined, now()),
       ...(known ? { current: known } : {}),
@@ -100,34 +133,68 @@ async function update(
   }
 }
 
-/** Adds one failure to a counting bucket (name or IP); no lock, the count only slows attempts down. */
+/** One more failure in a counting bucket's window, or the first of a new one (with its end, for `countUnread`'s patch). */
+const counted =
+  (id: string) =>
+  (doc: ThrottleDoc | undefined, now: number): ThrottleDoc =>
+    expired(doc, now)
+      ? { id, type: 'login-throttle', failures: 1, ...windowFrom(now, THROTTLE.windowSeconds) }
+      : {
+          id,
+          type: 'login-throttle',
+          failures: doc!.failures + 1,
+          windowStart: doc!.windowStart,
+          window_end_ms: Date.parse(doc!.windowStart) + THROTTLE.windowSeconds * 1000,
+        };
+
 /**
  * Adds one failure to a counting bucket (name or IP); no lock, the count only slows attempts down. `known` is the
  * bucket as read before the check (null: there was none, so it is created without reading again).
  */
 async function countFailure(deps: Deps, id: string, known: (ThrottleDoc & Stored) | null): Promise<void> {
-  const counted = (doc: ThrottleDoc | undefined, now: number): ThrottleDoc =>
-    expired(doc, now)
-      ? { id, type: 'login-throttle', failures: 1, windowStart: new Date(now).toISOString() }
-      : { id, type: 'login-throttle', failures: doc!.failures + 1, windowStart: doc!.windowStart };
-  if (known === null)
-    try {
-      await deps.db.collection('logins').create<ThrottleDoc>(counted(undefined, deps.clock.now().getTime()));
-      return;
-    } catch (error) {
-      // Another attempt created it meanwhile: count on it as usual.
-      if (!(error instanceof DocumentExistsError)) throw error;
-    }
-  await update(deps, id, counted, known ?? undefined);
+  if (known === null && (await createdFresh(deps, counted(id)(undefined, deps.clock.now().getTime())))) return;
+  // Another attempt created it meanwhile: count on it as usual.
+  await update(deps, id, counted(id), known ?? undefined);
+}
+
+/**
+ * Adds one failure to a counting bucket that was not read (the IP bucket of a signed-in password check), never in
+ * more writes than the read and write it replaces (issue 11): one conditional patch while its window is open (the
+ * bucket a repeated guess meets); else one more write: a patch that starts a new window, or a create when there is
+ * no bucket. A change made meanwhile (a condition that no longer holds, a create that meets one) is read and written as
+ * before. A lost answer's retry may count twice: the safe side.
+ */
+async function countUnread(deps: Deps, id: string): Promise<void> {
+  const logins = deps.db.collection('logins');
+  const now = deps.clock.now().getTime();
+  const inWindow = await logins.patchIf<ThrottleDoc>(id, id, [{ op: 'incr', path: '/failures', value: 1 }], `FROM c WHERE c.window_end_ms > ${now}`);
+  if (inWindow !== 'unmet' && inWindow !== undefined) return;
+  const fresh = counted(id)(undefined, now);
+  if (inWindow === undefined && (await createdFresh(deps, fresh))) return;
+  if (inWindow === 'unmet') {
+    const restarted = await logins.patchIf<ThrottleDoc>(
+      id,
+      id,
+      [
+        { op: 'set', path: '/failures', value: 1 },
+        { op: 'set', path: '/windowStart', value: fresh.windowStart },
+        { op: 'set', path: '/window_end_ms', value: fresh.window_end_ms },
+      ],
+      // A bucket without `window_end_ms` (written before it was) is decided by the read below, from its windowStart.
+      `FROM c WHERE c.window_end_ms <= ${now}`,
+    );
+    if (restarted !== 'unmet' && restarted !== undefined) return;
+  }
+  await update(deps, id, counted(id));
 }
 
 /**
  * Reserves in a name + IP bucket that does not exist yet with one create (the usual case: a bucket is removed by the
  * success that empties it). Undefined when it exists: then it is read and updated under its ETag as usual.
  */
-async function reserveFresh(deps: Deps, doc: ThrottleDoc): Promise<(ThrottleDoc & Stored) | undefined> {
+async function reserveFresh(deps: Deps, doc: ThrottleDoc, place: Place): Promise<(ThrottleDoc & Stored) | undefined> {
   try {
-    return await deps.db.collection('logins').create<ThrottleDoc>(doc);
+    return await deps.db.collection(place.container).create<ThrottleDoc>(doc);
   } catch (error) {
     if (error instanceof DocumentExistsError) return undefined;
     throw error;
@@ -153,10 +220,18 @@ export interface SignInAttemptKeys {
   passwordVersion: number;
   /**
    * The login of this name as the caller just read it, when there is one: the name's failures are counted on it
-   * (issue 11: no bucket of its own to read). A name without a login counts in its own bucket, read instead of the
-   * account a known name's sign-in reads, so both do the same work.
+   * (issue 11: no bucket of its own to read), and the name + IP bucket is kept in its account's partition. A name
+   * without a login counts in its own bucket, read instead of the account a known name's sign-in reads, so both do
+   * the same work.
    */
-  login?: (Doc & Stored) | undefined;
+  login?: (Doc & Stored & { accountId: string }) | undefined;
+  /**
+   * The caller holds a session of the login's account (a password change or closure re-entering the password). The IP
+   * slow-down is not read then: it is against spraying many names from one address, and such a caller can try only
+   * this one account, whose name + IP lock and name slow-down still apply. Its failures still count on the IP bucket
+   * (issue 11: one read less).
+   */
+  signedIn?: boolean;
 }
 
 export interface SignInAttempt {
@@ -167,6 +242,13 @@ export interface SignInAttempt {
    * (issue 11: one write less); otherwise it is settled as a success.
    */
   finish(outcome: 'success' | 'success-last' | 'failure'): Promise<void>;
+  /**
+   * A success whose writes go in one transactional batch of the login's account partition (a sign-in's session): the
+   * reservation's removal to put in that batch, when the bucket is in that partition and holds nothing but this
+   * reservation (issue 11: one write less). Undefined otherwise: call `finish('success')`. Call it too when the batch
+   * is not written (a delete that failed it, 412 or 404, means another attempt changed the bucket: it is settled).
+   */
+  successInBatch(): TogetherWrite | undefined;
 }
 
 /**
@@ -180,6 +262,8 @@ export async function reserveSignInAttempt(deps: Deps, keys: SignInAttemptKeys):
   const pairId = keyed(deps, 'name-ip', `${keys.passwordVersion}:${keys.name}|${ip}`);
   const nameId = keyed(deps, 'name', keys.name);
   const ipId = keys.ip ? keyed(deps, 'ip', keys.ip) : undefined;
+  const host = keys.login;
+  const place = host ? inAccount(host.accountId) : inLogins;
   const reservation = randomUUID();
 
   const reserve = (doc: ThrottleDoc | undefined, now: number): ThrottleDoc => {
@@ -192,43 +276,50 @@ export async function reserveSignInAttempt(deps: Deps, keys: SignInAttemptKeys):
     if (failures + pending.length >= THROTTLE.perNameAndIp) throw tooMany(failures >= THROTTLE.perNameAndIp ? THROTTLE.lockSeconds : 5);
     return {
       id: pairId,
-      type: 'login-throttle',
+      ...place.fields,
       failures,
       windowStart: fresh ? new Date(now).toISOString() : doc!.windowStart,
       pending: [...pending, { id: reservation, at: new Date(now).toISOString() }],
     };
   };
-  const reserved = (await reserveFresh(deps, reserve(undefined, deps.clock.now().getTime()))) ?? (await update(deps, pairId, reserve));
+  const reserved =
+    (await reserveFresh(deps, reserve(undefined, deps.clock.now().getTime()), place)) ?? (await update(deps, pairId, reserve, undefined, place));
 
-  const host = keys.login;
-  const [nameBucket, ipBucket] = await Promise.all([host ? null : readBucket(deps, nameId), ipId ? readBucket(deps, ipId) : null]);
+  const readIp = ipId !== undefined && !keys.signedIn;
+  const [nameBucket, ipBucket] = await Promise.all([host ? null : readBucket(deps, nameId), readIp ? readBucket(deps, ipId) : null]);
   const nameFailures = host ? hostedCount(deps, host, 'signin') : failuresOf(deps, nameBucket);
-  const ipFailures = ipId ? failuresOf(deps, ipBucket) : 0;
+  const ipFailures = readIp ? failuresOf(deps, ipBucket) : 0;
   const excess = Math.max(nameFailures - THROTTLE.nameSlowAfter, ipFailures - THROTTLE.ipSlowAfter, 0);
   if (excess > 0) await sleep(Math.min(THROTTLE.maxDelayMs, excess * THROTTLE.slowStepMs));
 
+  // A success that leaves nothing to count (no failures, no other attempt in flight) removes the bucket, so the next
+  // sign-in reserves with one create instead of a read and a write (issue 11). The delete is ETag-checked: a bucket
+  // another attempt changed meanwhile is settled as before.
+  const onlyOurs = reserved && reserved.failures === 0 && (reserved.pending ?? []).every((p) => p.id === reservation);
   let finished = false;
   return {
+    successInBatch: () => (onlyOurs && !finished && place.container === 'accounts' ? { delete: { id: pairId, _etag: reserved._etag } } : undefined),
     async finish(outcome) {
       if (finished) return;
       finished = true;
-      // A success that leaves nothing to count (no failures, no other attempt in flight) removes the bucket, so the
-      // next sign-in reserves with one create instead of a read and a write (issue 11). The delete is ETag-checked:
-      // a bucket another attempt changed meanwhile is settled below as before.
-      const onlyOurs = reserved && reserved.failures === 0 && (reserved.pending ?? []).every((p) => p.id === reservation);
       if (outcome === 'success-last' && onlyOurs) return;
-      if (outcome !== 'failure' && onlyOurs && (await deps.db.collection('logins').delete(pairId, pairId, { ifMatch: reserved._etag }))) return;
+      if (
+        outcome !== 'failure' &&
+        onlyOurs &&
+        (await deps.db.collection(place.container).delete(pairId, place.partitionKey(pairId), { ifMatch: reserved._etag }))
+      )
+        return;
       await update(
         deps,
         pairId,
         (doc, now) => {
           if (!doc) return undefined;
           const pending = (doc.pending ?? []).filter((p) => p.id !== reservation);
-          if (outcome !== 'failure') return { id: pairId, type: 'login-throttle', failures: 0, windowStart: new Date(now).toISOString(), pending };
+          if (outcome !== 'failure') return { id: pairId, ...place.fields, failures: 0, windowStart: new Date(now).toISOString(), pending };
           const failures = expired(doc, now) ? 1 : doc.failures + 1;
           return {
             id: pairId,
-            type: 'login-throttle',
+            ...place.fields,
             failures,
             windowStart: expired(doc, now) ? new Date(now).toISOString() : doc.windowStart,
             pending,
@@ -236,12 +327,13 @@ export async function reserveSignInAttempt(deps: Deps, keys: SignInAttemptKeys):
           };
         },
         reserved,
+        place,
       );
       // The buckets as read before the check: a write that meets a newer one reads it again (its ETag changed).
       if (outcome === 'failure')
         await Promise.all([
           host ? countOn(deps, host, 'signin') : countFailure(deps, nameId, nameBucket),
-          ...(ipId ? [countFailure(deps, ipId, ipBucket)] : []),
+          ...(ipId ? [readIp ? countFailure(deps, ipId, ipBucket) : countUnread(deps, ipId)] : []),
         ]);
     },
   };

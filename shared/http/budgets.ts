@@ -22,14 +22,16 @@ export interface RouteBudget {
 
 export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   // --- p-consent (PRIV-4, PRIV-6, PRIV-8) ---
-  'accounts-close': {
-    queued: ['account-closure'],
-    exception: {
-      measured: 7,
-      reason:
-        "a closure that succeeds costs 6: the one account write after the read that authenticates (the rest is queued), and 4 for the re-entered password, which must be checked before closing and is checked like a sign-in (AUTH-2): the login index (which also holds the name's failure count, issue 11), the IP bucket read, the name + IP bucket reserved by one create before the password is verified (it caps parallel guesses) and removed by the success that empties it (ETag-checked delete). A wrong password costs 7 (test/privacy-closure-gaps.e2e.test.ts): no account write, but the reservation is settled and the name's and the IP's counts raised, or the route would let a thief guess passwords without limit. Without a password (a recent sign-in) it is 3; was 8",
-    },
-  },
+  // A closure with a password costs 4 (issue 11; was 8, then 6): the authentication read, the password checked like a
+  // sign-in (AUTH-2: the login index, which holds the name's failure count; the name + IP bucket reserved by one create
+  // in the account's partition before the password is verified, which caps parallel guesses, and left to lapse after
+  // the success because the account closes), and the one account write (the rest is queued). The IP slow-down is not
+  // read: the caller holds a session of this one account (throttle.ts `signedIn`). A wrong password costs 7 for a first
+  // guess from an address (as before) and 8 for the next (was 9; test/privacy-closure-gaps.e2e.test.ts): no account
+  // write, but the reservation settled and the name's and the IP's counts raised (the IP's by one conditional patch,
+  // plus a create when the address has no bucket), or the route would let a thief guess without limit. Without a
+  // password (a recent sign-in) it is 3.
+  'accounts-close': { queued: ['account-closure'] },
 
   'children-processing-get': {},
   'children-processing-history': {},
@@ -67,14 +69,16 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   'accounts-parents-list': {},
   // Counted on the student's account like a parent's request (one count per person for both directions).
   'accounts-parents-request': { queued: ['email-outbound'] },
-  'accounts-password-change': {
-    queued: ['email-outbound', 'session-revocations'],
-    exception: {
-      measured: 6,
-      reason:
-        "the current password checked like a sign-in (AUTH-2: the login index, which also holds the name's failure count; the IP bucket read; the name + IP bucket reserved by one create before the password is verified, left to lapse after the success because the new password's version keys a fresh bucket: issue 11), the login written with the new hash from the read that checked it, every other session ended by one write of the account's list (from the account authentication read, in one transactional batch with the login-log entry; the session documents follow queued), or the login-log entry alone when no other session was open (the probe's case). A wrong current password costs 7 (the reservation settled, the name's and the IP's counts raised); was 14, then 9, then 8",
-    },
-  },
+  // 5 (issue 11; was 14, then 9, 8, 6): the authentication read; the current password checked like a sign-in (AUTH-2:
+  // the login index, which holds the name's failure count; the name + IP bucket reserved by one create in the account's
+  // partition before the password is verified, left to lapse after the success because the new password's version
+  // keys a fresh bucket; the IP slow-down not read, the caller holds a session of this one account); the login written
+  // with the new hash from the read that checked it; every other session ended by one write of the account's list
+  // (from the authentication read, in one transactional batch with the login-log entry; the session documents follow
+  // queued), or the login-log entry alone when no other session was open (the probe's case). A wrong current password
+  // costs 7 for a first guess from an address (as before), 8 for the next (was 9): the reservation settled, the name's
+  // and the IP's counts raised (test/auth-password-budget.e2e.test.ts).
+  'accounts-password-change': { queued: ['email-outbound', 'session-revocations'] },
 
   'accounts-preferences-update': {},
   'accounts-privacy-get': {},
@@ -85,13 +89,13 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   'auth-link': {},
   'auth-login': {},
   'auth-logout': {},
-  'auth-password-login': {
-    exception: {
-      measured: 6,
-      reason:
-        "throttle before the password is checked, synchronously (AUTH-2: the name + IP bucket reserved by one create, which caps parallel guesses and so must be written before the password is verified, removed by the success that empties it with an ETag-checked delete; the IP bucket read: 3; the name's failure count is on the login index, issue 11), the login index, the account, and one transactional batch of the account partition: the new session document, its entry on the account (written from that read) and the login-log entry. Reaching 5 would need the reservation's delete inside that batch, so the reservation in the account's partition for a known name (a new document type there, which export and erasure would find): not done. Was 11, then 10, then 7",
-    },
-  },
+  // 5 (issue 11; was 11, then 10, 7, 6): the login index (which holds the name's failure count); the name + IP bucket
+  // reserved by one create before the password is verified (AUTH-2: it caps parallel guesses), for a known name in its
+  // account's partition (`sign-in-throttle`); the IP bucket read (its slow-down); the account; one transactional batch
+  // of the account's partition: the session document, its entry on the account, the login-log entry and the bucket's
+  // removal (ETag-checked; when another attempt changed the bucket, the batch goes again without it and the bucket is
+  // settled apart). A wrong password costs 8, as before (test/auth-password-budget.e2e.test.ts).
+  'auth-password-login': {},
 
   'auth-password-reset': { queued: ['email-outbound', 'session-revocations'] },
 

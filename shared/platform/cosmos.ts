@@ -318,12 +318,12 @@ class Collection {
   }
 
   /**
-   * Writes documents of one partition all or none (a Cosmos transactional batch): creates, replaces under the ETag
-   * read, and conditional patches (`patchIf`'s operations and condition, issue 11: a counter checked and counted in the
-   * batch that writes what it counts). Answers the stored documents, or which operation failed and how (409: the id
-   * exists; 412: changed since read, or a patch's condition unmet; 404: gone); nothing of a failed batch is written.
-   * After a lost answer a retry may meet its own creates as 409: callers make a create the proof that the batch was
-   * applied (a marker document), so that reads as done.
+   * Writes documents of one partition all or none (a Cosmos transactional batch): creates, replaces and deletes under
+   * the ETag read, and conditional patches (`patchIf`'s operations and condition, issue 11: a counter checked and
+   * counted in the batch that writes what it counts). Answers the stored documents (none for a delete), or which
+   * operation failed and how (409: the id exists; 412: changed since read, or a patch's condition unmet; 404: gone);
+   * nothing of a failed batch is written. After a lost answer a retry may meet its own creates as 409: callers make a
+   * create the proof that the batch was applied (a marker document), so that reads as done.
    */
   async writeTogether(partitionKey: string, writes: readonly TogetherWrite[]): Promise<TogetherResult> {
     if (writes.length === 0 || writes.length > BATCH_LIMIT) throw new Error(`A transactional batch holds 1 to ${BATCH_LIMIT} operations`);
@@ -333,6 +333,7 @@ class Collection {
         const { id, operations: ops, condition } = write.patch;
         return { operationType: 'Patch' as const, partitionKey, id, resourceBody: { operations: ops, ...(condition ? { condition } : {}) } };
       }
+      if ('delete' in write) return { operationType: 'Delete' as const, partitionKey, id: write.delete.id, ifMatch: write.delete._etag };
       const { _etag, ...doc } = write.replace;
       return { operationType: 'Replace' as const, partitionKey, id: doc.id, ifMatch: _etag, resourceBody: this.prepare(doc) };
     });
@@ -489,12 +490,14 @@ function connectionFailureOfBatch(error: unknown): Error | undefined {
 export type KnownDocuments = ReadonlyMap<string, (Doc & Stored) | undefined>;
 
 /**
- * One write of `writeTogether`: a create, a replace of the version read (its `_etag`), or a patch applied only when
- * the stored document matches `condition` (a `FROM c WHERE …` clause, as for `patchIf`: numbers and lower-case names only).
+ * One write of `writeTogether`: a create, a replace or a delete of the version read (its `_etag`: a document changed
+ * since, or gone, fails the batch with 412 or 404), or a patch applied only when the stored document matches
+ * `condition` (a `FROM c WHERE …` clause, as for `patchIf`: numbers and lower-case names only).
  */
-type TogetherWrite =
+export type TogetherWrite =
   | { create: Doc }
   | { replace: Doc & { _etag: string } }
+  | { delete: { id: string; _etag: string } }
   | { patch: { id: string; operations: PatchOperation[]; condition?: string } };
 type TogetherResult = { ok: true; docs: (Doc & Stored)[] } | { ok: false; failedIndex: number; status: number };
 
