@@ -12,7 +12,7 @@ export default defineHttp({
   auth: 'public',
   body: z.strictObject({ token: z.string().min(20).max(200), password: z.string().max(1000) }),
   output: z.object({ status: z.literal('password_set') }),
-  errors: ['token_invalid', 'password_common'],
+  errors: ['token_invalid', 'password_too_short', 'password_too_long', 'password_too_simple', 'password_common'],
   handler: async ({ body, services, request }) => {
     await resetPassword(services, body, requestClient(request, services.config));
     return ok({ status: 'password_set' });

@@ -25,7 +25,15 @@ export default defineHttp({
   }),
   successStatus: 202,
   output: z.object({ status: z.literal('verification_sent') }),
-  errors: ['consent_version_outdated', 'invalid_email', 'password_common', 'password_too_short', 'too_many_attempts'],
+  errors: [
+    'consent_version_outdated',
+    'invalid_email',
+    'password_common',
+    'password_too_short',
+    'password_too_long',
+    'password_too_simple',
+    'too_many_attempts',
+  ],
   handler: async ({ body, services, language, request }) => {
     const { consents: choices, ...person } = body;
     const consents = signUpConsents(choices ?? [], services.clock.now());

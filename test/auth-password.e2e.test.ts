@@ -92,6 +92,16 @@ describe('AUTH-2: e-mail and password', () => {
     });
     expect(r.status).toBe(422);
     expect(r.body.error).toMatchObject({ code: 'password_too_short', message: 'The password must be at least 10 characters long.' });
+    for (const [password, code] of [
+      ['x'.repeat(201), 'password_too_long'],
+      ['abababababab', 'password_too_simple'],
+    ] as const) {
+      const refused = await api('/api/auth/password/signup', {
+        method: 'POST',
+        json: { email: `weak-${randomUUID()}@example.com`, password, firstName: 'A', lastName: 'B' },
+      });
+      expect([refused.status, refused.body.error?.code]).toEqual([422, code]);
+    }
   });
 
   it('AUTH-2: "no such user" and "wrong password" get the same answer', async () => {
@@ -161,6 +171,15 @@ describe('AUTH-2: e-mail and password', () => {
     const mail = (await outboxFor(email)).find((m) => m.subject === 'Reset your password')!;
     const token = decodeURIComponent(linkToken(mail.text)!);
 
+    // A new password that is not good enough is refused with its reason, and the link stays usable.
+    for (const [weak, code] of [
+      ['short', 'password_too_short'],
+      ['x'.repeat(201), 'password_too_long'],
+      ['abababababab', 'password_too_simple'],
+    ] as const) {
+      const refused = await api('/api/auth/password/reset', { method: 'POST', json: { token, password: weak } });
+      expect([refused.status, refused.body.error?.code]).toEqual([422, code]);
+    }
     expect((await api('/api/auth/password/reset', { method: 'POST', json: { token, password: 'the reset password' } })).status).toBe(200);
     expect((await api('/api/auth/password/reset', { method: 'POST', json: { token, password: 'again reset password' } })).status).toBe(400);
     expect((await api('/api/me', { token: session.accessToken })).status).toBe(401);
