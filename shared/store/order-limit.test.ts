@@ -106,6 +106,28 @@ describe('issue 11: the order limit counted with the order', () => {
     expect((await refusal(counted(accountId))).code).toBe('too_many_attempts');
   });
 
+  it("STORE-2: a frequent buyer's counter keeps at most the last quarters it needs: older ones are dropped once it holds more than eight", async () => {
+    const accountId = 'acc-limit-often';
+    const quarterFields = async () =>
+      Object.keys((await db.collection('orders').read<Doc>(ORDER_LIMIT_ID, accountId))!)
+        .filter((k) => k.startsWith('n_'))
+        .sort();
+    for (let i = 0; i < 8; i++) {
+      await counted(accountId);
+      clock.advance(QUARTER_MS);
+    }
+    expect(await quarterFields()).toHaveLength(8);
+    const ninth = await counted(accountId);
+    // The ninth quarter's order: its batch, then one write that drops the quarters before the last one.
+    expect(ninth.counts).toEqual({ ...emptyCounts(), write: 2 });
+    const now = Math.floor(clock.now().getTime() / QUARTER_MS);
+    expect(await quarterFields()).toEqual([`n_${now - 1}`, `n_${now}`]);
+    // The limit still sees the last quarter's order: the next one counts on top of it.
+    expect((await counted(accountId)).counts).toEqual({ ...emptyCounts(), write: 1 });
+    const counter = await db.collection('orders').read<Doc & Record<string, number>>(ORDER_LIMIT_ID, accountId);
+    expect([counter![`n_${now - 1}`], counter![`n_${now}`]]).toEqual([1, 2]);
+  });
+
   it('STORE-2: the check and the count are one step: of 45 parallel first orders exactly the limit are created', async () => {
     const accountId = 'acc-limit-race';
     clock.advance(2 * QUARTER_MS);

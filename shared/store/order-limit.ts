@@ -1,4 +1,4 @@
-import { type Doc, type Stored, StoreUnavailableError } from '../platform/cosmos.js';
+import { ConcurrentUpdateError, type Doc, type Stored, StoreUnavailableError, updateWithEtag } from '../platform/cosmos.js';
 import { AppError } from '../platform/errors.js';
 import type { Services } from '../platform/services.js';
 import type { OrderDoc } from './model.js';
@@ -55,7 +55,10 @@ export async function createCountedOrder(
   // Two rounds at most: a parallel first order may create the counter between the two batches of this one.
   for (let round = 0; round < 2; round++) {
     const counted = await orders.writeTogether(order.accountId, [count, { create: order }]);
-    if (counted.ok) return { created: counted.docs[1] as OrderDoc & Stored };
+    if (counted.ok) {
+      await pruneOldQuarters(services, counted.docs[0] as OrderLimitDoc & Stored, quarter);
+      return { created: counted.docs[1] as OrderDoc & Stored };
+    }
     if (counted.failedIndex === 1 && counted.status === 409) return { exists: true };
     if (counted.failedIndex === 0 && counted.status === 412) throw tooMany(now);
     if (counted.failedIndex !== 0 || counted.status !== 404)
@@ -67,4 +70,26 @@ export async function createCountedOrder(
   }
   // Not seen: parallel first orders settle within two rounds. Answered 503: the client's retry counts again.
   throw new StoreUnavailableError(1);
+}
+
+/** Quarters the counter may hold before the ones the limit no longer looks at are dropped. */
+const QUARTERS_KEPT = 8;
+
+/**
+ * The patch adds a field per quarter-hour with an order and cannot know which old ones exist: once the counter (as the
+ * batch answered it) holds more than QUARTERS_KEPT of them, the ones before the last quarter are dropped by one write
+ * under its ETag, so a frequent buyer's counter stays small. Best effort: a counter changed meanwhile is left to the
+ * next order.
+ */
+async function pruneOldQuarters(services: Pick<Services, 'db'>, counter: OrderLimitDoc & Stored, quarter: number): Promise<void> {
+  const quarters = Object.keys(counter).filter((k) => /^n_\d+$/.test(k));
+  if (quarters.length <= QUARTERS_KEPT) return;
+  const stale = new Set(quarters.filter((k) => Number(k.slice(2)) < quarter - 1));
+  const pruned = (doc: OrderLimitDoc & Stored) => Object.fromEntries(Object.entries(doc).filter(([k]) => !stale.has(k))) as OrderLimitDoc;
+  await updateWithEtag<OrderLimitDoc>(services.db.collection('orders'), counter.id, counter.accountId, pruned, {
+    current: counter,
+    attempts: 1,
+  }).catch((error: unknown) => {
+    if (!(error instanceof ConcurrentUpdateError)) throw error;
+  });
 }
