@@ -790,7 +790,7 @@ const documentTypes: DocumentTypeSpec[] = [
   {
     type: 'invoice-counter',
     container: 'orders',
-    description: 'The highest invoice number of a year known to be taken: a hint where the next number search starts.',
+    description: 'The last invoice number taken in a year, moved in one batch with its register entry: where the next number is taken.',
     personalData: [],
     purpose: 'Fast gap-free invoice numbering.',
     lawfulBasis: 'legal-obligation',
