@@ -157,7 +157,8 @@ export async function placeOrder(
     // Taken a moment ago and gone now (not seen: orders are never deleted): 503, the client's retry decides again.
     if (!existing) throw new StoreUnavailableError(1);
     if (input.requestId) return resume(services, existing, input, provider, context);
-    return { ...(await completeCheckout(services, existing, provider, context)), replayed: false };
+    // Nothing after that batch was done yet: no number to look for.
+    return { ...(await completeCheckout(services, existing, provider, context, { fresh: true })), replayed: false };
   }
   const stored = placed.created;
   logTransition(services, order, 'checkout');
