@@ -788,6 +788,21 @@ const documentTypes: DocumentTypeSpec[] = [
     requirements: ['STORE-3', 'RET-3'],
   },
   {
+    type: 'invoice-order-number',
+    container: 'orders',
+    description:
+      "An order's number in the yearly invoice series (partition invoice-register:<year>, id invoice-order:<orderId>): order, buyer account id, number; created with the register entry so an order never gets two numbers.",
+    personalData: ['accounting'],
+    purpose: 'One invoice number per order, however many requests finish its checkout at once (STORE-3, accounting).',
+    lawfulBasis: 'legal-obligation',
+    retention: { kind: 'accounting', requirement: 'RET-3' },
+    subjectField: 'buyerAccountId',
+    find: { partitions: 'order-invoice-years' },
+    export: { omit: [] },
+    erasure: 'legal-hold',
+    requirements: ['STORE-3', 'RET-3'],
+  },
+  {
     type: 'invoice-counter',
     container: 'orders',
     description: 'The last invoice number taken in a year, moved in one batch with its register entry: where the next number is taken.',

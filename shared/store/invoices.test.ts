@@ -95,4 +95,28 @@ describe('gap-free invoice numbers against the embedded Cosmos (STORE-3)', () =>
       (await allocateInvoiceNumber(services, { orderId: 'ord-AFTERFORMER', buyerAccountId: 'acc-q', grossCents: 5 }, { fresh: true })).sequence,
     ).toBe(before + 4);
   });
+
+  it('STORE-3: the same order finished by several requests at once gets one number and one register entry', async () => {
+    const services = { db, clock };
+    const year = yearNow();
+    const before = await entries(year);
+    const input = { orderId: 'ord-TWICEATONCE', buyerAccountId: 'acc-t', grossCents: 7 };
+    const taken = await Promise.all([
+      allocateInvoiceNumber(services, input, { fresh: true }),
+      allocateInvoiceNumber(services, input),
+      allocateInvoiceNumber(services, input),
+      allocateInvoiceNumber(services, { ...input, orderId: 'ord-BESIDETWICE' }, { fresh: true }),
+    ]);
+    expect(new Set(taken.slice(0, 3).map((t) => t.number)).size).toBe(1);
+    expect(taken[3].number).not.toBe(taken[0].number);
+    const after = await entries(year);
+    expect(after.slice(0, before.length)).toEqual(before);
+    expect(
+      after
+        .slice(before.length)
+        .map((e) => e.split(':')[1])
+        .sort(),
+    ).toEqual(['ord-BESIDETWICE', 'ord-TWICEATONCE']);
+    expect(after.map((e) => parseInt(e))).toEqual(after.map((_, i) => i + 1));
+  });
 });

@@ -1,4 +1,4 @@
-import type { Doc, Stored } from '../platform/cosmos.js';
+import { type Doc, type Stored, StoreUnavailableError } from '../platform/cosmos.js';
 import type { Services } from '../platform/services.js';
 import { localDate } from './dates.js';
 
@@ -11,7 +11,8 @@ import { localDate } from './dates.js';
  * was counted but belongs to nobody, which a bare counter + separate invoice write could). The yearly counter (the
  * last number taken) moves in the same transactional batch as the entry, under its ETag: the taker reads it and takes
  * the next number, and walks further only past entries the former scheme wrote ahead of its counter, so the numbers
- * taken are always exactly 1..n: no gaps, no reuse, under any concurrency.
+ * taken are always exactly 1..n: no gaps, no reuse, under any concurrency. The order's number document
+ * (`invoice-order:<orderId>`), created in that batch too, keeps an order from getting two numbers.
  */
 
 export interface InvoiceRegisterEntry extends Doc {
@@ -26,6 +27,16 @@ export interface InvoiceRegisterEntry extends Doc {
   issuedAt: string;
 }
 
+/** Which number an order has: created in the batch that takes it, so a second batch for the same order is refused. */
+interface InvoiceOrderNumber extends Doc {
+  type: 'invoice-order-number';
+  accountId: string;
+  orderId: string;
+  buyerAccountId: string;
+  year: number;
+  sequence: number;
+}
+
 interface InvoiceCounter extends Doc {
   type: 'invoice-counter';
   accountId: string;
@@ -36,6 +47,7 @@ interface InvoiceCounter extends Doc {
 export const registerPartition = (year: number) => `invoice-register:${year}`;
 const entryId = (year: number, sequence: number) => `invoice:${year}:${sequence}`;
 const COUNTER_ID = 'invoice-counter';
+const orderNumberId = (orderId: string) => `invoice-order:${orderId}`;
 
 export function formatInvoiceNumber(year: number, sequence: number): string {
   return `${year}-${String(sequence).padStart(5, '0')}`;
@@ -99,12 +111,12 @@ export async function readRegisterEntry(
 /**
  * Takes the next number of the year for an order; the same order asking again gets its number back. An order created
  * by this very request (`fresh`) cannot have a number yet: no lookup (issue 11). The number is taken by one
- * transactional batch in the register's partition: the counter moved to it under its ETag (created for the year's
- * first) and the entry created. A batch refused because the counter moved (someone took a number, or this batch's own
- * earlier attempt applied before its answer was lost: the entry then names this order) reads the counter again; one
- * refused because the entry exists (written past the counter by the former scheme, which raised it afterwards, best
- * effort) tries the next number under the same counter. The counter and the entries move together, so the numbers
- * taken stay exactly 1..n.
+ * transactional batch in the register's partition: the order's number document created (refused when the order already
+ * has one: a parallel finishing of the same checkout, or this batch's own earlier attempt applied before its answer
+ * was lost; its number is then answered), the counter moved to the number under its ETag (created for the year's
+ * first), and the entry created. A batch refused because the counter moved reads it again; one refused because the
+ * entry exists (written past the counter by the former scheme, which raised it afterwards, best effort) tries the next
+ * number under the same counter. The counter and the entries move together, so the numbers taken stay exactly 1..n.
  */
 export async function allocateInvoiceNumber(
   services: Pick<Services, 'db' | 'clock'>,
@@ -124,6 +136,7 @@ export async function allocateInvoiceNumber(
     issuedAt: entry.issuedAt,
   });
 
+  // Orders numbered before the order's number document existed have only their entry: looked for by a query.
   if (!options.fresh) {
     const existing = await findRegisterEntry(services, year, input.orderId);
     if (existing) return result(existing);
@@ -144,22 +157,39 @@ export async function allocateInvoiceNumber(
       grossCents: input.grossCents,
       issuedAt,
     };
+    const ownNumber: InvoiceOrderNumber = {
+      id: orderNumberId(input.orderId),
+      type: 'invoice-order-number',
+      accountId: partition,
+      orderId: input.orderId,
+      buyerAccountId: input.buyerAccountId,
+      year,
+      sequence,
+    };
     const count = counter
       ? { replace: { ...counter, last: sequence } }
       : { create: { id: COUNTER_ID, type: 'invoice-counter', accountId: partition, year, last: sequence } satisfies InvoiceCounter };
-    const taken = await orders.writeTogether(partition, [count, { create: entry }]);
+    const taken = await orders.writeTogether(partition, [{ create: ownNumber }, count, { create: entry }]);
     if (taken.ok) return result(entry);
-    if (taken.failedIndex === 1 && taken.status === 409) {
+    if (taken.failedIndex === 0 && taken.status === 409) return result(await numberedBefore(services, year, input.orderId));
+    if (taken.failedIndex === 2 && taken.status === 409) {
       sequence++;
       continue;
     }
-    if (taken.failedIndex !== 0 || ![404, 409, 412].includes(taken.status))
+    if (taken.failedIndex !== 1 || ![404, 409, 412].includes(taken.status))
       throw new Error(`The invoice number batch failed at ${taken.failedIndex} with ${taken.status}`);
-    const own = await readRegisterEntry(services, year, sequence);
-    if (own?.orderId === input.orderId) return result(own);
     counter = await orders.read<InvoiceCounter>(COUNTER_ID, partition);
     // Numbers below `sequence` were seen taken (entries are never deleted): no need to probe them again.
     sequence = Math.max(sequence, (counter?.last ?? 0) + 1);
   }
   throw new Error('No free invoice number found');
+}
+
+/** The entry of the number an order already has (its number document and entry were written in one batch). */
+async function numberedBefore(services: Pick<Services, 'db'>, year: number, orderId: string): Promise<InvoiceRegisterEntry> {
+  const own = await services.db.collection('orders').read<InvoiceOrderNumber>(orderNumberId(orderId), registerPartition(year));
+  const entry = own && (await readRegisterEntry(services, year, own.sequence));
+  // Not seen: both are written together and never deleted. A 503: the caller's retry finds them.
+  if (!entry) throw new StoreUnavailableError(1);
+  return entry;
 }
