@@ -281,6 +281,80 @@ describe('PAY-2 recovery: duplicate keys, dead letters and replay', () => {
     expect(host.outbox.messages.filter((m) => m.subject.includes(entry.number))).toHaveLength(1);
   });
 
+  it("STORE-3: a crash between queueing the invoice e-mail and the order's write: the retry writes the same invoice and the buyer gets one e-mail; a write whose answer was lost is the checkout's own", async () => {
+    const year = Number(localDate(host.clock.now()).slice(0, 4));
+    const buyer = demo.accounts.eeParent;
+    const json = (requestId?: string) => ({
+      publisherId: demo.publishers.ee,
+      packageId: 'package-ee-est-5',
+      months: 1,
+      startDate: localDate(host.clock.now()),
+      paymentMethod: { type: 'invoice' },
+      acknowledgeNoWithdrawal: true,
+      ...(requestId ? { requestId } : {}),
+    });
+    const mails = (number: string) => host.outbox.messages.filter((m) => m.subject.includes(number));
+
+    inject(orderReplace, { kind: 'status', status: 503 });
+    expect((await call('/api/store/orders', { method: 'POST', token: await token(buyer), json: json('invoice-crash-1') })).status).toBe(503);
+    answered.pop();
+    host.cosmos.setFaultHook(undefined);
+    await host.bus.idle();
+    const entries = await host.services.db
+      .collection('orders')
+      .queryAll<InvoiceRegisterEntry>(registerPartition(year), { where: "c.type = 'invoice-register-entry'" });
+    const entry = entries.at(-1)!;
+    // The e-mail went before the write that failed: the order is still `created`.
+    expect(mails(entry.number)).toHaveLength(1);
+    expect((await order(buyer, entry.orderId)).status).toBe('created');
+
+    const retried = await call('/api/store/orders', { method: 'POST', token: await token(buyer), json: json('invoice-crash-1') });
+    expect(retried.status).toBe(200);
+    expect(retried.body.order.id).toBe(entry.orderId);
+    await host.bus.idle();
+    expect(await order(buyer, entry.orderId)).toMatchObject({ status: 'pending-payment', invoice: { number: entry.number } });
+    expect(mails(entry.number)).toHaveLength(1);
+
+    inject(orderReplace, { kind: 'lose-answer' }, 1);
+    const lost = await call('/api/store/orders', { method: 'POST', token: await token(buyer), json: json() });
+    expect(lost.status).toBe(201);
+    await host.bus.idle();
+    expect(lost.body.order.status).toBe('pending-payment');
+    expect(await order(buyer, lost.body.order.id)).toMatchObject({ status: 'pending-payment', invoice: { number: lost.body.order.invoice.number } });
+    expect(mails(lost.body.order.invoice.number)).toHaveLength(1);
+  });
+
+  it('STORE-3: the same invoice checkout sent three times at once: one order, one number, one e-mail', async () => {
+    const year = Number(localDate(host.clock.now()).slice(0, 4));
+    const buyer = demo.accounts.fiTeacher;
+    const t = await token(buyer);
+    const json = {
+      publisherId: demo.publishers.ee,
+      packageId: 'package-ee-est-5',
+      months: 2,
+      startDate: localDate(host.clock.now()),
+      paymentMethod: { type: 'invoice' },
+      acknowledgeNoWithdrawal: true,
+      requestId: 'invoice-thrice-1',
+    };
+    // The first read of the year's invoice counter held back: the requests that find the order created go on to take
+    // a number while the one that created it is still on its way to its own.
+    inject((r) => r.method === 'GET' && r.path.endsWith('/docs/invoice-counter'), { kind: 'delay', ms: 300 }, 1);
+    const answers = await Promise.all([1, 2, 3].map(() => call('/api/store/orders', { method: 'POST', token: t, json })));
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 200, 201]);
+    const orderId = answers[0]!.body.order.id as string;
+    for (const a of answers)
+      expect(a.body.order).toMatchObject({ id: orderId, status: 'pending-payment', invoice: { number: answers[0]!.body.order.invoice.number } });
+    await host.bus.idle();
+    const numbered = (
+      await host.services.db
+        .collection('orders')
+        .queryAll<InvoiceRegisterEntry>(registerPartition(year), { where: "c.type = 'invoice-register-entry'" })
+    ).filter((e) => e.orderId === orderId);
+    expect(numbered.map((e) => e.number)).toEqual([answers[0]!.body.order.invoice.number]);
+    expect(host.outbox.messages.filter((m) => m.subject.includes(numbered[0]!.number))).toHaveLength(1);
+  });
+
   it("STORE-2: one person places at most 30 new orders in 15 minutes (429 with Retry-After); repeating an order's request still answers", async () => {
     const buyer = demo.accounts.cmsAuthor;
     const t = await token(buyer);

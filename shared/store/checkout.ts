@@ -157,12 +157,13 @@ export async function placeOrder(
     // Taken a moment ago and gone now (not seen: orders are never deleted): 503, the client's retry decides again.
     if (!existing) throw new StoreUnavailableError(1);
     if (input.requestId) return resume(services, existing, input, provider, context);
-    return { ...(await completeCheckout(services, existing, provider, context)), replayed: false };
+    // Nothing after that batch was done yet: no number to look for.
+    return { ...(await completeCheckout(services, existing, provider, context, { fresh: true })), replayed: false };
   }
   const stored = placed.created;
   logTransition(services, order, 'checkout');
   // The stored order (with its ETag): the next step writes it without reading it again (issue 11).
-  return { ...(await completeCheckout(services, stored, provider, context)), replayed: false };
+  return { ...(await completeCheckout(services, stored, provider, context, { fresh: true })), replayed: false };
 }
 
 type Provider = ReturnType<typeof maksekeskusClient>;
@@ -205,10 +206,12 @@ async function completeCheckout(
   order: OrderDoc,
   provider: Provider,
   context: { clientIp?: string },
+  /** The order was created by this very request: nothing of it was done before. */
+  options: { fresh?: boolean } = {},
 ): Promise<Omit<CheckoutResult, 'replayed'>> {
   if (order.paymentMethod.type === 'invoice') {
     if (order.status !== 'created' && order.status !== 'pending-payment') return { order };
-    return { order: await issueInvoice(services, order) };
+    return { order: await issueInvoice(services, order, options) };
   }
   if (order.status === 'pending-payment' && order.payment?.transactionId) {
     // The transaction exists (the order names it): make sure a payment message can find the order, then pay.
@@ -221,37 +224,47 @@ async function completeCheckout(
 }
 
 /**
- * Takes the order's invoice number (the same one again on a repeat: the register entry names the order), moves the
- * order on and e-mails the invoice (keyed by number, so a repeat is dropped): a number is never left counted but unused.
+ * Takes the order's invoice number (the same one again on a repeat: the register entry names the order), e-mails the
+ * invoice and moves the order on with it: a number is never left counted but unused. The e-mail is queued first, built
+ * from the order as it is then written in one write (issue 11: no read, no separate marker), keyed by the number: a
+ * repeat after a failed write gets the same number and Service Bus drops the copy inside its duplicate window.
  */
-async function issueInvoice(services: Services, order: OrderDoc): Promise<OrderDoc> {
-  const number = await allocateInvoiceNumber(services, { orderId: order.id, buyerAccountId: order.accountId, grossCents: order.pricing.grossCents });
-  const dueDate = addDays(localDate(new Date(number.issuedAt)), services.config.INVOICE_DUE_DAYS);
+async function issueInvoice(services: Services, order: OrderDoc, options: { fresh?: boolean } = {}): Promise<OrderDoc> {
+  if (order.invoice) return order.invoice.emailQueuedAt ? order : emailInvoice(services, order);
+  const number = await allocateInvoiceNumber(
+    services,
+    { orderId: order.id, buyerAccountId: order.accountId, grossCents: order.pricing.grossCents },
+    options,
+  );
+  const changes: Partial<OrderDoc> = {
+    payment: { provider: 'invoice' },
+    invoice: {
+      number: number.number,
+      year: number.year,
+      sequence: number.sequence,
+      issuedAt: number.issuedAt,
+      dueDate: addDays(localDate(new Date(number.issuedAt)), services.config.INVOICE_DUE_DAYS),
+      referenceNumber: number.referenceNumber,
+      seller: countryProfile(services.config, order.buyer.country).invoiceSeller,
+      iban: services.config.INVOICE_IBAN!,
+      payments: [],
+      emailQueuedAt: services.clock.now().toISOString(),
+    },
+  };
+  await queueEmail(services, invoiceEmail({ ...order, ...changes }), `invoice:${number.number}`);
   const result = await transitionOrder(
     services,
     { accountId: order.accountId, orderId: order.id },
     'pending-payment',
     { by: 'system', reason: `invoice ${number.number} issued` },
-    {
-      from: ['created'],
-      changes: () => ({
-        payment: { provider: 'invoice' },
-        invoice: {
-          number: number.number,
-          year: number.year,
-          sequence: number.sequence,
-          issuedAt: number.issuedAt,
-          dueDate,
-          referenceNumber: number.referenceNumber,
-          seller: countryProfile(services.config, order.buyer.country).invoiceSeller,
-          iban: services.config.INVOICE_IBAN!,
-          payments: [],
-        },
-      }),
-    },
+    { from: ['created'], current: order, changes: () => changes },
   );
-  if (result.order.invoice?.emailQueuedAt) return result.order;
-  await queueEmail(services, invoiceEmail(result.order), `invoice:${number.number}`);
+  return result.order;
+}
+
+/** An invoice the former checkout wrote before queueing its e-mail, never marked as queued: queued and marked now. */
+async function emailInvoice(services: Services, order: OrderDoc): Promise<OrderDoc> {
+  await queueEmail(services, invoiceEmail(order), `invoice:${order.invoice!.number}`);
   const at = services.clock.now().toISOString();
   const marked = await updateOrder(services, { accountId: order.accountId, orderId: order.id }, (o) =>
     o.invoice && !o.invoice.emailQueuedAt ? { ...o, invoice: { ...o.invoice, emailQueuedAt: at } } : undefined,
