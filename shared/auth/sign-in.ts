@@ -211,7 +211,9 @@ export async function finishSignIn(
 
     if (resolution.outcome === 'linked') {
       await recordSecurityEvent(services, { name: 'login-linked', accountId, method: providerId, reason: resolution.via, client });
-      const key = `${providerId}:${identity.subject}`;
+      // Each linking is told (the time in the key): a login removed and linked again within the e-mail queue's hour of
+      // duplicate detection is news again.
+      const key = `${providerId}:${identity.subject}:${services.clock.now().toISOString()}`;
       await tellOwner(services, accountId, 'loginLinked', key, { provider: providerId });
       if (resolution.schoolId) await schools.tellSchool(resolution.schoolId, account, providerId, `${accountId}:${key}`);
     }

@@ -30,10 +30,11 @@ export const queueSpecs = {
     messageTimeToLive: 'P7D',
   },
   'email-outbound': {
-    description: 'E-mails to send: a failed SendGrid call is retried by redelivery instead of failing the request.',
+    description:
+      'E-mails to send: a failed SendGrid call is retried by redelivery instead of failing the request. Message id email:<idempotency key>: an hour of duplicate detection covers a step retried by the reconcile timers (an invoice checkout is finished 5 to 15 minutes after it stopped), so a mail queued before the write that records it is still sent once.',
     maxDeliveryCount: 10,
     lockDuration: 'PT1M',
-    duplicateDetectionWindow: 'PT10M',
+    duplicateDetectionWindow: 'PT1H',
     messageTimeToLive: 'P14D',
   },
   'payments-process': {
