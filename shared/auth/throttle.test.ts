@@ -236,7 +236,7 @@ describe("a known name's name + IP bucket in its account's partition (issue 11)"
     expect(stored.activeSessions?.map((e) => e.sessionId)).toEqual([session.sessionId]);
   });
 
-  it("AUTH-2, AUTH-5: the right password after a failure from the same IP: the login names that bucket, the reservation is one conditional patch on it and the success removes it inside the session's batch (the IP read, one patch, one batch)", async () => {
+  it("AUTH-2, AUTH-5: the right password after a failure from the same IP: the login names that bucket, the reservation is one conditional patch on it and the success empties it inside the session's batch, keeping it for the next sign-in's patch (the IP read, one patch, one batch)", async () => {
     const login = await newLogin({ passwordVersion: 0 });
     const account = await writeTestAccount(db, clock, login.accountId);
     const keys = { name: login.email!, ip: `10.83.1.${++serial % 250}`, passwordVersion: 0 };
@@ -247,7 +247,7 @@ describe("a known name's name + IP bucket in its account's partition (issue 11)"
       const [bucket] = await withOperationCounter(() => bucketsOf(login.accountId)).result;
       expect(bucket).toMatchObject({ failures: 1, pending: [expect.anything()] });
       const write = attempt.successInBatch()!;
-      expect(write).toMatchObject({ delete: { id: bucket!.id } });
+      expect(write).toMatchObject({ replace: { id: bucket!.id, failures: 0, pending: [] } });
       return createSession(deps(), {
         accountId: login.accountId,
         method: 'password',
@@ -256,7 +256,22 @@ describe("a known name's name + IP bucket in its account's partition (issue 11)"
       });
     });
     expect(counts).toEqual({ ...emptyCounts(), pointRead: 1, write: 2 });
-    expect(await bucketsOf(login.accountId)).toEqual([]);
+    expect(await bucketsOf(login.accountId)).toEqual([expect.objectContaining({ failures: 0, pending: [] })]);
+    // The next sign-in from there: the same patch, the same batch.
+    const again = await counted(async () => {
+      const attempt = await reserveSignInAttempt(deps(), { ...keys, login: await readLogin(login.id) });
+      const account = (await db.collection('accounts').read<AccountDoc>(login.accountId, login.accountId))!;
+      const write = attempt.successInBatch()!;
+      return createSession(deps(), {
+        accountId: login.accountId,
+        method: 'password',
+        account,
+        alsoWrite: { write, ifLeftOut: () => attempt.finish('success') },
+      });
+    });
+    // The login, the IP and the account read; the patch and the batch.
+    expect(again.counts).toEqual({ ...emptyCounts(), pointRead: 3, write: 2 });
+    expect(await bucketsOf(login.accountId)).toEqual([expect.objectContaining({ failures: 0, pending: [] })]);
   });
 
   it('AUTH-2: after a failure from one IP, 20 parallel guesses from it reserve by conditional patch: exactly 4 get in (5 with the failure), the rest are refused; their failures lock the name there', async () => {

@@ -31,7 +31,8 @@ import type { Services } from '../platform/services.js';
  * a login keeps it in the logins container (`login-throttle`, like the name and IP buckets).
  * The name's failure count keeps a tag of the last failing name + IP bucket: the next attempt in that bucket (a
  * mistyped password, then the right one) reserves by one conditional patch instead of a create that fails, a read and
- * a replace, and its success deletes the bucket in the session's batch (issue 11: 5 operations, as a clean sign-in).
+ * a replace, and its success empties the bucket in the session's batch, keeping it for the next sign-in's patch
+ * (issue 11: 5 operations, as a clean sign-in).
  */
 const THROTTLE = {
   windowSeconds: 15 * 60,
@@ -273,9 +274,11 @@ export interface SignInAttempt {
   finish(outcome: 'success' | 'success-last' | 'failure'): Promise<void>;
   /**
    * A success whose writes go in one transactional batch of the login's account partition (a sign-in's session): the
-   * reservation's removal to put in that batch, when the bucket is in that partition and holds nothing but this
-   * reservation (issue 11: one write less). Undefined otherwise: call `finish('success')`. Call it too when the batch
-   * is not written (a delete that failed it, 412 or 404, means another attempt changed the bucket: it is settled).
+   * bucket settled as this success leaves it, to put in that batch (issue 11: one write less), when the bucket is in
+   * that partition: deleted, or replaced with no failures and only the other attempts in flight (kept too while the
+   * name's last failure names it, for the patch that looks for it). Undefined otherwise: call `finish('success')`.
+   * Call it too when the batch is not written (a write that failed it, 412 or 404, means another attempt changed the
+   * bucket: it is settled).
    */
   successInBatch(): TogetherWrite | undefined;
 }
@@ -324,7 +327,8 @@ export async function reserveSignInAttempt(deps: Deps, keys: SignInAttemptKeys):
   // A name without a login has its bucket read before the reservation (a known name's login was): both know the last pair.
   const nameBucket = host ? null : await readBucket(deps, nameId);
   const lastPair = host ? host[hostedFields('signin').lastPair] : nameBucket?.last_pair;
-  const reserved = lastPair === pairTag(pairId) ? await reserveWhereLeft() : await createOrUpdate();
+  const namedByLastFailure = lastPair === pairTag(pairId);
+  const reserved = namedByLastFailure ? await reserveWhereLeft() : await createOrUpdate();
 
   const readIp = ipId !== undefined && !keys.signedIn;
   const ipBucket = readIp ? await readBucket(deps, ipId) : null;
@@ -335,9 +339,12 @@ export async function reserveSignInAttempt(deps: Deps, keys: SignInAttemptKeys):
 
   // A success sets the failures to 0, so when no other attempt is in flight it leaves nothing to count and removes
   // the bucket (failures before it or not), so the next sign-in reserves with one create instead of a read and a write
-  // (issue 11). The delete is ETag-checked: a bucket another attempt changed meanwhile is settled as before.
+  // (issue 11). Not the bucket the name's last failure names: the next sign-in from here looks for it with a patch,
+  // so it is kept, emptied (one write either way). The delete is ETag-checked: a bucket another attempt changed
+  // meanwhile is settled as before.
   const othersInFlight = (reserved?.pending ?? []).filter((p) => p.id !== reservation);
   const emptied = reserved !== undefined && othersInFlight.length === 0;
+  const removed = emptied && !namedByLastFailure;
   const onlyOurs = emptied && reserved.failures === 0;
   const settled = (now: number): ThrottleDoc => ({
     id: pairId,
@@ -348,11 +355,11 @@ export async function reserveSignInAttempt(deps: Deps, keys: SignInAttemptKeys):
   });
   let finished = false;
   return {
-    // The bucket as this success leaves it, under the ETag the reservation got back: removed when emptied, else
-    // another attempt's entry kept.
+    // The bucket as this success leaves it, under the ETag the reservation got back: removed, or emptied of all but
+    // other attempts in flight.
     successInBatch: () =>
       reserved && !finished && place.container === 'accounts'
-        ? emptied
+        ? removed
           ? { delete: { id: pairId, _etag: reserved._etag } }
           : { replace: { ...settled(deps.clock.now().getTime()), _etag: reserved._etag } }
         : undefined,
@@ -362,7 +369,7 @@ export async function reserveSignInAttempt(deps: Deps, keys: SignInAttemptKeys):
       if (outcome === 'success-last' && onlyOurs) return;
       if (
         outcome !== 'failure' &&
-        emptied &&
+        removed &&
         (await deps.db.collection(place.container).delete(pairId, place.partitionKey(pairId), { ifMatch: reserved._etag }))
       )
         return;

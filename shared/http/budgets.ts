@@ -97,8 +97,8 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   // of the account's partition: the session document, its entry on the account, the login-log entry and the bucket's
   // removal (ETag-checked; when another attempt changed the bucket, the batch goes again without it and the bucket is
   // settled apart). The right password right after a mistyped one from the same address costs 5 too (was 8): the login
-  // names that bucket as its last failure's, so the reservation is one conditional patch on it, and the success deletes
-  // it in the batch (or replaces it there, keeping another attempt in flight). A wrong password costs 8, as before; a
+  // names that bucket as its last failure's, so the reservation is one conditional patch on it, and the success empties
+  // it in the batch (kept for the next sign-in's patch: 5 again, was 7). A wrong password costs 8, as before; a
   // second one from the same address 8 (was 10) (test/auth-password-budget.e2e.test.ts).
   'auth-password-login': {},
 
