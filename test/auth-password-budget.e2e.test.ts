@@ -84,7 +84,7 @@ describe('issue 11: the password routes within budget', () => {
     expect(second.status).toBe(403);
     // The login names this address's bucket as its last failure's: the reservation is one conditional patch on it.
     expect(opsOf(second)).toMatchObject({ pointRead: 2, write: 4, query: 0, crossPartitionQuery: 0 });
-    // The right one after them: the reservation one patch, and the bucket (failures in it) settled by one delete: 6 (was 8).
+    // The right one after them: the reservation one patch, and the bucket (failures in it) settled by one write: 6 (was 8).
     const right = await changePassword(guesser.token, PASSWORD, ip);
     expect(right.status, JSON.stringify(right.body)).toBe(200);
     expect(opsOf(right)).toMatchObject({ pointRead: 2, write: 4, query: 0, crossPartitionQuery: 0 });

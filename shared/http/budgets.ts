@@ -79,7 +79,7 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   // queued), or the login-log entry alone when no other session was open (the probe's case). A wrong current password
   // costs 7 for a first guess from an address (as before), 6 for the next (was 9, then 8; the reservation one
   // conditional patch): the reservation settled, the name's and the IP's counts raised. The right one after such
-  // guesses costs 6 (was 8): the bucket's failures are settled by one delete (test/auth-password-budget.e2e.test.ts).
+  // guesses costs 6 (was 8): the bucket's failures are settled by one write (test/auth-password-budget.e2e.test.ts).
   'accounts-password-change': { queued: ['email-outbound', 'session-revocations'] },
 
   'accounts-preferences-update': {},
