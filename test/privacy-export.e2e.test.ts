@@ -122,7 +122,7 @@ describe('PRIV-2: a person exports their own data', () => {
     const account = metadata.types.find((t: { type: string }) => t.type === 'account');
     expect(account).toMatchObject({ file: 'data/account.json', categories: expect.arrayContaining(['identification', 'school-role']) });
     expect(Object.keys(account.fields)).toEqual(expect.arrayContaining(['firstName', 'email', 'marker']));
-    expect(metadata.types.find((t: { type: string }) => t.type === 'login-index').leftOut).toEqual(['passwordHash']);
+    expect(metadata.types.find((t: { type: string }) => t.type === 'login-index').leftOut).toEqual(['passwordHash', 'signin_last_pair']);
     const index = zip.get('index.html')!.toString('utf8');
     expect(index.slice(0, 300)).toContain('<meta charset="utf-8">');
     expect(index).toContain('First-acc-export-a');

@@ -387,8 +387,8 @@ export async function passwordSignIn(services: Services, input: { email: string;
  * closure) never use the bucket again after a success: 'success-last' leaves the reservation to lapse (issue 11).
  * A success costs 2 operations (the login read, the reservation created); a wrong password 6 for a first guess from an
  * address (the reservation settled, the name's count on the login, the IP's: a conditional patch that finds no bucket
- * and a create), 7 for the next (the reservation meets the bucket: a create, a read and a replace; the IP's count one
- * patch). The IP slow-down is not read (throttle.ts `signedIn`).
+ * and a create), 5 for the next (the login names the bucket as its last failure's: the reservation is one conditional
+ * patch on it; the IP's count one patch). The IP slow-down is not read (throttle.ts `signedIn`).
  */
 async function checkCurrentPassword(
   services: Services,

@@ -236,6 +236,85 @@ describe("a known name's name + IP bucket in its account's partition (issue 11)"
     expect(stored.activeSessions?.map((e) => e.sessionId)).toEqual([session.sessionId]);
   });
 
+  it("AUTH-2, AUTH-5: the right password after a failure from the same IP: the login names that bucket, the reservation is one conditional patch on it and the success empties it inside the session's batch, keeping it for the next sign-in's patch (the IP read, one patch, one batch)", async () => {
+    const login = await newLogin({ passwordVersion: 0 });
+    const account = await writeTestAccount(db, clock, login.accountId);
+    const keys = { name: login.email!, ip: `10.83.1.${++serial % 250}`, passwordVersion: 0 };
+    await (await reserveSignInAttempt(deps(), { ...keys, login: await readLogin(login.id) })).finish('failure');
+    const known = await readLogin(login.id);
+    const { counts } = await counted(async () => {
+      const attempt = await reserveSignInAttempt(deps(), { ...keys, login: known });
+      const [bucket] = await withOperationCounter(() => bucketsOf(login.accountId)).result;
+      expect(bucket).toMatchObject({ failures: 1, pending: [expect.anything()] });
+      const write = attempt.successInBatch()!;
+      expect(write).toMatchObject({ replace: { id: bucket!.id, failures: 0, pending: [] } });
+      return createSession(deps(), {
+        accountId: login.accountId,
+        method: 'password',
+        account,
+        alsoWrite: { write, ifLeftOut: () => attempt.finish('success') },
+      });
+    });
+    expect(counts).toEqual({ ...emptyCounts(), pointRead: 1, write: 2 });
+    expect(await bucketsOf(login.accountId)).toEqual([expect.objectContaining({ failures: 0, pending: [] })]);
+    // The next sign-in from there: the same patch, the same batch.
+    const again = await counted(async () => {
+      const attempt = await reserveSignInAttempt(deps(), { ...keys, login: await readLogin(login.id) });
+      const account = (await db.collection('accounts').read<AccountDoc>(login.accountId, login.accountId))!;
+      const write = attempt.successInBatch()!;
+      return createSession(deps(), {
+        accountId: login.accountId,
+        method: 'password',
+        account,
+        alsoWrite: { write, ifLeftOut: () => attempt.finish('success') },
+      });
+    });
+    // The login, the IP and the account read; the patch and the batch.
+    expect(again.counts).toEqual({ ...emptyCounts(), pointRead: 3, write: 2 });
+    expect(await bucketsOf(login.accountId)).toEqual([expect.objectContaining({ failures: 0, pending: [] })]);
+  });
+
+  it('AUTH-2: after a failure from one IP, 20 parallel guesses from it reserve by conditional patch: exactly 4 get in (5 with the failure), the rest are refused; their failures lock the name there', async () => {
+    const login = await newLogin({ passwordVersion: 0 });
+    const keys = { name: login.email!, ip: `10.83.2.${++serial % 250}`, passwordVersion: 0 };
+    await (await reserveSignInAttempt(deps(), { ...keys, login: await readLogin(login.id) })).finish('failure');
+    const known = await readLogin(login.id);
+    const attempts = await Promise.allSettled(Array.from({ length: 20 }, () => reserveSignInAttempt(deps(), { ...keys, login: known })));
+    const reserved = attempts.filter((a) => a.status === 'fulfilled');
+    expect(reserved.length).toBe(4);
+    for (const refused of attempts.filter((a) => a.status === 'rejected')) expect(refused.reason).toMatchObject({ code: 'too_many_attempts' });
+    await Promise.all(reserved.map((a) => (a as PromiseFulfilledResult<{ finish(o: 'failure'): Promise<void> }>).value.finish('failure')));
+    expect(await bucketsOf(login.accountId)).toEqual([expect.objectContaining({ failures: 5, pending: [] })]);
+    await expect(reserveSignInAttempt(deps(), { ...keys, login: await readLogin(login.id) })).rejects.toMatchObject({
+      code: 'too_many_attempts',
+      retryAfterSeconds: 15 * 60,
+    });
+  });
+
+  it("AUTH-2, AUTH-5: a success while another attempt is in flight settles the bucket inside the session's batch, keeping that attempt (no write of its own)", async () => {
+    const login = await newLogin({ passwordVersion: 0 });
+    const account = await writeTestAccount(db, clock, login.accountId);
+    const keys = { name: login.email!, ip: `10.83.3.${++serial % 250}`, passwordVersion: 0 };
+    await (await reserveSignInAttempt(deps(), { ...keys, login: await readLogin(login.id) })).finish('failure');
+    const other = await reserveSignInAttempt(deps(), { ...keys, login: await readLogin(login.id) });
+    const attempt = await reserveSignInAttempt(deps(), { ...keys, login: await readLogin(login.id) });
+    const { counts } = await counted(async () => {
+      const write = attempt.successInBatch()!;
+      expect(write).toMatchObject({ replace: { failures: 0, pending: [expect.anything()] } });
+      return createSession(deps(), {
+        accountId: login.accountId,
+        method: 'password',
+        account,
+        alsoWrite: { write, ifLeftOut: () => attempt.finish('success') },
+      });
+    });
+    expect(counts).toEqual(writes(1));
+    expect(await bucketsOf(login.accountId)).toEqual([expect.objectContaining({ failures: 0, pending: [expect.anything()] })]);
+    // The other attempt still counts: its failure is the window's first.
+    await other.finish('failure');
+    expect(await bucketsOf(login.accountId)).toEqual([expect.objectContaining({ failures: 1, pending: [] })]);
+  });
+
   it('AUTH-2, AUTH-5: a bucket another attempt changed after the reservation fails the batch; the session is written without it and the bucket settled, keeping the other attempt', async () => {
     const login = await newLogin({ passwordVersion: 0 });
     const account = await writeTestAccount(db, clock, login.accountId);
@@ -262,8 +341,9 @@ describe("a known name's name + IP bucket in its account's partition (issue 11)"
     expect(stored.activeSessions?.map((e) => e.sessionId)).toEqual([session.sessionId]);
     const [bucket] = await bucketsOf(login.accountId);
     expect(bucket).toMatchObject({ failures: 0, pending: [expect.anything()] });
-    // The other attempt's reservation is no longer alone with nothing counted: its success settles it.
-    expect(second.successInBatch()).toBeUndefined();
+    // The other attempt's success, in a batch, would keep the first attempt's entry (as it read the bucket, under that
+    // ETag): the first's settling changed the bucket since, so the batch would fail and the bucket is settled apart.
+    expect(second.successInBatch()).toMatchObject({ replace: { failures: 0, pending: [expect.anything()], _etag: expect.any(String) } });
     await second.finish('success');
     expect((await bucketsOf(login.accountId))[0]).toMatchObject({ failures: 0, pending: [] });
   });
@@ -287,13 +367,11 @@ describe("a known name's name + IP bucket in its account's partition (issue 11)"
     const login = await newLogin({ passwordVersion: 0 });
     const ip = `10.86.0.${++serial % 250}`;
     const keys = { name: login.email!, ip, passwordVersion: 0, signedIn: true };
-    let first = true;
     const guess = async () => {
       const attempt = await counted(async () => reserveSignInAttempt(deps(), { ...keys, login: await readLogin(login.id) }));
-      // The login read (by the caller, here inside) and the reservation: a create, or (the bucket holding failures) a
-      // create that meets it, its read and replace. No IP bucket read.
-      expect(attempt.counts).toEqual(first ? { ...emptyCounts(), pointRead: 1, write: 1 } : { ...emptyCounts(), pointRead: 2, write: 2 });
-      first = false;
+      // The login read (by the caller, here inside) and the reservation: a create, or (the login naming this pair's
+      // bucket as its last failure's) one conditional patch on it, its window over or not. No IP bucket read.
+      expect(attempt.counts).toEqual({ ...emptyCounts(), pointRead: 1, write: 1 });
       return (await counted(() => attempt.result.finish('failure'))).counts;
     };
     // The reservation settled, the name's count on the login, and the IP's: a patch that finds no bucket, a create.

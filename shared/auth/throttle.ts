@@ -29,6 +29,10 @@ import type { Services } from '../platform/services.js';
  * sign-in's success removes it in the batch that writes the session (issue 11); sign-in and the signed-in password
  * checks (password change, closure) use that same bucket, so guesses through either count together. A name without
  * a login keeps it in the logins container (`login-throttle`, like the name and IP buckets).
+ * The name's failure count keeps a tag of the last failing name + IP bucket: the next attempt in that bucket (a
+ * mistyped password, then the right one) reserves by one conditional patch instead of a create that fails, a read and
+ * a replace, and its success empties the bucket in the session's batch, keeping it for the next sign-in's patch
+ * (issue 11: 5 operations, as a clean sign-in).
  */
 const THROTTLE = {
   windowSeconds: 15 * 60,
@@ -55,6 +59,8 @@ interface ThrottleDoc extends Doc {
   /** Attempts reserved but not yet decided (name + IP bucket). */
   pending?: { id: string; at: string }[];
   accountId?: string;
+  /** A name bucket's last failing name + IP pair (`pairTag`): where the next attempt's reservation likely is. */
+  last_pair?: string;
 }
 
 type Deps = Pick<Services, 'db' | 'clock' | 'config'>;
@@ -135,9 +141,9 @@ async function update(
 
 /** One more failure in a counting bucket's window, or the first of a new one (with its end, for `countUnread`'s patch). */
 const counted =
-  (id: string) =>
-  (doc: ThrottleDoc | undefined, now: number): ThrottleDoc =>
-    expired(doc, now)
+  (id: string, lastPair?: string) =>
+  (doc: ThrottleDoc | undefined, now: number): ThrottleDoc => ({
+    ...(expired(doc, now)
       ? { id, type: 'login-throttle', failures: 1, ...windowFrom(now, THROTTLE.windowSeconds) }
       : {
           id,
@@ -145,16 +151,18 @@ const counted =
           failures: doc!.failures + 1,
           windowStart: doc!.windowStart,
           window_end_ms: Date.parse(doc!.windowStart) + THROTTLE.windowSeconds * 1000,
-        };
+        }),
+    ...(lastPair ? { last_pair: lastPair } : {}),
+  });
 
 /**
  * Adds one failure to a counting bucket (name or IP); no lock, the count only slows attempts down. `known` is the
  * bucket as read before the check (null: there was none, so it is created without reading again).
  */
-async function countFailure(deps: Deps, id: string, known: (ThrottleDoc & Stored) | null): Promise<void> {
-  if (known === null && (await createdFresh(deps, counted(id)(undefined, deps.clock.now().getTime())))) return;
+async function countFailure(deps: Deps, id: string, known: (ThrottleDoc & Stored) | null, lastPair?: string): Promise<void> {
+  if (known === null && (await createdFresh(deps, counted(id, lastPair)(undefined, deps.clock.now().getTime())))) return;
   // Another attempt created it meanwhile: count on it as usual.
-  await update(deps, id, counted(id), known ?? undefined);
+  await update(deps, id, counted(id, lastPair), known ?? undefined);
 }
 
 /**
@@ -201,6 +209,28 @@ async function reserveFresh(deps: Deps, doc: ThrottleDoc, place: Place): Promise
   }
 }
 
+/**
+ * Reserves in a name + IP bucket that likely exists (this pair was the name's last failure) with one conditional
+ * patch that adds the attempt to those in flight while `failures + in flight < perNameAndIp`. Exact: the stored
+ * failures are never fewer than the window's (a window run out counts from zero), and a locked bucket holds at least
+ * perNameAndIp failures (a lock is written only with them, and every write that lowers them drops it), so a bucket the
+ * patch meets could be reserved in by the read-and-write too; stale attempts in flight only make it unmet. Answers the
+ * bucket as patched, 'unmet' (decide on the read: a window run out, stale attempts, or a refusal) or undefined (none).
+ */
+async function reserveExisting(deps: Deps, id: string, place: Place, entry: { id: string; at: string }) {
+  return deps.db
+    .collection(place.container)
+    .patchIf<ThrottleDoc>(
+      id,
+      place.partitionKey(id),
+      [{ op: 'add', path: '/pending/-', value: entry }],
+      `FROM c WHERE c.failures + ARRAY_LENGTH(c.pending) < ${THROTTLE.perNameAndIp}`,
+    );
+}
+
+/** A short keyed tag of a name + IP bucket, kept with the name's failures (no address in it, only part of a keyed hash). */
+const pairTag = (pairId: string) => pairId.slice(-10);
+
 /** A counting bucket as stored now (kept, so counting a failure after the check needs no second read). */
 async function readBucket(deps: Deps, id: string): Promise<(ThrottleDoc & Stored) | null> {
   const doc = await deps.db.collection('logins').read<ThrottleDoc>(id, id);
@@ -244,9 +274,11 @@ export interface SignInAttempt {
   finish(outcome: 'success' | 'success-last' | 'failure'): Promise<void>;
   /**
    * A success whose writes go in one transactional batch of the login's account partition (a sign-in's session): the
-   * reservation's removal to put in that batch, when the bucket is in that partition and holds nothing but this
-   * reservation (issue 11: one write less). Undefined otherwise: call `finish('success')`. Call it too when the batch
-   * is not written (a delete that failed it, 412 or 404, means another attempt changed the bucket: it is settled).
+   * bucket settled as this success leaves it, to put in that batch (issue 11: one write less), when the bucket is in
+   * that partition: deleted, or replaced with no failures and only the other attempts in flight (kept too while the
+   * name's last failure names it, for the patch that looks for it). Undefined otherwise: call `finish('success')`.
+   * Call it too when the batch is not written (a write that failed it, 412 or 404, means another attempt changed the
+   * bucket: it is settled).
    */
   successInBatch(): TogetherWrite | undefined;
 }
@@ -282,30 +314,62 @@ export async function reserveSignInAttempt(deps: Deps, keys: SignInAttemptKeys):
       pending: [...pending, { id: reservation, at: new Date(now).toISOString() }],
     };
   };
-  const reserved =
+  const createOrUpdate = async () =>
     (await reserveFresh(deps, reserve(undefined, deps.clock.now().getTime()), place)) ?? (await update(deps, pairId, reserve, undefined, place));
+  // A bucket this pair's last failure left (a mistyped password, then the right one) is reserved in by one
+  // conditional patch instead of a create that fails, a read and a replace (issue 11); else by one create, the usual
+  // case (a success removes the bucket). A patch that meets no bucket creates it; one unmet decides on the read.
+  const reserveWhereLeft = async () => {
+    const patched = await reserveExisting(deps, pairId, place, { id: reservation, at: deps.clock.now().toISOString() });
+    if (patched === 'unmet') return update(deps, pairId, reserve, undefined, place);
+    return patched ?? createOrUpdate();
+  };
+  // A name without a login has its bucket read before the reservation (a known name's login was): both know the last pair.
+  const nameBucket = host ? null : await readBucket(deps, nameId);
+  const lastPair = host ? host[hostedFields('signin').lastPair] : nameBucket?.last_pair;
+  const namedByLastFailure = lastPair === pairTag(pairId);
+  const reserved = namedByLastFailure ? await reserveWhereLeft() : await createOrUpdate();
 
   const readIp = ipId !== undefined && !keys.signedIn;
-  const [nameBucket, ipBucket] = await Promise.all([host ? null : readBucket(deps, nameId), readIp ? readBucket(deps, ipId) : null]);
+  const ipBucket = readIp ? await readBucket(deps, ipId) : null;
   const nameFailures = host ? hostedCount(deps, host, 'signin') : failuresOf(deps, nameBucket);
   const ipFailures = readIp ? failuresOf(deps, ipBucket) : 0;
   const excess = Math.max(nameFailures - THROTTLE.nameSlowAfter, ipFailures - THROTTLE.ipSlowAfter, 0);
   if (excess > 0) await sleep(Math.min(THROTTLE.maxDelayMs, excess * THROTTLE.slowStepMs));
 
-  // A success that leaves nothing to count (no failures, no other attempt in flight) removes the bucket, so the next
-  // sign-in reserves with one create instead of a read and a write (issue 11). The delete is ETag-checked: a bucket
-  // another attempt changed meanwhile is settled as before.
-  const onlyOurs = reserved && reserved.failures === 0 && (reserved.pending ?? []).every((p) => p.id === reservation);
+  // A success sets the failures to 0, so when no other attempt is in flight it leaves nothing to count and removes
+  // the bucket (failures before it or not), so the next sign-in reserves with one create instead of a read and a write
+  // (issue 11). Not the bucket the name's last failure names: the next sign-in from here looks for it with a patch,
+  // so it is kept, emptied (one write either way). The delete is ETag-checked: a bucket another attempt changed
+  // meanwhile is settled as before.
+  const othersInFlight = (reserved?.pending ?? []).filter((p) => p.id !== reservation);
+  const emptied = reserved !== undefined && othersInFlight.length === 0;
+  const removed = emptied && !namedByLastFailure;
+  const onlyOurs = emptied && reserved.failures === 0;
+  const settled = (now: number): ThrottleDoc => ({
+    id: pairId,
+    ...place.fields,
+    failures: 0,
+    windowStart: new Date(now).toISOString(),
+    pending: othersInFlight,
+  });
   let finished = false;
   return {
-    successInBatch: () => (onlyOurs && !finished && place.container === 'accounts' ? { delete: { id: pairId, _etag: reserved._etag } } : undefined),
+    // The bucket as this success leaves it, under the ETag the reservation got back: removed, or emptied of all but
+    // other attempts in flight.
+    successInBatch: () =>
+      reserved && !finished && place.container === 'accounts'
+        ? removed
+          ? { delete: { id: pairId, _etag: reserved._etag } }
+          : { replace: { ...settled(deps.clock.now().getTime()), _etag: reserved._etag } }
+        : undefined,
     async finish(outcome) {
       if (finished) return;
       finished = true;
       if (outcome === 'success-last' && onlyOurs) return;
       if (
         outcome !== 'failure' &&
-        onlyOurs &&
+        removed &&
         (await deps.db.collection(place.container).delete(pairId, place.partitionKey(pairId), { ifMatch: reserved._etag }))
       )
         return;
@@ -315,7 +379,7 @@ export async function reserveSignInAttempt(deps: Deps, keys: SignInAttemptKeys):
         (doc, now) => {
           if (!doc) return undefined;
           const pending = (doc.pending ?? []).filter((p) => p.id !== reservation);
-          if (outcome !== 'failure') return { id: pairId, ...place.fields, failures: 0, windowStart: new Date(now).toISOString(), pending };
+          if (outcome !== 'failure') return { ...settled(now), pending };
           const failures = expired(doc, now) ? 1 : doc.failures + 1;
           return {
             id: pairId,
@@ -332,7 +396,7 @@ export async function reserveSignInAttempt(deps: Deps, keys: SignInAttemptKeys):
       // The buckets as read before the check: a write that meets a newer one reads it again (its ETag changed).
       if (outcome === 'failure')
         await Promise.all([
-          host ? countOn(deps, host, 'signin') : countFailure(deps, nameId, nameBucket),
+          host ? countOn(deps, host, 'signin', pairTag(pairId)) : countFailure(deps, nameId, nameBucket, pairTag(pairId)),
           ...(ipId ? [readIp ? countFailure(deps, ipId, ipBucket) : countUnread(deps, ipId)] : []),
         ]);
     },
@@ -400,7 +464,12 @@ export async function assertUnderLimit(deps: Deps, kind: string, value: string, 
  */
 type Host = Doc & Stored;
 
-const hostedFields = (name: string) => ({ count: `${name}_count`, end: `${name}_end_ms`, locked: `${name}_locked_ms` });
+const hostedFields = (name: string) => ({
+  count: `${name}_count`,
+  end: `${name}_end_ms`,
+  locked: `${name}_locked_ms`,
+  lastPair: `${name}_last_pair`,
+});
 const numberIn = (doc: Doc, field: string) => (typeof doc[field] === 'number' ? doc[field] : 0);
 
 /** The fields a document gets when this event is the first of its window (sign-up writes them on the new login). */
@@ -495,28 +564,34 @@ export async function firstInPeriodOn(deps: Deps, host: Host, name: string, seco
   return started !== 'unmet' && started !== undefined;
 }
 
-/** Counts one event on `host` with no limit (the sign-in name's failures, which only slow attempts down). */
-async function countOn(deps: Deps, host: Host, name: string): Promise<void> {
+/**
+ * Counts one event on `host` with no limit (the sign-in name's failures, which only slow attempts down), and the
+ * name + IP pair it came from (`pairTag`), in the same write.
+ */
+async function countOn(deps: Deps, host: Host, name: string, lastPair: string): Promise<void> {
   const f = hostedFields(name);
   const now = deps.clock.now().getTime();
   const logins = deps.db.collection('logins');
+  const tagged = { op: 'set' as const, path: `/${f.lastPair}`, value: lastPair };
   const counted =
     numberIn(host, f.end) > now
-      ? await logins.patchIf(host.id, host.id, [{ op: 'incr', path: `/${f.count}`, value: 1 }], `FROM c WHERE c.${f.end} > ${now}`)
+      ? await logins.patchIf(host.id, host.id, [{ op: 'incr', path: `/${f.count}`, value: 1 }, tagged], `FROM c WHERE c.${f.end} > ${now}`)
       : await logins.patchIf(
           host.id,
           host.id,
-          [
-            { op: 'set', path: `/${f.count}`, value: 1 },
-            { op: 'set', path: `/${f.end}`, value: now + THROTTLE.windowSeconds * 1000 },
-          ],
+          [{ op: 'set', path: `/${f.count}`, value: 1 }, { op: 'set', path: `/${f.end}`, value: now + THROTTLE.windowSeconds * 1000 }, tagged],
           `FROM c WHERE NOT IS_DEFINED(c.${f.end}) OR c.${f.end} <= ${now}`,
         );
   if (counted !== 'unmet') return;
   // The window opened or closed meanwhile: decided again on the stored document.
   await updateHost(deps, host, (doc, now) => {
     const open = numberIn(doc, f.end) > now;
-    return { ...doc, [f.count]: open ? numberIn(doc, f.count) + 1 : 1, [f.end]: open ? numberIn(doc, f.end) : now + THROTTLE.windowSeconds * 1000 };
+    return {
+      ...doc,
+      [f.count]: open ? numberIn(doc, f.count) + 1 : 1,
+      [f.end]: open ? numberIn(doc, f.end) : now + THROTTLE.windowSeconds * 1000,
+      [f.lastPair]: lastPair,
+    };
   });
 }
 

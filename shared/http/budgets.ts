@@ -27,7 +27,8 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   // in the account's partition before the password is verified, which caps parallel guesses, and left to lapse after
   // the success because the account closes), and the one account write (the rest is queued). The IP slow-down is not
   // read: the caller holds a session of this one account (throttle.ts `signedIn`). A wrong password costs 7 for a first
-  // guess from an address (as before) and 8 for the next (was 9; test/privacy-closure-gaps.e2e.test.ts): no account
+  // guess from an address (as before) and 6 for the next (was 9, then 8: the reservation one conditional patch on the
+  // bucket the login names as its last failure's; test/privacy-closure-gaps.e2e.test.ts): no account
   // write, but the reservation settled and the name's and the IP's counts raised (the IP's by one conditional patch,
   // plus a create when the address has no bucket), or the route would let a thief guess without limit. Without a
   // password (a recent sign-in) it is 3.
@@ -76,8 +77,9 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   // with the new hash from the read that checked it; every other session ended by one write of the account's list
   // (from the authentication read, in one transactional batch with the login-log entry; the session documents follow
   // queued), or the login-log entry alone when no other session was open (the probe's case). A wrong current password
-  // costs 7 for a first guess from an address (as before), 8 for the next (was 9): the reservation settled, the name's
-  // and the IP's counts raised (test/auth-password-budget.e2e.test.ts).
+  // costs 7 for a first guess from an address (as before), 6 for the next (was 9, then 8; the reservation one
+  // conditional patch): the reservation settled, the name's and the IP's counts raised. The right one after such
+  // guesses costs 6 (was 8): the bucket's failures are settled by one write (test/auth-password-budget.e2e.test.ts).
   'accounts-password-change': { queued: ['email-outbound', 'session-revocations'] },
 
   'accounts-preferences-update': {},
@@ -94,7 +96,10 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   // account's partition (`sign-in-throttle`); the IP bucket read (its slow-down); the account; one transactional batch
   // of the account's partition: the session document, its entry on the account, the login-log entry and the bucket's
   // removal (ETag-checked; when another attempt changed the bucket, the batch goes again without it and the bucket is
-  // settled apart). A wrong password costs 8, as before (test/auth-password-budget.e2e.test.ts).
+  // settled apart). The right password right after a mistyped one from the same address costs 5 too (was 8): the login
+  // names that bucket as its last failure's, so the reservation is one conditional patch on it, and the success empties
+  // it in the batch (kept for the next sign-in's patch: 5 again, was 7). A wrong password costs 8, as before; a
+  // second one from the same address 8 (was 10) (test/auth-password-budget.e2e.test.ts).
   'auth-password-login': {},
 
   'auth-password-reset': { queued: ['email-outbound', 'session-revocations'] },
