@@ -363,6 +363,24 @@ describe("a known name's name + IP bucket in its account's partition (issue 11)"
     expect((await readLogin(login.id)).signin_count).toBe(5);
   });
 
+  it('AUTH-2: a hung guess whose reservation lapsed, failing after the window ran out, keeps the lock another guess wrote (the count does not restart at 1)', async () => {
+    const login = await newLogin({ passwordVersion: 0 });
+    const keys = { name: login.email!, ip: `10.86.0.${++serial % 250}`, passwordVersion: 0 };
+    const attempt = async () => reserveSignInAttempt(deps(), { ...keys, login: await readLogin(login.id) });
+    for (let i = 0; i < 4; i++) await (await attempt()).finish('failure');
+    nowMs += 13 * 60_000;
+    const hung = await attempt();
+    // Its reservation lapses after 60 s, so another guess gets in and its failure, the fifth, locks the name there.
+    nowMs += 61_000;
+    await (await attempt()).finish('failure');
+    await expect(attempt()).rejects.toMatchObject({ code: 'too_many_attempts', retryAfterSeconds: 15 * 60 });
+    // The window of the first failure has run out, the lock has not: the hung guess fails now.
+    nowMs += 90_000;
+    await hung.finish('failure');
+    await expect(attempt()).rejects.toMatchObject({ code: 'too_many_attempts' });
+    expect((await bucketsOf(login.accountId))[0]?.failures).toBeGreaterThanOrEqual(5);
+  });
+
   it('AUTH-2: a signed-in check reads no IP bucket, yet its failures count there: a patch and a create first, one conditional patch in the window, a patch that restarts it after', async () => {
     const login = await newLogin({ passwordVersion: 0 });
     const ip = `10.86.0.${++serial % 250}`;

@@ -380,12 +380,15 @@ export async function reserveSignInAttempt(deps: Deps, keys: SignInAttemptKeys):
           if (!doc) return undefined;
           const pending = (doc.pending ?? []).filter((p) => p.id !== reservation);
           if (outcome !== 'failure') return { ...settled(now), pending };
-          const failures = expired(doc, now) ? 1 : doc.failures + 1;
+          // A lock in force keeps its window: a guess that hung past the window's end must not restart the count at 1
+          // (and so drop the lock, which is only ever stored with the failures that earned it).
+          const fresh = expired(doc, now) && !(doc.lockedUntil && Date.parse(doc.lockedUntil) > now);
+          const failures = fresh ? 1 : doc.failures + 1;
           return {
             id: pairId,
             ...place.fields,
             failures,
-            windowStart: expired(doc, now) ? new Date(now).toISOString() : doc.windowStart,
+            windowStart: fresh ? new Date(now).toISOString() : doc.windowStart,
             pending,
             ...(failures >= THROTTLE.perNameAndIp ? { lockedUntil: new Date(now + THROTTLE.lockSeconds * 1000).toISOString() } : {}),
           };
