@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import type { DeliveryInfo } from '../platform/bus.js';
-import { queueSpecs } from '../platform/queues.js';
+import { isoDurationSeconds, queueSpecs } from '../platform/queues.js';
 import { LocalBus } from './bus.js';
 
 const QUEUE = 'email-outbound' as const;
@@ -98,13 +98,14 @@ describe('LocalBus', () => {
 
     await b.send(QUEUE, { body: 'first', messageId: 'dup' });
     await b.idle();
-    vi.setSystemTime(t0 + 9 * 60_000); // window is PT10M
+    const windowMs = isoDurationSeconds(queueSpecs[QUEUE].duplicateDetectionWindow) * 1000;
+    vi.setSystemTime(t0 + windowMs - 60_000);
     await b.send(QUEUE, { body: 'repeat inside window', messageId: 'dup' });
     await b.send(QUEUE, { body: 'other id', messageId: 'other' });
     await b.idle();
     expect(seen).toEqual(['first', 'other id']);
 
-    vi.setSystemTime(t0 + 10 * 60_000 + 1000);
+    vi.setSystemTime(t0 + windowMs + 1000);
     await b.send(QUEUE, { body: 'after window', messageId: 'dup' });
     await b.idle();
     expect(seen).toEqual(['first', 'other id', 'after window']);
