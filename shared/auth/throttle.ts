@@ -32,7 +32,10 @@ import type { Services } from '../platform/services.js';
  * The name's failure count keeps a tag of the last failing name + IP bucket: the next attempt in that bucket (a
  * mistyped password, then the right one) reserves by one conditional patch instead of a create that fails, a read and
  * a replace, and its success empties the bucket in the session's batch, keeping it for the next sign-in's patch
- * (issue 11: 5 operations, as a clean sign-in).
+ * (issue 11: 5 operations, as a clean sign-in). A password change's success settles the bucket in the batch of its
+ * login-log entry (5 right after a wrong current password), and a known name's failure is counted in the bucket in one
+ * batch with its login-log entry (a wrong password at sign-in 7): so a known name's failure reads and writes as often
+ * as an unknown name's, which counts in the name bucket it read instead of on the login.
  */
 const THROTTLE = {
   windowSeconds: 15 * 60,
