@@ -20,9 +20,17 @@ import {
   verifyAgainstDummy,
   verifyPassword,
 } from './passwords.js';
-import { recordSecurityEvent, securityEventEntry } from './security-log.js';
+import { securityEventEntry } from './security-log.js';
 import { activeSession, createSession, type IssuedSession, revokeAllSessions } from './sessions.js';
-import { assertUnderLimit, assertUnderLimitOn, firstHostedEvent, firstInPeriodOn, overLimit, reserveSignInAttempt } from './throttle.js';
+import {
+  assertUnderLimit,
+  assertUnderLimitOn,
+  firstHostedEvent,
+  firstInPeriodOn,
+  overLimit,
+  reserveSignInAttempt,
+  type SignInAttempt,
+} from './throttle.js';
 
 const VERIFY_TOKEN_SECONDS = 24 * 3600;
 const RESET_TOKEN_SECONDS = 3600;
@@ -350,9 +358,12 @@ export async function passwordSignIn(services: Services, input: { email: string;
   // A suspended or closed account with the right password is answered exactly like a wrong password (and counted
   // like one), so the answer does not confirm a guessed password; the owner's login log says why.
   if (!login || !ok || !account || account.status !== 'active') {
-    await attempt.finish('failure');
     const reason = !login ? 'unknown_name' : !ok ? 'wrong_password' : account?.status === 'suspended' ? 'account_suspended' : 'account_closed';
-    await recordSecurityEvent(services, { name: 'sign-in-failed', accountId: login?.accountId, method: 'password', reason, client });
+    const failed = await securityEventEntry(services, { name: 'sign-in-failed', accountId: login?.accountId, method: 'password', reason, client });
+    failed.report();
+    // A known name's login-log entry goes in the batch that counts the failure in its bucket (issue 11: one write
+    // less), so it writes as many times as an unknown name's failure, which counts in a name bucket instead.
+    await attempt.finish('failure', failed.entry);
     throw new AppError('invalid_credentials');
   }
   // The reservation goes in the session's batch when it is all its bucket holds (issue 11: one write less).
@@ -377,25 +388,22 @@ export async function passwordSignIn(services: Services, input: { email: string;
 }
 
 /**
- * Changing the password ends every other session of the account and every outstanding reset link, and tells the
- * user by e-mail.
- */
-/**
  * Checks the current password of the account's password login, counted like a sign-in in the same name + IP bucket
- * (AUTH-2: five failures from one address lock that name there), so a stolen session cannot guess it. The login
- * found, or wrong_password. Both callers (a password change, which raises the version that keys the bucket; a
- * closure) never use the bucket again after a success: 'success-last' leaves the reservation to lapse (issue 11).
- * A success costs 2 operations (the login read, the reservation created); a wrong password 6 for a first guess from an
- * address (the reservation settled, the name's count on the login, the IP's: a conditional patch that finds no bucket
- * and a create), 5 for the next (the login names the bucket as its last failure's: the reservation is one conditional
- * patch on it; the IP's count one patch). The IP slow-down is not read (throttle.ts `signedIn`).
+ * (AUTH-2: five failures from one address lock that name there), so a stolen session cannot guess it. The login found
+ * and the attempt, which the caller finishes as a 'success-last' (both callers never use the bucket again after a
+ * success: a password change raises the version that keys it; a closure), or wrong_password.
+ * A success costs 2 operations (the login read, the reservation created; a clean 'success-last' leaves the
+ * reservation to lapse, issue 11); a wrong password 6 for a first guess from an address (the reservation settled, the
+ * name's count on the login, the IP's: a conditional patch that finds no bucket and a create), 5 for the next (the
+ * login names the bucket as its last failure's: the reservation is one conditional patch on it; the IP's count one
+ * patch). The IP slow-down is not read (throttle.ts `signedIn`).
  */
 async function checkCurrentPassword(
   services: Services,
   account: AccountDoc | undefined,
   password: string,
   client: ClientInfo,
-): Promise<LoginIndexDoc & { email: string; passwordHash: string }> {
+): Promise<{ login: LoginIndexDoc & { email: string; passwordHash: string }; attempt: SignInAttempt }> {
   const loginId = account?.logins?.find((l) => l.provider === 'password')?.id;
   if (!account || !loginId) throw new AppError('login_not_found');
   const login = await services.db.collection('logins').read<LoginIndexDoc>(loginId, loginId);
@@ -411,12 +419,18 @@ async function checkCurrentPassword(
   try {
     ok = await verifyPassword(password, login.passwordHash);
   } finally {
-    await attempt.finish(ok ? 'success-last' : 'failure');
+    if (!ok) await attempt.finish('failure');
   }
   if (!ok) throw new AppError('wrong_password');
-  return { ...login, email: login.email, passwordHash: login.passwordHash };
+  return { login: { ...login, email: login.email, passwordHash: login.passwordHash }, attempt };
 }
 
+/**
+ * Changing the password ends every other session of the account and every outstanding reset link, and tells the
+ * user by e-mail. The throttle's bucket, when the check leaves something in it to settle (failures before it, other
+ * attempts in flight), is settled in the batch that writes the login-log entry (issue 11: a change right after a
+ * wrong current password 5, was 6).
+ */
 export async function changePassword(
   services: Services,
   principal: { accountId: string; sessionId: string },
@@ -425,12 +439,28 @@ export async function changePassword(
   input: { currentPassword: string; newPassword: string },
   client: ClientInfo,
 ): Promise<void> {
-  const login = await checkCurrentPassword(services, account, input.currentPassword, client);
-  await assertGoodPassword(input.newPassword, login.email);
-  const passwordHash = await hashPassword(input.newPassword);
-  await updateLogin(services, login.id, (l) => ({ ...l, passwordHash, passwordVersion: versionOf(l) + 1 }), login);
+  const { login, attempt } = await checkCurrentPassword(services, account, input.currentPassword, client);
+  try {
+    await assertGoodPassword(input.newPassword, login.email);
+    const passwordHash = await hashPassword(input.newPassword);
+    await updateLogin(services, login.id, (l) => ({ ...l, passwordHash, passwordVersion: versionOf(l) + 1 }), login);
+  } catch (error) {
+    // The password stays (a new one not good enough): the check was a success all the same, settled on its own.
+    await attempt.finish('success-last');
+    throw error;
+  }
+  const settled = attempt.successInBatch('success-last');
+  if (!settled) await attempt.finish('success-last');
   const logged = await securityEventEntry(services, { name: 'password-changed', accountId: principal.accountId, method: 'password', client });
-  await revokeAllSessions(services, principal.accountId, 'password-changed', principal.sessionId, account, logged.entry);
+  await revokeAllSessions(
+    services,
+    principal.accountId,
+    'password-changed',
+    principal.sessionId,
+    account,
+    logged.entry,
+    settled && { write: settled, ifLeftOut: () => attempt.finish('success-last') },
+  );
   logged.report();
   await queueEmail(
     services,
@@ -457,7 +487,8 @@ export async function confirmRecentIdentity(
 ): Promise<void> {
   if (account.logins?.some((l) => l.provider === 'password')) {
     if (password === undefined) throw new AppError('reauthentication_required');
-    await checkCurrentPassword(services, account, password, client);
+    const { attempt } = await checkCurrentPassword(services, account, password, client);
+    await attempt.finish('success-last');
     return;
   }
   const session = await activeSession(services.db, principal, services.clock.now());

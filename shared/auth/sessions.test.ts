@@ -125,7 +125,7 @@ describe('a sign-in and a password reset write the account partition together', 
   let cosmos: EmbeddedCosmos;
   let db: Database;
   const clock = new AdjustableClock();
-  const logEntry = (accountId: string, event: 'sign-in' | 'password-reset') => ({
+  const logEntry = (accountId: string, event: 'sign-in' | 'password-reset' | 'password-changed') => ({
     id: `login-log:${randomUUID()}`,
     type: 'login-log',
     accountId,
@@ -341,6 +341,92 @@ describe('a sign-in and a password reset write the account partition together', 
       ),
     ).toBe(1);
     expect(old.counts.batches).toBe(0);
+  });
+
+  it("AUTH-2, AUTH-5 (issue 11): a password change's throttle bucket goes in the batch of its login-log entry (and the shortened list, when another session ends); a bucket changed since: the batch again without it, and the caller told; a stale account: one by one, and told", async () => {
+    const accounts = db.collection('accounts');
+    const bus = new ListBus();
+    let batches = 0;
+    const counting: Database = {
+      ping: () => db.ping(),
+      collection: (name) =>
+        new Proxy(db.collection(name), {
+          get(target, property) {
+            if (property === 'writeTogether') batches += 1;
+            return Reflect.get(target, property, target);
+          },
+        }),
+    };
+    const bucket = (accountId: string) =>
+      accounts.create<Doc>({
+        id: `throttle:name-ip:${randomUUID()}`,
+        type: 'sign-in-throttle',
+        accountId,
+        failures: 1,
+        windowStart: clock.now().toISOString(),
+      });
+    const change = async (account: AccountDoc, current: string, write: TogetherWrite) => {
+      let leftOut = 0;
+      const entry = logEntry(account.accountId, 'password-changed');
+      batches = 0;
+      const ended = await revokeAllSessions({ db: counting, clock, bus }, account.accountId, 'password-changed', current, account, entry, {
+        write,
+        ifLeftOut: async () => void (leftOut += 1),
+      });
+      expect(await accounts.read(entry.id, account.accountId)).toMatchObject({ event: 'password-changed' });
+      return { ended, leftOut, batches };
+    };
+    const readAccount = async (accountId: string) => (await accounts.read<AccountDoc>(accountId, accountId))!;
+
+    // Only the changer's own session: the entry and the bucket's removal, one batch.
+    const alone = await writeTestAccount(db, clock, 'acc-unit-change-1');
+    const own = await createSession({ db, config, clock }, { accountId: alone.accountId, method: 'password' });
+    const first = await bucket(alone.accountId);
+    expect(await change(await readAccount(alone.accountId), own.sessionId, { delete: { id: first.id, _etag: first._etag } })).toEqual({
+      ended: 0,
+      leftOut: 0,
+      batches: 1,
+    });
+    expect(await accounts.read(first.id, alone.accountId)).toBeUndefined();
+
+    // Another session to end: the list too, still one batch.
+    const two = await writeTestAccount(db, clock, 'acc-unit-change-2');
+    const mine = await createSession({ db, config, clock }, { accountId: two.accountId, method: 'password' });
+    const theirs = await createSession({ db, config, clock }, { accountId: two.accountId, method: 'password' });
+    const second = await bucket(two.accountId);
+    expect(await change(await readAccount(two.accountId), mine.sessionId, { delete: { id: second.id, _etag: second._etag } })).toEqual({
+      ended: 1,
+      leftOut: 0,
+      batches: 1,
+    });
+    expect(sessionListedOnAccount(await readAccount(two.accountId), theirs.sessionId, clock.now())).toBe(false);
+    expect(await accounts.read(second.id, two.accountId)).toBeUndefined();
+
+    // The bucket changed since: refused for it, the entry and the list again without it; the caller settles it.
+    const three = await writeTestAccount(db, clock, 'acc-unit-change-3');
+    const mine3 = await createSession({ db, config, clock }, { accountId: three.accountId, method: 'password' });
+    const theirs3 = await createSession({ db, config, clock }, { accountId: three.accountId, method: 'password' });
+    const stale = await bucket(three.accountId);
+    await accounts.replace<Doc>({ ...stale, failures: 2 });
+    expect(await change(await readAccount(three.accountId), mine3.sessionId, { delete: { id: stale.id, _etag: stale._etag } })).toEqual({
+      ended: 1,
+      leftOut: 1,
+      batches: 2,
+    });
+    expect(sessionListedOnAccount(await readAccount(three.accountId), theirs3.sessionId, clock.now())).toBe(false);
+    expect(await accounts.read(stale.id, three.accountId)).toMatchObject({ failures: 2 });
+
+    // The account changed since it was read (another sign-in): nothing of the batch; one by one, and told.
+    const four = await writeTestAccount(db, clock, 'acc-unit-change-4');
+    const mine4 = await createSession({ db, config, clock }, { accountId: four.accountId, method: 'password' });
+    const theirs4 = await createSession({ db, config, clock }, { accountId: four.accountId, method: 'password' });
+    const before = await readAccount(four.accountId);
+    const later = await createSession({ db, config, clock }, { accountId: four.accountId, method: 'password' });
+    const kept = await bucket(four.accountId);
+    expect(await change(before, mine4.sessionId, { delete: { id: kept.id, _etag: kept._etag } })).toEqual({ ended: 2, leftOut: 1, batches: 1 });
+    const after = await readAccount(four.accountId);
+    expect([theirs4, later].map((s) => sessionListedOnAccount(after, s.sessionId, clock.now()))).toEqual([false, false]);
+    expect(await accounts.read(kept.id, four.accountId)).toBeDefined();
   });
 });
 

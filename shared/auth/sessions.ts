@@ -96,6 +96,15 @@ async function accessTokenFor(services: Pick<Services, 'config' | 'clock'>, clai
   return signAccessToken(claims, services.config.SESSION_SIGNING_KEYS, services.clock.now());
 }
 
+/**
+ * One more write of the account's partition that belongs with a session change (the throttle's bucket settled, issue
+ * 11), put in the same batch; `ifLeftOut` runs when the batch did not take it.
+ */
+export interface AlsoWrite {
+  write: TogetherWrite;
+  ifLeftOut: () => Promise<void>;
+}
+
 export async function createSession(
   services: Pick<Services, 'db' | 'config' | 'clock'>,
   input: {
@@ -105,11 +114,8 @@ export async function createSession(
     account?: AccountDoc;
     /** A login-log entry of the account to write with the session (one batch when the account was read with its ETag). */
     logEntry?: Doc | undefined;
-    /**
-     * One more write of the account's partition that belongs with this sign-in (the throttle's reservation removed,
-     * issue 11), put in the same batch; `ifLeftOut` runs when the batch did not take it.
-     */
-    alsoWrite?: { write: TogetherWrite; ifLeftOut: () => Promise<void> } | undefined;
+    /** The throttle's reservation removed with this sign-in, in its batch. */
+    alsoWrite?: AlsoWrite | undefined;
   },
 ): Promise<IssuedSession> {
   const now = services.clock.now();
@@ -184,17 +190,31 @@ async function writeSessionTogether(
   if (!account || !('_etag' in account) || account.activeSessions === undefined) return false;
   const next = { ...(account as AccountDoc & Stored), activeSessions: listed(account.activeSessions), lastSignInAt: session.createdAt };
   const writes: TogetherWrite[] = [{ create: session }, { replace: next }, ...(logEntry ? [{ create: logEntry }] : [])];
+  // The session's id is new and random: a batch that meets it (409 on the first create) is our own.
+  return writeTogetherWithAlso(services, account.accountId, writes, also);
+}
+
+/**
+ * `writes` and `also` in one transactional batch of the partition. 'written': all of them; 'without-also': `writes`
+ * only (`also` failed the batch: another writer changed what it names, so they are written again without it); false
+ * when `writes` failed it (nothing was written). The first write must be a create of a new random id: a batch that
+ * meets it (409) is this one, applied by an attempt whose answer was lost (all or none), not a failure.
+ */
+async function writeTogetherWithAlso(
+  services: Pick<Services, 'db'>,
+  partitionKey: string,
+  writes: TogetherWrite[],
+  also: TogetherWrite | undefined,
+): Promise<'written' | 'without-also' | false> {
   const accounts = services.db.collection('accounts');
-  // The session's id is new and random: a batch that meets it (409 on the first create) is our own, applied by an
-  // attempt whose answer was lost (all or none), not a failure.
   const applied = (written: Awaited<ReturnType<typeof accounts.writeTogether>>) =>
     written.ok || (written.status === 409 && written.failedIndex === 0);
   if (also) {
-    const written = await accounts.writeTogether(account.accountId, [...writes, also]);
+    const written = await accounts.writeTogether(partitionKey, [...writes, also]);
     if (applied(written)) return 'written';
     if (!written.ok && written.failedIndex !== writes.length) return false;
   }
-  return applied(await accounts.writeTogether(account.accountId, writes)) && (also ? 'without-also' : 'written');
+  return applied(await accounts.writeTogether(partitionKey, writes)) && (also ? 'without-also' : 'written');
 }
 
 function isUsable(session: SessionDoc, now: Date): boolean {
@@ -436,6 +456,8 @@ export async function revokeAllSessions(
   account?: AccountDoc,
   /** A login-log entry to write with the list (one batch when the account read is still current, issue 11). */
   logEntry?: Doc,
+  /** One more write of the partition for that batch (a password change's throttle bucket settled), with a log entry. */
+  alsoWrite?: AlsoWrite,
 ): Promise<number> {
   let ended = 0;
   const ending = (entries: SessionEntry[]) => {
@@ -443,10 +465,12 @@ export async function revokeAllSessions(
     ended = entries.length - next.length;
     return next.length === entries.length ? undefined : next;
   };
-  if (!(await endListedTogether(services, account, ending, logEntry))) {
+  const together = await endListedTogether(services, account, ending, logEntry, alsoWrite?.write);
+  if (!together) {
     await changeSessionIndex(services, accountId, account, ending);
     if (logEntry) await services.db.collection('accounts').create(logEntry);
   }
+  if (together !== 'written') await alsoWrite?.ifLeftOut();
   const before = services.clock.now().toISOString();
   await services.bus.send('session-revocations', {
     body: { accountId, reason, before } satisfies SessionRevocationWork,
@@ -456,23 +480,23 @@ export async function revokeAllSessions(
 }
 
 /**
- * The account's shortened session list and the login-log entry in one transactional batch, from the account as the
- * caller read it. False when that cannot be (nothing to shorten, no ETag, no list, or the account changed since):
- * nothing was written then.
+ * The login-log entry, the account's shortened session list (when there is another session to end) and `also` in one
+ * transactional batch, from the account as the caller read it ('written'; 'without-also' as `writeTogetherWithAlso`).
+ * False when that cannot be (no log entry, no ETag, no list; nothing to shorten and nothing else to write; or the
+ * account changed since): nothing was written then.
  */
 async function endListedTogether(
   services: Pick<Services, 'db'>,
   account: AccountDoc | undefined,
   ending: (entries: SessionEntry[]) => SessionEntry[] | undefined,
   logEntry: Doc | undefined,
-): Promise<boolean> {
+  also: TogetherWrite | undefined,
+): Promise<'written' | 'without-also' | false> {
   if (!logEntry || !account || !('_etag' in account) || account.activeSessions === undefined) return false;
   const next = ending(account.activeSessions);
-  if (next === undefined) return false;
-  const written = await services.db
-    .collection('accounts')
-    .writeTogether(account.accountId, [{ replace: { ...(account as AccountDoc & Stored), activeSessions: next } }, { create: logEntry }]);
-  return written.ok;
+  if (next === undefined && !also) return false;
+  const listed: TogetherWrite[] = next ? [{ replace: { ...(account as AccountDoc & Stored), activeSessions: next } }] : [];
+  return writeTogetherWithAlso(services, account.accountId, [{ create: logEntry }, ...listed], also);
 }
 
 export const sessionRevocationWorkSchema = z.strictObject({ accountId: z.string().min(1), reason: z.string().min(1), before: z.iso.datetime() });

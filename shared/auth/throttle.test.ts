@@ -403,6 +403,76 @@ describe("a known name's name + IP bucket in its account's partition (issue 11)"
     expect(await ipBucket(ip)).toMatchObject({ failures: 1, window_end_ms: nowMs + 15 * 60_000 });
   });
 
+  const failedEntry = (accountId: string) => ({
+    id: `login-log:${accountId}-${++serial}`,
+    type: 'login-log',
+    accountId,
+    at: clock.now().toISOString(),
+    event: 'sign-in-failed',
+    reason: 'wrong_password',
+  });
+
+  it("AUTH-2, AUTH-4 (issue 11): a known name's failure and its login-log entry are one batch of the account's partition: the batch, the name's count on the login, the IP's", async () => {
+    const login = await newLogin({ passwordVersion: 0 });
+    const ip = `10.88.0.${++serial % 250}`;
+    const keys = { name: login.email!, ip, passwordVersion: 0 };
+    const attempt = await reserveSignInAttempt(deps(), { ...keys, login: await readLogin(login.id) });
+    const entry = failedEntry(login.accountId);
+    // One batch (the entry and the failure), the login's patch, the IP bucket's create: the entry costs no write.
+    expect((await counted(() => attempt.finish('failure', entry))).counts).toEqual(writes(3));
+    expect(await db.collection('accounts').read(entry.id, login.accountId)).toMatchObject({ event: 'sign-in-failed', reason: 'wrong_password' });
+    expect(await bucketsOf(login.accountId)).toEqual([expect.objectContaining({ failures: 1, pending: [] })]);
+    expect(await readLogin(login.id)).toMatchObject({ signin_count: 1 });
+    expect(await ipBucket(ip)).toMatchObject({ failures: 1 });
+    // Settled once only: the entry is not written again.
+    await attempt.finish('failure', failedEntry(login.accountId));
+    expect(await bucketsOf(login.accountId)).toEqual([expect.objectContaining({ failures: 1 })]);
+  });
+
+  it('AUTH-2, AUTH-4 (issue 11): a bucket another attempt changed after the reservation refuses the batch: the entry is written alone and the failure counted on the bucket as stored, keeping the other attempt', async () => {
+    const login = await newLogin({ passwordVersion: 0 });
+    const keys = { name: login.email!, ip: `10.88.1.${++serial % 250}`, passwordVersion: 0 };
+    const first = await reserveSignInAttempt(deps(), { ...keys, login: await readLogin(login.id) });
+    const second = await reserveSignInAttempt(deps(), { ...keys, login: await readLogin(login.id) });
+    const entry = failedEntry(login.accountId);
+    await first.finish('failure', entry);
+    expect(await db.collection('accounts').read(entry.id, login.accountId)).toMatchObject({ event: 'sign-in-failed' });
+    expect(await bucketsOf(login.accountId)).toEqual([expect.objectContaining({ failures: 1, pending: [expect.anything()] })]);
+    const next = failedEntry(login.accountId);
+    await second.finish('failure', next);
+    expect(await db.collection('accounts').read(next.id, login.accountId)).toMatchObject({ event: 'sign-in-failed' });
+    expect(await bucketsOf(login.accountId)).toEqual([expect.objectContaining({ failures: 2, pending: [] })]);
+  });
+
+  it('AUTH-2 (issue 11): an unknown name (its bucket in the logins container) writes a given entry on its own and counts as before', async () => {
+    const keys = { name: `nobody-${++serial}@example.com`, ip: `10.88.2.${serial % 250}`, passwordVersion: 0 };
+    const attempt = await reserveSignInAttempt(deps(), keys);
+    const entry = failedEntry(`acc-throttle-entry-${serial}`);
+    await attempt.finish('failure', entry);
+    expect(await db.collection('accounts').read(entry.id, entry.accountId)).toMatchObject({ event: 'sign-in-failed' });
+  });
+
+  it("AUTH-2 (issue 11): a last success in a batch (a password change's login-log entry): nothing when the reservation is all the bucket holds; after a failure from the same IP the bucket is removed, though the name's last failure names it", async () => {
+    const login = await newLogin({ passwordVersion: 0 });
+    const keys = { name: login.email!, ip: `10.88.3.${++serial % 250}`, passwordVersion: 0, signedIn: true };
+    const clean = await reserveSignInAttempt(deps(), { ...keys, login: await readLogin(login.id) });
+    expect(clean.successInBatch('success-last')).toBeUndefined();
+    expect(await counted(() => clean.finish('success-last'))).toEqual({ result: undefined, counts: emptyCounts() });
+
+    const guessed = await newLogin({ passwordVersion: 0 });
+    const other = { ...keys, name: guessed.email!, ip: `10.88.4.${serial % 250}` };
+    await (await reserveSignInAttempt(deps(), { ...other, login: await readLogin(guessed.id) })).finish('failure');
+    const right = await reserveSignInAttempt(deps(), { ...other, login: await readLogin(guessed.id) });
+    const [bucket] = await bucketsOf(guessed.accountId);
+    // A sign-in's success would keep it, emptied, for the next reservation's patch; the password changes next, so no
+    // reservation will look for it again.
+    expect(right.successInBatch()).toMatchObject({ replace: { id: bucket!.id } });
+    const write = right.successInBatch('success-last')!;
+    expect(write).toMatchObject({ delete: { id: bucket!.id } });
+    expect((await db.collection('accounts').writeTogether(guessed.accountId, [write])).ok).toBe(true);
+    expect(await bucketsOf(guessed.accountId)).toEqual([]);
+  });
+
   it('AUTH-2: reservations whose outcome never came (a crash between the reservation and the settling) hold their places for 60 s, then lapse', async () => {
     const login = await newLogin({ passwordVersion: 0 });
     const keys = { name: login.email!, ip: `10.87.0.${++serial % 250}`, passwordVersion: 0 };

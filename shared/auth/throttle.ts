@@ -32,7 +32,10 @@ import type { Services } from '../platform/services.js';
  * The name's failure count keeps a tag of the last failing name + IP bucket: the next attempt in that bucket (a
  * mistyped password, then the right one) reserves by one conditional patch instead of a create that fails, a read and
  * a replace, and its success empties the bucket in the session's batch, keeping it for the next sign-in's patch
- * (issue 11: 5 operations, as a clean sign-in).
+ * (issue 11: 5 operations, as a clean sign-in). A password change's success settles the bucket in the batch of its
+ * login-log entry (5 right after a wrong current password), and a known name's failure is counted in the bucket in one
+ * batch with its login-log entry (a wrong password at sign-in 7): so a known name's failure reads and writes as often
+ * as an unknown name's, which counts in the name bucket it read instead of on the login.
  */
 const THROTTLE = {
   windowSeconds: 15 * 60,
@@ -269,18 +272,22 @@ export interface SignInAttempt {
    * Records how the attempt ended; failures count, a success clears the name + IP bucket. 'success-last': a success
    * after which this bucket is not used again (the password changes, raising its version, which keys the bucket; or
    * the account closes). When the reservation is all the bucket holds it is left to lapse (60 s) instead of deleted
-   * (issue 11: one write less); otherwise it is settled as a success.
+   * (issue 11: one write less); otherwise it is settled as a success. `logEntry`: the outcome's login-log entry (of
+   * the bucket's account), written in one transactional batch with the bucket's write when the bucket is in that
+   * account's partition (issue 11: a known name's wrong password one write less), else on its own.
    */
-  finish(outcome: 'success' | 'success-last' | 'failure'): Promise<void>;
+  finish(outcome: 'success' | 'success-last' | 'failure', logEntry?: Doc): Promise<void>;
   /**
-   * A success whose writes go in one transactional batch of the login's account partition (a sign-in's session): the
-   * bucket settled as this success leaves it, to put in that batch (issue 11: one write less), when the bucket is in
-   * that partition: deleted, or replaced with no failures and only the other attempts in flight (kept too while the
-   * name's last failure names it, for the patch that looks for it). Undefined otherwise: call `finish('success')`.
-   * Call it too when the batch is not written (a write that failed it, 412 or 404, means another attempt changed the
-   * bucket: it is settled).
+   * A success whose writes go in one transactional batch of the login's account partition (a sign-in's session, a
+   * password change's login-log entry): the bucket settled as this success leaves it, to put in that batch (issue 11:
+   * one write less), when the bucket is in that partition: deleted, or replaced with no failures and only the other
+   * attempts in flight (after a 'success', kept too while the name's last failure names it, for the patch that looks
+   * for it; after a 'success-last' the bucket is not used again, so it goes). Undefined otherwise: call
+   * `finish(outcome)` (for a 'success-last' whose reservation is all the bucket holds, it writes nothing). Call it too
+   * when the batch is not written (a write that failed it, 412 or 404, means another attempt changed the bucket: it is
+   * settled).
    */
-  successInBatch(): TogetherWrite | undefined;
+  successInBatch(outcome?: 'success' | 'success-last'): TogetherWrite | undefined;
 }
 
 /**
@@ -339,12 +346,12 @@ export async function reserveSignInAttempt(deps: Deps, keys: SignInAttemptKeys):
 
   // A success sets the failures to 0, so when no other attempt is in flight it leaves nothing to count and removes
   // the bucket (failures before it or not), so the next sign-in reserves with one create instead of a read and a write
-  // (issue 11). Not the bucket the name's last failure names: the next sign-in from here looks for it with a patch,
-  // so it is kept, emptied (one write either way). The delete is ETag-checked: a bucket another attempt changed
-  // meanwhile is settled as before.
+  // (issue 11). Not the bucket the name's last failure names, after a success that may use it again: the next
+  // sign-in from here looks for it with a patch, so it is kept, emptied (one write either way). The delete is
+  // ETag-checked: a bucket another attempt changed meanwhile is settled as before.
   const othersInFlight = (reserved?.pending ?? []).filter((p) => p.id !== reservation);
   const emptied = reserved !== undefined && othersInFlight.length === 0;
-  const removed = emptied && !namedByLastFailure;
+  const removedAfter = (outcome: 'success' | 'success-last') => emptied && (outcome === 'success-last' || !namedByLastFailure);
   const onlyOurs = emptied && reserved.failures === 0;
   const settled = (now: number): ThrottleDoc => ({
     id: pairId,
@@ -353,49 +360,80 @@ export async function reserveSignInAttempt(deps: Deps, keys: SignInAttemptKeys):
     windowStart: new Date(now).toISOString(),
     pending: othersInFlight,
   });
+  /** The bucket as this attempt's failure leaves it. */
+  const failedIn = (doc: ThrottleDoc, now: number): ThrottleDoc => {
+    const pending = (doc.pending ?? []).filter((p) => p.id !== reservation);
+    // A lock in force keeps its window: a guess that hung past the window's end must not restart the count at 1
+    // (and so drop the lock, which is only ever stored with the failures that earned it).
+    const fresh = expired(doc, now) && !(doc.lockedUntil && Date.parse(doc.lockedUntil) > now);
+    const failures = fresh ? 1 : doc.failures + 1;
+    return {
+      id: pairId,
+      ...place.fields,
+      failures,
+      windowStart: fresh ? new Date(now).toISOString() : doc.windowStart,
+      pending,
+      ...(failures >= THROTTLE.perNameAndIp ? { lockedUntil: new Date(now + THROTTLE.lockSeconds * 1000).toISOString() } : {}),
+    };
+  };
+  /** The bucket settled from the document as stored (`known`: as the reservation left it, saving a read). */
+  const settleAlone = async (outcome: 'success' | 'success-last' | 'failure', known: (ThrottleDoc & Stored) | undefined) => {
+    if (outcome === 'success-last' && onlyOurs) return;
+    if (
+      outcome !== 'failure' &&
+      reserved &&
+      removedAfter(outcome) &&
+      (await deps.db.collection(place.container).delete(pairId, place.partitionKey(pairId), { ifMatch: reserved._etag }))
+    )
+      return;
+    await update(
+      deps,
+      pairId,
+      (doc, now) => {
+        if (!doc) return undefined;
+        if (outcome === 'failure') return failedIn(doc, now);
+        return { ...settled(now), pending: (doc.pending ?? []).filter((p) => p.id !== reservation) };
+      },
+      known,
+      place,
+    );
+  };
+  /**
+   * A failure's login-log entry and the failure counted in the bucket, in one transactional batch of the account's
+   * partition (issue 11: one write less), from the bucket as the reservation left it. 'refused': another attempt
+   * changed the bucket since, or it is gone (nothing was written); undefined when the bucket is not in that partition.
+   */
+  const failedTogether = async (entry: Doc): Promise<'written' | 'refused' | undefined> => {
+    if (!reserved || place.container !== 'accounts' || entry.accountId !== place.partitionKey(pairId)) return undefined;
+    const written = await deps.db
+      .collection('accounts')
+      .writeTogether(place.partitionKey(pairId), [
+        { create: entry },
+        { replace: { ...failedIn(reserved, deps.clock.now().getTime()), _etag: reserved._etag } },
+      ]);
+    // The entry's id is new and random: a batch that meets it (409) is this one, applied by an attempt whose answer
+    // was lost (all or none).
+    return written.ok || (written.status === 409 && written.failedIndex === 0) ? 'written' : 'refused';
+  };
   let finished = false;
   return {
     // The bucket as this success leaves it, under the ETag the reservation got back: removed, or emptied of all but
     // other attempts in flight.
-    successInBatch: () =>
-      reserved && !finished && place.container === 'accounts'
-        ? removed
+    successInBatch: (outcome = 'success') =>
+      reserved && !finished && place.container === 'accounts' && !(outcome === 'success-last' && onlyOurs)
+        ? removedAfter(outcome)
           ? { delete: { id: pairId, _etag: reserved._etag } }
           : { replace: { ...settled(deps.clock.now().getTime()), _etag: reserved._etag } }
         : undefined,
-    async finish(outcome) {
+    async finish(outcome, logEntry) {
       if (finished) return;
       finished = true;
-      if (outcome === 'success-last' && onlyOurs) return;
-      if (
-        outcome !== 'failure' &&
-        removed &&
-        (await deps.db.collection(place.container).delete(pairId, place.partitionKey(pairId), { ifMatch: reserved._etag }))
-      )
-        return;
-      await update(
-        deps,
-        pairId,
-        (doc, now) => {
-          if (!doc) return undefined;
-          const pending = (doc.pending ?? []).filter((p) => p.id !== reservation);
-          if (outcome !== 'failure') return { ...settled(now), pending };
-          // A lock in force keeps its window: a guess that hung past the window's end must not restart the count at 1
-          // (and so drop the lock, which is only ever stored with the failures that earned it).
-          const fresh = expired(doc, now) && !(doc.lockedUntil && Date.parse(doc.lockedUntil) > now);
-          const failures = fresh ? 1 : doc.failures + 1;
-          return {
-            id: pairId,
-            ...place.fields,
-            failures,
-            windowStart: fresh ? new Date(now).toISOString() : doc.windowStart,
-            pending,
-            ...(failures >= THROTTLE.perNameAndIp ? { lockedUntil: new Date(now + THROTTLE.lockSeconds * 1000).toISOString() } : {}),
-          };
-        },
-        reserved,
-        place,
-      );
+      const together = outcome === 'failure' && logEntry ? await failedTogether(logEntry) : undefined;
+      if (together !== 'written') {
+        if (logEntry) await deps.db.collection('accounts').create(logEntry);
+        // A batch refused for the bucket met a newer one than the reservation's: it is read again.
+        await settleAlone(outcome, together === 'refused' ? undefined : reserved);
+      }
       // The buckets as read before the check: a write that meets a newer one reads it again (its ETag changed).
       if (outcome === 'failure')
         await Promise.all([

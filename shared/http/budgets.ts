@@ -79,7 +79,8 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   // queued), or the login-log entry alone when no other session was open (the probe's case). A wrong current password
   // costs 7 for a first guess from an address (as before), 6 for the next (was 9, then 8; the reservation one
   // conditional patch): the reservation settled, the name's and the IP's counts raised. The right one after such
-  // guesses costs 6 (was 8): the bucket's failures are settled by one write (test/auth-password-budget.e2e.test.ts).
+  // guesses costs 5 (was 8, then 6): the bucket (its failures) is removed, or replaced keeping another attempt in
+  // flight, inside the transactional batch of the login-log entry (test/auth-password-budget.e2e.test.ts).
   'accounts-password-change': { queued: ['email-outbound', 'session-revocations'] },
 
   'accounts-preferences-update': {},
@@ -98,8 +99,10 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   // removal (ETag-checked; when another attempt changed the bucket, the batch goes again without it and the bucket is
   // settled apart). The right password right after a mistyped one from the same address costs 5 too (was 8): the login
   // names that bucket as its last failure's, so the reservation is one conditional patch on it, and the success empties
-  // it in the batch (kept for the next sign-in's patch: 5 again, was 7). A wrong password costs 8, as before; a
-  // second one from the same address 8 (was 10) (test/auth-password-budget.e2e.test.ts).
+  // it in the batch (kept for the next sign-in's patch: 5 again, was 7). A wrong password costs 7 (was 8): the
+  // failure counted in the bucket and its login-log entry (AUTH-4) are one transactional batch of the account's
+  // partition, so a known name writes as often as an unknown one; a second one from the same address 7 (was 10,
+  // then 8) (test/auth-password-budget.e2e.test.ts, test/auth-hardening.e2e.test.ts).
   'auth-password-login': {},
 
   'auth-password-reset': { queued: ['email-outbound', 'session-revocations'] },
