@@ -301,13 +301,14 @@ describe('a sign-in and a password reset write the account partition together', 
     expect(batched.counts).toEqual({ batches: 1, writes: 0 });
     expect(await accounts.read(entry.id, one.read.accountId)).toMatchObject({ event: 'password-reset' });
 
-    // Nothing left to end: no batch; the entry alone; the (empty) list kept.
+    // Nothing left to end: still one batch, the entry with the account under its ETag (so a session listed since that
+    // copy was read refuses it: the next test); the (empty) list kept.
     const after = (await accounts.read<AccountDoc>(one.read.accountId, one.read.accountId))!;
     const idle = counted();
     expect(
       await revokeAllSessions(idle.services, one.read.accountId, 'password-reset', undefined, after, logEntry(one.read.accountId, 'password-reset')),
     ).toBe(0);
-    expect(idle.counts).toEqual({ batches: 0, writes: 1 });
+    expect(idle.counts).toEqual({ batches: 1, writes: 0 });
     expect((await accounts.read<AccountDoc>(one.read.accountId, one.read.accountId))!.activeSessions).toEqual([]);
 
     // No entry: no batch, the list alone.
@@ -341,6 +342,22 @@ describe('a sign-in and a password reset write the account partition together', 
       ),
     ).toBe(1);
     expect(old.counts.batches).toBe(0);
+  });
+
+  it("AUTH-2, AUTH-5: a sign-in listed after the changer's account was read (a thief with the old password) is ended by the change, not left working", async () => {
+    const accounts = db.collection('accounts');
+    const bus = new ListBus();
+    const owner = await writeTestAccount(db, clock, 'acc-unit-race-1');
+    const own = await createSession({ db, config, clock }, { accountId: owner.accountId, method: 'password' });
+    // The change starts from the account as authentication read it: only the owner's own session.
+    const read = (await accounts.read<AccountDoc>(owner.accountId, owner.accountId))!;
+    const thief = await createSession({ db, config, clock }, { accountId: owner.accountId, method: 'password' });
+    const entry = logEntry(owner.accountId, 'password-changed');
+    expect(await revokeAllSessions({ db, clock, bus }, owner.accountId, 'password-changed', own.sessionId, read, entry)).toBe(1);
+    const after = (await accounts.read<AccountDoc>(owner.accountId, owner.accountId))!;
+    expect(sessionListedOnAccount(after, thief.sessionId, clock.now())).toBe(false);
+    expect(sessionListedOnAccount(after, own.sessionId, clock.now())).toBe(true);
+    expect(await accounts.read(entry.id, owner.accountId)).toMatchObject({ event: 'password-changed' });
   });
 
   it("AUTH-2, AUTH-5 (issue 11): a password change's throttle bucket goes in the batch of its login-log entry (and the shortened list, when another session ends); a bucket changed since: the batch again without it, and the caller told; a stale account: one by one, and told", async () => {

@@ -466,8 +466,10 @@ export async function revokeAllSessions(
     return next.length === entries.length ? undefined : next;
   };
   const together = await endListedTogether(services, account, ending, logEntry, alsoWrite?.write);
-  if (!together) {
-    await changeSessionIndex(services, accountId, account, ending);
+  if (together === false || together === 'refused') {
+    // Refused: the account changed since the caller read it (a sign-in may have listed a session meanwhile), so the
+    // list is read again rather than decided from that copy.
+    await changeSessionIndex(services, accountId, together === 'refused' ? undefined : account, ending);
     if (logEntry) await services.db.collection('accounts').create(logEntry);
   }
   if (together !== 'written') await alsoWrite?.ifLeftOut();
@@ -480,10 +482,11 @@ export async function revokeAllSessions(
 }
 
 /**
- * The login-log entry, the account's shortened session list (when there is another session to end) and `also` in one
- * transactional batch, from the account as the caller read it ('written'; 'without-also' as `writeTogetherWithAlso`).
- * False when that cannot be (no log entry, no ETag, no list; nothing to shorten and nothing else to write; or the
- * account changed since): nothing was written then.
+ * The login-log entry, the account's session list and `also` in one transactional batch, from the account as the
+ * caller read it ('written'; 'without-also' as `writeTogetherWithAlso`). The account is written under its ETag even
+ * when that copy lists no other session to end: a sign-in that listed one since (a thief with the old password signing
+ * in while the owner changes it) then refuses the batch instead of surviving it. False when that cannot be (no log
+ * entry, no ETag, no list); 'refused' when the account (or the entry) changed since: nothing was written then.
  */
 async function endListedTogether(
   services: Pick<Services, 'db'>,
@@ -491,12 +494,11 @@ async function endListedTogether(
   ending: (entries: SessionEntry[]) => SessionEntry[] | undefined,
   logEntry: Doc | undefined,
   also: TogetherWrite | undefined,
-): Promise<'written' | 'without-also' | false> {
+): Promise<'written' | 'without-also' | 'refused' | false> {
   if (!logEntry || !account || !('_etag' in account) || account.activeSessions === undefined) return false;
-  const next = ending(account.activeSessions);
-  if (next === undefined && !also) return false;
-  const listed: TogetherWrite[] = next ? [{ replace: { ...(account as AccountDoc & Stored), activeSessions: next } }] : [];
-  return writeTogetherWithAlso(services, account.accountId, [{ create: logEntry }, ...listed], also);
+  const next = ending(account.activeSessions) ?? account.activeSessions;
+  const listed: TogetherWrite = { replace: { ...(account as AccountDoc & Stored), activeSessions: next } };
+  return (await writeTogetherWithAlso(services, account.accountId, [{ create: logEntry }, listed], also)) || 'refused';
 }
 
 export const sessionRevocationWorkSchema = z.strictObject({ accountId: z.string().min(1), reason: z.string().min(1), before: z.iso.datetime() });
