@@ -76,7 +76,8 @@ export const ROUTE_BUDGETS: Record<string, RouteBudget> = {
   // keys a fresh bucket; the IP slow-down not read, the caller holds a session of this one account); the login written
   // with the new hash from the read that checked it; every other session ended by one write of the account's list
   // (from the authentication read, in one transactional batch with the login-log entry; the session documents follow
-  // queued), or the login-log entry alone when no other session was open (the probe's case). A wrong current password
+  // queued; the account is written under its ETag even when no other session was open, the probe's case, so a sign-in
+  // listed since the authentication read refuses the batch and is ended). A wrong current password
   // costs 7 for a first guess from an address (as before), 6 for the next (was 9, then 8; the reservation one
   // conditional patch): the reservation settled, the name's and the IP's counts raised. The right one after such
   // guesses costs 5 (was 8, then 6): the bucket (its failures) is removed, or replaced keeping another attempt in
