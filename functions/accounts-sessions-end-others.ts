@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { recordSecurityEvent, requestClient, revokeAllSessions } from '../shared/auth/index.js';
+import { requestClient, revokeAllSessions, securityEventEntry } from '../shared/auth/index.js';
 import { defineHttp, ok } from '../shared/http/index.js';
 
 export default defineHttp({
@@ -14,14 +14,16 @@ export default defineHttp({
   output: z.object({ ended: z.number().int() }),
   errors: [],
   handler: async ({ principal, access, services, request }) => {
-    const ended = await revokeAllSessions(services, principal.accountId, 'ended-by-user', principal.sessionId, access.account);
-    if (ended > 0)
-      await recordSecurityEvent(services, {
-        name: 'session-ended',
-        accountId: principal.accountId,
-        reason: 'ended-others',
-        client: requestClient(request, services.config),
-      });
+    // The login-log entry goes in the batch that writes the account's list under the ETag of the authenticating read,
+    // so a session signed in since that read refuses the batch and is ended too, instead of being left working.
+    const logged = await securityEventEntry(services, {
+      name: 'session-ended',
+      accountId: principal.accountId,
+      reason: 'ended-others',
+      client: requestClient(request, services.config),
+    });
+    const ended = await revokeAllSessions(services, principal.accountId, 'ended-by-user', principal.sessionId, access.account, logged.entry);
+    logged.report();
     return ok({ ended });
   },
 });

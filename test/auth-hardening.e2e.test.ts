@@ -520,6 +520,10 @@ describe('ASVS V3: sessions (issue 17)', () => {
     expect(others.body.ended).toBeGreaterThanOrEqual(1);
     expect((await call('/api/me', { token: tablet.body.accessToken })).status).toBe(401);
     expect((await call('/api/me', { token: laptop.body.accessToken })).status).toBe(200);
+    // AUTH-4: the user's own login log says so; the entry and the account's list are one write (issue 11: 2 in all).
+    expect(others.headers.get('x-cosmos-ops')).toContain('write=1');
+    const log = await call('/api/me/login-log', { token: laptop.body.accessToken });
+    expect(log.body.entries[0]).toMatchObject({ event: 'session-ended', reason: 'ended-others' });
   });
 
   const refresh = (refreshToken: string) =>

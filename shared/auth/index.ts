@@ -22,7 +22,7 @@ export {
 export { messageKey, tellOwner } from './notices.js';
 export { changePassword, confirmRecentIdentity, passwordSignIn, requestPasswordReset, resetPassword, signUp, verifyEmail } from './password-flows.js';
 export { createProviders } from './providers/index.js';
-export { type LoginLogDoc, recordSecurityEvent } from './security-log.js';
+export { type LoginLogDoc, recordSecurityEvent, securityEventEntry } from './security-log.js';
 export { AccessTokenError, verifyAccessToken } from './session-token.js';
 export {
   ACCESS_TOKEN_COOKIE,
