@@ -124,6 +124,22 @@ describe('revokeSession under concurrent writes', () => {
 describe('a sign-in and a password reset write the account partition together', () => {
   let cosmos: EmbeddedCosmos;
   let db: Database;
+  /** The test database, counting transactional batches and the other writes (create, replace, upsert, patch, delete). */
+  const countingDatabase = () => {
+    const counts = { batches: 0, writes: 0 };
+    const database: Database = {
+      ping: () => db.ping(),
+      collection: (name) =>
+        new Proxy(db.collection(name), {
+          get(target, property) {
+            if (property === 'writeTogether') counts.batches += 1;
+            else if (['create', 'replace', 'upsert', 'patch', 'delete'].includes(String(property))) counts.writes += 1;
+            return Reflect.get(target, property, target);
+          },
+        }),
+    };
+    return { counts, db: database };
+  };
   const clock = new AdjustableClock();
   const logEntry = (accountId: string, event: 'sign-in' | 'password-reset' | 'password-changed') => ({
     id: `login-log:${randomUUID()}`,
@@ -146,22 +162,12 @@ describe('a sign-in and a password reset write the account partition together', 
     const accounts = db.collection('accounts');
     const account = await writeTestAccount(db, clock, 'acc-unit-batch-1');
     const entry = logEntry(account.accountId, 'sign-in');
-    let batches = 0;
-    const counting: Database = {
-      ping: () => db.ping(),
-      collection: (name) =>
-        new Proxy(db.collection(name), {
-          get(target, property) {
-            if (property === 'writeTogether') batches += 1;
-            return Reflect.get(target, property, target);
-          },
-        }),
-    };
+    const counting = countingDatabase();
     const session = await createSession(
-      { db: counting, config, clock },
+      { db: counting.db, config, clock },
       { accountId: account.accountId, method: 'password', account, logEntry: entry },
     );
-    expect(batches).toBe(1);
+    expect(counting.counts.batches).toBe(1);
     const stored = (await accounts.read<AccountDoc>(account.accountId, account.accountId))!;
     expect(sessionListedOnAccount(stored, session.sessionId, clock.now())).toBe(true);
     const doc = await accounts.read<SessionDoc>(`session:${session.sessionId}`, account.accountId);
@@ -183,21 +189,9 @@ describe('a sign-in and a password reset write the account partition together', 
 
   it("AUTH-2, AUTH-5 (issue 11): one more write of the partition (the throttle's reservation removed) goes in the session's batch; when it fails the batch, the session's writes go again together without it and the caller is told; a stale account: one by one, and told", async () => {
     const accounts = db.collection('accounts');
-    /** The database, counting transactional batches and other writes of the accounts container. */
     const counted = () => {
-      const counts = { batches: 0, writes: 0 };
-      const database: Database = {
-        ping: () => db.ping(),
-        collection: (name) =>
-          new Proxy(db.collection(name), {
-            get(target, property) {
-              if (property === 'writeTogether') counts.batches += 1;
-              else if (['create', 'replace', 'upsert', 'patch', 'delete'].includes(String(property))) counts.writes += 1;
-              return Reflect.get(target, property, target);
-            },
-          }),
-      };
-      return { counts, services: { db: database, config, clock } };
+      const counting = countingDatabase();
+      return { counts: counting.counts, services: { db: counting.db, config, clock } };
     };
     const bucket = (accountId: string) =>
       accounts.create<Doc>({
@@ -271,21 +265,9 @@ describe('a sign-in and a password reset write the account partition together', 
   it('AUTH-5: ending listed sessions with an entry is one batch from the account as read; nothing to end, no entry, no ETag or no list: no batch, each write alone', async () => {
     const accounts = db.collection('accounts');
     const bus = new ListBus();
-    /** The database, counting transactional batches and other writes of the accounts container. */
     const counted = () => {
-      const counts = { batches: 0, writes: 0 };
-      const database: Database = {
-        ping: () => db.ping(),
-        collection: (name) =>
-          new Proxy(db.collection(name), {
-            get(target, property) {
-              if (property === 'writeTogether') counts.batches += 1;
-              else if (['create', 'replace', 'upsert', 'patch', 'delete'].includes(String(property))) counts.writes += 1;
-              return Reflect.get(target, property, target);
-            },
-          }),
-      };
-      return { counts, services: { db: database, clock, bus } };
+      const counting = countingDatabase();
+      return { counts: counting.counts, services: { db: counting.db, clock, bus } };
     };
     const fresh = async (id: string) => {
       const account = await writeTestAccount(db, clock, id);
@@ -363,17 +345,6 @@ describe('a sign-in and a password reset write the account partition together', 
   it("AUTH-2, AUTH-5 (issue 11): a password change's throttle bucket goes in the batch of its login-log entry (and the shortened list, when another session ends); a bucket changed since: the batch again without it, and the caller told; a stale account: one by one, and told", async () => {
     const accounts = db.collection('accounts');
     const bus = new ListBus();
-    let batches = 0;
-    const counting: Database = {
-      ping: () => db.ping(),
-      collection: (name) =>
-        new Proxy(db.collection(name), {
-          get(target, property) {
-            if (property === 'writeTogether') batches += 1;
-            return Reflect.get(target, property, target);
-          },
-        }),
-    };
     const bucket = (accountId: string) =>
       accounts.create<Doc>({
         id: `throttle:name-ip:${randomUUID()}`,
@@ -385,13 +356,13 @@ describe('a sign-in and a password reset write the account partition together', 
     const change = async (account: AccountDoc, current: string, write: TogetherWrite) => {
       let leftOut = 0;
       const entry = logEntry(account.accountId, 'password-changed');
-      batches = 0;
-      const ended = await revokeAllSessions({ db: counting, clock, bus }, account.accountId, 'password-changed', current, account, entry, {
+      const counting = countingDatabase();
+      const ended = await revokeAllSessions({ db: counting.db, clock, bus }, account.accountId, 'password-changed', current, account, entry, {
         write,
         ifLeftOut: async () => void (leftOut += 1),
       });
       expect(await accounts.read(entry.id, account.accountId)).toMatchObject({ event: 'password-changed' });
-      return { ended, leftOut, batches };
+      return { ended, leftOut, batches: counting.counts.batches };
     };
     const readAccount = async (accountId: string) => (await accounts.read<AccountDoc>(accountId, accountId))!;
 
