@@ -7,12 +7,12 @@ import { unitConfig } from '../../test/unit-config.js';
 import type { AccountDoc } from '../accounts/index.js';
 import { type EmbeddedCosmos, startEmbeddedCosmos } from '../local/cosmos-server.js';
 import type { Clock } from '../platform/clock.js';
-import { createDatabase, type Database, type Doc, type Stored } from '../platform/cosmos.js';
+import { createDatabase, type Database, type Doc, type Stored, type TogetherWrite } from '../platform/cosmos.js';
 import { emptyCounts, withOperationCounter } from '../platform/operations.js';
 import { dataRegistry, storageRules } from '../privacy/registry.js';
 import type { LoginIndexDoc } from './identity.js';
 import { createSession } from './sessions.js';
-import { assertUnderLimitOn, firstHostedEvent, firstInPeriodOn, overLimit, reserveSignInAttempt } from './throttle.js';
+import { assertUnderLimitOn, firstHostedEvent, firstInPeriodOn, overLimit, reserveSignInAttempt, type SignInAttempt } from './throttle.js';
 
 /**
  * AUTH-2, issue 11: the throttle's one-write paths (a create, a conditional patch, counters kept on the login) and
@@ -206,6 +206,14 @@ describe("a known name's name + IP bucket in its account's partition (issue 11)"
     db.collection('accounts').queryAll<{ id: string; failures: number; pending?: unknown[]; ttl?: number }>(accountId, {
       where: "c.type = 'sign-in-throttle'",
     });
+  /** A right password's session, written with the attempt's settling of its bucket in the same batch (as sign-in does). */
+  const sessionSettling = (attempt: SignInAttempt, account: AccountDoc, write: TogetherWrite) =>
+    createSession(deps(), {
+      accountId: account.accountId,
+      method: 'password',
+      account,
+      alsoWrite: { write, ifLeftOut: () => attempt.finish('success') },
+    });
   const ipBucket = async (ip: string) => {
     const id = `throttle:ip:${createHmac('sha256', config.SESSION_SIGNING_KEYS[0]!.secret).update(`ip:${ip}`).digest('base64url').slice(0, 32)}`;
     return db.collection('logins').read<Doc & { failures: number; window_end_ms?: number }>(id, id);
@@ -223,12 +231,7 @@ describe("a known name's name + IP bucket in its account's partition (issue 11)"
       expect(bucket).toMatchObject({ failures: 0, pending: [expect.anything()], ttl: 86_400 });
       const write = attempt.successInBatch()!;
       expect(write).toMatchObject({ delete: { id: bucket!.id } });
-      return createSession(deps(), {
-        accountId: login.accountId,
-        method: 'password',
-        account,
-        alsoWrite: { write, ifLeftOut: () => attempt.finish('success') },
-      });
+      return sessionSettling(attempt, account, write);
     });
     expect(counts).toEqual({ ...emptyCounts(), pointRead: 1, write: 2 });
     expect(await bucketsOf(login.accountId)).toEqual([]);
@@ -248,12 +251,7 @@ describe("a known name's name + IP bucket in its account's partition (issue 11)"
       expect(bucket).toMatchObject({ failures: 1, pending: [expect.anything()] });
       const write = attempt.successInBatch()!;
       expect(write).toMatchObject({ replace: { id: bucket!.id, failures: 0, pending: [] } });
-      return createSession(deps(), {
-        accountId: login.accountId,
-        method: 'password',
-        account,
-        alsoWrite: { write, ifLeftOut: () => attempt.finish('success') },
-      });
+      return sessionSettling(attempt, account, write);
     });
     expect(counts).toEqual({ ...emptyCounts(), pointRead: 1, write: 2 });
     expect(await bucketsOf(login.accountId)).toEqual([expect.objectContaining({ failures: 0, pending: [] })]);
@@ -262,12 +260,7 @@ describe("a known name's name + IP bucket in its account's partition (issue 11)"
       const attempt = await reserveSignInAttempt(deps(), { ...keys, login: await readLogin(login.id) });
       const account = (await db.collection('accounts').read<AccountDoc>(login.accountId, login.accountId))!;
       const write = attempt.successInBatch()!;
-      return createSession(deps(), {
-        accountId: login.accountId,
-        method: 'password',
-        account,
-        alsoWrite: { write, ifLeftOut: () => attempt.finish('success') },
-      });
+      return sessionSettling(attempt, account, write);
     });
     // The login, the IP and the account read; the patch and the batch.
     expect(again.counts).toEqual({ ...emptyCounts(), pointRead: 3, write: 2 });
@@ -301,12 +294,7 @@ describe("a known name's name + IP bucket in its account's partition (issue 11)"
     const { counts } = await counted(async () => {
       const write = attempt.successInBatch()!;
       expect(write).toMatchObject({ replace: { failures: 0, pending: [expect.anything()] } });
-      return createSession(deps(), {
-        accountId: login.accountId,
-        method: 'password',
-        account,
-        alsoWrite: { write, ifLeftOut: () => attempt.finish('success') },
-      });
+      return sessionSettling(attempt, account, write);
     });
     expect(counts).toEqual(writes(1));
     expect(await bucketsOf(login.accountId)).toEqual([expect.objectContaining({ failures: 0, pending: [expect.anything()] })]);
