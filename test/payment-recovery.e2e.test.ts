@@ -71,18 +71,24 @@ async function order(accountId: string, orderId: string): Promise<OrderDoc> {
   return (await host.services.db.collection('orders').read<OrderDoc>(orderId, accountId))!;
 }
 
+/** A checkout of the demo package from today: one month unless the test says otherwise. */
+function checkoutBody(payment: 'card' | 'invoice', options: { months?: number; requestId?: string } = {}) {
+  return {
+    publisherId: demo.publishers.ee,
+    packageId: 'package-ee-est-5',
+    months: options.months ?? 1,
+    startDate: localDate(host.clock.now()),
+    paymentMethod: { type: payment },
+    acknowledgeNoWithdrawal: true,
+    ...(options.requestId ? { requestId: options.requestId } : {}),
+  };
+}
+
 async function placeCardOrder(accountId: string): Promise<{ orderId: string; transactionId: string }> {
   const r = await call('/api/store/orders', {
     method: 'POST',
     token: await token(accountId),
-    json: {
-      publisherId: demo.publishers.ee,
-      packageId: 'package-ee-est-5',
-      months: 6,
-      startDate: localDate(host.clock.now()),
-      paymentMethod: { type: 'card' },
-      acknowledgeNoWithdrawal: true,
-    },
+    json: checkoutBody('card', { months: 6 }),
   });
   expect(r.status, JSON.stringify(r.body)).toBe(201);
   const doc = await order(accountId, r.body.order.id);
@@ -186,15 +192,7 @@ describe('PAY-2 recovery: duplicate keys, dead letters and replay', () => {
   it('STORE-2: the store fails after the Maksekeskus transaction was created: 503, and a retry with the same requestId returns the order payable', async () => {
     const buyer = demo.accounts.eeAdmin;
     const token0 = await token(buyer);
-    const json = {
-      publisherId: demo.publishers.ee,
-      packageId: 'package-ee-est-5',
-      months: 2,
-      startDate: localDate(host.clock.now()),
-      paymentMethod: { type: 'card' },
-      acknowledgeNoWithdrawal: true,
-      requestId: 'retry-after-store-failure-1',
-    };
+    const json = checkoutBody('card', { months: 2, requestId: 'retry-after-store-failure-1' });
     inject(orderReplace, { kind: 'status', status: 503 });
     const failed = await call('/api/store/orders', { method: 'POST', token: token0, json });
     answered.pop(); // the expected 503 of this step
@@ -243,15 +241,7 @@ describe('PAY-2 recovery: duplicate keys, dead letters and replay', () => {
     const year = Number(localDate(host.clock.now()).slice(0, 4));
     const register = () =>
       host.services.db.collection('orders').queryAll<InvoiceRegisterEntry>(registerPartition(year), { where: "c.type = 'invoice-register-entry'" });
-    const json = (requestId: string) => ({
-      publisherId: demo.publishers.ee,
-      packageId: 'package-ee-est-5',
-      months: 1,
-      startDate: localDate(host.clock.now()),
-      paymentMethod: { type: 'invoice' },
-      acknowledgeNoWithdrawal: true,
-      requestId,
-    });
+    const json = (requestId: string) => checkoutBody('invoice', { requestId });
 
     const retrying = demo.accounts.twoSchools;
     inject(orderReplace, { kind: 'status', status: 503 });
@@ -284,15 +274,7 @@ describe('PAY-2 recovery: duplicate keys, dead letters and replay', () => {
   it("STORE-3: a crash between queueing the invoice e-mail and the order's write: the retry writes the same invoice and the buyer gets one e-mail; a write whose answer was lost is the checkout's own", async () => {
     const year = Number(localDate(host.clock.now()).slice(0, 4));
     const buyer = demo.accounts.eeParent;
-    const json = (requestId?: string) => ({
-      publisherId: demo.publishers.ee,
-      packageId: 'package-ee-est-5',
-      months: 1,
-      startDate: localDate(host.clock.now()),
-      paymentMethod: { type: 'invoice' },
-      acknowledgeNoWithdrawal: true,
-      ...(requestId ? { requestId } : {}),
-    });
+    const json = (requestId?: string) => checkoutBody('invoice', requestId ? { requestId } : {});
     const mails = (number: string) => host.outbox.messages.filter((m) => m.subject.includes(number));
 
     inject(orderReplace, { kind: 'status', status: 503 });
@@ -328,15 +310,7 @@ describe('PAY-2 recovery: duplicate keys, dead letters and replay', () => {
     const year = Number(localDate(host.clock.now()).slice(0, 4));
     const buyer = demo.accounts.fiTeacher;
     const t = await token(buyer);
-    const json = {
-      publisherId: demo.publishers.ee,
-      packageId: 'package-ee-est-5',
-      months: 2,
-      startDate: localDate(host.clock.now()),
-      paymentMethod: { type: 'invoice' },
-      acknowledgeNoWithdrawal: true,
-      requestId: 'invoice-thrice-1',
-    };
+    const json = checkoutBody('invoice', { months: 2, requestId: 'invoice-thrice-1' });
     // The first read of the year's invoice counter held back: the requests that find the order created go on to take
     // a number while the one that created it is still on its way to its own.
     inject((r) => r.method === 'GET' && r.path.endsWith('/docs/invoice-counter'), { kind: 'delay', ms: 300 }, 1);
@@ -358,15 +332,7 @@ describe('PAY-2 recovery: duplicate keys, dead letters and replay', () => {
   it("STORE-2: one person places at most 30 new orders in 15 minutes (429 with Retry-After); repeating an order's request still answers", async () => {
     const buyer = demo.accounts.cmsAuthor;
     const t = await token(buyer);
-    const json = (n: number) => ({
-      publisherId: demo.publishers.ee,
-      packageId: 'package-ee-est-5',
-      months: 1,
-      startDate: localDate(host.clock.now()),
-      paymentMethod: { type: 'card' },
-      acknowledgeNoWithdrawal: true,
-      requestId: `limit-order-${String(n).padStart(3, '0')}`,
-    });
+    const json = (n: number) => checkoutBody('card', { requestId: `limit-order-${String(n).padStart(3, '0')}` });
     for (let n = 0; n < 30; n++) expect((await call('/api/store/orders', { method: 'POST', token: t, json: json(n) })).status).toBe(201);
     const refused = await fetch(`${host.url}/api/store/orders`, {
       method: 'POST',
