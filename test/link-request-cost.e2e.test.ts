@@ -9,6 +9,7 @@ import { parseCounts } from '../shared/platform/operations.js';
 import { subjectDocuments } from '../shared/privacy/subject-documents.js';
 import { client } from './learning-fixtures.js';
 import { birthDateIn, estonianCode } from './people.js';
+import { writeTestAccount } from './unit-account.js';
 
 /**
  * Issue 11: a parent asking for a child by personal code (ACC-3) counts the request on their own account (read by
@@ -22,19 +23,10 @@ let call: ReturnType<typeof client>;
 
 async function parent(schoolPartitions?: string[]): Promise<string> {
   const accountId = `acc-linkcost-${randomUUID().slice(0, 8)}`;
-  const at = host.clock.now().toISOString();
-  await host.services.db.collection('accounts').upsert<AccountDoc>({
-    id: accountId,
-    type: 'account',
-    accountId,
+  await writeTestAccount(host.services.db, host.clock, accountId, {
     firstName: 'Vanem',
     lastName: 'Proov',
-    language: 'et',
-    country: 'EE',
-    status: 'active',
     ...(schoolPartitions ? { schoolPartitions } : {}),
-    createdAt: at,
-    updatedAt: at,
   });
   return accountId;
 }

@@ -10,6 +10,7 @@ import { parseCounts } from '../shared/platform/operations.js';
 import { endRole } from '../shared/schools/index.js';
 import { type EntitlementDoc, entitlementId } from '../shared/store/model.js';
 import { client } from './learning-fixtures.js';
+import { writeTestAccount } from './unit-account.js';
 
 /**
  * Issue 11: ending a role (ACC-4) writes the account's role summary and the school licence periods the role gave in
@@ -31,19 +32,11 @@ async function student(works: number, otherSchoolPeriod = false): Promise<{ acco
   const accountId = `acc-roleend-${randomUUID().slice(0, 8)}`;
   const membershipId = `membership:${accountId}:student`;
   const at = host.clock.now().toISOString();
-  await host.services.db.collection('accounts').upsert<AccountDoc>({
-    id: accountId,
-    type: 'account',
-    accountId,
+  await writeTestAccount(host.services.db, host.clock, accountId, {
     firstName: 'Lahkuja',
     lastName: 'Õpilane',
-    language: 'et',
-    country: 'EE',
-    status: 'active',
     schoolRoles: [{ schoolId: S.ee, role: 'student', classId: demo.classes.ee5a }],
     schoolPartitions: [S.ee],
-    createdAt: at,
-    updatedAt: at,
   });
   await host.services.db.collection('schools').upsert({
     id: membershipId,
