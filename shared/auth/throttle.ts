@@ -110,9 +110,15 @@ async function createdFresh(deps: Deps, doc: ThrottleDoc): Promise<boolean> {
   }
 }
 
-/** Whether the document's window has run out (then it counts from zero again). */
+/**
+ * Whether the document's window has run out (then it counts from zero again). A lock in force keeps its window: a
+ * guess that hung past the window's end must not restart the count at 1 and so drop the lock, which is only ever
+ * stored with the failures that earned it.
+ */
 function expired(doc: ThrottleDoc | undefined, now: number): boolean {
-  return !doc || now - Date.parse(doc.windowStart) > THROTTLE.windowSeconds * 1000;
+  if (!doc) return true;
+  if (doc.lockedUntil && Date.parse(doc.lockedUntil) > now) return false;
+  return now - Date.parse(doc.windowStart) > THROTTLE.windowSeconds * 1000;
 }
 
 /**
@@ -363,9 +369,7 @@ export async function reserveSignInAttempt(deps: Deps, keys: SignInAttemptKeys):
   /** The bucket as this attempt's failure leaves it. */
   const failedIn = (doc: ThrottleDoc, now: number): ThrottleDoc => {
     const pending = (doc.pending ?? []).filter((p) => p.id !== reservation);
-    // A lock in force keeps its window: a guess that hung past the window's end must not restart the count at 1
-    // (and so drop the lock, which is only ever stored with the failures that earned it).
-    const fresh = expired(doc, now) && !(doc.lockedUntil && Date.parse(doc.lockedUntil) > now);
+    const fresh = expired(doc, now);
     const failures = fresh ? 1 : doc.failures + 1;
     return {
       id: pairId,
